@@ -1,0 +1,16 @@
+"""The JSON API: one router per app, OpenAPI schema at /api/v1/openapi.json."""
+
+from ninja import NinjaAPI
+
+from footprint.api.partnership import router as partnership_router
+
+api = NinjaAPI(
+    title="Footprint API",
+    version="1",
+    description=(
+        "Public fields of the footprint need no login. Writes need a personal API token "
+        "(`Authorization: Bearer fp_…`) and follow the same permission rules as the pages."
+    ),
+    urls_namespace="api",
+)
+api.add_router("/", partnership_router)

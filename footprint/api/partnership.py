@@ -1,0 +1,140 @@
+"""The footprint in the JSON API: organisations, places, neighbourhoods, population."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from ninja import Field, Query, Router, Schema
+from ninja.errors import HttpError
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from footprint.api.auth import TokenAuth
+from footprint.core.permissions import can
+from footprint.partnership import compute, queries, services
+from footprint.partnership.models import Neighbourhood, Organisation, OrganisationKind, Place
+
+router = Router(tags=["footprint"])
+
+
+class OrganisationOut(Schema):
+    ods_code: str
+    name: str
+    kind: str
+    kind_label: str = Field(..., alias="get_kind_display")
+    has_statutory_board: bool
+    neighbourhood: str | None = Field(None, alias="neighbourhood.code")
+    postcode: str
+    website: str
+
+
+class OrganisationPatch(Schema):
+    name: str | None = Field(None, min_length=1, max_length=200)
+    postcode: str | None = Field(None, max_length=10)
+    website: str | None = Field(None, max_length=200)
+    has_statutory_board: bool | None = None
+
+
+class PlaceOut(Schema):
+    slug: str
+    name: str
+    code: str
+    description: str
+
+
+class NeighbourhoodOut(Schema):
+    slug: str
+    name: str
+    code: str
+    place: str = Field(..., alias="place.slug")
+
+
+class PopulationOut(Schema):
+    area: str
+    year: int
+    source: str
+    total: int
+    female: list[int] = Field(..., description="Ages 0 to 89, then 90 and over")
+    male: list[int] = Field(..., description="Ages 0 to 89, then 90 and over")
+
+
+class Error(Schema):
+    detail: str
+
+
+@router.get("/organisations", response=list[OrganisationOut])
+@paginate(LimitOffsetPagination)
+def list_organisations(
+    request: HttpRequest, search: str = "", kind: str = "", place: str = ""
+) -> Any:
+    """Member organisations, filtered by a search, a kind and a place's slug."""
+    if kind and kind not in OrganisationKind.values:
+        raise HttpError(422, f"kind must be one of {', '.join(OrganisationKind.values)}")
+    return queries.organisations(search=search, kind=kind, place=place)
+
+
+@router.get("/organisations/{ods_code}", response={200: OrganisationOut, 404: Error})
+def get_organisation(request: HttpRequest, ods_code: str) -> Any:
+    return get_object_or_404(
+        Organisation.objects.select_related("neighbourhood"), ods_code=ods_code.upper()
+    )
+
+
+@router.patch(
+    "/organisations/{ods_code}",
+    response={200: OrganisationOut, 403: Error, 404: Error, 422: Error},
+    auth=TokenAuth(),
+)
+def update_organisation(request: HttpRequest, ods_code: str, patch: OrganisationPatch) -> Any:
+    """Change an organisation's details: its own editors or the programme office only."""
+    org = get_object_or_404(Organisation, ods_code=ods_code.upper())
+    if not can(request.user, "partnership.change_organisation", org):
+        return 403, {"detail": "Only this organisation's editors or the programme office"}
+    changes = patch.dict(exclude_unset=True, exclude_none=True)
+    if "has_statutory_board" in changes and not can(
+        request.user, "partnership.change_organisation_structure", org
+    ):
+        return 403, {"detail": "Only the programme office changes an organisation's board"}
+    try:
+        services.update_organisation(organisation=org, changes=changes, by=request.user)
+    except ValidationError as exc:
+        return 422, {
+            "detail": "; ".join(f"{k}: {' '.join(v)}" for k, v in exc.message_dict.items())
+        }
+    return 200, org
+
+
+@router.get("/places", response=list[PlaceOut])
+def list_places(request: HttpRequest) -> Any:
+    return Place.objects.order_by("name")
+
+
+@router.get("/neighbourhoods", response=list[NeighbourhoodOut])
+def list_neighbourhoods(request: HttpRequest, place: str = "") -> Any:
+    qs = Neighbourhood.objects.select_related("place")
+    return qs.filter(place__slug=place) if place else qs
+
+
+@router.get("/population", response={200: PopulationOut, 404: Error})
+def get_population(
+    request: HttpRequest, year: int = Query(..., ge=1991, le=2100), area: str = ""
+) -> Any:
+    """Residents by sex and single year of age for a place or neighbourhood (its slug), or
+    the whole footprint when no area is given."""
+    place = Place.objects.filter(slug=area).first() if area else None
+    hood = Neighbourhood.objects.filter(slug=area).first() if area and not place else None
+    if area and not (place or hood):
+        return 404, {"detail": f"No place or neighbourhood is called '{area}'"}
+    pop = compute.population(year, place=place, hood=hood)
+    if pop is None:
+        return 404, {"detail": f"No population is held for {area or 'the footprint'} in {year}"}
+    return 200, {
+        "area": area or "footprint",
+        "year": year,
+        "source": pop.source,
+        "total": pop.summary.total,
+        "female": pop.female,
+        "male": pop.male,
+    }

@@ -1,0 +1,49 @@
+"""The Jinja environment: NHS.UK frontend macros, URL reversing, static files, permissions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.messages import get_messages
+from django.contrib.staticfiles.storage import staticfiles_storage
+from django.urls import reverse
+from django.utils.formats import number_format
+from django.utils.html import json_script
+from jinja2 import ChainableUndefined, ChoiceLoader, Environment, PackageLoader
+
+from footprint.core.permissions import can
+
+
+def url(name: str, *args: Any, **kwargs: Any) -> str:
+    """Reverse a URL by name: ``url('organisation', 'RWP')``."""
+    return reverse(name, args=args or None, kwargs=kwargs or None)
+
+
+def thousands(value: Any) -> str:
+    """A whole number with thousands separators: 812345 → '812,345'."""
+    if value is None:
+        return "–"
+    return number_format(value, decimal_pos=0, force_grouping=True)
+
+
+def environment(**options: Any) -> Environment:
+    """Build the Jinja environment Django's Jinja2 backend uses."""
+    loader = options.pop("loader")
+    options["undefined"] = ChainableUndefined
+    options["autoescape"] = True
+    env = Environment(
+        loader=ChoiceLoader([loader, PackageLoader("nhsuk_frontend_jinja")]),
+        extensions=["jinja2.ext.do"],
+        **options,
+    )
+    env.globals.update(
+        {
+            "url": url,
+            "static": staticfiles_storage.url,
+            "get_messages": get_messages,
+            "can": can,
+        }
+    )
+    env.filters["thousands"] = thousands
+    env.filters["json_script"] = json_script
+    return env

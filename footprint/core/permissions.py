@@ -1,0 +1,48 @@
+"""The one place that answers "may this person do this to this object".
+
+Each app declares its rules in its ``rules.py`` with the `rules` library; they are
+registered as Django permissions (``app_label.action_model``) and answered by
+``user.has_perm(perm, obj)``. Views, templates and the API all ask through here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+
+View = Callable[..., HttpResponse]
+
+
+def can(user: Any, perm: str, obj: object | None = None) -> bool:
+    """Whether ``user`` holds ``perm`` (e.g. ``"partnership.change_organisation"``) on ``obj``."""
+    if user is None:
+        return False
+    return bool(user.has_perm(perm, obj))
+
+
+def require(user: Any, perm: str, obj: object | None = None) -> None:
+    """Raise ``PermissionDenied`` unless ``user`` holds ``perm`` on ``obj``."""
+    if not can(user, perm, obj):
+        raise PermissionDenied(f"You do not have permission to do this ({perm}).")
+
+
+def permission_required(perm: str) -> Callable[[View], View]:
+    """View decorator: anonymous visitors go to the log-in page; a logged-in person without
+    ``perm`` gets a 403 page saying why."""
+
+    def decorator(view: View) -> View:
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            require(request.user, perm)
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator

@@ -1,0 +1,246 @@
+"""The footprint: its organisations, the layers system → place → neighbourhood, the
+resident population, and the people with their roles."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
+
+from footprint.partnership.validators import validate_ods_code, validate_ods_code_for_kind
+
+MAX_AGE = 90  # single years 0…89, then 90 and over
+AGES = MAX_AGE + 1
+
+
+class System(models.Model):
+    """The partnership itself: the top layer. One per installation."""
+
+    name = models.CharField(max_length=200)
+    short_name = models.CharField(max_length=60, blank=True)
+    code = models.CharField("ICB or STP code", max_length=20, blank=True)
+    description = models.TextField(
+        blank=True, help_text="What the partnership is, in plain English, for the public."
+    )
+    base_year = models.PositiveIntegerField(
+        default=2025, help_text="The mid-year population estimate the plan starts from."
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "system"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Place(models.Model):
+    """A place: usually a county or unitary council area with its own alliance."""
+
+    system = models.ForeignKey(System, on_delete=models.CASCADE, related_name="places")
+    name = models.CharField(max_length=120, unique=True)
+    slug = models.SlugField(max_length=120, unique=True)
+    code = models.CharField(
+        "ONS code", max_length=12, unique=True, help_text="e.g. the council's E06/E10 code"
+    )
+    description = models.TextField(blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("place", args=[self.slug])
+
+
+class Neighbourhood(models.Model):
+    """A neighbourhood of 30,000–50,000 people, served by a primary care network."""
+
+    place = models.ForeignKey(Place, on_delete=models.PROTECT, related_name="neighbourhoods")
+    name = models.CharField(max_length=120, unique=True)
+    slug = models.SlugField(max_length=120, unique=True)
+    code = models.CharField(
+        "geography code", max_length=12, unique=True, help_text="Used to match population files"
+    )
+    description = models.TextField(blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["place__name", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("neighbourhood", args=[self.slug])
+
+
+class OrganisationKind(models.TextChoices):
+    COMMISSIONER = "commissioner", "Integrated care board / CCG"
+    ACUTE_TRUST = "acute_trust", "Acute trust"
+    COMMUNITY_TRUST = "community_trust", "Community trust"
+    MENTAL_HEALTH_TRUST = "mental_health_trust", "Mental health trust"
+    AMBULANCE_TRUST = "ambulance_trust", "Ambulance trust"
+    GP_PRACTICE = "gp_practice", "GP practice"
+    PCN = "pcn", "Primary care network or federation"
+    LOCAL_AUTHORITY = "local_authority", "Local authority"
+    VOLUNTARY = "voluntary", "Voluntary sector"
+    HEALTHWATCH = "healthwatch", "Healthwatch"
+    OTHER = "other", "Other"
+
+
+class Organisation(models.Model):
+    """A member organisation, known by its ODS code."""
+
+    ods_code = models.CharField(
+        "ODS code", max_length=6, unique=True, validators=[validate_ods_code]
+    )
+    name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=30, choices=OrganisationKind.choices)
+    has_statutory_board = models.BooleanField(
+        default=False, help_text="Whether it has its own board with legal duties"
+    )
+    neighbourhood = models.ForeignKey(
+        Neighbourhood,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="organisations",
+        help_text="Required for GP practices: the neighbourhood they belong to",
+    )
+    places = models.ManyToManyField(
+        Place, blank=True, related_name="organisations", help_text="The places it serves"
+    )
+    website = models.URLField(blank=True)
+    postcode = models.CharField(max_length=10, blank=True)
+    history = HistoricalRecords(m2m_fields=[places])
+
+    class Meta:
+        ordering = ["name"]
+        indexes = [models.Index(fields=["kind", "name"])]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.ods_code})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("organisation", args=[self.ods_code])
+
+    def clean(self) -> None:
+        errors: dict[str, list[str]] = {}
+        try:
+            validate_ods_code_for_kind(self.ods_code, self.kind)
+        except ValidationError as exc:
+            errors["ods_code"] = exc.messages
+        if self.kind == OrganisationKind.GP_PRACTICE and self.neighbourhood_id is None:
+            errors["neighbourhood"] = ["A GP practice must belong to a neighbourhood"]
+        if errors:
+            raise ValidationError(errors)
+
+
+class Sex(models.TextChoices):
+    FEMALE = "F", "Female"
+    MALE = "M", "Male"
+
+
+class PopulationSource(models.TextChoices):
+    ESTIMATE = "estimate", "Mid-year estimate"
+    PROJECTION = "projection", "Projection"
+
+
+class Population(models.Model):
+    """Residents of one neighbourhood (or a whole place) in one year, for one sex,
+    by single year of age: ``counts[0]`` is age 0 … ``counts[90]`` is 90 and over."""
+
+    place = models.ForeignKey(
+        Place, null=True, blank=True, on_delete=models.CASCADE, related_name="population"
+    )
+    neighbourhood = models.ForeignKey(
+        Neighbourhood, null=True, blank=True, on_delete=models.CASCADE, related_name="population"
+    )
+    year = models.PositiveIntegerField(validators=[MinValueValidator(1991)])
+    sex = models.CharField(max_length=1, choices=Sex.choices)
+    source = models.CharField(max_length=12, choices=PopulationSource.choices)
+    counts = models.JSONField(help_text="91 whole numbers: ages 0 to 89, then 90 and over")
+    total = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["year", "sex"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(place__isnull=False, neighbourhood__isnull=True)
+                    | models.Q(place__isnull=True, neighbourhood__isnull=False)
+                ),
+                name="population_one_area",
+            ),
+            models.UniqueConstraint(
+                fields=["place", "year", "sex"], name="population_unique_place_year_sex"
+            ),
+            models.UniqueConstraint(
+                fields=["neighbourhood", "year", "sex"],
+                name="population_unique_neighbourhood_year_sex",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.neighbourhood or self.place} {self.year} {self.sex}: {self.total}"
+
+
+class Role(models.TextChoices):
+    VIEWER = "viewer", "Viewer"
+    EDITOR = "editor", "Editor"
+    FINANCE = "finance", "Finance"
+    WORKFORCE = "workforce", "Workforce"
+    BOARD_MEMBER = "board_member", "Board member"
+
+
+class Membership(models.Model):
+    """A person's role in one member organisation."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(max_length=20, choices=Role.choices)
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "organisation", "role"], name="membership_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.get_role_display()}, {self.organisation.name}"
+
+
+class PartnershipRoleKind(models.TextChoices):
+    PROGRAMME_OFFICE = "programme_office", "Programme office"
+    CHAIR = "chair", "Partnership chair"
+
+
+class PartnershipRole(models.Model):
+    """A partnership-wide role: the programme office, or the chair."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="partnership_roles"
+    )
+    role = models.CharField(max_length=20, choices=PartnershipRoleKind.choices)
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "role"], name="partnership_role_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.get_role_display()}"

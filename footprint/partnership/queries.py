@@ -1,0 +1,85 @@
+"""Reads of the footprint for pages and the API."""
+
+from __future__ import annotations
+
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, Q, QuerySet
+
+from footprint.partnership.models import (
+    Neighbourhood,
+    Organisation,
+    Place,
+    Population,
+    System,
+)
+
+ORGANISATION_SORTS = {
+    "name": "name",
+    "-name": "-name",
+    "ods": "ods_code",
+    "-ods": "-ods_code",
+    "kind": "kind",
+    "-kind": "-kind",
+}
+
+
+def the_system() -> System | None:
+    """The partnership (there is one per installation)."""
+    return System.objects.order_by("pk").first()
+
+
+def organisations(
+    *, search: str = "", kind: str = "", place: str = "", sort: str = "name"
+) -> QuerySet[Organisation]:
+    """Organisations matching a search (name, ODS code or postcode), a kind and a place
+    (served by it, or a practice in one of its neighbourhoods), in the order asked for."""
+    qs = Organisation.objects.select_related("neighbourhood__place")
+    if search:
+        qs = qs.filter(
+            Q(name__icontains=search) | Q(ods_code__iexact=search) | Q(postcode__icontains=search)
+        )
+    if kind:
+        qs = qs.filter(kind=kind)
+    if place:
+        qs = qs.filter(Q(places__slug=place) | Q(neighbourhood__place__slug=place)).distinct()
+    return qs.order_by(ORGANISATION_SORTS.get(sort, "name"), "ods_code")
+
+
+def page_of(qs: QuerySet[Organisation], number: str | int | None, per_page: int = 25) -> Page:
+    return Paginator(qs, per_page).get_page(number)
+
+
+def places_with_counts() -> QuerySet[Place]:
+    return Place.objects.annotate(
+        neighbourhood_count=Count("neighbourhoods", distinct=True)
+    ).order_by("name")
+
+
+def neighbourhoods_with_counts(place: Place | None = None) -> QuerySet[Neighbourhood]:
+    qs = Neighbourhood.objects.select_related("place").annotate(
+        practice_count=Count("organisations", filter=Q(organisations__kind="gp_practice"))
+    )
+    return qs.filter(place=place) if place else qs
+
+
+def kind_counts() -> dict[str, int]:
+    return dict(Organisation.objects.values_list("kind").annotate(n=Count("pk")).order_by("kind"))
+
+
+def population_years() -> list[int]:
+    return sorted(set(Population.objects.values_list("year", flat=True)))
+
+
+def population_rows(
+    year: int, *, place: Place | None = None, hood: Neighbourhood | None = None
+) -> list[Population]:
+    """The stored series for an area and year. A place's own figures if it has them, else
+    its neighbourhoods'; with neither area given, every place's (or its neighbourhoods')."""
+    if hood is not None:
+        return list(Population.objects.filter(neighbourhood=hood, year=year))
+    places = [place] if place is not None else list(Place.objects.all())
+    rows: list[Population] = []
+    for p in places:
+        own = list(Population.objects.filter(place=p, year=year))
+        rows.extend(own or Population.objects.filter(neighbourhood__place=p, year=year))
+    return rows

@@ -1,0 +1,162 @@
+"""Writes to the footprint. Each function is one transaction with its audit record inside."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from footprint.core import audit
+from footprint.core.imports import RowError, raise_if_any
+from footprint.partnership.importers import OrganisationRow, PopulationRecord
+from footprint.partnership.models import (
+    Neighbourhood,
+    Organisation,
+    OrganisationKind,
+    Place,
+    Population,
+    PopulationSource,
+)
+
+Progress = Callable[[int, int], None]
+
+
+def _no_progress(done: int, total: int) -> None:
+    return None
+
+
+def import_organisations(
+    *, rows: Sequence[OrganisationRow], filename: str, by: Any, progress: Progress = _no_progress
+) -> dict[str, int]:
+    """Create or update organisations from checked rows: all of them, or none."""
+    hoods = {n.code: n for n in Neighbourhood.objects.all()}
+    places = {p.code: p for p in Place.objects.all()}
+    errors: list[RowError] = []
+    for r in rows:
+        if r.neighbourhood_code and r.neighbourhood_code not in hoods:
+            errors.append(
+                RowError(
+                    r.row,
+                    "Neighbourhood",
+                    f"no neighbourhood has the code '{r.neighbourhood_code}'",
+                )
+            )
+        if r.kind == OrganisationKind.GP_PRACTICE and not r.neighbourhood_code:
+            errors.append(RowError(r.row, "Neighbourhood", "a GP practice needs a neighbourhood"))
+        errors.extend(
+            RowError(r.row, "Places", f"no place has the code '{code}'")
+            for code in r.place_codes
+            if code not in places
+        )
+    raise_if_any(filename, errors)
+    created = updated = 0
+    with transaction.atomic():
+        existing = {o.ods_code: o for o in Organisation.objects.all()}
+        for i, r in enumerate(rows, start=1):
+            org = existing.get(r.ods_code) or Organisation(ods_code=r.ods_code)
+            is_new = org.pk is None
+            org.name = r.name
+            org.kind = r.kind
+            org.has_statutory_board = r.has_statutory_board
+            org.neighbourhood = hoods.get(r.neighbourhood_code)
+            org.postcode = r.postcode
+            org.website = r.website
+            org._history_user = by if getattr(by, "is_authenticated", False) else None
+            try:
+                org.full_clean(validate_unique=False)
+            except ValidationError as exc:
+                raise_if_any(
+                    filename,
+                    [
+                        RowError(r.row, field, msg)
+                        for field, msgs in exc.message_dict.items()
+                        for msg in msgs
+                    ],
+                )
+            org.save()
+            org.places.set([places[c] for c in r.place_codes])
+            created += is_new
+            updated += not is_new
+            if i % 50 == 0:
+                progress(i, len(rows))
+        audit.record(
+            actor=by,
+            action="import_organisations",
+            summary=f"Imported {len(rows)} organisations from {filename}",
+            filename=filename,
+            created=created,
+            updated=updated,
+        )
+    progress(len(rows), len(rows))
+    return {"created": created, "updated": updated}
+
+
+def import_population(
+    *,
+    records: Sequence[PopulationRecord],
+    source: str,
+    filename: str,
+    by: Any,
+    progress: Progress = _no_progress,
+) -> dict[str, int]:
+    """Save population records against the place or neighbourhood whose code they carry,
+    replacing what was there for the same area, year and sex: all of them, or none."""
+    if source not in PopulationSource.values:
+        raise ValueError(f"unknown population source {source!r}")
+    hoods = {n.code: n for n in Neighbourhood.objects.all()}
+    places = {p.code: p for p in Place.objects.all()}
+    errors = [
+        RowError(r.row, r.column, f"'{r.area_code}' is not the code of a place or neighbourhood")
+        for r in records
+        if r.area_code not in hoods and r.area_code not in places
+    ]
+    raise_if_any(filename, errors)
+    with transaction.atomic():
+        for i, r in enumerate(records, start=1):
+            area = (
+                {"neighbourhood": hoods[r.area_code]}
+                if r.area_code in hoods
+                else {"place": places[r.area_code]}
+            )
+            Population.objects.update_or_create(
+                **area,
+                year=r.year,
+                sex=r.sex,
+                defaults={"counts": r.counts, "total": sum(r.counts), "source": source},
+            )
+            if i % 20 == 0:
+                progress(i, len(records))
+        years = sorted({r.year for r in records})
+        audit.record(
+            actor=by,
+            action="import_population",
+            summary=f"Imported {len(records)} population series ({years[0]}–{years[-1]})"
+            f" from {filename}",
+            filename=filename,
+            source=source,
+            years=years,
+        )
+    progress(len(records), len(records))
+    return {"series": len(records), "areas": len({r.area_code for r in records})}
+
+
+def update_organisation(*, organisation: Organisation, changes: dict[str, Any], by: Any) -> None:
+    """Save changes made on the organisation form (already validated and authorised)."""
+    with transaction.atomic():
+        places = changes.pop("places", None)
+        for name, value in changes.items():
+            setattr(organisation, name, value)
+        organisation._history_user = by
+        organisation.full_clean()
+        organisation.save()
+        if places is not None:
+            organisation.places.set(places)
+        audit.record(
+            actor=by,
+            action="update_organisation",
+            summary=f"Updated {organisation.name} ({organisation.ods_code})",
+            ods_code=organisation.ods_code,
+            fields=sorted(changes),
+        )

@@ -1,0 +1,42 @@
+"""Validation of Organisation Data Service (ODS) codes."""
+
+from __future__ import annotations
+
+import re
+
+from django.core.exceptions import ValidationError
+
+# ODS organisation codes are 3 to 6 letters and digits. Some kinds have a fixed shape.
+ODS_CODE = re.compile(r"^[A-Z0-9]{3,6}$")
+ODS_SHAPE_BY_KIND = {
+    "gp_practice": (re.compile(r"^[A-Z]\d{5}$"), "a letter and five digits, e.g. M81001"),
+    "pcn": (re.compile(r"^U\d{5}$"), "U and five digits, e.g. U12345"),
+    "acute_trust": (re.compile(r"^R[A-Z0-9]{2}$"), "R and two letters or digits, e.g. RWP"),
+    "community_trust": (re.compile(r"^R[A-Z0-9]{2}$"), "R and two letters or digits, e.g. R1A"),
+    "mental_health_trust": (re.compile(r"^R[A-Z0-9]{2}$"), "R and two letters or digits"),
+    "ambulance_trust": (re.compile(r"^R[A-Z0-9]{2}$"), "R and two letters or digits, e.g. RYA"),
+}
+
+
+def normalise_ods_code(value: str) -> str:
+    """Upper-case and strip an ODS code as typed or imported."""
+    return (value or "").strip().upper()
+
+
+def validate_ods_code(value: str) -> None:
+    """Check the general shape of an ODS code."""
+    if not ODS_CODE.match(value or ""):
+        raise ValidationError(
+            "Enter an ODS code of 3 to 6 capital letters and digits, e.g. RWP or M81001",
+            code="invalid_ods",
+        )
+
+
+def validate_ods_code_for_kind(code: str, kind: str) -> None:
+    """Check that an ODS code has the shape its kind of organisation uses."""
+    validate_ods_code(code)
+    shape = ODS_SHAPE_BY_KIND.get(kind)
+    if shape and not shape[0].match(code):
+        raise ValidationError(
+            f"An ODS code for this kind of organisation is {shape[1]}", code="ods_kind"
+        )

@@ -1,0 +1,303 @@
+"""The footprint's pages: the public home page and the partner workspace."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
+
+from footprint.core import charts
+from footprint.core.imports import ImportRejected, decode
+from footprint.core.models import Job
+from footprint.core.permissions import can, permission_required, require
+from footprint.partnership import compute, queries, services
+from footprint.partnership.forms import (
+    IMPORT_KINDS,
+    ImportForm,
+    OrganisationFilterForm,
+    OrganisationForm,
+)
+from footprint.partnership.models import (
+    Neighbourhood,
+    Organisation,
+    OrganisationKind,
+    Place,
+)
+from footprint.partnership.tasks import run_import
+
+partner_only = permission_required("partnership.view_workspace")
+
+
+def _latest_estimate_year() -> int | None:
+    system = queries.the_system()
+    years = queries.population_years()
+    if not years:
+        return None
+    if system and system.base_year in years:
+        return system.base_year
+    return years[0]
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    """The public home page: what the partnership is, who is in it, and its places."""
+    system = queries.the_system()
+    year = _latest_estimate_year()
+    places = []
+    for place in queries.places_with_counts():
+        pop = compute.population(year, place=place) if year else None
+        places.append({"place": place, "population": pop.summary if pop else None})
+    total = compute.population(year) if year else None
+    members = (
+        Organisation.objects.exclude(kind__in=[OrganisationKind.GP_PRACTICE])
+        .prefetch_related("places")
+        .order_by("kind", "name")
+    )
+    return render(
+        request,
+        "partnership/home.jinja",
+        {
+            "system": system,
+            "year": year,
+            "places": places,
+            "total": total.summary if total else None,
+            "members": members,
+            "kind_counts": queries.kind_counts(),
+            "kinds": dict(OrganisationKind.choices),
+            "active": "home",
+        },
+    )
+
+
+@partner_only
+def workspace(request: HttpRequest) -> HttpResponse:
+    """The partner workspace: the footprint at a glance."""
+    year = _latest_estimate_year()
+    totals = compute.totals_by_year()
+    return render(
+        request,
+        "partnership/workspace.jinja",
+        {
+            "system": queries.the_system(),
+            "year": year,
+            "total": compute.population(year).summary if year and totals else None,
+            "totals": totals,
+            "totals_chart": charts.yearly_totals(
+                totals, "Residents of the footprint by year", "Residents"
+            )
+            if totals
+            else None,
+            "places": queries.places_with_counts(),
+            "neighbourhoods": queries.neighbourhoods_with_counts(),
+            "kind_counts": queries.kind_counts(),
+            "kinds": dict(OrganisationKind.choices),
+            "active": "workspace",
+        },
+    )
+
+
+SORTABLE = [("name", "Name"), ("ods", "ODS code"), ("kind", "Kind")]
+
+
+@partner_only
+def organisation_list(request: HttpRequest) -> HttpResponse:
+    """Every organisation: search, filter by kind and place, sort, paginate."""
+    form = OrganisationFilterForm(request.GET or None)
+    data = form.cleaned_data if form.is_valid() else {}
+    sort = data.get("sort") or "name"
+    qs = queries.organisations(
+        search=data.get("q", ""), kind=data.get("kind", ""), place=data.get("place", ""), sort=sort
+    )
+    page = queries.page_of(qs, request.GET.get("page"))
+    base = {k: v for k, v in (data or {}).items() if v and k != "sort"}
+
+    def link(**extra: Any) -> str:
+        return reverse("organisations") + "?" + urlencode({**base, "sort": sort, **extra})
+
+    columns = []
+    for key, label in SORTABLE:
+        current = sort.lstrip("-") == key
+        descending = sort.startswith("-")
+        columns.append(
+            {
+                "label": label,
+                "href": link(sort=("-" + key) if current and not descending else key),
+                "aria_sort": ("descending" if descending else "ascending") if current else "none",
+            }
+        )
+    context = {
+        "form": form,
+        "page": page,
+        "columns": columns,
+        "sort": sort,
+        "page_links": {
+            n: link(page=n)
+            for n in page.paginator.get_elided_page_range(page.number)
+            if isinstance(n, int)
+        },
+        "previous_link": link(page=page.previous_page_number()) if page.has_previous() else None,
+        "next_link": link(page=page.next_page_number()) if page.has_next() else None,
+        "kinds": dict(OrganisationKind.choices),
+        "active": "organisations",
+    }
+    template = (
+        "partnership/_organisation_results.jinja"
+        if request.headers.get("HX-Request")
+        else "partnership/organisation_list.jinja"
+    )
+    return render(request, template, context)
+
+
+@partner_only
+def organisation_detail(request: HttpRequest, ods_code: str) -> HttpResponse:
+    org = get_object_or_404(
+        Organisation.objects.select_related("neighbourhood__place"), ods_code=ods_code.upper()
+    )
+    return render(
+        request,
+        "partnership/organisation_detail.jinja",
+        {
+            "org": org,
+            "places": org.places.all(),
+            "memberships": org.memberships.select_related("user").order_by(
+                "role", "user__last_name"
+            ),
+            "can_edit": can(request.user, "partnership.change_organisation", org),
+            "active": "organisations",
+        },
+    )
+
+
+@partner_only
+def organisation_edit(request: HttpRequest, ods_code: str) -> HttpResponse:
+    org = get_object_or_404(Organisation, ods_code=ods_code.upper())
+    require(request.user, "partnership.change_organisation", org)
+    structure = can(request.user, "partnership.change_organisation_structure", org)
+    form = OrganisationForm(request.POST or None, instance=org, structure=structure)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_organisation(
+                organisation=Organisation.objects.get(pk=org.pk),
+                changes={k: form.cleaned_data[k] for k in form.changed_data},
+                by=request.user,
+            )
+        except ValidationError as exc:
+            for field_name, errs in exc.message_dict.items():
+                form.add_error(field_name if field_name in form.fields else None, errs)
+        else:
+            messages.success(request, f"{org.name} has been updated.")
+            return redirect(org)
+    return render(
+        request,
+        "partnership/organisation_edit.jinja",
+        {"org": org, "form": form, "active": "organisations"},
+    )
+
+
+@partner_only
+def place_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    place = get_object_or_404(Place, slug=slug)
+    return _area_page(
+        request,
+        "partnership/place_detail.jinja",
+        place=place,
+        context={
+            "neighbourhoods": queries.neighbourhoods_with_counts(place),
+            "providers": place.organisations.order_by("kind", "name"),
+        },
+    )
+
+
+@partner_only
+def neighbourhood_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    hood = get_object_or_404(Neighbourhood.objects.select_related("place"), slug=slug)
+    return _area_page(
+        request,
+        "partnership/neighbourhood_detail.jinja",
+        hood=hood,
+        context={
+            "practices": hood.organisations.order_by("name"),
+        },
+    )
+
+
+def _area_page(
+    request: HttpRequest,
+    template: str,
+    *,
+    context: dict[str, Any],
+    place: Place | None = None,
+    hood: Neighbourhood | None = None,
+) -> HttpResponse:
+    area = hood or place
+    assert area is not None
+    years = queries.population_years()
+    try:
+        year = int(request.GET.get("year", "")) if request.GET.get("year") else None
+    except ValueError:
+        year = None
+    if year not in years:
+        year = _latest_estimate_year()
+    pop = compute.population(year, place=place, hood=hood) if year else None
+    totals = compute.totals_by_year(place=place, hood=hood)
+    context.update(
+        {
+            "area": area,
+            "place": place,
+            "hood": hood,
+            "year": year,
+            "years": years,
+            "pop": pop,
+            "pyramid_chart": charts.population_pyramid(
+                [r.__dict__ for r in pop.pyramid],
+                f"Residents of {area.name} by age and sex, {year}",
+            )
+            if pop
+            else None,
+            "totals": totals,
+            "active": "workspace",
+        }
+    )
+    return render(request, template, context)
+
+
+@partner_only
+def imports(request: HttpRequest) -> HttpResponse:
+    """Upload an organisations or population file; it is imported in the background."""
+    require(request.user, "partnership.import_data")
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            text = decode(upload.read(), upload.name)
+        except ImportRejected as exc:
+            form.add_error("file", str(exc))
+        else:
+            kind = form.cleaned_data["kind"]
+            job = Job.objects.create(
+                kind=f"import:{kind}",
+                title=f"Import {upload.name}",
+                created_by=request.user,
+                payload={
+                    "kind": kind,
+                    "filename": upload.name,
+                    "text": text,
+                    "year": form.cleaned_data.get("year"),
+                },
+            )
+            run_import.enqueue(job.pk)
+            return redirect("job", job.pk)
+    return render(
+        request,
+        "partnership/imports.jinja",
+        {
+            "form": form,
+            "kinds": IMPORT_KINDS,
+            "active": "imports",
+            "recent": Job.objects.filter(kind__startswith="import:")[:10],
+        },
+    )

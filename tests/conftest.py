@@ -1,0 +1,155 @@
+"""The standing cast and a small footprint, shared by every test that needs the database.
+
+The cast: a programme office user, an editor of trust A, an editor of trust B, a viewer,
+a logged-in person with no role, and a member of the public (anonymous).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from footprint.partnership.models import (
+    Membership,
+    Neighbourhood,
+    Organisation,
+    OrganisationKind,
+    PartnershipRole,
+    PartnershipRoleKind,
+    Place,
+    Population,
+    Role,
+    System,
+)
+
+PASSWORD = "correct-horse-battery-staple"
+
+
+def flat(n: int) -> list[int]:
+    return [n] * 91
+
+
+@pytest.fixture
+def footprint(db):
+    """Two places, three neighbourhoods, two trusts, a council and three practices, with a
+    2025 population of 10 people per age and sex in each neighbourhood (1,820 each)."""
+    system = System.objects.create(name="Test Partnership", description="A test.", base_year=2025)
+    north = Place.objects.create(
+        system=system, name="Northshire", slug="northshire", code="E10000901"
+    )
+    south = Place.objects.create(
+        system=system, name="Southshire", slug="southshire", code="E06000902"
+    )
+    hoods = {
+        "N1": Neighbourhood.objects.create(
+            place=north, name="North One", slug="north-one", code="N1"
+        ),
+        "N2": Neighbourhood.objects.create(
+            place=north, name="North Two", slug="north-two", code="N2"
+        ),
+        "S1": Neighbourhood.objects.create(
+            place=south, name="South One", slug="south-one", code="S1"
+        ),
+    }
+    trust_a = Organisation.objects.create(
+        ods_code="RA1",
+        name="Trust A Hospitals",
+        kind=OrganisationKind.ACUTE_TRUST,
+        has_statutory_board=True,
+    )
+    trust_a.places.set([north])
+    trust_b = Organisation.objects.create(
+        ods_code="RB1",
+        name="Trust B Hospitals",
+        kind=OrganisationKind.ACUTE_TRUST,
+        has_statutory_board=True,
+    )
+    trust_b.places.set([south])
+    council = Organisation.objects.create(
+        ods_code="LA001",
+        name="Northshire Council",
+        kind=OrganisationKind.LOCAL_AUTHORITY,
+        has_statutory_board=True,
+    )
+    council.places.set([north])
+    for i, code in enumerate(["N1", "N1", "S1"]):
+        Organisation.objects.create(
+            ods_code=f"A0000{i}",
+            name=f"Practice {i}",
+            kind=OrganisationKind.GP_PRACTICE,
+            neighbourhood=hoods[code],
+        )
+    for hood in hoods.values():
+        for sex in "FM":
+            Population.objects.create(
+                neighbourhood=hood,
+                year=2025,
+                sex=sex,
+                source="estimate",
+                counts=flat(10),
+                total=910,
+            )
+            Population.objects.create(
+                neighbourhood=hood,
+                year=2026,
+                sex=sex,
+                source="projection",
+                counts=flat(11),
+                total=1001,
+            )
+    return {
+        "system": system,
+        "north": north,
+        "south": south,
+        "hoods": hoods,
+        "trust_a": trust_a,
+        "trust_b": trust_b,
+        "council": council,
+    }
+
+
+def make_user(django_user_model, username: str, **flags):
+    return django_user_model.objects.create_user(
+        username=username, password=PASSWORD, first_name=username.title(), **flags
+    )
+
+
+@pytest.fixture
+def cast(footprint, django_user_model):
+    """The standing cast, by name."""
+    pmo = make_user(django_user_model, "pmo")
+    PartnershipRole.objects.create(user=pmo, role=PartnershipRoleKind.PROGRAMME_OFFICE)
+    editor_a = make_user(django_user_model, "editor_a")
+    Membership.objects.create(user=editor_a, organisation=footprint["trust_a"], role=Role.EDITOR)
+    editor_b = make_user(django_user_model, "editor_b")
+    Membership.objects.create(user=editor_b, organisation=footprint["trust_b"], role=Role.EDITOR)
+    viewer = make_user(django_user_model, "viewer")
+    Membership.objects.create(user=viewer, organisation=footprint["council"], role=Role.VIEWER)
+    stranger = make_user(django_user_model, "stranger")
+    return {
+        "pmo": pmo,
+        "editor_a": editor_a,
+        "editor_b": editor_b,
+        "viewer": viewer,
+        "stranger": stranger,
+        "public": None,
+    }
+
+
+@pytest.fixture
+def client_for(client, cast):
+    """A test client logged in as one of the cast (``None`` for the public)."""
+
+    def login(name: str):
+        client.logout()
+        user = cast[name]
+        if user is not None:
+            client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+        return client
+
+    return login
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Argon2 is deliberately slow; tests use a fast hasher (production keeps Argon2)."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -1,0 +1,1 @@
+"""Engine tests need no database and no Django."""
