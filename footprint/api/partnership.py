@@ -7,11 +7,12 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from footprint.api.auth import TokenAuth
+from footprint.api.pagination import BoundedLimitOffset
 from footprint.core.permissions import can
 from footprint.partnership import compute, queries, services
 from footprint.partnership.models import Neighbourhood, Organisation, OrganisationKind, Place
@@ -65,7 +66,7 @@ class Error(Schema):
 
 
 @router.get("/organisations", response=list[OrganisationOut])
-@paginate(LimitOffsetPagination)
+@paginate(BoundedLimitOffset)
 def list_organisations(
     request: HttpRequest, search: str = "", kind: str = "", place: str = ""
 ) -> Any:
@@ -91,19 +92,18 @@ def update_organisation(request: HttpRequest, ods_code: str, patch: Organisation
     """Change an organisation's details: its own editors or the programme office only."""
     org = get_object_or_404(Organisation, ods_code=ods_code.upper())
     if not can(request.user, "partnership.change_organisation", org):
-        return 403, {"detail": "Only this organisation's editors or the programme office"}
+        return Status(403, {"detail": "Only this organisation's editors or the programme office"})
     changes = patch.dict(exclude_unset=True, exclude_none=True)
     if "has_statutory_board" in changes and not can(
         request.user, "partnership.change_organisation_structure", org
     ):
-        return 403, {"detail": "Only the programme office changes an organisation's board"}
+        return Status(403, {"detail": "Only the programme office changes an organisation's board"})
     try:
         services.update_organisation(organisation=org, changes=changes, by=request.user)
     except ValidationError as exc:
-        return 422, {
-            "detail": "; ".join(f"{k}: {' '.join(v)}" for k, v in exc.message_dict.items())
-        }
-    return 200, org
+        detail = "; ".join(f"{k}: {' '.join(v)}" for k, v in exc.message_dict.items())
+        return Status(422, {"detail": detail})
+    return Status(200, org)
 
 
 @router.get("/places", response=list[PlaceOut])
@@ -126,15 +126,20 @@ def get_population(
     place = Place.objects.filter(slug=area).first() if area else None
     hood = Neighbourhood.objects.filter(slug=area).first() if area and not place else None
     if area and not (place or hood):
-        return 404, {"detail": f"No place or neighbourhood is called '{area}'"}
+        return Status(404, {"detail": f"No place or neighbourhood is called '{area}'"})
     pop = compute.population(year, place=place, hood=hood)
     if pop is None:
-        return 404, {"detail": f"No population is held for {area or 'the footprint'} in {year}"}
-    return 200, {
-        "area": area or "footprint",
-        "year": year,
-        "source": pop.source,
-        "total": pop.summary.total,
-        "female": pop.female,
-        "male": pop.male,
-    }
+        return Status(
+            404, {"detail": f"No population is held for {area or 'the footprint'} in {year}"}
+        )
+    return Status(
+        200,
+        {
+            "area": area or "footprint",
+            "year": year,
+            "source": pop.source,
+            "total": pop.summary.total,
+            "female": pop.female,
+            "male": pop.male,
+        },
+    )

@@ -1,0 +1,97 @@
+"""A partner's journey through the site, and the public's, in a real browser."""
+
+from urllib.parse import urlparse
+
+import pytest
+
+from tests.browser.conftest import check_accessibility
+from tests.conftest import PASSWORD
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def log_in(page, username: str) -> None:
+    page.goto("/login/")
+    check_accessibility(page)
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url("**/workspace/")
+
+
+def test_partner_filters_organisations_opens_a_neighbourhood_and_logs_out(page, cast):
+    log_in(page, "editor_a")
+    assert page.get_by_role("heading", name="The footprint at a glance").is_visible()
+    check_accessibility(page)
+
+    page.get_by_role("link", name="Organisations", exact=True).first.click()
+    assert page.locator("#result-count").inner_text().startswith("6 organisations")
+    check_accessibility(page)
+    page.get_by_label("Kind").select_option("gp_practice")
+    page.wait_for_function(
+        "document.querySelector('#result-count').innerText.startsWith('3 organisations')"
+    )
+    assert "kind=gp_practice" in page.url  # the filter is in the address, so it can be shared
+    page.get_by_label("Place").select_option("southshire")
+    page.wait_for_function(
+        "document.querySelector('#result-count').innerText.startsWith('1 organisation')"
+    )
+    assert page.locator("#organisations-table tbody tr").count() == 1
+    check_accessibility(page)
+
+    page.goto("/workspace/neighbourhoods/north-one/")
+    page.wait_for_selector("#pyramid[data-chart-ready]")
+    assert page.locator("#pyramid svg").count() == 1
+    assert page.locator("#residents").inner_text() == "1,820"
+    assert page.locator("#pyramid-table tbody tr").count() == 19
+    check_accessibility(page)
+
+    page.get_by_role("button", name="Log out").click()
+    page.wait_for_url(lambda url: urlparse(url).path == "/")
+    assert page.get_by_role("link", name="Log in").is_visible()
+    assert page.get_by_role("heading", name="Test Partnership").is_visible()
+    assert page.get_by_text("Trust A Hospitals").is_visible()
+    check_accessibility(page)
+
+
+def test_the_public_home_page_needs_no_login(page, footprint):
+    page.goto("/")
+    assert page.get_by_role("heading", name="Test Partnership").is_visible()
+    assert page.locator(".fp-stat").first.inner_text() == "5,460"  # residents, 2025
+    north = page.get_by_role("row", name="Northshire")
+    assert north.get_by_role("cell").nth(1).inner_text() == "3,640"
+    assert page.get_by_text("Northshire Council").is_visible()
+    check_accessibility(page)
+    page.goto("/workspace/")
+    assert "/login/" in page.url
+
+
+def test_programme_office_imports_a_file_and_watches_it_finish(page, cast, tmp_path):
+    log_in(page, "pmo")
+    page.goto("/workspace/imports/")
+    check_accessibility(page)
+    csv = tmp_path / "orgs.csv"
+    csv.write_text("ODS code,Name,Kind,Neighbourhood\nA55555,Riverside Surgery,GP practice,S1\n")
+    page.get_by_label("What the file holds").select_option("organisations")
+    page.locator("input[type=file]").set_input_files(str(csv))
+    page.get_by_role("button", name="Upload and import").click()
+    page.wait_for_selector("text=Succeeded")
+    assert page.get_by_text("1 organisations added and 0 updated").is_visible()
+    assert page.locator("progress").get_attribute("value") == "100"
+    check_accessibility(page)
+
+
+def test_a_bad_file_lists_every_problem_and_saves_nothing(page, cast, tmp_path):
+    log_in(page, "pmo")
+    page.goto("/workspace/imports/")
+    csv = tmp_path / "bad.csv"
+    csv.write_text("ODS code,Name,Kind\nXX,Nowhere,Acute trust\nRZ9,,Spaceport\n")
+    page.get_by_label("What the file holds").select_option("organisations")
+    page.locator("input[type=file]").set_input_files(str(csv))
+    page.get_by_role("button", name="Upload and import").click()
+    page.wait_for_selector("text=Nothing was saved")
+    text = page.locator(".nhsuk-error-summary").inner_text()
+    assert "bad.csv, row 2, column 'ODS code'" in text
+    assert "bad.csv, row 3, column 'Kind'" in text
+    assert "bad.csv, row 3, column 'Name'" in text
+    check_accessibility(page)

@@ -1,0 +1,110 @@
+"""The JSON API: public reads without login, writes with a token and the pages' rules."""
+
+import json
+
+import pytest
+
+from footprint.api.tokens import create_token
+from footprint.core.models import ApiToken
+from footprint.partnership.models import Organisation
+
+
+def bearer(user) -> dict[str, str]:
+    _, token = create_token(user=user, name="test")
+    return {"Authorization": f"Bearer {token}"}
+
+
+def test_openapi_schema_is_published(client, db):
+    schema = client.get("/api/v1/openapi.json").json()
+    assert schema["info"]["title"] == "Footprint API"
+    assert "/api/v1/organisations" in schema["paths"]
+
+
+def test_organisations_are_public_filterable_and_paginated(client, footprint):
+    body = client.get("/api/v1/organisations", {"kind": "acute_trust"}).json()
+    assert body["count"] == 2
+    assert [o["ods_code"] for o in body["items"]] == ["RA1", "RB1"]
+    page = client.get("/api/v1/organisations", {"limit": 2, "offset": 2}).json()
+    assert page["count"] == 6 and len(page["items"]) == 2
+    bad = client.get("/api/v1/organisations", {"kind": "castle"})
+    assert bad.status_code == 422
+
+
+def test_population_of_a_place_adds_its_neighbourhoods(client, footprint):
+    body = client.get("/api/v1/population", {"year": 2025, "area": "northshire"}).json()
+    assert body["total"] == 2 * 2 * 910
+    assert len(body["female"]) == 91 and body["female"][0] == 20
+    whole = client.get("/api/v1/population", {"year": 2026}).json()
+    assert whole["total"] == 3 * 2 * 1001 and whole["source"] == "projection"
+    assert client.get("/api/v1/population", {"year": 2019}).status_code == 404
+    assert client.get("/api/v1/population", {"year": 2025, "area": "nowhere"}).status_code == 404
+
+
+def test_neighbourhoods_list_by_place(client, footprint):
+    body = client.get("/api/v1/neighbourhoods", {"place": "southshire"}).json()
+    assert [n["code"] for n in body] == ["S1"]
+
+
+def test_writes_need_a_token(client, footprint):
+    response = client.patch(
+        "/api/v1/organisations/RA1", json.dumps({"name": "X"}), content_type="application/json"
+    )
+    assert response.status_code == 401
+    assert Organisation.objects.get(ods_code="RA1").name == "Trust A Hospitals"
+
+
+def test_an_editor_patches_their_own_organisation_but_not_another(client, cast):
+    headers = bearer(cast["editor_a"])
+    ok = client.patch(
+        "/api/v1/organisations/ra1",
+        json.dumps({"name": "Trust A (new)"}),
+        content_type="application/json",
+        headers=headers,
+    )
+    assert ok.status_code == 200 and ok.json()["name"] == "Trust A (new)"
+    refused = client.patch(
+        "/api/v1/organisations/RB1",
+        json.dumps({"name": "Mine now"}),
+        content_type="application/json",
+        headers=headers,
+    )
+    assert refused.status_code == 403
+    assert Organisation.objects.get(ods_code="RB1").name == "Trust B Hospitals"
+    board = client.patch(
+        "/api/v1/organisations/RA1",
+        json.dumps({"has_statutory_board": False}),
+        content_type="application/json",
+        headers=headers,
+    )
+    assert board.status_code == 403
+
+
+def test_a_revoked_token_stops_working(client, cast):
+    headers = bearer(cast["pmo"])
+    ApiToken.objects.update(revoked_at="2026-01-01T00:00:00Z")
+    response = client.patch(
+        "/api/v1/organisations/RA1",
+        json.dumps({"name": "X"}),
+        content_type="application/json",
+        headers=headers,
+    )
+    assert response.status_code == 401
+
+
+def test_tokens_are_stored_only_as_digests(cast):
+    record, token = create_token(user=cast["viewer"], name="notebook")
+    assert token not in record.digest and record.prefix == token[:8]
+
+
+def test_token_page_shows_a_new_token_once(client_for):
+    client = client_for("viewer")
+    first = client.post("/workspace/api-tokens/", {"name": "Notebook"}).content.decode()
+    assert "Copy it now" in first
+    again = client.get("/workspace/api-tokens/").content.decode()
+    assert "Copy it now" not in again and "Notebook" in again
+
+
+@pytest.mark.parametrize("path", ["/api/v1/organisations/ZZZ", "/api/v1/organisations/RA1"])
+def test_single_organisation(client, footprint, path):
+    response = client.get(path)
+    assert response.status_code == (404 if path.endswith("ZZZ") else 200)
