@@ -6,7 +6,10 @@ a logged-in person with no role, and a member of the public (anonymous).
 
 from __future__ import annotations
 
+import os
+
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 from footprint.partnership.models import (
     Membership,
@@ -20,6 +23,12 @@ from footprint.partnership.models import (
     Role,
     System,
 )
+
+# CI runs the same examples every time, so a red run can be reproduced; on a laptop each run
+# explores new ones.
+hypothesis_settings.register_profile("ci", derandomize=True, print_blob=True)
+if os.environ.get("CI"):
+    hypothesis_settings.load_profile("ci")
 
 PASSWORD = "correct-horse-battery-staple"
 

@@ -114,11 +114,11 @@ def assumptions(total: int, rurality: float) -> ProjectionAssumptions:
     q_female[OPEN_AGE] = 0.21
     fertility = np.where((ages >= 15) & (ages <= 49), np.exp(-0.5 * ((ages - 31) / 5.5) ** 2), 0)
     fertility = fertility / fertility.sum() * 1.55
-    # Net migration: 0.45 % of residents a year, more in rural places, students leave.
+    # Net migration: 0.75 % of residents a year, more in rural places, students leave.
     migration = np.zeros(AGES)
     migration[25:75] = 1.0
     migration[55:70] += 0.6 * rurality
-    migration = migration / migration.sum() * total * (0.0045 + 0.002 * rurality)
+    migration = migration / migration.sum() * total * (0.0075 + 0.002 * rurality)
     migration[18:23] -= total * 0.0015 * rurality / 5
     return ProjectionAssumptions(
         survival_female=1 - q_female,

@@ -108,3 +108,8 @@ def test_token_page_shows_a_new_token_once(client_for):
 def test_single_organisation(client, footprint, path):
     response = client.get(path)
     assert response.status_code == (404 if path.endswith("ZZZ") else 200)
+
+
+def test_nul_characters_are_refused_before_reaching_the_database(client, footprint):
+    assert client.get("/api/v1/neighbourhoods", {"place": "north\x00"}).status_code == 400
+    assert client.get("/workspace/organisations/", {"q": "a\x00b"}).status_code == 400

@@ -128,3 +128,20 @@ def test_rules_answer_for_each_role(cast, footprint, who, perm, target, expected
 
     user = cast[who] or AnonymousUser()
     assert can(user, perm, footprint[target] if target else None) is expected
+
+
+def test_login_is_throttled_after_five_failures(client, cast):
+    for _ in range(5):
+        client.post("/login/", {"username": "viewer", "password": "wrong"})
+    locked = client.post(
+        "/login/", {"username": "viewer", "password": "correct-horse-battery-staple"}
+    )
+    assert locked.status_code == 429
+    assert "Too many attempts" in locked.content.decode()
+
+
+def test_pages_carry_a_content_security_policy(client, footprint):
+    response = client.get("/")
+    policy = response["Content-Security-Policy"]
+    assert "default-src 'self'" in policy and "frame-ancestors 'none'" in policy
+    assert "'nonce-" in policy

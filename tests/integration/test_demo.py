@@ -1,0 +1,97 @@
+"""The demo footprint: realistic in size and shape, the same every time, loaded once."""
+
+import pytest
+from django.core.management import call_command
+
+from footprint.demo import generator
+from footprint.partnership.models import Organisation, Population
+
+
+@pytest.fixture
+def demo(db):
+    return generator.build()
+
+
+def test_demo_is_a_rural_two_county_partnership_of_about_800000(demo):
+    assert 750_000 <= demo["residents"] <= 850_000
+    assert demo["places"] == 2
+    assert 10 <= demo["neighbourhoods"] <= 14
+    assert 75 <= demo["practices"] <= 85
+    kinds = set(Organisation.objects.values_list("kind", flat=True))
+    assert {
+        "commissioner",
+        "acute_trust",
+        "community_trust",
+        "ambulance_trust",
+        "local_authority",
+        "healthwatch",
+        "voluntary",
+        "gp_practice",
+        "pcn",
+    } <= kinds
+    assert Organisation.objects.filter(kind="acute_trust").count() == 2
+
+
+def test_demo_population_is_older_than_england_and_projected_five_years(demo):
+    from footprint.partnership import compute
+
+    base = compute.population(2025)
+    assert base is not None
+    # England is about 19 % aged 65+, median age about 40; rural counties are older.
+    assert 0.21 <= base.summary.share_65_plus <= 0.30
+    assert 42 <= base.summary.median_age <= 48
+    years = sorted(set(Population.objects.values_list("year", flat=True)))
+    assert years == [2025, 2026, 2027, 2028, 2029, 2030]
+    later = compute.population(2030)
+    assert later is not None
+    growth = later.summary.total / base.summary.total - 1
+    assert 0.0 < growth < 0.05  # modest growth, as ONS projects for rural counties
+    assert later.summary.aged_85_plus > base.summary.aged_85_plus
+
+
+def test_demo_is_deterministic(db):
+    first = generator.build()
+    counts = list(
+        Population.objects.order_by("neighbourhood__code", "year", "sex").values_list(
+            "counts", flat=True
+        )
+    )
+    names = list(Organisation.objects.order_by("ods_code").values_list("name", flat=True))
+    Population.objects.all().delete()
+    Organisation.objects.all().delete()
+    from footprint.partnership.models import Neighbourhood, Place, System
+
+    Neighbourhood.objects.all().delete()
+    Place.objects.all().delete()
+    System.objects.all().delete()
+    from django.contrib.auth import get_user_model
+
+    get_user_model().objects.all().delete()
+    second = generator.build()
+    assert first == second
+    assert counts == list(
+        Population.objects.order_by("neighbourhood__code", "year", "sex").values_list(
+            "counts", flat=True
+        )
+    )
+    assert names == list(Organisation.objects.order_by("ods_code").values_list("name", flat=True))
+
+
+def test_load_demo_is_idempotent_and_prints_the_logins(db, capsys):
+    call_command("load_demo")
+    first = capsys.readouterr().out
+    assert "Loaded the demo footprint" in first and generator.DEMO_PASSWORD in first
+    call_command("load_demo")
+    second = capsys.readouterr().out
+    assert "already loaded" in second
+    assert Organisation.objects.filter(ods_code="RW9").count() == 1
+
+
+def test_every_demo_user_can_log_in_and_has_their_role(demo, client):
+    for username, *_ in generator.USERS:
+        response = client.post(
+            "/login/", {"username": username, "password": generator.DEMO_PASSWORD}
+        )
+        assert response.status_code == 302, username
+        assert client.get("/workspace/").status_code == 200
+        client.post("/logout/")
