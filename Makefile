@@ -60,7 +60,7 @@ serve: install assets
 	$(BIN)/gunicorn footprint.config.wsgi --bind $(HOST):$(PORT) --workers 2
 
 worker: install
-	FOOTPRINT_TASKS=database $(BIN)/python manage.py db_worker
+	FOOTPRINT_TASKS=database $(BIN)/python manage.py db_worker --no-reload
 
 clean:
 	rm -rf $(VENV) node_modules $(VENDOR) var

@@ -1,0 +1,98 @@
+"""What partners and the public see on the pages."""
+
+import re
+
+from footprint.partnership.models import Organisation, OrganisationKind
+
+
+def names_on(html: str) -> list[str]:
+    return re.findall(r'<a href="/workspace/organisations/[A-Z0-9]+/">([^<]+)</a>', html)
+
+
+def test_public_home_page_shows_the_partnership_members_and_places(client, footprint):
+    html = client.get("/").content.decode()
+    assert "Test Partnership" in html
+    assert "5,460" in html  # residents in 2025: 3 neighbourhoods × 1,820
+    assert "Northshire Council" in html and "Trust A Hospitals" in html
+    assert "Practice 0" not in html  # practices are counted, not listed
+    assert "Log in" in html
+
+
+def test_home_page_before_set_up_says_what_to_do(client, db):
+    html = client.get("/").content.decode()
+    assert "has not been set up yet" in html
+
+
+def test_organisations_search_filter_sort_and_paginate(client_for, footprint):
+    client = client_for("viewer")
+    html = client.get("/workspace/organisations/", {"q": "trust"}).content.decode()
+    assert names_on(html) == ["Trust A Hospitals", "Trust B Hospitals"]
+    html = client.get("/workspace/organisations/", {"q": "rb1"}).content.decode()
+    assert names_on(html) == ["Trust B Hospitals"]
+    html = client.get("/workspace/organisations/", {"place": "northshire"}).content.decode()
+    assert names_on(html) == ["Northshire Council", "Practice 0", "Practice 1", "Trust A Hospitals"]
+    html = client.get("/workspace/organisations/", {"sort": "-name"}).content.decode()
+    assert names_on(html)[0] == "Trust B Hospitals"
+    assert 'aria-sort="descending"' in html
+    for i in range(30):
+        Organisation.objects.create(
+            ods_code=f"B{i:05d}",
+            name=f"Extra {i:02d}",
+            kind=OrganisationKind.GP_PRACTICE,
+            neighbourhood=footprint["hoods"]["S1"],
+        )
+    html = client.get("/workspace/organisations/", {"page": 2}).content.decode()
+    assert "36 organisations, page 2 of 2" in html
+    assert len(names_on(html)) == 11
+
+
+def test_the_filter_updates_only_the_results_for_htmx(client_for, footprint):
+    response = client_for("viewer").get(
+        "/workspace/organisations/", {"kind": "acute_trust"}, headers={"HX-Request": "true"}
+    )
+    html = response.content.decode()
+    assert "<html" not in html and "2 organisations" in html
+
+
+def test_no_match_says_so(client_for, footprint):
+    html = client_for("viewer").get("/workspace/organisations/", {"q": "zzz"}).content.decode()
+    assert "No organisations match" in html
+
+
+def test_place_page_adds_up_its_neighbourhoods_and_has_a_pyramid(client_for, footprint):
+    html = client_for("viewer").get("/workspace/places/northshire/").content.decode()
+    assert 'id="residents">3,640<' in html
+    assert 'data-chart="pyramid-spec"' in html and 'id="pyramid-spec"' in html
+    assert "North One" in html and "Trust A Hospitals" in html
+    html = client_for("viewer").get("/workspace/places/northshire/", {"year": 2026}).content
+    assert b'id="residents">4,004<' in html
+
+
+def test_neighbourhood_page_lists_its_practices(client_for, footprint):
+    html = client_for("viewer").get("/workspace/neighbourhoods/north-one/").content.decode()
+    assert 'id="residents">1,820<' in html
+    assert "Practice 0" in html and "Practice 2" not in html
+    # 90+: 10 women and 10 men in the table
+    assert re.search(r"90\+</th><td[^>]*>10</td><td[^>]*>10</td><td[^>]*>20</td>", html)
+
+
+def test_an_area_without_population_says_so(client_for, footprint):
+    from footprint.partnership.models import Population
+
+    Population.objects.all().delete()
+    html = client_for("viewer").get("/workspace/places/southshire/").content.decode()
+    assert "No population has been loaded for Southshire yet" in html
+
+
+def test_organisation_page_shows_its_people_to_partners(client_for, cast):
+    html = client_for("viewer").get("/workspace/organisations/RA1/").content.decode()
+    assert "Editor_A" in html and "Editor" in html
+    assert "Edit organisation" not in html
+    html = client_for("editor_a").get("/workspace/organisations/RA1/").content.decode()
+    assert "Edit organisation" in html
+
+
+def test_unknown_pages_get_a_helpful_404(client_for, footprint):
+    response = client_for("viewer").get("/workspace/organisations/ZZZ/")
+    assert response.status_code == 404
+    assert "Page not found" in response.content.decode()
