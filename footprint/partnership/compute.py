@@ -47,9 +47,12 @@ def totals_by_year(
     *, place: Place | None = None, hood: Neighbourhood | None = None
 ) -> dict[int, int]:
     """Total residents in each year held, for an area or the whole system."""
+    by_year: dict[int, list[Population]] = {}
+    for row in queries.population_rows(None, place=place, hood=hood):
+        by_year.setdefault(row.year, []).append(row)
     out = {}
-    for year in queries.population_years():
-        result = population(year, place=place, hood=hood)
+    for year in sorted(by_year):
+        result = _from_rows(by_year[year], year)
         if result is not None:
             out[year] = result.summary.total
     return out

@@ -71,15 +71,23 @@ def population_years() -> list[int]:
 
 
 def population_rows(
-    year: int, *, place: Place | None = None, hood: Neighbourhood | None = None
+    year: int | None, *, place: Place | None = None, hood: Neighbourhood | None = None
 ) -> list[Population]:
-    """The stored series for an area and year. A place's own figures if it has them, else
-    its neighbourhoods'; with neither area given, every place's (or its neighbourhoods')."""
+    """The stored series for an area in one year (or every year, with ``year=None``).
+
+    For a place, its own figures for a year if it has them, else its neighbourhoods'; with
+    neither area given, the same for every place."""
+    by_year = {"year": year} if year is not None else {}
     if hood is not None:
-        return list(Population.objects.filter(neighbourhood=hood, year=year))
+        return list(Population.objects.filter(neighbourhood=hood, **by_year))
     places = [place] if place is not None else list(Place.objects.all())
-    rows: list[Population] = []
-    for p in places:
-        own = list(Population.objects.filter(place=p, year=year))
-        rows.extend(own or Population.objects.filter(neighbourhood__place=p, year=year))
+    own = Population.objects.filter(place__in=places, **by_year)
+    from_hoods = Population.objects.filter(neighbourhood__place__in=places, **by_year)
+    own_years = {(r.place_id, r.year) for r in own}
+    rows = list(own)
+    rows.extend(
+        r
+        for r in from_hoods.select_related("neighbourhood")
+        if (r.neighbourhood.place_id, r.year) not in own_years
+    )
     return rows

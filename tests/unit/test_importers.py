@@ -4,7 +4,7 @@ import pytest
 
 from footprint.core.imports import ImportRejected, decode
 from footprint.partnership import importers, services
-from footprint.partnership.models import Organisation, Population
+from footprint.partnership.models import Organisation, Place, Population
 
 AGE_HEADERS = ",".join(str(a) for a in range(90)) + ",90+"
 
@@ -84,6 +84,13 @@ def test_mid_year_estimates_load_for_neighbourhoods_and_places(cast):
     f = Population.objects.get(neighbourhood__code="N1", year=2024, sex="F")
     assert f.total == 182 and f.counts[90] == 2
     assert Population.objects.get(place__code="E06000902", year=2024, sex="F").total == 364
+    # A place's own figures stand for it in their year; other years add up its neighbourhoods.
+    from footprint.partnership import compute
+
+    south = Place.objects.get(code="E06000902")
+    assert compute.population(2024, place=south).summary.total == 364
+    assert compute.population(2025, place=south).summary.total == 1820
+    assert compute.totals_by_year(place=south) == {2024: 364, 2025: 1820, 2026: 2002}
 
 
 def test_mid_year_estimates_replace_the_same_year(cast):
