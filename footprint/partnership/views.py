@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 
 from footprint.core import charts
+from footprint.core.exports import csv_response
 from footprint.core.imports import ImportRejected, decode
 from footprint.core.models import Job
 from footprint.core.permissions import can, permission_required, require
@@ -112,6 +113,23 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
     qs = queries.organisations(
         search=data.get("q", ""), kind=data.get("kind", ""), place=data.get("place", ""), sort=sort
     )
+    if request.GET.get("format") == "csv":
+        return csv_response(
+            "organisations.csv",
+            ["ODS code", "Name", "Kind", "Statutory board", "Neighbourhood", "Postcode", "Website"],
+            (
+                [
+                    o.ods_code,
+                    o.name,
+                    o.get_kind_display(),
+                    "yes" if o.has_statutory_board else "no",
+                    o.neighbourhood.code if o.neighbourhood else "",
+                    o.postcode,
+                    o.website,
+                ]
+                for o in qs
+            ),
+        )
     page = queries.page_of(qs, request.GET.get("page"))
     base = {k: v for k, v in (data or {}).items() if v and k != "sort"}
 
@@ -139,6 +157,7 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
             for n in page.paginator.get_elided_page_range(page.number)
             if isinstance(n, int)
         },
+        "csv_link": link(format="csv"),
         "previous_link": link(page=page.previous_page_number()) if page.has_previous() else None,
         "next_link": link(page=page.next_page_number()) if page.has_next() else None,
         "kinds": dict(OrganisationKind.choices),
@@ -243,6 +262,12 @@ def _area_page(
     if year not in years:
         year = _latest_estimate_year()
     pop = compute.population(year, place=place, hood=hood) if year else None
+    if pop is not None and request.GET.get("format") == "csv":
+        return csv_response(
+            f"population-{area.code}-{year}.csv",
+            ["Code", "Name", "Sex", *[str(a) for a in range(90)], "90+"],
+            [[area.code, area.name, "F", *pop.female], [area.code, area.name, "M", *pop.male]],
+        )
     totals = compute.totals_by_year(place=place, hood=hood)
     context.update(
         {

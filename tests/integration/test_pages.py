@@ -96,3 +96,30 @@ def test_unknown_pages_get_a_helpful_404(client_for, footprint):
     response = client_for("viewer").get("/workspace/organisations/ZZZ/")
     assert response.status_code == 404
     assert "Page not found" in response.content.decode()
+
+
+def test_organisations_download_as_csv_with_the_filters_applied(client_for, footprint):
+    response = client_for("viewer").get(
+        "/workspace/organisations/", {"kind": "acute_trust", "format": "csv"}
+    )
+    assert response["Content-Type"].startswith("text/csv")
+    lines = response.content.decode("utf-8-sig").splitlines()
+    assert lines[0].startswith("ODS code,Name,Kind")
+    assert lines[1:] == [
+        "RA1,Trust A Hospitals,Acute trust,yes,,,",
+        "RB1,Trust B Hospitals,Acute trust,yes,,,",
+    ]
+
+
+def test_area_population_downloads_in_the_layout_the_importer_reads(client_for, cast):
+    from footprint.partnership import importers
+
+    response = client_for("viewer").get(
+        "/workspace/places/northshire/", {"year": 2025, "format": "csv"}
+    )
+    text = response.content.decode("utf-8-sig")
+    records = importers.parse_population_estimates(text, "roundtrip.csv", 2025)
+    assert [(r.area_code, r.sex, sum(r.counts)) for r in records] == [
+        ("E10000901", "F", 1820),
+        ("E10000901", "M", 1820),
+    ]
