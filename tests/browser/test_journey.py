@@ -3,6 +3,7 @@
 from urllib.parse import urlparse
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import check_accessibility
 from tests.conftest import PASSWORD
@@ -48,9 +49,9 @@ def test_partner_filters_organisations_opens_a_neighbourhood_and_logs_out(page, 
 
     page.get_by_role("button", name="Log out").click()
     page.wait_for_url(lambda url: urlparse(url).path == "/")
-    assert page.get_by_role("link", name="Log in").is_visible()
-    assert page.get_by_role("heading", name="Test Partnership").is_visible()
-    assert page.get_by_text("Trust A Hospitals").is_visible()
+    expect(page.get_by_role("link", name="Log in")).to_be_visible()
+    expect(page.get_by_role("heading", name="Test Partnership")).to_be_visible()
+    expect(page.get_by_text("Trust A Hospitals")).to_be_visible()
     check_accessibility(page)
 
 
@@ -66,32 +67,55 @@ def test_the_public_home_page_needs_no_login(page, footprint):
     assert "/login/" in page.url
 
 
-def test_programme_office_imports_a_file_and_watches_it_finish(page, cast, tmp_path):
+def upload_organisations(page, path, text: str) -> None:
+    """As the programme office, upload an organisations file on the imports page."""
     log_in(page, "pmo")
     page.goto("/workspace/imports/")
     check_accessibility(page)
-    csv = tmp_path / "orgs.csv"
-    csv.write_text("ODS code,Name,Kind,Neighbourhood\nA55555,Riverside Surgery,GP practice,S1\n")
+    path.write_text(text)
     page.get_by_label("What the file holds").select_option("organisations")
-    page.locator("input[type=file]").set_input_files(str(csv))
+    page.locator("input[type=file]").set_input_files(str(path))
     page.get_by_role("button", name="Upload and import").click()
+
+
+def test_programme_office_imports_a_file_and_watches_it_finish(page, cast, tmp_path):
+    upload_organisations(
+        page,
+        tmp_path / "orgs.csv",
+        "ODS code,Name,Kind,Neighbourhood\nA55555,Riverside Surgery,GP practice,S1\n",
+    )
     page.wait_for_selector("text=Succeeded")
-    assert page.get_by_text("1 organisations added and 0 updated").is_visible()
+    expect(page.get_by_text("1 organisations added and 0 updated")).to_be_visible()
     assert page.locator("progress").get_attribute("value") == "100"
     check_accessibility(page)
 
 
 def test_a_bad_file_lists_every_problem_and_saves_nothing(page, cast, tmp_path):
-    log_in(page, "pmo")
-    page.goto("/workspace/imports/")
-    csv = tmp_path / "bad.csv"
-    csv.write_text("ODS code,Name,Kind\nXX,Nowhere,Acute trust\nRZ9,,Spaceport\n")
-    page.get_by_label("What the file holds").select_option("organisations")
-    page.locator("input[type=file]").set_input_files(str(csv))
-    page.get_by_role("button", name="Upload and import").click()
+    upload_organisations(
+        page, tmp_path / "bad.csv", "ODS code,Name,Kind\nXX,Nowhere,Acute trust\nRZ9,,Spaceport\n"
+    )
     page.wait_for_selector("text=Nothing was saved")
     text = page.locator(".nhsuk-error-summary").inner_text()
     assert "bad.csv, row 2, column 'ODS code'" in text
     assert "bad.csv, row 3, column 'Kind'" in text
     assert "bad.csv, row 3, column 'Name'" in text
     check_accessibility(page)
+
+
+def test_an_editor_corrects_their_organisation_with_clear_errors(page, cast):
+    log_in(page, "editor_a")
+    page.goto("/workspace/organisations/RA1/")
+    check_accessibility(page)
+    page.get_by_role("button", name="Edit organisation").click()
+    page.get_by_label("Website").fill("not a web address")
+    page.get_by_role("button", name="Save changes").click()
+    expect(page.get_by_role("alert").get_by_text("There is a problem")).to_be_visible()
+    expect(page.get_by_text("Enter a valid URL.").first).to_be_visible()
+    check_accessibility(page)
+    page.get_by_label("Website").fill("https://trust-a.example.nhs.uk")
+    page.get_by_role("button", name="Save changes").click()
+    expect(page.get_by_text("Trust A Hospitals has been updated.")).to_be_visible()
+    expect(page.get_by_text("https://trust-a.example.nhs.uk")).to_be_visible()
+    page.goto("/workspace/organisations/RB1/")
+    expect(page.get_by_role("heading", name="Trust B Hospitals")).to_be_visible()
+    expect(page.get_by_role("button", name="Edit organisation")).to_have_count(0)
