@@ -52,6 +52,7 @@ pytest-postgres: install assets
 	$(TEST_ENV) bash scripts/with-postgres.sh $(BIN)/pytest
 
 bench: install
+	$(BIN)/python -m pip install --quiet -e ".[dev,bench]"
 	$(TEST_ENV) bash scripts/run-benchmarks.sh $(BIN)/python
 
 serve: install assets

@@ -1,0 +1,257 @@
+"""XmR charts judged the Making Data Count way: spec tables a performance analyst can check by
+hand, each run against the fast engine and the slow reference, and a property that they agree.
+
+Most tables fix the baseline on twelve points alternating 9 and 11: mean 10, every moving range
+2, so the limits are 10 ± 2.66 × 2 = 4.68 and 15.32 and the near limits 10 ± 3.5467 =
+6.4533 and 13.5467. The points after the baseline are then judged against those limits.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from footprint.engine import spc
+from footprint.engine.reference import spc as ref
+
+BASELINE = [9.0, 11.0] * 6
+UPPER = 10 + 2.66 * 2
+
+
+def both(values, **kwargs):
+    """Judge with the fast engine and the reference; insist they agree; return the fast one."""
+    fast = spc.analyse(values, **kwargs)
+    slow = ref.analyse(values, **kwargs)
+    assert [p.rule for p in fast.points] == slow["rule"]
+    assert [p.point_type for p in fast.points] == slow["point_type"]
+    assert fast.variation_icon == slow["variation_icon"]
+    assert fast.assurance == slow["assurance"]
+    for got, want in zip(fast.points, slow["mean"], strict=True):
+        assert got.mean == pytest.approx(want, nan_ok=True)
+    return fast
+
+
+def rules_after_baseline(tail, **kwargs):
+    result = both(BASELINE + tail, fix_after_n_points=12, **kwargs)
+    return [p.rule for p in result.points[12:]]
+
+
+def test_limits_by_hand():
+    result = both(BASELINE, fix_after_n_points=12)
+    p = result.points[0]
+    assert p.mean == pytest.approx(10)
+    assert (p.lower, p.upper) == (pytest.approx(4.68), pytest.approx(15.32))
+    assert (p.near_lower, p.near_upper) == (
+        pytest.approx(10 - 3.54667, abs=1e-4),
+        pytest.approx(10 + 3.54667, abs=1e-4),
+    )
+    assert all(q.rule is None for q in result.points)
+    assert result.variation_icon == "common_cause"
+
+
+def test_screening_drops_a_huge_moving_range_once():
+    values = [5, 6] * 5 + [5, 20]
+    # Mean 80/12; moving ranges ten 1s and one 15: average 25/11, and 15 ≥ 3.267 × 25/11.
+    screened = both(values)
+    assert screened.points[0].upper == pytest.approx(80 / 12 + 2.66 * 1)
+    unscreened = both(values, screen_outliers=False)
+    assert unscreened.points[0].upper == pytest.approx(80 / 12 + 2.66 * 25 / 11)
+    assert screened.points[-1].rule == "above_upper"
+
+
+@pytest.mark.parametrize(
+    ("tail", "expected"),
+    [
+        # Beyond a limit, strictly: exactly on the limit is not beyond.
+        ([16.0], ["above_upper"]),
+        ([4.0], ["below_lower"]),
+        ([UPPER], [None]),
+        # Seven on one side of the mean is a run; six is not; the mean itself breaks it.
+        # (The baseline ends with 11, above the mean, so these tails start below it.)
+        ([9.5] + [10.5] * 7, [None] + ["run_above"] * 7),
+        ([9.5] + [10.5] * 6 + [9.5], [None] * 8),
+        ([9.5] * 7, ["run_below"] * 7),
+        ([9.5] + [10.5] * 3 + [10.0] + [10.5] * 3, [None] * 8),
+        # Seven points with six rising steps is a trend, even across the mean; a tie breaks it
+        # (and leaves seven points above the mean, a run).
+        ([9.7, 9.8, 9.9, 10.0, 10.1, 10.2, 10.3], ["trend_increasing"] * 7),
+        ([10.7, 10.6, 10.5, 10.4, 10.3, 10.2, 10.1], ["trend_decreasing"] * 7),
+        ([9.5, 10.1, 10.2, 10.3, 10.3, 10.4, 10.5, 10.6], [None] + ["run_above"] * 7),
+        # Two of three beyond a near limit on the same side: only those two are flagged.
+        ([14.0, 10.5, 14.0], ["two_in_three_above", None, "two_in_three_above"]),
+        ([6.0, 6.0, 10.0], ["two_in_three_below", "two_in_three_below", None]),
+        ([14.0, 10.5, 10.5, 14.0], [None] * 4),
+        ([14.0, 6.0, 10.0], [None] * 3),
+        # A point beyond the limit does not count towards two in three.
+        ([16.0, 14.0, 10.0], ["above_upper", None, None]),
+    ],
+)
+def test_special_cause_rules(tail, expected):
+    assert rules_after_baseline(tail) == expected
+
+
+def test_precedence_outside_beats_trend_beats_run():
+    # Rising for seven points, the last beyond the limit.
+    tail = [10.5, 11.0, 11.5, 12.0, 12.5, 13.0, 16.0]
+    assert rules_after_baseline(tail) == ["trend_increasing"] * 6 + ["above_upper"]
+
+
+def test_improvement_and_concern_follow_the_direction():
+    up = both([*BASELINE, 16.0], fix_after_n_points=12, improvement="increase")
+    assert up.points[-1].point_type == "special_cause_improvement"
+    assert up.variation_icon == "improvement_high"
+    down = both([*BASELINE, 16.0], fix_after_n_points=12, improvement="decrease")
+    assert down.points[-1].point_type == "special_cause_concern"
+    assert down.variation_icon == "concern_high"
+    low = both([*BASELINE, 4.0], fix_after_n_points=12, improvement="decrease")
+    assert low.variation_icon == "improvement_low"
+    neutral = both([*BASELINE, 4.0], fix_after_n_points=12, improvement="neutral")
+    assert neutral.points[-1].point_type == "special_cause_neutral_low"
+    assert neutral.variation_icon == "neutral_low"
+
+
+def test_a_trend_is_judged_by_its_direction_of_travel():
+    # A falling trend that stays above the mean is still a concern when higher is better.
+    tail = [13.0, 12.5, 12.0, 11.5, 11.0, 10.5, 10.2]
+    result = both(BASELINE + tail, fix_after_n_points=12, improvement="increase")
+    assert [p.point_type for p in result.points[12:]] == ["special_cause_concern"] * 7
+    assert result.variation_icon == "concern_low"
+
+
+@pytest.mark.parametrize(
+    ("improvement", "target", "expected"),
+    [
+        ("increase", 16.0, "fail"),
+        ("increase", 4.0, "pass"),
+        ("increase", 12.0, "inconsistent"),
+        ("increase", UPPER, "inconsistent"),
+        ("decrease", 16.0, "pass"),
+        ("decrease", 4.0, "fail"),
+        ("decrease", 10 - 2.66 * 2, "inconsistent"),
+        ("neutral", 16.0, None),
+        ("increase", None, None),
+    ],
+)
+def test_assurance_against_the_target(improvement, target, expected):
+    assert (
+        both(BASELINE, fix_after_n_points=12, improvement=improvement, target=target).assurance
+        == expected
+    )
+
+
+def test_assurance_uses_the_last_segment():
+    values = BASELINE + [19.0, 21.0] * 6
+    result = both(values, rebase_at=[12], target=14.0)
+    assert result.points[12].mean == pytest.approx(20)
+    assert result.points[12].segment == 1
+    assert result.assurance == "pass"  # 14 is below the new lower limit, 20 - 5.32 = 14.68
+    assert (
+        both(values, target=14.0).assurance == "inconsistent"
+    )  # one segment: 15 ± 5.32 (the jump screened)
+
+
+def test_a_rebase_starts_new_limits_and_runs_do_not_cross_it():
+    values = [9.5] * 4 + BASELINE + [9.5] * 4
+    plain = both(values)
+    rebased = both(values, rebase_at=[4])
+    assert plain.points[0].mean != rebased.points[0].mean
+    assert [p.segment for p in rebased.points] == [0] * 4 + [1] * 16
+
+
+def test_missing_values_are_dropped_and_never_flag():
+    values: list[float | None] = [9.0, 11.0, None, 11.0, 9.0, 11.0, 9.0, 11.0, 9.0, 11.0, 9.0, 11.0]
+    result = both([*values, None, 16.0, None])
+    # Mean of the eleven present points; moving ranges only between neighbours present.
+    assert result.points[0].mean == pytest.approx((5 * 9 + 6 * 11 + 16) / 12)
+    assert result.points[12].rule is None and result.points[12].value is None
+    # The icon comes from the last point with a value.
+    assert result.points[13].rule == "above_upper"
+    assert result.variation_icon == "improvement_high"
+
+
+def test_a_missing_value_breaks_a_run():
+    tail: list[float | None] = [9.5, 10.5, 10.5, 10.5, None, 10.5, 10.5, 10.5, 10.5]
+    assert rules_after_baseline(tail) == [None] * 9
+
+
+@pytest.mark.parametrize("values", [[], [None], [None, None, None], [5.0], [5.0, 5.0, 5.0]])
+def test_degenerate_series_do_not_raise(values):
+    result = both(values, target=3.0)
+    assert all(p.rule is None for p in result.points)
+    assert result.variation_icon == "common_cause"
+
+
+def test_a_fixed_baseline_needs_twelve_points():
+    with pytest.raises(ValueError, match="at least 12"):
+        spc.analyse(BASELINE, fix_after_n_points=11)
+
+
+def test_unknown_direction_is_refused():
+    with pytest.raises(ValueError, match="increase, decrease or neutral"):
+        spc.analyse([1.0, 2.0], improvement="up")
+
+
+def test_analyse_many_matches_analyse_row_by_row():
+    rng = np.random.default_rng(7)
+    values = rng.normal(50, 5, size=(40, 30)).round(1)
+    values[3, 10] = np.nan
+    values[5, 20:] += 12  # a step change
+    directions = ["increase", "decrease", "neutral", "increase"] * 10
+    targets = np.where(np.arange(40) % 3 == 0, 55.0, np.nan)
+    batch = spc.analyse_many(values, improvement=directions, targets=targets)
+    for i in range(40):
+        one = spc.analyse(
+            [None if math.isnan(v) else v for v in values[i]],
+            improvement=directions[i],
+            target=None if math.isnan(targets[i]) else targets[i],
+        )
+        assert [spc.RULES[c] for c in batch.rule[i]] == [p.rule for p in one.points]
+        assert spc.VARIATION_ICONS[batch.variation_icon[i]] == one.variation_icon
+        assert spc.ASSURANCES[batch.assurance[i]] == one.assurance
+    assert spc.RULES[batch.rule[5, -1]] is not None  # the step change is caught
+
+
+series = st.lists(st.one_of(st.none(), st.integers(0, 40).map(float)), max_size=40)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    values=series,
+    improvement=st.sampled_from(["increase", "decrease", "neutral"]),
+    target=st.one_of(st.none(), st.integers(0, 40).map(float)),
+    rebase_at=st.lists(st.integers(0, 40), max_size=3),
+    fix=st.one_of(st.none(), st.integers(12, 20)),
+    screen=st.booleans(),
+)
+def test_fast_and_reference_always_agree(values, improvement, target, rebase_at, fix, screen):
+    fast = spc.analyse(
+        values,
+        improvement=improvement,
+        target=target,
+        rebase_at=rebase_at,
+        fix_after_n_points=fix,
+        screen_outliers=screen,
+    )
+    slow = ref.analyse(
+        values,
+        improvement=improvement,
+        target=target,
+        rebase_at=rebase_at,
+        fix_after_n_points=fix,
+        screen_outliers=screen,
+    )
+    assert [p.rule for p in fast.points] == slow["rule"]
+    assert [p.point_type for p in fast.points] == slow["point_type"]
+    assert fast.variation_icon == slow["variation_icon"]
+    assert fast.assurance == slow["assurance"]
+    for p, m, lo, up in zip(fast.points, slow["mean"], slow["lower"], slow["upper"], strict=True):
+        assert p.mean == pytest.approx(m, nan_ok=True)
+        assert p.lower == pytest.approx(lo, nan_ok=True)
+        assert p.upper == pytest.approx(up, nan_ok=True)
+    for p in fast.points:
+        if p.value is None:
+            assert p.rule is None
