@@ -1,0 +1,102 @@
+"""Judging a goal: its trajectory from baseline to target, its horizon, and its status.
+
+Dates are passed as ordinal day numbers (``date.toordinal()``) so that the engine stays free of
+calendars.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+Horizon = Literal["short", "medium", "long"]
+Status = Literal["no_data", "achieved", "on_track", "at_risk", "off_track"]
+
+DAYS_PER_YEAR = 365.25
+
+
+def horizon(baseline_day: int, target_day: int) -> Horizon:
+    """Short (up to 1 year from baseline to target), medium (1–3 years) or long (over 3)."""
+    years = (target_day - baseline_day) / DAYS_PER_YEAR
+    if years <= 1:
+        return "short"
+    if years <= 3:
+        return "medium"
+    return "long"
+
+
+def trajectory(
+    baseline_day: int, baseline_value: float, target_day: int, target_value: float, day: int
+) -> float:
+    """The value a straight line from baseline to target expects on ``day`` (held at the
+    target after the target date, and at the baseline before the baseline date)."""
+    if target_day <= baseline_day:
+        return target_value
+    share = min(max((day - baseline_day) / (target_day - baseline_day), 0.0), 1.0)
+    return baseline_value + share * (target_value - baseline_value)
+
+
+@dataclass(frozen=True)
+class GoalJudgement:
+    status: Status
+    expected: float | None  # the trajectory's value at the latest measurement
+    reason: str
+
+
+def judge(
+    *,
+    improvement: str,
+    baseline_day: int,
+    baseline_value: float,
+    target_day: int,
+    target_value: float,
+    latest_day: int | None,
+    latest_value: float | None,
+    variation_icon: str,
+    assurance: str | None,
+) -> GoalJudgement:
+    """A goal's status from its latest value, its trajectory and its SPC verdict.
+
+    - achieved: the latest value meets the target;
+    - at risk: the latest point is a special-cause concern, or the process cannot meet the
+      target (assurance fail);
+    - on track: the latest point is a special-cause improvement, the process will reliably
+      meet the target (assurance pass), or the latest value is on or better than the
+      trajectory;
+    - off track: otherwise (worse than the trajectory, with nothing special happening).
+    For a neutral metric, "better" means closer to the target.
+    """
+    if latest_day is None or latest_value is None:
+        return GoalJudgement("no_data", None, "No measurements yet.")
+    expected = trajectory(baseline_day, baseline_value, target_day, target_value, latest_day)
+
+    def at_least_as_good(value: float, benchmark: float) -> bool:
+        if improvement == "increase":
+            return value >= benchmark
+        if improvement == "decrease":
+            return value <= benchmark
+        return abs(value - target_value) <= abs(benchmark - target_value)
+
+    if at_least_as_good(latest_value, target_value):
+        return GoalJudgement("achieved", expected, "The latest value meets the target.")
+    if variation_icon.startswith("concern"):
+        return GoalJudgement("at_risk", expected, "The latest point is a special-cause concern.")
+    if assurance == "fail":
+        return GoalJudgement(
+            "at_risk",
+            expected,
+            "The process limits show the target will not be met without change.",
+        )
+    if variation_icon.startswith("improvement"):
+        return GoalJudgement(
+            "on_track", expected, "The latest point is a special-cause improvement."
+        )
+    if assurance == "pass":
+        return GoalJudgement(
+            "on_track", expected, "The process limits show the target will be met."
+        )
+    if at_least_as_good(latest_value, expected):
+        return GoalJudgement(
+            "on_track", expected, "The latest value is on or ahead of the trajectory."
+        )
+    return GoalJudgement("off_track", expected, "The latest value is behind the trajectory.")
