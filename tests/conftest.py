@@ -162,3 +162,47 @@ def client_for(client, cast):
 def fast_password_hashing(settings):
     """Argon2 is deliberately slow; tests use a fast hasher (production keeps Argon2)."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def plan(footprint):
+    """A draft plan with one goal for Trust A (A&E within 4 hours, higher is better), on a
+    metric owned by Trust A, with 24 months of figures that end in a run of 8 low months."""
+    import datetime as dt
+
+    from footprint.plans.models import Goal, Measurement, Metric, Plan, Priority
+
+    the_plan = Plan.objects.create(
+        title="Test Plan", start_year=2023, end_year=2027, summary="Our plan in a sentence."
+    )
+    priority = Priority.objects.create(plan=the_plan, title="Urgent care", order=1)
+    metric = Metric.objects.create(
+        slug="ae-4-hour",
+        name="A&E within 4 hours",
+        unit="%",
+        improvement="increase",
+        definition="Share seen within four hours.",
+        data_source="Test",
+        owner=footprint["trust_a"],
+        next_review=dt.date(2026, 1, 1),
+    )
+    values = [70.0, 72.0] * 8 + [66.0] * 8
+    for i, v in enumerate(values):
+        Measurement.objects.create(
+            metric=metric,
+            organisation=footprint["trust_a"],
+            period=dt.date(2023 + (3 + i) // 12, (3 + i) % 12 + 1, 1),
+            value=v,
+        )
+    goal = Goal.objects.create(
+        priority=priority,
+        statement="Four in five seen within four hours at Trust A",
+        metric=metric,
+        organisation=footprint["trust_a"],
+        owner=footprint["trust_a"],
+        baseline_value=71.0,
+        baseline_date=dt.date(2023, 4, 1),
+        target_value=80.0,
+        target_date=dt.date(2026, 3, 1),
+    )
+    return {"plan": the_plan, "priority": priority, "metric": metric, "goal": goal}

@@ -11,6 +11,7 @@ admin.site.site_title = "Footprint"
 urlpatterns = [
     path("", include("footprint.core.urls")),
     path("", include("footprint.partnership.urls")),
+    path("", include("footprint.plans.urls")),
     path("", include("footprint.api.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

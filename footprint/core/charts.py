@@ -71,3 +71,109 @@ def yearly_totals(totals: dict[int, int], title: str, measure: str) -> dict[str,
             "tooltip": [{"field": "year"}, {"field": "value", "title": measure, "format": ","}],
         },
     }
+
+
+POINT_COLOURS = {
+    "common_cause": "#768692",
+    "special_cause_improvement": "#005eb8",
+    "special_cause_concern": "#ed8b00",
+    "special_cause_neutral_high": "#7c2855",
+    "special_cause_neutral_low": "#7c2855",
+}
+POINT_LABELS = {
+    "common_cause": "Common cause",
+    "special_cause_improvement": "Special cause: improvement",
+    "special_cause_concern": "Special cause: concern",
+    "special_cause_neutral_high": "Special cause: neither (high)",
+    "special_cause_neutral_low": "Special cause: neither (low)",
+}
+
+
+def spc_chart(
+    points: list[dict[str, Any]], title: str, unit: str, target: float | None
+) -> dict[str, Any]:
+    """An XmR chart: the values, the mean, the process limits, the target, and each point
+    coloured by its verdict. ``points`` are {"period", "value", "mean", "lower", "upper",
+    "point_type"} with the period as an ISO date."""
+    values = [
+        {**p, "verdict": POINT_LABELS[p["point_type"]]} for p in points if p["value"] is not None
+    ]
+    limits = [p for p in points if p["mean"] is not None]
+    present = [k for k in POINT_LABELS if any(p["point_type"] == k for p in values)]
+    domain = [POINT_LABELS[k] for k in present]
+    layers: list[dict[str, Any]] = [
+        {
+            "data": {"values": limits},
+            "mark": {"type": "line", "color": NHS_DARK_GREY, "strokeWidth": 1.5},
+            "encoding": {
+                "x": {"field": "period", "type": "temporal"},
+                "y": {"field": "mean", "type": "quantitative"},
+                "detail": {"field": "segment"},
+            },
+        },
+        *[
+            {
+                "data": {"values": limits},
+                "mark": {
+                    "type": "line",
+                    "color": NHS_DARK_GREY,
+                    "strokeDash": [4, 4],
+                    "strokeWidth": 1,
+                },
+                "encoding": {
+                    "x": {"field": "period", "type": "temporal"},
+                    "y": {"field": bound, "type": "quantitative"},
+                    "detail": {"field": "segment"},
+                },
+            }
+            for bound in ("upper", "lower")
+        ],
+        {
+            "data": {"values": values},
+            "mark": {"type": "line", "color": "#aeb7bd", "strokeWidth": 1},
+            "encoding": {
+                "x": {"field": "period", "type": "temporal"},
+                "y": {"field": "value", "type": "quantitative"},
+            },
+        },
+        {
+            "data": {"values": values},
+            "mark": {"type": "point", "filled": True, "size": 60},
+            "encoding": {
+                "x": {"field": "period", "type": "temporal", "title": "Period"},
+                "y": {
+                    "field": "value",
+                    "type": "quantitative",
+                    "title": unit,
+                    "scale": {"zero": False},
+                },
+                "color": {
+                    "field": "verdict",
+                    "type": "nominal",
+                    "scale": {"domain": domain, "range": [POINT_COLOURS[k] for k in POINT_LABELS]},
+                    "legend": {"orient": "bottom", "title": None},
+                },
+                "tooltip": [
+                    {"field": "period", "type": "temporal", "title": "Period", "format": "%b %Y"},
+                    {"field": "value", "title": unit},
+                    {"field": "verdict", "title": "Verdict"},
+                ],
+            },
+        },
+    ]
+    if target is not None:
+        layers.append(
+            {
+                "data": {"values": [{"target": target}]},
+                "mark": {"type": "rule", "color": "#d5281b", "strokeDash": [8, 4]},
+                "encoding": {"y": {"field": "target", "type": "quantitative"}},
+            }
+        )
+    return {
+        "$schema": "https://vega.github.io/schema/vega-lite/v6.json",
+        "description": title,
+        "title": title,
+        "width": "container",
+        "height": 300,
+        "layer": layers,
+    }

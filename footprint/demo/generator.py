@@ -17,6 +17,7 @@ from django.utils.text import slugify
 
 from footprint.core import audit
 from footprint.demo import population as demo_population
+from footprint.demo.plan import build_plan
 from footprint.engine.population import project
 from footprint.partnership.models import (
     Membership,
@@ -288,6 +289,7 @@ def build() -> dict[str, int]:
         org.places.set(served)
     Population.objects.bulk_create(series)
     users = _users()
+    plan = build_plan()
     audit.record(actor=None, action="load_demo", summary="Loaded the demo footprint")
     return {
         "places": len(places),
@@ -296,6 +298,7 @@ def build() -> dict[str, int]:
         "practices": len(practices),
         "residents": sum(p.total for p in series if p.year == BASE_YEAR),
         "users": users,
+        **plan,
     }
 
 

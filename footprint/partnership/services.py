@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -10,6 +10,7 @@ from django.db import transaction
 
 from footprint.core import audit
 from footprint.core.imports import RowError, raise_if_any
+from footprint.core.jobs import Progress
 from footprint.partnership.importers import OrganisationRow, PopulationRecord
 from footprint.partnership.models import (
     Neighbourhood,
@@ -19,8 +20,6 @@ from footprint.partnership.models import (
     Population,
     PopulationSource,
 )
-
-Progress = Callable[[int, int], None]
 
 
 def _no_progress(done: int, total: int) -> None:

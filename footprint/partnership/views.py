@@ -14,6 +14,7 @@ from django.utils.http import urlencode
 from footprint.core import charts
 from footprint.core.exports import csv_response
 from footprint.core.imports import ImportRejected, decode
+from footprint.core.jobs import create_job
 from footprint.core.models import Job
 from footprint.core.permissions import can, permission_required, require
 from footprint.partnership import compute, queries, services
@@ -303,10 +304,10 @@ def imports(request: HttpRequest) -> HttpResponse:
             form.add_error("file", str(exc))
         else:
             kind = form.cleaned_data["kind"]
-            job = Job.objects.create(
+            job = create_job(
                 kind=f"import:{kind}",
                 title=f"Import {upload.name}",
-                created_by=request.user,
+                user=request.user,
                 payload={
                     "kind": kind,
                     "filename": upload.name,

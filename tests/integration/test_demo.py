@@ -57,7 +57,10 @@ def test_demo_is_deterministic(db):
         )
     )
     names = list(Organisation.objects.order_by("ods_code").values_list("name", flat=True))
-    Population.objects.all().delete()
+    from footprint.plans.models import Goal, Measurement, Metric, Plan, Rebase
+
+    for model in (Rebase, Measurement, Goal, Metric, Plan, Population):
+        model.objects.all().delete()
     Organisation.objects.all().delete()
     from footprint.partnership.models import Neighbourhood, Place, System
 
@@ -95,3 +98,22 @@ def test_every_demo_user_can_log_in_and_has_their_role(demo, client):
         assert response.status_code == 302, username
         assert client.get("/workspace/").status_code == 200
         client.post("/logout/")
+
+
+def test_demo_plan_has_its_planted_special_causes(demo):
+    from footprint.plans import compute
+    from footprint.plans.models import Goal, Metric
+
+    assert 20 <= demo["goals"] <= 30 and 35 <= demo["metrics"] <= 45
+    assert Goal.objects.values("priority").distinct().count() == 6
+    warnings = {
+        (w.metric.slug, w.subject_key) for w in compute.early_warnings(Metric.objects.all())
+    }
+    assert ("nursing-leaver-rate", "org:RM9") in warnings
+    assert ("health-checks", "place:E06000099") in warnings
+    ae = compute.judge_goal(
+        Goal.objects.get(metric__slug="ae-4-hour", organisation__ods_code="RW9")
+    )
+    assert len(ae.series.rebases) == 1
+    assert {p.segment for p in ae.series.result.points} == {0, 1}
+    assert ae.series.result.points[-1].mean > ae.series.result.points[0].mean + 4

@@ -20,7 +20,9 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"Loaded the demo footprint: {made['residents']:,} residents, "
                 f"{made['places']} places, {made['neighbourhoods']} neighbourhoods, "
-                f"{made['organisations']} organisations ({made['practices']} GP practices)."
+                f"{made['organisations']} organisations ({made['practices']} GP practices); "
+                f"a plan of {made['goals']} goals on {made['metrics']} metrics with "
+                f"{made['measurements']:,} monthly figures."
             )
         self.stdout.write("")
         self.stdout.write("Footprint demo: http://127.0.0.1:8000")

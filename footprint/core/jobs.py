@@ -1,0 +1,54 @@
+"""Long work as background tasks, with progress stored on a Job that pages show as a bar."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.utils import timezone
+
+from footprint.core.imports import ImportRejected
+from footprint.core.models import Job
+
+Progress = Callable[[int, int], None]
+
+
+def create_job(*, kind: str, title: str, user: Any, payload: dict[str, Any]) -> Job:
+    """Record a job, queued, for a task to pick up."""
+    return Job.objects.create(kind=kind, title=title, created_by=user, payload=payload)
+
+
+def run_job(job_id: int, work: Callable[[Job, Progress], str]) -> None:
+    """Run ``work(job, progress)`` for a job, storing its progress and outcome.
+
+    ``work`` returns a one-line summary. A rejected import fails the job with every error;
+    any other exception fails it with a short message and is raised again for the logs.
+    The uploaded payload is cleared afterwards: files are not kept.
+    """
+    job = Job.objects.get(pk=job_id)
+    Job.objects.filter(pk=job_id).update(status=Job.Status.RUNNING, total=100, done=1)
+
+    def progress(done: int, total: int) -> None:
+        Job.objects.filter(pk=job_id).update(done=min(99, int(100 * done / max(total, 1))))
+
+    finished = {"finished_at": timezone.now(), "payload": {}}
+    try:
+        message = work(job, progress)
+    except ImportRejected as exc:
+        Job.objects.filter(pk=job_id).update(
+            status=Job.Status.FAILED,
+            message=f"{len(exc.errors)} problems in {exc.filename}",
+            errors=exc.as_lines(),
+            **finished,
+        )
+        return
+    except Exception:
+        Job.objects.filter(pk=job_id).update(
+            status=Job.Status.FAILED,
+            message="an unexpected error stopped the work; nothing was saved",
+            **finished,
+        )
+        raise
+    Job.objects.filter(pk=job_id).update(
+        status=Job.Status.SUCCEEDED, message=message, done=100, **finished
+    )

@@ -1,0 +1,261 @@
+"""The five-year plan: priorities, measurable goals, the metrics behind them and their
+measurements."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
+
+from footprint.partnership.models import Neighbourhood, Organisation, Place
+
+
+class Subject(models.Model):
+    """What a series of measurements is about: one organisation, one place, one neighbourhood,
+    or (none of them) the whole system."""
+
+    organisation = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    place = models.ForeignKey(
+        Place, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    neighbourhood = models.ForeignKey(
+        Neighbourhood, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    subject_key = models.CharField(max_length=40, editable=False, db_index=True)
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        self.subject_key = self.key_for(self.organisation, self.place, self.neighbourhood)
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    @staticmethod
+    def key_for(
+        organisation: Organisation | None, place: Place | None, neighbourhood: Neighbourhood | None
+    ) -> str:
+        if organisation is not None:
+            return f"org:{organisation.ods_code}"
+        if neighbourhood is not None:
+            return f"hood:{neighbourhood.code}"
+        if place is not None:
+            return f"place:{place.code}"
+        return "system"
+
+    @property
+    def subject_label(self) -> str:
+        if self.organisation_id:
+            return self.organisation.name
+        if self.neighbourhood_id:
+            return self.neighbourhood.name
+        if self.place_id:
+            return self.place.name
+        return "The whole system"
+
+    def clean(self) -> None:
+        super().clean()
+        if (
+            sum(x is not None for x in (self.organisation_id, self.place_id, self.neighbourhood_id))
+            > 1
+        ):
+            raise ValidationError(
+                "Choose one of an organisation, a place or a neighbourhood, "
+                "or none for the whole system."
+            )
+
+
+def financial_year(start: int) -> str:
+    """2025 → '2025/26'."""
+    return f"{start}/{(start + 1) % 100:02d}"
+
+
+class Plan(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        AGREED = "agreed", "Agreed"
+        PUBLISHED = "published", "Published"
+
+    title = models.CharField(max_length=200)
+    start_year = models.PositiveIntegerField(
+        help_text="First financial year, e.g. 2021 for 2021/22"
+    )
+    end_year = models.PositiveIntegerField(help_text="Last financial year, e.g. 2025 for 2025/26")
+    summary = models.TextField(help_text="The plan in plain English, for staff and the public")
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.DRAFT)
+    published_at = models.DateTimeField(null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-start_year"]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.period})"
+
+    @property
+    def period(self) -> str:
+        return f"{financial_year(self.start_year)}–{financial_year(self.end_year)}"
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == self.Status.PUBLISHED
+
+    def clean(self) -> None:
+        if self.end_year < self.start_year:
+            raise ValidationError({"end_year": "The plan must end after it starts"})
+
+
+class Priority(models.Model):
+    """A priority or workstream of the plan."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="priorities")
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    order = models.PositiveIntegerField(default=0)
+    lead = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["plan", "order", "title"]
+        verbose_name_plural = "priorities"
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Improvement(models.TextChoices):
+    INCREASE = "increase", "Higher is better"
+    DECREASE = "decrease", "Lower is better"
+    NEUTRAL = "neutral", "Neither"
+
+
+class Frequency(models.TextChoices):
+    MONTHLY = "monthly", "Monthly"
+    QUARTERLY = "quarterly", "Quarterly"
+    ANNUAL = "annual", "Annual"
+
+
+class Metric(models.Model):
+    """A measure, as reviewed content: a definition, a source, an owner and a review date."""
+
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=80, unique=True)
+    unit = models.CharField(max_length=40, help_text="e.g. %, days, per 1,000 residents")
+    improvement = models.CharField(max_length=10, choices=Improvement.choices)
+    definition = models.TextField()
+    data_source = models.CharField(max_length=300)
+    frequency = models.CharField(
+        max_length=10, choices=Frequency.choices, default=Frequency.MONTHLY
+    )
+    owner = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="metrics")
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    next_review = models.DateField()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Goal(Subject):
+    """A measurable goal of the plan, judged on its metric's series for its subject."""
+
+    class Horizon(models.TextChoices):
+        SHORT = "short", "Short term (up to 1 year)"
+        MEDIUM = "medium", "Medium term (1–3 years)"
+        LONG = "long", "Long term (3–5 years)"
+
+    class Layer(models.TextChoices):
+        SYSTEM = "system", "System"
+        PLACE = "place", "Place"
+        NEIGHBOURHOOD = "neighbourhood", "Neighbourhood"
+
+    priority = models.ForeignKey(Priority, on_delete=models.CASCADE, related_name="goals")
+    statement = models.CharField(max_length=300, help_text="The goal in plain English")
+    metric = models.ForeignKey(Metric, on_delete=models.PROTECT, related_name="goals")
+    baseline_value = models.FloatField()
+    baseline_date = models.DateField()
+    target_value = models.FloatField()
+    target_date = models.DateField()
+    horizon = models.CharField(max_length=10, choices=Horizon.choices, editable=False)
+    owner = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="goals")
+    layer = models.CharField(max_length=15, choices=Layer.choices, default=Layer.SYSTEM)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["priority__order", "target_date", "statement"]
+
+    def __str__(self) -> str:
+        return self.statement
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        from footprint.plans.compute import horizon_of
+
+        self.horizon = horizon_of(self.baseline_date, self.target_date)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("goal", args=[self.pk])
+
+    def clean(self) -> None:
+        super().clean()
+        if self.target_date and self.baseline_date and self.target_date <= self.baseline_date:
+            raise ValidationError(
+                {"target_date": "The target date must be after the baseline date"}
+            )
+
+
+class Measurement(Subject):
+    """One value of a metric for one period (the first day of the month, quarter or year)
+    and one subject. An empty value records that the figure is missing."""
+
+    metric = models.ForeignKey(Metric, on_delete=models.CASCADE, related_name="measurements")
+    period = models.DateField()
+    value = models.FloatField(null=True, blank=True)
+    note = models.CharField(max_length=300, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["metric", "subject_key", "period"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["metric", "subject_key", "period"], name="measurement_unique_period"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.metric} {self.subject_key} {self.period:%Y-%m}: {self.value}"
+
+
+class Rebase(Subject):
+    """A recorded change in the process (a new service, a changed definition): the SPC chart
+    starts new limits here. Never automatic: a person records it with a reason."""
+
+    metric = models.ForeignKey(Metric, on_delete=models.CASCADE, related_name="rebases")
+    period = models.DateField(help_text="The first period of the new process")
+    reason = models.CharField(max_length=300)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["metric", "subject_key", "period"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["metric", "subject_key", "period"], name="rebase_unique_period"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.metric} {self.subject_key} from {self.period:%Y-%m}: {self.reason}"

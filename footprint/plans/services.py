@@ -1,0 +1,157 @@
+"""Writes to the plan. Each function is one transaction with its audit record inside."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+
+from django.db import transaction
+
+from footprint.core import audit
+from footprint.core.imports import RowError, raise_if_any
+from footprint.core.jobs import Progress
+from footprint.partnership.models import Neighbourhood, Organisation, Place
+from footprint.plans.importers import MeasurementRow
+from footprint.plans.models import Measurement, Metric, Rebase, Subject
+from footprint.plans.rules import may_change_series
+
+
+def _no_progress(done: int, total: int) -> None:
+    return None
+
+
+def import_measurements(
+    *, rows: Sequence[MeasurementRow], filename: str, by: Any, progress: Progress = _no_progress
+) -> dict[str, int]:
+    """Save measurements, replacing any for the same metric, subject and period: all of
+    them, or none. ``by`` must be allowed to change every series in the file."""
+    metrics = {m.slug: m for m in Metric.objects.all()}
+    orgs = {o.ods_code: o for o in Organisation.objects.all()}
+    places = {p.code: p for p in Place.objects.all()}
+    hoods = {h.code: h for h in Neighbourhood.objects.all()}
+    errors: list[RowError] = []
+    resolved = []
+    allowed: dict[tuple[int, str], bool] = {}
+    for r in rows:
+        metric = metrics.get(r.metric)
+        if metric is None:
+            errors.append(RowError(r.row, "Metric", f"no metric is called '{r.metric}'"))
+            continue
+        org = orgs.get(r.organisation) if r.organisation else None
+        place = places.get(r.place) if r.place else None
+        hood = hoods.get(r.neighbourhood) if r.neighbourhood else None
+        if r.organisation and org is None:
+            errors.append(
+                RowError(
+                    r.row, "Organisation", f"no organisation has the ODS code '{r.organisation}'"
+                )
+            )
+            continue
+        if r.place and place is None:
+            errors.append(RowError(r.row, "Place", f"no place has the code '{r.place}'"))
+            continue
+        if r.neighbourhood and hood is None:
+            errors.append(
+                RowError(
+                    r.row, "Neighbourhood", f"no neighbourhood has the code '{r.neighbourhood}'"
+                )
+            )
+            continue
+        key = Subject.key_for(org, place, hood)
+        if (metric.pk, key) not in allowed:
+            allowed[(metric.pk, key)] = may_change_series(by, metric, key)
+        if not allowed[(metric.pk, key)]:
+            errors.append(
+                RowError(
+                    r.row,
+                    "Metric",
+                    f"you may not change {metric.name} for {_label(org, place, hood)}",
+                )
+            )
+            continue
+        resolved.append((r, metric, org, place, hood, key))
+    raise_if_any(filename, errors)
+    with transaction.atomic():
+        for i, (r, metric, org, place, hood, key) in enumerate(resolved, start=1):
+            m = Measurement.objects.filter(metric=metric, subject_key=key, period=r.period).first()
+            m = m or Measurement(
+                metric=metric, organisation=org, place=place, neighbourhood=hood, period=r.period
+            )
+            m.value = r.value
+            m.note = r.note
+            m._history_user = by
+            m.save()
+            if i % 200 == 0:
+                progress(i, len(resolved))
+        audit.record(
+            actor=by,
+            action="import_measurements",
+            summary=f"Imported {len(resolved)} measurements from {filename}",
+            filename=filename,
+            series=len(allowed),
+        )
+    return {"measurements": len(resolved), "series": len(allowed)}
+
+
+def _label(org: Organisation | None, place: Place | None, hood: Neighbourhood | None) -> str:
+    subject = org or place or hood
+    return subject.name if subject is not None else "the whole system"
+
+
+def record_measurement(
+    *, metric: Metric, subject: Subject, period: dt.date, value: float | None, note: str, by: Any
+) -> Measurement:
+    """Record (or correct) one measurement of a series, already authorised."""
+    with transaction.atomic():
+        m = Measurement.objects.filter(
+            metric=metric, subject_key=subject.subject_key, period=period
+        ).first() or Measurement(
+            metric=metric,
+            organisation=subject.organisation,
+            place=subject.place,
+            neighbourhood=subject.neighbourhood,
+            period=period,
+        )
+        old = m.value if m.pk else None
+        m.value = value
+        m.note = note
+        m._history_user = by
+        m.save()
+        audit.record(
+            actor=by,
+            action="record_measurement",
+            summary=f"{metric.name}, {m.subject_label}, {period:%b %Y}: {value}",
+            metric=metric.slug,
+            subject=m.subject_key,
+            period=period.isoformat(),
+            old=old,
+            new=value,
+        )
+    return m
+
+
+def add_rebase(
+    *, metric: Metric, subject: Subject, period: dt.date, reason: str, by: Any
+) -> Rebase:
+    """Record that the process changed from ``period``, with the reason."""
+    with transaction.atomic():
+        rebase = Rebase(
+            metric=metric,
+            organisation=subject.organisation,
+            place=subject.place,
+            neighbourhood=subject.neighbourhood,
+            period=period,
+            reason=reason,
+            created_by=by,
+        )
+        rebase._history_user = by
+        rebase.save()
+        audit.record(
+            actor=by,
+            action="add_rebase",
+            summary=f"{metric.name}, {rebase.subject_label}: new limits from "
+            f"{period:%b %Y} ({reason})",
+            metric=metric.slug,
+        )
+    return rebase

@@ -1,0 +1,17 @@
+from django.urls import path
+
+from footprint.plans import views
+
+urlpatterns = [
+    path("our-plan/", views.public_plan, name="public_plan"),
+    path("workspace/plan/", views.plan_overview, name="plan"),
+    path("workspace/plan/goals/<int:pk>/", views.goal_detail, name="goal"),
+    path("workspace/plan/early-warning/", views.early_warning, name="early_warning"),
+    path("workspace/plan/metrics/", views.metric_list, name="metrics"),
+    path(
+        "workspace/plan/metrics/<slug:slug>/<str:subject_key>/",
+        views.metric_series,
+        name="metric_series",
+    ),
+    path("workspace/plan/import/", views.measurement_import, name="measurement_import"),
+]
