@@ -3,6 +3,7 @@
 from ninja import NinjaAPI
 
 from footprint.api.partnership import router as partnership_router
+from footprint.api.plans import router as plans_router
 
 api = NinjaAPI(
     title="Footprint API",
@@ -14,3 +15,4 @@ api = NinjaAPI(
     urls_namespace="api",
 )
 api.add_router("/", partnership_router)
+api.add_router("/", plans_router)

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.db.models import QuerySet
 
-from footprint.plans.models import Goal, Metric, Plan
+from footprint.partnership.models import Neighbourhood, Organisation, Place
+from footprint.plans.models import Goal, Metric, Plan, Subject
 
 
 def current_plan(*, published_only: bool = False) -> Plan | None:
@@ -25,3 +28,31 @@ def goals_of(plan: Plan) -> QuerySet[Goal]:
 
 def metrics() -> QuerySet[Metric]:
     return Metric.objects.select_related("owner", "reviewer").order_by("name")
+
+
+@dataclass(frozen=True)
+class SubjectRef:
+    """What a series is about, found from its key: an organisation, a place, a
+    neighbourhood, or none of them (the whole system)."""
+
+    organisation: Organisation | None = None
+    place: Place | None = None
+    neighbourhood: Neighbourhood | None = None
+
+    @property
+    def subject_key(self) -> str:
+        return Subject.key_for(self.organisation, self.place, self.neighbourhood)
+
+
+def subject_for(key: str) -> SubjectRef | None:
+    """'system', 'org:RW9', 'place:E10000099' or 'hood:WYV01' → the subject, or None."""
+    kind, _, code = key.partition(":")
+    if key == "system":
+        return SubjectRef()
+    if kind == "org" and (org := Organisation.objects.filter(ods_code=code.upper()).first()):
+        return SubjectRef(organisation=org)
+    if kind == "place" and (place := Place.objects.filter(code=code).first()):
+        return SubjectRef(place=place)
+    if kind == "hood" and (hood := Neighbourhood.objects.filter(code=code).first()):
+        return SubjectRef(neighbourhood=hood)
+    return None

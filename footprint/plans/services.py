@@ -14,6 +14,7 @@ from footprint.core.jobs import Progress
 from footprint.partnership.models import Neighbourhood, Organisation, Place
 from footprint.plans.importers import MeasurementRow
 from footprint.plans.models import Measurement, Metric, Rebase, Subject
+from footprint.plans.queries import SubjectRef
 from footprint.plans.rules import may_change_series
 
 
@@ -100,7 +101,13 @@ def _label(org: Organisation | None, place: Place | None, hood: Neighbourhood | 
 
 
 def record_measurement(
-    *, metric: Metric, subject: Subject, period: dt.date, value: float | None, note: str, by: Any
+    *,
+    metric: Metric,
+    subject: Subject | SubjectRef,
+    period: dt.date,
+    value: float | None,
+    note: str,
+    by: Any,
 ) -> Measurement:
     """Record (or correct) one measurement of a series, already authorised."""
     with transaction.atomic():
@@ -132,7 +139,7 @@ def record_measurement(
 
 
 def add_rebase(
-    *, metric: Metric, subject: Subject, period: dt.date, reason: str, by: Any
+    *, metric: Metric, subject: Subject | SubjectRef, period: dt.date, reason: str, by: Any
 ) -> Rebase:
     """Record that the process changed from ``period``, with the reason."""
     with transaction.atomic():

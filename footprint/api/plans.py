@@ -1,0 +1,166 @@
+"""The plan in the JSON API: the published plan with each goal's verdict for everyone; any
+series with its SPC verdict, and recording figures, for partners with a token."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from ninja import Router, Schema, Status
+
+from footprint.api.auth import TokenAuth
+from footprint.core.permissions import can
+from footprint.plans import compute, queries, services
+from footprint.plans.importers import parse_period
+from footprint.plans.models import Metric
+from footprint.plans.rules import may_change_series
+
+router = Router(tags=["plan"])
+
+
+class GoalOut(Schema):
+    id: int
+    priority: str
+    statement: str
+    metric: str
+    unit: str
+    subject: str
+    horizon: str
+    baseline_value: float
+    baseline_date: dt.date
+    target_value: float
+    target_date: dt.date
+    latest_value: float | None
+    latest_period: dt.date | None
+    status: str
+    variation: str
+    assurance: str | None
+
+
+class PlanOut(Schema):
+    title: str
+    period: str
+    summary: str
+    goals: list[GoalOut]
+
+
+class PointOut(Schema):
+    period: dt.date
+    value: float | None
+    mean: float | None
+    lower: float | None
+    upper: float | None
+    rule: str | None
+    point_type: str
+
+
+class SeriesOut(Schema):
+    metric: str
+    subject: str
+    improvement: str
+    variation: str
+    points: list[PointOut]
+
+
+class MeasurementIn(Schema):
+    period: str
+    value: float | None = None
+    note: str = ""
+
+
+class Error(Schema):
+    detail: str
+
+
+@router.get("/plan", response={200: PlanOut, 404: Error})
+def published_plan(request: HttpRequest) -> Any:
+    """The published plan, each goal with its latest figure, status and SPC verdict."""
+    plan = queries.current_plan(published_only=True)
+    if plan is None:
+        return Status(404, {"detail": "The partnership has not published a plan yet"})
+    goals = []
+    for goal in queries.goals_of(plan):
+        view = compute.judge_goal(goal)
+        goals.append(
+            {
+                "id": goal.pk,
+                "priority": goal.priority.title,
+                "statement": goal.statement,
+                "metric": goal.metric.slug,
+                "unit": goal.metric.unit,
+                "subject": goal.subject_key,
+                "horizon": goal.horizon,
+                "baseline_value": goal.baseline_value,
+                "baseline_date": goal.baseline_date,
+                "target_value": goal.target_value,
+                "target_date": goal.target_date,
+                "latest_value": view.series.latest_value,
+                "latest_period": view.series.latest_period,
+                "status": view.judgement.status,
+                "variation": view.series.result.variation_icon,
+                "assurance": view.series.result.assurance,
+            }
+        )
+    return Status(
+        200, {"title": plan.title, "period": plan.period, "summary": plan.summary, "goals": goals}
+    )
+
+
+@router.get(
+    "/metrics/{slug}/series/{subject}",
+    response={200: SeriesOut, 403: Error, 404: Error},
+    auth=TokenAuth(),
+)
+def series(request: HttpRequest, slug: str, subject: str) -> Any:
+    """A series with its SPC verdict, point by point (partners only)."""
+    if not can(request.user, "plans.view_plan"):
+        return Status(403, {"detail": "Partners only"})
+    metric = get_object_or_404(Metric, slug=slug)
+    s = compute.series_for(metric, subject)
+    if not s.periods:
+        return Status(404, {"detail": "No measurements for this series"})
+    return Status(
+        200,
+        {
+            "metric": metric.slug,
+            "subject": subject,
+            "improvement": metric.improvement,
+            "variation": s.result.variation_icon,
+            "points": [
+                {**p, "period": dt.date.fromisoformat(str(p["period"]))}
+                for p in compute.chart_points(s)
+            ],
+        },
+    )
+
+
+@router.put(
+    "/metrics/{slug}/series/{subject}",
+    response={200: PointOut, 403: Error, 404: Error, 422: Error},
+    auth=TokenAuth(),
+)
+def record(request: HttpRequest, slug: str, subject: str, body: MeasurementIn) -> Any:
+    """Record or correct one period's figure, under the same rules as the pages."""
+    metric = get_object_or_404(Metric, slug=slug)
+    target = queries.subject_for(subject)
+    if target is None:
+        return Status(404, {"detail": f"No organisation, place or neighbourhood is '{subject}'"})
+    if not may_change_series(request.user, metric, target.subject_key):
+        return Status(403, {"detail": "You may not change this series"})
+    try:
+        period = parse_period(body.period)
+    except ValueError as exc:
+        return Status(422, {"detail": str(exc)})
+    services.record_measurement(
+        metric=metric,
+        subject=target,
+        period=period,
+        value=body.value,
+        note=body.note,
+        by=request.user,
+    )
+    s = compute.series_for(metric, target.subject_key)
+    point = next(p for p in compute.chart_points(s) if p["period"] == period.isoformat())
+    return Status(200, {**point, "period": period})
