@@ -40,6 +40,11 @@ PAGES = [
     "/workspace/organisations/RW9/",
     "/api/v1/organisations?limit=100",
     "/api/v1/population?year=2030",
+    "/workspace/plan/",
+    "/workspace/plan/early-warning/",
+    "/workspace/plan/goals/1/",
+    "/our-plan/",
+    "/api/v1/plan",
 ]
 
 

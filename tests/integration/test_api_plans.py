@@ -33,15 +33,24 @@ def test_series_need_a_partner_token(client, cast, plan):
 def test_recording_a_figure_follows_the_pages_rules(client, cast, plan):
     url = "/api/v1/metrics/ae-4-hour/series/org:RA1"
     body = json.dumps({"period": "2025-06", "value": 71.0})
-    refused = client.put(url, body, content_type="application/json",
-                         headers=bearer(cast["editor_b"]))
+    refused = client.put(
+        url, body, content_type="application/json", headers=bearer(cast["editor_b"])
+    )
     assert refused.status_code == 403
     ok = client.put(url, body, content_type="application/json", headers=bearer(cast["editor_a"]))
     assert ok.status_code == 200 and ok.json()["value"] == 71.0
     assert Measurement.objects.get(period=dt.date(2025, 6, 1)).value == 71.0
-    bad = client.put(url, json.dumps({"period": "June"}), content_type="application/json",
-                     headers=bearer(cast["editor_a"]))
+    bad = client.put(
+        url,
+        json.dumps({"period": "June"}),
+        content_type="application/json",
+        headers=bearer(cast["editor_a"]),
+    )
     assert bad.status_code == 422 and "is not a period" in bad.json()["detail"]
-    nowhere = client.put("/api/v1/metrics/ae-4-hour/series/org:ZZZ", body,
-                         content_type="application/json", headers=bearer(cast["pmo"]))
+    nowhere = client.put(
+        "/api/v1/metrics/ae-4-hour/series/org:ZZZ",
+        body,
+        content_type="application/json",
+        headers=bearer(cast["pmo"]),
+    )
     assert nowhere.status_code == 404
