@@ -206,3 +206,56 @@ def plan(footprint):
         target_date=dt.date(2026, 3, 1),
     )
     return {"plan": the_plan, "priority": priority, "metric": metric, "goal": goal}
+
+
+@pytest.fixture
+def forums(cast, footprint):
+    """A system board above a Northshire alliance. Representatives: editor_a for Trust A,
+    editor_b for Trust B (board only), viewer for the council; the Northshire alliance may
+    take investments up to £1m, the board any. Each forum met on 1 March 2025 with all its
+    members present."""
+    import datetime as dt
+
+    from footprint.decisions.models import DecisionType, Delegation, Forum, ForumMember
+    from footprint.decisions.services import record_meeting
+
+    board = Forum.objects.create(
+        name="Board",
+        slug="board",
+        layer="system",
+        terms_of_reference="All of it.",
+        quorum_share=0.5,
+        decision_rule="consent",
+    )
+    alliance = Forum.objects.create(
+        name="Northshire Alliance",
+        slug="alliance",
+        layer="place",
+        place=footprint["north"],
+        parent=board,
+        terms_of_reference="Northshire.",
+        quorum_count=2,
+        quorum_groups=["nhs_provider", "council"],
+        decision_rule="consent",
+    )
+    for forum, reps in (
+        (board, [("trust_a", "editor_a"), ("trust_b", "editor_b"), ("council", "viewer")]),
+        (alliance, [("trust_a", "editor_a"), ("council", "viewer")]),
+    ):
+        for org, person in reps:
+            ForumMember.objects.create(
+                forum=forum, organisation=footprint[org], representative=cast[person]
+            )
+    investment = DecisionType.objects.create(name="Investment", slug="investment")
+    Delegation.objects.create(decision_type=investment, forum=alliance, limit_pence=1_000_000_00)
+    Delegation.objects.create(decision_type=investment, forum=board, limit_pence=None)
+    meetings = {
+        f.slug: record_meeting(
+            forum=f,
+            date=dt.date(2025, 3, 1),
+            attendees=[m.representative for m in f.members.all()],
+            by=cast["pmo"],
+        )
+        for f in (board, alliance)
+    }
+    return {"board": board, "alliance": alliance, "investment": investment, "meetings": meetings}

@@ -2,6 +2,7 @@
 
 from ninja import NinjaAPI
 
+from footprint.api.decisions import router as decisions_router
 from footprint.api.partnership import router as partnership_router
 from footprint.api.plans import router as plans_router
 
@@ -16,3 +17,4 @@ api = NinjaAPI(
 )
 api.add_router("/", partnership_router)
 api.add_router("/", plans_router)
+api.add_router("/", decisions_router)

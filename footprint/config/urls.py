@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("footprint.core.urls")),
     path("", include("footprint.partnership.urls")),
     path("", include("footprint.plans.urls")),
+    path("", include("footprint.decisions.urls")),
     path("", include("footprint.api.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

@@ -17,6 +17,8 @@ from django.utils.text import slugify
 
 from footprint.core import audit
 from footprint.demo import population as demo_population
+from footprint.demo.constants import DEMO_PASSWORD
+from footprint.demo.decisions import build_decisions
 from footprint.demo.plan import build_plan
 from footprint.engine.population import project
 from footprint.partnership.models import (
@@ -37,7 +39,6 @@ from footprint.partnership.models import (
 SEED = 20170208
 BASE_YEAR = 2025
 PROJECTED_YEARS = 5
-DEMO_PASSWORD = "footprint-demo-2025"
 
 
 @dataclass(frozen=True)
@@ -290,6 +291,7 @@ def build() -> dict[str, int]:
     Population.objects.bulk_create(series)
     users = _users()
     plan = build_plan()
+    decisions = build_decisions()
     audit.record(actor=None, action="load_demo", summary="Loaded the demo footprint")
     return {
         "places": len(places),
@@ -299,6 +301,7 @@ def build() -> dict[str, int]:
         "residents": sum(p.total for p in series if p.year == BASE_YEAR),
         "users": users,
         **plan,
+        **decisions,
     }
 
 

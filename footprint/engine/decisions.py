@@ -125,14 +125,17 @@ def route(
     delegations: Sequence[Delegation],
     parents: Mapping[str, str | None],
     start: str | None = None,
+    names: Mapping[str, str] | None = None,
 ) -> Route:
     """The forum that may take a decision of this value, and why.
 
     ``delegations`` are the forums that may take this decision type, with their limits;
     ``parents`` gives each forum the forum above it. Routing starts at ``start`` (the forum
     the proposal was brought to) or, if it has none, at the lowest forum with a delegation,
-    and goes up a layer while the value is above the limit.
+    and goes up a layer while the value is above the limit. ``names`` gives forums' names for
+    the reasons (their keys otherwise).
     """
+    label = (lambda f: names.get(f, f)) if names else (lambda f: f)
     limits = {d.forum: d.limit_pence for d in delegations}
     if not limits:
         return Route(None, ("No forum has delegated authority for this type of decision.",))
@@ -144,7 +147,7 @@ def route(
         limit = limits.get(forum)
         if forum in limits and (limit is None or value_pence <= limit):
             steps.append(
-                f"{forum} may decide it: "
+                f"{label(forum)} may decide it: "
                 + (
                     "it has no money limit."
                     if limit is None
@@ -154,11 +157,13 @@ def route(
             return Route(forum, tuple(steps))
         if forum in limits:
             steps.append(
-                f"£{value_pence / 100:,.0f} is above {forum}'s limit of "
+                f"£{value_pence / 100:,.0f} is above {label(forum)}'s limit of "
                 f"£{(limit or 0) / 100:,.0f}, so it goes to the forum above."
             )
         else:
-            steps.append(f"{forum} has no delegation for this type, so it goes to the forum above.")
+            steps.append(
+                f"{label(forum)} has no delegation for this type, so it goes to the forum above."
+            )
         forum = parents.get(forum)
     steps.append("No forum above can take it: it needs each member board's own decision.")
     return Route(None, tuple(steps))

@@ -50,34 +50,21 @@ def test_demo_population_is_older_than_england_and_projected_five_years(demo):
 
 
 def test_demo_is_deterministic(db):
-    first = generator.build()
-    counts = list(
-        Population.objects.order_by("neighbourhood__code", "year", "sex").values_list(
-            "counts", flat=True
-        )
-    )
-    names = list(Organisation.objects.order_by("ods_code").values_list("name", flat=True))
-    from footprint.plans.models import Goal, Measurement, Metric, Plan, Rebase
+    from django.db import transaction
 
-    for model in (Rebase, Measurement, Goal, Metric, Plan, Population):
-        model.objects.all().delete()
-    Organisation.objects.all().delete()
-    from footprint.partnership.models import Neighbourhood, Place, System
+    def snapshot():
+        with transaction.atomic():
+            made = generator.build()
+            counts = list(
+                Population.objects.order_by("neighbourhood__code", "year", "sex").values_list(
+                    "counts", flat=True
+                )
+            )
+            names = list(Organisation.objects.order_by("ods_code").values_list("name", flat=True))
+            transaction.set_rollback(True)
+        return made, counts, names
 
-    Neighbourhood.objects.all().delete()
-    Place.objects.all().delete()
-    System.objects.all().delete()
-    from django.contrib.auth import get_user_model
-
-    get_user_model().objects.all().delete()
-    second = generator.build()
-    assert first == second
-    assert counts == list(
-        Population.objects.order_by("neighbourhood__code", "year", "sex").values_list(
-            "counts", flat=True
-        )
-    )
-    assert names == list(Organisation.objects.order_by("ods_code").values_list("name", flat=True))
+    assert snapshot() == snapshot()
 
 
 def test_load_demo_is_idempotent_and_prints_the_logins(db, capsys):
@@ -117,3 +104,15 @@ def test_demo_plan_has_its_planted_special_causes(demo):
     assert len(ae.series.rebases) == 1
     assert {p.segment for p in ae.series.result.points} == {0, 1}
     assert ae.series.result.points[-1].mean > ae.series.result.points[0].mean + 4
+
+
+def test_demo_decisions_cover_every_state(demo):
+    from footprint.decisions.models import Decision, Escalation, Forum, Proposal
+
+    assert Forum.objects.count() == 3 and demo["proposals"] == 30
+    states = set(Proposal.objects.values_list("status", flat=True))
+    assert states == {"draft", "seeking_consent", "escalated", "decided"}
+    assert Escalation.objects.count() == 1
+    confidential = Proposal.objects.get(confidentiality="confidential")
+    assert confidential.status == "decided" and confidential.publish_after.year == 2026
+    assert Decision.objects.count() >= 20

@@ -22,7 +22,8 @@ class Command(BaseCommand):
                 f"{made['places']} places, {made['neighbourhoods']} neighbourhoods, "
                 f"{made['organisations']} organisations ({made['practices']} GP practices); "
                 f"a plan of {made['goals']} goals on {made['metrics']} metrics with "
-                f"{made['measurements']:,} monthly figures."
+                f"{made['measurements']:,} monthly figures; {made['forums']} forums with "
+                f"{made['proposals']} proposals."
             )
         self.stdout.write("")
         self.stdout.write("Footprint demo: http://127.0.0.1:8000")
@@ -32,3 +33,8 @@ class Command(BaseCommand):
             if membership:
                 what = (what + "; " if what else "") + f"{membership[1].label} at {membership[0]}"
             self.stdout.write(f"  {username:<20} {first} {last}: {what}")
+        self.stdout.write(
+            "  Forum representatives who record their board's consent: chair (QW9), "
+            "board.community (RX9), and rep.rw9, rep.rm9, rep.ry9, rep.la901, rep.la902, "
+            "rep.hw901, rep.vs901"
+        )

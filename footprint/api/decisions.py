@@ -1,0 +1,84 @@
+"""The public decision register in the JSON API. Confidential items are withheld until their
+publication date, and listed as withheld."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Router, Schema
+
+from footprint.decisions import queries
+
+router = Router(tags=["decisions"])
+
+
+class DecisionOut(Schema):
+    id: int
+    decided_on: dt.date
+    forum: str
+    decision_type: str
+    title: str
+    outcome: str
+    option: str
+    rationale: str
+    supersedes: int | None
+
+
+class WithheldOut(Schema):
+    decided_on: dt.date
+    forum: str
+    publish_after: dt.date
+
+
+class RegisterOut(Schema):
+    decisions: list[DecisionOut]
+    withheld: list[WithheldOut]
+
+
+@router.get("/decisions", response=RegisterOut)
+def decision_register(
+    request: HttpRequest,
+    search: str = "",
+    forum: str = "",
+    place: str = "",
+    decision_type: str = "",
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+) -> Any:
+    """Every decision the public may see, newest first, filtered like the register page."""
+    today = dt.date.today()
+    qs = queries.register(
+        today=today,
+        search=search,
+        forum=forum,
+        place=place,
+        decision_type=decision_type,
+        date_from=date_from,
+        date_to=date_to,
+    )
+    return {
+        "decisions": [
+            {
+                "id": d.pk,
+                "decided_on": d.decided_on,
+                "forum": d.forum.name,
+                "decision_type": d.proposal.decision_type.name,
+                "title": d.proposal.title,
+                "outcome": d.outcome,
+                "option": d.option,
+                "rationale": d.rationale,
+                "supersedes": d.supersedes_id,
+            }
+            for d in qs[:500]
+        ],
+        "withheld": [
+            {
+                "decided_on": d.decided_on,
+                "forum": d.forum.name,
+                "publish_after": d.proposal.publish_after,
+            }
+            for d in queries.withheld(today)
+        ],
+    }

@@ -1,0 +1,105 @@
+"""Quorum, routing and the decision rule for pages and services: the only module here that
+calls the engine."""
+
+from __future__ import annotations
+
+from footprint.decisions.models import Consent, Delegation, Forum, Meeting, Proposal
+from footprint.engine import decisions as rules
+
+
+def route(
+    decision_type_id: int, value_pence: int, brought_to: Forum
+) -> tuple[Forum | None, tuple[str, ...]]:
+    """The forum that may take this decision, and the reasons in plain words."""
+    delegations = list(
+        Delegation.objects.filter(decision_type_id=decision_type_id).select_related("forum")
+    )
+    forums = {f.slug: f for f in Forum.objects.all()}
+    result = rules.route(
+        value_pence,
+        [rules.Delegation(d.forum.slug, d.limit_pence) for d in delegations],
+        {slug: (f.parent.slug if f.parent_id else None) for slug, f in forums.items()},
+        start=brought_to.slug,
+        names={slug: f.name for slug, f in forums.items()},
+    )
+    return (forums[result.forum] if result.forum else None), result.steps
+
+
+def quorum_rule(forum: Forum) -> rules.QuorumRule:
+    return rules.QuorumRule(
+        count=forum.quorum_count,
+        share=float(forum.quorum_share) if forum.quorum_share is not None else None,
+        groups=frozenset(forum.quorum_groups or []),
+    )
+
+
+def quorum(proposal: Proposal, meeting: Meeting) -> rules.QuorumResult:
+    """Quorum for this proposal at this meeting: the forum's voting members who attended,
+    less anyone with a declared conflict."""
+    forum = meeting.forum
+    voting = list(forum.members.filter(voting=True).select_related("organisation"))
+    present = set(meeting.attendees.values_list("pk", flat=True))
+    conflicted = set(proposal.conflicts.values_list("person_id", flat=True))
+    attendees = [
+        rules.Attendee(
+            str(m.representative_id),
+            m.organisation.ods_code,
+            m.organisation.kind,
+            conflicted=m.representative_id in conflicted,
+        )
+        for m in voting
+        if m.representative_id in present
+    ]
+    return rules.quorum(attendees, len({m.representative_id for m in voting}), quorum_rule(forum))
+
+
+def eligible_organisations(forum: Forum) -> list[str]:
+    """ODS codes of the forum's voting member organisations with statutory boards."""
+    return sorted(
+        {
+            m.organisation.ods_code
+            for m in forum.members.filter(voting=True).select_related("organisation")
+            if m.organisation.has_statutory_board
+        }
+    )
+
+
+def responses(proposal: Proposal) -> dict[str, rules.Response]:
+    return {
+        c.organisation.ods_code: c.response  # type: ignore[misc]
+        for c in Consent.objects.filter(proposal=proposal).select_related("organisation")
+    }
+
+
+def rule_result(proposal: Proposal) -> rules.RuleResult | None:
+    if proposal.forum is None:
+        return None
+    return rules.decision_rule(
+        proposal.forum.decision_rule,  # type: ignore[arg-type]
+        eligible_organisations(proposal.forum),
+        responses(proposal),
+    )
+
+
+def verdict(proposal: Proposal, meeting: Meeting) -> rules.Verdict:
+    """Whether the proposal may become an approved decision at this meeting, and why."""
+    result = rule_result(proposal)
+    assert result is not None
+    return rules.may_decide(
+        quorum(proposal, meeting), result, routed_here=proposal.forum_id == meeting.forum_id
+    )
+
+
+def quorum_words(forum: Forum) -> str:
+    """The forum's quorum rule in plain words."""
+    parts = []
+    if forum.quorum_count is not None:
+        parts.append(f"at least {forum.quorum_count} voting members")
+    if forum.quorum_share is not None:
+        parts.append(f"at least {float(forum.quorum_share):.0%} of voting members")
+    text = " and ".join(parts)
+    if forum.quorum_groups:
+        text += ", including at least one from " + ", ".join(
+            rules.GROUP_LABELS.get(g, g) for g in forum.quorum_groups
+        )
+    return text[:1].upper() + text[1:] + "." if text else ""

@@ -1,0 +1,200 @@
+"""Forms for decisions."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django import forms
+
+from footprint.decisions.models import Consent, Decision, DecisionType, Forum, Proposal
+from footprint.partnership.models import Organisation, Place
+
+
+def _lines(text: str) -> list[tuple[int, list[str]]]:
+    return [
+        (n, [p.strip() for p in line.split(",")])
+        for n, line in enumerate(text.splitlines(), start=1)
+        if line.strip()
+    ]
+
+
+class ProposalForm(forms.ModelForm):
+    value_pounds = forms.DecimalField(
+        label="Money at stake (£)",
+        min_value=0,
+        decimal_places=2,
+        max_digits=14,
+        initial=0,
+        help_text="Decides which forum may take it",
+    )
+    money = forms.CharField(
+        label="Money in and out per organisation (optional)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="One per line: ODS code, pounds (negative for money out), e.g. RW9, -250000",
+    )
+
+    class Meta:
+        model = Proposal
+        fields = [
+            "title",
+            "summary",
+            "options",
+            "recommended_option",
+            "decision_type",
+            "brought_to",
+            "goal_links",
+            "confidentiality",
+            "confidential_reason",
+            "publish_after",
+        ]
+        widgets = {
+            "options": forms.Textarea(attrs={"rows": 3}),
+            "goal_links": forms.Textarea(attrs={"rows": 2}),
+            "publish_after": forms.DateInput(attrs={"type": "date"}),
+        }
+        labels = {"brought_to": "Forum it is brought to"}
+
+    def clean_money(self) -> list[tuple[Organisation, int]]:
+        orgs = {o.ods_code: o for o in Organisation.objects.all()}
+        flows, errors = [], []
+        for n, parts in _lines(self.cleaned_data.get("money", "")):
+            if len(parts) != 2 or parts[0].upper() not in orgs:
+                errors.append(f"Line {n}: give an ODS code and an amount, e.g. RW9, -250000")
+                continue
+            try:
+                pounds = Decimal(parts[1].replace("£", ""))
+            except InvalidOperation:
+                errors.append(f"Line {n}: '{parts[1]}' is not an amount of money")
+                continue
+            flows.append((orgs[parts[0].upper()], int(pounds * 100)))
+        if errors:
+            raise forms.ValidationError(errors)
+        return flows
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("confidentiality") == Proposal.Confidentiality.CONFIDENTIAL:
+            if not data.get("confidential_reason"):
+                self.add_error("confidential_reason", "Say why it is confidential")
+            if not data.get("publish_after"):
+                self.add_error("publish_after", "Give the date it may be published")
+        return data
+
+
+class ConsentForm(forms.Form):
+    organisation = forms.ModelChoiceField(
+        queryset=Organisation.objects.none(), label="On behalf of", empty_label=None
+    )
+    response = forms.ChoiceField(
+        choices=Consent.Response.choices, label="Response", widget=forms.RadioSelect
+    )
+    reason = forms.CharField(
+        label="Reason (needed for an objection)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    board_ratified = forms.BooleanField(
+        label="Our board has ratified this response", required=False
+    )
+
+    def __init__(self, *args: Any, organisations: Any = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = Organisation.objects.filter(
+            pk__in=[o.pk for o in organisations]
+        )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("response") == Consent.Response.OBJECT and not data.get("reason", "").strip():
+            self.add_error("reason", "Give the reason for the objection")
+        return data
+
+
+class ConflictForm(forms.Form):
+    description = forms.CharField(label="Your conflict of interest", max_length=300)
+
+
+class EscalateForm(forms.Form):
+    reason = forms.CharField(
+        label="Why the objection goes to the forum above", widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class MeetingForm(forms.Form):
+    date = forms.DateField(
+        label="Date of the meeting", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    attendees = forms.MultipleChoiceField(
+        label="Who attended", required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args: Any, forum: Forum, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["attendees"].choices = [
+            (
+                str(m.representative_id),
+                f"{m.representative.get_full_name() or m.representative.username} "
+                f"({m.organisation.name}{'' if m.voting else ', not voting'})",
+            )
+            for m in forum.members.select_related("representative", "organisation")
+        ]
+
+
+class DecideForm(forms.Form):
+    meeting = forms.ModelChoiceField(queryset=None, label="Meeting", empty_label=None)  # type: ignore[arg-type]
+    outcome = forms.ChoiceField(choices=Decision.Outcome.choices, widget=forms.RadioSelect)
+    option = forms.ChoiceField(label="Option decided", required=False)
+    rationale = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}))
+    actions = forms.CharField(
+        label="Actions (optional)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="One per line: what, ODS code of the owner, due date, "
+        "e.g. Open the unit, RW9, 2026-04-01",
+    )
+
+    def __init__(self, *args: Any, proposal: Proposal, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["meeting"].queryset = proposal.forum.meetings.all() if proposal.forum else []
+        self.fields["option"].choices = [("", "–")] + [(o, o) for o in proposal.option_list]
+
+    def clean_actions(self) -> list[tuple[str, Organisation, dt.date]]:
+        orgs = {o.ods_code: o for o in Organisation.objects.all()}
+        out, errors = [], []
+        for n, parts in _lines(self.cleaned_data.get("actions", "")):
+            try:
+                what, code, due = parts
+                out.append((what, orgs[code.upper()], dt.date.fromisoformat(due)))
+            except (ValueError, KeyError):
+                errors.append(f"Line {n}: give what, an ODS code and a date (YYYY-MM-DD)")
+        if errors:
+            raise forms.ValidationError(errors)
+        return out
+
+
+class RegisterFilterForm(forms.Form):
+    q = forms.CharField(label="Search decisions", required=False)
+    forum = forms.ChoiceField(label="Forum", required=False)
+    place = forms.ChoiceField(label="Place", required=False)
+    type = forms.ChoiceField(label="Type", required=False)
+    date_from = forms.DateField(
+        label="From", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        label="To", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["forum"].choices = [("", "All forums")] + [
+            (f.slug, f.name) for f in Forum.objects.order_by("name")
+        ]
+        self.fields["place"].choices = [("", "All places")] + [
+            (p.slug, p.name) for p in Place.objects.order_by("name")
+        ]
+        self.fields["type"].choices = [("", "All types")] + [
+            (t.slug, t.name) for t in DecisionType.objects.all()
+        ]

@@ -1,0 +1,317 @@
+"""Forums, the scheme of delegation, proposals, consent, meetings, decisions and actions."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
+
+from footprint.partnership.models import Neighbourhood, Organisation, Place
+
+User = settings.AUTH_USER_MODEL
+
+
+class Forum(models.Model):
+    """A decision-making body at one layer: the system board, a place's alliance board, a
+    neighbourhood team."""
+
+    class Layer(models.TextChoices):
+        SYSTEM = "system", "System"
+        PLACE = "place", "Place"
+        NEIGHBOURHOOD = "neighbourhood", "Neighbourhood"
+
+    class Rule(models.TextChoices):
+        CONSENSUS = "consensus", "Consensus of all member boards"
+        CONSENT = "consent", "Consent with no objection"
+        MAJORITY = "majority", "A majority of member boards"
+
+    name = models.CharField(max_length=200, unique=True)
+    slug = models.SlugField(max_length=80, unique=True)
+    layer = models.CharField(max_length=15, choices=Layer.choices)
+    place = models.ForeignKey(Place, null=True, blank=True, on_delete=models.PROTECT)
+    neighbourhood = models.ForeignKey(
+        Neighbourhood, null=True, blank=True, on_delete=models.PROTECT
+    )
+    parent = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+        help_text="The forum above, where objections are escalated and larger decisions go",
+    )
+    terms_of_reference = models.TextField()
+    quorum_count = models.PositiveIntegerField(
+        null=True, blank=True, help_text="At least this many voting members"
+    )
+    quorum_share = models.DecimalField(
+        max_digits=3,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text="Or at least this share of voting members, 0–1",
+    )
+    quorum_groups = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="At least one present from each: nhs_provider, commissioner, council, …",
+    )
+    decision_rule = models.CharField(max_length=10, choices=Rule.choices, default=Rule.CONSENT)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["layer", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("forum", args=[self.slug])
+
+    def clean(self) -> None:
+        if self.quorum_count is None and self.quorum_share is None:
+            raise ValidationError("Give the quorum as a number or a share of voting members")
+
+
+class ForumMember(models.Model):
+    """An organisation's named representative on a forum."""
+
+    forum = models.ForeignKey(Forum, on_delete=models.CASCADE, related_name="members")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    representative = models.ForeignKey(User, on_delete=models.PROTECT, related_name="forum_seats")
+    voting = models.BooleanField(default=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["forum", "organisation__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["forum", "representative"], name="forum_member_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.representative} for {self.organisation.name} on {self.forum}"
+
+
+class DecisionType(models.Model):
+    name = models.CharField(max_length=100, unique=True)
+    slug = models.SlugField(max_length=60, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Delegation(models.Model):
+    """The scheme of delegation: a forum may take decisions of a type up to a money limit."""
+
+    decision_type = models.ForeignKey(
+        DecisionType, on_delete=models.CASCADE, related_name="delegations"
+    )
+    forum = models.ForeignKey(Forum, on_delete=models.CASCADE, related_name="delegations")
+    limit_pence = models.BigIntegerField(
+        null=True, blank=True, help_text="In pence; empty for no limit"
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["decision_type", "forum"], name="delegation_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.forum}: {self.decision_type}"
+
+
+class Meeting(models.Model):
+    forum = models.ForeignKey(Forum, on_delete=models.CASCADE, related_name="meetings")
+    date = models.DateField()
+    attendees = models.ManyToManyField(User, blank=True, related_name="meetings_attended")
+    history = HistoricalRecords(m2m_fields=[attendees])
+
+    class Meta:
+        ordering = ["-date"]
+
+    def __str__(self) -> str:
+        return f"{self.forum}, {self.date:%d %B %Y}"
+
+
+class Proposal(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        SEEKING_CONSENT = "seeking_consent", "Seeking consent"
+        ESCALATED = "escalated", "Escalated"
+        DECIDED = "decided", "Decided"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    class Confidentiality(models.TextChoices):
+        PUBLIC = "public", "Public"
+        CONFIDENTIAL = "confidential", "Confidential"
+
+    title = models.CharField(max_length=200)
+    summary = models.TextField()
+    options = models.TextField(help_text="The options considered, one per line")
+    recommended_option = models.CharField(max_length=300)
+    decision_type = models.ForeignKey(DecisionType, on_delete=models.PROTECT)
+    value_pence = models.BigIntegerField(default=0, help_text="The money at stake, in pence")
+    brought_to = models.ForeignKey(
+        Forum,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="The forum the proposal was brought to",
+    )
+    forum = models.ForeignKey(
+        Forum,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="proposals",
+        help_text="The forum that may decide it, from the scheme of delegation",
+    )
+    goal_links = models.TextField(blank=True, help_text="The plan's goals it serves, one per line")
+    confidentiality = models.CharField(
+        max_length=12, choices=Confidentiality.choices, default=Confidentiality.PUBLIC
+    )
+    confidential_reason = models.CharField(max_length=300, blank=True)
+    publish_after = models.DateField(null=True, blank=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
+    created_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("proposal", args=[self.pk])
+
+    def clean(self) -> None:
+        if self.confidentiality == self.Confidentiality.CONFIDENTIAL and not (
+            self.confidential_reason and self.publish_after
+        ):
+            raise ValidationError(
+                "A confidential proposal needs a reason and a date it may be published"
+            )
+
+    @property
+    def option_list(self) -> list[str]:
+        return [o.strip() for o in self.options.splitlines() if o.strip()]
+
+
+class MoneyFlow(models.Model):
+    """Money in (positive) or out (negative) for one organisation if the proposal goes ahead."""
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="money")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    amount_pence = models.BigIntegerField()
+
+    def __str__(self) -> str:
+        return f"{self.organisation}: {self.amount_pence / 100:+,.0f}"
+
+
+class Conflict(models.Model):
+    """A declared conflict of interest: the person neither counts to quorum nor consents."""
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="conflicts")
+    person = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    description = models.CharField(max_length=300)
+    history = HistoricalRecords()
+
+    def __str__(self) -> str:
+        return f"{self.person}: {self.description}"
+
+
+class Consent(models.Model):
+    """A member board's response to a proposal."""
+
+    class Response(models.TextChoices):
+        CONSENT = "consent", "Consent"
+        OBJECT = "object", "Object"
+        ABSTAIN = "abstain", "Abstain"
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="consents")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    response = models.CharField(max_length=10, choices=Response.choices)
+    reason = models.TextField(blank=True)
+    board_ratified = models.BooleanField(
+        default=False, help_text="Whether the organisation's own board has ratified"
+    )
+    recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["proposal", "organisation"], name="consent_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation.name}: {self.get_response_display()}"
+
+
+class Escalation(models.Model):
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="escalations")
+    from_forum = models.ForeignKey(Forum, on_delete=models.PROTECT, related_name="+")
+    to_forum = models.ForeignKey(Forum, on_delete=models.PROTECT, related_name="+")
+    reason = models.TextField()
+    by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.proposal}: {self.from_forum} → {self.to_forum}"
+
+
+class Decision(models.Model):
+    """A recorded decision. It cannot be edited; a later decision may supersede it."""
+
+    class Outcome(models.TextChoices):
+        APPROVED = "approved", "Approved"
+        REJECTED = "rejected", "Rejected"
+
+    proposal = models.OneToOneField(Proposal, on_delete=models.PROTECT, related_name="decision")
+    forum = models.ForeignKey(Forum, on_delete=models.PROTECT, related_name="decisions")
+    meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="decisions")
+    outcome = models.CharField(max_length=10, choices=Outcome.choices)
+    option = models.CharField(max_length=300, blank=True)
+    rationale = models.TextField()
+    decided_on = models.DateField()
+    votes = models.JSONField(help_text="Each board's response, the quorum and the rule, as taken")
+    supersedes = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="superseded_by"
+    )
+    recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-decided_on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.proposal.title}: {self.get_outcome_display()}"
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        if self.pk is not None:
+            raise ValidationError(
+                "A recorded decision cannot be edited; record a new decision that supersedes it."
+            )
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+
+class Action(models.Model):
+    decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="actions")
+    description = models.CharField(max_length=300)
+    owner = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="actions")
+    due = models.DateField()
+    done = models.BooleanField(default=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["due"]
+
+    def __str__(self) -> str:
+        return self.description

@@ -1,0 +1,313 @@
+"""Writes to decisions. Each function is one transaction with its audit record inside; field
+history of every record is kept too, so a proposal's page can show who changed what."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mass_mail
+from django.db import transaction
+from django.urls import reverse
+
+from footprint.core import audit
+from footprint.decisions import compute
+from footprint.decisions.models import (
+    Action,
+    Conflict,
+    Consent,
+    Decision,
+    DecisionType,
+    Escalation,
+    Forum,
+    Meeting,
+    MoneyFlow,
+    Proposal,
+)
+from footprint.decisions.rules import seats
+from footprint.partnership.models import Organisation
+
+
+def _save(obj: Any, by: Any) -> None:
+    obj._history_user = by
+    obj.full_clean()
+    obj.save()
+
+
+def create_proposal(
+    *,
+    title: str,
+    summary: str,
+    options: str,
+    recommended_option: str,
+    decision_type: DecisionType,
+    value_pence: int,
+    brought_to: Forum,
+    goal_links: str = "",
+    confidentiality: str = Proposal.Confidentiality.PUBLIC,
+    confidential_reason: str = "",
+    publish_after: dt.date | None = None,
+    money: Sequence[tuple[Organisation, int]] = (),
+    by: Any,
+) -> Proposal:
+    """Bring a proposal to a forum; the scheme of delegation decides which forum takes it."""
+    forum, steps = compute.route(decision_type.pk, value_pence, brought_to)
+    with transaction.atomic():
+        proposal = Proposal(
+            title=title,
+            summary=summary,
+            options=options,
+            recommended_option=recommended_option,
+            decision_type=decision_type,
+            value_pence=value_pence,
+            brought_to=brought_to,
+            forum=forum,
+            goal_links=goal_links,
+            confidentiality=confidentiality,
+            confidential_reason=confidential_reason,
+            publish_after=publish_after,
+            created_by=by,
+        )
+        _save(proposal, by)
+        MoneyFlow.objects.bulk_create(
+            [MoneyFlow(proposal=proposal, organisation=o, amount_pence=p) for o, p in money]
+        )
+        audit.record(
+            actor=by,
+            action="create_proposal",
+            summary=f"Proposal: {title}",
+            proposal=proposal.pk,
+            routing=list(steps),
+        )
+    return proposal
+
+
+def ask_for_consent(*, proposal: Proposal, by: Any, notify: bool = True) -> int:
+    """Open the proposal for consent and (unless ``notify`` is false, as when loading a
+    history) email the representatives of every board asked. Returns the emails sent."""
+    if proposal.forum is None:
+        raise ValidationError(
+            "No forum may take this decision; it needs each board's own decision."
+        )
+    if proposal.status not in {Proposal.Status.DRAFT, Proposal.Status.ESCALATED}:
+        raise ValidationError("Consent can only be asked for a draft or escalated proposal.")
+    with transaction.atomic():
+        proposal.status = Proposal.Status.SEEKING_CONSENT
+        _save(proposal, by)
+        audit.record(
+            actor=by,
+            action="ask_for_consent",
+            summary=f"Consent asked for: {proposal.title}",
+            proposal=proposal.pk,
+        )
+        sent = _email_representatives(proposal, reminder=False) if notify else 0
+    return sent
+
+
+def _email_representatives(
+    proposal: Proposal, *, reminder: bool, only: set[str] | None = None
+) -> int:
+    assert proposal.forum is not None
+    eligible = set(compute.eligible_organisations(proposal.forum))
+    members = proposal.forum.members.filter(voting=True).select_related(
+        "representative", "organisation"
+    )
+    link = settings.FOOTPRINT_SITE_URL + reverse("proposal", args=[proposal.pk])
+    subject = (
+        "Reminder: " if reminder else ""
+    ) + f"Your board's consent is asked: {proposal.title}"
+    messages = []
+    for m in members:
+        code = m.organisation.ods_code
+        if code in eligible and (only is None or code in only) and m.representative.email:
+            body = (
+                f"{m.representative.get_full_name() or m.representative.username},\n\n"
+                f"{proposal.forum.name} asks {m.organisation.name} to consent to, object to "
+                f"or abstain from:\n\n{proposal.title}\n\n{proposal.summary}\n\n"
+                f"Record your organisation's response: {link}\n"
+            )
+            messages.append((subject, body, settings.DEFAULT_FROM_EMAIL, [m.representative.email]))
+    return send_mass_mail(messages, fail_silently=False) if messages else 0
+
+
+def send_reminders(*, older_than: dt.timedelta, now: dt.datetime) -> int:
+    """Remind the boards that have not responded to proposals asked more than ``older_than``
+    ago. Returns the number of emails sent."""
+    sent = 0
+    for proposal in Proposal.objects.filter(
+        status=Proposal.Status.SEEKING_CONSENT, forum__isnull=False
+    ):
+        asked = (
+            proposal.history.filter(status=Proposal.Status.SEEKING_CONSENT)
+            .order_by("history_date")
+            .first()
+        )
+        if asked is None or now - asked.history_date < older_than:
+            continue
+        answered = set(compute.responses(proposal))
+        waiting = set(compute.eligible_organisations(proposal.forum)) - answered  # type: ignore[arg-type]
+        if waiting:
+            sent += _email_representatives(proposal, reminder=True, only=waiting)
+    return sent
+
+
+def declare_conflict(*, proposal: Proposal, person: Any, description: str, by: Any) -> Conflict:
+    with transaction.atomic():
+        conflict = Conflict(proposal=proposal, person=person, description=description)
+        _save(conflict, by)
+        audit.record(
+            actor=by,
+            action="declare_conflict",
+            summary=f"Conflict declared on {proposal.title}: {description}",
+            proposal=proposal.pk,
+        )
+    return conflict
+
+
+def record_consent(
+    *,
+    proposal: Proposal,
+    organisation: Organisation,
+    response: str,
+    reason: str,
+    board_ratified: bool,
+    by: Any,
+) -> Consent:
+    """Record one board's response. Only that organisation's voting representative on the
+    deciding forum may record it, and not if they have declared a conflict."""
+    if proposal.status != Proposal.Status.SEEKING_CONSENT:
+        raise ValidationError("This proposal is not seeking consent.")
+    if organisation.pk not in {s.organisation_id for s in seats(by, proposal.forum_id)}:
+        raise PermissionDenied("Only the organisation's representative on the forum may respond")
+    if not organisation.has_statutory_board:
+        raise ValidationError(f"{organisation.name} has no statutory board to consent.")
+    if proposal.conflicts.filter(person=by).exists():
+        raise PermissionDenied("You have declared a conflict of interest in this proposal")
+    if response == Consent.Response.OBJECT and not reason.strip():
+        raise ValidationError({"reason": "Give the reason for the objection"})
+    with transaction.atomic():
+        consent = Consent.objects.filter(proposal=proposal, organisation=organisation).first()
+        consent = consent or Consent(proposal=proposal, organisation=organisation)
+        consent.response = response
+        consent.reason = reason
+        consent.board_ratified = board_ratified
+        consent.recorded_by = by
+        _save(consent, by)
+        audit.record(
+            actor=by,
+            action="record_consent",
+            summary=f"{organisation.name}: {consent.get_response_display()} to {proposal.title}",
+            proposal=proposal.pk,
+        )
+    return consent
+
+
+def escalate(*, proposal: Proposal, reason: str, by: Any) -> Escalation:
+    """Take an objection to the forum above."""
+    if not proposal.consents.filter(response=Consent.Response.OBJECT).exists():
+        raise ValidationError("Only a proposal with an objection can be escalated.")
+    if proposal.forum is None or proposal.forum.parent is None:
+        raise ValidationError("There is no forum above this one.")
+    with transaction.atomic():
+        escalation = Escalation(
+            proposal=proposal,
+            from_forum=proposal.forum,
+            to_forum=proposal.forum.parent,
+            reason=reason,
+            by=by,
+        )
+        escalation.save()
+        proposal.forum = proposal.forum.parent
+        proposal.status = Proposal.Status.ESCALATED
+        _save(proposal, by)
+        audit.record(
+            actor=by,
+            action="escalate",
+            summary=f"{proposal.title} escalated to {proposal.forum.name}",
+            proposal=proposal.pk,
+            reason=reason,
+        )
+    return escalation
+
+
+def record_meeting(*, forum: Forum, date: dt.date, attendees: Sequence[Any], by: Any) -> Meeting:
+    with transaction.atomic():
+        meeting = Meeting(forum=forum, date=date)
+        _save(meeting, by)
+        meeting.attendees.set(attendees)
+        audit.record(
+            actor=by,
+            action="record_meeting",
+            summary=f"{forum.name} met on {date:%d %B %Y}",
+            attendees=len(attendees),
+        )
+    return meeting
+
+
+def decide(
+    *,
+    proposal: Proposal,
+    meeting: Meeting,
+    outcome: str,
+    option: str,
+    rationale: str,
+    actions: Sequence[tuple[str, Organisation, dt.date]] = (),
+    supersedes: Decision | None = None,
+    by: Any,
+) -> Decision:
+    """Record the forum's decision at a meeting. Approval needs a quorate meeting, the
+    forum's rule met and the delegation; any decision needs the quorum and the delegation."""
+    if proposal.status != Proposal.Status.SEEKING_CONSENT:
+        raise ValidationError("Only a proposal seeking consent can be decided.")
+    verdict = compute.verdict(proposal, meeting)
+    q = compute.quorum(proposal, meeting)
+    routed = proposal.forum_id == meeting.forum_id
+    if outcome == Decision.Outcome.APPROVED and not verdict.may_decide:
+        raise ValidationError(" ".join(verdict.reasons))
+    if not (q.met and routed):
+        raise ValidationError(" ".join(verdict.reasons[:1] + verdict.reasons[2:]))
+    rule = compute.rule_result(proposal)
+    assert rule is not None
+    with transaction.atomic():
+        decision = Decision(
+            proposal=proposal,
+            forum=meeting.forum,
+            meeting=meeting,
+            outcome=outcome,
+            option=option,
+            rationale=rationale,
+            decided_on=meeting.date,
+            supersedes=supersedes,
+            recorded_by=by,
+            votes={
+                "responses": compute.responses(proposal),
+                "quorum": q.reason,
+                "rule": rule.reason,
+                "present": q.present,
+                "required": q.required,
+            },
+        )
+        decision.full_clean()
+        decision.save()
+        for description, owner, due in actions:
+            Action.objects.create(decision=decision, description=description, owner=owner, due=due)
+        proposal.status = Proposal.Status.DECIDED
+        _save(proposal, by)
+        audit.record(
+            actor=by,
+            action="decide",
+            summary=f"{meeting.forum.name}: {proposal.title} "
+            f"{decision.get_outcome_display().lower()}",
+            proposal=proposal.pk,
+        )
+    return decision
+
+
+def complete_action(*, action: Action, by: Any) -> None:
+    with transaction.atomic():
+        action.done = True
+        _save(action, by)
+        audit.record(actor=by, action="complete_action", summary=f"Done: {action.description}")

@@ -1,0 +1,323 @@
+"""Decisions: routing, consent by each board, quorum from attendance, the register, and who
+may do what."""
+
+import datetime as dt
+
+import pytest
+from django.core import mail
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.management import call_command
+from django.urls import reverse
+
+from footprint.decisions import services
+from footprint.decisions.models import Decision, Proposal
+
+
+def propose(forums, cast, pounds=250_000, **extra):
+    return services.create_proposal(
+        title=extra.pop("title", "Frailty hub"),
+        summary="A hub for frail older people.",
+        options="Do nothing\nOpen the hub",
+        recommended_option="Open the hub",
+        decision_type=forums["investment"],
+        value_pence=pounds * 100,
+        brought_to=forums["alliance"],
+        by=cast["pmo"],
+        **extra,
+    )
+
+
+def consent_all(proposal, footprint, cast):
+    services.record_consent(
+        proposal=proposal,
+        organisation=footprint["trust_a"],
+        response="consent",
+        reason="",
+        board_ratified=True,
+        by=cast["editor_a"],
+    )
+    services.record_consent(
+        proposal=proposal,
+        organisation=footprint["council"],
+        response="consent",
+        reason="",
+        board_ratified=False,
+        by=cast["viewer"],
+    )
+
+
+def test_routing_follows_the_scheme_of_delegation(forums, cast):
+    assert propose(forums, cast, 250_000).forum == forums["alliance"]
+    assert propose(forums, cast, 4_000_000).forum == forums["board"]
+
+
+def test_asking_for_consent_emails_each_boards_representative(forums, cast):
+    for user in ("editor_a", "viewer"):
+        cast[user].email = f"{user}@example.org"
+        cast[user].save()
+    proposal = propose(forums, cast)
+    assert services.ask_for_consent(proposal=proposal, by=cast["pmo"]) == 2
+    assert sorted(m.to[0] for m in mail.outbox) == ["editor_a@example.org", "viewer@example.org"]
+    assert "Frailty hub" in mail.outbox[0].subject
+    assert f"/workspace/decisions/proposals/{proposal.pk}/" in mail.outbox[0].body
+
+
+def test_reminders_go_to_boards_that_have_not_responded(forums, cast, footprint):
+    for user in ("editor_a", "viewer"):
+        cast[user].email = f"{user}@example.org"
+        cast[user].save()
+    proposal = propose(forums, cast)
+    services.ask_for_consent(proposal=proposal, by=cast["pmo"], notify=False)
+    services.record_consent(
+        proposal=proposal,
+        organisation=footprint["trust_a"],
+        response="consent",
+        reason="",
+        board_ratified=False,
+        by=cast["editor_a"],
+    )
+    Proposal.history.update(history_date=dt.datetime(2025, 1, 1, tzinfo=dt.UTC))
+    call_command("send_consent_reminders", "--days", "7")
+    assert [m.to for m in mail.outbox] == [["viewer@example.org"]]
+    assert mail.outbox[0].subject.startswith("Reminder:")
+
+
+def test_only_a_boards_own_representative_records_its_consent(forums, cast, footprint):
+    proposal = propose(forums, cast)
+    services.ask_for_consent(proposal=proposal, by=cast["pmo"], notify=False)
+    with pytest.raises(PermissionDenied):
+        services.record_consent(
+            proposal=proposal,
+            organisation=footprint["council"],
+            response="consent",
+            reason="",
+            board_ratified=False,
+            by=cast["editor_a"],
+        )
+    with pytest.raises(PermissionDenied):  # Trust B does not sit on the alliance
+        services.record_consent(
+            proposal=proposal,
+            organisation=footprint["trust_b"],
+            response="consent",
+            reason="",
+            board_ratified=False,
+            by=cast["editor_b"],
+        )
+
+
+def test_a_conflicted_representative_neither_consents_nor_counts(forums, cast, footprint):
+    proposal = propose(forums, cast)
+    services.ask_for_consent(proposal=proposal, by=cast["pmo"], notify=False)
+    services.declare_conflict(
+        proposal=proposal,
+        person=cast["viewer"],
+        description="Spouse runs the provider",
+        by=cast["viewer"],
+    )
+    with pytest.raises(PermissionDenied):
+        services.record_consent(
+            proposal=proposal,
+            organisation=footprint["council"],
+            response="consent",
+            reason="",
+            board_ratified=False,
+            by=cast["viewer"],
+        )
+    from footprint.decisions import compute
+
+    q = compute.quorum(proposal, forums["meetings"]["alliance"])
+    assert not q.met and q.missing_groups == ("council",)
+
+
+def test_an_objection_needs_a_reason_and_can_be_escalated(forums, cast, footprint):
+    proposal = propose(forums, cast)
+    services.ask_for_consent(proposal=proposal, by=cast["pmo"], notify=False)
+    with pytest.raises(ValidationError):
+        services.record_consent(
+            proposal=proposal,
+            organisation=footprint["council"],
+            response="object",
+            reason=" ",
+            board_ratified=False,
+            by=cast["viewer"],
+        )
+    services.record_consent(
+        proposal=proposal,
+        organisation=footprint["council"],
+        response="object",
+        reason="Not in our budget",
+        board_ratified=True,
+        by=cast["viewer"],
+    )
+    services.escalate(proposal=proposal, reason="Hear both sides", by=cast["pmo"])
+    proposal.refresh_from_db()
+    assert proposal.forum == forums["board"] and proposal.status == "escalated"
+
+
+def test_a_decision_needs_quorum_the_rule_and_the_delegation(forums, cast, footprint):
+    proposal = propose(forums, cast)
+    services.ask_for_consent(proposal=proposal, by=cast["pmo"], notify=False)
+    meeting = forums["meetings"]["alliance"]
+    with pytest.raises(ValidationError, match="Consent without objection: 2 still to respond"):
+        services.decide(
+            proposal=proposal,
+            meeting=meeting,
+            outcome="approved",
+            option="",
+            rationale="r",
+            by=cast["pmo"],
+        )
+    consent_all(proposal, footprint, cast)
+    thin = services.record_meeting(
+        forum=forums["alliance"],
+        date=dt.date(2025, 4, 1),
+        attendees=[cast["editor_a"]],
+        by=cast["pmo"],
+    )
+    with pytest.raises(ValidationError, match="Not quorate"):
+        services.decide(
+            proposal=proposal,
+            meeting=thin,
+            outcome="approved",
+            option="",
+            rationale="r",
+            by=cast["pmo"],
+        )
+    with pytest.raises(ValidationError, match="does not let this forum decide it"):
+        services.decide(
+            proposal=proposal,
+            meeting=forums["meetings"]["board"],
+            outcome="approved",
+            option="",
+            rationale="r",
+            by=cast["pmo"],
+        )
+    decision = services.decide(
+        proposal=proposal,
+        meeting=meeting,
+        outcome="approved",
+        option="Open the hub",
+        rationale="Everyone agreed.",
+        by=cast["pmo"],
+        actions=[("Open it", footprint["trust_a"], dt.date(2025, 6, 1))],
+    )
+    assert decision.votes["responses"] == {"RA1": "consent", "LA001": "consent"}
+    assert Proposal.objects.get(pk=proposal.pk).status == "decided"
+    decision.rationale = "Changed my mind"
+    with pytest.raises(ValidationError, match="cannot be edited"):
+        decision.save()
+    assert Decision.objects.get().rationale == "Everyone agreed."
+
+
+def decided(forums, cast, footprint, **extra):
+    proposal = propose(forums, cast, **extra)
+    services.ask_for_consent(proposal=proposal, by=cast["pmo"], notify=False)
+    consent_all(proposal, footprint, cast)
+    return services.decide(
+        proposal=proposal,
+        meeting=forums["meetings"]["alliance"],
+        outcome="approved",
+        option="Open the hub",
+        rationale="Agreed.",
+        by=cast["pmo"],
+    )
+
+
+def test_the_public_never_sees_a_confidential_item_until_its_date(client, forums, cast, footprint):
+    decided(forums, cast, footprint, title="Open decision")
+    decided(
+        forums,
+        cast,
+        footprint,
+        title="Secret contract",
+        confidentiality="confidential",
+        confidential_reason="Negotiating",
+        publish_after=dt.date(2099, 1, 1),
+    )
+    page = client.get(reverse("register")).content.decode()
+    assert "Open decision" in page and "Secret contract" not in page
+    assert "1 January 2099" in page  # listed as withheld, with its date
+    csv = client.get(reverse("register"), {"format": "csv"}).content.decode()
+    assert "Open decision" in csv and "Secret contract" not in csv
+    api = client.get("/api/v1/decisions").json()
+    assert [d["title"] for d in api["decisions"]] == ["Open decision"]
+    assert api["withheld"][0]["publish_after"] == "2099-01-01"
+    Proposal.objects.filter(title="Secret contract").update(publish_after=dt.date(2020, 1, 1))
+    assert "Secret contract" in client.get(reverse("register")).content.decode()
+
+
+def test_the_register_filters_and_searches(client, forums, cast, footprint):
+    decided(forums, cast, footprint, title="Frailty hub")
+    decided(forums, cast, footprint, title="Stroke rehab at home")
+    assert "Stroke rehab" not in client.get(reverse("register"), {"q": "frailty"}).content.decode()
+    assert "2 decisions" in client.get(reverse("register"), {"forum": "alliance"}).content.decode()
+    assert "0 decisions" in client.get(reverse("register"), {"forum": "board"}).content.decode()
+    assert (
+        "2 decisions"
+        in client.get(reverse("register"), {"date_from": "2025-03-01"}).content.decode()
+    )
+
+
+CAST = ["pmo", "editor_a", "editor_b", "viewer", "stranger", "public"]
+
+
+@pytest.mark.parametrize("who", CAST)
+def test_decision_pages_are_for_partners_and_the_register_for_all(client_for, forums, who):
+    client = client_for(who)
+    assert client.get(reverse("register")).status_code == 200
+    for url in (reverse("decisions"), reverse("forum", args=["alliance"])):
+        status = client.get(url).status_code
+        assert status == {"public": 302, "stranger": 403}.get(who, 200)
+
+
+def test_only_the_programme_office_records_meetings(client_for, forums, cast):
+    url = reverse("forum", args=["alliance"])
+    data = {"date": "2025-05-01", "attendees": [str(cast["editor_a"].pk)]}
+    assert client_for("editor_a").post(url, data).status_code == 403
+    assert client_for("pmo").post(url, data).status_code == 302
+    assert forums["alliance"].meetings.count() == 2
+
+
+def test_consent_through_the_page(client_for, forums, cast, footprint):
+    proposal = propose(forums, cast)
+    url = reverse("proposal", args=[proposal.pk])
+    assert client_for("editor_b").post(url, {"action": "ask"}).status_code == 403
+    client_for("pmo").post(url, {"action": "ask"})
+    page = client_for("viewer").get(url).content.decode()
+    assert "Record your organisation" in page
+    missing = client_for("viewer").post(
+        url,
+        {"action": "consent", "c-organisation": footprint["council"].pk, "c-response": "object"},
+    )
+    assert "Give the reason for the objection" in missing.content.decode()
+    client_for("viewer").post(
+        url,
+        {
+            "action": "consent",
+            "c-organisation": footprint["council"].pk,
+            "c-response": "consent",
+            "c-board_ratified": "on",
+        },
+    )
+    page = client_for("pmo").get(url).content.decode()
+    assert "Northshire Council: Consent, ratified by its board" in page  # the history
+
+
+def test_overdue_actions_show_on_the_workspace(client_for, forums, cast, footprint):
+    proposal = propose(forums, cast)
+    services.ask_for_consent(proposal=proposal, by=cast["pmo"], notify=False)
+    consent_all(proposal, footprint, cast)
+    services.decide(
+        proposal=proposal,
+        meeting=forums["meetings"]["alliance"],
+        outcome="approved",
+        option="",
+        rationale="Agreed.",
+        by=cast["pmo"],
+        actions=[("Recruit the team", footprint["trust_a"], dt.date(2025, 4, 1))],
+    )
+    html = client_for("viewer").get(reverse("overdue_actions")).content.decode()
+    assert "Recruit the team" in html and "01 Apr 2025" in html
+    assert 'hx-get="/workspace/decisions/overdue-actions/"' in (
+        client_for("viewer").get(reverse("workspace")).content.decode()
+    )
