@@ -148,6 +148,13 @@ class DecideForm(forms.Form):
     outcome = forms.ChoiceField(choices=Decision.Outcome.choices, widget=forms.RadioSelect)
     option = forms.ChoiceField(label="Option decided", required=False)
     rationale = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}))
+    supersedes = forms.ModelChoiceField(
+        queryset=Decision.objects.none(),
+        required=False,
+        label="Replaces an earlier decision",
+        empty_label="No",
+        help_text="A recorded decision is never edited; a new one replaces it",
+    )
     actions = forms.CharField(
         label="Actions (optional)",
         required=False,
@@ -160,6 +167,13 @@ class DecideForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["meeting"].queryset = proposal.forum.meetings.all() if proposal.forum else []
         self.fields["option"].choices = [("", "–")] + [(o, o) for o in proposal.option_list]
+        self.fields["supersedes"].queryset = (
+            Decision.objects.filter(
+                forum=proposal.forum, superseded_by__isnull=True
+            ).select_related("proposal")
+            if proposal.forum
+            else Decision.objects.none()
+        )
 
     def clean_actions(self) -> list[tuple[str, Organisation, dt.date]]:
         orgs = {o.ods_code: o for o in Organisation.objects.all()}

@@ -238,6 +238,7 @@ def _act(
                 option=d["option"],
                 rationale=d["rationale"],
                 actions=d["actions"],
+                supersedes=d["supersedes"],
                 by=request.user,
             )
             messages.success(request, "The decision has been recorded.")

@@ -321,3 +321,27 @@ def test_overdue_actions_show_on_the_workspace(client_for, forums, cast, footpri
     assert 'hx-get="/workspace/decisions/overdue-actions/"' in (
         client_for("viewer").get(reverse("workspace")).content.decode()
     )
+
+
+def test_a_later_decision_supersedes_an_earlier_one_on_the_register(
+    client, forums, cast, footprint
+):
+    first = decided(forums, cast, footprint, title="Frailty hub")
+    proposal = propose(forums, cast, title="Frailty hub, revised")
+    services.ask_for_consent(proposal=proposal, by=cast["pmo"], notify=False)
+    consent_all(proposal, footprint, cast)
+    client.force_login(cast["pmo"], backend="django.contrib.auth.backends.ModelBackend")
+    client.post(
+        reverse("proposal", args=[proposal.pk]),
+        {
+            "action": "decide",
+            "d-meeting": forums["meetings"]["alliance"].pk,
+            "d-outcome": "approved",
+            "d-rationale": "A smaller hub.",
+            "d-supersedes": first.pk,
+        },
+    )
+    assert Decision.objects.get(proposal=proposal).supersedes == first
+    client.logout()
+    page = client.get(reverse("register")).content.decode()
+    assert "This decision replaces the decision of 01 March 2025 on “Frailty hub”." in page
