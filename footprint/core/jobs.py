@@ -13,6 +13,10 @@ from footprint.core.models import Job
 Progress = Callable[[int, int], None]
 
 
+def no_progress(done: int, total: int) -> None:
+    """The progress callback for work run outside a job."""
+
+
 def create_job(*, kind: str, title: str, user: Any, payload: dict[str, Any]) -> Job:
     """Record a job, queued, for a task to pick up."""
     return Job.objects.create(kind=kind, title=title, created_by=user, payload=payload)

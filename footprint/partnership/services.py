@@ -10,7 +10,7 @@ from django.db import transaction
 
 from footprint.core import audit
 from footprint.core.imports import RowError, raise_if_any
-from footprint.core.jobs import Progress
+from footprint.core.jobs import Progress, no_progress
 from footprint.partnership.importers import OrganisationRow, PopulationRecord
 from footprint.partnership.models import (
     Neighbourhood,
@@ -22,12 +22,8 @@ from footprint.partnership.models import (
 )
 
 
-def _no_progress(done: int, total: int) -> None:
-    return None
-
-
 def import_organisations(
-    *, rows: Sequence[OrganisationRow], filename: str, by: Any, progress: Progress = _no_progress
+    *, rows: Sequence[OrganisationRow], filename: str, by: Any, progress: Progress = no_progress
 ) -> dict[str, int]:
     """Create or update organisations from checked rows: all of them, or none."""
     hoods = {n.code: n for n in Neighbourhood.objects.all()}
@@ -98,7 +94,7 @@ def import_population(
     source: str,
     filename: str,
     by: Any,
-    progress: Progress = _no_progress,
+    progress: Progress = no_progress,
 ) -> dict[str, int]:
     """Save population records against the place or neighbourhood whose code they carry,
     replacing what was there for the same area, year and sex: all of them, or none."""

@@ -10,7 +10,7 @@ from django.db import transaction
 
 from footprint.core import audit
 from footprint.core.imports import RowError, raise_if_any
-from footprint.core.jobs import Progress
+from footprint.core.jobs import Progress, no_progress
 from footprint.partnership.models import Neighbourhood, Organisation, Place
 from footprint.plans.importers import MeasurementRow
 from footprint.plans.models import Measurement, Metric, Rebase, Subject
@@ -18,12 +18,8 @@ from footprint.plans.queries import SubjectRef
 from footprint.plans.rules import may_change_series
 
 
-def _no_progress(done: int, total: int) -> None:
-    return None
-
-
 def import_measurements(
-    *, rows: Sequence[MeasurementRow], filename: str, by: Any, progress: Progress = _no_progress
+    *, rows: Sequence[MeasurementRow], filename: str, by: Any, progress: Progress = no_progress
 ) -> dict[str, int]:
     """Save measurements, replacing any for the same metric, subject and period: all of
     them, or none. ``by`` must be allowed to change every series in the file."""

@@ -27,23 +27,20 @@ def propose(forums, cast, pounds=250_000, **extra):
     )
 
 
+def respond(proposal, organisation, person, response="consent", reason=""):
+    return services.record_consent(
+        proposal=proposal,
+        organisation=organisation,
+        response=response,
+        reason=reason,
+        board_ratified=response != "abstain",
+        by=person,
+    )
+
+
 def consent_all(proposal, footprint, cast):
-    services.record_consent(
-        proposal=proposal,
-        organisation=footprint["trust_a"],
-        response="consent",
-        reason="",
-        board_ratified=True,
-        by=cast["editor_a"],
-    )
-    services.record_consent(
-        proposal=proposal,
-        organisation=footprint["council"],
-        response="consent",
-        reason="",
-        board_ratified=False,
-        by=cast["viewer"],
-    )
+    respond(proposal, footprint["trust_a"], cast["editor_a"])
+    respond(proposal, footprint["council"], cast["viewer"])
 
 
 def test_routing_follows_the_scheme_of_delegation(forums, cast):
@@ -68,14 +65,7 @@ def test_reminders_go_to_boards_that_have_not_responded(forums, cast, footprint)
         cast[user].save()
     proposal = propose(forums, cast)
     services.ask_for_consent(proposal=proposal, by=cast["pmo"], notify=False)
-    services.record_consent(
-        proposal=proposal,
-        organisation=footprint["trust_a"],
-        response="consent",
-        reason="",
-        board_ratified=False,
-        by=cast["editor_a"],
-    )
+    respond(proposal, footprint["trust_a"], cast["editor_a"])
     Proposal.history.update(history_date=dt.datetime(2025, 1, 1, tzinfo=dt.UTC))
     call_command("send_consent_reminders", "--days", "7")
     assert [m.to for m in mail.outbox] == [["viewer@example.org"]]
@@ -86,23 +76,9 @@ def test_only_a_boards_own_representative_records_its_consent(forums, cast, foot
     proposal = propose(forums, cast)
     services.ask_for_consent(proposal=proposal, by=cast["pmo"], notify=False)
     with pytest.raises(PermissionDenied):
-        services.record_consent(
-            proposal=proposal,
-            organisation=footprint["council"],
-            response="consent",
-            reason="",
-            board_ratified=False,
-            by=cast["editor_a"],
-        )
+        respond(proposal, footprint["council"], cast["editor_a"])
     with pytest.raises(PermissionDenied):  # Trust B does not sit on the alliance
-        services.record_consent(
-            proposal=proposal,
-            organisation=footprint["trust_b"],
-            response="consent",
-            reason="",
-            board_ratified=False,
-            by=cast["editor_b"],
-        )
+        respond(proposal, footprint["trust_b"], cast["editor_b"])
 
 
 def test_a_conflicted_representative_neither_consents_nor_counts(forums, cast, footprint):
@@ -115,14 +91,7 @@ def test_a_conflicted_representative_neither_consents_nor_counts(forums, cast, f
         by=cast["viewer"],
     )
     with pytest.raises(PermissionDenied):
-        services.record_consent(
-            proposal=proposal,
-            organisation=footprint["council"],
-            response="consent",
-            reason="",
-            board_ratified=False,
-            by=cast["viewer"],
-        )
+        respond(proposal, footprint["council"], cast["viewer"])
     from footprint.decisions import compute
 
     q = compute.quorum(proposal, forums["meetings"]["alliance"])
@@ -133,22 +102,8 @@ def test_an_objection_needs_a_reason_and_can_be_escalated(forums, cast, footprin
     proposal = propose(forums, cast)
     services.ask_for_consent(proposal=proposal, by=cast["pmo"], notify=False)
     with pytest.raises(ValidationError):
-        services.record_consent(
-            proposal=proposal,
-            organisation=footprint["council"],
-            response="object",
-            reason=" ",
-            board_ratified=False,
-            by=cast["viewer"],
-        )
-    services.record_consent(
-        proposal=proposal,
-        organisation=footprint["council"],
-        response="object",
-        reason="Not in our budget",
-        board_ratified=True,
-        by=cast["viewer"],
-    )
+        respond(proposal, footprint["council"], cast["viewer"], "object", reason=" ")
+    respond(proposal, footprint["council"], cast["viewer"], "object", reason="Not in our budget")
     services.escalate(proposal=proposal, reason="Hear both sides", by=cast["pmo"])
     proposal.refresh_from_db()
     assert proposal.forum == forums["board"] and proposal.status == "escalated"
