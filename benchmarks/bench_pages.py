@@ -45,6 +45,10 @@ PAGES = [
     "/workspace/plan/goals/1/",
     "/our-plan/",
     "/api/v1/plan",
+    "/workspace/decisions/",
+    "/workspace/decisions/proposals/1/",
+    "/decisions/",
+    "/api/v1/decisions",
 ]
 
 

@@ -81,8 +81,8 @@ def published_plan(request: HttpRequest) -> Any:
     if plan is None:
         return Status(404, {"detail": "The partnership has not published a plan yet"})
     goals = []
-    for goal in queries.goals_of(plan):
-        view = compute.judge_goal(goal)
+    for view in compute.judge_goals(queries.goals_of(plan)):
+        goal = view.goal
         goals.append(
             {
                 "id": goal.pk,

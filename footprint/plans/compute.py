@@ -48,8 +48,19 @@ def series_for(metric: Metric, subject_key: str, target: float | None = None) ->
         .order_by("period")
     )
     rebases = list(Rebase.objects.filter(metric=metric, subject_key=subject_key).order_by("period"))
+    return _judge(metric, subject_key, rows, rebases, target)
+
+
+def _judge(
+    metric: Metric,
+    subject_key: str,
+    rows: list[Measurement],
+    rebases: list[Rebase],
+    target: float | None,
+) -> Series:
     periods = [r.period for r in rows]
-    rebase_at = [i for i, p in enumerate(periods) if any(rb.period == p for rb in rebases)]
+    starts = {rb.period for rb in rebases}
+    rebase_at = [i for i, p in enumerate(periods) if p in starts]
     result = spc.analyse(
         [r.value for r in rows], improvement=metric.improvement, target=target, rebase_at=rebase_at
     )
@@ -65,7 +76,42 @@ class GoalView:
 
 
 def judge_goal(goal: Goal) -> GoalView:
-    series = series_for(goal.metric, goal.subject_key, target=goal.target_value)
+    return _judge_goal(goal, series_for(goal.metric, goal.subject_key, target=goal.target_value))
+
+
+def judge_goals(goals: Iterable[Goal]) -> list[GoalView]:
+    """Judge many goals, reading all their series in two queries."""
+    goals = list(goals)
+    keys = {(g.metric_id, g.subject_key) for g in goals}
+    metric_ids = {k[0] for k in keys}
+    rows: dict[tuple[int, str], list[Measurement]] = {k: [] for k in keys}
+    for m in (
+        Measurement.objects.filter(metric_id__in=metric_ids, subject_key__in={k[1] for k in keys})
+        .select_related("organisation", "place", "neighbourhood")
+        .order_by("period")
+    ):
+        if (m.metric_id, m.subject_key) in rows:
+            rows[(m.metric_id, m.subject_key)].append(m)
+    rebases: dict[tuple[int, str], list[Rebase]] = {k: [] for k in keys}
+    for rb in Rebase.objects.filter(metric_id__in=metric_ids).order_by("period"):
+        if (rb.metric_id, rb.subject_key) in rebases:
+            rebases[(rb.metric_id, rb.subject_key)].append(rb)
+    return [
+        _judge_goal(
+            g,
+            _judge(
+                g.metric,
+                g.subject_key,
+                rows[(g.metric_id, g.subject_key)],
+                rebases[(g.metric_id, g.subject_key)],
+                g.target_value,
+            ),
+        )
+        for g in goals
+    ]
+
+
+def _judge_goal(goal: Goal, series: Series) -> GoalView:
     latest = series.latest_period
     judgement = goal_engine.judge(
         improvement=goal.metric.improvement,
@@ -100,52 +146,62 @@ def early_warnings(metrics: Iterable[Metric]) -> list[Warning]:
     period, missing periods left empty); series with rebases one at a time.
     """
     metric_by_id = {m.pk: m for m in metrics}
-    rows = (
+    grouped: dict[tuple[int, str], list[tuple[dt.date, float | None]]] = {}
+    for metric_id, key, period, value in (
         Measurement.objects.filter(metric_id__in=metric_by_id)
-        .select_related("organisation", "place", "neighbourhood")
         .order_by("metric_id", "subject_key", "period")
-    )
-    grouped: dict[tuple[int, str], list[Measurement]] = {}
-    for row in rows:
-        grouped.setdefault((row.metric_id, row.subject_key), []).append(row)
+        .values_list("metric_id", "subject_key", "period", "value")
+    ):
+        grouped.setdefault((metric_id, key), []).append((period, value))
     rebased = set(
         Rebase.objects.filter(metric_id__in=metric_by_id).values_list("metric_id", "subject_key")
     )
-    warnings: list[Warning] = []
+    concerns: list[tuple[tuple[int, str], int, str | None]] = []  # series, point, rule
     batch_keys = [k for k in grouped if k not in rebased]
     if batch_keys:
         width = max(len(grouped[k]) for k in batch_keys)
         values = np.full((len(batch_keys), width), np.nan)
         for i, key in enumerate(batch_keys):
-            series = [np.nan if r.value is None else r.value for r in grouped[key]]
+            series = [np.nan if v is None else v for _, v in grouped[key]]
             values[i, width - len(series) :] = series
         directions = [metric_by_id[k[0]].improvement for k in batch_keys]
         result = spc.analyse_many(values, improvement=directions)
         for i, key in enumerate(batch_keys):
-            icon = spc.VARIATION_ICONS[result.variation_icon[i]]
-            if icon.startswith("concern"):
+            if spc.VARIATION_ICONS[result.variation_icon[i]].startswith("concern"):
                 last = _last_present(grouped[key])
-                col = width - len(grouped[key]) + grouped[key].index(last)
-                warnings.append(
-                    _warning(metric_by_id[key[0]], key[1], last, spc.RULES[result.rule[i, col]])
-                )
+                rule = spc.RULES[result.rule[i, width - len(grouped[key]) + last]]
+                concerns.append((key, last, rule))
     for key in grouped.keys() & rebased:
-        series = series_for(metric_by_id[key[0]], key[1])
-        if series.result.variation_icon.startswith("concern"):
+        judged = series_for(metric_by_id[key[0]], key[1])
+        if judged.result.variation_icon.startswith("concern"):
             last = _last_present(grouped[key])
-            point = series.result.points[grouped[key].index(last)]
-            warnings.append(_warning(metric_by_id[key[0]], key[1], last, point.rule))
+            concerns.append((key, last, judged.result.points[last].rule))
+    warnings = []
+    for (metric_id, key), last, rule in concerns:
+        period, value = grouped[(metric_id, key)][last]
+        assert value is not None
+        label = (
+            Measurement.objects.filter(metric_id=metric_id, subject_key=key)
+            .select_related("organisation", "place", "neighbourhood")
+            .first()
+        )
+        warnings.append(
+            Warning(
+                metric_by_id[metric_id],
+                key,
+                label.subject_label if label else key,
+                period,
+                value,
+                rule or "",
+            )
+        )
     warnings.sort(key=lambda w: (w.latest_period, w.metric.name), reverse=True)
     return warnings
 
 
-def _last_present(rows: list[Measurement]) -> Measurement:
-    return [r for r in rows if r.value is not None][-1]
-
-
-def _warning(metric: Metric, key: str, row: Measurement, rule: str | None) -> Warning:
-    assert row.value is not None
-    return Warning(metric, key, row.subject_label, row.period, row.value, rule or "")
+def _last_present(points: list[tuple[dt.date, float | None]]) -> int:
+    """The index of the last point with a value."""
+    return max(i for i, (_, v) in enumerate(points) if v is not None)
 
 
 def summary_matrix(views: Iterable[GoalView]) -> dict[tuple[str, str], list[GoalView]]:

@@ -39,7 +39,7 @@ def _judged(published_only: bool) -> tuple[Plan | None, list[compute.GoalView]]:
     plan = queries.current_plan(published_only=published_only)
     if plan is None:
         return None, []
-    return plan, [compute.judge_goal(g) for g in queries.goals_of(plan)]
+    return plan, compute.judge_goals(queries.goals_of(plan))
 
 
 def _by_priority(views: list[compute.GoalView]) -> list[tuple[Priority, list[compute.GoalView]]]:
