@@ -1,0 +1,134 @@
+"""Workforce measures by hand, the rate card, escalation, and supply projection."""
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from footprint.engine import workforce as wf
+
+
+def test_measures_by_hand():
+    # 120 leavers over the year; 1,000 staff at the start and 1,400 at the end: average 1,200.
+    assert wf.turnover(120, 1000, 1400) == pytest.approx(0.10)
+    assert wf.stability(880, 1000) == pytest.approx(0.88)
+    assert wf.vacancy_rate(500, 460) == pytest.approx(0.08)
+    assert wf.vacancy_rate(500, 520) == 0.0  # over establishment is no vacancy
+    assert wf.sickness_rate(51, 1000) == pytest.approx(0.051)
+    assert wf.pay_share(62, 1000) == pytest.approx(0.062)
+    assert wf.turnover(0, 0, 0) is None and wf.vacancy_rate(0, 0) is None
+
+
+def test_rolling_turnover_uses_the_last_twelve_months():
+    leavers = [10] * 24
+    headcount = [1000] * 12 + [1200] * 12
+    rates = wf.rolling_turnover(leavers, headcount)
+    assert rates[:11] == [None] * 11
+    assert rates[11] == pytest.approx(120 / 1000)  # the first year: 1,000 at start and end
+    assert rates[23] == pytest.approx(120 / 1100)  # from 1,000 (month 11) to 1,200 (month 23)
+
+
+def test_monthly_leaver_rates_cope_with_no_staff():
+    rates = wf.monthly_leaver_rates([[5, 0], [3, 1]], [[100, 0], [60, 50]])
+    assert rates[0, 0] == 0.05 and np.isnan(rates[0, 1]) and rates[1, 0] == 0.05
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda: wf.turnover(-1, 10, 10),
+        lambda: wf.stability(11, 10),
+        lambda: wf.sickness_rate(5, 4),
+        lambda: wf.pay_share(2, 1),
+    ],
+)
+def test_impossible_figures_are_refused(call):
+    with pytest.raises(ValueError):
+        call()
+
+
+NURSE = "Registered nurse, band 5"
+
+
+def shift(org, agency, rate, month="2025-04", role=NURSE, hours=12.0):
+    return wf.Shift(month, org, agency, role, hours, rate)
+
+
+def test_breaches_of_the_rate_card():
+    caps = {("RW9", NURSE): 4500, ("RM9", NURSE): 4500}
+    found = wf.breaches(
+        [shift("RW9", "Acme", 4500), shift("RM9", "Acme", 5200), shift("RX9", "Acme", 9999)], caps
+    )
+    assert [b.shift.organisation for b in found] == ["RM9"]  # at the cap is not a breach
+    assert found[0].excess_pence == 700 * 12
+
+
+def test_spread_of_rates_for_a_role():
+    (s,) = wf.spread([shift("RW9", "A", 4000), shift("RM9", "B", 5000), shift("RX9", "C", 4200)])
+    assert (s.shifts, s.lowest_pence, s.median_pence, s.highest_pence) == (3, 4000, 4200, 5000)
+
+
+def test_escalation_is_one_agency_charging_members_differently():
+    shifts = [
+        shift("RW9", "Acme", 4500),
+        shift("RM9", "Acme", 5500),
+        shift("RM9", "Acme", 5000),
+        shift("RX9", "Fair", 4500),
+        shift("RW9", "Fair", 4500),
+        shift("RW9", "Acme", 6000, month="2025-05"),
+    ]  # another month: no comparison
+    (e,) = wf.escalations(shifts)
+    assert (e.agency, e.role, e.month) == ("Acme", NURSE, "2025-04")
+    assert e.rates == (("RM9", 5500), ("RW9", 4500)) and e.difference_pence == 1000
+    assert wf.escalations(shifts, tolerance_pence=1000) == []
+
+
+def test_supply_projection_by_hand():
+    a = wf.SupplyAssumptions(
+        staff_in_post=100,
+        turnover_mean=0.1,
+        turnover_sd=0.0,
+        recruits_per_year=5,
+        training_places=10,
+        completion_mean=0.5,
+        completion_sd=0.0,
+    )
+    p = wf.project_supply(a, need=[100, 110], runs=50)
+    # Year 1: 100 − 10 leavers + 5 recruits + 5 newly qualified = 100; year 2 the same again.
+    assert p.p50.tolist() == pytest.approx([100, 100])
+    assert p.gap_p50.tolist() == pytest.approx([0, 10])
+
+
+def test_uncertain_supply_has_a_spread():
+    a = wf.SupplyAssumptions(500, 0.12, 0.03, 20, 40, 0.8, 0.1)
+    p = wf.project_supply(a, need=[520, 540, 560], runs=2000, seed=1)
+    assert (p.p10 < p.p50).all() and (p.p50 < p.p90).all()
+    assert (p.gap_p10 < p.gap_p90).all()
+
+
+@given(st.integers(0, 10_000), st.integers(0, 10_000), st.integers(0, 10_000))
+def test_turnover_of_possible_figures_is_a_rate(leavers, start, end):
+    rate = wf.turnover(leavers, start, end)
+    if start + end == 0:
+        assert rate is None
+    else:
+        assert rate is not None and rate >= 0
+        if leavers <= min(start, end):
+            assert rate <= 1
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["RW9", "RM9", "RX9"]),
+            st.sampled_from(["A", "B"]),
+            st.integers(3000, 9000),
+        ),
+        max_size=20,
+    )
+)
+def test_escalations_only_compare_one_agency_role_and_month(rows):
+    shifts = [shift(org, agency, rate) for org, agency, rate in rows]
+    for e in wf.escalations(shifts):
+        assert e.difference_pence > 0 and len(e.rates) >= 2
+        assert all(s.rate_pence <= e.rates[0][1] for s in shifts if s.agency == e.agency)
