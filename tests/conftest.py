@@ -259,3 +259,11 @@ def forums(cast, footprint):
         for f in (board, alliance)
     }
     return {"board": board, "alliance": alliance, "investment": investment, "meetings": meetings}
+
+
+@pytest.fixture
+def workforce_user(footprint, django_user_model):
+    """A workforce lead at Trust A."""
+    user = make_user(django_user_model, "workforce_a")
+    Membership.objects.create(user=user, organisation=footprint["trust_a"], role=Role.WORKFORCE)
+    return user

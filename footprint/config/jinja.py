@@ -42,6 +42,7 @@ def environment(**options: Any) -> Environment:
             "static": staticfiles_storage.url,
             "get_messages": get_messages,
             "can": can,
+            "zip": zip,
         }
     )
     env.filters["thousands"] = thousands

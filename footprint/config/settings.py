@@ -57,7 +57,7 @@ CSRF_TRUSTED_ORIGINS = [
     o.strip() for o in os.environ.get("DJANGO_CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()
 ]
 
-FOOTPRINT_APPS = ["core", "partnership", "plans", "decisions", "api", "demo"]
+FOOTPRINT_APPS = ["core", "partnership", "plans", "decisions", "workforce", "api", "demo"]
 
 INSTALLED_APPS = [
     "django.contrib.admin",

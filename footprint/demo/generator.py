@@ -20,6 +20,7 @@ from footprint.demo import population as demo_population
 from footprint.demo.constants import DEMO_PASSWORD
 from footprint.demo.decisions import build_decisions
 from footprint.demo.plan import build_plan
+from footprint.demo.workforce import build_workforce
 from footprint.engine.population import project
 from footprint.partnership.models import (
     Membership,
@@ -292,6 +293,7 @@ def build() -> dict[str, int]:
     users = _users()
     plan = build_plan()
     decisions = build_decisions()
+    workforce = build_workforce()
     audit.record(actor=None, action="load_demo", summary="Loaded the demo footprint")
     return {
         "places": len(places),
@@ -302,6 +304,7 @@ def build() -> dict[str, int]:
         "users": users,
         **plan,
         **decisions,
+        **workforce,
     }
 
 

@@ -132,3 +132,19 @@ def test_escalations_only_compare_one_agency_role_and_month(rows):
     for e in wf.escalations(shifts):
         assert e.difference_pence > 0 and len(e.rates) >= 2
         assert all(s.rate_pence <= e.rates[0][1] for s in shifts if s.agency == e.agency)
+
+
+def test_the_early_warning_rarely_fires_on_noise_and_fires_on_a_rise():
+    from footprint.engine import spc
+
+    rng = np.random.default_rng(7)
+    headcount = np.full((400, 36), 1000.0)
+    leavers = rng.normal(9, 1.2, (400, 36)).round()
+    rising = leavers.copy()
+    rising[:, 28:] += np.arange(1, 9) * 1.5  # more leaving every month for eight months
+    noise = spc.analyse_many(wf.monthly_leaver_rates(leavers, headcount), improvement="decrease")
+    rise = spc.analyse_many(wf.monthly_leaver_rates(rising, headcount), improvement="decrease")
+    false_alarms = np.isin(noise.variation_icon, (3, 4)).mean()
+    caught = np.isin(rise.variation_icon, (3, 4)).mean()
+    assert false_alarms < 0.05
+    assert caught > 0.95

@@ -116,3 +116,19 @@ def test_demo_decisions_cover_every_state(demo):
     confidential = Proposal.objects.get(confidentiality="confidential")
     assert confidential.status == "decided" and confidential.publish_after.year == 2026
     assert Decision.objects.count() >= 20
+
+
+def test_demo_workforce_warns_about_marches_nurses_and_one_agency(demo):
+    import datetime as dt
+
+    from footprint.workforce import compute
+
+    concerns = [
+        (s.organisation, s.staff_group_key)
+        for s in compute.retention_signals()
+        if s.variation.startswith("concern")
+    ]
+    assert concerns == [("RM9", "nurses")]
+    report = compute.agency_report(dt.date(2024, 10, 1))
+    assert {e.agency for e in report.escalations} == {"Premier Locums"}
+    assert report.breaches

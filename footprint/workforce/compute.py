@@ -1,0 +1,222 @@
+"""Workforce figures for pages: the only module here that calls the engine."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+
+import numpy as np
+
+from footprint.engine import spc
+from footprint.engine import workforce as wf
+from footprint.workforce.models import AgencyShift, RateCap, StaffGroup, WorkforceReturn
+
+
+@dataclass(frozen=True)
+class Row:
+    """One organisation's staff group: the latest month and the last 12 months."""
+
+    organisation: str
+    organisation_name: str
+    staff_group: str
+    month: dt.date
+    headcount: int
+    wte: float
+    vacancy: float | None
+    turnover: float | None
+    sickness: float | None
+    agency_share: float | None
+
+
+def dashboard() -> tuple[list[Row], list[dict[str, object]]]:
+    """The latest position of each organisation's staff groups, and the system's WTE in post
+    and vacancy rate month by month."""
+    returns = list(WorkforceReturn.objects.select_related("organisation").order_by("month"))
+    series: dict[tuple[str, str], list[WorkforceReturn]] = defaultdict(list)
+    for r in returns:
+        series[(r.organisation.ods_code, r.staff_group)].append(r)
+    rows = []
+    for (code, group), rs in sorted(series.items()):
+        last = rs[-1]
+        year = rs[-12:]
+        rolling = wf.rolling_turnover([r.leavers for r in year], [r.headcount for r in year])
+        rows.append(
+            Row(
+                code,
+                last.organisation.name,
+                StaffGroup(group).label,
+                last.month,
+                last.headcount,
+                last.wte,
+                wf.vacancy_rate(last.establishment_wte, last.wte),
+                rolling[-1] if len(year) == 12 else None,
+                wf.sickness_rate(
+                    sum(r.sickness_days_lost for r in year), sum(r.days_available for r in year)
+                ),
+                wf.pay_share(
+                    sum(r.agency_pence for r in year), sum(r.pay_bill_pence for r in year)
+                ),
+            )
+        )
+    by_month: dict[dt.date, list[float]] = defaultdict(lambda: [0.0, 0.0])
+    for r in returns:
+        by_month[r.month][0] += r.wte
+        by_month[r.month][1] += r.establishment_wte
+    trend = [
+        {
+            "month": m.isoformat(),
+            "wte": round(w, 1),
+            "vacancy": round(100 * (wf.vacancy_rate(e, w) or 0), 2),
+        }
+        for m, (w, e) in sorted(by_month.items())
+    ]
+    return rows, trend
+
+
+@dataclass(frozen=True)
+class RetentionSignal:
+    organisation: str
+    organisation_name: str
+    staff_group: str
+    staff_group_key: str
+    latest_month: dt.date
+    latest_rate: float
+    variation: str
+    rule: str | None
+
+
+def retention_signals() -> list[RetentionSignal]:
+    """SPC on the monthly leaver rate of every organisation's staff group, judged together,
+    special-cause concerns first (a rising leaver rate is the concern)."""
+    series: dict[tuple[str, str], list[WorkforceReturn]] = defaultdict(list)
+    for r in WorkforceReturn.objects.select_related("organisation").order_by("month"):
+        series[(r.organisation.ods_code, r.staff_group)].append(r)
+    if not series:
+        return []
+    keys = sorted(series)
+    width = max(len(v) for v in series.values())
+    leavers = np.full((len(keys), width), np.nan)
+    headcount = np.full((len(keys), width), np.nan)
+    for i, key in enumerate(keys):
+        rs = series[key]
+        leavers[i, width - len(rs) :] = [r.leavers for r in rs]
+        headcount[i, width - len(rs) :] = [r.headcount for r in rs]
+    rates = wf.monthly_leaver_rates(leavers, np.nan_to_num(headcount))
+    result = spc.analyse_many(rates, improvement="decrease")
+    signals = []
+    for i, key in enumerate(keys):
+        last = series[key][-1]
+        signals.append(
+            RetentionSignal(
+                key[0],
+                last.organisation.name,
+                StaffGroup(key[1]).label,
+                key[1],
+                last.month,
+                float(rates[i, -1]),
+                spc.VARIATION_ICONS[result.variation_icon[i]],
+                spc.RULES[result.rule[i, -1]],
+            )
+        )
+    order = {"concern": 0, "neutral": 1, "improvement": 2, "common": 3}
+    signals.sort(key=lambda s: (order[s.variation.split("_")[0]], -s.latest_rate))
+    return signals
+
+
+def leaver_series(ods_code: str, staff_group: str) -> tuple[list[WorkforceReturn], spc.SpcResult]:
+    rs = list(
+        WorkforceReturn.objects.filter(
+            organisation__ods_code=ods_code, staff_group=staff_group
+        ).order_by("month")
+    )
+    rates = wf.monthly_leaver_rates([r.leavers for r in rs], [r.headcount for r in rs])
+    values = [None if np.isnan(v) else float(v) for v in rates]
+    return rs, spc.analyse(values, improvement="decrease")
+
+
+def _shifts(since: dt.date) -> list[wf.Shift]:
+    return [
+        wf.Shift(
+            s.date.strftime("%Y-%m"),
+            s.organisation.ods_code,
+            s.agency,
+            s.role,
+            s.hours,
+            s.rate_pence,
+        )
+        for s in AgencyShift.objects.filter(date__gte=since).select_related("organisation")
+    ]
+
+
+def _caps(organisations: set[str]) -> dict[tuple[str, str], int]:
+    caps: dict[tuple[str, str], int] = {}
+    cards = list(RateCap.objects.select_related("organisation"))
+    for cap in cards:  # the system's card for every member first …
+        if cap.organisation is None:
+            for org in organisations:
+                caps[(org, cap.role)] = cap.cap_pence
+    for cap in cards:  # … then each member's own, which overrides it
+        if cap.organisation is not None:
+            caps[(cap.organisation.ods_code, cap.role)] = cap.cap_pence
+    return caps
+
+
+@dataclass(frozen=True)
+class AgencyReport:
+    breaches: list[wf.Breach]
+    by_organisation: list[tuple[str, int, int]]  # organisation, breaches, excess pence
+    by_agency: list[tuple[str, int, int]]
+    spread: list[wf.Spread]
+    escalations: list[wf.Escalation]
+    shifts: int
+
+
+def agency_report(since: dt.date) -> AgencyReport:
+    shifts = _shifts(since)
+    found = wf.breaches(shifts, _caps({s.organisation for s in shifts}))
+
+    def totals(key: str) -> list[tuple[str, int, int]]:
+        agg: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+        for b in found:
+            name = getattr(b.shift, key)
+            agg[name][0] += 1
+            agg[name][1] += b.excess_pence
+        return sorted(((k, v[0], v[1]) for k, v in agg.items()), key=lambda t: -t[2])
+
+    return AgencyReport(
+        found,
+        totals("organisation"),
+        totals("agency"),
+        wf.spread(shifts),
+        wf.escalations(shifts),
+        len(shifts),
+    )
+
+
+def supply(
+    staff_group: str, need: list[float], training_places: float, completion: float
+) -> tuple[wf.SupplyAssumptions, wf.SupplyProjection] | None:
+    """Project a staff group's supply from its latest returns: staff in post and 12-month
+    turnover across the system, recruits at the last year's joiners less those from local
+    training places."""
+    rs = list(WorkforceReturn.objects.filter(staff_group=staff_group).order_by("month"))
+    if not rs:
+        return None
+    months = sorted({r.month for r in rs})[-12:]
+    year = [r for r in rs if r.month in months]
+    first = sum(r.headcount for r in year if r.month == months[0])
+    last_wte = sum(r.wte for r in year if r.month == months[-1])
+    last_hc = sum(r.headcount for r in year if r.month == months[-1])
+    rate = wf.turnover(sum(r.leavers for r in year), first, last_hc) or 0.0
+    joiners_wte = sum(r.joiners for r in year) * (last_wte / last_hc if last_hc else 1)
+    assumptions = wf.SupplyAssumptions(
+        staff_in_post=last_wte,
+        turnover_mean=rate,
+        turnover_sd=rate * 0.15,
+        recruits_per_year=max(joiners_wte - training_places * completion, 0.0),
+        training_places=training_places,
+        completion_mean=completion,
+        completion_sd=0.08,
+    )
+    return assumptions, wf.project_supply(assumptions, need, runs=2000, seed=2026)

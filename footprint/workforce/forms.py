@@ -1,0 +1,46 @@
+"""Forms for workforce pages."""
+
+from __future__ import annotations
+
+from django import forms
+
+from footprint.workforce.models import StaffGroup
+
+
+class WorkforceImportForm(forms.Form):
+    kind = forms.ChoiceField(
+        label="What the file holds",
+        choices=[("returns", "Monthly workforce returns"), ("shifts", "Agency shifts")],
+    )
+    file = forms.FileField(label="CSV file", help_text="Save spreadsheets as CSV UTF-8")
+
+
+class SupplyForm(forms.Form):
+    staff_group = forms.ChoiceField(
+        label="Staff group", choices=StaffGroup.choices, initial=StaffGroup.NURSES
+    )
+    need = forms.CharField(
+        label="WTE needed each year",
+        initial="",
+        help_text="Five figures separated by commas, e.g. from a demand scenario: "
+        "3100, 3150, 3200, 3250, 3300",
+    )
+    training_places = forms.FloatField(
+        label="Local training places a year", min_value=0, initial=120
+    )
+    completion = forms.FloatField(
+        label="Share completing training (%)", min_value=0, max_value=100, initial=85
+    )
+
+    def clean_need(self) -> list[float]:
+        try:
+            values = [
+                float(x)
+                for x in self.cleaned_data["need"].replace(";", ",").split(",")
+                if x.strip()
+            ]
+        except ValueError:
+            raise forms.ValidationError("Give numbers separated by commas") from None
+        if not 1 <= len(values) <= 10 or any(v < 0 for v in values):
+            raise forms.ValidationError("Give between 1 and 10 non-negative figures")
+        return values

@@ -1,0 +1,89 @@
+"""Writes of workforce figures: all or nothing, audited, each row checked against who may
+change that organisation's figures."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from django.db import transaction
+
+from footprint.core import audit
+from footprint.core.imports import RowError, raise_if_any
+from footprint.core.jobs import Progress, no_progress
+from footprint.partnership.models import Organisation
+from footprint.workforce.importers import ReturnRow, ShiftRow
+from footprint.workforce.models import AgencyShift, WorkforceReturn
+from footprint.workforce.rules import may_change_workforce
+
+
+def _organisations(
+    rows: Sequence[ReturnRow | ShiftRow], filename: str, by: Any
+) -> dict[str, Organisation]:
+    """The organisations the rows are about, if ``by`` may change every one's figures."""
+    column = "Org code"
+    codes = {r.organisation for r in rows}
+    orgs = {o.ods_code: o for o in Organisation.objects.filter(ods_code__in=codes)}
+    errors = []
+    for r in rows:
+        org = orgs.get(r.organisation)
+        if org is None:
+            errors.append(
+                RowError(r.row, column, f"no organisation has the ODS code '{r.organisation}'")
+            )
+        elif not may_change_workforce(by, org):
+            errors.append(
+                RowError(r.row, column, f"you may not change {org.name}'s workforce figures")
+            )
+    raise_if_any(filename, errors)
+    return orgs
+
+
+def import_returns(
+    *, rows: Sequence[ReturnRow], filename: str, by: Any, progress: Progress = no_progress
+) -> dict[str, int]:
+    orgs = _organisations(rows, filename, by)
+    with transaction.atomic():
+        for i, r in enumerate(rows, start=1):
+            WorkforceReturn.objects.update_or_create(
+                organisation=orgs[r.organisation],
+                month=r.month,
+                staff_group=r.staff_group,
+                defaults=r.figures,
+            )
+            if i % 200 == 0:
+                progress(i, len(rows))
+        audit.record(
+            actor=by,
+            action="import_workforce_returns",
+            summary=f"Imported {len(rows)} workforce returns from {filename}",
+        )
+    return {"returns": len(rows), "organisations": len({r.organisation for r in rows})}
+
+
+def import_shifts(
+    *, rows: Sequence[ShiftRow], filename: str, by: Any, progress: Progress = no_progress
+) -> dict[str, int]:
+    orgs = _organisations(rows, filename, by)
+    with transaction.atomic():
+        AgencyShift.objects.bulk_create(
+            [
+                AgencyShift(
+                    date=r.date,
+                    organisation=orgs[r.organisation],
+                    agency=r.agency,
+                    staff_group=r.staff_group,
+                    grade=r.grade,
+                    hours=r.hours,
+                    rate_pence=r.rate_pence,
+                    reason=r.reason,
+                )
+                for r in rows
+            ]
+        )
+        audit.record(
+            actor=by,
+            action="import_agency_shifts",
+            summary=f"Imported {len(rows)} agency shifts from {filename}",
+        )
+    return {"shifts": len(rows)}

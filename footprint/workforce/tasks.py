@@ -1,0 +1,34 @@
+"""Background tasks: workforce imports."""
+
+from __future__ import annotations
+
+from django_tasks import task
+
+from footprint.core.jobs import Progress, run_job
+from footprint.core.models import Job
+from footprint.workforce import importers, services
+
+
+def _import(job: Job, progress: Progress) -> str:
+    text, filename = job.payload["text"], job.payload["filename"]
+    if job.payload["kind"] == "returns":
+        result = services.import_returns(
+            rows=importers.parse_returns(text, filename),
+            filename=filename,
+            by=job.created_by,
+            progress=progress,
+        )
+        return f"{result['returns']} returns saved for {result['organisations']} organisations"
+    shifts = services.import_shifts(
+        rows=importers.parse_shifts(text, filename),
+        filename=filename,
+        by=job.created_by,
+        progress=progress,
+    )
+    return f"{shifts['shifts']} agency shifts saved"
+
+
+@task()
+def run_workforce_import(job_id: int) -> None:
+    """Parse and save an uploaded workforce file, all or nothing."""
+    run_job(job_id, _import)

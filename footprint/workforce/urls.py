@@ -1,0 +1,16 @@
+from django.urls import path
+
+from footprint.workforce import views
+
+urlpatterns = [
+    path("workspace/workforce/", views.dashboard, name="workforce"),
+    path("workspace/workforce/retention/", views.retention, name="retention"),
+    path(
+        "workspace/workforce/retention/<str:ods_code>/<str:staff_group>/",
+        views.retention_series,
+        name="retention_series",
+    ),
+    path("workspace/workforce/agency/", views.agency, name="agency"),
+    path("workspace/workforce/import/", views.workforce_import, name="workforce_import"),
+    path("workspace/workforce/supply/", views.supply, name="supply"),
+]

@@ -1,0 +1,156 @@
+"""Workforce pages: the system dashboard, retention early warning, agency rates, imports and
+the supply projection."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from footprint.core import charts
+from footprint.core.imports import ImportRejected, decode
+from footprint.core.jobs import create_job
+from footprint.core.models import Job
+from footprint.core.permissions import permission_required, require
+from footprint.workforce import compute
+from footprint.workforce.forms import SupplyForm, WorkforceImportForm
+from footprint.workforce.models import AgencyShift, RateCap, StaffGroup
+from footprint.workforce.tasks import run_workforce_import
+
+partner_only = permission_required("workforce.view_workforce")
+
+
+@partner_only
+def dashboard(request: HttpRequest) -> HttpResponse:
+    rows, trend = compute.dashboard()
+    return render(
+        request,
+        "workforce/dashboard.jinja",
+        {
+            "rows": rows,
+            "trend": trend,
+            "active": "workforce",
+            "trend_chart": charts.yearly_totals(
+                {t["month"]: t["wte"] for t in trend}, "WTE in post across the system", "WTE"
+            )
+            if trend
+            else None,
+        },
+    )
+
+
+@partner_only
+def retention(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "workforce/retention.jinja",
+        {"signals": compute.retention_signals(), "active": "workforce"},
+    )
+
+
+@partner_only
+def retention_series(request: HttpRequest, ods_code: str, staff_group: str) -> HttpResponse:
+    if staff_group not in StaffGroup.values:
+        raise Http404("No such staff group")
+    returns, result = compute.leaver_series(ods_code.upper(), staff_group)
+    if not returns:
+        raise Http404("No returns for this organisation and staff group")
+    points = [
+        {
+            "period": r.month.isoformat(),
+            "value": None if p.value is None else round(100 * p.value, 3),
+            "mean": round(100 * p.mean, 3),
+            "lower": round(100 * p.lower, 3),
+            "upper": round(100 * p.upper, 3),
+            "point_type": p.point_type,
+            "rule": p.rule,
+            "segment": p.segment,
+        }
+        for r, p in zip(returns, result.points, strict=True)
+    ]
+    title = f"Monthly leaver rate: {StaffGroup(staff_group).label}, {returns[0].organisation.name}"
+    return render(
+        request,
+        "workforce/series.jinja",
+        {
+            "title": title,
+            "points": points,
+            "returns": returns,
+            "result": result,
+            "spc_chart": charts.spc_chart(points, title, "% leaving in the month", None),
+            "active": "workforce",
+        },
+    )
+
+
+@partner_only
+def agency(request: HttpRequest) -> HttpResponse:
+    latest = AgencyShift.objects.order_by("-date").values_list("date", flat=True).first()
+    since = (latest or dt.date.today()) - dt.timedelta(days=364)
+    report = compute.agency_report(since)
+    return render(
+        request,
+        "workforce/agency.jinja",
+        {
+            "report": report,
+            "since": since,
+            "active": "workforce",
+            "caps": RateCap.objects.select_related("organisation"),
+        },
+    )
+
+
+@partner_only
+def workforce_import(request: HttpRequest) -> HttpResponse:
+    require(request.user, "workforce.import_workforce")
+    form = WorkforceImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            text = decode(upload.read(), upload.name)
+        except ImportRejected as exc:
+            form.add_error("file", str(exc))
+        else:
+            kind = form.cleaned_data["kind"]
+            job = create_job(
+                kind=f"import:workforce:{kind}",
+                title=f"Import {upload.name}",
+                user=request.user,
+                payload={"kind": kind, "text": text, "filename": upload.name},
+            )
+            run_workforce_import.enqueue(job.pk)
+            return redirect("job", job.pk)
+    return render(
+        request,
+        "workforce/import.jinja",
+        {
+            "form": form,
+            "active": "workforce",
+            "recent": Job.objects.filter(
+                kind__startswith="import:workforce", created_by=request.user
+            )[:10],
+        },
+    )
+
+
+@partner_only
+def supply(request: HttpRequest) -> HttpResponse:
+    form = SupplyForm(request.GET or None)
+    result = None
+    if form.is_valid():
+        d = form.cleaned_data
+        result = compute.supply(
+            d["staff_group"], d["need"], d["training_places"], d["completion"] / 100
+        )
+    first_year = dt.date.today().year
+    return render(
+        request,
+        "workforce/supply.jinja",
+        {
+            "form": form,
+            "result": result,
+            "first_year": first_year,
+            "active": "workforce",
+        },
+    )

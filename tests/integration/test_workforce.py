@@ -1,0 +1,147 @@
+"""Workforce returns and agency shifts: imports with per-organisation rights, the dashboard,
+retention early warning and the agency report."""
+
+import datetime as dt
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from footprint.core.imports import ImportRejected
+from footprint.core.models import Job
+from footprint.workforce import importers, services
+from footprint.workforce.models import AgencyShift, RateCap, WorkforceReturn
+
+HEAD = (
+    "Period,Org code,Staff group,Headcount,FTE,Establishment FTE,Joiners,Leavers,"
+    "Sickness FTE days lost,FTE days available,Pay bill,Bank spend,Agency spend\n"
+)
+
+
+def returns_csv(org="RA1", months=24, rise=False):
+    lines = [HEAD]
+    for i in range(months):
+        y, m = divmod(i, 12)
+        leavers = 10 + (i % 2) + ((i - 15) * 4 if rise and i > 15 else 0)
+        lines.append(
+            f"{2023 + y}-{m + 1:02d},{org},Nurses and health visitors,1000,900,1000,"
+            f'10,{leavers},950,18900,"3,500,000",140000,210000\n'
+        )
+    return "".join(lines)
+
+
+def test_a_workforce_lead_imports_their_own_returns(workforce_user, footprint):
+    rows = importers.parse_returns(returns_csv(), "wf.csv")
+    result = services.import_returns(rows=rows, filename="wf.csv", by=workforce_user)
+    assert result == {"returns": 24, "organisations": 1}
+    r = WorkforceReturn.objects.get(month=dt.date(2023, 1, 1))
+    assert (r.headcount, r.wte, r.leavers, r.pay_bill_pence) == (1000, 900.0, 10, 350_000_000)
+
+
+def test_no_one_imports_another_organisations_returns(workforce_user, footprint):
+    rows = importers.parse_returns(returns_csv(org="RB1", months=2), "wf.csv")
+    with pytest.raises(
+        ImportRejected,
+        match="row 2, column 'Org code': you may not change Trust B Hospitals's workforce figures",
+    ):
+        services.import_returns(rows=rows, filename="wf.csv", by=workforce_user)
+    assert not WorkforceReturn.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("2025-13,RA1,Nurses and health visitors,1,1,1,0,0,0,1,1,0,0", "'2025-13' is not a month"),
+        ("2025-01,RA1,Jugglers,1,1,1,0,0,0,1,1,0,0", "'Jugglers' is not a staff group"),
+        ("2025-01,RA1,Nurses and health visitors,1.5,1,1,0,0,0,1,1,0,0", "not a whole number"),
+        ("2025-01,RA1,Nurses and health visitors,1,1,1,0,0,5,1,1,0,0", "more days lost than"),
+        (
+            "2025-01,RA1,Nurses and health visitors,1,1,1,0,0,0,1,100,60,50",
+            "bank and agency spend are more than the pay bill",
+        ),
+    ],
+)
+def test_bad_returns_name_the_row_and_column(line, expected):
+    with pytest.raises(ImportRejected) as exc:
+        importers.parse_returns(HEAD + line + "\n", "wf.csv")
+    assert "row 2" in str(exc.value) and expected in str(exc.value)
+
+
+def test_shifts_import_and_the_agency_report(workforce_user, cast, footprint, client_for):
+    RateCap.objects.create(staff_group="nurses", grade="Band 5", cap_pence=4500)
+    text = (
+        "Date,Org code,Agency,Staff group,Grade,Hours,Hourly rate,Reason\n"
+        f"{dt.date.today() - dt.timedelta(days=3)},RA1,Acme,Nurses and health visitors,"
+        "Band 5,12,60.00,Sickness\n"
+    )
+    services.import_shifts(
+        rows=importers.parse_shifts(text, "s.csv"), filename="s.csv", by=workforce_user
+    )
+    AgencyShift.objects.create(
+        date=dt.date.today() - dt.timedelta(days=2),
+        organisation=footprint["trust_b"],
+        agency="Acme",
+        staff_group="nurses",
+        grade="Band 5",
+        hours=12,
+        rate_pence=4500,
+    )
+    page = client_for("viewer").get(reverse("agency")).content.decode()
+    assert "Acme" in page and "RA1 £60.00; RB1 £45.00" in page  # the escalation
+    assert "£180" in page  # 12 hours × £15 above the card
+
+
+def test_retention_early_warning_lists_the_rise_first(workforce_user, footprint, client_for):
+    rows = importers.parse_returns(returns_csv(rise=True), "wf.csv")
+    services.import_returns(rows=rows, filename="wf.csv", by=workforce_user)
+    page = client_for("viewer").get(reverse("retention")).content.decode()
+    assert "Concern (high)" in page and "Trust A Hospitals" in page
+    series = client_for("viewer").get(reverse("retention_series", args=["RA1", "nurses"]))
+    assert series.status_code == 200 and 'id="spc-spec"' in series.content.decode()
+
+
+@pytest.mark.parametrize("who", ["pmo", "editor_a", "viewer", "stranger", "public"])
+def test_workforce_pages_are_for_partners(client_for, cast, who):
+    for name in ("workforce", "retention", "agency", "supply"):
+        status = client_for(who).get(reverse(name)).status_code
+        assert status == {"public": 302, "stranger": 403}.get(who, 200), name
+
+
+def test_only_workforce_users_and_the_programme_office_import(client_for, workforce_user):
+    assert client_for("editor_a").get(reverse("workforce_import")).status_code == 403
+    assert client_for("pmo").get(reverse("workforce_import")).status_code == 200
+
+
+def test_import_page_runs_a_job(client, workforce_user):
+    client.force_login(workforce_user, backend="django.contrib.auth.backends.ModelBackend")
+    client.post(
+        reverse("workforce_import"),
+        {"kind": "returns", "file": SimpleUploadedFile("wf.csv", returns_csv(months=3).encode())},
+    )
+    job = Job.objects.get()
+    assert job.status == "succeeded" and job.message == "3 returns saved for 1 organisations"
+
+
+def test_supply_projection_page(client_for, workforce_user):
+    services.import_returns(
+        rows=importers.parse_returns(returns_csv(), "wf.csv"), filename="wf.csv", by=workforce_user
+    )
+    page = (
+        client_for("viewer")
+        .get(
+            reverse("supply"),
+            {
+                "staff_group": "nurses",
+                "need": "950, 1000, 1050",
+                "training_places": "20",
+                "completion": "80",
+            },
+        )
+        .content.decode()
+    )
+    assert 'id="supply"' in page and "From 900 WTE in post" in page
+    bad = client_for("viewer").get(
+        reverse("supply"),
+        {"staff_group": "nurses", "need": "lots", "training_places": "1", "completion": "1"},
+    )
+    assert "Give numbers separated by commas" in bad.content.decode()
