@@ -49,6 +49,9 @@ PAGES = [
     "/workspace/decisions/proposals/1/",
     "/decisions/",
     "/api/v1/decisions",
+    "/workspace/workforce/",
+    "/workspace/workforce/retention/",
+    "/workspace/workforce/agency/",
 ]
 
 
