@@ -7,7 +7,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from footprint.core.imports import ImportRejected
+from footprint.core.imports import ImportRejected, decode
 from footprint.core.models import Job
 
 Progress = Callable[[int, int], None]
@@ -56,3 +56,26 @@ def run_job(job_id: int, work: Callable[[Job, Progress], str]) -> None:
     Job.objects.filter(pk=job_id).update(
         status=Job.Status.SUCCEEDED, message=message, done=100, **finished
     )
+
+
+def start_upload(
+    form: Any, request: Any, *, job_kind: str, task: Any, **payload: Any
+) -> Job | None:
+    """Queue ``task`` to import the file uploaded in ``form`` (its ``file`` field).
+
+    The file is read as UTF-8 and kept on the job until the task has run. Returns the job, or
+    None with the error added to the form when the file is not text."""
+    upload = form.cleaned_data["file"]
+    try:
+        text = decode(upload.read(), upload.name)
+    except ImportRejected as exc:
+        form.add_error("file", str(exc))
+        return None
+    job = create_job(
+        kind=job_kind,
+        title=f"Import {upload.name}",
+        user=request.user,
+        payload={"text": text, "filename": upload.name, **payload},
+    )
+    task.enqueue(job.pk)
+    return job

@@ -13,8 +13,7 @@ from django.utils.http import urlencode
 
 from footprint.core import charts
 from footprint.core.exports import csv_response
-from footprint.core.imports import ImportRejected, decode
-from footprint.core.jobs import create_job
+from footprint.core.jobs import start_upload
 from footprint.core.models import Job
 from footprint.core.permissions import can, permission_required, require
 from footprint.partnership import compute, queries, services
@@ -297,25 +296,16 @@ def imports(request: HttpRequest) -> HttpResponse:
     require(request.user, "partnership.import_data")
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        try:
-            text = decode(upload.read(), upload.name)
-        except ImportRejected as exc:
-            form.add_error("file", str(exc))
-        else:
-            kind = form.cleaned_data["kind"]
-            job = create_job(
-                kind=f"import:{kind}",
-                title=f"Import {upload.name}",
-                user=request.user,
-                payload={
-                    "kind": kind,
-                    "filename": upload.name,
-                    "text": text,
-                    "year": form.cleaned_data.get("year"),
-                },
-            )
-            run_import.enqueue(job.pk)
+        kind = form.cleaned_data["kind"]
+        job = start_upload(
+            form,
+            request,
+            job_kind=f"import:{kind}",
+            task=run_import,
+            kind=kind,
+            year=form.cleaned_data.get("year"),
+        )
+        if job is not None:
             return redirect("job", job.pk)
     return render(
         request,

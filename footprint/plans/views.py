@@ -10,8 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from footprint.core import charts
-from footprint.core.imports import ImportRejected, decode
-from footprint.core.jobs import create_job
+from footprint.core.jobs import start_upload
 from footprint.core.models import Job
 from footprint.core.permissions import can, permission_required, require
 from footprint.plans import compute, queries, services
@@ -187,19 +186,10 @@ def measurement_import(request: HttpRequest) -> HttpResponse:
     """Upload measurements; each row must be one the uploader may change."""
     form = MeasurementImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        try:
-            text = decode(upload.read(), upload.name)
-        except ImportRejected as exc:
-            form.add_error("file", str(exc))
-        else:
-            job = create_job(
-                kind="import:measurements",
-                title=f"Import {upload.name}",
-                user=request.user,
-                payload={"text": text, "filename": upload.name},
-            )
-            run_measurement_import.enqueue(job.pk)
+        job = start_upload(
+            form, request, job_kind="import:measurements", task=run_measurement_import
+        )
+        if job is not None:
             return redirect("job", job.pk)
     return render(
         request,

@@ -9,8 +9,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from footprint.core import charts
-from footprint.core.imports import ImportRejected, decode
-from footprint.core.jobs import create_job
+from footprint.core.jobs import start_upload
 from footprint.core.models import Job
 from footprint.core.permissions import permission_required, require
 from footprint.workforce import compute
@@ -106,20 +105,11 @@ def workforce_import(request: HttpRequest) -> HttpResponse:
     require(request.user, "workforce.import_workforce")
     form = WorkforceImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        try:
-            text = decode(upload.read(), upload.name)
-        except ImportRejected as exc:
-            form.add_error("file", str(exc))
-        else:
-            kind = form.cleaned_data["kind"]
-            job = create_job(
-                kind=f"import:workforce:{kind}",
-                title=f"Import {upload.name}",
-                user=request.user,
-                payload={"kind": kind, "text": text, "filename": upload.name},
-            )
-            run_workforce_import.enqueue(job.pk)
+        kind = form.cleaned_data["kind"]
+        job = start_upload(
+            form, request, job_kind=f"import:workforce:{kind}", task=run_workforce_import, kind=kind
+        )
+        if job is not None:
             return redirect("job", job.pk)
     return render(
         request,
