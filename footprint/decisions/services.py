@@ -31,12 +31,6 @@ from footprint.decisions.rules import seats
 from footprint.partnership.models import Organisation
 
 
-def _save(obj: Any, by: Any) -> None:
-    obj._history_user = by
-    obj.full_clean()
-    obj.save()
-
-
 def create_proposal(
     *,
     title: str,
@@ -71,7 +65,7 @@ def create_proposal(
             publish_after=publish_after,
             created_by=by,
         )
-        _save(proposal, by)
+        audit.save_with_history(proposal, by=by)
         MoneyFlow.objects.bulk_create(
             [MoneyFlow(proposal=proposal, organisation=o, amount_pence=p) for o, p in money]
         )
@@ -96,7 +90,7 @@ def ask_for_consent(*, proposal: Proposal, by: Any, notify: bool = True) -> int:
         raise ValidationError("Consent can only be asked for a draft or escalated proposal.")
     with transaction.atomic():
         proposal.status = Proposal.Status.SEEKING_CONSENT
-        _save(proposal, by)
+        audit.save_with_history(proposal, by=by)
         audit.record(
             actor=by,
             action="ask_for_consent",
@@ -157,7 +151,7 @@ def send_reminders(*, older_than: dt.timedelta, now: dt.datetime) -> int:
 def declare_conflict(*, proposal: Proposal, person: Any, description: str, by: Any) -> Conflict:
     with transaction.atomic():
         conflict = Conflict(proposal=proposal, person=person, description=description)
-        _save(conflict, by)
+        audit.save_with_history(conflict, by=by)
         audit.record(
             actor=by,
             action="declare_conflict",
@@ -195,7 +189,7 @@ def record_consent(
         consent.reason = reason
         consent.board_ratified = board_ratified
         consent.recorded_by = by
-        _save(consent, by)
+        audit.save_with_history(consent, by=by)
         audit.record(
             actor=by,
             action="record_consent",
@@ -222,7 +216,7 @@ def escalate(*, proposal: Proposal, reason: str, by: Any) -> Escalation:
         escalation.save()
         proposal.forum = proposal.forum.parent
         proposal.status = Proposal.Status.ESCALATED
-        _save(proposal, by)
+        audit.save_with_history(proposal, by=by)
         audit.record(
             actor=by,
             action="escalate",
@@ -236,7 +230,7 @@ def escalate(*, proposal: Proposal, reason: str, by: Any) -> Escalation:
 def record_meeting(*, forum: Forum, date: dt.date, attendees: Sequence[Any], by: Any) -> Meeting:
     with transaction.atomic():
         meeting = Meeting(forum=forum, date=date)
-        _save(meeting, by)
+        audit.save_with_history(meeting, by=by)
         meeting.attendees.set(attendees)
         audit.record(
             actor=by,
@@ -295,7 +289,7 @@ def decide(
         for description, owner, due in actions:
             Action.objects.create(decision=decision, description=description, owner=owner, due=due)
         proposal.status = Proposal.Status.DECIDED
-        _save(proposal, by)
+        audit.save_with_history(proposal, by=by)
         audit.record(
             actor=by,
             action="decide",
@@ -309,5 +303,5 @@ def decide(
 def complete_action(*, action: Action, by: Any) -> None:
     with transaction.atomic():
         action.done = True
-        _save(action, by)
+        audit.save_with_history(action, by=by)
         audit.record(actor=by, action="complete_action", summary=f"Done: {action.description}")

@@ -58,7 +58,6 @@ def import_organisations(
             org.neighbourhood = hoods.get(r.neighbourhood_code)
             org.postcode = r.postcode
             org.website = r.website
-            org._history_user = by if getattr(by, "is_authenticated", False) else None
             try:
                 org.full_clean(validate_unique=False)
             except ValidationError as exc:
@@ -70,7 +69,7 @@ def import_organisations(
                         for msg in msgs
                     ],
                 )
-            org.save()
+            audit.save_with_history(org, by=by, validate=False)
             org.places.set([places[c] for c in r.place_codes])
             created += is_new
             updated += not is_new
@@ -143,9 +142,7 @@ def update_organisation(*, organisation: Organisation, changes: dict[str, Any], 
         places = changes.pop("places", None)
         for name, value in changes.items():
             setattr(organisation, name, value)
-        organisation._history_user = by
-        organisation.full_clean()
-        organisation.save()
+        audit.save_with_history(organisation, by=by)
         if places is not None:
             organisation.places.set(places)
         audit.record(

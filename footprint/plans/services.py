@@ -77,8 +77,7 @@ def import_measurements(
             )
             m.value = r.value
             m.note = r.note
-            m._history_user = by
-            m.save()
+            audit.save_with_history(m, by=by, validate=False)
             if i % 200 == 0:
                 progress(i, len(resolved))
         audit.record(
@@ -119,8 +118,7 @@ def record_measurement(
         old = m.value if m.pk else None
         m.value = value
         m.note = note
-        m._history_user = by
-        m.save()
+        audit.save_with_history(m, by=by, validate=False)
         audit.record(
             actor=by,
             action="record_measurement",
@@ -148,8 +146,7 @@ def add_rebase(
             reason=reason,
             created_by=by,
         )
-        rebase._history_user = by
-        rebase.save()
+        audit.save_with_history(rebase, by=by, validate=False)
         audit.record(
             actor=by,
             action="add_rebase",

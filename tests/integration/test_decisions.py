@@ -38,6 +38,17 @@ def respond(proposal, organisation, person, response="consent", reason=""):
     )
 
 
+def approve(proposal, meeting, cast):
+    return services.decide(
+        proposal=proposal,
+        meeting=meeting,
+        outcome="approved",
+        option="",
+        rationale="r",
+        by=cast["pmo"],
+    )
+
+
 def consent_all(proposal, footprint, cast):
     respond(proposal, footprint["trust_a"], cast["editor_a"])
     respond(proposal, footprint["council"], cast["viewer"])
@@ -114,14 +125,7 @@ def test_a_decision_needs_quorum_the_rule_and_the_delegation(forums, cast, footp
     services.ask_for_consent(proposal=proposal, by=cast["pmo"], notify=False)
     meeting = forums["meetings"]["alliance"]
     with pytest.raises(ValidationError, match="Consent without objection: 2 still to respond"):
-        services.decide(
-            proposal=proposal,
-            meeting=meeting,
-            outcome="approved",
-            option="",
-            rationale="r",
-            by=cast["pmo"],
-        )
+        approve(proposal, meeting, cast)
     consent_all(proposal, footprint, cast)
     thin = services.record_meeting(
         forum=forums["alliance"],
@@ -130,23 +134,9 @@ def test_a_decision_needs_quorum_the_rule_and_the_delegation(forums, cast, footp
         by=cast["pmo"],
     )
     with pytest.raises(ValidationError, match="Not quorate"):
-        services.decide(
-            proposal=proposal,
-            meeting=thin,
-            outcome="approved",
-            option="",
-            rationale="r",
-            by=cast["pmo"],
-        )
+        approve(proposal, thin, cast)
     with pytest.raises(ValidationError, match="does not let this forum decide it"):
-        services.decide(
-            proposal=proposal,
-            meeting=forums["meetings"]["board"],
-            outcome="approved",
-            option="",
-            rationale="r",
-            by=cast["pmo"],
-        )
+        approve(proposal, forums["meetings"]["board"], cast)
     decision = services.decide(
         proposal=proposal,
         meeting=meeting,
