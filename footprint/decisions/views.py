@@ -45,7 +45,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "proposals": queries.proposals(status)[:100],
             "status": status,
             "statuses": Proposal.Status.choices,
-            "overdue": queries.overdue_actions(dt.date.today()),
+            "overdue": list(queries.overdue_actions(dt.date.today())),
             "may_propose": can(request.user, "decisions.add_proposal"),
             "active": "decisions",
         },
@@ -56,7 +56,9 @@ def home(request: HttpRequest) -> HttpResponse:
 def overdue_actions(request: HttpRequest) -> HttpResponse:
     """Overdue actions, for the workspace home to load into itself."""
     return render(
-        request, "decisions/_overdue.jinja", {"overdue": queries.overdue_actions(dt.date.today())}
+        request,
+        "decisions/_overdue.jinja",
+        {"overdue": list(queries.overdue_actions(dt.date.today())), "limit": 5},
     )
 
 
