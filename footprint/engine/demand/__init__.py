@@ -1,0 +1,51 @@
+"""Demand and capacity: a whole-system Monte Carlo projection of activity, beds, staff and cost.
+
+- :mod:`.pods` the points of delivery; :mod:`.baseline` base-year activity and its strata;
+- :mod:`.params` scenarios, schemes and capacity settings; :mod:`.library` the scheme library;
+- :mod:`.model` the Monte Carlo run; :mod:`.capacity` beds, workforce, cost and summaries;
+- :mod:`.evidence` the evidence check.
+"""
+
+from footprint.engine.demand.baseline import (
+    Baseline,
+    Demography,
+    Records,
+    Strata,
+    compress,
+    demography_from_counts,
+    stratify,
+)
+from footprint.engine.demand.capacity import Measure, Summary, beds, cost, summarise, workforce
+from footprint.engine.demand.evidence import Flag, check_plan, check_schemes
+from footprint.engine.demand.model import Outcome, Plan, compile_plan, run, simulate
+from footprint.engine.demand.params import Capacity, Cohort, Effect, Interval, Scenario, Scheme
+
+__all__ = [
+    "Baseline",
+    "Capacity",
+    "Cohort",
+    "Demography",
+    "Effect",
+    "Flag",
+    "Interval",
+    "Measure",
+    "Outcome",
+    "Plan",
+    "Records",
+    "Scenario",
+    "Scheme",
+    "Strata",
+    "Summary",
+    "beds",
+    "check_plan",
+    "check_schemes",
+    "compile_plan",
+    "compress",
+    "cost",
+    "demography_from_counts",
+    "run",
+    "simulate",
+    "stratify",
+    "summarise",
+    "workforce",
+]

@@ -1,0 +1,242 @@
+"""Base-year activity and its compression into strata.
+
+Activity arrives either as **records** (one row per episode, with its length of stay) or as
+**aggregated counts**. Both become a :class:`Baseline` of fine cells: provider × point of
+delivery × neighbourhood × sex × single year of age × attribute (such as a condition group) ×
+length-of-stay band, each with its count and bed days.
+
+For a model run the cells are compressed further into :class:`Strata`: the cells that the
+scenario's schemes and the outputs can tell apart (provider, point of delivery, place, sex, the
+scenario's age bands, attribute, length-of-stay band). Each stratum keeps its expected activity
+in every projection year, grown by the demography of the cells it holds, and its mean bed days
+per unit. Because a sum of independent Poisson counts is Poisson with the summed mean, and
+binomial thinning with one probability commutes with that sum, sampling a stratum gives the
+same distribution of activity as sampling each of its records; the cost of a run then grows with
+the number of strata, not the number of records.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from footprint.engine.demand.pods import CODES, LOS_BAND_STARTS
+
+IntArray = npt.NDArray[np.int64]
+FloatArray = npt.NDArray[np.float64]
+AGES = 91  # single years 0…89, then 90 and over
+SEXES = ("F", "M")
+
+
+@dataclass(frozen=True)
+class Records:
+    """Record-level activity: one row per episode. ``units`` is 1 for an episode, or the hours
+    or placements it stands for; ``los`` is the length of stay in days (0 when none)."""
+
+    providers: tuple[str, ...]
+    neighbourhoods: tuple[str, ...]
+    attributes: tuple[str, ...]
+    provider: IntArray
+    pod: IntArray
+    neighbourhood: IntArray
+    sex: IntArray
+    age: IntArray
+    attribute: IntArray
+    los: IntArray
+    units: FloatArray
+
+    def __len__(self) -> int:
+        return len(self.provider)
+
+
+@dataclass(frozen=True)
+class Baseline:
+    """Base-year activity in fine cells (see the module docstring)."""
+
+    providers: tuple[str, ...]
+    neighbourhoods: tuple[str, ...]
+    attributes: tuple[str, ...]
+    provider: IntArray
+    pod: IntArray
+    neighbourhood: IntArray
+    sex: IntArray
+    age: IntArray
+    attribute: IntArray
+    los_band: IntArray
+    count: FloatArray
+    bed_days: FloatArray
+
+    def __len__(self) -> int:
+        return len(self.provider)
+
+    def total(self, pod_code: str) -> float:
+        """Total base-year activity at one point of delivery."""
+        return float(self.count[self.pod == CODES.index(pod_code)].sum())
+
+
+def _group(keys: Sequence[IntArray], sizes: Sequence[int]) -> tuple[IntArray, IntArray]:
+    """Mixed-radix encode the key columns; return (first row of each group, group of each row)."""
+    code = np.zeros(len(keys[0]), dtype=np.int64)
+    for column, size in zip(keys, sizes, strict=True):
+        code = code * size + column
+    _, first, inverse = np.unique(code, return_index=True, return_inverse=True)
+    return first.astype(np.int64), inverse.astype(np.int64)
+
+
+def _sums(inverse: IntArray, weights: FloatArray, n: int) -> FloatArray:
+    return np.bincount(inverse, weights=weights, minlength=n).astype(np.float64)
+
+
+def compress(records: Records) -> Baseline:
+    """Group records into fine cells, summing units and bed days (units × length of stay)."""
+    los = np.asarray(records.los, dtype=np.int64)
+    if (los < 0).any():
+        raise ValueError("a length of stay cannot be negative")
+    band = np.searchsorted(np.asarray(LOS_BAND_STARTS), los, side="right").astype(np.int64) - 1
+    keys = [
+        records.provider,
+        records.pod,
+        records.neighbourhood,
+        records.sex,
+        records.age,
+        records.attribute,
+        band,
+    ]
+    sizes = [
+        len(records.providers),
+        len(CODES),
+        len(records.neighbourhoods),
+        2,
+        AGES,
+        max(1, len(records.attributes)),
+        len(LOS_BAND_STARTS),
+    ]
+    first, inverse = _group(keys, sizes)
+    units = np.asarray(records.units, dtype=np.float64)
+    count = _sums(inverse, units, len(first))
+    bed_days = _sums(inverse, units * los, len(first))
+    provider, pod, neighbourhood, sex, age, attribute, band = (k[first] for k in keys)
+    return Baseline(
+        providers=records.providers,
+        neighbourhoods=records.neighbourhoods,
+        attributes=records.attributes,
+        provider=provider,
+        pod=pod,
+        neighbourhood=neighbourhood,
+        sex=sex,
+        age=age,
+        attribute=attribute,
+        los_band=band,
+        count=count,
+        bed_days=bed_days,
+    )
+
+
+@dataclass(frozen=True)
+class Demography:
+    """Population of each neighbourhood, sex and single year of age in each projection year,
+    as a multiple of the base year's: ``factor[t, neighbourhood, sex, age]``, ``t = 0`` being
+    the base year (all ones). ``place_of[neighbourhood]`` names each neighbourhood's place."""
+
+    factor: FloatArray
+    places: tuple[str, ...]
+    place_of: IntArray
+
+    @property
+    def years(self) -> int:
+        """The number of projection years after the base year."""
+        return int(self.factor.shape[0]) - 1
+
+
+def demography_from_counts(
+    populations: FloatArray, place_of: IntArray, places: tuple[str, ...]
+) -> Demography:
+    """``populations[t, neighbourhood, sex, age]`` → factors relative to year 0. A cell with no
+    residents in the base year keeps a factor of 1: its activity cannot be scaled per head."""
+    base = populations[0]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        factor = np.where(base > 0, populations / np.where(base > 0, base, 1), 1.0)
+    return Demography(factor.astype(np.float64), places, np.asarray(place_of, dtype=np.int64))
+
+
+@dataclass(frozen=True)
+class Strata:
+    """The scenario's strata, sorted by (provider, point of delivery) group."""
+
+    providers: tuple[str, ...]
+    places: tuple[str, ...]
+    attributes: tuple[str, ...]
+    age_bounds: tuple[int, ...]  # lower bounds of the age bands
+    provider: IntArray
+    pod: IntArray
+    place: IntArray
+    sex: IntArray
+    age_band: IntArray
+    attribute: IntArray
+    los_band: IntArray
+    base: FloatArray  # base-year count
+    expected: FloatArray  # [t, s]: count expected from demography alone, t = 0 … years
+    stay: FloatArray  # [t, s]: mean bed days per unit
+    group: IntArray  # index into ``groups``
+    groups: tuple[tuple[int, int], ...]  # (provider, pod) indexes
+
+    def __len__(self) -> int:
+        return len(self.base)
+
+
+def stratify(baseline: Baseline, demography: Demography, age_bounds: Sequence[int]) -> Strata:
+    """Compress fine cells into the strata a scenario can tell apart. ``age_bounds`` are the
+    lower ages of the bands that schemes or outputs need (0 is always included)."""
+    if len(demography.place_of) != len(baseline.neighbourhoods):
+        raise ValueError("the demography must cover the baseline's neighbourhoods")
+    bounds = tuple(sorted({0, *(int(b) for b in age_bounds if 0 < b < AGES)}))
+    age_band = np.searchsorted(np.asarray(bounds), baseline.age, side="right").astype(np.int64) - 1
+    place = demography.place_of[baseline.neighbourhood]
+    keys = [
+        baseline.provider,
+        baseline.pod,
+        place,
+        baseline.sex,
+        age_band,
+        baseline.attribute,
+        baseline.los_band,
+    ]
+    sizes = [
+        len(baseline.providers),
+        len(CODES),
+        len(demography.places),
+        2,
+        len(bounds),
+        max(1, len(baseline.attributes)),
+        len(LOS_BAND_STARTS),
+    ]
+    first, inverse = _group(keys, sizes)  # sorted by provider then pod: the group order
+    n = len(first)
+    f = demography.factor[:, baseline.neighbourhood, baseline.sex, baseline.age]  # [t, cell]
+    expected = np.stack([_sums(inverse, baseline.count * ft, n) for ft in f])
+    bed_days = np.stack([_sums(inverse, baseline.bed_days * ft, n) for ft in f])
+    with np.errstate(divide="ignore", invalid="ignore"):
+        stay = np.where(expected > 0, bed_days / np.where(expected > 0, expected, 1), 0.0)
+    provider, pod, place, sex, band, attribute, los = (k[first] for k in keys)
+    unique_pairs, group = np.unique(provider * len(CODES) + pod, return_inverse=True)
+    return Strata(
+        providers=baseline.providers,
+        places=demography.places,
+        attributes=baseline.attributes,
+        age_bounds=bounds,
+        provider=provider,
+        pod=pod,
+        place=place,
+        sex=sex,
+        age_band=band,
+        attribute=attribute,
+        los_band=los,
+        base=_sums(inverse, baseline.count, n),
+        expected=expected,
+        stay=stay,
+        group=group.astype(np.int64),
+        groups=tuple((int(p // len(CODES)), int(p % len(CODES))) for p in unique_pairs),
+    )

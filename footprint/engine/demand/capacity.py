@@ -1,0 +1,120 @@
+"""From activity to beds, staff and money, run by run, and distributions of the results."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from statistics import NormalDist
+
+import numpy as np
+
+from footprint.engine.demand.baseline import FloatArray
+from footprint.engine.demand.model import Outcome, Plan
+from footprint.engine.demand.params import Capacity
+from footprint.engine.demand.pods import BY_CODE
+
+DAYS_IN_YEAR = 365
+
+
+def beds_needed(
+    bed_days: FloatArray, occupancy: float, share_of_days: float, daily_variation: float
+) -> FloatArray:
+    """Beds for a year's bed days: the larger of the mean daily occupied beds at the target
+    occupancy, and the beds that meet daily demand on ``share_of_days`` of days when daily
+    demand is normal with variance ``mean + (daily_variation × mean)²``."""
+    mean = np.asarray(bed_days, dtype=np.float64) / DAYS_IN_YEAR
+    z = NormalDist().inv_cdf(share_of_days)
+    peak = mean + z * np.sqrt(mean + (daily_variation * mean) ** 2)
+    return np.asarray(np.maximum(mean / occupancy, peak), dtype=np.float64)
+
+
+@dataclass(frozen=True)
+class Measure:
+    """One output measure per run, year and key: ``values[run, year, key]``."""
+
+    name: str
+    unit: str
+    keys: tuple[tuple[str, str], ...]
+    values: FloatArray
+
+
+def _collect(
+    plan: Plan, source: FloatArray, key_of: dict[int, tuple[str, str]], weights: dict[int, float]
+) -> tuple[tuple[tuple[str, str], ...], FloatArray]:
+    keys = sorted(set(key_of.values()))
+    position = {k: i for i, k in enumerate(keys)}
+    out = np.zeros((*source.shape[:2], len(keys)))
+    for g, key in key_of.items():
+        out[:, :, position[key]] += source[:, :, g] * weights.get(g, 1.0)
+    return tuple(keys), out
+
+
+def beds(plan: Plan, outcome: Outcome, capacity: Capacity) -> Measure:
+    """Beds per provider and bed type."""
+    key_of = {
+        g: (provider, BY_CODE[code].bed_type)
+        for g, (provider, code) in enumerate(plan.groups)
+        if BY_CODE[code].has_stay
+    }
+    keys, bed_days = _collect(plan, outcome.bed_days, key_of, {})
+    values = np.empty_like(bed_days)
+    for i, (_, bed_type) in enumerate(keys):
+        values[:, :, i] = beds_needed(
+            bed_days[:, :, i],
+            capacity.occupancy.get(bed_type, 0.92),
+            capacity.share_of_days,
+            capacity.daily_variation,
+        )
+    return Measure("Beds", "beds", keys, values)
+
+
+def workforce(plan: Plan, outcome: Outcome, capacity: Capacity) -> Measure:
+    """Whole-time equivalent staff per provider and staff group."""
+    per_group: dict[tuple[str, str], FloatArray] = defaultdict(
+        lambda: np.zeros(outcome.activity.shape[:2])
+    )
+    for g, (provider, code) in enumerate(plan.groups):
+        units = outcome.bed_days if BY_CODE[code].has_stay else outcome.activity
+        for (pod_code, staff_group), minutes in capacity.staff_minutes.items():
+            if pod_code == code:
+                per_group[(provider, staff_group)] += (
+                    units[:, :, g] * minutes / 60 / capacity.hours_per_wte
+                )
+    keys = tuple(sorted(per_group))
+    values = np.stack([per_group[k] for k in keys], axis=2) if keys else np.zeros((0, 0, 0))
+    return Measure("Workforce", "WTE", keys, values)
+
+
+def cost(plan: Plan, outcome: Outcome, capacity: Capacity) -> Measure:
+    """Cost in pounds per provider, with each scheme's delivery cost as its own line."""
+    per_key: dict[tuple[str, str], FloatArray] = defaultdict(
+        lambda: np.zeros(outcome.activity.shape[:2])
+    )
+    for g, (provider, code) in enumerate(plan.groups):
+        per_key[(provider, "Activity")] += outcome.activity[:, :, g] * capacity.unit_costs.get(
+            code, 0.0
+        ) + outcome.bed_days[:, :, g] * capacity.bed_day_costs.get(code, 0.0)
+    years = plan.scenario.years
+    for scheme in plan.scenario.schemes:
+        yearly = np.array([scheme.yearly_cost if y >= scheme.start_year else 0.0 for y in years])
+        per_key[("Schemes", scheme.name)] += yearly[np.newaxis, :]
+    keys = tuple(sorted(per_key))
+    return Measure("Cost", "£", keys, np.stack([per_key[k] for k in keys], axis=2))
+
+
+@dataclass(frozen=True)
+class Summary:
+    """Distributions over the iterations (run 0, the central case, is reported separately)."""
+
+    central: FloatArray
+    mean: FloatArray
+    p10: FloatArray
+    p50: FloatArray
+    p90: FloatArray
+
+
+def summarise(values: FloatArray) -> Summary:
+    """Summarise ``values[run, …]`` over runs 1…; with no iterations, over run 0 alone."""
+    runs = values[1:] if len(values) > 1 else values[:1]
+    p10, p50, p90 = np.percentile(runs, [10, 50, 90], axis=0)
+    return Summary(values[0], runs.mean(axis=0), p10, p50, p90)

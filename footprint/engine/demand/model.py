@@ -1,0 +1,243 @@
+"""The Monte Carlo demand model.
+
+One seed derives everything: the parameter draws of every iteration are made up front (run 0
+is the central case, with central parameters and expected rather than sampled activity), and
+the sampling noise of each fixed-size chunk of iterations comes from its own child of the seed.
+Chunks are independent, so they may run in any order, on threads in this process or on a Dask
+cluster, and the same seed gives the same results.
+
+In each projection year, for each stratum: expected activity (base × demography) is grown by
+the iteration's non-demographic growth and sampled as Poisson; then each scheme in turn removes
+a binomial share of its cohort (at its ramped effect), moving it to another point of delivery
+at a ratio when it converts, or cuts a share of bed days when it shortens stays. Every step's
+contribution is recorded, so demography + growth + each scheme add up to the projection.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Sequence
+from concurrent.futures import Executor, ThreadPoolExecutor
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from footprint.engine.demand.baseline import FloatArray, IntArray, Strata
+from footprint.engine.demand.params import Effect, Scenario
+from footprint.engine.demand.pods import CODES
+
+CHUNK = 50  # iterations per chunk: part of the model, so results never depend on the executor
+FIXED_STEPS = ("Baseline", "Demography", "Other growth")
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class Draws:
+    """Parameter draws: row 0 is the central case, rows 1… the iterations."""
+
+    growth: FloatArray  # [run, pod]: yearly non-demographic growth rate
+    effect: FloatArray  # [run, scheme]: share at full effect
+
+
+def draw_parameters(scenario: Scenario, seed_sequence: np.random.SeedSequence) -> Draws:
+    """Draw every iteration's parameters from normal distributions matching their 80 %
+    intervals; shares are clipped to [0, 1] and growth rates to above −100 %."""
+    rng = np.random.default_rng(seed_sequence)
+    runs = scenario.iterations + 1
+    growth = np.zeros((runs, len(CODES)))
+    for code, interval in scenario.growth.items():
+        i = CODES.index(code)
+        growth[1:, i] = rng.normal(interval.central, interval.sd, runs - 1)
+        growth[0, i] = interval.central
+    effect = np.zeros((runs, len(scenario.schemes)))
+    for j, scheme in enumerate(scenario.schemes):
+        effect[1:, j] = rng.normal(scheme.share.central, scheme.share.sd, runs - 1)
+        effect[0, j] = scheme.share.central
+    return Draws(np.clip(growth, -0.99, None), np.clip(effect, 0.0, 1.0))
+
+
+@dataclass(frozen=True)
+class _CompiledScheme:
+    effect: Effect
+    strata: IntArray  # eligible strata, in group order
+    starts: IntArray  # where each eligible group begins within ``strata``
+    groups: IntArray  # the output group of each run of eligible strata
+    targets: IntArray  # for conversions: the output group each run's activity moves to
+    ratio: float
+    ramp: FloatArray  # [year]
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A scenario compiled against its strata: what each step touches."""
+
+    scenario: Scenario
+    strata: Strata
+    groups: tuple[tuple[str, str], ...]  # (provider, pod) of each output group
+    starts: IntArray  # where each strata group begins
+    growth_pod: IntArray  # the pod index of each stratum
+    schemes: tuple[_CompiledScheme, ...]
+
+    @property
+    def step_names(self) -> tuple[str, ...]:
+        return FIXED_STEPS + tuple(s.name for s in self.scenario.schemes)
+
+
+def _runs(idx: IntArray, group: IntArray) -> tuple[IntArray, IntArray]:
+    if len(idx) == 0:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    g = group[idx]
+    starts = np.flatnonzero(np.r_[True, g[1:] != g[:-1]]).astype(np.int64)
+    return starts, g[starts]
+
+
+def compile_plan(scenario: Scenario, strata: Strata) -> Plan:
+    """Find each scheme's cohort among the strata and the groups it reports to."""
+    groups = [(strata.providers[p], CODES[d]) for p, d in strata.groups]
+    index = {g: i for i, g in enumerate(groups)}
+    compiled = []
+    bounds = np.asarray((*strata.age_bounds, 1000))
+    lows, highs = bounds[strata.age_band], bounds[strata.age_band + 1] - 1
+    for scheme in scenario.schemes:
+        c = scheme.cohort
+        mask = strata.pod == CODES.index(scheme.pod)
+        mask &= lows >= c.age_low
+        if c.age_high is not None:
+            mask &= highs <= c.age_high
+        if c.sex:
+            mask &= strata.sex == ("F", "M").index(c.sex)
+        for values, column, names in (
+            (c.places, strata.place, strata.places),
+            (c.providers, strata.provider, strata.providers),
+            (c.attributes, strata.attribute, strata.attributes),
+        ):
+            if values:
+                wanted = [names.index(v) for v in values if v in names]
+                mask &= np.isin(column, wanted)
+        if c.los_bands:
+            mask &= np.isin(strata.los_band, list(c.los_bands))
+        idx = np.flatnonzero(mask).astype(np.int64)
+        starts, runs = _runs(idx, strata.group)
+        targets = np.zeros(0, dtype=np.int64)
+        if scheme.effect is Effect.CONVERT:
+            found = []
+            for g in runs:
+                key = (scheme.convert_provider or groups[g][0], scheme.convert_to)
+                if key not in index:
+                    index[key] = len(groups)
+                    groups.append(key)
+                found.append(index[key])
+            targets = np.asarray(found, dtype=np.int64)
+        ramp = np.array([scheme.ramp(y) for y in scenario.years])
+        compiled.append(
+            _CompiledScheme(scheme.effect, idx, starts, runs, targets, scheme.ratio, ramp)
+        )
+    starts = np.flatnonzero(np.r_[True, strata.group[1:] != strata.group[:-1]]).astype(np.int64)
+    return Plan(scenario, strata, tuple(groups), starts, strata.pod.copy(), tuple(compiled))
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """Per run, year and output group: activity and bed days, and each step's part in them
+    (``steps[run, year, step, group]``; the steps sum to the totals)."""
+
+    activity: FloatArray
+    bed_days: FloatArray
+    steps_activity: FloatArray
+    steps_bed_days: FloatArray
+
+
+def simulate(
+    plan: Plan, draws: Draws, runs: Sequence[int], seed: np.random.SeedSequence | None
+) -> Outcome:
+    """Simulate the given runs. With ``seed`` None the runs are central: expected values, no
+    sampling noise (used for run 0)."""
+    s = plan.strata
+    rng = np.random.default_rng(seed) if seed is not None else None
+    rows = np.asarray(runs, dtype=np.int64)
+    n, years, groups = len(rows), len(plan.scenario.years), len(plan.groups)
+    steps = len(plan.step_names)
+    act = np.zeros((n, years, steps, groups))
+    bed = np.zeros((n, years, steps, groups))
+    ng = len(plan.starts)
+
+    def by_group(x: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+        return np.add.reduceat(x, plan.starts, axis=1) if x.shape[1] else np.zeros((n, ng))
+
+    growth = draws.growth[rows][:, plan.growth_pod]  # [run, stratum]
+    effect = draws.effect[rows]
+    base_bed = s.base * s.stay[0]
+    for t in range(years):
+        act[:, t, 0, :ng] = np.add.reduceat(s.base, plan.starts)
+        bed[:, t, 0, :ng] = np.add.reduceat(base_bed, plan.starts)
+        expected_bed = s.expected[t + 1] * s.stay[t + 1]
+        act[:, t, 1, :ng] = np.add.reduceat(s.expected[t + 1] - s.base, plan.starts)
+        bed[:, t, 1, :ng] = np.add.reduceat(expected_bed - base_bed, plan.starts)
+        lam = s.expected[t + 1] * (1 + growth) ** (t + 1)
+        k = lam if rng is None else rng.poisson(lam).astype(np.float64)
+        stay = np.broadcast_to(s.stay[t + 1], k.shape).copy()
+        act[:, t, 2, :ng] = by_group(k) - act[:, t, 0, :ng] - act[:, t, 1, :ng]
+        bed[:, t, 2, :ng] = by_group(k * stay) - bed[:, t, 0, :ng] - bed[:, t, 1, :ng]
+        for j, c in enumerate(plan.schemes):
+            if len(c.strata) == 0:
+                continue
+            p = effect[:, j] * c.ramp[t]
+            here = k[:, c.strata]
+            if c.effect is Effect.SHORTEN:
+                cut = here * stay[:, c.strata] * p[:, None]
+                stay[:, c.strata] *= 1 - p[:, None]
+                bed[:, t, 3 + j, c.groups] -= np.add.reduceat(cut, c.starts, axis=1)
+                continue
+            if rng is None:
+                gone = here * p[:, None]
+            else:
+                gone = rng.binomial(here.astype(np.int64), p[:, None]).astype(np.float64)
+            k[:, c.strata] = here - gone
+            gone_by_group = np.add.reduceat(gone, c.starts, axis=1)
+            act[:, t, 3 + j, c.groups] -= gone_by_group
+            bed[:, t, 3 + j, c.groups] -= np.add.reduceat(
+                gone * stay[:, c.strata], c.starts, axis=1
+            )
+            if c.effect is Effect.CONVERT:
+                for i, target in enumerate(c.targets):
+                    act[:, t, 3 + j, target] += gone_by_group[:, i] * c.ratio
+    return Outcome(act.sum(axis=2), bed.sum(axis=2), act, bed)
+
+
+def _concat(parts: Sequence[Outcome]) -> Outcome:
+    return Outcome(
+        *(np.concatenate([getattr(p, f) for p in parts]) for f in Outcome.__dataclass_fields__)
+    )
+
+
+def run(
+    plan: Plan, executor: Executor | None = None, progress: Progress | None = None
+) -> tuple[Draws, Outcome]:
+    """Run 0 and every iteration of the plan's scenario. Chunks go to ``executor`` (any
+    ``concurrent.futures.Executor``, such as a Dask client's) or to threads in this process."""
+    scenario = plan.scenario
+    root = np.random.SeedSequence(scenario.seed)
+    chunks = [
+        list(range(start, min(start + CHUNK, scenario.iterations + 1)))
+        for start in range(1, scenario.iterations + 1, CHUNK)
+    ]
+    param_seed, *chunk_seeds = root.spawn(1 + len(chunks))
+    draws = draw_parameters(scenario, param_seed)
+    parts = [simulate(plan, draws, [0], None)]
+    own = executor is None
+    pool = executor or ThreadPoolExecutor(max_workers=os.cpu_count() or 1)
+    try:
+        futures = [
+            pool.submit(simulate, plan, draws, rows, seed)
+            for rows, seed in zip(chunks, chunk_seeds, strict=True)
+        ]
+        for done, future in enumerate(futures, start=1):
+            parts.append(future.result())
+            if progress:
+                progress(done, len(futures))
+    finally:
+        if own:
+            pool.shutdown()
+    return draws, _concat(parts)

@@ -1,0 +1,92 @@
+"""A straightforward per-record implementation of the demand model, to check the fast one.
+
+Every record is grown and sampled on its own, every scheme tested against every record, with no
+strata. It shares the parameter draws (:func:`draw_parameters`) so the two differ only in how
+they sample, and its cost grows with the number of records.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from footprint.engine.demand.baseline import Demography, FloatArray, Records
+from footprint.engine.demand.model import Draws
+from footprint.engine.demand.params import Effect, Scenario
+from footprint.engine.demand.pods import CODES, LOS_BAND_STARTS
+
+Totals = dict[tuple[str, str], FloatArray]  # (provider, pod) → [run, year]
+
+
+def run_records(
+    records: Records,
+    demography: Demography,
+    scenario: Scenario,
+    draws: Draws,
+    runs: Sequence[int],
+    seed: int,
+) -> tuple[Totals, Totals]:
+    """Activity and bed days per (provider, point of delivery), run and year. Run 0 is central
+    (expected values); the others are sampled with ``numpy.random.default_rng(seed)``."""
+    rng = np.random.default_rng(seed)
+    years = scenario.years
+    place = demography.place_of[records.neighbourhood]
+    band = np.searchsorted(np.asarray(LOS_BAND_STARTS), records.los, side="right") - 1
+    activity: Totals = {}
+    bed_days: Totals = {}
+
+    def add(table: Totals, key: tuple[str, str], r: int, t: int, value: float) -> None:
+        table.setdefault(key, np.zeros((len(runs), len(years))))[r, t] += value
+
+    names = [
+        (records.providers[p], CODES[d]) for p, d in zip(records.provider, records.pod, strict=True)
+    ]
+    keys = sorted(set(names))
+    group = np.array([keys.index(n) for n in names], dtype=np.int64)
+
+    masks = []
+    for s in scenario.schemes:
+        c = s.cohort
+        mask = (records.pod == CODES.index(s.pod)) & (records.age >= c.age_low)
+        if c.age_high is not None:
+            mask &= records.age <= c.age_high
+        if c.sex:
+            mask &= records.sex == ("F", "M").index(c.sex)
+        if c.places:
+            mask &= np.isin([demography.places[p] for p in place], c.places)
+        if c.providers:
+            mask &= np.isin([records.providers[p] for p in records.provider], c.providers)
+        if c.attributes:
+            mask &= np.isin([records.attributes[a] for a in records.attribute], c.attributes)
+        if c.los_bands:
+            mask &= np.isin(band, c.los_bands)
+        masks.append(mask)
+
+    for r, row in enumerate(runs):
+        for t in range(len(years)):
+            factor = demography.factor[t + 1, records.neighbourhood, records.sex, records.age]
+            lam = records.units * factor * (1 + draws.growth[row, records.pod]) ** (t + 1)
+            k = lam if row == 0 else rng.poisson(lam).astype(np.float64)
+            stay = records.los.astype(np.float64)
+            for j, s in enumerate(scenario.schemes):
+                p = draws.effect[row, j] * s.ramp(years[t])
+                m = masks[j]
+                if s.effect is Effect.SHORTEN:
+                    stay[m] *= 1 - p
+                    continue
+                gone = k[m] * p if row == 0 else rng.binomial(k[m].astype(np.int64), p)
+                k[m] = k[m] - gone
+                if s.effect is Effect.CONVERT:
+                    moved = np.bincount(
+                        records.provider[m], weights=gone, minlength=len(records.providers)
+                    )
+                    for provider, amount in zip(records.providers, moved, strict=True):
+                        target = (s.convert_provider or provider, s.convert_to)
+                        add(activity, target, r, t, float(amount) * s.ratio)
+            by_group = np.bincount(group, weights=k, minlength=len(keys))
+            days_by_group = np.bincount(group, weights=k * stay, minlength=len(keys))
+            for g, key in enumerate(keys):
+                add(activity, key, r, t, float(by_group[g]))
+                add(bed_days, key, r, t, float(days_by_group[g]))
+    return activity, bed_days

@@ -1,0 +1,414 @@
+"""The demand model, checked by hand, against the per-record reference, and by its invariants.
+
+Hand-checked case: 1,000 emergency admissions of women aged 80 in one neighbourhood, each
+staying 5 days. Next year there are 10 % more women of 80 (demography ×1.1) and other growth is
+exactly 2 %, so 1,000 × 1.1 × 1.02 = 1,122 admissions are expected. A scheme avoiding exactly
+10 % of them leaves 1,009.8 admissions and 5,049 bed days. The steps are: baseline 1,000,
+demography +100, other growth +22, the scheme −112.2.
+"""
+
+from __future__ import annotations
+
+from concurrent.futures import Executor, Future
+from typing import Any
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from footprint.engine import demand as dm
+from footprint.engine.demand.capacity import beds_needed
+from footprint.engine.demand.evidence import check_plan, check_schemes
+from footprint.engine.demand.model import draw_parameters
+from footprint.engine.reference.demand import run_records
+
+
+def records(rows: list[tuple[str, str, int, int, str, int]], units: float = 1.0) -> dm.Records:
+    """Records from (provider, pod, sex, age, attribute, los) rows, all in neighbourhood N1."""
+    providers = tuple(sorted({r[0] for r in rows}))
+    attributes = tuple(sorted({r[4] for r in rows}))
+    codes = dm.model.CODES
+    return dm.Records(
+        providers=providers,
+        neighbourhoods=("N1",),
+        attributes=attributes,
+        provider=np.array([providers.index(r[0]) for r in rows], dtype=np.int64),
+        pod=np.array([codes.index(r[1]) for r in rows], dtype=np.int64),
+        neighbourhood=np.zeros(len(rows), dtype=np.int64),
+        sex=np.array([r[2] for r in rows], dtype=np.int64),
+        age=np.array([r[3] for r in rows], dtype=np.int64),
+        attribute=np.array([attributes.index(r[4]) for r in rows], dtype=np.int64),
+        los=np.array([r[5] for r in rows], dtype=np.int64),
+        units=np.full(len(rows), units),
+    )
+
+
+def flat_demography(years: int, growth: float = 1.0) -> dm.Demography:
+    factor = np.ones((years + 1, 1, 2, 91))
+    for t in range(years + 1):
+        factor[t] = growth**t
+    return dm.Demography(factor, ("P1",), np.zeros(1, dtype=np.int64))
+
+
+def exact(x: float) -> dm.Interval:
+    return dm.Interval(x, x)
+
+
+def scenario(schemes: tuple[dm.Scheme, ...] = (), growth: float = 0.02, **kw: Any) -> dm.Scenario:
+    return dm.Scenario(
+        base_year=2025,
+        horizon=kw.pop("horizon", 2026),
+        growth={"ip_emergency": exact(growth), "cs_nursing": exact(0.0)},
+        schemes=schemes,
+        **{"iterations": 0, **kw},
+    )
+
+
+AVOID_10 = dm.Scheme("avoid", "Avoid 10 %", "ip_emergency", dm.Effect.AVOID, exact(0.1), 2026)
+
+
+def hand_case(
+    *schemes: dm.Scheme, iterations: int = 0, seed: int = 0
+) -> tuple[dm.Plan, dm.Outcome]:
+    baseline = dm.compress(records([("RX1", "ip_emergency", 0, 80, "", 5)] * 1000))
+    sc = scenario(tuple(schemes), iterations=iterations, seed=seed)
+    strata = dm.stratify(baseline, flat_demography(1, 1.1), sc.age_bounds)
+    plan = dm.compile_plan(sc, strata)
+    return plan, dm.run(plan)[1]
+
+
+def test_one_cohort_one_scheme_by_hand() -> None:
+    plan, out = hand_case(AVOID_10)
+    g = plan.groups.index(("RX1", "ip_emergency"))
+    assert out.activity[0, 0, g] == pytest.approx(1009.8)
+    assert out.bed_days[0, 0, g] == pytest.approx(5049.0)
+    assert out.steps_activity[0, 0, :, g] == pytest.approx([1000, 100, 22, -112.2])
+    assert plan.step_names == ("Baseline", "Demography", "Other growth", "Avoid 10 %")
+
+
+def test_ramp_gives_half_the_effect_in_the_first_of_two_years() -> None:
+    ramped = dm.Scheme(
+        "avoid", "Avoid", "ip_emergency", dm.Effect.AVOID, exact(0.1), 2026, ramp_years=2
+    )
+    _, out = hand_case(ramped)
+    assert out.activity[0, 0, 0] == pytest.approx(1122 * 0.95)
+
+
+def test_shortening_stays_cuts_bed_days_not_admissions() -> None:
+    shorter = dm.Scheme("los", "Shorter stays", "ip_emergency", dm.Effect.SHORTEN, exact(0.2), 2026)
+    _, out = hand_case(shorter)
+    assert out.activity[0, 0, 0] == pytest.approx(1122)
+    assert out.bed_days[0, 0, 0] == pytest.approx(1122 * 5 * 0.8)
+    assert out.steps_bed_days[0, 0, 3, 0] == pytest.approx(-1122 * 5 * 0.2)
+
+
+def test_conversion_moves_activity_at_its_ratio() -> None:
+    convert = dm.Scheme(
+        "nt",
+        "Neighbourhood teams",
+        "ip_emergency",
+        dm.Effect.CONVERT,
+        exact(0.1),
+        2026,
+        convert_to="cs_nursing",
+        convert_provider="RC1",
+    )
+    convert = dm.Scheme(**{**convert.__dict__, "ratio": 3.0})
+    plan, out = hand_case(convert)
+    target = plan.groups.index(("RC1", "cs_nursing"))
+    assert out.activity[0, 0, target] == pytest.approx(112.2 * 3)
+    assert out.steps_activity[0, 0, 3, target] == pytest.approx(336.6)
+
+
+def test_beds_by_hand() -> None:
+    # 36,500 bed days: 100 beds occupied on an average day. At 92 % occupancy: 108.7 beds.
+    # Meeting demand on 95 % of days: 100 + 1.645 × √(100 + (0.1 × 100)²) = 123.3 beds.
+    assert beds_needed(np.array([36500.0]), 0.92, 0.5, 0.0)[0] == pytest.approx(108.6957, 1e-4)
+    assert beds_needed(np.array([36500.0]), 0.92, 0.95, 0.1)[0] == pytest.approx(123.262, 1e-4)
+
+
+def test_workforce_and_cost_by_hand() -> None:
+    plan, out = hand_case(AVOID_10)
+    capacity = dm.Capacity(
+        occupancy={"General and acute": 0.92},
+        staff_minutes={("ip_emergency", "Nurses"): 480.0},  # 8 nurse hours a bed day
+        hours_per_wte=1600.0,
+        unit_costs={"ip_emergency": 1000.0},
+        bed_day_costs={"ip_emergency": 300.0},
+    )
+    wte = dm.workforce(plan, out, capacity)
+    assert wte.keys == (("RX1", "Nurses"),)
+    assert wte.values[0, 0, 0] == pytest.approx(5049 * 8 / 1600)
+    money = dm.cost(plan, out, capacity)
+    assert dict(zip(money.keys, money.values[0, 0], strict=True)) == pytest.approx(
+        {("RX1", "Activity"): 1009.8 * 1000 + 5049 * 300, ("Schemes", "Avoid 10 %"): 0.0}
+    )
+
+
+def test_scheme_costs_count_from_their_start_year() -> None:
+    costly = dm.Scheme(
+        "c", "Costly", "ip_emergency", dm.Effect.AVOID, exact(0.1), 2027, yearly_cost=250_000
+    )
+    baseline = dm.compress(records([("RX1", "ip_emergency", 0, 80, "", 5)] * 10))
+    sc = scenario((costly,), horizon=2028)
+    plan = dm.compile_plan(sc, dm.stratify(baseline, flat_demography(3), sc.age_bounds))
+    _, out = dm.run(plan)
+    money = dm.cost(plan, out, dm.Capacity(occupancy={}))
+    line = money.keys.index(("Schemes", "Costly"))
+    assert list(money.values[0, :, line]) == [0.0, 250_000.0, 250_000.0]
+
+
+def test_cohort_excludes_other_ages_and_sexes() -> None:
+    older_men = dm.Scheme(
+        "m",
+        "Older men",
+        "ip_emergency",
+        dm.Effect.AVOID,
+        exact(0.5),
+        2026,
+        cohort=dm.Cohort(age_low=75, sex="M"),
+    )
+    rows = [("RX1", "ip_emergency", 1, 80, "", 2)] * 100 + [
+        ("RX1", "ip_emergency", 1, 60, "", 2)
+    ] * 100
+    rows += [("RX1", "ip_emergency", 0, 80, "", 2)] * 100
+    sc = scenario((older_men,), growth=0.0)
+    plan = dm.compile_plan(
+        sc, dm.stratify(dm.compress(records(rows)), flat_demography(1), sc.age_bounds)
+    )
+    _, out = dm.run(plan)
+    assert out.activity[0, 0, 0] == pytest.approx(250)
+
+
+def test_compression_keeps_strata_not_records() -> None:
+    rows = [
+        ("RX1", "ip_emergency", s, a, "", los) for s in (0, 1) for a in (70, 80) for los in (1, 9)
+    ]
+    small = dm.compress(records(rows))
+    large = dm.compress(records(rows * 10))
+    assert len(small) == len(large) == 8
+    assert large.count.sum() == 10 * small.count.sum()
+    assert small.bed_days.sum() == 2 * 2 * (1 + 9)
+    assert large.bed_days.sum() == 10 * 2 * 2 * (1 + 9)
+
+
+MIXED = [
+    ("RX1", "ip_emergency", s, age, attr, los)
+    for s in (0, 1)
+    for age in (5, 40, 70, 85)
+    for attr in ("Falls", "Other")
+    for los in (0, 3, 12)
+] * 5 + [("RC1", "cs_nursing", s, age, "Other", 0) for s in (0, 1) for age in (30, 80)] * 20
+
+PLAN_SCHEMES = (
+    dm.Scheme(
+        "falls",
+        "Falls",
+        "ip_emergency",
+        dm.Effect.AVOID,
+        dm.Interval(0.1, 0.3),
+        2026,
+        cohort=dm.Cohort(age_low=65, attributes=("Falls",)),
+    ),
+    dm.Scheme(
+        "d2a",
+        "D2A",
+        "ip_emergency",
+        dm.Effect.SHORTEN,
+        dm.Interval(0.1, 0.2),
+        2026,
+        cohort=dm.Cohort(los_bands=(4,)),
+    ),
+    dm.Scheme(
+        "nt",
+        "Teams",
+        "ip_emergency",
+        dm.Effect.CONVERT,
+        dm.Interval(0.05, 0.15),
+        2027,
+        ramp_years=2,
+        convert_to="cs_nursing",
+        convert_provider="RC1",
+        ratio=4.0,
+        cohort=dm.Cohort(age_low=65),
+    ),
+)
+
+
+def mixed_plan(iterations: int, seed: int = 3) -> tuple[dm.Scenario, dm.Demography, dm.Plan]:
+    demography = dm.Demography(
+        np.stack([np.full((1, 2, 91), 1 + 0.02 * t) for t in range(4)]),
+        ("P1",),
+        np.zeros(1, dtype=np.int64),
+    )
+    sc = dm.Scenario(
+        base_year=2025,
+        horizon=2028,
+        growth={"ip_emergency": dm.Interval(0.01, 0.05), "cs_nursing": dm.Interval(0.0, 0.02)},
+        schemes=PLAN_SCHEMES,
+        seed=seed,
+        iterations=iterations,
+    )
+    strata = dm.stratify(dm.compress(records(MIXED)), demography, sc.age_bounds)
+    return sc, demography, dm.compile_plan(sc, strata)
+
+
+def test_fast_and_reference_agree() -> None:
+    sc, demography, plan = mixed_plan(iterations=300)
+    draws, out = dm.run(plan)
+    ref_activity, ref_bed_days = run_records(
+        records(MIXED), demography, sc, draws, range(sc.iterations + 1), seed=11
+    )
+    for g, key in enumerate(plan.groups):
+        for fast, ref in ((out.activity, ref_activity), (out.bed_days, ref_bed_days)):
+            theirs = ref.get(key, np.zeros((sc.iterations + 1, 3)))
+            # run 0 (the central case) identical
+            assert fast[0, :, g] == pytest.approx(theirs[0], rel=1e-9, abs=1e-9)
+            # the means of 300 iterations within four standard errors
+            se = np.sqrt(fast[1:, :, g].var(axis=0) / 300 + theirs[1:].var(axis=0) / 300)
+            assert np.all(
+                np.abs(fast[1:, :, g].mean(axis=0) - theirs[1:].mean(axis=0)) <= 4 * se + 1e-9
+            )
+
+
+class Serial(Executor):
+    """Runs each task at once, in order: a different executor from the default thread pool."""
+
+    def submit(self, fn: Any, /, *args: Any, **kwargs: Any) -> Future[Any]:
+        future: Future[Any] = Future()
+        future.set_result(fn(*args, **kwargs))
+        return future
+
+
+def test_same_seed_same_results_whatever_the_executor() -> None:
+    _, _, plan = mixed_plan(iterations=120)
+    _, threaded = dm.run(plan)
+    _, serial = dm.run(plan, executor=Serial())
+    np.testing.assert_array_equal(threaded.activity, serial.activity)
+    _, _, other = mixed_plan(iterations=120, seed=4)
+    assert not np.array_equal(dm.run(other)[1].activity, threaded.activity)
+
+
+def test_same_seed_same_results_through_dask() -> None:
+    distributed = pytest.importorskip("distributed")
+    _, _, plan = mixed_plan(iterations=120)
+    _, local = dm.run(plan)
+    with (
+        distributed.LocalCluster(
+            n_workers=2,
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=None,
+            host="127.0.0.1",
+        ) as cluster,
+        distributed.Client(cluster) as client,
+    ):
+        _, remote = dm.run(plan, executor=client.get_executor())
+    np.testing.assert_array_equal(local.activity, remote.activity)
+    np.testing.assert_array_equal(local.steps_bed_days, remote.steps_bed_days)
+
+
+def test_progress_reports_every_chunk() -> None:
+    _, _, plan = mixed_plan(iterations=120)
+    seen: list[tuple[int, int]] = []
+    dm.run(plan, progress=lambda done, total: seen.append((done, total)))
+    assert seen == [(1, 3), (2, 3), (3, 3)]
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    seed=st.integers(0, 2**32 - 1),
+    low=st.floats(0, 1),
+    width=st.floats(0, 1),
+    growth=st.floats(-0.2, 0.3),
+)
+def test_invariants(seed: int, low: float, width: float, growth: float) -> None:
+    high = min(1.0, low + width)
+    schemes = tuple(
+        dm.Scheme(**{**s.__dict__, "share": dm.Interval(low, high)}) for s in PLAN_SCHEMES
+    )
+    demography = flat_demography(2, 1.05)
+    sc = dm.Scenario(
+        base_year=2025,
+        horizon=2027,
+        growth={"ip_emergency": dm.Interval(growth, growth + 0.05)},
+        schemes=schemes,
+        seed=seed,
+        iterations=60,
+    )
+    plan = dm.compile_plan(sc, dm.stratify(dm.compress(records(MIXED)), demography, sc.age_bounds))
+    draws, out = dm.run(plan)
+    # no negative activity or bed days
+    assert (out.activity >= -1e-9).all() and (out.bed_days >= -1e-9).all()
+    # the steps add up to the projection
+    np.testing.assert_allclose(out.steps_activity.sum(axis=2), out.activity, atol=1e-6)
+    np.testing.assert_allclose(out.steps_bed_days.sum(axis=2), out.bed_days, atol=1e-6)
+    # avoided activity never exceeds what there was to avoid
+    grown = out.steps_activity[:, :, :3, :].sum(axis=2)
+    removed = -np.minimum(out.steps_activity[:, :, 3:, :], 0).sum(axis=2)
+    assert (removed <= grown + 1e-6).all()
+    # shares drawn stay in [0, 1]
+    assert ((draws.effect >= 0) & (draws.effect <= 1)).all()
+
+
+def test_summary_reports_central_and_percentiles() -> None:
+    values = np.array(
+        [[5.0], [1.0], [2.0], [3.0], [4.0], [5.0], [6.0], [7.0], [8.0], [9.0], [10.0]]
+    )
+    s = dm.summarise(values)
+    assert s.central[0] == 5.0 and s.mean[0] == 5.5 and s.p50[0] == 5.5
+    assert s.p10[0] == pytest.approx(1.9) and s.p90[0] == pytest.approx(9.1)
+
+
+HEROIC = dm.Scheme(
+    "vw",
+    "Virtual wards",
+    "ip_emergency",
+    dm.Effect.AVOID,
+    dm.Interval(0.4, 0.6),
+    2026,
+    cohort=dm.Cohort(age_low=75, attributes=("Frailty",)),
+    evidence="virtual_ward_frailty",
+)
+MODEST = dm.Scheme(
+    "falls",
+    "Falls",
+    "ip_emergency",
+    dm.Effect.AVOID,
+    dm.Interval(0.1, 0.2),
+    2026,
+    cohort=dm.Cohort(age_low=65, attributes=("Falls",)),
+    evidence="falls_prevention",
+)
+
+
+def test_evidence_check_flags_only_the_heroic_scheme() -> None:
+    flags = check_schemes(scenario((HEROIC, MODEST, AVOID_10)))
+    assert [(f.subject, f.kind) for f in flags] == [
+        ("Virtual wards", "beyond evidence"),
+        ("Avoid 10 %", "no evidence"),
+    ]
+    assert "5 %–20 %" in flags[0].message and "40 %–60 %" in flags[0].message
+
+
+def test_plan_check_flags_growth_below_anything_seen() -> None:
+    sc = scenario((MODEST,), horizon=2030)
+    # 1,000 → 900 over five years is −2.1 % a year; emergency admissions have never fallen
+    flags = check_plan(sc, {"ip_emergency": 1000.0}, {"ip_emergency": 900.0})
+    assert [f.kind for f in flags] == ["heroic plan"]
+    assert "-2.1 %" in flags[0].message
+    assert check_plan(sc, {"ip_emergency": 1000.0}, {"ip_emergency": 1100.0}) == []
+
+
+def test_bad_parameters_are_refused_with_reasons() -> None:
+    with pytest.raises(ValueError, match="low"):
+        dm.Interval(0.5, 0.1)
+    with pytest.raises(ValueError, match="between 0 and 1"):
+        dm.Scheme("x", "X", "ip_emergency", dm.Effect.AVOID, dm.Interval(0.5, 1.5), 2026)
+    with pytest.raises(ValueError, match="only admissions"):
+        dm.Scheme("x", "X", "ae", dm.Effect.SHORTEN, exact(0.1), 2026)
+    with pytest.raises(ValueError, match="unknown point of delivery"):
+        dm.Scheme("x", "X", "ward", dm.Effect.AVOID, exact(0.1), 2026)
+    with pytest.raises(ValueError, match="horizon"):
+        scenario(horizon=2025)
