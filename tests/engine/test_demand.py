@@ -20,7 +20,6 @@ from hypothesis import strategies as st
 from footprint.engine import demand as dm
 from footprint.engine.demand.capacity import beds_needed
 from footprint.engine.demand.evidence import check_plan, check_schemes
-from footprint.engine.demand.model import draw_parameters
 from footprint.engine.reference.demand import run_records
 
 
