@@ -7,6 +7,8 @@ Everything that differs between a laptop and production comes from the environme
 - ``DATABASE_URL``: defaults to an SQLite file in ``var/``; ``postgres://…`` for PostgreSQL.
 - ``DJANGO_ALLOWED_HOSTS``: comma-separated, defaults to localhost.
 - ``FOOTPRINT_TASKS``: ``immediate`` (in-process, the default) or ``database`` (a worker process).
+- ``FOOTPRINT_DASK_SCHEDULER``: a Dask scheduler's address (``tcp://host:8786``) to run demand
+  model iterations on a cluster; blank (the default) runs them on threads in the worker.
 """
 
 from __future__ import annotations
@@ -57,7 +59,16 @@ CSRF_TRUSTED_ORIGINS = [
     o.strip() for o in os.environ.get("DJANGO_CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()
 ]
 
-FOOTPRINT_APPS = ["core", "partnership", "plans", "decisions", "workforce", "api", "demo"]
+FOOTPRINT_APPS = [
+    "core",
+    "partnership",
+    "plans",
+    "decisions",
+    "demand",
+    "workforce",
+    "api",
+    "demo",
+]
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -217,6 +228,7 @@ _tasks = os.environ.get("FOOTPRINT_TASKS", "immediate")
 if _tasks not in _TASK_BACKENDS:
     raise ImproperlyConfigured(f"FOOTPRINT_TASKS={_tasks!r}: use 'immediate' or 'database'.")
 TASKS = {"default": {"BACKEND": _TASK_BACKENDS[_tasks]}}
+FOOTPRINT_DASK_SCHEDULER = os.environ.get("FOOTPRINT_DASK_SCHEDULER", "")
 
 LOGGING = {
     "version": 1,

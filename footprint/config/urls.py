@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("footprint.partnership.urls")),
     path("", include("footprint.plans.urls")),
     path("", include("footprint.decisions.urls")),
+    path("", include("footprint.demand.urls")),
     path("", include("footprint.workforce.urls")),
     path("", include("footprint.api.urls")),
     path("api/v1/", api.urls),

@@ -177,3 +177,99 @@ def spc_chart(
         "height": 300,
         "layer": layers,
     }
+
+
+def fan_chart(rows: list[dict[str, Any]], title: str, measure: str) -> dict[str, Any]:
+    """A fan chart: ``rows`` are {"year", "p10", "p50", "p90", "central"}; the band is the
+    80 % interval, the line the central case."""
+    return {
+        "$schema": "https://vega.github.io/schema/vega-lite/v6.json",
+        "description": title,
+        "title": title,
+        "width": "container",
+        "height": 260,
+        "data": {"values": rows},
+        "encoding": {"x": {"field": "year", "type": "ordinal", "title": "Year"}},
+        "layer": [
+            {
+                "mark": {"type": "area", "opacity": 0.3, "color": NHS_BLUE},
+                "encoding": {
+                    "y": {"field": "p10", "type": "quantitative", "title": measure},
+                    "y2": {"field": "p90"},
+                },
+            },
+            {
+                "mark": {"type": "line", "point": True, "color": NHS_BLUE},
+                "encoding": {
+                    "y": {"field": "central", "type": "quantitative"},
+                    "tooltip": [
+                        {"field": "year", "title": "Year"},
+                        {"field": "central", "title": "Central", "format": ",.0f"},
+                        {"field": "p10", "title": "10th percentile", "format": ",.0f"},
+                        {"field": "p90", "title": "90th percentile", "format": ",.0f"},
+                    ],
+                },
+            },
+        ],
+    }
+
+
+def waterfall(steps: list[tuple[str, float]], title: str, measure: str) -> dict[str, Any]:
+    """A waterfall from the first step (the baseline) through each change to the total."""
+    values, running = [], 0.0
+    for i, (name, amount) in enumerate(steps):
+        start, running = (0.0, amount) if i == 0 else (running, running + amount)
+        kind = "Baseline" if i == 0 else ("Increase" if amount >= 0 else "Decrease")
+        values.append(
+            {
+                "order": i,
+                "step": name,
+                "start": start,
+                "end": running,
+                "amount": amount,
+                "kind": kind,
+            }
+        )
+    values.append(
+        {
+            "order": len(steps),
+            "step": "Projection",
+            "start": 0.0,
+            "end": running,
+            "amount": running,
+            "kind": "Projection",
+        }
+    )
+    return {
+        "$schema": "https://vega.github.io/schema/vega-lite/v6.json",
+        "description": title,
+        "title": title,
+        "width": "container",
+        "height": 300,
+        "data": {"values": values},
+        "mark": {"type": "bar"},
+        "encoding": {
+            "x": {
+                "field": "step",
+                "type": "nominal",
+                "sort": {"field": "order"},
+                "title": None,
+                "axis": {"labelAngle": -30, "labelLimit": 160},
+            },
+            "y": {"field": "start", "type": "quantitative", "title": measure},
+            "y2": {"field": "end"},
+            "color": {
+                "field": "kind",
+                "type": "nominal",
+                "scale": {
+                    "domain": ["Baseline", "Increase", "Decrease", "Projection"],
+                    "range": [NHS_DARK_GREY, NHS_WARM_YELLOW, NHS_BLUE, NHS_DARK_GREY],
+                },
+                "legend": {"orient": "top", "title": None},
+            },
+            "tooltip": [
+                {"field": "step", "title": "Step"},
+                {"field": "amount", "title": "Change", "format": ",.0f"},
+            ],
+        },
+    }

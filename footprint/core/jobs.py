@@ -13,6 +13,14 @@ from footprint.core.models import Job
 Progress = Callable[[int, int], None]
 
 
+class WorkRefused(Exception):
+    """The work cannot be done as asked; ``lines`` say why, one problem each."""
+
+    def __init__(self, lines: list[str]) -> None:
+        super().__init__("; ".join(lines))
+        self.lines = lines
+
+
 def no_progress(done: int, total: int) -> None:
     """The progress callback for work run outside a job."""
 
@@ -25,7 +33,8 @@ def create_job(*, kind: str, title: str, user: Any, payload: dict[str, Any]) -> 
 def run_job(job_id: int, work: Callable[[Job, Progress], str]) -> None:
     """Run ``work(job, progress)`` for a job, storing its progress and outcome.
 
-    ``work`` returns a one-line summary. A rejected import fails the job with every error;
+    ``work`` returns a one-line summary. A rejected import or refused work fails the job
+    with every error;
     any other exception fails it with a short message and is raised again for the logs.
     The uploaded payload is cleared afterwards: files are not kept.
     """
@@ -43,6 +52,14 @@ def run_job(job_id: int, work: Callable[[Job, Progress], str]) -> None:
             status=Job.Status.FAILED,
             message=f"{len(exc.errors)} problems in {exc.filename}",
             errors=exc.as_lines(),
+            **finished,
+        )
+        return
+    except WorkRefused as exc:
+        Job.objects.filter(pk=job_id).update(
+            status=Job.Status.FAILED,
+            message=f"{len(exc.lines)} problems stopped the work; nothing was saved",
+            errors=exc.lines,
             **finished,
         )
         return

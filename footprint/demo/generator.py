@@ -17,6 +17,7 @@ from django.utils.text import slugify
 
 from footprint.core import audit
 from footprint.demo import population as demo_population
+from footprint.demo.activity import build_activity
 from footprint.demo.constants import DEMO_PASSWORD
 from footprint.demo.decisions import build_decisions
 from footprint.demo.plan import build_plan
@@ -294,6 +295,7 @@ def build() -> dict[str, int]:
     plan = build_plan()
     decisions = build_decisions()
     workforce = build_workforce()
+    activity = build_activity(BASE_YEAR, rng)
     audit.record(actor=None, action="load_demo", summary="Loaded the demo footprint")
     return {
         "places": len(places),
@@ -305,6 +307,7 @@ def build() -> dict[str, int]:
         **plan,
         **decisions,
         **workforce,
+        **activity,
     }
 
 

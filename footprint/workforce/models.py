@@ -6,17 +6,9 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from footprint.partnership.models import Organisation
+from footprint.partnership.staff import StaffGroup
 
-
-class StaffGroup(models.TextChoices):
-    NURSES = "nurses", "Nurses and health visitors"
-    MIDWIVES = "midwives", "Midwives"
-    DOCTORS = "doctors", "Doctors"
-    AHP = "ahp", "Allied health professionals"
-    SCIENTIFIC = "scientific", "Scientific, therapeutic and technical"
-    AMBULANCE = "ambulance", "Ambulance staff"
-    SUPPORT = "support", "Support to clinical staff"
-    INFRASTRUCTURE = "infrastructure", "Managers and infrastructure support"
+__all__ = ["AgencyShift", "RateCap", "StaffGroup", "WorkforceReturn"]
 
 
 class WorkforceReturn(models.Model):

@@ -16,7 +16,7 @@ from footprint.engine.demand.baseline import (
     stratify,
 )
 from footprint.engine.demand.capacity import Measure, Summary, beds, cost, summarise, workforce
-from footprint.engine.demand.evidence import Flag, check_plan, check_schemes
+from footprint.engine.demand.evidence import Flag, check_plan, check_schemes, plan_totals
 from footprint.engine.demand.model import Outcome, Plan, compile_plan, run, simulate
 from footprint.engine.demand.params import Capacity, Cohort, Effect, Interval, Scenario, Scheme
 
@@ -43,6 +43,7 @@ __all__ = [
     "compress",
     "cost",
     "demography_from_counts",
+    "plan_totals",
     "run",
     "simulate",
     "stratify",

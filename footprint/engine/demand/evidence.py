@@ -7,7 +7,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from footprint.engine.demand.library import BY_KEY, TRENDS
-from footprint.engine.demand.params import Scenario
+from footprint.engine.demand.model import Outcome, Plan
+from footprint.engine.demand.params import Effect, Scenario
 from footprint.engine.demand.pods import BY_CODE
 
 
@@ -75,3 +76,18 @@ def check_plan(
                 )
             )
     return flags
+
+
+def plan_totals(plan: Plan, outcome: Outcome) -> tuple[dict[str, float], dict[str, float]]:
+    """Base-year and central horizon activity per point of delivery, for :func:`check_plan`.
+    Activity a scheme moves elsewhere is counted where it came from: a conversion changes
+    the setting of care, it does not cancel growth."""
+    base: dict[str, float] = {}
+    central: dict[str, float] = {}
+    converts = [3 + j for j, s in enumerate(plan.scenario.schemes) if s.effect is Effect.CONVERT]
+    for g, (_, code) in enumerate(plan.groups):
+        steps = outcome.steps_activity[0, -1, :, g]
+        moved = -sum(min(float(steps[k]), 0.0) for k in converts)
+        base[code] = base.get(code, 0.0) + float(steps[0])
+        central[code] = central.get(code, 0.0) + float(outcome.activity[0, -1, g]) + moved
+    return base, central

@@ -1,0 +1,57 @@
+"""Indicative defaults for a new scenario's capacity settings: target occupancy, staff time
+per unit of activity and unit costs. They are round planning figures for a first run, not
+local evidence: a partnership should replace them with its own costs and job plans (edit the
+scenario's parameters document, or import one).
+"""
+
+from __future__ import annotations
+
+OCCUPANCY = {"General and acute": 0.92, "Community": 0.90, "Mental health": 0.85}
+
+# Minutes of each staff group per unit of activity (per bed day for admissions).
+STAFF_MINUTES: dict[str, dict[str, float]] = {
+    "ae": {"nurses": 60, "doctors": 45},
+    "ip_emergency": {"nurses": 300, "support": 180, "doctors": 60, "ahp": 20},
+    "ip_daycase": {"nurses": 180, "doctors": 60},
+    "ip_elective": {"nurses": 300, "support": 180, "doctors": 60, "ahp": 20},
+    "op_first": {"doctors": 20, "nurses": 10},
+    "op_first_remote": {"doctors": 15},
+    "op_followup": {"doctors": 12, "nurses": 8},
+    "op_followup_remote": {"doctors": 10},
+    "amb_hear_treat": {"ambulance": 20},
+    "amb_see_treat": {"ambulance": 120},
+    "amb_conveyed": {"ambulance": 180},
+    "cs_nursing": {"nurses": 45},
+    "cs_therapy": {"ahp": 45},
+    "cs_beds": {"nurses": 240, "support": 180, "ahp": 30},
+    "mh_contacts": {"nurses": 45, "scientific": 15},
+    "mh_beds": {"nurses": 360, "support": 120, "doctors": 30},
+    "gp_appointments": {"doctors": 10, "nurses": 5},
+}
+
+# Pounds per unit of activity, and per bed day for admissions.
+UNIT_COSTS: dict[str, float] = {
+    "ae": 200,
+    "ip_emergency": 1200,
+    "ip_daycase": 900,
+    "ip_elective": 2500,
+    "op_first": 200,
+    "op_first_remote": 150,
+    "op_followup": 120,
+    "op_followup_remote": 90,
+    "amb_hear_treat": 50,
+    "amb_see_treat": 250,
+    "amb_conveyed": 400,
+    "cs_nursing": 60,
+    "cs_therapy": 70,
+    "mh_contacts": 150,
+    "gp_appointments": 40,
+    "sc_home_care": 25,
+    "sc_care_home": 40000,
+}
+BED_DAY_COSTS: dict[str, float] = {
+    "ip_emergency": 350,
+    "ip_elective": 350,
+    "cs_beds": 300,
+    "mh_beds": 450,
+}

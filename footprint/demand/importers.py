@@ -1,0 +1,143 @@
+"""Reading activity files: record-level CSV or Parquet, and aggregated CSV.
+
+Record-level columns: ``provider, pod, neighbourhood, sex, age`` and optionally ``attribute``,
+``los`` (length of stay in days) and ``units`` (default 1). Aggregated columns: ``provider,
+pod, neighbourhood, sex, age, count`` and optionally ``attribute``, ``los_band`` (0–6) and
+``bed_days``. Every bad value is reported with its row and column; nothing is kept unless the
+whole file is good.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Collection
+from dataclasses import dataclass
+
+import polars as pl
+
+from footprint.core.imports import ImportRejected, RowError
+
+MAX_ERRORS = 200
+RECORD_COLUMNS = ("provider", "pod", "neighbourhood", "sex", "age")
+AGGREGATE_COLUMNS = (*RECORD_COLUMNS, "count")
+
+
+@dataclass(frozen=True)
+class Activity:
+    """A checked file: one row per record or cell, values already parsed."""
+
+    frame: pl.DataFrame
+    aggregated: bool
+
+
+def read_frame(data: bytes, filename: str) -> pl.DataFrame:
+    """Every column as text, with ``row`` numbered as a spreadsheet numbers rows."""
+    try:
+        if filename.lower().endswith(".parquet"):
+            frame = pl.read_parquet(io.BytesIO(data))
+            frame = frame.with_columns(pl.all().cast(pl.Utf8))
+        else:
+            frame = pl.read_csv(io.BytesIO(data), infer_schema=False, encoding="utf8-lossy")
+    except Exception as exc:  # polars raises many kinds for unreadable files
+        raise ImportRejected(
+            filename, [RowError(0, "", f"the file cannot be read: {exc}")]
+        ) from None
+    frame = frame.rename({c: c.strip().lower().replace(" ", "_") for c in frame.columns})
+    return frame.with_row_index("row", offset=2)
+
+
+def _check(
+    frame: pl.DataFrame, errors: list[RowError], column: str, bad: pl.Expr, message: str
+) -> None:
+    for row in frame.filter(bad)["row"].head(MAX_ERRORS):
+        errors.append(RowError(int(row), column, message))
+
+
+def parse(
+    data: bytes,
+    filename: str,
+    *,
+    aggregated: bool,
+    providers: Collection[str],
+    neighbourhoods: Collection[str],
+    pods: Collection[str],
+) -> Activity:
+    """Read and check an activity file; raise ImportRejected listing every problem."""
+    frame = read_frame(data, filename)
+    needed = AGGREGATE_COLUMNS if aggregated else RECORD_COLUMNS
+    missing = [c for c in needed if c not in frame.columns]
+    if missing:
+        raise ImportRejected(filename, [RowError(1, c, "this column is missing") for c in missing])
+    if frame.height == 0:
+        raise ImportRejected(filename, [RowError(2, "", "the file has no rows")])
+    optional = {"attribute": "", "los": "0", "units": "1", "los_band": "0", "bed_days": "0"}
+    frame = frame.with_columns(
+        [pl.lit(v).alias(c) for c, v in optional.items() if c not in frame.columns]
+    ).with_columns(
+        [pl.col(c).fill_null(v).str.strip_chars() for c, v in optional.items()]
+        + [pl.col(c).str.strip_chars() for c in needed]
+    )
+    errors: list[RowError] = []
+    text = pl.col
+    _check(
+        frame,
+        errors,
+        "provider",
+        ~text("provider").str.to_uppercase().is_in(list(providers)),
+        "not the ODS code of an organisation in the footprint",
+    )
+    _check(frame, errors, "pod", ~text("pod").is_in(list(pods)), "not a known point of delivery")
+    _check(
+        frame,
+        errors,
+        "neighbourhood",
+        ~text("neighbourhood").is_in(list(neighbourhoods)),
+        "not a neighbourhood code of the footprint",
+    )
+    _check(
+        frame, errors, "sex", ~text("sex").str.to_uppercase().is_in(["F", "M"]), "must be F or M"
+    )
+    age = text("age").cast(pl.Int64, strict=False)
+    _check(
+        frame,
+        errors,
+        "age",
+        age.is_null() | (age < 0) | (age > 120),
+        "must be a whole number of years from 0 to 120",
+    )
+    numbers = ("count", "bed_days") if aggregated else ("units",)
+    for column in numbers:
+        value = text(column).cast(pl.Float64, strict=False)
+        _check(
+            frame,
+            errors,
+            column,
+            value.is_null() | (value < 0) | value.is_nan(),
+            "must be a number, 0 or more",
+        )
+    whole = ("los_band",) if aggregated else ("los",)
+    for column in whole:
+        value = text(column).cast(pl.Int64, strict=False)
+        limit = 6 if column == "los_band" else 3650
+        _check(
+            frame,
+            errors,
+            column,
+            value.is_null() | (value < 0) | (value > limit),
+            f"must be a whole number from 0 to {limit}",
+        )
+    if errors:
+        errors.sort(key=lambda e: (e.row, e.column))
+        raise ImportRejected(filename, errors[:MAX_ERRORS])
+    parsed = frame.select(
+        text("row"),
+        text("provider").str.to_uppercase(),
+        text("pod"),
+        text("neighbourhood"),
+        text("sex").str.to_uppercase(),
+        age.clip(0, 90).alias("age"),
+        text("attribute"),
+        *[text(c).cast(pl.Float64) for c in numbers],
+        *[text(c).cast(pl.Int64) for c in whole],
+    )
+    return Activity(parsed, aggregated)

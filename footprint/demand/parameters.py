@@ -1,0 +1,93 @@
+"""The parameters document: a scenario's assumptions as JSON, validated by a published schema.
+
+The document is what the scenario page edits, what import and export exchange, and what each
+run stores. :func:`validate` checks it against the schema and against the model's own rules
+(via the engine), and returns every problem with the path to the field.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from footprint.engine.demand.pods import CODES
+
+PodCode = Literal[CODES]  # type: ignore[valid-type]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class IntervalDoc(Strict):
+    low: float = Field(description="The low end of the 80 % interval")
+    high: float = Field(description="The high end of the 80 % interval")
+
+
+class CohortDoc(Strict):
+    age_low: int = Field(0, ge=0, le=90)
+    age_high: int | None = Field(None, ge=0, le=90)
+    sex: Literal["", "F", "M"] = ""
+    places: list[str] = Field(default_factory=list, description="Place ONS codes; empty: all")
+    providers: list[str] = Field(default_factory=list, description="Provider ODS codes")
+    attributes: list[str] = Field(default_factory=list, description="e.g. condition groups")
+    los_bands: list[int] = Field(default_factory=list, description="Length-of-stay bands 0–6")
+
+
+class SchemeDoc(Strict):
+    key: str = Field(pattern=r"^[a-z0-9_\-]{1,60}$")
+    name: str = Field(min_length=1, max_length=200)
+    pod: PodCode
+    effect: Literal["avoid", "shorten", "convert"]
+    share: IntervalDoc = Field(description="Share of the cohort affected at full effect")
+    start_year: int
+    ramp_years: int = Field(1, ge=1, le=20)
+    cohort: CohortDoc = Field(default_factory=CohortDoc)
+    yearly_cost: float = Field(0, ge=0, description="Pounds a year to deliver")
+    convert_to: PodCode | Literal[""] = ""
+    ratio: float = Field(1.0, ge=0)
+    convert_provider: str = ""
+    evidence: str = Field("", description="The scheme library entry it is judged against")
+
+
+class CapacityDoc(Strict):
+    occupancy: dict[str, float] = Field(description="Target occupancy by bed type")
+    share_of_days: float = Field(0.95, ge=0.5, lt=1)
+    daily_variation: float = Field(0.1, ge=0)
+    hours_per_wte: float = Field(1600, gt=0)
+    staff_minutes: dict[PodCode, dict[str, float]] = Field(
+        default_factory=dict, description="Minutes per unit (per bed day for admissions)"
+    )
+    unit_costs: dict[PodCode, float] = Field(default_factory=dict, description="£ per unit")
+    bed_day_costs: dict[PodCode, float] = Field(default_factory=dict, description="£ per bed day")
+
+
+class ParametersDoc(Strict):
+    """A demand scenario's parameters."""
+
+    model_config = ConfigDict(extra="forbid", title="Footprint demand scenario parameters")
+
+    base_year: int
+    horizon: int
+    seed: int = Field(ge=0, le=2**32 - 1)
+    iterations: int = Field(ge=0, le=10_000)
+    growth: dict[PodCode, IntervalDoc] = Field(
+        description="Non-demographic growth a year, by point of delivery"
+    )
+    schemes: list[SchemeDoc] = Field(default_factory=list)
+    capacity: CapacityDoc
+
+
+def schema() -> dict[str, Any]:
+    """The published JSON schema of the parameters document."""
+    return ParametersDoc.model_json_schema()
+
+
+def problems(error: ValidationError) -> list[str]:
+    """One line per problem, naming the field by its path in the document."""
+    lines = []
+    for e in error.errors():
+        path = ".".join(str(p) for p in e["loc"]) or "document"
+        lines.append(f"{path}: {e['msg']}")
+    return lines

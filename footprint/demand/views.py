@@ -1,0 +1,409 @@
+"""Demand and capacity pages: scenarios and their schemes, runs with fan charts and the
+step-by-step waterfall, comparison of two scenarios, baselines and activity imports."""
+
+from __future__ import annotations
+
+import base64
+import json
+from typing import Any
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from footprint.core import charts
+from footprint.core.exports import csv_response
+from footprint.core.jobs import create_job
+from footprint.core.permissions import permission_required, require
+from footprint.demand import compute, services
+from footprint.demand.forms import (
+    ActivityImportForm,
+    CompareForm,
+    ParametersUploadForm,
+    ScenarioForm,
+    SchemeForm,
+)
+from footprint.demand.models import Baseline, Result, Run, Scenario
+from footprint.demand.parameters import schema
+from footprint.demand.tasks import import_activity
+
+partner_only = permission_required("demand.view_demand")
+MEASURE_UNITS = {
+    "activity": "Activity",
+    "bed_days": "Bed days",
+    "beds": "Beds",
+    "workforce": "WTE",
+    "cost": "£",
+}
+
+
+@partner_only
+def index(request: HttpRequest) -> HttpResponse:
+    scenarios = Scenario.objects.select_related("baseline").prefetch_related("runs")
+    return render(
+        request,
+        "demand/index.jinja",
+        {
+            "scenarios": scenarios,
+            "baselines": Baseline.objects.all(),
+            "compare": CompareForm(),
+            "active": "demand",
+        },
+    )
+
+
+def _save_scenario(request: HttpRequest, scenario: Scenario | None) -> HttpResponse:
+    require(request.user, "demand.change_demand")
+    form = ScenarioForm(request.POST or None, instance=scenario)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        baseline = d["baseline"]
+        doc = (
+            dict(scenario.parameters)
+            if scenario
+            else compute.default_parameters(baseline.base_year, d["horizon"])
+        )
+        doc.update(
+            base_year=baseline.base_year,
+            horizon=d["horizon"],
+            iterations=d["iterations"],
+            seed=d["seed"],
+        )
+        problems = compute.check(doc, baseline)
+        if problems:
+            for line in problems:
+                form.add_error(None, line)
+        else:
+            saved = services.save_scenario(
+                scenario=scenario,
+                by=request.user,
+                name=d["name"],
+                description=d["description"],
+                baseline=baseline,
+                parameters=doc,
+            )
+            messages.success(request, f"Saved {saved.name}")
+            return redirect(saved)
+    return render(
+        request,
+        "demand/scenario_form.jinja",
+        {"form": form, "scenario": scenario, "active": "demand"},
+    )
+
+
+@partner_only
+def scenario_new(request: HttpRequest) -> HttpResponse:
+    return _save_scenario(request, None)
+
+
+@partner_only
+def scenario_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    return _save_scenario(request, get_object_or_404(Scenario, pk=pk))
+
+
+@partner_only
+def scenario(request: HttpRequest, pk: int) -> HttpResponse:
+    sc = get_object_or_404(Scenario.objects.select_related("baseline"), pk=pk)
+    doc = sc.parameters
+    form = SchemeForm(
+        choices=compute.library_choices(),
+        initial={"start_year": doc["base_year"] + 1},
+    )
+    return render(
+        request,
+        "demand/scenario.jinja",
+        _scenario_context(sc, form),
+    )
+
+
+def _scenario_context(sc: Scenario, form: SchemeForm) -> dict[str, Any]:
+    return {
+        "scenario": sc,
+        "doc": sc.parameters,
+        "schemes": compute.describe_schemes(sc.parameters),
+        "growth": compute.growth_rows(sc.parameters),
+        "problems": compute.check(sc.parameters, sc.baseline),
+        "scheme_form": form,
+        "upload_form": ParametersUploadForm(),
+        "runs": sc.runs.select_related("job")[:10],
+        "active": "demand",
+    }
+
+
+@partner_only
+@require_POST
+def scheme_add(request: HttpRequest, pk: int) -> HttpResponse:
+    require(request.user, "demand.change_demand")
+    sc = get_object_or_404(Scenario, pk=pk)
+    form = SchemeForm(request.POST, choices=compute.library_choices())
+    if form.is_valid():
+        d = form.cleaned_data
+        existing = {s["key"] for s in sc.parameters["schemes"]}
+        key, n = d["evidence"], 2
+        while key in existing:
+            key, n = f"{d['evidence']}-{n}", n + 1
+        scheme = compute.scheme_from_library(
+            d["evidence"],
+            key=key,
+            share={"low": float(d["low"]) / 100, "high": float(d["high"]) / 100},
+            start_year=d["start_year"],
+            ramp_years=d["ramp_years"],
+            yearly_cost=d["yearly_cost"],
+        )
+        if d["name"]:
+            scheme["name"] = d["name"]
+        doc = {**sc.parameters, "schemes": [*sc.parameters["schemes"], scheme]}
+        problems = compute.check(doc, sc.baseline)
+        if not problems:
+            services.save_scenario(scenario=sc, by=request.user, parameters=doc)
+            messages.success(request, f"Added {scheme['name']}")
+            return redirect(sc)
+        for line in problems:
+            form.add_error(None, line)
+    return render(request, "demand/scenario.jinja", _scenario_context(sc, form), status=400)
+
+
+@partner_only
+@require_POST
+def scheme_remove(request: HttpRequest, pk: int, key: str) -> HttpResponse:
+    require(request.user, "demand.change_demand")
+    sc = get_object_or_404(Scenario, pk=pk)
+    kept = [s for s in sc.parameters["schemes"] if s["key"] != key]
+    services.save_scenario(
+        scenario=sc, by=request.user, parameters={**sc.parameters, "schemes": kept}
+    )
+    messages.success(request, "Removed the scheme")
+    return redirect(sc)
+
+
+@partner_only
+def parameters_download(request: HttpRequest, pk: int) -> HttpResponse:
+    sc = get_object_or_404(Scenario, pk=pk)
+    response = JsonResponse(sc.parameters, json_dumps_params={"indent": 2})
+    response["Content-Disposition"] = f'attachment; filename="scenario-{sc.pk}-parameters.json"'
+    return response
+
+
+@partner_only
+@require_POST
+def parameters_upload(request: HttpRequest, pk: int) -> HttpResponse:
+    require(request.user, "demand.change_demand")
+    sc = get_object_or_404(Scenario, pk=pk)
+    form = ParametersUploadForm(request.POST, request.FILES)
+    problems: list[str] = []
+    if form.is_valid():
+        try:
+            doc = json.loads(form.cleaned_data["file"].read().decode("utf-8-sig"))
+        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            problems = [f"the file is not JSON: {exc}"]
+        else:
+            problems = compute.check(doc, sc.baseline)
+        if not problems:
+            services.save_scenario(scenario=sc, by=request.user, parameters=doc)
+            messages.success(request, "Imported the parameters")
+            return redirect(sc)
+    else:
+        problems = [e for errors in form.errors.values() for e in errors]
+    for line in problems:
+        messages.error(request, f"{form.cleaned_data.get('file', 'The upload')}: {line}")
+    return redirect(sc)
+
+
+def parameters_schema(request: HttpRequest) -> HttpResponse:
+    """The published JSON schema of the parameters document (no data in it: public)."""
+    return JsonResponse(schema(), json_dumps_params={"indent": 2})
+
+
+@partner_only
+@require_POST
+def scenario_run(request: HttpRequest, pk: int) -> HttpResponse:
+    require(request.user, "demand.change_demand")
+    sc = get_object_or_404(Scenario.objects.select_related("baseline"), pk=pk)
+    problems = compute.check(sc.parameters, sc.baseline)
+    if problems:
+        for line in problems:
+            messages.error(request, line)
+        return redirect(sc)
+    run = services.start_run(scenario=sc, by=request.user)
+    return redirect(run)
+
+
+def _choice(request: HttpRequest, name: str, options: list[str], default: str) -> str:
+    value = request.GET.get(name, default)
+    return value if value in options else default
+
+
+@partner_only
+def run(request: HttpRequest, pk: int) -> HttpResponse:
+    r = get_object_or_404(Run.objects.select_related("scenario", "job"), pk=pk)
+    if r.status != Run.Status.SUCCEEDED:
+        if (request.headers.get("HX-Request") and r.status == Run.Status.FAILED) or (
+            request.headers.get("HX-Request") and r.job and r.job.finished
+        ):
+            response = HttpResponse(status=204)
+            response["HX-Refresh"] = "true"
+            return response
+        return render(request, "demand/run_pending.jinja", {"run": r, "active": "demand"})
+    results = r.results.all()
+    measure = _choice(request, "measure", list(MEASURE_UNITS), "activity")
+    providers = sorted(
+        set(results.filter(measure=measure).values_list("provider", flat=True)),
+        key=lambda p: (p != compute.ALL, p),
+    )
+    provider = _choice(request, "provider", providers, compute.ALL)
+    items = sorted(
+        set(results.filter(measure=measure, provider=provider).values_list("item", flat=True))
+    )
+    item = _choice(request, "item", items, items[0] if items else "")
+    fan = list(results.filter(measure=measure, provider=provider, item=item).order_by("year"))
+    label = compute.pod_name(item)
+    horizon = r.parameters["horizon"]
+    overview = list(
+        results.filter(measure=measure, provider=provider, year=horizon).order_by("item")
+    )
+    step_measure = "bed_days" if measure == "bed_days" else "activity"
+    step_pods = sorted(
+        set(r.steps.filter(measure=step_measure).values_list("pod", flat=True)),
+        key=compute.pod_name,
+    )
+    pod = _choice(request, "pod", step_pods, item if item in step_pods else step_pods[0])
+    steps = list(r.steps.filter(measure=step_measure, pod=pod, year=horizon).order_by("order"))
+    unit = MEASURE_UNITS[measure]
+    return render(
+        request,
+        "demand/run.jinja",
+        {
+            "run": r,
+            "measure": measure,
+            "measures": Result.Measure.choices,
+            "providers": providers,
+            "provider": provider,
+            "items": [(i, compute.pod_name(i)) for i in items],
+            "item": item,
+            "fan": fan,
+            "fan_chart": charts.fan_chart(
+                [
+                    {"year": x.year, "p10": x.p10, "p50": x.p50, "p90": x.p90, "central": x.central}
+                    for x in fan
+                ],
+                f"{label}, {provider}",
+                unit,
+            )
+            if fan
+            else None,
+            "overview": overview,
+            "horizon": horizon,
+            "pods": [(p, compute.pod_name(p)) for p in step_pods],
+            "pod": pod,
+            "steps": steps,
+            "waterfall": charts.waterfall(
+                [(s.name, s.mean) for s in steps],
+                f"From {r.parameters['base_year']} to {horizon}: {compute.pod_name(pod)}",
+                "Bed days" if step_measure == "bed_days" else "Activity",
+            )
+            if steps
+            else None,
+            "projection": sum(s.mean for s in steps),
+            "pod_name": compute.pod_name,
+            "unit": unit,
+            "active": "demand",
+        },
+    )
+
+
+@partner_only
+def run_csv(request: HttpRequest, pk: int) -> HttpResponse:
+    r = get_object_or_404(Run, pk=pk, status=Run.Status.SUCCEEDED)
+    header = [
+        "measure",
+        "provider",
+        "item",
+        "year",
+        "baseline",
+        "central",
+        "mean",
+        "p10",
+        "p50",
+        "p90",
+    ]
+    rows = (
+        [x.measure, x.provider, x.item, x.year, x.baseline, x.central, x.mean, x.p10, x.p50, x.p90]
+        for x in r.results.all()
+    )
+    return csv_response(f"demand-run-{r.pk}-results.csv", header, rows)
+
+
+@partner_only
+def compare(request: HttpRequest) -> HttpResponse:
+    form = CompareForm(request.GET or None)
+    rows: list[dict[str, Any]] = []
+    runs: tuple[Run | None, Run | None] = (None, None)
+    if form.is_valid():
+        runs = (form.cleaned_data["a"].latest_run, form.cleaned_data["b"].latest_run)
+        if all(runs):
+            rows = _comparison(runs[0], runs[1])  # type: ignore[arg-type]
+    return render(
+        request,
+        "demand/compare.jinja",
+        {
+            "form": form,
+            "runs": runs,
+            "rows": rows,
+            "pod_name": compute.pod_name,
+            "active": "demand",
+        },
+    )
+
+
+def _comparison(a: Run, b: Run) -> list[dict[str, Any]]:
+    """System totals at each run's horizon, side by side."""
+
+    def totals(r: Run) -> dict[tuple[str, str], Result]:
+        year = r.parameters["horizon"]
+        return {(x.measure, x.item): x for x in r.results.filter(provider=compute.ALL, year=year)}
+
+    ta, tb = totals(a), totals(b)
+    order = list(MEASURE_UNITS)
+    keys = sorted(set(ta) | set(tb), key=lambda k: (order.index(k[0]), compute.pod_name(k[1])))
+    return [{"measure": m, "item": i, "a": ta.get((m, i)), "b": tb.get((m, i))} for m, i in keys]
+
+
+@partner_only
+def baseline(request: HttpRequest, pk: int) -> HttpResponse:
+    b = get_object_or_404(Baseline, pk=pk)
+    rows = compute.baseline_summary(b)
+    return render(
+        request,
+        "demand/baseline.jinja",
+        {"baseline": b, "rows": rows, "pod_name": compute.pod_name, "active": "demand"},
+    )
+
+
+@partner_only
+def activity_import(request: HttpRequest) -> HttpResponse:
+    require(request.user, "demand.change_demand")
+    form = ActivityImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        upload = d["file"]
+        job = create_job(
+            kind="import:demand",
+            title=f"Import {upload.name}",
+            user=request.user,
+            payload={
+                "data": base64.b64encode(upload.read()).decode("ascii"),
+                "filename": upload.name,
+                "kind": d["kind"],
+                "name": d["name"],
+                "base_year": d["base_year"],
+                "source": d["source"],
+            },
+        )
+        import_activity.enqueue(job.pk)
+        return redirect("job", job.pk)
+    return render(
+        request,
+        "demand/import.jinja",
+        {"form": form, "pods": compute.POINTS, "los_bands": compute.LOS_BANDS, "active": "demand"},
+    )

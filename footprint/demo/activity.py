@@ -1,0 +1,289 @@
+"""The demo's base year of activity: synthetic records for every point of delivery, drawn at
+realistic rates per 1,000 residents by age band, and two scenarios ("do nothing" and the
+five-year plan, whose virtual-ward scheme is the heroic one).
+
+Admissions and A&E attendances are drawn as records (one per episode, with a condition group
+and length of stay) and compressed into cells; the rest are drawn as counts per cell.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from footprint.demand import compute as demand
+from footprint.demand import services
+from footprint.demand.models import Scenario
+from footprint.engine.demand import Records, compress
+from footprint.engine.demand.pods import CODES
+from footprint.partnership.models import Neighbourhood, Organisation, OrganisationKind, Population
+
+# Lower ages of the bands the rates are given for.
+BANDS = np.array([0, 5, 18, 45, 65, 75, 85])
+
+# Events per 1,000 residents a year in each band (hours for home care, placements for care homes).
+RATES: dict[str, tuple[float, ...]] = {
+    "ae": (450, 250, 300, 250, 300, 450, 800),
+    "ip_emergency": (80, 30, 50, 70, 150, 300, 550),
+    "ip_daycase": (10, 15, 60, 140, 250, 280, 180),
+    "ip_elective": (5, 5, 15, 25, 45, 50, 35),
+    "op_first": (150, 120, 250, 350, 500, 550, 450),
+    "op_first_remote": (25, 20, 50, 70, 90, 90, 60),
+    "op_followup": (250, 200, 400, 700, 1200, 1300, 1000),
+    "op_followup_remote": (50, 40, 100, 150, 220, 220, 150),
+    "amb_hear_treat": (10, 5, 15, 15, 25, 50, 110),
+    "amb_see_treat": (15, 8, 25, 25, 45, 90, 200),
+    "amb_conveyed": (40, 15, 45, 50, 90, 180, 380),
+    "cs_nursing": (20, 10, 30, 80, 400, 1500, 5000),
+    "cs_therapy": (30, 40, 50, 100, 250, 500, 800),
+    "cs_beds": (0, 0, 0.5, 2, 6, 15, 35),
+    "mh_contacts": (50, 300, 600, 400, 250, 300, 400),
+    "mh_beds": (0, 0.5, 2.5, 2, 1.5, 2, 3),
+    "gp_appointments": (5000, 2500, 4000, 5000, 7000, 9000, 11000),
+    "sc_home_care": (0, 0, 20, 150, 800, 3000, 12000),
+    "sc_care_home": (0, 0, 0.2, 1, 5, 20, 120),
+}
+RECORD_PODS = ("ae", "ip_emergency", "ip_elective", "cs_beds", "mh_beds")
+MEAN_STAY = {"ip_emergency": 4.0, "ip_elective": 3.0, "cs_beds": 18.0, "mh_beds": 32.0}
+ATTRIBUTES = (
+    "Ambulatory care sensitive",
+    "End of life",
+    "Falls",
+    "Frailty",
+    "Major",
+    "Minor",
+    "Other",
+)
+
+
+def _rate(pod: str, age: np.ndarray) -> np.ndarray:
+    return np.asarray(RATES[pod])[np.searchsorted(BANDS, age, side="right") - 1] / 1000
+
+
+def _provider(pod: str, place: str, pcn: str) -> str:
+    acute = {"E10000099": "RW9", "E06000099": "RM9"}[place]
+    council = {"E10000099": "LA901", "E06000099": "LA902"}[place]
+    if pod.startswith(("ae", "ip_", "op_")):
+        return acute
+    if pod.startswith("amb_"):
+        return "RY9"
+    if pod.startswith(("cs_", "mh_")):
+        return "RX9"
+    if pod.startswith("sc_"):
+        return council
+    return pcn
+
+
+def _emergency_attribute(age: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    u = rng.random(len(age))
+    out = np.full(len(age), ATTRIBUTES.index("Other"))
+    older, oldest = age >= 65, age >= 75
+    out[u < 0.20] = ATTRIBUTES.index("Ambulatory care sensitive")
+    out[older & (u >= 0.20) & (u < 0.32)] = ATTRIBUTES.index("Falls")
+    out[older & (u >= 0.32) & (u < 0.37)] = ATTRIBUTES.index("End of life")
+    out[oldest & (u >= 0.37) & (u < 0.62)] = ATTRIBUTES.index("Frailty")
+    return out
+
+
+def synthetic_records(
+    population: np.ndarray,
+    hood_codes: list[str],
+    places: list[str],
+    pcns: list[str],
+    rng: np.random.Generator,
+    scale: float = 1.0,
+) -> tuple[Records, list[tuple[str, str, int, int, int, float]]]:
+    """Records for the record-level points of delivery, and (provider, pod, hood, sex, age,
+    count) rows for the rest. ``population[hood, sex, age]``; the lists give each hood's code,
+    place code and PCN code; ``scale`` multiplies the rates (ten for ten times the records)."""
+    hoods, sexes, ages = np.indices(population.shape).reshape(3, -1)
+    people = population.reshape(-1)
+    providers = sorted(
+        {_provider(p, pl, pc) for p in RATES for pl, pc in zip(places, pcns, strict=True)}
+    )
+    columns: dict[str, list[np.ndarray]] = {
+        k: [] for k in ("provider", "pod", "hood", "sex", "age", "attribute", "los")
+    }
+    aggregated = []
+    for pod in RATES:
+        lam = people * _rate(pod, ages) * scale
+        counts = rng.poisson(lam)
+        prov = np.array(
+            [providers.index(_provider(pod, places[h], pcns[h])) for h in range(len(places))]
+        )
+        if pod not in RECORD_PODS:
+            for i in np.flatnonzero(counts):
+                aggregated.append(
+                    (
+                        providers[prov[hoods[i]]],
+                        pod,
+                        int(hoods[i]),
+                        int(sexes[i]),
+                        int(ages[i]),
+                        float(counts[i]),
+                    )
+                )
+            continue
+        cell = np.repeat(np.arange(len(people)), counts)
+        n = len(cell)
+        age = ages[cell]
+        if pod == "ae":
+            attribute = np.where(
+                rng.random(n) < 0.35, ATTRIBUTES.index("Minor"), ATTRIBUTES.index("Major")
+            )
+            los = np.zeros(n, dtype=np.int64)
+        else:
+            attribute = (
+                _emergency_attribute(age, rng)
+                if pod == "ip_emergency"
+                else np.full(n, ATTRIBUTES.index("Other"))
+            )
+            mean = MEAN_STAY[pod] * (1 + np.maximum(age - 50, 0) / 40)
+            los = rng.geometric(1 / (mean + 1)) - 1
+        columns["provider"].append(prov[hoods[cell]])
+        columns["pod"].append(np.full(n, CODES.index(pod)))
+        columns["hood"].append(hoods[cell])
+        columns["sex"].append(sexes[cell])
+        columns["age"].append(age)
+        columns["attribute"].append(attribute)
+        columns["los"].append(los)
+    joined = {k: np.concatenate(v).astype(np.int64) for k, v in columns.items()}
+    records = Records(
+        providers=tuple(providers),
+        neighbourhoods=tuple(hood_codes),
+        attributes=ATTRIBUTES,
+        provider=joined["provider"],
+        pod=joined["pod"],
+        neighbourhood=joined["hood"],
+        sex=joined["sex"],
+        age=joined["age"],
+        attribute=joined["attribute"],
+        los=joined["los"],
+        units=np.ones(len(joined["age"])),
+    )
+    return records, aggregated
+
+
+def base_population(year: int) -> tuple[np.ndarray, list[str], list[str], list[str]]:
+    """``population[hood, sex, age]`` for a year, with each hood's code, place and PCN."""
+    hoods = list(Neighbourhood.objects.select_related("place").order_by("code"))
+    pcn = dict(
+        Organisation.objects.filter(kind=OrganisationKind.PCN).values_list(
+            "neighbourhood_id", "ods_code"
+        )
+    )
+    population = np.zeros((len(hoods), 2, 91))
+    index = {h.pk: i for i, h in enumerate(hoods)}
+    for p in Population.objects.filter(neighbourhood__isnull=False, year=year):
+        population[index[p.neighbourhood_id], 0 if p.sex == "F" else 1] = p.counts
+    return (
+        population,
+        [h.code for h in hoods],
+        [h.place.code for h in hoods],
+        [pcn[h.pk] for h in hoods],
+    )
+
+
+def build_activity(base_year: int, rng: np.random.Generator) -> dict[str, int]:
+    """Store the demo baseline and its two scenarios."""
+    population, codes, places, pcns = base_population(base_year)
+    records, aggregated = synthetic_records(population, codes, places, pcns, rng)
+    cells = compress(records)
+    rows = demand.cell_rows(cells)
+    rows += [
+        (provider, pod, codes[hood], "FM"[sex], age, "", 0, count, 0.0)
+        for provider, pod, hood, sex, age, count in aggregated
+    ]
+    baseline = services.create_baseline(
+        name="Wyvern and Marches activity",
+        base_year=base_year,
+        source="Synthetic records drawn at typical rates per 1,000 residents (the demo)",
+        records=len(records) + len(aggregated),
+        rows=rows,
+        by=None,
+    )
+    horizon = base_year + 5
+    do_nothing = Scenario.objects.create(
+        name="Do nothing",
+        description="Demography and the historical trend of growth; no schemes.",
+        baseline=baseline,
+        parameters=demand.default_parameters(base_year, horizon),
+    )
+    plan = Scenario.objects.create(
+        name="Five-year plan",
+        description="The partnership's ten schemes for care closer to home.",
+        baseline=baseline,
+        parameters={
+            **demand.default_parameters(base_year, horizon),
+            "schemes": plan_schemes(base_year),
+        },
+    )
+    for scenario in (do_nothing, plan):
+        services.start_run(scenario=scenario, by=None)
+    return {"activity_records": len(records), "activity_cells": len(rows)}
+
+
+def plan_schemes(base_year: int) -> list[dict[str, object]]:
+    """The demo plan's ten schemes. Virtual wards assume far more than the evidence supports."""
+    y1, y2 = base_year + 1, base_year + 2
+    s = demand.scheme_from_library
+    return [
+        s(
+            "acsc_admissions",
+            start_year=y1,
+            ramp_years=3,
+            yearly_cost=1_200_000,
+            share={"low": 0.05, "high": 0.15},
+        ),
+        s(
+            "virtual_ward_frailty",
+            start_year=y1,
+            ramp_years=2,
+            yearly_cost=3_500_000,
+            share={"low": 0.40, "high": 0.60},
+        ),
+        s(
+            "falls_prevention",
+            start_year=y1,
+            ramp_years=2,
+            yearly_cost=400_000,
+            share={"low": 0.10, "high": 0.20},
+        ),
+        s(
+            "end_of_life_at_home",
+            start_year=y2,
+            ramp_years=2,
+            yearly_cost=800_000,
+            share={"low": 0.05, "high": 0.15},
+        ),
+        s(
+            "discharge_to_assess",
+            start_year=y1,
+            ramp_years=2,
+            yearly_cost=1_500_000,
+            share={"low": 0.10, "high": 0.20},
+        ),
+        s("pifu", start_year=y1, ramp_years=2, share={"low": 0.05, "high": 0.12}),
+        s("remote_followup", start_year=y1, ramp_years=2, share={"low": 0.10, "high": 0.25}),
+        s(
+            "see_and_treat",
+            start_year=y1,
+            ramp_years=3,
+            yearly_cost=600_000,
+            share={"low": 0.05, "high": 0.12},
+        ),
+        s(
+            "ae_streaming",
+            start_year=y2,
+            ramp_years=2,
+            yearly_cost=900_000,
+            share={"low": 0.05, "high": 0.12},
+            convert_provider="GPF01",
+        ),
+        s(
+            "reablement",
+            start_year=y1,
+            ramp_years=3,
+            yearly_cost=2_000_000,
+            share={"low": 0.05, "high": 0.15},
+        ),
+    ]

@@ -1,0 +1,242 @@
+"""The demand app: importing activity, building and running scenarios, results, permissions."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import polars as pl
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from footprint.core.models import Job
+from footprint.demand import compute
+from footprint.demand.models import ActivityCell, Baseline, Result, Run, Scenario
+
+RECORDS = (
+    "provider,pod,neighbourhood,sex,age,attribute,los\n"
+    + "".join(
+        f"RA1,ip_emergency,N1,{sex},{age},{attr},{los}\n"
+        for sex in "FM"
+        for age in (30, 70, 80, 85)
+        for attr in ("Frailty", "Other")
+        for los in (1, 5, 10)
+    )
+    * 5
+    + "".join(f"RB1,ae,S1,F,{age},Minor,0\n" for age in range(0, 90, 3)) * 4
+)
+
+
+def upload(client, content: bytes, name: str, kind: str = "records"):
+    return client.post(
+        reverse("demand_import"),
+        {
+            "name": "Test activity",
+            "base_year": 2025,
+            "kind": kind,
+            "source": "",
+            "file": SimpleUploadedFile(name, content),
+        },
+    )
+
+
+@pytest.fixture
+def baseline(client_for):
+    response = upload(client_for("pmo"), RECORDS.encode(), "records.csv")
+    assert response.status_code == 302
+    return Baseline.objects.get()
+
+
+@pytest.fixture
+def scenario(baseline):
+    return Scenario.objects.create(
+        name="Plan",
+        baseline=baseline,
+        parameters=compute.default_parameters(2025, 2026, iterations=100, seed=7),
+    )
+
+
+def test_record_level_import_compresses_into_cells(baseline):
+    assert baseline.records == 240 + 120
+    assert ActivityCell.objects.filter(pod="ip_emergency").count() == 2 * 4 * 2 * 3
+    assert compute.pod_totals(baseline) == {"ip_emergency": 240.0, "ae": 120.0}
+    bed_days = sum(
+        ActivityCell.objects.filter(pod="ip_emergency").values_list("bed_days", flat=True)
+    )
+    assert bed_days == 240 / 3 * (1 + 5 + 10)
+
+
+def test_parquet_import(client_for, footprint):
+    buffer = io.BytesIO()
+    pl.read_csv(io.StringIO(RECORDS)).write_parquet(buffer)
+    upload(client_for("pmo"), buffer.getvalue(), "records.parquet")
+    assert compute.pod_totals(Baseline.objects.get()) == {"ip_emergency": 240.0, "ae": 120.0}
+
+
+def test_bad_rows_are_named_and_nothing_is_saved(client_for, footprint):
+    bad = (
+        "provider,pod,neighbourhood,sex,age,los\n"
+        "RA1,ip_emergency,N1,F,80,3\n"
+        "ZZZ,ip_emergency,N1,F,80,3\n"
+        "RA1,ward,N1,X,eighty,-1\n"
+    )
+    upload(client_for("pmo"), bad.encode(), "bad.csv")
+    job = Job.objects.get(kind="import:demand")
+    assert job.status == Job.Status.FAILED
+    assert job.errors == [
+        "bad.csv, row 3, column 'provider': not the ODS code of an organisation in the footprint",
+        "bad.csv, row 4, column 'age': must be a whole number of years from 0 to 120",
+        "bad.csv, row 4, column 'los': must be a whole number from 0 to 3650",
+        "bad.csv, row 4, column 'pod': not a known point of delivery",
+        "bad.csv, row 4, column 'sex': must be F or M",
+    ]
+    assert not Baseline.objects.exists() and not ActivityCell.objects.exists()
+
+
+def test_aggregated_import_needs_its_count_column(client_for, footprint):
+    upload(
+        client_for("pmo"),
+        b"provider,pod,neighbourhood,sex,age\nRA1,ae,N1,F,3\n",
+        "agg.csv",
+        "aggregated",
+    )
+    job = Job.objects.get(kind="import:demand")
+    assert job.errors == ["agg.csv, row 1, column 'count': this column is missing"]
+
+
+def test_build_run_and_read_a_scenario(client_for, baseline, django_capture_on_commit_callbacks):
+    client = client_for("pmo")
+    response = client.post(
+        reverse("demand_scenario_new"),
+        {
+            "name": "Plan",
+            "description": "",
+            "baseline": baseline.pk,
+            "horizon": 2026,
+            "iterations": 200,
+            "seed": 3,
+        },
+    )
+    sc = Scenario.objects.get(name="Plan")
+    assert response.url == sc.get_absolute_url()
+    client.post(
+        reverse("demand_scheme_add", args=[sc.pk]),
+        {
+            "evidence": "virtual_ward_frailty",
+            "name": "",
+            "low": "40",
+            "high": "60",
+            "start_year": 2026,
+            "ramp_years": 1,
+            "yearly_cost": 100000,
+        },
+    )
+    sc.refresh_from_db()
+    assert [s["key"] for s in sc.parameters["schemes"]] == ["virtual_ward_frailty"]
+    page = client.get(sc.get_absolute_url()).content.decode()
+    assert "Beyond evidence" in page and "40–60%" in page
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("demand_scenario_run", args=[sc.pk]))
+    run = Run.objects.get()
+    assert response.url == run.get_absolute_url()
+    assert run.status == Run.Status.SUCCEEDED, run.job.errors
+    # the scheme is beyond its evidence, and it takes emergency admissions below any trend seen
+    assert [f["kind"] for f in run.flags] == ["beyond evidence", "heroic plan"]
+    # 80 frail admissions a year at ages 80 and 85 (ages 75+), half of them avoided centrally
+    frail = Result.objects.get(run=run, measure="activity", provider="RA1", item="ip_emergency")
+    assert frail.baseline == 240
+    page = client.get(run.get_absolute_url() + "?measure=beds&provider=RA1").content.decode()
+    assert 'id="fan-table"' in page and "General and acute" in page
+    csv = client.get(reverse("demand_run_csv", args=[run.pk])).content.decode("utf-8-sig")
+    assert csv.splitlines()[0] == "measure,provider,item,year,baseline,central,mean,p10,p50,p90"
+    steps = client.get(run.get_absolute_url() + "?pod=ip_emergency").content.decode()
+    assert "Virtual wards and hospital at home for frail older people" in steps
+
+
+def test_central_case_by_hand(scenario):
+    """240 emergency admissions; population ×1.1 (10 → 11 per age); growth 3 % (the middle of
+    2–4 %): 240 × 1.1 × 1.03 = 271.92 in 2026."""
+    run = Run.objects.create(scenario=scenario, parameters=scenario.parameters)
+    compute.execute(run, lambda done, total: None)
+    r = Result.objects.get(run=run, measure="activity", provider=compute.ALL, item="ip_emergency")
+    assert r.central == pytest.approx(271.92)
+    assert r.p10 < r.central < r.p90
+
+
+def test_parameters_round_trip_and_schema_errors(client_for, scenario):
+    client = client_for("pmo")
+    doc = json.loads(client.get(reverse("demand_parameters", args=[scenario.pk])).content)
+    doc["iterations"] = 50
+    client.post(
+        reverse("demand_parameters_upload", args=[scenario.pk]),
+        {"file": SimpleUploadedFile("p.json", json.dumps(doc).encode())},
+    )
+    scenario.refresh_from_db()
+    assert scenario.parameters["iterations"] == 50
+    doc["growth"]["ae"] = {"low": "lots"}
+    response = client.post(
+        reverse("demand_parameters_upload", args=[scenario.pk]),
+        {"file": SimpleUploadedFile("p.json", json.dumps(doc).encode())},
+        follow=True,
+    )
+    page = response.content.decode()
+    assert "growth.ae.low: Input should be a valid number" in page
+    assert "growth.ae.high: Field required" in page
+    scenario.refresh_from_db()
+    assert scenario.parameters["growth"]["ae"] != {"low": "lots"}
+
+
+def test_horizon_beyond_the_population_is_refused(client_for, baseline):
+    response = client_for("pmo").post(
+        reverse("demand_scenario_new"),
+        {
+            "name": "Far",
+            "description": "",
+            "baseline": baseline.pk,
+            "horizon": 2030,
+            "iterations": 10,
+            "seed": 1,
+        },
+    )
+    assert "no neighbourhood population for 2027, 2028, 2029, 2030" in response.content.decode()
+    assert not Scenario.objects.filter(name="Far").exists()
+
+
+def test_compare_two_scenarios(client_for, scenario):
+    other = Scenario.objects.create(
+        name="Other", baseline=scenario.baseline, parameters=scenario.parameters
+    )
+    for sc in (scenario, other):
+        compute.execute(
+            Run.objects.create(scenario=sc, parameters=sc.parameters), lambda d, t: None
+        )
+    page = (
+        client_for("viewer")
+        .get(reverse("demand_compare") + f"?a={scenario.pk}&b={other.pk}")
+        .content.decode()
+    )
+    assert 'id="comparison"' in page and "Emergency admissions" in page
+
+
+@pytest.mark.parametrize(
+    ("who", "status"), [("pmo", 200), ("viewer", 200), ("stranger", 403), ("public", 302)]
+)
+def test_who_sees_demand(client_for, scenario, who, status):
+    assert client_for(who).get(reverse("demand")).status_code == status
+    assert client_for(who).get(scenario.get_absolute_url()).status_code == status
+
+
+@pytest.mark.parametrize("who", ["viewer", "editor_a"])
+def test_only_the_programme_office_changes_scenarios(client_for, scenario, who):
+    client = client_for(who)
+    assert client.post(reverse("demand_scenario_run", args=[scenario.pk])).status_code == 403
+    assert client.get(reverse("demand_import")).status_code == 403
+    assert client.post(reverse("demand_scheme_remove", args=[scenario.pk, "x"])).status_code == 403
+    assert not Run.objects.exists()
+
+
+def test_the_schema_is_published(client):
+    schema = client.get(reverse("demand_parameters_schema")).json()
+    assert schema["title"] == "Footprint demand scenario parameters"
+    assert "schemes" in schema["properties"]
