@@ -3,6 +3,7 @@
 from ninja import NinjaAPI
 
 from footprint.api.decisions import router as decisions_router
+from footprint.api.demand import router as demand_router
 from footprint.api.partnership import router as partnership_router
 from footprint.api.plans import router as plans_router
 
@@ -18,3 +19,4 @@ api = NinjaAPI(
 api.add_router("/", partnership_router)
 api.add_router("/", plans_router)
 api.add_router("/", decisions_router)
+api.add_router("/", demand_router)

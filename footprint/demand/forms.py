@@ -31,6 +31,8 @@ class ScenarioForm(forms.ModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["baseline"].queryset = Baseline.objects.all()
+        self.fields["baseline"].empty_label = None
+        self.fields["baseline"].label = "Base-year activity"
         doc = self.instance.parameters if self.instance.pk else None
         if doc:
             self.fields["horizon"].initial = doc["horizon"]

@@ -240,3 +240,25 @@ def test_the_schema_is_published(client):
     schema = client.get(reverse("demand_parameters_schema")).json()
     assert schema["title"] == "Footprint demand scenario parameters"
     assert "schemes" in schema["properties"]
+
+
+def test_results_through_the_api(client, cast, scenario):
+    from footprint.api.tokens import create_token
+
+    run = Run.objects.create(scenario=scenario, parameters=scenario.parameters)
+    compute.execute(run, lambda d, t: None)
+    _, partner = create_token(user=cast["viewer"], name="t")
+    _, outsider = create_token(user=cast["stranger"], name="t")
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {partner}"}
+    listed = client.get("/api/v1/demand/scenarios", **auth).json()
+    assert [(s["name"], s["latest_run"]) for s in listed] == [("Plan", run.pk)]
+    page = client.get(
+        f"/api/v1/demand/runs/{run.pk}/results?measure=activity&provider=All providers", **auth
+    ).json()
+    assert page["count"] == 2  # emergency admissions and A&E, one year each
+    assert {r["item"] for r in page["items"]} == {"ip_emergency", "ae"}
+    assert client.get(f"/api/v1/demand/runs/{run.pk}", **auth).json()["status"] == "succeeded"
+    denied = {"HTTP_AUTHORIZATION": f"Bearer {outsider}"}
+    assert client.get("/api/v1/demand/scenarios", **denied).status_code == 403
+    assert client.get(f"/api/v1/demand/runs/{run.pk}/results", **denied).json()["count"] == 0
+    assert client.get("/api/v1/demand/scenarios").status_code == 401

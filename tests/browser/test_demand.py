@@ -1,0 +1,52 @@
+"""From imported activity to a scenario with a scheme, a run, and its results."""
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.conftest import check_accessibility
+from tests.browser.test_journey import log_in
+from tests.integration.test_demand import RECORDS
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_import_build_run_and_read_a_scenario(page, cast, tmp_path):
+    log_in(page, "pmo")
+    page.goto("/workspace/demand/import/")
+    check_accessibility(page)
+    records = tmp_path / "records.csv"
+    records.write_text(RECORDS)
+    page.get_by_label("Name").fill("Test activity")
+    page.get_by_label("Base year").fill("2025")
+    page.get_by_label("Record-level: one row per episode").check()
+    page.locator("input[type=file]").set_input_files(str(records))
+    page.get_by_role("button", name="Upload and import").click()
+    expect(page.get_by_text("360 rows saved")).to_be_visible()
+
+    page.goto("/workspace/demand/scenarios/new/")
+    check_accessibility(page)
+    page.get_by_label("Name").fill("Virtual wards plan")
+    page.get_by_label("Horizon").fill("2026")
+    page.get_by_label("Iterations").fill("200")
+    page.get_by_role("button", name="Save scenario").click()
+    expect(page.get_by_role("heading", name="Virtual wards plan")).to_be_visible()
+
+    page.get_by_label("Scheme from the library").select_option("virtual_ward_frailty")
+    page.get_by_label("Share affected at full effect, low (%)").fill("40")
+    page.get_by_label("Share affected at full effect, high (%)").fill("60")
+    page.get_by_label("Start year").fill("2026")
+    page.get_by_role("button", name="Add scheme").click()
+    expect(page.locator("#schemes")).to_contain_text("Beyond evidence")
+    check_accessibility(page)
+
+    page.get_by_role("button", name="Run the model").click()
+    expect(page.get_by_role("heading", name="Virtual wards plan: results")).to_be_visible()
+    expect(
+        page.get_by_text(
+            "Virtual wards and hospital at home for frail older people: beyond evidence"
+        )
+    ).to_be_visible()
+    page.wait_for_selector("#fan[data-chart-ready]")
+    page.wait_for_selector("#waterfall[data-chart-ready]")
+    expect(page.locator("#overview")).to_contain_text("Emergency admissions")
+    check_accessibility(page)
