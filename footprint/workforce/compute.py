@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from footprint.demand.models import Result, Scenario
 from footprint.engine import spc
 from footprint.engine import workforce as wf
 from footprint.workforce.models import AgencyShift, RateCap, StaffGroup, WorkforceReturn
@@ -220,3 +221,22 @@ def supply(
         completion_sd=0.08,
     )
     return assumptions, wf.project_supply(assumptions, need, runs=2000, seed=2026)
+
+
+def need_from_scenario(scenario: Scenario, staff_group: str) -> list[float]:
+    """WTE of a staff group that a demand scenario's latest run needs each year (the mean of
+    its iterations), at the organisations that send workforce returns; empty if none."""
+    run = scenario.latest_run
+    if run is None:
+        return []
+    senders = set(
+        WorkforceReturn.objects.filter(staff_group=staff_group).values_list(
+            "organisation__ods_code", flat=True
+        )
+    )
+    totals: dict[int, float] = {}
+    for year, mean in Result.objects.filter(
+        run=run, measure="workforce", item=staff_group, provider__in=senders
+    ).values_list("year", "mean"):
+        totals[year] = totals.get(year, 0.0) + mean
+    return [totals[y] for y in sorted(totals)]

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 
+from footprint.demand.models import Run, Scenario
 from footprint.workforce.models import StaffGroup
 
 
@@ -19,11 +22,18 @@ class SupplyForm(forms.Form):
     staff_group = forms.ChoiceField(
         label="Staff group", choices=StaffGroup.choices, initial=StaffGroup.NURSES
     )
+    scenario = forms.ModelChoiceField(
+        queryset=Scenario.objects.filter(runs__status=Run.Status.SUCCEEDED).distinct(),
+        required=False,
+        label="Need from a demand scenario",
+        empty_label="None: type the need in below",
+        help_text="The WTE its latest run needs at the organisations that send returns",
+    )
     need = forms.CharField(
-        label="WTE needed each year",
+        label="Or the WTE needed each year",
         initial="",
-        help_text="Five figures separated by commas, e.g. from a demand scenario: "
-        "3100, 3150, 3200, 3250, 3300",
+        required=False,
+        help_text="Figures separated by commas, e.g. 3100, 3150, 3200, 3250, 3300",
     )
     training_places = forms.FloatField(
         label="Local training places a year", min_value=0, initial=120
@@ -33,6 +43,8 @@ class SupplyForm(forms.Form):
     )
 
     def clean_need(self) -> list[float]:
+        if not self.cleaned_data["need"].strip():
+            return []
         try:
             values = [
                 float(x)
@@ -44,3 +56,9 @@ class SupplyForm(forms.Form):
         if not 1 <= len(values) <= 10 or any(v < 0 for v in values):
             raise forms.ValidationError("Give between 1 and 10 non-negative figures")
         return values
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if not data.get("scenario") and not data.get("need") and "need" not in self.errors:
+            self.add_error("need", "Choose a demand scenario or type the need in")
+        return data

@@ -128,12 +128,23 @@ def workforce_import(request: HttpRequest) -> HttpResponse:
 def supply(request: HttpRequest) -> HttpResponse:
     form = SupplyForm(request.GET or None)
     result = None
+    first_year = dt.date.today().year
     if form.is_valid():
         d = form.cleaned_data
-        result = compute.supply(
-            d["staff_group"], d["need"], d["training_places"], d["completion"] / 100
-        )
-    first_year = dt.date.today().year
+        need = d["need"]
+        if d["scenario"]:
+            need = compute.need_from_scenario(d["scenario"], d["staff_group"])
+            first_year = d["scenario"].parameters["base_year"] + 1
+            if not need:
+                form.add_error(
+                    "scenario",
+                    f"Its latest run needs no {StaffGroup(d['staff_group']).label.lower()} "
+                    "at the organisations that send returns",
+                )
+        if need:
+            result = compute.supply(
+                d["staff_group"], need, d["training_places"], d["completion"] / 100
+            )
     return render(
         request,
         "workforce/supply.jinja",

@@ -9,7 +9,11 @@ from django.urls import reverse
 
 from footprint.core.imports import ImportRejected
 from footprint.core.models import Job
+from footprint.demand import compute as demand
+from footprint.demand.models import Run
+from footprint.demand.services import create_baseline, save_scenario
 from footprint.workforce import importers, services
+from footprint.workforce.compute import need_from_scenario
 from footprint.workforce.models import AgencyShift, RateCap, WorkforceReturn
 
 HEAD = (
@@ -145,3 +149,51 @@ def test_supply_projection_page(client_for, workforce_user):
         {"staff_group": "nurses", "need": "lots", "training_places": "1", "completion": "1"},
     )
     assert "Give numbers separated by commas" in bad.content.decode()
+
+
+def test_supply_need_comes_from_a_demand_scenario(client_for, workforce_user):
+    """The need is the nurses' WTE the scenario's latest run needs at the organisations that
+    send returns (here Trust A only): 240 emergency admissions of 2 days at 300 nurse minutes a
+    bed day in 2025, ×1.1 for population and ×1.03 for growth in 2026, ÷ 1,600 hours a WTE."""
+    services.import_returns(
+        rows=importers.parse_returns(returns_csv(), "wf.csv"), filename="wf.csv", by=workforce_user
+    )
+    baseline = create_baseline(
+        name="A",
+        base_year=2025,
+        source="",
+        records=2,
+        rows=[
+            ("RA1", "ip_emergency", "N1", "F", 80, "", 2, 240.0, 480.0),
+            ("RB1", "ip_emergency", "S1", "F", 80, "", 2, 100.0, 200.0),
+        ],
+        by=None,
+    )
+    scenario = save_scenario(
+        by=None,
+        name="Plan",
+        description="",
+        baseline=baseline,
+        parameters=demand.default_parameters(2025, 2026, iterations=0),
+    )
+    demand.execute(
+        Run.objects.create(scenario=scenario, parameters=scenario.parameters), lambda d, t: None
+    )
+    expected = 480 * 1.1 * 1.03 * 300 / 60 / 1600
+    assert need_from_scenario(scenario, "nurses") == pytest.approx([expected])
+    page = (
+        client_for("viewer")
+        .get(
+            reverse("supply"),
+            {
+                "staff_group": "nurses",
+                "scenario": scenario.pk,
+                "need": "",
+                "training_places": "0",
+                "completion": "80",
+            },
+        )
+        .content.decode()
+    )
+    assert 'id="supply"' in page and "The need is the WTE the latest run of Plan needs" in page
+    assert "2026/27" in page
