@@ -238,9 +238,8 @@ def _choice(request: HttpRequest, name: str, options: list[str], default: str) -
 def run(request: HttpRequest, pk: int) -> HttpResponse:
     r = get_object_or_404(Run.objects.select_related("scenario", "job"), pk=pk)
     if r.status != Run.Status.SUCCEEDED:
-        if (request.headers.get("HX-Request") and r.status == Run.Status.FAILED) or (
-            request.headers.get("HX-Request") and r.job and r.job.finished
-        ):
+        finished = r.status == Run.Status.FAILED or (r.job is not None and r.job.finished)
+        if request.headers.get("HX-Request") and finished:
             response = HttpResponse(status=204)
             response["HX-Refresh"] = "true"
             return response
