@@ -24,6 +24,17 @@ class Position:
     pay: Pence
     non_pay: Pence
     control_total: Pence  # the agreed surplus (positive) or deficit (negative)
+    fixed_share: Decimal = Decimal(0)  # of expenditure, fixed whatever the activity
+    semi_fixed_share: Decimal = Decimal(0)  # fixed within a year, stepped over years
+
+    def __post_init__(self) -> None:
+        if min(self.fixed_share, self.semi_fixed_share) < 0 or self.variable_share < 0:
+            raise ValueError("fixed and semi-fixed shares must be between 0 and 1 together")
+
+    @property
+    def variable_share(self) -> Decimal:
+        """The share of expenditure that moves with activity within a year."""
+        return 1 - self.fixed_share - self.semi_fixed_share
 
     @property
     def total_income(self) -> Pence:
@@ -63,15 +74,21 @@ def system_position(positions: Mapping[str, Position]) -> SystemPosition:
 # --- Contract flows ----------------------------------------------------------------------
 
 
+ContractKind = Literal["activity", "block", "block_marginal"]
+Flow = tuple[str, str, str]  # (commissioner, provider, service); commissioner "" if none
+
+
 @dataclass(frozen=True)
 class Contract:
-    """How a commissioner pays a provider. ``kind``: "activity" (price per unit), "block"
-    (fixed sum), or "block_marginal" (fixed up to ``threshold_units``, then ``marginal_rate`` of
-    the price for each unit above it)."""
+    """How a commissioner pays a provider for a service. ``kind``: "activity" (price per
+    unit), "block" (a fixed sum: ``threshold_units`` at the price, whatever is done), or
+    "block_marginal" (the block up to ``threshold_units``, then ``marginal_rate`` of the price
+    for each unit above it)."""
 
     commissioner: str
     provider: str
-    kind: Literal["activity", "block", "block_marginal"]
+    service: str
+    kind: ContractKind
     price_pence: Pence = 0
     threshold_units: float = 0.0
     marginal_rate: Decimal = Decimal(0)
@@ -79,7 +96,7 @@ class Contract:
 
 @dataclass(frozen=True)
 class CostShape:
-    """A provider's cost per unit of activity and the share of it that is variable
+    """A provider's cost per unit of a service and the share of it that is variable
     (semi-fixed costs are counted as fixed within a year)."""
 
     unit_cost_pence: Pence
@@ -115,35 +132,40 @@ def contract_income(contract: Contract, units: float) -> Fraction:
 
 def flows(
     contracts: Sequence[Contract],
-    costs: Mapping[str, CostShape],
-    before: Mapping[tuple[str, str], float],
-    after: Mapping[tuple[str, str], float],
+    costs: Mapping[tuple[str, str], CostShape],
+    before: Mapping[Flow, float],
+    after: Mapping[Flow, float],
 ) -> FlowResult:
-    """How income and cost move when activity moves. ``before`` and ``after`` give units by
-    (commissioner, provider). Income follows each contract's terms; each provider's cost moves
-    by its variable share only, so the fixed cost left behind shows as stranded. A commissioner
-    pays what its providers gain (its spend falls when they lose), which is its cost change."""
+    """How income and cost move when activity moves.
+
+    ``before`` and ``after`` give units by (commissioner, provider, service); ``costs`` the
+    cost shape by (provider, service). Income follows each contract's terms; each provider's
+    cost moves by its variable share only, so the fixed cost left behind when activity leaves
+    shows as stranded. A commissioner pays what its providers gain (its spend falls when they
+    lose), which is its cost change. Activity with no contract moves cost but no income.
+    """
     income: dict[str, Fraction] = {}
     cost: dict[str, Fraction] = {}
     stranded: dict[str, Fraction] = {}
     for c in contracts:
-        key = (c.commissioner, c.provider)
+        key = (c.commissioner, c.provider, c.service)
         change = contract_income(c, after.get(key, 0.0)) - contract_income(c, before.get(key, 0.0))
         income[c.provider] = income.get(c.provider, Fraction(0)) + change
         cost[c.commissioner] = cost.get(c.commissioner, Fraction(0)) + change
-    providers = {p for _, p in before.keys() | after.keys()}
-    for provider in providers:
-        shape = costs.get(provider)
-        if shape is None:
+    units: dict[tuple[str, str], Fraction] = {}
+    for sign, activity in ((1, after), (-1, before)):
+        for (_, provider, service), count in activity.items():
+            where = (provider, service)
+            units[where] = units.get(where, Fraction(0)) + sign * Fraction(count)
+    for (provider, service), moved in sorted(units.items()):
+        shape = costs.get((provider, service))
+        if shape is None or moved == 0:
             continue
-        units = sum(after.get(k, 0.0) for k in after if k[1] == provider) - sum(
-            before.get(k, 0.0) for k in before if k[1] == provider
-        )
-        full = Fraction(shape.unit_cost_pence) * Fraction(units)
+        full = Fraction(shape.unit_cost_pence) * moved
         variable = full * Fraction(shape.variable_share)
         cost[provider] = cost.get(provider, Fraction(0)) + variable
-        if units < 0:
-            stranded[provider] = -(full - variable)
+        if moved < 0:
+            stranded[provider] = stranded.get(provider, Fraction(0)) - (full - variable)
     return FlowResult(_to_pence(income), _to_pence(cost), _to_pence(stranded))
 
 
@@ -286,7 +308,43 @@ def share_risk_with_ledger(
     return YearResult(transfers, repayments, Ledger({k: v for k, v in owed.items() if v}))
 
 
+def run_agreement(
+    years: Sequence[tuple[Mapping[str, Pence], Mapping[str, Pence]]],
+    rules: RiskShareRules,
+    repayable: bool,
+) -> list[YearResult]:
+    """A risk share over consecutive years: ``years`` holds (variances, incomes) for each year
+    in order; the ledger of each year carries into the next."""
+    ledger, results = Ledger(), []
+    for variances, incomes in years:
+        result = share_risk_with_ledger(variances, incomes, rules, ledger, repayable)
+        results.append(result)
+        ledger = result.ledger
+    return results
+
+
 # --- Per patient per pound ---------------------------------------------------------------
+
+# Relative cost of care by age (working-age adult = 1), an indicative curve of the shape the
+# national allocation formulae use: replace it with the ICB's own weights for real figures.
+AGE_BANDS: tuple[tuple[int, float], ...] = (
+    (0, 1.3),
+    (5, 0.6),
+    (15, 0.8),
+    (45, 1.2),
+    (65, 2.2),
+    (75, 3.5),
+    (85, 5.0),
+)
+
+
+def age_weights(ages: int = 91) -> list[float]:
+    """The weight for each single year of age 0 … ``ages - 1`` (the last is "and over")."""
+    weights = []
+    for age in range(ages):
+        weights.append(next(w for start, w in reversed(AGE_BANDS) if age >= start))
+    return weights
+
 
 
 def weighted_population(counts_by_age: Sequence[int], weights_by_age: Sequence[float]) -> float:

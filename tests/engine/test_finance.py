@@ -32,15 +32,18 @@ def test_activity_moving_out_of_hospital():
     # which 40% variable) to the community trust C (block contract: no new income; cost £900
     # a contact, 70% variable, one contact per admission).
     contracts = [
-        f.Contract("ICB", "A", "activity", price_pence=3_000_00),
-        f.Contract("ICB", "C", "block", price_pence=100_00, threshold_units=50_000),
+        f.Contract("ICB", "A", "admissions", "activity", price_pence=3_000_00),
+        f.Contract("ICB", "C", "community", "block", price_pence=100_00, threshold_units=50_000),
     ]
-    costs = {"A": f.CostShape(2_800_00, Decimal("0.4")), "C": f.CostShape(900_00, Decimal("0.7"))}
+    costs = {
+        ("A", "admissions"): f.CostShape(2_800_00, Decimal("0.4")),
+        ("C", "community"): f.CostShape(900_00, Decimal("0.7")),
+    }
     result = f.flows(
         contracts,
         costs,
-        before={("ICB", "A"): 10_000, ("ICB", "C"): 50_000},
-        after={("ICB", "A"): 9_000, ("ICB", "C"): 51_000},
+        before={("ICB", "A", "admissions"): 10_000, ("ICB", "C", "community"): 50_000},
+        after={("ICB", "A", "admissions"): 9_000, ("ICB", "C", "community"): 51_000},
     )
     # A loses £3.0m of income but saves only 40% of £2.8m = £1.12m: worse by £1.88m, and
     # £1.68m of fixed cost is stranded. C gets no more income but spends 70% of £0.9m more.
@@ -58,6 +61,7 @@ def test_block_with_a_marginal_rate():
     c = f.Contract(
         "ICB",
         "A",
+        "emergency",
         "block_marginal",
         price_pence=1_000_00,
         threshold_units=100,
@@ -106,6 +110,50 @@ def test_a_repayable_receipt_is_repaid_from_later_favourable_variance():
     assert year2.repayments == {"A": 1_500 * K}
     assert year2.transfers == {"A": -1_500 * K, "B": 1_500 * K}
     assert year2.ledger.owed == {("A", "B"): 500 * K}
+
+
+def test_activity_without_a_contract_moves_cost_but_no_income():
+    # 100 home care hours move to the council, which has no contract for them: its cost rises
+    # by the variable 90% of £25 an hour, £2,250; nobody's income moves.
+    result = f.flows(
+        [],
+        {("LA", "home care"): f.CostShape(25_00, Decimal("0.9"))},
+        before={},
+        after={("", "LA", "home care"): 100},
+    )
+    assert result.cost_change == {"LA": 2_250_00}
+    assert result.income_change == {} and result.stranded_fixed_cost == {}
+
+
+def test_variable_share_of_a_plan():
+    p = f.Position({}, 60, 40, 0, fixed_share=Decimal("0.5"), semi_fixed_share=Decimal("0.2"))
+    assert p.variable_share == Decimal("0.3")
+    with pytest.raises(ValueError):
+        f.Position({}, 60, 40, 0, fixed_share=Decimal("0.9"), semi_fixed_share=Decimal("0.2"))
+
+
+def test_a_three_year_agreement_carries_its_ledger():
+    # Year 1: A is £3m worse, B £4m better; B pays 50% = £2m, all to A, which now owes B £2m.
+    # Year 2: A is £1m better: it repays £1m first, nothing is left for the pool; B is level.
+    # Year 3: A is £3m better: it repays the last £1m, then pays 50% of the £2m left (£1m)
+    # into the pool, which nobody needs, so it comes back. A ends owing nothing.
+    incomes = {"A": 500_000 * K, "B": 300_000 * K}
+    years = [
+        ({"A": -3_000 * K, "B": 4_000 * K}, incomes),
+        ({"A": 1_000 * K, "B": 0}, incomes),
+        ({"A": 3_000 * K, "B": 0}, incomes),
+    ]
+    y1, y2, y3 = f.run_agreement(years, RULES, repayable=True)
+    assert y1.transfers == {"A": 2_000 * K, "B": -2_000 * K}
+    assert y2.repayments == {"A": 1_000 * K} and y2.ledger.owes("A") == 1_000 * K
+    assert y3.repayments == {"A": 1_000 * K} and y3.transfers == {"A": -1_000 * K, "B": 1_000 * K}
+    assert y3.ledger.owed == {}
+
+
+def test_age_weights_follow_the_bands():
+    w = f.age_weights()
+    assert len(w) == 91
+    assert (w[0], w[4], w[5], w[30], w[70], w[80], w[90]) == (1.3, 1.3, 0.6, 0.8, 2.2, 3.5, 5.0)
 
 
 def test_spend_per_weighted_resident():
@@ -164,3 +212,42 @@ def test_the_ledger_balances_year_after_year(years, r, repayable):
 def test_weights_must_match(bad):
     with pytest.raises(ValueError):
         f.weighted_population(*bad)
+
+
+units = st.floats(0, 100_000, allow_nan=False)
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["ICB", "LA"]),
+            st.sampled_from(["A", "B", "C"]),
+            st.sampled_from(["activity", "block", "block_marginal"]),
+            st.integers(0, 5_000_00),
+            units,
+            units,
+        ),
+        max_size=6,
+        unique_by=lambda t: (t[0], t[1]),
+    ),
+    st.decimals(0, 1, places=2),
+)
+def test_what_providers_gain_commissioners_pay(rows, variable):
+    contracts = [
+        f.Contract(
+            c, p, "s", kind, price_pence=price, threshold_units=1_000, marginal_rate=Decimal("0.5")
+        )
+        for c, p, kind, price, _, _ in rows
+    ]
+    before = {(c, p, "s"): b for c, p, _, _, b, _ in rows}
+    after = {(c, p, "s"): a for c, p, _, _, _, a in rows}
+    costs = {(p, "s"): f.CostShape(1_000_00, variable) for p in "ABC"}
+    result = f.flows(contracts, costs, before, after)
+    providers = sum(result.income_change.get(p, 0) for p in "ABC")
+    commissioners = sum(result.cost_change.get(c, 0) for c in ("ICB", "LA"))
+    assert abs(providers - commissioners) <= 4  # each organisation's total rounds to a penny
+    for p in "ABC":
+        moved = sum(after[k] - before[k] for k in after if k[1] == p)
+        assert result.stranded_fixed_cost.get(p, 0) >= 0
+        if moved >= 0:
+            assert p not in result.stranded_fixed_cost
