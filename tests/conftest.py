@@ -267,3 +267,24 @@ def workforce_user(footprint, django_user_model):
     user = make_user(django_user_model, "workforce_a")
     Membership.objects.create(user=user, organisation=footprint["trust_a"], role=Role.WORKFORCE)
     return user
+
+
+@pytest.fixture
+def icb(footprint):
+    """The footprint's commissioner."""
+    return Organisation.objects.create(
+        ods_code="QA1", name="Test ICB", kind=OrganisationKind.COMMISSIONER
+    )
+
+
+@pytest.fixture
+def finance_team(cast, footprint, django_user_model):
+    """A finance lead at each trust: ``finance_a`` and ``finance_b``."""
+    out = {}
+    for key in ("a", "b"):
+        user = make_user(django_user_model, f"finance_{key}")
+        Membership.objects.create(
+            user=user, organisation=footprint[f"trust_{key}"], role=Role.FINANCE
+        )
+        out[key] = user
+    return out

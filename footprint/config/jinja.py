@@ -26,6 +26,22 @@ def thousands(value: Any) -> str:
     return number_format(value, decimal_pos=0, force_grouping=True)
 
 
+def pounds(pence: Any) -> str:
+    """Whole pence as whole pounds with separators: -6000000000 → '−£60,000,000'."""
+    if pence is None:
+        return "–"
+    sign = "−" if pence < 0 else ""
+    return f"{sign}£{number_format(round(abs(pence) / 100), decimal_pos=0, force_grouping=True)}"
+
+
+def millions(pence: Any) -> str:
+    """Whole pence as pounds in millions to one place: -6012345678 → '−£60.1m'."""
+    if pence is None:
+        return "–"
+    sign = "−" if pence < 0 else ""
+    return f"{sign}£{abs(pence) / 1e8:,.1f}m"
+
+
 def environment(**options: Any) -> Environment:
     """Build the Jinja environment Django's Jinja2 backend uses."""
     loader = options.pop("loader")
@@ -47,4 +63,6 @@ def environment(**options: Any) -> Environment:
     )
     env.filters["thousands"] = thousands
     env.filters["json_script"] = json_script
+    env.filters["pounds"] = pounds
+    env.filters["millions"] = millions
     return env

@@ -66,6 +66,7 @@ FOOTPRINT_APPS = [
     "decisions",
     "demand",
     "workforce",
+    "finance",
     "api",
     "demo",
 ]

@@ -214,17 +214,26 @@ def fan_chart(rows: list[dict[str, Any]], title: str, measure: str) -> dict[str,
     }
 
 
-def waterfall(steps: list[tuple[str, float]], title: str, measure: str) -> dict[str, Any]:
-    """A waterfall from the first step (the baseline) through each change to the total."""
+def waterfall(
+    steps: list[tuple[str, float]],
+    title: str,
+    measure: str,
+    *,
+    start: str = "Baseline",
+    total: str = "Projection",
+    number: str = ",.0f",
+) -> dict[str, Any]:
+    """A waterfall from the first step (shown as ``start``) through each change to the total
+    (a bar labelled ``total``); tooltips format changes with the d3 format ``number``."""
     values, running = [], 0.0
     for i, (name, amount) in enumerate(steps):
-        start, running = (0.0, amount) if i == 0 else (running, running + amount)
-        kind = "Baseline" if i == 0 else ("Increase" if amount >= 0 else "Decrease")
+        low, running = (0.0, amount) if i == 0 else (running, running + amount)
+        kind = start if i == 0 else ("Increase" if amount >= 0 else "Decrease")
         values.append(
             {
                 "order": i,
                 "step": name,
-                "start": start,
+                "start": low,
                 "end": running,
                 "amount": amount,
                 "kind": kind,
@@ -233,11 +242,11 @@ def waterfall(steps: list[tuple[str, float]], title: str, measure: str) -> dict[
     values.append(
         {
             "order": len(steps),
-            "step": "Projection",
+            "step": total,
             "start": 0.0,
             "end": running,
             "amount": running,
-            "kind": "Projection",
+            "kind": total,
         }
     )
     return {
@@ -262,14 +271,14 @@ def waterfall(steps: list[tuple[str, float]], title: str, measure: str) -> dict[
                 "field": "kind",
                 "type": "nominal",
                 "scale": {
-                    "domain": ["Baseline", "Increase", "Decrease", "Projection"],
+                    "domain": [start, "Increase", "Decrease", total],
                     "range": [NHS_DARK_GREY, NHS_WARM_YELLOW, NHS_BLUE, NHS_DARK_GREY],
                 },
                 "legend": {"orient": "top", "title": None},
             },
             "tooltip": [
                 {"field": "step", "title": "Step"},
-                {"field": "amount", "title": "Change", "format": ",.0f"},
+                {"field": "amount", "title": "Change", "format": number},
             ],
         },
     }

@@ -346,7 +346,6 @@ def age_weights(ages: int = 91) -> list[float]:
     return weights
 
 
-
 def weighted_population(counts_by_age: Sequence[int], weights_by_age: Sequence[float]) -> float:
     """Residents weighted by the relative cost of care at each age (e.g. 65+ weigh more)."""
     if len(counts_by_age) != len(weights_by_age):

@@ -1,0 +1,405 @@
+"""Finance figures for pages, exports and the API: the only module here that calls the
+engine. Callers decide what a person may see; these functions compute from every plan."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from footprint.demand.compute import ALL, pod_name
+from footprint.demand.models import Result, Run, Scenario
+from footprint.engine import finance as engine
+from footprint.finance.models import (
+    Contract,
+    FinancialPlan,
+    RiskShareAgreement,
+    year_label,
+)
+from footprint.partnership import compute as population
+from footprint.partnership.models import Organisation, OrganisationKind, Place
+
+HUNDRED = Decimal(100)
+
+
+def position(plan: FinancialPlan) -> engine.Position:
+    return engine.Position(
+        income={k: int(v) for k, v in plan.income.items()},
+        pay=plan.pay_pence,
+        non_pay=plan.non_pay_pence,
+        control_total=plan.control_total_pence,
+        fixed_share=plan.fixed_percent / HUNDRED,
+        semi_fixed_share=plan.semi_fixed_percent / HUNDRED,
+    )
+
+
+def agreement_for(year: int) -> RiskShareAgreement | None:
+    """The risk-share agreement covering ``year`` (the most recently agreed, if several)."""
+    return (
+        RiskShareAgreement.objects.filter(first_year__lte=year, last_year__gte=year)
+        .order_by("-agreed_on", "-pk")
+        .first()
+    )
+
+
+def agreement_results(agreement: RiskShareAgreement) -> dict[int, engine.YearResult]:
+    """Each year of the agreement that has plans: transfers, repayments and the ledger after
+    it. Members without a plan for a year take no part that year."""
+    members = set(agreement.members.values_list("pk", flat=True))
+    plans = FinancialPlan.objects.filter(
+        organisation__in=members, year__in=agreement.years
+    ).select_related("organisation")
+    by_year: dict[int, list[FinancialPlan]] = defaultdict(list)
+    for p in plans:
+        by_year[p.year].append(p)
+    if not by_year:
+        return {}
+    years = [y for y in agreement.years if y <= max(by_year)]
+    results = engine.run_agreement(
+        [
+            (
+                {p.organisation.ods_code: p.variance_pence for p in by_year[y]},
+                {p.organisation.ods_code: p.total_income_pence for p in by_year[y]},
+            )
+            for y in years
+        ],
+        engine.RiskShareRules(
+            agreement.contribution_rate / HUNDRED, agreement.contribution_cap_rate / HUNDRED
+        ),
+        agreement.repayable,
+    )
+    return dict(zip(years, results, strict=True))
+
+
+@dataclass(frozen=True)
+class OrgYear:
+    """One organisation's plan for a year, with what the risk share did to it."""
+
+    organisation: Organisation
+    plan: FinancialPlan
+    transfer: int = 0  # risk share and repayments, positive = receives
+    repaid: int = 0
+    owes: int = 0  # at the end of the year
+    is_owed: int = 0
+
+    @property
+    def year(self) -> int:
+        return self.plan.year
+
+    @property
+    def final_pence(self) -> int:
+        return self.plan.surplus_pence + self.transfer
+
+    @property
+    def final_variance_pence(self) -> int:
+        return self.plan.variance_pence + self.transfer
+
+
+def _org_year(plan: FinancialPlan, result: engine.YearResult | None) -> OrgYear:
+    if result is None:
+        return OrgYear(plan.organisation, plan)
+    code = plan.organisation.ods_code
+    return OrgYear(
+        plan.organisation,
+        plan,
+        transfer=result.transfers.get(code, 0),
+        repaid=result.repayments.get(code, 0),
+        owes=result.ledger.owes(code),
+        is_owed=result.ledger.is_owed(code),
+    )
+
+
+@dataclass(frozen=True)
+class SystemYear:
+    year: int
+    rows: list[OrgYear]
+    agreement: RiskShareAgreement | None
+    control_total: int = field(init=False)
+    surplus: int = field(init=False)
+    variance: int = field(init=False)
+
+    def __post_init__(self) -> None:
+        system = engine.system_position(
+            {r.organisation.ods_code: position(r.plan) for r in self.rows}
+        )
+        object.__setattr__(self, "control_total", system.control_total)
+        object.__setattr__(self, "surplus", system.surplus)
+        object.__setattr__(self, "variance", system.variance)
+
+    @property
+    def label(self) -> str:
+        return year_label(self.year)
+
+    @property
+    def paid_in(self) -> int:
+        return sum(r.transfer for r in self.rows if r.transfer < 0)
+
+    @property
+    def paid_out(self) -> int:
+        return sum(r.transfer for r in self.rows if r.transfer > 0)
+
+    @property
+    def final(self) -> int:
+        return sum(r.final_pence for r in self.rows)
+
+    def waterfall(self) -> list[tuple[str, float]]:
+        """Steps in £m: the control total, each member's plan against it, the risk share."""
+        steps = [("System control total", self.control_total / 1e8)]
+        steps += [
+            (f"{r.organisation.ods_code} plan", r.plan.variance_pence / 1e8)
+            for r in self.rows
+            if r.plan.variance_pence
+        ]
+        if self.paid_in or self.paid_out:
+            steps += [
+                ("Paid into the risk share", self.paid_in / 1e8),
+                ("Paid out of the risk share", self.paid_out / 1e8),
+            ]
+        return steps
+
+
+def system_year(year: int) -> SystemYear:
+    """Every plan for ``year`` with the risk share applied."""
+    plans = FinancialPlan.objects.filter(year=year).select_related("organisation")
+    agreement = agreement_for(year)
+    result = agreement_results(agreement).get(year) if agreement else None
+    return SystemYear(year, [_org_year(p, result) for p in plans], agreement)
+
+
+def organisation_years(organisation: Organisation) -> list[OrgYear]:
+    """``organisation``'s plans, year by year, with the risk share applied."""
+    out = []
+    results: dict[int, dict[int, engine.YearResult]] = {}
+    for plan in organisation.financial_plans.order_by("year"):
+        agreement = agreement_for(plan.year)
+        if agreement is not None and agreement.pk not in results:
+            results[agreement.pk] = agreement_results(agreement)
+        result = results[agreement.pk].get(plan.year) if agreement else None
+        out.append(_org_year(plan, result))
+    return out
+
+
+def organisation_waterfall(row: OrgYear) -> list[tuple[str, float]]:
+    """An organisation's year in £m: control total, plan against it, risk share."""
+    steps = [
+        ("Control total", row.plan.control_total_pence / 1e8),
+        ("Plan against control total", row.plan.variance_pence / 1e8),
+    ]
+    if row.transfer:
+        steps.append(("Risk share and repayments", row.transfer / 1e8))
+    return steps
+
+
+# --- Spend per weighted resident ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SpendPerHead:
+    year: int
+    area: str
+    spend_pence: int
+    weighted_residents: float
+    pounds: Decimal | None
+    change: Decimal | None  # on the year before, in pounds
+
+
+def spend_per_head(years: Iterable[int]) -> list[SpendPerHead]:
+    """Providers' planned expenditure per age-weighted resident, by place and for the system,
+    year on year. A provider's spend is shared across the places it serves in proportion to
+    their weighted residents; commissioners are left out, as their spend is the providers'
+    income."""
+    weights = engine.age_weights()
+    places = list(Place.objects.order_by("name"))
+    out: list[SpendPerHead] = []
+    previous: dict[str, Decimal | None] = {}
+    for year in sorted(years):
+        weighted: dict[int, float] = {}
+        for place in places:
+            pop = population.population(year, place=place)
+            if pop is not None:
+                counts = [f + m for f, m in zip(pop.female, pop.male, strict=True)]
+                weighted[place.pk] = engine.weighted_population(counts, weights[: len(counts)])
+        if not weighted:
+            continue
+        spend: dict[int, float] = dict.fromkeys(weighted, 0.0)
+        plans = (
+            FinancialPlan.objects.filter(year=year)
+            .exclude(organisation__kind=OrganisationKind.COMMISSIONER)
+            .select_related("organisation")
+            .prefetch_related("organisation__places")
+        )
+        for plan in plans:
+            served = [p.pk for p in plan.organisation.places.all() if p.pk in weighted]
+            served = served or list(weighted)
+            total = sum(weighted[p] for p in served)
+            for p in served:
+                spend[p] += plan.expenditure_pence * weighted[p] / total
+        rows = [
+            (place.name, round(spend[place.pk]), weighted[place.pk])
+            for place in places
+            if place.pk in weighted
+        ]
+        rows.append(("Whole system", sum(r[1] for r in rows), sum(weighted.values())))
+        for area, pence, residents in rows:
+            pounds = engine.spend_per_weighted_resident(pence, residents)
+            before = previous.get(area)
+            change = pounds - before if pounds is not None and before is not None else None
+            out.append(SpendPerHead(year, area, pence, residents, pounds, change))
+            previous[area] = pounds
+    return out
+
+
+# --- Who gains and who loses when activity moves -----------------------------------------
+
+
+@dataclass(frozen=True)
+class FlowRow:
+    organisation: str  # ODS code
+    name: str
+    income_change: int
+    cost_change: int
+    stranded: int
+    planned_income: int | None
+
+    @property
+    def position_change(self) -> int:
+        return self.income_change - self.cost_change
+
+    @property
+    def income_change_percent(self) -> float | None:
+        if not self.planned_income:
+            return None
+        return 100 * self.income_change / self.planned_income
+
+
+@dataclass(frozen=True)
+class ScenarioFlows:
+    year: int
+    rows: list[FlowRow]
+    moves: list[dict[str, object]]  # the activity that moved, by provider and service
+    notes: list[str]
+
+    @property
+    def system_change(self) -> int:
+        return sum(r.position_change for r in self.rows)
+
+
+def _activity(run: Run, year: int, baseline: bool) -> dict[tuple[str, str], tuple[float, float]]:
+    """(provider, pod) → (activity, bed days) in ``year``, or in the base year."""
+    out: dict[tuple[str, str], list[float]] = {}
+    rows = Result.objects.filter(
+        run=run, year=year, measure__in=[Result.Measure.ACTIVITY, Result.Measure.BED_DAYS]
+    ).exclude(provider=ALL)
+    for r in rows.values_list("provider", "item", "measure", "central", "baseline"):
+        provider, pod, measure, central, base = r
+        value = (base or 0.0) if baseline else central
+        cell = out.setdefault((provider, pod), [0.0, 0.0])
+        cell[0 if measure == Result.Measure.ACTIVITY else 1] = value
+    return {k: (v[0], v[1]) for k, v in out.items()}
+
+
+def scenario_flows(scenario: Scenario, against: Scenario | None, year: int) -> ScenarioFlows:
+    """How income and cost move between organisations when activity is as ``scenario``'s
+    latest run projects for ``year`` rather than as ``against``'s (or, with none, as in the
+    base year). Income follows the contracts; cost moves by each provider's variable share in
+    its plan for the year (or its latest plan before it)."""
+    run = scenario.latest_run
+    if run is None:
+        raise ValueError(f"'{scenario.name}' has not been run")
+    after = _activity(run, year, baseline=False)
+    if against is None:
+        before = _activity(run, year, baseline=True)
+    else:
+        other = against.latest_run
+        if other is None:
+            raise ValueError(f"'{against.name}' has not been run")
+        before = _activity(other, year, baseline=False)
+    capacity = scenario.parameters.get("capacity", {})
+    unit_costs, bed_day_costs = capacity.get("unit_costs", {}), capacity.get("bed_day_costs", {})
+    contracts = {
+        (c.provider.ods_code, c.service): c
+        for c in Contract.objects.select_related("provider", "commissioner")
+    }
+    plans: dict[str, FinancialPlan] = {}
+    for plan in (
+        FinancialPlan.objects.filter(year__lte=year).order_by("year").select_related("organisation")
+    ):
+        plans[plan.organisation.ods_code] = plan
+    notes: list[str] = []
+    costs: dict[tuple[str, str], engine.CostShape] = {}
+    flows_before: dict[engine.Flow, float] = {}
+    flows_after: dict[engine.Flow, float] = {}
+    moves = []
+    for key in sorted(before.keys() | after.keys()):
+        provider, pod = key
+        (b, b_days), (a, _) = before.get(key, (0.0, 0.0)), after.get(key, (0.0, 0.0))
+        contract = contracts.get(key)
+        commissioner = contract.commissioner.ods_code if contract else ""
+        flows_before[(commissioner, provider, pod)] = b
+        flows_after[(commissioner, provider, pod)] = a
+        if round(a - b):
+            moves.append(
+                {
+                    "provider": provider,
+                    "service": pod_name(pod),
+                    "before": b,
+                    "after": a,
+                    "contract": contract,
+                }
+            )
+        plan = plans.get(provider)
+        if plan is not None:
+            per_unit = unit_costs.get(pod, 0) + bed_day_costs.get(pod, 0) * (b_days / b if b else 0)
+            costs[key] = engine.CostShape(round(per_unit * 100), position(plan).variable_share)
+    unplanned = sorted({p for p, _ in before.keys() | after.keys()} - plans.keys())
+    if unplanned:
+        notes.append(f"No financial plan, so their costs are not estimated: {', '.join(unplanned)}")
+    result = engine.flows(
+        [
+            engine.Contract(
+                c.commissioner.ods_code,
+                c.provider.ods_code,
+                c.service,
+                c.kind,  # type: ignore[arg-type]
+                price_pence=c.price_pence,
+                threshold_units=c.threshold_units,
+                marginal_rate=c.marginal_rate,
+            )
+            for c in contracts.values()
+        ],
+        costs,
+        flows_before,
+        flows_after,
+    )
+    codes = sorted(result.income_change.keys() | result.cost_change.keys())
+    names = dict(Organisation.objects.filter(ods_code__in=codes).values_list("ods_code", "name"))
+    rows = [
+        FlowRow(
+            code,
+            names.get(code, code),
+            result.income_change.get(code, 0),
+            result.cost_change.get(code, 0),
+            result.stranded_fixed_cost.get(code, 0),
+            plans[code].total_income_pence if code in plans and plans[code].year == year else None,
+        )
+        for code in codes
+        if result.income_change.get(code) or result.cost_change.get(code)
+    ]
+    rows.sort(key=lambda r: r.position_change)
+    return ScenarioFlows(year, rows, moves, notes)
+
+
+def flow_waterfall(flows: ScenarioFlows) -> list[tuple[str, float]]:
+    """Each organisation's change in position in £m, from nothing to the system's change."""
+    return [("Before", 0.0)] + [(r.organisation, r.position_change / 1e8) for r in flows.rows]
+
+
+def years_with_plans() -> list[int]:
+    return sorted(set(FinancialPlan.objects.values_list("year", flat=True)))
+
+
+def scenario_years(scenario: Scenario) -> Sequence[int]:
+    """The years a scenario projects: after its base year up to its horizon year."""
+    params = scenario.parameters
+    return range(params["base_year"] + 1, params["horizon"] + 1)

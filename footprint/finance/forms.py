@@ -1,0 +1,208 @@
+"""Forms for finance pages. Money is typed in pounds (to the penny) and kept in pence."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+
+from footprint.demand.models import Run, Scenario
+from footprint.finance.importers import PlanFigures
+from footprint.finance.models import OTHER_INCOME, FinancialPlan, RiskShareAgreement, year_label
+from footprint.partnership.models import Organisation, OrganisationKind
+
+COMMISSIONING = [OrganisationKind.COMMISSIONER, OrganisationKind.LOCAL_AUTHORITY]
+
+
+class PoundsField(forms.DecimalField):
+    """Pounds to the penny in the form, whole pence in ``cleaned_data``."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("decimal_places", 2)
+        kwargs.setdefault("max_digits", 15)
+        super().__init__(*args, **kwargs)
+
+    def clean(self, value: Any) -> int | None:  # type: ignore[override]
+        if isinstance(value, str):
+            value = value.replace(",", "").replace("£", "").strip()
+        pounds = super().clean(value)
+        return None if pounds is None else int(pounds * 100)
+
+    def prepare_value(self, value: Any) -> Any:
+        return value / 100 if isinstance(value, int) else value
+
+
+def commissioners(organisation: Organisation) -> list[Organisation]:
+    """Those who may hold a contract with ``organisation``: the ICB and the councils."""
+    return list(Organisation.objects.filter(kind__in=COMMISSIONING).exclude(pk=organisation.pk))
+
+
+class PlanForm(forms.Form):
+    """One organisation's plan for one year, with an income line per commissioner."""
+
+    control_total = PoundsField(
+        label="Control total (£)",
+        help_text="The agreed surplus; a deficit is negative, e.g. -40000000",
+    )
+    other_income = PoundsField(
+        label="Other income (£)",
+        min_value=0,
+        initial=0,
+        help_text="Education and training, allocations, charges and anything else",
+    )
+    pay = PoundsField(label="Pay (£)", min_value=0)
+    non_pay = PoundsField(label="Non-pay (£)", min_value=0)
+    fixed_percent = forms.DecimalField(
+        label="Fixed share of expenditure (%)",
+        min_value=0,
+        max_value=100,
+        decimal_places=2,
+        help_text="Costs that do not change with activity: estates, depreciation",
+    )
+    semi_fixed_percent = forms.DecimalField(
+        label="Semi-fixed share of expenditure (%)",
+        min_value=0,
+        max_value=100,
+        decimal_places=2,
+        help_text="Costs that step with activity, such as staffed wards; the rest is variable",
+    )
+
+    def __init__(
+        self, *args: Any, organisation: Organisation, plan: FinancialPlan | None, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.sources = commissioners(organisation)
+        for c in self.sources:
+            self.fields[f"income_{c.ods_code}"] = PoundsField(
+                label=f"Income from {c.name} (£)", min_value=0, initial=0, required=False
+            )
+        if plan is not None and not self.is_bound:
+            self.initial.update(
+                {
+                    "control_total": plan.control_total_pence,
+                    "other_income": int(plan.income.get(OTHER_INCOME, 0)),
+                    "pay": plan.pay_pence,
+                    "non_pay": plan.non_pay_pence,
+                    "fixed_percent": plan.fixed_percent,
+                    "semi_fixed_percent": plan.semi_fixed_percent,
+                }
+                | {
+                    f"income_{c.ods_code}": int(plan.income.get(c.ods_code, 0))
+                    for c in self.sources
+                }
+            )
+        order = ["control_total", *(f"income_{c.ods_code}" for c in self.sources)]
+        self.order_fields([*order, "other_income", "pay", "non_pay"])
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        fixed, semi = data.get("fixed_percent"), data.get("semi_fixed_percent")
+        if fixed is not None and semi is not None and fixed + semi > 100:
+            self.add_error(
+                "semi_fixed_percent", "Fixed and semi-fixed shares add up to more than 100%"
+            )
+        return data
+
+    def figures(self, year: int) -> PlanFigures:
+        d = self.cleaned_data
+        income = {c.ods_code: d.get(f"income_{c.ods_code}") or 0 for c in self.sources}
+        income[OTHER_INCOME] = d.get("other_income") or 0
+        return PlanFigures(
+            year=year,
+            income={k: v for k, v in income.items() if v},
+            pay_pence=d["pay"],
+            non_pay_pence=d["non_pay"],
+            fixed_percent=Decimal(d["fixed_percent"]),
+            semi_fixed_percent=Decimal(d["semi_fixed_percent"]),
+            control_total_pence=d["control_total"],
+            row=0,
+            column="",
+        )
+
+
+class PlanUploadForm(forms.Form):
+    file = forms.FileField(
+        label="Plan workbook (.xlsx)",
+        help_text="The template downloaded from this page, filled in",
+    )
+
+    def clean_file(self) -> Any:
+        f = self.cleaned_data["file"]
+        if f.size > 5 * 1024 * 1024:
+            raise forms.ValidationError(
+                "The file is larger than 5 MB; a plan workbook is far smaller"
+            )
+        return f
+
+
+class YearForm(forms.Form):
+    year = forms.TypedChoiceField(label="Financial year", coerce=int)
+
+    def __init__(self, *args: Any, years: list[int], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["year"].choices = [(y, year_label(y)) for y in years]
+
+
+class AgreementForm(forms.ModelForm):
+    class Meta:
+        model = RiskShareAgreement
+        fields = [
+            "name",
+            "first_year",
+            "last_year",
+            "contribution_rate",
+            "contribution_cap_rate",
+            "repayable",
+            "members",
+            "agreed_on",
+            "notes",
+        ]
+        widgets = {
+            "members": forms.CheckboxSelectMultiple,
+            "agreed_on": forms.DateInput(attrs={"type": "date"}),
+        }
+        help_texts = {
+            "first_year": "e.g. 2025 for 2025/26",
+            "contribution_rate": "e.g. 50 pays half of each favourable variance into the pool",
+            "contribution_cap_rate": "e.g. 1 caps each contribution at 1% of its income",
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["members"].queryset = Organisation.objects.exclude(
+            kind__in=[OrganisationKind.GP_PRACTICE, OrganisationKind.PCN]
+        )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        first, last = data.get("first_year"), data.get("last_year")
+        if first is not None and last is not None and last < first:
+            self.add_error("last_year", "The last year must not be before the first")
+        return data
+
+
+class FlowsForm(forms.Form):
+    scenario = forms.ModelChoiceField(
+        queryset=Scenario.objects.filter(runs__status=Run.Status.SUCCEEDED).distinct(),
+        label="Demand scenario",
+        help_text="Its latest run's central projection",
+    )
+    against = forms.ModelChoiceField(
+        queryset=Scenario.objects.filter(runs__status=Run.Status.SUCCEEDED).distinct(),
+        required=False,
+        label="Compared with",
+        empty_label="The base year's activity",
+        help_text="Choose 'Do nothing' to see only what the schemes move",
+    )
+    year = forms.TypedChoiceField(label="Year", coerce=int)
+
+    def __init__(self, *args: Any, years: list[int], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["year"].choices = [(y, year_label(y)) for y in years]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("against") is not None and data.get("against") == data.get("scenario"):
+            self.add_error("against", "Choose a different scenario to compare with")
+        return data

@@ -1,0 +1,250 @@
+"""The financial plan workbook: the template the app hands out, and reading it back.
+
+One sheet, "Plan": the organisation's ODS code in B1, then a row of financial years and one
+row per line. Money is in pounds (to the penny), shares in per cent. A year column left empty
+is ignored; a year column partly filled is an error naming each empty cell.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from footprint.core.imports import ImportRejected, RowError
+from footprint.finance.models import OTHER_INCOME, year_label
+
+SHEET = "Plan"
+HEADER_ROW = 3
+CONTROL_TOTAL = "Control total (£)"
+OTHER = "Other income (£)"
+PAY = "Pay (£)"
+NON_PAY = "Non-pay (£)"
+FIXED = "Fixed share of expenditure (%)"
+SEMI_FIXED = "Semi-fixed share of expenditure (%)"
+INCOME = re.compile(r"^income from ([a-z0-9]{3,6})\b", re.IGNORECASE)
+YEAR = re.compile(r"^(\d{4})/(\d{2})$")
+
+
+@dataclass(frozen=True)
+class PlanFigures:
+    """One year of a plan as read from the workbook (money in pence)."""
+
+    year: int
+    income: dict[str, int]
+    pay_pence: int
+    non_pay_pence: int
+    fixed_percent: Decimal
+    semi_fixed_percent: Decimal
+    control_total_pence: int
+    row: int  # the header row, for errors about the whole year
+    column: str
+
+
+@dataclass(frozen=True)
+class PlanWorkbook:
+    organisation: str
+    years: list[PlanFigures]
+
+
+def template(
+    organisation: Any,
+    years: Sequence[int],
+    commissioners: Sequence[Any],
+    plans: Mapping[int, Any],
+) -> bytes:
+    """A workbook for ``organisation``'s plans in ``years``, filled with its current plans
+    where there are any, with a row for each commissioner's contract."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = SHEET
+    bold = Font(bold=True)
+    ws["A1"], ws["B1"], ws["C1"] = "Organisation ODS code", organisation.ods_code, organisation.name
+    ws["A1"].font = bold
+    ws["A2"] = "Money in pounds; positive control totals are surpluses, negative deficits."
+    ws.cell(HEADER_ROW, 1, "Line").font = bold
+    for j, year in enumerate(years, start=2):
+        ws.cell(HEADER_ROW, j, year_label(year)).font = bold
+        ws.column_dimensions[get_column_letter(j)].width = 16
+    ws.column_dimensions["A"].width = 60
+    lines: list[tuple[str, Any]] = [(CONTROL_TOTAL, lambda p: p.control_total_pence / 100)]
+    for c in commissioners:
+        lines.append(
+            (
+                f"Income from {c.ods_code} – {c.name} (£)",
+                lambda p, code=c.ods_code: int(p.income.get(code, 0)) / 100,
+            )
+        )
+    lines += [
+        (OTHER, lambda p: int(p.income.get(OTHER_INCOME, 0)) / 100),
+        (PAY, lambda p: p.pay_pence / 100),
+        (NON_PAY, lambda p: p.non_pay_pence / 100),
+        (FIXED, lambda p: float(p.fixed_percent)),
+        (SEMI_FIXED, lambda p: float(p.semi_fixed_percent)),
+    ]
+    shade = PatternFill("solid", fgColor="E8EDEE")
+    for i, (label, value) in enumerate(lines, start=HEADER_ROW + 1):
+        ws.cell(i, 1, label).fill = shade
+        for j, year in enumerate(years, start=2):
+            plan = plans.get(year)
+            cell = ws.cell(i, j, value(plan) if plan is not None else None)
+            cell.number_format = "0.00" if "%" in label else "#,##0.00"
+    guide = wb.create_sheet("Guide")
+    for r, text in enumerate(
+        [
+            "How to fill in this plan",
+            "Fill one column per financial year; leave a year's column empty to leave it alone.",
+            "Income from each commissioner is what its contract pays you; add a row 'Income "
+            "from <ODS code> (£)' for a commissioner not listed.",
+            "Other income: education and training, allocations, charges and anything else.",
+            "Fixed share: costs that do not change with activity (estates, depreciation). "
+            "Semi-fixed: costs that step (staffed wards). The rest is variable.",
+            "Upload the file on the organisation's finance page. Nothing is saved unless every "
+            "figure is valid.",
+        ],
+        start=1,
+    ):
+        guide.cell(r, 1, text)
+    guide["A1"].font = bold
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def _money(value: Any) -> int:
+    """Pounds (a number, or text such as '£1,234.50' or '(1,234)') → whole pence."""
+    if isinstance(value, str):
+        text = value.strip().replace(",", "").replace("£", "")
+        negative = text.startswith("(") and text.endswith(")")
+        value = ("-" + text[1:-1]) if negative else text
+    try:
+        pence = Decimal(str(value)) * 100
+    except InvalidOperation:
+        raise ValueError("is not an amount of money") from None
+    if pence != pence.to_integral_value():
+        raise ValueError("has fractions of a penny")
+    return int(pence)
+
+
+def _percent(value: Any) -> Decimal:
+    try:
+        share = Decimal(str(value).strip().rstrip("%"))
+    except InvalidOperation:
+        raise ValueError("is not a percentage") from None
+    if not 0 <= share <= 100:
+        raise ValueError("must be between 0 and 100")
+    return share.quantize(Decimal("0.01"))
+
+
+def parse_plan_workbook(data: bytes, filename: str) -> PlanWorkbook:
+    """Read an uploaded plan workbook, or raise ``ImportRejected`` naming every bad cell."""
+    try:
+        wb = load_workbook(io.BytesIO(data), data_only=True, read_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
+        raise ImportRejected(
+            filename, [RowError(0, "", "this is not an Excel workbook (.xlsx)")]
+        ) from exc
+    where = f"{filename}, sheet '{SHEET}'"
+    if SHEET not in wb.sheetnames:
+        raise ImportRejected(filename, [RowError(0, "", f"there is no sheet called '{SHEET}'")])
+    rows = [list(r) for r in wb[SHEET].iter_rows(values_only=True)]
+    wb.close()
+    errors: list[RowError] = []
+    code = str(rows[0][1]).strip().upper() if rows and len(rows[0]) > 1 and rows[0][1] else ""
+    if not code:
+        errors.append(RowError(1, "B", "give the organisation's ODS code"))
+    if len(rows) < HEADER_ROW:
+        raise ImportRejected(where, [*errors, RowError(HEADER_ROW, "", "there is no row of years")])
+    header = rows[HEADER_ROW - 1]
+    columns: dict[int, int] = {}
+    for j, cell in enumerate(header[1:], start=1):
+        if cell is None or str(cell).strip() == "":
+            continue
+        m = YEAR.match(str(cell).strip())
+        if not m or (int(m.group(1)) + 1) % 100 != int(m.group(2)):
+            errors.append(
+                RowError(
+                    HEADER_ROW, get_column_letter(j + 1), f"'{cell}' is not a year like 2026/27"
+                )
+            )
+        else:
+            columns[j] = int(m.group(1))
+    lines: dict[str, tuple[int, list[Any]]] = {}
+    income_rows: dict[str, tuple[int, list[Any]]] = {}
+    for i, row in enumerate(rows[HEADER_ROW:], start=HEADER_ROW + 1):
+        label = str(row[0]).strip() if row and row[0] is not None else ""
+        if not label:
+            continue
+        m = INCOME.match(label)
+        if m:
+            income_rows[m.group(1).upper()] = (i, row)
+        elif label in (CONTROL_TOTAL, OTHER, PAY, NON_PAY, FIXED, SEMI_FIXED):
+            lines[label] = (i, row)
+        else:
+            errors.append(RowError(i, "A", f"'{label}' is not a line of the plan template"))
+    for label in (CONTROL_TOTAL, OTHER, PAY, NON_PAY, FIXED, SEMI_FIXED):
+        if label not in lines:
+            errors.append(RowError(0, "A", f"the line '{label}' is missing"))
+    years: list[PlanFigures] = []
+    for j, year in columns.items():
+        letter = get_column_letter(j + 1)
+        column = f"{year_label(year)} ({letter})"
+        cells = {label: (i, row[j] if j < len(row) else None) for label, (i, row) in lines.items()}
+        cells |= {
+            code_: (i, row[j] if j < len(row) else None) for code_, (i, row) in income_rows.items()
+        }
+        if all(v is None or str(v).strip() == "" for _, v in cells.values()):
+            continue
+        values: dict[str, Any] = {}
+        for key, (i, value) in cells.items():
+            if value is None or str(value).strip() == "":
+                if key in income_rows:
+                    values[key] = 0
+                    continue
+                errors.append(RowError(i, column, "is empty: fill every line of a year"))
+                continue
+            try:
+                values[key] = _percent(value) if key in (FIXED, SEMI_FIXED) else _money(value)
+            except ValueError as exc:
+                errors.append(RowError(i, column, f"'{value}' {exc}"))
+        if any(key not in values for key in cells):
+            continue
+        for key in (PAY, NON_PAY, OTHER, *income_rows):
+            if values[key] < 0:
+                errors.append(RowError(cells[key][0], column, "must not be negative"))
+        if values[FIXED] + values[SEMI_FIXED] > 100:
+            errors.append(
+                RowError(
+                    lines[SEMI_FIXED][0],
+                    column,
+                    "fixed and semi-fixed shares add up to more than 100%",
+                )
+            )
+        income = {k: v for k, v in values.items() if k in income_rows and v}
+        if values[OTHER]:
+            income[OTHER_INCOME] = values[OTHER]
+        years.append(
+            PlanFigures(
+                year=year,
+                income=income,
+                pay_pence=values[PAY],
+                non_pay_pence=values[NON_PAY],
+                fixed_percent=values[FIXED],
+                semi_fixed_percent=values[SEMI_FIXED],
+                control_total_pence=values[CONTROL_TOTAL],
+                row=HEADER_ROW,
+                column=column,
+            )
+        )
+    if not errors and not years:
+        errors.append(RowError(HEADER_ROW, "", "no year has any figures"))
+    if errors:
+        raise ImportRejected(where, errors)
+    return PlanWorkbook(code, years)

@@ -1,0 +1,56 @@
+"""Who may see and change financial figures.
+
+- Partners read the finance pages; what each shows depends on publication.
+- Before the programme office publishes a year's system summary, an organisation's plan for
+  that year is seen only by its own people and the programme office.
+- Once published, every partner sees every plan for the year, and the public the system
+  summary (positions, not the lines behind them or their history).
+- Only an organisation's finance users and the programme office change its plans; the
+  programme office keeps contracts and the risk-share agreement and publishes.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import rules
+
+from footprint.finance.models import PublishedYear
+from footprint.partnership.models import Organisation, Role
+from footprint.partnership.rules import is_partner, is_programme_office, roles_of
+
+
+def published_years() -> frozenset[int]:
+    return frozenset(PublishedYear.objects.values_list("year", flat=True))
+
+
+def may_see_plan(
+    user: Any, organisation: Organisation, year: int, published: frozenset[int]
+) -> bool:
+    """Whether ``user`` may see ``organisation``'s plan for ``year``, given the years published."""
+    if is_programme_office(user):
+        return True
+    if not is_partner(user):
+        return False
+    return year in published or organisation.pk in roles_of(user).by_organisation
+
+
+def sees_every_plan(user: Any, year: int, published: frozenset[int]) -> bool:
+    """Whether ``user`` may see the whole system's figures for ``year``."""
+    return bool(is_programme_office(user)) or (bool(is_partner(user)) and year in published)
+
+
+def may_change_plan(user: Any, organisation: Organisation) -> bool:
+    return bool(is_programme_office(user)) or Role.FINANCE in roles_of(user).by_organisation.get(
+        organisation.pk, frozenset()
+    )
+
+
+@rules.predicate
+def is_finance_user(user: Any) -> bool:
+    return any(Role.FINANCE in r for r in roles_of(user).by_organisation.values())
+
+
+rules.add_perm("finance.view_finance", is_partner)
+rules.add_perm("finance.change_plans", is_programme_office | is_finance_user)
+rules.add_perm("finance.manage_finance", is_programme_office)

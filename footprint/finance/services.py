@@ -1,0 +1,137 @@
+"""Writes of financial figures: checked against who may change each organisation's plans,
+all or nothing, audited, with the history of every figure kept."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+
+from footprint.core import audit
+from footprint.core.imports import ImportRejected, RowError
+from footprint.finance.importers import PlanFigures, PlanWorkbook
+from footprint.finance.models import (
+    OTHER_INCOME,
+    FinancialPlan,
+    PublishedYear,
+    RiskShareAgreement,
+    year_label,
+)
+from footprint.finance.rules import may_change_plan
+from footprint.partnership.models import Organisation
+
+
+def _unknown_sources(organisation: Organisation, sources: Iterable[str]) -> list[str]:
+    codes = {s for s in sources if s != OTHER_INCOME}
+    known = set(Organisation.objects.filter(ods_code__in=codes).values_list("ods_code", flat=True))
+    return sorted(c for c in codes if c not in known or c == organisation.ods_code)
+
+
+def _save(organisation: Organisation, figures: PlanFigures, by: Any) -> FinancialPlan:
+    plan = FinancialPlan.objects.filter(organisation=organisation, year=figures.year).first()
+    plan = plan or FinancialPlan(organisation=organisation, year=figures.year)
+    plan.income = {k: int(v) for k, v in sorted(figures.income.items()) if v}
+    plan.pay_pence = figures.pay_pence
+    plan.non_pay_pence = figures.non_pay_pence
+    plan.fixed_percent = Decimal(figures.fixed_percent)
+    plan.semi_fixed_percent = Decimal(figures.semi_fixed_percent)
+    plan.control_total_pence = figures.control_total_pence
+    audit.save_with_history(plan, by=by)
+    return plan
+
+
+def save_plan(*, organisation: Organisation, figures: PlanFigures, by: Any) -> FinancialPlan:
+    """Create or change ``organisation``'s plan for ``figures.year``."""
+    if not may_change_plan(by, organisation):
+        raise PermissionDenied(f"You may not change {organisation.name}'s financial plans.")
+    unknown = _unknown_sources(organisation, figures.income)
+    if unknown:
+        raise ValueError(f"No other organisation has the ODS code {', '.join(unknown)}")
+    with transaction.atomic():
+        plan = _save(organisation, figures, by)
+        audit.record(
+            actor=by,
+            action="save_financial_plan",
+            summary=f"Saved {organisation.name}'s financial plan for {year_label(figures.year)}",
+            organisation=organisation.ods_code,
+            year=figures.year,
+        )
+    return plan
+
+
+def import_plan_workbook(*, workbook: PlanWorkbook, filename: str, by: Any) -> list[FinancialPlan]:
+    """Save every year of an uploaded plan workbook, or nothing."""
+    organisation = Organisation.objects.filter(ods_code=workbook.organisation).first()
+    if organisation is None:
+        raise ImportRejected(
+            filename,
+            [RowError(1, "B", f"no organisation has the ODS code '{workbook.organisation}'")],
+        )
+    if not may_change_plan(by, organisation):
+        raise ImportRejected(
+            filename,
+            [RowError(1, "B", f"you may not change {organisation.name}'s financial plans")],
+        )
+    unknown = _unknown_sources(organisation, {k for y in workbook.years for k in y.income})
+    if unknown:
+        raise ImportRejected(
+            filename,
+            [
+                RowError(0, "A", f"'Income from {c}': no other organisation has this ODS code")
+                for c in unknown
+            ],
+        )
+    with transaction.atomic():
+        plans = [_save(organisation, figures, by) for figures in workbook.years]
+        audit.record(
+            actor=by,
+            action="import_financial_plan",
+            summary=f"Imported {organisation.name}'s financial plans for "
+            f"{', '.join(year_label(p.year) for p in plans)} from {filename}",
+            organisation=organisation.ods_code,
+            years=[p.year for p in plans],
+        )
+    return plans
+
+
+def publish_year(*, year: int, by: Any) -> PublishedYear:
+    """Publish ``year``'s system summary: every partner sees every plan, the public the summary."""
+    with transaction.atomic():
+        published, _ = PublishedYear.objects.get_or_create(year=year, defaults={"published_by": by})
+        audit.record(
+            actor=by,
+            action="publish_finance_year",
+            summary=f"Published the system financial summary for {year_label(year)}",
+            year=year,
+        )
+    return published
+
+
+def withdraw_year(*, year: int, by: Any) -> None:
+    """Take ``year``'s system summary back to partner-only (plans back to their own people)."""
+    with transaction.atomic():
+        PublishedYear.objects.filter(year=year).delete()
+        audit.record(
+            actor=by,
+            action="withdraw_finance_year",
+            summary=f"Withdrew the system financial summary for {year_label(year)}",
+            year=year,
+        )
+
+
+def save_agreement(*, form: Any, by: Any) -> RiskShareAgreement:
+    """Save a valid agreement form (terms and members), audited, with its history."""
+    with transaction.atomic():
+        agreement = form.save(commit=False)
+        audit.save_with_history(agreement, by=by, validate=False)
+        form.save_m2m()
+        audit.record(
+            actor=by,
+            action="save_risk_share_agreement",
+            summary=f"Saved the risk-share agreement '{agreement.name}'",
+            agreement=agreement.pk,
+        )
+    return agreement

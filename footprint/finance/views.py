@@ -1,0 +1,389 @@
+"""Finance pages: the system position, each organisation's plans and their history, plan
+entry and the Excel template, the risk-share agreement and ledger, who gains and loses when a
+demand scenario moves activity, exports, publication and the public summary."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from footprint.core import charts
+from footprint.core.exports import csv_response, xlsx_response
+from footprint.core.imports import ImportRejected
+from footprint.core.permissions import permission_required, require
+from footprint.demand.models import Run, Scenario
+from footprint.finance import compute, importers, queries, services
+from footprint.finance.forms import (
+    AgreementForm,
+    FlowsForm,
+    PlanForm,
+    PlanUploadForm,
+    commissioners,
+)
+from footprint.finance.models import FinancialPlan, RiskShareAgreement, year_label
+from footprint.finance.rules import (
+    may_change_plan,
+    may_see_plan,
+    published_years,
+    sees_every_plan,
+)
+from footprint.partnership.models import Organisation
+from footprint.partnership.rules import roles_of
+
+partner_only = permission_required("finance.view_finance")
+MEASURE = "£ million"
+
+
+def current_year(today: dt.date | None = None) -> int:
+    """The financial year (April to March) that ``today`` falls in."""
+    today = today or dt.date.today()
+    return today.year if today.month >= 4 else today.year - 1
+
+
+def _pick_year(request: HttpRequest, years: list[int]) -> int | None:
+    if not years:
+        return None
+    try:
+        asked = int(request.GET.get("year", ""))
+    except ValueError:
+        asked = None
+    if asked in years:
+        return asked
+    now = current_year()
+    return now if now in years else years[-1]
+
+
+def _chart_year(system: compute.SystemYear) -> dict[str, Any]:
+    return charts.waterfall(
+        system.waterfall(),
+        f"System position {system.label}: from control totals through plans and risk share",
+        MEASURE,
+        start="Control total",
+        total="Final system position",
+        number=",.1f",
+    )
+
+
+@partner_only
+def system(request: HttpRequest) -> HttpResponse:
+    years = compute.years_with_plans()
+    year = _pick_year(request, years)
+    published = published_years()
+    whole = year is not None and sees_every_plan(request.user, year, published)
+    context: dict[str, Any] = {
+        "years": years,
+        "year": year,
+        "published": published,
+        "whole": whole,
+        "active": "finance",
+    }
+    if year is not None:
+        sy = compute.system_year(year)
+        if whole:
+            context |= {"system": sy, "waterfall_chart": _chart_year(sy)}
+        else:
+            mine = roles_of(request.user).by_organisation
+            context["rows"] = [r for r in sy.rows if r.organisation.pk in mine]
+        shown = sorted(y for y in years if sees_every_plan(request.user, y, published))
+        context["per_head"] = compute.spend_per_head(shown)
+    return render(request, "finance/system.jinja", context)
+
+
+@partner_only
+def organisation(request: HttpRequest, ods_code: str) -> HttpResponse:
+    org = get_object_or_404(Organisation, ods_code=ods_code.upper())
+    published = published_years()
+    rows = [
+        r
+        for r in compute.organisation_years(org)
+        if may_see_plan(request.user, org, r.year, published)
+    ]
+    visible = [r.year for r in rows]
+    year = _pick_year(request, visible)
+    row = next((r for r in rows if r.year == year), None)
+    context = {
+        "org": org,
+        "rows": rows,
+        "row": row,
+        "year": year,
+        "may_change": may_change_plan(request.user, org),
+        "next_year": max(visible, default=current_year() - 1) + 1,
+        "history": queries.plan_history(org, visible),
+        "upload": PlanUploadForm(),
+        "active": "finance",
+        "crumbs": [{"href": reverse("finance"), "text": "System finance"}],
+    }
+    if row is not None:
+        context["waterfall_chart"] = charts.waterfall(
+            compute.organisation_waterfall(row),
+            f"{org.name}, {row.plan.year_label}",
+            MEASURE,
+            start="Control total",
+            total="Final position",
+            number=",.1f",
+        )
+        context["income"] = _income_lines(row.plan)
+    return render(request, "finance/organisation.jinja", context)
+
+
+def _income_lines(plan: FinancialPlan) -> list[tuple[str, int]]:
+    names = dict(Organisation.objects.values_list("ods_code", "name"))
+    return [
+        ("Other income" if k == "other" else names.get(k, k), int(v))
+        for k, v in sorted(plan.income.items(), key=lambda kv: kv[0] == "other")
+    ]
+
+
+@partner_only
+def plan_edit(request: HttpRequest, ods_code: str, year: int) -> HttpResponse:
+    org = get_object_or_404(Organisation, ods_code=ods_code.upper())
+    if not may_change_plan(request.user, org):
+        raise PermissionDenied(f"You may not change {org.name}'s financial plans.")
+    if not 2000 <= year <= 2100:
+        raise Http404("No such financial year")
+    plan = FinancialPlan.objects.filter(organisation=org, year=year).first()
+    form = PlanForm(request.POST or None, organisation=org, plan=plan)
+    if request.method == "POST" and form.is_valid():
+        services.save_plan(organisation=org, figures=form.figures(year), by=request.user)
+        messages.success(request, f"Saved {org.name}'s plan for {year_label(year)}.")
+        return redirect(f"{reverse('finance_organisation', args=[org.ods_code])}?year={year}")
+    return render(
+        request,
+        "finance/plan_form.jinja",
+        {"form": form, "org": org, "year": year, "plan": plan, "active": "finance"},
+    )
+
+
+@partner_only
+def plan_template(request: HttpRequest, ods_code: str) -> HttpResponse:
+    org = get_object_or_404(Organisation, ods_code=ods_code.upper())
+    if not may_change_plan(request.user, org):
+        raise PermissionDenied(f"You may not change {org.name}'s financial plans.")
+    plans = {p.year: p for p in org.financial_plans.all()}
+    first = min([*plans, current_year()])
+    years = sorted(set(plans) | set(range(current_year(), current_year() + 5)) | {first})
+    data = importers.template(org, years, commissioners(org), plans)
+    response = HttpResponse(
+        data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = f'attachment; filename="financial-plan-{org.ods_code}.xlsx"'
+    return response
+
+
+@partner_only
+def plan_upload(request: HttpRequest) -> HttpResponse:
+    require(request.user, "finance.change_plans")
+    form = PlanUploadForm(request.POST or None, request.FILES or None)
+    errors: list[str] = []
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            workbook = importers.parse_plan_workbook(upload.read(), upload.name)
+            plans = services.import_plan_workbook(
+                workbook=workbook, filename=upload.name, by=request.user
+            )
+        except ImportRejected as exc:
+            errors = exc.as_lines()
+        else:
+            org = plans[0].organisation
+            messages.success(
+                request,
+                f"Saved {org.name}'s plans for {', '.join(p.year_label for p in plans)} "
+                f"from {upload.name}.",
+            )
+            return redirect(
+                f"{reverse('finance_organisation', args=[org.ods_code])}?year={plans[0].year}"
+            )
+    mine = [
+        o
+        for o in Organisation.objects.filter(pk__in=roles_of(request.user).by_organisation)
+        if may_change_plan(request.user, o)
+    ]
+    return render(
+        request,
+        "finance/upload.jinja",
+        {"form": form, "errors": errors, "mine": mine, "active": "finance"},
+    )
+
+
+def _ledger_rows(
+    agreement: RiskShareAgreement, user: Any, published: frozenset[int]
+) -> list[dict[str, Any]]:
+    results = compute.agreement_results(agreement)
+    plans = {
+        (p.organisation_id, p.year): p
+        for p in FinancialPlan.objects.filter(
+            year__in=results, organisation__in=agreement.members.all()
+        )
+    }
+    rows = []
+    for year, result in results.items():
+        if not sees_every_plan(user, year, published):
+            continue
+        for member in agreement.members.all():
+            plan = plans.get((member.pk, year))
+            code = member.ods_code
+            rows.append(
+                {
+                    "year": year_label(year),
+                    "organisation": member,
+                    "variance": plan.variance_pence if plan else None,
+                    "repaid": result.repayments.get(code, 0),
+                    "transfer": result.transfers.get(code, 0),
+                    "owes": result.ledger.owes(code),
+                    "is_owed": result.ledger.is_owed(code),
+                }
+            )
+    return rows
+
+
+@partner_only
+def risk_share(request: HttpRequest) -> HttpResponse:
+    published = published_years()
+    agreements = RiskShareAgreement.objects.prefetch_related("members")
+    return render(
+        request,
+        "finance/risk_share.jinja",
+        {
+            "agreements": [(a, _ledger_rows(a, request.user, published)) for a in agreements],
+            "active": "finance",
+            "crumbs": [{"href": reverse("finance"), "text": "System finance"}],
+        },
+    )
+
+
+@partner_only
+def agreement_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    require(request.user, "finance.manage_finance")
+    agreement = get_object_or_404(RiskShareAgreement, pk=pk) if pk else None
+    form = AgreementForm(request.POST or None, instance=agreement)
+    if request.method == "POST" and form.is_valid():
+        saved = services.save_agreement(form=form, by=request.user)
+        messages.success(request, f"Saved the agreement '{saved.name}'.")
+        return redirect("finance_risk_share")
+    return render(
+        request,
+        "finance/agreement_form.jinja",
+        {"form": form, "agreement": agreement, "active": "finance"},
+    )
+
+
+def _scenario_years() -> list[int]:
+    years: set[int] = set()
+    for s in Scenario.objects.filter(runs__status=Run.Status.SUCCEEDED).distinct():
+        years.update(compute.scenario_years(s))
+    return sorted(years)
+
+
+@partner_only
+def scenario(request: HttpRequest) -> HttpResponse:
+    years = _scenario_years()
+    form = FlowsForm(request.GET or None, years=years)
+    flows = None
+    if form.is_valid():
+        d = form.cleaned_data
+        if d["year"] not in compute.scenario_years(d["scenario"]):
+            form.add_error(
+                "year", f"'{d['scenario'].name}' does not project {year_label(d['year'])}"
+            )
+        else:
+            try:
+                flows = compute.scenario_flows(d["scenario"], d["against"], d["year"])
+            except ValueError as exc:
+                form.add_error(None, str(exc))
+    context: dict[str, Any] = {"form": form, "flows": flows, "active": "finance"}
+    if flows is not None and flows.rows:
+        context["waterfall_chart"] = charts.waterfall(
+            compute.flow_waterfall(flows),
+            f"Change in each organisation's position, {year_label(flows.year)}",
+            MEASURE,
+            start="Before",
+            total="System",
+            number=",.2f",
+        )
+    return render(request, "finance/scenario.jinja", context)
+
+
+EXPORT_HEADER = [
+    "Financial year",
+    "ODS code",
+    "Organisation",
+    "Income (£)",
+    "Pay (£)",
+    "Non-pay (£)",
+    "Surplus or deficit (£)",
+    "Control total (£)",
+    "Variance (£)",
+    "Risk share and repayments (£)",
+    "Final position (£)",
+]
+
+
+def _export_rows(rows: list[compute.OrgYear]) -> list[list[object]]:
+    def pounds(pence: int) -> float:
+        return round(pence / 100, 2)
+
+    return [
+        [
+            r.plan.year_label,
+            r.organisation.ods_code,
+            r.organisation.name,
+            pounds(r.plan.total_income_pence),
+            pounds(r.plan.pay_pence),
+            pounds(r.plan.non_pay_pence),
+            pounds(r.plan.surplus_pence),
+            pounds(r.plan.control_total_pence),
+            pounds(r.plan.variance_pence),
+            pounds(r.transfer),
+            pounds(r.final_pence),
+        ]
+        for r in rows
+    ]
+
+
+@partner_only
+def export(request: HttpRequest, fmt: str) -> HttpResponse:
+    """Every plan the person may see, each year, as CSV or Excel."""
+    published = published_years()
+    rows: list[compute.OrgYear] = []
+    for year in compute.years_with_plans():
+        rows += [
+            r
+            for r in compute.system_year(year).rows
+            if may_see_plan(request.user, r.organisation, year, published)
+        ]
+    table = _export_rows(rows)
+    if fmt == "xlsx":
+        return xlsx_response("financial-positions.xlsx", EXPORT_HEADER, table, "Positions")
+    return csv_response("financial-positions.csv", EXPORT_HEADER, table)
+
+
+@require_POST
+@partner_only
+def publish(request: HttpRequest, year: int) -> HttpResponse:
+    require(request.user, "finance.manage_finance")
+    if request.POST.get("action") == "withdraw":
+        services.withdraw_year(year=year, by=request.user)
+        messages.success(request, f"{year_label(year)} is back to partner-only.")
+    else:
+        services.publish_year(year=year, by=request.user)
+        messages.success(request, f"Published the system summary for {year_label(year)}.")
+    return redirect(f"{reverse('finance')}?year={year}")
+
+
+def public(request: HttpRequest) -> HttpResponse:
+    """The published system summaries, for everyone."""
+    years = sorted(published_years())
+    year = _pick_year(request, years)
+    context: dict[str, Any] = {"years": years, "year": year, "active": "public_finance"}
+    if year is not None:
+        sy = compute.system_year(year)
+        context |= {"system": sy, "waterfall_chart": _chart_year(sy)}
+    return render(request, "finance/public.jinja", context)

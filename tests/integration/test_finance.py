@@ -1,0 +1,398 @@
+"""System finance in the app: plans entered on the form or uploaded from the Excel template
+(all or nothing, every bad cell named), the history of each figure, who sees which plan before
+and after the programme office publishes, the risk share, exports, the API and the scenario
+page. Money is in pence: 100_000_000 is £1m."""
+
+import csv
+import io
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from openpyxl import Workbook, load_workbook
+
+from footprint.api.tokens import create_token
+from footprint.core.imports import ImportRejected
+from footprint.finance import compute, importers, services
+from footprint.finance.models import (
+    Contract,
+    ContractKind,
+    FinancialPlan,
+    PublishedYear,
+    RiskShareAgreement,
+)
+
+M = 100_000_000
+
+
+def figures(year, *, icb=100, other=10, pay=60, non_pay=45, fixed="40", semi="30", ct=0):
+    """A plan in £m: income from the ICB and other income, pay, non-pay, control total."""
+    return importers.PlanFigures(
+        year=year,
+        income={"QA1": round(icb * M), "other": round(other * M)},
+        pay_pence=round(pay * M),
+        non_pay_pence=round(non_pay * M),
+        fixed_percent=Decimal(fixed),
+        semi_fixed_percent=Decimal(semi),
+        control_total_pence=ct * M,
+        row=0,
+        column="",
+    )
+
+
+def workbook_bytes(rows, code="RA1"):
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Plan"
+    ws["A1"], ws["B1"] = "Organisation ODS code", code
+    for r, row in enumerate(rows, start=3):
+        for c, value in enumerate(row, start=1):
+            ws.cell(r, c, value)
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+GOOD = [
+    ["Line", "2026/27", "2027/28"],
+    ["Control total (£)", -5_000_000, -2_000_000],
+    ["Income from QA1 – Test ICB (£)", 100_000_000, "£103,000,000.50"],
+    ["Other income (£)", 10_000_000, 10_000_000],
+    ["Pay (£)", 70_000_000, 70_000_000],
+    ["Non-pay (£)", 46_000_000, 44_000_000],
+    ["Fixed share of expenditure (%)", 40, 40],
+    ["Semi-fixed share of expenditure (%)", 30, "30%"],
+]
+
+
+def test_a_finance_lead_uploads_a_two_year_plan(finance_team, icb):
+    wb = importers.parse_plan_workbook(workbook_bytes(GOOD), "plan.xlsx")
+    plans = services.import_plan_workbook(workbook=wb, filename="plan.xlsx", by=finance_team["a"])
+    assert [p.year for p in plans] == [2026, 2027]
+    first, second = plans
+    # 2026/27: income £110m, spend £116m: a £6m deficit against a £5m deficit plan.
+    assert first.income == {"QA1": 100 * M, "other": 10 * M}
+    assert (first.surplus_pence, first.variance_pence) == (-6 * M, -1 * M)
+    # 2027/28: £103,000,000.50 is kept to the penny; income £113,000,000.50, spend £114m.
+    assert second.income["QA1"] == 10_300_000_050
+    assert second.surplus_pence == 113 * M + 50 - 114 * M
+    assert second.semi_fixed_percent == Decimal("30.00")
+
+
+def test_every_bad_cell_is_named_and_nothing_is_saved(finance_team, icb):
+    bad = [list(r) for r in GOOD]
+    bad[4][1] = "seventy million"  # pay, 2026/27
+    bad[5][2] = None  # non-pay, 2027/28
+    bad[3][2] = 1.005  # a fraction of a penny
+    with pytest.raises(ImportRejected) as caught:
+        importers.parse_plan_workbook(workbook_bytes(bad), "plan.xlsx")
+    lines = caught.value.as_lines()
+    where = "plan.xlsx, sheet 'Plan', row"
+    assert f"{where} 7, column '2026/27 (B)': 'seventy million' is not an amount of money" in lines
+    assert (
+        "plan.xlsx, sheet 'Plan', row 8, column '2027/28 (C)': is empty: fill every line of a year"
+        in lines
+    )
+    assert (
+        any("row 10, column '2026/27 (B)'" in e and "more than 100%" in e for e in lines) is False
+    )
+    assert (
+        "plan.xlsx, sheet 'Plan', row 6, column '2027/28 (C)': '1.005' has fractions of a penny"
+        in lines
+    )
+    assert not FinancialPlan.objects.exists()
+
+
+def test_shares_over_a_hundred_per_cent_are_refused(finance_team, icb):
+    bad = [list(r) for r in GOOD]
+    bad[7][1] = 70  # semi-fixed 70% + fixed 40%
+    with pytest.raises(
+        ImportRejected, match=r"row 10, column '2026/27 \(B\)': fixed and semi-fixed"
+    ):
+        importers.parse_plan_workbook(workbook_bytes(bad), "plan.xlsx")
+
+
+def test_not_a_workbook_and_unknown_lines_are_explained(finance_team, icb):
+    with pytest.raises(ImportRejected, match="not an Excel workbook"):
+        importers.parse_plan_workbook(b"Org,Pay\nRA1,1\n", "plan.xlsx")
+    odd = [list(r) for r in GOOD] + [["Biscuits (£)", 1, 1]]
+    with pytest.raises(
+        ImportRejected, match="row 11, column 'A': 'Biscuits \\(£\\)' is not a line"
+    ):
+        importers.parse_plan_workbook(workbook_bytes(odd), "plan.xlsx")
+
+
+def test_no_one_uploads_another_organisations_plan(finance_team, icb):
+    wb = importers.parse_plan_workbook(workbook_bytes(GOOD, code="RB1"), "plan.xlsx")
+    with pytest.raises(
+        ImportRejected, match="you may not change Trust B Hospitals's financial plans"
+    ):
+        services.import_plan_workbook(workbook=wb, filename="plan.xlsx", by=finance_team["a"])
+    assert not FinancialPlan.objects.exists()
+
+
+def test_income_from_an_unknown_commissioner_is_refused(finance_team, icb):
+    rows = [list(r) for r in GOOD]
+    rows[2][0] = "Income from QZZ9 (£)"
+    wb = importers.parse_plan_workbook(workbook_bytes(rows), "plan.xlsx")
+    with pytest.raises(ImportRejected, match="'Income from QZZ9': no other organisation"):
+        services.import_plan_workbook(workbook=wb, filename="plan.xlsx", by=finance_team["a"])
+
+
+def test_the_template_round_trips(finance_team, icb, footprint):
+    services.save_plan(
+        organisation=footprint["trust_a"], figures=figures(2026), by=finance_team["a"]
+    )
+    plans = {p.year: p for p in footprint["trust_a"].financial_plans.all()}
+    data = importers.template(footprint["trust_a"], [2026, 2027], [icb], plans)
+    sheet = load_workbook(io.BytesIO(data))["Plan"]
+    assert sheet["B3"].value == "2026/27" and sheet["C3"].value == "2027/28"
+    read = importers.parse_plan_workbook(data, "template.xlsx")
+    assert read.organisation == "RA1"
+    assert [y.year for y in read.years] == [2026]  # the empty 2027/28 column is left alone
+    assert read.years[0].income == {"QA1": 100 * M, "other": 10 * M}
+    assert read.years[0].pay_pence == 60 * M
+
+
+def test_the_form_saves_a_plan_and_the_history_shows_each_change(client, finance_team, icb):
+    client.force_login(finance_team["a"], backend="django.contrib.auth.backends.ModelBackend")
+    page = reverse("finance_plan_edit", args=["RA1", 2026])
+    form = {
+        "control_total": "-5,000,000",
+        "income_QA1": "100000000",
+        "income_LA001": "0",
+        "other_income": "10000000",
+        "pay": "70000000",
+        "non_pay": "46000000",
+        "fixed_percent": "40",
+        "semi_fixed_percent": "30",
+    }
+    assert client.post(page, form).status_code == 302
+    client.post(page, form | {"non_pay": "43000000"})
+    plan = FinancialPlan.objects.get()
+    assert plan.surplus_pence == -3 * M
+    history = client.get(reverse("finance_organisation", args=["RA1"])).content.decode()
+    assert "Non-pay" in history and "£46,000,000" in history and "£43,000,000" in history
+    assert "Plan entered: surplus or deficit" in history
+
+
+def test_the_form_names_what_is_wrong(client, finance_team, icb):
+    client.force_login(finance_team["a"], backend="django.contrib.auth.backends.ModelBackend")
+    response = client.post(
+        reverse("finance_plan_edit", args=["RA1", 2026]),
+        {
+            "control_total": "x",
+            "pay": "-1",
+            "non_pay": "1",
+            "fixed_percent": "60",
+            "semi_fixed_percent": "50",
+        },
+    )
+    body = response.content.decode()
+    assert response.status_code == 200 and "There is a problem" in body
+    assert "Enter a number" in body and "more than 100%" in body
+    assert not FinancialPlan.objects.exists()
+
+
+@pytest.fixture
+def two_plans(footprint, cast, icb):
+    """2026/27: trust A £4m worse than its control total, trust B £6m better."""
+    a = services.save_plan(
+        organisation=footprint["trust_a"], figures=figures(2026, non_pay=59, ct=-5), by=cast["pmo"]
+    )  # income £110m, spend £119m: −£9m against −£5m, so £4m worse
+    b = services.save_plan(
+        organisation=footprint["trust_b"], figures=figures(2026, non_pay=44, ct=0), by=cast["pmo"]
+    )  # income £110m, spend £104m: +£6m against £0, so £6m better
+    return a, b
+
+
+def test_partners_see_only_their_own_unpublished_plan(client_for, two_plans):
+    a_page = reverse("finance_organisation", args=["RA1"])
+    assert "−£4,000,000" in client_for("editor_a").get(a_page).content.decode()
+    other = client_for("editor_b").get(a_page).content.decode()
+    assert "−£4,000,000" not in other and "no plan for Trust A Hospitals that you can see" in other
+    system = client_for("editor_b").get(reverse("finance")).content.decode()
+    assert "Trust B Hospitals" in system and "Trust A Hospitals" not in system
+    assert "Partner-only" in system
+    assert client_for("public").get(reverse("finance")).status_code == 302
+    public = client_for("public").get(reverse("public_finance")).content.decode()
+    assert "has not published a financial summary yet" in public
+
+
+def test_publishing_opens_the_year_to_partners_and_the_public(client_for, two_plans):
+    assert client_for("editor_a").post(reverse("finance_publish", args=[2026])).status_code == 403
+    assert client_for("pmo").post(reverse("finance_publish", args=[2026])).status_code == 302
+    assert PublishedYear.objects.filter(year=2026).exists()
+    other = (
+        client_for("editor_b").get(reverse("finance_organisation", args=["RA1"])).content.decode()
+    )
+    assert "−£4,000,000" in other
+    public = client_for("public").get(reverse("public_finance")).content.decode()
+    # System control total −£5m; plans −£9m and +£6m: −£3m, £2m better than agreed.
+    assert "−£5.0m" in public and "−£3.0m" in public and "£2.0m better" in public
+    assert "Trust A Hospitals" in public
+
+
+def test_exports_hold_only_what_the_person_may_see(client_for, two_plans):
+    rows = list(
+        csv.reader(
+            io.StringIO(
+                client_for("editor_b")
+                .get(reverse("finance_export", args=["csv"]))
+                .content.decode("utf-8-sig")
+            )
+        )
+    )
+    assert [r[1] for r in rows[1:]] == ["RB1"]
+    assert rows[1][8] == "6000000.0"  # variance in pounds
+    xlsx = client_for("pmo").get(reverse("finance_export", args=["xlsx"]))
+    sheet = load_workbook(io.BytesIO(xlsx.content))["Positions"]
+    assert sorted(r[1] for r in sheet.iter_rows(min_row=2, values_only=True)) == ["RA1", "RB1"]
+
+
+def test_the_api_keeps_unpublished_plans_to_their_own_people(client, cast, two_plans):
+    _, token = create_token(user=cast["editor_b"], name="t")
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+    mine = client.get("/api/v1/finance/positions", **auth).json()
+    assert [p["ods_code"] for p in mine] == ["RB1"]
+    assert client.get("/api/v1/finance/summary/2026").status_code == 404
+    services.publish_year(year=2026, by=cast["pmo"])
+    summary = client.get("/api/v1/finance/summary/2026").json()
+    assert summary["control_total_pence"] == -5 * M and summary["variance_pence"] == 2 * M
+    assert len(client.get("/api/v1/finance/positions", **auth).json()) == 2
+    assert client.get("/api/v1/finance/positions").status_code == 401
+
+
+def test_the_risk_share_moves_money_and_the_waterfall_shows_it(
+    client_for, cast, two_plans, footprint
+):
+    # B is £6m better: it pays 50% = £3m (cap 5% of £110m = £5.5m). A is £4m worse and gets
+    # the £3m. A's final position is −£9m + £3m = −£6m; B's £6m − £3m = £3m.
+    agreement = RiskShareAgreement.objects.create(
+        name="Test risk share",
+        first_year=2026,
+        last_year=2027,
+        contribution_rate=Decimal(50),
+        contribution_cap_rate=Decimal(5),
+        repayable=True,
+        agreed_on="2026-03-01",
+    )
+    agreement.members.set([footprint["trust_a"], footprint["trust_b"]])
+    system = compute.system_year(2026)
+    by_code = {r.organisation.ods_code: r for r in system.rows}
+    assert by_code["RA1"].transfer == 3 * M and by_code["RB1"].transfer == -3 * M
+    assert by_code["RA1"].final_pence == -6 * M and by_code["RA1"].owes == 3 * M
+    assert system.waterfall() == [
+        ("System control total", -5.0),
+        ("RA1 plan", -4.0),
+        ("RB1 plan", 6.0),
+        ("Paid into the risk share", -3.0),
+        ("Paid out of the risk share", 3.0),
+    ]
+    page = client_for("pmo").get(reverse("finance")).content.decode()
+    assert "system-waterfall" in page and "Test risk share" in page
+    ledger = client_for("editor_b").get(reverse("finance_risk_share")).content.decode()
+    assert "No year of this agreement has been published" in ledger
+    services.publish_year(year=2026, by=cast["pmo"])
+    ledger = client_for("editor_b").get(reverse("finance_risk_share")).content.decode()
+    assert "£3,000,000" in ledger
+
+
+def test_only_the_programme_office_records_an_agreement(client_for, footprint):
+    page = reverse("finance_agreement_new")
+    assert client_for("editor_a").get(page).status_code == 403
+    response = client_for("pmo").post(
+        page,
+        {
+            "name": "Pool",
+            "first_year": 2026,
+            "last_year": 2025,
+            "contribution_rate": 50,
+            "contribution_cap_rate": 1,
+            "members": [footprint["trust_a"].pk],
+            "agreed_on": "2026-03-01",
+        },
+    )
+    assert "The last year must not be before the first" in response.content.decode()
+    assert not RiskShareAgreement.objects.exists()
+
+
+def test_spend_per_weighted_resident_by_place(footprint, cast, icb):
+    # Each neighbourhood has 20 residents of each age: weighted 20 × 147.5 = 2,950 (the age
+    # weights sum to 147.5 over ages 0 to 90). Northshire has two neighbourhoods (5,900),
+    # Southshire one (2,950). Trust A serves Northshire and spends £5.9m: £1,000 each.
+    # Trust B serves Southshire and spends £5.9m: £2,000 each. The system: £11.8m / 8,850.
+    services.save_plan(
+        organisation=footprint["trust_a"], figures=figures(2025, pay=3, non_pay=2.9), by=cast["pmo"]
+    )
+    services.save_plan(
+        organisation=footprint["trust_b"], figures=figures(2025, pay=3, non_pay=2.9), by=cast["pmo"]
+    )
+    rows = {r.area: r for r in compute.spend_per_head([2025])}
+    assert rows["Northshire"].weighted_residents == 5_900
+    assert rows["Northshire"].pounds == Decimal("1000.00")
+    assert rows["Southshire"].pounds == Decimal("2000.00")
+    assert rows["Whole system"].pounds == Decimal("1333.33")
+
+
+def test_who_gains_and_who_loses_follows_the_contracts(client_for, cast, footprint, icb):
+    from footprint.demand import compute as demand
+    from footprint.demand.models import Result, Run
+    from footprint.demand.services import create_baseline, save_scenario
+
+    cells = [
+        ("RA1", "ip_elective", "N1", "F", 70, "", 1, 1000.0, 3000.0),
+        ("RB1", "op_first", "S1", "M", 40, "", 0, 5000.0, 0.0),
+    ]
+    baseline = create_baseline(
+        name="B", base_year=2025, source="test", rows=cells, records=0, by=cast["pmo"]
+    )
+    doc = demand.default_parameters(2025, 2026, iterations=100, seed=1)
+    scenario = save_scenario(
+        name="Growth", description="", baseline=baseline, parameters=doc, by=cast["pmo"]
+    )
+    run = Run.objects.create(
+        scenario=scenario,
+        parameters=scenario.parameters,
+        status=Run.Status.SUCCEEDED,
+        finished_at=timezone.now(),
+    )
+    demand.execute(run, lambda done, total: None)
+    Contract.objects.create(
+        commissioner=icb,
+        provider=footprint["trust_a"],
+        service="ip_elective",
+        kind=ContractKind.ACTIVITY,
+        price_pence=4_000_00,
+    )
+    Contract.objects.create(
+        commissioner=icb,
+        provider=footprint["trust_b"],
+        service="op_first",
+        kind=ContractKind.BLOCK,
+        price_pence=200_00,
+        threshold_units=5000,
+    )
+    services.save_plan(
+        organisation=footprint["trust_a"],
+        figures=figures(2026, fixed="50", semi="25"),
+        by=cast["pmo"],
+    )
+    flows = compute.scenario_flows(scenario, None, 2026)
+    elective = Result.objects.get(
+        run=run, measure="activity", provider="RA1", item="ip_elective", year=2026
+    )
+    rows = {r.organisation: r for r in flows.rows}
+    # Activity-based: A is paid £4,000 for each extra admission; the block pays B nothing more.
+    assert rows["RA1"].income_change == round(4_000_00 * (elective.central - elective.baseline))
+    assert "RB1" not in rows or rows["RB1"].income_change == 0
+    assert rows["QA1"].cost_change == rows["RA1"].income_change
+    assert any("RB1" in n for n in flows.notes)  # B has no plan, so its costs are not estimated
+    page = (
+        client_for("viewer")
+        .get(reverse("finance_scenario"), {"scenario": scenario.pk, "year": 2026})
+        .content.decode()
+    )
+    assert "Trust A Hospitals" in page and "flows-waterfall" in page
+    assert client_for("stranger").get(reverse("finance_scenario")).status_code == 403
