@@ -396,3 +396,16 @@ def test_who_gains_and_who_loses_follows_the_contracts(client_for, cast, footpri
     )
     assert "Trust A Hospitals" in page and "flows-waterfall" in page
     assert client_for("stranger").get(reverse("finance_scenario")).status_code == 403
+
+
+def test_one_trusts_finance_lead_cannot_touch_anothers_plan(client, finance_team, icb):
+    client.force_login(finance_team["b"], backend="django.contrib.auth.backends.ModelBackend")
+    assert client.get(reverse("finance_plan_edit", args=["RA1", 2026])).status_code == 403
+    assert client.get(reverse("finance_template", args=["RA1"])).status_code == 403
+    assert client.get(reverse("finance_plan_edit", args=["RB1", 2026])).status_code == 200
+    upload = io.BytesIO(workbook_bytes(GOOD, code="RA1"))
+    upload.name = "plan.xlsx"
+    page = client.post(reverse("finance_upload"), {"file": upload}).content.decode()
+    assert "The plan was not saved" in page
+    assert "you may not change Trust A Hospitals's financial plans" in page
+    assert not FinancialPlan.objects.exists()

@@ -20,6 +20,18 @@ PAGES = [
     ("neighbourhood", ["north-one"], {"pmo", "editor_a", "editor_b", "viewer"}),
     ("imports", [], {"pmo"}),
     ("api_tokens", [], {"pmo", "editor_a", "editor_b", "viewer", "stranger"}),
+    # System finance: partners read; plans are changed by the organisation's finance users
+    # (none in the cast) and the programme office; the public reads "Our money".
+    ("finance", [], {"pmo", "editor_a", "editor_b", "viewer"}),
+    ("finance_organisation", ["RA1"], {"pmo", "editor_a", "editor_b", "viewer"}),
+    ("finance_risk_share", [], {"pmo", "editor_a", "editor_b", "viewer"}),
+    ("finance_scenario", [], {"pmo", "editor_a", "editor_b", "viewer"}),
+    ("finance_export", ["csv"], {"pmo", "editor_a", "editor_b", "viewer"}),
+    ("finance_upload", [], {"pmo"}),
+    ("finance_plan_edit", ["RA1", 2026], {"pmo"}),
+    ("finance_template", ["RA1"], {"pmo"}),
+    ("finance_agreement_new", [], {"pmo"}),
+    ("public_finance", [], set(CAST)),
 ]
 
 
