@@ -9,9 +9,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import numpy as np  # noqa: E402
+import numpy as np
 
-from footprint.engine import opinion  # noqa: E402
+from footprint.engine import opinion
 
 
 def planted(
@@ -39,7 +39,8 @@ def main() -> None:
         found = result.groups.labels
         agreeing = sum(np.bincount(truth[found == g]).max() for g in range(result.groups.count))
         print(
-            f"{n:,} participants × {s} statements, {density:.0%} voted ({len(votes.value):,} votes): "
+            f"{n:,} participants × {s} statements, {density:.0%} voted "
+            f"({len(votes.value):,} votes): "
             f"best of 3 {min(times):.2f} s (median {sorted(times)[1]:.2f} s); "
             f"{result.groups.count} groups, {agreeing / n:.1%} in their planted group"
         )
