@@ -67,6 +67,7 @@ FOOTPRINT_APPS = [
     "demand",
     "workforce",
     "finance",
+    "engagement",
     "api",
     "demo",
 ]

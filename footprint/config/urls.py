@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("footprint.demand.urls")),
     path("", include("footprint.workforce.urls")),
     path("", include("footprint.finance.urls")),
+    path("", include("footprint.engagement.urls")),
     path("", include("footprint.api.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

@@ -282,3 +282,48 @@ def waterfall(
             ],
         },
     }
+
+
+# NHS identity colours for up to five opinion groups, then grey for those not grouped.
+GROUP_COLOURS = ["#005eb8", "#ffb81c", "#007f3b", "#330072", "#d5281b", "#aeb7bd"]
+
+
+def opinion_map(points: list[dict[str, Any]], title: str) -> dict[str, Any]:
+    """Participants as points on the first two components, coloured by opinion group."""
+    groups = sorted({p["group"] for p in points}, key=lambda g: (g == "Not grouped", g))
+    return {
+        "$schema": "https://vega.github.io/schema/vega-lite/v6.json",
+        "description": title,
+        "title": title,
+        "width": "container",
+        "height": 320,
+        "data": {"values": points},
+        "mark": {"type": "circle", "opacity": 0.6, "size": 30},
+        "encoding": {
+            "x": {
+                "field": "x",
+                "type": "quantitative",
+                "title": "First component",
+                "axis": {"labels": False},
+            },
+            "y": {
+                "field": "y",
+                "type": "quantitative",
+                "title": "Second component",
+                "axis": {"labels": False},
+            },
+            "color": {
+                "field": "group",
+                "type": "nominal",
+                "scale": {
+                    "domain": groups,
+                    "range": [
+                        GROUP_COLOURS[-1] if g == "Not grouped" else GROUP_COLOURS[i % 5]
+                        for i, g in enumerate(groups)
+                    ],
+                },
+                "legend": {"orient": "top", "title": None},
+            },
+            "tooltip": [{"field": "group", "title": "Group"}],
+        },
+    }

@@ -20,6 +20,7 @@ from footprint.demo import population as demo_population
 from footprint.demo.activity import build_activity
 from footprint.demo.constants import DEMO_PASSWORD
 from footprint.demo.decisions import build_decisions
+from footprint.demo.engagement import build_engagement
 from footprint.demo.finance import build_finance
 from footprint.demo.plan import build_plan
 from footprint.demo.workforce import build_workforce
@@ -298,6 +299,7 @@ def build() -> dict[str, int]:
     workforce = build_workforce()
     activity = build_activity(BASE_YEAR, rng)
     finance = build_finance(BASE_YEAR)
+    engagement = build_engagement()
     audit.record(actor=None, action="load_demo", summary="Loaded the demo footprint")
     return {
         "places": len(places),
@@ -311,6 +313,7 @@ def build() -> dict[str, int]:
         **workforce,
         **activity,
         **finance,
+        **engagement,
     }
 
 

@@ -28,7 +28,7 @@ from numpy.typing import NDArray
 from scipy import sparse
 
 AGREE, PASS, DISAGREE = 1, 0, -1
-MIN_VOTES = 7  # participants with fewer votes are placed but not grouped (as Pol.is does)
+MIN_VOTES = 7  # fewer votes (or fewer than every statement, if fewer): placed, not grouped
 BASE_CLUSTERS = 100
 Direction = Literal["agree", "disagree"]
 
@@ -362,7 +362,11 @@ def opinion_map(votes: Votes, *, max_groups: int = 5, seed: int = 0) -> OpinionM
     """Project, group, and find what divides and unites the groups."""
     projection = project(votes)
     groups = find_groups(
-        projection.coords, votes.votes_per_participant(), max_groups=max_groups, seed=seed
+        projection.coords,
+        votes.votes_per_participant(),
+        max_groups=max_groups,
+        min_votes=min(MIN_VOTES, votes.statements),
+        seed=seed,
     )
     counts = tallies(votes, groups.labels, groups.count)
     return OpinionMap(projection, groups, counts, representative(counts), consensus(counts))

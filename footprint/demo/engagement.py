@@ -1,0 +1,318 @@
+"""The demo's engagement: a closed consultation on the Tenby Wells minor injuries unit with
+about 2,000 participants whose votes fall into four opinion groups, its published "you said,
+we did" report, and an open consultation on community beds with items waiting for moderation.
+Dates are relative to the day the demo is loaded."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+
+import numpy as np
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from footprint.decisions.models import Decision
+from footprint.engagement import compute, services
+from footprint.engagement.models import (
+    AgeBand,
+    Answer,
+    Consultation,
+    Moderation,
+    Participant,
+    Question,
+    Response,
+    Statement,
+    Vote,
+)
+from footprint.partnership.models import Place
+
+# Statement, then the chance of agreeing in each group. Two questions divide people: keep the
+# unit or move its work, and new ways of getting care or the familiar ones. A "keep it as it
+# is" (older, rural), B "modernise and move", C "keep it but change it", D "accept the move if
+# travel is sorted". Some statements nearly everyone agrees with.
+STATEMENTS: list[tuple[str, tuple[float, float, float, float]]] = [
+    ("The minor injuries unit at Tenby Wells should stay open.", (0.95, 0.1, 0.9, 0.15)),
+    (
+        "I would travel to Great Malverne for a minor injury if the wait was shorter.",
+        (0.1, 0.9, 0.15, 0.85),
+    ),
+    (
+        "Public transport from Tenby Wells to Great Malverne is not good enough.",
+        (0.95, 0.8, 0.9, 0.9),
+    ),
+    ("Money saved should pay for evening GP appointments.", (0.2, 0.9, 0.85, 0.2)),
+    ("Video consultations are a good way to get advice about an injury.", (0.1, 0.9, 0.9, 0.1)),
+    ("The NHS should tell people clearly where to go for urgent care.", (0.9, 0.95, 0.9, 0.95)),
+    ("Staff at the unit should be offered jobs nearby if it closes.", (0.85, 0.85, 0.9, 0.9)),
+    ("Closing the unit will put more pressure on A&E.", (0.9, 0.15, 0.85, 0.2)),
+    ("Pharmacies could treat many minor injuries.", (0.2, 0.85, 0.85, 0.2)),
+    ("The decision has already been made.", (0.85, 0.1, 0.8, 0.15)),
+    (
+        "An urgent treatment centre open until 10pm would be better than the unit now.",
+        (0.1, 0.9, 0.2, 0.85),
+    ),
+    ("Older people will struggle to reach services further away.", (0.95, 0.2, 0.3, 0.9)),
+    ("I trust the partnership to use the savings well.", (0.1, 0.8, 0.2, 0.8)),
+    ("If it stays, the unit should open at weekends.", (0.9, 0.2, 0.95, 0.2)),
+    ("Ambulances take too long to reach rural areas.", (0.9, 0.3, 0.3, 0.85)),
+    ("NHS 111 works well for me.", (0.2, 0.85, 0.8, 0.2)),
+    ("Volunteer drivers could help people reach Great Malverne.", (0.2, 0.85, 0.2, 0.9)),
+    ("Parking at the Great Malverne hospital is a problem.", (0.85, 0.2, 0.3, 0.85)),
+    ("Nurses at the unit should be able to prescribe more.", (0.3, 0.85, 0.9, 0.2)),
+    ("Care should be closer to home, not further away.", (0.95, 0.7, 0.95, 0.75)),
+    ("Fewer, better-staffed units are safer.", (0.1, 0.9, 0.15, 0.85)),
+    ("Local councillors should have a vote on this.", (0.85, 0.15, 0.3, 0.8)),
+    ("I would like a text telling me where to get urgent care near me.", (0.3, 0.9, 0.9, 0.3)),
+    ("The unit's X-ray service matters more than its opening hours.", (0.8, 0.2, 0.3, 0.8)),
+]
+GROUP_SIZES = (700, 520, 440, 360)
+AGES = {  # age band weights per group
+    0: (0.01, 0.06, 0.18, 0.45, 0.30),
+    1: (0.04, 0.45, 0.38, 0.12, 0.01),
+    2: (0.02, 0.25, 0.45, 0.25, 0.03),
+    3: (0.02, 0.20, 0.40, 0.30, 0.08),
+}
+OWN_STATEMENTS = [
+    (
+        "A minor injuries service in the community hospital at Upton would suit us.",
+        Moderation.APPROVED,
+        "",
+    ),
+    ("The unit saved my son a three-hour trip when he broke his wrist.", Moderation.APPROVED, ""),
+    ("Please keep the X-ray machine whatever happens.", Moderation.APPROVED, ""),
+    (
+        "Dr — at the unit is rude and should be sacked.",
+        Moderation.HIDDEN,
+        "Names a member of staff",
+    ),
+]
+ANSWERS = [
+    "Evening opening would help me as I work in Worcester all day.",
+    "I am 82 and do not drive. The bus to Great Malverne takes over an hour.",
+    "Clearer signs on what to do: I never know whether to ring 111 or just go.",
+    "Keep the unit and use it for more things, like blood tests.",
+    "A video call with a nurse would have saved me a wasted trip.",
+    "My husband waited four hours in A&E for a cut that the unit could have stitched.",
+    "Shorter waits matter more to me than distance.",
+    "Think about people without cars before you close anything.",
+]
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _closed(today: dt.date, rng: np.random.Generator, pmo: object) -> tuple[Consultation, int]:
+    decision = Decision.objects.filter(
+        proposal__title__startswith="Closing the minor injuries"
+    ).first()
+    c = Consultation.objects.create(
+        title="The future of the Tenby Wells minor injuries unit",
+        slug="tenby-wells-minor-injuries",
+        summary=(
+            "The minor injuries unit at Tenby Wells sees about 20 people a day and is often "
+            "closed at short notice for want of staff. We proposed moving its work to a new "
+            "urgent treatment centre in Great Malverne, open until 10pm, and asked what you think."
+        ),
+        body=(
+            "The unit is open 9am to 5pm on weekdays. Last year it closed on 41 days because "
+            "no nurse practitioner was available.\n\nThe proposal would bring minor injuries, "
+            "X-ray and same-day appointments together at Great Malverne, 11 miles away, with "
+            "longer opening hours and more staff on each shift."
+        ),
+        about="Proposal: closing the minor injuries unit at Tenby Wells",
+        proposal=decision.proposal if decision else None,
+        opens_on=today - dt.timedelta(days=120),
+        closes_on=today - dt.timedelta(days=60),
+        retention_until=today + dt.timedelta(days=300),
+        report_summary=(
+            "About 2,000 people told us what they think. Four groups emerged: people who want "
+            "the unit kept as it is, people who want longer hours and shorter waits even if "
+            "further away, people who want the unit kept but run in new ways, and people who "
+            "would accept the move if travel were sorted. Everyone agreed we must say clearly "
+            "where to go for urgent care, and that staff should be offered jobs nearby."
+        ),
+    )
+    statements = Statement.objects.bulk_create(
+        [
+            Statement(
+                consultation=c,
+                text=text,
+                status=Moderation.APPROVED,
+                moderated_by=pmo,
+                moderated_at=timezone.now(),
+            )
+            for text, _ in STATEMENTS
+        ]
+    )
+    question = Question.objects.create(
+        consultation=c, text="What would make urgent care work better for you?"
+    )
+    places = {p.name: p for p in Place.objects.all()}
+    bands = [b for b, _ in AgeBand.choices]
+    truth = np.repeat(np.arange(4), GROUP_SIZES)
+    rng.shuffle(truth)
+    people = Participant.objects.bulk_create(
+        [
+            Participant(
+                consultation=c,
+                key=_digest(f"demo-{i}"),
+                age_band=str(rng.choice(bands, p=AGES[int(g)])) if rng.random() < 0.7 else "",
+                place=(places["Wyvernshire"] if rng.random() < 0.85 else places["Marchshire"])
+                if rng.random() < 0.8
+                else None,
+            )
+            for i, g in enumerate(truth)
+        ]
+    )
+    chances = np.array([p for _, p in STATEMENTS])  # statements × groups
+    votes = []
+    for person, g in zip(people, truth, strict=True):
+        seen = rng.permutation(len(statements))[: int(rng.integers(5, len(statements) + 1))]
+        for j in seen:
+            u = rng.random()
+            value = 0 if u < 0.08 else (1 if rng.random() < chances[j, g] else -1)
+            votes.append(Vote(participant=person, statement=statements[j], value=value))
+    Vote.objects.bulk_create(votes, batch_size=5_000)
+    for (text, status, reason), author in zip(OWN_STATEMENTS, people[:4], strict=True):
+        Statement.objects.create(
+            consultation=c,
+            participant=author,
+            text=text,
+            status=status,
+            reason=reason,
+            moderated_by=pmo,
+            moderated_at=timezone.now(),
+        )
+    Answer.objects.bulk_create(
+        [
+            Answer(
+                participant=people[i],
+                question=question,
+                text=ANSWERS[i % len(ANSWERS)],
+                status=Moderation.APPROVED if i % 10 else Moderation.HIDDEN,
+                reason="" if i % 10 else "Repeats an earlier answer word for word",
+                moderated_by=pmo,
+                moderated_at=timezone.now(),
+            )
+            for i in range(10, 170)
+        ]
+    )
+    compute.compute_opinions(c)
+    for order, (theme, response) in enumerate(
+        [
+            (
+                "Tell people clearly where to go for urgent care",
+                "Every household in Malverne Hills will get a card and a text service; NHS 111 "
+                "and the partnership's website now list each service's hours.",
+            ),
+            (
+                "Travel from Tenby Wells is hard without a car",
+                "The urgent treatment centre will run with a volunteer driver scheme and a "
+                "Tuesday and Friday minibus; the decision was changed to add both.",
+            ),
+            (
+                "Keep the X-ray service local",
+                "X-ray stays at Tenby Wells two days a week, booked through the centre.",
+            ),
+            (
+                "Offer the unit's staff jobs nearby",
+                "Every member of staff has been offered a post at Great Malverne or in the "
+                "community nursing team, with travel paid for two years.",
+            ),
+        ]
+    ):
+        Response.objects.create(
+            consultation=c,
+            theme=theme,
+            response=response,
+            statement=statements[[5, 2, 23, 6][order]],
+            decision=decision if order == 1 else None,
+            order=order,
+        )
+    c.report_published_at = timezone.now()
+    c.save(update_fields=["report_published_at"])
+    return c, len(votes)
+
+
+def _open(today: dt.date, rng: np.random.Generator, pmo: object) -> Consultation:
+    c = Consultation.objects.create(
+        title="Community hospital beds in the Marches",
+        slug="marches-community-beds",
+        summary=(
+            "We want to care for more people at home after a hospital stay, which would mean "
+            "fewer community hospital beds in Leomarsh and more nurses visiting people at home. "
+            "Tell us what matters to you."
+        ),
+        about="Five-year plan: care closer to home",
+        opens_on=today - dt.timedelta(days=14),
+        closes_on=today + dt.timedelta(days=30),
+        retention_until=today + dt.timedelta(days=400),
+    )
+    texts = [
+        "I would rather recover at home than in a community hospital.",
+        "Leomarsh community hospital is important to the town.",
+        "Carers need more support if more people recover at home.",
+        "Visiting a community hospital is hard without a car.",
+        "Nurses visiting at home should be able to stay longer.",
+        "Fewer beds will mean longer stays in the main hospital.",
+    ]
+    statements = Statement.objects.bulk_create(
+        [
+            Statement(
+                consultation=c,
+                text=t,
+                status=Moderation.APPROVED,
+                moderated_by=pmo,
+                moderated_at=timezone.now(),
+            )
+            for t in texts
+        ]
+    )
+    question = Question.objects.create(
+        consultation=c, text="Tell us about recovering after a hospital stay."
+    )
+    people = Participant.objects.bulk_create(
+        [Participant(consultation=c, key=_digest(f"demo-open-{i}")) for i in range(120)]
+    )
+    Vote.objects.bulk_create(
+        [
+            Vote(participant=p, statement=s, value=int(rng.choice([1, 1, -1, 0])))
+            for p in people
+            for s in statements
+            if rng.random() < 0.7
+        ]
+    )
+    for p, text in zip(
+        people[:3],
+        [
+            "The day hospital in Leomarsh should stay whatever happens to the beds.",
+            "More physiotherapy at home would get people moving sooner.",
+            "Leomarsh needs a proper bus to Hereton.",
+        ],
+        strict=True,
+    ):
+        services.add_statement(participant=p, text=text)
+    for p, text in zip(
+        people[3:6],
+        [
+            "My mother spent three weeks in Leomarsh and the staff were wonderful.",
+            "Nobody told us who to call after my father came home.",
+            "We live 20 miles out; visiting every day was impossible.",
+        ],
+        strict=True,
+    ):
+        services.answer(participant=p, question=question, text=text)
+    compute.compute_opinions(c)
+    return c
+
+
+def build_engagement(today: dt.date | None = None) -> dict[str, int]:
+    """Both consultations; returns counts of what was made."""
+    today = today or timezone.localdate()
+    rng = np.random.default_rng(8)
+    pmo = get_user_model().objects.get(username="pmo")
+    closed, votes = _closed(today, rng, pmo)
+    _open(today, rng, pmo)
+    return {"consultations": 2, "participants": closed.participants.count(), "votes": votes}

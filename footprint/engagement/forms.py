@@ -1,0 +1,134 @@
+"""Forms for consultations: taking part (with a honeypot for spam robots), setting one up,
+moderation and the partnership's responses."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from footprint.decisions.models import Decision
+from footprint.engagement.models import AgeBand, Consultation, Question, Response, Statement
+from footprint.partnership.models import Place
+
+
+class Honeypot(forms.Form):
+    """A field people never see and robots fill in."""
+
+    website = forms.CharField(required=False, label="Leave this empty", widget=forms.HiddenInput)
+
+    def clean_website(self) -> str:
+        if self.cleaned_data["website"]:
+            raise forms.ValidationError("This looks automated.")
+        return ""
+
+
+class StatementForm(Honeypot):
+    text = forms.CharField(
+        label="Add your own statement",
+        max_length=280,
+        min_length=5,
+        help_text="One short point others can agree or disagree with. It appears once a "
+        "moderator has checked it.",
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def clean_text(self) -> str:
+        text = " ".join(self.cleaned_data["text"].split())
+        if "http://" in text or "https://" in text or "www." in text:
+            raise forms.ValidationError("Statements cannot contain links.")
+        return text
+
+
+class AnswersForm(Honeypot):
+    """One free-text box per question; all optional."""
+
+    def __init__(self, *args: Any, questions: list[Question], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.questions = questions
+        for q in questions:
+            self.fields[f"q{q.pk}"] = forms.CharField(
+                label=q.text,
+                required=False,
+                max_length=2000,
+                widget=forms.Textarea(attrs={"rows": 4}),
+            )
+
+    def answers(self) -> list[tuple[Question, str]]:
+        return [(q, self.cleaned_data.get(f"q{q.pk}", "")) for q in self.questions]
+
+
+class AboutYouForm(forms.Form):
+    age_band = forms.ChoiceField(
+        label="Your age", choices=[("", "Prefer not to say"), *AgeBand.choices], required=False
+    )
+    place = forms.ModelChoiceField(
+        queryset=Place.objects.all(),
+        required=False,
+        label="Where you live",
+        empty_label="Prefer not to say",
+    )
+
+
+class ConsultationForm(forms.ModelForm):
+    class Meta:
+        model = Consultation
+        fields = [
+            "title",
+            "slug",
+            "summary",
+            "body",
+            "about",
+            "proposal",
+            "audience",
+            "opens_on",
+            "closes_on",
+            "retention_until",
+            "report_summary",
+        ]
+        widgets = {
+            "opens_on": forms.DateInput(attrs={"type": "date"}),
+            "closes_on": forms.DateInput(attrs={"type": "date"}),
+            "retention_until": forms.DateInput(attrs={"type": "date"}),
+        }
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        opens, closes, keep = (
+            data.get("opens_on"),
+            data.get("closes_on"),
+            data.get("retention_until"),
+        )
+        if opens and closes and closes < opens:
+            self.add_error("closes_on", "It must close after it opens")
+        if closes and keep and keep < closes:
+            self.add_error("retention_until", "Keep personal details at least until it closes")
+        return data
+
+
+class PartnershipStatementForm(forms.Form):
+    text = forms.CharField(label="A statement to vote on", max_length=280, min_length=5)
+
+
+class QuestionForm(forms.Form):
+    text = forms.CharField(label="A free-text question", max_length=300, min_length=5)
+
+
+class HideForm(forms.Form):
+    reason = forms.CharField(label="Why it is hidden", max_length=200)
+
+
+class ResponseForm(forms.ModelForm):
+    class Meta:
+        model = Response
+        fields = ["theme", "statement", "response", "decision"]
+        widgets = {"response": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args: Any, consultation: Consultation, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["statement"].queryset = Statement.objects.filter(
+            consultation=consultation, status="approved"
+        )
+        self.fields["statement"].required = False
+        self.fields["decision"].queryset = Decision.objects.select_related("proposal")
+        self.fields["decision"].required = False

@@ -1,0 +1,243 @@
+"""Consultations the public and partners take part in without an account, their statements,
+votes and free-text answers, moderation, the opinion groups found in the votes, and the
+partnership's "you said, we did" report."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from footprint.decisions.models import Decision, Proposal
+from footprint.partnership.models import Place
+
+
+class Audience(models.TextChoices):
+    PUBLIC = "public", "The public"
+    PARTNERS = "partners", "Partner organisations"
+    PRACTICES = "practices", "GP practices"
+    STAFF = "staff", "Staff"
+
+
+class AgeBand(models.TextChoices):
+    UNDER_18 = "0-17", "Under 18"
+    YOUNG = "18-34", "18 to 34"
+    MIDDLE = "35-54", "35 to 54"
+    OLDER = "55-74", "55 to 74"
+    OLDEST = "75+", "75 and over"
+
+
+class Moderation(models.TextChoices):
+    PENDING = "pending", "Waiting for moderation"
+    APPROVED = "approved", "Approved"
+    HIDDEN = "hidden", "Hidden"
+
+
+class Consultation(models.Model):
+    """A question put to people: a plan section or a proposal, with statements to vote on."""
+
+    title = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=80, unique=True)
+    summary = models.TextField(help_text="What is proposed, in plain English")
+    body = models.TextField("the proposal in full", blank=True)
+    about = models.CharField(
+        "plan section or proposal", max_length=200, blank=True, help_text="What it consults on"
+    )
+    proposal = models.ForeignKey(
+        Proposal, null=True, blank=True, on_delete=models.SET_NULL, related_name="consultations"
+    )
+    audience = models.CharField(max_length=20, choices=Audience.choices, default=Audience.PUBLIC)
+    opens_on = models.DateField()
+    closes_on = models.DateField()
+    retention_until = models.DateField(
+        help_text="Participants' personal details are deleted after this date"
+    )
+    report_summary = models.TextField(
+        "summary of the report", blank=True, help_text="What the partnership heard and did"
+    )
+    report_published_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-opens_on"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("consultation", args=[self.slug])
+
+    def status(self, today: dt.date | None = None) -> str:
+        today = today or timezone.localdate()
+        if today < self.opens_on:
+            return "upcoming"
+        return "open" if today <= self.closes_on else "closed"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status() == "open"
+
+
+class Document(models.Model):
+    consultation = models.ForeignKey(
+        Consultation, on_delete=models.CASCADE, related_name="documents"
+    )
+    title = models.CharField(max_length=200)
+    url = models.URLField()
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Question(models.Model):
+    """A free-text question."""
+
+    consultation = models.ForeignKey(
+        Consultation, on_delete=models.CASCADE, related_name="questions"
+    )
+    text = models.CharField(max_length=300)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "pk"]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class Participant(models.Model):
+    """Someone taking part, known only by a random key kept in their browser. Age band and
+    place are optional and are deleted after the consultation's retention date."""
+
+    consultation = models.ForeignKey(
+        Consultation, on_delete=models.CASCADE, related_name="participants"
+    )
+    key = models.CharField(max_length=64, blank=True, db_index=True, help_text="SHA-256 of the key")
+    age_band = models.CharField(max_length=10, choices=AgeBand.choices, blank=True)
+    place = models.ForeignKey(Place, null=True, blank=True, on_delete=models.SET_NULL)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"Participant {self.pk} in {self.consultation}"
+
+
+class Moderated(models.Model):
+    status = models.CharField(max_length=10, choices=Moderation.choices, default=Moderation.PENDING)
+    reason = models.CharField("reason for hiding", max_length=200, blank=True)
+    moderated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    moderated_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        abstract = True
+
+
+class Statement(Moderated):
+    """A short statement to agree or disagree with: written by the partnership (approved when
+    written) or by a participant (waits for moderation)."""
+
+    consultation = models.ForeignKey(
+        Consultation, on_delete=models.CASCADE, related_name="statements"
+    )
+    text = models.CharField(max_length=280)
+    participant = models.ForeignKey(
+        Participant, null=True, blank=True, on_delete=models.SET_NULL, related_name="statements"
+    )
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class Vote(models.Model):
+    class Value(models.IntegerChoices):
+        AGREE = 1, "Agree"
+        PASS = 0, "Pass / unsure"
+        DISAGREE = -1, "Disagree"
+
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="votes")
+    statement = models.ForeignKey(Statement, on_delete=models.CASCADE, related_name="votes")
+    value = models.SmallIntegerField(choices=Value.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["participant", "statement"], name="one_vote_each")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_value_display()}: {self.statement}"
+
+
+class Answer(Moderated):
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="answers")
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="answers")
+    text = models.TextField(max_length=2000)
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return f"Answer to {self.question}"
+
+
+class OpinionSnapshot(models.Model):
+    """The opinion groups found in a consultation's votes at one moment."""
+
+    consultation = models.ForeignKey(
+        Consultation, on_delete=models.CASCADE, related_name="snapshots"
+    )
+    computed_at = models.DateTimeField(auto_now_add=True)
+    participants = models.PositiveIntegerField()
+    grouped = models.PositiveIntegerField(help_text="Participants with enough votes to group")
+    votes = models.PositiveIntegerField()
+    groups = models.JSONField(help_text="Each group: size, share, representative statements")
+    consensus = models.JSONField()
+    points = models.JSONField(help_text="A sample of participants' places, for the chart")
+    statements = models.JSONField(help_text="Each statement's votes overall and by group")
+    seconds = models.FloatField()
+
+    class Meta:
+        ordering = ["-computed_at", "-pk"]
+        get_latest_by = "computed_at"
+
+    def __str__(self) -> str:
+        return f"{self.consultation} at {self.computed_at:%Y-%m-%d %H:%M}"
+
+
+class Response(models.Model):
+    """'You said, we did': the partnership's response to a theme or statement."""
+
+    consultation = models.ForeignKey(
+        Consultation, on_delete=models.CASCADE, related_name="responses"
+    )
+    statement = models.ForeignKey(
+        Statement, null=True, blank=True, on_delete=models.SET_NULL, related_name="responses"
+    )
+    theme = models.CharField("you said", max_length=300)
+    response = models.TextField("we did")
+    decision = models.ForeignKey(
+        Decision,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="responses",
+        help_text="The decision it changed, if any",
+    )
+    order = models.PositiveSmallIntegerField(default=0)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["order", "pk"]
+
+    def __str__(self) -> str:
+        return self.theme

@@ -1,0 +1,94 @@
+"""Reads in engagement: what the public may see, the moderation queue, and reach."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+
+from footprint.engagement.models import (
+    AgeBand,
+    Answer,
+    Consultation,
+    Moderation,
+    OpinionSnapshot,
+    Participant,
+    Statement,
+    Vote,
+)
+
+
+def by_status(consultations: QuerySet[Consultation]) -> dict[str, list[Consultation]]:
+    """Consultations sorted into open, upcoming and closed."""
+    out: dict[str, list[Consultation]] = {"open": [], "upcoming": [], "closed": []}
+    for c in consultations:
+        out[c.status()].append(c)
+    return out
+
+
+def approved_statements(consultation: Consultation) -> QuerySet[Statement]:
+    return consultation.statements.filter(status=Moderation.APPROVED)
+
+
+def next_statement(consultation: Consultation, participant_id: int | None) -> Statement | None:
+    """The next approved statement this participant has not voted on (oldest first)."""
+    qs = approved_statements(consultation)
+    if participant_id is not None:
+        qs = qs.exclude(votes__participant_id=participant_id)
+    return qs.order_by("pk").first()
+
+
+def waiting() -> tuple[QuerySet[Statement], QuerySet[Answer]]:
+    """Everything waiting for moderation, oldest first."""
+    return (
+        Statement.objects.filter(status=Moderation.PENDING)
+        .select_related("consultation")
+        .order_by("pk"),
+        Answer.objects.filter(status=Moderation.PENDING)
+        .select_related("question__consultation")
+        .order_by("pk"),
+    )
+
+
+def latest_snapshot(consultation: Consultation) -> OpinionSnapshot | None:
+    return consultation.snapshots.first()
+
+
+def reach(consultation: Consultation) -> dict[str, Any]:
+    """How many took part, voted, wrote, and from which places and age bands (those who said)."""
+    people = Participant.objects.filter(consultation=consultation)
+    voters = people.filter(votes__isnull=False).distinct().count()
+    by_place = list(
+        people.exclude(place=None)
+        .values("place__name")
+        .annotate(n=Count("pk"))
+        .order_by("place__name")
+    )
+    by_age = dict(people.exclude(age_band="").values_list("age_band").annotate(n=Count("pk")))
+    return {
+        "participants": people.count(),
+        "voters": voters,
+        "votes": Vote.objects.filter(participant__consultation=consultation).count(),
+        "statements_added": Statement.objects.filter(
+            consultation=consultation, participant__isnull=False
+        ).count(),
+        "answers": Answer.objects.filter(question__consultation=consultation).count(),
+        "by_place": [(r["place__name"], r["n"]) for r in by_place],
+        "by_age": [(label, by_age.get(value, 0)) for value, label in AgeBand.choices],
+        "undisclosed_place": people.filter(place=None).count(),
+    }
+
+
+def approved_answers(consultation: Consultation) -> QuerySet[Answer]:
+    return (
+        Answer.objects.filter(question__consultation=consultation, status=Moderation.APPROVED)
+        .select_related("question")
+        .order_by("question__order", "pk")
+    )
+
+
+def with_counts(consultations: QuerySet[Consultation]) -> QuerySet[Consultation]:
+    return consultations.annotate(
+        people=Count("participants", distinct=True),
+        pending=Count("statements", filter=Q(statements__status=Moderation.PENDING), distinct=True),
+    )
