@@ -4,6 +4,7 @@ from ninja import NinjaAPI
 
 from footprint.api.decisions import router as decisions_router
 from footprint.api.demand import router as demand_router
+from footprint.api.engagement import router as engagement_router
 from footprint.api.finance import router as finance_router
 from footprint.api.partnership import router as partnership_router
 from footprint.api.plans import router as plans_router
@@ -22,3 +23,4 @@ api.add_router("/", plans_router)
 api.add_router("/", decisions_router)
 api.add_router("/", demand_router)
 api.add_router("/", finance_router)
+api.add_router("/", engagement_router)

@@ -1,0 +1,105 @@
+"""Consultations in the JSON API, for everyone: the public ones, and each published report
+("you said, we did") with its reach, opinion groups and statements."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Router, Schema, Status
+
+from footprint.engagement import queries
+from footprint.engagement.models import Audience, Consultation
+
+router = Router(tags=["engagement"])
+
+
+class Error(Schema):
+    detail: str
+
+
+class ConsultationOut(Schema):
+    slug: str
+    title: str
+    summary: str
+    status: str
+    opens_on: dt.date
+    closes_on: dt.date
+    report_published: bool
+
+
+class ResponseOut(Schema):
+    you_said: str
+    we_did: str
+    statement: str | None
+    decision: str | None
+
+
+class ReportOut(Schema):
+    slug: str
+    title: str
+    summary: str
+    reach: dict[str, Any]
+    groups: list[dict[str, Any]]
+    consensus: list[dict[str, Any]]
+    statements: list[dict[str, Any]]
+    responses: list[ResponseOut]
+
+
+@router.get("/consultations", response=list[ConsultationOut])
+def consultations(request: HttpRequest) -> Any:
+    """Every public consultation: open, upcoming and closed."""
+    return [
+        {
+            "slug": c.slug,
+            "title": c.title,
+            "summary": c.summary,
+            "status": c.status(),
+            "opens_on": c.opens_on,
+            "closes_on": c.closes_on,
+            "report_published": c.report_published_at is not None,
+        }
+        for c in Consultation.objects.filter(audience=Audience.PUBLIC)
+    ]
+
+
+@router.get("/consultations/{slug}/report", response={200: ReportOut, 404: Error})
+def report(request: HttpRequest, slug: str) -> Any:
+    """A published consultation report: who took part, the opinion groups, every statement's
+    votes, and the partnership's responses."""
+    c = Consultation.objects.filter(
+        slug=slug, audience=Audience.PUBLIC, report_published_at__isnull=False
+    ).first()
+    if c is None:
+        return Status(404, {"detail": "No published report for this consultation"})
+    snapshot = queries.latest_snapshot(c)
+    reach = queries.reach(c)
+    return Status(
+        200,
+        {
+            "slug": c.slug,
+            "title": c.title,
+            "summary": c.report_summary,
+            "reach": {
+                **{
+                    k: reach[k]
+                    for k in ("participants", "voters", "votes", "statements_added", "answers")
+                },
+                "by_place": dict(reach["by_place"]),
+                "by_age": dict(reach["by_age"]),
+            },
+            "groups": snapshot.groups if snapshot else [],
+            "consensus": snapshot.consensus if snapshot else [],
+            "statements": snapshot.statements if snapshot else [],
+            "responses": [
+                {
+                    "you_said": r.theme,
+                    "we_did": r.response,
+                    "statement": r.statement.text if r.statement else None,
+                    "decision": r.decision.proposal.title if r.decision else None,
+                }
+                for r in c.responses.select_related("statement", "decision__proposal")
+            ],
+        },
+    )

@@ -1,0 +1,246 @@
+"""Consultations: taking part without an account, moderation before anything is public, the
+opinion groups recomputed as votes arrive, the report and its publication, and the deletion of
+personal details after the retention date."""
+
+import datetime as dt
+
+import pytest
+from django.core.cache import cache
+from django.core.management import call_command
+from django.urls import reverse
+from django.utils import timezone
+
+from footprint.engagement import services
+from footprint.engagement.models import (
+    Answer,
+    Audience,
+    Consultation,
+    Moderation,
+    OpinionSnapshot,
+    Participant,
+    Question,
+    Response,
+    Statement,
+    Vote,
+)
+
+
+@pytest.fixture(autouse=True)
+def fresh_rate_limits():
+    cache.clear()
+
+
+@pytest.fixture
+def open_consultation(cast):
+    today = timezone.localdate()
+    c = Consultation.objects.create(
+        title="Evening GP appointments",
+        slug="evening-gp",
+        summary="Should practices open later?",
+        opens_on=today - dt.timedelta(days=1),
+        closes_on=today + dt.timedelta(days=30),
+        retention_until=today + dt.timedelta(days=90),
+    )
+    for text in ("Practices should open until 8pm.", "I would use a Saturday appointment."):
+        services.add_partnership_statement(consultation=c, text=text, by=cast["pmo"])
+    Question.objects.create(consultation=c, text="What would help you most?")
+    return c
+
+
+def page(client, c):
+    return client.get(reverse("consultation", args=[c.slug])).content.decode()
+
+
+def test_a_member_of_the_public_votes_without_an_account(
+    client, open_consultation, django_capture_on_commit_callbacks
+):
+    c = open_consultation
+    first = c.statements.order_by("pk").first()
+    assert "Practices should open until 8pm." in page(client, c)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("consultation_vote", args=[c.slug]), {"statement": first.pk, "value": 1}
+        )
+    assert response.status_code == 302 and "fp_taking_part" in response.cookies
+    body = page(client, c)
+    assert "I would use a Saturday appointment." in body and "Statement 2 of 2" in body
+    # Changing one's mind changes the vote, not the count.
+    client.post(reverse("consultation_vote", args=[c.slug]), {"statement": first.pk, "value": -1})
+    assert list(Vote.objects.values_list("value", flat=True)) == [-1]
+    assert Participant.objects.count() == 1
+    # The groups were recomputed in the background after the first vote.
+    assert OpinionSnapshot.objects.filter(consultation=c).count() == 1
+    assert Participant.objects.get().key != client.cookies["fp_taking_part"].value  # only a digest
+
+
+def test_own_statements_and_answers_wait_for_moderation(client_for, open_consultation):
+    c = open_consultation
+    public = client_for("public")
+    public.post(
+        reverse("consultation_contribute", args=[c.slug]),
+        {"what": "statement", "text": "Pharmacies should do more."},
+    )
+    public.post(
+        reverse("consultation_contribute", args=[c.slug]),
+        {"what": "answers", f"q{c.questions.get().pk}": "Later hours."},
+    )
+    mine = Statement.objects.get(text="Pharmacies should do more.")
+    assert mine.status == Moderation.PENDING and Answer.objects.get().status == Moderation.PENDING
+    # Vote on both partnership statements: the pending one is never offered.
+    for s in c.statements.filter(status=Moderation.APPROVED):
+        public.post(reverse("consultation_vote", args=[c.slug]), {"statement": s.pk, "value": 1})
+    assert "Pharmacies should do more." not in page(public, c)
+    assert (
+        public.post(
+            reverse("consultation_vote", args=[c.slug]), {"statement": mine.pk, "value": 1}
+        ).status_code
+        == 302
+    )
+    assert not Vote.objects.filter(statement=mine).exists()
+    # Only the programme office moderates.
+    moderate = reverse("engagement_moderate", args=["statement", mine.pk])
+    assert client_for("editor_a").post(moderate, {"decision": "approve"}).status_code == 403
+    assert client_for("editor_a").get(reverse("engagement_moderation")).status_code == 403
+    assert client_for("public").post(moderate, {"decision": "approve"}).status_code == 302
+    mine.refresh_from_db()
+    assert mine.status == Moderation.PENDING
+    pmo = client_for("pmo")
+    assert (
+        "Pharmacies should do more." in pmo.get(reverse("engagement_moderation")).content.decode()
+    )
+    pmo.post(moderate, {"decision": "approve"})
+    mine.refresh_from_db()
+    assert mine.status == Moderation.APPROVED and mine.moderated_by.username == "pmo"
+    assert "Statement 1 of 3" in page(client_for("public"), c)  # now offered to everyone
+
+
+def test_hiding_needs_a_reason(client_for, open_consultation):
+    c = open_consultation
+    participant = services.participant_for(c, "someone")
+    s = services.add_statement(participant=participant, text="Something rude about a named GP.")
+    client = client_for("pmo")
+    client.post(
+        reverse("engagement_moderate", args=["statement", s.pk]), {"decision": "hide", "reason": ""}
+    )
+    s.refresh_from_db()
+    assert s.status == Moderation.PENDING
+    client.post(
+        reverse("engagement_moderate", args=["statement", s.pk]),
+        {"decision": "hide", "reason": "Names a person"},
+    )
+    s.refresh_from_db()
+    assert (s.status, s.reason) == (Moderation.HIDDEN, "Names a person")
+
+
+def test_robots_links_and_floods_are_turned_away(client, open_consultation):
+    c = open_consultation
+    say = reverse("consultation_contribute", args=[c.slug])
+    client.post(
+        say, {"what": "statement", "text": "Buy cheap pills now", "website": "spam.example"}
+    )
+    client.post(say, {"what": "statement", "text": "See https://spam.example for more"})
+    assert not Statement.objects.filter(participant__isnull=False).exists()
+    for i in range(7):
+        client.post(say, {"what": "statement", "text": f"Statement number {i} here"})
+    # Five tries an hour from one address, the refused ones included: three got through.
+    assert Statement.objects.filter(participant__isnull=False).count() == 3
+
+
+def test_a_closed_consultation_takes_no_more_votes(client, open_consultation):
+    c = open_consultation
+    c.closes_on = timezone.localdate() - dt.timedelta(days=1)
+    c.save()
+    s = c.statements.first()
+    client.post(reverse("consultation_vote", args=[c.slug]), {"statement": s.pk, "value": 1})
+    assert not Vote.objects.exists()
+    assert "Do you agree?" not in page(client, c)
+
+
+def test_partner_only_consultations_are_not_public(client_for, open_consultation):
+    c = open_consultation
+    c.audience = Audience.PARTNERS
+    c.save()
+    assert client_for("public").get(reverse("consultation", args=[c.slug])).status_code == 404
+    assert c.title not in client_for("public").get(reverse("consultations")).content.decode()
+    assert client_for("viewer").get(reverse("consultation", args=[c.slug])).status_code == 200
+    assert client_for("public").get("/api/v1/consultations").json() == []
+
+
+def vote_many(c, people=30):
+    """People in two camps: half agree with both statements, half disagree with both."""
+    statements = list(c.statements.filter(status=Moderation.APPROVED))
+    for i in range(people):
+        p = services.participant_for(c, f"person-{i}")
+        for s in statements:
+            services.vote(participant=p, statement=s, value=1 if i % 2 else -1)
+
+
+def test_the_report_is_published_after_closing_and_only_then_public(client_for, open_consultation):
+    c = open_consultation
+    vote_many(c)
+    from footprint.engagement.compute import compute_opinions
+
+    snapshot = compute_opinions(c)
+    assert snapshot.participants == 30 and sum(g["size"] for g in snapshot.groups) == 30
+    Response.objects.create(
+        consultation=c, theme="Open later", response="Four practices now open until 8pm."
+    )
+    report = reverse("consultation_report", args=[c.slug])
+    assert client_for("public").get(report).status_code == 404
+    assert client_for("viewer").get(report).status_code == 404
+    assert client_for("pmo").get(report).status_code == 200  # a preview
+    publish = reverse("engagement_publish", args=[c.slug])
+    client_for("pmo").post(publish)
+    c.refresh_from_db()
+    assert c.report_published_at is None  # still open: not yet
+    c.closes_on = timezone.localdate() - dt.timedelta(days=1)
+    c.save()
+    assert client_for("editor_a").post(publish).status_code == 403
+    client_for("pmo").post(publish)
+    body = client_for("public").get(report).content.decode()
+    assert "Four practices now open until 8pm." in body and "30</strong> people took part" in body
+    csv = (
+        client_for("public")
+        .get(reverse("consultation_report_csv", args=[c.slug]))
+        .content.decode("utf-8-sig")
+    )
+    assert csv.splitlines()[0].startswith("Statement,Agree,Disagree,Pass,Group A: % agree")
+    assert "Practices should open until 8pm.,15,15,0" in csv
+    api = client_for("public").get(f"/api/v1/consultations/{c.slug}/report").json()
+    assert api["reach"]["participants"] == 30 and api["responses"][0]["we_did"].startswith("Four")
+
+
+def test_personal_details_are_deleted_after_the_retention_date(open_consultation, cast):
+    c = open_consultation
+    p = services.participant_for(c, "someone")
+    services.describe_yourself(participant=p, age_band="35-54", place=None)
+    services.answer(participant=p, question=c.questions.get(), text="Pending words")
+    services.vote(participant=p, statement=c.statements.first(), value=1)
+    assert services.delete_personal_details(today=c.retention_until) == 0  # not yet
+    c.retention_until = timezone.localdate() - dt.timedelta(days=1)
+    c.save()
+    call_command("delete_personal_details")
+    p.refresh_from_db()
+    assert (p.key, p.age_band) == ("", "")
+    assert not Answer.objects.exists() and Vote.objects.count() == 1  # the vote stays, unlinked
+
+
+def test_only_the_programme_office_sets_up_consultations(client_for, footprint):
+    new = reverse("engagement_new")
+    assert client_for("viewer").get(new).status_code == 403
+    today = timezone.localdate()
+    response = client_for("pmo").post(
+        new,
+        {
+            "title": "Beds",
+            "slug": "beds",
+            "summary": "About beds",
+            "audience": "public",
+            "opens_on": today,
+            "closes_on": today - dt.timedelta(days=1),
+            "retention_until": today,
+        },
+    )
+    assert "It must close after it opens" in response.content.decode()
+    assert not Consultation.objects.exists()
+    assert client_for("viewer").get(reverse("engagement")).status_code == 200
