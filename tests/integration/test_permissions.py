@@ -32,6 +32,12 @@ PAGES = [
     ("finance_template", ["RA1"], {"pmo"}),
     ("finance_agreement_new", [], {"pmo"}),
     ("public_finance", [], set(CAST)),
+    # Engagement: everyone reads the public consultation pages; partners the workspace; the
+    # programme office sets up and moderates.
+    ("consultations", [], set(CAST)),
+    ("engagement", [], {"pmo", "editor_a", "editor_b", "viewer"}),
+    ("engagement_new", [], {"pmo"}),
+    ("engagement_moderation", [], {"pmo"}),
 ]
 
 

@@ -1,0 +1,72 @@
+"""A member of the public takes part in a consultation, a moderator approves their statement,
+and the programme office publishes the report."""
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from footprint.engagement import services
+from footprint.engagement.models import Consultation, Question, Statement
+from tests.browser.conftest import check_accessibility
+from tests.browser.test_journey import log_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_take_part_moderate_and_publish(page, cast, footprint):
+    today = timezone.localdate()
+    c = Consultation.objects.create(
+        title="Evening GP appointments",
+        slug="evening-gp",
+        summary="Should practices open until 8pm on weekdays?",
+        opens_on=today - dt.timedelta(days=3),
+        closes_on=today + dt.timedelta(days=10),
+        retention_until=today + dt.timedelta(days=100),
+    )
+    for text in ("Practices should open until 8pm.", "I would use a Saturday appointment."):
+        services.add_partnership_statement(consultation=c, text=text, by=cast["pmo"])
+    Question.objects.create(consultation=c, text="What would help you most?")
+
+    page.goto("/consultations/")
+    check_accessibility(page)
+    page.get_by_role("link", name="Evening GP appointments").click()
+    expect(page.locator("#statement-text")).to_have_text("Practices should open until 8pm.")
+    check_accessibility(page)
+    page.get_by_role("button", name="Agree", exact=True).click()
+    expect(page.locator("#statement-text")).to_have_text("I would use a Saturday appointment.")
+    page.get_by_role("button", name="Disagree").click()
+    expect(page.get_by_text("You have given your view on all 2 statements")).to_be_visible()
+    page.get_by_label("Add your own statement").fill("Pharmacies should give more advice.")
+    page.get_by_role("button", name="Add my statement").click()
+    expect(page.get_by_text("will appear once a moderator has checked it")).to_be_visible()
+    page.get_by_label("What would help you most?").fill("Appointments after work.")
+    page.get_by_role("button", name="Send my answers").click()
+    expect(page.get_by_text("Thank you for your answers.")).to_be_visible()
+    check_accessibility(page)
+
+    page.context.clear_cookies()
+    log_in(page, "pmo")
+    page.goto("/workspace/engagement/moderation/")
+    card = page.locator(".nhsuk-card").filter(has_text="Pharmacies should give more advice.")
+    card.get_by_role("button", name="Approve").click()
+    expect(page.get_by_text("Approved.")).to_be_visible()
+    check_accessibility(page)
+    assert Statement.objects.get(text="Pharmacies should give more advice.").status == "approved"
+
+    Consultation.objects.filter(pk=c.pk).update(closes_on=today - dt.timedelta(days=1))
+    page.goto("/workspace/engagement/evening-gp/")
+    page.get_by_label("You said").fill("Open later on weekdays")
+    page.get_by_label("We did").fill("Four practices now open until 8pm from January.")
+    page.get_by_role("button", name="Add the response").click()
+    expect(page.get_by_text("Added the response.")).to_be_visible()
+    check_accessibility(page)
+    page.get_by_role("button", name="Publish the report").click()
+    expect(page.get_by_role("heading", name="what we heard and what we did")).to_be_visible()
+
+    page.context.clear_cookies()
+    page.goto("/consultations/evening-gp/report/")
+    expect(page.locator("#responses")).to_contain_text("Four practices now open until 8pm")
+    expect(page.get_by_text("1 person took part")).to_be_visible()
+    check_accessibility(page)
