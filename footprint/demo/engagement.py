@@ -18,6 +18,8 @@ from footprint.engagement.models import (
     AgeBand,
     Answer,
     Consultation,
+    Message,
+    MessageAudience,
     Moderation,
     Participant,
     Question,
@@ -25,7 +27,7 @@ from footprint.engagement.models import (
     Statement,
     Vote,
 )
-from footprint.partnership.models import Place
+from footprint.partnership.models import Organisation, OrganisationKind, Place
 
 # Statement, then the chance of agreeing in each group. Two questions divide people: keep the
 # unit or move its work, and new ways of getting care or the familiar ones. A "keep it as it
@@ -308,11 +310,64 @@ def _open(today: dt.date, rng: np.random.Generator, pmo: object) -> Consultation
     return c
 
 
+def _messages(rng: np.random.Generator, pmo: object) -> int:
+    """A winter message to every practice, partly acknowledged (less so in the rural
+    neighbourhoods), and a common message from the Wyvern trust adopted by the others."""
+    winter = Message.objects.create(
+        title="Winter: where to send patients with minor injuries",
+        body=(
+            "From 1 December the Tenby Wells minor injuries unit closes at 5pm and the urgent "
+            "treatment centre at Great Malverne is open until 10pm every day.\n\nPlease update "
+            "your reception scripts and your practice website, and tell patients who call after "
+            "5pm with a minor injury to go to Great Malverne or call NHS 111."
+        ),
+        audience=MessageAudience.ALL_PRACTICES,
+    )
+    services.send_message(message=winter, by=pmo)
+    now = timezone.now()
+    for r in winter.recipients.select_related("organisation__neighbourhood"):
+        rural = r.organisation.neighbourhood.code in {"WYV06", "WYV07", "MAR02", "MAR03", "MAR04"}
+        u = rng.random()
+        if u < (0.35 if rural else 0.6):
+            r.read_at = now - dt.timedelta(hours=int(rng.integers(2, 96)))
+            if rng.random() < 0.8:
+                r.acknowledged_at = r.read_at + dt.timedelta(minutes=int(rng.integers(1, 120)))
+        elif u < 0.75:
+            r.read_at = now - dt.timedelta(hours=int(rng.integers(2, 48)))
+        r.save()
+    staff = Message.objects.create(
+        title="Flu vaccination for every member of staff",
+        body=(
+            "Our flu clinics run every weekday in December. Book through your line manager or "
+            "walk in at the staff health office. Protect yourself, your family and our patients."
+        ),
+        sender=Organisation.objects.get(ods_code="RW9"),
+        audience=MessageAudience.STAFF_GROUP,
+        staff_group="nurses",
+    )
+    services.send_message(message=staff, by=pmo)
+    staff.adopted_by.set(Organisation.objects.filter(ods_code__in=["RM9", "RX9", "RY9"]))
+    for r in staff.recipients.all()[:4]:
+        r.read_at = r.acknowledged_at = now
+        r.save()
+    # Practices' contact addresses, for reminders from here on.
+    for o in Organisation.objects.filter(kind=OrganisationKind.GP_PRACTICE):
+        o.contact_email = f"{o.ods_code.lower()}.manager@practices.example"
+        o.save(update_fields=["contact_email"])
+    return 2
+
+
 def build_engagement(today: dt.date | None = None) -> dict[str, int]:
-    """Both consultations; returns counts of what was made."""
+    """Both consultations and the messages; returns counts of what was made."""
     today = today or timezone.localdate()
     rng = np.random.default_rng(8)
     pmo = get_user_model().objects.get(username="pmo")
     closed, votes = _closed(today, rng, pmo)
     _open(today, rng, pmo)
-    return {"consultations": 2, "participants": closed.participants.count(), "votes": votes}
+    sent = _messages(rng, pmo)
+    return {
+        "consultations": 2,
+        "participants": closed.participants.count(),
+        "votes": votes,
+        "messages": sent,
+    }

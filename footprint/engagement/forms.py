@@ -8,8 +8,16 @@ from typing import Any
 from django import forms
 
 from footprint.decisions.models import Decision
-from footprint.engagement.models import AgeBand, Consultation, Question, Response, Statement
-from footprint.partnership.models import Place
+from footprint.engagement.models import (
+    AgeBand,
+    Consultation,
+    Message,
+    MessageAudience,
+    Question,
+    Response,
+    Statement,
+)
+from footprint.partnership.models import Organisation, Place
 
 
 class Honeypot(forms.Form):
@@ -132,3 +140,37 @@ class ResponseForm(forms.ModelForm):
         self.fields["statement"].required = False
         self.fields["decision"].queryset = Decision.objects.select_related("proposal")
         self.fields["decision"].required = False
+
+
+class MessageForm(forms.ModelForm):
+    """A message and who it goes to; ``senders`` are the organisations the person may send
+    for (and the partnership as a whole, for the programme office)."""
+
+    class Meta:
+        model = Message
+        fields = ["title", "body", "sender", "audience", "place", "neighbourhood", "staff_group"]
+        widgets = {"body": forms.Textarea(attrs={"rows": 8}), "audience": forms.RadioSelect}
+        labels = {"sender": "From", "audience": "To"}
+
+    def __init__(
+        self, *args: Any, senders: list[Organisation], partnership: bool, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["sender"]
+        field.queryset = Organisation.objects.filter(pk__in=[o.pk for o in senders])
+        field.required = not partnership
+        field.empty_label = "The partnership" if partnership else None
+        self.fields["place"].help_text = "For the practices in one place"
+        self.fields["neighbourhood"].help_text = "For the practices in one neighbourhood"
+        self.fields["staff_group"].help_text = "For one staff group"
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        needs = {
+            MessageAudience.PLACE_PRACTICES: "place",
+            MessageAudience.NEIGHBOURHOOD_PRACTICES: "neighbourhood",
+            MessageAudience.STAFF_GROUP: "staff_group",
+        }.get(data.get("audience", ""))
+        if needs and not data.get(needs):
+            self.add_error(needs, f"Choose the {needs.replace('_', ' ')} it goes to")
+        return data

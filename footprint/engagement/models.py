@@ -13,7 +13,8 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from footprint.decisions.models import Decision, Proposal
-from footprint.partnership.models import Place
+from footprint.partnership.models import Neighbourhood, Organisation, Place
+from footprint.partnership.staff import StaffGroup
 
 
 class Audience(models.TextChoices):
@@ -241,3 +242,76 @@ class Response(models.Model):
 
     def __str__(self) -> str:
         return self.theme
+
+
+class MessageAudience(models.TextChoices):
+    ALL_PRACTICES = "all_practices", "Every GP practice"
+    PLACE_PRACTICES = "place_practices", "The GP practices in one place"
+    NEIGHBOURHOOD_PRACTICES = "neighbourhood_practices", "The GP practices in one neighbourhood"
+    STAFF_GROUP = "staff_group", "One staff group, through every member organisation"
+
+
+class Message(models.Model):
+    """A message from the partnership, or from one organisation, that others may adopt as a
+    common message; each recipient gets a personal link to read and acknowledge it."""
+
+    title = models.CharField(max_length=200)
+    body = models.TextField()
+    sender = models.ForeignKey(
+        Organisation,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="messages_sent",
+        help_text="Blank for the partnership as a whole",
+    )
+    adopted_by = models.ManyToManyField(
+        Organisation, blank=True, related_name="messages_adopted", help_text="Made it common"
+    )
+    audience = models.CharField(max_length=30, choices=MessageAudience.choices)
+    place = models.ForeignKey(Place, null=True, blank=True, on_delete=models.PROTECT)
+    neighbourhood = models.ForeignKey(
+        Neighbourhood, null=True, blank=True, on_delete=models.PROTECT
+    )
+    staff_group = models.CharField(max_length=20, choices=StaffGroup.choices, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("message", args=[self.pk])
+
+    @property
+    def from_whom(self) -> str:
+        return self.sender.name if self.sender else "The partnership"
+
+
+class Recipient(models.Model):
+    """One organisation a message went to, and when it was read, acknowledged and last
+    reminded. Its personal link is signed with the site's secret key, so nothing is stored."""
+
+    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="recipients")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="messages_received"
+    )
+    email = models.EmailField(blank=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    reminded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["organisation__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["message", "organisation"], name="one_copy_each")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.message} to {self.organisation.ods_code}"

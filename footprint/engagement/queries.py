@@ -10,6 +10,7 @@ from footprint.engagement.models import (
     AgeBand,
     Answer,
     Consultation,
+    Message,
     Moderation,
     OpinionSnapshot,
     Participant,
@@ -91,4 +92,38 @@ def with_counts(consultations: QuerySet[Consultation]) -> QuerySet[Consultation]
     return consultations.annotate(
         people=Count("participants", distinct=True),
         pending=Count("statements", filter=Q(statements__status=Moderation.PENDING), distinct=True),
+    )
+
+
+def message_reach(message: Message) -> dict[str, Any]:
+    """Recipients, read and acknowledged: in all, by neighbourhood (or kind of organisation,
+    for messages to staff), and who has not yet acknowledged."""
+    recipients = list(
+        message.recipients.select_related("organisation__neighbourhood__place").order_by(
+            "organisation__neighbourhood__name", "organisation__name"
+        )
+    )
+    groups: dict[str, dict[str, int]] = {}
+    for r in recipients:
+        o = r.organisation
+        name = o.neighbourhood.name if o.neighbourhood else o.get_kind_display()
+        g = groups.setdefault(name, {"recipients": 0, "read": 0, "acknowledged": 0})
+        g["recipients"] += 1
+        g["read"] += r.read_at is not None
+        g["acknowledged"] += r.acknowledged_at is not None
+    return {
+        "recipients": len(recipients),
+        "read": sum(r.read_at is not None for r in recipients),
+        "acknowledged": sum(r.acknowledged_at is not None for r in recipients),
+        "by_group": sorted(groups.items()),
+        "waiting": [r for r in recipients if r.acknowledged_at is None],
+    }
+
+
+def messages_with_reach() -> QuerySet[Message]:
+    return Message.objects.select_related("sender").annotate(
+        sent_to=Count("recipients", distinct=True),
+        acknowledged=Count(
+            "recipients", filter=Q(recipients__acknowledged_at__isnull=False), distinct=True
+        ),
     )

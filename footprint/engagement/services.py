@@ -8,21 +8,30 @@ import datetime as dt
 import hashlib
 from typing import Any
 
+from django.conf import settings
+from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mass_mail
 from django.db import transaction
+from django.db.models import QuerySet
+from django.urls import reverse
 from django.utils import timezone
 
 from footprint.core import audit
 from footprint.engagement.models import (
     Answer,
     Consultation,
+    Message,
+    MessageAudience,
     Moderation,
     Participant,
     Question,
+    Recipient,
     Statement,
     Vote,
 )
-from footprint.partnership.models import Place
+from footprint.partnership.models import Organisation, OrganisationKind, Place
+from footprint.partnership.rules import is_editor_of
 
 
 def key_digest(key: str) -> str:
@@ -191,3 +200,140 @@ def save_response(*, form: Any, consultation: Consultation, by: Any) -> Any:
             consultation=consultation.pk,
         )
     return response
+
+
+# --- Messages --------------------------------------------------------------------------------
+
+STAFF_EMPLOYERS = [
+    OrganisationKind.COMMISSIONER,
+    OrganisationKind.ACUTE_TRUST,
+    OrganisationKind.COMMUNITY_TRUST,
+    OrganisationKind.MENTAL_HEALTH_TRUST,
+    OrganisationKind.AMBULANCE_TRUST,
+    OrganisationKind.LOCAL_AUTHORITY,
+]
+LINKS = signing.Signer(salt="footprint.engagement.message")
+
+
+def may_send(user: Any, sender: Organisation | None) -> bool:
+    """The programme office sends for the partnership (or anyone); an organisation's editors
+    send and adopt for their own organisation."""
+    if user.has_perm("engagement.manage_engagement"):
+        return True
+    return sender is not None and bool(is_editor_of(user, sender))
+
+
+def audience_of(message: Message) -> QuerySet[Organisation]:
+    """The organisations a message goes to."""
+    practices = Organisation.objects.filter(kind=OrganisationKind.GP_PRACTICE)
+    if message.audience == MessageAudience.PLACE_PRACTICES:
+        return practices.filter(neighbourhood__place=message.place)
+    if message.audience == MessageAudience.NEIGHBOURHOOD_PRACTICES:
+        return practices.filter(neighbourhood=message.neighbourhood)
+    if message.audience == MessageAudience.STAFF_GROUP:
+        return Organisation.objects.filter(kind__in=STAFF_EMPLOYERS)
+    return practices
+
+
+def link_key(recipient: Recipient) -> str:
+    """The key in a recipient's personal link: its number, signed with the site's secret, so
+    nothing secret is stored and a reminder carries the same link."""
+    return LINKS.sign(str(recipient.pk)).replace(":", "-")
+
+
+def _email(
+    message: Message, recipient: Recipient, reminder: bool
+) -> tuple[str, str, str, list[str]]:
+    link = f"{settings.FOOTPRINT_SITE_URL}{reverse('message_link', args=[link_key(recipient)])}"
+    group = f" for {message.get_staff_group_display().lower()}" if message.staff_group else ""
+    body = (
+        f"{message.from_whom} has sent {recipient.organisation.name} a message{group}:\n\n"
+        f"{message.title}\n\nRead it and let us know it has reached you:\n{link}\n"
+    )
+    subject = f"{'Reminder: ' if reminder else ''}{message.title}"
+    return subject, body, settings.DEFAULT_FROM_EMAIL, [recipient.email]
+
+
+def send_message(*, message: Message, by: Any) -> int:
+    """Send a saved message: a recipient for each organisation in its audience, emailed its
+    personal link where it has a contact address. Returns the number of recipients."""
+    if not may_send(by, message.sender):
+        raise PermissionDenied("You may not send messages for this organisation.")
+    if message.sent_at is not None:
+        raise ValidationError("This message has already been sent.")
+    with transaction.atomic():
+        Recipient.objects.bulk_create(
+            [
+                Recipient(message=message, organisation=o, email=o.contact_email)
+                for o in audience_of(message)
+            ]
+        )
+        recipients = list(message.recipients.select_related("organisation"))
+        emails = [_email(message, r, reminder=False) for r in recipients if r.email]
+        message.sent_at = timezone.now()
+        message.sent_by = by
+        message.save(update_fields=["sent_at", "sent_by"])
+        audit.record(
+            actor=by,
+            action="send_message",
+            summary=f"Sent '{message.title}' to {len(recipients)} organisations",
+            message=message.pk,
+        )
+        transaction.on_commit(lambda: send_mass_mail(emails, fail_silently=False))
+    return len(recipients)
+
+
+def adopt(*, message: Message, organisation: Organisation, by: Any) -> None:
+    """``organisation`` puts its name to the message too: it becomes a common message."""
+    if not may_send(by, organisation):
+        raise PermissionDenied(f"You may not adopt messages for {organisation.name}.")
+    with transaction.atomic():
+        message.adopted_by.add(organisation)
+        audit.record(
+            actor=by,
+            action="adopt_message",
+            summary=f"{organisation.name} adopted '{message.title}' as a common message",
+            message=message.pk,
+        )
+
+
+def recipient_for(key: str) -> Recipient | None:
+    """The recipient whose personal link carries ``key``, marked read on first opening; None
+    for a key this site did not sign."""
+    try:
+        pk = int(LINKS.unsign(key.replace("-", ":")))
+    except (signing.BadSignature, ValueError):
+        return None
+    recipient = Recipient.objects.select_related("message", "organisation").filter(pk=pk).first()
+    if recipient is not None and recipient.read_at is None:
+        recipient.read_at = timezone.now()
+        recipient.save(update_fields=["read_at"])
+    return recipient
+
+
+def acknowledge(*, recipient: Recipient) -> None:
+    if recipient.acknowledged_at is None:
+        recipient.acknowledged_at = timezone.now()
+        recipient.read_at = recipient.read_at or recipient.acknowledged_at
+        recipient.save(update_fields=["acknowledged_at", "read_at"])
+
+
+def send_message_reminders(
+    *, older_than: dt.timedelta, now: dt.datetime, message: Message | None = None
+) -> int:
+    """Remind each recipient that has not acknowledged a message sent more than ``older_than``
+    ago, and was not reminded within it. Returns the number of emails sent."""
+    waiting = (
+        Recipient.objects.filter(
+            acknowledged_at__isnull=True, message__sent_at__lte=now - older_than
+        )
+        .exclude(email="")
+        .exclude(reminded_at__gt=now - older_than)
+        .select_related("message", "organisation")
+    )
+    if message is not None:
+        waiting = waiting.filter(message=message)
+    reminders = list(waiting)
+    emails = [_email(r.message, r, reminder=True) for r in reminders]
+    Recipient.objects.filter(pk__in=[r.pk for r in reminders]).update(reminded_at=now)
+    return send_mass_mail(emails, fail_silently=False) if emails else 0

@@ -24,4 +24,9 @@ urlpatterns = [
     path(
         "workspace/engagement/<slug:slug>/recompute/", views.recompute, name="engagement_recompute"
     ),
+    path("workspace/messages/", views.message_list, name="messages"),
+    path("workspace/messages/new/", views.message_new, name="message_new"),
+    path("workspace/messages/<int:pk>/", views.message_detail, name="message"),
+    path("workspace/messages/<int:pk>/<str:what>/", views.message_act, name="message_act"),
+    path("m/<str:key>/", views.message_link, name="message_link"),
 ]

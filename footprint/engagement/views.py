@@ -4,6 +4,7 @@ reports, and the programme office's workspace (setting up, opinion groups, moder
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import secrets
 from typing import Any
@@ -15,6 +16,7 @@ from django.db import transaction
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from footprint.core import charts
@@ -26,6 +28,7 @@ from footprint.engagement.forms import (
     AnswersForm,
     ConsultationForm,
     HideForm,
+    MessageForm,
     PartnershipStatementForm,
     QuestionForm,
     ResponseForm,
@@ -35,11 +38,14 @@ from footprint.engagement.models import (
     Answer,
     Audience,
     Consultation,
+    Message,
     Participant,
     Question,
     Statement,
 )
 from footprint.engagement.tasks import recompute_opinions, request_recompute
+from footprint.partnership.models import Organisation, OrganisationKind, Role
+from footprint.partnership.rules import roles_of
 
 COOKIE = "fp_taking_part"
 LIMITS = {"vote": (120, 60), "statement": (5, 3600), "answer": (10, 3600)}  # (count, seconds)
@@ -389,3 +395,105 @@ def moderate(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     else:
         messages.success(request, "Approved." if approve else "Hidden.")
     return redirect("engagement_moderation")
+
+
+# --- Messages ------------------------------------------------------------------------------
+
+
+def _senders(user: Any) -> list[Organisation]:
+    editing = [pk for pk, roles in roles_of(user).by_organisation.items() if Role.EDITOR in roles]
+    if can(user, "engagement.manage_engagement"):
+        return list(Organisation.objects.exclude(kind=OrganisationKind.GP_PRACTICE))
+    return list(Organisation.objects.filter(pk__in=editing))
+
+
+@partner_only
+def message_list(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "engagement/messages.jinja",
+        {
+            "messages_sent": queries.messages_with_reach(),
+            "may_send": bool(_senders(request.user)),
+            "active": "engagement",
+        },
+    )
+
+
+@partner_only
+def message_new(request: HttpRequest) -> HttpResponse:
+    senders = _senders(request.user)
+    partnership = can(request.user, "engagement.manage_engagement")
+    if not senders and not partnership:
+        raise PermissionDenied(
+            "Only the programme office and organisations' editors send messages."
+        )
+    form = MessageForm(request.POST or None, senders=senders, partnership=partnership)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            message = form.save()
+            sent = services.send_message(message=message, by=request.user)
+        messages.success(request, f"Sent to {sent} organisations.")
+        return redirect(message)
+    return render(request, "engagement/message_form.jinja", {"form": form, "active": "engagement"})
+
+
+@partner_only
+def message_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    message = get_object_or_404(Message.objects.select_related("sender"), pk=pk)
+    adopted = set(message.adopted_by.values_list("pk", flat=True))
+    may_adopt = [
+        o
+        for o in _senders(request.user)
+        if o.pk not in adopted
+        and o.pk != message.sender_id
+        and not can(request.user, "engagement.manage_engagement")
+    ]
+    return render(
+        request,
+        "engagement/message.jinja",
+        {
+            "message": message,
+            "reach": queries.message_reach(message),
+            "may_adopt": may_adopt,
+            "may_remind": services.may_send(request.user, message.sender),
+            "active": "engagement",
+        },
+    )
+
+
+@require_POST
+@partner_only
+def message_act(request: HttpRequest, pk: int, what: str) -> HttpResponse:
+    """Adopt a message for one's organisation, or remind those who have not acknowledged."""
+    message = get_object_or_404(Message, pk=pk)
+    if what == "adopt":
+        organisation = get_object_or_404(Organisation, pk=request.POST.get("organisation", 0))
+        services.adopt(message=message, organisation=organisation, by=request.user)
+        messages.success(request, f"{organisation.name} has adopted this message.")
+    elif what == "remind":
+        if not services.may_send(request.user, message.sender):
+            raise PermissionDenied("Only the sender and the programme office send reminders.")
+        sent = services.send_message_reminders(
+            older_than=dt.timedelta(0), now=timezone.now(), message=message
+        )
+        messages.success(request, f"{sent} reminders sent.")
+    else:
+        raise Http404("No such action")
+    return redirect(message)
+
+
+def message_link(request: HttpRequest, key: str) -> HttpResponse:
+    """A recipient's personal link: read the message, and acknowledge it."""
+    recipient = services.recipient_for(key)
+    if recipient is None:
+        raise Http404("This link is not recognised. Ask the sender for a new one.")
+    if request.method == "POST":
+        services.acknowledge(recipient=recipient)
+        messages.success(request, "Thank you: we know the message has reached you.")
+        return redirect("message_link", key)
+    return render(
+        request,
+        "engagement/message_link.jinja",
+        {"recipient": recipient, "message": recipient.message, "active": ""},
+    )

@@ -119,6 +119,9 @@ class Organisation(models.Model):
     )
     website = models.URLField(blank=True)
     postcode = models.CharField(max_length=10, blank=True)
+    contact_email = models.EmailField(
+        blank=True, help_text="Where the partnership's messages to the organisation go"
+    )
     history = HistoricalRecords(m2m_fields=[places])
 
     class Meta:

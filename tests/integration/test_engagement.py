@@ -244,3 +244,108 @@ def test_only_the_programme_office_sets_up_consultations(client_for, footprint):
     assert "It must close after it opens" in response.content.decode()
     assert not Consultation.objects.exists()
     assert client_for("viewer").get(reverse("engagement")).status_code == 200
+
+
+# --- Messages --------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def practices(footprint):
+    from footprint.partnership.models import Organisation, OrganisationKind
+
+    out = list(Organisation.objects.filter(kind=OrganisationKind.GP_PRACTICE).order_by("ods_code"))
+    for o in out:
+        o.contact_email = f"{o.ods_code.lower()}@practice.example"
+        o.save()
+    return out
+
+
+def send(client, **fields):
+    return client.post(
+        reverse("message_new"), {"title": "Winter plan", "body": "Read this.", **fields}
+    )
+
+
+def test_a_message_reaches_every_practice_with_a_personal_link(
+    client_for, practices, mailoutbox, django_capture_on_commit_callbacks
+):
+    from footprint.engagement.models import Message, Recipient
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = send(client_for("pmo"), audience="all_practices")
+    message = Message.objects.get()
+    assert response["Location"] == reverse("message", args=[message.pk])
+    assert message.recipients.count() == 3 and len(mailoutbox) == 3
+    link = next(line for line in mailoutbox[0].body.splitlines() if "/m/" in line)
+    path = link[link.index("/m/") :]
+    # The practice opens its link (read), then acknowledges.
+    public = client_for("public")
+    assert "Winter plan" in public.get(path).content.decode()
+    recipient = Recipient.objects.get(email=mailoutbox[0].to[0])
+    assert recipient.read_at is not None and recipient.acknowledged_at is None
+    public.post(path)
+    recipient.refresh_from_db()
+    assert recipient.acknowledged_at is not None
+    assert public.get("/m/1-forged/").status_code == 404
+    page = client_for("viewer").get(reverse("message", args=[message.pk])).content.decode()
+    reach = "3 recipients: <strong>1</strong> have read it and <strong>1</strong> have acknowledged"
+    assert f"{reach} it (33%)" in page
+    assert "North One" in page  # reach by neighbourhood
+
+
+def test_audiences_pick_the_right_practices(client_for, practices, footprint):
+    from footprint.engagement.models import Message
+
+    send(client_for("pmo"), audience="place_practices", place=footprint["south"].pk)
+    assert [r.organisation.ods_code for r in Message.objects.get().recipients.all()] == ["A00002"]
+    response = send(client_for("pmo"), audience="neighbourhood_practices")
+    assert "Choose the neighbourhood it goes to" in response.content.decode()
+    send(
+        client_for("pmo"),
+        audience="neighbourhood_practices",
+        neighbourhood=footprint["hoods"]["N1"].pk,
+        title="N1",
+    )
+    assert Message.objects.get(title="N1").recipients.count() == 2
+
+
+def test_reminders_go_only_to_those_who_have_not_acknowledged(cast, practices, mailoutbox):
+    from footprint.engagement.models import Message
+
+    message = Message.objects.create(title="Flu", body="Book now.", audience="all_practices")
+    services.send_message(message=message, by=cast["pmo"])
+    first = message.recipients.first()
+    services.acknowledge(recipient=first)
+    mailoutbox.clear()
+    later = timezone.now() + dt.timedelta(days=4)
+    assert services.send_message_reminders(older_than=dt.timedelta(days=3), now=later) == 2
+    assert first.email not in {m.to[0] for m in mailoutbox}
+    # Not again the same day.
+    assert services.send_message_reminders(older_than=dt.timedelta(days=3), now=later) == 0
+
+
+def test_editors_send_for_their_own_organisation_and_others_adopt_it(
+    client_for, cast, practices, footprint
+):
+    from footprint.engagement.models import Message
+
+    assert client_for("viewer").get(reverse("message_new")).status_code == 403
+    form = client_for("editor_a").get(reverse("message_new")).content.decode()
+    assert "Trust A Hospitals" in form and "Trust B Hospitals" not in form
+    send(
+        client_for("editor_a"),
+        audience="staff_group",
+        staff_group="nurses",
+        sender=footprint["trust_a"].pk,
+    )
+    message = Message.objects.get()
+    assert message.from_whom == "Trust A Hospitals"
+    forged = send(client_for("editor_a"), audience="all_practices", sender=footprint["trust_b"].pk)
+    assert forged.status_code == 200 and Message.objects.count() == 1
+    adopt = reverse("message_act", args=[message.pk, "adopt"])
+    client_for("editor_b").post(adopt, {"organisation": footprint["trust_b"].pk})
+    assert list(message.adopted_by.values_list("ods_code", flat=True)) == ["RB1"]
+    assert (
+        client_for("editor_b").post(adopt, {"organisation": footprint["trust_a"].pk}).status_code
+        == 403
+    )
