@@ -327,13 +327,17 @@ def send_message_reminders(
         Recipient.objects.filter(
             acknowledged_at__isnull=True, message__sent_at__lte=now - older_than
         )
-        .exclude(email="")
         .exclude(reminded_at__gt=now - older_than)
         .select_related("message", "organisation")
     )
     if message is not None:
         waiting = waiting.filter(message=message)
-    reminders = list(waiting)
+    reminders = []
+    for r in waiting:
+        r.email = r.organisation.contact_email or r.email  # its address now, if it has changed
+        if r.email:
+            r.reminded_at = now
+            reminders.append(r)
+    Recipient.objects.bulk_update(reminders, ["email", "reminded_at"])
     emails = [_email(r.message, r, reminder=True) for r in reminders]
-    Recipient.objects.filter(pk__in=[r.pk for r in reminders]).update(reminded_at=now)
     return send_mass_mail(emails, fail_silently=False) if emails else 0
