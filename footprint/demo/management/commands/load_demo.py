@@ -23,7 +23,9 @@ class Command(BaseCommand):
                 f"{made['organisations']} organisations ({made['practices']} GP practices); "
                 f"a plan of {made['goals']} goals on {made['metrics']} metrics with "
                 f"{made['measurements']:,} monthly figures; {made['forums']} forums with "
-                f"{made['proposals']} proposals."
+                f"{made['proposals']} proposals; {made['financial_plans']} financial plans; "
+                f"{made['consultations']} consultations ({made['participants']:,} participants, "
+                f"{made['votes']:,} votes) and {made['messages']} messages."
             )
         self.stdout.write("")
         self.stdout.write("Footprint demo: http://127.0.0.1:8000")
