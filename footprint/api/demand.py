@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Router, Schema, Status
+from ninja import Path, Router, Schema, Status
 from ninja.pagination import paginate
 
 from footprint.api.auth import TokenAuth
-from footprint.api.pagination import BoundedLimitOffset
+from footprint.api.pagination import MAX_ID, BoundedLimitOffset
 from footprint.core.permissions import can
 from footprint.demand.models import Result, Run, Scenario
 
@@ -77,7 +77,7 @@ def scenarios(request: HttpRequest) -> Any:
 
 
 @router.get("/demand/runs/{run_id}", response={200: RunOut, 403: Error, 404: Error})
-def run(request: HttpRequest, run_id: int) -> Any:
+def run(request: HttpRequest, run_id: int = Path(..., ge=1, le=MAX_ID)) -> Any:
     """One run: its status, parameters and evidence flags (partners only)."""
     if not can(request.user, "demand.view_demand"):
         return Status(403, {"detail": "Partners only"})
@@ -102,7 +102,11 @@ def run(request: HttpRequest, run_id: int) -> Any:
 @router.get("/demand/runs/{run_id}/results", response=list[ResultOut])
 @paginate(BoundedLimitOffset)
 def results(
-    request: HttpRequest, run_id: int, measure: str = "", provider: str = "", item: str = ""
+    request: HttpRequest,
+    run_id: int = Path(..., ge=1, le=MAX_ID),
+    measure: str = "",
+    provider: str = "",
+    item: str = "",
 ) -> Any:
     """A run's results, each a distribution for one measure, provider, item and year
     (partners only; an empty list for anyone else or an unknown run)."""

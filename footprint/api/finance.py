@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Router, Schema, Status
+from ninja import Path, Query, Router, Schema, Status
 
 from footprint.api.auth import TokenAuth
 from footprint.core.permissions import can
@@ -60,7 +60,7 @@ def _position(r: compute.OrgYear) -> dict[str, Any]:
 
 
 @router.get("/finance/summary/{year}", response={200: SummaryOut, 404: Error})
-def summary(request: HttpRequest, year: int) -> Any:
+def summary(request: HttpRequest, year: int = Path(..., ge=2000, le=2100)) -> Any:
     """A published year's system summary: the system control total and each member's position
     (``year`` is the first year of the financial year: 2026 for 2026/27)."""
     if year not in published_years():
@@ -80,7 +80,7 @@ def summary(request: HttpRequest, year: int) -> Any:
 
 
 @router.get("/finance/positions", response={200: list[PositionOut], 403: Error}, auth=TokenAuth())
-def positions(request: HttpRequest, year: int | None = None) -> Any:
+def positions(request: HttpRequest, year: int | None = Query(None, ge=2000, le=2100)) -> Any:
     """Every position the token's owner may see, each year or one: unpublished plans only for
     their own organisations, unless they are the programme office (partners only)."""
     if not can(request.user, "finance.view_finance"):

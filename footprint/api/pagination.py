@@ -1,10 +1,12 @@
-"""Limit-offset pagination with bounds, so that no request asks for an impossible page."""
+"""Limit-offset pagination with bounds, so that no request asks for an impossible page, and
+the bound on ids in paths."""
 
 from ninja import Field, Schema
 from ninja.pagination import LimitOffsetPagination
 
 MAX_LIMIT = 500
 MAX_OFFSET = 1_000_000
+MAX_ID = 2**31 - 1  # the largest id any database here stores; larger ones are refused with 422
 
 
 class BoundedLimitOffset(LimitOffsetPagination):

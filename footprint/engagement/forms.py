@@ -11,6 +11,7 @@ from footprint.decisions.models import Decision
 from footprint.engagement.models import (
     AgeBand,
     Consultation,
+    Document,
     Message,
     MessageAudience,
     Question,
@@ -120,6 +121,13 @@ class PartnershipStatementForm(forms.Form):
 
 class QuestionForm(forms.Form):
     text = forms.CharField(label="A free-text question", max_length=300, min_length=5)
+
+
+class DocumentForm(forms.ModelForm):
+    class Meta:
+        model = Document
+        fields = ["title", "url"]
+        labels = {"title": "Document title", "url": "Web address of the document"}
 
 
 class HideForm(forms.Form):

@@ -27,6 +27,7 @@ from footprint.engagement.forms import (
     AboutYouForm,
     AnswersForm,
     ConsultationForm,
+    DocumentForm,
     HideForm,
     MessageForm,
     PartnershipStatementForm,
@@ -38,6 +39,7 @@ from footprint.engagement.models import (
     Answer,
     Audience,
     Consultation,
+    Document,
     Message,
     Participant,
     Question,
@@ -292,6 +294,7 @@ def manage(request: HttpRequest, slug: str) -> HttpResponse:
         | {
             "statement_form": PartnershipStatementForm(),
             "question_form": QuestionForm(),
+            "document_form": DocumentForm(),
             "response_form": ResponseForm(consultation=c),
             "statements": c.statements.annotate(voters=Count("votes")).order_by("status", "pk"),
             "active": "engagement",
@@ -327,6 +330,10 @@ def add(request: HttpRequest, slug: str, what: str) -> HttpResponse:
             Question.objects.create(
                 consultation=c, text=form.cleaned_data["text"], order=c.questions.count()
             )
+    elif what == "document":
+        form = DocumentForm(request.POST)
+        if form.is_valid():
+            Document.objects.create(consultation=c, **form.cleaned_data)
     elif what == "response":
         form = ResponseForm(request.POST, consultation=c)
         if form.is_valid():
