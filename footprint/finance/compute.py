@@ -8,6 +8,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from footprint.demand import defaults
 from footprint.demand.compute import ALL, pod_name
 from footprint.demand.models import Result, Run, Scenario
 from footprint.engine import finance as engine
@@ -302,8 +303,7 @@ def _activity(run: Run, year: int, baseline: bool) -> dict[tuple[str, str], tupl
 def scenario_flows(scenario: Scenario, against: Scenario | None, year: int) -> ScenarioFlows:
     """How income and cost move between organisations when activity is as ``scenario``'s
     latest run projects for ``year`` rather than as ``against``'s (or, with none, as in the
-    base year). Income follows the contracts; cost moves by each provider's variable share in
-    its plan for the year (or its latest plan before it)."""
+    base year), at the scenario's unit costs."""
     run = scenario.latest_run
     if run is None:
         raise ValueError(f"'{scenario.name}' has not been run")
@@ -316,7 +316,54 @@ def scenario_flows(scenario: Scenario, against: Scenario | None, year: int) -> S
             raise ValueError(f"'{against.name}' has not been run")
         before = _activity(other, year, baseline=False)
     capacity = scenario.parameters.get("capacity", {})
-    unit_costs, bed_day_costs = capacity.get("unit_costs", {}), capacity.get("bed_day_costs", {})
+    return _compare(
+        before, after, capacity.get("unit_costs", {}), capacity.get("bed_day_costs", {}), year
+    )
+
+
+@dataclass(frozen=True)
+class TypedMove:
+    """Units of a service moving from one provider to another (or to none: avoided)."""
+
+    provider: str
+    service: str
+    units: float
+    to_provider: str = ""
+    to_service: str = ""
+
+
+def typed_flows(move: TypedMove, year: int) -> ScenarioFlows:
+    """How income and cost move for a move typed in rather than projected. Activity is taken
+    to stand at each contract's block size (so leaving a block loses no income and joining a
+    block with a marginal rate earns that rate), at the default unit costs."""
+    contracts = {
+        (c.provider.ods_code, c.service): c for c in Contract.objects.select_related("provider")
+    }
+
+    def base(key: tuple[str, str]) -> float:
+        contract = contracts.get(key)
+        return contract.threshold_units if contract else 0.0
+
+    source = (move.provider, move.service)
+    before = {source: (base(source), 0.0)}
+    after = {source: (base(source) - move.units, 0.0)}
+    if move.to_provider:
+        target = (move.to_provider, move.to_service or move.service)
+        before[target] = (base(target), 0.0)
+        after[target] = (base(target) + move.units, 0.0)
+    return _compare(before, after, defaults.UNIT_COSTS, {}, year)
+
+
+def _compare(
+    before: dict[tuple[str, str], tuple[float, float]],
+    after: dict[tuple[str, str], tuple[float, float]],
+    unit_costs: dict[str, float],
+    bed_day_costs: dict[str, float],
+    year: int,
+) -> ScenarioFlows:
+    """Income follows the contracts; each provider's cost moves by the variable share in its
+    plan for the year (or its latest plan before it) at the unit costs given (plus bed-day
+    costs at the mean stay before)."""
     contracts = {
         (c.provider.ods_code, c.service): c
         for c in Contract.objects.select_related("provider", "commissioner")

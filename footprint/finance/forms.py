@@ -7,7 +7,7 @@ from typing import Any
 
 from django import forms
 
-from footprint.demand.models import Run, Scenario
+from footprint.demand.models import POD_CHOICES, Run, Scenario
 from footprint.finance.importers import PlanFigures
 from footprint.finance.models import OTHER_INCOME, FinancialPlan, RiskShareAgreement, year_label
 from footprint.partnership.models import Organisation, OrganisationKind
@@ -206,3 +206,38 @@ class FlowsForm(forms.Form):
         if data.get("against") is not None and data.get("against") == data.get("scenario"):
             self.add_error("against", "Choose a different scenario to compare with")
         return data
+
+
+class MoveForm(forms.Form):
+    """A move typed in: units of a service leaving one provider, for another or for none."""
+
+    provider = forms.ModelChoiceField(
+        queryset=Organisation.objects.none(), label="From provider", to_field_name="ods_code"
+    )
+    service = forms.ChoiceField(label="Point of delivery", choices=POD_CHOICES)
+    units = forms.FloatField(label="Units a year", min_value=0.01)
+    to_provider = forms.ModelChoiceField(
+        queryset=Organisation.objects.none(),
+        label="To provider",
+        required=False,
+        empty_label="None: the activity is avoided",
+        to_field_name="ods_code",
+    )
+    to_service = forms.ChoiceField(
+        label="As point of delivery",
+        choices=[("", "The same"), *POD_CHOICES],
+        required=False,
+        help_text="For a conversion, e.g. a follow-up to a remote follow-up",
+    )
+    move_year = forms.TypedChoiceField(label="Year", coerce=int)
+
+    def __init__(self, *args: Any, years: list[int], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        providers = (
+            Organisation.objects.exclude(kind__in=COMMISSIONING)
+            .filter(financial_plans__isnull=False)
+            .distinct()
+        )
+        self.fields["provider"].queryset = providers
+        self.fields["to_provider"].queryset = providers
+        self.fields["move_year"].choices = [(y, year_label(y)) for y in years]

@@ -23,6 +23,7 @@ from footprint.finance import compute, importers, queries, services
 from footprint.finance.forms import (
     AgreementForm,
     FlowsForm,
+    MoveForm,
     PlanForm,
     PlanUploadForm,
     commissioners,
@@ -284,8 +285,11 @@ def _scenario_years() -> list[int]:
 
 @partner_only
 def scenario(request: HttpRequest) -> HttpResponse:
+    """Who gains and who loses: from a demand scenario, or from a move typed in."""
     years = _scenario_years()
-    form = FlowsForm(request.GET or None, years=years)
+    typed = "provider" in request.GET
+    form = FlowsForm(None if typed else (request.GET or None), years=years)
+    move_form = MoveForm(request.GET if typed else None, years=compute.years_with_plans())
     flows = None
     if form.is_valid():
         d = form.cleaned_data
@@ -298,7 +302,23 @@ def scenario(request: HttpRequest) -> HttpResponse:
                 flows = compute.scenario_flows(d["scenario"], d["against"], d["year"])
             except ValueError as exc:
                 form.add_error(None, str(exc))
-    context: dict[str, Any] = {"form": form, "flows": flows, "active": "finance"}
+    elif move_form.is_valid():
+        d = move_form.cleaned_data
+        move = compute.TypedMove(
+            d["provider"].ods_code,
+            d["service"],
+            d["units"],
+            d["to_provider"].ods_code if d["to_provider"] else "",
+            d["to_service"],
+        )
+        flows = compute.typed_flows(move, d["move_year"])
+    context: dict[str, Any] = {
+        "form": form,
+        "move_form": move_form,
+        "typed": typed,
+        "flows": flows,
+        "active": "finance",
+    }
     if flows is not None and flows.rows:
         context["waterfall_chart"] = charts.waterfall(
             compute.flow_waterfall(flows),

@@ -354,7 +354,10 @@ def test_editors_send_for_their_own_organisation_and_others_adopt_it(
 def test_the_programme_office_adds_documents_people_can_read(client_for, open_consultation):
     c = open_consultation
     add = reverse("engagement_add", args=[c.slug, "document"])
-    assert client_for("viewer").post(add, {"title": "x", "url": "https://example.org"}).status_code == 403
+    assert (
+        client_for("viewer").post(add, {"title": "x", "url": "https://example.org"}).status_code
+        == 403
+    )
     client_for("pmo").post(add, {"title": "The full proposal", "url": "https://example.org/p.pdf"})
     client_for("pmo").post(add, {"title": "Bad", "url": "not a web address"})
     assert list(c.documents.values_list("title", flat=True)) == ["The full proposal"]

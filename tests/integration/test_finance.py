@@ -409,3 +409,36 @@ def test_one_trusts_finance_lead_cannot_touch_anothers_plan(client, finance_team
     assert "The plan was not saved" in page
     assert "you may not change Trust A Hospitals" in page
     assert not FinancialPlan.objects.exists()
+
+
+def test_a_move_typed_in_by_hand(client_for, cast, footprint, icb):
+    # 100 planned admissions move from Trust A (paid £4,000 each) to Trust B (paid £3,500).
+    # Both plans are 40% fixed and 30% semi-fixed, so 30% of the £2,500 default cost of an
+    # elective admission is variable: A saves £75,000 of its £250,000 and strands £175,000;
+    # B spends £75,000 more. A is £325,000 worse, B £275,000 better, the ICB pays £50,000 less.
+    for trust, price in (("trust_a", 4_000_00), ("trust_b", 3_500_00)):
+        Contract.objects.create(
+            commissioner=icb,
+            provider=footprint[trust],
+            service="ip_elective",
+            kind=ContractKind.ACTIVITY,
+            price_pence=price,
+        )
+        services.save_plan(organisation=footprint[trust], figures=figures(2026), by=cast["pmo"])
+    move = compute.TypedMove("RA1", "ip_elective", 100, "RB1")
+    rows = {r.organisation: r for r in compute.typed_flows(move, 2026).rows}
+    assert (rows["RA1"].income_change, rows["RA1"].cost_change) == (-400_000_00, -75_000_00)
+    assert rows["RA1"].stranded == 175_000_00 and rows["RA1"].position_change == -325_000_00
+    assert rows["RB1"].position_change == 275_000_00
+    assert rows["QA1"].position_change == 50_000_00
+    page = client_for("viewer").get(
+        reverse("finance_scenario"),
+        {
+            "provider": "RA1",
+            "service": "ip_elective",
+            "units": 100,
+            "to_provider": "RB1",
+            "move_year": 2026,
+        },
+    )
+    assert "−£325,000" in page.content.decode()
