@@ -17,7 +17,13 @@ import rules
 
 from footprint.finance.models import PublishedYear
 from footprint.partnership.models import Organisation, Role
-from footprint.partnership.rules import is_partner, is_programme_office, roles_of
+from footprint.partnership.rules import (
+    has_role_anywhere,
+    has_role_at,
+    is_partner,
+    is_programme_office,
+    roles_of,
+)
 
 
 def published_years() -> frozenset[int]:
@@ -41,14 +47,12 @@ def sees_every_plan(user: Any, year: int, published: frozenset[int]) -> bool:
 
 
 def may_change_plan(user: Any, organisation: Organisation) -> bool:
-    return bool(is_programme_office(user)) or Role.FINANCE in roles_of(user).by_organisation.get(
-        organisation.pk, frozenset()
-    )
+    return bool(is_programme_office(user)) or has_role_at(user, organisation, Role.FINANCE)
 
 
 @rules.predicate
 def is_finance_user(user: Any) -> bool:
-    return any(Role.FINANCE in r for r in roles_of(user).by_organisation.values())
+    return has_role_anywhere(user, Role.FINANCE)
 
 
 rules.add_perm("finance.view_finance", is_partner)

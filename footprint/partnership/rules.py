@@ -45,6 +45,16 @@ def roles_of(user: Any) -> Roles:
     return cached
 
 
+def has_role_at(user: Any, organisation: Organisation, role: str) -> bool:
+    """Whether ``user`` holds ``role`` (e.g. finance, workforce) at ``organisation``."""
+    return role in roles_of(user).by_organisation.get(organisation.pk, frozenset())
+
+
+def has_role_anywhere(user: Any, role: str) -> bool:
+    """Whether ``user`` holds ``role`` at any organisation."""
+    return any(role in r for r in roles_of(user).by_organisation.values())
+
+
 @rules.predicate
 def is_programme_office(user: Any) -> bool:
     return bool(getattr(user, "is_superuser", False)) or (

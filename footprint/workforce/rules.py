@@ -12,18 +12,21 @@ from typing import Any
 import rules
 
 from footprint.partnership.models import Organisation, Role
-from footprint.partnership.rules import is_partner, is_programme_office, roles_of
+from footprint.partnership.rules import (
+    has_role_anywhere,
+    has_role_at,
+    is_partner,
+    is_programme_office,
+)
 
 
 def may_change_workforce(user: Any, organisation: Organisation) -> bool:
-    return bool(is_programme_office(user)) or Role.WORKFORCE in roles_of(user).by_organisation.get(
-        organisation.pk, frozenset()
-    )
+    return bool(is_programme_office(user)) or has_role_at(user, organisation, Role.WORKFORCE)
 
 
 @rules.predicate
 def is_workforce_user(user: Any) -> bool:
-    return any(Role.WORKFORCE in r for r in roles_of(user).by_organisation.values())
+    return has_role_anywhere(user, Role.WORKFORCE)
 
 
 rules.add_perm("workforce.view_workforce", is_partner)
