@@ -296,7 +296,13 @@ def manage(request: HttpRequest, slug: str) -> HttpResponse:
             "question_form": QuestionForm(),
             "document_form": DocumentForm(),
             "response_form": ResponseForm(consultation=c),
-            "statements": c.statements.annotate(voters=Count("votes")).order_by("status", "pk"),
+            "statements": (
+                c.statements.all()
+                if can(request.user, "engagement.manage_engagement")
+                else queries.approved_statements(c)
+            )
+            .annotate(voters=Count("votes"))
+            .order_by("status", "pk"),
             "active": "engagement",
         },
     )

@@ -362,3 +362,13 @@ def test_the_programme_office_adds_documents_people_can_read(client_for, open_co
     client_for("pmo").post(add, {"title": "Bad", "url": "not a web address"})
     assert list(c.documents.values_list("title", flat=True)) == ["The full proposal"]
     assert 'href="https://example.org/p.pdf">The full proposal' in page(client_for("public"), c)
+
+
+def test_partners_see_only_approved_statements_in_the_workspace(client_for, open_consultation):
+    c = open_consultation
+    services.add_statement(
+        participant=services.participant_for(c, "k"), text="Unchecked words here"
+    )
+    manage = reverse("engagement_manage", args=[c.slug])
+    assert "Unchecked words here" not in client_for("viewer").get(manage).content.decode()
+    assert "Unchecked words here" in client_for("pmo").get(manage).content.decode()
