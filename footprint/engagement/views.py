@@ -236,21 +236,25 @@ def _report_context(c: Consultation) -> dict[str, Any]:
     return context
 
 
-def report(request: HttpRequest, slug: str) -> HttpResponse:
+def _readable_report(request: HttpRequest, slug: str) -> Consultation:
+    """The consultation whose report this person may read: published, or a preview for the
+    programme office."""
     c = get_object_or_404(Consultation, slug=slug)
     _visible(request, c)
     if c.report_published_at is None and not can(request.user, "engagement.manage_engagement"):
         raise Http404("The report has not been published")
+    return c
+
+
+def report(request: HttpRequest, slug: str) -> HttpResponse:
+    c = _readable_report(request, slug)
     return render(
         request, "engagement/report.jinja", _report_context(c) | {"active": "consultations"}
     )
 
 
 def report_csv(request: HttpRequest, slug: str) -> HttpResponse:
-    c = get_object_or_404(Consultation, slug=slug)
-    _visible(request, c)
-    if c.report_published_at is None and not can(request.user, "engagement.manage_engagement"):
-        raise Http404("The report has not been published")
+    c = _readable_report(request, slug)
     snapshot = queries.latest_snapshot(c)
     groups = [g["label"] for g in snapshot.groups] if snapshot else []
     header = ["Statement", "Agree", "Disagree", "Pass", *(f"{g}: % agree" for g in groups)]
