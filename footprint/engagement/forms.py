@@ -156,9 +156,18 @@ class MessageForm(forms.ModelForm):
 
     class Meta:
         model = Message
-        fields = ["title", "body", "sender", "audience", "place", "neighbourhood", "staff_group"]
+        fields = [
+            "title",
+            "body",
+            "sender",
+            "audience",
+            "place",
+            "neighbourhood",
+            "staff_group",
+            "link_days",
+        ]
         widgets = {"body": forms.Textarea(attrs={"rows": 8}), "audience": forms.RadioSelect}
-        labels = {"sender": "From", "audience": "To"}
+        labels = {"sender": "From", "audience": "To", "link_days": "Personal links work for (days)"}
 
     def __init__(
         self, *args: Any, senders: list[Organisation], partnership: bool, **kwargs: Any
@@ -171,6 +180,7 @@ class MessageForm(forms.ModelForm):
         self.fields["place"].help_text = "For the practices in one place"
         self.fields["neighbourhood"].help_text = "For the practices in one neighbourhood"
         self.fields["staff_group"].help_text = "For one staff group"
+        self.fields["link_days"].required = False  # blank: the partnership's default, 90
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
@@ -181,4 +191,6 @@ class MessageForm(forms.ModelForm):
         }.get(data.get("audience", ""))
         if needs and not data.get(needs):
             self.add_error(needs, f"Choose the {needs.replace('_', ' ')} it goes to")
+        if data.get("link_days") is None and "link_days" not in self.errors:
+            data["link_days"] = Message._meta.get_field("link_days").default
         return data

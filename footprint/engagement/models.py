@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -274,6 +275,13 @@ class Message(models.Model):
         Neighbourhood, null=True, blank=True, on_delete=models.PROTECT
     )
     staff_group = models.CharField(max_length=20, choices=StaffGroup.choices, blank=True)
+    link_days = models.PositiveSmallIntegerField(
+        "links work for (days)",
+        default=90,
+        validators=[MinValueValidator(1), MaxValueValidator(365)],
+        help_text="Each personal link stops working this many days after it was emailed; "
+        "a reminder, or the recipient's own request, sends a fresh one",
+    )
     sent_at = models.DateTimeField(null=True, blank=True)
     sent_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -295,17 +303,29 @@ class Message(models.Model):
 
 
 class Recipient(models.Model):
-    """One organisation a message went to, and when it was read, acknowledged and last
-    reminded. Its personal link is signed with the site's secret key, so nothing is stored."""
+    """One organisation a message went to, and when its link was first opened, when it was
+    acknowledged, last reminded and last sent a fresh link on request. Its personal links are
+    signed with the site's secret key and carry the time they were issued, so nothing that
+    opens them is stored."""
 
     message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="recipients")
     organisation = models.ForeignKey(
         Organisation, on_delete=models.CASCADE, related_name="messages_received"
     )
     email = models.EmailField(blank=True)
-    read_at = models.DateTimeField(null=True, blank=True)
-    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    read_at = models.DateTimeField(
+        "opened at",
+        null=True,
+        blank=True,
+        help_text="When its link was first opened (a mail scanner may open it too)",
+    )
+    acknowledged_at = models.DateTimeField(
+        null=True, blank=True, help_text="When someone pressed 'I have read this'"
+    )
     reminded_at = models.DateTimeField(null=True, blank=True)
+    fresh_link_sent_at = models.DateTimeField(
+        null=True, blank=True, help_text="When a fresh link was last emailed because one expired"
+    )
 
     class Meta:
         ordering = ["organisation__name"]

@@ -14,6 +14,7 @@ from footprint.engagement.models import (
     Moderation,
     OpinionSnapshot,
     Participant,
+    Recipient,
     Statement,
     Vote,
 )
@@ -118,6 +119,11 @@ def message_reach(message: Message) -> dict[str, Any]:
         "by_group": sorted(groups.items()),
         "waiting": [r for r in recipients if r.acknowledged_at is None],
     }
+
+
+def recipient(pk: int) -> Recipient | None:
+    """A message's recipient, with the message and its sender, for its personal link."""
+    return Recipient.objects.select_related("message__sender", "organisation").filter(pk=pk).first()
 
 
 def messages_with_reach() -> QuerySet[Message]:

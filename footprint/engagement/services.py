@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -18,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from footprint.core import audit
+from footprint.engagement import queries
 from footprint.engagement.models import (
     Answer,
     Consultation,
@@ -212,7 +214,16 @@ STAFF_EMPLOYERS = [
     OrganisationKind.AMBULANCE_TRUST,
     OrganisationKind.LOCAL_AUTHORITY,
 ]
-LINKS = signing.Signer(salt="footprint.engagement.message")
+# A personal link's key is "<recipient>.<issued>.<signature>": the recipient's number and the
+# time it was issued (base 62 seconds), signed with the site's secret. The signature is
+# URL-safe base64 (letters, digits, "-" and "_"), so "." can never appear in it and the key
+# goes into a URL and comes back exactly as signed.
+LINKS = signing.Signer(salt="footprint.engagement.message-link", sep=".")
+# Links sent before 2026-11 were "<recipient>-<signature>" with every ":" turned into "-";
+# they are still read (the recipient's number has no "-", so the first "-" is the one that was
+# ":") and count as issued when the message was sent.
+OLD_LINKS = signing.Signer(salt="footprint.engagement.message")
+FRESH_LINK_EVERY = dt.timedelta(hours=1)
 
 
 def may_send(user: Any, sender: Organisation | None) -> bool:
@@ -235,22 +246,75 @@ def audience_of(message: Message) -> QuerySet[Organisation]:
     return practices
 
 
-def link_key(recipient: Recipient) -> str:
-    """The key in a recipient's personal link: its number, signed with the site's secret, so
-    nothing secret is stored and a reminder carries the same link."""
-    return LINKS.sign(str(recipient.pk)).replace(":", "-")
+def link_key(recipient: Recipient, *, issued_at: dt.datetime) -> str:
+    """The key in a recipient's personal link issued at ``issued_at``: nothing secret is
+    stored, and each email (first sending, reminder, fresh link) carries a newly issued one."""
+    issued = signing.b62_encode(int(issued_at.timestamp()))
+    return LINKS.sign(f"{recipient.pk}.{issued}")
+
+
+@dataclass(frozen=True)
+class Link:
+    """A personal link this site signed: whose it is and until when it works."""
+
+    recipient: Recipient
+    issued_at: dt.datetime
+
+    @property
+    def expires_at(self) -> dt.datetime:
+        return self.issued_at + dt.timedelta(days=self.recipient.message.link_days)
+
+    @property
+    def expires_on(self) -> dt.date:
+        return timezone.localdate(self.expires_at)
+
+    def expired(self, now: dt.datetime) -> bool:
+        return now >= self.expires_at
+
+
+def _unsign(key: str) -> tuple[int, dt.datetime | None]:
+    if "." in key:
+        pk, issued = LINKS.unsign(key).split(".")
+        return int(pk), dt.datetime.fromtimestamp(signing.b62_decode(issued), tz=dt.UTC)
+    pk, _, signature = key.partition("-")
+    return int(OLD_LINKS.unsign(f"{pk}:{signature}")), None
+
+
+def link_for(key: str) -> Link | None:
+    """The link ``key`` opens, expired or not; None for a key this site did not sign (or a
+    recipient since deleted)."""
+    try:
+        pk, issued_at = _unsign(key)
+    except (signing.BadSignature, ValueError):
+        return None
+    recipient = queries.recipient(pk)
+    if recipient is None:
+        return None
+    issued_at = issued_at or recipient.message.sent_at
+    if issued_at is None:
+        return None
+    return Link(recipient=recipient, issued_at=issued_at)
+
+
+def link_url(recipient: Recipient, *, issued_at: dt.datetime) -> str:
+    """The personal link in full, on the site's configured address (``FOOTPRINT_SITE_URL``),
+    never the host a request happened to arrive on."""
+    path = reverse("message_link", args=[link_key(recipient, issued_at=issued_at)])
+    return f"{settings.FOOTPRINT_SITE_URL}{path}"
 
 
 def _email(
-    message: Message, recipient: Recipient, reminder: bool
+    message: Message, recipient: Recipient, *, issued_at: dt.datetime, subject_prefix: str = ""
 ) -> tuple[str, str, str, list[str]]:
-    link = f"{settings.FOOTPRINT_SITE_URL}{reverse('message_link', args=[link_key(recipient)])}"
+    link = link_url(recipient, issued_at=issued_at)
+    expires = timezone.localdate(issued_at + dt.timedelta(days=message.link_days))
     group = f" for {message.get_staff_group_display().lower()}" if message.staff_group else ""
     body = (
         f"{message.from_whom} has sent {recipient.organisation.name} a message{group}:\n\n"
-        f"{message.title}\n\nRead it and let us know it has reached you:\n{link}\n"
+        f"{message.title}\n\nRead it and let us know it has reached you:\n{link}\n\n"
+        f"This link works until {expires:%-d %B %Y}.\n"
     )
-    subject = f"{'Reminder: ' if reminder else ''}{message.title}"
+    subject = f"{subject_prefix}{message.title}"
     return subject, body, settings.DEFAULT_FROM_EMAIL, [recipient.email]
 
 
@@ -269,8 +333,8 @@ def send_message(*, message: Message, by: Any) -> int:
             ]
         )
         recipients = list(message.recipients.select_related("organisation"))
-        emails = [_email(message, r, reminder=False) for r in recipients if r.email]
         message.sent_at = timezone.now()
+        emails = [_email(message, r, issued_at=message.sent_at) for r in recipients if r.email]
         message.sent_by = by
         message.save(update_fields=["sent_at", "sent_by"])
         audit.record(
@@ -297,32 +361,76 @@ def adopt(*, message: Message, organisation: Organisation, by: Any) -> None:
         )
 
 
-def recipient_for(key: str) -> Recipient | None:
-    """The recipient whose personal link carries ``key``, marked read on first opening; None
-    for a key this site did not sign."""
-    try:
-        pk = int(LINKS.unsign(key.replace("-", ":")))
-    except (signing.BadSignature, ValueError):
-        return None
-    recipient = Recipient.objects.select_related("message", "organisation").filter(pk=pk).first()
-    if recipient is not None and recipient.read_at is None:
-        recipient.read_at = timezone.now()
+def mark_opened(*, recipient: Recipient, now: dt.datetime) -> None:
+    """Note when a recipient's link was first opened. Opening is not acknowledging: a link
+    preview or a mail scanner opens links too."""
+    if recipient.read_at is None:
+        recipient.read_at = now
         recipient.save(update_fields=["read_at"])
-    return recipient
 
 
-def acknowledge(*, recipient: Recipient) -> None:
-    if recipient.acknowledged_at is None:
-        recipient.acknowledged_at = timezone.now()
-        recipient.read_at = recipient.read_at or recipient.acknowledged_at
+def acknowledge(*, recipient: Recipient, now: dt.datetime) -> bool:
+    """Record that the recipient has read the message and will act on it (only ever by a
+    person pressing the button: a POST). Returns False if it was already acknowledged."""
+    with transaction.atomic():
+        recipient = (
+            Recipient.objects.select_for_update(of=("self",))
+            .select_related("message", "organisation")
+            .get(pk=recipient.pk)
+        )
+        if recipient.acknowledged_at is not None:
+            return False
+        recipient.acknowledged_at = now
+        recipient.read_at = recipient.read_at or now
         recipient.save(update_fields=["acknowledged_at", "read_at"])
+        audit.record(
+            actor=None,
+            action="acknowledge_message",
+            summary=f"{recipient.organisation.name} acknowledged '{recipient.message.title}'",
+            message=recipient.message_id,
+            recipient=recipient.pk,
+        )
+    return True
+
+
+def send_fresh_link(*, recipient: Recipient, now: dt.datetime) -> str:
+    """Email a fresh link to the recipient organisation's contact address now (whoever asks,
+    the link goes only there), at most once an hour per recipient, so the button cannot be
+    used to flood a practice. Returns "sent", "already_sent" (within the hour) or
+    "no_address"."""
+    with transaction.atomic():
+        recipient = (
+            Recipient.objects.select_for_update(of=("self",))
+            .select_related("message", "organisation")
+            .get(pk=recipient.pk)
+        )
+        last = recipient.fresh_link_sent_at
+        if last is not None and now - last < FRESH_LINK_EVERY:
+            return "already_sent"
+        recipient.email = recipient.organisation.contact_email or recipient.email
+        if not recipient.email:
+            return "no_address"
+        recipient.fresh_link_sent_at = now
+        recipient.save(update_fields=["email", "fresh_link_sent_at"])
+        email = _email(recipient.message, recipient, issued_at=now, subject_prefix="New link: ")
+        audit.record(
+            actor=None,
+            action="send_fresh_message_link",
+            summary=f"Emailed {recipient.organisation.name} a fresh link to "
+            f"'{recipient.message.title}' after its link expired",
+            message=recipient.message_id,
+            recipient=recipient.pk,
+        )
+        transaction.on_commit(lambda: send_mass_mail([email], fail_silently=False))
+    return "sent"
 
 
 def send_message_reminders(
     *, older_than: dt.timedelta, now: dt.datetime, message: Message | None = None
 ) -> int:
     """Remind each recipient that has not acknowledged a message sent more than ``older_than``
-    ago, and was not reminded within it. Returns the number of emails sent."""
+    ago, and was not reminded within it, with a link freshly issued at ``now``. Returns the
+    number of emails sent."""
     waiting = (
         Recipient.objects.filter(
             acknowledged_at__isnull=True, message__sent_at__lte=now - older_than
@@ -339,5 +447,5 @@ def send_message_reminders(
             r.reminded_at = now
             reminders.append(r)
     Recipient.objects.bulk_update(reminders, ["email", "reminded_at"])
-    emails = [_email(r.message, r, reminder=True) for r in reminders]
+    emails = [_email(r.message, r, issued_at=now, subject_prefix="Reminder: ") for r in reminders]
     return send_mass_mail(emails, fail_silently=False) if emails else 0

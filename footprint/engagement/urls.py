@@ -29,4 +29,5 @@ urlpatterns = [
     path("workspace/messages/<int:pk>/", views.message_detail, name="message"),
     path("workspace/messages/<int:pk>/<str:what>/", views.message_act, name="message_act"),
     path("m/<str:key>/", views.message_link, name="message_link"),
+    path("m/<str:key>/fresh/", views.message_link_fresh, name="message_link_fresh"),
 ]

@@ -17,7 +17,8 @@ from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST
 
 from footprint.core import charts
 from footprint.core.exports import csv_response
@@ -50,7 +51,12 @@ from footprint.partnership.models import Organisation, OrganisationKind, Role
 from footprint.partnership.rules import roles_of
 
 COOKIE = "fp_taking_part"
-LIMITS = {"vote": (120, 60), "statement": (5, 3600), "answer": (10, 3600)}  # (count, seconds)
+LIMITS = {  # (count, seconds)
+    "vote": (120, 60),
+    "statement": (5, 3600),
+    "answer": (10, 3600),
+    "fresh_link": (5, 3600),
+}
 partner_only = permission_required("engagement.view_engagement")
 manager_only = permission_required("engagement.manage_engagement")
 
@@ -500,17 +506,76 @@ def message_act(request: HttpRequest, pk: int, what: str) -> HttpResponse:
     return redirect(message)
 
 
-def message_link(request: HttpRequest, key: str) -> HttpResponse:
-    """A recipient's personal link: read the message, and acknowledge it."""
-    recipient = services.recipient_for(key)
-    if recipient is None:
+def _link(key: str) -> services.Link:
+    link = services.link_for(key)
+    if link is None:
         raise Http404("This link is not recognised. Ask the sender for a new one.")
+    return link
+
+
+def _expired(request: HttpRequest, link: services.Link, key: str) -> HttpResponse:
+    return render(
+        request,
+        "engagement/message_link_expired.jinja",
+        {"recipient": link.recipient, "link": link, "key": key, "active": ""},
+        status=410,
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def message_link(request: HttpRequest, key: str) -> HttpResponse:
+    """A recipient's personal link: the message and an "I have read this" button. Opening it
+    notes that it was opened; only the button (a POST, with the CSRF token the page set in a
+    cookie) acknowledges, so a link preview or a mail scanner never acknowledges for anyone."""
+    link = _link(key)
+    now = timezone.now()
+    if link.expired(now):
+        return _expired(request, link, key)
+    recipient = link.recipient
     if request.method == "POST":
-        services.acknowledge(recipient=recipient)
+        services.acknowledge(recipient=recipient, now=now)
         messages.success(request, "Thank you: we know the message has reached you.")
         return redirect("message_link", key)
+    if request.method == "GET":
+        services.mark_opened(recipient=recipient, now=now)
     return render(
         request,
         "engagement/message_link.jinja",
-        {"recipient": recipient, "message": recipient.message, "active": ""},
+        {
+            "recipient": recipient,
+            "message": recipient.message,
+            "link": link,
+            "acknowledged_at": recipient.acknowledged_at
+            and timezone.localtime(recipient.acknowledged_at),
+            "active": "",
+        },
     )
+
+
+@never_cache
+@require_POST
+def message_link_fresh(request: HttpRequest, key: str) -> HttpResponse:
+    """An expired link's button: email a fresh link to the organisation's contact address
+    (never to an address the asker gives), at most once an hour."""
+    link = _link(key)
+    now = timezone.now()
+    if not link.expired(now):
+        return redirect("message_link", key)
+    organisation = link.recipient.organisation.name
+    if _limited(request, "fresh_link"):
+        messages.error(request, "You have asked for a lot of links lately. Try again later.")
+        return redirect("message_link", key)
+    outcome = services.send_fresh_link(recipient=link.recipient, now=now)
+    messages.success(
+        request,
+        {
+            "sent": f"We have emailed a fresh link to {organisation}'s contact address. "
+            "It can take a few minutes to arrive.",
+            "already_sent": f"A fresh link was emailed to {organisation}'s contact address "
+            "in the last hour. Check that inbox (and its junk folder).",
+            "no_address": f"We have no email address for {organisation}. "
+            "Ask the sender of the message for a new link.",
+        }[outcome],
+    )
+    return redirect("message_link", key)

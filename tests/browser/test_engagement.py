@@ -4,11 +4,13 @@ and the programme office publishes the report."""
 import datetime as dt
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import expect
 
 from footprint.engagement import services
-from footprint.engagement.models import Consultation, Question, Statement
+from footprint.engagement.models import Consultation, Message, Question, Statement
+from footprint.partnership.models import Organisation
 from tests.browser.conftest import check_accessibility
 from tests.browser.test_journey import log_in
 
@@ -69,4 +71,31 @@ def test_take_part_moderate_and_publish(page, cast, footprint):
     page.goto("/consultations/evening-gp/report/")
     expect(page.locator("#responses")).to_contain_text("Four practices now open until 8pm")
     expect(page.get_by_text("1 person took part")).to_be_visible()
+    check_accessibility(page)
+
+
+def test_a_practice_opens_its_link_and_acknowledges(page, cast, footprint):
+    practice = Organisation.objects.filter(kind="gp_practice").order_by("ods_code").first()
+    practice.contact_email = "manager@practice.example"
+    practice.save()
+    message = Message.objects.create(
+        title="Winter plan", body="Minor injuries go to Great Malverne.", audience="all_practices"
+    )
+    services.send_message(message=message, by=cast["pmo"])
+    recipient = message.recipients.get(organisation=practice)
+    now = timezone.now()
+    page.goto(reverse("message_link", args=[services.link_key(recipient, issued_at=now)]))
+    expect(page.get_by_text("Minor injuries go to Great Malverne.")).to_be_visible()
+    check_accessibility(page)
+    page.get_by_role("button", name="I have read this and will act on it").click()
+    expect(page.get_by_text("we know the message has reached you")).to_be_visible()
+    recipient.refresh_from_db()
+    assert recipient.acknowledged_at is not None
+
+    old = services.link_key(recipient, issued_at=now - dt.timedelta(days=91))
+    page.goto(reverse("message_link", args=[old]))
+    expect(page.get_by_role("heading", name="This link has expired")).to_be_visible()
+    check_accessibility(page)
+    page.get_by_role("button", name="Email a fresh link").click()
+    expect(page.get_by_text("We have emailed a fresh link")).to_be_visible()
     check_accessibility(page)

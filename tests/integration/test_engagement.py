@@ -315,7 +315,7 @@ def test_reminders_go_only_to_those_who_have_not_acknowledged(cast, practices, m
     message = Message.objects.create(title="Flu", body="Book now.", audience="all_practices")
     services.send_message(message=message, by=cast["pmo"])
     first = message.recipients.first()
-    services.acknowledge(recipient=first)
+    services.acknowledge(recipient=first, now=timezone.now())
     mailoutbox.clear()
     later = timezone.now() + dt.timedelta(days=4)
     assert services.send_message_reminders(older_than=dt.timedelta(days=3), now=later) == 2
