@@ -1,8 +1,10 @@
-"""System finance in the JSON API: a published year's system summary for everyone, and every
-position a partner may see with a token. Money is in whole pence."""
+"""System finance in the JSON API: a published year's system summary for everyone (as
+published, never the plans as they stand), and every position a partner may see with a
+token. Money is in whole pence."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
@@ -10,7 +12,7 @@ from ninja import Path, Query, Router, Schema, Status
 
 from footprint.api.auth import TokenAuth
 from footprint.core.permissions import can
-from footprint.finance import compute
+from footprint.finance import compute, publication, queries
 from footprint.finance.rules import may_see_plan, published_years
 
 router = Router(tags=["finance"])
@@ -34,6 +36,12 @@ class PositionOut(Schema):
     final_pence: int
 
 
+class ChangeOut(Schema):
+    figure: str
+    before: int | str | None
+    after: int | str | None
+
+
 class SummaryOut(Schema):
     year: int
     financial_year: str
@@ -41,40 +49,35 @@ class SummaryOut(Schema):
     surplus_pence: int
     variance_pence: int
     positions: list[PositionOut]
-
-
-def _position(r: compute.OrgYear) -> dict[str, Any]:
-    return {
-        "year": r.year,
-        "financial_year": r.plan.year_label,
-        "ods_code": r.organisation.ods_code,
-        "organisation": r.organisation.name,
-        "income_pence": r.plan.total_income_pence,
-        "expenditure_pence": r.plan.expenditure_pence,
-        "surplus_pence": r.plan.surplus_pence,
-        "control_total_pence": r.plan.control_total_pence,
-        "variance_pence": r.plan.variance_pence,
-        "risk_share_pence": r.transfer,
-        "final_pence": r.final_pence,
-    }
+    published_on: dt.date
+    first_published_on: dt.date
+    revised: bool
+    changes: list[ChangeOut]
 
 
 @router.get("/finance/summary/{year}", response={200: SummaryOut, 404: Error})
 def summary(request: HttpRequest, year: int = Path(..., ge=2000, le=2100)) -> Any:
-    """A published year's system summary: the system control total and each member's position
-    (``year`` is the first year of the financial year: 2026 for 2026/27)."""
-    if year not in published_years():
+    """A published year's system summary, exactly as the partnership last published it: the
+    system control total and each member's position (``year`` is the first year of the
+    financial year: 2026 for 2026/27). A revision says what changed from the publication
+    before (money in pence)."""
+    shown = queries.public_summary(year)
+    if shown is None:
         return Status(404, {"detail": "The partnership has not published this year's summary"})
-    system = compute.system_year(year)
+    kept = shown.summary
     return Status(
         200,
         {
             "year": year,
-            "financial_year": system.label,
-            "control_total_pence": system.control_total,
-            "surplus_pence": system.surplus,
-            "variance_pence": system.variance,
-            "positions": [_position(r) for r in system.rows],
+            "financial_year": kept["financial_year"],
+            "control_total_pence": kept["control_total_pence"],
+            "surplus_pence": kept["surplus_pence"],
+            "variance_pence": kept["variance_pence"],
+            "positions": kept["positions"],
+            "published_on": shown.latest.published_on,
+            "first_published_on": shown.first_published_on,
+            "revised": shown.revised,
+            "changes": shown.latest.changes if shown.revised else [],
         },
     )
 
@@ -90,7 +93,7 @@ def positions(request: HttpRequest, year: int | None = Query(None, ge=2000, le=2
     return Status(
         200,
         [
-            _position(r)
+            publication.position_of(r)
             for y in years
             for r in compute.system_year(y).rows
             if may_see_plan(request.user, r.organisation, y, published)

@@ -4,11 +4,13 @@ year of the financial year (2026 is 2026/27)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from footprint.demand.models import POD_CHOICES
@@ -89,7 +91,8 @@ class FinancialPlan(models.Model):
 
 class PublishedYear(models.Model):
     """The programme office has published this year's system summary: every partner may see
-    every plan for the year, and the public the system summary."""
+    every plan for the year, and the public the summary as last published (a
+    ``YearPublication``). Withdrawing the year deletes this; its publications are kept."""
 
     year = models.PositiveSmallIntegerField(unique=True)
     published_at = models.DateTimeField(auto_now_add=True)
@@ -102,6 +105,31 @@ class PublishedYear(models.Model):
 
     def __str__(self) -> str:
         return year_label(self.year)
+
+
+class YearPublication(models.Model):
+    """One publication of a year's system summary: exactly the figures the public page and
+    the public API show (``summary``), when and by whom, and what changed from the
+    publication before (``changes``: each figure from what to what, in pence). Never changed
+    or deleted; publishing again adds a revision."""
+
+    year = models.PositiveSmallIntegerField(db_index=True)
+    published_at = models.DateTimeField()
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    summary = models.JSONField()
+    changes = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["year", "published_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{year_label(self.year)}, published {self.published_at:%d %B %Y}"
+
+    @property
+    def published_on(self) -> dt.date:
+        return timezone.localtime(self.published_at).date()
 
 
 class ContractKind(models.TextChoices):

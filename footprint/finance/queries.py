@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Collection
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import QuerySet
 
-from footprint.finance.models import OTHER_INCOME, FinancialPlan, year_label
+from footprint.finance.models import (
+    OTHER_INCOME,
+    FinancialPlan,
+    PublishedYear,
+    YearPublication,
+    year_label,
+)
 from footprint.partnership.models import Organisation
 
 FIELDS = {
@@ -70,3 +78,55 @@ def plan_history(organisation: Organisation, years: Collection[int]) -> list[dic
         ]
     out.sort(key=lambda e: e["when"], reverse=True)
     return out
+
+
+# --- Publication ---------------------------------------------------------------------------
+
+
+def publications(year: int) -> QuerySet[YearPublication]:
+    """Every publication of ``year``'s system summary, the first first."""
+    return (
+        YearPublication.objects.filter(year=year)
+        .select_related("published_by")
+        .order_by("published_at", "pk")
+    )
+
+
+def latest_publication(year: int) -> YearPublication | None:
+    return publications(year).last()
+
+
+@dataclass(frozen=True)
+class PublicSummary:
+    """What the public sees of a year: the latest publication, when it was first published
+    and which revision this is (1 for the first publication)."""
+
+    latest: YearPublication
+    first_published_on: dt.date
+    revision: int
+
+    @property
+    def summary(self) -> dict[str, Any]:
+        return self.latest.summary
+
+    @property
+    def revised(self) -> bool:
+        return self.revision > 1
+
+
+def public_years() -> list[int]:
+    """The years whose system summary is public: published, not withdrawn, figures kept."""
+    return sorted(
+        set(PublishedYear.objects.values_list("year", flat=True))
+        & set(YearPublication.objects.values_list("year", flat=True))
+    )
+
+
+def public_summary(year: int) -> PublicSummary | None:
+    """``year``'s summary as last published, or None if the public may not see it."""
+    if not PublishedYear.objects.filter(year=year).exists():
+        return None
+    kept = list(publications(year))
+    if not kept:
+        return None
+    return PublicSummary(kept[-1], kept[0].published_on, len(kept))

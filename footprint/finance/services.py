@@ -3,21 +3,26 @@ all or nothing, audited, with the history of every figure kept."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from footprint.core import audit
 from footprint.core.imports import ImportRejected, RowError
+from footprint.core.permissions import require
+from footprint.finance import compute, publication, queries
 from footprint.finance.importers import PlanFigures, PlanWorkbook
 from footprint.finance.models import (
     OTHER_INCOME,
     FinancialPlan,
     PublishedYear,
     RiskShareAgreement,
+    YearPublication,
     year_label,
 )
 from footprint.finance.rules import may_change_plan
@@ -97,21 +102,55 @@ def import_plan_workbook(*, workbook: PlanWorkbook, filename: str, by: Any) -> l
     return plans
 
 
-def publish_year(*, year: int, by: Any) -> PublishedYear:
-    """Publish ``year``'s system summary: every partner sees every plan, the public the summary."""
+def publish_year(*, year: int, by: Any, at: dt.datetime | None = None) -> YearPublication:
+    """Publish ``year``'s system summary as it stands now: every partner sees every plan for
+    the year, and the public these figures, kept as they are until the programme office
+    publishes again. A revision records what changed from the publication before; publishing
+    figures that have not changed adds no revision."""
+    require(by, "finance.manage_finance")
+    at = at or timezone.now()
     with transaction.atomic():
-        published, _ = PublishedYear.objects.get_or_create(year=year, defaults={"published_by": by})
+        system = compute.system_year(year)
+        if not system.rows:
+            raise ValidationError(f"No organisation has a plan for {year_label(year)} to publish.")
+        summary = publication.summary_of(system)
+        latest = queries.latest_publication(year)
+        if latest is not None and at < latest.published_at:
+            raise ValidationError(
+                f"{year_label(year)} was last published on {latest.published_on:%-d %B %Y}; "
+                "a new publication cannot be dated before it."
+            )
+        PublishedYear.objects.get_or_create(year=year, defaults={"published_by": by})
+        if latest is not None and latest.summary == summary:
+            audit.record(
+                actor=by,
+                action="publish_finance_year",
+                summary=f"Published the system financial summary for {year_label(year)}, "
+                f"unchanged since {latest.published_on:%-d %B %Y}",
+                year=year,
+                publication=latest.pk,
+            )
+            return latest
+        changed = publication.changes(latest.summary if latest else None, summary)
+        record = YearPublication.objects.create(
+            year=year, published_at=at, published_by=by, summary=summary, changes=changed
+        )
         audit.record(
             actor=by,
             action="publish_finance_year",
-            summary=f"Published the system financial summary for {year_label(year)}",
+            summary=f"{'Revised' if latest else 'Published'} the system financial summary "
+            f"for {year_label(year)}" + (f": {len(changed)} figures changed" if latest else ""),
             year=year,
+            publication=record.pk,
+            changes=changed,
         )
-    return published
+    return record
 
 
 def withdraw_year(*, year: int, by: Any) -> None:
-    """Take ``year``'s system summary back to partner-only (plans back to their own people)."""
+    """Take ``year``'s system summary back to partner-only (plans back to their own people).
+    Its publications are kept: publishing again compares with the last of them."""
+    require(by, "finance.manage_finance")
     with transaction.atomic():
         PublishedYear.objects.filter(year=year).delete()
         audit.record(

@@ -8,7 +8,7 @@ import datetime as dt
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -19,7 +19,7 @@ from footprint.core.exports import csv_response, xlsx_response
 from footprint.core.imports import ImportRejected
 from footprint.core.permissions import permission_required, require
 from footprint.demand.models import Run, Scenario
-from footprint.finance import compute, importers, queries, services
+from footprint.finance import compute, importers, publication, queries, services
 from footprint.finance.forms import (
     AgreementForm,
     FlowsForm,
@@ -61,10 +61,10 @@ def _pick_year(request: HttpRequest, years: list[int]) -> int | None:
     return now if now in years else years[-1]
 
 
-def _chart_year(system: compute.SystemYear) -> dict[str, Any]:
+def _chart_year(steps: list[tuple[str, float]], label: str) -> dict[str, Any]:
     return charts.waterfall(
-        system.waterfall(),
-        f"System position {system.label}: from control totals through plans and risk share",
+        steps,
+        f"System position {label}: from control totals through plans and risk share",
         MEASURE,
         start="Control total",
         total="Final system position",
@@ -88,13 +88,32 @@ def system(request: HttpRequest) -> HttpResponse:
     if year is not None:
         sy = compute.system_year(year)
         if whole:
-            context |= {"system": sy, "waterfall_chart": _chart_year(sy)}
+            context |= {"system": sy, "waterfall_chart": _chart_year(sy.waterfall(), sy.label)}
+            context |= _publication_state(year, sy, published)
         else:
             mine = roles_of(request.user).by_organisation
             context["rows"] = [r for r in sy.rows if r.organisation.pk in mine]
         shown = sorted(y for y in years if sees_every_plan(request.user, y, published))
         context["per_head"] = compute.spend_per_head(shown)
     return render(request, "finance/system.jinja", context)
+
+
+def _publication_state(
+    year: int, system: compute.SystemYear, published: frozenset[int]
+) -> dict[str, Any]:
+    """For partners who see the whole year: what the public sees, and whether the figures
+    have changed since (a draft), with what would change if published again."""
+    kept = list(queries.publications(year))
+    latest = kept[-1] if kept else None
+    live = publication.summary_of(system)
+    draft = latest is not None and latest.summary != live
+    return {
+        "publications": kept,
+        "latest_publication": latest,
+        "is_public": year in published and latest is not None,
+        "draft": draft,
+        "pending": publication.changes(latest.summary, live) if draft and latest else [],
+    }
 
 
 @partner_only
@@ -393,17 +412,36 @@ def publish(request: HttpRequest, year: int) -> HttpResponse:
         services.withdraw_year(year=year, by=request.user)
         messages.success(request, f"{year_label(year)} is back to partner-only.")
     else:
-        services.publish_year(year=year, by=request.user)
-        messages.success(request, f"Published the system summary for {year_label(year)}.")
+        try:
+            kept = services.publish_year(year=year, by=request.user)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(
+                request,
+                f"Published the system summary for {year_label(year)}: the public sees the "
+                f"figures as they were on {kept.published_on:%-d %B %Y}.",
+            )
     return redirect(f"{reverse('finance')}?year={year}")
 
 
 def public(request: HttpRequest) -> HttpResponse:
-    """The published system summaries, for everyone."""
-    years = sorted(published_years())
+    """The published system summaries, for everyone: the figures as the programme office
+    last published them, never the plans as they stand now."""
+    years = queries.public_years()
     year = _pick_year(request, years)
-    context: dict[str, Any] = {"years": years, "year": year, "active": "public_finance"}
-    if year is not None:
-        sy = compute.system_year(year)
-        context |= {"system": sy, "waterfall_chart": _chart_year(sy)}
+    shown = queries.public_summary(year) if year is not None else None
+    context: dict[str, Any] = {
+        "years": years,
+        "year": year,
+        "shown": shown,
+        "active": "public_finance",
+    }
+    if shown is not None:
+        context |= {
+            "summary": shown.summary,
+            "waterfall_chart": _chart_year(
+                publication.waterfall(shown.summary), shown.summary["financial_year"]
+            ),
+        }
     return render(request, "finance/public.jinja", context)

@@ -2,11 +2,19 @@
 office published, with its date, until it publishes again; partners see later changes as a
 draft; a revision says what changed. Money is in pence: 100_000_000 is £1m."""
 
+import datetime as dt
+
 import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
-from footprint.finance import importers, services
+from footprint.core.models import AuditEvent
+from footprint.finance import compute, importers, publication, services
+from footprint.finance.models import YearPublication
 from tests.integration.test_finance import GOOD, M, figures, workbook_bytes
+
+NOV_3 = dt.datetime(2026, 11, 3, 10, 0, tzinfo=dt.UTC)
+NOV_20 = dt.datetime(2026, 11, 20, 10, 0, tzinfo=dt.UTC)
 
 
 @pytest.fixture
@@ -20,17 +28,121 @@ def plans_2026(footprint, cast, icb):
     )
 
 
-@pytest.mark.xfail(strict=True, reason="an upload changes the public Money page straight away")
+def upload_better_plan_for_trust_a(finance_team):
+    """Trust A's finance lead uploads 2026/27 at −£6m (spend £116m, not £119m) and 2027/28."""
+    workbook = importers.parse_plan_workbook(workbook_bytes(GOOD), "plan.xlsx")
+    services.import_plan_workbook(workbook=workbook, filename="plan.xlsx", by=finance_team["a"])
+
+
 def test_an_upload_after_publishing_does_not_change_the_public_page(
     client, cast, finance_team, plans_2026
 ):
     # Published: system control total −£5m, plans −£9m (A) and +£6m (B): −£3m, £2m better.
-    services.publish_year(year=2026, by=cast["pmo"])
-    # Trust A then uploads a better 2026/27: −£6m instead of −£9m.
-    workbook = importers.parse_plan_workbook(workbook_bytes(GOOD), "plan.xlsx")
-    services.import_plan_workbook(workbook=workbook, filename="plan.xlsx", by=finance_team["a"])
+    services.publish_year(year=2026, by=cast["pmo"], at=NOV_3)
+    upload_better_plan_for_trust_a(finance_team)
     public = client.get(reverse("public_finance")).content.decode()
     assert "−£3.0m" in public and "£2.0m better" in public
     assert "£5.0m better" not in public
     summary = client.get("/api/v1/finance/summary/2026").json()
     assert summary["surplus_pence"] == -3 * M and summary["variance_pence"] == 2 * M
+
+
+def test_publish_change_draft_and_publish_again(client, client_for, cast, finance_team, plans_2026):
+    services.publish_year(year=2026, by=cast["pmo"], at=NOV_3)
+    public = client.get(reverse("public_finance")).content.decode()
+    assert "Published on 3 Nov 2026" in public and "Revised" not in public
+
+    upload_better_plan_for_trust_a(finance_team)
+
+    # The public page and the API keep the published figures and their date; nothing of the
+    # new plan shows, not even as a total or a share of one.
+    public = client.get(reverse("public_finance")).content.decode()
+    assert "Published on 3 Nov 2026" in public
+    assert "−£9.0m" in public and "−£6.0m" not in public
+    assert "plans add up to <strong>−£3.0m</strong>" in public
+    assert "2027/28" not in public
+    api = client.get("/api/v1/finance/summary/2026").json()
+    assert api["published_on"] == "2026-11-03" and api["revised"] is False
+    assert api["changes"] == []
+    assert {p["ods_code"]: p["surplus_pence"] for p in api["positions"]} == {
+        "RA1": -9 * M,
+        "RB1": 6 * M,
+    }
+    assert client.get("/api/v1/finance/summary/2027").status_code == 404
+
+    # Partners see the figures as they stand, marked as a draft, with what would change.
+    partner = client_for("editor_b").get(reverse("finance"), {"year": 2026}).content.decode()
+    assert "Draft: changed since published on 3 Nov 2026" in partner
+    assert "Trust A Hospitals: expenditure: from £119,000,000 to £116,000,000" in partner
+    assert "Planned system position: from −£3,000,000 to £0" in partner
+    assert "Publish the 2026/27 figures" not in partner  # only the programme office publishes
+    assert client_for("editor_b").post(reverse("finance_publish", args=[2026])).status_code == 403
+    with pytest.raises(PermissionDenied):
+        services.publish_year(year=2026, by=cast["editor_a"], at=NOV_20)
+    assert "Publish the 2026/27 figures as they are now" in (
+        client_for("pmo").get(reverse("finance"), {"year": 2026}).content.decode()
+    )
+
+    # Publishing again: the public sees the new figures, revised, with what changed.
+    services.publish_year(year=2026, by=cast["pmo"], at=NOV_20)
+    public = client.get(reverse("public_finance")).content.decode()
+    assert "Revised on 20 Nov 2026; first published on 3 Nov 2026" in public
+    assert "£5.0m better" in public
+    assert "Trust A Hospitals: surplus or deficit: from −£9,000,000 to −£6,000,000" in public
+    assert "System against its control total: from £2,000,000 to £5,000,000" in public
+    api = client.get("/api/v1/finance/summary/2026").json()
+    assert (api["published_on"], api["first_published_on"]) == ("2026-11-20", "2026-11-03")
+    assert api["revised"] is True and api["variance_pence"] == 5 * M
+    assert {"figure": "Trust A Hospitals: expenditure", "before": 119 * M, "after": 116 * M} in (
+        api["changes"]
+    )
+    partner = client_for("editor_b").get(reverse("finance"), {"year": 2026}).content.decode()
+    assert "Draft" not in partner and "nothing has changed since" in partner
+    assert "Revised on 20 Nov 2026 by Pmo: 4 figures changed" in partner
+
+    # Every publication is kept, with who published it; the audit trail says what changed.
+    first, second = YearPublication.objects.order_by("published_at")
+    assert first.summary["surplus_pence"] == -3 * M and first.published_by == cast["pmo"]
+    assert second.summary["surplus_pence"] == 0 and len(second.changes) == 4
+    event = AuditEvent.objects.filter(action="publish_finance_year").order_by("pk").last()
+    assert "Revised the system financial summary for 2026/27: 4 figures changed" in event.summary
+
+
+def test_publishing_unchanged_figures_adds_no_revision(client, cast, plans_2026):
+    first = services.publish_year(year=2026, by=cast["pmo"], at=NOV_3)
+    assert services.publish_year(year=2026, by=cast["pmo"], at=NOV_20) == first
+    assert YearPublication.objects.count() == 1
+
+
+def test_a_withdrawn_year_leaves_the_public_and_comes_back_as_published(
+    client, cast, finance_team, plans_2026
+):
+    services.publish_year(year=2026, by=cast["pmo"], at=NOV_3)
+    services.withdraw_year(year=2026, by=cast["pmo"])
+    assert "has not published a financial summary yet" in (
+        client.get(reverse("public_finance")).content.decode()
+    )
+    assert client.get("/api/v1/finance/summary/2026").status_code == 404
+    assert YearPublication.objects.count() == 1  # kept
+    with pytest.raises(PermissionDenied):
+        services.withdraw_year(year=2026, by=cast["viewer"])
+    upload_better_plan_for_trust_a(finance_team)
+    services.publish_year(year=2026, by=cast["pmo"], at=NOV_20)
+    api = client.get("/api/v1/finance/summary/2026").json()
+    assert api["revised"] is True and api["surplus_pence"] == 0
+
+
+def test_a_publication_cannot_be_dated_before_the_last(cast, plans_2026):
+    services.publish_year(year=2026, by=cast["pmo"], at=NOV_20)
+    with pytest.raises(ValidationError, match="last published on 20 November 2026"):
+        services.publish_year(year=2026, by=cast["pmo"], at=NOV_3)
+
+
+def test_the_published_waterfall_is_the_systems(footprint, cast, plans_2026):
+    system = compute.system_year(2026)
+    assert publication.waterfall(publication.summary_of(system)) == system.waterfall()
+
+
+def test_a_year_with_no_plans_cannot_be_published(cast, footprint):
+    with pytest.raises(ValidationError, match="No organisation has a plan for 2030/31"):
+        services.publish_year(year=2030, by=cast["pmo"], at=NOV_3)
