@@ -2,18 +2,152 @@
 activity moves, the risk-share pool and its ledger, and spend per weighted resident.
 
 All money is ``int`` pence. Rates are ``Decimal``. Nothing here rounds except where it says so,
-and then to whole pence with largest-remainder rounding, so totals are exact.
+and then to whole pence so that totals are exact: money that moves between organisations is
+rounded once over the whole system (largest-remainder rounding, or its two-way form
+``round_table``), never organisation by organisation, so what one side pays the other receives
+to the penny. A single figure (a system total, spend per resident) is rounded to the nearest
+penny, a half penny away from zero (``round_pence``).
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from decimal import ROUND_FLOOR, Decimal
+from decimal import Decimal
 from fractions import Fraction
-from typing import Literal
+from typing import TYPE_CHECKING, Literal, TypeVar
+
+if TYPE_CHECKING:
+    from _typeshed import SupportsRichComparison
 
 Pence = int
+K = TypeVar("K", bound="SupportsRichComparison")
+
+
+def round_pence(exact: Fraction) -> Pence:
+    """``exact`` pence to the nearest whole penny, a half penny away from zero (2.5 → 3,
+    −2.5 → −3), so a figure and its opposite round alike."""
+    whole = math.floor(abs(exact) + Fraction(1, 2))
+    return whole if exact >= 0 else -whole
+
+
+def largest_remainder(
+    shares: Mapping[K, Fraction], total: Pence, *, rotate_ties: bool = False
+) -> dict[K, Pence]:
+    """Whole pence for each share, summing exactly to ``total``: each gets the floor of its
+    exact share, and the pence left over go to the largest fractional parts, one each.
+
+    Ties go by key order (so "A" before "B"), or with ``rotate_ties`` by key order starting at
+    position ``total`` mod the number of keys and wrapping round: which key comes first turns
+    with the amount shared, so no one name collects every tied penny. ``total`` must lie
+    between the sum of the floors and the sum of the ceilings of the shares.
+    """
+    floors = {k: math.floor(v) for k, v in shares.items()}
+    left = total - sum(floors.values())
+    if not 0 <= left <= sum(1 for k, v in shares.items() if v != floors[k]):
+        raise ValueError(f"{total} pence cannot be shared as whole pence of these shares")
+    order = sorted(shares)
+    if rotate_ties and order:
+        turn = total % len(order)
+        order = order[turn:] + order[:turn]
+    order.sort(key=lambda k: -(shares[k] - floors[k]))  # stable: ties keep the order above
+    for k in order[:left]:
+        floors[k] += 1
+    return floors
+
+
+def round_table(cells: Mapping[tuple[str, str], Fraction]) -> dict[tuple[str, str], Pence]:
+    """Whole pence for a table of exact amounts (row, column) → pence whose row totals are
+    whole pence, e.g. each debtor's repayment shared between its creditors.
+
+    Controlled rounding: every cell is its exact amount rounded down or up, every row keeps its
+    total exactly, and every column total is its exact total rounded down or up, so no column
+    gains or loses a whole penny over the table (the grand total is exact). Which columns are
+    rounded up: the largest fractional parts of the column totals first, ties rotated as in
+    ``largest_remainder`` (columns in name order starting at position grand total mod the
+    number of columns), each taking its penny if the rows can still give it one (a row's odd
+    pennies can go only to columns it has a share in), else the next. Which row gives a
+    column its penny is then any that can, preferring its largest fractional parts.
+    """
+    floors = {k: math.floor(v) for k, v in cells.items()}
+    part = {k: v - floors[k] for k, v in cells.items() if v != floors[k]}
+    rows = sorted({r for r, _ in cells})
+    cols = sorted({c for _, c in cells})
+    row_need: dict[str, Fraction] = {r: Fraction(0) for r in rows}
+    col_exact: dict[str, Fraction] = {c: Fraction(0) for c in cols}
+    for (r, c), x in part.items():
+        row_need[r] += x
+        col_exact[c] += x
+    if any(x.denominator != 1 for x in row_need.values()):
+        raise ValueError("each row of the table must total whole pence")
+    cap = {c: math.floor(x) for c, x in col_exact.items()}
+    row_cols: dict[str, list[str]] = {r: [] for r in rows}
+    col_rows: dict[str, list[str]] = {c: [] for c in cols}
+    for r, c in sorted(part, key=lambda k: (-part[k], k)):
+        row_cols[r].append(c)
+        col_rows[c].append(r)
+    up: set[tuple[str, str]] = set()  # the cells rounded up
+    row_up = dict.fromkeys(rows, 0)
+    col_up = dict.fromkeys(cols, 0)
+
+    def augment() -> bool:
+        """Round one more cell up, in a row with pennies still to place and a column under its
+        cap, moving other cells' pennies along a chain of columns if need be (a shortest
+        augmenting path: rows already placed and columns already capped stay so)."""
+        came_from: dict[tuple[str, str], tuple[str, str] | None] = {}
+        queue: list[tuple[str, str]] = []
+        for r in rows:
+            if row_up[r] < row_need[r]:
+                came_from[("row", r)] = None
+                queue.append(("row", r))
+        for side, name in queue:  # the queue grows as it is read: breadth first
+            if side == "row":
+                for c in row_cols[name]:
+                    if (name, c) not in up and ("col", c) not in came_from:
+                        came_from[("col", c)] = (side, name)
+                        if col_up[c] < cap[c]:
+                            node: tuple[str, str] | None = ("col", c)
+                            col_up[c] += 1
+                            while node is not None:
+                                before = came_from[node]
+                                if before is None:
+                                    row_up[node[1]] += 1
+                                elif node[0] == "col":
+                                    up.add((before[1], node[1]))
+                                else:
+                                    up.discard((node[1], before[1]))
+                                node = before
+                            return True
+                        queue.append(("col", c))
+            else:
+                for r in col_rows[name]:
+                    if (r, name) in up and ("row", r) not in came_from:
+                        came_from[("row", r)] = (side, name)
+                        queue.append(("row", r))
+        return False
+
+    while augment():
+        pass
+    if col_up != cap:  # cannot happen: the exact table itself fills every floor
+        raise AssertionError("controlled rounding failed to fill the columns' floors")
+    left = sum(int(x) for x in row_need.values()) - sum(cap.values())
+    order = cols
+    if order:
+        turn = int(sum(cells.values(), Fraction(0))) % len(order)  # the grand total, whole pence
+        order = order[turn:] + order[:turn]
+    order = sorted(order, key=lambda c: -(col_exact[c] - cap[c]))
+    for c in order:
+        if left == 0 or col_exact[c] == cap[c]:
+            break
+        cap[c] += 1
+        if augment():
+            left -= 1
+        else:
+            cap[c] -= 1
+    if left:  # cannot happen: the exact table shows the rows can place every penny
+        raise AssertionError("controlled rounding failed to place every penny")
+    return {k: v + int(k in up) for k, v in floors.items()}
 
 
 @dataclass(frozen=True)
@@ -108,6 +242,8 @@ class FlowResult:
     income_change: dict[str, Pence]
     cost_change: dict[str, Pence]
     stranded_fixed_cost: dict[str, Pence]
+    # What each contract moves: its commissioner pays and its provider receives exactly this.
+    contract_change: dict[Flow, Pence] = field(default_factory=dict)
 
     def position_change(self, org: str) -> Pence:
         return self.income_change.get(org, 0) - self.cost_change.get(org, 0)
@@ -143,15 +279,27 @@ def flows(
     cost moves by its variable share only, so the fixed cost left behind when activity leaves
     shows as stranded. A commissioner pays what its providers gain (its spend falls when they
     lose), which is its cost change. Activity with no contract moves cost but no income.
+
+    Rounding: each contract's exact change is rounded to whole pence once, over the whole
+    system (``largest_remainder`` of the exact changes to their exact total rounded to the
+    nearest penny, ties rotated), and both its commissioner and its provider take that figure,
+    so what commissioners pay is what providers receive, per contract and in total. An
+    organisation's income or payments are the sums of its contracts' (each within a penny of
+    exact); its variable and stranded costs are rounded over the system the same way.
     """
-    income: dict[str, Fraction] = {}
-    cost: dict[str, Fraction] = {}
-    stranded: dict[str, Fraction] = {}
+    exact: dict[Flow, Fraction] = {}
     for c in contracts:
         key = (c.commissioner, c.provider, c.service)
         change = contract_income(c, after.get(key, 0.0)) - contract_income(c, before.get(key, 0.0))
-        income[c.provider] = income.get(c.provider, Fraction(0)) + change
-        cost[c.commissioner] = cost.get(c.commissioner, Fraction(0)) + change
+        exact[key] = exact.get(key, Fraction(0)) + change
+    moved_pence = _round_over_system(exact)
+    income: dict[str, Pence] = {}
+    paid: dict[str, Pence] = {}
+    for (commissioner, provider, _), pence in moved_pence.items():
+        income[provider] = income.get(provider, 0) + pence
+        paid[commissioner] = paid.get(commissioner, 0) + pence
+    cost: dict[str, Fraction] = {}
+    stranded: dict[str, Fraction] = {}
     units: dict[tuple[str, str], Fraction] = {}
     for sign, activity in ((1, after), (-1, before)):
         for (_, provider, service), count in activity.items():
@@ -166,11 +314,18 @@ def flows(
         cost[provider] = cost.get(provider, Fraction(0)) + variable
         if moved < 0:
             stranded[provider] = stranded.get(provider, Fraction(0)) - (full - variable)
-    return FlowResult(_to_pence(income), _to_pence(cost), _to_pence(stranded))
+    variable_pence = _round_over_system(cost)
+    cost_change = {
+        org: paid.get(org, 0) + variable_pence.get(org, 0)
+        for org in sorted(paid.keys() | cost.keys())
+    }
+    return FlowResult(income, cost_change, _round_over_system(stranded), moved_pence)
 
 
-def _to_pence(values: Mapping[str, Fraction]) -> dict[str, Pence]:
-    return {k: round(v) for k, v in values.items()}
+def _round_over_system(exact: Mapping[K, Fraction]) -> dict[K, Pence]:
+    """Whole pence for each figure, rounded together: they sum to their exact total rounded to
+    the nearest penny, each within a penny of exact (largest remainder, ties rotated)."""
+    return largest_remainder(exact, round_pence(sum(exact.values(), Fraction(0))), rotate_ties=True)
 
 
 # --- Risk share ----------------------------------------------------------------------------
@@ -180,17 +335,6 @@ def _to_pence(values: Mapping[str, Fraction]) -> dict[str, Pence]:
 class RiskShareRules:
     contribution_rate: Decimal
     contribution_cap_rate: Decimal
-
-
-def largest_remainder(shares: Mapping[str, Fraction], total: Pence) -> dict[str, Pence]:
-    """Whole pence for each share, summing exactly to ``total``: each gets the floor of its
-    exact share, and the pence left over go to the largest fractional parts (ties by name)."""
-    floors = {k: int(v // 1) for k, v in shares.items()}
-    left = total - sum(floors.values())
-    order = sorted(shares, key=lambda k: (-(shares[k] - floors[k]), k))
-    for k in order[:left]:
-        floors[k] += 1
-    return floors
 
 
 def share_risk(
@@ -273,11 +417,21 @@ def share_risk_with_ledger(
     receipts are repayable, each receiver then owes what it received to that year's net
     contributors, in proportion to what each put in. Transfers sum to zero and the ledger
     always holds exactly the repayable receipts not yet repaid.
+
+    Rounding: the year's repayments are split into whole pence together, as one table of
+    debtor × creditor (``round_table``), not debtor by debtor: each debtor repays exactly its
+    repayment, each creditor receives its exact share of all the year's repayments rounded
+    down or up (never a whole penny more or less), each amount is its exact share rounded down
+    or up, and the odd pennies go to the creditors with the largest fractional parts, ties
+    rotated with the amount (so not always to the first name). The new debts are split the
+    same way, receiver × contributor: each receiver owes exactly what it received, and each
+    contributor is owed in all exactly what it put in.
     """
     owed = dict(ledger.owed)
     remaining = dict(variances)
     transfers = {org: 0 for org in variances}
     repayments: dict[str, Pence] = {}
+    repaid_exact: dict[tuple[str, str], Fraction] = {}
     for debtor in sorted({d for d, _ in owed}):
         debts = {c: v for (d, c), v in owed.items() if d == debtor and v > 0}
         pay = min(sum(debts.values()), max(remaining.get(debtor, 0), 0))
@@ -285,26 +439,26 @@ def share_risk_with_ledger(
             continue
         repayments[debtor] = pay
         remaining[debtor] -= pay
-        share = largest_remainder(
-            {c: Fraction(pay * v, sum(debts.values())) for c, v in debts.items()}, pay
-        )
         transfers[debtor] = transfers.get(debtor, 0) - pay
-        for creditor, amount in share.items():
-            transfers[creditor] = transfers.get(creditor, 0) + amount
-            owed[(debtor, creditor)] -= amount
+        for creditor, v in debts.items():
+            repaid_exact[(debtor, creditor)] = Fraction(pay * v, sum(debts.values()))
+    for (debtor, creditor), amount in round_table(repaid_exact).items():
+        transfers[creditor] = transfers.get(creditor, 0) + amount
+        owed[(debtor, creditor)] -= amount
     year = share_risk(remaining, incomes, rules)
     for org, t in year.items():
         transfers[org] = transfers.get(org, 0) + t
     if repayable:
         contributors = {o: -t for o, t in year.items() if t < 0}
         total_in = sum(contributors.values())
-        for receiver, received in year.items():
-            if received > 0 and total_in > 0:
-                share = largest_remainder(
-                    {c: Fraction(received * v, total_in) for c, v in contributors.items()}, received
-                )
-                for creditor, amount in share.items():
-                    owed[(receiver, creditor)] = owed.get((receiver, creditor), 0) + amount
+        debt_exact = {
+            (receiver, creditor): Fraction(received * v, total_in)
+            for receiver, received in year.items()
+            if received > 0
+            for creditor, v in contributors.items()
+        }
+        for key, amount in round_table(debt_exact).items():
+            owed[key] = owed.get(key, 0) + amount
     return YearResult(transfers, repayments, Ledger({k: v for k, v in owed.items() if v}))
 
 
@@ -327,18 +481,26 @@ def run_agreement(
 
 # Relative cost of care by age (working-age adult = 1), an indicative curve of the shape the
 # national allocation formulae use: replace it with the ICB's own weights for real figures.
-AGE_BANDS: tuple[tuple[int, float], ...] = (
-    (0, 1.3),
-    (5, 0.6),
-    (15, 0.8),
-    (45, 1.2),
-    (65, 2.2),
-    (75, 3.5),
-    (85, 5.0),
+AGE_BANDS: tuple[tuple[int, Decimal], ...] = (
+    (0, Decimal("1.3")),
+    (5, Decimal("0.6")),
+    (15, Decimal("0.8")),
+    (45, Decimal("1.2")),
+    (65, Decimal("2.2")),
+    (75, Decimal("3.5")),
+    (85, Decimal("5.0")),
 )
 
+# A weight or a weighted count. A float is read as the decimal it prints as (1.3 is 13/10),
+# so weights typed as floats still add up exactly.
+Weight = Decimal | Fraction | int | float
 
-def age_weights(ages: int = 91) -> list[float]:
+
+def _exact(x: Weight) -> Fraction:
+    return Fraction(repr(x)) if isinstance(x, float) else Fraction(x)
+
+
+def age_weights(ages: int = 91) -> list[Decimal]:
     """The weight for each single year of age 0 … ``ages - 1`` (the last is "and over")."""
     weights = []
     for age in range(ages):
@@ -346,16 +508,21 @@ def age_weights(ages: int = 91) -> list[float]:
     return weights
 
 
-def weighted_population(counts_by_age: Sequence[int], weights_by_age: Sequence[float]) -> float:
-    """Residents weighted by the relative cost of care at each age (e.g. 65+ weigh more)."""
+def weighted_population(counts_by_age: Sequence[int], weights_by_age: Sequence[Weight]) -> Fraction:
+    """Residents weighted by the relative cost of care at each age (e.g. 65+ weigh more),
+    exactly: the sum is not rounded, so 10,000 weighted residents are exactly 10,000."""
     if len(counts_by_age) != len(weights_by_age):
         raise ValueError("one weight per age is needed")
-    return float(sum(c * w for c, w in zip(counts_by_age, weights_by_age, strict=True)))
+    return sum(
+        (c * _exact(w) for c, w in zip(counts_by_age, weights_by_age, strict=True)), Fraction(0)
+    )
 
 
-def spend_per_weighted_resident(spend: Pence, weighted_residents: float) -> Decimal | None:
-    """Pounds per weighted resident, to the penny (rounded down)."""
-    if weighted_residents <= 0:
+def spend_per_weighted_resident(spend: Pence, weighted_residents: Weight) -> Decimal | None:
+    """Pounds per weighted resident, worked exactly and then rounded to the nearest penny, a
+    half penny up (``round_pence``): £1,000,000.00 over 10,000 weighted residents is exactly
+    £100.00, and £2.00 over 3 is £0.67. None when there are no weighted residents."""
+    residents = _exact(weighted_residents)
+    if residents <= 0:
         return None
-    pounds = Decimal(spend) / Decimal(100) / Decimal(repr(weighted_residents))
-    return pounds.quantize(Decimal("0.01"), rounding=ROUND_FLOOR)
+    return Decimal(round_pence(Fraction(spend) / residents)).scaleb(-2)

@@ -7,6 +7,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from fractions import Fraction
 
 from footprint.demand import defaults
 from footprint.demand.compute import ALL, pod_name
@@ -200,7 +201,7 @@ class SpendPerHead:
     year: int
     area: str
     spend_pence: int
-    weighted_residents: float
+    weighted_residents: float  # for display: ``pounds`` is worked from the exact figure
     pounds: Decimal | None
     change: Decimal | None  # on the year before, in pounds
 
@@ -209,13 +210,14 @@ def spend_per_head(years: Iterable[int]) -> list[SpendPerHead]:
     """Providers' planned expenditure per age-weighted resident, by place and for the system,
     year on year. A provider's spend is shared across the places it serves in proportion to
     their weighted residents; commissioners are left out, as their spend is the providers'
-    income."""
+    income. Worked exactly: the places' shares are rounded to whole pence together, so they add
+    up to the system's spend to the penny."""
     weights = engine.age_weights()
     places = list(Place.objects.order_by("name"))
     out: list[SpendPerHead] = []
     previous: dict[str, Decimal | None] = {}
     for year in sorted(years):
-        weighted: dict[int, float] = {}
+        weighted: dict[int, Fraction] = {}
         for place in places:
             pop = population.population(year, place=place)
             if pop is not None:
@@ -223,7 +225,8 @@ def spend_per_head(years: Iterable[int]) -> list[SpendPerHead]:
                 weighted[place.pk] = engine.weighted_population(counts, weights[: len(counts)])
         if not weighted:
             continue
-        spend: dict[int, float] = dict.fromkeys(weighted, 0.0)
+        spend: dict[int, Fraction] = dict.fromkeys(weighted, Fraction(0))
+        system_spend = 0
         plans = (
             FinancialPlan.objects.filter(year=year)
             .exclude(organisation__kind=OrganisationKind.COMMISSIONER)
@@ -234,19 +237,21 @@ def spend_per_head(years: Iterable[int]) -> list[SpendPerHead]:
             served = [p.pk for p in plan.organisation.places.all() if p.pk in weighted]
             served = served or list(weighted)
             total = sum(weighted[p] for p in served)
+            system_spend += plan.expenditure_pence
             for p in served:
                 spend[p] += plan.expenditure_pence * weighted[p] / total
+        spend_pence = engine.largest_remainder(spend, system_spend, rotate_ties=True)
         rows = [
-            (place.name, round(spend[place.pk]), weighted[place.pk])
+            (place.name, spend_pence[place.pk], weighted[place.pk])
             for place in places
             if place.pk in weighted
         ]
-        rows.append(("Whole system", sum(r[1] for r in rows), sum(weighted.values())))
+        rows.append(("Whole system", system_spend, sum(weighted.values(), Fraction(0))))
         for area, pence, residents in rows:
             pounds = engine.spend_per_weighted_resident(pence, residents)
             before = previous.get(area)
             change = pounds - before if pounds is not None and before is not None else None
-            out.append(SpendPerHead(year, area, pence, residents, pounds, change))
+            out.append(SpendPerHead(year, area, pence, float(residents), pounds, change))
             previous[area] = pounds
     return out
 

@@ -153,7 +153,9 @@ def test_a_three_year_agreement_carries_its_ledger():
 def test_age_weights_follow_the_bands():
     w = f.age_weights()
     assert len(w) == 91
-    assert (w[0], w[4], w[5], w[30], w[70], w[80], w[90]) == (1.3, 1.3, 0.6, 0.8, 2.2, 3.5, 5.0)
+    expected = ("1.3", "1.3", "0.6", "0.8", "2.2", "3.5", "5.0")
+    assert (w[0], w[4], w[5], w[30], w[70], w[80], w[90]) == tuple(map(Decimal, expected))
+    assert sum(w) == Decimal("147.5")  # exactly: a float sum makes it 147.50000000000009
 
 
 def test_spend_per_weighted_resident():
@@ -245,9 +247,257 @@ def test_what_providers_gain_commissioners_pay(rows, variable):
     result = f.flows(contracts, costs, before, after)
     providers = sum(result.income_change.get(p, 0) for p in "ABC")
     commissioners = sum(result.cost_change.get(c, 0) for c in ("ICB", "LA"))
-    assert abs(providers - commissioners) <= 4  # each organisation's total rounds to a penny
+    assert providers == commissioners  # to the penny, however fractional the activity
+    assert sum(result.contract_change.values()) == providers
+    for contract in contracts:
+        key = (contract.commissioner, contract.provider, contract.service)
+        exact = f.contract_income(contract, after[key]) - f.contract_income(contract, before[key])
+        assert abs(result.contract_change[key] - exact) < 1  # each contract within a penny
     for p in "ABC":
         moved = sum(after[k] - before[k] for k in after if k[1] == p)
         assert result.stranded_fixed_cost.get(p, 0) >= 0
         if moved >= 0:
             assert p not in result.stranded_fixed_cost
+
+
+# --- Exact to the penny --------------------------------------------------------------------
+# Money is rounded over the whole system, not organisation by organisation (or receiver by
+# receiver), and spend per weighted resident is worked exactly. Where a case says what the old
+# rounding gave, it failed before that change.
+
+
+def test_a_commissioner_pays_exactly_what_its_providers_receive():
+    # The ICB buys outpatient first attendances from Trusts A and B at £160.25 each. The
+    # scenario adds 10.5 attendances a year at each (a projection, so fractional): each trust
+    # gains £1,682.625 and the ICB pays £3,365.25 in all. Rounding each organisation on its own
+    # gave each trust £1,682.62 while the ICB paid £3,365.25: a penny paid that nobody received.
+    # Rounded once over the system, one trust gets £1,682.63 (a tie: which one turns with the
+    # amount, here the second in name order as 336,525 is odd) and the other £1,682.62.
+    contracts = [
+        f.Contract("ICB", provider, "op_first", "activity", price_pence=160_25)
+        for provider in ("A", "B")
+    ]
+    before = {("ICB", "A", "op_first"): 1_000, ("ICB", "B", "op_first"): 1_000}
+    after = {key: units + 10.5 for key, units in before.items()}
+    result = f.flows(contracts, {}, before, after)
+    assert result.cost_change == {"ICB": 3_365_25}
+    assert result.income_change == {"A": 1_682_62, "B": 1_682_63}
+    assert result.contract_change == {
+        ("ICB", "A", "op_first"): 1_682_62,
+        ("ICB", "B", "op_first"): 1_682_63,
+    }
+    assert result.system_change == 0  # income only moved between partners
+
+
+def test_new_debts_are_shared_fairly_between_contributors():
+    # Trusts A and B are each £3,000.02 better than plan and pay half, £1,500.01 each, into the
+    # pool; X and Y are each £1,500.01 worse and receive £1,500.01 each, repayable. Each
+    # receiver owes each contributor half of £1,500.01, £750.005. Split receiver by receiver
+    # with ties by name, A was owed £750.01 by both, £1,500.02 in all: a penny more than it
+    # paid in, and B a penny less. Split together, each contributor is owed exactly what it
+    # paid in, and each receiver exactly what it received.
+    variances = {"A": 300_002, "B": 300_002, "X": -150_001, "Y": -150_001}
+    year = f.share_risk_with_ledger(
+        variances, dict.fromkeys(variances, 100_000 * K), RULES, f.Ledger(), True
+    )
+    assert year.transfers == {"A": -150_001, "B": -150_001, "X": 150_001, "Y": 150_001}
+    assert year.ledger.is_owed("A") == year.ledger.is_owed("B") == 150_001
+    assert year.ledger.owes("X") == year.ledger.owes("Y") == 150_001
+    assert sorted(year.ledger.owed.values()) == [75_000, 75_000, 75_001, 75_001]
+
+
+def test_repayments_are_shared_fairly_between_creditors():
+    # X and Y each owe A and B £1.00. Each is 3p better than plan this year, so each repays
+    # 3p, 1.5p to each creditor. Split debtor by debtor with ties by name, A got 2p from both
+    # (4p) and B 2p. Split together, A and B get 3p each.
+    owed = {("X", "A"): 100, ("X", "B"): 100, ("Y", "A"): 100, ("Y", "B"): 100}
+    variances = {"A": 0, "B": 0, "X": 3, "Y": 3}
+    year = f.share_risk_with_ledger(
+        variances, dict.fromkeys(variances, 1), RULES, f.Ledger(owed), True
+    )
+    assert year.repayments == {"X": 3, "Y": 3}
+    assert year.transfers == {"A": 3, "B": 3, "X": -3, "Y": -3}
+    assert year.ledger.is_owed("A") == year.ledger.is_owed("B") == 197
+    assert year.ledger.owes("X") == year.ledger.owes("Y") == 197
+
+
+def test_a_repayment_that_does_not_divide_evenly():
+    # X owes A, B and C £10.00 each and repays £2.00: 66⅔p to each. Two get 67p and one 66p;
+    # the tie goes round with the amount: in name order starting at 200 mod 3 = 2, i.e. C, A, B.
+    owed = {("X", c): 10_00 for c in "ABC"}
+    variances = {"A": 0, "B": 0, "C": 0, "X": 2_00}
+    year = f.share_risk_with_ledger(
+        variances, dict.fromkeys(variances, 1), RULES, f.Ledger(owed), False
+    )
+    assert year.transfers == {"A": 67, "B": 66, "C": 67, "X": -2_00}
+    assert year.ledger.owed == {("X", "A"): 9_33, ("X", "B"): 9_34, ("X", "C"): 9_33}
+
+
+def test_tied_odd_pennies_take_turns():
+    # X owes A, B and C the same and repays 1p, 2p, … £3.00 in turn: of the 300 repayments,
+    # 200 leave an odd penny or two to a tie of all three. Each creditor collects an odd penny
+    # in exactly 100 of them; breaking ties by name gave all 200 to A.
+    owed = f.Ledger({("X", c): 10_000 for c in "ABC"})
+    collected = dict.fromkeys("ABC", 0)
+    for pay in range(1, 301):
+        variances = {"A": 0, "B": 0, "C": 0, "X": pay}
+        year = f.share_risk_with_ledger(variances, dict.fromkeys(variances, 1), RULES, owed, False)
+        for creditor in "ABC":
+            collected[creditor] += year.transfers[creditor] > pay // 3
+    assert collected == {"A": 100, "B": 100, "C": 100}
+
+
+def test_largest_remainder_can_rotate_ties():
+    thirds = {"A": Fraction(100, 3), "B": Fraction(100, 3), "C": Fraction(100, 3)}
+    # 100 mod 3 = 1: the tie starts at B.
+    assert f.largest_remainder(thirds, 100, rotate_ties=True) == {"A": 33, "B": 34, "C": 33}
+    with pytest.raises(ValueError):
+        f.largest_remainder(thirds, 103)  # more than the shares' ceilings, 3 × 34
+
+
+def test_rounding_to_the_nearest_penny():
+    assert [f.round_pence(Fraction(n, 2)) for n in (5, 4, 3, -3, -5)] == [3, 2, 2, -2, -3]
+    assert f.round_pence(Fraction(2_499, 1_000)) == 2
+
+
+def test_spend_per_weighted_resident_is_exact_to_the_penny():
+    # 32 residents of each age 0 to 90 weigh 32 × 147.5 = 4,720; 2,400 more aged 70 weigh
+    # 2,400 × 2.2 = 5,280: 10,000 weighted residents. £1,000,000.00 over them is £100.00 a
+    # weighted resident. Summed in floating point they came to 10,000.000000000002 and,
+    # rounded down, £99.99.
+    counts = [32] * 91
+    counts[70] += 2_400
+    weighted = f.weighted_population(counts, f.age_weights())
+    assert weighted == 10_000
+    assert f.spend_per_weighted_resident(1_000_000_00, weighted) == Decimal("100.00")
+    # The same £1m a year later over 12,500 residents aged 30 (× 0.8 = 10,000) is the same
+    # £100.00: no change, where the page showed a false +£0.01 (or −£0.01 the other way).
+    later = f.weighted_population([0] * 30 + [12_500], f.age_weights(31))
+    assert f.spend_per_weighted_resident(1_000_000_00, later) == Decimal("100.00")
+    # To the nearest penny, a half penny up: £2.00 over 3 is £0.67 (66.67p; rounding down
+    # showed £0.66), and 1p over 2 is 0.5p, shown as £0.01.
+    assert f.spend_per_weighted_resident(2_00, 3) == Decimal("0.67")
+    assert f.spend_per_weighted_resident(1, 2) == Decimal("0.01")
+    assert f.spend_per_weighted_resident(1_000_00, 0) is None
+
+
+# --- Pence are conserved, and nobody collects the odd pennies ---------------------------------
+
+names = st.sampled_from(list("ABCDEFGHIJKL"))
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["ICB", "LA", "NHSE"]),
+            names,
+            st.sampled_from(["activity", "block", "block_marginal"]),
+            st.integers(0, 5_000_00),
+            st.fractions(0, 1_000, max_denominator=1_000),
+            st.fractions(0, 1_000, max_denominator=1_000),
+            st.decimals(0, 1, places=3),
+        ),
+        max_size=20,
+        unique_by=lambda t: (t[0], t[1]),
+    )
+)
+def test_contract_flows_conserve_pence_with_fractional_activity(rows):
+    contracts = [
+        f.Contract(c, p, "s", kind, price_pence=price, threshold_units=100.5, marginal_rate=rate)
+        for c, p, kind, price, _, _, rate in rows
+    ]
+    before = {(c, p, "s"): float(b) for c, p, _, _, b, _, _ in rows}
+    after = {(c, p, "s"): float(a) for c, p, _, _, _, a, _ in rows}
+    result = f.flows(contracts, {}, before, after)
+    exact = {
+        (k.commissioner, k.provider, "s"): f.contract_income(
+            k, after[(k.commissioner, k.provider, "s")]
+        )
+        - f.contract_income(k, before[(k.commissioner, k.provider, "s")])
+        for k in contracts
+    }
+    moved = result.contract_change
+    # Per contract: within a penny of exact; per organisation: the sum of its contracts.
+    assert all(abs(moved[k] - exact[k]) < 1 for k in exact)
+    for org in result.income_change:
+        assert result.income_change[org] == sum(v for k, v in moved.items() if k[1] == org)
+    for org in ("ICB", "LA", "NHSE"):
+        assert result.cost_change.get(org, 0) == sum(v for k, v in moved.items() if k[0] == org)
+    # In total: what commissioners pay is what providers receive, the exact total to a penny.
+    assert sum(result.income_change.values()) == sum(result.cost_change.values())
+    assert sum(moved.values()) == f.round_pence(sum(exact.values(), Fraction(0)))
+    assert result.system_change == 0
+
+
+@given(
+    st.lists(st.integers(0, 1_000_000), min_size=1, max_size=10),
+    st.lists(st.lists(st.integers(0, 1_000), min_size=12, max_size=12), min_size=1, max_size=10),
+)
+def test_round_table_keeps_rows_columns_and_cells_within_a_penny(totals, weights):
+    cols = list("ABCDEFGHIJKL")
+    cells: dict[tuple[str, str], Fraction] = {}
+    for i, (total, row) in enumerate(zip(totals, weights, strict=False)):
+        if sum(row):
+            for c, w in zip(cols, row, strict=True):
+                if w:
+                    cells[(f"R{i}", c)] = Fraction(total * w, sum(row))
+    rounded = f.round_table(cells)
+    assert all(v - 1 < rounded[k] < v + 1 for k, v in cells.items())
+    for r in {r for r, _ in cells}:
+        assert sum(v for (rr, _), v in rounded.items() if rr == r) == sum(
+            v for (rr, _), v in cells.items() if rr == r
+        )
+    for c in cols:
+        exact = sum((v for (_, cc), v in cells.items() if cc == c), Fraction(0))
+        got = sum(v for (_, cc), v in rounded.items() if cc == c)
+        assert exact - 1 < got < exact + 1  # no column gains or loses a whole penny
+
+
+variances_many = st.dictionaries(names, st.integers(-5_000_000, 5_000_000), min_size=2)
+
+
+@given(variances_many, rules)
+def test_new_debts_conserve_pence_and_favour_no_contributor(variances, r):
+    year = f.share_risk_with_ledger(
+        variances, dict.fromkeys(variances, 1_000_000 * K), r, f.Ledger(), True
+    )
+    contributors = {o: -t for o, t in year.transfers.items() if t < 0}
+    receivers = {o: t for o, t in year.transfers.items() if t > 0}
+    owed = year.ledger.owed
+    # Each receiver owes exactly what it received; each contributor is owed exactly what it
+    # paid in, so none collects another's odd penny; each debt is within a penny of pro rata.
+    assert {o: year.ledger.owes(o) for o in receivers} == receivers
+    assert {o: year.ledger.is_owed(o) for o in contributors} == contributors
+    total_in = sum(contributors.values())
+    for (debtor, creditor), v in owed.items():
+        assert abs(v - Fraction(receivers[debtor] * contributors[creditor], total_in)) < 1
+
+
+@given(
+    st.dictionaries(st.tuples(names, names), st.integers(1, 1_000_000), min_size=1),
+    st.dictionaries(names, st.integers(-1_000_000, 3_000_000)),
+    st.booleans(),
+)
+def test_repayments_conserve_pence_and_favour_no_creditor(owed, variances, repayable):
+    owed = {k: v for k, v in owed.items() if k[0] != k[1]}
+    orgs = {o for k in owed for o in k} | variances.keys()
+    variances = {o: variances.get(o, 0) for o in orgs}
+    year = f.share_risk_with_ledger(
+        variances, dict.fromkeys(orgs, 0), RULES, f.Ledger(owed), repayable
+    )
+    assert sum(year.transfers.values()) == 0
+    # No income, so no contributions, no pool and no new debts: the ledger only falls.
+    repaid = {k: v - year.ledger.owed.get(k, 0) for k, v in owed.items()}
+    assert all(0 <= v <= owed[k] for k, v in repaid.items())
+    exact: dict[tuple[str, str], Fraction] = {}
+    for debtor, pay in year.repayments.items():
+        debts = {k: v for k, v in owed.items() if k[0] == debtor}
+        assert pay == min(sum(debts.values()), variances[debtor])
+        assert sum(repaid[k] for k in debts) == pay  # each debtor repays exactly
+        exact |= {k: Fraction(pay * v, sum(debts.values())) for k, v in debts.items()}
+    assert all(abs(repaid[k] - exact.get(k, 0)) < 1 for k in repaid)
+    for creditor in {c for _, c in owed}:
+        due = sum((v for k, v in exact.items() if k[1] == creditor), Fraction(0))
+        got = sum(v for k, v in repaid.items() if k[1] == creditor)
+        assert abs(got - due) < 1  # no creditor collects a whole penny more or less than its due
+        assert year.transfers[creditor] == got - year.repayments.get(creditor, 0)
