@@ -1,15 +1,71 @@
 """Vega-Lite chart specifications, built in Python and drawn in the page by vega-embed.
 
 Every chart is shown beside a table of the same data, so it can be read without the picture.
+
+House rules, asserted by tests/unit/test_charts.py:
+
+- Colours follow meaning, never the order the data arrive in: every colour scale has a fixed
+  domain and range, whichever categories happen to be present.
+- Every axis has a title that says what it counts, with its unit.
+- A quantitative axis of counts or money starts at zero. Where a chart keeps a baseline above
+  zero (an SPC chart is about variation around its average), its subtitle says so.
+- Months are temporal fields (``utcyearmonth``, so a month never slips into the one before
+  in a browser west of Greenwich) shown as "Mar 2025", under an axis titled "Month".
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import math
+from collections.abc import Mapping
 from typing import Any
 
+SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json"
 NHS_BLUE = "#005eb8"
 NHS_WARM_YELLOW = "#ffb81c"
 NHS_DARK_GREY = "#425563"
+NHS_MID_GREY = "#768692"
+NHS_PALE_GREY = "#aeb7bd"
+NHS_ORANGE = "#ed8b00"
+NHS_PURPLE = "#330072"
+NHS_RED = "#d5281b"
+WHITE = "#ffffff"
+
+MONTH_FORMAT = "%b %Y"
+
+
+def _title(text: str, subtitle: str | None = None) -> str | dict[str, Any]:
+    return text if subtitle is None else {"text": text, "subtitle": subtitle, "anchor": "start"}
+
+
+def _month(field: str = "period", title: str | None = "Month") -> dict[str, Any]:
+    """A month on a temporal axis: the field holds ISO dates (the first of the month)."""
+    return {
+        "field": field,
+        "type": "temporal",
+        "timeUnit": "utcyearmonth",
+        "title": title,
+        "axis": {"format": MONTH_FORMAT, "labelOverlap": "greedy"},
+    }
+
+
+def _month_tooltip(field: str = "period") -> dict[str, Any]:
+    return {
+        "field": field,
+        "type": "temporal",
+        "timeUnit": "utcyearmonth",
+        "title": "Month",
+        "format": MONTH_FORMAT,
+    }
+
+
+def _iso(month: str | dt.date) -> str:
+    return month.isoformat() if isinstance(month, dt.date) else str(month)
+
+
+def _finite(x: Any) -> Any:
+    """NaN and infinity become None: JSON has no NaN, and a missing limit is not drawn."""
+    return None if isinstance(x, float) and not math.isfinite(x) else x
 
 
 def population_pyramid(rows: list[dict[str, Any]], title: str) -> dict[str, Any]:
@@ -20,7 +76,7 @@ def population_pyramid(rows: list[dict[str, Any]], title: str) -> dict[str, Any]
         values.append({"band": r["band"], "sex": "Male", "people": -r["male"]})
     order = [r["band"] for r in reversed(rows)]
     return {
-        "$schema": "https://vega.github.io/schema/vega-lite/v6.json",
+        "$schema": SCHEMA,
         "description": title,
         "title": title,
         "width": "container",
@@ -28,11 +84,12 @@ def population_pyramid(rows: list[dict[str, Any]], title: str) -> dict[str, Any]
         "data": {"values": values},
         "mark": {"type": "bar"},
         "encoding": {
-            "y": {"field": "band", "type": "ordinal", "sort": order, "title": "Age"},
+            "y": {"field": "band", "type": "ordinal", "sort": order, "title": "Age (years)"},
             "x": {
                 "field": "people",
                 "type": "quantitative",
-                "title": "Residents (male left, female right)",
+                "title": "Residents, people (male left, female right)",
+                "scale": {"zero": True},
                 "axis": {"labelExpr": "format(abs(datum.value), ',')"},
             },
             "color": {
@@ -50,66 +107,132 @@ def population_pyramid(rows: list[dict[str, Any]], title: str) -> dict[str, Any]
     }
 
 
-def yearly_totals(totals: dict[int, int], title: str, measure: str) -> dict[str, Any]:
-    """A line of one figure per year."""
+def _quantity(field: str, measure: str, zero_reason: str | None) -> dict[str, Any]:
     return {
-        "$schema": "https://vega.github.io/schema/vega-lite/v6.json",
+        "field": field,
+        "type": "quantitative",
+        "title": measure,
+        "scale": {"zero": zero_reason is None},
+    }
+
+
+def yearly_totals(
+    totals: Mapping[int, float], title: str, measure: str, *, zero_reason: str | None = None
+) -> dict[str, Any]:
+    """A line of one figure per year. ``measure`` titles the y axis: what is counted, with its
+    unit. The axis starts at zero unless ``zero_reason`` says, in the subtitle, why not."""
+    return {
+        "$schema": SCHEMA,
         "description": title,
-        "title": title,
+        "title": _title(title, zero_reason),
         "width": "container",
         "height": 220,
         "data": {"values": [{"year": str(y), "value": v} for y, v in sorted(totals.items())]},
         "mark": {"type": "line", "point": True, "color": NHS_BLUE},
         "encoding": {
-            "x": {"field": "year", "type": "ordinal", "title": "Year"},
-            "y": {
-                "field": "value",
-                "type": "quantitative",
-                "title": measure,
-                "scale": {"zero": False},
-            },
-            "tooltip": [{"field": "year"}, {"field": "value", "title": measure, "format": ","}],
+            "x": {"field": "year", "type": "ordinal", "title": "Year", "axis": {"labelAngle": 0}},
+            "y": _quantity("value", measure, zero_reason),
+            "tooltip": [
+                {"field": "year", "title": "Year"},
+                {"field": "value", "title": measure, "format": ","},
+            ],
         },
     }
 
 
-POINT_COLOURS = {
-    "common_cause": "#768692",
-    "special_cause_improvement": "#005eb8",
-    "special_cause_concern": "#ed8b00",
-    "special_cause_neutral_high": "#7c2855",
-    "special_cause_neutral_low": "#7c2855",
+def monthly_totals(
+    totals: Mapping[str, float] | Mapping[dt.date, float],
+    title: str,
+    measure: str,
+    *,
+    zero_reason: str | None = None,
+) -> dict[str, Any]:
+    """A line of one figure per month; keys are months as dates or ISO dates. ``measure``
+    titles the y axis; it starts at zero unless ``zero_reason`` says why not."""
+    values = sorted(
+        ({"period": _iso(m), "value": v} for m, v in totals.items()), key=lambda r: r["period"]
+    )
+    return {
+        "$schema": SCHEMA,
+        "description": title,
+        "title": _title(title, zero_reason),
+        "width": "container",
+        "height": 220,
+        "data": {"values": values},
+        "mark": {"type": "line", "point": True, "color": NHS_BLUE},
+        "encoding": {
+            "x": _month(),
+            "y": _quantity("value", measure, zero_reason),
+            "tooltip": [_month_tooltip(), {"field": "value", "title": measure, "format": ","}],
+        },
+    }
+
+
+# Making Data Count colours by meaning: grey for common cause, orange for a concern, blue for
+# an improvement, purple for a special cause where neither direction is better. A point in a
+# segment with too few values to judge is drawn hollow (white with a grey rim): no verdict.
+SPC_VERDICTS: dict[str, tuple[str, str]] = {
+    "common_cause": ("Common cause", NHS_MID_GREY),
+    "special_cause_improvement": ("Special cause: improvement", NHS_BLUE),
+    "special_cause_concern": ("Special cause: concern", NHS_ORANGE),
+    "special_cause_neutral_high": ("Special cause: no preferred direction", NHS_PURPLE),
+    "special_cause_neutral_low": ("Special cause: no preferred direction", NHS_PURPLE),
+    "too_few_points": ("Too few points to judge", WHITE),
 }
-POINT_LABELS = {
-    "common_cause": "Common cause",
-    "special_cause_improvement": "Special cause: improvement",
-    "special_cause_concern": "Special cause: concern",
-    "special_cause_neutral_high": "Special cause: neither (high)",
-    "special_cause_neutral_low": "Special cause: neither (low)",
-}
+SPC_DOMAIN = list(dict.fromkeys(label for label, _ in SPC_VERDICTS.values()))
+_SPC_COLOUR = dict(SPC_VERDICTS.values())
+SPC_RANGE = [_SPC_COLOUR[label] for label in SPC_DOMAIN]
+SPC_SUBTITLE = "Not drawn from zero: the chart shows variation around the average."
+
+
+def _with_unit(value: float, unit: str) -> str:
+    number = f"{value:,.10g}"
+    return f"{number}{unit}" if unit == "%" else f"{number} {unit}".rstrip()
 
 
 def spc_chart(
-    points: list[dict[str, Any]], title: str, unit: str, target: float | None
+    points: list[dict[str, Any]],
+    title: str,
+    unit: str,
+    target: float | None,
+    *,
+    measure: str | None = None,
 ) -> dict[str, Any]:
     """An XmR chart: the values, the mean, the process limits, the target, and each point
-    coloured by its verdict. ``points`` are {"period", "value", "mean", "lower", "upper",
-    "point_type"} with the period as an ISO date."""
+    coloured by what its verdict means. ``points`` are {"period", "value", "mean", "lower",
+    "upper", "point_type", "segment"} with the period as an ISO date (the first of its month);
+    a segment with too few points has no mean or limits. ``measure`` names what is counted
+    (the y axis reads "measure (unit)"). Each later segment starts with a marked rebase."""
+    rows = [{k: _finite(v) for k, v in p.items()} for p in points]
     values = [
-        {**p, "verdict": POINT_LABELS[p["point_type"]]} for p in points if p["value"] is not None
+        {**p, "verdict": SPC_VERDICTS[p["point_type"]][0]} for p in rows if p["value"] is not None
     ]
-    limits = [p for p in points if p["mean"] is not None]
-    present = [k for k in POINT_LABELS if any(p["point_type"] == k for p in values)]
-    domain = [POINT_LABELS[k] for k in present]
+    limits = [p for p in rows if p["mean"] is not None]
+    present = {p["verdict"] for p in values}
+    y_title = f"{measure} ({unit})" if measure else unit
+    x = _month()
+
+    def y(field: str) -> dict[str, Any]:
+        return {"field": field, "type": "quantitative", "title": y_title, "scale": {"zero": False}}
+
+    starts: dict[int, str] = {}
+    for p in rows:
+        starts.setdefault(int(p.get("segment") or 0), p["period"])
+    rebases = [
+        {"period": period, "label": "Limits recalculated"} for s, period in starts.items() if s
+    ]
+    short = [
+        {"period": starts[int(p.get("segment") or 0)], "label": "Too few points to judge"}
+        for p in rows
+        if p["point_type"] == "too_few_points"
+    ]
+    short = list({r["period"]: r for r in short}.values())
+
     layers: list[dict[str, Any]] = [
         {
             "data": {"values": limits},
             "mark": {"type": "line", "color": NHS_DARK_GREY, "strokeWidth": 1.5},
-            "encoding": {
-                "x": {"field": "period", "type": "temporal"},
-                "y": {"field": "mean", "type": "quantitative"},
-                "detail": {"field": "segment"},
-            },
+            "encoding": {"x": x, "y": y("mean"), "detail": {"field": "segment"}},
         },
         *[
             {
@@ -120,59 +243,122 @@ def spc_chart(
                     "strokeDash": [4, 4],
                     "strokeWidth": 1,
                 },
-                "encoding": {
-                    "x": {"field": "period", "type": "temporal"},
-                    "y": {"field": bound, "type": "quantitative"},
-                    "detail": {"field": "segment"},
-                },
+                "encoding": {"x": x, "y": y(bound), "detail": {"field": "segment"}},
             }
             for bound in ("upper", "lower")
         ],
         {
             "data": {"values": values},
-            "mark": {"type": "line", "color": "#aeb7bd", "strokeWidth": 1},
-            "encoding": {
-                "x": {"field": "period", "type": "temporal"},
-                "y": {"field": "value", "type": "quantitative"},
-            },
+            "mark": {"type": "line", "color": NHS_PALE_GREY, "strokeWidth": 1},
+            "encoding": {"x": x, "y": y("value")},
         },
         {
             "data": {"values": values},
-            "mark": {"type": "point", "filled": True, "size": 60},
+            "mark": {
+                "type": "point",
+                "filled": True,
+                "size": 60,
+                "stroke": NHS_DARK_GREY,
+                "strokeWidth": 0.75,
+                "opacity": 1,
+            },
             "encoding": {
-                "x": {"field": "period", "type": "temporal", "title": "Period"},
-                "y": {
-                    "field": "value",
-                    "type": "quantitative",
-                    "title": unit,
-                    "scale": {"zero": False},
-                },
+                "x": x,
+                "y": y("value"),
                 "color": {
                     "field": "verdict",
                     "type": "nominal",
-                    "scale": {"domain": domain, "range": [POINT_COLOURS[k] for k in POINT_LABELS]},
-                    "legend": {"orient": "bottom", "title": None},
+                    "scale": {"domain": SPC_DOMAIN, "range": SPC_RANGE},
+                    "legend": {
+                        "orient": "bottom",
+                        "title": None,
+                        "values": [d for d in SPC_DOMAIN if d in present],
+                        "symbolStrokeColor": NHS_DARK_GREY,
+                        "symbolStrokeWidth": 0.75,
+                        "labelLimit": 0,
+                        "columns": 3,
+                    },
                 },
                 "tooltip": [
-                    {"field": "period", "type": "temporal", "title": "Period", "format": "%b %Y"},
-                    {"field": "value", "title": unit},
+                    _month_tooltip(),
+                    {"field": "value", "title": y_title},
                     {"field": "verdict", "title": "Verdict"},
                 ],
             },
         },
     ]
+    if rebases:
+        layers.append(
+            {
+                "data": {"values": rebases},
+                "layer": [
+                    {
+                        "mark": {"type": "rule", "color": NHS_DARK_GREY, "strokeDash": [2, 3]},
+                        "encoding": {"x": x},
+                    },
+                    {
+                        "mark": {
+                            "type": "text",
+                            "align": "left",
+                            "baseline": "top",
+                            "dx": 3,
+                            "dy": 2,
+                            "color": NHS_DARK_GREY,
+                        },
+                        "encoding": {"x": x, "y": {"value": 0}, "text": {"field": "label"}},
+                    },
+                ],
+            }
+        )
+    if short:
+        layers.append(
+            {
+                "data": {"values": short},
+                "mark": {
+                    "type": "text",
+                    "align": "left",
+                    "baseline": "top",
+                    "dx": 3,
+                    "dy": 16,
+                    "color": NHS_DARK_GREY,
+                    "fontStyle": "italic",
+                },
+                "encoding": {"x": x, "y": {"value": 0}, "text": {"field": "label"}},
+            }
+        )
     if target is not None:
         layers.append(
             {
-                "data": {"values": [{"target": target}]},
-                "mark": {"type": "rule", "color": "#d5281b", "strokeDash": [8, 4]},
-                "encoding": {"y": {"field": "target", "type": "quantitative"}},
+                "data": {
+                    "values": [{"target": target, "label": f"Target {_with_unit(target, unit)}"}]
+                },
+                "layer": [
+                    {
+                        "mark": {"type": "rule", "color": NHS_RED, "strokeDash": [8, 4]},
+                        "encoding": {"y": y("target")},
+                    },
+                    {
+                        "mark": {
+                            "type": "text",
+                            "align": "right",
+                            "baseline": "bottom",
+                            "dy": -3,
+                            "color": NHS_RED,
+                            "fontWeight": "bold",
+                        },
+                        "encoding": {
+                            "x": {"value": "width"},
+                            "y": y("target"),
+                            "text": {"field": "label"},
+                        },
+                    },
+                ],
             }
         )
     return {
-        "$schema": "https://vega.github.io/schema/vega-lite/v6.json",
+        "$schema": SCHEMA,
         "description": title,
-        "title": title,
+        "title": _title(title, SPC_SUBTITLE),
         "width": "container",
         "height": 300,
         "layer": layers,
@@ -181,27 +367,27 @@ def spc_chart(
 
 def fan_chart(rows: list[dict[str, Any]], title: str, measure: str) -> dict[str, Any]:
     """A fan chart: ``rows`` are {"year", "p10", "p50", "p90", "central"}; the band is the
-    80 % interval, the line the central case."""
+    80 % interval, the line the central case. ``measure`` titles the y axis, from zero."""
+    y = {"type": "quantitative", "title": measure, "scale": {"zero": True}}
     return {
-        "$schema": "https://vega.github.io/schema/vega-lite/v6.json",
+        "$schema": SCHEMA,
         "description": title,
         "title": title,
         "width": "container",
         "height": 260,
         "data": {"values": rows},
-        "encoding": {"x": {"field": "year", "type": "ordinal", "title": "Year"}},
+        "encoding": {
+            "x": {"field": "year", "type": "ordinal", "title": "Year", "axis": {"labelAngle": 0}}
+        },
         "layer": [
             {
                 "mark": {"type": "area", "opacity": 0.3, "color": NHS_BLUE},
-                "encoding": {
-                    "y": {"field": "p10", "type": "quantitative", "title": measure},
-                    "y2": {"field": "p90"},
-                },
+                "encoding": {"y": {**y, "field": "p10"}, "y2": {"field": "p90"}},
             },
             {
                 "mark": {"type": "line", "point": True, "color": NHS_BLUE},
                 "encoding": {
-                    "y": {"field": "central", "type": "quantitative"},
+                    "y": {**y, "field": "central"},
                     "tooltip": [
                         {"field": "year", "title": "Year"},
                         {"field": "central", "title": "Central", "format": ",.0f"},
@@ -222,9 +408,11 @@ def waterfall(
     start: str = "Baseline",
     total: str = "Projection",
     number: str = ",.0f",
+    steps_title: str = "Step",
 ) -> dict[str, Any]:
     """A waterfall from the first step (shown as ``start``) through each change to the total
-    (a bar labelled ``total``); tooltips format changes with the d3 format ``number``."""
+    (a bar labelled ``total``); tooltips format changes with the d3 format ``number``.
+    ``measure`` titles the y axis (from zero), ``steps_title`` the x axis."""
     values, running = [], 0.0
     for i, (name, amount) in enumerate(steps):
         low, running = (0.0, amount) if i == 0 else (running, running + amount)
@@ -250,7 +438,7 @@ def waterfall(
         }
     )
     return {
-        "$schema": "https://vega.github.io/schema/vega-lite/v6.json",
+        "$schema": SCHEMA,
         "description": title,
         "title": title,
         "width": "container",
@@ -262,10 +450,15 @@ def waterfall(
                 "field": "step",
                 "type": "nominal",
                 "sort": {"field": "order"},
-                "title": None,
+                "title": steps_title,
                 "axis": {"labelAngle": -30, "labelLimit": 160},
             },
-            "y": {"field": "start", "type": "quantitative", "title": measure},
+            "y": {
+                "field": "start",
+                "type": "quantitative",
+                "title": measure,
+                "scale": {"zero": True},
+            },
             "y2": {"field": "end"},
             "color": {
                 "field": "kind",
@@ -292,7 +485,7 @@ def opinion_map(points: list[dict[str, Any]], title: str) -> dict[str, Any]:
     """Participants as points on the first two components, coloured by opinion group."""
     groups = sorted({p["group"] for p in points}, key=lambda g: (g == "Not grouped", g))
     return {
-        "$schema": "https://vega.github.io/schema/vega-lite/v6.json",
+        "$schema": SCHEMA,
         "description": title,
         "title": title,
         "width": "container",

@@ -287,7 +287,7 @@ def run(request: HttpRequest, pk: int) -> HttpResponse:
                     for x in fan
                 ],
                 f"{label}, {provider}",
-                unit,
+                Result.Measure(measure).label,
             )
             if fan
             else None,
@@ -300,6 +300,7 @@ def run(request: HttpRequest, pk: int) -> HttpResponse:
                 [(s.name, s.mean) for s in steps],
                 f"From {r.parameters['base_year']} to {horizon}: {compute.pod_name(pod)}",
                 "Bed days" if step_measure == "bed_days" else "Activity",
+                steps_title="Change from the base year",
             )
             if steps
             else None,

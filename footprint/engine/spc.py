@@ -8,6 +8,10 @@ The calculation follows NHSRplotthedots 0.2.2 (the NHS-R community's reference):
   AMR recomputed.
 - Process limits are mean ± 2.66 × AMR; the near limits are two thirds of that distance.
 - A fixed baseline uses only the first N (≥ 12) points of each segment for the mean and AMR.
+- A segment needs at least ``MIN_POINTS`` (12) values to have limits at all. A shorter one
+  (before or after a rebase) has no mean and no limits, none of its points is flagged, and
+  its points are ``too_few_points``: there are too few points to judge. NHSRplotthedots warns
+  below the same 12; we refuse to draw limits rather than draw ones that cannot be trusted.
 
 Special causes, one rule per point, first match wins:
 
@@ -21,9 +25,11 @@ Special causes, one rule per point, first match wins:
 
 Runs and trends never cross a rebase. A special cause is an improvement or a concern by the
 metric's direction of improvement (trends by their direction of travel), or neutral. The
-variation icon comes from the last point with a value; the assurance icon compares the target
-with the last segment's limits: a target beyond the limits on the good side passes, on the
-bad side fails, and between or exactly on a limit is inconsistent.
+variation icon comes from the last point with a value (``too_few_points`` when that point's
+segment is too short, or when there is no value at all); the assurance icon compares the
+target with the last segment's limits: a target beyond the limits on the good side passes, on
+the bad side fails, and between or exactly on a limit is inconsistent. Without limits there is
+no assurance.
 
 ``analyse`` judges one series; ``analyse_many`` judges thousands of equal-length series at once.
 """
@@ -43,6 +49,7 @@ NEAR = 2 * LIMIT / 3
 SCREEN = 3.267
 RUN = 7
 MIN_BASELINE = 12
+MIN_POINTS = 12  # values a segment needs before it has limits; see docs/decisions.md
 
 Improvement = Literal["increase", "decrease", "neutral"]
 FloatArray = npt.NDArray[np.float64]
@@ -65,6 +72,7 @@ POINT_TYPES = (
     "special_cause_concern",
     "special_cause_neutral_high",
     "special_cause_neutral_low",
+    "too_few_points",
 )
 VARIATION_ICONS = (
     "common_cause",
@@ -74,6 +82,7 @@ VARIATION_ICONS = (
     "concern_low",
     "neutral_high",
     "neutral_low",
+    "too_few_points",
 )
 ASSURANCES: tuple[str | None, ...] = (None, "pass", "fail", "inconsistent")
 IMPROVEMENTS = ("increase", "decrease", "neutral")
@@ -104,6 +113,11 @@ class SpcResult:
     assurance: str | None
     improvement: str
     target: float | None
+
+    @property
+    def too_few_points(self) -> bool:
+        """Whether the latest segment has too few values to judge."""
+        return self.variation_icon == "too_few_points"
 
 
 @dataclass(frozen=True)
@@ -193,14 +207,17 @@ def analyse_many(
     segments = _segment_ids(n, rebase_at)
     mean = np.full((n_series, n), np.nan)
     amr = np.full((n_series, n), np.nan)
+    short = np.zeros((n_series, n), dtype=bool)
     for seg in range(int(segments.max()) + 1 if n else 0):
         cols = np.flatnonzero(segments == seg)
         base = y[:, cols[0] : cols[-1] + 1]
         if fix_after_n_points is not None:
             base = base[:, :fix_after_n_points]
         m, a = _mean_and_amr(base, screen_outliers)
-        mean[:, cols] = m[:, np.newaxis]
-        amr[:, cols] = a[:, np.newaxis]
+        enough = (~np.isnan(base)).sum(axis=1) >= MIN_POINTS
+        mean[:, cols] = np.where(enough, m, np.nan)[:, np.newaxis]
+        amr[:, cols] = np.where(enough, a, np.nan)[:, np.newaxis]
+        short[:, cols] = ~enough[:, np.newaxis]
     upper = mean + LIMIT * amr
     lower = mean - LIMIT * amr
     near_upper = mean + NEAR * amr
@@ -237,6 +254,7 @@ def analyse_many(
         (1, above),
     ):
         rule[mask] = code
+    rule[short] = 0  # too few points to judge: not even a trend
     high = np.isin(rule, (1, 3, 5, 7))
     flagged = rule > 0
     d = direction[:, np.newaxis]
@@ -246,6 +264,7 @@ def analyse_many(
     point_type[flagged & (d != 0) & ~good] = 2
     point_type[flagged & (d == 0) & high] = 3
     point_type[flagged & (d == 0) & ~high] = 4
+    point_type[short] = 5
 
     return SpcBatch(
         mean=mean,
@@ -357,7 +376,7 @@ def _variation_icons(
     n_series, n = present.shape
     icons = np.zeros(n_series, dtype=np.int8)
     if n == 0:
-        return icons
+        return np.full(n_series, 7, dtype=np.int8)
     last = n - 1 - np.argmax(present[:, ::-1], axis=1)
     has_any = present.any(axis=1)
     rows = np.arange(n_series)
@@ -369,7 +388,8 @@ def _variation_icons(
     icons[(kind == 2) & ~up] = 4
     icons[kind == 3] = 5
     icons[kind == 4] = 6
-    icons[~has_any] = 0
+    icons[kind == 5] = 7
+    icons[~has_any] = 7
     return icons
 
 
@@ -381,7 +401,7 @@ def _assurances(
         return out
     up = upper[:, -1]
     lo = lower[:, -1]
-    judged = ~np.isnan(target) & (direction != 0)
+    judged = ~np.isnan(target) & (direction != 0) & ~np.isnan(up) & ~np.isnan(lo)
     with np.errstate(invalid="ignore"):
         beyond_up = target > up
         beyond_lo = target < lo

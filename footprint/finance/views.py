@@ -40,6 +40,7 @@ from footprint.partnership.rules import roles_of
 
 partner_only = permission_required("finance.view_finance")
 MEASURE = "£ million"
+POSITION = "Surplus (+) or deficit (−), £ million"  # the waterfalls' vertical axis
 
 
 def current_year(today: dt.date | None = None) -> int:
@@ -65,7 +66,7 @@ def _chart_year(steps: list[tuple[str, float]], label: str) -> dict[str, Any]:
     return charts.waterfall(
         steps,
         f"System position {label}: from control totals through plans and risk share",
-        MEASURE,
+        POSITION,
         start="Control total",
         total="Final system position",
         number=",.1f",
@@ -144,7 +145,7 @@ def organisation(request: HttpRequest, ods_code: str) -> HttpResponse:
         context["waterfall_chart"] = charts.waterfall(
             compute.organisation_waterfall(row),
             f"{org.name}, {row.plan.year_label}",
-            MEASURE,
+            POSITION,
             start="Control total",
             total="Final position",
             number=",.1f",
@@ -342,9 +343,10 @@ def scenario(request: HttpRequest) -> HttpResponse:
         context["waterfall_chart"] = charts.waterfall(
             compute.flow_waterfall(flows),
             f"Change in each organisation's position, {year_label(flows.year)}",
-            MEASURE,
+            POSITION,
             start="Before",
             total="System",
+            steps_title="Organisation",
             number=",.2f",
         )
     return render(request, "finance/scenario.jinja", context)

@@ -137,6 +137,7 @@ class Warning:
     latest_period: dt.date
     latest_value: float
     rule: str
+    variation_icon: str
 
 
 def early_warnings(metrics: Iterable[Metric]) -> list[Warning]:
@@ -156,7 +157,8 @@ def early_warnings(metrics: Iterable[Metric]) -> list[Warning]:
     rebased = set(
         Rebase.objects.filter(metric_id__in=metric_by_id).values_list("metric_id", "subject_key")
     )
-    concerns: list[tuple[tuple[int, str], int, str | None]] = []  # series, point, rule
+    # series, point, rule, variation icon
+    concerns: list[tuple[tuple[int, str], int, str | None, str]] = []
     batch_keys = [k for k in grouped if k not in rebased]
     if batch_keys:
         width = max(len(grouped[k]) for k in batch_keys)
@@ -167,17 +169,20 @@ def early_warnings(metrics: Iterable[Metric]) -> list[Warning]:
         directions = [metric_by_id[k[0]].improvement for k in batch_keys]
         result = spc.analyse_many(values, improvement=directions)
         for i, key in enumerate(batch_keys):
-            if spc.VARIATION_ICONS[result.variation_icon[i]].startswith("concern"):
+            icon = spc.VARIATION_ICONS[result.variation_icon[i]]
+            if icon.startswith("concern"):
                 last = _last_present(grouped[key])
                 rule = spc.RULES[result.rule[i, width - len(grouped[key]) + last]]
-                concerns.append((key, last, rule))
+                concerns.append((key, last, rule, icon))
     for key in grouped.keys() & rebased:
         judged = series_for(metric_by_id[key[0]], key[1])
         if judged.result.variation_icon.startswith("concern"):
             last = _last_present(grouped[key])
-            concerns.append((key, last, judged.result.points[last].rule))
+            concerns.append(
+                (key, last, judged.result.points[last].rule, judged.result.variation_icon)
+            )
     warnings = []
-    for (metric_id, key), last, rule in concerns:
+    for (metric_id, key), last, rule, icon in concerns:
         period, value = grouped[(metric_id, key)][last]
         assert value is not None
         label = (
@@ -193,6 +198,7 @@ def early_warnings(metrics: Iterable[Metric]) -> list[Warning]:
                 period,
                 value,
                 rule or "",
+                icon,
             )
         )
     warnings.sort(key=lambda w: (w.latest_period, w.metric.name), reverse=True)
@@ -204,11 +210,17 @@ def _last_present(points: list[tuple[dt.date, float | None]]) -> int:
     return max(i for i, (_, v) in enumerate(points) if v is not None)
 
 
+def variation_group(icon: str) -> str:
+    """The row of the summary matrix a variation icon belongs to: improvement, common,
+    concern, neutral, or too_few_points."""
+    return icon if icon == "too_few_points" else icon.split("_")[0]
+
+
 def summary_matrix(views: Iterable[GoalView]) -> dict[tuple[str, str], list[GoalView]]:
     """Goals by (variation, assurance) for the Making Data Count summary matrix."""
     matrix: dict[tuple[str, str], list[GoalView]] = {}
     for view in views:
-        variation = view.series.result.variation_icon.split("_")[0]
+        variation = variation_group(view.series.result.variation_icon)
         assurance = view.series.result.assurance or "none"
         matrix.setdefault((variation, assurance), []).append(view)
     return matrix
@@ -222,6 +234,7 @@ ICON_WORDS = {
     "concern_low": "special-cause concern: unusually low, which is bad",
     "neutral_high": "special cause: unusually high",
     "neutral_low": "special cause: unusually low",
+    "too_few_points": "too few points to judge",
 }
 ASSURANCE_WORDS = {
     "pass": "the process will consistently meet the target",
@@ -248,12 +261,24 @@ def reading(view: GoalView) -> list[str]:
     unit = s.metric.unit
     last = [p for p in s.result.points if p.value is not None][-1]
     sentences = [
-        f"The latest figure, for {s.latest_period:%B %Y}, is {_fmt(s.latest_value)} {unit}.",
-        f"The average is {_fmt(last.mean)} {unit}; most months should fall between "
-        f"{_fmt(last.lower)} and {_fmt(last.upper)} {unit}.",
-        f"The latest point shows {ICON_WORDS[s.result.variation_icon]}"
-        + (f" ({RULE_WORDS[last.rule]})." if last.rule else "."),
+        f"The latest figure, for {s.latest_period:%B %Y}, is {_fmt(s.latest_value)} {unit}."
     ]
+    if s.result.too_few_points:
+        count = sum(1 for p in s.result.points if p.segment == last.segment and p.value is not None)
+        since = " since the limits were last recalculated" if last.segment else ""
+        sentences.append(
+            f"There are too few points to judge: {count} "
+            f"{'month' if count == 1 else 'months'} of figures{since}, and limits need at "
+            f"least {spc.MIN_POINTS}. The chart shows no limits and no verdict against the "
+            "target until there are enough."
+        )
+    else:
+        sentences += [
+            f"The average is {_fmt(last.mean)} {unit}; most months should fall between "
+            f"{_fmt(last.lower)} and {_fmt(last.upper)} {unit}.",
+            f"The latest point shows {ICON_WORDS[s.result.variation_icon]}"
+            + (f" ({RULE_WORDS[last.rule]})." if last.rule else "."),
+        ]
     if s.result.assurance:
         sentences.append(
             f"Against the target of {_fmt(view.goal.target_value)} {unit}, "

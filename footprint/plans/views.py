@@ -25,6 +25,7 @@ VARIATIONS = [
     ("common", "Common cause"),
     ("concern", "Special-cause concern"),
     ("neutral", "Special cause, neither"),
+    ("too_few_points", "Too few points to judge"),
 ]
 ASSURANCES = [
     ("pass", "Will meet the target"),
@@ -121,7 +122,11 @@ def goal_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "points": points,
             "reading": compute.reading(view),
             "spc_chart": charts.spc_chart(
-                points, goal.metric.name, goal.metric.unit, goal.target_value
+                points,
+                goal.metric.name,
+                goal.metric.unit,
+                goal.target_value,
+                measure=goal.metric.name,
             ),
             "may_record": may_record,
             "measurement_form": measurement_form,
@@ -173,7 +178,11 @@ def metric_series(request: HttpRequest, slug: str, subject_key: str) -> HttpResp
             "series": series,
             "points": points,
             "spc_chart": charts.spc_chart(
-                points, f"{metric.name}: {series.subject_label}", metric.unit, None
+                points,
+                f"{metric.name}: {series.subject_label}",
+                metric.unit,
+                None,
+                measure=metric.name,
             ),
             "rule_words": compute.RULE_WORDS,
             "active": "early_warning",

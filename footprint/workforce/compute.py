@@ -120,7 +120,7 @@ def retention_signals() -> list[RetentionSignal]:
                 spc.RULES[result.rule[i, -1]],
             )
         )
-    order = {"concern": 0, "neutral": 1, "improvement": 2, "common": 3}
+    order = {"concern": 0, "neutral": 1, "improvement": 2, "common": 3, "too": 4}
     signals.sort(key=lambda s: (order[s.variation.split("_")[0]], -s.latest_rate))
     return signals
 

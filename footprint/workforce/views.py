@@ -30,8 +30,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "rows": rows,
             "trend": trend,
             "active": "workforce",
-            "trend_chart": charts.yearly_totals(
-                {t["month"]: t["wte"] for t in trend}, "WTE in post across the system", "WTE"
+            "trend_chart": charts.monthly_totals(
+                {t["month"]: t["wte"] for t in trend},
+                "WTE in post across the system",
+                "Staff in post (whole-time equivalent, WTE)",
             )
             if trend
             else None,

@@ -58,6 +58,10 @@ def judge(latest, icon="common_cause", assurance=None, improvement="increase", d
         ({"latest": 84.0, "icon": "improvement_high"}, "on_track"),
         ({"latest": 84.0, "assurance": "pass"}, "on_track"),
         ({"latest": None}, "no_data"),
+        # Too few points to judge: no verdict and no assurance, so the trajectory decides.
+        ({"latest": 86.0, "icon": "too_few_points"}, "on_track"),
+        ({"latest": 84.0, "icon": "too_few_points"}, "off_track"),
+        ({"latest": 91.0, "icon": "too_few_points"}, "achieved"),
     ],
 )
 def test_status(kwargs, expected):

@@ -155,11 +155,18 @@ def test_assurance_uses_the_last_segment():
 
 
 def test_a_rebase_starts_new_limits_and_runs_do_not_cross_it():
-    values = [9.5] * 4 + BASELINE + [9.5] * 4
-    plain = both(values)
-    rebased = both(values, rebase_at=[4])
-    assert plain.points[0].mean != rebased.points[0].mean
-    assert [p.segment for p in rebased.points] == [0] * 4 + [1] * 16
+    # Twelve points at 9 and 11, then twelve at 10.4 and 10.6. As one segment the mean is
+    # 10.25 and the last thirteen points (from the final 11) are a run above it; with a rebase
+    # at point 12 each segment has its own mean, 10 and 10.5, and nothing is flagged.
+    tail = [10.4, 10.6] * 6
+    plain = both(BASELINE + tail)
+    rebased = both(BASELINE + tail, rebase_at=[12])
+    assert plain.points[0].mean == pytest.approx(10.25)
+    assert [p.rule for p in plain.points[11:]] == ["run_above"] * 13
+    assert [p.segment for p in rebased.points] == [0] * 12 + [1] * 12
+    assert rebased.points[0].mean == pytest.approx(10)
+    assert rebased.points[12].mean == pytest.approx(10.5)
+    assert all(p.rule is None for p in rebased.points)
 
 
 def test_missing_values_are_dropped_and_never_flag():
@@ -182,7 +189,90 @@ def test_a_missing_value_breaks_a_run():
 def test_degenerate_series_do_not_raise(values):
     result = both(values, target=3.0)
     assert all(p.rule is None for p in result.points)
+    assert result.variation_icon == "too_few_points"
+    assert result.assurance is None
+
+
+MIN = spc.MIN_POINTS
+
+
+def test_the_minimum_is_twelve_points():
+    assert MIN == 12 == ref.MIN_POINTS
+
+
+@pytest.mark.parametrize("improvement", ["increase", "decrease", "neutral"])
+def test_one_point_short_of_the_minimum_is_too_few_to_judge(improvement):
+    # Eleven points, the last far above the rest: with limits it would be a special cause
+    # and the target beyond them a sure miss; with too few points there is neither.
+    values = [*BASELINE[: MIN - 2], 30.0]
+    result = both(values, improvement=improvement, target=40.0)
+    assert result.variation_icon == "too_few_points" and result.too_few_points
+    assert result.assurance is None
+    for p in result.points:
+        assert math.isnan(p.mean) and math.isnan(p.lower) and math.isnan(p.upper)
+        assert p.rule is None and p.point_type == "too_few_points"
+
+
+def test_at_the_minimum_the_limits_appear():
+    values = [*BASELINE[: MIN - 1], 30.0]
+    result = both(values, target=40.0)
+    assert not result.too_few_points
+    assert not math.isnan(result.points[0].upper)
+    assert result.points[-1].rule == "above_upper"
+    assert result.variation_icon == "improvement_high"
+    assert result.assurance == "fail"
+
+
+def test_four_points_give_no_limits_and_no_verdict():
+    result = both([70.0, 72.0, 66.0, 66.0], improvement="increase", target=80.0)
+    assert result.variation_icon == "too_few_points" and result.assurance is None
+
+
+def test_a_missing_value_does_not_count_towards_the_minimum():
+    values: list[float | None] = [*BASELINE[: MIN - 1], None]
+    assert both(values).variation_icon == "too_few_points"
+    assert both([*values, 9.0]).variation_icon == "common_cause"
+
+
+def test_seven_rising_points_are_no_trend_without_enough_points():
+    values = [1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0]
+    assert [p.rule for p in both(values).points] == [None] * 8
+
+
+@pytest.mark.parametrize(
+    ("after", "too_few"), [(MIN - 1, True), (MIN, False)], ids=["min-1", "min"]
+)
+def test_the_minimum_applies_to_each_segment_after_a_rebase(after, too_few):
+    values = BASELINE + [19.0, 21.0] * MIN
+    values = values[: MIN + after]
+    result = both(values, rebase_at=[MIN], target=14.0)
+    # The first segment keeps its limits and verdicts either way.
+    assert result.points[0].mean == pytest.approx(10)
+    last = result.points[-1]
+    assert math.isnan(last.upper) is too_few
+    assert result.too_few_points is too_few
+    assert result.assurance == (None if too_few else "pass")
+    assert (last.point_type == "too_few_points") is too_few
+
+
+def test_a_short_first_segment_has_no_limits_but_the_next_does():
+    values = [9.5] * 4 + BASELINE
+    result = both(values, rebase_at=[4])
+    assert all(math.isnan(p.mean) for p in result.points[:4])
+    assert [p.point_type for p in result.points[:4]] == ["too_few_points"] * 4
+    assert result.points[4].mean == pytest.approx(10)
     assert result.variation_icon == "common_cause"
+
+
+def test_analyse_many_judges_the_minimum_per_series():
+    rows = np.array([BASELINE, [np.nan, *BASELINE[1:]]])
+    batch = spc.analyse_many(rows, targets=np.array([20.0, 20.0]))
+    assert [spc.VARIATION_ICONS[c] for c in batch.variation_icon] == [
+        "common_cause",
+        "too_few_points",
+    ]
+    assert [spc.ASSURANCES[c] for c in batch.assurance] == ["fail", None]
+    assert not np.isnan(batch.upper[0]).any() and np.isnan(batch.upper[1]).all()
 
 
 def test_a_fixed_baseline_needs_twelve_points():

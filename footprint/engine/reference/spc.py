@@ -11,6 +11,7 @@ from collections.abc import Sequence
 LIMIT = 2.66
 NEAR = 2 * LIMIT / 3
 SCREEN = 3.267
+MIN_POINTS = 12
 
 
 def _mean(xs: list[float]) -> float:
@@ -40,9 +41,15 @@ def analyse(
     nupper = [math.nan] * n
     nlower = [math.nan] * n
     rule: list[str | None] = [None] * n
+    short = [False] * n
     for a, b in bounds:
         seg = y[a:b]
         base = seg if fix_after_n_points is None else seg[:fix_after_n_points]
+        if sum(not math.isnan(v) for v in base) < MIN_POINTS:
+            # Too few points to judge: no mean, no limits, nothing flagged.
+            for i in range(a, b):
+                short[i] = True
+            continue
         m = _mean([v for v in base if not math.isnan(v)])
         ranges = [
             abs(base[i] - base[i - 1])
@@ -61,11 +68,15 @@ def analyse(
         rule[a:b] = _segment_rules(
             y[a:b], mean[a:b], upper[a:b], lower[a:b], nupper[a:b], nlower[a:b]
         )
-    point_type = [_point_type(r, improvement) for r in rule]
+    point_type = [
+        "too_few_points" if short[i] else _point_type(rule[i], improvement) for i in range(n)
+    ]
     last = next((i for i in range(n - 1, -1, -1) if not math.isnan(y[i])), None)
     icon = "common_cause"
     last_rule = rule[last] if last is not None else None
-    if last is not None and last_rule is not None:
+    if last is None or short[last]:
+        icon = "too_few_points"
+    elif last_rule is not None:
         high = _is_high(last_rule)
         if improvement == "neutral":
             icon = "neutral_high" if high else "neutral_low"
@@ -74,7 +85,13 @@ def analyse(
         else:
             icon = "concern_high" if high else "concern_low"
     assurance = None
-    if target is not None and improvement != "neutral" and n:
+    if (
+        target is not None
+        and improvement != "neutral"
+        and n
+        and not math.isnan(upper[-1])
+        and not math.isnan(lower[-1])
+    ):
         up, lo = upper[-1], lower[-1]
         if target > up:
             assurance = "fail" if improvement == "increase" else "pass"
