@@ -99,7 +99,8 @@ def test_retention_early_warning_lists_the_rise_first(workforce_user, footprint,
     rows = importers.parse_returns(returns_csv(rise=True), "wf.csv")
     services.import_returns(rows=rows, filename="wf.csv", by=workforce_user)
     page = client_for("viewer").get(reverse("retention")).content.decode()
-    assert "Concern (high)" in page and "Trust A Hospitals" in page
+    concern = 'aria-label="Special cause concern: unusually high, which is bad"'
+    assert concern in page and "Trust A Hospitals" in page
     series = client_for("viewer").get(reverse("retention_series", args=["RA1", "nurses"]))
     assert series.status_code == 200 and 'id="spc-spec"' in series.content.decode()
 
