@@ -1,5 +1,6 @@
-"""The plan in the JSON API: the published plan with each goal's verdict for everyone; any
-series with its SPC verdict, and recording figures, for partners with a token."""
+"""The plan in the JSON API: the plan as published, with each goal's verdict as published, for
+everyone; any series with its SPC verdict, and recording figures, for partners with a
+token."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from ninja import Router, Schema, Status
 
 from footprint.api.auth import TokenAuth
 from footprint.core.permissions import can
-from footprint.plans import compute, queries, services
+from footprint.plans import compute, publication, queries, services
 from footprint.plans.importers import parse_period
 from footprint.plans.models import Metric
 from footprint.plans.rules import may_change_series
@@ -39,11 +40,21 @@ class GoalOut(Schema):
     assurance: str | None
 
 
+class ChangeOut(Schema):
+    figure: str
+    before: str | None
+    after: str | None
+
+
 class PlanOut(Schema):
     title: str
     period: str
     summary: str
     goals: list[GoalOut]
+    published_on: dt.date
+    first_published_on: dt.date
+    revised: bool
+    changes: list[ChangeOut]
 
 
 class PointOut(Schema):
@@ -76,35 +87,25 @@ class Error(Schema):
 
 @router.get("/plan", response={200: PlanOut, 404: Error})
 def published_plan(request: HttpRequest) -> Any:
-    """The published plan, each goal with its latest figure, status and SPC verdict."""
-    plan = queries.current_plan(published_only=True)
-    if plan is None:
+    """The plan exactly as the partnership last published it: each goal with its figures,
+    status and SPC verdict as they stood then, the date, and (for a revision) what changed
+    from the publication before."""
+    shown = queries.public_plan()
+    if shown is None:
         return Status(404, {"detail": "The partnership has not published a plan yet"})
-    goals = []
-    for view in compute.judge_goals(queries.goals_of(plan)):
-        goal = view.goal
-        goals.append(
-            {
-                "id": goal.pk,
-                "priority": goal.priority.title,
-                "statement": goal.statement,
-                "metric": goal.metric.slug,
-                "unit": goal.metric.unit,
-                "subject": goal.subject_key,
-                "horizon": goal.horizon,
-                "baseline_value": goal.baseline_value,
-                "baseline_date": goal.baseline_date,
-                "target_value": goal.target_value,
-                "target_date": goal.target_date,
-                "latest_value": view.series.latest_value,
-                "latest_period": view.series.latest_period,
-                "status": view.judgement.status,
-                "variation": view.series.result.variation_icon,
-                "assurance": view.series.result.assurance,
-            }
-        )
+    content = publication.for_display(shown.latest.content)
     return Status(
-        200, {"title": plan.title, "period": plan.period, "summary": plan.summary, "goals": goals}
+        200,
+        {
+            "title": content["title"],
+            "period": content["period"],
+            "summary": content["summary"],
+            "goals": publication.goals(content),
+            "published_on": shown.latest.published_on,
+            "first_published_on": shown.first_published_on,
+            "revised": shown.revised,
+            "changes": shown.latest.changes if shown.revised else [],
+        },
     )
 
 

@@ -3,10 +3,13 @@ measurements."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from footprint.partnership.models import Neighbourhood, Organisation, Place
@@ -86,7 +89,9 @@ class Plan(models.Model):
     end_year = models.PositiveIntegerField(help_text="Last financial year, e.g. 2025 for 2025/26")
     summary = models.TextField(help_text="The plan in plain English, for staff and the public")
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.DRAFT)
-    published_at = models.DateTimeField(null=True, blank=True)
+    published_at = models.DateTimeField(
+        null=True, blank=True, help_text="When it was last published (see its publications)"
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -106,6 +111,31 @@ class Plan(models.Model):
     def clean(self) -> None:
         if self.end_year < self.start_year:
             raise ValidationError({"end_year": "The plan must end after it starts"})
+
+
+class PlanPublication(models.Model):
+    """One publication of the plan: exactly what the public plan page and the public API
+    show (``content``: the plan, its priorities, each goal with its figures and status as
+    they stood), when and by whom, and what changed from the publication before. Never
+    changed or deleted; publishing again adds a revision."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="publications")
+    published_at = models.DateTimeField()
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    content = models.JSONField()
+    changes = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["plan", "published_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.plan.title}, published {self.published_at:%d %B %Y}"
+
+    @property
+    def published_on(self) -> dt.date:
+        return timezone.localtime(self.published_at).date()
 
 
 class Priority(models.Model):

@@ -2,20 +2,54 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import QuerySet
 
 from footprint.partnership.models import Neighbourhood, Organisation, Place
-from footprint.plans.models import Goal, Metric, Plan, Subject
+from footprint.plans.models import Goal, Metric, Plan, PlanPublication, Subject
 
 
 def current_plan(*, published_only: bool = False) -> Plan | None:
-    """The latest plan (the latest published one, for the public)."""
+    """The latest plan (the latest published one, for the public: published, and with what
+    was published kept)."""
     qs = Plan.objects.all()
     if published_only:
-        qs = qs.filter(status=Plan.Status.PUBLISHED)
+        qs = qs.filter(status=Plan.Status.PUBLISHED, publications__isnull=False).distinct()
     return qs.order_by("-start_year", "-pk").first()
+
+
+def publications(plan: Plan) -> QuerySet[PlanPublication]:
+    """Every publication of ``plan``, the first first."""
+    return plan.publications.select_related("published_by").order_by("published_at", "pk")
+
+
+def latest_publication(plan: Plan) -> PlanPublication | None:
+    return publications(plan).last()
+
+
+@dataclass(frozen=True)
+class PublicPlan:
+    """What the public sees of the plan: its latest publication, when the plan was first
+    published and which revision this is (1 for the first publication)."""
+
+    latest: PlanPublication
+    first_published_on: dt.date
+    revision: int
+
+    @property
+    def revised(self) -> bool:
+        return self.revision > 1
+
+
+def public_plan() -> PublicPlan | None:
+    """The published plan as last published, or None if there is none."""
+    plan = current_plan(published_only=True)
+    if plan is None:
+        return None
+    kept = list(publications(plan))
+    return PublicPlan(kept[-1], kept[0].published_on, len(kept))
 
 
 def goals_of(plan: Plan) -> QuerySet[Goal]:

@@ -6,14 +6,18 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from footprint.core import audit
 from footprint.core.imports import RowError, raise_if_any
 from footprint.core.jobs import Progress, no_progress
+from footprint.core.permissions import require
 from footprint.partnership.models import Neighbourhood, Organisation, Place
+from footprint.plans import compute, publication, queries
 from footprint.plans.importers import MeasurementRow
-from footprint.plans.models import Measurement, Metric, Rebase, Subject
+from footprint.plans.models import Measurement, Metric, Plan, PlanPublication, Rebase, Subject
 from footprint.plans.queries import SubjectRef
 from footprint.plans.rules import may_change_series
 
@@ -155,3 +159,52 @@ def add_rebase(
             metric=metric.slug,
         )
     return rebase
+
+
+def publish_plan(*, plan: Plan, by: Any, at: dt.datetime | None = None) -> PlanPublication:
+    """Publish ``plan`` as it stands now: its priorities and goals, each goal's latest figure,
+    verdict and status. The public page and the public API show exactly this, with its date,
+    until the programme office publishes again; a revision records what changed from the
+    publication before. Publishing what has not changed adds no revision."""
+    require(by, "plans.change_plan")
+    at = at or timezone.now()
+    with transaction.atomic():
+        content = publication.content_of(plan, compute.judge_goals(queries.goals_of(plan)))
+        latest = queries.latest_publication(plan)
+        if latest is not None and at < latest.published_at:
+            raise ValidationError(
+                f"The plan was last published on {latest.published_on:%-d %B %Y}; "
+                "a new publication cannot be dated before it."
+            )
+        unchanged = latest is not None and latest.content == content
+        if unchanged:
+            assert latest is not None
+            kept = latest
+        else:
+            kept = PlanPublication.objects.create(
+                plan=plan,
+                published_at=at,
+                published_by=by,
+                content=content,
+                changes=publication.changes(latest.content if latest else None, content),
+            )
+        plan.status = Plan.Status.PUBLISHED
+        plan.published_at = kept.published_at
+        audit.save_with_history(plan, by=by)
+        if unchanged:
+            summary = (
+                f"Published the plan '{plan.title}', unchanged since {kept.published_on:%-d %B %Y}"
+            )
+        elif latest is None:
+            summary = f"Published the plan '{plan.title}'"
+        else:
+            summary = f"Revised the published plan '{plan.title}': {len(kept.changes)} changes"
+        audit.record(
+            actor=by,
+            action="publish_plan",
+            summary=summary,
+            plan=plan.pk,
+            publication=kept.pk,
+            changes=kept.changes if not unchanged else [],
+        )
+    return kept

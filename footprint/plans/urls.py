@@ -5,6 +5,7 @@ from footprint.plans import views
 urlpatterns = [
     path("our-plan/", views.public_plan, name="public_plan"),
     path("workspace/plan/", views.plan_overview, name="plan"),
+    path("workspace/plan/publish/", views.plan_publish, name="plan_publish"),
     path("workspace/plan/goals/<int:pk>/", views.goal_detail, name="goal"),
     path("workspace/plan/early-warning/", views.early_warning, name="early_warning"),
     path("workspace/plan/metrics/", views.metric_list, name="metrics"),

@@ -4,16 +4,19 @@ public plan."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
 
 from footprint.core import charts
 from footprint.core.jobs import start_upload
 from footprint.core.models import Job
 from footprint.core.permissions import can, permission_required, require
-from footprint.plans import compute, queries, services
+from footprint.plans import compute, publication, queries, services
 from footprint.plans.forms import MeasurementForm, MeasurementImportForm, RebaseForm
 from footprint.plans.models import Goal, Metric, Plan, Priority
 from footprint.plans.tasks import run_measurement_import
@@ -65,8 +68,44 @@ def plan_overview(request: HttpRequest) -> HttpResponse:
             "variations": VARIATIONS,
             "assurances": ASSURANCES,
             "active": "plan",
+            **_publication_state(plan, views),
         },
     )
+
+
+def _publication_state(plan: Plan | None, views: list[compute.GoalView]) -> dict[str, Any]:
+    """What the public sees of ``plan``, and whether the plan has changed since (a draft),
+    with what would change if it were published again."""
+    kept = list(queries.publications(plan)) if plan is not None else []
+    latest = kept[-1] if kept else None
+    live = publication.content_of(plan, views) if plan is not None else None
+    draft = latest is not None and latest.content != live
+    return {
+        "publications": kept,
+        "latest_publication": latest,
+        "draft": draft,
+        "pending": publication.changes(latest.content, live) if draft and latest and live else [],
+    }
+
+
+@require_POST
+@partner_only
+def plan_publish(request: HttpRequest) -> HttpResponse:
+    """Publish the plan as it stands (the programme office only)."""
+    require(request.user, "plans.change_plan")
+    plan = queries.current_plan()
+    if plan is None:
+        raise Http404("No plan to publish")
+    try:
+        kept = services.publish_plan(plan=plan, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request,
+            f"Published the plan: the public sees it as it was on {kept.published_on:%-d %B %Y}.",
+        )
+    return redirect("plan")
 
 
 @partner_only
@@ -212,10 +251,15 @@ def measurement_import(request: HttpRequest) -> HttpResponse:
 
 
 def public_plan(request: HttpRequest) -> HttpResponse:
-    """The published plan in plain language: its goals and how each is going."""
-    plan, views = _judged(published_only=True)
+    """The published plan in plain language: its goals and how each was going, exactly as
+    the programme office last published them, never the plan as it stands now."""
+    shown = queries.public_plan()
     return render(
         request,
         "plans/public.jinja",
-        {"plan": plan, "groups": _by_priority(views), "active": "our_plan"},
+        {
+            "shown": shown,
+            "plan": publication.for_display(shown.latest.content) if shown else None,
+            "active": "our_plan",
+        },
     )

@@ -4,16 +4,17 @@ import datetime as dt
 import json
 
 from footprint.api.tokens import create_token
-from footprint.plans.models import Measurement, Plan
+from footprint.plans import services
+from footprint.plans.models import Measurement
 
 
 def bearer(user) -> dict[str, str]:
     return {"Authorization": f"Bearer {create_token(user=user, name='t')[1]}"}
 
 
-def test_only_a_published_plan_is_public(client, plan):
+def test_only_a_published_plan_is_public(client, cast, plan):
     assert client.get("/api/v1/plan").status_code == 404
-    Plan.objects.update(status=Plan.Status.PUBLISHED)
+    services.publish_plan(plan=plan["plan"], by=cast["pmo"])
     body = client.get("/api/v1/plan").json()
     goal = body["goals"][0]
     assert body["period"] == "2023/24–2027/28"

@@ -11,7 +11,8 @@ import re
 
 from django.urls import reverse
 
-from footprint.plans.models import Goal, Measurement, Metric, Plan, Rebase
+from footprint.plans import services
+from footprint.plans.models import Goal, Measurement, Metric, Rebase
 
 CONCERN_LOW = 'aria-label="Special cause concern: unusually low, which is bad"'
 FAIL = 'aria-label="Assurance: the target will consistently be missed'
@@ -52,8 +53,8 @@ def test_the_overview_early_warning_and_series_pages_use_the_icons(client_for, p
     assert CONCERN_LOW in icon(series, "variation-concern_low")
 
 
-def test_the_public_page_shows_the_icons_in_words_too(client, plan):
-    Plan.objects.update(status=Plan.Status.PUBLISHED)
+def test_the_public_page_shows_the_icons_in_words_too(client, cast, plan):
+    services.publish_plan(plan=plan["plan"], by=cast["pmo"])
     page = client.get(reverse("public_plan")).content.decode()
     assert CONCERN_LOW in icon(page, "variation-concern_low")
     assert FAIL in icon(page, "assurance-fail")

@@ -5,7 +5,8 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from footprint.plans.models import Measurement, Plan, Rebase
+from footprint.plans import services
+from footprint.plans.models import Measurement, Rebase
 
 CAST = ["pmo", "editor_a", "editor_b", "viewer", "stranger", "public"]
 PARTNERS = {"pmo", "editor_a", "editor_b", "viewer"}
@@ -72,9 +73,9 @@ def test_overview_counts_the_goal_in_the_summary_matrix(client_for, plan):
     assert "Special-cause concern" in page
 
 
-def test_the_public_sees_only_a_published_plan(client, plan):
+def test_the_public_sees_only_a_published_plan(client, cast, plan):
     assert "has not published its plan yet" in client.get(reverse("public_plan")).content.decode()
-    Plan.objects.update(status=Plan.Status.PUBLISHED)
+    services.publish_plan(plan=plan["plan"], by=cast["pmo"])
     page = client.get(reverse("public_plan")).content.decode()
     assert "Four in five seen within four hours at Trust A" in page
     assert "We started at 71.0 % in April 2023 and aim for 80.0 % by March 2026." in page

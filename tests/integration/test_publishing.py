@@ -146,3 +146,97 @@ def test_the_published_waterfall_is_the_systems(footprint, cast, plans_2026):
 def test_a_year_with_no_plans_cannot_be_published(cast, footprint):
     with pytest.raises(ValidationError, match="No organisation has a plan for 2030/31"):
         services.publish_year(year=2030, by=cast["pmo"], at=NOV_3)
+
+
+# --- The plan --------------------------------------------------------------------------------
+
+GOAL = "Four in five seen within four hours at Trust A"
+
+
+def test_the_plan_publish_change_draft_and_publish_again(client, client_for, cast, plan):
+    from footprint.plans import services as plans
+    from footprint.plans.models import PlanPublication
+
+    assert "has not published its plan yet" in client.get(reverse("public_plan")).content.decode()
+    assert client.get("/api/v1/plan").status_code == 404
+    overview = client_for("viewer").get(reverse("plan")).content.decode()
+    assert "Not published" in overview
+
+    plans.publish_plan(plan=plan["plan"], by=cast["pmo"], at=NOV_3)
+    public = client.get(reverse("public_plan")).content.decode()
+    assert "Published on 3 Nov 2026" in public
+    assert "The latest figure, for March 2025, is 66.0 %." in public
+
+    # Trust A records April's figure and the programme office raises the target.
+    plans.record_measurement(
+        metric=plan["metric"],
+        subject=plan["goal"],
+        period=dt.date(2025, 4, 1),
+        value=81.0,
+        note="",
+        by=cast["editor_a"],
+    )
+    goal = plan["goal"]
+    goal.target_value = 85.0
+    goal.save()
+
+    # The public page and the API still show the plan as published, with its date.
+    public = client.get(reverse("public_plan")).content.decode()
+    assert "Published on 3 Nov 2026" in public
+    assert "aim for 80.0 % by March 2026" in public and "85.0" not in public
+    assert "is 66.0 %" in public and "81.0" not in public
+    api = client.get("/api/v1/plan").json()
+    assert api["published_on"] == "2026-11-03" and api["revised"] is False
+    assert api["goals"][0]["target_value"] == 80.0 and api["goals"][0]["latest_value"] == 66.0
+    assert api["goals"][0]["status"] == "at_risk"
+
+    # Partners see the plan as it stands, marked as a draft, with what would change.
+    overview = client_for("viewer").get(reverse("plan")).content.decode()
+    assert "Draft: changed since published on 3 Nov 2026" in overview
+    assert f"{GOAL}: target: from 80 % by March 2026 to 85 % by March 2026" in overview
+    assert f"{GOAL}: latest figure: from 66 % for March 2025 to 81 % for April 2025" in overview
+    assert "Publish the plan as it is now" not in overview
+    assert client_for("editor_a").post(reverse("plan_publish")).status_code == 403
+    with pytest.raises(PermissionDenied):
+        plans.publish_plan(plan=plan["plan"], by=cast["editor_a"], at=NOV_20)
+    pmo_view = client_for("pmo").get(reverse("plan")).content.decode()
+    assert "Publish the plan as it is now" in pmo_view
+
+    # Published again: the public sees the revision and what changed.
+    plans.publish_plan(plan=plan["plan"], by=cast["pmo"], at=NOV_20)
+    public = client.get(reverse("public_plan")).content.decode()
+    assert "Revised on 20 Nov 2026; first published on 3 Nov 2026" in public
+    assert "aim for 85.0 % by March 2026" in public and "is 81.0 %" in public
+    assert f"{GOAL}: target: from 80 % by March 2026 to 85 % by March 2026" in public
+    api = client.get("/api/v1/plan").json()
+    assert (api["published_on"], api["first_published_on"]) == ("2026-11-20", "2026-11-03")
+    assert api["revised"] is True and api["goals"][0]["latest_value"] == 81.0
+    assert {
+        "figure": f"{GOAL}: latest figure",
+        "before": "66 % for March 2025",
+        "after": "81 % for April 2025",
+    } in api["changes"]
+    overview = client_for("viewer").get(reverse("plan")).content.decode()
+    assert "Draft" not in overview and "nothing has changed since" in overview
+    first, second = PlanPublication.objects.order_by("published_at")
+    assert first.content["priorities"][0]["goals"][0]["target_value"] == 80.0
+    assert second.published_by == cast["pmo"] and second.changes
+    assert AuditEvent.objects.filter(action="publish_plan").count() == 2
+
+
+def test_publishing_the_plan_through_the_page(client_for, plan):
+    response = client_for("pmo").post(reverse("plan_publish"))
+    assert response.status_code == 302
+    plan["plan"].refresh_from_db()
+    assert plan["plan"].is_published and plan["plan"].publications.count() == 1
+    # Publishing again with nothing changed adds no revision.
+    client_for("pmo").post(reverse("plan_publish"))
+    assert plan["plan"].publications.count() == 1
+
+
+def test_a_plan_marked_published_without_a_publication_is_not_public(client, plan):
+    from footprint.plans.models import Plan
+
+    Plan.objects.update(status=Plan.Status.PUBLISHED)  # as an administrator might
+    assert "has not published its plan yet" in client.get(reverse("public_plan")).content.decode()
+    assert client.get("/api/v1/plan").status_code == 404

@@ -1,0 +1,161 @@
+"""The plan as a document that can be kept: exactly what the public plan page and the public
+API show (the plan, its priorities, each goal with its published figures and status), built
+when the programme office publishes and compared between publications to say what changed.
+
+Plain data in, plain data out (JSON-ready: dates as ISO strings), so what is stored is what
+is shown and two documents compare with ``==``."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+from footprint.plans.compute import GoalView
+from footprint.plans.models import Plan
+
+Content = dict[str, Any]
+Change = dict[str, Any]
+
+STATUS_WORDS = {
+    "achieved": "Achieved",
+    "on_track": "On track",
+    "off_track": "Off track",
+    "at_risk": "At risk",
+    "no_data": "No data yet",
+}
+DATES = ("baseline_date", "target_date", "latest_period")
+
+
+def _iso(day: dt.date | None) -> str | None:
+    return day.isoformat() if day is not None else None
+
+
+def goal_of(view: GoalView) -> dict[str, Any]:
+    """One goal as published: what it is, its baseline and target, its latest figure, and
+    how it is going (the status, the SPC verdict and the reason in words)."""
+    goal, series, judgement = view.goal, view.series, view.judgement
+    return {
+        "id": goal.pk,
+        "priority": goal.priority.title,
+        "statement": goal.statement,
+        "metric": goal.metric.slug,
+        "metric_name": goal.metric.name,
+        "unit": goal.metric.unit,
+        "subject": goal.subject_key,
+        "subject_label": goal.subject_label,
+        "horizon": goal.horizon,
+        "baseline_value": goal.baseline_value,
+        "baseline_date": _iso(goal.baseline_date),
+        "target_value": goal.target_value,
+        "target_date": _iso(goal.target_date),
+        "latest_value": series.latest_value,
+        "latest_period": _iso(series.latest_period),
+        "status": judgement.status,
+        "variation": series.result.variation_icon,
+        "assurance": series.result.assurance,
+        "too_few_points": series.result.too_few_points,
+        "reason": judgement.reason,
+    }
+
+
+def content_of(plan: Plan, views: Iterable[GoalView]) -> Content:
+    """The plan as the public sees it: title, period, summary, and its goals under their
+    priorities, in the plan's order."""
+    priorities: dict[int, dict[str, Any]] = {}
+    for view in views:
+        priority = view.goal.priority
+        entry = priorities.setdefault(priority.pk, {"title": priority.title, "goals": []})
+        entry["goals"].append(goal_of(view))
+    return {
+        "title": plan.title,
+        "period": plan.period,
+        "summary": plan.summary,
+        "priorities": list(priorities.values()),
+    }
+
+
+def for_display(content: Content) -> Content:
+    """``content`` with its dates as dates, for pages and the API."""
+    return {
+        **content,
+        "priorities": [
+            {
+                **p,
+                "goals": [
+                    {**g, **{k: dt.date.fromisoformat(g[k]) if g[k] else None for k in DATES}}
+                    for g in p["goals"]
+                ],
+            }
+            for p in content["priorities"]
+        ],
+    }
+
+
+def goals(content: Content) -> list[dict[str, Any]]:
+    return [g for p in content["priorities"] for g in p["goals"]]
+
+
+def _month(iso: str | None) -> str:
+    return dt.date.fromisoformat(iso).strftime("%B %Y") if iso else "–"
+
+
+def _value(value: float | None, unit: str) -> str:
+    return "no figure" if value is None else f"{value:g} {unit}".strip()
+
+
+def _describe(goal: dict[str, Any]) -> dict[str, str]:
+    """The goal's published facts in words, one per line of a change."""
+    unit = goal["unit"]
+    latest = (
+        f"{_value(goal['latest_value'], unit)} for {_month(goal['latest_period'])}"
+        if goal["latest_period"]
+        else "no figures yet"
+    )
+    return {
+        "goal": goal["statement"],
+        "priority": goal["priority"],
+        "about": goal["subject_label"],
+        "measure": goal["metric_name"],
+        "baseline": f"{_value(goal['baseline_value'], unit)} in {_month(goal['baseline_date'])}",
+        "target": f"{_value(goal['target_value'], unit)} by {_month(goal['target_date'])}",
+        "latest figure": latest,
+        "status": STATUS_WORDS.get(goal["status"], goal["status"]),
+        "variation": goal["variation"].replace("_", " "),
+        "assurance": (goal["assurance"] or "none").replace("_", " "),
+    }
+
+
+def _change(figure: str, before: str | None, after: str | None) -> Change:
+    return {"figure": figure, "before": before, "after": after}
+
+
+def changes(before: Content | None, after: Content) -> list[Change]:
+    """What changed from ``before`` to ``after``: the plan's words, then each goal (added,
+    removed, or which of its facts changed from what to what)."""
+    if before is None:
+        return []
+    out = []
+    for key, label in (("title", "The plan's title"), ("period", "The plan's period")):
+        if before[key] != after[key]:
+            out.append(_change(label, before[key], after[key]))
+    if before["summary"] != after["summary"]:
+        out.append(_change("The plan's summary was reworded", None, None))
+    old = {g["id"]: g for g in goals(before)}
+    new = {g["id"]: g for g in goals(after)}
+    for goal_id, goal in new.items():
+        if goal_id not in old:
+            out.append(_change(f"Goal added: {goal['statement']}", None, None))
+            continue
+        was, now = _describe(old[goal_id]), _describe(goal)
+        out += [
+            _change(f"{goal['statement']}: {fact}", was[fact], now[fact])
+            for fact in now
+            if was[fact] != now[fact]
+        ]
+    out += [
+        _change(f"Goal removed: {goal['statement']}", None, None)
+        for goal_id, goal in old.items()
+        if goal_id not in new
+    ]
+    return out
