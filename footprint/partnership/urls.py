@@ -5,6 +5,7 @@ from footprint.partnership import views
 urlpatterns = [
     path("", views.home, name="home"),
     path("workspace/", views.workspace, name="workspace"),
+    path("workspace/numbers/", views.numbers, name="numbers"),
     path("workspace/organisations/", views.organisation_list, name="organisations"),
     path("workspace/organisations/<str:ods_code>/", views.organisation_detail, name="organisation"),
     path(

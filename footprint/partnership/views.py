@@ -101,6 +101,12 @@ def workspace(request: HttpRequest) -> HttpResponse:
     )
 
 
+@partner_only
+def numbers(request: HttpRequest) -> HttpResponse:
+    """The numbers behind the plan: the landing page of demand, workforce and finance."""
+    return render(request, "partnership/numbers.jinja", {"active": "numbers"})
+
+
 SORTABLE = [("name", "Name"), ("ods", "ODS code"), ("kind", "Kind")]
 
 

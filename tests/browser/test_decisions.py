@@ -3,7 +3,7 @@
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import check_accessibility
+from tests.browser.conftest import check_accessibility, open_section
 from tests.browser.test_journey import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -61,7 +61,7 @@ def test_draft_to_consent_to_decision_to_the_public_register(page, forums, cast)
     expect(page.get_by_text("The decision has been recorded.")).to_be_visible()
     log_out(page)
 
-    page.get_by_role("link", name="Decisions").click()
+    open_section(page, "Decisions")
     card = page.locator(".nhsuk-card").filter(has_text="Frailty hub in Northshire")
     expect(card).to_contain_text("Approved")
     expect(card).to_contain_text("Both boards consented")

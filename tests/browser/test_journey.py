@@ -5,7 +5,7 @@ from urllib.parse import urlparse
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import check_accessibility
+from tests.browser.conftest import check_accessibility, open_section
 from tests.conftest import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -25,7 +25,8 @@ def test_partner_filters_organisations_opens_a_neighbourhood_and_logs_out(page, 
     assert page.get_by_role("heading", name="The footprint at a glance").is_visible()
     check_accessibility(page)
 
-    page.get_by_role("link", name="Organisations", exact=True).first.click()
+    open_section(page, "Overview")
+    page.get_by_role("main").get_by_role("link", name="Organisations", exact=True).click()
     assert page.locator("#result-count").inner_text().startswith("6 organisations")
     check_accessibility(page)
     page.get_by_label("Kind").select_option("gp_practice")
@@ -55,6 +56,7 @@ def test_partner_filters_organisations_opens_a_neighbourhood_and_logs_out(page, 
     check_accessibility(page)
 
 
+@pytest.mark.public
 def test_the_public_home_page_needs_no_login(page, footprint):
     page.goto("/")
     assert page.get_by_role("heading", name="Test Partnership").is_visible()

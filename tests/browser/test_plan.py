@@ -3,7 +3,7 @@
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import check_accessibility
+from tests.browser.conftest import check_accessibility, open_section
 from tests.browser.test_journey import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -13,7 +13,7 @@ def test_an_owner_imports_figures_opens_the_goal_and_sees_the_early_warning(
     page, cast, plan, tmp_path
 ):
     log_in(page, "editor_a")
-    page.get_by_role("link", name="Plan", exact=True).click()
+    open_section(page, "Plan")
     expect(page.get_by_role("heading", name="Test Plan")).to_be_visible()
     check_accessibility(page)
 
@@ -36,7 +36,8 @@ def test_an_owner_imports_figures_opens_the_goal_and_sees_the_early_warning(
     expect(page.locator("#series-table tbody tr")).to_have_count(26)
     check_accessibility(page)
 
-    page.get_by_role("link", name="Early warning", exact=True).first.click()
+    open_section(page, "Plan")
+    page.get_by_role("main").get_by_role("link", name="Early warning", exact=True).click()
     row = page.locator("#warnings tbody tr").filter(has_text="A&E within 4 hours")
     expect(row).to_contain_text("Trust A Hospitals")
     expect(row).to_contain_text("May 2025")

@@ -3,6 +3,22 @@ import { initAll } from "../vendor/nhsuk/nhsuk-frontend.min.js";
 
 initAll();
 
+// NHS.UK's enhanced file upload runs the visible parts of its button together ("No file
+// chosenChoose file"), so the button's spoken name does not contain its visible text (WCAG
+// 2.5.3, axe's label-content-name-mismatch). A space between them mends both.
+document.querySelectorAll(".nhsuk-file-upload__status").forEach((status) => {
+  status.after(document.createTextNode(" "));
+});
+
+// A table too wide for the window scrolls inside a keyboard-focusable region; name each
+// region after its table's caption so a screen reader says which table it is.
+document.querySelectorAll(".fp-table-scroll").forEach((region, i) => {
+  const caption = region.querySelector("caption");
+  if (!caption) return;
+  if (!caption.id) caption.id = `fp-table-caption-${i + 1}`;
+  region.setAttribute("aria-labelledby", caption.id);
+});
+
 function drawCharts(root) {
   if (typeof window.vegaEmbed !== "function") return;
   root.querySelectorAll("[data-chart]").forEach((el) => {
