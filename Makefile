@@ -1,6 +1,7 @@
 # Footprint: the two commands are `make demo` and `make test`; the rest are their parts.
 SHELL := /bin/bash
-PYTHON ?= python3
+# The interpreter that makes the virtual environment: any Python from 3.11 up (scripts/find-python.sh).
+PYTHON ?= $(shell bash scripts/find-python.sh 2>/dev/null)
 VENV := .venv
 BIN := $(VENV)/bin
 VENDOR := footprint/core/static/vendor
@@ -12,18 +13,24 @@ PORT ?= 8000
 
 .PHONY: demo test lint format bench serve worker install assets migrate pytest pytest-postgres clean
 
-## demo: install everything, build assets, migrate, load the demo footprint and serve it
+## demo: install everything, build assets, migrate, load the demo footprint and serve it with
+## a background worker beside the server
 demo: install assets
 	$(DEMO_ENV) $(BIN)/python manage.py migrate --noinput -v 0
-	$(DEMO_ENV) $(BIN)/python manage.py load_demo
-	$(DEMO_ENV) $(BIN)/python manage.py runserver $(HOST):$(PORT) --noreload
+	$(DEMO_ENV) FOOTPRINT_SITE_URL=http://$(HOST):$(PORT) $(BIN)/python manage.py load_demo
+	$(DEMO_ENV) bash scripts/serve-demo.sh $(BIN)/python $(HOST) $(PORT)
 
 ## test: lint, type-check, layering contracts, then the whole suite on SQLite and PostgreSQL
 test: install assets lint pytest pytest-postgres
 
 install: $(VENV)/.installed
+	@echo "Python: $$($(BIN)/python --version) in $(VENV)"
 $(VENV)/.installed: pyproject.toml
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@if [ ! -x $(BIN)/python ]; then \
+	  if [ -z "$(PYTHON)" ]; then bash scripts/find-python.sh; exit 1; fi; \
+	  echo "Making $(VENV) with $$($(PYTHON) --version) from $(PYTHON)"; \
+	  $(PYTHON) -m venv $(VENV); \
+	fi
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
 	touch $@

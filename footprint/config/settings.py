@@ -85,6 +85,9 @@ INSTALLED_APPS = [
     "rules.apps.AutodiscoverRulesConfig",
     "django_tasks",
     "django_tasks_db",
+    # Django Ninja serves the API docs' Swagger UI from its own static files, not a CDN that
+    # the content-security policy (rightly) blocks.
+    "ninja",
     *[f"footprint.{app}" for app in FOOTPRINT_APPS],
 ]
 

@@ -32,3 +32,11 @@ def test_the_workspace_sections_are_not_offered_to_the_public(page, footprint):
     nav = page.locator(".nhsuk-header__navigation")
     for name in ("Overview", "Numbers", "Engagement"):
         expect(nav.get_by_role("link", name=name, exact=True)).to_have_count(0)
+
+
+def test_the_open_data_api_docs_draw_under_the_sites_security_policy(page, db):
+    # Swagger UI is Django Ninja's page, not one of ours: it is checked for drawing, not by axe.
+    page.goto("/")
+    page.get_by_role("link", name="Open data API").click()
+    expect(page.locator(".swagger-ui .info .title")).to_contain_text("Footprint API")
+    expect(page.locator(".swagger-ui .opblock").first).to_be_visible()

@@ -20,6 +20,18 @@ def test_openapi_schema_is_published(client, db):
     assert "/api/v1/organisations" in schema["paths"]
 
 
+def test_the_api_docs_load_their_assets_from_this_site(client, db):
+    from django.contrib.staticfiles import finders
+
+    page = client.get("/api/v1/docs")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "cdn." not in html and "https://" not in html
+    for asset in ("ninja/swagger-ui-bundle.js", "ninja/swagger-ui-init.js", "ninja/swagger-ui.css"):
+        assert f"/static/{asset}" in html
+        assert finders.find(asset), asset
+
+
 def test_organisations_are_public_filterable_and_paginated(client, footprint):
     body = client.get("/api/v1/organisations", {"kind": "acute_trust"}).json()
     assert body["count"] == 2
