@@ -17,6 +17,7 @@ from tests.browser.test_journey import log_in
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
+@pytest.mark.public
 def test_take_part_moderate_and_publish(page, cast, footprint):
     today = timezone.localdate()
     c = Consultation.objects.create(
@@ -74,6 +75,7 @@ def test_take_part_moderate_and_publish(page, cast, footprint):
     check_accessibility(page)
 
 
+@pytest.mark.public
 def test_a_practice_opens_its_link_and_acknowledges(page, cast, footprint):
     practice = Organisation.objects.filter(kind="gp_practice").order_by("ods_code").first()
     practice.contact_email = "manager@practice.example"
