@@ -11,6 +11,9 @@ House rules, asserted by tests/unit/test_charts.py:
   zero (an SPC chart is about variation around its average), its subtitle says so.
 - Months are temporal fields (``utcyearmonth``, so a month never slips into the one before
   in a browser west of Greenwich) shown as "Mar 2025", under an axis titled "Month".
+- Money reads as money: axis labels and tooltips say "−£14.6m" or "£250k", never a bare
+  "-14.6" or "-14563955" (``money="pounds"`` for figures in pounds, ``"millions"`` for
+  figures already in £ million).
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Literal
 
 SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json"
 NHS_BLUE = "#005eb8"
@@ -32,6 +35,32 @@ NHS_RED = "#d5281b"
 WHITE = "#ffffff"
 
 MONTH_FORMAT = "%b %Y"
+
+Money = Literal["pounds", "millions"]
+MINUS = "−"  # the minus sign, as the money filters write it
+
+# Vega expressions for a money axis's labels: the sign, the pound sign and the scale.
+_SIGN = f"(datum.value < 0 ? '{MINUS}' : '') + '£' + "
+_MONEY_AXIS: dict[str, str] = {
+    "millions": _SIGN + "format(abs(datum.value), ',.1~f') + 'm'",
+    "pounds": _SIGN
+    + "(abs(datum.value) >= 1e6 ? format(abs(datum.value) / 1e6, ',.1~f') + 'm'"
+    + " : abs(datum.value) >= 1e4 ? format(abs(datum.value) / 1e3, ',.0f') + 'k'"
+    + " : format(abs(datum.value), ',.0f'))",
+}
+
+
+def money_text(value: float, money: Money, places: int = 1) -> str:
+    """Money as people read it: ``money_text(-14.56, "millions")`` → '−£14.6m';
+    ``money_text(-14563955.4, "pounds")`` → '−£14,563,955'."""
+    sign = MINUS if round(value, places if money == "millions" else 0) < 0 else ""
+    if money == "millions":
+        return f"{sign}£{abs(value):,.{places}f}m"
+    return f"{sign}£{abs(value):,.0f}"
+
+
+def _money_axis(money: Money | None) -> dict[str, Any]:
+    return {"axis": {"labelExpr": _MONEY_AXIS[money]}} if money else {}
 
 
 def _title(text: str, subtitle: str | None = None) -> str | dict[str, Any]:
@@ -365,10 +394,22 @@ def spc_chart(
     }
 
 
-def fan_chart(rows: list[dict[str, Any]], title: str, measure: str) -> dict[str, Any]:
+def fan_chart(
+    rows: list[dict[str, Any]], title: str, measure: str, *, money: Money | None = None
+) -> dict[str, Any]:
     """A fan chart: ``rows`` are {"year", "p10", "p50", "p90", "central"}; the band is the
-    80 % interval, the line the central case. ``measure`` titles the y axis, from zero."""
-    y = {"type": "quantitative", "title": measure, "scale": {"zero": True}}
+    80 % interval, the line the central case. ``measure`` titles the y axis, from zero; with
+    ``money``, the axis and tooltips read as money."""
+    y = {"type": "quantitative", "title": measure, "scale": {"zero": True}, **_money_axis(money)}
+    fields = ("central", "p10", "p90")
+    if money:
+        rows = [{**r, **{f"{f}_text": money_text(r[f], money) for f in fields}} for r in rows]
+
+    def tip(field: str, title: str) -> dict[str, Any]:
+        if money:
+            return {"field": f"{field}_text", "title": title}
+        return {"field": field, "title": title, "format": ",.0f"}
+
     return {
         "$schema": SCHEMA,
         "description": title,
@@ -390,9 +431,9 @@ def fan_chart(rows: list[dict[str, Any]], title: str, measure: str) -> dict[str,
                     "y": {**y, "field": "central"},
                     "tooltip": [
                         {"field": "year", "title": "Year"},
-                        {"field": "central", "title": "Central", "format": ",.0f"},
-                        {"field": "p10", "title": "10th percentile", "format": ",.0f"},
-                        {"field": "p90", "title": "90th percentile", "format": ",.0f"},
+                        tip("central", "Central"),
+                        tip("p10", "10th percentile"),
+                        tip("p90", "90th percentile"),
                     ],
                 },
             },
@@ -409,11 +450,15 @@ def waterfall(
     total: str = "Projection",
     number: str = ",.0f",
     steps_title: str = "Step",
+    money: Money | None = None,
+    places: int = 1,
 ) -> dict[str, Any]:
     """A waterfall from the first step (shown as ``start``) through each change to the total
-    (a bar labelled ``total``); tooltips format changes with the d3 format ``number``.
-    ``measure`` titles the y axis (from zero), ``steps_title`` the x axis."""
-    values, running = [], 0.0
+    (a bar labelled ``total``); tooltips format changes with the d3 format ``number``, or as
+    money (to ``places`` decimal places of £ million) when ``money`` says what the figures
+    are. ``measure`` titles the y axis (from zero), ``steps_title`` the x axis."""
+    values: list[dict[str, Any]] = []
+    running = 0.0
     for i, (name, amount) in enumerate(steps):
         low, running = (0.0, amount) if i == 0 else (running, running + amount)
         kind = start if i == 0 else ("Increase" if amount >= 0 else "Decrease")
@@ -437,6 +482,12 @@ def waterfall(
             "kind": total,
         }
     )
+    if money:
+        for v in values:
+            v["amount_text"] = money_text(v["amount"], money, places)
+        change = {"field": "amount_text", "title": "Change"}
+    else:
+        change = {"field": "amount", "title": "Change", "format": number}
     return {
         "$schema": SCHEMA,
         "description": title,
@@ -458,6 +509,7 @@ def waterfall(
                 "type": "quantitative",
                 "title": measure,
                 "scale": {"zero": True},
+                **_money_axis(money),
             },
             "y2": {"field": "end"},
             "color": {
@@ -469,10 +521,7 @@ def waterfall(
                 },
                 "legend": {"orient": "top", "title": None},
             },
-            "tooltip": [
-                {"field": "step", "title": "Step"},
-                {"field": "amount", "title": "Change", "format": number},
-            ],
+            "tooltip": [{"field": "step", "title": steps_title}, change],
         },
     }
 

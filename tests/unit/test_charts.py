@@ -291,3 +291,60 @@ def test_no_chart_puts_iso_dates_on_a_nominal_axis():
                         str(r.get(field, "")) for u in layers(spec) for r in u["data"]["values"]
                     ]
                     assert not any(len(v) == 10 and v[4] == "-" and v[7] == "-" for v in values)
+
+
+# --- money reads as money ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "money", "places", "text"),
+    [
+        (-14.5639, "millions", 1, "−£14.6m"),
+        (0.17, "millions", 2, "£0.17m"),
+        (-0.04, "millions", 1, "£0.0m"),  # rounds to nothing: no minus sign on a zero
+        (-14_563_955.4, "pounds", 1, "−£14,563,955"),
+        (1_442_454_538.2, "pounds", 1, "£1,442,454,538"),
+    ],
+)
+def test_money_text(value, money, places, text):
+    assert charts.money_text(value, money, places) == text
+
+
+def test_a_money_waterfall_says_pounds_on_its_axis_and_in_its_tooltips():
+    spec = charts.waterfall(
+        [("Control total", -43.8), ("Trust A Hospitals plan", -14.56)],
+        "W",
+        "£ million",
+        money="millions",
+    )
+    assert "'£'" in spec["encoding"]["y"]["axis"]["labelExpr"]
+    assert "'m'" in spec["encoding"]["y"]["axis"]["labelExpr"]
+    shown = {v["step"]: v["amount_text"] for v in spec["data"]["values"]}
+    assert shown == {
+        "Control total": "−£43.8m",
+        "Trust A Hospitals plan": "−£14.6m",
+        "Projection": "−£58.4m",
+    }
+    tooltip_fields = [t["field"] for t in spec["encoding"]["tooltip"]]
+    assert "amount_text" in tooltip_fields and "amount" not in tooltip_fields
+
+
+def test_a_money_fan_chart_says_pounds_on_its_axis_and_in_its_tooltips():
+    spec = charts.fan_chart(
+        [{"year": 2026, "p10": 9e8, "p50": 1e9, "p90": 1.1e9, "central": 1_000_000_123.4}],
+        "F",
+        "Cost (£)",
+        money="pounds",
+    )
+    for layer in spec["layer"]:
+        assert "'£'" in layer["encoding"]["y"]["axis"]["labelExpr"]
+    (row,) = spec["data"]["values"]
+    assert row["central_text"] == "£1,000,000,123" and row["p90_text"] == "£1,100,000,000"
+    tips = spec["layer"][1]["encoding"]["tooltip"]
+    assert [t["field"] for t in tips] == ["year", "central_text", "p10_text", "p90_text"]
+
+
+def test_charts_that_are_not_money_keep_their_numbers():
+    spec = charts.waterfall([("Start", 10.0), ("Growth", 2.0)], "W", "Bed days")
+    assert "axis" not in spec["encoding"]["y"]
+    assert {"field": "amount", "title": "Change", "format": ",.0f"} in spec["encoding"]["tooltip"]
