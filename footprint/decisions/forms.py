@@ -8,7 +8,15 @@ from typing import Any
 
 from django import forms
 
-from footprint.decisions.models import Consent, Decision, DecisionType, Forum, Proposal
+from footprint.decisions.models import (
+    CONSENT_DAYS,
+    Consent,
+    Decision,
+    DecisionType,
+    Forum,
+    Meeting,
+    Proposal,
+)
 from footprint.partnership.models import Organisation, Place
 
 
@@ -143,6 +151,29 @@ class MeetingForm(forms.Form):
         ]
 
 
+class AskForm(forms.Form):
+    """Ask each board for consent, by a deadline (two weeks from ``today`` unless changed)."""
+
+    deadline = forms.DateField(
+        label="Respond by",
+        help_text="The day each board is asked to respond by",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+    def __init__(self, *args: Any, today: dt.date, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.today = today
+        self.fields["deadline"].initial = today + dt.timedelta(days=CONSENT_DAYS)
+
+    def clean_deadline(self) -> dt.date:
+        deadline: dt.date = self.cleaned_data["deadline"]
+        if deadline < self.today:
+            raise forms.ValidationError(
+                f"The deadline, {deadline:%-d %B %Y}, is before today, {self.today:%-d %B %Y}"
+            )
+        return deadline
+
+
 class DecideForm(forms.Form):
     meeting = forms.ModelChoiceField(queryset=None, label="Meeting", empty_label=None)  # type: ignore[arg-type]
     outcome = forms.ChoiceField(choices=Decision.Outcome.choices, widget=forms.RadioSelect)
@@ -165,6 +196,7 @@ class DecideForm(forms.Form):
 
     def __init__(self, *args: Any, proposal: Proposal, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.proposal = proposal
         self.fields["meeting"].queryset = proposal.forum.meetings.all() if proposal.forum else []
         self.fields["option"].choices = [("", "–")] + [(o, o) for o in proposal.option_list]
         self.fields["supersedes"].queryset = (
@@ -174,6 +206,15 @@ class DecideForm(forms.Form):
             if proposal.forum
             else Decision.objects.none()
         )
+
+    def clean_meeting(self) -> Meeting:
+        meeting: Meeting = self.cleaned_data["meeting"]
+        if meeting.date < self.proposal.proposed_on:
+            raise forms.ValidationError(
+                f"The meeting of {meeting.date:%-d %B %Y} was before the proposal was brought "
+                f"on {self.proposal.proposed_on:%-d %B %Y}: choose a meeting on or after that day"
+            )
+        return meeting
 
     def clean_actions(self) -> list[tuple[str, Organisation, dt.date]]:
         orgs = {o.ods_code: o for o in Organisation.objects.all()}

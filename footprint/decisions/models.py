@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from footprint.partnership.models import Neighbourhood, Organisation, Place
 
 User = settings.AUTH_USER_MODEL
+CONSENT_DAYS = 14  # boards are asked to respond within two weeks unless told otherwise
 
 
 class Forum(models.Model):
@@ -179,7 +183,15 @@ class Proposal(models.Model):
     publish_after = models.DateField(null=True, blank=True)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
     created_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(
+        default=timezone.now, editable=False, help_text="When the proposal was brought"
+    )
+    consent_asked_on = models.DateField(
+        null=True, blank=True, help_text="When the boards were last asked for consent"
+    )
+    consent_deadline = models.DateField(
+        null=True, blank=True, help_text="The day by which each board is asked to respond"
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -202,6 +214,19 @@ class Proposal(models.Model):
     @property
     def option_list(self) -> list[str]:
         return [o.strip() for o in self.options.splitlines() if o.strip()]
+
+    @property
+    def proposed_on(self) -> dt.date:
+        """The day the proposal was brought: no meeting before it can decide it."""
+        return timezone.localtime(self.created_at).date()
+
+    def consent_overdue(self, today: dt.date) -> bool:
+        """Whether boards are still asked to respond after the deadline has passed."""
+        return (
+            self.status == self.Status.SEEKING_CONSENT
+            and self.consent_deadline is not None
+            and today > self.consent_deadline
+        )
 
 
 class MoneyFlow(models.Model):

@@ -12,10 +12,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mass_mail
 from django.db import transaction
 from django.urls import reverse
+from django.utils import timezone
 
 from footprint.core import audit
 from footprint.decisions import compute
 from footprint.decisions.models import (
+    CONSENT_DAYS,
     Action,
     Conflict,
     Consent,
@@ -46,8 +48,11 @@ def create_proposal(
     publish_after: dt.date | None = None,
     money: Sequence[tuple[Organisation, int]] = (),
     by: Any,
+    at: dt.datetime | None = None,
 ) -> Proposal:
-    """Bring a proposal to a forum; the scheme of delegation decides which forum takes it."""
+    """Bring a proposal to a forum; the scheme of delegation decides which forum takes it.
+    ``at`` is when it was brought (now, unless recording one brought earlier): no meeting
+    before that day can decide it."""
     forum, steps = compute.route(decision_type.pk, value_pence, brought_to)
     with transaction.atomic():
         proposal = Proposal(
@@ -64,6 +69,7 @@ def create_proposal(
             confidential_reason=confidential_reason,
             publish_after=publish_after,
             created_by=by,
+            created_at=at or timezone.now(),
         )
         audit.save_with_history(proposal, by=by)
         MoneyFlow.objects.bulk_create(
@@ -79,30 +85,68 @@ def create_proposal(
     return proposal
 
 
-def ask_for_consent(*, proposal: Proposal, by: Any, notify: bool = True) -> int:
-    """Open the proposal for consent and (unless ``notify`` is false, as when loading a
-    history) email the representatives of every board asked. Returns the emails sent."""
+def default_deadline(asked_on: dt.date) -> dt.date:
+    """The day boards are asked to respond by, unless the person asking sets another."""
+    return asked_on + dt.timedelta(days=CONSENT_DAYS)
+
+
+def ask_for_consent(
+    *,
+    proposal: Proposal,
+    by: Any,
+    notify: bool = True,
+    on: dt.date | None = None,
+    deadline: dt.date | None = None,
+) -> int:
+    """Open the proposal for consent on ``on`` (today unless given), asking each board to
+    respond by ``deadline`` (14 days later unless given), and (unless ``notify`` is false, as
+    when loading a history) email the representatives of every board asked. Returns the
+    emails sent."""
     if proposal.forum is None:
         raise ValidationError(
             "No forum may take this decision; it needs each board's own decision."
         )
     if proposal.status not in {Proposal.Status.DRAFT, Proposal.Status.ESCALATED}:
         raise ValidationError("Consent can only be asked for a draft or escalated proposal.")
+    on = on or timezone.localdate()
+    deadline = deadline or default_deadline(on)
+    if deadline < on:
+        raise ValidationError(
+            {
+                "deadline": f"The deadline, {deadline:%-d %B %Y}, is before the boards are "
+                f"asked on {on:%-d %B %Y}."
+            }
+        )
     with transaction.atomic():
         proposal.status = Proposal.Status.SEEKING_CONSENT
+        proposal.consent_asked_on = on
+        proposal.consent_deadline = deadline
         audit.save_with_history(proposal, by=by)
         audit.record(
             actor=by,
             action="ask_for_consent",
-            summary=f"Consent asked for: {proposal.title}",
+            summary=f"Consent asked for by {deadline:%-d %B %Y}: {proposal.title}",
             proposal=proposal.pk,
+            deadline=deadline.isoformat(),
         )
-        sent = _email_representatives(proposal, reminder=False) if notify else 0
+        sent = _email_representatives(proposal, reminder=False, today=on) if notify else 0
     return sent
 
 
+def _deadline_words(proposal: Proposal, today: dt.date) -> str:
+    deadline = proposal.consent_deadline
+    if deadline is None:
+        return ""
+    if proposal.consent_overdue(today):
+        return (
+            f"Responses were due by {deadline:%A %-d %B %Y}: your organisation's response is "
+            "overdue. Please record it as soon as you can.\n\n"
+        )
+    return f"Please record your organisation's response by {deadline:%A %-d %B %Y}.\n\n"
+
+
 def _email_representatives(
-    proposal: Proposal, *, reminder: bool, only: set[str] | None = None
+    proposal: Proposal, *, reminder: bool, today: dt.date, only: set[str] | None = None
 ) -> int:
     assert proposal.forum is not None
     eligible = set(compute.eligible_organisations(proposal.forum))
@@ -110,9 +154,11 @@ def _email_representatives(
         "representative", "organisation"
     )
     link = settings.FOOTPRINT_SITE_URL + reverse("proposal", args=[proposal.pk])
+    overdue = reminder and proposal.consent_overdue(today)
     subject = (
-        "Reminder: " if reminder else ""
+        ("Overdue: " if overdue else "Reminder: ") if reminder else ""
     ) + f"Your board's consent is asked: {proposal.title}"
+    due = _deadline_words(proposal, today)
     messages = []
     for m in members:
         code = m.organisation.ods_code
@@ -121,6 +167,7 @@ def _email_representatives(
                 f"{m.representative.get_full_name() or m.representative.username},\n\n"
                 f"{proposal.forum.name} asks {m.organisation.name} to consent to, object to "
                 f"or abstain from:\n\n{proposal.title}\n\n{proposal.summary}\n\n"
+                f"{due}"
                 f"Record your organisation's response: {link}\n"
             )
             messages.append((subject, body, settings.DEFAULT_FROM_EMAIL, [m.representative.email]))
@@ -129,22 +176,27 @@ def _email_representatives(
 
 def send_reminders(*, older_than: dt.timedelta, now: dt.datetime) -> int:
     """Remind the boards that have not responded to proposals asked more than ``older_than``
-    ago. Returns the number of emails sent."""
+    ago, saying by when they are asked to respond, or that their response is overdue.
+    Returns the number of emails sent."""
+    today = timezone.localtime(now).date()
     sent = 0
     for proposal in Proposal.objects.filter(
         status=Proposal.Status.SEEKING_CONSENT, forum__isnull=False
     ):
-        asked = (
-            proposal.history.filter(status=Proposal.Status.SEEKING_CONSENT)
-            .order_by("history_date")
-            .first()
-        )
-        if asked is None or now - asked.history_date < older_than:
+        asked = proposal.consent_asked_on
+        if asked is None:  # asked before the day was recorded: the history says when
+            first = (
+                proposal.history.filter(status=Proposal.Status.SEEKING_CONSENT)
+                .order_by("history_date")
+                .first()
+            )
+            asked = timezone.localtime(first.history_date).date() if first else None
+        if asked is None or today - asked < older_than:
             continue
         answered = set(compute.responses(proposal))
         waiting = set(compute.eligible_organisations(proposal.forum)) - answered  # type: ignore[arg-type]
         if waiting:
-            sent += _email_representatives(proposal, reminder=True, only=waiting)
+            sent += _email_representatives(proposal, reminder=True, today=today, only=waiting)
     return sent
 
 
@@ -241,6 +293,14 @@ def record_meeting(*, forum: Forum, date: dt.date, attendees: Sequence[Any], by:
     return meeting
 
 
+def meeting_before_proposal(proposal: Proposal, meeting: Meeting) -> str:
+    return (
+        f"The meeting of {meeting.date:%-d %B %Y} was before the proposal was brought on "
+        f"{proposal.proposed_on:%-d %B %Y}: record the decision at a meeting on or after "
+        f"{proposal.proposed_on:%-d %B %Y}."
+    )
+
+
 def decide(
     *,
     proposal: Proposal,
@@ -256,6 +316,8 @@ def decide(
     forum's rule met and the delegation; any decision needs the quorum and the delegation."""
     if proposal.status != Proposal.Status.SEEKING_CONSENT:
         raise ValidationError("Only a proposal seeking consent can be decided.")
+    if meeting.date < proposal.proposed_on:
+        raise ValidationError(meeting_before_proposal(proposal, meeting))
     verdict = compute.verdict(proposal, meeting)
     q = compute.quorum(proposal, meeting)
     routed = proposal.forum_id == meeting.forum_id

@@ -12,12 +12,14 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import urlencode
 
 from footprint.core.exports import csv_response
 from footprint.core.permissions import can, permission_required, require
 from footprint.decisions import compute, queries, services
 from footprint.decisions.forms import (
+    AskForm,
     ConflictForm,
     ConsentForm,
     DecideForm,
@@ -43,6 +45,7 @@ def home(request: HttpRequest) -> HttpResponse:
         {
             "forums": queries.forums(),
             "proposals": queries.proposals(status)[:100],
+            "today": timezone.localdate(),
             "status": status,
             "statuses": Proposal.Status.choices,
             "overdue": list(queries.overdue_actions(dt.date.today())),
@@ -130,7 +133,9 @@ def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     my_seats = seats(request.user, proposal.forum_id)
     manage = can(request.user, "decisions.manage_proposal", proposal)
+    today = timezone.localdate()
     forms: dict[str, Any] = {
+        "ask": AskForm(prefix="a", today=today),
         "consent": ConsentForm(
             prefix="c",
             organisations=[s.organisation for s in my_seats if s.organisation.has_statutory_board],
@@ -144,12 +149,18 @@ def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
         if response is not None:
             return response
     _, steps = compute.route(proposal.decision_type_id, proposal.value_pence, proposal.brought_to)
-    meetings = list(proposal.forum.meetings.all()[:3]) if proposal.forum else []
+    meetings = (
+        list(proposal.forum.meetings.filter(date__gte=proposal.proposed_on)[:3])
+        if proposal.forum
+        else []
+    )
     return render(
         request,
         "decisions/proposal.jinja",
         {
             "proposal": proposal,
+            "today": today,
+            "consent_overdue": proposal.consent_overdue(today),
             "routing": steps,
             "forms": forms,
             "manage": manage,
@@ -185,8 +196,15 @@ def _act(
         if action == "ask":
             if not manage:
                 raise PermissionDenied
-            sent = services.ask_for_consent(proposal=proposal, by=request.user)
-            messages.success(request, f"Consent asked for; {sent} representatives emailed.")
+            form = forms["ask"] = AskForm(request.POST, prefix="a", today=timezone.localdate())
+            if not form.is_valid():
+                return None
+            deadline = form.cleaned_data["deadline"]
+            sent = services.ask_for_consent(proposal=proposal, by=request.user, deadline=deadline)
+            messages.success(
+                request,
+                f"Consent asked for by {deadline:%-d %B %Y}; {sent} representatives emailed.",
+            )
         elif action == "consent":
             form = forms["consent"] = ConsentForm(
                 request.POST,
@@ -247,9 +265,12 @@ def _act(
         else:
             return None
     except ValidationError as exc:
-        target = {"consent": "consent", "escalate": "escalate", "decide": "decide"}.get(
-            action or "", "decide"
-        )
+        target = {
+            "ask": "ask",
+            "consent": "consent",
+            "escalate": "escalate",
+            "decide": "decide",
+        }.get(action or "", "decide")
         for message in exc.messages:
             forms[target].add_error(None, message)
         return None

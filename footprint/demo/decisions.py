@@ -19,6 +19,7 @@ TYPES = ["Service change", "Investment", "Disinvestment", "Policy", "Contract aw
 MEETING_MONTHS = [dt.date(2024, m, 10) for m in range(10, 13)] + [
     dt.date(2025, m, 10) for m in range(1, 10)
 ]
+BROUGHT = dt.datetime(2024, 9, 2, 10, tzinfo=dt.UTC)
 
 TOPICS = [
     ("Same-day emergency care at Wyvern Royal", "Service change", 800_000, "wyvernshire"),
@@ -155,6 +156,7 @@ def build_decisions() -> dict[str, int]:
             if pounds
             else [],
             by=pmo,
+            at=BROUGHT,  # before the year of meetings that may decide it
         )
         made += 1
         state = i % 6

@@ -1,8 +1,11 @@
 """A proposal from draft, through consent by each board, to the public register."""
 
+import datetime as dt
+
 import pytest
 from playwright.sync_api import expect
 
+from footprint.decisions.models import Proposal
 from tests.browser.conftest import check_accessibility, open_section
 from tests.browser.test_journey import log_in
 
@@ -30,6 +33,11 @@ def test_draft_to_consent_to_decision_to_the_public_register(page, forums, cast)
         "Northshire Alliance may decide it: £250,000 is within its limit of £1,000,000."
     )
     check_accessibility(page)
+    # Brought, as far as the forum is concerned, before its meeting of 1 March 2025: a
+    # decision is never recorded at a meeting before its proposal existed.
+    Proposal.objects.filter(title="Frailty hub in Northshire").update(
+        created_at=dt.datetime(2025, 2, 1, 10, tzinfo=dt.UTC)
+    )
     page.get_by_role("button", name="Ask each board for consent").click()
     expect(page.get_by_text("Consent asked for")).to_be_visible()
     proposal_url = page.url

@@ -12,8 +12,11 @@ from django.urls import reverse
 from footprint.decisions import services
 from footprint.decisions.models import Decision, Proposal
 
+BROUGHT = dt.datetime(2025, 2, 1, 10, tzinfo=dt.UTC)  # a month before the forums meet
+
 
 def propose(forums, cast, pounds=250_000, **extra):
+    extra.setdefault("at", BROUGHT)
     return services.create_proposal(
         title=extra.pop("title", "Frailty hub"),
         summary="A hub for frail older people.",
@@ -75,12 +78,119 @@ def test_reminders_go_to_boards_that_have_not_responded(forums, cast, footprint)
         cast[user].email = f"{user}@example.org"
         cast[user].save()
     proposal = propose(forums, cast)
-    services.ask_for_consent(proposal=proposal, by=cast["pmo"], notify=False)
+    services.ask_for_consent(
+        proposal=proposal, by=cast["pmo"], notify=False, on=dt.date(2025, 2, 3)
+    )
     respond(proposal, footprint["trust_a"], cast["editor_a"])
-    Proposal.history.update(history_date=dt.datetime(2025, 1, 1, tzinfo=dt.UTC))
     call_command("send_consent_reminders", "--days", "7")
     assert [m.to for m in mail.outbox] == [["viewer@example.org"]]
-    assert mail.outbox[0].subject.startswith("Reminder:")
+    assert mail.outbox[0].subject.startswith("Overdue:")  # due by 17 February 2025
+
+
+def test_consent_is_asked_by_a_deadline_two_weeks_on_unless_set(forums, cast):
+    cast["viewer"].email = "viewer@example.org"
+    cast["viewer"].save()
+    proposal = propose(forums, cast)
+    services.ask_for_consent(proposal=proposal, by=cast["pmo"], on=dt.date(2025, 2, 3))
+    proposal.refresh_from_db()
+    assert proposal.consent_asked_on == dt.date(2025, 2, 3)
+    assert proposal.consent_deadline == dt.date(2025, 2, 17)
+    assert "by Monday 17 February 2025" in mail.outbox[0].body
+    later = propose(forums, cast, title="Stroke rehab")
+    with pytest.raises(ValidationError, match="17 January 2025, is before the boards are asked"):
+        services.ask_for_consent(
+            proposal=later, by=cast["pmo"], on=dt.date(2025, 2, 3), deadline=dt.date(2025, 1, 17)
+        )
+    services.ask_for_consent(
+        proposal=later,
+        by=cast["pmo"],
+        notify=False,
+        on=dt.date(2025, 2, 3),
+        deadline=dt.date(2025, 2, 28),
+    )
+    later.refresh_from_db()
+    assert later.consent_deadline == dt.date(2025, 2, 28)
+
+
+def test_a_reminder_says_when_responses_are_due_and_when_they_are_overdue(forums, cast, footprint):
+    cast["viewer"].email = "viewer@example.org"
+    cast["viewer"].save()
+    proposal = propose(forums, cast)
+    services.ask_for_consent(
+        proposal=proposal, by=cast["pmo"], notify=False, on=dt.date(2025, 2, 3)
+    )
+    week = dt.timedelta(days=7)
+    assert services.send_reminders(older_than=week, now=dt.datetime(2025, 2, 6, tzinfo=dt.UTC)) == 0
+    services.send_reminders(older_than=week, now=dt.datetime(2025, 2, 12, 9, tzinfo=dt.UTC))
+    reminder = mail.outbox[-1]
+    assert reminder.subject == "Reminder: Your board's consent is asked: Frailty hub"
+    assert "Please record your organisation's response by Monday 17 February 2025." in (
+        reminder.body
+    )
+    services.send_reminders(older_than=week, now=dt.datetime(2025, 2, 20, 9, tzinfo=dt.UTC))
+    overdue = mail.outbox[-1]
+    assert overdue.subject == "Overdue: Your board's consent is asked: Frailty hub"
+    assert (
+        "Responses were due by Monday 17 February 2025: your organisation's response is overdue"
+        in overdue.body
+    )
+
+
+def test_the_consent_page_shows_the_deadline_and_who_is_overdue(
+    client_for, forums, cast, footprint
+):
+    proposal = propose(forums, cast)
+    url = reverse("proposal", args=[proposal.pk])
+    refused = client_for("pmo").post(url, {"action": "ask", "a-deadline": "2025-01-01"})
+    assert "The deadline, 1 January 2025, is before today" in refused.content.decode()
+    proposal.refresh_from_db()
+    assert proposal.status == "draft"
+    client_for("pmo").post(url, {"action": "ask", "a-deadline": "2099-01-31"})
+    page = client_for("viewer").get(url).content.decode()
+    assert "to respond by <strong>31 January 2099</strong>" in page
+    assert "Not yet" in page and "Overdue" not in page
+
+    late = propose(forums, cast, title="Stroke rehab at home")
+    services.ask_for_consent(proposal=late, by=cast["pmo"], notify=False, on=dt.date(2025, 2, 3))
+    respond(late, footprint["trust_a"], cast["editor_a"])
+    page = client_for("viewer").get(reverse("proposal", args=[late.pk])).content.decode()
+    assert "Responses overdue" in page
+    assert "asked on 3 February 2025 to respond by 17 February 2025" in page
+    assert page.count(">Overdue</strong>") == 1  # the council; Trust A has consented
+    home = client_for("viewer").get(reverse("decisions")).content.decode()
+    assert "by 17 Feb 2025" in home and "by 31 Jan 2099" in home
+    assert home.count(">Overdue</strong>") == 1
+
+
+def test_no_decision_at_a_meeting_before_the_proposal_was_brought(
+    client_for, forums, cast, footprint
+):
+    # Brought on 10 March 2025; the alliance last met on 1 March.
+    proposal = propose(forums, cast, at=dt.datetime(2025, 3, 10, 10, tzinfo=dt.UTC))
+    services.ask_for_consent(
+        proposal=proposal, by=cast["pmo"], notify=False, on=dt.date(2025, 3, 10)
+    )
+    consent_all(proposal, footprint, cast)
+    earlier = forums["meetings"]["alliance"]
+    words = "The meeting of 1 March 2025 was before the proposal was brought on 10 March 2025"
+    with pytest.raises(ValidationError, match=words):
+        approve(proposal, earlier, cast)
+    url = reverse("proposal", args=[proposal.pk])
+    page = client_for("pmo").get(url).content.decode()
+    assert "At the meeting of 01 March 2025" not in page  # not offered as a verdict
+    response = client_for("pmo").post(
+        url,
+        {"action": "decide", "d-meeting": earlier.pk, "d-outcome": "approved", "d-rationale": "r"},
+    )
+    assert words in response.content.decode()
+    assert not Decision.objects.exists()
+    later = services.record_meeting(
+        forum=forums["alliance"],
+        date=dt.date(2025, 4, 1),
+        attendees=[cast["editor_a"], cast["viewer"]],
+        by=cast["pmo"],
+    )
+    assert approve(proposal, later, cast).decided_on == dt.date(2025, 4, 1)
 
 
 def test_only_a_boards_own_representative_records_its_consent(forums, cast, footprint):
@@ -227,7 +337,7 @@ def test_consent_through_the_page(client_for, forums, cast, footprint):
     proposal = propose(forums, cast)
     url = reverse("proposal", args=[proposal.pk])
     assert client_for("editor_b").post(url, {"action": "ask"}).status_code == 403
-    client_for("pmo").post(url, {"action": "ask"})
+    client_for("pmo").post(url, {"action": "ask", "a-deadline": "2099-01-31"})
     page = client_for("viewer").get(url).content.decode()
     assert "Record your organisation" in page
     missing = client_for("viewer").post(
