@@ -129,10 +129,17 @@ class Organisation(models.Model):
         indexes = [models.Index(fields=["kind", "name"])]
 
     def __str__(self) -> str:
-        return f"{self.name} ({self.ods_code})"
+        return self.label
 
     def get_absolute_url(self) -> str:
         return reverse("organisation", args=[self.ods_code])
+
+    @property
+    def label(self) -> str:
+        """Its name with its ODS code, the code once: a name that already ends with the code
+        (as where two practices share a name and the code tells them apart) stays as it is."""
+        code = f"({self.ods_code})"
+        return self.name if self.name.endswith(code) else f"{self.name} {code}"
 
     def clean(self) -> None:
         errors: dict[str, list[str]] = {}

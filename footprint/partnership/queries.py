@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Q, QuerySet
 
@@ -43,6 +45,15 @@ def organisations(
     if place:
         qs = qs.filter(Q(places__slug=place) | Q(neighbourhood__place__slug=place)).distinct()
     return qs.order_by(ORGANISATION_SORTS.get(sort, "name"), "ods_code")
+
+
+def names_by_code(codes: Iterable[str] | None = None) -> dict[str, str]:
+    """Organisations' names by ODS code (of ``codes``, or of every organisation), for pages
+    that hold codes but should show names."""
+    qs = Organisation.objects.all()
+    if codes is not None:
+        qs = qs.filter(ods_code__in=list(codes))
+    return dict(qs.values_list("ods_code", "name"))
 
 
 def page_of(qs: QuerySet[Organisation], number: str | int | None, per_page: int = 25) -> Page:

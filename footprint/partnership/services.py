@@ -148,7 +148,7 @@ def update_organisation(*, organisation: Organisation, changes: dict[str, Any], 
         audit.record(
             actor=by,
             action="update_organisation",
-            summary=f"Updated {organisation.name} ({organisation.ods_code})",
+            summary=f"Updated {organisation.label}",
             ods_code=organisation.ods_code,
             fields=sorted(changes),
         )

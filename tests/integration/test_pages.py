@@ -76,6 +76,22 @@ def test_neighbourhood_page_lists_its_practices(client_for, footprint):
     assert re.search(r"90\+</th><td[^>]*>10</td><td[^>]*>10</td><td[^>]*>20</td>", html)
 
 
+def test_a_name_that_already_holds_its_code_shows_the_code_once(client_for, footprint):
+    """Two practices of the same name are told apart by their codes in their names; the label
+    does not add the code a second time."""
+    twin = Organisation.objects.create(
+        ods_code="A00009",
+        name="Practice 0 (A00009)",
+        kind=OrganisationKind.GP_PRACTICE,
+        neighbourhood=footprint["hoods"]["N1"],
+    )
+    assert str(twin) == twin.label == "Practice 0 (A00009)"
+    assert str(footprint["trust_a"]) == "Trust A Hospitals (RA1)"
+    html = client_for("viewer").get("/workspace/neighbourhoods/north-one/").content.decode()
+    assert "Practice 0 (A00009)" in html and "(A00009) (A00009)" not in html
+    assert "Practice 1 (A00001)" in html
+
+
 def test_an_area_without_population_says_so(client_for, footprint):
     from footprint.partnership.models import Population
 
