@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from footprint.finance.models import (
     OTHER_INCOME,
@@ -126,7 +127,9 @@ def public_summary(year: int) -> PublicSummary | None:
     """``year``'s summary as last published, or None if the public may not see it."""
     if not PublishedYear.objects.filter(year=year).exists():
         return None
-    kept = list(publications(year))
-    if not kept:
+    latest = latest_publication(year)
+    if latest is None:
         return None
-    return PublicSummary(kept[-1], kept[0].published_on, len(kept))
+    first = publications(year).values_list("published_at", flat=True).first()
+    assert first is not None
+    return PublicSummary(latest, timezone.localtime(first).date(), publications(year).count())

@@ -90,7 +90,7 @@ def system(request: HttpRequest) -> HttpResponse:
         sy = compute.system_year(year)
         if whole:
             context |= {"system": sy, "waterfall_chart": _chart_year(sy.waterfall(), sy.label)}
-            context |= _publication_state(year, sy, published)
+            context |= _publication_state(year, sy)
         else:
             mine = roles_of(request.user).by_organisation
             context["rows"] = [r for r in sy.rows if r.organisation.pk in mine]
@@ -99,19 +99,15 @@ def system(request: HttpRequest) -> HttpResponse:
     return render(request, "finance/system.jinja", context)
 
 
-def _publication_state(
-    year: int, system: compute.SystemYear, published: frozenset[int]
-) -> dict[str, Any]:
+def _publication_state(year: int, system: compute.SystemYear) -> dict[str, Any]:
     """For partners who see the whole year: what the public sees, and whether the figures
     have changed since (a draft), with what would change if published again."""
-    kept = list(queries.publications(year))
-    latest = kept[-1] if kept else None
+    latest = queries.latest_publication(year)
     live = publication.summary_of(system)
     draft = latest is not None and latest.summary != live
     return {
-        "publications": kept,
+        "publications": list(queries.publications(year).defer("summary")),
         "latest_publication": latest,
-        "is_public": year in published and latest is not None,
         "draft": draft,
         "pending": publication.changes(latest.summary, live) if draft and latest else [],
     }

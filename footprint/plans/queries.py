@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from footprint.partnership.models import Neighbourhood, Organisation, Place
 from footprint.plans.models import Goal, Metric, Plan, PlanPublication, Subject
@@ -48,8 +49,10 @@ def public_plan() -> PublicPlan | None:
     plan = current_plan(published_only=True)
     if plan is None:
         return None
-    kept = list(publications(plan))
-    return PublicPlan(kept[-1], kept[0].published_on, len(kept))
+    latest = latest_publication(plan)
+    first = publications(plan).values_list("published_at", flat=True).first()
+    assert latest is not None and first is not None  # the plan has publications
+    return PublicPlan(latest, timezone.localtime(first).date(), publications(plan).count())
 
 
 def goals_of(plan: Plan) -> QuerySet[Goal]:

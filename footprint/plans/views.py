@@ -76,15 +76,16 @@ def plan_overview(request: HttpRequest) -> HttpResponse:
 def _publication_state(plan: Plan | None, views: list[compute.GoalView]) -> dict[str, Any]:
     """What the public sees of ``plan``, and whether the plan has changed since (a draft),
     with what would change if it were published again."""
-    kept = list(queries.publications(plan)) if plan is not None else []
-    latest = kept[-1] if kept else None
-    live = publication.content_of(plan, views) if plan is not None else None
+    if plan is None:
+        return {"publications": [], "latest_publication": None, "draft": False, "pending": []}
+    latest = queries.latest_publication(plan)
+    live = publication.content_of(plan, views)
     draft = latest is not None and latest.content != live
     return {
-        "publications": kept,
+        "publications": list(queries.publications(plan).defer("content")),
         "latest_publication": latest,
         "draft": draft,
-        "pending": publication.changes(latest.content, live) if draft and latest and live else [],
+        "pending": publication.changes(latest.content, live) if draft and latest else [],
     }
 
 
