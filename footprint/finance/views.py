@@ -147,7 +147,21 @@ def organisation(request: HttpRequest, ods_code: str) -> HttpResponse:
             number=",.1f",
         )
         context["income"] = _income_lines(row.plan)
+        context["draft_since"] = _changed_since_published(row, published)
     return render(request, "finance/organisation.jinja", context)
+
+
+def _changed_since_published(row: compute.OrgYear, published: frozenset[int]) -> Any:
+    """The publication ``row``'s position has changed since, if its year is published and
+    the position differs from the one published (a draft); otherwise None."""
+    if row.year not in published:
+        return None
+    latest = queries.latest_publication(row.year)
+    if latest is None:
+        return None
+    code = row.organisation.ods_code
+    kept = next((p for p in latest.summary["positions"] if p["ods_code"] == code), None)
+    return latest if kept != publication.position_of(row) else None
 
 
 def _income_lines(plan: FinancialPlan) -> list[tuple[str, int]]:

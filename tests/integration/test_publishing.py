@@ -76,6 +76,10 @@ def test_publish_change_draft_and_publish_again(client, client_for, cast, financ
     assert "Trust A Hospitals: expenditure: from £119,000,000 to £116,000,000" in partner
     assert "Planned system position: from −£3,000,000 to £0" in partner
     assert "Publish the 2026/27 figures" not in partner  # only the programme office publishes
+    for code, changed in (("RA1", True), ("RB1", False)):
+        url = reverse("finance_organisation", args=[code])
+        page = client_for("editor_b").get(url, {"year": 2026}).content.decode()
+        assert ("Draft: changed since published on 3 Nov 2026" in page) is changed
     assert client_for("editor_b").post(reverse("finance_publish", args=[2026])).status_code == 403
     with pytest.raises(PermissionDenied):
         services.publish_year(year=2026, by=cast["editor_a"], at=NOV_20)
