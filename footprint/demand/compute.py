@@ -25,6 +25,7 @@ from footprint.engine import demand as dm
 from footprint.engine.demand import library
 from footprint.engine.demand.pods import BY_CODE, CODES, LOS_BAND_LABELS, POINTS_OF_DELIVERY
 from footprint.partnership.models import Neighbourhood, Population
+from footprint.partnership.staff import StaffGroup
 
 ALL = "All providers"
 POINTS = POINTS_OF_DELIVERY
@@ -532,11 +533,9 @@ def pod_name(code: str) -> str:
     return BY_CODE[code].name if code in BY_CODE else code
 
 
-def baseline_summary(baseline: Baseline) -> list[dict[str, Any]]:
-    """Base-year activity and bed days by point of delivery and provider."""
-    rows = (
-        ActivityCell.objects.filter(baseline=baseline)
-        .values("pod", "provider")
-        .annotate(count=Sum("count"), bed_days=Sum("bed_days"))
-    )
-    return sorted(rows, key=lambda r: (CODES.index(r["pod"]), r["provider"]))
+def item_name(measure: str, code: str) -> str:
+    """What a result is of, by name: a point of delivery, a staff group ("Nurses and health
+    visitors", not "nurses"), a kind of bed or a line of cost."""
+    if measure == "workforce" and code in StaffGroup.values:
+        return StaffGroup(code).label
+    return pod_name(code)

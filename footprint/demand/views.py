@@ -16,7 +16,7 @@ from footprint.core import charts
 from footprint.core.exports import csv_response
 from footprint.core.jobs import create_job
 from footprint.core.permissions import permission_required, require
-from footprint.demand import compute, services
+from footprint.demand import compute, queries, services
 from footprint.demand.forms import (
     ActivityImportForm,
     CompareForm,
@@ -34,7 +34,21 @@ MEASURE_UNITS = {
     "bed_days": "Bed days",
     "beds": "Beds",
     "workforce": "WTE",
+    "cost": "Cost in pounds",
+}
+COMPARE_UNITS = {
+    "activity": "activity",
+    "bed_days": "bed days",
+    "beds": "beds",
+    "workforce": "WTE",
     "cost": "£",
+}
+ITEM_HEADINGS = {
+    "activity": "Point of delivery",
+    "bed_days": "Point of delivery",
+    "beds": "Kind of bed",
+    "workforce": "Staff group",
+    "cost": "Cost of",
 }
 
 
@@ -244,31 +258,25 @@ def run(request: HttpRequest, pk: int) -> HttpResponse:
             response["HX-Refresh"] = "true"
             return response
         return render(request, "demand/run_pending.jinja", {"run": r, "active": "demand"})
-    results = r.results.all()
     measure = _choice(request, "measure", list(MEASURE_UNITS), "activity")
-    providers = sorted(
-        set(results.filter(measure=measure).values_list("provider", flat=True)),
-        key=lambda p: (p != compute.ALL, p),
-    )
-    provider = _choice(request, "provider", providers, compute.ALL)
-    items = sorted(
-        set(results.filter(measure=measure, provider=provider).values_list("item", flat=True))
-    )
-    item = _choice(request, "item", items, items[0] if items else "")
-    fan = list(results.filter(measure=measure, provider=provider, item=item).order_by("year"))
-    label = compute.pod_name(item)
+    providers = queries.providers(r, measure)
+    provider = _choice(request, "provider", [p for p, _ in providers], compute.ALL)
+    provider_name = dict(providers).get(provider, provider)
+    items = queries.items(r, measure, provider)
+    codes = [i for i, _ in items]
+    item = _choice(request, "item", codes, codes[0] if codes else "")
+    fan = queries.results(r, measure=measure, provider=provider, item=item)
+    label = compute.item_name(measure, item)
     horizon = r.parameters["horizon"]
-    overview = list(
-        results.filter(measure=measure, provider=provider, year=horizon).order_by("item")
+    overview = sorted(
+        queries.results(r, measure=measure, provider=provider, year=horizon),
+        key=lambda x: compute.item_name(measure, x.item).casefold(),
     )
     step_measure = "bed_days" if measure == "bed_days" else "activity"
-    step_pods = sorted(
-        set(r.steps.filter(measure=step_measure).values_list("pod", flat=True)),
-        key=compute.pod_name,
-    )
+    step_pods = sorted(queries.step_pods(r, step_measure), key=compute.pod_name)
     pod = _choice(request, "pod", step_pods, item if item in step_pods else step_pods[0])
-    steps = list(r.steps.filter(measure=step_measure, pod=pod, year=horizon).order_by("order"))
-    unit = MEASURE_UNITS[measure]
+    steps = queries.steps(r, step_measure, pod, horizon)
+    money = measure == "cost"
     return render(
         request,
         "demand/run.jinja",
@@ -278,16 +286,19 @@ def run(request: HttpRequest, pk: int) -> HttpResponse:
             "measures": Result.Measure.choices,
             "providers": providers,
             "provider": provider,
-            "items": [(i, compute.pod_name(i)) for i in items],
+            "provider_name": provider_name,
+            "items": items,
             "item": item,
+            "item_heading": ITEM_HEADINGS[measure],
             "fan": fan,
             "fan_chart": charts.fan_chart(
                 [
                     {"year": x.year, "p10": x.p10, "p50": x.p50, "p90": x.p90, "central": x.central}
                     for x in fan
                 ],
-                f"{label}, {provider}",
+                f"{label}, {provider_name}",
                 Result.Measure(measure).label,
+                money="pounds" if money else None,
             )
             if fan
             else None,
@@ -306,7 +317,9 @@ def run(request: HttpRequest, pk: int) -> HttpResponse:
             else None,
             "projection": sum(s.mean for s in steps),
             "pod_name": compute.pod_name,
-            "unit": unit,
+            "item_name": compute.item_name,
+            "money": money,
+            "unit": MEASURE_UNITS[measure],
             "active": "demand",
         },
     )
@@ -314,11 +327,14 @@ def run(request: HttpRequest, pk: int) -> HttpResponse:
 
 @partner_only
 def run_csv(request: HttpRequest, pk: int) -> HttpResponse:
+    """Every result, with each provider and item by code and by name."""
     r = get_object_or_404(Run, pk=pk, status=Run.Status.SUCCEEDED)
     header = [
         "measure",
         "provider",
+        "provider_name",
         "item",
+        "item_name",
         "year",
         "baseline",
         "central",
@@ -327,8 +343,22 @@ def run_csv(request: HttpRequest, pk: int) -> HttpResponse:
         "p50",
         "p90",
     ]
+    names = {code: name for m in MEASURE_UNITS for code, name in queries.providers(r, m)}
     rows = (
-        [x.measure, x.provider, x.item, x.year, x.baseline, x.central, x.mean, x.p10, x.p50, x.p90]
+        [
+            x.measure,
+            x.provider,
+            names.get(x.provider, x.provider),
+            x.item,
+            compute.item_name(x.measure, x.item),
+            x.year,
+            x.baseline,
+            x.central,
+            x.mean,
+            x.p10,
+            x.p50,
+            x.p90,
+        ]
         for x in r.results.all()
     )
     return csv_response(f"demand-run-{r.pk}-results.csv", header, rows)
@@ -337,12 +367,12 @@ def run_csv(request: HttpRequest, pk: int) -> HttpResponse:
 @partner_only
 def compare(request: HttpRequest) -> HttpResponse:
     form = CompareForm(request.GET or None)
-    rows: list[dict[str, Any]] = []
+    rows: list[queries.Comparison] = []
     runs: tuple[Run | None, Run | None] = (None, None)
     if form.is_valid():
         runs = (form.cleaned_data["a"].latest_run, form.cleaned_data["b"].latest_run)
         if all(runs):
-            rows = _comparison(runs[0], runs[1])  # type: ignore[arg-type]
+            rows = queries.comparison(runs[0], runs[1])  # type: ignore[arg-type]
     return render(
         request,
         "demand/compare.jinja",
@@ -350,33 +380,19 @@ def compare(request: HttpRequest) -> HttpResponse:
             "form": form,
             "runs": runs,
             "rows": rows,
-            "pod_name": compute.pod_name,
+            "units": COMPARE_UNITS,
             "active": "demand",
         },
     )
 
 
-def _comparison(a: Run, b: Run) -> list[dict[str, Any]]:
-    """System totals at each run's horizon, side by side."""
-
-    def totals(r: Run) -> dict[tuple[str, str], Result]:
-        year = r.parameters["horizon"]
-        return {(x.measure, x.item): x for x in r.results.filter(provider=compute.ALL, year=year)}
-
-    ta, tb = totals(a), totals(b)
-    order = list(MEASURE_UNITS)
-    keys = sorted(set(ta) | set(tb), key=lambda k: (order.index(k[0]), compute.pod_name(k[1])))
-    return [{"measure": m, "item": i, "a": ta.get((m, i)), "b": tb.get((m, i))} for m, i in keys]
-
-
 @partner_only
 def baseline(request: HttpRequest, pk: int) -> HttpResponse:
     b = get_object_or_404(Baseline, pk=pk)
-    rows = compute.baseline_summary(b)
     return render(
         request,
         "demand/baseline.jinja",
-        {"baseline": b, "rows": rows, "pod_name": compute.pod_name, "active": "demand"},
+        {"baseline": b, "rows": queries.baseline_rows(b), "active": "demand"},
     )
 
 

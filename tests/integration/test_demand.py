@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 
 import polars as pl
 import pytest
@@ -149,7 +150,10 @@ def test_build_run_and_read_a_scenario(client_for, baseline, django_capture_on_c
     page = client.get(run.get_absolute_url() + "?measure=beds&provider=RA1").content.decode()
     assert 'id="fan-table"' in page and "General and acute" in page
     csv = client.get(reverse("demand_run_csv", args=[run.pk])).content.decode("utf-8-sig")
-    assert csv.splitlines()[0] == "measure,provider,item,year,baseline,central,mean,p10,p50,p90"
+    assert csv.splitlines()[0] == (
+        "measure,provider,provider_name,item,item_name,year,baseline,central,mean,p10,p50,p90"
+    )
+    assert "activity,RA1,Trust A Hospitals,ip_emergency,Emergency admissions,2026," in csv
     steps = client.get(run.get_absolute_url() + "?pod=ip_emergency").content.decode()
     assert "Virtual wards and hospital at home for frail older people" in steps
 
@@ -217,6 +221,52 @@ def test_compare_two_scenarios(client_for, scenario):
         .content.decode()
     )
     assert 'id="comparison"' in page and "Emergency admissions" in page
+    table = re.sub(r"<[^>]+>", "", re.search(r'id="comparison".*?</table>', page, re.S).group(0))
+    assert "Nurses and health visitors (WTE)" in table and "nurses" not in table
+    total = re.search(r"Total \(£\)(.*?)(\n|$)", table).group(1).split()
+    assert total and all(figure.startswith(("£", "−£", "+£")) for figure in total)
+
+
+def options(html: str, name: str) -> list[str]:
+    """The labels of a drop-down's options."""
+    select = re.search(rf'<select[^>]*name="{name}"[^>]*>(.*?)</select>', html, re.S)
+    assert select, name
+    return re.findall(r"<option[^>]*>([^<]*)</option>", select.group(1))
+
+
+@pytest.fixture
+def ran(scenario):
+    run = Run.objects.create(scenario=scenario, parameters=scenario.parameters)
+    compute.execute(run, lambda d, t: None)
+    return run
+
+
+def test_run_pages_name_providers_and_staff_groups(client_for, ran):
+    client = client_for("viewer")
+    html = client.get(ran.get_absolute_url() + "?measure=workforce&provider=RA1").content.decode()
+    assert options(html, "provider") == ["All providers", "Trust A Hospitals", "Trust B Hospitals"]
+    assert "Nurses and health visitors" in options(html, "item")
+    assert "nurses" not in options(html, "item")
+    assert "<h2>In 2026: Trust A Hospitals</h2>" in html
+    assert "Staff group</th>" in html
+    spec = json.loads(re.search(r'id="fan-spec"[^>]*>(.*?)</script>', html, re.S).group(1))
+    assert spec["title"].endswith(", Trust A Hospitals")
+    assert "RA1" not in spec["title"]
+
+
+def test_run_pages_show_cost_as_money(client_for, ran):
+    html = client_for("viewer").get(ran.get_absolute_url() + "?measure=cost").content.decode()
+    table = re.search(r'id="overview".*?</table>', html, re.S).group(0)
+    cells = re.findall(r'fp-numeric">([^<]*)</td>', table)
+    assert cells and all(c.startswith("£") for c in cells if c not in {"–"} and "%" not in c)
+    spec = json.loads(re.search(r'id="fan-spec"[^>]*>(.*?)</script>', html, re.S).group(1))
+    assert spec["data"]["values"][0]["central_text"].startswith("£")
+
+
+def test_base_year_activity_names_its_providers(client_for, baseline):
+    html = client_for("viewer").get(baseline.get_absolute_url()).content.decode()
+    assert "Trust A Hospitals" in html and "Trust B Hospitals" in html
+    assert ">RA1<" not in html and ">RB1<" not in html
 
 
 @pytest.mark.parametrize(
