@@ -21,6 +21,7 @@ from footprint.finance.models import (
 )
 from footprint.partnership import compute as population
 from footprint.partnership.models import Organisation, OrganisationKind, Place
+from footprint.partnership.queries import names_by_code
 
 HUNDRED = Decimal(100)
 
@@ -149,7 +150,7 @@ class SystemYear:
         """Steps in £m: the control total, each member's plan against it, the risk share."""
         steps = [("System control total", self.control_total / 1e8)]
         steps += [
-            (f"{r.organisation.ods_code} plan", r.plan.variance_pence / 1e8)
+            (f"{r.organisation.name} plan", r.plan.variance_pence / 1e8)
             for r in self.rows
             if r.plan.variance_pence
         ]
@@ -383,7 +384,11 @@ def _compare(
     flows_before: dict[engine.Flow, float] = {}
     flows_after: dict[engine.Flow, float] = {}
     moves = []
-    for key in sorted(before.keys() | after.keys()):
+    keys = before.keys() | after.keys()
+    names = names_by_code(
+        {p for p, _ in keys} | {c.commissioner.ods_code for c in contracts.values()}
+    )
+    for key in sorted(keys, key=lambda k: (names.get(k[0], k[0]).casefold(), k[1])):
         provider, pod = key
         (b, b_days), (a, _) = before.get(key, (0.0, 0.0)), after.get(key, (0.0, 0.0))
         contract = contracts.get(key)
@@ -394,6 +399,7 @@ def _compare(
             moves.append(
                 {
                     "provider": provider,
+                    "provider_name": names.get(provider, provider),
                     "service": pod_name(pod),
                     "before": b,
                     "after": a,
@@ -404,7 +410,7 @@ def _compare(
         if plan is not None:
             per_unit = unit_costs.get(pod, 0) + bed_day_costs.get(pod, 0) * (b_days / b if b else 0)
             costs[key] = engine.CostShape(round(per_unit * 100), position(plan).variable_share)
-    unplanned = sorted({p for p, _ in before.keys() | after.keys()} - plans.keys())
+    unplanned = sorted(names.get(p, p) for p in {p for p, _ in keys} - plans.keys())
     if unplanned:
         notes.append(f"No financial plan, so their costs are not estimated: {', '.join(unplanned)}")
     result = engine.flows(
@@ -425,7 +431,7 @@ def _compare(
         flows_after,
     )
     codes = sorted(result.income_change.keys() | result.cost_change.keys())
-    names = dict(Organisation.objects.filter(ods_code__in=codes).values_list("ods_code", "name"))
+    names |= names_by_code(set(codes) - names.keys())
     rows = [
         FlowRow(
             code,
@@ -443,8 +449,9 @@ def _compare(
 
 
 def flow_waterfall(flows: ScenarioFlows) -> list[tuple[str, float]]:
-    """Each organisation's change in position in £m, from nothing to the system's change."""
-    return [("Before", 0.0)] + [(r.organisation, r.position_change / 1e8) for r in flows.rows]
+    """Each organisation's change in position in £m, from nothing to the system's change,
+    organisations by name."""
+    return [("Before", 0.0)] + [(r.name, r.position_change / 1e8) for r in flows.rows]
 
 
 def years_with_plans() -> list[int]:

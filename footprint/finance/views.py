@@ -69,7 +69,7 @@ def _chart_year(steps: list[tuple[str, float]], label: str) -> dict[str, Any]:
         POSITION,
         start="Control total",
         total="Final system position",
-        number=",.1f",
+        money="millions",
     )
 
 
@@ -144,7 +144,7 @@ def organisation(request: HttpRequest, ods_code: str) -> HttpResponse:
             POSITION,
             start="Control total",
             total="Final position",
-            number=",.1f",
+            money="millions",
         )
         context["income"] = _income_lines(row.plan)
         context["draft_since"] = _changed_since_published(row, published)
@@ -357,7 +357,8 @@ def scenario(request: HttpRequest) -> HttpResponse:
             start="Before",
             total="System",
             steps_title="Organisation",
-            number=",.2f",
+            money="millions",
+            places=2,
         )
     return render(request, "finance/scenario.jinja", context)
 

@@ -70,6 +70,7 @@ def test_upload_a_plan_and_see_the_system_waterfall_change(
     expect(page.locator("#system-control-total")).to_have_text("−£5.0m")
     expect(page.locator("#system-position")).to_have_text("−£3.0m")
     spec = page.locator("#system-waterfall-spec").text_content()
-    assert '"RA1 plan"' in spec and '"RB1 plan"' in spec
+    assert '"Trust A Hospitals plan"' in spec and '"Trust B Hospitals plan"' in spec
+    assert '"RA1 plan"' not in spec
     expect(page.locator("#positions")).to_contain_text("Trust A Hospitals")
     check_accessibility(page)

@@ -5,6 +5,8 @@ page. Money is in pence: 100_000_000 is £1m."""
 
 import csv
 import io
+import json
+import re
 from decimal import Decimal
 
 import pytest
@@ -285,13 +287,19 @@ def test_the_risk_share_moves_money_and_the_waterfall_shows_it(
     assert by_code["RA1"].final_pence == -6 * M and by_code["RA1"].owes == 3 * M
     assert system.waterfall() == [
         ("System control total", -5.0),
-        ("RA1 plan", -4.0),
-        ("RB1 plan", 6.0),
+        ("Trust A Hospitals plan", -4.0),
+        ("Trust B Hospitals plan", 6.0),
         ("Paid into the risk share", -3.0),
         ("Paid out of the risk share", 3.0),
     ]
     page = client_for("pmo").get(reverse("finance")).content.decode()
     assert "system-waterfall" in page and "Test risk share" in page
+    spec = chart_spec(page, "system-waterfall")
+    shown = {v["step"]: v["amount_text"] for v in spec["data"]["values"]}
+    assert (
+        shown["Trust A Hospitals plan"] == "−£4.0m" and shown["Trust B Hospitals plan"] == "£6.0m"
+    )
+    assert "RA1 plan" not in shown and "'£'" in spec["encoding"]["y"]["axis"]["labelExpr"]
     ledger = client_for("editor_b").get(reverse("finance_risk_share")).content.decode()
     assert "No year of this agreement has been published" in ledger
     services.publish_year(year=2026, by=cast["pmo"])
@@ -334,6 +342,13 @@ def test_spend_per_weighted_resident_by_place(footprint, cast, icb):
     assert rows["Northshire"].pounds == Decimal("1000.00")
     assert rows["Southshire"].pounds == Decimal("2000.00")
     assert rows["Whole system"].pounds == Decimal("1333.33")
+
+
+def chart_spec(page: str, chart: str) -> dict:
+    """A chart's Vega-Lite spec as the page holds it."""
+    found = re.search(rf'id="{chart}-spec"[^>]*>(.*?)</script>', page, re.S)
+    assert found, chart
+    return json.loads(found.group(1))
 
 
 def test_who_gains_and_who_loses_follows_the_contracts(client_for, cast, footprint, icb):
@@ -388,13 +403,19 @@ def test_who_gains_and_who_loses_follows_the_contracts(client_for, cast, footpri
     assert rows["RA1"].income_change == round(4_000_00 * (elective.central - elective.baseline))
     assert "RB1" not in rows or rows["RB1"].income_change == 0
     assert rows["QA1"].cost_change == rows["RA1"].income_change
-    assert any("RB1" in n for n in flows.notes)  # B has no plan, so its costs are not estimated
+    # B has no plan, so its costs are not estimated: the note names it
+    assert any("Trust B Hospitals" in n and "RB1" not in n for n in flows.notes)
     page = (
         client_for("viewer")
         .get(reverse("finance_scenario"), {"scenario": scenario.pk, "year": 2026})
         .content.decode()
     )
     assert "Trust A Hospitals" in page and "flows-waterfall" in page
+    steps = [v["step"] for v in chart_spec(page, "flows-waterfall")["data"]["values"]]
+    assert "Trust A Hospitals" in steps and "RA1" not in steps
+    moved = re.sub(r"<[^>]+>", " ", page.split("The activity that moved", 1)[1])
+    assert "Trust A Hospitals" in moved and " RA1 " not in moved
+    assert f"Activity-based: a price per unit, with {icb.name}" in moved
     assert client_for("stranger").get(reverse("finance_scenario")).status_code == 403
 
 
