@@ -13,6 +13,7 @@ import numpy as np
 from footprint.demand import compute as demand
 from footprint.demand import services
 from footprint.demand.models import Scenario
+from footprint.demo.constants import PRICES
 from footprint.engine.demand import Records, compress
 from footprint.engine.demand.pods import CODES
 from footprint.partnership.models import Neighbourhood, Organisation, OrganisationKind, Population
@@ -206,20 +207,27 @@ def build_activity(base_year: int, rng: np.random.Generator) -> dict[str, int]:
         name="Do nothing",
         description="Demography and the historical trend of growth; no schemes.",
         baseline=baseline,
-        parameters=demand.default_parameters(base_year, horizon),
+        parameters=parameters(base_year, horizon),
     )
     plan = Scenario.objects.create(
         name="Five-year plan",
         description="The partnership's ten schemes for care closer to home.",
         baseline=baseline,
-        parameters={
-            **demand.default_parameters(base_year, horizon),
-            "schemes": plan_schemes(base_year),
-        },
+        parameters={**parameters(base_year, horizon), "schemes": plan_schemes(base_year)},
     )
     for scenario in (do_nothing, plan):
         services.start_run(scenario=scenario, by=None)
     return {"activity_records": len(records), "activity_cells": len(rows)}
+
+
+def parameters(base_year: int, horizon: int) -> dict[str, object]:
+    """A "do nothing" document that costs activity at the demo's prices (the contracts'), per
+    unit: admissions are priced per stay, as the payment scheme prices a spell."""
+    doc = demand.default_parameters(base_year, horizon)
+    capacity = dict(doc["capacity"])
+    capacity["unit_costs"] = {pod: float(price) for pod, price in PRICES.items()}
+    capacity["bed_day_costs"] = {}
+    return {**doc, "capacity": capacity}
 
 
 def plan_schemes(base_year: int) -> list[dict[str, object]]:

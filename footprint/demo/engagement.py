@@ -1,7 +1,8 @@
-"""The demo's engagement: a closed consultation on the Tenby Wells minor injuries unit with
+"""The demo's engagement: a closed consultation on the Hawkesmere minor injuries unit with
 about 2,000 participants whose votes fall into four opinion groups, its published "you said,
-we did" report, and an open consultation on community beds with items waiting for moderation.
-Dates are relative to the day the demo is loaded."""
+we did" report, and an open consultation on community beds with items waiting for moderation;
+an urgent care message to every practice and a staff message adopted by the other trusts.
+Dates are relative to the day the demo is built for, on the demo's clock."""
 
 from __future__ import annotations
 
@@ -12,7 +13,10 @@ import numpy as np
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from footprint.decisions.models import Decision
+from footprint.decisions.models import Decision, Proposal
+from footprint.demo.constants import DEMO_PRACTICE
+from footprint.demo.places import RURALITY
+from footprint.demo.timeline import Clock, Timeline, add_months
 from footprint.engagement import compute, services
 from footprint.engagement.models import (
     AgeBand,
@@ -34,13 +38,13 @@ from footprint.partnership.models import Organisation, OrganisationKind, Place
 # is" (older, rural), B "modernise and move", C "keep it but change it", D "accept the move if
 # travel is sorted". Some statements nearly everyone agrees with.
 STATEMENTS: list[tuple[str, tuple[float, float, float, float]]] = [
-    ("The minor injuries unit at Tenby Wells should stay open.", (0.95, 0.1, 0.9, 0.15)),
+    ("The minor injuries unit at Hawkesmere should stay open.", (0.95, 0.1, 0.9, 0.15)),
     (
-        "I would travel to Great Malverne for a minor injury if the wait was shorter.",
+        "I would travel to Elvermere for a minor injury if the wait was shorter.",
         (0.1, 0.9, 0.15, 0.85),
     ),
     (
-        "Public transport from Tenby Wells to Great Malverne is not good enough.",
+        "Public transport from Hawkesmere to Elvermere is not good enough.",
         (0.95, 0.8, 0.9, 0.9),
     ),
     ("Money saved should pay for evening GP appointments.", (0.2, 0.9, 0.85, 0.2)),
@@ -59,8 +63,8 @@ STATEMENTS: list[tuple[str, tuple[float, float, float, float]]] = [
     ("If it stays, the unit should open at weekends.", (0.9, 0.2, 0.95, 0.2)),
     ("Ambulances take too long to reach rural areas.", (0.9, 0.3, 0.3, 0.85)),
     ("NHS 111 works well for me.", (0.2, 0.85, 0.8, 0.2)),
-    ("Volunteer drivers could help people reach Great Malverne.", (0.2, 0.85, 0.2, 0.9)),
-    ("Parking at the Great Malverne hospital is a problem.", (0.85, 0.2, 0.3, 0.85)),
+    ("Volunteer drivers could help people reach Elvermere.", (0.2, 0.85, 0.2, 0.9)),
+    ("Parking at the Elvermere Community Hospital is a problem.", (0.85, 0.2, 0.3, 0.85)),
     ("Nurses at the unit should be able to prescribe more.", (0.3, 0.85, 0.9, 0.2)),
     ("Care should be closer to home, not further away.", (0.95, 0.7, 0.95, 0.75)),
     ("Fewer, better-staffed units are safer.", (0.1, 0.9, 0.15, 0.85)),
@@ -77,7 +81,7 @@ AGES = {  # age band weights per group
 }
 OWN_STATEMENTS = [
     (
-        "A minor injuries service in the community hospital at Upton would suit us.",
+        "A minor injuries service in the community hospital at Rookhampton would suit us.",
         Moderation.APPROVED,
         "",
     ),
@@ -90,8 +94,8 @@ OWN_STATEMENTS = [
     ),
 ]
 ANSWERS = [
-    "Evening opening would help me as I work in Worcester all day.",
-    "I am 82 and do not drive. The bus to Great Malverne takes over an hour.",
+    "Evening opening would help me as I work in Wyvern all day.",
+    "I am 82 and do not drive. The bus to Elvermere takes over an hour.",
     "Clearer signs on what to do: I never know whether to ring 111 or just go.",
     "Keep the unit and use it for more things, like blood tests.",
     "A video call with a nurse would have saved me a wasted trip.",
@@ -105,26 +109,29 @@ def _digest(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def _closed(today: dt.date, rng: np.random.Generator, pmo: object) -> tuple[Consultation, int]:
-    decision = Decision.objects.filter(
-        proposal__title__startswith="Closing the minor injuries"
-    ).first()
+def _closed(
+    timeline: Timeline, clock: Clock, rng: np.random.Generator, pmo: object
+) -> tuple[Consultation, int]:
+    today = timeline.today
+    proposal = Proposal.objects.filter(title__startswith="Closing the minor injuries").first()
+    decision = Decision.objects.filter(proposal=proposal).first()
+    clock.go(timeline.days_ago(124))
     c = Consultation.objects.create(
-        title="The future of the Tenby Wells minor injuries unit",
-        slug="tenby-wells-minor-injuries",
+        title="The future of the Hawkesmere minor injuries unit",
+        slug="hawkesmere-minor-injuries",
         summary=(
-            "The minor injuries unit at Tenby Wells sees about 20 people a day and is often "
+            "The minor injuries unit at Hawkesmere sees about 20 people a day and is often "
             "closed at short notice for want of staff. We proposed moving its work to a new "
-            "urgent treatment centre in Great Malverne, open until 10pm, and asked what you think."
+            "urgent treatment centre in Elvermere, open until 10pm, and asked what you think."
         ),
         body=(
             "The unit is open 9am to 5pm on weekdays. Last year it closed on 41 days because "
             "no nurse practitioner was available.\n\nThe proposal would bring minor injuries, "
-            "X-ray and same-day appointments together at Great Malverne, 11 miles away, with "
+            "X-ray and same-day appointments together at Elvermere, 11 miles away, with "
             "longer opening hours and more staff on each shift."
         ),
-        about="Proposal: closing the minor injuries unit at Tenby Wells",
-        proposal=decision.proposal if decision else None,
+        about="Proposal: closing the minor injuries unit at Hawkesmere",
+        proposal=proposal,
         opens_on=today - dt.timedelta(days=120),
         closes_on=today - dt.timedelta(days=60),
         retention_until=today + dt.timedelta(days=300),
@@ -155,13 +162,14 @@ def _closed(today: dt.date, rng: np.random.Generator, pmo: object) -> tuple[Cons
     bands = [b for b, _ in AgeBand.choices]
     truth = np.repeat(np.arange(4), GROUP_SIZES)
     rng.shuffle(truth)
+    clock.go(timeline.days_ago(90))
     people = Participant.objects.bulk_create(
         [
             Participant(
                 consultation=c,
                 key=_digest(f"demo-{i}"),
                 age_band=str(rng.choice(bands, p=AGES[int(g)])) if rng.random() < 0.7 else "",
-                place=(places["Wyvernshire"] if rng.random() < 0.85 else places["Marchshire"])
+                place=(places["Wyvernshire"] if rng.random() < 0.85 else places["Hallowdale"])
                 if rng.random() < 0.8
                 else None,
             )
@@ -201,26 +209,28 @@ def _closed(today: dt.date, rng: np.random.Generator, pmo: object) -> tuple[Cons
             for i in range(10, 170)
         ]
     )
+    clock.go(timeline.days_ago(59))
     compute.compute_opinions(c)
+    clock.go(timeline.days_ago(7))
     for order, (theme, response) in enumerate(
         [
             (
                 "Tell people clearly where to go for urgent care",
-                "Every household in Malverne Hills will get a card and a text service; NHS 111 "
+                "Every household in Elvermere Hills will get a card and a text service; NHS 111 "
                 "and the partnership's website now list each service's hours.",
             ),
             (
-                "Travel from Tenby Wells is hard without a car",
+                "Travel from Hawkesmere is hard without a car",
                 "The urgent treatment centre will run with a volunteer driver scheme and a "
                 "Tuesday and Friday minibus; the decision was changed to add both.",
             ),
             (
                 "Keep the X-ray service local",
-                "X-ray stays at Tenby Wells two days a week, booked through the centre.",
+                "X-ray stays at Hawkesmere two days a week, booked through the centre.",
             ),
             (
                 "Offer the unit's staff jobs nearby",
-                "Every member of staff has been offered a post at Great Malverne or in the "
+                "Every member of staff has been offered a post at Elvermere or in the "
                 "community nursing team, with travel paid for two years.",
             ),
         ]
@@ -238,23 +248,26 @@ def _closed(today: dt.date, rng: np.random.Generator, pmo: object) -> tuple[Cons
     return c, len(votes)
 
 
-def _open(today: dt.date, rng: np.random.Generator, pmo: object) -> Consultation:
+def _open(timeline: Timeline, clock: Clock, rng: np.random.Generator, pmo: object) -> Consultation:
+    today = timeline.today
+    clock.go(timeline.days_ago(16))
     c = Consultation.objects.create(
-        title="Community hospital beds in the Marches",
-        slug="marches-community-beds",
+        title="Community hospital beds in the Dales",
+        slug="dales-community-beds",
         summary=(
             "We want to care for more people at home after a hospital stay, which would mean "
-            "fewer community hospital beds in Leomarsh and more nurses visiting people at home. "
+            "fewer community hospital beds in Wendmoor and more nurses visiting people at home. "
             "Tell us what matters to you."
         ),
-        about="Five-year plan: care closer to home",
+        about="Proposal: reconfiguring community beds in Hallowdale",
+        proposal=Proposal.objects.filter(title__startswith="Reconfiguring community").first(),
         opens_on=today - dt.timedelta(days=14),
         closes_on=today + dt.timedelta(days=30),
         retention_until=today + dt.timedelta(days=400),
     )
     texts = [
         "I would rather recover at home than in a community hospital.",
-        "Leomarsh community hospital is important to the town.",
+        "Wendmoor community hospital is important to the town.",
         "Carers need more support if more people recover at home.",
         "Visiting a community hospital is hard without a car.",
         "Nurses visiting at home should be able to stay longer.",
@@ -275,6 +288,7 @@ def _open(today: dt.date, rng: np.random.Generator, pmo: object) -> Consultation
     question = Question.objects.create(
         consultation=c, text="Tell us about recovering after a hospital stay."
     )
+    clock.go(timeline.days_ago(2))
     people = Participant.objects.bulk_create(
         [Participant(consultation=c, key=_digest(f"demo-open-{i}")) for i in range(120)]
     )
@@ -289,9 +303,9 @@ def _open(today: dt.date, rng: np.random.Generator, pmo: object) -> Consultation
     for p, text in zip(
         people[:3],
         [
-            "The day hospital in Leomarsh should stay whatever happens to the beds.",
+            "The day hospital in Wendmoor should stay whatever happens to the beds.",
             "More physiotherapy at home would get people moving sooner.",
-            "Leomarsh needs a proper bus to Hereton.",
+            "Wendmoor needs a proper bus to Hallowford.",
         ],
         strict=True,
     ):
@@ -299,7 +313,7 @@ def _open(today: dt.date, rng: np.random.Generator, pmo: object) -> Consultation
     for p, text in zip(
         people[3:6],
         [
-            "My mother spent three weeks in Leomarsh and the staff were wonderful.",
+            "My mother spent three weeks in Wendmoor and the staff were wonderful.",
             "Nobody told us who to call after my father came home.",
             "We live 20 miles out; visiting every day was impossible.",
         ],
@@ -310,61 +324,83 @@ def _open(today: dt.date, rng: np.random.Generator, pmo: object) -> Consultation
     return c
 
 
-def _messages(rng: np.random.Generator, pmo: object) -> int:
-    """A winter message to every practice, partly acknowledged (less so in the rural
-    neighbourhoods), and a common message from the Wyvern trust adopted by the others."""
-    winter = Message.objects.create(
-        title="Winter: where to send patients with minor injuries",
+def _messages(timeline: Timeline, clock: Clock, rng: np.random.Generator, pmo: object) -> int:
+    """An urgent care message to every practice, sent six days ago and partly acknowledged
+    (less so in the rural neighbourhoods; the demo practice's manager has yet to open it),
+    and a common message from the Wyvern trust adopted by the others."""
+    opens = add_months(timeline.today, 1)
+    sent = timeline.days_ago(6)
+    clock.go(sent)
+    urgent = Message.objects.create(
+        title="Urgent care: where to send patients with minor injuries",
         body=(
-            "From 1 December the Tenby Wells minor injuries unit closes at 5pm and the urgent "
-            "treatment centre at Great Malverne is open until 10pm every day.\n\nPlease update "
-            "your reception scripts and your practice website, and tell patients who call after "
-            "5pm with a minor injury to go to Great Malverne or call NHS 111."
+            f"From {opens:%-d %B} the Hawkesmere minor injuries unit closes, and the urgent "
+            "treatment centre at Elvermere Community Hospital is open until 10pm every day, "
+            "with X-ray at Hawkesmere two days a week.\n\nPlease update your reception "
+            "scripts and your practice website, and tell patients who call with a minor injury "
+            "to go to Elvermere or call NHS 111."
         ),
         audience=MessageAudience.ALL_PRACTICES,
     )
-    services.send_message(message=winter, by=pmo)
-    now = timezone.now()
-    for r in winter.recipients.select_related("organisation__neighbourhood"):
-        rural = r.organisation.neighbourhood.code in {"WYV06", "WYV07", "MAR02", "MAR03", "MAR04"}
+    services.send_message(message=urgent, by=pmo)
+    for r in urgent.recipients.select_related("organisation__neighbourhood"):
+        rural = RURALITY.get(r.organisation.neighbourhood.code, 0) >= 0.7
         u = rng.random()
+        if r.organisation.ods_code == DEMO_PRACTICE:
+            continue
         if u < (0.35 if rural else 0.6):
-            r.read_at = now - dt.timedelta(hours=int(rng.integers(2, 96)))
+            r.read_at = sent + dt.timedelta(hours=int(rng.integers(2, 120)))
             if rng.random() < 0.8:
                 r.acknowledged_at = r.read_at + dt.timedelta(minutes=int(rng.integers(1, 120)))
         elif u < 0.75:
-            r.read_at = now - dt.timedelta(hours=int(rng.integers(2, 48)))
+            r.read_at = sent + dt.timedelta(hours=int(rng.integers(2, 120)))
         r.save()
-    staff = Message.objects.create(
-        title="Flu vaccination for every member of staff",
-        body=(
-            "Our flu clinics run every weekday in December. Book through your line manager or "
+    sent = timeline.days_ago(3)
+    clock.go(sent)
+    if timeline.today.month in (9, 10, 11, 12, 1, 2):
+        title = "Flu vaccination for every member of staff"
+        body = (
+            "Our flu clinics run every weekday this month. Book through your line manager or "
             "walk in at the staff health office. Protect yourself, your family and our patients."
-        ),
+        )
+    else:
+        title = "Measles: check your MMR vaccinations"
+        body = (
+            "Measles cases are rising. Check that you have had two doses of MMR; if you are not "
+            "sure, occupational health will check your record and vaccinate you the same day."
+        )
+    staff = Message.objects.create(
+        title=title,
+        body=body,
         sender=Organisation.objects.get(ods_code="RW9"),
         audience=MessageAudience.STAFF_GROUP,
         staff_group="nurses",
     )
     services.send_message(message=staff, by=pmo)
+    clock.go(timeline.days_ago(2))
     staff.adopted_by.set(Organisation.objects.filter(ods_code__in=["RM9", "RX9", "RY9"]))
     for r in staff.recipients.all()[:4]:
-        r.read_at = r.acknowledged_at = now
+        r.read_at = r.acknowledged_at = sent + dt.timedelta(hours=3)
         r.save()
-    # Practices' contact addresses, for reminders from here on.
+    # Practices' contact addresses, for reminders from here on; the demo practice's messages
+    # reach its manager, a demo user.
     for o in Organisation.objects.filter(kind=OrganisationKind.GP_PRACTICE):
-        o.contact_email = f"{o.ods_code.lower()}.manager@practices.example"
+        o.contact_email = (
+            "practice.manager@example.org"
+            if o.ods_code == DEMO_PRACTICE
+            else f"{o.ods_code.lower()}.manager@practices.example"
+        )
         o.save(update_fields=["contact_email"])
     return 2
 
 
-def build_engagement(today: dt.date | None = None) -> dict[str, int]:
+def build_engagement(timeline: Timeline, clock: Clock) -> dict[str, int]:
     """Both consultations and the messages; returns counts of what was made."""
-    today = today or timezone.localdate()
     rng = np.random.default_rng(8)
     pmo = get_user_model().objects.get(username="pmo")
-    closed, votes = _closed(today, rng, pmo)
-    _open(today, rng, pmo)
-    sent = _messages(rng, pmo)
+    closed, votes = _closed(timeline, clock, rng, pmo)
+    _open(timeline, clock, rng, pmo)
+    sent = _messages(timeline, clock, rng, pmo)
     return {
         "consultations": 2,
         "participants": closed.participants.count(),

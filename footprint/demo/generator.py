@@ -1,28 +1,34 @@
 """Build the demo footprint: a fictional two-county rural partnership of about 800,000
-residents. Deterministic: the same code always makes the same footprint.
+residents. Deterministic: the same code and the same ``today`` always make the same footprint.
 
-Every name and code is fictional. Organisation codes have the shape the ODS uses, in ranges
-chosen not to be confused with real organisations; councils, Healthwatch and the voluntary
-alliance have locally assigned codes.
+Every name and code is fictional: the places are invented (``places.py``), not real English
+towns. Organisation codes have the shape the ODS uses, in ranges chosen not to be confused with
+real organisations; councils, Healthwatch and the voluntary alliance have locally assigned
+codes.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 import numpy as np
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
+from django.utils import timezone
 from django.utils.text import slugify
 
 from footprint.core import audit
 from footprint.demo import population as demo_population
 from footprint.demo.activity import build_activity
-from footprint.demo.constants import DEMO_PASSWORD
+from footprint.demo.constants import AMBULANCE_SHARE, DEMO_PASSWORD, DEMO_PRACTICE
 from footprint.demo.decisions import build_decisions
 from footprint.demo.engagement import build_engagement
 from footprint.demo.finance import build_finance
+from footprint.demo.places import PLACES, PRACTICE_STYLES, STREETS, HoodSpec
 from footprint.demo.plan import build_plan
+from footprint.demo.timeline import Clock, Timeline, running_on
 from footprint.demo.workforce import build_workforce
 from footprint.engine.population import project
 from footprint.partnership.models import (
@@ -41,82 +47,20 @@ from footprint.partnership.models import (
 )
 
 SEED = 20170208
+# The base year the benchmarks draw the demo's records for without a database; the demo
+# itself takes its base year from the day it is built for.
 BASE_YEAR = 2025
 PROJECTED_YEARS = 5
 
 
-@dataclass(frozen=True)
-class HoodSpec:
-    name: str
-    code: str
-    residents: int
-    rurality: float
-    practices: int
-    towns: tuple[str, ...]
-
-
-PLACES = {
-    (
-        "Wyvernshire",
-        "E10000099",
-        "A county of market towns, a cathedral city and farmland, "
-        "served by Wyvern Acute Hospitals.",
-    ): [
-        HoodSpec("Wyvern City North", "WYV01", 71_000, 0.1, 7, ("Northgate", "Barbourne")),
-        HoodSpec("Wyvern City South", "WYV02", 68_000, 0.15, 6, ("St John's", "Lowesmoor")),
-        HoodSpec("Droitbury and the Vale", "WYV03", 79_000, 0.6, 8, ("Droitbury", "Ombersley")),
-        HoodSpec("Bromsgate", "WYV04", 98_000, 0.35, 9, ("Bromsgate", "Catshill", "Alvechurch")),
-        HoodSpec("Redford", "WYV05", 86_000, 0.2, 8, ("Redford", "Headless Cross")),
-        HoodSpec("Evesdon Vale", "WYV06", 60_000, 0.8, 7, ("Evesdon", "Pershall", "Broadway")),
-        HoodSpec(
-            "Malverne Hills", "WYV07", 78_000, 0.9, 7, ("Great Malverne", "Upton", "Tenby Wells")
-        ),
-        HoodSpec("Kiddersford and Wyre", "WYV08", 60_000, 0.5, 6, ("Kiddersford", "Stourley")),
-    ],
-    (
-        "Marchshire",
-        "E06000099",
-        "A sparsely populated border county with one city and "
-        "small market towns, served by Marches Hospital.",
-    ): [
-        HoodSpec("Hereton City", "MAR01", 62_000, 0.3, 7, ("Hereton", "Holmer")),
-        HoodSpec(
-            "Leomarsh and the North Marches", "MAR02", 45_000, 1.0, 5, ("Leomarsh", "Kington")
-        ),
-        HoodSpec("Ross Valley and the South Marches", "MAR03", 44_000, 0.95, 5, ("Ross", "Ewyas")),
-        HoodSpec("Ledford and the East Marches", "MAR04", 41_000, 1.0, 5, ("Ledford", "Bromyard")),
-    ],
-}
-
-PRACTICE_STYLES = (
-    "{town} Medical Practice",
-    "{town} Surgery",
-    "The {town} Health Centre",
-    "{town} Family Practice",
-    "{street} Surgery, {town}",
-)
-STREETS = (
-    "Church Street",
-    "Station Road",
-    "Bridge Street",
-    "Mill Lane",
-    "High Street",
-    "Orchard Road",
-    "Castle Street",
-    "Abbey Road",
-    "Market Place",
-    "Riverside",
-)
-
-
-def _organisations(wyvern: Place, marches: Place) -> list[tuple[dict[str, object], list[Place]]]:
-    both = [wyvern, marches]
+def _organisations(wyvern: Place, dale: Place) -> list[tuple[dict[str, object], list[Place]]]:
+    both = [wyvern, dale]
     k = OrganisationKind
     return [
         (
             {
                 "ods_code": "QW9",
-                "name": "NHS Wyvern and Marches Integrated Care Board",
+                "name": "NHS Wyvern and Hallowdale Integrated Care Board",
                 "kind": k.COMMISSIONER,
                 "has_statutory_board": True,
             },
@@ -134,16 +78,16 @@ def _organisations(wyvern: Place, marches: Place) -> list[tuple[dict[str, object
         (
             {
                 "ods_code": "RM9",
-                "name": "Marches Hospital NHS Foundation Trust",
+                "name": "Hallowdale Hospital NHS Foundation Trust",
                 "kind": k.ACUTE_TRUST,
                 "has_statutory_board": True,
             },
-            [marches],
+            [dale],
         ),
         (
             {
                 "ods_code": "RX9",
-                "name": "Wyvern and Marches Health and Care NHS Trust "
+                "name": "Wyvern and Hallowdale Health and Care NHS Trust "
                 "(community and mental health)",
                 "kind": k.COMMUNITY_TRUST,
                 "has_statutory_board": True,
@@ -153,7 +97,7 @@ def _organisations(wyvern: Place, marches: Place) -> list[tuple[dict[str, object
         (
             {
                 "ods_code": "RY9",
-                "name": "Heart of the Marches Ambulance Service NHS Foundation Trust",
+                "name": "Three Vales Ambulance Service NHS Foundation Trust",
                 "kind": k.AMBULANCE_TRUST,
                 "has_statutory_board": True,
             },
@@ -171,16 +115,16 @@ def _organisations(wyvern: Place, marches: Place) -> list[tuple[dict[str, object
         (
             {
                 "ods_code": "LA902",
-                "name": "Marchshire Council",
+                "name": "Hallowdale Council",
                 "kind": k.LOCAL_AUTHORITY,
                 "has_statutory_board": True,
             },
-            [marches],
+            [dale],
         ),
         (
             {
                 "ods_code": "HW901",
-                "name": "Healthwatch Wyvern and Marches",
+                "name": "Healthwatch Wyvern and Hallowdale",
                 "kind": k.HEALTHWATCH,
                 "has_statutory_board": False,
             },
@@ -189,7 +133,7 @@ def _organisations(wyvern: Place, marches: Place) -> list[tuple[dict[str, object
         (
             {
                 "ods_code": "VS901",
-                "name": "Wyvern and Marches Voluntary Sector Alliance",
+                "name": "Wyvern and Hallowdale Voluntary Sector Alliance",
                 "kind": k.VOLUNTARY,
                 "has_statutory_board": False,
             },
@@ -207,16 +151,136 @@ def _organisations(wyvern: Place, marches: Place) -> list[tuple[dict[str, object
     ]
 
 
+@dataclass(frozen=True)
+class DemoUser:
+    """A demo login, and what the printed list says it does."""
+
+    username: str
+    first: str
+    last: str
+    does: str
+    role: PartnershipRoleKind | None = None
+    membership: tuple[str, Role] | None = None  # (ODS code, role)
+
+
+B = Role.BOARD_MEMBER
 USERS = [
-    # username, first, last, partnership role, (ODS code, role)
-    ("pmo", "Priya", "Okafor", PartnershipRoleKind.PROGRAMME_OFFICE, None),
-    ("chair", "Jagdeep", "Hollins", PartnershipRoleKind.CHAIR, ("QW9", Role.BOARD_MEMBER)),
-    ("editor.wyvern", "Sam", "Fletcher", None, ("RW9", Role.EDITOR)),
-    ("editor.marches", "Rhian", "Powell", None, ("RM9", Role.EDITOR)),
-    ("finance.wyvern", "Tom", "Ashby", None, ("RW9", Role.FINANCE)),
-    ("workforce.marches", "Grace", "Oyelaran", None, ("RM9", Role.WORKFORCE)),
-    ("board.community", "Helen", "Marsh", None, ("RX9", Role.BOARD_MEMBER)),
-    ("viewer", "Dev", "Malik", None, ("HW901", Role.VIEWER)),
+    DemoUser(
+        "pmo",
+        "Priya",
+        "Okafor",
+        "programme office (and the admin): loads data, moderates consultations, records "
+        "meetings and decisions, publishes",
+        PartnershipRoleKind.PROGRAMME_OFFICE,
+    ),
+    DemoUser(
+        "chair",
+        "Jagdeep",
+        "Hollins",
+        "partnership chair and ICB board member: records the ICB's consent to proposals",
+        PartnershipRoleKind.CHAIR,
+        ("QW9", B),
+    ),
+    DemoUser(
+        "editor.wyvern",
+        "Sam",
+        "Fletcher",
+        "editor at Wyvern Acute Hospitals (RW9): keeps its details, sends its messages",
+        membership=("RW9", Role.EDITOR),
+    ),
+    DemoUser(
+        "editor.hallowdale",
+        "Rhian",
+        "Powell",
+        "editor at Hallowdale Hospital (RM9): keeps its details, sends its messages",
+        membership=("RM9", Role.EDITOR),
+    ),
+    DemoUser(
+        "finance.wyvern",
+        "Tom",
+        "Ashby",
+        "finance at RW9: uploads and changes RW9's financial plans",
+        membership=("RW9", Role.FINANCE),
+    ),
+    DemoUser(
+        "workforce.hallowdale",
+        "Grace",
+        "Oyelaran",
+        "workforce at RM9: imports RM9's workforce returns and agency shifts",
+        membership=("RM9", Role.WORKFORCE),
+    ),
+    DemoUser(
+        "board.community",
+        "Helen",
+        "Marsh",
+        "board member of the community and mental health trust (RX9): records its consent",
+        membership=("RX9", B),
+    ),
+    DemoUser(
+        "viewer",
+        "Dev",
+        "Malik",
+        "viewer at Healthwatch: reads the plan, the numbers and the decisions",
+        membership=("HW901", Role.VIEWER),
+    ),
+    DemoUser(
+        "practice.manager",
+        "Lucy",
+        "Brennan",
+        f"practice manager at {DEMO_PRACTICE}: receives the partnership's messages to "
+        "practices and acknowledges them",
+        membership=(DEMO_PRACTICE, Role.VIEWER),
+    ),
+    # The other members' representatives on the forums: each a board member of their own
+    # organisation. Healthwatch sits without a vote, and neither it nor the voluntary alliance
+    # has a statutory board to consent: they speak, count to quorum (the alliance) and may
+    # bring proposals.
+    DemoUser(
+        "rep.rw9", "Anita", "Sharma", "RW9's representative: records its consent", None, ("RW9", B)
+    ),
+    DemoUser(
+        "rep.rm9",
+        "Owen",
+        "Pritchard",
+        "RM9's representative: records its consent",
+        None,
+        ("RM9", B),
+    ),
+    DemoUser(
+        "rep.ry9", "Marcus", "Bell", "RY9's representative: records its consent", None, ("RY9", B)
+    ),
+    DemoUser(
+        "rep.la901",
+        "Councillor Ruth",
+        "Adeyemi",
+        "Wyvernshire County Council's representative: records its consent",
+        None,
+        ("LA901", B),
+    ),
+    DemoUser(
+        "rep.la902",
+        "Councillor Gareth",
+        "Lloyd",
+        "Hallowdale Council's representative: records its consent",
+        None,
+        ("LA902", B),
+    ),
+    DemoUser(
+        "rep.hw901",
+        "Sue",
+        "Whitaker",
+        "Healthwatch's representative (no vote): speaks at the forums, brings proposals",
+        None,
+        ("HW901", B),
+    ),
+    DemoUser(
+        "rep.vs901",
+        "Kofi",
+        "Mensah",
+        "the voluntary alliance's representative (no statutory board to consent): brings proposals",
+        None,
+        ("VS901", B),
+    ),
 ]
 
 
@@ -224,20 +288,30 @@ def demo_loaded() -> bool:
     return System.objects.exists()
 
 
-@transaction.atomic
-def build() -> dict[str, int]:
-    """Create the demo footprint in an empty database. Returns counts of what was made."""
+def build(today: dt.date | None = None) -> dict[str, int]:
+    """Create the demo footprint in an empty database, as it would be on ``today`` (the real
+    date unless given: the one time the demo asks): the last complete month is the latest
+    data. Returns counts of what was made."""
+    timeline = Timeline(today or timezone.localdate())
+    with running_on(timeline) as clock, transaction.atomic():
+        return _build(timeline, clock)
+
+
+def _build(timeline: Timeline, clock: Clock) -> dict[str, int]:
     rng = np.random.default_rng(SEED)
+    base_year = timeline.financial_year
     system = System.objects.create(
-        name="Wyvern and Marches Health and Care Partnership",
-        short_name="Wyvern and Marches",
+        name="Wyvern and Hallowdale Health and Care Partnership",
+        short_name="Wyvern and Hallowdale",
         code="QW9",
-        base_year=BASE_YEAR,
+        base_year=base_year,
         description=(
-            "The NHS, the two county councils, GP practices, Healthwatch and voluntary groups "
-            "of Wyvernshire and Marchshire, planning and deciding together how to look after "
+            "The NHS, the two councils, GP practices, Healthwatch and voluntary groups "
+            "of Wyvernshire and Hallowdale, planning and deciding together how to look after "
             "the health and care of 800,000 people across two rural counties. "
-            "(A fictional partnership: the demo footprint of the Footprint software.)"
+            "Three Vales Ambulance Service serves the whole Three Vales region; the figures "
+            f"here are the {AMBULANCE_SHARE:.0%} of its income and staff that serve Wyvern and "
+            "Hallowdale. (A fictional partnership: the demo footprint of the Footprint software.)"
         ),
     )
     places: dict[str, Place] = {}
@@ -282,31 +356,32 @@ def build() -> dict[str, int]:
                         hood,
                     )
                 )
-            series.extend(_population_of(hood, spec, rng))
+            series.extend(_population_of(hood, spec, base_year, rng))
     names_seen: dict[str, int] = {}
     for org, _ in practices:
         names_seen[org.name] = names_seen.get(org.name, 0) + 1
         if names_seen[org.name] > 1:
             org.name = f"{org.name} ({org.ods_code})"
     Organisation.objects.bulk_create([o for o, _ in practices])
-    for fields, served in _organisations(places["Wyvernshire"], places["Marchshire"]):
+    for fields, served in _organisations(places["Wyvernshire"], places["Hallowdale"]):
         org = Organisation.objects.create(**fields)
         org.places.set(served)
     Population.objects.bulk_create(series)
     users = _users()
-    plan = build_plan()
-    decisions = build_decisions()
-    workforce = build_workforce()
-    activity = build_activity(BASE_YEAR, rng)
-    finance = build_finance(BASE_YEAR)
-    engagement = build_engagement()
+    workforce = build_workforce(timeline)
+    plan = build_plan(timeline)
+    decisions = build_decisions(timeline, clock)
+    activity = build_activity(base_year, rng)
+    finance = build_finance(timeline, clock)
+    engagement = build_engagement(timeline, clock)
+    clock.go(timeline.moment(timeline.today, 7))
     audit.record(actor=None, action="load_demo", summary="Loaded the demo footprint")
     return {
         "places": len(places),
         "neighbourhoods": Neighbourhood.objects.count(),
         "organisations": Organisation.objects.count(),
         "practices": len(practices),
-        "residents": sum(p.total for p in series if p.year == BASE_YEAR),
+        "residents": sum(p.total for p in series if p.year == base_year),
         "users": users,
         **plan,
         **decisions,
@@ -318,13 +393,13 @@ def build() -> dict[str, int]:
 
 
 def _population_of(
-    hood: Neighbourhood, spec: HoodSpec, rng: np.random.Generator
+    hood: Neighbourhood, spec: HoodSpec, base_year: int, rng: np.random.Generator
 ) -> list[Population]:
     female, male = demo_population.base_population(spec.residents, spec.rurality, rng)
     out = [
         Population(
             neighbourhood=hood,
-            year=BASE_YEAR,
+            year=base_year,
             sex=sex,
             source=PopulationSource.ESTIMATE,
             counts=counts.tolist(),
@@ -340,7 +415,7 @@ def _population_of(
             out.append(
                 Population(
                     neighbourhood=hood,
-                    year=BASE_YEAR + offset,
+                    year=base_year + offset,
                     sex=sex,
                     source=PopulationSource.PROJECTION,
                     counts=counts.tolist(),
@@ -351,24 +426,29 @@ def _population_of(
 
 
 def _users() -> int:
+    """The demo logins, all with one password (hashed once: hashing is deliberately slow)."""
     User = get_user_model()
     orgs = {
         o.ods_code: o
-        for o in Organisation.objects.filter(ods_code__in=[u[4][0] for u in USERS if u[4]])
-    }
-    for username, first, last, prole, membership in USERS:
-        user = User(
-            username=username, first_name=first, last_name=last, email=f"{username}@example.org"
+        for o in Organisation.objects.filter(
+            ods_code__in=[u.membership[0] for u in USERS if u.membership]
         )
-        if prole == PartnershipRoleKind.PROGRAMME_OFFICE:
-            user.is_staff = True
-            user.is_superuser = True
-        user.set_password(DEMO_PASSWORD)
-        user.save()
-        if prole:
-            PartnershipRole.objects.create(user=user, role=prole)
-        if membership:
+    }
+    password = make_password(DEMO_PASSWORD)
+    for u in USERS:
+        user = User.objects.create(
+            username=u.username,
+            first_name=u.first,
+            last_name=u.last,
+            email=f"{u.username}@example.org",
+            password=password,
+            is_staff=u.role == PartnershipRoleKind.PROGRAMME_OFFICE,
+            is_superuser=u.role == PartnershipRoleKind.PROGRAMME_OFFICE,
+        )
+        if u.role:
+            PartnershipRole.objects.create(user=user, role=u.role)
+        if u.membership:
             Membership.objects.create(
-                user=user, organisation=orgs[membership[0]], role=membership[1]
+                user=user, organisation=orgs[u.membership[0]], role=u.membership[1]
             )
     return len(USERS)

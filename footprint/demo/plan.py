@@ -1,35 +1,42 @@
 """The demo partnership's five-year plan: priorities, about 40 metrics with three years of
-monthly figures, and about 25 goals judged on them.
+figures up to the last complete month (or quarter), and about 25 goals judged on them.
 
-Figures are synthetic, at levels typical of English systems, with three special causes planted
-for the early-warning page and the goal charts to find:
+Figures are synthetic, at levels typical of English systems, each reported as often as the
+real measure is: most monthly, screening, immunisation, public health and social care
+quarterly, flu vaccination monthly through the season (September to February). Counts scale
+with the size of what they count (a trust's beds); 12-month figures are rolling sums of monthly
+counts, so they move smoothly; the workforce measures are computed from the workforce returns.
+Three special causes are planted for the early-warning page and the goal charts to find:
 
-- the nursing leaver rate at Marches Hospital (RM9) rises month on month through 2025;
-- A&E four-hour performance at Wyvern Acute Hospitals (RW9) steps up from April 2024, when
-  its same-day emergency care scheme opened;
-- NHS Health Check uptake in Marchshire runs below its average for the last nine months.
+- nurses leaving Hallowdale Hospital (RM9): the 12-month rate has risen for nine months;
+- A&E four-hour performance at Wyvern Acute Hospitals (RW9) steps up from the April, 12 to
+  24 months back, when its same-day emergency care unit opened;
+- NHS Health Check uptake in Hallowdale fell in the last two quarters.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from dataclasses import dataclass
 
 import numpy as np
 from django.contrib.auth import get_user_model
-from django.utils import timezone
 
+from footprint.demo.timeline import Timeline, add_months
+from footprint.engine import workforce as wf
 from footprint.partnership.models import Organisation, Place
 from footprint.plans import services
-from footprint.plans.models import Goal, Measurement, Metric, Plan, Priority, Rebase
+from footprint.plans.models import Frequency, Goal, Measurement, Metric, Plan, Priority, Rebase
+from footprint.workforce.models import WorkforceReturn
 
 MONTHS = 36
-FIRST_MONTH = dt.date(2022, 10, 1)
-
-
-def month(i: int) -> dt.date:
-    y, m = divmod(FIRST_MONTH.month - 1 + i, 12)
-    return dt.date(FIRST_MONTH.year + y, m + 1, 1)
+QUARTERS = 12
+FLU_SEASON = (9, 10, 11, 12, 1, 2)
+# Season to date, as a share of the season's final uptake, at the end of each month.
+FLU_TO_DATE = {9: 0.16, 10: 0.68, 11: 0.89, 12: 0.95, 1: 0.985, 2: 1.0}
+# General and acute beds: counts at the acute trusts are given per 1,000 beds.
+BEDS = {"RW9": 1_150, "RM9": 390}
 
 
 @dataclass(frozen=True)
@@ -40,11 +47,13 @@ class MetricSpec:
     improvement: str
     level: float
     noise: float
-    subjects: str  # "system", "places", "acute", "providers"
+    subjects: str  # "system", "places", "acute", "providers", "nursing"
     owner: str
     definition: str
     source: str
     drift: float = 0.0  # change per month
+    frequency: str = "monthly"  # or "quarterly", "seasonal"
+    per_beds: bool = False  # level, noise and drift are per 1,000 beds
 
 
 P = "providers"
@@ -58,8 +67,8 @@ METRICS = [
         1.8,
         "acute",
         "QW9",
-        "Share of type 1 A&E attendances admitted, transferred or "
-        "discharged within four hours of arrival.",
+        "Share of A&E attendances (all types) admitted, transferred or discharged within four "
+        "hours of arrival.",
         "NHS England A&E attendances and emergency admissions",
     ),
     MetricSpec(
@@ -67,12 +76,13 @@ METRICS = [
         "12-hour waits from decision to admit",
         "count",
         "decrease",
-        140,
-        25,
+        180,
+        30,
         "acute",
         "QW9",
-        "Patients waiting more than 12 hours from the decision to admit to admission.",
+        "Patients in the month waiting more than 12 hours from the decision to admit to admission.",
         "NHS England A&E statistics",
+        per_beds=True,
     ),
     MetricSpec(
         "ambulance-cat2",
@@ -91,12 +101,13 @@ METRICS = [
         "Ambulance handovers over 60 minutes",
         "count",
         "decrease",
-        210,
-        35,
+        170,
+        28,
         "acute",
         "RY9",
-        "Handovers from ambulance crew to hospital taking over an hour.",
+        "Handovers from ambulance crew to hospital taking over an hour, in the month.",
         "NHS England handover data",
+        per_beds=True,
     ),
     MetricSpec(
         "emergency-admissions",
@@ -127,12 +138,14 @@ METRICS = [
         "Patients ready to leave but still in hospital",
         "count",
         "decrease",
-        120,
-        12,
+        130,
+        10,
         "acute",
         "LA901",
-        "Patients in hospital who no longer meet the criteria to reside.",
+        "Patients in hospital who no longer meet the criteria to reside (the month's daily "
+        "average).",
         "NHS England discharge situation reports",
+        per_beds=True,
     ),
     MetricSpec(
         "virtual-ward-occupancy",
@@ -152,8 +165,8 @@ METRICS = [
         "Urgent community response within 2 hours",
         "%",
         "increase",
-        76,
-        3,
+        79,
+        2.5,
         "places",
         "RX9",
         "Two-hour urgent community response referrals seen within two hours.",
@@ -176,13 +189,14 @@ METRICS = [
         "Patients waiting over 65 weeks",
         "count",
         "decrease",
-        310,
-        40,
+        260,
+        30,
         "acute",
         "QW9",
-        "Patients on the waiting list for more than 65 weeks.",
+        "Patients on the waiting list for more than 65 weeks at the end of the month.",
         "NHS England referral to treatment statistics",
-        drift=-6,
+        drift=-5,
+        per_beds=True,
     ),
     MetricSpec(
         "diagnostics-6-weeks",
@@ -286,47 +300,52 @@ METRICS = [
         "%",
         "increase",
         46,
-        2.2,
+        1.2,
         "places",
         "LA902",
-        "Eligible people aged 40–74 offered a Health Check who take it up.",
-        "OHID Fingertips",
+        "Eligible people aged 40–74 offered a Health Check in the quarter who take it up.",
+        "OHID NHS Health Check data collection",
+        frequency="quarterly",
     ),
     MetricSpec(
         "smoking-quits",
         "Smokers who quit at 4 weeks",
         "per 100,000",
         "increase",
-        190,
-        22,
+        560,
+        45,
         "places",
         "LA901",
-        "Successful four-week quits per 100,000 smokers.",
+        "Successful four-week quits in the quarter per 100,000 smokers.",
         "NHS Stop Smoking Services",
+        frequency="quarterly",
     ),
     MetricSpec(
         "childhood-immunisation",
         "MMR dose 1 by age 2",
         "%",
         "increase",
-        91.5,
-        0.8,
+        89.5,
+        0.7,
         "places",
         "QW9",
-        "Children receiving MMR dose 1 by their second birthday.",
-        "UKHSA COVER",
+        "Children reaching their second birthday in the quarter who have had MMR dose 1.",
+        "UKHSA COVER (quarterly)",
+        frequency="quarterly",
     ),
     MetricSpec(
         "flu-vaccination-65",
         "Flu vaccination, aged 65 and over",
         "%",
         "increase",
-        78,
-        1.5,
+        76,
+        1.2,
         "places",
         "QW9",
-        "People aged 65+ vaccinated against flu (season to date).",
-        "UKHSA",
+        "People aged 65+ vaccinated against flu this season to date, reported monthly "
+        "from September to February.",
+        "UKHSA seasonal influenza vaccine uptake",
+        frequency="seasonal",
     ),
     MetricSpec(
         "dementia-diagnosis",
@@ -346,23 +365,26 @@ METRICS = [
         "%",
         "increase",
         47,
-        2.4,
+        1.6,
         "places",
         "QW9",
-        "Deaths at home or in the care home where the person lived.",
+        "Deaths in the quarter at home or in the care home where the person lived.",
         "OHID palliative and end of life care profiles",
+        frequency="quarterly",
     ),
     MetricSpec(
         "care-home-admissions",
         "Permanent care home admissions, 65+",
         "per 100,000",
         "decrease",
-        52,
-        7,
+        140,
+        12,
         "places",
         "LA901",
-        "Monthly permanent admissions of people aged 65+ to residential and nursing care.",
-        "Adult Social Care Outcomes",
+        "Permanent admissions of people aged 65+ to residential and nursing care in the quarter, "
+        "per 100,000 aged 65+.",
+        "Adult Social Care Outcomes (councils' quarterly monitoring)",
+        frequency="quarterly",
     ),
     MetricSpec(
         "reablement-91-days",
@@ -370,19 +392,20 @@ METRICS = [
         "%",
         "increase",
         82,
-        2.5,
+        1.8,
         "places",
         "LA902",
-        "People aged 65+ at home 91 days after discharge into reablement.",
-        "Adult Social Care Outcomes",
+        "People aged 65+ discharged into reablement in the quarter who are at home 91 days later.",
+        "Adult Social Care Outcomes (councils' quarterly monitoring)",
+        frequency="quarterly",
     ),
     MetricSpec(
         "iapt-access",
         "Talking therapies: people starting treatment",
         "count",
         "increase",
-        1450,
-        90,
+        820,
+        50,
         "system",
         "RX9",
         "People entering NHS Talking Therapies treatment in the month.",
@@ -405,11 +428,12 @@ METRICS = [
         "Inappropriate out-of-area placement bed days",
         "bed days",
         "decrease",
-        380,
-        60,
+        280,
+        45,
         "system",
         "RX9",
-        "Mental health bed days spent out of area when it was not the person's choice.",
+        "Mental health bed days in the month spent out of area when it was not the "
+        "person's choice.",
         "Mental Health Services Data Set",
     ),
     MetricSpec(
@@ -417,13 +441,14 @@ METRICS = [
         "Children and young people in mental health care",
         "count",
         "increase",
-        2100,
-        110,
+        920,
+        55,
         "system",
         "RX9",
-        "Children and young people with at least one contact in the last 12 months.",
+        "Children and young people with at least one contact in the last 12 months (a rolling "
+        "sum of those first seen each month).",
         "Mental Health Services Data Set",
-        drift=8,
+        drift=3,
     ),
     MetricSpec(
         "smi-health-checks",
@@ -434,20 +459,22 @@ METRICS = [
         2.5,
         "places",
         "RX9",
-        "People on the SMI register with all six physical health checks in the last 12 months.",
+        "People on the SMI register with all six physical health checks in the last 12 months, "
+        "at the end of each quarter (a rolling sum of the checks completed each month).",
         "NHS England SMI physical health checks",
+        frequency="quarterly",
     ),
     MetricSpec(
         "nursing-leaver-rate",
         "Nurses leaving (12-month rolling)",
         "%",
         "decrease",
-        9.8,
-        0.25,
-        P,
+        0,
+        0,
+        "nursing",
         "QW9",
-        "Nurses and health visitors leaving the organisation in the "
-        "last 12 months as a share of average staff in post.",
+        "Nurses and health visitors leaving the organisation in the last 12 months as a share "
+        "of average staff in post (from the workforce returns).",
         "NHS Digital workforce statistics (ESR)",
     ),
     MetricSpec(
@@ -455,11 +482,12 @@ METRICS = [
         "Staff sickness absence",
         "%",
         "decrease",
-        5.1,
-        0.3,
-        P,
+        0,
+        0,
+        "providers",
         "QW9",
-        "FTE days lost to sickness as a share of FTE days available.",
+        "FTE days lost to sickness in the month as a share of FTE days available (from the "
+        "workforce returns).",
         "NHS Digital sickness absence",
     ),
     MetricSpec(
@@ -467,11 +495,11 @@ METRICS = [
         "Vacancy rate",
         "%",
         "decrease",
-        8.4,
-        0.5,
-        P,
+        0,
+        0,
+        "providers",
         "QW9",
-        "Vacant FTE as a share of establishment.",
+        "Vacant WTE as a share of establishment (from the workforce returns).",
         "Provider workforce returns",
     ),
     MetricSpec(
@@ -479,13 +507,12 @@ METRICS = [
         "Agency share of the pay bill",
         "%",
         "decrease",
-        6.2,
-        0.45,
-        P,
+        0,
+        0,
+        "providers",
         "QW9",
-        "Agency spend as a share of total pay.",
+        "Agency spend in the month as a share of total pay (from the workforce returns).",
         "Provider finance returns",
-        drift=-0.03,
     ),
     MetricSpec(
         "staff-survey-recommend",
@@ -494,10 +521,11 @@ METRICS = [
         "increase",
         58,
         1.6,
-        P,
+        "providers",
         "QW9",
         "Quarterly pulse survey.",
         "NHS Staff Survey quarterly pulse",
+        frequency="quarterly",
     ),
     MetricSpec(
         "patient-safety-incidents",
@@ -517,11 +545,12 @@ METRICS = [
         "count",
         "decrease",
         9,
-        2.8,
+        0,
         "acute",
         "QW9",
-        "Hospital-onset healthcare-associated C. difficile cases.",
+        "Hospital-onset healthcare-associated C. difficile cases in the month.",
         "UKHSA",
+        per_beds=True,
     ),
     MetricSpec(
         "friends-and-family",
@@ -537,232 +566,209 @@ METRICS = [
     ),
 ]
 
-GOALS = [
-    # priority, metric, subject, statement, baseline, target, target date
+GOALS: list[tuple[str, str, str, str, float | str, tuple[int, int]]] = [
+    # priority, metric, subject, statement, target ("x0.5": half the baseline), and the
+    # target date as (years after the plan's first year, month). The baseline is the
+    # measurement for April of the plan's first year.
     (
         "Urgent and emergency care",
         "ae-4-hour",
         "RW9",
         "Four in five A&E patients at Wyvern seen within four hours",
-        72,
         80,
-        "2026-03",
+        (3, 3),
     ),
     (
         "Urgent and emergency care",
         "ae-4-hour",
         "RM9",
-        "Four in five A&E patients at Marches seen within four hours",
-        72,
+        "Four in five A&E patients at Hallowdale seen within four hours",
         80,
-        "2026-03",
+        (3, 3),
     ),
     (
         "Urgent and emergency care",
         "ambulance-cat2",
         "system",
         "Ambulances reach emergencies within 30 minutes on average",
-        38,
         30,
-        "2025-03",
+        (2, 3),
     ),
     (
         "Urgent and emergency care",
         "handover-delays",
         "RW9",
         "No ambulance handover at Wyvern takes over an hour",
-        210,
         0,
-        "2026-03",
+        (3, 3),
     ),
     (
         "Urgent and emergency care",
         "delayed-discharges",
         "RW9",
         "Halve the patients at Wyvern ready to go home but still in hospital",
-        120,
-        60,
-        "2027-03",
+        "x0.5",
+        (4, 3),
     ),
     (
         "Urgent and emergency care",
         "bed-occupancy",
         "RM9",
-        "Bed occupancy at Marches no higher than 92%",
-        93,
+        "Bed occupancy at Hallowdale no higher than 92%",
         92,
-        "2025-03",
+        (2, 3),
     ),
     (
         "Care closer to home",
         "emergency-admissions",
         "wyvernshire",
         "Fewer emergency admissions of Wyvernshire residents",
-        8.6,
         8.0,
-        "2027-03",
+        (4, 3),
     ),
     (
         "Care closer to home",
         "emergency-admissions",
-        "marchshire",
-        "Fewer emergency admissions of Marchshire residents",
-        8.6,
-        8.0,
-        "2027-03",
+        "hallowdale",
+        "Fewer emergency admissions of Hallowdale residents",
+        8.4,
+        (4, 3),
     ),
     (
         "Care closer to home",
         "urgent-community-response",
         "wyvernshire",
-        "Eight in ten urgent community responses within two hours",
-        76,
-        80,
-        "2025-03",
+        "Nearly nine in ten urgent community responses within two hours",
+        85,
+        (2, 3),
     ),
     (
         "Care closer to home",
         "virtual-ward-occupancy",
         "system",
         "Virtual wards at least 80% full",
-        68,
         80,
-        "2026-03",
+        (3, 3),
     ),
     (
         "Care closer to home",
         "end-of-life-home",
-        "marchshire",
+        "hallowdale",
         "More people die in the place they call home",
-        47,
         55,
-        "2028-03",
+        (5, 3),
     ),
     (
         "Care closer to home",
         "reablement-91-days",
-        "marchshire",
+        "hallowdale",
         "More older people still at home 91 days after reablement",
-        82,
         85,
-        "2026-03",
+        (3, 3),
     ),
     (
         "Planned care and cancer",
         "rtt-65-weeks",
         "RW9",
         "No one at Wyvern waits over 65 weeks",
-        310,
         0,
-        "2025-09",
+        (2, 9),
     ),
     (
         "Planned care and cancer",
         "cancer-62-day",
         "RW9",
         "Three in four cancer patients at Wyvern treated within 62 days",
-        66,
         75,
-        "2026-03",
+        (3, 3),
     ),
     (
         "Planned care and cancer",
         "cancer-faster-diagnosis",
         "RM9",
-        "Cancer ruled in or out within 28 days for 80% at Marches",
-        73,
+        "Cancer ruled in or out within 28 days for 80% at Hallowdale",
         80,
-        "2026-03",
+        (3, 3),
     ),
     (
         "Planned care and cancer",
         "day-case-rate",
         "RM9",
-        "85% of planned operations at Marches done as day cases",
-        84,
+        "85% of planned operations at Hallowdale done as day cases",
         85,
-        "2025-03",
+        (2, 3),
     ),
     (
         "Mental health",
         "iapt-recovery",
         "system",
         "Half of people finishing talking therapies recover",
-        49,
         50,
-        "2025-03",
+        (2, 3),
     ),
     (
         "Mental health",
         "out-of-area-placements",
         "system",
         "No inappropriate out-of-area mental health placements",
-        380,
         0,
-        "2027-03",
+        (4, 3),
     ),
     (
         "Mental health",
         "smi-health-checks",
         "wyvernshire",
         "Three in four people with severe mental illness get full health checks",
-        58,
         75,
-        "2027-03",
+        (4, 3),
     ),
     (
         "Our workforce",
         "nursing-leaver-rate",
         "RM9",
-        "Fewer nurses leave Marches Hospital",
-        9.8,
-        8.5,
-        "2027-03",
+        "Fewer nurses leave Hallowdale Hospital",
+        "x0.87",
+        (4, 3),
     ),
     (
         "Our workforce",
         "vacancy-rate",
         "RW9",
         "Vacancy rate at Wyvern below 7%",
-        8.4,
         7.0,
-        "2026-03",
+        (3, 3),
     ),
     (
         "Our workforce",
         "agency-share",
         "RX9",
-        "Agency under 4% of the community trust's pay bill",
-        6.2,
-        4.0,
-        "2026-03",
+        "Agency under 2.5% of the community and mental health trust's pay bill",
+        2.5,
+        (3, 3),
     ),
     (
         "Prevention and healthier lives",
         "health-checks",
-        "marchshire",
-        "Half of those offered an NHS Health Check in Marchshire take it up",
-        46,
+        "hallowdale",
+        "Half of those offered an NHS Health Check in Hallowdale take it up",
         50,
-        "2026-03",
+        (3, 3),
     ),
     (
         "Prevention and healthier lives",
         "smoking-quits",
         "wyvernshire",
         "More smokers in Wyvernshire helped to quit",
-        190,
-        220,
-        "2027-03",
+        650,
+        (4, 3),
     ),
     (
         "Prevention and healthier lives",
         "childhood-immunisation",
         "wyvernshire",
         "95% of two-year-olds vaccinated against measles",
-        91.5,
         95,
-        "2028-03",
+        (5, 3),
     ),
 ]
 
@@ -791,22 +797,93 @@ PRIORITIES = [
 ]
 
 
-def _series(spec: MetricSpec, subject: str, rng: np.random.Generator) -> np.ndarray:
-    t = np.arange(MONTHS)
-    values = spec.level + spec.drift * t + rng.normal(0, spec.noise, MONTHS)
-    if spec.slug == "nursing-leaver-rate" and subject == "RM9":
-        # Rising month on month from January 2025.
-        values[27:] = spec.level + np.cumsum(rng.uniform(0.08, 0.2, MONTHS - 27))
-    if spec.slug == "ae-4-hour" and subject == "RW9":
-        values[18:] += 5.5  # April 2024: same-day emergency care opens
-    if spec.slug == "health-checks" and subject == "marchshire":
-        values[27:] = spec.level - 2.0 + rng.normal(0, 0.4, 9)
-    decimals = 0 if spec.unit in {"count", "bed days"} else 1
-    return values.round(decimals)
+def _periods(spec: MetricSpec, timeline: Timeline) -> list[dt.date]:
+    if spec.frequency == "quarterly":
+        return timeline.quarters(QUARTERS)
+    if spec.frequency == "seasonal":  # the months of the last four seasons reported so far
+        return [m for m in timeline.months(48) if m.month in FLU_SEASON]
+    return timeline.months(MONTHS)
 
 
-def build_plan() -> dict[str, int]:
-    """Create the demo plan (the footprint must be loaded first)."""
+def _rolling(monthly: np.ndarray) -> np.ndarray:
+    """Sums of each 12 months, for every month from the 12th."""
+    return np.convolve(monthly, np.ones(12), mode="valid")
+
+
+def _synthetic(
+    spec: MetricSpec, subject: str, periods: list[dt.date], rng: np.random.Generator
+) -> np.ndarray:
+    """A subject's figures for a metric, one per period."""
+    n = len(periods)
+    scale = BEDS[subject] / 1000 if spec.per_beds else 1.0
+    level, drift = spec.level * scale, spec.drift * scale
+    noise = spec.noise * np.sqrt(scale)
+    step = 3 if spec.frequency == "quarterly" else 1
+    t = np.arange(n) * step
+    if spec.slug == "cyp-mh-access":  # a rolling 12-month sum of the children first seen
+        months = np.arange(n + 11)
+        return _rolling(level + drift * months + rng.normal(0, noise, n + 11))
+    if spec.slug == "smi-health-checks":  # at each quarter's end, checks in the last 12 months
+        monthly = rng.normal(level / 12, noise / 12 * np.sqrt(12), 3 * n + 9)
+        return _rolling(monthly)[::3]
+    if spec.frequency == "seasonal":
+        finals = {}
+        values = np.empty(n)
+        for i, p in enumerate(periods):
+            season = p.year if p.month >= 9 else p.year - 1
+            if season not in finals:
+                finals[season] = level + rng.normal(0, noise)
+            values[i] = finals[season] * FLU_TO_DATE[p.month] + rng.normal(0, 0.3)
+        return values
+    if spec.unit == "count" and level < 30:  # small counts: as they come
+        return rng.poisson(np.maximum(level + drift * t, 0)).astype(float)
+    return np.maximum(level + drift * t + rng.normal(0, noise, n), 0)
+
+
+def _sdec_opened(months: list[dt.date]) -> int:
+    """The index of the April, 12 to 24 months into the series, when Wyvern's same-day
+    emergency care unit opened: at least a year of figures before it and after it."""
+    return max(i for i in range(12, 25) if months[i].month == 4)
+
+
+def _workforce_series(months: list[dt.date]) -> dict[tuple[str, str], np.ndarray]:
+    """The workforce measures of each provider, month by month, from the workforce returns:
+    sickness, vacancy and agency share, and nurses' 12-month rolling turnover (in %)."""
+    totals: dict[tuple[str, dt.date], np.ndarray] = defaultdict(lambda: np.zeros(6))
+    nurses: dict[str, list[tuple[dt.date, int, int]]] = defaultdict(list)
+    for r in WorkforceReturn.objects.select_related("organisation").order_by("month"):
+        code = r.organisation.ods_code
+        totals[(code, r.month)] += (
+            r.sickness_days_lost,
+            r.days_available,
+            r.establishment_wte,
+            r.wte,
+            r.agency_pence,
+            r.pay_bill_pence,
+        )
+        if r.staff_group == "nurses":
+            nurses[code].append((r.month, r.leavers, r.headcount))
+    out = {}
+    for code in {c for c, _ in totals}:
+        t = np.array([totals[(code, m)] for m in months])
+        out[("staff-sickness", code)] = 100 * t[:, 0] / t[:, 1]
+        out[("vacancy-rate", code)] = 100 * np.maximum(t[:, 2] - t[:, 3], 0) / t[:, 2]
+        out[("agency-share", code)] = 100 * t[:, 4] / t[:, 5]
+    for code, rows in nurses.items():
+        rolling = wf.rolling_turnover([r[1] for r in rows], [r[2] for r in rows])
+        by_month = {r[0]: v for r, v in zip(rows, rolling, strict=True)}
+        out[("nursing-leaver-rate", code)] = np.array([100 * (by_month[m] or 0) for m in months])
+    return out
+
+
+def _target(target: float | str, baseline: float) -> float:
+    if isinstance(target, str):
+        return round(baseline * float(target[1:]), 1)
+    return target
+
+
+def build_plan(timeline: Timeline) -> dict[str, int]:
+    """Create the demo plan (the footprint and the workforce returns must be loaded first)."""
     rng = np.random.default_rng(20251)
     orgs = {o.ods_code: o for o in Organisation.objects.all()}
     places = {p.slug: p for p in Place.objects.all()}
@@ -815,13 +892,15 @@ def build_plan() -> dict[str, int]:
         "places": list(places.values()),
         "acute": [orgs["RW9"], orgs["RM9"]],
         "providers": [orgs["RW9"], orgs["RM9"], orgs["RX9"], orgs["RY9"]],
+        "nursing": [orgs["RW9"], orgs["RM9"], orgs["RX9"]],
     }
+    first_year = timeline.financial_year - 2
     plan = Plan.objects.create(
-        title="Healthier together in Wyvern and the Marches",
-        start_year=2023,
-        end_year=2027,
+        title="Healthier together in Wyvern and Hallowdale",
+        start_year=first_year,
+        end_year=first_year + 4,
         status=Plan.Status.PUBLISHED,
-        published_at=timezone.now(),
+        published_at=timeline.moment(dt.date(first_year, 3, 28)),
         summary=(
             "Our five-year plan: more care at home and in neighbourhoods, faster urgent care, "
             "shorter waits, better mental health care, a workforce we keep and grow together, "
@@ -833,8 +912,12 @@ def build_plan() -> dict[str, int]:
         title: Priority.objects.create(plan=plan, title=title, description=desc, order=i)
         for i, (title, desc) in enumerate(PRIORITIES)
     }
+    months = timeline.months(MONTHS)
+    from_returns = _workforce_series(months)
+    sdec = _sdec_opened(months)
     metrics = {}
     measurements = []
+    values_of: dict[tuple[str, str], dict[dt.date, float]] = {}
     for spec in METRICS:
         metric = Metric.objects.create(
             slug=spec.slug,
@@ -843,33 +926,48 @@ def build_plan() -> dict[str, int]:
             improvement=spec.improvement,
             definition=spec.definition,
             data_source=spec.source,
+            frequency=Frequency.QUARTERLY if spec.frequency == "quarterly" else Frequency.MONTHLY,
             owner=orgs[spec.owner],
-            next_review=dt.date(2026, 1 + len(metrics) % 12, 1),
+            next_review=add_months(timeline.today, 1 + len(metrics) % 12),
         )
         metrics[spec.slug] = metric
+        periods = _periods(spec, timeline)
         for subject in subjects[spec.subjects]:
             key = (
                 "system" if subject is None else getattr(subject, "ods_code", None) or subject.slug
             )
-            values = _series(spec, key, rng)
-            for i, v in enumerate(values):
-                m = Measurement(metric=metric, period=month(i), value=float(v))
+            if (spec.slug, key) in from_returns:
+                values = from_returns[(spec.slug, key)]
+            else:
+                values = _synthetic(spec, key, periods, rng)
+            if spec.slug == "ae-4-hour" and key == "RW9":
+                values[sdec:] += 5.5  # same-day emergency care opens
+            if spec.slug == "health-checks" and key == "hallowdale":
+                values[-2:] = spec.level - 6.5 + rng.normal(0, 0.5, 2)  # a new provider
+            decimals = 0 if spec.unit in {"count", "bed days"} else 1
+            values = values.round(decimals)
+            values_of[(spec.slug, key)] = dict(zip(periods, values.tolist(), strict=True))
+            for period, v in zip(periods, values, strict=True):
+                m = Measurement(metric=metric, period=period, value=float(v))
                 if isinstance(subject, Organisation):
                     m.organisation = subject
                 elif isinstance(subject, Place):
                     m.place = subject
                 m.subject_key = Measurement.key_for(m.organisation, m.place, None)
                 measurements.append(m)
-    Measurement.objects.bulk_create(measurements)
-    for priority, slug, subject, statement, baseline, target, target_month in GOALS:
+    Measurement.objects.bulk_create(measurements, batch_size=2_000)
+    baseline_date = dt.date(first_year, 4, 1)
+    for priority, slug, subject, statement, target, (years, month) in GOALS:
+        series = values_of[(slug, subject)]
+        baseline = series.get(baseline_date, next(iter(series.values())))
         goal = Goal(
             priority=priorities[priority],
             metric=metrics[slug],
             statement=statement,
             baseline_value=baseline,
-            baseline_date=dt.date(2023, 4, 1),
-            target_value=target,
-            target_date=dt.date.fromisoformat(target_month + "-01"),
+            baseline_date=baseline_date,
+            target_value=_target(target, baseline),
+            target_date=dt.date(first_year + years, month, 1),
         )
         if subject in places:
             goal.place = places[subject]
@@ -884,7 +982,7 @@ def build_plan() -> dict[str, int]:
     Rebase.objects.create(
         metric=metrics["ae-4-hour"],
         organisation=orgs["RW9"],
-        period=dt.date(2024, 4, 1),
+        period=months[sdec],
         reason="Same-day emergency care unit opened at Wyvern Royal",
     )
     # What the public plan page and API show: the plan as published now, kept as published.
