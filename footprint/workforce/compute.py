@@ -11,6 +11,7 @@ import numpy as np
 from footprint.demand.models import Result, Scenario
 from footprint.engine import spc
 from footprint.engine import workforce as wf
+from footprint.partnership.queries import names_by_code
 from footprint.workforce.models import AgencyShift, RateCap, StaffGroup, WorkforceReturn
 
 
@@ -66,7 +67,7 @@ def dashboard() -> tuple[list[Row], list[dict[str, object]]]:
         by_month[r.month][1] += r.establishment_wte
     trend = [
         {
-            "month": m.isoformat(),
+            "month": m,
             "wte": round(w, 1),
             "vacancy": round(100 * (wf.vacancy_rate(e, w) or 0), 2),
         }
@@ -164,33 +165,55 @@ def _caps(organisations: set[str]) -> dict[tuple[str, str], int]:
 
 
 @dataclass(frozen=True)
+class Escalation:
+    """One agency charging members different rates for the same role in a month, for the
+    page: the month as a date and each member by name with the highest rate it paid."""
+
+    agency: str
+    role: str
+    month: dt.date
+    rates: list[tuple[str, int]]
+
+
+@dataclass(frozen=True)
 class AgencyReport:
     breaches: list[wf.Breach]
-    by_organisation: list[tuple[str, int, int]]  # organisation, breaches, excess pence
+    by_organisation: list[tuple[str, int, int]]  # organisation by name, breaches, excess pence
     by_agency: list[tuple[str, int, int]]
     spread: list[wf.Spread]
-    escalations: list[wf.Escalation]
+    escalations: list[Escalation]
     shifts: int
 
 
 def agency_report(since: dt.date) -> AgencyReport:
     shifts = _shifts(since)
     found = wf.breaches(shifts, _caps({s.organisation for s in shifts}))
+    names = names_by_code({s.organisation for s in shifts})
 
     def totals(key: str) -> list[tuple[str, int, int]]:
         agg: dict[str, list[int]] = defaultdict(lambda: [0, 0])
         for b in found:
             name = getattr(b.shift, key)
+            if key == "organisation":
+                name = names.get(name, name)
             agg[name][0] += 1
             agg[name][1] += b.excess_pence
-        return sorted(((k, v[0], v[1]) for k, v in agg.items()), key=lambda t: -t[2])
+        return sorted(((k, v[0], v[1]) for k, v in agg.items()), key=lambda t: (-t[2], t[0]))
 
     return AgencyReport(
         found,
         totals("organisation"),
         totals("agency"),
         wf.spread(shifts),
-        wf.escalations(shifts),
+        [
+            Escalation(
+                e.agency,
+                e.role,
+                dt.date.fromisoformat(f"{e.month}-01"),
+                [(names.get(org, org), rate) for org, rate in e.rates],
+            )
+            for e in wf.escalations(shifts)
+        ],
         len(shifts),
     )
 

@@ -2,6 +2,7 @@
 retention early warning and the agency report."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -91,8 +92,27 @@ def test_shifts_import_and_the_agency_report(workforce_user, cast, footprint, cl
         rate_pence=4500,
     )
     page = client_for("viewer").get(reverse("agency")).content.decode()
-    assert "Acme" in page and "RA1 £60.00; RB1 £45.00" in page  # the escalation
+    # the escalation: each member by name, the month as a month
+    assert "Acme" in page and "Trust A Hospitals £60.00; Trust B Hospitals £45.00" in page
+    escalation = re.search(r'id="escalations".*?</table>', page, re.S).group(0)
+    month = (dt.date.today() - dt.timedelta(days=3)).strftime("%b %Y")
+    assert f">{month}<" in escalation and "RA1" not in escalation
+    by_org = re.search(r'id="breaches-by-organisation".*?</table>', page, re.S).group(0)
+    assert "Trust A Hospitals" in by_org and ">RA1<" not in by_org
     assert "£180" in page  # 12 hours × £15 above the card
+
+
+def test_the_dashboard_names_months_organisations_and_staff_groups(
+    workforce_user, footprint, client_for
+):
+    rows = importers.parse_returns(returns_csv(months=3), "wf.csv")
+    services.import_returns(rows=rows, filename="wf.csv", by=workforce_user)
+    page = client_for("viewer").get(reverse("workforce")).content.decode()
+    cells = re.findall(r'<td class="nhsuk-table__cell">([^<]*)</td>', page)
+    assert {"Jan 2023", "Feb 2023", "Mar 2023"} <= set(cells)
+    assert not any(re.fullmatch(r"\d{4}-\d{2}(-\d{2})?", c) for c in cells)
+    assert "Trust A Hospitals" in cells and "Nurses and health visitors" in cells
+    assert "nurses" not in cells and "RA1" not in cells
 
 
 def test_retention_early_warning_lists_the_rise_first(workforce_user, footprint, client_for):
