@@ -66,7 +66,7 @@ def waterfall(summary: Summary) -> list[tuple[str, float]]:
     plan against it, the risk share."""
     steps = [("System control total", summary["control_total_pence"] / 1e8)]
     steps += [
-        (f"{p['ods_code']} plan", p["variance_pence"] / 1e8)
+        (f"{p['organisation']} plan", p["variance_pence"] / 1e8)
         for p in summary["positions"]
         if p["variance_pence"]
     ]
