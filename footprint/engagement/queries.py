@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
@@ -87,6 +88,29 @@ def approved_answers(consultation: Consultation) -> QuerySet[Answer]:
         .select_related("question")
         .order_by("question__order", "pk")
     )
+
+
+@dataclass(frozen=True)
+class Heard:
+    """Words people wrote, said once: how many wrote the same words to the same question."""
+
+    question: str
+    text: str
+    people: int
+
+
+def answers_heard(consultation: Consultation) -> list[Heard]:
+    """Approved answers, each once: the same words (ignoring case and spacing) written by
+    several people to the same question are one quote with how many wrote them. In question
+    order, then in the order first written."""
+    heard: dict[tuple[int, str], list[Any]] = {}
+    for a in approved_answers(consultation):
+        key = (a.question_id, " ".join(a.text.split()).casefold())
+        if key in heard:
+            heard[key][2] += 1
+        else:
+            heard[key] = [a.question.text, a.text, 1]
+    return [Heard(q, text, n) for q, text, n in heard.values()]
 
 
 def with_counts(consultations: QuerySet[Consultation]) -> QuerySet[Consultation]:

@@ -232,12 +232,17 @@ def _report_context(c: Consultation) -> dict[str, Any]:
         "reach": queries.reach(c),
         "snapshot": snapshot,
         "responses": c.responses.select_related("statement", "decision__proposal"),
-        "answers": queries.approved_answers(c),
+        "answers": queries.answers_heard(c),
     }
     if snapshot is not None and snapshot.points:
+        shown = len(snapshot.points)
+        who = (
+            f"the {shown:,} who voted"
+            if shown == snapshot.participants
+            else f"{shown:,} of the {snapshot.participants:,} who voted (a sample)"
+        )
         context["map_chart"] = charts.opinion_map(
-            snapshot.points,
-            f"Where {snapshot.participants:,} participants stand: groups who vote alike",
+            snapshot.points, f"Where {who} stand: groups who vote alike"
         )
     return context
 

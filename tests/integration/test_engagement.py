@@ -210,6 +210,46 @@ def test_the_report_is_published_after_closing_and_only_then_public(client_for, 
     assert api["reach"]["participants"] == 30 and api["responses"][0]["we_did"].startswith("Four")
 
 
+def test_opinion_group_shares_give_their_denominators(client_for, open_consultation):
+    """Each group is so many of the people placed; the page says how many voted and how
+    many took part, so a share never stands without what it is a share of."""
+    c = open_consultation
+    vote_many(c)
+    quiet = services.participant_for(c, "quiet")  # took part: wrote, never voted
+    services.answer(participant=quiet, question=c.questions.get(), text="Later hours.")
+    from footprint.engagement.compute import compute_opinions
+
+    snapshot = compute_opinions(c)
+    body = client_for("pmo").get(reverse("engagement_manage", args=[c.slug])).content.decode()
+    placed, voted = snapshot.grouped, snapshot.participants
+    assert f"31 people took part and {voted} voted." in body
+    assert f"{placed} of the {voted} who voted were placed, in" in body
+    for g in snapshot.groups:
+        share = f"{100 * g['size'] / placed:.0f}%"
+        assert f"{g['label']}: {g['size']} of the {placed} placed ({share})</h3>" in body
+        assert f"{g['label']} ({g['size']}) agree</th>" in body
+
+
+def test_the_report_lists_each_answer_once(client_for, open_consultation, cast):
+    """The same words from three people are one quote, with how many wrote them; the
+    partnership's response to them is listed once."""
+    c = open_consultation
+    question = c.questions.get()
+    for i, text in enumerate(["Later hours.", "Later  hours.", "later hours.", "Saturdays."]):
+        p = services.participant_for(c, f"writer-{i}")
+        a = services.answer(participant=p, question=question, text=text)
+        services.moderate(item=a, approve=True, reason="", by=cast["pmo"])
+    statement = c.statements.first()
+    vote_many(c)
+    Response.objects.create(
+        consultation=c, statement=statement, theme="Open later", response="Open until 8pm."
+    )
+    body = client_for("pmo").get(reverse("consultation_report", args=[c.slug])).content.decode()
+    assert body.count("Later hours.") == 1 and body.count("Saturdays.") == 1
+    assert "3 people wrote this." in body
+    assert body.count("Open until 8pm.") == 1
+
+
 def test_personal_details_are_deleted_after_the_retention_date(open_consultation, cast):
     c = open_consultation
     p = services.participant_for(c, "someone")
