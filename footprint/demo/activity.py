@@ -195,7 +195,7 @@ def build_activity(base_year: int, rng: np.random.Generator) -> dict[str, int]:
         for provider, pod, hood, sex, age, count in aggregated
     ]
     baseline = services.create_baseline(
-        name="Wyvern and Marches activity",
+        name="Wyvern and Hallowdale activity",
         base_year=base_year,
         source="Synthetic records drawn at typical rates per 1,000 residents (the demo)",
         records=len(records) + len(aggregated),

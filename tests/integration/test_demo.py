@@ -200,11 +200,22 @@ REAL = {
 
 
 def test_demo_names_are_invented(demo, db):
-    from footprint.decisions.models import Proposal
-    from footprint.engagement.models import Consultation, Message, Statement
+    from footprint.decisions.models import Action, Proposal
+    from footprint.demand.models import Baseline, Scenario
+    from footprint.engagement.models import Answer, Consultation, Message, Response, Statement
+    from footprint.partnership.models import System
+    from footprint.plans.models import Goal, Plan
 
     texts = [
+        *System.objects.values_list("name", "description"),
         *Organisation.objects.values_list("name", flat=True),
+        *Baseline.objects.values_list("name", flat=True),
+        *Scenario.objects.values_list("name", "description"),
+        *Plan.objects.values_list("title", "summary"),
+        *Goal.objects.values_list("statement", flat=True),
+        *Action.objects.values_list("description", flat=True),
+        *Answer.objects.values_list("text", flat=True),
+        *Response.objects.values_list("theme", "response"),
         *Place.objects.values_list("name", "description"),
         *Neighbourhood.objects.values_list("name", "description"),
         *Proposal.objects.values_list("title", "summary", "options"),
