@@ -36,7 +36,7 @@ PAGES = [
     "/workspace/organisations/",
     "/workspace/organisations/?kind=gp_practice&place=wyvernshire&sort=-name&page=2",
     "/workspace/places/wyvernshire/",
-    "/workspace/neighbourhoods/malverne-hills/",
+    "/workspace/neighbourhoods/hallowford-north/",
     "/workspace/organisations/RW9/",
     "/api/v1/organisations?limit=100",
     "/api/v1/population?year=2030",

@@ -12,7 +12,8 @@ from footprint.demand.models import Result, Scenario
 from footprint.engine import spc
 from footprint.engine import workforce as wf
 from footprint.partnership.queries import names_by_code
-from footprint.workforce.models import AgencyShift, RateCap, StaffGroup, WorkforceReturn
+from footprint.workforce import queries
+from footprint.workforce.models import RateCap, StaffGroup, WorkforceReturn
 
 
 @dataclass(frozen=True)
@@ -139,15 +140,8 @@ def leaver_series(ods_code: str, staff_group: str) -> tuple[list[WorkforceReturn
 
 def _shifts(since: dt.date) -> list[wf.Shift]:
     return [
-        wf.Shift(
-            s.date.strftime("%Y-%m"),
-            s.organisation.ods_code,
-            s.agency,
-            s.role,
-            s.hours,
-            s.rate_pence,
-        )
-        for s in AgencyShift.objects.filter(date__gte=since).select_related("organisation")
+        wf.Shift(date.strftime("%Y-%m"), org, agency, role, hours, rate)
+        for date, org, agency, role, hours, rate in queries.shifts_since(since)
     ]
 
 
