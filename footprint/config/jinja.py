@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.contrib.messages import get_messages
@@ -42,6 +43,15 @@ def millions(pence: Any) -> str:
     return f"{sign}£{abs(pence) / 1e8:,.1f}m"
 
 
+def month(value: Any) -> str:
+    """A month as people say it: date(2025, 3, 1) or '2025-03-01' → 'Mar 2025'."""
+    if value is None or value == "":
+        return "–"
+    if isinstance(value, str):
+        value = dt.date.fromisoformat(value[:7] + "-01")
+    return value.strftime("%b %Y")
+
+
 def environment(**options: Any) -> Environment:
     """Build the Jinja environment Django's Jinja2 backend uses."""
     loader = options.pop("loader")
@@ -65,4 +75,5 @@ def environment(**options: Any) -> Environment:
     env.filters["json_script"] = json_script
     env.filters["pounds"] = pounds
     env.filters["millions"] = millions
+    env.filters["month"] = month
     return env

@@ -274,7 +274,9 @@ def run(request: HttpRequest, pk: int) -> HttpResponse:
     )
     step_measure = "bed_days" if measure == "bed_days" else "activity"
     step_pods = sorted(queries.step_pods(r, step_measure), key=compute.pod_name)
-    pod = _choice(request, "pod", step_pods, item if item in step_pods else step_pods[0])
+    pod = _choice(
+        request, "pod", step_pods, item if item in step_pods else next(iter(step_pods), "")
+    )
     steps = queries.steps(r, step_measure, pod, horizon)
     money = measure == "cost"
     return render(

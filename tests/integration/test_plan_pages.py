@@ -59,6 +59,9 @@ def test_goal_page_reads_the_chart_in_plain_english(client_for, plan):
     assert "two of three points close to the lower limit" in page
     assert 'id="spc-spec"' in page and 'id="series-table"' in page
     assert "At risk" in page
+    # The chart's table names months as people say them, not as ISO strings.
+    assert '<td class="nhsuk-table__cell">Mar 2025</td>' in page
+    assert '<td class="nhsuk-table__cell">2025-03</td>' not in page
 
 
 def test_early_warning_lists_the_concern(client_for, plan):
