@@ -31,7 +31,6 @@ def api_tokens(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "new_token": new_token,
-            "active": "tokens",
             "tokens": ApiToken.objects.filter(user=request.user, revoked_at__isnull=True),
         },
     )
@@ -42,4 +41,4 @@ def api_tokens(request: HttpRequest) -> HttpResponse:
 def api_token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     record = get_object_or_404(ApiToken, pk=pk, user=request.user, revoked_at__isnull=True)
     revoke_token(record=record, by=request.user)
-    return redirect("api_tokens")
+    return redirect("tokens:list")

@@ -16,7 +16,7 @@ from footprint.core.permissions import can
 
 
 def url(name: str, *args: Any, **kwargs: Any) -> str:
-    """Reverse a URL by name: ``url('organisation', 'RWP')``."""
+    """Reverse a URL by name: ``url('partnership:organisation', 'RWP')``."""
     return reverse(name, args=args or None, kwargs=kwargs or None)
 
 

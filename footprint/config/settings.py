@@ -166,9 +166,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 FORMS_URLFIELD_ASSUME_HTTPS = True
-LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "workspace"
-LOGOUT_REDIRECT_URL = "home"
+LOGIN_URL = "core:login"
+LOGIN_REDIRECT_URL = "partnership:workspace"
+LOGOUT_REDIRECT_URL = "partnership:home"
 
 # Login throttling: five failures for a username from one address locks it for an hour.
 AXES_FAILURE_LIMIT = 5

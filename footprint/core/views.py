@@ -26,7 +26,13 @@ def job_progress(request: HttpRequest, pk: int) -> HttpResponse:
     if job.created_by_id != request.user.pk and not request.user.is_superuser:
         raise Http404("No such job")
     template = "core/_job.jinja" if request.headers.get("HX-Request") else "core/job.jinja"
-    return render(request, template, {"job": job, "active": "imports"})
+    return render(
+        request,
+        template,
+        {
+            "job": job,
+        },
+    )
 
 
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

@@ -72,7 +72,7 @@ class Forum(models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("forum", args=[self.slug])
+        return reverse("decisions:forum", args=[self.slug])
 
     def clean(self) -> None:
         if self.quorum_count is None and self.quorum_share is None:
@@ -201,7 +201,7 @@ class Proposal(models.Model):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("proposal", args=[self.pk])
+        return reverse("decisions:proposal", args=[self.pk])
 
     def clean(self) -> None:
         if self.confidentiality == self.Confidentiality.CONFIDENTIAL and not (

@@ -153,7 +153,7 @@ def _email_representatives(
     members = proposal.forum.members.filter(voting=True).select_related(
         "representative", "organisation"
     )
-    link = settings.FOOTPRINT_SITE_URL + reverse("proposal", args=[proposal.pk])
+    link = settings.FOOTPRINT_SITE_URL + reverse("decisions:proposal", args=[proposal.pk])
     overdue = reminder and proposal.consent_overdue(today)
     subject = (
         ("Overdue: " if overdue else "Reminder: ") if reminder else ""

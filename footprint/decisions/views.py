@@ -50,7 +50,6 @@ def home(request: HttpRequest) -> HttpResponse:
             "statuses": Proposal.Status.choices,
             "overdue": list(queries.overdue_actions(dt.date.today())),
             "may_propose": can(request.user, "decisions.add_proposal"),
-            "active": "decisions",
         },
     )
 
@@ -96,7 +95,6 @@ def forum_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "proposals": forum.proposals.select_related("decision_type")[:50],
             "form": form,
             "may_configure": may_configure,
-            "active": "decisions",
         },
     )
 
@@ -123,7 +121,13 @@ def proposal_new(request: HttpRequest) -> HttpResponse:
             by=request.user,
         )
         return redirect(proposal)
-    return render(request, "decisions/proposal_form.jinja", {"form": form, "active": "decisions"})
+    return render(
+        request,
+        "decisions/proposal_form.jinja",
+        {
+            "form": form,
+        },
+    )
 
 
 @partner_only
@@ -182,7 +186,6 @@ def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "members": proposal.forum.members.select_related("organisation", "representative")
             if proposal.forum
             else [],
-            "active": "decisions",
         },
     )
 
@@ -318,8 +321,9 @@ def register(request: HttpRequest) -> HttpResponse:
             "form": form,
             "page": page,
             "withheld": queries.withheld(today),
-            "csv_link": reverse("register") + "?" + urlencode({**base, "format": "csv"}),
-            "page_link": lambda n: reverse("register") + "?" + urlencode({**base, "page": n}),
-            "active": "register",
+            "csv_link": reverse("decisions:register") + "?" + urlencode({**base, "format": "csv"}),
+            "page_link": lambda n: (
+                reverse("decisions:register") + "?" + urlencode({**base, "page": n})
+            ),
         },
     )

@@ -35,7 +35,7 @@ class Baseline(models.Model):
         return f"{self.name} ({self.base_year})"
 
     def get_absolute_url(self) -> str:
-        return reverse("demand_baseline", args=[self.pk])
+        return reverse("demand:baseline", args=[self.pk])
 
 
 class ActivityCell(models.Model):
@@ -78,7 +78,7 @@ class Scenario(models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("demand_scenario", args=[self.pk])
+        return reverse("demand:scenario", args=[self.pk])
 
     @property
     def latest_run(self) -> Run | None:
@@ -114,7 +114,7 @@ class Run(models.Model):
         return f"{self.scenario} run {self.pk}"
 
     def get_absolute_url(self) -> str:
-        return reverse("demand_run", args=[self.pk])
+        return reverse("demand:run", args=[self.pk])
 
 
 class Result(models.Model):

@@ -62,7 +62,6 @@ def index(request: HttpRequest) -> HttpResponse:
             "scenarios": scenarios,
             "baselines": Baseline.objects.all(),
             "compare": CompareForm(),
-            "active": "demand",
         },
     )
 
@@ -102,7 +101,10 @@ def _save_scenario(request: HttpRequest, scenario: Scenario | None) -> HttpRespo
     return render(
         request,
         "demand/scenario_form.jinja",
-        {"form": form, "scenario": scenario, "active": "demand"},
+        {
+            "form": form,
+            "scenario": scenario,
+        },
     )
 
 
@@ -141,7 +143,6 @@ def _scenario_context(sc: Scenario, form: SchemeForm) -> dict[str, Any]:
         "scheme_form": form,
         "upload_form": ParametersUploadForm(),
         "runs": sc.runs.select_related("job")[:10],
-        "active": "demand",
     }
 
 
@@ -257,7 +258,13 @@ def run(request: HttpRequest, pk: int) -> HttpResponse:
             response = HttpResponse(status=204)
             response["HX-Refresh"] = "true"
             return response
-        return render(request, "demand/run_pending.jinja", {"run": r, "active": "demand"})
+        return render(
+            request,
+            "demand/run_pending.jinja",
+            {
+                "run": r,
+            },
+        )
     measure = _choice(request, "measure", list(MEASURE_UNITS), "activity")
     providers = queries.providers(r, measure)
     provider = _choice(request, "provider", [p for p, _ in providers], compute.ALL)
@@ -322,7 +329,6 @@ def run(request: HttpRequest, pk: int) -> HttpResponse:
             "item_name": compute.item_name,
             "money": money,
             "unit": MEASURE_UNITS[measure],
-            "active": "demand",
         },
     )
 
@@ -383,7 +389,6 @@ def compare(request: HttpRequest) -> HttpResponse:
             "runs": runs,
             "rows": rows,
             "units": COMPARE_UNITS,
-            "active": "demand",
         },
     )
 
@@ -394,7 +399,10 @@ def baseline(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "demand/baseline.jinja",
-        {"baseline": b, "rows": queries.baseline_rows(b), "active": "demand"},
+        {
+            "baseline": b,
+            "rows": queries.baseline_rows(b),
+        },
     )
 
 
@@ -419,9 +427,13 @@ def activity_import(request: HttpRequest) -> HttpResponse:
             },
         )
         import_activity.enqueue(job.pk)
-        return redirect("job", job.pk)
+        return redirect("core:job", job.pk)
     return render(
         request,
         "demand/import.jinja",
-        {"form": form, "pods": compute.POINTS, "los_bands": compute.LOS_BANDS, "active": "demand"},
+        {
+            "form": form,
+            "pods": compute.POINTS,
+            "los_bands": compute.LOS_BANDS,
+        },
     )

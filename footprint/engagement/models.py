@@ -72,7 +72,7 @@ class Consultation(models.Model):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("consultation", args=[self.slug])
+        return reverse("engagement:consultation", args=[self.slug])
 
     def status(self, today: dt.date | None = None) -> str:
         today = today or timezone.localdate()
@@ -295,7 +295,7 @@ class Message(models.Model):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("message", args=[self.pk])
+        return reverse("engagement:message", args=[self.pk])
 
     @property
     def from_whom(self) -> str:

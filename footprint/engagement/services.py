@@ -299,7 +299,7 @@ def link_for(key: str) -> Link | None:
 def link_url(recipient: Recipient, *, issued_at: dt.datetime) -> str:
     """The personal link in full, on the site's configured address (``FOOTPRINT_SITE_URL``),
     never the host a request happened to arrive on."""
-    path = reverse("message_link", args=[link_key(recipient, issued_at=issued_at)])
+    path = reverse("engagement:message_link", args=[link_key(recipient, issued_at=issued_at)])
     return f"{settings.FOOTPRINT_SITE_URL}{path}"
 
 

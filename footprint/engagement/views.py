@@ -119,7 +119,9 @@ def consultations(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "engagement/list.jinja",
-        {"by_status": queries.by_status(qs), "active": "consultations"},
+        {
+            "by_status": queries.by_status(qs),
+        },
     )
 
 
@@ -144,7 +146,6 @@ def consultation(request: HttpRequest, slug: str) -> HttpResponse:
                 if participant
                 else None
             ),
-            "active": "consultations",
         },
     )
 
@@ -259,9 +260,7 @@ def _readable_report(request: HttpRequest, slug: str) -> Consultation:
 
 def report(request: HttpRequest, slug: str) -> HttpResponse:
     c = _readable_report(request, slug)
-    return render(
-        request, "engagement/report.jinja", _report_context(c) | {"active": "consultations"}
-    )
+    return render(request, "engagement/report.jinja", _report_context(c) | {})
 
 
 def report_csv(request: HttpRequest, slug: str) -> HttpResponse:
@@ -294,7 +293,6 @@ def workspace(request: HttpRequest) -> HttpResponse:
         {
             "consultations": queries.with_counts(Consultation.objects.all()),
             "waiting": statements.count() + answers.count(),
-            "active": "engagement",
         },
     )
 
@@ -318,7 +316,6 @@ def manage(request: HttpRequest, slug: str) -> HttpResponse:
             )
             .annotate(voters=Count("votes"))
             .order_by("status", "pk"),
-            "active": "engagement",
         },
     )
 
@@ -330,8 +327,15 @@ def edit(request: HttpRequest, slug: str | None = None) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         saved = services.save_consultation(form=form, by=request.user)
         messages.success(request, f"Saved '{saved.title}'.")
-        return redirect("engagement_manage", saved.slug)
-    return render(request, "engagement/edit.jinja", {"form": form, "c": c, "active": "engagement"})
+        return redirect("engagement:manage", saved.slug)
+    return render(
+        request,
+        "engagement/edit.jinja",
+        {
+            "form": form,
+            "c": c,
+        },
+    )
 
 
 @require_POST
@@ -366,7 +370,7 @@ def add(request: HttpRequest, slug: str, what: str) -> HttpResponse:
             messages.error(request, errors[0])
     else:
         messages.success(request, f"Added the {what}.")
-    return redirect("engagement_manage", c.slug)
+    return redirect("engagement:manage", c.slug)
 
 
 @require_POST
@@ -377,9 +381,9 @@ def publish(request: HttpRequest, slug: str) -> HttpResponse:
         services.publish_report(consultation=c, by=request.user)
     except ValidationError as exc:
         messages.error(request, exc.messages[0])
-        return redirect("engagement_manage", c.slug)
+        return redirect("engagement:manage", c.slug)
     messages.success(request, "The report is published.")
-    return redirect("consultation_report", c.slug)
+    return redirect("engagement:consultation_report", c.slug)
 
 
 @require_POST
@@ -388,7 +392,7 @@ def recompute(request: HttpRequest, slug: str) -> HttpResponse:
     c = get_object_or_404(Consultation, slug=slug)
     transaction.on_commit(lambda: recompute_opinions.enqueue(c.pk))
     messages.success(request, "The opinion groups are being recomputed.")
-    return redirect("engagement_manage", c.slug)
+    return redirect("engagement:manage", c.slug)
 
 
 @manager_only
@@ -401,7 +405,6 @@ def moderation(request: HttpRequest) -> HttpResponse:
             "statements": statements,
             "answers": answers,
             "hide_form": HideForm(),
-            "active": "engagement",
         },
     )
 
@@ -422,7 +425,7 @@ def moderate(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
         messages.error(request, str(exc.messages[0] if isinstance(exc, ValidationError) else exc))
     else:
         messages.success(request, "Approved." if approve else "Hidden.")
-    return redirect("engagement_moderation")
+    return redirect("engagement:moderation")
 
 
 # --- Messages ------------------------------------------------------------------------------
@@ -443,7 +446,6 @@ def message_list(request: HttpRequest) -> HttpResponse:
         {
             "messages_sent": queries.messages_with_reach(),
             "may_send": bool(_senders(request.user)),
-            "active": "engagement",
         },
     )
 
@@ -463,7 +465,13 @@ def message_new(request: HttpRequest) -> HttpResponse:
             sent = services.send_message(message=message, by=request.user)
         messages.success(request, f"Sent to {sent} organisations.")
         return redirect(message)
-    return render(request, "engagement/message_form.jinja", {"form": form, "active": "engagement"})
+    return render(
+        request,
+        "engagement/message_form.jinja",
+        {
+            "form": form,
+        },
+    )
 
 
 @partner_only
@@ -485,7 +493,6 @@ def message_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "reach": queries.message_reach(message),
             "may_adopt": may_adopt,
             "may_remind": services.may_send(request.user, message.sender),
-            "active": "engagement",
         },
     )
 
@@ -522,7 +529,11 @@ def _expired(request: HttpRequest, link: services.Link, key: str) -> HttpRespons
     return render(
         request,
         "engagement/message_link_expired.jinja",
-        {"recipient": link.recipient, "link": link, "key": key, "active": ""},
+        {
+            "recipient": link.recipient,
+            "link": link,
+            "key": key,
+        },
         status=410,
     )
 
@@ -541,7 +552,7 @@ def message_link(request: HttpRequest, key: str) -> HttpResponse:
     if request.method == "POST":
         services.acknowledge(recipient=recipient, now=now)
         messages.success(request, "Thank you: we know the message has reached you.")
-        return redirect("message_link", key)
+        return redirect("engagement:message_link", key)
     if request.method == "GET":
         services.mark_opened(recipient=recipient, now=now)
     return render(
@@ -553,7 +564,6 @@ def message_link(request: HttpRequest, key: str) -> HttpResponse:
             "link": link,
             "acknowledged_at": recipient.acknowledged_at
             and timezone.localtime(recipient.acknowledged_at),
-            "active": "",
         },
     )
 
@@ -566,11 +576,11 @@ def message_link_fresh(request: HttpRequest, key: str) -> HttpResponse:
     link = _link(key)
     now = timezone.now()
     if not link.expired(now):
-        return redirect("message_link", key)
+        return redirect("engagement:message_link", key)
     organisation = link.recipient.organisation.name
     if _limited(request, "fresh_link"):
         messages.error(request, "You have asked for a lot of links lately. Try again later.")
-        return redirect("message_link", key)
+        return redirect("engagement:message_link", key)
     outcome = services.send_fresh_link(recipient=link.recipient, now=now)
     messages.success(
         request,
@@ -583,4 +593,4 @@ def message_link_fresh(request: HttpRequest, key: str) -> HttpResponse:
             "Ask the sender of the message for a new link.",
         }[outcome],
     )
-    return redirect("message_link", key)
+    return redirect("engagement:message_link", key)

@@ -84,7 +84,6 @@ def system(request: HttpRequest) -> HttpResponse:
         "year": year,
         "published": published,
         "whole": whole,
-        "active": "finance",
     }
     if year is not None:
         sy = compute.system_year(year)
@@ -134,8 +133,7 @@ def organisation(request: HttpRequest, ods_code: str) -> HttpResponse:
         "next_year": max(visible, default=current_year() - 1) + 1,
         "history": queries.plan_history(org, visible),
         "upload": PlanUploadForm(),
-        "active": "finance",
-        "crumbs": [{"href": reverse("finance"), "text": "System finance"}],
+        "crumbs": [{"href": reverse("finance:index"), "text": "System finance"}],
     }
     if row is not None:
         context["waterfall_chart"] = charts.waterfall(
@@ -184,11 +182,16 @@ def plan_edit(request: HttpRequest, ods_code: str, year: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         services.save_plan(organisation=org, figures=form.figures(year), by=request.user)
         messages.success(request, f"Saved {org.name}'s plan for {year_label(year)}.")
-        return redirect(f"{reverse('finance_organisation', args=[org.ods_code])}?year={year}")
+        return redirect(f"{reverse('finance:organisation', args=[org.ods_code])}?year={year}")
     return render(
         request,
         "finance/plan_form.jinja",
-        {"form": form, "org": org, "year": year, "plan": plan, "active": "finance"},
+        {
+            "form": form,
+            "org": org,
+            "year": year,
+            "plan": plan,
+        },
     )
 
 
@@ -230,7 +233,7 @@ def plan_upload(request: HttpRequest) -> HttpResponse:
                 f"from {upload.name}.",
             )
             return redirect(
-                f"{reverse('finance_organisation', args=[org.ods_code])}?year={plans[0].year}"
+                f"{reverse('finance:organisation', args=[org.ods_code])}?year={plans[0].year}"
             )
     mine = [
         o
@@ -240,7 +243,11 @@ def plan_upload(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "finance/upload.jinja",
-        {"form": form, "errors": errors, "mine": mine, "active": "finance"},
+        {
+            "form": form,
+            "errors": errors,
+            "mine": mine,
+        },
     )
 
 
@@ -284,8 +291,7 @@ def risk_share(request: HttpRequest) -> HttpResponse:
         "finance/risk_share.jinja",
         {
             "agreements": [(a, _ledger_rows(a, request.user, published)) for a in agreements],
-            "active": "finance",
-            "crumbs": [{"href": reverse("finance"), "text": "System finance"}],
+            "crumbs": [{"href": reverse("finance:index"), "text": "System finance"}],
         },
     )
 
@@ -298,11 +304,14 @@ def agreement_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         saved = services.save_agreement(form=form, by=request.user)
         messages.success(request, f"Saved the agreement '{saved.name}'.")
-        return redirect("finance_risk_share")
+        return redirect("finance:risk_share")
     return render(
         request,
         "finance/agreement_form.jinja",
-        {"form": form, "agreement": agreement, "active": "finance"},
+        {
+            "form": form,
+            "agreement": agreement,
+        },
     )
 
 
@@ -347,7 +356,6 @@ def scenario(request: HttpRequest) -> HttpResponse:
         "move_form": move_form,
         "typed": typed,
         "flows": flows,
-        "active": "finance",
     }
     if flows is not None and flows.rows:
         context["waterfall_chart"] = charts.waterfall(
@@ -435,7 +443,7 @@ def publish(request: HttpRequest, year: int) -> HttpResponse:
                 f"Published the system summary for {year_label(year)}: the public sees the "
                 f"figures as they were on {kept.published_on:%-d %B %Y}.",
             )
-    return redirect(f"{reverse('finance')}?year={year}")
+    return redirect(f"{reverse('finance:index')}?year={year}")
 
 
 def public(request: HttpRequest) -> HttpResponse:
@@ -448,7 +456,6 @@ def public(request: HttpRequest) -> HttpResponse:
         "years": years,
         "year": year,
         "shown": shown,
-        "active": "public_finance",
     }
     if shown is not None:
         context |= {

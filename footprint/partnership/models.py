@@ -56,7 +56,7 @@ class Place(models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("place", args=[self.slug])
+        return reverse("partnership:place", args=[self.slug])
 
 
 class Neighbourhood(models.Model):
@@ -78,7 +78,7 @@ class Neighbourhood(models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("neighbourhood", args=[self.slug])
+        return reverse("partnership:neighbourhood", args=[self.slug])
 
 
 class OrganisationKind(models.TextChoices):
@@ -132,7 +132,7 @@ class Organisation(models.Model):
         return self.label
 
     def get_absolute_url(self) -> str:
-        return reverse("organisation", args=[self.ods_code])
+        return reverse("partnership:organisation", args=[self.ods_code])
 
     @property
     def label(self) -> str:

@@ -2,6 +2,8 @@ from django.urls import path
 
 from footprint.partnership import views
 
+app_name = "partnership"
+
 urlpatterns = [
     path("", views.home, name="home"),
     path("workspace/", views.workspace, name="workspace"),

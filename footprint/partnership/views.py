@@ -69,7 +69,6 @@ def home(request: HttpRequest) -> HttpResponse:
             "members": members,
             "kind_counts": queries.kind_counts(),
             "kinds": dict(OrganisationKind.choices),
-            "active": "home",
         },
     )
 
@@ -96,7 +95,6 @@ def workspace(request: HttpRequest) -> HttpResponse:
             "neighbourhoods": queries.neighbourhoods_with_counts(),
             "kind_counts": queries.kind_counts(),
             "kinds": dict(OrganisationKind.choices),
-            "active": "workspace",
         },
     )
 
@@ -104,7 +102,7 @@ def workspace(request: HttpRequest) -> HttpResponse:
 @partner_only
 def numbers(request: HttpRequest) -> HttpResponse:
     """The numbers behind the plan: the landing page of demand, workforce and finance."""
-    return render(request, "partnership/numbers.jinja", {"active": "numbers"})
+    return render(request, "partnership/numbers.jinja", {})
 
 
 SORTABLE = [("name", "Name"), ("ods", "ODS code"), ("kind", "Kind")]
@@ -140,7 +138,9 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
     base = {k: v for k, v in (data or {}).items() if v and k != "sort"}
 
     def link(**extra: Any) -> str:
-        return reverse("organisations") + "?" + urlencode({**base, "sort": sort, **extra})
+        return (
+            reverse("partnership:organisations") + "?" + urlencode({**base, "sort": sort, **extra})
+        )
 
     columns = []
     for key, label in SORTABLE:
@@ -167,7 +167,6 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
         "previous_link": link(page=page.previous_page_number()) if page.has_previous() else None,
         "next_link": link(page=page.next_page_number()) if page.has_next() else None,
         "kinds": dict(OrganisationKind.choices),
-        "active": "organisations",
     }
     template = (
         "partnership/_organisation_results.jinja"
@@ -192,7 +191,6 @@ def organisation_detail(request: HttpRequest, ods_code: str) -> HttpResponse:
                 "role", "user__last_name"
             ),
             "can_edit": can(request.user, "partnership.change_organisation", org),
-            "active": "organisations",
         },
     )
 
@@ -219,7 +217,10 @@ def organisation_edit(request: HttpRequest, ods_code: str) -> HttpResponse:
     return render(
         request,
         "partnership/organisation_edit.jinja",
-        {"org": org, "form": form, "active": "organisations"},
+        {
+            "org": org,
+            "form": form,
+        },
     )
 
 
@@ -290,7 +291,6 @@ def _area_page(
             if pop
             else None,
             "totals": totals,
-            "active": "workspace",
         }
     )
     return render(request, template, context)
@@ -312,14 +312,13 @@ def imports(request: HttpRequest) -> HttpResponse:
             year=form.cleaned_data.get("year"),
         )
         if job is not None:
-            return redirect("job", job.pk)
+            return redirect("core:job", job.pk)
     return render(
         request,
         "partnership/imports.jinja",
         {
             "form": form,
             "kinds": IMPORT_KINDS,
-            "active": "imports",
             "recent": Job.objects.filter(kind__startswith="import:")[:10],
         },
     )

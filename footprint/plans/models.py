@@ -234,7 +234,7 @@ class Goal(Subject):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
-        return reverse("goal", args=[self.pk])
+        return reverse("plans:goal", args=[self.pk])
 
     def clean(self) -> None:
         super().clean()

@@ -2,10 +2,12 @@ from django.urls import path
 
 from footprint.plans import views
 
+app_name = "plans"
+
 urlpatterns = [
-    path("our-plan/", views.public_plan, name="public_plan"),
-    path("workspace/plan/", views.plan_overview, name="plan"),
-    path("workspace/plan/publish/", views.plan_publish, name="plan_publish"),
+    path("our-plan/", views.public_plan, name="public"),
+    path("workspace/plan/", views.plan_overview, name="overview"),
+    path("workspace/plan/publish/", views.plan_publish, name="publish"),
     path("workspace/plan/goals/<int:pk>/", views.goal_detail, name="goal"),
     path("workspace/plan/early-warning/", views.early_warning, name="early_warning"),
     path("workspace/plan/metrics/", views.metric_list, name="metrics"),

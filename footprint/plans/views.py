@@ -67,7 +67,6 @@ def plan_overview(request: HttpRequest) -> HttpResponse:
             "matrix": matrix,
             "variations": VARIATIONS,
             "assurances": ASSURANCES,
-            "active": "plan",
             **_publication_state(plan, views),
         },
     )
@@ -106,7 +105,7 @@ def plan_publish(request: HttpRequest) -> HttpResponse:
             request,
             f"Published the plan: the public sees it as it was on {kept.published_on:%-d %B %Y}.",
         )
-    return redirect("plan")
+    return redirect("plans:overview")
 
 
 @partner_only
@@ -172,7 +171,6 @@ def goal_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "measurement_form": measurement_form,
             "rebase_form": rebase_form,
             "rule_words": compute.RULE_WORDS,
-            "active": "plan",
         },
     )
 
@@ -187,7 +185,6 @@ def early_warning(request: HttpRequest) -> HttpResponse:
         {
             "warnings": warnings,
             "rule_words": compute.RULE_WORDS,
-            "active": "early_warning",
         },
     )
 
@@ -198,7 +195,12 @@ def metric_list(request: HttpRequest) -> HttpResponse:
     today = dt.date.today()
     metrics = sorted(queries.metrics(), key=lambda m: (m.next_review > today, m.name))
     return render(
-        request, "plans/metrics.jinja", {"metrics": metrics, "today": today, "active": "plan"}
+        request,
+        "plans/metrics.jinja",
+        {
+            "metrics": metrics,
+            "today": today,
+        },
     )
 
 
@@ -225,7 +227,6 @@ def metric_series(request: HttpRequest, slug: str, subject_key: str) -> HttpResp
                 measure=metric.name,
             ),
             "rule_words": compute.RULE_WORDS,
-            "active": "early_warning",
         },
     )
 
@@ -239,13 +240,12 @@ def measurement_import(request: HttpRequest) -> HttpResponse:
             form, request, job_kind="import:measurements", task=run_measurement_import
         )
         if job is not None:
-            return redirect("job", job.pk)
+            return redirect("core:job", job.pk)
     return render(
         request,
         "plans/import.jinja",
         {
             "form": form,
-            "active": "plan",
             "recent": Job.objects.filter(kind="import:measurements", created_by=request.user)[:10],
         },
     )
@@ -261,6 +261,5 @@ def public_plan(request: HttpRequest) -> HttpResponse:
         {
             "shown": shown,
             "plan": publication.for_display(shown.latest.content) if shown else None,
-            "active": "our_plan",
         },
     )

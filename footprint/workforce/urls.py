@@ -2,8 +2,10 @@ from django.urls import path
 
 from footprint.workforce import views
 
+app_name = "workforce"
+
 urlpatterns = [
-    path("workspace/workforce/", views.dashboard, name="workforce"),
+    path("workspace/workforce/", views.dashboard, name="index"),
     path("workspace/workforce/retention/", views.retention, name="retention"),
     path(
         "workspace/workforce/retention/<str:ods_code>/<str:staff_group>/",
@@ -11,6 +13,6 @@ urlpatterns = [
         name="retention_series",
     ),
     path("workspace/workforce/agency/", views.agency, name="agency"),
-    path("workspace/workforce/import/", views.workforce_import, name="workforce_import"),
+    path("workspace/workforce/import/", views.workforce_import, name="import"),
     path("workspace/workforce/supply/", views.supply, name="supply"),
 ]

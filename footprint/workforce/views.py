@@ -29,7 +29,6 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         {
             "rows": rows,
             "trend": trend,
-            "active": "workforce",
             "trend_chart": charts.monthly_totals(
                 {t["month"]: t["wte"] for t in trend},
                 "WTE in post across the system",
@@ -46,7 +45,9 @@ def retention(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "workforce/retention.jinja",
-        {"signals": compute.retention_signals(), "active": "workforce"},
+        {
+            "signals": compute.retention_signals(),
+        },
     )
 
 
@@ -80,7 +81,6 @@ def retention_series(request: HttpRequest, ods_code: str, staff_group: str) -> H
             "returns": returns,
             "result": result,
             "spc_chart": charts.spc_chart(points, title, "% leaving in the month", None),
-            "active": "workforce",
         },
     )
 
@@ -96,7 +96,6 @@ def agency(request: HttpRequest) -> HttpResponse:
         {
             "report": report,
             "since": since,
-            "active": "workforce",
             "caps": RateCap.objects.select_related("organisation"),
         },
     )
@@ -112,13 +111,12 @@ def workforce_import(request: HttpRequest) -> HttpResponse:
             form, request, job_kind=f"import:workforce:{kind}", task=run_workforce_import, kind=kind
         )
         if job is not None:
-            return redirect("job", job.pk)
+            return redirect("core:job", job.pk)
     return render(
         request,
         "workforce/import.jinja",
         {
             "form": form,
-            "active": "workforce",
             "recent": Job.objects.filter(
                 kind__startswith="import:workforce", created_by=request.user
             )[:10],
@@ -154,6 +152,5 @@ def supply(request: HttpRequest) -> HttpResponse:
             "form": form,
             "result": result,
             "first_year": first_year,
-            "active": "workforce",
         },
     )

@@ -86,7 +86,9 @@ def test_a_practice_opens_its_link_and_acknowledges(page, cast, footprint):
     services.send_message(message=message, by=cast["pmo"])
     recipient = message.recipients.get(organisation=practice)
     now = timezone.now()
-    page.goto(reverse("message_link", args=[services.link_key(recipient, issued_at=now)]))
+    page.goto(
+        reverse("engagement:message_link", args=[services.link_key(recipient, issued_at=now)])
+    )
     expect(page.get_by_text("Minor injuries go to Great Malverne.")).to_be_visible()
     check_accessibility(page)
     page.get_by_role("button", name="I have read this and will act on it").click()
@@ -95,7 +97,7 @@ def test_a_practice_opens_its_link_and_acknowledges(page, cast, footprint):
     assert recipient.acknowledged_at is not None
 
     old = services.link_key(recipient, issued_at=now - dt.timedelta(days=91))
-    page.goto(reverse("message_link", args=[old]))
+    page.goto(reverse("engagement:message_link", args=[old]))
     expect(page.get_by_role("heading", name="This link has expired")).to_be_visible()
     check_accessibility(page)
     page.get_by_role("button", name="Email a fresh link").click()

@@ -140,7 +140,7 @@ def test_the_consent_page_shows_the_deadline_and_who_is_overdue(
     client_for, forums, cast, footprint
 ):
     proposal = propose(forums, cast)
-    url = reverse("proposal", args=[proposal.pk])
+    url = reverse("decisions:proposal", args=[proposal.pk])
     refused = client_for("pmo").post(url, {"action": "ask", "a-deadline": "2025-01-01"})
     assert "The deadline, 1 January 2025, is before today" in refused.content.decode()
     proposal.refresh_from_db()
@@ -153,11 +153,11 @@ def test_the_consent_page_shows_the_deadline_and_who_is_overdue(
     late = propose(forums, cast, title="Stroke rehab at home")
     services.ask_for_consent(proposal=late, by=cast["pmo"], notify=False, on=dt.date(2025, 2, 3))
     respond(late, footprint["trust_a"], cast["editor_a"])
-    page = client_for("viewer").get(reverse("proposal", args=[late.pk])).content.decode()
+    page = client_for("viewer").get(reverse("decisions:proposal", args=[late.pk])).content.decode()
     assert "Responses overdue" in page
     assert "asked on 3 February 2025 to respond by 17 February 2025" in page
     assert page.count(">Overdue</strong>") == 1  # the council; Trust A has consented
-    home = client_for("viewer").get(reverse("decisions")).content.decode()
+    home = client_for("viewer").get(reverse("decisions:index")).content.decode()
     assert "by 17 Feb 2025" in home and "by 31 Jan 2099" in home
     assert home.count(">Overdue</strong>") == 1
 
@@ -175,7 +175,7 @@ def test_no_decision_at_a_meeting_before_the_proposal_was_brought(
     words = "The meeting of 1 March 2025 was before the proposal was brought on 10 March 2025"
     with pytest.raises(ValidationError, match=words):
         approve(proposal, earlier, cast)
-    url = reverse("proposal", args=[proposal.pk])
+    url = reverse("decisions:proposal", args=[proposal.pk])
     page = client_for("pmo").get(url).content.decode()
     assert "At the meeting of 01 March 2025" not in page  # not offered as a verdict
     response = client_for("pmo").post(
@@ -289,27 +289,36 @@ def test_the_public_never_sees_a_confidential_item_until_its_date(client, forums
         confidential_reason="Negotiating",
         publish_after=dt.date(2099, 1, 1),
     )
-    page = client.get(reverse("register")).content.decode()
+    page = client.get(reverse("decisions:register")).content.decode()
     assert "Open decision" in page and "Secret contract" not in page
     assert "1 January 2099" in page  # listed as withheld, with its date
-    csv = client.get(reverse("register"), {"format": "csv"}).content.decode()
+    csv = client.get(reverse("decisions:register"), {"format": "csv"}).content.decode()
     assert "Open decision" in csv and "Secret contract" not in csv
     api = client.get("/api/v1/decisions").json()
     assert [d["title"] for d in api["decisions"]] == ["Open decision"]
     assert api["withheld"][0]["publish_after"] == "2099-01-01"
     Proposal.objects.filter(title="Secret contract").update(publish_after=dt.date(2020, 1, 1))
-    assert "Secret contract" in client.get(reverse("register")).content.decode()
+    assert "Secret contract" in client.get(reverse("decisions:register")).content.decode()
 
 
 def test_the_register_filters_and_searches(client, forums, cast, footprint):
     decided(forums, cast, footprint, title="Frailty hub")
     decided(forums, cast, footprint, title="Stroke rehab at home")
-    assert "Stroke rehab" not in client.get(reverse("register"), {"q": "frailty"}).content.decode()
-    assert "2 decisions" in client.get(reverse("register"), {"forum": "alliance"}).content.decode()
-    assert "0 decisions" in client.get(reverse("register"), {"forum": "board"}).content.decode()
+    assert (
+        "Stroke rehab"
+        not in client.get(reverse("decisions:register"), {"q": "frailty"}).content.decode()
+    )
     assert (
         "2 decisions"
-        in client.get(reverse("register"), {"date_from": "2025-03-01"}).content.decode()
+        in client.get(reverse("decisions:register"), {"forum": "alliance"}).content.decode()
+    )
+    assert (
+        "0 decisions"
+        in client.get(reverse("decisions:register"), {"forum": "board"}).content.decode()
+    )
+    assert (
+        "2 decisions"
+        in client.get(reverse("decisions:register"), {"date_from": "2025-03-01"}).content.decode()
     )
 
 
@@ -319,14 +328,14 @@ CAST = ["pmo", "editor_a", "editor_b", "viewer", "stranger", "public"]
 @pytest.mark.parametrize("who", CAST)
 def test_decision_pages_are_for_partners_and_the_register_for_all(client_for, forums, who):
     client = client_for(who)
-    assert client.get(reverse("register")).status_code == 200
-    for url in (reverse("decisions"), reverse("forum", args=["alliance"])):
+    assert client.get(reverse("decisions:register")).status_code == 200
+    for url in (reverse("decisions:index"), reverse("decisions:forum", args=["alliance"])):
         status = client.get(url).status_code
         assert status == {"public": 302, "stranger": 403}.get(who, 200)
 
 
 def test_only_the_programme_office_records_meetings(client_for, forums, cast):
-    url = reverse("forum", args=["alliance"])
+    url = reverse("decisions:forum", args=["alliance"])
     data = {"date": "2025-05-01", "attendees": [str(cast["editor_a"].pk)]}
     assert client_for("editor_a").post(url, data).status_code == 403
     assert client_for("pmo").post(url, data).status_code == 302
@@ -335,7 +344,7 @@ def test_only_the_programme_office_records_meetings(client_for, forums, cast):
 
 def test_consent_through_the_page(client_for, forums, cast, footprint):
     proposal = propose(forums, cast)
-    url = reverse("proposal", args=[proposal.pk])
+    url = reverse("decisions:proposal", args=[proposal.pk])
     assert client_for("editor_b").post(url, {"action": "ask"}).status_code == 403
     client_for("pmo").post(url, {"action": "ask", "a-deadline": "2099-01-31"})
     page = client_for("viewer").get(url).content.decode()
@@ -371,10 +380,10 @@ def test_overdue_actions_show_on_the_workspace(client_for, forums, cast, footpri
         by=cast["pmo"],
         actions=[("Recruit the team", footprint["trust_a"], dt.date(2025, 4, 1))],
     )
-    html = client_for("viewer").get(reverse("overdue_actions")).content.decode()
+    html = client_for("viewer").get(reverse("decisions:overdue_actions")).content.decode()
     assert "Recruit the team" in html and "01 Apr 2025" in html
     assert 'hx-get="/workspace/decisions/overdue-actions/"' in (
-        client_for("viewer").get(reverse("workspace")).content.decode()
+        client_for("viewer").get(reverse("partnership:workspace")).content.decode()
     )
 
 
@@ -387,7 +396,7 @@ def test_a_later_decision_supersedes_an_earlier_one_on_the_register(
     consent_all(proposal, footprint, cast)
     client.force_login(cast["pmo"], backend="django.contrib.auth.backends.ModelBackend")
     client.post(
-        reverse("proposal", args=[proposal.pk]),
+        reverse("decisions:proposal", args=[proposal.pk]),
         {
             "action": "decide",
             "d-meeting": forums["meetings"]["alliance"].pk,
@@ -398,5 +407,5 @@ def test_a_later_decision_supersedes_an_earlier_one_on_the_register(
     )
     assert Decision.objects.get(proposal=proposal).supersedes == first
     client.logout()
-    page = client.get(reverse("register")).content.decode()
+    page = client.get(reverse("decisions:register")).content.decode()
     assert "This decision replaces the decision of 01 March 2025 on “Frailty hub”." in page

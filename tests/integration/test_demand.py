@@ -31,7 +31,7 @@ RECORDS = (
 
 def upload(client, content: bytes, name: str, kind: str = "records"):
     return client.post(
-        reverse("demand_import"),
+        reverse("demand:import"),
         {
             "name": "Test activity",
             "base_year": 2025,
@@ -109,7 +109,7 @@ def test_aggregated_import_needs_its_count_column(client_for, footprint):
 def test_build_run_and_read_a_scenario(client_for, baseline, django_capture_on_commit_callbacks):
     client = client_for("pmo")
     response = client.post(
-        reverse("demand_scenario_new"),
+        reverse("demand:scenario_new"),
         {
             "name": "Plan",
             "description": "",
@@ -122,7 +122,7 @@ def test_build_run_and_read_a_scenario(client_for, baseline, django_capture_on_c
     sc = Scenario.objects.get(name="Plan")
     assert response.url == sc.get_absolute_url()
     client.post(
-        reverse("demand_scheme_add", args=[sc.pk]),
+        reverse("demand:scheme_add", args=[sc.pk]),
         {
             "evidence": "virtual_ward_frailty",
             "name": "",
@@ -138,7 +138,7 @@ def test_build_run_and_read_a_scenario(client_for, baseline, django_capture_on_c
     page = client.get(sc.get_absolute_url()).content.decode()
     assert "Beyond evidence" in page and "40–60%" in page
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("demand_scenario_run", args=[sc.pk]))
+        response = client.post(reverse("demand:scenario_run", args=[sc.pk]))
     run = Run.objects.get()
     assert response.url == run.get_absolute_url()
     assert run.status == Run.Status.SUCCEEDED, run.job.errors
@@ -149,7 +149,7 @@ def test_build_run_and_read_a_scenario(client_for, baseline, django_capture_on_c
     assert frail.baseline == 240
     page = client.get(run.get_absolute_url() + "?measure=beds&provider=RA1").content.decode()
     assert 'id="fan-table"' in page and "General and acute" in page
-    csv = client.get(reverse("demand_run_csv", args=[run.pk])).content.decode("utf-8-sig")
+    csv = client.get(reverse("demand:run_csv", args=[run.pk])).content.decode("utf-8-sig")
     assert csv.splitlines()[0] == (
         "measure,provider,provider_name,item,item_name,year,baseline,central,mean,p10,p50,p90"
     )
@@ -170,17 +170,17 @@ def test_central_case_by_hand(scenario):
 
 def test_parameters_round_trip_and_schema_errors(client_for, scenario):
     client = client_for("pmo")
-    doc = json.loads(client.get(reverse("demand_parameters", args=[scenario.pk])).content)
+    doc = json.loads(client.get(reverse("demand:parameters", args=[scenario.pk])).content)
     doc["iterations"] = 50
     client.post(
-        reverse("demand_parameters_upload", args=[scenario.pk]),
+        reverse("demand:parameters_upload", args=[scenario.pk]),
         {"file": SimpleUploadedFile("p.json", json.dumps(doc).encode())},
     )
     scenario.refresh_from_db()
     assert scenario.parameters["iterations"] == 50
     doc["growth"]["ae"] = {"low": "lots"}
     response = client.post(
-        reverse("demand_parameters_upload", args=[scenario.pk]),
+        reverse("demand:parameters_upload", args=[scenario.pk]),
         {"file": SimpleUploadedFile("p.json", json.dumps(doc).encode())},
         follow=True,
     )
@@ -193,7 +193,7 @@ def test_parameters_round_trip_and_schema_errors(client_for, scenario):
 
 def test_horizon_beyond_the_population_is_refused(client_for, baseline):
     response = client_for("pmo").post(
-        reverse("demand_scenario_new"),
+        reverse("demand:scenario_new"),
         {
             "name": "Far",
             "description": "",
@@ -217,7 +217,7 @@ def test_compare_two_scenarios(client_for, scenario):
         )
     page = (
         client_for("viewer")
-        .get(reverse("demand_compare") + f"?a={scenario.pk}&b={other.pk}")
+        .get(reverse("demand:compare") + f"?a={scenario.pk}&b={other.pk}")
         .content.decode()
     )
     assert 'id="comparison"' in page and "Emergency admissions" in page
@@ -273,21 +273,21 @@ def test_base_year_activity_names_its_providers(client_for, baseline):
     ("who", "status"), [("pmo", 200), ("viewer", 200), ("stranger", 403), ("public", 302)]
 )
 def test_who_sees_demand(client_for, scenario, who, status):
-    assert client_for(who).get(reverse("demand")).status_code == status
+    assert client_for(who).get(reverse("demand:index")).status_code == status
     assert client_for(who).get(scenario.get_absolute_url()).status_code == status
 
 
 @pytest.mark.parametrize("who", ["viewer", "editor_a"])
 def test_only_the_programme_office_changes_scenarios(client_for, scenario, who):
     client = client_for(who)
-    assert client.post(reverse("demand_scenario_run", args=[scenario.pk])).status_code == 403
-    assert client.get(reverse("demand_import")).status_code == 403
-    assert client.post(reverse("demand_scheme_remove", args=[scenario.pk, "x"])).status_code == 403
+    assert client.post(reverse("demand:scenario_run", args=[scenario.pk])).status_code == 403
+    assert client.get(reverse("demand:import")).status_code == 403
+    assert client.post(reverse("demand:scheme_remove", args=[scenario.pk, "x"])).status_code == 403
     assert not Run.objects.exists()
 
 
 def test_the_schema_is_published(client):
-    schema = client.get(reverse("demand_parameters_schema")).json()
+    schema = client.get(reverse("demand:parameters_schema")).json()
     assert schema["title"] == "Footprint demand scenario parameters"
     assert "schemes" in schema["properties"]
 

@@ -48,7 +48,7 @@ def open_consultation(cast):
 
 
 def page(client, c):
-    return client.get(reverse("consultation", args=[c.slug])).content.decode()
+    return client.get(reverse("engagement:consultation", args=[c.slug])).content.decode()
 
 
 def test_a_member_of_the_public_votes_without_an_account(
@@ -59,13 +59,16 @@ def test_a_member_of_the_public_votes_without_an_account(
     assert "Practices should open until 8pm." in page(client, c)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
-            reverse("consultation_vote", args=[c.slug]), {"statement": first.pk, "value": 1}
+            reverse("engagement:consultation_vote", args=[c.slug]),
+            {"statement": first.pk, "value": 1},
         )
     assert response.status_code == 302 and "fp_taking_part" in response.cookies
     body = page(client, c)
     assert "I would use a Saturday appointment." in body and "Statement 2 of 2" in body
     # Changing one's mind changes the vote, not the count.
-    client.post(reverse("consultation_vote", args=[c.slug]), {"statement": first.pk, "value": -1})
+    client.post(
+        reverse("engagement:consultation_vote", args=[c.slug]), {"statement": first.pk, "value": -1}
+    )
     assert list(Vote.objects.values_list("value", flat=True)) == [-1]
     assert Participant.objects.count() == 1
     # The groups were recomputed in the background after the first vote.
@@ -77,36 +80,39 @@ def test_own_statements_and_answers_wait_for_moderation(client_for, open_consult
     c = open_consultation
     public = client_for("public")
     public.post(
-        reverse("consultation_contribute", args=[c.slug]),
+        reverse("engagement:consultation_contribute", args=[c.slug]),
         {"what": "statement", "text": "Pharmacies should do more."},
     )
     public.post(
-        reverse("consultation_contribute", args=[c.slug]),
+        reverse("engagement:consultation_contribute", args=[c.slug]),
         {"what": "answers", f"q{c.questions.get().pk}": "Later hours."},
     )
     mine = Statement.objects.get(text="Pharmacies should do more.")
     assert mine.status == Moderation.PENDING and Answer.objects.get().status == Moderation.PENDING
     # Vote on both partnership statements: the pending one is never offered.
     for s in c.statements.filter(status=Moderation.APPROVED):
-        public.post(reverse("consultation_vote", args=[c.slug]), {"statement": s.pk, "value": 1})
+        public.post(
+            reverse("engagement:consultation_vote", args=[c.slug]), {"statement": s.pk, "value": 1}
+        )
     assert "Pharmacies should do more." not in page(public, c)
     assert (
         public.post(
-            reverse("consultation_vote", args=[c.slug]), {"statement": mine.pk, "value": 1}
+            reverse("engagement:consultation_vote", args=[c.slug]),
+            {"statement": mine.pk, "value": 1},
         ).status_code
         == 302
     )
     assert not Vote.objects.filter(statement=mine).exists()
     # Only the programme office moderates.
-    moderate = reverse("engagement_moderate", args=["statement", mine.pk])
+    moderate = reverse("engagement:moderate", args=["statement", mine.pk])
     assert client_for("editor_a").post(moderate, {"decision": "approve"}).status_code == 403
-    assert client_for("editor_a").get(reverse("engagement_moderation")).status_code == 403
+    assert client_for("editor_a").get(reverse("engagement:moderation")).status_code == 403
     assert client_for("public").post(moderate, {"decision": "approve"}).status_code == 302
     mine.refresh_from_db()
     assert mine.status == Moderation.PENDING
     pmo = client_for("pmo")
     assert (
-        "Pharmacies should do more." in pmo.get(reverse("engagement_moderation")).content.decode()
+        "Pharmacies should do more." in pmo.get(reverse("engagement:moderation")).content.decode()
     )
     pmo.post(moderate, {"decision": "approve"})
     mine.refresh_from_db()
@@ -120,12 +126,12 @@ def test_hiding_needs_a_reason(client_for, open_consultation):
     s = services.add_statement(participant=participant, text="Something rude about a named GP.")
     client = client_for("pmo")
     client.post(
-        reverse("engagement_moderate", args=["statement", s.pk]), {"decision": "hide", "reason": ""}
+        reverse("engagement:moderate", args=["statement", s.pk]), {"decision": "hide", "reason": ""}
     )
     s.refresh_from_db()
     assert s.status == Moderation.PENDING
     client.post(
-        reverse("engagement_moderate", args=["statement", s.pk]),
+        reverse("engagement:moderate", args=["statement", s.pk]),
         {"decision": "hide", "reason": "Names a person"},
     )
     s.refresh_from_db()
@@ -134,7 +140,7 @@ def test_hiding_needs_a_reason(client_for, open_consultation):
 
 def test_robots_links_and_floods_are_turned_away(client, open_consultation):
     c = open_consultation
-    say = reverse("consultation_contribute", args=[c.slug])
+    say = reverse("engagement:consultation_contribute", args=[c.slug])
     client.post(
         say, {"what": "statement", "text": "Buy cheap pills now", "website": "spam.example"}
     )
@@ -151,7 +157,9 @@ def test_a_closed_consultation_takes_no_more_votes(client, open_consultation):
     c.closes_on = timezone.localdate() - dt.timedelta(days=1)
     c.save()
     s = c.statements.first()
-    client.post(reverse("consultation_vote", args=[c.slug]), {"statement": s.pk, "value": 1})
+    client.post(
+        reverse("engagement:consultation_vote", args=[c.slug]), {"statement": s.pk, "value": 1}
+    )
     assert not Vote.objects.exists()
     assert "Do you agree?" not in page(client, c)
 
@@ -160,9 +168,18 @@ def test_partner_only_consultations_are_not_public(client_for, open_consultation
     c = open_consultation
     c.audience = Audience.PARTNERS
     c.save()
-    assert client_for("public").get(reverse("consultation", args=[c.slug])).status_code == 404
-    assert c.title not in client_for("public").get(reverse("consultations")).content.decode()
-    assert client_for("viewer").get(reverse("consultation", args=[c.slug])).status_code == 200
+    assert (
+        client_for("public").get(reverse("engagement:consultation", args=[c.slug])).status_code
+        == 404
+    )
+    assert (
+        c.title
+        not in client_for("public").get(reverse("engagement:consultations")).content.decode()
+    )
+    assert (
+        client_for("viewer").get(reverse("engagement:consultation", args=[c.slug])).status_code
+        == 200
+    )
     assert client_for("public").get("/api/v1/consultations").json() == []
 
 
@@ -185,11 +202,11 @@ def test_the_report_is_published_after_closing_and_only_then_public(client_for, 
     Response.objects.create(
         consultation=c, theme="Open later", response="Four practices now open until 8pm."
     )
-    report = reverse("consultation_report", args=[c.slug])
+    report = reverse("engagement:consultation_report", args=[c.slug])
     assert client_for("public").get(report).status_code == 404
     assert client_for("viewer").get(report).status_code == 404
     assert client_for("pmo").get(report).status_code == 200  # a preview
-    publish = reverse("engagement_publish", args=[c.slug])
+    publish = reverse("engagement:publish", args=[c.slug])
     client_for("pmo").post(publish)
     c.refresh_from_db()
     assert c.report_published_at is None  # still open: not yet
@@ -201,7 +218,7 @@ def test_the_report_is_published_after_closing_and_only_then_public(client_for, 
     assert "Four practices now open until 8pm." in body and "30</strong> people took part" in body
     csv = (
         client_for("public")
-        .get(reverse("consultation_report_csv", args=[c.slug]))
+        .get(reverse("engagement:consultation_report_csv", args=[c.slug]))
         .content.decode("utf-8-sig")
     )
     assert csv.splitlines()[0].startswith("Statement,Agree,Disagree,Pass,Group A: % agree")
@@ -220,7 +237,7 @@ def test_opinion_group_shares_give_their_denominators(client_for, open_consultat
     from footprint.engagement.compute import compute_opinions
 
     snapshot = compute_opinions(c)
-    body = client_for("pmo").get(reverse("engagement_manage", args=[c.slug])).content.decode()
+    body = client_for("pmo").get(reverse("engagement:manage", args=[c.slug])).content.decode()
     placed, voted = snapshot.grouped, snapshot.participants
     assert f"31 people took part and {voted} voted." in body
     assert f"{placed} of the {voted} who voted were placed, in" in body
@@ -244,7 +261,11 @@ def test_the_report_lists_each_answer_once(client_for, open_consultation, cast):
     Response.objects.create(
         consultation=c, statement=statement, theme="Open later", response="Open until 8pm."
     )
-    body = client_for("pmo").get(reverse("consultation_report", args=[c.slug])).content.decode()
+    body = (
+        client_for("pmo")
+        .get(reverse("engagement:consultation_report", args=[c.slug]))
+        .content.decode()
+    )
     assert body.count("Later hours.") == 1 and body.count("Saturdays.") == 1
     assert "3 people wrote this." in body
     assert body.count("Open until 8pm.") == 1
@@ -266,7 +287,7 @@ def test_personal_details_are_deleted_after_the_retention_date(open_consultation
 
 
 def test_only_the_programme_office_sets_up_consultations(client_for, footprint):
-    new = reverse("engagement_new")
+    new = reverse("engagement:new")
     assert client_for("viewer").get(new).status_code == 403
     today = timezone.localdate()
     response = client_for("pmo").post(
@@ -283,7 +304,7 @@ def test_only_the_programme_office_sets_up_consultations(client_for, footprint):
     )
     assert "It must close after it opens" in response.content.decode()
     assert not Consultation.objects.exists()
-    assert client_for("viewer").get(reverse("engagement")).status_code == 200
+    assert client_for("viewer").get(reverse("engagement:index")).status_code == 200
 
 
 # --- Messages --------------------------------------------------------------------------------
@@ -302,7 +323,7 @@ def practices(footprint):
 
 def send(client, **fields):
     return client.post(
-        reverse("message_new"), {"title": "Winter plan", "body": "Read this.", **fields}
+        reverse("engagement:message_new"), {"title": "Winter plan", "body": "Read this.", **fields}
     )
 
 
@@ -314,7 +335,7 @@ def test_a_message_reaches_every_practice_with_a_personal_link(
     with django_capture_on_commit_callbacks(execute=True):
         response = send(client_for("pmo"), audience="all_practices")
     message = Message.objects.get()
-    assert response["Location"] == reverse("message", args=[message.pk])
+    assert response["Location"] == reverse("engagement:message", args=[message.pk])
     assert message.recipients.count() == 3 and len(mailoutbox) == 3
     link = next(line for line in mailoutbox[0].body.splitlines() if "/m/" in line)
     path = link[link.index("/m/") :]
@@ -327,7 +348,9 @@ def test_a_message_reaches_every_practice_with_a_personal_link(
     recipient.refresh_from_db()
     assert recipient.acknowledged_at is not None
     assert public.get("/m/1-forged/").status_code == 404
-    page = client_for("viewer").get(reverse("message", args=[message.pk])).content.decode()
+    page = (
+        client_for("viewer").get(reverse("engagement:message", args=[message.pk])).content.decode()
+    )
     reach = "3 recipients: <strong>1</strong> have read it and <strong>1</strong> have acknowledged"
     assert f"{reach} it (33%)" in page
     assert "North One" in page  # reach by neighbourhood
@@ -369,8 +392,8 @@ def test_editors_send_for_their_own_organisation_and_others_adopt_it(
 ):
     from footprint.engagement.models import Message
 
-    assert client_for("viewer").get(reverse("message_new")).status_code == 403
-    form = client_for("editor_a").get(reverse("message_new")).content.decode()
+    assert client_for("viewer").get(reverse("engagement:message_new")).status_code == 403
+    form = client_for("editor_a").get(reverse("engagement:message_new")).content.decode()
     assert "Trust A Hospitals" in form and "Trust B Hospitals" not in form
     send(
         client_for("editor_a"),
@@ -382,7 +405,7 @@ def test_editors_send_for_their_own_organisation_and_others_adopt_it(
     assert message.from_whom == "Trust A Hospitals"
     forged = send(client_for("editor_a"), audience="all_practices", sender=footprint["trust_b"].pk)
     assert forged.status_code == 200 and Message.objects.count() == 1
-    adopt = reverse("message_act", args=[message.pk, "adopt"])
+    adopt = reverse("engagement:message_act", args=[message.pk, "adopt"])
     client_for("editor_b").post(adopt, {"organisation": footprint["trust_b"].pk})
     assert list(message.adopted_by.values_list("ods_code", flat=True)) == ["RB1"]
     assert (
@@ -393,7 +416,7 @@ def test_editors_send_for_their_own_organisation_and_others_adopt_it(
 
 def test_the_programme_office_adds_documents_people_can_read(client_for, open_consultation):
     c = open_consultation
-    add = reverse("engagement_add", args=[c.slug, "document"])
+    add = reverse("engagement:add", args=[c.slug, "document"])
     assert (
         client_for("viewer").post(add, {"title": "x", "url": "https://example.org"}).status_code
         == 403
@@ -409,6 +432,6 @@ def test_partners_see_only_approved_statements_in_the_workspace(client_for, open
     services.add_statement(
         participant=services.participant_for(c, "k"), text="Unchecked words here"
     )
-    manage = reverse("engagement_manage", args=[c.slug])
+    manage = reverse("engagement:manage", args=[c.slug])
     assert "Unchecked words here" not in client_for("viewer").get(manage).content.decode()
     assert "Unchecked words here" in client_for("pmo").get(manage).content.decode()

@@ -159,7 +159,7 @@ def test_the_template_round_trips(finance_team, icb, footprint):
 
 def test_the_form_saves_a_plan_and_the_history_shows_each_change(client, finance_team, icb):
     client.force_login(finance_team["a"], backend="django.contrib.auth.backends.ModelBackend")
-    page = reverse("finance_plan_edit", args=["RA1", 2026])
+    page = reverse("finance:plan_edit", args=["RA1", 2026])
     form = {
         "control_total": "-5,000,000",
         "income_QA1": "100000000",
@@ -174,7 +174,7 @@ def test_the_form_saves_a_plan_and_the_history_shows_each_change(client, finance
     client.post(page, form | {"non_pay": "43000000"})
     plan = FinancialPlan.objects.get()
     assert plan.surplus_pence == -3 * M
-    history = client.get(reverse("finance_organisation", args=["RA1"])).content.decode()
+    history = client.get(reverse("finance:organisation", args=["RA1"])).content.decode()
     assert "Non-pay" in history and "£46,000,000" in history and "£43,000,000" in history
     assert "Plan entered: surplus or deficit" in history
 
@@ -182,7 +182,7 @@ def test_the_form_saves_a_plan_and_the_history_shows_each_change(client, finance
 def test_the_form_names_what_is_wrong(client, finance_team, icb):
     client.force_login(finance_team["a"], backend="django.contrib.auth.backends.ModelBackend")
     response = client.post(
-        reverse("finance_plan_edit", args=["RA1", 2026]),
+        reverse("finance:plan_edit", args=["RA1", 2026]),
         {
             "control_total": "x",
             "pay": "-1",
@@ -210,27 +210,27 @@ def two_plans(footprint, cast, icb):
 
 
 def test_partners_see_only_their_own_unpublished_plan(client_for, two_plans):
-    a_page = reverse("finance_organisation", args=["RA1"])
+    a_page = reverse("finance:organisation", args=["RA1"])
     assert "−£4,000,000" in client_for("editor_a").get(a_page).content.decode()
     other = client_for("editor_b").get(a_page).content.decode()
     assert "−£4,000,000" not in other and "no plan for Trust A Hospitals that you can see" in other
-    system = client_for("editor_b").get(reverse("finance")).content.decode()
+    system = client_for("editor_b").get(reverse("finance:index")).content.decode()
     assert "Trust B Hospitals" in system and "Trust A Hospitals" not in system
     assert "Partner-only" in system
-    assert client_for("public").get(reverse("finance")).status_code == 302
-    public = client_for("public").get(reverse("public_finance")).content.decode()
+    assert client_for("public").get(reverse("finance:index")).status_code == 302
+    public = client_for("public").get(reverse("finance:public")).content.decode()
     assert "has not published a financial summary yet" in public
 
 
 def test_publishing_opens_the_year_to_partners_and_the_public(client_for, two_plans):
-    assert client_for("editor_a").post(reverse("finance_publish", args=[2026])).status_code == 403
-    assert client_for("pmo").post(reverse("finance_publish", args=[2026])).status_code == 302
+    assert client_for("editor_a").post(reverse("finance:publish", args=[2026])).status_code == 403
+    assert client_for("pmo").post(reverse("finance:publish", args=[2026])).status_code == 302
     assert PublishedYear.objects.filter(year=2026).exists()
     other = (
-        client_for("editor_b").get(reverse("finance_organisation", args=["RA1"])).content.decode()
+        client_for("editor_b").get(reverse("finance:organisation", args=["RA1"])).content.decode()
     )
     assert "−£4,000,000" in other
-    public = client_for("public").get(reverse("public_finance")).content.decode()
+    public = client_for("public").get(reverse("finance:public")).content.decode()
     # System control total −£5m; plans −£9m and +£6m: −£3m, £2m better than agreed.
     assert "−£5.0m" in public and "−£3.0m" in public and "£2.0m better" in public
     assert "Trust A Hospitals" in public
@@ -241,14 +241,14 @@ def test_exports_hold_only_what_the_person_may_see(client_for, two_plans):
         csv.reader(
             io.StringIO(
                 client_for("editor_b")
-                .get(reverse("finance_export", args=["csv"]))
+                .get(reverse("finance:export", args=["csv"]))
                 .content.decode("utf-8-sig")
             )
         )
     )
     assert [r[1] for r in rows[1:]] == ["RB1"]
     assert rows[1][8] == "6000000.0"  # variance in pounds
-    xlsx = client_for("pmo").get(reverse("finance_export", args=["xlsx"]))
+    xlsx = client_for("pmo").get(reverse("finance:export", args=["xlsx"]))
     sheet = load_workbook(io.BytesIO(xlsx.content))["Positions"]
     assert sorted(r[1] for r in sheet.iter_rows(min_row=2, values_only=True)) == ["RA1", "RB1"]
 
@@ -292,7 +292,7 @@ def test_the_risk_share_moves_money_and_the_waterfall_shows_it(
         ("Paid into the risk share", -3.0),
         ("Paid out of the risk share", 3.0),
     ]
-    page = client_for("pmo").get(reverse("finance")).content.decode()
+    page = client_for("pmo").get(reverse("finance:index")).content.decode()
     assert "system-waterfall" in page and "Test risk share" in page
     spec = chart_spec(page, "system-waterfall")
     shown = {v["step"]: v["amount_text"] for v in spec["data"]["values"]}
@@ -300,15 +300,15 @@ def test_the_risk_share_moves_money_and_the_waterfall_shows_it(
         shown["Trust A Hospitals plan"] == "−£4.0m" and shown["Trust B Hospitals plan"] == "£6.0m"
     )
     assert "RA1 plan" not in shown and "'£'" in spec["encoding"]["y"]["axis"]["labelExpr"]
-    ledger = client_for("editor_b").get(reverse("finance_risk_share")).content.decode()
+    ledger = client_for("editor_b").get(reverse("finance:risk_share")).content.decode()
     assert "No year of this agreement has been published" in ledger
     services.publish_year(year=2026, by=cast["pmo"])
-    ledger = client_for("editor_b").get(reverse("finance_risk_share")).content.decode()
+    ledger = client_for("editor_b").get(reverse("finance:risk_share")).content.decode()
     assert "£3,000,000" in ledger
 
 
 def test_only_the_programme_office_records_an_agreement(client_for, footprint):
-    page = reverse("finance_agreement_new")
+    page = reverse("finance:agreement_new")
     assert client_for("editor_a").get(page).status_code == 403
     response = client_for("pmo").post(
         page,
@@ -407,7 +407,7 @@ def test_who_gains_and_who_loses_follows_the_contracts(client_for, cast, footpri
     assert any("Trust B Hospitals" in n and "RB1" not in n for n in flows.notes)
     page = (
         client_for("viewer")
-        .get(reverse("finance_scenario"), {"scenario": scenario.pk, "year": 2026})
+        .get(reverse("finance:scenario"), {"scenario": scenario.pk, "year": 2026})
         .content.decode()
     )
     assert "Trust A Hospitals" in page and "flows-waterfall" in page
@@ -416,17 +416,17 @@ def test_who_gains_and_who_loses_follows_the_contracts(client_for, cast, footpri
     moved = re.sub(r"<[^>]+>", " ", page.split("The activity that moved", 1)[1])
     assert "Trust A Hospitals" in moved and " RA1 " not in moved
     assert f"Activity-based: a price per unit, with {icb.name}" in moved
-    assert client_for("stranger").get(reverse("finance_scenario")).status_code == 403
+    assert client_for("stranger").get(reverse("finance:scenario")).status_code == 403
 
 
 def test_one_trusts_finance_lead_cannot_touch_anothers_plan(client, finance_team, icb):
     client.force_login(finance_team["b"], backend="django.contrib.auth.backends.ModelBackend")
-    assert client.get(reverse("finance_plan_edit", args=["RA1", 2026])).status_code == 403
-    assert client.get(reverse("finance_template", args=["RA1"])).status_code == 403
-    assert client.get(reverse("finance_plan_edit", args=["RB1", 2026])).status_code == 200
+    assert client.get(reverse("finance:plan_edit", args=["RA1", 2026])).status_code == 403
+    assert client.get(reverse("finance:template", args=["RA1"])).status_code == 403
+    assert client.get(reverse("finance:plan_edit", args=["RB1", 2026])).status_code == 200
     upload = io.BytesIO(workbook_bytes(GOOD, code="RA1"))
     upload.name = "plan.xlsx"
-    page = client.post(reverse("finance_upload"), {"file": upload}).content.decode()
+    page = client.post(reverse("finance:upload"), {"file": upload}).content.decode()
     assert "The plan was not saved" in page
     assert "you may not change Trust A Hospitals" in page
     assert not FinancialPlan.objects.exists()
@@ -453,7 +453,7 @@ def test_a_move_typed_in_by_hand(client_for, cast, footprint, icb):
     assert rows["RB1"].position_change == 275_000_00
     assert rows["QA1"].position_change == 50_000_00
     page = client_for("viewer").get(
-        reverse("finance_scenario"),
+        reverse("finance:scenario"),
         {
             "provider": "RA1",
             "service": "ip_elective",

@@ -97,7 +97,7 @@ def test_a_thousand_links_each_open_their_own_recipients_message(
     # And through the site: a sample of the keys with a "-" open the right practice's page.
     client = Client()
     for key in [k for k in keys if "-" in k][:20]:
-        page = client.get(reverse("message_link", args=[key]))
+        page = client.get(reverse("engagement:message_link", args=[key]))
         recipient = Recipient.objects.get(pk=key.split(".")[0])
         assert page.status_code == 200
         assert f"For {recipient.organisation.name}" in page.content.decode()
@@ -188,7 +188,7 @@ def test_an_expired_link_offers_a_fresh_one_sent_only_to_the_practice(
     message = sent(cast, mailoutbox, django_capture_on_commit_callbacks, audience="all_practices")
     recipient = message.recipients.get(organisation=practices[0])
     old = reverse(
-        "message_link",
+        "engagement:message_link",
         args=[services.link_key(recipient, issued_at=timezone.now() - dt.timedelta(days=91))],
     )
     browser = Client(enforce_csrf_checks=True)
@@ -263,7 +263,7 @@ def test_fresh_links_are_rationed_per_practice_and_per_address(
         for _ in range(2):
             key = services.link_key(r, issued_at=timezone.now() - dt.timedelta(days=100))
             answers.append(
-                browser.post(reverse("message_link_fresh", args=[key]), follow=True)
+                browser.post(reverse("engagement:message_link_fresh", args=[key]), follow=True)
                 .content.decode()
                 .count("asked for a lot of links")
             )
@@ -298,11 +298,11 @@ def test_links_in_emails_begin_with_the_configured_address(
 def test_the_sender_sets_how_long_links_work(client_for, practices):
     def send(**fields):
         return client_for("pmo").post(
-            reverse("message_new"),
+            reverse("engagement:message_new"),
             {"title": "Winter plan", "body": "Read this.", "audience": "all_practices", **fields},
         )
 
-    form = client_for("pmo").get(reverse("message_new")).content.decode()
+    form = client_for("pmo").get(reverse("engagement:message_new")).content.decode()
     assert "Personal links work for (days)" in form and 'value="90"' in form
     send(link_days=30)
     send(title="Default", link_days="")

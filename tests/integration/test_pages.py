@@ -2,6 +2,8 @@
 
 import re
 
+import pytest
+
 from footprint.partnership.models import Organisation, OrganisationKind
 
 
@@ -139,3 +141,46 @@ def test_area_population_downloads_in_the_layout_the_importer_reads(client_for, 
         ("E10000901", "F", 1820),
         ("E10000901", "M", 1820),
     ]
+
+
+def current_section(html: str) -> list[str]:
+    """The header links marked as the current section."""
+    return re.findall(
+        r'navigation-item--current"[^>]*>\s*<a[^>]*>\s*<strong[^>]*>\s*([^<]+?)\s*</strong>', html
+    )
+
+
+@pytest.mark.parametrize(
+    ("path", "section"),
+    [
+        ("/workspace/", "Overview"),
+        ("/workspace/organisations/RA1/", "Overview"),
+        ("/workspace/api-tokens/", "Overview"),
+        ("/workspace/plan/", "Plan"),
+        ("/workspace/plan/early-warning/", "Plan"),
+        ("/workspace/numbers/", "Numbers"),
+        ("/workspace/finance/", "Numbers"),
+        ("/workspace/workforce/", "Numbers"),
+        ("/workspace/demand/", "Numbers"),
+        ("/workspace/decisions/", "Decisions"),
+        ("/workspace/engagement/", "Engagement"),
+    ],
+)
+def test_the_header_marks_the_section_the_page_belongs_to(client_for, plan, path, section):
+    response = client_for("viewer").get(path)
+    assert response.status_code == 200
+    assert current_section(response.content.decode()) == [section]
+
+
+@pytest.mark.parametrize(
+    ("path", "section"),
+    [
+        ("/", "Home"),
+        ("/our-plan/", "Our plan"),
+        ("/decisions/", "Decisions"),
+        ("/finance/", "Money"),
+        ("/consultations/", "Have your say"),
+    ],
+)
+def test_the_public_header_marks_its_section_too(client, footprint, path, section):
+    assert current_section(client.get(path).content.decode()) == [section]

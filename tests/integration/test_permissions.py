@@ -10,34 +10,34 @@ CAST = ["pmo", "editor_a", "editor_b", "viewer", "stranger", "public"]
 
 # (url name, args, who may see it). Everyone else: log-in redirect (public) or 403.
 PAGES = [
-    ("home", [], set(CAST)),
-    ("workspace", [], {"pmo", "editor_a", "editor_b", "viewer"}),
-    ("organisations", [], {"pmo", "editor_a", "editor_b", "viewer"}),
-    ("organisation", ["RA1"], {"pmo", "editor_a", "editor_b", "viewer"}),
-    ("organisation_edit", ["RA1"], {"pmo", "editor_a"}),
-    ("organisation_edit", ["RB1"], {"pmo", "editor_b"}),
-    ("place", ["northshire"], {"pmo", "editor_a", "editor_b", "viewer"}),
-    ("neighbourhood", ["north-one"], {"pmo", "editor_a", "editor_b", "viewer"}),
-    ("imports", [], {"pmo"}),
-    ("api_tokens", [], {"pmo", "editor_a", "editor_b", "viewer", "stranger"}),
+    ("partnership:home", [], set(CAST)),
+    ("partnership:workspace", [], {"pmo", "editor_a", "editor_b", "viewer"}),
+    ("partnership:organisations", [], {"pmo", "editor_a", "editor_b", "viewer"}),
+    ("partnership:organisation", ["RA1"], {"pmo", "editor_a", "editor_b", "viewer"}),
+    ("partnership:organisation_edit", ["RA1"], {"pmo", "editor_a"}),
+    ("partnership:organisation_edit", ["RB1"], {"pmo", "editor_b"}),
+    ("partnership:place", ["northshire"], {"pmo", "editor_a", "editor_b", "viewer"}),
+    ("partnership:neighbourhood", ["north-one"], {"pmo", "editor_a", "editor_b", "viewer"}),
+    ("partnership:imports", [], {"pmo"}),
+    ("tokens:list", [], {"pmo", "editor_a", "editor_b", "viewer", "stranger"}),
     # System finance: partners read; plans are changed by the organisation's finance users
     # (none in the cast) and the programme office; the public reads "Our money".
-    ("finance", [], {"pmo", "editor_a", "editor_b", "viewer"}),
-    ("finance_organisation", ["RA1"], {"pmo", "editor_a", "editor_b", "viewer"}),
-    ("finance_risk_share", [], {"pmo", "editor_a", "editor_b", "viewer"}),
-    ("finance_scenario", [], {"pmo", "editor_a", "editor_b", "viewer"}),
-    ("finance_export", ["csv"], {"pmo", "editor_a", "editor_b", "viewer"}),
-    ("finance_upload", [], {"pmo"}),
-    ("finance_plan_edit", ["RA1", 2026], {"pmo"}),
-    ("finance_template", ["RA1"], {"pmo"}),
-    ("finance_agreement_new", [], {"pmo"}),
-    ("public_finance", [], set(CAST)),
+    ("finance:index", [], {"pmo", "editor_a", "editor_b", "viewer"}),
+    ("finance:organisation", ["RA1"], {"pmo", "editor_a", "editor_b", "viewer"}),
+    ("finance:risk_share", [], {"pmo", "editor_a", "editor_b", "viewer"}),
+    ("finance:scenario", [], {"pmo", "editor_a", "editor_b", "viewer"}),
+    ("finance:export", ["csv"], {"pmo", "editor_a", "editor_b", "viewer"}),
+    ("finance:upload", [], {"pmo"}),
+    ("finance:plan_edit", ["RA1", 2026], {"pmo"}),
+    ("finance:template", ["RA1"], {"pmo"}),
+    ("finance:agreement_new", [], {"pmo"}),
+    ("finance:public", [], set(CAST)),
     # Engagement: everyone reads the public consultation pages; partners the workspace; the
     # programme office sets up and moderates.
-    ("consultations", [], set(CAST)),
-    ("engagement", [], {"pmo", "editor_a", "editor_b", "viewer"}),
-    ("engagement_new", [], {"pmo"}),
-    ("engagement_moderation", [], {"pmo"}),
+    ("engagement:consultations", [], set(CAST)),
+    ("engagement:index", [], {"pmo", "editor_a", "editor_b", "viewer"}),
+    ("engagement:new", [], {"pmo"}),
+    ("engagement:moderation", [], {"pmo"}),
 ]
 
 
@@ -49,14 +49,14 @@ def test_page_permission_matrix(client_for, who, name, args, allowed):
         assert response.status_code == 200
     elif who == "public":
         assert response.status_code == 302
-        assert response["Location"].startswith(reverse("login"))
+        assert response["Location"].startswith(reverse("core:login"))
     else:
         assert response.status_code == 403
 
 
 def test_an_editor_changes_their_own_organisation(client_for, footprint):
     response = client_for("editor_a").post(
-        reverse("organisation_edit", args=["RA1"]),
+        reverse("partnership:organisation_edit", args=["RA1"]),
         {"name": "Trust A University Hospitals", "postcode": "NS1 1AA", "website": ""},
     )
     assert response.status_code == 302
@@ -65,7 +65,8 @@ def test_an_editor_changes_their_own_organisation(client_for, footprint):
 
 def test_an_editor_cannot_change_another_organisation(client_for, footprint):
     response = client_for("editor_a").post(
-        reverse("organisation_edit", args=["RB1"]), {"name": "Taken over", "postcode": ""}
+        reverse("partnership:organisation_edit", args=["RB1"]),
+        {"name": "Taken over", "postcode": ""},
     )
     assert response.status_code == 403
     assert Organisation.objects.get(ods_code="RB1").name == "Trust B Hospitals"
@@ -73,7 +74,7 @@ def test_an_editor_cannot_change_another_organisation(client_for, footprint):
 
 def test_an_editor_cannot_change_the_structure_even_of_their_own(client_for, footprint):
     client_for("editor_a").post(
-        reverse("organisation_edit", args=["RA1"]),
+        reverse("partnership:organisation_edit", args=["RA1"]),
         {
             "name": "Trust A",
             "postcode": "",
@@ -89,7 +90,7 @@ def test_an_editor_cannot_change_the_structure_even_of_their_own(client_for, foo
 def test_the_programme_office_changes_the_structure(client_for, footprint):
     north = footprint["north"]
     response = client_for("pmo").post(
-        reverse("organisation_edit", args=["RB1"]),
+        reverse("partnership:organisation_edit", args=["RB1"]),
         {
             "name": "Trust B",
             "kind": "community_trust",
@@ -106,7 +107,7 @@ def test_the_programme_office_changes_the_structure(client_for, footprint):
 
 def test_a_bad_edit_shows_errors_and_saves_nothing(client_for, footprint):
     response = client_for("editor_a").post(
-        reverse("organisation_edit", args=["RA1"]), {"name": "", "website": "not a url"}
+        reverse("partnership:organisation_edit", args=["RA1"]), {"name": "", "website": "not a url"}
     )
     assert response.status_code == 200
     assert "There is a problem" in response.content.decode()
@@ -117,7 +118,7 @@ def test_edits_leave_history_and_an_audit_record(client_for, footprint):
     from footprint.core.models import AuditEvent
 
     client_for("editor_a").post(
-        reverse("organisation_edit", args=["RA1"]),
+        reverse("partnership:organisation_edit", args=["RA1"]),
         {"name": "Renamed", "postcode": "", "website": ""},
     )
     org = Organisation.objects.get(ods_code="RA1")

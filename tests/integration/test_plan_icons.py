@@ -31,7 +31,7 @@ def icon(page: str, name: str) -> str:
 
 
 def test_the_goal_page_draws_both_icons_with_their_meaning(client_for, plan):
-    page = client_for("viewer").get(reverse("goal", args=[plan["goal"].pk])).content.decode()
+    page = client_for("viewer").get(reverse("plans:goal", args=[plan["goal"].pk])).content.decode()
     variation = icon(page, "variation-concern_low")
     assert 'role="img"' in variation and CONCERN_LOW in variation
     assert "<title>Special cause concern: unusually low, which is bad</title>" in variation
@@ -44,25 +44,27 @@ def test_the_goal_page_draws_both_icons_with_their_meaning(client_for, plan):
 
 def test_the_overview_early_warning_and_series_pages_use_the_icons(client_for, plan):
     client = client_for("viewer")
-    overview = client.get(reverse("plan")).content.decode()
+    overview = client.get(reverse("plans:overview")).content.decode()
     assert CONCERN_LOW in icon(overview, "variation-concern_low")
     assert FAIL in icon(overview, "assurance-fail")
-    warnings = client.get(reverse("early_warning")).content.decode()
+    warnings = client.get(reverse("plans:early_warning")).content.decode()
     assert CONCERN_LOW in icon(warnings, "variation-concern_low")
-    series = client.get(reverse("metric_series", args=["ae-4-hour", "org:RA1"])).content.decode()
+    series = client.get(
+        reverse("plans:metric_series", args=["ae-4-hour", "org:RA1"])
+    ).content.decode()
     assert CONCERN_LOW in icon(series, "variation-concern_low")
 
 
 def test_the_public_page_shows_the_icons_in_words_too(client, cast, plan):
     services.publish_plan(plan=plan["plan"], by=cast["pmo"])
-    page = client.get(reverse("public_plan")).content.decode()
+    page = client.get(reverse("plans:public")).content.decode()
     assert CONCERN_LOW in icon(page, "variation-concern_low")
     assert FAIL in icon(page, "assurance-fail")
     assert "What the symbols mean" in page
 
 
 def test_the_spc_chart_colours_a_concern_orange_and_labels_the_target(client_for, plan):
-    page = client_for("viewer").get(reverse("goal", args=[plan["goal"].pk])).content.decode()
+    page = client_for("viewer").get(reverse("plans:goal", args=[plan["goal"].pk])).content.decode()
     spec = json.dumps(spec_of(page))
     assert '"Target 80%"' in spec and '"utcyearmonth"' in spec and '"Month"' in spec
     assert '"A&E within 4 hours (%)"' in spec
@@ -97,7 +99,7 @@ def test_four_points_are_too_few_to_judge(client_for, plan, footprint):
         target_value=75.0,
         target_date=dt.date(2026, 3, 1),
     )
-    page = client_for("viewer").get(reverse("goal", args=[goal.pk])).content.decode()
+    page = client_for("viewer").get(reverse("plans:goal", args=[goal.pk])).content.decode()
     assert "There are too few points to judge: 4 months of figures" in page
     assert "limits need at least 12" in page
     assert "most months should fall between" not in page
@@ -112,7 +114,7 @@ def test_four_points_are_too_few_to_judge(client_for, plan, footprint):
     ]
     assert limits and all(layer["data"]["values"] == [] for layer in limits)
     assert "Too few points to judge" in json.dumps(spec)
-    overview = client_for("viewer").get(reverse("plan")).content.decode()
+    overview = client_for("viewer").get(reverse("plans:overview")).content.decode()
     assert "Too few points to judge" in overview  # a row of the summary matrix
 
 
@@ -123,7 +125,7 @@ def test_a_rebase_is_marked_and_a_short_new_segment_is_too_few_to_judge(client_f
         period=dt.date(2024, 12, 1),
         reason="New triage model",
     )
-    page = client_for("viewer").get(reverse("goal", args=[plan["goal"].pk])).content.decode()
+    page = client_for("viewer").get(reverse("plans:goal", args=[plan["goal"].pk])).content.decode()
     assert "4 months of figures since the limits were last recalculated" in page
     spec = json.dumps(spec_of(page))
     assert '"Limits recalculated"' in spec and '"2024-12-01"' in spec

@@ -40,7 +40,7 @@ def test_an_upload_after_publishing_does_not_change_the_public_page(
     # Published: system control total −£5m, plans −£9m (A) and +£6m (B): −£3m, £2m better.
     services.publish_year(year=2026, by=cast["pmo"], at=NOV_3)
     upload_better_plan_for_trust_a(finance_team)
-    public = client.get(reverse("public_finance")).content.decode()
+    public = client.get(reverse("finance:public")).content.decode()
     assert "−£3.0m" in public and "£2.0m better" in public
     assert "£5.0m better" not in public
     summary = client.get("/api/v1/finance/summary/2026").json()
@@ -49,14 +49,14 @@ def test_an_upload_after_publishing_does_not_change_the_public_page(
 
 def test_publish_change_draft_and_publish_again(client, client_for, cast, finance_team, plans_2026):
     services.publish_year(year=2026, by=cast["pmo"], at=NOV_3)
-    public = client.get(reverse("public_finance")).content.decode()
+    public = client.get(reverse("finance:public")).content.decode()
     assert "Published on 3 Nov 2026" in public and "Revised" not in public
 
     upload_better_plan_for_trust_a(finance_team)
 
     # The public page and the API keep the published figures and their date; nothing of the
     # new plan shows, not even as a total or a share of one.
-    public = client.get(reverse("public_finance")).content.decode()
+    public = client.get(reverse("finance:public")).content.decode()
     assert "Published on 3 Nov 2026" in public
     assert "−£9.0m" in public and "−£6.0m" not in public
     assert "plans add up to <strong>−£3.0m</strong>" in public
@@ -71,25 +71,25 @@ def test_publish_change_draft_and_publish_again(client, client_for, cast, financ
     assert client.get("/api/v1/finance/summary/2027").status_code == 404
 
     # Partners see the figures as they stand, marked as a draft, with what would change.
-    partner = client_for("editor_b").get(reverse("finance"), {"year": 2026}).content.decode()
+    partner = client_for("editor_b").get(reverse("finance:index"), {"year": 2026}).content.decode()
     assert "Draft: changed since published on 3 Nov 2026" in partner
     assert "Trust A Hospitals: expenditure: from £119,000,000 to £116,000,000" in partner
     assert "Planned system position: from −£3,000,000 to £0" in partner
     assert "Publish the 2026/27 figures" not in partner  # only the programme office publishes
     for code, changed in (("RA1", True), ("RB1", False)):
-        url = reverse("finance_organisation", args=[code])
+        url = reverse("finance:organisation", args=[code])
         page = client_for("editor_b").get(url, {"year": 2026}).content.decode()
         assert ("Draft: changed since published on 3 Nov 2026" in page) is changed
-    assert client_for("editor_b").post(reverse("finance_publish", args=[2026])).status_code == 403
+    assert client_for("editor_b").post(reverse("finance:publish", args=[2026])).status_code == 403
     with pytest.raises(PermissionDenied):
         services.publish_year(year=2026, by=cast["editor_a"], at=NOV_20)
     assert "Publish the 2026/27 figures as they are now" in (
-        client_for("pmo").get(reverse("finance"), {"year": 2026}).content.decode()
+        client_for("pmo").get(reverse("finance:index"), {"year": 2026}).content.decode()
     )
 
     # Publishing again: the public sees the new figures, revised, with what changed.
     services.publish_year(year=2026, by=cast["pmo"], at=NOV_20)
-    public = client.get(reverse("public_finance")).content.decode()
+    public = client.get(reverse("finance:public")).content.decode()
     assert "Revised on 20 Nov 2026; first published on 3 Nov 2026" in public
     assert "£5.0m better" in public
     assert "Trust A Hospitals: surplus or deficit: from −£9,000,000 to −£6,000,000" in public
@@ -100,7 +100,7 @@ def test_publish_change_draft_and_publish_again(client, client_for, cast, financ
     assert {"figure": "Trust A Hospitals: expenditure", "before": 119 * M, "after": 116 * M} in (
         api["changes"]
     )
-    partner = client_for("editor_b").get(reverse("finance"), {"year": 2026}).content.decode()
+    partner = client_for("editor_b").get(reverse("finance:index"), {"year": 2026}).content.decode()
     assert "Draft" not in partner and "nothing has changed since" in partner
     assert "Revised on 20 Nov 2026 by Pmo: 4 figures changed" in partner
 
@@ -124,7 +124,7 @@ def test_a_withdrawn_year_leaves_the_public_and_comes_back_as_published(
     services.publish_year(year=2026, by=cast["pmo"], at=NOV_3)
     services.withdraw_year(year=2026, by=cast["pmo"])
     assert "has not published a financial summary yet" in (
-        client.get(reverse("public_finance")).content.decode()
+        client.get(reverse("finance:public")).content.decode()
     )
     assert client.get("/api/v1/finance/summary/2026").status_code == 404
     assert YearPublication.objects.count() == 1  # kept
@@ -161,13 +161,13 @@ def test_the_plan_publish_change_draft_and_publish_again(client, client_for, cas
     from footprint.plans import services as plans
     from footprint.plans.models import PlanPublication
 
-    assert "has not published its plan yet" in client.get(reverse("public_plan")).content.decode()
+    assert "has not published its plan yet" in client.get(reverse("plans:public")).content.decode()
     assert client.get("/api/v1/plan").status_code == 404
-    overview = client_for("viewer").get(reverse("plan")).content.decode()
+    overview = client_for("viewer").get(reverse("plans:overview")).content.decode()
     assert "Not published" in overview
 
     plans.publish_plan(plan=plan["plan"], by=cast["pmo"], at=NOV_3)
-    public = client.get(reverse("public_plan")).content.decode()
+    public = client.get(reverse("plans:public")).content.decode()
     assert "Published on 3 Nov 2026" in public
     assert "The latest figure, for March 2025, is 66.0 %." in public
 
@@ -185,7 +185,7 @@ def test_the_plan_publish_change_draft_and_publish_again(client, client_for, cas
     goal.save()
 
     # The public page and the API still show the plan as published, with its date.
-    public = client.get(reverse("public_plan")).content.decode()
+    public = client.get(reverse("plans:public")).content.decode()
     assert "Published on 3 Nov 2026" in public
     assert "aim for 80.0 % by March 2026" in public and "85.0" not in public
     assert "is 66.0 %" in public and "81.0" not in public
@@ -195,20 +195,20 @@ def test_the_plan_publish_change_draft_and_publish_again(client, client_for, cas
     assert api["goals"][0]["status"] == "at_risk"
 
     # Partners see the plan as it stands, marked as a draft, with what would change.
-    overview = client_for("viewer").get(reverse("plan")).content.decode()
+    overview = client_for("viewer").get(reverse("plans:overview")).content.decode()
     assert "Draft: changed since published on 3 Nov 2026" in overview
     assert f"{GOAL}: target: from 80 % by March 2026 to 85 % by March 2026" in overview
     assert f"{GOAL}: latest figure: from 66 % for March 2025 to 81 % for April 2025" in overview
     assert "Publish the plan as it is now" not in overview
-    assert client_for("editor_a").post(reverse("plan_publish")).status_code == 403
+    assert client_for("editor_a").post(reverse("plans:publish")).status_code == 403
     with pytest.raises(PermissionDenied):
         plans.publish_plan(plan=plan["plan"], by=cast["editor_a"], at=NOV_20)
-    pmo_view = client_for("pmo").get(reverse("plan")).content.decode()
+    pmo_view = client_for("pmo").get(reverse("plans:overview")).content.decode()
     assert "Publish the plan as it is now" in pmo_view
 
     # Published again: the public sees the revision and what changed.
     plans.publish_plan(plan=plan["plan"], by=cast["pmo"], at=NOV_20)
-    public = client.get(reverse("public_plan")).content.decode()
+    public = client.get(reverse("plans:public")).content.decode()
     assert "Revised on 20 Nov 2026; first published on 3 Nov 2026" in public
     assert "aim for 85.0 % by March 2026" in public and "is 81.0 %" in public
     assert f"{GOAL}: target: from 80 % by March 2026 to 85 % by March 2026" in public
@@ -220,7 +220,7 @@ def test_the_plan_publish_change_draft_and_publish_again(client, client_for, cas
         "before": "66 % for March 2025",
         "after": "81 % for April 2025",
     } in api["changes"]
-    overview = client_for("viewer").get(reverse("plan")).content.decode()
+    overview = client_for("viewer").get(reverse("plans:overview")).content.decode()
     assert "Draft" not in overview and "nothing has changed since" in overview
     first, second = PlanPublication.objects.order_by("published_at")
     assert first.content["priorities"][0]["goals"][0]["target_value"] == 80.0
@@ -229,12 +229,12 @@ def test_the_plan_publish_change_draft_and_publish_again(client, client_for, cas
 
 
 def test_publishing_the_plan_through_the_page(client_for, plan):
-    response = client_for("pmo").post(reverse("plan_publish"))
+    response = client_for("pmo").post(reverse("plans:publish"))
     assert response.status_code == 302
     plan["plan"].refresh_from_db()
     assert plan["plan"].is_published and plan["plan"].publications.count() == 1
     # Publishing again with nothing changed adds no revision.
-    client_for("pmo").post(reverse("plan_publish"))
+    client_for("pmo").post(reverse("plans:publish"))
     assert plan["plan"].publications.count() == 1
 
 
@@ -242,5 +242,5 @@ def test_a_plan_marked_published_without_a_publication_is_not_public(client, pla
     from footprint.plans.models import Plan
 
     Plan.objects.update(status=Plan.Status.PUBLISHED)  # as an administrator might
-    assert "has not published its plan yet" in client.get(reverse("public_plan")).content.decode()
+    assert "has not published its plan yet" in client.get(reverse("plans:public")).content.decode()
     assert client.get("/api/v1/plan").status_code == 404

@@ -91,7 +91,7 @@ def test_shifts_import_and_the_agency_report(workforce_user, cast, footprint, cl
         hours=12,
         rate_pence=4500,
     )
-    page = client_for("viewer").get(reverse("agency")).content.decode()
+    page = client_for("viewer").get(reverse("workforce:agency")).content.decode()
     # the escalation: each member by name, the month as a month
     assert "Acme" in page and "Trust A Hospitals £60.00; Trust B Hospitals £45.00" in page
     escalation = re.search(r'id="escalations".*?</table>', page, re.S).group(0)
@@ -107,7 +107,7 @@ def test_the_dashboard_names_months_organisations_and_staff_groups(
 ):
     rows = importers.parse_returns(returns_csv(months=3), "wf.csv")
     services.import_returns(rows=rows, filename="wf.csv", by=workforce_user)
-    page = client_for("viewer").get(reverse("workforce")).content.decode()
+    page = client_for("viewer").get(reverse("workforce:index")).content.decode()
     cells = re.findall(r'<td class="nhsuk-table__cell">([^<]*)</td>', page)
     assert {"Jan 2023", "Feb 2023", "Mar 2023"} <= set(cells)
     assert not any(re.fullmatch(r"\d{4}-\d{2}(-\d{2})?", c) for c in cells)
@@ -118,29 +118,29 @@ def test_the_dashboard_names_months_organisations_and_staff_groups(
 def test_retention_early_warning_lists_the_rise_first(workforce_user, footprint, client_for):
     rows = importers.parse_returns(returns_csv(rise=True), "wf.csv")
     services.import_returns(rows=rows, filename="wf.csv", by=workforce_user)
-    page = client_for("viewer").get(reverse("retention")).content.decode()
+    page = client_for("viewer").get(reverse("workforce:retention")).content.decode()
     concern = 'aria-label="Special cause concern: unusually high, which is bad"'
     assert concern in page and "Trust A Hospitals" in page
-    series = client_for("viewer").get(reverse("retention_series", args=["RA1", "nurses"]))
+    series = client_for("viewer").get(reverse("workforce:retention_series", args=["RA1", "nurses"]))
     assert series.status_code == 200 and 'id="spc-spec"' in series.content.decode()
 
 
 @pytest.mark.parametrize("who", ["pmo", "editor_a", "viewer", "stranger", "public"])
 def test_workforce_pages_are_for_partners(client_for, cast, who):
-    for name in ("workforce", "retention", "agency", "supply"):
+    for name in ("workforce:index", "workforce:retention", "workforce:agency", "workforce:supply"):
         status = client_for(who).get(reverse(name)).status_code
         assert status == {"public": 302, "stranger": 403}.get(who, 200), name
 
 
 def test_only_workforce_users_and_the_programme_office_import(client_for, workforce_user):
-    assert client_for("editor_a").get(reverse("workforce_import")).status_code == 403
-    assert client_for("pmo").get(reverse("workforce_import")).status_code == 200
+    assert client_for("editor_a").get(reverse("workforce:import")).status_code == 403
+    assert client_for("pmo").get(reverse("workforce:import")).status_code == 200
 
 
 def test_import_page_runs_a_job(client, workforce_user):
     client.force_login(workforce_user, backend="django.contrib.auth.backends.ModelBackend")
     client.post(
-        reverse("workforce_import"),
+        reverse("workforce:import"),
         {"kind": "returns", "file": SimpleUploadedFile("wf.csv", returns_csv(months=3).encode())},
     )
     job = Job.objects.get()
@@ -154,7 +154,7 @@ def test_supply_projection_page(client_for, workforce_user):
     page = (
         client_for("viewer")
         .get(
-            reverse("supply"),
+            reverse("workforce:supply"),
             {
                 "staff_group": "nurses",
                 "need": "950, 1000, 1050",
@@ -166,7 +166,7 @@ def test_supply_projection_page(client_for, workforce_user):
     )
     assert 'id="supply"' in page and "From 900 WTE in post" in page
     bad = client_for("viewer").get(
-        reverse("supply"),
+        reverse("workforce:supply"),
         {"staff_group": "nurses", "need": "lots", "training_places": "1", "completion": "1"},
     )
     assert "Give numbers separated by commas" in bad.content.decode()
@@ -205,7 +205,7 @@ def test_supply_need_comes_from_a_demand_scenario(client_for, workforce_user):
     page = (
         client_for("viewer")
         .get(
-            reverse("supply"),
+            reverse("workforce:supply"),
             {
                 "staff_group": "nurses",
                 "scenario": scenario.pk,
