@@ -33,6 +33,13 @@ if os.environ.get("CI"):
 PASSWORD = "correct-horse-battery-staple"
 
 
+def pytest_configure(config):
+    """Every page the tests render fails on a misspelt or missing name in its template."""
+    from django.conf import settings
+
+    settings.FOOTPRINT_STRICT_TEMPLATES = True
+
+
 def flat(n: int) -> list[int]:
     return [n] * 91
 

@@ -5,12 +5,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.conf import settings
 from django.contrib.messages import get_messages
 from django.contrib.staticfiles.storage import staticfiles_storage
 from django.urls import reverse
 from django.utils.formats import number_format
 from django.utils.html import json_script
-from jinja2 import ChainableUndefined, ChoiceLoader, Environment, PackageLoader
+from jinja2 import ChainableUndefined, ChoiceLoader, Environment, PackageLoader, meta
+from jinja2.utils import missing
 
 from footprint.core.permissions import can
 
@@ -52,6 +54,53 @@ def month(value: Any) -> str:
     return value.strftime("%b %Y")
 
 
+class StrictOutsideNhsukUndefined(ChainableUndefined):
+    """Fails on a name that no one defined, as soon as a template uses it, so a misspelt name
+    fails the page in the tests and in DEBUG instead of rendering blank.
+
+    NHS.UK's own macros rely on missing parameters and names being quietly empty, so a missing
+    attribute (``params.hint``) and the names those macros leave undefined stay lenient.
+    """
+
+    lenient_names: frozenset[str] = frozenset()
+
+    def _strict(self) -> bool:
+        return (
+            self._undefined_obj is missing
+            and self._undefined_name not in self.lenient_names
+            and not (self._undefined_hint or "").startswith("parameter ")  # a macro's argument
+        )
+
+    def _check(self) -> None:
+        if self._strict():
+            self._fail_with_undefined_error()
+
+    def __str__(self) -> str:
+        self._check()
+        return super().__str__()
+
+    def __iter__(self) -> Any:
+        self._check()
+        return super().__iter__()
+
+    def __bool__(self) -> bool:
+        self._check()
+        return super().__bool__()
+
+    def __len__(self) -> int:
+        self._check()
+        return super().__len__()
+
+
+def _names_nhsuk_leaves_undefined(env: Environment) -> frozenset[str]:
+    """Every name an NHS.UK frontend template uses without defining it."""
+    names: set[str] = {"undefined", "caller"}
+    for template in env.list_templates(filter_func=lambda n: n.startswith("nhsuk/")):
+        source = env.loader.get_source(env, template)[0]  # type: ignore[union-attr]
+        names |= meta.find_undeclared_variables(env.parse(source))
+    return frozenset(names)
+
+
 def environment(**options: Any) -> Environment:
     """Build the Jinja environment Django's Jinja2 backend uses."""
     loader = options.pop("loader")
@@ -76,4 +125,14 @@ def environment(**options: Any) -> Environment:
     env.filters["pounds"] = pounds
     env.filters["millions"] = millions
     env.filters["month"] = month
+    if settings.FOOTPRINT_STRICT_TEMPLATES:
+        nhsuk = Environment(
+            loader=PackageLoader("nhsuk_frontend_jinja"), extensions=["jinja2.ext.do"]
+        )
+        strict = type(
+            "StrictUndefined",
+            (StrictOutsideNhsukUndefined,),
+            {"lenient_names": _names_nhsuk_leaves_undefined(nhsuk)},
+        )
+        env.undefined = strict
     return env

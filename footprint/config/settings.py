@@ -243,6 +243,9 @@ LOGGING = {
 }
 
 # Email: printed to the console unless an SMTP server is configured.
+# Templates fail on a misspelt name in DEBUG and in the tests (which set this); in production
+# an undefined name renders empty rather than failing a page.
+FOOTPRINT_STRICT_TEMPLATES = DEBUG
 FOOTPRINT_SITE_URL = os.environ.get("FOOTPRINT_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "footprint@localhost")
 EMAIL_BACKEND = os.environ.get(

@@ -84,6 +84,7 @@ def system(request: HttpRequest) -> HttpResponse:
         "year": year,
         "published": published,
         "whole": whole,
+        "per_head": [],
     }
     if year is not None:
         sy = compute.system_year(year)
