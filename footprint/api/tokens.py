@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from enum import StrEnum
 from typing import Any
 
 from django.db import transaction
@@ -11,6 +12,14 @@ from django.utils import timezone
 
 from footprint.core import audit
 from footprint.core.models import ApiToken
+
+
+class AuditAction(StrEnum):
+    """What the audit trail records this app's services doing."""
+
+    CREATE_API_TOKEN = "create_api_token"
+    REVOKE_API_TOKEN = "revoke_api_token"
+
 
 PREFIX = "fp_"
 
@@ -26,7 +35,9 @@ def create_token(*, user: Any, name: str) -> tuple[ApiToken, str]:
         record = ApiToken.objects.create(
             user=user, name=name, digest=digest(token), prefix=token[:8]
         )
-        audit.record(actor=user, action="create_api_token", summary=f"API token '{name}' made")
+        audit.record(
+            actor=user, action=AuditAction.CREATE_API_TOKEN, summary=f"API token '{name}' made"
+        )
     return record, token
 
 
@@ -35,7 +46,9 @@ def revoke_token(*, record: ApiToken, by: Any) -> None:
         record.revoked_at = timezone.now()
         record.save(update_fields=["revoked_at"])
         audit.record(
-            actor=by, action="revoke_api_token", summary=f"API token '{record.name}' revoked"
+            actor=by,
+            action=AuditAction.REVOKE_API_TOKEN,
+            summary=f"API token '{record.name}' revoked",
         )
 
 

@@ -8,18 +8,33 @@ registered as Django permissions (``app_label.action_model``) and answered by
 from __future__ import annotations
 
 from collections.abc import Callable
+from enum import StrEnum
 from functools import wraps
-from typing import Any
+from typing import Any, TypeVar
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 
 View = Callable[..., HttpResponse]
+E = TypeVar("E", bound=type[StrEnum])
+
+# Every permission any app declares, by name: asking for one that is not here is a typo.
+KNOWN: set[str] = set()
+
+
+def permissions(enum: E) -> E:
+    """Class decorator for an app's ``Permission`` enumeration in its ``rules.py``: each member
+    is a permission name (``"app.action_thing"``) that ``can`` and ``require`` accept."""
+    KNOWN.update(member.value for member in enum)
+    return enum
 
 
 def can(user: Any, perm: str, obj: object | None = None) -> bool:
-    """Whether ``user`` holds ``perm`` (e.g. ``"partnership.change_organisation"``) on ``obj``."""
+    """Whether ``user`` holds ``perm`` (a ``Permission`` member, e.g.
+    ``Permission.CHANGE_ORGANISATION``) on ``obj``. An unknown name is a programming error."""
+    if perm not in KNOWN:
+        raise ValueError(f"No app declares the permission {perm!r}")
     if user is None:
         return False
     return bool(user.has_perm(perm, obj))

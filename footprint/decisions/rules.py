@@ -10,10 +10,12 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import Any
 
 import rules
 
+from footprint.core.permissions import permissions
 from footprint.decisions.models import Proposal
 from footprint.partnership.rules import is_partner, is_programme_office
 
@@ -37,8 +39,19 @@ def sits_on_proposal_forum(user: Any, proposal: Proposal | None) -> bool:
     return proposal is not None and bool(seats(user, proposal.forum_id))
 
 
-rules.add_perm("decisions.view_decisions", is_partner)
-rules.add_perm("decisions.configure", is_programme_office)
-rules.add_perm("decisions.add_proposal", is_programme_office | sits_on_any_forum)
-rules.add_perm("decisions.record_consent", sits_on_proposal_forum)
-rules.add_perm("decisions.manage_proposal", is_programme_office | sits_on_proposal_forum)
+@permissions
+class Permission(StrEnum):
+    """Every permission this app declares: ask for one as ``Permission.NAME``."""
+
+    VIEW_DECISIONS = "decisions.view_decisions"
+    CONFIGURE = "decisions.configure"
+    ADD_PROPOSAL = "decisions.add_proposal"
+    RECORD_CONSENT = "decisions.record_consent"
+    MANAGE_PROPOSAL = "decisions.manage_proposal"
+
+
+rules.add_perm(Permission.VIEW_DECISIONS, is_partner)
+rules.add_perm(Permission.CONFIGURE, is_programme_office)
+rules.add_perm(Permission.ADD_PROPOSAL, is_programme_office | sits_on_any_forum)
+rules.add_perm(Permission.RECORD_CONSENT, sits_on_proposal_forum)
+rules.add_perm(Permission.MANAGE_PROPOSAL, is_programme_office | sits_on_proposal_forum)

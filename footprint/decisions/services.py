@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from enum import StrEnum
 from typing import Any
 
 from django.conf import settings
@@ -31,6 +32,19 @@ from footprint.decisions.models import (
 )
 from footprint.decisions.rules import seats
 from footprint.partnership.models import Organisation
+
+
+class AuditAction(StrEnum):
+    """What the audit trail records this app's services doing."""
+
+    ASK_FOR_CONSENT = "ask_for_consent"
+    COMPLETE_ACTION = "complete_action"
+    CREATE_PROPOSAL = "create_proposal"
+    DECIDE = "decide"
+    DECLARE_CONFLICT = "declare_conflict"
+    ESCALATE = "escalate"
+    RECORD_CONSENT = "record_consent"
+    RECORD_MEETING = "record_meeting"
 
 
 def create_proposal(
@@ -77,7 +91,7 @@ def create_proposal(
         )
         audit.record(
             actor=by,
-            action="create_proposal",
+            action=AuditAction.CREATE_PROPOSAL,
             summary=f"Proposal: {title}",
             proposal=proposal.pk,
             routing=list(steps),
@@ -124,7 +138,7 @@ def ask_for_consent(
         audit.save_with_history(proposal, by=by)
         audit.record(
             actor=by,
-            action="ask_for_consent",
+            action=AuditAction.ASK_FOR_CONSENT,
             summary=f"Consent asked for by {deadline:%-d %B %Y}: {proposal.title}",
             proposal=proposal.pk,
             deadline=deadline.isoformat(),
@@ -206,7 +220,7 @@ def declare_conflict(*, proposal: Proposal, person: Any, description: str, by: A
         audit.save_with_history(conflict, by=by)
         audit.record(
             actor=by,
-            action="declare_conflict",
+            action=AuditAction.DECLARE_CONFLICT,
             summary=f"Conflict declared on {proposal.title}: {description}",
             proposal=proposal.pk,
         )
@@ -244,7 +258,7 @@ def record_consent(
         audit.save_with_history(consent, by=by)
         audit.record(
             actor=by,
-            action="record_consent",
+            action=AuditAction.RECORD_CONSENT,
             summary=f"{organisation.name}: {consent.get_response_display()} to {proposal.title}",
             proposal=proposal.pk,
         )
@@ -271,7 +285,7 @@ def escalate(*, proposal: Proposal, reason: str, by: Any) -> Escalation:
         audit.save_with_history(proposal, by=by)
         audit.record(
             actor=by,
-            action="escalate",
+            action=AuditAction.ESCALATE,
             summary=f"{proposal.title} escalated to {proposal.forum.name}",
             proposal=proposal.pk,
             reason=reason,
@@ -286,7 +300,7 @@ def record_meeting(*, forum: Forum, date: dt.date, attendees: Sequence[Any], by:
         meeting.attendees.set(attendees)
         audit.record(
             actor=by,
-            action="record_meeting",
+            action=AuditAction.RECORD_MEETING,
             summary=f"{forum.name} met on {date:%d %B %Y}",
             attendees=len(attendees),
         )
@@ -354,7 +368,7 @@ def decide(
         audit.save_with_history(proposal, by=by)
         audit.record(
             actor=by,
-            action="decide",
+            action=AuditAction.DECIDE,
             summary=f"{meeting.forum.name}: {proposal.title} "
             f"{decision.get_outcome_display().lower()}",
             proposal=proposal.pk,
@@ -366,4 +380,6 @@ def complete_action(*, action: Action, by: Any) -> None:
     with transaction.atomic():
         action.done = True
         audit.save_with_history(action, by=by)
-        audit.record(actor=by, action="complete_action", summary=f"Done: {action.description}")
+        audit.record(
+            actor=by, action=AuditAction.COMPLETE_ACTION, summary=f"Done: {action.description}"
+        )

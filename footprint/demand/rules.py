@@ -6,9 +6,21 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
+
 import rules
 
+from footprint.core.permissions import permissions
 from footprint.partnership.rules import is_partner, is_programme_office
 
-rules.add_perm("demand.view_demand", is_partner)
-rules.add_perm("demand.change_demand", is_programme_office)
+
+@permissions
+class Permission(StrEnum):
+    """Every permission this app declares: ask for one as ``Permission.NAME``."""
+
+    VIEW_DEMAND = "demand.view_demand"
+    CHANGE_DEMAND = "demand.change_demand"
+
+
+rules.add_perm(Permission.VIEW_DEMAND, is_partner)
+rules.add_perm(Permission.CHANGE_DEMAND, is_programme_office)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from enum import StrEnum
 from typing import Any
 
 from django.db import connection, transaction
@@ -10,6 +11,14 @@ from django.db import connection, transaction
 from footprint.core import audit
 from footprint.core.jobs import create_job
 from footprint.demand.models import ActivityCell, Baseline, CellRow, Run, Scenario
+
+
+class AuditAction(StrEnum):
+    """What the audit trail records this app's services doing."""
+
+    CREATE_BASELINE = "demand.create_baseline"
+    RUN = "demand.run"
+
 
 CELL_COLUMNS = (
     "provider",
@@ -47,7 +56,7 @@ def create_baseline(
     saved = save_cells(baseline, rows)
     audit.record(
         actor=by,
-        action="demand.create_baseline",
+        action=AuditAction.CREATE_BASELINE,
         summary=f"Imported {name}: {records:,} rows into {saved:,} cells",
         baseline=baseline.pk,
     )
@@ -73,6 +82,6 @@ def start_run(*, scenario: Scenario, by: Any) -> Run:
     run = Run.objects.create(
         scenario=scenario, job=job, parameters=scenario.parameters, created_by=by
     )
-    audit.record(actor=by, action="demand.run", summary=f"Ran {scenario.name}", run=run.pk)
+    audit.record(actor=by, action=AuditAction.RUN, summary=f"Ran {scenario.name}", run=run.pk)
     transaction.on_commit(lambda: run_scenario.enqueue(run.pk))
     return run

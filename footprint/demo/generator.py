@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from enum import StrEnum
 
 import numpy as np
 from django.contrib.auth import get_user_model
@@ -45,6 +46,13 @@ from footprint.partnership.models import (
     Sex,
     System,
 )
+
+
+class AuditAction(StrEnum):
+    """What the audit trail records this app's services doing."""
+
+    LOAD_DEMO = "load_demo"
+
 
 SEED = 20170208
 # The base year the benchmarks draw the demo's records for without a database; the demo
@@ -375,7 +383,7 @@ def _build(timeline: Timeline, clock: Clock) -> dict[str, int]:
     finance = build_finance(timeline, clock)
     engagement = build_engagement(timeline, clock)
     clock.go(timeline.moment(timeline.today, 7))
-    audit.record(actor=None, action="load_demo", summary="Loaded the demo footprint")
+    audit.record(actor=None, action=AuditAction.LOAD_DEMO, summary="Loaded the demo footprint")
     return {
         "places": len(places),
         "neighbourhoods": Neighbourhood.objects.count(),

@@ -13,9 +13,21 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
+
 import rules
 
+from footprint.core.permissions import permissions
 from footprint.partnership.rules import is_partner, is_programme_office
 
-rules.add_perm("engagement.view_engagement", is_partner)
-rules.add_perm("engagement.manage_engagement", is_programme_office)
+
+@permissions
+class Permission(StrEnum):
+    """Every permission this app declares: ask for one as ``Permission.NAME``."""
+
+    VIEW_ENGAGEMENT = "engagement.view_engagement"
+    MANAGE_ENGAGEMENT = "engagement.manage_engagement"
+
+
+rules.add_perm(Permission.VIEW_ENGAGEMENT, is_partner)
+rules.add_perm(Permission.MANAGE_ENGAGEMENT, is_programme_office)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any
 
 from django.conf import settings
@@ -34,6 +35,22 @@ from footprint.engagement.models import (
 )
 from footprint.partnership.models import Organisation, OrganisationKind, Place
 from footprint.partnership.rules import is_editor_of
+
+
+class AuditAction(StrEnum):
+    """What the audit trail records this app's services doing."""
+
+    ACKNOWLEDGE_MESSAGE = "acknowledge_message"
+    ADD_STATEMENT = "add_statement"
+    ADOPT_MESSAGE = "adopt_message"
+    DELETE_PERSONAL_DETAILS = "delete_personal_details"
+    MODERATE_ANSWER = "moderate_answer"
+    MODERATE_STATEMENT = "moderate_statement"
+    PUBLISH_CONSULTATION_REPORT = "publish_consultation_report"
+    SAVE_CONSULTATION = "save_consultation"
+    SAVE_CONSULTATION_RESPONSE = "save_consultation_response"
+    SEND_FRESH_MESSAGE_LINK = "send_fresh_message_link"
+    SEND_MESSAGE = "send_message"
 
 
 def key_digest(key: str) -> str:
@@ -112,7 +129,7 @@ def moderate(*, item: Statement | Answer, approve: bool, reason: str, by: Any) -
         kind = "statement" if isinstance(item, Statement) else "answer"
         audit.record(
             actor=by,
-            action=f"moderate_{kind}",
+            action=AuditAction(f"moderate_{kind}"),
             summary=f"{'Approved' if approve else 'Hid'} a {kind} in a consultation",
             item=item.pk,
             reason=item.reason,
@@ -131,7 +148,7 @@ def add_partnership_statement(*, consultation: Consultation, text: str, by: Any)
         )
         audit.record(
             actor=by,
-            action="add_statement",
+            action=AuditAction.ADD_STATEMENT,
             summary=f"Added a statement to '{consultation.title}'",
             statement=statement.pk,
         )
@@ -147,7 +164,7 @@ def publish_report(*, consultation: Consultation, by: Any) -> None:
         audit.save_with_history(consultation, by=by)
         audit.record(
             actor=by,
-            action="publish_consultation_report",
+            action=AuditAction.PUBLISH_CONSULTATION_REPORT,
             summary=f"Published the report of '{consultation.title}'",
             consultation=consultation.pk,
         )
@@ -168,7 +185,7 @@ def delete_personal_details(*, today: dt.date, by: Any = None) -> int:
         if count:
             audit.record(
                 actor=by,
-                action="delete_personal_details",
+                action=AuditAction.DELETE_PERSONAL_DETAILS,
                 summary=f"Deleted the personal details of {count} participants past retention",
             )
     return count
@@ -181,7 +198,7 @@ def save_consultation(*, form: Any, by: Any) -> Consultation:
         audit.save_with_history(consultation, by=by, validate=False)
         audit.record(
             actor=by,
-            action="save_consultation",
+            action=AuditAction.SAVE_CONSULTATION,
             summary=f"Saved the consultation '{consultation.title}'",
             consultation=consultation.pk,
         )
@@ -197,7 +214,7 @@ def save_response(*, form: Any, consultation: Consultation, by: Any) -> Any:
         audit.save_with_history(response, by=by, validate=False)
         audit.record(
             actor=by,
-            action="save_consultation_response",
+            action=AuditAction.SAVE_CONSULTATION_RESPONSE,
             summary=f"Responded to '{response.theme}' in '{consultation.title}'",
             consultation=consultation.pk,
         )
@@ -339,7 +356,7 @@ def send_message(*, message: Message, by: Any) -> int:
         message.save(update_fields=["sent_at", "sent_by"])
         audit.record(
             actor=by,
-            action="send_message",
+            action=AuditAction.SEND_MESSAGE,
             summary=f"Sent '{message.title}' to {len(recipients)} organisations",
             message=message.pk,
         )
@@ -355,7 +372,7 @@ def adopt(*, message: Message, organisation: Organisation, by: Any) -> None:
         message.adopted_by.add(organisation)
         audit.record(
             actor=by,
-            action="adopt_message",
+            action=AuditAction.ADOPT_MESSAGE,
             summary=f"{organisation.name} adopted '{message.title}' as a common message",
             message=message.pk,
         )
@@ -385,7 +402,7 @@ def acknowledge(*, recipient: Recipient, now: dt.datetime) -> bool:
         recipient.save(update_fields=["acknowledged_at", "read_at"])
         audit.record(
             actor=None,
-            action="acknowledge_message",
+            action=AuditAction.ACKNOWLEDGE_MESSAGE,
             summary=f"{recipient.organisation.name} acknowledged '{recipient.message.title}'",
             message=recipient.message_id,
             recipient=recipient.pk,
@@ -415,7 +432,7 @@ def send_fresh_link(*, recipient: Recipient, now: dt.datetime) -> str:
         email = _email(recipient.message, recipient, issued_at=now, subject_prefix="New link: ")
         audit.record(
             actor=None,
-            action="send_fresh_message_link",
+            action=AuditAction.SEND_FRESH_MESSAGE_LINK,
             summary=f"Emailed {recipient.organisation.name} a fresh link to "
             f"'{recipient.message.title}' after its link expired",
             message=recipient.message_id,

@@ -11,10 +11,12 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import Any
 
 import rules
 
+from footprint.core.permissions import permissions
 from footprint.finance.models import PublishedYear
 from footprint.partnership.models import Organisation, Role
 from footprint.partnership.rules import (
@@ -55,6 +57,15 @@ def is_finance_user(user: Any) -> bool:
     return has_role_anywhere(user, Role.FINANCE)
 
 
-rules.add_perm("finance.view_finance", is_partner)
-rules.add_perm("finance.change_plans", is_programme_office | is_finance_user)
-rules.add_perm("finance.manage_finance", is_programme_office)
+@permissions
+class Permission(StrEnum):
+    """Every permission this app declares: ask for one as ``Permission.NAME``."""
+
+    VIEW_FINANCE = "finance.view_finance"
+    CHANGE_PLANS = "finance.change_plans"
+    MANAGE_FINANCE = "finance.manage_finance"
+
+
+rules.add_perm(Permission.VIEW_FINANCE, is_partner)
+rules.add_perm(Permission.CHANGE_PLANS, is_programme_office | is_finance_user)
+rules.add_perm(Permission.MANAGE_FINANCE, is_programme_office)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from decimal import Decimal
+from enum import StrEnum
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -27,6 +28,16 @@ from footprint.finance.models import (
 )
 from footprint.finance.rules import may_change_plan
 from footprint.partnership.models import Organisation
+
+
+class AuditAction(StrEnum):
+    """What the audit trail records this app's services doing."""
+
+    IMPORT_FINANCIAL_PLAN = "import_financial_plan"
+    PUBLISH_FINANCE_YEAR = "publish_finance_year"
+    SAVE_FINANCIAL_PLAN = "save_financial_plan"
+    SAVE_RISK_SHARE_AGREEMENT = "save_risk_share_agreement"
+    WITHDRAW_FINANCE_YEAR = "withdraw_finance_year"
 
 
 def _unknown_sources(organisation: Organisation, sources: Iterable[str]) -> list[str]:
@@ -59,7 +70,7 @@ def save_plan(*, organisation: Organisation, figures: PlanFigures, by: Any) -> F
         plan = _save(organisation, figures, by)
         audit.record(
             actor=by,
-            action="save_financial_plan",
+            action=AuditAction.SAVE_FINANCIAL_PLAN,
             summary=f"Saved {organisation.name}'s financial plan for {year_label(figures.year)}",
             organisation=organisation.ods_code,
             year=figures.year,
@@ -93,7 +104,7 @@ def import_plan_workbook(*, workbook: PlanWorkbook, filename: str, by: Any) -> l
         plans = [_save(organisation, figures, by) for figures in workbook.years]
         audit.record(
             actor=by,
-            action="import_financial_plan",
+            action=AuditAction.IMPORT_FINANCIAL_PLAN,
             summary=f"Imported {organisation.name}'s financial plans for "
             f"{', '.join(year_label(p.year) for p in plans)} from {filename}",
             organisation=organisation.ods_code,
@@ -124,7 +135,7 @@ def publish_year(*, year: int, by: Any, at: dt.datetime | None = None) -> YearPu
         if latest is not None and latest.summary == summary:
             audit.record(
                 actor=by,
-                action="publish_finance_year",
+                action=AuditAction.PUBLISH_FINANCE_YEAR,
                 summary=f"Published the system financial summary for {year_label(year)}, "
                 f"unchanged since {latest.published_on:%-d %B %Y}",
                 year=year,
@@ -137,7 +148,7 @@ def publish_year(*, year: int, by: Any, at: dt.datetime | None = None) -> YearPu
         )
         audit.record(
             actor=by,
-            action="publish_finance_year",
+            action=AuditAction.PUBLISH_FINANCE_YEAR,
             summary=f"{'Revised' if latest else 'Published'} the system financial summary "
             f"for {year_label(year)}" + (f": {len(changed)} figures changed" if latest else ""),
             year=year,
@@ -155,7 +166,7 @@ def withdraw_year(*, year: int, by: Any) -> None:
         PublishedYear.objects.filter(year=year).delete()
         audit.record(
             actor=by,
-            action="withdraw_finance_year",
+            action=AuditAction.WITHDRAW_FINANCE_YEAR,
             summary=f"Withdrew the system financial summary for {year_label(year)}",
             year=year,
         )
@@ -169,7 +180,7 @@ def save_agreement(*, form: Any, by: Any) -> RiskShareAgreement:
         form.save_m2m()
         audit.record(
             actor=by,
-            action="save_risk_share_agreement",
+            action=AuditAction.SAVE_RISK_SHARE_AGREEMENT,
             summary=f"Saved the risk-share agreement '{agreement.name}'",
             agreement=agreement.pk,
         )

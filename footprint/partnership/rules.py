@@ -9,10 +9,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any
 
 import rules
 
+from footprint.core.permissions import permissions
 from footprint.partnership.models import Organisation, PartnershipRoleKind, Role
 
 
@@ -79,20 +81,40 @@ def is_editor_anywhere(user: Any) -> bool:
     return any(Role.EDITOR in r for r in roles_of(user).by_organisation.values())
 
 
+@permissions
+class Permission(StrEnum):
+    """Every permission this app declares: ask for one as ``Permission.NAME``."""
+
+    VIEW_ORGANISATION = "partnership.view_organisation"
+    VIEW_PLACE = "partnership.view_place"
+    VIEW_NEIGHBOURHOOD = "partnership.view_neighbourhood"
+    VIEW_POPULATION = "partnership.view_population"
+    VIEW_WORKSPACE = "partnership.view_workspace"
+    VIEW_PEOPLE = "partnership.view_people"
+    CHANGE_ORGANISATION = "partnership.change_organisation"
+    CHANGE_ORGANISATION_STRUCTURE = "partnership.change_organisation_structure"
+    ADD_ORGANISATION = "partnership.add_organisation"
+    DELETE_ORGANISATION = "partnership.delete_organisation"
+    CHANGE_PLACE = "partnership.change_place"
+    CHANGE_NEIGHBOURHOOD = "partnership.change_neighbourhood"
+    IMPORT_DATA = "partnership.import_data"
+    MANAGE_PEOPLE = "partnership.manage_people"
+
+
 # Reading. Organisations, places, neighbourhoods and population are published for everyone.
-rules.add_perm("partnership.view_organisation", rules.always_allow)
-rules.add_perm("partnership.view_place", rules.always_allow)
-rules.add_perm("partnership.view_neighbourhood", rules.always_allow)
-rules.add_perm("partnership.view_population", rules.always_allow)
-rules.add_perm("partnership.view_workspace", is_partner)
-rules.add_perm("partnership.view_people", is_partner)
+rules.add_perm(Permission.VIEW_ORGANISATION, rules.always_allow)
+rules.add_perm(Permission.VIEW_PLACE, rules.always_allow)
+rules.add_perm(Permission.VIEW_NEIGHBOURHOOD, rules.always_allow)
+rules.add_perm(Permission.VIEW_POPULATION, rules.always_allow)
+rules.add_perm(Permission.VIEW_WORKSPACE, is_partner)
+rules.add_perm(Permission.VIEW_PEOPLE, is_partner)
 
 # Writing.
-rules.add_perm("partnership.change_organisation", is_programme_office | is_editor_of)
-rules.add_perm("partnership.change_organisation_structure", is_programme_office)
-rules.add_perm("partnership.add_organisation", is_programme_office)
-rules.add_perm("partnership.delete_organisation", is_programme_office)
-rules.add_perm("partnership.change_place", is_programme_office)
-rules.add_perm("partnership.change_neighbourhood", is_programme_office)
-rules.add_perm("partnership.import_data", is_programme_office)
-rules.add_perm("partnership.manage_people", is_programme_office)
+rules.add_perm(Permission.CHANGE_ORGANISATION, is_programme_office | is_editor_of)
+rules.add_perm(Permission.CHANGE_ORGANISATION_STRUCTURE, is_programme_office)
+rules.add_perm(Permission.ADD_ORGANISATION, is_programme_office)
+rules.add_perm(Permission.DELETE_ORGANISATION, is_programme_office)
+rules.add_perm(Permission.CHANGE_PLACE, is_programme_office)
+rules.add_perm(Permission.CHANGE_NEIGHBOURHOOD, is_programme_office)
+rules.add_perm(Permission.IMPORT_DATA, is_programme_office)
+rules.add_perm(Permission.MANAGE_PEOPLE, is_programme_office)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from enum import StrEnum
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -20,6 +21,14 @@ from footprint.partnership.models import (
     Population,
     PopulationSource,
 )
+
+
+class AuditAction(StrEnum):
+    """What the audit trail records this app's services doing."""
+
+    IMPORT_ORGANISATIONS = "import_organisations"
+    IMPORT_POPULATION = "import_population"
+    UPDATE_ORGANISATION = "update_organisation"
 
 
 def import_organisations(
@@ -77,7 +86,7 @@ def import_organisations(
                 progress(i, len(rows))
         audit.record(
             actor=by,
-            action="import_organisations",
+            action=AuditAction.IMPORT_ORGANISATIONS,
             summary=f"Imported {len(rows)} organisations from {filename}",
             filename=filename,
             created=created,
@@ -125,7 +134,7 @@ def import_population(
         years = sorted({r.year for r in records})
         audit.record(
             actor=by,
-            action="import_population",
+            action=AuditAction.IMPORT_POPULATION,
             summary=f"Imported {len(records)} population series ({years[0]}–{years[-1]})"
             f" from {filename}",
             filename=filename,
@@ -147,7 +156,7 @@ def update_organisation(*, organisation: Organisation, changes: dict[str, Any], 
             organisation.places.set(places)
         audit.record(
             actor=by,
-            action="update_organisation",
+            action=AuditAction.UPDATE_ORGANISATION,
             summary=f"Updated {organisation.label}",
             ods_code=organisation.ods_code,
             fields=sorted(changes),

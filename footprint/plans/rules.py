@@ -9,10 +9,12 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import Any
 
 import rules
 
+from footprint.core.permissions import permissions
 from footprint.partnership.models import Role
 from footprint.partnership.rules import is_partner, is_programme_office, roles_of
 from footprint.plans.models import Goal, Metric
@@ -47,9 +49,21 @@ def can_change_goal_series(user: Any, goal: Goal | None) -> bool:
     return goal is not None and may_change_series(user, goal.metric, goal.subject_key)
 
 
-rules.add_perm("plans.view_plan", is_partner)
-rules.add_perm("plans.change_plan", is_programme_office)
-rules.add_perm("plans.change_goal", is_programme_office)
-rules.add_perm("plans.change_metric", is_programme_office)
-rules.add_perm("plans.record_measurement", can_change_goal_series)
-rules.add_perm("plans.import_measurements", is_partner)
+@permissions
+class Permission(StrEnum):
+    """Every permission this app declares: ask for one as ``Permission.NAME``."""
+
+    VIEW_PLAN = "plans.view_plan"
+    CHANGE_PLAN = "plans.change_plan"
+    CHANGE_GOAL = "plans.change_goal"
+    CHANGE_METRIC = "plans.change_metric"
+    RECORD_MEASUREMENT = "plans.record_measurement"
+    IMPORT_MEASUREMENTS = "plans.import_measurements"
+
+
+rules.add_perm(Permission.VIEW_PLAN, is_partner)
+rules.add_perm(Permission.CHANGE_PLAN, is_programme_office)
+rules.add_perm(Permission.CHANGE_GOAL, is_programme_office)
+rules.add_perm(Permission.CHANGE_METRIC, is_programme_office)
+rules.add_perm(Permission.RECORD_MEASUREMENT, can_change_goal_series)
+rules.add_perm(Permission.IMPORT_MEASUREMENTS, is_partner)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from enum import StrEnum
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -20,6 +21,15 @@ from footprint.plans.importers import MeasurementRow
 from footprint.plans.models import Measurement, Metric, Plan, PlanPublication, Rebase, Subject
 from footprint.plans.queries import SubjectRef
 from footprint.plans.rules import may_change_series
+
+
+class AuditAction(StrEnum):
+    """What the audit trail records this app's services doing."""
+
+    ADD_REBASE = "add_rebase"
+    IMPORT_MEASUREMENTS = "import_measurements"
+    PUBLISH_PLAN = "publish_plan"
+    RECORD_MEASUREMENT = "record_measurement"
 
 
 def import_measurements(
@@ -86,7 +96,7 @@ def import_measurements(
                 progress(i, len(resolved))
         audit.record(
             actor=by,
-            action="import_measurements",
+            action=AuditAction.IMPORT_MEASUREMENTS,
             summary=f"Imported {len(resolved)} measurements from {filename}",
             filename=filename,
             series=len(allowed),
@@ -125,7 +135,7 @@ def record_measurement(
         audit.save_with_history(m, by=by, validate=False)
         audit.record(
             actor=by,
-            action="record_measurement",
+            action=AuditAction.RECORD_MEASUREMENT,
             summary=f"{metric.name}, {m.subject_label}, {period:%b %Y}: {value}",
             metric=metric.slug,
             subject=m.subject_key,
@@ -153,7 +163,7 @@ def add_rebase(
         audit.save_with_history(rebase, by=by, validate=False)
         audit.record(
             actor=by,
-            action="add_rebase",
+            action=AuditAction.ADD_REBASE,
             summary=f"{metric.name}, {rebase.subject_label}: new limits from "
             f"{period:%b %Y} ({reason})",
             metric=metric.slug,
@@ -201,7 +211,7 @@ def publish_plan(*, plan: Plan, by: Any, at: dt.datetime | None = None) -> PlanP
             summary = f"Revised the published plan '{plan.title}': {len(kept.changes)} changes"
         audit.record(
             actor=by,
-            action="publish_plan",
+            action=AuditAction.PUBLISH_PLAN,
             summary=summary,
             plan=plan.pk,
             publication=kept.pk,

@@ -7,10 +7,12 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import Any
 
 import rules
 
+from footprint.core.permissions import permissions
 from footprint.partnership.models import Organisation, Role
 from footprint.partnership.rules import (
     has_role_anywhere,
@@ -29,6 +31,15 @@ def is_workforce_user(user: Any) -> bool:
     return has_role_anywhere(user, Role.WORKFORCE)
 
 
-rules.add_perm("workforce.view_workforce", is_partner)
-rules.add_perm("workforce.import_workforce", is_programme_office | is_workforce_user)
-rules.add_perm("workforce.change_rate_card", is_programme_office)
+@permissions
+class Permission(StrEnum):
+    """Every permission this app declares: ask for one as ``Permission.NAME``."""
+
+    VIEW_WORKFORCE = "workforce.view_workforce"
+    IMPORT_WORKFORCE = "workforce.import_workforce"
+    CHANGE_RATE_CARD = "workforce.change_rate_card"
+
+
+rules.add_perm(Permission.VIEW_WORKFORCE, is_partner)
+rules.add_perm(Permission.IMPORT_WORKFORCE, is_programme_office | is_workforce_user)
+rules.add_perm(Permission.CHANGE_RATE_CARD, is_programme_office)

@@ -4,6 +4,7 @@ change that organisation's figures."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from enum import StrEnum
 from typing import Any
 
 from django.db import transaction
@@ -15,6 +16,13 @@ from footprint.partnership.models import Organisation
 from footprint.workforce.importers import ReturnRow, ShiftRow
 from footprint.workforce.models import AgencyShift, WorkforceReturn
 from footprint.workforce.rules import may_change_workforce
+
+
+class AuditAction(StrEnum):
+    """What the audit trail records this app's services doing."""
+
+    IMPORT_AGENCY_SHIFTS = "import_agency_shifts"
+    IMPORT_WORKFORCE_RETURNS = "import_workforce_returns"
 
 
 def _organisations(
@@ -55,7 +63,7 @@ def import_returns(
                 progress(i, len(rows))
         audit.record(
             actor=by,
-            action="import_workforce_returns",
+            action=AuditAction.IMPORT_WORKFORCE_RETURNS,
             summary=f"Imported {len(rows)} workforce returns from {filename}",
         )
     return {"returns": len(rows), "organisations": len({r.organisation for r in rows})}
@@ -83,7 +91,7 @@ def import_shifts(
         )
         audit.record(
             actor=by,
-            action="import_agency_shifts",
+            action=AuditAction.IMPORT_AGENCY_SHIFTS,
             summary=f"Imported {len(rows)} agency shifts from {filename}",
         )
     return {"shifts": len(rows)}
