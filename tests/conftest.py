@@ -165,6 +165,26 @@ def client_for(client, cast):
     return login
 
 
+CAST = ("pmo", "editor_a", "editor_b", "viewer", "stranger", "public")
+PARTNERS = frozenset({"pmo", "editor_a", "editor_b", "viewer"})
+
+
+def assert_may_see(client, who: str, path: str, allowed: set[str] | frozenset[str]) -> None:
+    """The permission matrix's rule for one page: those allowed get it, the public is sent to
+    log in, anyone else logged in is refused with a 403 page that says so."""
+    from django.urls import reverse
+
+    response = client.get(path)
+    if who in allowed:
+        assert response.status_code == 200, f"{who} should see {path}"
+    elif who == "public":
+        assert response.status_code == 302, f"the public should be asked to log in at {path}"
+        assert response["Location"].startswith(reverse("core:login"))
+    else:
+        assert response.status_code == 403, f"{who} should be refused {path}"
+        assert "permission" in response.content.decode().lower()
+
+
 @pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     """Argon2 is deliberately slow; tests use a fast hasher (production keeps Argon2)."""

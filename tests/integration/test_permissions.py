@@ -5,8 +5,7 @@ from django.urls import reverse
 
 from footprint.core.permissions import can
 from footprint.partnership.models import Organisation
-
-CAST = ["pmo", "editor_a", "editor_b", "viewer", "stranger", "public"]
+from tests.conftest import CAST, assert_may_see
 
 # (url name, args, who may see it). Everyone else: log-in redirect (public) or 403.
 PAGES = [
@@ -44,14 +43,7 @@ PAGES = [
 @pytest.mark.parametrize("who", CAST)
 @pytest.mark.parametrize(("name", "args", "allowed"), PAGES, ids=lambda v: str(v))
 def test_page_permission_matrix(client_for, who, name, args, allowed):
-    response = client_for(who).get(reverse(name, args=args))
-    if who in allowed:
-        assert response.status_code == 200
-    elif who == "public":
-        assert response.status_code == 302
-        assert response["Location"].startswith(reverse("core:login"))
-    else:
-        assert response.status_code == 403
+    assert_may_see(client_for(who), who, reverse(name, args=args), allowed)
 
 
 def test_an_editor_changes_their_own_organisation(client_for, footprint):
