@@ -1,9 +1,11 @@
 """Quorum, routing and the decision rule for pages and services: the only module here that
-calls the engine."""
+calls the engine. It reads through ``queries`` and turns what it reads into the engine's inputs,
+and the engine's answers into values; it writes nothing."""
 
 from __future__ import annotations
 
-from footprint.decisions.models import Consent, Delegation, Forum, Meeting, Proposal
+from footprint.decisions import queries
+from footprint.decisions.models import Forum, Meeting, Proposal
 from footprint.engine import decisions as rules
 
 
@@ -11,10 +13,8 @@ def route(
     decision_type_id: int, value_pence: int, brought_to: Forum
 ) -> tuple[Forum | None, tuple[str, ...]]:
     """The forum that may take this decision, and the reasons in plain words."""
-    delegations = list(
-        Delegation.objects.filter(decision_type_id=decision_type_id).select_related("forum")
-    )
-    forums = {f.slug: f for f in Forum.objects.all()}
+    delegations = queries.delegations(decision_type_id)
+    forums = queries.forum_tree()
     result = rules.route(
         value_pence,
         [rules.Delegation(d.forum.slug, d.limit_pence) for d in delegations],
@@ -37,9 +37,9 @@ def quorum(proposal: Proposal, meeting: Meeting) -> rules.QuorumResult:
     """Quorum for this proposal at this meeting: the forum's voting members who attended,
     less anyone with a declared conflict."""
     forum = meeting.forum
-    voting = list(forum.members.filter(voting=True).select_related("organisation"))
-    present = set(meeting.attendees.values_list("pk", flat=True))
-    conflicted = set(proposal.conflicts.values_list("person_id", flat=True))
+    voting = queries.voting_members(forum)
+    present = queries.attendee_ids(meeting)
+    conflicted = queries.conflicted_ids(proposal)
     attendees = [
         rules.Attendee(
             str(m.representative_id),
@@ -58,7 +58,7 @@ def eligible_organisations(forum: Forum) -> list[str]:
     return sorted(
         {
             m.organisation.ods_code
-            for m in forum.members.filter(voting=True).select_related("organisation")
+            for m in queries.voting_members(forum)
             if m.organisation.has_statutory_board
         }
     )
@@ -67,7 +67,7 @@ def eligible_organisations(forum: Forum) -> list[str]:
 def responses(proposal: Proposal) -> dict[str, rules.Response]:
     return {
         c.organisation.ods_code: c.response  # type: ignore[misc]
-        for c in Consent.objects.filter(proposal=proposal).select_related("organisation")
+        for c in queries.consents(proposal)
     }
 
 

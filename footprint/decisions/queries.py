@@ -3,10 +3,25 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
+from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
 
-from footprint.decisions.models import Action, Decision, Forum, Proposal
+from footprint.decisions.models import (
+    Action,
+    Conflict,
+    Consent,
+    Decision,
+    Delegation,
+    Escalation,
+    Forum,
+    ForumMember,
+    Meeting,
+    MoneyFlow,
+    Proposal,
+)
 
 
 def published_q(today: dt.date) -> Q:
@@ -76,6 +91,137 @@ def forums() -> QuerySet[Forum]:
     return Forum.objects.select_related("parent", "place", "neighbourhood").order_by(
         "layer", "name"
     )
+
+
+def seats(user: Any, forum_id: int | None) -> list[ForumMember]:
+    """``user``'s voting seats on a forum (one per organisation represented)."""
+    if forum_id is None or not getattr(user, "is_authenticated", False):
+        return []
+    return list(
+        ForumMember.objects.filter(
+            representative=user, forum_id=forum_id, voting=True
+        ).select_related("organisation")
+    )
+
+
+def has_any_seat(user: Any) -> bool:
+    """Whether ``user`` sits on any forum, voting or not."""
+    return bool(getattr(user, "is_authenticated", False)) and (
+        ForumMember.objects.filter(representative=user).exists()
+    )
+
+
+def forum_tree() -> dict[str, Forum]:
+    """Every forum by slug (each knows its parent's id)."""
+    return {f.slug: f for f in Forum.objects.all()}
+
+
+def delegations(decision_type_id: int) -> list[Delegation]:
+    """The scheme of delegation for one decision type: which forums, up to what limit."""
+    return list(
+        Delegation.objects.filter(decision_type_id=decision_type_id).select_related("forum")
+    )
+
+
+def members(forum: Forum) -> QuerySet[ForumMember]:
+    """A forum's members with their organisations and representatives."""
+    return forum.members.select_related("organisation", "representative")
+
+
+def voting_members(forum: Forum) -> list[ForumMember]:
+    """A forum's voting members with their organisations and representatives."""
+    return list(members(forum).filter(voting=True))
+
+
+def representatives(forum: Forum, user_ids: Iterable[Any]) -> list[Any]:
+    """The people among ``user_ids`` who represent an organisation on ``forum``."""
+    ids = forum.members.filter(representative_id__in=list(user_ids)).values_list(
+        "representative", flat=True
+    )
+    return list(get_user_model().objects.filter(pk__in=ids))
+
+
+def attendee_ids(meeting: Meeting) -> set[int]:
+    return set(meeting.attendees.values_list("pk", flat=True))
+
+
+def conflicted_ids(proposal: Proposal) -> set[int]:
+    """The people who have declared a conflict of interest in ``proposal``."""
+    return set(proposal.conflicts.values_list("person_id", flat=True))
+
+
+def has_conflict(proposal: Proposal, person: Any) -> bool:
+    return proposal.conflicts.filter(person=person).exists()
+
+
+def has_objection(proposal: Proposal) -> bool:
+    return proposal.consents.filter(response=Consent.Response.OBJECT).exists()
+
+
+def consent_of(proposal: Proposal, organisation_id: int) -> Consent | None:
+    """The response an organisation has recorded to a proposal, if any."""
+    return Consent.objects.filter(proposal=proposal, organisation_id=organisation_id).first()
+
+
+def consents(proposal: Proposal) -> QuerySet[Consent]:
+    return Consent.objects.filter(proposal=proposal).select_related("organisation", "recorded_by")
+
+
+def forum_delegations(forum: Forum) -> QuerySet[Delegation]:
+    return forum.delegations.select_related("decision_type")
+
+
+def recent_meetings(forum: Forum, limit: int = 12) -> list[Meeting]:
+    return list(forum.meetings.prefetch_related("attendees")[:limit])
+
+
+def forum_proposals(forum: Forum, limit: int = 50) -> list[Proposal]:
+    return list(forum.proposals.select_related("decision_type")[:limit])
+
+
+def forum_page() -> QuerySet[Forum]:
+    """Forums as their page shows them (look one up by slug)."""
+    return Forum.objects.select_related("parent", "place")
+
+
+def proposal_page() -> QuerySet[Proposal]:
+    """Proposals as their page and its actions need them (look one up by pk)."""
+    return Proposal.objects.select_related("forum__parent", "brought_to", "decision_type")
+
+
+def meetings_that_may_decide(proposal: Proposal, limit: int = 3) -> list[Meeting]:
+    """The deciding forum's first meetings on or after the day the proposal was brought."""
+    if proposal.forum is None:
+        return []
+    return list(proposal.forum.meetings.filter(date__gte=proposal.proposed_on)[:limit])
+
+
+def money(proposal: Proposal) -> QuerySet[MoneyFlow]:
+    return proposal.money.select_related("organisation")
+
+
+def conflicts(proposal: Proposal) -> QuerySet[Conflict]:
+    return proposal.conflicts.select_related("person")
+
+
+def escalations(proposal: Proposal) -> QuerySet[Escalation]:
+    return proposal.escalations.select_related("from_forum", "to_forum")
+
+
+def seeking_consent() -> QuerySet[Proposal]:
+    """Proposals whose boards are being asked for consent by a forum."""
+    return Proposal.objects.filter(status=Proposal.Status.SEEKING_CONSENT, forum__isnull=False)
+
+
+def first_asked_on(proposal: Proposal) -> dt.datetime | None:
+    """When the proposal first sought consent, by its history (for proposals asked before
+    the day was recorded)."""
+    first = (
+        proposal.history.filter(status=Proposal.Status.SEEKING_CONSENT)
+        .order_by("history_date")
+        .first()
+    )
+    return first.history_date if first else None
 
 
 def history(proposal: Proposal) -> list[dict[str, object]]:

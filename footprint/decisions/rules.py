@@ -1,11 +1,14 @@
 """Who may do what with decisions.
 
-- Partners read forums, proposals (confidential ones included) and decisions.
+- Partners read forums, proposals (confidential ones included) and decisions, and any partner
+  may declare their own conflict of interest in a proposal.
 - The public reads the decision register: decisions on public proposals, and confidential ones
   once their publication date has passed.
-- The programme office configures forums and the scheme of delegation, and records meetings
-  and decisions; forum members may also bring proposals and record decisions of their forum.
-- Only a forum's voting representatives record consent, each for their own organisation.
+- The programme office records meetings; it and the members of any forum bring proposals.
+- The programme office and the members of the deciding forum ask the boards for consent,
+  escalate an objection, record the decision and mark its actions done.
+- Only a forum's voting representatives record consent, each for their own organisation (the
+  service checks the organisation).
 """
 
 from __future__ import annotations
@@ -16,42 +19,47 @@ from typing import Any
 import rules
 
 from footprint.core.permissions import permissions
+from footprint.decisions import queries
 from footprint.decisions.models import Proposal
 from footprint.partnership.rules import is_partner, is_programme_office
 
 
-def seats(user: Any, forum_id: int | None) -> list[Any]:
-    """``user``'s voting seats on a forum (one per organisation represented)."""
-    if forum_id is None or not getattr(user, "is_authenticated", False):
-        return []
-    return list(
-        user.forum_seats.filter(forum_id=forum_id, voting=True).select_related("organisation")
-    )
-
-
 @rules.predicate
 def sits_on_any_forum(user: Any) -> bool:
-    return bool(getattr(user, "is_authenticated", False)) and user.forum_seats.exists()
+    return queries.has_any_seat(user)
 
 
 @rules.predicate
 def sits_on_proposal_forum(user: Any, proposal: Proposal | None) -> bool:
-    return proposal is not None and bool(seats(user, proposal.forum_id))
+    """Whether ``user`` has a voting seat on the forum that now takes ``proposal``."""
+    return proposal is not None and bool(queries.seats(user, proposal.forum_id))
+
+
+manages_proposal = is_programme_office | sits_on_proposal_forum
 
 
 @permissions
 class Permission(StrEnum):
-    """Every permission this app declares: ask for one as ``Permission.NAME``."""
+    """Every permission this app declares: ask for one as ``Permission.NAME``. Those on a
+    proposal take the proposal as their object."""
 
     VIEW_DECISIONS = "decisions.view_decisions"
-    CONFIGURE = "decisions.configure"
+    RECORD_MEETING = "decisions.record_meeting"
     ADD_PROPOSAL = "decisions.add_proposal"
+    ASK_FOR_CONSENT = "decisions.ask_for_consent"
     RECORD_CONSENT = "decisions.record_consent"
-    MANAGE_PROPOSAL = "decisions.manage_proposal"
+    DECLARE_CONFLICT = "decisions.declare_conflict"
+    ESCALATE = "decisions.escalate_proposal"
+    DECIDE = "decisions.decide_proposal"
+    COMPLETE_ACTION = "decisions.complete_action"
 
 
 rules.add_perm(Permission.VIEW_DECISIONS, is_partner)
-rules.add_perm(Permission.CONFIGURE, is_programme_office)
+rules.add_perm(Permission.RECORD_MEETING, is_programme_office)
 rules.add_perm(Permission.ADD_PROPOSAL, is_programme_office | sits_on_any_forum)
+rules.add_perm(Permission.ASK_FOR_CONSENT, manages_proposal)
 rules.add_perm(Permission.RECORD_CONSENT, sits_on_proposal_forum)
-rules.add_perm(Permission.MANAGE_PROPOSAL, is_programme_office | sits_on_proposal_forum)
+rules.add_perm(Permission.DECLARE_CONFLICT, is_partner)
+rules.add_perm(Permission.ESCALATE, manages_proposal)
+rules.add_perm(Permission.DECIDE, manages_proposal)
+rules.add_perm(Permission.COMPLETE_ACTION, manages_proposal)

@@ -1,4 +1,5 @@
-"""Writes to decisions. Each function is one transaction with its audit record inside; field
+"""Writes to decisions. Each function refuses a caller who may not act (``by`` must hold the
+action's permission), then writes in one transaction with its audit record inside; field
 history of every record is kept too, so a proposal's page can show who changed what."""
 
 from __future__ import annotations
@@ -16,7 +17,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from footprint.core import audit
-from footprint.decisions import compute
+from footprint.core.permissions import require
+from footprint.decisions import compute, queries
 from footprint.decisions.models import (
     CONSENT_DAYS,
     Action,
@@ -30,7 +32,7 @@ from footprint.decisions.models import (
     MoneyFlow,
     Proposal,
 )
-from footprint.decisions.rules import seats
+from footprint.decisions.rules import Permission
 from footprint.partnership.models import Organisation
 
 
@@ -67,6 +69,7 @@ def create_proposal(
     """Bring a proposal to a forum; the scheme of delegation decides which forum takes it.
     ``at`` is when it was brought (now, unless recording one brought earlier): no meeting
     before that day can decide it."""
+    require(by, Permission.ADD_PROPOSAL)
     forum, steps = compute.route(decision_type.pk, value_pence, brought_to)
     with transaction.atomic():
         proposal = Proposal(
@@ -116,6 +119,7 @@ def ask_for_consent(
     respond by ``deadline`` (14 days later unless given), and (unless ``notify`` is false, as
     when loading a history) email the representatives of every board asked. Returns the
     emails sent."""
+    require(by, Permission.ASK_FOR_CONSENT, proposal)
     if proposal.forum is None:
         raise ValidationError(
             "No forum may take this decision; it needs each board's own decision."
@@ -135,9 +139,9 @@ def ask_for_consent(
         proposal.status = Proposal.Status.SEEKING_CONSENT
         proposal.consent_asked_on = on
         proposal.consent_deadline = deadline
-        audit.save_with_history(proposal, by=by)
-        audit.record(
-            actor=by,
+        audit.save_audited(
+            proposal,
+            by=by,
             action=AuditAction.ASK_FOR_CONSENT,
             summary=f"Consent asked for by {deadline:%-d %B %Y}: {proposal.title}",
             proposal=proposal.pk,
@@ -164,9 +168,7 @@ def _email_representatives(
 ) -> int:
     assert proposal.forum is not None
     eligible = set(compute.eligible_organisations(proposal.forum))
-    members = proposal.forum.members.filter(voting=True).select_related(
-        "representative", "organisation"
-    )
+    members = queries.voting_members(proposal.forum)
     link = settings.FOOTPRINT_SITE_URL + reverse("decisions:proposal", args=[proposal.pk])
     overdue = reminder and proposal.consent_overdue(today)
     subject = (
@@ -194,17 +196,11 @@ def send_reminders(*, older_than: dt.timedelta, now: dt.datetime) -> int:
     Returns the number of emails sent."""
     today = timezone.localtime(now).date()
     sent = 0
-    for proposal in Proposal.objects.filter(
-        status=Proposal.Status.SEEKING_CONSENT, forum__isnull=False
-    ):
+    for proposal in queries.seeking_consent():
         asked = proposal.consent_asked_on
         if asked is None:  # asked before the day was recorded: the history says when
-            first = (
-                proposal.history.filter(status=Proposal.Status.SEEKING_CONSENT)
-                .order_by("history_date")
-                .first()
-            )
-            asked = timezone.localtime(first.history_date).date() if first else None
+            first = queries.first_asked_on(proposal)
+            asked = timezone.localtime(first).date() if first else None
         if asked is None or today - asked < older_than:
             continue
         answered = set(compute.responses(proposal))
@@ -215,11 +211,16 @@ def send_reminders(*, older_than: dt.timedelta, now: dt.datetime) -> int:
 
 
 def declare_conflict(*, proposal: Proposal, person: Any, description: str, by: Any) -> Conflict:
+    """Record ``person``'s conflict of interest in the proposal: they then neither count to
+    quorum nor record consent. Each person declares their own."""
+    require(by, Permission.DECLARE_CONFLICT, proposal)
+    if person != by:
+        raise PermissionDenied("Each person declares their own conflict of interest")
     with transaction.atomic():
         conflict = Conflict(proposal=proposal, person=person, description=description)
-        audit.save_with_history(conflict, by=by)
-        audit.record(
-            actor=by,
+        audit.save_audited(
+            conflict,
+            by=by,
             action=AuditAction.DECLARE_CONFLICT,
             summary=f"Conflict declared on {proposal.title}: {description}",
             proposal=proposal.pk,
@@ -238,26 +239,27 @@ def record_consent(
 ) -> Consent:
     """Record one board's response. Only that organisation's voting representative on the
     deciding forum may record it, and not if they have declared a conflict."""
+    require(by, Permission.RECORD_CONSENT, proposal)
+    if organisation.pk not in {s.organisation_id for s in queries.seats(by, proposal.forum_id)}:
+        raise PermissionDenied("Only the organisation's representative on the forum may respond")
+    if queries.has_conflict(proposal, by):
+        raise PermissionDenied("You have declared a conflict of interest in this proposal")
     if proposal.status != Proposal.Status.SEEKING_CONSENT:
         raise ValidationError("This proposal is not seeking consent.")
-    if organisation.pk not in {s.organisation_id for s in seats(by, proposal.forum_id)}:
-        raise PermissionDenied("Only the organisation's representative on the forum may respond")
     if not organisation.has_statutory_board:
         raise ValidationError(f"{organisation.name} has no statutory board to consent.")
-    if proposal.conflicts.filter(person=by).exists():
-        raise PermissionDenied("You have declared a conflict of interest in this proposal")
     if response == Consent.Response.OBJECT and not reason.strip():
         raise ValidationError({"reason": "Give the reason for the objection"})
     with transaction.atomic():
-        consent = Consent.objects.filter(proposal=proposal, organisation=organisation).first()
+        consent = queries.consent_of(proposal, organisation.pk)
         consent = consent or Consent(proposal=proposal, organisation=organisation)
         consent.response = response
         consent.reason = reason
         consent.board_ratified = board_ratified
         consent.recorded_by = by
-        audit.save_with_history(consent, by=by)
-        audit.record(
-            actor=by,
+        audit.save_audited(
+            consent,
+            by=by,
             action=AuditAction.RECORD_CONSENT,
             summary=f"{organisation.name}: {consent.get_response_display()} to {proposal.title}",
             proposal=proposal.pk,
@@ -267,7 +269,8 @@ def record_consent(
 
 def escalate(*, proposal: Proposal, reason: str, by: Any) -> Escalation:
     """Take an objection to the forum above."""
-    if not proposal.consents.filter(response=Consent.Response.OBJECT).exists():
+    require(by, Permission.ESCALATE, proposal)
+    if not queries.has_objection(proposal):
         raise ValidationError("Only a proposal with an objection can be escalated.")
     if proposal.forum is None or proposal.forum.parent is None:
         raise ValidationError("There is no forum above this one.")
@@ -282,9 +285,9 @@ def escalate(*, proposal: Proposal, reason: str, by: Any) -> Escalation:
         escalation.save()
         proposal.forum = proposal.forum.parent
         proposal.status = Proposal.Status.ESCALATED
-        audit.save_with_history(proposal, by=by)
-        audit.record(
-            actor=by,
+        audit.save_audited(
+            proposal,
+            by=by,
             action=AuditAction.ESCALATE,
             summary=f"{proposal.title} escalated to {proposal.forum.name}",
             proposal=proposal.pk,
@@ -294,16 +297,18 @@ def escalate(*, proposal: Proposal, reason: str, by: Any) -> Escalation:
 
 
 def record_meeting(*, forum: Forum, date: dt.date, attendees: Sequence[Any], by: Any) -> Meeting:
+    """Record that ``forum`` met on ``date``, and who attended: quorum is worked out from it."""
+    require(by, Permission.RECORD_MEETING, forum)
     with transaction.atomic():
         meeting = Meeting(forum=forum, date=date)
-        audit.save_with_history(meeting, by=by)
-        meeting.attendees.set(attendees)
-        audit.record(
-            actor=by,
+        audit.save_audited(
+            meeting,
+            by=by,
             action=AuditAction.RECORD_MEETING,
             summary=f"{forum.name} met on {date:%d %B %Y}",
             attendees=len(attendees),
         )
+        meeting.attendees.set(attendees)
     return meeting
 
 
@@ -328,6 +333,7 @@ def decide(
 ) -> Decision:
     """Record the forum's decision at a meeting. Approval needs a quorate meeting, the
     forum's rule met and the delegation; any decision needs the quorum and the delegation."""
+    require(by, Permission.DECIDE, proposal)
     if proposal.status != Proposal.Status.SEEKING_CONSENT:
         raise ValidationError("Only a proposal seeking consent can be decided.")
     if meeting.date < proposal.proposed_on:
@@ -365,9 +371,9 @@ def decide(
         for description, owner, due in actions:
             Action.objects.create(decision=decision, description=description, owner=owner, due=due)
         proposal.status = Proposal.Status.DECIDED
-        audit.save_with_history(proposal, by=by)
-        audit.record(
-            actor=by,
+        audit.save_audited(
+            proposal,
+            by=by,
             action=AuditAction.DECIDE,
             summary=f"{meeting.forum.name}: {proposal.title} "
             f"{decision.get_outcome_display().lower()}",
@@ -377,9 +383,10 @@ def decide(
 
 
 def complete_action(*, action: Action, by: Any) -> None:
+    """Mark a decision's action done."""
+    require(by, Permission.COMPLETE_ACTION, action.decision.proposal)
     with transaction.atomic():
         action.done = True
-        audit.save_with_history(action, by=by)
-        audit.record(
-            actor=by, action=AuditAction.COMPLETE_ACTION, summary=f"Done: {action.description}"
+        audit.save_audited(
+            action, by=by, action=AuditAction.COMPLETE_ACTION, summary=f"Done: {action.description}"
         )

@@ -6,14 +6,14 @@ import datetime as dt
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
+from django.views.decorators.http import require_POST
 
 from footprint.core.exports import csv_response
 from footprint.core.permissions import can, permission_required, require
@@ -28,10 +28,10 @@ from footprint.decisions.forms import (
     ProposalForm,
     RegisterFilterForm,
 )
-from footprint.decisions.models import Forum, Proposal
-from footprint.decisions.rules import seats
+from footprint.decisions.models import Proposal
+from footprint.decisions.rules import Permission
 
-partner_only = permission_required("decisions.view_decisions")
+partner_only = permission_required(Permission.VIEW_DECISIONS)
 
 
 @partner_only
@@ -49,7 +49,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "status": status,
             "statuses": Proposal.Status.choices,
             "overdue": list(queries.overdue_actions(dt.date.today())),
-            "may_propose": can(request.user, "decisions.add_proposal"),
+            "may_propose": can(request.user, Permission.ADD_PROPOSAL),
         },
     )
 
@@ -66,19 +66,17 @@ def overdue_actions(request: HttpRequest) -> HttpResponse:
 
 @partner_only
 def forum_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    forum = get_object_or_404(Forum.objects.select_related("parent", "place"), slug=slug)
-    may_configure = can(request.user, "decisions.configure")
+    """A forum: its members, delegations, meetings and proposals; the programme office
+    records a meeting here."""
+    forum = get_object_or_404(queries.forum_page(), slug=slug)
     form = MeetingForm(request.POST or None, forum=forum)
     if request.method == "POST":
-        require(request.user, "decisions.configure")
+        require(request.user, Permission.RECORD_MEETING, forum)
         if form.is_valid():
-            attendees = forum.members.filter(
-                representative_id__in=form.cleaned_data["attendees"]
-            ).values_list("representative", flat=True)
             services.record_meeting(
                 forum=forum,
                 date=form.cleaned_data["date"],
-                attendees=list(get_user_model().objects.filter(pk__in=attendees)),
+                attendees=queries.representatives(forum, form.cleaned_data["attendees"]),
                 by=request.user,
             )
             messages.success(request, "The meeting has been recorded.")
@@ -89,19 +87,19 @@ def forum_detail(request: HttpRequest, slug: str) -> HttpResponse:
         {
             "forum": forum,
             "quorum_words": compute.quorum_words(forum),
-            "members": forum.members.select_related("organisation", "representative"),
-            "delegations": forum.delegations.select_related("decision_type"),
-            "meetings": forum.meetings.prefetch_related("attendees")[:12],
-            "proposals": forum.proposals.select_related("decision_type")[:50],
+            "members": queries.members(forum),
+            "delegations": queries.forum_delegations(forum),
+            "meetings": queries.recent_meetings(forum, 12),
+            "proposals": queries.forum_proposals(forum, 50),
             "form": form,
-            "may_configure": may_configure,
+            "may_configure": can(request.user, Permission.RECORD_MEETING, forum),
         },
     )
 
 
 @partner_only
 def proposal_new(request: HttpRequest) -> HttpResponse:
-    require(request.user, "decisions.add_proposal")
+    require(request.user, Permission.ADD_PROPOSAL)
     form = ProposalForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
@@ -121,43 +119,34 @@ def proposal_new(request: HttpRequest) -> HttpResponse:
             by=request.user,
         )
         return redirect(proposal)
-    return render(
-        request,
-        "decisions/proposal_form.jinja",
-        {
-            "form": form,
-        },
-    )
+    return render(request, "decisions/proposal_form.jinja", {"form": form})
 
 
-@partner_only
-def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    proposal = get_object_or_404(
-        Proposal.objects.select_related("forum__parent", "brought_to", "decision_type"), pk=pk
-    )
-    my_seats = seats(request.user, proposal.forum_id)
-    manage = can(request.user, "decisions.manage_proposal", proposal)
+def _consent_form(
+    user: Any, proposal: Proposal, data: Any = None, *, statutory_only: bool = False
+) -> ConsentForm:
+    """The response form, offering the organisations ``user`` represents on the forum."""
+    organisations = [s.organisation for s in queries.seats(user, proposal.forum_id)]
+    if statutory_only:
+        organisations = [o for o in organisations if o.has_statutory_board]
+    return ConsentForm(data, prefix="c", organisations=organisations)
+
+
+def _proposal_page(request: HttpRequest, proposal: Proposal, **bound: Any) -> HttpResponse:
+    """The proposal's page; ``bound`` holds the form an action was refused with, to show its
+    errors."""
+    user = request.user
     today = timezone.localdate()
     forms: dict[str, Any] = {
         "ask": AskForm(prefix="a", today=today),
-        "consent": ConsentForm(
-            prefix="c",
-            organisations=[s.organisation for s in my_seats if s.organisation.has_statutory_board],
-        ),
+        "consent": _consent_form(user, proposal, statutory_only=True),
         "conflict": ConflictForm(prefix="x"),
         "escalate": EscalateForm(prefix="e"),
         "decide": DecideForm(prefix="d", proposal=proposal),
+        **bound,
     }
-    if request.method == "POST":
-        response = _act(request, proposal, forms, manage)
-        if response is not None:
-            return response
     _, steps = compute.route(proposal.decision_type_id, proposal.value_pence, proposal.brought_to)
-    meetings = (
-        list(proposal.forum.meetings.filter(date__gte=proposal.proposed_on)[:3])
-        if proposal.forum
-        else []
-    )
+    meetings = queries.meetings_that_may_decide(proposal, 3)
     return render(
         request,
         "decisions/proposal.jinja",
@@ -167,56 +156,67 @@ def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "consent_overdue": proposal.consent_overdue(today),
             "routing": steps,
             "forms": forms,
-            "manage": manage,
+            "may_ask": can(user, Permission.ASK_FOR_CONSENT, proposal),
+            "may_escalate": can(user, Permission.ESCALATE, proposal),
+            "may_decide": can(user, Permission.DECIDE, proposal),
             "may_consent": bool(forms["consent"].fields["organisation"].queryset.exists())
             and proposal.status == Proposal.Status.SEEKING_CONSENT,
             "eligible": compute.eligible_organisations(proposal.forum) if proposal.forum else [],
-            "consents": {
-                c.organisation.ods_code: c
-                for c in proposal.consents.select_related("organisation", "recorded_by")
-            },
+            "consents": {c.organisation.ods_code: c for c in queries.consents(proposal)},
             "rule": compute.rule_result(proposal),
-            "verdicts": [(m, compute.verdict(proposal, m)) for m in meetings]
-            if proposal.forum
-            else [],
-            "money": proposal.money.select_related("organisation"),
-            "conflicts": proposal.conflicts.select_related("person"),
-            "escalations": proposal.escalations.select_related("from_forum", "to_forum"),
+            "verdicts": [(m, compute.verdict(proposal, m)) for m in meetings],
+            "money": queries.money(proposal),
+            "conflicts": queries.conflicts(proposal),
+            "escalations": queries.escalations(proposal),
             "history": queries.history(proposal),
-            "members": proposal.forum.members.select_related("organisation", "representative")
-            if proposal.forum
-            else [],
+            "members": queries.members(proposal.forum) if proposal.forum else [],
         },
     )
 
 
-def _act(
-    request: HttpRequest, proposal: Proposal, forms: dict[str, Any], manage: bool
-) -> HttpResponse | None:
-    """Handle one of the proposal page's forms; None to show the page with its errors."""
-    action = request.POST.get("action")
-    try:
-        if action == "ask":
-            if not manage:
-                raise PermissionDenied
-            form = forms["ask"] = AskForm(request.POST, prefix="a", today=timezone.localdate())
-            if not form.is_valid():
-                return None
-            deadline = form.cleaned_data["deadline"]
+def _refused(form: Any, exc: ValidationError) -> None:
+    """Show a service's refusal on the form that asked for it."""
+    for message in exc.messages:
+        form.add_error(None, message)
+
+
+@partner_only
+def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _proposal_page(request, get_object_or_404(queries.proposal_page(), pk=pk))
+
+
+@require_POST
+@partner_only
+def proposal_ask_consent(request: HttpRequest, pk: int) -> HttpResponse:
+    """Ask each board on the deciding forum for its consent, by a deadline."""
+    proposal = get_object_or_404(queries.proposal_page(), pk=pk)
+    require(request.user, Permission.ASK_FOR_CONSENT, proposal)
+    form = AskForm(request.POST, prefix="a", today=timezone.localdate())
+    if form.is_valid():
+        deadline = form.cleaned_data["deadline"]
+        try:
             sent = services.ask_for_consent(proposal=proposal, by=request.user, deadline=deadline)
+        except ValidationError as exc:
+            _refused(form, exc)
+        else:
             messages.success(
                 request,
                 f"Consent asked for by {deadline:%-d %B %Y}; {sent} representatives emailed.",
             )
-        elif action == "consent":
-            form = forms["consent"] = ConsentForm(
-                request.POST,
-                prefix="c",
-                organisations=[s.organisation for s in seats(request.user, proposal.forum_id)],
-            )
-            if not form.is_valid():
-                return None
-            d = form.cleaned_data
+            return redirect(proposal)
+    return _proposal_page(request, proposal, ask=form)
+
+
+@require_POST
+@partner_only
+def proposal_respond(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record the response of an organisation the person represents on the forum."""
+    proposal = get_object_or_404(queries.proposal_page(), pk=pk)
+    require(request.user, Permission.RECORD_CONSENT, proposal)
+    form = _consent_form(request.user, proposal, request.POST)
+    if form.is_valid():
+        d = form.cleaned_data
+        try:
             services.record_consent(
                 proposal=proposal,
                 organisation=d["organisation"],
@@ -225,35 +225,67 @@ def _act(
                 board_ratified=d["board_ratified"],
                 by=request.user,
             )
+        except ValidationError as exc:
+            _refused(form, exc)
+        else:
             messages.success(request, "Your organisation's response has been recorded.")
-        elif action == "conflict":
-            form = forms["conflict"] = ConflictForm(request.POST, prefix="x")
-            if not form.is_valid():
-                return None
+            return redirect(proposal)
+    return _proposal_page(request, proposal, consent=form)
+
+
+@require_POST
+@partner_only
+def conflict_declare(request: HttpRequest, pk: int) -> HttpResponse:
+    """Declare one's own conflict of interest in a proposal."""
+    proposal = get_object_or_404(queries.proposal_page(), pk=pk)
+    require(request.user, Permission.DECLARE_CONFLICT, proposal)
+    form = ConflictForm(request.POST, prefix="x")
+    if form.is_valid():
+        try:
             services.declare_conflict(
                 proposal=proposal,
                 person=request.user,
                 description=form.cleaned_data["description"],
                 by=request.user,
             )
+        except ValidationError as exc:
+            _refused(form, exc)
+        else:
             messages.success(request, "Your conflict of interest has been recorded.")
-        elif action == "escalate":
-            if not manage:
-                raise PermissionDenied
-            form = forms["escalate"] = EscalateForm(request.POST, prefix="e")
-            if not form.is_valid():
-                return None
+            return redirect(proposal)
+    return _proposal_page(request, proposal, conflict=form)
+
+
+@require_POST
+@partner_only
+def proposal_escalate(request: HttpRequest, pk: int) -> HttpResponse:
+    """Take an objection to the forum above."""
+    proposal = get_object_or_404(queries.proposal_page(), pk=pk)
+    require(request.user, Permission.ESCALATE, proposal)
+    form = EscalateForm(request.POST, prefix="e")
+    if form.is_valid():
+        try:
             services.escalate(
                 proposal=proposal, reason=form.cleaned_data["reason"], by=request.user
             )
+        except ValidationError as exc:
+            _refused(form, exc)
+        else:
             messages.success(request, "The objection has been escalated to the forum above.")
-        elif action == "decide":
-            if not manage:
-                raise PermissionDenied
-            form = forms["decide"] = DecideForm(request.POST, prefix="d", proposal=proposal)
-            if not form.is_valid():
-                return None
-            d = form.cleaned_data
+            return redirect(proposal)
+    return _proposal_page(request, proposal, escalate=form)
+
+
+@require_POST
+@partner_only
+def proposal_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record the forum's decision at one of its meetings."""
+    proposal = get_object_or_404(queries.proposal_page(), pk=pk)
+    require(request.user, Permission.DECIDE, proposal)
+    form = DecideForm(request.POST, prefix="d", proposal=proposal)
+    if form.is_valid():
+        d = form.cleaned_data
+        try:
             services.decide(
                 proposal=proposal,
                 meeting=d["meeting"],
@@ -264,20 +296,12 @@ def _act(
                 supersedes=d["supersedes"],
                 by=request.user,
             )
-            messages.success(request, "The decision has been recorded.")
+        except ValidationError as exc:
+            _refused(form, exc)
         else:
-            return None
-    except ValidationError as exc:
-        target = {
-            "ask": "ask",
-            "consent": "consent",
-            "escalate": "escalate",
-            "decide": "decide",
-        }.get(action or "", "decide")
-        for message in exc.messages:
-            forms[target].add_error(None, message)
-        return None
-    return redirect(proposal)
+            messages.success(request, "The decision has been recorded.")
+            return redirect(proposal)
+    return _proposal_page(request, proposal, decide=form)
 
 
 def register(request: HttpRequest) -> HttpResponse:

@@ -141,11 +141,12 @@ def test_the_consent_page_shows_the_deadline_and_who_is_overdue(
 ):
     proposal = propose(forums, cast)
     url = reverse("decisions:proposal", args=[proposal.pk])
-    refused = client_for("pmo").post(url, {"action": "ask", "a-deadline": "2025-01-01"})
+    ask = reverse("decisions:proposal_ask_consent", args=[proposal.pk])
+    refused = client_for("pmo").post(ask, {"a-deadline": "2025-01-01"})
     assert "The deadline, 1 January 2025, is before today" in refused.content.decode()
     proposal.refresh_from_db()
     assert proposal.status == "draft"
-    client_for("pmo").post(url, {"action": "ask", "a-deadline": "2099-01-31"})
+    client_for("pmo").post(ask, {"a-deadline": "2099-01-31"})
     page = client_for("viewer").get(url).content.decode()
     assert "to respond by <strong>31 January 2099</strong>" in page
     assert "Not yet" in page and "Overdue" not in page
@@ -179,8 +180,8 @@ def test_no_decision_at_a_meeting_before_the_proposal_was_brought(
     page = client_for("pmo").get(url).content.decode()
     assert "At the meeting of 01 March 2025" not in page  # not offered as a verdict
     response = client_for("pmo").post(
-        url,
-        {"action": "decide", "d-meeting": earlier.pk, "d-outcome": "approved", "d-rationale": "r"},
+        reverse("decisions:proposal_decide", args=[proposal.pk]),
+        {"d-meeting": earlier.pk, "d-outcome": "approved", "d-rationale": "r"},
     )
     assert words in response.content.decode()
     assert not Decision.objects.exists()
@@ -345,19 +346,19 @@ def test_only_the_programme_office_records_meetings(client_for, forums, cast):
 def test_consent_through_the_page(client_for, forums, cast, footprint):
     proposal = propose(forums, cast)
     url = reverse("decisions:proposal", args=[proposal.pk])
-    assert client_for("editor_b").post(url, {"action": "ask"}).status_code == 403
-    client_for("pmo").post(url, {"action": "ask", "a-deadline": "2099-01-31"})
+    ask = reverse("decisions:proposal_ask_consent", args=[proposal.pk])
+    respond_url = reverse("decisions:proposal_respond", args=[proposal.pk])
+    assert client_for("editor_b").post(ask).status_code == 403
+    client_for("pmo").post(ask, {"a-deadline": "2099-01-31"})
     page = client_for("viewer").get(url).content.decode()
     assert "Record your organisation" in page
     missing = client_for("viewer").post(
-        url,
-        {"action": "consent", "c-organisation": footprint["council"].pk, "c-response": "object"},
+        respond_url, {"c-organisation": footprint["council"].pk, "c-response": "object"}
     )
     assert "Give the reason for the objection" in missing.content.decode()
     client_for("viewer").post(
-        url,
+        respond_url,
         {
-            "action": "consent",
             "c-organisation": footprint["council"].pk,
             "c-response": "consent",
             "c-board_ratified": "on",
@@ -396,9 +397,8 @@ def test_a_later_decision_supersedes_an_earlier_one_on_the_register(
     consent_all(proposal, footprint, cast)
     client.force_login(cast["pmo"], backend="django.contrib.auth.backends.ModelBackend")
     client.post(
-        reverse("decisions:proposal", args=[proposal.pk]),
+        reverse("decisions:proposal_decide", args=[proposal.pk]),
         {
-            "action": "decide",
             "d-meeting": forums["meetings"]["alliance"].pk,
             "d-outcome": "approved",
             "d-rationale": "A smaller hub.",
