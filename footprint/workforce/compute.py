@@ -1,4 +1,5 @@
-"""Workforce figures for pages: the only module here that calls the engine."""
+"""Workforce figures for pages: the only module here that calls the engine. It reads through
+``queries`` and writes nothing."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from footprint.demand.models import Result, Scenario
+from footprint.demand.models import Scenario
 from footprint.engine import spc
 from footprint.engine import workforce as wf
 from footprint.partnership.queries import names_by_code
@@ -35,7 +36,7 @@ class Row:
 def dashboard() -> tuple[list[Row], list[dict[str, object]]]:
     """The latest position of each organisation's staff groups, and the system's WTE in post
     and vacancy rate month by month."""
-    returns = list(WorkforceReturn.objects.select_related("organisation").order_by("month"))
+    returns = queries.returns()
     series: dict[tuple[str, str], list[WorkforceReturn]] = defaultdict(list)
     for r in returns:
         series[(r.organisation.ods_code, r.staff_group)].append(r)
@@ -93,7 +94,7 @@ def retention_signals() -> list[RetentionSignal]:
     """SPC on the monthly leaver rate of every organisation's staff group, judged together,
     special-cause concerns first (a rising leaver rate is the concern)."""
     series: dict[tuple[str, str], list[WorkforceReturn]] = defaultdict(list)
-    for r in WorkforceReturn.objects.select_related("organisation").order_by("month"):
+    for r in queries.returns():
         series[(r.organisation.ods_code, r.staff_group)].append(r)
     if not series:
         return []
@@ -128,14 +129,28 @@ def retention_signals() -> list[RetentionSignal]:
 
 
 def leaver_series(ods_code: str, staff_group: str) -> tuple[list[WorkforceReturn], spc.SpcResult]:
-    rs = list(
-        WorkforceReturn.objects.filter(
-            organisation__ods_code=ods_code, staff_group=staff_group
-        ).order_by("month")
-    )
+    """One organisation's returns for a staff group and SPC on its monthly leaver rate."""
+    rs = queries.returns_of(ods_code, staff_group)
     rates = wf.monthly_leaver_rates([r.leavers for r in rs], [r.headcount for r in rs])
     values = [None if np.isnan(v) else float(v) for v in rates]
     return rs, spc.analyse(values, improvement="decrease")
+
+
+def leaver_points(returns: list[WorkforceReturn], result: spc.SpcResult) -> list[dict[str, object]]:
+    """The points of a leaver-rate chart, as percentages, month by month."""
+    return [
+        {
+            "period": r.month.isoformat(),
+            "value": None if p.value is None else round(100 * p.value, 3),
+            "mean": round(100 * p.mean, 3),
+            "lower": round(100 * p.lower, 3),
+            "upper": round(100 * p.upper, 3),
+            "point_type": p.point_type,
+            "rule": p.rule,
+            "segment": p.segment,
+        }
+        for r, p in zip(returns, result.points, strict=True)
+    ]
 
 
 def _shifts(since: dt.date) -> list[wf.Shift]:
@@ -145,9 +160,8 @@ def _shifts(since: dt.date) -> list[wf.Shift]:
     ]
 
 
-def _caps(organisations: set[str]) -> dict[tuple[str, str], int]:
+def _caps(organisations: set[str], cards: list[RateCap]) -> dict[tuple[str, str], int]:
     caps: dict[tuple[str, str], int] = {}
-    cards = list(RateCap.objects.select_related("organisation"))
     for cap in cards:  # the system's card for every member first …
         if cap.organisation is None:
             for org in organisations:
@@ -177,11 +191,15 @@ class AgencyReport:
     spread: list[wf.Spread]
     escalations: list[Escalation]
     shifts: int
+    card: list[RateCap]  # the rate card the shifts were judged against
 
 
 def agency_report(since: dt.date) -> AgencyReport:
+    """The agency shifts from ``since`` judged against the rate card: breaches, the spread of
+    rates for each role and agencies charging members different rates."""
     shifts = _shifts(since)
-    found = wf.breaches(shifts, _caps({s.organisation for s in shifts}))
+    card = queries.rate_card()
+    found = wf.breaches(shifts, _caps({s.organisation for s in shifts}, card))
     names = names_by_code({s.organisation for s in shifts})
 
     def totals(key: str) -> list[tuple[str, int, int]]:
@@ -209,6 +227,7 @@ def agency_report(since: dt.date) -> AgencyReport:
             for e in wf.escalations(shifts)
         ],
         len(shifts),
+        card,
     )
 
 
@@ -218,7 +237,7 @@ def supply(
     """Project a staff group's supply from its latest returns: staff in post and 12-month
     turnover across the system, recruits at the last year's joiners less those from local
     training places."""
-    rs = list(WorkforceReturn.objects.filter(staff_group=staff_group).order_by("month"))
+    rs = queries.returns(staff_group=staff_group)
     if not rs:
         return None
     months = sorted({r.month for r in rs})[-12:]
@@ -246,14 +265,7 @@ def need_from_scenario(scenario: Scenario, staff_group: str) -> list[float]:
     run = scenario.latest_run
     if run is None:
         return []
-    senders = set(
-        WorkforceReturn.objects.filter(staff_group=staff_group).values_list(
-            "organisation__ods_code", flat=True
-        )
-    )
     totals: dict[int, float] = {}
-    for year, mean in Result.objects.filter(
-        run=run, measure="workforce", item=staff_group, provider__in=senders
-    ).values_list("year", "mean"):
+    for year, mean in queries.needed_wte(run, staff_group):
         totals[year] = totals.get(year, 0.0) + mean
     return [totals[y] for y in sorted(totals)]

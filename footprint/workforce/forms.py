@@ -6,7 +6,8 @@ from typing import Any
 
 from django import forms
 
-from footprint.demand.models import Run, Scenario
+from footprint.demand.models import Scenario
+from footprint.workforce import queries
 from footprint.workforce.models import StaffGroup
 
 
@@ -23,7 +24,7 @@ class SupplyForm(forms.Form):
         label="Staff group", choices=StaffGroup.choices, initial=StaffGroup.NURSES
     )
     scenario = forms.ModelChoiceField(
-        queryset=Scenario.objects.filter(runs__status=Run.Status.SUCCEEDED).distinct(),
+        queryset=Scenario.objects.none(),  # set for each form: see __init__
         required=False,
         label="Need from a demand scenario",
         empty_label="None: type the need in below",
@@ -41,6 +42,10 @@ class SupplyForm(forms.Form):
     completion = forms.FloatField(
         label="Share completing training (%)", min_value=0, max_value=100, initial=85
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["scenario"].queryset = queries.scenarios_with_a_run()
 
     def clean_need(self) -> list[float]:
         if not self.cleaned_data["need"].strip():

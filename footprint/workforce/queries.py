@@ -1,12 +1,46 @@
-"""Reads for the workforce pages: plain values, fetched in as few queries as the page needs."""
+"""Reads for the workforce pages (and, later, the API): plain values or model objects with
+what their pages show already joined, fetched in as few queries as the page needs."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
+from typing import Any
 
-from footprint.workforce.models import AgencyShift, StaffGroup
+from django.db.models import QuerySet
+
+from footprint.core.models import Job
+from footprint.demand.models import Result, Run, Scenario
+from footprint.partnership.models import Organisation
+from footprint.workforce.models import AgencyShift, RateCap, StaffGroup, WorkforceReturn
 
 STAFF_GROUP_NAMES = dict(StaffGroup.choices)
+IMPORT_JOBS = "import:workforce"  # the kind of every workforce import job starts with this
+
+
+def returns(*, staff_group: str | None = None) -> list[WorkforceReturn]:
+    """Every organisation's returns (of one staff group, if given) with the organisation,
+    month by month."""
+    qs = WorkforceReturn.objects.select_related("organisation")
+    if staff_group is not None:
+        qs = qs.filter(staff_group=staff_group)
+    return list(qs.order_by("month"))
+
+
+def returns_of(ods_code: str, staff_group: str) -> list[WorkforceReturn]:
+    """One organisation's returns for one staff group, month by month; empty if none."""
+    return list(
+        WorkforceReturn.objects.select_related("organisation")
+        .filter(organisation__ods_code=ods_code, staff_group=staff_group)
+        .order_by("month")
+    )
+
+
+def agency_year_start(today: dt.date) -> dt.date:
+    """The first day of the year of shifts the agency report covers: the year to the latest
+    shift recorded (to ``today`` if there are none)."""
+    latest = AgencyShift.objects.order_by("-date").values_list("date", flat=True).first()
+    return (latest or today) - dt.timedelta(days=364)
 
 
 def shifts_since(since: dt.date) -> list[tuple[dt.date, str, str, str, float, int]]:
@@ -20,3 +54,39 @@ def shifts_since(since: dt.date) -> list[tuple[dt.date, str, str, str, float, in
         (date, org, agency, f"{STAFF_GROUP_NAMES[group]}, {grade}", hours, rate)
         for date, org, agency, group, grade, hours, rate in rows
     ]
+
+
+def rate_card() -> list[RateCap]:
+    """The rate card: the system's caps for every member and each member's own, with the
+    member."""
+    return list(RateCap.objects.select_related("organisation"))
+
+
+def organisations_by_code(codes: Iterable[str]) -> dict[str, Organisation]:
+    """The organisations with these ODS codes, by code (codes no organisation has are
+    missing)."""
+    return {o.ods_code: o for o in Organisation.objects.filter(ods_code__in=set(codes))}
+
+
+def recent_imports(user: Any, limit: int = 10) -> list[Job]:
+    """The workforce imports ``user`` started, latest first."""
+    return list(Job.objects.filter(kind__startswith=IMPORT_JOBS, created_by=user)[:limit])
+
+
+def scenarios_with_a_run() -> QuerySet[Scenario]:
+    """Demand scenarios with a run that succeeded: those a supply projection can take its
+    need from."""
+    return Scenario.objects.filter(runs__status=Run.Status.SUCCEEDED).distinct()
+
+
+def needed_wte(run: Run, staff_group: str) -> list[tuple[int, float]]:
+    """(year, mean WTE) of a staff group in a demand run's results, one row per provider,
+    at the organisations that send workforce returns for that staff group."""
+    senders = WorkforceReturn.objects.filter(staff_group=staff_group).values(
+        "organisation__ods_code"
+    )
+    return list(
+        Result.objects.filter(
+            run=run, measure=Result.Measure.WORKFORCE, item=staff_group, provider__in=senders
+        ).values_list("year", "mean")
+    )

@@ -10,14 +10,15 @@ from django.shortcuts import redirect, render
 
 from footprint.core import charts
 from footprint.core.jobs import start_upload
-from footprint.core.models import Job
-from footprint.core.permissions import permission_required, require
-from footprint.workforce import compute
+from footprint.core.permissions import permission_required
+from footprint.workforce import compute, queries
 from footprint.workforce.forms import SupplyForm, WorkforceImportForm
-from footprint.workforce.models import AgencyShift, RateCap, StaffGroup
+from footprint.workforce.models import StaffGroup
+from footprint.workforce.queries import IMPORT_JOBS
+from footprint.workforce.rules import Permission
 from footprint.workforce.tasks import run_workforce_import
 
-partner_only = permission_required("workforce.view_workforce")
+partner_only = permission_required(Permission.VIEW_WORKFORCE)
 
 
 @partner_only
@@ -58,19 +59,7 @@ def retention_series(request: HttpRequest, ods_code: str, staff_group: str) -> H
     returns, result = compute.leaver_series(ods_code.upper(), staff_group)
     if not returns:
         raise Http404("No returns for this organisation and staff group")
-    points = [
-        {
-            "period": r.month.isoformat(),
-            "value": None if p.value is None else round(100 * p.value, 3),
-            "mean": round(100 * p.mean, 3),
-            "lower": round(100 * p.lower, 3),
-            "upper": round(100 * p.upper, 3),
-            "point_type": p.point_type,
-            "rule": p.rule,
-            "segment": p.segment,
-        }
-        for r, p in zip(returns, result.points, strict=True)
-    ]
+    points = compute.leaver_points(returns, result)
     title = f"Monthly leaver rate: {StaffGroup(staff_group).label}, {returns[0].organisation.name}"
     return render(
         request,
@@ -87,28 +76,24 @@ def retention_series(request: HttpRequest, ods_code: str, staff_group: str) -> H
 
 @partner_only
 def agency(request: HttpRequest) -> HttpResponse:
-    latest = AgencyShift.objects.order_by("-date").values_list("date", flat=True).first()
-    since = (latest or dt.date.today()) - dt.timedelta(days=364)
+    since = queries.agency_year_start(dt.date.today())
     report = compute.agency_report(since)
     return render(
         request,
         "workforce/agency.jinja",
-        {
-            "report": report,
-            "since": since,
-            "caps": RateCap.objects.select_related("organisation"),
-        },
+        {"report": report, "since": since, "caps": report.card},
     )
 
 
-@partner_only
+@permission_required(Permission.IMPORT_WORKFORCE)
 def workforce_import(request: HttpRequest) -> HttpResponse:
-    require(request.user, "workforce.import_workforce")
+    """Upload a file of returns or shifts; a background job saves it through the services,
+    which check every row's organisation."""
     form = WorkforceImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         kind = form.cleaned_data["kind"]
         job = start_upload(
-            form, request, job_kind=f"import:workforce:{kind}", task=run_workforce_import, kind=kind
+            form, request, job_kind=f"{IMPORT_JOBS}:{kind}", task=run_workforce_import, kind=kind
         )
         if job is not None:
             return redirect("core:job", job.pk)
@@ -117,9 +102,7 @@ def workforce_import(request: HttpRequest) -> HttpResponse:
         "workforce/import.jinja",
         {
             "form": form,
-            "recent": Job.objects.filter(
-                kind__startswith="import:workforce", created_by=request.user
-            )[:10],
+            "recent": queries.recent_imports(request.user),
         },
     )
 
