@@ -1,5 +1,6 @@
-"""Writes of workforce figures: all or nothing, audited, each row checked against who may
-change that organisation's figures."""
+"""Writes of workforce figures: all or nothing, audited. Each service refuses a caller who
+may not import workforce figures at all (``PermissionDenied``), and a file with a row about an
+organisation whose figures the caller may not change (``ImportRejected``, naming the row)."""
 
 from __future__ import annotations
 
@@ -12,10 +13,12 @@ from django.db import transaction
 from footprint.core import audit
 from footprint.core.imports import RowError, raise_if_any
 from footprint.core.jobs import Progress, no_progress
+from footprint.core.permissions import can, require
 from footprint.partnership.models import Organisation
+from footprint.workforce import queries
 from footprint.workforce.importers import ReturnRow, ShiftRow
 from footprint.workforce.models import AgencyShift, WorkforceReturn
-from footprint.workforce.rules import may_change_workforce
+from footprint.workforce.rules import Permission
 
 
 class AuditAction(StrEnum):
@@ -30,8 +33,7 @@ def _organisations(
 ) -> dict[str, Organisation]:
     """The organisations the rows are about, if ``by`` may change every one's figures."""
     column = "Org code"
-    codes = {r.organisation for r in rows}
-    orgs = {o.ods_code: o for o in Organisation.objects.filter(ods_code__in=codes)}
+    orgs = queries.organisations_by_code(r.organisation for r in rows)
     errors = []
     for r in rows:
         org = orgs.get(r.organisation)
@@ -39,7 +41,7 @@ def _organisations(
             errors.append(
                 RowError(r.row, column, f"no organisation has the ODS code '{r.organisation}'")
             )
-        elif not may_change_workforce(by, org):
+        elif not can(by, Permission.CHANGE_WORKFORCE, org):
             errors.append(
                 RowError(r.row, column, f"you may not change {org.name}'s workforce figures")
             )
@@ -50,6 +52,9 @@ def _organisations(
 def import_returns(
     *, rows: Sequence[ReturnRow], filename: str, by: Any, progress: Progress = no_progress
 ) -> dict[str, int]:
+    """Save monthly returns, replacing any already held for the same organisation, month and
+    staff group: every row or none."""
+    require(by, Permission.IMPORT_WORKFORCE)
     orgs = _organisations(rows, filename, by)
     with transaction.atomic():
         for i, r in enumerate(rows, start=1):
@@ -72,6 +77,8 @@ def import_returns(
 def import_shifts(
     *, rows: Sequence[ShiftRow], filename: str, by: Any, progress: Progress = no_progress
 ) -> dict[str, int]:
+    """Add agency shifts: every row or none."""
+    require(by, Permission.IMPORT_WORKFORCE)
     orgs = _organisations(rows, filename, by)
     with transaction.atomic():
         AgencyShift.objects.bulk_create(

@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
 from django_tasks import task
 
-from footprint.core.jobs import Progress, run_job
+from footprint.core.jobs import Progress, WorkRefused, run_job
 from footprint.core.models import Job
 from footprint.workforce import importers, services
 
 
 def _import(job: Job, progress: Progress) -> str:
+    try:
+        return _save(job, progress)
+    except PermissionDenied as exc:  # e.g. the uploader's workforce role ended before it ran
+        raise WorkRefused([str(exc)]) from exc
+
+
+def _save(job: Job, progress: Progress) -> str:
     text, filename = job.payload["text"], job.payload["filename"]
     if job.payload["kind"] == "returns":
         result = services.import_returns(

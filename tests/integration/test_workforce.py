@@ -122,19 +122,9 @@ def test_retention_early_warning_lists_the_rise_first(workforce_user, footprint,
     concern = 'aria-label="Special cause concern: unusually high, which is bad"'
     assert concern in page and "Trust A Hospitals" in page
     series = client_for("viewer").get(reverse("workforce:retention_series", args=["RA1", "nurses"]))
-    assert series.status_code == 200 and 'id="spc-spec"' in series.content.decode()
-
-
-@pytest.mark.parametrize("who", ["pmo", "editor_a", "viewer", "stranger", "public"])
-def test_workforce_pages_are_for_partners(client_for, cast, who):
-    for name in ("workforce:index", "workforce:retention", "workforce:agency", "workforce:supply"):
-        status = client_for(who).get(reverse(name)).status_code
-        assert status == {"public": 302, "stranger": 403}.get(who, 200), name
-
-
-def test_only_workforce_users_and_the_programme_office_import(client_for, workforce_user):
-    assert client_for("editor_a").get(reverse("workforce:import")).status_code == 403
-    assert client_for("pmo").get(reverse("workforce:import")).status_code == 200
+    chart = series.content.decode()
+    assert 'id="spc-spec"' in chart
+    assert "Monthly leaver rate: Nurses and health visitors, Trust A Hospitals" in chart
 
 
 def test_import_page_runs_a_job(client, workforce_user):
