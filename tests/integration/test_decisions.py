@@ -323,24 +323,44 @@ def test_the_register_filters_and_searches(client, forums, cast, footprint):
     )
 
 
-CAST = ["pmo", "editor_a", "editor_b", "viewer", "stranger", "public"]
+def test_a_proposal_brought_through_the_page_is_routed_by_the_scheme_of_delegation(
+    client_for, forums, cast, footprint
+):
+    url = reverse("decisions:proposal_new")
+    client = client_for("editor_a")
+    assert "Forum it is brought to" in client.get(url).content.decode()
+    data = {
+        "title": "Stroke rehab at home",
+        "summary": "Rehabilitation at home after a stroke.",
+        "options": "Do nothing\nRehab at home",
+        "recommended_option": "Rehab at home",
+        "decision_type": forums["investment"].pk,
+        "brought_to": forums["alliance"].pk,
+        "value_pounds": "4000000",
+        "money": "RA1, -150000\nla001, 150000",
+        "goal_links": "Fewer days in hospital after a stroke",
+        "confidentiality": "public",
+    }
+    refused = client.post(
+        url, {**data, "money": "ZZ9, 10", "confidentiality": "confidential"}
+    ).content.decode()
+    assert "Line 1: give an ODS code and an amount" in refused
+    assert "Say why it is confidential" in refused
+    assert not Proposal.objects.exists()
 
-
-@pytest.mark.parametrize("who", CAST)
-def test_decision_pages_are_for_partners_and_the_register_for_all(client_for, forums, who):
-    client = client_for(who)
-    assert client.get(reverse("decisions:register")).status_code == 200
-    for url in (reverse("decisions:index"), reverse("decisions:forum", args=["alliance"])):
-        status = client.get(url).status_code
-        assert status == {"public": 302, "stranger": 403}.get(who, 200)
-
-
-def test_only_the_programme_office_records_meetings(client_for, forums, cast):
-    url = reverse("decisions:forum", args=["alliance"])
-    data = {"date": "2025-05-01", "attendees": [str(cast["editor_a"].pk)]}
-    assert client_for("editor_a").post(url, data).status_code == 403
-    assert client_for("pmo").post(url, data).status_code == 302
-    assert forums["alliance"].meetings.count() == 2
+    response = client.post(url, data)
+    proposal = Proposal.objects.get()
+    assert response.status_code == 302 and response.url == proposal.get_absolute_url()
+    assert proposal.forum == forums["board"]  # £4m is beyond the alliance's £1m
+    assert proposal.created_by == cast["editor_a"] and proposal.status == "draft"
+    assert sorted((m.organisation.ods_code, m.amount_pence) for m in proposal.money.all()) == [
+        ("LA001", 150_000_00),
+        ("RA1", -150_000_00),
+    ]
+    page = client.get(response.url).content.decode()
+    assert "Brought to Northshire Alliance; £4,000,000 at stake." in page
+    assert "Board may decide it" in page
+    assert "Fewer days in hospital after a stroke" in page
 
 
 def test_consent_through_the_page(client_for, forums, cast, footprint):

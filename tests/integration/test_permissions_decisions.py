@@ -1,0 +1,283 @@
+"""Decisions: who sees each page, and each write refused by its service to a caller who may
+not act, with nothing saved.
+
+The forums fixture seats editor_a (Trust A) and the viewer (the council) on the Northshire
+Alliance, and editor_b (Trust B) on the Board only; the programme office sits on neither."""
+
+import datetime as dt
+
+import pytest
+from django.core import mail
+from django.core.exceptions import PermissionDenied
+from django.urls import reverse
+
+from footprint.core.models import AuditEvent
+from footprint.decisions import services
+from footprint.decisions.models import Action, Conflict, Consent, Decision, Escalation, Proposal
+from tests.conftest import CAST, PARTNERS, assert_may_see
+
+PROPOSAL = "<the proposal>"
+
+# (url name, args, who may see it, what they see). Everyone else: log-in redirect (public)
+# or 403.
+PAGES = [
+    ("decisions:register", [], set(CAST), "Frailty hub"),
+    ("decisions:index", [], PARTNERS, "Frailty hub"),
+    ("decisions:overdue_actions", [], PARTNERS, "Open the hub"),
+    ("decisions:forum", ["alliance"], PARTNERS, "Northshire Alliance"),
+    # Everyone in the cast who is a partner sits on a forum, so each may bring a proposal.
+    ("decisions:proposal_new", [], PARTNERS, "Forum it is brought to"),
+    ("decisions:proposal", [PROPOSAL], PARTNERS, "Frailty hub"),
+]
+
+
+def propose(forums, cast, title="Frailty hub"):
+    return services.create_proposal(
+        title=title,
+        summary="A hub for frail older people.",
+        options="Do nothing\nOpen the hub",
+        recommended_option="Open the hub",
+        decision_type=forums["investment"],
+        value_pence=250_000_00,
+        brought_to=forums["alliance"],
+        by=cast["pmo"],
+        at=dt.datetime(2025, 2, 1, 10, tzinfo=dt.UTC),
+    )
+
+
+def seeking(forums, cast, title="Frailty hub"):
+    proposal = propose(forums, cast, title)
+    services.ask_for_consent(proposal=proposal, by=cast["pmo"], notify=False)
+    return proposal
+
+
+def respond(proposal, footprint, cast, council="consent", reason=""):
+    for org, who, response in (("trust_a", "editor_a", "consent"), ("council", "viewer", council)):
+        services.record_consent(
+            proposal=proposal,
+            organisation=footprint[org],
+            response=response,
+            reason=reason if who == "viewer" else "",
+            board_ratified=True,
+            by=cast[who],
+        )
+
+
+def decided(forums, cast, footprint):
+    proposal = seeking(forums, cast)
+    respond(proposal, footprint, cast)
+    return services.decide(
+        proposal=proposal,
+        meeting=forums["meetings"]["alliance"],
+        outcome="approved",
+        option="Open the hub",
+        rationale="Agreed.",
+        actions=[("Open the hub", footprint["trust_a"], dt.date(2025, 4, 1))],
+        by=cast["pmo"],
+    )
+
+
+@pytest.mark.parametrize("who", CAST)
+@pytest.mark.parametrize(("name", "args", "allowed", "shows"), PAGES, ids=lambda v: str(v))
+def test_page_permission_matrix(
+    client_for, forums, cast, footprint, who, name, args, allowed, shows
+):
+    decision = decided(forums, cast, footprint)
+    path = reverse(name, args=[decision.proposal_id if a == PROPOSAL else a for a in args])
+    client = client_for(who)
+    assert_may_see(client, who, path, allowed)
+    if who in allowed:
+        assert shows in client.get(path).content.decode()
+
+
+def action_urls(proposal):
+    return {
+        name: reverse(f"decisions:{name}", args=[proposal.pk])
+        for name in (
+            "proposal_ask_consent",
+            "proposal_respond",
+            "conflict_declare",
+            "proposal_escalate",
+            "proposal_decide",
+        )
+    }
+
+
+def test_each_action_has_its_own_url_that_only_takes_a_post(client_for, forums, cast):
+    proposal = propose(forums, cast)
+    for name, url in action_urls(proposal).items():
+        assert client_for("public").post(url).url.startswith(reverse("core:login")), name
+        assert client_for("stranger").post(url).status_code == 403, name
+        assert client_for("pmo").get(url).status_code == 405, name
+
+
+def test_a_representative_not_on_the_deciding_forum_is_refused_its_actions(
+    client_for, forums, cast
+):
+    """Trust B's editor sits on the Board, not on the alliance that takes this proposal."""
+    proposal = seeking(forums, cast)
+    urls = action_urls(proposal)
+    client = client_for("editor_b")
+    for name in ("proposal_ask_consent", "proposal_respond", "proposal_escalate"):
+        response = client.post(urls[name])
+        assert response.status_code == 403, name
+        assert "permission" in response.content.decode().lower()
+    page = client.get(reverse("decisions:proposal", args=[proposal.pk])).content.decode()
+    assert "Record the decision" not in page and "Record your organisation" not in page
+    page = client_for("viewer").get(reverse("decisions:proposal", args=[proposal.pk]))
+    assert "Record the decision" in page.content.decode()
+
+
+# Each write service refuses, by itself, a caller who may not act; nothing is saved and
+# nothing is audited.
+
+
+def test_only_a_forum_member_or_the_programme_office_brings_a_proposal(
+    forums, cast, workforce_user
+):
+    for who in (cast["stranger"], cast["public"], workforce_user):  # workforce_a sits nowhere
+        with pytest.raises(PermissionDenied):
+            services.create_proposal(
+                title="Not mine to bring",
+                summary="s",
+                options="a\nb",
+                recommended_option="a",
+                decision_type=forums["investment"],
+                value_pence=1,
+                brought_to=forums["alliance"],
+                by=who,
+            )
+    assert not Proposal.objects.exists()
+
+
+def test_only_the_deciding_forum_or_the_programme_office_asks_for_consent(forums, cast):
+    proposal = propose(forums, cast)
+    audited = AuditEvent.objects.count()
+    for who in ("editor_b", "stranger", "public"):
+        with pytest.raises(PermissionDenied):
+            services.ask_for_consent(proposal=proposal, by=cast[who])
+    proposal.refresh_from_db()
+    assert proposal.status == "draft" and proposal.consent_asked_on is None
+    assert not mail.outbox and AuditEvent.objects.count() == audited
+    services.ask_for_consent(proposal=proposal, by=cast["viewer"], notify=False)  # a member
+
+
+def test_only_the_organisations_own_representative_responds(forums, cast, footprint):
+    proposal = seeking(forums, cast)
+    audited = AuditEvent.objects.count()
+    with pytest.raises(PermissionDenied):  # Trust B does not sit on the alliance
+        services.record_consent(
+            proposal=proposal,
+            organisation=footprint["trust_b"],
+            response="consent",
+            reason="",
+            board_ratified=True,
+            by=cast["editor_b"],
+        )
+    with pytest.raises(PermissionDenied, match="Only the organisation's representative"):
+        services.record_consent(
+            proposal=proposal,
+            organisation=footprint["council"],
+            response="object",
+            reason="Not ours to object",
+            board_ratified=True,
+            by=cast["editor_a"],  # on the alliance, but for Trust A
+        )
+    with pytest.raises(PermissionDenied):  # the programme office represents no board
+        services.record_consent(
+            proposal=proposal,
+            organisation=footprint["council"],
+            response="consent",
+            reason="",
+            board_ratified=True,
+            by=cast["pmo"],
+        )
+    assert not Consent.objects.exists() and AuditEvent.objects.count() == audited
+
+
+def test_each_person_declares_only_their_own_conflict(forums, cast):
+    proposal = seeking(forums, cast)
+    audited = AuditEvent.objects.count()
+    with pytest.raises(PermissionDenied):
+        services.declare_conflict(
+            proposal=proposal, person=cast["stranger"], description="x", by=cast["stranger"]
+        )
+    with pytest.raises(PermissionDenied, match="declares their own"):
+        services.declare_conflict(
+            proposal=proposal,
+            person=cast["viewer"],  # would silence the council
+            description="Spouse runs the provider",
+            by=cast["editor_a"],
+        )
+    assert not Conflict.objects.exists() and AuditEvent.objects.count() == audited
+
+
+def test_only_the_deciding_forum_or_the_programme_office_escalates(forums, cast, footprint):
+    proposal = seeking(forums, cast)
+    respond(proposal, footprint, cast, council="object", reason="Not in our budget")
+    audited = AuditEvent.objects.count()
+    for who in ("editor_b", "stranger", "public"):
+        with pytest.raises(PermissionDenied):
+            services.escalate(proposal=proposal, reason="Hear both sides", by=cast[who])
+    proposal.refresh_from_db()
+    assert proposal.forum == forums["alliance"] and proposal.status == "seeking_consent"
+    assert not Escalation.objects.exists() and AuditEvent.objects.count() == audited
+
+
+def test_only_the_deciding_forum_or_the_programme_office_decides(forums, cast, footprint):
+    proposal = seeking(forums, cast)
+    respond(proposal, footprint, cast)
+    audited = AuditEvent.objects.count()
+    for who in ("editor_b", "stranger", "public"):
+        with pytest.raises(PermissionDenied):
+            services.decide(
+                proposal=proposal,
+                meeting=forums["meetings"]["alliance"],
+                outcome="approved",
+                option="Open the hub",
+                rationale="Agreed.",
+                by=cast[who],
+            )
+    proposal.refresh_from_db()
+    assert proposal.status == "seeking_consent"
+    assert not Decision.objects.exists() and AuditEvent.objects.count() == audited
+
+
+def test_only_the_programme_office_records_a_meeting(forums, cast):
+    audited = AuditEvent.objects.count()
+    for who in ("editor_a", "viewer", "stranger", "public"):
+        with pytest.raises(PermissionDenied):
+            services.record_meeting(
+                forum=forums["alliance"],
+                date=dt.date(2025, 5, 1),
+                attendees=[cast["editor_a"]],
+                by=cast[who],
+            )
+    assert forums["alliance"].meetings.count() == 1 and AuditEvent.objects.count() == audited
+
+
+def test_only_the_deciding_forum_or_the_programme_office_completes_an_action(
+    forums, cast, footprint
+):
+    decision = decided(forums, cast, footprint)
+    action = decision.actions.get()
+    audited = AuditEvent.objects.count()
+    for who in ("editor_b", "stranger", "public"):
+        with pytest.raises(PermissionDenied):
+            services.complete_action(action=action, by=cast[who])
+    assert not Action.objects.get().done and AuditEvent.objects.count() == audited
+    services.complete_action(action=action, by=cast["editor_a"])
+    assert Action.objects.get().done
+
+
+def test_only_the_programme_office_records_meetings_through_the_page(client_for, forums, cast):
+    url = reverse("decisions:forum", args=["alliance"])
+    data = {"date": "2025-05-01", "attendees": [str(cast["editor_a"].pk)]}
+    refused = client_for("editor_a").post(url, data)
+    assert refused.status_code == 403 and "permission" in refused.content.decode().lower()
+    pmo = client_for("pmo")
+    assert pmo.post(url, data).status_code == 302
+    page = pmo.get(url).content.decode()
+    assert "The meeting has been recorded." in page
+    meeting = forums["alliance"].meetings.get(date=dt.date(2025, 5, 1))
+    assert list(meeting.attendees.all()) == [cast["editor_a"]]
