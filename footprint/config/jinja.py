@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 from django.conf import settings
@@ -43,6 +44,78 @@ def millions(pence: Any) -> str:
         return "–"
     sign = "−" if pence < 0 else ""
     return f"{sign}£{abs(pence) / 1e8:,.1f}m"
+
+
+_NO_ARTICLE = {
+    "why",
+    "what",
+    "how",
+    "when",
+    "who",
+    "which",
+    "where",
+    "your",
+    "our",
+    "its",
+    "a",
+    "an",
+    "the",
+}
+_CHOOSE_WIDGETS = {"Select", "RadioSelect", "CheckboxSelectMultiple", "SelectMultiple"}
+_DJANGO_MESSAGES: list[tuple[re.Pattern[str], str]] = [
+    (
+        re.compile(r"Ensure this value is greater than or equal to (?P<n>.+)\."),
+        "{label} must be {n} or more",
+    ),
+    (
+        re.compile(r"Ensure this value is less than or equal to (?P<n>.+)\."),
+        "{label} must be {n} or less",
+    ),
+    (
+        re.compile(r"Ensure this value has at most (?P<n>\d+) characters? \(it has (?P<m>\d+)\)\."),
+        "{label} must be {n} characters or fewer (it has {m})",
+    ),
+    (
+        re.compile(
+            r"Ensure this value has at least (?P<n>\d+) characters? \(it has (?P<m>\d+)\)\."
+        ),
+        "{label} must be at least {n} characters (it has {m})",
+    ),
+    (
+        re.compile(r"Ensure that there are no more than (?P<n>\d+) digits in total\."),
+        "{label} is too large",
+    ),
+    (
+        re.compile(r"Ensure that there are no more than (?P<n>\d+) decimal places\."),
+        "{label} can have at most {n} decimal places",
+    ),
+    (re.compile(r"Enter a whole number\."), "{label} must be a whole number"),
+    (re.compile(r"Enter a number\."), "{label} must be a number"),
+    (re.compile(r"Enter a valid date\."), "{label} must be a real date, like 31 3 2026"),
+    (re.compile(r"Select a valid choice\..*"), "Choose one of the options for {label_l}"),
+]
+
+
+def field_error(field: Any, message: str) -> str:
+    """Say a form field's error in words that name the field, as NHS.UK asks ("Enter the
+    title", "Money at stake (£) must be 0 or more"), in place of Django's generic defaults
+    ("This field is required."). Messages written by Footprint's own forms pass unchanged."""
+    label = str(field.label or field.name)
+    label_l = label[:1].lower() + label[1:] if label[1:2].islower() else label
+    if message == "This field is required.":
+        kind = field.field.widget.__class__.__name__
+        if kind in ("FileInput", "ClearableFileInput"):
+            return "Choose a file to upload"
+        if kind == "CheckboxInput":
+            return f"Tick ‘{label}’ to go on"
+        verb = "Choose" if kind in _CHOOSE_WIDGETS else "Enter"
+        first = label_l.split(" ", 1)[0].lower()
+        return f"{verb} {label_l}" if first in _NO_ARTICLE else f"{verb} the {label_l}"
+    for pattern, words in _DJANGO_MESSAGES:
+        match = pattern.fullmatch(message)
+        if match:
+            return words.format(label=label, label_l=label_l, **match.groupdict())
+    return message
 
 
 def month(value: Any) -> str:
@@ -118,6 +191,7 @@ def environment(**options: Any) -> Environment:
             "get_messages": get_messages,
             "can": can,
             "zip": zip,
+            "field_error": field_error,
         }
     )
     env.filters["thousands"] = thousands

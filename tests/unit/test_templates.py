@@ -30,3 +30,45 @@ def test_nhs_macros_keep_their_optional_parameters():
         '{{ button({"text": "Save"}) }}'
     )
     assert "Save" in html and "nhsuk-button" in html
+
+
+def test_form_errors_name_their_field_in_words():
+    from django import forms
+
+    from footprint.config.jinja import field_error
+
+    class ProposalForm(forms.Form):
+        title = forms.CharField(label="Title", max_length=5)
+        kind = forms.ChoiceField(label="Decision type", choices=[("a", "Investment")])
+        money = forms.IntegerField(label="Money at stake (£)", min_value=0)
+        file = forms.FileField(label="File")
+
+    form = ProposalForm(data={"title": "Far too long", "kind": "castle", "money": "-5"})
+    assert not form.is_valid()
+    said = {name: field_error(form[name], errs[0]) for name, errs in form.errors.items()}
+    assert said == {
+        "title": "Title must be 5 characters or fewer (it has 12)",
+        "kind": "Choose one of the options for decision type",
+        "money": "Money at stake (£) must be 0 or more",
+        "file": "Choose a file to upload",
+    }
+    blank = ProposalForm(data={})
+    blank.is_valid()
+    assert field_error(blank["title"], blank.errors["title"][0]) == "Enter the title"
+    assert field_error(blank["kind"], blank.errors["kind"][0]) == "Choose the decision type"
+
+    class RebaseForm(forms.Form):
+        reason = forms.CharField(label="Why the process changed")
+        ratified = forms.BooleanField(label="Our board has ratified this response")
+
+    rebase = RebaseForm(data={})
+    rebase.is_valid()
+    assert field_error(rebase["reason"], rebase.errors["reason"][0]) == (
+        "Enter why the process changed"
+    )
+    assert field_error(rebase["ratified"], rebase.errors["ratified"][0]) == (
+        "Tick ‘Our board has ratified this response’ to go on"
+    )
+    assert field_error(blank["title"], "Give a reason for hiding it.") == (
+        "Give a reason for hiding it."
+    )
