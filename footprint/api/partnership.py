@@ -4,18 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
-from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 
 from footprint.api.auth import TokenAuth
 from footprint.api.pagination import BoundedLimitOffset
-from footprint.core.permissions import can
 from footprint.partnership import compute, queries, services
-from footprint.partnership.models import Neighbourhood, Organisation, OrganisationKind, Place
+from footprint.partnership.models import OrganisationKind
 
 router = Router(tags=["footprint"])
 
@@ -78,9 +76,10 @@ def list_organisations(
 
 @router.get("/organisations/{ods_code}", response={200: OrganisationOut, 404: Error})
 def get_organisation(request: HttpRequest, ods_code: str) -> Any:
-    return get_object_or_404(
-        Organisation.objects.select_related("neighbourhood"), ods_code=ods_code.upper()
-    )
+    org = queries.organisation(ods_code)
+    if org is None:
+        return Status(404, {"detail": f"No organisation has the ODS code '{ods_code}'"})
+    return org
 
 
 @router.patch(
@@ -89,17 +88,17 @@ def get_organisation(request: HttpRequest, ods_code: str) -> Any:
     auth=TokenAuth(),
 )
 def update_organisation(request: HttpRequest, ods_code: str, patch: OrganisationPatch) -> Any:
-    """Change an organisation's details: its own editors or the programme office only."""
-    org = get_object_or_404(Organisation, ods_code=ods_code.upper())
-    if not can(request.user, "partnership.change_organisation", org):
-        return Status(403, {"detail": "Only this organisation's editors or the programme office"})
+    """Change an organisation's details: its own editors or the programme office only, and
+    its statutory board the programme office only, as on the organisation's edit page (the
+    same service decides)."""
+    org = queries.organisation(ods_code)
+    if org is None:
+        return Status(404, {"detail": f"No organisation has the ODS code '{ods_code}'"})
     changes = patch.dict(exclude_unset=True, exclude_none=True)
-    if "has_statutory_board" in changes and not can(
-        request.user, "partnership.change_organisation_structure", org
-    ):
-        return Status(403, {"detail": "Only the programme office changes an organisation's board"})
     try:
         services.update_organisation(organisation=org, changes=changes, by=request.user)
+    except PermissionDenied as exc:
+        return Status(403, {"detail": str(exc)})
     except ValidationError as exc:
         detail = "; ".join(f"{k}: {' '.join(v)}" for k, v in exc.message_dict.items())
         return Status(422, {"detail": detail})
@@ -108,13 +107,12 @@ def update_organisation(request: HttpRequest, ods_code: str, patch: Organisation
 
 @router.get("/places", response=list[PlaceOut])
 def list_places(request: HttpRequest) -> Any:
-    return Place.objects.order_by("name")
+    return queries.places()
 
 
 @router.get("/neighbourhoods", response=list[NeighbourhoodOut])
 def list_neighbourhoods(request: HttpRequest, place: str = "") -> Any:
-    qs = Neighbourhood.objects.select_related("place")
-    return qs.filter(place__slug=place) if place else qs
+    return queries.neighbourhoods(place)
 
 
 @router.get("/population", response={200: PopulationOut, 404: Error})
@@ -123,8 +121,7 @@ def get_population(
 ) -> Any:
     """Residents by sex and single year of age for a place or neighbourhood (its slug), or
     the whole footprint when no area is given."""
-    place = Place.objects.filter(slug=area).first() if area else None
-    hood = Neighbourhood.objects.filter(slug=area).first() if area and not place else None
+    place, hood = queries.area(area) if area else (None, None)
     if area and not (place or hood):
         return Status(404, {"detail": f"No place or neighbourhood is called '{area}'"})
     pop = compute.population(year, place=place, hood=hood)

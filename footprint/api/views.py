@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from django import forms
-from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from footprint.api import queries
+from footprint.api.rules import Permission
 from footprint.api.tokens import create_token, revoke_token
-from footprint.core.models import ApiToken
+from footprint.core.permissions import permission_required
 
 
 class TokenForm(forms.Form):
@@ -18,8 +19,9 @@ class TokenForm(forms.Form):
     )
 
 
-@login_required
+@permission_required(Permission.CREATE_TOKEN)
 def api_tokens(request: HttpRequest) -> HttpResponse:
+    """Your live tokens, and the form that makes one (shown once, on the page that made it)."""
     form = TokenForm(request.POST or None)
     new_token = None
     if request.method == "POST" and form.is_valid():
@@ -31,14 +33,17 @@ def api_tokens(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "new_token": new_token,
-            "tokens": ApiToken.objects.filter(user=request.user, revoked_at__isnull=True),
+            "tokens": queries.live_tokens_of(request.user),
         },
     )
 
 
-@login_required
+@permission_required(Permission.CREATE_TOKEN)
 @require_POST
 def api_token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
-    record = get_object_or_404(ApiToken, pk=pk, user=request.user, revoked_at__isnull=True)
+    """Revoke one of your own tokens (anyone else's is not found)."""
+    record = queries.live_token_of(request.user, pk)
+    if record is None:
+        raise Http404("No such token")
     revoke_token(record=record, by=request.user)
     return redirect("tokens:list")

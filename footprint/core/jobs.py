@@ -30,6 +30,15 @@ def create_job(*, kind: str, title: str, user: Any, payload: dict[str, Any]) -> 
     return Job.objects.create(kind=kind, title=title, created_by=user, payload=payload)
 
 
+def job_for(pk: int, user: Any) -> Job | None:
+    """The job its progress page shows ``user``: one they started (any, for a superuser);
+    None for anyone else's, as for one that does not exist."""
+    job = Job.objects.filter(pk=pk).first()
+    if job is None or (job.created_by_id != user.pk and not user.is_superuser):
+        return None
+    return job
+
+
 def run_job(job_id: int, work: Callable[[Job, Progress], str]) -> None:
     """Run ``work(job, progress)`` for a job, storing its progress and outcome.
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 
-from footprint.core.models import Job
+from footprint.core.jobs import job_for
 
 
 class LoginView(auth_views.LoginView):
@@ -22,8 +22,8 @@ class LogoutView(auth_views.LogoutView):
 @login_required
 def job_progress(request: HttpRequest, pk: int) -> HttpResponse:
     """A background job's progress: the whole page, or (for htmx polling) just the bar."""
-    job = get_object_or_404(Job, pk=pk)
-    if job.created_by_id != request.user.pk and not request.user.is_superuser:
+    job = job_for(pk, request.user)
+    if job is None:
         raise Http404("No such job")
     template = "core/_job.jinja" if request.headers.get("HX-Request") else "core/job.jinja"
     return render(

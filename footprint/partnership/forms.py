@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from django import forms
 
-from footprint.partnership.models import Organisation, OrganisationKind, Place
+from footprint.partnership import queries
+from footprint.partnership.models import Organisation, OrganisationKind
+from footprint.partnership.rules import STRUCTURE_FIELDS
 
 IMPORT_KINDS = [
     ("organisations", "Organisations (CSV with ODS-style columns)"),
@@ -24,14 +26,12 @@ class OrganisationFilterForm(forms.Form):
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.fields["place"].choices = [("", "All places")] + [
-            (p.slug, p.name) for p in Place.objects.order_by("name")
+            (p.slug, p.name) for p in queries.places()
         ]
 
 
 class OrganisationForm(forms.ModelForm):
     """An editor changes the contact details; the programme office also the structure."""
-
-    STRUCTURE = ["kind", "has_statutory_board", "neighbourhood", "places"]
 
     class Meta:
         model = Organisation
@@ -49,7 +49,7 @@ class OrganisationForm(forms.ModelForm):
     def __init__(self, *args: object, structure: bool = False, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         if not structure:
-            for name in self.STRUCTURE:
+            for name in STRUCTURE_FIELDS:
                 del self.fields[name]
 
 

@@ -1,15 +1,20 @@
-"""Reads of the footprint for pages and the API."""
+"""Reads of the footprint for pages, the API and the rules."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Q, QuerySet
 
+from footprint.core.models import Job
 from footprint.partnership.models import (
+    Membership,
     Neighbourhood,
     Organisation,
+    OrganisationKind,
+    PartnershipRole,
     Place,
     Population,
     System,
@@ -47,6 +52,34 @@ def organisations(
     return qs.order_by(ORGANISATION_SORTS.get(sort, "name"), "ods_code")
 
 
+def organisation(ods_code: str) -> Organisation | None:
+    """The organisation with an ODS code (in any case), with its neighbourhood and place."""
+    return (
+        Organisation.objects.select_related("neighbourhood__place")
+        .filter(ods_code=ods_code.upper())
+        .first()
+    )
+
+
+def places_served_by(org: Organisation) -> QuerySet[Place]:
+    return org.places.order_by("name")
+
+
+def memberships_of(org: Organisation) -> QuerySet[Membership]:
+    """The people of an organisation, by role then surname."""
+    return org.memberships.select_related("user").order_by("role", "user__last_name")
+
+
+def members() -> QuerySet[Organisation]:
+    """The partnership's member organisations as the public home page lists them: every one
+    but the GP practices (which it counts), by kind, with the places each serves."""
+    return (
+        Organisation.objects.exclude(kind__in=[OrganisationKind.GP_PRACTICE])
+        .prefetch_related("places")
+        .order_by("kind", "name")
+    )
+
+
 def names_by_code(codes: Iterable[str] | None = None) -> dict[str, str]:
     """Organisations' names by ODS code (of ``codes``, or of every organisation), for pages
     that hold codes but should show names."""
@@ -58,6 +91,41 @@ def names_by_code(codes: Iterable[str] | None = None) -> dict[str, str]:
 
 def page_of(qs: QuerySet[Organisation], number: str | int | None, per_page: int = 25) -> Page:
     return Paginator(qs, per_page).get_page(number)
+
+
+def places() -> QuerySet[Place]:
+    return Place.objects.order_by("name")
+
+
+def place(slug: str) -> Place | None:
+    return Place.objects.filter(slug=slug).first()
+
+
+def providers_in(place: Place) -> QuerySet[Organisation]:
+    """The organisations that serve a place, by kind then name."""
+    return place.organisations.order_by("kind", "name")
+
+
+def neighbourhoods(place_slug: str = "") -> QuerySet[Neighbourhood]:
+    """Every neighbourhood, or a place's (by its slug), with its place."""
+    qs = Neighbourhood.objects.select_related("place")
+    return qs.filter(place__slug=place_slug) if place_slug else qs
+
+
+def neighbourhood(slug: str) -> Neighbourhood | None:
+    return Neighbourhood.objects.select_related("place").filter(slug=slug).first()
+
+
+def practices_in(hood: Neighbourhood) -> QuerySet[Organisation]:
+    return hood.organisations.order_by("name")
+
+
+def area(slug: str) -> tuple[Place | None, Neighbourhood | None]:
+    """The place, or else the neighbourhood, with a slug: ``(None, None)`` when neither."""
+    found = place(slug)
+    if found is not None:
+        return found, None
+    return None, neighbourhood(slug)
 
 
 def places_with_counts() -> QuerySet[Place]:
@@ -81,6 +149,18 @@ def population_years() -> list[int]:
     return sorted(set(Population.objects.values_list("year", flat=True)))
 
 
+def default_population_year() -> int | None:
+    """The year the pages show population for when none is asked: the system's base year if
+    figures are held for it, else the earliest year held (None when none is held)."""
+    system = the_system()
+    years = population_years()
+    if not years:
+        return None
+    if system and system.base_year in years:
+        return system.base_year
+    return years[0]
+
+
 def population_rows(
     year: int | None, *, place: Place | None = None, hood: Neighbourhood | None = None
 ) -> list[Population]:
@@ -102,3 +182,21 @@ def population_rows(
         if (r.neighbourhood.place_id, r.year) not in own_years
     )
     return rows
+
+
+def recent_imports(limit: int = 10) -> QuerySet[Job]:
+    """The latest footprint imports (their background jobs), newest first."""
+    return Job.objects.filter(kind__startswith="import:")[:limit]
+
+
+def partnership_roles_of(user: Any) -> frozenset[str]:
+    """The partnership-wide roles a person holds (e.g. programme office)."""
+    return frozenset(PartnershipRole.objects.filter(user=user).values_list("role", flat=True))
+
+
+def roles_by_organisation_of(user: Any) -> dict[int, frozenset[str]]:
+    """The roles a person holds at each organisation, by the organisation's key."""
+    by_org: dict[int, set[str]] = {}
+    for org_id, role in Membership.objects.filter(user=user).values_list("organisation_id", "role"):
+        by_org.setdefault(org_id, set()).add(role)
+    return {k: frozenset(v) for k, v in by_org.items()}

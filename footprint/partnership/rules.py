@@ -4,6 +4,10 @@
 - An organisation's editors edit only their own organisation.
 - Partners (anyone with a membership or a partnership role) read the partner workspace.
 - The public reads only what is published: the public pages and the public API.
+- Whoever runs a management command at the server (``OPERATOR``) may do anything.
+
+Services ask these rules before they write (a service refuses a caller who may not act); views
+ask them only to decide what to show and to refuse a page.
 """
 
 from __future__ import annotations
@@ -15,7 +19,35 @@ from typing import Any
 import rules
 
 from footprint.core.permissions import permissions
+from footprint.partnership import queries
 from footprint.partnership.models import Organisation, PartnershipRoleKind, Role
+
+# An organisation's fields that only the programme office changes: what it is and where it
+# sits. Its editors change the rest (name, postcode, website).
+STRUCTURE_FIELDS = frozenset({"kind", "has_statutory_board", "neighbourhood", "places"})
+
+
+class Operator:
+    """Whoever runs a management command at the server (an import from the command line).
+
+    They could change the database directly, so they hold every permission; they are no
+    user of the site, so the audit trail and the history record the change with no user, as
+    changes made from the command line always were. Pass ``OPERATOR`` as a service's ``by``
+    only from a management command."""
+
+    is_authenticated = False
+    is_active = True
+    is_superuser = True
+    pk = None
+
+    def has_perm(self, perm: str, obj: object | None = None) -> bool:
+        return True
+
+    def __repr__(self) -> str:
+        return "OPERATOR"
+
+
+OPERATOR = Operator()
 
 
 @dataclass(frozen=True)
@@ -36,12 +68,9 @@ def roles_of(user: Any) -> Roles:
         return Roles()
     cached = getattr(user, "_footprint_roles", None)
     if cached is None:
-        by_org: dict[int, set[str]] = {}
-        for org_id, role in user.memberships.values_list("organisation_id", "role"):
-            by_org.setdefault(org_id, set()).add(role)
         cached = Roles(
-            partnership=frozenset(user.partnership_roles.values_list("role", flat=True)),
-            by_organisation={k: frozenset(v) for k, v in by_org.items()},
+            partnership=queries.partnership_roles_of(user),
+            by_organisation=queries.roles_by_organisation_of(user),
         )
         user._footprint_roles = cached
     return cached

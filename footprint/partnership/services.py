@@ -1,4 +1,6 @@
-"""Writes to the footprint. Each function is one transaction with its audit record inside."""
+"""Writes to the footprint. Each function is one transaction with its audit record inside, and
+each refuses (``PermissionDenied``) a caller who may not act: the pages, the API, the background
+imports and the management commands (as ``rules.OPERATOR``) all come through here."""
 
 from __future__ import annotations
 
@@ -6,12 +8,13 @@ from collections.abc import Sequence
 from enum import StrEnum
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from footprint.core import audit
 from footprint.core.imports import RowError, raise_if_any
 from footprint.core.jobs import Progress, no_progress
+from footprint.core.permissions import can
 from footprint.partnership.importers import OrganisationRow, PopulationRecord
 from footprint.partnership.models import (
     Neighbourhood,
@@ -21,6 +24,7 @@ from footprint.partnership.models import (
     Population,
     PopulationSource,
 )
+from footprint.partnership.rules import STRUCTURE_FIELDS, Permission
 
 
 class AuditAction(StrEnum):
@@ -31,10 +35,25 @@ class AuditAction(StrEnum):
     UPDATE_ORGANISATION = "update_organisation"
 
 
+# The fields of an organisation that a change may name: its details and its structure.
+EDITABLE_FIELDS = frozenset({"name", "postcode", "website"}) | STRUCTURE_FIELDS
+
+
+def _refuse_unless(by: Any, perm: Permission, obj: object | None, reason: str) -> None:
+    if not can(by, perm, obj):
+        raise PermissionDenied(reason)
+
+
+def _require_importer(by: Any) -> None:
+    _refuse_unless(by, Permission.IMPORT_DATA, None, "Only the programme office imports data.")
+
+
 def import_organisations(
     *, rows: Sequence[OrganisationRow], filename: str, by: Any, progress: Progress = no_progress
 ) -> dict[str, int]:
-    """Create or update organisations from checked rows: all of them, or none."""
+    """Create or update organisations from checked rows: all of them, or none. Only the
+    programme office imports."""
+    _require_importer(by)
     hoods = {n.code: n for n in Neighbourhood.objects.all()}
     places = {p.code: p for p in Place.objects.all()}
     errors: list[RowError] = []
@@ -105,7 +124,9 @@ def import_population(
     progress: Progress = no_progress,
 ) -> dict[str, int]:
     """Save population records against the place or neighbourhood whose code they carry,
-    replacing what was there for the same area, year and sex: all of them, or none."""
+    replacing what was there for the same area, year and sex: all of them, or none. Only the
+    programme office imports."""
+    _require_importer(by)
     if source not in PopulationSource.values:
         raise ValueError(f"unknown population source {source!r}")
     hoods = {n.code: n for n in Neighbourhood.objects.all()}
@@ -146,18 +167,40 @@ def import_population(
 
 
 def update_organisation(*, organisation: Organisation, changes: dict[str, Any], by: Any) -> None:
-    """Save changes made on the organisation form (already validated and authorised)."""
+    """Change an organisation's details (``changes``: field name to new value), validated
+    before anything is saved. Its own editors and the programme office change its details; only
+    the programme office changes its structure (kind, statutory board, neighbourhood, places).
+    The pages' form and the API's PATCH both come through here."""
+    unknown = set(changes) - EDITABLE_FIELDS
+    if unknown:
+        raise ValueError(f"an organisation's {', '.join(sorted(unknown))} cannot be changed here")
+    _refuse_unless(
+        by,
+        Permission.CHANGE_ORGANISATION,
+        organisation,
+        f"Only the editors of {organisation.name} or the programme office change its details.",
+    )
+    if STRUCTURE_FIELDS & set(changes):
+        _refuse_unless(
+            by,
+            Permission.CHANGE_ORGANISATION_STRUCTURE,
+            organisation,
+            "Only the programme office changes an organisation's kind, statutory board, "
+            "neighbourhood or places.",
+        )
+    changes = dict(changes)
     with transaction.atomic():
         places = changes.pop("places", None)
         for name, value in changes.items():
             setattr(organisation, name, value)
-        audit.save_with_history(organisation, by=by)
-        if places is not None:
-            organisation.places.set(places)
-        audit.record(
-            actor=by,
+        fields = sorted([*changes, *(["places"] if places is not None else [])])
+        audit.save_audited(
+            organisation,
+            by=by,
             action=AuditAction.UPDATE_ORGANISATION,
             summary=f"Updated {organisation.label}",
             ods_code=organisation.ods_code,
-            fields=sorted(changes),
+            fields=fields,
         )
+        if places is not None:
+            organisation.places.set(places)

@@ -2,14 +2,24 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
 from django_tasks import task
 
-from footprint.core.jobs import Progress, run_job
+from footprint.core.jobs import Progress, WorkRefused, run_job
 from footprint.core.models import Job
 from footprint.partnership import importers, services
 
 
 def _import(job: Job, progress: Progress) -> str:
+    """Import as the person who uploaded the file: the services refuse them if they may not
+    (say, they lost the programme office role while the job waited), and the job says why."""
+    try:
+        return _import_as_uploader(job, progress)
+    except PermissionDenied as exc:
+        raise WorkRefused([str(exc)]) from None
+
+
+def _import_as_uploader(job: Job, progress: Progress) -> str:
     p = job.payload
     text, filename = p["text"], p["filename"]
     if p["kind"] == "organisations":

@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 
 from footprint.core import charts
 from footprint.core.exports import csv_response
 from footprint.core.jobs import start_upload
-from footprint.core.models import Job
 from footprint.core.permissions import can, permission_required, require
 from footprint.partnership import compute, queries, services
 from footprint.partnership.forms import (
@@ -23,41 +22,30 @@ from footprint.partnership.forms import (
     OrganisationFilterForm,
     OrganisationForm,
 )
-from footprint.partnership.models import (
-    Neighbourhood,
-    Organisation,
-    OrganisationKind,
-    Place,
-)
+from footprint.partnership.models import Neighbourhood, OrganisationKind, Place
+from footprint.partnership.rules import Permission
 from footprint.partnership.tasks import run_import
 
-partner_only = permission_required("partnership.view_workspace")
+partner_only = permission_required(Permission.VIEW_WORKSPACE)
+
+T = TypeVar("T")
 
 
-def _latest_estimate_year() -> int | None:
-    system = queries.the_system()
-    years = queries.population_years()
-    if not years:
-        return None
-    if system and system.base_year in years:
-        return system.base_year
-    return years[0]
+def _found(obj: T | None) -> T:
+    if obj is None:
+        raise Http404("Not found")
+    return obj
 
 
 def home(request: HttpRequest) -> HttpResponse:
     """The public home page: what the partnership is, who is in it, and its places."""
     system = queries.the_system()
-    year = _latest_estimate_year()
+    year = queries.default_population_year()
     places = []
     for place in queries.places_with_counts():
         pop = compute.population(year, place=place) if year else None
         places.append({"place": place, "population": pop.summary if pop else None})
     total = compute.population(year) if year else None
-    members = (
-        Organisation.objects.exclude(kind__in=[OrganisationKind.GP_PRACTICE])
-        .prefetch_related("places")
-        .order_by("kind", "name")
-    )
     return render(
         request,
         "partnership/home.jinja",
@@ -66,7 +54,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "year": year,
             "places": places,
             "total": total.summary if total else None,
-            "members": members,
+            "members": queries.members(),
             "kind_counts": queries.kind_counts(),
             "kinds": dict(OrganisationKind.choices),
         },
@@ -76,7 +64,7 @@ def home(request: HttpRequest) -> HttpResponse:
 @partner_only
 def workspace(request: HttpRequest) -> HttpResponse:
     """The partner workspace: the footprint at a glance."""
-    year = _latest_estimate_year()
+    year = queries.default_population_year()
     totals = compute.totals_by_year()
     return render(
         request,
@@ -178,33 +166,32 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
 
 @partner_only
 def organisation_detail(request: HttpRequest, ods_code: str) -> HttpResponse:
-    org = get_object_or_404(
-        Organisation.objects.select_related("neighbourhood__place"), ods_code=ods_code.upper()
-    )
+    org = _found(queries.organisation(ods_code))
     return render(
         request,
         "partnership/organisation_detail.jinja",
         {
             "org": org,
-            "places": org.places.all(),
-            "memberships": org.memberships.select_related("user").order_by(
-                "role", "user__last_name"
-            ),
-            "can_edit": can(request.user, "partnership.change_organisation", org),
+            "places": queries.places_served_by(org),
+            "memberships": queries.memberships_of(org),
+            "can_edit": can(request.user, Permission.CHANGE_ORGANISATION, org),
         },
     )
 
 
 @partner_only
 def organisation_edit(request: HttpRequest, ods_code: str) -> HttpResponse:
-    org = get_object_or_404(Organisation, ods_code=ods_code.upper())
-    require(request.user, "partnership.change_organisation", org)
-    structure = can(request.user, "partnership.change_organisation_structure", org)
+    """An organisation's editors change its details; the programme office its structure too.
+    Those who may not are refused the page; the service refuses them too."""
+    org = _found(queries.organisation(ods_code))
+    require(request.user, Permission.CHANGE_ORGANISATION, org)
+    structure = can(request.user, Permission.CHANGE_ORGANISATION_STRUCTURE, org)
     form = OrganisationForm(request.POST or None, instance=org, structure=structure)
     if request.method == "POST" and form.is_valid():
         try:
             services.update_organisation(
-                organisation=Organisation.objects.get(pk=org.pk),
+                # The form has already set its values on ``org``: the service starts afresh.
+                organisation=_found(queries.organisation(ods_code)),
                 changes={k: form.cleaned_data[k] for k in form.changed_data},
                 by=request.user,
             )
@@ -226,27 +213,27 @@ def organisation_edit(request: HttpRequest, ods_code: str) -> HttpResponse:
 
 @partner_only
 def place_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    place = get_object_or_404(Place, slug=slug)
+    place = _found(queries.place(slug))
     return _area_page(
         request,
         "partnership/place_detail.jinja",
         place=place,
         context={
             "neighbourhoods": queries.neighbourhoods_with_counts(place),
-            "providers": place.organisations.order_by("kind", "name"),
+            "providers": queries.providers_in(place),
         },
     )
 
 
 @partner_only
 def neighbourhood_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    hood = get_object_or_404(Neighbourhood.objects.select_related("place"), slug=slug)
+    hood = _found(queries.neighbourhood(slug))
     return _area_page(
         request,
         "partnership/neighbourhood_detail.jinja",
         hood=hood,
         context={
-            "practices": hood.organisations.order_by("name"),
+            "practices": queries.practices_in(hood),
         },
     )
 
@@ -267,7 +254,7 @@ def _area_page(
     except ValueError:
         year = None
     if year not in years:
-        year = _latest_estimate_year()
+        year = queries.default_population_year()
     pop = compute.population(year, place=place, hood=hood) if year else None
     if pop is not None and request.GET.get("format") == "csv":
         return csv_response(
@@ -296,10 +283,10 @@ def _area_page(
     return render(request, template, context)
 
 
-@partner_only
+@permission_required(Permission.IMPORT_DATA)
 def imports(request: HttpRequest) -> HttpResponse:
-    """Upload an organisations or population file; it is imported in the background."""
-    require(request.user, "partnership.import_data")
+    """Upload an organisations or population file; it is imported in the background, as the
+    person who uploaded it (the import service refuses anyone else)."""
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         kind = form.cleaned_data["kind"]
@@ -319,6 +306,6 @@ def imports(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "kinds": IMPORT_KINDS,
-            "recent": Job.objects.filter(kind__startswith="import:")[:10],
+            "recent": queries.recent_imports(),
         },
     )

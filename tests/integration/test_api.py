@@ -2,10 +2,8 @@
 
 import json
 
-import pytest
-
 from footprint.api.tokens import create_token
-from footprint.core.models import ApiToken
+from footprint.core.models import ApiToken, AuditEvent
 from footprint.partnership.models import Organisation
 
 
@@ -38,6 +36,7 @@ def test_organisations_are_public_filterable_and_paginated(client, footprint):
     assert [o["ods_code"] for o in body["items"]] == ["RA1", "RB1"]
     page = client.get("/api/v1/organisations", {"limit": 2, "offset": 2}).json()
     assert page["count"] == 6 and len(page["items"]) == 2
+    assert [o["ods_code"] for o in page["items"]] == ["A00001", "A00002"]  # by name
     bad = client.get("/api/v1/organisations", {"kind": "castle"})
     assert bad.status_code == 422
 
@@ -81,6 +80,9 @@ def test_an_editor_patches_their_own_organisation_but_not_another(client, cast):
         headers=headers,
     )
     assert refused.status_code == 403
+    assert refused.json()["detail"] == (
+        "Only the editors of Trust B Hospitals or the programme office change its details."
+    )
     assert Organisation.objects.get(ods_code="RB1").name == "Trust B Hospitals"
     board = client.patch(
         "/api/v1/organisations/RA1",
@@ -89,6 +91,8 @@ def test_an_editor_patches_their_own_organisation_but_not_another(client, cast):
         headers=headers,
     )
     assert board.status_code == 403
+    assert "Only the programme office changes" in board.json()["detail"]
+    assert Organisation.objects.get(ods_code="RA1").has_statutory_board
 
 
 def test_a_revoked_token_stops_working(client, cast):
@@ -112,14 +116,31 @@ def test_token_page_shows_a_new_token_once(client_for):
     client = client_for("viewer")
     first = client.post("/workspace/api-tokens/", {"name": "Notebook"}).content.decode()
     assert "Copy it now" in first
+    token = ApiToken.objects.get(user__username="viewer")
+    assert f'<code id="new-token">{token.prefix}' in first
+    assert AuditEvent.objects.filter(action="create_api_token", actor__username="viewer").exists()
     again = client.get("/workspace/api-tokens/").content.decode()
     assert "Copy it now" not in again and "Notebook" in again
 
 
-@pytest.mark.parametrize("path", ["/api/v1/organisations/ZZZ", "/api/v1/organisations/RA1"])
-def test_single_organisation(client, footprint, path):
-    response = client.get(path)
-    assert response.status_code == (404 if path.endswith("ZZZ") else 200)
+def test_single_organisation(client, footprint):
+    body = client.get("/api/v1/organisations/ra1").json()
+    assert body["name"] == "Trust A Hospitals" and body["kind_label"] == "Acute trust"
+    missing = client.get("/api/v1/organisations/ZZZ")
+    assert missing.status_code == 404
+    assert missing.json() == {"detail": "No organisation has the ODS code 'ZZZ'"}
+
+
+def test_a_bad_patch_is_refused_with_its_reason_and_saves_nothing(client, cast):
+    response = client.patch(
+        "/api/v1/organisations/RA1",
+        json.dumps({"website": "not a url"}),
+        content_type="application/json",
+        headers=bearer(cast["editor_a"]),
+    )
+    assert response.status_code == 422
+    assert response.json()["detail"].startswith("website:")
+    assert Organisation.objects.get(ods_code="RA1").website == ""
 
 
 def test_nul_characters_are_refused_before_reaching_the_database(client, footprint):

@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from footprint.core.imports import ImportRejected, decode
 from footprint.partnership import importers, services
+from footprint.partnership.rules import OPERATOR
 
 
 class Command(BaseCommand):
@@ -26,7 +27,7 @@ class Command(BaseCommand):
             raise CommandError(f"{path}: no such file")
         try:
             rows = importers.parse_organisations(decode(path.read_bytes(), path.name), path.name)
-            result = services.import_organisations(rows=rows, filename=path.name, by=None)
+            result = services.import_organisations(rows=rows, filename=path.name, by=OPERATOR)
         except ImportRejected as exc:
             raise CommandError("Nothing was imported:\n" + "\n".join(exc.as_lines())) from None
         self.stdout.write(

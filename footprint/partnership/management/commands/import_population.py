@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from footprint.core.imports import ImportRejected, decode
 from footprint.partnership import importers, services
+from footprint.partnership.rules import OPERATOR
 
 
 class Command(BaseCommand):
@@ -40,7 +41,7 @@ class Command(BaseCommand):
                 records = importers.parse_population_projection(text, path.name)
                 source = "projection"
             result = services.import_population(
-                records=records, source=source, filename=path.name, by=None
+                records=records, source=source, filename=path.name, by=OPERATOR
             )
         except ImportRejected as exc:
             raise CommandError("Nothing was imported:\n" + "\n".join(exc.as_lines())) from None
