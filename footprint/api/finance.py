@@ -13,7 +13,7 @@ from ninja import Path, Query, Router, Schema, Status
 from footprint.api.auth import TokenAuth
 from footprint.core.permissions import can
 from footprint.finance import compute, publication, queries
-from footprint.finance.rules import may_see_plan, published_years
+from footprint.finance.rules import Permission, may_see_plan
 
 router = Router(tags=["finance"])
 
@@ -86,10 +86,10 @@ def summary(request: HttpRequest, year: int = Path(..., ge=2000, le=2100)) -> An
 def positions(request: HttpRequest, year: int | None = Query(None, ge=2000, le=2100)) -> Any:
     """Every position the token's owner may see, each year or one: unpublished plans only for
     their own organisations, unless they are the programme office (partners only)."""
-    if not can(request.user, "finance.view_finance"):
+    if not can(request.user, Permission.VIEW_FINANCE):
         return Status(403, {"detail": "Partners only"})
-    published = published_years()
-    years = [y for y in compute.years_with_plans() if year is None or y == year]
+    published = queries.published_years()
+    years = [y for y in queries.years_with_plans() if year is None or y == year]
     return Status(
         200,
         [

@@ -1,9 +1,10 @@
 """Finance figures for pages, exports and the API: the only module here that calls the
-engine. Callers decide what a person may see; these functions compute from every plan."""
+engine. It turns what ``queries.py`` reads into the engine's inputs and the engine's results
+into values; it reads nothing itself and writes nothing. Callers decide what a person may see;
+these functions compute from every plan."""
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -13,14 +14,10 @@ from footprint.demand import defaults
 from footprint.demand.compute import ALL, pod_name
 from footprint.demand.models import Result, Run, Scenario
 from footprint.engine import finance as engine
-from footprint.finance.models import (
-    Contract,
-    FinancialPlan,
-    RiskShareAgreement,
-    year_label,
-)
+from footprint.finance import queries
+from footprint.finance.models import FinancialPlan, RiskShareAgreement, year_label
 from footprint.partnership import compute as population
-from footprint.partnership.models import Organisation, OrganisationKind, Place
+from footprint.partnership.models import Organisation
 from footprint.partnership.queries import names_by_code
 
 HUNDRED = Decimal(100)
@@ -37,25 +34,10 @@ def position(plan: FinancialPlan) -> engine.Position:
     )
 
 
-def agreement_for(year: int) -> RiskShareAgreement | None:
-    """The risk-share agreement covering ``year`` (the most recently agreed, if several)."""
-    return (
-        RiskShareAgreement.objects.filter(first_year__lte=year, last_year__gte=year)
-        .order_by("-agreed_on", "-pk")
-        .first()
-    )
-
-
 def agreement_results(agreement: RiskShareAgreement) -> dict[int, engine.YearResult]:
     """Each year of the agreement that has plans: transfers, repayments and the ledger after
     it. Members without a plan for a year take no part that year."""
-    members = set(agreement.members.values_list("pk", flat=True))
-    plans = FinancialPlan.objects.filter(
-        organisation__in=members, year__in=agreement.years
-    ).select_related("organisation")
-    by_year: dict[int, list[FinancialPlan]] = defaultdict(list)
-    for p in plans:
-        by_year[p.year].append(p)
+    by_year = queries.member_plans(agreement)
     if not by_year:
         return {}
     years = [y for y in agreement.years if y <= max(by_year)]
@@ -146,26 +128,11 @@ class SystemYear:
     def final(self) -> int:
         return sum(r.final_pence for r in self.rows)
 
-    def waterfall(self) -> list[tuple[str, float]]:
-        """Steps in £m: the control total, each member's plan against it, the risk share."""
-        steps = [("System control total", self.control_total / 1e8)]
-        steps += [
-            (f"{r.organisation.name} plan", r.plan.variance_pence / 1e8)
-            for r in self.rows
-            if r.plan.variance_pence
-        ]
-        if self.paid_in or self.paid_out:
-            steps += [
-                ("Paid into the risk share", self.paid_in / 1e8),
-                ("Paid out of the risk share", self.paid_out / 1e8),
-            ]
-        return steps
-
 
 def system_year(year: int) -> SystemYear:
     """Every plan for ``year`` with the risk share applied."""
-    plans = FinancialPlan.objects.filter(year=year).select_related("organisation")
-    agreement = agreement_for(year)
+    plans = queries.plans_in(year)
+    agreement = queries.agreement_for(year)
     result = agreement_results(agreement).get(year) if agreement else None
     return SystemYear(year, [_org_year(p, result) for p in plans], agreement)
 
@@ -174,8 +141,8 @@ def organisation_years(organisation: Organisation) -> list[OrgYear]:
     """``organisation``'s plans, year by year, with the risk share applied."""
     out = []
     results: dict[int, dict[int, engine.YearResult]] = {}
-    for plan in organisation.financial_plans.order_by("year"):
-        agreement = agreement_for(plan.year)
+    for plan in queries.plans_of(organisation):
+        agreement = queries.agreement_for(plan.year)
         if agreement is not None and agreement.pk not in results:
             results[agreement.pk] = agreement_results(agreement)
         result = results[agreement.pk].get(plan.year) if agreement else None
@@ -214,7 +181,7 @@ def spend_per_head(years: Iterable[int]) -> list[SpendPerHead]:
     income. Worked exactly: the places' shares are rounded to whole pence together, so they add
     up to the system's spend to the penny."""
     weights = engine.age_weights()
-    places = list(Place.objects.order_by("name"))
+    places = queries.places()
     out: list[SpendPerHead] = []
     previous: dict[str, Decimal | None] = {}
     for year in sorted(years):
@@ -228,13 +195,7 @@ def spend_per_head(years: Iterable[int]) -> list[SpendPerHead]:
             continue
         spend: dict[int, Fraction] = dict.fromkeys(weighted, Fraction(0))
         system_spend = 0
-        plans = (
-            FinancialPlan.objects.filter(year=year)
-            .exclude(organisation__kind=OrganisationKind.COMMISSIONER)
-            .select_related("organisation")
-            .prefetch_related("organisation__places")
-        )
-        for plan in plans:
+        for plan in queries.provider_plans(year):
             served = [p.pk for p in plan.organisation.places.all() if p.pk in weighted]
             served = served or list(weighted)
             total = sum(weighted[p] for p in served)
@@ -295,11 +256,9 @@ class ScenarioFlows:
 def _activity(run: Run, year: int, baseline: bool) -> dict[tuple[str, str], tuple[float, float]]:
     """(provider, pod) → (activity, bed days) in ``year``, or in the base year."""
     out: dict[tuple[str, str], list[float]] = {}
-    rows = Result.objects.filter(
-        run=run, year=year, measure__in=[Result.Measure.ACTIVITY, Result.Measure.BED_DAYS]
-    ).exclude(provider=ALL)
-    for r in rows.values_list("provider", "item", "measure", "central", "baseline"):
-        provider, pod, measure, central, base = r
+    for provider, pod, measure, central, base in queries.activity_results(run, year):
+        if provider == ALL:
+            continue
         value = (base or 0.0) if baseline else central
         cell = out.setdefault((provider, pod), [0.0, 0.0])
         cell[0 if measure == Result.Measure.ACTIVITY else 1] = value
@@ -342,9 +301,7 @@ def typed_flows(move: TypedMove, year: int) -> ScenarioFlows:
     """How income and cost move for a move typed in rather than projected. Activity is taken
     to stand at each contract's block size (so leaving a block loses no income and joining a
     block with a marginal rate earns that rate), at the default unit costs."""
-    contracts = {
-        (c.provider.ods_code, c.service): c for c in Contract.objects.select_related("provider")
-    }
+    contracts = {(c.provider.ods_code, c.service): c for c in queries.contracts()}
 
     def base(key: tuple[str, str]) -> float:
         contract = contracts.get(key)
@@ -370,15 +327,8 @@ def _compare(
     """Income follows the contracts; each provider's cost moves by the variable share in its
     plan for the year (or its latest plan before it) at the unit costs given (plus bed-day
     costs at the mean stay before)."""
-    contracts = {
-        (c.provider.ods_code, c.service): c
-        for c in Contract.objects.select_related("provider", "commissioner")
-    }
-    plans: dict[str, FinancialPlan] = {}
-    for plan in (
-        FinancialPlan.objects.filter(year__lte=year).order_by("year").select_related("organisation")
-    ):
-        plans[plan.organisation.ods_code] = plan
+    contracts = {(c.provider.ods_code, c.service): c for c in queries.contracts()}
+    plans = queries.latest_plans_by_code(year)
     notes: list[str] = []
     costs: dict[tuple[str, str], engine.CostShape] = {}
     flows_before: dict[engine.Flow, float] = {}
@@ -452,10 +402,6 @@ def flow_waterfall(flows: ScenarioFlows) -> list[tuple[str, float]]:
     """Each organisation's change in position in £m, from nothing to the system's change,
     organisations by name."""
     return [("Before", 0.0)] + [(r.name, r.position_change / 1e8) for r in flows.rows]
-
-
-def years_with_plans() -> list[int]:
-    return sorted(set(FinancialPlan.objects.values_list("year", flat=True)))
 
 
 def scenario_years(scenario: Scenario) -> Sequence[int]:

@@ -10,9 +10,8 @@ from django import forms
 from footprint.demand.models import POD_CHOICES, Run, Scenario
 from footprint.finance.importers import PlanFigures
 from footprint.finance.models import OTHER_INCOME, FinancialPlan, RiskShareAgreement, year_label
+from footprint.finance.queries import COMMISSIONING, commissioners
 from footprint.partnership.models import Organisation, OrganisationKind
-
-COMMISSIONING = [OrganisationKind.COMMISSIONER, OrganisationKind.LOCAL_AUTHORITY]
 
 
 class PoundsField(forms.DecimalField):
@@ -31,11 +30,6 @@ class PoundsField(forms.DecimalField):
 
     def prepare_value(self, value: Any) -> Any:
         return value / 100 if isinstance(value, int) else value
-
-
-def commissioners(organisation: Organisation) -> list[Organisation]:
-    """Those who may hold a contract with ``organisation``: the ICB and the councils."""
-    return list(Organisation.objects.filter(kind__in=COMMISSIONING).exclude(pk=organisation.pk))
 
 
 class PlanForm(forms.Form):

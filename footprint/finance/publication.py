@@ -62,8 +62,9 @@ def summary_of(system: SystemYear) -> Summary:
 
 
 def waterfall(summary: Summary) -> list[tuple[str, float]]:
-    """Steps in £m, as ``SystemYear.waterfall`` draws them: the control total, each member's
-    plan against it, the risk share."""
+    """The system waterfall's steps in £m: the control total, each member's plan against it,
+    the risk share. The one builder of it: partners' pages draw it from the summary of the
+    figures as they stand (``summary_of``), the public page from the summary as published."""
     steps = [("System control total", summary["control_total_pence"] / 1e8)]
     steps += [
         (f"{p['organisation']} plan", p["variance_pence"] / 1e8)
@@ -76,6 +77,19 @@ def waterfall(summary: Summary) -> list[tuple[str, float]]:
             ("Paid out of the risk share", summary["paid_out_pence"] / 1e8),
         ]
     return steps
+
+
+def published_position(summary: Summary | None, ods_code: str) -> dict[str, Any] | None:
+    """The position ``summary`` published for the organisation ``ods_code``, if any."""
+    if summary is None:
+        return None
+    return next((p for p in summary["positions"] if p["ods_code"] == ods_code), None)
+
+
+def changed_since(position: dict[str, Any], summary: Summary | None) -> bool:
+    """Whether ``position`` (from ``position_of``) differs from what ``summary`` published for
+    its organisation: a draft. Not published at all counts as changed."""
+    return published_position(summary, position["ods_code"]) != position
 
 
 def _change(figure: str, before: Any, after: Any, kind: str = "money") -> Change:

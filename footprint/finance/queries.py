@@ -1,23 +1,31 @@
-"""Reads of financial figures that need no engine: plans, their history, publication."""
+"""Reads of financial figures: plans, contracts, the risk-share agreements, the demand results
+the finance pages price, plans' history and publication. ``compute.py`` works on what these
+return; views and the API call them for what they show."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection
+from collections import defaultdict
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from footprint.demand.models import Result, Run, Scenario
 from footprint.finance.models import (
     OTHER_INCOME,
+    Contract,
     FinancialPlan,
     PublishedYear,
+    RiskShareAgreement,
     YearPublication,
     year_label,
 )
-from footprint.partnership.models import Organisation
+from footprint.partnership.models import Organisation, OrganisationKind, Place
+
+COMMISSIONING = [OrganisationKind.COMMISSIONER, OrganisationKind.LOCAL_AUTHORITY]
 
 FIELDS = {
     "control_total_pence": "Control total",
@@ -28,8 +36,110 @@ FIELDS = {
 }
 
 
-def plans_of(organisation: Organisation, years: Collection[int]) -> QuerySet[FinancialPlan]:
-    return organisation.financial_plans.filter(year__in=years).order_by("year")
+# --- Plans ----------------------------------------------------------------------------------
+
+
+def years_with_plans() -> list[int]:
+    """Every year any organisation has a plan for, the first first."""
+    return sorted(set(FinancialPlan.objects.values_list("year", flat=True)))
+
+
+def plans_in(year: int) -> list[FinancialPlan]:
+    """Every organisation's plan for ``year``, with its organisation."""
+    return list(FinancialPlan.objects.filter(year=year).select_related("organisation"))
+
+
+def plans_of(organisation: Organisation) -> list[FinancialPlan]:
+    """``organisation``'s plans, year by year."""
+    return list(organisation.financial_plans.select_related("organisation").order_by("year"))
+
+
+def plan_for(organisation: Organisation, year: int) -> FinancialPlan | None:
+    return FinancialPlan.objects.filter(organisation=organisation, year=year).first()
+
+
+def provider_plans(year: int) -> list[FinancialPlan]:
+    """Providers' plans for ``year`` (commissioners' spend is the providers' income), each
+    with the places its organisation serves."""
+    return list(
+        FinancialPlan.objects.filter(year=year)
+        .exclude(organisation__kind=OrganisationKind.COMMISSIONER)
+        .select_related("organisation")
+        .prefetch_related("organisation__places")
+    )
+
+
+def latest_plans_by_code(year: int) -> dict[str, FinancialPlan]:
+    """Each organisation's plan for ``year``, or its latest before it, by ODS code."""
+    plans: dict[str, FinancialPlan] = {}
+    for plan in (
+        FinancialPlan.objects.filter(year__lte=year).order_by("year").select_related("organisation")
+    ):
+        plans[plan.organisation.ods_code] = plan
+    return plans
+
+
+def places() -> list[Place]:
+    return list(Place.objects.order_by("name"))
+
+
+def commissioners(organisation: Organisation) -> list[Organisation]:
+    """Those who may hold a contract with ``organisation``: the ICB and the councils."""
+    return list(Organisation.objects.filter(kind__in=COMMISSIONING).exclude(pk=organisation.pk))
+
+
+def organisations(pks: Iterable[int]) -> list[Organisation]:
+    return list(Organisation.objects.filter(pk__in=list(pks)).order_by("name"))
+
+
+# --- Contracts and the risk share ------------------------------------------------------------
+
+
+def contracts() -> list[Contract]:
+    """Every contract, with its provider and commissioner."""
+    return list(Contract.objects.select_related("provider", "commissioner"))
+
+
+def agreements() -> QuerySet[RiskShareAgreement]:
+    """Every risk-share agreement with its members, the latest first."""
+    return RiskShareAgreement.objects.prefetch_related("members")
+
+
+def agreement_for(year: int) -> RiskShareAgreement | None:
+    """The risk-share agreement covering ``year`` (the most recently agreed, if several)."""
+    return (
+        RiskShareAgreement.objects.filter(first_year__lte=year, last_year__gte=year)
+        .order_by("-agreed_on", "-pk")
+        .first()
+    )
+
+
+def member_plans(agreement: RiskShareAgreement) -> dict[int, list[FinancialPlan]]:
+    """The members' plans in each year of ``agreement`` that has any, by year."""
+    by_year: dict[int, list[FinancialPlan]] = defaultdict(list)
+    for plan in FinancialPlan.objects.filter(
+        organisation__in=agreement.members.all(), year__in=agreement.years
+    ).select_related("organisation"):
+        by_year[plan.year].append(plan)
+    return dict(by_year)
+
+
+# --- Demand results the finance pages price ---------------------------------------------------
+
+
+def scenarios_run() -> QuerySet[Scenario]:
+    """The demand scenarios that have a finished run."""
+    return Scenario.objects.filter(runs__status=Run.Status.SUCCEEDED).distinct()
+
+
+def activity_results(run: Run, year: int) -> list[tuple[str, str, str, float, float | None]]:
+    """``run``'s activity and bed days in ``year``: (provider, point of delivery, measure,
+    central, baseline), the rows for all providers included."""
+    return list(
+        Result.objects.filter(
+            run=run, year=year, measure__in=[Result.Measure.ACTIVITY, Result.Measure.BED_DAYS]
+        ).values_list("provider", "item", "measure", "central", "baseline")
+    )
 
 
 def _income_label(source: str, names: dict[str, str]) -> str:
@@ -84,6 +194,11 @@ def plan_history(organisation: Organisation, years: Collection[int]) -> list[dic
 # --- Publication ---------------------------------------------------------------------------
 
 
+def published_years() -> frozenset[int]:
+    """The years the programme office has published (and not withdrawn)."""
+    return frozenset(PublishedYear.objects.values_list("year", flat=True))
+
+
 def publications(year: int) -> QuerySet[YearPublication]:
     """Every publication of ``year``'s system summary, the first first."""
     return (
@@ -117,10 +232,7 @@ class PublicSummary:
 
 def public_years() -> list[int]:
     """The years whose system summary is public: published, not withdrawn, figures kept."""
-    return sorted(
-        set(PublishedYear.objects.values_list("year", flat=True))
-        & set(YearPublication.objects.values_list("year", flat=True))
-    )
+    return sorted(published_years() & set(YearPublication.objects.values_list("year", flat=True)))
 
 
 def public_summary(year: int) -> PublicSummary | None:

@@ -6,7 +6,10 @@
 - Once published, every partner sees every plan for the year, and the public the system
   summary (positions, not the lines behind them or their history).
 - Only an organisation's finance users and the programme office change its plans; the
-  programme office keeps contracts and the risk-share agreement and publishes.
+  programme office keeps the risk-share agreements and publishes and withdraws each year.
+
+``may_see_plan`` and ``sees_every_plan`` decide what a page, an export or the API shows of
+many plans at once: they take the published years (``queries.published_years()``), read once.
 """
 
 from __future__ import annotations
@@ -17,7 +20,6 @@ from typing import Any
 import rules
 
 from footprint.core.permissions import permissions
-from footprint.finance.models import PublishedYear
 from footprint.partnership.models import Organisation, Role
 from footprint.partnership.rules import (
     has_role_anywhere,
@@ -26,10 +28,6 @@ from footprint.partnership.rules import (
     is_programme_office,
     roles_of,
 )
-
-
-def published_years() -> frozenset[int]:
-    return frozenset(PublishedYear.objects.values_list("year", flat=True))
 
 
 def may_see_plan(
@@ -48,13 +46,12 @@ def sees_every_plan(user: Any, year: int, published: frozenset[int]) -> bool:
     return bool(is_programme_office(user)) or (bool(is_partner(user)) and year in published)
 
 
-def may_change_plan(user: Any, organisation: Organisation) -> bool:
-    return bool(is_programme_office(user)) or has_role_at(user, organisation, Role.FINANCE)
-
-
 @rules.predicate
-def is_finance_user(user: Any) -> bool:
-    return has_role_anywhere(user, Role.FINANCE)
+def is_finance_user_of(user: Any, organisation: Organisation | None) -> bool:
+    """A finance user of ``organisation``; with none given, of any organisation."""
+    if organisation is None:
+        return has_role_anywhere(user, Role.FINANCE)
+    return has_role_at(user, organisation, Role.FINANCE)
 
 
 @permissions
@@ -62,10 +59,13 @@ class Permission(StrEnum):
     """Every permission this app declares: ask for one as ``Permission.NAME``."""
 
     VIEW_FINANCE = "finance.view_finance"
+    # With an organisation: its plans; with none: some organisation's (to offer the upload).
     CHANGE_PLANS = "finance.change_plans"
-    MANAGE_FINANCE = "finance.manage_finance"
+    MANAGE_RISK_SHARE = "finance.manage_risk_share"
+    PUBLISH_YEAR = "finance.publish_year"
 
 
 rules.add_perm(Permission.VIEW_FINANCE, is_partner)
-rules.add_perm(Permission.CHANGE_PLANS, is_programme_office | is_finance_user)
-rules.add_perm(Permission.MANAGE_FINANCE, is_programme_office)
+rules.add_perm(Permission.CHANGE_PLANS, is_programme_office | is_finance_user_of)
+rules.add_perm(Permission.MANAGE_RISK_SHARE, is_programme_office)
+rules.add_perm(Permission.PUBLISH_YEAR, is_programme_office)

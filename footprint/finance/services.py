@@ -1,10 +1,11 @@
-"""Writes of financial figures: checked against who may change each organisation's plans,
-all or nothing, audited, with the history of every figure kept."""
+"""Writes of financial figures. Each refuses a caller who may not act (``PermissionDenied``),
+saves all or nothing in one transaction, and records itself in the audit trail inside it, with
+the history of every figure kept."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from enum import StrEnum
 from typing import Any
@@ -15,7 +16,7 @@ from django.utils import timezone
 
 from footprint.core import audit
 from footprint.core.imports import ImportRejected, RowError
-from footprint.core.permissions import require
+from footprint.core.permissions import can, require
 from footprint.finance import compute, publication, queries
 from footprint.finance.importers import PlanFigures, PlanWorkbook
 from footprint.finance.models import (
@@ -26,7 +27,7 @@ from footprint.finance.models import (
     YearPublication,
     year_label,
 )
-from footprint.finance.rules import may_change_plan
+from footprint.finance.rules import Permission
 from footprint.partnership.models import Organisation
 
 
@@ -46,8 +47,10 @@ def _unknown_sources(organisation: Organisation, sources: Iterable[str]) -> list
     return sorted(c for c in codes if c not in known or c == organisation.ods_code)
 
 
-def _save(organisation: Organisation, figures: PlanFigures, by: Any) -> FinancialPlan:
-    plan = FinancialPlan.objects.filter(organisation=organisation, year=figures.year).first()
+def _with_figures(organisation: Organisation, figures: PlanFigures) -> FinancialPlan:
+    """``organisation``'s plan for ``figures.year`` (new, if it has none) with these figures,
+    not yet saved."""
+    plan = queries.plan_for(organisation, figures.year)
     plan = plan or FinancialPlan(organisation=organisation, year=figures.year)
     plan.income = {k: int(v) for k, v in sorted(figures.income.items()) if v}
     plan.pay_pence = figures.pay_pence
@@ -55,21 +58,21 @@ def _save(organisation: Organisation, figures: PlanFigures, by: Any) -> Financia
     plan.fixed_percent = Decimal(figures.fixed_percent)
     plan.semi_fixed_percent = Decimal(figures.semi_fixed_percent)
     plan.control_total_pence = figures.control_total_pence
-    audit.save_with_history(plan, by=by)
     return plan
 
 
 def save_plan(*, organisation: Organisation, figures: PlanFigures, by: Any) -> FinancialPlan:
     """Create or change ``organisation``'s plan for ``figures.year``."""
-    if not may_change_plan(by, organisation):
+    if not can(by, Permission.CHANGE_PLANS, organisation):
         raise PermissionDenied(f"You may not change {organisation.name}'s financial plans.")
     unknown = _unknown_sources(organisation, figures.income)
     if unknown:
         raise ValueError(f"No other organisation has the ODS code {', '.join(unknown)}")
     with transaction.atomic():
-        plan = _save(organisation, figures, by)
-        audit.record(
-            actor=by,
+        plan = _with_figures(organisation, figures)
+        audit.save_audited(
+            plan,
+            by=by,
             action=AuditAction.SAVE_FINANCIAL_PLAN,
             summary=f"Saved {organisation.name}'s financial plan for {year_label(figures.year)}",
             organisation=organisation.ods_code,
@@ -79,14 +82,17 @@ def save_plan(*, organisation: Organisation, figures: PlanFigures, by: Any) -> F
 
 
 def import_plan_workbook(*, workbook: PlanWorkbook, filename: str, by: Any) -> list[FinancialPlan]:
-    """Save every year of an uploaded plan workbook, or nothing."""
+    """Save every year of an uploaded plan workbook, or nothing. Someone who changes no
+    organisation's plans is refused outright; a finance user of another organisation is told
+    so against the workbook's ODS code cell."""
+    require(by, Permission.CHANGE_PLANS)
     organisation = Organisation.objects.filter(ods_code=workbook.organisation).first()
     if organisation is None:
         raise ImportRejected(
             filename,
             [RowError(1, "B", f"no organisation has the ODS code '{workbook.organisation}'")],
         )
-    if not may_change_plan(by, organisation):
+    if not can(by, Permission.CHANGE_PLANS, organisation):
         raise ImportRejected(
             filename,
             [RowError(1, "B", f"you may not change {organisation.name}'s financial plans")],
@@ -101,7 +107,9 @@ def import_plan_workbook(*, workbook: PlanWorkbook, filename: str, by: Any) -> l
             ],
         )
     with transaction.atomic():
-        plans = [_save(organisation, figures, by) for figures in workbook.years]
+        plans = [_with_figures(organisation, figures) for figures in workbook.years]
+        for plan in plans:
+            audit.save_with_history(plan, by=by)
         audit.record(
             actor=by,
             action=AuditAction.IMPORT_FINANCIAL_PLAN,
@@ -118,7 +126,7 @@ def publish_year(*, year: int, by: Any, at: dt.datetime | None = None) -> YearPu
     the year, and the public these figures, kept as they are until the programme office
     publishes again. A revision records what changed from the publication before; publishing
     figures that have not changed adds no revision."""
-    require(by, "finance.manage_finance")
+    require(by, Permission.PUBLISH_YEAR)
     at = at or timezone.now()
     with transaction.atomic():
         system = compute.system_year(year)
@@ -161,7 +169,7 @@ def publish_year(*, year: int, by: Any, at: dt.datetime | None = None) -> YearPu
 def withdraw_year(*, year: int, by: Any) -> None:
     """Take ``year``'s system summary back to partner-only (plans back to their own people).
     Its publications are kept: publishing again compares with the last of them."""
-    require(by, "finance.manage_finance")
+    require(by, Permission.PUBLISH_YEAR)
     with transaction.atomic():
         PublishedYear.objects.filter(year=year).delete()
         audit.record(
@@ -172,16 +180,20 @@ def withdraw_year(*, year: int, by: Any) -> None:
         )
 
 
-def save_agreement(*, form: Any, by: Any) -> RiskShareAgreement:
-    """Save a valid agreement form (terms and members), audited, with its history."""
+def save_agreement(
+    *, agreement: RiskShareAgreement, members: Sequence[Organisation], by: Any
+) -> RiskShareAgreement:
+    """Record a risk-share agreement, new or changed (its terms on ``agreement``, not yet
+    saved), and its members, audited, with its history."""
+    require(by, Permission.MANAGE_RISK_SHARE)
     with transaction.atomic():
-        agreement = form.save(commit=False)
-        audit.save_with_history(agreement, by=by, validate=False)
-        form.save_m2m()
+        audit.save_with_history(agreement, by=by)
+        agreement.members.set(members)
         audit.record(
             actor=by,
             action=AuditAction.SAVE_RISK_SHARE_AGREEMENT,
             summary=f"Saved the risk-share agreement '{agreement.name}'",
             agreement=agreement.pk,
+            members=sorted(m.ods_code for m in members),
         )
     return agreement

@@ -17,6 +17,7 @@ urlpatterns = [
     path("workspace/finance/scenario/", views.scenario, name="scenario"),
     path("workspace/finance/positions.<str:fmt>", views.export, name="export"),
     path("workspace/finance/publish/<int:year>/", views.publish, name="publish"),
+    path("workspace/finance/withdraw/<int:year>/", views.withdraw, name="withdraw"),
     path("workspace/finance/<str:ods_code>/", views.organisation, name="organisation"),
     path(
         "workspace/finance/<str:ods_code>/template.xlsx",

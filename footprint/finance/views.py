@@ -17,28 +17,16 @@ from django.views.decorators.http import require_POST
 from footprint.core import charts
 from footprint.core.exports import csv_response, xlsx_response
 from footprint.core.imports import ImportRejected
-from footprint.core.permissions import permission_required, require
-from footprint.demand.models import Run, Scenario
+from footprint.core.permissions import can, permission_required, require
 from footprint.finance import compute, importers, publication, queries, services
-from footprint.finance.forms import (
-    AgreementForm,
-    FlowsForm,
-    MoveForm,
-    PlanForm,
-    PlanUploadForm,
-    commissioners,
-)
+from footprint.finance.forms import AgreementForm, FlowsForm, MoveForm, PlanForm, PlanUploadForm
 from footprint.finance.models import FinancialPlan, RiskShareAgreement, year_label
-from footprint.finance.rules import (
-    may_change_plan,
-    may_see_plan,
-    published_years,
-    sees_every_plan,
-)
+from footprint.finance.rules import Permission, may_see_plan, sees_every_plan
 from footprint.partnership.models import Organisation
+from footprint.partnership.queries import names_by_code
 from footprint.partnership.rules import roles_of
 
-partner_only = permission_required("finance.view_finance")
+partner_only = permission_required(Permission.VIEW_FINANCE)
 MEASURE = "£ million"
 POSITION = "Surplus (+) or deficit (−), £ million"  # the waterfalls' vertical axis
 
@@ -75,9 +63,9 @@ def _chart_year(steps: list[tuple[str, float]], label: str) -> dict[str, Any]:
 
 @partner_only
 def system(request: HttpRequest) -> HttpResponse:
-    years = compute.years_with_plans()
+    years = queries.years_with_plans()
     year = _pick_year(request, years)
-    published = published_years()
+    published = queries.published_years()
     whole = year is not None and sees_every_plan(request.user, year, published)
     context: dict[str, Any] = {
         "years": years,
@@ -89,8 +77,9 @@ def system(request: HttpRequest) -> HttpResponse:
     if year is not None:
         sy = compute.system_year(year)
         if whole:
-            context |= {"system": sy, "waterfall_chart": _chart_year(sy.waterfall(), sy.label)}
-            context |= _publication_state(year, sy)
+            live = publication.summary_of(sy)
+            chart = _chart_year(publication.waterfall(live), sy.label)
+            context |= {"system": sy, "waterfall_chart": chart} | _publication_state(year, live)
         else:
             mine = roles_of(request.user).by_organisation
             context["rows"] = [r for r in sy.rows if r.organisation.pk in mine]
@@ -99,11 +88,11 @@ def system(request: HttpRequest) -> HttpResponse:
     return render(request, "finance/system.jinja", context)
 
 
-def _publication_state(year: int, system: compute.SystemYear) -> dict[str, Any]:
+def _publication_state(year: int, live: publication.Summary) -> dict[str, Any]:
     """For partners who see the whole year: what the public sees, and whether the figures
-    have changed since (a draft), with what would change if published again."""
+    (``live``, the summary as they stand) have changed since (a draft), with what would change
+    if published again."""
     latest = queries.latest_publication(year)
-    live = publication.summary_of(system)
     draft = latest is not None and latest.summary != live
     return {
         "publications": list(queries.publications(year).defer("summary")),
@@ -116,7 +105,7 @@ def _publication_state(year: int, system: compute.SystemYear) -> dict[str, Any]:
 @partner_only
 def organisation(request: HttpRequest, ods_code: str) -> HttpResponse:
     org = get_object_or_404(Organisation, ods_code=ods_code.upper())
-    published = published_years()
+    published = queries.published_years()
     rows = [
         r
         for r in compute.organisation_years(org)
@@ -130,7 +119,7 @@ def organisation(request: HttpRequest, ods_code: str) -> HttpResponse:
         "rows": rows,
         "row": row,
         "year": year,
-        "may_change": may_change_plan(request.user, org),
+        "may_change": can(request.user, Permission.CHANGE_PLANS, org),
         "next_year": max(visible, default=current_year() - 1) + 1,
         "history": queries.plan_history(org, visible),
         "upload": PlanUploadForm(),
@@ -158,27 +147,32 @@ def _changed_since_published(row: compute.OrgYear, published: frozenset[int]) ->
     latest = queries.latest_publication(row.year)
     if latest is None:
         return None
-    code = row.organisation.ods_code
-    kept = next((p for p in latest.summary["positions"] if p["ods_code"] == code), None)
-    return latest if kept != publication.position_of(row) else None
+    return (
+        latest if publication.changed_since(publication.position_of(row), latest.summary) else None
+    )
 
 
 def _income_lines(plan: FinancialPlan) -> list[tuple[str, int]]:
-    names = dict(Organisation.objects.values_list("ods_code", "name"))
+    names = names_by_code(plan.income)
     return [
         ("Other income" if k == "other" else names.get(k, k), int(v))
         for k, v in sorted(plan.income.items(), key=lambda kv: kv[0] == "other")
     ]
 
 
+def _may_change_plans(request: HttpRequest, org: Organisation) -> None:
+    """A 403 page for anyone who may not change ``org``'s plans."""
+    if not can(request.user, Permission.CHANGE_PLANS, org):
+        raise PermissionDenied(f"You may not change {org.name}'s financial plans.")
+
+
 @partner_only
 def plan_edit(request: HttpRequest, ods_code: str, year: int) -> HttpResponse:
     org = get_object_or_404(Organisation, ods_code=ods_code.upper())
-    if not may_change_plan(request.user, org):
-        raise PermissionDenied(f"You may not change {org.name}'s financial plans.")
+    _may_change_plans(request, org)
     if not 2000 <= year <= 2100:
         raise Http404("No such financial year")
-    plan = FinancialPlan.objects.filter(organisation=org, year=year).first()
+    plan = queries.plan_for(org, year)
     form = PlanForm(request.POST or None, organisation=org, plan=plan)
     if request.method == "POST" and form.is_valid():
         services.save_plan(organisation=org, figures=form.figures(year), by=request.user)
@@ -199,12 +193,11 @@ def plan_edit(request: HttpRequest, ods_code: str, year: int) -> HttpResponse:
 @partner_only
 def plan_template(request: HttpRequest, ods_code: str) -> HttpResponse:
     org = get_object_or_404(Organisation, ods_code=ods_code.upper())
-    if not may_change_plan(request.user, org):
-        raise PermissionDenied(f"You may not change {org.name}'s financial plans.")
-    plans = {p.year: p for p in org.financial_plans.all()}
+    _may_change_plans(request, org)
+    plans = {p.year: p for p in queries.plans_of(org)}
     first = min([*plans, current_year()])
     years = sorted(set(plans) | set(range(current_year(), current_year() + 5)) | {first})
-    data = importers.template(org, years, commissioners(org), plans)
+    data = importers.template(org, years, queries.commissioners(org), plans)
     response = HttpResponse(
         data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
@@ -214,7 +207,7 @@ def plan_template(request: HttpRequest, ods_code: str) -> HttpResponse:
 
 @partner_only
 def plan_upload(request: HttpRequest) -> HttpResponse:
-    require(request.user, "finance.change_plans")
+    require(request.user, Permission.CHANGE_PLANS)
     form = PlanUploadForm(request.POST or None, request.FILES or None)
     errors: list[str] = []
     if request.method == "POST" and form.is_valid():
@@ -238,8 +231,8 @@ def plan_upload(request: HttpRequest) -> HttpResponse:
             )
     mine = [
         o
-        for o in Organisation.objects.filter(pk__in=roles_of(request.user).by_organisation)
-        if may_change_plan(request.user, o)
+        for o in queries.organisations(roles_of(request.user).by_organisation)
+        if can(request.user, Permission.CHANGE_PLANS, o)
     ]
     return render(
         request,
@@ -257,10 +250,9 @@ def _ledger_rows(
 ) -> list[dict[str, Any]]:
     results = compute.agreement_results(agreement)
     plans = {
-        (p.organisation_id, p.year): p
-        for p in FinancialPlan.objects.filter(
-            year__in=results, organisation__in=agreement.members.all()
-        )
+        (p.organisation_id, year): p
+        for year, in_year in queries.member_plans(agreement).items()
+        for p in in_year
     }
     rows = []
     for year, result in results.items():
@@ -285,8 +277,8 @@ def _ledger_rows(
 
 @partner_only
 def risk_share(request: HttpRequest) -> HttpResponse:
-    published = published_years()
-    agreements = RiskShareAgreement.objects.prefetch_related("members")
+    published = queries.published_years()
+    agreements = queries.agreements()
     return render(
         request,
         "finance/risk_share.jinja",
@@ -299,11 +291,16 @@ def risk_share(request: HttpRequest) -> HttpResponse:
 
 @partner_only
 def agreement_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
-    require(request.user, "finance.manage_finance")
+    """Record a new agreement (no ``pk``) or change one."""
+    require(request.user, Permission.MANAGE_RISK_SHARE)
     agreement = get_object_or_404(RiskShareAgreement, pk=pk) if pk else None
     form = AgreementForm(request.POST or None, instance=agreement)
     if request.method == "POST" and form.is_valid():
-        saved = services.save_agreement(form=form, by=request.user)
+        saved = services.save_agreement(
+            agreement=form.save(commit=False),
+            members=list(form.cleaned_data["members"]),
+            by=request.user,
+        )
         messages.success(request, f"Saved the agreement '{saved.name}'.")
         return redirect("finance:risk_share")
     return render(
@@ -318,7 +315,7 @@ def agreement_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 
 def _scenario_years() -> list[int]:
     years: set[int] = set()
-    for s in Scenario.objects.filter(runs__status=Run.Status.SUCCEEDED).distinct():
+    for s in queries.scenarios_run():
         years.update(compute.scenario_years(s))
     return sorted(years)
 
@@ -329,7 +326,7 @@ def scenario(request: HttpRequest) -> HttpResponse:
     years = _scenario_years()
     typed = "provider" in request.GET
     form = FlowsForm(None if typed else (request.GET or None), years=years)
-    move_form = MoveForm(request.GET if typed else None, years=compute.years_with_plans())
+    move_form = MoveForm(request.GET if typed else None, years=queries.years_with_plans())
     flows = None
     if form.is_valid():
         d = form.cleaned_data
@@ -412,9 +409,9 @@ def _export_rows(rows: list[compute.OrgYear]) -> list[list[object]]:
 @partner_only
 def export(request: HttpRequest, fmt: str) -> HttpResponse:
     """Every plan the person may see, each year, as CSV or Excel."""
-    published = published_years()
+    published = queries.published_years()
     rows: list[compute.OrgYear] = []
-    for year in compute.years_with_plans():
+    for year in queries.years_with_plans():
         rows += [
             r
             for r in compute.system_year(year).rows
@@ -429,21 +426,28 @@ def export(request: HttpRequest, fmt: str) -> HttpResponse:
 @require_POST
 @partner_only
 def publish(request: HttpRequest, year: int) -> HttpResponse:
-    require(request.user, "finance.manage_finance")
-    if request.POST.get("action") == "withdraw":
-        services.withdraw_year(year=year, by=request.user)
-        messages.success(request, f"{year_label(year)} is back to partner-only.")
+    """Publish ``year``'s system summary as it stands."""
+    require(request.user, Permission.PUBLISH_YEAR)
+    try:
+        kept = services.publish_year(year=year, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
     else:
-        try:
-            kept = services.publish_year(year=year, by=request.user)
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(
-                request,
-                f"Published the system summary for {year_label(year)}: the public sees the "
-                f"figures as they were on {kept.published_on:%-d %B %Y}.",
-            )
+        messages.success(
+            request,
+            f"Published the system summary for {year_label(year)}: the public sees the "
+            f"figures as they were on {kept.published_on:%-d %B %Y}.",
+        )
+    return redirect(f"{reverse('finance:index')}?year={year}")
+
+
+@require_POST
+@partner_only
+def withdraw(request: HttpRequest, year: int) -> HttpResponse:
+    """Take ``year``'s system summary back to partner-only."""
+    require(request.user, Permission.PUBLISH_YEAR)
+    services.withdraw_year(year=year, by=request.user)
+    messages.success(request, f"{year_label(year)} is back to partner-only.")
     return redirect(f"{reverse('finance:index')}?year={year}")
 
 

@@ -16,7 +16,7 @@ from openpyxl import Workbook, load_workbook
 
 from footprint.api.tokens import create_token
 from footprint.core.imports import ImportRejected
-from footprint.finance import compute, importers, services
+from footprint.finance import compute, importers, publication, services
 from footprint.finance.models import (
     Contract,
     ContractKind,
@@ -193,7 +193,8 @@ def test_the_form_names_what_is_wrong(client, finance_team, icb):
     )
     body = response.content.decode()
     assert response.status_code == 200 and "There is a problem" in body
-    assert "Enter a number" in body and "more than 100%" in body
+    assert "Control total (£) must be a number" in body and "Pay (£) must be 0 or more" in body
+    assert "more than 100%" in body
     assert not FinancialPlan.objects.exists()
 
 
@@ -271,21 +272,24 @@ def test_the_risk_share_moves_money_and_the_waterfall_shows_it(
 ):
     # B is £6m better: it pays 50% = £3m (cap 5% of £110m = £5.5m). A is £4m worse and gets
     # the £3m. A's final position is −£9m + £3m = −£6m; B's £6m − £3m = £3m.
-    agreement = RiskShareAgreement.objects.create(
-        name="Test risk share",
-        first_year=2026,
-        last_year=2027,
-        contribution_rate=Decimal(50),
-        contribution_cap_rate=Decimal(5),
-        repayable=True,
-        agreed_on="2026-03-01",
+    services.save_agreement(
+        agreement=RiskShareAgreement(
+            name="Test risk share",
+            first_year=2026,
+            last_year=2027,
+            contribution_rate=Decimal(50),
+            contribution_cap_rate=Decimal(5),
+            repayable=True,
+            agreed_on="2026-03-01",
+        ),
+        members=[footprint["trust_a"], footprint["trust_b"]],
+        by=cast["pmo"],
     )
-    agreement.members.set([footprint["trust_a"], footprint["trust_b"]])
     system = compute.system_year(2026)
     by_code = {r.organisation.ods_code: r for r in system.rows}
     assert by_code["RA1"].transfer == 3 * M and by_code["RB1"].transfer == -3 * M
     assert by_code["RA1"].final_pence == -6 * M and by_code["RA1"].owes == 3 * M
-    assert system.waterfall() == [
+    assert publication.waterfall(publication.summary_of(system)) == [
         ("System control total", -5.0),
         ("Trust A Hospitals plan", -4.0),
         ("Trust B Hospitals plan", 6.0),

@@ -9,9 +9,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from footprint.core.models import AuditEvent
-from footprint.finance import compute, importers, publication, services
+from footprint.finance import importers, services
 from footprint.finance.models import YearPublication
-from tests.integration.test_finance import GOOD, M, figures, workbook_bytes
+from tests.integration.test_finance import GOOD, M, chart_spec, figures, workbook_bytes
 
 NOV_3 = dt.datetime(2026, 11, 3, 10, 0, tzinfo=dt.UTC)
 NOV_20 = dt.datetime(2026, 11, 20, 10, 0, tzinfo=dt.UTC)
@@ -142,9 +142,18 @@ def test_a_publication_cannot_be_dated_before_the_last(cast, plans_2026):
         services.publish_year(year=2026, by=cast["pmo"], at=NOV_3)
 
 
-def test_the_published_waterfall_is_the_systems(footprint, cast, plans_2026):
-    system = compute.system_year(2026)
-    assert publication.waterfall(publication.summary_of(system)) == system.waterfall()
+def test_the_public_waterfall_is_the_partners_as_published(client, client_for, cast, plans_2026):
+    services.publish_year(year=2026, by=cast["pmo"], at=NOV_3)
+
+    def steps(page: str, chart: str) -> list[tuple[str, str]]:
+        values = chart_spec(page, chart)["data"]["values"]
+        return [(v["step"], v["amount_text"]) for v in values]
+
+    partner = client_for("viewer").get(reverse("finance:index"), {"year": 2026}).content.decode()
+    public = client.get(reverse("finance:public")).content.decode()
+    shown = steps(public, "public-waterfall")
+    assert shown == steps(partner, "system-waterfall")
+    assert ("Trust A Hospitals plan", "−£4.0m") in shown
 
 
 def test_a_year_with_no_plans_cannot_be_published(cast, footprint):
