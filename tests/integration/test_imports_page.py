@@ -45,6 +45,15 @@ def test_with_a_worker_the_import_waits_in_the_queue_then_runs(client_for, setti
     assert Organisation.objects.filter(ods_code="A44444").exists()
 
 
+def test_the_page_lists_recent_imports_with_their_outcome(client_for):
+    client = client_for("pmo")
+    upload(client, GOOD)
+    html = client.get("/workspace/imports/").content.decode()
+    job = Job.objects.get()
+    assert f'<a href="/workspace/jobs/{job.pk}/">Import orgs.csv</a>' in html
+    assert "Succeeded: 1 organisations added and 0 updated" in html
+
+
 def test_a_bad_file_fails_the_job_with_every_error(client_for):
     client = client_for("pmo")
     upload(client, b"ODS code,Name,Kind\nXX,A,Acute trust\nRQ1,,Acute trust\n")

@@ -143,6 +143,16 @@ def test_area_population_downloads_in_the_layout_the_importer_reads(client_for, 
     ]
 
 
+def test_the_numbers_page_leads_to_demand_workforce_and_finance(client_for, footprint):
+    html = client_for("viewer").get("/workspace/numbers/").content.decode()
+    for path, title in [
+        ("/workspace/demand/", "Demand and capacity"),
+        ("/workspace/workforce/", "Workforce"),
+        ("/workspace/finance/", "Finance"),
+    ]:
+        assert f'href="{path}"' in html and title in html
+
+
 def current_section(html: str) -> list[str]:
     """The header links marked as the current section."""
     return re.findall(
