@@ -89,6 +89,18 @@ def names_by_code(codes: Iterable[str] | None = None) -> dict[str, str]:
     return dict(qs.values_list("ods_code", "name"))
 
 
+def organisations_by_code() -> dict[str, Organisation]:
+    return {o.ods_code: o for o in Organisation.objects.all()}
+
+
+def places_by_code() -> dict[str, Place]:
+    return {p.code: p for p in Place.objects.all()}
+
+
+def neighbourhoods_by_code() -> dict[str, Neighbourhood]:
+    return {n.code: n for n in Neighbourhood.objects.all()}
+
+
 def page_of(qs: QuerySet[Organisation], number: str | int | None, per_page: int = 25) -> Page:
     return Paginator(qs, per_page).get_page(number)
 

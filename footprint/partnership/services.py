@@ -15,12 +15,11 @@ from footprint.core import audit
 from footprint.core.imports import RowError, raise_if_any
 from footprint.core.jobs import Progress, no_progress
 from footprint.core.permissions import can
+from footprint.partnership import queries
 from footprint.partnership.importers import OrganisationRow, PopulationRecord
 from footprint.partnership.models import (
-    Neighbourhood,
     Organisation,
     OrganisationKind,
-    Place,
     Population,
     PopulationSource,
 )
@@ -54,8 +53,7 @@ def import_organisations(
     """Create or update organisations from checked rows: all of them, or none. Only the
     programme office imports."""
     _require_importer(by)
-    hoods = {n.code: n for n in Neighbourhood.objects.all()}
-    places = {p.code: p for p in Place.objects.all()}
+    hoods, places = queries.neighbourhoods_by_code(), queries.places_by_code()
     errors: list[RowError] = []
     for r in rows:
         if r.neighbourhood_code and r.neighbourhood_code not in hoods:
@@ -76,7 +74,7 @@ def import_organisations(
     raise_if_any(filename, errors)
     created = updated = 0
     with transaction.atomic():
-        existing = {o.ods_code: o for o in Organisation.objects.all()}
+        existing = queries.organisations_by_code()
         for i, r in enumerate(rows, start=1):
             org = existing.get(r.ods_code) or Organisation(ods_code=r.ods_code)
             is_new = org.pk is None
@@ -129,8 +127,7 @@ def import_population(
     _require_importer(by)
     if source not in PopulationSource.values:
         raise ValueError(f"unknown population source {source!r}")
-    hoods = {n.code: n for n in Neighbourhood.objects.all()}
-    places = {p.code: p for p in Place.objects.all()}
+    hoods, places = queries.neighbourhoods_by_code(), queries.places_by_code()
     errors = [
         RowError(r.row, r.column, f"'{r.area_code}' is not the code of a place or neighbourhood")
         for r in records
