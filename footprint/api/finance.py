@@ -1,6 +1,7 @@
 """System finance in the JSON API: a published year's system summary for everyone (as
 published, never the plans as they stand), and every position a partner may see with a
-token. Money is in whole pence."""
+token, as it stands, each marked a draft unless it is what the public sees. Money is in whole
+pence."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Path, Query, Router, Schema, Status
+from ninja import Field, Path, Query, Router, Schema, Status
 
 from footprint.api.auth import TokenAuth
 from footprint.core.permissions import can
@@ -34,6 +35,17 @@ class PositionOut(Schema):
     variance_pence: int
     risk_share_pence: int
     final_pence: int
+
+
+class LivePositionOut(PositionOut):
+    draft: bool = Field(
+        description="True unless this is exactly the position the public sees: its year is "
+        "not published, or the position has changed since the year was last published "
+        "(/finance/summary/{year} keeps the published figures)"
+    )
+    published_on: dt.date | None = Field(
+        description="When the year's system summary was last published, if the public sees it"
+    )
 
 
 class ChangeOut(Schema):
@@ -82,20 +94,35 @@ def summary(request: HttpRequest, year: int = Path(..., ge=2000, le=2100)) -> An
     )
 
 
-@router.get("/finance/positions", response={200: list[PositionOut], 403: Error}, auth=TokenAuth())
+@router.get(
+    "/finance/positions", response={200: list[LivePositionOut], 403: Error}, auth=TokenAuth()
+)
 def positions(request: HttpRequest, year: int | None = Query(None, ge=2000, le=2100)) -> Any:
-    """Every position the token's owner may see, each year or one: unpublished plans only for
-    their own organisations, unless they are the programme office (partners only)."""
+    """Every position the token's owner may see, as it stands now, each year or one:
+    unpublished plans only for their own organisations, unless they are the programme office
+    (partners only). Each says whether it is a draft: not what the public sees, because its
+    year is not published or it has changed since the year was last published."""
     if not can(request.user, Permission.VIEW_FINANCE):
         return Status(403, {"detail": "Partners only"})
     published = queries.published_years()
-    years = [y for y in queries.years_with_plans() if year is None or y == year]
-    return Status(
-        200,
-        [
-            publication.position_of(r)
-            for y in years
+    out = []
+    for y in queries.years_with_plans():
+        if year is not None and y != year:
+            continue
+        rows = [
+            r
             for r in compute.system_year(y).rows
             if may_see_plan(request.user, r.organisation, y, published)
-        ],
-    )
+        ]
+        shown = queries.public_summary(y) if rows else None
+        kept = shown.summary if shown else None
+        for r in rows:
+            position = publication.position_of(r)
+            out.append(
+                position
+                | {
+                    "draft": publication.changed_since(position, kept),
+                    "published_on": shown.latest.published_on if shown else None,
+                }
+            )
+    return Status(200, out)

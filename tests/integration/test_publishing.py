@@ -8,6 +8,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
+from footprint.api.tokens import create_token
 from footprint.core.models import AuditEvent
 from footprint.finance import importers, services
 from footprint.finance.models import YearPublication
@@ -110,6 +111,40 @@ def test_publish_change_draft_and_publish_again(client, client_for, cast, financ
     assert second.summary["surplus_pence"] == 0 and len(second.changes) == 4
     event = AuditEvent.objects.filter(action="publish_finance_year").order_by("pk").last()
     assert "Revised the system financial summary for 2026/27: 4 figures changed" in event.summary
+
+
+def test_the_partner_api_marks_each_position_a_draft_unless_the_public_sees_it(
+    client, cast, finance_team, plans_2026
+):
+    def positions(who):
+        _, token = create_token(user=cast[who], name="t")
+        response = client.get("/api/v1/finance/positions", HTTP_AUTHORIZATION=f"Bearer {token}")
+        return {(p["ods_code"], p["year"]): p for p in response.json()}
+
+    def flags(shown):
+        return {key: (p["draft"], p["published_on"]) for key, p in shown.items()}
+
+    # Not published: trust B's own position is a draft, published on no date.
+    assert flags(positions("editor_b")) == {("RB1", 2026): (True, None)}
+    services.publish_year(year=2026, by=cast["pmo"], at=NOV_3)
+    assert flags(positions("editor_b")) == {
+        ("RA1", 2026): (False, "2026-11-03"),
+        ("RB1", 2026): (False, "2026-11-03"),
+    }
+    # Trust A's 2026/27 changes (and it adds 2027/28): the live figure is a draft; the public
+    # still sees the published one.
+    upload_better_plan_for_trust_a(finance_team)
+    shown = positions("pmo")
+    assert shown[("RA1", 2026)]["surplus_pence"] == -6 * M
+    assert flags(shown) == {
+        ("RA1", 2026): (True, "2026-11-03"),
+        ("RB1", 2026): (False, "2026-11-03"),
+        ("RA1", 2027): (True, None),
+    }
+    assert client.get("/api/v1/finance/summary/2026").json()["surplus_pence"] == -3 * M
+    schema = client.get("/api/v1/openapi.json").json()["components"]["schemas"]
+    assert "draft" in schema["LivePositionOut"]["required"]
+    assert "changed since" in schema["LivePositionOut"]["properties"]["draft"]["description"]
 
 
 def test_publishing_unchanged_figures_adds_no_revision(client, cast, plans_2026):
