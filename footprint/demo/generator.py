@@ -350,7 +350,11 @@ def _build(timeline: Timeline, clock: Clock) -> dict[str, int]:
             for i in range(spec.practices):
                 town = spec.towns[i % len(spec.towns)]
                 style = PRACTICE_STYLES[int(rng.integers(len(PRACTICE_STYLES)))]
-                name = style.format(town=town, street=STREETS[int(rng.integers(len(STREETS)))])
+                name = _distinct(
+                    style.format(town=town, street=STREETS[int(rng.integers(len(STREETS)))]),
+                    town,
+                    {o.name for o, _ in practices},
+                )
                 code = f"M{practice_number[pcode]}"
                 practice_number[pcode] += 1
                 practices.append(
@@ -365,11 +369,6 @@ def _build(timeline: Timeline, clock: Clock) -> dict[str, int]:
                     )
                 )
             series.extend(_population_of(hood, spec, base_year, rng))
-    names_seen: dict[str, int] = {}
-    for org, _ in practices:
-        names_seen[org.name] = names_seen.get(org.name, 0) + 1
-        if names_seen[org.name] > 1:
-            org.name = f"{org.name} ({org.ods_code})"
     Organisation.objects.bulk_create([o for o, _ in practices])
     for fields, served in _organisations(places["Wyvernshire"], places["Hallowdale"]):
         org = Organisation.objects.create(**fields)
@@ -398,6 +397,19 @@ def _build(timeline: Timeline, clock: Clock) -> dict[str, int]:
         **finance,
         **engagement,
     }
+
+
+def _distinct(name: str, town: str, taken: set[str]) -> str:
+    """A practice drawn with a name another already has is told apart the way real ones are,
+    by the street it is on, never by its ODS code (pages show the code beside the name)."""
+    if name not in taken:
+        return name
+    return next(
+        candidate
+        for street in STREETS
+        for candidate in (f"{street} Surgery, {town}", f"{street} Medical Centre, {town}")
+        if candidate not in taken
+    )
 
 
 def _population_of(

@@ -623,7 +623,7 @@ GOALS: list[tuple[str, str, str, str, float | str, tuple[int, int]]] = [
         "emergency-admissions",
         "wyvernshire",
         "Fewer emergency admissions of Wyvernshire residents",
-        8.0,
+        7.5,
         (4, 3),
     ),
     (
@@ -631,7 +631,7 @@ GOALS: list[tuple[str, str, str, str, float | str, tuple[int, int]]] = [
         "emergency-admissions",
         "hallowdale",
         "Fewer emergency admissions of Hallowdale residents",
-        8.4,
+        7.7,
         (4, 3),
     ),
     (
