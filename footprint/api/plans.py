@@ -7,16 +7,15 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
-from django.shortcuts import get_object_or_404
 from ninja import Router, Schema, Status
 
 from footprint.api.auth import TokenAuth
 from footprint.core.permissions import can
 from footprint.plans import compute, publication, queries, services
 from footprint.plans.importers import parse_period
-from footprint.plans.models import Metric
-from footprint.plans.rules import may_change_series
+from footprint.plans.rules import Permission
 
 router = Router(tags=["plan"])
 
@@ -116,10 +115,12 @@ def published_plan(request: HttpRequest) -> Any:
 )
 def series(request: HttpRequest, slug: str, subject: str) -> Any:
     """A series with its SPC verdict, point by point (partners only)."""
-    if not can(request.user, "plans.view_plan"):
+    if not can(request.user, Permission.VIEW_PLAN):
         return Status(403, {"detail": "Partners only"})
-    metric = get_object_or_404(Metric, slug=slug)
-    s = compute.series_for(metric, subject)
+    metric = queries.metric(slug)
+    if metric is None:
+        return Status(404, {"detail": f"No metric has the code '{slug}'"})
+    s = compute.judge_series(queries.series(metric, subject))
     if not s.periods:
         return Status(404, {"detail": "No measurements for this series"})
     return Status(
@@ -143,25 +144,34 @@ def series(request: HttpRequest, slug: str, subject: str) -> Any:
     auth=TokenAuth(),
 )
 def record(request: HttpRequest, slug: str, subject: str, body: MeasurementIn) -> Any:
-    """Record or correct one period's figure, under the same rules as the pages."""
-    metric = get_object_or_404(Metric, slug=slug)
+    """Record or correct one period's figure, through the same service and rules as the
+    pages."""
+    metric = queries.metric(slug)
+    if metric is None:
+        return Status(404, {"detail": f"No metric has the code '{slug}'"})
     target = queries.subject_for(subject)
     if target is None:
         return Status(404, {"detail": f"No organisation, place or neighbourhood is '{subject}'"})
-    if not may_change_series(request.user, metric, target.subject_key):
-        return Status(403, {"detail": "You may not change this series"})
+    refused = Status(403, {"detail": "You may not change this series"})
+    if not can(
+        request.user, Permission.RECORD_MEASUREMENT, queries.SeriesRef(metric, target.subject_key)
+    ):
+        return refused
     try:
         period = parse_period(body.period)
     except ValueError as exc:
         return Status(422, {"detail": str(exc)})
-    services.record_measurement(
-        metric=metric,
-        subject=target,
-        period=period,
-        value=body.value,
-        note=body.note,
-        by=request.user,
-    )
-    s = compute.series_for(metric, target.subject_key)
+    try:
+        services.record_measurement(
+            metric=metric,
+            subject=target,
+            period=period,
+            value=body.value,
+            note=body.note,
+            by=request.user,
+        )
+    except PermissionDenied:
+        return refused
+    s = compute.judge_series(queries.series(metric, target.subject_key))
     point = next(p for p in compute.chart_points(s) if p["period"] == period.isoformat())
     return Status(200, {**point, "period": period})

@@ -7,10 +7,36 @@ calendars.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Literal
 
+from footprint.engine.spc import Assurance, Variation
+
 Horizon = Literal["short", "medium", "long"]
-Status = Literal["no_data", "achieved", "on_track", "at_risk", "off_track"]
+
+
+class Status(StrEnum):
+    """How a goal is going."""
+
+    ACHIEVED = "achieved"
+    ON_TRACK = "on_track"
+    OFF_TRACK = "off_track"
+    AT_RISK = "at_risk"
+    NO_DATA = "no_data"
+
+    @property
+    def label(self) -> str:
+        """The status in words, as every page shows it: 'On track'."""
+        return STATUS_LABELS[self]
+
+
+STATUS_LABELS: dict[Status, str] = {
+    Status.ACHIEVED: "Achieved",
+    Status.ON_TRACK: "On track",
+    Status.OFF_TRACK: "Off track",
+    Status.AT_RISK: "At risk",
+    Status.NO_DATA: "No data yet",
+}
 
 DAYS_PER_YEAR = 365.25
 
@@ -52,8 +78,8 @@ def judge(
     target_value: float,
     latest_day: int | None,
     latest_value: float | None,
-    variation_icon: str,
-    assurance: str | None,
+    variation_icon: Variation | str,
+    assurance: Assurance | str | None,
 ) -> GoalJudgement:
     """A goal's status from its latest value, its trajectory and its SPC verdict.
 
@@ -66,8 +92,10 @@ def judge(
     - off track: otherwise (worse than the trajectory, with nothing special happening).
     For a neutral metric, "better" means closer to the target.
     """
+    variation = Variation(variation_icon)
+    verdict = None if assurance is None else Assurance(assurance)
     if latest_day is None or latest_value is None:
-        return GoalJudgement("no_data", None, "No measurements yet.")
+        return GoalJudgement(Status.NO_DATA, None, "No measurements yet.")
     expected = trajectory(baseline_day, baseline_value, target_day, target_value, latest_day)
 
     def at_least_as_good(value: float, benchmark: float) -> bool:
@@ -78,25 +106,27 @@ def judge(
         return abs(value - target_value) <= abs(benchmark - target_value)
 
     if at_least_as_good(latest_value, target_value):
-        return GoalJudgement("achieved", expected, "The latest value meets the target.")
-    if variation_icon.startswith("concern"):
-        return GoalJudgement("at_risk", expected, "The latest point is a special-cause concern.")
-    if assurance == "fail":
+        return GoalJudgement(Status.ACHIEVED, expected, "The latest value meets the target.")
+    if variation.is_concern:
         return GoalJudgement(
-            "at_risk",
+            Status.AT_RISK, expected, "The latest point is a special-cause concern."
+        )
+    if verdict is Assurance.FAIL:
+        return GoalJudgement(
+            Status.AT_RISK,
             expected,
             "The process limits show the target will not be met without change.",
         )
-    if variation_icon.startswith("improvement"):
+    if variation.is_improvement:
         return GoalJudgement(
-            "on_track", expected, "The latest point is a special-cause improvement."
+            Status.ON_TRACK, expected, "The latest point is a special-cause improvement."
         )
-    if assurance == "pass":
+    if verdict is Assurance.PASS:
         return GoalJudgement(
-            "on_track", expected, "The process limits show the target will be met."
+            Status.ON_TRACK, expected, "The process limits show the target will be met."
         )
     if at_least_as_good(latest_value, expected):
         return GoalJudgement(
-            "on_track", expected, "The latest value is on or ahead of the trajectory."
+            Status.ON_TRACK, expected, "The latest value is on or ahead of the trajectory."
         )
-    return GoalJudgement("off_track", expected, "The latest value is behind the trajectory.")
+    return GoalJudgement(Status.OFF_TRACK, expected, "The latest value is behind the trajectory.")

@@ -13,15 +13,18 @@ The calculation follows NHSRplotthedots 0.2.2 (the NHS-R community's reference):
   its points are ``too_few_points``: there are too few points to judge. NHSRplotthedots warns
   below the same 12; we refuse to draw limits rather than draw ones that cannot be trusted.
 
-Special causes, one rule per point, first match wins:
+Special causes (``Rule``), one rule per point, first match wins:
 
-1. ``above_upper`` / ``below_lower``: beyond a process limit (strictly).
-2. ``trend_increasing`` / ``trend_decreasing``: part of 7 points with 6 strictly rising (or
-   falling) steps; a tie or a missing value breaks it; it may cross the mean.
-3. ``two_in_three_above`` / ``two_in_three_below``: two of three consecutive points between the
-   near limit and the limit on the same side; only those points are flagged.
-4. ``run_above`` / ``run_below``: part of 7 consecutive points on one side of the mean; a
-   point on the mean or a missing value breaks it.
+1. ``Rule.ASTRONOMICAL_HIGH`` / ``_LOW`` (``above_upper`` / ``below_lower``): beyond a process
+   limit (strictly).
+2. ``Rule.TREND_UP`` / ``_DOWN`` (``trend_increasing`` / ``trend_decreasing``): part of 7 points
+   with 6 strictly rising (or falling) steps; a tie or a missing value breaks it; it may cross
+   the mean.
+3. ``Rule.TWO_IN_THREE_HIGH`` / ``_LOW`` (``two_in_three_above`` / ``two_in_three_below``): two
+   of three consecutive points between the near limit and the limit on the same side; only
+   those points are flagged.
+4. ``Rule.SHIFT_HIGH`` / ``_LOW`` (``run_above`` / ``run_below``): part of 7 consecutive points
+   on one side of the mean; a point on the mean or a missing value breaks it.
 
 Runs and trends never cross a rebase. A special cause is an improvement or a concern by the
 metric's direction of improvement (trends by their direction of travel), or neutral. The
@@ -32,12 +35,16 @@ the bad side fails, and between or exactly on a limit is inconsistent. Without l
 no assurance.
 
 ``analyse`` judges one series; ``analyse_many`` judges thousands of equal-length series at once.
+Every verdict is a member of an enumeration (``Rule``, ``PointType``, ``Variation``,
+``Assurance``) whose value is the code the pages and the API show and whose ``label`` is its
+meaning in words: the one set of words every page uses.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Literal
 
 import numpy as np
@@ -55,36 +62,202 @@ Improvement = Literal["increase", "decrease", "neutral"]
 FloatArray = npt.NDArray[np.float64]
 CodeArray = npt.NDArray[np.int8]
 
-RULES: tuple[str | None, ...] = (
-    None,
-    "above_upper",
-    "below_lower",
-    "trend_increasing",
-    "trend_decreasing",
-    "two_in_three_above",
-    "two_in_three_below",
-    "run_above",
-    "run_below",
+
+class Rule(StrEnum):
+    """The special causes, in *Making Data Count*'s words, from the highest precedence to the
+    lowest (the first that matches a point wins). The values are the codes the pages and the
+    API show."""
+
+    ASTRONOMICAL_HIGH = "above_upper"
+    ASTRONOMICAL_LOW = "below_lower"
+    TREND_UP = "trend_increasing"
+    TREND_DOWN = "trend_decreasing"
+    TWO_IN_THREE_HIGH = "two_in_three_above"
+    TWO_IN_THREE_LOW = "two_in_three_below"
+    SHIFT_HIGH = "run_above"
+    SHIFT_LOW = "run_below"
+
+    @property
+    def label(self) -> str:
+        """The rule in words: 'a point above the upper process limit'."""
+        return RULE_LABELS[self]
+
+    @property
+    def high(self) -> bool:
+        """Whether the rule flags points that are unusually high (or rising)."""
+        return self in _HIGH_RULES
+
+    @property
+    def code(self) -> int:
+        """The rule's code in ``SpcBatch.rule`` (0 there means no rule)."""
+        return _RULE_CODES[self]
+
+
+class PointType(StrEnum):
+    """What one point of a chart shows."""
+
+    COMMON_CAUSE = "common_cause"
+    IMPROVEMENT = "special_cause_improvement"
+    CONCERN = "special_cause_concern"
+    NEUTRAL_HIGH = "special_cause_neutral_high"
+    NEUTRAL_LOW = "special_cause_neutral_low"
+    TOO_FEW_POINTS = "too_few_points"
+
+
+class VariationGroup(StrEnum):
+    """The variation icons without high and low: the rows of the summary matrix."""
+
+    IMPROVEMENT = "improvement"
+    COMMON = "common"
+    CONCERN = "concern"
+    NEUTRAL = "neutral"
+    TOO_FEW_POINTS = "too_few_points"
+
+    @property
+    def label(self) -> str:
+        return VARIATION_GROUP_LABELS[self]
+
+
+class Variation(StrEnum):
+    """The variation icon: what the latest point with a value shows."""
+
+    COMMON_CAUSE = "common_cause"
+    IMPROVEMENT_HIGH = "improvement_high"
+    IMPROVEMENT_LOW = "improvement_low"
+    CONCERN_HIGH = "concern_high"
+    CONCERN_LOW = "concern_low"
+    NEUTRAL_HIGH = "neutral_high"
+    NEUTRAL_LOW = "neutral_low"
+    TOO_FEW_POINTS = "too_few_points"
+
+    @property
+    def label(self) -> str:
+        """The icon's meaning in words, as its name on the page."""
+        return VARIATION_LABELS[self]
+
+    @property
+    def group(self) -> VariationGroup:
+        return _VARIATION_GROUPS[self]
+
+    @property
+    def is_concern(self) -> bool:
+        return self.group is VariationGroup.CONCERN
+
+    @property
+    def is_improvement(self) -> bool:
+        return self.group is VariationGroup.IMPROVEMENT
+
+
+class Assurance(StrEnum):
+    """The assurance icon: whether the process will meet the target (no member when there is
+    no target, no direction, or too few points to judge)."""
+
+    PASS = "pass"
+    FAIL = "fail"
+    INCONSISTENT = "inconsistent"
+
+    @property
+    def label(self) -> str:
+        """The icon's meaning in words: 'the target will consistently be met'."""
+        return ASSURANCE_LABELS[self]
+
+    @property
+    def short(self) -> str:
+        """The icon's meaning in a few words, for a table's heading: 'Hit and miss'."""
+        return _ASSURANCE_SHORT[self]
+
+
+# The words for every verdict, once, for every page that shows one.
+RULE_LABELS: dict[Rule, str] = {
+    Rule.ASTRONOMICAL_HIGH: "a point above the upper process limit",
+    Rule.ASTRONOMICAL_LOW: "a point below the lower process limit",
+    Rule.TREND_UP: "seven points in a row rising",
+    Rule.TREND_DOWN: "seven points in a row falling",
+    Rule.TWO_IN_THREE_HIGH: "two of three points close to the upper limit",
+    Rule.TWO_IN_THREE_LOW: "two of three points close to the lower limit",
+    Rule.SHIFT_HIGH: "seven points in a row above the average",
+    Rule.SHIFT_LOW: "seven points in a row below the average",
+}
+VARIATION_LABELS: dict[Variation, str] = {
+    Variation.COMMON_CAUSE: "Common cause variation: nothing unusual is happening",
+    Variation.IMPROVEMENT_HIGH: "Special cause improvement: unusually high, which is good",
+    Variation.IMPROVEMENT_LOW: "Special cause improvement: unusually low, which is good",
+    Variation.CONCERN_HIGH: "Special cause concern: unusually high, which is bad",
+    Variation.CONCERN_LOW: "Special cause concern: unusually low, which is bad",
+    Variation.NEUTRAL_HIGH: "Special cause, no preferred direction: unusually high",
+    Variation.NEUTRAL_LOW: "Special cause, no preferred direction: unusually low",
+    Variation.TOO_FEW_POINTS: "Too few points to judge the variation",
+}
+VARIATION_GROUP_LABELS: dict[VariationGroup, str] = {
+    VariationGroup.IMPROVEMENT: "Special cause improvement",
+    VariationGroup.COMMON: "Common cause",
+    VariationGroup.CONCERN: "Special cause concern",
+    VariationGroup.NEUTRAL: "Special cause, no preferred direction",
+    VariationGroup.TOO_FEW_POINTS: "Too few points to judge",
+}
+ASSURANCE_LABELS: dict[Assurance, str] = {
+    Assurance.PASS: "the target will consistently be met",
+    Assurance.FAIL: "the target will consistently be missed without a change to the process",
+    Assurance.INCONSISTENT: "hit and miss, the target will sometimes be met and sometimes missed",
+}
+_ASSURANCE_SHORT: dict[Assurance, str] = {
+    Assurance.PASS: "Will meet the target",
+    Assurance.INCONSISTENT: "Hit and miss",
+    Assurance.FAIL: "Will not meet the target",
+}
+_VARIATION_GROUPS: dict[Variation, VariationGroup] = {
+    Variation.COMMON_CAUSE: VariationGroup.COMMON,
+    Variation.IMPROVEMENT_HIGH: VariationGroup.IMPROVEMENT,
+    Variation.IMPROVEMENT_LOW: VariationGroup.IMPROVEMENT,
+    Variation.CONCERN_HIGH: VariationGroup.CONCERN,
+    Variation.CONCERN_LOW: VariationGroup.CONCERN,
+    Variation.NEUTRAL_HIGH: VariationGroup.NEUTRAL,
+    Variation.NEUTRAL_LOW: VariationGroup.NEUTRAL,
+    Variation.TOO_FEW_POINTS: VariationGroup.TOO_FEW_POINTS,
+}
+_HIGH_RULES = frozenset(
+    {Rule.ASTRONOMICAL_HIGH, Rule.TREND_UP, Rule.TWO_IN_THREE_HIGH, Rule.SHIFT_HIGH}
 )
-POINT_TYPES = (
-    "common_cause",
-    "special_cause_improvement",
-    "special_cause_concern",
-    "special_cause_neutral_high",
-    "special_cause_neutral_low",
-    "too_few_points",
-)
-VARIATION_ICONS = (
-    "common_cause",
-    "improvement_high",
-    "improvement_low",
-    "concern_high",
-    "concern_low",
-    "neutral_high",
-    "neutral_low",
-    "too_few_points",
-)
-ASSURANCES: tuple[str | None, ...] = (None, "pass", "fail", "inconsistent")
+
+# The codes in ``SpcBatch``'s arrays, which hold numbers so thousands of series fit in them.
+# 0 is no rule and no assurance. Benchmarks and tests count concerns as variation codes 3 and 4.
+_RULE_CODES: dict[Rule, int] = {
+    Rule.ASTRONOMICAL_HIGH: 1,
+    Rule.ASTRONOMICAL_LOW: 2,
+    Rule.TREND_UP: 3,
+    Rule.TREND_DOWN: 4,
+    Rule.TWO_IN_THREE_HIGH: 5,
+    Rule.TWO_IN_THREE_LOW: 6,
+    Rule.SHIFT_HIGH: 7,
+    Rule.SHIFT_LOW: 8,
+}
+POINT_TYPE_CODES: dict[PointType, int] = {
+    PointType.COMMON_CAUSE: 0,
+    PointType.IMPROVEMENT: 1,
+    PointType.CONCERN: 2,
+    PointType.NEUTRAL_HIGH: 3,
+    PointType.NEUTRAL_LOW: 4,
+    PointType.TOO_FEW_POINTS: 5,
+}
+VARIATION_CODES: dict[Variation, int] = {
+    Variation.COMMON_CAUSE: 0,
+    Variation.IMPROVEMENT_HIGH: 1,
+    Variation.IMPROVEMENT_LOW: 2,
+    Variation.CONCERN_HIGH: 3,
+    Variation.CONCERN_LOW: 4,
+    Variation.NEUTRAL_HIGH: 5,
+    Variation.NEUTRAL_LOW: 6,
+    Variation.TOO_FEW_POINTS: 7,
+}
+ASSURANCE_CODES: dict[Assurance, int] = {
+    Assurance.PASS: 1,
+    Assurance.FAIL: 2,
+    Assurance.INCONSISTENT: 3,
+}
+_RULE_OF_CODE = {code: rule for rule, code in _RULE_CODES.items()}
+_POINT_TYPE_OF_CODE = {code: kind for kind, code in POINT_TYPE_CODES.items()}
+_VARIATION_OF_CODE = {code: icon for icon, code in VARIATION_CODES.items()}
+_ASSURANCE_OF_CODE = {code: a for a, code in ASSURANCE_CODES.items()}
 IMPROVEMENTS = ("increase", "decrease", "neutral")
 _DIRECTION = {"increase": 1, "decrease": -1, "neutral": 0}
 
@@ -99,8 +272,8 @@ class SpcPoint:
     upper: float
     near_lower: float
     near_upper: float
-    rule: str | None
-    point_type: str
+    rule: Rule | None
+    point_type: PointType
     segment: int
 
 
@@ -109,21 +282,22 @@ class SpcResult:
     """A judged series: its points, the variation icon and the assurance icon."""
 
     points: tuple[SpcPoint, ...]
-    variation_icon: str
-    assurance: str | None
+    variation_icon: Variation
+    assurance: Assurance | None
     improvement: str
     target: float | None
 
     @property
     def too_few_points(self) -> bool:
         """Whether the latest segment has too few values to judge."""
-        return self.variation_icon == "too_few_points"
+        return self.variation_icon is Variation.TOO_FEW_POINTS
 
 
 @dataclass(frozen=True)
 class SpcBatch:
-    """Many series judged at once. Codes index ``RULES``, ``POINT_TYPES``,
-    ``VARIATION_ICONS`` and ``ASSURANCES``."""
+    """Many series judged at once, as arrays of codes (series × points for ``rule`` and
+    ``point_type``, one per series for ``variation_icon`` and ``assurance``); read a verdict
+    with ``rule_at``, ``point_type_at``, ``variation_of`` and ``assurance_of``."""
 
     mean: FloatArray
     lower: FloatArray
@@ -134,6 +308,19 @@ class SpcBatch:
     point_type: CodeArray
     variation_icon: CodeArray
     assurance: CodeArray
+
+    def rule_at(self, series: int, point: int) -> Rule | None:
+        """The special cause at one point of one series, if any."""
+        return _RULE_OF_CODE.get(int(self.rule[series, point]))
+
+    def point_type_at(self, series: int, point: int) -> PointType:
+        return _POINT_TYPE_OF_CODE[int(self.point_type[series, point])]
+
+    def variation_of(self, series: int) -> Variation:
+        return _VARIATION_OF_CODE[int(self.variation_icon[series])]
+
+    def assurance_of(self, series: int) -> Assurance | None:
+        return _ASSURANCE_OF_CODE.get(int(self.assurance[series]))
 
 
 def analyse(
@@ -164,16 +351,16 @@ def analyse(
             upper=float(batch.upper[0, i]),
             near_lower=float(batch.near_lower[0, i]),
             near_upper=float(batch.near_upper[0, i]),
-            rule=RULES[batch.rule[0, i]],
-            point_type=POINT_TYPES[batch.point_type[0, i]],
+            rule=batch.rule_at(0, i),
+            point_type=batch.point_type_at(0, i),
             segment=int(segments[i]),
         )
         for i in range(len(row))
     )
     return SpcResult(
         points=points,
-        variation_icon=VARIATION_ICONS[batch.variation_icon[0]],
-        assurance=ASSURANCES[batch.assurance[0]],
+        variation_icon=batch.variation_of(0),
+        assurance=batch.assurance_of(0),
         improvement=str(improvement),
         target=target,
     )
@@ -243,28 +430,29 @@ def analyse_many(
 
     rule = np.zeros((n_series, n), dtype=np.int8)
     # Fill from the lowest precedence up, so that the highest wins.
-    for code, mask in (
-        (8, run_below),
-        (7, run_above),
-        (6, two_below),
-        (5, two_above),
-        (4, trend_down),
-        (3, trend_up),
-        (2, below),
-        (1, above),
+    for found, mask in (
+        (Rule.SHIFT_LOW, run_below),
+        (Rule.SHIFT_HIGH, run_above),
+        (Rule.TWO_IN_THREE_LOW, two_below),
+        (Rule.TWO_IN_THREE_HIGH, two_above),
+        (Rule.TREND_DOWN, trend_down),
+        (Rule.TREND_UP, trend_up),
+        (Rule.ASTRONOMICAL_LOW, below),
+        (Rule.ASTRONOMICAL_HIGH, above),
     ):
-        rule[mask] = code
+        rule[mask] = found.code
     rule[short] = 0  # too few points to judge: not even a trend
-    high = np.isin(rule, (1, 3, 5, 7))
+    high = np.isin(rule, [r.code for r in _HIGH_RULES])
     flagged = rule > 0
     d = direction[:, np.newaxis]
     good = np.where(d > 0, high, ~high)
-    point_type = np.zeros((n_series, n), dtype=np.int8)
-    point_type[flagged & (d != 0) & good] = 1
-    point_type[flagged & (d != 0) & ~good] = 2
-    point_type[flagged & (d == 0) & high] = 3
-    point_type[flagged & (d == 0) & ~high] = 4
-    point_type[short] = 5
+    kinds = POINT_TYPE_CODES
+    point_type = np.full((n_series, n), kinds[PointType.COMMON_CAUSE], dtype=np.int8)
+    point_type[flagged & (d != 0) & good] = kinds[PointType.IMPROVEMENT]
+    point_type[flagged & (d != 0) & ~good] = kinds[PointType.CONCERN]
+    point_type[flagged & (d == 0) & high] = kinds[PointType.NEUTRAL_HIGH]
+    point_type[flagged & (d == 0) & ~high] = kinds[PointType.NEUTRAL_LOW]
+    point_type[short] = kinds[PointType.TOO_FEW_POINTS]
 
     return SpcBatch(
         mean=mean,
@@ -374,22 +562,23 @@ def _variation_icons(
     present: npt.NDArray[np.bool_], point_type: CodeArray, high: npt.NDArray[np.bool_]
 ) -> CodeArray:
     n_series, n = present.shape
-    icons = np.zeros(n_series, dtype=np.int8)
+    v, k = VARIATION_CODES, POINT_TYPE_CODES
+    icons = np.full(n_series, v[Variation.COMMON_CAUSE], dtype=np.int8)
     if n == 0:
-        return np.full(n_series, 7, dtype=np.int8)
+        return np.full(n_series, v[Variation.TOO_FEW_POINTS], dtype=np.int8)
     last = n - 1 - np.argmax(present[:, ::-1], axis=1)
     has_any = present.any(axis=1)
     rows = np.arange(n_series)
     kind = point_type[rows, last]
     up = high[rows, last]
-    icons[(kind == 1) & up] = 1
-    icons[(kind == 1) & ~up] = 2
-    icons[(kind == 2) & up] = 3
-    icons[(kind == 2) & ~up] = 4
-    icons[kind == 3] = 5
-    icons[kind == 4] = 6
-    icons[kind == 5] = 7
-    icons[~has_any] = 7
+    icons[(kind == k[PointType.IMPROVEMENT]) & up] = v[Variation.IMPROVEMENT_HIGH]
+    icons[(kind == k[PointType.IMPROVEMENT]) & ~up] = v[Variation.IMPROVEMENT_LOW]
+    icons[(kind == k[PointType.CONCERN]) & up] = v[Variation.CONCERN_HIGH]
+    icons[(kind == k[PointType.CONCERN]) & ~up] = v[Variation.CONCERN_LOW]
+    icons[kind == k[PointType.NEUTRAL_HIGH]] = v[Variation.NEUTRAL_HIGH]
+    icons[kind == k[PointType.NEUTRAL_LOW]] = v[Variation.NEUTRAL_LOW]
+    icons[kind == k[PointType.TOO_FEW_POINTS]] = v[Variation.TOO_FEW_POINTS]
+    icons[~has_any] = v[Variation.TOO_FEW_POINTS]
     return icons
 
 
@@ -405,9 +594,10 @@ def _assurances(
     with np.errstate(invalid="ignore"):
         beyond_up = target > up
         beyond_lo = target < lo
-    out[judged] = 3
-    out[judged & beyond_up & (direction > 0)] = 2
-    out[judged & beyond_up & (direction < 0)] = 1
-    out[judged & beyond_lo & (direction > 0)] = 1
-    out[judged & beyond_lo & (direction < 0)] = 2
+    a = ASSURANCE_CODES
+    out[judged] = a[Assurance.INCONSISTENT]
+    out[judged & beyond_up & (direction > 0)] = a[Assurance.FAIL]
+    out[judged & beyond_up & (direction < 0)] = a[Assurance.PASS]
+    out[judged & beyond_lo & (direction > 0)] = a[Assurance.PASS]
+    out[judged & beyond_lo & (direction < 0)] = a[Assurance.FAIL]
     return out

@@ -1,20 +1,44 @@
-"""SPC and goal judgements for the plan's pages: the only module here that calls the engine."""
+"""SPC and goal judgements for the plan's pages: the only module here that calls the engine.
+
+It turns what ``queries`` read into the engine's inputs and the engine's verdicts into values
+for pages, the API and publication. It reads nothing and writes nothing. The verdicts are the
+engine's enumerations (``Variation``, ``Assurance``, ``Rule``, ``Status``), each with its
+``label``: the one set of words every page uses.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
 from footprint.engine import goals as goal_engine
 from footprint.engine import spc
-from footprint.plans.models import Goal, Measurement, Metric, Rebase
+from footprint.engine.goals import Status
+from footprint.engine.spc import Assurance, Rule, Variation, VariationGroup
+from footprint.plans.models import Goal, Metric, Rebase
+from footprint.plans.queries import MeasuredValues, SeriesData
+
+__all__ = [
+    "Assurance",
+    "Rule",
+    "Status",
+    "Variation",
+    "VariationGroup",
+]
 
 
 def horizon_of(baseline: dt.date, target: dt.date) -> str:
     return goal_engine.horizon(baseline.toordinal(), target.toordinal())
+
+
+def set_horizon(sender: type[Goal], instance: Goal, **kwargs: Any) -> None:
+    """Before a goal is saved, its horizon from its dates (connected in ``apps.py``, so that
+    the model need not import this module)."""
+    instance.horizon = horizon_of(instance.baseline_date, instance.target_date)
 
 
 @dataclass(frozen=True)
@@ -40,32 +64,28 @@ class Series:
         return present[-1] if present else None
 
 
-def series_for(metric: Metric, subject_key: str, target: float | None = None) -> Series:
+def judge_series(data: SeriesData, target: float | None = None) -> Series:
     """Judge one series (with its rebases) against an optional target."""
-    rows = list(
-        Measurement.objects.filter(metric=metric, subject_key=subject_key)
-        .select_related("organisation", "place", "neighbourhood")
-        .order_by("period")
-    )
-    rebases = list(Rebase.objects.filter(metric=metric, subject_key=subject_key).order_by("period"))
-    return _judge(metric, subject_key, rows, rebases, target)
-
-
-def _judge(
-    metric: Metric,
-    subject_key: str,
-    rows: list[Measurement],
-    rebases: list[Rebase],
-    target: float | None,
-) -> Series:
+    rows = data.measurements
     periods = [r.period for r in rows]
-    starts = {rb.period for rb in rebases}
+    starts = {rb.period for rb in data.rebases}
     rebase_at = [i for i, p in enumerate(periods) if p in starts]
     result = spc.analyse(
-        [r.value for r in rows], improvement=metric.improvement, target=target, rebase_at=rebase_at
+        [r.value for r in rows],
+        improvement=data.metric.improvement,
+        target=target,
+        rebase_at=rebase_at,
     )
-    label = rows[0].subject_label if rows else subject_key
-    return Series(metric, subject_key, label, periods, [r.value for r in rows], rebases, result)
+    label = rows[0].subject_label if rows else data.subject_key
+    return Series(
+        data.metric,
+        data.subject_key,
+        label,
+        periods,
+        [r.value for r in rows],
+        data.rebases,
+        result,
+    )
 
 
 @dataclass(frozen=True)
@@ -75,43 +95,9 @@ class GoalView:
     judgement: goal_engine.GoalJudgement
 
 
-def judge_goal(goal: Goal) -> GoalView:
-    return _judge_goal(goal, series_for(goal.metric, goal.subject_key, target=goal.target_value))
-
-
-def judge_goals(goals: Iterable[Goal]) -> list[GoalView]:
-    """Judge many goals, reading all their series in two queries."""
-    goals = list(goals)
-    keys = {(g.metric_id, g.subject_key) for g in goals}
-    metric_ids = {k[0] for k in keys}
-    rows: dict[tuple[int, str], list[Measurement]] = {k: [] for k in keys}
-    for m in (
-        Measurement.objects.filter(metric_id__in=metric_ids, subject_key__in={k[1] for k in keys})
-        .select_related("organisation", "place", "neighbourhood")
-        .order_by("period")
-    ):
-        if (m.metric_id, m.subject_key) in rows:
-            rows[(m.metric_id, m.subject_key)].append(m)
-    rebases: dict[tuple[int, str], list[Rebase]] = {k: [] for k in keys}
-    for rb in Rebase.objects.filter(metric_id__in=metric_ids).order_by("period"):
-        if (rb.metric_id, rb.subject_key) in rebases:
-            rebases[(rb.metric_id, rb.subject_key)].append(rb)
-    return [
-        _judge_goal(
-            g,
-            _judge(
-                g.metric,
-                g.subject_key,
-                rows[(g.metric_id, g.subject_key)],
-                rebases[(g.metric_id, g.subject_key)],
-                g.target_value,
-            ),
-        )
-        for g in goals
-    ]
-
-
-def _judge_goal(goal: Goal, series: Series) -> GoalView:
+def judge_goal(goal: Goal, data: SeriesData) -> GoalView:
+    """Judge a goal on its series (``queries.series(goal.metric, goal.subject_key)``)."""
+    series = judge_series(data, target=goal.target_value)
     latest = series.latest_period
     judgement = goal_engine.judge(
         improvement=goal.metric.improvement,
@@ -127,6 +113,11 @@ def _judge_goal(goal: Goal, series: Series) -> GoalView:
     return GoalView(goal, series, judgement)
 
 
+def judge_goals(goals: Iterable[Goal], series: dict[tuple[int, str], SeriesData]) -> list[GoalView]:
+    """Judge many goals on their series (``queries.series_of_goals``), in their order."""
+    return [judge_goal(g, series[(g.metric_id, g.subject_key)]) for g in goals]
+
+
 @dataclass(frozen=True)
 class Warning:
     """A series whose latest point is a special-cause concern."""
@@ -136,47 +127,37 @@ class Warning:
     subject_label: str
     latest_period: dt.date
     latest_value: float
-    rule: str
-    variation_icon: str
+    rule: Rule | None
+    variation_icon: Variation
 
 
-def early_warnings(metrics: Iterable[Metric]) -> list[Warning]:
-    """Every series of these metrics whose latest verdict is a concern, newest first.
+def early_warnings(measured: MeasuredValues) -> list[Warning]:
+    """Every series whose latest verdict is a concern, newest first.
 
     Series without rebases are judged together with ``analyse_many`` (aligned on their last
     period, missing periods left empty); series with rebases one at a time.
     """
-    metric_by_id = {m.pk: m for m in metrics}
-    grouped: dict[tuple[int, str], list[tuple[dt.date, float | None]]] = {}
-    for metric_id, key, period, value in (
-        Measurement.objects.filter(metric_id__in=metric_by_id)
-        .order_by("metric_id", "subject_key", "period")
-        .values_list("metric_id", "subject_key", "period", "value")
-    ):
-        grouped.setdefault((metric_id, key), []).append((period, value))
-    rebased = set(
-        Rebase.objects.filter(metric_id__in=metric_by_id).values_list("metric_id", "subject_key")
-    )
+    grouped = measured.values
     # series, point, rule, variation icon
-    concerns: list[tuple[tuple[int, str], int, str | None, str]] = []
-    batch_keys = [k for k in grouped if k not in rebased]
+    concerns: list[tuple[tuple[int, str], int, Rule | None, Variation]] = []
+    batch_keys = [k for k in grouped if k not in measured.rebased]
     if batch_keys:
         width = max(len(grouped[k]) for k in batch_keys)
         values = np.full((len(batch_keys), width), np.nan)
         for i, key in enumerate(batch_keys):
             series = [np.nan if v is None else v for _, v in grouped[key]]
             values[i, width - len(series) :] = series
-        directions = [metric_by_id[k[0]].improvement for k in batch_keys]
+        directions = [measured.metrics[k[0]].improvement for k in batch_keys]
         result = spc.analyse_many(values, improvement=directions)
         for i, key in enumerate(batch_keys):
-            icon = spc.VARIATION_ICONS[result.variation_icon[i]]
-            if icon.startswith("concern"):
+            icon = result.variation_of(i)
+            if icon.is_concern:
                 last = _last_present(grouped[key])
-                rule = spc.RULES[result.rule[i, width - len(grouped[key]) + last]]
+                rule = result.rule_at(i, width - len(grouped[key]) + last)
                 concerns.append((key, last, rule, icon))
-    for key in grouped.keys() & rebased:
-        judged = series_for(metric_by_id[key[0]], key[1])
-        if judged.result.variation_icon.startswith("concern"):
+    for key, data in measured.rebased.items():
+        judged = judge_series(data)
+        if judged.result.variation_icon.is_concern:
             last = _last_present(grouped[key])
             concerns.append(
                 (key, last, judged.result.points[last].rule, judged.result.variation_icon)
@@ -185,19 +166,14 @@ def early_warnings(metrics: Iterable[Metric]) -> list[Warning]:
     for (metric_id, key), last, rule, icon in concerns:
         period, value = grouped[(metric_id, key)][last]
         assert value is not None
-        label = (
-            Measurement.objects.filter(metric_id=metric_id, subject_key=key)
-            .select_related("organisation", "place", "neighbourhood")
-            .first()
-        )
         warnings.append(
             Warning(
-                metric_by_id[metric_id],
+                measured.metrics[metric_id],
                 key,
-                label.subject_label if label else key,
+                measured.labels.get(key, key),
                 period,
                 value,
-                rule or "",
+                rule,
                 icon,
             )
         )
@@ -210,47 +186,34 @@ def _last_present(points: list[tuple[dt.date, float | None]]) -> int:
     return max(i for i, (_, v) in enumerate(points) if v is not None)
 
 
-def variation_group(icon: str) -> str:
-    """The row of the summary matrix a variation icon belongs to: improvement, common,
-    concern, neutral, or too_few_points."""
-    return icon if icon == "too_few_points" else icon.split("_")[0]
+# The summary matrix's rows and columns, in the order the page shows them; no assurance
+# (no target, or too few points) is the last column.
+MATRIX_ROWS = [
+    VariationGroup.IMPROVEMENT,
+    VariationGroup.COMMON,
+    VariationGroup.CONCERN,
+    VariationGroup.NEUTRAL,
+    VariationGroup.TOO_FEW_POINTS,
+]
+MATRIX_COLUMNS: list[Assurance | None] = [
+    Assurance.PASS,
+    Assurance.INCONSISTENT,
+    Assurance.FAIL,
+    None,
+]
+# Every symbol, in the order the key on each page explains them.
+ICON_KEY = {"variations": list(Variation), "assurances": list(Assurance)}
 
 
-def summary_matrix(views: Iterable[GoalView]) -> dict[tuple[str, str], list[GoalView]]:
+def summary_matrix(
+    views: Iterable[GoalView],
+) -> dict[tuple[VariationGroup, Assurance | None], list[GoalView]]:
     """Goals by (variation, assurance) for the Making Data Count summary matrix."""
-    matrix: dict[tuple[str, str], list[GoalView]] = {}
+    matrix: dict[tuple[VariationGroup, Assurance | None], list[GoalView]] = {}
     for view in views:
-        variation = variation_group(view.series.result.variation_icon)
-        assurance = view.series.result.assurance or "none"
-        matrix.setdefault((variation, assurance), []).append(view)
+        result = view.series.result
+        matrix.setdefault((result.variation_icon.group, result.assurance), []).append(view)
     return matrix
-
-
-ICON_WORDS = {
-    "common_cause": "common-cause variation only: nothing unusual is happening",
-    "improvement_high": "special-cause improvement: unusually high, which is good",
-    "improvement_low": "special-cause improvement: unusually low, which is good",
-    "concern_high": "special-cause concern: unusually high, which is bad",
-    "concern_low": "special-cause concern: unusually low, which is bad",
-    "neutral_high": "special cause: unusually high",
-    "neutral_low": "special cause: unusually low",
-    "too_few_points": "too few points to judge",
-}
-ASSURANCE_WORDS = {
-    "pass": "the process will consistently meet the target",
-    "fail": "the process will not meet the target without a change to how it works",
-    "inconsistent": "the process will sometimes meet the target and sometimes miss it",
-}
-RULE_WORDS = {
-    "above_upper": "a point above the upper process limit",
-    "below_lower": "a point below the lower process limit",
-    "trend_increasing": "seven points in a row rising",
-    "trend_decreasing": "seven points in a row falling",
-    "two_in_three_above": "two of three points close to the upper limit",
-    "two_in_three_below": "two of three points close to the lower limit",
-    "run_above": "seven points in a row above the average",
-    "run_below": "seven points in a row below the average",
-}
 
 
 def reading(view: GoalView) -> list[str]:
@@ -276,13 +239,13 @@ def reading(view: GoalView) -> list[str]:
         sentences += [
             f"The average is {_fmt(last.mean)} {unit}; most months should fall between "
             f"{_fmt(last.lower)} and {_fmt(last.upper)} {unit}.",
-            f"The latest point shows {ICON_WORDS[s.result.variation_icon]}"
-            + (f" ({RULE_WORDS[last.rule]})." if last.rule else "."),
+            f"The latest point shows {_lower_first(s.result.variation_icon.label)}"
+            + (f" ({last.rule.label})." if last.rule else "."),
         ]
     if s.result.assurance:
         sentences.append(
-            f"Against the target of {_fmt(view.goal.target_value)} {unit}, "
-            f"{ASSURANCE_WORDS[s.result.assurance]}."
+            f"Against the target of {_fmt(view.goal.target_value)} {unit}: "
+            f"{s.result.assurance.label}."
         )
     if view.judgement.expected is not None:
         sentences.append(
@@ -296,6 +259,10 @@ def reading(view: GoalView) -> list[str]:
             + "."
         )
     return sentences
+
+
+def _lower_first(words: str) -> str:
+    return words[:1].lower() + words[1:]
 
 
 def _fmt(x: float) -> str:

@@ -216,6 +216,7 @@ class Goal(Subject):
     baseline_date = models.DateField()
     target_value = models.FloatField()
     target_date = models.DateField()
+    # Follows from the dates, set before every save (compute.set_horizon, connected in apps.py).
     horizon = models.CharField(max_length=10, choices=Horizon.choices, editable=False)
     owner = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="goals")
     layer = models.CharField(max_length=15, choices=Layer.choices, default=Layer.SYSTEM)
@@ -226,12 +227,6 @@ class Goal(Subject):
 
     def __str__(self) -> str:
         return self.statement
-
-    def save(self, *args: object, **kwargs: object) -> None:
-        from footprint.plans.compute import horizon_of
-
-        self.horizon = horizon_of(self.baseline_date, self.target_date)
-        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("plans:goal", args=[self.pk])

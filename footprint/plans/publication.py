@@ -11,20 +11,14 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
-from footprint.plans.compute import GoalView
+from footprint.plans.compute import Assurance, GoalView, Status, Variation
 from footprint.plans.models import Plan
 
 Content = dict[str, Any]
 Change = dict[str, Any]
 
-STATUS_WORDS = {
-    "achieved": "Achieved",
-    "on_track": "On track",
-    "off_track": "Off track",
-    "at_risk": "At risk",
-    "no_data": "No data yet",
-}
 DATES = ("baseline_date", "target_date", "latest_period")
+NO_ASSURANCE = "No assurance"
 
 
 def _iso(day: dt.date | None) -> str | None:
@@ -51,9 +45,9 @@ def goal_of(view: GoalView) -> dict[str, Any]:
         "target_date": _iso(goal.target_date),
         "latest_value": series.latest_value,
         "latest_period": _iso(series.latest_period),
-        "status": judgement.status,
-        "variation": series.result.variation_icon,
-        "assurance": series.result.assurance,
+        "status": str(judgement.status),
+        "variation": str(series.result.variation_icon),
+        "assurance": _value_of(series.result.assurance),
         "too_few_points": series.result.too_few_points,
         "reason": judgement.reason,
     }
@@ -75,20 +69,29 @@ def content_of(plan: Plan, views: Iterable[GoalView]) -> Content:
     }
 
 
+def _value_of(verdict: Assurance | None) -> str | None:
+    return None if verdict is None else str(verdict)
+
+
 def for_display(content: Content) -> Content:
-    """``content`` with its dates as dates, for pages and the API."""
+    """``content`` with its dates as dates and its verdicts as verdicts (each with its words),
+    for pages and the API."""
     return {
         **content,
         "priorities": [
-            {
-                **p,
-                "goals": [
-                    {**g, **{k: dt.date.fromisoformat(g[k]) if g[k] else None for k in DATES}}
-                    for g in p["goals"]
-                ],
-            }
+            {**p, "goals": [_goal_for_display(g) for g in p["goals"]]}
             for p in content["priorities"]
         ],
+    }
+
+
+def _goal_for_display(goal: dict[str, Any]) -> dict[str, Any]:
+    return {
+        **goal,
+        **{k: dt.date.fromisoformat(goal[k]) if goal[k] else None for k in DATES},
+        "status": Status(goal["status"]),
+        "variation": Variation(goal["variation"]),
+        "assurance": Assurance(goal["assurance"]) if goal["assurance"] else None,
     }
 
 
@@ -120,9 +123,9 @@ def _describe(goal: dict[str, Any]) -> dict[str, str]:
         "baseline": f"{_value(goal['baseline_value'], unit)} in {_month(goal['baseline_date'])}",
         "target": f"{_value(goal['target_value'], unit)} by {_month(goal['target_date'])}",
         "latest figure": latest,
-        "status": STATUS_WORDS.get(goal["status"], goal["status"]),
-        "variation": goal["variation"].replace("_", " "),
-        "assurance": (goal["assurance"] or "none").replace("_", " "),
+        "status": Status(goal["status"]).label,
+        "variation": Variation(goal["variation"]).label,
+        "assurance": Assurance(goal["assurance"]).short if goal["assurance"] else NO_ASSURANCE,
     }
 
 

@@ -1,15 +1,26 @@
-"""Reads of the plan for pages and the API."""
+"""Reads of the plan for pages, the API, the rules and the services."""
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from footprint.core.models import Job
 from footprint.partnership.models import Neighbourhood, Organisation, Place
-from footprint.plans.models import Goal, Metric, Plan, PlanPublication, Subject
+from footprint.plans.models import (
+    Goal,
+    Measurement,
+    Metric,
+    Plan,
+    PlanPublication,
+    Rebase,
+    Subject,
+)
 
 
 def current_plan(*, published_only: bool = False) -> Plan | None:
@@ -63,8 +74,146 @@ def goals_of(plan: Plan) -> QuerySet[Goal]:
     )
 
 
+def goal(pk: int) -> Goal | None:
+    """A goal with its metric, owner, plan and subject, or None."""
+    return (
+        Goal.objects.select_related(
+            "metric__owner", "owner", "priority__plan", "organisation", "place", "neighbourhood"
+        )
+        .filter(pk=pk)
+        .first()
+    )
+
+
 def metrics() -> QuerySet[Metric]:
     return Metric.objects.select_related("owner", "reviewer").order_by("name")
+
+
+def metric(slug: str) -> Metric | None:
+    return Metric.objects.filter(slug=slug).first()
+
+
+def recent_imports(user: Any) -> list[Job]:
+    """The last ten measurement imports ``user`` started, newest first."""
+    return list(Job.objects.filter(kind="import:measurements", created_by=user)[:10])
+
+
+@dataclass(frozen=True)
+class SeriesRef:
+    """One metric's series for one subject: what a permission to change figures is about (a
+    goal is one too: it has a metric and a subject key)."""
+
+    metric: Metric
+    subject_key: str
+
+
+@dataclass(frozen=True)
+class SeriesData:
+    """One metric's measurements for one subject, oldest first, and its rebases."""
+
+    metric: Metric
+    subject_key: str
+    measurements: list[Measurement] = field(default_factory=list)
+    rebases: list[Rebase] = field(default_factory=list)
+
+
+def series(metric: Metric, subject_key: str) -> SeriesData:
+    """A series as stored, in two queries."""
+    return SeriesData(
+        metric,
+        subject_key,
+        list(
+            Measurement.objects.filter(metric=metric, subject_key=subject_key)
+            .select_related("organisation", "place", "neighbourhood")
+            .order_by("period")
+        ),
+        list(Rebase.objects.filter(metric=metric, subject_key=subject_key).order_by("period")),
+    )
+
+
+def series_of_goals(goals: Iterable[Goal]) -> dict[tuple[int, str], SeriesData]:
+    """The series every goal is judged on, by (metric id, subject key), in two queries."""
+    goals = list(goals)
+    metrics = {g.metric_id: g.metric for g in goals}
+    keys = {(g.metric_id, g.subject_key) for g in goals}
+    found = {k: SeriesData(metrics[k[0]], k[1]) for k in keys}
+    for m in (
+        Measurement.objects.filter(metric_id__in=metrics, subject_key__in={k[1] for k in keys})
+        .select_related("organisation", "place", "neighbourhood")
+        .order_by("period")
+    ):
+        if (m.metric_id, m.subject_key) in found:
+            found[(m.metric_id, m.subject_key)].measurements.append(m)
+    for rb in Rebase.objects.filter(metric_id__in=metrics).order_by("period"):
+        if (rb.metric_id, rb.subject_key) in found:
+            found[(rb.metric_id, rb.subject_key)].rebases.append(rb)
+    return found
+
+
+@dataclass(frozen=True)
+class MeasuredValues:
+    """Every series of some metrics, for the early warning: the values of each, oldest first,
+    by (metric id, subject key); the series with rebases in full; and who each is about."""
+
+    metrics: dict[int, Metric]
+    values: dict[tuple[int, str], list[tuple[dt.date, float | None]]]
+    rebased: dict[tuple[int, str], SeriesData]
+    labels: dict[str, str]
+
+
+def measured_values(metrics: Iterable[Metric]) -> MeasuredValues:
+    """The values of every series of ``metrics`` (one query), the few series with rebases in
+    full, and the name of every subject."""
+    by_id = {m.pk: m for m in metrics}
+    values: dict[tuple[int, str], list[tuple[dt.date, float | None]]] = {}
+    for metric_id, key, period, value in (
+        Measurement.objects.filter(metric_id__in=by_id)
+        .order_by("metric_id", "subject_key", "period")
+        .values_list("metric_id", "subject_key", "period", "value")
+    ):
+        values.setdefault((metric_id, key), []).append((period, value))
+    rebased = {
+        (metric_id, key): series(by_id[metric_id], key)
+        for metric_id, key in set(
+            Rebase.objects.filter(metric_id__in=by_id).values_list("metric_id", "subject_key")
+        )
+        if (metric_id, key) in values
+    }
+    return MeasuredValues(by_id, values, rebased, subject_labels({k for _, k in values}))
+
+
+def subject_labels(keys: Iterable[str]) -> dict[str, str]:
+    """Each subject key's name ('org:RW9' → 'Wyvern Royal …'; 'system' → 'The whole
+    system'); a key naming nothing keeps the key."""
+    keys = set(keys)
+    codes: dict[str, set[str]] = {"org": set(), "place": set(), "hood": set()}
+    for key in keys:
+        kind, _, code = key.partition(":")
+        if kind in codes:
+            codes[kind].add(code)
+    names = {"system": "The whole system"}
+    for code, name in Organisation.objects.filter(ods_code__in=codes["org"]).values_list(
+        "ods_code", "name"
+    ):
+        names[f"org:{code}"] = name
+    for code, name in Place.objects.filter(code__in=codes["place"]).values_list("code", "name"):
+        names[f"place:{code}"] = name
+    for code, name in Neighbourhood.objects.filter(code__in=codes["hood"]).values_list(
+        "code", "name"
+    ):
+        names[f"hood:{code}"] = name
+    return {key: names.get(key, key) for key in keys}
+
+
+def ods_codes(org_ids: Iterable[int]) -> set[str]:
+    return set(Organisation.objects.filter(pk__in=org_ids).values_list("ods_code", flat=True))
+
+
+def owns_a_goal_on(metric: Metric, subject_key: str, org_ids: Iterable[int]) -> bool:
+    """Whether one of these organisations owns a goal judged on this series."""
+    return Goal.objects.filter(
+        metric=metric, subject_key=subject_key, owner_id__in=list(org_ids)
+    ).exists()
 
 
 @dataclass(frozen=True)

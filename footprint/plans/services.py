@@ -1,4 +1,5 @@
-"""Writes to the plan. Each function is one transaction with its audit record inside."""
+"""Writes to the plan. Each function is one transaction with its audit record inside, and
+refuses (``PermissionDenied``) a caller who may not make the change."""
 
 from __future__ import annotations
 
@@ -14,13 +15,13 @@ from django.utils import timezone
 from footprint.core import audit
 from footprint.core.imports import RowError, raise_if_any
 from footprint.core.jobs import Progress, no_progress
-from footprint.core.permissions import require
+from footprint.core.permissions import can, require
 from footprint.partnership.models import Neighbourhood, Organisation, Place
 from footprint.plans import compute, publication, queries
 from footprint.plans.importers import MeasurementRow
 from footprint.plans.models import Measurement, Metric, Plan, PlanPublication, Rebase, Subject
-from footprint.plans.queries import SubjectRef
-from footprint.plans.rules import may_change_series
+from footprint.plans.queries import SeriesRef, SubjectRef
+from footprint.plans.rules import Permission
 
 
 class AuditAction(StrEnum):
@@ -36,7 +37,9 @@ def import_measurements(
     *, rows: Sequence[MeasurementRow], filename: str, by: Any, progress: Progress = no_progress
 ) -> dict[str, int]:
     """Save measurements, replacing any for the same metric, subject and period: all of
-    them, or none. ``by`` must be allowed to change every series in the file."""
+    them, or none. ``by`` must be a partner, allowed to change every series in the file (a row
+    of a series they may not change is an error of the file, named by row)."""
+    require(by, Permission.IMPORT_MEASUREMENTS)
     metrics = {m.slug: m for m in Metric.objects.all()}
     orgs = {o.ods_code: o for o in Organisation.objects.all()}
     places = {p.code: p for p in Place.objects.all()}
@@ -71,7 +74,9 @@ def import_measurements(
             continue
         key = Subject.key_for(org, place, hood)
         if (metric.pk, key) not in allowed:
-            allowed[(metric.pk, key)] = may_change_series(by, metric, key)
+            allowed[(metric.pk, key)] = can(
+                by, Permission.RECORD_MEASUREMENT, SeriesRef(metric, key)
+            )
         if not allowed[(metric.pk, key)]:
             errors.append(
                 RowError(
@@ -118,7 +123,8 @@ def record_measurement(
     note: str,
     by: Any,
 ) -> Measurement:
-    """Record (or correct) one measurement of a series, already authorised."""
+    """Record (or correct) one measurement of a series (``by`` must be allowed to change it)."""
+    require(by, Permission.RECORD_MEASUREMENT, SeriesRef(metric, subject.subject_key))
     with transaction.atomic():
         m = Measurement.objects.filter(
             metric=metric, subject_key=subject.subject_key, period=period
@@ -132,13 +138,14 @@ def record_measurement(
         old = m.value if m.pk else None
         m.value = value
         m.note = note
-        audit.save_with_history(m, by=by, validate=False)
-        audit.record(
-            actor=by,
+        audit.save_audited(
+            m,
+            by=by,
+            validate=False,
             action=AuditAction.RECORD_MEASUREMENT,
             summary=f"{metric.name}, {m.subject_label}, {period:%b %Y}: {value}",
             metric=metric.slug,
-            subject=m.subject_key,
+            subject=subject.subject_key,
             period=period.isoformat(),
             old=old,
             new=value,
@@ -149,7 +156,9 @@ def record_measurement(
 def add_rebase(
     *, metric: Metric, subject: Subject | SubjectRef, period: dt.date, reason: str, by: Any
 ) -> Rebase:
-    """Record that the process changed from ``period``, with the reason."""
+    """Record that the process changed from ``period``, with the reason (``by`` must be
+    allowed to change the series)."""
+    require(by, Permission.ADD_REBASE, SeriesRef(metric, subject.subject_key))
     with transaction.atomic():
         rebase = Rebase(
             metric=metric,
@@ -160,9 +169,10 @@ def add_rebase(
             reason=reason,
             created_by=by,
         )
-        audit.save_with_history(rebase, by=by, validate=False)
-        audit.record(
-            actor=by,
+        audit.save_audited(
+            rebase,
+            by=by,
+            validate=False,
             action=AuditAction.ADD_REBASE,
             summary=f"{metric.name}, {rebase.subject_label}: new limits from "
             f"{period:%b %Y} ({reason})",
@@ -176,10 +186,12 @@ def publish_plan(*, plan: Plan, by: Any, at: dt.datetime | None = None) -> PlanP
     verdict and status. The public page and the public API show exactly this, with its date,
     until the programme office publishes again; a revision records what changed from the
     publication before. Publishing what has not changed adds no revision."""
-    require(by, "plans.change_plan")
+    require(by, Permission.CHANGE_PLAN)
     at = at or timezone.now()
     with transaction.atomic():
-        content = publication.content_of(plan, compute.judge_goals(queries.goals_of(plan)))
+        goals = list(queries.goals_of(plan))
+        views = compute.judge_goals(goals, queries.series_of_goals(goals))
+        content = publication.content_of(plan, views)
         latest = queries.latest_publication(plan)
         if latest is not None and at < latest.published_at:
             raise ValidationError(
@@ -200,7 +212,6 @@ def publish_plan(*, plan: Plan, by: Any, at: dt.datetime | None = None) -> PlanP
             )
         plan.status = Plan.Status.PUBLISHED
         plan.published_at = kept.published_at
-        audit.save_with_history(plan, by=by)
         if unchanged:
             summary = (
                 f"Published the plan '{plan.title}', unchanged since {kept.published_on:%-d %B %Y}"
@@ -209,8 +220,9 @@ def publish_plan(*, plan: Plan, by: Any, at: dt.datetime | None = None) -> PlanP
             summary = f"Published the plan '{plan.title}'"
         else:
             summary = f"Revised the published plan '{plan.title}': {len(kept.changes)} changes"
-        audit.record(
-            actor=by,
+        audit.save_audited(
+            plan,
+            by=by,
             action=AuditAction.PUBLISH_PLAN,
             summary=summary,
             plan=plan.pk,

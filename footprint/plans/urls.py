@@ -9,6 +9,12 @@ urlpatterns = [
     path("workspace/plan/", views.plan_overview, name="overview"),
     path("workspace/plan/publish/", views.plan_publish, name="publish"),
     path("workspace/plan/goals/<int:pk>/", views.goal_detail, name="goal"),
+    path(
+        "workspace/plan/goals/<int:pk>/measurements/",
+        views.record_measurement,
+        name="record_measurement",
+    ),
+    path("workspace/plan/goals/<int:pk>/rebases/", views.add_rebase, name="add_rebase"),
     path("workspace/plan/early-warning/", views.early_warning, name="early_warning"),
     path("workspace/plan/metrics/", views.metric_list, name="metrics"),
     path(

@@ -8,41 +8,29 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_POST
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_POST
 
 from footprint.core import charts
 from footprint.core.jobs import start_upload
-from footprint.core.models import Job
 from footprint.core.permissions import can, permission_required, require
 from footprint.plans import compute, publication, queries, services
 from footprint.plans.forms import MeasurementForm, MeasurementImportForm, RebaseForm
-from footprint.plans.models import Goal, Metric, Plan, Priority
+from footprint.plans.models import Goal, Plan, Priority
+from footprint.plans.rules import Permission
 from footprint.plans.tasks import run_measurement_import
 
-partner_only = permission_required("plans.view_plan")
-
-VARIATIONS = [
-    ("improvement", "Special-cause improvement"),
-    ("common", "Common cause"),
-    ("concern", "Special-cause concern"),
-    ("neutral", "Special cause, neither"),
-    ("too_few_points", "Too few points to judge"),
-]
-ASSURANCES = [
-    ("pass", "Will meet the target"),
-    ("inconsistent", "Hit and miss"),
-    ("fail", "Will not meet the target"),
-    ("none", "No target to judge"),
-]
+partner_only = permission_required(Permission.VIEW_PLAN)
 
 
 def _judged(published_only: bool) -> tuple[Plan | None, list[compute.GoalView]]:
     plan = queries.current_plan(published_only=published_only)
     if plan is None:
         return None, []
-    return plan, compute.judge_goals(queries.goals_of(plan))
+    goals = list(queries.goals_of(plan))
+    return plan, compute.judge_goals(goals, queries.series_of_goals(goals))
 
 
 def _by_priority(views: list[compute.GoalView]) -> list[tuple[Priority, list[compute.GoalView]]]:
@@ -57,16 +45,16 @@ def _by_priority(views: list[compute.GoalView]) -> list[tuple[Priority, list[com
 def plan_overview(request: HttpRequest) -> HttpResponse:
     """The plan at a glance: goals by priority and horizon, and the summary matrix."""
     plan, views = _judged(published_only=False)
-    matrix = compute.summary_matrix(views)
     return render(
         request,
         "plans/overview.jinja",
         {
             "plan": plan,
             "groups": _by_priority(views),
-            "matrix": matrix,
-            "variations": VARIATIONS,
-            "assurances": ASSURANCES,
+            "matrix": compute.summary_matrix(views),
+            "rows": compute.MATRIX_ROWS,
+            "columns": compute.MATRIX_COLUMNS,
+            "icon_key": compute.ICON_KEY,
             **_publication_state(plan, views),
         },
     )
@@ -89,10 +77,9 @@ def _publication_state(plan: Plan | None, views: list[compute.GoalView]) -> dict
 
 
 @require_POST
-@partner_only
+@permission_required(Permission.CHANGE_PLAN)
 def plan_publish(request: HttpRequest) -> HttpResponse:
     """Publish the plan as it stands (the programme office only)."""
-    require(request.user, "plans.change_plan")
     plan = queries.current_plan()
     if plan is None:
         raise Http404("No plan to publish")
@@ -108,49 +95,28 @@ def plan_publish(request: HttpRequest) -> HttpResponse:
     return redirect("plans:overview")
 
 
+def _goal(pk: int) -> Goal:
+    goal = queries.goal(pk)
+    if goal is None:
+        raise Http404("No such goal")
+    return goal
+
+
+@require_GET
 @partner_only
 def goal_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """A goal: its SPC chart with the data table, the reading, and (for those allowed)
     forms to record a measurement or a rebase."""
-    goal = get_object_or_404(
-        Goal.objects.select_related(
-            "metric", "owner", "priority__plan", "organisation", "place", "neighbourhood"
-        ),
-        pk=pk,
-    )
-    may_record = can(request.user, "plans.record_measurement", goal)
-    measurement_form = MeasurementForm(prefix="m")
-    rebase_form = RebaseForm(prefix="r")
-    if request.method == "POST":
-        require(request.user, "plans.record_measurement", goal)
-        if "m-period" in request.POST:
-            measurement_form = MeasurementForm(request.POST, prefix="m")
-            if measurement_form.is_valid():
-                d = measurement_form.cleaned_data
-                services.record_measurement(
-                    metric=goal.metric,
-                    subject=goal,
-                    period=d["period"],
-                    value=d["value"],
-                    note=d["note"],
-                    by=request.user,
-                )
-                messages.success(request, f"Recorded {goal.metric.name} for {d['period']:%B %Y}.")
-                return redirect(goal)
-        else:
-            rebase_form = RebaseForm(request.POST, prefix="r")
-            if rebase_form.is_valid():
-                d = rebase_form.cleaned_data
-                services.add_rebase(
-                    metric=goal.metric,
-                    subject=goal,
-                    period=d["period"],
-                    reason=d["reason"],
-                    by=request.user,
-                )
-                messages.success(request, f"New limits from {d['period']:%B %Y}.")
-                return redirect(goal)
-    view = compute.judge_goal(goal)
+    return _goal_page(request, _goal(pk))
+
+
+def _goal_page(
+    request: HttpRequest,
+    goal: Goal,
+    measurement_form: Form | None = None,
+    rebase_form: Form | None = None,
+) -> HttpResponse:
+    view = compute.judge_goal(goal, queries.series(goal.metric, goal.subject_key))
     points = compute.chart_points(view.series)
     return render(
         request,
@@ -167,25 +133,62 @@ def goal_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 goal.target_value,
                 measure=goal.metric.name,
             ),
-            "may_record": may_record,
-            "measurement_form": measurement_form,
-            "rebase_form": rebase_form,
-            "rule_words": compute.RULE_WORDS,
+            "may_record": can(request.user, Permission.RECORD_MEASUREMENT, goal),
+            "may_rebase": can(request.user, Permission.ADD_REBASE, goal),
+            "measurement_form": measurement_form or MeasurementForm(prefix="m"),
+            "rebase_form": rebase_form or RebaseForm(prefix="r"),
+            "icon_key": compute.ICON_KEY,
         },
     )
+
+
+@require_POST
+@partner_only
+def record_measurement(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record (or correct) a month's figure of a goal's series."""
+    goal = _goal(pk)
+    require(request.user, Permission.RECORD_MEASUREMENT, goal)
+    form = MeasurementForm(request.POST, prefix="m")
+    if not form.is_valid():
+        return _goal_page(request, goal, measurement_form=form)
+    d = form.cleaned_data
+    services.record_measurement(
+        metric=goal.metric,
+        subject=goal,
+        period=d["period"],
+        value=d["value"],
+        note=d["note"],
+        by=request.user,
+    )
+    messages.success(request, f"Recorded {goal.metric.name} for {d['period']:%B %Y}.")
+    return redirect(goal)
+
+
+@require_POST
+@partner_only
+def add_rebase(request: HttpRequest, pk: int) -> HttpResponse:
+    """Start new limits on a goal's series from a period, with the reason."""
+    goal = _goal(pk)
+    require(request.user, Permission.ADD_REBASE, goal)
+    form = RebaseForm(request.POST, prefix="r")
+    if not form.is_valid():
+        return _goal_page(request, goal, rebase_form=form)
+    d = form.cleaned_data
+    services.add_rebase(
+        metric=goal.metric, subject=goal, period=d["period"], reason=d["reason"], by=request.user
+    )
+    messages.success(request, f"New limits from {d['period']:%B %Y}.")
+    return redirect(goal)
 
 
 @partner_only
 def early_warning(request: HttpRequest) -> HttpResponse:
     """Every series whose latest point is a special-cause concern, newest first."""
-    warnings = compute.early_warnings(queries.metrics())
+    warnings = compute.early_warnings(queries.measured_values(queries.metrics()))
     return render(
         request,
         "plans/early_warning.jinja",
-        {
-            "warnings": warnings,
-            "rule_words": compute.RULE_WORDS,
-        },
+        {"warnings": warnings, "icon_key": compute.ICON_KEY},
     )
 
 
@@ -207,8 +210,10 @@ def metric_list(request: HttpRequest) -> HttpResponse:
 @partner_only
 def metric_series(request: HttpRequest, slug: str, subject_key: str) -> HttpResponse:
     """The SPC chart of any series, such as one listed on the early-warning page."""
-    metric = get_object_or_404(Metric, slug=slug)
-    series = compute.series_for(metric, subject_key)
+    metric = queries.metric(slug)
+    if metric is None:
+        raise Http404("No such metric")
+    series = compute.judge_series(queries.series(metric, subject_key))
     if not series.periods:
         raise Http404("No measurements for this series")
     points = compute.chart_points(series)
@@ -226,7 +231,7 @@ def metric_series(request: HttpRequest, slug: str, subject_key: str) -> HttpResp
                 None,
                 measure=metric.name,
             ),
-            "rule_words": compute.RULE_WORDS,
+            "icon_key": compute.ICON_KEY,
         },
     )
 
@@ -246,7 +251,7 @@ def measurement_import(request: HttpRequest) -> HttpResponse:
         "plans/import.jinja",
         {
             "form": form,
-            "recent": Job.objects.filter(kind="import:measurements", created_by=request.user)[:10],
+            "recent": queries.recent_imports(request.user),
         },
     )
 
@@ -261,5 +266,6 @@ def public_plan(request: HttpRequest) -> HttpResponse:
         {
             "shown": shown,
             "plan": publication.for_display(shown.latest.content) if shown else None,
+            "icon_key": compute.ICON_KEY,
         },
     )

@@ -119,8 +119,8 @@ def retention_signals() -> list[RetentionSignal]:
                 key[1],
                 last.month,
                 float(rates[i, -1]),
-                spc.VARIATION_ICONS[result.variation_icon[i]],
-                spc.RULES[result.rule[i, -1]],
+                result.variation_of(i),
+                result.rule_at(i, -1),
             )
         )
     order = {"concern": 0, "neutral": 1, "improvement": 2, "common": 3, "too": 4}

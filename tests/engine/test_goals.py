@@ -88,3 +88,21 @@ def test_lower_is_better_goal():
 def test_trajectory_stays_between_baseline_and_target(b, t, offset):
     value = goals.trajectory(BASE, b, TARGET, t, BASE - 1000 + offset)
     assert min(b, t) - 1e-6 <= value <= max(b, t) + 1e-6
+
+
+def test_a_misspelt_verdict_is_refused():
+    with pytest.raises(ValueError, match="concern"):
+        judge(84.0, icon="concern")
+    with pytest.raises(ValueError, match="passed"):
+        judge(84.0, assurance="passed")
+
+
+def test_statuses_have_their_words():
+    assert judge(91.0) is goals.Status.ACHIEVED
+    assert [s.label for s in goals.Status] == [
+        "Achieved",
+        "On track",
+        "Off track",
+        "At risk",
+        "No data yet",
+    ]

@@ -267,11 +267,11 @@ def test_a_short_first_segment_has_no_limits_but_the_next_does():
 def test_analyse_many_judges_the_minimum_per_series():
     rows = np.array([BASELINE, [np.nan, *BASELINE[1:]]])
     batch = spc.analyse_many(rows, targets=np.array([20.0, 20.0]))
-    assert [spc.VARIATION_ICONS[c] for c in batch.variation_icon] == [
-        "common_cause",
-        "too_few_points",
+    assert [batch.variation_of(i) for i in range(2)] == [
+        spc.Variation.COMMON_CAUSE,
+        spc.Variation.TOO_FEW_POINTS,
     ]
-    assert [spc.ASSURANCES[c] for c in batch.assurance] == ["fail", None]
+    assert [batch.assurance_of(i) for i in range(2)] == [spc.Assurance.FAIL, None]
     assert not np.isnan(batch.upper[0]).any() and np.isnan(batch.upper[1]).all()
 
 
@@ -299,10 +299,11 @@ def test_analyse_many_matches_analyse_row_by_row():
             improvement=directions[i],
             target=None if math.isnan(targets[i]) else targets[i],
         )
-        assert [spc.RULES[c] for c in batch.rule[i]] == [p.rule for p in one.points]
-        assert spc.VARIATION_ICONS[batch.variation_icon[i]] == one.variation_icon
-        assert spc.ASSURANCES[batch.assurance[i]] == one.assurance
-    assert spc.RULES[batch.rule[5, -1]] is not None  # the step change is caught
+        assert [batch.rule_at(i, j) for j in range(30)] == [p.rule for p in one.points]
+        assert [batch.point_type_at(i, j) for j in range(30)] == [p.point_type for p in one.points]
+        assert batch.variation_of(i) is one.variation_icon
+        assert batch.assurance_of(i) is one.assurance
+    assert batch.rule_at(5, -1) is not None  # the step change is caught
 
 
 series = st.lists(st.one_of(st.none(), st.integers(0, 40).map(float)), max_size=40)
@@ -345,3 +346,34 @@ def test_fast_and_reference_always_agree(values, improvement, target, rebase_at,
     for p in fast.points:
         if p.value is None:
             assert p.rule is None
+
+
+def test_verdicts_are_named_members_with_their_words():
+    result = both([*BASELINE, 4.0], fix_after_n_points=12, improvement="decrease", target=3.0)
+    last = result.points[-1]
+    assert last.rule is spc.Rule.ASTRONOMICAL_LOW and last.rule == "below_lower"
+    assert last.rule.label == "a point below the lower process limit" and not last.rule.high
+    assert last.point_type is spc.PointType.IMPROVEMENT
+    assert result.variation_icon is spc.Variation.IMPROVEMENT_LOW
+    assert result.variation_icon.group is spc.VariationGroup.IMPROVEMENT
+    assert result.variation_icon.label == "Special cause improvement: unusually low, which is good"
+    assert result.assurance is spc.Assurance.FAIL
+    assert result.assurance.short == "Will not meet the target"
+
+
+@pytest.mark.parametrize(
+    "kind", [spc.Rule, spc.Variation, spc.VariationGroup, spc.Assurance], ids=lambda k: k.__name__
+)
+def test_every_verdict_has_words(kind):
+    words = [member.label for member in kind]
+    assert all(words) and len(set(words)) == len(words)
+
+
+def test_rules_are_high_or_low_in_pairs():
+    assert {r for r in spc.Rule if r.high} == {
+        spc.Rule.ASTRONOMICAL_HIGH,
+        spc.Rule.TREND_UP,
+        spc.Rule.TWO_IN_THREE_HIGH,
+        spc.Rule.SHIFT_HIGH,
+    }
+    assert sorted(r.code for r in spc.Rule) == list(range(1, 9))
