@@ -1,5 +1,7 @@
 """The JSON API: one router per app, OpenAPI schema at /api/v1/openapi.json."""
 
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 
 from footprint.api.decisions import router as decisions_router
@@ -24,3 +26,9 @@ api.add_router("/", decisions_router)
 api.add_router("/", demand_router)
 api.add_router("/", finance_router)
 api.add_router("/", engagement_router)
+
+
+@api.exception_handler(PermissionDenied)
+def refused(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+    """A service refused the caller: 403 with the service's reason, for every router."""
+    return api.create_response(request, {"detail": str(exc) or "You may not do this."}, status=403)

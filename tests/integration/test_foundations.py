@@ -38,3 +38,15 @@ def test_save_audited_saves_with_history_and_records_the_action(cast, footprint)
     )
     assert org.history.latest().history_user == cast["pmo"]
     assert Organisation.objects.get(ods_code="RA1").website == "https://trust-a.example.nhs.uk"
+
+
+def test_the_api_answers_a_refusal_from_any_service_with_403_and_its_reason(rf):
+    import json
+
+    from django.core.exceptions import PermissionDenied
+
+    from footprint.api.api import refused
+
+    response = refused(rf.get("/api/v1/anything"), PermissionDenied("Only the programme office."))
+    assert response.status_code == 403
+    assert json.loads(response.content) == {"detail": "Only the programme office."}
