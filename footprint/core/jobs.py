@@ -39,6 +39,10 @@ def job_for(pk: int, user: Any) -> Job | None:
     return job
 
 
+def _problems(n: int) -> str:
+    return "1 problem" if n == 1 else f"{n:,} problems"
+
+
 def run_job(job_id: int, work: Callable[[Job, Progress], str]) -> None:
     """Run ``work(job, progress)`` for a job, storing its progress and outcome.
 
@@ -59,7 +63,7 @@ def run_job(job_id: int, work: Callable[[Job, Progress], str]) -> None:
     except ImportRejected as exc:
         Job.objects.filter(pk=job_id).update(
             status=Job.Status.FAILED,
-            message=f"{len(exc.errors)} problems in {exc.filename}",
+            message=f"{_problems(len(exc.errors))} in {exc.filename}",
             errors=exc.as_lines(),
             **finished,
         )
@@ -67,7 +71,7 @@ def run_job(job_id: int, work: Callable[[Job, Progress], str]) -> None:
     except WorkRefused as exc:
         Job.objects.filter(pk=job_id).update(
             status=Job.Status.FAILED,
-            message=f"{len(exc.lines)} problems stopped the work; nothing was saved",
+            message=f"{_problems(len(exc.lines))} stopped the work; nothing was saved",
             errors=exc.lines,
             **finished,
         )
