@@ -151,7 +151,7 @@ def _organisations(wyvern: Place, dale: Place) -> list[tuple[dict[str, object], 
             {
                 "ods_code": "GPF01",
                 "name": "Wyvern GP Federation",
-                "kind": k.OTHER,
+                "kind": k.PCN,
                 "has_statutory_board": False,
             },
             [wyvern],
