@@ -202,7 +202,7 @@ MATRIX_COLUMNS: list[Assurance | None] = [
     None,
 ]
 # Every symbol, in the order the key on each page explains them.
-ICON_KEY = {"variations": list(Variation), "assurances": list(Assurance)}
+SYMBOLS = {"variations": list(Variation), "assurances": list(Assurance)}
 
 
 def summary_matrix(

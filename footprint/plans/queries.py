@@ -93,6 +93,10 @@ def metric(slug: str) -> Metric | None:
     return Metric.objects.filter(slug=slug).first()
 
 
+def metrics_by_slug() -> dict[str, Metric]:
+    return {m.slug: m for m in Metric.objects.all()}
+
+
 def recent_imports(user: Any) -> list[Job]:
     """The last ten measurement imports ``user`` started, newest first."""
     return list(Job.objects.filter(kind="import:measurements", created_by=user)[:10])

@@ -16,6 +16,7 @@ from footprint.core import audit
 from footprint.core.imports import RowError, raise_if_any
 from footprint.core.jobs import Progress, no_progress
 from footprint.core.permissions import can, require
+from footprint.partnership import queries as partnership_queries
 from footprint.partnership.models import Neighbourhood, Organisation, Place
 from footprint.plans import compute, publication, queries
 from footprint.plans.importers import MeasurementRow
@@ -40,10 +41,10 @@ def import_measurements(
     them, or none. ``by`` must be a partner, allowed to change every series in the file (a row
     of a series they may not change is an error of the file, named by row)."""
     require(by, Permission.IMPORT_MEASUREMENTS)
-    metrics = {m.slug: m for m in Metric.objects.all()}
-    orgs = {o.ods_code: o for o in Organisation.objects.all()}
-    places = {p.code: p for p in Place.objects.all()}
-    hoods = {h.code: h for h in Neighbourhood.objects.all()}
+    metrics = queries.metrics_by_slug()
+    orgs = partnership_queries.organisations_by_code()
+    places = partnership_queries.places_by_code()
+    hoods = partnership_queries.neighbourhoods_by_code()
     errors: list[RowError] = []
     resolved = []
     allowed: dict[tuple[int, str], bool] = {}

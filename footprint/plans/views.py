@@ -54,7 +54,7 @@ def plan_overview(request: HttpRequest) -> HttpResponse:
             "matrix": compute.summary_matrix(views),
             "rows": compute.MATRIX_ROWS,
             "columns": compute.MATRIX_COLUMNS,
-            "icon_key": compute.ICON_KEY,
+            "symbols": compute.SYMBOLS,
             **_publication_state(plan, views),
         },
     )
@@ -137,7 +137,7 @@ def _goal_page(
             "may_rebase": can(request.user, Permission.ADD_REBASE, goal),
             "measurement_form": measurement_form or MeasurementForm(prefix="m"),
             "rebase_form": rebase_form or RebaseForm(prefix="r"),
-            "icon_key": compute.ICON_KEY,
+            "symbols": compute.SYMBOLS,
         },
     )
 
@@ -188,7 +188,7 @@ def early_warning(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "plans/early_warning.jinja",
-        {"warnings": warnings, "icon_key": compute.ICON_KEY},
+        {"warnings": warnings, "symbols": compute.SYMBOLS},
     )
 
 
@@ -231,7 +231,7 @@ def metric_series(request: HttpRequest, slug: str, subject_key: str) -> HttpResp
                 None,
                 measure=metric.name,
             ),
-            "icon_key": compute.ICON_KEY,
+            "symbols": compute.SYMBOLS,
         },
     )
 
@@ -266,6 +266,6 @@ def public_plan(request: HttpRequest) -> HttpResponse:
         {
             "shown": shown,
             "plan": publication.for_display(shown.latest.content) if shown else None,
-            "icon_key": compute.ICON_KEY,
+            "symbols": compute.SYMBOLS,
         },
     )

@@ -30,6 +30,13 @@ def icon(page: str, name: str) -> str:
     return match.group(0)
 
 
+def key_of(page: str) -> str:
+    """The key to the symbols, in words."""
+    match = re.search(r'<ul class="nhsuk-list" id="icon-key">(.*?)</ul>', page, re.S)
+    assert match, "no key to the symbols"
+    return match.group(1)
+
+
 def test_the_goal_page_draws_both_icons_with_their_meaning(client_for, plan):
     page = client_for("viewer").get(reverse("plans:goal", args=[plan["goal"].pk])).content.decode()
     variation = icon(page, "variation-concern_low")
@@ -53,6 +60,10 @@ def test_the_overview_early_warning_and_series_pages_use_the_icons(client_for, p
         reverse("plans:metric_series", args=["ae-4-hour", "org:RA1"])
     ).content.decode()
     assert CONCERN_LOW in icon(series, "variation-concern_low")
+    for page in (overview, warnings, series):
+        assert "Special cause concern: unusually low, which is bad" in key_of(page)
+    assert "Assurance: the target will consistently be met" in key_of(overview)
+    assert "Assurance:" not in key_of(warnings) + key_of(series)  # no targets there
 
 
 def test_the_public_page_shows_the_icons_in_words_too(client, cast, plan):
@@ -61,6 +72,7 @@ def test_the_public_page_shows_the_icons_in_words_too(client, cast, plan):
     assert CONCERN_LOW in icon(page, "variation-concern_low")
     assert FAIL in icon(page, "assurance-fail")
     assert "What the symbols mean" in page
+    assert "Common cause variation: nothing unusual is happening" in key_of(page)
 
 
 def test_the_spc_chart_colours_a_concern_orange_and_labels_the_target(client_for, plan):
@@ -130,3 +142,17 @@ def test_a_rebase_is_marked_and_a_short_new_segment_is_too_few_to_judge(client_f
     spec = json.dumps(spec_of(page))
     assert '"Limits recalculated"' in spec and '"2024-12-01"' in spec
     assert 'data-icon="assurance-' not in page
+
+
+def test_the_key_says_each_symbol_in_the_verdicts_own_words(client_for, plan):
+    from footprint.engine.spc import Assurance, Variation
+
+    page = client_for("viewer").get(reverse("plans:goal", args=[plan["goal"].pk])).content.decode()
+    key = key_of(page)
+    for variation in Variation:
+        assert variation.label in key
+        assert f'data-key-icon="variation-{variation}"' in key
+    for verdict in Assurance:
+        assert f"Assurance: {verdict.label}" in key
+    # The same words name the icons beside the goal.
+    assert f'aria-label="{Variation.CONCERN_LOW.label}"' in icon(page, "variation-concern_low")
