@@ -225,7 +225,10 @@ def test_partners_see_only_their_own_unpublished_plan(client_for, two_plans):
 
 def test_publishing_opens_the_year_to_partners_and_the_public(client_for, two_plans):
     assert client_for("editor_a").post(reverse("finance:publish", args=[2026])).status_code == 403
-    assert client_for("pmo").post(reverse("finance:publish", args=[2026])).status_code == 302
+    assert not PublishedYear.objects.exists()
+    done = client_for("pmo").post(reverse("finance:publish", args=[2026]), follow=True)
+    assert "Published the system summary for 2026/27" in done.content.decode()
+    assert "Withdraw the 2026/27 summary" in done.content.decode()
     assert PublishedYear.objects.filter(year=2026).exists()
     other = (
         client_for("editor_b").get(reverse("finance:organisation", args=["RA1"])).content.decode()
@@ -330,6 +333,69 @@ def test_only_the_programme_office_records_an_agreement(client_for, footprint):
     assert not RiskShareAgreement.objects.exists()
 
 
+def test_the_programme_office_records_and_changes_an_agreement_on_its_page(
+    client_for, cast, footprint
+):
+    from footprint.core.models import AuditEvent
+
+    pmo = client_for("pmo")
+    terms = {
+        "name": "Northshire pool",
+        "first_year": 2026,
+        "last_year": 2028,
+        "contribution_rate": 50,
+        "contribution_cap_rate": 1,
+        "repayable": "on",
+        "members": [footprint["trust_a"].pk, footprint["trust_b"].pk],
+        "agreed_on": "2026-03-01",
+        "notes": "Agreed by both boards",
+    }
+    response = pmo.post(reverse("finance:agreement_new"), terms, follow=True)
+    body = response.content.decode()
+    assert "Saved the agreement" in body and "Northshire pool" in body
+    assert "50% of favourable variance, capped at 1% of income" in body
+    assert "Trust A Hospitals, Trust B Hospitals" in body and "2026/27 to 2028/29" in body
+    agreement = RiskShareAgreement.objects.get()
+    assert set(agreement.members.values_list("ods_code", flat=True)) == {"RA1", "RB1"}
+
+    # Changed: a lower rate, and trust B leaves.
+    changed = terms | {"contribution_rate": 25, "members": [footprint["trust_a"].pk]}
+    response = pmo.post(
+        reverse("finance:agreement_edit", args=[agreement.pk]), changed, follow=True
+    )
+    body = response.content.decode()
+    assert "25% of favourable variance" in body and "Trust B Hospitals" not in body
+    agreement.refresh_from_db()
+    assert agreement.contribution_rate == Decimal(25)
+    assert list(agreement.members.values_list("ods_code", flat=True)) == ["RA1"]
+    history = agreement.history.order_by("history_date", "history_id")
+    assert (history.first().contribution_rate, history.last().contribution_rate) == (50, 25)
+    assert {h.history_user for h in history} == {cast["pmo"]}
+    events = AuditEvent.objects.filter(action="save_risk_share_agreement").order_by("pk")
+    assert [e.actor for e in events] == [cast["pmo"], cast["pmo"]]
+    assert events.last().details["members"] == ["RA1"]
+
+
+def test_withdrawing_a_year_on_the_page_takes_it_back_to_partner_only(client_for, two_plans):
+    from footprint.core.models import AuditEvent
+
+    client_for("pmo").post(reverse("finance:publish", args=[2026]))
+    withdraw = reverse("finance:withdraw", args=[2026])
+    assert client_for("editor_a").post(withdraw).status_code == 403
+    assert client_for("pmo").get(withdraw).status_code == 405  # a change, so POST only
+    assert PublishedYear.objects.filter(year=2026).exists()
+    page = client_for("pmo").post(withdraw, follow=True).content.decode()
+    assert "2026/27 is back to partner-only." in page
+    assert "Publish the 2026/27 system summary" in page
+    assert not PublishedYear.objects.exists()
+    event = AuditEvent.objects.get(action="withdraw_finance_year")
+    assert event.actor.username == "pmo" and event.details == {"year": 2026}
+    other = client_for("editor_b").get(reverse("finance:index")).content.decode()
+    assert "Partner-only" in other and "Trust A Hospitals" not in other
+    public = client_for("public").get(reverse("finance:public")).content.decode()
+    assert "has not published a financial summary yet" in public
+
+
 def test_spend_per_weighted_resident_by_place(footprint, cast, icb):
     # Each neighbourhood has 20 residents of each age: weighted 20 × 147.5 = 2,950 (the age
     # weights sum to 147.5 over ages 0 to 90). Northshire has two neighbourhoods (5,900),
@@ -427,7 +493,8 @@ def test_one_trusts_finance_lead_cannot_touch_anothers_plan(client, finance_team
     client.force_login(finance_team["b"], backend="django.contrib.auth.backends.ModelBackend")
     assert client.get(reverse("finance:plan_edit", args=["RA1", 2026])).status_code == 403
     assert client.get(reverse("finance:template", args=["RA1"])).status_code == 403
-    assert client.get(reverse("finance:plan_edit", args=["RB1", 2026])).status_code == 200
+    own = client.get(reverse("finance:plan_edit", args=["RB1", 2026])).content.decode()
+    assert "Trust B Hospitals: enter the plan for 2026/27" in own
     upload = io.BytesIO(workbook_bytes(GOOD, code="RA1"))
     upload.name = "plan.xlsx"
     page = client.post(reverse("finance:upload"), {"file": upload}).content.decode()

@@ -8,18 +8,7 @@ from tests.conftest import CAST, assert_may_see
 # (url name, args, who may see it). Everyone else: log-in redirect (public) or 403.
 PAGES = [
     # The footprint's pages and the API tokens page: test_permissions_partnership.py.
-    # System finance: partners read; plans are changed by the organisation's finance users
-    # (none in the cast) and the programme office; the public reads "Our money".
-    ("finance:index", [], {"pmo", "editor_a", "editor_b", "viewer"}),
-    ("finance:organisation", ["RA1"], {"pmo", "editor_a", "editor_b", "viewer"}),
-    ("finance:risk_share", [], {"pmo", "editor_a", "editor_b", "viewer"}),
-    ("finance:scenario", [], {"pmo", "editor_a", "editor_b", "viewer"}),
-    ("finance:export", ["csv"], {"pmo", "editor_a", "editor_b", "viewer"}),
-    ("finance:upload", [], {"pmo"}),
-    ("finance:plan_edit", ["RA1", 2026], {"pmo"}),
-    ("finance:template", ["RA1"], {"pmo"}),
-    ("finance:agreement_new", [], {"pmo"}),
-    ("finance:public", [], set(CAST)),
+    # System finance: test_permissions_finance.py.
     # Engagement: everyone reads the public consultation pages; partners the workspace; the
     # programme office sets up and moderates.
     ("engagement:consultations", [], set(CAST)),

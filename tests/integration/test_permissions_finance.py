@@ -1,0 +1,198 @@
+"""Who may see and do what in system finance, proved for every page and every write.
+
+Partners read the finance pages (what each shows depends on publication: see
+test_finance.py); an organisation's plans are changed by its finance users and the programme
+office; the programme office keeps the risk-share agreements and publishes and withdraws each
+year; everyone reads "Our money". Each write service refuses a caller who may not act, whoever
+calls it, and saves nothing."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.urls import reverse
+
+from footprint.core.imports import ImportRejected
+from footprint.core.models import AuditEvent
+from footprint.finance import importers, services
+from footprint.finance.models import (
+    FinancialPlan,
+    PublishedYear,
+    RiskShareAgreement,
+    YearPublication,
+)
+from tests.conftest import CAST, PARTNERS, assert_may_see
+from tests.integration.test_finance import GOOD, figures, workbook_bytes
+
+AGREEMENT = "agreement"  # stands for the pk of the ``agreement`` fixture's agreement
+
+# (url name, args, who may see it, what they see). Everyone else: log-in redirect (public) or
+# 403. The cast has no finance users: the programme office alone changes plans here.
+PAGES = [
+    ("finance:index", [], PARTNERS, "System finance"),
+    ("finance:organisation", ["RA1"], PARTNERS, "Trust A Hospitals"),
+    ("finance:risk_share", [], PARTNERS, "Risk share and ledger"),
+    ("finance:scenario", [], PARTNERS, "Who gains and who loses"),
+    ("finance:export", ["csv"], PARTNERS, "Financial year,ODS code,Organisation"),
+    ("finance:export", ["xlsx"], PARTNERS, None),
+    ("finance:upload", [], {"pmo"}, "Upload a financial plan"),
+    ("finance:plan_edit", ["RA1", 2026], {"pmo"}, "Trust A Hospitals: enter the plan for 2026/27"),
+    ("finance:template", ["RA1"], {"pmo"}, None),
+    ("finance:agreement_new", [], {"pmo"}, "Record a risk-share agreement"),
+    ("finance:agreement_edit", [AGREEMENT], {"pmo"}, "Change Test pool"),
+    ("finance:public", [], set(CAST), "Our money"),
+]
+
+
+@pytest.fixture
+def agreement(cast, footprint):
+    return services.save_agreement(
+        agreement=RiskShareAgreement(
+            name="Test pool",
+            first_year=2026,
+            last_year=2027,
+            contribution_rate=Decimal(50),
+            contribution_cap_rate=Decimal(1),
+            agreed_on=dt.date(2026, 3, 1),
+        ),
+        members=[footprint["trust_a"], footprint["trust_b"]],
+        by=cast["pmo"],
+    )
+
+
+@pytest.mark.parametrize("who", CAST)
+@pytest.mark.parametrize(("name", "args", "allowed", "shows"), PAGES, ids=lambda v: str(v))
+def test_page_permission_matrix(client_for, agreement, who, name, args, allowed, shows):
+    args = [agreement.pk if a == AGREEMENT else a for a in args]
+    path = reverse(name, args=args)
+    client = client_for(who)
+    assert_may_see(client, who, path, allowed)
+    if who in allowed and shows is not None:
+        response = client.get(path)
+        assert shows in response.content.decode("utf-8-sig")
+
+
+@pytest.mark.parametrize(
+    ("name", "args", "allowed"),
+    [
+        ("finance:upload", [], True),
+        ("finance:plan_edit", ["RA1", 2026], True),
+        ("finance:template", ["RA1"], True),
+        ("finance:plan_edit", ["RB1", 2026], False),
+        ("finance:template", ["RB1"], False),
+        ("finance:agreement_new", [], False),
+    ],
+)
+def test_a_finance_lead_changes_only_their_own_organisations_plans(
+    client, finance_team, name, args, allowed
+):
+    client.force_login(finance_team["a"], backend="django.contrib.auth.backends.ModelBackend")
+    response = client.get(reverse(name, args=args))
+    assert response.status_code == (200 if allowed else 403)
+
+
+@pytest.mark.parametrize("name", ["finance:publish", "finance:withdraw"])
+@pytest.mark.parametrize("who", CAST)
+def test_only_the_programme_office_publishes_or_withdraws_a_year(
+    client_for, cast, footprint, icb, who, name
+):
+    services.save_plan(organisation=footprint["trust_a"], figures=figures(2026), by=cast["pmo"])
+    if name == "finance:withdraw":
+        services.publish_year(year=2026, by=cast["pmo"])
+    published = PublishedYear.objects.exists()
+    response = client_for(who).post(reverse(name, args=[2026]))
+    if who == "pmo":
+        assert response.status_code == 302
+        assert PublishedYear.objects.exists() is not published
+    else:
+        if who == "public":
+            assert response.status_code == 302
+            assert response["Location"].startswith(reverse("core:login"))
+        else:
+            assert response.status_code == 403
+        assert PublishedYear.objects.exists() is published
+        assert YearPublication.objects.count() == int(published)
+
+
+# --- Each service refuses a caller who may not act, and saves nothing ----------------------
+
+
+@pytest.mark.parametrize("who", ["editor_a", "viewer", "stranger", "public", "finance_b"])
+def test_save_plan_refuses_anyone_but_the_organisations_finance_users(
+    cast, finance_team, footprint, icb, who
+):
+    by = finance_team["b"] if who == "finance_b" else cast[who]
+    with pytest.raises(PermissionDenied, match="may not change Trust A Hospitals's"):
+        services.save_plan(organisation=footprint["trust_a"], figures=figures(2026), by=by)
+    assert not FinancialPlan.objects.exists()
+    assert not AuditEvent.objects.filter(action="save_financial_plan").exists()
+    services.save_plan(
+        organisation=footprint["trust_a"], figures=figures(2026), by=finance_team["a"]
+    )
+    assert FinancialPlan.objects.get().organisation == footprint["trust_a"]
+
+
+@pytest.mark.parametrize("who", ["editor_a", "viewer", "stranger", "public"])
+def test_import_plan_workbook_refuses_anyone_who_changes_no_plans(cast, icb, who):
+    workbook = importers.parse_plan_workbook(workbook_bytes(GOOD), "plan.xlsx")
+    with pytest.raises(PermissionDenied):
+        services.import_plan_workbook(workbook=workbook, filename="plan.xlsx", by=cast[who])
+    assert not FinancialPlan.objects.exists()
+
+
+def test_import_plan_workbook_tells_another_organisations_finance_lead_no(finance_team, icb):
+    workbook = importers.parse_plan_workbook(workbook_bytes(GOOD), "plan.xlsx")  # RA1's
+    with pytest.raises(ImportRejected, match="you may not change Trust A Hospitals's"):
+        services.import_plan_workbook(workbook=workbook, filename="plan.xlsx", by=finance_team["b"])
+    assert not FinancialPlan.objects.exists()
+    assert not AuditEvent.objects.filter(action="import_financial_plan").exists()
+
+
+@pytest.mark.parametrize("who", ["editor_a", "viewer", "stranger", "public", "finance_a"])
+def test_publish_year_refuses_anyone_but_the_programme_office(
+    cast, finance_team, footprint, icb, who
+):
+    services.save_plan(organisation=footprint["trust_a"], figures=figures(2026), by=cast["pmo"])
+    by = finance_team["a"] if who == "finance_a" else cast[who]
+    with pytest.raises(PermissionDenied):
+        services.publish_year(year=2026, by=by)
+    assert not PublishedYear.objects.exists() and not YearPublication.objects.exists()
+    assert not AuditEvent.objects.filter(action="publish_finance_year").exists()
+
+
+@pytest.mark.parametrize("who", ["editor_a", "viewer", "stranger", "public", "finance_a"])
+def test_withdraw_year_refuses_anyone_but_the_programme_office(
+    cast, finance_team, footprint, icb, who
+):
+    services.save_plan(organisation=footprint["trust_a"], figures=figures(2026), by=cast["pmo"])
+    services.publish_year(year=2026, by=cast["pmo"])
+    by = finance_team["a"] if who == "finance_a" else cast[who]
+    with pytest.raises(PermissionDenied):
+        services.withdraw_year(year=2026, by=by)
+    assert PublishedYear.objects.filter(year=2026).exists()
+    assert not AuditEvent.objects.filter(action="withdraw_finance_year").exists()
+
+
+@pytest.mark.parametrize("who", ["editor_a", "viewer", "stranger", "public", "finance_a"])
+def test_save_agreement_refuses_anyone_but_the_programme_office(
+    cast, finance_team, footprint, agreement, who
+):
+    by = finance_team["a"] if who == "finance_a" else cast[who]
+    new = RiskShareAgreement(
+        name="A pool of our own",
+        first_year=2026,
+        last_year=2026,
+        contribution_rate=Decimal(100),
+        contribution_cap_rate=Decimal(100),
+        agreed_on=dt.date(2026, 3, 1),
+    )
+    with pytest.raises(PermissionDenied):
+        services.save_agreement(agreement=new, members=[footprint["trust_a"]], by=by)
+    agreement.contribution_rate = Decimal(0)
+    with pytest.raises(PermissionDenied):
+        services.save_agreement(agreement=agreement, members=[footprint["trust_a"]], by=by)
+    kept = RiskShareAgreement.objects.get()
+    assert kept.name == "Test pool" and kept.contribution_rate == Decimal(50)
+    assert kept.members.count() == 2
+    assert AuditEvent.objects.filter(action="save_risk_share_agreement").count() == 1
