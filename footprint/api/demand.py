@@ -11,7 +11,9 @@ from ninja.pagination import paginate
 from footprint.api.auth import TokenAuth
 from footprint.api.pagination import MAX_ID, BoundedLimitOffset
 from footprint.core.permissions import can
-from footprint.demand.models import Result, Run, Scenario
+from footprint.demand import queries
+from footprint.demand.models import Result
+from footprint.demand.rules import Permission
 
 router = Router(tags=["demand"], auth=TokenAuth())
 
@@ -57,10 +59,10 @@ class RunOut(Schema):
 @router.get("/demand/scenarios", response={200: list[ScenarioOut], 403: Error})
 def scenarios(request: HttpRequest) -> Any:
     """Every demand scenario, with its latest finished run (partners only)."""
-    if not can(request.user, "demand.view_demand"):
+    if not can(request.user, Permission.VIEW_DEMAND):
         return Status(403, {"detail": "Partners only"})
     out = []
-    for s in Scenario.objects.all():
+    for s in queries.scenarios():
         latest = s.latest_run
         out.append(
             {
@@ -79,9 +81,9 @@ def scenarios(request: HttpRequest) -> Any:
 @router.get("/demand/runs/{run_id}", response={200: RunOut, 403: Error, 404: Error})
 def run(request: HttpRequest, run_id: int = Path(..., ge=1, le=MAX_ID)) -> Any:
     """One run: its status, parameters and evidence flags (partners only)."""
-    if not can(request.user, "demand.view_demand"):
+    if not can(request.user, Permission.VIEW_DEMAND):
         return Status(403, {"detail": "Partners only"})
-    r = Run.objects.filter(pk=run_id).first()
+    r = queries.run(run_id)
     if r is None:
         return Status(404, {"detail": "No such run"})
     return Status(
@@ -110,10 +112,6 @@ def results(
 ) -> Any:
     """A run's results, each a distribution for one measure, provider, item and year
     (partners only; an empty list for anyone else or an unknown run)."""
-    if not can(request.user, "demand.view_demand"):
+    if not can(request.user, Permission.VIEW_DEMAND):
         return Result.objects.none()
-    qs = Result.objects.filter(run_id=run_id)
-    for field, value in (("measure", measure), ("provider", provider), ("item", item)):
-        if value:
-            qs = qs.filter(**{field: value})
-    return qs.order_by("measure", "provider", "item", "year", "pk")
+    return queries.results_of(run_id, measure=measure, provider=provider, item=item)

@@ -1,172 +1,132 @@
-"""The only module of the demand app that calls the engine: it turns stored activity, the
-footprint's population and a parameters document into a model run, and stores the results."""
+"""The only module of the demand app that calls the engine. It turns values (a parameters
+document, stored cells, the footprint's neighbourhoods and population) into the engine's
+inputs, runs the model, and turns its outcome into the rows a run's results are stored as. It
+neither reads the database (``queries.py`` does) nor writes it (``services.py`` does)."""
 
 from __future__ import annotations
 
-import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from concurrent.futures import Executor
 from contextlib import contextmanager
+from dataclasses import asdict, dataclass
 from typing import Any
 
 import numpy as np
 from django.conf import settings
-from django.db import transaction
-from django.db.models import Sum
-from django.utils import timezone
-from pydantic import ValidationError
 
-from footprint.core.jobs import Progress, WorkRefused
+from footprint.core.jobs import Progress, no_progress
 from footprint.demand import defaults
 from footprint.demand.importers import Activity
-from footprint.demand.models import ActivityCell, Baseline, CellRow, Result, Run, Step
-from footprint.demand.parameters import ParametersDoc, problems
+from footprint.demand.models import CellRow
+from footprint.demand.parameters import (
+    CohortDoc,
+    IntervalDoc,
+    ParameterError,
+    SchemeDoc,
+    validate,
+    validate_scheme,
+)
+from footprint.demand.pods import ALL, SCHEMES, pod_name
 from footprint.engine import demand as dm
 from footprint.engine.demand import library
 from footprint.engine.demand.pods import BY_CODE, CODES, LOS_BAND_LABELS, POINTS_OF_DELIVERY
-from footprint.partnership.models import Neighbourhood, Population
-from footprint.partnership.staff import StaffGroup
 
-ALL = "All providers"
 POINTS = POINTS_OF_DELIVERY
 LOS_BANDS = LOS_BAND_LABELS
 
-
-class ParameterError(WorkRefused):
-    """A parameters document that cannot be run, with one line per problem."""
+# The parameters document
 
 
 def default_parameters(
     base_year: int, horizon: int, *, iterations: int = 1000, seed: int = 1
 ) -> dict[str, Any]:
     """A "do nothing" document: growth at the historical trend, no schemes, default capacity."""
-    return {
-        "base_year": base_year,
-        "horizon": horizon,
-        "seed": seed,
-        "iterations": iterations,
-        "growth": {
-            code: {"low": t.growth.low, "high": t.growth.high} for code, t in library.TRENDS.items()
-        },
-        "schemes": [],
-        "capacity": {
-            "occupancy": dict(defaults.OCCUPANCY),
-            "share_of_days": 0.95,
-            "daily_variation": 0.1,
-            "hours_per_wte": 1600,
-            "staff_minutes": defaults.STAFF_MINUTES,
-            "unit_costs": defaults.UNIT_COSTS,
-            "bed_day_costs": defaults.BED_DAY_COSTS,
-        },
-    }
+    growth = {code: (t.growth.low, t.growth.high) for code, t in library.TRENDS.items()}
+    return defaults.document(base_year, horizon, growth=growth, iterations=iterations, seed=seed)
 
 
-def scheme_from_library(evidence: str, /, **overrides: Any) -> dict[str, Any]:
-    """A scheme document that starts from a library entry's cohort and effect."""
-    key = evidence
-    e = library.BY_KEY[key]
-    c = e.cohort
-    doc = {
-        "key": key,
-        "name": e.name,
-        "pod": e.pod,
-        "effect": e.effect.value,
-        "share": {"low": e.share.low, "high": e.share.high},
-        "start_year": 0,
-        "ramp_years": 1,
-        "cohort": {
-            "age_low": c.age_low,
-            "age_high": c.age_high,
-            "sex": c.sex,
-            "places": list(c.places),
-            "providers": list(c.providers),
-            "attributes": list(c.attributes),
-            "los_bands": list(c.los_bands),
-        },
-        "yearly_cost": 0,
-        "convert_to": e.convert_to,
-        "ratio": e.ratio,
-        "convert_provider": "",
-        "evidence": key,
-    }
-    doc.update(overrides)
+def with_settings(
+    document: dict[str, Any] | None, *, base_year: int, horizon: int, iterations: int, seed: int
+) -> dict[str, Any]:
+    """A scenario's document (a new "do nothing" one when there is none yet) with its years,
+    iterations and seed set."""
+    doc = dict(document) if document else default_parameters(base_year, horizon)
+    doc.update(base_year=base_year, horizon=horizon, iterations=iterations, seed=seed)
     return doc
 
 
+def scheme_from_library(evidence: str, /, **overrides: Any) -> dict[str, Any]:
+    """A scheme document that starts from a library entry's cohort and effect, validated
+    (ParameterError names any problem with ``overrides``)."""
+    e = library.BY_KEY[evidence]
+    cohort = {k: list(v) if isinstance(v, tuple) else v for k, v in asdict(e.cohort).items()}
+    scheme = SchemeDoc(
+        key=evidence,
+        name=e.name,
+        pod=e.pod,
+        effect=e.effect.value,
+        share=IntervalDoc(**asdict(e.share)),
+        start_year=0,
+        cohort=CohortDoc(**cohort),
+        convert_to=e.convert_to,
+        ratio=e.ratio,
+        evidence=evidence,
+    )
+    return validate_scheme({**scheme.model_dump(mode="json"), **overrides}).model_dump(mode="json")
+
+
 def to_engine(document: Any) -> tuple[dm.Scenario, dm.Capacity]:
-    """Validate a parameters document against the schema and the model's rules."""
+    """The engine's scenario and capacity settings from a parameters document (or its
+    validated model): the one place they are built. Every field passes by name, so a field
+    the schema and the engine do not share fails here. Raises ParameterError for a document
+    that breaks the schema or the model's own rules."""
+    doc = validate(document)
     try:
-        doc = ParametersDoc.model_validate(document)
-    except ValidationError as exc:
-        raise ParameterError(problems(exc)) from None
-    try:
-        schemes = tuple(
-            dm.Scheme(
-                key=s.key,
-                name=s.name,
-                pod=s.pod,
-                effect=dm.Effect(s.effect),
-                share=dm.Interval(s.share.low, s.share.high),
-                start_year=s.start_year,
-                ramp_years=s.ramp_years,
-                cohort=dm.Cohort(
-                    s.cohort.age_low,
-                    s.cohort.age_high,
-                    s.cohort.sex,
-                    tuple(s.cohort.places),
-                    tuple(s.cohort.providers),
-                    tuple(s.cohort.attributes),
-                    tuple(s.cohort.los_bands),
-                ),
-                yearly_cost=s.yearly_cost,
-                convert_to=s.convert_to,
-                ratio=s.ratio,
-                convert_provider=s.convert_provider,
-                evidence=s.evidence,
-            )
-            for s in doc.schemes
-        )
+        schemes = tuple(_scheme(s) for s in doc.schemes)
         scenario = dm.Scenario(
-            base_year=doc.base_year,
-            horizon=doc.horizon,
-            growth={k: dm.Interval(v.low, v.high) for k, v in doc.growth.items()},
+            **doc.model_dump(include={"base_year", "horizon", "seed", "iterations"}),
+            growth={code: _interval(g) for code, g in doc.growth.items()},
             schemes=schemes,
-            seed=doc.seed,
-            iterations=doc.iterations,
         )
         c = doc.capacity
         capacity = dm.Capacity(
-            occupancy=c.occupancy,
-            share_of_days=c.share_of_days,
-            daily_variation=c.daily_variation,
+            **c.model_dump(exclude={"staff_minutes"}),
             staff_minutes={
                 (pod, group): minutes
                 for pod, groups in c.staff_minutes.items()
                 for group, minutes in groups.items()
             },
-            hours_per_wte=c.hours_per_wte,
-            unit_costs=c.unit_costs,
-            bed_day_costs=c.bed_day_costs,
         )
     except ValueError as exc:
         raise ParameterError([str(exc)]) from None
     return scenario, capacity
 
 
-def check(document: Any, baseline: Baseline) -> list[str]:
-    """Every reason the document cannot run on this baseline; empty if it can."""
+def _interval(i: IntervalDoc) -> dm.Interval:
+    return dm.Interval(**i.model_dump())
+
+
+def _scheme(s: SchemeDoc) -> dm.Scheme:
+    cohort = {k: tuple(v) if isinstance(v, list) else v for k, v in s.cohort.model_dump().items()}
+    return dm.Scheme(
+        **s.model_dump(exclude={"effect", "share", "cohort"}),
+        effect=dm.Effect(s.effect),
+        share=_interval(s.share),
+        cohort=dm.Cohort(**cohort),
+    )
+
+
+def check(document: Any, *, base_year: int, population_years: Collection[int]) -> list[str]:
+    """Every reason the document cannot run on a baseline of ``base_year`` with neighbourhood
+    population held for ``population_years``; empty if it can."""
     try:
         scenario, _ = to_engine(document)
     except ParameterError as exc:
         return exc.lines
     lines = []
-    if scenario.base_year != baseline.base_year:
-        lines.append(
-            f"base_year: the baseline is for {baseline.base_year}, not {scenario.base_year}"
-        )
-    years = set(
-        Population.objects.filter(neighbourhood__isnull=False).values_list("year", flat=True)
-    )
+    if scenario.base_year != base_year:
+        lines.append(f"base_year: the baseline is for {base_year}, not {scenario.base_year}")
+    years = set(population_years)
     missing = [y for y in range(scenario.base_year, scenario.horizon + 1) if y not in years]
     if missing:
         years_missing = ", ".join(map(str, missing))
@@ -174,23 +134,12 @@ def check(document: Any, baseline: Baseline) -> list[str]:
     return lines
 
 
-def load_baseline(baseline: Baseline) -> dm.Baseline:
-    """The stored cells as the engine's arrays."""
-    rows = list(
-        ActivityCell.objects.filter(baseline=baseline).values_list(
-            "provider",
-            "pod",
-            "neighbourhood",
-            "sex",
-            "age",
-            "attribute",
-            "los_band",
-            "count",
-            "bed_days",
-        )
-    )
+# A run
+
+
+def baseline_arrays(rows: Sequence[CellRow], hoods: tuple[str, ...]) -> dm.Baseline:
+    """Stored cells as the engine's arrays, neighbourhoods numbered in the order of ``hoods``."""
     providers = tuple(sorted({r[0] for r in rows}))
-    hoods = tuple(Neighbourhood.objects.order_by("code").values_list("code", flat=True))
     attributes = tuple(sorted({r[5] for r in rows}))
     index = {
         name: {v: i for i, v in enumerate(values)}
@@ -224,30 +173,34 @@ def load_baseline(baseline: Baseline) -> dm.Baseline:
     )
 
 
-def load_demography(base_year: int, horizon: int, hoods: tuple[str, ...]) -> dm.Demography:
-    """Neighbourhood populations from the base year to the horizon, as growth factors."""
+def demography(
+    base_year: int,
+    horizon: int,
+    hoods: tuple[str, ...],
+    places_of: Iterable[tuple[str, str]],
+    population: Iterable[tuple[int, str, str, Sequence[int]]],
+) -> dm.Demography:
+    """Neighbourhood populations from the base year to the horizon, as growth factors.
+    ``places_of`` gives each neighbourhood's place, ``population`` (year, neighbourhood, sex,
+    counts by single year of age)."""
     years = horizon - base_year + 1
     counts = np.zeros((years, len(hoods), 2, 91))
     position = {code: i for i, code in enumerate(hoods)}
     places: list[str] = []
     place_of = np.zeros(len(hoods), dtype=np.int64)
-    for hood in Neighbourhood.objects.select_related("place"):
-        if hood.place.code not in places:
-            places.append(hood.place.code)
-        place_of[position[hood.code]] = places.index(hood.place.code)
-    for p in Population.objects.filter(
-        neighbourhood__isnull=False, year__gte=base_year, year__lte=horizon
-    ).select_related("neighbourhood"):
-        counts[p.year - base_year, position[p.neighbourhood.code], 0 if p.sex == "F" else 1] = (
-            p.counts
-        )
+    for hood, place in places_of:
+        if place not in places:
+            places.append(place)
+        place_of[position[hood]] = places.index(place)
+    for year, hood, sex, ages in population:
+        counts[year - base_year, position[hood], 0 if sex == "F" else 1] = ages
     return dm.demography_from_counts(counts, place_of, tuple(places))
 
 
 @contextmanager
 def executor() -> Iterator[Executor | None]:
     """A Dask cluster's executor when ``FOOTPRINT_DASK_SCHEDULER`` names one, else None
-    (threads in this process)."""
+    (threads in this process). Dask is imported only here, so it is needed only then."""
     address = getattr(settings, "FOOTPRINT_DASK_SCHEDULER", "")
     if not address:
         yield None
@@ -258,34 +211,71 @@ def executor() -> Iterator[Executor | None]:
         yield client.get_executor()
 
 
+@dataclass(frozen=True)
+class Projection:
+    """A run's outcome as values to store: result and step rows (the fields of ``Result``
+    and ``Step`` by name), the evidence flags, and how many iterations over how many strata."""
+
+    results: list[dict[str, Any]]
+    steps: list[dict[str, Any]]
+    flags: list[dict[str, str]]
+    strata: int
+    iterations: int
+
+
+def project(
+    document: Any,
+    *,
+    cells: Sequence[CellRow],
+    places_of: Sequence[tuple[str, str]],
+    population: Iterable[tuple[int, str, str, Sequence[int]]],
+    progress: Progress = no_progress,
+) -> Projection:
+    """Run the model for a parameters document on a baseline's cells, with the footprint's
+    neighbourhoods (code and place, in the footprint's order) and their population from the
+    base year to the horizon."""
+    scenario, capacity = to_engine(document)
+    hoods = tuple(sorted(code for code, _ in places_of))
+    baseline = baseline_arrays(cells, hoods)
+    people = demography(scenario.base_year, scenario.horizon, hoods, places_of, population)
+    strata = dm.stratify(baseline, people, scenario.age_bounds)
+    plan = dm.compile_plan(scenario, strata)
+    with executor() as pool:
+        _, outcome = dm.run(plan, executor=pool, progress=progress)
+    flags = dm.check_schemes(scenario) + dm.check_plan(scenario, *dm.plan_totals(plan, outcome))
+    return Projection(
+        results=_results(plan, outcome, capacity, scenario.years),
+        steps=_steps(plan, outcome, scenario.years),
+        flags=[{"subject": f.subject, "kind": f.kind, "message": f.message} for f in flags],
+        strata=len(strata),
+        iterations=scenario.iterations,
+    )
+
+
 def _rows(
-    run: Run,
     measure: str,
     keys: Iterable[tuple[str, str]],
     values: Any,
     base: Any,
     years: tuple[int, ...],
-) -> list[Result]:
+) -> list[dict[str, Any]]:
     s = dm.summarise(values)
-    out = []
-    for k, (provider, item) in enumerate(keys):
-        for t, year in enumerate(years):
-            out.append(
-                Result(
-                    run=run,
-                    measure=measure,
-                    provider=provider,
-                    item=item,
-                    year=year,
-                    baseline=None if base is None else float(base[k]),
-                    central=float(s.central[t, k]),
-                    mean=float(s.mean[t, k]),
-                    p10=float(s.p10[t, k]),
-                    p50=float(s.p50[t, k]),
-                    p90=float(s.p90[t, k]),
-                )
-            )
-    return out
+    return [
+        {
+            "measure": measure,
+            "provider": provider,
+            "item": item,
+            "year": year,
+            "baseline": None if base is None else float(base[k]),
+            "central": float(s.central[t, k]),
+            "mean": float(s.mean[t, k]),
+            "p10": float(s.p10[t, k]),
+            "p50": float(s.p50[t, k]),
+            "p90": float(s.p90[t, k]),
+        }
+        for k, (provider, item) in enumerate(keys)
+        for t, year in enumerate(years)
+    ]
 
 
 def _by_pod(plan: dm.Plan, values: Any) -> tuple[list[tuple[str, str]], Any]:
@@ -297,22 +287,10 @@ def _by_pod(plan: dm.Plan, values: Any) -> tuple[list[tuple[str, str]], Any]:
     return [(ALL, code) for code in pods], out
 
 
-def execute(run: Run, progress: Progress) -> str:
-    """Run a scenario and store its results. Returns a one-line summary."""
-    started = time.perf_counter()
-    scenario_doc = run.parameters
-    baseline_row = run.scenario.baseline
-    lines = check(scenario_doc, baseline_row)
-    if lines:
-        raise ParameterError(lines)
-    scenario, capacity = to_engine(scenario_doc)
-    baseline = load_baseline(baseline_row)
-    demography = load_demography(scenario.base_year, scenario.horizon, baseline.neighbourhoods)
-    strata = dm.stratify(baseline, demography, scenario.age_bounds)
-    plan = dm.compile_plan(scenario, strata)
-    with executor() as pool:
-        _, outcome = dm.run(plan, executor=pool, progress=progress)
-    years = scenario.years
+def _results(
+    plan: dm.Plan, outcome: dm.Outcome, capacity: dm.Capacity, years: tuple[int, ...]
+) -> list[dict[str, Any]]:
+    """Activity and bed days by provider and in total, then beds, workforce and cost."""
     base_activity = outcome.steps_activity[0, 0, 0]
     base_bed_days = outcome.steps_bed_days[0, 0, 0]
     base = dm.Outcome(
@@ -321,11 +299,10 @@ def execute(run: Run, progress: Progress) -> str:
         outcome.steps_activity[:1],
         outcome.steps_bed_days[:1],
     )
-    results: list[Result] = []
-    results += _rows(run, "activity", plan.groups, outcome.activity, base_activity, years)
+    results: list[dict[str, Any]] = []
+    results += _rows("activity", plan.groups, outcome.activity, base_activity, years)
     stays = [g for g, (_, code) in enumerate(plan.groups) if BY_CODE[code].has_stay]
     results += _rows(
-        run,
         "bed_days",
         [plan.groups[g] for g in stays],
         outcome.bed_days[..., stays],
@@ -333,11 +310,10 @@ def execute(run: Run, progress: Progress) -> str:
         years,
     )
     keys, totals = _by_pod(plan, outcome.activity)
-    results += _rows(run, "activity", keys, totals, _by_pod(plan, base_activity)[1], years)
+    results += _rows("activity", keys, totals, _by_pod(plan, base_activity)[1], years)
     keys, totals = _by_pod(plan, outcome.bed_days)
     stay_keys = [i for i, (_, code) in enumerate(keys) if BY_CODE[code].has_stay]
     results += _rows(
-        run,
         "bed_days",
         [keys[i] for i in stay_keys],
         totals[..., stay_keys],
@@ -349,8 +325,8 @@ def execute(run: Run, progress: Progress) -> str:
         if not m.keys:
             continue
         m_base = fn(plan, base, capacity).values[0, 0]
-        m_base = np.where([k[0] == "Schemes" for k in m.keys], 0.0, m_base)
-        results += _rows(run, measure, m.keys, m.values, m_base, years)
+        m_base = np.where([k[0] == SCHEMES for k in m.keys], 0.0, m_base)
+        results += _rows(measure, m.keys, m.values, m_base, years)
         total_keys = sorted({k[1] for k in m.keys}) if measure != "cost" else ["Total"]
         total = np.zeros((*m.values.shape[:2], len(total_keys)))
         total_base = np.zeros(len(total_keys))
@@ -358,7 +334,12 @@ def execute(run: Run, progress: Progress) -> str:
             j = 0 if measure == "cost" else total_keys.index(item)
             total[:, :, j] += m.values[:, :, i]
             total_base[j] += m_base[i]
-        results += _rows(run, measure, [(ALL, k) for k in total_keys], total, total_base, years)
+        results += _rows(measure, [(ALL, k) for k in total_keys], total, total_base, years)
+    return results
+
+
+def _steps(plan: dm.Plan, outcome: dm.Outcome, years: tuple[int, ...]) -> list[dict[str, Any]]:
+    """Each step's mean contribution to each point of delivery's system total, by year."""
     steps = []
     for measure, values in (
         ("activity", outcome.steps_activity),
@@ -372,36 +353,19 @@ def execute(run: Run, progress: Progress) -> str:
             for t, year in enumerate(years):
                 for order, name in enumerate(plan.step_names):
                     steps.append(
-                        Step(
-                            run=run,
-                            measure=measure,
-                            pod=code,
-                            year=year,
-                            order=order,
-                            name=name,
-                            mean=float(per_pod[t, order, p]),
-                        )
+                        {
+                            "measure": measure,
+                            "pod": code,
+                            "year": year,
+                            "order": order,
+                            "name": name,
+                            "mean": float(per_pod[t, order, p]),
+                        }
                     )
-    flags = dm.check_schemes(scenario) + dm.check_plan(scenario, *dm.plan_totals(plan, outcome))
-    with transaction.atomic():
-        Result.objects.bulk_create(results, batch_size=2000)
-        Step.objects.bulk_create(steps, batch_size=2000)
-        run.flags = [{"subject": f.subject, "kind": f.kind, "message": f.message} for f in flags]
-        run.strata = len(strata)
-        run.seconds = round(time.perf_counter() - started, 2)
-        run.status = Run.Status.SUCCEEDED
-        run.finished_at = timezone.now()
-        run.save()
-    return (
-        f"{scenario.iterations:,} iterations over {len(strata):,} strata in {run.seconds:.1f} s; "
-        f"{len(flags)} evidence flags"
-    )
+    return steps
 
 
-def pod_totals(baseline: Baseline) -> dict[str, float]:
-    """Base-year activity at each point of delivery."""
-    rows = ActivityCell.objects.filter(baseline=baseline).values("pod").annotate(total=Sum("count"))
-    return {r["pod"]: r["total"] for r in rows}
+# Imports
 
 
 def cell_rows(cells: dm.Baseline) -> list[CellRow]:
@@ -475,10 +439,13 @@ def cells_from_activity(activity: Activity) -> list[CellRow]:
     return cell_rows(dm.compress(records))
 
 
+# Pages
+
+
 def library_choices() -> list[tuple[str, str]]:
     """The scheme library for a form: key and a label with the evidence range."""
     return [
-        (e.key, f"{e.name} ({BY_CODE[e.pod].name}: {e.share.low:.0%}–{e.share.high:.0%})")
+        (e.key, f"{e.name} ({pod_name(e.pod)}: {e.share.low:.0%}–{e.share.high:.0%})")
         for e in library.LIBRARY
     ]
 
@@ -498,9 +465,9 @@ def describe_schemes(document: dict[str, Any]) -> list[dict[str, Any]]:
             {
                 "key": s.key,
                 "name": s.name,
-                "pod": BY_CODE[s.pod].name,
+                "pod": pod_name(s.pod),
                 "effect": s.effect.value,
-                "convert_to": BY_CODE[s.convert_to].name if s.convert_to else "",
+                "convert_to": pod_name(s.convert_to) if s.convert_to else "",
                 "ratio": s.ratio,
                 "low": s.share.low,
                 "high": s.share.high,
@@ -518,7 +485,7 @@ def growth_rows(document: dict[str, Any]) -> list[dict[str, Any]]:
     """Growth assumptions beside the lowest growth ever seen, per point of delivery."""
     return [
         {
-            "pod": BY_CODE[code].name,
+            "pod": pod_name(code),
             "low": g["low"],
             "high": g["high"],
             "lowest": library.TRENDS[code].lowest if code in library.TRENDS else None,
@@ -526,16 +493,3 @@ def growth_rows(document: dict[str, Any]) -> list[dict[str, Any]]:
         for code, g in document.get("growth", {}).items()
         if code in BY_CODE
     ]
-
-
-def pod_name(code: str) -> str:
-    """A point of delivery's name, or the code itself when it is not one."""
-    return BY_CODE[code].name if code in BY_CODE else code
-
-
-def item_name(measure: str, code: str) -> str:
-    """What a result is of, by name: a point of delivery, a staff group ("Nurses and health
-    visitors", not "nurses"), a kind of bed or a line of cost."""
-    if measure == "workforce" and code in StaffGroup.values:
-        return StaffGroup(code).label
-    return pod_name(code)

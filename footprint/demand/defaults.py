@@ -1,10 +1,15 @@
-"""Indicative defaults for a new scenario's capacity settings: target occupancy, staff time
-per unit of activity and unit costs. They are round planning figures for a first run, not
-local evidence: a partnership should replace them with its own costs and job plans (edit the
-scenario's parameters document, or import one).
+"""A new scenario's parameters document, with indicative capacity settings: target
+occupancy, staff time per unit of activity and unit costs. They are round planning figures for
+a first run, not local evidence: a partnership should replace them with its own costs and job
+plans (edit the scenario's parameters document, or import one).
 """
 
 from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from footprint.demand.parameters import CapacityDoc, IntervalDoc, ParametersDoc
 
 OCCUPANCY = {"General and acute": 0.92, "Community": 0.90, "Mental health": 0.85}
 
@@ -55,3 +60,31 @@ BED_DAY_COSTS: dict[str, float] = {
     "cs_beds": 300,
     "mh_beds": 450,
 }
+
+
+def document(
+    base_year: int,
+    horizon: int,
+    *,
+    growth: Mapping[str, tuple[float, float]],
+    iterations: int = 1000,
+    seed: int = 1,
+) -> dict[str, Any]:
+    """A "do nothing" document, validated: ``growth`` (low and high, a year, by point of
+    delivery), no schemes, and the capacity settings above with the schema's own defaults for
+    the rest."""
+    doc = ParametersDoc(
+        base_year=base_year,
+        horizon=horizon,
+        seed=seed,
+        iterations=iterations,
+        growth={code: IntervalDoc(low=low, high=high) for code, (low, high) in growth.items()},
+        schemes=[],
+        capacity=CapacityDoc(
+            occupancy=OCCUPANCY,
+            staff_minutes=STAFF_MINUTES,
+            unit_costs=UNIT_COSTS,
+            bed_day_costs=BED_DAY_COSTS,
+        ),
+    )
+    return doc.model_dump(mode="json")

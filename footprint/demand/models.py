@@ -8,9 +8,7 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from footprint.core.models import Job
-from footprint.engine.demand.pods import POINTS_OF_DELIVERY
-
-POD_CHOICES = [(p.code, p.name) for p in POINTS_OF_DELIVERY]
+from footprint.demand.pods import POD_CHOICES
 
 # provider, pod, neighbourhood, sex, age, attribute, los_band, count, bed_days
 CellRow = tuple[str, str, str, str, int, str, int, float, float]

@@ -1,8 +1,13 @@
 """The parameters document: a scenario's assumptions as JSON, validated by a published schema.
 
 The document is what the scenario page edits, what import and export exchange, and what each
-run stores. :func:`validate` checks it against the schema and against the model's own rules
-(via the engine), and returns every problem with the path to the field.
+run stores. The pydantic models below are its one definition: the published JSON schema is
+generated from them, :func:`validate` checks a document against them and returns the validated
+model (or raises :class:`ParameterError` naming every problem by its path in the document),
+``defaults.py`` builds a new scenario's document through them, and ``compute.py`` builds the
+engine's scenario and capacity settings from a validated model, in one place, where the
+model's own rules (an interval's low above its high, a conversion into admissions, …) are
+checked too.
 """
 
 from __future__ import annotations
@@ -11,9 +16,14 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from footprint.engine.demand.pods import CODES
+from footprint.core.jobs import WorkRefused
+from footprint.demand.pods import CODES
 
 PodCode = Literal[CODES]  # type: ignore[valid-type]
+
+
+class ParameterError(WorkRefused):
+    """A parameters document that cannot be run, with one line per problem."""
 
 
 class Strict(BaseModel):
@@ -82,6 +92,24 @@ class ParametersDoc(Strict):
 def schema() -> dict[str, Any]:
     """The published JSON schema of the parameters document."""
     return ParametersDoc.model_json_schema()
+
+
+def validate(document: Any) -> ParametersDoc:
+    """The document as a validated model, or :class:`ParameterError` naming every problem."""
+    if isinstance(document, ParametersDoc):
+        return document
+    try:
+        return ParametersDoc.model_validate(document)
+    except ValidationError as exc:
+        raise ParameterError(problems(exc)) from None
+
+
+def validate_scheme(document: Any) -> SchemeDoc:
+    """One scheme as a validated model, or :class:`ParameterError` naming every problem."""
+    try:
+        return SchemeDoc.model_validate(document)
+    except ValidationError as exc:
+        raise ParameterError(problems(exc)) from None
 
 
 def problems(error: ValidationError) -> list[str]:

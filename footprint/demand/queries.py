@@ -1,19 +1,59 @@
-"""Reads in demand for pages: a run's results with providers and items by name, the base
-year's activity by provider, and two runs side by side."""
+"""Reads in demand: scenarios, baselines and runs for pages and the API; a run's results with
+providers and items by name, the base year's activity by provider, and two runs side by side;
+and what a run needs (the stored cells, the neighbourhoods and their population)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Sum
+from django.db.models import QuerySet, Sum
 
-from footprint.demand.compute import ALL, CODES, item_name
-from footprint.demand.models import ActivityCell, Baseline, Result, Run
+from footprint.core.models import Job
+from footprint.demand.models import ActivityCell, Baseline, CellRow, Result, Run, Scenario
+from footprint.demand.pods import ALL, CODES, SCHEMES, item_name
+from footprint.partnership.models import Neighbourhood, Organisation, Population
 from footprint.partnership.queries import names_by_code
 
-SCHEMES = "Schemes"  # the cost of the schemes themselves, not any one provider's
 MEASURES = [m.value for m in Result.Measure]
+
+
+# Scenarios, baselines and runs
+
+
+def scenarios() -> QuerySet[Scenario]:
+    """Every scenario with its baseline, and its runs fetched alongside."""
+    return Scenario.objects.select_related("baseline").prefetch_related("runs")
+
+
+def scenario(pk: int) -> Scenario | None:
+    return Scenario.objects.select_related("baseline").filter(pk=pk).first()
+
+
+def recent_runs(sc: Scenario, limit: int = 10) -> list[Run]:
+    return list(sc.runs.select_related("job")[:limit])
+
+
+def baselines() -> QuerySet[Baseline]:
+    return Baseline.objects.all()
+
+
+def run(pk: int) -> Run | None:
+    """A run with its scenario and job."""
+    return Run.objects.select_related("scenario__baseline", "job").filter(pk=pk).first()
+
+
+def run_of_job(job: Job) -> Run:
+    """The run a model-run job is for."""
+    return Run.objects.select_related("scenario__baseline", "created_by").get(job=job)
+
+
+def job_of_run(run_id: int) -> int:
+    """The key of the job that runs ``run_id``."""
+    return int(Run.objects.values_list("job_id", flat=True).get(pk=run_id))
+
+
+# A run's results
 
 
 def provider_name(code: str, names: dict[str, str]) -> str:
@@ -43,6 +83,20 @@ def items(run: Run, measure: str, provider: str) -> list[tuple[str, str]]:
 
 def results(run: Run, **where: Any) -> list[Result]:
     return list(run.results.filter(**where).order_by("year", "item"))
+
+
+def all_results(run: Run) -> QuerySet[Result]:
+    """Every result of a run, in the model's order (measure, provider, item, year)."""
+    return run.results.all()
+
+
+def results_of(run_id: int, *, measure: str = "", provider: str = "", item: str = "") -> Any:
+    """A run's results for the API, narrowed by any of measure, provider and item given."""
+    qs = Result.objects.filter(run_id=run_id)
+    for field, value in (("measure", measure), ("provider", provider), ("item", item)):
+        if value:
+            qs = qs.filter(**{field: value})
+    return qs.order_by("measure", "provider", "item", "year", "pk")
 
 
 def step_pods(run: Run, measure: str) -> list[str]:
@@ -77,6 +131,9 @@ def comparison(a: Run, b: Run) -> list[Comparison]:
     return sorted(rows, key=lambda r: (MEASURES.index(r.measure), r.name.casefold()))
 
 
+# Base-year activity
+
+
 def baseline_rows(baseline: Baseline) -> list[dict[str, Any]]:
     """Base-year activity and bed days by point of delivery and provider, providers by
     name."""
@@ -90,3 +147,60 @@ def baseline_rows(baseline: Baseline) -> list[dict[str, Any]]:
         r["provider_name"] = names.get(r["provider"], r["provider"])
         r["pod_name"] = item_name("activity", r["pod"])
     return sorted(rows, key=lambda r: (CODES.index(r["pod"]), r["provider_name"].casefold()))
+
+
+def pod_totals(baseline: Baseline) -> dict[str, float]:
+    """Base-year activity at each point of delivery."""
+    rows = ActivityCell.objects.filter(baseline=baseline).values("pod").annotate(total=Sum("count"))
+    return {r["pod"]: r["total"] for r in rows}
+
+
+# What a run and an import need
+
+
+def cells(baseline: Baseline) -> list[CellRow]:
+    """The baseline's stored cells as rows."""
+    return list(
+        ActivityCell.objects.filter(baseline=baseline).values_list(
+            "provider",
+            "pod",
+            "neighbourhood",
+            "sex",
+            "age",
+            "attribute",
+            "los_band",
+            "count",
+            "bed_days",
+        )
+    )
+
+
+def neighbourhood_places() -> list[tuple[str, str]]:
+    """Every neighbourhood's code with its place's code, in the footprint's order."""
+    return list(Neighbourhood.objects.values_list("code", "place__code"))
+
+
+def population_years() -> set[int]:
+    """The years the footprint holds neighbourhood population for."""
+    return set(
+        Population.objects.filter(neighbourhood__isnull=False).values_list("year", flat=True)
+    )
+
+
+def neighbourhood_population(first: int, last: int) -> list[tuple[int, str, str, list[int]]]:
+    """(year, neighbourhood code, sex, counts by single year of age) from ``first`` to
+    ``last``."""
+    return list(
+        Population.objects.filter(neighbourhood__isnull=False, year__gte=first, year__lte=last)
+        .order_by("year", "sex", "pk")
+        .values_list("year", "neighbourhood__code", "sex", "counts")
+    )
+
+
+def provider_codes() -> set[str]:
+    """The ODS codes of the footprint's organisations: the providers an import may name."""
+    return set(Organisation.objects.values_list("ods_code", flat=True))
+
+
+def neighbourhood_codes() -> set[str]:
+    return set(Neighbourhood.objects.values_list("code", flat=True))

@@ -1,34 +1,33 @@
-"""Background tasks: model runs and activity imports."""
+"""Background tasks: model runs and activity imports. Each reads through ``queries``,
+converts through ``compute`` and stores through ``services``, acting for the person who
+started the work. Services do not import this module: ``services.start_run`` is given
+``run_scenario.enqueue``."""
 
 from __future__ import annotations
 
 import base64
 
-from django.utils import timezone
+from django.core.exceptions import PermissionDenied
 from django_tasks import task
 
-from footprint.core.jobs import Progress, run_job
+from footprint.core.jobs import Progress, WorkRefused, run_job
 from footprint.core.models import Job
-from footprint.demand import compute, importers, services
-from footprint.demand.models import Run
-from footprint.partnership.models import Neighbourhood, Organisation
+from footprint.demand import compute, importers, queries, services
+from footprint.demand.pods import CODES
 
 
 def _run(job: Job, progress: Progress) -> str:
-    run = Run.objects.select_related("scenario__baseline").get(job=job)
-    Run.objects.filter(pk=run.pk).update(status=Run.Status.RUNNING)
+    run = queries.run_of_job(job)
     try:
-        return compute.execute(run, progress)
-    except BaseException:
-        Run.objects.filter(pk=run.pk).update(status=Run.Status.FAILED, finished_at=timezone.now())
-        raise
+        return services.run_model(run=run, by=run.created_by, progress=progress)
+    except PermissionDenied as exc:
+        raise WorkRefused([str(exc)]) from None
 
 
 @task()
 def run_scenario(run_id: int) -> None:
     """Run a scenario's model and store the results, with progress on its job."""
-    job_id = Run.objects.values_list("job_id", flat=True).get(pk=run_id)
-    run_job(job_id, _run)
+    run_job(queries.job_of_run(run_id), _run)
 
 
 def _import(job: Job, progress: Progress) -> str:
@@ -38,20 +37,23 @@ def _import(job: Job, progress: Progress) -> str:
         data,
         p["filename"],
         aggregated=p["kind"] == "aggregated",
-        providers=set(Organisation.objects.values_list("ods_code", flat=True)),
-        neighbourhoods=set(Neighbourhood.objects.values_list("code", flat=True)),
-        pods=set(compute.CODES),
+        providers=queries.provider_codes(),
+        neighbourhoods=queries.neighbourhood_codes(),
+        pods=set(CODES),
     )
     progress(1, 2)
     rows = compute.cells_from_activity(activity)
-    baseline = services.create_baseline(
-        name=p["name"],
-        base_year=p["base_year"],
-        source=p["source"] or p["filename"],
-        records=activity.frame.height,
-        rows=rows,
-        by=job.created_by,
-    )
+    try:
+        baseline = services.create_baseline(
+            name=p["name"],
+            base_year=p["base_year"],
+            source=p["source"] or p["filename"],
+            records=activity.frame.height,
+            rows=rows,
+            by=job.created_by,
+        )
+    except PermissionDenied as exc:
+        raise WorkRefused([str(exc)]) from None
     return f"{activity.frame.height:,} rows saved as {len(rows):,} cells in {baseline.name}"
 
 

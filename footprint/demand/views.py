@@ -3,19 +3,17 @@ step-by-step waterfall, comparison of two scenarios, baselines and activity impo
 
 from __future__ import annotations
 
-import base64
 import json
 from typing import Any
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from footprint.core import charts
 from footprint.core.exports import csv_response
-from footprint.core.jobs import create_job
-from footprint.core.permissions import permission_required, require
+from footprint.core.permissions import permission_required
 from footprint.demand import compute, queries, services
 from footprint.demand.forms import (
     ActivityImportForm,
@@ -25,10 +23,13 @@ from footprint.demand.forms import (
     SchemeForm,
 )
 from footprint.demand.models import Baseline, Result, Run, Scenario
-from footprint.demand.parameters import schema
-from footprint.demand.tasks import import_activity
+from footprint.demand.parameters import ParameterError, schema
+from footprint.demand.pods import ALL, item_name, pod_name
+from footprint.demand.rules import Permission
+from footprint.demand.tasks import import_activity, run_scenario
 
-partner_only = permission_required("demand.view_demand")
+partner_only = permission_required(Permission.VIEW_DEMAND)
+programme_office_only = permission_required(Permission.CHANGE_DEMAND)
 MEASURE_UNITS = {
     "activity": "Activity",
     "bed_days": "Bed days",
@@ -54,40 +55,37 @@ ITEM_HEADINGS = {
 
 @partner_only
 def index(request: HttpRequest) -> HttpResponse:
-    scenarios = Scenario.objects.select_related("baseline").prefetch_related("runs")
     return render(
         request,
         "demand/index.jinja",
         {
-            "scenarios": scenarios,
-            "baselines": Baseline.objects.all(),
+            "scenarios": queries.scenarios(),
+            "baselines": queries.baselines(),
             "compare": CompareForm(),
         },
     )
 
 
+def _scenario_or_404(pk: int) -> Scenario:
+    sc = queries.scenario(pk)
+    if sc is None:
+        raise Http404("No such scenario")
+    return sc
+
+
 def _save_scenario(request: HttpRequest, scenario: Scenario | None) -> HttpResponse:
-    require(request.user, "demand.change_demand")
     form = ScenarioForm(request.POST or None, instance=scenario)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         baseline = d["baseline"]
-        doc = (
-            dict(scenario.parameters)
-            if scenario
-            else compute.default_parameters(baseline.base_year, d["horizon"])
-        )
-        doc.update(
+        doc = compute.with_settings(
+            scenario.parameters if scenario else None,
             base_year=baseline.base_year,
             horizon=d["horizon"],
             iterations=d["iterations"],
             seed=d["seed"],
         )
-        problems = compute.check(doc, baseline)
-        if problems:
-            for line in problems:
-                form.add_error(None, line)
-        else:
+        try:
             saved = services.save_scenario(
                 scenario=scenario,
                 by=request.user,
@@ -96,6 +94,10 @@ def _save_scenario(request: HttpRequest, scenario: Scenario | None) -> HttpRespo
                 baseline=baseline,
                 parameters=doc,
             )
+        except ParameterError as exc:
+            for line in exc.lines:
+                form.add_error(None, line)
+        else:
             messages.success(request, f"Saved {saved.name}")
             return redirect(saved)
     return render(
@@ -108,29 +110,24 @@ def _save_scenario(request: HttpRequest, scenario: Scenario | None) -> HttpRespo
     )
 
 
-@partner_only
+@programme_office_only
 def scenario_new(request: HttpRequest) -> HttpResponse:
     return _save_scenario(request, None)
 
 
-@partner_only
+@programme_office_only
 def scenario_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    return _save_scenario(request, get_object_or_404(Scenario, pk=pk))
+    return _save_scenario(request, _scenario_or_404(pk))
 
 
 @partner_only
 def scenario(request: HttpRequest, pk: int) -> HttpResponse:
-    sc = get_object_or_404(Scenario.objects.select_related("baseline"), pk=pk)
-    doc = sc.parameters
+    sc = _scenario_or_404(pk)
     form = SchemeForm(
         choices=compute.library_choices(),
-        initial={"start_year": doc["base_year"] + 1},
+        initial={"start_year": sc.parameters["base_year"] + 1},
     )
-    return render(
-        request,
-        "demand/scenario.jinja",
-        _scenario_context(sc, form),
-    )
+    return render(request, "demand/scenario.jinja", _scenario_context(sc, form))
 
 
 def _scenario_context(sc: Scenario, form: SchemeForm) -> dict[str, Any]:
@@ -139,56 +136,55 @@ def _scenario_context(sc: Scenario, form: SchemeForm) -> dict[str, Any]:
         "doc": sc.parameters,
         "schemes": compute.describe_schemes(sc.parameters),
         "growth": compute.growth_rows(sc.parameters),
-        "problems": compute.check(sc.parameters, sc.baseline),
+        "problems": compute.check(
+            sc.parameters,
+            base_year=sc.baseline.base_year,
+            population_years=queries.population_years(),
+        ),
         "scheme_form": form,
         "upload_form": ParametersUploadForm(),
-        "runs": sc.runs.select_related("job")[:10],
+        "runs": queries.recent_runs(sc),
     }
 
 
-@partner_only
 @require_POST
+@programme_office_only
 def scheme_add(request: HttpRequest, pk: int) -> HttpResponse:
-    require(request.user, "demand.change_demand")
-    sc = get_object_or_404(Scenario, pk=pk)
+    sc = _scenario_or_404(pk)
     form = SchemeForm(request.POST, choices=compute.library_choices())
     if form.is_valid():
         d = form.cleaned_data
-        existing = {s["key"] for s in sc.parameters["schemes"]}
-        key, n = d["evidence"], 2
-        while key in existing:
-            key, n = f"{d['evidence']}-{n}", n + 1
-        scheme = compute.scheme_from_library(
-            d["evidence"],
-            key=key,
-            share={"low": float(d["low"]) / 100, "high": float(d["high"]) / 100},
-            start_year=d["start_year"],
-            ramp_years=d["ramp_years"],
-            yearly_cost=d["yearly_cost"],
-        )
-        if d["name"]:
-            scheme["name"] = d["name"]
-        doc = {**sc.parameters, "schemes": [*sc.parameters["schemes"], scheme]}
-        problems = compute.check(doc, sc.baseline)
-        if not problems:
-            services.save_scenario(scenario=sc, by=request.user, parameters=doc)
+        try:
+            scheme = services.add_scheme(
+                scenario=sc,
+                by=request.user,
+                evidence=d["evidence"],
+                name=d["name"],
+                share=(float(d["low"]) / 100, float(d["high"]) / 100),
+                start_year=d["start_year"],
+                ramp_years=d["ramp_years"],
+                yearly_cost=d["yearly_cost"],
+            )
+        except ParameterError as exc:
+            for line in exc.lines:
+                form.add_error(None, line)
+        else:
             messages.success(request, f"Added {scheme['name']}")
             return redirect(sc)
-        for line in problems:
-            form.add_error(None, line)
     return render(request, "demand/scenario.jinja", _scenario_context(sc, form), status=400)
 
 
-@partner_only
 @require_POST
+@programme_office_only
 def scheme_remove(request: HttpRequest, pk: int, key: str) -> HttpResponse:
-    require(request.user, "demand.change_demand")
-    sc = get_object_or_404(Scenario, pk=pk)
-    kept = [s for s in sc.parameters["schemes"] if s["key"] != key]
-    services.save_scenario(
-        scenario=sc, by=request.user, parameters={**sc.parameters, "schemes": kept}
-    )
-    messages.success(request, "Removed the scheme")
+    sc = _scenario_or_404(pk)
+    try:
+        services.remove_scheme(scenario=sc, by=request.user, key=key)
+    except ParameterError as exc:
+        for line in exc.lines:
+            messages.error(request, line)
+    else:
+        messages.success(request, "Removed the scheme")
     return redirect(sc)
 
 
@@ -200,11 +196,10 @@ def parameters_download(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
-@partner_only
 @require_POST
+@programme_office_only
 def parameters_upload(request: HttpRequest, pk: int) -> HttpResponse:
-    require(request.user, "demand.change_demand")
-    sc = get_object_or_404(Scenario, pk=pk)
+    sc = _scenario_or_404(pk)
     form = ParametersUploadForm(request.POST, request.FILES)
     problems: list[str] = []
     if form.is_valid():
@@ -213,11 +208,13 @@ def parameters_upload(request: HttpRequest, pk: int) -> HttpResponse:
         except (UnicodeDecodeError, json.JSONDecodeError) as exc:
             problems = [f"the file is not JSON: {exc}"]
         else:
-            problems = compute.check(doc, sc.baseline)
-        if not problems:
-            services.save_scenario(scenario=sc, by=request.user, parameters=doc)
-            messages.success(request, "Imported the parameters")
-            return redirect(sc)
+            try:
+                services.save_scenario(scenario=sc, by=request.user, parameters=doc)
+            except ParameterError as exc:
+                problems = exc.lines
+            else:
+                messages.success(request, "Imported the parameters")
+                return redirect(sc)
     else:
         problems = [e for errors in form.errors.values() for e in errors]
     for line in problems:
@@ -230,17 +227,16 @@ def parameters_schema(request: HttpRequest) -> HttpResponse:
     return JsonResponse(schema(), json_dumps_params={"indent": 2})
 
 
-@partner_only
 @require_POST
+@programme_office_only
 def scenario_run(request: HttpRequest, pk: int) -> HttpResponse:
-    require(request.user, "demand.change_demand")
-    sc = get_object_or_404(Scenario.objects.select_related("baseline"), pk=pk)
-    problems = compute.check(sc.parameters, sc.baseline)
-    if problems:
-        for line in problems:
+    sc = _scenario_or_404(pk)
+    try:
+        run = services.start_run(scenario=sc, by=request.user, enqueue=run_scenario.enqueue)
+    except ParameterError as exc:
+        for line in exc.lines:
             messages.error(request, line)
         return redirect(sc)
-    run = services.start_run(scenario=sc, by=request.user)
     return redirect(run)
 
 
@@ -251,7 +247,9 @@ def _choice(request: HttpRequest, name: str, options: list[str], default: str) -
 
 @partner_only
 def run(request: HttpRequest, pk: int) -> HttpResponse:
-    r = get_object_or_404(Run.objects.select_related("scenario", "job"), pk=pk)
+    r = queries.run(pk)
+    if r is None:
+        raise Http404("No such run")
     if r.status != Run.Status.SUCCEEDED:
         finished = r.status == Run.Status.FAILED or (r.job is not None and r.job.finished)
         if request.headers.get("HX-Request") and finished:
@@ -267,20 +265,20 @@ def run(request: HttpRequest, pk: int) -> HttpResponse:
         )
     measure = _choice(request, "measure", list(MEASURE_UNITS), "activity")
     providers = queries.providers(r, measure)
-    provider = _choice(request, "provider", [p for p, _ in providers], compute.ALL)
+    provider = _choice(request, "provider", [p for p, _ in providers], ALL)
     provider_name = dict(providers).get(provider, provider)
     items = queries.items(r, measure, provider)
     codes = [i for i, _ in items]
     item = _choice(request, "item", codes, codes[0] if codes else "")
     fan = queries.results(r, measure=measure, provider=provider, item=item)
-    label = compute.item_name(measure, item)
+    label = item_name(measure, item)
     horizon = r.parameters["horizon"]
     overview = sorted(
         queries.results(r, measure=measure, provider=provider, year=horizon),
-        key=lambda x: compute.item_name(measure, x.item).casefold(),
+        key=lambda x: item_name(measure, x.item).casefold(),
     )
     step_measure = "bed_days" if measure == "bed_days" else "activity"
-    step_pods = sorted(queries.step_pods(r, step_measure), key=compute.pod_name)
+    step_pods = sorted(queries.step_pods(r, step_measure), key=pod_name)
     pod = _choice(
         request, "pod", step_pods, item if item in step_pods else next(iter(step_pods), "")
     )
@@ -313,20 +311,20 @@ def run(request: HttpRequest, pk: int) -> HttpResponse:
             else None,
             "overview": overview,
             "horizon": horizon,
-            "pods": [(p, compute.pod_name(p)) for p in step_pods],
+            "pods": [(p, pod_name(p)) for p in step_pods],
             "pod": pod,
             "steps": steps,
             "waterfall": charts.waterfall(
                 [(s.name, s.mean) for s in steps],
-                f"From {r.parameters['base_year']} to {horizon}: {compute.pod_name(pod)}",
+                f"From {r.parameters['base_year']} to {horizon}: {pod_name(pod)}",
                 "Bed days" if step_measure == "bed_days" else "Activity",
                 steps_title="Change from the base year",
             )
             if steps
             else None,
             "projection": sum(s.mean for s in steps),
-            "pod_name": compute.pod_name,
-            "item_name": compute.item_name,
+            "pod_name": pod_name,
+            "item_name": item_name,
             "money": money,
             "unit": MEASURE_UNITS[measure],
         },
@@ -336,7 +334,9 @@ def run(request: HttpRequest, pk: int) -> HttpResponse:
 @partner_only
 def run_csv(request: HttpRequest, pk: int) -> HttpResponse:
     """Every result, with each provider and item by code and by name."""
-    r = get_object_or_404(Run, pk=pk, status=Run.Status.SUCCEEDED)
+    r = queries.run(pk)
+    if r is None or r.status != Run.Status.SUCCEEDED:
+        raise Http404("No such finished run")
     header = [
         "measure",
         "provider",
@@ -358,7 +358,7 @@ def run_csv(request: HttpRequest, pk: int) -> HttpResponse:
             x.provider,
             names.get(x.provider, x.provider),
             x.item,
-            compute.item_name(x.measure, x.item),
+            item_name(x.measure, x.item),
             x.year,
             x.baseline,
             x.central,
@@ -367,7 +367,7 @@ def run_csv(request: HttpRequest, pk: int) -> HttpResponse:
             x.p50,
             x.p90,
         ]
-        for x in r.results.all()
+        for x in queries.all_results(r)
     )
     return csv_response(f"demand-run-{r.pk}-results.csv", header, rows)
 
@@ -406,27 +406,22 @@ def baseline(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@partner_only
+@programme_office_only
 def activity_import(request: HttpRequest) -> HttpResponse:
-    require(request.user, "demand.change_demand")
     form = ActivityImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         upload = d["file"]
-        job = create_job(
-            kind="import:demand",
-            title=f"Import {upload.name}",
-            user=request.user,
-            payload={
-                "data": base64.b64encode(upload.read()).decode("ascii"),
-                "filename": upload.name,
-                "kind": d["kind"],
-                "name": d["name"],
-                "base_year": d["base_year"],
-                "source": d["source"],
-            },
+        job = services.queue_import(
+            data=upload.read(),
+            filename=upload.name,
+            aggregated=d["kind"] == "aggregated",
+            name=d["name"],
+            base_year=d["base_year"],
+            source=d["source"],
+            by=request.user,
+            enqueue=import_activity.enqueue,
         )
-        import_activity.enqueue(job.pk)
         return redirect("core:job", job.pk)
     return render(
         request,

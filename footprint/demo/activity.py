@@ -9,10 +9,12 @@ and length of stay) and compressed into cells; the rest are drawn as counts per 
 from __future__ import annotations
 
 import numpy as np
+from django.contrib.auth import get_user_model
 
 from footprint.demand import compute as demand
 from footprint.demand import services
 from footprint.demand.models import Scenario
+from footprint.demand.tasks import run_scenario
 from footprint.demo.constants import PRICES
 from footprint.engine.demand import Records, compress
 from footprint.engine.demand.pods import CODES
@@ -187,6 +189,7 @@ def base_population(year: int) -> tuple[np.ndarray, list[str], list[str], list[s
 def build_activity(base_year: int, rng: np.random.Generator) -> dict[str, int]:
     """Store the demo baseline and its two scenarios."""
     population, codes, places, pcns = base_population(base_year)
+    pmo = get_user_model().objects.get(username="pmo")
     records, aggregated = synthetic_records(population, codes, places, pcns, rng)
     cells = compress(records)
     rows = demand.cell_rows(cells)
@@ -200,7 +203,7 @@ def build_activity(base_year: int, rng: np.random.Generator) -> dict[str, int]:
         source="Synthetic records drawn at typical rates per 1,000 residents (the demo)",
         records=len(records) + len(aggregated),
         rows=rows,
-        by=None,
+        by=pmo,
     )
     horizon = base_year + 5
     do_nothing = Scenario.objects.create(
@@ -216,7 +219,7 @@ def build_activity(base_year: int, rng: np.random.Generator) -> dict[str, int]:
         parameters={**parameters(base_year, horizon), "schemes": plan_schemes(base_year)},
     )
     for scenario in (do_nothing, plan):
-        services.start_run(scenario=scenario, by=None)
+        services.start_run(scenario=scenario, by=pmo, enqueue=run_scenario.enqueue)
     return {"activity_records": len(records), "activity_cells": len(rows)}
 
 
