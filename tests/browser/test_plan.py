@@ -1,4 +1,5 @@
-"""The plan in a real browser: import figures, see the goal's chart and the early warning."""
+"""The plan in a real browser: import figures, see the goal's chart, record a figure on it
+and see the early warning."""
 
 import pytest
 from playwright.sync_api import expect
@@ -36,9 +37,18 @@ def test_an_owner_imports_figures_opens_the_goal_and_sees_the_early_warning(
     expect(page.locator("#series-table tbody tr")).to_have_count(26)
     check_accessibility(page)
 
+    # June's figure, on the goal's own form.
+    page.get_by_label("Period", exact=True).fill("2025-06")
+    page.get_by_label("Value", exact=True).fill("64.5")
+    page.get_by_role("button", name="Record measurement").click()
+    expect(page.get_by_text("Recorded A&E within 4 hours for June 2025.")).to_be_visible()
+    expect(page.locator("#reading")).to_contain_text("The latest figure, for June 2025, is 64.5 %.")
+    expect(page.locator("#reading")).to_contain_text("a point below the lower process limit")
+
     open_section(page, "Plan")
     page.get_by_role("main").get_by_role("link", name="Early warning", exact=True).click()
     row = page.locator("#warnings tbody tr").filter(has_text="A&E within 4 hours")
     expect(row).to_contain_text("Trust A Hospitals")
-    expect(row).to_contain_text("May 2025")
+    expect(row).to_contain_text("Jun 2025")
+    expect(row).to_contain_text("A point below the lower process limit")
     check_accessibility(page)
