@@ -10,7 +10,6 @@ from django.http import HttpRequest
 from ninja import Router, Schema, Status
 
 from footprint.engagement import queries
-from footprint.engagement.models import Audience, Consultation
 
 router = Router(tags=["engagement"])
 
@@ -60,7 +59,7 @@ def consultations(request: HttpRequest) -> Any:
             "closes_on": c.closes_on,
             "report_published": c.report_published_at is not None,
         }
-        for c in Consultation.objects.filter(audience=Audience.PUBLIC)
+        for c in queries.consultations(partners_too=False)
     ]
 
 
@@ -68,9 +67,7 @@ def consultations(request: HttpRequest) -> Any:
 def report(request: HttpRequest, slug: str) -> Any:
     """A published consultation report: who took part, the opinion groups, every statement's
     votes, and the partnership's responses."""
-    c = Consultation.objects.filter(
-        slug=slug, audience=Audience.PUBLIC, report_published_at__isnull=False
-    ).first()
+    c = queries.published_public_report(slug)
     if c is None:
         return Status(404, {"detail": "No published report for this consultation"})
     snapshot = queries.latest_snapshot(c)
@@ -99,7 +96,7 @@ def report(request: HttpRequest, slug: str) -> Any:
                     "statement": r.statement.text if r.statement else None,
                     "decision": r.decision.proposal.title if r.decision else None,
                 }
-                for r in c.responses.select_related("statement", "decision__proposal")
+                for r in queries.responses(c)
             ],
         },
     )

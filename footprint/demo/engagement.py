@@ -11,13 +11,14 @@ import hashlib
 
 import numpy as np
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
 
 from footprint.decisions.models import Decision, Proposal
 from footprint.demo.constants import DEMO_PRACTICE
 from footprint.demo.places import RURALITY
 from footprint.demo.timeline import Clock, Timeline, add_months
-from footprint.engagement import compute, services
+from footprint.engagement import services
 from footprint.engagement.models import (
     AgeBand,
     Answer,
@@ -210,7 +211,7 @@ def _closed(
         ]
     )
     clock.go(timeline.days_ago(59))
-    compute.compute_opinions(c)
+    services.store_opinion_groups(consultation=c, by=pmo)
     clock.go(timeline.days_ago(7))
     for order, (theme, response) in enumerate(
         [
@@ -300,27 +301,25 @@ def _open(timeline: Timeline, clock: Clock, rng: np.random.Generator, pmo: objec
             if rng.random() < 0.7
         ]
     )
-    for p, text in zip(
-        people[:3],
+    public = AnonymousUser()  # the first six people take part as anyone does, by their key
+    for i, text in enumerate(
         [
             "The day hospital in Wendmoor should stay whatever happens to the beds.",
             "More physiotherapy at home would get people moving sooner.",
             "Wendmoor needs a proper bus to Hallowford.",
-        ],
-        strict=True,
+        ]
     ):
-        services.add_statement(participant=p, text=text)
-    for p, text in zip(
-        people[3:6],
+        services.add_statement(consultation=c, key=f"demo-open-{i}", text=text, by=public)
+    for i, text in enumerate(
         [
             "My mother spent three weeks in Wendmoor and the staff were wonderful.",
             "Nobody told us who to call after my father came home.",
             "We live 20 miles out; visiting every day was impossible.",
         ],
-        strict=True,
+        start=3,
     ):
-        services.answer(participant=p, question=question, text=text)
-    compute.compute_opinions(c)
+        services.answer(consultation=c, key=f"demo-open-{i}", answers=[(question, text)], by=public)
+    services.store_opinion_groups(consultation=c, by=pmo)
     return c
 
 

@@ -1,45 +1,42 @@
 """Opinion groups for a consultation: the only module here that calls the engine. Turns the
-stored votes into the engine's matrix and stores what it finds as a snapshot."""
+approved statements and their votes (plain values, read by ``queries.opinion_inputs``) into
+the engine's matrix, and what the engine finds into the values a snapshot stores
+(``services.store_opinion_groups`` stores them)."""
 
 from __future__ import annotations
 
-import time
+from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 
-from footprint.engagement.models import Consultation, Moderation, OpinionSnapshot, Statement, Vote
 from footprint.engine import opinion
 
 CHART_POINTS = 1_500  # the most participants drawn on the chart (a fixed sample)
 
 
-def compute_opinions(consultation: Consultation, *, seed: int = 0) -> OpinionSnapshot:
-    """Find the opinion groups in the consultation's votes on approved statements, and store
-    them with plain sentences, the consensus and a sample of points for the chart."""
-    started = time.perf_counter()
-    statements = list(
-        Statement.objects.filter(consultation=consultation, status=Moderation.APPROVED).order_by(
-            "pk"
-        )
-    )
-    index = {s.pk: i for i, s in enumerate(statements)}
-    rows = np.array(
-        list(
-            Vote.objects.filter(statement__in=index).values_list(
-                "participant_id", "statement_id", "value"
-            )
-        ),
-        dtype=np.int64,
-    ).reshape(-1, 3)
+def opinion_groups(
+    statements: Sequence[tuple[int, str]],
+    votes: Sequence[tuple[int, int, int]],
+    *,
+    seed: int = 0,
+) -> dict[str, Any]:
+    """The opinion groups in ``votes`` (participant, statement, value) on ``statements``
+    (number and text, in order): each group with plain sentences, the consensus, a sample of
+    points for the chart and every statement's votes overall and by group, as the fields of
+    an ``OpinionSnapshot`` (all but when and how long)."""
+    index = {pk: i for i, (pk, _) in enumerate(statements)}
+    texts = [text for _, text in statements]
+    rows = np.array(list(votes), dtype=np.int64).reshape(-1, 3)
     people, participant = np.unique(rows[:, 0], return_inverse=True)
-    votes = opinion.Votes(
+    matrix = opinion.Votes(
         len(people),
         len(statements),
         participant.astype(np.int64),
         np.array([index[s] for s in rows[:, 1]], dtype=np.int64),
         rows[:, 2].astype(np.int8),
     )
-    found = opinion.opinion_map(votes, seed=seed)
+    found = opinion.opinion_map(matrix, seed=seed)
     sizes = found.group_sizes()
     grouped = sum(sizes)
     groups = []
@@ -53,23 +50,21 @@ def compute_opinions(consultation: Consultation, *, seed: int = 0) -> OpinionSna
                 "share": share,
                 "representative": [
                     {
-                        "statement": statements[r.statement].pk,
-                        "text": statements[r.statement].text,
+                        "statement": statements[r.statement][0],
+                        "text": texts[r.statement],
                         "direction": r.direction,
                         "share": r.share,
                         "others": r.others_share,
                     }
                     for r in reps
                 ],
-                "sentences": [
-                    opinion.describe(r, statements[r.statement].text, share) for r in reps[:3]
-                ],
+                "sentences": [opinion.describe(r, texts[r.statement], share) for r in reps[:3]],
             }
         )
     consensus = [
         {
-            "statement": statements[c.statement].pk,
-            "text": statements[c.statement].text,
+            "statement": statements[c.statement][0],
+            "text": texts[c.statement],
             "direction": c.direction,
             "lowest": c.lowest_share,
         }
@@ -89,8 +84,8 @@ def compute_opinions(consultation: Consultation, *, seed: int = 0) -> OpinionSna
     counts = found.counts
     per_statement = [
         {
-            "statement": s.pk,
-            "text": s.text,
+            "statement": pk,
+            "text": text,
             "agree": int(counts[-1, j, 0]),
             "disagree": int(counts[-1, j, 1]),
             "pass": int(counts[-1, j, 2]),
@@ -101,16 +96,14 @@ def compute_opinions(consultation: Consultation, *, seed: int = 0) -> OpinionSna
                 for g in range(found.groups.count)
             ],
         }
-        for j, s in enumerate(statements)
+        for j, (pk, text) in enumerate(statements)
     ]
-    return OpinionSnapshot.objects.create(
-        consultation=consultation,
-        participants=len(people),
-        grouped=grouped,
-        votes=len(rows),
-        groups=groups,
-        consensus=consensus,
-        points=points,
-        statements=per_statement,
-        seconds=time.perf_counter() - started,
-    )
+    return {
+        "participants": len(people),
+        "grouped": grouped,
+        "votes": len(rows),
+        "groups": groups,
+        "consensus": consensus,
+        "points": points,
+        "statements": per_statement,
+    }

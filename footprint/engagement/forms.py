@@ -130,10 +130,6 @@ class DocumentForm(forms.ModelForm):
         labels = {"title": "Document title", "url": "Web address of the document"}
 
 
-class HideForm(forms.Form):
-    reason = forms.CharField(label="Why it is hidden", max_length=200)
-
-
 class ResponseForm(forms.ModelForm):
     class Meta:
         model = Response

@@ -1,24 +1,86 @@
-"""Reads in engagement: what the public may see, the moderation queue, and reach."""
+"""Reads in engagement: what the public may see, the moderation queue, reach, what the
+opinion groups are found from, and who a message goes to."""
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
 from dataclasses import dataclass
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.db.models import Count, Q, QuerySet
 
 from footprint.engagement.models import (
     AgeBand,
     Answer,
+    Audience,
     Consultation,
     Message,
+    MessageAudience,
     Moderation,
     OpinionSnapshot,
     Participant,
+    Question,
     Recipient,
+    Response,
     Statement,
     Vote,
 )
+from footprint.partnership.models import Organisation, OrganisationKind, Role
+from footprint.partnership.rules import roles_of
+
+STAFF_EMPLOYERS = [
+    OrganisationKind.COMMISSIONER,
+    OrganisationKind.ACUTE_TRUST,
+    OrganisationKind.COMMUNITY_TRUST,
+    OrganisationKind.MENTAL_HEALTH_TRUST,
+    OrganisationKind.AMBULANCE_TRUST,
+    OrganisationKind.LOCAL_AUTHORITY,
+]
+
+
+def key_digest(key: str) -> str:
+    """What is stored of a participant's key: its SHA-256, so the database cannot be used to
+    impersonate anyone."""
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def consultations(*, partners_too: bool) -> QuerySet[Consultation]:
+    """Every consultation: the public ones, and (``partners_too``) those for partners,
+    practices and staff."""
+    qs = Consultation.objects.all()
+    return qs if partners_too else qs.filter(audience=Audience.PUBLIC)
+
+
+def published_public_report(slug: str) -> Consultation | None:
+    """The public consultation ``slug`` if its report is published (for the public API)."""
+    return Consultation.objects.filter(
+        slug=slug, audience=Audience.PUBLIC, report_published_at__isnull=False
+    ).first()
+
+
+def participant(consultation: Consultation, key: str) -> Participant | None:
+    """The participant with this key in this consultation, if they have taken part."""
+    return Participant.objects.filter(consultation=consultation, key=key_digest(key)).first()
+
+
+def questions(consultation: Consultation) -> list[Question]:
+    return list(consultation.questions.all())
+
+
+def responses(consultation: Consultation) -> QuerySet[Response]:
+    """The partnership's "you said, we did", in order, with the statement and decision."""
+    return consultation.responses.select_related("statement", "decision__proposal")
+
+
+def statements_with_votes(
+    consultation: Consultation, *, unmoderated_too: bool
+) -> QuerySet[Statement]:
+    """The consultation's statements with how many voted on each: the approved ones, or
+    (``unmoderated_too``, for the programme office) every one, waiting and hidden included."""
+    qs = consultation.statements.all() if unmoderated_too else approved_statements(consultation)
+    return qs.annotate(voters=Count("votes")).order_by("status", "pk")
 
 
 def by_status(consultations: QuerySet[Consultation]) -> dict[str, list[Consultation]]:
@@ -55,6 +117,25 @@ def waiting() -> tuple[QuerySet[Statement], QuerySet[Answer]]:
 
 def latest_snapshot(consultation: Consultation) -> OpinionSnapshot | None:
     return consultation.snapshots.first()
+
+
+def latest_snapshot_at(consultation: Consultation) -> dt.datetime | None:
+    """When the consultation's opinion groups were last found, if ever."""
+    return consultation.snapshots.values_list("computed_at", flat=True).first()
+
+
+def opinion_inputs(
+    consultation: Consultation,
+) -> tuple[list[tuple[int, str]], list[tuple[int, int, int]]]:
+    """What the opinion groups are found from: the approved statements (number and text, in
+    order) and every vote on them (participant, statement, value)."""
+    statements = list(approved_statements(consultation).order_by("pk").values_list("pk", "text"))
+    votes = list(
+        Vote.objects.filter(statement__in=[pk for pk, _ in statements]).values_list(
+            "participant_id", "statement_id", "value"
+        )
+    )
+    return statements, votes
 
 
 def reach(consultation: Consultation) -> dict[str, Any]:
@@ -113,8 +194,9 @@ def answers_heard(consultation: Consultation) -> list[Heard]:
     return [Heard(q, text, n) for q, text, n in heard.values()]
 
 
-def with_counts(consultations: QuerySet[Consultation]) -> QuerySet[Consultation]:
-    return consultations.annotate(
+def with_counts() -> QuerySet[Consultation]:
+    """Every consultation, with how many took part and how many statements wait."""
+    return Consultation.objects.annotate(
         people=Count("participants", distinct=True),
         pending=Count("statements", filter=Q(statements__status=Moderation.PENDING), distinct=True),
     )
@@ -148,6 +230,56 @@ def message_reach(message: Message) -> dict[str, Any]:
 def recipient(pk: int) -> Recipient | None:
     """A message's recipient, with the message and its sender, for its personal link."""
     return Recipient.objects.select_related("message__sender", "organisation").filter(pk=pk).first()
+
+
+def audience_of(message: Message) -> QuerySet[Organisation]:
+    """The organisations a message goes to."""
+    practices = Organisation.objects.filter(kind=OrganisationKind.GP_PRACTICE)
+    if message.audience == MessageAudience.PLACE_PRACTICES:
+        return practices.filter(neighbourhood__place=message.place)
+    if message.audience == MessageAudience.NEIGHBOURHOOD_PRACTICES:
+        return practices.filter(neighbourhood=message.neighbourhood)
+    if message.audience == MessageAudience.STAFF_GROUP:
+        return Organisation.objects.filter(kind__in=STAFF_EMPLOYERS)
+    return practices
+
+
+def senders(user: Any, *, partnership: bool) -> list[Organisation]:
+    """The organisations ``user`` may send messages for: every organisation but the practices
+    for the programme office (``partnership``), otherwise those they are an editor of."""
+    if partnership:
+        return list(Organisation.objects.exclude(kind=OrganisationKind.GP_PRACTICE))
+    editing = [pk for pk, roles in roles_of(user).by_organisation.items() if Role.EDITOR in roles]
+    return list(Organisation.objects.filter(pk__in=editing))
+
+
+def adopted_by(message: Message) -> set[int]:
+    """The organisations (by number) that have adopted the message."""
+    return set(message.adopted_by.values_list("pk", flat=True))
+
+
+def waiting_for_reminder(
+    *, older_than: dt.timedelta, now: dt.datetime, message: Message | None = None
+) -> QuerySet[Recipient]:
+    """Recipients that have not acknowledged a message sent more than ``older_than`` before
+    ``now`` and were not reminded within it (of one ``message``, or of every one)."""
+    waiting = (
+        Recipient.objects.filter(
+            acknowledged_at__isnull=True, message__sent_at__lte=now - older_than
+        )
+        .exclude(reminded_at__gt=now - older_than)
+        .select_related("message", "organisation")
+    )
+    return waiting if message is None else waiting.filter(message=message)
+
+
+def person(pk: int | None) -> Any:
+    """The person with this number (who asked for a background task), or None."""
+    return None if pk is None else get_user_model().objects.filter(pk=pk).first()
+
+
+def consultation(pk: int) -> Consultation:
+    return Consultation.objects.get(pk=pk)
 
 
 def messages_with_reach() -> QuerySet[Message]:

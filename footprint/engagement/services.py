@@ -1,11 +1,20 @@
-"""Writes in engagement: taking part, moderation, responses, publication and the deletion of
-personal details after a consultation's retention date. Each is one transaction; the
-programme office's actions are audited."""
+"""Writes in engagement: taking part, running a consultation (statements, questions, documents,
+moderation, responses, publication), the opinion groups, messages and their personal links,
+and the deletion of personal details after a consultation's retention date.
+
+Each function refuses a caller who may not act (``by`` must hold the action's permission;
+``partnership.rules.OPERATOR`` for the site's own scheduled work) and writes in one
+transaction. What the partnership does is in the audit trail, written inside that
+transaction. What the public does as themselves (votes, their own words, their age band and
+place, a personal link opened) is recorded in its own rows only: the audit trail names who
+acted, and they are no one. A personal link is its own permission: the link services take its
+signed key and refuse one this site did not sign or that has expired."""
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
+import time
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
@@ -15,35 +24,40 @@ from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mass_mail
 from django.db import transaction
-from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
 from footprint.core import audit
-from footprint.engagement import queries
+from footprint.core.permissions import require
+from footprint.engagement import compute, queries
 from footprint.engagement.models import (
     Answer,
     Consultation,
+    Document,
     Message,
-    MessageAudience,
     Moderation,
+    OpinionSnapshot,
     Participant,
     Question,
     Recipient,
+    Response,
     Statement,
     Vote,
 )
-from footprint.partnership.models import Organisation, OrganisationKind, Place
-from footprint.partnership.rules import is_editor_of
+from footprint.engagement.rules import Permission
+from footprint.partnership.models import Organisation, Place
 
 
 class AuditAction(StrEnum):
     """What the audit trail records this app's services doing."""
 
     ACKNOWLEDGE_MESSAGE = "acknowledge_message"
+    ADD_DOCUMENT = "add_document"
+    ADD_QUESTION = "add_question"
     ADD_STATEMENT = "add_statement"
     ADOPT_MESSAGE = "adopt_message"
     DELETE_PERSONAL_DETAILS = "delete_personal_details"
+    FIND_OPINION_GROUPS = "find_opinion_groups"
     MODERATE_ANSWER = "moderate_answer"
     MODERATE_STATEMENT = "moderate_statement"
     PUBLISH_CONSULTATION_REPORT = "publish_consultation_report"
@@ -51,101 +65,123 @@ class AuditAction(StrEnum):
     SAVE_CONSULTATION_RESPONSE = "save_consultation_response"
     SEND_FRESH_MESSAGE_LINK = "send_fresh_message_link"
     SEND_MESSAGE = "send_message"
+    SEND_MESSAGE_REMINDERS = "send_message_reminders"
 
 
-def key_digest(key: str) -> str:
-    """What is stored of a participant's key: its SHA-256, so the database cannot be used to
-    impersonate anyone."""
-    return hashlib.sha256(key.encode()).hexdigest()
+# --- Taking part -----------------------------------------------------------------------------
+#
+# A participant is known by a key: the page's is the random key in their browser's cookie,
+# scoped to the consultation (so taking part in two cannot be linked). Only its SHA-256 is
+# stored. The participant is made on their first vote, statement, answer or description.
 
 
-def participant_for(consultation: Consultation, key: str) -> Participant:
-    """The participant with this browser key, created on first use."""
-    participant, _ = Participant.objects.get_or_create(
-        consultation=consultation, key=key_digest(key)
-    )
-    return participant
-
-
-def _require_open(consultation: Consultation) -> None:
+def _take_part(consultation: Consultation, by: Any) -> None:
+    require(by, Permission.TAKE_PART, consultation)
     if not consultation.is_open:
         raise ValidationError("This consultation is not open for views.")
 
 
-def vote(*, participant: Participant, statement: Statement, value: int) -> Vote:
-    """Record (or change) a participant's vote on an approved statement."""
-    _require_open(participant.consultation)
-    if (
-        statement.consultation_id != participant.consultation_id
-        or statement.status != Moderation.APPROVED
-    ):
+def _participant(consultation: Consultation, key: str) -> Participant:
+    participant, _ = Participant.objects.get_or_create(
+        consultation=consultation, key=queries.key_digest(key)
+    )
+    return participant
+
+
+def vote(
+    *, consultation: Consultation, key: str, statement: Statement, value: int, by: Any
+) -> Vote:
+    """Record (or change) the vote of the participant with ``key`` on an approved statement."""
+    _take_part(consultation, by)
+    if statement.consultation_id != consultation.pk or statement.status != Moderation.APPROVED:
         raise ValidationError("There is no such statement to vote on.")
     if value not in (Vote.Value.AGREE, Vote.Value.DISAGREE, Vote.Value.PASS):
         raise ValidationError("Agree, disagree or pass.")
-    saved, _ = Vote.objects.update_or_create(
-        participant=participant, statement=statement, defaults={"value": value}
-    )
+    with transaction.atomic():
+        saved, _ = Vote.objects.update_or_create(
+            participant=_participant(consultation, key),
+            statement=statement,
+            defaults={"value": value},
+        )
     return saved
 
 
-def add_statement(*, participant: Participant, text: str) -> Statement:
+def add_statement(*, consultation: Consultation, key: str, text: str, by: Any) -> Statement:
     """A participant's own statement: it waits for moderation before anyone sees it."""
-    _require_open(participant.consultation)
+    _take_part(consultation, by)
     text = " ".join(text.split())
     if not 5 <= len(text) <= 280:
         raise ValidationError("A statement is between 5 and 280 characters.")
-    return Statement.objects.create(
-        consultation=participant.consultation, participant=participant, text=text
-    )
-
-
-def answer(*, participant: Participant, question: Question, text: str) -> Answer | None:
-    """Save a free-text answer (waits for moderation); an empty one changes nothing."""
-    _require_open(participant.consultation)
-    text = text.strip()
-    if not text:
-        return None
-    return Answer.objects.create(participant=participant, question=question, text=text[:2000])
-
-
-def describe_yourself(*, participant: Participant, age_band: str, place: Place | None) -> None:
-    participant.age_band = age_band
-    participant.place = place
-    participant.save(update_fields=["age_band", "place"])
-
-
-def moderate(*, item: Statement | Answer, approve: bool, reason: str, by: Any) -> None:
-    """Approve a statement or answer, or hide it with a reason."""
-    if not by.has_perm("engagement.manage_engagement"):
-        raise PermissionDenied("Only the programme office moderates.")
-    if not approve and not reason.strip():
-        raise ValidationError("Give a reason for hiding it.")
     with transaction.atomic():
-        item.status = Moderation.APPROVED if approve else Moderation.HIDDEN
-        item.reason = "" if approve else reason.strip()
-        item.moderated_by = by
-        item.moderated_at = timezone.now()
-        item.save()
-        kind = "statement" if isinstance(item, Statement) else "answer"
+        return Statement.objects.create(
+            consultation=consultation, participant=_participant(consultation, key), text=text
+        )
+
+
+def answer(
+    *,
+    consultation: Consultation,
+    key: str,
+    answers: Sequence[tuple[Question, str]],
+    by: Any,
+) -> list[Answer]:
+    """Save a participant's free-text answers to the consultation's questions (each waits for
+    moderation); empty ones are skipped, and with nothing to save nothing changes."""
+    _take_part(consultation, by)
+    if any(q.consultation_id != consultation.pk for q, _ in answers):
+        raise ValidationError("There is no such question to answer.")
+    given = [(q, text.strip()[:2000]) for q, text in answers if text.strip()]
+    if not given:
+        return []
+    with transaction.atomic():
+        participant = _participant(consultation, key)
+        return [
+            Answer.objects.create(participant=participant, question=q, text=text)
+            for q, text in given
+        ]
+
+
+def describe_yourself(
+    *, consultation: Consultation, key: str, age_band: str, place: Place | None, by: Any
+) -> None:
+    """The participant's age band and place, either of them blank if they prefer not to say."""
+    _take_part(consultation, by)
+    with transaction.atomic():
+        participant = _participant(consultation, key)
+        participant.age_band = age_band
+        participant.place = place
+        participant.save(update_fields=["age_band", "place"])
+
+
+# --- Running a consultation ------------------------------------------------------------------
+
+
+def save_consultation(*, consultation: Consultation, by: Any) -> Consultation:
+    """Save a new or changed consultation, with its history and an audit record."""
+    require(by, Permission.MANAGE_ENGAGEMENT)
+    with transaction.atomic():
+        audit.save_with_history(consultation, by=by)
         audit.record(
             actor=by,
-            action=AuditAction(f"moderate_{kind}"),
-            summary=f"{'Approved' if approve else 'Hid'} a {kind} in a consultation",
-            item=item.pk,
-            reason=item.reason,
+            action=AuditAction.SAVE_CONSULTATION,
+            summary=f"Saved the consultation '{consultation.title}'",
+            consultation=consultation.pk,  # known once saved, for a new one
         )
+    return consultation
 
 
 def add_partnership_statement(*, consultation: Consultation, text: str, by: Any) -> Statement:
     """A statement written by the programme office: approved as it is written."""
+    require(by, Permission.MANAGE_ENGAGEMENT)
+    statement = Statement(
+        consultation=consultation,
+        text=" ".join(text.split()),
+        status=Moderation.APPROVED,
+        moderated_by=by,
+        moderated_at=timezone.now(),
+    )
     with transaction.atomic():
-        statement = Statement.objects.create(
-            consultation=consultation,
-            text=" ".join(text.split()),
-            status=Moderation.APPROVED,
-            moderated_by=by,
-            moderated_at=timezone.now(),
-        )
+        audit.save_with_history(statement, by=by)
         audit.record(
             actor=by,
             action=AuditAction.ADD_STATEMENT,
@@ -155,25 +191,121 @@ def add_partnership_statement(*, consultation: Consultation, text: str, by: Any)
     return statement
 
 
+def add_question(*, consultation: Consultation, text: str, by: Any) -> Question:
+    """A free-text question, asked after those already there."""
+    require(by, Permission.MANAGE_ENGAGEMENT)
+    with transaction.atomic():
+        question = Question(
+            consultation=consultation, text=text.strip(), order=consultation.questions.count()
+        )
+        audit.save_audited(
+            question,
+            by=by,
+            action=AuditAction.ADD_QUESTION,
+            summary=f"Asked '{question.text}' in '{consultation.title}'",
+            consultation=consultation.pk,
+        )
+    return question
+
+
+def add_document(*, consultation: Consultation, title: str, url: str, by: Any) -> Document:
+    """A document people can read before they take part (a link to it)."""
+    require(by, Permission.MANAGE_ENGAGEMENT)
+    document = Document(consultation=consultation, title=title.strip(), url=url)
+    with transaction.atomic():
+        audit.save_audited(
+            document,
+            by=by,
+            action=AuditAction.ADD_DOCUMENT,
+            summary=f"Added the document '{document.title}' to '{consultation.title}'",
+            consultation=consultation.pk,
+            url=url,
+        )
+    return document
+
+
+def moderate(*, item: Statement | Answer, approve: bool, reason: str, by: Any) -> None:
+    """Approve a statement or answer, or hide it with a reason."""
+    require(by, Permission.MANAGE_ENGAGEMENT)
+    if not approve and not reason.strip():
+        raise ValidationError("Give a reason for hiding it.")
+    is_statement = isinstance(item, Statement)
+    kind = "statement" if is_statement else "answer"
+    with transaction.atomic():
+        item.status = Moderation.APPROVED if approve else Moderation.HIDDEN
+        item.reason = "" if approve else reason.strip()
+        item.moderated_by = by
+        item.moderated_at = timezone.now()
+        audit.save_audited(
+            item,
+            by=by,
+            action=AuditAction.MODERATE_STATEMENT if is_statement else AuditAction.MODERATE_ANSWER,
+            summary=f"{'Approved' if approve else 'Hid'} a {kind} in a consultation",
+            item=item.pk,
+            reason=item.reason,
+        )
+
+
+def add_response(*, consultation: Consultation, response: Response, by: Any) -> Response:
+    """A "you said, we did" response to the consultation, after those already there."""
+    require(by, Permission.MANAGE_ENGAGEMENT)
+    with transaction.atomic():
+        response.consultation = consultation
+        response.order = consultation.responses.count()
+        audit.save_audited(
+            response,
+            by=by,
+            action=AuditAction.SAVE_CONSULTATION_RESPONSE,
+            summary=f"Responded to '{response.theme}' in '{consultation.title}'",
+            consultation=consultation.pk,
+        )
+    return response
+
+
 def publish_report(*, consultation: Consultation, by: Any) -> None:
     """Publish the "you said, we did" report of a closed consultation."""
+    require(by, Permission.MANAGE_ENGAGEMENT)
     if consultation.status() != "closed":
         raise ValidationError("A report is published once the consultation has closed.")
     with transaction.atomic():
         consultation.report_published_at = timezone.now()
-        audit.save_with_history(consultation, by=by)
-        audit.record(
-            actor=by,
+        audit.save_audited(
+            consultation,
+            by=by,
             action=AuditAction.PUBLISH_CONSULTATION_REPORT,
             summary=f"Published the report of '{consultation.title}'",
             consultation=consultation.pk,
         )
 
 
-def delete_personal_details(*, today: dt.date, by: Any = None) -> int:
+def store_opinion_groups(*, consultation: Consultation, by: Any, seed: int = 0) -> OpinionSnapshot:
+    """Find the opinion groups in the consultation's votes on approved statements and store
+    them as its latest snapshot. ``by`` is the programme office pressing *Recompute*, or
+    ``OPERATOR`` when the site recomputes as votes arrive."""
+    require(by, Permission.MANAGE_ENGAGEMENT)
+    started = time.perf_counter()
+    statements, votes = queries.opinion_inputs(consultation)
+    found = compute.opinion_groups(statements, votes, seed=seed)
+    with transaction.atomic():
+        snapshot = OpinionSnapshot.objects.create(
+            consultation=consultation, **found, seconds=time.perf_counter() - started
+        )
+        audit.record(
+            actor=by,
+            action=AuditAction.FIND_OPINION_GROUPS,
+            summary=f"Found {len(found['groups'])} opinion groups among the "
+            f"{found['participants']} who voted in '{consultation.title}'",
+            consultation=consultation.pk,
+            snapshot=snapshot.pk,
+        )
+    return snapshot
+
+
+def delete_personal_details(*, today: dt.date, by: Any) -> int:
     """After each consultation's retention date, forget who took part: participants' keys,
     age bands and places are cleared, and answers never approved are deleted. Votes and
     approved words stay, no longer linked to anyone. Returns the participants cleared."""
+    require(by, Permission.MANAGE_ENGAGEMENT)
     with transaction.atomic():
         expired = Participant.objects.filter(consultation__retention_until__lt=today).exclude(
             key="", age_band="", place=None
@@ -191,46 +323,8 @@ def delete_personal_details(*, today: dt.date, by: Any = None) -> int:
     return count
 
 
-def save_consultation(*, form: Any, by: Any) -> Consultation:
-    """Save a valid consultation form, with its history and an audit record."""
-    with transaction.atomic():
-        consultation = form.save(commit=False)
-        audit.save_with_history(consultation, by=by, validate=False)
-        audit.record(
-            actor=by,
-            action=AuditAction.SAVE_CONSULTATION,
-            summary=f"Saved the consultation '{consultation.title}'",
-            consultation=consultation.pk,
-        )
-    return consultation
-
-
-def save_response(*, form: Any, consultation: Consultation, by: Any) -> Any:
-    """Save a valid "you said, we did" response to the consultation."""
-    with transaction.atomic():
-        response = form.save(commit=False)
-        response.consultation = consultation
-        response.order = consultation.responses.count()
-        audit.save_with_history(response, by=by, validate=False)
-        audit.record(
-            actor=by,
-            action=AuditAction.SAVE_CONSULTATION_RESPONSE,
-            summary=f"Responded to '{response.theme}' in '{consultation.title}'",
-            consultation=consultation.pk,
-        )
-    return response
-
-
 # --- Messages --------------------------------------------------------------------------------
 
-STAFF_EMPLOYERS = [
-    OrganisationKind.COMMISSIONER,
-    OrganisationKind.ACUTE_TRUST,
-    OrganisationKind.COMMUNITY_TRUST,
-    OrganisationKind.MENTAL_HEALTH_TRUST,
-    OrganisationKind.AMBULANCE_TRUST,
-    OrganisationKind.LOCAL_AUTHORITY,
-]
 # A personal link's key is "<recipient>.<issued>.<signature>": the recipient's number and the
 # time it was issued (base 62 seconds), signed with the site's secret. The signature is
 # URL-safe base64 (letters, digits, "-" and "_"), so "." can never appear in it and the key
@@ -241,26 +335,6 @@ LINKS = signing.Signer(salt="footprint.engagement.message-link", sep=".")
 # ":") and count as issued when the message was sent.
 OLD_LINKS = signing.Signer(salt="footprint.engagement.message")
 FRESH_LINK_EVERY = dt.timedelta(hours=1)
-
-
-def may_send(user: Any, sender: Organisation | None) -> bool:
-    """The programme office sends for the partnership (or anyone); an organisation's editors
-    send and adopt for their own organisation."""
-    if user.has_perm("engagement.manage_engagement"):
-        return True
-    return sender is not None and bool(is_editor_of(user, sender))
-
-
-def audience_of(message: Message) -> QuerySet[Organisation]:
-    """The organisations a message goes to."""
-    practices = Organisation.objects.filter(kind=OrganisationKind.GP_PRACTICE)
-    if message.audience == MessageAudience.PLACE_PRACTICES:
-        return practices.filter(neighbourhood__place=message.place)
-    if message.audience == MessageAudience.NEIGHBOURHOOD_PRACTICES:
-        return practices.filter(neighbourhood=message.neighbourhood)
-    if message.audience == MessageAudience.STAFF_GROUP:
-        return Organisation.objects.filter(kind__in=STAFF_EMPLOYERS)
-    return practices
 
 
 def link_key(recipient: Recipient, *, issued_at: dt.datetime) -> str:
@@ -336,23 +410,26 @@ def _email(
 
 
 def send_message(*, message: Message, by: Any) -> int:
-    """Send a saved message: a recipient for each organisation in its audience, emailed its
-    personal link where it has a contact address. Returns the number of recipients."""
-    if not may_send(by, message.sender):
-        raise PermissionDenied("You may not send messages for this organisation.")
+    """Save the message if it is new and send it: a recipient for each organisation in its
+    audience, emailed its personal link where it has a contact address (once the transaction
+    commits). Returns the number of recipients."""
+    require(by, Permission.SEND_MESSAGE, message)
     if message.sent_at is not None:
         raise ValidationError("This message has already been sent.")
     with transaction.atomic():
+        if message.pk is None:
+            message.full_clean()
+            message.save()
         Recipient.objects.bulk_create(
             [
                 Recipient(message=message, organisation=o, email=o.contact_email)
-                for o in audience_of(message)
+                for o in queries.audience_of(message)
             ]
         )
         recipients = list(message.recipients.select_related("organisation"))
         message.sent_at = timezone.now()
         emails = [_email(message, r, issued_at=message.sent_at) for r in recipients if r.email]
-        message.sent_by = by
+        message.sent_by = by if getattr(by, "is_authenticated", False) else None
         message.save(update_fields=["sent_at", "sent_by"])
         audit.record(
             actor=by,
@@ -366,8 +443,7 @@ def send_message(*, message: Message, by: Any) -> int:
 
 def adopt(*, message: Message, organisation: Organisation, by: Any) -> None:
     """``organisation`` puts its name to the message too: it becomes a common message."""
-    if not may_send(by, organisation):
-        raise PermissionDenied(f"You may not adopt messages for {organisation.name}.")
+    require(by, Permission.ADOPT_MESSAGE, organisation)
     with transaction.atomic():
         message.adopted_by.add(organisation)
         audit.record(
@@ -378,22 +454,77 @@ def adopt(*, message: Message, organisation: Organisation, by: Any) -> None:
         )
 
 
-def mark_opened(*, recipient: Recipient, now: dt.datetime) -> None:
-    """Note when a recipient's link was first opened. Opening is not acknowledging: a link
-    preview or a mail scanner opens links too."""
+def _remind(waiting: Iterable[Recipient], *, now: dt.datetime, by: Any, of: str) -> int:
+    """Email each waiting recipient that has an address a reminder with a link issued at
+    ``now``, once the transaction commits; note when. Returns the number of emails."""
+    reminders = []
+    for r in waiting:
+        r.email = r.organisation.contact_email or r.email  # its address now, if it has changed
+        if r.email:
+            r.reminded_at = now
+            reminders.append(r)
+    if not reminders:
+        return 0
+    emails = [_email(r.message, r, issued_at=now, subject_prefix="Reminder: ") for r in reminders]
+    with transaction.atomic():
+        Recipient.objects.bulk_update(reminders, ["email", "reminded_at"])
+        audit.record(
+            actor=by,
+            action=AuditAction.SEND_MESSAGE_REMINDERS,
+            summary=f"Reminded {len(reminders)} recipients of {of}",
+            recipients=[r.pk for r in reminders],
+        )
+        transaction.on_commit(lambda: send_mass_mail(emails, fail_silently=False))
+    return len(emails)
+
+
+def send_reminders(*, message: Message, now: dt.datetime, by: Any) -> int:
+    """Remind every recipient of ``message`` that has not acknowledged it, with a link freshly
+    issued at ``now`` (the sender's or the programme office's button). Returns the number of
+    emails sent."""
+    require(by, Permission.REMIND_RECIPIENTS, message)
+    waiting = queries.waiting_for_reminder(older_than=dt.timedelta(0), now=now, message=message)
+    return _remind(waiting, now=now, by=by, of=f"'{message.title}'")
+
+
+def send_due_reminders(*, older_than: dt.timedelta, now: dt.datetime, by: Any) -> int:
+    """Remind each recipient that has not acknowledged a message sent more than ``older_than``
+    ago, and was not reminded within it, with a link freshly issued at ``now`` (the daily
+    ``send_message_reminders`` command, as ``OPERATOR``). Returns the number of emails sent."""
+    require(by, Permission.MANAGE_ENGAGEMENT)
+    waiting = queries.waiting_for_reminder(older_than=older_than, now=now)
+    return _remind(waiting, now=now, by=by, of="the messages they have not acknowledged")
+
+
+def _valid_link(key: str, now: dt.datetime) -> Link:
+    link = link_for(key)
+    if link is None:
+        raise PermissionDenied("This link is not recognised.")
+    if link.expired(now):
+        raise PermissionDenied("This link has expired.")
+    return link
+
+
+def mark_opened(*, key: str, now: dt.datetime) -> None:
+    """Note when the recipient whose link this is first opened it. Opening is not
+    acknowledging: a link preview or a mail scanner opens links too."""
+    recipient = _valid_link(key, now).recipient
     if recipient.read_at is None:
-        recipient.read_at = now
-        recipient.save(update_fields=["read_at"])
+        with transaction.atomic():
+            recipient.read_at = now
+            recipient.save(update_fields=["read_at"])
 
 
-def acknowledge(*, recipient: Recipient, now: dt.datetime) -> bool:
-    """Record that the recipient has read the message and will act on it (only ever by a
-    person pressing the button: a POST). Returns False if it was already acknowledged."""
+def acknowledge(*, key: str, now: dt.datetime) -> bool:
+    """Record that the recipient whose link this is has read the message and will act on it
+    (only ever by a person pressing the button: a POST). Returns False if it was already
+    acknowledged."""
+    link = _valid_link(key, now)
     with transaction.atomic():
         recipient = (
             Recipient.objects.select_for_update(of=("self",))
             .select_related("message", "organisation")
-            .get(pk=recipient.pk)
+            .get(pk=link.recipient.pk)
         )
         if recipient.acknowledged_at is not None:
             return False
@@ -410,16 +541,19 @@ def acknowledge(*, recipient: Recipient, now: dt.datetime) -> bool:
     return True
 
 
-def send_fresh_link(*, recipient: Recipient, now: dt.datetime) -> str:
-    """Email a fresh link to the recipient organisation's contact address now (whoever asks,
-    the link goes only there), at most once an hour per recipient, so the button cannot be
-    used to flood a practice. Returns "sent", "already_sent" (within the hour) or
-    "no_address"."""
+def send_fresh_link(*, key: str, now: dt.datetime) -> str:
+    """Email a fresh link to the contact address, as it is now, of the organisation whose link
+    this is (expired or not: whoever asks, the link goes only there), at most once an hour per
+    recipient, so the button cannot be used to flood a practice. Returns "sent",
+    "already_sent" (within the hour) or "no_address"."""
+    link = link_for(key)
+    if link is None:
+        raise PermissionDenied("This link is not recognised.")
     with transaction.atomic():
         recipient = (
             Recipient.objects.select_for_update(of=("self",))
             .select_related("message", "organisation")
-            .get(pk=recipient.pk)
+            .get(pk=link.recipient.pk)
         )
         last = recipient.fresh_link_sent_at
         if last is not None and now - last < FRESH_LINK_EVERY:
@@ -440,29 +574,3 @@ def send_fresh_link(*, recipient: Recipient, now: dt.datetime) -> str:
         )
         transaction.on_commit(lambda: send_mass_mail([email], fail_silently=False))
     return "sent"
-
-
-def send_message_reminders(
-    *, older_than: dt.timedelta, now: dt.datetime, message: Message | None = None
-) -> int:
-    """Remind each recipient that has not acknowledged a message sent more than ``older_than``
-    ago, and was not reminded within it, with a link freshly issued at ``now``. Returns the
-    number of emails sent."""
-    waiting = (
-        Recipient.objects.filter(
-            acknowledged_at__isnull=True, message__sent_at__lte=now - older_than
-        )
-        .exclude(reminded_at__gt=now - older_than)
-        .select_related("message", "organisation")
-    )
-    if message is not None:
-        waiting = waiting.filter(message=message)
-    reminders = []
-    for r in waiting:
-        r.email = r.organisation.contact_email or r.email  # its address now, if it has changed
-        if r.email:
-            r.reminded_at = now
-            reminders.append(r)
-    Recipient.objects.bulk_update(reminders, ["email", "reminded_at"])
-    emails = [_email(r.message, r, issued_at=now, subject_prefix="Reminder: ") for r in reminders]
-    return send_mass_mail(emails, fail_silently=False) if emails else 0

@@ -1,19 +1,21 @@
 """Engagement pages: public consultations people take part in without an account, their
-reports, and the programme office's workspace (setting up, opinion groups, moderation,
-"you said, we did")."""
+reports, the programme office's workspace (setting up, opinion groups, moderation, "you said,
+we did") and messages to practices and staff with their personal links.
+
+One view per action: each POST has its own URL and calls one service, which refuses a caller
+who may not act. Taking part stays open to the public, behind the rate limits here and the
+forms' honeypot."""
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import secrets
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
 from django.core.cache import cache
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
-from django.db.models import Count
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -23,32 +25,21 @@ from django.views.decorators.http import require_http_methods, require_POST
 from footprint.core import charts
 from footprint.core.exports import csv_response
 from footprint.core.permissions import can, permission_required
-from footprint.engagement import queries, services
+from footprint.engagement import queries, services, tasks
 from footprint.engagement.forms import (
     AboutYouForm,
     AnswersForm,
     ConsultationForm,
     DocumentForm,
-    HideForm,
     MessageForm,
     PartnershipStatementForm,
     QuestionForm,
     ResponseForm,
     StatementForm,
 )
-from footprint.engagement.models import (
-    Answer,
-    Audience,
-    Consultation,
-    Document,
-    Message,
-    Participant,
-    Question,
-    Statement,
-)
-from footprint.engagement.tasks import recompute_opinions, request_recompute
-from footprint.partnership.models import Organisation, OrganisationKind, Role
-from footprint.partnership.rules import roles_of
+from footprint.engagement.models import Answer, Consultation, Message, Statement
+from footprint.engagement.rules import Permission
+from footprint.partnership.models import Organisation
 
 COOKIE = "fp_taking_part"
 LIMITS = {  # (count, seconds)
@@ -57,25 +48,20 @@ LIMITS = {  # (count, seconds)
     "answer": (10, 3600),
     "fresh_link": (5, 3600),
 }
-partner_only = permission_required("engagement.view_engagement")
-manager_only = permission_required("engagement.manage_engagement")
+partner_only = permission_required(Permission.VIEW_ENGAGEMENT)
+manager_only = permission_required(Permission.MANAGE_ENGAGEMENT)
 
 
-def _key(request: HttpRequest) -> str | None:
-    return request.COOKIES.get(COOKIE)
-
-
-def _participant(request: HttpRequest, c: Consultation, create: bool) -> Participant | None:
-    key = _key(request)
+def _participant_key(request: HttpRequest, c: Consultation, *, create: bool) -> str | None:
+    """This browser's key for taking part in ``c`` (its cookie's random key, scoped to the
+    consultation); a new cookie key is made, to be set on the response, when ``create``."""
+    key = request.COOKIES.get(COOKIE)
     if key is None:
         if not create:
             return None
         key = secrets.token_urlsafe(32)
         request._fp_new_key = key  # type: ignore[attr-defined]
-    scoped = f"{c.pk}:{key}"
-    if create:
-        return services.participant_for(c, scoped)
-    return Participant.objects.filter(consultation=c, key=services.key_digest(scoped)).first()
+    return f"{c.pk}:{key}"
 
 
 def _with_cookie(request: HttpRequest, response: HttpResponse) -> HttpResponse:
@@ -107,40 +93,43 @@ def _limited(request: HttpRequest, kind: str) -> bool:
     return count > most
 
 
-def _visible(request: HttpRequest, c: Consultation) -> None:
-    if c.audience != Audience.PUBLIC and not can(request.user, "engagement.view_engagement"):
+def _consultation(request: HttpRequest, slug: str) -> Consultation:
+    """The consultation, if this person may read it (partners' consultations are not found
+    for the public)."""
+    c = get_object_or_404(Consultation, slug=slug)
+    if not can(request.user, Permission.VIEW_CONSULTATION, c):
         raise Http404("No such consultation")
+    return c
+
+
+def _errors(request: HttpRequest, form: Any) -> None:
+    for errors in form.errors.values():
+        messages.error(request, errors[0])
 
 
 def consultations(request: HttpRequest) -> HttpResponse:
-    qs = Consultation.objects.all()
-    if not can(request.user, "engagement.view_engagement"):
-        qs = qs.filter(audience=Audience.PUBLIC)
+    partner = can(request.user, Permission.VIEW_ENGAGEMENT)
     return render(
         request,
         "engagement/list.jinja",
-        {
-            "by_status": queries.by_status(qs),
-        },
+        {"by_status": queries.by_status(queries.consultations(partners_too=partner))},
     )
 
 
 def consultation(request: HttpRequest, slug: str) -> HttpResponse:
-    c = get_object_or_404(Consultation, slug=slug)
-    _visible(request, c)
-    participant = _participant(request, c, create=False)
-    statements = queries.approved_statements(c)
-    voted = participant.votes.count() if participant else 0
+    c = _consultation(request, slug)
+    key = _participant_key(request, c, create=False)
+    participant = queries.participant(c, key) if key else None
     return render(
         request,
         "engagement/consultation.jinja",
         {
             "c": c,
             "next": queries.next_statement(c, participant.pk if participant else None),
-            "voted": voted,
-            "total": statements.count(),
+            "voted": participant.votes.count() if participant else 0,
+            "total": queries.approved_statements(c).count(),
             "statement_form": StatementForm(),
-            "answers_form": AnswersForm(questions=list(c.questions.all())),
+            "answers_form": AnswersForm(questions=queries.questions(c)),
             "about_form": AboutYouForm(
                 initial={"age_band": participant.age_band, "place": participant.place_id}
                 if participant
@@ -150,10 +139,35 @@ def consultation(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+def _take_part(
+    request: HttpRequest,
+    c: Consultation,
+    form: Any | None,
+    save: Callable[[str], str],
+    *,
+    anchor: str = "",
+) -> HttpResponse:
+    """Check a participant's form (if there is one) and save it with ``save(key)``, the
+    browser's key for this consultation; ``save`` returns what to say."""
+    if form is not None and not form.is_valid():
+        _errors(request, form)
+        return redirect(c)
+    key = _participant_key(request, c, create=True)
+    assert key is not None
+    try:
+        said = save(key)
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
+    else:
+        if said:
+            messages.success(request, said)
+    return _with_cookie(request, redirect(f"{c.get_absolute_url()}{anchor}"))
+
+
 @require_POST
 def vote(request: HttpRequest, slug: str) -> HttpResponse:
-    c = get_object_or_404(Consultation, slug=slug)
-    _visible(request, c)
+    """Agree, disagree or pass on a statement."""
+    c = _consultation(request, slug)
     if _limited(request, "vote"):
         messages.error(request, "You are voting very fast. Please wait a minute and try again.")
         return redirect(c)
@@ -162,68 +176,71 @@ def vote(request: HttpRequest, slug: str) -> HttpResponse:
         value = int(request.POST.get("value", ""))
     except ValueError:
         value = 99
-    with transaction.atomic():
-        participant = _participant(request, c, create=True)
-        assert participant is not None
-        try:
-            services.vote(participant=participant, statement=statement, value=value)
-        except ValidationError as exc:
-            transaction.set_rollback(True)
-            messages.error(request, exc.messages[0])
-        else:
-            request_recompute(c)
-    return _with_cookie(request, redirect(f"{c.get_absolute_url()}#vote"))
+
+    def save(key: str) -> str:
+        services.vote(consultation=c, key=key, statement=statement, value=value, by=request.user)
+        tasks.request_recompute(c)
+        return ""
+
+    return _take_part(request, c, None, save, anchor="#vote")
+
+
+def _too_many(request: HttpRequest, c: Consultation, kind: str) -> HttpResponse | None:
+    if _limited(request, kind):
+        messages.error(request, "You have sent a lot in the last hour. Please try again later.")
+        return redirect(c)
+    return None
 
 
 @require_POST
-def contribute(request: HttpRequest, slug: str) -> HttpResponse:
-    """A participant's own statement, free-text answers or description of themselves."""
-    c = get_object_or_404(Consultation, slug=slug)
-    _visible(request, c)
-    what = request.POST.get("what")
-    if what not in ("statement", "answers", "about"):
-        raise Http404("Nothing to save")
-    if what != "about" and _limited(request, "statement" if what == "statement" else "answer"):
-        messages.error(request, "You have sent a lot in the last hour. Please try again later.")
-        return redirect(c)
-    form: Any = {
-        "statement": StatementForm(request.POST),
-        "answers": AnswersForm(request.POST, questions=list(c.questions.all())),
-        "about": AboutYouForm(request.POST),
-    }[what]
-    if not form.is_valid():
-        for errors in form.errors.values():
-            messages.error(request, errors[0])
-        return redirect(c)
-    try:
-        with transaction.atomic():
-            participant = _participant(request, c, create=True)
-            assert participant is not None
-            if what == "statement":
-                services.add_statement(participant=participant, text=form.cleaned_data["text"])
-                messages.success(
-                    request,
-                    "Thank you. Your statement will appear once a moderator has checked it.",
-                )
-            elif what == "answers":
-                saved = [
-                    services.answer(participant=participant, question=q, text=t)
-                    for q, t in form.answers()
-                ]
-                messages.success(
-                    request,
-                    "Thank you for your answers." if any(saved) else "There was nothing to save.",
-                )
-            else:
-                services.describe_yourself(
-                    participant=participant,
-                    age_band=form.cleaned_data["age_band"],
-                    place=form.cleaned_data["place"],
-                )
-                messages.success(request, "Thank you. This helps us see who we have heard from.")
-    except ValidationError as exc:
-        messages.error(request, exc.messages[0])
-    return _with_cookie(request, redirect(c))
+def add_statement(request: HttpRequest, slug: str) -> HttpResponse:
+    """A participant's own statement, which waits for moderation."""
+    c = _consultation(request, slug)
+    if refused := _too_many(request, c, "statement"):
+        return refused
+    form = StatementForm(request.POST)
+
+    def save(key: str) -> str:
+        services.add_statement(
+            consultation=c, key=key, text=form.cleaned_data["text"], by=request.user
+        )
+        return "Thank you. Your statement will appear once a moderator has checked it."
+
+    return _take_part(request, c, form, save)
+
+
+@require_POST
+def answer(request: HttpRequest, slug: str) -> HttpResponse:
+    """A participant's free-text answers, which wait for moderation."""
+    c = _consultation(request, slug)
+    if refused := _too_many(request, c, "answer"):
+        return refused
+    form = AnswersForm(request.POST, questions=queries.questions(c))
+
+    def save(key: str) -> str:
+        saved = services.answer(consultation=c, key=key, answers=form.answers(), by=request.user)
+        return "Thank you for your answers." if saved else "There was nothing to save."
+
+    return _take_part(request, c, form, save)
+
+
+@require_POST
+def describe_yourself(request: HttpRequest, slug: str) -> HttpResponse:
+    """A participant's age band and place, if they wish to say."""
+    c = _consultation(request, slug)
+    form = AboutYouForm(request.POST)
+
+    def save(key: str) -> str:
+        services.describe_yourself(
+            consultation=c,
+            key=key,
+            age_band=form.cleaned_data["age_band"],
+            place=form.cleaned_data["place"],
+            by=request.user,
+        )
+        return "Thank you. This helps us see who we have heard from."
+
+    return _take_part(request, c, form, save)
 
 
 def _report_context(c: Consultation) -> dict[str, Any]:
@@ -232,7 +249,7 @@ def _report_context(c: Consultation) -> dict[str, Any]:
         "c": c,
         "reach": queries.reach(c),
         "snapshot": snapshot,
-        "responses": c.responses.select_related("statement", "decision__proposal"),
+        "responses": queries.responses(c),
         "answers": queries.answers_heard(c),
     }
     if snapshot is not None and snapshot.points:
@@ -251,16 +268,15 @@ def _report_context(c: Consultation) -> dict[str, Any]:
 def _readable_report(request: HttpRequest, slug: str) -> Consultation:
     """The consultation whose report this person may read: published, or a preview for the
     programme office."""
-    c = get_object_or_404(Consultation, slug=slug)
-    _visible(request, c)
-    if c.report_published_at is None and not can(request.user, "engagement.manage_engagement"):
+    c = _consultation(request, slug)
+    if not can(request.user, Permission.VIEW_REPORT, c):
         raise Http404("The report has not been published")
     return c
 
 
 def report(request: HttpRequest, slug: str) -> HttpResponse:
     c = _readable_report(request, slug)
-    return render(request, "engagement/report.jinja", _report_context(c) | {})
+    return render(request, "engagement/report.jinja", _report_context(c))
 
 
 def report_csv(request: HttpRequest, slug: str) -> HttpResponse:
@@ -291,7 +307,7 @@ def workspace(request: HttpRequest) -> HttpResponse:
         request,
         "engagement/workspace.jinja",
         {
-            "consultations": queries.with_counts(Consultation.objects.all()),
+            "consultations": queries.with_counts(),
             "waiting": statements.count() + answers.count(),
         },
     )
@@ -300,6 +316,7 @@ def workspace(request: HttpRequest) -> HttpResponse:
 @partner_only
 def manage(request: HttpRequest, slug: str) -> HttpResponse:
     c = get_object_or_404(Consultation, slug=slug)
+    manager = can(request.user, Permission.MANAGE_ENGAGEMENT)
     return render(
         request,
         "engagement/manage.jinja",
@@ -309,68 +326,103 @@ def manage(request: HttpRequest, slug: str) -> HttpResponse:
             "question_form": QuestionForm(),
             "document_form": DocumentForm(),
             "response_form": ResponseForm(consultation=c),
-            "statements": (
-                c.statements.all()
-                if can(request.user, "engagement.manage_engagement")
-                else queries.approved_statements(c)
-            )
-            .annotate(voters=Count("votes"))
-            .order_by("status", "pk"),
+            "statements": queries.statements_with_votes(c, unmoderated_too=manager),
         },
     )
 
 
 @manager_only
 def edit(request: HttpRequest, slug: str | None = None) -> HttpResponse:
+    """Set up a consultation, or change one."""
     c = get_object_or_404(Consultation, slug=slug) if slug else None
     form = ConsultationForm(request.POST or None, instance=c)
     if request.method == "POST" and form.is_valid():
-        saved = services.save_consultation(form=form, by=request.user)
+        saved = services.save_consultation(consultation=form.save(commit=False), by=request.user)
         messages.success(request, f"Saved '{saved.title}'.")
         return redirect("engagement:manage", saved.slug)
-    return render(
+    return render(request, "engagement/edit.jinja", {"form": form, "c": c})
+
+
+def _added(
+    request: HttpRequest, c: Consultation, form: Any, what: str, save: Callable[[], Any]
+) -> HttpResponse:
+    """Save a valid form of the workspace page with ``save()``, or show its errors."""
+    if form.is_valid():
+        try:
+            save()
+        except ValidationError as exc:
+            messages.error(request, exc.messages[0])
+        else:
+            messages.success(request, f"Added the {what}.")
+    else:
+        _errors(request, form)
+    return redirect("engagement:manage", c.slug)
+
+
+@require_POST
+@manager_only
+def add_partnership_statement(request: HttpRequest, slug: str) -> HttpResponse:
+    """A statement to vote on, written by the programme office."""
+    c = get_object_or_404(Consultation, slug=slug)
+    form = PartnershipStatementForm(request.POST)
+    return _added(
         request,
-        "engagement/edit.jinja",
-        {
-            "form": form,
-            "c": c,
-        },
+        c,
+        form,
+        "statement",
+        lambda: services.add_partnership_statement(
+            consultation=c, text=form.cleaned_data["text"], by=request.user
+        ),
     )
 
 
 @require_POST
 @manager_only
-def add(request: HttpRequest, slug: str, what: str) -> HttpResponse:
-    """Add a statement, a question or a response to a consultation."""
+def add_question(request: HttpRequest, slug: str) -> HttpResponse:
+    """A free-text question."""
     c = get_object_or_404(Consultation, slug=slug)
-    if what == "statement":
-        form: Any = PartnershipStatementForm(request.POST)
-        if form.is_valid():
-            services.add_partnership_statement(
-                consultation=c, text=form.cleaned_data["text"], by=request.user
-            )
-    elif what == "question":
-        form = QuestionForm(request.POST)
-        if form.is_valid():
-            Question.objects.create(
-                consultation=c, text=form.cleaned_data["text"], order=c.questions.count()
-            )
-    elif what == "document":
-        form = DocumentForm(request.POST)
-        if form.is_valid():
-            Document.objects.create(consultation=c, **form.cleaned_data)
-    elif what == "response":
-        form = ResponseForm(request.POST, consultation=c)
-        if form.is_valid():
-            services.save_response(form=form, consultation=c, by=request.user)
-    else:
-        raise Http404("Nothing to add")
-    if form.errors:
-        for errors in form.errors.values():
-            messages.error(request, errors[0])
-    else:
-        messages.success(request, f"Added the {what}.")
-    return redirect("engagement:manage", c.slug)
+    form = QuestionForm(request.POST)
+    return _added(
+        request,
+        c,
+        form,
+        "question",
+        lambda: services.add_question(
+            consultation=c, text=form.cleaned_data["text"], by=request.user
+        ),
+    )
+
+
+@require_POST
+@manager_only
+def add_document(request: HttpRequest, slug: str) -> HttpResponse:
+    """A document people can read before they take part."""
+    c = get_object_or_404(Consultation, slug=slug)
+    form = DocumentForm(request.POST)
+    return _added(
+        request,
+        c,
+        form,
+        "document",
+        lambda: services.add_document(consultation=c, **form.cleaned_data, by=request.user),
+    )
+
+
+@require_POST
+@manager_only
+def add_response(request: HttpRequest, slug: str) -> HttpResponse:
+    """A "you said, we did" response to a theme or statement."""
+    c = get_object_or_404(Consultation, slug=slug)
+    form = ResponseForm(request.POST, consultation=c)
+    return _added(
+        request,
+        c,
+        form,
+        "response",
+        lambda: services.add_response(
+            consultation=c, response=form.save(commit=False), by=request.user
+        ),
+    )
 
 
 @require_POST
@@ -390,7 +442,7 @@ def publish(request: HttpRequest, slug: str) -> HttpResponse:
 @manager_only
 def recompute(request: HttpRequest, slug: str) -> HttpResponse:
     c = get_object_or_404(Consultation, slug=slug)
-    transaction.on_commit(lambda: recompute_opinions.enqueue(c.pk))
+    tasks.recompute_now(c, by=request.user)
     messages.success(request, "The opinion groups are being recomputed.")
     return redirect("engagement:manage", c.slug)
 
@@ -401,41 +453,45 @@ def moderation(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "engagement/moderation.jinja",
-        {
-            "statements": statements,
-            "answers": answers,
-            "hide_form": HideForm(),
-        },
+        {"statements": statements, "answers": answers},
     )
 
 
-@require_POST
-@manager_only
-def moderate(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+def _moderated(request: HttpRequest, kind: str, pk: int, *, approve: bool) -> HttpResponse:
     model = {"statement": Statement, "answer": Answer}.get(kind)
     if model is None:
         raise Http404("Nothing to moderate")
     item = get_object_or_404(model, pk=pk)
-    approve = request.POST.get("decision") == "approve"
     try:
         services.moderate(
             item=item, approve=approve, reason=request.POST.get("reason", ""), by=request.user
         )
-    except (ValidationError, PermissionDenied) as exc:
-        messages.error(request, str(exc.messages[0] if isinstance(exc, ValidationError) else exc))
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
     else:
         messages.success(request, "Approved." if approve else "Hidden.")
     return redirect("engagement:moderation")
+
+
+@require_POST
+@manager_only
+def approve(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+    """Approve a waiting statement or answer: everyone sees it."""
+    return _moderated(request, kind, pk, approve=True)
+
+
+@require_POST
+@manager_only
+def hide(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+    """Hide a statement or answer, with the reason."""
+    return _moderated(request, kind, pk, approve=False)
 
 
 # --- Messages ------------------------------------------------------------------------------
 
 
 def _senders(user: Any) -> list[Organisation]:
-    editing = [pk for pk, roles in roles_of(user).by_organisation.items() if Role.EDITOR in roles]
-    if can(user, "engagement.manage_engagement"):
-        return list(Organisation.objects.exclude(kind=OrganisationKind.GP_PRACTICE))
-    return list(Organisation.objects.filter(pk__in=editing))
+    return queries.senders(user, partnership=can(user, Permission.MANAGE_ENGAGEMENT))
 
 
 @partner_only
@@ -445,45 +501,35 @@ def message_list(request: HttpRequest) -> HttpResponse:
         "engagement/messages.jinja",
         {
             "messages_sent": queries.messages_with_reach(),
-            "may_send": bool(_senders(request.user)),
+            "may_send": can(request.user, Permission.ADD_MESSAGE),
         },
     )
 
 
-@partner_only
+@permission_required(Permission.ADD_MESSAGE)
 def message_new(request: HttpRequest) -> HttpResponse:
-    senders = _senders(request.user)
-    partnership = can(request.user, "engagement.manage_engagement")
-    if not senders and not partnership:
-        raise PermissionDenied(
-            "Only the programme office and organisations' editors send messages."
-        )
-    form = MessageForm(request.POST or None, senders=senders, partnership=partnership)
+    """Write a message and send it, for the partnership or an organisation one edits for."""
+    partnership = can(request.user, Permission.MANAGE_ENGAGEMENT)
+    form = MessageForm(
+        request.POST or None, senders=_senders(request.user), partnership=partnership
+    )
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            message = form.save()
-            sent = services.send_message(message=message, by=request.user)
+        message = form.save(commit=False)
+        sent = services.send_message(message=message, by=request.user)
         messages.success(request, f"Sent to {sent} organisations.")
         return redirect(message)
-    return render(
-        request,
-        "engagement/message_form.jinja",
-        {
-            "form": form,
-        },
-    )
+    return render(request, "engagement/message_form.jinja", {"form": form})
 
 
 @partner_only
 def message_detail(request: HttpRequest, pk: int) -> HttpResponse:
     message = get_object_or_404(Message.objects.select_related("sender"), pk=pk)
-    adopted = set(message.adopted_by.values_list("pk", flat=True))
+    adopted = queries.adopted_by(message)
+    partnership = can(request.user, Permission.MANAGE_ENGAGEMENT)
     may_adopt = [
         o
         for o in _senders(request.user)
-        if o.pk not in adopted
-        and o.pk != message.sender_id
-        and not can(request.user, "engagement.manage_engagement")
+        if o.pk not in adopted and o.pk != message.sender_id and not partnership
     ]
     return render(
         request,
@@ -492,29 +538,29 @@ def message_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "message": message,
             "reach": queries.message_reach(message),
             "may_adopt": may_adopt,
-            "may_remind": services.may_send(request.user, message.sender),
+            "may_remind": can(request.user, Permission.REMIND_RECIPIENTS, message),
         },
     )
 
 
 @require_POST
 @partner_only
-def message_act(request: HttpRequest, pk: int, what: str) -> HttpResponse:
-    """Adopt a message for one's organisation, or remind those who have not acknowledged."""
+def adopt_message(request: HttpRequest, pk: int) -> HttpResponse:
+    """Put one's organisation's name to a message too: it becomes a common message."""
     message = get_object_or_404(Message, pk=pk)
-    if what == "adopt":
-        organisation = get_object_or_404(Organisation, pk=request.POST.get("organisation", 0))
-        services.adopt(message=message, organisation=organisation, by=request.user)
-        messages.success(request, f"{organisation.name} has adopted this message.")
-    elif what == "remind":
-        if not services.may_send(request.user, message.sender):
-            raise PermissionDenied("Only the sender and the programme office send reminders.")
-        sent = services.send_message_reminders(
-            older_than=dt.timedelta(0), now=timezone.now(), message=message
-        )
-        messages.success(request, f"{sent} reminders sent.")
-    else:
-        raise Http404("No such action")
+    organisation = get_object_or_404(Organisation, pk=request.POST.get("organisation", 0))
+    services.adopt(message=message, organisation=organisation, by=request.user)
+    messages.success(request, f"{organisation.name} has adopted this message.")
+    return redirect(message)
+
+
+@require_POST
+@partner_only
+def message_send_reminders(request: HttpRequest, pk: int) -> HttpResponse:
+    """Email a reminder, with a fresh link, to each recipient that has not acknowledged."""
+    message = get_object_or_404(Message, pk=pk)
+    sent = services.send_reminders(message=message, now=timezone.now(), by=request.user)
+    messages.success(request, f"{sent} reminders sent.")
     return redirect(message)
 
 
@@ -529,11 +575,7 @@ def _expired(request: HttpRequest, link: services.Link, key: str) -> HttpRespons
     return render(
         request,
         "engagement/message_link_expired.jinja",
-        {
-            "recipient": link.recipient,
-            "link": link,
-            "key": key,
-        },
+        {"recipient": link.recipient, "link": link, "key": key},
         status=410,
     )
 
@@ -542,19 +584,20 @@ def _expired(request: HttpRequest, link: services.Link, key: str) -> HttpRespons
 @require_http_methods(["GET", "HEAD", "POST"])
 def message_link(request: HttpRequest, key: str) -> HttpResponse:
     """A recipient's personal link: the message and an "I have read this" button. Opening it
-    notes that it was opened; only the button (a POST, with the CSRF token the page set in a
-    cookie) acknowledges, so a link preview or a mail scanner never acknowledges for anyone."""
+    notes that it was opened; only the button (a POST to the same address, with the CSRF
+    token the page set in a cookie) acknowledges, so a link preview or a mail scanner never
+    acknowledges for anyone."""
     link = _link(key)
     now = timezone.now()
     if link.expired(now):
         return _expired(request, link, key)
-    recipient = link.recipient
     if request.method == "POST":
-        services.acknowledge(recipient=recipient, now=now)
+        services.acknowledge(key=key, now=now)
         messages.success(request, "Thank you: we know the message has reached you.")
         return redirect("engagement:message_link", key)
     if request.method == "GET":
-        services.mark_opened(recipient=recipient, now=now)
+        services.mark_opened(key=key, now=now)
+    recipient = link.recipient
     return render(
         request,
         "engagement/message_link.jinja",
@@ -581,7 +624,7 @@ def message_link_fresh(request: HttpRequest, key: str) -> HttpResponse:
     if _limited(request, "fresh_link"):
         messages.error(request, "You have asked for a lot of links lately. Try again later.")
         return redirect("engagement:message_link", key)
-    outcome = services.send_fresh_link(recipient=link.recipient, now=now)
+    outcome = services.send_fresh_link(key=key, now=now)
     messages.success(
         request,
         {

@@ -3,13 +3,16 @@ opinion groups recomputed as votes arrive, the report and its publication, and t
 personal details after the retention date."""
 
 import datetime as dt
+import io
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
 from django.core.management import call_command
-from django.urls import reverse
+from django.urls import resolve, reverse
 from django.utils import timezone
 
+from footprint.core.models import AuditEvent
 from footprint.engagement import services
 from footprint.engagement.models import (
     Answer,
@@ -23,6 +26,8 @@ from footprint.engagement.models import (
     Statement,
     Vote,
 )
+
+PUBLIC = AnonymousUser()  # a member of the public, as the services see them
 
 
 @pytest.fixture(autouse=True)
@@ -79,14 +84,18 @@ def test_a_member_of_the_public_votes_without_an_account(
 def test_own_statements_and_answers_wait_for_moderation(client_for, open_consultation):
     c = open_consultation
     public = client_for("public")
-    public.post(
-        reverse("engagement:consultation_contribute", args=[c.slug]),
-        {"what": "statement", "text": "Pharmacies should do more."},
+    said = public.post(
+        reverse("engagement:consultation_add_statement", args=[c.slug]),
+        {"text": "Pharmacies should do more."},
+        follow=True,
     )
-    public.post(
-        reverse("engagement:consultation_contribute", args=[c.slug]),
-        {"what": "answers", f"q{c.questions.get().pk}": "Later hours."},
+    assert "will appear once a moderator has checked it" in said.content.decode()
+    answered = public.post(
+        reverse("engagement:consultation_answer", args=[c.slug]),
+        {f"q{c.questions.get().pk}": "Later hours."},
+        follow=True,
     )
+    assert "Thank you for your answers." in answered.content.decode()
     mine = Statement.objects.get(text="Pharmacies should do more.")
     assert mine.status == Moderation.PENDING and Answer.objects.get().status == Moderation.PENDING
     # Vote on both partnership statements: the pending one is never offered.
@@ -104,17 +113,17 @@ def test_own_statements_and_answers_wait_for_moderation(client_for, open_consult
     )
     assert not Vote.objects.filter(statement=mine).exists()
     # Only the programme office moderates.
-    moderate = reverse("engagement:moderate", args=["statement", mine.pk])
-    assert client_for("editor_a").post(moderate, {"decision": "approve"}).status_code == 403
+    approve = reverse("engagement:approve", args=["statement", mine.pk])
+    assert client_for("editor_a").post(approve).status_code == 403
     assert client_for("editor_a").get(reverse("engagement:moderation")).status_code == 403
-    assert client_for("public").post(moderate, {"decision": "approve"}).status_code == 302
+    assert client_for("public").post(approve).status_code == 302
     mine.refresh_from_db()
     assert mine.status == Moderation.PENDING
     pmo = client_for("pmo")
     assert (
         "Pharmacies should do more." in pmo.get(reverse("engagement:moderation")).content.decode()
     )
-    pmo.post(moderate, {"decision": "approve"})
+    pmo.post(approve)
     mine.refresh_from_db()
     assert mine.status == Moderation.APPROVED and mine.moderated_by.username == "pmo"
     assert "Statement 1 of 3" in page(client_for("public"), c)  # now offered to everyone
@@ -122,32 +131,32 @@ def test_own_statements_and_answers_wait_for_moderation(client_for, open_consult
 
 def test_hiding_needs_a_reason(client_for, open_consultation):
     c = open_consultation
-    participant = services.participant_for(c, "someone")
-    s = services.add_statement(participant=participant, text="Something rude about a named GP.")
-    client = client_for("pmo")
-    client.post(
-        reverse("engagement:moderate", args=["statement", s.pk]), {"decision": "hide", "reason": ""}
+    s = services.add_statement(
+        consultation=c, key="someone", text="Something rude about a named GP.", by=PUBLIC
     )
+    client = client_for("pmo")
+    hide = reverse("engagement:hide", args=["statement", s.pk])
+    refused = client.post(hide, {"reason": ""}, follow=True)
+    assert "Give a reason for hiding it." in refused.content.decode()
     s.refresh_from_db()
     assert s.status == Moderation.PENDING
-    client.post(
-        reverse("engagement:moderate", args=["statement", s.pk]),
-        {"decision": "hide", "reason": "Names a person"},
-    )
+    client.post(hide, {"reason": "Names a person"})
     s.refresh_from_db()
     assert (s.status, s.reason) == (Moderation.HIDDEN, "Names a person")
 
 
 def test_robots_links_and_floods_are_turned_away(client, open_consultation):
     c = open_consultation
-    say = reverse("engagement:consultation_contribute", args=[c.slug])
-    client.post(
-        say, {"what": "statement", "text": "Buy cheap pills now", "website": "spam.example"}
-    )
-    client.post(say, {"what": "statement", "text": "See https://spam.example for more"})
+    say = reverse("engagement:consultation_add_statement", args=[c.slug])
+    robot = client.post(
+        say, {"text": "Buy cheap pills now", "website": "spam.example"}, follow=True
+    ).content.decode()
+    assert "This looks automated." in robot
+    link = client.post(say, {"text": "See https://spam.example for more"}, follow=True)
+    assert "Statements cannot contain links." in link.content.decode()
     assert not Statement.objects.filter(participant__isnull=False).exists()
     for i in range(7):
-        client.post(say, {"what": "statement", "text": f"Statement number {i} here"})
+        client.post(say, {"text": f"Statement number {i} here"})
     # Five tries an hour from one address, the refused ones included: three got through.
     assert Statement.objects.filter(participant__isnull=False).count() == 3
 
@@ -176,10 +185,8 @@ def test_partner_only_consultations_are_not_public(client_for, open_consultation
         c.title
         not in client_for("public").get(reverse("engagement:consultations")).content.decode()
     )
-    assert (
-        client_for("viewer").get(reverse("engagement:consultation", args=[c.slug])).status_code
-        == 200
-    )
+    partner = client_for("viewer").get(reverse("engagement:consultation", args=[c.slug]))
+    assert partner.status_code == 200 and "Should practices open later?" in partner.content.decode()
     assert client_for("public").get("/api/v1/consultations").json() == []
 
 
@@ -187,17 +194,18 @@ def vote_many(c, people=30):
     """People in two camps: half agree with both statements, half disagree with both."""
     statements = list(c.statements.filter(status=Moderation.APPROVED))
     for i in range(people):
-        p = services.participant_for(c, f"person-{i}")
         for s in statements:
-            services.vote(participant=p, statement=s, value=1 if i % 2 else -1)
+            services.vote(
+                consultation=c, key=f"person-{i}", statement=s, value=1 if i % 2 else -1, by=PUBLIC
+            )
 
 
-def test_the_report_is_published_after_closing_and_only_then_public(client_for, open_consultation):
+def test_the_report_is_published_after_closing_and_only_then_public(
+    client_for, open_consultation, cast
+):
     c = open_consultation
     vote_many(c)
-    from footprint.engagement.compute import compute_opinions
-
-    snapshot = compute_opinions(c)
+    snapshot = services.store_opinion_groups(consultation=c, by=cast["pmo"])
     assert snapshot.participants == 30 and sum(g["size"] for g in snapshot.groups) == 30
     Response.objects.create(
         consultation=c, theme="Open later", response="Four practices now open until 8pm."
@@ -205,7 +213,8 @@ def test_the_report_is_published_after_closing_and_only_then_public(client_for, 
     report = reverse("engagement:consultation_report", args=[c.slug])
     assert client_for("public").get(report).status_code == 404
     assert client_for("viewer").get(report).status_code == 404
-    assert client_for("pmo").get(report).status_code == 200  # a preview
+    preview = client_for("pmo").get(report).content.decode()  # the programme office previews it
+    assert "Four practices now open until 8pm." in preview
     publish = reverse("engagement:publish", args=[c.slug])
     client_for("pmo").post(publish)
     c.refresh_from_db()
@@ -227,16 +236,16 @@ def test_the_report_is_published_after_closing_and_only_then_public(client_for, 
     assert api["reach"]["participants"] == 30 and api["responses"][0]["we_did"].startswith("Four")
 
 
-def test_opinion_group_shares_give_their_denominators(client_for, open_consultation):
+def test_opinion_group_shares_give_their_denominators(client_for, open_consultation, cast):
     """Each group is so many of the people placed; the page says how many voted and how
     many took part, so a share never stands without what it is a share of."""
     c = open_consultation
     vote_many(c)
-    quiet = services.participant_for(c, "quiet")  # took part: wrote, never voted
-    services.answer(participant=quiet, question=c.questions.get(), text="Later hours.")
-    from footprint.engagement.compute import compute_opinions
-
-    snapshot = compute_opinions(c)
+    # Took part: wrote, never voted.
+    services.answer(
+        consultation=c, key="quiet", answers=[(c.questions.get(), "Later hours.")], by=PUBLIC
+    )
+    snapshot = services.store_opinion_groups(consultation=c, by=cast["pmo"])
     body = client_for("pmo").get(reverse("engagement:manage", args=[c.slug])).content.decode()
     placed, voted = snapshot.grouped, snapshot.participants
     assert f"31 people took part and {voted} voted." in body
@@ -253,8 +262,9 @@ def test_the_report_lists_each_answer_once(client_for, open_consultation, cast):
     c = open_consultation
     question = c.questions.get()
     for i, text in enumerate(["Later hours.", "Later  hours.", "later hours.", "Saturdays."]):
-        p = services.participant_for(c, f"writer-{i}")
-        a = services.answer(participant=p, question=question, text=text)
+        (a,) = services.answer(
+            consultation=c, key=f"writer-{i}", answers=[(question, text)], by=PUBLIC
+        )
         services.moderate(item=a, approve=True, reason="", by=cast["pmo"])
     statement = c.statements.first()
     vote_many(c)
@@ -273,11 +283,12 @@ def test_the_report_lists_each_answer_once(client_for, open_consultation, cast):
 
 def test_personal_details_are_deleted_after_the_retention_date(open_consultation, cast):
     c = open_consultation
-    p = services.participant_for(c, "someone")
-    services.describe_yourself(participant=p, age_band="35-54", place=None)
-    services.answer(participant=p, question=c.questions.get(), text="Pending words")
-    services.vote(participant=p, statement=c.statements.first(), value=1)
-    assert services.delete_personal_details(today=c.retention_until) == 0  # not yet
+    mine = {"consultation": c, "key": "someone", "by": PUBLIC}
+    services.describe_yourself(**mine, age_band="35-54", place=None)
+    services.answer(**mine, answers=[(c.questions.get(), "Pending words")])
+    services.vote(**mine, statement=c.statements.first(), value=1)
+    p = Participant.objects.get()
+    assert services.delete_personal_details(today=c.retention_until, by=cast["pmo"]) == 0
     c.retention_until = timezone.localdate() - dt.timedelta(days=1)
     c.save()
     call_command("delete_personal_details")
@@ -290,21 +301,29 @@ def test_only_the_programme_office_sets_up_consultations(client_for, footprint):
     new = reverse("engagement:new")
     assert client_for("viewer").get(new).status_code == 403
     today = timezone.localdate()
-    response = client_for("pmo").post(
-        new,
-        {
-            "title": "Beds",
-            "slug": "beds",
-            "summary": "About beds",
-            "audience": "public",
-            "opens_on": today,
-            "closes_on": today - dt.timedelta(days=1),
-            "retention_until": today,
-        },
-    )
+    beds = {
+        "title": "Beds",
+        "slug": "beds",
+        "summary": "About beds",
+        "audience": "public",
+        "opens_on": today,
+        "closes_on": today - dt.timedelta(days=1),
+        "retention_until": today,
+    }
+    response = client_for("pmo").post(new, beds)
     assert "It must close after it opens" in response.content.decode()
     assert not Consultation.objects.exists()
-    assert client_for("viewer").get(reverse("engagement:index")).status_code == 200
+    beds |= {
+        "closes_on": today + dt.timedelta(days=30),
+        "retention_until": today + dt.timedelta(90),
+    }
+    response = client_for("pmo").post(new, beds)
+    assert response["Location"] == reverse("engagement:manage", args=["beds"])
+    saved = Consultation.objects.get()
+    assert saved.history.first().history_user.username == "pmo"
+    assert AuditEvent.objects.filter(action="save_consultation", actor__username="pmo").exists()
+    workspace = client_for("viewer").get(reverse("engagement:index")).content.decode()
+    assert reverse("engagement:manage", args=["beds"]) in workspace and ">Beds</a>" in workspace
 
 
 # --- Messages --------------------------------------------------------------------------------
@@ -372,19 +391,64 @@ def test_audiences_pick_the_right_practices(client_for, practices, footprint):
     assert Message.objects.get(title="N1").recipients.count() == 2
 
 
-def test_reminders_go_only_to_those_who_have_not_acknowledged(cast, practices, mailoutbox):
+def test_reminders_go_only_to_those_who_have_not_acknowledged(
+    cast, practices, mailoutbox, django_capture_on_commit_callbacks
+):
     from footprint.engagement.models import Message
 
     message = Message.objects.create(title="Flu", body="Book now.", audience="all_practices")
     services.send_message(message=message, by=cast["pmo"])
     first = message.recipients.first()
-    services.acknowledge(recipient=first, now=timezone.now())
-    mailoutbox.clear()
-    later = timezone.now() + dt.timedelta(days=4)
-    assert services.send_message_reminders(older_than=dt.timedelta(days=3), now=later) == 2
-    assert first.email not in {m.to[0] for m in mailoutbox}
+    now = timezone.now()
+    services.acknowledge(key=services.link_key(first, issued_at=now), now=now)
+    later = now + dt.timedelta(days=4)
+    due = {"older_than": dt.timedelta(days=3), "now": later, "by": cast["pmo"]}
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.send_due_reminders(**due) == 2
+    assert len(mailoutbox) == 2 and first.email not in {m.to[0] for m in mailoutbox}
     # Not again the same day.
-    assert services.send_message_reminders(older_than=dt.timedelta(days=3), now=later) == 0
+    assert services.send_due_reminders(**due) == 0
+
+
+def test_the_daily_command_reminds_with_a_fresh_link_to_the_practice_address_now(
+    cast, practices, mailoutbox, django_capture_on_commit_callbacks
+):
+    """``manage.py send_message_reminders`` (run daily): a practice that has not acknowledged a
+    message sent four days ago is emailed at its contact address as it is now, with a link
+    issued today that opens its own message; one that acknowledged is not."""
+    from footprint.engagement.models import Message, Recipient
+
+    message = Message.objects.create(title="Flu", body="Book now.", audience="all_practices")
+    services.send_message(message=message, by=cast["pmo"])
+    sent = timezone.now() - dt.timedelta(days=4)
+    Message.objects.filter(pk=message.pk).update(sent_at=sent)
+    done, waiting, moved = (message.recipients.get(organisation=o) for o in practices)
+    services.acknowledge(key=services.link_key(done, issued_at=sent), now=sent)
+    practices[2].contact_email = "new.manager@practice.example"
+    practices[2].save()
+    before = timezone.now()
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("send_message_reminders", days=3, stdout=io.StringIO())
+    assert sorted(m.to[0] for m in mailoutbox) == [
+        "a00001@practice.example",
+        "new.manager@practice.example",
+    ]
+    for mail, recipient in zip(
+        sorted(mailoutbox, key=lambda m: m.to[0]), [waiting, moved], strict=True
+    ):
+        assert mail.subject == "Reminder: Flu"
+        link = next(line for line in mail.body.splitlines() if "/m/" in line)
+        opened = services.link_for(resolve(link[link.index("/m/") :]).kwargs["key"])
+        assert opened.recipient.pk == recipient.pk
+        assert opened.issued_at >= before.replace(microsecond=0)  # fresh: issued today
+        assert not opened.expired(timezone.now() + dt.timedelta(days=89))
+    assert Recipient.objects.get(pk=moved.pk).email == "new.manager@practice.example"
+    assert Recipient.objects.get(pk=done.pk).reminded_at is None
+    # Run again the same day: nobody is reminded twice.
+    mailoutbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("send_message_reminders", days=3, stdout=io.StringIO())
+    assert mailoutbox == []
 
 
 def test_editors_send_for_their_own_organisation_and_others_adopt_it(
@@ -405,7 +469,7 @@ def test_editors_send_for_their_own_organisation_and_others_adopt_it(
     assert message.from_whom == "Trust A Hospitals"
     forged = send(client_for("editor_a"), audience="all_practices", sender=footprint["trust_b"].pk)
     assert forged.status_code == 200 and Message.objects.count() == 1
-    adopt = reverse("engagement:message_act", args=[message.pk, "adopt"])
+    adopt = reverse("engagement:adopt_message", args=[message.pk])
     client_for("editor_b").post(adopt, {"organisation": footprint["trust_b"].pk})
     assert list(message.adopted_by.values_list("ods_code", flat=True)) == ["RB1"]
     assert (
@@ -416,7 +480,7 @@ def test_editors_send_for_their_own_organisation_and_others_adopt_it(
 
 def test_the_programme_office_adds_documents_people_can_read(client_for, open_consultation):
     c = open_consultation
-    add = reverse("engagement:add", args=[c.slug, "document"])
+    add = reverse("engagement:add_document", args=[c.slug])
     assert (
         client_for("viewer").post(add, {"title": "x", "url": "https://example.org"}).status_code
         == 403
@@ -429,9 +493,7 @@ def test_the_programme_office_adds_documents_people_can_read(client_for, open_co
 
 def test_partners_see_only_approved_statements_in_the_workspace(client_for, open_consultation):
     c = open_consultation
-    services.add_statement(
-        participant=services.participant_for(c, "k"), text="Unchecked words here"
-    )
+    services.add_statement(consultation=c, key="k", text="Unchecked words here", by=PUBLIC)
     manage = reverse("engagement:manage", args=[c.slug])
     assert "Unchecked words here" not in client_for("viewer").get(manage).content.decode()
     assert "Unchecked words here" in client_for("pmo").get(manage).content.decode()

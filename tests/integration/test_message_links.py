@@ -236,15 +236,11 @@ def test_fresh_links_are_rationed_per_practice_and_per_address(
     services.send_message(message=message, by=cast["pmo"])
     recipient = message.recipients.get(organisation=practices[0])
     t = dt.datetime(2026, 3, 1, 9, 0, tzinfo=dt.UTC)
+    old = services.link_key(recipient, issued_at=t - dt.timedelta(days=91))
     with django_capture_on_commit_callbacks(execute=True):
-        assert services.send_fresh_link(recipient=recipient, now=t) == "sent"
-        assert (
-            services.send_fresh_link(recipient=recipient, now=t + dt.timedelta(minutes=59))
-            == "already_sent"
-        )
-        assert services.send_fresh_link(recipient=recipient, now=t + dt.timedelta(hours=1)) == (
-            "sent"
-        )
+        assert services.send_fresh_link(key=old, now=t) == "sent"
+        assert services.send_fresh_link(key=old, now=t + dt.timedelta(minutes=59)) == "already_sent"
+        assert services.send_fresh_link(key=old, now=t + dt.timedelta(hours=1)) == "sent"
     assert len(mailoutbox) == 2
     # The reminder carries a link issued at "now": it works for the message's 90 days from then.
     (first, second) = (key_of(link) for link in links_in(mailoutbox))
@@ -255,7 +251,8 @@ def test_fresh_links_are_rationed_per_practice_and_per_address(
     practices[1].contact_email = ""
     practices[1].save()
     Recipient.objects.filter(pk=silent.pk).update(email="")
-    assert services.send_fresh_link(recipient=silent, now=t) == "no_address"
+    silent_key = services.link_key(silent, issued_at=t - dt.timedelta(days=91))
+    assert services.send_fresh_link(key=silent_key, now=t) == "no_address"
     # One address pressing the button on many expired links is turned away after five.
     browser = Client()
     answers = []
@@ -270,12 +267,19 @@ def test_fresh_links_are_rationed_per_practice_and_per_address(
     assert answers == [0, 0, 0, 0, 0, 1]
 
 
-def test_reminders_carry_a_fresh_link_that_works(cast, practices, mailoutbox):
+def test_reminders_carry_a_fresh_link_that_works(
+    cast, practices, mailoutbox, django_capture_on_commit_callbacks
+):
     message = Message.objects.create(title="Flu", body="Book now.", audience="all_practices")
     services.send_message(message=message, by=cast["pmo"])
     mailoutbox.clear()
     later = message.sent_at + dt.timedelta(days=100)
-    assert services.send_message_reminders(older_than=dt.timedelta(days=3), now=later) == 3
+    with django_capture_on_commit_callbacks(execute=True):
+        assert (
+            services.send_due_reminders(older_than=dt.timedelta(days=3), now=later, by=cast["pmo"])
+            == 3
+        )
+    assert len(mailoutbox) == 3
     for mail, link in zip(mailoutbox, links_in(mailoutbox), strict=True):
         assert mail.subject == "Reminder: Flu"
         opened = services.link_for(key_of(link))
@@ -307,7 +311,7 @@ def test_the_sender_sets_how_long_links_work(client_for, practices):
     send(link_days=30)
     send(title="Default", link_days="")
     assert (
-        "Ensure this value is less than or equal to 365"
+        "Personal links work for (days) must be 365 or less"
         in send(title="Too long", link_days=1000).content.decode()
     )
     assert dict(Message.objects.values_list("title", "link_days")) == {

@@ -8,11 +8,12 @@ from django.core.management.base import BaseCommand
 from django.utils import timezone
 
 from footprint.engagement import services
+from footprint.partnership.rules import OPERATOR
 
 
 class Command(BaseCommand):
     help = "Delete participants' personal details after each consultation's retention date."
 
     def handle(self, *args: Any, **options: Any) -> None:
-        cleared = services.delete_personal_details(today=timezone.localdate())
+        cleared = services.delete_personal_details(today=timezone.localdate(), by=OPERATOR)
         self.stdout.write(f"Personal details of {cleared} participants deleted.")

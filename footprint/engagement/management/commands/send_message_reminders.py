@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.utils import timezone
 
 from footprint.engagement import services
+from footprint.partnership.rules import OPERATOR
 
 
 class Command(BaseCommand):
@@ -18,7 +19,7 @@ class Command(BaseCommand):
         parser.add_argument("--days", type=int, default=3, help="remind after this many days")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        sent = services.send_message_reminders(
-            older_than=dt.timedelta(days=options["days"]), now=timezone.now()
+        sent = services.send_due_reminders(
+            older_than=dt.timedelta(days=options["days"]), now=timezone.now(), by=OPERATOR
         )
         self.stdout.write(f"{sent} reminders sent.")
