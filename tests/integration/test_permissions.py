@@ -9,12 +9,7 @@ from tests.conftest import CAST, assert_may_see
 PAGES = [
     # The footprint's pages and the API tokens page: test_permissions_partnership.py.
     # System finance: test_permissions_finance.py.
-    # Engagement: everyone reads the public consultation pages; partners the workspace; the
-    # programme office sets up and moderates.
-    ("engagement:consultations", [], set(CAST)),
-    ("engagement:index", [], {"pmo", "editor_a", "editor_b", "viewer"}),
-    ("engagement:new", [], {"pmo"}),
-    ("engagement:moderation", [], {"pmo"}),
+    # Engagement: test_permissions_engagement.py.
 ]
 
 
