@@ -34,18 +34,21 @@ def position(plan: FinancialPlan) -> engine.Position:
     )
 
 
-def agreement_results(agreement: RiskShareAgreement) -> dict[int, engine.YearResult]:
-    """Each year of the agreement that has plans: transfers, repayments and the ledger after
-    it. Members without a plan for a year take no part that year."""
-    by_year = queries.member_plans(agreement)
+def agreement_results(
+    agreement: RiskShareAgreement, by_year: dict[int, list[FinancialPlan]] | None = None
+) -> dict[int, engine.YearResult]:
+    """Each year of the agreement up to the last that has plans: transfers, repayments and
+    the ledger after it. Members without a plan for a year take no part that year.
+    ``by_year``: the members' plans (``queries.member_plans``), if already read."""
+    by_year = queries.member_plans(agreement) if by_year is None else by_year
     if not by_year:
         return {}
     years = [y for y in agreement.years if y <= max(by_year)]
     results = engine.run_agreement(
         [
             (
-                {p.organisation.ods_code: p.variance_pence for p in by_year[y]},
-                {p.organisation.ods_code: p.total_income_pence for p in by_year[y]},
+                {p.organisation.ods_code: p.variance_pence for p in by_year.get(y, [])},
+                {p.organisation.ods_code: p.total_income_pence for p in by_year.get(y, [])},
             )
             for y in years
         ],
@@ -55,6 +58,46 @@ def agreement_results(agreement: RiskShareAgreement) -> dict[int, engine.YearRes
         agreement.repayable,
     )
     return dict(zip(years, results, strict=True))
+
+
+@dataclass(frozen=True)
+class LedgerRow:
+    """One member's year under a risk-share agreement."""
+
+    year: int
+    organisation: Organisation
+    variance: int | None  # None: no plan for the year
+    repaid: int
+    transfer: int  # paid (negative) or received
+    owes: int  # at the end of the year
+    is_owed: int
+
+    @property
+    def financial_year(self) -> str:
+        return year_label(self.year)
+
+
+def ledger(agreement: RiskShareAgreement) -> list[LedgerRow]:
+    """The agreement's ledger, year by year, every member each year."""
+    by_year = queries.member_plans(agreement)
+    plans = {(p.organisation_id, p.year): p for in_year in by_year.values() for p in in_year}
+    rows = []
+    for year, result in agreement_results(agreement, by_year).items():
+        for member in agreement.members.all():
+            plan = plans.get((member.pk, year))
+            code = member.ods_code
+            rows.append(
+                LedgerRow(
+                    year,
+                    member,
+                    plan.variance_pence if plan else None,
+                    result.repayments.get(code, 0),
+                    result.transfers.get(code, 0),
+                    result.ledger.owes(code),
+                    result.ledger.is_owed(code),
+                )
+            )
+    return rows
 
 
 @dataclass(frozen=True)

@@ -245,45 +245,21 @@ def plan_upload(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _ledger_rows(
-    agreement: RiskShareAgreement, user: Any, published: frozenset[int]
-) -> list[dict[str, Any]]:
-    results = compute.agreement_results(agreement)
-    plans = {
-        (p.organisation_id, year): p
-        for year, in_year in queries.member_plans(agreement).items()
-        for p in in_year
-    }
-    rows = []
-    for year, result in results.items():
-        if not sees_every_plan(user, year, published):
-            continue
-        for member in agreement.members.all():
-            plan = plans.get((member.pk, year))
-            code = member.ods_code
-            rows.append(
-                {
-                    "year": year_label(year),
-                    "organisation": member,
-                    "variance": plan.variance_pence if plan else None,
-                    "repaid": result.repayments.get(code, 0),
-                    "transfer": result.transfers.get(code, 0),
-                    "owes": result.ledger.owes(code),
-                    "is_owed": result.ledger.is_owed(code),
-                }
-            )
-    return rows
-
-
 @partner_only
 def risk_share(request: HttpRequest) -> HttpResponse:
+    """Each agreement with its ledger for the years the person sees the whole system."""
     published = queries.published_years()
-    agreements = queries.agreements()
+
+    def shown(row: compute.LedgerRow) -> bool:
+        return sees_every_plan(request.user, row.year, published)
+
     return render(
         request,
         "finance/risk_share.jinja",
         {
-            "agreements": [(a, _ledger_rows(a, request.user, published)) for a in agreements],
+            "agreements": [
+                (a, [row for row in compute.ledger(a) if shown(row)]) for a in queries.agreements()
+            ],
             "crumbs": [{"href": reverse("finance:index"), "text": "System finance"}],
         },
     )

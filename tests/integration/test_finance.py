@@ -11,7 +11,6 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 from openpyxl import Workbook, load_workbook
 
 from footprint.api.tokens import create_token
@@ -314,6 +313,35 @@ def test_the_risk_share_moves_money_and_the_waterfall_shows_it(
     assert "£3,000,000" in ledger
 
 
+def test_a_year_without_plans_inside_an_agreement_shows_in_the_ledger(
+    client_for, cast, footprint, icb
+):
+    # Plans for 2026/27 and 2028/29 but none for 2027/28: the ledger runs through the gap.
+    for year in (2026, 2028):
+        for trust, non_pay in (("trust_a", 59), ("trust_b", 44)):
+            services.save_plan(
+                organisation=footprint[trust],
+                figures=figures(year, non_pay=non_pay),
+                by=cast["pmo"],
+            )
+    services.save_agreement(
+        agreement=RiskShareAgreement(
+            name="Three-year pool",
+            first_year=2026,
+            last_year=2028,
+            contribution_rate=Decimal(50),
+            contribution_cap_rate=Decimal(5),
+            agreed_on="2026-03-01",
+        ),
+        members=[footprint["trust_a"], footprint["trust_b"]],
+        by=cast["pmo"],
+    )
+    page = client_for("pmo").get(reverse("finance:risk_share")).content.decode()
+    ledger = re.sub(r"<[^>]+>", " ", page.split('id="ledger-', 1)[1].split("</table>")[0])
+    assert "2026/27" in ledger and "2028/29" in ledger
+    assert re.search(r"2027/28\s+Trust A Hospitals\s+No plan", ledger)
+
+
 def test_only_the_programme_office_records_an_agreement(client_for, footprint):
     page = reverse("finance:agreement_new")
     assert client_for("editor_a").get(page).status_code == 403
@@ -424,7 +452,7 @@ def chart_spec(page: str, chart: str) -> dict:
 def test_who_gains_and_who_loses_follows_the_contracts(client_for, cast, footprint, icb):
     from footprint.demand import compute as demand
     from footprint.demand.models import Result, Run
-    from footprint.demand.services import create_baseline, save_scenario
+    from footprint.demand.services import create_baseline, run_model, save_scenario
 
     cells = [
         ("RA1", "ip_elective", "N1", "F", 70, "", 1, 1000.0, 3000.0),
@@ -437,13 +465,8 @@ def test_who_gains_and_who_loses_follows_the_contracts(client_for, cast, footpri
     scenario = save_scenario(
         name="Growth", description="", baseline=baseline, parameters=doc, by=cast["pmo"]
     )
-    run = Run.objects.create(
-        scenario=scenario,
-        parameters=scenario.parameters,
-        status=Run.Status.SUCCEEDED,
-        finished_at=timezone.now(),
-    )
-    demand.execute(run, lambda done, total: None)
+    run = Run.objects.create(scenario=scenario, parameters=scenario.parameters)
+    run_model(run=run, by=cast["pmo"])
     Contract.objects.create(
         commissioner=icb,
         provider=footprint["trust_a"],
