@@ -81,8 +81,9 @@ def system(request: HttpRequest) -> HttpResponse:
             chart = _chart_year(publication.waterfall(live), sy.label)
             context |= {"system": sy, "waterfall_chart": chart} | _publication_state(year, live)
         else:
-            mine = roles_of(request.user).by_organisation
-            context["rows"] = [r for r in sy.rows if r.organisation.pk in mine]
+            context["rows"] = [
+                r for r in sy.rows if may_see_plan(request.user, r.organisation, year, published)
+            ]
         shown = sorted(y for y in years if sees_every_plan(request.user, y, published))
         context["per_head"] = compute.spend_per_head(shown)
     return render(request, "finance/system.jinja", context)
