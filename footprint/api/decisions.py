@@ -7,7 +7,7 @@ import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 
 from footprint.decisions import queries
 
@@ -20,7 +20,8 @@ class DecisionOut(Schema):
     forum: str
     decision_type: str
     title: str
-    outcome: str
+    outcome: str = Field(description="approved, rejected or deferred (to a later meeting)")
+    outcome_label: str = Field(description="The outcome in words: Approved, Rejected, Deferred")
     option: str
     rationale: str
     supersedes: int | None
@@ -47,7 +48,8 @@ def decision_register(
     date_from: dt.date | None = None,
     date_to: dt.date | None = None,
 ) -> Any:
-    """Every decision the public may see, newest first, filtered like the register page."""
+    """Every decision the public may see, newest first, filtered like the register page. A
+    deferral to a later meeting is listed as a decision with the outcome ``deferred``."""
     today = dt.date.today()
     qs = queries.register(
         today=today,
@@ -67,6 +69,7 @@ def decision_register(
                 "decision_type": d.proposal.decision_type.name,
                 "title": d.proposal.title,
                 "outcome": d.outcome,
+                "outcome_label": d.get_outcome_display(),
                 "option": d.option,
                 "rationale": d.rationale,
                 "supersedes": d.supersedes_id,

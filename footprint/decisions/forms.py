@@ -10,12 +10,14 @@ from django import forms
 
 from footprint.decisions.models import (
     CONSENT_DAYS,
+    DAY,
     Consent,
     Decision,
     DecisionType,
     Forum,
     Meeting,
     Proposal,
+    recommended_option_error,
 )
 from footprint.partnership.models import Organisation, Place
 
@@ -64,6 +66,7 @@ class ProposalForm(forms.ModelForm):
             "publish_after": forms.DateInput(attrs={"type": "date"}),
         }
         labels = {"brought_to": "Forum it is brought to"}
+        help_texts = {"recommended_option": "One of the options above, written the same way"}
 
     def clean_money(self) -> list[tuple[Organisation, int]]:
         orgs = {o.ods_code: o for o in Organisation.objects.all()}
@@ -84,6 +87,10 @@ class ProposalForm(forms.ModelForm):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
+        if data.get("options") and data.get("recommended_option"):
+            problem = recommended_option_error(data["options"], data["recommended_option"])
+            if problem:
+                self.add_error("recommended_option", problem)
         if data.get("confidentiality") == Proposal.Confidentiality.CONFIDENTIAL:
             if not data.get("confidential_reason"):
                 self.add_error("confidential_reason", "Say why it is confidential")
@@ -169,14 +176,18 @@ class AskForm(forms.Form):
         deadline: dt.date = self.cleaned_data["deadline"]
         if deadline < self.today:
             raise forms.ValidationError(
-                f"The deadline, {deadline:%-d %B %Y}, is before today, {self.today:%-d %B %Y}"
+                f"The deadline, {deadline:{DAY}}, is before today, {self.today:{DAY}}"
             )
         return deadline
 
 
 class DecideForm(forms.Form):
     meeting = forms.ModelChoiceField(queryset=None, label="Meeting", empty_label=None)  # type: ignore[arg-type]
-    outcome = forms.ChoiceField(choices=Decision.Outcome.choices, widget=forms.RadioSelect)
+    outcome = forms.ChoiceField(
+        choices=Decision.Outcome.choices,
+        widget=forms.RadioSelect,
+        help_text="Deferred: the forum takes it at a later meeting; the boards' responses stand",
+    )
     option = forms.ChoiceField(label="Option decided", required=False)
     rationale = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}))
     supersedes = forms.ModelChoiceField(
@@ -200,9 +211,9 @@ class DecideForm(forms.Form):
         self.fields["meeting"].queryset = proposal.forum.meetings.all() if proposal.forum else []
         self.fields["option"].choices = [("", "–")] + [(o, o) for o in proposal.option_list]
         self.fields["supersedes"].queryset = (
-            Decision.objects.filter(
-                forum=proposal.forum, superseded_by__isnull=True
-            ).select_related("proposal")
+            Decision.objects.filter(forum=proposal.forum, superseded_by__isnull=True)
+            .exclude(outcome=Decision.Outcome.DEFERRED)
+            .select_related("proposal")
             if proposal.forum
             else Decision.objects.none()
         )
@@ -211,10 +222,19 @@ class DecideForm(forms.Form):
         meeting: Meeting = self.cleaned_data["meeting"]
         if meeting.date < self.proposal.proposed_on:
             raise forms.ValidationError(
-                f"The meeting of {meeting.date:%-d %B %Y} was before the proposal was brought "
-                f"on {self.proposal.proposed_on:%-d %B %Y}: choose a meeting on or after that day"
+                f"The meeting of {meeting.date:{DAY}} was before the proposal was brought "
+                f"on {self.proposal.proposed_on:{DAY}}: choose a meeting on or after that day"
             )
         return meeting
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("outcome") == Decision.Outcome.DEFERRED:
+            if data.get("option"):
+                self.add_error("option", "A deferral decides no option: leave it empty")
+            if data.get("supersedes"):
+                self.add_error("supersedes", "A deferral replaces no earlier decision")
+        return data
 
     def clean_actions(self) -> list[tuple[str, Organisation, dt.date]]:
         orgs = {o.ods_code: o for o in Organisation.objects.all()}

@@ -15,6 +15,7 @@ from footprint.partnership.models import Neighbourhood, Organisation, Place
 
 User = settings.AUTH_USER_MODEL
 CONSENT_DAYS = 14  # boards are asked to respond within two weeks unless told otherwise
+DAY = "%-d %B %Y"  # how decisions write a day, in pages and emails: 1 October 2026
 
 
 class Forum(models.Model):
@@ -140,7 +141,26 @@ class Meeting(models.Model):
         ordering = ["-date"]
 
     def __str__(self) -> str:
-        return f"{self.forum}, {self.date:%d %B %Y}"
+        return f"{self.forum}, {self.date.strftime(DAY)}"
+
+
+def options_of(text: str) -> list[str]:
+    """The options written one per line, blank lines left out."""
+    return [o.strip() for o in text.splitlines() if o.strip()]
+
+
+def recommended_option_error(options: str, recommended: str) -> str:
+    """Why ``recommended`` is not one of ``options`` (written one per line), or ''."""
+    listed = options_of(options)
+    if recommended.strip() in listed:
+        return ""
+    if not listed:
+        return "Give the options, one per line, before the recommended one"
+    return (
+        f"The recommended option, “{recommended.strip()}”, is not one of the options: "
+        + "; ".join(f"“{o}”" for o in listed)
+        + ". Copy one of them exactly."
+    )
 
 
 class Proposal(models.Model):
@@ -148,6 +168,7 @@ class Proposal(models.Model):
         DRAFT = "draft", "Draft"
         SEEKING_CONSENT = "seeking_consent", "Seeking consent"
         ESCALATED = "escalated", "Escalated"
+        DEFERRED = "deferred", "Deferred"
         DECIDED = "decided", "Decided"
         WITHDRAWN = "withdrawn", "Withdrawn"
 
@@ -160,11 +181,14 @@ class Proposal(models.Model):
     options = models.TextField(help_text="The options considered, one per line")
     recommended_option = models.CharField(max_length=300)
     decision_type = models.ForeignKey(DecisionType, on_delete=models.PROTECT)
-    value_pence = models.BigIntegerField(default=0, help_text="The money at stake, in pence")
+    value_pence = models.BigIntegerField(
+        "money at stake", default=0, help_text="The money at stake, in pence"
+    )
     brought_to = models.ForeignKey(
         Forum,
         on_delete=models.PROTECT,
         related_name="+",
+        verbose_name="forum it is brought to",
         help_text="The forum the proposal was brought to",
     )
     forum = models.ForeignKey(
@@ -173,21 +197,29 @@ class Proposal(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="proposals",
+        verbose_name="deciding forum",
         help_text="The forum that may decide it, from the scheme of delegation",
     )
-    goal_links = models.TextField(blank=True, help_text="The plan's goals it serves, one per line")
+    goal_links = models.TextField(
+        "goals it serves", blank=True, help_text="The plan's goals it serves, one per line"
+    )
     confidentiality = models.CharField(
         max_length=12, choices=Confidentiality.choices, default=Confidentiality.PUBLIC
     )
     confidential_reason = models.CharField(max_length=300, blank=True)
-    publish_after = models.DateField(null=True, blank=True)
+    publish_after = models.DateField("date it may be published", null=True, blank=True)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
-    created_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        User, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name="brought by"
+    )
     created_at = models.DateTimeField(
         default=timezone.now, editable=False, help_text="When the proposal was brought"
     )
     consent_asked_on = models.DateField(
-        null=True, blank=True, help_text="When the boards were last asked for consent"
+        "when consent was asked",
+        null=True,
+        blank=True,
+        help_text="When the boards were last asked for consent",
     )
     consent_deadline = models.DateField(
         null=True, blank=True, help_text="The day by which each board is asked to respond"
@@ -213,7 +245,7 @@ class Proposal(models.Model):
 
     @property
     def option_list(self) -> list[str]:
-        return [o.strip() for o in self.options.splitlines() if o.strip()]
+        return options_of(self.options)
 
     @property
     def proposed_on(self) -> dt.date:
@@ -293,13 +325,16 @@ class Escalation(models.Model):
 
 
 class Decision(models.Model):
-    """A recorded decision. It cannot be edited; a later decision may supersede it."""
+    """A recorded decision: approved, rejected, or deferred to a later meeting of the forum
+    (the proposal's status is then Deferred until a later meeting decides it). It cannot be
+    edited; a later decision may supersede it."""
 
     class Outcome(models.TextChoices):
         APPROVED = "approved", "Approved"
         REJECTED = "rejected", "Rejected"
+        DEFERRED = "deferred", "Deferred"  # to a later meeting: the proposal comes back
 
-    proposal = models.OneToOneField(Proposal, on_delete=models.PROTECT, related_name="decision")
+    proposal = models.ForeignKey(Proposal, on_delete=models.PROTECT, related_name="decisions")
     forum = models.ForeignKey(Forum, on_delete=models.PROTECT, related_name="decisions")
     meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="decisions")
     outcome = models.CharField(max_length=10, choices=Outcome.choices)
@@ -315,6 +350,17 @@ class Decision(models.Model):
 
     class Meta:
         ordering = ["-decided_on", "-pk"]
+        constraints = [
+            # Deferred any number of times, at different meetings, but decided once.
+            models.UniqueConstraint(
+                fields=["proposal"],
+                condition=~models.Q(outcome="deferred"),
+                name="decision_once_per_proposal",
+            ),
+            models.UniqueConstraint(
+                fields=["proposal", "meeting"], name="decision_once_per_proposal_meeting"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.proposal.title}: {self.get_outcome_display()}"

@@ -7,9 +7,11 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db.models import Q, QuerySet
+from django.db.models import Max, Q, QuerySet
+from django.utils import timezone
 
 from footprint.decisions.models import (
+    DAY,
     Action,
     Conflict,
     Consent,
@@ -189,11 +191,34 @@ def proposal_page() -> QuerySet[Proposal]:
     return Proposal.objects.select_related("forum__parent", "brought_to", "decision_type")
 
 
+def decisions(proposal: Proposal) -> list[Decision]:
+    """The forums' decisions on the proposal, oldest first: any deferrals, then the one that
+    decided it."""
+    return list(
+        proposal.decisions.select_related("forum", "meeting")
+        .prefetch_related("actions__owner")
+        .order_by("decided_on", "pk")
+    )
+
+
+def deferred_on(proposal: Proposal) -> dt.date | None:
+    """The day the deciding forum last deferred the proposal, if it has."""
+    day: dt.date | None = proposal.decisions.filter(
+        outcome=Decision.Outcome.DEFERRED, forum_id=proposal.forum_id
+    ).aggregate(day=Max("decided_on"))["day"]
+    return day
+
+
 def meetings_that_may_decide(proposal: Proposal, limit: int = 3) -> list[Meeting]:
-    """The deciding forum's first meetings on or after the day the proposal was brought."""
+    """The deciding forum's latest meetings on or after the day the proposal was brought, and
+    after the meeting that last deferred it."""
     if proposal.forum is None:
         return []
-    return list(proposal.forum.meetings.filter(date__gte=proposal.proposed_on)[:limit])
+    meetings = proposal.forum.meetings.filter(date__gte=proposal.proposed_on)
+    deferred = deferred_on(proposal)
+    if deferred is not None:
+        meetings = meetings.filter(date__gt=deferred)
+    return list(meetings[:limit])
 
 
 def money(proposal: Proposal) -> QuerySet[MoneyFlow]:
@@ -224,8 +249,30 @@ def first_asked_on(proposal: Proposal) -> dt.datetime | None:
     return first.history_date if first else None
 
 
+def in_words(parts: list[str]) -> str:
+    """['a', 'b', 'c'] → 'a, b and c'."""
+    return ", ".join(parts[:-1]) + " and " + parts[-1] if len(parts) > 1 else "".join(parts)
+
+
+_SHOWN_WITH_VALUE = ("forum", "status")  # said last, with what they became
+
+
+def _field_words(record: Any, name: str) -> str:
+    """A changed field of a proposal in words, by its verbose name: 'the consent deadline',
+    'when consent was asked', 'the status: Seeking consent'."""
+    words = str(Proposal._meta.get_field(name).verbose_name)
+    if not words.startswith(("when ", "whether ", "who ", "which ")):
+        words = "the " + words
+    if name == "status":
+        words += f": {record.get_status_display()}"
+    elif name == "forum":
+        words += f": {record.forum.name if record.forum_id else 'none'}"
+    return words
+
+
 def history(proposal: Proposal) -> list[dict[str, object]]:
-    """Every change to the proposal, its consents and conflicts: who, when and what."""
+    """Every change to the proposal, its consents and conflicts, and each decision on it: who,
+    when (in local time) and what, in words."""
     entries: list[dict[str, object]] = []
 
     def add(records: list, describe) -> None:  # type: ignore[no-untyped-def,type-arg]
@@ -238,25 +285,23 @@ def history(proposal: Proposal) -> list[dict[str, object]]:
                 what = describe(record, [c.field for c in delta.changes])
             if what:
                 entries.append(
-                    {"when": record.history_date, "who": record.history_user, "what": what}
+                    {
+                        "when": timezone.localtime(record.history_date),
+                        "who": record.history_user,
+                        "what": what,
+                    }
                 )
             previous = record
 
     def proposal_change(r, fields):  # type: ignore[no-untyped-def]
         if fields is None:
             return f"Proposal created, brought to {r.brought_to.name}"
-        shown = [f for f in fields if f not in {"created_at"}]
+        shown = sorted(
+            (f for f in fields if f not in {"created_at"}), key=lambda f: f in _SHOWN_WITH_VALUE
+        )
         if not shown:
             return ""
-        parts = [
-            f"status: {r.get_status_display()}"
-            if f == "status"
-            else f"forum: {r.forum.name if r.forum_id else 'none'}"
-            if f == "forum"
-            else f
-            for f in shown
-        ]
-        return "Changed " + ", ".join(parts)
+        return "Changed " + in_words([_field_words(r, f) for f in shown])
 
     add(list(proposal.history.order_by("history_date")), proposal_change)
     for consent in proposal.consents.select_related("organisation"):
@@ -273,14 +318,13 @@ def history(proposal: Proposal) -> list[dict[str, object]]:
             list(conflict.history.order_by("history_date")),
             lambda r, f: f"Conflict of interest declared: {r.description}" if f is None else "",
         )
-    if hasattr(proposal, "decision"):
-        d = proposal.decision
+    for d in proposal.decisions.select_related("meeting", "recorded_by"):
         entries.append(
             {
-                "when": d.recorded_at,
+                "when": timezone.localtime(d.recorded_at),
                 "who": d.recorded_by,
                 "what": f"Decision recorded: {d.get_outcome_display()}, at the meeting of "
-                f"{d.meeting.date:%d %B %Y}",
+                f"{d.meeting.date:{DAY}}",
             }
         )
     entries.sort(key=lambda e: e["when"])  # type: ignore[arg-type,return-value]

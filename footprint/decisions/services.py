@@ -21,6 +21,7 @@ from footprint.core.permissions import require
 from footprint.decisions import compute, queries
 from footprint.decisions.models import (
     CONSENT_DAYS,
+    DAY,
     Action,
     Conflict,
     Consent,
@@ -31,9 +32,15 @@ from footprint.decisions.models import (
     Meeting,
     MoneyFlow,
     Proposal,
+    recommended_option_error,
 )
 from footprint.decisions.rules import Permission
 from footprint.partnership.models import Organisation
+
+# Boards are asked for consent on a draft, an escalated or a deferred proposal; a proposal
+# is open (boards respond, the forum decides) while it seeks consent or is deferred.
+ASKABLE = {Proposal.Status.DRAFT, Proposal.Status.ESCALATED, Proposal.Status.DEFERRED}
+OPEN = {Proposal.Status.SEEKING_CONSENT, Proposal.Status.DEFERRED}
 
 
 class AuditAction(StrEnum):
@@ -68,15 +75,17 @@ def create_proposal(
 ) -> Proposal:
     """Bring a proposal to a forum; the scheme of delegation decides which forum takes it.
     ``at`` is when it was brought (now, unless recording one brought earlier): no meeting
-    before that day can decide it."""
+    before that day can decide it. The recommended option must be one of the options."""
     require(by, Permission.ADD_PROPOSAL)
+    if problem := recommended_option_error(options, recommended_option):
+        raise ValidationError({"recommended_option": problem})
     forum, steps = compute.route(decision_type.pk, value_pence, brought_to)
     with transaction.atomic():
         proposal = Proposal(
             title=title,
             summary=summary,
             options=options,
-            recommended_option=recommended_option,
+            recommended_option=recommended_option.strip(),
             decision_type=decision_type,
             value_pence=value_pence,
             brought_to=brought_to,
@@ -124,15 +133,17 @@ def ask_for_consent(
         raise ValidationError(
             "No forum may take this decision; it needs each board's own decision."
         )
-    if proposal.status not in {Proposal.Status.DRAFT, Proposal.Status.ESCALATED}:
-        raise ValidationError("Consent can only be asked for a draft or escalated proposal.")
+    if proposal.status not in ASKABLE:
+        raise ValidationError(
+            "Consent can only be asked for a draft, escalated or deferred proposal."
+        )
     on = on or timezone.localdate()
     deadline = deadline or default_deadline(on)
     if deadline < on:
         raise ValidationError(
             {
-                "deadline": f"The deadline, {deadline:%-d %B %Y}, is before the boards are "
-                f"asked on {on:%-d %B %Y}."
+                "deadline": f"The deadline, {deadline:{DAY}}, is before the boards are "
+                f"asked on {on:{DAY}}."
             }
         )
     with transaction.atomic():
@@ -143,7 +154,7 @@ def ask_for_consent(
             proposal,
             by=by,
             action=AuditAction.ASK_FOR_CONSENT,
-            summary=f"Consent asked for by {deadline:%-d %B %Y}: {proposal.title}",
+            summary=f"Consent asked for by {deadline:{DAY}}: {proposal.title}",
             proposal=proposal.pk,
             deadline=deadline.isoformat(),
         )
@@ -157,10 +168,10 @@ def _deadline_words(proposal: Proposal, today: dt.date) -> str:
         return ""
     if proposal.consent_overdue(today):
         return (
-            f"Responses were due by {deadline:%A %-d %B %Y}: your organisation's response is "
+            f"Responses were due by {deadline:%A {DAY}}: your organisation's response is "
             "overdue. Please record it as soon as you can.\n\n"
         )
-    return f"Please record your organisation's response by {deadline:%A %-d %B %Y}.\n\n"
+    return f"Please record your organisation's response by {deadline:%A {DAY}}.\n\n"
 
 
 def _email_representatives(
@@ -237,14 +248,15 @@ def record_consent(
     board_ratified: bool,
     by: Any,
 ) -> Consent:
-    """Record one board's response. Only that organisation's voting representative on the
-    deciding forum may record it, and not if they have declared a conflict."""
+    """Record one board's response, while the proposal seeks consent or is deferred. Only that
+    organisation's voting representative on the deciding forum may record it, and not if they
+    have declared a conflict."""
     require(by, Permission.RECORD_CONSENT, proposal)
     if organisation.pk not in {s.organisation_id for s in queries.seats(by, proposal.forum_id)}:
         raise PermissionDenied("Only the organisation's representative on the forum may respond")
     if queries.has_conflict(proposal, by):
         raise PermissionDenied("You have declared a conflict of interest in this proposal")
-    if proposal.status != Proposal.Status.SEEKING_CONSENT:
+    if proposal.status not in OPEN:
         raise ValidationError("This proposal is not seeking consent.")
     if not organisation.has_statutory_board:
         raise ValidationError(f"{organisation.name} has no statutory board to consent.")
@@ -305,7 +317,7 @@ def record_meeting(*, forum: Forum, date: dt.date, attendees: Sequence[Any], by:
             meeting,
             by=by,
             action=AuditAction.RECORD_MEETING,
-            summary=f"{forum.name} met on {date:%d %B %Y}",
+            summary=f"{forum.name} met on {date:{DAY}}",
             attendees=len(attendees),
         )
         meeting.attendees.set(attendees)
@@ -314,10 +326,20 @@ def record_meeting(*, forum: Forum, date: dt.date, attendees: Sequence[Any], by:
 
 def meeting_before_proposal(proposal: Proposal, meeting: Meeting) -> str:
     return (
-        f"The meeting of {meeting.date:%-d %B %Y} was before the proposal was brought on "
-        f"{proposal.proposed_on:%-d %B %Y}: record the decision at a meeting on or after "
-        f"{proposal.proposed_on:%-d %B %Y}."
+        f"The meeting of {meeting.date:{DAY}} was before the proposal was brought on "
+        f"{proposal.proposed_on:{DAY}}: record the decision at a meeting on or after "
+        f"{proposal.proposed_on:{DAY}}."
     )
+
+
+def _option_problem(proposal: Proposal, outcome: str, option: str) -> str:
+    if outcome == Decision.Outcome.DEFERRED and option:
+        return "A deferral decides no option: leave the option empty."
+    if option and option not in proposal.option_list:
+        return f"“{option}” is not one of the proposal's options: " + "; ".join(
+            f"“{o}”" for o in proposal.option_list
+        )
+    return ""
 
 
 def decide(
@@ -331,13 +353,26 @@ def decide(
     supersedes: Decision | None = None,
     by: Any,
 ) -> Decision:
-    """Record the forum's decision at a meeting. Approval needs a quorate meeting, the
-    forum's rule met and the delegation; any decision needs the quorum and the delegation."""
+    """Record the forum's decision at a meeting: approved, rejected, or deferred to a later
+    meeting. Approval needs a quorate meeting, the forum's rule met and the delegation; any
+    decision needs the quorum and the delegation. A deferred proposal keeps its boards'
+    responses and its status is Deferred until a later meeting decides it (or defers it
+    again)."""
     require(by, Permission.DECIDE, proposal)
-    if proposal.status != Proposal.Status.SEEKING_CONSENT:
-        raise ValidationError("Only a proposal seeking consent can be decided.")
+    if proposal.status not in OPEN:
+        raise ValidationError("Only a proposal seeking consent or deferred can be decided.")
     if meeting.date < proposal.proposed_on:
         raise ValidationError(meeting_before_proposal(proposal, meeting))
+    deferred_on = queries.deferred_on(proposal)
+    if deferred_on is not None and meeting.date <= deferred_on:
+        raise ValidationError(
+            f"The meeting of {deferred_on:{DAY}} deferred this proposal: record the decision "
+            f"at a later meeting, after {deferred_on:{DAY}}."
+        )
+    if problem := _option_problem(proposal, outcome, option):
+        raise ValidationError({"option": problem})
+    if outcome == Decision.Outcome.DEFERRED and supersedes is not None:
+        raise ValidationError({"supersedes": "A deferral replaces no earlier decision."})
     verdict = compute.verdict(proposal, meeting)
     q = compute.quorum(proposal, meeting)
     routed = proposal.forum_id == meeting.forum_id
@@ -370,7 +405,11 @@ def decide(
         decision.save()
         for description, owner, due in actions:
             Action.objects.create(decision=decision, description=description, owner=owner, due=due)
-        proposal.status = Proposal.Status.DECIDED
+        proposal.status = (
+            Proposal.Status.DEFERRED
+            if outcome == Decision.Outcome.DEFERRED
+            else Proposal.Status.DECIDED
+        )
         audit.save_audited(
             proposal,
             by=by,

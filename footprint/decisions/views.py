@@ -28,7 +28,7 @@ from footprint.decisions.forms import (
     ProposalForm,
     RegisterFilterForm,
 )
-from footprint.decisions.models import Proposal
+from footprint.decisions.models import DAY, Decision, Proposal
 from footprint.decisions.rules import Permission
 
 partner_only = permission_required(Permission.VIEW_DECISIONS)
@@ -147,6 +147,7 @@ def _proposal_page(request: HttpRequest, proposal: Proposal, **bound: Any) -> Ht
     }
     _, steps = compute.route(proposal.decision_type_id, proposal.value_pence, proposal.brought_to)
     meetings = queries.meetings_that_may_decide(proposal, 3)
+    open_ = proposal.status in services.OPEN
     return render(
         request,
         "decisions/proposal.jinja",
@@ -159,8 +160,13 @@ def _proposal_page(request: HttpRequest, proposal: Proposal, **bound: Any) -> Ht
             "may_ask": can(user, Permission.ASK_FOR_CONSENT, proposal),
             "may_escalate": can(user, Permission.ESCALATE, proposal),
             "may_decide": can(user, Permission.DECIDE, proposal),
+            "may_record_meeting": proposal.forum is not None
+            and can(user, Permission.RECORD_MEETING, proposal.forum),
             "may_consent": bool(forms["consent"].fields["organisation"].queryset.exists())
-            and proposal.status == Proposal.Status.SEEKING_CONSENT,
+            and open_,
+            "open": open_,
+            "decisions": queries.decisions(proposal),
+            "deferred_on": queries.deferred_on(proposal),
             "eligible": compute.eligible_organisations(proposal.forum) if proposal.forum else [],
             "consents": {c.organisation.ods_code: c for c in queries.consents(proposal)},
             "rule": compute.rule_result(proposal),
@@ -201,7 +207,7 @@ def proposal_ask_consent(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(
                 request,
-                f"Consent asked for by {deadline:%-d %B %Y}; {sent} representatives emailed.",
+                f"Consent asked for by {deadline:{DAY}}; {sent} representatives emailed.",
             )
             return redirect(proposal)
     return _proposal_page(request, proposal, ask=form)
@@ -286,7 +292,7 @@ def proposal_decide(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         d = form.cleaned_data
         try:
-            services.decide(
+            decision = services.decide(
                 proposal=proposal,
                 meeting=d["meeting"],
                 outcome=d["outcome"],
@@ -299,7 +305,12 @@ def proposal_decide(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             _refused(form, exc)
         else:
-            messages.success(request, "The decision has been recorded.")
+            messages.success(
+                request,
+                "The deferral has been recorded: the proposal comes back to a later meeting."
+                if decision.outcome == Decision.Outcome.DEFERRED
+                else "The decision has been recorded.",
+            )
             return redirect(proposal)
     return _proposal_page(request, proposal, decide=form)
 

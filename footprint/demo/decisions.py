@@ -47,8 +47,9 @@ class Story:
 
     ``meeting`` indexes the year's meetings, oldest first (11 is last month's). ``state`` is
     draft, waiting (for the boards in ``waiting``), escalated, or decided with ``outcome``
-    approved or rejected on ``option``. Responses other than consent are in ``responses``;
-    ``actions`` are (what, who, days after the meeting it is due, done)."""
+    approved or rejected on ``option``, or deferred (no option) to a later meeting. Responses
+    other than consent are in ``responses``; ``actions`` are (what, who, days after the
+    meeting it is due, done)."""
 
     title: str
     summary: str
@@ -389,12 +390,10 @@ STORIES = [
         "wyvernshire",
         "rep.rw9",
         money=(("QW9", -350_000), ("RW9", 350_000)),
-        options=("Do nothing", "Go ahead as proposed", "Defer until the workforce review reports"),
         meeting=9,
-        outcome="rejected",
-        option="Defer until the workforce review reports",
-        rationale="Deferred, not approved today: the paediatric workforce review reports in "
-        "the spring and the alliance wants to see whether the nurses can be found first.",
+        outcome="deferred",
+        rationale="Deferred until the paediatric workforce review reports in the spring: the "
+        "alliance wants to see whether the nurses can be found first.",
         responses={"RX9": ("abstain", "")},
     ),
     Story(

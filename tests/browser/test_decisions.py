@@ -24,14 +24,26 @@ def test_draft_to_consent_to_decision_to_the_public_register(page, forums, cast)
     page.get_by_label("Title").fill("Frailty hub in Northshire")
     page.get_by_label("Summary").fill("A hub where frail older people are seen in one visit.")
     page.get_by_label("Options").fill("Do nothing\nOpen the hub")
-    page.get_by_label("Recommended option").fill("Open the hub")
+    page.get_by_label("Recommended option").fill("Open a hub")  # not one of the options
     page.get_by_label("Decision type").select_option(label="Investment")
     page.get_by_label("Forum it is brought to").select_option(label="Northshire Alliance")
     page.get_by_label("Money at stake (£)").fill("250000")
+    page.get_by_label("Money in and out per organisation (optional)").fill(
+        "RA1, -250000\nLA001, 250000"
+    )
+    page.get_by_role("button", name="Save proposal").click()
+    expect(page.locator(".nhsuk-error-summary")).to_contain_text(
+        "The recommended option, “Open a hub”, is not one of the options: “Do nothing”; "
+        "“Open the hub”."
+    )
+    check_accessibility(page)
+    page.get_by_label("Recommended option").fill("Open the hub")
     page.get_by_role("button", name="Save proposal").click()
     expect(page.locator("#routing")).to_contain_text(
         "Northshire Alliance may decide it: £250,000 is within its limit of £1,000,000."
     )
+    expect(page.get_by_role("cell", name="−£250,000")).to_be_visible()
+    expect(page.get_by_role("cell", name="+£250,000")).to_be_visible()
     check_accessibility(page)
     # Brought, as far as the forum is concerned, before its meeting of 1 March 2025: a
     # decision is never recorded at a meeting before its proposal existed.
@@ -62,6 +74,7 @@ def test_draft_to_consent_to_decision_to_the_public_register(page, forums, cast)
     expect(page.locator("#rule")).to_have_text(
         "Consent without objection: 2 consent, 0 abstain, none object."
     )
+    expect(page.get_by_label("Deferred")).to_be_visible()  # a deferral is an outcome too
     page.get_by_label("Approved").check()
     page.get_by_label("Option decided").select_option("Open the hub")
     page.get_by_label("Rationale").fill("Both boards consented; within the alliance's limit.")

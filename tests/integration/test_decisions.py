@@ -2,6 +2,7 @@
 may do what."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.core import mail
@@ -21,7 +22,7 @@ def propose(forums, cast, pounds=250_000, **extra):
         title=extra.pop("title", "Frailty hub"),
         summary="A hub for frail older people.",
         options="Do nothing\nOpen the hub",
-        recommended_option="Open the hub",
+        recommended_option=extra.pop("recommended_option", "Open the hub"),
         decision_type=forums["investment"],
         value_pence=pounds * 100,
         brought_to=forums["alliance"],
@@ -159,7 +160,7 @@ def test_the_consent_page_shows_the_deadline_and_who_is_overdue(
     assert "asked on 3 February 2025 to respond by 17 February 2025" in page
     assert page.count(">Overdue</strong>") == 1  # the council; Trust A has consented
     home = client_for("viewer").get(reverse("decisions:index")).content.decode()
-    assert "by 17 Feb 2025" in home and "by 31 Jan 2099" in home
+    assert "by 17 February 2025" in home and "by 31 January 2099" in home
     assert home.count(">Overdue</strong>") == 1
 
 
@@ -178,7 +179,7 @@ def test_no_decision_at_a_meeting_before_the_proposal_was_brought(
         approve(proposal, earlier, cast)
     url = reverse("decisions:proposal", args=[proposal.pk])
     page = client_for("pmo").get(url).content.decode()
-    assert "At the meeting of 01 March 2025" not in page  # not offered as a verdict
+    assert "At the meeting of 1 March 2025" not in page  # not offered as a verdict
     response = client_for("pmo").post(
         reverse("decisions:proposal_decide", args=[proposal.pk]),
         {"d-meeting": earlier.pk, "d-outcome": "approved", "d-rationale": "r"},
@@ -402,7 +403,7 @@ def test_overdue_actions_show_on_the_workspace(client_for, forums, cast, footpri
         actions=[("Recruit the team", footprint["trust_a"], dt.date(2025, 4, 1))],
     )
     html = client_for("viewer").get(reverse("decisions:overdue_actions")).content.decode()
-    assert "Recruit the team" in html and "01 Apr 2025" in html
+    assert "Recruit the team" in html and "due 1 April 2025" in html
     assert 'hx-get="/workspace/decisions/overdue-actions/"' in (
         client_for("viewer").get(reverse("partnership:workspace")).content.decode()
     )
@@ -428,4 +429,201 @@ def test_a_later_decision_supersedes_an_earlier_one_on_the_register(
     assert Decision.objects.get(proposal=proposal).supersedes == first
     client.logout()
     page = client.get(reverse("decisions:register")).content.decode()
-    assert "This decision replaces the decision of 01 March 2025 on “Frailty hub”." in page
+    assert "This decision replaces the decision of 1 March 2025 on “Frailty hub”." in page
+
+
+def defer(proposal, meeting, cast, option="", rationale="Wait for the workforce review."):
+    return services.decide(
+        proposal=proposal,
+        meeting=meeting,
+        outcome="deferred",
+        option=option,
+        rationale=rationale,
+        by=cast["pmo"],
+    )
+
+
+def test_a_deferral_is_shown_as_deferred_and_the_proposal_comes_back_to_a_later_meeting(
+    client, client_for, forums, cast, footprint
+):
+    proposal = propose(forums, cast, title="Hospital at home for children")
+    services.ask_for_consent(proposal=proposal, by=cast["pmo"], notify=False)
+    consent_all(proposal, footprint, cast)
+    march = forums["meetings"]["alliance"]
+    url = reverse("decisions:proposal", args=[proposal.pk])
+    assert 'value="deferred"' in client_for("pmo").get(url).content.decode()  # offered
+    with pytest.raises(ValidationError, match="A deferral decides no option"):
+        defer(proposal, march, cast, option="Open the hub")
+    deferral = defer(proposal, march, cast)
+    proposal.refresh_from_db()
+    assert deferral.outcome == "deferred" and proposal.status == "deferred"
+
+    # The public register, its CSV and the API say Deferred, never Rejected.
+    register = client.get(reverse("decisions:register")).content.decode()
+    assert ">Deferred</strong> to a later meeting" in register and "Rejected" not in register
+    csv = client.get(reverse("decisions:register"), {"format": "csv"}).content.decode()
+    assert "Hospital at home for children,Deferred,,Wait for the workforce review." in csv
+    [listed] = client.get("/api/v1/decisions").json()["decisions"]
+    assert (listed["outcome"], listed["outcome_label"]) == ("deferred", "Deferred")
+
+    page = client_for("viewer").get(url).content.decode()
+    assert "Investment · Deferred" in page
+    assert "<strong>Deferred</strong>, by Northshire Alliance on 1 March 2025." in page
+    assert "It comes back to a later meeting of Northshire Alliance." in page
+    assert "Decision recorded: Deferred, at the meeting of 1 March 2025" in page  # history
+    pmo_page = client_for("pmo").get(url).content.decode()
+    assert "No meeting of Northshire Alliance is recorded after the meeting of 1 March" in (
+        pmo_page
+    )
+
+    # Not again at the meeting that deferred it; at a later one it is decided.
+    with pytest.raises(ValidationError, match="The meeting of 1 March 2025 deferred this"):
+        approve(proposal, march, cast)
+    april = services.record_meeting(
+        forum=forums["alliance"],
+        date=dt.date(2025, 4, 1),
+        attendees=[cast["editor_a"], cast["viewer"]],
+        by=cast["pmo"],
+    )
+    refused = client_for("pmo").post(
+        reverse("decisions:proposal_decide", args=[proposal.pk]),
+        {
+            "d-meeting": april.pk,
+            "d-outcome": "deferred",
+            "d-option": "Do nothing",
+            "d-rationale": "r",
+        },
+    )
+    assert "A deferral decides no option: leave it empty" in refused.content.decode()
+    decided_ = approve(proposal, april, cast)
+    proposal.refresh_from_db()
+    assert proposal.status == "decided" and decided_.decided_on == dt.date(2025, 4, 1)
+    assert [d.outcome for d in Decision.objects.order_by("decided_on")] == [
+        "deferred",
+        "approved",
+    ]
+    register = client.get(reverse("decisions:register")).content.decode()
+    assert "2 decisions" in register and ">Approved</strong>" in register
+    page = client_for("viewer").get(url).content.decode()
+    assert "<h2>Decisions</h2>" in page and "It comes back to a later meeting" not in page
+    with pytest.raises(ValidationError, match="seeking consent or deferred"):
+        approve(proposal, april, cast)
+
+
+def test_a_deferred_proposal_may_be_put_to_the_boards_again(client_for, forums, cast, footprint):
+    proposal = propose(forums, cast)
+    services.ask_for_consent(proposal=proposal, by=cast["pmo"], notify=False)
+    consent_all(proposal, footprint, cast)
+    defer(proposal, forums["meetings"]["alliance"], cast)
+    respond(proposal, footprint["council"], cast["viewer"], "abstain")  # responses still open
+    page = client_for("pmo").get(reverse("decisions:proposal", args=[proposal.pk]))
+    assert "Ask each board for consent" in page.content.decode()
+    services.ask_for_consent(
+        proposal=proposal, by=cast["pmo"], notify=False, on=dt.date(2025, 3, 5)
+    )
+    proposal.refresh_from_db()
+    assert proposal.status == "seeking_consent"
+    assert proposal.consent_deadline == dt.date(2025, 3, 19)
+
+
+def test_the_history_names_what_changed_in_words(client_for, forums, cast, footprint):
+    proposal = propose(forums, cast)
+    services.ask_for_consent(
+        proposal=proposal, by=cast["pmo"], notify=False, on=dt.date(2025, 2, 3)
+    )
+    respond(proposal, footprint["council"], cast["viewer"], "object", reason="Not in our budget")
+    services.escalate(proposal=proposal, reason="Hear both sides", by=cast["pmo"])
+    page = client_for("viewer").get(reverse("decisions:proposal", args=[proposal.pk]))
+    html = page.content.decode()
+    assert (
+        "Changed when consent was asked, the consent deadline and the status: Seeking consent"
+        in html
+    )
+    assert "Changed the deciding forum: Board and the status: Escalated" in html
+    assert "consent_asked_on" not in html and "consent_deadline" not in html
+
+
+def test_money_in_and_out_is_written_in_pounds_with_its_sign(client_for, forums, cast, footprint):
+    proposal = propose(
+        forums,
+        cast,
+        pounds=2_900_000,
+        money=[(footprint["trust_a"], -2_900_000_00), (footprint["council"], 2_900_000_00)],
+    )
+    html = client_for("viewer").get(reverse("decisions:proposal", args=[proposal.pk]))
+    html = html.content.decode()
+    assert "−£2,900,000" in html and "+£2,900,000" in html
+    assert "-2,900,000" not in html and ">+2,900,000" not in html
+    assert "£2,900,000 at stake" in html
+
+
+def test_the_recommended_option_must_be_one_of_the_options(client_for, forums, cast):
+    with pytest.raises(ValidationError, match="“Something not in options”, is not one of"):
+        propose(forums, cast, recommended_option="Something not in options")
+    url = reverse("decisions:proposal_new")
+    data = {
+        "title": "Stroke rehab at home",
+        "summary": "Rehabilitation at home after a stroke.",
+        "options": "Do nothing\nRehab at home",
+        "recommended_option": "Something not in options",
+        "decision_type": forums["investment"].pk,
+        "brought_to": forums["alliance"].pk,
+        "value_pounds": "1000",
+        "confidentiality": "public",
+    }
+    refused = client_for("editor_a").post(url, data).content.decode()
+    assert (
+        "The recommended option, “Something not in options”, is not one of the options: "
+        "“Do nothing”; “Rehab at home”. Copy one of them exactly." in refused
+    )
+    assert not Proposal.objects.exists()
+    response = client_for("editor_a").post(url, {**data, "recommended_option": "Rehab at home"})
+    page = client_for("editor_a").get(response.url).content.decode()
+    assert 'Rehab at home <strong class="nhsuk-tag">Recommended</strong>' in page
+
+
+def test_decisions_write_a_day_without_a_leading_zero(client, client_for, forums, cast, footprint):
+    cast["viewer"].email = "viewer@example.org"
+    cast["viewer"].save()
+    proposal = propose(
+        forums,
+        cast,
+        confidentiality="confidential",
+        confidential_reason="Negotiating",
+        publish_after=dt.date(2099, 12, 1),
+    )
+    services.ask_for_consent(proposal=proposal, by=cast["pmo"], on=dt.date(2025, 2, 20))
+    assert "by Thursday 6 March 2025" in mail.outbox[0].body
+    consent_all(proposal, footprint, cast)
+    services.decide(
+        proposal=proposal,
+        meeting=forums["meetings"]["alliance"],
+        outcome="approved",
+        option="Open the hub",
+        rationale="Agreed.",
+        actions=[("Open it", footprint["trust_a"], dt.date(2025, 8, 6))],
+        by=cast["pmo"],
+    )
+    waiting = propose(forums, cast, title="Stroke rehab")
+    services.ask_for_consent(
+        proposal=waiting, by=cast["pmo"], notify=False, on=dt.date(2025, 2, 20)
+    )
+    pages = {
+        "proposal": client_for("pmo").get(reverse("decisions:proposal", args=[proposal.pk])),
+        "waiting": client_for("pmo").get(reverse("decisions:proposal", args=[waiting.pk])),
+        "home": client_for("pmo").get(reverse("decisions:index")),
+        "forum": client_for("pmo").get(reverse("decisions:forum", args=["alliance"])),
+        "overdue": client_for("pmo").get(reverse("decisions:overdue_actions")),
+        "register": client.get(reverse("decisions:register")),
+    }
+    html = {name: r.content.decode() for name, r in pages.items()}
+    assert "Confidential until 1 December 2099" in html["proposal"]
+    assert "by 6 August 2025" in html["proposal"] and "due 6 August 2025" in html["overdue"]
+    assert "on 1 March 2025." in html["proposal"]
+    assert "by 6 March 2025" in html["home"] and "1 March 2025: 2 attended" in html["forum"]
+    assert "Northshire Alliance, 1 March 2025" in html["waiting"]  # the meeting to decide at
+    assert "1 December 2099" in html["register"]
+    month = r"(January|February|March|April|May|June|July|August|September|October|November"
+    month += r"|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Oct|Nov|Dec)"
+    for name, text in html.items():
+        assert not re.search(rf"\b0\d {month}\b", text), name

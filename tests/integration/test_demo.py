@@ -430,11 +430,12 @@ def test_demo_decisions_tell_different_stories(demo, db):
 
     assert Forum.objects.count() == 3 and demo["proposals"] >= 25
     states = set(Proposal.objects.values_list("status", flat=True))
-    assert states == {"draft", "seeking_consent", "escalated", "decided"}
+    assert states == {"draft", "seeking_consent", "escalated", "deferred", "decided"}
     assert Escalation.objects.count() == 2
     outcomes = set(Decision.objects.values_list("outcome", flat=True))
-    assert outcomes == {"approved", "rejected"}
-    assert Decision.objects.filter(option__startswith="Defer").exists()
+    assert outcomes == {"approved", "rejected", "deferred"}
+    deferred = Decision.objects.get(outcome="deferred")
+    assert deferred.proposal.status == "deferred" and not deferred.option
     assert len(set(Decision.objects.values_list("option", flat=True))) >= 10
     assert Action.objects.values("owner").distinct().count() >= 6
     assert Proposal.objects.values("created_by").distinct().count() >= 6

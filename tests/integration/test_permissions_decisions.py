@@ -31,7 +31,7 @@ PAGES = [
 ]
 
 
-def propose(forums, cast, title="Frailty hub"):
+def propose(forums, cast, title="Frailty hub", at=dt.datetime(2025, 2, 1, 10, tzinfo=dt.UTC)):
     return services.create_proposal(
         title=title,
         summary="A hub for frail older people.",
@@ -41,7 +41,7 @@ def propose(forums, cast, title="Frailty hub"):
         value_pence=250_000_00,
         brought_to=forums["alliance"],
         by=cast["pmo"],
-        at=dt.datetime(2025, 2, 1, 10, tzinfo=dt.UTC),
+        at=at,
     )
 
 
@@ -126,6 +126,27 @@ def test_a_representative_not_on_the_deciding_forum_is_refused_its_actions(
     assert "Record the decision" not in page and "Record your organisation" not in page
     page = client_for("viewer").get(reverse("decisions:proposal", args=[proposal.pk]))
     assert "Record the decision" in page.content.decode()
+
+
+def test_only_those_who_record_meetings_are_told_to_record_one(client_for, forums, cast):
+    """Brought after the alliance last met, so no recorded meeting may decide it yet. The
+    programme office records meetings; a forum member who may decide is told who will, and
+    what they can do meanwhile."""
+    proposal = propose(forums, cast, at=dt.datetime(2025, 3, 10, 10, tzinfo=dt.UTC))
+    services.ask_for_consent(proposal=proposal, by=cast["pmo"], notify=False)
+    url = reverse("decisions:proposal", args=[proposal.pk])
+    instruction = "Record the forum's meeting (with who attended) on"
+    pmo = client_for("pmo").get(url).content.decode()
+    assert instruction in pmo and "The programme office records" not in pmo
+    member = client_for("viewer").get(url).content.decode()
+    assert "Record the decision" in member and instruction not in member
+    assert (
+        "No meeting of Northshire Alliance is recorded since the proposal was brought on "
+        "10 March 2025. The programme office records the forum's meetings and who attended; "
+        "once it has, the decision can be recorded here." in member
+    )
+    assert '<a href="#respond">record or change your organisation\'s response</a>' in member
+    assert 'id="respond"' in member
 
 
 # Each write service refuses, by itself, a caller who may not act; nothing is saved and
