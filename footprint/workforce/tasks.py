@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.core.exceptions import PermissionDenied
+from django.utils import timezone
 from django_tasks import task
 
 from footprint.core.jobs import Progress, WorkRefused, run_job
@@ -17,18 +20,26 @@ def _import(job: Job, progress: Progress) -> str:
         raise WorkRefused([str(exc)]) from exc
 
 
+def _today(job: Job) -> dt.date:
+    """The day the file was uploaded, as the page that queued it said (or, for a job queued
+    without it, the day the job was made): the importers judge dates against it."""
+    if "today" in job.payload:
+        return dt.date.fromisoformat(job.payload["today"])
+    return timezone.localdate(job.created_at)
+
+
 def _save(job: Job, progress: Progress) -> str:
-    text, filename = job.payload["text"], job.payload["filename"]
+    text, filename, today = job.payload["text"], job.payload["filename"], _today(job)
     if job.payload["kind"] == "returns":
         result = services.import_returns(
-            rows=importers.parse_returns(text, filename),
+            rows=importers.parse_returns(text, filename, today=today),
             filename=filename,
             by=job.created_by,
             progress=progress,
         )
         return f"{result['returns']} returns saved for {result['organisations']} organisations"
     shifts = services.import_shifts(
-        rows=importers.parse_shifts(text, filename),
+        rows=importers.parse_shifts(text, filename, today=today),
         filename=filename,
         by=job.created_by,
         progress=progress,

@@ -7,6 +7,7 @@ import datetime as dt
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 
 from footprint.core import charts
 from footprint.core.jobs import start_upload
@@ -93,7 +94,12 @@ def workforce_import(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         kind = form.cleaned_data["kind"]
         job = start_upload(
-            form, request, job_kind=f"{IMPORT_JOBS}:{kind}", task=run_workforce_import, kind=kind
+            form,
+            request,
+            job_kind=f"{IMPORT_JOBS}:{kind}",
+            task=run_workforce_import,
+            kind=kind,
+            today=timezone.localdate().isoformat(),  # the importers judge dates against it
         )
         if job is not None:
             return redirect("core:job", job.pk)

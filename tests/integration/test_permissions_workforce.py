@@ -18,7 +18,7 @@ from footprint.workforce import importers, services
 from footprint.workforce.models import AgencyShift, WorkforceReturn
 from footprint.workforce.tasks import run_workforce_import
 from tests.conftest import CAST, PARTNERS, assert_may_see
-from tests.integration.test_workforce import returns_csv
+from tests.integration.test_workforce import TODAY, returns_csv
 
 SHIFTS = (
     "Date,Org code,Agency,Staff group,Grade,Hours,Hourly rate,Reason\n"
@@ -64,6 +64,31 @@ def test_page_permission_matrix(client_for, trust_a_returns, who, name, args, al
     assert_may_see(client_for(who), who, reverse(name, args=args), allowed)
 
 
+# The pages with the workforce sub-menu, and who may import (the menu's Import link is theirs).
+MENU_PAGES = ["workforce:index", "workforce:retention", "workforce:agency", "workforce:supply"]
+IMPORTERS = {"pmo"}
+
+
+@pytest.mark.parametrize("who", sorted(PARTNERS))
+@pytest.mark.parametrize("name", MENU_PAGES)
+def test_the_import_link_is_only_for_those_who_may_import(client_for, trust_a_returns, who, name):
+    """A viewer (or a chair, a finance lead, a practice) is not offered a link that says 403."""
+    page = client_for(who).get(reverse(name)).content.decode()
+    assert "Retention early warning</a>" in page  # the sub-menu is there
+    assert (reverse("workforce:import") in page) == (who in IMPORTERS), who
+
+
+def test_a_viewers_empty_dashboard_does_not_link_to_the_import(client_for, cast):
+    page = client_for("viewer").get(reverse("workforce:index")).content.decode()
+    assert "No workforce returns yet" in page and reverse("workforce:import") not in page
+
+
+def test_a_workforce_lead_sees_the_import_link(client, workforce_user, trust_a_returns):
+    client.force_login(workforce_user, backend="django.contrib.auth.backends.ModelBackend")
+    for name in MENU_PAGES:
+        assert reverse("workforce:import") in client.get(reverse(name)).content.decode()
+
+
 def test_a_workforce_lead_may_import_but_an_editor_of_the_same_trust_may_not(
     client, client_for, workforce_user
 ):
@@ -75,11 +100,11 @@ def test_a_workforce_lead_may_import_but_an_editor_of_the_same_trust_may_not(
 
 
 def returns_rows(org="RA1"):
-    return importers.parse_returns(returns_csv(org=org, months=2), "wf.csv")
+    return importers.parse_returns(returns_csv(org=org, months=2), "wf.csv", today=TODAY)
 
 
 def shift_rows():
-    return importers.parse_shifts(SHIFTS, "s.csv")
+    return importers.parse_shifts(SHIFTS, "s.csv", today=TODAY)
 
 
 def nothing_saved():
@@ -105,7 +130,7 @@ def test_the_shifts_service_refuses_anyone_not_on_a_workforce_team(cast, who):
 
 
 def test_a_workforce_lead_is_refused_another_trusts_shifts_row_by_row(workforce_user):
-    rows = importers.parse_shifts(SHIFTS.replace(",RA1,", ",RB1,"), "s.csv")
+    rows = importers.parse_shifts(SHIFTS.replace(",RA1,", ",RB1,"), "s.csv", today=TODAY)
     with pytest.raises(ImportRejected, match="row 2, column 'Org code': you may not change"):
         services.import_shifts(rows=rows, filename="s.csv", by=workforce_user)
     assert nothing_saved()

@@ -1,22 +1,27 @@
 """Workforce returns and agency shifts: imports with per-organisation rights, the dashboard,
 retention early warning and the agency report."""
 
+import csv
 import datetime as dt
+import io
 import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from footprint.core.imports import ImportRejected
-from footprint.core.models import Job
+from footprint.core.models import AuditEvent, Job
 from footprint.demand import compute as demand
 from footprint.demand.models import Run
-from footprint.demand.services import create_baseline, save_scenario
+from footprint.demand.services import create_baseline, run_model, save_scenario
 from footprint.workforce import importers, services
 from footprint.workforce.compute import need_from_scenario
 from footprint.workforce.models import AgencyShift, RateCap, WorkforceReturn
 
+# The importers judge dates against the day they are told it is, never the clock.
+TODAY = dt.date(2025, 6, 15)
 HEAD = (
     "Period,Org code,Staff group,Headcount,FTE,Establishment FTE,Joiners,Leavers,"
     "Sickness FTE days lost,FTE days available,Pay bill,Bank spend,Agency spend\n"
@@ -36,7 +41,7 @@ def returns_csv(org="RA1", months=24, rise=False):
 
 
 def test_a_workforce_lead_imports_their_own_returns(workforce_user, footprint):
-    rows = importers.parse_returns(returns_csv(), "wf.csv")
+    rows = importers.parse_returns(returns_csv(), "wf.csv", today=TODAY)
     result = services.import_returns(rows=rows, filename="wf.csv", by=workforce_user)
     assert result == {"returns": 24, "organisations": 1}
     r = WorkforceReturn.objects.get(month=dt.date(2023, 1, 1))
@@ -44,7 +49,7 @@ def test_a_workforce_lead_imports_their_own_returns(workforce_user, footprint):
 
 
 def test_no_one_imports_another_organisations_returns(workforce_user, footprint):
-    rows = importers.parse_returns(returns_csv(org="RB1", months=2), "wf.csv")
+    rows = importers.parse_returns(returns_csv(org="RB1", months=2), "wf.csv", today=TODAY)
     with pytest.raises(
         ImportRejected,
         match="row 2, column 'Org code': you may not change Trust B Hospitals's workforce figures",
@@ -68,8 +73,192 @@ def test_no_one_imports_another_organisations_returns(workforce_user, footprint)
 )
 def test_bad_returns_name_the_row_and_column(line, expected):
     with pytest.raises(ImportRejected) as exc:
-        importers.parse_returns(HEAD + line + "\n", "wf.csv")
+        importers.parse_returns(HEAD + line + "\n", "wf.csv", today=TODAY)
     assert "row 2" in str(exc.value) and expected in str(exc.value)
+
+
+RETURN = {
+    "Period": "2025-04",
+    "Org code": "RA1",
+    "Staff group": "Nurses and health visitors",
+    "Headcount": "900",
+    "FTE": "850.5",
+    "Establishment FTE": "950",
+    "Joiners": "12",
+    "Leavers": "10",
+    "Sickness FTE days lost": "900",
+    "FTE days available": "17000",
+    "Pay bill": "3,500,000",
+    "Bank spend": "140000",
+    "Agency spend": "210000",
+}
+SHIFT = {
+    "Date": "2025-06-10",
+    "Org code": "RA1",
+    "Agency": "Acme",
+    "Staff group": "Nurses and health visitors",
+    "Grade": "Band 5",
+    "Hours": "12",
+    "Hourly rate": "45.00",
+    "Reason": "Sickness",
+}
+
+
+def csv_of(row, *rows):
+    """A CSV file with ``row``'s headings and its values, and any more rows after it."""
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(row), lineterminator="\n")
+    writer.writeheader()
+    writer.writerows([row, *rows])
+    return out.getvalue()
+
+
+def rejected(parse, text, filename):
+    """The lines of the ``ImportRejected`` that parsing ``text`` raises."""
+    with pytest.raises(ImportRejected) as exc:
+        parse(text, filename, today=TODAY)
+    return exc.value.as_lines()
+
+
+def test_a_plausible_return_and_shift_are_accepted_to_the_last_complete_month():
+    """May 2025 is the last complete month on 15 June 2025; a headcount's FTE may equal it."""
+    rows = importers.parse_returns(
+        csv_of({**RETURN, "Period": "2025-05", "FTE": "900"}), "wf.csv", today=TODAY
+    )
+    assert rows[0].month == dt.date(2025, 5, 1) and rows[0].figures["wte"] == 900
+    shifts = importers.parse_shifts(csv_of({**SHIFT, "Date": "2025-06-15"}), "s.csv", today=TODAY)
+    assert shifts[0].date == TODAY and shifts[0].rate_pence == 4500
+
+
+@pytest.mark.parametrize(
+    ("column", "value", "expected"),
+    [
+        # the tester's: a return for 2200, which drew the chart's axis out to the 2190s
+        ("Period", "2200-01", "'2200-01' is after May 2025, the last complete month"),
+        ("Period", "Jan 2200", "is after May 2025, the last complete month"),
+        ("Period", "2025-06", "'2025-06' is after May 2025, the last complete month"),
+        ("Period", "1999-12", "'1999-12' is before January 2000"),
+        ("Org code", "", "the ODS code is needed"),
+        ("Org code", "RA1RA1RA1", "is longer than 6 characters"),
+        ("Headcount", "99,999,999", "'99,999,999' is more than 50,000"),
+        ("Headcount", "-900", "'-900' is negative"),
+        # the tester's: 99,999 FTE from a headcount of 900, a chart spiking to ~113,000
+        ("FTE", "99999", "99,999 FTE is more than the headcount of 900: a person is at most 1.0"),
+        ("FTE", "900.5", "900.5 FTE is more than the headcount of 900"),
+        ("FTE", "nan", "'nan' is not a number"),
+        ("FTE", "inf", "'inf' is not a number"),
+        ("FTE", "", "a number is needed here"),
+        ("Establishment FTE", "1e9", "'1e9' is more than 50,000"),
+        ("Joiners", "901", "901 joiners are more than the headcount of 900"),
+        ("Leavers", "1,000", "1,000 leavers are more than the headcount of 900"),
+        ("Leavers", "2.5", "'2.5' is not a whole number"),
+        ("Sickness FTE days lost", "-1", "'-1' is negative"),
+        ("Sickness FTE days lost", "17001", "more days lost than days available"),
+        (
+            "FTE days available",
+            "27001",
+            "27,001 FTE days available is more than the headcount of 900 × 30 days in April 2025",
+        ),
+        # the tester's: a negative pay bill, reported as "bank and agency spend are more than …"
+        ("Pay bill", "-3,500,000", "'-3,500,000' is negative"),
+        ("Pay bill", "NaN", "'NaN' is not an amount of money"),
+        ("Pay bill", "£350,000,000", "is more than £200,000,000 in a month for one staff group"),
+        ("Bank spend", "-140000", "'-140000' is negative"),
+        ("Agency spend", "Infinity", "'Infinity' is not an amount of money"),
+        ("Agency spend", "3,400,000", "bank and agency spend are more than the pay bill"),
+    ],
+)
+def test_impossible_returns_are_refused_naming_the_file_row_and_column(column, value, expected):
+    good = dict(RETURN)
+    lines = rejected(importers.parse_returns, csv_of(good, {**RETURN, column: value}), "wf.csv")
+    assert len(lines) == 1, lines
+    assert lines[0].startswith(f"wf.csv, row 3, column '{column}': "), lines
+    assert expected in lines[0]
+    if column == "Pay bill":
+        assert "more than the pay bill" not in lines[0]
+
+
+@pytest.mark.parametrize(
+    ("column", "value", "expected"),
+    [
+        ("Date", "2200-01-01", "'2200-01-01' is after today (15 June 2025)"),
+        ("Date", "2025-06-16", "is after today (15 June 2025)"),
+        ("Date", "1999-12-31", "'1999-12-31' is before 1 January 2000"),
+        ("Date", "31/12/2025", "is not a date: use 2025-04-30"),
+        ("Org code", "", "the ODS code is needed"),
+        ("Agency", "", "the agency is needed"),
+        ("Agency", "A" * 121, "is longer than 120 characters"),
+        ("Staff group", "Jugglers", "'Jugglers' is not a staff group"),
+        ("Grade", "", "the grade is needed"),
+        ("Hours", "25", "'25' is more than 24: a shift is at most a day"),
+        ("Hours", "0", "a shift of no hours is no shift"),
+        ("Hours", "-12", "'-12' is negative"),
+        ("Hours", "nan", "'nan' is not a number"),
+        ("Hourly rate", "0.45", "'0.45' is less than £3.00 an hour"),
+        ("Hourly rate", "4500", "'4500' is more than £500 an hour"),
+        ("Hourly rate", "-45", "'-45' is negative"),
+        ("Hourly rate", "inf", "'inf' is not an amount of money"),
+        ("Reason", "R" * 201, "is longer than 200 characters"),
+    ],
+)
+def test_impossible_shifts_are_refused_naming_the_file_row_and_column(column, value, expected):
+    lines = rejected(importers.parse_shifts, csv_of(SHIFT, {**SHIFT, column: value}), "s.csv")
+    assert len(lines) == 1, lines
+    assert lines[0].startswith(f"s.csv, row 3, column '{column}': "), lines
+    assert expected in lines[0]
+
+
+def test_every_problem_in_a_row_is_listed():
+    bad = {**RETURN, "Period": "2200-01", "FTE": "99999", "Pay bill": "-1"}
+    lines = rejected(importers.parse_returns, csv_of(bad), "wf.csv")
+    assert sorted(line.split(":")[0] for line in lines) == [
+        "wf.csv, row 2, column 'FTE'",
+        "wf.csv, row 2, column 'Pay bill'",
+        "wf.csv, row 2, column 'Period'",
+    ]
+
+
+def upload(client, user, kind, text, name="wf.csv"):
+    """Upload a file on the import page as ``user``; the job it ran."""
+    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    client.post(
+        reverse("workforce:import"),
+        {"kind": kind, "file": SimpleUploadedFile(name, text.encode())},
+    )
+    return Job.objects.latest("created_at")
+
+
+def test_an_impossible_row_on_the_import_page_saves_nothing(client, workforce_user):
+    good = {**RETURN, "Period": "2025-03"}
+    text = csv_of(good, {**good, "Staff group": "Doctors"}, {**good, "FTE": "99999"})
+    job = upload(client, workforce_user, "returns", text)
+    assert job.status == Job.Status.FAILED and job.message == "1 problem in wf.csv"
+    assert "wf.csv, row 4, column 'FTE': 99,999 FTE is more than the headcount" in " ".join(
+        job.errors
+    )
+    shifts = csv_of(SHIFT, {**SHIFT, "Hours": "30"})
+    job = upload(client, workforce_user, "shifts", shifts, name="s.csv")
+    assert job.status == Job.Status.FAILED
+    assert "s.csv, row 3, column 'Hours'" in " ".join(job.errors)
+    assert not WorkforceReturn.objects.exists() and not AgencyShift.objects.exists()
+    assert not AuditEvent.objects.filter(action__startswith="import_").exists()
+
+
+def test_the_import_page_judges_periods_against_the_real_date(client, workforce_user):
+    """The page tells the importer today's date: this month's return is refused (the month is
+    not over), last month's is saved."""
+    this_month = timezone.localdate().replace(day=1)
+    last_month = (this_month - dt.timedelta(days=1)).replace(day=1)
+    job = upload(
+        client, workforce_user, "returns", csv_of({**RETURN, "Period": f"{this_month:%Y-%m}"})
+    )
+    assert job.status == Job.Status.FAILED
+    assert f"is after {last_month:%B %Y}, the last complete month" in " ".join(job.errors)
+    job = upload(
+        client, workforce_user, "returns", csv_of({**RETURN, "Period": f"{last_month:%Y-%m}"})
+    )
+    assert job.status == Job.Status.SUCCEEDED
+    assert WorkforceReturn.objects.get().month == last_month
 
 
 def test_shifts_import_and_the_agency_report(workforce_user, cast, footprint, client_for):
@@ -80,7 +269,9 @@ def test_shifts_import_and_the_agency_report(workforce_user, cast, footprint, cl
         "Band 5,12,60.00,Sickness\n"
     )
     services.import_shifts(
-        rows=importers.parse_shifts(text, "s.csv"), filename="s.csv", by=workforce_user
+        rows=importers.parse_shifts(text, "s.csv", today=dt.date.today()),
+        filename="s.csv",
+        by=workforce_user,
     )
     AgencyShift.objects.create(
         date=dt.date.today() - dt.timedelta(days=2),
@@ -105,7 +296,7 @@ def test_shifts_import_and_the_agency_report(workforce_user, cast, footprint, cl
 def test_the_dashboard_names_months_organisations_and_staff_groups(
     workforce_user, footprint, client_for
 ):
-    rows = importers.parse_returns(returns_csv(months=3), "wf.csv")
+    rows = importers.parse_returns(returns_csv(months=3), "wf.csv", today=TODAY)
     services.import_returns(rows=rows, filename="wf.csv", by=workforce_user)
     page = client_for("viewer").get(reverse("workforce:index")).content.decode()
     cells = re.findall(r'<td class="nhsuk-table__cell">([^<]*)</td>', page)
@@ -116,7 +307,7 @@ def test_the_dashboard_names_months_organisations_and_staff_groups(
 
 
 def test_retention_early_warning_lists_the_rise_first(workforce_user, footprint, client_for):
-    rows = importers.parse_returns(returns_csv(rise=True), "wf.csv")
+    rows = importers.parse_returns(returns_csv(rise=True), "wf.csv", today=TODAY)
     services.import_returns(rows=rows, filename="wf.csv", by=workforce_user)
     page = client_for("viewer").get(reverse("workforce:retention")).content.decode()
     concern = 'aria-label="Special cause concern: unusually high, which is bad"'
@@ -139,7 +330,9 @@ def test_import_page_runs_a_job(client, workforce_user):
 
 def test_supply_projection_page(client_for, workforce_user):
     services.import_returns(
-        rows=importers.parse_returns(returns_csv(), "wf.csv"), filename="wf.csv", by=workforce_user
+        rows=importers.parse_returns(returns_csv(), "wf.csv", today=TODAY),
+        filename="wf.csv",
+        by=workforce_user,
     )
     page = (
         client_for("viewer")
@@ -162,12 +355,14 @@ def test_supply_projection_page(client_for, workforce_user):
     assert "Give numbers separated by commas" in bad.content.decode()
 
 
-def test_supply_need_comes_from_a_demand_scenario(client_for, workforce_user):
+def test_supply_need_comes_from_a_demand_scenario(client_for, cast, workforce_user):
     """The need is the nurses' WTE the scenario's latest run needs at the organisations that
     send returns (here Trust A only): 240 emergency admissions of 2 days at 300 nurse minutes a
     bed day in 2025, ×1.1 for population and ×1.03 for growth in 2026, ÷ 1,600 hours a WTE."""
     services.import_returns(
-        rows=importers.parse_returns(returns_csv(), "wf.csv"), filename="wf.csv", by=workforce_user
+        rows=importers.parse_returns(returns_csv(), "wf.csv", today=TODAY),
+        filename="wf.csv",
+        by=workforce_user,
     )
     baseline = create_baseline(
         name="A",
@@ -178,17 +373,17 @@ def test_supply_need_comes_from_a_demand_scenario(client_for, workforce_user):
             ("RA1", "ip_emergency", "N1", "F", 80, "", 2, 240.0, 480.0),
             ("RB1", "ip_emergency", "S1", "F", 80, "", 2, 100.0, 200.0),
         ],
-        by=None,
+        by=cast["pmo"],  # the programme office keeps the demand model
     )
     scenario = save_scenario(
-        by=None,
+        by=cast["pmo"],
         name="Plan",
         description="",
         baseline=baseline,
         parameters=demand.default_parameters(2025, 2026, iterations=0),
     )
-    demand.execute(
-        Run.objects.create(scenario=scenario, parameters=scenario.parameters), lambda d, t: None
+    run_model(
+        run=Run.objects.create(scenario=scenario, parameters=scenario.parameters), by=cast["pmo"]
     )
     expected = 480 * 1.1 * 1.03 * 300 / 60 / 1600
     assert need_from_scenario(scenario, "nurses") == pytest.approx([expected])
