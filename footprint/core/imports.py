@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
@@ -105,7 +106,7 @@ def parse_whole_number(value: str, row: int, column: str, errors: list[RowError]
     except ValueError:
         errors.append(RowError(row, column, f"'{value}' is not a number"))
         return None
-    if number != int(number):
+    if not math.isfinite(number) or number != int(number):
         errors.append(RowError(row, column, f"'{value}' is not a whole number"))
         return None
     if number < 0:

@@ -180,3 +180,12 @@ def test_projection_with_a_bad_number_names_the_year_column():
 def test_a_file_that_is_not_utf8_is_refused():
     with pytest.raises(ImportRejected, match="not UTF-8"):
         decode("Name\nCaf\xe9".encode("latin-1"), "orgs.csv")
+
+
+@pytest.mark.parametrize("text", ["inf", "-inf", "nan", "1e400", "NaN"])
+def test_a_whole_number_that_is_not_finite_is_named_not_a_crash(text):
+    from footprint.core.imports import parse_whole_number
+
+    errors: list = []
+    assert parse_whole_number(text, 3, "Age 0", errors) is None
+    assert [(e.row, e.column) for e in errors] == [(3, "Age 0")]
