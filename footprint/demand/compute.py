@@ -84,7 +84,7 @@ def to_engine(document: Any) -> tuple[dm.Scenario, dm.Capacity]:
     try:
         schemes = tuple(_scheme(s) for s in doc.schemes)
         scenario = dm.Scenario(
-            **doc.model_dump(include={"base_year", "horizon", "seed", "iterations"}),
+            **doc.model_dump(exclude={"growth", "schemes", "capacity"}),
             growth={code: _interval(g) for code, g in doc.growth.items()},
             schemes=schemes,
         )
