@@ -83,8 +83,9 @@ def report(request: HttpRequest, slug: str) -> Any:
                     k: reach[k]
                     for k in ("participants", "voters", "votes", "statements_added", "answers")
                 },
-                "by_place": dict(reach["by_place"]),
-                "by_age": dict(reach["by_age"]),
+                # Each breakdown (by_place, by_age) ends with "Did not say": it adds up to
+                # the participants.
+                **{f"by_{b.key}": dict(b.rows) for b in reach["breakdowns"]},
             },
             "groups": snapshot.groups if snapshot else [],
             "consensus": snapshot.consensus if snapshot else [],

@@ -19,6 +19,7 @@ from footprint.engagement.models import (
     Statement,
 )
 from footprint.partnership.models import Organisation, Place
+from footprint.partnership.staff import StaffGroup
 
 
 class Honeypot(forms.Form):
@@ -101,6 +102,10 @@ class ConsultationForm(forms.ModelForm):
             "retention_until": forms.DateInput(attrs={"type": "date"}),
         }
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["proposal"].empty_label = "None"
+
     def clean(self) -> dict[str, Any]:
         data = super().clean()
         opens, closes, keep = (
@@ -144,6 +149,8 @@ class ResponseForm(forms.ModelForm):
         self.fields["statement"].required = False
         self.fields["decision"].queryset = Decision.objects.select_related("proposal")
         self.fields["decision"].required = False
+        self.fields["statement"].empty_label = "None: a theme in general"
+        self.fields["decision"].empty_label = "None"
 
 
 class MessageForm(forms.ModelForm):
@@ -164,6 +171,7 @@ class MessageForm(forms.ModelForm):
         ]
         widgets = {"body": forms.Textarea(attrs={"rows": 8}), "audience": forms.RadioSelect}
         labels = {"sender": "From", "audience": "To", "link_days": "Personal links work for (days)"}
+        error_messages = {"audience": {"required": "Choose who the message goes to"}}
 
     def __init__(
         self, *args: Any, senders: list[Organisation], partnership: bool, **kwargs: Any
@@ -173,9 +181,16 @@ class MessageForm(forms.ModelForm):
         field.queryset = Organisation.objects.filter(pk__in=[o.pk for o in senders])
         field.required = not partnership
         field.empty_label = "The partnership" if partnership else None
+        # Radios, not a list: only the real audiences, no blank "---------" button (the
+        # model field has no default, so Django would offer one).
+        self.fields["audience"].choices = MessageAudience.choices
         self.fields["place"].help_text = "For the practices in one place"
         self.fields["neighbourhood"].help_text = "For the practices in one neighbourhood"
         self.fields["staff_group"].help_text = "For one staff group"
+        # Plain words for "none chosen" in the lists, not Django's "---------".
+        self.fields["place"].empty_label = "Not for one place"
+        self.fields["neighbourhood"].empty_label = "Not for one neighbourhood"
+        self.fields["staff_group"].choices = [("", "Not for one staff group"), *StaffGroup.choices]
         self.fields["link_days"].required = False  # blank: the partnership's default, 90
 
     def clean(self) -> dict[str, Any]:

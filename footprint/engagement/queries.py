@@ -138,28 +138,63 @@ def opinion_inputs(
     return statements, votes
 
 
+NOT_SAID = "Did not say"
+
+
+@dataclass(frozen=True)
+class Breakdown:
+    """Those who took part, by one thing they may tell us (place, age band): a row for each
+    answer and a last row of those who did not say, so the rows add up to everyone."""
+
+    key: str  # "age", "place": the API's and the CSV's name for it
+    title: str  # "Age", "Place"
+    rows: list[tuple[str, int]]
+
+    @property
+    def total(self) -> int:
+        return sum(n for _, n in self.rows)
+
+
+def _breakdown(key: str, title: str, said: list[tuple[str, int]], everyone: int) -> Breakdown:
+    return Breakdown(key, title, [*said, (NOT_SAID, everyone - sum(n for _, n in said))])
+
+
 def reach(consultation: Consultation) -> dict[str, Any]:
-    """How many took part, voted, wrote, and from which places and age bands (those who said)."""
+    """How many took part, voted and wrote, and who they were: each breakdown (place, age
+    band) ends with those who did not say, so it adds up to the number who took part."""
     people = Participant.objects.filter(consultation=consultation)
+    everyone = people.count()
     voters = people.filter(votes__isnull=False).distinct().count()
-    by_place = list(
+    places = (
         people.exclude(place=None)
-        .values("place__name")
+        .values_list("place__name")
         .annotate(n=Count("pk"))
         .order_by("place__name")
     )
-    by_age = dict(people.exclude(age_band="").values_list("age_band").annotate(n=Count("pk")))
+    ages = dict(
+        people.filter(age_band__in=AgeBand.values)
+        .values_list("age_band")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    breakdowns = [
+        _breakdown("place", "Place", [(name, n) for name, n in places], everyone),
+        _breakdown(
+            "age",
+            "Age",
+            [(label, ages.get(value, 0)) for value, label in AgeBand.choices],
+            everyone,
+        ),
+    ]
     return {
-        "participants": people.count(),
+        "participants": everyone,
         "voters": voters,
         "votes": Vote.objects.filter(participant__consultation=consultation).count(),
         "statements_added": Statement.objects.filter(
             consultation=consultation, participant__isnull=False
         ).count(),
         "answers": Answer.objects.filter(question__consultation=consultation).count(),
-        "by_place": [(r["place__name"], r["n"]) for r in by_place],
-        "by_age": [(label, by_age.get(value, 0)) for value, label in AgeBand.choices],
-        "undisclosed_place": people.filter(place=None).count(),
+        "breakdowns": breakdowns,
     }
 
 

@@ -23,6 +23,11 @@ urlpatterns = [
     ),
     path("consultations/<slug:slug>/report/", views.report, name="consultation_report"),
     path("consultations/<slug:slug>/report.csv", views.report_csv, name="consultation_report_csv"),
+    path(
+        "consultations/<slug:slug>/who-took-part.csv",
+        views.report_reach_csv,
+        name="consultation_reach_csv",
+    ),
     # The workspace.
     path("workspace/engagement/", views.workspace, name="index"),
     path("workspace/engagement/new/", views.edit, name="new"),

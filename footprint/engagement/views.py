@@ -297,6 +297,14 @@ def report_csv(request: HttpRequest, slug: str) -> HttpResponse:
     return csv_response(f"consultation-{c.slug}-report.csv", header, rows)
 
 
+def report_reach_csv(request: HttpRequest, slug: str) -> HttpResponse:
+    """Who took part, by place and by age band: each breakdown's rows, "Did not say" last,
+    add up to the number who took part."""
+    c = _readable_report(request, slug)
+    rows = [[b.title, name, n] for b in queries.reach(c)["breakdowns"] for name, n in b.rows]
+    return csv_response(f"consultation-{c.slug}-who-took-part.csv", ["By", "Group", "People"], rows)
+
+
 # --- The workspace ------------------------------------------------------------------------
 
 

@@ -1,9 +1,10 @@
 """A member of the public takes part in a consultation, a moderator approves their statement,
-and the programme office publishes the report."""
+and the programme office publishes the report; every engagement page fits the window."""
 
 import datetime as dt
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import expect
@@ -103,3 +104,100 @@ def test_a_practice_opens_its_link_and_acknowledges(page, cast, footprint):
     page.get_by_role("button", name="Email a fresh link").click()
     expect(page.get_by_text("We have emailed a fresh link")).to_be_visible()
     check_accessibility(page)
+
+
+# The page is no wider than the window: anything wider (a table) scrolls inside its own
+# region (``fp-table-scroll``), never the whole page.
+WIDTH = "() => [document.documentElement.scrollWidth, window.innerWidth]"
+
+
+def assert_fits(page, path: str) -> None:
+    scroll, window = page.evaluate(WIDTH)
+    assert scroll <= window, f"{path} is {scroll} px wide in a {window} px window"
+
+
+@pytest.mark.public
+def test_every_engagement_page_fits_the_window(page, cast, footprint):
+    """At a phone's 390 px and at desktop widths: the public pages (the consultations, taking
+    part, a published report with its opinion groups, a practice's personal link, fresh and
+    expired) and the workspace's (consultations, one being run, moderation, messages)."""
+    today = timezone.localdate()
+    made = {}
+    for slug, title in (
+        ("evening-gp", "Evening and weekend GP appointments across every practice"),
+        ("walk-in", "Moving the Hawkesmere walk-in centre's minor injuries service"),
+    ):
+        made[slug] = Consultation.objects.create(
+            title=title,
+            slug=slug,
+            summary="What we propose, in plain English.",
+            opens_on=today - dt.timedelta(days=30),
+            closes_on=today + dt.timedelta(days=10),
+            retention_until=today + dt.timedelta(days=100),
+        )
+        for text in (
+            "Practices should open until 8pm on weekdays, even if that means fewer morning slots.",
+            "I would rather travel further for an appointment than wait longer for one nearby.",
+            "Pharmacies should treat minor injuries.",
+        ):
+            services.add_partnership_statement(consultation=made[slug], text=text, by=cast["pmo"])
+    walk_in = made["walk-in"]
+    public = AnonymousUser()
+    for i in range(30):
+        for n, s in enumerate(walk_in.statements.order_by("pk")):
+            value = 1 if (i + n) % 2 else -1
+            services.vote(consultation=walk_in, key=f"p{i}", statement=s, value=value, by=public)
+        if i % 3:
+            services.describe_yourself(
+                consultation=walk_in,
+                key=f"p{i}",
+                age_band="35-54" if i % 2 else "",
+                place=footprint["north"] if i % 4 else None,
+                by=public,
+            )
+    services.store_opinion_groups(consultation=walk_in, by=cast["pmo"])
+    Consultation.objects.filter(pk=walk_in.pk).update(closes_on=today - dt.timedelta(days=1))
+    walk_in.refresh_from_db()
+    services.publish_report(consultation=walk_in, by=cast["pmo"])
+    practice = Organisation.objects.filter(kind="gp_practice").order_by("ods_code").first()
+    practice.contact_email = "manager@practice.example"
+    practice.save()
+    message = Message.objects.create(
+        title="Urgent care: where to send patients with minor injuries this winter",
+        body="Minor injuries go to Great Malverne.",
+        audience="all_practices",
+    )
+    services.send_message(message=message, by=cast["pmo"])
+    recipient = message.recipients.get(organisation=practice)
+    now = timezone.now()
+    link = reverse("engagement:message_link", args=[services.link_key(recipient, issued_at=now)])
+    expired = reverse(
+        "engagement:message_link",
+        args=[services.link_key(recipient, issued_at=now - dt.timedelta(days=91))],
+    )
+
+    def visit(path: str, ready: str = "h1") -> None:
+        page.goto(path)
+        page.wait_for_selector(ready)
+        assert_fits(page, path)
+        check_accessibility(page)
+
+    visit("/consultations/")
+    visit("/consultations/evening-gp/", "#statement-text")
+    visit("/consultations/walk-in/")
+    visit("/consultations/walk-in/report/", "#opinion-map[data-chart-ready]")
+    # Every breakdown of who took part adds up to the 30 who did.
+    expect(page.locator("#reach-age")).to_contain_text("Did not say")
+    expect(page.locator("#reach-age caption")).to_have_text("By age: all 30 who took part")
+    visit(link)
+    visit(expired)
+    expect(page.get_by_role("heading", name="This link has expired")).to_be_visible()
+
+    log_in(page, "pmo")
+    visit("/workspace/engagement/", "#consultations")
+    visit("/workspace/engagement/walk-in/", "#opinion-map[data-chart-ready]")
+    visit("/workspace/engagement/evening-gp/edit/", "form")
+    visit("/workspace/engagement/moderation/")
+    visit("/workspace/messages/", "#messages")
+    visit("/workspace/messages/new/", "form")
+    visit(reverse("engagement:message", args=[message.pk]), "#reach-by-group")

@@ -4,6 +4,7 @@ personal details after the retention date."""
 
 import datetime as dt
 import io
+import re
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
@@ -236,6 +237,96 @@ def test_the_report_is_published_after_closing_and_only_then_public(
     assert api["reach"]["participants"] == 30 and api["responses"][0]["we_did"].startswith("Four")
 
 
+def reach_tables(body):
+    """Each "who took part" table on a page, by its id: its rows as (name, people)."""
+    tables = {}
+    for key, table in re.findall(
+        r'<table class="nhsuk-table" id="reach-(\w+)">(.*?)</table>', body, re.S
+    ):
+        cells = re.findall(r'<td class="nhsuk-table__cell[^"]*">([^<]*)</td>', table)
+        tables[key] = [
+            (n, int(v.replace(",", ""))) for n, v in zip(cells[::2], cells[1::2], strict=True)
+        ]
+    return tables
+
+
+def test_every_breakdown_of_who_took_part_adds_up_to_everyone(
+    client_for, open_consultation, cast, footprint
+):
+    """Age band and place are optional: each breakdown ends with "Did not say", so it adds up
+    to the number who took part, on the page, in the CSV and in the API."""
+    c = open_consultation
+    vote_many(c, people=12)
+    north, south = footprint["north"], footprint["south"]
+    told = [("18-34", north), ("18-34", None), ("75+", south), ("", north), ("35-54", None)]
+    for i, (age_band, place) in enumerate(told):
+        services.describe_yourself(
+            consultation=c, key=f"person-{i}", age_band=age_band, place=place, by=PUBLIC
+        )
+    c.closes_on = timezone.localdate() - dt.timedelta(days=1)
+    c.save()
+    services.publish_report(consultation=c, by=cast["pmo"])
+    expected = {
+        "place": [("Northshire", 2), ("Southshire", 1), ("Did not say", 9)],
+        "age": [
+            ("Under 18", 0),
+            ("18 to 34", 2),
+            ("35 to 54", 1),
+            ("55 to 74", 0),
+            ("75 and over", 1),
+            ("Did not say", 8),
+        ],
+    }
+    public = client_for("public")
+    for page_name in ("engagement:consultation_report", "engagement:manage"):
+        who = "public" if page_name == "engagement:consultation_report" else "viewer"
+        body = client_for(who).get(reverse(page_name, args=[c.slug])).content.decode()
+        assert reach_tables(body) == expected, page_name
+        assert "By age: all 12 who took part" in body and "By place: all 12 who took part" in body
+    report = public.get(reverse("engagement:consultation_report", args=[c.slug])).content.decode()
+    assert reverse("engagement:consultation_reach_csv", args=[c.slug]) in report
+    csv = (
+        public.get(reverse("engagement:consultation_reach_csv", args=[c.slug]))
+        .content.decode("utf-8-sig")
+        .splitlines()
+    )
+    assert csv[0] == "By,Group,People"
+    rows = [line.split(",") for line in csv[1:]]
+    for title, key in (("Place", "place"), ("Age", "age")):
+        assert [(g, int(n)) for by, g, n in rows if by == title] == expected[key]
+    api = public.get(f"/api/v1/consultations/{c.slug}/report").json()["reach"]
+    assert api["participants"] == 12
+    for key in ("place", "age"):
+        assert list(api[f"by_{key}"].items()) == expected[key]
+        assert sum(api[f"by_{key}"].values()) == 12
+    # The partners' preview of an unpublished report's figures is not public.
+    assert (
+        client_for("public")
+        .get(reverse("engagement:consultation_reach_csv", args=["no-such"]))
+        .status_code
+        == 404
+    )
+
+
+def test_personal_details_deleted_count_as_did_not_say(client_for, open_consultation, cast):
+    c = open_consultation
+    vote_many(c, people=4)
+    services.describe_yourself(
+        consultation=c, key="person-0", age_band="35-54", place=None, by=PUBLIC
+    )
+    c.closes_on = timezone.localdate() - dt.timedelta(days=2)
+    c.retention_until = timezone.localdate() - dt.timedelta(days=1)
+    c.save()
+    services.delete_personal_details(today=timezone.localdate(), by=cast["pmo"])
+    services.publish_report(consultation=c, by=cast["pmo"])
+    body = (
+        client_for("public")
+        .get(reverse("engagement:consultation_report", args=[c.slug]))
+        .content.decode()
+    )
+    assert reach_tables(body)["age"][-1] == ("Did not say", 4)
+
+
 def test_opinion_group_shares_give_their_denominators(client_for, open_consultation, cast):
     """Each group is so many of the people placed; the page says how many voted and how
     many took part, so a share never stands without what it is a share of."""
@@ -373,6 +464,32 @@ def test_a_message_reaches_every_practice_with_a_personal_link(
     reach = "3 recipients: <strong>1</strong> have read it and <strong>1</strong> have acknowledged"
     assert f"{reach} it (33%)" in page
     assert "North One" in page  # reach by neighbourhood
+
+
+def test_the_message_form_offers_only_real_audiences(client_for, practices, open_consultation):
+    """The "To" radio buttons are one for each audience, with no blank "---------" one; the
+    lists say "none" in words too, here and on the consultation forms."""
+    from footprint.engagement.models import MessageAudience
+
+    for who in ("pmo", "editor_a"):
+        form = client_for(who).get(reverse("engagement:message_new")).content.decode()
+        values = re.findall(r'<input class="nhsuk-radios__input"[^>]*name="audience"[^>]*>', form)
+        assert [re.search(r'value="([^"]*)"', v).group(1) for v in values] == list(
+            MessageAudience.values
+        ), who
+        assert "---------" not in form  # nor in the lists: "Not for one place" and so on
+        assert re.search(r'<option value=""\s*>Not for one place</option>', form)
+    # Sending with no audience chosen is refused with a clear error, not a blank audience.
+    response = send(client_for("pmo"))
+    body = response.content.decode()
+    assert response.status_code == 200 and "Choose who the message goes to" in body
+    for page_name, args in (
+        ("engagement:new", []),
+        ("engagement:manage", [open_consultation.slug]),
+    ):
+        assert (
+            "---------" not in client_for("pmo").get(reverse(page_name, args=args)).content.decode()
+        )
 
 
 def test_audiences_pick_the_right_practices(client_for, practices, footprint):

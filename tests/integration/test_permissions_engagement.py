@@ -8,6 +8,7 @@ management command or the demo.
 """
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
@@ -45,6 +46,7 @@ PAGES = [
     ("engagement:consultation", ["evening-gp"], set(CAST)),
     ("engagement:consultation_report", ["walk-in"], set(CAST)),
     ("engagement:consultation_report_csv", ["walk-in"], set(CAST)),
+    ("engagement:consultation_reach_csv", ["walk-in"], set(CAST)),
     ("engagement:index", [], PARTNERS),
     ("engagement:manage", ["evening-gp"], PARTNERS),
     ("engagement:manage", ["practice-hours"], PARTNERS),
@@ -65,6 +67,8 @@ HIDDEN = [
     ("engagement:consultation_report", ["practice-hours"], {"pmo"}),
     ("engagement:consultation_report", ["evening-gp"], {"pmo"}),
     ("engagement:consultation_report_csv", ["evening-gp"], {"pmo"}),
+    ("engagement:consultation_reach_csv", ["evening-gp"], {"pmo"}),
+    ("engagement:consultation_reach_csv", ["staff-rota"], PARTNERS),
 ]
 
 
@@ -130,6 +134,24 @@ def test_page_permission_matrix(client_for, world, who, name, args, allowed):
 def test_hidden_pages_are_not_found_for_others(client_for, world, who, name, args, allowed):
     response = client_for(who).get(path_of(world, name, args))
     assert response.status_code == (200 if who in allowed else 404)
+
+
+@pytest.mark.parametrize("who", CAST)
+def test_partners_consultations_are_listed_for_partners_not_for_everyone_logged_in(
+    client_for, world, who
+):
+    """Someone logged in with no role (the stranger) is not a partner: the list shows them
+    only the public consultations, and docs/permissions.md says so."""
+    listed = client_for(who).get(reverse("engagement:consultations")).content.decode()
+    assert "Evening gp" in listed and "Walk in" in listed
+    for partners_only in ("Practice hours", "Staff rota"):
+        assert (partners_only in listed) == (who in PARTNERS), partners_only
+    docs = (Path(__file__).resolve().parents[2] / "docs" / "permissions.md").read_text()
+    paragraph = " ".join(
+        next(p for p in docs.split("\n\n") if p.startswith("For engagement:")).split()
+    )
+    assert "consultations are shown only to partners" in paragraph
+    assert "people who are logged in" not in paragraph
 
 
 def test_a_personal_link_opens_its_message_for_anyone_who_holds_it(client_for, world):
