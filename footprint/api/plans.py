@@ -7,8 +7,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
+from django.utils import timezone
 from ninja import Router, Schema, Status
 
 from footprint.api.auth import TokenAuth
@@ -144,8 +145,10 @@ def series(request: HttpRequest, slug: str, subject: str) -> Any:
     auth=TokenAuth(),
 )
 def record(request: HttpRequest, slug: str, subject: str, body: MeasurementIn) -> Any:
-    """Record or correct one period's figure, through the same service and rules as the
-    pages."""
+    """Record or correct one period's figure, through the same service, rules and checks as
+    the pages: a period from January 2000 to the last one that is over, and a value its unit
+    allows (a percentage from 0 to 100; counts, rates and times 0 or more); 422 says what is
+    wrong."""
     metric = queries.metric(slug)
     if metric is None:
         return Status(404, {"detail": f"No metric has the code '{slug}'"})
@@ -169,9 +172,59 @@ def record(request: HttpRequest, slug: str, subject: str, body: MeasurementIn) -
             value=body.value,
             note=body.note,
             by=request.user,
+            today=timezone.localdate(),
         )
     except PermissionDenied:
         return refused
+    except ValidationError as exc:
+        return Status(422, {"detail": _in_words(exc)})
     s = compute.judge_series(queries.series(metric, target.subject_key))
     point = next(p for p in compute.chart_points(s) if p["period"] == period.isoformat())
     return Status(200, {**point, "period": period})
+
+
+def _in_words(exc: ValidationError) -> str:
+    """A service's refusal as one line that names each field: 'value: 250.0 is not …'."""
+    if hasattr(exc, "error_dict"):
+        return "; ".join(f"{field}: {' '.join(msgs)}" for field, msgs in exc.message_dict.items())
+    return " ".join(exc.messages)
+
+
+class RemovedOut(Schema):
+    period: dt.date
+    removed: bool
+
+
+@router.delete(
+    "/metrics/{slug}/series/{subject}",
+    response={200: RemovedOut, 403: Error, 404: Error, 422: Error},
+    auth=TokenAuth(),
+)
+def remove(request: HttpRequest, slug: str, subject: str, period: str, reason: str) -> Any:
+    """Remove one period's figure recorded in error (``period`` as a month, 2025-03, a quarter
+    or a financial year), with the ``reason``: through the same service and rules as the goal
+    page's 'Remove a figure'."""
+    metric = queries.metric(slug)
+    if metric is None:
+        return Status(404, {"detail": f"No metric has the code '{slug}'"})
+    target = queries.subject_for(subject)
+    if target is None:
+        return Status(404, {"detail": f"No organisation, place or neighbourhood is '{subject}'"})
+    refused = Status(403, {"detail": "You may not change this series"})
+    if not can(
+        request.user, Permission.RECORD_MEASUREMENT, queries.SeriesRef(metric, target.subject_key)
+    ):
+        return refused
+    try:
+        day = parse_period(period)
+    except ValueError as exc:
+        return Status(422, {"detail": str(exc)})
+    try:
+        services.remove_measurement(
+            metric=metric, subject=target, period=day, reason=reason, by=request.user
+        )
+    except PermissionDenied:
+        return refused
+    except ValidationError as exc:
+        return Status(422, {"detail": _in_words(exc)})
+    return Status(200, {"period": day, "removed": True})

@@ -22,6 +22,7 @@ class Status(StrEnum):
     ON_TRACK = "on_track"
     OFF_TRACK = "off_track"
     AT_RISK = "at_risk"
+    MISSED = "missed"
     NO_DATA = "no_data"
 
     @property
@@ -35,6 +36,7 @@ STATUS_LABELS: dict[Status, str] = {
     Status.ON_TRACK: "On track",
     Status.OFF_TRACK: "Off track",
     Status.AT_RISK: "At risk",
+    Status.MISSED: "Missed",
     Status.NO_DATA: "No data yet",
 }
 
@@ -67,6 +69,21 @@ class GoalJudgement:
     status: Status
     expected: float | None  # the trajectory's value at the latest measurement
     reason: str
+    # Whether the target date has passed, so that the status is final (achieved or missed).
+    past_target: bool = False
+
+
+def target_passed(
+    *, target_day: int, due_day: int | None, latest_end_day: int | None, today_day: int | None
+) -> bool:
+    """Whether a goal's target date has passed: ``today_day`` is on or after ``due_day`` (the
+    first day after the period the target is for, such as 1 April for a target of March; the
+    day after ``target_day`` if not given), or the latest figure covers the target date
+    (``latest_end_day``, the last day of its period, is on or after it)."""
+    due = target_day + 1 if due_day is None else due_day
+    return (today_day is not None and today_day >= due) or (
+        latest_end_day is not None and latest_end_day >= target_day
+    )
 
 
 def judge(
@@ -80,8 +97,21 @@ def judge(
     latest_value: float | None,
     variation_icon: Variation | str,
     assurance: Assurance | str | None,
+    today_day: int | None,
+    due_day: int | None = None,
+    latest_end_day: int | None = None,
 ) -> GoalJudgement:
-    """A goal's status from its latest value, its trajectory and its SPC verdict.
+    """A goal's status from its latest value, its trajectory, its SPC verdict and whether its
+    target date has passed (``target_passed``: by ``today_day``, the day it is judged on, or
+    by the latest figure's period, which ends on ``latest_end_day``, ``latest_day`` if not
+    given; ``today_day`` None judges on the figures alone).
+
+    Once the target date has passed the status is final, judged on the latest value alone:
+
+    - achieved: the latest value meets the target (on time or since);
+    - missed: it does not, whatever the process is doing now.
+
+    Before the target date:
 
     - achieved: the latest value meets the target;
     - at risk: the latest point is a special-cause concern, or the process cannot meet the
@@ -90,6 +120,7 @@ def judge(
       meet the target (assurance pass), or the latest value is on or better than the
       trajectory;
     - off track: otherwise (worse than the trajectory, with nothing special happening).
+
     For a neutral metric, "better" means closer to the target.
     """
     variation = Variation(variation_icon)
@@ -97,6 +128,10 @@ def judge(
     if latest_day is None or latest_value is None:
         return GoalJudgement(Status.NO_DATA, None, "No measurements yet.")
     expected = trajectory(baseline_day, baseline_value, target_day, target_value, latest_day)
+    latest_end = latest_day if latest_end_day is None else latest_end_day
+    past = target_passed(
+        target_day=target_day, due_day=due_day, latest_end_day=latest_end, today_day=today_day
+    )
 
     def at_least_as_good(value: float, benchmark: float) -> bool:
         if improvement == "increase":
@@ -105,7 +140,17 @@ def judge(
             return value <= benchmark
         return abs(value - target_value) <= abs(benchmark - target_value)
 
-    if at_least_as_good(latest_value, target_value):
+    met = at_least_as_good(latest_value, target_value)
+    if past:
+        before = "" if latest_end >= target_day else ", from before it,"
+        if met:
+            reason = f"The target date has passed and the latest value{before} meets the target."
+            return GoalJudgement(Status.ACHIEVED, expected, reason, past_target=True)
+        reason = (
+            f"The target date has passed and the latest value{before} does not meet the target."
+        )
+        return GoalJudgement(Status.MISSED, expected, reason, past_target=True)
+    if met:
         return GoalJudgement(Status.ACHIEVED, expected, "The latest value meets the target.")
     if variation.is_concern:
         return GoalJudgement(

@@ -19,6 +19,7 @@ from footprint.engine import goals as goal_engine
 from footprint.engine import spc
 from footprint.engine.goals import Status
 from footprint.engine.spc import Assurance, Rule, Variation, VariationGroup
+from footprint.plans.figures import MONTHS_IN, add_months, figure
 from footprint.plans.models import Goal, Metric, Rebase
 from footprint.plans.queries import MeasuredValues, SeriesData
 
@@ -68,8 +69,7 @@ def judge_series(data: SeriesData, target: float | None = None) -> Series:
     """Judge one series (with its rebases) against an optional target."""
     rows = data.measurements
     periods = [r.period for r in rows]
-    starts = {rb.period for rb in data.rebases}
-    rebase_at = [i for i, p in enumerate(periods) if p in starts]
+    rebase_at = rebase_points(periods, [rb.period for rb in data.rebases])
     result = spc.analyse(
         [r.value for r in rows],
         improvement=data.metric.improvement,
@@ -88,6 +88,18 @@ def judge_series(data: SeriesData, target: float | None = None) -> Series:
     )
 
 
+def rebase_points(periods: list[dt.date], starts: Iterable[dt.date]) -> list[int]:
+    """Where new limits start: for each rebase, the first period on or after it (a rebase
+    recorded for a month with no row yet starts at the next one); none at the first period,
+    where the limits start anyway, or after the last."""
+    points = set()
+    for start in starts:
+        i = next((i for i, p in enumerate(periods) if p >= start), None)
+        if i:
+            points.add(i)
+    return sorted(points)
+
+
 @dataclass(frozen=True)
 class GoalView:
     goal: Goal
@@ -95,8 +107,15 @@ class GoalView:
     judgement: goal_engine.GoalJudgement
 
 
-def judge_goal(goal: Goal, data: SeriesData) -> GoalView:
-    """Judge a goal on its series (``queries.series(goal.metric, goal.subject_key)``)."""
+def period_end(period: dt.date, frequency: str) -> dt.date:
+    """The last day of the month, quarter or year that starts on ``period``."""
+    return add_months(period, MONTHS_IN.get(frequency, 1)) - dt.timedelta(days=1)
+
+
+def judge_goal(goal: Goal, data: SeriesData, today: dt.date | None = None) -> GoalView:
+    """Judge a goal on its series (``queries.series(goal.metric, goal.subject_key)``) on
+    ``today`` (the target date has passed once its month is over; without ``today``, once the
+    figures reach it)."""
     series = judge_series(data, target=goal.target_value)
     latest = series.latest_period
     judgement = goal_engine.judge(
@@ -109,13 +128,20 @@ def judge_goal(goal: Goal, data: SeriesData) -> GoalView:
         latest_value=series.latest_value,
         variation_icon=series.result.variation_icon,
         assurance=series.result.assurance,
+        today_day=today.toordinal() if today else None,
+        due_day=add_months(goal.target_date, 1).toordinal(),
+        latest_end_day=period_end(latest, goal.metric.frequency).toordinal() if latest else None,
     )
     return GoalView(goal, series, judgement)
 
 
-def judge_goals(goals: Iterable[Goal], series: dict[tuple[int, str], SeriesData]) -> list[GoalView]:
+def judge_goals(
+    goals: Iterable[Goal],
+    series: dict[tuple[int, str], SeriesData],
+    today: dt.date | None = None,
+) -> list[GoalView]:
     """Judge many goals on their series (``queries.series_of_goals``), in their order."""
-    return [judge_goal(g, series[(g.metric_id, g.subject_key)]) for g in goals]
+    return [judge_goal(g, series[(g.metric_id, g.subject_key)], today) for g in goals]
 
 
 @dataclass(frozen=True)
@@ -217,15 +243,18 @@ def summary_matrix(
 
 
 def reading(view: GoalView) -> list[str]:
-    """The chart in plain English, a sentence at a time."""
+    """The chart in plain English, a sentence at a time, each figure written as its unit is
+    (``figures.figure``)."""
     s = view.series
     if s.latest_value is None or s.latest_period is None:
         return ["There are no measurements yet."]
     unit = s.metric.unit
+
+    def fig(x: float) -> str:
+        return figure(x, unit)
+
     last = [p for p in s.result.points if p.value is not None][-1]
-    sentences = [
-        f"The latest figure, for {s.latest_period:%B %Y}, is {_fmt(s.latest_value)} {unit}."
-    ]
+    sentences = [f"The latest figure, for {s.latest_period:%B %Y}, is {fig(s.latest_value)}."]
     if s.result.too_few_points:
         count = sum(1 for p in s.result.points if p.segment == last.segment and p.value is not None)
         since = " since the limits were last recalculated" if last.segment else ""
@@ -237,19 +266,24 @@ def reading(view: GoalView) -> list[str]:
         )
     else:
         sentences += [
-            f"The average is {_fmt(last.mean)} {unit}; most months should fall between "
-            f"{_fmt(last.lower)} and {_fmt(last.upper)} {unit}.",
+            f"The average is {fig(last.mean)}; most months should fall between "
+            f"{fig(last.lower)} and {fig(last.upper)}.",
             f"The latest point shows {_lower_first(s.result.variation_icon.label)}"
             + (f" ({last.rule.label})." if last.rule else "."),
         ]
+    goal = view.goal
     if s.result.assurance:
         sentences.append(
-            f"Against the target of {_fmt(view.goal.target_value)} {unit}: "
-            f"{s.result.assurance.label}."
+            f"Against the target of {fig(goal.target_value)}: {s.result.assurance.label}."
         )
-    if view.judgement.expected is not None:
+    if view.judgement.past_target:
         sentences.append(
-            f"The trajectory from the baseline expects {_fmt(view.judgement.expected)} {unit} "
+            f"The target was {fig(goal.target_value)} by {goal.target_date:%B %Y}. "
+            f"{view.judgement.reason}"
+        )
+    elif view.judgement.expected is not None:
+        sentences.append(
+            f"The trajectory from the baseline expects {fig(view.judgement.expected)} "
             f"by now. {view.judgement.reason}"
         )
     if s.rebases:
@@ -263,10 +297,6 @@ def reading(view: GoalView) -> list[str]:
 
 def _lower_first(words: str) -> str:
     return words[:1].lower() + words[1:]
-
-
-def _fmt(x: float) -> str:
-    return f"{x:,.1f}" if abs(x) < 1000 else f"{x:,.0f}"
 
 
 def chart_points(series: Series) -> list[dict[str, object]]:

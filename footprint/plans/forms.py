@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django import forms
 
@@ -29,12 +30,35 @@ class MeasurementForm(forms.Form):
 
 
 class RebaseForm(forms.Form):
-    period = PeriodField(label="First period of the new process", help_text="e.g. 2025-04")
+    period = PeriodField(
+        label="First period of the new process",
+        help_text="A month with a figure, after the first, e.g. 2025-04",
+    )
     reason = forms.CharField(
         label="Why the process changed",
         max_length=300,
         help_text="e.g. 'New same-day emergency care unit opened'",
     )
+
+
+class RemoveMeasurementForm(forms.Form):
+    """Remove a figure recorded in error; the choices are the series' periods, newest first,
+    each with its figure (``periods``: (period, words))."""
+
+    period = forms.TypedChoiceField(
+        label="Figure to remove", coerce=dt.date.fromisoformat, choices=()
+    )
+    reason = forms.CharField(
+        label="Reason for removing it",
+        max_length=300,
+        help_text="e.g. 'Recorded for the wrong month'",
+    )
+
+    def __init__(self, *args: Any, periods: list[tuple[dt.date, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["period"].choices = [  # type: ignore[attr-defined]
+            (p.isoformat(), words) for p, words in periods
+        ]
 
 
 class MeasurementImportForm(forms.Form):

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from footprint.plans.compute import Assurance, GoalView, Status, Variation
+from footprint.plans.figures import figure
 from footprint.plans.models import Plan
 
 Content = dict[str, Any]
@@ -86,12 +87,18 @@ def for_display(content: Content) -> Content:
 
 
 def _goal_for_display(goal: dict[str, Any]) -> dict[str, Any]:
+    """A published goal for a page: its dates as dates, its verdicts as verdicts and its
+    figures in words as its unit writes them (``baseline_text``: '65.0%', '174')."""
     return {
         **goal,
         **{k: dt.date.fromisoformat(goal[k]) if goal[k] else None for k in DATES},
         "status": Status(goal["status"]),
         "variation": Variation(goal["variation"]),
         "assurance": Assurance(goal["assurance"]) if goal["assurance"] else None,
+        **{
+            f"{k}_text": figure(goal[f"{k}_value"], goal["unit"])
+            for k in ("baseline", "target", "latest")
+        },
     }
 
 
@@ -103,15 +110,11 @@ def _month(iso: str | None) -> str:
     return dt.date.fromisoformat(iso).strftime("%B %Y") if iso else "–"
 
 
-def _value(value: float | None, unit: str) -> str:
-    return "no figure" if value is None else f"{value:g} {unit}".strip()
-
-
 def _describe(goal: dict[str, Any]) -> dict[str, str]:
     """The goal's published facts in words, one per line of a change."""
     unit = goal["unit"]
     latest = (
-        f"{_value(goal['latest_value'], unit)} for {_month(goal['latest_period'])}"
+        f"{figure(goal['latest_value'], unit)} for {_month(goal['latest_period'])}"
         if goal["latest_period"]
         else "no figures yet"
     )
@@ -120,8 +123,8 @@ def _describe(goal: dict[str, Any]) -> dict[str, str]:
         "priority": goal["priority"],
         "about": goal["subject_label"],
         "measure": goal["metric_name"],
-        "baseline": f"{_value(goal['baseline_value'], unit)} in {_month(goal['baseline_date'])}",
-        "target": f"{_value(goal['target_value'], unit)} by {_month(goal['target_date'])}",
+        "baseline": f"{figure(goal['baseline_value'], unit)} in {_month(goal['baseline_date'])}",
+        "target": f"{figure(goal['target_value'], unit)} by {_month(goal['target_date'])}",
         "latest figure": latest,
         "status": Status(goal["status"]).label,
         "variation": Variation(goal["variation"]).label,

@@ -135,6 +135,29 @@ def series(metric: Metric, subject_key: str) -> SeriesData:
     )
 
 
+def periods_of(metric: Metric, subject_key: str) -> list[dt.date]:
+    """Every period the series has a row for (a figure or a missing one), oldest first."""
+    return list(
+        Measurement.objects.filter(metric=metric, subject_key=subject_key)
+        .order_by("period")
+        .values_list("period", flat=True)
+    )
+
+
+def measurement(metric: Metric, subject_key: str, period: dt.date) -> Measurement | None:
+    """One period's figure of a series, or None."""
+    return (
+        Measurement.objects.filter(metric=metric, subject_key=subject_key, period=period)
+        .select_related("organisation", "place", "neighbourhood")
+        .first()
+    )
+
+
+def rebase_at(metric: Metric, subject_key: str, period: dt.date) -> Rebase | None:
+    """The rebase of a series that starts new limits from ``period``, or None."""
+    return Rebase.objects.filter(metric=metric, subject_key=subject_key, period=period).first()
+
+
 def series_of_goals(goals: Iterable[Goal]) -> dict[tuple[int, str], SeriesData]:
     """The series every goal is judged on, by (metric id, subject key), in two queries."""
     goals = list(goals)

@@ -18,7 +18,7 @@ from footprint.core.jobs import Progress, no_progress
 from footprint.core.permissions import can, require
 from footprint.partnership import queries as partnership_queries
 from footprint.partnership.models import Neighbourhood, Organisation, Place
-from footprint.plans import compute, publication, queries
+from footprint.plans import compute, figures, publication, queries
 from footprint.plans.importers import MeasurementRow
 from footprint.plans.models import Measurement, Metric, Plan, PlanPublication, Rebase, Subject
 from footprint.plans.queries import SeriesRef, SubjectRef
@@ -32,14 +32,40 @@ class AuditAction(StrEnum):
     IMPORT_MEASUREMENTS = "import_measurements"
     PUBLISH_PLAN = "publish_plan"
     RECORD_MEASUREMENT = "record_measurement"
+    REMOVE_MEASUREMENT = "remove_measurement"
+
+
+def figure_problems(
+    *, metric: Metric, period: dt.date, value: float | None, today: dt.date
+) -> dict[str, str]:
+    """What is wrong with a figure of ``metric`` for ``period`` on ``today``, by field
+    ('period', 'value'): the one check every way of recording a figure goes through (the goal
+    page, the import and the API all call the services below, which call this)."""
+    problems = {}
+    if (problem := figures.period_problem(period, metric.frequency, today)) is not None:
+        problems["period"] = problem
+    if (problem := figures.value_problem(value, metric.unit)) is not None:
+        problems["value"] = problem
+    return problems
+
+
+def _capitalised(message: str) -> str:
+    return message[:1].upper() + message[1:]
 
 
 def import_measurements(
-    *, rows: Sequence[MeasurementRow], filename: str, by: Any, progress: Progress = no_progress
+    *,
+    rows: Sequence[MeasurementRow],
+    filename: str,
+    by: Any,
+    today: dt.date,
+    progress: Progress = no_progress,
 ) -> dict[str, int]:
     """Save measurements, replacing any for the same metric, subject and period: all of
     them, or none. ``by`` must be a partner, allowed to change every series in the file (a row
-    of a series they may not change is an error of the file, named by row)."""
+    of a series they may not change is an error of the file, named by row). Each figure is
+    checked as ``figure_problems`` checks it on ``today``: a bad period or value is an error
+    of the file, named by row and column."""
     require(by, Permission.IMPORT_MEASUREMENTS)
     metrics = queries.metrics_by_slug()
     orgs = partnership_queries.organisations_by_code()
@@ -87,6 +113,12 @@ def import_measurements(
                 )
             )
             continue
+        problems = figure_problems(metric=metric, period=r.period, value=r.value, today=today)
+        if problems:
+            errors += [
+                RowError(r.row, field.capitalize(), message) for field, message in problems.items()
+            ]
+            continue
         resolved.append((r, metric, org, place, hood, key))
     raise_if_any(filename, errors)
     with transaction.atomic():
@@ -123,9 +155,15 @@ def record_measurement(
     value: float | None,
     note: str,
     by: Any,
+    today: dt.date,
 ) -> Measurement:
-    """Record (or correct) one measurement of a series (``by`` must be allowed to change it)."""
+    """Record (or correct) one measurement of a series (``by`` must be allowed to change it).
+    A figure ``figure_problems`` finds wrong on ``today`` is refused (``ValidationError`` by
+    field, 'period' and 'value') and nothing is saved."""
     require(by, Permission.RECORD_MEASUREMENT, SeriesRef(metric, subject.subject_key))
+    problems = figure_problems(metric=metric, period=period, value=value, today=today)
+    if problems:
+        raise ValidationError({k: _capitalised(v) for k, v in problems.items()})
     with transaction.atomic():
         m = Measurement.objects.filter(
             metric=metric, subject_key=subject.subject_key, period=period
@@ -144,7 +182,8 @@ def record_measurement(
             by=by,
             validate=False,
             action=AuditAction.RECORD_MEASUREMENT,
-            summary=f"{metric.name}, {m.subject_label}, {period:%b %Y}: {value}",
+            summary=f"{metric.name}, {m.subject_label}, {period:%b %Y}: "
+            f"{figures.figure(value, metric.unit)}",
             metric=metric.slug,
             subject=subject.subject_key,
             period=period.isoformat(),
@@ -158,8 +197,27 @@ def add_rebase(
     *, metric: Metric, subject: Subject | SubjectRef, period: dt.date, reason: str, by: Any
 ) -> Rebase:
     """Record that the process changed from ``period``, with the reason (``by`` must be
-    allowed to change the series)."""
+    allowed to change the series). New limits start within the series: after its first
+    period (where limits start anyway) and no later than its last; and once for a period.
+    Otherwise ``ValidationError`` on 'period', and nothing is saved."""
     require(by, Permission.ADD_REBASE, SeriesRef(metric, subject.subject_key))
+    periods = queries.periods_of(metric, subject.subject_key)
+    if not periods:
+        raise ValidationError(
+            {"period": "The series has no figures yet: new limits start within its figures"}
+        )
+    first, last = periods[0], periods[-1]
+    if not first < period <= last:
+        where = "is its first" if period == first else "is outside them"
+        raise ValidationError(
+            {
+                "period": f"New limits start within the series' figures, after its first "
+                f"period ({first:%B %Y}) and up to its latest ({last:%B %Y}); "
+                f"{period:%B %Y} {where}"
+            }
+        )
+    if queries.rebase_at(metric, subject.subject_key, period) is not None:
+        raise ValidationError({"period": f"New limits already start from {period:%B %Y}"})
     with transaction.atomic():
         rebase = Rebase(
             metric=metric,
@@ -182,16 +240,60 @@ def add_rebase(
     return rebase
 
 
+def remove_measurement(
+    *,
+    metric: Metric,
+    subject: Subject | SubjectRef,
+    period: dt.date,
+    reason: str,
+    by: Any,
+) -> None:
+    """Remove one period's figure from a series, such as one recorded for the wrong month, with
+    the reason (``by`` must be allowed to record the series' figures). Its history keeps the
+    figure and who removed it, and the audit trail says why. Leaving the value empty
+    instead records that the figure is missing. ``ValidationError`` if there is no such
+    figure or no reason; nothing is removed."""
+    require(by, Permission.RECORD_MEASUREMENT, SeriesRef(metric, subject.subject_key))
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": "Enter why the figure is being removed"})
+    m = queries.measurement(metric, subject.subject_key, period)
+    if m is None:
+        raise ValidationError({"period": f"There is no figure for {period:%B %Y} to remove"})
+    with transaction.atomic():
+        m._history_user = by if getattr(by, "is_authenticated", False) else None
+        m._change_reason = reason[:100]  # the history's reason holds 100 characters
+        summary = (
+            f"{metric.name}, {m.subject_label}, {period:%b %Y}: removed the figure "
+            f"{figures.figure(m.value, metric.unit)} ({reason})"
+        )
+        m.delete()
+        audit.record(
+            actor=by,
+            action=AuditAction.REMOVE_MEASUREMENT,
+            summary=summary,
+            metric=metric.slug,
+            subject=subject.subject_key,
+            period=period.isoformat(),
+            old=m.value,
+            note=m.note,
+            reason=reason,
+        )
+
+
 def publish_plan(*, plan: Plan, by: Any, at: dt.datetime | None = None) -> PlanPublication:
     """Publish ``plan`` as it stands now: its priorities and goals, each goal's latest figure,
-    verdict and status. The public page and the public API show exactly this, with its date,
+    verdict and status (judged on the day of ``at``: a goal whose target month is over by then
+    is achieved or missed). The public page and the public API show exactly this, with its date,
     until the programme office publishes again; a revision records what changed from the
     publication before. Publishing what has not changed adds no revision."""
     require(by, Permission.CHANGE_PLAN)
     at = at or timezone.now()
     with transaction.atomic():
         goals = list(queries.goals_of(plan))
-        views = compute.judge_goals(goals, queries.series_of_goals(goals))
+        views = compute.judge_goals(
+            goals, queries.series_of_goals(goals), today=timezone.localdate(at)
+        )
         content = publication.content_of(plan, views)
         latest = queries.latest_publication(plan)
         if latest is not None and at < latest.published_at:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
+from django.utils import timezone
 from django_tasks import task
 
 from footprint.core.jobs import Progress, run_job
@@ -9,11 +12,23 @@ from footprint.core.models import Job
 from footprint.plans import importers, services
 
 
+def _today(job: Job) -> dt.date:
+    """The day the file was uploaded, as the page that queued it said (or, for a job queued
+    without it, the day the job was made): the service judges periods against it."""
+    if "today" in job.payload:
+        return dt.date.fromisoformat(job.payload["today"])
+    return timezone.localdate(job.created_at)
+
+
 def _import(job: Job, progress: Progress) -> str:
     rows = importers.parse_measurements(job.payload["text"], job.payload["filename"])
     progress(1, 10)
     result = services.import_measurements(
-        rows=rows, filename=job.payload["filename"], by=job.created_by, progress=progress
+        rows=rows,
+        filename=job.payload["filename"],
+        by=job.created_by,
+        today=_today(job),
+        progress=progress,
     )
     return f"{result['measurements']} measurements saved in {result['series']} series"
 

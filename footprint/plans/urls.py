@@ -14,6 +14,11 @@ urlpatterns = [
         views.record_measurement,
         name="record_measurement",
     ),
+    path(
+        "workspace/plan/goals/<int:pk>/measurements/remove/",
+        views.remove_measurement,
+        name="remove_measurement",
+    ),
     path("workspace/plan/goals/<int:pk>/rebases/", views.add_rebase, name="add_rebase"),
     path("workspace/plan/early-warning/", views.early_warning, name="early_warning"),
     path("workspace/plan/metrics/", views.metric_list, name="metrics"),

@@ -11,18 +11,27 @@ from django.core.exceptions import ValidationError
 from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from footprint.core import charts
 from footprint.core.jobs import start_upload
 from footprint.core.permissions import can, permission_required, require
 from footprint.plans import compute, publication, queries, services
-from footprint.plans.forms import MeasurementForm, MeasurementImportForm, RebaseForm
-from footprint.plans.models import Goal, Plan, Priority
+from footprint.plans.figures import figure, number
+from footprint.plans.forms import (
+    MeasurementForm,
+    MeasurementImportForm,
+    RebaseForm,
+    RemoveMeasurementForm,
+)
+from footprint.plans.models import Goal, Metric, Plan, Priority
 from footprint.plans.rules import Permission
 from footprint.plans.tasks import run_measurement_import
 
 partner_only = permission_required(Permission.VIEW_PLAN)
+# Every page writes figures as their unit is written ('65.0%', '174', '8.6 per 1,000').
+FIGURES = {"figure": figure, "number": number}
 
 
 def _judged(published_only: bool) -> tuple[Plan | None, list[compute.GoalView]]:
@@ -30,7 +39,23 @@ def _judged(published_only: bool) -> tuple[Plan | None, list[compute.GoalView]]:
     if plan is None:
         return None, []
     goals = list(queries.goals_of(plan))
-    return plan, compute.judge_goals(goals, queries.series_of_goals(goals))
+    return plan, compute.judge_goals(
+        goals, queries.series_of_goals(goals), today=timezone.localdate()
+    )
+
+
+def _spc_chart(
+    points: list[dict[str, object]], title: str, metric: Metric, target: float | None
+) -> dict[str, Any]:
+    """The SPC chart of a series, its target line labelled as every page writes the figure
+    ('Target 80.0%', 'Target 0')."""
+    spec = charts.spc_chart(points, title, metric.unit, target, measure=metric.name)
+    if target is not None:
+        for layer in spec["layer"]:
+            for row in layer.get("data", {}).get("values", []):
+                if "target" in row and "label" in row:
+                    row["label"] = f"Target {figure(target, metric.unit)}"
+    return spec
 
 
 def _by_priority(views: list[compute.GoalView]) -> list[tuple[Priority, list[compute.GoalView]]]:
@@ -56,6 +81,7 @@ def plan_overview(request: HttpRequest) -> HttpResponse:
             "columns": compute.MATRIX_COLUMNS,
             "symbols": compute.SYMBOLS,
             **_publication_state(plan, views),
+            **FIGURES,
         },
     )
 
@@ -115,9 +141,14 @@ def _goal_page(
     goal: Goal,
     measurement_form: Form | None = None,
     rebase_form: Form | None = None,
+    remove_form: Form | None = None,
 ) -> HttpResponse:
-    view = compute.judge_goal(goal, queries.series(goal.metric, goal.subject_key))
+    data = queries.series(goal.metric, goal.subject_key)
+    view = compute.judge_goal(goal, data, today=timezone.localdate())
     points = compute.chart_points(view.series)
+    may_record = can(request.user, Permission.RECORD_MEASUREMENT, goal)
+    if remove_form is None and may_record:
+        remove_form = _remove_form(goal, data)
     return render(
         request,
         "plans/goal.jinja",
@@ -126,20 +157,25 @@ def _goal_page(
             "view": view,
             "points": points,
             "reading": compute.reading(view),
-            "spc_chart": charts.spc_chart(
-                points,
-                goal.metric.name,
-                goal.metric.unit,
-                goal.target_value,
-                measure=goal.metric.name,
-            ),
-            "may_record": can(request.user, Permission.RECORD_MEASUREMENT, goal),
+            "spc_chart": _spc_chart(points, goal.metric.name, goal.metric, goal.target_value),
+            "may_record": may_record,
             "may_rebase": can(request.user, Permission.ADD_REBASE, goal),
             "measurement_form": measurement_form or MeasurementForm(prefix="m"),
             "rebase_form": rebase_form or RebaseForm(prefix="r"),
+            "remove_form": remove_form,
             "symbols": compute.SYMBOLS,
+            **FIGURES,
         },
     )
+
+
+def _remove_form(goal: Goal, data: queries.SeriesData, post: Any = None) -> RemoveMeasurementForm:
+    """The form to remove one of the series' figures, newest first."""
+    periods = [
+        (m.period, f"{m.period:%B %Y}: {figure(m.value, goal.metric.unit)}")
+        for m in reversed(data.measurements)
+    ]
+    return RemoveMeasurementForm(post, prefix="x", periods=periods)
 
 
 @require_POST
@@ -152,15 +188,45 @@ def record_measurement(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         return _goal_page(request, goal, measurement_form=form)
     d = form.cleaned_data
-    services.record_measurement(
-        metric=goal.metric,
-        subject=goal,
-        period=d["period"],
-        value=d["value"],
-        note=d["note"],
-        by=request.user,
-    )
+    try:
+        services.record_measurement(
+            metric=goal.metric,
+            subject=goal,
+            period=d["period"],
+            value=d["value"],
+            note=d["note"],
+            by=request.user,
+            today=timezone.localdate(),
+        )
+    except ValidationError as exc:
+        form.add_error(None, exc)
+        return _goal_page(request, goal, measurement_form=form)
     messages.success(request, f"Recorded {goal.metric.name} for {d['period']:%B %Y}.")
+    return redirect(goal)
+
+
+@require_POST
+@partner_only
+def remove_measurement(request: HttpRequest, pk: int) -> HttpResponse:
+    """Remove a figure of a goal's series recorded in error, with the reason."""
+    goal = _goal(pk)
+    require(request.user, Permission.RECORD_MEASUREMENT, goal)
+    form = _remove_form(goal, queries.series(goal.metric, goal.subject_key), request.POST)
+    if not form.is_valid():
+        return _goal_page(request, goal, remove_form=form)
+    d = form.cleaned_data
+    try:
+        services.remove_measurement(
+            metric=goal.metric,
+            subject=goal,
+            period=d["period"],
+            reason=d["reason"],
+            by=request.user,
+        )
+    except ValidationError as exc:
+        form.add_error(None, exc)
+        return _goal_page(request, goal, remove_form=form)
+    messages.success(request, f"Removed the figure for {d['period']:%B %Y}.")
     return redirect(goal)
 
 
@@ -174,9 +240,17 @@ def add_rebase(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         return _goal_page(request, goal, rebase_form=form)
     d = form.cleaned_data
-    services.add_rebase(
-        metric=goal.metric, subject=goal, period=d["period"], reason=d["reason"], by=request.user
-    )
+    try:
+        services.add_rebase(
+            metric=goal.metric,
+            subject=goal,
+            period=d["period"],
+            reason=d["reason"],
+            by=request.user,
+        )
+    except ValidationError as exc:
+        form.add_error(None, exc)
+        return _goal_page(request, goal, rebase_form=form)
     messages.success(request, f"New limits from {d['period']:%B %Y}.")
     return redirect(goal)
 
@@ -188,7 +262,7 @@ def early_warning(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "plans/early_warning.jinja",
-        {"warnings": warnings, "symbols": compute.SYMBOLS},
+        {"warnings": warnings, "symbols": compute.SYMBOLS, **FIGURES},
     )
 
 
@@ -224,14 +298,9 @@ def metric_series(request: HttpRequest, slug: str, subject_key: str) -> HttpResp
             "metric": metric,
             "series": series,
             "points": points,
-            "spc_chart": charts.spc_chart(
-                points,
-                f"{metric.name}: {series.subject_label}",
-                metric.unit,
-                None,
-                measure=metric.name,
-            ),
+            "spc_chart": _spc_chart(points, f"{metric.name}: {series.subject_label}", metric, None),
             "symbols": compute.SYMBOLS,
+            **FIGURES,
         },
     )
 
@@ -242,7 +311,11 @@ def measurement_import(request: HttpRequest) -> HttpResponse:
     form = MeasurementImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         job = start_upload(
-            form, request, job_kind="import:measurements", task=run_measurement_import
+            form,
+            request,
+            job_kind="import:measurements",
+            task=run_measurement_import,
+            today=timezone.localdate().isoformat(),  # the service judges periods against it
         )
         if job is not None:
             return redirect("core:job", job.pk)

@@ -1,5 +1,5 @@
-"""The plan in a real browser: import figures, see the goal's chart, record a figure on it
-and see the early warning."""
+"""The plan in a real browser: import figures, see the goal's chart, record a figure on it,
+see the early warning, and remove a figure recorded in error."""
 
 import pytest
 from playwright.sync_api import expect
@@ -32,7 +32,7 @@ def test_an_owner_imports_figures_opens_the_goal_and_sees_the_early_warning(
     page.get_by_role("link", name="Four in five seen within four hours at Trust A").click()
     page.wait_for_selector("#spc[data-chart-ready]")
     expect(page.locator("#spc svg")).to_have_count(1)
-    expect(page.locator("#reading")).to_contain_text("The latest figure, for May 2025, is 65.0 %.")
+    expect(page.locator("#reading")).to_contain_text("The latest figure, for May 2025, is 65.0%.")
     page.get_by_text("The chart's figures").click()
     expect(page.locator("#series-table tbody tr")).to_have_count(26)
     check_accessibility(page)
@@ -42,7 +42,7 @@ def test_an_owner_imports_figures_opens_the_goal_and_sees_the_early_warning(
     page.get_by_label("Value", exact=True).fill("64.5")
     page.get_by_role("button", name="Record measurement").click()
     expect(page.get_by_text("Recorded A&E within 4 hours for June 2025.")).to_be_visible()
-    expect(page.locator("#reading")).to_contain_text("The latest figure, for June 2025, is 64.5 %.")
+    expect(page.locator("#reading")).to_contain_text("The latest figure, for June 2025, is 64.5%.")
     expect(page.locator("#reading")).to_contain_text("a point below the lower process limit")
 
     open_section(page, "Plan")
@@ -51,4 +51,14 @@ def test_an_owner_imports_figures_opens_the_goal_and_sees_the_early_warning(
     expect(row).to_contain_text("Trust A Hospitals")
     expect(row).to_contain_text("Jun 2025")
     expect(row).to_contain_text("A point below the lower process limit")
+    check_accessibility(page)
+
+    # June's figure was for another month: removed, with the reason; May's is the latest again.
+    page.goto("/workspace/plan/")
+    page.get_by_role("link", name="Four in five seen within four hours at Trust A").click()
+    page.get_by_label("Figure to remove").select_option(label="June 2025: 64.5%")
+    page.get_by_label("Reason for removing it").fill("Recorded against the wrong month")
+    page.get_by_role("button", name="Remove figure").click()
+    expect(page.get_by_text("Removed the figure for June 2025.")).to_be_visible()
+    expect(page.locator("#reading")).to_contain_text("The latest figure, for May 2025, is 65.0%.")
     check_accessibility(page)

@@ -3,7 +3,11 @@
 import datetime as dt
 import json
 
+import pytest
+from django.utils import timezone
+
 from footprint.api.tokens import create_token
+from footprint.core.models import AuditEvent
 from footprint.plans import services
 from footprint.plans.models import Measurement
 
@@ -19,7 +23,8 @@ def test_only_a_published_plan_is_public(client, cast, plan):
     goal = body["goals"][0]
     assert body["period"] == "2023/24–2027/28"
     assert goal["subject"] == "org:RA1" and goal["latest_value"] == 66.0
-    assert goal["variation"] == "concern_low" and goal["status"] == "at_risk"
+    # Its target date, March 2026, has passed: missed, not merely at risk.
+    assert goal["variation"] == "concern_low" and goal["status"] == "missed"
 
 
 def test_series_need_a_partner_token(client, cast, plan):
@@ -55,3 +60,42 @@ def test_recording_a_figure_follows_the_pages_rules(client, cast, plan):
         headers=bearer(cast["pmo"]),
     )
     assert nowhere.status_code == 404
+
+
+URL = "/api/v1/metrics/ae-4-hour/series/org:RA1"
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ({"period": "1900-01", "value": 71.0}, "period: January 1900 is before January 2000"),
+        ({"period": "2200-01", "value": 50.0}, "period: January 2200 is after"),
+        ({"period": "this month", "value": 71.0}, "the last complete month on"),
+        ({"period": "2025-06", "value": -50.0}, "value: -50.0 is not possible for a percentage"),
+        ({"period": "2025-06", "value": 250.0}, "value: 250.0 is not possible for a percentage"),
+        ({"period": "2025-06", "value": 1e300}, "value: 1e+300 is not possible"),
+    ],
+)
+def test_the_api_refuses_impossible_figures(client, cast, plan, body, message):
+    if body["period"] == "this month":
+        body["period"] = f"{timezone.localdate():%Y-%m}"
+    response = client.put(
+        URL, json.dumps(body), content_type="application/json", headers=bearer(cast["editor_a"])
+    )
+    assert response.status_code == 422 and message in response.json()["detail"]
+    assert Measurement.objects.count() == 24
+    assert not AuditEvent.objects.filter(action="record_measurement").exists()
+
+
+def test_the_api_removes_a_figure_with_a_reason(client, cast, plan):
+    query = "?period=2025-03&reason=Wrong%20month"
+    refused = client.delete(URL + query, headers=bearer(cast["editor_b"]))
+    assert refused.status_code == 403
+    assert Measurement.objects.filter(period=dt.date(2025, 3, 1)).exists()
+    ok = client.delete(URL + query, headers=bearer(cast["editor_a"]))
+    assert ok.status_code == 200 and ok.json() == {"period": "2025-03-01", "removed": True}
+    assert not Measurement.objects.filter(period=dt.date(2025, 3, 1)).exists()
+    assert AuditEvent.objects.get(action="remove_measurement").details["reason"] == "Wrong month"
+    again = client.delete(URL + query, headers=bearer(cast["editor_a"]))
+    assert again.status_code == 422
+    assert "There is no figure for March 2025 to remove" in again.json()["detail"]

@@ -17,6 +17,8 @@ from footprint.plans.queries import SeriesRef
 from footprint.plans.rules import Permission
 from tests.conftest import CAST, PARTNERS, assert_may_see
 
+TODAY = dt.date(2026, 11, 30)
+
 # (url name, args, who may see it); a goal's page takes the plan's goal. Everyone else: the
 # log-in page (the public) or a 403 that says why.
 PAGES = [
@@ -72,6 +74,7 @@ def test_recording_a_figure_refuses_those_who_may_not(cast, plan, who):
             value=99.0,
             note="",
             by=cast[who],
+            today=TODAY,
         )
     assert not Measurement.objects.filter(period=dt.date(2025, 6, 1)).exists()
     assert not AuditEvent.objects.filter(action="record_measurement").exists()
@@ -87,6 +90,7 @@ def test_correcting_a_figure_is_refused_too_and_leaves_it(cast, plan):
             value=99.0,
             note="",
             by=cast["editor_b"],
+            today=TODAY,
         )
     assert Measurement.objects.get(subject_key="org:RA1", period=period).value == 66.0
 
@@ -105,6 +109,30 @@ def test_starting_new_limits_refuses_those_who_may_not(cast, plan, who):
     assert not AuditEvent.objects.filter(action="add_rebase").exists()
 
 
+@pytest.mark.parametrize("who", ["editor_b", "viewer", "stranger", "public"])
+def test_removing_a_figure_refuses_those_who_may_not(cast, plan, who):
+    period = dt.date(2025, 3, 1)
+    with pytest.raises(PermissionDenied):
+        services.remove_measurement(
+            metric=plan["metric"], subject=plan["goal"], period=period, reason="Mine", by=cast[who]
+        )
+    assert Measurement.objects.get(subject_key="org:RA1", period=period).value == 66.0
+    assert not AuditEvent.objects.filter(action="remove_measurement").exists()
+
+
+@pytest.mark.parametrize("who", ["pmo", "editor_a"])
+def test_those_who_record_a_series_remove_its_figures(cast, plan, who):
+    services.remove_measurement(
+        metric=plan["metric"],
+        subject=plan["goal"],
+        period=dt.date(2025, 3, 1),
+        reason="Wrong month",
+        by=cast[who],
+    )
+    assert not Measurement.objects.filter(period=dt.date(2025, 3, 1)).exists()
+    assert AuditEvent.objects.get(action="remove_measurement").actor == cast[who]
+
+
 @pytest.mark.parametrize("who", ["editor_a", "editor_b", "viewer", "stranger", "public"])
 def test_publishing_the_plan_refuses_all_but_the_programme_office(cast, plan, who):
     with pytest.raises(PermissionDenied):
@@ -120,7 +148,7 @@ def test_importing_refuses_anyone_but_a_partner(cast, plan, who):
         "Metric,Period,Value,Organisation\nae-4-hour,2025-06,71,RA1\n", "ae.csv"
     )
     with pytest.raises(PermissionDenied):
-        services.import_measurements(rows=rows, filename="ae.csv", by=cast[who])
+        services.import_measurements(rows=rows, filename="ae.csv", by=cast[who], today=TODAY)
     assert not Measurement.objects.filter(period=dt.date(2025, 6, 1)).exists()
     assert not AuditEvent.objects.filter(action="import_measurements").exists()
 
@@ -134,6 +162,7 @@ def test_the_owner_records_and_starts_new_limits_through_the_same_services(cast,
         value=74.5,
         note="",
         by=cast["editor_a"],
+        today=TODAY,
     )
     services.add_rebase(
         metric=goal.metric,
@@ -161,8 +190,13 @@ def test_the_record_and_rebase_pages_refuse_those_who_may_not(client_for, plan, 
     rebased = client.post(
         reverse("plans:add_rebase", args=[pk]), {"r-period": "2024-12", "r-reason": "Mine"}
     )
-    assert recorded.status_code == rebased.status_code == 403
+    removed = client.post(
+        reverse("plans:remove_measurement", args=[pk]),
+        {"x-period": "2025-03-01", "x-reason": "Mine"},
+    )
+    assert recorded.status_code == rebased.status_code == removed.status_code == 403
     assert not Measurement.objects.filter(period=dt.date(2025, 6, 1)).exists()
+    assert Measurement.objects.filter(period=dt.date(2025, 3, 1)).exists()
     assert not Rebase.objects.exists()
 
 
@@ -173,3 +207,9 @@ def test_the_public_is_asked_to_log_in_before_recording(client, plan):
     )
     assert response.status_code == 302 and response["Location"].startswith(reverse("core:login"))
     assert not Measurement.objects.filter(period=dt.date(2025, 6, 1)).exists()
+    removed = client.post(
+        reverse("plans:remove_measurement", args=[plan["goal"].pk]),
+        {"x-period": "2025-03-01", "x-reason": "Mine"},
+    )
+    assert removed.status_code == 302 and removed["Location"].startswith(reverse("core:login"))
+    assert Measurement.objects.filter(period=dt.date(2025, 3, 1)).exists()

@@ -78,7 +78,7 @@ def test_the_public_page_shows_the_icons_in_words_too(client, cast, plan):
 def test_the_spc_chart_colours_a_concern_orange_and_labels_the_target(client_for, plan):
     page = client_for("viewer").get(reverse("plans:goal", args=[plan["goal"].pk])).content.decode()
     spec = json.dumps(spec_of(page))
-    assert '"Target 80%"' in spec and '"utcyearmonth"' in spec and '"Month"' in spec
+    assert '"Target 80.0%"' in spec and '"utcyearmonth"' in spec and '"Month"' in spec
     assert '"A&E within 4 hours (%)"' in spec
 
 

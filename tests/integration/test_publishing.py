@@ -213,7 +213,7 @@ def test_the_plan_publish_change_draft_and_publish_again(client, client_for, cas
     plans.publish_plan(plan=plan["plan"], by=cast["pmo"], at=NOV_3)
     public = client.get(reverse("plans:public")).content.decode()
     assert "Published on 3 Nov 2026" in public
-    assert "The latest figure, for March 2025, is 66.0 %." in public
+    assert "The latest figure, for March 2025, is 66.0%." in public
 
     # Trust A records April's figure and the programme office raises the target.
     plans.record_measurement(
@@ -223,6 +223,7 @@ def test_the_plan_publish_change_draft_and_publish_again(client, client_for, cas
         value=81.0,
         note="",
         by=cast["editor_a"],
+        today=NOV_3.date(),
     )
     goal = plan["goal"]
     goal.target_value = 85.0
@@ -231,18 +232,19 @@ def test_the_plan_publish_change_draft_and_publish_again(client, client_for, cas
     # The public page and the API still show the plan as published, with its date.
     public = client.get(reverse("plans:public")).content.decode()
     assert "Published on 3 Nov 2026" in public
-    assert "aim for 80.0 % by March 2026" in public and "85.0" not in public
-    assert "is 66.0 %" in public and "81.0" not in public
+    assert "aim for 80.0% by March 2026" in public and "85.0" not in public
+    assert "is 66.0%" in public and "81.0" not in public
     api = client.get("/api/v1/plan").json()
     assert api["published_on"] == "2026-11-03" and api["revised"] is False
     assert api["goals"][0]["target_value"] == 80.0 and api["goals"][0]["latest_value"] == 66.0
-    assert api["goals"][0]["status"] == "at_risk"
+    # Published on 3 November 2026, after its target date of March 2026: missed.
+    assert api["goals"][0]["status"] == "missed"
 
     # Partners see the plan as it stands, marked as a draft, with what would change.
     overview = client_for("viewer").get(reverse("plans:overview")).content.decode()
     assert "Draft: changed since published on 3 Nov 2026" in overview
-    assert f"{GOAL}: target: from 80 % by March 2026 to 85 % by March 2026" in overview
-    assert f"{GOAL}: latest figure: from 66 % for March 2025 to 81 % for April 2025" in overview
+    assert f"{GOAL}: target: from 80.0% by March 2026 to 85.0% by March 2026" in overview
+    assert f"{GOAL}: latest figure: from 66.0% for March 2025 to 81.0% for April 2025" in overview
     assert "Publish the plan as it is now" not in overview
     assert client_for("editor_a").post(reverse("plans:publish")).status_code == 403
     with pytest.raises(PermissionDenied):
@@ -254,15 +256,15 @@ def test_the_plan_publish_change_draft_and_publish_again(client, client_for, cas
     plans.publish_plan(plan=plan["plan"], by=cast["pmo"], at=NOV_20)
     public = client.get(reverse("plans:public")).content.decode()
     assert "Revised on 20 Nov 2026; first published on 3 Nov 2026" in public
-    assert "aim for 85.0 % by March 2026" in public and "is 81.0 %" in public
-    assert f"{GOAL}: target: from 80 % by March 2026 to 85 % by March 2026" in public
+    assert "aim for 85.0% by March 2026" in public and "is 81.0%" in public
+    assert f"{GOAL}: target: from 80.0% by March 2026 to 85.0% by March 2026" in public
     api = client.get("/api/v1/plan").json()
     assert (api["published_on"], api["first_published_on"]) == ("2026-11-20", "2026-11-03")
     assert api["revised"] is True and api["goals"][0]["latest_value"] == 81.0
     assert {
         "figure": f"{GOAL}: latest figure",
-        "before": "66 % for March 2025",
-        "after": "81 % for April 2025",
+        "before": "66.0% for March 2025",
+        "after": "81.0% for April 2025",
     } in api["changes"]
     overview = client_for("viewer").get(reverse("plans:overview")).content.decode()
     assert "Draft" not in overview and "nothing has changed since" in overview
@@ -288,3 +290,68 @@ def test_a_plan_marked_published_without_a_publication_is_not_public(client, pla
     Plan.objects.update(status=Plan.Status.PUBLISHED)  # as an administrator might
     assert "has not published its plan yet" in client.get(reverse("plans:public")).content.decode()
     assert client.get("/api/v1/plan").status_code == 404
+
+
+def test_a_goal_that_passes_its_target_date_is_missed_in_the_next_publication(client, cast, plan):
+    from footprint.plans import services as plans
+    from footprint.plans.models import Goal
+
+    # Due by March 2027, published in November 2026: judged on its trajectory (at risk, its
+    # latest point a concern). Its date moved back to March 2026: missed, and the revision
+    # says the status changed.
+    Goal.objects.update(target_date=dt.date(2027, 3, 1))
+    plans.publish_plan(plan=plan["plan"], by=cast["pmo"], at=NOV_3)
+    assert client.get("/api/v1/plan").json()["goals"][0]["status"] == "at_risk"
+    Goal.objects.update(target_date=dt.date(2026, 3, 1))
+    plans.publish_plan(plan=plan["plan"], by=cast["pmo"], at=NOV_20)
+    api = client.get("/api/v1/plan").json()
+    assert api["goals"][0]["status"] == "missed"
+    assert {"figure": f"{GOAL}: status", "before": "At risk", "after": "Missed"} in api["changes"]
+    public = client.get(reverse("plans:public")).content.decode()
+    assert ">Missed</strong>" in public
+    assert "The target date has passed and the latest value, from before it, does not meet" in (
+        public
+    )
+
+
+def test_the_change_list_writes_counts_as_whole_numbers(cast, plan):
+    from footprint.plans import services as plans
+    from footprint.plans.models import Goal, Measurement, Metric
+
+    metric = Metric.objects.create(
+        slug="handover-delays",
+        name="Ambulance handovers over 60 minutes",
+        unit="count",
+        improvement="decrease",
+        definition="Handovers taking over an hour.",
+        data_source="Test",
+        owner=plan["metric"].owner,
+        next_review=dt.date(2027, 1, 1),
+    )
+    Measurement.objects.create(metric=metric, period=dt.date(2026, 9, 1), value=1174.0)
+    Goal.objects.create(
+        priority=plan["priority"],
+        statement="No handover takes over an hour",
+        metric=metric,
+        owner=metric.owner,
+        baseline_value=1174.0,
+        baseline_date=dt.date(2026, 9, 1),
+        target_value=0.0,
+        target_date=dt.date(2028, 3, 1),
+    )
+    plans.publish_plan(plan=plan["plan"], by=cast["pmo"], at=NOV_3)
+    plans.record_measurement(
+        metric=metric,
+        subject=Goal.objects.get(metric=metric),
+        period=dt.date(2026, 10, 1),
+        value=990.0,
+        note="",
+        by=cast["pmo"],
+        today=NOV_20.date(),
+    )
+    kept = plans.publish_plan(plan=plan["plan"], by=cast["pmo"], at=NOV_20)
+    assert {
+        "figure": "No handover takes over an hour: latest figure",
+        "before": "1,174 for September 2026",
+        "after": "990 for October 2026",
+    } in kept.changes
