@@ -11,8 +11,8 @@ from decimal import Decimal
 from fractions import Fraction
 
 from footprint.demand import defaults
-from footprint.demand.compute import ALL, pod_name
 from footprint.demand.models import Result, Run, Scenario
+from footprint.demand.pods import ALL, pod_name
 from footprint.engine import finance as engine
 from footprint.finance import queries
 from footprint.finance.models import FinancialPlan, RiskShareAgreement, year_label

@@ -557,3 +557,24 @@ def test_a_move_typed_in_by_hand(client_for, cast, footprint, icb):
         },
     )
     assert "−£325,000" in page.content.decode()
+
+
+def test_finance_takes_the_points_of_delivery_from_demand_pods():
+    """The demand app keeps ALL and pod_name in demand/pods.py; finance never reaches into the
+    demand engine's converter for them."""
+    import ast
+    import pkgutil
+    from importlib import import_module
+    from pathlib import Path
+
+    import footprint.finance
+    from footprint.demand import pods
+
+    for info in pkgutil.iter_modules(footprint.finance.__path__):
+        module = import_module(f"footprint.finance.{info.name}")
+        tree = ast.parse(Path(module.__file__).read_text())
+        imported = {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)}
+        imported |= {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
+        assert "footprint.demand.compute" not in imported, info.name
+    assert compute.ALL is pods.ALL
+    assert compute.pod_name is pods.pod_name
