@@ -23,6 +23,11 @@ class Error(Schema):
     detail: str
 
 
+VARIANCE = (
+    "Surplus or deficit less the control total, in pence: positive is better than the control total"
+)
+
+
 class PositionOut(Schema):
     year: int
     financial_year: str
@@ -32,7 +37,7 @@ class PositionOut(Schema):
     expenditure_pence: int
     surplus_pence: int
     control_total_pence: int
-    variance_pence: int
+    variance_pence: int = Field(description=VARIANCE)
     risk_share_pence: int
     final_pence: int
 
@@ -59,7 +64,7 @@ class SummaryOut(Schema):
     financial_year: str
     control_total_pence: int
     surplus_pence: int
-    variance_pence: int
+    variance_pence: int = Field(description=VARIANCE)
     positions: list[PositionOut]
     published_on: dt.date
     first_published_on: dt.date

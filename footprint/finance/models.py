@@ -85,7 +85,7 @@ class FinancialPlan(models.Model):
 
     @property
     def variance_pence(self) -> int:
-        """Surplus less control total: positive is better than plan."""
+        """Surplus less control total: positive is better than the control total."""
         return self.surplus_pence - self.control_total_pence
 
 

@@ -355,7 +355,7 @@ EXPORT_HEADER = [
     "Non-pay (£)",
     "Surplus or deficit (£)",
     "Control total (£)",
-    "Variance (£)",
+    "Variance (£; positive is better than the control total)",
     "Risk share and repayments (£)",
     "Final position (£)",
 ]

@@ -578,3 +578,40 @@ def test_finance_takes_the_points_of_delivery_from_demand_pods():
         assert "footprint.demand.compute" not in imported, info.name
     assert compute.ALL is pods.ALL
     assert compute.pod_name is pods.pod_name
+
+
+def test_variance_is_worded_against_the_control_total_everywhere(
+    client, client_for, cast, two_plans
+):
+    """Variance is the surplus less the control total: positive is better than the control
+    total, not "better than plan" (the plan is what is measured), on every page, in the
+    downloads, in the API's schema and in the docs."""
+    from pathlib import Path
+
+    services.publish_year(year=2026, by=cast["pmo"])
+    wrong, right = "than plan", "better than the control total"
+    pages = [
+        client_for("pmo").get(reverse("finance:index")),
+        client_for("pmo").get(reverse("finance:organisation", args=["RA1"])),
+        client_for("public").get(reverse("finance:public")),
+    ]
+    for page in pages:
+        text = page.content.decode()
+        assert wrong not in text and right in text, page.wsgi_request.path
+    header = (
+        client_for("pmo")
+        .get(reverse("finance:export", args=["csv"]))
+        .content.decode("utf-8-sig")
+        .splitlines()[0]
+    )
+    assert wrong not in header and right in header
+    xlsx = client_for("pmo").get(reverse("finance:export", args=["xlsx"]))
+    first = next(load_workbook(io.BytesIO(xlsx.content))["Positions"].iter_rows(values_only=True))
+    assert any(right in str(cell) for cell in first)
+    schema = client.get("/api/v1/openapi.json").json()["components"]["schemas"]
+    for name in ("PositionOut", "SummaryOut"):
+        assert right in schema[name]["properties"]["variance_pence"]["description"]
+    root = Path(__file__).resolve().parents[2]
+    for doc in ("docs/finance.md",):
+        assert wrong not in (root / doc).read_text()
+    assert right in (root / "docs/api.md").read_text()
