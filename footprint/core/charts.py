@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import textwrap
 from collections.abc import Mapping
 from typing import Any, Literal
 
@@ -452,16 +453,26 @@ def waterfall(
     steps_title: str = "Step",
     money: Money | None = None,
     places: int = 1,
+    horizontal: bool = False,
+    changes: tuple[str, str] = ("Increase", "Decrease"),
+    colours: tuple[str, str, str, str] | None = None,
+    wrap: int | None = None,
 ) -> dict[str, Any]:
     """A waterfall from the first step (shown as ``start``) through each change to the total
     (a bar labelled ``total``); tooltips format changes with the d3 format ``number``, or as
     money (to ``places`` decimal places of £ million) when ``money`` says what the figures
-    are. ``measure`` titles the y axis (from zero), ``steps_title`` the x axis."""
+    are. ``measure`` titles the y axis (from zero), ``steps_title`` the x axis.
+
+    Optionally: ``horizontal`` lists the steps down the side, each name whole, with the bars
+    across; ``changes`` names a rise and a fall in the legend; ``colours`` colours the start,
+    a rise, a fall and the total; ``wrap`` breaks the title and each step's name into lines
+    of about that many characters, so neither is cut off in a narrow window."""
+    rise, fall = changes
     values: list[dict[str, Any]] = []
     running = 0.0
     for i, (name, amount) in enumerate(steps):
         low, running = (0.0, amount) if i == 0 else (running, running + amount)
-        kind = start if i == 0 else ("Increase" if amount >= 0 else "Decrease")
+        kind = start if i == 0 else (rise if amount >= 0 else fall)
         values.append(
             {
                 "order": i,
@@ -488,42 +499,87 @@ def waterfall(
         change = {"field": "amount_text", "title": "Change"}
     else:
         change = {"field": "amount", "title": "Change", "format": number}
+    color = {
+        "field": "kind",
+        "type": "nominal",
+        "scale": {
+            "domain": [start, rise, fall, total],
+            "range": list(colours or (NHS_DARK_GREY, NHS_WARM_YELLOW, NHS_BLUE, NHS_DARK_GREY)),
+        },
+        "legend": {"orient": "top", "title": None},
+    }
+    tooltip = [{"field": "step", "title": steps_title}, change]
+    if not horizontal:
+        return {
+            "$schema": SCHEMA,
+            "description": title,
+            "title": _wrapped_title(title, wrap),
+            "width": "container",
+            "height": 300,
+            "data": {"values": values},
+            "mark": {"type": "bar"},
+            "encoding": {
+                "x": {
+                    "field": "step",
+                    "type": "nominal",
+                    "sort": {"field": "order"},
+                    "title": steps_title,
+                    "axis": {"labelAngle": -30, "labelLimit": 160},
+                },
+                "y": {
+                    "field": "start",
+                    "type": "quantitative",
+                    "title": measure,
+                    "scale": {"zero": True},
+                    **_money_axis(money),
+                },
+                "y2": {"field": "end"},
+                "color": color,
+                "tooltip": tooltip,
+            },
+        }
+    # Each name's lines joined by "|" (split again by the axis), so no name is cut short.
+    for v in values:
+        v["label"] = "|".join(textwrap.wrap(v["step"], wrap) if wrap else [v["step"]])
+    lines = max(v["label"].count("|") + 1 for v in values)
+    color["legend"] |= {"direction": "vertical", "labelLimit": 0}
     return {
         "$schema": SCHEMA,
         "description": title,
-        "title": title,
+        "title": _wrapped_title(title, wrap),
         "width": "container",
-        "height": 300,
+        "height": {"step": 12 + 13 * lines},
+        "autosize": {"type": "fit-x", "contains": "padding"},
         "data": {"values": values},
         "mark": {"type": "bar"},
         "encoding": {
-            "x": {
-                "field": "step",
+            "y": {
+                "field": "label",
                 "type": "nominal",
                 "sort": {"field": "order"},
-                "title": steps_title,
-                "axis": {"labelAngle": -30, "labelLimit": 160},
+                "title": None,
+                "axis": {"labelLimit": 0, "labelExpr": "split(datum.label, '|')"},
             },
-            "y": {
+            "x": {
                 "field": "start",
                 "type": "quantitative",
-                "title": measure,
+                # In two lines when wrapping: the axis may be narrow.
+                "title": textwrap.wrap(measure, len(measure) // 2 + 4) if wrap else measure,
                 "scale": {"zero": True},
                 **_money_axis(money),
             },
-            "y2": {"field": "end"},
-            "color": {
-                "field": "kind",
-                "type": "nominal",
-                "scale": {
-                    "domain": [start, "Increase", "Decrease", total],
-                    "range": [NHS_DARK_GREY, NHS_WARM_YELLOW, NHS_BLUE, NHS_DARK_GREY],
-                },
-                "legend": {"orient": "top", "title": None},
-            },
-            "tooltip": [{"field": "step", "title": steps_title}, change],
+            "x2": {"field": "end"},
+            "color": color,
+            "tooltip": tooltip,
         },
     }
+
+
+def _wrapped_title(title: str, wrap: int | None) -> str | dict[str, Any]:
+    """The title as it is, or in lines of about ``wrap`` characters, set to the left."""
+    if not wrap or len(title) <= wrap:
+        return title
+    return {"text": textwrap.wrap(title, wrap), "anchor": "start"}
 
 
 # NHS identity colours for up to five opinion groups, then grey for those not grouped.

@@ -28,7 +28,28 @@ from footprint.partnership.rules import roles_of
 
 partner_only = permission_required(Permission.VIEW_FINANCE)
 MEASURE = "£ million"
-POSITION = "Surplus (+) or deficit (−), £ million"  # the waterfalls' vertical axis
+POSITION = "Surplus (+) or deficit (−), £ million"  # the waterfalls' money axis
+
+# The waterfalls' colours, each meaning one thing: where the year starts (grey), a step that
+# raises the position (blue), one that lowers it (red), where it ends (purple).
+BETTER = "Raises the position (better)"
+WORSE = "Lowers the position (worse)"
+COLOURS = (charts.NHS_MID_GREY, charts.NHS_BLUE, charts.NHS_RED, charts.NHS_PURPLE)
+
+
+def _waterfall(steps: list[tuple[str, float]], title: str, **kwargs: Any) -> dict[str, Any]:
+    """A finance waterfall: steps listed down the side with their names whole, the title in
+    lines that fit a phone, and a legend that says what each colour means."""
+    return charts.waterfall(
+        steps,
+        title,
+        POSITION,
+        horizontal=True,
+        changes=(BETTER, WORSE),
+        colours=COLOURS,
+        wrap=36,
+        **({"money": "millions"} | kwargs),
+    )
 
 
 def current_year(today: dt.date | None = None) -> int:
@@ -51,13 +72,11 @@ def _pick_year(request: HttpRequest, years: list[int]) -> int | None:
 
 
 def _chart_year(steps: list[tuple[str, float]], label: str) -> dict[str, Any]:
-    return charts.waterfall(
+    return _waterfall(
         steps,
         f"System position {label}: from control totals through plans and risk share",
-        POSITION,
-        start="Control total",
+        start="System control total",
         total="Final system position",
-        money="millions",
     )
 
 
@@ -127,13 +146,11 @@ def organisation(request: HttpRequest, ods_code: str) -> HttpResponse:
         "crumbs": [{"href": reverse("finance:index"), "text": "System finance"}],
     }
     if row is not None:
-        context["waterfall_chart"] = charts.waterfall(
+        context["waterfall_chart"] = _waterfall(
             compute.organisation_waterfall(row),
             f"{org.name}, {row.plan.year_label}",
-            POSITION,
             start="Control total",
             total="Final position",
-            money="millions",
         )
         context["income"] = _income_lines(row.plan)
         context["draft_since"] = _changed_since_published(row, published)
@@ -333,14 +350,12 @@ def scenario(request: HttpRequest) -> HttpResponse:
         "flows": flows,
     }
     if flows is not None and flows.rows:
-        context["waterfall_chart"] = charts.waterfall(
+        context["waterfall_chart"] = _waterfall(
             compute.flow_waterfall(flows),
             f"Change in each organisation's position, {year_label(flows.year)}",
-            POSITION,
             start="Before",
             total="System",
             steps_title="Organisation",
-            money="millions",
             places=2,
         )
     return render(request, "finance/scenario.jinja", context)

@@ -305,7 +305,7 @@ def test_the_risk_share_moves_money_and_the_waterfall_shows_it(
     assert (
         shown["Trust A Hospitals plan"] == "−£4.0m" and shown["Trust B Hospitals plan"] == "£6.0m"
     )
-    assert "RA1 plan" not in shown and "'£'" in spec["encoding"]["y"]["axis"]["labelExpr"]
+    assert "RA1 plan" not in shown and "'£'" in spec["encoding"]["x"]["axis"]["labelExpr"]
     ledger = client_for("editor_b").get(reverse("finance:risk_share")).content.decode()
     assert "No year of this agreement has been published" in ledger
     services.publish_year(year=2026, by=cast["pmo"])
@@ -615,3 +615,41 @@ def test_variance_is_worded_against_the_control_total_everywhere(
     for doc in ("docs/finance.md",):
         assert wrong not in (root / doc).read_text()
     assert right in (root / "docs/api.md").read_text()
+
+
+def test_the_public_money_chart_can_be_read_in_any_window(client, client_for, cast, footprint, icb):
+    """The waterfall lists each step down the side, its name whole (in lines, never cut off),
+    colours the start, a rise, a fall and the end differently with a legend saying what each
+    means, and titles itself in lines short enough for a 390 px phone, filling its container."""
+    long_name = "Hallowdale Hospital NHS Foundation Trust"
+    trust = footprint["trust_a"]
+    trust.name = long_name
+    trust.save()
+    services.save_plan(organisation=trust, figures=figures(2026, non_pay=59, ct=-5), by=cast["pmo"])
+    services.save_plan(
+        organisation=footprint["trust_b"], figures=figures(2026, non_pay=44), by=cast["pmo"]
+    )
+    services.publish_year(year=2026, by=cast["pmo"])
+    page = client.get(reverse("finance:public")).content.decode()
+    spec = chart_spec(page, "public-waterfall")
+    assert spec["width"] == "container" and spec["autosize"]["type"].startswith("fit")
+    assert all(len(line) <= 40 for line in spec["title"]["text"])
+    assert " ".join(spec["title"]["text"]) == spec["description"]
+    names = spec["encoding"]["y"]
+    assert names["axis"]["labelLimit"] == 0 and "split" in names["axis"]["labelExpr"]
+    labels = {v["step"]: v["label"] for v in spec["data"]["values"]}
+    assert labels[f"{long_name} plan"].replace("|", " ") == f"{long_name} plan"
+    assert all(len(line) <= 40 for label in labels.values() for line in label.split("|"))
+    colour = spec["encoding"]["color"]
+    assert len(set(colour["scale"]["range"])) == 4
+    assert colour["scale"]["domain"] == [
+        "System control total",
+        "Raises the position (better)",
+        "Lowers the position (worse)",
+        "Final system position",
+    ]
+    assert colour["legend"]["labelLimit"] == 0
+    kinds = {v["step"]: v["kind"] for v in spec["data"]["values"]}
+    assert kinds[f"{long_name} plan"] == "Lowers the position (worse)"
+    assert kinds["Trust B Hospitals plan"] == "Raises the position (better)"
+    assert "positions" in page  # the chart's figures stay in the table
