@@ -74,3 +74,105 @@ def test_upload_a_plan_and_see_the_system_waterfall_change(
     assert '"RA1 plan"' not in spec
     expect(page.locator("#positions")).to_contain_text("Trust A Hospitals")
     check_accessibility(page)
+
+
+# No finance page is wider than the window: tables fit (short headings that wrap, the less
+# needed columns left out in a narrow window) and scroll inside their own region only where
+# nothing else will do, never the whole page.
+WIDTH = "() => [document.documentElement.scrollWidth, window.innerWidth]"
+
+
+def assert_fits(page, path: str) -> None:
+    page.goto(path)
+    if page.locator("[data-chart]").count():
+        page.wait_for_selector("[data-chart][data-chart-ready]")
+    scroll, window = page.evaluate(WIDTH)
+    assert scroll <= window, f"{path} is {scroll} px wide in a {window} px window"
+    if window >= 1024:  # on a desktop no column hides behind a scroll inside its table
+        hidden = page.evaluate(REGIONS)
+        assert not hidden, f"{path}: {hidden} scroll sideways in a {window} px window"
+
+
+REGIONS = """() => [...document.querySelectorAll('.fp-table-scroll')]
+    .filter((r) => r.scrollWidth > r.clientWidth)
+    .map((r) => r.querySelector('table').id)"""
+
+
+def wide_finances(cast, footprint, icb) -> int:
+    """Plans for two years with long names and hundreds of millions, a risk share and a
+    contract, the current year published: as wide as the demo's tables get."""
+    from decimal import Decimal
+
+    from footprint.finance.models import Contract, ContractKind, RiskShareAgreement
+
+    year = current_year()
+    trust = footprint["trust_a"]
+    trust.name = "Hallowdale Hospital NHS Foundation Trust"
+    trust.save()
+    for y in (2025, year):
+        services.save_plan(
+            organisation=trust,
+            figures=figures(y, icb=480, pay=350, non_pay=160, ct=-12),
+            by=cast["pmo"],
+        )
+        services.save_plan(
+            organisation=footprint["trust_b"],
+            figures=figures(y, icb=300, pay=200, non_pay=104, ct=0),
+            by=cast["pmo"],
+        )
+    services.save_agreement(
+        agreement=RiskShareAgreement(
+            name="System risk share",
+            first_year=2025,
+            last_year=year + 1,
+            contribution_rate=Decimal(50),
+            contribution_cap_rate=Decimal(1),
+            repayable=True,
+            agreed_on="2025-03-01",
+        ),
+        members=[footprint["trust_a"], footprint["trust_b"]],
+        by=cast["pmo"],
+    )
+    Contract.objects.create(
+        commissioner=icb,
+        provider=footprint["trust_a"],
+        service="ip_elective",
+        kind=ContractKind.ACTIVITY,
+        price_pence=4_000_00,
+    )
+    services.publish_year(year=year, by=cast["pmo"])
+    return year
+
+
+@pytest.mark.public
+def test_the_public_money_page_fits_the_window(page, cast, footprint, icb, viewport_width):
+    """At a phone's 390 px and at desktop widths, with its chart's title, legend and names
+    inside the chart."""
+    wide_finances(cast, footprint, icb)
+    assert_fits(page, "/finance/")
+    chart = page.locator("#public-waterfall").bounding_box()
+    svg = page.locator("#public-waterfall svg").bounding_box()
+    assert svg["x"] >= chart["x"] - 1 and svg["x"] + svg["width"] <= chart["x"] + chart["width"] + 1
+    texts = page.locator("#public-waterfall svg text").all_text_contents()
+    assert not [t for t in texts if "…" in t], texts
+    check_accessibility(page)
+
+
+def test_every_partner_finance_page_fits_the_window(page, cast, footprint, icb):
+    year = wide_finances(cast, footprint, icb)
+    log_in(page, "pmo")
+    for path in (
+        "/workspace/finance/",
+        f"/workspace/finance/?year={year}",
+        "/workspace/finance/?year=2025",
+        "/workspace/finance/RA1/",
+        "/workspace/finance/RB1/",
+        "/workspace/finance/upload/",
+        "/workspace/finance/risk-share/",
+        "/workspace/finance/risk-share/new/",
+        "/workspace/finance/scenario/",
+        "/workspace/finance/scenario/?provider=RA1&service=ip_elective&units=1000"
+        f"&to_provider=RB1&to_service=&move_year={year}",
+        "/finance/",
+    ):
+        assert_fits(page, path)
