@@ -32,7 +32,7 @@ $(VENV)/.installed: pyproject.toml
 	  $(PYTHON) -m venv $(VENV); \
 	fi
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	$(BIN)/python -m pip install --quiet -e ".[dev,dask]"
 	touch $@
 
 assets: $(VENDOR)/.built
@@ -51,15 +51,16 @@ format: install
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
+## the SQLite pass measures branch coverage and fails below the floor in pyproject.toml
 pytest: install assets
-	$(TEST_ENV) $(BIN)/pytest
+	$(TEST_ENV) $(BIN)/pytest --cov --cov-report=term
 
 ## PostgreSQL: a throwaway cluster started for the run, whenever the server programs exist
 pytest-postgres: install assets
 	$(TEST_ENV) bash scripts/with-postgres.sh $(BIN)/pytest
 
 bench: install
-	$(BIN)/python -m pip install --quiet -e ".[dev,bench]"
+	$(BIN)/python -m pip install --quiet -e ".[dev,dask,bench]"
 	$(TEST_ENV) bash scripts/run-benchmarks.sh $(BIN)/python
 
 serve: install assets
