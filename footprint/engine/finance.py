@@ -185,7 +185,7 @@ class Position:
 
     @property
     def variance(self) -> Pence:
-        """Surplus less control total: positive is better than plan."""
+        """Surplus less control total: positive is better than the control total."""
         return self.surplus - self.control_total
 
 
