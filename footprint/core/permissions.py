@@ -23,6 +23,29 @@ E = TypeVar("E", bound=type[StrEnum])
 KNOWN: set[str] = set()
 
 
+class Operator:
+    """Whoever runs a management command at the server (an import from the command line).
+
+    They could change the database directly, so they hold every permission; they are no
+    user of the site, so the audit trail and the history record the change with no user, as
+    changes made from the command line always were. Pass ``OPERATOR`` as a service's ``by``
+    only from a management command."""
+
+    is_authenticated = False
+    is_active = True
+    is_superuser = True
+    pk = None
+
+    def has_perm(self, perm: str, obj: object | None = None) -> bool:
+        return True
+
+    def __repr__(self) -> str:
+        return "OPERATOR"
+
+
+OPERATOR = Operator()
+
+
 def permissions(enum: E) -> E:
     """Class decorator for an app's ``Permission`` enumeration in its ``rules.py``: each member
     is a permission name (``"app.action_thing"``) that ``can`` and ``require`` accept."""

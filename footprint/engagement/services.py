@@ -3,7 +3,7 @@ moderation, responses, publication), the opinion groups, messages and their pers
 and the deletion of personal details after a consultation's retention date.
 
 Each function refuses a caller who may not act (``by`` must hold the action's permission;
-``partnership.rules.OPERATOR`` for the site's own scheduled work) and writes in one
+``core.permissions.OPERATOR`` for the site's own scheduled work) and writes in one
 transaction. What the partnership does is in the audit trail, written inside that
 transaction. What the public does as themselves (votes, their own words, their age band and
 place, a personal link opened) is recorded in its own rows only: the audit trail names who

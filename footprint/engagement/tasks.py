@@ -10,9 +10,9 @@ from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
 
+from footprint.core.permissions import OPERATOR
 from footprint.engagement import queries, services
 from footprint.engagement.models import Consultation
-from footprint.partnership.rules import OPERATOR
 
 EVERY = dt.timedelta(seconds=30)
 

@@ -4,7 +4,8 @@
 - An organisation's editors edit only their own organisation.
 - Partners (anyone with a membership or a partnership role) read the partner workspace.
 - The public reads only what is published: the public pages and the public API.
-- Whoever runs a management command at the server (``OPERATOR``) may do anything.
+- Whoever runs a management command at the server (``core.permissions.OPERATOR``) may do
+  anything.
 
 Services ask these rules before they write (a service refuses a caller who may not act); views
 ask them only to decide what to show and to refuse a page.
@@ -25,29 +26,6 @@ from footprint.partnership.models import Organisation, PartnershipRoleKind, Role
 # An organisation's fields that only the programme office changes: what it is and where it
 # sits. Its editors change the rest (name, postcode, website).
 STRUCTURE_FIELDS = frozenset({"kind", "has_statutory_board", "neighbourhood", "places"})
-
-
-class Operator:
-    """Whoever runs a management command at the server (an import from the command line).
-
-    They could change the database directly, so they hold every permission; they are no
-    user of the site, so the audit trail and the history record the change with no user, as
-    changes made from the command line always were. Pass ``OPERATOR`` as a service's ``by``
-    only from a management command."""
-
-    is_authenticated = False
-    is_active = True
-    is_superuser = True
-    pk = None
-
-    def has_perm(self, perm: str, obj: object | None = None) -> bool:
-        return True
-
-    def __repr__(self) -> str:
-        return "OPERATOR"
-
-
-OPERATOR = Operator()
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,6 @@
 """Writes to the footprint. Each function is one transaction with its audit record inside, and
 each refuses (``PermissionDenied``) a caller who may not act: the pages, the API, the background
-imports and the management commands (as ``rules.OPERATOR``) all come through here."""
+imports and the management commands (as ``core.permissions.OPERATOR``) all come through here."""
 
 from __future__ import annotations
 

@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from footprint.core.models import AuditEvent
+from footprint.core.permissions import OPERATOR
 from footprint.engagement import services, tasks
 from footprint.engagement.models import (
     Answer,
@@ -35,7 +36,6 @@ from footprint.engagement.models import (
     Vote,
 )
 from footprint.partnership.models import Organisation, OrganisationKind
-from footprint.partnership.rules import OPERATOR
 from tests.conftest import CAST, PARTNERS, assert_may_see
 
 EDITORS = {"pmo", "editor_a", "editor_b"}

@@ -15,10 +15,10 @@ from footprint.api import tokens
 from footprint.api.rules import Permission as TokenPermission
 from footprint.core.jobs import create_job
 from footprint.core.models import ApiToken, AuditEvent, Job
-from footprint.core.permissions import can
+from footprint.core.permissions import OPERATOR, can
 from footprint.partnership import importers, services
 from footprint.partnership.models import Organisation, Population
-from footprint.partnership.rules import OPERATOR, Permission
+from footprint.partnership.rules import Permission
 from footprint.partnership.tasks import run_import
 from tests.conftest import CAST, PARTNERS, assert_may_see
 

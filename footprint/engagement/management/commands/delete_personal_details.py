@@ -7,8 +7,8 @@ from typing import Any
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
+from footprint.core.permissions import OPERATOR
 from footprint.engagement import services
-from footprint.partnership.rules import OPERATOR
 
 
 class Command(BaseCommand):

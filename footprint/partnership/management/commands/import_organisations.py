@@ -8,8 +8,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from footprint.core.imports import ImportRejected, decode
+from footprint.core.permissions import OPERATOR
 from footprint.partnership import importers, services
-from footprint.partnership.rules import OPERATOR
 
 
 class Command(BaseCommand):
