@@ -4,6 +4,7 @@ public plan."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -178,18 +179,39 @@ def _remove_form(goal: Goal, data: queries.SeriesData, post: Any = None) -> Remo
     return RemoveMeasurementForm(post, prefix="x", periods=periods)
 
 
+def _submit(
+    request: HttpRequest,
+    goal: Goal,
+    form: Any,
+    form_name: str,
+    act: Callable[[dict[str, Any]], object],
+    done: Callable[[dict[str, Any]], str],
+) -> HttpResponse:
+    """One of the goal page's forms: validate it and run its service, then go back to the goal
+    saying what was done, or show the page again with the form's errors."""
+    if form.is_valid():
+        try:
+            act(form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, done(form.cleaned_data))
+            return redirect(goal)
+    return _goal_page(request, goal, **{form_name: form})
+
+
 @require_POST
 @partner_only
 def record_measurement(request: HttpRequest, pk: int) -> HttpResponse:
     """Record (or correct) a month's figure of a goal's series."""
     goal = _goal(pk)
     require(request.user, Permission.RECORD_MEASUREMENT, goal)
-    form = MeasurementForm(request.POST, prefix="m")
-    if not form.is_valid():
-        return _goal_page(request, goal, measurement_form=form)
-    d = form.cleaned_data
-    try:
-        services.record_measurement(
+    return _submit(
+        request,
+        goal,
+        MeasurementForm(request.POST, prefix="m"),
+        "measurement_form",
+        lambda d: services.record_measurement(
             metric=goal.metric,
             subject=goal,
             period=d["period"],
@@ -197,12 +219,9 @@ def record_measurement(request: HttpRequest, pk: int) -> HttpResponse:
             note=d["note"],
             by=request.user,
             today=timezone.localdate(),
-        )
-    except ValidationError as exc:
-        form.add_error(None, exc)
-        return _goal_page(request, goal, measurement_form=form)
-    messages.success(request, f"Recorded {goal.metric.name} for {d['period']:%B %Y}.")
-    return redirect(goal)
+        ),
+        lambda d: f"Recorded {goal.metric.name} for {d['period']:%B %Y}.",
+    )
 
 
 @require_POST
@@ -211,23 +230,20 @@ def remove_measurement(request: HttpRequest, pk: int) -> HttpResponse:
     """Remove a figure of a goal's series recorded in error, with the reason."""
     goal = _goal(pk)
     require(request.user, Permission.RECORD_MEASUREMENT, goal)
-    form = _remove_form(goal, queries.series(goal.metric, goal.subject_key), request.POST)
-    if not form.is_valid():
-        return _goal_page(request, goal, remove_form=form)
-    d = form.cleaned_data
-    try:
-        services.remove_measurement(
+    return _submit(
+        request,
+        goal,
+        _remove_form(goal, queries.series(goal.metric, goal.subject_key), request.POST),
+        "remove_form",
+        lambda d: services.remove_measurement(
             metric=goal.metric,
             subject=goal,
             period=d["period"],
             reason=d["reason"],
             by=request.user,
-        )
-    except ValidationError as exc:
-        form.add_error(None, exc)
-        return _goal_page(request, goal, remove_form=form)
-    messages.success(request, f"Removed the figure for {d['period']:%B %Y}.")
-    return redirect(goal)
+        ),
+        lambda d: f"Removed the figure for {d['period']:%B %Y}.",
+    )
 
 
 @require_POST
@@ -236,23 +252,20 @@ def add_rebase(request: HttpRequest, pk: int) -> HttpResponse:
     """Start new limits on a goal's series from a period, with the reason."""
     goal = _goal(pk)
     require(request.user, Permission.ADD_REBASE, goal)
-    form = RebaseForm(request.POST, prefix="r")
-    if not form.is_valid():
-        return _goal_page(request, goal, rebase_form=form)
-    d = form.cleaned_data
-    try:
-        services.add_rebase(
+    return _submit(
+        request,
+        goal,
+        RebaseForm(request.POST, prefix="r"),
+        "rebase_form",
+        lambda d: services.add_rebase(
             metric=goal.metric,
             subject=goal,
             period=d["period"],
             reason=d["reason"],
             by=request.user,
-        )
-    except ValidationError as exc:
-        form.add_error(None, exc)
-        return _goal_page(request, goal, rebase_form=form)
-    messages.success(request, f"New limits from {d['period']:%B %Y}.")
-    return redirect(goal)
+        ),
+        lambda d: f"New limits from {d['period']:%B %Y}.",
+    )
 
 
 @partner_only
