@@ -638,7 +638,7 @@ GOALS: list[tuple[str, str, str, str, float | str, tuple[int, int]]] = [
         "Care closer to home",
         "urgent-community-response",
         "wyvernshire",
-        "Nearly nine in ten urgent community responses within two hours",
+        "More than eight in ten urgent community responses within two hours",
         85,
         (2, 3),
     ),
