@@ -329,3 +329,90 @@ def history(proposal: Proposal) -> list[dict[str, object]]:
         )
     entries.sort(key=lambda e: e["when"])  # type: ignore[arg-type,return-value]
     return entries
+
+
+# Reads added for setting up forums, seats and delegation on pages, and for the goals a
+# proposal serves (the plan's goals are reached through the relation, not by importing plans).
+
+
+def _goal_model() -> Any:
+    return Proposal._meta.get_field("goals").related_model
+
+
+def goal_choices() -> QuerySet[Any]:
+    """The plan's goals a proposal may serve, in the plan's order."""
+    return (
+        _goal_model()
+        .objects.select_related("priority__plan")
+        .order_by("-priority__plan__start_year", "priority__order", "statement")
+    )
+
+
+def goals_served(proposal: Proposal) -> QuerySet[Any]:
+    """The plan's goals ``proposal`` serves."""
+    return proposal.goals.select_related("priority").order_by("priority__order", "statement")
+
+
+def seats_held(user: Any, forum_id: int | None) -> list[ForumMember]:
+    """The voting seats on a forum ``user`` may act for: as the representative, or as a
+    deputy the representative has named."""
+    if forum_id is None or not getattr(user, "is_authenticated", False):
+        return []
+    return list(
+        ForumMember.objects.filter(Q(representative=user) | Q(deputies=user), forum_id=forum_id)
+        .filter(voting=True)
+        .select_related("organisation")
+        .distinct()
+    )
+
+
+def seat(pk: int) -> ForumMember | None:
+    """A seat with its forum, organisation, representative and deputies, or None."""
+    return (
+        ForumMember.objects.select_related("forum", "organisation", "representative")
+        .prefetch_related("deputies")
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def seats_with_deputies(forum: Forum) -> QuerySet[ForumMember]:
+    """A forum's seats with their organisations, representatives and deputies."""
+    return forum.members.select_related("organisation", "representative").prefetch_related(
+        "deputies"
+    )
+
+
+def decision_types() -> QuerySet[Any]:
+    from footprint.decisions.models import DecisionType
+
+    return DecisionType.objects.order_by("name")
+
+
+def scheme_of_delegation() -> QuerySet[Delegation]:
+    """Every delegation, by decision type and forum."""
+    return Delegation.objects.select_related("decision_type", "forum").order_by(
+        "decision_type__name", "forum__layer", "forum__name"
+    )
+
+
+def delegation(pk: int) -> Delegation | None:
+    return Delegation.objects.select_related("decision_type", "forum").filter(pk=pk).first()
+
+
+def forum_slugs() -> set[str]:
+    return set(Forum.objects.values_list("slug", flat=True))
+
+
+def register_consents(decisions: Iterable[Decision]) -> dict[int, list[Consent]]:
+    """The boards' responses to each decided proposal, by proposal id, for the register:
+    each says whether the programme office recorded it on the board's behalf, and the minute."""
+    ids = {d.proposal_id for d in decisions}
+    out: dict[int, list[Consent]] = {}
+    for c in (
+        Consent.objects.filter(proposal_id__in=ids)
+        .select_related("organisation", "recorded_by")
+        .order_by("organisation__name")
+    ):
+        out.setdefault(c.proposal_id, []).append(c)
+    return out
