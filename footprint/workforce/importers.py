@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import hashlib
 import math
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
@@ -88,6 +89,55 @@ class ShiftRow:
     hours: float
     rate_pence: int
     reason: str
+    # The 1st, 2nd… row of the file with the same fields: two nurses from one agency on the
+    # same shift are two rows alike, and both are kept.
+    occurrence: int = 1
+
+    @property
+    def fingerprint(self) -> str:
+        """What makes this shift the same shift when a file is imported again: its fields
+        (text without regard to case or spacing) and its occurrence among rows alike."""
+        return shift_fingerprint(
+            self.date,
+            self.organisation,
+            self.agency,
+            self.staff_group,
+            self.grade,
+            self.hours,
+            self.rate_pence,
+            self.reason,
+            self.occurrence,
+        )
+
+
+def _same(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+def shift_fingerprint(
+    date: dt.date,
+    organisation: str,
+    agency: str,
+    staff_group: str,
+    grade: str,
+    hours: float,
+    rate_pence: int,
+    reason: str,
+    occurrence: int,
+) -> str:
+    """A SHA-256 of a shift's fields and its occurrence (see ``ShiftRow.fingerprint``)."""
+    fields = (
+        date.isoformat(),
+        organisation.upper().strip(),
+        _same(agency),
+        staff_group,
+        _same(grade),
+        f"{hours:.4f}",
+        str(rate_pence),
+        _same(reason),
+        str(occurrence),
+    )
+    return hashlib.sha256("\x1f".join(fields).encode()).hexdigest()
 
 
 def last_complete_month(today: dt.date) -> dt.date:
@@ -403,6 +453,7 @@ def parse_shifts(text: str, filename: str, *, today: dt.date) -> list[ShiftRow]:
     raise_if_any(filename, errors)
     c = {name: col or "" for name, col in found.items()}
     rows: list[ShiftRow] = []
+    alike: dict[str, int] = {}
     for n, rec in table.rows():
         before = len(errors)
         try:
@@ -436,7 +487,10 @@ def parse_shifts(text: str, filename: str, *, today: dt.date) -> list[ShiftRow]:
         reason = _text(rec, c_reason, n, errors, longest=LONGEST["reason"])
         if len(errors) > before or day is None or hours is None or rate is None:
             continue
-        rows.append(ShiftRow(n, day, org, agency, group, grade, hours, rate, reason))
+        shift = ShiftRow(n, day, org, agency, group, grade, hours, rate, reason)
+        first = shift.fingerprint
+        shift.occurrence = alike[first] = alike.get(first, 0) + 1
+        rows.append(shift)
     if not rows and not errors:
         errors.append(RowError(2, "", "the file has headings but no shifts"))
     raise_if_any(filename, errors)

@@ -80,6 +80,9 @@ class AgencyShift(models.Model):
     hours = models.FloatField()
     rate_pence = models.PositiveIntegerField()
     reason = models.CharField(max_length=200, blank=True)
+    # An imported shift's fingerprint (workforce.importers.shift_fingerprint), unique so that
+    # importing a file again adds no shift twice; None for a shift not read from a file.
+    fingerprint = models.CharField(max_length=64, null=True, blank=True, unique=True)
 
     class Meta:
         ordering = ["-date"]

@@ -77,10 +77,22 @@ def import_returns(
 def import_shifts(
     *, rows: Sequence[ShiftRow], filename: str, by: Any, progress: Progress = no_progress
 ) -> dict[str, int]:
-    """Add agency shifts: every row or none."""
+    """Add agency shifts: every row or none. A shift already saved (the same fingerprint: the
+    same fields, and the same occurrence among rows alike, see ``ShiftRow.fingerprint``) is
+    not saved again, so importing a file twice, or files that overlap, adds each shift once.
+    Returns the shifts added and those ``already`` there."""
     require(by, Permission.IMPORT_WORKFORCE)
     orgs = _organisations(rows, filename, by)
     with transaction.atomic():
+        prints = [r.fingerprint for r in rows]
+        saved: set[str] = set()
+        for start in range(0, len(prints), 500):
+            saved.update(
+                AgencyShift.objects.filter(fingerprint__in=prints[start : start + 500])
+                .values_list("fingerprint", flat=True)
+                .iterator()
+            )
+        new = [(r, p) for r, p in zip(rows, prints, strict=True) if p not in saved]
         AgencyShift.objects.bulk_create(
             [
                 AgencyShift(
@@ -92,13 +104,16 @@ def import_shifts(
                     hours=r.hours,
                     rate_pence=r.rate_pence,
                     reason=r.reason,
+                    fingerprint=p,
                 )
-                for r in rows
-            ]
+                for r, p in new
+            ],
+            batch_size=2_000,
         )
         audit.record(
             actor=by,
             action=AuditAction.IMPORT_AGENCY_SHIFTS,
-            summary=f"Imported {len(rows)} agency shifts from {filename}",
+            summary=f"Imported {len(new)} agency shifts from {filename}"
+            + (f" ({len(rows) - len(new)} already saved)" if len(new) < len(rows) else ""),
         )
-    return {"shifts": len(rows)}
+    return {"shifts": len(new), "already": len(rows) - len(new)}

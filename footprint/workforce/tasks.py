@@ -44,7 +44,17 @@ def _save(job: Job, progress: Progress) -> str:
         by=job.created_by,
         progress=progress,
     )
-    return f"{shifts['shifts']} agency shifts saved"
+    return shifts_saved(shifts["shifts"], shifts["already"])
+
+
+def shifts_saved(new: int, already: int) -> str:
+    """The job's summary of a shifts import, saying how many were already there."""
+    if not new:
+        return f"No new agency shifts: all {already:,} were already saved"
+    saved = "1 agency shift saved" if new == 1 else f"{new:,} agency shifts saved"
+    if already:
+        return f"{saved}; {already:,} already saved were not added again"
+    return saved
 
 
 @task()
