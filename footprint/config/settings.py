@@ -7,6 +7,8 @@ Everything that differs between a laptop and production comes from the environme
 - ``DATABASE_URL``: defaults to an SQLite file in ``var/``; ``postgres://…`` for PostgreSQL.
 - ``DJANGO_ALLOWED_HOSTS``: comma-separated, defaults to localhost.
 - ``FOOTPRINT_TASKS``: ``immediate`` (in-process, the default) or ``database`` (a worker process).
+- ``FOOTPRINT_TRUSTED_PROXIES``: how many reverse proxies stand in front of the site (0, the
+  default, when none): the client's address is read that far from the right of X-Forwarded-For.
 - ``FOOTPRINT_DASK_SCHEDULER``: a Dask scheduler's address (``tcp://host:8786``) to run demand
   model iterations on a cluster; blank (the default) runs them on threads in the worker.
 """
@@ -176,6 +178,11 @@ AXES_COOLOFF_TIME = 1
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "core/locked_out.jinja"
+
+# The client's real address behind N reverse proxies (X-Forwarded-For read from the right);
+# 0, the default, takes REMOTE_ADDR. The login lockout and every rate limit use it.
+FOOTPRINT_TRUSTED_PROXIES = int(os.environ.get("FOOTPRINT_TRUSTED_PROXIES", "0"))
+AXES_CLIENT_IP_CALLABLE = "footprint.core.ratelimit.client_address"
 
 # Cookies and transport.
 SESSION_COOKIE_SECURE = not DEBUG

@@ -89,3 +89,21 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
+
+
+class RateLimitCounter(models.Model):
+    """How many times something was tried in one fixed window, for one key (what was tried and
+    an HMAC of who tried it). Kept in the database so every web process counts together; see
+    ``footprint.core.ratelimit``."""
+
+    key = models.CharField(max_length=200)
+    window_start = models.DateTimeField(db_index=True)
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["key", "window_start"], name="one_count_per_window")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key} from {self.window_start:%Y-%m-%d %H:%M}: {self.count}"
