@@ -90,3 +90,24 @@ def needed_wte(run: Run, staff_group: str) -> list[tuple[int, float]]:
             run=run, measure=Result.Measure.WORKFORCE, item=staff_group, provider__in=senders
         ).values_list("year", "mean")
     )
+
+
+def returns_where(
+    *,
+    ods_code: str = "",
+    staff_group: str = "",
+    month_from: dt.date | None = None,
+    month_to: dt.date | None = None,
+) -> QuerySet[WorkforceReturn]:
+    """Returns with their organisation, narrowed by any of organisation, staff group and
+    months given, by organisation, staff group and month (for the API, page by page)."""
+    qs = WorkforceReturn.objects.select_related("organisation")
+    if ods_code:
+        qs = qs.filter(organisation__ods_code=ods_code.upper())
+    if staff_group:
+        qs = qs.filter(staff_group=staff_group)
+    if month_from is not None:
+        qs = qs.filter(month__gte=month_from)
+    if month_to is not None:
+        qs = qs.filter(month__lte=month_to)
+    return qs.order_by("organisation__ods_code", "staff_group", "month", "pk")
