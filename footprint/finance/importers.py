@@ -18,6 +18,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from footprint.core.exports import set_cell
 from footprint.core.imports import ImportRejected, RowError
 from footprint.finance.models import OTHER_INCOME, year_label
 
@@ -66,7 +67,8 @@ def template(
     ws = wb.active
     ws.title = SHEET
     bold = Font(bold=True)
-    ws["A1"], ws["B1"], ws["C1"] = "Organisation ODS code", organisation.ods_code, organisation.name
+    ws["A1"], ws["B1"] = "Organisation ODS code", organisation.ods_code
+    set_cell(ws["C1"], organisation.name)  # names are text, never formulas (core.exports)
     ws["A1"].font = bold
     ws["A2"] = "Money in pounds; positive control totals are surpluses, negative deficits."
     ws.cell(HEADER_ROW, 1, "Line").font = bold
@@ -91,7 +93,7 @@ def template(
     ]
     shade = PatternFill("solid", fgColor="E8EDEE")
     for i, (label, value) in enumerate(lines, start=HEADER_ROW + 1):
-        ws.cell(i, 1, label).fill = shade
+        set_cell(ws.cell(i, 1), label).fill = shade
         for j, year in enumerate(years, start=2):
             plan = plans.get(year)
             cell = ws.cell(i, j, value(plan) if plan is not None else None)

@@ -1,4 +1,4 @@
-"""Validation of Organisation Data Service (ODS) codes."""
+"""Validation of Organisation Data Service (ODS) codes and of the names people type."""
 
 from __future__ import annotations
 
@@ -39,4 +39,27 @@ def validate_ods_code_for_kind(code: str, kind: str) -> None:
     if shape and not shape[0].match(code):
         raise ValidationError(
             f"An ODS code for this kind of organisation is {shape[1]}", code="ods_kind"
+        )
+
+
+# A name begins with a letter, a digit or ordinary punctuation: never with what a spreadsheet
+# reads as a formula (= + - @) or with whitespace, and holds no control character (tabs,
+# carriage returns and NULs included). Exports are inert anyway (core.exports); this keeps such
+# names out of the footprint in the first place.
+NAME_FORMULA_START = ("=", "+", "-", "@")
+CONTROL_CHARACTER = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def validate_name(value: str) -> None:
+    """Check a name (of an organisation, place, neighbourhood or the system) as typed, imported
+    or sent to the API."""
+    if CONTROL_CHARACTER.search(value or ""):
+        raise ValidationError(
+            "Enter a name without control characters (tabs, line breaks and the like)",
+            code="name_control",
+        )
+    stripped = (value or "").lstrip()
+    if stripped.startswith(NAME_FORMULA_START):
+        raise ValidationError(
+            "Start the name with a letter or a digit, not =, +, - or @", code="name_formula"
         )
