@@ -10,7 +10,11 @@ from django.db import models
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from footprint.partnership.validators import validate_ods_code, validate_ods_code_for_kind
+from footprint.partnership.validators import (
+    validate_name,
+    validate_ods_code,
+    validate_ods_code_for_kind,
+)
 
 MAX_AGE = 90  # single years 0…89, then 90 and over
 AGES = MAX_AGE + 1
@@ -19,8 +23,8 @@ AGES = MAX_AGE + 1
 class System(models.Model):
     """The partnership itself: the top layer. One per installation."""
 
-    name = models.CharField(max_length=200)
-    short_name = models.CharField(max_length=60, blank=True)
+    name = models.CharField(max_length=200, validators=[validate_name])
+    short_name = models.CharField(max_length=60, blank=True, validators=[validate_name])
     code = models.CharField("ICB or STP code", max_length=20, blank=True)
     description = models.TextField(
         blank=True, help_text="What the partnership is, in plain English, for the public."
@@ -41,7 +45,7 @@ class Place(models.Model):
     """A place: usually a county or unitary council area with its own alliance."""
 
     system = models.ForeignKey(System, on_delete=models.CASCADE, related_name="places")
-    name = models.CharField(max_length=120, unique=True)
+    name = models.CharField(max_length=120, unique=True, validators=[validate_name])
     slug = models.SlugField(max_length=120, unique=True)
     code = models.CharField(
         "ONS code", max_length=12, unique=True, help_text="e.g. the council's E06/E10 code"
@@ -63,7 +67,7 @@ class Neighbourhood(models.Model):
     """A neighbourhood of 30,000–50,000 people, served by a primary care network."""
 
     place = models.ForeignKey(Place, on_delete=models.PROTECT, related_name="neighbourhoods")
-    name = models.CharField(max_length=120, unique=True)
+    name = models.CharField(max_length=120, unique=True, validators=[validate_name])
     slug = models.SlugField(max_length=120, unique=True)
     code = models.CharField(
         "geography code", max_length=12, unique=True, help_text="Used to match population files"
@@ -101,7 +105,7 @@ class Organisation(models.Model):
     ods_code = models.CharField(
         "ODS code", max_length=6, unique=True, validators=[validate_ods_code]
     )
-    name = models.CharField(max_length=200)
+    name = models.CharField(max_length=200, validators=[validate_name])
     kind = models.CharField(max_length=30, choices=OrganisationKind.choices)
     has_statutory_board = models.BooleanField(
         default=False, help_text="Whether it has its own board with legal duties"
