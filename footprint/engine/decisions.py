@@ -1,7 +1,7 @@
 """The rules of collective decisions, as pure functions of plain data.
 
 - **Quorum**: enough voting members present, counted by person; a conflicted person does not
-  count; optionally at least one present from each of some groups of organisation (e.g. an
+  count, in any of their listings; optionally at least one present from each of some groups of organisation (e.g. an
   NHS provider, a commissioner and a council).
 - **Routing**: the scheme of delegation gives each decision type the forum that may take it and
   a money limit; above the limit, the proposal goes up a layer, until a forum's limit allows it.
@@ -84,12 +84,15 @@ class QuorumResult:
 
 
 def quorum(attendees: Sequence[Attendee], voting_members: int, rule: QuorumRule) -> QuorumResult:
-    """Whether the voting members present make a quorum. Conflicted people do not count; a
-    person counts once however many times they are listed."""
-    counted = {a.person: a for a in attendees if not a.conflicted}
-    present = len(counted)
+    """Whether the voting members present make a quorum. A person counts once however many
+    times they are listed (e.g. for two organisations, or in two roles). A conflict belongs to
+    the person: conflicted in any listing, they count in none, neither towards the number
+    present nor for any group."""
+    conflicted = {a.person for a in attendees if a.conflicted}
+    counted = [a for a in attendees if a.person not in conflicted]
+    present = len({a.person for a in counted})
     required = rule.required(voting_members)
-    groups_present = {KIND_GROUPS.get(a.kind, "other") for a in counted.values()}
+    groups_present = {KIND_GROUPS.get(a.kind, "other") for a in counted}
     missing = tuple(sorted(rule.groups - groups_present))
     reasons = []
     if present < required:

@@ -45,6 +45,30 @@ def test_a_person_listed_twice_counts_once():
     assert d.quorum([TRUST, TRUST, ICB], 6, d.QuorumRule(count=3)).present == 2
 
 
+def test_a_conflict_belongs_to_the_person_not_the_listing():
+    """Cat sits for the council and for a voluntary organisation, and has declared a conflict
+    in one listing: she counts in neither. Present: Ann and Bob, 2 of the 3 needed, and no one
+    from the council or the voluntary sector."""
+    as_council = d.Attendee("cat", "LA901", "local_authority")
+    as_vcs = d.Attendee("cat", "VS901", "voluntary", conflicted=True)
+    rule = d.QuorumRule(count=3, groups=frozenset({"council"}))
+    for listing in ([TRUST, ICB, as_council, as_vcs], [TRUST, ICB, as_vcs, as_council]):
+        result = d.quorum(listing, 6, rule)
+        assert result.present == 2 and not result.met
+        assert result.missing_groups == ("council",)
+        assert result.reason == (
+            "Not quorate: 2 voting members present, 3 needed; no one present from a council"
+        )
+
+
+def test_a_person_listed_for_two_organisations_counts_once_but_for_both_groups():
+    as_council = d.Attendee("cat", "LA901", "local_authority")
+    as_vcs = d.Attendee("cat", "VS901", "voluntary")
+    rule = d.QuorumRule(count=2, groups=frozenset({"council", "voluntary_sector"}))
+    result = d.quorum([TRUST, as_council, as_vcs], 6, rule)
+    assert result.present == 2 and result.met
+
+
 PARENTS = {"neighbourhood": "place", "place": "system", "system": None}
 INVEST = [d.Delegation("place", 1_000_000_00), d.Delegation("system", 10_000_000_00)]
 
@@ -130,9 +154,12 @@ rules = st.builds(
 
 @given(attendees, rules, st.integers(0, 12))
 def test_conflicted_people_never_count(people, rule, members):
+    """Leaving out every listing of anyone conflicted in any listing changes nothing."""
+    conflicted = {p.person for p in people if p.conflicted}
     with_them = d.quorum(people, members, rule)
-    without_them = d.quorum([p for p in people if not p.conflicted], members, rule)
+    without_them = d.quorum([p for p in people if p.person not in conflicted], members, rule)
     assert with_them == without_them
+    assert with_them.present == len({p.person for p in people} - conflicted)
 
 
 @given(
