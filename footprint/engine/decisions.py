@@ -1,8 +1,8 @@
 """The rules of collective decisions, as pure functions of plain data.
 
 - **Quorum**: enough voting members present, counted by person; a conflicted person does not
-  count, in any of their listings; optionally at least one present from each of some groups of organisation (e.g. an
-  NHS provider, a commissioner and a council).
+  count, in any of their listings; optionally at least one present from each of some groups
+  of organisation (e.g. an NHS provider, a commissioner and a council).
 - **Routing**: the scheme of delegation gives each decision type the forum that may take it and
   a money limit; above the limit, the proposal goes up a layer, until a forum's limit allows it.
 - **The decision rule**: consensus of all, consent with no objection, or a majority, over the
