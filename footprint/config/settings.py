@@ -254,6 +254,8 @@ LOGGING = {
 # an undefined name renders empty rather than failing a page.
 FOOTPRINT_STRICT_TEMPLATES = DEBUG
 FOOTPRINT_SITE_URL = os.environ.get("FOOTPRINT_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# How many days an invitation's one-time link to set a password works.
+FOOTPRINT_INVITATION_DAYS = int(os.environ.get("FOOTPRINT_INVITATION_DAYS", "14"))
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "footprint@localhost")
 EMAIL_BACKEND = os.environ.get(
     "DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
