@@ -72,7 +72,8 @@ def decision_register(
                 "outcome_label": d.get_outcome_display(),
                 "option": d.option,
                 "rationale": d.rationale,
-                "supersedes": d.supersedes_id,
+                # a confidential decision replaced before its date: not even its number
+                "supersedes": d.supersedes_id if d.supersedes_public else None,
             }
             for d in qs[:500]
         ],

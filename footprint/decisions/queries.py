@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db.models import Max, Q, QuerySet
+from django.db.models import BooleanField, ExpressionWrapper, Max, Q, QuerySet
 from django.utils import timezone
 
 from footprint.decisions.models import (
@@ -34,6 +34,14 @@ def published_q(today: dt.date) -> Q:
     )
 
 
+def _supersedes_published_q(today: dt.date) -> Q:
+    """The decision a decision replaces is one the public may see (``published_q`` one step
+    along ``supersedes``)."""
+    return Q(supersedes__proposal__confidentiality=Proposal.Confidentiality.PUBLIC) | Q(
+        supersedes__proposal__publish_after__lte=today
+    )
+
+
 def register(
     *,
     today: dt.date,
@@ -44,9 +52,19 @@ def register(
     date_from: dt.date | None = None,
     date_to: dt.date | None = None,
 ) -> QuerySet[Decision]:
-    """The public decision register, newest first, filtered."""
-    qs = Decision.objects.filter(published_q(today)).select_related(
-        "proposal__decision_type", "forum__place", "meeting", "supersedes__proposal"
+    """The public decision register, newest first, filtered. Each decision carries
+    ``supersedes_public``: whether the decision it replaces (if any) may be shown; a confidential
+    one before its date may not, not even its title (say only when it will be published)."""
+    qs = (
+        Decision.objects.filter(published_q(today))
+        .select_related(
+            "proposal__decision_type", "forum__place", "meeting", "supersedes__proposal"
+        )
+        .annotate(
+            supersedes_public=ExpressionWrapper(
+                _supersedes_published_q(today), output_field=BooleanField()
+            )
+        )
     )
     if search:
         qs = qs.filter(
@@ -65,6 +83,17 @@ def register(
     if date_to:
         qs = qs.filter(decided_on__lte=date_to)
     return qs.order_by("-decided_on", "-pk")
+
+
+def supersedes_text(decision: Decision) -> str:
+    """What a register row (from ``register``) says it replaces: the earlier decision's title,
+    or only when a confidential one will be published."""
+    earlier = decision.supersedes
+    if earlier is None:
+        return ""
+    if getattr(decision, "supersedes_public", False):
+        return earlier.proposal.title
+    return f"A confidential decision, to be published on {earlier.proposal.publish_after}"
 
 
 def withheld(today: dt.date) -> QuerySet[Decision]:

@@ -342,7 +342,7 @@ def register(request: HttpRequest) -> HttpResponse:
                     x.get_outcome_display(),
                     x.option,
                     x.rationale,
-                    x.supersedes.proposal.title if x.supersedes_id else "",
+                    queries.supersedes_text(x),
                 ]
                 for x in qs
             ),
