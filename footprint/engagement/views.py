@@ -8,13 +8,13 @@ forms' honeypot."""
 
 from __future__ import annotations
 
-import hashlib
+import datetime as dt
 import secrets
 from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
-from django.core.cache import cache
+from django.core import signing
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from footprint.core import charts
+from footprint.core import charts, ratelimit
 from footprint.core.exports import csv_response
 from footprint.core.permissions import can, permission_required
 from footprint.engagement import queries, services, tasks
@@ -42,12 +42,18 @@ from footprint.engagement.rules import Permission
 from footprint.partnership.models import Organisation
 
 COOKIE = "fp_taking_part"
-LIMITS = {  # (count, seconds)
+LIMITS = {  # (count, seconds) from one address, counted in the database (core.ratelimit)
     "vote": (120, 60),
+    "participant": (20, 3600),  # new participants, in any consultation
     "statement": (5, 3600),
     "answer": (10, 3600),
+    "about": (10, 3600),
     "fresh_link": (5, 3600),
 }
+# A vote from a browser that has not taken part yet counts only with a ticket from the page:
+# signed, time-stamped, good for one new participant (docs/decisions.md, "Ballot stuffing").
+TICKETS = signing.Signer(salt="footprint.engagement.taking-part-ticket")
+TICKET_LIFE = 2 * 3600  # seconds
 partner_only = permission_required(Permission.VIEW_ENGAGEMENT)
 manager_only = permission_required(Permission.MANAGE_ENGAGEMENT)
 
@@ -79,18 +85,41 @@ def _with_cookie(request: HttpRequest, response: HttpResponse) -> HttpResponse:
 
 
 def _limited(request: HttpRequest, kind: str) -> bool:
-    """Whether this address has done ``kind`` too often lately (counted in the cache, with
-    a hashed address: nothing about the address is stored)."""
+    """Whether the client's address has done ``kind`` too often lately (counted, this try
+    included, in the database that every web process shares; the address only as an HMAC)."""
     most, seconds = LIMITS[kind]
-    who = hashlib.sha256(request.META.get("REMOTE_ADDR", "").encode()).hexdigest()[:16]
-    key = f"engage:{kind}:{who}"
-    cache.add(key, 0, seconds)
+    return not ratelimit.allow(f"engage:{kind}", ratelimit.who(request), most=most, seconds=seconds)
+
+
+def _ticket() -> str:
+    """A fresh ticket for the page to send back with a first vote."""
+    return TICKETS.sign(f"{secrets.token_urlsafe(12)}.{int(timezone.now().timestamp())}")
+
+
+def _ticket_used(ticket: str) -> bool:
+    """Spend ``ticket``: whether it is one this site issued in the last two hours and never
+    spent before (spent tickets are counted in the database, keyed on their random part)."""
     try:
-        count = cache.incr(key)
-    except ValueError:
-        cache.set(key, 1, seconds)
-        count = 1
-    return count > most
+        nonce, issued = TICKETS.unsign(ticket).rsplit(".", 1)
+        at = dt.datetime.fromtimestamp(int(issued), tz=dt.UTC)
+    except (signing.BadSignature, ValueError, OverflowError):
+        return False
+    if not dt.timedelta(0) <= timezone.now() - at <= dt.timedelta(seconds=TICKET_LIFE):
+        return False
+    return ratelimit.allow("engage:ticket", nonce, most=1, seconds=TICKET_LIFE, now=at)
+
+
+def _may_join(request: HttpRequest, *, ticket: bool) -> str:
+    """Why this browser may not become a new participant ("" if it may): a vote needs an
+    unspent ticket from the page, and an address makes only so many participants an hour."""
+    if ticket and not _ticket_used(request.POST.get("ticket", "")):
+        return "We could not count that vote. Please choose again."
+    if _limited(request, "participant"):
+        return (
+            "A lot of people have taken part from your internet connection in the last hour. "
+            "Please try again later."
+        )
+    return ""
 
 
 def _consultation(request: HttpRequest, slug: str) -> Consultation:
@@ -125,6 +154,7 @@ def consultation(request: HttpRequest, slug: str) -> HttpResponse:
         "engagement/consultation.jinja",
         {
             "c": c,
+            "ticket": "" if participant else _ticket(),
             "next": queries.next_statement(c, participant.pk if participant else None),
             "voted": participant.votes.count() if participant else 0,
             "total": queries.approved_statements(c).count(),
@@ -146,14 +176,19 @@ def _take_part(
     save: Callable[[str], str],
     *,
     anchor: str = "",
+    ticket: bool = False,
 ) -> HttpResponse:
     """Check a participant's form (if there is one) and save it with ``save(key)``, the
-    browser's key for this consultation; ``save`` returns what to say."""
+    browser's key for this consultation; ``save`` returns what to say. A browser that has not
+    taken part yet joins only if ``_may_join`` (with a ticket, if ``ticket``)."""
     if form is not None and not form.is_valid():
         _errors(request, form)
         return redirect(c)
     key = _participant_key(request, c, create=True)
     assert key is not None
+    if queries.participant(c, key) is None and (refused := _may_join(request, ticket=ticket)):
+        messages.error(request, refused)
+        return redirect(f"{c.get_absolute_url()}{anchor}")
     try:
         said = save(key)
     except ValidationError as exc:
@@ -182,7 +217,7 @@ def vote(request: HttpRequest, slug: str) -> HttpResponse:
         tasks.request_recompute(c)
         return ""
 
-    return _take_part(request, c, None, save, anchor="#vote")
+    return _take_part(request, c, None, save, anchor="#vote", ticket=True)
 
 
 def _too_many(request: HttpRequest, c: Consultation, kind: str) -> HttpResponse | None:
@@ -228,6 +263,8 @@ def answer(request: HttpRequest, slug: str) -> HttpResponse:
 def describe_yourself(request: HttpRequest, slug: str) -> HttpResponse:
     """A participant's age band and place, if they wish to say."""
     c = _consultation(request, slug)
+    if refused := _too_many(request, c, "about"):
+        return refused
     form = AboutYouForm(request.POST)
 
     def save(key: str) -> str:
