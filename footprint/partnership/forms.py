@@ -2,10 +2,20 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 
 from footprint.partnership import queries
-from footprint.partnership.models import Organisation, OrganisationKind
+from footprint.partnership.models import (
+    Neighbourhood,
+    Organisation,
+    OrganisationKind,
+    PartnershipRoleKind,
+    Place,
+    Role,
+    System,
+)
 from footprint.partnership.rules import STRUCTURE_FIELDS
 
 IMPORT_KINDS = [
@@ -69,3 +79,116 @@ class ImportForm(forms.Form):
         if data.get("kind") == "population_estimates" and not data.get("year"):
             self.add_error("year", "Enter the year the estimates are for")
         return data
+
+
+class SystemForm(forms.ModelForm):
+    """The partnership's name and what it is, for the public."""
+
+    class Meta:
+        model = System
+        fields = ["name", "short_name", "code", "description", "base_year"]
+        labels = {"name": "Name of the partnership", "code": "ICB or STP code"}
+
+
+class PlaceForm(forms.ModelForm):
+    """A place and the ONS code its population files use."""
+
+    class Meta:
+        model = Place
+        fields = ["name", "code", "description"]
+        labels = {"code": "ONS code"}
+        help_texts = {
+            "code": "The code population files use for it, e.g. the council's E06000123 or "
+            "E10000123"
+        }
+
+
+class NeighbourhoodForm(forms.ModelForm):
+    """A neighbourhood, its place, and the geography code its population files use."""
+
+    class Meta:
+        model = Neighbourhood
+        fields = ["place", "name", "code", "description"]
+        labels = {"code": "Geography code"}
+        help_texts = {
+            "code": "The code population files use for it (a PCN or small-area code), e.g. "
+            "E38000123 or U12345"
+        }
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["place"].empty_label = None
+
+
+def role_choices(partnership: bool) -> list[tuple[str, str]]:
+    """The roles a person may be invited to: an organisation's, and (for the programme office)
+    the partnership's."""
+    choices = list(Role.choices)
+    if partnership:
+        choices += [
+            (value, f"{label} (the whole partnership)")
+            for value, label in PartnershipRoleKind.choices
+        ]
+    return choices
+
+
+class InviteForm(forms.Form):
+    email = forms.EmailField(label="Email address", max_length=254)
+    first_name = forms.CharField(label="First name", max_length=150, required=False)
+    last_name = forms.CharField(label="Last name", max_length=150, required=False)
+    organisation = forms.ModelChoiceField(
+        label="Organisation", queryset=Organisation.objects.none(), required=False
+    )
+    role = forms.ChoiceField(label="Role")
+
+    def __init__(
+        self, *args: object, organisations: Any, partnership: bool, **kwargs: object
+    ) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["organisation"].queryset = organisations
+        self.fields["organisation"].empty_label = (
+            "None: a partnership role" if partnership else None
+        )
+        self.fields["role"].choices = role_choices(partnership)
+        self.fields["first_name"].help_text = "Not needed if they already have an account"
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        role, org = data.get("role"), data.get("organisation")
+        if role in Role.values and org is None:
+            self.add_error("organisation", "Choose the organisation they will have this role in")
+        if role in PartnershipRoleKind.values and org is not None:
+            self.add_error(
+                "organisation", "A partnership role is not in an organisation: choose None"
+            )
+        return data
+
+
+class GrantRoleForm(forms.Form):
+    organisation = forms.ModelChoiceField(
+        label="Organisation", queryset=Organisation.objects.none()
+    )
+    role = forms.ChoiceField(label="Role", choices=Role.choices)
+
+    def __init__(self, *args: object, organisations: Any, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["organisation"].queryset = organisations
+        self.fields["organisation"].empty_label = None
+
+
+class PartnershipRoleForm(forms.Form):
+    role = forms.ChoiceField(label="Partnership role", choices=PartnershipRoleKind.choices)
+
+
+PEOPLE_SORT_CHOICES = [
+    ("name", "Name"),
+    ("-name", "Name, Z to A"),
+    ("email", "Email"),
+    ("-last_login", "Last signed in, latest first"),
+    ("last_login", "Last signed in, never first"),
+]
+
+
+class PeopleFilterForm(forms.Form):
+    q = forms.CharField(label="Search by name or email", required=False)
+    sort = forms.ChoiceField(label="Sort by", required=False, choices=PEOPLE_SORT_CHOICES)

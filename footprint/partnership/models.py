@@ -3,6 +3,8 @@ resident population, and the people with their roles."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
@@ -212,6 +214,7 @@ class Role(models.TextChoices):
     FINANCE = "finance", "Finance"
     WORKFORCE = "workforce", "Workforce"
     BOARD_MEMBER = "board_member", "Board member"
+    ORGANISATION_LEAD = "organisation_lead", "Organisation lead"
 
 
 class Membership(models.Model):
@@ -258,3 +261,56 @@ class PartnershipRole(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} — {self.get_role_display()}"
+
+
+class Invitation(models.Model):
+    """A one-time link, sent by email, for a person to set their password and sign in.
+
+    Only a SHA-256 digest of the link's secret is stored; the secret itself is in the email and
+    nowhere else. Sending it again makes a new secret (the old link stops working) and a new
+    expiry. The roles it brings were given when the person was invited; ``organisation`` and
+    ``role`` say what the email told them (no organisation for a partnership role)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="invitations"
+    )
+    organisation = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.CASCADE, related_name="invitations"
+    )
+    role = models.CharField(max_length=20)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="invitations_sent",
+    )
+    created_at = models.DateTimeField()
+    sent_at = models.DateTimeField()
+    sent_count = models.PositiveIntegerField(default=1)
+    expires_at = models.DateTimeField()
+    digest = models.CharField(max_length=64, unique=True)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-sent_at"]
+
+    def __str__(self) -> str:
+        return f"Invitation of {self.user} ({self.role_label})"
+
+    @property
+    def role_label(self) -> str:
+        labels = dict(Role.choices) | dict(PartnershipRoleKind.choices)
+        label = labels.get(self.role, self.role)
+        return f"{label}, {self.organisation.name}" if self.organisation else label
+
+    def status(self, now: Any) -> str:
+        """Accepted, Revoked, Expired or Waiting, as of ``now``."""
+        if self.accepted_at is not None:
+            return "Accepted"
+        if self.revoked_at is not None:
+            return "Revoked"
+        if now >= self.expires_at:
+            return "Expired"
+        return "Waiting"

@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 
-from footprint.core.models import Job
+from footprint.core.models import AuditEvent, Job
 from footprint.partnership.models import (
+    Invitation,
     Membership,
     Neighbourhood,
     Organisation,
     OrganisationKind,
     PartnershipRole,
+    PartnershipRoleKind,
     Place,
     Population,
     System,
@@ -101,7 +104,7 @@ def neighbourhoods_by_code() -> dict[str, Neighbourhood]:
     return {n.code: n for n in Neighbourhood.objects.all()}
 
 
-def page_of(qs: QuerySet[Organisation], number: str | int | None, per_page: int = 25) -> Page:
+def page_of(qs: QuerySet[Any], number: str | int | None, per_page: int = 25) -> Page:
     return Paginator(qs, per_page).get_page(number)
 
 
@@ -212,3 +215,178 @@ def roles_by_organisation_of(user: Any) -> dict[int, frozenset[str]]:
     for org_id, role in Membership.objects.filter(user=user).values_list("organisation_id", "role"):
         by_org.setdefault(org_id, set()).add(role)
     return {k: frozenset(v) for k, v in by_org.items()}
+
+
+def area_with_code(code: str) -> Place | Neighbourhood | None:
+    """The place or neighbourhood with a geography code, if any."""
+    return (
+        Place.objects.filter(code=code).first() or Neighbourhood.objects.filter(code=code).first()
+    )
+
+
+@dataclass(frozen=True)
+class CodeCheck:
+    """Whether population has been imported under an area's code, and for which years."""
+
+    area: Place | Neighbourhood
+    years: list[int]
+
+    @property
+    def matches(self) -> bool:
+        return bool(self.years)
+
+
+def code_checks() -> tuple[list[CodeCheck], list[CodeCheck]]:
+    """For every place and every neighbourhood: the years of population held under its code
+    (population files are matched to areas by code, so none means no file has used it yet)."""
+    by_hood: dict[int, set[int]] = {}
+    by_place: dict[int, set[int]] = {}
+    for place_id, hood_id, year in Population.objects.values_list(
+        "place_id", "neighbourhood_id", "year"
+    ).distinct():
+        if hood_id is not None:
+            by_hood.setdefault(hood_id, set()).add(year)
+        else:
+            by_place.setdefault(place_id, set()).add(year)
+    places = [CodeCheck(p, sorted(by_place.get(p.pk, ()))) for p in Place.objects.order_by("name")]
+    hoods = [
+        CodeCheck(h, sorted(by_hood.get(h.pk, ())))
+        for h in Neighbourhood.objects.select_related("place")
+    ]
+    return places, hoods
+
+
+def setup_counts() -> dict[str, int]:
+    """How far the partnership is set up in the footprint's own records."""
+    from django.contrib.auth import get_user_model
+
+    people = get_user_model().objects.filter(is_active=True)
+    return {
+        "systems": System.objects.count(),
+        "places": Place.objects.count(),
+        "neighbourhoods": Neighbourhood.objects.count(),
+        "organisations": Organisation.objects.count(),
+        "population_series": Population.objects.count(),
+        "population_years": len(population_years()),
+        "people": people.filter(Q(memberships__isnull=False) | Q(partnership_roles__isnull=False))
+        .distinct()
+        .count(),
+        "signed_in": people.filter(last_login__isnull=False).count(),
+        "waiting_invitations": Invitation.objects.filter(
+            accepted_at__isnull=True, revoked_at__isnull=True
+        ).count(),
+    }
+
+
+# People.
+
+PEOPLE_SORTS = {
+    "name": ["last_name", "first_name"],
+    "-name": ["-last_name", "-first_name"],
+    "email": ["email"],
+    "-email": ["-email"],
+    "last_login": [F("last_login").asc(nulls_first=True)],
+    "-last_login": [F("last_login").desc(nulls_last=True)],
+}
+
+
+def people(
+    *, search: str = "", organisation_ids: Iterable[int] | None = None, sort: str = "name"
+) -> QuerySet[Any]:
+    """Everyone with a role (or who has ever had an invitation), or only the people of some
+    organisations; matching a search of name or email, in the order asked for."""
+    from django.contrib.auth import get_user_model
+
+    qs = get_user_model().objects.all()
+    if organisation_ids is not None:
+        qs = qs.filter(memberships__organisation_id__in=list(organisation_ids))
+    else:
+        qs = qs.filter(
+            Q(memberships__isnull=False)
+            | Q(partnership_roles__isnull=False)
+            | Q(invitations__isnull=False)
+        )
+    if search:
+        for word in search.split():
+            qs = qs.filter(
+                Q(first_name__icontains=word)
+                | Q(last_name__icontains=word)
+                | Q(email__icontains=word)
+                | Q(username__icontains=word)
+            )
+    return (
+        qs.distinct()
+        .prefetch_related(
+            Prefetch(
+                "memberships",
+                queryset=Membership.objects.select_related("organisation").order_by(
+                    "organisation__name", "role"
+                ),
+            ),
+            "partnership_roles",
+        )
+        .order_by(*PEOPLE_SORTS.get(sort, PEOPLE_SORTS["name"]), "pk")
+    )
+
+
+def person(pk: int) -> Any:
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.filter(pk=pk).first()
+
+
+def memberships_of_person(person: Any) -> QuerySet[Membership]:
+    """A person's roles at organisations, by organisation then role."""
+    return (
+        Membership.objects.filter(user=person)
+        .select_related("organisation")
+        .order_by("organisation__name", "role")
+    )
+
+
+def partnership_roles_held(person: Any) -> list[str]:
+    return sorted(PartnershipRole.objects.filter(user=person).values_list("role", flat=True))
+
+
+def programme_office_count() -> int:
+    return (
+        PartnershipRole.objects.filter(
+            role=PartnershipRoleKind.PROGRAMME_OFFICE, user__is_active=True
+        )
+        .values("user")
+        .distinct()
+        .count()
+    )
+
+
+def history_of(person: Any) -> QuerySet[AuditEvent]:
+    """Everything the audit trail records done to a person's roles, invitations and account,
+    newest first."""
+    return AuditEvent.objects.filter(details__person=person.pk).select_related("actor")
+
+
+def invitations_of(person: Any) -> QuerySet[Invitation]:
+    return Invitation.objects.filter(user=person).select_related("organisation", "invited_by")
+
+
+def invitations(organisation_ids: Iterable[int] | None = None) -> QuerySet[Invitation]:
+    """Invitations not yet accepted (waiting, expired or revoked), newest first: every one, or
+    those to some organisations."""
+    qs = Invitation.objects.filter(accepted_at__isnull=True).select_related(
+        "user", "organisation", "invited_by"
+    )
+    if organisation_ids is not None:
+        qs = qs.filter(organisation_id__in=list(organisation_ids))
+    return qs
+
+
+def invitation(pk: int) -> Invitation | None:
+    return Invitation.objects.select_related("user", "organisation").filter(pk=pk).first()
+
+
+def invitation_by_digest(digest: str) -> Invitation | None:
+    return Invitation.objects.select_related("user", "organisation").filter(digest=digest).first()
+
+
+def organisations_by_pk(pks: Iterable[int]) -> QuerySet[Organisation]:
+    return Organisation.objects.filter(pk__in=list(pks)).order_by("name")

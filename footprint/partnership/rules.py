@@ -3,6 +3,11 @@
 - The programme office edits everything.
 - An organisation's editors edit only their own organisation.
 - Partners (anyone with a membership or a partnership role) read the partner workspace.
+- The programme office sets the partnership up (the system, places and neighbourhoods), invites
+  anyone, gives and takes away every role, and deactivates people. Partnership roles
+  (programme office, chair) are given only by the programme office.
+- An organisation lead manages their own organisation's people: invites them, changes their
+  roles there and takes them off the organisation, and no other organisation's.
 - The public reads only what is published: the public pages and the public API.
 - Whoever runs a management command at the server (``core.permissions.OPERATOR``) may do
   anything.
@@ -18,6 +23,7 @@ from enum import StrEnum
 from typing import Any
 
 import rules
+from django.contrib.auth import get_user_model
 
 from footprint.core.permissions import permissions
 from footprint.partnership import queries
@@ -88,6 +94,34 @@ def is_editor_anywhere(user: Any) -> bool:
     return any(Role.EDITOR in r for r in roles_of(user).by_organisation.values())
 
 
+@rules.predicate
+def is_lead_of(user: Any, organisation: Organisation | None) -> bool:
+    """An organisation lead of ``organisation``; with none given, of any organisation."""
+    if organisation is None:
+        return has_role_anywhere(user, Role.ORGANISATION_LEAD)
+    if not isinstance(organisation, Organisation):
+        return False
+    return has_role_at(user, organisation, Role.ORGANISATION_LEAD)
+
+
+def led_organisations(user: Any) -> frozenset[int]:
+    """The keys of the organisations ``user`` leads."""
+    return frozenset(
+        org
+        for org, held in roles_of(user).by_organisation.items()
+        if Role.ORGANISATION_LEAD in held
+    )
+
+
+@rules.predicate
+def leads_an_organisation_of(user: Any, person: Any) -> bool:
+    """Whether ``user`` leads an organisation ``person`` belongs to (a person's own roles say
+    where they belong)."""
+    if person is None or not isinstance(person, get_user_model()):
+        return False
+    return bool(led_organisations(user) & set(roles_of(person).by_organisation))
+
+
 @permissions
 class Permission(StrEnum):
     """Every permission this app declares: ask for one as ``Permission.NAME``."""
@@ -106,6 +140,17 @@ class Permission(StrEnum):
     CHANGE_NEIGHBOURHOOD = "partnership.change_neighbourhood"
     IMPORT_DATA = "partnership.import_data"
     MANAGE_PEOPLE = "partnership.manage_people"
+    VIEW_SETUP = "partnership.view_setup"
+    CHANGE_SYSTEM = "partnership.change_system"
+    ADD_PLACE = "partnership.add_place"
+    ADD_NEIGHBOURHOOD = "partnership.add_neighbourhood"
+    # With an organisation: invite its people, change their roles there, take them off it.
+    # With none: some organisation's (to offer the People pages).
+    MANAGE_MEMBERS = "partnership.manage_members"
+    # On a person: see their page, roles and history.
+    VIEW_PERSON = "partnership.view_person"
+    GRANT_PARTNERSHIP_ROLE = "partnership.grant_partnership_role"
+    DEACTIVATE_PERSON = "partnership.deactivate_person"
 
 
 # Reading. Organisations, places, neighbourhoods and population are published for everyone.
@@ -124,4 +169,15 @@ rules.add_perm(Permission.DELETE_ORGANISATION, is_programme_office)
 rules.add_perm(Permission.CHANGE_PLACE, is_programme_office)
 rules.add_perm(Permission.CHANGE_NEIGHBOURHOOD, is_programme_office)
 rules.add_perm(Permission.IMPORT_DATA, is_programme_office)
+# Setting up: the system, places and neighbourhoods.
+rules.add_perm(Permission.VIEW_SETUP, is_programme_office)
+rules.add_perm(Permission.CHANGE_SYSTEM, is_programme_office)
+rules.add_perm(Permission.ADD_PLACE, is_programme_office)
+rules.add_perm(Permission.ADD_NEIGHBOURHOOD, is_programme_office)
+
+# People. MANAGE_PEOPLE: everyone's, at every organisation.
 rules.add_perm(Permission.MANAGE_PEOPLE, is_programme_office)
+rules.add_perm(Permission.MANAGE_MEMBERS, is_programme_office | is_lead_of)
+rules.add_perm(Permission.VIEW_PERSON, is_programme_office | leads_an_organisation_of)
+rules.add_perm(Permission.GRANT_PARTNERSHIP_ROLE, is_programme_office)
+rules.add_perm(Permission.DEACTIVATE_PERSON, is_programme_office)

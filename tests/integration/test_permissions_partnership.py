@@ -4,6 +4,7 @@ Every page of the app is in the matrix. Each write service refuses, by itself, a
 may not act: the stories call the services directly with the wrong person and find nothing
 saved and nothing in the audit trail."""
 
+import datetime as dt
 import json
 
 import pytest
@@ -17,10 +18,18 @@ from footprint.core.jobs import create_job
 from footprint.core.models import ApiToken, AuditEvent, Job
 from footprint.core.permissions import OPERATOR, can
 from footprint.partnership import importers, services
-from footprint.partnership.models import Organisation, Population
+from footprint.partnership.models import (
+    Membership,
+    Organisation,
+    PartnershipRole,
+    PartnershipRoleKind,
+    Place,
+    Population,
+    Role,
+)
 from footprint.partnership.rules import Permission
 from footprint.partnership.tasks import run_import
-from tests.conftest import CAST, PARTNERS, assert_may_see
+from tests.conftest import CAST, PARTNERS, assert_may_see, make_user
 
 # (url name, args, query, who may see it). Everyone else: log-in redirect (public) or 403.
 PAGES = [
@@ -38,6 +47,16 @@ PAGES = [
     ("partnership:neighbourhood", ["north-one"], "", PARTNERS),
     ("partnership:neighbourhood", ["north-one"], "?year=2025&format=csv", PARTNERS),
     ("partnership:imports", [], "", {"pmo"}),
+    ("partnership:setup", [], "", {"pmo"}),
+    ("partnership:system_edit", [], "", {"pmo"}),
+    ("partnership:places", [], "", PARTNERS),
+    ("partnership:place_add", [], "", {"pmo"}),
+    ("partnership:place_edit", ["northshire"], "", {"pmo"}),
+    ("partnership:neighbourhood_add", [], "", {"pmo"}),
+    ("partnership:neighbourhood_edit", ["north-one"], "", {"pmo"}),
+    ("partnership:people", [], "", {"pmo"}),  # and organisation leads: see the stories below
+    ("partnership:invite", [], "", {"pmo"}),
+    ("partnership:roles", [], "", PARTNERS),
     ("tokens:list", [], "", PARTNERS | {"stranger"}),
 ]
 
@@ -287,3 +306,179 @@ def test_the_owner_revokes_their_token_on_the_page_and_no_one_else_can(client_fo
     assert record.revoked_at is not None
     assert "You have no tokens" in client.get(reverse("tokens:list")).content.decode()
     assert AuditEvent.objects.filter(action="revoke_api_token", actor__username="editor_a").exists()
+
+
+# People: the programme office manages everyone; an organisation lead only their own
+# organisation's people, and never a partnership role.
+
+NOW = dt.datetime(2026, 11, 30, 9, 0, tzinfo=dt.UTC)
+
+
+@pytest.fixture
+def lead_a(cast, footprint, django_user_model):
+    """An organisation lead of Trust A (and nothing else)."""
+    user = make_user(django_user_model, "lead_a")
+    Membership.objects.create(
+        user=user, organisation=footprint["trust_a"], role=Role.ORGANISATION_LEAD
+    )
+    return user
+
+
+def _login(client, user):
+    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    return client
+
+
+@pytest.mark.parametrize("who", CAST)
+@pytest.mark.parametrize("whose", ["editor_a", "editor_b"])
+def test_a_persons_page_is_for_the_programme_office_and_their_organisations_leads(
+    client_for, cast, who, whose
+):
+    path = reverse("partnership:person", args=[cast[whose].pk])
+    assert_may_see(client_for(who), who, path, {"pmo"})
+
+
+def test_an_organisation_lead_sees_their_own_people_and_no_one_elses(client, cast, lead_a):
+    _login(client, lead_a)
+    people = client.get(reverse("partnership:people")).content.decode()
+    assert "Editor_A" in people and "Editor_B" not in people and "Viewer" not in people
+    assert "You manage the people of Trust A Hospitals" in people
+    assert client.get(reverse("partnership:person", args=[cast["editor_a"].pk])).status_code == 200
+    refused = client.get(reverse("partnership:person", args=[cast["editor_b"].pk]))
+    assert refused.status_code == 403
+    form = client.get(reverse("partnership:invite")).content.decode()
+    assert "Trust A Hospitals" in form and "Trust B Hospitals" not in form
+    assert "Programme office" not in form  # no partnership roles to give
+
+
+def test_an_organisation_lead_may_not_manage_another_organisations_people(cast, footprint, lead_a):
+    trust_b = footprint["trust_b"]
+    held = Membership.objects.get(user=cast["editor_b"])
+    with pytest.raises(PermissionDenied, match="organisation lead of Trust B Hospitals"):
+        services.grant_role(
+            person=cast["editor_b"], organisation=trust_b, role=Role.FINANCE, by=lead_a
+        )
+    with pytest.raises(PermissionDenied, match="organisation lead of Trust B Hospitals"):
+        services.remove_role(membership=held, by=lead_a)
+    with pytest.raises(PermissionDenied, match="organisation lead of Trust B Hospitals"):
+        services.remove_from_organisation(person=cast["editor_b"], organisation=trust_b, by=lead_a)
+    with pytest.raises(PermissionDenied, match="organisation lead of Trust B Hospitals"):
+        services.invite_person(
+            email="new@example.org",
+            first_name="New",
+            last_name="Person",
+            organisation=trust_b,
+            role=Role.EDITOR,
+            by=lead_a,
+            now=NOW,
+        )
+    assert Membership.objects.filter(user=cast["editor_b"]).count() == 1
+    assert not django_user_exists("new@example.org")
+    assert not AuditEvent.objects.exists()
+
+
+@pytest.mark.parametrize("who", ["lead_a", "editor_a", "viewer", "stranger"])
+def test_only_the_programme_office_gives_partnership_roles_and_deactivates(cast, lead_a, who):
+    by = lead_a if who == "lead_a" else cast[who]
+    target = cast["editor_a"]
+    with pytest.raises(PermissionDenied, match="Only the programme office gives partnership"):
+        services.grant_partnership_role(
+            person=target, role=PartnershipRoleKind.PROGRAMME_OFFICE, by=by
+        )
+    with pytest.raises(PermissionDenied, match="Only the programme office gives partnership"):
+        services.invite_person(
+            email="chair@example.org",
+            first_name="C",
+            last_name="Hair",
+            organisation=None,
+            role=PartnershipRoleKind.CHAIR,
+            by=by,
+            now=NOW,
+        )
+    with pytest.raises(PermissionDenied, match="Only the programme office deactivates"):
+        services.deactivate_person(person=target, by=by, now=NOW)
+    target.refresh_from_db()
+    assert target.is_active and not PartnershipRole.objects.filter(user=target).exists()
+    assert not AuditEvent.objects.exists()
+
+
+@pytest.mark.parametrize("who", ["editor_a", "editor_b", "viewer", "stranger", "public"])
+def test_only_the_programme_office_sets_the_partnership_up(cast, footprint, who):
+    by = cast[who] or AnonymousUser()
+    with pytest.raises(PermissionDenied, match="Only the programme office"):
+        services.save_system(changes={"name": "Taken over"}, by=by)
+    with pytest.raises(PermissionDenied, match="Only the programme office adds places"):
+        services.create_place(name="Westshire", code="E10000999", by=by)
+    with pytest.raises(PermissionDenied, match="Only the programme office changes places"):
+        services.update_place(place=footprint["north"], changes={"code": "X1"}, by=by)
+    with pytest.raises(PermissionDenied, match="Only the programme office adds neighbourhoods"):
+        services.create_neighbourhood(place=footprint["north"], name="N3", code="N3", by=by)
+    with pytest.raises(PermissionDenied, match="Only the programme office changes neighbourhoods"):
+        services.update_neighbourhood(hood=footprint["hoods"]["N1"], changes={"code": "X"}, by=by)
+    assert Place.objects.get(slug="northshire").code == "E10000901"
+    assert not AuditEvent.objects.exists()
+
+
+def django_user_exists(email: str) -> bool:
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.filter(email=email).exists()
+
+
+# The people pages' actions (POST only), walked as each of the cast: only the programme office
+# gets through; the rest are sent to log in or refused, and nothing changes.
+
+
+def _posts(cast, footprint):
+    editor_a = cast["editor_a"]
+    membership = Membership.objects.get(user=editor_a)
+    invitation = services.invite_person(
+        email="invitee@example.org",
+        first_name="In",
+        last_name="Vitee",
+        organisation=footprint["trust_a"],
+        role=Role.VIEWER,
+        by=cast["pmo"],
+        now=dt.datetime.now(dt.UTC),
+    ).invitation
+    AuditEvent.objects.all().delete()
+    return [
+        (
+            "partnership:person_grant_role",
+            [editor_a.pk],
+            {"organisation": footprint["trust_a"].pk, "role": "finance"},
+        ),
+        ("partnership:person_remove_role", [editor_a.pk, membership.pk], {}),
+        ("partnership:person_leave_organisation", [editor_a.pk, "RA1"], {}),
+        ("partnership:person_grant_partnership_role", [editor_a.pk], {"role": "chair"}),
+        ("partnership:person_remove_partnership_role", [cast["pmo"].pk, "programme_office"], {}),
+        ("partnership:person_deactivate", [editor_a.pk], {}),
+        ("partnership:person_reactivate", [editor_a.pk], {}),
+        ("partnership:invitation_resend", [invitation.pk], {}),
+        ("partnership:invitation_revoke", [invitation.pk], {}),
+    ]
+
+
+@pytest.mark.parametrize("who", ["editor_a", "editor_b", "viewer", "stranger", "public"])
+def test_the_people_actions_refuse_everyone_but_those_who_manage_people(
+    client_for, cast, footprint, who
+):
+    client = client_for(who)
+    for name, args, data in _posts(cast, footprint):
+        response = client.post(reverse(name, args=args), data)
+        if who == "public":
+            assert response.status_code == 302 and "/login/" in response["Location"], name
+        else:
+            assert response.status_code == 403, name
+    assert not AuditEvent.objects.exists()
+    assert Membership.objects.filter(user=cast["editor_a"]).count() == 1
+
+
+def test_the_invitation_link_is_open_to_anyone_holding_it(client, footprint):
+    """invitation_open and invitation_accept need no account: the link is the permission."""
+    response = client.get(reverse("partnership:invitation_open", args=["not-a-token"]))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("partnership:invitation_accept")
+    page = client.get(response["Location"])
+    assert page.status_code == 404
+    assert "is not a Footprint invitation" in page.content.decode()
