@@ -7,8 +7,10 @@ import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils import timezone
 from ninja import Field, Router, Schema
 
+from footprint.api.errors import Day
 from footprint.decisions import queries
 
 router = Router(tags=["decisions"])
@@ -45,12 +47,12 @@ def decision_register(
     forum: str = "",
     place: str = "",
     decision_type: str = "",
-    date_from: dt.date | None = None,
-    date_to: dt.date | None = None,
+    date_from: Day | None = None,
+    date_to: Day | None = None,
 ) -> Any:
     """Every decision the public may see, newest first, filtered like the register page. A
     deferral to a later meeting is listed as a decision with the outcome ``deferred``."""
-    today = dt.date.today()
+    today = timezone.localdate()
     qs = queries.register(
         today=today,
         search=search,

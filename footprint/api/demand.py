@@ -9,6 +9,7 @@ from ninja import Path, Router, Schema, Status
 from ninja.pagination import paginate
 
 from footprint.api.auth import TokenAuth
+from footprint.api.errors import Error
 from footprint.api.pagination import MAX_ID, BoundedLimitOffset
 from footprint.core.permissions import can
 from footprint.demand import queries
@@ -16,10 +17,6 @@ from footprint.demand.models import Result
 from footprint.demand.rules import Permission
 
 router = Router(tags=["demand"], auth=TokenAuth())
-
-
-class Error(Schema):
-    detail: str
 
 
 class ScenarioOut(Schema):

@@ -9,13 +9,10 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
 
+from footprint.api.errors import Error
 from footprint.engagement import queries
 
 router = Router(tags=["engagement"])
-
-
-class Error(Schema):
-    detail: str
 
 
 class ConsultationOut(Schema):

@@ -12,15 +12,12 @@ from django.http import HttpRequest
 from ninja import Field, Path, Query, Router, Schema, Status
 
 from footprint.api.auth import TokenAuth
+from footprint.api.errors import Error
 from footprint.core.permissions import can
 from footprint.finance import compute, publication, queries
 from footprint.finance.rules import Permission, may_see_plan
 
 router = Router(tags=["finance"])
-
-
-class Error(Schema):
-    detail: str
 
 
 VARIANCE = (
@@ -53,7 +50,7 @@ class LivePositionOut(PositionOut):
     )
 
 
-class ChangeOut(Schema):
+class YearChangeOut(Schema):
     figure: str
     before: int | str | None
     after: int | str | None
@@ -69,7 +66,7 @@ class SummaryOut(Schema):
     published_on: dt.date
     first_published_on: dt.date
     revised: bool
-    changes: list[ChangeOut]
+    changes: list[YearChangeOut]
 
 
 @router.get("/finance/summary/{year}", response={200: SummaryOut, 404: Error})

@@ -1,16 +1,14 @@
 """The footprint in the JSON API: organisations, places, neighbourhoods, population."""
 
-from __future__ import annotations
-
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
-from ninja.errors import HttpError
 from ninja.pagination import paginate
 
 from footprint.api.auth import TokenAuth
+from footprint.api.errors import Error, Text
 from footprint.api.pagination import BoundedLimitOffset
 from footprint.partnership import compute, queries, services
 from footprint.partnership.models import OrganisationKind
@@ -30,9 +28,9 @@ class OrganisationOut(Schema):
 
 
 class OrganisationPatch(Schema):
-    name: str | None = Field(None, min_length=1, max_length=200)
-    postcode: str | None = Field(None, max_length=10)
-    website: str | None = Field(None, max_length=200)
+    name: Text | None = Field(None, min_length=1, max_length=200)
+    postcode: Text | None = Field(None, max_length=10)
+    website: Text | None = Field(None, max_length=200)
     has_statutory_board: bool | None = None
 
 
@@ -59,19 +57,16 @@ class PopulationOut(Schema):
     male: list[int] = Field(..., description="Ages 0 to 89, then 90 and over")
 
 
-class Error(Schema):
-    detail: str
-
-
 @router.get("/organisations", response=list[OrganisationOut])
 @paginate(BoundedLimitOffset)
 def list_organisations(
-    request: HttpRequest, search: str = "", kind: str = "", place: str = ""
+    request: HttpRequest,
+    search: str = "",
+    kind: OrganisationKind | None = None,
+    place: str = "",
 ) -> Any:
     """Member organisations, filtered by a search, a kind and a place's slug."""
-    if kind and kind not in OrganisationKind.values:
-        raise HttpError(422, f"kind must be one of {', '.join(OrganisationKind.values)}")
-    return queries.organisations(search=search, kind=kind, place=place)
+    return queries.organisations(search=search, kind=kind or "", place=place)
 
 
 @router.get("/organisations/{ods_code}", response={200: OrganisationOut, 404: Error})

@@ -10,9 +10,10 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 
 from footprint.api.auth import TokenAuth
+from footprint.api.errors import Error, Text
 from footprint.core.permissions import can
 from footprint.plans import compute, publication, queries, services
 from footprint.plans.importers import parse_period
@@ -40,7 +41,7 @@ class GoalOut(Schema):
     assurance: str | None
 
 
-class ChangeOut(Schema):
+class PlanChangeOut(Schema):
     figure: str
     before: str | None
     after: str | None
@@ -54,7 +55,7 @@ class PlanOut(Schema):
     published_on: dt.date
     first_published_on: dt.date
     revised: bool
-    changes: list[ChangeOut]
+    changes: list[PlanChangeOut]
 
 
 class PointOut(Schema):
@@ -76,13 +77,11 @@ class SeriesOut(Schema):
 
 
 class MeasurementIn(Schema):
-    period: str
-    value: float | None = None
-    note: str = ""
-
-
-class Error(Schema):
-    detail: str
+    period: Text = Field(
+        ..., max_length=20, description="A month (2025-06), a quarter or a financial year"
+    )
+    value: float | None = Field(None, allow_inf_nan=False)
+    note: Text = Field("", max_length=300)
 
 
 @router.get("/plan", response={200: PlanOut, 404: Error})

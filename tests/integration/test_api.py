@@ -128,7 +128,7 @@ def test_single_organisation(client, footprint):
     assert body["name"] == "Trust A Hospitals" and body["kind_label"] == "Acute trust"
     missing = client.get("/api/v1/organisations/ZZZ")
     assert missing.status_code == 404
-    assert missing.json() == {"detail": "No organisation has the ODS code 'ZZZ'"}
+    assert missing.json() == {"detail": "No organisation has the ODS code 'ZZZ'", "errors": []}
 
 
 def test_a_bad_patch_is_refused_with_its_reason_and_saves_nothing(client, cast):
