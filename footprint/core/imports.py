@@ -1,12 +1,61 @@
-"""Reading uploaded tables: errors that name the file, row and column."""
+"""Reading uploaded tables: errors that name the file, row and column, and the limits every
+upload is held to before it is parsed (``Limits``: bytes uploaded, bytes once a compressed
+file is expanded, rows, columns and cells), so that no file can exhaust a worker's memory or
+time."""
 
 from __future__ import annotations
 
 import csv
 import io
 import math
+import zipfile
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import Any
+
+MB = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Limits:
+    """The most an upload of one kind may hold. ``expanded`` bounds a compressed file (an
+    Excel workbook is a zip) once expanded, as its zip directory declares the sizes (Python's
+    zip reader never gives more than the declared size)."""
+
+    bytes: int
+    rows: int
+    columns: int
+    cells: int
+    expanded: int = 0
+
+    def size_problem(self, size: int, filename: str) -> str | None:
+        """Why a file of ``size`` bytes is refused before it is read, or None."""
+        if size > self.bytes:
+            return (
+                f"{filename} is {in_megabytes(size)}, more than the {in_megabytes(self.bytes)} "
+                "Footprint takes in one file: split it into smaller files"
+            )
+        return None
+
+
+def in_megabytes(size: int) -> str:
+    """A file's size for people: '20 MB', '20.5 MB', '0.01 MB'."""
+    mb = size / MB
+    return f"{mb:,.{0 if mb == int(mb) else 1 if mb >= 1 else 2}f} MB"
+
+
+# A CSV of measurements, returns, shifts, organisations or population. The largest real one
+# (a whole England subnational projection, some 150,000 rows of 30 columns) fits.
+TABLE = Limits(bytes=20 * MB, rows=200_000, columns=200, cells=6_000_000)
+# Record-level activity: a year of hospital episodes for a footprint of a million people is
+# well under a million rows; bigger files should use the aggregated layout.
+ACTIVITY = Limits(bytes=60 * MB, rows=1_000_000, columns=20, cells=12_000_000)
+# A finance plan workbook: the template has some 30 rows and a column per year.
+WORKBOOK = Limits(bytes=5 * MB, rows=500, columns=50, cells=25_000, expanded=20 * MB)
+# A demand parameters document (JSON).
+DOCUMENT = Limits(bytes=1 * MB, rows=0, columns=0, cells=0)
+# The most any upload may be, the request's body included: the largest of the above.
+LARGEST_UPLOAD = max(TABLE.bytes, ACTIVITY.bytes, WORKBOOK.bytes, DOCUMENT.bytes)
 
 
 @dataclass(frozen=True)
@@ -38,13 +87,133 @@ class ImportRejected(Exception):
 
 
 def decode(data: bytes, filename: str) -> str:
-    """Decode an uploaded file as UTF-8 (with or without a byte-order mark)."""
+    """Decode an uploaded file as UTF-8 (with or without a byte-order mark), refusing one
+    that holds a NUL character (see ``refuse_nul``)."""
     try:
-        return data.decode("utf-8-sig")
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise ImportRejected(
             filename, [RowError(0, "", "the file is not UTF-8 text; save it as CSV UTF-8")]
         ) from exc
+    refuse_nul(text, filename)
+    return text
+
+
+NUL = "\x00"
+
+
+def nul_problem(value: str) -> str | None:
+    """Why text holding a NUL character is refused, or None: no field of Footprint keeps one
+    (PostgreSQL cannot), and in a text file it means the file is not text at all."""
+    if NUL in value:
+        return "holds a NUL character (\\0), which no text may hold: is this the right file?"
+    return None
+
+
+def refuse_nul(text: str, filename: str) -> None:
+    """Raise ``ImportRejected`` naming the first row (line) that holds a NUL character."""
+    at = text.find(NUL)
+    if at >= 0:
+        row = text.count("\n", 0, at) + 1
+        problem = nul_problem(text) or ""
+        raise ImportRejected(filename, [RowError(row, "", f"this row {problem}")])
+
+
+def _too_many(limits: Limits, rows: int, columns: int, cells: int) -> str | None:
+    if rows > limits.rows:
+        return f"the file has more than {limits.rows:,} rows, the most Footprint takes in one file"
+    if columns > limits.columns:
+        return f"the row has {columns:,} columns, more than the {limits.columns:,} Footprint takes"
+    if cells > limits.cells:
+        return f"the file has more than {limits.cells:,} cells, the most Footprint takes"
+    return None
+
+
+def csv_rows(text: str, filename: str, limits: Limits = TABLE) -> Iterator[list[str]]:
+    """The rows of CSV ``text``, read one at a time and refused (``ImportRejected``) as soon as
+    there are more rows, columns or cells than ``limits`` allow, or a cell is too long to be
+    one, before the rest is read."""
+    reader = csv.reader(io.StringIO(text))
+    rows = cells = 0
+    while True:
+        try:
+            raw = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            raise ImportRejected(
+                filename, [RowError(reader.line_num, "", f"the row cannot be read as CSV: {exc}")]
+            ) from None
+        rows += 1
+        cells += len(raw)
+        if problem := _too_many(limits, rows, len(raw), cells):
+            raise ImportRejected(filename, [RowError(rows, "", problem)])
+        yield raw
+
+
+def check_csv(data: bytes, filename: str, limits: Limits) -> None:
+    """Refuse CSV ``data`` (``ImportRejected``) that is larger, has more rows, columns or cells
+    than ``limits``, or holds a NUL, reading it once as a stream without keeping it."""
+    if problem := limits.size_problem(len(data), filename):
+        raise ImportRejected(filename, [RowError(0, "", problem)])
+    for _ in csv_rows(decode(data, filename), filename, limits):
+        pass
+
+
+def open_workbook(data: bytes, filename: str, limits: Limits = WORKBOOK) -> Any:
+    """An openpyxl workbook opened read-only (streamed), after checking that the file is a zip
+    whose members, as its directory declares them, expand to no more than ``limits.expanded``
+    bytes: a "zip bomb" is refused before a byte of it is expanded."""
+    from openpyxl import load_workbook  # only the worker reads workbooks
+
+    not_a_workbook = RowError(0, "", "this is not an Excel workbook (.xlsx)")
+    if problem := limits.size_problem(len(data), filename):
+        raise ImportRejected(filename, [RowError(0, "", problem)])
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise ImportRejected(filename, [not_a_workbook]) from None
+    expanded = sum(m.file_size for m in members)
+    if len(members) > 1_000 or expanded > limits.expanded:
+        raise ImportRejected(
+            filename,
+            [
+                RowError(
+                    0,
+                    "",
+                    f"the workbook expands to {expanded / MB:,.0f} MB, more than the "
+                    f"{limits.expanded // MB} MB a plan workbook can need: save only the plan "
+                    "sheets",
+                )
+            ],
+        )
+    try:
+        return load_workbook(io.BytesIO(data), data_only=True, read_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
+        raise ImportRejected(filename, [not_a_workbook]) from exc
+
+
+def sheet_rows(sheet: Any, where: str, limits: Limits = WORKBOOK) -> list[list[Any]]:
+    """The values of a read-only worksheet's rows, streamed and refused (``ImportRejected``
+    naming ``where``) at the first row past ``limits.rows`` or cell past ``limits.columns``;
+    text holding a NUL is refused by row and column."""
+    rows: list[list[Any]] = []
+    cells = 0
+    for n, row in enumerate(sheet.iter_rows(values_only=True), start=1):
+        values = list(row)
+        while values and values[-1] is None:
+            values.pop()
+        cells += len(values)
+        if problem := _too_many(limits, n, len(values), cells):
+            raise ImportRejected(where, [RowError(n, "", problem)])
+        for j, value in enumerate(values):
+            if isinstance(value, str) and (problem := nul_problem(value)):
+                from openpyxl.utils import get_column_letter
+
+                raise ImportRejected(where, [RowError(n, get_column_letter(j + 1), problem)])
+        rows.append(values)
+    return rows
 
 
 def normalise_header(name: str) -> str:
@@ -56,9 +225,10 @@ class Table:
     """A CSV file with headers matched case-insensitively, and rows numbered as a
     spreadsheet numbers them."""
 
-    def __init__(self, text: str, filename: str):
+    def __init__(self, text: str, filename: str, limits: Limits = TABLE):
         self.filename = filename
-        reader = csv.reader(io.StringIO(text))
+        refuse_nul(text, filename)
+        reader = csv_rows(text, filename, limits)
         try:
             header = next(reader)
         except StopIteration:

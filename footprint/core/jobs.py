@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
+import base64
+import datetime as dt
+import functools
 from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.utils import timezone
 
-from footprint.core.imports import ImportRejected, decode
+from footprint.core.imports import LARGEST_UPLOAD, TABLE, ImportRejected, Limits, decode
 from footprint.core.models import Job
+
+# A job running longer than this is taken to have lost its worker (killed for memory, say, or
+# stopped by a deploy); one queued longer than ``NEVER_STARTED`` to have none.
+STUCK_AFTER = dt.timedelta(minutes=getattr(settings, "FOOTPRINT_JOB_TIME_LIMIT_MINUTES", 60))
+NEVER_STARTED = dt.timedelta(hours=24)
 
 Progress = Callable[[int, int], None]
 
@@ -49,10 +60,14 @@ def run_job(job_id: int, work: Callable[[Job, Progress], str]) -> None:
     ``work`` returns a one-line summary. A rejected import or refused work fails the job
     with every error;
     any other exception fails it with a short message and is raised again for the logs.
-    The uploaded payload is cleared afterwards: files are not kept.
+    The uploaded payload is cleared afterwards, however the job ends: files are not kept.
+    Before it starts, jobs that an earlier worker left running are swept (``sweep_stuck_jobs``).
     """
+    sweep_stuck_jobs(now=timezone.now())  # jobs a dead worker left, whenever one starts
     job = Job.objects.get(pk=job_id)
-    Job.objects.filter(pk=job_id).update(status=Job.Status.RUNNING, total=100, done=1)
+    Job.objects.filter(pk=job_id).update(
+        status=Job.Status.RUNNING, total=100, done=1, started_at=timezone.now()
+    )
 
     def progress(done: int, total: int) -> None:
         Job.objects.filter(pk=job_id).update(done=min(99, int(100 * done / max(total, 1))))
@@ -88,24 +103,96 @@ def run_job(job_id: int, work: Callable[[Job, Progress], str]) -> None:
     )
 
 
+def sweep_stuck_jobs(*, now: dt.datetime, limit: dt.timedelta = STUCK_AFTER) -> int:
+    """Fail every job running for longer than ``limit`` before ``now`` (its worker died: a
+    finished job always records its end) or queued for longer than ``NEVER_STARTED`` (no
+    worker took it), saying so, and delete their payloads. Nothing they did was saved: each
+    import and run saves in one transaction, which a dead worker never committed. Returns the
+    number of jobs failed."""
+    minutes = round(limit.total_seconds() / 60)
+    ran = Job.objects.filter(status=Job.Status.RUNNING, started_at__lt=now - limit).update(
+        status=Job.Status.FAILED,
+        message=f"stopped: it ran for more than {minutes} minutes without finishing (was the "
+        "worker stopped?); nothing was saved",
+        payload={},
+        finished_at=now,
+    )
+    waited = Job.objects.filter(
+        status=Job.Status.QUEUED, created_at__lt=now - NEVER_STARTED
+    ).update(
+        status=Job.Status.FAILED,
+        message="never started: no worker took it within a day (is the worker running?); "
+        "nothing was saved",
+        payload={},
+        finished_at=now,
+    )
+    return ran + waited
+
+
+def refuse_big_uploads(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Decorate an upload page so that a request body larger than any file Footprint takes
+    (``LARGEST_UPLOAD``, with room for the form's other fields) is refused with a 413 page
+    saying why, before a byte of it is read."""
+
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if request.method == "POST" and length > LARGEST_UPLOAD + 64 * 1024:
+            return render(
+                request,
+                "core/upload_too_big.jinja",
+                {"most": LARGEST_UPLOAD // (1024 * 1024), "back": request.path},
+                status=413,
+            )
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
 def start_upload(
-    form: Any, request: Any, *, job_kind: str, task: Any, **payload: Any
+    form: Any,
+    request: Any,
+    *,
+    job_kind: str,
+    task: Any,
+    limits: Limits = TABLE,
+    binary: bool = False,
+    **payload: Any,
 ) -> Job | None:
     """Queue ``task`` to import the file uploaded in ``form`` (its ``file`` field).
 
-    The file is read as UTF-8 and kept on the job until the task has run. Returns the job, or
-    None with the error added to the form when the file is not text."""
+    The page only checks the file's size against ``limits`` and keeps it on the job; the task
+    parses it (in the worker, never in the web process) and the job's end deletes it. A text
+    file is kept as UTF-8 text (refused here, on the form, when it is not text or holds a NUL
+    character), a ``binary`` one (a workbook) as base64 in ``payload["data"]``. Returns the
+    job, or None with the error added to the form."""
     upload = form.cleaned_data["file"]
-    try:
-        text = decode(upload.read(), upload.name)
-    except ImportRejected as exc:
-        form.add_error("file", str(exc))
+    if problem := limits.size_problem(upload.size, upload.name):
+        form.add_error("file", problem)
         return None
+    data = upload.read()
+    kept: dict[str, str]
+    if binary:
+        kept = {"data": base64.b64encode(data).decode("ascii")}
+    else:
+        try:
+            kept = {"text": decode(data, upload.name)}
+        except ImportRejected as exc:
+            form.add_error("file", str(exc))
+            return None
     job = create_job(
         kind=job_kind,
         title=f"Import {upload.name}",
         user=request.user,
-        payload={"text": text, "filename": upload.name, **payload},
+        payload={**kept, "filename": upload.name, **payload},
     )
     task.enqueue(job.pk)
     return job
+
+
+def uploaded_bytes(job: Job) -> bytes:
+    """The file a ``binary`` upload kept on its job."""
+    return base64.b64decode(job.payload["data"])

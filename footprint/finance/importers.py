@@ -14,12 +14,12 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from footprint.core.exports import set_cell
-from footprint.core.imports import ImportRejected, RowError
+from footprint.core.imports import WORKBOOK, ImportRejected, RowError, open_workbook, sheet_rows
 from footprint.finance.models import OTHER_INCOME, year_label
 
 SHEET = "Plan"
@@ -146,18 +146,19 @@ def _percent(value: Any) -> Decimal:
 
 
 def parse_plan_workbook(data: bytes, filename: str) -> PlanWorkbook:
-    """Read an uploaded plan workbook, or raise ``ImportRejected`` naming every bad cell."""
-    try:
-        wb = load_workbook(io.BytesIO(data), data_only=True, read_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
-        raise ImportRejected(
-            filename, [RowError(0, "", "this is not an Excel workbook (.xlsx)")]
-        ) from exc
+    """Read an uploaded plan workbook, or raise ``ImportRejected`` naming every bad cell. The
+    workbook is bounded before it is read (``core.imports.WORKBOOK``: its size, expanded size,
+    rows and columns) and its sheet streamed."""
+    wb = open_workbook(data, filename, WORKBOOK)
     where = f"{filename}, sheet '{SHEET}'"
-    if SHEET not in wb.sheetnames:
-        raise ImportRejected(filename, [RowError(0, "", f"there is no sheet called '{SHEET}'")])
-    rows = [list(r) for r in wb[SHEET].iter_rows(values_only=True)]
-    wb.close()
+    try:
+        if SHEET not in wb.sheetnames:
+            raise ImportRejected(
+                filename, [RowError(0, "", f"there is no sheet called '{SHEET}'")]
+            )
+        rows = sheet_rows(wb[SHEET], where, WORKBOOK)
+    finally:
+        wb.close()
     errors: list[RowError] = []
     code = str(rows[0][1]).strip().upper() if rows and len(rows[0]) > 1 and rows[0][1] else ""
     if not code:

@@ -16,12 +16,14 @@ from django.views.decorators.http import require_POST
 
 from footprint.core import charts
 from footprint.core.exports import csv_response, xlsx_response
-from footprint.core.imports import ImportRejected
+from footprint.core.imports import WORKBOOK
+from footprint.core.jobs import refuse_big_uploads, start_upload
 from footprint.core.permissions import can, permission_required, require
 from footprint.finance import compute, importers, publication, queries, services
 from footprint.finance.forms import AgreementForm, FlowsForm, MoveForm, PlanForm, PlanUploadForm
 from footprint.finance.models import FinancialPlan, RiskShareAgreement, year_label
 from footprint.finance.rules import Permission, may_see_plan, sees_every_plan
+from footprint.finance.tasks import import_plan_workbook
 from footprint.partnership.models import Organisation
 from footprint.partnership.queries import names_by_code
 from footprint.partnership.rules import roles_of
@@ -224,29 +226,24 @@ def plan_template(request: HttpRequest, ods_code: str) -> HttpResponse:
 
 
 @partner_only
+@refuse_big_uploads
 def plan_upload(request: HttpRequest) -> HttpResponse:
+    """Upload a plan workbook: a background job checks and saves it (the page only keeps the
+    file), and its progress page lists any problem by sheet, row and column."""
     require(request.user, Permission.CHANGE_PLANS)
     form = PlanUploadForm(request.POST or None, request.FILES or None)
     errors: list[str] = []
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        try:
-            workbook = importers.parse_plan_workbook(upload.read(), upload.name)
-            plans = services.import_plan_workbook(
-                workbook=workbook, filename=upload.name, by=request.user
-            )
-        except ImportRejected as exc:
-            errors = exc.as_lines()
-        else:
-            org = plans[0].organisation
-            messages.success(
-                request,
-                f"Saved {org.name}'s plans for {', '.join(p.year_label for p in plans)} "
-                f"from {upload.name}.",
-            )
-            return redirect(
-                f"{reverse('finance:organisation', args=[org.ods_code])}?year={plans[0].year}"
-            )
+        job = start_upload(
+            form,
+            request,
+            job_kind="import:finance",
+            task=import_plan_workbook,
+            limits=WORKBOOK,
+            binary=True,
+        )
+        if job is not None:
+            return redirect("core:job", job.pk)
     mine = [
         o
         for o in queries.organisations(roles_of(request.user).by_organisation)

@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from footprint.core import charts
-from footprint.core.jobs import start_upload
+from footprint.core.jobs import refuse_big_uploads, start_upload
 from footprint.core.permissions import permission_required
 from footprint.workforce import compute, queries
 from footprint.workforce.forms import SupplyForm, WorkforceImportForm
@@ -87,6 +87,7 @@ def agency(request: HttpRequest) -> HttpResponse:
 
 
 @permission_required(Permission.IMPORT_WORKFORCE)
+@refuse_big_uploads
 def workforce_import(request: HttpRequest) -> HttpResponse:
     """Upload a file of returns or shifts; a background job saves it through the services,
     which check every row's organisation."""
