@@ -192,9 +192,18 @@ SESSION_COOKIE_SAMESITE = "Lax"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-if not DEBUG:
-    SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", "0"))
+# Production is served over HTTPS only, behind a reverse proxy that ends TLS and says so in a
+# header it sets itself (removing any copy a client sent): DJANGO_PROXY_SSL_HEADER names it
+# (default X-Forwarded-Proto; blank when there is no proxy). Plain HTTP is redirected to HTTPS,
+# and browsers are told to use nothing else for a year (HSTS). See docs/operating.md.
+_proxy_header = os.environ.get("DJANGO_PROXY_SSL_HEADER", "X-Forwarded-Proto").strip()
+SECURE_PROXY_SSL_HEADER = (
+    ("HTTP_" + _proxy_header.upper().replace("-", "_"), "https") if _proxy_header else None
+)
+SECURE_SSL_REDIRECT = env_flag("DJANGO_SECURE_SSL_REDIRECT", default=not DEBUG)
+SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", "0" if DEBUG else "31536000"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_flag("DJANGO_HSTS_INCLUDE_SUBDOMAINS", default=True)
+SECURE_HSTS_PRELOAD = env_flag("DJANGO_HSTS_PRELOAD", default=True)
 
 # Content security policy: our own scripts and styles only, inline scripts by nonce.
 # Vega compiles expressions with `new Function`, hence 'unsafe-eval' for scripts only.
@@ -242,24 +251,53 @@ if _tasks not in _TASK_BACKENDS:
 TASKS = {"default": {"BACKEND": _TASK_BACKENDS[_tasks]}}
 FOOTPRINT_DASK_SCHEDULER = os.environ.get("FOOTPRINT_DASK_SCHEDULER", "")
 
+_LOG_LEVEL = os.environ.get("FOOTPRINT_LOG_LEVEL", "WARNING")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("FOOTPRINT_LOG_LEVEL", "WARNING")},
+    # Personal links (message, invitation and password links) never reach the logs.
+    "filters": {"personal_links": {"()": "footprint.config.log_filters.RedactPersonalLinks"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["personal_links"]},
+    },
+    "root": {"handlers": ["console"], "level": _LOG_LEVEL},
+    # Django's own loggers (404s, the development server's request lines) through the same
+    # filtered handler, not Django's unfiltered defaults.
+    "loggers": {
+        "django": {"handlers": ["console"], "level": _LOG_LEVEL, "propagate": False},
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
+    },
 }
 
-# Email: printed to the console unless an SMTP server is configured.
+# Email: printed to the console on a laptop; in production sent by SMTP, never printed (the
+# emails hold personal links, which must not reach the logs).
 # Templates fail on a misspelt name in DEBUG and in the tests (which set this); in production
 # an undefined name renders empty rather than failing a page.
 FOOTPRINT_STRICT_TEMPLATES = DEBUG
+# The site's address, on which every emailed link is built: required in production (the check
+# footprint.E002 refuses to start without it, see config/checks.py).
+FOOTPRINT_SITE_URL_SET = bool(os.environ.get("FOOTPRINT_SITE_URL", "").strip())
 FOOTPRINT_SITE_URL = os.environ.get("FOOTPRINT_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 # How many days an invitation's one-time link to set a password works.
 FOOTPRINT_INVITATION_DAYS = int(os.environ.get("FOOTPRINT_INVITATION_DAYS", "14"))
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "footprint@localhost")
 EMAIL_BACKEND = os.environ.get(
-    "DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
+    "DJANGO_EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend"
+    if DEBUG
+    else "django.core.mail.backends.smtp.EmailBackend",
 )
+PRINTING_EMAIL_BACKENDS = {
+    "django.core.mail.backends.console.EmailBackend",
+    "django.core.mail.backends.filebased.EmailBackend",
+}
+if not DEBUG and EMAIL_BACKEND in PRINTING_EMAIL_BACKENDS:
+    raise ImproperlyConfigured(
+        f"DJANGO_EMAIL_BACKEND={EMAIL_BACKEND!r} writes every email, personal links included, "
+        "to the console or to files. Hint: in production use "
+        "django.core.mail.backends.smtp.EmailBackend with DJANGO_EMAIL_HOST, or "
+        "DJANGO_DEBUG=true on a laptop."
+    )
 EMAIL_HOST = os.environ.get("DJANGO_EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("DJANGO_EMAIL_PORT", "25"))
 EMAIL_HOST_USER = os.environ.get("DJANGO_EMAIL_HOST_USER", "")
