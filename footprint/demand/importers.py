@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from footprint.core.imports import ImportRejected, RowError
+from footprint.core.imports import ACTIVITY, ImportRejected, Limits, RowError, check_csv
 
 MAX_ERRORS = 200
 RECORD_COLUMNS = ("provider", "pod", "neighbourhood", "sex", "age")
@@ -30,14 +30,44 @@ class Activity:
     aggregated: bool
 
 
-def read_frame(data: bytes, filename: str) -> pl.DataFrame:
-    """Every column as text, with ``row`` numbered as a spreadsheet numbers rows."""
+def _parquet(data: bytes, filename: str, limits: Limits) -> pl.DataFrame:
+    """A Parquet file, its rows and columns counted from its footer before any is read."""
+    lazy = pl.scan_parquet(io.BytesIO(data))
+    columns = len(lazy.collect_schema())
+    rows = lazy.select(pl.len()).collect().item()
+    for count, most, what in ((rows, limits.rows, "rows"), (columns, limits.columns, "columns")):
+        if count > most:
+            raise ImportRejected(
+                filename,
+                [
+                    RowError(
+                        0,
+                        "",
+                        f"the file has {count:,} {what}, more than the {most:,} "
+                        "Footprint takes in one file",
+                    )
+                ],
+            )
+    return pl.read_parquet(io.BytesIO(data)).with_columns(pl.all().cast(pl.Utf8))
+
+
+def read_frame(data: bytes, filename: str, limits: Limits = ACTIVITY) -> pl.DataFrame:
+    """Every column as text, with ``row`` numbered as a spreadsheet numbers rows. The file is
+    bounded by ``limits`` before it is read: a CSV is streamed once and refused at the first
+    row, column or cell past them (or a NUL); a Parquet file's footer gives its rows and
+    columns."""
+    if problem := limits.size_problem(len(data), filename):
+        raise ImportRejected(filename, [RowError(0, "", problem)])
+    parquet = filename.lower().endswith(".parquet")
+    if not parquet:
+        check_csv(data, filename, limits)
     try:
-        if filename.lower().endswith(".parquet"):
-            frame = pl.read_parquet(io.BytesIO(data))
-            frame = frame.with_columns(pl.all().cast(pl.Utf8))
+        if parquet:
+            frame = _parquet(data, filename, limits)
         else:
             frame = pl.read_csv(io.BytesIO(data), infer_schema=False, encoding="utf8-lossy")
+    except ImportRejected:
+        raise
     except Exception as exc:  # polars raises many kinds for unreadable files
         raise ImportRejected(
             filename, [RowError(0, "", f"the file cannot be read: {exc}")]

@@ -13,6 +13,8 @@ from django.views.decorators.http import require_POST
 
 from footprint.core import charts
 from footprint.core.exports import csv_response
+from footprint.core.imports import ACTIVITY, DOCUMENT
+from footprint.core.jobs import refuse_big_uploads
 from footprint.core.permissions import permission_required
 from footprint.demand import compute, queries, services
 from footprint.demand.forms import (
@@ -198,11 +200,16 @@ def parameters_download(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @programme_office_only
+@refuse_big_uploads
 def parameters_upload(request: HttpRequest, pk: int) -> HttpResponse:
     sc = _scenario_or_404(pk)
     form = ParametersUploadForm(request.POST, request.FILES)
     problems: list[str] = []
-    if form.is_valid():
+    if form.is_valid() and (
+        problem := DOCUMENT.size_problem(form.cleaned_data["file"].size, "The file")
+    ):
+        problems = [problem]
+    elif form.is_valid():
         try:
             doc = json.loads(form.cleaned_data["file"].read().decode("utf-8-sig"))
         except (UnicodeDecodeError, json.JSONDecodeError) as exc:
@@ -407,22 +414,26 @@ def baseline(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @programme_office_only
+@refuse_big_uploads
 def activity_import(request: HttpRequest) -> HttpResponse:
     form = ActivityImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         upload = d["file"]
-        job = services.queue_import(
-            data=upload.read(),
-            filename=upload.name,
-            aggregated=d["kind"] == "aggregated",
-            name=d["name"],
-            base_year=d["base_year"],
-            source=d["source"],
-            by=request.user,
-            enqueue=import_activity.enqueue,
-        )
-        return redirect("core:job", job.pk)
+        if problem := ACTIVITY.size_problem(upload.size, upload.name):
+            form.add_error("file", problem)  # not read, not kept
+        else:
+            job = services.queue_import(
+                data=upload.read(),
+                filename=upload.name,
+                aggregated=d["kind"] == "aggregated",
+                name=d["name"],
+                base_year=d["base_year"],
+                source=d["source"],
+                by=request.user,
+                enqueue=import_activity.enqueue,
+            )
+            return redirect("core:job", job.pk)
     return render(
         request,
         "demand/import.jinja",

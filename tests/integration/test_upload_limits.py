@@ -6,6 +6,7 @@ import datetime as dt
 import io
 import zipfile
 
+import polars as pl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
@@ -16,6 +17,7 @@ from footprint.core import imports
 from footprint.core.imports import ImportRejected, Limits
 from footprint.core.jobs import create_job, run_job, sweep_stuck_jobs
 from footprint.core.models import Job
+from footprint.demand import importers as demand_importers
 from footprint.finance.models import FinancialPlan
 from tests.integration.test_finance import GOOD, workbook_bytes
 
@@ -219,3 +221,55 @@ def test_the_payload_is_deleted_however_the_job_ends(cast, outcome):
         run_job(job.pk, work)
     job.refresh_from_db()
     assert job.payload == {} and job.finished_at is not None
+
+
+ACTIVITY_HEAD = b"provider,pod,neighbourhood,sex,age\n"
+
+
+def _activity_upload(client, content, name, kind="records"):
+    return client.post(
+        reverse("demand:import"),
+        {
+            "name": "Activity",
+            "base_year": 2025,
+            "kind": kind,
+            "source": "",
+            "file": SimpleUploadedFile(name, content),
+        },
+    )
+
+
+def test_an_activity_file_past_its_row_limit_is_refused_by_the_job(client_for, footprint):
+    small = Limits(bytes=imports.ACTIVITY.bytes, rows=5, columns=20, cells=1_000)
+    lines = rejected(
+        demand_importers.read_frame, ACTIVITY_HEAD + b"RA1,ae,N1,F,3\n" * 10, "a.csv", small
+    )
+    assert lines == [
+        "a.csv, row 6: the file has more than 5 rows, the most Footprint takes in one file"
+    ]
+    buffer = io.BytesIO()
+    pl.DataFrame({"provider": ["RA1"] * 10, "age": ["3"] * 10}).write_parquet(buffer)
+    lines = rejected(demand_importers.read_frame, buffer.getvalue(), "a.parquet", small)
+    assert lines == [
+        "a.parquet, row 0: the file has 10 rows, more than the 5 Footprint takes in one file"
+    ]
+
+
+def test_an_activity_file_with_a_nul_or_too_many_columns_is_refused(client_for, footprint):
+    _activity_upload(client_for("pmo"), ACTIVITY_HEAD + b"RA1,ae,N1,F,\x003\n", "a.csv")
+    job = Job.objects.get()
+    assert job.status == Job.Status.FAILED and job.payload == {}
+    assert job.errors == [
+        "a.csv, row 2: this row holds a NUL character (\\0), which no text may hold: "
+        "is this the right file?"
+    ]
+    wide = b",".join(b"c%d" % i for i in range(25)) + b"\n"
+    lines = rejected(demand_importers.read_frame, wide, "w.csv")
+    assert lines == ["w.csv, row 1: the row has 25 columns, more than the 20 Footprint takes"]
+
+
+def test_an_activity_file_too_large_is_refused_on_the_form_unkept(client_for, footprint):
+    big = ACTIVITY_HEAD + b"x" * imports.ACTIVITY.bytes
+    page = _activity_upload(client_for("pmo"), big, "a.csv").content.decode()
+    assert "a.csv is 60.0 MB, more than the 60 MB Footprint takes in one file" in page
+    assert not Job.objects.exists()
