@@ -6,16 +6,21 @@ pence."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from decimal import Decimal
+from typing import Annotated, Any
 
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from ninja import Field, Path, Query, Router, Schema, Status
 
 from footprint.api.auth import TokenAuth
 from footprint.api.errors import Error
 from footprint.core.permissions import can
-from footprint.finance import compute, publication, queries
+from footprint.finance import compute, publication, queries, services
+from footprint.finance.importers import PlanFigures
+from footprint.finance.models import OTHER_INCOME, FinancialPlan
 from footprint.finance.rules import Permission, may_see_plan
+from footprint.partnership import queries as partnership_queries
 
 router = Router(tags=["finance"])
 
@@ -128,3 +133,128 @@ def positions(request: HttpRequest, year: int | None = Query(None, ge=2000, le=2
                 }
             )
     return Status(200, out)
+
+
+# Plans: read as the finance pages show them, saved through the plan page's service.
+
+MOST_PENCE = 100_000_000_000 * 100  # £100 billion: more than any NHS body's whole year
+ODS_OR_OTHER = r"^([A-Za-z0-9]{3,6}|other)$"
+Percent = Annotated[Decimal, Field(ge=0, le=100, max_digits=5, decimal_places=2)]
+
+
+class PlanOut(Schema):
+    ods_code: str
+    organisation: str
+    year: int
+    financial_year: str
+    income_pence: dict[str, int] = Field(
+        description="Each source: a commissioner's ODS code for its contract, or 'other'"
+    )
+    pay_pence: int
+    non_pay_pence: int
+    fixed_percent: float
+    semi_fixed_percent: float
+    control_total_pence: int
+    surplus_pence: int
+    variance_pence: int = Field(description=VARIANCE)
+    published: bool = Field(description="Whether the year's system summary is published")
+
+
+def _plan_out(plan: FinancialPlan, published: frozenset[int]) -> dict[str, Any]:
+    return {
+        "ods_code": plan.organisation.ods_code,
+        "organisation": plan.organisation.name,
+        "year": plan.year,
+        "financial_year": plan.year_label,
+        "income_pence": {k: int(v) for k, v in plan.income.items()},
+        "pay_pence": plan.pay_pence,
+        "non_pay_pence": plan.non_pay_pence,
+        "fixed_percent": float(plan.fixed_percent),
+        "semi_fixed_percent": float(plan.semi_fixed_percent),
+        "control_total_pence": plan.control_total_pence,
+        "surplus_pence": plan.surplus_pence,
+        "variance_pence": plan.variance_pence,
+        "published": plan.year in published,
+    }
+
+
+@router.get("/finance/plans", response={200: list[PlanOut], 403: Error}, auth=TokenAuth())
+def plans(
+    request: HttpRequest,
+    year: int | None = Query(None, ge=2000, le=2100),
+    organisation: str = Query("", max_length=6, description="An ODS code"),
+) -> Any:
+    """Every financial plan the token's owner may see, line by line, as it stands now: before
+    the programme office publishes a year, only their own organisations' plans (all of them
+    for the programme office); once published, every plan of the year (partners only)."""
+    if not can(request.user, Permission.VIEW_FINANCE):
+        return Status(403, {"detail": "Partners only"})
+    published = queries.published_years()
+    years = [year] if year is not None else queries.years_with_plans()
+    out = [
+        _plan_out(p, published)
+        for y in years
+        for p in queries.plans_in(y)
+        if (not organisation or p.organisation.ods_code == organisation.upper())
+        and may_see_plan(request.user, p.organisation, y, published)
+    ]
+    return Status(200, sorted(out, key=lambda p: (p["year"], p["organisation"])))
+
+
+class PlanIn(Schema):
+    income_pence: dict[
+        Annotated[str, Field(pattern=ODS_OR_OTHER)], Annotated[int, Field(ge=0, le=MOST_PENCE)]
+    ] = Field(
+        ...,
+        max_length=50,
+        description="Each source's income: a commissioner's ODS code, or 'other'",
+    )
+    pay_pence: int = Field(..., ge=0, le=MOST_PENCE)
+    non_pay_pence: int = Field(..., ge=0, le=MOST_PENCE)
+    fixed_percent: Percent
+    semi_fixed_percent: Percent
+    control_total_pence: int = Field(
+        ..., ge=-MOST_PENCE, le=MOST_PENCE, description="The agreed surplus; a deficit is negative"
+    )
+
+
+@router.put(
+    "/finance/plans/{ods_code}/{year}",
+    response={200: PlanOut, 403: Error, 404: Error, 422: Error},
+    auth=TokenAuth(),
+)
+def save_plan(
+    request: HttpRequest,
+    body: PlanIn,
+    ods_code: str = Path(..., max_length=6),
+    year: int = Path(..., ge=2000, le=2100),
+) -> Any:
+    """Create or replace an organisation's plan for a year, through the same service and rule
+    as its plan page: the organisation's finance team or the programme office. Fixed and
+    semi-fixed shares together at most 100 %; income only from another organisation of the
+    footprint, or 'other'."""
+    org = partnership_queries.organisation(ods_code)
+    if org is None:
+        return Status(404, {"detail": f"No organisation has the ODS code '{ods_code}'"})
+    if body.fixed_percent + body.semi_fixed_percent > 100:
+        return Status(422, {"detail": "Fixed and semi-fixed shares add up to more than 100%"})
+    figures = PlanFigures(
+        year=year,
+        income={
+            k.upper() if k != OTHER_INCOME else k: v for k, v in body.income_pence.items() if v
+        },
+        pay_pence=body.pay_pence,
+        non_pay_pence=body.non_pay_pence,
+        fixed_percent=body.fixed_percent,
+        semi_fixed_percent=body.semi_fixed_percent,
+        control_total_pence=body.control_total_pence,
+        row=0,
+        column="",
+    )
+    try:
+        plan = services.save_plan(organisation=org, figures=figures, by=request.user)
+    except ValidationError as exc:
+        return Status(422, {"detail": "; ".join(exc.messages)})
+    except ValueError as exc:  # income from an organisation the footprint does not have
+        return Status(422, {"detail": str(exc)})
+    return Status(200, _plan_out(plan, queries.published_years()))
