@@ -8,6 +8,7 @@ from typing import Any
 
 from django import forms
 
+from footprint.decisions import queries
 from footprint.decisions.models import (
     CONSENT_DAYS,
     DAY,
@@ -39,6 +40,12 @@ class ProposalForm(forms.ModelForm):
         initial=0,
         help_text="Decides which forum may take it",
     )
+    goals = forms.ModelMultipleChoiceField(
+        queryset=queries.goal_choices(),
+        required=False,
+        label="The plan's goals it serves (optional)",
+        widget=forms.CheckboxSelectMultiple,
+    )
     money = forms.CharField(
         label="Money in and out per organisation (optional)",
         required=False,
@@ -55,14 +62,12 @@ class ProposalForm(forms.ModelForm):
             "recommended_option",
             "decision_type",
             "brought_to",
-            "goal_links",
             "confidentiality",
             "confidential_reason",
             "publish_after",
         ]
         widgets = {
             "options": forms.Textarea(attrs={"rows": 3}),
-            "goal_links": forms.Textarea(attrs={"rows": 2}),
             "publish_after": forms.DateInput(attrs={"type": "date"}),
         }
         labels = {"brought_to": "Forum it is brought to"}

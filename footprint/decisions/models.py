@@ -81,13 +81,16 @@ class Forum(models.Model):
 
 
 class ForumMember(models.Model):
-    """An organisation's named representative on a forum."""
+    """An organisation's seat on a forum: its named representative, and the deputies the
+    representative names to act for the organisation when they cannot (respond to a proposal,
+    attend in their place)."""
 
     forum = models.ForeignKey(Forum, on_delete=models.CASCADE, related_name="members")
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     representative = models.ForeignKey(User, on_delete=models.PROTECT, related_name="forum_seats")
     voting = models.BooleanField(default=True)
-    history = HistoricalRecords()
+    deputies = models.ManyToManyField(User, blank=True, related_name="deputy_seats")
+    history = HistoricalRecords(m2m_fields=[deputies])
 
     class Meta:
         ordering = ["forum", "organisation__name"]
@@ -200,9 +203,6 @@ class Proposal(models.Model):
         verbose_name="deciding forum",
         help_text="The forum that may decide it, from the scheme of delegation",
     )
-    goal_links = models.TextField(
-        "goals it serves", blank=True, help_text="The plan's goals it serves, one per line"
-    )
     confidentiality = models.CharField(
         max_length=12, choices=Confidentiality.choices, default=Confidentiality.PUBLIC
     )
@@ -301,6 +301,12 @@ class Consent(models.Model):
     )
     recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(auto_now=True)
+    minute_reference = models.CharField(
+        max_length=100,
+        blank=True,
+        help_text="When the programme office records the response on the board's behalf: "
+        "the minute of the board's own meeting that decided it",
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -310,6 +316,11 @@ class Consent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organisation.name}: {self.get_response_display()}"
+
+    @property
+    def on_behalf(self) -> bool:
+        """Whether the programme office recorded it on the board's behalf, from its minute."""
+        return bool(self.minute_reference)
 
 
 class Escalation(models.Model):

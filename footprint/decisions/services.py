@@ -65,7 +65,7 @@ def create_proposal(
     decision_type: DecisionType,
     value_pence: int,
     brought_to: Forum,
-    goal_links: str = "",
+    goals: Sequence[Any] = (),
     confidentiality: str = Proposal.Confidentiality.PUBLIC,
     confidential_reason: str = "",
     publish_after: dt.date | None = None,
@@ -75,7 +75,8 @@ def create_proposal(
 ) -> Proposal:
     """Bring a proposal to a forum; the scheme of delegation decides which forum takes it.
     ``at`` is when it was brought (now, unless recording one brought earlier): no meeting
-    before that day can decide it. The recommended option must be one of the options."""
+    before that day can decide it. The recommended option must be one of the options.
+    ``goals`` are the plan's goals it serves, chosen from the real goals."""
     require(by, Permission.ADD_PROPOSAL)
     if problem := recommended_option_error(options, recommended_option):
         raise ValidationError({"recommended_option": problem})
@@ -90,7 +91,6 @@ def create_proposal(
             value_pence=value_pence,
             brought_to=brought_to,
             forum=forum,
-            goal_links=goal_links,
             confidentiality=confidentiality,
             confidential_reason=confidential_reason,
             publish_after=publish_after,
@@ -101,6 +101,9 @@ def create_proposal(
         MoneyFlow.objects.bulk_create(
             [MoneyFlow(proposal=proposal, organisation=o, amount_pence=p) for o, p in money]
         )
+        for goal in goals:  # each goal's history records what came to serve it, and who said so
+            goal._history_user = by if getattr(by, "is_authenticated", False) else None
+            goal.proposals.add(proposal)
         audit.record(
             actor=by,
             action=AuditAction.CREATE_PROPOSAL,

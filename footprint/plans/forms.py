@@ -6,8 +6,10 @@ import datetime as dt
 from typing import Any
 
 from django import forms
+from django.contrib.auth import get_user_model
 
 from footprint.plans.importers import parse_period
+from footprint.plans.models import Goal, Metric, Plan, Priority
 
 
 class PeriodField(forms.CharField):
@@ -63,3 +65,193 @@ class RemoveMeasurementForm(forms.Form):
 
 class MeasurementImportForm(forms.Form):
     file = forms.FileField(label="CSV file", help_text="Save spreadsheets as CSV UTF-8")
+
+
+# --- Setting up the plan ---------------------------------------------------------------------
+
+
+class PersonChoiceField(forms.ModelChoiceField):
+    """A person, by full name (and user name)."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        full = obj.get_full_name()
+        return f"{full} ({obj.username})" if full else obj.username
+
+
+class MetricForm(forms.ModelForm):
+    """A metric as reviewed content; its code is made from the name, never typed."""
+
+    reviewer = PersonChoiceField(
+        queryset=get_user_model().objects.filter(is_active=True).order_by("first_name"),
+        required=False,
+        label="Checker (optional)",
+        empty_label="No one yet",
+        help_text="The person who checks the definition and the figures at each review",
+    )
+
+    class Meta:
+        model = Metric
+        fields = [
+            "name",
+            "definition",
+            "unit",
+            "improvement",
+            "frequency",
+            "data_source",
+            "owner",
+            "reviewer",
+            "next_review",
+        ]
+        labels = {
+            "name": "Name",
+            "improvement": "Direction of improvement",
+            "frequency": "How often it is measured",
+            "data_source": "Data source",
+            "owner": "Owner",
+            "next_review": "Next review date",
+        }
+        help_texts = {
+            "name": "Its code, which import files use, is made from the name",
+            "definition": "What is counted and how, so that anyone would count it the same way",
+            "owner": "The organisation that keeps the definition and reports the figures",
+        }
+        widgets = {
+            "definition": forms.Textarea(attrs={"rows": 3}),
+            "improvement": forms.RadioSelect,
+            "next_review": forms.DateInput(attrs={"type": "date"}),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].empty_label = None  # type: ignore[attr-defined]
+
+    def _post_clean(self) -> None:
+        """The service checks the metric (a name another metric has, the review date);
+        the form does not save."""
+
+
+class PlanForm(forms.ModelForm):
+    class Meta:
+        model = Plan
+        fields = ["title", "start_year", "end_year", "summary"]
+        labels = {
+            "title": "Title",
+            "start_year": "First financial year",
+            "end_year": "Last financial year",
+            "summary": "Summary",
+        }
+        help_texts = {
+            "start_year": "The year it starts in, e.g. 2026 for 2026/27",
+            "end_year": "e.g. 2030 for 2030/31",
+        }
+        widgets = {"summary": forms.Textarea(attrs={"rows": 4})}
+
+    def _post_clean(self) -> None:
+        """The service checks the plan."""
+
+
+class PriorityForm(forms.ModelForm):
+    class Meta:
+        model = Priority
+        fields = ["title", "description", "order", "lead"]
+        labels = {
+            "title": "Title",
+            "description": "Description (optional)",
+            "order": "Order on the plan's pages",
+            "lead": "Lead organisation (optional)",
+        }
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+    def _post_clean(self) -> None:
+        """The service checks the priority."""
+
+
+class GoalForm(forms.ModelForm):
+    """A goal: what it is about (layer and subject), its metric, baseline, target and owner.
+    Months are written 2025-03 (the baseline and target are for months)."""
+
+    baseline_date = PeriodField(
+        label="Baseline month", help_text="A month that is over, e.g. 2025-03"
+    )
+    target_date = PeriodField(
+        label="Target month", help_text="When the target is to be met, e.g. 2028-03"
+    )
+
+    class Meta:
+        model = Goal
+        fields = [
+            "priority",
+            "statement",
+            "metric",
+            "layer",
+            "organisation",
+            "place",
+            "neighbourhood",
+            "baseline_value",
+            "baseline_date",
+            "target_value",
+            "target_date",
+            "owner",
+        ]
+        labels = {
+            "priority": "Priority",
+            "statement": "The goal in plain English",
+            "metric": "Metric",
+            "layer": "Layer",
+            "organisation": "Organisation it is about (optional)",
+            "place": "Place it is about (optional)",
+            "neighbourhood": "Neighbourhood it is about (optional)",
+            "baseline_value": "Baseline",
+            "target_value": "Target",
+            "owner": "Owner",
+        }
+        help_texts = {
+            "statement": "",
+            "layer": "A neighbourhood-layer goal is about a neighbourhood, a place-layer goal "
+            "about a place; a system-layer goal is about the whole system or an organisation",
+            "baseline_value": "The metric's figure in the baseline month, in its unit",
+            "target_value": "The figure to reach by the target month, in its unit",
+            "owner": "The organisation answerable for the goal",
+        }
+        widgets = {"layer": forms.RadioSelect}
+
+    def __init__(self, *args: Any, plan: Plan, **kwargs: Any) -> None:
+        instance = kwargs.get("instance")
+        if instance is not None and instance.pk:
+            kwargs.setdefault("initial", {}).update(
+                baseline_date=f"{instance.baseline_date:%Y-%m}",
+                target_date=f"{instance.target_date:%Y-%m}",
+            )
+        super().__init__(*args, **kwargs)
+        self.fields["priority"].queryset = plan.priorities.order_by("order", "title")  # type: ignore[attr-defined]
+        for name in ("priority", "metric", "owner"):
+            self.fields[name].empty_label = None  # type: ignore[attr-defined]
+        for name in ("organisation", "place", "neighbourhood"):
+            self.fields[name].empty_label = "None"  # type: ignore[attr-defined]
+        self.fields["metric"].label_from_instance = (  # type: ignore[attr-defined]
+            lambda m: f"{m.name} ({m.unit})"
+        )
+
+    def _post_clean(self) -> None:
+        """The service checks the goal (the subject against the layer, the figures in the
+        metric's unit, the months against today)."""
+
+
+class ServingDecisionsForm(forms.Form):
+    """The decisions that serve a goal, chosen from the real proposals."""
+
+    proposals = forms.ModelMultipleChoiceField(
+        queryset=None,  # type: ignore[arg-type]
+        required=False,
+        label="Decisions that serve this goal",
+        help_text="Proposals brought to the partnership's forums, decided or not",
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args: Any, proposals: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["proposals"]
+        field.queryset = proposals  # type: ignore[attr-defined]
+        field.label_from_instance = (  # type: ignore[attr-defined]
+            lambda p: f"{p.title} ({p.get_status_display().lower()})"
+        )

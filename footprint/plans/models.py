@@ -171,10 +171,20 @@ class Frequency(models.TextChoices):
 
 
 class Metric(models.Model):
-    """A measure, as reviewed content: a definition, a source, an owner and a review date."""
+    """A measure, as reviewed content: a definition, a source, an owner, the person who
+    checks it and a review date. Its code (the ``slug`` column) is made from its name when it
+    is created (``services.code_for``) and then kept, so files and addresses that use it keep
+    working; everyone sees it called "code"."""
 
-    name = models.CharField(max_length=200)
-    slug = models.SlugField(max_length=80, unique=True)
+    name = models.CharField(max_length=200, unique=True)
+    slug = models.SlugField(
+        "code",
+        max_length=80,
+        unique=True,
+        editable=False,
+        help_text="Made from the name when the metric is created; import files name the "
+        "metric by it",
+    )
     unit = models.CharField(max_length=40, help_text="e.g. %, days, per 1,000 residents")
     improvement = models.CharField(max_length=10, choices=Improvement.choices)
     definition = models.TextField()
@@ -184,9 +194,15 @@ class Metric(models.Model):
     )
     owner = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="metrics")
     reviewer = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="checker",
+        help_text="The person who checks the definition and the figures at each review",
     )
-    next_review = models.DateField()
+    next_review = models.DateField("next review")
     history = HistoricalRecords()
 
     class Meta:
@@ -194,6 +210,11 @@ class Metric(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def code(self) -> str:
+        """The metric's code, made from its name: what import files and addresses use."""
+        return self.slug
 
 
 class Goal(Subject):
@@ -220,7 +241,15 @@ class Goal(Subject):
     horizon = models.CharField(max_length=10, choices=Horizon.choices, editable=False)
     owner = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="goals")
     layer = models.CharField(max_length=15, choices=Layer.choices, default=Layer.SYSTEM)
-    history = HistoricalRecords()
+    # The decisions that serve the goal, chosen from the real proposals (decisions refer to
+    # the plan's goals by this relation, read there as ``proposal.goals``).
+    proposals = models.ManyToManyField(
+        "decisions.Proposal",
+        blank=True,
+        related_name="goals",
+        verbose_name="decisions that serve it",
+    )
+    history = HistoricalRecords(m2m_fields=[proposals])
 
     class Meta:
         ordering = ["priority__order", "target_date", "statement"]

@@ -18,6 +18,7 @@ from footprint.plans.models import (
     Metric,
     Plan,
     PlanPublication,
+    Priority,
     Rebase,
     Subject,
 )
@@ -89,12 +90,87 @@ def metrics() -> QuerySet[Metric]:
     return Metric.objects.select_related("owner", "reviewer").order_by("name")
 
 
-def metric(slug: str) -> Metric | None:
-    return Metric.objects.filter(slug=slug).first()
+def metric(code: str) -> Metric | None:
+    """The metric with this code (made from its name), or None."""
+    return Metric.objects.select_related("owner", "reviewer").filter(slug=code).first()
 
 
-def metrics_by_slug() -> dict[str, Metric]:
-    return {m.slug: m for m in Metric.objects.all()}
+def metrics_by_code() -> dict[str, Metric]:
+    return {m.code: m for m in Metric.objects.all()}
+
+
+def metric_codes() -> set[str]:
+    return set(Metric.objects.values_list("slug", flat=True))
+
+
+def metric_named(name: str) -> Metric | None:
+    """The metric called ``name``, in any case, or None."""
+    return Metric.objects.filter(name__iexact=name.strip()).first()
+
+
+def values_of_metric(metric: Metric) -> list[tuple[dt.date, float]]:
+    """Every figure recorded for ``metric``, of any subject, oldest first."""
+    return list(
+        Measurement.objects.filter(metric=metric, value__isnull=False)
+        .order_by("period")
+        .values_list("period", "value")
+    )
+
+
+def plans() -> QuerySet[Plan]:
+    """Every plan, the latest first."""
+    return Plan.objects.order_by("-start_year", "-pk")
+
+
+def plan(pk: int) -> Plan | None:
+    return Plan.objects.filter(pk=pk).first()
+
+
+def priorities(plan: Plan) -> QuerySet[Priority]:
+    return plan.priorities.select_related("lead").order_by("order", "title")
+
+
+def priority(pk: int) -> Priority | None:
+    return Priority.objects.select_related("plan", "lead").filter(pk=pk).first()
+
+
+def serving(goal: Goal) -> QuerySet[Any]:
+    """The decisions (proposals) chosen as serving ``goal``, the latest first."""
+    return goal.proposals.select_related("forum").order_by("-created_at")
+
+
+def proposal_choices() -> QuerySet[Any]:
+    """Every proposal a goal may be served by, the latest first (reached through the goal's
+    relation: the plan does not import decisions)."""
+    model = Goal._meta.get_field("proposals").related_model
+    return model.objects.order_by("-created_at")  # type: ignore[union-attr]
+
+
+def history_of(obj: Any, limit: int = 50) -> list[dict[str, Any]]:
+    """The changes to a plan, priority, metric or goal, newest first: when, who and which
+    fields changed, in words."""
+    records = list(obj.history.select_related("history_user").order_by("-history_date")[:limit])
+    out = []
+    for i, record in enumerate(records):
+        older = records[i + 1] if i + 1 < len(records) else None
+        if older is None or record.history_type == "+":
+            what = "Created"
+        else:
+            delta = record.diff_against(older)
+            names = [
+                str(type(obj)._meta.get_field(c.field).verbose_name)
+                for c in delta.changes
+                if c.field not in {"horizon", "subject_key"}
+            ]
+            what = ("Changed " + ", ".join(names)) if names else "Saved, unchanged"
+        out.append(
+            {
+                "when": timezone.localtime(record.history_date),
+                "who": record.history_user,
+                "what": what,
+            }
+        )
+    return out
 
 
 def recent_imports(user: Any) -> list[Job]:

@@ -4,13 +4,15 @@ refuses (``PermissionDenied``) a caller who may not make the change."""
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 from collections.abc import Sequence
 from enum import StrEnum
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import slugify
 
 from footprint.core import audit
 from footprint.core.imports import RowError, raise_if_any
@@ -20,7 +22,17 @@ from footprint.partnership import queries as partnership_queries
 from footprint.partnership.models import Neighbourhood, Organisation, Place
 from footprint.plans import compute, figures, publication, queries
 from footprint.plans.importers import MeasurementRow
-from footprint.plans.models import Measurement, Metric, Plan, PlanPublication, Rebase, Subject
+from footprint.plans.models import (
+    Goal,
+    Improvement,
+    Measurement,
+    Metric,
+    Plan,
+    PlanPublication,
+    Priority,
+    Rebase,
+    Subject,
+)
 from footprint.plans.queries import SeriesRef, SubjectRef
 from footprint.plans.rules import Permission
 
@@ -29,6 +41,15 @@ class AuditAction(StrEnum):
     """What the audit trail records this app's services doing."""
 
     ADD_REBASE = "add_rebase"
+    CHANGE_GOAL = "change_goal"
+    CHANGE_METRIC = "change_metric"
+    CHANGE_PLAN = "change_plan"
+    CHANGE_PRIORITY = "change_priority"
+    CREATE_GOAL = "create_goal"
+    CREATE_METRIC = "create_metric"
+    CREATE_PLAN = "create_plan"
+    CREATE_PRIORITY = "create_priority"
+    LINK_GOAL_DECISIONS = "link_goal_decisions"
     IMPORT_MEASUREMENTS = "import_measurements"
     PUBLISH_PLAN = "publish_plan"
     RECORD_MEASUREMENT = "record_measurement"
@@ -67,7 +88,7 @@ def import_measurements(
     checked as ``figure_problems`` checks it on ``today``: a bad period or value is an error
     of the file, named by row and column."""
     require(by, Permission.IMPORT_MEASUREMENTS)
-    metrics = queries.metrics_by_slug()
+    metrics = queries.metrics_by_code()
     orgs = partnership_queries.organisations_by_code()
     places = partnership_queries.places_by_code()
     hoods = partnership_queries.neighbourhoods_by_code()
@@ -77,7 +98,7 @@ def import_measurements(
     for r in rows:
         metric = metrics.get(r.metric)
         if metric is None:
-            errors.append(RowError(r.row, "Metric", f"no metric is called '{r.metric}'"))
+            errors.append(RowError(r.row, "Metric", _unknown_code(r.metric, metrics)))
             continue
         org = orgs.get(r.organisation) if r.organisation else None
         place = places.get(r.place) if r.place else None
@@ -140,6 +161,18 @@ def import_measurements(
             series=len(allowed),
         )
     return {"measurements": len(resolved), "series": len(allowed)}
+
+
+def _unknown_code(code: str, metrics: dict[str, Metric]) -> str:
+    """Why no metric has ``code``, with the nearest code (and its metric) if one is close,
+    or what the metric called that is coded: the Metrics page lists every code."""
+    wanted = code.strip()
+    by_name = {m.name.lower(): m for m in metrics.values()}
+    if (named := by_name.get(wanted.lower())) is not None:
+        return f"no metric has the code '{wanted}': {named.name} has the code '{named.code}'"
+    close = difflib.get_close_matches(slugify(wanted) or wanted, list(metrics), n=1, cutoff=0.7)
+    hint = f" (did you mean '{close[0]}', {metrics[close[0]].name}?)" if close else ""
+    return f"no metric has the code '{wanted}'{hint}; the Metrics page lists every code"
 
 
 def _label(org: Organisation | None, place: Place | None, hood: Neighbourhood | None) -> str:
@@ -333,3 +366,530 @@ def publish_plan(*, plan: Plan, by: Any, at: dt.datetime | None = None) -> PlanP
             changes=kept.changes if not unchanged else [],
         )
     return kept
+
+
+# --- Setting up the plan on its pages -------------------------------------------------------
+# Each refuses a caller who may not act, checks every field (a ``ValidationError`` by field,
+# in words that name it; nothing saved), then saves with history and an audit record.
+
+PLAN_YEARS = (2000, 2100)  # a plan's financial years are within these
+LONGEST_PLAN = 10  # years
+REVIEW_WITHIN_YEARS = 5  # a metric's next review is within five years
+TARGET_WITHIN_YEARS = 10  # a goal's target is within ten years of today
+
+
+def _changed(obj: Any, values: dict[str, Any]) -> list[str]:
+    """Set ``values`` on ``obj``; the changed fields' names in words ('the target date')."""
+    changed = []
+    for name, value in values.items():
+        if getattr(obj, name) != value:
+            setattr(obj, name, value)
+            changed.append("the " + str(type(obj)._meta.get_field(name).verbose_name))
+    return changed
+
+
+def _words(changed: list[str]) -> str:
+    if not changed:
+        return "nothing changed"
+    return ", ".join(changed[:-1]) + " and " + changed[-1] if len(changed) > 1 else changed[0]
+
+
+def _refuse(problems: dict[str, str]) -> None:
+    if problems:
+        raise ValidationError({k: _capitalised(v) for k, v in problems.items()})
+
+
+def _by(by: Any) -> Any:
+    return by if getattr(by, "is_authenticated", False) else None
+
+
+# Metrics
+
+
+def code_for(name: str, taken: set[str]) -> str:
+    """A metric's code, made from its name ('A&E within 4 hours' → 'ae-within-4-hours'), with
+    '-2', '-3', … added if another metric has it already."""
+    base = slugify(name)[:70].strip("-")
+    code, n = base, 2
+    while code in taken:
+        code, n = f"{base}-{n}", n + 1
+    return code
+
+
+def metric_problems(
+    *, name: str, unit: str, next_review: dt.date, today: dt.date, metric: Metric | None = None
+) -> dict[str, str]:
+    """What is wrong with a metric's name, unit and next review date, by field."""
+    problems = {}
+    name = name.strip()
+    other = queries.metric_named(name)
+    if not name:
+        problems["name"] = "enter the metric's name"
+    elif not slugify(name):
+        problems["name"] = "the name needs letters or numbers: its code is made from them"
+    elif other is not None and other != metric:
+        problems["name"] = (
+            f"a metric is already called '{other.name}' (code {other.code}): give this one "
+            "a different name, or change that one"
+        )
+    if not unit.strip():
+        problems["unit"] = "enter the unit, such as %, days or per 1,000 residents"
+    elif metric is not None and unit != metric.unit:
+        bad = [
+            (period, value)
+            for period, value in queries.values_of_metric(metric)
+            if figures.value_problem(value, unit) is not None
+        ]
+        if bad:
+            period, value = bad[0]
+            problems["unit"] = (
+                f"the unit cannot become '{unit}': {len(bad)} figure"
+                f"{'s' if len(bad) > 1 else ''} already recorded cannot be in it (such as "
+                f"{value:,.6g} for {period:%B %Y}: {figures.value_problem(value, unit)})"
+            )
+    changed_review = metric is None or next_review != metric.next_review
+    if changed_review and next_review < today:
+        problems["next_review"] = (
+            f"the next review, {next_review:%-d %B %Y}, is before today, {today:%-d %B %Y}"
+        )
+    elif changed_review and next_review > figures.add_months(today, 12 * REVIEW_WITHIN_YEARS):
+        problems["next_review"] = (
+            f"the next review, {next_review:%-d %B %Y}, is more than {REVIEW_WITHIN_YEARS} "
+            "years away: review a metric at least that often"
+        )
+    return problems
+
+
+def create_metric(
+    *,
+    name: str,
+    unit: str,
+    improvement: str,
+    definition: str,
+    data_source: str,
+    frequency: str,
+    owner: Organisation,
+    reviewer: Any,
+    next_review: dt.date,
+    by: Any,
+    today: dt.date,
+) -> Metric:
+    """Add a metric, its code made from its name (the programme office only). A name that
+    another metric has, or a next review before ``today``, is refused by field."""
+    require(by, Permission.ADD_METRIC)
+    _refuse(metric_problems(name=name, unit=unit, next_review=next_review, today=today))
+    with transaction.atomic():
+        metric = Metric(
+            name=name.strip(),
+            slug=code_for(name, queries.metric_codes()),
+            unit=unit.strip(),
+            improvement=improvement,
+            definition=definition,
+            data_source=data_source,
+            frequency=frequency,
+            owner=owner,
+            reviewer=reviewer,
+            next_review=next_review,
+        )
+        audit.save_audited(
+            metric,
+            by=by,
+            action=AuditAction.CREATE_METRIC,
+            summary=f"Metric added: {metric.name} (code {metric.code})",
+            metric=metric.code,
+        )
+    return metric
+
+
+def change_metric(
+    *,
+    metric: Metric,
+    name: str,
+    unit: str,
+    improvement: str,
+    definition: str,
+    data_source: str,
+    frequency: str,
+    owner: Organisation,
+    reviewer: Any,
+    next_review: dt.date,
+    by: Any,
+    today: dt.date,
+) -> Metric:
+    """Change a metric (the programme office, or an editor of the organisation that owns it;
+    only the programme office gives it to another organisation). Its code stays as it was
+    made, so files and links that use it keep working. A new unit that a recorded figure
+    cannot be in is refused."""
+    require(by, Permission.CHANGE_METRIC, metric)
+    if owner != metric.owner and not can(by, Permission.ADD_METRIC):
+        raise PermissionDenied("Only the programme office gives a metric to another organisation")
+    _refuse(
+        metric_problems(name=name, unit=unit, next_review=next_review, today=today, metric=metric)
+    )
+    with transaction.atomic():
+        changed = _changed(
+            metric,
+            {
+                "name": name.strip(),
+                "unit": unit.strip(),
+                "improvement": improvement,
+                "definition": definition,
+                "data_source": data_source,
+                "frequency": frequency,
+                "owner": owner,
+                "reviewer": reviewer,
+                "next_review": next_review,
+            },
+        )
+        audit.save_audited(
+            metric,
+            by=by,
+            action=AuditAction.CHANGE_METRIC,
+            summary=f"Metric {metric.name} (code {metric.code}): changed {_words(changed)}",
+            metric=metric.code,
+            changed=changed,
+        )
+    return metric
+
+
+# Plans and priorities
+
+
+def plan_problems(*, title: str, start_year: int, end_year: int) -> dict[str, str]:
+    problems = {}
+    if not title.strip():
+        problems["title"] = "enter the plan's title"
+    low, high = PLAN_YEARS
+    for field, year in (("start_year", start_year), ("end_year", end_year)):
+        if not low <= year <= high:
+            problems[field] = f"{year} is not a plausible year: give one from {low} to {high}"
+    if "end_year" not in problems and "start_year" not in problems:
+        if end_year < start_year:
+            problems["end_year"] = (
+                f"the plan ends in {end_year}, before it starts in {start_year}: the last "
+                "year is the same as the first or after it"
+            )
+        elif end_year - start_year + 1 > LONGEST_PLAN:
+            problems["end_year"] = (
+                f"the plan runs for {end_year - start_year + 1} years: a plan runs for at "
+                f"most {LONGEST_PLAN}"
+            )
+    return problems
+
+
+def create_plan(*, title: str, start_year: int, end_year: int, summary: str, by: Any) -> Plan:
+    """Start a plan, in draft (the programme office only)."""
+    require(by, Permission.CHANGE_PLAN)
+    _refuse(plan_problems(title=title, start_year=start_year, end_year=end_year))
+    with transaction.atomic():
+        plan = Plan(title=title.strip(), start_year=start_year, end_year=end_year, summary=summary)
+        audit.save_with_history(plan, by=by)
+        audit.record(
+            actor=by,
+            action=AuditAction.CREATE_PLAN,
+            summary=f"Plan started: {plan.title} ({plan.period})",
+            plan=plan.pk,
+        )
+    return plan
+
+
+def change_plan(
+    *, plan: Plan, title: str, start_year: int, end_year: int, summary: str, by: Any
+) -> Plan:
+    """Change a plan's title, years or summary (the programme office only). A published plan
+    shows the public what was published until it is published again."""
+    require(by, Permission.CHANGE_PLAN)
+    _refuse(plan_problems(title=title, start_year=start_year, end_year=end_year))
+    with transaction.atomic():
+        changed = _changed(
+            plan,
+            {
+                "title": title.strip(),
+                "start_year": start_year,
+                "end_year": end_year,
+                "summary": summary,
+            },
+        )
+        audit.save_audited(
+            plan,
+            by=by,
+            action=AuditAction.CHANGE_PLAN,
+            summary=f"Plan {plan.title}: changed {_words(changed)}",
+            plan=plan.pk,
+            changed=changed,
+        )
+    return plan
+
+
+def create_priority(
+    *,
+    plan: Plan,
+    title: str,
+    description: str,
+    order: int,
+    lead: Organisation | None,
+    by: Any,
+) -> Priority:
+    """Add a priority to the plan (the programme office only)."""
+    require(by, Permission.CHANGE_PLAN)
+    if not title.strip():
+        raise ValidationError({"title": "Enter the priority's title"})
+    with transaction.atomic():
+        priority = Priority(
+            plan=plan, title=title.strip(), description=description, order=order, lead=lead
+        )
+        audit.save_audited(
+            priority,
+            by=by,
+            action=AuditAction.CREATE_PRIORITY,
+            summary=f"Priority added to {plan.title}: {priority.title}",
+            plan=plan.pk,
+        )
+    return priority
+
+
+def change_priority(
+    *,
+    priority: Priority,
+    title: str,
+    description: str,
+    order: int,
+    lead: Organisation | None,
+    by: Any,
+) -> Priority:
+    """Change a priority (the programme office only)."""
+    require(by, Permission.CHANGE_PLAN)
+    if not title.strip():
+        raise ValidationError({"title": "Enter the priority's title"})
+    with transaction.atomic():
+        changed = _changed(
+            priority,
+            {"title": title.strip(), "description": description, "order": order, "lead": lead},
+        )
+        audit.save_audited(
+            priority,
+            by=by,
+            action=AuditAction.CHANGE_PRIORITY,
+            summary=f"Priority {priority.title}: changed {_words(changed)}",
+            plan=priority.plan_id,
+            changed=changed,
+        )
+    return priority
+
+
+# Goals
+
+LAYER_OF_SUBJECT = {"place": Goal.Layer.PLACE, "neighbourhood": Goal.Layer.NEIGHBOURHOOD}
+
+
+def goal_problems(
+    *,
+    metric: Metric,
+    layer: str,
+    organisation: Organisation | None,
+    place: Place | None,
+    neighbourhood: Neighbourhood | None,
+    baseline_value: float,
+    baseline_date: dt.date,
+    target_value: float,
+    target_date: dt.date,
+    today: dt.date,
+    goal: Goal | None = None,
+) -> dict[str, str]:
+    """What is wrong with a goal, by field: the subject must fit the layer (a
+    neighbourhood-layer goal is about a neighbourhood, a place-layer goal about a place, a
+    system-layer goal about the whole system or an organisation); the baseline and target
+    must be possible in the metric's unit, and different if the metric has a better
+    direction; the baseline month is over on ``today``; the target month is not over on
+    ``today`` (unless an existing goal keeps its target) and is after the baseline."""
+    problems: dict[str, str] = {}
+    chosen = [x for x in (organisation, place, neighbourhood) if x is not None]
+    if len(chosen) > 1:
+        problems["organisation"] = (
+            "choose one of an organisation, a place or a neighbourhood (or none, for the "
+            "whole system): the goal is about " + " and ".join(x.name for x in chosen)
+        )
+    elif layer == Goal.Layer.NEIGHBOURHOOD and neighbourhood is None:
+        about = f", not {chosen[0].name}" if chosen else ""
+        problems["neighbourhood"] = (
+            f"a neighbourhood-layer goal is about a neighbourhood{about}: choose the "
+            "neighbourhood, or change the layer"
+        )
+    elif layer == Goal.Layer.PLACE and place is None:
+        about = f", not {chosen[0].name}" if chosen else ""
+        problems["place"] = (
+            f"a place-layer goal is about a place{about}: choose the place, or change the layer"
+        )
+    elif layer == Goal.Layer.SYSTEM and (place or neighbourhood):
+        subject = place or neighbourhood
+        assert subject is not None
+        right = "place" if place else "neighbourhood"
+        problems["layer"] = (
+            f"a goal about {subject.name} is at the {right} layer: a system-layer goal is "
+            "about the whole system or an organisation"
+        )
+    for field, value in (("baseline_value", baseline_value), ("target_value", target_value)):
+        if (problem := figures.value_problem(value, metric.unit)) is not None:
+            problems[field] = problem
+    if (
+        "baseline_value" not in problems
+        and "target_value" not in problems
+        and target_value == baseline_value
+        and metric.improvement != Improvement.NEUTRAL
+    ):
+        better = "higher" if metric.improvement == Improvement.INCREASE else "lower"
+        problems["target_value"] = (
+            f"the target, {figures.figure(target_value, metric.unit)}, is the baseline: "
+            f"{metric.name} is better {better}, so the target is {better} than the baseline"
+        )
+    last_month = figures.add_months(today, -1)
+    if baseline_date < figures.EARLIEST_PERIOD:
+        problems["baseline_date"] = (
+            f"{baseline_date:%B %Y} is before {figures.EARLIEST_PERIOD:%B %Y}: is the year right?"
+        )
+    elif baseline_date > last_month:
+        problems["baseline_date"] = (
+            f"the baseline month, {baseline_date:%B %Y}, is not over on {today:%-d %B %Y}: "
+            f"the baseline is a month that is over, {last_month:%B %Y} or before"
+        )
+    kept = goal is not None and goal.target_date == target_date
+    this_month = today.replace(day=1)
+    if not kept and target_date < this_month:
+        problems["target_date"] = (
+            f"the target month, {target_date:%B %Y}, is over on {today:%-d %B %Y}: a goal's "
+            f"target is {this_month:%B %Y} or later"
+        )
+    elif not kept and target_date > figures.add_months(this_month, 12 * TARGET_WITHIN_YEARS):
+        problems["target_date"] = (
+            f"the target month, {target_date:%B %Y}, is more than {TARGET_WITHIN_YEARS} years "
+            "away: is the year right?"
+        )
+    elif target_date <= baseline_date and "baseline_date" not in problems:
+        problems["target_date"] = (
+            f"the target month, {target_date:%B %Y}, is not after the baseline month, "
+            f"{baseline_date:%B %Y}"
+        )
+    return problems
+
+
+def _goal_values(
+    *,
+    priority: Priority,
+    statement: str,
+    metric: Metric,
+    layer: str,
+    organisation: Organisation | None,
+    place: Place | None,
+    neighbourhood: Neighbourhood | None,
+    baseline_value: float,
+    baseline_date: dt.date,
+    target_value: float,
+    target_date: dt.date,
+    owner: Organisation,
+    today: dt.date,
+    goal: Goal | None = None,
+) -> dict[str, Any]:
+    problems = goal_problems(
+        metric=metric,
+        layer=layer,
+        organisation=organisation,
+        place=place,
+        neighbourhood=neighbourhood,
+        baseline_value=baseline_value,
+        baseline_date=baseline_date,
+        target_value=target_value,
+        target_date=target_date,
+        today=today,
+        goal=goal,
+    )
+    if not statement.strip():
+        problems["statement"] = "enter the goal in plain English"
+    _refuse(problems)
+    return {
+        "priority": priority,
+        "statement": statement.strip(),
+        "metric": metric,
+        "layer": layer,
+        "organisation": organisation,
+        "place": place,
+        "neighbourhood": neighbourhood,
+        "baseline_value": baseline_value,
+        "baseline_date": baseline_date,
+        "target_value": target_value,
+        "target_date": target_date,
+        "owner": owner,
+    }
+
+
+def create_goal(*, by: Any, today: dt.date, proposals: Sequence[Any] = (), **fields: Any) -> Goal:
+    """Add a goal to a priority of the plan (the programme office only), with the decisions
+    that serve it; every field is checked by ``goal_problems`` on ``today``. Fields:
+    priority, statement, metric, layer, organisation, place, neighbourhood, baseline_value,
+    baseline_date, target_value, target_date, owner."""
+    require(by, Permission.CHANGE_GOAL)
+    values = _goal_values(today=today, **fields)
+    with transaction.atomic():
+        goal = Goal(**values)
+        audit.save_with_history(goal, by=by)
+        audit.record(
+            actor=by,
+            action=AuditAction.CREATE_GOAL,
+            summary=f"Goal added to {goal.priority.title}: {goal.statement} "
+            f"({figures.figure(goal.target_value, goal.metric.unit)} by "
+            f"{goal.target_date:%B %Y})",
+            goal=goal.pk,
+        )
+        if proposals:
+            goal.proposals.set(proposals)
+    return goal
+
+
+def change_goal(*, goal: Goal, by: Any, today: dt.date, **fields: Any) -> Goal:
+    """Change a goal (the programme office only); checked as ``create_goal`` checks, except
+    that a goal may keep a target month that is over (to correct its statement, say)."""
+    require(by, Permission.CHANGE_GOAL)
+    values = _goal_values(today=today, goal=goal, **fields)
+    with transaction.atomic():
+        changed = _changed(goal, values)
+        audit.save_audited(
+            goal,
+            by=by,
+            action=AuditAction.CHANGE_GOAL,
+            summary=f"Goal {goal.statement}: changed {_words(changed)}",
+            goal=goal.pk,
+            changed=changed,
+        )
+    return goal
+
+
+def link_goal_decisions(*, goal: Goal, proposals: Sequence[Any], by: Any) -> Goal:
+    """Choose the decisions (proposals, decided or not) that serve ``goal``: the programme
+    office, or an editor of the organisation that owns the goal. Its history and the audit
+    trail say which were added and which taken away."""
+    require(by, Permission.LINK_GOAL_DECISIONS, goal)
+    before = {p.pk: p for p in goal.proposals.all()}
+    after = {p.pk: p for p in proposals}
+    added = [after[k].title for k in after.keys() - before.keys()]
+    removed = [before[k].title for k in before.keys() - after.keys()]
+    if not added and not removed:
+        return goal
+    with transaction.atomic():
+        goal._history_user = _by(by)
+        goal.proposals.set(list(after.values()))
+        audit.record(
+            actor=by,
+            action=AuditAction.LINK_GOAL_DECISIONS,
+            summary=f"Goal {goal.statement}: "
+            + "; ".join(
+                part
+                for part in (
+                    f"served by {', '.join(sorted(added))}" if added else "",
+                    f"no longer by {', '.join(sorted(removed))}" if removed else "",
+                )
+                if part
+            ),
+            goal=goal.pk,
+            added=sorted(added),
+            removed=sorted(removed),
+        )
+    return goal

@@ -3,7 +3,6 @@ public plan."""
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
@@ -12,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
@@ -21,10 +21,15 @@ from footprint.core.permissions import can, permission_required, require
 from footprint.plans import compute, publication, queries, services
 from footprint.plans.figures import figure, number
 from footprint.plans.forms import (
+    GoalForm,
     MeasurementForm,
     MeasurementImportForm,
+    MetricForm,
+    PlanForm,
+    PriorityForm,
     RebaseForm,
     RemoveMeasurementForm,
+    ServingDecisionsForm,
 )
 from footprint.plans.models import Goal, Metric, Plan, Priority
 from footprint.plans.rules import Permission
@@ -143,8 +148,17 @@ def _goal_page(
     measurement_form: Form | None = None,
     rebase_form: Form | None = None,
     remove_form: Form | None = None,
+    decisions_form: Form | None = None,
 ) -> HttpResponse:
     data = queries.series(goal.metric, goal.subject_key)
+    may_link = can(request.user, Permission.LINK_GOAL_DECISIONS, goal)
+    serving = list(queries.serving(goal))
+    if decisions_form is None and may_link:
+        decisions_form = ServingDecisionsForm(
+            prefix="d",
+            proposals=queries.proposal_choices(),
+            initial={"proposals": [p.pk for p in serving]},
+        )
     view = compute.judge_goal(goal, data, today=timezone.localdate())
     points = compute.chart_points(view.series)
     may_record = can(request.user, Permission.RECORD_MEASUREMENT, goal)
@@ -164,6 +178,11 @@ def _goal_page(
             "measurement_form": measurement_form or MeasurementForm(prefix="m"),
             "rebase_form": rebase_form or RebaseForm(prefix="r"),
             "remove_form": remove_form,
+            "serving": serving,
+            "may_link": may_link,
+            "decisions_form": decisions_form,
+            "may_change_goal": can(request.user, Permission.CHANGE_GOAL, goal),
+            "history": queries.history_of(goal),
             "symbols": compute.SYMBOLS,
             **FIGURES,
         },
@@ -282,7 +301,7 @@ def early_warning(request: HttpRequest) -> HttpResponse:
 @partner_only
 def metric_list(request: HttpRequest) -> HttpResponse:
     """Every metric as reviewed content, with reviews that are due shown first."""
-    today = dt.date.today()
+    today = timezone.localdate()
     metrics = sorted(queries.metrics(), key=lambda m: (m.next_review > today, m.name))
     return render(
         request,
@@ -290,14 +309,15 @@ def metric_list(request: HttpRequest) -> HttpResponse:
         {
             "metrics": metrics,
             "today": today,
+            "may_add": can(request.user, Permission.ADD_METRIC),
         },
     )
 
 
 @partner_only
-def metric_series(request: HttpRequest, slug: str, subject_key: str) -> HttpResponse:
+def metric_series(request: HttpRequest, code: str, subject_key: str) -> HttpResponse:
     """The SPC chart of any series, such as one listed on the early-warning page."""
-    metric = queries.metric(slug)
+    metric = queries.metric(code)
     if metric is None:
         raise Http404("No such metric")
     series = compute.judge_series(queries.series(metric, subject_key))
@@ -355,3 +375,304 @@ def public_plan(request: HttpRequest) -> HttpResponse:
             "symbols": compute.SYMBOLS,
         },
     )
+
+
+# --- Setting up the plan: the plan, its priorities, metrics and goals -----------------------
+
+
+def _form_page(
+    request: HttpRequest,
+    form: Any,
+    *,
+    title: str,
+    button: str,
+    back: str,
+    lede: str = "",
+    caption: str = "",
+    history: list[dict[str, Any]] | None = None,
+) -> HttpResponse:
+    return render(
+        request,
+        "plans/form.jinja",
+        {
+            "form": form,
+            "title": title,
+            "button": button,
+            "back": back,
+            "lede": lede,
+            "caption": caption,
+            "history": history,
+        },
+    )
+
+
+def _saved(
+    request: HttpRequest, form: Any, act: Callable[[dict[str, Any]], Any], done: str
+) -> Any | None:
+    """Validate ``form`` and run its service; the saved object, or None with the service's
+    refusal on the form by field."""
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        saved = act(form.cleaned_data)
+    except ValidationError as exc:
+        if hasattr(exc, "error_dict"):
+            for name, errors in exc.error_dict.items():
+                form.add_error(name if name in form.fields else None, errors)
+        else:
+            form.add_error(None, exc)
+        return None
+    messages.success(request, done)
+    return saved
+
+
+@permission_required(Permission.CHANGE_PLAN)
+def plan_new(request: HttpRequest) -> HttpResponse:
+    """Start a plan (the programme office)."""
+    form = PlanForm(request.POST or None)
+    plan = _saved(
+        request,
+        form,
+        lambda d: services.create_plan(**d, by=request.user),
+        "The plan has been started. Add its priorities, then its goals.",
+    )
+    if plan is not None:
+        return redirect("plans:overview")
+    return _form_page(
+        request,
+        form,
+        title="Start a plan",
+        button="Start the plan",
+        back=reverse("plans:overview"),
+        lede="The plan is a draft until the programme office publishes it.",
+    )
+
+
+def _plan(pk: int) -> Plan:
+    plan = queries.plan(pk)
+    if plan is None:
+        raise Http404("No such plan")
+    return plan
+
+
+@permission_required(Permission.CHANGE_PLAN)
+def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Change the plan's title, years and summary, and see its priorities (the programme
+    office)."""
+    plan = _plan(pk)
+    form = PlanForm(request.POST or None, instance=plan)
+    if _saved(
+        request,
+        form,
+        lambda d: services.change_plan(plan=plan, **d, by=request.user),
+        "The plan has been changed.",
+    ):
+        return redirect("plans:plan_edit", plan.pk)
+    return render(
+        request,
+        "plans/plan_edit.jinja",
+        {
+            "plan": plan,
+            "form": form,
+            "priorities": queries.priorities(plan),
+            "history": queries.history_of(plan),
+        },
+    )
+
+
+@permission_required(Permission.CHANGE_PLAN)
+def priority_new(request: HttpRequest, pk: int) -> HttpResponse:
+    """Add a priority to a plan (the programme office)."""
+    plan = _plan(pk)
+    form = PriorityForm(request.POST or None)
+    if _saved(
+        request,
+        form,
+        lambda d: services.create_priority(plan=plan, **d, by=request.user),
+        "The priority has been added.",
+    ):
+        return redirect("plans:plan_edit", plan.pk)
+    return _form_page(
+        request,
+        form,
+        title="Add a priority",
+        caption=plan.title,
+        button="Add the priority",
+        back=reverse("plans:plan_edit", args=[plan.pk]),
+    )
+
+
+@permission_required(Permission.CHANGE_PLAN)
+def priority_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Change a priority (the programme office)."""
+    priority = queries.priority(pk)
+    if priority is None:
+        raise Http404("No such priority")
+    form = PriorityForm(request.POST or None, instance=priority)
+    if _saved(
+        request,
+        form,
+        lambda d: services.change_priority(priority=priority, **d, by=request.user),
+        "The priority has been changed.",
+    ):
+        return redirect("plans:plan_edit", priority.plan_id)
+    return _form_page(
+        request,
+        form,
+        title=f"Change the priority: {priority.title}",
+        caption=priority.plan.title,
+        button="Save the priority",
+        back=reverse("plans:plan_edit", args=[priority.plan_id]),
+        history=queries.history_of(priority),
+    )
+
+
+def _metric(code: str) -> Metric:
+    metric = queries.metric(code)
+    if metric is None:
+        raise Http404("No such metric")
+    return metric
+
+
+@permission_required(Permission.ADD_METRIC)
+def metric_new(request: HttpRequest) -> HttpResponse:
+    """Add a metric; its code is made from its name (the programme office)."""
+    form = MetricForm(request.POST or None)
+    metric = _saved(
+        request,
+        form,
+        lambda d: services.create_metric(**d, by=request.user, today=timezone.localdate()),
+        "The metric has been added.",
+    )
+    if metric is not None:
+        return redirect("plans:metric", metric.code)
+    return _form_page(
+        request,
+        form,
+        title="Add a metric",
+        button="Add the metric",
+        back=reverse("plans:metrics"),
+        lede="A metric is reviewed content: a definition anyone would count the same way, "
+        "an owner, a checker and a date by which it is reviewed again. Its code, which "
+        "import files use, is made from its name.",
+    )
+
+
+@require_GET
+@partner_only
+def metric_detail(request: HttpRequest, code: str) -> HttpResponse:
+    """A metric: its definition as reviewed content, the goals judged on it, its history."""
+    metric = _metric(code)
+    return render(
+        request,
+        "plans/metric.jinja",
+        {
+            "metric": metric,
+            "goals": list(metric.goals.select_related("priority").order_by("statement")),
+            "history": queries.history_of(metric),
+            "may_change": can(request.user, Permission.CHANGE_METRIC, metric),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@partner_only
+def metric_edit(request: HttpRequest, code: str) -> HttpResponse:
+    """Change a metric (the programme office, or an editor of its owner)."""
+    metric = _metric(code)
+    require(request.user, Permission.CHANGE_METRIC, metric)
+    form = MetricForm(request.POST or None, instance=metric)
+    if not can(request.user, Permission.ADD_METRIC):
+        form.fields["owner"].disabled = True
+        form.fields[
+            "owner"
+        ].help_text = "Only the programme office gives a metric to another organisation"
+    if _saved(
+        request,
+        form,
+        lambda d: services.change_metric(
+            metric=metric, **d, by=request.user, today=timezone.localdate()
+        ),
+        "The metric has been changed.",
+    ):
+        return redirect("plans:metric", metric.code)
+    return _form_page(
+        request,
+        form,
+        title=f"Change the metric: {metric.name}",
+        caption=f"Code {metric.code}",
+        button="Save the metric",
+        back=reverse("plans:metric", args=[metric.code]),
+        lede="Its code stays as it was made, so files and links that use it keep working.",
+    )
+
+
+def _goal_services_fields(d: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in d.items() if k != "proposals"}
+
+
+@permission_required(Permission.CHANGE_GOAL)
+def goal_new(request: HttpRequest) -> HttpResponse:
+    """Add a goal to the current plan (the programme office)."""
+    plan = queries.current_plan()
+    if plan is None:
+        messages.error(request, "Start a plan before adding goals.")
+        return redirect("plans:overview")
+    form = GoalForm(request.POST or None, plan=plan)
+    goal = _saved(
+        request,
+        form,
+        lambda d: services.create_goal(**d, by=request.user, today=timezone.localdate()),
+        "The goal has been added. Choose the decisions that serve it below.",
+    )
+    if goal is not None:
+        return redirect(goal)
+    return _form_page(
+        request,
+        form,
+        title="Add a goal",
+        caption=plan.title,
+        button="Add the goal",
+        back=reverse("plans:overview"),
+        lede="A goal is judged on its metric's figures for what it is about. Its horizon "
+        "(short, medium or long term) follows from its baseline and target months.",
+    )
+
+
+@permission_required(Permission.CHANGE_GOAL)
+def goal_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Change a goal (the programme office)."""
+    goal = _goal(pk)
+    form = GoalForm(request.POST or None, instance=goal, plan=goal.priority.plan)
+    if _saved(
+        request,
+        form,
+        lambda d: services.change_goal(goal=goal, **d, by=request.user, today=timezone.localdate()),
+        "The goal has been changed.",
+    ):
+        return redirect(goal)
+    return _form_page(
+        request,
+        form,
+        title="Change the goal",
+        caption=goal.statement,
+        button="Save the goal",
+        back=reverse("plans:goal", args=[goal.pk]),
+    )
+
+
+@require_POST
+@partner_only
+def goal_decisions(request: HttpRequest, pk: int) -> HttpResponse:
+    """Choose the decisions that serve a goal (the programme office, or an editor of the
+    goal's owner)."""
+    goal = _goal(pk)
+    require(request.user, Permission.LINK_GOAL_DECISIONS, goal)
+    form = ServingDecisionsForm(request.POST, prefix="d", proposals=queries.proposal_choices())
+    if form.is_valid():
+        services.link_goal_decisions(
+            goal=goal, proposals=list(form.cleaned_data["proposals"]), by=request.user
+        )
+        messages.success(request, "The decisions that serve this goal have been saved.")
+        return redirect(goal)
+    return _goal_page(request, goal, decisions_form=form)

@@ -325,7 +325,7 @@ def test_the_register_filters_and_searches(client, forums, cast, footprint):
 
 
 def test_a_proposal_brought_through_the_page_is_routed_by_the_scheme_of_delegation(
-    client_for, forums, cast, footprint
+    client_for, forums, cast, footprint, plan
 ):
     url = reverse("decisions:proposal_new")
     client = client_for("editor_a")
@@ -339,7 +339,7 @@ def test_a_proposal_brought_through_the_page_is_routed_by_the_scheme_of_delegati
         "brought_to": forums["alliance"].pk,
         "value_pounds": "4000000",
         "money": "RA1, -150000\nla001, 150000",
-        "goal_links": "Fewer days in hospital after a stroke",
+        "goals": [plan["goal"].pk],  # chosen from the plan's real goals
         "confidentiality": "public",
     }
     refused = client.post(
@@ -361,7 +361,12 @@ def test_a_proposal_brought_through_the_page_is_routed_by_the_scheme_of_delegati
     page = client.get(response.url).content.decode()
     assert "Brought to Northshire Alliance; £4,000,000 at stake." in page
     assert "Board may decide it" in page
-    assert "Fewer days in hospital after a stroke" in page
+    served = page[page.index('id="goals-served"') :]
+    assert "Four in five seen within four hours at Trust A" in served[: served.index("</ul>")]
+    assert list(proposal.goals.all()) == [plan["goal"]]
+    goal_page = client.get(reverse("plans:goal", args=[plan["goal"].pk])).content.decode()
+    serving = goal_page[goal_page.index('id="serving"') :]
+    assert "Stroke rehab at home" in serving[: serving.index("</ul>")]
 
 
 def test_consent_through_the_page(client_for, forums, cast, footprint):

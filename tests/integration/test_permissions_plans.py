@@ -12,7 +12,16 @@ from django.urls import reverse
 from footprint.core.models import AuditEvent
 from footprint.core.permissions import can
 from footprint.plans import importers, services
-from footprint.plans.models import Measurement, Plan, PlanPublication, Rebase
+from footprint.decisions.models import Proposal
+from footprint.plans.models import (
+    Goal,
+    Measurement,
+    Metric,
+    Plan,
+    PlanPublication,
+    Priority,
+    Rebase,
+)
 from footprint.plans.queries import SeriesRef
 from footprint.plans.rules import Permission
 from tests.conftest import CAST, PARTNERS, assert_may_see
@@ -29,13 +38,25 @@ PAGES = [
     ("plans:metrics", [], PARTNERS),
     ("plans:metric_series", ["ae-4-hour", "org:RA1"], PARTNERS),
     ("plans:measurement_import", [], PARTNERS),
+    # Setting up the plan: the programme office starts and changes the plan, its priorities
+    # and goals, and adds metrics; the metric's owner (Trust A) keeps its definition.
+    ("plans:plan_new", [], {"pmo"}),
+    ("plans:plan_edit", ["plan"], {"pmo"}),
+    ("plans:priority_new", ["plan"], {"pmo"}),
+    ("plans:priority_edit", ["priority"], {"pmo"}),
+    ("plans:goal_new", [], {"pmo"}),
+    ("plans:goal_edit", ["goal"], {"pmo"}),
+    ("plans:metric_new", [], {"pmo"}),
+    ("plans:metric", ["ae-4-hour"], PARTNERS),
+    ("plans:metric_edit", ["ae-4-hour"], {"pmo", "editor_a"}),
 ]
 
 
 @pytest.mark.parametrize("who", CAST)
 @pytest.mark.parametrize(("name", "args", "allowed"), PAGES, ids=lambda v: str(v))
 def test_plan_page_permission_matrix(client_for, plan, who, name, args, allowed):
-    args = [plan["goal"].pk if a == "goal" else a for a in args]
+    objects = {"goal": plan["goal"].pk, "plan": plan["plan"].pk, "priority": plan["priority"].pk}
+    args = [objects.get(a, a) for a in args]
     assert_may_see(client_for(who), who, reverse(name, args=args), allowed)
 
 
@@ -213,3 +234,146 @@ def test_the_public_is_asked_to_log_in_before_recording(client, plan):
     )
     assert removed.status_code == 302 and removed["Location"].startswith(reverse("core:login"))
     assert Measurement.objects.filter(period=dt.date(2025, 3, 1)).exists()
+
+
+# Setting up the plan: each service refuses, by itself, a caller who may not act; nothing is
+# saved and nothing audited.
+
+METRIC = {
+    "name": "Discharges before noon",
+    "unit": "%",
+    "improvement": "increase",
+    "definition": "Share of discharges before midday.",
+    "data_source": "Test",
+    "frequency": "monthly",
+    "reviewer": None,
+    "next_review": dt.date(2027, 6, 1),
+}
+
+
+@pytest.mark.parametrize("who", ["editor_a", "editor_b", "viewer", "stranger", "public"])
+def test_only_the_programme_office_adds_a_metric(cast, footprint, who):
+    with pytest.raises(PermissionDenied):
+        services.create_metric(**METRIC, owner=footprint["trust_a"], by=cast[who], today=TODAY)
+    assert not Metric.objects.exists()
+    assert not AuditEvent.objects.filter(action="create_metric").exists()
+
+
+def change(metric, **values):
+    fields = {k: getattr(metric, k) for k in METRIC}
+    return {"metric": metric, **fields, "owner": metric.owner, **values}
+
+
+@pytest.mark.parametrize("who", ["editor_b", "viewer", "stranger", "public"])
+def test_only_the_programme_office_and_the_owners_editors_change_a_metric(cast, plan, who):
+    metric = plan["metric"]
+    with pytest.raises(PermissionDenied):
+        services.change_metric(**change(metric, definition="Rewritten."), by=cast[who], today=TODAY)
+    metric.refresh_from_db()
+    assert metric.definition == "Share seen within four hours."
+    assert not AuditEvent.objects.filter(action="change_metric").exists()
+
+
+def test_the_owners_editor_keeps_the_definition_but_may_not_give_the_metric_away(
+    cast, plan, footprint
+):
+    metric = plan["metric"]
+    with pytest.raises(PermissionDenied, match="Only the programme office gives a metric"):
+        services.change_metric(
+            **change(metric, owner=footprint["trust_b"]), by=cast["editor_a"], today=TODAY
+        )
+    assert Metric.objects.get().owner == footprint["trust_a"]
+    services.change_metric(
+        **change(metric, definition="Share of attendances seen within four hours."),
+        by=cast["editor_a"],
+        today=TODAY,
+    )
+    assert Metric.objects.get().definition == "Share of attendances seen within four hours."
+    event = AuditEvent.objects.get(action="change_metric")
+    assert event.actor == cast["editor_a"] and event.details["changed"] == ["the definition"]
+
+
+@pytest.mark.parametrize("who", ["editor_a", "editor_b", "viewer", "stranger", "public"])
+def test_only_the_programme_office_sets_up_the_plan_and_its_priorities(cast, plan, who):
+    by = cast[who]
+    with pytest.raises(PermissionDenied):
+        services.create_plan(title="Another", start_year=2026, end_year=2030, summary="s", by=by)
+    with pytest.raises(PermissionDenied):
+        services.change_plan(
+            plan=plan["plan"], title="Renamed", start_year=2023, end_year=2027, summary="s", by=by
+        )
+    with pytest.raises(PermissionDenied):
+        services.create_priority(
+            plan=plan["plan"], title="Mine", description="", order=2, lead=None, by=by
+        )
+    with pytest.raises(PermissionDenied):
+        services.change_priority(
+            priority=plan["priority"], title="Mine", description="", order=1, lead=None, by=by
+        )
+    assert list(Plan.objects.values_list("title", flat=True)) == ["Test Plan"]
+    assert list(Priority.objects.values_list("title", flat=True)) == ["Urgent care"]
+    assert not AuditEvent.objects.exists()
+
+
+def goal_fields(plan, footprint, **values):
+    return {
+        "priority": plan["priority"],
+        "statement": "Nine in ten seen within four hours at Trust A",
+        "metric": plan["metric"],
+        "layer": "system",
+        "organisation": footprint["trust_a"],
+        "place": None,
+        "neighbourhood": None,
+        "baseline_value": 71.0,
+        "baseline_date": dt.date(2025, 4, 1),
+        "target_value": 90.0,
+        "target_date": dt.date(2028, 3, 1),
+        "owner": footprint["trust_a"],
+        **values,
+    }
+
+
+@pytest.mark.parametrize("who", ["editor_a", "editor_b", "viewer", "stranger", "public"])
+def test_only_the_programme_office_adds_and_changes_goals(cast, plan, footprint, who):
+    with pytest.raises(PermissionDenied):
+        services.create_goal(**goal_fields(plan, footprint), by=cast[who], today=TODAY)
+    with pytest.raises(PermissionDenied):
+        services.change_goal(
+            goal=plan["goal"],
+            **goal_fields(plan, footprint, target_value=99.0),
+            by=cast[who],
+            today=TODAY,
+        )
+    assert Goal.objects.get().target_value == 80.0
+    assert not AuditEvent.objects.exists()
+
+
+@pytest.mark.parametrize("who", ["editor_b", "viewer", "stranger", "public"])
+def test_only_the_programme_office_and_the_goals_owner_choose_its_decisions(
+    cast, plan, forums, who
+):
+    """plans:goal_decisions, a POST-only action, is proved here at its service."""
+    proposal = Proposal.objects.create(
+        title="Frailty hub",
+        summary="s",
+        options="a\nb",
+        recommended_option="a",
+        decision_type=forums["investment"],
+        brought_to=forums["alliance"],
+        forum=forums["alliance"],
+    )
+    with pytest.raises(PermissionDenied):
+        services.link_goal_decisions(goal=plan["goal"], proposals=[proposal], by=cast[who])
+    assert not plan["goal"].proposals.exists()
+    assert not AuditEvent.objects.filter(action="link_goal_decisions").exists()
+    services.link_goal_decisions(goal=plan["goal"], proposals=[proposal], by=cast["editor_a"])
+    assert list(plan["goal"].proposals.all()) == [proposal]
+
+
+@pytest.mark.parametrize("who", ["editor_b", "viewer", "stranger"])
+def test_the_choose_decisions_door_refuses_those_who_may_not(client_for, plan, who):
+    response = client_for(who).post(
+        reverse("plans:goal_decisions", args=[plan["goal"].pk]), {"d-proposals": []}
+    )
+    assert response.status_code == 403
+    assert "permission" in response.content.decode().lower()

@@ -97,7 +97,7 @@ def test_unknown_metric_and_organisation_save_nothing(cast, plan):
     )
     with pytest.raises(ImportRejected) as exc:
         services.import_measurements(rows=rows, filename="m.csv", by=cast["pmo"], today=TODAY)
-    assert "row 3, column 'Metric': no metric is called 'beds'" in str(exc.value)
+    assert "row 3, column 'Metric': no metric has the code 'beds'" in str(exc.value)
     assert "row 4, column 'Organisation': no organisation has the ODS code 'ZZZ'" in str(exc.value)
     assert not Measurement.objects.filter(period=dt.date(2025, 6, 1)).exists()
 
