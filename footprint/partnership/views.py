@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from footprint.core import charts
 from footprint.core.exports import csv_response
-from footprint.core.jobs import start_upload
+from footprint.core.jobs import refuse_big_uploads, start_upload
 from footprint.core.permissions import can, permission_required, require
 from footprint.partnership import capabilities, compute, queries, services, setup_steps
 from footprint.partnership.forms import (
@@ -302,6 +302,7 @@ def _area_page(
 
 
 @permission_required(Permission.IMPORT_DATA)
+@refuse_big_uploads
 def imports(request: HttpRequest) -> HttpResponse:
     """Upload an organisations or population file; it is imported in the background, as the
     person who uploaded it (the import service refuses anyone else)."""
