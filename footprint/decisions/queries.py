@@ -445,3 +445,48 @@ def register_consents(decisions: Iterable[Decision]) -> dict[int, list[Consent]]
     ):
         out.setdefault(c.proposal_id, []).append(c)
     return out
+
+
+def forum_named(name: str) -> Forum | None:
+    """The forum called ``name``, in any case, or None."""
+    return Forum.objects.filter(name__iexact=name.strip()).first()
+
+
+def delegation_of(decision_type: Any, forum: Forum) -> Delegation | None:
+    return Delegation.objects.filter(decision_type=decision_type, forum=forum).first()
+
+
+def people_present(forum: Forum, user_ids: Iterable[Any]) -> list[Any]:
+    """The people among ``user_ids`` who hold a seat on ``forum``: its representatives and
+    the deputies they have named."""
+    ids = list(user_ids)
+    seated = set(
+        forum.members.filter(representative_id__in=ids).values_list("representative", flat=True)
+    ) | set(forum.members.filter(deputies__in=ids).values_list("deputies", flat=True))
+    return list(get_user_model().objects.filter(pk__in=seated))
+
+
+def change_history(obj: Any, limit: int = 50) -> list[dict[str, Any]]:
+    """The changes to a forum, a seat or a delegation, newest first: when, who and what."""
+    records = list(obj.history.select_related("history_user").order_by("-history_date")[:limit])
+    out = []
+    for i, record in enumerate(records):
+        older = records[i + 1] if i + 1 < len(records) else None
+        if older is None or record.history_type == "+":
+            what = "Set up"
+        elif record.history_type == "-":
+            what = "Removed"
+        else:
+            names = [
+                str(type(obj)._meta.get_field(c.field).verbose_name)
+                for c in record.diff_against(older).changes
+            ]
+            what = ("Changed " + in_words(names)) if names else "Saved, unchanged"
+        out.append(
+            {
+                "when": timezone.localtime(record.history_date),
+                "who": record.history_user,
+                "what": what,
+            }
+        )
+    return out
