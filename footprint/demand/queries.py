@@ -204,3 +204,42 @@ def provider_codes() -> set[str]:
 
 def neighbourhood_codes() -> set[str]:
     return set(Neighbourhood.objects.values_list("code", flat=True))
+
+
+def results_where(
+    run_id: int,
+    *,
+    measure: str = "",
+    provider: str = "",
+    item: str = "",
+    year: int | None = None,
+) -> QuerySet[Result]:
+    """A run's results for the API, narrowed by any of measure, provider, item and year given,
+    in the model's order."""
+    qs = results_of(run_id, measure=measure, provider=provider, item=item)
+    return qs.filter(year=year) if year is not None else qs
+
+
+def result_keys(run: Run) -> list[tuple[str, str, str]]:
+    """Every (measure, provider, item) a run has results for: the breakdowns its results
+    hold."""
+    return list(
+        run.results.values_list("measure", "provider", "item")
+        .distinct()
+        .order_by("measure", "provider", "item")
+    )
+
+
+def result_years(run: Run) -> list[int]:
+    return sorted(set(run.results.values_list("year", flat=True)))
+
+
+def steps_where(run: Run, *, measure: str, pod: str = "", year: int | None = None) -> list[Any]:
+    """A run's steps (the mean contribution of demography, growth and each scheme) for one
+    measure, narrowed by any of point of delivery and year given, in order."""
+    qs = run.steps.filter(measure=measure)
+    if pod:
+        qs = qs.filter(pod=pod)
+    if year is not None:
+        qs = qs.filter(year=year)
+    return list(qs.order_by("pod", "year", "order"))
