@@ -200,8 +200,30 @@ class OpinionSnapshot(models.Model):
     )
     computed_at = models.DateTimeField(auto_now_add=True)
     participants = models.PositiveIntegerField()
-    grouped = models.PositiveIntegerField(help_text="Participants with enough votes to group")
+    grouped = models.PositiveIntegerField(
+        help_text="Participants placed: with enough votes to place in a group"
+    )
     votes = models.PositiveIntegerField()
+    clarity = models.CharField(
+        max_length=80,
+        blank=True,
+        help_text="How clear the groups are, in plain words: 'three clear groups', "
+        "'two groups, weakly separated', 'no clear groups of opinion'",
+    )
+    stability = models.FloatField(
+        null=True, blank=True, help_text="Agreement of groups found afresh on halves (0 to 1)"
+    )
+    confidence = models.FloatField(
+        null=True, blank=True, help_text="Mean membership probability of those placed (0 to 1)"
+    )
+    confident = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Those placed with a membership probability of 0.8 or more"
+    )
+    evidence = models.JSONField(
+        default=dict,
+        help_text="For each number of groups tried, how much better than one group it predicts "
+        "held-out votes (nats per participant; null where a group was too small)",
+    )
     groups = models.JSONField(help_text="Each group: size, share, representative statements")
     consensus = models.JSONField()
     points = models.JSONField(help_text="A sample of participants' places, for the chart")

@@ -244,6 +244,25 @@ def moderate(*, item: Statement | Answer, approve: bool, reason: str, by: Any) -
             item=item.pk,
             reason=item.reason,
         )
+        if isinstance(item, Statement) and not approve:
+            # The opinion groups already found still name a statement just hidden: take it out
+            # of every stored snapshot in this same transaction, so the report page, its CSV
+            # and the API stop showing it at once.
+            for snapshot in OpinionSnapshot.objects.select_for_update().filter(
+                consultation_id=item.consultation_id
+            ):
+                stored = {
+                    "groups": snapshot.groups,
+                    "consensus": snapshot.consensus,
+                    "statements": snapshot.statements,
+                }
+                for name, value in compute.without_statement(stored, item.pk).items():
+                    setattr(snapshot, name, value)
+                snapshot.save(update_fields=list(stored))
+        if isinstance(item, Statement):
+            from footprint.engagement import tasks  # tasks imports this module
+
+            tasks.request_recompute(item.consultation)  # with it, or without it
 
 
 def add_response(*, consultation: Consultation, response: Response, by: Any) -> Response:
@@ -287,13 +306,17 @@ def store_opinion_groups(*, consultation: Consultation, by: Any, seed: int = 0) 
     statements, votes = queries.opinion_inputs(consultation)
     found = compute.opinion_groups(statements, votes, seed=seed)
     with transaction.atomic():
+        # A statement hidden while the groups were being found must not come back in them.
+        shown = set(queries.approved_statements(consultation).values_list("pk", flat=True))
+        for pk in {pk for pk, _ in statements} - shown:
+            found |= compute.without_statement(found, pk)
         snapshot = OpinionSnapshot.objects.create(
             consultation=consultation, **found, seconds=time.perf_counter() - started
         )
         audit.record(
             actor=by,
             action=AuditAction.FIND_OPINION_GROUPS,
-            summary=f"Found {len(found['groups'])} opinion groups among the "
+            summary=f"Found {found['clarity']} among the {found['grouped']} placed of the "
             f"{found['participants']} who voted in '{consultation.title}'",
             consultation=consultation.pk,
             snapshot=snapshot.pk,

@@ -1,20 +1,36 @@
-"""Opinion groups from a consultation's votes, in the manner of Pol.is.
+"""Opinion groups from a consultation's votes: a latent-class model, not clusters on a map.
 
-Participants agree (+1), disagree (−1) or pass (0) on short statements; most cells of the
-participants × statements matrix are empty. The steps:
+Participants agree, disagree or pass on short statements; most cells of the participants ×
+statements matrix are empty. Pol.is fills the empty cells with each statement's mean, takes
+two principal components and clusters the map. That merges four or five groups into three,
+lets a much-voted statement take over the map, and always finds at least two groups. Here:
 
-1. **Projection.** Each statement's mean vote over those who voted on it fills the empty cells,
-   so after centring by those means an empty cell is exactly 0 and the matrix stays sparse
-   (SciPy). The first two principal components come from the statements' covariance (a small
-   dense matrix),
-   and each participant's position is scaled up by √(statements / their votes), so people who
-   voted on little are not all pulled to the middle.
-2. **Groups.** Participants with enough votes are grouped in two stages: k-means into up to 100
-   small base clusters, then weighted k-means of those clusters into 2 to 5 groups, the number
-   chosen by the best silhouette. Every k-means is seeded, so the same votes give the same groups.
-3. **What divides and unites.** For each group, the statements it agrees (or disagrees) with
-   far more than everyone else does, with a two-proportion z-test; and the statements every
-   group agrees (or disagrees) with: the consensus.
+1. **Model.** Each participant belongs to one of k groups; in group c, a vote on statement j is
+   agree, disagree or pass with probabilities θ[c, j]; votes are independent given the group,
+   and an empty cell is simply not observed (missing at random), so nothing is filled in and a
+   popular statement counts once per vote like any other: no statement weighs more than its
+   votes. θ is shrunk towards the statement's overall shares by one pseudo-vote, so a statement
+   few voted on cannot make a group. Fitted by EM on a sparse one-hot matrix (SciPy): the
+   E-step is one sparse product, the M-step another.
+2. **How many groups, from one.** For k = 1 to 8, seeded restarts, the best likelihood; k is
+   the one with the lowest BIC (each extra group must pay log n per parameter), and a k whose
+   smallest group holds under 3 % of those placed is refused. Random votes give k = 1: "no
+   clear groups of opinion". Only participants with at least ``MIN_VOTES`` votes are placed and
+   fit the model; the others are shown as not placed and cannot form a group of their own.
+3. **How clear.** Each placed participant's membership confidence is their largest posterior
+   probability. Stability: the participants are split in random halves, the k-group model
+   fitted to each half independently, and the two halves' models must put everyone in the same
+   groups (adjusted Rand index between their labels, averaged over three splits).
+4. **What divides and unites.** A statement represents a group only where the group's share on
+   one side beats everyone else's by Fisher's exact test, with the Benjamini–Hochberg
+   correction over every (group, statement, side) tested, at a 5 % false discovery rate. To
+   avoid testing the data that made the groups, each vote is counted in the group its voter
+   would be in without that vote (leave one statement out). Consensus: every group's majority
+   on the same side, the largest of the groups' one-sided binomial p-values (intersection–union
+   test), Benjamini–Hochberg over every (statement, side), and at least 60 % in each group.
+
+The same votes and seed always give the same groups. A slow, readable reference of the model's
+likelihood and EM step is in ``engine/reference/opinion.py``.
 """
 
 from __future__ import annotations
@@ -25,11 +41,24 @@ from typing import Literal
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy import sparse
+from scipy import sparse, stats
+from scipy.sparse import linalg as splinalg
 
 AGREE, PASS, DISAGREE = 1, 0, -1
-MIN_VOTES = 7  # fewer votes (or fewer than every statement, if fewer): placed, not grouped
-BASE_CLUSTERS = 100
+KINDS = 3  # agree, disagree, pass: the one-hot columns of each statement, in that order
+MIN_VOTES = 7  # fewer votes (or fewer than every statement, if fewer): not placed
+MAX_GROUPS = 8
+MIN_GROUP_SHARE = 0.03  # a k whose smallest group is under this share of those placed is refused
+PRIOR = 5.0  # pseudo-votes shrinking each group's shares towards the statement's overall shares
+FDR = 0.05  # Benjamini–Hochberg false discovery rate for representative and consensus statements
+SELECT_ON = 6_000  # the most placed participants the number of groups is chosen on (a sample)
+STABILITY_ON = 3_000  # the most placed participants the stability splits are drawn from
+SPLITS = 3
+HELD_OUT = 0.2  # the share of each participant's votes hidden to choose the number of groups
+COMPONENTS = 8  # principal components the k-means starts are found on
+SHORT_RUN = 5  # EM steps from each random start before the best is carried on
+Z_MORE = 3.0  # standard errors by which one more group must predict hidden votes better
+CLEAR = 0.8  # stability and mean confidence both at least this: "clear" groups
 Direction = Literal["agree", "disagree"]
 
 
@@ -68,169 +97,493 @@ class Votes:
     def votes_per_participant(self) -> NDArray[np.int64]:
         return np.bincount(self.participant, minlength=self.participants)
 
+    def kind(self) -> NDArray[np.int64]:
+        """Each vote's column within its statement: 0 agree, 1 disagree, 2 pass."""
+        return np.where(self.value == AGREE, 0, np.where(self.value == DISAGREE, 1, 2))
+
+    def one_hot(self) -> sparse.csr_matrix:
+        """The participants × (statements × 3) matrix with a 1 where each vote is."""
+        columns = self.statement * KINDS + self.kind()
+        return sparse.csr_matrix(
+            (np.ones(len(self.value), dtype=np.float32), (self.participant, columns)),
+            shape=(self.participants, self.statements * KINDS),
+        )
+
+
+# --- The latent-class model ----------------------------------------------------------------
+
 
 @dataclass(frozen=True)
-class Projection:
-    coords: NDArray[np.float64]  # participants × 2
-    explained: tuple[float, float]  # share of variance on each component
-    loadings: NDArray[np.float64]  # statements × 2
+class Model:
+    """k groups: each group's share ``weights`` and, for each statement, its probabilities of
+    agree, disagree and pass, as logs in one row of statements × 3 columns."""
+
+    weights: NDArray[np.float64]  # k
+    log_theta: NDArray[np.float64]  # k × (statements × 3)
+    loglik: float
+    participants: int  # how many it was fitted on
+
+    @property
+    def k(self) -> int:
+        return len(self.weights)
 
 
-def project(votes: Votes) -> Projection:
-    """Each participant's place on the first two principal components, coping with missing
-    votes (see the module's docstring)."""
-    n, s = votes.participants, votes.statements
-    counts = np.bincount(votes.statement, minlength=s).astype(np.float64)
-    sums = np.bincount(votes.statement, weights=votes.value.astype(np.float64), minlength=s)
-    means = np.divide(sums, counts, out=np.zeros(s), where=counts > 0)
-    centred = votes.value - means[votes.statement]
-    x = sparse.csr_matrix((centred, (votes.participant, votes.statement)), shape=(n, s))
-    cov = (x.T @ x).toarray() / max(n - 1, 1)
-    eigenvalues, eigenvectors = np.linalg.eigh(cov)
-    order = np.argsort(eigenvalues)[::-1][:2]
-    loadings = np.zeros((s, 2))
-    loadings[:, : len(order)] = eigenvectors[:, order]
-    # A stable sign: each component points towards its largest loading.
-    for c in range(2):
-        if loadings[np.argmax(np.abs(loadings[:, c])), c] < 0:
-            loadings[:, c] *= -1
-    coords = np.asarray(x @ loadings)
-    voted = votes.votes_per_participant()
-    scale = np.sqrt(np.divide(s, voted, out=np.zeros(n), where=voted > 0))
-    coords *= scale[:, None]
-    total = float(eigenvalues.clip(min=0).sum())
-    top = [float(eigenvalues[i]) for i in order] + [0.0, 0.0]
-    explained = (top[0] / total, top[1] / total) if total > 0 else (0.0, 0.0)
-    return Projection(coords, explained, loadings)
+def _overall(x: sparse.csr_matrix, statements: int) -> NDArray[np.float64]:
+    """Each statement's overall shares of agree, disagree and pass (a third each if no one
+    voted on it), as one row of statements × 3."""
+    counts = np.asarray(x.sum(axis=0)).ravel().reshape(statements, KINDS) + 1e-3
+    return np.asarray((counts / counts.sum(axis=1, keepdims=True)).ravel(), dtype=np.float64)
+
+
+def _log_posterior(
+    x: sparse.csr_matrix, model_weights: NDArray[np.float64], log_theta: NDArray[np.float64]
+) -> NDArray[np.float64]:
+    """log P(group c) + log P(participant's votes | group c), participants × k."""
+    joint = np.asarray(x @ np.ascontiguousarray(log_theta.T, dtype=np.float32), dtype=np.float64)
+    return joint + np.log(np.maximum(model_weights, 1e-300))[None, :]
+
+
+def _normalise(
+    joint: NDArray[np.float64],
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """Posterior probabilities (rows add to 1) and each row's log-likelihood."""
+    top = joint.max(axis=1, keepdims=True)
+    e = np.exp(joint - top)
+    total = e.sum(axis=1, keepdims=True)
+    return e / total, (np.log(total) + top).ravel()
+
+
+def _m_step(
+    xt: sparse.csr_matrix,
+    responsibilities: NDArray[np.float64],
+    overall: NDArray[np.float64],
+    statements: int,
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    k = responsibilities.shape[1]
+    counts = np.asarray(xt @ responsibilities.astype(np.float32), dtype=np.float64).T
+    counts += PRIOR * overall[None, :]
+    per = counts.reshape(k, statements, KINDS)
+    log_theta = np.log(per / per.sum(axis=2, keepdims=True)).reshape(k, -1)
+    mass = responsibilities.sum(axis=0)
+    return mass / max(mass.sum(), 1e-300), log_theta
+
+
+def _em(
+    x: sparse.csr_matrix,
+    xt: sparse.csr_matrix,
+    overall: NDArray[np.float64],
+    statements: int,
+    log_theta: NDArray[np.float64],
+    weights: NDArray[np.float64],
+    *,
+    iterations: int = 300,
+    tolerance: float = 1e-5,
+    accelerate: bool = True,
+) -> Model:
+    """EM from a start until the log-likelihood gains less than ``tolerance`` per participant
+    or ``iterations`` EM steps are taken. EM creeps on mixtures, so (``accelerate``) it is
+    sped up by SQUAREM (Varadhan and Roland, 2008): two EM steps give a direction, the
+    parameters (as logs) jump along it, and one more EM step from there is kept only if the
+    likelihood did not fall."""
+    n = x.shape[0]
+    k = len(weights)
+
+    def step(
+        log_w: NDArray[np.float64], lt: NDArray[np.float64]
+    ) -> tuple[NDArray[np.float64], NDArray[np.float64], float]:
+        r, rows = _normalise(_log_posterior(x, np.exp(log_w), lt))
+        w, new_lt = _m_step(xt, r, overall, statements)
+        return np.log(np.maximum(w, 1e-300)), new_lt, float(rows.sum())
+
+    def renormalise(
+        log_w: NDArray[np.float64], lt: NDArray[np.float64]
+    ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+        per = lt.reshape(k, statements, KINDS)
+        top = per.max(axis=2, keepdims=True)
+        per = per - top - np.log(np.exp(per - top).sum(axis=2, keepdims=True))
+        log_w = log_w - log_w.max()
+        return log_w - np.log(np.exp(log_w).sum()), per.reshape(k, -1)
+
+    log_w = np.log(np.maximum(weights, 1e-300))
+    lt = log_theta
+    previous = -math.inf
+    loglik = -math.inf
+    taken = 0
+    while taken < iterations:
+        w1, lt1, loglik = step(log_w, lt)
+        taken += 1
+        if loglik - previous < tolerance * n:
+            break
+        previous = loglik
+        if not accelerate or taken + 2 > iterations:
+            log_w, lt = w1, lt1
+            continue
+        w2, lt2, loglik1 = step(w1, lt1)
+        r = np.concatenate([w1 - log_w, (lt1 - lt).ravel()])
+        v = np.concatenate([w2 - w1, (lt2 - lt1).ravel()]) - r
+        alpha = -math.sqrt(float(r @ r) / max(float(v @ v), 1e-300))
+        alpha = min(alpha, -1.0)
+        jump_w, jump_lt = renormalise(
+            log_w - 2 * alpha * r[:k] + alpha**2 * v[:k],
+            lt - 2 * alpha * r[k:].reshape(lt.shape) + alpha**2 * v[k:].reshape(lt.shape),
+        )
+        w3, lt3, loglik_jump = step(jump_w, jump_lt)
+        taken += 2
+        if np.isfinite(loglik_jump) and loglik_jump >= loglik1:
+            log_w, lt = w3, lt3
+        else:
+            log_w, lt = w2, lt2
+    return Model(np.exp(log_w), lt, loglik, n)
+
+
+def _start(
+    x: sparse.csr_matrix, overall: NDArray[np.float64], k: int, rng: np.random.Generator
+) -> NDArray[np.float64]:
+    """A start for k groups: each group seeded by one participant (more votes, more likely),
+    their votes weighted as two pseudo-votes against the statement's overall shares."""
+    voted = np.asarray(x.sum(axis=1)).ravel()
+    seeds = rng.choice(x.shape[0], size=k, replace=False, p=voted / voted.sum())
+    rows = x[seeds].toarray() * 2.0 + overall[None, :]
+    per = rows.reshape(k, -1, KINDS)
+    return np.asarray(np.log(per / per.sum(axis=2, keepdims=True)).reshape(k, -1), np.float64)
 
 
 def kmeans(
-    points: NDArray[np.float64],
+    points: NDArray[np.float64], k: int, rng: np.random.Generator, *, iterations: int = 30
+) -> NDArray[np.int64]:
+    """Each point's cluster by k-means (Lloyd's, from a k-means++ start)."""
+    squares = (points**2).sum(axis=1)
+    centres = [points[rng.integers(len(points))]]
+    nearest = ((points - centres[0]) ** 2).sum(axis=1)
+    for _ in range(1, k):
+        total = nearest.sum()
+        pick = (
+            rng.choice(len(points), p=nearest / total) if total > 0 else rng.integers(len(points))
+        )
+        centres.append(points[pick])
+        nearest = np.minimum(nearest, ((points - points[pick]) ** 2).sum(axis=1))
+    c = np.array(centres)
+    labels = np.full(len(points), -1, dtype=np.int64)
+    for _ in range(iterations):
+        new = (squares[:, None] - 2 * points @ c.T + (c**2).sum(axis=1)[None, :]).argmin(axis=1)
+        if np.array_equal(new, labels):
+            break
+        labels = new
+        for g in range(k):
+            if (labels == g).any():
+                c[g] = points[labels == g].mean(axis=0)
+    return labels
+
+
+def fit(
+    x: sparse.csr_matrix,
+    statements: int,
     k: int,
-    weights: NDArray[np.float64] | None = None,
     *,
     seed: int = 0,
     restarts: int = 4,
-    iterations: int = 50,
-) -> tuple[NDArray[np.int64], NDArray[np.float64]]:
-    """Weighted k-means (Lloyd's, k-means++ starts); the best of ``restarts`` by weighted
-    inertia. Returns each point's cluster and the centres."""
-    w = np.ones(len(points)) if weights is None else weights
-    k = min(k, len(points))
+    xt: sparse.csr_matrix | None = None,
+    tolerance: float = 1e-5,
+    points: NDArray[np.float64] | None = None,
+) -> Model:
+    """The k-group model of the participants in ``x`` (one-hot votes): EM from ``restarts``
+    seeded starts (each from k-means of the participants' ``points`` on the principal
+    components, if given, and from k random participants), ten steps each, the best by
+    likelihood carried on to convergence."""
+    xt = x.T.tocsr() if xt is None else xt
+    overall = _overall(x, statements)
+    if k == 1:
+        return _em(x, xt, overall, statements, np.log(overall)[None, :], np.ones(1))
     rng = np.random.default_rng(seed)
-    best: tuple[float, NDArray[np.int64], NDArray[np.float64]] | None = None
-    squares = (points**2).sum(axis=1)
-    for _ in range(restarts):
-        centres = _plus_plus(points, k, w, rng)
-        labels = np.full(len(points), -1, dtype=np.int64)
-        for _ in range(iterations):
-            d = squares[:, None] - 2 * points @ centres.T + (centres**2).sum(axis=1)[None, :]
-            new = d.argmin(axis=1)
-            if np.array_equal(new, labels):
-                break
-            labels = new
-            mass = np.bincount(labels, weights=w, minlength=k)
-            filled = mass > 0
-            for dim in range(points.shape[1]):
-                totals = np.bincount(labels, weights=w * points[:, dim], minlength=k)
-                centres[filled, dim] = totals[filled] / mass[filled]
-        inertia = float((w * ((points - centres[labels]) ** 2).sum(axis=1)).sum())
-        if best is None or inertia < best[0]:
-            best = (inertia, labels.copy(), centres.copy())
-    assert best is not None
-    return best[1], best[2]
+    # Short runs from every start, then the best carried on to convergence.
+    starts = [_start(x, overall, k, rng) for _ in range(restarts)]
+    if points is not None:
+        for _ in range(restarts):
+            labels = kmeans(points, k, rng)
+            starts.append(_m_step(xt, np.eye(k)[labels], overall, statements)[1])
+    runs = [
+        _em(
+            x,
+            xt,
+            overall,
+            statements,
+            start,
+            np.full(k, 1 / k),
+            iterations=SHORT_RUN,
+            accelerate=False,
+        )
+        for start in starts
+    ]
+    best = max(runs, key=lambda m: m.loglik)
+    return _em(x, xt, overall, statements, best.log_theta, best.weights, tolerance=tolerance)
 
 
-def _plus_plus(
-    points: NDArray[np.float64], k: int, w: NDArray[np.float64], rng: np.random.Generator
+def posterior(x: sparse.csr_matrix, model: Model) -> NDArray[np.float64]:
+    """Each participant's probability of belonging to each group, participants × k."""
+    return _normalise(_log_posterior(x, model.weights, model.log_theta))[0]
+
+
+@dataclass(frozen=True)
+class Choice:
+    """The chosen model and, for each k tried, how much better than one group it predicts
+    the held-out votes (nats per participant; None where a group was too small to count)."""
+
+    model: Model
+    gain: dict[int, float | None]
+
+
+def _hold_out(
+    x: sparse.csr_matrix, share: float, rng: np.random.Generator
+) -> tuple[sparse.csr_matrix, NDArray[np.int64], NDArray[np.int64]]:
+    """Hide ``share`` of each participant's votes (at random): the votes kept, and the rows
+    and columns of those hidden."""
+    coo = x.tocoo()
+    hide = rng.random(coo.nnz) < share
+    kept = sparse.csr_matrix((coo.data[~hide], (coo.row[~hide], coo.col[~hide])), shape=x.shape)
+    return kept, coo.row[hide].astype(np.int64), coo.col[hide].astype(np.int64)
+
+
+def _predicted(
+    kept: sparse.csr_matrix, rows: NDArray[np.int64], cols: NDArray[np.int64], model: Model
 ) -> NDArray[np.float64]:
-    centres = [points[rng.choice(len(points), p=w / w.sum())]]
-    nearest = ((points - centres[0]) ** 2).sum(axis=1)
-    for _ in range(1, k):
-        d = nearest * w
-        pick = rng.choice(len(points), p=d / d.sum()) if d.sum() > 0 else rng.integers(len(points))
-        centres.append(points[pick])
-        nearest = np.minimum(nearest, ((points - points[pick]) ** 2).sum(axis=1))
-    return np.array(centres, dtype=np.float64)
+    """Each participant's log-probability of their hidden votes under ``model``, given the
+    votes kept."""
+    p = posterior(kept, model)
+    probability = (p[rows] * np.exp(model.log_theta[:, cols]).T).sum(axis=1)
+    return np.bincount(rows, weights=np.log(probability), minlength=kept.shape[0]).astype(float)
 
 
-def silhouette(
-    points: NDArray[np.float64], labels: NDArray[np.int64], weights: NDArray[np.float64]
+def choose(
+    x: sparse.csr_matrix,
+    statements: int,
+    *,
+    max_groups: int = MAX_GROUPS,
+    seed: int = 0,
+    restarts: int = 3,
+) -> Choice:
+    """The number of groups, from one, by how well each k predicts votes it did not see: a
+    fifth of each participant's votes are hidden, k groups are fitted to the rest, and k
+    replaces the best so far only if it predicts the hidden votes better by at least
+    ``Z_MORE`` standard errors (paired over participants) and its smallest group holds
+    ``MIN_GROUP_SHARE`` of them. Stops two k past the best. The chosen k is then fitted to
+    every vote."""
+    rng = np.random.default_rng(seed)
+    kept, rows, cols = _hold_out(x, HELD_OUT, rng)
+    xt = kept.T.tocsr()
+    points = components(kept, statements, min(COMPONENTS, max(statements - 1, 1)))[0]
+    n = x.shape[0]
+    best = fit(kept, statements, 1, xt=xt)
+    best_scores = _predicted(kept, rows, cols, best)
+    baseline = best_scores
+    gain: dict[int, float | None] = {1: 0.0}
+    for k in range(2, min(max_groups, n) + 1):
+        model = fit(kept, statements, k, seed=seed + k, restarts=restarts, xt=xt, points=points)
+        sizes = np.bincount(posterior(kept, model).argmax(axis=1), minlength=k)
+        scores = _predicted(kept, rows, cols, model)
+        gain[k] = float((scores - baseline).mean())
+        if sizes.min() < max(MIN_GROUP_SHARE * n, 2):
+            gain[k] = None
+        else:
+            d = scores - best_scores
+            spread = float(d.std()) / math.sqrt(n)
+            if d.mean() > 0 and (spread == 0 or d.mean() / spread >= Z_MORE):
+                best, best_scores = model, scores
+        if k >= best.k + 2:
+            break
+    if best.k == 1:
+        return Choice(fit(x, statements, 1), gain)
+    full = _em(x, x.T.tocsr(), _overall(x, statements), statements, best.log_theta, best.weights)
+    return Choice(full, gain)
+
+
+def adjusted_rand(a: NDArray[np.int64], b: NDArray[np.int64]) -> float:
+    """The adjusted Rand index of two labellings: 1 the same partition, about 0 by chance."""
+    if len(a) < 2:
+        return 1.0
+    _, ai = np.unique(a, return_inverse=True)
+    _, bi = np.unique(b, return_inverse=True)
+    table = np.zeros((ai.max() + 1, bi.max() + 1))
+    np.add.at(table, (ai, bi), 1)
+
+    def pairs(v: NDArray[np.float64]) -> float:
+        return float((v * (v - 1) / 2).sum())
+
+    index = pairs(table)
+    rows, cols = pairs(table.sum(axis=1)), pairs(table.sum(axis=0))
+    expected = rows * cols / (len(a) * (len(a) - 1) / 2)
+    most = (rows + cols) / 2
+    if most == expected:
+        return 1.0
+    return (index - expected) / (most - expected)
+
+
+def stability(
+    x: sparse.csr_matrix,
+    statements: int,
+    labels: NDArray[np.int64],
+    k: int,
+    *,
+    seed: int = 0,
+    splits: int = SPLITS,
 ) -> float:
-    """The weighted mean silhouette: how much nearer each point is to its own group than to
-    the next nearest (1 is perfectly apart, 0 overlapping)."""
-    groups = np.unique(labels)
-    if len(groups) < 2:
-        return 0.0
-    d = np.sqrt(((points[:, None, :] - points[None, :, :]) ** 2).sum(axis=2))
-    mean_to = np.stack(
-        [
-            (d[:, labels == g] * weights[labels == g]).sum(axis=1) / weights[labels == g].sum()
-            for g in groups
-        ],
-        axis=1,
-    )
-    own = np.searchsorted(groups, labels)
-    sizes = np.array([weights[labels == g].sum() for g in groups])
-    # Within one's own group, leave oneself out.
-    w_own = sizes[own]
-    a = np.where(
-        w_own > weights,
-        mean_to[np.arange(len(points)), own] * w_own / np.maximum(w_own - weights, 1e-12),
-        0.0,
-    )
-    other = mean_to.copy()
-    other[np.arange(len(points)), own] = np.inf
-    b = other.min(axis=1)
-    s = np.where(np.maximum(a, b) > 0, (b - a) / np.maximum(a, b), 0.0)
-    return float((s * weights).sum() / weights.sum())
+    """How reproducible the groups ``labels`` (of the participants in ``x``) are: fit k
+    groups afresh, from new random starts, to a random half of the participants, put that
+    half in groups with the new model, and compare with ``labels`` (adjusted Rand index),
+    averaged over ``splits`` halves. 1 with fewer than two groups."""
+    if k < 2:
+        return 1.0
+    rng = np.random.default_rng(seed)
+    n = x.shape[0]
+    pool = np.sort(rng.permutation(n)[: min(n, STABILITY_ON)])
+    x, labels = x[pool], labels[pool]
+    points = components(x, statements, min(COMPONENTS, max(statements - 1, 1)))[0]
+    scores = []
+    for s in range(splits):
+        half = np.sort(rng.permutation(len(pool))[: len(pool) // 2])
+        sample = x[half]
+        again = fit(sample, statements, k, seed=seed + 101 + s, restarts=3, points=points[half])
+        scores.append(adjusted_rand(labels[half], posterior(sample, again).argmax(axis=1)))
+    return float(np.mean(scores))
+
+
+# --- Groups ----------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
 class Groups:
-    labels: NDArray[np.int64]  # each participant's group, or −1 if not grouped
+    labels: NDArray[np.int64]  # each participant's group (largest is 0), −1 if not placed
     count: int
-    silhouette: float
+    confidence: NDArray[np.float64]  # each participant's largest membership probability
+    stability: float  # 1 with fewer than two groups
+    gain: dict[int, float | None]  # see ``Choice``
+    model: Model
+    placed: NDArray[np.bool_]
+
+    @property
+    def mean_confidence(self) -> float:
+        placed = self.confidence[self.placed]
+        return float(placed.mean()) if len(placed) else 0.0
+
+    def clarity(self) -> str:
+        """In plain words: "three clear groups", "two groups, weakly separated", "no clear
+        groups of opinion"."""
+        return clarity(self.count, self.stability, self.mean_confidence)
+
+
+NUMBERS = ["no", "one", "two", "three", "four", "five", "six", "seven", "eight"]
+
+
+def clarity(count: int, stability: float, confidence: float) -> str:
+    if count < 2:
+        return "no clear groups of opinion"
+    number = NUMBERS[count] if count < len(NUMBERS) else str(count)
+    if stability >= CLEAR and confidence >= CLEAR:
+        return f"{number} clear groups"
+    return f"{number} groups, weakly separated"
 
 
 def find_groups(
-    coords: NDArray[np.float64],
-    votes_each: NDArray[np.int64],
+    votes: Votes,
     *,
-    max_groups: int = 5,
+    max_groups: int = MAX_GROUPS,
     min_votes: int = MIN_VOTES,
     seed: int = 0,
 ) -> Groups:
-    """Group the participants with at least ``min_votes`` votes into 2 to ``max_groups``
-    groups, the number with the best silhouette (see the module's docstring)."""
-    labels = np.full(len(coords), -1, dtype=np.int64)
-    grouped = np.flatnonzero(votes_each >= min_votes)
-    if len(grouped) < 2:
-        labels[grouped] = 0
-        return Groups(labels, 1 if len(grouped) else 0, 0.0)
-    points = coords[grouped]
-    base, centres = kmeans(points, BASE_CLUSTERS, seed=seed, restarts=1, iterations=20)
-    sizes = np.bincount(base, minlength=len(centres)).astype(np.float64)
-    used = sizes > 0
-    centres, sizes = centres[used], sizes[used]
-    remap = np.cumsum(used) - 1
-    base = remap[base]
-    best: tuple[float, NDArray[np.int64]] | None = None
-    for k in range(2, min(max_groups, len(centres)) + 1):
-        top, _ = kmeans(centres, k, sizes, seed=seed + k)
-        score = silhouette(centres, top, sizes)
-        if best is None or score > best[0] + 1e-9:
-            best = (score, top)
-    if best is None:
-        labels[grouped] = 0
-        return Groups(labels, 1, 0.0)
-    score, top = best
-    # Number the groups by size, largest first (group A is the largest).
-    order = np.argsort(-np.bincount(top[base], minlength=top.max() + 1), kind="stable")
-    rank = np.empty_like(order)
-    rank[order] = np.arange(len(order))
-    labels[grouped] = rank[top[base]]
-    return Groups(labels, int(top.max()) + 1, score)
+    """Place the participants with at least ``min_votes`` votes in 1 to ``max_groups`` groups
+    (see the module's docstring)."""
+    x = votes.one_hot()
+    each = votes.votes_per_participant()
+    placed = each >= min_votes
+    rows = np.flatnonzero(placed)
+    labels = np.full(votes.participants, -1, dtype=np.int64)
+    if len(rows) < 2:
+        labels[rows] = 0
+        model = fit(x, votes.statements, 1)
+        confidence = np.where(placed, 1.0, 0.0)
+        return Groups(labels, int(len(rows) > 0), confidence, 1.0, {1: 0.0}, model, placed)
+    fitted = x[rows]
+    rng = np.random.default_rng(seed)
+    if len(rows) > SELECT_ON:
+        sample = fitted[np.sort(rng.permutation(len(rows))[:SELECT_ON])]
+        choice = choose(sample, votes.statements, max_groups=max_groups, seed=seed)
+        model = choice.model
+        if model.k > 1:  # refine on everyone placed, from the sample's groups
+            model = _em(
+                fitted,
+                fitted.T.tocsr(),
+                _overall(fitted, votes.statements),
+                votes.statements,
+                model.log_theta,
+                model.weights,
+            )
+        else:
+            model = fit(fitted, votes.statements, 1)
+    else:
+        choice = choose(fitted, votes.statements, max_groups=max_groups, seed=seed)
+        model = choice.model
+    p = posterior(x, model)
+    # Number the groups by size among those placed, largest first (group A is the largest);
+    # a group nobody is most likely in is dropped.
+    best = p.argmax(axis=1)
+    sizes = np.bincount(best[rows], minlength=model.k)
+    order = [int(g) for g in np.argsort(-sizes, kind="stable") if sizes[g] > 0]
+    model = Model(model.weights[order], model.log_theta[order], model.loglik, model.participants)
+    p = posterior(x, model)
+    labels[rows] = p[rows].argmax(axis=1)
+    steady = stability(fitted, votes.statements, labels[rows], model.k, seed=seed)
+    return Groups(labels, model.k, p.max(axis=1), steady, choice.gain, model, placed)
+
+
+# --- What divides and unites ------------------------------------------------------------
+
+
+def tallies(votes: Votes, labels: NDArray[np.int64], groups: int) -> NDArray[np.int64]:
+    """Counts of agree, disagree and pass for each group (rows; the last row is everyone,
+    placed or not) and statement: an array groups+1 × statements × 3."""
+    out = np.zeros((groups + 1, votes.statements, KINDS), dtype=np.int64)
+    kind = votes.kind()
+    g = labels[votes.participant]
+    mine = g >= 0
+    np.add.at(out, (g[mine], votes.statement[mine], kind[mine]), 1)
+    np.add.at(out, (np.full(len(kind), groups), votes.statement, kind), 1)
+    return out
+
+
+def leave_one_out_tallies(
+    votes: Votes, groups: Groups, *, chunk: int = 500_000
+) -> NDArray[np.int64]:
+    """Like ``tallies`` over the placed participants only, but each vote counted in the group
+    its voter would be most likely in without that vote, so that a statement is not tested on
+    the split it helped make. The last row is everyone placed."""
+    k = groups.count
+    out = np.zeros((k + 1, votes.statements, KINDS), dtype=np.int64)
+    model = groups.model
+    x = votes.one_hot()
+    joint = _log_posterior(x, model.weights, model.log_theta)
+    mine = np.flatnonzero(groups.placed[votes.participant])
+    kind = votes.kind()
+    for start in range(0, len(mine), chunk):
+        v = mine[start : start + chunk]
+        column = votes.statement[v] * KINDS + kind[v]
+        without = joint[votes.participant[v]] - model.log_theta[:, column].T
+        g = without.argmax(axis=1)
+        np.add.at(out, (g, votes.statement[v], kind[v]), 1)
+        np.add.at(out, (np.full(len(v), k), votes.statement[v], kind[v]), 1)
+    return out
+
+
+def benjamini_hochberg(p: NDArray[np.float64]) -> NDArray[np.float64]:
+    """Benjamini–Hochberg adjusted p-values (q-values): reject where q ≤ the false discovery
+    rate."""
+    m = len(p)
+    if m == 0:
+        return p.astype(np.float64)
+    order = np.argsort(p, kind="stable")
+    ranked = p[order] * m / np.arange(1, m + 1)
+    q = np.minimum.accumulate(ranked[::-1])[::-1].clip(max=1.0)
+    out = np.empty(m)
+    out[order] = q
+    return out
 
 
 @dataclass(frozen=True)
@@ -254,68 +607,60 @@ class Tally:
         return self.disagree / self.voted if self.voted else 0.0
 
 
-def tallies(votes: Votes, labels: NDArray[np.int64], groups: int) -> NDArray[np.int64]:
-    """Counts of agree, disagree and pass for each group (rows; the last row is everyone,
-    grouped or not) and statement: an array groups+1 × statements × 3."""
-    out = np.zeros((groups + 1, votes.statements, 3), dtype=np.int64)
-    kind = np.where(votes.value == AGREE, 0, np.where(votes.value == DISAGREE, 1, 2))
-    g = labels[votes.participant]
-    mine = g >= 0
-    np.add.at(out, (g[mine], votes.statement[mine], kind[mine]), 1)
-    np.add.at(out, (np.full(len(kind), groups), votes.statement, kind), 1)
-    return out
-
-
 @dataclass(frozen=True)
 class Representative:
     group: int
     statement: int
     direction: Direction
     share: float  # of the group's voters on it who agree (or disagree)
-    others_share: float  # the same among everyone outside the group
-    z: float
+    others_share: float  # the same among everyone else placed
+    q: float  # Benjamini–Hochberg adjusted p-value of Fisher's exact test
+    voters: int  # the group's voters on it (the share's denominator)
+    others: int  # everyone else placed who voted on it
 
 
-def _z(p1: float, n1: int, p2: float, n2: int) -> float:
-    p = (p1 * n1 + p2 * n2) / (n1 + n2)
-    se = math.sqrt(p * (1 - p) * (1 / n1 + 1 / n2)) if 0 < p < 1 else 0.0
-    return (p1 - p2) / se if se > 0 else 0.0
+SIDES: tuple[tuple[int, Direction], ...] = ((0, "agree"), (1, "disagree"))
 
 
 def representative(
-    counts: NDArray[np.int64], *, per_group: int = 5, min_voters: int = 5, z_min: float = 1.96
+    counts: NDArray[np.int64], *, per_group: int = 5, min_voters: int = 5, fdr: float = FDR
 ) -> list[Representative]:
-    """For each group, up to ``per_group`` statements it agrees (or disagrees) with much more
-    than everyone outside it: most voters in the group on that side, significantly more than
-    outside (two-proportion z-test at ``z_min``), ranked by how many times more likely."""
+    """For each group, up to ``per_group`` statements it agrees (or disagrees) with more than
+    everyone else placed: most of the group on that side, and significant by Fisher's exact
+    test (one-sided) after Benjamini–Hochberg over every group, statement and side tested;
+    ranked by how many times more likely the group is to take that side."""
     groups = counts.shape[0] - 1
+    if groups < 2:
+        return []
     total = counts[groups]
-    out: list[Representative] = []
+    n_in = counts[:groups].sum(axis=2)  # groups × statements
+    n_out = total.sum(axis=1)[None, :] - n_in
+    tested = (n_in >= min_voters) & (n_out >= min_voters)
+    found = []
+    p_values = []
+    for side, direction in SIDES:
+        x_in = counts[:groups, :, side]
+        x_out = total[None, :, side] - x_in
+        p = stats.hypergeom.sf(x_in - 1, n_in + n_out, x_in + x_out, n_in)
+        for g, j in zip(*np.nonzero(tested), strict=True):
+            found.append((int(g), int(j), side, direction))
+            p_values.append(float(p[g, j]))
+    q = benjamini_hochberg(np.array(p_values))
+    out: list[tuple[float, Representative]] = []
+    for (g, j, side, direction), qv in zip(found, q, strict=True):
+        inside, voters = int(counts[g, j, side]), int(n_in[g, j])
+        outside, others = int(total[j, side] - inside), int(n_out[g, j])
+        share, others_share = inside / voters, outside / others
+        if qv <= fdr and share > 0.5 and share > others_share:
+            ratio = ((inside + 1) / (voters + 2)) / ((outside + 1) / (others + 2))
+            out.append(
+                (ratio, Representative(g, j, direction, share, others_share, qv, voters, others))
+            )
+    out.sort(key=lambda f: (f[1].group, -f[0], f[1].statement))
+    chosen: list[Representative] = []
     for g in range(groups):
-        found = []
-        for j in range(counts.shape[1]):
-            inside = counts[g, j]
-            outside = total[j] - inside
-            n_in, n_out = int(inside.sum()), int(outside.sum())
-            if n_in < min_voters or n_out < min_voters:
-                continue
-            sides: tuple[tuple[int, Direction], ...] = ((0, "agree"), (1, "disagree"))
-            for side, direction in sides:
-                p_in = (inside[side] + 1) / (n_in + 2)
-                p_out = (outside[side] + 1) / (n_out + 2)
-                z = _z(inside[side] / n_in, n_in, outside[side] / n_out, n_out)
-                if inside[side] / n_in > 0.5 and z >= z_min:
-                    found.append(
-                        (
-                            p_in / p_out,
-                            Representative(
-                                g, j, direction, inside[side] / n_in, outside[side] / n_out, z
-                            ),
-                        )
-                    )
-        found.sort(key=lambda f: (-f[0], f[1].statement))
-        out += [r for _, r in found[:per_group]]
-    return out
+        chosen += [r for _, r in out if r.group == g][:per_group]
+    return chosen
 
 
 @dataclass(frozen=True)
@@ -323,34 +668,127 @@ class Consensus:
     statement: int
     direction: Direction
     lowest_share: float  # the least any group agrees (or disagrees)
+    q: float  # Benjamini–Hochberg adjusted p-value of the intersection–union test
 
 
 def consensus(
-    counts: NDArray[np.int64], *, threshold: float = 0.6, min_voters: int = 5
+    counts: NDArray[np.int64],
+    *,
+    threshold: float = 0.6,
+    min_voters: int = 5,
+    fdr: float = FDR,
 ) -> list[Consensus]:
     """Statements every group agrees (or disagrees) with: in each group at least
-    ``threshold`` of its voters on the statement, and at least ``min_voters`` voting."""
+    ``threshold`` of its voters on the statement (and ``min_voters`` voting), and a majority
+    in every group significant (each group's one-sided binomial test against a half, the
+    largest p-value, Benjamini–Hochberg over every statement and side tested)."""
     groups = counts.shape[0] - 1
-    out = []
-    for j in range(counts.shape[1]):
-        per = counts[:groups, j]
-        voted = per.sum(axis=1)
-        if groups == 0 or (voted < min_voters).any():
-            continue
-        sides: tuple[tuple[int, Direction], ...] = ((0, "agree"), (1, "disagree"))
-        for side, direction in sides:
-            lowest = float((per[:, side] / voted).min())
-            if lowest >= threshold:
-                out.append(Consensus(j, direction, lowest))
+    if groups == 0:
+        return []
+    per = counts[:groups]
+    voted = per.sum(axis=2)  # groups × statements
+    tested = np.flatnonzero((voted >= min_voters).all(axis=0))
+    rows: list[tuple[int, Direction, float]] = []
+    p_values = []
+    for side, direction in SIDES:
+        p = stats.binom.sf(per[:, :, side] - 1, voted, 0.5).max(axis=0)
+        for j in tested:
+            shares = per[:, j, side] / voted[:, j]
+            rows.append((int(j), direction, float(shares.min())))
+            p_values.append(float(p[j]))
+    q = benjamini_hochberg(np.array(p_values))
+    out = [
+        Consensus(j, direction, lowest, float(qv))
+        for (j, direction, lowest), qv in zip(rows, q, strict=True)
+        if qv <= fdr and lowest >= threshold
+    ]
     out.sort(key=lambda c: (-c.lowest_share, c.statement))
     return out
+
+
+# --- The map for the chart -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Projection:
+    coords: NDArray[np.float64]  # participants × 2
+    explained: tuple[float, float]  # share of variance on each component
+    loadings: NDArray[np.float64]  # statements × 2
+
+
+def components(
+    x: sparse.csr_matrix, statements: int, d: int
+) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64], float]:
+    """The first ``d`` principal components of one-hot votes ``x``: each statement's mean vote
+    (agree 1, pass 0, disagree −1) fills the empty cells, so the centred matrix stays sparse;
+    each statement is weighted by 1/√(its voters), so that it weighs the same in the
+    covariance however many voted on it; each participant's place is scaled up by
+    √(statements / their votes) so those who voted little are not all in the middle.
+    Returns the places (participants × d), the eigenvalues, the loadings (statements × d)
+    and the total variance."""
+    n, s = x.shape[0], statements
+    counts = np.asarray(x.sum(axis=0), dtype=np.float64).ravel().reshape(s, KINDS)
+    voters = counts.sum(axis=1)
+    means = np.divide(counts[:, 0] - counts[:, 1], voters, out=np.zeros(s), where=voters > 0)
+    # Each one-hot column (statement j, kind) becomes its centred value on statement j.
+    values = (np.array([1.0, -1.0, 0.0])[None, :] - means[:, None]).ravel()
+    to_values = sparse.csr_matrix(
+        (values, (np.arange(s * KINDS), np.repeat(np.arange(s), KINDS))), shape=(s * KINDS, s)
+    )
+    # Each statement weighted by 1/√(its voters), so a statement everyone voted on does not
+    # take over the components by being popular.
+    weight = 1 / np.sqrt(np.maximum(voters, 1))
+    centred = (x.astype(np.float64) @ to_values @ sparse.diags(weight)).tocsr()
+    denominator = max(n - 1, 1)
+    loadings = np.zeros((s, d))
+    eigenvalues = np.zeros(d)
+    if s > 2 * d + 2 and centred.nnz:
+        # The top eigenvectors of the statements' covariance XᵀX / (n − 1), without forming
+        # it: Lanczos (ARPACK) from a fixed start, so the same votes give the same places.
+        def product(v: NDArray[np.float64]) -> NDArray[np.float64]:
+            out: NDArray[np.float64] = np.asarray(centred.T @ (centred @ v), dtype=np.float64)
+            scaled: NDArray[np.float64] = out.ravel() / denominator
+            return scaled
+
+        operator = splinalg.LinearOperator((s, s), matvec=product, dtype=np.float64)
+        found, vectors = splinalg.eigsh(operator, k=d, which="LA", v0=np.ones(s) / s)
+        order = np.argsort(found)[::-1]
+        eigenvalues, loadings = found[order], vectors[:, order]
+    elif centred.nnz:
+        found, vectors = np.linalg.eigh((centred.T @ centred).toarray() / denominator)
+        order = np.argsort(found)[::-1][:d]
+        eigenvalues[: len(order)] = found[order]
+        loadings[:, : len(order)] = vectors[:, order]
+    # A stable sign: each component points towards its largest loading.
+    for c in range(d):
+        if loadings[np.argmax(np.abs(loadings[:, c])), c] < 0:
+            loadings[:, c] *= -1
+    coords = np.asarray(centred @ loadings)
+    voted = np.asarray(x.sum(axis=1), dtype=np.float64).ravel()
+    scale = np.sqrt(np.divide(s, voted, out=np.zeros(n), where=voted > 0))
+    coords *= scale[:, None]
+    total = float(centred.multiply(centred).sum()) / denominator
+    return coords, eigenvalues, loadings, total
+
+
+def project(votes: Votes) -> Projection:
+    """Each participant's place on the first two principal components (``components``), for
+    the chart only: the groups are not found on it."""
+    coords, eigenvalues, loadings, total = components(votes.one_hot(), votes.statements, 2)
+    top = eigenvalues.clip(min=0)
+    explained = (float(top[0] / total), float(top[1] / total)) if total > 0 else (0.0, 0.0)
+    return Projection(coords, explained, loadings)
+
+
+# --- Everything together ---------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
 class OpinionMap:
     projection: Projection
     groups: Groups
-    counts: NDArray[np.int64]
+    counts: NDArray[np.int64]  # ``tallies``: by each participant's group
+    tested: NDArray[np.int64]  # ``leave_one_out_tallies``: what the tests were made on
     representative: list[Representative]
     consensus: list[Consensus]
 
@@ -358,18 +796,22 @@ class OpinionMap:
         return [int((self.groups.labels == g).sum()) for g in range(self.groups.count)]
 
 
-def opinion_map(votes: Votes, *, max_groups: int = 5, seed: int = 0) -> OpinionMap:
-    """Project, group, and find what divides and unites the groups."""
-    projection = project(votes)
+def opinion_map(
+    votes: Votes, *, max_groups: int = MAX_GROUPS, seed: int = 0, chart: bool = True
+) -> OpinionMap:
+    """Find the groups, how clear they are, and what divides and unites them; and (``chart``)
+    the two-dimensional map to draw them on."""
     groups = find_groups(
-        projection.coords,
-        votes.votes_per_participant(),
-        max_groups=max_groups,
-        min_votes=min(MIN_VOTES, votes.statements),
-        seed=seed,
+        votes, max_groups=max_groups, min_votes=min(MIN_VOTES, votes.statements), seed=seed
     )
     counts = tallies(votes, groups.labels, groups.count)
-    return OpinionMap(projection, groups, counts, representative(counts), consensus(counts))
+    tested = leave_one_out_tallies(votes, groups)
+    projection = (
+        project(votes)
+        if chart
+        else Projection(np.zeros((votes.participants, 2)), (0.0, 0.0), np.zeros((0, 2)))
+    )
+    return OpinionMap(projection, groups, counts, tested, representative(tested), consensus(tested))
 
 
 def group_name(index: int) -> str:
@@ -377,12 +819,13 @@ def group_name(index: int) -> str:
     return f"Group {chr(ord('A') + index)}"
 
 
-def describe(rep: Representative, statement: str, share_of_participants: float) -> str:
-    """A plain sentence: 'Group A, 38% of participants, agrees strongly that …'."""
+def describe(rep: Representative, statement: str) -> str:
+    """A plain sentence: 'Group A agrees strongly with “…” (86% of the 50 in it who voted on
+    it, against 20% of the 120 others placed who did).'"""
     strength = "strongly " if rep.share >= 0.8 else ""
     verb = "agrees" if rep.direction == "agree" else "disagrees"
     return (
-        f"{group_name(rep.group)}, {share_of_participants:.0%} of participants, {verb} "
-        f"{strength}with “{statement}” ({rep.share:.0%} of them, against {rep.others_share:.0%} "
-        "of everyone else)."
+        f"{group_name(rep.group)} {verb} {strength}with “{statement}” ({rep.share:.0%} of the "
+        f"{rep.voters:,} in it who voted on it, against {rep.others_share:.0%} of the "
+        f"{rep.others:,} others placed who did)."
     )
