@@ -24,8 +24,13 @@ from footprint.demo import population as demo_population  # noqa: E402
 from footprint.demo.activity import plan_schemes, synthetic_records  # noqa: E402
 from footprint.demo.generator import BASE_YEAR, PLACES  # noqa: E402
 from footprint.engine import demand as dm  # noqa: E402
-from footprint.engine.demand.model import draw_parameters  # noqa: E402
+from footprint.engine.demand.model import (  # noqa: E402
+    draw_parameters,
+    draws_per_iteration,
+    parameters_per_iteration,
+)
 from footprint.engine.population import project  # noqa: E402
+from footprint.engine.reference.demand import draws_per_iteration as reference_draws  # noqa: E402
 from footprint.engine.reference.demand import run_records  # noqa: E402
 
 YEARS = 5
@@ -80,6 +85,34 @@ def as_records(records: dm.Records, aggregated: list, codes: list[str]) -> dm.Re
     )
 
 
+def spread_kept(records: dm.Records, strata: dm.Strata) -> None:
+    """The base year's bed-day sampling variance (a compound Poisson sum: Σ count × stay²) as
+    the records give it, as the strata keep it, and as strata keeping only each band's mean
+    stay would: the standard deviations' ratios show how much spread the strata keep."""
+    for code in ("ip_emergency", "ip_elective", "cs_beds", "mh_beds"):
+        d = compute.CODES.index(code)
+        m = records.pod == d
+        exact = float((records.units[m] * records.los[m].astype(np.float64) ** 2).sum())
+        here = strata.pod == d
+        kept = float((strata.base[here] * strata.stay[0, here] ** 2).sum())
+        # the same strata without their stays: each band keeps only its mean stay
+        key = np.stack(
+            [
+                getattr(strata, k)[here]
+                for k in ("provider", "place", "sex", "age_band", "attribute", "los_band")
+            ]
+        )
+        _, inverse = np.unique(key, axis=1, return_inverse=True)
+        count = np.bincount(inverse.ravel(), weights=strata.base[here])
+        days = np.bincount(inverse.ravel(), weights=strata.base[here] * strata.stay[0, here])
+        banded = float((days**2 / np.where(count > 0, count, 1)).sum())
+        print(
+            f"  {code}: bed-day standard deviation kept {np.sqrt(kept / exact):.3f} of the "
+            f"records' (band means alone: {np.sqrt(banded / exact):.3f}, "
+            f"{np.sqrt(exact / banded):.2f}× too small)"
+        )
+
+
 def timed(
     label: str,
     records: dm.Records,
@@ -87,9 +120,10 @@ def timed(
     codes: list[str],
     demography: dm.Demography,
     scenario: dm.Scenario,
-) -> float:
+) -> tuple[float, dm.Plan]:
+    everything = as_records(records, aggregated, codes)
     start = time.perf_counter()
-    cells = dm.compress(as_records(records, aggregated, codes))
+    cells = dm.compress(everything)
     compress_s = time.perf_counter() - start
     strata = dm.stratify(cells, demography, scenario.age_bounds)
     plan = dm.compile_plan(scenario, strata)
@@ -98,12 +132,17 @@ def timed(
         start = time.perf_counter()
         dm.run(plan)
         best.append(time.perf_counter() - start)
+    seconds = min(best)
     print(
         f"{label}: {len(records):,} records + {len(aggregated):,} aggregated cells → "
         f"{len(cells):,} cells → {len(strata):,} strata; compression {compress_s:.2f} s; "
-        f"{scenario.iterations:,} iterations × {YEARS} years (best of 3): {min(best):.2f} s"
+        f"{scenario.iterations:,} iterations × {YEARS} years (best of 3): {seconds:.2f} s, "
+        f"{scenario.iterations / seconds:,.0f} iterations/s; "
+        f"{draws_per_iteration(plan):,} draws and {parameters_per_iteration(scenario)} "
+        "parameters per iteration"
     )
-    return min(best)
+    spread_kept(everything, strata)
+    return seconds, plan
 
 
 def main() -> None:
@@ -119,9 +158,10 @@ def main() -> None:
     )
     rng = np.random.default_rng(1)
     records, aggregated = synthetic_records(base, codes, places, pcns, rng)
-    fast = timed("demo footprint", records, aggregated, codes, demography, scenario)
+    fast, _ = timed("demo footprint", records, aggregated, codes, demography, scenario)
     big, big_aggregated = synthetic_records(base, codes, places, pcns, rng, scale=10)
-    timed("ten times the records", big, big_aggregated, codes, demography, scenario)
+    ten, _ = timed("ten times the records", big, big_aggregated, codes, demography, scenario)
+    print(f"ten times the records costs {ten / fast:.2f}× the demo's run")
 
     everything = as_records(records, aggregated, codes)
     draws = draw_parameters(scenario, np.random.SeedSequence(scenario.seed).spawn(1)[0])
@@ -130,7 +170,10 @@ def main() -> None:
     per_iteration = (time.perf_counter() - start) / REFERENCE_ITERATIONS
     print(
         f"per-record reference: {per_iteration:.2f} s an iteration over {len(everything):,} "
-        f"records, so {per_iteration * scenario.iterations:,.0f} s for {scenario.iterations:,}; "
+        f"records ({1 / per_iteration:.2f} iterations/s; "
+        f"{reference_draws(everything, demography, scenario):,} draws and "
+        f"{parameters_per_iteration(scenario)} parameters per iteration), so "
+        f"{per_iteration * scenario.iterations:,.0f} s for {scenario.iterations:,}; "
         f"the strata are {per_iteration * scenario.iterations / fast:,.0f}× faster"
     )
 

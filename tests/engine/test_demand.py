@@ -18,6 +18,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from footprint.engine import demand as dm
+from footprint.engine.demand import model
 from footprint.engine.demand.capacity import beds_needed
 from footprint.engine.demand.evidence import check_plan, check_schemes
 from footprint.engine.reference.demand import run_records
@@ -197,7 +198,7 @@ MIXED = [
     for s in (0, 1)
     for age in (5, 40, 70, 85)
     for attr in ("Falls", "Other")
-    for los in (0, 3, 12)
+    for los in (0, 3, 12, 25, 150)  # 25 and 150 share the 22+ band: its spread must be kept
 ] * 5 + [("RC1", "cs_nursing", s, age, "Other", 0) for s in (0, 1) for age in (30, 80)] * 20
 
 PLAN_SCHEMES = (
@@ -217,7 +218,7 @@ PLAN_SCHEMES = (
         dm.Effect.SHORTEN,
         dm.Interval(0.1, 0.2),
         2026,
-        cohort=dm.Cohort(los_bands=(4,)),
+        cohort=dm.Cohort(los_bands=(4, 6)),
     ),
     dm.Scheme(
         "nt",
@@ -235,17 +236,30 @@ PLAN_SCHEMES = (
 )
 
 
-def mixed_plan(iterations: int, seed: int = 3) -> tuple[dm.Scenario, dm.Demography, dm.Plan]:
+def central(i: dm.Interval) -> dm.Interval:
+    return dm.Interval(i.central, i.central)
+
+
+def mixed_plan(
+    iterations: int, seed: int = 3, certain: bool = False
+) -> tuple[dm.Scenario, dm.Demography, dm.Plan]:
+    """The mixed baseline under the three schemes; ``certain`` takes every interval at its
+    middle, so that only the sampling of activity, schemes and stays varies."""
     demography = dm.Demography(
         np.stack([np.full((1, 2, 91), 1 + 0.02 * t) for t in range(4)]),
         ("P1",),
         np.zeros(1, dtype=np.int64),
     )
+    growth = {"ip_emergency": dm.Interval(0.01, 0.05), "cs_nursing": dm.Interval(0.0, 0.02)}
+    schemes = PLAN_SCHEMES
+    if certain:
+        growth = {code: central(i) for code, i in growth.items()}
+        schemes = tuple(dm.Scheme(**{**s.__dict__, "share": central(s.share)}) for s in schemes)
     sc = dm.Scenario(
         base_year=2025,
         horizon=2028,
-        growth={"ip_emergency": dm.Interval(0.01, 0.05), "cs_nursing": dm.Interval(0.0, 0.02)},
-        schemes=PLAN_SCHEMES,
+        growth=growth,
+        schemes=schemes,
         seed=seed,
         iterations=iterations,
     )
@@ -253,22 +267,126 @@ def mixed_plan(iterations: int, seed: int = 3) -> tuple[dm.Scenario, dm.Demograp
     return sc, demography, dm.compile_plan(sc, strata)
 
 
-def test_fast_and_reference_agree() -> None:
-    sc, demography, plan = mixed_plan(iterations=300)
+def assert_same_distribution(fast: np.ndarray, ref: np.ndarray, what: str) -> None:
+    """``fast[run, year]`` and ``ref[run, year]`` (run 0 central, the rest sampled) agree:
+    run 0 identical; the means and variances of the iterations within four standard errors
+    (normal theory: a variance's standard error is √(2/(n−1)) of it); and the fast engine's
+    10th and 90th percentiles fall at the 10th and 90th percentiles of the reference's
+    iterations within four standard errors of a share (√(2 q (1 − q) / n)), counting ties
+    either way, as counts and bed days are whole numbers."""
+    np.testing.assert_allclose(fast[0], ref[0], rtol=1e-9, atol=1e-9, err_msg=what)
+    a, b = fast[1:], ref[1:]
+    n = len(a)
+    va, vb = a.var(axis=0, ddof=1), b.var(axis=0, ddof=1)
+    for name, x, y, se in (
+        ("mean", a.mean(axis=0), b.mean(axis=0), np.sqrt(va / n + vb / n)),
+        ("variance", va, vb, np.sqrt(2 / (n - 1) * (va**2 + vb**2))),
+    ):
+        assert np.all(np.abs(x - y) <= 4 * se + 1e-6), f"{what}: {name} {x} against {y}"
+    for q in (0.1, 0.9):
+        x = np.percentile(a, q * 100, axis=0, method="inverted_cdf")
+        below, up_to = (b < x).mean(axis=0), (b <= x).mean(axis=0)
+        tol = 4 * np.sqrt(2 * q * (1 - q) / n)
+        assert np.all((below - tol <= q) & (q <= up_to + tol)), (
+            f"{what}: P{q * 100:.0f} {x} is at {below}–{up_to} of the reference"
+        )
+
+
+@pytest.mark.parametrize("certain", [False, True], ids=["uncertain", "certain parameters"])
+def test_fast_and_reference_agree(certain: bool) -> None:
+    """With certain parameters the spread is all sampling (admissions, schemes, stays), so a
+    lost spread of stays shows: keeping only each band's mean stay makes the 22+ band's bed
+    days' variance a third too small and this test fail."""
+    sc, demography, plan = mixed_plan(iterations=400, certain=certain)
     draws, out = dm.run(plan)
     ref_activity, ref_bed_days = run_records(
         records(MIXED), demography, sc, draws, range(sc.iterations + 1), seed=11
     )
     for g, key in enumerate(plan.groups):
-        for fast, ref in ((out.activity, ref_activity), (out.bed_days, ref_bed_days)):
+        for name, fast, ref in (
+            ("activity", out.activity, ref_activity),
+            ("bed days", out.bed_days, ref_bed_days),
+        ):
             theirs = ref.get(key, np.zeros((sc.iterations + 1, 3)))
-            # run 0 (the central case) identical
-            assert fast[0, :, g] == pytest.approx(theirs[0], rel=1e-9, abs=1e-9)
-            # the means of 300 iterations within four standard errors
-            se = np.sqrt(fast[1:, :, g].var(axis=0) / 300 + theirs[1:].var(axis=0) / 300)
-            assert np.all(
-                np.abs(fast[1:, :, g].mean(axis=0) - theirs[1:].mean(axis=0)) <= 4 * se + 1e-9
-            )
+            assert_same_distribution(fast[:, :, g], theirs, f"{key} {name}")
+
+
+def test_bed_days_carry_the_spread_of_stays() -> None:
+    """500 admissions a year expected with stays of 22 days and 500 with stays of 120, all in
+    the 22+ band. Bed days are a compound Poisson sum: their variance is Σ λ × stay² =
+    500 × 22² + 500 × 120² = 7,442,000 (standard deviation 2,728), not λ × mean stay² =
+    1,000 × 71² = 5,041,000 (2,245) as it would be if the band kept only its mean stay."""
+    rows = [("RX1", "ip_emergency", 0, 80, "", 22)] * 500
+    rows += [("RX1", "ip_emergency", 0, 80, "", 120)] * 500
+    sc = scenario(growth=0.0, iterations=2000, seed=5)
+    plan = dm.compile_plan(sc, dm.stratify(dm.compress(records(rows)), flat_demography(1), ()))
+    _, out = dm.run(plan)
+    days = out.bed_days[1:, 0, 0]
+    assert days.mean() == pytest.approx(71_000, rel=0.01)
+    assert days.var() == pytest.approx(7_442_000, rel=4 * np.sqrt(2 / 1999))
+    assert days.var() != pytest.approx(5_041_000, rel=0.2)
+    assert out.bed_days[0, 0, 0] == pytest.approx(71_000)  # the central case
+
+
+def test_shortening_is_a_binomial_cut_of_each_stay() -> None:
+    """5,000 bed days, each day cut with probability 0.2: 1,000 days cut on average with
+    variance 5,000 × 0.2 × 0.8 = 800, where a fixed factor would cut exactly 1,000."""
+    cuts = model._cut_days(np.full((20_000, 1), 5000.0), np.full(20_000, 0.2), rng())
+    assert cuts.mean() == pytest.approx(1000, rel=0.01)
+    assert cuts.var() == pytest.approx(800, rel=0.05)
+    assert model._cut_days(np.array([[5000.0]]), np.array([0.2]), None)[0, 0] == 1000
+
+
+def rng() -> np.random.Generator:
+    return np.random.default_rng(7)
+
+
+SMALL_STAYS = st.lists(
+    st.tuples(
+        st.sampled_from(["RX1", "RX2"]),
+        st.integers(0, 1),
+        st.sampled_from([10, 70, 80]),
+        st.sampled_from(["Falls", "Other"]),
+        st.sampled_from([0, 1, 3, 9, 16, 30, 45, 200]),
+        st.integers(1, 6),
+    ),
+    min_size=1,
+    max_size=12,
+)
+
+
+@settings(max_examples=6, deadline=None)
+@given(rows=SMALL_STAYS, seed=st.integers(0, 2**16))
+def test_fast_and_reference_agree_on_random_small_cases(
+    rows: list[tuple[str, int, int, str, int, int]], seed: int
+) -> None:
+    """Random small baselines (stays from none to 200 days, repeated up to six times) under the
+    mixed plan: the distributions of activity and bed days agree with the per-record one."""
+    data = [
+        (p, "ip_emergency", s, a, attr, los) for p, s, a, attr, los, n in rows for _ in range(n)
+    ]
+    data += [("RC1", "cs_nursing", 0, 50, "Other", 0)]
+    demography = flat_demography(2, 1.03)
+    sc = dm.Scenario(
+        base_year=2025,
+        horizon=2027,
+        growth={"ip_emergency": dm.Interval(0.0, 0.04)},
+        schemes=PLAN_SCHEMES,
+        seed=seed,
+        iterations=300,
+    )
+    plan = dm.compile_plan(sc, dm.stratify(dm.compress(records(data)), demography, sc.age_bounds))
+    draws, out = dm.run(plan)
+    ref_activity, ref_bed_days = run_records(
+        records(data), demography, sc, draws, range(sc.iterations + 1), seed=seed + 1
+    )
+    for g, key in enumerate(plan.groups):
+        for name, fast, ref in (
+            ("activity", out.activity, ref_activity),
+            ("bed days", out.bed_days, ref_bed_days),
+        ):
+            theirs = ref.get(key, np.zeros((sc.iterations + 1, 2)))
+            assert_same_distribution(fast[:, :, g], theirs, f"{key} {name}")
 
 
 class Serial(Executor):

@@ -5,14 +5,21 @@ Activity arrives either as **records** (one row per episode, with its length of 
 delivery × neighbourhood × sex × single year of age × attribute (such as a condition group) ×
 length-of-stay band, each with its count and bed days.
 
+Records keep their **stays**: cells are told apart by the exact length of stay, so every
+admission in a cell stays as long. Aggregated counts give a band and its bed days: their stays
+are taken to be at the cell's mean stay (the spread between bands, ages and places is kept, the
+spread inside one aggregated cell is not, so their bed days' spread is a lower bound).
+
 For a model run the cells are compressed further into :class:`Strata`: the cells that the
 scenario's schemes and the outputs can tell apart (provider, point of delivery, place, sex, the
 scenario's age bands, attribute, length-of-stay band). Each stratum keeps its expected activity
-in every projection year, grown by the demography of the cells it holds, and its mean bed days
-per unit. Because a sum of independent Poisson counts is Poisson with the summed mean, and
-binomial thinning with one probability commutes with that sum, sampling a stratum gives the
-same distribution of activity as sampling each of its records; the cost of a run then grows with
-the number of strata, not the number of records.
+in every projection year, grown by the demography of the cells it holds. Because a sum of
+independent Poisson counts is Poisson with the summed mean, and binomial thinning with one
+probability commutes with that sum, sampling a stratum gives the same distribution of activity
+as sampling each of its records. Its stays are kept as a two-stay histogram that has the mean
+and the variance of the records' stays (see :func:`stratify`), so its bed days have the
+records' mean and variance too, where a single mean stay would lose the spread of stays. The
+cost of a run grows with the number of strata, not the number of records.
 """
 
 from __future__ import annotations
@@ -91,7 +98,9 @@ def _sums(inverse: IntArray, weights: FloatArray, n: int) -> FloatArray:
 
 
 def compress(records: Records) -> Baseline:
-    """Group records into fine cells, summing units and bed days (units × length of stay)."""
+    """Group records into fine cells, summing units and bed days (units × length of stay).
+    Records with different stays are kept in different cells, so each cell's stays are one
+    length and the spread of stays survives."""
     los = np.asarray(records.los, dtype=np.int64)
     if (los < 0).any():
         raise ValueError("a length of stay cannot be negative")
@@ -103,7 +112,7 @@ def compress(records: Records) -> Baseline:
         records.sex,
         records.age,
         records.attribute,
-        band,
+        los,  # the exact stay, finer than the band, which it determines
     ]
     sizes = [
         len(records.providers),
@@ -112,13 +121,14 @@ def compress(records: Records) -> Baseline:
         2,
         AGES,
         max(1, len(records.attributes)),
-        len(LOS_BAND_STARTS),
+        int(los.max(initial=0)) + 1,
     ]
     first, inverse = _group(keys, sizes)
     units = np.asarray(records.units, dtype=np.float64)
     count = _sums(inverse, units, len(first))
     bed_days = _sums(inverse, units * los, len(first))
-    provider, pod, neighbourhood, sex, age, attribute, band = (k[first] for k in keys)
+    provider, pod, neighbourhood, sex, age, attribute, _ = (k[first] for k in keys)
+    band = band[first]
     return Baseline(
         providers=records.providers,
         neighbourhoods=records.neighbourhoods,
@@ -177,9 +187,10 @@ class Strata:
     age_band: IntArray
     attribute: IntArray
     los_band: IntArray
+    upper_stay: npt.NDArray[np.bool_]  # the upper of a group's two stays (see :func:`stratify`)
     base: FloatArray  # base-year count
     expected: FloatArray  # [t, s]: count expected from demography alone, t = 0 … years
-    stay: FloatArray  # [t, s]: mean bed days per unit
+    stay: FloatArray  # [t, s]: bed days per unit
     group: IntArray  # index into ``groups``
     groups: tuple[tuple[int, int], ...]  # (provider, pod) indexes
 
@@ -187,9 +198,34 @@ class Strata:
         return len(self.base)
 
 
+def _two_points(
+    count: FloatArray, bed_days: FloatArray, squares: FloatArray, shortest: FloatArray
+) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """Two stays, the shortest ``a`` and ``b`` above the mean, and the share of admissions at
+    ``b``, that keep the mean stay and the variance of stays exactly: ``b = m + v / (m − a)``
+    and the share at ``b`` is ``(m − a)² / ((m − a)² + v)``, for ``count`` admissions with
+    ``bed_days`` and ``squares`` (the sum of squared stays). ``b`` never exceeds the longest
+    stay, so both stays lie in the stratum's band. All arrays are ``[t, stratum]``."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        mean = np.where(count > 0, bed_days / np.where(count > 0, count, 1), 0.0)
+        variance = np.where(count > 0, squares / np.where(count > 0, count, 1) - mean**2, 0.0)
+        gap = mean - shortest
+        spread = (variance > 1e-9 * np.maximum(mean, 1) ** 2) & (gap > 0)
+        upper = np.where(spread, mean + variance / np.where(spread, gap, 1), mean)
+        share = np.where(spread, gap**2 / (gap**2 + variance), 0.0)
+    lower = np.where(spread, shortest, mean)
+    return lower, upper, share
+
+
 def stratify(baseline: Baseline, demography: Demography, age_bounds: Sequence[int]) -> Strata:
     """Compress fine cells into the strata a scenario can tell apart. ``age_bounds`` are the
-    lower ages of the bands that schemes or outputs need (0 is always included)."""
+    lower ages of the bands that schemes or outputs need (0 is always included).
+
+    Each group of cells the scenario can tell apart becomes one stratum when all its stays are
+    equal, and two when they differ: one at the group's shortest stay and one above its mean,
+    sharing its expected activity so that the mean stay and the variance of stays are the
+    group's own in every year (:func:`_two_points`). Bed days are then a sum of Poisson counts
+    times their stays with the records' mean and variance, as if each record were sampled."""
     if len(demography.place_of) != len(baseline.neighbourhoods):
         raise ValueError("the demography must cover the baseline's neighbourhoods")
     bounds = tuple(sorted({0, *(int(b) for b in age_bounds if 0 < b < AGES)}))
@@ -215,12 +251,26 @@ def stratify(baseline: Baseline, demography: Demography, age_bounds: Sequence[in
     ]
     first, inverse = _group(keys, sizes)  # sorted by provider then pod: the group order
     n = len(first)
-    f = demography.factor[:, baseline.neighbourhood, baseline.sex, baseline.age]  # [t, cell]
-    expected = np.stack([_sums(inverse, baseline.count * ft, n) for ft in f])
-    bed_days = np.stack([_sums(inverse, baseline.bed_days * ft, n) for ft in f])
     with np.errstate(divide="ignore", invalid="ignore"):
-        stay = np.where(expected > 0, bed_days / np.where(expected > 0, expected, 1), 0.0)
-    provider, pod, place, sex, band, attribute, los = (k[first] for k in keys)
+        cell_stay = np.where(baseline.count > 0, baseline.bed_days / baseline.count, 0.0)
+    shortest = np.full(n, np.inf)
+    np.minimum.at(shortest, inverse, np.where(baseline.count > 0, cell_stay, np.inf))
+    shortest = np.where(np.isfinite(shortest), shortest, 0.0)
+    f = demography.factor[:, baseline.neighbourhood, baseline.sex, baseline.age]  # [t, cell]
+    count = np.stack([_sums(inverse, baseline.count * ft, n) for ft in f])
+    bed_days = np.stack([_sums(inverse, baseline.bed_days * ft, n) for ft in f])
+    squares = np.stack([_sums(inverse, baseline.bed_days * cell_stay * ft, n) for ft in f])
+    lower, upper, share = _two_points(count, bed_days, squares, shortest[None, :])
+    # a group with spread in any year becomes two strata, the lower then the upper stay
+    points = np.where(share.max(axis=0) > 0, 2, 1)
+    source = np.repeat(np.arange(n), points)
+    is_upper = np.zeros(len(source), dtype=bool)
+    is_upper[np.cumsum(points)[points == 2] - 1] = True
+    weight = np.where(is_upper, share[:, source], 1 - share[:, source])  # [t, stratum]
+    expected = count[:, source] * weight
+    stay = np.where(is_upper, upper[:, source], lower[:, source])
+    base_count = _sums(inverse, baseline.count, n)[source] * weight[0]
+    provider, pod, place, sex, band, attribute, los = (k[first][source] for k in keys)
     unique_pairs, group = np.unique(provider * len(CODES) + pod, return_inverse=True)
     return Strata(
         providers=baseline.providers,
@@ -234,7 +284,8 @@ def stratify(baseline: Baseline, demography: Demography, age_bounds: Sequence[in
         age_band=band,
         attribute=attribute,
         los_band=los,
-        base=_sums(inverse, baseline.count, n),
+        upper_stay=is_upper,
+        base=base_count,
         expected=expected,
         stay=stay,
         group=group.astype(np.int64),

@@ -9,7 +9,8 @@ cluster, and the same seed gives the same results.
 In each projection year, for each stratum: expected activity (base × demography) is grown by
 the iteration's non-demographic growth and sampled as Poisson; then each scheme in turn removes
 a binomial share of its cohort (at its ramped effect), moving it to another point of delivery
-at a ratio when it converts, or cuts a share of bed days when it shortens stays. Every step's
+at a ratio when it converts, or cuts each day of each stay with the scheme's probability when it
+shortens stays (a binomial cut of every stay, as the per-record reference does). Every step's
 contribution is recorded, so demography + growth + each scheme add up to the projection.
 """
 
@@ -63,6 +64,7 @@ class _CompiledScheme:
     effect: Effect
     strata: IntArray  # eligible strata, in group order
     starts: IntArray  # where each eligible group begins within ``strata``
+    lengths: IntArray  # how many eligible strata each group has
     groups: IntArray  # the output group of each run of eligible strata
     targets: IntArray  # for conversions: the output group each run's activity moves to
     ratio: float
@@ -131,11 +133,28 @@ def compile_plan(scenario: Scenario, strata: Strata) -> Plan:
                 found.append(index[key])
             targets = np.asarray(found, dtype=np.int64)
         ramp = np.array([scheme.ramp(y) for y in scenario.years])
+        lengths = np.diff(np.r_[starts, len(idx)]).astype(np.int64)
         compiled.append(
-            _CompiledScheme(scheme.effect, idx, starts, runs, targets, scheme.ratio, ramp)
+            _CompiledScheme(scheme.effect, idx, starts, lengths, runs, targets, scheme.ratio, ramp)
         )
     starts = np.flatnonzero(np.r_[True, strata.group[1:] != strata.group[:-1]]).astype(np.int64)
     return Plan(scenario, strata, tuple(groups), starts, strata.pod.copy(), tuple(compiled))
+
+
+def parameters_per_iteration(scenario: Scenario) -> int:
+    """Parameters drawn for each iteration: a growth rate per point of delivery and a share
+    per scheme."""
+    return len(scenario.growth) + len(scenario.schemes)
+
+
+def draws_per_iteration(plan: Plan) -> int:
+    """Random draws of activity in each iteration: every year, a Poisson count per stratum, a
+    binomial per stratum of each avoiding or converting scheme's cohort, and a binomial per
+    output group of each shortening scheme's."""
+    per_year = len(plan.strata) + sum(
+        len(c.starts) if c.effect is Effect.SHORTEN else len(c.strata) for c in plan.schemes
+    )
+    return per_year * len(plan.scenario.years)
 
 
 @dataclass(frozen=True)
@@ -147,6 +166,19 @@ class Outcome:
     bed_days: FloatArray
     steps_activity: FloatArray
     steps_bed_days: FloatArray
+
+
+def _cut_days(days: FloatArray, p: FloatArray, rng: np.random.Generator | None) -> FloatArray:
+    """Bed days cut from ``days[run, group]`` when each day of each stay is cut with
+    probability ``p[run]``: a binomial cut of every stay, summed over the group's stays (a
+    sum of binomials with one probability is binomial in the summed days). Fractional days
+    (a stay above the mean is rarely whole) are cut in proportion. Expected values when
+    ``rng`` is None."""
+    if rng is None:
+        return np.asarray(days * p[:, None], dtype=np.float64)
+    whole = np.rint(days)
+    scale = np.divide(days, whole, out=np.zeros_like(days), where=whole > 0)
+    return np.asarray(rng.binomial(whole.astype(np.int64), p[:, None]) * scale, dtype=np.float64)
 
 
 def simulate(
@@ -186,9 +218,18 @@ def simulate(
             p = effect[:, j] * c.ramp[t]
             here = k[:, c.strata]
             if c.effect is Effect.SHORTEN:
-                cut = here * stay[:, c.strata] * p[:, None]
-                stay[:, c.strata] *= 1 - p[:, None]
-                bed[:, t, 3 + j, c.groups] -= np.add.reduceat(cut, c.starts, axis=1)
+                # one binomial per output group: a sum of binomial cuts with one probability
+                # is the binomial cut of the summed days; each stratum keeps its share
+                days = np.add.reduceat(here * stay[:, c.strata], c.starts, axis=1)
+                cut = _cut_days(days, p, rng)
+                kept = np.divide(
+                    days - cut,
+                    days,
+                    out=np.repeat(1 - p[:, None], len(c.starts), 1),
+                    where=days > 0,
+                )
+                stay[:, c.strata] *= np.repeat(kept, c.lengths, axis=1)
+                bed[:, t, 3 + j, c.groups] -= cut
                 continue
             if rng is None:
                 gone = here * p[:, None]

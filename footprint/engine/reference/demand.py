@@ -1,8 +1,11 @@
 """A straightforward per-record implementation of the demand model, to check the fast one.
 
 Every record is grown and sampled on its own, every scheme tested against every record, with no
-strata. It shares the parameter draws (:func:`draw_parameters`) so the two differ only in how
-they sample, and its cost grows with the number of records.
+strata: a record's admissions are a Poisson count, each with the record's own length of stay;
+a scheme that avoids or moves activity takes a binomial share of the record's admissions (and
+their stays), and one that shortens stays cuts each day of each stay with its probability. It
+shares the parameter draws (:func:`draw_parameters`) so the two differ only in how they
+sample, and its cost grows with the number of records.
 """
 
 from __future__ import annotations
@@ -10,41 +13,21 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
+import numpy.typing as npt
 
 from footprint.engine.demand.baseline import Demography, FloatArray, Records
 from footprint.engine.demand.model import Draws
 from footprint.engine.demand.params import Effect, Scenario
 from footprint.engine.demand.pods import CODES, LOS_BAND_STARTS
 
+BoolArray = npt.NDArray[np.bool_]
 Totals = dict[tuple[str, str], FloatArray]  # (provider, pod) → [run, year]
 
 
-def run_records(
-    records: Records,
-    demography: Demography,
-    scenario: Scenario,
-    draws: Draws,
-    runs: Sequence[int],
-    seed: int,
-) -> tuple[Totals, Totals]:
-    """Activity and bed days per (provider, point of delivery), run and year. Run 0 is central
-    (expected values); the others are sampled with ``numpy.random.default_rng(seed)``."""
-    rng = np.random.default_rng(seed)
-    years = scenario.years
+def cohorts(records: Records, demography: Demography, scenario: Scenario) -> list[BoolArray]:
+    """Each scheme's cohort: which records it may touch."""
     place = demography.place_of[records.neighbourhood]
     band = np.searchsorted(np.asarray(LOS_BAND_STARTS), records.los, side="right") - 1
-    activity: Totals = {}
-    bed_days: Totals = {}
-
-    def add(table: Totals, key: tuple[str, str], r: int, t: int, value: float) -> None:
-        table.setdefault(key, np.zeros((len(runs), len(years))))[r, t] += value
-
-    names = [
-        (records.providers[p], CODES[d]) for p, d in zip(records.provider, records.pod, strict=True)
-    ]
-    keys = sorted(set(names))
-    group = np.array([keys.index(n) for n in names], dtype=np.int64)
-
     masks = []
     for s in scenario.schemes:
         c = s.cohort
@@ -62,20 +45,60 @@ def run_records(
         if c.los_bands:
             mask &= np.isin(band, c.los_bands)
         masks.append(mask)
+    return masks
+
+
+def draws_per_iteration(records: Records, demography: Demography, scenario: Scenario) -> int:
+    """Random draws in each iteration: every year, a Poisson count per record and a binomial
+    per record of each scheme's cohort."""
+    touched = sum(int(m.sum()) for m in cohorts(records, demography, scenario))
+    return (len(records) + touched) * len(scenario.years)
+
+
+def run_records(
+    records: Records,
+    demography: Demography,
+    scenario: Scenario,
+    draws: Draws,
+    runs: Sequence[int],
+    seed: int,
+) -> tuple[Totals, Totals]:
+    """Activity and bed days per (provider, point of delivery), run and year. Run 0 is central
+    (expected values); the others are sampled with ``numpy.random.default_rng(seed)``."""
+    rng = np.random.default_rng(seed)
+    years = scenario.years
+    activity: Totals = {}
+    bed_days: Totals = {}
+
+    def add(table: Totals, key: tuple[str, str], r: int, t: int, value: float) -> None:
+        table.setdefault(key, np.zeros((len(runs), len(years))))[r, t] += value
+
+    names = [
+        (records.providers[p], CODES[d]) for p, d in zip(records.provider, records.pod, strict=True)
+    ]
+    keys = sorted(set(names))
+    group = np.array([keys.index(n) for n in names], dtype=np.int64)
+
+    masks = cohorts(records, demography, scenario)
 
     for r, row in enumerate(runs):
         for t in range(len(years)):
             factor = demography.factor[t + 1, records.neighbourhood, records.sex, records.age]
             lam = records.units * factor * (1 + draws.growth[row, records.pod]) ** (t + 1)
             k = lam if row == 0 else rng.poisson(lam).astype(np.float64)
-            stay = records.los.astype(np.float64)
+            days = k * records.los  # each record's bed days: its stays, each of its length
             for j, s in enumerate(scenario.schemes):
                 p = draws.effect[row, j] * s.ramp(years[t])
                 m = masks[j]
                 if s.effect is Effect.SHORTEN:
-                    stay[m] *= 1 - p
+                    # every day of every stay is cut with probability p
+                    cut = days[m] * p if row == 0 else rng.binomial(days[m].astype(np.int64), p)
+                    days[m] = days[m] - cut
                     continue
                 gone = k[m] * p if row == 0 else rng.binomial(k[m].astype(np.int64), p)
+                # the admissions avoided take their share of the record's (shortened) stays
+                stay = np.divide(days[m], k[m], out=np.zeros(int(m.sum())), where=k[m] > 0)
+                days[m] = days[m] - gone * stay
                 k[m] = k[m] - gone
                 if s.effect is Effect.CONVERT:
                     moved = np.bincount(
@@ -85,7 +108,7 @@ def run_records(
                         target = (s.convert_provider or provider, s.convert_to)
                         add(activity, target, r, t, float(amount) * s.ratio)
             by_group = np.bincount(group, weights=k, minlength=len(keys))
-            days_by_group = np.bincount(group, weights=k * stay, minlength=len(keys))
+            days_by_group = np.bincount(group, weights=days, minlength=len(keys))
             for g, key in enumerate(keys):
                 add(activity, key, r, t, float(by_group[g]))
                 add(bed_days, key, r, t, float(days_by_group[g]))
