@@ -83,3 +83,15 @@ def test_the_programme_office_adds_a_place_and_invites_someone_who_signs_in(page
     page.get_by_role("button", name="Log in").click()
     page.wait_for_url("**/workspace/")
     expect(page.get_by_role("heading", name="The footprint at a glance")).to_be_visible()
+
+
+def test_a_partner_reads_what_each_role_may_do(page, cast):
+    log_in(page, "viewer")
+    open_section(page, "Overview")
+    page.get_by_role("main").get_by_role("link", name="What each role may do").click()
+    table = page.locator("#roles-table")
+    row = table.locator('tr[data-permission="partnership.change_organisation"]')
+    expect(row).to_contain_text("Their own organisation's")
+    check_accessibility(page)
+    # The wide table scrolls in its own region; the page itself is no wider than the window.
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
