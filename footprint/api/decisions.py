@@ -1,17 +1,24 @@
-"""The public decision register in the JSON API. Confidential items are withheld until their
-publication date, and listed as withheld."""
+"""Decisions in the JSON API: the public decision register for everyone (confidential items
+withheld until their publication date, and listed as withheld); and, for partners with a
+token, every proposal with each board's consent and the decisions on it, as the proposal
+pages show them."""
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, Literal
 
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Field, Router, Schema
+from ninja import Field, Path, Router, Schema, Status
 
-from footprint.api.errors import Day
+from footprint.api.auth import TokenAuth
+from footprint.api.errors import Day, Error
+from footprint.api.pagination import MAX_ID
+from footprint.core.permissions import can
 from footprint.decisions import queries
+from footprint.decisions.models import Proposal
+from footprint.decisions.rules import Permission
 
 router = Router(tags=["decisions"])
 
@@ -88,3 +95,174 @@ def decision_register(
             for d in queries.withheld(today)
         ],
     }
+
+
+# Proposals with their consents, for partners with a token (confidential ones included, as on
+# the proposal pages).
+
+
+class ConsentOut(Schema):
+    ods_code: str
+    organisation: str
+    response: str = Field(description="consent, object or abstain")
+    reason: str
+    board_ratified: bool = Field(description="Whether the organisation's own board ratified")
+    recorded_at: dt.datetime
+
+
+class MoneyOut(Schema):
+    ods_code: str
+    organisation: str
+    amount_pence: int = Field(description="In (positive) or out (negative) if it goes ahead")
+
+
+class ActionOut(Schema):
+    description: str
+    owner: str = Field(description="The organisation that owns it, by name")
+    due: dt.date
+    done: bool
+
+
+class ProposalDecisionOut(Schema):
+    id: int
+    decided_on: dt.date
+    forum: str
+    meeting: dt.date
+    outcome: str = Field(description="approved, rejected or deferred (to a later meeting)")
+    option: str
+    rationale: str
+    votes: dict[str, Any] = Field(description="Each board's response, quorum and rule, as taken")
+    supersedes: int | None
+    actions: list[ActionOut]
+
+
+class ProposalSummaryOut(Schema):
+    id: int
+    title: str
+    status: str = Field(
+        description="draft, seeking_consent, escalated, deferred, decided or withdrawn"
+    )
+    decision_type: str
+    value_pence: int
+    brought_to: str
+    forum: str | None = Field(description="The forum that may decide it")
+    confidential: bool
+    publish_after: dt.date | None
+    consent_asked_on: dt.date | None
+    consent_deadline: dt.date | None
+    created_at: dt.datetime
+
+
+class ProposalOut(ProposalSummaryOut):
+    summary: str
+    options: list[str]
+    recommended_option: str
+    confidential_reason: str
+    consents: list[ConsentOut]
+    conflicts: int = Field(description="How many people declared a conflict of interest")
+    money: list[MoneyOut]
+    decisions: list[ProposalDecisionOut]
+
+
+ProposalStatus = Literal[
+    "draft", "seeking_consent", "escalated", "deferred", "decided", "withdrawn"
+]
+
+
+def _summary(p: Proposal) -> dict[str, Any]:
+    return {
+        "id": p.pk,
+        "title": p.title,
+        "status": p.status,
+        "decision_type": p.decision_type.name,
+        "value_pence": p.value_pence,
+        "brought_to": p.brought_to.name,
+        "forum": p.forum.name if p.forum else None,
+        "confidential": p.confidentiality == Proposal.Confidentiality.CONFIDENTIAL,
+        "publish_after": p.publish_after,
+        "consent_asked_on": p.consent_asked_on,
+        "consent_deadline": p.consent_deadline,
+        "created_at": p.created_at,
+    }
+
+
+@router.get(
+    "/decisions/proposals",
+    response={200: list[ProposalSummaryOut], 403: Error},
+    auth=TokenAuth(),
+)
+def proposals(request: HttpRequest, status: ProposalStatus | None = None) -> Any:
+    """Every proposal, newest first, or those with one status (partners only: confidential
+    proposals included, as on the decisions pages)."""
+    if not can(request.user, Permission.VIEW_DECISIONS):
+        return Status(403, {"detail": "Partners only"})
+    return Status(200, [_summary(p) for p in queries.proposals(status or "")[:500]])
+
+
+@router.get(
+    "/decisions/proposals/{proposal_id}",
+    response={200: ProposalOut, 403: Error, 404: Error},
+    auth=TokenAuth(),
+)
+def proposal(request: HttpRequest, proposal_id: int = Path(..., ge=1, le=MAX_ID)) -> Any:
+    """One proposal with each board's consent, the money in and out, and the forums'
+    decisions on it (any deferrals, then the decision) with their votes and actions
+    (partners only)."""
+    if not can(request.user, Permission.VIEW_DECISIONS):
+        return Status(403, {"detail": "Partners only"})
+    p = queries.proposal_page().filter(pk=proposal_id).first()
+    if p is None:
+        return Status(404, {"detail": "No such proposal"})
+    return Status(
+        200,
+        _summary(p)
+        | {
+            "summary": p.summary,
+            "options": p.option_list,
+            "recommended_option": p.recommended_option,
+            "confidential_reason": p.confidential_reason,
+            "consents": [
+                {
+                    "ods_code": c.organisation.ods_code,
+                    "organisation": c.organisation.name,
+                    "response": c.response,
+                    "reason": c.reason,
+                    "board_ratified": c.board_ratified,
+                    "recorded_at": c.recorded_at,
+                }
+                for c in queries.consents(p).order_by("organisation__name")
+            ],
+            "conflicts": len(queries.conflicted_ids(p)),
+            "money": [
+                {
+                    "ods_code": m.organisation.ods_code,
+                    "organisation": m.organisation.name,
+                    "amount_pence": m.amount_pence,
+                }
+                for m in queries.money(p)
+            ],
+            "decisions": [
+                {
+                    "id": d.pk,
+                    "decided_on": d.decided_on,
+                    "forum": d.forum.name,
+                    "meeting": d.meeting.date,
+                    "outcome": d.outcome,
+                    "option": d.option,
+                    "rationale": d.rationale,
+                    "votes": d.votes,
+                    "supersedes": d.supersedes_id,
+                    "actions": [
+                        {
+                            "description": a.description,
+                            "owner": a.owner.name,
+                            "due": a.due,
+                            "done": a.done,
+                        }
+                        for a in d.actions.all()
+                    ],
+                }
+                for d in queries.decisions(p)
+            ],
+        },
+    )
