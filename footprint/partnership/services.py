@@ -568,7 +568,9 @@ def _send_invitation(invitation: Invitation, token: str, by: Any) -> None:
     system = queries.the_system()
     partnership = system.name if system else "the partnership"
     link = settings.FOOTPRINT_SITE_URL + reverse("partnership:invitation_open", args=[token])
-    inviter = _person_name(by) if getattr(by, "is_authenticated", False) else "The programme office"
+    inviter = (
+        _person_name(by) if getattr(by, "is_authenticated", False) else "Footprint's administrator"
+    )
     person = invitation.user
     body = (
         f"Dear {person.first_name or person.email},\n\n"

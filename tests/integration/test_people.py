@@ -346,3 +346,26 @@ def test_a_new_rule_shows_on_the_roles_page_without_touching_it(client_for, cast
     finally:
         KNOWN.discard(name)
         rules.remove_perm(name)
+
+
+def test_the_first_programme_office_is_invited_from_the_command_line(db, capsys):
+    from django.core.management import call_command
+
+    call_command(
+        "invite_programme_office",
+        "first@example.nhs.uk",
+        "--first-name",
+        "Fay",
+        "--last-name",
+        "Ng",
+    )
+    out = capsys.readouterr().out
+    assert "Invited Fay Ng (first@example.nhs.uk) to be programme office" in out
+    (message,) = mail.outbox
+    assert link_in(message) not in out  # the link is only in the email
+    assert "Footprint's administrator has invited you" in message.body
+    assert "as Programme office" in message.body
+    person = get_user_model().objects.get(email="first@example.nhs.uk")
+    assert PartnershipRole.objects.get(user=person).role == PartnershipRoleKind.PROGRAMME_OFFICE
+    event = AuditEvent.objects.get(action="invite_person")
+    assert event.actor is None and event.details["person"] == person.pk
