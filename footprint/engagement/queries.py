@@ -324,3 +324,9 @@ def messages_with_reach() -> QuerySet[Message]:
             "recipients", filter=Q(recipients__acknowledged_at__isnull=False), distinct=True
         ),
     )
+
+
+def published_report(slug: str) -> Consultation | None:
+    """The consultation ``slug``, of any audience, if its report is published (for partners
+    in the API; ``rules`` decides who may read which)."""
+    return Consultation.objects.filter(slug=slug, report_published_at__isnull=False).first()
