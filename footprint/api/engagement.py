@@ -1,5 +1,7 @@
-"""Consultations in the JSON API, for everyone: the public ones, and each published report
-("you said, we did") with its reach, opinion groups and statements."""
+"""Consultations in the JSON API: for everyone, the public ones and each published report
+("you said, we did") with its reach, opinion groups and statements; for partners with a token,
+the consultations for partners, practices and staff too, and their published reports. Only
+published material: the opinion groups as they form stay on the workspace pages."""
 
 from __future__ import annotations
 
@@ -7,10 +9,14 @@ import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 
+from footprint.api.auth import TokenAuth
 from footprint.api.errors import Error
+from footprint.core.permissions import can
 from footprint.engagement import queries
+from footprint.engagement.models import Consultation
+from footprint.engagement.rules import Permission
 
 router = Router(tags=["engagement"])
 
@@ -19,6 +25,7 @@ class ConsultationOut(Schema):
     slug: str
     title: str
     summary: str
+    audience: str = Field(description="public, partners, practices or staff")
     status: str
     opens_on: dt.date
     closes_on: dt.date
@@ -46,18 +53,20 @@ class ReportOut(Schema):
 @router.get("/consultations", response=list[ConsultationOut])
 def consultations(request: HttpRequest) -> Any:
     """Every public consultation: open, upcoming and closed."""
-    return [
-        {
-            "slug": c.slug,
-            "title": c.title,
-            "summary": c.summary,
-            "status": c.status(),
-            "opens_on": c.opens_on,
-            "closes_on": c.closes_on,
-            "report_published": c.report_published_at is not None,
-        }
-        for c in queries.consultations(partners_too=False)
-    ]
+    return [_consultation(c) for c in queries.consultations(partners_too=False)]
+
+
+def _consultation(c: Consultation) -> dict[str, Any]:
+    return {
+        "slug": c.slug,
+        "title": c.title,
+        "summary": c.summary,
+        "audience": c.audience,
+        "status": c.status(),
+        "opens_on": c.opens_on,
+        "closes_on": c.closes_on,
+        "report_published": c.report_published_at is not None,
+    }
 
 
 @router.get("/consultations/{slug}/report", response={200: ReportOut, 404: Error})
@@ -67,34 +76,64 @@ def report(request: HttpRequest, slug: str) -> Any:
     c = queries.published_public_report(slug)
     if c is None:
         return Status(404, {"detail": "No published report for this consultation"})
+    return Status(200, _report(c))
+
+
+@router.get(
+    "/engagement/consultations",
+    response={200: list[ConsultationOut], 403: Error},
+    auth=TokenAuth(),
+)
+def partner_consultations(request: HttpRequest) -> Any:
+    """Every consultation a partner reads: the public ones and those for partners, practices
+    and staff, each with its audience (partners only)."""
+    if not can(request.user, Permission.VIEW_ENGAGEMENT):
+        return Status(403, {"detail": "Partners only"})
+    return Status(200, [_consultation(c) for c in queries.consultations(partners_too=True)])
+
+
+@router.get(
+    "/engagement/consultations/{slug}/report",
+    response={200: ReportOut, 403: Error, 404: Error},
+    auth=TokenAuth(),
+)
+def partner_report(request: HttpRequest, slug: str) -> Any:
+    """A published report of any consultation the token's owner may read, whatever its
+    audience (partners only)."""
+    if not can(request.user, Permission.VIEW_ENGAGEMENT):
+        return Status(403, {"detail": "Partners only"})
+    c = queries.published_report(slug)
+    if c is None or not can(request.user, Permission.VIEW_REPORT, c):
+        return Status(404, {"detail": "No published report for this consultation"})
+    return Status(200, _report(c))
+
+
+def _report(c: Consultation) -> dict[str, Any]:
     snapshot = queries.latest_snapshot(c)
     reach = queries.reach(c)
-    return Status(
-        200,
-        {
-            "slug": c.slug,
-            "title": c.title,
-            "summary": c.report_summary,
-            "reach": {
-                **{
-                    k: reach[k]
-                    for k in ("participants", "voters", "votes", "statements_added", "answers")
-                },
-                # Each breakdown (by_place, by_age) ends with "Did not say": it adds up to
-                # the participants.
-                **{f"by_{b.key}": dict(b.rows) for b in reach["breakdowns"]},
+    return {
+        "slug": c.slug,
+        "title": c.title,
+        "summary": c.report_summary,
+        "reach": {
+            **{
+                k: reach[k]
+                for k in ("participants", "voters", "votes", "statements_added", "answers")
             },
-            "groups": snapshot.groups if snapshot else [],
-            "consensus": snapshot.consensus if snapshot else [],
-            "statements": snapshot.statements if snapshot else [],
-            "responses": [
-                {
-                    "you_said": r.theme,
-                    "we_did": r.response,
-                    "statement": r.statement.text if r.statement else None,
-                    "decision": r.decision.proposal.title if r.decision else None,
-                }
-                for r in queries.responses(c)
-            ],
+            # Each breakdown (by_place, by_age) ends with "Did not say": it adds up to
+            # the participants.
+            **{f"by_{b.key}": dict(b.rows) for b in reach["breakdowns"]},
         },
-    )
+        "groups": snapshot.groups if snapshot else [],
+        "consensus": snapshot.consensus if snapshot else [],
+        "statements": snapshot.statements if snapshot else [],
+        "responses": [
+            {
+                "you_said": r.theme,
+                "we_did": r.response,
+                "statement": r.statement.text if r.statement else None,
+                "decision": r.decision.proposal.title if r.decision else None,
+            }
+            for r in queries.responses(c)
+        ],
+    }
