@@ -275,7 +275,7 @@ LOGGING = {
 # an undefined name renders empty rather than failing a page.
 FOOTPRINT_STRICT_TEMPLATES = DEBUG
 # The site's address, on which every emailed link is built: required in production (the check
-# footprint.E002 refuses to start without it, see config/checks.py).
+# footprint.E002 refuses to start without it, see core/checks.py).
 FOOTPRINT_SITE_URL_SET = bool(os.environ.get("FOOTPRINT_SITE_URL", "").strip())
 FOOTPRINT_SITE_URL = os.environ.get("FOOTPRINT_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 # How many days an invitation's one-time link to set a password works.

@@ -1,4 +1,4 @@
-"""WSGI entry point. A misconfigured production refuses to start (``config.checks``)."""
+"""WSGI entry point. A misconfigured production refuses to start (``core.checks``)."""
 
 import os
 
@@ -7,6 +7,6 @@ from django.core.wsgi import get_wsgi_application
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "footprint.config.settings")
 application = get_wsgi_application()
 
-from footprint.config.checks import refuse_to_start_if_misconfigured  # noqa: E402
+from footprint.core.checks import refuse_to_start_if_misconfigured  # noqa: E402
 
 refuse_to_start_if_misconfigured()

@@ -8,4 +8,4 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         # Production's own checks (site address), run before every command and at start.
-        from footprint.config import checks  # noqa: F401
+        from footprint.core import checks  # noqa: F401
