@@ -272,6 +272,11 @@ class FlowRow:
     cost_change: int
     stranded: int
     planned_income: int | None
+    # The year of the plan whose cost shape estimated the provider's cost (None: no plan used).
+    plan_year: int | None = None
+    # Set by ``publication.flows_seen_by`` for a person who may not see the plan behind the
+    # cost: cost, stranded cost and position are then zeroed here and not shown.
+    costs_hidden: bool = False
 
     @property
     def position_change(self) -> int:
@@ -290,10 +295,21 @@ class ScenarioFlows:
     rows: list[FlowRow]
     moves: list[dict[str, object]]  # the activity that moved, by provider and service
     notes: list[str]
+    # Providers with no plan, whose costs are not estimated (ODS code to name).
+    unplanned: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def complete(self) -> bool:
+        """Whether every organisation's cost and position is shown (none withheld)."""
+        return not any(r.costs_hidden for r in self.rows)
 
     @property
     def system_change(self) -> int:
         return sum(r.position_change for r in self.rows)
+
+
+def unplanned_note(names: Iterable[str]) -> str:
+    return "No financial plan, so their costs are not estimated: " + ", ".join(sorted(names))
 
 
 def _activity(run: Run, year: int, baseline: bool) -> dict[tuple[str, str], tuple[float, float]]:
@@ -403,9 +419,9 @@ def _compare(
         if plan is not None:
             per_unit = unit_costs.get(pod, 0) + bed_day_costs.get(pod, 0) * (b_days / b if b else 0)
             costs[key] = engine.CostShape(round(per_unit * 100), position(plan).variable_share)
-    unplanned = sorted(names.get(p, p) for p in {p for p, _ in keys} - plans.keys())
+    unplanned = {p: names.get(p, p) for p in {p for p, _ in keys} - plans.keys()}
     if unplanned:
-        notes.append(f"No financial plan, so their costs are not estimated: {', '.join(unplanned)}")
+        notes.append(unplanned_note(unplanned.values()))
     result = engine.flows(
         [
             engine.Contract(
@@ -433,12 +449,13 @@ def _compare(
             result.cost_change.get(code, 0),
             result.stranded_fixed_cost.get(code, 0),
             plans[code].total_income_pence if code in plans and plans[code].year == year else None,
+            plans[code].year if any(p == code for p, _ in costs) else None,
         )
         for code in codes
         if result.income_change.get(code) or result.cost_change.get(code)
     ]
     rows.sort(key=lambda r: r.position_change)
-    return ScenarioFlows(year, rows, moves, notes)
+    return ScenarioFlows(year, rows, moves, notes, unplanned)
 
 
 def flow_waterfall(flows: ScenarioFlows) -> list[tuple[str, float]]:

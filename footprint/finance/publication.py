@@ -7,9 +7,12 @@ is shown and two documents compare with ``==``."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
-from footprint.finance.compute import OrgYear, SystemYear
+from footprint.finance.compute import OrgYear, ScenarioFlows, SystemYear, unplanned_note
+from footprint.finance.models import year_label
 
 Summary = dict[str, Any]
 Change = dict[str, Any]
@@ -131,3 +134,56 @@ def changes(before: Summary | None, after: Summary) -> list[Change]:
                 if was[key] != now[key]
             ]
     return out
+
+
+def flows_seen_by(flows: ScenarioFlows, may_see: Callable[[str, int], bool]) -> ScenarioFlows:
+    """Who gains and who loses as a person sees it. ``may_see(ods_code, year)`` says whether
+    they may see that organisation's plan for that year (``rules.may_see_plan``). Income
+    changes follow the contracts and are shown to every partner; anything computed from a plan
+    they may not see is withheld, not only amounts:
+
+    - the income change as a percentage of planned income (it gives the planned income);
+    - the cost, stranded fixed cost and position of a provider costed from that plan's cost
+      shape (they give its fixed and variable shares), and of a provider with no plan (saying
+      so would tell who has one);
+    - the system's total change, the order of the rows and the chart, which would give the
+      withheld positions by difference; withheld rows go last, by name.
+    """
+    year = flows.year
+    rows, withheld, unplanned = [], [], []
+    for r in flows.rows:
+        percent_ok = r.planned_income is None or may_see(r.organisation, year)
+        costed_from = r.plan_year if r.plan_year is not None else year
+        is_provider = r.plan_year is not None or r.organisation in flows.unplanned
+        costs_ok = not is_provider or may_see(r.organisation, costed_from)
+        if not costs_ok:
+            withheld.append(r.name)
+        rows.append(
+            r
+            if percent_ok and costs_ok
+            else replace(
+                r,
+                planned_income=r.planned_income if percent_ok else None,
+                cost_change=r.cost_change if costs_ok else 0,
+                stranded=r.stranded if costs_ok else 0,
+                costs_hidden=not costs_ok,
+            )
+        )
+    for code, name in flows.unplanned.items():
+        (unplanned if may_see(code, year) else withheld).append(name)
+    shown = sorted((r for r in rows if not r.costs_hidden), key=lambda r: r.position_change)
+    hidden = sorted((r for r in rows if r.costs_hidden), key=lambda r: r.name.casefold())
+    notes = [n for n in flows.notes if n != unplanned_note(flows.unplanned.values())]
+    if unplanned:
+        notes.append(unplanned_note(unplanned))
+    if withheld:
+        notes.append(
+            f"Costs and positions not shown until their plans for {year_label(year)} are "
+            f"published: {', '.join(sorted(set(withheld)))}"
+        )
+    return replace(
+        flows,
+        rows=shown + hidden,
+        notes=notes,
+        unplanned={c: n for c, n in flows.unplanned.items() if n in unplanned},
+    )

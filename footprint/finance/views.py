@@ -25,7 +25,7 @@ from footprint.finance.models import FinancialPlan, RiskShareAgreement, year_lab
 from footprint.finance.rules import Permission, may_see_plan, sees_every_plan
 from footprint.finance.tasks import import_plan_workbook
 from footprint.partnership.models import Organisation
-from footprint.partnership.queries import names_by_code
+from footprint.partnership.queries import names_by_code, organisations_by_code
 from footprint.partnership.rules import roles_of
 
 partner_only = permission_required(Permission.VIEW_FINANCE)
@@ -340,13 +340,21 @@ def scenario(request: HttpRequest) -> HttpResponse:
             d["to_service"],
         )
         flows = compute.typed_flows(move, d["move_year"])
+    if flows is not None:
+        published, orgs = queries.published_years(), organisations_by_code()
+        flows = publication.flows_seen_by(
+            flows,
+            lambda code, year: (
+                code in orgs and may_see_plan(request.user, orgs[code], year, published)
+            ),
+        )
     context: dict[str, Any] = {
         "form": form,
         "move_form": move_form,
         "typed": typed,
         "flows": flows,
     }
-    if flows is not None and flows.rows:
+    if flows is not None and flows.rows and flows.complete:
         context["waterfall_chart"] = _waterfall(
             compute.flow_waterfall(flows),
             f"Change in each organisation's position, {year_label(flows.year)}",

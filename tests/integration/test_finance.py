@@ -498,8 +498,8 @@ def test_who_gains_and_who_loses_follows_the_contracts(client_for, cast, footpri
     assert rows["QA1"].cost_change == rows["RA1"].income_change
     # B has no plan, so its costs are not estimated: the note names it
     assert any("Trust B Hospitals" in n and "RB1" not in n for n in flows.notes)
-    page = (
-        client_for("viewer")
+    page = (  # the programme office: Trust A's plan is unpublished (tests/integration/test_leaks)
+        client_for("pmo")
         .get(reverse("finance:scenario"), {"scenario": scenario.pk, "year": 2026})
         .content.decode()
     )
@@ -547,7 +547,7 @@ def test_a_move_typed_in_by_hand(client_for, cast, footprint, icb):
     assert rows["RA1"].stranded == 175_000_00 and rows["RA1"].position_change == -325_000_00
     assert rows["RB1"].position_change == 275_000_00
     assert rows["QA1"].position_change == 50_000_00
-    page = client_for("viewer").get(
+    page = client_for("pmo").get(  # who sees unpublished plans: tests/integration/test_leaks
         reverse("finance:scenario"),
         {
             "provider": "RA1",
