@@ -5,7 +5,7 @@ neither reads the database (``queries.py`` does) nor writes it (``services.py`` 
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Executor
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
@@ -116,14 +116,32 @@ def _scheme(s: SchemeDoc) -> dm.Scheme:
     )
 
 
-def check(document: Any, *, base_year: int, population_years: Collection[int]) -> list[str]:
+def check(
+    document: Any,
+    *,
+    base_year: int,
+    population_years: Collection[int],
+    names: Mapping[str, Collection[str]] | None = None,
+) -> list[str]:
     """Every reason the document cannot run on a baseline of ``base_year`` with neighbourhood
-    population held for ``population_years``; empty if it can."""
+    population held for ``population_years``; empty if it can. ``names`` (from
+    ``queries.baseline_names``) holds the places, providers and attributes the baseline's
+    activity has: a scheme's cohort that names another is refused, naming it."""
     try:
         scenario, _ = to_engine(document)
     except ParameterError as exc:
         return exc.lines
     lines = []
+    for i, scheme in enumerate(scenario.schemes):
+        for field in ("places", "providers", "attributes"):
+            held = set((names or {}).get(field, ()))
+            for value in getattr(scheme.cohort, field):
+                if names is not None and value not in held:
+                    known = ", ".join(sorted(n for n in held if n)) or "none"
+                    lines.append(
+                        f"schemes.{i}.cohort.{field}: {scheme.name} names {value!r}, which "
+                        f"the baseline's activity does not hold (it holds {known})"
+                    )
     if scenario.base_year != base_year:
         lines.append(f"base_year: the baseline is for {base_year}, not {scenario.base_year}")
     years = set(population_years)
@@ -239,7 +257,10 @@ def project(
     baseline = baseline_arrays(cells, hoods)
     people = demography(scenario.base_year, scenario.horizon, hoods, places_of, population)
     strata = dm.stratify(baseline, people, scenario.age_bounds)
-    plan = dm.compile_plan(scenario, strata)
+    try:
+        plan = dm.compile_plan(scenario, strata)
+    except ValueError as exc:  # a cohort that names what the activity lacks, or matches nothing
+        raise ParameterError(str(exc).split("; ")) from None
     with executor() as pool:
         _, outcome = dm.run(plan, executor=pool, progress=progress)
     flags = dm.check_schemes(scenario) + dm.check_plan(scenario, *dm.plan_totals(plan, outcome))

@@ -175,6 +175,17 @@ def cells(baseline: Baseline) -> list[CellRow]:
     )
 
 
+def baseline_names(baseline: Baseline) -> dict[str, set[str]]:
+    """The places, providers and attributes a baseline's activity holds: what a scheme's
+    cohort may name."""
+    cells = ActivityCell.objects.filter(baseline=baseline)
+    return {
+        "places": set(Neighbourhood.objects.values_list("place__code", flat=True)),
+        "providers": set(cells.values_list("provider", flat=True).distinct()),
+        "attributes": set(cells.values_list("attribute", flat=True).distinct()),
+    }
+
+
 def neighbourhood_places() -> list[tuple[str, str]]:
     """Every neighbourhood's code with its place's code, in the footprint's order."""
     return list(Neighbourhood.objects.values_list("code", "place__code"))

@@ -89,7 +89,10 @@ def create_baseline(
 
 def _problems(document: Any, baseline: Baseline) -> list[str]:
     return compute.check(
-        document, base_year=baseline.base_year, population_years=queries.population_years()
+        document,
+        base_year=baseline.base_year,
+        population_years=queries.population_years(),
+        names=queries.baseline_names(baseline),
     )
 
 

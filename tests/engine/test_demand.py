@@ -365,6 +365,11 @@ def test_fast_and_reference_agree_on_random_small_cases(
     data = [
         (p, "ip_emergency", s, a, attr, los) for p, s, a, attr, los, n in rows for _ in range(n)
     ]
+    # every scheme's cohort holds some activity (older falls, stays of 8–14 and 22+ days)
+    data += [
+        ("RX1", "ip_emergency", 0, 80, "Falls", 9),
+        ("RX1", "ip_emergency", 1, 70, "Other", 30),
+    ]
     data += [("RC1", "cs_nursing", 0, 50, "Other", 0)]
     demography = flat_demography(2, 1.03)
     sc = dm.Scenario(
@@ -516,6 +521,31 @@ def test_plan_check_flags_growth_below_anything_seen() -> None:
     assert [f.kind for f in flags] == ["heroic plan"]
     assert "-2.1 %" in flags[0].message
     assert check_plan(sc, {"ip_emergency": 1000.0}, {"ip_emergency": 1100.0}) == []
+
+
+def test_a_cohort_that_matches_nothing_is_an_error_naming_it() -> None:
+    baseline = dm.compress(records([("RX1", "ip_emergency", 0, 80, "Falls", 5)] * 10))
+    misspelt = dm.Scheme(
+        **{**MODEST.__dict__, "cohort": dm.Cohort(age_low=65, attributes=("Fals",))}
+    )
+    sc = scenario((misspelt,))
+    strata = dm.stratify(baseline, flat_demography(1), sc.age_bounds)
+    with pytest.raises(
+        ValueError,
+        match="Falls: the cohort names attribute 'Fals', which the "
+        "activity does not hold \\(it holds Falls\\)",
+    ):
+        dm.compile_plan(sc, strata)
+    young = dm.Scheme(
+        **{**MODEST.__dict__, "cohort": dm.Cohort(age_low=20, age_high=30, attributes=("Falls",))}
+    )
+    sc = scenario((young,))
+    with pytest.raises(ValueError) as error:
+        dm.compile_plan(sc, dm.stratify(baseline, flat_demography(1), sc.age_bounds))
+    assert str(error.value) == (
+        "Falls: its cohort (Emergency admissions, aged 20 to 30, attributes Falls) matches no "
+        "activity"
+    )
 
 
 def test_bad_parameters_are_refused_with_reasons() -> None:

@@ -374,6 +374,47 @@ def test_a_document_that_cannot_run_is_refused_by_the_service(cast, scenario):
     assert scenario.parameters["horizon"] == 2026
 
 
+def test_a_cohort_that_names_what_the_activity_lacks_is_refused_naming_it(cast, scenario):
+    """A misspelt condition group would select nothing and avoid nothing, silently."""
+    scheme = compute.scheme_from_library(
+        "virtual_ward_frailty", start_year=2026, cohort={"age_low": 75, "attributes": ["Frailtee"]}
+    )
+    with pytest.raises(ParameterError) as refused:
+        services.save_scenario(
+            scenario=scenario,
+            parameters={**scenario.parameters, "schemes": [scheme]},
+            by=cast["pmo"],
+        )
+    assert refused.value.lines == [
+        "schemes.0.cohort.attributes: Virtual wards and hospital at home for frail older "
+        "people names 'Frailtee', which the baseline's activity does not hold (it holds "
+        "Frailty, Minor, Other)"
+    ]
+    scenario.refresh_from_db()
+    assert scenario.parameters["schemes"] == []
+
+
+def test_a_run_whose_cohort_matches_nothing_fails_naming_the_cohort(cast, scenario):
+    """Frail admissions of people aged 20 to 25: every name is right, but there are none."""
+    scheme = compute.scheme_from_library(
+        "virtual_ward_frailty",
+        start_year=2026,
+        cohort={"age_low": 20, "age_high": 25, "attributes": ["Frailty"]},
+    )
+    services.save_scenario(
+        scenario=scenario, parameters={**scenario.parameters, "schemes": [scheme]}, by=cast["pmo"]
+    )
+    scenario.refresh_from_db()
+    with pytest.raises(ParameterError) as refused:
+        run_now(scenario, cast["pmo"])
+    assert refused.value.lines == [
+        "Virtual wards and hospital at home for frail older people: its cohort (Emergency "
+        "admissions, aged 20 to 25, attributes Frailty) matches no activity"
+    ]
+    assert Run.objects.get().status == Run.Status.FAILED
+    assert not Result.objects.exists()
+
+
 def test_the_apps_points_of_delivery_are_the_engines():
     from footprint.engine.demand.pods import POINTS_OF_DELIVERY
 

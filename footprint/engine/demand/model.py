@@ -25,8 +25,8 @@ import numpy as np
 import numpy.typing as npt
 
 from footprint.engine.demand.baseline import FloatArray, IntArray, Strata
-from footprint.engine.demand.params import Effect, Scenario
-from footprint.engine.demand.pods import CODES
+from footprint.engine.demand.params import Effect, Scenario, Scheme
+from footprint.engine.demand.pods import BY_CODE, CODES, LOS_BAND_LABELS
 
 CHUNK = 50  # iterations per chunk: part of the model, so results never depend on the executor
 FIXED_STEPS = ("Baseline", "Demography", "Other growth")
@@ -95,32 +95,92 @@ def _runs(idx: IntArray, group: IntArray) -> tuple[IntArray, IntArray]:
     return starts, g[starts]
 
 
+def describe_cohort(scheme: Scheme) -> str:
+    """A scheme's cohort in words: ``Emergency admissions, aged 65 and over, attribute Falls``."""
+    c = scheme.cohort
+    parts = [BY_CODE[scheme.pod].name]
+    if c.age_low or c.age_high is not None:
+        parts.append(
+            f"aged {c.age_low} and over"
+            if c.age_high is None
+            else f"aged {c.age_low} to {c.age_high}"
+        )
+    if c.sex:
+        parts.append({"F": "women", "M": "men"}[c.sex])
+    for label, values in (
+        ("places", c.places),
+        ("providers", c.providers),
+        ("attributes", c.attributes),
+    ):
+        if values:
+            parts.append(f"{label} {', '.join(values)}")
+    if c.los_bands:
+        parts.append(
+            "stays of " + ", ".join(f"{LOS_BAND_LABELS[b]} days" for b in sorted(c.los_bands))
+        )
+    return ", ".join(parts)
+
+
+def cohort_problems(scheme: Scheme, strata: Strata) -> list[str]:
+    """Why a scheme's cohort would select nothing or less than it names: each place, provider
+    or attribute it names that the activity does not hold, and a cohort that matches no
+    activity at all. Empty when the cohort is sound."""
+    c = scheme.cohort
+    problems = []
+    for label, values, names in (
+        ("place", c.places, strata.places),
+        ("provider", c.providers, strata.providers),
+        ("attribute", c.attributes, strata.attributes),
+    ):
+        for value in values:
+            if value not in names:
+                known = ", ".join(sorted(n for n in names if n)) or "none"
+                problems.append(
+                    f"{scheme.name}: the cohort names {label} {value!r}, which the activity "
+                    f"does not hold (it holds {known})"
+                )
+    if not problems and not len(_cohort_strata(scheme, strata)):
+        problems.append(
+            f"{scheme.name}: its cohort ({describe_cohort(scheme)}) matches no activity"
+        )
+    return problems
+
+
+def _cohort_strata(scheme: Scheme, strata: Strata) -> IntArray:
+    c = scheme.cohort
+    bounds = np.asarray((*strata.age_bounds, 1000))
+    lows, highs = bounds[strata.age_band], bounds[strata.age_band + 1] - 1
+    mask = strata.pod == CODES.index(scheme.pod)
+    mask &= lows >= c.age_low
+    if c.age_high is not None:
+        mask &= highs <= c.age_high
+    if c.sex:
+        mask &= strata.sex == ("F", "M").index(c.sex)
+    for values, column, names in (
+        (c.places, strata.place, strata.places),
+        (c.providers, strata.provider, strata.providers),
+        (c.attributes, strata.attribute, strata.attributes),
+    ):
+        if values:
+            wanted = [names.index(v) for v in values if v in names]
+            mask &= np.isin(column, wanted)
+    if c.los_bands:
+        mask &= np.isin(strata.los_band, list(c.los_bands))
+    return np.flatnonzero(mask).astype(np.int64)
+
+
 def compile_plan(scenario: Scenario, strata: Strata) -> Plan:
-    """Find each scheme's cohort among the strata and the groups it reports to."""
+    """Find each scheme's cohort among the strata and the groups it reports to. A cohort that
+    names what the activity does not hold, or matches nothing, is an error that names it (a
+    misspelt condition group would otherwise avoid nothing, silently)."""
+    problems = [line for scheme in scenario.schemes for line in cohort_problems(scheme, strata)]
+    if problems:
+        raise ValueError("; ".join(problems))
     groups = [(strata.providers[p], CODES[d]) for p, d in strata.groups]
     index = {g: i for i, g in enumerate(groups)}
     compiled = []
-    bounds = np.asarray((*strata.age_bounds, 1000))
-    lows, highs = bounds[strata.age_band], bounds[strata.age_band + 1] - 1
     for scheme in scenario.schemes:
-        c = scheme.cohort
-        mask = strata.pod == CODES.index(scheme.pod)
-        mask &= lows >= c.age_low
-        if c.age_high is not None:
-            mask &= highs <= c.age_high
-        if c.sex:
-            mask &= strata.sex == ("F", "M").index(c.sex)
-        for values, column, names in (
-            (c.places, strata.place, strata.places),
-            (c.providers, strata.provider, strata.providers),
-            (c.attributes, strata.attribute, strata.attributes),
-        ):
-            if values:
-                wanted = [names.index(v) for v in values if v in names]
-                mask &= np.isin(column, wanted)
-        if c.los_bands:
-            mask &= np.isin(strata.los_band, list(c.los_bands))
-        idx = np.flatnonzero(mask).astype(np.int64)
+        idx = _cohort_strata(scheme, strata)
         starts, runs = _runs(idx, strata.group)
         targets = np.zeros(0, dtype=np.int64)
         if scheme.effect is Effect.CONVERT:
