@@ -106,6 +106,9 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
+    # Last, to see the view's exception: a lost database connection is retried once for a
+    # read and refused cleanly (503, nothing half-written) for a write.
+    "footprint.core.middleware.DatabaseWentAway",
 ]
 
 ROOT_URLCONF = "footprint.config.urls"
@@ -140,6 +143,10 @@ DATABASES = {
         default=f"sqlite:///{VAR_DIR / 'footprint.sqlite3'}", conn_max_age=60
     )
 }
+# A persistent connection is checked before each request reuses it, so one that died while
+# idle (a PostgreSQL restart) is replaced instead of failing the request (core.middleware.
+# DatabaseWentAway covers one that dies during a request).
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
