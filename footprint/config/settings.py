@@ -244,9 +244,12 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 
-# Uploaded import files are read in memory up to this size (50 MB).
-DATA_UPLOAD_MAX_MEMORY_SIZE = 50 * 1024 * 1024
-FILE_UPLOAD_MAX_MEMORY_SIZE = 50 * 1024 * 1024
+# A request's body other than its files (a form, an API call's JSON) is refused over 2.5 MB
+# (RequestDataTooBig, answered in words); an uploaded file over 2.5 MB is written to a temporary
+# file instead of held in memory. Each kind of upload has its own limit on the file itself
+# (footprint.core.imports: Limits), checked before the file is read.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
 _TASK_BACKENDS = {
     "immediate": "django_tasks.backends.immediate.ImmediateBackend",

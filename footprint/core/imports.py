@@ -6,7 +6,9 @@ time."""
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
+import json
 import math
 import zipfile
 from collections.abc import Iterable, Iterator, Sequence
@@ -265,8 +267,80 @@ class Table:
             )
 
 
-def parse_whole_number(value: str, row: int, column: str, errors: list[RowError]) -> int | None:
-    """A non-negative whole number, allowing thousands separators ('1,234')."""
+# Periods and years: a partnership holds no figures from before 2000 (earlier is a mistyped
+# year), and plans, projections and targets look at most ``YEARS_AHEAD`` years past an explicit
+# ``today`` (measured figures stop earlier: at the last period that is over, which each app
+# checks). The window for a year is therefore 2000 to today's year + 10: on 30 November 2026,
+# 2000 to 2036.
+EARLIEST_YEAR = 2000
+YEARS_AHEAD = 10
+# No count, amount or figure Footprint keeps is anywhere near this; more is a mistake.
+MOST_ANY = 10**12
+
+
+def year_problem(year: int, *, today: dt.date | None, ahead: int = YEARS_AHEAD) -> str | None:
+    """Why ``year`` is outside the window (from ``EARLIEST_YEAR`` to ``ahead`` years after
+    ``today``'s year), or None. With no ``today`` only the start of the window is checked."""
+    if year < EARLIEST_YEAR:
+        return f"{year} is before {EARLIEST_YEAR}: is the year right?"
+    if today is not None and year > today.year + ahead:
+        years = "ten years" if ahead == 10 else f"{ahead} years"
+        return f"{year} is more than {years} after {today.year}: is the year right?"
+    return None
+
+
+def parse_number(
+    text: str,
+    row: int,
+    column: str,
+    errors: list[RowError],
+    *,
+    least: float = 0,
+    most: float,
+    whole: bool = False,
+    why: str = "is it in the right unit?",
+) -> float | None:
+    """A finite number from ``least`` to ``most`` (a whole one if ``whole``), allowing
+    thousands separators and a pound sign, or None with the error recorded by row and column:
+    the one definition of a plausible number every importer uses. 'Infinity', 'nan', '1e300'
+    and a NUL are refused, each in words."""
+    if problem := nul_problem(text):
+        errors.append(RowError(row, column, f"the cell {problem}"))
+        return None
+    cleaned = text.replace(",", "").replace("£", "").strip()
+    if not cleaned:
+        errors.append(RowError(row, column, "a number is needed here"))
+        return None
+    try:
+        number = float(cleaned)
+    except ValueError:
+        number = math.nan
+    if not math.isfinite(number):
+        errors.append(RowError(row, column, f"'{text}' is not a number"))
+        return None
+    if number < least:
+        below = "is negative" if least == 0 else f"is less than {least:,g}"
+        errors.append(RowError(row, column, f"'{text}' {below}"))
+        return None
+    if whole and number != int(number):
+        errors.append(RowError(row, column, f"'{text}' is not a whole number"))
+        return None
+    if number > most:
+        errors.append(RowError(row, column, f"'{text}' is more than {_shown(most)}: {why}"))
+        return None
+    return number
+
+
+def _shown(number: float) -> str:
+    """1550000 → '1,550,000'; 2.5 → '2.5'."""
+    return f"{number:,.0f}" if number == int(number) else f"{number:,g}"
+
+
+def parse_whole_number(
+    value: str, row: int, column: str, errors: list[RowError], *, most: int = MOST_ANY
+) -> int | None:
+    """A non-negative whole number no more than ``most``, allowing thousands separators
+    ('1,234')."""
     cleaned = value.replace(",", "").strip()
     if cleaned == "":
         errors.append(RowError(row, column, "a number is needed here"))
@@ -282,7 +356,30 @@ def parse_whole_number(value: str, row: int, column: str, errors: list[RowError]
     if number < 0:
         errors.append(RowError(row, column, f"'{value}' is negative"))
         return None
+    if number > most:
+        errors.append(RowError(row, column, f"'{value}' is more than {most:,}: is it right?"))
+        return None
     return int(number)
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a number: give a finite number")
+
+
+def _finite(text: str) -> float:
+    number = float(text)
+    if not math.isfinite(number):
+        raise ValueError(f"{text} is not a number Footprint can hold: give a smaller one")
+    return number
+
+
+def load_json(text: str) -> Any:
+    """A JSON document, refusing (``ValueError``, in words) what Python's reader lets through
+    but JSON does not allow: ``Infinity``, ``NaN`` and numbers too large to be finite
+    (``1e400``), and any NUL character."""
+    if problem := nul_problem(text):
+        raise ValueError(f"the document {problem}")
+    return json.loads(text, parse_constant=_no_constant, parse_float=_finite)
 
 
 def raise_if_any(filename: str, errors: Iterable[RowError]) -> None:

@@ -18,6 +18,9 @@ import polars as pl
 from footprint.core.imports import ACTIVITY, ImportRejected, Limits, RowError, check_csv
 
 MAX_ERRORS = 200
+# A count, a number of units or of bed days in one row: no footprint has ten million of one
+# kind of activity for one age, sex and neighbourhood; more is a mistake (or 1e300).
+MOST_ACTIVITY = 10_000_000
 RECORD_COLUMNS = ("provider", "pod", "neighbourhood", "sex", "age")
 AGGREGATE_COLUMNS = (*RECORD_COLUMNS, "count")
 
@@ -142,8 +145,12 @@ def parse(
             frame,
             errors,
             column,
-            value.is_null() | (value < 0) | value.is_nan(),
-            "must be a number, 0 or more",
+            value.is_null()
+            | value.is_nan()
+            | value.is_infinite()
+            | (value < 0)
+            | (value > MOST_ACTIVITY),
+            f"must be a number from 0 to {MOST_ACTIVITY:,} (not infinity or 'not a number')",
         )
     whole = ("los_band",) if aggregated else ("los",)
     for column in whole:

@@ -3,7 +3,6 @@ step-by-step waterfall, comparison of two scenarios, baselines and activity impo
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from django.contrib import messages
@@ -13,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from footprint.core import charts
 from footprint.core.exports import csv_response
-from footprint.core.imports import ACTIVITY, DOCUMENT
+from footprint.core.imports import ACTIVITY, DOCUMENT, load_json
 from footprint.core.jobs import refuse_big_uploads
 from footprint.core.permissions import permission_required
 from footprint.demand import compute, queries, services
@@ -211,8 +210,8 @@ def parameters_upload(request: HttpRequest, pk: int) -> HttpResponse:
         problems = [problem]
     elif form.is_valid():
         try:
-            doc = json.loads(form.cleaned_data["file"].read().decode("utf-8-sig"))
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            doc = load_json(form.cleaned_data["file"].read().decode("utf-8-sig"))
+        except (UnicodeDecodeError, ValueError) as exc:  # ValueError: JSONDecodeError too
             problems = [f"the file is not JSON: {exc}"]
         else:
             try:

@@ -7,6 +7,7 @@ is ignored; a year column partly filled is an error naming each empty cell.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import re
 from collections.abc import Mapping, Sequence
@@ -19,7 +20,14 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from footprint.core.exports import set_cell
-from footprint.core.imports import WORKBOOK, ImportRejected, RowError, open_workbook, sheet_rows
+from footprint.core.imports import (
+    WORKBOOK,
+    ImportRejected,
+    RowError,
+    open_workbook,
+    sheet_rows,
+    year_problem,
+)
 from footprint.finance.models import OTHER_INCOME, year_label
 
 SHEET = "Plan"
@@ -120,16 +128,30 @@ def template(
     return out.getvalue()
 
 
+# The largest NHS organisations' plans (an ICB's allocation, the biggest trusts' income) are a
+# few billion pounds a year; a figure over £100 billion for one organisation's year is pence
+# typed as pounds, or no figure at all (1e300).
+MOST_POUNDS = 100_000_000_000
+
+
 def _money(value: Any) -> int:
-    """Pounds (a number, or text such as '£1,234.50' or '(1,234)') → whole pence."""
+    """Pounds (a number, or text such as '£1,234.50' or '(1,234)') → whole pence, finite and
+    within ±``MOST_POUNDS``."""
     if isinstance(value, str):
         text = value.strip().replace(",", "").replace("£", "")
         negative = text.startswith("(") and text.endswith(")")
         value = ("-" + text[1:-1]) if negative else text
     try:
-        pence = Decimal(str(value)) * 100
+        pounds = Decimal(str(value))
     except InvalidOperation:
         raise ValueError("is not an amount of money") from None
+    if not pounds.is_finite():
+        raise ValueError("is not an amount of money")
+    if abs(pounds) > MOST_POUNDS:
+        raise ValueError(
+            f"is more than £{MOST_POUNDS:,} for one organisation's year: is it in pounds?"
+        )
+    pence = pounds * 100
     if pence != pence.to_integral_value():
         raise ValueError("has fractions of a penny")
     return int(pence)
@@ -140,22 +162,25 @@ def _percent(value: Any) -> Decimal:
         share = Decimal(str(value).strip().rstrip("%"))
     except InvalidOperation:
         raise ValueError("is not a percentage") from None
+    if not share.is_finite():
+        raise ValueError("is not a percentage")
     if not 0 <= share <= 100:
         raise ValueError("must be between 0 and 100")
     return share.quantize(Decimal("0.01"))
 
 
-def parse_plan_workbook(data: bytes, filename: str) -> PlanWorkbook:
+def parse_plan_workbook(
+    data: bytes, filename: str, *, today: dt.date | None = None
+) -> PlanWorkbook:
     """Read an uploaded plan workbook, or raise ``ImportRejected`` naming every bad cell. The
     workbook is bounded before it is read (``core.imports.WORKBOOK``: its size, expanded size,
-    rows and columns) and its sheet streamed."""
+    rows and columns) and its sheet streamed. Each year is from 2000/01 to ten years after
+    ``today``'s (``core.imports.year_problem``; the upload's day, which the task passes)."""
     wb = open_workbook(data, filename, WORKBOOK)
     where = f"{filename}, sheet '{SHEET}'"
     try:
         if SHEET not in wb.sheetnames:
-            raise ImportRejected(
-                filename, [RowError(0, "", f"there is no sheet called '{SHEET}'")]
-            )
+            raise ImportRejected(filename, [RowError(0, "", f"there is no sheet called '{SHEET}'")])
         rows = sheet_rows(wb[SHEET], where, WORKBOOK)
     finally:
         wb.close()
@@ -177,6 +202,8 @@ def parse_plan_workbook(data: bytes, filename: str) -> PlanWorkbook:
                     HEADER_ROW, get_column_letter(j + 1), f"'{cell}' is not a year like 2026/27"
                 )
             )
+        elif problem := year_problem(int(m.group(1)), today=today):
+            errors.append(RowError(HEADER_ROW, get_column_letter(j + 1), problem))
         else:
             columns[j] = int(m.group(1))
     lines: dict[str, tuple[int, list[Any]]] = {}

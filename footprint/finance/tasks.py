@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
+from django.utils import timezone
 from django_tasks import task
 
 from footprint.core.jobs import Progress, WorkRefused, run_job, uploaded_bytes
@@ -12,7 +13,9 @@ from footprint.finance import importers, services
 
 def _import(job: Job, progress: Progress) -> str:
     filename = job.payload["filename"]
-    workbook = importers.parse_plan_workbook(uploaded_bytes(job), filename)
+    workbook = importers.parse_plan_workbook(
+        uploaded_bytes(job), filename, today=timezone.localdate(job.created_at)
+    )
     progress(1, 2)
     try:
         plans = services.import_plan_workbook(

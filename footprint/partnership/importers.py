@@ -7,14 +7,28 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 
-from footprint.core.imports import RowError, Table, parse_whole_number, raise_if_any
+from footprint.core.imports import (
+    ImportRejected,
+    RowError,
+    Table,
+    parse_whole_number,
+    raise_if_any,
+    year_problem,
+)
 from footprint.partnership.models import AGES, MAX_AGE, OrganisationKind, Sex
 from footprint.partnership.validators import normalise_ods_code, validate_ods_code_for_kind
+
+# England has about 750,000 people of any one year of age; an area's figure for one age and
+# sex above this is a mistake (a total in an age's column, or no number at all: 1e300).
+MOST_OF_AN_AGE = 2_000_000
+# Projections run up to 25 years ahead (ONS SNPP); their year columns may be this far ahead.
+PROJECTION_YEARS_AHEAD = 30
 
 TRUE_WORDS = {"yes", "y", "true", "1"}
 FALSE_WORDS = {"no", "n", "false", "0", ""}
@@ -135,9 +149,15 @@ def _age_label(age: int) -> list[str]:
     return [f"{age}+", str(age), "90 and over", "90 plus"] if age == MAX_AGE else [str(age)]
 
 
-def parse_population_estimates(text: str, filename: str, year: int) -> list[PopulationRecord]:
+def parse_population_estimates(
+    text: str, filename: str, year: int, *, today: dt.date | None = None
+) -> list[PopulationRecord]:
     """Read the ONS mid-year-estimate layout for one year: one row per area and sex, with
-    columns Code, Name, Sex, optionally All ages (checked against the sum), 0 … 89, 90+."""
+    columns Code, Name, Sex, optionally All ages (checked against the sum), 0 … 89, 90+.
+    ``year`` is from 2000 to ten years after ``today``'s (``core.imports.year_problem``);
+    each count a whole number up to ``MOST_OF_AN_AGE``."""
+    if problem := year_problem(year, today=today):
+        raise ImportRejected(filename, [RowError(0, "", f"the year {problem}")])
     table = Table(text, filename)
     errors: list[RowError] = []
     c_code = table.require(errors, "Code", "Code", "Geography code", "Area code", "AREA_CODE")
@@ -168,7 +188,11 @@ def parse_population_estimates(text: str, filename: str, year: int) -> list[Popu
             )
             continue
         seen[(code, sex)] = n
-        counts = [parse_whole_number(rec[col], n, col, errors) for col in age_cols if col]
+        counts = [
+            parse_whole_number(rec[col], n, col, errors, most=MOST_OF_AN_AGE)
+            for col in age_cols
+            if col
+        ]
         if any(c is None for c in counts):
             continue
         whole = [int(c) for c in counts if c is not None]
@@ -188,10 +212,14 @@ def parse_population_estimates(text: str, filename: str, year: int) -> list[Popu
 YEAR_COLUMN = re.compile(r"^(19|20)\d\d$")
 
 
-def parse_population_projection(text: str, filename: str) -> list[PopulationRecord]:
+def parse_population_projection(
+    text: str, filename: str, *, today: dt.date | None = None
+) -> list[PopulationRecord]:
     """Read the ONS subnational projection layout: AREA_CODE, AREA_NAME, COMPONENT, SEX,
     AGE_GROUP (0 … 89, '90 and over'), then one column per year. Rows for persons, for all
-    ages and for components other than Population are skipped."""
+    ages and for components other than Population are skipped. Each year column is from 2000
+    to ``PROJECTION_YEARS_AHEAD`` years after ``today``'s; each count a whole number up to
+    ``MOST_OF_AN_AGE``."""
     table = Table(text, filename)
     errors: list[RowError] = []
     c_code = table.require(errors, "AREA_CODE", "AREA_CODE", "Code")
@@ -199,6 +227,9 @@ def parse_population_projection(text: str, filename: str) -> list[PopulationReco
     c_age = table.require(errors, "AGE_GROUP", "AGE_GROUP", "Age")
     c_comp = table.find("COMPONENT")
     years = [h for h in table.headers if YEAR_COLUMN.match(h)]
+    for h in years:
+        if problem := year_problem(int(h), today=today, ahead=PROJECTION_YEARS_AHEAD):
+            errors.append(RowError(1, h, problem))
     if not years:
         errors.append(RowError(1, "", "there are no year columns (e.g. 2026, 2027 …)"))
     raise_if_any(filename, errors)
@@ -244,7 +275,9 @@ def parse_population_projection(text: str, filename: str) -> list[PopulationReco
             continue
         for year_col in years:
             counts = [
-                parse_whole_number(by_age[a][1][year_col], by_age[a][0], year_col, errors)
+                parse_whole_number(
+                    by_age[a][1][year_col], by_age[a][0], year_col, errors, most=MOST_OF_AN_AGE
+                )
                 for a in range(AGES)
             ]
             if all(c is not None for c in counts):

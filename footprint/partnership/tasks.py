@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
+from django.utils import timezone
 from django_tasks import task
 
 from footprint.core.jobs import Progress, WorkRefused, run_job
@@ -30,10 +31,14 @@ def _import_as_uploader(job: Job, progress: Progress) -> str:
         )
         return f"{r['created']} organisations added and {r['updated']} updated"
     if p["kind"] == "population_estimates":
-        records = importers.parse_population_estimates(text, filename, int(p["year"]))
+        records = importers.parse_population_estimates(
+            text, filename, int(p["year"]), today=timezone.localdate(job.created_at)
+        )
         source = "estimate"
     else:
-        records = importers.parse_population_projection(text, filename)
+        records = importers.parse_population_projection(
+            text, filename, today=timezone.localdate(job.created_at)
+        )
         source = "projection"
     progress(1, 10)
     r = services.import_population(

@@ -41,7 +41,7 @@ import math
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
-from footprint.core.imports import RowError, Table, raise_if_any
+from footprint.core.imports import RowError, Table, parse_number, raise_if_any
 from footprint.workforce.models import StaffGroup
 
 GROUPS = {
@@ -187,26 +187,10 @@ def _quantity(
     why: str = "more than the whole staff of the largest NHS trust in one staff group",
 ) -> float | None:
     """A non-negative finite number no more than ``most`` (a whole one if ``whole``), or None
-    with the error recorded; ``why`` says why more is implausible."""
-    cleaned = text.replace(",", "").strip()
-    if not cleaned:
-        errors.append(RowError(row, column, "a number is needed here"))
-        return None
-    try:
-        value = float(cleaned)
-    except ValueError:
-        value = math.nan
-    if not math.isfinite(value):
-        errors.append(RowError(row, column, f"'{text}' is not a number"))
-        return None
-    if value < 0:
-        errors.append(RowError(row, column, f"'{text}' is negative"))
-        return None
-    if whole and value != int(value):
-        errors.append(RowError(row, column, f"'{text}' is not a whole number"))
-        return None
-    if value > most:
-        errors.append(RowError(row, column, f"'{text}' is more than {most:,.0f}: {why}"))
+    with the error recorded; ``why`` says why more is implausible (core.imports.parse_number,
+    the one definition every importer uses)."""
+    value = parse_number(text, row, column, errors, most=most, whole=whole, why=why)
+    if value is None:
         return None
     return int(value) if whole else value
 
