@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from footprint.core import charts
-from footprint.core.jobs import start_upload
+from footprint.core.jobs import refuse_big_uploads, start_upload
 from footprint.core.permissions import can, permission_required, require
 from footprint.plans import compute, publication, queries, services
 from footprint.plans.figures import figure, number
@@ -339,6 +339,7 @@ def metric_series(request: HttpRequest, code: str, subject_key: str) -> HttpResp
 
 
 @partner_only
+@refuse_big_uploads
 def measurement_import(request: HttpRequest) -> HttpResponse:
     """Upload measurements; each row must be one the uploader may change."""
     form = MeasurementImportForm(request.POST or None, request.FILES or None)
