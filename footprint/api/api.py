@@ -10,9 +10,9 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
-from ninja.errors import ValidationError
+from ninja.errors import HttpError, ValidationError
 
 from footprint.api import errors
 from footprint.api.decisions import router as decisions_router
@@ -57,7 +57,21 @@ api.add_router("/", jobs_router)
 @api.exception_handler(PermissionDenied)
 def refused(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
     """A service refused the caller: 403 with the service's reason, for every router."""
-    return api.create_response(request, {"detail": str(exc) or "You may not do this."}, status=403)
+    return api.create_response(
+        request, {"detail": str(exc) or "You may not do this.", "errors": []}, status=403
+    )
+
+
+@api.exception_handler(HttpError)
+def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    """Ninja's own refusals (401 without a live token, 400 for a body that is not JSON) in
+    the one error body."""
+    return api.create_response(request, {"detail": str(exc), "errors": []}, status=exc.status_code)
+
+
+@api.exception_handler(Http404)
+def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return api.create_response(request, {"detail": "Not found", "errors": []}, status=404)
 
 
 @api.exception_handler(ValidationError)

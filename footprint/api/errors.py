@@ -13,7 +13,7 @@ import re
 from typing import Annotated, Any
 
 from ninja import Field, Schema
-from pydantic import BeforeValidator
+from pydantic import BeforeValidator, model_validator
 
 NOT_READABLE = (
     "The request could not be read: a body that is not JSON (a JSON error), or a NUL "
@@ -40,10 +40,6 @@ class Error(Schema):
     )
 
 
-def refusal(detail: str) -> dict[str, Any]:
-    return {"detail": detail}
-
-
 def in_words(errors: list[dict[str, Any]]) -> str:
     """Ninja's validation errors as one line: 'query.year: Input should be … ; body.value: …'."""
     return "; ".join(
@@ -68,6 +64,18 @@ def problems(errors: list[dict[str, Any]]) -> list[dict[str, Any]]:
 # The site's request checks (footprint.core.middleware) refuse a NUL character anywhere in the
 # address with 400: every text parameter says so; text in a body says so itself (``Text``).
 NO_NUL = "^[^\\x00]*$"
+
+
+class Body(Schema):
+    """A request body: a JSON object, nothing else. (Ninja's schemas read attributes, so a list,
+    a number or text would otherwise pass as an object with every field missing.)"""
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _an_object(cls, value: Any, handler: Any) -> Any:
+        if not isinstance(value, (dict, cls)):
+            raise ValueError("the body must be a JSON object")
+        return handler(value)
 
 
 # Text in a body: no NUL character (PostgreSQL cannot keep one).

@@ -14,7 +14,7 @@ from django.http import HttpRequest
 from ninja import Field, Path, Query, Router, Schema, Status
 
 from footprint.api.auth import TokenAuth
-from footprint.api.errors import Error
+from footprint.api.errors import Body, Error
 from footprint.core.permissions import can
 from footprint.finance import compute, publication, queries, services
 from footprint.finance.importers import PlanFigures
@@ -201,7 +201,7 @@ def plans(
     return Status(200, sorted(out, key=lambda p: (p["year"], p["organisation"])))
 
 
-class PlanIn(Schema):
+class PlanIn(Body):
     income_pence: dict[
         Annotated[str, Field(pattern=ODS_OR_OTHER)], Annotated[int, Field(ge=0, le=MOST_PENCE)]
     ] = Field(

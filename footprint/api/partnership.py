@@ -8,7 +8,7 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from footprint.api.auth import TokenAuth
-from footprint.api.errors import Error, Text
+from footprint.api.errors import Body, Error, Text
 from footprint.api.pagination import BoundedLimitOffset
 from footprint.partnership import compute, queries, services
 from footprint.partnership.models import OrganisationKind
@@ -27,7 +27,7 @@ class OrganisationOut(Schema):
     website: str
 
 
-class OrganisationPatch(Schema):
+class OrganisationPatch(Body):
     name: Text | None = Field(None, min_length=1, max_length=200)
     postcode: Text | None = Field(None, max_length=10)
     website: Text | None = Field(None, max_length=200)

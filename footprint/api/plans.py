@@ -13,7 +13,7 @@ from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 
 from footprint.api.auth import TokenAuth
-from footprint.api.errors import Error, Text
+from footprint.api.errors import Body, Error, Text
 from footprint.core.permissions import can
 from footprint.plans import compute, publication, queries, services
 from footprint.plans.importers import parse_period
@@ -76,7 +76,7 @@ class SeriesOut(Schema):
     points: list[PointOut]
 
 
-class MeasurementIn(Schema):
+class MeasurementIn(Body):
     period: Text = Field(
         ..., max_length=20, description="A month (2025-06), a quarter or a financial year"
     )

@@ -17,7 +17,7 @@ from ninja import Field, Path, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from footprint.api.auth import TokenAuth
-from footprint.api.errors import Error, Text
+from footprint.api.errors import Body, Error, Text
 from footprint.api.pagination import BoundedLimitOffset
 from footprint.core.imports import ImportRejected
 from footprint.core.permissions import can
@@ -222,7 +222,7 @@ MOST_COUNT = importers.MOST_STAFF
 MOST_PENCE = importers.MOST_MONEY_PENCE
 
 
-class ReturnIn(Schema):
+class ReturnIn(Body):
     organisation: Text = Field(..., min_length=3, max_length=6, description="ODS code")
     month: str = Field(..., pattern=MONTH, description="2025-04: a month that is over")
     staff_group: StaffGroup
@@ -238,7 +238,7 @@ class ReturnIn(Schema):
     agency_pence: int = Field(..., ge=0, le=MOST_PENCE)
 
 
-class ReturnsIn(Schema):
+class ReturnsIn(Body):
     returns: list[ReturnIn] = Field(..., min_length=1, max_length=MOST_RETURNS)
 
 

@@ -2,6 +2,9 @@
 
 import json
 
+import pytest
+
+from footprint.api.api import api
 from footprint.api.tokens import create_token
 from footprint.core.models import ApiToken, AuditEvent
 from footprint.partnership.models import Organisation
@@ -146,3 +149,46 @@ def test_a_bad_patch_is_refused_with_its_reason_and_saves_nothing(client, cast):
 def test_nul_characters_are_refused_before_reaching_the_database(client, footprint):
     assert client.get("/api/v1/neighbourhoods", {"place": "north\x00"}).status_code == 400
     assert client.get("/workspace/organisations/", {"q": "a\x00b"}).status_code == 400
+
+
+@pytest.mark.parametrize("body", ["[]", '"RA1"', "1", "null", '[{"name": "X"}]'])
+def test_a_patch_whose_body_is_not_an_object_is_refused(client, cast, body):
+    response = client.patch(
+        "/api/v1/organisations/RA1",
+        body,
+        content_type="application/json",
+        headers=bearer(cast["pmo"]),
+    )
+    assert response.status_code == 422
+    problem = response.json()["errors"][0]
+    assert problem["loc"][:2] == ["body", "patch"] and response.json()["detail"]
+    assert Organisation.objects.get(ods_code="RA1").name == "Trust A Hospitals"
+
+
+def test_a_body_that_is_not_json_is_refused_in_the_one_error_body(client, cast):
+    response = client.patch(
+        "/api/v1/organisations/RA1",
+        "{name: X",
+        content_type="application/json",
+        headers=bearer(cast["pmo"]),
+    )
+    assert response.status_code == 400
+    assert response.json() == {"detail": "Cannot parse request body", "errors": []}
+
+
+def test_the_schema_declares_every_refusal_with_its_body(db):
+    schema = api.get_openapi_schema()
+    error = {"$ref": "#/components/schemas/Error"}
+    assert set(schema["components"]["schemas"]["Error"]["properties"]) == {"detail", "errors"}
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            responses = operation["responses"]
+            needed = {"400", "422"} | ({"401"} if operation.get("security") else set())
+            assert needed <= set(responses), (method, path)
+            for status, response in responses.items():
+                if status >= "400":
+                    assert response["content"]["application/json"]["schema"] == error
+            for parameter in operation.get("parameters", []):
+                s = parameter["schema"]
+                if s.get("type") == "string" and not ({"enum", "format"} & set(s)):
+                    assert s.get("pattern"), (method, path, parameter["name"])

@@ -9,13 +9,16 @@ with ``--hypothesis-seed`` and a larger ``max_examples``."""
 import pytest
 import schemathesis
 from django.core.signals import request_finished, request_started
+from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from footprint.api.tokens import create_token
-from footprint.config.wsgi import application
 
+# The site's WSGI application, without footprint.config.wsgi's refusal to start with
+# production settings missing (which the tests do not set).
+application = get_wsgi_application()
 with_token = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
 without_token = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
 
