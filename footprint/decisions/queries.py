@@ -477,10 +477,9 @@ def change_history(obj: Any, limit: int = 50) -> list[dict[str, Any]]:
         elif record.history_type == "-":
             what = "Removed"
         else:
-            names = [
-                str(type(obj)._meta.get_field(c.field).verbose_name)
-                for c in record.diff_against(older).changes
-            ]
+            order = [f.name for f in type(obj)._meta.get_fields()]
+            changed = sorted((c.field for c in record.diff_against(older).changes), key=order.index)
+            names = [str(type(obj)._meta.get_field(name).verbose_name) for name in changed]
             what = ("Changed " + in_words(names)) if names else "Saved, unchanged"
         out.append(
             {
