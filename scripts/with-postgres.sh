@@ -25,4 +25,5 @@ trap cleanup EXIT
   -o "-c listen_addresses=127.0.0.1 -p $port -k $dir -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
   start >/dev/null
 echo "PostgreSQL $("$bindir/postgres" --version | awk '{print $3}') on 127.0.0.1:$port"
-DATABASE_URL="postgres://footprint@127.0.0.1:$port/footprint" "$@"
+# The server's own pg_dump and pg_restore first on the PATH (tests/integration/test_backup.py).
+PATH="$bindir:$PATH" DATABASE_URL="postgres://footprint@127.0.0.1:$port/footprint" "$@"
