@@ -211,7 +211,7 @@ class OpinionSnapshot(models.Model):
         "'two groups, weakly separated', 'no clear groups of opinion'",
     )
     stability = models.FloatField(
-        null=True, blank=True, help_text="Agreement of groups found afresh on halves (0 to 1)"
+        null=True, blank=True, help_text="Agreement of groups found afresh on samples (0 to 1)"
     )
     confidence = models.FloatField(
         null=True, blank=True, help_text="Mean membership probability of those placed (0 to 1)"

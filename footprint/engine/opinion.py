@@ -9,18 +9,21 @@ lets a much-voted statement take over the map, and always finds at least two gro
    agree, disagree or pass with probabilities θ[c, j]; votes are independent given the group,
    and an empty cell is simply not observed (missing at random), so nothing is filled in and a
    popular statement counts once per vote like any other: no statement weighs more than its
-   votes. θ is shrunk towards the statement's overall shares by one pseudo-vote, so a statement
-   few voted on cannot make a group. Fitted by EM on a sparse one-hot matrix (SciPy): the
-   E-step is one sparse product, the M-step another.
-2. **How many groups, from one.** For k = 1 to 8, seeded restarts, the best likelihood; k is
-   the one with the lowest BIC (each extra group must pay log n per parameter), and a k whose
-   smallest group holds under 3 % of those placed is refused. Random votes give k = 1: "no
-   clear groups of opinion". Only participants with at least ``MIN_VOTES`` votes are placed and
-   fit the model; the others are shown as not placed and cannot form a group of their own.
+   votes. θ is shrunk towards the statement's overall shares by ``PRIOR`` pseudo-votes, so a
+   statement few voted on cannot make a group. Fitted by EM (sped up by SQUAREM) on a sparse
+   one-hot matrix (SciPy): the E-step is one sparse product, the M-step another. Starts: random
+   participants, and k-means on the first principal components of the votes with each
+   statement weighted by 1/√(its voters); many are scored, the best few run on.
+2. **How many groups, from one.** A fifth of each participant's votes is hidden; k = 1, 2, …
+   up to 8 groups are fitted to the rest, and one more group is accepted only if it predicts
+   the hidden votes better by ``Z_MORE`` standard errors and its smallest group holds at least
+   3 % of those placed. Random votes give k = 1: "no clear groups of opinion". Only
+   participants with at least ``MIN_VOTES`` votes are placed and fit the model; the others are
+   shown as not placed and cannot form a group of their own.
 3. **How clear.** Each placed participant's membership confidence is their largest posterior
-   probability. Stability: the participants are split in random halves, the k-group model
-   fitted to each half independently, and the two halves' models must put everyone in the same
-   groups (adjusted Rand index between their labels, averaged over three splits).
+   probability. Stability: the k-group model is fitted afresh, from new random starts, to
+   random samples of 80 % of the participants, and must put them in the same groups (adjusted
+   Rand index against the groups shown, averaged over three samples).
 4. **What divides and unites.** A statement represents a group only where the group's share on
    one side beats everyone else's by Fisher's exact test, with the Benjamini–Hochberg
    correction over every (group, statement, side) tested, at a 5 % false discovery rate. To
@@ -54,8 +57,10 @@ FDR = 0.05  # Benjamini–Hochberg false discovery rate for representative and c
 SELECT_ON = 6_000  # the most placed participants the number of groups is chosen on (a sample)
 STABILITY_ON = 3_000  # the most placed participants the stability splits are drawn from
 SPLITS = 3
+SUBSAMPLE = 0.8  # the share of those placed each stability refit is drawn from
 HELD_OUT = 0.2  # the share of each participant's votes hidden to choose the number of groups
 COMPONENTS = 8  # principal components the k-means starts are found on
+CANDIDATES = 4  # k-means starts scored per restart
 SHORT_RUN = 5  # EM steps from each random start before the best is carried on
 Z_MORE = 3.0  # standard errors by which one more group must predict hidden votes better
 CLEAR = 0.8  # stability and mean confidence both at least this: "clear" groups
@@ -249,7 +254,7 @@ def _start(
 
 
 def kmeans(
-    points: NDArray[np.float64], k: int, rng: np.random.Generator, *, iterations: int = 30
+    points: NDArray[np.float64], k: int, rng: np.random.Generator, *, iterations: int = 15
 ) -> NDArray[np.int64]:
     """Each point's cluster by k-means (Lloyd's, from a k-means++ start)."""
     squares = (points**2).sum(axis=1)
@@ -295,25 +300,20 @@ def fit(
     if k == 1:
         return _em(x, xt, overall, statements, np.log(overall)[None, :], np.ones(1))
     rng = np.random.default_rng(seed)
-    # Short runs from every start, then the best carried on to convergence.
+    # Many cheap starts, each scored by its likelihood after one step; the best few run a
+    # few steps more, and the best of those is carried on to convergence.
     starts = [_start(x, overall, k, rng) for _ in range(restarts)]
     if points is not None:
-        for _ in range(restarts):
+        for _ in range(CANDIDATES * restarts):
             labels = kmeans(points, k, rng)
             starts.append(_m_step(xt, np.eye(k)[labels], overall, statements)[1])
-    runs = [
-        _em(
-            x,
-            xt,
-            overall,
-            statements,
-            start,
-            np.full(k, 1 / k),
-            iterations=SHORT_RUN,
-            accelerate=False,
-        )
-        for start in starts
-    ]
+
+    def run(start: NDArray[np.float64], weights: NDArray[np.float64], steps: int) -> Model:
+        return _em(x, xt, overall, statements, start, weights, iterations=steps, accelerate=False)
+
+    scored = [run(start, np.full(k, 1 / k), 1) for start in starts]
+    scored.sort(key=lambda m: -m.loglik)
+    runs = [run(m.log_theta, m.weights, SHORT_RUN) for m in scored[:restarts]]
     best = max(runs, key=lambda m: m.loglik)
     return _em(x, xt, overall, statements, best.log_theta, best.weights, tolerance=tolerance)
 
@@ -365,8 +365,8 @@ def choose(
     fifth of each participant's votes are hidden, k groups are fitted to the rest, and k
     replaces the best so far only if it predicts the hidden votes better by at least
     ``Z_MORE`` standard errors (paired over participants) and its smallest group holds
-    ``MIN_GROUP_SHARE`` of them. Stops two k past the best. The chosen k is then fitted to
-    every vote."""
+    ``MIN_GROUP_SHARE`` of them. Stops at the first k not accepted. The chosen k is then
+    fitted to every vote."""
     rng = np.random.default_rng(seed)
     kept, rows, cols = _hold_out(x, HELD_OUT, rng)
     xt = kept.T.tocsr()
@@ -388,7 +388,7 @@ def choose(
             spread = float(d.std()) / math.sqrt(n)
             if d.mean() > 0 and (spread == 0 or d.mean() / spread >= Z_MORE):
                 best, best_scores = model, scores
-        if k >= best.k + 2:
+        if k >= best.k + 1:
             break
     if best.k == 1:
         return Choice(fit(x, statements, 1), gain)
@@ -427,9 +427,9 @@ def stability(
     splits: int = SPLITS,
 ) -> float:
     """How reproducible the groups ``labels`` (of the participants in ``x``) are: fit k
-    groups afresh, from new random starts, to a random half of the participants, put that
-    half in groups with the new model, and compare with ``labels`` (adjusted Rand index),
-    averaged over ``splits`` halves. 1 with fewer than two groups."""
+    groups afresh, from new random starts, to a random 80 % of the participants, put them in
+    groups with the new model, and compare with ``labels`` (adjusted Rand index), averaged
+    over ``splits`` samples. 1 with fewer than two groups."""
     if k < 2:
         return 1.0
     rng = np.random.default_rng(seed)
@@ -439,10 +439,10 @@ def stability(
     points = components(x, statements, min(COMPONENTS, max(statements - 1, 1)))[0]
     scores = []
     for s in range(splits):
-        half = np.sort(rng.permutation(len(pool))[: len(pool) // 2])
-        sample = x[half]
-        again = fit(sample, statements, k, seed=seed + 101 + s, restarts=3, points=points[half])
-        scores.append(adjusted_rand(labels[half], posterior(sample, again).argmax(axis=1)))
+        part = np.sort(rng.permutation(len(pool))[: int(SUBSAMPLE * len(pool))])
+        sample = x[part]
+        again = fit(sample, statements, k, seed=seed + 101 + s, restarts=3, points=points[part])
+        scores.append(adjusted_rand(labels[part], posterior(sample, again).argmax(axis=1)))
     return float(np.mean(scores))
 
 
@@ -751,7 +751,7 @@ def components(
             return scaled
 
         operator = splinalg.LinearOperator((s, s), matvec=product, dtype=np.float64)
-        found, vectors = splinalg.eigsh(operator, k=d, which="LA", v0=np.ones(s) / s)
+        found, vectors = splinalg.eigsh(operator, k=d, which="LA", v0=np.ones(s) / s, tol=1e-4)
         order = np.argsort(found)[::-1]
         eigenvalues, loadings = found[order], vectors[:, order]
     elif centred.nnz:

@@ -49,7 +49,7 @@ class Migration(migrations.Migration):
             name="stability",
             field=models.FloatField(
                 blank=True,
-                help_text="Agreement of groups found afresh on halves (0 to 1)",
+                help_text="Agreement of groups found afresh on samples (0 to 1)",
                 null=True,
             ),
         ),
