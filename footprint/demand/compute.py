@@ -239,6 +239,7 @@ class Projection:
     flags: list[dict[str, str]]
     strata: int
     iterations: int
+    beds_set_by: list[dict[str, Any]]
 
 
 def project(
@@ -270,6 +271,9 @@ def project(
         flags=[{"subject": f.subject, "kind": f.kind, "message": f.message} for f in flags],
         strata=len(strata),
         iterations=scenario.iterations,
+        beds_set_by=[
+            asdict(b) for b in dm.beds_set_by(plan, outcome, capacity, len(scenario.years) - 1)
+        ],
     )
 
 

@@ -101,6 +101,9 @@ class Run(models.Model):
     seconds = models.FloatField(null=True, blank=True)
     strata = models.PositiveIntegerField(default=0)
     flags = models.JSONField(default=list, blank=True)
+    beds_set_by = models.JSONField(
+        default=list, blank=True, help_text="Which rule set each provider's beds at the horizon"
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
     )

@@ -12,7 +12,7 @@ checked too.
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -64,7 +64,17 @@ class SchemeDoc(Strict):
 class CapacityDoc(Strict):
     occupancy: dict[str, float] = Field(description="Target occupancy by bed type")
     share_of_days: float = Field(0.95, ge=0.5, lt=1)
-    daily_variation: float = Field(0.1, ge=0)
+    daily_variation: float = Field(
+        0.1, ge=0, description="Day-to-day swing of occupied beds beyond chance, as a share"
+    )
+    daily_variation_by_bed_type: dict[str, Annotated[float, Field(ge=0)]] = Field(
+        default_factory=dict,
+        description="The daily variation measured for a bed type (from daily bed returns)",
+    )
+    bed_rule: Literal["larger", "occupancy", "peak"] = Field(
+        "larger",
+        description="Beds at the target occupancy, for the peak days, or the larger of the two",
+    )
     hours_per_wte: float = Field(1600, gt=0)
     staff_minutes: dict[PodCode, dict[str, float]] = Field(
         default_factory=dict, description="Minutes per unit (per bed day for admissions)"

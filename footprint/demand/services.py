@@ -287,6 +287,7 @@ def store_results(*, run: Run, projection: compute.Projection, seconds: float, b
     Result.objects.bulk_create([Result(run=run, **r) for r in projection.results], batch_size=2000)
     Step.objects.bulk_create([Step(run=run, **s) for s in projection.steps], batch_size=2000)
     run.flags = projection.flags
+    run.beds_set_by = projection.beds_set_by
     run.strata = projection.strata
     run.seconds = seconds
     run.status = Run.Status.SUCCEEDED

@@ -128,6 +128,35 @@ def test_beds_by_hand() -> None:
     assert beds_needed(np.array([36500.0]), 0.92, 0.95, 0.1)[0] == pytest.approx(123.262, 1e-4)
 
 
+def test_the_bed_rule_is_explicit_and_both_inputs_can_set_the_beds() -> None:
+    """100 beds occupied on an average day: 108.7 at 92 % occupancy, 123.3 to meet demand on
+    95 % of days with 10 % daily variation. The larger rule takes the peak days' 123.3; at 80 %
+    occupancy the target needs 125 beds and sets the number instead."""
+    days = np.array([36500.0])
+    assert beds_needed(days, 0.92, 0.95, 0.1, dm.BedRule.OCCUPANCY)[0] == pytest.approx(108.6957)
+    assert beds_needed(days, 0.92, 0.95, 0.1, dm.BedRule.PEAK)[0] == pytest.approx(123.262, 1e-4)
+    assert beds_needed(days, 0.80, 0.95, 0.1)[0] == pytest.approx(125.0)
+    plan, out = hand_case(AVOID_10)  # 5,049 bed days: 13.8 beds occupied on an average day
+    tight = dm.Capacity(occupancy={"General and acute": 0.92})
+    loose = dm.Capacity(
+        occupancy={"General and acute": 0.65}, daily_variation_by_bed_type={"General and acute": 0}
+    )
+    (peak,) = dm.beds_set_by(plan, out, tight, 0)
+    (target,) = dm.beds_set_by(plan, out, loose, 0)
+    assert (peak.set_by, target.set_by) == ("peak days", "target occupancy")
+    assert target.beds == pytest.approx(5049 / 365 / 0.65)
+    assert peak.beds == pytest.approx(peak.for_peak_days) and peak.for_peak_days > peak.at_occupancy
+    with pytest.raises(ValueError, match="unknown bed rule 'mean'"):
+        dm.Capacity(occupancy={}, bed_rule="mean")
+
+
+def test_daily_variation_from_daily_bed_returns() -> None:
+    """Days alternating 90 and 110 beds: variance 200 (over 2 − 1), of which 100 is Poisson's
+    (the mean); the rest, 100, is a standard deviation of 10, a tenth of the mean."""
+    assert dm.daily_variation(np.array([90.0, 110.0])) == pytest.approx(0.1)
+    assert dm.daily_variation(np.array([100.0, 101.0, 99.0])) == 0.0  # within chance
+
+
 def test_workforce_and_cost_by_hand() -> None:
     plan, out = hand_case(AVOID_10)
     capacity = dm.Capacity(

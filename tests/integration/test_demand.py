@@ -374,6 +374,30 @@ def test_a_document_that_cannot_run_is_refused_by_the_service(cast, scenario):
     assert scenario.parameters["horizon"] == 2026
 
 
+def test_the_run_page_shows_which_rule_set_the_beds(client_for, cast, scenario):
+    """240 admissions of 1, 5 or 10 days a year: a few beds, set by the peak days under the
+    larger rule; planned at the target occupancy alone, the page says so and the beds are
+    the mean daily occupied beds over it."""
+    run = run_now(scenario, cast["pmo"])
+    assert [b["set_by"] for b in run.beds_set_by] == ["peak days"]
+    page = client_for("viewer").get(run.get_absolute_url() + "?measure=beds").content.decode()
+    assert "Which rule set the beds in 2026" in page and "Peak days" in page
+    assert "Trust A Hospitals" in page
+    doc = {**scenario.parameters}
+    doc["capacity"] = {**doc["capacity"], "bed_rule": "occupancy"}
+    services.save_scenario(scenario=scenario, parameters=doc, by=cast["pmo"])
+    scenario.refresh_from_db()
+    again = run_now(scenario, cast["pmo"])
+    (rule,) = again.beds_set_by
+    assert rule["set_by"] == "target occupancy"
+    days = Result.objects.get(run=again, measure="bed_days", provider="RA1", item="ip_emergency")
+    beds = Result.objects.get(run=again, measure="beds", provider="RA1", item="General and acute")
+    occupancy = doc["capacity"]["occupancy"]["General and acute"]
+    assert beds.central == pytest.approx(days.central / 365 / occupancy)
+    page = client_for("viewer").get(again.get_absolute_url() + "?measure=beds").content.decode()
+    assert "planned by the target occupancy" in page and "Target occupancy" in page
+
+
 def test_a_cohort_that_names_what_the_activity_lacks_is_refused_naming_it(cast, scenario):
     """A misspelt condition group would select nothing and avoid nothing, silently."""
     scheme = compute.scheme_from_library(

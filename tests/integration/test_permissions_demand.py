@@ -17,6 +17,7 @@ from tests.conftest import CAST, PARTNERS, assert_may_see
 
 CELLS = [
     ("RA1", "ip_emergency", "N1", "F", 80, "", 2, 240.0, 480.0),
+    ("RA1", "ip_emergency", "N1", "F", 80, "Falls", 2, 20.0, 40.0),  # for a falls scheme
     ("RB1", "ae", "S1", "M", 40, "", 0, 100.0, 0.0),
 ]
 NOT_THE_PROGRAMME_OFFICE = ["editor_a", "editor_b", "viewer", "stranger", "public"]

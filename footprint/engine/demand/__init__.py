@@ -15,13 +15,33 @@ from footprint.engine.demand.baseline import (
     demography_from_counts,
     stratify,
 )
-from footprint.engine.demand.capacity import Measure, Summary, beds, cost, summarise, workforce
+from footprint.engine.demand.capacity import (
+    BedsSetBy,
+    Measure,
+    Summary,
+    beds,
+    beds_set_by,
+    cost,
+    daily_variation,
+    summarise,
+    workforce,
+)
 from footprint.engine.demand.evidence import Flag, check_plan, check_schemes, plan_totals
 from footprint.engine.demand.model import Outcome, Plan, compile_plan, run, simulate
-from footprint.engine.demand.params import Capacity, Cohort, Effect, Interval, Scenario, Scheme
+from footprint.engine.demand.params import (
+    BedRule,
+    Capacity,
+    Cohort,
+    Effect,
+    Interval,
+    Scenario,
+    Scheme,
+)
 
 __all__ = [
     "Baseline",
+    "BedRule",
+    "BedsSetBy",
     "Capacity",
     "Cohort",
     "Demography",
@@ -37,11 +57,13 @@ __all__ = [
     "Strata",
     "Summary",
     "beds",
+    "beds_set_by",
     "check_plan",
     "check_schemes",
     "compile_plan",
     "compress",
     "cost",
+    "daily_variation",
     "demography_from_counts",
     "plan_totals",
     "run",

@@ -10,22 +10,64 @@ import numpy as np
 
 from footprint.engine.demand.baseline import FloatArray
 from footprint.engine.demand.model import Outcome, Plan
-from footprint.engine.demand.params import Capacity
+from footprint.engine.demand.params import BedRule, Capacity
 from footprint.engine.demand.pods import BY_CODE
 
 DAYS_IN_YEAR = 365
 
 
-def beds_needed(
+def bed_candidates(
     bed_days: FloatArray, occupancy: float, share_of_days: float, daily_variation: float
-) -> FloatArray:
-    """Beds for a year's bed days: the larger of the mean daily occupied beds at the target
-    occupancy, and the beds that meet daily demand on ``share_of_days`` of days when daily
-    demand is normal with variance ``mean + (daily_variation × mean)²``."""
+) -> tuple[FloatArray, FloatArray]:
+    """The two numbers of beds a year's bed days may need: the mean daily occupied beds at the
+    target occupancy, and the beds that meet daily demand on ``share_of_days`` of days when
+    daily demand is normal with variance ``mean + (daily_variation × mean)²`` (Poisson arrivals
+    and stays, plus the day-of-week and seasonal swing ``daily_variation`` as a share of the
+    mean)."""
     mean = np.asarray(bed_days, dtype=np.float64) / DAYS_IN_YEAR
     z = NormalDist().inv_cdf(share_of_days)
     peak = mean + z * np.sqrt(mean + (daily_variation * mean) ** 2)
-    return np.asarray(np.maximum(mean / occupancy, peak), dtype=np.float64)
+    return np.asarray(mean / occupancy, dtype=np.float64), np.asarray(peak, dtype=np.float64)
+
+
+def beds_needed(
+    bed_days: FloatArray,
+    occupancy: float,
+    share_of_days: float,
+    daily_variation: float,
+    rule: BedRule = BedRule.LARGER,
+) -> FloatArray:
+    """Beds for a year's bed days by ``rule``: the beds at the target occupancy, the beds for
+    peak days, or the larger of the two (see :func:`bed_candidates`)."""
+    at_occupancy, for_peaks = bed_candidates(bed_days, occupancy, share_of_days, daily_variation)
+    if rule is BedRule.OCCUPANCY:
+        return at_occupancy
+    if rule is BedRule.PEAK:
+        return for_peaks
+    return np.asarray(np.maximum(at_occupancy, for_peaks), dtype=np.float64)
+
+
+def daily_variation(daily_occupied: FloatArray) -> float:
+    """The day-to-day variation of a series of daily occupied beds (from daily bed returns), as
+    :func:`bed_candidates` takes it: the standard deviation beyond Poisson's as a share of the
+    mean, ``√max(variance − mean, 0) ÷ mean``. Day-of-week and seasonal swings are in it."""
+    x = np.asarray(daily_occupied, dtype=np.float64)
+    if len(x) < 2 or x.mean() <= 0:
+        raise ValueError("the daily variation needs at least two days with beds occupied")
+    return float(np.sqrt(max(x.var(ddof=1) - x.mean(), 0.0)) / x.mean())
+
+
+@dataclass(frozen=True)
+class BedsSetBy:
+    """For one provider and bed type in one year's central case: the beds at the target
+    occupancy, the beds for peak days, the beds the rule gives and which of the two set them."""
+
+    provider: str
+    bed_type: str
+    at_occupancy: float
+    for_peak_days: float
+    beds: float
+    set_by: str  # "target occupancy" or "peak days"
 
 
 @dataclass(frozen=True)
@@ -59,13 +101,34 @@ def beds(plan: Plan, outcome: Outcome, capacity: Capacity) -> Measure:
     keys, bed_days = _collect(plan, outcome.bed_days, key_of, {})
     values = np.empty_like(bed_days)
     for i, (_, bed_type) in enumerate(keys):
-        values[:, :, i] = beds_needed(
-            bed_days[:, :, i],
-            capacity.occupancy.get(bed_type, 0.92),
-            capacity.share_of_days,
-            capacity.daily_variation,
-        )
+        values[:, :, i] = beds_needed(bed_days[:, :, i], *capacity.bed_settings(bed_type))
     return Measure("Beds", "beds", keys, values)
+
+
+def beds_set_by(plan: Plan, outcome: Outcome, capacity: Capacity, year: int) -> list[BedsSetBy]:
+    """Which rule set each provider's beds of each type in the central case of ``year`` (an
+    index into the scenario's years), with both candidate numbers, so a reader sees whether
+    the target occupancy or the peak days decided it."""
+    key_of = {
+        g: (provider, BY_CODE[code].bed_type)
+        for g, (provider, code) in enumerate(plan.groups)
+        if BY_CODE[code].has_stay
+    }
+    keys, bed_days = _collect(plan, outcome.bed_days[:1], key_of, {})
+    rows = []
+    for i, (provider, bed_type) in enumerate(keys):
+        occupancy, share, variation, rule = capacity.bed_settings(bed_type)
+        days = bed_days[0, year, i : i + 1]
+        at_occupancy, for_peaks = bed_candidates(days, occupancy, share, variation)
+        beds = float(beds_needed(days, occupancy, share, variation, rule)[0])
+        if rule is BedRule.LARGER:
+            set_by = "target occupancy" if at_occupancy[0] >= for_peaks[0] else "peak days"
+        else:
+            set_by = "target occupancy" if rule is BedRule.OCCUPANCY else "peak days"
+        rows.append(
+            BedsSetBy(provider, bed_type, float(at_occupancy[0]), float(for_peaks[0]), beds, set_by)
+        )
+    return rows
 
 
 def workforce(plan: Plan, outcome: Outcome, capacity: Capacity) -> Measure:

@@ -143,13 +143,24 @@ class Scenario:
         return tuple(sorted({b for s in self.schemes for b in s.cohort.age_bounds}))
 
 
+class BedRule(StrEnum):
+    """How beds follow from bed days (see :func:`capacity.bed_candidates`)."""
+
+    OCCUPANCY = "occupancy"  # the mean daily occupied beds at the target occupancy
+    PEAK = "peak"  # the beds that meet demand on the chosen share of days
+    LARGER = "larger"  # the larger of the two: both the target and the peak days are met
+
+
 @dataclass(frozen=True)
 class Capacity:
     """How activity becomes beds, staff and money.
 
     - Beds: daily occupied beds have mean ``bed days ÷ 365`` and a variance of the mean plus
-      ``(daily_variation × mean)²``. The beds needed are the larger of the mean at the target
-      occupancy and the number that meets demand on ``share_of_days`` of days.
+      ``(daily_variation × mean)²``, the variation taken per bed type from
+      ``daily_variation_by_bed_type`` where given (measure it from daily bed returns with
+      :func:`capacity.daily_variation`). ``bed_rule`` says which number is planned for: the
+      mean at the target occupancy, the number that meets demand on ``share_of_days`` of
+      days, or the larger of the two.
     - Staff: ``staff_minutes[(pod, staff group)]`` per unit (per bed day for admissions), over
       ``hours_per_wte`` productive hours a year.
     - Cost: ``unit_costs[pod]`` pounds per unit plus ``bed_day_costs[pod]`` per bed day.
@@ -158,6 +169,8 @@ class Capacity:
     occupancy: Mapping[str, float]
     share_of_days: float = 0.95
     daily_variation: float = 0.1
+    daily_variation_by_bed_type: Mapping[str, float] = field(default_factory=dict)
+    bed_rule: BedRule | str = BedRule.LARGER
     staff_minutes: Mapping[tuple[str, str], float] = field(default_factory=dict)
     hours_per_wte: float = 1600.0
     unit_costs: Mapping[str, float] = field(default_factory=dict)
@@ -168,7 +181,24 @@ class Capacity:
             raise ValueError("a target occupancy must lie in (0, 1]")
         if not 0.5 <= self.share_of_days < 1:
             raise ValueError("the share of days must lie in [0.5, 1)")
-        if self.daily_variation < 0 or self.hours_per_wte <= 0:
+        if (
+            self.daily_variation < 0
+            or any(v < 0 for v in self.daily_variation_by_bed_type.values())
+            or self.hours_per_wte <= 0
+        ):
             raise ValueError(
                 "daily variation cannot be negative and hours per WTE must be positive"
             )
+        if self.bed_rule not in tuple(BedRule):
+            rules = ", ".join(BedRule)
+            raise ValueError(f"unknown bed rule {self.bed_rule!r}; expected one of {rules}")
+        object.__setattr__(self, "bed_rule", BedRule(self.bed_rule))
+
+    def bed_settings(self, bed_type: str) -> tuple[float, float, float, BedRule]:
+        """Target occupancy, share of days, daily variation and rule for one bed type."""
+        return (
+            self.occupancy.get(bed_type, 0.92),
+            self.share_of_days,
+            self.daily_variation_by_bed_type.get(bed_type, self.daily_variation),
+            BedRule(self.bed_rule),
+        )
