@@ -34,23 +34,33 @@ def quorum_rule(forum: Forum) -> rules.QuorumRule:
 
 
 def quorum(proposal: Proposal, meeting: Meeting) -> rules.QuorumResult:
-    """Quorum for this proposal at this meeting: the forum's voting members who attended,
-    less anyone with a declared conflict."""
+    """Quorum for this proposal at this meeting: the forum's voting seats filled (by the
+    representative, or by a deputy they named, who attended), less anyone sitting with a
+    declared conflict."""
     forum = meeting.forum
-    voting = queries.voting_members(forum)
+    voting = list(queries.seats_with_deputies(forum).filter(voting=True))
     present = queries.attendee_ids(meeting)
     conflicted = queries.conflicted_ids(proposal)
-    attendees = [
-        rules.Attendee(
-            str(m.representative_id),
-            m.organisation.ods_code,
-            m.organisation.kind,
-            conflicted=m.representative_id in conflicted,
-        )
-        for m in voting
-        if m.representative_id in present
-    ]
+    attendees = []
+    for m in voting:
+        # The seat is filled by its representative, or else by a deputy they named.
+        here = [m.representative_id] + [d.pk for d in m.deputies.all()]
+        sitting = next((person for person in here if person in present), None)
+        if sitting is not None:
+            attendees.append(
+                rules.Attendee(
+                    str(m.representative_id),
+                    m.organisation.ods_code,
+                    m.organisation.kind,
+                    conflicted=sitting in conflicted,
+                )
+            )
     return rules.quorum(attendees, len({m.representative_id for m in voting}), quorum_rule(forum))
+
+
+def quorum_group_choices() -> list[tuple[str, str]]:
+    """The groups a quorum may require one member from: (key, words)."""
+    return [(key, words[:1].upper() + words[1:]) for key, words in rules.GROUP_LABELS.items()]
 
 
 def eligible_organisations(forum: Forum) -> list[str]:

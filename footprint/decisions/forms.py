@@ -7,8 +7,9 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django import forms
+from django.contrib.auth import get_user_model
 
-from footprint.decisions import queries
+from footprint.decisions import compute, queries
 from footprint.decisions.models import (
     CONSENT_DAYS,
     DAY,
@@ -16,6 +17,7 @@ from footprint.decisions.models import (
     Decision,
     DecisionType,
     Forum,
+    ForumMember,
     Meeting,
     Proposal,
     recommended_option_error,
@@ -153,14 +155,23 @@ class MeetingForm(forms.Form):
 
     def __init__(self, *args: Any, forum: Forum, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["attendees"].choices = [
-            (
-                str(m.representative_id),
-                f"{m.representative.get_full_name() or m.representative.username} "
-                f"({m.organisation.name}{'' if m.voting else ', not voting'})",
+        choices = []
+        for m in queries.seats_with_deputies(forum):
+            choices.append(
+                (
+                    str(m.representative_id),
+                    f"{m.representative.get_full_name() or m.representative.username} "
+                    f"({m.organisation.name}{'' if m.voting else ', not voting'})",
+                )
             )
-            for m in forum.members.select_related("representative", "organisation")
-        ]
+            choices += [
+                (
+                    str(d.pk),
+                    f"{d.get_full_name() or d.username} (deputy for {m.organisation.name})",
+                )
+                for d in m.deputies.all()
+            ]
+        self.fields["attendees"].choices = choices
 
 
 class AskForm(forms.Form):
@@ -278,3 +289,180 @@ class RegisterFilterForm(forms.Form):
         self.fields["type"].choices = [("", "All types")] + [
             (t.slug, t.name) for t in DecisionType.objects.all()
         ]
+
+
+# --- Setting up forums, seats and the scheme of delegation ----------------------------------
+
+
+class PersonChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        full = obj.get_full_name()
+        return f"{full} ({obj.username})" if full else obj.username
+
+
+class PeopleChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        full = obj.get_full_name()
+        return f"{full} ({obj.username})" if full else obj.username
+
+
+def _people() -> Any:
+    return get_user_model().objects.filter(is_active=True).order_by("first_name", "username")
+
+
+class ForumForm(forms.ModelForm):
+    """A forum: its layer, the forum above it, terms of reference, quorum and decision rule.
+    Its address is made from its name."""
+
+    quorum_percent = forms.IntegerField(
+        label="Or at least this share of voting members (%) (optional)",
+        required=False,
+        min_value=1,
+        max_value=100,
+        help_text="e.g. 50 for half; with a number as well, both must be met",
+    )
+    quorum_groups = forms.MultipleChoiceField(
+        label="At least one present from each of (optional)",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        choices=compute.quorum_group_choices(),
+    )
+
+    class Meta:
+        model = Forum
+        fields = [
+            "name",
+            "layer",
+            "place",
+            "neighbourhood",
+            "parent",
+            "terms_of_reference",
+            "quorum_count",
+            "decision_rule",
+        ]
+        labels = {
+            "name": "Name",
+            "layer": "Layer",
+            "place": "Place (for a place or neighbourhood forum)",
+            "neighbourhood": "Neighbourhood (for a neighbourhood forum)",
+            "parent": "The forum above (optional)",
+            "terms_of_reference": "Terms of reference",
+            "quorum_count": "Quorum: at least this many voting members (optional)",
+            "decision_rule": "How it decides",
+        }
+        widgets = {
+            "layer": forms.RadioSelect,
+            "decision_rule": forms.RadioSelect,
+            "terms_of_reference": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        instance = kwargs.get("instance")
+        if instance is not None and instance.pk:
+            kwargs.setdefault("initial", {}).update(
+                quorum_percent=round(instance.quorum_share * 100)
+                if instance.quorum_share is not None
+                else None,
+                quorum_groups=instance.quorum_groups,
+            )
+        super().__init__(*args, **kwargs)
+        self.fields["parent"].empty_label = "None: it is the top forum"  # type: ignore[attr-defined]
+        self.fields["place"].empty_label = "None"  # type: ignore[attr-defined]
+        self.fields["neighbourhood"].empty_label = "None"  # type: ignore[attr-defined]
+        if instance is not None and instance.pk:
+            self.fields["parent"].queryset = Forum.objects.exclude(pk=instance.pk)  # type: ignore[attr-defined]
+
+    def _post_clean(self) -> None:
+        """The service checks the forum."""
+
+    def service_fields(self) -> dict[str, Any]:
+        d = dict(self.cleaned_data)
+        percent = d.pop("quorum_percent")
+        d["quorum_share"] = Decimal(percent) / 100 if percent is not None else None
+        return d
+
+
+class SeatForm(forms.ModelForm):
+    """An organisation's seat: its representative, whether it votes, and deputies."""
+
+    representative = PersonChoiceField(queryset=_people(), label="Representative")
+    deputies = PeopleChoiceField(
+        queryset=_people(),
+        required=False,
+        label="Deputies (optional)",
+        help_text="People who may act for the representative: respond for the organisation "
+        "and attend in their place",
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = ForumMember
+        fields = ["organisation", "representative", "voting", "deputies"]
+        labels = {"organisation": "Organisation", "voting": "Has a vote"}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].empty_label = None  # type: ignore[attr-defined]
+
+    def _post_clean(self) -> None:
+        """The service checks the seat."""
+
+
+class DeputiesForm(forms.Form):
+    deputies = PeopleChoiceField(
+        queryset=_people(),
+        required=False,
+        label="Deputies",
+        help_text="People who may act for you: respond for the organisation and attend in "
+        "your place",
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+
+class DecisionTypeForm(forms.Form):
+    name = forms.CharField(label="Type of decision", max_length=100, help_text="e.g. Investment")
+
+
+class DelegationForm(forms.Form):
+    decision_type = forms.ModelChoiceField(
+        queryset=DecisionType.objects.order_by("name"), label="Type of decision", empty_label=None
+    )
+    forum = forms.ModelChoiceField(
+        queryset=Forum.objects.order_by("layer", "name"), label="Forum", empty_label=None
+    )
+    limit_pounds = forms.DecimalField(
+        label="Up to (£) (optional)",
+        required=False,
+        min_value=0,
+        decimal_places=2,
+        max_digits=14,
+        help_text="The most money at stake the forum may decide; empty for no limit",
+    )
+
+
+class OnBehalfForm(forms.Form):
+    """A board's response recorded on its behalf by the programme office, from its minute."""
+
+    organisation = forms.ModelChoiceField(
+        queryset=Organisation.objects.none(), label="Board", empty_label=None
+    )
+    response = forms.ChoiceField(
+        choices=Consent.Response.choices, label="The board's response", widget=forms.RadioSelect
+    )
+    reason = forms.CharField(
+        label="Reason (needed for an objection)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    minute_reference = forms.CharField(
+        label="Minute reference",
+        max_length=100,
+        help_text="The minute of the board's own meeting that decided it, e.g. Board minute "
+        "2026/114",
+    )
+
+    def __init__(self, *args: Any, organisations: Any = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = Organisation.objects.filter(  # type: ignore[attr-defined]
+            pk__in=[o.pk for o in organisations]
+        ).order_by("name")

@@ -7,8 +7,12 @@
 - The programme office records meetings; it and the members of any forum bring proposals.
 - The programme office and the members of the deciding forum ask the boards for consent,
   escalate an objection, record the decision and mark its actions done.
-- Only a forum's voting representatives record consent, each for their own organisation (the
-  service checks the organisation).
+- Only a forum's voting representatives (or the deputies they name) record consent, each for
+  their own organisation (the service checks the organisation).
+- The programme office records a board's response on its behalf, from the minute of the
+  board's own meeting (boards often decide in their own meetings and tell it afterwards).
+- The programme office sets up forums, their seats, quorum rules, decision types and the
+  scheme of delegation. A seat's representative names the deputies who may act for them.
 """
 
 from __future__ import annotations
@@ -20,7 +24,7 @@ import rules
 
 from footprint.core.permissions import permissions
 from footprint.decisions import queries
-from footprint.decisions.models import Proposal
+from footprint.decisions.models import ForumMember, Proposal
 from footprint.partnership.rules import is_partner, is_programme_office
 
 
@@ -31,8 +35,19 @@ def sits_on_any_forum(user: Any) -> bool:
 
 @rules.predicate
 def sits_on_proposal_forum(user: Any, proposal: Proposal | None) -> bool:
-    """Whether ``user`` has a voting seat on the forum that now takes ``proposal``."""
-    return proposal is not None and bool(queries.seats(user, proposal.forum_id))
+    """Whether ``user`` has a voting seat on the forum that now takes ``proposal``, or is a
+    deputy named for one."""
+    return proposal is not None and bool(queries.seats_held(user, proposal.forum_id))
+
+
+@rules.predicate
+def represents_the_seat(user: Any, seat: ForumMember | None) -> bool:
+    """Whether ``user`` is the seat's named representative."""
+    return (
+        seat is not None
+        and getattr(user, "is_authenticated", False)
+        and seat.representative_id == user.pk
+    )
 
 
 manages_proposal = is_programme_office | sits_on_proposal_forum
@@ -52,6 +67,9 @@ class Permission(StrEnum):
     ESCALATE = "decisions.escalate_proposal"
     DECIDE = "decisions.decide_proposal"
     COMPLETE_ACTION = "decisions.complete_action"
+    RECORD_CONSENT_ON_BEHALF = "decisions.record_consent_on_behalf"
+    CHANGE_FORUM = "decisions.change_forum"
+    NAME_DEPUTY = "decisions.name_deputy"
 
 
 rules.add_perm(Permission.VIEW_DECISIONS, is_partner)
@@ -63,3 +81,8 @@ rules.add_perm(Permission.DECLARE_CONFLICT, is_partner)
 rules.add_perm(Permission.ESCALATE, manages_proposal)
 rules.add_perm(Permission.DECIDE, manages_proposal)
 rules.add_perm(Permission.COMPLETE_ACTION, manages_proposal)
+rules.add_perm(Permission.RECORD_CONSENT_ON_BEHALF, is_programme_office)
+# Forums, seats, quorum rules, decision types and the scheme of delegation.
+rules.add_perm(Permission.CHANGE_FORUM, is_programme_office)
+# On a seat: who may act for its representative.
+rules.add_perm(Permission.NAME_DEPUTY, is_programme_office | represents_the_seat)

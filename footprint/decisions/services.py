@@ -15,6 +15,7 @@ from django.core.mail import send_mass_mail
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import slugify
 
 from footprint.core import audit
 from footprint.core.permissions import require
@@ -27,15 +28,17 @@ from footprint.decisions.models import (
     Consent,
     Decision,
     DecisionType,
+    Delegation,
     Escalation,
     Forum,
+    ForumMember,
     Meeting,
     MoneyFlow,
     Proposal,
     recommended_option_error,
 )
 from footprint.decisions.rules import Permission
-from footprint.partnership.models import Organisation
+from footprint.partnership.models import Neighbourhood, Organisation, Place
 
 # Boards are asked for consent on a draft, an escalated or a deferred proposal; a proposal
 # is open (boards respond, the forum decides) while it seeks consent or is deferred.
@@ -53,7 +56,17 @@ class AuditAction(StrEnum):
     DECLARE_CONFLICT = "declare_conflict"
     ESCALATE = "escalate"
     RECORD_CONSENT = "record_consent"
+    RECORD_CONSENT_ON_BEHALF = "record_consent_on_behalf"
     RECORD_MEETING = "record_meeting"
+    CREATE_FORUM = "create_forum"
+    CHANGE_FORUM = "change_forum"
+    ADD_SEAT = "add_seat"
+    CHANGE_SEAT = "change_seat"
+    REMOVE_SEAT = "remove_seat"
+    NAME_DEPUTIES = "name_deputies"
+    ADD_DECISION_TYPE = "add_decision_type"
+    SET_DELEGATION = "set_delegation"
+    REMOVE_DELEGATION = "remove_delegation"
 
 
 def create_proposal(
@@ -252,10 +265,11 @@ def record_consent(
     by: Any,
 ) -> Consent:
     """Record one board's response, while the proposal seeks consent or is deferred. Only that
-    organisation's voting representative on the deciding forum may record it, and not if they
-    have declared a conflict."""
+    organisation's voting representative on the deciding forum (or a deputy they named) may
+    record it, and not if they have declared a conflict."""
     require(by, Permission.RECORD_CONSENT, proposal)
-    if organisation.pk not in {s.organisation_id for s in queries.seats(by, proposal.forum_id)}:
+    held = {s.organisation_id for s in queries.seats_held(by, proposal.forum_id)}
+    if organisation.pk not in held:
         raise PermissionDenied("Only the organisation's representative on the forum may respond")
     if queries.has_conflict(proposal, by):
         raise PermissionDenied("You have declared a conflict of interest in this proposal")
@@ -272,6 +286,7 @@ def record_consent(
         consent.reason = reason
         consent.board_ratified = board_ratified
         consent.recorded_by = by
+        consent.minute_reference = ""  # the representative's own response now
         audit.save_audited(
             consent,
             by=by,
@@ -432,3 +447,392 @@ def complete_action(*, action: Action, by: Any) -> None:
         audit.save_audited(
             action, by=by, action=AuditAction.COMPLETE_ACTION, summary=f"Done: {action.description}"
         )
+
+
+def _name(person: Any) -> str:
+    return (person.get_full_name() or person.username) if person is not None else "the operator"
+
+
+def record_consent_on_behalf(
+    *,
+    proposal: Proposal,
+    organisation: Organisation,
+    response: str,
+    reason: str,
+    minute_reference: str,
+    by: Any,
+) -> Consent:
+    """Record a board's response on its behalf, from the minute of the board's own meeting
+    that decided it (the programme office only: boards often decide in their own meetings and
+    tell the programme office afterwards). The board has decided, so the response counts as
+    ratified; the audit trail, the proposal's page and the register say who recorded it on
+    the board's behalf and from which minute."""
+    require(by, Permission.RECORD_CONSENT_ON_BEHALF, proposal)
+    minute = minute_reference.strip()
+    problems = {}
+    if not minute:
+        problems["minute_reference"] = (
+            "Give the minute of the board's meeting that decided the response, "
+            "e.g. Board minute 2026/114"
+        )
+    if response == Consent.Response.OBJECT and not reason.strip():
+        problems["reason"] = "Give the reason for the objection"
+    if proposal.forum is None or proposal.status not in OPEN:
+        raise ValidationError("This proposal is not seeking consent.")
+    if organisation.ods_code not in compute.eligible_organisations(proposal.forum):
+        problems["organisation"] = (
+            f"{organisation.name} is not a voting member of {proposal.forum.name} with a "
+            "statutory board, so it is not asked to consent"
+        )
+    if problems:
+        raise ValidationError(problems)
+    with transaction.atomic():
+        consent = queries.consent_of(proposal, organisation.pk)
+        consent = consent or Consent(proposal=proposal, organisation=organisation)
+        consent.response = response
+        consent.reason = reason
+        consent.board_ratified = True
+        consent.recorded_by = by
+        consent.minute_reference = minute
+        audit.save_audited(
+            consent,
+            by=by,
+            action=AuditAction.RECORD_CONSENT_ON_BEHALF,
+            summary=f"{organisation.name}: {consent.get_response_display()} to "
+            f"{proposal.title}, recorded by {_name(by)} on behalf of the board of "
+            f"{organisation.name}, minute {minute}",
+            proposal=proposal.pk,
+            organisation=organisation.ods_code,
+            minute=minute,
+            on_behalf=True,
+        )
+    return consent
+
+
+# --- Setting up forums, seats and the scheme of delegation ----------------------------------
+
+
+def _changed(obj: Any, values: dict[str, Any]) -> list[str]:
+    """Set ``values`` on ``obj``; the changed fields' names in words."""
+    changed = []
+    for name, value in values.items():
+        if getattr(obj, name) != value:
+            setattr(obj, name, value)
+            changed.append(str(type(obj)._meta.get_field(name).verbose_name))
+    return changed
+
+
+def _words(changed: list[str]) -> str:
+    if not changed:
+        return "nothing"
+    return queries.in_words(changed)
+
+
+def _slug_for(name: str, taken: set[str]) -> str:
+    base = slugify(name)[:70].strip("-")
+    slug, n = base, 2
+    while slug in taken:
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+def forum_problems(
+    *,
+    name: str,
+    layer: str,
+    place: Place | None,
+    neighbourhood: Neighbourhood | None,
+    parent: Forum | None,
+    quorum_count: int | None,
+    quorum_share: Any,
+    forum: Forum | None = None,
+) -> dict[str, str]:
+    """What is wrong with a forum's set-up, by field."""
+    problems = {}
+    other = queries.forum_named(name)
+    if not name.strip() or not slugify(name):
+        problems["name"] = "Enter the forum's name, with letters or numbers"
+    elif other is not None and other != forum:
+        problems["name"] = f"A forum is already called {other.name}: give this one another name"
+    if layer == Forum.Layer.PLACE and place is None:
+        problems["place"] = "A place forum belongs to a place: choose which"
+    if layer == Forum.Layer.NEIGHBOURHOOD and neighbourhood is None:
+        problems["neighbourhood"] = "A neighbourhood forum belongs to a neighbourhood: choose which"
+    if layer != Forum.Layer.PLACE and place is not None and layer != Forum.Layer.NEIGHBOURHOOD:
+        problems["place"] = "A system forum belongs to no place: leave the place empty"
+    if layer != Forum.Layer.NEIGHBOURHOOD and neighbourhood is not None:
+        problems["neighbourhood"] = (
+            f"Only a neighbourhood forum belongs to a neighbourhood: leave it empty for a "
+            f"{Forum.Layer(layer).label.lower()} forum"
+        )
+    if parent is not None and forum is not None:
+        above, seen = parent, set()
+        while above is not None and above.pk not in seen:
+            if above.pk == forum.pk:
+                problems["parent"] = (
+                    f"{parent.name} is {'this forum' if parent == forum else 'below this forum'}:"
+                    " a forum reports to one above it"
+                )
+                break
+            seen.add(above.pk)
+            above = above.parent
+    if quorum_count is None and quorum_share is None:
+        problems["quorum_count"] = (
+            "Give the quorum as a number of voting members, a share of them, or both"
+        )
+    if quorum_count is not None and quorum_count < 1:
+        problems["quorum_count"] = "The quorum is at least 1 voting member"
+    if quorum_share is not None and not 0 < quorum_share <= 1:
+        problems["quorum_share"] = "The share of voting members is more than 0% and at most 100%"
+    return problems
+
+
+def _forum_values(**fields: Any) -> dict[str, Any]:
+    fields["name"] = fields["name"].strip()
+    if fields["layer"] != Forum.Layer.NEIGHBOURHOOD:
+        fields["neighbourhood"] = None
+    if fields["layer"] == Forum.Layer.SYSTEM:
+        fields["place"] = None
+    fields["quorum_groups"] = sorted(fields.get("quorum_groups") or [])
+    return fields
+
+
+def create_forum(*, by: Any, **fields: Any) -> Forum:
+    """Set up a forum (the programme office only); its address is made from its name and
+    kept. Fields: name, layer, place, neighbourhood, parent, terms_of_reference,
+    quorum_count, quorum_share (0–1), quorum_groups, decision_rule."""
+    require(by, Permission.CHANGE_FORUM)
+    values = _forum_values(**fields)
+    problems = forum_problems(
+        **{k: values[k] for k in ("name", "layer", "place", "neighbourhood", "parent")},
+        quorum_count=values["quorum_count"],
+        quorum_share=values["quorum_share"],
+    )
+    if problems:
+        raise ValidationError(problems)
+    with transaction.atomic():
+        forum = Forum(**values, slug=_slug_for(values["name"], queries.forum_slugs() | {"new"}))
+        audit.save_with_history(forum, by=by)
+        audit.record(
+            actor=by,
+            action=AuditAction.CREATE_FORUM,
+            summary=f"Forum set up: {forum.name}",
+            forum=forum.slug,
+        )
+    return forum
+
+
+def change_forum(*, forum: Forum, by: Any, **fields: Any) -> Forum:
+    """Change a forum's name, layer, parent, terms of reference, quorum rule or decision rule
+    (the programme office only); its address stays."""
+    require(by, Permission.CHANGE_FORUM)
+    values = _forum_values(**fields)
+    problems = forum_problems(
+        **{k: values[k] for k in ("name", "layer", "place", "neighbourhood", "parent")},
+        quorum_count=values["quorum_count"],
+        quorum_share=values["quorum_share"],
+        forum=forum,
+    )
+    if problems:
+        raise ValidationError(problems)
+    with transaction.atomic():
+        changed = _changed(forum, values)
+        audit.save_audited(
+            forum,
+            by=by,
+            action=AuditAction.CHANGE_FORUM,
+            summary=f"Forum {forum.name}: changed {_words(changed)}",
+            forum=forum.slug,
+            changed=changed,
+        )
+    return forum
+
+
+def _seat_problems(
+    forum: Forum,
+    organisation: Organisation,
+    representative: Any,
+    deputies: Sequence[Any],
+    seat: ForumMember | None = None,
+) -> dict[str, str]:
+    problems = {}
+    for other in queries.seats_with_deputies(forum):
+        if seat is not None and other.pk == seat.pk:
+            continue
+        if other.organisation_id == organisation.pk:
+            problems["organisation"] = (
+                f"{organisation.name} already has a seat on {forum.name}: change that seat"
+            )
+        if other.representative_id == representative.pk:
+            problems["representative"] = (
+                f"{_name(representative)} already represents {other.organisation.name} on "
+                f"{forum.name}: a person has one seat on a forum"
+            )
+    if any(d.pk == representative.pk for d in deputies):
+        problems["deputies"] = (
+            f"{_name(representative)} is the representative: a deputy is someone else"
+        )
+    return problems
+
+
+def add_seat(
+    *,
+    forum: Forum,
+    organisation: Organisation,
+    representative: Any,
+    voting: bool,
+    deputies: Sequence[Any] = (),
+    by: Any,
+) -> ForumMember:
+    """Give an organisation a seat on a forum with its representative and deputies (the
+    programme office only). One seat per organisation and per person on a forum."""
+    require(by, Permission.CHANGE_FORUM)
+    if problems := _seat_problems(forum, organisation, representative, deputies):
+        raise ValidationError(problems)
+    with transaction.atomic():
+        seat = ForumMember(
+            forum=forum, organisation=organisation, representative=representative, voting=voting
+        )
+        audit.save_audited(
+            seat,
+            by=by,
+            action=AuditAction.ADD_SEAT,
+            summary=f"{forum.name}: seat for {organisation.name}, represented by "
+            f"{_name(representative)}{'' if voting else ' (not voting)'}",
+            forum=forum.slug,
+        )
+        seat.deputies.set(deputies)
+    return seat
+
+
+def change_seat(
+    *,
+    seat: ForumMember,
+    organisation: Organisation,
+    representative: Any,
+    voting: bool,
+    deputies: Sequence[Any],
+    by: Any,
+) -> ForumMember:
+    """Change a seat's organisation, representative, vote or deputies (the programme office
+    only)."""
+    require(by, Permission.CHANGE_FORUM)
+    if problems := _seat_problems(seat.forum, organisation, representative, deputies, seat):
+        raise ValidationError(problems)
+    with transaction.atomic():
+        changed = _changed(
+            seat,
+            {"organisation": organisation, "representative": representative, "voting": voting},
+        )
+        if {d.pk for d in deputies} != {d.pk for d in seat.deputies.all()}:
+            changed.append("deputies")
+        audit.save_audited(
+            seat,
+            by=by,
+            action=AuditAction.CHANGE_SEAT,
+            summary=f"{seat.forum.name}: seat for {organisation.name} changed ({_words(changed)})",
+            forum=seat.forum.slug,
+            changed=changed,
+        )
+        seat.deputies.set(deputies)
+    return seat
+
+
+def remove_seat(*, seat: ForumMember, by: Any) -> None:
+    """Take a seat away (the programme office only); its history keeps it."""
+    require(by, Permission.CHANGE_FORUM)
+    with transaction.atomic():
+        seat._history_user = by if getattr(by, "is_authenticated", False) else None
+        summary = f"{seat.forum.name}: seat for {seat.organisation.name} removed"
+        slug = seat.forum.slug
+        seat.delete()
+        audit.record(actor=by, action=AuditAction.REMOVE_SEAT, summary=summary, forum=slug)
+
+
+def name_deputies(*, seat: ForumMember, deputies: Sequence[Any], by: Any) -> ForumMember:
+    """Name the deputies who may act for a seat's representative: respond for the
+    organisation and attend in their place (the representative, or the programme office)."""
+    require(by, Permission.NAME_DEPUTY, seat)
+    if any(d.pk == seat.representative_id for d in deputies):
+        raise ValidationError(
+            {
+                "deputies": f"{_name(seat.representative)} is the representative: a deputy is "
+                "someone else"
+            }
+        )
+    names = sorted(_name(d) for d in deputies)
+    with transaction.atomic():
+        seat._history_user = by if getattr(by, "is_authenticated", False) else None
+        seat.deputies.set(deputies)
+        audit.record(
+            actor=by,
+            action=AuditAction.NAME_DEPUTIES,
+            summary=f"{seat.forum.name}: deputies for {seat.organisation.name} named by "
+            f"{_name(by)}: {', '.join(names) if names else 'none'}",
+            forum=seat.forum.slug,
+            seat=seat.pk,
+            deputies=names,
+        )
+    return seat
+
+
+def add_decision_type(*, name: str, by: Any) -> DecisionType:
+    """Add a type of decision the scheme of delegation names (the programme office only)."""
+    require(by, Permission.CHANGE_FORUM)
+    name = name.strip()
+    if not name or not slugify(name):
+        raise ValidationError({"name": "Enter the type of decision, with letters or numbers"})
+    if queries.decision_types().filter(name__iexact=name).exists():
+        raise ValidationError({"name": f"There is already a type of decision called {name}"})
+    with transaction.atomic():
+        taken = set(queries.decision_types().values_list("slug", flat=True))
+        kind = DecisionType(name=name, slug=_slug_for(name, taken))
+        audit.save_audited(
+            kind,
+            by=by,
+            action=AuditAction.ADD_DECISION_TYPE,
+            summary=f"Type of decision added: {name}",
+        )
+    return kind
+
+
+def set_delegation(
+    *, decision_type: DecisionType, forum: Forum, limit_pence: int | None, by: Any
+) -> Delegation:
+    """Delegate decisions of a type to a forum up to a money limit (None: no limit), or change
+    the limit of one already delegated (the programme office only)."""
+    require(by, Permission.CHANGE_FORUM)
+    if limit_pence is not None and limit_pence < 0:
+        raise ValidationError({"limit_pounds": "The limit is £0 or more, or empty for no limit"})
+    with transaction.atomic():
+        delegation = queries.delegation_of(decision_type, forum) or Delegation(
+            decision_type=decision_type, forum=forum
+        )
+        old = delegation.limit_pence if delegation.pk else "new"
+        delegation.limit_pence = limit_pence
+        limit = "no limit" if limit_pence is None else f"up to £{limit_pence / 100:,.0f}"
+        audit.save_audited(
+            delegation,
+            by=by,
+            action=AuditAction.SET_DELEGATION,
+            summary=f"Scheme of delegation: {forum.name} may decide {decision_type.name}, {limit}",
+            forum=forum.slug,
+            decision_type=decision_type.slug,
+            old=old,
+            new=limit_pence,
+        )
+    return delegation
+
+
+def remove_delegation(*, delegation: Delegation, by: Any) -> None:
+    """Take a delegation out of the scheme (the programme office only); its history keeps it.
+    Proposals already routed keep their forum."""
+    require(by, Permission.CHANGE_FORUM)
+    with transaction.atomic():
+        delegation._history_user = by if getattr(by, "is_authenticated", False) else None
+        summary = (
+            f"Scheme of delegation: {delegation.forum.name} no longer decides "
+            f"{delegation.decision_type.name}"
+        )
+        delegation.delete()
+        audit.record(actor=by, action=AuditAction.REMOVE_DELEGATION, summary=summary)

@@ -8,7 +8,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -23,10 +23,16 @@ from footprint.decisions.forms import (
     ConflictForm,
     ConsentForm,
     DecideForm,
+    DecisionTypeForm,
+    DelegationForm,
+    DeputiesForm,
     EscalateForm,
+    ForumForm,
     MeetingForm,
+    OnBehalfForm,
     ProposalForm,
     RegisterFilterForm,
+    SeatForm,
 )
 from footprint.decisions.models import DAY, Decision, Proposal
 from footprint.decisions.rules import Permission
@@ -76,7 +82,7 @@ def forum_detail(request: HttpRequest, slug: str) -> HttpResponse:
             services.record_meeting(
                 forum=forum,
                 date=form.cleaned_data["date"],
-                attendees=queries.representatives(forum, form.cleaned_data["attendees"]),
+                attendees=queries.people_present(forum, form.cleaned_data["attendees"]),
                 by=request.user,
             )
             messages.success(request, "The meeting has been recorded.")
@@ -87,8 +93,10 @@ def forum_detail(request: HttpRequest, slug: str) -> HttpResponse:
         {
             "forum": forum,
             "quorum_words": compute.quorum_words(forum),
-            "members": queries.members(forum),
+            "members": queries.seats_with_deputies(forum),
             "delegations": queries.forum_delegations(forum),
+            "may_set_up": can(request.user, Permission.CHANGE_FORUM),
+            "history": queries.change_history(forum),
             "meetings": queries.recent_meetings(forum, 12),
             "proposals": queries.forum_proposals(forum, 50),
             "form": form,
@@ -122,11 +130,23 @@ def proposal_new(request: HttpRequest) -> HttpResponse:
     return render(request, "decisions/proposal_form.jinja", {"form": form})
 
 
+def _behalf_form(proposal: Proposal, data: Any = None) -> OnBehalfForm:
+    """The form to record a board's response on its behalf, offering the boards asked."""
+    codes = set(compute.eligible_organisations(proposal.forum)) if proposal.forum else set()
+    members = queries.voting_members(proposal.forum) if proposal.forum else []
+    return OnBehalfForm(
+        data,
+        prefix="b",
+        organisations=[m.organisation for m in members if m.organisation.ods_code in codes],
+    )
+
+
 def _consent_form(
     user: Any, proposal: Proposal, data: Any = None, *, statutory_only: bool = False
 ) -> ConsentForm:
-    """The response form, offering the organisations ``user`` represents on the forum."""
-    organisations = [s.organisation for s in queries.seats(user, proposal.forum_id)]
+    """The response form, offering the organisations ``user`` represents (or deputises for) on
+    the forum."""
+    organisations = [s.organisation for s in queries.seats_held(user, proposal.forum_id)]
     if statutory_only:
         organisations = [o for o in organisations if o.has_statutory_board]
     return ConsentForm(data, prefix="c", organisations=organisations)
@@ -143,6 +163,7 @@ def _proposal_page(request: HttpRequest, proposal: Proposal, **bound: Any) -> Ht
         "conflict": ConflictForm(prefix="x"),
         "escalate": EscalateForm(prefix="e"),
         "decide": DecideForm(prefix="d", proposal=proposal),
+        "behalf": _behalf_form(proposal),
         **bound,
     }
     _, steps = compute.route(proposal.decision_type_id, proposal.value_pence, proposal.brought_to)
@@ -164,6 +185,9 @@ def _proposal_page(request: HttpRequest, proposal: Proposal, **bound: Any) -> Ht
             and can(user, Permission.RECORD_MEETING, proposal.forum),
             "may_consent": bool(forms["consent"].fields["organisation"].queryset.exists())
             and open_,
+            "may_record_on_behalf": open_
+            and proposal.forum is not None
+            and can(user, Permission.RECORD_CONSENT_ON_BEHALF, proposal),
             "open": open_,
             "decisions": queries.decisions(proposal),
             "deferred_on": queries.deferred_on(proposal),
@@ -185,6 +209,15 @@ def _refused(form: Any, exc: ValidationError) -> None:
     """Show a service's refusal on the form that asked for it."""
     for message in exc.messages:
         form.add_error(None, message)
+
+
+def _refused_by_field(form: Any, exc: ValidationError) -> None:
+    """Show a service's refusal on the form, each message beside the field it names."""
+    if not hasattr(exc, "error_dict"):
+        _refused(form, exc)
+        return
+    for name, errors in exc.error_dict.items():
+        form.add_error(name if name in form.fields else None, errors)
 
 
 @partner_only
@@ -238,6 +271,37 @@ def proposal_respond(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, "Your organisation's response has been recorded.")
             return redirect(proposal)
     return _proposal_page(request, proposal, consent=form)
+
+
+@require_POST
+@partner_only
+def proposal_record_on_behalf(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record a board's response on its behalf, from the minute of its own meeting (the
+    programme office)."""
+    proposal = get_object_or_404(queries.proposal_page(), pk=pk)
+    require(request.user, Permission.RECORD_CONSENT_ON_BEHALF, proposal)
+    form = _behalf_form(proposal, request.POST)
+    if form.is_valid():
+        d = form.cleaned_data
+        try:
+            services.record_consent_on_behalf(
+                proposal=proposal,
+                organisation=d["organisation"],
+                response=d["response"],
+                reason=d["reason"],
+                minute_reference=d["minute_reference"],
+                by=request.user,
+            )
+        except ValidationError as exc:
+            _refused_by_field(form, exc)
+        else:
+            messages.success(
+                request,
+                f"{d['organisation'].name}'s response has been recorded on its board's behalf, "
+                f"from {d['minute_reference'].strip()}.",
+            )
+            return redirect(proposal)
+    return _proposal_page(request, proposal, behalf=form)
 
 
 @require_POST
@@ -357,9 +421,274 @@ def register(request: HttpRequest) -> HttpResponse:
             "form": form,
             "page": page,
             "withheld": queries.withheld(today),
+            "consents": queries.register_consents(page.object_list),
             "csv_link": reverse("decisions:register") + "?" + urlencode({**base, "format": "csv"}),
             "page_link": lambda n: (
                 reverse("decisions:register") + "?" + urlencode({**base, "page": n})
             ),
         },
     )
+
+
+# --- Setting up forums, seats and the scheme of delegation (the programme office) -----------
+
+
+def _form_page(
+    request: HttpRequest,
+    form: Any,
+    *,
+    title: str,
+    button: str,
+    back: str,
+    caption: str = "",
+    lede: str = "",
+    history: list[dict[str, Any]] | None = None,
+    remove: str = "",
+) -> HttpResponse:
+    return render(
+        request,
+        "decisions/form.jinja",
+        {
+            "form": form,
+            "title": title,
+            "button": button,
+            "back": back,
+            "caption": caption,
+            "lede": lede,
+            "history": history,
+            "remove": remove,
+        },
+    )
+
+
+def _saved(request: HttpRequest, form: Any, act: Any, done: str) -> Any | None:
+    """Validate ``form`` and run its service: what it saved, or None with the refusal shown
+    beside the fields it names."""
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        saved = act()
+    except ValidationError as exc:
+        _refused_by_field(form, exc)
+        return None
+    messages.success(request, done)
+    return saved or True
+
+
+@permission_required(Permission.CHANGE_FORUM)
+def forum_new(request: HttpRequest) -> HttpResponse:
+    """Set up a forum."""
+    form = ForumForm(request.POST or None)
+    forum = _saved(
+        request,
+        form,
+        lambda: services.create_forum(**form.service_fields(), by=request.user),
+        "The forum has been set up. Give its member organisations their seats.",
+    )
+    if forum is not None:
+        return redirect(forum)
+    return _form_page(
+        request,
+        form,
+        title="Set up a forum",
+        button="Set up the forum",
+        back=reverse("decisions:index"),
+        lede="A forum decides at one layer: the system, a place or a neighbourhood. Its "
+        "address is made from its name.",
+    )
+
+
+def _forum(slug: str) -> Any:
+    return get_object_or_404(queries.forum_page(), slug=slug)
+
+
+@permission_required(Permission.CHANGE_FORUM)
+def forum_edit(request: HttpRequest, slug: str) -> HttpResponse:
+    """Change a forum's set-up: layer, the forum above, terms of reference, quorum, rule."""
+    forum = _forum(slug)
+    form = ForumForm(request.POST or None, instance=forum)
+    if _saved(
+        request,
+        form,
+        lambda: services.change_forum(forum=forum, **form.service_fields(), by=request.user),
+        "The forum has been changed.",
+    ):
+        return redirect(forum)
+    return _form_page(
+        request,
+        form,
+        title=f"Change {forum.name}",
+        caption="Forum",
+        button="Save the forum",
+        back=forum.get_absolute_url(),
+        history=queries.change_history(forum),
+    )
+
+
+@permission_required(Permission.CHANGE_FORUM)
+def seat_new(request: HttpRequest, slug: str) -> HttpResponse:
+    """Give an organisation a seat on a forum."""
+    forum = _forum(slug)
+    form = SeatForm(request.POST or None)
+    if _saved(
+        request,
+        form,
+        lambda: services.add_seat(forum=forum, **form.cleaned_data, by=request.user),
+        "The seat has been added.",
+    ):
+        return redirect(forum)
+    return _form_page(
+        request,
+        form,
+        title="Add a seat",
+        caption=forum.name,
+        button="Add the seat",
+        back=forum.get_absolute_url(),
+    )
+
+
+def _seat(pk: int) -> Any:
+    seat = queries.seat(pk)
+    if seat is None:
+        raise Http404("No such seat")
+    return seat
+
+
+@partner_only
+def seat_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """A seat: the programme office changes it; its representative names their deputies."""
+    seat = _seat(pk)
+    require(request.user, Permission.NAME_DEPUTY, seat)
+    history = queries.change_history(seat)
+    back = seat.forum.get_absolute_url()
+    if can(request.user, Permission.CHANGE_FORUM):
+        form: Any = SeatForm(request.POST or None, instance=seat)
+        if _saved(
+            request,
+            form,
+            lambda: services.change_seat(seat=seat, **form.cleaned_data, by=request.user),
+            "The seat has been changed.",
+        ):
+            return redirect(seat.forum)
+        return _form_page(
+            request,
+            form,
+            title=f"The seat for {seat.organisation.name}",
+            caption=seat.forum.name,
+            button="Save the seat",
+            back=back,
+            history=history,
+            remove=reverse("decisions:seat_remove", args=[seat.pk]),
+        )
+    form = DeputiesForm(
+        request.POST or None, initial={"deputies": [d.pk for d in seat.deputies.all()]}
+    )
+    if _saved(
+        request,
+        form,
+        lambda: services.name_deputies(
+            seat=seat, deputies=list(form.cleaned_data["deputies"]), by=request.user
+        ),
+        "Your deputies have been named.",
+    ):
+        return redirect(seat.forum)
+    return _form_page(
+        request,
+        form,
+        title="Name your deputies",
+        caption=f"{seat.organisation.name} on {seat.forum.name}",
+        button="Save your deputies",
+        back=back,
+        lede="A deputy may act for you when you cannot: respond to a proposal for "
+        f"{seat.organisation.name} and attend a meeting in your place.",
+        history=history,
+    )
+
+
+@require_POST
+@permission_required(Permission.CHANGE_FORUM)
+def seat_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    """Take a seat away."""
+    seat = _seat(pk)
+    forum = seat.forum
+    services.remove_seat(seat=seat, by=request.user)
+    messages.success(request, "The seat has been removed.")
+    return redirect(forum)
+
+
+@partner_only
+def delegation_scheme(request: HttpRequest) -> HttpResponse:
+    """The scheme of delegation: which forum may decide what, up to what money; the
+    programme office changes it here."""
+    return _delegation_page(request)
+
+
+def _delegation_page(
+    request: HttpRequest, *, form: Any = None, type_form: Any = None
+) -> HttpResponse:
+    delegations = list(queries.scheme_of_delegation())
+    return render(
+        request,
+        "decisions/delegation.jinja",
+        {
+            "delegations": delegations,
+            "types": queries.decision_types(),
+            "form": form or DelegationForm(),
+            "type_form": type_form or DecisionTypeForm(prefix="t"),
+            "may_set_up": can(request.user, Permission.CHANGE_FORUM),
+            "history": [
+                {**h, "what": f"{d.forum.name}, {d.decision_type.name}: {h['what']}"}
+                for d in delegations
+                for h in queries.change_history(d, 5)
+            ],
+        },
+    )
+
+
+@require_POST
+@permission_required(Permission.CHANGE_FORUM)
+def delegation_set(request: HttpRequest) -> HttpResponse:
+    """Delegate a type of decision to a forum up to a limit, or change its limit."""
+    form = DelegationForm(request.POST)
+    if _saved(
+        request,
+        form,
+        lambda: services.set_delegation(
+            decision_type=form.cleaned_data["decision_type"],
+            forum=form.cleaned_data["forum"],
+            limit_pence=None
+            if form.cleaned_data["limit_pounds"] is None
+            else int(form.cleaned_data["limit_pounds"] * 100),
+            by=request.user,
+        ),
+        "The scheme of delegation has been changed.",
+    ):
+        return redirect("decisions:delegation")
+    return _delegation_page(request, form=form)
+
+
+@require_POST
+@permission_required(Permission.CHANGE_FORUM)
+def delegation_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    """Take a delegation out of the scheme."""
+    delegation = queries.delegation(pk)
+    if delegation is None:
+        raise Http404("No such delegation")
+    services.remove_delegation(delegation=delegation, by=request.user)
+    messages.success(request, "The delegation has been taken out of the scheme.")
+    return redirect("decisions:delegation")
+
+
+@require_POST
+@permission_required(Permission.CHANGE_FORUM)
+def decision_type_new(request: HttpRequest) -> HttpResponse:
+    """Add a type of decision."""
+    form = DecisionTypeForm(request.POST, prefix="t")
+    if _saved(
+        request,
+        form,
+        lambda: services.add_decision_type(name=form.cleaned_data["name"], by=request.user),
+        "The type of decision has been added.",
+    ):
+        return redirect("decisions:delegation")
+    return _delegation_page(request, type_form=form)

@@ -13,10 +13,20 @@ from django.urls import reverse
 
 from footprint.core.models import AuditEvent
 from footprint.decisions import services
-from footprint.decisions.models import Action, Conflict, Consent, Decision, Escalation, Proposal
+from footprint.decisions.models import (
+    Action,
+    Conflict,
+    Consent,
+    Decision,
+    DecisionType,
+    Escalation,
+    Forum,
+    Proposal,
+)
 from tests.conftest import CAST, PARTNERS, assert_may_see
 
 PROPOSAL = "<the proposal>"
+SEAT = "<Trust A's seat on the alliance, editor_a's>"
 
 # (url name, args, who may see it, what they see). Everyone else: log-in redirect (public)
 # or 403.
@@ -28,6 +38,12 @@ PAGES = [
     # Everyone in the cast who is a partner sits on a forum, so each may bring a proposal.
     ("decisions:proposal_new", [], PARTNERS, "Forum it is brought to"),
     ("decisions:proposal", [PROPOSAL], PARTNERS, "Frailty hub"),
+    ("decisions:delegation", [], PARTNERS, "Northshire Alliance"),
+    # Setting up forums: the programme office; a seat's own representative names deputies.
+    ("decisions:forum_new", [], {"pmo"}, "Set up a forum"),
+    ("decisions:forum_edit", ["alliance"], {"pmo"}, "Change Northshire Alliance"),
+    ("decisions:seat_new", ["alliance"], {"pmo"}, "Add a seat"),
+    ("decisions:seat", [SEAT], {"pmo", "editor_a"}, "Trust A Hospitals"),
 ]
 
 
@@ -83,7 +99,9 @@ def test_page_permission_matrix(
     client_for, forums, cast, footprint, who, name, args, allowed, shows
 ):
     decision = decided(forums, cast, footprint)
-    path = reverse(name, args=[decision.proposal_id if a == PROPOSAL else a for a in args])
+    seat = forums["alliance"].members.get(organisation=footprint["trust_a"])
+    objects = {PROPOSAL: decision.proposal_id, SEAT: seat.pk}
+    path = reverse(name, args=[objects.get(a, a) for a in args])
     client = client_for(who)
     assert_may_see(client, who, path, allowed)
     if who in allowed:
@@ -302,3 +320,127 @@ def test_only_the_programme_office_records_meetings_through_the_page(client_for,
     assert "The meeting has been recorded." in page
     meeting = forums["alliance"].meetings.get(date=dt.date(2025, 5, 1))
     assert list(meeting.attendees.all()) == [cast["editor_a"]]
+
+
+# Recording a board's response on its behalf (decisions:proposal_record_on_behalf), and
+# setting up forums, seats and delegation (decisions:seat_remove, decisions:delegation_set,
+# decisions:delegation_remove, decisions:decision_type_new): POST-only actions whose refusals
+# are proved here at their services.
+
+
+@pytest.mark.parametrize("who", ["editor_a", "editor_b", "viewer", "stranger", "public"])
+def test_only_the_programme_office_records_a_response_on_a_boards_behalf(
+    forums, cast, footprint, who
+):
+    proposal = seeking(forums, cast)
+    audited = AuditEvent.objects.count()
+    with pytest.raises(PermissionDenied):
+        services.record_consent_on_behalf(
+            proposal=proposal,
+            organisation=footprint["council"],
+            response="consent",
+            reason="",
+            minute_reference="Council cabinet minute 42",
+            by=cast[who],
+        )
+    assert not Consent.objects.exists() and AuditEvent.objects.count() == audited
+
+
+@pytest.mark.parametrize("who", ["editor_a", "editor_b", "viewer", "stranger", "public"])
+def test_only_the_programme_office_sets_up_forums_seats_and_delegation(
+    forums, cast, footprint, who
+):
+    by = cast[who]
+    alliance = forums["alliance"]
+    seat = alliance.members.get(organisation=footprint["trust_a"])
+    delegation = alliance.delegations.get()
+    audited = AuditEvent.objects.count()
+    attempts = [
+        lambda: services.create_forum(
+            name="Southshire Alliance",
+            layer="place",
+            place=footprint["south"],
+            neighbourhood=None,
+            parent=forums["board"],
+            terms_of_reference="Southshire.",
+            quorum_count=2,
+            quorum_share=None,
+            quorum_groups=[],
+            decision_rule="consent",
+            by=by,
+        ),
+        lambda: services.change_forum(
+            forum=alliance,
+            name="Renamed",
+            layer="place",
+            place=footprint["north"],
+            neighbourhood=None,
+            parent=forums["board"],
+            terms_of_reference="x",
+            quorum_count=1,
+            quorum_share=None,
+            quorum_groups=[],
+            decision_rule="majority",
+            by=by,
+        ),
+        lambda: services.add_seat(
+            forum=alliance,
+            organisation=footprint["trust_b"],
+            representative=cast["editor_b"],
+            voting=True,
+            by=by,
+        ),
+        lambda: services.change_seat(
+            seat=seat,
+            organisation=footprint["trust_a"],
+            representative=cast["editor_a"],
+            voting=False,
+            deputies=[],
+            by=by,
+        ),
+        lambda: services.remove_seat(seat=seat, by=by),
+        lambda: services.add_decision_type(name="Service change", by=by),
+        lambda: services.set_delegation(
+            decision_type=forums["investment"], forum=alliance, limit_pence=1, by=by
+        ),
+        lambda: services.remove_delegation(delegation=delegation, by=by),
+    ]
+    for attempt in attempts:
+        with pytest.raises(PermissionDenied):
+            attempt()
+    alliance.refresh_from_db()
+    assert alliance.name == "Northshire Alliance" and alliance.members.count() == 2
+    assert Forum.objects.count() == 2 and DecisionType.objects.count() == 1
+    assert alliance.delegations.get().limit_pence == 1_000_000_00
+    assert alliance.members.get(organisation=footprint["trust_a"]).voting
+    assert AuditEvent.objects.count() == audited
+
+
+@pytest.mark.parametrize("who", ["editor_b", "viewer", "stranger", "public"])
+def test_only_the_representative_or_the_programme_office_names_a_seats_deputies(
+    forums, cast, footprint, who
+):
+    seat = forums["alliance"].members.get(organisation=footprint["trust_a"])  # editor_a's
+    with pytest.raises(PermissionDenied):
+        services.name_deputies(seat=seat, deputies=[cast["stranger"]], by=cast[who])
+    assert not seat.deputies.exists()
+    services.name_deputies(seat=seat, deputies=[cast["stranger"]], by=cast["editor_a"])
+    assert list(seat.deputies.all()) == [cast["stranger"]]
+
+
+@pytest.mark.parametrize("who", ["editor_a", "viewer", "stranger"])
+def test_the_set_up_doors_refuse_all_but_the_programme_office(client_for, forums, cast, who):
+    proposal = seeking(forums, cast)
+    seat = forums["alliance"].members.first()
+    client = client_for(who)
+    for url in (
+        reverse("decisions:seat_remove", args=[seat.pk]),
+        reverse("decisions:delegation_set"),
+        reverse("decisions:delegation_remove", args=[forums["alliance"].delegations.get().pk]),
+        reverse("decisions:decision_type_new"),
+        reverse("decisions:proposal_record_on_behalf", args=[proposal.pk]),
+    ):
+        response = client.post(url, {})
+        assert response.status_code == 403, url
+        assert "permission" in response.content.decode().lower()
+    assert forums["alliance"].members.count() == 2 and not Consent.objects.exists()

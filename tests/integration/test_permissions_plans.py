@@ -11,8 +11,8 @@ from django.urls import reverse
 
 from footprint.core.models import AuditEvent
 from footprint.core.permissions import can
-from footprint.plans import importers, services
 from footprint.decisions.models import Proposal
+from footprint.plans import importers, services
 from footprint.plans.models import (
     Goal,
     Measurement,
