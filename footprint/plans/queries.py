@@ -156,11 +156,12 @@ def history_of(obj: Any, limit: int = 50) -> list[dict[str, Any]]:
         if older is None or record.history_type == "+":
             what = "Created"
         else:
-            delta = record.diff_against(older)
+            order = [f.name for f in type(obj)._meta.get_fields()]
+            changed = sorted((c.field for c in record.diff_against(older).changes), key=order.index)
             names = [
-                str(type(obj)._meta.get_field(c.field).verbose_name)
-                for c in delta.changes
-                if c.field not in {"horizon", "subject_key"}
+                str(type(obj)._meta.get_field(name).verbose_name)
+                for name in changed
+                if name not in {"horizon", "subject_key"}
             ]
             what = ("Changed " + ", ".join(names)) if names else "Saved, unchanged"
         out.append(
