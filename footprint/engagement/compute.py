@@ -108,6 +108,8 @@ def opinion_groups(
                 else None
                 for g in range(len(groups))
             ],
+            # Each group's members who voted on it: the denominator of its share agreeing.
+            "group_voters": [int(counts[g, j].sum()) for g in range(len(groups))],
         }
         for j, (pk, text) in enumerate(statements)
     ]

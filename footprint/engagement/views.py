@@ -320,14 +320,26 @@ def report_csv(request: HttpRequest, slug: str) -> HttpResponse:
     c = _readable_report(request, slug)
     snapshot = queries.latest_snapshot(c)
     groups = [g["label"] for g in snapshot.groups] if snapshot else []
-    header = ["Statement", "Agree", "Disagree", "Pass", *(f"{g}: % agree" for g in groups)]
+    header = [
+        "Statement",
+        "Agree",
+        "Disagree",
+        "Pass",
+        *(f"{g}: {what}" for g in groups for what in ("% agree", "voted")),
+    ]
     rows = [
         [
             s["text"],
             s["agree"],
             s["disagree"],
             s["pass"],
-            *(None if v is None else round(100 * v, 1) for v in s["groups"]),
+            *(
+                cell
+                for v, n in zip(
+                    s["groups"], s.get("group_voters", [None] * len(groups)), strict=True
+                )
+                for cell in (None if v is None else round(100 * v, 1), n)
+            ),
         ]
         for s in (snapshot.statements if snapshot else [])
     ]

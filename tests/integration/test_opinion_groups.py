@@ -84,7 +84,14 @@ def test_two_planted_groups_are_two_clear_groups_with_their_denominators(client_
             f"of the {r['voters']} in the group who voted on it, against "
             f"{100 * r['others']:.0f}% of the {r['others_voters']} others placed who did."
         ) in page
-    assert "Group A: % agree" in csv.splitlines()[0]
+    assert csv.splitlines()[0].startswith(
+        "Statement,Agree,Disagree,Pass,Group A: % agree,Group A: voted,Group B: % agree,"
+        "Group B: voted"
+    )
+    row = next(s for s in snapshot.statements if s["group_voters"][0])
+    share = round(100 * row["groups"][0], 1)
+    assert f"{row['text']},{row['agree']},{row['disagree']},{row['pass']},{share}," in csv
+    assert f"{100 * row['groups'][0]:.0f}% of {row['group_voters'][0]}</td>" in page
     assert '"clarity"' not in api or "two clear groups" in api
 
 
