@@ -54,8 +54,8 @@ MAX_GROUPS = 8
 MIN_GROUP_SHARE = 0.03  # a k whose smallest group is under this share of those placed is refused
 PRIOR = 5.0  # pseudo-votes shrinking each group's shares towards the statement's overall shares
 FDR = 0.05  # Benjamini–Hochberg false discovery rate for representative and consensus statements
-SELECT_ON = 4_000  # the most placed participants the number of groups is chosen on (a sample)
-STABILITY_ON = 2_000  # the most placed participants the stability splits are drawn from
+SELECT_ON = 200_000  # the most votes the number of groups is chosen on (a sample of people)
+STABILITY_ON = 100_000  # the most votes the stability samples are drawn from
 SPLITS = 3
 SUBSAMPLE = 0.8  # the share of those placed each stability refit is drawn from
 HELD_OUT = 0.2  # the share of each participant's votes hidden to choose the number of groups
@@ -428,6 +428,14 @@ def adjusted_rand(a: NDArray[np.int64], b: NDArray[np.int64]) -> float:
     return (index - expected) / (most - expected)
 
 
+def _sample(x: sparse.csr_matrix, votes: int, rng: np.random.Generator) -> NDArray[np.int64]:
+    """A random sample of the participants (rows of ``x``, in order) with about ``votes``
+    votes between them, or all of them: the work of fitting grows with the votes."""
+    order = rng.permutation(x.shape[0])
+    upto = np.cumsum(np.diff(x.indptr)[order])
+    return np.sort(order[: max(int(np.searchsorted(upto, votes)) + 1, 2)])
+
+
 def stability(
     x: sparse.csr_matrix,
     statements: int,
@@ -444,8 +452,7 @@ def stability(
     if k < 2:
         return 1.0
     rng = np.random.default_rng(seed)
-    n = x.shape[0]
-    pool = np.sort(rng.permutation(n)[: min(n, STABILITY_ON)])
+    pool = _sample(x, STABILITY_ON, rng)
     x, labels = x[pool], labels[pool]
     points = components(x, statements, min(COMPONENTS, max(statements - 1, 1)))[0]
     scores = []
@@ -514,8 +521,8 @@ def find_groups(
         return Groups(labels, int(len(rows) > 0), confidence, 1.0, {1: 0.0}, model, placed)
     fitted = x[rows]
     rng = np.random.default_rng(seed)
-    if len(rows) > SELECT_ON:
-        sample = fitted[np.sort(rng.permutation(len(rows))[:SELECT_ON])]
+    if fitted.nnz > SELECT_ON:
+        sample = fitted[_sample(fitted, SELECT_ON, rng)]
         choice = choose(sample, votes.statements, max_groups=max_groups, seed=seed)
         model = choice.model
         if model.k > 1:  # refine on everyone placed, from the sample's groups
