@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
+import smtplib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
@@ -581,12 +582,20 @@ def _send_invitation(invitation: Invitation, token: str, by: Any) -> None:
         f"After that, sign in with your email address, {person.email}, as your username.\n\n"
         "If you were not expecting this, you can ignore this email.\n"
     )
-    send_mail(
-        f"You are invited to Footprint ({partnership})",
-        body,
-        settings.DEFAULT_FROM_EMAIL,
-        [person.email],
-    )
+    try:
+        send_mail(
+            f"You are invited to Footprint ({partnership})",
+            body,
+            settings.DEFAULT_FROM_EMAIL,
+            [person.email],
+        )
+    except (OSError, smtplib.SMTPException) as exc:
+        # Raised inside the service's transaction: the invitation is undone with it.
+        raise ValidationError(
+            f"The invitation email to {person.email} could not be sent ({exc.__class__.__name__}),"
+            " so nothing was saved. Try again later, or ask whoever runs Footprint to check its"
+            " email settings."
+        ) from exc
 
 
 def _refuse_unless_may_handle(by: Any, invitation: Invitation) -> None:

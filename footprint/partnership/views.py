@@ -12,7 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
-from django.utils.http import urlencode
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_GET, require_POST
 
 from footprint.core import charts
@@ -745,7 +745,10 @@ def _invitation_action(request: HttpRequest, pk: int, action: Any, done: str) ->
         messages.error(request, " ".join(exc.messages))
     else:
         messages.success(request, done.format(email=invitation.user.email))
-    return redirect(request.POST.get("next") or reverse("partnership:people"))
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        back = reverse("partnership:people")
+    return redirect(back)
 
 
 @require_POST

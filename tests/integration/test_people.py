@@ -369,3 +369,35 @@ def test_the_first_programme_office_is_invited_from_the_command_line(db, capsys)
     assert PartnershipRole.objects.get(user=person).role == PartnershipRoleKind.PROGRAMME_OFFICE
     event = AuditEvent.objects.get(action="invite_person")
     assert event.actor is None and event.details["person"] == person.pk
+
+
+def test_after_revoking_the_page_goes_back_only_to_an_address_of_this_site(
+    client_for, cast, footprint
+):
+    invitation = invite(cast["pmo"], footprint).invitation
+    response = client_for("pmo").post(
+        reverse("partnership:invitation_revoke", args=[invitation.pk]),
+        {"next": "https://evil.example/phish"},
+    )
+    assert response["Location"] == reverse("partnership:people")
+    invitation.refresh_from_db()
+    assert invitation.revoked_at is not None
+
+
+def test_an_email_that_cannot_be_sent_undoes_the_invitation(client_for, cast, footprint, settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", 9  # nothing listens there
+    response = client_for("pmo").post(
+        reverse("partnership:invite"),
+        {
+            "email": "nobody@example.org",
+            "first_name": "No",
+            "last_name": "Body",
+            "organisation": footprint["trust_a"].pk,
+            "role": "viewer",
+        },
+    )
+    text = response.content.decode()
+    assert "There is a problem" in text and "could not be sent" in text
+    assert not get_user_model().objects.filter(email="nobody@example.org").exists()
+    assert not Invitation.objects.exists() and not AuditEvent.objects.exists()
