@@ -246,8 +246,11 @@ def _start(
 ) -> NDArray[np.float64]:
     """A start for k groups: each group seeded by one participant (more votes, more likely),
     their votes weighted as two pseudo-votes against the statement's overall shares."""
-    voted = np.asarray(x.sum(axis=1)).ravel()
-    seeds = rng.choice(x.shape[0], size=k, replace=False, p=voted / voted.sum())
+    voted = np.asarray(x.sum(axis=1), dtype=np.float64).ravel()
+    if (voted > 0).sum() >= k:
+        seeds = rng.choice(x.shape[0], size=k, replace=False, p=voted / voted.sum())
+    else:  # fewer people with votes than groups: any participants will do
+        seeds = rng.choice(x.shape[0], size=k, replace=x.shape[0] < k)
     rows = x[seeds].toarray() * 2.0 + overall[None, :]
     per = rows.reshape(k, -1, KINDS)
     return np.asarray(np.log(per / per.sum(axis=2, keepdims=True)).reshape(k, -1), np.float64)
