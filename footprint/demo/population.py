@@ -3,8 +3,9 @@
 The shape starts from England's mid-year estimate by five-year band (ONS, mid-2022, rounded),
 tilted towards older ages as in rural counties, and varied by neighbourhood. Projections use
 the engine's cohort-component method with assumptions close to England's (life expectancy
-about 79 for men and 83 for women, 1.55 children per woman, and net migration into the
-footprint at working and retirement ages with students leaving at 18–22).
+about 79 for men and 83 for women, death rates improving about 1 % a year, infant deaths in the
+birth year, 1.55 children per woman, and net migration into the footprint at working and
+retirement ages with students leaving at 18–22).
 """
 
 from __future__ import annotations
@@ -107,7 +108,7 @@ def assumptions(total: int, rurality: float) -> ProjectionAssumptions:
     ages = np.arange(AGES, dtype=float)
     # Gompertz mortality from age 30, with infant and child mortality at English levels.
     q_male = np.minimum(0.000025 * np.exp(0.098 * ages), 0.6)
-    q_male[0] = 0.0040
+    q_male[0] = 0.0010  # the rest of infancy: most of its deaths fall in the birth year
     q_male[1:15] = 0.0001
     q_male[OPEN_AGE] = 0.26
     q_female = q_male * 0.72
@@ -126,4 +127,9 @@ def assumptions(total: int, rurality: float) -> ProjectionAssumptions:
         fertility=fertility,
         net_migration_female=migration / 2,
         net_migration_male=migration / 2,
+        # infant deaths in the birth year: about 3 in 1,000 boys and 2.2 in 1,000 girls
+        birth_survival_female=1 - 0.0030 * 0.72,
+        birth_survival_male=1 - 0.0030,
+        # death rates falling about 1 % a year, near the ONS long-term assumption
+        mortality_improvement=0.01,
     )

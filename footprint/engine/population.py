@@ -111,16 +111,20 @@ class PopulationSummary:
         """Share of residents aged 65 and over, 0–1."""
         return self.aged_65_plus / self.total if self.total else 0.0
 
+    old_age_dependency_ratio: float = 0.0  # ONS: of pension age per 1,000 aged 16 to it
+
     @property
     def old_age_dependency(self) -> float:
-        """People aged 65+ per person aged 18–64."""
+        """People aged 65+ per person aged 18–64 (a simple ratio; ONS's is
+        ``old_age_dependency_ratio``)."""
         return self.aged_65_plus / self.aged_18_64 if self.aged_18_64 else 0.0
 
 
 def summarise(
-    female: Sequence[int] | IntArray, male: Sequence[int] | IntArray
+    female: Sequence[int] | IntArray, male: Sequence[int] | IntArray, pension_age: float = 66.0
 ) -> PopulationSummary:
-    """Headline figures of a population, as a public page would show them."""
+    """Headline figures of a population, as a public page would show them; the ONS old-age
+    dependency ratio at ``pension_age`` (:func:`state_pension_age` gives it for a year)."""
     f = as_counts(female, name="female")
     m = as_counts(male, name="male")
     both = f + m
@@ -136,6 +140,7 @@ def summarise(
         aged_65_plus=over_65,
         aged_85_plus=over_85,
         median_age=median_age(both),
+        old_age_dependency_ratio=old_age_dependency_ratio(f, m, pension_age),
     )
 
 
@@ -147,14 +152,56 @@ def add_series(series: Sequence[Sequence[int] | IntArray]) -> IntArray:
     return total
 
 
+def state_pension_age(year: int) -> float:
+    """The State Pension age in the middle of ``year`` as legislated (Pensions Acts 2011 and
+    2014): 66 to 2026, rising to 67 between April 2026 and March 2028 (66.5 in mid-2027), 67
+    to 2044, rising to 68 between April 2044 and March 2046. A later review may move it: pass
+    the age you need to :func:`old_age_dependency_ratio` instead."""
+    if year <= 2026:
+        return 66.0
+    if year == 2027:
+        return 66.5
+    if year <= 2044:
+        return 67.0
+    if year == 2045:
+        return 67.5
+    return 68.0
+
+
+def old_age_dependency_ratio(
+    female: Sequence[int] | IntArray | FloatArray,
+    male: Sequence[int] | IntArray | FloatArray,
+    pension_age: float = 66.0,
+) -> float:
+    """The old-age dependency ratio as ONS defines it: people of State Pension age and over
+    for every 1,000 people aged 16 to State Pension age. A fractional pension age counts that
+    share of the single year below it as of working age (66.5: half of the 66-year-olds are
+    of pension age). 0 when there is nobody of working age."""
+    both = np.asarray(female, dtype=np.float64) + np.asarray(male, dtype=np.float64)
+    if both.shape != (AGES,):
+        raise ValueError(f"a population must have {AGES} values (ages 0–89 and 90+)")
+    if not 16 < pension_age <= OPEN_AGE:
+        raise ValueError("the pension age must lie between 16 and 90")
+    whole = int(np.floor(pension_age))
+    part = pension_age - whole  # the share of age ``whole`` still of working age
+    working = both[16:whole].sum() + part * both[whole]
+    older = both[whole + 1 :].sum() + (1 - part) * both[whole]
+    return float(1000 * older / working) if working > 0 else 0.0
+
+
 @dataclass(frozen=True)
 class ProjectionAssumptions:
-    """Cohort-component assumptions, the same every year.
+    """Cohort-component assumptions.
 
     ``survival_*``: share of each age surviving to the next birthday (91 values; the last is
-    the share of the 90+ group still alive a year later). ``fertility``: births per woman at
-    each age (91 values, zero outside 15–49). ``net_migration_*``: people gained (or lost, if
-    negative) each year at each age. ``male_birth_share``: share of births that are boys.
+    the share of the 90+ group still alive a year later) in the first projected year.
+    ``fertility``: births per woman at each age in a year (91 values, zero outside 15–49),
+    applied to the average number of women of that age in the year. ``net_migration_*``:
+    people gained (or lost, if negative) each year at each age. ``male_birth_share``: share of
+    births that are boys. ``birth_survival_*``: share of the babies born in a year still alive
+    at its end (infant deaths in the birth year; most infant deaths are in the first weeks).
+    ``mortality_improvement``: the share by which every death rate (or each age's, given 91
+    values) falls each year after the first, as the ONS projections assume.
     """
 
     survival_female: FloatArray
@@ -163,6 +210,48 @@ class ProjectionAssumptions:
     net_migration_female: FloatArray
     net_migration_male: FloatArray
     male_birth_share: float = 105 / 205
+    birth_survival_female: float = 1.0
+    birth_survival_male: float = 1.0
+    mortality_improvement: float | FloatArray = 0.0
+
+    def survival(self, year: int) -> tuple[FloatArray, FloatArray]:
+        """Survival by age in projection year ``year`` (1 the first), death rates improved."""
+        keep = (1 - np.asarray(self.mortality_improvement, dtype=np.float64)) ** (year - 1)
+        return 1 - (1 - self.survival_female) * keep, 1 - (1 - self.survival_male) * keep
+
+
+def project_exact(
+    female: Sequence[int] | IntArray,
+    male: Sequence[int] | IntArray,
+    assumptions: ProjectionAssumptions,
+    years: int,
+) -> list[tuple[FloatArray, FloatArray]]:
+    """Project a population forward ``years`` years by the cohort-component method, keeping
+    fractional people as ONS does (rounding every cell every year would lose a small cell's
+    deaths or migration entirely: 5 people with a 2 % death rate stay 5 for ever).
+
+    Each year: everyone ages one year with their survival rate, improved as the assumptions
+    say (the 90+ group keeps its survivors and gains the survivors of 89-year-olds); net
+    migration is added; births are the fertility of each age times the average of the women
+    of that age at the start and the end of the year, and join age 0 less the infant deaths
+    of their birth year. No cell falls below zero. Returns one ``(female, male)`` pair of
+    unrounded counts per year."""
+    if years < 0:
+        raise ValueError("years must not be negative")
+    f = as_counts(female, name="female").astype(np.float64)
+    m = as_counts(male, name="male").astype(np.float64)
+    a = assumptions
+    out: list[tuple[FloatArray, FloatArray]] = []
+    for year in range(1, years + 1):
+        survival_f, survival_m = a.survival(year)
+        f_end = np.maximum(_age_one_year(f, survival_f, 0.0) + a.net_migration_female, 0)
+        m_end = np.maximum(_age_one_year(m, survival_m, 0.0) + a.net_migration_male, 0)
+        births = float(np.dot((f + f_end) / 2, a.fertility))
+        f_end[0] += births * (1 - a.male_birth_share) * a.birth_survival_female
+        m_end[0] += births * a.male_birth_share * a.birth_survival_male
+        f, m = f_end, m_end
+        out.append((f, m))
+    return out
 
 
 def project(
@@ -171,27 +260,12 @@ def project(
     assumptions: ProjectionAssumptions,
     years: int,
 ) -> list[tuple[IntArray, IntArray]]:
-    """Project a population forward ``years`` years by the cohort-component method.
-
-    Each year: everyone ages one year with their survival rate (the 90+ group keeps its
-    survivors and gains the survivors of 89-year-olds), births from women's age-specific
-    fertility join age 0, then net migration is added. Counts are rounded to whole people
-    each year and never fall below zero. Returns one ``(female, male)`` pair per year.
-    """
-    if years < 0:
-        raise ValueError("years must not be negative")
-    f = as_counts(female, name="female").astype(np.float64)
-    m = as_counts(male, name="male").astype(np.float64)
-    a = assumptions
-    out: list[tuple[IntArray, IntArray]] = []
-    for _ in range(years):
-        births = float(np.dot(f, a.fertility))
-        f = _age_one_year(f, a.survival_female, births * (1 - a.male_birth_share))
-        m = _age_one_year(m, a.survival_male, births * a.male_birth_share)
-        f = np.maximum(np.round(f + a.net_migration_female), 0)
-        m = np.maximum(np.round(m + a.net_migration_male), 0)
-        out.append((f.astype(np.int64), m.astype(np.int64)))
-    return out
+    """:func:`project_exact`, each year rounded to whole people for showing and storing (the
+    projection itself carries the fractions from year to year)."""
+    return [
+        (np.round(f).astype(np.int64), np.round(m).astype(np.int64))
+        for f, m in project_exact(female, male, assumptions, years)
+    ]
 
 
 def _age_one_year(counts: FloatArray, survival: FloatArray, births: float) -> FloatArray:

@@ -40,22 +40,32 @@ def project_one_year(
     migration_female: Sequence[float],
     migration_male: Sequence[float],
     male_birth_share: float,
-) -> tuple[list[int], list[int]]:
-    """One cohort-component step, person by person of arithmetic."""
-    births = sum(w * r for w, r in zip(female, fertility, strict=True))
+    birth_survival_female: float = 1.0,
+    birth_survival_male: float = 1.0,
+    improvement: float = 0.0,
+    year: int = 1,
+) -> tuple[list[float], list[float]]:
+    """One cohort-component step, person by person of arithmetic, keeping fractions: death
+    rates fall by ``improvement`` a year after the first (``year`` 1); everyone ages; migrants
+    join; births come from the average of the women of each age at the start and end of the
+    year, less the infant deaths of their birth year."""
 
     def step(
-        counts: Sequence[float], survival: Sequence[float], born: float, migration: Sequence[float]
-    ) -> list[int]:
+        counts: Sequence[float], survival: Sequence[float], migration: Sequence[float]
+    ) -> list[float]:
         n = len(counts)
         new = [0.0] * n
-        new[0] = born
-        for age in range(n - 1):
-            new[age + 1] += counts[age] * survival[age]
-        new[n - 1] += counts[n - 1] * survival[n - 1]
-        return [max(round(v + mig), 0) for v, mig in zip(new, migration, strict=True)]
+        for age in range(n):
+            death_rate = (1 - survival[age]) * (1 - improvement) ** (year - 1)
+            survivors = counts[age] * (1 - death_rate)
+            new[min(age + 1, n - 1)] += survivors
+        return [max(v + mig, 0.0) for v, mig in zip(new, migration, strict=True)]
 
-    return (
-        step(female, survival_female, births * (1 - male_birth_share), migration_female),
-        step(male, survival_male, births * male_birth_share, migration_male),
-    )
+    f_end = step(female, survival_female, migration_female)
+    m_end = step(male, survival_male, migration_male)
+    births = 0.0
+    for age, rate in enumerate(fertility):
+        births += rate * (female[age] + f_end[age]) / 2
+    f_end[0] += births * (1 - male_birth_share) * birth_survival_female
+    m_end[0] += births * male_birth_share * birth_survival_male
+    return f_end, m_end
