@@ -128,9 +128,9 @@ def steps() -> list[Step]:
     ]
     forums = _link(
         ("decisions:setup", "Set up forums and the scheme of delegation"),
-        ("decisions:forums", "Forums"),
         ("decisions:forum_new", "Add a forum"),
     )
+    delegation = _link(("decisions:delegation", "The scheme of delegation"))
     out.append(
         Step(
             "Set up the forums and the scheme of delegation",
@@ -142,17 +142,18 @@ def steps() -> list[Step]:
                 _plural(_count("decisions.Delegation"), "delegation"),
             ],
             bool(_count("decisions.Forum") and _count("decisions.Delegation")),
-            _links(forums or _link(("decisions:index", "Decisions"))),
+            _links(forums, delegation, _link(("decisions:index", "Decisions"))),
             ""
-            if forums
-            else "The pages for setting up forums and delegation are not built yet: until they "
-            "are, the programme office sets them up in the admin site.",
+            if forums and delegation
+            else "The pages for setting up forums and delegation are not all built yet: until "
+            "they are, the programme office does what they do not cover in the admin site.",
         )
     )
     plan = _link(
         ("plans:setup", "Set up the plan"),
         ("plans:plan_new", "Start the plan"),
     )
+    goal = _link(("plans:goal_new", "Add a goal"))
     metrics = _link(("plans:metrics", "Metrics"))
     out.append(
         Step(
@@ -165,9 +166,9 @@ def steps() -> list[Step]:
                 _plural(_count("plans.Metric"), "metric"),
             ],
             bool(_count("plans.Plan") and _count("plans.Goal")),
-            _links(plan, metrics, _link(("plans:overview", "The plan"))),
+            _links(plan, goal, metrics, _link(("plans:overview", "The plan"))),
             ""
-            if plan and metrics
+            if plan and goal and metrics
             else "The pages for writing the plan and its metrics are not all built yet: until "
             "they are, the programme office adds what is missing in the admin site.",
         )
@@ -187,7 +188,13 @@ def steps() -> list[Step]:
                 _plural(_count("finance.RiskShareAgreement"), "risk-share agreement"),
             ],
             bool(_count("finance.Contract") and _count("finance.RiskShareAgreement")),
-            _links(contracts, _link(("finance:risk_share", "The risk-share agreement"))),
+            _links(
+                contracts,
+                _link(
+                    ("finance:risk_share", "The risk-share agreement"),
+                    ("finance:agreement_new", "Record the risk-share agreement"),
+                ),
+            ),
             ""
             if contracts
             else "The pages for contracts are not built yet: until they are, the programme "

@@ -24,7 +24,6 @@ def test_from_an_empty_database_the_checklist_starts_at_naming_the_partnership(
     assert page.count("To do") == 9 and "Done" not in page
     assert "Not set up yet" in page and "0 places" in page and "0 organisations" in page
     assert reverse("partnership:system_edit") in page
-    assert "admin site" in page  # steps whose pages are not built yet say so
 
     places = client.get(reverse("partnership:places")).content.decode()
     assert "name the partnership" in places and reverse("partnership:place_add") not in places
@@ -149,3 +148,20 @@ def test_the_checklist_counts_what_is_set_up_and_links_to_each_page(client_for, 
 def test_an_unknown_change_is_a_programming_error(cast, footprint):
     with pytest.raises(ValueError, match="cannot be changed here"):
         services.update_place(place=footprint["north"], changes={"slug": "x"}, by=cast["pmo"])
+
+
+@pytest.mark.urls("tests.integration.urls_partnership_only")
+def test_a_step_whose_page_is_not_built_says_so(db):
+    from footprint.partnership import setup_steps
+
+    steps = {s.title: s for s in setup_steps.steps()}
+    forums = steps["Set up the forums and the scheme of delegation"]
+    assert forums.links == [] and "admin site" in forums.note
+    assert "admin site" in steps["Agree the agency rate card"].note
+    # The partnership's own steps link to their pages whatever else is built.
+    assert [link.text for link in steps["Invite people"].links] == [
+        "Invite someone",
+        "People",
+        "What each role may do",
+    ]
+    assert not steps["Invite people"].note
