@@ -451,7 +451,7 @@ def _form_page(
         {
             "form": form,
             "title": title,
-            "button": button,
+            "button_text": button,
             "back": back,
             "caption": caption,
             "lede": lede,

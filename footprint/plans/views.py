@@ -398,7 +398,7 @@ def _form_page(
         {
             "form": form,
             "title": title,
-            "button": button,
+            "button_text": button,
             "back": back,
             "lede": lede,
             "caption": caption,

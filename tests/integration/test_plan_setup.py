@@ -4,6 +4,7 @@ decisions that serve a goal chosen from the real proposals, all audited with his
 do each: test_permissions_plans.py."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -116,6 +117,7 @@ def test_the_metric_pages_call_it_a_code_and_the_programme_office_adds_one(clien
     assert "Add a metric" in listing
     form = client.get(reverse("plans:metric_new")).content.decode()
     assert "slug" not in form.lower() and "Its code, which import files use" in form
+    assert re.search(r"<button[^>]*>\s*Add the metric\s*</button>", form)
     data = {
         "name": "Handovers over an hour",
         "definition": "Ambulance handovers taking over 60 minutes.",
