@@ -16,8 +16,8 @@ from ninja import Field, Schema
 from pydantic import BeforeValidator, model_validator
 
 NOT_READABLE = (
-    "The request could not be read: a body that is not JSON (a JSON error), or a NUL "
-    "character in the address or a form (plain text, from the site's request checks)"
+    "The request could not be read: a body that is not JSON (a JSON error); a NUL character "
+    "in the address, or a body over 2.5 MB (an HTML page, from the site's request checks)"
 )
 NO_TOKEN = "No token, or one that is not a live token of an active person"
 INVALID = (
