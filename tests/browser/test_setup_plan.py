@@ -85,3 +85,33 @@ def test_the_programme_office_records_a_boards_consent_on_its_behalf(page, cast,
         "Recorded on the board's behalf by Pmo, from Cabinet minute 2025/31"
     )
     check_accessibility(page)
+
+
+def test_every_set_up_page_passes_axe(page, cast, plan, forums):
+    """Each page where the plan and the forums are set up, as the programme office sees it
+    (with its history), opens and axe finds nothing on it; so does the page where a
+    representative names deputies."""
+    seat = forums["alliance"].members.get(representative=cast["editor_a"])
+    log_in(page, "pmo")
+    for path in (
+        f"/workspace/plan/{plan['plan'].pk}/change/",
+        f"/workspace/plan/{plan['plan'].pk}/priorities/new/",
+        f"/workspace/plan/priorities/{plan['priority'].pk}/change/",
+        f"/workspace/plan/goals/{plan['goal'].pk}/change/",
+        "/workspace/plan/metrics/ae-4-hour/",
+        "/workspace/plan/metrics/ae-4-hour/change/",
+        "/workspace/decisions/forums/new/",
+        "/workspace/decisions/forums/alliance/",
+        "/workspace/decisions/forums/alliance/change/",
+        "/workspace/decisions/forums/alliance/seats/new/",
+        f"/workspace/decisions/seats/{seat.pk}/",
+        "/workspace/decisions/delegation/",
+    ):
+        response = page.goto(path)
+        assert response is not None and response.status == 200, path
+        check_accessibility(page)
+    page.get_by_role("button", name="Log out").click()
+    log_in(page, "editor_a")
+    page.goto(f"/workspace/decisions/seats/{seat.pk}/")
+    expect(page.get_by_role("heading", name="Name your deputies")).to_be_visible()
+    check_accessibility(page)
