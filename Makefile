@@ -11,7 +11,7 @@ TEST_ENV := DJANGO_SECRET_KEY=test-only-secret-key-not-for-production
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo test lint format bench serve worker install assets migrate pytest pytest-postgres clean
+.PHONY: demo test lint format bench load serve worker install assets migrate pytest pytest-postgres clean
 
 ## demo: install everything, build assets, migrate, load the demo footprint and serve it with
 ## a background worker beside the server
@@ -62,6 +62,11 @@ pytest-postgres: install assets
 bench: install
 	$(BIN)/python -m pip install --quiet -e ".[dev,dask,bench]"
 	$(TEST_ENV) bash scripts/run-benchmarks.sh $(BIN)/python
+
+## load: 50 people at once for two minutes against gunicorn and a throwaway PostgreSQL with the
+## demo loaded (benchmarks/load.py); prints response times and checks every vote was counted
+load: install assets
+	$(TEST_ENV) bash scripts/with-postgres.sh $(BIN)/python benchmarks/load.py
 
 serve: install assets
 	$(BIN)/python manage.py migrate --noinput
