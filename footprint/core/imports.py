@@ -46,14 +46,19 @@ def in_megabytes(size: int) -> str:
     return f"{mb:,.{0 if mb == int(mb) else 1 if mb >= 1 else 2}f} MB"
 
 
-# A CSV of measurements, returns, shifts, organisations or population. The largest real one
-# (a whole England subnational projection, some 150,000 rows of 30 columns) fits.
-TABLE = Limits(bytes=20 * MB, rows=200_000, columns=200, cells=6_000_000)
+# A CSV of measurements, returns, shifts, organisations or population: a table is held in
+# memory while it is checked, so its cells are bounded (2,000,000 short cells are some 150 MB
+# of Python strings). A footprint's population projection (a dozen areas, 2 sexes, 92 ages,
+# 30 columns) is some 70,000 cells; five years of monthly returns for 50 organisations and 10
+# staff groups, 30,000 rows.
+TABLE = Limits(bytes=20 * MB, rows=200_000, columns=200, cells=2_000_000)
 # Record-level activity: a year of hospital episodes for a footprint of a million people is
 # well under a million rows; bigger files should use the aggregated layout.
 ACTIVITY = Limits(bytes=60 * MB, rows=1_000_000, columns=20, cells=12_000_000)
-# A finance plan workbook: the template has some 30 rows and a column per year.
-WORKBOOK = Limits(bytes=5 * MB, rows=500, columns=50, cells=25_000, expanded=20 * MB)
+# A finance plan workbook: the template has some 30 rows and a column per year, and expands
+# to tens of kilobytes. openpyxl reads a whole sheet that does not state its size before the
+# first row, so the expanded size is what bounds the work: 5 MB is about 2 s.
+WORKBOOK = Limits(bytes=5 * MB, rows=500, columns=50, cells=25_000, expanded=5 * MB)
 # A demand parameters document (JSON).
 DOCUMENT = Limits(bytes=1 * MB, rows=0, columns=0, cells=0)
 # The most any upload may be, the request's body included: the largest of the above.
@@ -131,11 +136,22 @@ def _too_many(limits: Limits, rows: int, columns: int, cells: int) -> str | None
     return None
 
 
+def _lines(text: str) -> Iterator[str]:
+    """The lines of ``text``, each with its line ending, as slices: no copy of the whole text
+    (``io.StringIO`` would hold one, four bytes a character)."""
+    start, end = 0, len(text)
+    while start < end:
+        stop = text.find("\n", start)
+        stop = end if stop < 0 else stop + 1
+        yield text[start:stop]
+        start = stop
+
+
 def csv_rows(text: str, filename: str, limits: Limits = TABLE) -> Iterator[list[str]]:
     """The rows of CSV ``text``, read one at a time and refused (``ImportRejected``) as soon as
     there are more rows, columns or cells than ``limits`` allow, or a cell is too long to be
     one, before the rest is read."""
-    reader = csv.reader(io.StringIO(text))
+    reader = csv.reader(_lines(text))
     rows = cells = 0
     while True:
         try:
@@ -202,7 +218,12 @@ def sheet_rows(sheet: Any, where: str, limits: Limits = WORKBOOK) -> list[list[A
     text holding a NUL is refused by row and column."""
     rows: list[list[Any]] = []
     cells = 0
-    for n, row in enumerate(sheet.iter_rows(values_only=True), start=1):
+    # Explicit bounds, so that openpyxl neither measures the whole sheet first nor reads past
+    # the first row over the limit.
+    bounded = sheet.iter_rows(
+        min_row=1, max_row=limits.rows + 1, max_col=limits.columns + 1, values_only=True
+    )
+    for n, row in enumerate(bounded, start=1):
         values = list(row)
         while values and values[-1] is None:
             values.pop()

@@ -81,7 +81,7 @@ def test_a_zip_bomb_is_refused_before_it_is_expanded():
     assert len(data) < 200_000
     lines = rejected(imports.open_workbook, data, "plan.xlsx")
     assert lines == [
-        "plan.xlsx, row 0: the workbook expands to 30 MB, more than the 20 MB a plan workbook "
+        "plan.xlsx, row 0: the workbook expands to 30 MB, more than the 5 MB a plan workbook "
         "can need: save only the plan sheets"
     ]
 
@@ -119,7 +119,7 @@ def test_a_failed_finance_upload_lists_its_problems_on_the_job(client, finance_t
     job = Job.objects.get()
     assert job.status == Job.Status.FAILED and job.payload == {}
     assert job.errors == [
-        "plan.xlsx, row 0: the workbook expands to 30 MB, more than the 20 MB a plan workbook "
+        "plan.xlsx, row 0: the workbook expands to 30 MB, more than the 5 MB a plan workbook "
         "can need: save only the plan sheets"
     ]
     assert not FinancialPlan.objects.exists()
