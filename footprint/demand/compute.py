@@ -84,7 +84,8 @@ def to_engine(document: Any) -> tuple[dm.Scenario, dm.Capacity]:
     try:
         schemes = tuple(_scheme(s) for s in doc.schemes)
         scenario = dm.Scenario(
-            **doc.model_dump(exclude={"growth", "schemes", "capacity"}),
+            **doc.model_dump(exclude={"growth", "schemes", "capacity", "correlated_growth"}),
+            correlated_growth=tuple(tuple(g) for g in doc.correlated_growth),
             growth={code: _interval(g) for code, g in doc.growth.items()},
             schemes=schemes,
         )
@@ -109,10 +110,12 @@ def _interval(i: IntervalDoc) -> dm.Interval:
 def _scheme(s: SchemeDoc) -> dm.Scheme:
     cohort = {k: tuple(v) if isinstance(v, list) else v for k, v in s.cohort.model_dump().items()}
     return dm.Scheme(
-        **s.model_dump(exclude={"effect", "share", "cohort"}),
+        **s.model_dump(exclude={"effect", "share", "cohort", "profile_shares", "eligible"}),
         effect=dm.Effect(s.effect),
         share=_interval(s.share),
         cohort=dm.Cohort(**cohort),
+        profile_shares=tuple(s.profile_shares),
+        eligible=_interval(s.eligible),
     )
 
 

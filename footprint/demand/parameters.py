@@ -59,6 +59,17 @@ class SchemeDoc(Strict):
     ratio: float = Field(1.0, ge=0)
     convert_provider: str = ""
     evidence: str = Field("", description="The scheme library entry it is judged against")
+    profile: Literal["linear", "front", "back", "step", "custom"] = Field(
+        "linear", description="How the effect builds up over the ramp years"
+    )
+    profile_shares: list[Annotated[float, Field(ge=0, le=1)]] = Field(
+        default_factory=list,
+        description="For a custom profile: the share of full effect in each year from the start",
+    )
+    eligible: IntervalDoc = Field(
+        default_factory=lambda: IntervalDoc(low=1.0, high=1.0),
+        description="Share of the cohort's activity the scheme can reach (80 % interval)",
+    )
 
 
 class CapacityDoc(Strict):
@@ -96,6 +107,13 @@ class ParametersDoc(Strict):
         description="Non-demographic growth a year, by point of delivery"
     )
     schemes: list[SchemeDoc] = Field(default_factory=list)
+    correlated_growth: list[list[PodCode]] = Field(
+        default_factory=list,
+        description="Groups of points of delivery whose growth moves together",
+    )
+    growth_correlation: float = Field(
+        0.0, ge=0, le=1, description="How closely growth in one group moves together (0–1)"
+    )
     capacity: CapacityDoc
 
 

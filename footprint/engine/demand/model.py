@@ -40,11 +40,22 @@ class Draws:
 
     growth: FloatArray  # [run, pod]: yearly non-demographic growth rate
     effect: FloatArray  # [run, scheme]: share at full effect
+    eligible: FloatArray  # [run, scheme]: share of the cohort the scheme reaches
+
+    @property
+    def reach(self) -> FloatArray:
+        """[run, scheme]: the chance that a unit of the cohort is removed at full effect. Each
+        unit is eligible with one chance and then removed with the other: two binomial cuts in
+        turn are one binomial cut at their product, so the strata draw it in one."""
+        return np.asarray(self.effect * self.eligible, dtype=np.float64)
 
 
 def draw_parameters(scenario: Scenario, seed_sequence: np.random.SeedSequence) -> Draws:
     """Draw every iteration's parameters from normal distributions matching their 80 %
-    intervals; shares are clipped to [0, 1] and growth rates to above −100 %."""
+    intervals; shares are clipped to [0, 1] and growth rates to above −100 %. Growth of the
+    points of delivery in one group of ``correlated_growth`` shares a common normal factor
+    with weight √ρ (ρ the scenario's ``growth_correlation``), so any two of them correlate at
+    ρ; other growth is independent."""
     rng = np.random.default_rng(seed_sequence)
     runs = scenario.iterations + 1
     growth = np.zeros((runs, len(CODES)))
@@ -56,7 +67,22 @@ def draw_parameters(scenario: Scenario, seed_sequence: np.random.SeedSequence) -
     for j, scheme in enumerate(scenario.schemes):
         effect[1:, j] = rng.normal(scheme.share.central, scheme.share.sd, runs - 1)
         effect[0, j] = scheme.share.central
-    return Draws(np.clip(growth, -0.99, None), np.clip(effect, 0.0, 1.0))
+    rho = scenario.growth_correlation
+    for group in scenario.correlated_growth:
+        common = rng.standard_normal(runs - 1)
+        for code in group:
+            i, interval = CODES.index(code), scenario.growth[code]
+            own = (growth[1:, i] - interval.central) / interval.sd if interval.sd > 0 else 0.0
+            z = np.sqrt(rho) * common + np.sqrt(1 - rho) * own
+            growth[1:, i] = interval.central + interval.sd * z
+    eligible = np.ones((runs, len(scenario.schemes)))
+    for j, scheme in enumerate(scenario.schemes):
+        if scheme.eligible.sd > 0:
+            eligible[1:, j] = rng.normal(scheme.eligible.central, scheme.eligible.sd, runs - 1)
+        eligible[0, j] = scheme.eligible.central
+    return Draws(
+        np.clip(growth, -0.99, None), np.clip(effect, 0.0, 1.0), np.clip(eligible, 0.0, 1.0)
+    )
 
 
 @dataclass(frozen=True)
@@ -202,9 +228,13 @@ def compile_plan(scenario: Scenario, strata: Strata) -> Plan:
 
 
 def parameters_per_iteration(scenario: Scenario) -> int:
-    """Parameters drawn for each iteration: a growth rate per point of delivery and a share
-    per scheme."""
-    return len(scenario.growth) + len(scenario.schemes)
+    """Parameters drawn for each iteration: a growth rate per point of delivery, a common
+    factor per group of correlated growth, and a share per scheme and an eligible share per
+    scheme whose eligibility is uncertain."""
+    uncertain = sum(1 for s in scenario.schemes if s.eligible.sd > 0)
+    return (
+        len(scenario.growth) + len(scenario.correlated_growth) + len(scenario.schemes) + uncertain
+    )
 
 
 def draws_per_iteration(plan: Plan) -> int:
@@ -259,7 +289,7 @@ def simulate(
         return np.add.reduceat(x, plan.starts, axis=1) if x.shape[1] else np.zeros((n, ng))
 
     growth = draws.growth[rows][:, plan.growth_pod]  # [run, stratum]
-    effect = draws.effect[rows]
+    effect = draws.reach[rows]
     base_bed = s.base * s.stay[0]
     for t in range(years):
         act[:, t, 0, :ng] = np.add.reduceat(s.base, plan.starts)

@@ -66,6 +66,16 @@ class Cohort:
         return (self.age_low,) if self.age_high is None else (self.age_low, self.age_high + 1)
 
 
+class Profile(StrEnum):
+    """How a scheme's effect builds up from its start year to full effect after its ramp."""
+
+    LINEAR = "linear"  # an equal step each year
+    FRONT = "front"  # most of the effect early: 1 − (1 − k/n)²
+    BACK = "back"  # most of the effect late: (k/n)²
+    STEP = "step"  # nothing until the ramp's last year, then all of it
+    CUSTOM = "custom"  # a share of full effect for each year from the start (the last holds)
+
+
 @dataclass(frozen=True)
 class Scheme:
     """A transformation scheme: its effect on one point of delivery's cohort, given as an 80 %
@@ -85,9 +95,25 @@ class Scheme:
     ratio: float = 1.0  # units of ``convert_to`` per unit avoided
     convert_provider: str = ""  # blank: the same provider
     evidence: str = ""  # the key of the library entry this scheme is judged against
+    profile: Profile | str = Profile.LINEAR
+    profile_shares: tuple[float, ...] = ()  # for a custom profile: each year's share of effect
+    eligible: Interval = Interval(1.0, 1.0)  # 80 % interval of the cohort's share it reaches
 
     def __post_init__(self) -> None:
         target = pod(self.pod)
+        if self.profile not in tuple(Profile):
+            raise ValueError(
+                f"{self.name}: unknown profile {self.profile!r}; "
+                f"expected one of {', '.join(Profile)}"
+            )
+        object.__setattr__(self, "profile", Profile(self.profile))
+        object.__setattr__(self, "profile_shares", tuple(self.profile_shares))
+        if self.profile is Profile.CUSTOM and not self.profile_shares:
+            raise ValueError(f"{self.name}: a custom profile needs a share for each year")
+        if any(not 0 <= x <= 1 for x in self.profile_shares):
+            raise ValueError(f"{self.name}: each year's share of effect must lie in 0–1")
+        if not 0 <= self.eligible.low <= self.eligible.high <= 1:
+            raise ValueError(f"{self.name}: the eligible share must lie between 0 and 1")
         if not 0 <= self.share.low <= self.share.high <= 1:
             raise ValueError(f"{self.name}: the share must lie between 0 and 1")
         if self.ramp_years < 1:
@@ -105,10 +131,20 @@ class Scheme:
                 raise ValueError(f"{self.name}: the ratio cannot be negative")
 
     def ramp(self, year: int) -> float:
-        """The fraction of full effect in a calendar year."""
+        """The fraction of full effect in a calendar year, by the scheme's profile."""
         if year < self.start_year:
             return 0.0
-        return min(1.0, (year - self.start_year + 1) / self.ramp_years)
+        k = year - self.start_year + 1  # the scheme's first year is 1
+        done = min(1.0, k / self.ramp_years)
+        if self.profile is Profile.FRONT:
+            return 1 - (1 - done) ** 2
+        if self.profile is Profile.BACK:
+            return done**2
+        if self.profile is Profile.STEP:
+            return 1.0 if k >= self.ramp_years else 0.0
+        if self.profile is Profile.CUSTOM:
+            return self.profile_shares[min(k, len(self.profile_shares)) - 1]
+        return done
 
 
 @dataclass(frozen=True)
@@ -121,6 +157,9 @@ class Scenario:
     schemes: tuple[Scheme, ...] = ()
     seed: int = 0
     iterations: int = 1000
+    # points of delivery whose growth moves together, and how closely (0: independently)
+    correlated_growth: tuple[tuple[str, ...], ...] = ()
+    growth_correlation: float = 0.0
 
     def __post_init__(self) -> None:
         if self.horizon <= self.base_year:
@@ -133,6 +172,19 @@ class Scenario:
         keys = [s.key for s in self.schemes]
         if len(set(keys)) != len(keys):
             raise ValueError("scheme keys must be unique")
+        object.__setattr__(
+            self, "correlated_growth", tuple(tuple(g) for g in self.correlated_growth)
+        )
+        grouped = [code for group in self.correlated_growth for code in group]
+        if len(set(grouped)) != len(grouped):
+            raise ValueError("a point of delivery can be in only one group of correlated growth")
+        outside = [code for code in grouped if code not in self.growth]
+        if outside:
+            raise ValueError(
+                f"correlated growth names points of delivery with no growth: {', '.join(outside)}"
+            )
+        if not 0 <= self.growth_correlation <= 1:
+            raise ValueError("the growth correlation must lie between 0 and 1")
 
     @property
     def years(self) -> tuple[int, ...]:

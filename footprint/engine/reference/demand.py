@@ -2,8 +2,10 @@
 
 Every record is grown and sampled on its own, every scheme tested against every record, with no
 strata: a record's admissions are a Poisson count, each with the record's own length of stay;
-a scheme that avoids or moves activity takes a binomial share of the record's admissions (and
-their stays), and one that shortens stays cuts each day of each stay with its probability. It
+a scheme that avoids or moves activity first finds which of the record's admissions it may
+reach (each eligible with the iteration's eligible share) and then takes a binomial share of
+those (with their stays); one that shortens stays cuts each eligible day of each stay with its
+probability. Schemes build up by their time profiles. It
 shares the parameter draws (:func:`draw_parameters`) so the two differ only in how they
 sample, and its cost grows with the number of records.
 """
@@ -49,9 +51,9 @@ def cohorts(records: Records, demography: Demography, scenario: Scenario) -> lis
 
 
 def draws_per_iteration(records: Records, demography: Demography, scenario: Scenario) -> int:
-    """Random draws in each iteration: every year, a Poisson count per record and a binomial
-    per record of each scheme's cohort."""
-    touched = sum(int(m.sum()) for m in cohorts(records, demography, scenario))
+    """Random draws in each iteration: every year, a Poisson count per record and two binomials
+    (eligible, then removed or cut) per record of each scheme's cohort."""
+    touched = 2 * sum(int(m.sum()) for m in cohorts(records, demography, scenario))
     return (len(records) + touched) * len(scenario.years)
 
 
@@ -89,13 +91,23 @@ def run_records(
             days = k * records.los  # each record's bed days: its stays, each of its length
             for j, s in enumerate(scenario.schemes):
                 p = draws.effect[row, j] * s.ramp(years[t])
+                q = draws.eligible[row, j]
                 m = masks[j]
                 if s.effect is Effect.SHORTEN:
-                    # every day of every stay is cut with probability p
-                    cut = days[m] * p if row == 0 else rng.binomial(days[m].astype(np.int64), p)
+                    # each day of each stay is eligible with probability q, and an eligible
+                    # day is cut with probability p
+                    if row == 0:
+                        cut = days[m] * q * p
+                    else:
+                        cut = rng.binomial(rng.binomial(days[m].astype(np.int64), q), p)
                     days[m] = days[m] - cut
                     continue
-                gone = k[m] * p if row == 0 else rng.binomial(k[m].astype(np.int64), p)
+                # each admission is eligible with probability q; an eligible one is removed
+                # with probability p
+                if row == 0:
+                    gone = k[m] * q * p
+                else:
+                    gone = rng.binomial(rng.binomial(k[m].astype(np.int64), q), p)
                 # the admissions avoided take their share of the record's (shortened) stays
                 stay = np.divide(days[m], k[m], out=np.zeros(int(m.sum())), where=k[m] > 0)
                 days[m] = days[m] - gone * stay
