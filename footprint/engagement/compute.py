@@ -73,6 +73,7 @@ def opinion_groups(
             "text": texts[c.statement],
             "direction": c.direction,
             "lowest": c.lowest_share,
+            "fewest": c.fewest,
             "q": c.q,
         }
         for c in found.consensus

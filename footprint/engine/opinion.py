@@ -690,6 +690,7 @@ class Consensus:
     direction: Direction
     lowest_share: float  # the least any group agrees (or disagrees)
     q: float  # Benjamini–Hochberg adjusted p-value of the intersection–union test
+    fewest: int  # the fewest voters on it in any group (the smallest denominator)
 
 
 def consensus(
@@ -709,18 +710,18 @@ def consensus(
     per = counts[:groups]
     voted = per.sum(axis=2)  # groups × statements
     tested = np.flatnonzero((voted >= min_voters).all(axis=0))
-    rows: list[tuple[int, Direction, float]] = []
+    rows: list[tuple[int, Direction, float, int]] = []
     p_values = []
     for side, direction in SIDES:
         p = stats.binom.sf(per[:, :, side] - 1, voted, 0.5).max(axis=0)
         for j in tested:
             shares = per[:, j, side] / voted[:, j]
-            rows.append((int(j), direction, float(shares.min())))
+            rows.append((int(j), direction, float(shares.min()), int(voted[:, j].min())))
             p_values.append(float(p[j]))
     q = benjamini_hochberg(np.array(p_values))
     out = [
-        Consensus(j, direction, lowest, float(qv))
-        for (j, direction, lowest), qv in zip(rows, q, strict=True)
+        Consensus(j, direction, lowest, float(qv), fewest)
+        for (j, direction, lowest, fewest), qv in zip(rows, q, strict=True)
         if qv <= fdr and lowest >= threshold
     ]
     out.sort(key=lambda c: (-c.lowest_share, c.statement))

@@ -154,7 +154,9 @@ def test_consensus_by_hand():
     counts[1] = [[9, 0, 1], [6, 3, 1]]
     counts[2] = counts[0] + counts[1]
     found = o.consensus(counts)
-    assert [(c.statement, c.direction, c.lowest_share) for c in found] == [(0, "agree", 0.9)]
+    assert [(c.statement, c.direction, c.lowest_share, c.fewest) for c in found] == [
+        (0, "agree", 0.9, 10)
+    ]
 
 
 def test_leave_one_out_counts_every_placed_vote_once():
