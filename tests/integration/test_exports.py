@@ -139,3 +139,20 @@ def test_the_public_consultation_report_csv_is_inert(client_for, cast):
     )
     rows = read_csv(response.content.decode("utf-8-sig"))
     assert sorted(r[0] for r in rows[1:]) == sorted("'" + a for a in ATTACKS[1:4])
+
+
+def test_an_import_refuses_a_formula_name_naming_its_row(cast, footprint):
+    from footprint.core.imports import ImportRejected
+    from footprint.partnership import services as partnership
+    from footprint.partnership.importers import OrganisationRow
+
+    rows = [
+        OrganisationRow(2, "RC1", "Trust C", "acute_trust", True, ""),
+        OrganisationRow(3, "RD1", "@SUM(A1:A9)", "acute_trust", True, ""),
+    ]
+    with pytest.raises(ImportRejected) as refused:
+        partnership.import_organisations(rows=rows, filename="orgs.csv", by=cast["pmo"])
+    assert refused.value.as_lines() == [
+        "orgs.csv, row 3, column 'name': Start the name with a letter or a digit, not =, +, - or @"
+    ]
+    assert not Organisation.objects.filter(ods_code__in=["RC1", "RD1"]).exists()
