@@ -1,9 +1,14 @@
-"""The plan in the Django admin, for the programme office."""
+"""The plan in the Django admin, for emergencies: the programme office sets up the plan on its
+own pages."""
+
+from typing import Any
 
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from footprint.plans import queries
 from footprint.plans.models import Goal, Measurement, Metric, Plan, Priority, Rebase
+from footprint.plans.services import code_for
 
 
 class PriorityInline(admin.TabularInline):
@@ -27,7 +32,12 @@ class MetricAdmin(SimpleHistoryAdmin):
     list_display = ["name", "slug", "unit", "improvement", "frequency", "owner", "next_review"]
     list_filter = ["improvement", "frequency", "owner"]
     search_fields = ["name", "slug"]
-    prepopulated_fields = {"slug": ["name"]}
+    readonly_fields = ["slug"]  # the code: made from the name when the metric is added
+
+    def save_model(self, request: Any, obj: Metric, form: Any, change: bool) -> None:
+        if not obj.slug:
+            obj.slug = code_for(obj.name, queries.metric_codes())
+        super().save_model(request, obj, form, change)
 
 
 @admin.register(Goal)

@@ -470,3 +470,29 @@ def test_the_decisions_that_serve_a_goal_are_chosen_and_each_page_shows_the_othe
     client.post(reverse("plans:goal_decisions", args=[goal.pk]), {})
     assert not goal.proposals.exists()
     assert Proposal.objects.get() == hub
+
+
+def test_a_metric_added_in_the_admin_site_gets_its_code_from_its_name(
+    client, django_user_model, plan
+):
+    root = django_user_model.objects.create_superuser("root", "root@example.org", "pw")
+    client.force_login(root, backend="django.contrib.auth.backends.ModelBackend")
+    form = client.get("/admin/plans/metric/add/").content.decode()
+    assert 'name="slug"' not in form
+    response = client.post(
+        "/admin/plans/metric/add/",
+        {
+            "name": "A&E within 4 hours (all types)",
+            "unit": "%",
+            "improvement": "increase",
+            "definition": "All types.",
+            "data_source": "Test",
+            "frequency": "monthly",
+            "owner": plan["metric"].owner_id,
+            "next_review": "2027-01-01",
+        },
+    )
+    assert response.status_code == 302
+    assert Metric.objects.get(name="A&E within 4 hours (all types)").code == (
+        "ae-within-4-hours-all-types"
+    )
