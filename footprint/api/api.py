@@ -23,6 +23,7 @@ from footprint.api.jobs import router as jobs_router
 from footprint.api.partnership import router as partnership_router
 from footprint.api.plans import router as plans_router
 from footprint.api.workforce import router as workforce_router
+from footprint.core.finite import FiniteJSONRenderer
 
 
 class FootprintAPI(NinjaAPI):
@@ -43,6 +44,7 @@ api = FootprintAPI(
         "422 for a request or figures that are not possible (with `errors` for each field)."
     ),
     urls_namespace="api",
+    renderer=FiniteJSONRenderer(),  # JSON has no Infinity or NaN: written as null
 )
 api.add_router("/", partnership_router)
 api.add_router("/", plans_router)

@@ -311,3 +311,14 @@ def test_workforce_returns_refuse_bad_numbers_so_no_page_says_nan(value):
 
 def test_unused_imports_are_used():
     assert io and plan_importers
+
+
+def test_a_figure_stored_infinite_before_the_checks_is_null_in_the_api(client, cast, plan):
+    stored = Measurement.objects.filter(organisation__ods_code="RA1").order_by("period").first()
+    Measurement.objects.filter(pk=stored.pk).update(value=float("inf"))
+    response = client.get(URL, headers=bearer(cast["pmo"]))
+    assert response.status_code == 200
+    text = response.content.decode()
+    points = json.loads(text, parse_constant=lambda c: pytest.fail(f"{c} in the series"))["points"]
+    assert points[0]["period"] == stored.period.isoformat() and points[0]["value"] is None
+    assert "Infinity" not in text and "NaN" not in text
