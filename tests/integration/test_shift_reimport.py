@@ -56,3 +56,34 @@ def test_the_import_page_says_how_many_shifts_were_already_there(client, workfor
     assert AgencyShift.objects.count() == 1
     html = client.get(reverse("core:job", args=[job.pk])).content.decode()
     assert "all 1 were already saved" in html
+
+
+def test_shifts_saved_before_fingerprints_are_fingerprinted_as_an_import_would(
+    transactional_db, footprint
+):
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    before = [("workforce", "0001_initial")]
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    old = executor.loader.project_state(before).apps
+    Shift = old.get_model("workforce", "AgencyShift")
+    org = old.get_model("partnership", "Organisation").objects.get(ods_code="RA1")
+    for _ in range(2):  # one file imported twice before the change: two shifts alike
+        Shift.objects.create(
+            date=dt.date(2025, 6, 1),
+            organisation=org,
+            agency="Acme",
+            staff_group="nurses",
+            grade="Band 5",
+            hours=12,
+            rate_pence=6000,
+            reason="Sickness",
+        )
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+    rows = importers.parse_shifts(HEAD + ROW + ROW, "s.csv", today=TODAY)
+    assert sorted(AgencyShift.objects.values_list("fingerprint", flat=True)) == sorted(
+        r.fingerprint for r in rows
+    )
