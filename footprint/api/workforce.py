@@ -28,7 +28,7 @@ from footprint.workforce.rules import Permission
 router = Router(tags=["workforce"], auth=TokenAuth())
 
 PARTNERS_ONLY = "Partners only"
-MONTH = r"^\d{4}-(0[1-9]|1[0-2])$"
+MONTH = r"^20\d{2}-(0[1-9]|1[0-2])$"  # a month of this century: 2025-04
 STAFF_GROUPS = ", ".join(StaffGroup.values)
 MOST_RETURNS = 1000  # per request: a year of every staff group of some ten organisations
 
