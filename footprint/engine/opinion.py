@@ -782,7 +782,7 @@ def components(
         eigenvalues[: len(order)] = found[order]
         loadings[:, : len(order)] = vectors[:, order]
     # A stable sign: each component points towards its largest loading.
-    for c in range(d):
+    for c in range(d if s else 0):
         if loadings[np.argmax(np.abs(loadings[:, c])), c] < 0:
             loadings[:, c] *= -1
     coords = np.asarray(centred @ loadings)

@@ -224,6 +224,13 @@ def test_one_group_is_each_statements_overall_shares():
     assert np.exp(model.log_theta[0]) == pytest.approx([0.75, 0.25, 0.0], abs=1e-3)
 
 
+def test_no_statements_or_no_votes_find_nothing():
+    # Every statement hidden, or no one has voted yet.
+    for votes in (o.Votes.from_triples(0, 0, []), o.Votes.from_triples(0, 3, [])):
+        found = o.opinion_map(votes)
+        assert (found.groups.count, found.representative, found.consensus) == (0, [], [])
+
+
 def test_bad_votes_are_refused():
     with pytest.raises(ValueError, match="out of range"):
         o.Votes.from_triples(1, 1, [(0, 1, 1)])
