@@ -9,6 +9,7 @@ page changes with it.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import Any
 
@@ -109,10 +110,17 @@ def _app_name(label: str) -> str:
 
 
 def table() -> tuple[list[Column], list[Row]]:
-    """Every declared permission, by app then name, with each role's answer."""
+    """Every declared permission, by app then name, with each role's answer. The made-up people
+    hold no records, so the answers change only when the rules do: they are worked out once per
+    process for each set of declared permissions."""
+    return _table(tuple(sorted(KNOWN)))
+
+
+@functools.lru_cache(maxsize=4)
+def _table(known: tuple[str, ...]) -> tuple[list[Column], list[Row]]:
     people = [_representative(c.key) for c in COLUMNS]
     rows = []
-    for perm in sorted(KNOWN):
+    for perm in known:
         app = perm.split(".", 1)[0]
         rows.append(
             Row(
