@@ -273,3 +273,20 @@ def test_an_activity_file_too_large_is_refused_on_the_form_unkept(client_for, fo
     page = _activity_upload(client_for("pmo"), big, "a.csv").content.decode()
     assert "a.csv is 60.0 MB, more than the 60 MB Footprint takes in one file" in page
     assert not Job.objects.exists()
+
+
+def test_a_form_body_too_large_gets_a_page_saying_so_not_a_500(client, cast):
+    response = client.post(reverse("core:login"), {"username": "x" * 3_000_000, "password": "y"})
+    assert response.status_code == 400
+    assert "The request could not be read" in response.content.decode()
+    assert "too large" in response.content.decode()
+
+
+def test_the_job_page_of_a_swept_job_says_why_it_failed(client_for, cast):
+    job = create_job(kind="import:x", title="Import a.csv", user=cast["pmo"], payload={"t": 1})
+    Job.objects.filter(pk=job.pk).update(
+        status=Job.Status.RUNNING, started_at=timezone.now() - dt.timedelta(hours=2)
+    )
+    sweep_stuck_jobs(now=timezone.now())
+    html = client_for("pmo").get(f"/workspace/jobs/{job.pk}/").content.decode()
+    assert "ran for more than 60 minutes without finishing" in html and "<progress" not in html
