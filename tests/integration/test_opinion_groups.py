@@ -72,6 +72,12 @@ def test_two_planted_groups_are_two_clear_groups_with_their_denominators(client_
     close_and_publish(c, cast)
     page, csv, api = report_everywhere(client_for("public"), c)
     assert '<p class="nhsuk-lede-text" id="groups-clarity">Two clear groups.</p>' in page
+    # The consultation's own page says it too, once the report is published.
+    own = client_for("public").get(reverse("engagement:consultation", args=[c.slug]))
+    assert (
+        f"Opinion groups among the {snapshot.grouped} of the {snapshot.participants} who voted "
+        "that we could place: <strong>two clear groups</strong>."
+    ) in own.content.decode()
     placed, voted = snapshot.grouped, snapshot.participants
     assert f"{placed} of the {voted} who voted were placed, in 2 groups" in page
     assert f"{snapshot.confident} of the {placed} placed" in page
