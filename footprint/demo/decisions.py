@@ -29,6 +29,8 @@ from footprint.decisions.models import (
 )
 from footprint.demo.timeline import Clock, Timeline, add_months
 from footprint.partnership.models import Organisation, Place
+from footprint.plans import services as plan_services
+from footprint.plans.models import Goal
 
 TYPES = ["Service change", "Investment", "Disinvestment", "Policy", "Contract award"]
 MEMBERS = {
@@ -637,7 +639,31 @@ def build_decisions(timeline: Timeline, clock: Clock) -> dict[str, int]:
             consultation_closes,
         )
         made += 1
+    _link_goals(pmo)
     return {"forums": len(forums), "proposals": made}
+
+
+# The plan's goals some proposals serve, chosen as the programme office would on each goal's
+# page (by the goal's statement and the proposal's title).
+SERVES = {
+    "Halve the patients at Wyvern ready to go home but still in hospital": (
+        "Integrated discharge team contract",
+        "Virtual ward expansion to 120 beds",
+    ),
+    "Fewer emergency admissions of Wyvernshire residents": ("Virtual ward expansion to 120 beds",),
+    "Fewer emergency admissions of Hallowdale residents": ("Frailty hubs in every neighbourhood",),
+    "Four in five A&E patients at Wyvern seen within four hours": (
+        "Same-day emergency care at weekends",
+    ),
+}
+
+
+def _link_goals(pmo: Any) -> None:
+    for statement, titles in SERVES.items():
+        goal = Goal.objects.filter(statement=statement).first()
+        proposals = list(Proposal.objects.filter(title__in=titles))
+        if goal is not None and proposals:
+            plan_services.link_goal_decisions(goal=goal, proposals=proposals, by=pmo)
 
 
 def _tell(
