@@ -379,8 +379,8 @@ def choose(
     fifth of each participant's votes are hidden, k groups are fitted to the rest, and k
     replaces the best so far only if it predicts the hidden votes better by at least
     ``Z_MORE`` standard errors (paired over participants) and its smallest group holds
-    ``MIN_GROUP_SHARE`` of them. Stops at the first k not accepted. The chosen k is then
-    fitted to every vote."""
+    ``MIN_GROUP_SHARE`` of them. Stops at the first k that predicts no better than the best
+    so far, or has too small a group. The chosen k is then fitted to every vote."""
     rng = np.random.default_rng(seed)
     kept, rows, cols = _hold_out(x, HELD_OUT, rng)
     xt = kept.T.tocsr()
@@ -397,12 +397,12 @@ def choose(
         gain[k] = float((scores - baseline).mean())
         if sizes.min() < max(MIN_GROUP_SHARE * n, 2):
             gain[k] = None
-        else:
-            d = scores - best_scores
-            spread = float(d.std()) / math.sqrt(n)
-            if d.mean() > 0 and (spread == 0 or d.mean() / spread >= Z_MORE):
-                best, best_scores = model, scores
-        if k >= best.k + 1:
+            break
+        d = scores - best_scores
+        spread = float(d.std()) / math.sqrt(n)
+        if d.mean() > 0 and (spread == 0 or d.mean() / spread >= Z_MORE):
+            best, best_scores = model, scores
+        elif d.mean() <= 0:  # no better at all than the best so far: stop
             break
     if best.k == 1:
         return Choice(fit(x, statements, 1), gain)
