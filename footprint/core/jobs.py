@@ -65,6 +65,8 @@ def run_job(job_id: int, work: Callable[[Job, Progress], str]) -> None:
     """
     sweep_stuck_jobs(now=timezone.now())  # jobs a dead worker left, whenever one starts
     job = Job.objects.get(pk=job_id)
+    if job.finished:  # swept while it waited (its file deleted): nothing to run
+        return
     Job.objects.filter(pk=job_id).update(
         status=Job.Status.RUNNING, total=100, done=1, started_at=timezone.now()
     )

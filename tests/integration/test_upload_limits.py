@@ -290,3 +290,13 @@ def test_the_job_page_of_a_swept_job_says_why_it_failed(client_for, cast):
     sweep_stuck_jobs(now=timezone.now())
     html = client_for("pmo").get(f"/workspace/jobs/{job.pk}/").content.decode()
     assert "ran for more than 60 minutes without finishing" in html and "<progress" not in html
+
+
+def test_a_job_swept_while_it_waited_is_not_run_when_a_worker_takes_it_at_last(cast):
+    job = create_job(kind="import:x", title="Import a.csv", user=cast["pmo"], payload={"t": 1})
+    Job.objects.filter(pk=job.pk).update(created_at=timezone.now() - dt.timedelta(days=2))
+    sweep_stuck_jobs(now=timezone.now())
+    ran = []
+    run_job(job.pk, lambda job, progress: ran.append(job.pk) or "done")
+    job.refresh_from_db()
+    assert ran == [] and job.status == Job.Status.FAILED and "never started" in job.message
