@@ -2,24 +2,32 @@
 that died between requests is replaced (CONN_HEALTH_CHECKS), a read whose connection dies is
 tried once more, and a write whose connection dies mid-way is refused with a 503 and leaves
 nothing half-written. PostgreSQL only: the connection is ended from the server's side, as a
-restart ends it (scripts/with-postgres.sh runs these in CI)."""
+restart ends it (scripts/with-postgres.sh runs these in CI); on either database, the middleware's
+answers to a lost connection."""
 
 import psycopg
 import pytest
 from django.conf import settings
 from django.db import connection
+from django.http import HttpResponse
 from django.urls import reverse
 
 from footprint.core.models import AuditEvent
 from footprint.partnership.models import Organisation
 
-pytestmark = [
+postgres_only = [
     pytest.mark.skipif(
         not settings.DATABASES["default"]["ENGINE"].endswith("postgresql"),
         reason="ends PostgreSQL connections from the server's side",
     ),
     pytest.mark.django_db(transaction=True),
 ]
+
+
+def postgres(test):
+    for mark in postgres_only:
+        test = mark(test)
+    return test
 
 
 def end_our_connection() -> None:
@@ -47,6 +55,7 @@ def dies_at(statement: str):
     return wrapper
 
 
+@postgres
 def test_a_connection_that_died_between_requests_is_replaced(client_for):
     client = client_for("viewer")
     assert client.get(reverse("partnership:workspace")).status_code == 200
@@ -56,6 +65,7 @@ def test_a_connection_that_died_between_requests_is_replaced(client_for):
     assert page.status_code == 200 and "Trust A Hospitals" in page.content.decode()
 
 
+@postgres
 def test_a_read_whose_connection_dies_is_tried_once_more(client_for):
     client = client_for("viewer")
     with connection.execute_wrapper(dies_at("SELECT")):
@@ -63,6 +73,7 @@ def test_a_read_whose_connection_dies_is_tried_once_more(client_for):
     assert page.status_code == 200 and "Trust A Hospitals" in page.content.decode()
 
 
+@postgres
 def test_a_write_whose_connection_dies_fails_cleanly_with_nothing_half_written(client_for):
     """The organisation's row is updated, then the connection ends before its history and
     audit record are written: the page says nothing was saved, and nothing was."""
@@ -80,3 +91,30 @@ def test_a_write_whose_connection_dies_fails_cleanly_with_nothing_half_written(c
     again = client.post(edit, {"name": "Trust A Renamed", "postcode": "", "website": ""})
     assert again.status_code == 302
     assert Organisation.objects.get(ods_code="RA1").name == "Trust A Renamed"
+
+
+def test_the_middleware_retries_a_read_once_and_refuses_a_write_cleanly(rf):
+    """What DatabaseWentAway answers, on either database: a read is tried once more; a second
+    failure, or any write, gets the 503."""
+    from django.db import OperationalError
+
+    from footprint.core.middleware import DatabaseWentAway
+
+    calls = []
+
+    def view(request):
+        calls.append(request.method)
+        return HttpResponse("read again")
+
+    middleware = DatabaseWentAway(view)
+    lost = OperationalError("server closed the connection unexpectedly")
+    get = rf.get("/")
+    assert middleware.process_exception(get, lost).content == b"read again"
+    assert calls == ["GET"]
+    again = middleware.process_exception(get, lost)  # the retry failed too
+    assert again.status_code == 503 and b"The page could not be read." in again.content
+    post = middleware.process_exception(rf.post("/"), lost)
+    assert post.status_code == 503 and post["Retry-After"] == "5"
+    assert b"Nothing was saved: the change was undone." in post.content
+    assert calls == ["GET"]  # a write is never repeated
+    assert middleware.process_exception(get, ValueError("not the database")) is None
