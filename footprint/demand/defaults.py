@@ -11,7 +11,12 @@ from typing import Any
 
 from footprint.demand.parameters import CapacityDoc, IntervalDoc, ParametersDoc
 
-OCCUPANCY = {"General and acute": 0.92, "Community": 0.90, "Mental health": 0.85}
+OCCUPANCY = {
+    "General and acute": 0.92,
+    "Community": 0.90,
+    "Mental health": 0.85,
+    "Care home": 0.90,
+}
 
 # Minutes of each staff group per unit of activity (per bed day for admissions).
 STAFF_MINUTES: dict[str, dict[str, float]] = {

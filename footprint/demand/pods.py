@@ -33,6 +33,8 @@ POD_CHOICES: list[tuple[str, str]] = [
     ("sc_care_home", "Care home placements"),
 ]
 CODES: tuple[str, ...] = tuple(code for code, _ in POD_CHOICES)
+# points of delivery whose activity comes in packages (each cell's bed days are its hours)
+IN_PACKAGES: frozenset[str] = frozenset({"sc_home_care"})
 NAMES: dict[str, str] = dict(POD_CHOICES)
 
 ALL = "All providers"  # the pseudo provider of system totals in a run's results

@@ -11,7 +11,7 @@ from django.db.models import QuerySet, Sum
 
 from footprint.core.models import Job
 from footprint.demand.models import ActivityCell, Baseline, CellRow, Result, Run, Scenario
-from footprint.demand.pods import ALL, CODES, SCHEMES, item_name
+from footprint.demand.pods import ALL, CODES, IN_PACKAGES, SCHEMES, item_name
 from footprint.partnership.models import Neighbourhood, Organisation, Population
 from footprint.partnership.queries import names_by_code
 
@@ -146,13 +146,29 @@ def baseline_rows(baseline: Baseline) -> list[dict[str, Any]]:
     for r in rows:
         r["provider_name"] = names.get(r["provider"], r["provider"])
         r["pod_name"] = item_name("activity", r["pod"])
+        if r["pod"] in IN_PACKAGES:  # packages: their hours are the activity
+            r["count"], r["bed_days"] = _package_hours(baseline, r["pod"], r["provider"]), 0
     return sorted(rows, key=lambda r: (CODES.index(r["pod"]), r["provider_name"].casefold()))
 
 
+def _package_hours(baseline: Baseline, pod: str, provider: str = "") -> float:
+    """The hours of a point of delivery counted in packages: each package cell keeps its
+    hours as bed days; a cell without packages (an aggregated count of hours) counts its own."""
+    cells = ActivityCell.objects.filter(baseline=baseline, pod=pod)
+    if provider:
+        cells = cells.filter(provider=provider)
+    packaged = cells.filter(bed_days__gt=0).aggregate(h=Sum("bed_days"))["h"] or 0.0
+    counted = cells.filter(bed_days=0).aggregate(h=Sum("count"))["h"] or 0.0
+    return float(packaged + counted)
+
+
 def pod_totals(baseline: Baseline) -> dict[str, float]:
-    """Base-year activity at each point of delivery."""
+    """Base-year activity at each point of delivery (hours for home care packages)."""
     rows = ActivityCell.objects.filter(baseline=baseline).values("pod").annotate(total=Sum("count"))
-    return {r["pod"]: r["total"] for r in rows}
+    return {
+        r["pod"]: _package_hours(baseline, r["pod"]) if r["pod"] in IN_PACKAGES else r["total"]
+        for r in rows
+    }
 
 
 # What a run and an import need

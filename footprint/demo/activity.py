@@ -3,7 +3,9 @@ realistic rates per 1,000 residents by age band, and two scenarios ("do nothing"
 five-year plan, whose virtual-ward scheme is the heroic one).
 
 Admissions and A&E attendances are drawn as records (one per episode, with a condition group
-and length of stay) and compressed into cells; the rest are drawn as counts per cell.
+and length of stay), home care as packages (one record each, with its hours) and care homes
+as placements (with the days of the year they last), and compressed into cells; the rest are
+drawn as counts per cell.
 """
 
 from __future__ import annotations
@@ -45,8 +47,17 @@ RATES: dict[str, tuple[float, ...]] = {
     "sc_home_care": (0, 0, 20, 150, 800, 3000, 12000),
     "sc_care_home": (0, 0, 0.2, 1, 5, 20, 120),
 }
-RECORD_PODS = ("ae", "ip_emergency", "ip_elective", "cs_beds", "mh_beds")
+RECORD_PODS = (
+    "ae",
+    "ip_emergency",
+    "ip_elective",
+    "cs_beds",
+    "mh_beds",
+    "sc_home_care",
+    "sc_care_home",
+)
 MEAN_STAY = {"ip_emergency": 4.0, "ip_elective": 3.0, "cs_beds": 18.0, "mh_beds": 32.0}
+PACKAGE_HOURS = 364.0  # a home care package's mean hours in a year (seven hours a week)
 ATTRIBUTES = (
     "Ambulatory care sensitive",
     "End of life",
@@ -104,11 +115,13 @@ def synthetic_records(
         {_provider(p, pl, pc) for p in RATES for pl, pc in zip(places, pcns, strict=True)}
     )
     columns: dict[str, list[np.ndarray]] = {
-        k: [] for k in ("provider", "pod", "hood", "sex", "age", "attribute", "los")
+        k: [] for k in ("provider", "pod", "hood", "sex", "age", "attribute", "los", "units")
     }
     aggregated = []
     for pod in RATES:
         lam = people * _rate(pod, ages) * scale
+        if pod == "sc_home_care":  # the rates are hours: draw packages of their mean size
+            lam = lam / PACKAGE_HOURS
         counts = rng.poisson(lam)
         prov = np.array(
             [providers.index(_provider(pod, places[h], pcns[h])) for h in range(len(places))]
@@ -129,11 +142,19 @@ def synthetic_records(
         cell = np.repeat(np.arange(len(people)), counts)
         n = len(cell)
         age = ages[cell]
+        units = np.ones(n)
         if pod == "ae":
             attribute = np.where(
                 rng.random(n) < 0.35, ATTRIBUTES.index("Minor"), ATTRIBUTES.index("Major")
             )
             los = np.zeros(n, dtype=np.int64)
+        elif pod == "sc_home_care":  # one record a package, its hours spread (gamma, shape 2)
+            attribute = np.full(n, ATTRIBUTES.index("Other"))
+            los = np.zeros(n, dtype=np.int64)
+            units = np.maximum(np.rint(rng.gamma(2.0, PACKAGE_HOURS / 2, n)), 1.0)
+        elif pod == "sc_care_home":  # placements: most all year, the rest part of it
+            attribute = np.full(n, ATTRIBUTES.index("Other"))
+            los = np.where(rng.random(n) < 0.6, 365, rng.integers(1, 365, n)).astype(np.int64)
         else:
             attribute = (
                 _emergency_attribute(age, rng)
@@ -149,6 +170,8 @@ def synthetic_records(
         columns["age"].append(age)
         columns["attribute"].append(attribute)
         columns["los"].append(los)
+        columns["units"].append(units)
+    hours = np.concatenate(columns.pop("units"))
     joined = {k: np.concatenate(v).astype(np.int64) for k, v in columns.items()}
     records = Records(
         providers=tuple(providers),
@@ -161,7 +184,7 @@ def synthetic_records(
         age=joined["age"],
         attribute=joined["attribute"],
         los=joined["los"],
-        units=np.ones(len(joined["age"])),
+        units=hours,
     )
     return records, aggregated
 

@@ -15,7 +15,7 @@ from footprint.core.models import Job
 from footprint.demand import compute, queries, services
 from footprint.demand.models import ActivityCell, Baseline, Result, Run, Scenario
 from footprint.demand.parameters import ParameterError, validate
-from footprint.demand.pods import ALL, POD_CHOICES
+from footprint.demand.pods import ALL, IN_PACKAGES, POD_CHOICES
 
 RECORDS = (
     "provider,pod,neighbourhood,sex,age,attribute,los\n"
@@ -398,6 +398,27 @@ def test_the_run_page_shows_which_rule_set_the_beds(client_for, cast, scenario):
     assert "planned by the target occupancy" in page and "Target occupancy" in page
 
 
+def test_home_care_packages_are_imported_with_their_hours(client_for, footprint):
+    """Three packages of 100, 200 and 400 hours and a care home placement of 200 days: the
+    base year holds 700 home care hours (in three packages) and one placement of 200 bed
+    days."""
+    content = (
+        "provider,pod,neighbourhood,sex,age,units,los\n"
+        "RA1,sc_home_care,N1,F,85,100,0\n"
+        "RA1,sc_home_care,N1,F,85,200,0\n"
+        "RA1,sc_home_care,N1,F,86,400,0\n"
+        "RA1,sc_care_home,N1,M,88,1,200\n"
+    )
+    assert upload(client_for("pmo"), content.encode(), "care.csv").status_code == 302
+    b = Baseline.objects.get()
+    assert queries.pod_totals(b) == {"sc_home_care": 700.0, "sc_care_home": 1.0}
+    rows = {r["pod"]: r for r in queries.baseline_rows(b)}
+    assert (rows["sc_home_care"]["count"], rows["sc_home_care"]["bed_days"]) == (700.0, 0)
+    assert rows["sc_care_home"]["bed_days"] == 200
+    cells = ActivityCell.objects.filter(pod="sc_home_care")
+    assert sorted(cells.values_list("count", "bed_days")) == [(1, 100), (1, 200), (1, 400)]
+
+
 def test_a_cohort_that_names_what_the_activity_lacks_is_refused_naming_it(cast, scenario):
     """A misspelt condition group would select nothing and avoid nothing, silently."""
     scheme = compute.scheme_from_library(
@@ -443,6 +464,7 @@ def test_the_apps_points_of_delivery_are_the_engines():
     from footprint.engine.demand.pods import POINTS_OF_DELIVERY
 
     assert [(p.code, p.name) for p in POINTS_OF_DELIVERY] == POD_CHOICES
+    assert {p.code for p in POINTS_OF_DELIVERY if p.package} == IN_PACKAGES
 
 
 def test_one_schema_makes_every_shape_of_the_parameters():

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from footprint.engine.demand.pods import CODES, LOS_BAND_STARTS
+from footprint.engine.demand.pods import CODES, IN_PACKAGES, LOS_BAND_STARTS
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
@@ -41,7 +41,8 @@ SEXES = ("F", "M")
 @dataclass(frozen=True)
 class Records:
     """Record-level activity: one row per episode. ``units`` is 1 for an episode, or the hours
-    or placements it stands for; ``los`` is the length of stay in days (0 when none)."""
+    of a home care package (one record, one package); ``los`` is the length of stay in days (0
+    when none), or of a care home placement in the year."""
 
     providers: tuple[str, ...]
     neighbourhoods: tuple[str, ...]
@@ -105,6 +106,10 @@ def compress(records: Records) -> Baseline:
     if (los < 0).any():
         raise ValueError("a length of stay cannot be negative")
     band = np.searchsorted(np.asarray(LOS_BAND_STARTS), los, side="right").astype(np.int64) - 1
+    # packages of different hours are kept apart as stays of different lengths are
+    size = np.where(
+        np.asarray(IN_PACKAGES)[records.pod], np.rint(np.asarray(records.units) * 100), los
+    ).astype(np.int64)
     keys = [
         records.provider,
         records.pod,
@@ -112,7 +117,7 @@ def compress(records: Records) -> Baseline:
         records.sex,
         records.age,
         records.attribute,
-        los,  # the exact stay, finer than the band, which it determines
+        size,  # the exact stay (or package's hours), finer than the band it determines
     ]
     sizes = [
         len(records.providers),
@@ -121,12 +126,15 @@ def compress(records: Records) -> Baseline:
         2,
         AGES,
         max(1, len(records.attributes)),
-        int(los.max(initial=0)) + 1,
+        int(size.max(initial=0)) + 1,
     ]
     first, inverse = _group(keys, sizes)
     units = np.asarray(records.units, dtype=np.float64)
-    count = _sums(inverse, units, len(first))
-    bed_days = _sums(inverse, units * los, len(first))
+    # a record of a package (home care) is one package of ``units`` hours: the package is
+    # counted and its hours kept as its "stay", so hours carry the spread of package sizes
+    package = np.asarray(IN_PACKAGES)[records.pod]
+    count = _sums(inverse, np.where(package, 1.0, units), len(first))
+    bed_days = _sums(inverse, np.where(package, units, units * los), len(first))
     provider, pod, neighbourhood, sex, age, attribute, _ = (k[first] for k in keys)
     band = band[first]
     return Baseline(

@@ -26,7 +26,7 @@ import numpy.typing as npt
 
 from footprint.engine.demand.baseline import FloatArray, IntArray, Strata
 from footprint.engine.demand.params import Effect, Scenario, Scheme
-from footprint.engine.demand.pods import BY_CODE, CODES, LOS_BAND_LABELS
+from footprint.engine.demand.pods import BY_CODE, CODES, IN_PACKAGES, LOS_BAND_LABELS
 
 CHUNK = 50  # iterations per chunk: part of the model, so results never depend on the executor
 FIXED_STEPS = ("Baseline", "Demography", "Other growth")
@@ -290,17 +290,25 @@ def simulate(
 
     growth = draws.growth[rows][:, plan.growth_pod]  # [run, stratum]
     effect = draws.reach[rows]
-    base_bed = s.base * s.stay[0]
+    # a package's activity is its hours and it has no bed days; anything else counts one
+    # unit of activity and its stay in bed days
+    package = np.asarray(IN_PACKAGES)[s.pod]
+    size = np.where(package, s.stay, 1.0)  # [t, stratum]: activity per unit counted
+    days_per = np.where(package, 0.0, s.stay)  # [t, stratum]: bed days per unit counted
+    base_act = s.base * size[0]
+    base_bed = s.base * days_per[0]
     for t in range(years):
-        act[:, t, 0, :ng] = np.add.reduceat(s.base, plan.starts)
+        act[:, t, 0, :ng] = np.add.reduceat(base_act, plan.starts)
         bed[:, t, 0, :ng] = np.add.reduceat(base_bed, plan.starts)
-        expected_bed = s.expected[t + 1] * s.stay[t + 1]
-        act[:, t, 1, :ng] = np.add.reduceat(s.expected[t + 1] - s.base, plan.starts)
+        expected_act = s.expected[t + 1] * size[t + 1]
+        expected_bed = s.expected[t + 1] * days_per[t + 1]
+        act[:, t, 1, :ng] = np.add.reduceat(expected_act - base_act, plan.starts)
         bed[:, t, 1, :ng] = np.add.reduceat(expected_bed - base_bed, plan.starts)
         lam = s.expected[t + 1] * (1 + growth) ** (t + 1)
         k = lam if rng is None else rng.poisson(lam).astype(np.float64)
-        stay = np.broadcast_to(s.stay[t + 1], k.shape).copy()
-        act[:, t, 2, :ng] = by_group(k) - act[:, t, 0, :ng] - act[:, t, 1, :ng]
+        stay = np.broadcast_to(days_per[t + 1], k.shape).copy()
+        sz = size[t + 1]
+        act[:, t, 2, :ng] = by_group(k * sz) - act[:, t, 0, :ng] - act[:, t, 1, :ng]
         bed[:, t, 2, :ng] = by_group(k * stay) - bed[:, t, 0, :ng] - bed[:, t, 1, :ng]
         for j, c in enumerate(plan.schemes):
             if len(c.strata) == 0:
@@ -326,7 +334,7 @@ def simulate(
             else:
                 gone = rng.binomial(here.astype(np.int64), p[:, None]).astype(np.float64)
             k[:, c.strata] = here - gone
-            gone_by_group = np.add.reduceat(gone, c.starts, axis=1)
+            gone_by_group = np.add.reduceat(gone * sz[c.strata], c.starts, axis=1)
             act[:, t, 3 + j, c.groups] -= gone_by_group
             bed[:, t, 3 + j, c.groups] -= np.add.reduceat(
                 gone * stay[:, c.strata], c.starts, axis=1

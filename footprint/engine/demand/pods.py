@@ -1,7 +1,10 @@
 """Points of delivery: the kinds of care the demand model counts, across the whole system.
 
-Each point of delivery has a unit of activity. Those marked ``has_stay`` are admissions with a
-length of stay, so they also carry bed days and need beds of their ``bed_type``.
+Each point of delivery has a unit of activity. Those marked ``has_stay`` are admissions (or
+care home placements) with a length of stay, so they also carry bed days and need beds of their
+``bed_type``. Those with a ``package`` count care in packages of different sizes: their
+activity (home care hours) is the hours of a Poisson number of packages, so its uncertainty
+comes from the number of packages, not from a Poisson count of hours.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ class PointOfDelivery:
     unit: str
     has_stay: bool = False
     bed_type: str = ""
+    package: str = ""  # what is counted when activity comes in packages of units
 
 
 POINTS_OF_DELIVERY: tuple[PointOfDelivery, ...] = (
@@ -63,12 +67,21 @@ POINTS_OF_DELIVERY: tuple[PointOfDelivery, ...] = (
         "mh_beds", "Mental health admissions", "Mental health", "admissions", True, "Mental health"
     ),
     PointOfDelivery("gp_appointments", "GP practice appointments", "Primary care", "appointments"),
-    PointOfDelivery("sc_home_care", "Home care hours", "Social care", "hours"),
-    PointOfDelivery("sc_care_home", "Care home placements", "Social care", "placements"),
+    PointOfDelivery("sc_home_care", "Home care hours", "Social care", "hours", package="packages"),
+    PointOfDelivery(
+        "sc_care_home",
+        "Care home placements",
+        "Social care",
+        "placements",
+        True,
+        "Care home",
+    ),
 )
 
 BY_CODE: dict[str, PointOfDelivery] = {p.code: p for p in POINTS_OF_DELIVERY}
 CODES: tuple[str, ...] = tuple(BY_CODE)
+# whether each point of delivery, by index, counts its activity in packages
+IN_PACKAGES: tuple[bool, ...] = tuple(bool(p.package) for p in POINTS_OF_DELIVERY)
 
 # Length-of-stay bands in days (lower bounds): a scheme may target stays in a band, and
 # records are grouped by band with their bed days summed.

@@ -20,7 +20,7 @@ import numpy.typing as npt
 from footprint.engine.demand.baseline import Demography, FloatArray, Records
 from footprint.engine.demand.model import Draws
 from footprint.engine.demand.params import Effect, Scenario
-from footprint.engine.demand.pods import CODES, LOS_BAND_STARTS
+from footprint.engine.demand.pods import CODES, IN_PACKAGES, LOS_BAND_STARTS
 
 BoolArray = npt.NDArray[np.bool_]
 Totals = dict[tuple[str, str], FloatArray]  # (provider, pod) → [run, year]
@@ -82,11 +82,16 @@ def run_records(
     group = np.array([keys.index(n) for n in names], dtype=np.int64)
 
     masks = cohorts(records, demography, scenario)
+    # a home care record is one package of ``units`` hours: packages are counted, and each
+    # brings its hours; any other record counts ``units`` of activity
+    package = np.asarray(IN_PACKAGES)[records.pod]
+    counted = np.where(package, 1.0, records.units)
+    size = np.where(package, records.units, 1.0)
 
     for r, row in enumerate(runs):
         for t in range(len(years)):
             factor = demography.factor[t + 1, records.neighbourhood, records.sex, records.age]
-            lam = records.units * factor * (1 + draws.growth[row, records.pod]) ** (t + 1)
+            lam = counted * factor * (1 + draws.growth[row, records.pod]) ** (t + 1)
             k = lam if row == 0 else rng.poisson(lam).astype(np.float64)
             days = k * records.los  # each record's bed days: its stays, each of its length
             for j, s in enumerate(scenario.schemes):
@@ -114,12 +119,14 @@ def run_records(
                 k[m] = k[m] - gone
                 if s.effect is Effect.CONVERT:
                     moved = np.bincount(
-                        records.provider[m], weights=gone, minlength=len(records.providers)
+                        records.provider[m],
+                        weights=gone * size[m],
+                        minlength=len(records.providers),
                     )
                     for provider, amount in zip(records.providers, moved, strict=True):
                         target = (s.convert_provider or provider, s.convert_to)
                         add(activity, target, r, t, float(amount) * s.ratio)
-            by_group = np.bincount(group, weights=k, minlength=len(keys))
+            by_group = np.bincount(group, weights=k * size, minlength=len(keys))
             days_by_group = np.bincount(group, weights=days, minlength=len(keys))
             for g, key in enumerate(keys):
                 add(activity, key, r, t, float(by_group[g]))
