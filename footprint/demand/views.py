@@ -141,6 +141,7 @@ def _scenario_context(sc: Scenario, form: SchemeForm) -> dict[str, Any]:
             sc.parameters,
             base_year=sc.baseline.base_year,
             population_years=queries.population_years(),
+            names=queries.baseline_names(sc.baseline),
         ),
         "scheme_form": form,
         "upload_form": ParametersUploadForm(),
