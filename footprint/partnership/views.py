@@ -568,7 +568,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "invitations": [(i, i.status(now)) for i in queries.invitations_of(person)],
             "history": queries.history_of(person)[:100],
             "grant_form": GrantRoleForm(organisations=_managed_organisations(request.user)),
-            "partnership_form": PartnershipRoleForm(),
+            "partnership_form": PartnershipRoleForm(prefix="partnership"),
             "may_grant_partnership": can(request.user, Permission.GRANT_PARTNERSHIP_ROLE),
             "may_deactivate": can(request.user, Permission.DEACTIVATE_PERSON, person)
             and person.pk != request.user.pk,
@@ -646,7 +646,7 @@ def person_leave_organisation(request: HttpRequest, pk: int, ods_code: str) -> H
 @permission_required(Permission.GRANT_PARTNERSHIP_ROLE)
 def person_grant_partnership_role(request: HttpRequest, pk: int) -> HttpResponse:
     person = _person(request, pk)
-    form = PartnershipRoleForm(request.POST)
+    form = PartnershipRoleForm(request.POST, prefix="partnership")
     if not form.is_valid():
         messages.error(request, "Choose a partnership role.")
         return redirect("partnership:person", pk)

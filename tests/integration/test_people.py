@@ -221,7 +221,8 @@ def test_an_organisation_lead_invites_changes_roles_and_takes_people_off_their_o
     }
     # A partnership role is not theirs to give.
     refused = client.post(
-        reverse("partnership:person_grant_partnership_role", args=[person.pk]), {"role": "chair"}
+        reverse("partnership:person_grant_partnership_role", args=[person.pk]),
+        {"partnership-role": "chair"},
     )
     assert refused.status_code == 403
     client.post(reverse("partnership:person_leave_organisation", args=[person.pk, "RA1"]))
@@ -251,7 +252,8 @@ def test_the_programme_office_gives_partnership_roles_and_deactivates(client_for
     client = client_for("pmo")
     editor = cast["editor_a"]
     client.post(
-        reverse("partnership:person_grant_partnership_role", args=[editor.pk]), {"role": "chair"}
+        reverse("partnership:person_grant_partnership_role", args=[editor.pk]),
+        {"partnership-role": "chair"},
     )
     assert PartnershipRole.objects.filter(user=editor, role="chair").exists()
     client.post(reverse("partnership:person_deactivate", args=[editor.pk]))

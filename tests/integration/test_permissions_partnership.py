@@ -450,7 +450,7 @@ def _posts(cast, footprint):
         ),
         ("partnership:person_remove_role", [editor_a.pk, membership.pk], {}),
         ("partnership:person_leave_organisation", [editor_a.pk, "RA1"], {}),
-        ("partnership:person_grant_partnership_role", [editor_a.pk], {"role": "chair"}),
+        ("partnership:person_grant_partnership_role", [editor_a.pk], {"partnership-role": "chair"}),
         ("partnership:person_remove_partnership_role", [cast["pmo"].pk, "programme_office"], {}),
         ("partnership:person_deactivate", [editor_a.pk], {}),
         ("partnership:person_reactivate", [editor_a.pk], {}),
