@@ -170,3 +170,18 @@ def test_personal_links_never_reach_the_log(client):
     assert "Not Found: /m/[personal link]/" in logged
     assert "Zm9vLXNlY3JldC1rZXk" not in logged and "tok-123456" not in logged
     assert "/invitation/[personal link]/" in logged
+
+
+def test_the_site_address_check_and_the_refusal_to_start(settings):
+    from django.core.exceptions import ImproperlyConfigured
+
+    from footprint.core.checks import refuse_to_start_if_misconfigured, site_url_required
+
+    settings.DEBUG, settings.FOOTPRINT_SITE_URL_SET = False, False
+    assert [e.id for e in site_url_required()] == ["footprint.E002"]
+    with pytest.raises(ImproperlyConfigured, match=r"Footprint will not start: footprint\.E002"):
+        refuse_to_start_if_misconfigured()
+    settings.FOOTPRINT_SITE_URL_SET = True
+    assert site_url_required() == []
+    settings.DEBUG, settings.FOOTPRINT_SITE_URL_SET = True, False  # a laptop needs none
+    assert site_url_required() == []
