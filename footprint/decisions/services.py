@@ -195,7 +195,7 @@ def _email_representatives(
 ) -> int:
     assert proposal.forum is not None
     eligible = set(compute.eligible_organisations(proposal.forum))
-    members = queries.voting_members(proposal.forum)
+    members = list(queries.seats_with_deputies(proposal.forum).filter(voting=True))
     link = settings.FOOTPRINT_SITE_URL + reverse("decisions:proposal", args=[proposal.pk])
     overdue = reminder and proposal.consent_overdue(today)
     subject = (
@@ -205,15 +205,26 @@ def _email_representatives(
     messages = []
     for m in members:
         code = m.organisation.ods_code
-        if code in eligible and (only is None or code in only) and m.representative.email:
+        if code not in eligible or (only is not None and code not in only):
+            continue
+        # The representative, and the deputies they named, who may respond in their place.
+        for person in [m.representative, *m.deputies.all()]:
+            if not person.email:
+                continue
+            deputy = (
+                ""
+                if person == m.representative
+                else f"(You are a deputy for {_name(m.representative)}, who represents "
+                f"{m.organisation.name}: respond if they cannot.)\n\n"
+            )
             body = (
-                f"{m.representative.get_full_name() or m.representative.username},\n\n"
+                f"{person.get_full_name() or person.username},\n\n"
                 f"{proposal.forum.name} asks {m.organisation.name} to consent to, object to "
                 f"or abstain from:\n\n{proposal.title}\n\n{proposal.summary}\n\n"
-                f"{due}"
+                f"{deputy}{due}"
                 f"Record your organisation's response: {link}\n"
             )
-            messages.append((subject, body, settings.DEFAULT_FROM_EMAIL, [m.representative.email]))
+            messages.append((subject, body, settings.DEFAULT_FROM_EMAIL, [person.email]))
     return send_mass_mail(messages, fail_silently=False) if messages else 0
 
 

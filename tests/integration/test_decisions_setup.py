@@ -322,3 +322,20 @@ def test_the_scheme_of_delegation_is_changed_on_its_page_and_routes_proposals(
     assert AuditEvent.objects.get(action="remove_delegation").summary == (
         "Scheme of delegation: Northshire Alliance no longer decides Investment"
     )
+
+
+def test_a_deputy_is_emailed_too_when_the_boards_are_asked(cast, footprint, forums, mailoutbox):
+    for who in ("editor_a", "viewer", "stranger"):
+        cast[who].email = f"{who}@example.org"
+        cast[who].save()
+    seat = forums["alliance"].members.get(organisation=footprint["council"])
+    services.name_deputies(seat=seat, deputies=[cast["stranger"]], by=cast["viewer"])
+    proposal = propose(forums, cast)
+    assert services.ask_for_consent(proposal=proposal, by=cast["pmo"]) == 3
+    to = {m.to[0]: m.body for m in mailoutbox}
+    assert sorted(to) == ["editor_a@example.org", "stranger@example.org", "viewer@example.org"]
+    assert (
+        "(You are a deputy for Viewer, who represents Northshire Council: respond if they "
+        "cannot.)" in to["stranger@example.org"]
+    )
+    assert "deputy" not in to["viewer@example.org"]
