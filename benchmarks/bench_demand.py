@@ -86,13 +86,24 @@ def as_records(records: dm.Records, aggregated: list, codes: list[str]) -> dm.Re
 
 
 def spread_kept(records: dm.Records, strata: dm.Strata) -> None:
-    """The base year's bed-day sampling variance (a compound Poisson sum: Σ count × stay²) as
-    the records give it, as the strata keep it, and as strata keeping only each band's mean
-    stay would: the standard deviations' ratios show how much spread the strata keep."""
-    for code in ("ip_emergency", "ip_elective", "cs_beds", "mh_beds"):
+    """The base year's bed-day sampling variance (a compound Poisson sum: Σ count × stay²; for
+    home care, hours: Σ packages × hours²) as the records give it, as the strata keep it, and
+    as strata keeping only each band's mean stay would: the standard deviations' ratios show
+    how much spread the strata keep."""
+    for code in (
+        "ip_emergency",
+        "ip_elective",
+        "cs_beds",
+        "mh_beds",
+        "sc_care_home",
+        "sc_home_care",
+    ):
         d = compute.CODES.index(code)
         m = records.pod == d
-        exact = float((records.units[m] * records.los[m].astype(np.float64) ** 2).sum())
+        if code == "sc_home_care":  # one package a record, its hours its size
+            exact = float((records.units[m] ** 2).sum())
+        else:
+            exact = float((records.units[m] * records.los[m].astype(np.float64) ** 2).sum())
         here = strata.pod == d
         kept = float((strata.base[here] * strata.stay[0, here] ** 2).sum())
         # the same strata without their stays: each band keeps only its mean stay
@@ -106,8 +117,9 @@ def spread_kept(records: dm.Records, strata: dm.Strata) -> None:
         count = np.bincount(inverse.ravel(), weights=strata.base[here])
         days = np.bincount(inverse.ravel(), weights=strata.base[here] * strata.stay[0, here])
         banded = float((days**2 / np.where(count > 0, count, 1)).sum())
+        measure = "hours" if code == "sc_home_care" else "bed-day"
         print(
-            f"  {code}: bed-day standard deviation kept {np.sqrt(kept / exact):.3f} of the "
+            f"  {code}: {measure} standard deviation kept {np.sqrt(kept / exact):.3f} of the "
             f"records' (band means alone: {np.sqrt(banded / exact):.3f}, "
             f"{np.sqrt(exact / banded):.2f}× too small)"
         )
