@@ -149,10 +149,8 @@ def steps() -> list[Step]:
             "they are, the programme office does what they do not cover in the admin site.",
         )
     )
-    plan = _link(
-        ("plans:setup", "Set up the plan"),
-        ("plans:plan_new", "Start the plan"),
-    )
+    plans = _count("plans.Plan")
+    start = _link(("plans:setup", "Set up the plan"), ("plans:plan_new", "Start the plan"))
     goal = _link(("plans:goal_new", "Add a goal"))
     metrics = _link(("plans:metrics", "Metrics"))
     out.append(
@@ -161,14 +159,20 @@ def steps() -> list[Step]:
             "The five-year plan, its priorities and goals, each goal on a metric with its "
             "definition, owner and next review, and the figures behind it.",
             [
-                _plural(_count("plans.Plan"), "plan"),
+                _plural(plans, "plan"),
                 _plural(_count("plans.Goal"), "goal"),
                 _plural(_count("plans.Metric"), "metric"),
             ],
-            bool(_count("plans.Plan") and _count("plans.Goal")),
-            _links(plan, goal, metrics, _link(("plans:overview", "The plan"))),
+            bool(plans and _count("plans.Goal")),
+            _links(
+                None if plans else start,
+                _link(("plans:metric_new", "Add a metric")),
+                goal if plans else None,
+                metrics,
+                _link(("plans:overview", "The plan")),
+            ),
             ""
-            if plan and goal and metrics
+            if start and goal and metrics
             else "The pages for writing the plan and its metrics are not all built yet: until "
             "they are, the programme office adds what is missing in the admin site.",
         )
