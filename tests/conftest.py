@@ -38,6 +38,9 @@ def pytest_configure(config):
     from django.conf import settings
 
     settings.FOOTPRINT_STRICT_TEMPLATES = True
+    # Every test sees pages rendered afresh (tests/integration/test_page_cache.py turns the
+    # public page cache on for itself).
+    settings.FOOTPRINT_PAGE_CACHE_SECONDS = 0
     # The test client and the browser tests' live server speak plain HTTP; production redirects
     # it to HTTPS (tests/unit/test_settings.py checks the production settings).
     settings.SECURE_SSL_REDIRECT = False

@@ -106,6 +106,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
+    # The busiest public pages kept for visitors not logged in (core/pagecache.py).
+    "footprint.core.pagecache.PublicPageCache",
     # Last, to see the view's exception: a lost database connection is retried once for a
     # read and refused cleanly (503, nothing half-written) for a write.
     "footprint.core.middleware.DatabaseWentAway",
@@ -189,6 +191,9 @@ AXES_LOCKOUT_TEMPLATE = "core/locked_out.jinja"
 # The client's real address behind N reverse proxies (X-Forwarded-For read from the right);
 # 0, the default, takes REMOTE_ADDR. The login lockout and every rate limit use it.
 FOOTPRINT_TRUSTED_PROXIES = int(os.environ.get("FOOTPRINT_TRUSTED_PROXIES", "0"))
+# How long a public page is kept for visitors not logged in, at most (any audited change, such
+# as a publication, renews it at once); 0 turns the cache off.
+FOOTPRINT_PAGE_CACHE_SECONDS = int(os.environ.get("FOOTPRINT_PAGE_CACHE_SECONDS", "300"))
 AXES_CLIENT_IP_CALLABLE = "footprint.core.ratelimit.client_address"
 
 # Cookies and transport.
