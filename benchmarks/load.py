@@ -167,11 +167,19 @@ def warm_up(port: int, plan: dict[str, object], *, rounds: int) -> None:
 
 
 def run_layout(
-    plan_file: Path, out: Path, *, workers: int, threads: int, users: int, seconds: int
+    plan_file: Path,
+    out: Path,
+    *,
+    workers: int,
+    threads: int,
+    users: int,
+    seconds: int,
+    page_cache: bool,
 ) -> dict[str, object]:
     port = free_port()
     env = {
         **os.environ,
+        "FOOTPRINT_PAGE_CACHE_SECONDS": "300" if page_cache else "0",
         "DJANGO_DEBUG": "false",
         "FOOTPRINT_TASKS": "database",
         "FOOTPRINT_TRUSTED_PROXIES": "1",
@@ -274,7 +282,8 @@ def report(layout: str, result: dict[str, object], seconds: int) -> None:
     assert isinstance(rows, list)
     total = next(r for r in rows if r["Name"] == "Aggregated")
     print(
-        f"\n== gunicorn {layout} (workers x threads): {total['Request Count']} requests "
+        f"\n== gunicorn {layout} (workers x threads; -nocache: no public page cache): "
+        f"{total['Request Count']} requests "
         f"({int(total['Request Count']) / seconds:.1f}/s), {total['Failure Count']} failures; "
         f"median {total['50%']} ms, p95 {total['95%']} ms, p99 {total['99%']} ms"
     )
@@ -301,7 +310,8 @@ def main() -> None:
     parser.add_argument(
         "--layout",
         action="append",
-        help="gunicorn workers x threads, e.g. 3x4 (repeat to compare; default 3x4)",
+        help="gunicorn workers x threads, e.g. 2x4, with -nocache to turn the public page "
+        "cache off (repeat to compare in one run; default 2x4)",
     )
     parser.add_argument("--today", type=dt.date.fromisoformat, default=dt.date.today())
     args = parser.parse_args()
@@ -313,8 +323,9 @@ def main() -> None:
     plan = prepare(args.today)
     out = Path(tempfile.mkdtemp(prefix="footprint-load-"))
     print(f"Logs and Locust's CSV in {out}; {os.cpu_count()} CPUs")
-    for n, layout in enumerate(args.layout or ["3x4"]):
-        workers, threads = (int(x) for x in layout.split("x"))
+    for n, layout in enumerate(args.layout or ["2x4"]):
+        shape, _, nocache = layout.partition("-")
+        workers, threads = (int(x) for x in shape.split("x"))
         plan["first_address"] = 1 + n * 10_000  # each run's people come from new addresses
         plan_file = out / "plan.json"
         plan_file.write_text(json.dumps(plan))
@@ -327,6 +338,7 @@ def main() -> None:
             threads=threads,
             users=args.users,
             seconds=args.seconds,
+            page_cache=not nocache,
         )
         report(layout, result, args.seconds)
 
