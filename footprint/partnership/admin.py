@@ -1,9 +1,11 @@
 """The Django admin, for the programme office: every record, with its history."""
 
 from django.contrib import admin
+from django.http import HttpRequest
 from simple_history.admin import SimpleHistoryAdmin
 
 from footprint.partnership.models import (
+    Invitation,
     Membership,
     Neighbourhood,
     Organisation,
@@ -57,3 +59,20 @@ class MembershipAdmin(SimpleHistoryAdmin):
 @admin.register(PartnershipRole)
 class PartnershipRoleAdmin(SimpleHistoryAdmin):
     list_display = ["user", "role"]
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    """Invitations are sent, sent again and revoked on the People pages; here only to read.
+    The digest of the link's secret is not shown."""
+
+    list_display = ["user", "role_label", "sent_at", "expires_at", "accepted_at", "revoked_at"]
+    list_filter = ["role"]
+    search_fields = ["user__email", "user__last_name"]
+    exclude = ["digest"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
