@@ -380,6 +380,20 @@ def proposal_decide(request: HttpRequest, pk: int) -> HttpResponse:
     return _proposal_page(request, proposal, decide=form)
 
 
+def _responses_in_words(consents: list[Any]) -> str:
+    """'Northshire Council: Consent (recorded on the board's behalf by the programme office,
+    from Cabinet minute 7); Trust A Hospitals: Consent'."""
+    return "; ".join(
+        f"{c.organisation.name}: {c.get_response_display()}"
+        + (
+            f" (recorded on the board's behalf by the programme office, from {c.minute_reference})"
+            if c.on_behalf
+            else ""
+        )
+        for c in consents
+    )
+
+
 def register(request: HttpRequest) -> HttpResponse:
     """The public decision register: searchable, filterable, downloadable."""
     today = dt.date.today()
@@ -395,9 +409,21 @@ def register(request: HttpRequest) -> HttpResponse:
         date_to=d.get("date_to"),
     )
     if request.GET.get("format") == "csv":
+        decisions = list(qs)
+        responses = queries.register_consents(decisions)
         return csv_response(
             "decisions.csv",
-            ["Date", "Forum", "Type", "Proposal", "Outcome", "Option", "Rationale", "Supersedes"],
+            [
+                "Date",
+                "Forum",
+                "Type",
+                "Proposal",
+                "Outcome",
+                "Option",
+                "Rationale",
+                "Supersedes",
+                "Boards' responses",
+            ],
             (
                 [
                     x.decided_on.isoformat(),
@@ -408,8 +434,11 @@ def register(request: HttpRequest) -> HttpResponse:
                     x.option,
                     x.rationale,
                     queries.supersedes_text(x),
+                    ""
+                    if x.outcome == Decision.Outcome.DEFERRED
+                    else _responses_in_words(responses.get(x.proposal_id, [])),
                 ]
-                for x in qs
+                for x in decisions
             ),
         )
     page = Paginator(qs, 20).get_page(request.GET.get("page"))

@@ -2,7 +2,9 @@
 scheme of delegation, with history; and a board's response recorded on its behalf by the
 programme office from its minute. Who may do each: test_permissions_decisions.py."""
 
+import csv
 import datetime as dt
+import io
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -223,6 +225,20 @@ def test_the_programme_office_records_a_boards_response_on_its_behalf(
         "Boards' responses: Northshire Council, consent (recorded on the board's behalf "
         "by the programme office, from Cabinet minute 2025/31); Trust A Hospitals, consent."
         in register
+    )
+    rows = list(
+        csv.reader(
+            io.StringIO(
+                client.get(reverse("decisions:register"), {"format": "csv"}).content.decode(
+                    "utf-8-sig"
+                )
+            )
+        )
+    )
+    assert rows[0][-1] == "Boards' responses"
+    assert rows[1][-1] == (
+        "Northshire Council: Consent (recorded on the board's behalf by the programme office, "
+        "from Cabinet minute 2025/31); Trust A Hospitals: Consent"
     )
 
 
