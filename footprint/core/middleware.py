@@ -7,8 +7,14 @@ from collections.abc import Callable
 
 from django.db import InterfaceError, OperationalError, connections
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import render
+
+from footprint.core.imports import LARGEST_UPLOAD
 
 logger = logging.getLogger(__name__)
+
+#: Room for a form's other fields beside its largest file.
+FORM_FIELDS_ROOM = 64 * 1024
 
 
 class RejectNulCharacters:
@@ -30,6 +36,33 @@ class RejectNulCharacters:
             "\x00" in v for _, values in request.POST.lists() for v in values
         ):
             return HttpResponseBadRequest("The form contains a NUL character.")
+        return self.get_response(request)
+
+
+class RefuseOversizedBodies:
+    """Refuse a request whose declared body is larger than any file Footprint takes
+    (``LARGEST_UPLOAD``, with room for a form's other fields) with a 413 page saying why.
+
+    First in ``MIDDLEWARE`` after the security headers: the CSRF check reads the whole body of
+    a form, so a refusal later than this one would come after the body had been received.
+    (A reverse proxy's own limit, ``docs/operating.md``, stops such a body before Django.)
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > LARGEST_UPLOAD + FORM_FIELDS_ROOM:
+            return render(
+                request,
+                "core/upload_too_big.jinja",
+                {"most": LARGEST_UPLOAD // (1024 * 1024), "back": request.path},
+                status=413,
+            )
         return self.get_response(request)
 
 

@@ -300,3 +300,18 @@ def test_a_job_swept_while_it_waited_is_not_run_when_a_worker_takes_it_at_last(c
     run_job(job.pk, lambda job, progress: ran.append(job.pk) or "done")
     job.refresh_from_db()
     assert ran == [] and job.status == Job.Status.FAILED and "never started" in job.message
+
+
+def test_any_body_larger_than_any_file_is_refused_before_the_csrf_check_reads_it(client):
+    """The declared length is enough: the body is never read (here it is one byte), so the
+    CSRF check, which reads a form's whole body, never sees it and a stranger gets no 403."""
+    response = client.generic(
+        "POST",
+        reverse("core:login"),
+        b"x",
+        content_type="application/x-www-form-urlencoded",
+        CONTENT_LENGTH=str(imports.LARGEST_UPLOAD * 2),
+    )
+    assert response.status_code == 413
+    assert "more than the 60 MB" in response.content.decode()
+    assert "Content-Security-Policy" in response.headers
