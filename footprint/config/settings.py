@@ -249,6 +249,9 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
+# Uploaded files kept (messages' attachments), under random names. Never served as they are:
+# only through the views that check who may have each one.
+MEDIA_ROOT = Path(os.environ.get("FOOTPRINT_MEDIA_ROOT", VAR_DIR / "media"))
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 
