@@ -5,14 +5,18 @@ neither reads the database (``queries.py`` does) nor writes it (``services.py`` 
 
 from __future__ import annotations
 
+import json
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Executor
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
+from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 
 from footprint.core.jobs import Progress, no_progress
 from footprint.demand import defaults
@@ -55,10 +59,29 @@ def with_settings(
     return doc
 
 
+def scheme_library() -> dict[str, library.Evidence]:
+    """The scheme library by key: the built-in entries, extended (or replaced, key by key) by
+    the partnership's own file when ``FOOTPRINT_SCHEME_LIBRARY`` names one (a JSON list of
+    entries in the built-in ``library.json``'s form)."""
+    path = getattr(settings, "FOOTPRINT_SCHEME_LIBRARY", "")
+    return {e.key: e for e in _library(str(path))}
+
+
+@lru_cache(maxsize=4)
+def _library(path: str) -> tuple[library.Evidence, ...]:
+    if not path:
+        return library.LIBRARY
+    try:
+        entries = json.loads(Path(path).read_text(encoding="utf-8"))
+        return library.extend(library.LIBRARY, entries)
+    except (OSError, ValueError) as exc:
+        raise ImproperlyConfigured(f"FOOTPRINT_SCHEME_LIBRARY ({path}): {exc}") from None
+
+
 def scheme_from_library(evidence: str, /, **overrides: Any) -> dict[str, Any]:
     """A scheme document that starts from a library entry's cohort and effect, validated
     (ParameterError names any problem with ``overrides``)."""
-    e = library.BY_KEY[evidence]
+    e = scheme_library()[evidence]
     cohort = {k: list(v) if isinstance(v, tuple) else v for k, v in asdict(e.cohort).items()}
     scheme = SchemeDoc(
         key=evidence,
@@ -267,7 +290,9 @@ def project(
         raise ParameterError(str(exc).split("; ")) from None
     with executor() as pool:
         _, outcome = dm.run(plan, executor=pool, progress=progress)
-    flags = dm.check_schemes(scenario) + dm.check_plan(scenario, *dm.plan_totals(plan, outcome))
+    flags = dm.check_schemes(scenario, scheme_library()) + dm.check_plan(
+        scenario, *dm.plan_totals(plan, outcome)
+    )
     return Projection(
         results=_results(plan, outcome, capacity, scenario.years),
         steps=_steps(plan, outcome, scenario.years),
@@ -474,7 +499,7 @@ def library_choices() -> list[tuple[str, str]]:
     """The scheme library for a form: key and a label with the evidence range."""
     return [
         (e.key, f"{e.name} ({pod_name(e.pod)}: {e.share.low:.0%}–{e.share.high:.0%})")
-        for e in library.LIBRARY
+        for e in scheme_library().values()
     ]
 
 
@@ -484,10 +509,11 @@ def describe_schemes(document: dict[str, Any]) -> list[dict[str, Any]]:
         scenario, _ = to_engine(document)
     except ParameterError:
         return []
-    flags = {f.subject: f for f in dm.check_schemes(scenario)}
+    known = scheme_library()
+    flags = {f.subject: f for f in dm.check_schemes(scenario, known)}
     rows = []
     for s in scenario.schemes:
-        evidence = library.BY_KEY.get(s.evidence)
+        evidence = known.get(s.evidence)
         flag = flags.get(s.name)
         rows.append(
             {

@@ -18,7 +18,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from footprint.engine import demand as dm
-from footprint.engine.demand import model
+from footprint.engine.demand import library, model
 from footprint.engine.demand.capacity import beds_needed
 from footprint.engine.demand.evidence import check_plan, check_schemes
 from footprint.engine.reference.demand import run_records
@@ -675,6 +675,47 @@ def test_evidence_check_flags_only_the_heroic_scheme() -> None:
         ("Avoid 10 %", "no evidence"),
     ]
     assert "5 %–20 %" in flags[0].message and "40 %–60 %" in flags[0].message
+
+
+def test_the_library_is_data_with_a_cohort_range_and_citation_for_every_entry() -> None:
+    entries = library.LIBRARY
+    assert len(entries) >= 40
+    assert all(e.source.strip() and 0 <= e.share.low <= e.share.high <= 1 for e in entries)
+    assert {e.pod for e in entries} >= {"ip_emergency", "ip_elective", "op_first", "ae"}
+    assert {e.effect for e in entries} == set(dm.Effect)
+    # every entry makes a valid scheme
+    for e in entries:
+        dm.Scheme(
+            e.key, e.name, e.pod, e.effect, e.share, 2026, cohort=e.cohort,
+            convert_to=e.convert_to, ratio=e.ratio, evidence=e.key,
+        )  # fmt: skip
+
+
+def test_a_partnership_extends_the_library_and_the_check_uses_it() -> None:
+    local = {
+        "key": "virtual_ward_frailty",
+        "name": "Virtual wards (our own evaluation)",
+        "pod": "ip_emergency",
+        "effect": "avoid",
+        "cohort": {"age_low": 75, "attributes": ["Frailty"]},
+        "share": {"low": 0.3, "high": 0.6},
+        "source": "Wyvern ICS evaluation, 2026",
+    }
+    new = {
+        **local,
+        "key": "care_navigators",
+        "name": "Care navigators",
+        "share": {"low": 0, "high": 0.1},
+    }
+    extended = library.extend(library.LIBRARY, [local, new])
+    assert len(extended) == len(library.LIBRARY) + 1
+    known = {e.key: e for e in extended}
+    assert known["virtual_ward_frailty"].source == "Wyvern ICS evaluation, 2026"
+    assert check_schemes(scenario((HEROIC,)), known) == []  # 40–60 % is within 30–60 %
+    with pytest.raises(ValueError, match=r"library entry 1 \(x\): source is missing"):
+        library.parse([{k: v for k, v in {**local, "key": "x"}.items() if k != "source"}])
+    with pytest.raises(ValueError, match="only a conversion, names convert_to"):
+        library.parse([{**local, "effect": "convert"}])
 
 
 def test_plan_check_flags_growth_below_anything_seen() -> None:

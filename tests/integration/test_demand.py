@@ -314,7 +314,7 @@ def test_results_through_the_api(client, cast, scenario):
     assert client.get(f"/api/v1/demand/runs/{run.pk}", **auth).json()["status"] == "succeeded"
     denied = {"HTTP_AUTHORIZATION": f"Bearer {outsider}"}
     assert client.get("/api/v1/demand/scenarios", **denied).status_code == 403
-    assert client.get(f"/api/v1/demand/runs/{run.pk}/results", **denied).json()["count"] == 0
+    assert client.get(f"/api/v1/demand/runs/{run.pk}/results", **denied).status_code == 403
     assert client.get("/api/v1/demand/scenarios").status_code == 401
 
 
@@ -458,6 +458,26 @@ def test_a_run_whose_cohort_matches_nothing_fails_naming_the_cohort(cast, scenar
     ]
     assert Run.objects.get().status == Run.Status.FAILED
     assert not Result.objects.exists()
+
+
+def test_a_partnerships_own_library_file_extends_the_library(tmp_path, settings):
+    own = tmp_path / "library.json"
+    own.write_text(
+        '[{"key": "care_navigators", "name": "Care navigators", "pod": "ip_emergency", '
+        '"effect": "avoid", "share": {"low": 0.0, "high": 0.1}, '
+        '"source": "Wyvern ICS evaluation, 2026"}]'
+    )
+    settings.FOOTPRINT_SCHEME_LIBRARY = str(own)
+    choices = dict(compute.library_choices())
+    assert len(choices) == 48
+    assert choices["care_navigators"] == "Care navigators (Emergency admissions: 0%–10%)"
+    assert compute.scheme_from_library("care_navigators", start_year=2026)["evidence"] == (
+        "care_navigators"
+    )
+    own.write_text("[{}]")
+    settings.FOOTPRINT_SCHEME_LIBRARY = str(own) + "?"  # a new path is read afresh
+    with pytest.raises(Exception, match="FOOTPRINT_SCHEME_LIBRARY"):
+        compute.scheme_library()
 
 
 def test_the_apps_points_of_delivery_are_the_engines():

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from footprint.engine.demand.library import BY_KEY, TRENDS
+from footprint.engine.demand.library import BY_KEY, TRENDS, Evidence
 from footprint.engine.demand.model import Outcome, Plan
 from footprint.engine.demand.params import Effect, Scenario
 from footprint.engine.demand.pods import BY_CODE
@@ -23,12 +23,14 @@ def _pct(x: float) -> str:
     return f"{x * 100:.0f} %"
 
 
-def check_schemes(scenario: Scenario) -> list[Flag]:
+def check_schemes(scenario: Scenario, library: Mapping[str, Evidence] | None = None) -> list[Flag]:
     """Flag each scheme whose assumed share reaches beyond its library range, and each scheme
-    that names no evidence at all."""
+    that names no evidence at all. ``library`` maps keys to entries (the built-in library
+    unless given, such as one a partnership has extended)."""
+    known = BY_KEY if library is None else library
     flags = []
     for s in scenario.schemes:
-        evidence = BY_KEY.get(s.evidence)
+        evidence = known.get(s.evidence)
         if evidence is None:
             flags.append(Flag(s.name, "no evidence", "No evidence from the library is cited."))
         elif s.share.high > evidence.share.high:

@@ -1,16 +1,24 @@
 """The scheme library and the historical trends the evidence check judges plans against.
 
-The ranges are **indicative planning ranges** summarised from the sources named: the share of
-the targeted cohort's activity a scheme of that kind has been reported to avoid, move or cut at
-full effect. They are starting points for a partnership's own analysts, who should read the
-source and replace a range with local evidence where they have it.
+The library is data (``library.json``, one entry a line: its cohort, its evidence range and
+its citation), and a partnership extends it with its own entries (:func:`extend`). The ranges
+are **indicative planning ranges** summarised from the sources named: the share of the targeted
+cohort's activity a scheme of that kind has been reported to avoid, move or cut at full effect.
+They are starting points for a partnership's own analysts, who should read the source and
+replace a range with local evidence where they have it. Cohorts name condition groups
+(``attributes``) that records must be flagged with for a scheme to find its activity.
 """
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from importlib.resources import files
+from typing import Any
 
 from footprint.engine.demand.params import Cohort, Effect, Interval
+from footprint.engine.demand.pods import pod
 
 
 @dataclass(frozen=True)
@@ -94,121 +102,62 @@ TRENDS: dict[str, Trend] = {
     ),
 }
 
-OLDER = Cohort(age_low=65)
 
-LIBRARY: tuple[Evidence, ...] = (
-    Evidence(
-        "acsc_admissions",
-        "Avoid admissions for ambulatory care sensitive conditions",
-        "ip_emergency",
-        Effect.AVOID,
-        Cohort(attributes=("Ambulatory care sensitive",)),
-        Interval(0.05, 0.20),
-        "Purdy S. Avoiding hospital admissions: what does the research evidence say? "
-        "The King's Fund, 2010",
-    ),
-    Evidence(
-        "virtual_ward_frailty",
-        "Virtual wards and hospital at home for frail older people",
-        "ip_emergency",
-        Effect.AVOID,
-        Cohort(age_low=75, attributes=("Frailty",)),
-        Interval(0.05, 0.20),
-        "Shepperd S et al. Admission avoidance hospital at home. Cochrane Database of "
-        "Systematic Reviews, 2016",
-    ),
-    Evidence(
-        "falls_prevention",
-        "Falls prevention exercise programmes",
-        "ip_emergency",
-        Effect.AVOID,
-        Cohort(age_low=65, attributes=("Falls",)),
-        Interval(0.10, 0.25),
-        "Sherrington C et al. Exercise for preventing falls in older people living in the "
-        "community. Cochrane Database of Systematic Reviews, 2019",
-    ),
-    Evidence(
-        "end_of_life_at_home",
-        "End-of-life care at home",
-        "ip_emergency",
-        Effect.AVOID,
-        Cohort(attributes=("End of life",)),
-        Interval(0.05, 0.20),
-        "Georghiou T, Bardsley M. Exploring the cost of care at the end of life. "
-        "Nuffield Trust, 2014",
-    ),
-    Evidence(
-        "discharge_to_assess",
-        "Discharge to assess: shorter long stays",
-        "ip_emergency",
-        Effect.SHORTEN,
-        Cohort(age_low=65, los_bands=(4, 5, 6)),
-        Interval(0.10, 0.25),
-        "NHS England. Hospital discharge and community support guidance, 2022",
-    ),
-    Evidence(
-        "pifu",
-        "Patient-initiated follow-up",
-        "op_followup",
-        Effect.AVOID,
-        Cohort(),
-        Interval(0.05, 0.15),
-        "NHS England. Implementing patient initiated follow-up: guidance for local health and "
-        "care systems, 2022",
-    ),
-    Evidence(
-        "remote_followup",
-        "Remote follow-up appointments",
-        "op_followup",
-        Effect.CONVERT,
-        Cohort(),
-        Interval(0.10, 0.30),
-        "The Strategy Unit. NHP demand model: activity mitigators (outpatient conversion "
-        "to tele-appointments)",
-        convert_to="op_followup_remote",
-    ),
-    Evidence(
-        "see_and_treat",
-        "See and treat instead of conveyance",
-        "amb_conveyed",
-        Effect.CONVERT,
-        OLDER,
-        Interval(0.05, 0.15),
-        "National Audit Office. NHS Ambulance Services, 2017",
-        convert_to="amb_see_treat",
-    ),
-    Evidence(
-        "ae_streaming",
-        "Streaming minor illness from A&E to general practice",
-        "ae",
-        Effect.CONVERT,
-        Cohort(attributes=("Minor",)),
-        Interval(0.05, 0.15),
-        "Cooper A et al. GPs working in or alongside emergency departments. NIHR Health "
-        "Services and Delivery Research, 2019",
-        convert_to="gp_appointments",
-    ),
-    Evidence(
-        "reablement",
-        "Reablement after a hospital stay",
-        "sc_home_care",
-        Effect.AVOID,
-        OLDER,
-        Interval(0.10, 0.30),
-        "Social Care Institute for Excellence. Maximising the potential of reablement, 2013",
-    ),
-    Evidence(
-        "neighbourhood_teams",
-        "Neighbourhood teams: admissions avoided become community contacts",
-        "ip_emergency",
-        Effect.CONVERT,
-        OLDER,
-        Interval(0.0, 0.05),
-        "The Health Foundation Improvement Analytics Unit. Evaluations of integrated care "
-        "initiatives, 2017–2019",
-        convert_to="cs_nursing",
-        ratio=6.0,
-    ),
+def parse(entries: Iterable[Mapping[str, Any]]) -> tuple[Evidence, ...]:
+    """Library entries from plain data (the JSON file's objects): each needs ``key``, ``name``,
+    ``pod``, ``effect``, ``share`` (``low``, ``high``) and ``source``, and may give a
+    ``cohort`` (as a scheme's), ``convert_to`` and ``ratio``. Raises ValueError naming the
+    entry and what is wrong."""
+    out = []
+    for i, entry in enumerate(entries):
+        label = f"library entry {i + 1} ({entry.get('key', 'no key')})"
+        try:
+            cohort: dict[str, Any] = {
+                k: tuple(v) if isinstance(v, list) else v
+                for k, v in dict(entry.get("cohort") or {}).items()
+            }
+            evidence = Evidence(
+                key=str(entry["key"]),
+                name=str(entry["name"]),
+                pod=pod(str(entry["pod"])).code,
+                effect=Effect(entry["effect"]),
+                cohort=Cohort(**cohort),
+                share=Interval(float(entry["share"]["low"]), float(entry["share"]["high"])),
+                source=str(entry["source"]),
+                convert_to=str(entry.get("convert_to", "")),
+                ratio=float(entry.get("ratio", 1.0)),
+            )
+        except KeyError as exc:
+            raise ValueError(f"{label}: {exc.args[0]} is missing") from None
+        except (TypeError, ValueError) as exc:
+            raise ValueError(f"{label}: {exc}") from None
+        if not evidence.source.strip():
+            raise ValueError(f"{label}: every entry cites its evidence")
+        if not 0 <= evidence.share.low <= evidence.share.high <= 1:
+            raise ValueError(f"{label}: the share must lie between 0 and 1")
+        if (evidence.effect is Effect.CONVERT) != bool(evidence.convert_to):
+            raise ValueError(f"{label}: a conversion, and only a conversion, names convert_to")
+        out.append(evidence)
+    keys = [e.key for e in out]
+    repeated = sorted({k for k in keys if keys.count(k) > 1})
+    if repeated:
+        raise ValueError(f"library keys repeated: {', '.join(repeated)}")
+    return tuple(out)
+
+
+def extend(
+    library: Sequence[Evidence], entries: Iterable[Mapping[str, Any]]
+) -> tuple[Evidence, ...]:
+    """The library with a partnership's own entries (parsed as :func:`parse`): a new key adds
+    an entry, a library key replaces it with local evidence."""
+    own = {e.key: e for e in parse(entries)}
+    kept = [own.pop(e.key, e) for e in library]
+    return (*kept, *own.values())
+
+
+# The library is data: ``library.json`` beside this module, one entry a line.
+LIBRARY: tuple[Evidence, ...] = parse(
+    json.loads(files(__package__).joinpath("library.json").read_text(encoding="utf-8"))
 )
 
 BY_KEY: dict[str, Evidence] = {e.key: e for e in LIBRARY}
