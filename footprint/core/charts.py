@@ -582,13 +582,14 @@ def _wrapped_title(title: str, wrap: int | None) -> str | dict[str, Any]:
     return {"text": textwrap.wrap(title, wrap), "anchor": "start"}
 
 
-# NHS identity colours for up to five opinion groups, then grey for those not grouped.
+# NHS identity colours for up to five opinion groups, then grey for those not placed.
+NOT_PLACED = "Not placed"
 GROUP_COLOURS = ["#005eb8", "#ffb81c", "#007f3b", "#330072", "#d5281b", "#aeb7bd"]
 
 
 def opinion_map(points: list[dict[str, Any]], title: str) -> dict[str, Any]:
     """Participants as points on the first two components, coloured by opinion group."""
-    groups = sorted({p["group"] for p in points}, key=lambda g: (g == "Not grouped", g))
+    groups = sorted({p["group"] for p in points}, key=lambda g: (g == NOT_PLACED, g))
     return {
         "$schema": SCHEMA,
         "description": title,
@@ -616,7 +617,7 @@ def opinion_map(points: list[dict[str, Any]], title: str) -> dict[str, Any]:
                 "scale": {
                     "domain": groups,
                     "range": [
-                        GROUP_COLOURS[-1] if g == "Not grouped" else GROUP_COLOURS[i % 5]
+                        GROUP_COLOURS[-1] if g == NOT_PLACED else GROUP_COLOURS[i % 5]
                         for i, g in enumerate(groups)
                     ],
                 },

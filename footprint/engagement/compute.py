@@ -10,6 +10,7 @@ from typing import Any
 
 import numpy as np
 
+from footprint.core.charts import NOT_PLACED
 from footprint.engine import opinion
 
 CHART_POINTS = 1_500  # the most participants drawn on the chart (a fixed sample)
@@ -84,7 +85,7 @@ def opinion_groups(
 
     def group_of(i: int) -> str:
         if labels[i] < 0:
-            return "Not grouped"  # the chart's name for those not placed
+            return NOT_PLACED
         return opinion.group_name(int(labels[i])) if g_found.count > 1 else "Placed"
 
     points = [
