@@ -169,6 +169,7 @@ class DemoUser:
     does: str
     role: PartnershipRoleKind | None = None
     membership: tuple[str, Role] | None = None  # (ODS code, role)
+    also: tuple[Role, ...] = ()  # further roles at the same organisation
 
 
 B = Role.BOARD_MEMBER
@@ -193,8 +194,10 @@ USERS = [
         "editor.wyvern",
         "Sam",
         "Fletcher",
-        "editor at Wyvern Acute Hospitals (RW9): keeps its details, sends its messages",
+        "editor and organisation lead at Wyvern Acute Hospitals (RW9): keeps its details, "
+        "sends its messages, invites and manages its people",
         membership=("RW9", Role.EDITOR),
+        also=(Role.ORGANISATION_LEAD,),
     ),
     DemoUser(
         "editor.hallowdale",
@@ -468,7 +471,6 @@ def _users() -> int:
         if u.role:
             PartnershipRole.objects.create(user=user, role=u.role)
         if u.membership:
-            Membership.objects.create(
-                user=user, organisation=orgs[u.membership[0]], role=u.membership[1]
-            )
+            for role in (u.membership[1], *u.also):
+                Membership.objects.create(user=user, organisation=orgs[u.membership[0]], role=role)
     return len(USERS)
