@@ -7,12 +7,14 @@
 """
 
 from footprint.engine.demand.baseline import (
+    BREAKDOWNS,
     Baseline,
     Demography,
     Records,
     Strata,
     compress,
     demography_from_counts,
+    regroup,
     stratify,
 )
 from footprint.engine.demand.capacity import (
@@ -39,6 +41,7 @@ from footprint.engine.demand.params import (
 )
 
 __all__ = [
+    "BREAKDOWNS",
     "Baseline",
     "BedRule",
     "BedsSetBy",
@@ -66,6 +69,7 @@ __all__ = [
     "daily_variation",
     "demography_from_counts",
     "plan_totals",
+    "regroup",
     "run",
     "simulate",
     "stratify",

@@ -25,7 +25,8 @@ cost of a run grows with the number of strata, not the number of records.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from itertools import pairwise
 
 import numpy as np
 import numpy.typing as npt
@@ -200,10 +201,72 @@ class Strata:
     expected: FloatArray  # [t, s]: count expected from demography alone, t = 0 … years
     stay: FloatArray  # [t, s]: bed days per unit
     group: IntArray  # index into ``groups``
-    groups: tuple[tuple[int, int], ...]  # (provider, pod) indexes
+    groups: tuple[tuple[int, int], ...]  # (provider, pod) indexes, or (breakdown value, pod)
+    group_by: str = "provider"  # what the groups break activity down by (see :func:`regroup`)
+    group_labels: tuple[str, ...] = ()  # the name of each value of ``group_by``
 
     def __len__(self) -> int:
         return len(self.base)
+
+    @property
+    def labels(self) -> tuple[str, ...]:
+        """The names of the values the groups break activity down by."""
+        return self.group_labels or self.providers
+
+
+BREAKDOWNS = ("provider", "place", "sex", "age_band", "attribute")
+
+
+def age_band_labels(bounds: Sequence[int]) -> tuple[str, ...]:
+    """``(0, 65, 75)`` → ``("0–64", "65–74", "75+")``; ages 90 and over count as 90."""
+    edges = (*bounds, None)
+    return tuple(
+        f"{low}+" if high is None else f"{low}–{high - 1}" for low, high in pairwise(edges)
+    )
+
+
+def regroup(strata: Strata, by: str) -> Strata:
+    """The same strata grouped by (``by``, point of delivery) instead of (provider, point of
+    delivery), for results by place, sex, age band or attribute (condition group). Reordered
+    so each group is contiguous; a run of them samples the same distributions."""
+    if by == "provider":
+        return strata
+    columns: dict[str, tuple[IntArray, tuple[str, ...]]] = {
+        "place": (strata.place, strata.places),
+        "sex": (strata.sex, SEXES),
+        "age_band": (strata.age_band, age_band_labels(strata.age_bounds)),
+        "attribute": (strata.attribute, strata.attributes or ("",)),
+    }
+    if by not in columns:
+        raise ValueError(f"unknown breakdown {by!r}; expected one of {', '.join(BREAKDOWNS)}")
+    column, labels = columns[by]
+    key = column * len(CODES) + strata.pod
+    order = np.argsort(key, kind="stable")
+    unique, group = np.unique(key[order], return_inverse=True)
+    arrays = {
+        f: getattr(strata, f)[..., order]
+        for f in (
+            "provider",
+            "pod",
+            "place",
+            "sex",
+            "age_band",
+            "attribute",
+            "los_band",
+            "upper_stay",
+            "base",
+            "expected",
+            "stay",
+        )
+    }
+    return replace(
+        strata,
+        **arrays,
+        group=group.astype(np.int64),
+        groups=tuple((int(u // len(CODES)), int(u % len(CODES))) for u in unique),
+        group_by=by,
+        group_labels=tuple(label or "None" for label in labels),
+    )
 
 
 def _two_points(

@@ -103,7 +103,7 @@ class Plan:
 
     scenario: Scenario
     strata: Strata
-    groups: tuple[tuple[str, str], ...]  # (provider, pod) of each output group
+    groups: tuple[tuple[str, str], ...]  # (provider or breakdown value, pod) of each group
     starts: IntArray  # where each strata group begins
     growth_pod: IntArray  # the pod index of each stratum
     schemes: tuple[_CompiledScheme, ...]
@@ -202,7 +202,8 @@ def compile_plan(scenario: Scenario, strata: Strata) -> Plan:
     problems = [line for scheme in scenario.schemes for line in cohort_problems(scheme, strata)]
     if problems:
         raise ValueError("; ".join(problems))
-    groups = [(strata.providers[p], CODES[d]) for p, d in strata.groups]
+    groups = [(strata.labels[p], CODES[d]) for p, d in strata.groups]
+    by_provider = strata.group_by == "provider"
     index = {g: i for i, g in enumerate(groups)}
     compiled = []
     for scheme in scenario.schemes:
@@ -212,7 +213,9 @@ def compile_plan(scenario: Scenario, strata: Strata) -> Plan:
         if scheme.effect is Effect.CONVERT:
             found = []
             for g in runs:
-                key = (scheme.convert_provider or groups[g][0], scheme.convert_to)
+                # moved activity goes to the named provider, or stays with its own group
+                moved_to = scheme.convert_provider if by_provider else ""
+                key = (moved_to or groups[g][0], scheme.convert_to)
                 if key not in index:
                     index[key] = len(groups)
                     groups.append(key)

@@ -57,6 +57,25 @@ def draws_per_iteration(records: Records, demography: Demography, scenario: Scen
     return (len(records) + touched) * len(scenario.years)
 
 
+def _labels(records: Records, demography: Demography, scenario: Scenario, by: str) -> list[str]:
+    """Each record's provider, place, sex, age band or attribute, by name."""
+    if by == "provider":
+        return [records.providers[p] for p in records.provider]
+    if by == "place":
+        return [demography.places[demography.place_of[h]] for h in records.neighbourhood]
+    if by == "sex":
+        return ["FM"[s] for s in records.sex]
+    if by == "age_band":
+        bounds = sorted({0, *(b for b in scenario.age_bounds if 0 < b < 91)})
+        out = []
+        for age in records.age:
+            low = max(b for b in bounds if b <= age)
+            higher = [b for b in bounds if b > low]
+            out.append(f"{low}+" if not higher else f"{low}–{higher[0] - 1}")
+        return out
+    return [records.attributes[a] or "None" for a in records.attribute]
+
+
 def run_records(
     records: Records,
     demography: Demography,
@@ -64,10 +83,13 @@ def run_records(
     draws: Draws,
     runs: Sequence[int],
     seed: int,
+    by: str = "provider",
 ) -> tuple[Totals, Totals]:
-    """Activity and bed days per (provider, point of delivery), run and year. Run 0 is central
-    (expected values); the others are sampled with ``numpy.random.default_rng(seed)``."""
+    """Activity and bed days per (provider, point of delivery), run and year, or per (place,
+    sex, age band or attribute, point of delivery) by ``by``. Run 0 is central (expected
+    values); the others are sampled with ``numpy.random.default_rng(seed)``."""
     rng = np.random.default_rng(seed)
+    label = _labels(records, demography, scenario, by)
     years = scenario.years
     activity: Totals = {}
     bed_days: Totals = {}
@@ -75,9 +97,7 @@ def run_records(
     def add(table: Totals, key: tuple[str, str], r: int, t: int, value: float) -> None:
         table.setdefault(key, np.zeros((len(runs), len(years))))[r, t] += value
 
-    names = [
-        (records.providers[p], CODES[d]) for p, d in zip(records.provider, records.pod, strict=True)
-    ]
+    names = [(label[i], CODES[d]) for i, d in enumerate(records.pod)]
     keys = sorted(set(names))
     group = np.array([keys.index(n) for n in names], dtype=np.int64)
 
@@ -118,13 +138,10 @@ def run_records(
                 days[m] = days[m] - gone * stay
                 k[m] = k[m] - gone
                 if s.effect is Effect.CONVERT:
-                    moved = np.bincount(
-                        records.provider[m],
-                        weights=gone * size[m],
-                        minlength=len(records.providers),
-                    )
-                    for provider, amount in zip(records.providers, moved, strict=True):
-                        target = (s.convert_provider or provider, s.convert_to)
+                    for i, amount in zip(np.flatnonzero(m), gone * size[m], strict=True):
+                        # to the named provider, or staying with the record's own group
+                        moved_to = s.convert_provider if by == "provider" else ""
+                        target = (moved_to or label[i], s.convert_to)
                         add(activity, target, r, t, float(amount) * s.ratio)
             by_group = np.bincount(group, weights=k * size, minlength=len(keys))
             days_by_group = np.bincount(group, weights=days, minlength=len(keys))
