@@ -2,15 +2,25 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 from typing import Any
 
 from django import forms
 
+from footprint.core.permissions import can
 from footprint.demand.models import POD_CHOICES, Run, Scenario
-from footprint.finance.importers import PlanFigures
-from footprint.finance.models import OTHER_INCOME, FinancialPlan, RiskShareAgreement, year_label
+from footprint.finance.importers import MOST_POUNDS, PlanFigures
+from footprint.finance.models import (
+    OTHER_INCOME,
+    Contract,
+    ContractKind,
+    FinancialPlan,
+    RiskShareAgreement,
+    year_label,
+)
 from footprint.finance.queries import COMMISSIONING, commissioners
+from footprint.finance.rules import COMMISSIONING_KINDS, Permission
 from footprint.partnership.models import Organisation, OrganisationKind
 
 
@@ -37,16 +47,19 @@ class PlanForm(forms.Form):
 
     control_total = PoundsField(
         label="Control total (£)",
+        min_value=-MOST_POUNDS,
+        max_value=MOST_POUNDS,
         help_text="The agreed surplus; a deficit is negative, e.g. -40000000",
     )
     other_income = PoundsField(
         label="Other income (£)",
         min_value=0,
         initial=0,
+        max_value=MOST_POUNDS,
         help_text="Education and training, allocations, charges and anything else",
     )
-    pay = PoundsField(label="Pay (£)", min_value=0)
-    non_pay = PoundsField(label="Non-pay (£)", min_value=0)
+    pay = PoundsField(label="Pay (£)", min_value=0, max_value=MOST_POUNDS)
+    non_pay = PoundsField(label="Non-pay (£)", min_value=0, max_value=MOST_POUNDS)
     fixed_percent = forms.DecimalField(
         label="Fixed share of expenditure (%)",
         min_value=0,
@@ -69,7 +82,11 @@ class PlanForm(forms.Form):
         self.sources = commissioners(organisation)
         for c in self.sources:
             self.fields[f"income_{c.ods_code}"] = PoundsField(
-                label=f"Income from {c.name} (£)", min_value=0, initial=0, required=False
+                label=f"Income from {c.name} (£)",
+                min_value=0,
+                max_value=MOST_POUNDS,
+                initial=0,
+                required=False,
             )
         if plan is not None and not self.is_bound:
             self.initial.update(
@@ -162,18 +179,107 @@ class AgreementForm(forms.ModelForm):
             "contribution_cap_rate": "e.g. 1 caps each contribution at 1% of its income",
         }
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, today: dt.date, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.today = today
         self.fields["members"].queryset = Organisation.objects.exclude(
             kind__in=[OrganisationKind.GP_PRACTICE, OrganisationKind.PCN]
         )
+
+    def clean_first_year(self) -> int:
+        first = int(self.cleaned_data["first_year"])
+        low, high = self.today.year - 15, self.today.year + 10
+        if not low <= first <= high:
+            raise forms.ValidationError(
+                f"The first year must be from {low} to {high}, e.g. {self.today.year} for "
+                f"{year_label(self.today.year)}"
+            )
+        return first
+
+    def clean_agreed_on(self) -> dt.date:
+        agreed = self.cleaned_data["agreed_on"]
+        if agreed > self.today:
+            raise forms.ValidationError(
+                f"The date agreed must not be after today ({self.today:%-d %B %Y})"
+            )
+        if agreed.year < self.today.year - 20:
+            raise forms.ValidationError(
+                f"The date agreed must be in {self.today.year - 20} or later"
+            )
+        return agreed
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
         first, last = data.get("first_year"), data.get("last_year")
         if first is not None and last is not None and last < first:
             self.add_error("last_year", "The last year must not be before the first")
+        elif first is not None and last is not None and last > first + 10:
+            self.add_error("last_year", "An agreement runs for at most 11 years")
         return data
+
+
+class ContractForm(forms.Form):
+    """A contract's terms, named as the model's fields so that the service's refusals land on
+    them. The commissioners offered are those the person keeps contracts for."""
+
+    commissioner = forms.ModelChoiceField(
+        queryset=Organisation.objects.none(),
+        label="Commissioner",
+        help_text="The ICB or council that lets the contract",
+    )
+    provider = forms.ModelChoiceField(
+        queryset=Organisation.objects.none(), label="Provider", help_text="Who delivers it"
+    )
+    service = forms.ChoiceField(label="Point of delivery", choices=POD_CHOICES)
+    kind = forms.ChoiceField(label="How it is paid", choices=ContractKind.choices)
+    price_pence = PoundsField(
+        label="Price per unit (£)", help_text="For a block too: the block is its units at this"
+    )
+    threshold_units = forms.FloatField(
+        label="Units in the block",
+        initial=0,
+        help_text="0 for an activity-based contract",
+    )
+    marginal_rate = forms.DecimalField(
+        label="Marginal rate above the block",
+        initial=0,
+        max_digits=4,
+        decimal_places=3,
+        help_text="The share of the price paid for units above the block, from 0 to 1, "
+        "e.g. 0.7; 0 unless it is a block with a marginal rate",
+    )
+
+    def __init__(self, *args: Any, user: Any, contract: Contract | None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        commissioners = Organisation.objects.filter(kind__in=COMMISSIONING_KINDS).order_by("name")
+        self.fields["commissioner"].queryset = Organisation.objects.filter(
+            pk__in=[c.pk for c in commissioners if can(user, Permission.MANAGE_CONTRACTS, c)]
+        ).order_by("name")
+        self.fields["provider"].queryset = Organisation.objects.exclude(
+            kind=OrganisationKind.COMMISSIONER
+        ).order_by("name")
+        if contract is not None and not self.is_bound:
+            self.initial.update(
+                {
+                    "commissioner": contract.commissioner,
+                    "provider": contract.provider,
+                    "service": contract.service,
+                    "kind": contract.kind,
+                    "price_pence": contract.price_pence,
+                    "threshold_units": contract.threshold_units,
+                    "marginal_rate": contract.marginal_rate,
+                }
+            )
+
+    @property
+    def offers_commissioners(self) -> bool:
+        return self.fields["commissioner"].queryset.exists()  # type: ignore[attr-defined]
+
+    def apply(self, contract: Contract) -> Contract:
+        """``contract`` with the terms typed in, not yet saved."""
+        for name, value in self.cleaned_data.items():
+            setattr(contract, name, value)
+        return contract
 
 
 class FlowsForm(forms.Form):

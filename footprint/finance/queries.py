@@ -10,10 +10,10 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from footprint.demand.models import Result, Run, Scenario
+from footprint.demand.models import POD_CHOICES, Result, Run, Scenario
 from footprint.finance.models import (
     OTHER_INCOME,
     Contract,
@@ -98,6 +98,59 @@ def organisations(pks: Iterable[int]) -> list[Organisation]:
 def contracts() -> list[Contract]:
     """Every contract, with its provider and commissioner."""
     return list(Contract.objects.select_related("provider", "commissioner"))
+
+
+CONTRACT_SORTS = {
+    "provider": ["provider__name", "service"],
+    "commissioner": ["commissioner__name", "provider__name", "service"],
+    "service": ["service", "provider__name"],
+    "price": ["price_pence", "provider__name"],
+}
+
+
+def contracts_where(*, search: str = "", sort: str = "provider") -> list[Contract]:
+    """Contracts whose commissioner or provider (by name or ODS code) or point of delivery
+    (by name) has ``search`` in it, sorted by ``sort`` (a key of ``CONTRACT_SORTS``, with
+    "-" before it for descending)."""
+    qs = Contract.objects.select_related("provider", "commissioner")
+    words = search.strip()
+    if words:
+        services = [code for code, label in POD_CHOICES if words.lower() in str(label).lower()]
+        qs = qs.filter(
+            Q(provider__name__icontains=words)
+            | Q(provider__ods_code__iexact=words)
+            | Q(commissioner__name__icontains=words)
+            | Q(commissioner__ods_code__iexact=words)
+            | Q(service__in=services)
+        )
+    key = sort.lstrip("-")
+    order = CONTRACT_SORTS.get(key, CONTRACT_SORTS["provider"])
+    if sort.startswith("-") and key in CONTRACT_SORTS:
+        order = [f"-{order[0]}", *order[1:]]
+    return list(qs.order_by(*order, "pk"))
+
+
+def change_history(obj: Any, limit: int = 50) -> list[dict[str, Any]]:
+    """The changes to a contract or agreement, newest first: when, who and which fields
+    changed, in words."""
+    records = list(obj.history.select_related("history_user").order_by("-history_date")[:limit])
+    out = []
+    for i, record in enumerate(records):
+        older = records[i + 1] if i + 1 < len(records) else None
+        if older is None or record.history_type == "+":
+            what = "Created"
+        else:
+            changed = [c.field for c in record.diff_against(older).changes]
+            names = [str(type(obj)._meta.get_field(name).verbose_name) for name in changed]
+            what = ("Changed " + ", ".join(sorted(names))) if names else "Saved, unchanged"
+        out.append(
+            {
+                "when": timezone.localtime(record.history_date),
+                "who": record.history_user,
+                "what": what,
+            }
+        )
+    return out
 
 
 def agreements() -> QuerySet[RiskShareAgreement]:

@@ -7,6 +7,9 @@
   summary (positions, not the lines behind them or their history).
 - Only an organisation's finance users and the programme office change its plans; the
   programme office keeps the risk-share agreements and publishes and withdraws each year.
+- Contracts are kept by the programme office and by the finance users of the commissioner
+  that lets them (an ICB or a council): a provider's finance team reads them but does not set
+  its own price.
 
 ``may_see_plan`` and ``sees_every_plan`` decide what a page, an export or the API shows of
 many plans at once: they take the published years (``queries.published_years()``), read once.
@@ -20,7 +23,7 @@ from typing import Any
 import rules
 
 from footprint.core.permissions import permissions
-from footprint.partnership.models import Organisation, Role
+from footprint.partnership.models import Organisation, OrganisationKind, Role
 from footprint.partnership.rules import (
     has_role_anywhere,
     has_role_at,
@@ -54,6 +57,24 @@ def is_finance_user_of(user: Any, organisation: Organisation | None) -> bool:
     return has_role_at(user, organisation, Role.FINANCE)
 
 
+COMMISSIONING_KINDS = (OrganisationKind.COMMISSIONER, OrganisationKind.LOCAL_AUTHORITY)
+
+
+@rules.predicate
+def is_commissioning_finance_user(user: Any, organisation: Organisation | None) -> bool:
+    """A finance user of ``organisation``, if it commissions (an ICB or a council); with none
+    given, of any commissioner."""
+    if organisation is None:
+        held = [pk for pk, roles in roles_of(user).by_organisation.items() if Role.FINANCE in roles]
+        return (
+            bool(held)
+            and Organisation.objects.filter(pk__in=held, kind__in=COMMISSIONING_KINDS).exists()
+        )
+    return organisation.kind in COMMISSIONING_KINDS and has_role_at(
+        user, organisation, Role.FINANCE
+    )
+
+
 @permissions
 class Permission(StrEnum):
     """Every permission this app declares: ask for one as ``Permission.NAME``."""
@@ -62,10 +83,13 @@ class Permission(StrEnum):
     # With an organisation: its plans; with none: some organisation's (to offer the upload).
     CHANGE_PLANS = "finance.change_plans"
     MANAGE_RISK_SHARE = "finance.manage_risk_share"
+    # With an organisation: the contracts it lets; with none: some commissioner's (the pages).
+    MANAGE_CONTRACTS = "finance.manage_contracts"
     PUBLISH_YEAR = "finance.publish_year"
 
 
 rules.add_perm(Permission.VIEW_FINANCE, is_partner)
 rules.add_perm(Permission.CHANGE_PLANS, is_programme_office | is_finance_user_of)
 rules.add_perm(Permission.MANAGE_RISK_SHARE, is_programme_office)
+rules.add_perm(Permission.MANAGE_CONTRACTS, is_programme_office | is_commissioning_finance_user)
 rules.add_perm(Permission.PUBLISH_YEAR, is_programme_office)

@@ -5,6 +5,7 @@ the history of every figure kept."""
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from enum import StrEnum
@@ -21,14 +22,16 @@ from footprint.finance import compute, publication, queries
 from footprint.finance.importers import PlanFigures, PlanWorkbook
 from footprint.finance.models import (
     OTHER_INCOME,
+    Contract,
+    ContractKind,
     FinancialPlan,
     PublishedYear,
     RiskShareAgreement,
     YearPublication,
     year_label,
 )
-from footprint.finance.rules import Permission
-from footprint.partnership.models import Organisation
+from footprint.finance.rules import COMMISSIONING_KINDS, Permission
+from footprint.partnership.models import Organisation, OrganisationKind
 
 
 class AuditAction(StrEnum):
@@ -36,6 +39,8 @@ class AuditAction(StrEnum):
 
     IMPORT_FINANCIAL_PLAN = "import_financial_plan"
     PUBLISH_FINANCE_YEAR = "publish_finance_year"
+    REMOVE_CONTRACT = "remove_contract"
+    SAVE_CONTRACT = "save_contract"
     SAVE_FINANCIAL_PLAN = "save_financial_plan"
     SAVE_RISK_SHARE_AGREEMENT = "save_risk_share_agreement"
     WITHDRAW_FINANCE_YEAR = "withdraw_finance_year"
@@ -197,3 +202,119 @@ def save_agreement(
             members=sorted(m.ods_code for m in members),
         )
     return agreement
+
+
+# --- Contracts ---------------------------------------------------------------------------
+
+# A price per unit above £1 million is a mistake (a whole contract's value typed as its unit
+# price, or pence typed as pounds): the dearest spells the tariff prices are tens of thousands.
+MOST_PRICE_PENCE = 1_000_000 * 100
+# No member delivers more than 50 million units of one point of delivery in a year.
+MOST_UNITS = 50_000_000
+
+
+def check_contract(contract: Contract) -> None:
+    """Refuse a contract whose terms cannot be right, each problem against its field: the
+    commissioner an ICB or a council, the provider another organisation that is not an ICB,
+    a plausible price, a block only where the kind has one, and one contract for each
+    provider's point of delivery."""
+    errors: dict[str, list[str]] = {}
+
+    def refuse(field: str, message: str) -> None:
+        errors.setdefault(field, []).append(message)
+
+    commissioner, provider = contract.commissioner, contract.provider
+    if commissioner.kind not in COMMISSIONING_KINDS:
+        refuse(
+            "commissioner",
+            f"{commissioner.name} is a {commissioner.get_kind_display().lower()}, not a "
+            "commissioner: choose the ICB or a council",
+        )
+    if provider.pk == commissioner.pk:
+        refuse("provider", f"{provider.name} cannot hold a contract it lets itself")
+    elif provider.kind == OrganisationKind.COMMISSIONER:
+        refuse("provider", f"{provider.name} is a commissioner, not a provider")
+    price = contract.price_pence
+    if price is None or not 1 <= price <= MOST_PRICE_PENCE:
+        refuse(
+            "price_pence",
+            f"The price per unit must be from £0.01 to £{MOST_PRICE_PENCE // 100:,}: "
+            "is it the price of one unit, in pounds?",
+        )
+    units = contract.threshold_units
+    blocked = contract.kind in (ContractKind.BLOCK, ContractKind.BLOCK_MARGINAL)
+    if units is None or not math.isfinite(units) or not 0 <= units <= MOST_UNITS:
+        refuse("threshold_units", f"The units in the block must be from 0 to {MOST_UNITS:,}")
+    elif blocked and units == 0:
+        refuse("threshold_units", "A block contract needs the number of units in its block")
+    elif not blocked and units:
+        refuse(
+            "threshold_units",
+            "An activity-based contract has no block: leave the units in the block at 0",
+        )
+    rate = contract.marginal_rate
+    if rate is None or not Decimal(0) <= Decimal(rate) <= Decimal(1):
+        refuse("marginal_rate", "The marginal rate must be from 0 to 1, e.g. 0.7 for 70%")
+    elif contract.kind != ContractKind.BLOCK_MARGINAL and rate:
+        refuse(
+            "marginal_rate",
+            "Only a block with a marginal rate has one: leave it at 0, or choose that kind",
+        )
+    other = (
+        Contract.objects.filter(provider=provider, service=contract.service)
+        .exclude(pk=contract.pk)
+        .select_related("commissioner")
+        .first()
+    )
+    if other is not None:
+        refuse(
+            "service",
+            f"{provider.name} already has a contract for {contract.get_service_display()} "
+            f"(from {other.commissioner.name}): change that one instead",
+        )
+    if errors:
+        raise ValidationError(errors)
+
+
+def save_contract(*, contract: Contract, by: Any) -> Contract:
+    """Record a contract, new or changed (its terms on ``contract``, not yet saved), checked
+    (``check_contract``), audited, with its history. The programme office keeps every
+    contract; a commissioner's finance users the contracts it lets, and may not move one
+    to or from another commissioner."""
+    require(by, Permission.MANAGE_CONTRACTS, contract.commissioner)
+    with transaction.atomic():
+        if contract.pk is not None:
+            before = Contract.objects.select_for_update().select_related("commissioner")
+            require(by, Permission.MANAGE_CONTRACTS, before.get(pk=contract.pk).commissioner)
+        check_contract(contract)
+        new = contract.pk is None
+        audit.save_audited(
+            contract,
+            by=by,
+            action=AuditAction.SAVE_CONTRACT,
+            summary=f"{'Added' if new else 'Changed'} the contract for "
+            f"{contract.get_service_display()} at {contract.provider.name} from "
+            f"{contract.commissioner.name}",
+            contract=contract.pk,
+            commissioner=contract.commissioner.ods_code,
+            provider=contract.provider.ods_code,
+            service=contract.service,
+            kind=contract.kind,
+            price_pence=contract.price_pence,
+        )
+    return contract
+
+
+def remove_contract(*, contract: Contract, by: Any) -> None:
+    """End a contract (its history is kept), audited."""
+    require(by, Permission.MANAGE_CONTRACTS, contract.commissioner)
+    with transaction.atomic():
+        user = by if getattr(by, "is_authenticated", False) else None
+        contract._history_user = user  # type: ignore[attr-defined]
+        summary = (
+            f"Removed the contract for {contract.get_service_display()} at "
+            f"{contract.provider.name} from {contract.commissioner.name}"
+        )
+        pk = contract.pk
+        contract.delete()
+        audit.record(actor=by, action=AuditAction.REMOVE_CONTRACT, summary=summary, contract=pk)

@@ -12,6 +12,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
 from footprint.core import charts
@@ -20,8 +22,15 @@ from footprint.core.imports import WORKBOOK
 from footprint.core.jobs import refuse_big_uploads, start_upload
 from footprint.core.permissions import can, permission_required, require
 from footprint.finance import compute, importers, publication, queries, services
-from footprint.finance.forms import AgreementForm, FlowsForm, MoveForm, PlanForm, PlanUploadForm
-from footprint.finance.models import FinancialPlan, RiskShareAgreement, year_label
+from footprint.finance.forms import (
+    AgreementForm,
+    ContractForm,
+    FlowsForm,
+    MoveForm,
+    PlanForm,
+    PlanUploadForm,
+)
+from footprint.finance.models import Contract, FinancialPlan, RiskShareAgreement, year_label
 from footprint.finance.rules import Permission, may_see_plan, sees_every_plan
 from footprint.finance.tasks import import_plan_workbook
 from footprint.partnership.models import Organisation
@@ -285,7 +294,7 @@ def agreement_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     """Record a new agreement (no ``pk``) or change one."""
     require(request.user, Permission.MANAGE_RISK_SHARE)
     agreement = get_object_or_404(RiskShareAgreement, pk=pk) if pk else None
-    form = AgreementForm(request.POST or None, instance=agreement)
+    form = AgreementForm(request.POST or None, instance=agreement, today=timezone.localdate())
     if request.method == "POST" and form.is_valid():
         saved = services.save_agreement(
             agreement=form.save(commit=False),
@@ -300,8 +309,112 @@ def agreement_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         {
             "form": form,
             "agreement": agreement,
+            "history": queries.change_history(agreement) if agreement else [],
         },
     )
+
+
+CONTRACT_COLUMNS = [
+    ("provider", "Provider"),
+    ("service", "Point of delivery"),
+    ("commissioner", "Commissioner"),
+    ("price", "Price per unit"),
+]
+
+
+@partner_only
+def contracts(request: HttpRequest) -> HttpResponse:
+    """Every contract between a commissioner and a provider: search and sort."""
+    search = request.GET.get("q", "").strip()[:100]
+    sort = request.GET.get("sort") or "provider"
+    if sort.lstrip("-") not in queries.CONTRACT_SORTS:
+        sort = "provider"
+    found = queries.contracts_where(search=search, sort=sort)
+
+    def link(key: str) -> str:
+        current = sort.lstrip("-") == key
+        new = ("-" + key) if current and not sort.startswith("-") else key
+        query = {"sort": new} | ({"q": search} if search else {})
+        return reverse("finance:contracts") + "?" + urlencode(query)
+
+    columns = [
+        {
+            "key": key,
+            "text": text,
+            "href": link(key),
+            "aria_sort": (
+                ("descending" if sort.startswith("-") else "ascending")
+                if sort.lstrip("-") == key
+                else "none"
+            ),
+        }
+        for key, text in CONTRACT_COLUMNS
+    ]
+    return render(
+        request,
+        "finance/contracts.jinja",
+        {
+            "contracts": found,
+            "search": search,
+            "sort": sort,
+            "columns": columns,
+            "any_contracts": bool(found) or Contract.objects.exists(),
+            "may_manage": can(request.user, Permission.MANAGE_CONTRACTS),
+            "may_change": {
+                c.pk
+                for c in found
+                if can(request.user, Permission.MANAGE_CONTRACTS, c.commissioner)
+            },
+        },
+    )
+
+
+@partner_only
+def contract_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    """Add a contract (no ``pk``) or change one; its history below."""
+    require(request.user, Permission.MANAGE_CONTRACTS)
+    contract = (
+        get_object_or_404(Contract.objects.select_related("commissioner", "provider"), pk=pk)
+        if pk
+        else None
+    )
+    if contract is not None:
+        require(request.user, Permission.MANAGE_CONTRACTS, contract.commissioner)
+    form = ContractForm(request.POST or None, user=request.user, contract=contract)
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = services.save_contract(
+                contract=form.apply(contract or Contract()), by=request.user
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(
+                request,
+                f"Saved the contract for {saved.get_service_display()} at {saved.provider.name}.",
+            )
+            return redirect("finance:contracts")
+    return render(
+        request,
+        "finance/contract_form.jinja",
+        {
+            "form": form,
+            "contract": contract,
+            "history": queries.change_history(contract) if contract else [],
+        },
+    )
+
+
+@require_POST
+@partner_only
+def contract_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    contract = get_object_or_404(Contract.objects.select_related("commissioner", "provider"), pk=pk)
+    services.remove_contract(contract=contract, by=request.user)
+    messages.success(
+        request,
+        f"Removed the contract for {contract.get_service_display()} at {contract.provider.name}.",
+    )
+    return redirect("finance:contracts")
 
 
 def _scenario_years() -> list[int]:

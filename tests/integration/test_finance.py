@@ -10,6 +10,7 @@ import re
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
@@ -654,3 +655,158 @@ def test_the_public_money_chart_can_be_read_in_any_window(client, client_for, ca
     assert kinds[f"{long_name} plan"] == "Lowers the position (worse)"
     assert kinds["Trust B Hospitals plan"] == "Raises the position (better)"
     assert "positions" in page  # the chart's figures stay in the table
+
+
+# --- Contracts on pages -------------------------------------------------------------------
+
+
+def contract_terms(footprint, icb, **changes):
+    return {
+        "commissioner": icb.pk,
+        "provider": footprint["trust_a"].pk,
+        "service": "ip_elective",
+        "kind": "block_marginal",
+        "price_pence": "4,500.50",
+        "threshold_units": "1000",
+        "marginal_rate": "0.7",
+    } | changes
+
+
+def test_the_programme_office_adds_and_changes_a_contract_with_its_history(
+    client_for, cast, footprint, icb
+):
+    from footprint.core.models import AuditEvent
+
+    pmo = client_for("pmo")
+    empty = pmo.get(reverse("finance:contracts")).content.decode()
+    assert "No contract is recorded yet" in empty
+    response = pmo.post(
+        reverse("finance:contract_new"), contract_terms(footprint, icb), follow=True
+    )
+    body = response.content.decode()
+    assert "Saved the contract for" in body and "Trust A Hospitals" in body
+    assert "Block of 1,000 units, then 70% of the price" in body and "£4,500.50" in body
+    contract = Contract.objects.get()
+    assert (contract.price_pence, contract.kind) == (450_050, ContractKind.BLOCK_MARGINAL)
+
+    changed = contract_terms(footprint, icb, price_pence="4800", marginal_rate="0.5")
+    pmo.post(reverse("finance:contract_edit", args=[contract.pk]), changed)
+    contract.refresh_from_db()
+    assert contract.price_pence == 480_000 and contract.marginal_rate == Decimal("0.5")
+    page = pmo.get(reverse("finance:contract_edit", args=[contract.pk])).content.decode()
+    assert "Changed marginal rate above the block, price per unit" in page
+    assert "Created" in page
+    assert {h.history_user for h in contract.history.all()} == {cast["pmo"]}
+    events = AuditEvent.objects.filter(action="save_contract").order_by("pk")
+    assert [e.details["price_pence"] for e in events] == [450_050, 480_000]
+
+    pmo.post(reverse("finance:contract_remove", args=[contract.pk]))
+    assert not Contract.objects.exists()
+    assert AuditEvent.objects.filter(action="remove_contract").count() == 1
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "message"),
+    [
+        ({"commissioner": "trust_b"}, "commissioner", "Choose one of the options for commissioner"),
+        ({"provider": "icb"}, "provider", "Choose one of the options for provider"),
+        ({"price_pence": "0"}, "price_pence", "The price per unit must be from £0.01"),
+        ({"price_pence": "2000000"}, "price_pence", "is it the price of one unit"),
+        ({"threshold_units": "nan"}, "threshold_units", "Units in the block must be a number"),
+        ({"threshold_units": "0"}, "threshold_units", "needs the number of units"),
+        ({"kind": "activity"}, "threshold_units", "has no block"),
+        ({"kind": "block"}, "marginal_rate", "Only a block with a marginal rate has one"),
+        ({"marginal_rate": "1.5"}, "marginal_rate", "The marginal rate must be from 0 to 1"),
+    ],
+)
+def test_a_contract_that_cannot_be_right_is_refused_naming_the_field(
+    client_for, footprint, icb, changes, field, message
+):
+    orgs = {"trust_b": footprint["trust_b"].pk, "icb": icb.pk}
+    terms = contract_terms(footprint, icb, **{k: orgs.get(v, v) for k, v in changes.items()})
+    response = client_for("pmo").post(reverse("finance:contract_new"), terms)
+    body = response.content.decode().replace("&#39;", "'").replace("&#x27;", "'")
+    assert response.status_code == 200
+    assert f'href="#id_{field}"' in body  # the error summary leads to the field
+    assert message in body
+    assert not Contract.objects.exists()
+
+
+def test_a_council_provides_but_not_to_itself_and_one_contract_per_service(cast, footprint, icb):
+    council = footprint["council"]
+    contract = Contract(
+        commissioner=council,
+        provider=council,
+        service="ip_elective",
+        kind=ContractKind.ACTIVITY,
+        price_pence=100_00,
+    )
+    with pytest.raises(ValidationError) as refused:
+        services.save_contract(contract=contract, by=cast["pmo"])
+    assert refused.value.message_dict == {
+        "provider": ["Northshire Council cannot hold a contract it lets itself"]
+    }
+    services.save_contract(
+        contract=Contract(
+            commissioner=icb,
+            provider=council,
+            service="ip_elective",
+            kind=ContractKind.ACTIVITY,
+            price_pence=100_00,
+        ),
+        by=cast["pmo"],
+    )
+    again = Contract(
+        commissioner=icb,
+        provider=council,
+        service="ip_elective",
+        kind=ContractKind.ACTIVITY,
+        price_pence=200_00,
+    )
+    with pytest.raises(ValidationError, match=r"already has a contract for .* \(from Test ICB\)"):
+        services.save_contract(contract=again, by=cast["pmo"])
+    assert Contract.objects.count() == 1
+
+
+def test_contracts_are_searched_and_sorted(client_for, cast, footprint, icb):
+    for provider, service, price in [
+        ("trust_a", "ip_elective", 5_000_00),
+        ("trust_b", "ip_elective", 4_000_00),
+        ("trust_a", "ae", 300_00),
+    ]:
+        services.save_contract(
+            contract=Contract(
+                commissioner=icb,
+                provider=footprint[provider],
+                service=service,
+                kind=ContractKind.ACTIVITY,
+                price_pence=price,
+            ),
+            by=cast["pmo"],
+        )
+    viewer = client_for("viewer")
+    found = viewer.get(reverse("finance:contracts"), {"q": "trust b"}).content.decode()
+    assert "1 contract matching" in found
+    assert "Trust B Hospitals" in found and "Trust A Hospitals" not in found
+    by_price = viewer.get(reverse("finance:contracts"), {"sort": "-price"}).content.decode()
+    prices = re.findall(r"£([\d,]+\.\d\d)</td>", by_price)
+    assert prices == ["5,000.00", "4,000.00", "300.00"]
+    assert 'aria-sort="descending"' in by_price
+    page = viewer.get(reverse("finance:contracts"), {"q": "nothing like it"}).content.decode()
+    assert "No contract matches" in page and "Add a contract" not in page
+
+
+def test_an_agreement_dated_after_today_or_in_an_implausible_year_is_refused(client_for, footprint):
+    terms = {
+        "name": "Pool",
+        "first_year": 1999,
+        "last_year": 2026,
+        "contribution_rate": 50,
+        "contribution_cap_rate": 1,
+        "members": [footprint["trust_a"].pk],
+        "agreed_on": "2999-03-01",
+    }
+    body = client_for("pmo").post(reverse("finance:agreement_new"), terms).content.decode()
+    assert "The first year must be from" in body and 'href="#id_first_year"' in body
+    assert "must not be after today" in body and 'href="#id_agreed_on"' in body
+    assert not RiskShareAgreement.objects.exists()

@@ -17,6 +17,8 @@ from footprint.core.imports import ImportRejected
 from footprint.core.models import AuditEvent
 from footprint.finance import importers, services
 from footprint.finance.models import (
+    Contract,
+    ContractKind,
     FinancialPlan,
     PublishedYear,
     RiskShareAgreement,
@@ -26,6 +28,7 @@ from tests.conftest import CAST, PARTNERS, assert_may_see
 from tests.integration.test_finance import GOOD, figures, workbook_bytes
 
 AGREEMENT = "agreement"  # stands for the pk of the ``agreement`` fixture's agreement
+CONTRACT = "contract"  # and the ``contract`` fixture's contract
 
 # (url name, args, who may see it, what they see). Everyone else: log-in redirect (public) or
 # 403. The cast has no finance users: the programme office alone changes plans here.
@@ -41,8 +44,25 @@ PAGES = [
     ("finance:template", ["RA1"], {"pmo"}, None),
     ("finance:agreement_new", [], {"pmo"}, "Record a risk-share agreement"),
     ("finance:agreement_edit", [AGREEMENT], {"pmo"}, "Change Test pool"),
+    ("finance:contracts", [], PARTNERS, "Contracts"),
+    ("finance:contract_new", [], {"pmo"}, "Add a contract"),
+    ("finance:contract_edit", [CONTRACT], {"pmo"}, "Change the contract for"),
     ("finance:public", [], set(CAST), "Our money"),
 ]
+
+
+@pytest.fixture
+def contract(cast, footprint, icb):
+    return services.save_contract(
+        contract=Contract(
+            commissioner=icb,
+            provider=footprint["trust_a"],
+            service="ip_elective",
+            kind=ContractKind.ACTIVITY,
+            price_pence=4_000_00,
+        ),
+        by=cast["pmo"],
+    )
 
 
 @pytest.fixture
@@ -63,8 +83,9 @@ def agreement(cast, footprint):
 
 @pytest.mark.parametrize("who", CAST)
 @pytest.mark.parametrize(("name", "args", "allowed", "shows"), PAGES, ids=lambda v: str(v))
-def test_page_permission_matrix(client_for, agreement, who, name, args, allowed, shows):
-    args = [agreement.pk if a == AGREEMENT else a for a in args]
+def test_page_permission_matrix(client_for, agreement, contract, who, name, args, allowed, shows):
+    pks = {AGREEMENT: agreement.pk, CONTRACT: contract.pk}
+    args = [pks.get(a, a) if isinstance(a, str) else a for a in args]
     path = reverse(name, args=args)
     client = client_for(who)
     assert_may_see(client, who, path, allowed)
@@ -196,3 +217,87 @@ def test_save_agreement_refuses_anyone_but_the_programme_office(
     assert kept.name == "Test pool" and kept.contribution_rate == Decimal(50)
     assert kept.members.count() == 2
     assert AuditEvent.objects.filter(action="save_risk_share_agreement").count() == 1
+
+
+# --- Contracts: the programme office, and a commissioner's finance users for its own ------
+
+
+@pytest.fixture
+def icb_finance(icb, django_user_model):
+    from footprint.partnership.models import Membership, Role
+    from tests.conftest import make_user
+
+    user = make_user(django_user_model, "finance_icb")
+    Membership.objects.create(user=user, organisation=icb, role=Role.FINANCE)
+    return user
+
+
+def test_a_commissioners_finance_lead_keeps_only_the_contracts_it_lets(
+    client, cast, footprint, icb, icb_finance, contract
+):
+    client.force_login(icb_finance, backend="django.contrib.auth.backends.ModelBackend")
+    assert client.get(reverse("finance:contract_edit", args=[contract.pk])).status_code == 200
+    council_lets = services.save_contract(
+        contract=Contract(
+            commissioner=footprint["council"],
+            provider=footprint["trust_b"],
+            service="ae",
+            kind=ContractKind.ACTIVITY,
+            price_pence=300_00,
+        ),
+        by=cast["pmo"],
+    )
+    assert client.get(reverse("finance:contract_edit", args=[council_lets.pk])).status_code == 403
+    # The form offers only the ICB; moving the council's contract to the ICB is refused.
+    council_lets.commissioner = icb
+    with pytest.raises(PermissionDenied):
+        services.save_contract(contract=council_lets, by=icb_finance)
+    with pytest.raises(PermissionDenied):
+        services.remove_contract(contract=Contract.objects.get(pk=council_lets.pk), by=icb_finance)
+    assert Contract.objects.get(pk=council_lets.pk).commissioner == footprint["council"]
+    contract.price_pence = 4_100_00
+    services.save_contract(contract=contract, by=icb_finance)
+    assert Contract.objects.get(pk=contract.pk).price_pence == 4_100_00
+
+
+@pytest.mark.parametrize("who", ["finance_a", "finance_b"])
+def test_a_providers_finance_lead_reads_contracts_but_does_not_set_its_price(
+    client, finance_team, contract, who
+):
+    client.force_login(finance_team[who[-1]], backend="django.contrib.auth.backends.ModelBackend")
+    page = client.get(reverse("finance:contracts")).content.decode()
+    assert "Trust A Hospitals" in page and "Add a contract" not in page
+    assert client.get(reverse("finance:contract_new")).status_code == 403
+    assert client.get(reverse("finance:contract_edit", args=[contract.pk])).status_code == 403
+
+
+@pytest.mark.parametrize("who", ["editor_a", "viewer", "stranger", "public", "finance_a"])
+def test_save_and_remove_contract_refuse_anyone_who_keeps_no_contracts(
+    cast, finance_team, footprint, icb, contract, who
+):
+    by = finance_team["a"] if who == "finance_a" else cast[who]
+    new = Contract(
+        commissioner=icb,
+        provider=footprint["trust_b"],
+        service="ip_elective",
+        kind=ContractKind.ACTIVITY,
+        price_pence=1_00,
+    )
+    with pytest.raises(PermissionDenied):
+        services.save_contract(contract=new, by=by)
+    contract.price_pence = 1_00
+    with pytest.raises(PermissionDenied):
+        services.save_contract(contract=contract, by=by)
+    with pytest.raises(PermissionDenied):
+        services.remove_contract(contract=contract, by=by)
+    kept = Contract.objects.get()
+    assert kept.price_pence == 4_000_00
+    assert AuditEvent.objects.filter(action="save_contract").count() == 1
+    assert not AuditEvent.objects.filter(action="remove_contract").exists()
+
+
+@pytest.mark.parametrize("who", CAST)
+def test_only_the_programme_office_removes_a_contract_on_its_page(client_for, contract, who):
+    response = client_for(who).post(reverse("finance:contract_remove", args=[contract.pk]))
+    assert Contract.objects.exists() is (who != "pmo")
+    assert response.status_code == (302 if who in ("pmo", "public") else 403)
