@@ -7,8 +7,9 @@ from typing import Any
 from django import forms
 
 from footprint.demand.models import Scenario
+from footprint.partnership.models import Organisation
 from footprint.workforce import queries
-from footprint.workforce.models import StaffGroup
+from footprint.workforce.models import RateCap, StaffGroup
 
 
 class WorkforceImportForm(forms.Form):
@@ -67,3 +68,45 @@ class SupplyForm(forms.Form):
         if not data.get("scenario") and not data.get("need") and "need" not in self.errors:
             self.add_error("need", "Choose a demand scenario or type the need in")
         return data
+
+
+class RateCapForm(forms.Form):
+    """One cap on the rate card, named as the model's fields so that the service's refusals
+    land on them. The rate is typed in pounds and kept in pence."""
+
+    organisation = forms.ModelChoiceField(
+        queryset=Organisation.objects.none(),  # set for each form: see __init__
+        required=False,
+        label="Applies to",
+        empty_label="Every member (the system's card)",
+        help_text="A member's own cap overrides the system's for that member",
+    )
+    staff_group = forms.ChoiceField(label="Staff group", choices=StaffGroup.choices)
+    grade = forms.CharField(
+        label="Grade", max_length=40, help_text="As agency shifts name it, e.g. Band 5, Consultant"
+    )
+    cap_pence = forms.DecimalField(
+        label="Most per hour (£)", decimal_places=2, max_digits=8, help_text="e.g. 45.50"
+    )
+
+    def __init__(self, *args: Any, cap: RateCap | None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = queries.members_with_caps_of_their_own()
+        if cap is not None and not self.is_bound:
+            self.initial.update(
+                {
+                    "organisation": cap.organisation,
+                    "staff_group": cap.staff_group,
+                    "grade": cap.grade,
+                    "cap_pence": f"{cap.cap_pence / 100:.2f}",
+                }
+            )
+
+    def clean_cap_pence(self) -> int:
+        return int(self.cleaned_data["cap_pence"] * 100)
+
+    def apply(self, cap: RateCap) -> RateCap:
+        """``cap`` with the terms typed in, not yet saved."""
+        for name, value in self.cleaned_data.items():
+            setattr(cap, name, value)
+        return cap

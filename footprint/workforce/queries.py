@@ -7,11 +7,12 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from footprint.core.models import Job
 from footprint.demand.models import Result, Run, Scenario
-from footprint.partnership.models import Organisation
+from footprint.partnership.models import Organisation, OrganisationKind
 from footprint.workforce.models import AgencyShift, RateCap, StaffGroup, WorkforceReturn
 
 STAFF_GROUP_NAMES = dict(StaffGroup.choices)
@@ -60,6 +61,70 @@ def rate_card() -> list[RateCap]:
     """The rate card: the system's caps for every member and each member's own, with the
     member."""
     return list(RateCap.objects.select_related("organisation"))
+
+
+CARD_SORTS = {
+    "role": ["staff_group", "grade", "organisation__name"],
+    "applies": ["organisation__name", "staff_group", "grade"],
+    "cap": ["cap_pence", "staff_group", "grade"],
+}
+
+
+def rate_card_where(*, search: str = "", sort: str = "role") -> list[RateCap]:
+    """Caps whose role (staff group or grade) or member (by name or ODS code) has ``search``
+    in it, sorted by ``sort`` (a key of ``CARD_SORTS``, "-" before it for descending). The
+    system's caps for every member sort before any member's own by "applies"."""
+    qs = RateCap.objects.select_related("organisation")
+    words = search.strip()
+    if words:
+        groups = [code for code, name in StaffGroup.choices if words.lower() in name.lower()]
+        qs = qs.filter(
+            Q(grade__icontains=words)
+            | Q(staff_group__in=groups)
+            | Q(organisation__name__icontains=words)
+            | Q(organisation__ods_code__iexact=words)
+        )
+    key = sort.lstrip("-")
+    order = CARD_SORTS.get(key, CARD_SORTS["role"])
+    if sort.startswith("-") and key in CARD_SORTS:
+        order = [f"-{order[0]}", *order[1:]]
+    return list(qs.order_by(*order, "pk"))
+
+
+def members_with_caps_of_their_own() -> QuerySet[Organisation]:
+    """The members a cap of their own may be for: every organisation but GP practices and
+    primary care networks, by name."""
+    return Organisation.objects.exclude(
+        kind__in=[OrganisationKind.GP_PRACTICE, OrganisationKind.PCN]
+    ).order_by("name")
+
+
+def change_history(obj: Any, limit: int = 50) -> list[dict[str, Any]]:
+    """The changes to a rate cap, newest first: when, who and which fields changed."""
+    records = list(obj.history.select_related("history_user").order_by("-history_date")[:limit])
+    out = []
+    for i, record in enumerate(records):
+        older = records[i + 1] if i + 1 < len(records) else None
+        if older is None or record.history_type == "+":
+            what = "Created"
+        else:
+            changes = record.diff_against(older).changes
+            parts = []
+            for c in changes:
+                label = str(type(obj)._meta.get_field(c.field).verbose_name)
+                if c.field == "cap_pence":
+                    parts.append(f"most per hour from £{c.old / 100:,.2f} to £{c.new / 100:,.2f}")
+                else:
+                    parts.append(label)
+            what = ("Changed " + ", ".join(parts)) if parts else "Saved, unchanged"
+        out.append(
+            {
+                "when": timezone.localtime(record.history_date),
+                "who": record.history_user,
+                "what": what,
+            }
+        )
+    return out
 
 
 def organisations_by_code(codes: Iterable[str]) -> dict[str, Organisation]:

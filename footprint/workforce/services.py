@@ -1,6 +1,8 @@
 """Writes of workforce figures: all or nothing, audited. Each service refuses a caller who
 may not import workforce figures at all (``PermissionDenied``), and a file with a row about an
-organisation whose figures the caller may not change (``ImportRejected``, naming the row)."""
+organisation whose figures the caller may not change (``ImportRejected``, naming the row).
+The rate card is kept by the programme office, each cap checked against the same bounds as an
+imported shift's rate, with its history."""
 
 from __future__ import annotations
 
@@ -8,6 +10,7 @@ from collections.abc import Sequence
 from enum import StrEnum
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from footprint.core import audit
@@ -16,8 +19,14 @@ from footprint.core.jobs import Progress, no_progress
 from footprint.core.permissions import can, require
 from footprint.partnership.models import Organisation
 from footprint.workforce import queries
-from footprint.workforce.importers import ReturnRow, ShiftRow
-from footprint.workforce.models import AgencyShift, WorkforceReturn
+from footprint.workforce.importers import (
+    LEAST_RATE_PENCE,
+    LONGEST,
+    MOST_RATE_PENCE,
+    ReturnRow,
+    ShiftRow,
+)
+from footprint.workforce.models import AgencyShift, RateCap, StaffGroup, WorkforceReturn
 from footprint.workforce.rules import Permission
 
 
@@ -26,6 +35,8 @@ class AuditAction(StrEnum):
 
     IMPORT_AGENCY_SHIFTS = "import_agency_shifts"
     IMPORT_WORKFORCE_RETURNS = "import_workforce_returns"
+    REMOVE_RATE_CAP = "remove_rate_cap"
+    SAVE_RATE_CAP = "save_rate_cap"
 
 
 def _organisations(
@@ -117,3 +128,85 @@ def import_shifts(
             + (f" ({len(rows) - len(new)} already saved)" if len(new) < len(rows) else ""),
         )
     return {"shifts": len(new), "already": len(rows) - len(new)}
+
+
+# --- The agency rate card -------------------------------------------------------------------
+
+
+def _pounds(pence: int) -> str:
+    return f"£{pence / 100:,.2f}"
+
+
+def check_rate_cap(cap: RateCap) -> None:
+    """Refuse a cap that cannot be right, each problem against its field: a known staff group,
+    a grade named, a rate within the bounds an imported shift's rate must keep (a cap outside
+    them could never be met or breached), and one cap for each role for the same members."""
+    errors: dict[str, list[str]] = {}
+    if cap.staff_group not in StaffGroup.values:
+        errors["staff_group"] = ["Choose one of the staff groups"]
+    cap.grade = " ".join((cap.grade or "").split())
+    if not cap.grade:
+        errors["grade"] = ["Enter the grade, e.g. Band 5 or Consultant"]
+    elif len(cap.grade) > LONGEST["grade"]:
+        errors["grade"] = [f"The grade must be {LONGEST['grade']} characters or fewer"]
+    rate = cap.cap_pence
+    if rate is None or not LEAST_RATE_PENCE <= rate <= MOST_RATE_PENCE:
+        errors["cap_pence"] = [
+            f"The most per hour must be from {_pounds(LEAST_RATE_PENCE)} to "
+            f"{_pounds(MOST_RATE_PENCE)}, as an agency shift's rate must: is it the rate for "
+            "one hour, in pounds?"
+        ]
+    if not errors:
+        same = (
+            RateCap.objects.filter(
+                organisation=cap.organisation,
+                staff_group=cap.staff_group,
+                grade__iexact=cap.grade,
+            )
+            .exclude(pk=cap.pk)
+            .first()
+        )
+        if same is not None:
+            who = cap.organisation.name if cap.organisation else "every member"
+            errors["grade"] = [
+                f"The card already caps {same.role} for {who} at {_pounds(same.cap_pence)}: "
+                "change that one instead"
+            ]
+    if errors:
+        raise ValidationError(errors)
+
+
+def save_rate_cap(*, cap: RateCap, by: Any) -> RateCap:
+    """Record a cap on the rate card, new or changed (its terms on ``cap``, not yet saved),
+    checked (``check_rate_cap``), audited, with its history."""
+    require(by, Permission.CHANGE_RATE_CARD)
+    with transaction.atomic():
+        check_rate_cap(cap)
+        new = cap.pk is None
+        who = cap.organisation.name if cap.organisation else "every member"
+        audit.save_audited(
+            cap,
+            by=by,
+            action=AuditAction.SAVE_RATE_CAP,
+            summary=f"{'Added' if new else 'Changed'} the agency rate cap for {cap.role} "
+            f"({who}): {_pounds(cap.cap_pence)} an hour",
+            cap=cap.pk,
+            organisation=cap.organisation.ods_code if cap.organisation else None,
+            staff_group=cap.staff_group,
+            grade=cap.grade,
+            cap_pence=cap.cap_pence,
+        )
+    return cap
+
+
+def remove_rate_cap(*, cap: RateCap, by: Any) -> None:
+    """Take a cap off the rate card (its history is kept), audited."""
+    require(by, Permission.CHANGE_RATE_CARD)
+    with transaction.atomic():
+        user = by if getattr(by, "is_authenticated", False) else None
+        cap._history_user = user  # type: ignore[attr-defined]
+        who = cap.organisation.name if cap.organisation else "every member"
+        summary = f"Removed the agency rate cap for {cap.role} ({who})"
+        pk = cap.pk
+        cap.delete()
+        audit.record(actor=by, action=AuditAction.REMOVE_RATE_CAP, summary=summary, cap=pk)

@@ -13,6 +13,10 @@ urlpatterns = [
         name="retention_series",
     ),
     path("workspace/workforce/agency/", views.agency, name="agency"),
+    path("workspace/workforce/rate-card/", views.rate_card, name="rate_card"),
+    path("workspace/workforce/rate-card/new/", views.rate_edit, name="rate_new"),
+    path("workspace/workforce/rate-card/<int:pk>/edit/", views.rate_edit, name="rate_edit"),
+    path("workspace/workforce/rate-card/<int:pk>/remove/", views.rate_remove, name="rate_remove"),
     path("workspace/workforce/import/", views.workforce_import, name="import"),
     path("workspace/workforce/supply/", views.supply, name="supply"),
 ]

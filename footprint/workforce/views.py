@@ -5,16 +5,21 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
+from django.views.decorators.http import require_POST
 
 from footprint.core import charts
 from footprint.core.jobs import refuse_big_uploads, start_upload
-from footprint.core.permissions import permission_required
-from footprint.workforce import compute, queries
-from footprint.workforce.forms import SupplyForm, WorkforceImportForm
-from footprint.workforce.models import StaffGroup
+from footprint.core.permissions import can, permission_required
+from footprint.workforce import compute, queries, services
+from footprint.workforce.forms import RateCapForm, SupplyForm, WorkforceImportForm
+from footprint.workforce.models import RateCap, StaffGroup
 from footprint.workforce.queries import IMPORT_JOBS
 from footprint.workforce.rules import Permission
 from footprint.workforce.tasks import run_workforce_import
@@ -84,6 +89,86 @@ def agency(request: HttpRequest) -> HttpResponse:
         "workforce/agency.jinja",
         {"report": report, "since": since, "caps": report.card},
     )
+
+
+CARD_COLUMNS = [("role", "Role"), ("applies", "Applies to"), ("cap", "Most per hour")]
+
+
+@partner_only
+def rate_card(request: HttpRequest) -> HttpResponse:
+    """The agency rate card: search and sort; the programme office changes it here."""
+    search = request.GET.get("q", "").strip()[:100]
+    sort = request.GET.get("sort") or "role"
+    if sort.lstrip("-") not in queries.CARD_SORTS:
+        sort = "role"
+    caps = queries.rate_card_where(search=search, sort=sort)
+
+    def link(key: str) -> str:
+        current = sort.lstrip("-") == key
+        new = ("-" + key) if current and not sort.startswith("-") else key
+        query = {"sort": new} | ({"q": search} if search else {})
+        return reverse("workforce:rate_card") + "?" + urlencode(query)
+
+    columns = [
+        {
+            "key": key,
+            "text": text,
+            "href": link(key),
+            "aria_sort": (
+                ("descending" if sort.startswith("-") else "ascending")
+                if sort.lstrip("-") == key
+                else "none"
+            ),
+        }
+        for key, text in CARD_COLUMNS
+    ]
+    return render(
+        request,
+        "workforce/rate_card.jinja",
+        {
+            "caps": caps,
+            "search": search,
+            "sort": sort,
+            "columns": columns,
+            "any_caps": bool(caps) or RateCap.objects.exists(),
+            "may_change": can(request.user, Permission.CHANGE_RATE_CARD),
+        },
+    )
+
+
+@permission_required(Permission.CHANGE_RATE_CARD)
+def rate_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    """Add a cap to the rate card (no ``pk``) or change one; its history below."""
+    cap = get_object_or_404(RateCap.objects.select_related("organisation"), pk=pk) if pk else None
+    form = RateCapForm(request.POST or None, cap=cap)
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = services.save_rate_cap(cap=form.apply(cap or RateCap()), by=request.user)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(
+                request, f"Saved the cap for {saved.role}: £{saved.cap_pence / 100:,.2f} an hour."
+            )
+            return redirect("workforce:rate_card")
+    return render(
+        request,
+        "workforce/rate_form.jinja",
+        {
+            "form": form,
+            "cap": cap,
+            "history": queries.change_history(cap) if cap else [],
+        },
+    )
+
+
+@require_POST
+@permission_required(Permission.CHANGE_RATE_CARD)
+def rate_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    cap = get_object_or_404(RateCap.objects.select_related("organisation"), pk=pk)
+    services.remove_rate_cap(cap=cap, by=request.user)
+    messages.success(request, f"Removed the cap for {cap.role} from the rate card.")
+    return redirect("workforce:rate_card")
 
 
 @permission_required(Permission.IMPORT_WORKFORCE)

@@ -15,7 +15,7 @@ from footprint.core.imports import ImportRejected
 from footprint.core.jobs import create_job
 from footprint.core.models import AuditEvent, Job
 from footprint.workforce import importers, services
-from footprint.workforce.models import AgencyShift, WorkforceReturn
+from footprint.workforce.models import AgencyShift, RateCap, WorkforceReturn
 from footprint.workforce.tasks import run_workforce_import
 from tests.conftest import CAST, PARTNERS, assert_may_see
 from tests.integration.test_workforce import TODAY, returns_csv
@@ -34,6 +34,10 @@ PAGES = [
     ("workforce:supply", [], PARTNERS),
     # No one in the standing cast is on a workforce team: only the programme office imports.
     ("workforce:import", [], {"pmo"}),
+    ("workforce:rate_card", [], PARTNERS),
+    # The programme office alone keeps the rate card.
+    ("workforce:rate_new", [], {"pmo"}),
+    ("workforce:rate_edit", ["cap"], {"pmo"}),
 ]
 
 
@@ -60,8 +64,16 @@ def trust_a_returns(cast, footprint):
 
 @pytest.mark.parametrize("who", CAST)
 @pytest.mark.parametrize(("name", "args", "allowed"), PAGES, ids=lambda v: str(v))
-def test_page_permission_matrix(client_for, trust_a_returns, who, name, args, allowed):
+def test_page_permission_matrix(client_for, trust_a_returns, cap, who, name, args, allowed):
+    args = [cap.pk if a == "cap" else a for a in args]
     assert_may_see(client_for(who), who, reverse(name, args=args), allowed)
+
+
+@pytest.fixture
+def cap(cast):
+    return services.save_rate_cap(
+        cap=RateCap(staff_group="nurses", grade="Band 5", cap_pence=45_00), by=cast["pmo"]
+    )
 
 
 # The pages with the workforce sub-menu, and who may import (the menu's Import link is theirs).
@@ -157,3 +169,42 @@ def test_a_job_started_by_someone_who_may_not_import_fails_and_says_why(cast):
     assert "nothing was saved" in job.message
     assert any("permission" in line for line in job.errors)
     assert nothing_saved()
+
+
+# --- The rate card: the programme office alone keeps it ------------------------------------
+
+
+@pytest.mark.parametrize("who", ["editor_a", "viewer", "stranger", "public", "workforce_a"])
+def test_the_rate_card_services_refuse_anyone_but_the_programme_office(
+    cast, workforce_user, cap, who
+):
+    by = workforce_user if who == "workforce_a" else cast[who]
+    with pytest.raises(PermissionDenied):
+        services.save_rate_cap(
+            cap=RateCap(staff_group="nurses", grade="Band 6", cap_pence=50_00), by=by
+        )
+    cap.cap_pence = 99_00
+    with pytest.raises(PermissionDenied):
+        services.save_rate_cap(cap=cap, by=by)
+    with pytest.raises(PermissionDenied):
+        services.remove_rate_cap(cap=cap, by=by)
+    kept = RateCap.objects.get()
+    assert (kept.grade, kept.cap_pence) == ("Band 5", 45_00)
+    assert AuditEvent.objects.filter(action="save_rate_cap").count() == 1
+    assert not AuditEvent.objects.filter(action="remove_rate_cap").exists()
+
+
+def test_a_workforce_lead_reads_the_card_but_may_not_change_it(client, workforce_user, cap):
+    client.force_login(workforce_user, backend="django.contrib.auth.backends.ModelBackend")
+    page = client.get(reverse("workforce:rate_card")).content.decode()
+    assert "Nurses and health visitors, Band 5" in page and "Add a cap" not in page
+    assert client.get(reverse("workforce:rate_new")).status_code == 403
+    assert client.post(reverse("workforce:rate_remove", args=[cap.pk])).status_code == 403
+    assert RateCap.objects.exists()
+
+
+@pytest.mark.parametrize("who", CAST)
+def test_only_the_programme_office_removes_a_cap_on_its_page(client_for, cap, who):
+    response = client_for(who).post(reverse("workforce:rate_remove", args=[cap.pk]))
+    assert RateCap.objects.exists() is (who != "pmo")
+    assert response.status_code == (302 if who in ("pmo", "public") else 403)

@@ -403,3 +403,86 @@ def test_supply_need_comes_from_a_demand_scenario(client_for, cast, workforce_us
     )
     assert 'id="supply"' in page and "The need is the WTE the latest run of Plan needs" in page
     assert "2026/27" in page
+
+
+# --- The rate card on its pages --------------------------------------------------------------
+
+
+def test_the_programme_office_keeps_the_rate_card_with_its_history(client_for, cast, footprint):
+    pmo = client_for("pmo")
+    empty = pmo.get(reverse("workforce:rate_card")).content.decode()
+    assert "No rate card yet" in empty
+    terms = {
+        "organisation": "",
+        "staff_group": "nurses",
+        "grade": " Band  5 ",
+        "cap_pence": "45.50",
+    }
+    body = pmo.post(reverse("workforce:rate_new"), terms, follow=True).content.decode()
+    assert "Saved the cap for Nurses and health visitors, Band 5: £45.50 an hour" in body
+    assert "Every member" in body
+    cap = RateCap.objects.get()
+    assert (cap.organisation, cap.grade, cap.cap_pence) == (None, "Band 5", 45_50)
+
+    # Trust A's own, lower cap for the same role is a different cap.
+    own = terms | {"organisation": footprint["trust_a"].pk, "cap_pence": "40"}
+    pmo.post(reverse("workforce:rate_new"), own)
+    assert RateCap.objects.filter(organisation=footprint["trust_a"], cap_pence=40_00).exists()
+
+    pmo.post(reverse("workforce:rate_edit", args=[cap.pk]), terms | {"cap_pence": "48"})
+    cap.refresh_from_db()
+    assert cap.cap_pence == 48_00
+    page = pmo.get(reverse("workforce:rate_edit", args=[cap.pk])).content.decode()
+    assert "Changed most per hour from £45.50 to £48.00" in page and "Created" in page
+    assert {h.history_user for h in cap.history.all()} == {cast["pmo"]}
+    events = AuditEvent.objects.filter(action="save_rate_cap").order_by("pk")
+    assert [e.details["cap_pence"] for e in events] == [45_50, 40_00, 48_00]
+
+    pmo.post(reverse("workforce:rate_remove", args=[cap.pk]))
+    assert list(RateCap.objects.values_list("cap_pence", flat=True)) == [40_00]
+    assert AuditEvent.objects.filter(action="remove_rate_cap").count() == 1
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "message"),
+    [
+        ({"cap_pence": "2.99"}, "cap_pence", "The most per hour must be from £3.00 to £500.00"),
+        ({"cap_pence": "4550"}, "cap_pence", "is it the rate for one hour"),
+        ({"cap_pence": "-5"}, "cap_pence", "The most per hour must be from"),
+        ({"cap_pence": "Infinity"}, "cap_pence", "Most per hour (£) must be a number"),
+        ({"grade": "   "}, "grade", "Enter the grade"),
+        ({"grade": "band 5"}, "grade", "already caps Nurses and health visitors, Band 5"),
+        ({"staff_group": "pilots"}, "staff_group", "Choose one of the options for staff group"),
+    ],
+)
+def test_a_cap_that_cannot_be_right_is_refused_naming_the_field(
+    client_for, cast, changes, field, message
+):
+    services.save_rate_cap(
+        cap=RateCap(staff_group="nurses", grade="Band 5", cap_pence=45_00), by=cast["pmo"]
+    )
+    terms = {"organisation": "", "staff_group": "nurses", "grade": "Band 6", "cap_pence": "50"}
+    response = client_for("pmo").post(reverse("workforce:rate_new"), terms | changes)
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert f'href="#id_{field}"' in body and message in body
+    assert RateCap.objects.count() == 1
+
+
+def test_the_rate_card_is_searched_and_sorted(client_for, cast, footprint):
+    for org, group, grade, pence in [
+        (None, "nurses", "Band 5", 45_00),
+        (None, "doctors", "Consultant", 150_00),
+        (footprint["trust_a"], "nurses", "Band 5", 40_00),
+    ]:
+        services.save_rate_cap(
+            cap=RateCap(organisation=org, staff_group=group, grade=grade, cap_pence=pence),
+            by=cast["pmo"],
+        )
+    viewer = client_for("viewer")
+    found = viewer.get(reverse("workforce:rate_card"), {"q": "consultant"}).content.decode()
+    assert "1 cap matching" in found and "Band 5" not in found
+    by_cap = viewer.get(reverse("workforce:rate_card"), {"sort": "-cap"}).content.decode()
+    assert re.findall(r"£([\d,]+\.\d\d)</td>", by_cap) == ["150.00", "45.00", "40.00"]
+    mine = viewer.get(reverse("workforce:rate_card"), {"q": "Trust A"}).content.decode()
+    assert "1 cap matching" in mine and "Add a cap" not in mine
