@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any, TypeVar
 
 from django.contrib import messages
-from django.contrib.auth import login
+from django.contrib.auth import login, password_validation
 from django.contrib.auth.forms import SetPasswordForm
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -800,6 +800,10 @@ def invitation_accept(request: HttpRequest) -> HttpResponse:
             status=410 if invitation is not None else 404,
         )
     form = SetPasswordForm(invitation.user, request.POST or None)
+    # Django's hint is an HTML list; the NHS.UK hint is text.
+    form.fields["new_password1"].help_text = " ".join(
+        password_validation.password_validators_help_texts()
+    )
     if request.method == "POST" and form.is_valid():
         try:
             person = services.accept_invitation(

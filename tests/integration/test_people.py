@@ -96,6 +96,7 @@ def test_the_programme_office_invites_someone_who_sets_a_password_and_is_signed_
     assert opened.status_code == 302 and opened["Location"] == "/invitation/"
     page = client.get("/invitation/").content.decode()
     assert "You have been invited as Finance, Trust A Hospitals" in page
+    assert "must contain at least 12 characters" in page and "&lt;ul" not in page
     weak = client.post("/invitation/", {"new_password1": "short", "new_password2": "short"})
     assert "There is a problem" in weak.content.decode()
     assert not get_user_model().objects.get(pk=person.pk).has_usable_password()
