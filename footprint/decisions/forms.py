@@ -8,6 +8,7 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.db.models import Q
 
 from footprint.decisions import compute, queries
 from footprint.decisions.models import (
@@ -307,7 +308,14 @@ class PeopleChoiceField(forms.ModelMultipleChoiceField):
 
 
 def _people() -> Any:
-    return get_user_model().objects.filter(is_active=True).order_by("first_name", "username")
+    """Everyone who may hold a seat: active, with a role in the partnership."""
+    return (
+        get_user_model()
+        .objects.filter(is_active=True)
+        .filter(Q(memberships__isnull=False) | Q(partnership_roles__isnull=False))
+        .distinct()
+        .order_by("first_name", "username")
+    )
 
 
 class ForumForm(forms.ModelForm):

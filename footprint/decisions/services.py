@@ -39,6 +39,7 @@ from footprint.decisions.models import (
 )
 from footprint.decisions.rules import Permission
 from footprint.partnership.models import Neighbourhood, Organisation, Place
+from footprint.partnership.rules import roles_of
 
 # Boards are asked for consent on a draft, an escalated or a deferred proposal; a proposal
 # is open (boards respond, the forum decides) while it seeks consent or is deferred.
@@ -659,6 +660,12 @@ def change_forum(*, forum: Forum, by: Any, **fields: Any) -> Forum:
     return forum
 
 
+def _not_partners(people: Sequence[Any]) -> list[str]:
+    """The names of any of ``people`` who hold no role in the partnership (or cannot sign in):
+    a seat goes to someone invited with a role."""
+    return [_name(p) for p in people if not (p.is_active and roles_of(p).is_partner)]
+
+
 def _seat_problems(
     forum: Forum,
     organisation: Organisation,
@@ -683,7 +690,18 @@ def _seat_problems(
         problems["deputies"] = (
             f"{_name(representative)} is the representative: a deputy is someone else"
         )
+    elif outsiders := _not_partners(deputies):
+        problems["deputies"] = _outsiders(outsiders)
+    if outsider := _not_partners([representative]):
+        problems["representative"] = _outsiders(outsider)
     return problems
+
+
+def _outsiders(names: list[str]) -> str:
+    return (
+        f"{queries.in_words(names)} {'has' if len(names) == 1 else 'have'} no role in the "
+        "partnership: invite them with a role first (Workspace → People)"
+    )
 
 
 def add_seat(
@@ -771,6 +789,9 @@ def name_deputies(*, seat: ForumMember, deputies: Sequence[Any], by: Any) -> For
                 "someone else"
             }
         )
+    if outsiders := _not_partners(deputies):
+        raise ValidationError({"deputies": _outsiders(outsiders)})
+
     names = sorted(_name(d) for d in deputies)
     with transaction.atomic():
         seat._history_user = by if getattr(by, "is_authenticated", False) else None

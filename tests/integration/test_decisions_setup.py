@@ -13,7 +13,17 @@ from django.urls import reverse
 from footprint.core.models import AuditEvent
 from footprint.decisions import compute, services
 from footprint.decisions.models import DecisionType, Delegation, Forum
+from footprint.partnership.models import Membership, Role
+from tests.conftest import make_user
 from tests.integration.test_permissions_decisions import propose, seeking
+
+
+@pytest.fixture
+def deputy(django_user_model, footprint):
+    """A viewer at the council who can stand in for its representative."""
+    person = make_user(django_user_model, "deputy_c", email="deputy_c@example.org")
+    Membership.objects.create(user=person, organisation=footprint["council"], role=Role.VIEWER)
+    return person
 
 
 def test_the_programme_office_sets_up_a_forum_and_its_seats_on_pages(
@@ -123,7 +133,7 @@ def test_a_forum_cannot_report_to_itself_or_to_one_below_it(cast, footprint, for
 
 
 def test_a_representative_names_a_deputy_who_responds_and_sits_for_them(
-    client_for, cast, footprint, forums
+    client_for, cast, footprint, forums, deputy
 ):
     alliance = forums["alliance"]
     seat = alliance.members.get(organisation=footprint["council"])  # the viewer's
@@ -132,13 +142,20 @@ def test_a_representative_names_a_deputy_who_responds_and_sits_for_them(
     assert "Name your deputies" in forum_page
     page = client.get(reverse("decisions:seat", args=[seat.pk])).content.decode()
     assert "Name your deputies" in page and "Remove this seat" not in page
-    response = client.post(
-        reverse("decisions:seat", args=[seat.pk]), {"deputies": [cast["stranger"].pk]}
-    )
+    assert "Stranger" not in page  # no role in the partnership: not offered
+    with pytest.raises(ValidationError) as exc:
+        services.name_deputies(seat=seat, deputies=[cast["stranger"]], by=cast["viewer"])
+    assert exc.value.message_dict == {
+        "deputies": [
+            "Stranger has no role in the partnership: invite them with a role first "
+            "(Workspace → People)"
+        ]
+    }
+    response = client.post(reverse("decisions:seat", args=[seat.pk]), {"deputies": [deputy.pk]})
     assert response.status_code == 302
-    assert list(seat.deputies.all()) == [cast["stranger"]]
+    assert list(seat.deputies.all()) == [deputy]
     assert AuditEvent.objects.get(action="name_deputies").summary == (
-        "Northshire Alliance: deputies for Northshire Council named by Viewer: Stranger"
+        "Northshire Alliance: deputies for Northshire Council named by Viewer: Deputy_C"
     )
     # The deputy responds for the council, and sits in the viewer's place at a meeting.
     proposal = seeking(forums, cast)
@@ -156,12 +173,12 @@ def test_a_representative_names_a_deputy_who_responds_and_sits_for_them(
         response="consent",
         reason="",
         board_ratified=True,
-        by=cast["stranger"],
+        by=deputy,
     )
     meeting = services.record_meeting(
         forum=alliance,
         date=dt.date(2025, 4, 1),
-        attendees=[cast["editor_a"], cast["stranger"]],
+        attendees=[cast["editor_a"], deputy],
         by=cast["pmo"],
     )
     quorum = compute.quorum(proposal, meeting)
@@ -340,18 +357,20 @@ def test_the_scheme_of_delegation_is_changed_on_its_page_and_routes_proposals(
     )
 
 
-def test_a_deputy_is_emailed_too_when_the_boards_are_asked(cast, footprint, forums, mailoutbox):
-    for who in ("editor_a", "viewer", "stranger"):
+def test_a_deputy_is_emailed_too_when_the_boards_are_asked(
+    cast, footprint, forums, mailoutbox, deputy
+):
+    for who in ("editor_a", "viewer"):
         cast[who].email = f"{who}@example.org"
         cast[who].save()
     seat = forums["alliance"].members.get(organisation=footprint["council"])
-    services.name_deputies(seat=seat, deputies=[cast["stranger"]], by=cast["viewer"])
+    services.name_deputies(seat=seat, deputies=[deputy], by=cast["viewer"])
     proposal = propose(forums, cast)
     assert services.ask_for_consent(proposal=proposal, by=cast["pmo"]) == 3
     to = {m.to[0]: m.body for m in mailoutbox}
-    assert sorted(to) == ["editor_a@example.org", "stranger@example.org", "viewer@example.org"]
+    assert sorted(to) == ["deputy_c@example.org", "editor_a@example.org", "viewer@example.org"]
     assert (
         "(You are a deputy for Viewer, who represents Northshire Council: respond if they "
-        "cannot.)" in to["stranger@example.org"]
+        "cannot.)" in to["deputy_c@example.org"]
     )
     assert "deputy" not in to["viewer@example.org"]

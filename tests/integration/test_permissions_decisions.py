@@ -422,10 +422,10 @@ def test_only_the_representative_or_the_programme_office_names_a_seats_deputies(
 ):
     seat = forums["alliance"].members.get(organisation=footprint["trust_a"])  # editor_a's
     with pytest.raises(PermissionDenied):
-        services.name_deputies(seat=seat, deputies=[cast["stranger"]], by=cast[who])
+        services.name_deputies(seat=seat, deputies=[cast["editor_b"]], by=cast[who])
     assert not seat.deputies.exists()
-    services.name_deputies(seat=seat, deputies=[cast["stranger"]], by=cast["editor_a"])
-    assert list(seat.deputies.all()) == [cast["stranger"]]
+    services.name_deputies(seat=seat, deputies=[cast["editor_b"]], by=cast["editor_a"])
+    assert list(seat.deputies.all()) == [cast["editor_b"]]
 
 
 @pytest.mark.parametrize("who", ["editor_a", "viewer", "stranger"])
