@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.db.models import Q
 
 from footprint.plans.importers import parse_period
 from footprint.plans.models import Goal, Metric, Plan, Priority
@@ -82,7 +83,11 @@ class MetricForm(forms.ModelForm):
     """A metric as reviewed content; its code is made from the name, never typed."""
 
     reviewer = PersonChoiceField(
-        queryset=get_user_model().objects.filter(is_active=True).order_by("first_name"),
+        queryset=get_user_model()
+        .objects.filter(is_active=True)
+        .filter(Q(memberships__isnull=False) | Q(partnership_roles__isnull=False))
+        .distinct()
+        .order_by("first_name", "username"),
         required=False,
         label="Checker (optional)",
         empty_label="No one yet",
