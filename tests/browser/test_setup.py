@@ -95,3 +95,24 @@ def test_a_partner_reads_what_each_role_may_do(page, cast):
     check_accessibility(page)
     # The wide table scrolls in its own region; the page itself is no wider than the window.
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+
+def test_every_set_up_and_people_page_passes_axe(page, cast):
+    """The pages the crawl of every page reaches as the programme office, each checked here."""
+    log_in(page, "pmo")
+    for path in (
+        "/workspace/set-up/",
+        "/workspace/set-up/partnership/",
+        "/workspace/places/",
+        "/workspace/neighbourhoods/new/",
+        "/workspace/neighbourhoods/north-one/edit/",
+        "/workspace/places/northshire/edit/",
+        "/workspace/people/",
+        "/workspace/people/invite/?organisation=RA1",
+        f"/workspace/people/{cast['editor_a'].pk}/",
+        "/workspace/organisations/RA1/",
+    ):
+        response = page.goto(path)
+        assert response is not None and response.status == 200, path
+        check_accessibility(page)
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), path
