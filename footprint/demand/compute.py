@@ -266,6 +266,7 @@ class Projection:
     strata: int
     iterations: int
     beds_set_by: list[dict[str, Any]]
+    breakdowns: list[dict[str, Any]]
 
 
 def project(
@@ -288,8 +289,19 @@ def project(
         plan = dm.compile_plan(scenario, strata)
     except ValueError as exc:  # a cohort that names what the activity lacks, or matches nothing
         raise ParameterError(str(exc).split("; ")) from None
+    by = [b for b in dm.BREAKDOWNS if b != "provider"]
+    parts = 1 + len(by)
+
+    def part(i: int) -> Progress:
+        return lambda done, total: progress(i * total + done, parts * total)
+
+    breakdowns: list[dict[str, Any]] = []
     with executor() as pool:
-        _, outcome = dm.run(plan, executor=pool, progress=progress)
+        _, outcome = dm.run(plan, executor=pool, progress=part(0))
+        for i, dimension in enumerate(by, start=1):
+            broken = dm.compile_plan(scenario, dm.regroup(strata, dimension))
+            _, out = dm.run(broken, executor=pool, progress=part(i))
+            breakdowns += _breakdown_rows(dimension, broken, out, scenario.years)
     flags = dm.check_schemes(scenario, scheme_library()) + dm.check_plan(
         scenario, *dm.plan_totals(plan, outcome)
     )
@@ -302,7 +314,46 @@ def project(
         beds_set_by=[
             asdict(b) for b in dm.beds_set_by(plan, outcome, capacity, len(scenario.years) - 1)
         ],
+        breakdowns=breakdowns,
     )
+
+
+def _breakdown_rows(
+    by: str, plan: dm.Plan, outcome: dm.Outcome, years: tuple[int, ...]
+) -> list[dict[str, Any]]:
+    """A breakdown's activity (and bed days where there are stays) for each value and point of
+    delivery, by year, with each step's mean: the fields of ``Breakdown`` by name."""
+    rows = []
+    for measure, values, steps in (
+        ("activity", outcome.activity, outcome.steps_activity),
+        ("bed_days", outcome.bed_days, outcome.steps_bed_days),
+    ):
+        s = dm.summarise(values)
+        mean_steps = (steps[1:] if len(steps) > 1 else steps).mean(axis=0)  # [year, step, g]
+        for g, (value, code) in enumerate(plan.groups):
+            if measure == "bed_days" and not BY_CODE[code].has_stay:
+                continue
+            for t, year in enumerate(years):
+                rows.append(
+                    {
+                        "by": by,
+                        "value": value,
+                        "measure": measure,
+                        "pod": code,
+                        "year": year,
+                        "baseline": float(steps[0, 0, 0, g]),
+                        "central": float(s.central[t, g]),
+                        "mean": float(s.mean[t, g]),
+                        "p10": float(s.p10[t, g]),
+                        "p50": float(s.p50[t, g]),
+                        "p90": float(s.p90[t, g]),
+                        "steps": [
+                            {"name": name, "mean": float(mean_steps[t, k, g])}
+                            for k, name in enumerate(plan.step_names)
+                        ],
+                    }
+                )
+    return rows
 
 
 def _rows(

@@ -166,3 +166,36 @@ class Step(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} {self.pod} {self.year}: {self.mean:+,.1f}"
+
+
+class Breakdown(models.Model):
+    """One point of delivery's activity or bed days for one value of a breakdown (a place, a
+    sex, an age band or a condition group) in one year: its distribution and the mean
+    contribution of each step, ``steps`` being ``[{"name", "mean"}, …]`` in order."""
+
+    class By(models.TextChoices):
+        PLACE = "place", "Place"
+        SEX = "sex", "Sex"
+        AGE_BAND = "age_band", "Age band"
+        ATTRIBUTE = "attribute", "Condition group"
+
+    run = models.ForeignKey(Run, on_delete=models.CASCADE, related_name="breakdowns")
+    by = models.CharField(max_length=20, choices=By.choices)
+    value = models.CharField(max_length=120)
+    measure = models.CharField(max_length=20, choices=Result.Measure.choices)
+    pod = models.CharField(max_length=30, choices=POD_CHOICES)
+    year = models.PositiveIntegerField()
+    baseline = models.FloatField()
+    central = models.FloatField()
+    mean = models.FloatField()
+    p10 = models.FloatField()
+    p50 = models.FloatField()
+    p90 = models.FloatField()
+    steps = models.JSONField(default=list)
+
+    class Meta:
+        ordering = ["by", "value", "measure", "pod", "year"]
+        indexes = [models.Index(fields=["run", "by", "measure", "pod"])]
+
+    def __str__(self) -> str:
+        return f"{self.by} {self.value} {self.measure} {self.pod} {self.year}: {self.mean:,.1f}"

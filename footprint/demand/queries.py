@@ -10,9 +10,17 @@ from typing import Any
 from django.db.models import QuerySet, Sum
 
 from footprint.core.models import Job
-from footprint.demand.models import ActivityCell, Baseline, CellRow, Result, Run, Scenario
+from footprint.demand.models import (
+    ActivityCell,
+    Baseline,
+    Breakdown,
+    CellRow,
+    Result,
+    Run,
+    Scenario,
+)
 from footprint.demand.pods import ALL, CODES, IN_PACKAGES, SCHEMES, item_name
-from footprint.partnership.models import Neighbourhood, Organisation, Population
+from footprint.partnership.models import Neighbourhood, Organisation, Place, Population
 from footprint.partnership.queries import names_by_code
 
 MEASURES = [m.value for m in Result.Measure]
@@ -270,3 +278,29 @@ def steps_where(run: Run, *, measure: str, pod: str = "", year: int | None = Non
     if year is not None:
         qs = qs.filter(year=year)
     return list(qs.order_by("pod", "year", "order"))
+
+
+SEX_NAMES = {"F": "Women", "M": "Men"}
+
+
+def breakdown_values(run: Run, by: str, measure: str) -> list[tuple[str, str]]:
+    """The values a run's results are broken down into by ``by`` (place, sex, age band or
+    condition group), each with its name (places by name, sexes in words), in order."""
+    values = set(
+        run.breakdowns.filter(by=by, measure=measure).values_list("value", flat=True).distinct()
+    )
+    names = dict(Place.objects.values_list("code", "name")) if by == "place" else SEX_NAMES
+    return sorted(((v, names.get(v, v)) for v in values), key=lambda x: x[1].casefold())
+
+
+def breakdown_pods(run: Run, by: str, value: str, measure: str) -> list[str]:
+    """The points of delivery a breakdown value has results for."""
+    qs = run.breakdowns.filter(by=by, value=value, measure=measure)
+    return sorted(set(qs.values_list("pod", flat=True)), key=CODES.index)
+
+
+def breakdown(run: Run, by: str, value: str, measure: str, pod: str) -> list[Breakdown]:
+    """One breakdown value's results for a point of delivery, year by year."""
+    return list(
+        run.breakdowns.filter(by=by, value=value, measure=measure, pod=pod).order_by("year")
+    )

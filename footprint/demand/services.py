@@ -26,7 +26,16 @@ from footprint.core.jobs import Progress, create_job, no_progress
 from footprint.core.models import Job
 from footprint.core.permissions import require
 from footprint.demand import compute, queries
-from footprint.demand.models import ActivityCell, Baseline, CellRow, Result, Run, Scenario, Step
+from footprint.demand.models import (
+    ActivityCell,
+    Baseline,
+    Breakdown,
+    CellRow,
+    Result,
+    Run,
+    Scenario,
+    Step,
+)
 from footprint.demand.parameters import ParameterError
 from footprint.demand.rules import Permission
 
@@ -286,6 +295,9 @@ def store_results(*, run: Run, projection: compute.Projection, seconds: float, b
     require(by, Permission.CHANGE_DEMAND, run.scenario)
     Result.objects.bulk_create([Result(run=run, **r) for r in projection.results], batch_size=2000)
     Step.objects.bulk_create([Step(run=run, **s) for s in projection.steps], batch_size=2000)
+    Breakdown.objects.bulk_create(
+        [Breakdown(run=run, **b) for b in projection.breakdowns], batch_size=2000
+    )
     run.flags = projection.flags
     run.beds_set_by = projection.beds_set_by
     run.strata = projection.strata

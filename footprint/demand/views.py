@@ -23,7 +23,7 @@ from footprint.demand.forms import (
     ScenarioForm,
     SchemeForm,
 )
-from footprint.demand.models import Baseline, Result, Run, Scenario
+from footprint.demand.models import Baseline, Breakdown, Result, Run, Scenario
 from footprint.demand.parameters import ParameterError, schema
 from footprint.demand.pods import ALL, item_name, pod_name
 from footprint.demand.rules import Permission
@@ -291,6 +291,14 @@ def run(request: HttpRequest, pk: int) -> HttpResponse:
     )
     steps = queries.steps(r, step_measure, pod, horizon)
     money = measure == "cost"
+    by = _choice(request, "by", list(Breakdown.By.values), Breakdown.By.PLACE)
+    values = queries.breakdown_values(r, by, step_measure)
+    value = _choice(request, "value", [v for v, _ in values], values[0][0] if values else "")
+    value_name = dict(values).get(value, value)
+    by_pods = queries.breakdown_pods(r, by, value, step_measure)
+    by_pod = _choice(request, "by_pod", by_pods, by_pods[0] if by_pods else "")
+    by_rows = queries.breakdown(r, by, value, step_measure, by_pod)
+    by_steps = by_rows[-1].steps if by_rows else []
     return render(
         request,
         "demand/run.jinja",
@@ -330,6 +338,24 @@ def run(request: HttpRequest, pk: int) -> HttpResponse:
             if steps
             else None,
             "projection": sum(s.mean for s in steps),
+            "by": by,
+            "by_choices": Breakdown.By.choices,
+            "by_label": Breakdown.By(by).label,
+            "by_values": values,
+            "by_value": value,
+            "by_value_name": value_name,
+            "by_pods": [(p, pod_name(p)) for p in by_pods],
+            "by_pod": by_pod,
+            "by_rows": by_rows,
+            "by_steps": by_steps,
+            "by_waterfall": charts.waterfall(
+                [(x["name"], x["mean"]) for x in by_steps],
+                f"From {r.parameters['base_year']} to {horizon}: {pod_name(by_pod)}, {value_name}",
+                "Bed days" if step_measure == "bed_days" else "Activity",
+                steps_title="Change from the base year",
+            )
+            if by_steps
+            else None,
             "pod_name": pod_name,
             "item_name": item_name,
             "money": money,

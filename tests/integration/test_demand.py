@@ -419,6 +419,32 @@ def test_home_care_packages_are_imported_with_their_hours(client_for, footprint)
     assert sorted(cells.values_list("count", "bed_days")) == [(1, 100), (1, 200), (1, 400)]
 
 
+def test_results_by_place_sex_age_band_and_condition_group(client_for, cast, scenario):
+    """The 240 emergency admissions (half women) and 120 A&E attendances, projected to 2026,
+    broken down four ways: each way adds up to the total in the central case, and the page
+    shows any value's projection and its waterfall."""
+    run = run_now(scenario, cast["pmo"])
+    total = Result.objects.get(run=run, measure="activity", provider=ALL, item="ip_emergency")
+    for by in ("place", "sex", "age_band", "attribute"):
+        parts = run.breakdowns.filter(by=by, measure="activity", pod="ip_emergency", year=2026)
+        assert sum(p.central for p in parts) == pytest.approx(total.central)
+        assert sum(p.baseline for p in parts) == pytest.approx(240)
+    women = run.breakdowns.get(by="sex", value="F", measure="activity", pod="ip_emergency")
+    assert women.baseline == 120 and women.p10 < women.central < women.p90
+    assert [s["name"] for s in women.steps] == ["Baseline", "Demography", "Other growth"]
+    assert sum(s["mean"] for s in women.steps) == pytest.approx(women.mean)
+    frail = run.breakdowns.get(by="attribute", value="Frailty", measure="bed_days", year=2026)
+    assert frail.baseline == 120 / 3 * (1 + 5 + 10)
+    page = client_for("viewer").get(
+        run.get_absolute_url() + "?by=sex&value=F&by_pod=ip_emergency"
+    ).content.decode()
+    assert "By place, sex, age band or condition group" in page
+    assert "Emergency admissions, Women; base year 2025: 120" in page
+    assert 'id="by-steps"' in page and "Other growth" in page
+    page = client_for("viewer").get(run.get_absolute_url() + "?by=place").content.decode()
+    assert "North" in page  # places by name
+
+
 def test_a_cohort_that_names_what_the_activity_lacks_is_refused_naming_it(cast, scenario):
     """A misspelt condition group would select nothing and avoid nothing, silently."""
     scheme = compute.scheme_from_library(
