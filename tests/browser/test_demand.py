@@ -50,3 +50,10 @@ def test_import_build_run_and_read_a_scenario(page, cast, tmp_path):
     page.wait_for_selector("#waterfall[data-chart-ready]")
     expect(page.locator("#overview")).to_contain_text("Emergency admissions")
     check_accessibility(page)
+
+    # beds say which rule set them; any breakdown has its own projection and waterfall
+    page.goto(page.url.split("?")[0] + "?measure=beds&by=sex&value=F&by_pod=ip_emergency")
+    expect(page.locator("#beds-rule")).to_contain_text("Peak days")
+    expect(page.locator("#by-table")).to_contain_text("Emergency admissions, Women")
+    page.wait_for_selector("#by-waterfall[data-chart-ready]")
+    check_accessibility(page)
