@@ -59,6 +59,16 @@ def main() -> None:
                 f"  sii_many, {kind:6}, {reps:>6,} repetitions (best of {runs}): {took:.3f} s"
                 f" ({CPU[0]:.3f} s of processor time)"
             )
+    took = best_of(
+        1,
+        lambda: ie.sii_many(
+            rates, populations, log_se, value_type="rate", repetitions=10_000, rii_limits=False
+        ),
+    )
+    print(
+        f"  sii_many, rate  , 10,000 repetitions, SII limits only (best of 1): {took:.3f} s"
+        f" ({CPU[0]:.3f} s of processor time)"
+    )
     one = best_of(
         1,
         lambda: [

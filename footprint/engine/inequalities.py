@@ -468,12 +468,15 @@ def sii_many(
     confidence: Sequence[float] = (0.95, 0.998),
     repetitions: int = DEFAULT_REPETITIONS,
     seed: int = 0,
+    rii_limits: bool = True,
 ) -> SiiBatch:
     """The SII, RII and gap of many series at once (rows: series; columns: quantiles from the
     most deprived, 1, to the least), with simulated limits at each confidence level.
 
     ``standard_errors`` are on the simulation's scale: the log of a rate, the logit of a
-    proportion (``standard_errors_from_limits`` turns 95 % limits into them)."""
+    proportion (``standard_errors_from_limits`` turns 95 % limits into them). Without
+    ``rii_limits`` (``phe_sii``'s ``rii = FALSE``) the RII's limits are NaN and the call takes
+    about half the time; the SII's limits are the same either way."""
     kind = ValueType(value_type)
     y = _array(values, "values")
     p = _array(populations, "populations")
@@ -498,28 +501,30 @@ def sii_many(
         rows = slice(start, min(start + step, n))
         size = rows.stop - rows.start
         sim_slope = np.zeros((size, repetitions))
-        sim_icpt = np.zeros((size, repetitions))
+        sim_icpt = np.zeros((size, repetitions)) if rii_limits else sim_slope
         drawn = np.empty((size, repetitions))
         for k in range(q):
             np.multiply(se[rows, k, None], draws[k], out=drawn)
             drawn += centre[rows, k, None]
             _back(drawn, kind)
             sim_slope += c[rows, k, None] * drawn
-            sim_icpt += d[rows, k, None] * drawn
-        # The RII of each simulation, fitted(1) / fitted(0), in place of the intercepts.
-        with np.errstate(divide="ignore", invalid="ignore"):
-            np.divide(sim_slope, sim_icpt, out=sim_icpt)
-        sim_icpt += 1
+            if rii_limits:
+                sim_icpt += d[rows, k, None] * drawn
+        if rii_limits:
+            # The RII of each simulation, fitted(1) / fitted(0), in place of the intercepts.
+            with np.errstate(divide="ignore", invalid="ignore"):
+                np.divide(sim_slope, sim_icpt, out=sim_icpt)
+            sim_icpt += 1
+            sim_icpt.sort(axis=1)
         # Sorting whole rows is several times faster than selecting a few order statistics
         # (NumPy sorts with SIMD instructions; its selection does not).
         sim_slope.sort(axis=1)
-        sim_icpt.sort(axis=1)
         for lv, (lo, hi) in positions.items():
             out = found[lv]
             out[0, rows] = sim_slope[:, lo]
             out[1, rows] = sim_slope[:, hi]
-            out[2, rows] = sim_icpt[:, lo]
-            out[3, rows] = sim_icpt[:, hi]
+            out[2, rows] = sim_icpt[:, lo] if rii_limits else np.nan
+            out[3, rows] = sim_icpt[:, hi] if rii_limits else np.nan
     with np.errstate(divide="ignore", invalid="ignore"):
         rii = (intercept + slope) / intercept
     return SiiBatch(
@@ -543,6 +548,7 @@ def sii(
     confidence: Sequence[float] = (0.95, 0.998),
     repetitions: int = DEFAULT_REPETITIONS,
     seed: int = 0,
+    rii_limits: bool = True,
 ) -> SiiResult:
     """One series' SII, RII and gap. ``quantiles`` labels the entries (1 most deprived … q
     least); every quantile from 1 to ``n_quantiles`` (or the highest label) must be there once.
@@ -580,6 +586,7 @@ def sii(
         confidence=confidence,
         repetitions=repetitions,
         seed=seed,
+        rii_limits=rii_limits,
     )
     return SiiResult(
         sii=float(batch.sii[0]),

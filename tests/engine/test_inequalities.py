@@ -301,6 +301,15 @@ def test_many_series_each_get_the_same_answer_as_alone():
         )
 
 
+def test_leaving_out_the_rii_limits_leaves_the_sii_limits_alone():
+    """phe_sii's rii = FALSE: the SII and its limits are the same; the RII's limits are NaN."""
+    both = ie.sii(AREA1_LE, AREA1_POP, AREA1_SE, repetitions=1000, seed=4)
+    sii_only = ie.sii(AREA1_LE, AREA1_POP, AREA1_SE, repetitions=1000, seed=4, rii_limits=False)
+    assert sii_only.sii_limits == both.sii_limits
+    assert sii_only.rii == both.rii
+    assert all(math.isnan(x) for pair in sii_only.rii_limits.values() for x in pair)
+
+
 def test_simulated_limits_match_their_sampling_distribution():
     """For values drawn from normal distributions the simulated SII is exactly normal: the SII
     ± z × √Σ(cᵢ seᵢ)², cᵢ the regression weights. Over 200 series with 10,000 repetitions the
