@@ -6,8 +6,10 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 
 from footprint.decisions.models import Decision
+from footprint.engagement import attachments
 from footprint.engagement.models import (
     AgeBand,
     Consultation,
@@ -102,9 +104,22 @@ class ConsultationForm(forms.ModelForm):
             "retention_until": forms.DateInput(attrs={"type": "date"}),
         }
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, slug_fixed: str = "", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["proposal"].empty_label = "None"
+        slug = self.fields["slug"]
+        slug.label = "Web address"
+        slug.required = False
+        if slug_fixed:
+            # Fixed: the form keeps the one it has, whatever is sent.
+            slug.disabled = True
+            slug.help_text = f"Fixed: {slug_fixed.lower()}."
+        else:
+            slug.help_text = (
+                "The end of its address, /consultations/…/: lower-case letters, numbers and "
+                "hyphens. Leave it empty to make it from the title. It can change until the "
+                "consultation opens."
+            )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
@@ -153,6 +168,26 @@ class ResponseForm(forms.ModelForm):
         self.fields["decision"].empty_label = "None"
 
 
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class AttachmentsField(forms.FileField):
+    """Any number of files (none included), each checked as a message's attachment."""
+
+    widget = MultipleFileInput
+
+    def clean(self, data: Any, initial: Any = None) -> list[Any]:
+        files = [f for f in (data if isinstance(data, list | tuple) else [data]) if f]
+        for f in files:
+            super().clean(f, initial)
+        try:
+            attachments.check_files(files)
+        except ValidationError as exc:
+            raise forms.ValidationError(exc.messages[0]) from exc
+        return files
+
+
 class MessageForm(forms.ModelForm):
     """A message and who it goes to; ``senders`` are the organisations the person may send
     for (and the partnership as a whole, for the programme office)."""
@@ -192,6 +227,13 @@ class MessageForm(forms.ModelForm):
         self.fields["neighbourhood"].empty_label = "Not for one neighbourhood"
         self.fields["staff_group"].choices = [("", "Not for one staff group"), *StaffGroup.choices]
         self.fields["link_days"].required = False  # blank: the partnership's default, 90
+        self.fields["attachments"] = AttachmentsField(
+            label="Attach files (optional)",
+            required=False,
+            help_text=f"Posters, letters, forms: {attachments.ACCEPTED} files, up to "
+            f"{attachments.MOST_PER_FILE // attachments.MB} MB each and "
+            f"{attachments.MOST_PER_MESSAGE // attachments.MB} MB in all. Choose several at once.",
+        )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()

@@ -5,6 +5,8 @@ partnership's "you said, we did" report."""
 from __future__ import annotations
 
 import datetime as dt
+import secrets
+from pathlib import PurePosixPath
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -348,6 +350,15 @@ class Recipient(models.Model):
     fresh_link_sent_at = models.DateTimeField(
         null=True, blank=True, help_text="When a fresh link was last emailed because one expired"
     )
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The member of the organisation who acknowledged it in their inbox; blank "
+        "when it was acknowledged through the emailed link",
+    )
 
     class Meta:
         ordering = ["organisation__name"]
@@ -357,3 +368,27 @@ class Recipient(models.Model):
 
     def __str__(self) -> str:
         return f"{self.message} to {self.organisation.ods_code}"
+
+
+def attachment_path(instance: MessageAttachment, filename: str) -> str:
+    """Where an attachment is stored: a random name with its checked extension, never the
+    name it was uploaded with (which is kept, sanitised, in ``name``)."""
+    return f"messages/{secrets.token_hex(16)}{PurePosixPath(filename).suffix.lower()}"
+
+
+class MessageAttachment(models.Model):
+    """A file sent with a message (a poster, a letter, a form): served only to the message's
+    recipients and its sender (footprint/engagement/attachments.py checks what it is)."""
+
+    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(upload_to=attachment_path, max_length=200)
+    name = models.CharField(max_length=150, help_text="The name it was uploaded with, sanitised")
+    content_type = models.CharField(max_length=120)
+    size = models.PositiveIntegerField(help_text="Bytes")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return self.name

@@ -17,6 +17,7 @@ from footprint.engagement.models import (
     Audience,
     Consultation,
     Message,
+    MessageAttachment,
     MessageAudience,
     Moderation,
     OpinionSnapshot,
@@ -330,3 +331,80 @@ def published_report(slug: str) -> Consultation | None:
     """The consultation ``slug``, of any audience, if its report is published (for partners
     in the API; ``rules`` decides who may read which)."""
     return Consultation.objects.filter(slug=slug, report_published_at__isnull=False).first()
+
+
+# --- The inbox and attachments ----------------------------------------------------------------
+
+
+def inbox(user: Any) -> QuerySet[Recipient]:
+    """The messages sent to the organisations ``user`` is a member of (one row for each
+    organisation it reached), newest first, with who acknowledged each and its attachments."""
+    return (
+        Recipient.objects.filter(
+            organisation_id__in=list(roles_of(user).by_organisation),
+            message__sent_at__isnull=False,
+        )
+        .select_related("message__sender", "organisation", "acknowledged_by")
+        .prefetch_related("message__attachments")
+        .order_by("-message__sent_at", "-message_id", "organisation__name")
+    )
+
+
+def inbox_counts(user: Any) -> dict[str, int]:
+    """How many messages are in ``user``'s inbox, how many not yet acknowledged, and how
+    many organisations it is for."""
+    mine = inbox(user)
+    return {
+        "all": mine.count(),
+        "waiting": mine.filter(acknowledged_at__isnull=True).count(),
+        "organisations": len(roles_of(user).by_organisation),
+    }
+
+
+def inbox_recipient(user: Any, pk: int) -> Recipient | None:
+    """One of ``user``'s inbox's messages (None if it is not theirs)."""
+    return inbox(user).filter(pk=pk).first()
+
+
+def attachments(message: Message) -> list[MessageAttachment]:
+    return list(message.attachments.all())
+
+
+def attachment(message_pk: int, pk: int) -> MessageAttachment | None:
+    """The attachment ``pk`` of the message ``message_pk``, with its message and sender."""
+    return (
+        MessageAttachment.objects.select_related("message__sender")
+        .filter(message_id=message_pk, pk=pk)
+        .first()
+    )
+
+
+def slug_fixed(consultation: Consultation, today: dt.date) -> str:
+    """Why a consultation's web address can no longer change ("" while it can): once it has
+    opened people may have been sent it, and once anyone has taken part it is theirs too."""
+    if consultation.pk is None:
+        return ""
+    if Participant.objects.filter(consultation_id=consultation.pk).exists():
+        return "People have taken part in it"
+    opened = (
+        Consultation.objects.filter(pk=consultation.pk).values_list("opens_on", flat=True).first()
+    )
+    if opened is not None and opened <= today:
+        return "It has opened"
+    return ""
+
+
+def free_slug(base: str, *, but: int | None = None) -> str:
+    """``base`` if no other consultation has it as its web address, otherwise ``base-2``,
+    ``base-3``, … (the first that is free)."""
+    taken = set(
+        Consultation.objects.filter(slug__startswith=base)
+        .exclude(pk=but)
+        .values_list("slug", flat=True)
+    )
+    slug, n = base, 1
+    while slug in taken:
+        n += 1
+        suffix = f"-{n}"
+        slug = f"{base[: 80 - len(suffix)]}{suffix}"
+    return slug

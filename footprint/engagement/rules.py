@@ -12,6 +12,11 @@
   message's recipients. Whoever holds a recipient's personal link reads and acknowledges that
   one message, until the link expires; the link is the permission, so there is no rule for it
   (``services.acknowledge`` checks the link itself).
+- Every member of an organisation (any role) sees the messages sent to it in their inbox and
+  acknowledges them for it; a member of another organisation does not.
+- A message's attachments are for its recipients (their members, or whoever holds a
+  recipient's personal link) and its sender (the person who sent it, the sending
+  organisation's editors) and the programme office; nobody else.
 """
 
 from __future__ import annotations
@@ -22,12 +27,14 @@ from typing import Any
 import rules
 
 from footprint.core.permissions import permissions
-from footprint.engagement.models import Audience, Consultation, Message
+from footprint.engagement.models import Audience, Consultation, Message, Recipient
+from footprint.partnership.models import Organisation
 from footprint.partnership.rules import (
     is_editor_anywhere,
     is_editor_of,
     is_partner,
     is_programme_office,
+    roles_of,
 )
 
 
@@ -44,6 +51,9 @@ class Permission(StrEnum):
     SEND_MESSAGE = "engagement.send_message"
     ADOPT_MESSAGE = "engagement.adopt_message"
     REMIND_RECIPIENTS = "engagement.remind_message"
+    VIEW_INBOX = "engagement.view_inbox"
+    ACKNOWLEDGE_FOR_ORGANISATION = "engagement.acknowledge_for_organisation"
+    VIEW_ATTACHMENTS = "engagement.view_message_attachments"
 
 
 @rules.predicate
@@ -84,3 +94,45 @@ rules.add_perm(Permission.ADD_MESSAGE, is_programme_office | is_editor_anywhere)
 rules.add_perm(Permission.SEND_MESSAGE, is_programme_office | is_editor_of_sender)
 rules.add_perm(Permission.REMIND_RECIPIENTS, is_programme_office | is_editor_of_sender)
 rules.add_perm(Permission.ADOPT_MESSAGE, is_programme_office | is_editor_of)
+
+
+@rules.predicate
+def is_member_anywhere(user: Any) -> bool:
+    """A member (any role) of some organisation: someone with an inbox."""
+    return bool(roles_of(user).by_organisation)
+
+
+@rules.predicate
+def is_member_of(user: Any, organisation: Organisation | None) -> bool:
+    """A member (any role) of ``organisation``."""
+    return organisation is not None and organisation.pk in roles_of(user).by_organisation
+
+
+@rules.predicate
+def sent_it(user: Any, message: Message | None) -> bool:
+    return (
+        message is not None
+        and message.sent_by_id is not None
+        and (message.sent_by_id == getattr(user, "pk", None))
+    )
+
+
+@rules.predicate
+def is_member_of_a_recipient(user: Any, message: Message | None) -> bool:
+    """A member of one of the organisations the message was sent to."""
+    mine = roles_of(user).by_organisation
+    return (
+        message is not None
+        and bool(mine)
+        and Recipient.objects.filter(message=message, organisation_id__in=list(mine)).exists()
+    )
+
+
+# The inbox: messages to one's own organisations, acknowledged for them (on the organisation).
+rules.add_perm(Permission.VIEW_INBOX, is_member_anywhere)
+rules.add_perm(Permission.ACKNOWLEDGE_FOR_ORGANISATION, is_member_of)
+# A message's attachments (on the message), signed in; a personal link is its own permission.
+rules.add_perm(
+    Permission.VIEW_ATTACHMENTS,
+    is_programme_office | is_editor_of_sender | sent_it | is_member_of_a_recipient,
+)

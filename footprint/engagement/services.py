@@ -26,15 +26,17 @@ from django.core.mail import send_mass_mail
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import slugify
 
 from footprint.core import audit
 from footprint.core.permissions import require
-from footprint.engagement import compute, queries
+from footprint.engagement import attachments, compute, queries
 from footprint.engagement.models import (
     Answer,
     Consultation,
     Document,
     Message,
+    MessageAttachment,
     Moderation,
     OpinionSnapshot,
     Participant,
@@ -56,6 +58,7 @@ class AuditAction(StrEnum):
     ADD_QUESTION = "add_question"
     ADD_STATEMENT = "add_statement"
     ADOPT_MESSAGE = "adopt_message"
+    ATTACH_TO_MESSAGE = "attach_to_message"
     DELETE_PERSONAL_DETAILS = "delete_personal_details"
     FIND_OPINION_GROUPS = "find_opinion_groups"
     MODERATE_ANSWER = "moderate_answer"
@@ -156,10 +159,15 @@ def describe_yourself(
 # --- Running a consultation ------------------------------------------------------------------
 
 
-def save_consultation(*, consultation: Consultation, by: Any) -> Consultation:
-    """Save a new or changed consultation, with its history and an audit record."""
+def save_consultation(
+    *, consultation: Consultation, by: Any, today: dt.date | None = None
+) -> Consultation:
+    """Save a new or changed consultation, with its history and an audit record. Its web
+    address is made from its title when it has none, and cannot change once it has opened or
+    anyone has taken part (``address_for``)."""
     require(by, Permission.MANAGE_ENGAGEMENT)
     with transaction.atomic():
+        consultation.slug = address_for(consultation, today=today or timezone.localdate())
         audit.save_with_history(consultation, by=by)
         audit.record(
             actor=by,
@@ -597,3 +605,104 @@ def send_fresh_link(*, key: str, now: dt.datetime) -> str:
         )
         transaction.on_commit(lambda: send_mass_mail([email], fail_silently=False))
     return "sent"
+
+
+# --- The inbox: a member acknowledges for their organisation ---------------------------------
+
+
+def open_in_inbox(*, recipient: Recipient, now: dt.datetime, by: Any) -> None:
+    """Note when a member of the recipient organisation first opened the message in their
+    inbox (its "read"; like opening a personal link, not audited: it is not acknowledging)."""
+    require(by, Permission.ACKNOWLEDGE_FOR_ORGANISATION, recipient.organisation)
+    if recipient.read_at is None:
+        with transaction.atomic():
+            Recipient.objects.filter(pk=recipient.pk, read_at__isnull=True).update(read_at=now)
+        recipient.read_at = now
+
+
+def acknowledge_for_organisation(*, recipient: Recipient, now: dt.datetime, by: Any) -> bool:
+    """A member of the recipient organisation acknowledges the message for it, from their
+    inbox: the same acknowledgement as the personal link's button, with who pressed it.
+    Returns False if it was already acknowledged (by anyone, either way)."""
+    require(by, Permission.ACKNOWLEDGE_FOR_ORGANISATION, recipient.organisation)
+    with transaction.atomic():
+        locked = (
+            Recipient.objects.select_for_update(of=("self",))
+            .select_related("message", "organisation")
+            .get(pk=recipient.pk)
+        )
+        if locked.acknowledged_at is not None:
+            return False
+        locked.acknowledged_at = now
+        locked.acknowledged_by = by
+        locked.read_at = locked.read_at or now
+        locked.save(update_fields=["acknowledged_at", "acknowledged_by", "read_at"])
+        audit.record(
+            actor=by,
+            action=AuditAction.ACKNOWLEDGE_MESSAGE,
+            summary=f"{locked.organisation.name} acknowledged '{locked.message.title}' "
+            "in its inbox",
+            message=locked.message_id,
+            recipient=locked.pk,
+        )
+    return True
+
+
+# --- Attachments ---------------------------------------------------------------------------
+
+
+def send_message_with_attachments(*, message: Message, files: Sequence[Any], by: Any) -> int:
+    """Send a new message (``send_message``) with the files it carries, all or nothing: every
+    file is checked first (footprint/engagement/attachments.py), then the message is sent and
+    the files stored under random names in one transaction; if anything fails, nothing is
+    sent and no file is kept. Returns the number of recipients."""
+    require(by, Permission.SEND_MESSAGE, message)
+    checked = attachments.check_files(files)
+    stored: list[MessageAttachment] = []
+    try:
+        with transaction.atomic():
+            count = send_message(message=message, by=by)
+            for upload, ok in zip(files, checked, strict=True):
+                upload.seek(0)
+                attachment = MessageAttachment(
+                    message=message, name=ok.name, content_type=ok.content_type, size=ok.size
+                )
+                attachment.file.save(ok.name, upload, save=False)
+                stored.append(attachment)
+                attachment.save()
+            if stored:
+                audit.record(
+                    actor=by,
+                    action=AuditAction.ATTACH_TO_MESSAGE,
+                    summary=f"Attached {len(stored)} files to '{message.title}': "
+                    + ", ".join(a.name for a in stored),
+                    message=message.pk,
+                    attachments=[a.pk for a in stored],
+                )
+    except BaseException:
+        for attachment in stored:
+            attachment.file.delete(save=False)
+        raise
+    return count
+
+
+# --- A consultation's web address -------------------------------------------------------------
+
+
+def address_for(consultation: Consultation, *, today: dt.date) -> str:
+    """The web address (slug) ``consultation`` is saved with: the one it is given, or one
+    made from its title (``evening-gp-appointments``, with ``-2`` and so on if taken). It may
+    change until the consultation opens and while nobody has taken part; after that a
+    different one is refused, saying why."""
+    given = (consultation.slug or "").strip()
+    slug = given or queries.free_slug(
+        slugify(consultation.title)[:80].strip("-") or "consultation", but=consultation.pk
+    )
+    if consultation.pk is not None:
+        was = Consultation.objects.filter(pk=consultation.pk).values_list("slug", flat=True).first()
+        if was is not None and was != slug and (why := queries.slug_fixed(consultation, today)):
+            raise ValidationError(
+                f"The web address cannot change: {why.lower()}, so people may already have "
+                f"it. It stays /consultations/{was}/."
+            )
+    return slug

@@ -66,6 +66,24 @@ urlpatterns = [
         views.message_send_reminders,
         name="message_send_reminders",
     ),
+    path(
+        "workspace/messages/<int:pk>/attachments/<int:attachment>/",
+        views.message_attachment,
+        name="message_attachment",
+    ),
+    # The inbox: messages to the organisations one is a member of.
+    path("workspace/inbox/", views.inbox, name="inbox"),
+    path("workspace/inbox/<int:pk>/", views.inbox_message, name="inbox_message"),
+    path(
+        "workspace/inbox/<int:pk>/acknowledge/",
+        views.inbox_acknowledge,
+        name="inbox_acknowledge",
+    ),
     path("m/<str:key>/", views.message_link, name="message_link"),
+    path(
+        "m/<str:key>/attachments/<int:attachment>/",
+        views.message_link_attachment,
+        name="message_link_attachment",
+    ),
     path("m/<str:key>/fresh/", views.message_link_fresh, name="message_link_fresh"),
 ]

@@ -16,14 +16,17 @@ from typing import Any
 from django.contrib import messages
 from django.core import signing
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from footprint.core import charts, ratelimit
 from footprint.core.exports import csv_response
+from footprint.core.imports import in_megabytes
 from footprint.core.permissions import can, permission_required
 from footprint.engagement import queries, services, tasks
 from footprint.engagement.forms import (
@@ -37,7 +40,13 @@ from footprint.engagement.forms import (
     ResponseForm,
     StatementForm,
 )
-from footprint.engagement.models import Answer, Consultation, Message, Statement
+from footprint.engagement.models import (
+    Answer,
+    Consultation,
+    Message,
+    MessageAttachment,
+    Statement,
+)
 from footprint.engagement.rules import Permission
 from footprint.partnership.models import Organisation
 
@@ -392,11 +401,20 @@ def manage(request: HttpRequest, slug: str) -> HttpResponse:
 def edit(request: HttpRequest, slug: str | None = None) -> HttpResponse:
     """Set up a consultation, or change one."""
     c = get_object_or_404(Consultation, slug=slug) if slug else None
-    form = ConsultationForm(request.POST or None, instance=c)
+    today = timezone.localdate()
+    form = ConsultationForm(
+        request.POST or None, instance=c, slug_fixed=queries.slug_fixed(c, today) if c else ""
+    )
     if request.method == "POST" and form.is_valid():
-        saved = services.save_consultation(consultation=form.save(commit=False), by=request.user)
-        messages.success(request, f"Saved '{saved.title}'.")
-        return redirect("engagement:manage", saved.slug)
+        try:
+            saved = services.save_consultation(
+                consultation=form.save(commit=False), by=request.user, today=today
+            )
+        except ValidationError as exc:
+            form.add_error("slug", exc.messages[0])
+        else:
+            messages.success(request, f"Saved '{saved.title}'.")
+            return redirect("engagement:manage", saved.slug)
     return render(request, "engagement/edit.jinja", {"form": form, "c": c})
 
 
@@ -568,13 +586,24 @@ def message_new(request: HttpRequest) -> HttpResponse:
     """Write a message and send it, for the partnership or an organisation one edits for."""
     partnership = can(request.user, Permission.MANAGE_ENGAGEMENT)
     form = MessageForm(
-        request.POST or None, senders=_senders(request.user), partnership=partnership
+        request.POST or None,
+        request.FILES or None,
+        senders=_senders(request.user),
+        partnership=partnership,
     )
     if request.method == "POST" and form.is_valid():
         message = form.save(commit=False)
-        sent = services.send_message(message=message, by=request.user)
-        messages.success(request, f"Sent to {sent} organisations.")
-        return redirect(message)
+        files = form.cleaned_data["attachments"]
+        try:
+            sent = services.send_message_with_attachments(
+                message=message, files=files, by=request.user
+            )
+        except ValidationError as exc:
+            form.add_error("attachments", exc.messages[0])
+        else:
+            attached = f" with {len(files)} attached files" if files else ""
+            messages.success(request, f"Sent to {sent} organisations{attached}.")
+            return redirect(message)
     return render(request, "engagement/message_form.jinja", {"form": form})
 
 
@@ -596,6 +625,12 @@ def message_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "reach": queries.message_reach(message),
             "may_adopt": may_adopt,
             "may_remind": can(request.user, Permission.REMIND_RECIPIENTS, message),
+            "files": _files(
+                queries.attachments(message),
+                lambda a: reverse("engagement:message_attachment", args=[message.pk, a.pk]),
+            )
+            if can(request.user, Permission.VIEW_ATTACHMENTS, message)
+            else [],
         },
     )
 
@@ -664,6 +699,10 @@ def message_link(request: HttpRequest, key: str) -> HttpResponse:
             "link": link,
             "acknowledged_at": recipient.acknowledged_at
             and timezone.localtime(recipient.acknowledged_at),
+            "files": _files(
+                queries.attachments(recipient.message),
+                lambda a: reverse("engagement:message_link_attachment", args=[key, a.pk]),
+            ),
         },
     )
 
@@ -694,3 +733,125 @@ def message_link_fresh(request: HttpRequest, key: str) -> HttpResponse:
         }[outcome],
     )
     return redirect("engagement:message_link", key)
+
+
+# --- The inbox: messages to one's own organisations -------------------------------------------
+
+INBOX_PAGE = 20
+
+
+@permission_required(Permission.VIEW_INBOX)
+def inbox(request: HttpRequest) -> HttpResponse:
+    """The messages sent to the organisations one is a member of, newest first: opened or
+    not, acknowledged or not, by whom and when."""
+    page = Paginator(queries.inbox(request.user), INBOX_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "engagement/inbox.jinja",
+        {
+            "page": page,
+            "counts": queries.inbox_counts(request.user),
+            "page_link": lambda n: f"{reverse('engagement:inbox')}?page={n}",
+            "local": timezone.localtime,
+        },
+    )
+
+
+def _mine(request: HttpRequest, pk: int) -> Any:
+    """A message in one's inbox; not found for anyone else."""
+    recipient = queries.inbox_recipient(request.user, pk)
+    if recipient is None:
+        raise Http404("No such message in your inbox")
+    return recipient
+
+
+@permission_required(Permission.VIEW_INBOX)
+def inbox_message(request: HttpRequest, pk: int) -> HttpResponse:
+    """One message in the inbox: opening it notes that the organisation has read it."""
+    recipient = _mine(request, pk)
+    services.open_in_inbox(recipient=recipient, now=timezone.now(), by=request.user)
+    return render(
+        request,
+        "engagement/inbox_message.jinja",
+        {
+            "recipient": recipient,
+            "message": recipient.message,
+            "files": _files(
+                queries.attachments(recipient.message),
+                lambda a: reverse(
+                    "engagement:message_attachment", args=[recipient.message_id, a.pk]
+                ),
+            ),
+            "local": timezone.localtime,
+        },
+    )
+
+
+@require_POST
+@permission_required(Permission.VIEW_INBOX)
+def inbox_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
+    """Acknowledge a message for one's organisation."""
+    recipient = _mine(request, pk)
+    done = services.acknowledge_for_organisation(
+        recipient=recipient, now=timezone.now(), by=request.user
+    )
+    name = recipient.organisation.name
+    if done:
+        messages.success(request, f"Acknowledged for {name}: the sender knows it has reached you.")
+    else:
+        messages.success(request, f"It had already been acknowledged for {name}.")
+    if request.POST.get("back") == "inbox":
+        return redirect("engagement:inbox")
+    return redirect("engagement:inbox_message", pk)
+
+
+def _files(
+    attachments: list[MessageAttachment], href: Callable[[MessageAttachment], str]
+) -> list[dict[str, str]]:
+    """A message's attachments as the page lists them: name, address, kind and size."""
+    return [
+        {
+            "name": a.name,
+            "href": href(a),
+            "kind": a.name.rsplit(".", 1)[-1].upper(),
+            "size": in_megabytes(a.size) if a.size >= 1024 * 1024 else f"{-(-a.size // 1024)} KB",
+        }
+        for a in attachments
+    ]
+
+
+def _download(attachment: MessageAttachment) -> HttpResponse:
+    """The file as a download, never shown in the page: its sanitised name, the content type
+    it was checked to be, and ``nosniff`` so no browser guesses another."""
+    try:
+        handle = attachment.file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404("This file is no longer kept") from exc
+    response = FileResponse(
+        handle, as_attachment=True, filename=attachment.name, content_type=attachment.content_type
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@never_cache
+def message_attachment(request: HttpRequest, pk: int, attachment: int) -> HttpResponse:
+    """A message's attachment for someone signed in: its recipients' members, its sender and
+    the programme office. Not found for anyone else, the public included."""
+    found = queries.attachment(pk, attachment)
+    if found is None or not can(request.user, Permission.VIEW_ATTACHMENTS, found.message):
+        raise Http404("No such file")
+    return _download(found)
+
+
+@never_cache
+def message_link_attachment(request: HttpRequest, key: str, attachment: int) -> HttpResponse:
+    """A message's attachment through a recipient's personal link, while the link works."""
+    link = services.link_for(key)
+    if link is None or link.expired(timezone.now()):
+        raise Http404("No such file")
+    found = queries.attachment(link.recipient.message_id, attachment)
+    if found is None:
+        raise Http404("No such file")
+    return _download(found)

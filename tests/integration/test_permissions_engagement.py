@@ -56,6 +56,9 @@ PAGES = [
     ("engagement:messages", [], PARTNERS),
     ("engagement:message_new", [], EDITORS),
     ("engagement:message", ["from-trust-a"], PARTNERS),
+    # The inbox: every member of an organisation has one (the cast's members have no messages
+    # yet); the programme office, who belongs to none, is refused.
+    ("engagement:inbox", [], {"editor_a", "editor_b", "viewer"}),
 ]
 
 # Pages that are not found (404), rather than refused, for those who may not see them: a
@@ -400,3 +403,135 @@ def test_answers_go_only_to_the_consultations_own_questions(world):
             by=AnonymousUser(),
         )
     assert not Answer.objects.exists()
+
+
+# --- The inbox and attachments ---------------------------------------------------------------
+
+
+@pytest.fixture
+def practices(world, django_user_model):
+    """A member of Practice 0 and a member of Practice 2 (each a viewer there), and the
+    message's recipient at each practice."""
+    from footprint.partnership.models import Membership, Role
+    from tests.conftest import make_user
+
+    out = {}
+    for code in ("A00000", "A00002"):
+        user = make_user(django_user_model, f"practice_{code[-1]}")
+        Membership.objects.create(
+            user=user, organisation=Organisation.objects.get(ods_code=code), role=Role.VIEWER
+        )
+        out[code] = (user, world["message"].recipients.get(organisation__ods_code=code))
+    return out
+
+
+@pytest.fixture
+def attached(world, cast, settings, tmp_path):
+    """A message from Trust A to every practice carrying a PDF poster."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    message = Message(title="Poster", body="Put it up.", audience="all_practices")
+    message.sender = Organisation.objects.get(ods_code="RA1")
+    poster = SimpleUploadedFile("Winter poster.pdf", b"%PDF-1.7\n% a poster\n")
+    services.send_message_with_attachments(message=message, files=[poster], by=cast["editor_a"])
+    return message, message.attachments.get()
+
+
+def test_a_member_of_another_practice_cannot_see_or_acknowledge(client, cast, practices):
+    (mine, recipient), (other, _) = practices["A00000"], practices["A00002"]
+    client.force_login(other)
+    assert client.get(reverse("engagement:inbox_message", args=[recipient.pk])).status_code == 404
+    post = client.post(reverse("engagement:inbox_acknowledge", args=[recipient.pk]))
+    assert post.status_code == 404
+    with pytest.raises(PermissionDenied):
+        services.acknowledge_for_organisation(recipient=recipient, now=timezone.now(), by=other)
+    for who in ("pmo", "editor_a", "viewer", "stranger"):
+        with pytest.raises(PermissionDenied):
+            services.acknowledge_for_organisation(
+                recipient=recipient, now=timezone.now(), by=cast[who]
+            )
+        with pytest.raises(PermissionDenied):
+            services.open_in_inbox(recipient=recipient, now=timezone.now(), by=cast[who])
+    recipient.refresh_from_db()
+    assert (recipient.read_at, recipient.acknowledged_at) == (None, None)
+    inbox = client.get(reverse("engagement:inbox")).content.decode()
+    assert f"/workspace/inbox/{practices['A00002'][1].pk}/" in inbox  # its own copy only
+    assert f"/workspace/inbox/{recipient.pk}/" not in inbox
+    # Its own member acknowledges it, audited under their name.
+    client.force_login(mine)
+    page = client.post(
+        reverse("engagement:inbox_acknowledge", args=[recipient.pk]), follow=True
+    ).content.decode()
+    assert "Acknowledged for Practice 0" in page and "by Practice_0" in page
+    recipient.refresh_from_db()
+    assert recipient.acknowledged_by == mine and recipient.read_at is not None
+    event = AuditEvent.objects.filter(action="acknowledge_message").latest("pk")
+    assert event.actor == mine and "in its inbox" in event.summary
+
+
+@pytest.mark.parametrize("who", CAST)
+def test_inbox_pages_for_the_cast(client_for, practices, who):
+    """The cast belong to no practice: a practice's message is not found for its members,
+    and refused to those with no inbox at all."""
+    _, recipient = practices["A00000"]
+    client = client_for(who)
+    for name in ("engagement:inbox_message", "engagement:inbox_acknowledge"):
+        path = reverse(name, args=[recipient.pk])
+        response = client.post(path) if name.endswith("acknowledge") else client.get(path)
+        if who == "public":
+            assert response.status_code == 302
+            assert response["Location"].startswith(reverse("core:login"))
+        else:
+            assert response.status_code == (
+                404 if who in {"editor_a", "editor_b", "viewer"} else 403
+            )
+    recipient.refresh_from_db()
+    assert recipient.acknowledged_at is None
+
+
+@pytest.mark.parametrize("who", [*CAST, "practice_0", "practice_2"])
+def test_an_attachment_is_only_for_its_recipients_and_its_sender(
+    client, cast, practices, attached, who
+):
+    """Signed in: the programme office, the sender's editors and the recipients' members
+    download it; everyone else (a stranger, another trust, the public) is told there is no
+    such file."""
+    message, attachment = attached
+    users = {**cast, "practice_0": practices["A00000"][0], "practice_2": practices["A00002"][0]}
+    if users[who] is not None:
+        client.force_login(users[who])
+    response = client.get(
+        reverse("engagement:message_attachment", args=[message.pk, attachment.pk])
+    )
+    if who in {"pmo", "editor_a", "practice_0", "practice_2"}:
+        assert response.status_code == 200
+        assert b"".join(response.streaming_content).startswith(b"%PDF-")
+        assert response["Content-Disposition"] == 'attachment; filename="Winter poster.pdf"'
+        assert response["X-Content-Type-Options"] == "nosniff"
+        assert response["Content-Type"] == "application/pdf"
+    else:
+        assert response.status_code == 404
+
+
+def test_an_attachment_through_a_personal_link_only_while_it_works(client, attached):
+    message, attachment = attached
+    recipient = message.recipients.first()
+    now = timezone.now()
+    good = services.link_key(recipient, issued_at=now)
+    expired = services.link_key(recipient, issued_at=now - dt.timedelta(days=91))
+    other = services.link_key(
+        Recipient.objects.exclude(message=message).first(), issued_at=now
+    )  # another message's link does not open this one's files
+
+    def get(key, pk=attachment.pk):
+        return client.get(reverse("engagement:message_link_attachment", args=[key, pk]))
+
+    ok = get(good)
+    assert ok.status_code == 200 and ok["X-Content-Type-Options"] == "nosniff"
+    assert ok["Content-Disposition"].startswith("attachment;")
+    for key in (expired, other, f"{recipient.pk}.1a2b3c.forged"):
+        assert get(key).status_code == 404
+    assert get(good, attachment.pk + 100).status_code == 404
+    page = client.get(reverse("engagement:message_link", args=[good])).content.decode()
+    assert "Winter poster.pdf" in page
