@@ -241,9 +241,8 @@ def code_checks() -> tuple[list[CodeCheck], list[CodeCheck]]:
     (population files are matched to areas by code, so none means no file has used it yet)."""
     by_hood: dict[int, set[int]] = {}
     by_place: dict[int, set[int]] = {}
-    for place_id, hood_id, year in Population.objects.values_list(
-        "place_id", "neighbourhood_id", "year"
-    ).distinct():
+    held = Population.objects.order_by().values_list("place_id", "neighbourhood_id", "year")
+    for place_id, hood_id, year in held.distinct():
         if hood_id is not None:
             by_hood.setdefault(hood_id, set()).add(year)
         else:
