@@ -195,8 +195,10 @@ AXES_LOCKOUT_TEMPLATE = "core/locked_out.jinja"
 # 0, the default, takes REMOTE_ADDR. The login lockout and every rate limit use it.
 FOOTPRINT_TRUSTED_PROXIES = int(os.environ.get("FOOTPRINT_TRUSTED_PROXIES", "0"))
 # How long a public page is kept for visitors not logged in, at most (any audited change, such
-# as a publication, renews it at once); 0 turns the cache off.
-FOOTPRINT_PAGE_CACHE_SECONDS = int(os.environ.get("FOOTPRINT_PAGE_CACHE_SECONDS", "300"))
+# as a publication, renews it at once); 0 turns the cache off, as it is by default in debug.
+FOOTPRINT_PAGE_CACHE_SECONDS = int(
+    os.environ.get("FOOTPRINT_PAGE_CACHE_SECONDS", "0" if DEBUG else "300")
+)
 AXES_CLIENT_IP_CALLABLE = "footprint.core.ratelimit.client_address"
 
 # Cookies and transport.
