@@ -143,6 +143,20 @@ def check_votes(votes_file: Path) -> tuple[int, int, list[str]]:
     return accepted, counted, problems
 
 
+def cpu_seconds(pid: int) -> float:
+    """CPU time used so far by a process and its children that are still running (Linux)."""
+    total = 0.0
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        for task in Path(f"/proc/{pid}/task").iterdir():
+            for child in (task / "children").read_text().split():
+                total += cpu_seconds(int(child))
+    except (OSError, IndexError, ValueError):
+        pass
+    return total
+
+
 def warm_up(port: int, plan: dict[str, object], *, rounds: int) -> None:
     """Visit every page a few times before measuring, so each worker has loaded its URLs and
     templates (the first request of a worker is many times slower than the rest)."""
@@ -233,6 +247,7 @@ def run_layout(
         else:
             raise SystemExit(f"gunicorn did not start: see {out / 'gunicorn.log'}")
         warm_up(port, json.loads(plan_file.read_text()), rounds=2 * workers * threads)
+        cpu_before = cpu_seconds(server.pid)
         votes = out / "votes.jsonl"
         votes.write_text("")
         subprocess.run(
@@ -263,6 +278,8 @@ def run_layout(
             stdout=open(out / "locust.log", "w"),  # noqa: SIM115
             stderr=subprocess.STDOUT,
         )
+        cpu = cpu_seconds(server.pid) - cpu_before
+        load = os.getloadavg()[1]  # the machine's load over the last five minutes
     finally:
         for process in (server, worker):
             process.send_signal(signal.SIGTERM)
@@ -274,7 +291,14 @@ def run_layout(
     with open(out / "locust_stats.csv") as f:
         rows = list(csv.DictReader(f))
     accepted, counted, problems = check_votes(votes)
-    return {"rows": rows, "accepted": accepted, "counted": counted, "problems": problems}
+    return {
+        "rows": rows,
+        "accepted": accepted,
+        "counted": counted,
+        "problems": problems,
+        "cpu": cpu,
+        "load": load,
+    }
 
 
 def report(layout: str, result: dict[str, object], seconds: int) -> None:
@@ -285,7 +309,10 @@ def report(layout: str, result: dict[str, object], seconds: int) -> None:
         f"\n== gunicorn {layout} (workers x threads; -nocache: no public page cache): "
         f"{total['Request Count']} requests "
         f"({int(total['Request Count']) / seconds:.1f}/s), {total['Failure Count']} failures; "
-        f"median {total['50%']} ms, p95 {total['95%']} ms, p99 {total['99%']} ms"
+        f"median {total['50%']} ms, p95 {total['95%']} ms, p99 {total['99%']} ms; "
+        f"gunicorn used {result['cpu']:.0f} CPU s, "
+        f"{1000 * float(result['cpu']) / max(1, int(total['Request Count'])):.0f} ms a request; "
+        f"machine load average {result['load']:.1f}"
     )
     busiest = sorted(
         (r for r in rows if r["Name"] != "Aggregated"),
