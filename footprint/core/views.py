@@ -2,16 +2,29 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import AuthenticationForm
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from footprint.core.jobs import job_for
 
 
+class LoginForm(AuthenticationForm):
+    """Django's log-in form, its first field named for what people type: invited people sign
+    in with their email address (their username), people made at the server by a username."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["username"].label = "Email address or username"
+
+
 class LoginView(auth_views.LoginView):
     template_name = "core/login.jinja"
+    authentication_form = LoginForm
     redirect_authenticated_user = True
 
 

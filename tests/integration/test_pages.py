@@ -194,3 +194,10 @@ def test_the_header_marks_the_section_the_page_belongs_to(client_for, plan, path
 )
 def test_the_public_header_marks_its_section_too(client, footprint, path, section):
     assert current_section(client.get(path).content.decode()) == [section]
+
+
+def test_the_login_page_asks_for_an_email_address_or_username(client):
+    """Invited people sign in with their email address, which is their username."""
+    page = client.get("/login/").content.decode()
+    label = re.search(r'<label[^>]*for="id_username"[^>]*>\s*(.*?)\s*</label>', page, re.S)
+    assert label is not None and label.group(1) == "Email address or username"
