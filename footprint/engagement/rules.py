@@ -105,13 +105,15 @@ def is_member_anywhere(user: Any) -> bool:
 @rules.predicate
 def is_member_of(user: Any, organisation: Organisation | None) -> bool:
     """A member (any role) of ``organisation``."""
-    return organisation is not None and organisation.pk in roles_of(user).by_organisation
+    return (
+        isinstance(organisation, Organisation) and organisation.pk in roles_of(user).by_organisation
+    )
 
 
 @rules.predicate
 def sent_it(user: Any, message: Message | None) -> bool:
     return (
-        message is not None
+        isinstance(message, Message)
         and message.sent_by_id is not None
         and (message.sent_by_id == getattr(user, "pk", None))
     )
@@ -122,7 +124,7 @@ def is_member_of_a_recipient(user: Any, message: Message | None) -> bool:
     """A member of one of the organisations the message was sent to."""
     mine = roles_of(user).by_organisation
     return (
-        message is not None
+        isinstance(message, Message)
         and bool(mine)
         and Recipient.objects.filter(message=message, organisation_id__in=list(mine)).exists()
     )
