@@ -76,6 +76,11 @@ class ProposalForm(forms.ModelForm):
         labels = {"brought_to": "Forum it is brought to"}
         help_texts = {"recommended_option": "One of the options above, written the same way"}
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not self.fields["goals"].queryset.exists():  # type: ignore[attr-defined]
+            del self.fields["goals"]  # no plan yet: nothing to choose
+
     def clean_money(self) -> list[tuple[Organisation, int]]:
         orgs = {o.ods_code: o for o in Organisation.objects.all()}
         flows, errors = [], []

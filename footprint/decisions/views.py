@@ -119,7 +119,7 @@ def proposal_new(request: HttpRequest) -> HttpResponse:
             decision_type=d["decision_type"],
             value_pence=int(d["value_pounds"] * 100),
             brought_to=d["brought_to"],
-            goals=list(d["goals"]),
+            goals=list(d.get("goals", [])),
             confidentiality=d["confidentiality"],
             confidential_reason=d["confidential_reason"],
             publish_after=d["publish_after"],

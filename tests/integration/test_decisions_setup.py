@@ -374,3 +374,15 @@ def test_a_deputy_is_emailed_too_when_the_boards_are_asked(
         "cannot.)" in to["deputy_c@example.org"]
     )
     assert "deputy" not in to["viewer@example.org"]
+
+
+def test_the_proposal_form_offers_the_plans_goals_only_when_there_are_some(
+    client_for, forums, plan
+):
+    client = client_for("pmo")
+    form = client.get(reverse("decisions:proposal_new")).content.decode()
+    assert "goals it serves (optional)" in form
+    assert "Four in five seen within four hours at Trust A" in form
+    plan["goal"].delete()
+    form = client.get(reverse("decisions:proposal_new")).content.decode()
+    assert "goals it serves" not in form
