@@ -489,3 +489,18 @@ def change_history(obj: Any, limit: int = 50) -> list[dict[str, Any]]:
             }
         )
     return out
+
+
+def on_behalf_words(proposal: Proposal) -> dict[dt.datetime, str]:
+    """For each change to a board's response that the programme office recorded on the
+    board's behalf, by its moment (local time, as ``history`` gives it), the words to say
+    so: "Northshire Council: Consent, recorded on the board's behalf from Cabinet minute 7"."""
+    out = {}
+    for consent in proposal.consents.select_related("organisation"):
+        for record in consent.history.exclude(minute_reference=""):
+            out[timezone.localtime(record.history_date)] = (
+                f"{consent.organisation.name}: {record.get_response_display()}"
+                + (f" ({record.reason})" if record.reason else "")
+                + f", recorded on the board's behalf from {record.minute_reference}"
+            )
+    return out

@@ -199,10 +199,20 @@ def _proposal_page(request: HttpRequest, proposal: Proposal, **bound: Any) -> Ht
             "goals": list(queries.goals_served(proposal)),
             "conflicts": queries.conflicts(proposal),
             "escalations": queries.escalations(proposal),
-            "history": queries.history(proposal),
+            "history": _history(proposal),
             "members": queries.members(proposal.forum) if proposal.forum else [],
         },
     )
+
+
+def _history(proposal: Proposal) -> list[dict[str, object]]:
+    """The proposal's history, saying which boards' responses the programme office recorded
+    on the board's behalf, and from which minute."""
+    behalf = queries.on_behalf_words(proposal)
+    return [
+        {**e, "what": behalf[e["when"]]} if e["when"] in behalf else e  # type: ignore[index]
+        for e in queries.history(proposal)
+    ]
 
 
 def _refused(form: Any, exc: ValidationError) -> None:

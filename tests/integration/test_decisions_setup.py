@@ -218,6 +218,11 @@ def test_the_programme_office_records_a_boards_response_on_its_behalf(
     assert event.details["on_behalf"] is True and event.actor == cast["pmo"]
     page = client.get(proposal.get_absolute_url()).content.decode()
     assert "Recorded on the board's behalf by Pmo, from Cabinet minute 2025/31" in page
+    history = page[page.index('id="history"') :]
+    assert (
+        "Northshire Council: Consent, recorded on the board&#39;s behalf from Cabinet minute "
+        "2025/31" in history
+    )
 
     # Trust A's representative responds; the alliance approves; the register says whose
     # response was recorded on the board's behalf, and from which minute.
