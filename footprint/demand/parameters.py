@@ -49,7 +49,7 @@ class SchemeDoc(Strict):
     key: str = Field(pattern=r"^[a-z0-9_\-]{1,60}$")
     name: str = Field(min_length=1, max_length=200)
     pod: PodCode
-    effect: Literal["avoid", "shorten", "convert"]
+    effect: Literal["avoid", "shorten", "convert", "move"]
     share: IntervalDoc = Field(description="Share of the cohort affected at full effect")
     start_year: int
     ramp_years: int = Field(1, ge=1, le=20)

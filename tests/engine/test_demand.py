@@ -191,6 +191,23 @@ def test_conversion_moves_activity_at_its_ratio() -> None:
     assert out.steps_activity[0, 0, 3, target] == pytest.approx(336.6)
 
 
+def test_a_move_takes_activity_and_its_stays_to_another_provider() -> None:
+    """Repatriation: 10 % of the 1,122 admissions of 5 days move from RX1 to RX2: 112.2
+    admissions and 561 bed days; the system's totals do not change."""
+    move = dm.Scheme(
+        "rep", "Repatriation", "ip_emergency", dm.Effect.MOVE, exact(0.1), 2026,
+        convert_provider="RX2",
+    )  # fmt: skip
+    plan, out = hand_case(move)
+    there = plan.groups.index(("RX2", "ip_emergency"))
+    assert out.activity[0, 0, there] == pytest.approx(112.2)
+    assert out.bed_days[0, 0, there] == pytest.approx(561)
+    assert out.activity[0, 0].sum() == pytest.approx(1122)
+    assert out.bed_days[0, 0].sum() == pytest.approx(1122 * 5)
+    with pytest.raises(ValueError, match="needs the provider it moves to"):
+        dm.Scheme("rep", "R", "ip_emergency", dm.Effect.MOVE, exact(0.1), 2026)
+
+
 def test_beds_by_hand() -> None:
     # 36,500 bed days: 100 beds occupied on an average day. At 92 % occupancy: 108.7 beds.
     # Meeting demand on 95 % of days: 100 + 1.645 × √(100 + (0.1 × 100)²) = 123.3 beds.
@@ -370,7 +387,17 @@ def mixed_plan(
         ramp_years=3,
         profile="back",
     )
-    schemes = (*PLAN_SCHEMES, reablement)
+    repatriation = dm.Scheme(
+        "rep",
+        "Repatriation",
+        "ip_emergency",
+        dm.Effect.MOVE,
+        dm.Interval(0.05, 0.15),
+        2027,
+        convert_provider="RX2",
+        cohort=dm.Cohort(age_high=64),
+    )
+    schemes = (*PLAN_SCHEMES, reablement, repatriation)
     if certain:
         growth = {code: central(i) for code, i in growth.items()}
         schemes = tuple(
@@ -718,7 +745,7 @@ def test_the_library_is_data_with_a_cohort_range_and_citation_for_every_entry() 
     assert len(entries) >= 40
     assert all(e.source.strip() and 0 <= e.share.low <= e.share.high <= 1 for e in entries)
     assert {e.pod for e in entries} >= {"ip_emergency", "ip_elective", "op_first", "ae"}
-    assert {e.effect for e in entries} == set(dm.Effect)
+    assert {e.effect for e in entries} == set(dm.Effect) - {dm.Effect.MOVE}  # moves name a provider
     # every entry makes a valid scheme
     for e in entries:
         dm.Scheme(

@@ -9,9 +9,10 @@ cluster, and the same seed gives the same results.
 In each projection year, for each stratum: expected activity (base × demography) is grown by
 the iteration's non-demographic growth and sampled as Poisson; then each scheme in turn removes
 a binomial share of its cohort (at its ramped effect), moving it to another point of delivery
-at a ratio when it converts, or cuts each day of each stay with the scheme's probability when it
-shortens stays (a binomial cut of every stay, as the per-record reference does). Every step's
-contribution is recorded, so demography + growth + each scheme add up to the projection.
+at a ratio when it converts or to another provider (with its stays) when it moves, or cuts
+each day of each stay with the scheme's probability when it shortens stays (a binomial cut of
+every stay, as the per-record reference does). Every step's contribution is recorded, so
+demography + growth + each scheme add up to the projection.
 """
 
 from __future__ import annotations
@@ -210,12 +211,13 @@ def compile_plan(scenario: Scenario, strata: Strata) -> Plan:
         idx = _cohort_strata(scheme, strata)
         starts, runs = _runs(idx, strata.group)
         targets = np.zeros(0, dtype=np.int64)
-        if scheme.effect is Effect.CONVERT:
+        if scheme.effect in (Effect.CONVERT, Effect.MOVE):
             found = []
+            to_pod = scheme.convert_to if scheme.effect is Effect.CONVERT else scheme.pod
             for g in runs:
                 # moved activity goes to the named provider, or stays with its own group
                 moved_to = scheme.convert_provider if by_provider else ""
-                key = (moved_to or groups[g][0], scheme.convert_to)
+                key = (moved_to or groups[g][0], to_pod)
                 if key not in index:
                     index[key] = len(groups)
                     groups.append(key)
@@ -338,13 +340,16 @@ def simulate(
                 gone = rng.binomial(here.astype(np.int64), p[:, None]).astype(np.float64)
             k[:, c.strata] = here - gone
             gone_by_group = np.add.reduceat(gone * sz[c.strata], c.starts, axis=1)
+            gone_days = np.add.reduceat(gone * stay[:, c.strata], c.starts, axis=1)
             act[:, t, 3 + j, c.groups] -= gone_by_group
-            bed[:, t, 3 + j, c.groups] -= np.add.reduceat(
-                gone * stay[:, c.strata], c.starts, axis=1
-            )
+            bed[:, t, 3 + j, c.groups] -= gone_days
             if c.effect is Effect.CONVERT:
                 for i, target in enumerate(c.targets):
                     act[:, t, 3 + j, target] += gone_by_group[:, i] * c.ratio
+            elif c.effect is Effect.MOVE:  # to another provider, stays and all
+                for i, target in enumerate(c.targets):
+                    act[:, t, 3 + j, target] += gone_by_group[:, i]
+                    bed[:, t, 3 + j, target] += gone_days[:, i]
     return Outcome(act.sum(axis=2), bed.sum(axis=2), act, bed)
 
 

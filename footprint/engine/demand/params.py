@@ -38,6 +38,7 @@ class Effect(StrEnum):
     AVOID = "avoid"  # a share of the cohort's activity no longer happens
     SHORTEN = "shorten"  # a share of the cohort's bed days is cut (shorter stays)
     CONVERT = "convert"  # a share moves to another point of delivery at a ratio
+    MOVE = "move"  # a share moves to another provider at the same point of delivery, stays too
 
 
 @dataclass(frozen=True)
@@ -129,6 +130,11 @@ class Scheme:
                 raise ValueError(f"{self.name}: conversion into admissions is not supported")
             if self.ratio < 0:
                 raise ValueError(f"{self.name}: the ratio cannot be negative")
+        if self.effect is Effect.MOVE:
+            if not self.convert_provider:
+                raise ValueError(f"{self.name}: a move needs the provider it moves to")
+            if self.convert_to not in ("", self.pod):
+                raise ValueError(f"{self.name}: a move keeps its point of delivery")
 
     def ramp(self, year: int) -> float:
         """The fraction of full effect in a calendar year, by the scheme's profile."""

@@ -137,12 +137,17 @@ def run_records(
                 stay = np.divide(days[m], k[m], out=np.zeros(int(m.sum())), where=k[m] > 0)
                 days[m] = days[m] - gone * stay
                 k[m] = k[m] - gone
-                if s.effect is Effect.CONVERT:
-                    for i, amount in zip(np.flatnonzero(m), gone * size[m], strict=True):
+                if s.effect in (Effect.CONVERT, Effect.MOVE):
+                    moving = s.effect is Effect.MOVE
+                    for i, amount, moved_days in zip(
+                        np.flatnonzero(m), gone * size[m], gone * stay, strict=True
+                    ):
                         # to the named provider, or staying with the record's own group
                         moved_to = s.convert_provider if by == "provider" else ""
-                        target = (moved_to or label[i], s.convert_to)
-                        add(activity, target, r, t, float(amount) * s.ratio)
+                        target = (moved_to or label[i], s.pod if moving else s.convert_to)
+                        add(activity, target, r, t, float(amount) * (1.0 if moving else s.ratio))
+                        if moving:  # a move to another provider takes its stays along
+                            add(bed_days, target, r, t, float(moved_days))
             by_group = np.bincount(group, weights=k * size, minlength=len(keys))
             days_by_group = np.bincount(group, weights=days, minlength=len(keys))
             for g, key in enumerate(keys):
