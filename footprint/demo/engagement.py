@@ -12,6 +12,7 @@ import hashlib
 import numpy as np
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from footprint.decisions.models import Decision, Proposal
@@ -323,10 +324,39 @@ def _open(timeline: Timeline, clock: Clock, rng: np.random.Generator, pmo: objec
     return c
 
 
+def _poster(opens: dt.date) -> bytes:
+    """A one-page PDF poster for practices' waiting rooms (made here, so the demo needs no
+    file of its own)."""
+    lines = [
+        "Minor injuries: where to go",
+        f"From {opens:%-d %B} the Hawkesmere minor injuries unit closes.",
+        "Go to the urgent treatment centre at Elvermere Community Hospital,",
+        "open until 10pm every day, or call NHS 111.",
+    ]
+    text = "BT /F1 18 Tf 60 760 Td 24 TL " + " ".join(f"({t}) '" for t in lines) + " ET"
+    objects = [
+        "<< /Type /Catalog /Pages 2 0 R >>",
+        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
+        "/Resources << /Font << /F1 5 0 R >> >> >>",
+        f"<< /Length {len(text)} >>\nstream\n{text}\nendstream",
+        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out, offsets = "%PDF-1.4\n", []
+    for i, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += f"{i} 0 obj\n{body}\nendobj\n"
+    xref = len(out)
+    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n"
+    out += "".join(f"{o:010d} 00000 n \n" for o in offsets)
+    out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n"
+    return out.encode("latin-1")
+
+
 def _messages(timeline: Timeline, clock: Clock, rng: np.random.Generator, pmo: object) -> int:
-    """An urgent care message to every practice, sent six days ago and partly acknowledged
-    (less so in the rural neighbourhoods; the demo practice's manager has yet to open it),
-    and a common message from the Wyvern trust adopted by the others."""
+    """An urgent care message to every practice with a poster attached, sent six days ago and
+    partly acknowledged (less so in the rural neighbourhoods; the demo practice's manager has
+    yet to open it), and a common message from the Wyvern trust adopted by the others."""
     opens = add_months(timeline.today, 1)
     sent = timeline.days_ago(6)
     clock.go(sent)
@@ -341,7 +371,8 @@ def _messages(timeline: Timeline, clock: Clock, rng: np.random.Generator, pmo: o
         ),
         audience=MessageAudience.ALL_PRACTICES,
     )
-    services.send_message(message=urgent, by=pmo)
+    poster = SimpleUploadedFile("Minor injuries - where to go.pdf", _poster(opens))
+    services.send_message_with_attachments(message=urgent, files=[poster], by=pmo)
     for r in urgent.recipients.select_related("organisation__neighbourhood"):
         rural = RURALITY.get(r.organisation.neighbourhood.code, 0) >= 0.7
         u = rng.random()
