@@ -107,8 +107,14 @@ def to_engine(document: Any) -> tuple[dm.Scenario, dm.Capacity]:
     try:
         schemes = tuple(_scheme(s) for s in doc.schemes)
         scenario = dm.Scenario(
-            **doc.model_dump(exclude={"growth", "schemes", "capacity", "correlated_growth"}),
+            **doc.model_dump(
+                exclude={"growth", "schemes", "capacity", "correlated_growth", "waiting_list"}
+            ),
             correlated_growth=tuple(tuple(g) for g in doc.correlated_growth),
+            waiting_list={
+                code: dm.WaitingList(_interval(w.change), w.years)
+                for code, w in doc.waiting_list.items()
+            },
             growth={code: _interval(g) for code, g in doc.growth.items()},
             schemes=schemes,
         )

@@ -72,6 +72,13 @@ class SchemeDoc(Strict):
     )
 
 
+class WaitingListDoc(Strict):
+    change: IntervalDoc = Field(
+        description="Backlog cleared as a share of a year's demand (negative: it grows)"
+    )
+    years: int = Field(1, ge=1, le=20, description="Years over which it is cleared")
+
+
 class CapacityDoc(Strict):
     occupancy: dict[str, float] = Field(description="Target occupancy by bed type")
     share_of_days: float = Field(0.95, ge=0.5, lt=1)
@@ -113,6 +120,10 @@ class ParametersDoc(Strict):
     )
     growth_correlation: float = Field(
         0.0, ge=0, le=1, description="How closely growth in one group moves together (0–1)"
+    )
+    waiting_list: dict[PodCode, WaitingListDoc] = Field(
+        default_factory=dict,
+        description="Elective backlogs cleared (or grown) over the first years",
     )
     capacity: CapacityDoc
 

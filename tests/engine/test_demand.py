@@ -208,6 +208,57 @@ def test_a_move_takes_activity_and_its_stays_to_another_provider() -> None:
         dm.Scheme("rep", "R", "ip_emergency", dm.Effect.MOVE, exact(0.1), 2026)
 
 
+def elective_case(change: dm.Interval, iterations: int) -> tuple[dm.Scenario, dm.Plan]:
+    rows = [
+        ("RX1", "ip_elective", s, a, "", los) for s in (0, 1) for a in (40, 70) for los in (1, 4)
+    ]
+    sc = dm.Scenario(
+        base_year=2025,
+        horizon=2028,
+        growth={"ip_elective": exact(0.0)},
+        waiting_list={"ip_elective": dm.params.WaitingList(change, years=2)},
+        iterations=iterations,
+        seed=4,
+    )
+    return sc, dm.compile_plan(
+        sc, dm.stratify(dm.compress(records(rows * 125)), flat_demography(3), ())
+    )
+
+
+def test_a_waiting_list_cleared_over_two_years_by_hand() -> None:
+    """1,000 elective admissions of 2.5 days on average, and a backlog of a fifth of a year's
+    demand cleared over two years: 1,100 admissions in each of the first two years (the step
+    "Waiting list" +100, +250 bed days), then 1,000 again."""
+    _, plan = elective_case(exact(0.2), 0)
+    _, out = dm.run(plan)
+    assert plan.step_names == ("Baseline", "Demography", "Other growth", "Waiting list")
+    assert list(out.activity[0, :, 0]) == pytest.approx([1100, 1100, 1000])
+    assert list(out.steps_activity[0, :, 3, 0]) == pytest.approx([100, 100, 0])
+    assert list(out.steps_bed_days[0, :, 3, 0]) == pytest.approx([250, 250, 0])
+    with pytest.raises(ValueError, match="elective points of delivery, not ae"):
+        dm.Scenario(
+            base_year=2025,
+            horizon=2026,
+            growth={},
+            waiting_list={"ae": dm.params.WaitingList(exact(0.1))},
+        )
+
+
+def test_an_uncertain_waiting_list_agrees_with_the_reference() -> None:
+    sc, plan = elective_case(dm.Interval(-0.1, 0.3), 400)
+    draws, out = dm.run(plan)
+    rows = [
+        ("RX1", "ip_elective", s, a, "", los) for s in (0, 1) for a in (40, 70) for los in (1, 4)
+    ]
+    ref_activity, ref_bed_days = run_records(
+        records(rows * 125), flat_demography(3), sc, draws, range(401), seed=3
+    )
+    key = ("RX1", "ip_elective")
+    assert_same_distribution(out.activity[:, :, 0], ref_activity[key], "activity")
+    assert_same_distribution(out.bed_days[:, :, 0], ref_bed_days[key], "bed days")
+    np.testing.assert_allclose(out.steps_activity.sum(axis=2), out.activity)
+
+
 def test_beds_by_hand() -> None:
     # 36,500 bed days: 100 beds occupied on an average day. At 92 % occupancy: 108.7 beds.
     # Meeting demand on 95 % of days: 100 + 1.645 × √(100 + (0.1 × 100)²) = 123.3 beds.

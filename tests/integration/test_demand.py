@@ -435,14 +435,28 @@ def test_results_by_place_sex_age_band_and_condition_group(client_for, cast, sce
     assert sum(s["mean"] for s in women.steps) == pytest.approx(women.mean)
     frail = run.breakdowns.get(by="attribute", value="Frailty", measure="bed_days", year=2026)
     assert frail.baseline == 120 / 3 * (1 + 5 + 10)
-    page = client_for("viewer").get(
-        run.get_absolute_url() + "?by=sex&value=F&by_pod=ip_emergency"
-    ).content.decode()
+    page = (
+        client_for("viewer")
+        .get(run.get_absolute_url() + "?by=sex&value=F&by_pod=ip_emergency")
+        .content.decode()
+    )
     assert "By place, sex, age band or condition group" in page
     assert "Emergency admissions, Women; base year 2025: 120" in page
     assert 'id="by-steps"' in page and "Other growth" in page
     page = client_for("viewer").get(run.get_absolute_url() + "?by=place").content.decode()
     assert "North" in page  # places by name
+
+
+def test_a_waiting_list_through_the_parameters_document(cast, scenario):
+    """Emergency admissions have no waiting list; a backlog of A&E is refused by name. The
+    document's fields reach the engine: an elective backlog shows as its own step."""
+    doc = {**scenario.parameters, "waiting_list": {"ae": {"change": {"low": 0.1, "high": 0.2}}}}
+    with pytest.raises(ParameterError, match="elective points of delivery, not ae"):
+        services.save_scenario(scenario=scenario, parameters=doc, by=cast["pmo"])
+    doc["waiting_list"] = {"ip_elective": {"change": {"low": 0.1, "high": 0.2}, "years": 2}}
+    sc, _ = compute.to_engine(doc)
+    assert sc.waiting_list["ip_elective"].years == 2
+    assert sc.waiting_list["ip_elective"].change.central == pytest.approx(0.15)
 
 
 def test_a_cohort_that_names_what_the_activity_lacks_is_refused_naming_it(cast, scenario):

@@ -38,6 +38,7 @@ from footprint.engine.demand.params import (
     Interval,
     Scenario,
     Scheme,
+    WaitingList,
 )
 
 __all__ = [
@@ -59,6 +60,7 @@ __all__ = [
     "Scheme",
     "Strata",
     "Summary",
+    "WaitingList",
     "beds",
     "beds_set_by",
     "check_plan",

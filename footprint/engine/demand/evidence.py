@@ -86,7 +86,11 @@ def plan_totals(plan: Plan, outcome: Outcome) -> tuple[dict[str, float], dict[st
     the setting of care, it does not cancel growth."""
     base: dict[str, float] = {}
     central: dict[str, float] = {}
-    converts = [3 + j for j, s in enumerate(plan.scenario.schemes) if s.effect is Effect.CONVERT]
+    converts = [
+        plan.first_scheme + j
+        for j, s in enumerate(plan.scenario.schemes)
+        if s.effect is Effect.CONVERT
+    ]
     for g, (_, code) in enumerate(plan.groups):
         steps = outcome.steps_activity[0, -1, :, g]
         moved = -sum(min(float(steps[k]), 0.0) for k in converts)

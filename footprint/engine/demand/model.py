@@ -42,6 +42,7 @@ class Draws:
     growth: FloatArray  # [run, pod]: yearly non-demographic growth rate
     effect: FloatArray  # [run, scheme]: share at full effect
     eligible: FloatArray  # [run, scheme]: share of the cohort the scheme reaches
+    waiting: FloatArray  # [run, pod]: backlog cleared as a share of a year's demand
 
     @property
     def reach(self) -> FloatArray:
@@ -81,9 +82,27 @@ def draw_parameters(scenario: Scenario, seed_sequence: np.random.SeedSequence) -
         if scheme.eligible.sd > 0:
             eligible[1:, j] = rng.normal(scheme.eligible.central, scheme.eligible.sd, runs - 1)
         eligible[0, j] = scheme.eligible.central
+    waiting = np.zeros((runs, len(CODES)))
+    for code, backlog in scenario.waiting_list.items():
+        i = CODES.index(code)
+        waiting[1:, i] = rng.normal(backlog.change.central, backlog.change.sd, runs - 1)
+        waiting[0, i] = backlog.change.central
     return Draws(
-        np.clip(growth, -0.99, None), np.clip(effect, 0.0, 1.0), np.clip(eligible, 0.0, 1.0)
+        np.clip(growth, -0.99, None),
+        np.clip(effect, 0.0, 1.0),
+        np.clip(eligible, 0.0, 1.0),
+        np.clip(waiting, -1.0, None),
     )
+
+
+def waiting_share(scenario: Scenario, draws: Draws, year_index: int) -> FloatArray:
+    """[run, pod]: the extra share of demand done in projection year ``year_index`` (1 the
+    first) to clear the waiting list (negative while it grows)."""
+    out = np.zeros_like(draws.waiting)
+    for code, backlog in scenario.waiting_list.items():
+        i = CODES.index(code)
+        out[:, i] = draws.waiting[:, i] / backlog.years if year_index <= backlog.years else 0.0
+    return out
 
 
 @dataclass(frozen=True)
@@ -111,7 +130,13 @@ class Plan:
 
     @property
     def step_names(self) -> tuple[str, ...]:
-        return FIXED_STEPS + tuple(s.name for s in self.scenario.schemes)
+        waiting = ("Waiting list",) if self.scenario.waiting_list else ()
+        return FIXED_STEPS + waiting + tuple(s.name for s in self.scenario.schemes)
+
+    @property
+    def first_scheme(self) -> int:
+        """The index of the first scheme's step."""
+        return len(FIXED_STEPS) + (1 if self.scenario.waiting_list else 0)
 
 
 def _runs(idx: IntArray, group: IntArray) -> tuple[IntArray, IntArray]:
@@ -238,7 +263,11 @@ def parameters_per_iteration(scenario: Scenario) -> int:
     scheme whose eligibility is uncertain."""
     uncertain = sum(1 for s in scenario.schemes if s.eligible.sd > 0)
     return (
-        len(scenario.growth) + len(scenario.correlated_growth) + len(scenario.schemes) + uncertain
+        len(scenario.growth)
+        + len(scenario.correlated_growth)
+        + len(scenario.schemes)
+        + uncertain
+        + len(scenario.waiting_list)
     )
 
 
@@ -309,12 +338,20 @@ def simulate(
         expected_bed = s.expected[t + 1] * days_per[t + 1]
         act[:, t, 1, :ng] = np.add.reduceat(expected_act - base_act, plan.starts)
         bed[:, t, 1, :ng] = np.add.reduceat(expected_bed - base_bed, plan.starts)
-        lam = s.expected[t + 1] * (1 + growth) ** (t + 1)
+        extra = waiting_share(plan.scenario, draws, t + 1)[rows][:, plan.growth_pod]
+        lam = s.expected[t + 1] * (1 + growth) ** (t + 1) * (1 + extra)
         k = lam if rng is None else rng.poisson(lam).astype(np.float64)
         stay = np.broadcast_to(days_per[t + 1], k.shape).copy()
         sz = size[t + 1]
-        act[:, t, 2, :ng] = by_group(k * sz) - act[:, t, 0, :ng] - act[:, t, 1, :ng]
-        bed[:, t, 2, :ng] = by_group(k * stay) - bed[:, t, 0, :ng] - bed[:, t, 1, :ng]
+        # the waiting list's part of what was drawn, its own step when there is one
+        part = np.divide(extra, 1 + extra, out=np.zeros_like(extra), where=extra > -1)
+        waiting_act, waiting_bed = by_group(k * sz * part), by_group(k * stay * part)
+        if plan.scenario.waiting_list:
+            act[:, t, 3, :ng] = waiting_act
+            bed[:, t, 3, :ng] = waiting_bed
+        act[:, t, 2, :ng] = by_group(k * sz) - act[:, t, 0:2, :ng].sum(1) - waiting_act
+        bed[:, t, 2, :ng] = by_group(k * stay) - bed[:, t, 0:2, :ng].sum(1) - waiting_bed
+        first = plan.first_scheme
         for j, c in enumerate(plan.schemes):
             if len(c.strata) == 0:
                 continue
@@ -332,7 +369,7 @@ def simulate(
                     where=days > 0,
                 )
                 stay[:, c.strata] *= np.repeat(kept, c.lengths, axis=1)
-                bed[:, t, 3 + j, c.groups] -= cut
+                bed[:, t, first + j, c.groups] -= cut
                 continue
             if rng is None:
                 gone = here * p[:, None]
@@ -341,15 +378,15 @@ def simulate(
             k[:, c.strata] = here - gone
             gone_by_group = np.add.reduceat(gone * sz[c.strata], c.starts, axis=1)
             gone_days = np.add.reduceat(gone * stay[:, c.strata], c.starts, axis=1)
-            act[:, t, 3 + j, c.groups] -= gone_by_group
-            bed[:, t, 3 + j, c.groups] -= gone_days
+            act[:, t, first + j, c.groups] -= gone_by_group
+            bed[:, t, first + j, c.groups] -= gone_days
             if c.effect is Effect.CONVERT:
                 for i, target in enumerate(c.targets):
-                    act[:, t, 3 + j, target] += gone_by_group[:, i] * c.ratio
+                    act[:, t, first + j, target] += gone_by_group[:, i] * c.ratio
             elif c.effect is Effect.MOVE:  # to another provider, stays and all
                 for i, target in enumerate(c.targets):
-                    act[:, t, 3 + j, target] += gone_by_group[:, i]
-                    bed[:, t, 3 + j, target] += gone_days[:, i]
+                    act[:, t, first + j, target] += gone_by_group[:, i]
+                    bed[:, t, first + j, target] += gone_days[:, i]
     return Outcome(act.sum(axis=2), bed.sum(axis=2), act, bed)
 
 

@@ -153,6 +153,36 @@ class Scheme:
         return done
 
 
+ELECTIVE = (
+    "ip_elective",
+    "ip_daycase",
+    "op_first",
+    "op_first_remote",
+    "op_followup",
+    "op_followup_remote",
+)
+
+
+@dataclass(frozen=True)
+class WaitingList:
+    """A waiting list cleared (or let grow) over ``years``: ``change`` is the backlog worked
+    off as a share of a year's demand (an 80 % interval; negative when the backlog grows), done
+    in equal parts over the first ``years`` projected years."""
+
+    change: Interval
+    years: int = 1
+
+    def __post_init__(self) -> None:
+        if self.years < 1:
+            raise ValueError("a waiting list is cleared over at least one year")
+        if self.change.low < -1:
+            raise ValueError("a waiting list cannot shrink demand by more than all of it")
+
+    def share(self, change: float, year_index: int) -> float:
+        """The extra share of demand done in projection year ``year_index`` (1 the first)."""
+        return change / self.years if year_index <= self.years else 0.0
+
+
 @dataclass(frozen=True)
 class Scenario:
     """Everything a run needs besides the data: years, growth, schemes, seed and iterations."""
@@ -166,6 +196,8 @@ class Scenario:
     # points of delivery whose growth moves together, and how closely (0: independently)
     correlated_growth: tuple[tuple[str, ...], ...] = ()
     growth_correlation: float = 0.0
+    # backlogs of elective points of delivery cleared or grown over the first years
+    waiting_list: Mapping[str, WaitingList] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if self.horizon <= self.base_year:
@@ -191,6 +223,11 @@ class Scenario:
             )
         if not 0 <= self.growth_correlation <= 1:
             raise ValueError("the growth correlation must lie between 0 and 1")
+        other = [code for code in self.waiting_list if code not in ELECTIVE]
+        if other:
+            raise ValueError(
+                f"a waiting list is for elective points of delivery, not {', '.join(other)}"
+            )
 
     @property
     def years(self) -> tuple[int, ...]:

@@ -112,6 +112,9 @@ def run_records(
         for t in range(len(years)):
             factor = demography.factor[t + 1, records.neighbourhood, records.sex, records.age]
             lam = counted * factor * (1 + draws.growth[row, records.pod]) ** (t + 1)
+            for code, backlog in scenario.waiting_list.items():  # clearing a waiting list
+                here = records.pod == CODES.index(code)
+                lam[here] *= 1 + backlog.share(draws.waiting[row, CODES.index(code)], t + 1)
             k = lam if row == 0 else rng.poisson(lam).astype(np.float64)
             days = k * records.los  # each record's bed days: its stays, each of its length
             for j, s in enumerate(scenario.schemes):
