@@ -601,7 +601,8 @@ def message_new(request: HttpRequest) -> HttpResponse:
         except ValidationError as exc:
             form.add_error("attachments", exc.messages[0])
         else:
-            attached = f" with {len(files)} attached files" if files else ""
+            n = len(files)
+            attached = f" with {n} attached file{'' if n == 1 else 's'}" if n else ""
             messages.success(request, f"Sent to {sent} organisations{attached}.")
             return redirect(message)
     return render(request, "engagement/message_form.jinja", {"form": form})

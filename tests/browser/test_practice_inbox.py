@@ -72,3 +72,19 @@ def test_a_practice_manager_acknowledges_a_message_with_a_poster(
     expect(page.locator("#reach")).to_contain_text("1 have acknowledged it")
     expect(page.locator("#attachments")).to_contain_text("Minor injuries poster.pdf")
     check_accessibility(page)
+
+    # And sends the next one with a letter attached, from the message-writing page.
+    page.goto("/workspace/messages/new/")
+    check_accessibility(page)
+    page.get_by_label("Title").fill("Flu clinics for practice staff")
+    page.get_by_label("Body").fill("The letter has the dates.")
+    page.get_by_label("Every GP practice", exact=True).check()
+    page.locator("input[type=file][name=attachments]").set_input_files(
+        [{"name": "Flu letter.pdf", "mimeType": "application/pdf", "buffer": POSTER}]
+    )
+    page.get_by_role("button", name="Send the message").click()
+    expect(page.get_by_text("Sent to 3 organisations with 1 attached file.")).to_be_visible()
+    expect(page.locator("#attachments")).to_contain_text("Flu letter.pdf")
+    check_accessibility(page)
+    sent = Message.objects.get(title="Flu clinics for practice staff")
+    assert [a.name for a in sent.attachments.all()] == ["Flu letter.pdf"]

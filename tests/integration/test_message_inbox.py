@@ -153,7 +153,7 @@ def test_the_message_page_refuses_a_disguised_program(client, sender, tmp_path):
         {**form, "attachments": [SimpleUploadedFile("poster.pdf", PDF)]},
         follow=True,
     ).content.decode()
-    assert "Sent to 3 organisations with 1 attached files." in sent
+    assert "Sent to 3 organisations with 1 attached file." in sent
     assert "poster.pdf" in sent and "(PDF, 1 KB)" in sent  # the sender sees what went
 
 
