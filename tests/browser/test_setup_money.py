@@ -9,6 +9,7 @@ from footprint.finance.models import Contract, ContractKind
 from footprint.workforce import services as workforce
 from footprint.workforce.models import RateCap
 from tests.browser.conftest import check_accessibility
+from tests.browser.test_finance import assert_fits
 from tests.browser.test_journey import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -63,3 +64,12 @@ def test_the_programme_office_adds_a_contract_and_changes_the_rate_card(page, ca
     page.locator("#rate-card").get_by_role("link", name="Change").click()
     expect(page.locator("#history")).to_contain_text("most per hour from £45.00 to £47.50")
     check_accessibility(page)
+
+    # Each page fits the window, its tables whole.
+    for path in (
+        "/workspace/finance/contracts/",
+        f"/workspace/finance/contracts/{contract.pk}/edit/",
+        "/workspace/workforce/rate-card/",
+        "/workspace/workforce/rate-card/new/",
+    ):
+        assert_fits(page, path)
