@@ -277,4 +277,20 @@ def test_the_edit_page_offers_the_address_until_it_is_fixed(client, cast, footpr
     assert "Leave it empty to make it from the title" in page
     Consultation.objects.filter(pk=c.pk).update(opens_on=today)
     page = client.get(reverse("engagement:edit", args=[c.slug])).content.decode()
-    assert "Fixed: it has opened." in page
+    assert (
+        "Fixed: it has opened." in page and "<code>/consultations/walk-in-centres/</code>" in page
+    )
+    assert 'name="slug"' not in page  # shown, not offered
+    # Whatever is sent, it keeps its address.
+    form = {
+        "title": "Walk-in centres, again",
+        "slug": "taken-over",
+        "summary": "S",
+        "audience": "public",
+        "opens_on": today,
+        "closes_on": today + dt.timedelta(days=30),
+        "retention_until": today + dt.timedelta(days=90),
+    }
+    client.post(reverse("engagement:edit", args=[c.slug]), form)
+    c.refresh_from_db()
+    assert (c.title, c.slug) == ("Walk-in centres, again", "walk-in-centres")
