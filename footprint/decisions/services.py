@@ -570,13 +570,6 @@ def forum_problems(
         problems["place"] = "A place forum belongs to a place: choose which"
     if layer == Forum.Layer.NEIGHBOURHOOD and neighbourhood is None:
         problems["neighbourhood"] = "A neighbourhood forum belongs to a neighbourhood: choose which"
-    if layer != Forum.Layer.PLACE and place is not None and layer != Forum.Layer.NEIGHBOURHOOD:
-        problems["place"] = "A system forum belongs to no place: leave the place empty"
-    if layer != Forum.Layer.NEIGHBOURHOOD and neighbourhood is not None:
-        problems["neighbourhood"] = (
-            f"Only a neighbourhood forum belongs to a neighbourhood: leave it empty for a "
-            f"{Forum.Layer(layer).label.lower()} forum"
-        )
     if parent is not None and forum is not None:
         above, seen = parent, set()
         while above is not None and above.pk not in seen:
@@ -600,6 +593,8 @@ def forum_problems(
 
 
 def _forum_values(**fields: Any) -> dict[str, Any]:
+    """The fields as saved: a system forum belongs to no place, and only a neighbourhood
+    forum to a neighbourhood (whatever else was chosen is left out)."""
     fields["name"] = fields["name"].strip()
     if fields["layer"] != Forum.Layer.NEIGHBOURHOOD:
         fields["neighbourhood"] = None
