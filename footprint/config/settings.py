@@ -303,6 +303,8 @@ FOOTPRINT_SITE_URL_SET = bool(os.environ.get("FOOTPRINT_SITE_URL", "").strip())
 FOOTPRINT_SITE_URL = os.environ.get("FOOTPRINT_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 # How many days an invitation's one-time link to set a password works.
 FOOTPRINT_INVITATION_DAYS = int(os.environ.get("FOOTPRINT_INVITATION_DAYS", "14"))
+# How long a background job may run before it is taken for one whose worker died.
+FOOTPRINT_JOB_TIME_LIMIT_MINUTES = int(os.environ.get("FOOTPRINT_JOB_TIME_LIMIT_MINUTES", "60"))
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "footprint@localhost")
 EMAIL_BACKEND = os.environ.get(
     "DJANGO_EMAIL_BACKEND",

@@ -18,7 +18,7 @@ from footprint.core.models import Job
 
 # A job running longer than this is taken to have lost its worker (killed for memory, say, or
 # stopped by a deploy); one queued longer than ``NEVER_STARTED`` to have none.
-STUCK_AFTER = dt.timedelta(minutes=getattr(settings, "FOOTPRINT_JOB_TIME_LIMIT_MINUTES", 60))
+STUCK_AFTER = dt.timedelta(minutes=settings.FOOTPRINT_JOB_TIME_LIMIT_MINUTES)
 NEVER_STARTED = dt.timedelta(hours=24)
 
 Progress = Callable[[int, int], None]
@@ -61,9 +61,10 @@ def run_job(job_id: int, work: Callable[[Job, Progress], str]) -> None:
     with every error;
     any other exception fails it with a short message and is raised again for the logs.
     The uploaded payload is cleared afterwards, however the job ends: files are not kept.
-    Before it starts, jobs that an earlier worker left running are swept (``sweep_stuck_jobs``).
+    Before it starts, jobs that an earlier worker left running are swept (``sweep_stuck_jobs``);
+    queued jobs are not: a worker is taking them now, however long they waited.
     """
-    sweep_stuck_jobs(now=timezone.now())  # jobs a dead worker left, whenever one starts
+    sweep_stuck_jobs(now=timezone.now(), queued=False)  # jobs a dead worker left running
     job = Job.objects.get(pk=job_id)
     if job.finished:  # swept while it waited (its file deleted): nothing to run
         return
@@ -105,12 +106,14 @@ def run_job(job_id: int, work: Callable[[Job, Progress], str]) -> None:
     )
 
 
-def sweep_stuck_jobs(*, now: dt.datetime, limit: dt.timedelta = STUCK_AFTER) -> int:
+def sweep_stuck_jobs(
+    *, now: dt.datetime, limit: dt.timedelta = STUCK_AFTER, queued: bool = True
+) -> int:
     """Fail every job running for longer than ``limit`` before ``now`` (its worker died: a
-    finished job always records its end) or queued for longer than ``NEVER_STARTED`` (no
-    worker took it), saying so, and delete their payloads. Nothing they did was saved: each
-    import and run saves in one transaction, which a dead worker never committed. Returns the
-    number of jobs failed."""
+    finished job always records its end) and, with ``queued``, every job queued for longer
+    than ``NEVER_STARTED`` (no worker took it), saying so, and delete their payloads. Nothing
+    they did was saved: each import and run saves in one transaction, which a dead worker
+    never committed. Returns the number of jobs failed."""
     minutes = round(limit.total_seconds() / 60)
     ran = Job.objects.filter(status=Job.Status.RUNNING, started_at__lt=now - limit).update(
         status=Job.Status.FAILED,
@@ -119,6 +122,8 @@ def sweep_stuck_jobs(*, now: dt.datetime, limit: dt.timedelta = STUCK_AFTER) -> 
         payload={},
         finished_at=now,
     )
+    if not queued:
+        return ran
     waited = Job.objects.filter(
         status=Job.Status.QUEUED, created_at__lt=now - NEVER_STARTED
     ).update(

@@ -315,3 +315,19 @@ def test_any_body_larger_than_any_file_is_refused_before_the_csrf_check_reads_it
     assert response.status_code == 413
     assert "more than the 60 MB" in response.content.decode()
     assert "Content-Security-Policy" in response.headers
+
+
+def test_a_worker_taking_a_job_that_waited_long_runs_it_and_the_others_waiting(cast):
+    """Starting a job sweeps only jobs a dead worker left running: jobs still queued, however
+    old (a demo built on an earlier day, a worker stopped for a weekend), are run in turn."""
+    old = timezone.now() - dt.timedelta(days=3)
+    first, second = (
+        create_job(kind="import:x", title=f"Import {n}.csv", user=cast["pmo"], payload={"t": n})
+        for n in (1, 2)
+    )
+    Job.objects.filter(pk__in=[first.pk, second.pk]).update(created_at=old)
+    ran = []
+    for job in (first, second):
+        run_job(job.pk, lambda job, progress: ran.append(job.pk) or "done")
+    assert ran == [first.pk, second.pk]
+    assert set(Job.objects.values_list("status", flat=True)) == {Job.Status.SUCCEEDED}
