@@ -164,14 +164,6 @@ def voting_members(forum: Forum) -> list[ForumMember]:
     return list(members(forum).filter(voting=True))
 
 
-def representatives(forum: Forum, user_ids: Iterable[Any]) -> list[Any]:
-    """The people among ``user_ids`` who represent an organisation on ``forum``."""
-    ids = forum.members.filter(representative_id__in=list(user_ids)).values_list(
-        "representative", flat=True
-    )
-    return list(get_user_model().objects.filter(pk__in=ids))
-
-
 def attendee_ids(meeting: Meeting) -> set[int]:
     return set(meeting.attendees.values_list("pk", flat=True))
 
