@@ -6,6 +6,7 @@ together or not at all."""
 
 import datetime as dt
 import io
+import unicodedata
 import zipfile
 
 import pytest
@@ -14,6 +15,9 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
+from hypothesis import given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from footprint.engagement import attachments, services
 from footprint.engagement.models import Consultation, Message, MessageAttachment
@@ -108,6 +112,18 @@ def test_a_file_and_a_message_have_their_limits():
 )
 def test_names_are_kept_but_made_safe(given, kept):
     assert attachments.safe_name(given) == kept
+
+
+@hypothesis_settings(max_examples=200, deadline=None)
+@given(st.text(max_size=300))
+def test_any_name_becomes_a_safe_one(given_name):
+    """Whatever name a file arrives with, the one kept has no path, quote, separator or
+    control character, is at most 120 characters, and is never empty."""
+    kept = attachments.safe_name(given_name)
+    assert 0 < len(kept) <= 120
+    assert not any(c in attachments.UNSAFE or unicodedata.category(c)[0] == "C" for c in kept)
+    assert kept == kept.strip() and not kept.startswith(".")
+    assert attachments.safe_name(kept) == kept  # already safe: kept as it is
 
 
 @pytest.fixture
