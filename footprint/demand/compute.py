@@ -560,6 +560,15 @@ def library_choices() -> list[tuple[str, str]]:
     ]
 
 
+PROFILE_WORDS = {
+    "linear": "",
+    "front": "front-loaded",
+    "back": "back-loaded",
+    "step": "all in its last year",
+    "custom": "by its own yearly shares",
+}
+
+
 def describe_schemes(document: dict[str, Any]) -> list[dict[str, Any]]:
     """The scenario's schemes for display, each with its evidence range and any flag."""
     try:
@@ -584,6 +593,9 @@ def describe_schemes(document: dict[str, Any]) -> list[dict[str, Any]]:
                 "high": s.share.high,
                 "start_year": s.start_year,
                 "ramp_years": s.ramp_years,
+                "profile": PROFILE_WORDS[s.profile],
+                "eligible": (s.eligible.low, s.eligible.high),
+                "moves_to": s.convert_provider if s.effect is dm.Effect.MOVE else "",
                 "yearly_cost": s.yearly_cost,
                 "evidence": evidence,
                 "flag": flag,

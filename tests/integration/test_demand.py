@@ -459,6 +459,30 @@ def test_a_waiting_list_through_the_parameters_document(cast, scenario):
     assert sc.waiting_list["ip_elective"].change.central == pytest.approx(0.15)
 
 
+def test_the_scenario_page_says_each_schemes_profile_eligibility_and_move(
+    client_for, cast, scenario
+):
+    frail = compute.scheme_from_library(
+        "virtual_ward_frailty",
+        start_year=2026,
+        profile="front",
+        eligible={"low": 0.5, "high": 0.7},
+    )
+    move = {
+        **compute.scheme_from_library("acsc_admissions", start_year=2026),
+        "key": "rep",
+        "name": "Repatriation",
+        "effect": "move",
+        "convert_provider": "RB1",
+        "cohort": {},
+    }
+    doc = {**scenario.parameters, "schemes": [frail, move]}
+    services.save_scenario(scenario=scenario, parameters=doc, by=cast["pmo"])
+    page = client_for("viewer").get(scenario.get_absolute_url()).content.decode()
+    assert "of an eligible 50–70%" in page and "(front-loaded)" in page
+    assert "Move emergency admissions to RB1" in page
+
+
 def test_a_cohort_that_names_what_the_activity_lacks_is_refused_naming_it(cast, scenario):
     """A misspelt condition group would select nothing and avoid nothing, silently."""
     scheme = compute.scheme_from_library(
