@@ -71,7 +71,7 @@ load: install assets
 serve: install assets
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py collectstatic --noinput -v 0
-	$(BIN)/gunicorn footprint.config.wsgi --bind $(HOST):$(PORT) --workers 2
+	$(BIN)/gunicorn footprint.config.wsgi --bind $(HOST):$(PORT) --workers 2 --threads 4 --keep-alive 30
 
 worker: install
 	FOOTPRINT_TASKS=database $(BIN)/python manage.py db_worker --no-reload

@@ -28,9 +28,7 @@ def demo(django_db_setup, django_db_blocker):
         generator.build(TODAY)
         pmo = get_user_model().objects.get(username="pmo")
         _, token = create_token(user=pmo, name="query counts")
-        # The demo's newest finished model run (the newest of any, should none have finished).
-        runs = Run.objects.order_by("-pk")
-        run = runs.filter(status=Run.Status.SUCCEEDED).first() or runs.first()
+        run = Run.objects.filter(status=Run.Status.SUCCEEDED).order_by("-pk").first()
         consultation = next(c for c in Consultation.objects.all() if c.status(TODAY) == "open")
     yield {"token": token, "run": run.pk, "consultation": consultation.slug}
     with django_db_blocker.unblock():
@@ -49,7 +47,7 @@ PAGES = {
     "/consultations/{consultation}/": (8, "public"),
     "/workspace/plan/": (10, "pmo"),
     "/workspace/finance/": (44, "pmo"),
-    "/workspace/demand/runs/{run}/": (12, "pmo"),
+    "/workspace/demand/runs/{run}/": (14, "pmo"),  # with its breakdown by place
     "/workspace/decisions/": (7, "pmo"),
     "/api/v1/plan": (6, "api"),
     "/api/v1/decisions": (5, "api"),
