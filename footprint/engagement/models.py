@@ -126,6 +126,17 @@ class Participant(models.Model):
     place = models.ForeignKey(Place, null=True, blank=True, on_delete=models.SET_NULL)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    class Meta:
+        constraints = [
+            # One participant a key: two first votes racing from one browser make one person.
+            # (Keys are blanked when personal details are deleted, so blank ones may repeat.)
+            models.UniqueConstraint(
+                fields=["consultation", "key"],
+                condition=~models.Q(key=""),
+                name="one_participant_per_key",
+            )
+        ]
+
     def __str__(self) -> str:
         return f"Participant {self.pk} in {self.consultation}"
 

@@ -8,6 +8,7 @@ import re
 
 import pytest
 from django.core.cache import cache
+from django.db import IntegrityError, transaction
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -147,3 +148,15 @@ def test_every_way_of_taking_part_counts_towards_the_participant_limit(c, monkey
         said = Client().post(url, {"age_band": "", "place": ""}, follow=True)
     assert "A lot of people have taken part from your internet connection" in said.content.decode()
     assert Participant.objects.count() == most
+
+
+def test_one_key_is_one_participant_even_if_two_first_votes_race(c):
+    """The database holds one participant a key (blank keys, left when personal details are
+    deleted, may repeat): a second row for the same key is refused, so two racing first votes
+    from one browser cannot make two people."""
+    Participant.objects.create(consultation=c, key="a" * 64)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Participant.objects.create(consultation=c, key="a" * 64)
+    Participant.objects.create(consultation=c, key="")
+    Participant.objects.create(consultation=c, key="")
+    assert Participant.objects.filter(consultation=c).count() == 3
