@@ -239,7 +239,7 @@ USERS = [
         "Lucy",
         "Brennan",
         f"practice manager at {DEMO_PRACTICE}: receives the partnership's messages to "
-        "practices and acknowledges them",
+        "practices in the practice's inbox and acknowledges them",
         membership=(DEMO_PRACTICE, Role.VIEWER),
     ),
     # The other members' representatives on the forums: each a board member of their own

@@ -309,7 +309,11 @@ def _pages(username: str) -> list[tuple[str, str]]:
             ("/workspace/numbers/", ""),
             ("/workspace/decisions/", ""),
         ],
-        "practice.manager": [("/workspace/messages/", ""), ("/" + _practice_link(), "")],
+        "practice.manager": [
+            ("/workspace/messages/", ""),
+            ("/workspace/inbox/", "Urgent care"),
+            ("/" + _practice_link(), ""),
+        ],
         "rep.hw901": [("/workspace/decisions/proposals/new/", "")],
         "rep.vs901": [("/workspace/decisions/proposals/new/", "")],
     }
