@@ -877,3 +877,138 @@ def test_bad_parameters_are_refused_with_reasons() -> None:
         dm.Scheme("x", "X", "ward", dm.Effect.AVOID, exact(0.1), 2026)
     with pytest.raises(ValueError, match="horizon"):
         scenario(horizon=2025)
+
+
+# population variants and the health-status adjustment (issue 17, items 6 and 7)
+
+
+def people_demography(years: int, per_age: float = 100.0) -> dm.Demography:
+    """No demographic growth, ``per_age`` residents of each sex at each single year of age."""
+    demography = flat_demography(years)
+    return dm.Demography(
+        demography.factor, demography.places, demography.place_of, np.full((2, 91), per_age)
+    )
+
+
+HIGH = dm.Variant("High population", 0.25, (0, 65), ((((1.02, 1.05), (1.02, 1.05))),))
+LOW = dm.Variant("Low population", 0.25, (0, 65), (((0.98, 0.96), (0.98, 0.96)),))
+
+
+def test_a_drawn_population_variant_by_hand() -> None:
+    """1,000 women aged 80 (band 65+). Under the high variant there are 5 % more of them
+    next year, under the low 4 % fewer: 1,050 or 960 admissions, the principal's 1,000."""
+    principal = dm.Variant("Principal", 0.5)
+    sc = scenario(growth=0.0, variants=(principal, HIGH, LOW), iterations=400, seed=5)
+    baseline = dm.compress(records([("RX1", "ip_emergency", 0, 80, "", 5)] * 1000))
+    strata = dm.stratify(baseline, flat_demography(1), sc.age_bounds, sc.variants)
+    plan = dm.compile_plan(sc, strata)
+    draws, out = dm.run(plan)
+    assert out.activity[0, 0, 0] == pytest.approx(1000)  # run 0: the principal
+    expected = np.array([1000.0, 1050.0, 960.0])[draws.variant[1:]]
+    demography_step = out.steps_activity[1:, 0, 1, 0]
+    np.testing.assert_allclose(1000 + demography_step, expected)
+    # each variant drawn about as often as its probability says (four standard errors)
+    shares = np.bincount(draws.variant[1:], minlength=3) / 400
+    assert np.all(np.abs(shares - [0.5, 0.25, 0.25]) <= 4 * np.sqrt(0.25 * 0.75 / 400))
+    assert dm.model.parameters_per_iteration(sc) == 3  # two growth rates and the variant
+
+
+def test_the_health_status_adjustment_by_hand() -> None:
+    """100 residents at each age. Women aged 72 (band 70–74: 100 admissions, rate 0.2 a
+    head) and 77 (band 75–79: 200, rate 0.4); rates are read between the bands' middles (72,
+    77), and 0 in 65–69 (middle 67). With a shift of exactly one year, age 77 behaves like
+    76 (rate 0.36, ×0.9) and 72 like 71 (rate 0.16, ×0.8): 100 × 0.8 + 200 × 0.9 = 260."""
+    hs = dm.HealthStatus(exact(1.0), life_expectancy_gain=1.0)
+    sc = scenario(growth=0.0, health_status=hs)
+    rows = [("RX1", "ip_emergency", 0, 72, "", 3)] * 100 + [
+        ("RX1", "ip_emergency", 0, 77, "", 3)
+    ] * 200
+    demography = people_demography(1)
+    strata = dm.stratify(dm.compress(records(rows)), demography, (65,), health=hs)
+    plan = dm.compile_plan(sc, strata)
+    _, out = dm.run(plan)
+    assert plan.step_names == ("Baseline", "Demography", "Health status", "Other growth")
+    assert out.activity[0, 0, 0] == pytest.approx(260)
+    assert out.steps_activity[0, 0, :, 0] == pytest.approx([300, 0, -40, 0])
+    assert out.bed_days[0, 0, 0] == pytest.approx(780)
+    ref, _ = run_records(
+        records(rows),
+        demography,
+        sc,
+        dm.model.draw_parameters(sc, np.random.SeedSequence(0)),
+        [0],
+        seed=0,
+    )
+    assert ref[("RX1", "ip_emergency")][0, 0] == pytest.approx(260)
+
+
+def test_no_shift_below_the_starting_age() -> None:
+    hs = dm.HealthStatus(exact(0.5), life_expectancy_gain=0.2, age_from=65)
+    rates = np.tile(np.arange(91, dtype=float), (2, 1))
+    factor = hs.factor(rates, hs.shift(0.5, 10))  # a shift of one year
+    assert np.all(factor[:, :65] == 1)
+    assert factor[0, 80] == pytest.approx(79 / 80)
+
+
+# every other age from 40 to 90, more admissions at older ages (rates rise with age), each age
+# with short and long stays, so that the mix of stays within a stratum does not depend on age
+AGED = [
+    ("RX1", "ip_emergency", sex, age, "", los)
+    for sex in (0, 1)
+    for age in range(40, 91, 2)
+    for los in (2, 9)
+    for _ in range(2 + (age - 40) // 5)
+]
+
+
+@pytest.mark.parametrize("certain", [False, True], ids=["uncertain", "certain growth"])
+def test_variants_and_health_status_agree_with_the_reference(certain: bool) -> None:
+    """Over three years, with the variant and the share of life expectancy in good health
+    drawn per iteration (growth certain or not), the strata (a grid of shares, interpolated)
+    and the per-record reference (the exact shift at each record's age) give the same
+    distributions of activity and bed days."""
+    hs = dm.HealthStatus(dm.Interval(0.2, 0.8), life_expectancy_gain=0.3)
+    sc = dm.Scenario(
+        base_year=2025,
+        horizon=2028,
+        growth={"ip_emergency": exact(0.01) if certain else dm.Interval(0.0, 0.03)},
+        schemes=(
+            dm.Scheme(
+                "old",
+                "Older people's avoidance",
+                "ip_emergency",
+                dm.Effect.AVOID,
+                dm.Interval(0.05, 0.15),
+                2026,
+                cohort=dm.Cohort(age_low=70),
+            ),
+        ),
+        variants=(dm.Variant("Principal", 0.5), HIGH, LOW),
+        health_status=hs,
+        iterations=400,
+        seed=9,
+    )
+    demography = people_demography(3)
+    strata = dm.stratify(dm.compress(records(AGED)), demography, sc.age_bounds, sc.variants, hs)
+    plan = dm.compile_plan(sc, strata)
+    draws, out = dm.run(plan)
+    activity, bed_days = run_records(
+        records(AGED), demography, sc, draws, range(sc.iterations + 1), seed=4
+    )
+    key = ("RX1", "ip_emergency")
+    assert_same_distribution(out.activity[:, :, 0], activity[key], "activity")
+    assert_same_distribution(out.bed_days[:, :, 0], bed_days[key], "bed days")
+    np.testing.assert_allclose(out.steps_activity.sum(axis=2), out.activity)
+    # the demographic step varies with the variant drawn, the health step with the share
+    assert out.steps_activity[1:, 2, 1, 0].std() > 0
+    health = out.steps_activity[1:, 2, 2, 0]
+    assert np.corrcoef(health, draws.health[1:])[0, 1] < -0.9
+
+
+def test_bad_variants_and_health_status_are_refused() -> None:
+    with pytest.raises(ValueError, match=r"add up to 0\.75"):
+        scenario(variants=(dm.Variant("Principal", 0.5), HIGH))
+    with pytest.raises(ValueError, match="each sex and band"):
+        dm.Variant("Odd", 0.5, (0, 65), (((1.0,), (1.0,)),))
+    with pytest.raises(ValueError, match="more than a year a year"):
+        dm.HealthStatus(exact(0.5), life_expectancy_gain=2.0)

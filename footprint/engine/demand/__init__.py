@@ -35,9 +35,11 @@ from footprint.engine.demand.params import (
     Capacity,
     Cohort,
     Effect,
+    HealthStatus,
     Interval,
     Scenario,
     Scheme,
+    Variant,
     WaitingList,
 )
 
@@ -51,6 +53,7 @@ __all__ = [
     "Demography",
     "Effect",
     "Flag",
+    "HealthStatus",
     "Interval",
     "Measure",
     "Outcome",
@@ -60,6 +63,7 @@ __all__ = [
     "Scheme",
     "Strata",
     "Summary",
+    "Variant",
     "WaitingList",
     "beds",
     "beds_set_by",

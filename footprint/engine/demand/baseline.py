@@ -25,12 +25,13 @@ cost of a run grows with the number of strata, not the number of records.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from itertools import pairwise
 
 import numpy as np
 import numpy.typing as npt
 
+from footprint.engine.demand.params import HealthStatus, Variant
 from footprint.engine.demand.pods import CODES, IN_PACKAGES, LOS_BAND_STARTS
 
 IntArray = npt.NDArray[np.int64]
@@ -163,6 +164,9 @@ class Demography:
     factor: FloatArray
     places: tuple[str, ...]
     place_of: IntArray
+    # base-year residents by sex and single year of age, for activity rates per head (the
+    # health-status adjustment); None when only the factors are known
+    population: FloatArray | None = None
 
     @property
     def years(self) -> int:
@@ -178,7 +182,34 @@ def demography_from_counts(
     base = populations[0]
     with np.errstate(divide="ignore", invalid="ignore"):
         factor = np.where(base > 0, populations / np.where(base > 0, base, 1), 1.0)
-    return Demography(factor.astype(np.float64), places, np.asarray(place_of, dtype=np.int64))
+    return Demography(
+        factor.astype(np.float64),
+        places,
+        np.asarray(place_of, dtype=np.int64),
+        np.asarray(base, dtype=np.float64).sum(axis=0),
+    )
+
+
+def activity_rates(baseline: Baseline, demography: Demography) -> FloatArray:
+    """``[pod, sex, age]``: base-year activity per resident, smooth in age (the shape the
+    health-status adjustment shifts). Rates are taken in five-year bands (0–4 … 85–89, then 90
+    and over), so that a thin single year of age does not make the shape jump, and read at
+    each single age by interpolating between the bands' middles (flat beyond the first and
+    last). Without a population the counts stand for the rates (as if every age had as many
+    residents)."""
+    band = np.minimum(np.arange(AGES) // 5, (AGES - 1) // 5)
+    counts = np.zeros((len(CODES), 2, band[-1] + 1))
+    np.add.at(counts, (baseline.pod, baseline.sex, band[baseline.age]), baseline.count)
+    if demography.population is not None:
+        people = np.zeros((2, band[-1] + 1))
+        for sex in (0, 1):
+            np.add.at(people[sex], band, demography.population[sex])
+        counts = np.divide(counts, people, out=np.zeros_like(counts), where=people > 0)
+    middles = np.array([min(5 * b + 2, AGES - 1) for b in range(band[-1] + 1)], dtype=float)
+    ages = np.arange(AGES, dtype=float)
+    flat = counts.reshape(-1, counts.shape[-1])
+    rates = np.stack([np.interp(ages, middles, r) for r in flat])
+    return np.asarray(rates.reshape(len(CODES), 2, AGES), dtype=np.float64)
 
 
 @dataclass(frozen=True)
@@ -204,6 +235,11 @@ class Strata:
     groups: tuple[tuple[int, int], ...]  # (provider, pod) indexes, or (breakdown value, pod)
     group_by: str = "provider"  # what the groups break activity down by (see :func:`regroup`)
     group_labels: tuple[str, ...] = ()  # the name of each value of ``group_by``
+    # [variant, t, s]: expected activity under each population variant over the principal's
+    variant_scale: FloatArray = field(default_factory=lambda: np.ones((0, 0, 0)))
+    # [k, t, s]: expected activity after the health-status adjustment at the k-th share of
+    # its grid (:attr:`params.HealthStatus.grid`) over that before it
+    health_scale: FloatArray = field(default_factory=lambda: np.ones((0, 0, 0)))
 
     def __len__(self) -> int:
         return len(self.base)
@@ -257,6 +293,8 @@ def regroup(strata: Strata, by: str) -> Strata:
             "base",
             "expected",
             "stay",
+            "variant_scale",
+            "health_scale",
         )
     }
     return replace(
@@ -288,7 +326,13 @@ def _two_points(
     return lower, upper, share
 
 
-def stratify(baseline: Baseline, demography: Demography, age_bounds: Sequence[int]) -> Strata:
+def stratify(
+    baseline: Baseline,
+    demography: Demography,
+    age_bounds: Sequence[int],
+    variants: Sequence[Variant] = (),
+    health: HealthStatus | None = None,
+) -> Strata:
     """Compress fine cells into the strata a scenario can tell apart. ``age_bounds`` are the
     lower ages of the bands that schemes or outputs need (0 is always included).
 
@@ -296,7 +340,12 @@ def stratify(baseline: Baseline, demography: Demography, age_bounds: Sequence[in
     equal, and two when they differ: one at the group's shortest stay and one above its mean,
     sharing its expected activity so that the mean stay and the variance of stays are the
     group's own in every year (:func:`_two_points`). Bed days are then a sum of Poisson counts
-    times their stays with the records' mean and variance, as if each record were sampled."""
+    times their stays with the records' mean and variance, as if each record were sampled.
+
+    Population ``variants`` and the ``health`` adjustment scale each group's expected count:
+    the group's cells are grown by the variant's multipliers (or shifted in age by the
+    adjustment at each share of its grid) and the group's total over its principal total is
+    the scale. The split between the two stays is the principal projection's."""
     if len(demography.place_of) != len(baseline.neighbourhoods):
         raise ValueError("the demography must cover the baseline's neighbourhoods")
     bounds = tuple(sorted({0, *(int(b) for b in age_bounds if 0 < b < AGES)}))
@@ -341,6 +390,37 @@ def stratify(baseline: Baseline, demography: Demography, age_bounds: Sequence[in
     expected = count[:, source] * weight
     stay = np.where(is_upper, upper[:, source], lower[:, source])
     base_count = _sums(inverse, baseline.count, n)[source] * weight[0]
+    years = f.shape[0] - 1
+
+    def scale(multiplier: FloatArray) -> FloatArray:  # [t, cell] → [t, stratum]
+        grown = np.stack([_sums(inverse, baseline.count * ft, n) for ft in f * multiplier])
+        ratio = np.divide(grown, count, out=np.ones_like(count), where=count > 0)
+        return np.asarray(ratio[:, source], dtype=np.float64)
+
+    cells = (baseline.sex, baseline.age)
+    variant_scale = (
+        np.stack([scale(v.factor(years)[:, cells[0], cells[1]]) for v in variants])
+        if variants
+        else np.ones((0, years + 1, len(source)))
+    )
+    health_scale = np.ones((0, years + 1, len(source)))
+    if health is not None:
+        rates = activity_rates(baseline, demography)
+        health_scale = np.stack(
+            [
+                scale(
+                    np.stack(
+                        [
+                            health.factor(rates, health.shift(share, t))[
+                                baseline.pod, baseline.sex, baseline.age
+                            ]
+                            for t in range(years + 1)
+                        ]
+                    )
+                )
+                for share in health.grid
+            ]
+        )
     provider, pod, place, sex, band, attribute, los = (k[first][source] for k in keys)
     unique_pairs, group = np.unique(provider * len(CODES) + pod, return_inverse=True)
     return Strata(
@@ -361,4 +441,6 @@ def stratify(baseline: Baseline, demography: Demography, age_bounds: Sequence[in
         stay=stay,
         group=group.astype(np.int64),
         groups=tuple((int(p // len(CODES)), int(p % len(CODES))) for p in unique_pairs),
+        variant_scale=variant_scale,
+        health_scale=health_scale,
     )

@@ -6,13 +6,16 @@ the sampling noise of each fixed-size chunk of iterations comes from its own chi
 Chunks are independent, so they may run in any order, on threads in this process or on a Dask
 cluster, and the same seed gives the same results.
 
-In each projection year, for each stratum: expected activity (base × demography) is grown by
-the iteration's non-demographic growth and sampled as Poisson; then each scheme in turn removes
-a binomial share of its cohort (at its ramped effect), moving it to another point of delivery
-at a ratio when it converts or to another provider (with its stays) when it moves, or cuts
-each day of each stay with the scheme's probability when it shortens stays (a binomial cut of
-every stay, as the per-record reference does). Every step's contribution is recorded, so
-demography + growth + each scheme add up to the projection.
+In each projection year, for each stratum: expected activity (base × demography, scaled to the
+iteration's population variant and by the health-status adjustment at the iteration's share of
+life expectancy gained in good health, interpolated between the shares the strata were scaled
+at) is grown by the iteration's non-demographic growth and sampled as Poisson; then each
+scheme in turn removes a binomial share of its cohort (at its ramped effect), moving it to
+another point of delivery at a ratio when it converts or to another provider (with its stays)
+when it moves, or cuts each day of each stay with the scheme's probability when it shortens
+stays (a binomial cut of every stay, as the per-record reference does). Every step's
+contribution is recorded, so demography + health status + growth + each scheme add up to the
+projection.
 """
 
 from __future__ import annotations
@@ -43,6 +46,8 @@ class Draws:
     effect: FloatArray  # [run, scheme]: share at full effect
     eligible: FloatArray  # [run, scheme]: share of the cohort the scheme reaches
     waiting: FloatArray  # [run, pod]: backlog cleared as a share of a year's demand
+    variant: IntArray  # [run]: the population variant drawn (0, the first, when none)
+    health: FloatArray  # [run]: the share of life expectancy gained in good health
 
     @property
     def reach(self) -> FloatArray:
@@ -87,11 +92,24 @@ def draw_parameters(scenario: Scenario, seed_sequence: np.random.SeedSequence) -
         i = CODES.index(code)
         waiting[1:, i] = rng.normal(backlog.change.central, backlog.change.sd, runs - 1)
         waiting[0, i] = backlog.change.central
+    # drawn last, so adding them left every earlier draw of a seed as it was
+    variant = np.zeros(runs, dtype=np.int64)
+    if scenario.variants:
+        chances = np.array([v.probability for v in scenario.variants])
+        variant[1:] = rng.choice(len(chances), size=runs - 1, p=chances / chances.sum())
+    health = np.zeros(runs)
+    if scenario.health_status is not None:
+        hs = scenario.health_status
+        health[1:] = rng.normal(hs.share.central, hs.share.sd, runs - 1)
+        health[0] = hs.share.central
+        health = np.clip(health, *hs.bounds)
     return Draws(
         np.clip(growth, -0.99, None),
         np.clip(effect, 0.0, 1.0),
         np.clip(eligible, 0.0, 1.0),
         np.clip(waiting, -1.0, None),
+        variant,
+        health,
     )
 
 
@@ -130,13 +148,20 @@ class Plan:
 
     @property
     def step_names(self) -> tuple[str, ...]:
+        health = ("Health status",) if self.scenario.health_status else ()
         waiting = ("Waiting list",) if self.scenario.waiting_list else ()
-        return FIXED_STEPS + waiting + tuple(s.name for s in self.scenario.schemes)
+        return (
+            FIXED_STEPS[:2]
+            + health
+            + FIXED_STEPS[2:]
+            + waiting
+            + tuple(s.name for s in self.scenario.schemes)
+        )
 
     @property
     def first_scheme(self) -> int:
         """The index of the first scheme's step."""
-        return len(FIXED_STEPS) + (1 if self.scenario.waiting_list else 0)
+        return len(self.step_names) - len(self.scenario.schemes)
 
 
 def _runs(idx: IntArray, group: IntArray) -> tuple[IntArray, IntArray]:
@@ -258,12 +283,15 @@ def compile_plan(scenario: Scenario, strata: Strata) -> Plan:
 
 
 def parameters_per_iteration(scenario: Scenario) -> int:
-    """Parameters drawn for each iteration: a growth rate per point of delivery, a common
-    factor per group of correlated growth, and a share per scheme and an eligible share per
-    scheme whose eligibility is uncertain."""
+    """Parameters drawn for each iteration: a growth rate per point of delivery, a population
+    variant, a share of life expectancy gained in good health, a common factor per group of
+    correlated growth, a share per scheme and an eligible share per scheme whose eligibility
+    is uncertain, and a backlog per waiting list."""
     uncertain = sum(1 for s in scenario.schemes if s.eligible.sd > 0)
     return (
         len(scenario.growth)
+        + (1 if scenario.variants else 0)
+        + (1 if scenario.health_status else 0)
         + len(scenario.correlated_growth)
         + len(scenario.schemes)
         + uncertain
@@ -331,15 +359,31 @@ def simulate(
     days_per = np.where(package, 0.0, s.stay)  # [t, stratum]: bed days per unit counted
     base_act = s.base * size[0]
     base_bed = s.base * days_per[0]
+    names = plan.step_names
+    other, waiting_step = names.index("Other growth"), names.index("Other growth") + 1
+    hs = plan.scenario.health_status
+    if hs is not None:  # where each run's share lies on the grid the strata were scaled at
+        grid = hs.grid
+        at = np.interp(draws.health[rows], grid, np.arange(len(grid)))
+        low = np.minimum(np.floor(at).astype(np.int64), len(grid) - 1)
+        high = np.minimum(low + 1, len(grid) - 1)
+        blend = (at - low)[:, None]
     for t in range(years):
         act[:, t, 0, :ng] = np.add.reduceat(base_act, plan.starts)
         bed[:, t, 0, :ng] = np.add.reduceat(base_bed, plan.starts)
-        expected_act = s.expected[t + 1] * size[t + 1]
-        expected_bed = s.expected[t + 1] * days_per[t + 1]
-        act[:, t, 1, :ng] = np.add.reduceat(expected_act - base_act, plan.starts)
-        bed[:, t, 1, :ng] = np.add.reduceat(expected_bed - base_bed, plan.starts)
+        # demography: the principal projection, or the iteration's variant of it
+        demo = np.broadcast_to(s.expected[t + 1], (n, len(s))).copy()
+        if plan.scenario.variants:
+            demo *= s.variant_scale[draws.variant[rows], t + 1]
+        act[:, t, 1, :ng] = by_group(demo * size[t + 1]) - act[:, t, 0, :ng]
+        bed[:, t, 1, :ng] = by_group(demo * days_per[t + 1]) - bed[:, t, 0, :ng]
+        if hs is not None:  # the health-status adjustment at the iteration's share
+            scale = (1 - blend) * s.health_scale[low, t + 1] + blend * s.health_scale[high, t + 1]
+            act[:, t, 2, :ng] = by_group(demo * (scale - 1) * size[t + 1])
+            bed[:, t, 2, :ng] = by_group(demo * (scale - 1) * days_per[t + 1])
+            demo *= scale
         extra = waiting_share(plan.scenario, draws, t + 1)[rows][:, plan.growth_pod]
-        lam = s.expected[t + 1] * (1 + growth) ** (t + 1) * (1 + extra)
+        lam = demo * (1 + growth) ** (t + 1) * (1 + extra)
         k = lam if rng is None else rng.poisson(lam).astype(np.float64)
         stay = np.broadcast_to(days_per[t + 1], k.shape).copy()
         sz = size[t + 1]
@@ -347,10 +391,10 @@ def simulate(
         part = np.divide(extra, 1 + extra, out=np.zeros_like(extra), where=extra > -1)
         waiting_act, waiting_bed = by_group(k * sz * part), by_group(k * stay * part)
         if plan.scenario.waiting_list:
-            act[:, t, 3, :ng] = waiting_act
-            bed[:, t, 3, :ng] = waiting_bed
-        act[:, t, 2, :ng] = by_group(k * sz) - act[:, t, 0:2, :ng].sum(1) - waiting_act
-        bed[:, t, 2, :ng] = by_group(k * stay) - bed[:, t, 0:2, :ng].sum(1) - waiting_bed
+            act[:, t, waiting_step, :ng] = waiting_act
+            bed[:, t, waiting_step, :ng] = waiting_bed
+        act[:, t, other, :ng] = by_group(k * sz) - act[:, t, :other, :ng].sum(1) - waiting_act
+        bed[:, t, other, :ng] = by_group(k * stay) - bed[:, t, :other, :ng].sum(1) - waiting_bed
         first = plan.first_scheme
         for j, c in enumerate(plan.schemes):
             if len(c.strata) == 0:

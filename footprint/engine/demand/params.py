@@ -8,6 +8,9 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from statistics import NormalDist
 
+import numpy as np
+import numpy.typing as npt
+
 from footprint.engine.demand.pods import BY_CODE, LOS_BAND_STARTS, pod
 
 Z80 = NormalDist().inv_cdf(0.9)  # an 80 % interval spans ±1.2816 standard deviations
@@ -183,6 +186,112 @@ class WaitingList:
         return change / self.years if year_index <= self.years else 0.0
 
 
+AGES = 91  # single years 0…89, then 90 and over (as in :mod:`.baseline`)
+
+
+@dataclass(frozen=True)
+class Variant:
+    """A population projection variant (ONS principal, high or low population, a migration
+    variant…) as growth multipliers relative to the principal projection, drawn for an
+    iteration with ``probability``. ``multipliers[year][sex][band]`` is the variant's
+    population over the principal's in projection year ``year + 1`` for sex F then M and the
+    age bands starting at ``age_bounds``; the last year given holds after it. No multipliers:
+    the principal projection itself."""
+
+    name: str
+    probability: float
+    age_bounds: tuple[int, ...] = (0,)
+    multipliers: tuple[tuple[tuple[float, ...], ...], ...] = ()
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "age_bounds", tuple(int(b) for b in self.age_bounds))
+        object.__setattr__(
+            self,
+            "multipliers",
+            tuple(tuple(tuple(float(x) for x in sex) for sex in year) for year in self.multipliers),
+        )
+        if not 0 <= self.probability <= 1:
+            raise ValueError(f"variant {self.name}: its probability must lie in 0–1")
+        if (
+            not self.age_bounds
+            or self.age_bounds[0] != 0
+            or list(self.age_bounds) != sorted(set(self.age_bounds))
+        ):
+            raise ValueError(f"variant {self.name}: age bands must start at 0 and rise")
+        for year in self.multipliers:
+            if len(year) != 2 or any(len(sex) != len(self.age_bounds) for sex in year):
+                raise ValueError(
+                    f"variant {self.name}: each year needs a multiplier for each sex and band"
+                )
+            if any(not 0 < x < 10 for sex in year for x in sex):
+                raise ValueError(f"variant {self.name}: multipliers must be positive and plausible")
+
+    def factor(self, years: int) -> npt.NDArray[np.float64]:
+        """``[t, sex, age]`` multipliers for ``t = 0 … years`` (the base year is 1)."""
+        out = np.ones((years + 1, 2, AGES))
+        if not self.multipliers:
+            return out
+        band = np.searchsorted(np.asarray(self.age_bounds), np.arange(AGES), side="right") - 1
+        for t in range(1, years + 1):
+            given = np.asarray(self.multipliers[min(t, len(self.multipliers)) - 1])
+            out[t] = given[:, band]
+        return out
+
+
+@dataclass(frozen=True)
+class HealthStatus:
+    """The health-status adjustment (after The Strategy Unit's NHP model): as life expectancy
+    rises, a share of the years gained is spent in good health, so activity of residents aged
+    ``age_from`` and over at age ``a`` in projection year ``t`` behaves like base-year activity
+    at age ``a − Δ``, with ``Δ = share × life_expectancy_gain × t``. ``share`` (an 80 %
+    interval of the share of the gain spent in good health) is drawn once per iteration and
+    kept within ``GRID_SDS`` standard deviations of its centre; ``life_expectancy_gain`` is
+    the years of life expectancy gained a year."""
+
+    share: Interval
+    life_expectancy_gain: float = 0.1
+    age_from: int = 55
+
+    GRID_SDS = 3.0
+    GRID_POINTS = 13
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.life_expectancy_gain <= 1:
+            raise ValueError("life expectancy cannot plausibly gain more than a year a year")
+        if not 0 <= self.age_from < AGES:
+            raise ValueError("the health-status adjustment must start at an age 0–90")
+        if not -1 <= self.share.low <= self.share.high <= 2:
+            raise ValueError("the share of years gained in good health must lie in −1 to 2")
+
+    @property
+    def bounds(self) -> tuple[float, float]:
+        """The range a drawn share is kept to: the centre ± ``GRID_SDS`` standard deviations."""
+        c, sd = self.share.central, self.share.sd
+        return c - self.GRID_SDS * sd, c + self.GRID_SDS * sd
+
+    @property
+    def grid(self) -> npt.NDArray[np.float64]:
+        """Shares at which the strata are adjusted; a draw between two interpolates."""
+        low, high = self.bounds
+        return np.linspace(low, high, self.GRID_POINTS if high > low else 1)
+
+    def shift(self, share: float, year_index: int) -> float:
+        """Δ: the years of age by which activity shifts in projection year ``year_index``."""
+        return share * self.life_expectancy_gain * year_index
+
+    def factor(self, rates: npt.NDArray[np.float64], delta: float) -> npt.NDArray[np.float64]:
+        """``rates[..., age]`` (base-year activity per resident by single year of age) →
+        multipliers of the same shape: rate at ``a − Δ`` (interpolated between single ages)
+        over rate at ``a`` for ages from ``age_from``; 1 below it or where the rate is 0."""
+        ages = np.arange(AGES, dtype=np.float64)
+        shifted = np.clip(ages - delta, 0, AGES - 1)
+        flat = rates.reshape(-1, AGES)
+        moved = np.stack([np.interp(shifted, ages, r) for r in flat]).reshape(rates.shape)
+        ratio = np.divide(moved, rates, out=np.ones_like(rates), where=rates > 0)
+        ratio[..., : self.age_from] = 1.0
+        return np.asarray(np.maximum(ratio, 0.0), dtype=np.float64)
+
+
 @dataclass(frozen=True)
 class Scenario:
     """Everything a run needs besides the data: years, growth, schemes, seed and iterations."""
@@ -198,8 +307,19 @@ class Scenario:
     growth_correlation: float = 0.0
     # backlogs of elective points of delivery cleared or grown over the first years
     waiting_list: Mapping[str, WaitingList] = field(default_factory=dict)
+    # population projection variants, one drawn per iteration (the first is the central case)
+    variants: tuple[Variant, ...] = ()
+    health_status: HealthStatus | None = None
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "variants", tuple(self.variants))
+        if self.variants:
+            total = sum(v.probability for v in self.variants)
+            if abs(total - 1) > 1e-6:
+                raise ValueError(f"the variants' probabilities add up to {total:g}, not 1")
+            names = [v.name for v in self.variants]
+            if len(set(names)) != len(names):
+                raise ValueError("variant names must be unique")
         if self.horizon <= self.base_year:
             raise ValueError("the horizon must be after the base year")
         if self.iterations < 0:

@@ -5,7 +5,10 @@ strata: a record's admissions are a Poisson count, each with the record's own le
 a scheme that avoids or moves activity first finds which of the record's admissions it may
 reach (each eligible with the iteration's eligible share) and then takes a binomial share of
 those (with their stays); one that shortens stays cuts each eligible day of each stay with its
-probability. Schemes build up by their time profiles. It
+probability. Schemes build up by their time profiles. Each record is grown by its
+neighbourhood's demography times the iteration's population variant for its sex and age, and
+by the health-status adjustment at its own age (the rate at its age less the iteration's
+shift over the rate at its age, exactly rather than on a grid). It
 shares the parameter draws (:func:`draw_parameters`) so the two differ only in how they
 sample, and its cost grows with the number of records.
 """
@@ -17,7 +20,13 @@ from collections.abc import Sequence
 import numpy as np
 import numpy.typing as npt
 
-from footprint.engine.demand.baseline import Demography, FloatArray, Records
+from footprint.engine.demand.baseline import (
+    Demography,
+    FloatArray,
+    Records,
+    activity_rates,
+    compress,
+)
 from footprint.engine.demand.model import Draws
 from footprint.engine.demand.params import Effect, Scenario
 from footprint.engine.demand.pods import CODES, IN_PACKAGES, LOS_BAND_STARTS
@@ -102,6 +111,9 @@ def run_records(
     group = np.array([keys.index(n) for n in names], dtype=np.int64)
 
     masks = cohorts(records, demography, scenario)
+    variant_factor = [v.factor(len(years)) for v in scenario.variants]
+    hs = scenario.health_status
+    rates = activity_rates(compress(records), demography) if hs else np.zeros(0)
     # a home care record is one package of ``units`` hours: packages are counted, and each
     # brings its hours; any other record counts ``units`` of activity
     package = np.asarray(IN_PACKAGES)[records.pod]
@@ -111,6 +123,12 @@ def run_records(
     for r, row in enumerate(runs):
         for t in range(len(years)):
             factor = demography.factor[t + 1, records.neighbourhood, records.sex, records.age]
+            if variant_factor:  # the iteration's population variant
+                chosen = variant_factor[draws.variant[row]]
+                factor = factor * chosen[t + 1, records.sex, records.age]
+            if hs is not None:  # each older resident's activity as at a younger age
+                shift = hs.shift(float(draws.health[row]), t + 1)
+                factor = factor * hs.factor(rates, shift)[records.pod, records.sex, records.age]
             lam = counted * factor * (1 + draws.growth[row, records.pod]) ** (t + 1)
             for code, backlog in scenario.waiting_list.items():  # clearing a waiting list
                 here = records.pod == CODES.index(code)
