@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from footprint.core import charts
@@ -776,6 +777,7 @@ def invitation_revoke(request: HttpRequest, pk: int) -> HttpResponse:
 INVITATION_SESSION_KEY = "partnership_invitation"
 
 
+@never_cache
 @require_GET
 def invitation_open(request: HttpRequest, token: str) -> HttpResponse:
     """The emailed link. Its token goes into the session and the browser is sent on at once
@@ -785,6 +787,7 @@ def invitation_open(request: HttpRequest, token: str) -> HttpResponse:
     return redirect("partnership:invitation_accept")
 
 
+@never_cache
 def invitation_accept(request: HttpRequest) -> HttpResponse:
     """Choose a password from an invitation, then be signed in."""
     token = request.session.get(INVITATION_SESSION_KEY, "")

@@ -171,6 +171,20 @@ def test_sending_again_replaces_the_link_and_revoking_stops_it(client_for, cast,
     assert actions == ["grant_role", "invite_person", "resend_invitation", "revoke_invitation"]
 
 
+def test_invitation_pages_are_never_kept_by_the_browser(client, cast, footprint):
+    """A link sent again must not show a stored "withdrawn" page, and the page holds a
+    password form: neither the link nor the page it leads to may be cached."""
+    invite(cast["pmo"], footprint)
+    opened = client.get(link_in(mail.outbox[0]))
+    page = client.get("/invitation/")
+    assert "You have been invited" in page.content.decode()
+    for response in (opened, page):
+        assert "no-store" in response["Cache-Control"]
+        assert "max-age=0" in response["Cache-Control"]
+    missing = client.get("/invitation/nonsense/")
+    assert "no-store" in missing["Cache-Control"]
+
+
 def test_someone_with_an_account_is_given_the_role_without_an_invitation(cast, footprint):
     first = invite(cast["pmo"], footprint, email="sam@example.org", role=Role.FINANCE)
     assert first.invitation is not None
