@@ -119,7 +119,7 @@ def overdue_actions(today: dt.date) -> QuerySet[Action]:
 
 
 def forums() -> QuerySet[Forum]:
-    return Forum.objects.select_related("parent", "place", "neighbourhood").order_by(
+    return Forum.objects.select_related("parent", "place", "neighbourhood__place").order_by(
         "layer", "name"
     )
 

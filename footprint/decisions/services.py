@@ -570,6 +570,16 @@ def forum_problems(
         problems["place"] = "A place forum belongs to a place: choose which"
     if layer == Forum.Layer.NEIGHBOURHOOD and neighbourhood is None:
         problems["neighbourhood"] = "A neighbourhood forum belongs to a neighbourhood: choose which"
+    if (
+        neighbourhood is not None
+        and place is not None
+        and neighbourhood.place_id != place.pk
+        and "neighbourhood" not in problems
+    ):
+        problems["neighbourhood"] = (
+            f"{neighbourhood.name} is in {neighbourhood.place.name}, not {place.name}:"
+            " choose a neighbourhood in this forum's place, or change the place"
+        )
     if parent is not None and forum is not None:
         above, seen = parent, set()
         while above is not None and above.pk not in seen:

@@ -391,3 +391,29 @@ def test_the_proposal_form_offers_the_plans_goals_only_when_there_are_some(
     plan["goal"].delete()
     form = client.get(reverse("decisions:proposal_new")).content.decode()
     assert "goals it serves" not in form
+
+
+def test_a_neighbourhood_forum_belongs_to_a_neighbourhood_in_its_place(
+    client_for, footprint, forums
+):
+    client = client_for("pmo")
+    data = {
+        "name": "North One Team",
+        "layer": "neighbourhood",
+        "place": footprint["south"].pk,
+        "neighbourhood": footprint["hoods"]["N1"].pk,
+        "parent": forums["alliance"].pk,
+        "terms_of_reference": "North One.",
+        "quorum_count": "2",
+        "quorum_percent": "",
+        "decision_rule": "consent",
+    }
+    refused = client.post(reverse("decisions:forum_new"), data).content.decode()
+    assert "North One is in Northshire, not Southshire" in refused
+    assert not Forum.objects.filter(name="North One Team").exists()
+    client.post(reverse("decisions:forum_new"), data | {"place": footprint["north"].pk})
+    forum = Forum.objects.get(name="North One Team")
+    page = client.get(forum.get_absolute_url()).content.decode()
+    assert "Neighbourhood forum for North One, Northshire" in page
+    listing = client.get(reverse("decisions:index")).content.decode()
+    assert "North One (Northshire)" in listing and "Whole system" in listing
