@@ -104,14 +104,14 @@ class WinterInputs:
     lengths ``K`` and the four pathways.
 
     - ``rates`` (P, D): expected arrivals a day (see :func:`daily_rates`);
-    - ``stay_pmf`` (P, K): probability of a stay of 1 … K days;
+    - ``stay_pmf`` (P, K), or (K,) for every provider: probability of a stay of 1 … K days;
     - ``beds`` (P,): general and acute beds; ``escalation_beds`` (P,) opened on a day after
       midnight occupancy reached ``escalation_trigger`` (P,) × beds (a trigger of ``inf``
       never opens them);
     - ``pathway_share`` (P, 4): share of discharges by pathway (rows sum to 1);
       ``nctr_probability`` (P, 4): chance a discharge on that pathway waits (NCTR);
-    - ``capacity`` (P, D, 4): places a day each pathway offers the provider's patients
-      (:data:`UNLIMITED` for none);
+    - ``capacity`` (P, D, 4), or (P, 4) or (4,) the same every day: places a day each pathway
+      offers the provider's patients (:data:`UNLIMITED` for no limit);
     - ``turn_away``: arrivals to a full unit (all open beds occupied) are turned away.
     """
 
