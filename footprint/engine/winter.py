@@ -279,7 +279,7 @@ def simulate(inputs: WinterInputs, runs: int, seed: int, top_weeks: int = 3) -> 
             admitted_out[day] = admitted
 
     def runs_first(a: IntArray) -> IntArray:
-        return np.ascontiguousarray(np.moveaxis(a, 0, 2))
+        return np.moveaxis(a, 0, 2)  # a view: runs × providers × days (× pathways)
 
     return _summarise(
         runs_first(occupancy),
