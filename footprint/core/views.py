@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
@@ -20,6 +21,24 @@ class LoginForm(AuthenticationForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["username"].label = "Email address or username"
+        self.fields["username"].widget.attrs.update(
+            {"autocapitalize": "none", "autocomplete": "username", "spellcheck": "false"}
+        )
+
+    def clean(self) -> dict[str, Any]:
+        """Email addresses are kept in lower case but typed in any case (phones capitalise
+        the first letter): find the account whatever the case, and sign in with its stored
+        name. django-axes counts failures by that name too, so changing the case typed
+        does not earn more tries; a name that matches no one is counted in lower case."""
+        typed = (self.cleaned_data.get("username") or "").strip()
+        if typed:
+            users = get_user_model()._default_manager
+            matches = list(
+                users.filter(username__iexact=typed).values_list("username", flat=True)[:3]
+            )
+            stored = typed if typed in matches else matches[0] if len(matches) == 1 else None
+            self.cleaned_data["username"] = stored or typed.lower()
+        return super().clean()
 
 
 class LoginView(auth_views.LoginView):

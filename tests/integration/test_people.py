@@ -122,6 +122,40 @@ def test_the_programme_office_invites_someone_who_sets_a_password_and_is_signed_
     assert not any(token in record.getMessage() for record in caplog.records)
 
 
+def test_people_sign_in_with_their_email_address_in_any_case(client, cast, footprint):
+    person = invite(cast["pmo"], footprint).person
+    person.set_password(NEW_PASSWORD)
+    person.save()
+    form = client.get("/login/").content.decode()
+    field = re.search(r"<input[^>]*name=\"username\"[^>]*>", form)
+    assert field, form
+    for attribute in ('autocapitalize="none"', 'autocomplete="username"', 'spellcheck="false"'):
+        assert attribute in field.group(0)
+
+    signed_in = client.post(
+        "/login/", {"username": "  New.Person@Example.NHS.uk ", "password": NEW_PASSWORD}
+    )
+    assert signed_in["Location"] == reverse("partnership:workspace")
+    assert client.session["_auth_user_id"] == str(person.pk)
+
+    # Failures are counted for the account whatever the case typed: five locks it.
+    client.logout()
+    for typed in (
+        "NEW.PERSON@example.nhs.uk",
+        "new.person@example.nhs.uk",
+        "New.Person@Example.nhs.uk",
+        " new.person@example.NHS.UK",
+        "nEw.person@example.nhs.uk",
+    ):
+        refused = client.post("/login/", {"username": typed, "password": "wrong"})
+        if typed.startswith("NEW"):
+            assert "enter a correct" in refused.content.decode()
+    locked = client.post(
+        "/login/", {"username": "new.PERSON@example.nhs.uk", "password": NEW_PASSWORD}
+    )
+    assert locked.status_code == 429 and "_auth_user_id" not in client.session
+
+
 def test_an_invitation_expires_after_the_configured_days(client, cast, footprint, settings):
     settings.FOOTPRINT_INVITATION_DAYS = 3
     sent = dt.datetime.now(dt.UTC) - dt.timedelta(days=3, minutes=1)
