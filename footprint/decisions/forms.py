@@ -8,7 +8,7 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth import get_user_model
-from django.db.models import Q
+from django.db.models import Case, Q, Subquery, Value, When
 
 from footprint.decisions import compute, queries
 from footprint.decisions.models import (
@@ -306,6 +306,44 @@ class PersonChoiceField(forms.ModelChoiceField):
         return f"{full} ({obj.username})" if full else obj.username
 
 
+class SeatPersonChoiceField(forms.ModelChoiceField):
+    """A person, named with the organisations they hold a role at."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        return _with_organisations(obj)
+
+
+class SeatPeopleChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return _with_organisations(obj)
+
+
+def _with_organisations(obj: Any) -> str:
+    full = obj.get_full_name()
+    name = f"{full} ({obj.username})" if full else obj.username
+    orgs = sorted({m.organisation.name for m in obj.memberships.all()})
+    return f"{name}, {', '.join(orgs)}" if orgs else name
+
+
+def _organisations_people(first: Any = None) -> Any:
+    """People who may hold a seat for an organisation: active, with a role at an organisation
+    and their invitation accepted (a password set); those at organisation ``first`` first.
+    The service checks the person holds a role at the seat's own organisation."""
+    people = (
+        get_user_model()
+        .objects.filter(is_active=True, memberships__isnull=False)
+        .exclude(password__startswith="!")
+        .prefetch_related("memberships__organisation")
+        .distinct()
+    )
+    if first is None:
+        return people.order_by("first_name", "username")
+    ours = get_user_model().objects.filter(memberships__organisation_id=first).values("pk")
+    return people.annotate(
+        theirs=Case(When(pk__in=Subquery(ours), then=Value(0)), default=Value(1))
+    ).order_by("theirs", "first_name", "username")
+
+
 class PeopleChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         full = obj.get_full_name()
@@ -398,13 +436,17 @@ class ForumForm(forms.ModelForm):
 class SeatForm(forms.ModelForm):
     """An organisation's seat: its representative, whether it votes, and deputies."""
 
-    representative = PersonChoiceField(queryset=_people(), label="Representative")
-    deputies = PeopleChoiceField(
-        queryset=_people(),
+    representative = SeatPersonChoiceField(
+        queryset=_organisations_people(),
+        label="Representative",
+        help_text="One of the organisation's own people, who has accepted their invitation",
+    )
+    deputies = SeatPeopleChoiceField(
+        queryset=_organisations_people(),
         required=False,
         label="Deputies (optional)",
-        help_text="People who may act for the representative: respond for the organisation "
-        "and attend in their place",
+        help_text="The organisation's people who may act for the representative: respond for "
+        "the organisation and attend in their place",
         widget=forms.CheckboxSelectMultiple,
     )
 
@@ -416,6 +458,10 @@ class SeatForm(forms.ModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["organisation"].empty_label = None  # type: ignore[attr-defined]
+        if self.instance.pk is not None:  # the seat's organisation's people first
+            people = _organisations_people(first=self.instance.organisation_id)
+            self.fields["representative"].queryset = people  # type: ignore[attr-defined]
+            self.fields["deputies"].queryset = people  # type: ignore[attr-defined]
 
     def _post_clean(self) -> None:
         """The service checks the seat."""

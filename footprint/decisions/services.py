@@ -697,9 +697,32 @@ def _seat_problems(
         )
     elif outsiders := _not_partners(deputies):
         problems["deputies"] = _outsiders(outsiders)
+    elif elsewhere := _not_of(organisation, deputies):
+        problems["deputies"] = _elsewhere(organisation, elsewhere, "deputy")
     if outsider := _not_partners([representative]):
         problems["representative"] = _outsiders(outsider)
+    elif elsewhere := _not_of(organisation, [representative]):
+        problems["representative"] = _elsewhere(organisation, elsewhere, "representative")
     return problems
+
+
+def _not_of(organisation: Organisation, people: Sequence[Any]) -> list[str]:
+    """The names of any of ``people`` who hold no role at ``organisation``, or who have not
+    yet accepted their invitation (set a password): a seat is held by the organisation's own
+    people, who can sign in."""
+    return [
+        _name(p)
+        for p in people
+        if organisation.pk not in roles_of(p).by_organisation or not p.has_usable_password()
+    ]
+
+
+def _elsewhere(organisation: Organisation, names: list[str], what: str) -> str:
+    return (
+        f"{queries.in_words(names)} {'has' if len(names) == 1 else 'have'} no role at "
+        f"{organisation.name}, or {'has' if len(names) == 1 else 'have'} not yet accepted the "
+        f"invitation: a {what} is one of the organisation's own people"
+    )
 
 
 def _outsiders(names: list[str]) -> str:

@@ -27,7 +27,7 @@ def deputy(django_user_model, footprint):
 
 
 def test_the_programme_office_sets_up_a_forum_and_its_seats_on_pages(
-    client_for, cast, footprint, forums
+    client_for, cast, footprint, forums, django_user_model
 ):
     client = client_for("pmo")
     url = reverse("decisions:forum_new")
@@ -73,17 +73,32 @@ def test_the_programme_office_sets_up_a_forum_and_its_seats_on_pages(
     }
     refused = client.post(seat_url, seat).content.decode()
     assert "Editor_B is the representative: a deputy is someone else" in refused
-    client.post(seat_url, seat | {"deputies": [cast["viewer"].pk]})
+    # A seat is held by the organisation's own people, who have accepted their invitation.
+    form = client.get(seat_url).content.decode()
+    assert "Editor_B (editor_b), Trust B Hospitals" in form and "Stranger" not in form
+    refused = client.post(seat_url, seat | {"deputies": [cast["viewer"].pk]}).content.decode()
+    assert (
+        "Viewer has no role at Trust B Hospitals, or has not yet accepted the invitation: a "
+        "deputy is one of the organisation"
+    ) in refused
+    refused = client.post(
+        seat_url, seat | {"representative": cast["editor_a"].pk, "deputies": []}
+    ).content.decode()
+    assert "Editor_A has no role at Trust B Hospitals" in refused
+    assert not forum.members.exists()
+    colleague = make_user(django_user_model, "colleague_b")
+    Membership.objects.create(user=colleague, organisation=footprint["trust_b"], role=Role.VIEWER)
+    client.post(seat_url, seat | {"deputies": [colleague.pk]})
     member = forum.members.get()
     assert member.representative == cast["editor_b"]
-    assert list(member.deputies.all()) == [cast["viewer"]]
+    assert list(member.deputies.all()) == [colleague]
     again = client.post(
         seat_url, seat | {"representative": cast["editor_a"].pk, "deputies": []}
     ).content.decode()
     assert "Trust B Hospitals already has a seat on Southshire Alliance" in again
 
     page = client.get(forum.get_absolute_url()).content.decode()
-    assert "Change the forum" in page and "Viewer" in page
+    assert "Change the forum" in page and "Colleague_B" in page
     summaries = list(AuditEvent.objects.values_list("summary", flat=True))
     assert "Forum set up: Southshire Alliance" in summaries
     assert "Southshire Alliance: seat for Trust B Hospitals, represented by Editor_B" in summaries
