@@ -108,7 +108,33 @@ def to_engine(document: Any) -> tuple[dm.Scenario, dm.Capacity]:
         schemes = tuple(_scheme(s) for s in doc.schemes)
         scenario = dm.Scenario(
             **doc.model_dump(
-                exclude={"growth", "schemes", "capacity", "correlated_growth", "waiting_list"}
+                exclude={
+                    "growth",
+                    "schemes",
+                    "capacity",
+                    "correlated_growth",
+                    "waiting_list",
+                    "variants",
+                    "health_status",
+                }
+            ),
+            variants=tuple(
+                dm.Variant(
+                    v.name,
+                    v.probability,
+                    tuple(v.age_bounds),
+                    tuple(tuple(tuple(sex) for sex in year) for year in v.multipliers),
+                )
+                for v in doc.variants
+            ),
+            health_status=(
+                dm.HealthStatus(
+                    _interval(doc.health_status.share),
+                    doc.health_status.life_expectancy_gain,
+                    doc.health_status.age_from,
+                )
+                if doc.health_status
+                else None
             ),
             correlated_growth=tuple(tuple(g) for g in doc.correlated_growth),
             waiting_list={
@@ -290,7 +316,9 @@ def project(
     hoods = tuple(sorted(code for code, _ in places_of))
     baseline = baseline_arrays(cells, hoods)
     people = demography(scenario.base_year, scenario.horizon, hoods, places_of, population)
-    strata = dm.stratify(baseline, people, scenario.age_bounds)
+    strata = dm.stratify(
+        baseline, people, scenario.age_bounds, scenario.variants, scenario.health_status
+    )
     try:
         plan = dm.compile_plan(scenario, strata)
     except ValueError as exc:  # a cohort that names what the activity lacks, or matches nothing
@@ -335,7 +363,11 @@ def _breakdown_rows(
         ("bed_days", outcome.bed_days, outcome.steps_bed_days),
     ):
         s = dm.summarise(values)
-        mean_steps = (steps[1:] if len(steps) > 1 else steps).mean(axis=0)  # [year, step, g]
+        drawn = steps[1:] if len(steps) > 1 else steps
+        mean_steps = drawn.mean(axis=0)  # [year, step, g]
+        # each step's spread over the iterations (the demographic variant, the health-status
+        # share and growth are drawn per iteration, so their steps have one)
+        p10_steps, p90_steps = np.percentile(drawn, [10, 90], axis=0)
         for g, (value, code) in enumerate(plan.groups):
             if measure == "bed_days" and not BY_CODE[code].has_stay:
                 continue
@@ -354,7 +386,12 @@ def _breakdown_rows(
                         "p50": float(s.p50[t, g]),
                         "p90": float(s.p90[t, g]),
                         "steps": [
-                            {"name": name, "mean": float(mean_steps[t, k, g])}
+                            {
+                                "name": name,
+                                "mean": float(mean_steps[t, k, g]),
+                                "p10": float(p10_steps[t, k, g]),
+                                "p90": float(p90_steps[t, k, g]),
+                            }
                             for k, name in enumerate(plan.step_names)
                         ],
                     }

@@ -9,7 +9,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from footprint.demand.parameters import CapacityDoc, IntervalDoc, ParametersDoc
+from footprint.demand.parameters import (
+    CapacityDoc,
+    HealthStatusDoc,
+    IntervalDoc,
+    ParametersDoc,
+    VariantDoc,
+)
 
 OCCUPANCY = {
     "General and acute": 0.92,
@@ -67,6 +73,48 @@ BED_DAY_COSTS: dict[str, float] = {
 }
 
 
+# Population projection variants drawn per iteration: the principal projection half the time,
+# the high and low population variants a quarter each (ONS publishes them as plausible
+# alternatives, not as a distribution, so the weights are a choice: the principal most likely,
+# high and low equally so). Until a partnership gives the ONS variants for its area, they are
+# indicative: 0.2 % a year more (or fewer) residents of every age than the principal.
+VARIANT_CHANCES = {"Principal": 0.5, "High population": 0.25, "Low population": 0.25}
+VARIANT_YEARLY_DIFFERENCE = {"Principal": 0.0, "High population": 0.002, "Low population": -0.002}
+
+# The health-status adjustment: life expectancy gained a year (about a year a decade at 65
+# in ONS's principal projection), and an 80 % interval of the share of it spent in good
+# health centred on a half, between the expansion (none) and compression (all) of morbidity.
+LIFE_EXPECTANCY_GAIN = 0.1
+HEALTHY_SHARE = (0.25, 0.75)
+HEALTH_FROM_AGE = 55
+
+
+def variants(years: int) -> list[VariantDoc]:
+    """The indicative variants above for ``years`` projection years."""
+    return [
+        VariantDoc(
+            name=name,
+            probability=chance,
+            age_bounds=[0],
+            multipliers=[
+                [[round((1 + VARIANT_YEARLY_DIFFERENCE[name]) ** t, 6)]] * 2
+                for t in range(1, years + 1)
+            ]
+            if VARIANT_YEARLY_DIFFERENCE[name]
+            else [],
+        )
+        for name, chance in VARIANT_CHANCES.items()
+    ]
+
+
+def health_status() -> HealthStatusDoc:
+    return HealthStatusDoc(
+        share=IntervalDoc(low=HEALTHY_SHARE[0], high=HEALTHY_SHARE[1]),
+        life_expectancy_gain=LIFE_EXPECTANCY_GAIN,
+        age_from=HEALTH_FROM_AGE,
+    )
+
+
 def document(
     base_year: int,
     horizon: int,
@@ -76,8 +124,8 @@ def document(
     seed: int = 1,
 ) -> dict[str, Any]:
     """A "do nothing" document, validated: ``growth`` (low and high, a year, by point of
-    delivery), no schemes, and the capacity settings above with the schema's own defaults for
-    the rest."""
+    delivery), no schemes, the indicative population variants and health-status adjustment
+    above, and the capacity settings above with the schema's own defaults for the rest."""
     doc = ParametersDoc(
         base_year=base_year,
         horizon=horizon,
@@ -85,6 +133,8 @@ def document(
         iterations=iterations,
         growth={code: IntervalDoc(low=low, high=high) for code, (low, high) in growth.items()},
         schemes=[],
+        variants=variants(horizon - base_year),
+        health_status=health_status(),
         capacity=CapacityDoc(
             occupancy=OCCUPANCY,
             staff_minutes=STAFF_MINUTES,

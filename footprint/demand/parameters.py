@@ -79,6 +79,32 @@ class WaitingListDoc(Strict):
     years: int = Field(1, ge=1, le=20, description="Years over which it is cleared")
 
 
+class VariantDoc(Strict):
+    name: str = Field(min_length=1, max_length=100, description="e.g. High population")
+    probability: float = Field(ge=0, le=1, description="Chance an iteration uses this variant")
+    age_bounds: list[Annotated[int, Field(ge=0, le=90)]] = Field(
+        default_factory=lambda: [0], description="Lower ages of the bands the multipliers are for"
+    )
+    multipliers: list[list[list[Annotated[float, Field(gt=0, lt=10)]]]] = Field(
+        default_factory=list,
+        description=(
+            "For each projection year from the first, for women then men, each band's "
+            "population over the principal projection's; the last year holds after it. "
+            "Empty: the principal projection itself"
+        ),
+    )
+
+
+class HealthStatusDoc(Strict):
+    share: IntervalDoc = Field(
+        description="Share of the years of life expectancy gained that are spent in good health"
+    )
+    life_expectancy_gain: float = Field(
+        0.1, ge=0, le=1, description="Years of life expectancy gained a year"
+    )
+    age_from: int = Field(55, ge=0, le=90, description="The youngest age adjusted")
+
+
 class CapacityDoc(Strict):
     occupancy: dict[str, float] = Field(description="Target occupancy by bed type")
     share_of_days: float = Field(0.95, ge=0.5, lt=1)
@@ -124,6 +150,16 @@ class ParametersDoc(Strict):
     waiting_list: dict[PodCode, WaitingListDoc] = Field(
         default_factory=dict,
         description="Elective backlogs cleared (or grown) over the first years",
+    )
+    variants: list[VariantDoc] = Field(
+        default_factory=list,
+        description=(
+            "Population projection variants, one drawn per iteration by its probability; "
+            "the first is the central case"
+        ),
+    )
+    health_status: HealthStatusDoc | None = Field(
+        None, description="Older residents' activity shifted as healthy life expectancy changes"
     )
     capacity: CapacityDoc
 

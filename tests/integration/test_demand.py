@@ -171,11 +171,44 @@ def test_build_run_and_read_a_scenario(client_for, baseline, django_capture_on_c
 
 def test_central_case_by_hand(scenario, cast):
     """240 emergency admissions; population ×1.1 (10 → 11 per age); growth 3 % (the middle of
-    2–4 %): 240 × 1.1 × 1.03 = 271.92 in 2026."""
+    2–4 %): 240 × 1.1 × 1.03 = 271.92 in 2026, without the health-status adjustment (the
+    central population variant is the principal projection itself)."""
+    doc = {**scenario.parameters, "health_status": None}
+    services.save_scenario(scenario=scenario, parameters=doc, by=cast["pmo"])
     run = run_now(scenario, cast["pmo"])
     r = Result.objects.get(run=run, measure="activity", provider=ALL, item="ip_emergency")
     assert r.central == pytest.approx(271.92)
     assert r.p10 < r.central < r.p90
+
+
+def test_variants_and_health_status_from_the_default_document(client_for, scenario, cast):
+    """A new scenario draws the principal, high or low population variant (half, a quarter,
+    a quarter) and a share of life expectancy gained in good health; the run page names both,
+    shows the health-status step, and gives the demographic step's spread by place."""
+    doc = scenario.parameters
+    assert [(v["name"], v["probability"]) for v in doc["variants"]] == [
+        ("Principal", 0.5),
+        ("High population", 0.25),
+        ("Low population", 0.25),
+    ]
+    assert doc["variants"][1]["multipliers"] == [[[1.002], [1.002]]]
+    sc, _ = compute.to_engine(doc)
+    assert sc.health_status is not None and sc.health_status.share.central == 0.5
+    run = run_now(scenario, cast["pmo"])
+    r = Result.objects.get(run=run, measure="activity", provider=ALL, item="ip_emergency")
+    assert r.central < 271.92  # older residents' activity shifted to younger ages' rates
+    page = client_for("viewer").get(run.get_absolute_url() + "?pod=ip_emergency&by=place")
+    text = page.content.decode()
+    assert "Principal (50 %), High population (25 %), Low population (25 %)" in text
+    assert "residents aged 55 and over" in text and "Health status" in text
+    assert "10th to 90th percentile of each step" in text
+    demography = next(
+        s for s in run.breakdowns.filter(by="place").last().steps if s["name"] == "Demography"
+    )
+    assert demography["p10"] < demography["p90"]  # the variant drawn varies it
+    bad = {**doc, "variants": [{**doc["variants"][0], "probability": 0.9}, *doc["variants"][1:]]}
+    with pytest.raises(ParameterError, match=r"add up to 1\.4"):
+        services.save_scenario(scenario=scenario, parameters=bad, by=cast["pmo"])
 
 
 def test_parameters_round_trip_and_schema_errors(client_for, scenario):
@@ -431,7 +464,8 @@ def test_results_by_place_sex_age_band_and_condition_group(client_for, cast, sce
         assert sum(p.baseline for p in parts) == pytest.approx(240)
     women = run.breakdowns.get(by="sex", value="F", measure="activity", pod="ip_emergency")
     assert women.baseline == 120 and women.p10 < women.central < women.p90
-    assert [s["name"] for s in women.steps] == ["Baseline", "Demography", "Other growth"]
+    names = [s["name"] for s in women.steps]
+    assert names == ["Baseline", "Demography", "Health status", "Other growth"]
     assert sum(s["mean"] for s in women.steps) == pytest.approx(women.mean)
     frail = run.breakdowns.get(by="attribute", value="Frailty", measure="bed_days", year=2026)
     assert frail.baseline == 120 / 3 * (1 + 5 + 10)
