@@ -201,3 +201,20 @@ def test_the_login_page_asks_for_an_email_address_or_username(client):
     page = client.get("/login/").content.decode()
     label = re.search(r'<label[^>]*for="id_username"[^>]*>\s*(.*?)\s*</label>', page, re.S)
     assert label is not None and label.group(1) == "Email address or username"
+
+
+def test_wide_tables_scroll_inside_their_region_at_phone_width(client_for, plan):
+    """The visually hidden "Change …" text in a cell is positioned absolutely: the scroll
+    region must be its containing block, or it escapes and the page drags sideways."""
+    from pathlib import Path
+
+    css = (Path(__file__).parents[2] / "footprint/core/static/core/footprint.css").read_text()
+    rule = re.search(r"\.fp-table-scroll\s*\{([^}]*)\}", css)
+    assert rule and "position: relative" in rule.group(1)
+    page = client_for("viewer").get("/workspace/plan/metrics/").content.decode()
+    region = re.search(
+        r'<div class="fp-table-scroll" tabindex="0" role="region" aria-label="Metrics">\s*'
+        r'<table class="nhsuk-table">\s*<caption[^>]*>Metrics</caption>',
+        page,
+    )
+    assert region, page
