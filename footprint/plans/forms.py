@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 from django import forms
@@ -21,7 +22,13 @@ class PeriodField(forms.CharField):
         try:
             return parse_period(text)
         except ValueError as exc:
-            raise forms.ValidationError(str(exc)) from None
+            raise forms.ValidationError(f"{short_name(self.label)}: {exc}") from None
+
+
+def short_name(label: Any) -> str:
+    """A field's label as a short name for a message: without "(optional)" or a unit in
+    brackets, e.g. "Up to (£) (optional)" → "Up to"."""
+    return re.sub(r"\s*\([^)]*\)", "", str(label or "This field")).strip() or "This field"
 
 
 class MeasurementForm(forms.Form):

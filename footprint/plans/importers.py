@@ -35,9 +35,12 @@ def parse_period(text: str) -> dt.date:
     text = text.strip()
     if m := MONTH.match(text):
         year, month = int(m.group(1)), int(m.group(2))
-        if m.group(3) and int(m.group(3)) != 1:
-            dt.date(year, month, int(m.group(3)))  # a real date, or ValueError
-        return dt.date(year, month, 1)
+        try:
+            if m.group(3) and int(m.group(3)) != 1:
+                dt.date(year, month, int(m.group(3)))  # a real date, or ValueError
+            return dt.date(year, month, 1)
+        except ValueError:
+            raise ValueError(f"{text} is not a month; write it as 2025-04") from None
     if m := FINANCIAL_YEAR.match(text):
         start = int(m.group(1))
         if (start + 1) % 100 != int(m.group(2)):

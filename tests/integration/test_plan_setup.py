@@ -496,3 +496,33 @@ def test_a_metric_added_in_the_admin_site_gets_its_code_from_its_name(
     assert Metric.objects.get(name="A&E within 4 hours (all types)").code == (
         "ae-within-4-hours-all-types"
     )
+
+
+def test_a_month_that_is_not_a_month_is_refused_naming_the_field(client_for, plan, footprint):
+    client = client_for("pmo")
+    data = {
+        "priority": plan["priority"].pk,
+        "statement": "Fewer long waits",
+        "metric": plan["metric"].pk,
+        "layer": "place",
+        "organisation": "",
+        "place": footprint["north"].pk,
+        "neighbourhood": "",
+        "baseline_value": "70",
+        "baseline_date": "2025-13",
+        "target_value": "85",
+        "target_date": "2027-03",
+        "owner": footprint["trust_a"].pk,
+    }
+    refused = client.post(reverse("plans:goal_new"), data).content.decode()
+    assert "Baseline month: 2025-13 is not a month; write it as 2025-04" in refused
+    assert "month must be in" not in refused and Goal.objects.count() == 1
+    goal = plan["goal"]
+    page = client.post(
+        reverse("plans:record_measurement", args=[goal.pk]),
+        {"m-period": "2025-13", "m-value": "70", "m-note": ""},
+    ).content.decode()
+    assert "Period: 2025-13 is not a month; write it as 2025-04" in page
+    assert "month must be in" not in page
+    with pytest.raises(ValueError, match="2025-02-30 is not a month; write it as 2025-04"):
+        importers.parse_period("2025-02-30")
