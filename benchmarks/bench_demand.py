@@ -1,5 +1,6 @@
 """Demand model speed on the demo footprint: 1,000 iterations of the five-year plan scenario
-(every point of delivery, five years), for the demo's records and for ten times as many, and
+(every point of delivery, five years, three population variants and the health-status
+adjustment), for the demo's records and for ten times as many, and
 against the per-record reference implementation. Prints figures."""
 
 from __future__ import annotations
@@ -137,7 +138,11 @@ def timed(
     start = time.perf_counter()
     cells = dm.compress(everything)
     compress_s = time.perf_counter() - start
-    strata = dm.stratify(cells, demography, scenario.age_bounds)
+    start = time.perf_counter()
+    strata = dm.stratify(
+        cells, demography, scenario.age_bounds, scenario.variants, scenario.health_status
+    )
+    stratify_s = time.perf_counter() - start
     plan = dm.compile_plan(scenario, strata)
     best = []
     for _ in range(3):
@@ -147,7 +152,9 @@ def timed(
     seconds = min(best)
     print(
         f"{label}: {len(records):,} records + {len(aggregated):,} aggregated cells → "
-        f"{len(cells):,} cells → {len(strata):,} strata; compression {compress_s:.2f} s; "
+        f"{len(cells):,} cells → {len(strata):,} strata; compression {compress_s:.2f} s, "
+        f"strata (with {len(scenario.variants)} population variants and the health-status "
+        f"grid) {stratify_s:.2f} s; "
         f"{scenario.iterations:,} iterations × {YEARS} years (best of 3): {seconds:.2f} s, "
         f"{scenario.iterations / seconds:,.0f} iterations/s; "
         f"{draws_per_iteration(plan):,} draws and {parameters_per_iteration(scenario)} "
