@@ -734,14 +734,22 @@ def goal_problems(
     if (
         "baseline_value" not in problems
         and "target_value" not in problems
-        and target_value == baseline_value
         and metric.improvement != Improvement.NEUTRAL
     ):
-        better = "higher" if metric.improvement == Improvement.INCREASE else "lower"
-        problems["target_value"] = (
-            f"the target, {figures.figure(target_value, metric.unit)}, is the baseline: "
-            f"{metric.name} is better {better}, so the target is {better} than the baseline"
-        )
+        higher = metric.improvement == Improvement.INCREASE
+        better = "higher" if higher else "lower"
+        target = figures.figure(target_value, metric.unit)
+        if target_value == baseline_value:
+            problems["target_value"] = (
+                f"the target, {target}, is the baseline: "
+                f"{metric.name} is better {better}, so the target is {better} than the baseline"
+            )
+        elif (target_value < baseline_value) if higher else (target_value > baseline_value):
+            problems["target_value"] = (
+                f"the target, {target}, is {'lower' if higher else 'higher'} than the baseline, "
+                f"{figures.figure(baseline_value, metric.unit)}: {metric.name} is better "
+                f"{better}, so the target is {better} than the baseline"
+            )
     last_month = figures.add_months(today, -1)
     if baseline_date < figures.EARLIEST_PERIOD:
         problems["baseline_date"] = (

@@ -269,6 +269,12 @@ def test_a_goals_figures_and_months_are_checked_on_an_explicit_today(cast, plan,
             "target is higher than the baseline"
         ]
     }
+    assert refused(target_value=60.0) == {
+        "target_value": [
+            "The target, 60.0%, is lower than the baseline, 71.0%: A&E within 4 hours is "
+            "better higher, so the target is higher than the baseline"
+        ]
+    }
     assert refused(target_date=dt.date(2026, 10, 1)) == {
         "target_date": [
             "The target month, October 2026, is over on 30 November 2026: a goal's target is "
