@@ -246,15 +246,26 @@ SYSTEM_FIELDS = frozenset({"name", "short_name", "code", "description", "base_ye
 AREA_FIELDS = frozenset({"name", "code", "description"})
 
 
-def save_system(*, changes: dict[str, Any], by: Any) -> System:
+FIRST_BASE_YEAR = 2000
+
+
+def save_system(*, changes: dict[str, Any], by: Any, today: dt.date) -> System:
     """Name and describe the partnership (creating it the first time). The programme office
-    only."""
+    only. The base year is a mid-year estimate's year: from 2000 to next year (``today``'s
+    year + 1, for a plan drawn up late in the year)."""
     unknown = set(changes) - SYSTEM_FIELDS
     if unknown:
         raise ValueError(f"the system's {', '.join(sorted(unknown))} cannot be changed here")
     _refuse_unless(
         by, Permission.CHANGE_SYSTEM, None, "Only the programme office sets up the partnership."
     )
+    if "base_year" in changes:
+        last = today.year + 1
+        year = changes["base_year"]
+        if not isinstance(year, int) or not FIRST_BASE_YEAR <= year <= last:
+            raise ValidationError(
+                {"base_year": [f"Base year must be between {FIRST_BASE_YEAR} and {last}"]}
+            )
     with transaction.atomic():
         system = queries.the_system() or System()
         is_new = system.pk is None

@@ -378,7 +378,7 @@ def system_edit(request: HttpRequest) -> HttpResponse:
 
     def save(data: dict[str, Any]) -> tuple[str, str]:
         changes = {k: data[k] for k in form.changed_data} if system else dict(data)
-        saved = services.save_system(changes=changes, by=request.user)
+        saved = services.save_system(changes=changes, by=request.user, today=timezone.localdate())
         return f"{saved.name} has been saved.", reverse("partnership:setup")
 
     done = _form_page(request, form, save)

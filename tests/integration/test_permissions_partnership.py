@@ -406,7 +406,7 @@ def test_only_the_programme_office_gives_partnership_roles_and_deactivates(cast,
 def test_only_the_programme_office_sets_the_partnership_up(cast, footprint, who):
     by = cast[who] or AnonymousUser()
     with pytest.raises(PermissionDenied, match="Only the programme office"):
-        services.save_system(changes={"name": "Taken over"}, by=by)
+        services.save_system(changes={"name": "Taken over"}, by=by, today=dt.date(2026, 11, 30))
     with pytest.raises(PermissionDenied, match="Only the programme office adds places"):
         services.create_place(name="Westshire", code="E10000999", by=by)
     with pytest.raises(PermissionDenied, match="Only the programme office changes places"):

@@ -145,6 +145,40 @@ def test_the_checklist_counts_what_is_set_up_and_links_to_each_page(client_for, 
         assert reverse(name) in page
 
 
+@pytest.mark.parametrize("year", [1800, 1999, 2028, 2045])
+def test_the_base_year_is_a_plausible_year(client_for, cast, footprint, year):
+    """Today is explicit: 2026-11-30 allows 2000 to 2027."""
+    import datetime as dt
+
+    from django.core.exceptions import ValidationError
+
+    today = dt.date(2026, 11, 30)
+    with pytest.raises(ValidationError, match="Base year must be between 2000 and 2027"):
+        services.save_system(changes={"base_year": year}, by=cast["pmo"], today=today)
+    response = client_for("pmo").post(
+        reverse("partnership:system_edit"),
+        {
+            "name": "Test Partnership",
+            "short_name": "",
+            "code": "",
+            "description": "",
+            "base_year": year,
+        },
+    )
+    page = response.content.decode()
+    assert response.status_code == 200 and "Base year must be between 2000 and" in page
+    assert System.objects.get().base_year != year
+    saved = services.save_system(changes={"base_year": 2027}, by=cast["pmo"], today=today)
+    assert saved.base_year == 2027
+
+
+def test_pages_say_when_the_base_year_has_no_population(client_for, footprint):
+    System.objects.update(base_year=2019)
+    for path in ("/workspace/", "/"):
+        page = client_for("viewer").get(path).content.decode()
+        assert "No population is held for the partnership's base year, 2019" in page, path
+
+
 def test_an_unknown_change_is_a_programming_error(cast, footprint):
     with pytest.raises(ValueError, match="cannot be changed here"):
         services.update_place(place=footprint["north"], changes={"slug": "x"}, by=cast["pmo"])
