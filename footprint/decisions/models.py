@@ -121,7 +121,7 @@ class Delegation(models.Model):
     )
     forum = models.ForeignKey(Forum, on_delete=models.CASCADE, related_name="delegations")
     limit_pence = models.BigIntegerField(
-        null=True, blank=True, help_text="In pence; empty for no limit"
+        "limit", null=True, blank=True, help_text="In pence; empty for no limit"
     )
     history = HistoricalRecords()
 

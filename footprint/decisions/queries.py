@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.db import models
 from django.db.models import BooleanField, ExpressionWrapper, Max, Q, QuerySet
 from django.utils import timezone
 
@@ -470,8 +471,18 @@ def change_history(obj: Any, limit: int = 50) -> list[dict[str, Any]]:
             what = "Removed"
         else:
             order = [f.name for f in type(obj)._meta.get_fields()]
-            changed = sorted((c.field for c in record.diff_against(older).changes), key=order.index)
-            names = [str(type(obj)._meta.get_field(name).verbose_name) for name in changed]
+            changes = sorted(
+                (c for c in record.diff_against(older).changes if not _same(c.old, c.new)),
+                key=lambda c: order.index(c.field),
+            )
+            fields = [type(obj)._meta.get_field(c.field) for c in changes]
+            if (
+                older.history_type == "+"
+                and all(f.many_to_many for f in fields)
+                and record.history_date - older.history_date < dt.timedelta(seconds=5)
+            ):
+                continue  # a seat's deputies, set as it was set up: part of setting it up
+            names = [_change_words(f, c) for f, c in zip(fields, changes, strict=True)]
             what = ("Changed " + in_words(names)) if names else "Saved, unchanged"
         out.append(
             {
@@ -481,6 +492,36 @@ def change_history(obj: Any, limit: int = 50) -> list[dict[str, Any]]:
             }
         )
     return out
+
+
+def _same(old: Any, new: Any) -> bool:
+    """Whether a history change is no change (e.g. a seat's deputies saved again, unchanged:
+    many-to-many values come as lists of rows, in any order)."""
+    if isinstance(old, list) and isinstance(new, list):
+        return sorted(map(repr, old)) == sorted(map(repr, new))
+    return bool(old == new)
+
+
+def _change_words(field: Any, change: Any) -> str:
+    """A changed field by name, with its old and new values where they are short: "limit
+    £1,000,000 → £5,000,000", "quorum count 2 → 3"; money in pence as pounds."""
+    name = str(field.verbose_name)
+    if field.name.endswith("_pence"):
+
+        def words(v: Any) -> str:
+            return "none" if v is None else f"{'−' if v < 0 else ''}£{round(abs(v) / 100):,}"
+    elif getattr(field, "choices", None) and not field.many_to_many:
+        labels = dict(field.flatchoices)
+
+        def words(v: Any) -> str:
+            return str(labels.get(v, v))
+    elif isinstance(field, (models.IntegerField, models.BooleanField, models.DecimalField)):
+
+        def words(v: Any) -> str:
+            return "none" if v is None else ("yes" if v is True else "no" if v is False else str(v))
+    else:
+        return name
+    return f"{name} {words(change.old)} → {words(change.new)}"
 
 
 def on_behalf_words(proposal: Proposal) -> dict[dt.datetime, str]:

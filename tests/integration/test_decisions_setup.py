@@ -117,7 +117,12 @@ def test_the_programme_office_sets_up_a_forum_and_its_seats_on_pages(
     forum.refresh_from_db()
     assert forum.decision_rule == "majority" and forum.quorum_count == 2
     edit = client.get(reverse("decisions:forum_edit", args=[forum.slug])).content.decode()
-    assert "Changed quorum count and decision rule" in edit
+    assert (
+        "Changed quorum count none → 2 and decision rule Consent with no objection → A majority "
+        "of member boards"
+    ) in edit
+    seat_history = client.get(reverse("decisions:seat", args=[member.pk])).content.decode()
+    assert "Set up" in seat_history and "Changed deputies" not in seat_history
     assert forum.history.latest().history_user == cast["pmo"]
 
 
@@ -355,6 +360,8 @@ def test_the_scheme_of_delegation_is_changed_on_its_page_and_routes_proposals(
     )
     delegation = Delegation.objects.get(forum=forums["alliance"])
     assert delegation.limit_pence == 5_000_000_00
+    history = client.get(reverse("decisions:delegation")).content.decode()
+    assert "Changed limit £1,000,000 → £5,000,000" in history
     big = services.create_proposal(
         title="Community beds",
         summary="s",
