@@ -1012,3 +1012,22 @@ def test_bad_variants_and_health_status_are_refused() -> None:
         dm.Variant("Odd", 0.5, (0, 65), (((1.0,), (1.0,)),))
     with pytest.raises(ValueError, match="more than a year a year"):
         dm.HealthStatus(exact(0.5), life_expectancy_gain=2.0)
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    shift=st.floats(0.0, 8.0),
+    more=st.floats(0.0, 4.0),
+    age_from=st.integers(0, 90),
+    slope=st.floats(0.01, 5.0),
+)
+def test_health_factor_invariants(shift: float, more: float, age_from: int, slope: float) -> None:
+    """With rates rising in age, shifting activity to younger ages never raises it, shifts it
+    more the larger the shift, leaves ages below ``age_from`` alone, and no shift changes
+    nothing."""
+    hs = dm.HealthStatus(exact(0.5), age_from=age_from)
+    rates = np.tile(1 + slope * np.arange(91, dtype=float), (2, 1))
+    f, g = hs.factor(rates, shift), hs.factor(rates, shift + more)
+    assert np.all((f >= 0) & (f <= 1 + 1e-12)) and np.all(g <= f + 1e-12)
+    assert np.all(f[:, :age_from] == 1)
+    np.testing.assert_allclose(hs.factor(rates, 0.0), 1.0)

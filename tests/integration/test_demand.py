@@ -194,6 +194,9 @@ def test_variants_and_health_status_from_the_default_document(client_for, scenar
     assert doc["variants"][1]["multipliers"] == [[[1.002], [1.002]]]
     sc, _ = compute.to_engine(doc)
     assert sc.health_status is not None and sc.health_status.share.central == 0.5
+    page = client_for("viewer").get(scenario.get_absolute_url()).content.decode()
+    assert "Principal (50 %), High population (25 %), Low population (25 %)" in page
+    assert "0.1 years gained a year, 25–75 % of them in good health" in page
     run = run_now(scenario, cast["pmo"])
     r = Result.objects.get(run=run, measure="activity", provider=ALL, item="ip_emergency")
     assert r.central < 271.92  # older residents' activity shifted to younger ages' rates
