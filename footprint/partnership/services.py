@@ -45,7 +45,7 @@ from footprint.partnership.models import (
     Role,
     System,
 )
-from footprint.partnership.rules import STRUCTURE_FIELDS, Permission
+from footprint.partnership.rules import STRUCTURE_FIELDS, Permission, is_programme_office
 
 
 class AuditAction(StrEnum):
@@ -711,11 +711,23 @@ def grant_role(*, person: Any, organisation: Organisation, role: str, by: Any) -
         return _grant(person, organisation, role, by)
 
 
+def _refuse_own_lead_role(by: Any, person: Any, organisation: Organisation) -> None:
+    """A lead who took away their own lead role would lose the page they did it on: only the
+    programme office or another lead of the organisation may."""
+    if getattr(by, "pk", None) == person.pk and not is_programme_office(by):
+        raise ValidationError(
+            f"You cannot take away your own lead role at {organisation.name}: ask the "
+            "programme office or another organisation lead of it to."
+        )
+
+
 def remove_role(*, membership: Membership, by: Any) -> None:
     """Take a role at an organisation away: the programme office, or that organisation's
-    leads."""
+    leads (but not a lead their own lead role)."""
     organisation, person = membership.organisation, membership.user
     _refuse_unless_may_give(by, organisation, membership.role)
+    if membership.role == Role.ORGANISATION_LEAD:
+        _refuse_own_lead_role(by, person, organisation)
     with transaction.atomic():
         membership._history_user = by if getattr(by, "is_authenticated", False) else None  # type: ignore[attr-defined]
         label = _role_label(membership.role, organisation)
@@ -736,6 +748,8 @@ def remove_from_organisation(*, person: Any, organisation: Organisation, by: Any
     _refuse_unless_may_give(by, organisation, Role.VIEWER)
     with transaction.atomic():
         held = list(queries.memberships_of_person(person).filter(organisation=organisation))
+        if any(m.role == Role.ORGANISATION_LEAD for m in held):
+            _refuse_own_lead_role(by, person, organisation)
         for membership in held:
             remove_role(membership=membership, by=by)
     return len(held)

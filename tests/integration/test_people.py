@@ -292,6 +292,31 @@ def test_an_organisation_lead_invites_changes_roles_and_takes_people_off_their_o
     assert text.count("Lead_A") >= 5  # every change says who made it
 
 
+def test_a_lead_cannot_take_away_their_own_lead_role(client, cast, footprint, lead_a):
+    client.force_login(lead_a, backend="django.contrib.auth.backends.ModelBackend")
+    held = Membership.objects.get(user=lead_a)
+    person_page = reverse("partnership:person", args=[lead_a.pk])
+    refused = client.post(
+        reverse("partnership:person_remove_role", args=[lead_a.pk, held.pk]), follow=True
+    )
+    text = refused.content.decode()
+    assert refused.status_code == 200 and refused.redirect_chain[-1][0] == person_page
+    assert "You cannot take away your own lead role at Trust A Hospitals" in text
+    assert "is no longer" not in text
+    client.post(reverse("partnership:person_leave_organisation", args=[lead_a.pk, "RA1"]))
+    assert Membership.objects.filter(pk=held.pk).exists()
+    with pytest.raises(ValidationError, match="another organisation lead"):
+        services.remove_role(membership=held, by=lead_a)
+
+    # Another lead of the organisation, or the programme office, may.
+    other = make_user(get_user_model(), "lead_a2")
+    Membership.objects.create(
+        user=other, organisation=footprint["trust_a"], role=Role.ORGANISATION_LEAD
+    )
+    services.remove_role(membership=held, by=other)
+    assert not Membership.objects.filter(pk=held.pk).exists()
+
+
 def client_for_pmo(client, cast):
     client.force_login(cast["pmo"], backend="django.contrib.auth.backends.ModelBackend")
     return client
