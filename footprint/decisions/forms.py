@@ -418,6 +418,7 @@ class ForumForm(forms.ModelForm):
             )
         super().__init__(*args, **kwargs)
         self.fields["parent"].empty_label = "None: it is the top forum"  # type: ignore[attr-defined]
+        drop_blank_radio_choices(self)
         self.fields["place"].empty_label = "None"  # type: ignore[attr-defined]
         self.fields["neighbourhood"].empty_label = "None"  # type: ignore[attr-defined]
         if instance is not None and instance.pk:
@@ -525,3 +526,10 @@ class OnBehalfForm(forms.Form):
         self.fields["organisation"].queryset = Organisation.objects.filter(  # type: ignore[attr-defined]
             pk__in=[o.pk for o in organisations]
         ).order_by("name")
+
+
+def drop_blank_radio_choices(form: forms.BaseForm) -> None:
+    """A required choice shown as radios offers its choices only, not Django's "---------"."""
+    for f in form.fields.values():
+        if isinstance(f.widget, forms.RadioSelect) and f.required and hasattr(f, "choices"):
+            f.choices = [c for c in f.choices if c[0] not in ("", None)]  # type: ignore[attr-defined]

@@ -136,6 +136,7 @@ class MetricForm(forms.ModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["owner"].empty_label = None  # type: ignore[attr-defined]
+        drop_blank_radio_choices(self)
 
     def _post_clean(self) -> None:
         """The service checks the metric (a name another metric has, the review date);
@@ -238,6 +239,7 @@ class GoalForm(forms.ModelForm):
         self.fields["priority"].queryset = plan.priorities.order_by("order", "title")  # type: ignore[attr-defined]
         for name in ("priority", "metric", "owner"):
             self.fields[name].empty_label = None  # type: ignore[attr-defined]
+        drop_blank_radio_choices(self)
         for name in ("organisation", "place", "neighbourhood"):
             self.fields[name].empty_label = "None"  # type: ignore[attr-defined]
         self.fields["metric"].label_from_instance = (  # type: ignore[attr-defined]
@@ -267,3 +269,10 @@ class ServingDecisionsForm(forms.Form):
         field.label_from_instance = (  # type: ignore[attr-defined]
             lambda p: f"{p.title} ({p.get_status_display().lower()})"
         )
+
+
+def drop_blank_radio_choices(form: forms.BaseForm) -> None:
+    """A required choice shown as radios offers its choices only, not Django's "---------"."""
+    for f in form.fields.values():
+        if isinstance(f.widget, forms.RadioSelect) and f.required and hasattr(f, "choices"):
+            f.choices = [c for c in f.choices if c[0] not in ("", None)]  # type: ignore[attr-defined]

@@ -439,3 +439,8 @@ def test_a_neighbourhood_forum_belongs_to_a_neighbourhood_in_its_place(
     assert "Neighbourhood forum for North One, Northshire" in page
     listing = client.get(reverse("decisions:index")).content.decode()
     assert "North One (Northshire)" in listing and "Whole system" in listing
+
+
+def test_radio_lists_offer_no_empty_choice(client_for, forums):
+    page = client_for("pmo").get(reverse("decisions:forum_new")).content.decode()
+    assert 'name="layer"' in page and "---------" not in page

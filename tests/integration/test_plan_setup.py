@@ -532,3 +532,10 @@ def test_a_month_that_is_not_a_month_is_refused_naming_the_field(client_for, pla
     assert "month must be in" not in page
     with pytest.raises(ValueError, match="2025-02-30 is not a month; write it as 2025-04"):
         importers.parse_period("2025-02-30")
+
+
+def test_radio_lists_offer_no_empty_choice(client_for, plan):
+    client = client_for("pmo")
+    for url in (reverse("plans:metric_new"), reverse("plans:goal_new")):
+        page = client.get(url).content.decode()
+        assert 'type="radio"' in page and "---------" not in page, url
