@@ -366,11 +366,12 @@ class ForumForm(forms.ModelForm):
     Its address is made from its name."""
 
     quorum_percent = forms.IntegerField(
-        label="Or at least this share of voting members (%) (optional)",
+        label="Quorum: at least this share of voting members (%)",
         required=False,
         min_value=1,
         max_value=100,
-        help_text="e.g. 50 for half; with a number as well, both must be met",
+        help_text="e.g. 50 for half. Give the number, the share, or both: with both, both "
+        "must be met",
     )
     quorum_groups = forms.MultipleChoiceField(
         label="At least one present from each of (optional)",
@@ -378,6 +379,18 @@ class ForumForm(forms.ModelForm):
         widget=forms.CheckboxSelectMultiple,
         choices=compute.quorum_group_choices(),
     )
+    field_order = [
+        "name",
+        "layer",
+        "place",
+        "neighbourhood",
+        "parent",
+        "terms_of_reference",
+        "quorum_count",
+        "quorum_percent",
+        "quorum_groups",
+        "decision_rule",
+    ]
 
     class Meta:
         model = Forum
@@ -398,7 +411,7 @@ class ForumForm(forms.ModelForm):
             "neighbourhood": "Neighbourhood (for a neighbourhood forum)",
             "parent": "The forum above (optional)",
             "terms_of_reference": "Terms of reference",
-            "quorum_count": "Quorum: at least this many voting members (optional)",
+            "quorum_count": "Quorum: at least this many voting members",
             "decision_rule": "How it decides",
         }
         widgets = {
@@ -418,6 +431,7 @@ class ForumForm(forms.ModelForm):
             )
         super().__init__(*args, **kwargs)
         self.fields["parent"].empty_label = "None: it is the top forum"  # type: ignore[attr-defined]
+        self.fields["quorum_count"].help_text = "Give one or both of the number and the share"
         drop_blank_radio_choices(self)
         self.fields["place"].empty_label = "None"  # type: ignore[attr-defined]
         self.fields["neighbourhood"].empty_label = "None"  # type: ignore[attr-defined]

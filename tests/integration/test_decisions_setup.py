@@ -444,3 +444,17 @@ def test_a_neighbourhood_forum_belongs_to_a_neighbourhood_in_its_place(
 def test_radio_lists_offer_no_empty_choice(client_for, forums):
     page = client_for("pmo").get(reverse("decisions:forum_new")).content.decode()
     assert 'name="layer"' in page and "---------" not in page
+
+
+def test_the_forum_form_puts_the_quorum_fields_together_and_asks_for_one_or_both(
+    client_for, forums
+):
+    page = client_for("pmo").get(reverse("decisions:forum_new")).content.decode()
+    count, share, rule = (
+        page.index('name="quorum_count"'),
+        page.index('name="quorum_percent"'),
+        page.index('name="decision_rule"'),
+    )
+    assert count < share < rule
+    assert "Give one or both of the number and the share" in page
+    assert "voting members (optional)" not in page
