@@ -1006,6 +1006,10 @@ def test_variants_and_health_status_agree_with_the_reference(certain: bool) -> N
 
 
 def test_bad_variants_and_health_status_are_refused() -> None:
+    sc = scenario(health_status=dm.HealthStatus(exact(0.5)))
+    strata = dm.stratify(dm.compress(records(AGED)), people_demography(1), ())
+    with pytest.raises(ValueError, match="not built with the scenario's population variants"):
+        dm.compile_plan(sc, strata)
     with pytest.raises(ValueError, match=r"add up to 0\.75"):
         scenario(variants=(dm.Variant("Principal", 0.5), HIGH))
     with pytest.raises(ValueError, match="each sex and band"):

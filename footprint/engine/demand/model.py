@@ -251,6 +251,14 @@ def compile_plan(scenario: Scenario, strata: Strata) -> Plan:
     names what the activity does not hold, or matches nothing, is an error that names it (a
     misspelt condition group would otherwise avoid nothing, silently)."""
     problems = [line for scheme in scenario.schemes for line in cohort_problems(scheme, strata)]
+    hs = scenario.health_status
+    if len(strata.variant_scale) != len(scenario.variants) or (
+        hs is not None and len(strata.health_scale) != len(hs.grid)
+    ):
+        problems.append(
+            "the strata were not built with the scenario's population variants and "
+            "health-status adjustment (pass them to stratify)"
+        )
     if problems:
         raise ValueError("; ".join(problems))
     groups = [(strata.labels[p], CODES[d]) for p, d in strata.groups]
