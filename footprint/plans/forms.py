@@ -135,7 +135,7 @@ class MetricForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["owner"].empty_label = None  # type: ignore[attr-defined]
+        choose_the_owner(self)
         drop_blank_radio_choices(self)
 
     def _post_clean(self) -> None:
@@ -237,8 +237,9 @@ class GoalForm(forms.ModelForm):
             )
         super().__init__(*args, **kwargs)
         self.fields["priority"].queryset = plan.priorities.order_by("order", "title")  # type: ignore[attr-defined]
-        for name in ("priority", "metric", "owner"):
+        for name in ("priority", "metric"):
             self.fields[name].empty_label = None  # type: ignore[attr-defined]
+        choose_the_owner(self)
         drop_blank_radio_choices(self)
         for name in ("organisation", "place", "neighbourhood"):
             self.fields[name].empty_label = "None"  # type: ignore[attr-defined]
@@ -276,3 +277,11 @@ def drop_blank_radio_choices(form: forms.BaseForm) -> None:
     for f in form.fields.values():
         if isinstance(f.widget, forms.RadioSelect) and f.required and hasattr(f, "choices"):
             f.choices = [c for c in f.choices if c[0] not in ("", None)]  # type: ignore[attr-defined]
+
+
+def choose_the_owner(form: forms.BaseForm) -> None:
+    """The owner list starts blank, so that no organisation is chosen by default."""
+    owner = form.fields["owner"]
+    owner.empty_label = "Choose the owner"  # type: ignore[attr-defined]
+    owner.required = True
+    owner.error_messages["required"] = "Owner: choose the organisation that owns it"

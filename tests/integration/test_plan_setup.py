@@ -539,3 +539,12 @@ def test_radio_lists_offer_no_empty_choice(client_for, plan):
     for url in (reverse("plans:metric_new"), reverse("plans:goal_new")):
         page = client.get(url).content.decode()
         assert 'type="radio"' in page and "---------" not in page, url
+
+
+def test_the_owner_lists_start_blank_and_an_owner_must_be_chosen(client_for, plan):
+    client = client_for("pmo")
+    for url in (reverse("plans:metric_new"), reverse("plans:goal_new")):
+        page = client.get(url).content.decode()
+        assert re.search(r'<option value=""[^>]*>Choose the owner</option>', page), url
+        refused = client.post(url, {"owner": ""}).content.decode()
+        assert "Owner: choose the organisation that owns it" in refused, url
