@@ -117,7 +117,7 @@ class NeighbourhoodForm(forms.ModelForm):
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["place"].empty_label = None
+        self.fields["place"].empty_label = ""
 
 
 def role_choices(partnership: bool) -> list[tuple[str, str]]:

@@ -179,6 +179,25 @@ def test_pages_say_when_the_base_year_has_no_population(client_for, footprint):
         assert "No population is held for the partnership's base year, 2019" in page, path
 
 
+def test_the_neighbourhood_form_asks_for_its_place(client_for, footprint):
+    """No place is chosen for you: the list starts blank and a missing place is named."""
+    import re
+
+    client = client_for("pmo")
+    page = client.get(reverse("partnership:neighbourhood_add")).content.decode()
+    options = re.findall(r"<option[^>]*>[^<]*</option>", page.split('name="place"')[1])
+    assert options[0].startswith('<option value=""')
+    assert not any("selected" in o for o in options[1:])
+    missing = client.post(
+        reverse("partnership:neighbourhood_add"),
+        {"place": "", "name": "Nowhere", "code": "Z9", "description": ""},
+    ).content.decode()
+    assert "There is a problem" in missing and "Choose the place" in missing
+    assert not Neighbourhood.objects.filter(name="Nowhere").exists()
+    chosen = client.get(reverse("partnership:neighbourhood_add") + "?place=southshire")
+    assert re.search(r'<option value="\d+"\s+selected\s*>\s*Southshire', chosen.content.decode())
+
+
 def test_an_unknown_change_is_a_programming_error(cast, footprint):
     with pytest.raises(ValueError, match="cannot be changed here"):
         services.update_place(place=footprint["north"], changes={"slug": "x"}, by=cast["pmo"])
