@@ -260,6 +260,9 @@ def setup_counts() -> dict[str, int]:
     from django.contrib.auth import get_user_model
 
     people = get_user_model().objects.filter(is_active=True)
+    with_role = people.filter(
+        Q(memberships__isnull=False) | Q(partnership_roles__isnull=False)
+    ).distinct()
     return {
         "systems": System.objects.count(),
         "places": Place.objects.count(),
@@ -267,10 +270,9 @@ def setup_counts() -> dict[str, int]:
         "organisations": Organisation.objects.count(),
         "population_series": Population.objects.count(),
         "population_years": len(population_years()),
-        "people": people.filter(Q(memberships__isnull=False) | Q(partnership_roles__isnull=False))
-        .distinct()
-        .count(),
-        "signed_in": people.filter(last_login__isnull=False).count(),
+        "people": with_role.count(),
+        # Accepted: a person with a role who has signed in at least once.
+        "signed_in": with_role.filter(last_login__isnull=False).count(),
         "waiting_invitations": Invitation.objects.filter(
             accepted_at__isnull=True, revoked_at__isnull=True
         ).count(),

@@ -63,6 +63,7 @@ def _links(*links: Link | None) -> list[Link]:
 
 def steps() -> list[Step]:
     c = queries.setup_counts()
+    system = queries.the_system()
     _, hood_checks = queries.code_checks()
     unmatched = [h.area.name for h in hood_checks if not h.matches]
     out = [
@@ -70,7 +71,7 @@ def steps() -> list[Step]:
             "Name the partnership",
             "Its name, its ICB or STP code, what it is in plain English for the public, and the "
             "year its population figures start from.",
-            ["Set up" if c["systems"] else "Not set up yet"],
+            [f"Named {system.name}, base year {system.base_year}" if system else "Not set up yet"],
             bool(c["systems"]),
             _links(Link("Name and describe the partnership", reverse("partnership:system_edit"))),
         ),
@@ -114,7 +115,6 @@ def steps() -> list[Step]:
             "Invite each organisation's people by email with their role; an organisation lead "
             "can then invite the rest of their own organisation.",
             [
-                _plural(c["people"], "person", "people") + " with a role",
                 _plural(c["signed_in"], "person has signed in", "people have signed in"),
                 _plural(c["waiting_invitations"], "invitation") + " waiting",
             ],

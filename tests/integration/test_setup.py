@@ -129,7 +129,24 @@ def test_the_places_page_checks_every_neighbourhoods_code_against_imported_popul
     assert "Every neighbourhood's code matches imported population" in page
 
 
-def test_the_checklist_counts_what_is_set_up_and_links_to_each_page(client_for, footprint):
+def test_the_checklist_counts_what_is_set_up_and_links_to_each_page(
+    client_for, cast, footprint, django_user_model
+):
+    """People who have accepted (signed in) are counted apart from invitations waiting."""
+    import datetime as dt
+
+    services.invite_person(
+        email="pending@example.nhs.uk",
+        first_name="Pen",
+        last_name="Ding",
+        organisation=footprint["trust_a"],
+        role="viewer",
+        by=cast["pmo"],
+        now=dt.datetime.now(dt.UTC),
+    )
+    django_user_model.objects.filter(username__in=["editor_a", "viewer"]).update(
+        last_login=dt.datetime(2026, 11, 1, tzinfo=dt.UTC)
+    )
     page = client_for("pmo").get(reverse("partnership:setup")).content.decode()
     for text in (
         "2 places",
@@ -138,9 +155,11 @@ def test_the_checklist_counts_what_is_set_up_and_links_to_each_page(client_for, 
         "12 series",
         "2 years",
         "every neighbourhood&#39;s code matches imported figures",
-        "4 people with a role",
+        "Named Test Partnership, base year 2025",
+        "3 people have signed in; 1 invitation waiting",
     ):
         assert text in page, text
+    assert "docs/setting-up.md" not in page and "with a role" not in page
     for name in ("partnership:places", "partnership:imports", "partnership:invite"):
         assert reverse(name) in page
 
