@@ -218,3 +218,16 @@ def test_wide_tables_scroll_inside_their_region_at_phone_width(client_for, plan)
         page,
     )
     assert region, page
+
+
+def test_a_place_and_a_neighbourhood_page_link_to_their_change_page_for_those_allowed(
+    client_for, footprint
+):
+    for path, change in (
+        ("/workspace/places/northshire/", "/workspace/places/northshire/edit/"),
+        ("/workspace/neighbourhoods/north-one/", "/workspace/neighbourhoods/north-one/edit/"),
+    ):
+        html = client_for("pmo").get(path).content.decode()
+        assert re.search(rf'<a href="{change}">Change<span class="nhsuk-u-visually-hidden">', html)
+        assert client_for("pmo").get(change).status_code == 200
+        assert change not in client_for("viewer").get(path).content.decode()
