@@ -233,7 +233,8 @@ class ContractForm(forms.Form):
     service = forms.ChoiceField(label="Point of delivery", choices=POD_CHOICES)
     kind = forms.ChoiceField(label="How it is paid", choices=ContractKind.choices)
     price_pence = PoundsField(
-        label="Price per unit (£)", help_text="For a block too: the block is its units at this"
+        label="Price per unit (£)",
+        help_text="For a block too: the block is paid as its units at this price",
     )
     threshold_units = forms.FloatField(
         label="Units in the block",
@@ -241,12 +242,11 @@ class ContractForm(forms.Form):
         help_text="0 for an activity-based contract",
     )
     marginal_rate = forms.DecimalField(
-        label="Marginal rate above the block",
+        label="Marginal rate above the block (%)",
         initial=0,
-        max_digits=4,
-        decimal_places=3,
-        help_text="The share of the price paid for units above the block, from 0 to 1, "
-        "e.g. 0.7; 0 unless it is a block with a marginal rate",
+        error_messages={"invalid": "Marginal rate: enter a percentage from 0 to 100, e.g. 70"},
+        help_text="The percentage of the price paid for units above the block, from 0 to 100, "
+        "e.g. 70; 0 unless it is a block with a marginal rate",
     )
 
     def __init__(self, *args: Any, user: Any, contract: Contract | None, **kwargs: Any) -> None:
@@ -267,9 +267,24 @@ class ContractForm(forms.Form):
                     "kind": contract.kind,
                     "price_pence": contract.price_pence,
                     "threshold_units": contract.threshold_units,
-                    "marginal_rate": contract.marginal_rate,
+                    "marginal_rate": f"{(contract.marginal_rate * 100).normalize():f}",
                 }
             )
+
+    def clean_marginal_rate(self) -> Decimal:
+        """Typed as a percentage (70), kept as the fraction of the price (0.7)."""
+        percent = self.cleaned_data["marginal_rate"]
+        if not percent.is_finite() or not Decimal(0) <= percent <= Decimal(100):
+            raise forms.ValidationError(
+                f"Marginal rate: {percent}% is not a percentage from 0 to 100: e.g. 70 for "
+                "70% of the price"
+            )
+        rate = percent / 100
+        if rate != rate.quantize(Decimal("0.001")):
+            raise forms.ValidationError(
+                "Marginal rate: give the percentage to at most one decimal place, e.g. 70.5"
+            )
+        return rate.quantize(Decimal("0.001"))
 
     @property
     def offers_commissioners(self) -> bool:

@@ -668,7 +668,7 @@ def contract_terms(footprint, icb, **changes):
         "kind": "block_marginal",
         "price_pence": "4,500.50",
         "threshold_units": "1000",
-        "marginal_rate": "0.7",
+        "marginal_rate": "70",
     } | changes
 
 
@@ -689,12 +689,14 @@ def test_the_programme_office_adds_and_changes_a_contract_with_its_history(
     contract = Contract.objects.get()
     assert (contract.price_pence, contract.kind) == (450_050, ContractKind.BLOCK_MARGINAL)
 
-    changed = contract_terms(footprint, icb, price_pence="4800", marginal_rate="0.5")
+    changed = contract_terms(footprint, icb, price_pence="4800", marginal_rate="50")
     pmo.post(reverse("finance:contract_edit", args=[contract.pk]), changed)
     contract.refresh_from_db()
     assert contract.price_pence == 480_000 and contract.marginal_rate == Decimal("0.5")
     page = pmo.get(reverse("finance:contract_edit", args=[contract.pk])).content.decode()
     assert "Changed marginal rate above the block, price per unit" in page
+    assert re.search(r'<input[^>]*name="marginal_rate"[^>]*value="50"', page)
+    assert "For a block too: the block is paid as its units at this price" in page
     assert "Created" in page
     assert {h.history_user for h in contract.history.all()} == {cast["pmo"]}
     events = AuditEvent.objects.filter(action="save_contract").order_by("pk")
@@ -716,7 +718,9 @@ def test_the_programme_office_adds_and_changes_a_contract_with_its_history(
         ({"threshold_units": "0"}, "threshold_units", "needs the number of units"),
         ({"kind": "activity"}, "threshold_units", "has no block"),
         ({"kind": "block"}, "marginal_rate", "Only a block with a marginal rate has one"),
-        ({"marginal_rate": "1.5"}, "marginal_rate", "The marginal rate must be from 0 to 1"),
+        ({"marginal_rate": "150"}, "marginal_rate", "150% is not a percentage from 0 to 100"),
+        ({"marginal_rate": "70.25"}, "marginal_rate", "to at most one decimal place"),
+        ({"marginal_rate": "seventy"}, "marginal_rate", "enter a percentage from 0 to 100"),
     ],
 )
 def test_a_contract_that_cannot_be_right_is_refused_naming_the_field(
