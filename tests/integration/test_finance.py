@@ -362,6 +362,35 @@ def test_only_the_programme_office_records_an_agreement(client_for, footprint):
     assert not RiskShareAgreement.objects.exists()
 
 
+def test_an_overlapping_agreement_is_recorded_with_a_warning_saying_which_applies(
+    client_for, footprint
+):
+    """Overlapping agreements are legitimate (a renegotiated agreement replaces the old one
+    from its first year: the most recently agreed applies), so they are warned of, not
+    refused."""
+    pmo = client_for("pmo")
+    terms = {
+        "name": "First pool",
+        "first_year": 2026,
+        "last_year": 2030,
+        "contribution_rate": 50,
+        "contribution_cap_rate": 1,
+        "members": [footprint["trust_a"].pk, footprint["trust_b"].pk],
+        "agreed_on": "2026-03-01",
+        "notes": "",
+    }
+    first = pmo.post(reverse("finance:agreement_new"), terms, follow=True).content.decode()
+    assert "Overlaps" not in first
+    second = terms | {"name": "Second pool", "first_year": 2027, "last_year": 2031}
+    page = pmo.post(
+        reverse("finance:agreement_new"), second | {"agreed_on": "2026-06-01"}, follow=True
+    ).content.decode()
+    assert RiskShareAgreement.objects.count() == 2
+    assert "This agreement and First pool both cover 2027/28 to 2030/31" in page
+    assert "In those years Second pool applies, as the more recently agreed" in page
+    assert "Overlaps Second pool" in page
+
+
 def test_the_programme_office_records_and_changes_an_agreement_on_its_page(
     client_for, cast, footprint
 ):
