@@ -507,11 +507,17 @@ class DelegationForm(forms.Form):
     limit_pounds = forms.DecimalField(
         label="Up to (£) (optional)",
         required=False,
-        min_value=0,
         decimal_places=2,
         max_digits=14,
+        error_messages={"invalid": "Up to: enter an amount in pounds, e.g. 5000000"},
         help_text="The most money at stake the forum may decide; empty for no limit",
     )
+
+    def clean_limit_pounds(self) -> Any:
+        limit = self.cleaned_data["limit_pounds"]
+        if limit is not None and limit < 0:
+            raise forms.ValidationError("Up to: the limit must be £0 or more")
+        return limit
 
 
 class OnBehalfForm(forms.Form):

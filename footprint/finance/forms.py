@@ -173,6 +173,7 @@ class AgreementForm(forms.ModelForm):
             "members": forms.CheckboxSelectMultiple,
             "agreed_on": forms.DateInput(attrs={"type": "date"}),
         }
+        labels = {"agreed_on": "Date agreed"}
         help_texts = {
             "first_year": "e.g. 2025 for 2025/26",
             "contribution_rate": "e.g. 50 pays half of each favourable variance into the pool",

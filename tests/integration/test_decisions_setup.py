@@ -458,3 +458,21 @@ def test_the_forum_form_puts_the_quorum_fields_together_and_asks_for_one_or_both
     assert count < share < rule
     assert "Give one or both of the number and the share" in page
     assert "voting members (optional)" not in page
+
+
+def test_a_limit_below_nothing_is_refused_naming_the_field_shortly(client_for, forums):
+    page = (
+        client_for("pmo")
+        .post(
+            reverse("decisions:delegation_set"),
+            {
+                "decision_type": forums["investment"].pk,
+                "forum": forums["alliance"].pk,
+                "limit_pounds": "-5",
+            },
+        )
+        .content.decode()
+    )
+    assert "Up to: the limit must be £0 or more" in page
+    assert "(optional) must be" not in page
+    assert forums["alliance"].delegations.get().limit_pence == 1_000_000_00

@@ -389,6 +389,10 @@ def test_an_overlapping_agreement_is_recorded_with_a_warning_saying_which_applie
     assert "This agreement and First pool both cover 2027/28 to 2030/31" in page
     assert "In those years Second pool applies, as the more recently agreed" in page
     assert "Overlaps Second pool" in page
+    undated = pmo.post(
+        reverse("finance:agreement_new"), terms | {"name": "Third pool", "agreed_on": ""}
+    ).content.decode()
+    assert "Enter the date agreed" in undated and "agreed on" not in undated
 
 
 def test_the_programme_office_records_and_changes_an_agreement_on_its_page(
