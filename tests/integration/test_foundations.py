@@ -49,4 +49,4 @@ def test_the_api_answers_a_refusal_from_any_service_with_403_and_its_reason(rf):
 
     response = refused(rf.get("/api/v1/anything"), PermissionDenied("Only the programme office."))
     assert response.status_code == 403
-    assert json.loads(response.content) == {"detail": "Only the programme office."}
+    assert json.loads(response.content) == {"detail": "Only the programme office.", "errors": []}

@@ -60,6 +60,9 @@ SET_HERE = {
     "DJANGO_HSTS_SECONDS",
     "DJANGO_PROXY_SSL_HEADER",
     "FOOTPRINT_TASKS",
+    # Set by the browser tests for Playwright's sync API beside the live server (never in
+    # production), so it must not leak into a check of production settings.
+    "DJANGO_ALLOW_ASYNC_UNSAFE",
     *PRODUCTION,
 }
 
