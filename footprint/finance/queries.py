@@ -13,6 +13,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from footprint.core import listing
 from footprint.demand.models import POD_CHOICES, Result, Run, Scenario
 from footprint.finance.models import (
     OTHER_INCOME,
@@ -123,11 +124,7 @@ def contracts_where(*, search: str = "", sort: str = "provider") -> list[Contrac
             | Q(commissioner__ods_code__iexact=words)
             | Q(service__in=services)
         )
-    key = sort.lstrip("-")
-    order = CONTRACT_SORTS.get(key, CONTRACT_SORTS["provider"])
-    if sort.startswith("-") and key in CONTRACT_SORTS:
-        order = [f"-{order[0]}", *order[1:]]
-    return list(qs.order_by(*order, "pk"))
+    return list(qs.order_by(*listing.order_by(sort, CONTRACT_SORTS, "provider")))
 
 
 def change_history(obj: Any, limit: int = 50) -> list[dict[str, Any]]:

@@ -13,10 +13,9 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
-from footprint.core import charts
+from footprint.core import charts, listing
 from footprint.core.exports import csv_response, xlsx_response
 from footprint.core.imports import WORKBOOK
 from footprint.core.jobs import refuse_big_uploads, start_upload
@@ -325,31 +324,11 @@ CONTRACT_COLUMNS = [
 @partner_only
 def contracts(request: HttpRequest) -> HttpResponse:
     """Every contract between a commissioner and a provider: search and sort."""
-    search = request.GET.get("q", "").strip()[:100]
-    sort = request.GET.get("sort") or "provider"
-    if sort.lstrip("-") not in queries.CONTRACT_SORTS:
-        sort = "provider"
+    search, sort = listing.asked(request, queries.CONTRACT_SORTS, "provider")
     found = queries.contracts_where(search=search, sort=sort)
-
-    def link(key: str) -> str:
-        current = sort.lstrip("-") == key
-        new = ("-" + key) if current and not sort.startswith("-") else key
-        query = {"sort": new} | ({"q": search} if search else {})
-        return reverse("finance:contracts") + "?" + urlencode(query)
-
-    columns = [
-        {
-            "key": key,
-            "text": text,
-            "href": link(key),
-            "aria_sort": (
-                ("descending" if sort.startswith("-") else "ascending")
-                if sort.lstrip("-") == key
-                else "none"
-            ),
-        }
-        for key, text in CONTRACT_COLUMNS
-    ]
+    columns = listing.columns(
+        reverse("finance:contracts"), CONTRACT_COLUMNS, sort=sort, search=search
+    )
     return render(
         request,
         "finance/contracts.jinja",

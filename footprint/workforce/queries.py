@@ -10,6 +10,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from footprint.core import listing
 from footprint.core.models import Job
 from footprint.demand.models import Result, Run, Scenario
 from footprint.partnership.models import Organisation, OrganisationKind
@@ -84,11 +85,7 @@ def rate_card_where(*, search: str = "", sort: str = "role") -> list[RateCap]:
             | Q(organisation__name__icontains=words)
             | Q(organisation__ods_code__iexact=words)
         )
-    key = sort.lstrip("-")
-    order = CARD_SORTS.get(key, CARD_SORTS["role"])
-    if sort.startswith("-") and key in CARD_SORTS:
-        order = [f"-{order[0]}", *order[1:]]
-    return list(qs.order_by(*order, "pk"))
+    return list(qs.order_by(*listing.order_by(sort, CARD_SORTS, "role")))
 
 
 def members_with_caps_of_their_own() -> QuerySet[Organisation]:

@@ -11,10 +11,9 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
-from footprint.core import charts
+from footprint.core import charts, listing
 from footprint.core.jobs import refuse_big_uploads, start_upload
 from footprint.core.permissions import can, permission_required
 from footprint.workforce import compute, queries, services
@@ -97,31 +96,11 @@ CARD_COLUMNS = [("role", "Role"), ("applies", "Applies to"), ("cap", "Most per h
 @partner_only
 def rate_card(request: HttpRequest) -> HttpResponse:
     """The agency rate card: search and sort; the programme office changes it here."""
-    search = request.GET.get("q", "").strip()[:100]
-    sort = request.GET.get("sort") or "role"
-    if sort.lstrip("-") not in queries.CARD_SORTS:
-        sort = "role"
+    search, sort = listing.asked(request, queries.CARD_SORTS, "role")
     caps = queries.rate_card_where(search=search, sort=sort)
-
-    def link(key: str) -> str:
-        current = sort.lstrip("-") == key
-        new = ("-" + key) if current and not sort.startswith("-") else key
-        query = {"sort": new} | ({"q": search} if search else {})
-        return reverse("workforce:rate_card") + "?" + urlencode(query)
-
-    columns = [
-        {
-            "key": key,
-            "text": text,
-            "href": link(key),
-            "aria_sort": (
-                ("descending" if sort.startswith("-") else "ascending")
-                if sort.lstrip("-") == key
-                else "none"
-            ),
-        }
-        for key, text in CARD_COLUMNS
-    ]
+    columns = listing.columns(
+        reverse("workforce:rate_card"), CARD_COLUMNS, sort=sort, search=search
+    )
     return render(
         request,
         "workforce/rate_card.jinja",
