@@ -96,11 +96,15 @@ _DJANGO_MESSAGES: list[tuple[re.Pattern[str], str]] = [
 ]
 
 
+# "(optional)" helps beside an empty field, not in a message about what was typed in it.
+_OPTIONAL = re.compile(r"\s*\(optional\)", re.IGNORECASE)
+
+
 def field_error(field: Any, message: str) -> str:
     """Say a form field's error in words that name the field, as NHS.UK asks ("Enter the
     title", "Money at stake (£) must be 0 or more"), in place of Django's generic defaults
     ("This field is required."). Messages written by Footprint's own forms pass unchanged."""
-    label = str(field.label or field.name)
+    label = _OPTIONAL.sub("", str(field.label or field.name))
     label_l = label[:1].lower() + label[1:] if label[1:2].islower() else label
     if message == "This field is required.":
         kind = field.field.widget.__class__.__name__

@@ -213,7 +213,7 @@ def test_a_programme_office_sets_up_a_partnership_from_nothing(open_browser):
     pmo.get_by_label("Name").fill("Vale Partnership Board")
     pmo.get_by_label("System", exact=True).check()
     pmo.get_by_label("Terms of reference").fill("Decides for the whole partnership.")
-    pmo.get_by_label("Quorum: at least this many voting members (optional)").fill("2")
+    pmo.get_by_label("Quorum: at least this many voting members").fill("2")
     pmo.get_by_label("Consent with no objection").check()
     pmo.get_by_role("button", name="Set up the forum").click()
     expect(pmo.get_by_role("heading", name="Vale Partnership Board")).to_be_visible()

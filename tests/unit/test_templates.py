@@ -72,3 +72,10 @@ def test_form_errors_name_their_field_in_words():
     assert field_error(blank["title"], "Give a reason for hiding it.") == (
         "Give a reason for hiding it."
     )
+
+    class LimitForm(forms.Form):
+        up_to = forms.IntegerField(label="Up to (£) (optional)", min_value=0, required=False)
+
+    limit = LimitForm(data={"up_to": "-1"})
+    limit.is_valid()
+    assert field_error(limit["up_to"], limit.errors["up_to"][0]) == "Up to (£) must be 0 or more"
