@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -255,8 +256,9 @@ def code_checks() -> tuple[list[CodeCheck], list[CodeCheck]]:
     return places, hoods
 
 
-def setup_counts() -> dict[str, int]:
-    """How far the partnership is set up in the footprint's own records."""
+def setup_counts(*, now: dt.datetime) -> dict[str, int]:
+    """How far the partnership is set up in the footprint's own records at ``now`` (an
+    invitation that has expired by then is no longer waiting)."""
     from django.contrib.auth import get_user_model
 
     people = get_user_model().objects.filter(is_active=True)
@@ -274,7 +276,7 @@ def setup_counts() -> dict[str, int]:
         # Accepted: a person with a role who has signed in at least once.
         "signed_in": with_role.filter(last_login__isnull=False).count(),
         "waiting_invitations": Invitation.objects.filter(
-            accepted_at__isnull=True, revoked_at__isnull=True
+            accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=now
         ).count(),
     }
 

@@ -9,6 +9,7 @@ yet links to what exists and says so.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 
 from django.apps import apps
@@ -61,8 +62,9 @@ def _links(*links: Link | None) -> list[Link]:
     return [link for link in links if link is not None]
 
 
-def steps() -> list[Step]:
-    c = queries.setup_counts()
+def steps(*, now: dt.datetime) -> list[Step]:
+    """The set-up checklist's steps as the records stand at ``now``."""
+    c = queries.setup_counts(now=now)
     system = queries.the_system()
     _, hood_checks = queries.code_checks()
     unmatched = [h.area.name for h in hood_checks if not h.matches]

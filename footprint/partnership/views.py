@@ -350,7 +350,7 @@ def setup(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "partnership/setup.jinja",
-        {"steps": setup_steps.steps(), "url_if": _url_if},
+        {"steps": setup_steps.steps(now=timezone.now()), "url_if": _url_if},
     )
 
 

@@ -3,13 +3,15 @@ their geography codes, and the check that every neighbourhood's code matches imp
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.urls import reverse
 
 from footprint.core.models import AuditEvent
 from footprint.core.permissions import OPERATOR
 from footprint.partnership import importers, services
-from footprint.partnership.models import Neighbourhood, Place, System
+from footprint.partnership.models import Invitation, Neighbourhood, Place, System
 
 
 def test_from_an_empty_database_the_checklist_starts_at_naming_the_partnership(
@@ -133,8 +135,6 @@ def test_the_checklist_counts_what_is_set_up_and_links_to_each_page(
     client_for, cast, footprint, django_user_model
 ):
     """People who have accepted (signed in) are counted apart from invitations waiting."""
-    import datetime as dt
-
     services.invite_person(
         email="pending@example.nhs.uk",
         first_name="Pen",
@@ -160,6 +160,9 @@ def test_the_checklist_counts_what_is_set_up_and_links_to_each_page(
     ):
         assert text in page, text
     assert "docs/setting-up.md" not in page and "with a role" not in page
+    Invitation.objects.update(expires_at=dt.datetime.now(dt.UTC) - dt.timedelta(minutes=1))
+    expired = client_for("pmo").get(reverse("partnership:setup")).content.decode()
+    assert "0 invitations waiting" in expired  # an expired link waits for nobody
     for name in ("partnership:places", "partnership:imports", "partnership:invite"):
         assert reverse(name) in page
 
@@ -226,7 +229,7 @@ def test_an_unknown_change_is_a_programming_error(cast, footprint):
 def test_a_step_whose_page_is_not_built_says_so(db):
     from footprint.partnership import setup_steps
 
-    steps = {s.title: s for s in setup_steps.steps()}
+    steps = {s.title: s for s in setup_steps.steps(now=dt.datetime.now(dt.UTC))}
     forums = steps["Set up the forums and the scheme of delegation"]
     assert forums.links == [] and "admin site" in forums.note
     assert "admin site" in steps["Agree the agency rate card"].note
