@@ -9,6 +9,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
+from django.dispatch import Signal
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -22,6 +23,10 @@ STUCK_AFTER = dt.timedelta(minutes=settings.FOOTPRINT_JOB_TIME_LIMIT_MINUTES)
 NEVER_STARTED = dt.timedelta(hours=24)
 
 Progress = Callable[[int, int], None]
+
+#: Sent with ``ids`` (and ``now``) when ``sweep_stuck_jobs`` fails jobs, so that an app whose
+#: records follow a job (a model run) can mark them failed too; core knows no such app.
+jobs_swept = Signal()
 
 
 class WorkRefused(Exception):
@@ -115,24 +120,36 @@ def sweep_stuck_jobs(
     they did was saved: each import and run saves in one transaction, which a dead worker
     never committed. Returns the number of jobs failed."""
     minutes = round(limit.total_seconds() / 60)
-    ran = Job.objects.filter(status=Job.Status.RUNNING, started_at__lt=now - limit).update(
+    stuck = list(
+        Job.objects.filter(status=Job.Status.RUNNING, started_at__lt=now - limit).values_list(
+            "pk", flat=True
+        )
+    )
+    ran = Job.objects.filter(pk__in=stuck).update(
         status=Job.Status.FAILED,
         message=f"stopped: it ran for more than {minutes} minutes without finishing (was the "
         "worker stopped?); nothing was saved",
         payload={},
         finished_at=now,
     )
-    if not queued:
-        return ran
-    waited = Job.objects.filter(
-        status=Job.Status.QUEUED, created_at__lt=now - NEVER_STARTED
-    ).update(
+    waiting = (
+        list(
+            Job.objects.filter(
+                status=Job.Status.QUEUED, created_at__lt=now - NEVER_STARTED
+            ).values_list("pk", flat=True)
+        )
+        if queued
+        else []
+    )
+    waited = Job.objects.filter(pk__in=waiting).update(
         status=Job.Status.FAILED,
         message="never started: no worker took it within a day (is the worker running?); "
         "nothing was saved",
         payload={},
         finished_at=now,
     )
+    if stuck or waiting:
+        jobs_swept.send(sender=Job, ids=[*stuck, *waiting], now=now)
     return ran + waited
 
 

@@ -13,6 +13,7 @@ import the tasks module, so the two do not import each other.
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import time
 from collections.abc import Callable, Iterable
 from enum import StrEnum
@@ -256,6 +257,15 @@ def start_run(*, scenario: Scenario, by: Any, enqueue: Callable[[int], object]) 
     audit.record(actor=by, action=AuditAction.RUN, summary=f"Ran {scenario.name}", run=run.pk)
     transaction.on_commit(lambda: enqueue(run.pk))
     return run
+
+
+def fail_runs_of_swept_jobs(*, ids: list[int], now: dt.datetime, **_: Any) -> int:
+    """Mark failed the runs whose jobs ``core.jobs.sweep_stuck_jobs`` has just failed (their
+    worker died, or none took them): connected to ``jobs_swept`` when the app is ready.
+    Nothing of theirs was stored; the job's page says why. Returns the number of runs."""
+    return Run.objects.filter(
+        job_id__in=ids, status__in=[Run.Status.QUEUED, Run.Status.RUNNING]
+    ).update(status=Run.Status.FAILED, finished_at=now)
 
 
 def run_model(*, run: Run, by: Any, progress: Progress = no_progress) -> str:

@@ -626,3 +626,23 @@ def test_no_module_imports_dask_until_a_scheduler_is_configured():
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     ).stdout
     assert out.strip() == "[]"
+
+
+def test_a_run_whose_job_is_swept_is_failed_too(cast, scenario, django_capture_on_commit_callbacks):
+    """A worker that died mid-run leaves its job "running"; the sweep fails the job, and the
+    run follows it instead of saying "running" for ever."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from footprint.core.jobs import sweep_stuck_jobs
+    from footprint.core.models import Job
+
+    run = services.start_run(scenario=scenario, by=cast["pmo"], enqueue=lambda pk: None)
+    Run.objects.filter(pk=run.pk).update(status=Run.Status.RUNNING)
+    Job.objects.filter(pk=run.job_id).update(
+        status=Job.Status.RUNNING, started_at=timezone.now() - dt.timedelta(hours=2)
+    )
+    assert sweep_stuck_jobs(now=timezone.now()) == 1
+    run.refresh_from_db()
+    assert run.status == Run.Status.FAILED and run.finished_at is not None
