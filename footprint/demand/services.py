@@ -49,6 +49,8 @@ class AuditAction(StrEnum):
     SAVE_SCENARIO = "demand.save_scenario"
     ADD_SCHEME = "demand.add_scheme"
     REMOVE_SCHEME = "demand.remove_scheme"
+    CHANGE_GROWTH = "demand.change_growth"
+    CHANGE_SCHEME = "demand.change_scheme"
     RUN = "demand.run"
     STORE_RESULTS = "demand.store_results"
 
@@ -202,6 +204,44 @@ def remove_scheme(*, scenario: Scenario, by: Any, key: str) -> None:
         summary=f"Removed the scheme {key} from {scenario.name}",
         parameters={**scenario.parameters, "schemes": kept},
     )
+
+
+@transaction.atomic
+def change_growth(*, scenario: Scenario, by: Any, growth: dict[str, dict[str, float]]) -> Scenario:
+    """Set the scenario's growth a year by point of delivery (each an 80 % interval, low and
+    high, as fractions), validated with the rest of its document."""
+    require(by, Permission.CHANGE_DEMAND, scenario)
+    return _save(
+        scenario,
+        by=by,
+        action=AuditAction.CHANGE_GROWTH,
+        summary=f"Changed the growth rates of {scenario.name}",
+        parameters={**scenario.parameters, "growth": growth},
+    )
+
+
+@transaction.atomic
+def change_scheme(
+    *, scenario: Scenario, by: Any, key: str, changes: dict[str, Any]
+) -> dict[str, Any]:
+    """Change the scheme with ``key`` in place (it keeps its key and its place in the list):
+    ``changes`` replaces the fields it names. Returns the scheme's new document; a scenario
+    without the scheme is refused with ``ParameterError``."""
+    require(by, Permission.CHANGE_DEMAND, scenario)
+    schemes = list(scenario.parameters["schemes"])
+    places = [i for i, s in enumerate(schemes) if s["key"] == key]
+    if not places:
+        raise ParameterError([f"schemes: {scenario.name} has no scheme {key!r}"])
+    scheme = {**schemes[places[0]], **changes, "key": key}
+    schemes[places[0]] = scheme
+    _save(
+        scenario,
+        by=by,
+        action=AuditAction.CHANGE_SCHEME,
+        summary=f"Changed the scheme {scheme['name']} in {scenario.name}",
+        parameters={**scenario.parameters, "schemes": schemes},
+    )
+    return scheme
 
 
 def queue_import(

@@ -19,6 +19,16 @@ urlpatterns = [
         name="scheme_add",
     ),
     path(
+        "workspace/demand/scenarios/<int:pk>/growth/",
+        views.growth_edit,
+        name="growth_edit",
+    ),
+    path(
+        "workspace/demand/scenarios/<int:pk>/schemes/<str:key>/",
+        views.scheme_edit,
+        name="scheme_edit",
+    ),
+    path(
         "workspace/demand/scenarios/<int:pk>/schemes/<str:key>/remove/",
         views.scheme_remove,
         name="scheme_remove",

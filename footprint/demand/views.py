@@ -19,13 +19,16 @@ from footprint.demand import compute, queries, services
 from footprint.demand.forms import (
     ActivityImportForm,
     CompareForm,
+    GrowthForm,
     ParametersUploadForm,
     ScenarioForm,
+    SchemeChangeForm,
     SchemeForm,
+    field_for,
 )
 from footprint.demand.models import Baseline, Breakdown, Result, Run, Scenario
 from footprint.demand.parameters import ParameterError, schema
-from footprint.demand.pods import ALL, item_name, pod_name
+from footprint.demand.pods import ALL, CODES, item_name, pod_name
 from footprint.demand.rules import Permission
 from footprint.demand.tasks import import_activity, run_scenario
 
@@ -188,6 +191,79 @@ def scheme_remove(request: HttpRequest, pk: int, key: str) -> HttpResponse:
     else:
         messages.success(request, "Removed the scheme")
     return redirect(sc)
+
+
+def _put_problems(form: Any, lines: list[str], prefix: str) -> None:
+    """Each problem line from the service on the form field its document path names (or on
+    the form as a whole), in words naming the field."""
+    for line in lines:
+        path, _, message = line.partition(": ")
+        name = field_for(path, prefix) if message else None
+        if name and name in form.fields:
+            form.add_error(name, f"{form.fields[name].label}: {message}")
+        else:
+            form.add_error(None, line)
+
+
+@programme_office_only
+def growth_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Change the growth a year of each point of delivery, in one form."""
+    sc = _scenario_or_404(pk)
+    growth = sc.parameters.get("growth", {})
+    pods = [(c, pod_name(c)) for c in CODES if c in growth]
+    initial = {
+        f"{c}_{end}": round(100 * growth[c][end], 1) for c, _ in pods for end in ("low", "high")
+    }
+    form = GrowthForm(request.POST or None, pods=pods, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.change_growth(scenario=sc, by=request.user, growth=form.growth())
+        except ParameterError as exc:
+            _put_problems(form, exc.lines, "growth.")
+        else:
+            messages.success(request, "Saved the growth rates")
+            return redirect(sc)
+    return render(
+        request,
+        "demand/growth_form.jinja",
+        {"form": form, "scenario": sc, "pods": pods},
+        status=400 if form.errors else 200,
+    )
+
+
+@programme_office_only
+def scheme_edit(request: HttpRequest, pk: int, key: str) -> HttpResponse:
+    """Change one scheme of a scenario; it keeps its place in the list."""
+    sc = _scenario_or_404(pk)
+    schemes = sc.parameters.get("schemes", [])
+    index = next((i for i, s in enumerate(schemes) if s["key"] == key), None)
+    if index is None:
+        raise Http404("No such scheme")
+    scheme = schemes[index]
+    held = queries.baseline_names(sc.baseline)
+    names = {
+        f: [(v, v) for v in sorted((held[f] | set(scheme.get("cohort", {}).get(f, []))) - {""})]
+        for f in ("places", "providers", "attributes")
+    }
+    form = SchemeChangeForm(
+        request.POST or None, names=names, initial=SchemeChangeForm.initial_from(scheme)
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = services.change_scheme(
+                scenario=sc, by=request.user, key=key, changes=form.changes(scheme)
+            )
+        except ParameterError as exc:
+            _put_problems(form, exc.lines, f"schemes.{index}.")
+        else:
+            messages.success(request, f"Saved {saved['name']}")
+            return redirect(sc)
+    return render(
+        request,
+        "demand/scheme_form.jinja",
+        {"form": form, "scenario": sc, "scheme": scheme},
+        status=400 if form.errors else 200,
+    )
 
 
 @partner_only

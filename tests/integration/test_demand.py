@@ -8,6 +8,7 @@ import re
 
 import polars as pl
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
@@ -646,3 +647,156 @@ def test_a_run_whose_job_is_swept_is_failed_too(cast, scenario, django_capture_o
     assert sweep_stuck_jobs(now=timezone.now()) == 1
     run.refresh_from_db()
     assert run.status == Run.Status.FAILED and run.finished_at is not None
+
+
+# Changing growth and schemes on their own pages
+
+
+def growth_post(scenario, **changes: float) -> dict[str, float]:
+    """The growth form as the page fills it in, in % a year, with ``changes`` made."""
+    data = {
+        f"{code}_{end}": round(100 * g[end], 1)
+        for code, g in scenario.parameters["growth"].items()
+        for end in ("low", "high")
+    }
+    return {**data, **changes}
+
+
+def test_growth_is_changed_on_its_page(client_for, scenario):
+    client = client_for("pmo")
+    page = client.get(reverse("demand:growth_edit", args=[scenario.pk])).content.decode()
+    assert "Change growth: Plan" in page and "Emergency admissions, low (% a year)" in page
+    url = reverse("demand:growth_edit", args=[scenario.pk])
+    assert f'href="{url}"' in client.get(scenario.get_absolute_url()).content.decode()
+    assert 'name="ip_emergency_low"' in page and 'value="2.0"' in page  # the current values
+    response = client.post(
+        reverse("demand:growth_edit", args=[scenario.pk]),
+        growth_post(scenario, ip_emergency_low=1.5, ip_emergency_high=3.5),
+    )
+    assert response.status_code == 302
+    scenario.refresh_from_db()
+    assert scenario.parameters["growth"]["ip_emergency"] == {"low": 0.015, "high": 0.035}
+    assert scenario.parameters["growth"]["ae"] == {"low": 0.01, "high": 0.03}
+    validate(scenario.parameters)  # the same schema as the JSON document's
+    viewer = client_for("viewer").get(scenario.get_absolute_url()).content.decode()
+    assert url not in viewer and "Change growth" not in viewer
+
+
+@pytest.mark.parametrize(
+    ("changes", "words"),
+    [
+        (
+            {"ae_low": 4, "ae_high": 2},
+            "A&amp;E attendances: the high end must not be below the low end",
+        ),
+        ({"ae_high": "lots"}, "A&amp;E attendances, high (% a year)"),
+        ({"ae_high": 80}, "A&amp;E attendances, high (% a year)"),
+    ],
+)
+def test_bad_growth_is_refused_naming_the_field(client_for, scenario, changes, words):
+    before = scenario.parameters
+    response = client_for("pmo").post(
+        reverse("demand:growth_edit", args=[scenario.pk]), growth_post(scenario, **changes)
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "There is a problem" in page and words in page
+    scenario.refresh_from_db()
+    assert scenario.parameters == before
+
+
+@pytest.fixture
+def with_schemes(cast, scenario):
+    schemes = [
+        compute.scheme_from_library("pifu", start_year=2026),
+        compute.scheme_from_library(
+            "virtual_ward_frailty", start_year=2026, cohort={"age_low": 75}
+        ),
+    ]
+    return services.save_scenario(
+        scenario=scenario, parameters={**scenario.parameters, "schemes": schemes}, by=cast["pmo"]
+    )
+
+
+def scheme_post(scheme: dict, **changes) -> dict:
+    from footprint.demand.forms import SchemeChangeForm
+
+    data = {k: v for k, v in SchemeChangeForm.initial_from(scheme).items() if v is not None}
+    return {**data, **changes}
+
+
+def test_a_scheme_is_changed_in_place(client_for, with_schemes):
+    sc, client = with_schemes, client_for("pmo")
+    frail = sc.parameters["schemes"][1]
+    url = reverse("demand:scheme_edit", args=[sc.pk, frail["key"]])
+    page = client.get(url).content.decode()
+    assert "Change Virtual wards" in page and 'value="75"' in page
+    # the baseline's condition groups are the choices: a misspelling cannot be typed
+    assert 'value="Frailty"' in page and 'value="Minor"' in page
+    assert f'href="{url}"' in client.get(sc.get_absolute_url()).content.decode()
+    response = client.post(
+        url,
+        scheme_post(
+            frail, name="Frailty virtual ward", low=10, high=20, attributes=["Frailty"], sex="F"
+        ),
+    )
+    assert response.status_code == 302
+    sc.refresh_from_db()
+    assert [s["key"] for s in sc.parameters["schemes"]] == ["pifu", "virtual_ward_frailty"]
+    saved = sc.parameters["schemes"][1]
+    assert saved["name"] == "Frailty virtual ward"
+    assert saved["share"] == {"low": 0.1, "high": 0.2}
+    assert saved["cohort"]["attributes"] == ["Frailty"] and saved["cohort"]["sex"] == "F"
+    assert saved["cohort"]["age_low"] == 75 and saved["effect"] == frail["effect"]
+    validate(sc.parameters)
+
+
+@pytest.mark.parametrize(
+    ("changes", "words"),
+    [
+        ({"low": 30, "high": 20}, "Share affected: the high end must not be below the low end"),
+        ({"high": 120}, "Share affected at full effect, high (%)"),
+        ({"places": ["E99999999"]}, "Cohort: places: E99999999 is not among"),
+        ({"attributes": ["Frailtee"]}, "condition groups: Frailtee is not among"),
+    ],
+)
+def test_a_bad_scheme_is_refused_naming_the_field(client_for, with_schemes, changes, words):
+    sc = with_schemes
+    before = sc.parameters
+    frail = before["schemes"][1]
+    response = client_for("pmo").post(
+        reverse("demand:scheme_edit", args=[sc.pk, frail["key"]]), scheme_post(frail, **changes)
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "There is a problem" in page and words in page
+    sc.refresh_from_db()
+    assert sc.parameters == before
+
+
+@pytest.mark.parametrize("who", ["viewer", "editor_a"])
+def test_only_the_programme_office_changes_growth_and_schemes(cast, with_schemes, who):
+    sc = with_schemes
+    before = sc.parameters
+    with pytest.raises(PermissionDenied):
+        services.change_growth(scenario=sc, by=cast[who], growth=before["growth"])
+    with pytest.raises(PermissionDenied):
+        services.change_scheme(scenario=sc, by=cast[who], key="pifu", changes={"name": "X"})
+    sc.refresh_from_db()
+    assert sc.parameters == before
+
+
+def test_growth_and_scheme_changes_are_audited(cast, with_schemes):
+    from footprint.core.models import AuditEvent
+
+    sc = with_schemes
+    services.change_growth(scenario=sc, by=cast["pmo"], growth=sc.parameters["growth"])
+    services.change_scheme(scenario=sc, by=cast["pmo"], key="pifu", changes={"name": "PIFU"})
+    assert list(
+        AuditEvent.objects.filter(action__in=["demand.change_growth", "demand.change_scheme"])
+        .order_by("pk")
+        .values_list("action", "summary")
+    ) == [
+        ("demand.change_growth", "Changed the growth rates of Plan"),
+        ("demand.change_scheme", "Changed the scheme PIFU in Plan"),
+    ]

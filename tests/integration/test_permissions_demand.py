@@ -43,6 +43,13 @@ def scenario(cast, baseline):
 
 @pytest.fixture
 def ran(cast, scenario):
+    # a scheme, so that its page (demand:scheme_edit) has something to change
+    scheme = compute.scheme_from_library("falls_prevention", start_year=2026)
+    services.save_scenario(
+        scenario=scenario,
+        parameters={**scenario.parameters, "schemes": [scheme]},
+        by=cast["pmo"],
+    )
     run = Run.objects.create(scenario=scenario, parameters=scenario.parameters)
     services.run_model(run=run, by=cast["pmo"])
     return run
@@ -60,6 +67,8 @@ PAGES = [
     ("demand:baseline", ["baseline"], PARTNERS),
     ("demand:scenario_new", [], {"pmo"}),
     ("demand:scenario_edit", ["scenario"], {"pmo"}),
+    ("demand:growth_edit", ["scenario"], {"pmo"}),
+    ("demand:scheme_edit", ["scenario", "scheme"], {"pmo"}),
     ("demand:import", [], {"pmo"}),
     # The schema has no data in it: anyone may read it.
     ("demand:parameters_schema", [], set(CAST)),
@@ -69,7 +78,12 @@ PAGES = [
 @pytest.mark.parametrize("who", CAST)
 @pytest.mark.parametrize(("name", "args", "allowed"), PAGES, ids=lambda v: str(v))
 def test_page_permission_matrix(client_for, ran, who, name, args, allowed):
-    keys = {"scenario": ran.scenario.pk, "run": ran.pk, "baseline": ran.scenario.baseline.pk}
+    keys = {
+        "scenario": ran.scenario.pk,
+        "run": ran.pk,
+        "baseline": ran.scenario.baseline.pk,
+        "scheme": "falls_prevention",
+    }
     assert_may_see(client_for(who), who, reverse(name, args=[keys[a] for a in args]), allowed)
 
 
@@ -169,6 +183,31 @@ def test_only_the_programme_office_removes_a_scheme(cast, scenario, who):
         services.remove_scheme(scenario=scenario, by=cast[who], key="falls_prevention")
     scenario.refresh_from_db()
     assert [s["key"] for s in scenario.parameters["schemes"]] == ["falls_prevention"]
+
+
+@pytest.mark.parametrize("who", NOT_THE_PROGRAMME_OFFICE)
+def test_only_the_programme_office_changes_growth_or_a_scheme(cast, scenario, who):
+    services.add_scheme(
+        scenario=scenario,
+        by=cast["pmo"],
+        evidence="falls_prevention",
+        name="",
+        share=(0.1, 0.2),
+        start_year=2026,
+        ramp_years=1,
+        yearly_cost=0,
+    )
+    scenario.refresh_from_db()
+    before, events = scenario.parameters, AuditEvent.objects.count()
+    faster = {code: {"low": 0.05, "high": 0.09} for code in before["growth"]}
+    with pytest.raises(PermissionDenied):
+        services.change_growth(scenario=scenario, by=cast[who], growth=faster)
+    with pytest.raises(PermissionDenied):
+        services.change_scheme(
+            scenario=scenario, by=cast[who], key="falls_prevention", changes={"name": "Mine"}
+        )
+    scenario.refresh_from_db()
+    assert scenario.parameters == before and AuditEvent.objects.count() == events
 
 
 @pytest.mark.parametrize("who", NOT_THE_PROGRAMME_OFFICE)
