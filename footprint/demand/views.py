@@ -261,7 +261,7 @@ def scheme_edit(request: HttpRequest, pk: int, key: str) -> HttpResponse:
     return render(
         request,
         "demand/scheme_form.jinja",
-        {"form": form, "scenario": sc, "scheme": scheme},
+        {"form": form, "scenario": sc, "scheme": scheme, "pod": pod_name(scheme["pod"])},
         status=400 if form.errors else 200,
     )
 

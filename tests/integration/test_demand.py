@@ -731,6 +731,7 @@ def test_a_scheme_is_changed_in_place(client_for, with_schemes):
     url = reverse("demand:scheme_edit", args=[sc.pk, frail["key"]])
     page = client.get(url).content.decode()
     assert "Change Virtual wards" in page and 'value="75"' in page
+    assert "avoid emergency admissions" in page
     # the baseline's condition groups are the choices: a misspelling cannot be typed
     assert 'value="Frailty"' in page and 'value="Minor"' in page
     assert f'href="{url}"' in client.get(sc.get_absolute_url()).content.decode()
