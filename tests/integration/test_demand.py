@@ -759,6 +759,8 @@ def test_a_scheme_is_changed_in_place(client_for, with_schemes):
         ({"high": 120}, "Share affected at full effect, high (%)"),
         ({"places": ["E99999999"]}, "Cohort: places: E99999999 is not among"),
         ({"attributes": ["Frailtee"]}, "condition groups: Frailtee is not among"),
+        # a rule of the document beyond the form's own: refused through the same check
+        ({"profile": "custom", "ramp_years": 3}, "a custom profile needs a share for each year"),
     ],
 )
 def test_a_bad_scheme_is_refused_naming_the_field(client_for, with_schemes, changes, words):
