@@ -70,6 +70,9 @@ FOOTPRINT_APPS = [
     "workforce",
     "finance",
     "engagement",
+    "flow",
+    "winter",
+    "inequalities",
     "api",
     "demo",
 ]

@@ -1,0 +1,1 @@
+"""OPEL levels, the partnership's escalation actions and the mutual-aid log."""

@@ -1,0 +1,1 @@
+"""Small-area deprivation, population and ethnicity profiles."""

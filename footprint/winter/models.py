@@ -1,0 +1,1 @@
+"""Winter plans and their scenarios."""
