@@ -10,6 +10,7 @@ from django.conf import settings
 from django.contrib.messages import get_messages
 from django.contrib.staticfiles.storage import staticfiles_storage
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.html import json_script
 from jinja2 import ChainableUndefined, ChoiceLoader, Environment, PackageLoader, meta
@@ -131,6 +132,22 @@ def month(value: Any) -> str:
     return value.strftime("%b %Y")
 
 
+def day(value: Any) -> str:
+    """A day as the NHS.UK style guide writes it: date(2027, 7, 1) → '1 July 2027'."""
+    if value is None or value == "":
+        return "–"
+    return value.strftime("%-d %B %Y")
+
+
+def day_time(value: Any) -> str:
+    """A moment to the minute, in the site's time zone: '1 July 2027 at 14:05'."""
+    if value is None or value == "":
+        return "–"
+    if isinstance(value, dt.datetime) and timezone.is_aware(value):
+        value = timezone.localtime(value)
+    return value.strftime("%-d %B %Y at %H:%M")
+
+
 class StrictOutsideNhsukUndefined(ChainableUndefined):
     """Fails on a name that no one defined, as soon as a template uses it, so a misspelt name
     fails the page in the tests and in DEBUG instead of rendering blank.
@@ -203,6 +220,8 @@ def environment(**options: Any) -> Environment:
     env.filters["pounds"] = pounds
     env.filters["millions"] = millions
     env.filters["month"] = month
+    env.filters["day"] = day
+    env.filters["day_time"] = day_time
     if settings.FOOTPRINT_STRICT_TEMPLATES:
         nhsuk = Environment(
             loader=PackageLoader("nhsuk_frontend_jinja"), extensions=["jinja2.ext.do"]

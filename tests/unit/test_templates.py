@@ -79,3 +79,16 @@ def test_form_errors_name_their_field_in_words():
     limit = LimitForm(data={"up_to": "-1"})
     limit.is_valid()
     assert field_error(limit["up_to"], limit.errors["up_to"][0]) == "Up to (£) must be 0 or more"
+
+
+def test_days_and_times_are_written_one_way_on_every_page():
+    import datetime as dt
+
+    from django.utils import timezone
+
+    assert render("{{ d | day }}", d=dt.date(2027, 7, 1)) == "1 July 2027"
+    assert render("{{ d | day }}", d=None) == "–"
+    # Stored in UTC, shown in the site's time zone (Europe/London: British Summer Time in July).
+    moment = dt.datetime(2027, 7, 1, 13, 5, tzinfo=dt.UTC)
+    assert timezone.get_current_timezone_name() == "Europe/London"
+    assert render("{{ t | day_time }}", t=moment) == "1 July 2027 at 14:05"
