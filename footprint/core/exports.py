@@ -92,6 +92,25 @@ def xlsx_bytes(
     return out.getvalue()
 
 
+def xlsx_sheets_bytes(
+    sheets: Iterable[tuple[str, Sequence[str], Iterable[Sequence[object]]]],
+) -> bytes:
+    """Several tables as one Excel workbook, a sheet each (name, header, rows), each with a
+    bold header row and frozen panes."""
+    wb = Workbook()
+    wb.remove(wb.active)
+    for name, header, rows in sheets:
+        ws = wb.create_sheet(name[:31])
+        for cell in write_row(ws, 1, list(header)):
+            cell.font = Font(bold=True)
+        for i, row in enumerate(rows, start=2):
+            write_row(ws, i, list(row))
+        ws.freeze_panes = "A2"
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
 def xlsx_file_response(filename: str, data: bytes) -> HttpResponse:
     """An Excel workbook already made (``xlsx_bytes`` or a template) as a download."""
     response = HttpResponse(data, content_type=XLSX_CONTENT_TYPE)
