@@ -10,7 +10,9 @@ from pathlib import PurePosixPath
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import models, transaction
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -403,3 +405,14 @@ class MessageAttachment(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+@receiver(post_delete, sender=MessageAttachment)
+def _delete_the_stored_file(
+    sender: type[MessageAttachment], instance: MessageAttachment, **kwargs: object
+) -> None:
+    """Deleting an attachment (or its message, or the sender's organisation) deletes its file
+    from storage once the deletion is committed, so no file outlives its row."""
+    name, storage = instance.file.name, instance.file.storage
+    if name:
+        transaction.on_commit(lambda: storage.delete(name))

@@ -310,3 +310,17 @@ def test_the_edit_page_offers_the_address_until_it_is_fixed(client, cast, footpr
     client.post(reverse("engagement:edit", args=[c.slug]), form)
     c.refresh_from_db()
     assert (c.title, c.slug) == ("Walk-in centres, again", "walk-in-centres")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_deleting_a_message_deletes_its_files_from_storage(cast, footprint, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    message = Message(title="Posters", body="Put them up.", audience="all_practices")
+    message.sender = Organisation.objects.get(ods_code="RA1")
+    files = [SimpleUploadedFile("poster.pdf", PDF), SimpleUploadedFile("map.png", PNG)]
+    services.send_message_with_attachments(message=message, files=files, by=cast["editor_a"])
+    stored = [tmp_path / a.file.name for a in message.attachments.all()]
+    assert len(stored) == 2 and all(path.exists() for path in stored)
+    message.delete()
+    assert not MessageAttachment.objects.exists()
+    assert not any(path.exists() for path in stored)
