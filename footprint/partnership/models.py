@@ -314,3 +314,103 @@ class Invitation(models.Model):
         if now >= self.expires_at:
             return "Expired"
         return "Waiting"
+
+
+# --- Small areas: the LSOAs a partnership's neighbourhoods are made of (issue 20) -----------
+
+#: The English Indices of Deprivation rank small areas from 1 (most deprived) to the number of
+#: LSOAs: 33,755 for the 2021 LSOAs of the Indices of Deprivation 2025.
+SMALL_AREAS_IN_ENGLAND = 33_755
+#: The 19 five-year age bands small-area population is kept in (the 2013 European Standard
+#: Population's): 0-4, 5-9 … 85-89, 90 and over.
+AGE_BANDS: tuple[str, ...] = (*(f"{a}-{a + 4}" for a in range(0, 90, 5)), "90+")
+
+
+#: The Census 2021 high-level ethnic groups (table TS021), in the Census's order: the key kept
+#: in ``SmallAreaEthnicity.group`` and the words shown.
+CENSUS_ETHNIC_GROUPS: tuple[tuple[str, str], ...] = (
+    ("asian", "Asian, Asian British or Asian Welsh"),
+    ("black", "Black, Black British, Black Welsh, Caribbean or African"),
+    ("mixed", "Mixed or Multiple ethnic groups"),
+    ("white", "White"),
+    ("other", "Other ethnic group"),
+)
+
+
+class SmallArea(models.Model):
+    """A lower layer super output area (LSOA, 2021 boundaries), some 1,500 residents, in one
+    neighbourhood (and so one place), with its national deprivation rank and decile."""
+
+    code = models.CharField("LSOA 2021 code", max_length=9, unique=True)
+    name = models.CharField(max_length=120, blank=True)
+    neighbourhood = models.ForeignKey(
+        Neighbourhood, on_delete=models.PROTECT, related_name="small_areas"
+    )
+    imd_rank = models.PositiveIntegerField(
+        "IMD rank", null=True, blank=True, help_text="1 is the most deprived small area in England"
+    )
+    imd_decile = models.PositiveSmallIntegerField(
+        "IMD decile",
+        null=True,
+        blank=True,
+        help_text="1 is the most deprived 10 % of small areas in England, 10 the least",
+    )
+
+    class Meta:
+        ordering = ["code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(imd_decile__isnull=True)
+                | models.Q(imd_decile__gte=1, imd_decile__lte=10),
+                name="small_area_decile_1_to_10",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.code})" if self.name else self.code
+
+    @property
+    def imd_quintile(self) -> int | None:
+        """1 (most deprived 20 % nationally) … 5, from the decile."""
+        return None if self.imd_decile is None else (self.imd_decile + 1) // 2
+
+
+class SmallAreaPopulation(models.Model):
+    """Residents of one small area in one year, for one sex, in ``AGE_BANDS``."""
+
+    small_area = models.ForeignKey(SmallArea, on_delete=models.CASCADE, related_name="population")
+    year = models.PositiveIntegerField(validators=[MinValueValidator(2000)])
+    sex = models.CharField(max_length=1, choices=Sex.choices)
+    bands = models.JSONField(help_text="19 whole numbers: ages 0-4 … 85-89, then 90 and over")
+    total = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["year", "sex"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["small_area", "year", "sex"], name="small_area_population_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.small_area.code} {self.year} {self.sex}: {self.total}"
+
+
+class SmallAreaEthnicity(models.Model):
+    """Usual residents of one small area in one of the Census 2021 high-level ethnic groups."""
+
+    small_area = models.ForeignKey(
+        SmallArea, on_delete=models.CASCADE, related_name="ethnic_groups"
+    )
+    group = models.CharField(max_length=12)
+    residents = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["small_area", "group"], name="small_area_ethnicity_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.small_area.code} {self.group}: {self.residents}"
