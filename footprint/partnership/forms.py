@@ -22,7 +22,13 @@ IMPORT_KINDS = [
     ("organisations", "Organisations (CSV with ODS-style columns)"),
     ("population_estimates", "Population: ONS mid-year estimates (one year)"),
     ("population_projection", "Population: ONS subnational projection"),
+    ("small_areas", "Small areas: the lookup of small areas (LSOAs) to neighbourhoods"),
+    ("deprivation", "Small areas: English Indices of Deprivation (IMD rank and decile)"),
+    ("small_area_population", "Small areas: ONS population by age and sex (one year)"),
+    ("ethnic_groups", "Small areas: Census 2021 ethnic group"),
 ]
+# The kinds of file that hold one year's figures, so need the year.
+YEARLY_KINDS = {"population_estimates", "small_area_population"}
 
 
 class OrganisationFilterForm(forms.Form):
@@ -70,13 +76,14 @@ class ImportForm(forms.Form):
         required=False,
         min_value=1991,
         max_value=2100,
-        help_text="Only for mid-year estimates, e.g. 2024",
+        help_text="Only for mid-year estimates (of places and neighbourhoods, or of small "
+        "areas), e.g. 2024",
     )
     file = forms.FileField(label="CSV file", help_text="Save spreadsheets as CSV UTF-8")
 
     def clean(self) -> dict[str, object]:
         data = super().clean() or {}
-        if data.get("kind") == "population_estimates" and not data.get("year"):
+        if data.get("kind") in YEARLY_KINDS and not data.get("year"):
             self.add_error("year", "Enter the year the estimates are for")
         return data
 

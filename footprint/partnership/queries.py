@@ -8,10 +8,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet, Sum
 
 from footprint.core.models import AuditEvent, Job
 from footprint.partnership.models import (
+    CENSUS_ETHNIC_GROUPS,
     Invitation,
     Membership,
     Neighbourhood,
@@ -21,6 +22,9 @@ from footprint.partnership.models import (
     PartnershipRoleKind,
     Place,
     Population,
+    SmallArea,
+    SmallAreaEthnicity,
+    SmallAreaPopulation,
     System,
 )
 
@@ -393,3 +397,133 @@ def invitation_by_digest(digest: str) -> Invitation | None:
 
 def organisations_by_pk(pks: Iterable[int]) -> QuerySet[Organisation]:
     return Organisation.objects.filter(pk__in=list(pks)).order_by("name")
+
+
+# --- Small areas and deprivation profiles (issue 20) ------------------------------------------
+
+
+def small_areas_by_code() -> dict[str, SmallArea]:
+    return {a.code: a for a in SmallArea.objects.all()}
+
+
+def small_areas_in(
+    *, place: Place | None = None, hood: Neighbourhood | None = None
+) -> QuerySet[SmallArea]:
+    """The small areas of a neighbourhood, of a place, or (neither given) of the partnership."""
+    qs = SmallArea.objects.select_related("neighbourhood", "neighbourhood__place")
+    if hood is not None:
+        return qs.filter(neighbourhood=hood)
+    if place is not None:
+        return qs.filter(neighbourhood__place=place)
+    return qs.all()
+
+
+def small_area_population_years() -> list[int]:
+    return sorted(set(SmallAreaPopulation.objects.values_list("year", flat=True)))
+
+
+def profile_year() -> int | None:
+    """The year deprivation profiles are counted in: the system's base year if small-area
+    population is held for it, else the latest year held."""
+    years = small_area_population_years()
+    if not years:
+        return None
+    system = the_system()
+    return system.base_year if system and system.base_year in years else years[-1]
+
+
+@dataclass(frozen=True)
+class Share:
+    """A number of residents and its share of a whole (0 … 1; None for a whole of none)."""
+
+    key: int | str
+    label: str
+    residents: int
+    share: float | None
+
+
+@dataclass(frozen=True)
+class DeprivationProfile:
+    """An area's residents by national deprivation decile and quintile (1 = most deprived
+    10 % / 20 % of small areas in England), the Core20 share (residents in quintile 1), and by
+    Census 2021 ethnic group. ``unknown`` counts residents of small areas with no decile."""
+
+    year: int | None
+    small_areas: int
+    residents: int
+    deciles: list[Share]
+    quintiles: list[Share]
+    unknown: int
+    core20: int
+    core20_share: float | None
+    ethnic_groups: list[Share]
+    ethnic_total: int
+
+    @property
+    def has_figures(self) -> bool:
+        return self.residents > 0 or self.ethnic_total > 0
+
+
+def _share(part: int, whole: int) -> float | None:
+    return part / whole if whole else None
+
+
+QUINTILE_NAMES = {
+    1: "1 – most deprived 20 %",
+    2: "2",
+    3: "3",
+    4: "4",
+    5: "5 – least deprived 20 %",
+}
+
+
+def deprivation_profile(
+    *, place: Place | None = None, hood: Neighbourhood | None = None, year: int | None = None
+) -> DeprivationProfile:
+    """The deprivation profile of a neighbourhood, a place or (neither given) the whole
+    partnership, counting residents of both sexes in ``year`` (by default ``profile_year``)."""
+    areas = small_areas_in(place=place, hood=hood)
+    year = year if year is not None else profile_year()
+    by_decile: dict[int | None, int] = {}
+    if year is not None:
+        rows = (
+            SmallAreaPopulation.objects.filter(year=year, small_area__in=areas)
+            .values("small_area__imd_decile")
+            .annotate(n=Sum("total"))
+        )
+        by_decile = {r["small_area__imd_decile"]: int(r["n"]) for r in rows}
+    residents = sum(by_decile.values())
+    unknown = by_decile.get(None, 0)
+    known = residents - unknown
+    deciles = [
+        Share(d, str(d), by_decile.get(d, 0), _share(by_decile.get(d, 0), known))
+        for d in range(1, 11)
+    ]
+    quintiles = []
+    for q in range(1, 6):
+        n = by_decile.get(2 * q - 1, 0) + by_decile.get(2 * q, 0)
+        quintiles.append(Share(q, QUINTILE_NAMES[q], n, _share(n, known)))
+    ethnic = dict(
+        SmallAreaEthnicity.objects.filter(small_area__in=areas)
+        .values("group")
+        .annotate(n=Sum("residents"))
+        .values_list("group", "n")
+    )
+    ethnic_total = int(sum(ethnic.values()))
+    return DeprivationProfile(
+        year=year,
+        small_areas=areas.count(),
+        residents=residents,
+        deciles=deciles,
+        quintiles=quintiles,
+        unknown=unknown,
+        core20=quintiles[0].residents,
+        core20_share=quintiles[0].share,
+        ethnic_groups=[
+            Share(
+                key, label, int(ethnic.get(key, 0)), _share(int(ethnic.get(key, 0)), ethnic_total)
+            )
+            for key, label in CENSUS_ETHNIC_GROUPS
+        ],
+        ethnic_total=ethnic_total,
+    )

@@ -30,7 +30,14 @@ from footprint.core.imports import RowError, raise_if_any
 from footprint.core.jobs import Progress, no_progress
 from footprint.core.permissions import can
 from footprint.partnership import queries
-from footprint.partnership.importers import OrganisationRow, PopulationRecord
+from footprint.partnership.importers import (
+    DeprivationRow,
+    EthnicityRow,
+    OrganisationRow,
+    PopulationRecord,
+    SmallAreaPopulationRow,
+    SmallAreaRow,
+)
 from footprint.partnership.models import (
     Invitation,
     Membership,
@@ -43,6 +50,9 @@ from footprint.partnership.models import (
     Population,
     PopulationSource,
     Role,
+    SmallArea,
+    SmallAreaEthnicity,
+    SmallAreaPopulation,
     System,
 )
 from footprint.partnership.rules import STRUCTURE_FIELDS, Permission, is_programme_office
@@ -53,6 +63,10 @@ class AuditAction(StrEnum):
 
     IMPORT_ORGANISATIONS = "import_organisations"
     IMPORT_POPULATION = "import_population"
+    IMPORT_SMALL_AREAS = "import_small_areas"
+    IMPORT_DEPRIVATION = "import_deprivation"
+    IMPORT_SMALL_AREA_POPULATION = "import_small_area_population"
+    IMPORT_ETHNIC_GROUPS = "import_ethnic_groups"
     UPDATE_ORGANISATION = "update_organisation"
     UPDATE_SYSTEM = "update_system"
     CREATE_PLACE = "create_place"
@@ -198,6 +212,182 @@ def import_population(
         )
     progress(len(records), len(records))
     return {"series": len(records), "areas": len({r.area_code for r in records})}
+
+
+# --- Small areas (issue 20) -------------------------------------------------------------------
+
+
+def import_small_areas(
+    *, rows: Sequence[SmallAreaRow], filename: str, by: Any, progress: Progress = no_progress
+) -> dict[str, int]:
+    """Make the lookup of small areas to neighbourhoods the file's: areas in it are added or
+    moved to the neighbourhood it gives, areas no longer in it are removed with their figures.
+    Every neighbourhood code must be known; all or nothing. Only the programme office."""
+    _require_importer(by)
+    hoods = queries.neighbourhoods_by_code()
+    errors = [
+        RowError(
+            r.row, "Neighbourhood code", f"no neighbourhood has the code '{r.neighbourhood_code}'"
+        )
+        for r in rows
+        if r.neighbourhood_code not in hoods
+    ]
+    raise_if_any(filename, errors)
+    with transaction.atomic():
+        existing = queries.small_areas_by_code()
+        new, changed = [], []
+        for r in rows:
+            area = existing.get(r.code)
+            if area is None:
+                new.append(
+                    SmallArea(code=r.code, name=r.name, neighbourhood=hoods[r.neighbourhood_code])
+                )
+            else:
+                area.name = r.name or area.name
+                area.neighbourhood = hoods[r.neighbourhood_code]
+                changed.append(area)
+        SmallArea.objects.bulk_create(new, batch_size=500)
+        SmallArea.objects.bulk_update(changed, ["name", "neighbourhood"], batch_size=500)
+        listed = {r.code for r in rows}
+        gone = [a.pk for code, a in existing.items() if code not in listed]
+        SmallArea.objects.filter(pk__in=gone).delete()
+        audit.record(
+            actor=by,
+            action=AuditAction.IMPORT_SMALL_AREAS,
+            summary=f"Imported the lookup of {len(rows)} small areas to neighbourhoods"
+            f" from {filename}",
+            filename=filename,
+            added=len(new),
+            kept=len(changed),
+            removed=len(gone),
+        )
+    progress(1, 1)
+    return {"added": len(new), "kept": len(changed), "removed": len(gone)}
+
+
+def _in_footprint(
+    rows: Sequence[Any], filename: str
+) -> tuple[dict[str, SmallArea], list[Any], int]:
+    """The partnership's small areas by code, the rows about them, and how many rows were about
+    other small areas (national files cover all of England). Refuses a file with none of the
+    partnership's small areas: the lookup comes first."""
+    areas = queries.small_areas_by_code()
+    ours = [r for r in rows if r.code in areas]
+    if not ours:
+        column = rows[0].column if rows else ""
+        raise_if_any(
+            filename,
+            [
+                RowError(
+                    rows[0].row if rows else 2,
+                    column,
+                    "none of the file's small areas is in the partnership's lookup of small "
+                    "areas to neighbourhoods: import that lookup first"
+                    if areas
+                    else "the partnership has no small areas yet: import the lookup of small "
+                    "areas to neighbourhoods first",
+                )
+            ],
+        )
+    return areas, ours, len(rows) - len(ours)
+
+
+def import_deprivation(
+    *, rows: Sequence[DeprivationRow], filename: str, by: Any, progress: Progress = no_progress
+) -> dict[str, int]:
+    """Set the IMD rank and decile of each of the partnership's small areas in the file (the
+    Indices of Deprivation cover all of England; other areas are skipped). All or nothing."""
+    _require_importer(by)
+    areas, ours, skipped = _in_footprint(rows, filename)
+    with transaction.atomic():
+        changed = []
+        for r in ours:
+            area = areas[r.code]
+            area.imd_rank, area.imd_decile = r.rank, r.decile
+            changed.append(area)
+        SmallArea.objects.bulk_update(changed, ["imd_rank", "imd_decile"], batch_size=500)
+        audit.record(
+            actor=by,
+            action=AuditAction.IMPORT_DEPRIVATION,
+            summary=f"Imported the deprivation of {len(ours)} small areas from {filename}",
+            filename=filename,
+            small_areas=len(ours),
+            skipped=skipped,
+        )
+    progress(1, 1)
+    return {"small_areas": len(ours), "skipped": skipped, "missing": len(areas) - len(ours)}
+
+
+def import_small_area_population(
+    *,
+    rows: Sequence[SmallAreaPopulationRow],
+    year: int,
+    filename: str,
+    by: Any,
+    progress: Progress = no_progress,
+) -> dict[str, int]:
+    """Save the population of each of the partnership's small areas in the file for ``year``,
+    replacing what was held for that year; other areas are skipped. All or nothing."""
+    _require_importer(by)
+    areas, ours, skipped = _in_footprint(rows, filename)
+    with transaction.atomic():
+        SmallAreaPopulation.objects.filter(
+            year=year, small_area__in=[areas[r.code] for r in ours]
+        ).delete()
+        SmallAreaPopulation.objects.bulk_create(
+            [
+                SmallAreaPopulation(
+                    small_area=areas[r.code],
+                    year=year,
+                    sex=r.sex,
+                    bands=r.bands,
+                    total=sum(r.bands),
+                )
+                for r in ours
+            ],
+            batch_size=500,
+        )
+        codes = {r.code for r in ours}
+        audit.record(
+            actor=by,
+            action=AuditAction.IMPORT_SMALL_AREA_POPULATION,
+            summary=f"Imported the {year} population of {len(codes)} small areas from {filename}",
+            filename=filename,
+            year=year,
+            small_areas=len(codes),
+            skipped=skipped,
+        )
+    progress(1, 1)
+    return {"small_areas": len(codes), "skipped": skipped, "missing": len(areas) - len(codes)}
+
+
+def import_ethnic_groups(
+    *, rows: Sequence[EthnicityRow], filename: str, by: Any, progress: Progress = no_progress
+) -> dict[str, int]:
+    """Save each of the partnership's small areas' residents by Census 2021 ethnic group,
+    replacing what was held; other areas are skipped. All or nothing."""
+    _require_importer(by)
+    areas, ours, skipped = _in_footprint(rows, filename)
+    with transaction.atomic():
+        SmallAreaEthnicity.objects.filter(small_area__in=[areas[r.code] for r in ours]).delete()
+        SmallAreaEthnicity.objects.bulk_create(
+            [
+                SmallAreaEthnicity(small_area=areas[r.code], group=group, residents=n)
+                for r in ours
+                for group, n in r.residents.items()
+            ],
+            batch_size=500,
+        )
+        audit.record(
+            actor=by,
+            action=AuditAction.IMPORT_ETHNIC_GROUPS,
+            summary=f"Imported the ethnic groups of {len(ours)} small areas from {filename}",
+            filename=filename,
+            small_areas=len(ours),
+            skipped=skipped,
+        )
+    progress(1, 1)
+    return {"small_areas": len(ours), "skipped": skipped, "missing": len(areas) - len(ours)}
 
 
 def update_organisation(*, organisation: Organisation, changes: dict[str, Any], by: Any) -> None:
