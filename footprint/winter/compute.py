@@ -1,0 +1,358 @@
+"""Winter plans to the engine and back: checks a provider's inputs and a plan's settings, turns
+a scenario's stored inputs (as plain values from ``queries.run_document``) into
+``engine.winter.WinterInputs``, runs the simulation in chunks (for progress) and turns its
+results into plain rows to store. It neither reads the database nor writes."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from footprint.core.jobs import Progress, no_progress
+from footprint.engine import winter as engine
+
+# Places a day on pathway 0 (home without new support): no limit.
+UNLIMITED = engine.UNLIMITED
+CHUNK = 250  # runs simulated at once: progress is reported after each chunk
+LONGEST_STAY = 120  # days: stays are drawn up to this; the lognormal's tail is lumped into it
+DEFAULT_WEEKLY = [1.08, 1.02, 1.0, 0.99, 0.98, 0.96, 0.97]  # Monday to Sunday
+
+RANGES: dict[str, tuple[float, float, str]] = {
+    # field: (least, most, name in a message)
+    "beds": (1, 5000, "General and acute beds"),
+    "escalation_beds": (0, 1000, "Escalation beds"),
+    "escalation_trigger": (50, 150, "Escalation trigger"),
+    "admissions_per_day": (0.1, 2000, "Emergency admissions a day"),
+    "winter_uplift": (-50, 100, "Winter uplift"),
+    "stay_mean": (0.5, 60, "Mean length of stay"),
+    "stay_sd": (0.1, 120, "Standard deviation of length of stay"),
+    "home_care_packages": (0, 10000, "Home-care packages a day"),
+    "step_down_beds": (0, 10000, "Step-down beds a day"),
+    "care_home_beds": (0, 10000, "Care-home beds a day"),
+    "virtual_ward_places": (0, 10000, "Virtual-ward places a day"),
+}
+WHOLE = frozenset(
+    {
+        "beds",
+        "escalation_beds",
+        "home_care_packages",
+        "step_down_beds",
+        "care_home_beds",
+        "virtual_ward_places",
+    }
+)
+
+
+def default_inputs(beds: int = 600, admissions_per_day: float = 90.0) -> dict[str, Any]:
+    """A typical acute trust's inputs, to start a first scenario from (every number is to be
+    replaced with the trust's own)."""
+    return {
+        "beds": beds,
+        "escalation_beds": round(beds * 0.04),
+        "escalation_trigger": 95.0,
+        "admissions_per_day": admissions_per_day,
+        "admissions_source": "entered",
+        "admissions_note": "",
+        "weekly": list(DEFAULT_WEEKLY),
+        "winter_uplift": 8.0,
+        "stay_mean": 5.8,
+        "stay_sd": 7.5,
+        "stay_counts": [],
+        "pathway_shares": [60.0, 25.0, 10.0, 5.0],
+        "nctr_probability": [2.0, 45.0, 55.0, 65.0],
+        "home_care_packages": round(admissions_per_day * 0.105),
+        "step_down_beds": round(admissions_per_day * 0.05),
+        "care_home_beds": round(admissions_per_day * 0.03),
+        "virtual_ward_places": 0,
+    }
+
+
+def _number(value: Any) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return float(value) if math.isfinite(value) else None
+
+
+def check_provider(values: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """Every problem with one provider's inputs, as (field, message); empty if they run."""
+    problems: list[tuple[str, str]] = []
+    for field, (least, most, name) in RANGES.items():
+        value = values.get(field)
+        if field == "escalation_trigger" and value is None:
+            continue
+        x = _number(value)
+        unit = "%" if field in {"escalation_trigger", "winter_uplift"} else ""
+        if x is None or not least <= x <= most or (field in WHOLE and x != int(x)):
+            kind = "a whole number" if field in WHOLE else "a number"
+            problems.append(
+                (field, f"{name} must be {kind} from {least:g}{unit} to {most:g}{unit}")
+            )
+    weekly = values.get("weekly")
+    if (
+        not isinstance(weekly, list)
+        or len(weekly) != 7
+        or any((x := _number(w)) is None or not 0.2 <= x <= 3 for w in weekly)
+    ):
+        problems.append(
+            ("weekly", "Weekly pattern: give 7 multipliers, Monday to Sunday, each from 0.2 to 3")
+        )
+    for field, name in (
+        ("pathway_shares", "Pathway shares"),
+        ("nctr_probability", "Chance of waiting"),
+    ):
+        v = values.get(field)
+        if (
+            not isinstance(v, list)
+            or len(v) != 4
+            or any((x := _number(p)) is None or not 0 <= x <= 100 for p in v)
+        ):
+            problems.append(
+                (field, f"{name}: give 4 percentages, pathways 0 to 3, each from 0 to 100")
+            )
+        elif field == "pathway_shares" and abs(sum(v) - 100) > 0.5:
+            problems.append(
+                (field, f"Pathway shares must add up to 100 % (they add up to {sum(v):g} %)")
+            )
+    counts = values.get("stay_counts") or []
+    if counts and (
+        not isinstance(counts, list)
+        or len(counts) > LONGEST_STAY
+        or any((x := _number(c)) is None or x < 0 for c in counts)
+        or sum(counts) <= 0
+    ):
+        problems.append(
+            (
+                "stay_counts",
+                f"Past stays: give up to {LONGEST_STAY} counts of 0 or more (stays of 1, 2, 3 … "
+                "days), not all 0",
+            )
+        )
+    if (
+        not problems
+        and values.get("escalation_trigger") is not None
+        and not values.get("escalation_beds")
+    ):
+        problems.append(
+            ("escalation_beds", "Escalation beds: give how many open at the trigger, or no trigger")
+        )
+    return problems
+
+
+def check_plan(
+    *, start: dt.date, days: int, peak: dt.date, runs: int, seed: int
+) -> list[tuple[str, str]]:
+    """Every problem with a plan's settings, as (field, message)."""
+    problems = []
+    if not dt.date(2000, 1, 1) <= start <= dt.date(2100, 1, 1):
+        problems.append(("start", "First day must be between 2000 and 2100"))
+    if not 7 <= days <= 366:
+        problems.append(("days", "Number of days must be from 7 to 366"))
+    if abs((peak - start).days) > 366:
+        problems.append(("peak", "Peak of the winter must be within a year of the first day"))
+    if not 1 <= runs <= 10000:
+        problems.append(("runs", "Number of runs must be from 1 to 10,000"))
+    if not 0 <= seed < 2**32:
+        problems.append(("seed", "Seed must be a whole number from 0 to 4,294,967,295"))
+    return problems
+
+
+def seasonal(start: dt.date, days: int, peak: dt.date, uplift: float) -> list[float]:
+    """Each day's multiplier: 1 + uplift × cos(2π × days from the peak / 365), so admissions
+    are ``uplift`` above the year's average at the peak and as far below it half a year
+    away."""
+    return [
+        1 + uplift / 100 * math.cos(2 * math.pi * ((start - peak).days + d) / 365)
+        for d in range(days)
+    ]
+
+
+def admissions_from_projection(yearly: float) -> float:
+    """Emergency admissions a day from a demand projection's admissions in a year."""
+    return round(yearly / 365, 2)
+
+
+def longest_stay(mean: float, sd: float) -> int:
+    """Stays are drawn up to the lognormal's 99.5th percentile (7 to ``LONGEST_STAY`` days)."""
+    sigma2 = math.log(1 + (sd / mean) ** 2)
+    mu = math.log(mean) - sigma2 / 2
+    return int(min(LONGEST_STAY, max(7, math.ceil(math.exp(mu + 2.576 * math.sqrt(sigma2))))))
+
+
+def stay_pmf(p: Mapping[str, Any]) -> np.ndarray:
+    if p.get("stay_counts"):
+        return engine.stay_pmf_from_histogram(p["stay_counts"])
+    mean, sd = p["stay_mean"], p["stay_sd"]
+    return engine.lognormal_stay_pmf(mean, sd, longest_stay(mean, sd))
+
+
+def engine_inputs(doc: Mapping[str, Any]) -> engine.WinterInputs:
+    """A run document (``queries.run_document``) as the engine's inputs."""
+    start = dt.date.fromisoformat(doc["start"])
+    peak = dt.date.fromisoformat(doc["peak"])
+    days = doc["days"]
+    providers = doc["providers"]
+    rates = np.stack(
+        [
+            engine.daily_rates(
+                [p["admissions_per_day"]],
+                p["weekly"],
+                seasonal(start, days, peak, p["winter_uplift"]),
+                start.weekday(),
+            )[0]
+            for p in providers
+        ]
+    )
+    pmfs = [stay_pmf(p) for p in providers]
+    k = max(x.size for x in pmfs)
+    stay = np.zeros((len(providers), k))
+    for i, x in enumerate(pmfs):
+        stay[i, : x.size] = x
+    capacity = np.array(
+        [
+            [
+                UNLIMITED,
+                p["home_care_packages"] + p["virtual_ward_places"],
+                p["step_down_beds"],
+                p["care_home_beds"],
+            ]
+            for p in providers
+        ],
+        dtype=np.int64,
+    )
+    return engine.WinterInputs(
+        rates=rates,
+        stay_pmf=stay,
+        beds=np.array([p["beds"] for p in providers], dtype=np.int64),
+        pathway_share=np.array([p["pathway_shares"] for p in providers]) / 100,
+        nctr_probability=np.array([p["nctr_probability"] for p in providers]) / 100,
+        capacity=capacity,
+        escalation_beds=np.array([p["escalation_beds"] for p in providers], dtype=np.int64),
+        escalation_trigger=np.array(
+            [
+                math.inf if p["escalation_trigger"] is None else p["escalation_trigger"] / 100
+                for p in providers
+            ]
+        ),
+    )
+
+
+def chunk_seed(seed: int, chunk: int) -> int:
+    """The seed of one chunk of runs: derived from the plan's seed, the same for every
+    scenario (common random numbers)."""
+    return int(np.random.SeedSequence([seed, chunk]).generate_state(1)[0])
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """A run's results as rows to store."""
+
+    weeks: list[dict[str, Any]]
+    days: list[dict[str, Any]]
+    runs: int
+
+
+def simulate(doc: Mapping[str, Any], progress: Progress = no_progress) -> Outcome:
+    """Run the winter ``doc["runs"]`` times, in chunks of ``CHUNK`` runs with seeds derived
+    from ``doc["seed"]``, and summarise per provider and week and per provider and day."""
+    inputs = engine_inputs(doc)
+    runs, seed = doc["runs"], doc["seed"]
+    sizes = [min(CHUNK, runs - i) for i in range(0, runs, CHUNK)]
+    parts = []
+    for n, size in enumerate(sizes):
+        parts.append(engine.simulate(inputs, size, chunk_seed(seed, n)))
+        progress(n + 1, len(sizes) + 1)
+    weights = np.array(sizes, dtype=np.float64) / runs
+
+    def pooled(name: str) -> np.ndarray:
+        return sum(w * getattr(r, name) for w, r in zip(weights, parts, strict=True))  # type: ignore[return-value]
+
+    p92, p100 = pooled("p_over_92"), pooled("p_over_100")
+    nctr, lost = pooled("expected_nctr"), pooled("bed_days_lost")
+    occupancy = np.concatenate([r.occupancy for r in parts], axis=0)
+    open_beds = np.concatenate([r.open_beds for r in parts], axis=0)
+    return summarise(doc, p92, p100, nctr, lost, occupancy, open_beds)
+
+
+def risk_ranks(p92: np.ndarray, p100: np.ndarray, top: int = 3) -> np.ndarray:
+    """Each provider's weeks ranked 1, 2, 3 … by the chance of a day over 100 %, then over
+    92 %, then the earlier week; 0 beyond ``top`` and for a week with no risk at all."""
+    providers, weeks = p100.shape
+    ranks = np.zeros((providers, weeks), dtype=np.int64)
+    for i in range(providers):
+        order = sorted(range(weeks), key=lambda w: (-p100[i, w], -p92[i, w], w))
+        for r, w in enumerate(order[:top], start=1):
+            if p92[i, w] > 0 or p100[i, w] > 0:
+                ranks[i, w] = r
+    return ranks
+
+
+def summarise(
+    doc: Mapping[str, Any],
+    p92: np.ndarray,
+    p100: np.ndarray,
+    nctr: np.ndarray,
+    lost: np.ndarray,
+    occupancy: np.ndarray,
+    open_beds: np.ndarray,
+) -> Outcome:
+    start = dt.date.fromisoformat(doc["start"])
+    days = doc["days"]
+    ranks = risk_ranks(p92, p100)
+    weeks = []
+    for i, p in enumerate(doc["providers"]):
+        for w in range(p92.shape[1]):
+            weeks.append(
+                {
+                    "provider": p["code"],
+                    "provider_name": p["name"],
+                    "week": w + 1,
+                    "starts": start + dt.timedelta(days=7 * w),
+                    "days": min(7, days - 7 * w),
+                    "p_over_92": float(p92[i, w]),
+                    "p_over_100": float(p100[i, w]),
+                    **{f"nctr_{j}": float(nctr[i, w, j]) for j in range(4)},
+                    "bed_days_lost": float(lost[i, w]),
+                    "risk_rank": int(ranks[i, w]) or None,
+                }
+            )
+    q10, q50, q90 = np.percentile(occupancy, [10, 50, 90], axis=0)
+    mean = occupancy.mean(axis=0)
+    beds = open_beds.mean(axis=0)
+    daily = [
+        {
+            "provider": p["code"],
+            "day": start + dt.timedelta(days=d),
+            "mean": float(mean[i, d]),
+            "p10": float(q10[i, d]),
+            "p50": float(q50[i, d]),
+            "p90": float(q90[i, d]),
+            "open_beds": float(beds[i, d]),
+        }
+        for i, p in enumerate(doc["providers"])
+        for d in range(days)
+    ]
+    return Outcome(weeks=weeks, days=daily, runs=int(occupancy.shape[0]))
+
+
+def parse_numbers(text: str, name: str, count: int | None = None) -> tuple[list[float], str]:
+    """Numbers typed with commas or spaces between them ("1.1, 1, 0.9"), and a problem naming
+    ``name`` ("" when they read): exactly ``count`` of them when given."""
+    parts = [t for t in text.replace(",", " ").split() if t]
+    try:
+        numbers = [float(t) for t in parts]
+    except ValueError:
+        return [], f"{name}: type numbers separated by commas"
+    if not all(math.isfinite(x) for x in numbers):
+        return [], f"{name}: type ordinary numbers"
+    if count is not None and len(numbers) != count:
+        return [], f"{name}: type {count} numbers separated by commas (you typed {len(numbers)})"
+    return numbers, ""
+
+
+def numbers_text(values: Sequence[float]) -> str:
+    return ", ".join(f"{v:g}" for v in values)

@@ -1,0 +1,168 @@
+"""Reads in winter: plans, scenarios and runs for pages and the API; a scenario's inputs as
+plain values and as the document a run keeps; a run's weekly and daily results; the acute
+trusts a scenario covers; and a demand scenario's projected emergency admissions (through
+``demand.queries``, the only way this app reads demand)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+
+from footprint.core.models import Job
+from footprint.demand import queries as demand_queries
+from footprint.demand.models import Run as DemandRun
+from footprint.partnership.models import Organisation, OrganisationKind
+from footprint.winter.models import (
+    DayResult,
+    ProviderInputs,
+    Scenario,
+    WeekResult,
+    WinterPlan,
+    WinterRun,
+)
+
+INPUT_FIELDS = (
+    "beds",
+    "escalation_beds",
+    "escalation_trigger",
+    "admissions_per_day",
+    "admissions_source",
+    "admissions_note",
+    "weekly",
+    "winter_uplift",
+    "stay_mean",
+    "stay_sd",
+    "stay_counts",
+    "pathway_shares",
+    "nctr_probability",
+    "home_care_packages",
+    "step_down_beds",
+    "care_home_beds",
+    "virtual_ward_places",
+)
+
+
+def plans(*, published_only: bool = False) -> QuerySet[WinterPlan]:
+    """Winter plans, the latest winter first; only the published ones if asked."""
+    qs = WinterPlan.objects.prefetch_related("scenarios")
+    return qs.filter(status=WinterPlan.Status.PUBLISHED) if published_only else qs
+
+
+def plan(pk: int) -> WinterPlan | None:
+    return WinterPlan.objects.filter(pk=pk).first()
+
+
+def scenarios(p: WinterPlan) -> list[Scenario]:
+    """A plan's scenarios in their order, each with its inputs."""
+    return list(p.scenarios.prefetch_related("providers__organisation"))
+
+
+def scenario(pk: int) -> Scenario | None:
+    return Scenario.objects.select_related("plan").filter(pk=pk).first()
+
+
+def scenario_by_name(p: WinterPlan, name: str) -> Scenario | None:
+    return p.scenarios.filter(name=name).first()
+
+
+def inputs(sc: Scenario) -> list[ProviderInputs]:
+    """A scenario's inputs, one per provider, by the provider's name."""
+    return list(sc.providers.select_related("organisation").order_by("organisation__name"))
+
+
+def provider_inputs(sc: Scenario, ods_code: str) -> ProviderInputs | None:
+    return (
+        sc.providers.select_related("organisation").filter(organisation__ods_code=ods_code).first()
+    )
+
+
+def values_of(pi: ProviderInputs) -> dict[str, Any]:
+    """One provider's inputs as plain values."""
+    return {f: getattr(pi, f) for f in INPUT_FIELDS}
+
+
+def run_document(sc: Scenario) -> dict[str, Any]:
+    """Everything a run of the scenario needs, as plain values (kept on the run)."""
+    p = sc.plan
+    return {
+        "plan": p.name,
+        "scenario": sc.name,
+        "start": p.start.isoformat(),
+        "days": p.days,
+        "peak": p.peak.isoformat(),
+        "runs": p.runs,
+        "seed": p.seed,
+        "providers": [
+            {"code": pi.organisation.ods_code, "name": pi.organisation.name, **values_of(pi)}
+            for pi in inputs(sc)
+        ],
+    }
+
+
+def acute_trusts() -> QuerySet[Organisation]:
+    """The partnership's acute trusts, by name: the providers a winter plan covers."""
+    return Organisation.objects.filter(kind=OrganisationKind.ACUTE_TRUST).order_by("name")
+
+
+# Runs and results
+
+
+def latest_run(sc: Scenario) -> WinterRun | None:
+    """The scenario's latest finished run."""
+    return sc.runs.filter(status=WinterRun.Status.SUCCEEDED).order_by("-finished_at", "-pk").first()
+
+
+def latest_job_run(sc: Scenario) -> WinterRun | None:
+    """The scenario's latest run, finished or not."""
+    return sc.runs.select_related("job").order_by("-created_at", "-pk").first()
+
+
+def run(pk: int) -> WinterRun | None:
+    return WinterRun.objects.select_related("scenario__plan", "job").filter(pk=pk).first()
+
+
+def run_of_job(job: Job) -> WinterRun:
+    return WinterRun.objects.select_related("scenario__plan", "created_by").get(job=job)
+
+
+def job_of_run(run_id: int) -> int:
+    return int(WinterRun.objects.values_list("job_id", flat=True).get(pk=run_id))
+
+
+def weeks(r: WinterRun, provider: str = "") -> list[WeekResult]:
+    """A run's weekly results, by provider name then week; one provider's if given."""
+    qs = r.weeks.all()
+    return list(qs.filter(provider=provider) if provider else qs)
+
+
+def days(r: WinterRun, provider: str = "") -> list[DayResult]:
+    """A run's daily occupancy spread, by provider then day; one provider's if given."""
+    qs = r.days.all()
+    return list(qs.filter(provider=provider) if provider else qs)
+
+
+def result_providers(r: WinterRun) -> list[tuple[str, str]]:
+    """The providers a run has results for: (code, name), by name."""
+    pairs = set(r.weeks.values_list("provider", "provider_name"))
+    return sorted(pairs, key=lambda p: p[1].casefold())
+
+
+# A demand scenario's projection
+
+
+def demand_runs() -> list[DemandRun]:
+    """Each demand scenario's latest finished run, by scenario name: the projections a winter
+    scenario may take its admissions from."""
+    found = [sc.latest_run for sc in demand_queries.scenarios()]
+    return [r for r in found if r is not None]
+
+
+def demand_run(pk: int) -> DemandRun | None:
+    return demand_queries.run(pk)
+
+
+def projected_admissions(r: DemandRun, year: int) -> dict[str, float]:
+    """A demand run's mean emergency admissions in ``year``, by provider ODS code."""
+    rows = demand_queries.results_where(r.pk, measure="activity", item="ip_emergency", year=year)
+    return {x.provider: x.mean for x in rows}

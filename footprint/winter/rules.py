@@ -1,0 +1,42 @@
+"""Who may do what with winter plans.
+
+- Partners see every winter plan, draft or published, its scenarios and results.
+- The public (and anyone signed in who is not a partner) sees a plan only once it is
+  published to the boards, and never a draft.
+- The programme office builds plans and scenarios, runs them and publishes or withdraws them
+  (an operator at the command line may too).
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Any
+
+import rules
+
+from footprint.core.permissions import permissions
+from footprint.partnership.rules import is_partner, is_programme_office
+
+
+@rules.predicate
+def is_published(user: Any, plan: Any) -> bool:
+    """A published plan (the plan itself, or a scenario or run of it)."""
+    plan = getattr(plan, "plan", plan)  # a scenario's plan
+    plan = getattr(getattr(plan, "scenario", None), "plan", plan)  # a run's
+    return bool(getattr(plan, "published", False))
+
+
+@permissions
+class Permission(StrEnum):
+    """Every permission this app declares: ask for one as ``Permission.NAME``."""
+
+    VIEW_WINTER = "winter.view_winter"  # every plan, draft or published
+    VIEW_PLAN = "winter.view_plan"  # with a plan (or scenario, or run): this one
+    CHANGE_WINTER = "winter.change_winter"
+    PUBLISH_WINTER = "winter.publish_winter"
+
+
+rules.add_perm(Permission.VIEW_WINTER, is_partner)
+rules.add_perm(Permission.VIEW_PLAN, is_partner | is_published)
+rules.add_perm(Permission.CHANGE_WINTER, is_programme_office)
+rules.add_perm(Permission.PUBLISH_WINTER, is_programme_office)

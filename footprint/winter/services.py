@@ -1,0 +1,343 @@
+"""Changes to winter plans: plans, scenarios and each provider's inputs, runs and their
+results, publishing to the boards.
+
+Each is a keyword-only function that refuses a caller who may not make the change
+(``PermissionDenied``), makes it in one transaction and records it in the audit trail inside
+that transaction. Inputs that cannot run are refused with ``InputError`` naming every problem,
+and nothing is saved.
+
+Starting a run queues it with the ``enqueue`` function the caller passes
+(``tasks.run_scenario.enqueue``), so this module does not import the tasks module.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Callable, Mapping
+from enum import StrEnum
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from footprint.core import audit
+from footprint.core.jobs import Progress, create_job, no_progress
+from footprint.core.permissions import require
+from footprint.demand.models import Run as DemandRun
+from footprint.partnership.models import Organisation, OrganisationKind
+from footprint.winter import compute, queries
+from footprint.winter.models import (
+    DayResult,
+    ProviderInputs,
+    Scenario,
+    WeekResult,
+    WinterPlan,
+    WinterRun,
+)
+from footprint.winter.rules import Permission
+
+
+class AuditAction(StrEnum):
+    """What the audit trail records this app's services doing."""
+
+    SAVE_PLAN = "winter.save_plan"
+    PUBLISH = "winter.publish"
+    WITHDRAW = "winter.withdraw"
+    SAVE_SCENARIO = "winter.save_scenario"
+    SAVE_INPUTS = "winter.save_inputs"
+    ADMISSIONS_FROM_DEMAND = "winter.admissions_from_demand"
+    RUN = "winter.run"
+    STORE_RESULTS = "winter.store_results"
+
+
+class InputError(Exception):
+    """Inputs that cannot run: ``problems`` are (field, message), one problem each."""
+
+    def __init__(self, problems: list[tuple[str, str]]) -> None:
+        super().__init__("; ".join(m for _, m in problems))
+        self.problems = problems
+
+    @property
+    def lines(self) -> list[str]:
+        return [m for _, m in self.problems]
+
+
+@transaction.atomic
+def save_plan(
+    *,
+    plan: WinterPlan | None = None,
+    by: Any,
+    name: str,
+    description: str = "",
+    start: dt.date,
+    days: int,
+    peak: dt.date,
+    runs: int,
+    seed: int = 1,
+) -> WinterPlan:
+    """Create a winter plan, or change one's name, dates, runs and seed."""
+    require(by, Permission.CHANGE_WINTER, plan)
+    problems = compute.check_plan(start=start, days=days, peak=peak, runs=runs, seed=seed)
+    if problems:
+        raise InputError(problems)
+    verb = "Changed" if plan else "Created"
+    plan = plan or WinterPlan(created_by=by if getattr(by, "is_authenticated", False) else None)
+    for field, value in {
+        "name": name,
+        "description": description,
+        "start": start,
+        "days": days,
+        "peak": peak,
+        "runs": runs,
+        "seed": seed,
+    }.items():
+        setattr(plan, field, value)
+    audit.save_with_history(plan, by=by)
+    audit.record(
+        actor=by,
+        action=AuditAction.SAVE_PLAN,
+        summary=f"{verb} the winter plan {name}",
+        plan=plan.pk,
+    )
+    return plan
+
+
+@transaction.atomic
+def publish(*, plan: WinterPlan, by: Any, now: dt.datetime) -> WinterPlan:
+    """Publish the plan to the boards: everyone, the public too, may then read it. Refused
+    until every scenario has a finished run of its inputs as they stand."""
+    require(by, Permission.PUBLISH_WINTER, plan)
+    unrun = [sc.name for sc in queries.scenarios(plan) if not _is_current(sc)]
+    if not queries.scenarios(plan):
+        raise InputError([("plan", "Add a scenario and run it before publishing")])
+    if unrun:
+        raise InputError([("plan", f"Run {', '.join(unrun)} as it stands before publishing")])
+    plan.status = WinterPlan.Status.PUBLISHED
+    plan.published_at = now
+    audit.save_audited(
+        plan,
+        by=by,
+        action=AuditAction.PUBLISH,
+        summary=f"Published {plan.name} to the boards",
+        plan=plan.pk,
+    )
+    return plan
+
+
+@transaction.atomic
+def withdraw(*, plan: WinterPlan, by: Any) -> WinterPlan:
+    """Take the plan back to draft: the public no longer sees it."""
+    require(by, Permission.PUBLISH_WINTER, plan)
+    plan.status = WinterPlan.Status.DRAFT
+    plan.published_at = None
+    audit.save_audited(
+        plan,
+        by=by,
+        action=AuditAction.WITHDRAW,
+        summary=f"Withdrew {plan.name} to draft",
+        plan=plan.pk,
+    )
+    return plan
+
+
+def _is_current(sc: Scenario) -> bool:
+    """Whether the scenario's latest finished run used its inputs as they stand."""
+    latest = queries.latest_run(sc)
+    return latest is not None and latest.inputs == queries.run_document(sc)
+
+
+def is_current(sc: Scenario) -> bool:
+    return _is_current(sc)
+
+
+@transaction.atomic
+def save_scenario(
+    *,
+    plan: WinterPlan,
+    scenario: Scenario | None = None,
+    by: Any,
+    name: str,
+    description: str = "",
+    copy_from: Scenario | None = None,
+) -> Scenario:
+    """Create a scenario, with a copy of ``copy_from``'s inputs or, with none, a typical
+    acute trust's inputs for every acute trust in the partnership (to be replaced with each
+    trust's own); or change a scenario's name and description."""
+    require(by, Permission.CHANGE_WINTER, plan)
+    new = scenario is None
+    sc = scenario or Scenario(plan=plan, order=plan.scenarios.count())
+    sc.name, sc.description = name, description
+    audit.save_with_history(sc, by=by)
+    if new:
+        if copy_from is not None:
+            for pi in queries.inputs(copy_from):
+                _put_inputs(sc, pi.organisation, queries.values_of(pi), by)
+        else:
+            trusts = list(queries.acute_trusts())
+            if not trusts:
+                raise InputError([("plan", "The partnership has no acute trust to plan for")])
+            for org in trusts:
+                _put_inputs(sc, org, compute.default_inputs(), by)
+    summary = (
+        f"Created the scenario {name}" + (f" from {copy_from.name}" if copy_from else "")
+        if new
+        else f"Changed the scenario {name}"
+    )
+    audit.record(actor=by, action=AuditAction.SAVE_SCENARIO, summary=summary, scenario=sc.pk)
+    return sc
+
+
+def _put_inputs(
+    sc: Scenario, organisation: Organisation, values: Mapping[str, Any], by: Any
+) -> ProviderInputs:
+    problems = compute.check_provider(values)
+    if organisation.kind != OrganisationKind.ACUTE_TRUST:
+        problems.append(("organisation", f"{organisation.name} is not an acute trust"))
+    if problems:
+        raise InputError(problems)
+    pi = sc.providers.filter(organisation=organisation).first() or ProviderInputs(
+        scenario=sc, organisation=organisation
+    )
+    for field in queries.INPUT_FIELDS:
+        if field in values:
+            setattr(pi, field, values[field])
+    audit.save_with_history(pi, by=by)
+    return pi
+
+
+@transaction.atomic
+def save_inputs(
+    *, scenario: Scenario, organisation: Organisation, by: Any, values: Mapping[str, Any]
+) -> ProviderInputs:
+    """Set one provider's inputs in the scenario (adding the provider if it is not in it
+    yet); refused, changing nothing, if any of them cannot run."""
+    require(by, Permission.CHANGE_WINTER, scenario.plan)
+    pi = _put_inputs(scenario, organisation, values, by)
+    audit.record(
+        actor=by,
+        action=AuditAction.SAVE_INPUTS,
+        summary=f"Changed {organisation.name}'s inputs in {scenario.name}",
+        scenario=scenario.pk,
+        organisation=organisation.ods_code,
+    )
+    return pi
+
+
+@transaction.atomic
+def admissions_from_demand(
+    *, scenario: Scenario, by: Any, demand_run: DemandRun, year: int
+) -> list[str]:
+    """Take each provider's emergency admissions a day from a demand run's mean projection
+    for ``year`` (admissions in the year / 365). Returns the names of the providers changed;
+    refused if the run projects none of them."""
+    require(by, Permission.CHANGE_WINTER, scenario.plan)
+    projected = queries.projected_admissions(demand_run, year)
+    changed = []
+    for pi in queries.inputs(scenario):
+        yearly = projected.get(pi.organisation.ods_code)
+        if yearly is None or yearly <= 0:
+            continue
+        values = {
+            **queries.values_of(pi),
+            "admissions_per_day": compute.admissions_from_projection(yearly),
+            "admissions_source": ProviderInputs.AdmissionsSource.DEMAND,
+            "admissions_note": f"{demand_run.scenario.name}, {year} (demand run {demand_run.pk})",
+        }
+        _put_inputs(scenario, pi.organisation, values, by)
+        changed.append(pi.organisation.name)
+    if not changed:
+        raise InputError(
+            [
+                (
+                    "demand_run",
+                    f"{demand_run.scenario.name} projects no emergency admissions in {year} "
+                    "for the providers in this scenario",
+                )
+            ]
+        )
+    audit.record(
+        actor=by,
+        action=AuditAction.ADMISSIONS_FROM_DEMAND,
+        summary=f"Took {scenario.name}'s admissions from {demand_run.scenario.name}, {year}",
+        scenario=scenario.pk,
+        demand_run=demand_run.pk,
+    )
+    return changed
+
+
+@transaction.atomic
+def start_run(*, scenario: Scenario, by: Any, enqueue: Callable[[int], object]) -> WinterRun:
+    """Queue a run of the scenario as it stands: ``enqueue(run.pk)`` is called once the
+    transaction commits (pass ``tasks.run_scenario.enqueue``)."""
+    require(by, Permission.CHANGE_WINTER, scenario.plan)
+    doc = queries.run_document(scenario)
+    if not doc["providers"]:
+        raise InputError([("scenario", f"{scenario.name} has no provider to run")])
+    problems = [
+        (f, f"{p['name']}: {m}") for p in doc["providers"] for f, m in compute.check_provider(p)
+    ]
+    if problems:
+        raise InputError(problems)
+    job = create_job(kind="winter:run", title=f"Run {scenario.name}", user=by, payload={})
+    r = WinterRun.objects.create(
+        scenario=scenario,
+        job=job,
+        inputs=doc,
+        created_by=by if getattr(by, "is_authenticated", False) else None,
+    )
+    audit.record(actor=by, action=AuditAction.RUN, summary=f"Ran {scenario.name}", run=r.pk)
+    transaction.on_commit(lambda: enqueue(r.pk))
+    return r
+
+
+def fail_runs_of_swept_jobs(*, ids: list[int], now: dt.datetime, **_: Any) -> int:
+    """Mark failed the runs whose jobs ``core.jobs.sweep_stuck_jobs`` has just failed."""
+    return WinterRun.objects.filter(
+        job_id__in=ids, status__in=[WinterRun.Status.QUEUED, WinterRun.Status.RUNNING]
+    ).update(status=WinterRun.Status.FAILED, finished_at=now)
+
+
+def run_simulation(*, run: WinterRun, by: Any, progress: Progress = no_progress) -> str:
+    """Simulate a queued run's winter now and store its results (the run's task calls this;
+    so may a test or a notebook). The run is marked running, then succeeded with its results,
+    or failed with nothing stored. Returns a one-line summary."""
+    require(by, Permission.CHANGE_WINTER, run.scenario.plan)
+    started = time.perf_counter()
+    WinterRun.objects.filter(pk=run.pk).update(status=WinterRun.Status.RUNNING)
+    try:
+        outcome = compute.simulate(run.inputs, progress)
+        seconds = round(time.perf_counter() - started, 2)
+        store_results(run=run, outcome=outcome, seconds=seconds, by=by)
+    except BaseException:
+        WinterRun.objects.filter(pk=run.pk).update(
+            status=WinterRun.Status.FAILED, finished_at=timezone.now()
+        )
+        raise
+    providers = len(run.inputs["providers"])
+    return (
+        f"{outcome.runs:,} runs of {run.inputs['days']} days for {providers} "
+        f"provider{'s' if providers != 1 else ''} in {seconds:.1f} s"
+    )
+
+
+@transaction.atomic
+def store_results(
+    *, run: WinterRun, outcome: compute.Outcome, seconds: float, by: Any
+) -> WinterRun:
+    """Store a run's weekly and daily results and mark it succeeded."""
+    require(by, Permission.CHANGE_WINTER, run.scenario.plan)
+    WeekResult.objects.bulk_create([WeekResult(run=run, **w) for w in outcome.weeks])
+    DayResult.objects.bulk_create([DayResult(run=run, **d) for d in outcome.days], batch_size=2000)
+    run.seconds = seconds
+    run.status = WinterRun.Status.SUCCEEDED
+    run.finished_at = timezone.now()
+    audit.save_audited(
+        run,
+        by=by,
+        action=AuditAction.STORE_RESULTS,
+        summary=f"Stored the results of {run}",
+        validate=False,
+        run=run.pk,
+    )
+    return run

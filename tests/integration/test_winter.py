@@ -1,0 +1,235 @@
+"""Winter plans: building a plan and its scenarios, running them and reading the results,
+with numbers a reader can check by hand."""
+
+import datetime as dt
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from footprint.core.models import AuditEvent
+from footprint.demand import compute as demand_compute
+from footprint.demand import services as demand_services
+from footprint.demand.models import Run as DemandRun
+from footprint.partnership.models import Organisation
+from footprint.winter import compute, queries, services
+from footprint.winter.models import ProviderInputs, Scenario, WeekResult, WinterPlan, WinterRun
+
+START = dt.date(2026, 11, 30)  # a Monday
+
+
+def make_plan(pmo, *, days=28, runs=100, name="Winter 2026/27"):
+    return services.save_plan(
+        by=pmo, name=name, start=START, days=days, peak=dt.date(2027, 1, 5), runs=runs, seed=7
+    )
+
+
+def run_now(sc, pmo):
+    queued = []
+    r = services.start_run(scenario=sc, by=pmo, enqueue=queued.append)
+    services.run_simulation(run=r, by=pmo)
+    r.refresh_from_db()
+    return r
+
+
+def flat(values, **changes):
+    """Inputs with no delays, no weekly or winter pattern and beds never full."""
+    return {
+        **values,
+        "beds": 5000,
+        "escalation_trigger": None,
+        "escalation_beds": 0,
+        "weekly": [1] * 7,
+        "winter_uplift": 0,
+        "nctr_probability": [0, 0, 0, 0],
+        **changes,
+    }
+
+
+@pytest.fixture
+def plan(cast):
+    return make_plan(cast["pmo"])
+
+
+@pytest.fixture
+def scenario(cast, plan):
+    return services.save_scenario(plan=plan, by=cast["pmo"], name="Do nothing")
+
+
+def test_a_first_scenario_covers_every_acute_trust_with_typical_inputs(scenario):
+    names = [pi.organisation.name for pi in queries.inputs(scenario)]
+    assert names == ["Trust A Hospitals", "Trust B Hospitals"]
+    assert queries.inputs(scenario)[0].pathway_shares == [60.0, 25.0, 10.0, 5.0]
+
+
+def test_with_no_delays_mean_occupancy_is_the_arrival_rate_times_the_mean_stay(cast, scenario):
+    # Little's law: 20 admissions a day staying exactly 4 days fill 80 beds on average;
+    # Poisson arrivals make the census Poisson, so its 80 % range is about 80 ± 1.28 × √80.
+    trust_a = Organisation.objects.get(ods_code="RA1")
+    pi = queries.provider_inputs(scenario, "RA1")
+    values = flat(queries.values_of(pi), admissions_per_day=20.0, stay_counts=[0, 0, 0, 1])
+    services.save_inputs(scenario=scenario, organisation=trust_a, by=cast["pmo"], values=values)
+    r = run_now(scenario, cast["pmo"])
+    days = queries.days(r, "RA1")
+    assert len(days) == 28 and days[0].day == START
+    mean = sum(d.mean for d in days) / len(days)
+    assert mean == pytest.approx(80, rel=0.02)
+    p10 = sum(d.p10 for d in days) / len(days)
+    p90 = sum(d.p90 for d in days) / len(days)
+    assert p10 == pytest.approx(80 - 1.28 * 80**0.5, abs=2)
+    assert p90 == pytest.approx(80 + 1.28 * 80**0.5, abs=2)
+    weeks = queries.weeks(r, "RA1")
+    assert [w.week for w in weeks] == [1, 2, 3, 4]
+    assert all(w.p_over_92 == 0 and w.bed_days_lost == 0 and w.nctr == 0 for w in weeks)
+    assert all(w.risk_rank is None for w in weeks)  # no week at any risk
+
+
+def test_bed_days_lost_follow_the_patients_waiting(cast, scenario):
+    # 10 a day leave after 2 days, all on pathway 3 and all waiting, with no care-home beds:
+    # the queue grows by 10 a day, so bed days lost in a week are the waiting counted nightly.
+    trust_a = Organisation.objects.get(ods_code="RA1")
+    pi = queries.provider_inputs(scenario, "RA1")
+    values = flat(
+        queries.values_of(pi),
+        admissions_per_day=10.0,
+        stay_counts=[0, 1],
+        pathway_shares=[0, 0, 0, 100],
+        nctr_probability=[0, 0, 0, 100],
+        care_home_beds=0,
+    )
+    services.save_inputs(scenario=scenario, organisation=trust_a, by=cast["pmo"], values=values)
+    r = run_now(scenario, cast["pmo"])
+    first = queries.weeks(r, "RA1")[0]
+    assert first.nctr_0 == first.nctr_1 == first.nctr_2 == 0
+    assert first.bed_days_lost == pytest.approx(first.nctr_3 * 7)
+    # 10 more wait each night: each week's average is 70 above the week before's
+    second = queries.weeks(r, "RA1")[1]
+    assert second.nctr_3 - first.nctr_3 == pytest.approx(70, rel=0.05)
+
+
+def test_more_step_down_beds_never_mean_more_waiting(cast, scenario, plan):
+    base = run_now(scenario, cast["pmo"])
+    more = services.save_scenario(
+        plan=plan, by=cast["pmo"], name="More step-down beds", copy_from=scenario
+    )
+    for pi in queries.inputs(more):
+        values = {**queries.values_of(pi), "step_down_beds": pi.step_down_beds + 5}
+        services.save_inputs(
+            scenario=more, organisation=pi.organisation, by=cast["pmo"], values=values
+        )
+    after = run_now(more, cast["pmo"])
+    for a, b in zip(queries.weeks(base), queries.weeks(after), strict=True):
+        assert (a.provider, a.week) == (b.provider, b.week)
+        assert b.nctr_2 <= a.nctr_2 and b.nctr_0 == a.nctr_0  # same seeds: only pathway 2 moves
+    lost = lambda r: sum(w.bed_days_lost for w in queries.weeks(r))  # noqa: E731
+    assert lost(after) < lost(base)
+
+
+def test_inputs_that_cannot_run_are_refused_with_every_problem_and_nothing_saved(cast, scenario):
+    trust_a = Organisation.objects.get(ods_code="RA1")
+    pi = queries.provider_inputs(scenario, "RA1")
+    before = queries.values_of(pi)
+    audited = AuditEvent.objects.count()
+    bad = {
+        **before,
+        "beds": -3,
+        "pathway_shares": [50, 20, 10, 5],
+        "stay_mean": float("nan"),
+        "weekly": [1, 1, 1],
+    }
+    with pytest.raises(services.InputError) as refused:
+        services.save_inputs(scenario=scenario, organisation=trust_a, by=cast["pmo"], values=bad)
+    assert refused.value.lines == [
+        "General and acute beds must be a whole number from 1 to 5000",
+        "Mean length of stay must be a number from 0.5 to 60",
+        "Weekly pattern: give 7 multipliers, Monday to Sunday, each from 0.2 to 3",
+        "Pathway shares must add up to 100 % (they add up to 85 %)",
+    ]
+    pi.refresh_from_db()
+    assert queries.values_of(pi) == before and AuditEvent.objects.count() == audited
+
+
+def test_a_new_scenario_that_cannot_be_filled_leaves_nothing_behind(cast, plan):
+    Organisation.objects.filter(kind="acute_trust").update(kind="community_trust")
+    with pytest.raises(services.InputError, match="no acute trust"):
+        services.save_scenario(plan=plan, by=cast["pmo"], name="Empty")
+    assert not Scenario.objects.exists() and not ProviderInputs.objects.exists()
+
+
+def test_plan_settings_out_of_range_are_refused(cast):
+    with pytest.raises(services.InputError) as refused:
+        services.save_plan(
+            by=cast["pmo"], name="Bad", start=START, days=400, peak=dt.date(2029, 1, 1), runs=0
+        )
+    assert refused.value.lines == [
+        "Number of days must be from 7 to 366",
+        "Peak of the winter must be within a year of the first day",
+        "Number of runs must be from 1 to 10,000",
+    ]
+    make_plan(cast["pmo"])
+    with pytest.raises(ValidationError):
+        make_plan(cast["pmo"])  # the same name again
+    assert WinterPlan.objects.count() == 1
+
+
+def test_publishing_needs_every_scenario_run_as_it_stands(cast, plan, scenario):
+    now = dt.datetime(2026, 11, 30, 12, tzinfo=dt.UTC)
+    with pytest.raises(services.InputError, match="Run Do nothing as it stands"):
+        services.publish(plan=plan, by=cast["pmo"], now=now)
+    run_now(scenario, cast["pmo"])
+    services.publish(plan=plan, by=cast["pmo"], now=now)
+    assert WinterPlan.objects.get().published and services.is_current(scenario)
+    # changing an input after the run makes the stored results out of date
+    pi = queries.inputs(scenario)[0]
+    services.save_inputs(
+        scenario=scenario,
+        organisation=pi.organisation,
+        by=cast["pmo"],
+        values={**queries.values_of(pi), "beds": pi.beds + 1},
+    )
+    assert not services.is_current(scenario)
+
+
+def test_seasonal_pattern_peaks_at_the_peak():
+    s = compute.seasonal(dt.date(2027, 1, 4), 3, dt.date(2027, 1, 5), 10)
+    assert s[1] == pytest.approx(1.10) and s[0] == s[2] < 1.10
+    half_year = compute.seasonal(dt.date(2027, 7, 6), 1, dt.date(2027, 1, 5), 10)[0]
+    assert half_year == pytest.approx(0.90, abs=0.001)
+
+
+def test_admissions_can_come_from_a_demand_projection(cast, scenario):
+    # Trust A's emergency admissions: 260 in the base year and no growth set, so 2026's
+    # projection is the population's change on 260 a year, about 0.7 a day.
+    cells = [
+        ("RA1", "ip_emergency", "N1", "F", 80, "", 2, 240.0, 480.0),
+        ("RA1", "ip_emergency", "N1", "F", 80, "Falls", 2, 20.0, 40.0),
+    ]
+    baseline = demand_services.create_baseline(
+        name="Base", base_year=2025, source="test", records=2, rows=cells, by=cast["pmo"]
+    )
+    demand = demand_services.save_scenario(
+        name="Central",
+        description="",
+        baseline=baseline,
+        parameters=demand_compute.default_parameters(2025, 2026, iterations=0),
+        by=cast["pmo"],
+    )
+    dr = DemandRun.objects.create(scenario=demand, parameters=demand.parameters)
+    demand_services.run_model(run=dr, by=cast["pmo"])
+    projected = queries.projected_admissions(dr, 2026)["RA1"]
+    changed = services.admissions_from_demand(
+        scenario=scenario, by=cast["pmo"], demand_run=dr, year=2026
+    )
+    assert changed == ["Trust A Hospitals"]
+    pi = queries.provider_inputs(scenario, "RA1")
+    assert pi.admissions_per_day == pytest.approx(projected / 365, abs=0.01)
+    assert pi.admissions_source == "demand" and "Central, 2026" in pi.admissions_note
+    with pytest.raises(services.InputError, match="projects no emergency admissions in 2030"):
+        services.admissions_from_demand(scenario=scenario, by=cast["pmo"], demand_run=dr, year=2030)
+
+
+def test_a_run_keeps_its_inputs_and_says_what_it_did(cast, scenario):
+    r = run_now(scenario, cast["pmo"])
+    assert r.status == WinterRun.Status.SUCCEEDED and r.inputs["scenario"] == "Do nothing"
+    assert WeekResult.objects.filter(run=r).count() == 2 * 4
+    ranked = [w for w in queries.weeks(r, "RA1") if w.risk_rank]
+    assert sorted(w.risk_rank for w in ranked) == list(range(1, len(ranked) + 1))
