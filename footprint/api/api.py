@@ -19,6 +19,7 @@ from footprint.api.decisions import router as decisions_router
 from footprint.api.demand import router as demand_router
 from footprint.api.engagement import router as engagement_router
 from footprint.api.finance import router as finance_router
+from footprint.api.inequalities import router as inequalities_router
 from footprint.api.jobs import router as jobs_router
 from footprint.api.partnership import router as partnership_router
 from footprint.api.plans import router as plans_router
@@ -54,6 +55,7 @@ api.add_router("/", finance_router)
 api.add_router("/", workforce_router)
 api.add_router("/", engagement_router)
 api.add_router("/", jobs_router)
+api.add_router("/", inequalities_router)
 
 
 @api.exception_handler(PermissionDenied)
