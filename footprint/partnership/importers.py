@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 
+from footprint.core.breakdowns import ETHNIC_GROUPS
 from footprint.core.imports import (
     ImportRejected,
     RowError,
@@ -26,7 +27,6 @@ from footprint.core.imports import (
 )
 from footprint.partnership.models import (
     AGES,
-    CENSUS_ETHNIC_GROUPS,
     MAX_AGE,
     SMALL_AREAS_IN_ENGLAND,
     OrganisationKind,
@@ -597,7 +597,7 @@ def parse_ethnic_groups(text: str, filename: str) -> list[EthnicityRow]:
     if c_code is None:
         errors.append(RowError(1, "geography code", "this column is missing"))
     group_cols: dict[str, str] = {}
-    for key, label in CENSUS_ETHNIC_GROUPS:
+    for key, label in ETHNIC_GROUPS.items():
         col = table.find(f"Ethnic group: {label}", label)
         if col is None:
             errors.append(RowError(1, f"Ethnic group: {label}", "this column is missing"))

@@ -326,17 +326,6 @@ SMALL_AREAS_IN_ENGLAND = 33_755
 AGE_BANDS: tuple[str, ...] = (*(f"{a}-{a + 4}" for a in range(0, 90, 5)), "90+")
 
 
-#: The Census 2021 high-level ethnic groups (table TS021), in the Census's order: the key kept
-#: in ``SmallAreaEthnicity.group`` and the words shown.
-CENSUS_ETHNIC_GROUPS: tuple[tuple[str, str], ...] = (
-    ("asian", "Asian, Asian British or Asian Welsh"),
-    ("black", "Black, Black British, Black Welsh, Caribbean or African"),
-    ("mixed", "Mixed or Multiple ethnic groups"),
-    ("white", "White"),
-    ("other", "Other ethnic group"),
-)
-
-
 class SmallArea(models.Model):
     """A lower layer super output area (LSOA, 2021 boundaries), some 1,500 residents, in one
     neighbourhood (and so one place), with its national deprivation rank and decile."""
@@ -397,7 +386,8 @@ class SmallAreaPopulation(models.Model):
 
 
 class SmallAreaEthnicity(models.Model):
-    """Usual residents of one small area in one of the Census 2021 high-level ethnic groups."""
+    """Usual residents of one small area in one of the Census 2021 high-level ethnic groups
+    (``group`` is a code of ``core.breakdowns.ETHNIC_GROUPS``)."""
 
     small_area = models.ForeignKey(
         SmallArea, on_delete=models.CASCADE, related_name="ethnic_groups"

@@ -10,9 +10,9 @@ from typing import Any
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, F, Prefetch, Q, QuerySet, Sum
 
+from footprint.core.breakdowns import ETHNIC_GROUPS, Breakdown, label
 from footprint.core.models import AuditEvent, Job
 from footprint.partnership.models import (
-    CENSUS_ETHNIC_GROUPS,
     Invitation,
     Membership,
     Neighbourhood,
@@ -468,15 +468,6 @@ def _share(part: int, whole: int) -> float | None:
     return part / whole if whole else None
 
 
-QUINTILE_NAMES = {
-    1: "1 – most deprived 20 %",
-    2: "2",
-    3: "3",
-    4: "4",
-    5: "5 – least deprived 20 %",
-}
-
-
 def deprivation_profile(
     *, place: Place | None = None, hood: Neighbourhood | None = None, year: int | None = None
 ) -> DeprivationProfile:
@@ -496,13 +487,18 @@ def deprivation_profile(
     unknown = by_decile.get(None, 0)
     known = residents - unknown
     deciles = [
-        Share(d, str(d), by_decile.get(d, 0), _share(by_decile.get(d, 0), known))
+        Share(
+            d,
+            label(Breakdown.DECILE, str(d)),
+            by_decile.get(d, 0),
+            _share(by_decile.get(d, 0), known),
+        )
         for d in range(1, 11)
     ]
     quintiles = []
     for q in range(1, 6):
         n = by_decile.get(2 * q - 1, 0) + by_decile.get(2 * q, 0)
-        quintiles.append(Share(q, QUINTILE_NAMES[q], n, _share(n, known)))
+        quintiles.append(Share(q, label(Breakdown.QUINTILE, str(q)), n, _share(n, known)))
     ethnic = dict(
         SmallAreaEthnicity.objects.filter(small_area__in=areas)
         .values("group")
@@ -520,10 +516,8 @@ def deprivation_profile(
         core20=quintiles[0].residents,
         core20_share=quintiles[0].share,
         ethnic_groups=[
-            Share(
-                key, label, int(ethnic.get(key, 0)), _share(int(ethnic.get(key, 0)), ethnic_total)
-            )
-            for key, label in CENSUS_ETHNIC_GROUPS
+            Share(key, name, int(ethnic.get(key, 0)), _share(int(ethnic.get(key, 0)), ethnic_total))
+            for key, name in ETHNIC_GROUPS.items()
         ],
         ethnic_total=ethnic_total,
     )

@@ -21,6 +21,7 @@ from footprint.core.exports import csv_response
 from footprint.core.jobs import refuse_big_uploads, start_upload
 from footprint.core.permissions import can, permission_required, require
 from footprint.partnership import capabilities, compute, queries, services, setup_steps
+from footprint.partnership import charts as area_charts
 from footprint.partnership.forms import (
     IMPORT_KINDS,
     GrantRoleForm,
@@ -282,6 +283,7 @@ def _area_page(
             [[area.code, area.name, "F", *pop.female], [area.code, area.name, "M", *pop.male]],
         )
     totals = compute.totals_by_year(place=place, hood=hood)
+    profile = queries.deprivation_profile(place=place, hood=hood)
     context.update(
         {
             "area": area,
@@ -297,6 +299,8 @@ def _area_page(
             if pop
             else None,
             "totals": totals,
+            "profile": profile,
+            "profile_charts": area_charts.profile_charts(profile, area.name),
         }
     )
     return render(request, template, context)

@@ -302,3 +302,42 @@ def test_small_area_population_needs_its_year(client_for):
     )
     assert "Enter the year the estimates are for" in page.content.decode()
     assert not Job.objects.exists()
+
+
+# --- Pages and the API ------------------------------------------------------------------------
+
+
+def test_place_and_neighbourhood_pages_show_the_profile_with_its_tables(small_areas, client_for):
+    client = client_for("viewer")
+    page = client.get("/workspace/places/northshire/").content.decode()
+    assert "Deprivation and ethnicity" in page
+    assert "2,639 (64.4%)" in page  # Core20: 2,639 of 4,095
+    assert "Quintile 1 (most deprived)" in page and "Quintile 5 (least deprived)" in page
+    assert "Residents of Northshire by ethnic group, Census 2021" in page
+    hood = client.get("/workspace/neighbourhoods/north-two/").content.decode()
+    assert "0 (0.0%)" in hood  # North Two's one small area is in decile 6
+    empty = client.get("/workspace/places/southshire/")
+    assert "637 (0.0%)" not in empty.content.decode()
+
+
+def test_a_place_with_no_small_areas_says_so(client_for, footprint):
+    page = client_for("viewer").get("/workspace/places/northshire/").content.decode()
+    assert "No small-area figures have been loaded for Northshire yet" in page
+
+
+def test_the_api_gives_each_areas_profile(small_areas, client):
+    body = client.get("/api/v1/deprivation", {"area": "northshire"}).json()
+    assert body["area"] == "northshire" and body["year"] == 2025
+    assert [q["residents"] for q in body["quintiles"]] == [2639, 0, 1456, 0, 0]
+    assert body["core20"] == 2639 and body["core20_share"] == pytest.approx(2639 / 4095)
+    assert body["ethnic_groups"][3] == {
+        "key": "white",
+        "label": "White",
+        "residents": 2150,
+        "share": pytest.approx(2150 / 2800),
+    }
+    whole = client.get("/api/v1/deprivation").json()
+    assert whole["area"] == "footprint" and whole["residents"] == 4732
+    missing = client.get("/api/v1/deprivation", {"area": "nowhere"})
+    assert missing.status_code == 404
+    assert missing.json()["detail"] == "No place or neighbourhood is called 'nowhere'"
