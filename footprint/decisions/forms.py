@@ -12,13 +12,17 @@ from django.db.models import Case, Q, Subquery, Value, When
 
 from footprint.decisions import compute, queries
 from footprint.decisions.models import (
+    ASSESSED_GROUPS,
     CONSENT_DAYS,
     DAY,
+    PLUS_ROWS,
     Consent,
     Decision,
     DecisionType,
+    Direction,
     Forum,
     ForumMember,
+    ImpactAssessment,
     Meeting,
     Proposal,
     recommended_option_error,
@@ -553,3 +557,113 @@ def drop_blank_radio_choices(form: forms.BaseForm) -> None:
     for f in form.fields.values():
         if isinstance(f.widget, forms.RadioSelect) and f.required and hasattr(f, "choices"):
             f.choices = [c for c in f.choices if c[0] not in ("", None)]  # type: ignore[attr-defined]
+
+
+class ThresholdForm(forms.Form):
+    threshold_pounds = forms.DecimalField(
+        label="Threshold (£) (optional)",
+        required=False,
+        decimal_places=2,
+        max_digits=14,
+        error_messages={"invalid": "Threshold: enter an amount in pounds, e.g. 1000000"},
+        help_text="A proposal with more money at stake than this needs a completed "
+        "assessment before it is approved or rejected; empty: none needs one",
+    )
+
+    def clean_threshold_pounds(self) -> Any:
+        value = self.cleaned_data["threshold_pounds"]
+        if value is not None and value < 0:
+            raise forms.ValidationError("Threshold: the threshold must be £0 or more")
+        return value
+
+
+DIRECTION_CHOICES = [("", "Choose"), *Direction.choices]
+
+
+class AssessmentForm(forms.Form):
+    """An equality and health inequalities impact assessment: a direction and a note for each
+    protected characteristic and for Core20, up to ``PLUS_ROWS`` PLUS groups, the evidence and
+    the mitigations. The service checks that it is whole."""
+
+    def __init__(self, *args: Any, instance: ImpactAssessment | None = None, **kwargs: Any):
+        if instance is not None and "initial" not in kwargs:
+            initial: dict[str, Any] = {
+                "evidence": instance.evidence,
+                "mitigations": instance.mitigations,
+            }
+            for key, got in instance.impacts.items():
+                initial[f"{key}_direction"] = got.get("direction", "")
+                initial[f"{key}_note"] = got.get("note", "")
+            for i, plus in enumerate(instance.plus_groups[:PLUS_ROWS]):
+                initial[f"plus_{i}_group"] = plus["group"]
+                initial[f"plus_{i}_direction"] = plus["direction"]
+                initial[f"plus_{i}_note"] = plus.get("note", "")
+            kwargs["initial"] = initial
+        super().__init__(*args, **kwargs)
+        for key, name in ASSESSED_GROUPS:
+            self.fields[f"{key}_direction"] = forms.ChoiceField(
+                label=f"{name}: the impact",
+                choices=DIRECTION_CHOICES,
+                required=False,
+            )
+            self.fields[f"{key}_note"] = forms.CharField(
+                label=f"{name}: who is affected, and how (optional)",
+                required=False,
+                max_length=500,
+            )
+        for i in range(PLUS_ROWS):
+            self.fields[f"plus_{i}_group"] = forms.CharField(
+                label=f"PLUS group {i + 1} (optional)",
+                required=False,
+                max_length=200,
+                help_text="A group the partnership chose to focus on, e.g. people experiencing "
+                "homelessness"
+                if i == 0
+                else "",
+            )
+            self.fields[f"plus_{i}_direction"] = forms.ChoiceField(
+                label=f"PLUS group {i + 1}: the impact", choices=DIRECTION_CHOICES, required=False
+            )
+            self.fields[f"plus_{i}_note"] = forms.CharField(
+                label=f"PLUS group {i + 1}: who is affected, and how (optional)",
+                required=False,
+                max_length=500,
+            )
+        self.fields["evidence"] = forms.CharField(
+            label="Evidence",
+            widget=forms.Textarea(attrs={"rows": 4}),
+            required=False,
+            help_text="The data, engagement and research the assessment rests on",
+        )
+        self.fields["mitigations"] = forms.CharField(
+            label="Mitigations (needed for any negative impact)",
+            widget=forms.Textarea(attrs={"rows": 4}),
+            required=False,
+        )
+
+    def groups(self) -> list[tuple[str, Any, Any]]:
+        """Each protected characteristic and Core20: (name, its direction field, its note
+        field), for the page to lay out."""
+        return [
+            (name, self[f"{key}_direction"], self[f"{key}_note"]) for key, name in ASSESSED_GROUPS
+        ]
+
+    def plus_rows(self) -> list[tuple[Any, Any, Any]]:
+        return [
+            (self[f"plus_{i}_group"], self[f"plus_{i}_direction"], self[f"plus_{i}_note"])
+            for i in range(PLUS_ROWS)
+        ]
+
+    def service_fields(self) -> dict[str, Any]:
+        d = self.cleaned_data
+        return {
+            "impacts": {
+                key: (d[f"{key}_direction"], d[f"{key}_note"]) for key, _ in ASSESSED_GROUPS
+            },
+            "plus_groups": [
+                (d[f"plus_{i}_group"], d[f"plus_{i}_direction"], d[f"plus_{i}_note"])
+                for i in range(PLUS_ROWS)
+            ],
+            "evidence": d["evidence"],
+            "mitigations": d["mitigations"],
+        }

@@ -397,3 +397,127 @@ class Action(models.Model):
 
     def __str__(self) -> str:
         return self.description
+
+
+# --- Equality and health inequalities impact assessment (issue 20) ---------------------------
+
+# The nine protected characteristics of the Equality Act 2010 (section 4), in the Act's order.
+PROTECTED_CHARACTERISTICS: tuple[tuple[str, str], ...] = (
+    ("age", "Age"),
+    ("disability", "Disability"),
+    ("gender_reassignment", "Gender reassignment"),
+    ("marriage_civil_partnership", "Marriage and civil partnership"),
+    ("pregnancy_maternity", "Pregnancy and maternity"),
+    ("race", "Race"),
+    ("religion_belief", "Religion or belief"),
+    ("sex", "Sex"),
+    ("sexual_orientation", "Sexual orientation"),
+)
+# Core20PLUS5: the most deprived 20 % of the national population, by the Index of Multiple
+# Deprivation; the PLUS groups are chosen locally and written on each assessment.
+CORE20 = ("core20", "Core20: people in the most deprived 20% of areas nationally")
+ASSESSED_GROUPS: tuple[tuple[str, str], ...] = (*PROTECTED_CHARACTERISTICS, CORE20)
+PLUS_ROWS = 4  # PLUS groups an assessment names, at most
+
+
+class Direction(models.TextChoices):
+    POSITIVE = "positive", "Positive"
+    NEUTRAL = "neutral", "Neutral"
+    NEGATIVE = "negative", "Negative"
+    UNKNOWN = "unknown", "Not known yet"
+
+
+class AssessmentThreshold(models.Model):
+    """The partnership's rule: a proposal with more than this much money at stake needs a
+    completed equality and health inequalities impact assessment before it is decided. One
+    row; empty means no proposal needs one."""
+
+    threshold_pence = models.BigIntegerField(
+        "threshold", null=True, blank=True, help_text="In pence; empty: none needs one"
+    )
+    history = HistoricalRecords()
+
+    def __str__(self) -> str:
+        if self.threshold_pence is None:
+            return "No assessment required"
+        return f"An assessment above £{self.threshold_pence / 100:,.0f}"
+
+
+class ImpactAssessment(models.Model):
+    """An equality and health inequalities impact assessment (EHIA) of a proposal: for each
+    protected characteristic, for Core20 and for each PLUS group the partnership chose, the
+    direction of the impact and a note; the evidence, the mitigations, who completed it and
+    when."""
+
+    proposal = models.OneToOneField(Proposal, on_delete=models.CASCADE, related_name="assessment")
+    impacts = models.JSONField(
+        default=dict,
+        help_text="By group key (a protected characteristic or core20): direction and note",
+    )
+    plus_groups = models.JSONField(
+        "PLUS groups",
+        default=list,
+        blank=True,
+        help_text="Each locally chosen group assessed: group, direction and note",
+    )
+    evidence = models.TextField()
+    mitigations = models.TextField(blank=True)
+    completed_by = models.ForeignKey(
+        User, null=True, on_delete=models.PROTECT, related_name="+", help_text="Empty: the operator"
+    )
+    completed_on = models.DateField()
+    history = HistoricalRecords()
+
+    def __str__(self) -> str:
+        return f"Impact assessment of {self.proposal}"
+
+    def rows(self) -> list[dict[str, str]]:
+        """Every group assessed, in order: protected characteristics, Core20, PLUS groups;
+        each with its kind, name, direction, direction in words and note."""
+        words = dict(Direction.choices)
+        out = []
+        for key, name in ASSESSED_GROUPS:
+            got = self.impacts.get(key, {})
+            direction = got.get("direction", Direction.UNKNOWN)
+            out.append(
+                {
+                    "kind": "Core20PLUS" if key == CORE20[0] else "Protected characteristic",
+                    "group": name,
+                    "direction": direction,
+                    "direction_words": words.get(direction, direction),
+                    "note": got.get("note", ""),
+                }
+            )
+        for plus in self.plus_groups:
+            out.append(
+                {
+                    "kind": "Core20PLUS",
+                    "group": f"PLUS: {plus['group']}",
+                    "direction": plus["direction"],
+                    "direction_words": words.get(plus["direction"], plus["direction"]),
+                    "note": plus.get("note", ""),
+                }
+            )
+        return out
+
+    def counts(self) -> dict[str, int]:
+        """How many groups each direction has, in the order of ``Direction``."""
+        out = {d: 0 for d in Direction.values}
+        for row in self.rows():
+            out[row["direction"]] = out.get(row["direction"], 0) + 1
+        return out
+
+    def summary(self) -> str:
+        """'Positive for 3 groups, negative for 1, neutral for 7, not known for 0; 1 with
+        mitigations': the register's one line."""
+        c = self.counts()
+        n = len(self.rows())
+        parts = [
+            f"{c[Direction.POSITIVE]} positive",
+            f"{c[Direction.NEGATIVE]} negative",
+            f"{c[Direction.NEUTRAL]} neutral",
+            f"{c[Direction.UNKNOWN]} not known yet",
+        ]
+        return (
+            f"{n} groups assessed: " + ", ".join(parts) + f". Completed {self.completed_on:{DAY}}."
+        )

@@ -14,6 +14,7 @@ from django.utils import timezone
 from footprint.decisions.models import (
     DAY,
     Action,
+    AssessmentThreshold,
     Conflict,
     Consent,
     Decision,
@@ -21,6 +22,7 @@ from footprint.decisions.models import (
     Escalation,
     Forum,
     ForumMember,
+    ImpactAssessment,
     Meeting,
     MoneyFlow,
     Proposal,
@@ -537,3 +539,23 @@ def on_behalf_words(proposal: Proposal) -> dict[dt.datetime, str]:
                 + f", recorded on the board's behalf from {record.minute_reference}"
             )
     return out
+
+
+# --- Equality and health inequalities impact assessments -------------------------------------
+
+
+def assessment_threshold() -> AssessmentThreshold:
+    """The partnership's threshold (its one row, unsaved and empty if never set)."""
+    return AssessmentThreshold.objects.order_by("pk").first() or AssessmentThreshold()
+
+
+def assessment_of(proposal: Proposal) -> ImpactAssessment | None:
+    """The proposal's impact assessment, with who completed it, or None."""
+    return ImpactAssessment.objects.select_related("completed_by").filter(proposal=proposal).first()
+
+
+def register_assessments(decisions: Iterable[Decision]) -> dict[int, ImpactAssessment]:
+    """The impact assessment of each proposal in ``decisions`` (already filtered to what the
+    public may see), by proposal id."""
+    ids = {d.proposal_id for d in decisions}
+    return {a.proposal_id: a for a in ImpactAssessment.objects.filter(proposal_id__in=ids)}

@@ -13,6 +13,9 @@
   board's own meeting (boards often decide in their own meetings and tell it afterwards).
 - The programme office sets up forums, their seats, quorum rules, decision types and the
   scheme of delegation. A seat's representative names the deputies who may act for them.
+- The proposal's sponsor (the person who brought it) and the programme office complete its
+  equality and health inequalities impact assessment; the programme office sets the money at
+  stake above which one is needed before a decision.
 """
 
 from __future__ import annotations
@@ -50,6 +53,16 @@ def represents_the_seat(user: Any, seat: ForumMember | None) -> bool:
     )
 
 
+@rules.predicate
+def brought_proposal(user: Any, proposal: Proposal | None) -> bool:
+    """Whether ``user`` is the proposal's sponsor: the person who brought it."""
+    return (
+        proposal is not None
+        and getattr(user, "is_authenticated", False)
+        and proposal.created_by_id == user.pk
+    )
+
+
 manages_proposal = is_programme_office | sits_on_proposal_forum
 
 
@@ -70,6 +83,8 @@ class Permission(StrEnum):
     RECORD_CONSENT_ON_BEHALF = "decisions.record_consent_on_behalf"
     CHANGE_FORUM = "decisions.change_forum"
     NAME_DEPUTY = "decisions.name_deputy"
+    COMPLETE_ASSESSMENT = "decisions.complete_assessment"
+    SET_ASSESSMENT_THRESHOLD = "decisions.set_assessment_threshold"
 
 
 rules.add_perm(Permission.VIEW_DECISIONS, is_partner)
@@ -86,3 +101,8 @@ rules.add_perm(Permission.RECORD_CONSENT_ON_BEHALF, is_programme_office)
 rules.add_perm(Permission.CHANGE_FORUM, is_programme_office)
 # On a seat: who may act for its representative.
 rules.add_perm(Permission.NAME_DEPUTY, is_programme_office | represents_the_seat)
+# The equality and health inequalities impact assessment of a proposal, and the threshold.
+rules.add_perm(
+    Permission.COMPLETE_ASSESSMENT, is_programme_office | (is_partner & brought_proposal)
+)
+rules.add_perm(Permission.SET_ASSESSMENT_THRESHOLD, is_programme_office)

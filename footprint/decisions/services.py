@@ -21,17 +21,21 @@ from footprint.core import audit
 from footprint.core.permissions import require
 from footprint.decisions import compute, queries
 from footprint.decisions.models import (
+    ASSESSED_GROUPS,
     CONSENT_DAYS,
     DAY,
+    PLUS_ROWS,
     Action,
     Conflict,
     Consent,
     Decision,
     DecisionType,
     Delegation,
+    Direction,
     Escalation,
     Forum,
     ForumMember,
+    ImpactAssessment,
     Meeting,
     MoneyFlow,
     Proposal,
@@ -68,6 +72,8 @@ class AuditAction(StrEnum):
     ADD_DECISION_TYPE = "add_decision_type"
     SET_DELEGATION = "set_delegation"
     REMOVE_DELEGATION = "remove_delegation"
+    COMPLETE_ASSESSMENT = "complete_assessment"
+    SET_ASSESSMENT_THRESHOLD = "set_assessment_threshold"
 
 
 def create_proposal(
@@ -403,6 +409,8 @@ def decide(
         raise ValidationError({"option": problem})
     if outcome == Decision.Outcome.DEFERRED and supersedes is not None:
         raise ValidationError({"supersedes": "A deferral replaces no earlier decision."})
+    if outcome != Decision.Outcome.DEFERRED and (missing := assessment_missing(proposal)):
+        raise ValidationError(missing)
     verdict = compute.verdict(proposal, meeting)
     q = compute.quorum(proposal, meeting)
     routed = proposal.forum_id == meeting.forum_id
@@ -449,6 +457,24 @@ def decide(
             proposal=proposal.pk,
         )
     return decision
+
+
+def assessment_missing(proposal: Proposal) -> str:
+    """Why the proposal may not be approved or rejected yet for want of a completed equality
+    and health inequalities impact assessment, or '' (none is needed, or it is complete). A
+    forum may still defer it."""
+    threshold = queries.assessment_threshold().threshold_pence
+    if threshold is None or proposal.value_pence <= threshold:
+        return ""
+    if queries.assessment_of(proposal) is not None:
+        return ""
+    return (
+        f"This proposal puts £{proposal.value_pence / 100:,.0f} at stake, more than the "
+        f"partnership's threshold of £{threshold / 100:,.0f}: it needs a completed equality and "
+        "health inequalities impact assessment before it is approved or rejected. Its sponsor "
+        "or the programme office completes it from the proposal's page; the forum may defer "
+        "the proposal meanwhile."
+    )
 
 
 def complete_action(*, action: Action, by: Any) -> None:
@@ -896,3 +922,136 @@ def remove_delegation(*, delegation: Delegation, by: Any) -> None:
         )
         delegation.delete()
         audit.record(actor=by, action=AuditAction.REMOVE_DELEGATION, summary=summary)
+
+
+# --- Equality and health inequalities impact assessment --------------------------------------
+
+
+def set_assessment_threshold(*, threshold_pence: int | None, by: Any) -> Any:
+    """Set the money at stake above which a proposal needs a completed impact assessment
+    before it is approved or rejected (None: no proposal needs one). The programme office
+    only; audited, and its history kept."""
+    require(by, Permission.SET_ASSESSMENT_THRESHOLD)
+    if threshold_pence is not None and threshold_pence < 0:
+        raise ValidationError(
+            {"threshold_pounds": "The threshold is £0 or more, or empty for no threshold"}
+        )
+    with transaction.atomic():
+        setting = queries.assessment_threshold()
+        old = setting.threshold_pence
+        setting.threshold_pence = threshold_pence
+        words = (
+            "no proposal needs an assessment"
+            if threshold_pence is None
+            else f"proposals above £{threshold_pence / 100:,.0f} need an assessment"
+        )
+        audit.save_audited(
+            setting,
+            by=by,
+            action=AuditAction.SET_ASSESSMENT_THRESHOLD,
+            summary=f"Impact assessment threshold: {words}",
+            old=old,
+            new=threshold_pence,
+        )
+    return setting
+
+
+CLOSED = {Proposal.Status.DECIDED, Proposal.Status.WITHDRAWN}
+
+
+def assessment_problems(
+    *,
+    impacts: dict[str, tuple[str, str]],
+    plus_groups: Sequence[tuple[str, str, str]],
+    evidence: str,
+    mitigations: str,
+) -> dict[str, str]:
+    """What is wrong with an assessment, by field: every group given a direction; each PLUS
+    group named once with its direction; the evidence given; mitigations for any negative
+    impact."""
+    problems = {}
+    directions = set(Direction.values)
+    for key, name in ASSESSED_GROUPS:
+        if impacts.get(key, ("", ""))[0] not in directions:
+            problems[f"{key}_direction"] = f"Choose the direction of the impact on {name.lower()}"
+    if len(plus_groups) > PLUS_ROWS:
+        problems["plus_0_group"] = f"Name at most {PLUS_ROWS} PLUS groups"
+    seen: set[str] = set()
+    for i, (group, direction, note) in enumerate(plus_groups):
+        name = group.strip()
+        if not (name or direction or note.strip()):
+            continue  # a row left empty
+        if not name:
+            problems[f"plus_{i}_group"] = "Name the PLUS group"
+        elif name.lower() in seen:
+            problems[f"plus_{i}_group"] = f"{name} is named twice: name each PLUS group once"
+        seen.add(name.lower())
+        if direction not in directions:
+            problems[f"plus_{i}_direction"] = (
+                f"Choose the direction of the impact on {name or 'the PLUS group'}"
+            )
+    if not evidence.strip():
+        problems["evidence"] = "Give the evidence the assessment rests on"
+    negative = [d for d, _ in impacts.values()] + [d for _, d, _ in plus_groups]
+    if Direction.NEGATIVE in negative and not mitigations.strip():
+        problems["mitigations"] = (
+            "A negative impact is assessed: say how it will be mitigated, or why it cannot be"
+        )
+    return problems
+
+
+def complete_assessment(
+    *,
+    proposal: Proposal,
+    impacts: dict[str, tuple[str, str]],
+    plus_groups: Sequence[tuple[str, str, str]] = (),
+    evidence: str,
+    mitigations: str,
+    by: Any,
+    on: dt.date | None = None,
+) -> ImpactAssessment:
+    """Complete (or revise) the proposal's equality and health inequalities impact assessment
+    on ``on`` (today unless given): ``impacts`` gives each protected characteristic and Core20
+    (by key) its direction and a note; ``plus_groups`` each locally chosen group's name,
+    direction and note. The proposal's sponsor or the programme office; not once the
+    proposal is decided or withdrawn (the assessment the decision was taken on stays)."""
+    require(by, Permission.COMPLETE_ASSESSMENT, proposal)
+    if proposal.status in CLOSED:
+        raise ValidationError(
+            f"This proposal is {proposal.get_status_display().lower()}: its assessment can no "
+            "longer be changed."
+        )
+    on = on or timezone.localdate()
+    if on < proposal.proposed_on:
+        raise ValidationError(
+            f"The assessment cannot be completed on {on:{DAY}}, before the proposal was brought "
+            f"on {proposal.proposed_on:{DAY}}."
+        )
+    problems = assessment_problems(
+        impacts=impacts, plus_groups=plus_groups, evidence=evidence, mitigations=mitigations
+    )
+    plus = [(g.strip(), d, n.strip()) for g, d, n in plus_groups if g.strip()]
+    if problems:
+        raise ValidationError(problems)
+    with transaction.atomic():
+        assessment = queries.assessment_of(proposal) or ImpactAssessment(proposal=proposal)
+        revised = assessment.pk is not None
+        assessment.impacts = {
+            key: {"direction": impacts[key][0], "note": impacts[key][1].strip()}
+            for key, _ in ASSESSED_GROUPS
+        }
+        assessment.plus_groups = [{"group": g, "direction": d, "note": n} for g, d, n in plus]
+        assessment.evidence = evidence.strip()
+        assessment.mitigations = mitigations.strip()
+        assessment.completed_by = by if getattr(by, "is_authenticated", False) else None
+        assessment.completed_on = on
+        audit.save_audited(
+            assessment,
+            by=by,
+            action=AuditAction.COMPLETE_ASSESSMENT,
+            summary=f"Impact assessment {'revised' if revised else 'completed'} by {_name(by)}: "
+            f"{proposal.title}",
+            proposal=proposal.pk,
+            directions=assessment.counts(),
+        )
+    return assessment

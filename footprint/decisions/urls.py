@@ -40,4 +40,10 @@ urlpatterns = [
     path(f"{proposal}declare-conflict/", views.conflict_declare, name="conflict_declare"),
     path(f"{proposal}escalate/", views.proposal_escalate, name="proposal_escalate"),
     path(f"{proposal}decide/", views.proposal_decide, name="proposal_decide"),
+    path(f"{proposal}assessment/", views.proposal_assessment, name="proposal_assessment"),
+    path(
+        "workspace/decisions/assessment-threshold/",
+        views.assessment_threshold,
+        name="assessment_threshold",
+    ),
 ]

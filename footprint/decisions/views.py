@@ -20,6 +20,7 @@ from footprint.core.permissions import can, permission_required, require
 from footprint.decisions import compute, queries, services
 from footprint.decisions.forms import (
     AskForm,
+    AssessmentForm,
     ConflictForm,
     ConsentForm,
     DecideForm,
@@ -33,6 +34,7 @@ from footprint.decisions.forms import (
     ProposalForm,
     RegisterFilterForm,
     SeatForm,
+    ThresholdForm,
 )
 from footprint.decisions.models import DAY, Decision, Proposal
 from footprint.decisions.rules import Permission
@@ -201,6 +203,11 @@ def _proposal_page(request: HttpRequest, proposal: Proposal, **bound: Any) -> Ht
             "escalations": queries.escalations(proposal),
             "history": _history(proposal),
             "members": queries.members(proposal.forum) if proposal.forum else [],
+            "assessment": queries.assessment_of(proposal),
+            "assessment_missing": services.assessment_missing(proposal),
+            "threshold": queries.assessment_threshold().threshold_pence,
+            "may_assess": proposal.status not in services.CLOSED
+            and can(user, Permission.COMPLETE_ASSESSMENT, proposal),
         },
     )
 
@@ -421,6 +428,7 @@ def register(request: HttpRequest) -> HttpResponse:
     if request.GET.get("format") == "csv":
         decisions = list(qs)
         responses = queries.register_consents(decisions)
+        assessments = queries.register_assessments(decisions)
         return csv_response(
             "decisions.csv",
             [
@@ -433,6 +441,7 @@ def register(request: HttpRequest) -> HttpResponse:
                 "Rationale",
                 "Supersedes",
                 "Boards' responses",
+                "Impact assessment",
             ],
             (
                 [
@@ -447,6 +456,9 @@ def register(request: HttpRequest) -> HttpResponse:
                     ""
                     if x.outcome == Decision.Outcome.DEFERRED
                     else _responses_in_words(responses.get(x.proposal_id, [])),
+                    ""
+                    if x.outcome == Decision.Outcome.DEFERRED or x.proposal_id not in assessments
+                    else assessments[x.proposal_id].summary(),
                 ]
                 for x in decisions
             ),
@@ -461,6 +473,7 @@ def register(request: HttpRequest) -> HttpResponse:
             "page": page,
             "withheld": queries.withheld(today),
             "consents": queries.register_consents(page.object_list),
+            "assessments": queries.register_assessments(page.object_list),
             "csv_link": reverse("decisions:register") + "?" + urlencode({**base, "format": "csv"}),
             "page_link": lambda n: (
                 reverse("decisions:register") + "?" + urlencode({**base, "page": n})
@@ -675,6 +688,7 @@ def _delegation_page(
             "form": form or DelegationForm(),
             "type_form": type_form or DecisionTypeForm(prefix="t"),
             "may_set_up": can(request.user, Permission.CHANGE_FORUM),
+            "threshold": queries.assessment_threshold().threshold_pence,
             "history": [
                 {**h, "what": f"{d.forum.name}, {d.decision_type.name}: {h['what']}"}
                 for d in delegations
@@ -731,3 +745,77 @@ def decision_type_new(request: HttpRequest) -> HttpResponse:
     ):
         return redirect("decisions:delegation")
     return _delegation_page(request, type_form=form)
+
+
+# --- Equality and health inequalities impact assessments ------------------------------------
+
+
+@partner_only
+def proposal_assessment(request: HttpRequest, pk: int) -> HttpResponse:
+    """Complete or revise a proposal's equality and health inequalities impact assessment
+    (its sponsor or the programme office)."""
+    proposal = get_object_or_404(queries.proposal_page(), pk=pk)
+    require(request.user, Permission.COMPLETE_ASSESSMENT, proposal)
+    assessment = queries.assessment_of(proposal)
+    form = AssessmentForm(request.POST or None, instance=assessment)
+    if _saved(
+        request,
+        form,
+        lambda: services.complete_assessment(
+            proposal=proposal, **form.service_fields(), by=request.user
+        ),
+        "The impact assessment has been completed.",
+    ):
+        return redirect(proposal)
+    return render(
+        request,
+        "decisions/assessment_form.jinja",
+        {
+            "form": form,
+            "proposal": proposal,
+            "assessment": assessment,
+            "closed": proposal.status in services.CLOSED,
+            "threshold": queries.assessment_threshold().threshold_pence,
+            "history": queries.change_history(assessment) if assessment else None,
+        },
+    )
+
+
+@permission_required(Permission.SET_ASSESSMENT_THRESHOLD)
+def assessment_threshold(request: HttpRequest) -> HttpResponse:
+    """The money at stake above which a proposal needs a completed impact assessment before
+    it is approved or rejected (the programme office)."""
+    setting = queries.assessment_threshold()
+    pence = setting.threshold_pence
+    form = ThresholdForm(
+        request.POST or None,
+        initial={"threshold_pounds": None if pence is None else pence // 100},
+    )
+    if _saved(
+        request,
+        form,
+        lambda: services.set_assessment_threshold(
+            threshold_pence=None
+            if form.cleaned_data["threshold_pounds"] is None
+            else int(form.cleaned_data["threshold_pounds"] * 100),
+            by=request.user,
+        ),
+        "The impact assessment threshold has been saved.",
+    ):
+        return redirect("decisions:assessment_threshold")
+    return _form_page(
+        request,
+        form,
+        title="Impact assessment threshold",
+        caption="Decisions",
+        button="Save the threshold",
+        back=reverse("decisions:delegation"),
+        lede="A proposal with more money at stake than this needs a completed equality and "
+        "health inequalities impact assessment before its forum approves or rejects it. "
+        + (
+            "No threshold is set: no proposal needs one."
+            if pence is None
+            else f"Now: more than £{pence / 100:,.0f}."
+        ),
+        history=queries.change_history(setting) if setting.pk else None,
+    )

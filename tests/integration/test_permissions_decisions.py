@@ -44,6 +44,15 @@ PAGES = [
     ("decisions:forum_edit", ["alliance"], {"pmo"}, "Change Northshire Alliance"),
     ("decisions:seat_new", ["alliance"], {"pmo"}, "Add a seat"),
     ("decisions:seat", [SEAT], {"pmo", "editor_a"}, "Trust A Hospitals"),
+    # The impact assessment: the proposal's sponsor (here the programme office brought it)
+    # and the programme office; the threshold: the programme office.
+    (
+        "decisions:proposal_assessment",
+        [PROPOSAL],
+        {"pmo"},
+        "Equality and health inequalities impact assessment",
+    ),
+    ("decisions:assessment_threshold", [], {"pmo"}, "Impact assessment threshold"),
 ]
 
 
@@ -444,3 +453,51 @@ def test_the_set_up_doors_refuse_all_but_the_programme_office(client_for, forums
         assert response.status_code == 403, url
         assert "permission" in response.content.decode().lower()
     assert forums["alliance"].members.count() == 2 and not Consent.objects.exists()
+
+
+def test_only_the_sponsor_or_the_programme_office_completes_an_impact_assessment(
+    client_for, forums, cast
+):
+    """editor_a brought the proposal, so is its sponsor; the viewer sits on the same forum,
+    editor_b on the Board: neither may complete it, through the page or the service."""
+    from footprint.decisions.models import ASSESSED_GROUPS, ImpactAssessment
+
+    proposal = services.create_proposal(
+        title="Falls service",
+        summary="s",
+        options="Do nothing\nStart it",
+        recommended_option="Start it",
+        decision_type=forums["investment"],
+        value_pence=1,
+        brought_to=forums["alliance"],
+        by=cast["editor_a"],
+    )
+    url = reverse("decisions:proposal_assessment", args=[proposal.pk])
+    data = {f"{key}_direction": "neutral" for key, _ in ASSESSED_GROUPS} | {"evidence": "e"}
+    for who in ("editor_b", "viewer", "stranger"):
+        assert client_for(who).get(url).status_code == 403
+        assert client_for(who).post(url, data).status_code == 403
+        with pytest.raises(PermissionDenied):
+            services.complete_assessment(
+                proposal=proposal,
+                impacts={key: ("neutral", "") for key, _ in ASSESSED_GROUPS},
+                evidence="e",
+                mitigations="",
+                by=cast[who],
+            )
+    assert client_for("public").post(url, data).url.startswith(reverse("core:login"))
+    assert not ImpactAssessment.objects.exists()
+    assert client_for("editor_a").post(url, data).status_code == 302
+    assert ImpactAssessment.objects.get().completed_by == cast["editor_a"]
+
+
+@pytest.mark.parametrize("who", ["editor_a", "viewer", "stranger"])
+def test_only_the_programme_office_sets_the_assessment_threshold(client_for, cast, who):
+    from footprint.decisions.models import AssessmentThreshold
+
+    url = reverse("decisions:assessment_threshold")
+    response = client_for(who).post(url, {"threshold_pounds": "1"})
+    assert response.status_code == 403
+    with pytest.raises(PermissionDenied):
+        services.set_assessment_threshold(threshold_pence=100, by=cast[who])
+    assert not AssessmentThreshold.objects.exists()
