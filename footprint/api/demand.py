@@ -3,10 +3,10 @@ scenario, a run's progress, its results by each breakdown they hold (measure, pr
 year), the steps that make up its change, two runs side by side; and, for the programme
 office, starting a run through the same service as the scenario page's Run button."""
 
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from ninja import Field, Path, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
@@ -223,6 +223,79 @@ def breakdowns(request: HttpRequest, run_id: int = Path(..., ge=1, le=MAX_ID)) -
     return Status(200, {"run": r.pk, "years": queries.result_years(r), "measures": measures})
 
 
+By = Literal["place", "neighbourhood", "sex", "age_band", "attribute"]
+
+
+class StepPartOut(Schema):
+    name: str
+    mean: float
+    p10: float | None = Field(None, description="None for a run from before intervals")
+    p90: float | None = Field(None, description="None for a run from before intervals")
+
+
+class SplitOut(Schema):
+    by: str = Field(description="place, neighbourhood, sex, age_band or attribute")
+    value: str = Field(
+        description="A place's or neighbourhood's code, F or M, an age band, or a condition group"
+    )
+    value_name: str
+    measure: str
+    pod: str
+    pod_name: str
+    year: int
+    baseline: float
+    central: float
+    mean: float
+    p10: float
+    p50: float
+    p90: float
+    steps: list[StepPartOut] = Field(description="Each step's part, in order, from the base")
+
+
+@router.get("/demand/runs/{run_id}/split", response={200: list[SplitOut], 403: Error, 404: Error})
+@paginate(BoundedLimitOffset)
+def split(
+    request: HttpRequest,
+    run_id: int = Path(..., ge=1, le=MAX_ID),
+    by: By | None = None,
+    measure: StepMeasure | None = None,
+    value: str = Query("", max_length=120),
+    pod: str = Query("", max_length=30),
+    year: int | None = YEAR,
+) -> Any:
+    """A run's activity and bed days for each point of delivery split by place,
+    neighbourhood, sex, age band or condition group: each value's distribution by year and
+    what each step adds to it, narrowed by any of those given (partners only; 404 for a run
+    that does not exist)."""
+    if not can(request.user, Permission.VIEW_DEMAND):
+        raise PermissionDenied(PARTNERS_ONLY)
+    r = queries.run(run_id)
+    if r is None:
+        raise Http404("No such run")
+    names = {b: queries.breakdown_names(b) for b in get_args(By)}
+    return [
+        {
+            "by": x.by,
+            "value": x.value,
+            "value_name": names.get(x.by, {}).get(x.value, x.value),
+            "measure": x.measure,
+            "pod": x.pod,
+            "pod_name": item_name("activity", x.pod),
+            "year": x.year,
+            "baseline": x.baseline,
+            "central": x.central,
+            "mean": x.mean,
+            "p10": x.p10,
+            "p50": x.p50,
+            "p90": x.p90,
+            "steps": x.steps,
+        }
+        for x in queries.breakdowns_where(
+            r, by=by or "", measure=measure or "", value=value, pod=pod, year=year
+        )
+    ]
+
+
 class StepOut(Schema):
     pod: str
     pod_name: str
@@ -230,6 +303,8 @@ class StepOut(Schema):
     order: int
     name: str = Field(description="Demography, growth, or a scheme by name")
     mean: float = Field(description="Its mean contribution, system-wide")
+    p10: float | None = Field(description="Its 10th percentile over the iterations")
+    p90: float | None = Field(description="Its 90th percentile over the iterations")
 
 
 @router.get("/demand/runs/{run_id}/steps", response={200: list[StepOut], 403: Error, 404: Error})
@@ -257,6 +332,8 @@ def steps(
                 "order": s.order,
                 "name": s.name,
                 "mean": s.mean,
+                "p10": s.p10,
+                "p90": s.p90,
             }
             for s in queries.steps_where(r, measure=measure, pod=pod, year=year)
         ],

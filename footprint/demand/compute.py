@@ -333,7 +333,17 @@ def project(
     with executor() as pool:
         _, outcome = dm.run(plan, executor=pool, progress=part(0))
         for i, dimension in enumerate(by, start=1):
-            broken = dm.compile_plan(scenario, dm.regroup(strata, dimension))
+            source = strata
+            if dimension == "neighbourhood":  # strata that keep each neighbourhood apart
+                source = dm.stratify(
+                    baseline,
+                    people,
+                    scenario.age_bounds,
+                    scenario.variants,
+                    scenario.health_status,
+                    by_neighbourhood=True,
+                )
+            broken = dm.compile_plan(scenario, dm.regroup(source, dimension))
             _, out = dm.run(broken, executor=pool, progress=part(i))
             breakdowns += _breakdown_rows(dimension, broken, out, scenario.years)
     flags = dm.check_schemes(scenario, scheme_library()) + dm.check_plan(
@@ -486,14 +496,18 @@ def _results(
 
 
 def _steps(plan: dm.Plan, outcome: dm.Outcome, years: tuple[int, ...]) -> list[dict[str, Any]]:
-    """Each step's mean contribution to each point of delivery's system total, by year."""
+    """Each step's contribution to each point of delivery's system total, by year: its mean
+    over the iterations and its 10th and 90th percentiles (of the step's system total per
+    iteration, so a step drawn per iteration has its spread; with no iterations, run 0's)."""
     steps = []
     for measure, values in (
         ("activity", outcome.steps_activity),
         ("bed_days", outcome.steps_bed_days),
     ):
-        mean = (values[1:] if len(values) > 1 else values).mean(axis=0)  # [year, step, group]
-        pods, per_pod = _by_pod(plan, mean)
+        drawn = values[1:] if len(values) > 1 else values  # [run, year, step, group]
+        pods, totals = _by_pod(plan, drawn)
+        per_pod = totals.mean(axis=0)
+        p10, p90 = np.percentile(totals, [10, 90], axis=0)
         for p, (_, code) in enumerate(pods):
             if measure == "bed_days" and not BY_CODE[code].has_stay:
                 continue
@@ -507,6 +521,8 @@ def _steps(plan: dm.Plan, outcome: dm.Outcome, years: tuple[int, ...]) -> list[d
                             "order": order,
                             "name": name,
                             "mean": float(per_pod[t, order, p]),
+                            "p10": float(p10[t, order, p]),
+                            "p90": float(p90[t, order, p]),
                         }
                     )
     return steps

@@ -150,8 +150,9 @@ class Result(models.Model):
 
 
 class Step(models.Model):
-    """The mean contribution of one step (demography, growth, a scheme) to one point of
-    delivery's system-wide activity or bed days in one year."""
+    """The contribution of one step (demography, growth, a scheme) to one point of
+    delivery's system-wide activity or bed days in one year: its mean over the iterations and
+    its 10th and 90th percentiles (the mean itself where the run has no iterations)."""
 
     run = models.ForeignKey(Run, on_delete=models.CASCADE, related_name="steps")
     measure = models.CharField(max_length=20, choices=Result.Measure.choices)
@@ -160,6 +161,8 @@ class Step(models.Model):
     order = models.PositiveSmallIntegerField()
     name = models.CharField(max_length=200)
     mean = models.FloatField()
+    p10 = models.FloatField(null=True, blank=True, help_text="None for a run from before")
+    p90 = models.FloatField(null=True, blank=True, help_text="None for a run from before")
 
     class Meta:
         ordering = ["measure", "pod", "year", "order"]
@@ -170,11 +173,12 @@ class Step(models.Model):
 
 class Breakdown(models.Model):
     """One point of delivery's activity or bed days for one value of a breakdown (a place, a
-    sex, an age band or a condition group) in one year: its distribution and the mean
-    contribution of each step, ``steps`` being ``[{"name", "mean"}, …]`` in order."""
+    neighbourhood, a sex, an age band or a condition group) in one year: its distribution and
+    each step's part, ``steps`` being ``[{"name", "mean", "p10", "p90"}, …]`` in order."""
 
     class By(models.TextChoices):
         PLACE = "place", "Place"
+        NEIGHBOURHOOD = "neighbourhood", "Neighbourhood"
         SEX = "sex", "Sex"
         AGE_BAND = "age_band", "Age band"
         ATTRIBUTE = "attribute", "Condition group"

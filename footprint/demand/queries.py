@@ -289,8 +289,11 @@ def breakdown_values(run: Run, by: str, measure: str) -> list[tuple[str, str]]:
     values = set(
         run.breakdowns.filter(by=by, measure=measure).values_list("value", flat=True).distinct()
     )
-    names = dict(Place.objects.values_list("code", "name")) if by == "place" else SEX_NAMES
-    return sorted(((v, names.get(v, v)) for v in values), key=lambda x: x[1].casefold())
+    names = breakdown_names(by)
+    named = [(v, names.get(v, v)) for v in values]
+    if by == "age_band":  # youngest first: "5–9" before "10–14"
+        return sorted(named, key=lambda x: int(x[0].split("–")[0].rstrip("+")))
+    return sorted(named, key=lambda x: x[1].casefold())
 
 
 def breakdown_pods(run: Run, by: str, value: str, measure: str) -> list[str]:
@@ -304,3 +307,38 @@ def breakdown(run: Run, by: str, value: str, measure: str, pod: str) -> list[Bre
     return list(
         run.breakdowns.filter(by=by, value=value, measure=measure, pod=pod).order_by("year")
     )
+
+
+def breakdown_names(by: str) -> dict[str, str]:
+    """The name of each value of breakdown ``by`` where a value is a code (a place's or a
+    sex's); other values (age bands, condition groups) are their own names."""
+    if by == "place":
+        return dict(Place.objects.values_list("code", "name"))
+    if by == "neighbourhood":
+        return dict(Neighbourhood.objects.values_list("code", "name"))
+    return SEX_NAMES if by == "sex" else {}
+
+
+def breakdowns_where(
+    run: Run,
+    *,
+    by: str = "",
+    measure: str = "",
+    value: str = "",
+    pod: str = "",
+    year: int | None = None,
+) -> QuerySet[Breakdown]:
+    """A run's breakdowns (by place, sex, age band or condition group) narrowed by any of
+    ``by``, measure, value, point of delivery and year given, in the model's order."""
+    qs = run.breakdowns.all()
+    for field, wanted in (("by", by), ("measure", measure), ("value", value), ("pod", pod)):
+        if wanted:
+            qs = qs.filter(**{field: wanted})
+    if year is not None:
+        qs = qs.filter(year=year)
+    return qs.order_by("by", "value", "measure", "pod", "year", "pk")
+
+
+def all_steps(run: Run) -> QuerySet[Any]:
+    """Every step of a run (system-wide, by point of delivery), in the model's order."""
+    return run.steps.order_by("measure", "pod", "year", "order")

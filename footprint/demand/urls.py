@@ -46,6 +46,12 @@ urlpatterns = [
     path("workspace/demand/scenarios/<int:pk>/run/", views.scenario_run, name="scenario_run"),
     path("workspace/demand/runs/<int:pk>/", views.run, name="run"),
     path("workspace/demand/runs/<int:pk>/results.csv", views.run_csv, name="run_csv"),
+    path(
+        "workspace/demand/runs/<int:pk>/breakdowns.csv",
+        views.run_breakdowns_csv,
+        name="run_breakdowns_csv",
+    ),
+    path("workspace/demand/runs/<int:pk>/run.xlsx", views.run_xlsx, name="run_xlsx"),
     path("workspace/demand/compare/", views.compare, name="compare"),
     path("workspace/demand/baselines/<int:pk>/", views.baseline, name="baseline"),
     path("workspace/demand/import/", views.activity_import, name="import"),

@@ -3,6 +3,7 @@ step-by-step waterfall, comparison of two scenarios, baselines and activity impo
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from django.contrib import messages
@@ -11,7 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from footprint.core import charts
-from footprint.core.exports import csv_response
+from footprint.core.exports import csv_response, xlsx_file_response, xlsx_sheets_bytes
 from footprint.core.imports import ACTIVITY, DOCUMENT, load_json
 from footprint.core.jobs import refuse_big_uploads
 from footprint.core.permissions import permission_required
@@ -366,6 +367,10 @@ def run(request: HttpRequest, pk: int) -> HttpResponse:
         request, "pod", step_pods, item if item in step_pods else next(iter(step_pods), "")
     )
     steps = queries.steps(r, step_measure, pod, horizon)
+    projected = next(
+        iter(queries.results(r, measure=step_measure, provider=ALL, item=pod, year=horizon)),
+        None,
+    )
     money = measure == "cost"
     by = _choice(request, "by", list(Breakdown.By.values), Breakdown.By.PLACE)
     values = queries.breakdown_values(r, by, step_measure)
@@ -405,15 +410,17 @@ def run(request: HttpRequest, pk: int) -> HttpResponse:
             "pods": [(p, pod_name(p)) for p in step_pods],
             "pod": pod,
             "steps": steps,
-            "waterfall": charts.waterfall(
-                [(s.name, s.mean) for s in steps],
+            "waterfall": waterfall_with_intervals(
+                [(s.name, s.mean, s.p10, s.p90) for s in steps],
+                (projected.p10, projected.p90) if projected else (None, None),
                 f"From {r.parameters['base_year']} to {horizon}: {pod_name(pod)}",
                 "Bed days" if step_measure == "bed_days" else "Activity",
-                steps_title="Change from the base year",
             )
             if steps
             else None,
             "projection": sum(s.mean for s in steps),
+            "projected": projected,
+            "spread": any(s.p10 is not None for s in steps),
             "by": by,
             "by_choices": Breakdown.By.choices,
             "by_label": Breakdown.By(by).label,
@@ -424,11 +431,11 @@ def run(request: HttpRequest, pk: int) -> HttpResponse:
             "by_pod": by_pod,
             "by_rows": by_rows,
             "by_steps": by_steps,
-            "by_waterfall": charts.waterfall(
-                [(x["name"], x["mean"]) for x in by_steps],
+            "by_waterfall": waterfall_with_intervals(
+                [(x["name"], x["mean"], x.get("p10"), x.get("p90")) for x in by_steps],
+                (by_rows[-1].p10, by_rows[-1].p90),
                 f"From {r.parameters['base_year']} to {horizon}: {pod_name(by_pod)}, {value_name}",
                 "Bed days" if step_measure == "bed_days" else "Activity",
-                steps_title="Change from the base year",
             )
             if by_steps
             else None,
@@ -440,29 +447,95 @@ def run(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@partner_only
-def run_csv(request: HttpRequest, pk: int) -> HttpResponse:
-    """Every result, with each provider and item by code and by name."""
+def waterfall_with_intervals(
+    steps: list[tuple[str, float, float | None, float | None]],
+    total: tuple[float | None, float | None],
+    title: str,
+    measure: str,
+) -> dict[str, Any]:
+    """The waterfall of a run's steps (name, mean, p10, p90), each change with a line from
+    its 10th to its 90th percentile where the run has them, drawn at the step's place in
+    the waterfall, and the projection with the interval of the total (``total``). Without
+    intervals it is the plain waterfall."""
+    spec = charts.waterfall(
+        [(name, mean) for name, mean, _, _ in steps],
+        title,
+        measure,
+        steps_title="Change from the base year",
+    )
+    values = spec["data"]["values"]
+    for v, (_, _, low, high) in zip(values[1:], steps[1:], strict=False):
+        if low is not None and high is not None:
+            v["low"], v["high"] = v["start"] + low, v["start"] + high
+    if total[0] is not None and total[1] is not None:
+        values[-1]["low"], values[-1]["high"] = total
+    ranged = [v for v in values if "low" in v]
+    if not ranged:
+        return spec
+    for v in ranged:
+        v["interval"] = f"{v['low'] - v['start']:+,.0f} to {v['high'] - v['start']:+,.0f}"
+        if v is values[-1]:
+            v["interval"] = f"{v['low']:,.0f} to {v['high']:,.0f}"
+    x = spec["encoding"]["x"]
+    tooltip = [*spec["encoding"]["tooltip"], {"field": "interval", "title": "10th to 90th"}]
+    bars = {"mark": spec.pop("mark"), "encoding": {**spec.pop("encoding"), "tooltip": tooltip}}
+    rule = {
+        "transform": [{"filter": "isValid(datum.low)"}],
+        "mark": {"type": "rule", "color": "#212b32", "strokeWidth": 2},
+        "encoding": {
+            "x": x,
+            "y": {"field": "low", "type": "quantitative"},
+            "y2": {"field": "high"},
+            "tooltip": tooltip,
+        },
+    }
+    return {**spec, "layer": [bars, rule]}
+
+
+def _finished_run(pk: int) -> Run:
     r = queries.run(pk)
     if r is None or r.status != Run.Status.SUCCEEDED:
         raise Http404("No such finished run")
-    header = [
-        "measure",
-        "provider",
-        "provider_name",
-        "item",
-        "item_name",
-        "year",
-        "baseline",
-        "central",
-        "mean",
-        "p10",
-        "p50",
-        "p90",
-    ]
+    return r
+
+
+RESULT_HEADER = [
+    "measure",
+    "provider",
+    "provider_name",
+    "item",
+    "item_name",
+    "year",
+    "baseline",
+    "central",
+    "mean",
+    "p10",
+    "p50",
+    "p90",
+]
+BREAKDOWN_HEADER = [
+    "by",
+    "by_name",
+    "value",
+    "value_name",
+    "measure",
+    "pod",
+    "pod_name",
+    "year",
+    "baseline",
+    "central",
+    "mean",
+    "p10",
+    "p50",
+    "p90",
+]
+STEP_HEADER = ["measure", "pod", "pod_name", "year", "order", "step", "mean", "p10", "p90"]
+
+
+def _result_rows(r: Run) -> Iterator[list[object]]:
     names = {code: name for m in MEASURE_UNITS for code, name in queries.providers(r, m)}
-    rows = (
-        [
+    for x in queries.all_results(r):
+        yield [
             x.measure,
             x.provider,
             names.get(x.provider, x.provider),
@@ -476,9 +549,62 @@ def run_csv(request: HttpRequest, pk: int) -> HttpResponse:
             x.p50,
             x.p90,
         ]
-        for x in queries.all_results(r)
+
+
+def _breakdown_rows(r: Run) -> Iterator[list[object]]:
+    by_names = dict(Breakdown.By.choices)
+    names = {by: queries.breakdown_names(by) for by in by_names}
+    for x in queries.breakdowns_where(r):
+        yield [
+            x.by,
+            by_names.get(x.by, x.by),
+            x.value,
+            names.get(x.by, {}).get(x.value, x.value),
+            x.measure,
+            x.pod,
+            pod_name(x.pod),
+            x.year,
+            x.baseline,
+            x.central,
+            x.mean,
+            x.p10,
+            x.p50,
+            x.p90,
+        ]
+
+
+def _step_rows(r: Run) -> Iterator[list[object]]:
+    for s in queries.all_steps(r):
+        yield [s.measure, s.pod, pod_name(s.pod), s.year, s.order, s.name, s.mean, s.p10, s.p90]
+
+
+@partner_only
+def run_csv(request: HttpRequest, pk: int) -> HttpResponse:
+    """Every result, with each provider and item by code and by name."""
+    r = _finished_run(pk)
+    return csv_response(f"demand-run-{r.pk}-results.csv", RESULT_HEADER, _result_rows(r))
+
+
+@partner_only
+def run_breakdowns_csv(request: HttpRequest, pk: int) -> HttpResponse:
+    """Every breakdown (by place, neighbourhood, sex, age band and condition group) of each
+    point of delivery's activity and bed days, each value by code and by name."""
+    r = _finished_run(pk)
+    return csv_response(f"demand-run-{r.pk}-breakdowns.csv", BREAKDOWN_HEADER, _breakdown_rows(r))
+
+
+@partner_only
+def run_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
+    """The run in one workbook: its results, its breakdowns and the steps of its change."""
+    r = _finished_run(pk)
+    data = xlsx_sheets_bytes(
+        [
+            ("Results", RESULT_HEADER, _result_rows(r)),
+            ("Breakdowns", BREAKDOWN_HEADER, _breakdown_rows(r)),
+            ("Steps", STEP_HEADER, _step_rows(r)),
+        ]
     )
-    return csv_response(f"demand-run-{r.pk}-results.csv", header, rows)
+    return xlsx_file_response(f"demand-run-{r.pk}.xlsx", data)
 
 
 @partner_only

@@ -665,6 +665,58 @@ def test_results_by_any_breakdown_agree_with_the_reference(by: str) -> None:
         )
 
 
+def test_results_by_neighbourhood_agree_with_the_reference_and_add_up_to_places() -> None:
+    """Records in three neighbourhoods of two places: strata made by neighbourhood give each
+    neighbourhood the reference's distributions, and in the central case a place's
+    neighbourhoods add up to the place, step by step; strata not made by neighbourhood
+    cannot be broken down by it."""
+    sc, _, _ = mixed_plan(iterations=200)
+    base = records(MIXED)
+    n = len(base.provider)
+    spread = dm.Records(
+        **{
+            **base.__dict__,
+            "neighbourhoods": ("N1", "N2", "N3"),
+            "neighbourhood": np.arange(n, dtype=np.int64) % 3,
+        }
+    )
+    demography = dm.Demography(
+        np.stack([np.full((3, 2, 91), 1 + 0.02 * t) for t in range(4)]),
+        ("P1", "P2"),
+        np.array([0, 0, 1], dtype=np.int64),  # N1 and N2 in P1, N3 in P2
+    )
+    baseline = dm.compress(spread)
+    by_hood = dm.stratify(baseline, demography, sc.age_bounds, by_neighbourhood=True)
+    assert len(by_hood) > len(dm.stratify(baseline, demography, sc.age_bounds))
+    broken = dm.compile_plan(sc, dm.regroup(by_hood, "neighbourhood"))
+    draws, out = dm.run(broken)
+    ref_activity, ref_bed_days = run_records(
+        spread, demography, sc, draws, range(sc.iterations + 1), seed=5, by="neighbourhood"
+    )
+    assert {key for key in broken.groups} == set(ref_activity)
+    for g, key in enumerate(broken.groups):
+        for name, fast, ref in (
+            ("activity", out.activity, ref_activity),
+            ("bed days", out.bed_days, ref_bed_days),
+        ):
+            theirs = ref.get(key, np.zeros((sc.iterations + 1, 3)))
+            assert_same_distribution(fast[:, :, g], theirs, f"{key} {name}")
+    places = dm.compile_plan(
+        sc, dm.regroup(dm.stratify(baseline, demography, sc.age_bounds), "place")
+    )
+    _, by_place = dm.run(places)
+    for (place, code), g in ((k, i) for i, k in enumerate(places.groups)):
+        hoods = {"P1": ("N1", "N2"), "P2": ("N3",)}[place]
+        parts = [i for i, (h, pod) in enumerate(broken.groups) if h in hoods and pod == code]
+        np.testing.assert_allclose(
+            out.steps_activity[0][..., parts].sum(axis=-1),
+            by_place.steps_activity[0][..., g],
+            rtol=1e-9,
+        )
+    with pytest.raises(ValueError, match="by neighbourhood needs strata made by_neighbourhood"):
+        dm.regroup(dm.stratify(baseline, demography, sc.age_bounds), "neighbourhood")
+
+
 def test_age_band_labels() -> None:
     assert dm.baseline.age_band_labels((0, 65, 75)) == ("0–64", "65–74", "75+")
     with pytest.raises(ValueError, match="unknown breakdown 'town'"):

@@ -109,6 +109,7 @@ def test_only_the_programme_office_starts_runs_and_only_partners_read_them(clien
         "/api/v1/demand/runs/1/results",
         "/api/v1/demand/runs/1/breakdowns",
         "/api/v1/demand/runs/1/steps",
+        "/api/v1/demand/runs/1/split",
         "/api/v1/demand/compare?a=1&b=1",
     ):
         assert client.get(path).status_code == 401, path
@@ -122,3 +123,52 @@ def test_a_scenario_that_cannot_run_is_refused_with_its_reasons(client, cast, sc
     assert refused.status_code == 422
     assert "2040" in refused.json()["detail"]
     assert not Run.objects.exists()
+
+
+def test_a_run_split_by_place_neighbourhood_sex_age_and_condition(client, cast, scenario):
+    """The API gives each breakdown of a run: each value's distribution by name and the
+    interval of each step; narrowed by what is asked; bad input refused; steps carry their
+    10th and 90th percentiles."""
+    scenario.parameters = {**scenario.parameters, "iterations": 40}
+    scenario.save()
+    run = Run.objects.create(scenario=scenario, parameters=scenario.parameters)
+    services.run_model(run=run, by=cast["pmo"])
+    viewer = bearer(cast["viewer"])
+    url = f"/api/v1/demand/runs/{run.pk}/split"
+
+    def get(**params):
+        return client.get(url, {"limit": 500, **params}, headers=viewer).json()
+
+    whole = get()
+    assert whole["count"] == len(whole["items"]) > 0
+    assert {x["by"] for x in whole["items"]} == {
+        "place",
+        "neighbourhood",
+        "sex",
+        "age_band",
+        "attribute",
+    }
+    hoods = get(by="neighbourhood", measure="activity")["items"]
+    named = {(x["value"], x["value_name"], x["pod"], x["baseline"]) for x in hoods}
+    assert named == {("N1", "North One", "ip_emergency", 240.0), ("S1", "South One", "ae", 100.0)}
+    places = get(by="place", measure="activity", pod="ae")["items"]
+    [south] = places
+    [s1] = [x for x in hoods if x["value"] == "S1"]
+    assert (south["value"], south["value_name"]) == ("E06000902", "Southshire")
+    # S1 is the only neighbourhood of its place with activity: in the central case they agree
+    assert south["central"] == pytest.approx(s1["central"])
+    assert s1["p10"] <= s1["p50"] <= s1["p90"]
+    assert [s["name"] for s in s1["steps"]][:2] == ["Baseline", "Demography"]
+    assert all(s["p10"] <= s["mean"] <= s["p90"] for s in s1["steps"][1:])
+    women = get(by="sex", value="F", year=2026)["items"]
+    assert {(x["value_name"], x["pod"]) for x in women} == {("Women", "ip_emergency")}
+    # bad input: an unknown breakdown, a year out of range, a run that does not exist
+    assert client.get(url, {"by": "town"}, headers=viewer).status_code == 422
+    assert client.get(url, {"year": 1900}, headers=viewer).status_code == 422
+    missing = client.get("/api/v1/demand/runs/999999/split", headers=viewer)
+    assert missing.status_code == 404
+    steps = client.get(
+        f"/api/v1/demand/runs/{run.pk}/steps", {"pod": "ip_emergency"}, headers=viewer
+    ).json()
+    assert all(s["p10"] <= s["mean"] <= s["p90"] for s in steps if s["order"] > 0)
+    assert any(s["p90"] > s["p10"] for s in steps)

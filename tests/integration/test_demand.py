@@ -6,6 +6,7 @@ import io
 import json
 import re
 
+import openpyxl
 import polars as pl
 import pytest
 from django.core.exceptions import PermissionDenied
@@ -478,7 +479,7 @@ def test_results_by_place_sex_age_band_and_condition_group(client_for, cast, sce
         .get(run.get_absolute_url() + "?by=sex&value=F&by_pod=ip_emergency")
         .content.decode()
     )
-    assert "By place, sex, age band or condition group" in page
+    assert "By place, neighbourhood, sex, age band or condition group" in page
     assert "Emergency admissions, Women; base year 2025: 120" in page
     assert 'id="by-steps"' in page and "Other growth" in page
     page = client_for("viewer").get(run.get_absolute_url() + "?by=place").content.decode()
@@ -803,3 +804,60 @@ def test_growth_and_scheme_changes_are_audited(cast, with_schemes):
         ("demand.change_growth", "Changed the growth rates of Plan"),
         ("demand.change_scheme", "Changed the scheme PIFU in Plan"),
     ]
+
+
+def test_a_run_by_neighbourhood_its_downloads_and_the_interval_of_each_step(
+    client_for, cast, scenario
+):
+    """The breakdown by neighbourhood adds up to the total in the central case and names
+    each neighbourhood; the breakdowns download as CSV and, with the results and steps, as
+    one workbook whose text is inert; the main waterfall shows each step's 10th to 90th
+    percentile in its table and as a line on its chart."""
+    run = run_now(scenario, cast["pmo"])
+    total = Result.objects.get(run=run, measure="activity", provider=ALL, item="ip_emergency")
+    parts = run.breakdowns.filter(
+        by="neighbourhood", measure="activity", pod="ip_emergency", year=2026
+    )
+    assert [p.value for p in parts] == ["N1"]  # every emergency admission is from N1
+    assert sum(p.central for p in parts) == pytest.approx(total.central)
+    assert sum(p.baseline for p in parts) == pytest.approx(240)
+    hoods = run.breakdowns.filter(by="neighbourhood", measure="activity", year=2026)
+    assert {(p.value, p.pod) for p in hoods} == {("N1", "ip_emergency"), ("S1", "ae")}
+    viewer = client_for("viewer")
+    page = viewer.get(run.get_absolute_url() + "?by=neighbourhood").content.decode()
+    assert "North One" in page  # neighbourhoods by name
+
+    csv = viewer.get(reverse("demand:run_breakdowns_csv", args=[run.pk]))
+    text = csv.content.decode("utf-8-sig")
+    assert text.splitlines()[0].startswith("by,by_name,value,value_name,measure,pod,pod_name")
+    assert ",Neighbourhood,N1,North One,activity,ip_emergency,Emergency admissions,2026," in text
+    assert ",Sex,F,Women," in text and ",Place,E10000901,Northshire," in text
+
+    book = openpyxl.load_workbook(
+        io.BytesIO(viewer.get(reverse("demand:run_xlsx", args=[run.pk])).content)
+    )
+    assert book.sheetnames == ["Results", "Breakdowns", "Steps"]
+    steps = list(book["Steps"].iter_rows(values_only=True))
+    assert steps[0] == ("measure", "pod", "pod_name", "year", "order", "step", "mean", "p10", "p90")
+    assert len(list(book["Breakdowns"].iter_rows())) == run.breakdowns.count() + 1
+    assert len(list(book["Results"].iter_rows())) == run.results.count() + 1
+    demography = next(r for r in steps if r[0] == "activity" and r[5] == "Demography")
+    assert demography[7] <= demography[6] <= demography[8]
+
+    page = viewer.get(run.get_absolute_url() + "?pod=ip_emergency").content.decode()
+    table = page.split('id="steps"')[1].split("</table>")[0]
+    assert "10th to 90th percentile" in table and " to " in table
+    spec = json.loads(page.split('id="waterfall-spec"')[1].split(">", 1)[1].split("</script>")[0])
+    assert spec["layer"][1]["mark"]["type"] == "rule"
+    ranged = [v for v in spec["data"]["values"] if "low" in v]
+    assert ranged and all(v["low"] <= v["high"] for v in ranged)
+    assert ranged[-1]["step"] == "Projection"
+    assert ranged[-1]["low"] == pytest.approx(total.p10)
+
+
+def test_downloads_of_an_unfinished_run_are_not_found(client_for, scenario):
+    run = Run.objects.create(scenario=scenario, parameters=scenario.parameters)
+    viewer = client_for("viewer")
+    for name in ("demand:run_csv", "demand:run_breakdowns_csv", "demand:run_xlsx"):
+        assert viewer.get(reverse(name, args=[run.pk])).status_code == 404, name
+    assert viewer.get(reverse("demand:run_xlsx", args=[999_999])).status_code == 404

@@ -64,6 +64,8 @@ PAGES = [
     ("demand:parameters", ["scenario"], PARTNERS),
     ("demand:run", ["run"], PARTNERS),
     ("demand:run_csv", ["run"], PARTNERS),
+    ("demand:run_breakdowns_csv", ["run"], PARTNERS),
+    ("demand:run_xlsx", ["run"], PARTNERS),
     ("demand:baseline", ["baseline"], PARTNERS),
     ("demand:scenario_new", [], {"pmo"}),
     ("demand:scenario_edit", ["scenario"], {"pmo"}),

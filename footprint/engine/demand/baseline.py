@@ -240,6 +240,10 @@ class Strata:
     # [k, t, s]: expected activity after the health-status adjustment at the k-th share of
     # its grid (:attr:`params.HealthStatus.grid`) over that before it
     health_scale: FloatArray = field(default_factory=lambda: np.ones((0, 0, 0)))
+    # with ``stratify(..., by_neighbourhood=True)``: each stratum's neighbourhood, an index
+    # into ``neighbourhoods`` (otherwise both empty: strata then mix a place's neighbourhoods)
+    neighbourhoods: tuple[str, ...] = ()
+    neighbourhood: IntArray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
 
     def __len__(self) -> int:
         return len(self.base)
@@ -250,7 +254,7 @@ class Strata:
         return self.group_labels or self.providers
 
 
-BREAKDOWNS = ("provider", "place", "sex", "age_band", "attribute")
+BREAKDOWNS = ("provider", "place", "neighbourhood", "sex", "age_band", "attribute")
 
 
 def age_band_labels(bounds: Sequence[int]) -> tuple[str, ...]:
@@ -263,12 +267,16 @@ def age_band_labels(bounds: Sequence[int]) -> tuple[str, ...]:
 
 def regroup(strata: Strata, by: str) -> Strata:
     """The same strata grouped by (``by``, point of delivery) instead of (provider, point of
-    delivery), for results by place, sex, age band or attribute (condition group). Reordered
-    so each group is contiguous; a run of them samples the same distributions."""
+    delivery), for results by place, neighbourhood (strata made with ``by_neighbourhood``),
+    sex, age band or attribute (condition group). Reordered so each group is contiguous; a
+    run of them samples the same distributions."""
     if by == "provider":
         return strata
+    if by == "neighbourhood" and not strata.neighbourhoods:
+        raise ValueError("a breakdown by neighbourhood needs strata made by_neighbourhood")
     columns: dict[str, tuple[IntArray, tuple[str, ...]]] = {
         "place": (strata.place, strata.places),
+        "neighbourhood": (strata.neighbourhood, strata.neighbourhoods),
         "sex": (strata.sex, SEXES),
         "age_band": (strata.age_band, age_band_labels(strata.age_bounds)),
         "attribute": (strata.attribute, strata.attributes or ("",)),
@@ -295,6 +303,7 @@ def regroup(strata: Strata, by: str) -> Strata:
             "stay",
             "variant_scale",
             "health_scale",
+            *(("neighbourhood",) if strata.neighbourhoods else ()),
         )
     }
     return replace(
@@ -332,9 +341,13 @@ def stratify(
     age_bounds: Sequence[int],
     variants: Sequence[Variant] = (),
     health: HealthStatus | None = None,
+    *,
+    by_neighbourhood: bool = False,
 ) -> Strata:
     """Compress fine cells into the strata a scenario can tell apart. ``age_bounds`` are the
-    lower ages of the bands that schemes or outputs need (0 is always included).
+    lower ages of the bands that schemes or outputs need (0 is always included). With
+    ``by_neighbourhood`` the strata keep each neighbourhood apart (more strata, the same
+    distributions), for results by neighbourhood; otherwise a place's neighbourhoods mix.
 
     Each group of cells the scenario can tell apart becomes one stratum when all its stays are
     equal, and two when they differ: one at the group's shortest stay and one above its mean,
@@ -351,10 +364,12 @@ def stratify(
     bounds = tuple(sorted({0, *(int(b) for b in age_bounds if 0 < b < AGES)}))
     age_band = np.searchsorted(np.asarray(bounds), baseline.age, side="right").astype(np.int64) - 1
     place = demography.place_of[baseline.neighbourhood]
+    # a neighbourhood lies in one place, so keying by it keeps the place apart too
+    area = baseline.neighbourhood if by_neighbourhood else place
     keys = [
         baseline.provider,
         baseline.pod,
-        place,
+        area,
         baseline.sex,
         age_band,
         baseline.attribute,
@@ -363,7 +378,7 @@ def stratify(
     sizes = [
         len(baseline.providers),
         len(CODES),
-        len(demography.places),
+        len(baseline.neighbourhoods) if by_neighbourhood else len(demography.places),
         2,
         len(bounds),
         max(1, len(baseline.attributes)),
@@ -421,7 +436,8 @@ def stratify(
                 for share in health.grid
             ]
         )
-    provider, pod, place, sex, band, attribute, los = (k[first][source] for k in keys)
+    provider, pod, area, sex, band, attribute, los = (k[first][source] for k in keys)
+    place = demography.place_of[area] if by_neighbourhood else area
     unique_pairs, group = np.unique(provider * len(CODES) + pod, return_inverse=True)
     return Strata(
         providers=baseline.providers,
@@ -443,4 +459,6 @@ def stratify(
         groups=tuple((int(p // len(CODES)), int(p % len(CODES))) for p in unique_pairs),
         variant_scale=variant_scale,
         health_scale=health_scale,
+        neighbourhoods=baseline.neighbourhoods if by_neighbourhood else (),
+        neighbourhood=area if by_neighbourhood else np.zeros(0, dtype=np.int64),
     )

@@ -67,9 +67,11 @@ def draws_per_iteration(records: Records, demography: Demography, scenario: Scen
 
 
 def _labels(records: Records, demography: Demography, scenario: Scenario, by: str) -> list[str]:
-    """Each record's provider, place, sex, age band or attribute, by name."""
+    """Each record's provider, place, neighbourhood, sex, age band or attribute, by name."""
     if by == "provider":
         return [records.providers[p] for p in records.provider]
+    if by == "neighbourhood":
+        return [records.neighbourhoods[h] for h in records.neighbourhood]
     if by == "place":
         return [demography.places[demography.place_of[h]] for h in records.neighbourhood]
     if by == "sex":
@@ -95,8 +97,8 @@ def run_records(
     by: str = "provider",
 ) -> tuple[Totals, Totals]:
     """Activity and bed days per (provider, point of delivery), run and year, or per (place,
-    sex, age band or attribute, point of delivery) by ``by``. Run 0 is central (expected
-    values); the others are sampled with ``numpy.random.default_rng(seed)``."""
+    neighbourhood, sex, age band or attribute, point of delivery) by ``by``. Run 0 is central
+    (expected values); the others are sampled with ``numpy.random.default_rng(seed)``."""
     rng = np.random.default_rng(seed)
     label = _labels(records, demography, scenario, by)
     years = scenario.years
