@@ -9,24 +9,31 @@ engine's enumerations (``Variation``, ``Assurance``, ``Rule``, ``Status``), each
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
+from footprint.core import breakdowns
+from footprint.core.breakdowns import Breakdown
+from footprint.engine import gaps as gap_engine
 from footprint.engine import goals as goal_engine
+from footprint.engine import inequalities as ineq
 from footprint.engine import spc
+from footprint.engine.gaps import Trend
 from footprint.engine.goals import Status
 from footprint.engine.spc import Assurance, Rule, Variation, VariationGroup
-from footprint.plans.figures import MONTHS_IN, add_months, figure
-from footprint.plans.models import Goal, Metric, Rebase
+from footprint.plans.figures import MONTHS_IN, Kind, add_months, figure, kind_of
+from footprint.plans.models import Goal, Measurement, Metric, Rebase
 from footprint.plans.queries import MeasuredValues, SeriesData
 
 __all__ = [
     "Assurance",
     "Rule",
     "Status",
+    "Trend",
     "Variation",
     "VariationGroup",
 ]
@@ -53,6 +60,12 @@ class Series:
     values: list[float | None]
     rebases: list[Rebase]
     result: spc.SpcResult
+    # A gap series is written in its own unit (percentage points for a percentage).
+    unit: str = ""
+
+    @property
+    def figure_unit(self) -> str:
+        return self.unit or self.metric.unit
 
     @property
     def latest_period(self) -> dt.date | None:
@@ -115,11 +128,17 @@ def period_end(period: dt.date, frequency: str) -> dt.date:
 def judge_goal(goal: Goal, data: SeriesData, today: dt.date | None = None) -> GoalView:
     """Judge a goal on its series (``queries.series(goal.metric, goal.subject_key)``) on
     ``today`` (the target date has passed once its month is over; without ``today``, once the
-    figures reach it)."""
-    series = judge_series(data, target=goal.target_value)
+    figures reach it). A gap goal is judged the same way on its gap series (``gap_series``),
+    better towards its target."""
+    if goal.is_gap:
+        improvement = gap_engine.improvement_towards(goal.baseline_value, goal.target_value)
+        series = gap_series(goal, data)
+    else:
+        improvement = goal.metric.improvement
+        series = judge_series(data, target=goal.target_value)
     latest = series.latest_period
     judgement = goal_engine.judge(
-        improvement=goal.metric.improvement,
+        improvement=improvement,
         baseline_day=goal.baseline_date.toordinal(),
         baseline_value=goal.baseline_value,
         target_day=goal.target_date.toordinal(),
@@ -248,7 +267,7 @@ def reading(view: GoalView) -> list[str]:
     s = view.series
     if s.latest_value is None or s.latest_period is None:
         return ["There are no measurements yet."]
-    unit = s.metric.unit
+    unit = s.figure_unit
 
     def fig(x: float) -> str:
         return figure(x, unit)
@@ -320,3 +339,235 @@ def chart_points(series: Series) -> list[dict[str, object]]:
             series.periods, series.values, series.result.points, strict=True
         )
     ]
+
+
+# Split figures and gaps
+
+
+def gap_unit(unit: str) -> str:
+    """The unit a gap between two figures in ``unit`` is written in: percentage points
+    between percentages, else the unit itself."""
+    return "percentage points" if kind_of(unit) in (Kind.PERCENT, Kind.PERCENT_OF) else unit
+
+
+@dataclass(frozen=True)
+class GroupFigures:
+    """One breakdown's figures of a series: each period's value and population by group
+    (``None`` where missing), periods oldest first, groups in the breakdown's order (every
+    quantile; the ethnic groups that have a figure)."""
+
+    breakdown: Breakdown
+    groups: list[tuple[str, str]]
+    periods: list[dt.date]
+    values: list[list[float | None]]
+    populations: list[list[float | None]]
+
+    @property
+    def label(self) -> str:
+        return self.breakdown.label
+
+    def array(self, which: str = "values") -> np.ndarray:
+        rows = self.values if which == "values" else self.populations
+        return np.array(
+            [[np.nan if x is None else x for x in row] for row in rows], dtype=np.float64
+        )
+
+    def column(self, code: str) -> int | None:
+        return next((i for i, (c, _) in enumerate(self.groups) if c == code), None)
+
+    @property
+    def all_populations(self) -> bool:
+        return all(x is not None for row in self.populations for x in row)
+
+
+def group_figures(split: Iterable[Measurement]) -> list[GroupFigures]:
+    """The split figures of a series as one table per breakdown, in ``Breakdown`` order."""
+    by_kind: dict[str, list[Measurement]] = {}
+    for m in split:
+        by_kind.setdefault(m.breakdown, []).append(m)
+    tables = []
+    for kind in Breakdown:
+        rows = by_kind.get(kind.value)
+        if not kind or not rows:
+            continue
+        present = {m.category for m in rows}
+        groups = [
+            (c, name)
+            for c, name in breakdowns.categories(kind)
+            if kind.is_deprivation or c in present
+        ]
+        periods = sorted({m.period for m in rows})
+        at = {(m.period, m.category): m for m in rows}
+        tables.append(
+            GroupFigures(
+                kind,
+                groups,
+                periods,
+                [[_value(at.get((p, c))) for c, _ in groups] for p in periods],
+                [[_population(at.get((p, c))) for c, _ in groups] for p in periods],
+            )
+        )
+    return tables
+
+
+def _value(m: Measurement | None) -> float | None:
+    return None if m is None else m.value
+
+
+def _population(m: Measurement | None) -> float | None:
+    return None if m is None else m.population
+
+
+def gap_values(goal: Goal, table: GroupFigures) -> list[float | None]:
+    """Each period's gap for a gap goal: the SII across the quantiles (weighted by population
+    when every figure has one, else equally), or the first group less the second."""
+    if goal.gap_measure == Goal.GapMeasure.SII:
+        pops = table.array("populations") if table.all_populations else None
+        found = gap_engine.sii_series(table.array(), pops)
+    else:
+        first, second = table.column(goal.gap_first), table.column(goal.gap_second)
+        if first is None or second is None:
+            return [None] * len(table.periods)
+        found = gap_engine.difference_series(table.array(), first, second)
+    return [None if not np.isfinite(x) else float(x) for x in found]
+
+
+def gap_table(goal: Goal, data: SeriesData) -> GroupFigures | None:
+    """The breakdown a gap goal's gap is taken across, if the series has its figures."""
+    return next((t for t in group_figures(data.split) if t.breakdown == goal.gap_breakdown), None)
+
+
+def gap_series(goal: Goal, data: SeriesData) -> Series:
+    """A gap goal's gap, period by period, with its SPC verdict against the goal's target
+    (better towards the target)."""
+    table = gap_table(goal, data)
+    periods = table.periods if table else []
+    values = gap_values(goal, table) if table else []
+    result = spc.analyse(
+        values,
+        improvement=gap_engine.improvement_towards(goal.baseline_value, goal.target_value),
+        target=goal.target_value,
+    )
+    return Series(
+        data.metric,
+        data.subject_key,
+        goal.subject_label,
+        periods,
+        values,
+        [],
+        result,
+        unit=gap_unit(data.metric.unit),
+    )
+
+
+def gap_name(goal: Goal) -> str:
+    """What a gap goal's gap is, in words: 'Quintile 1 (most deprived) less Quintile 5
+    (least deprived)', or 'The slope index of inequality across deprivation quintiles'."""
+    if goal.gap_measure == Goal.GapMeasure.SII:
+        return (
+            f"The slope index of inequality across {Breakdown(goal.gap_breakdown).label.lower()}s"
+        )
+    first = breakdowns.label(goal.gap_breakdown, goal.gap_first)
+    second = breakdowns.label(goal.gap_breakdown, goal.gap_second)
+    return f"{first} less {second}"
+
+
+@dataclass(frozen=True)
+class SiiView:
+    """The SII of the latest period with every quantile's figure, and its interval."""
+
+    period: dt.date
+    sii: float
+    lower: float | None
+    upper: float | None
+    confidence: float
+    note: str
+
+
+RATE = re.compile(r"^per\s+([\d,]+)")
+SII_CONFIDENCE = 0.95
+
+
+def latest_sii(table: GroupFigures, unit: str) -> SiiView | None:
+    """The SII of the latest period with every quantile's figure and population, with its
+    95 % interval simulated as OHID's ``phe_sii`` does (a percentage as a proportion with
+    Wilson limits, a rate per N with Byar's); None if no period has them all."""
+    if not table.breakdown.is_deprivation:
+        return None
+    values, pops = table.array(), table.array("populations")
+    complete = np.isfinite(values).all(axis=1) & np.isfinite(pops).all(axis=1)
+    if not complete.any():
+        return None
+    i = int(np.flatnonzero(complete)[-1])
+    v, n = values[i], pops[i]
+    kind = kind_of(unit)
+    try:
+        if kind is Kind.PERCENT:
+            p = v / 100
+            est = ineq.proportion(p * n, n)
+            se = ineq.standard_errors_from_limits(est.lower, est.upper, ineq.ValueType.PROPORTION)
+            res = ineq.sii(
+                list(p), list(n), list(se), value_type="proportion", confidence=(SII_CONFIDENCE,)
+            )
+            scale, note = 100.0, "Wilson limits of each quintile's percentage"
+        elif kind is Kind.RATE and (m := RATE.match(" ".join(unit.lower().split()))):
+            per = float(m.group(1).replace(",", ""))
+            est = ineq.crude_rate(v * n / per, n, multiplier=per)
+            se = ineq.standard_errors_from_limits(est.lower, est.upper, ineq.ValueType.RATE)
+            res = ineq.sii(
+                list(v), list(n), list(se), value_type="rate", confidence=(SII_CONFIDENCE,)
+            )
+            scale, note = 1.0, "Byar's limits of each quintile's rate"
+        else:
+            slope = float(gap_engine.sii_series(values[i : i + 1], pops[i : i + 1])[0])
+            return SiiView(
+                table.periods[i],
+                slope,
+                None,
+                None,
+                SII_CONFIDENCE,
+                "No interval: it needs a percentage or a rate per number of people",
+            )
+    except ineq.InequalityInputError as exc:
+        slope = float(gap_engine.sii_series(values[i : i + 1], pops[i : i + 1])[0])
+        return SiiView(table.periods[i], slope, None, None, SII_CONFIDENCE, f"No interval: {exc}")
+    low, high = res.sii_limits[SII_CONFIDENCE]
+    return SiiView(
+        table.periods[i],
+        res.sii * scale,
+        low * scale,
+        high * scale,
+        SII_CONFIDENCE,
+        f"Simulated from the {note} ({res.repetitions:,} draws)",
+    )
+
+
+@dataclass(frozen=True)
+class BreakdownView:
+    """One breakdown's figures on a goal page: the table, the latest SII (deprivation only),
+    the gap between the two ends and whether it is narrowing."""
+
+    table: GroupFigures
+    sii: SiiView | None
+    ends_gap: list[float | None]
+    trend: Trend | None
+
+
+def breakdown_views(data: SeriesData) -> list[BreakdownView]:
+    """Every breakdown a series' figures are supplied by, for its goal page."""
+    views = []
+    for table in group_figures(data.split):
+        if table.breakdown.is_deprivation:
+            ends = gap_engine.difference_series(table.array(), 0, len(table.groups) - 1)
+            gap = [None if not np.isfinite(x) else float(x) for x in ends]
+            trend = gap_engine.trend(ends)
+            sii = latest_sii(table, data.metric.unit)
+        else:
+            gap, trend, sii = [], None, None
+        views.append(BreakdownView(table, sii, gap, trend))
+    return views
+
+
+def gap_trend(series: Series) -> Trend:
+    """Whether a gap goal's gap is narrowing."""
+    return gap_engine.trend([np.nan if v is None else v for v in series.values])

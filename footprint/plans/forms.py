@@ -10,6 +10,8 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import Q
 
+from footprint.core import breakdowns
+from footprint.core.breakdowns import Breakdown
 from footprint.plans.importers import parse_period
 from footprint.plans.models import Goal, Metric, Plan, Priority
 
@@ -205,8 +207,18 @@ class GoalForm(forms.ModelForm):
             "target_value",
             "target_date",
             "owner",
+            "kind",
+            "gap_breakdown",
+            "gap_measure",
+            "gap_first",
+            "gap_second",
         ]
         labels = {
+            "kind": "Judged on",
+            "gap_breakdown": "For a gap goal: the gap between",
+            "gap_measure": "For a gap goal: how the gap is measured",
+            "gap_first": "For a gap between two groups: the first group",
+            "gap_second": "For a gap between two groups: the group it is measured against",
             "priority": "Priority",
             "statement": "The goal in plain English",
             "metric": "Metric",
@@ -225,8 +237,11 @@ class GoalForm(forms.ModelForm):
             "baseline_value": "The metric's figure in the baseline month, in its unit",
             "target_value": "The figure to reach by the target month, in its unit",
             "owner": "The organisation answerable for the goal",
+            "kind": "A gap goal is judged on the gap between groups (its baseline and target "
+            "are gaps: the first group less the second, or the SII), such as halving the gap "
+            "between the most and least deprived quintile",
         }
-        widgets = {"layer": forms.RadioSelect}
+        widgets = {"layer": forms.RadioSelect, "kind": forms.RadioSelect}
 
     def __init__(self, *args: Any, plan: Plan, **kwargs: Any) -> None:
         instance = kwargs.get("instance")
@@ -236,6 +251,22 @@ class GoalForm(forms.ModelForm):
                 target_date=f"{instance.target_date:%Y-%m}",
             )
         super().__init__(*args, **kwargs)
+        groups = [("", "None (not a gap between two groups)")] + [
+            (b.label, [(c, name) for c, name in breakdowns.categories(b)]) for b in Breakdown if b
+        ]
+        for name in ("gap_first", "gap_second"):
+            self.fields[name] = forms.ChoiceField(
+                choices=groups,
+                required=False,
+                label=self.fields[name].label,
+                help_text="Quintiles and deciles count from 1, the most deprived",
+            )
+        self.fields["gap_breakdown"].choices = [("", "None (not a gap goal)")] + [
+            (b.value, b.label) for b in Breakdown if b
+        ]  # type: ignore[attr-defined]
+        self.fields["gap_measure"].choices = [("", "None (not a gap goal)")] + [
+            (m.value, m.label) for m in Goal.GapMeasure if m
+        ]  # type: ignore[attr-defined]
         self.fields["priority"].queryset = plan.priorities.order_by("order", "title")  # type: ignore[attr-defined]
         for name in ("priority", "metric"):
             self.fields[name].empty_label = None  # type: ignore[attr-defined]

@@ -2,6 +2,12 @@
 
 Columns: Metric (its short name), Period, Value, and optionally Organisation (ODS code),
 Place (code), Neighbourhood (code) and Note. A blank value records a missing figure.
+
+A figure split by deprivation or ethnic group names its Breakdown (quintile, decile or ethnic
+group; blank for the whole population) and its Group ('1' to '5' from the most deprived, or a
+Census 2021 ethnic group), and may give its Population (the people it is about, which the
+slope index of inequality weights by). A period of a deprivation breakdown that gives some
+quintiles (or deciles) must give them all: a missing one is an error naming its rows.
 """
 
 from __future__ import annotations
@@ -10,6 +16,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from footprint.core import breakdowns
+from footprint.core.breakdowns import Breakdown
 from footprint.core.imports import RowError, Table, raise_if_any
 
 MONTH = re.compile(r"^(\d{4})-(\d{2})(?:-(\d{2}))?$")
@@ -27,6 +35,9 @@ class MeasurementRow:
     place: str
     neighbourhood: str
     note: str
+    breakdown: str = ""
+    category: str = ""
+    population: float | None = None
 
 
 def parse_period(text: str) -> dt.date:
@@ -61,10 +72,15 @@ def parse_measurements(text: str, filename: str) -> list[MeasurementRow]:
     c_place = table.find("Place", "Place code")
     c_hood = table.find("Neighbourhood", "Neighbourhood code")
     c_note = table.find("Note")
+    c_breakdown = table.find("Breakdown", "Split by")
+    c_group = table.find("Group", "Category", "Quintile", "Decile", "Ethnic group")
+    c_population = table.find("Population", "Denominator")
+    if c_breakdown and not c_group:
+        errors.append(RowError(1, c_breakdown, "a Breakdown column needs a Group column"))
     raise_if_any(filename, errors)
     assert c_metric and c_period and c_value
     rows: list[MeasurementRow] = []
-    seen: dict[tuple[str, str, str, str, dt.date], int] = {}
+    seen: dict[tuple[str, str, str, str, str, str, dt.date], int] = {}
     for n, rec in table.rows():
         try:
             period = parse_period(rec[c_period])
@@ -96,19 +112,111 @@ def parse_measurements(text: str, filename: str) -> list[MeasurementRow]:
         if not metric:
             errors.append(RowError(n, c_metric, "a metric is needed"))
             continue
-        key = (metric, org, place, hood, period)
+        try:
+            kind, category = _group(rec[c_breakdown] if c_breakdown else "", rec, c_group)
+        except _GroupError as exc:
+            errors.append(RowError(n, exc.column or c_group or "", str(exc)))
+            continue
+        population = None
+        if c_population and (raw := rec[c_population].replace(",", "").strip()):
+            try:
+                population = float(raw)
+            except ValueError:
+                errors.append(RowError(n, c_population, f"'{raw}' is not a number of people"))
+                continue
+            if not (population > 0 and population < 1e9):
+                errors.append(
+                    RowError(
+                        n,
+                        c_population,
+                        f"a population of {raw}: give the people the figure is about, above 0",
+                    )
+                )
+                continue
+        key = (metric, org, place, hood, kind, category, period)
         if key in seen:
-            errors.append(
-                RowError(n, c_period, f"the same metric, subject and period is on row {seen[key]}")
-            )
+            same = "metric, subject, group and period" if kind else "metric, subject and period"
+            errors.append(RowError(n, c_period, f"the same {same} is on row {seen[key]}"))
             continue
         seen[key] = n
         rows.append(
             MeasurementRow(
-                n, metric, period, value, org, place, hood, rec[c_note] if c_note else ""
+                n,
+                metric,
+                period,
+                value,
+                org,
+                place,
+                hood,
+                rec[c_note] if c_note else "",
+                kind,
+                category,
+                population,
             )
         )
+    errors += missing_quantiles(rows, c_group or "Group")
     if not rows and not errors:
         errors.append(RowError(2, "", "the file has headings but no measurements"))
     raise_if_any(filename, errors)
     return rows
+
+
+class _GroupError(ValueError):
+    def __init__(self, message: str, column: str = "") -> None:
+        super().__init__(message)
+        self.column = column
+
+
+def _group(breakdown_text: str, rec: dict[str, str], c_group: str | None) -> tuple[str, str]:
+    """A row's breakdown and category code; the whole population is ('', '')."""
+    group = rec[c_group].strip() if c_group else ""
+    try:
+        kind = breakdowns.breakdown_of(breakdown_text)
+    except ValueError as exc:
+        raise _GroupError(str(exc), "Breakdown") from None
+    if kind is Breakdown.NONE and c_group and c_group.lower() in {"quintile", "decile"}:
+        kind = Breakdown.QUINTILE if c_group.lower() == "quintile" else Breakdown.DECILE
+    if kind is Breakdown.NONE and c_group and c_group.lower() == "ethnic group":
+        kind = Breakdown.ETHNIC_GROUP
+    if kind is Breakdown.NONE:
+        if group:
+            raise _GroupError(
+                f"the group '{group}' needs its breakdown (quintile, decile or ethnic group) "
+                "in the Breakdown column"
+            )
+        return "", ""
+    if not group:
+        raise _GroupError(f"a figure by {Breakdown(kind).label.lower()} needs its group")
+    try:
+        return str(kind), breakdowns.category_of(kind, group)
+    except ValueError as exc:
+        raise _GroupError(str(exc)) from None
+
+
+def missing_quantiles(rows: list[MeasurementRow], column: str) -> list[RowError]:
+    """A period of a deprivation breakdown that gives some quintiles (or deciles) but not
+    all: an error on its first row, naming the missing ones and the rows given."""
+    groups: dict[tuple[str, str, str, str, str, dt.date], list[MeasurementRow]] = {}
+    for r in rows:
+        if r.breakdown and Breakdown(r.breakdown).is_deprivation:
+            key = (r.metric, r.organisation, r.place, r.neighbourhood, r.breakdown, r.period)
+            groups.setdefault(key, []).append(r)
+    errors = []
+    for (metric, *_, kind, period), given in groups.items():
+        codes = [code for code, _ in breakdowns.categories(kind)]
+        missing = [c for c in codes if c not in {r.category for r in given}]
+        if missing:
+            noun = "quintile" if kind == Breakdown.QUINTILE else "decile"
+            plural = "s" if len(missing) > 1 else ""
+            rows_given = ", ".join(str(r.row) for r in given)
+            errors.append(
+                RowError(
+                    given[0].row,
+                    column,
+                    f"{metric} for {period:%B %Y} gives {len(given)} of the {len(codes)} "
+                    f"{noun}s (rows {rows_given}): {noun}{plural} {', '.join(missing)} "
+                    f"{'are' if plural else 'is'} missing; give every {noun}, with a blank "
+                    "value for one not known",
+                )
+            )
+    return errors

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from footprint.core.breakdowns import Breakdown
 from footprint.partnership.models import Neighbourhood, Organisation, Place
 
 
@@ -218,7 +219,18 @@ class Metric(models.Model):
 
 
 class Goal(Subject):
-    """A measurable goal of the plan, judged on its metric's series for its subject."""
+    """A measurable goal of the plan, judged on its metric's series for its subject: on the
+    figure itself, or (a gap goal) on the gap between two groups of a breakdown, or on the
+    slope index of inequality across deprivation quantiles, period by period."""
+
+    class Kind(models.TextChoices):
+        LEVEL = "level", "The figure itself"
+        GAP = "gap", "A gap between groups"
+
+    class GapMeasure(models.TextChoices):
+        NONE = "", "None"
+        ENDS = "ends", "The difference between two groups"
+        SII = "sii", "The slope index of inequality (SII)"
 
     class Horizon(models.TextChoices):
         SHORT = "short", "Short term (up to 1 year)"
@@ -241,6 +253,17 @@ class Goal(Subject):
     horizon = models.CharField(max_length=10, choices=Horizon.choices, editable=False)
     owner = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="goals")
     layer = models.CharField(max_length=15, choices=Layer.choices, default=Layer.SYSTEM)
+    kind = models.CharField("judged on", max_length=5, choices=Kind.choices, default=Kind.LEVEL)
+    gap_breakdown = models.CharField(
+        "gap by", max_length=20, choices=Breakdown.choices, blank=True, default=""
+    )
+    gap_measure = models.CharField(
+        "gap measure", max_length=5, choices=GapMeasure.choices, blank=True, default=""
+    )
+    # The two groups whose difference (first less second) is the gap, by category code
+    # (footprint.core.breakdowns): for deprivation, usually "1" (most deprived) and the last.
+    gap_first = models.CharField("gap from", max_length=20, blank=True, default="")
+    gap_second = models.CharField("gap to", max_length=20, blank=True, default="")
     # The decisions that serve the goal, chosen from the real proposals (decisions refer to
     # the plan's goals by this relation, read there as ``proposal.goals``).
     proposals = models.ManyToManyField(
@@ -260,6 +283,10 @@ class Goal(Subject):
     def get_absolute_url(self) -> str:
         return reverse("plans:goal", args=[self.pk])
 
+    @property
+    def is_gap(self) -> bool:
+        return self.kind == self.Kind.GAP
+
     def clean(self) -> None:
         super().clean()
         if self.target_date and self.baseline_date and self.target_date <= self.baseline_date:
@@ -270,24 +297,35 @@ class Goal(Subject):
 
 class Measurement(Subject):
     """One value of a metric for one period (the first day of the month, quarter or year)
-    and one subject. An empty value records that the figure is missing."""
+    and one subject: for the whole population (no ``breakdown``), or for one group of a
+    breakdown (a deprivation quintile or decile, an ethnic group: ``category``, a code from
+    ``footprint.core.breakdowns``). An empty value records that the figure is missing;
+    ``population`` is the number of people the figure is about (its denominator), which the
+    slope index of inequality weights by."""
 
     metric = models.ForeignKey(Metric, on_delete=models.CASCADE, related_name="measurements")
     period = models.DateField()
+    breakdown = models.CharField(max_length=20, choices=Breakdown.choices, blank=True, default="")
+    category = models.CharField("group", max_length=20, blank=True, default="")
     value = models.FloatField(null=True, blank=True)
+    population = models.FloatField(
+        null=True, blank=True, help_text="The people the figure is about (its denominator)"
+    )
     note = models.CharField(max_length=300, blank=True)
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["metric", "subject_key", "period"]
+        ordering = ["metric", "subject_key", "breakdown", "category", "period"]
         constraints = [
             models.UniqueConstraint(
-                fields=["metric", "subject_key", "period"], name="measurement_unique_period"
+                fields=["metric", "subject_key", "breakdown", "category", "period"],
+                name="measurement_unique_period_group",
             )
         ]
 
     def __str__(self) -> str:
-        return f"{self.metric} {self.subject_key} {self.period:%Y-%m}: {self.value}"
+        group = f" {self.breakdown}={self.category}" if self.breakdown else ""
+        return f"{self.metric} {self.subject_key}{group} {self.period:%Y-%m}: {self.value}"
 
 
 class Rebase(Subject):
@@ -313,3 +351,27 @@ class Rebase(Subject):
 
     def __str__(self) -> str:
         return f"{self.metric} {self.subject_key} from {self.period:%Y-%m}: {self.reason}"
+
+
+class GoalScheme(models.Model):
+    """A demand scheme chosen as serving a goal. A scheme lives in its scenario's parameters
+    document under its ``key``, so the link names both; the scheme page reads the goals it
+    serves as ``scenario.goals_served.filter(scheme_key=key)`` (each with its ``goal``)."""
+
+    goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="scheme_links")
+    scenario = models.ForeignKey(
+        "demand.Scenario", on_delete=models.CASCADE, related_name="goals_served"
+    )
+    scheme_key = models.CharField(max_length=80)
+    scheme_name = models.CharField(max_length=200, help_text="The scheme's name when it was chosen")
+
+    class Meta:
+        ordering = ["goal", "scenario", "scheme_key"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["goal", "scenario", "scheme_key"], name="goal_scheme_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.goal} served by {self.scheme_name}"

@@ -111,7 +111,7 @@ def metric_named(name: str) -> Metric | None:
 def values_of_metric(metric: Metric) -> list[tuple[dt.date, float]]:
     """Every figure recorded for ``metric``, of any subject, oldest first."""
     return list(
-        Measurement.objects.filter(metric=metric, value__isnull=False)
+        Measurement.objects.filter(breakdown="", metric=metric, value__isnull=False)
         .order_by("period")
         .values_list("period", "value")
     )
@@ -196,26 +196,39 @@ class SeriesData:
     subject_key: str
     measurements: list[Measurement] = field(default_factory=list)
     rebases: list[Rebase] = field(default_factory=list)
+    # The series' figures split by deprivation or ethnic group, by breakdown, category and
+    # period (read for a goal page, and for gap goals everywhere).
+    split: list[Measurement] = field(default_factory=list)
 
 
-def series(metric: Metric, subject_key: str) -> SeriesData:
-    """A series as stored, in two queries."""
+def series(metric: Metric, subject_key: str, *, split: bool = False) -> SeriesData:
+    """A series as stored, in two queries (three with its ``split`` figures)."""
     return SeriesData(
         metric,
         subject_key,
         list(
-            Measurement.objects.filter(metric=metric, subject_key=subject_key)
+            Measurement.objects.filter(breakdown="", metric=metric, subject_key=subject_key)
             .select_related("organisation", "place", "neighbourhood")
             .order_by("period")
         ),
         list(Rebase.objects.filter(metric=metric, subject_key=subject_key).order_by("period")),
+        split_figures(metric, subject_key) if split else [],
+    )
+
+
+def split_figures(metric: Metric, subject_key: str) -> list[Measurement]:
+    """The series' figures by deprivation or ethnic group, by breakdown, period and group."""
+    return list(
+        Measurement.objects.filter(metric=metric, subject_key=subject_key)
+        .exclude(breakdown="")
+        .order_by("breakdown", "period", "category")
     )
 
 
 def periods_of(metric: Metric, subject_key: str) -> list[dt.date]:
     """Every period the series has a row for (a figure or a missing one), oldest first."""
     return list(
-        Measurement.objects.filter(metric=metric, subject_key=subject_key)
+        Measurement.objects.filter(breakdown="", metric=metric, subject_key=subject_key)
         .order_by("period")
         .values_list("period", flat=True)
     )
@@ -224,7 +237,9 @@ def periods_of(metric: Metric, subject_key: str) -> list[dt.date]:
 def measurement(metric: Metric, subject_key: str, period: dt.date) -> Measurement | None:
     """One period's figure of a series, or None."""
     return (
-        Measurement.objects.filter(metric=metric, subject_key=subject_key, period=period)
+        Measurement.objects.filter(
+            breakdown="", metric=metric, subject_key=subject_key, period=period
+        )
         .select_related("organisation", "place", "neighbourhood")
         .first()
     )
@@ -236,13 +251,16 @@ def rebase_at(metric: Metric, subject_key: str, period: dt.date) -> Rebase | Non
 
 
 def series_of_goals(goals: Iterable[Goal]) -> dict[tuple[int, str], SeriesData]:
-    """The series every goal is judged on, by (metric id, subject key), in two queries."""
+    """The series every goal is judged on, by (metric id, subject key), in two queries (three
+    if a goal is about a gap: its split figures too)."""
     goals = list(goals)
     metrics = {g.metric_id: g.metric for g in goals}
     keys = {(g.metric_id, g.subject_key) for g in goals}
     found = {k: SeriesData(metrics[k[0]], k[1]) for k in keys}
     for m in (
-        Measurement.objects.filter(metric_id__in=metrics, subject_key__in={k[1] for k in keys})
+        Measurement.objects.filter(
+            breakdown="", metric_id__in=metrics, subject_key__in={k[1] for k in keys}
+        )
         .select_related("organisation", "place", "neighbourhood")
         .order_by("period")
     ):
@@ -251,6 +269,17 @@ def series_of_goals(goals: Iterable[Goal]) -> dict[tuple[int, str], SeriesData]:
     for rb in Rebase.objects.filter(metric_id__in=metrics).order_by("period"):
         if (rb.metric_id, rb.subject_key) in found:
             found[(rb.metric_id, rb.subject_key)].rebases.append(rb)
+    gap_keys = {(g.metric_id, g.subject_key) for g in goals if g.kind == Goal.Kind.GAP}
+    if gap_keys:
+        for m in (
+            Measurement.objects.filter(
+                metric_id__in={k[0] for k in gap_keys}, subject_key__in={k[1] for k in gap_keys}
+            )
+            .exclude(breakdown="")
+            .order_by("breakdown", "period", "category")
+        ):
+            if (m.metric_id, m.subject_key) in gap_keys:
+                found[(m.metric_id, m.subject_key)].split.append(m)
     return found
 
 
@@ -271,7 +300,7 @@ def measured_values(metrics: Iterable[Metric]) -> MeasuredValues:
     by_id = {m.pk: m for m in metrics}
     values: dict[tuple[int, str], list[tuple[dt.date, float | None]]] = {}
     for metric_id, key, period, value in (
-        Measurement.objects.filter(metric_id__in=by_id)
+        Measurement.objects.filter(breakdown="", metric_id__in=by_id)
         .order_by("metric_id", "subject_key", "period")
         .values_list("metric_id", "subject_key", "period", "value")
     ):

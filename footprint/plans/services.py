@@ -14,7 +14,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from footprint.core import audit
+from footprint.core import audit, breakdowns
+from footprint.core.breakdowns import Breakdown
 from footprint.core.imports import RowError, raise_if_any
 from footprint.core.jobs import Progress, no_progress
 from footprint.core.permissions import can, require
@@ -144,11 +145,24 @@ def import_measurements(
     raise_if_any(filename, errors)
     with transaction.atomic():
         for i, (r, metric, org, place, hood, key) in enumerate(resolved, start=1):
-            m = Measurement.objects.filter(metric=metric, subject_key=key, period=r.period).first()
+            m = Measurement.objects.filter(
+                metric=metric,
+                subject_key=key,
+                breakdown=r.breakdown,
+                category=r.category,
+                period=r.period,
+            ).first()
             m = m or Measurement(
-                metric=metric, organisation=org, place=place, neighbourhood=hood, period=r.period
+                metric=metric,
+                organisation=org,
+                place=place,
+                neighbourhood=hood,
+                period=r.period,
+                breakdown=r.breakdown,
+                category=r.category,
             )
             m.value = r.value
+            m.population = r.population
             m.note = r.note
             audit.save_with_history(m, by=by, validate=False)
             if i % 200 == 0:
@@ -199,7 +213,7 @@ def record_measurement(
         raise ValidationError({k: _capitalised(v) for k, v in problems.items()})
     with transaction.atomic():
         m = Measurement.objects.filter(
-            metric=metric, subject_key=subject.subject_key, period=period
+            metric=metric, subject_key=subject.subject_key, breakdown="", period=period
         ).first() or Measurement(
             metric=metric,
             organisation=subject.organisation,
@@ -408,7 +422,8 @@ def _by(by: Any) -> Any:
 
 def code_for(name: str, taken: set[str]) -> str:
     """A metric's code, made from its name ('A&E within 4 hours' → 'ae-within-4-hours'), with
-    '-2', '-3', … added if another metric has it already."""
+    '-2', '-3', … added if another metric has it already (a last resort: ``metric_problems``
+    refuses a name whose code another metric has)."""
     base = slugify(name)[:70].strip("-")
     code, n = base, 2
     while code in taken:
@@ -431,6 +446,12 @@ def metric_problems(
         problems["name"] = (
             f"a metric is already called '{other.name}' (code {other.code}): give this one "
             "a different name, or change that one"
+        )
+    elif (near := queries.metric(code_for(name, set()))) is not None and near != metric:
+        problems["name"] = (
+            f"'{name}' is too like '{near.name}' (code {near.code}): their codes would be "
+            "the same, so files could not tell them apart; give this one a name that differs "
+            "in its letters or numbers, or change that one"
         )
     if not unit.strip():
         problems["unit"] = "enter the unit, such as %, days or per 1,000 residents"
@@ -695,6 +716,11 @@ def goal_problems(
     target_date: dt.date,
     today: dt.date,
     goal: Goal | None = None,
+    kind: str = Goal.Kind.LEVEL,
+    gap_breakdown: str = "",
+    gap_measure: str = "",
+    gap_first: str = "",
+    gap_second: str = "",
 ) -> dict[str, str]:
     """What is wrong with a goal, by field: the subject must fit the layer (a
     neighbourhood-layer goal is about a neighbourhood, a place-layer goal about a place, a
@@ -728,11 +754,24 @@ def goal_problems(
             f"a goal about {subject.name} is at the {right} layer: a system-layer goal is "
             "about the whole system or an organisation"
         )
+    if kind == Goal.Kind.GAP:
+        problems |= gap_problems(
+            metric=metric,
+            gap_breakdown=gap_breakdown,
+            gap_measure=gap_measure,
+            gap_first=gap_first,
+            gap_second=gap_second,
+            baseline_value=baseline_value,
+            target_value=target_value,
+        )
     for field, value in (("baseline_value", baseline_value), ("target_value", target_value)):
+        if kind == Goal.Kind.GAP:
+            break
         if (problem := figures.value_problem(value, metric.unit)) is not None:
             problems[field] = problem
     if (
-        "baseline_value" not in problems
+        kind != Goal.Kind.GAP
+        and "baseline_value" not in problems
         and "target_value" not in problems
         and metric.improvement != Improvement.NEUTRAL
     ):
@@ -780,6 +819,66 @@ def goal_problems(
     return problems
 
 
+def gap_problems(
+    *,
+    metric: Metric,
+    gap_breakdown: str,
+    gap_measure: str,
+    gap_first: str,
+    gap_second: str,
+    baseline_value: float,
+    target_value: float,
+) -> dict[str, str]:
+    """What is wrong with a gap goal's gap, by field: it names its breakdown and measure
+    (the SII across deprivation quantiles only; otherwise two different groups of the
+    breakdown), and its target gap is smaller than its baseline gap."""
+    problems: dict[str, str] = {}
+    if gap_breakdown not in {b.value for b in Breakdown if b}:
+        problems["gap_breakdown"] = (
+            "choose what the gap is between: deprivation quintiles, deciles or ethnic groups"
+        )
+        return problems
+    kind = Breakdown(gap_breakdown)
+    noun = kind.label.lower()
+    if gap_measure == Goal.GapMeasure.SII:
+        if not kind.is_deprivation:
+            problems["gap_measure"] = (
+                "the slope index of inequality runs across deprivation quintiles or deciles, "
+                f"not {noun}s: measure the gap between two groups instead"
+            )
+    elif gap_measure == Goal.GapMeasure.ENDS:
+        codes = dict(breakdowns.categories(kind))
+        for field, code in (("gap_first", gap_first), ("gap_second", gap_second)):
+            if code not in codes:
+                problems[field] = f"choose a {noun} ({', '.join(codes.values())})"
+        if not problems and gap_first == gap_second:
+            problems["gap_second"] = (
+                f"the gap is between two different groups: both are {codes[gap_first]}"
+            )
+    else:
+        problems["gap_measure"] = (
+            "choose how the gap is measured: between two groups, or the slope index of inequality"
+        )
+    unit = compute.gap_unit(metric.unit)
+    for field, value in (("baseline_value", baseline_value), ("target_value", target_value)):
+        if (problem := figures.value_problem(value, unit)) is not None:
+            problems[field] = problem
+    if "baseline_value" not in problems and "target_value" not in problems:
+        if abs(target_value) >= abs(baseline_value):
+            problems["target_value"] = (
+                f"a gap goal narrows the gap: the target gap, "
+                f"{figures.figure(target_value, unit)}, is not smaller than the baseline gap, "
+                f"{figures.figure(baseline_value, unit)}"
+            )
+        elif target_value * baseline_value < 0:
+            problems["target_value"] = (
+                f"the target gap, {figures.figure(target_value, unit)}, is on the other side "
+                f"of no gap from the baseline, {figures.figure(baseline_value, unit)}: give it "
+                "the same sign (or 0 to close the gap)"
+            )
+    return problems
+
+
 def _goal_values(
     *,
     priority: Priority,
@@ -796,8 +895,22 @@ def _goal_values(
     owner: Organisation,
     today: dt.date,
     goal: Goal | None = None,
+    kind: str = Goal.Kind.LEVEL,
+    gap_breakdown: str = "",
+    gap_measure: str = "",
+    gap_first: str = "",
+    gap_second: str = "",
 ) -> dict[str, Any]:
+    if kind != Goal.Kind.GAP:
+        gap_breakdown = gap_measure = gap_first = gap_second = ""
+    elif gap_measure == Goal.GapMeasure.SII:
+        gap_first = gap_second = ""
     problems = goal_problems(
+        kind=kind,
+        gap_breakdown=gap_breakdown,
+        gap_measure=gap_measure,
+        gap_first=gap_first,
+        gap_second=gap_second,
         metric=metric,
         layer=layer,
         organisation=organisation,
@@ -826,6 +939,11 @@ def _goal_values(
         "target_value": target_value,
         "target_date": target_date,
         "owner": owner,
+        "kind": kind,
+        "gap_breakdown": gap_breakdown,
+        "gap_measure": gap_measure,
+        "gap_first": gap_first,
+        "gap_second": gap_second,
     }
 
 

@@ -51,17 +51,71 @@ def _judged(published_only: bool) -> tuple[Plan | None, list[compute.GoalView]]:
 
 
 def _spc_chart(
-    points: list[dict[str, object]], title: str, metric: Metric, target: float | None
+    points: list[dict[str, object]],
+    title: str,
+    metric: Metric,
+    target: float | None,
+    unit: str | None = None,
 ) -> dict[str, Any]:
     """The SPC chart of a series, its target line labelled as every page writes the figure
-    ('Target 80.0%', 'Target 0')."""
-    spec = charts.spc_chart(points, title, metric.unit, target, measure=metric.name)
+    ('Target 80.0%', 'Target 0'); ``unit`` for a gap series (percentage points)."""
+    measure = title if unit else metric.name
+    unit = unit or metric.unit
+    spec = charts.spc_chart(points, title, unit, target, measure=measure)
     if target is not None:
         for layer in spec["layer"]:
             for row in layer.get("data", {}).get("values", []):
                 if "target" in row and "label" in row:
-                    row["label"] = f"Target {figure(target, metric.unit)}"
+                    row["label"] = f"Target {figure(target, unit)}"
     return spec
+
+
+def _group_chart(table: compute.GroupFigures, metric: Metric) -> dict[str, Any]:
+    """A line per group of a breakdown over time (its table is on the page beside it)."""
+    rows = [
+        {"period": p.isoformat(), "group": name, "order": k, "value": v}
+        for p, values in zip(table.periods, table.values, strict=True)
+        for k, ((_, name), v) in enumerate(zip(table.groups, values, strict=True))
+        if v is not None
+    ]
+    title = f"{metric.name} by {table.label.lower()}"
+    return {
+        "$schema": charts.SCHEMA,
+        "description": title,
+        "title": title,
+        "width": "container",
+        "height": 240,
+        "data": {"values": rows},
+        "mark": {"type": "line", "point": True},
+        "encoding": {
+            "x": {
+                "field": "period",
+                "type": "temporal",
+                "timeUnit": "utcyearmonth",
+                "title": "Month",
+                "axis": {"format": "%b %Y", "labelOverlap": "greedy"},
+            },
+            "y": {"field": "value", "type": "quantitative", "title": metric.unit},
+            "color": {
+                "field": "group",
+                "type": "nominal",
+                "title": table.label,
+                "sort": [name for _, name in table.groups],
+                "legend": {"orient": "bottom", "columns": 2, "labelLimit": 320},
+            },
+            "tooltip": [
+                {
+                    "field": "period",
+                    "type": "temporal",
+                    "timeUnit": "utcyearmonth",
+                    "title": "Month",
+                    "format": "%B %Y",
+                },
+                {"field": "group", "title": table.label},
+                {"field": "value", "title": metric.unit, "format": ",.1f"},
+            ],
+        },
+    }
 
 
 def _by_priority(views: list[compute.GoalView]) -> list[tuple[Priority, list[compute.GoalView]]]:
@@ -150,7 +204,7 @@ def _goal_page(
     remove_form: Form | None = None,
     decisions_form: Form | None = None,
 ) -> HttpResponse:
-    data = queries.series(goal.metric, goal.subject_key)
+    data = queries.series(goal.metric, goal.subject_key, split=True)
     may_link = can(request.user, Permission.LINK_GOAL_DECISIONS, goal)
     serving = list(queries.serving(goal))
     if decisions_form is None and may_link:
@@ -172,7 +226,20 @@ def _goal_page(
             "view": view,
             "points": points,
             "reading": compute.reading(view),
-            "spc_chart": _spc_chart(points, goal.metric.name, goal.metric, goal.target_value),
+            "spc_chart": _spc_chart(
+                points,
+                compute.gap_name(goal) if goal.is_gap else goal.metric.name,
+                goal.metric,
+                goal.target_value,
+                unit=view.series.figure_unit,
+            ),
+            "unit": view.series.figure_unit,
+            "gap_name": compute.gap_name(goal) if goal.is_gap else "",
+            "gap_trend": compute.gap_trend(view.series) if goal.is_gap else None,
+            "splits": [
+                (b, _group_chart(b.table, goal.metric)) for b in compute.breakdown_views(data)
+            ],
+            "gap_unit": compute.gap_unit(goal.metric.unit),
             "may_record": may_record,
             "may_rebase": can(request.user, Permission.ADD_REBASE, goal),
             "measurement_form": measurement_form or MeasurementForm(prefix="m"),

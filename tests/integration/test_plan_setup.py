@@ -39,9 +39,15 @@ def new_metric(cast, footprint, **values):
 def test_a_metrics_code_is_made_from_its_name_and_kept(cast, footprint):
     metric = new_metric(cast, footprint, name="Discharges before noon (%)")
     assert metric.code == "discharges-before-noon" and metric.slug == metric.code
-    # Another name that makes the same code gets the next free one.
-    other = new_metric(cast, footprint, name="Discharges before noon")
-    assert other.code == "discharges-before-noon-2"
+    # A near-duplicate name, one that makes the same code, is refused, naming the other.
+    with pytest.raises(ValidationError) as refused:
+        new_metric(cast, footprint, name="Discharges before noon")
+    assert refused.value.message_dict["name"] == [
+        "'Discharges before noon' is too like 'Discharges before noon (%)' (code "
+        "discharges-before-noon): their codes would be the same, so files could not tell "
+        "them apart; give this one a name that differs in its letters or numbers, or change "
+        "that one"
+    ]
     services.change_metric(
         metric=metric,
         **(METRIC | {"name": "Discharged before midday"}),

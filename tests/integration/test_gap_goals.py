@@ -1,0 +1,121 @@
+"""Gap goals: a goal about the gap between the most and least deprived quintile, judged on the
+gap series with the plan's usual trajectory and SPC judgement, and shown on its page with the
+figures by quintile, the SII with its interval and whether the gap is narrowing."""
+
+import datetime as dt
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from footprint.plans import compute, importers, queries, services
+from footprint.plans.models import Goal
+
+TODAY = dt.date(2026, 11, 30)
+MONTHS = [dt.date(2024 + (3 + i) // 12, (3 + i) % 12 + 1, 1) for i in range(14)]
+
+
+def import_quintiles(cast, first=lambda i: 50 + 0.5 * i):
+    """14 months (April 2024 to May 2025) by quintile at Trust A: quintile 1 rises half a
+    point a month from 50; the others hold at 60, 65, 68, 70. The gap (1 less 5) narrows
+    from −20 to −13.5."""
+    lines = ["Metric,Period,Organisation,Breakdown,Group,Value,Population"]
+    for i, month in enumerate(MONTHS):
+        for q, v in zip(range(1, 6), (first(i), 60, 65, 68, 70), strict=True):
+            lines.append(f"ae-4-hour,{month:%Y-%m},RA1,quintile,{q},{v},2000")
+    text = "\n".join(lines) + "\n"
+    rows = importers.parse_measurements(text, "quintiles.csv")
+    services.import_measurements(rows=rows, filename="quintiles.csv", by=cast["pmo"], today=TODAY)
+
+
+def gap_goal(plan, footprint, cast, **overrides):
+    fields = {
+        "priority": plan["priority"],
+        "statement": "Halve the gap in four-hour waits between the most and least deprived",
+        "metric": plan["metric"],
+        "layer": Goal.Layer.SYSTEM,
+        "organisation": footprint["trust_a"],
+        "place": None,
+        "neighbourhood": None,
+        "baseline_value": -20.0,
+        "baseline_date": dt.date(2024, 4, 1),
+        "target_value": -10.0,
+        "target_date": dt.date(2027, 4, 1),
+        "owner": footprint["trust_a"],
+        "kind": Goal.Kind.GAP,
+        "gap_breakdown": "imd_quintile",
+        "gap_measure": Goal.GapMeasure.ENDS,
+        "gap_first": "1",
+        "gap_second": "5",
+    } | overrides
+    return services.create_goal(by=cast["pmo"], today=TODAY, **fields)
+
+
+def test_a_gap_goal_is_judged_on_the_gap_series(cast, footprint, plan):
+    import_quintiles(cast)
+    goal = gap_goal(plan, footprint, cast)
+    view = compute.judge_goal(
+        goal, queries.series(goal.metric, goal.subject_key, split=True), dt.date(2025, 6, 15)
+    )
+    # Gaps −20, −19.5, … −13.5: the latest, May 2025, is −13.5. The trajectory from −20
+    # (April 2024) to −10 (April 2027) expects −20 + 10 × 395/1095 = −16.4 by then.
+    assert view.series.values[0] == -20.0 and view.series.values[-1] == -13.5
+    assert view.series.figure_unit == "percentage points"
+    assert view.judgement.expected == pytest.approx(-20 + 10 * 395 / 1095)
+    # Ahead of the trajectory, and narrowing; but the gap's process limits (average −16.75)
+    # all lie short of the target gap of −10, so the plan's usual judgement says at risk.
+    assert view.judgement.expected < view.series.values[-1]
+    assert view.series.result.points[-1].mean == pytest.approx(-16.75)
+    assert view.series.result.points[-1].upper < -10.0
+    assert view.judgement.status is compute.Status.AT_RISK
+    assert compute.gap_trend(view.series) is compute.Trend.NARROWING
+
+
+def test_a_gap_behind_its_trajectory_is_off_track_or_at_risk(cast, footprint, plan):
+    import_quintiles(cast, first=lambda i: 50.0 + (0.3 if i % 2 else 0.0))  # no narrowing
+    goal = gap_goal(plan, footprint, cast)
+    view = compute.judge_goal(
+        goal, queries.series(goal.metric, goal.subject_key, split=True), dt.date(2025, 6, 15)
+    )
+    assert view.series.values[-1] == pytest.approx(-19.7)
+    assert view.judgement.status in (compute.Status.OFF_TRACK, compute.Status.AT_RISK)
+
+
+def test_a_gap_goal_must_narrow_the_gap_and_name_two_groups(cast, footprint, plan):
+    with pytest.raises(ValidationError) as wider:
+        gap_goal(plan, footprint, cast, target_value=-25.0)
+    assert wider.value.message_dict["target_value"] == [
+        "A gap goal narrows the gap: the target gap, -25.0 percentage points, is not smaller "
+        "than the baseline gap, -20.0 percentage points"
+    ]
+    with pytest.raises(ValidationError) as same:
+        gap_goal(plan, footprint, cast, gap_second="1")
+    assert "two different groups" in same.value.message_dict["gap_second"][0]
+    with pytest.raises(ValidationError) as sii:
+        gap_goal(
+            plan,
+            footprint,
+            cast,
+            gap_breakdown="ethnic_group",
+            gap_measure=Goal.GapMeasure.SII,
+        )
+    assert "deprivation quintiles or deciles" in sii.value.message_dict["gap_measure"][0]
+
+
+def test_the_goal_page_shows_the_gap_by_quintile_and_the_sii(client_for, cast, footprint, plan):
+    import_quintiles(cast)
+    goal = gap_goal(plan, footprint, cast)
+    page = client_for("viewer").get(reverse("plans:goal", args=[goal.pk])).content.decode()
+    assert "Quintile 1 (most deprived) less Quintile 5 (least deprived)" in page
+    assert "The gap is narrowing." in page
+    assert "-20.0 percentage points in April 2024" in page  # the baseline, as a gap
+    assert (
+        '<th scope="col" class="nhsuk-table__header fp-numeric">Quintile 1 (most deprived)' in page
+    )
+    assert "The slope index of inequality in May 2025 is" in page
+    assert "95% interval" in page and "Wilson limits" in page
+    latest = compute.latest_sii(
+        compute.group_figures(queries.split_figures(goal.metric, goal.subject_key))[0], "%"
+    )
+    assert latest is not None and latest.lower is not None and latest.upper is not None
+    assert latest.lower < latest.sii < latest.upper
