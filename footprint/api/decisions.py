@@ -16,11 +16,52 @@ from footprint.api.auth import TokenAuth
 from footprint.api.errors import Day, Error
 from footprint.api.pagination import MAX_ID
 from footprint.core.permissions import can
-from footprint.decisions import queries
-from footprint.decisions.models import Proposal
+from footprint.decisions import queries, services
+from footprint.decisions.models import ImpactAssessment, Proposal
 from footprint.decisions.rules import Permission
 
 router = Router(tags=["decisions"])
+
+
+class ImpactOut(Schema):
+    kind: str = Field(description="Protected characteristic, or Core20PLUS")
+    group: str = Field(description="The group, e.g. Age, Core20: …, PLUS: Unpaid carers")
+    direction: str = Field(description="positive, neutral, negative or unknown")
+    note: str = Field(description="Who is affected, and how")
+
+
+class AssessmentOut(Schema):
+    completed_on: dt.date
+    summary: str = Field(description="How many groups each direction has, in words")
+    impacts: list[ImpactOut] = Field(
+        description="The nine protected characteristics of the Equality Act 2010, Core20, "
+        "then the PLUS groups the partnership chose"
+    )
+    evidence: str
+    mitigations: str
+
+
+class PartnerAssessmentOut(AssessmentOut):
+    completed_by: str | None = Field(description="Who completed it (empty: the operator)")
+
+
+def _assessment(a: ImpactAssessment | None, *, partner: bool = False) -> dict[str, Any] | None:
+    if a is None:
+        return None
+    out: dict[str, Any] = {
+        "completed_on": a.completed_on,
+        "summary": a.summary(),
+        "impacts": [
+            {"kind": r["kind"], "group": r["group"], "direction": r["direction"], "note": r["note"]}
+            for r in a.rows()
+        ],
+        "evidence": a.evidence,
+        "mitigations": a.mitigations,
+    }
+    if partner:
+        who = a.completed_by
+        out["completed_by"] = (who.get_full_name() or who.username) if who else None
+    return out
 
 
 class DecisionOut(Schema):
@@ -34,6 +75,10 @@ class DecisionOut(Schema):
     option: str
     rationale: str
     supersedes: int | None
+    assessment: AssessmentOut | None = Field(
+        description="The proposal's equality and health inequalities impact assessment, if "
+        "one was completed (not given with a deferral)"
+    )
 
 
 class WithheldOut(Schema):
@@ -69,6 +114,8 @@ def decision_register(
         date_from=date_from,
         date_to=date_to,
     )
+    decisions = list(qs[:500])
+    assessments = queries.register_assessments(decisions)
     return {
         "decisions": [
             {
@@ -83,8 +130,11 @@ def decision_register(
                 "rationale": d.rationale,
                 # a confidential decision replaced before its date: not even its number
                 "supersedes": d.supersedes_id if d.supersedes_public else None,
+                "assessment": None
+                if d.outcome == "deferred"
+                else _assessment(assessments.get(d.proposal_id)),
             }
-            for d in qs[:500]
+            for d in decisions
         ],
         "withheld": [
             {
@@ -162,6 +212,13 @@ class ProposalOut(ProposalSummaryOut):
     conflicts: int = Field(description="How many people declared a conflict of interest")
     money: list[MoneyOut]
     decisions: list[ProposalDecisionOut]
+    assessment: PartnerAssessmentOut | None = Field(
+        description="Its equality and health inequalities impact assessment, once completed"
+    )
+    assessment_missing: str = Field(
+        description="Why it may not be approved or rejected yet for want of a completed "
+        "assessment (its money at stake is above the partnership's threshold), or empty"
+    )
 
 
 ProposalStatus = Literal[
@@ -264,5 +321,7 @@ def proposal(request: HttpRequest, proposal_id: int = Path(..., ge=1, le=MAX_ID)
                 }
                 for d in queries.decisions(p)
             ],
+            "assessment": _assessment(queries.assessment_of(p), partner=True),
+            "assessment_missing": services.assessment_missing(p),
         },
     )
