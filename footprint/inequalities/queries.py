@@ -1,0 +1,135 @@
+"""Reads for the inequalities pages: each place's deprivation profile (from ``partnership``),
+the PLUS groups, which plan metric tracks each clinical area, its figures by quintile (from
+``plans``) and what the published plan says of it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+
+from footprint.core.breakdowns import Breakdown
+from footprint.inequalities.core20plus5 import CLINICAL_AREAS, ClinicalArea
+from footprint.inequalities.models import ClinicalAreaMetric, PlusGroup
+from footprint.partnership import queries as partnership
+from footprint.partnership.models import Place
+from footprint.partnership.queries import DeprivationProfile
+from footprint.plans import queries as plans
+from footprint.plans.models import Metric
+
+SYSTEM = "system"  # the subject key of a series about the whole partnership
+
+
+@dataclass(frozen=True)
+class PlaceProfile:
+    place: Place | None  # None: the whole partnership
+    name: str
+    profile: DeprivationProfile
+
+
+def profiles_by_place() -> list[PlaceProfile]:
+    """Each place's deprivation profile, then the whole partnership's."""
+    system = partnership.the_system()
+    rows = [
+        PlaceProfile(p, p.name, partnership.deprivation_profile(place=p))
+        for p in partnership.places()
+    ]
+    rows.append(
+        PlaceProfile(
+            None,
+            system.name if system else "The whole partnership",
+            partnership.deprivation_profile(),
+        )
+    )
+    return rows
+
+
+def footprint_profile() -> DeprivationProfile:
+    return partnership.deprivation_profile()
+
+
+def plus_groups(*, public_only: bool = False) -> QuerySet[PlusGroup]:
+    qs = PlusGroup.objects.all()
+    return qs.filter(public=True) if public_only else qs
+
+
+def plus_group(pk: int) -> PlusGroup | None:
+    return PlusGroup.objects.filter(pk=pk).first()
+
+
+def metrics() -> QuerySet[Metric]:
+    return Metric.objects.order_by("name")
+
+
+def metric(pk: int) -> Metric | None:
+    return Metric.objects.filter(pk=pk).first()
+
+
+def clinical_area_metrics() -> dict[str, Metric | None]:
+    """The plan metric chosen for each clinical area (None where none is)."""
+    chosen = {c.area: c.metric for c in ClinicalAreaMetric.objects.select_related("metric")}
+    return {a.code: chosen.get(a.code) for a in CLINICAL_AREAS}
+
+
+def clinical_area_link(code: str) -> ClinicalAreaMetric | None:
+    return ClinicalAreaMetric.objects.filter(area=code).first()
+
+
+@dataclass(frozen=True)
+class QuintileFigures:
+    """A metric's latest figures for the whole partnership by deprivation quintile (1 most
+    deprived), where all five are supplied for one period."""
+
+    period: dt.date
+    values: dict[int, float]
+
+
+def quintile_figures(metric: Metric) -> QuintileFigures | None:
+    """The latest period for which the plan holds all five quintiles' figures of ``metric``
+    for the whole partnership, or None (none supplied, or none complete)."""
+    split = getattr(plans, "split_figures", None)
+    if split is None:  # the plan holds no split figures yet
+        return None
+    by_period: dict[dt.date, dict[int, float]] = {}
+    for m in split(metric, SYSTEM):
+        if m.breakdown != Breakdown.QUINTILE or m.value is None:
+            continue
+        by_period.setdefault(m.period, {})[int(m.category)] = float(m.value)
+    complete = [p for p, v in by_period.items() if set(v) == {1, 2, 3, 4, 5}]
+    if not complete:
+        return None
+    latest = max(complete)
+    return QuintileFigures(latest, dict(sorted(by_period[latest].items())))
+
+
+@dataclass(frozen=True)
+class PublishedGoal:
+    """A goal of the published plan on a clinical area's metric, as published."""
+
+    statement: str
+    unit: str
+    latest_value: float | None
+    latest_period: str | None
+
+
+def published_goals_by_metric() -> dict[str, list[PublishedGoal]]:
+    """The published plan's goals by their metric's slug, exactly as last published (the
+    public page reads nothing else of the plan)."""
+    shown = plans.public_plan()
+    if shown is None:
+        return {}
+    found: dict[str, list[PublishedGoal]] = {}
+    for priority in shown.latest.content.get("priorities", []):
+        for goal in priority.get("goals", []):
+            found.setdefault(goal["metric"], []).append(
+                PublishedGoal(
+                    goal["statement"], goal["unit"], goal["latest_value"], goal["latest_period"]
+                )
+            )
+    return found
+
+
+def areas_with_metrics() -> list[tuple[ClinicalArea, Metric | None]]:
+    chosen = clinical_area_metrics()
+    return [(a, chosen[a.code]) for a in CLINICAL_AREAS]

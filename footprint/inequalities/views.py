@@ -1,0 +1,172 @@
+"""The inequalities pages: the partnership's picture for partners, the Core20PLUS5 page with
+its PLUS groups and clinical areas, and the public page in plain English."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from footprint.core.permissions import can, permission_required, require
+from footprint.inequalities import compute, queries, services
+from footprint.inequalities.core20plus5 import ADULTS, BY_CODE, CHILDREN, WHO
+from footprint.inequalities.forms import ClinicalAreaMetricForm, PlusGroupForm
+from footprint.inequalities.rules import Permission
+from footprint.partnership import charts as area_charts
+from footprint.partnership.queries import Share
+
+partner_only = permission_required(Permission.VIEW_INEQUALITIES)
+manage_only = permission_required(Permission.CHANGE_CORE20PLUS5)
+
+
+def _core20_by_place(profiles: list[queries.PlaceProfile]) -> dict[str, Any] | None:
+    shares = [
+        Share(i, p.name, p.profile.core20, p.profile.core20_share)
+        for i, p in enumerate(profiles)
+        if p.profile.residents and p.place is not None
+    ]
+    if not shares:
+        return None
+    year = profiles[-1].profile.year
+    return area_charts.residents_by_share(
+        shares,
+        f"Residents in the most deprived 20 % of England (Core20) by place, {year}",
+        category="Place",
+        measure="Residents in Core20 areas, people",
+    )
+
+
+def _picture(*, public: bool) -> dict[str, Any]:
+    profiles = queries.profiles_by_place()
+    whole = profiles[-1]
+    return {
+        "profiles": profiles,
+        "whole": whole,
+        "whole_charts": area_charts.profile_charts(whole.profile, whole.name),
+        "core20_chart": _core20_by_place(profiles),
+        "plus_groups": list(queries.plus_groups(public_only=public)),
+    }
+
+
+@partner_only
+def overview(request: HttpRequest) -> HttpResponse:
+    """The partnership's inequalities picture: each place's deprivation profile and Core20
+    share, with the whole partnership's."""
+    return render(request, "inequalities/overview.jinja", _picture(public=False))
+
+
+def _area_rows(whole_quintiles: list[Share]) -> dict[str, list[dict[str, Any]]]:
+    populations = {int(q.key): q.residents for q in whole_quintiles}
+    rows: dict[str, list[dict[str, Any]]] = {ADULTS: [], CHILDREN: []}
+    for area, metric in queries.areas_with_metrics():
+        figures = queries.quintile_figures(metric) if metric else None
+        rows[area.who].append(
+            {
+                "area": area,
+                "metric": metric,
+                "figures": figures,
+                "gradient": compute.gradient(figures.values, populations) if figures else None,
+            }
+        )
+    return rows
+
+
+@partner_only
+def core20plus5(request: HttpRequest) -> HttpResponse:
+    """Core20PLUS5: the Core20 share, the partnership's PLUS groups, and the five clinical
+    areas for adults and for children and young people, each by quintile with its SII."""
+    whole = queries.footprint_profile()
+    return render(
+        request,
+        "inequalities/core20plus5.jinja",
+        {
+            "whole": whole,
+            "groups": [(WHO[k], v) for k, v in _area_rows(whole.quintiles).items()],
+            "plus_groups": list(queries.plus_groups()),
+            "may_change": can(request.user, Permission.CHANGE_CORE20PLUS5),
+        },
+    )
+
+
+def public(request: HttpRequest) -> HttpResponse:
+    """The public page: the partnership's inequalities picture in plain English, from open
+    data and from what the partnership has published (never the plan as it stands now)."""
+    published = queries.published_goals_by_metric()
+    areas = []
+    for area, metric in queries.areas_with_metrics():
+        goals = published.get(metric.slug, []) if metric else []
+        areas.append({"area": area, "goals": goals})
+    return render(
+        request,
+        "inequalities/public.jinja",
+        {**_picture(public=True), "areas": areas, "who": WHO},
+    )
+
+
+def _form_page(request: HttpRequest, form: Any, *, title: str, button: str) -> HttpResponse:
+    return render(
+        request,
+        "inequalities/form.jinja",
+        {"form": form, "title": title, "button_text": button},
+    )
+
+
+@manage_only
+def plus_group_add(request: HttpRequest) -> HttpResponse:
+    form = PlusGroupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        group = services.add_plus_group(data=form.cleaned_data, by=request.user)
+        messages.success(request, f"{group.name} added to the PLUS groups")
+        return redirect("inequalities:core20plus5")
+    return _form_page(request, form, title="Add a PLUS group", button="Add the group")
+
+
+@manage_only
+def plus_group_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    group = queries.plus_group(pk)
+    if group is None:
+        raise Http404("No such PLUS group")
+    form = PlusGroupForm(request.POST or None, instance=group)
+    if request.method == "POST" and form.is_valid():
+        services.change_plus_group(group=group, data=form.cleaned_data, by=request.user)
+        messages.success(request, f"{group.name} changed")
+        return redirect("inequalities:core20plus5")
+    return _form_page(request, form, title=f"Change {group.name}", button="Save the group")
+
+
+@require_POST
+@manage_only
+def plus_group_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    group = queries.plus_group(pk)
+    if group is None:
+        raise Http404("No such PLUS group")
+    require(request.user, Permission.CHANGE_CORE20PLUS5, group)
+    services.remove_plus_group(group=group, by=request.user)
+    messages.success(request, f"{group.name} removed from the PLUS groups")
+    return redirect("inequalities:core20plus5")
+
+
+@manage_only
+def clinical_area_edit(request: HttpRequest, code: str) -> HttpResponse:
+    area = BY_CODE.get(code)
+    if area is None:
+        raise Http404("No such clinical area")
+    current = queries.clinical_area_metrics()[code]
+    form = ClinicalAreaMetricForm(
+        request.POST or None, initial={"metric": str(current.pk) if current else ""}
+    )
+    if request.method == "POST" and form.is_valid():
+        chosen = form.cleaned_data["metric"]
+        metric = queries.metric(int(chosen)) if chosen else None
+        services.choose_metric(area=code, metric=metric, by=request.user)
+        messages.success(request, f"{area.name}: saved")
+        return redirect("inequalities:core20plus5")
+    return _form_page(
+        request,
+        form,
+        title=f"{WHO[area.who]}: {area.name}",
+        button="Save",
+    )
