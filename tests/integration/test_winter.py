@@ -5,6 +5,7 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 
 from footprint.core.models import AuditEvent
 from footprint.demand import compute as demand_compute
@@ -233,3 +234,56 @@ def test_a_run_keeps_its_inputs_and_says_what_it_did(cast, scenario):
     assert WeekResult.objects.filter(run=r).count() == 2 * 4
     ranked = [w for w in queries.weeks(r, "RA1") if w.risk_rank]
     assert sorted(w.risk_rank for w in ranked) == list(range(1, len(ranked) + 1))
+
+
+# The pages
+
+
+def test_the_programme_office_builds_a_what_if_on_the_pages(client_for, cast, scenario, plan):
+    pmo = client_for("pmo")
+    response = pmo.post(
+        reverse("winter:scenario_new", args=[plan.pk]),
+        {"name": "More packages", "description": "20 more a day", "copy_from": scenario.pk},
+    )
+    more = Scenario.objects.get(name="More packages")
+    assert response["Location"] == more.get_absolute_url()
+    url = reverse("winter:inputs_edit", args=[more.pk, "RA1"])
+    form = pmo.get(url).content.decode()
+    assert 'value="1.08, 1.02, 1, 0.99, 0.98, 0.96, 0.97"' in form
+    fields = {
+        "beds": 600, "escalation_beds": 24, "escalation_trigger": "95",
+        "admissions_per_day": 90, "weekly": "1, 1, 1, 1, 1, 1", "winter_uplift": 8,
+        "stay_mean": 5.8, "stay_sd": 7.5, "stay_counts": "",
+        "share_0": 60, "share_1": 25, "share_2": 10, "share_3": 10,
+        "nctr_0": 2, "nctr_1": 45, "nctr_2": 55, "nctr_3": 65,
+        "home_care_packages": 29, "virtual_ward_places": 0, "step_down_beds": 5,
+        "care_home_beds": 3,
+    }  # fmt: skip
+    refused = pmo.post(url, fields)
+    text = refused.content.decode()
+    assert refused.status_code == 400
+    assert "Weekly pattern: type 7 numbers separated by commas (you typed 6)" in text
+    refused = pmo.post(url, {**fields, "weekly": "1, 1, 1, 1, 1, 1, 1"})
+    assert "Pathway shares must add up to 100 % (they add up to 105 %)" in refused.content.decode()
+    assert queries.provider_inputs(more, "RA1").home_care_packages == 9  # nothing saved
+    saved = pmo.post(url, {**fields, "weekly": "1, 1, 1, 1, 1, 1, 1", "share_3": 5})
+    assert saved.status_code == 302
+    pi = queries.provider_inputs(more, "RA1")
+    assert pi.home_care_packages == 29 and pi.weekly == [1.0] * 7
+
+
+def test_the_plan_page_and_its_exports_put_scenarios_side_by_side(client_for, cast, scenario, plan):
+    run_now(scenario, cast["pmo"])
+    more = services.save_scenario(plan=plan, by=cast["pmo"], name="More beds", copy_from=scenario)
+    run_now(more, cast["pmo"])
+    page = client_for("viewer").get(plan.get_absolute_url() + "?provider=RB1").content.decode()
+    assert "Trust B Hospitals across the winter, by scenario" in page
+    assert page.index("Do nothing") < page.index("More beds")  # in the plan's order
+    assert "30 November 2026" in page and "The fan chart's figures" in page
+    csv = client_for("viewer").get(reverse("winter:plan_csv", args=[plan.pk])).content.decode()
+    lines = csv.strip().splitlines()
+    assert lines[0].lstrip("\ufeff").startswith("scenario,provider,provider_name,week")
+    assert len(lines) == 1 + 2 * 2 * 4  # two scenarios, two providers, four weeks
+    assert lines[1].startswith("Do nothing,RA1,Trust A Hospitals,1,2026-11-30,7,")
+    xlsx = client_for("viewer").get(reverse("winter:plan_xlsx", args=[plan.pk]))
+    assert xlsx["Content-Type"].startswith("application/vnd.openxmlformats")

@@ -1,0 +1,458 @@
+"""Winter plan pages: the plans, a plan with its scenarios side by side (per provider and
+week, the weeks most at risk and a fan chart with its table), a scenario's inputs, the forms
+that change them, runs with their progress, exports and publishing."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from footprint.core.exports import csv_response, xlsx_response
+from footprint.core.permissions import can, permission_required, require
+from footprint.winter import charts, queries, services
+from footprint.winter.forms import DemandForm, InputsForm, PlanForm, ScenarioForm
+from footprint.winter.models import PATHWAY_NAMES, Scenario, WinterPlan, WinterRun
+from footprint.winter.rules import Permission
+from footprint.winter.tasks import run_scenario
+
+programme_office_only = permission_required(Permission.CHANGE_WINTER)
+AT_RISK = 0.25  # a week is "at risk" when a day in it has this chance or more of being over 100 %
+
+
+def _viewable(request: HttpRequest, obj: Any) -> HttpResponse | None:
+    """None if the visitor may see ``obj`` (a plan, scenario or run); otherwise the log-in
+    page for the public, a 403 for anyone else."""
+    if can(request.user, Permission.VIEW_PLAN, obj):
+        return None
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    require(request.user, Permission.VIEW_PLAN, obj)
+    return None
+
+
+def _plan_or_404(pk: int) -> WinterPlan:
+    p = queries.plan(pk)
+    if p is None:
+        raise Http404("No such winter plan")
+    return p
+
+
+def _scenario_or_404(pk: int) -> Scenario:
+    sc = queries.scenario(pk)
+    if sc is None:
+        raise Http404("No such scenario")
+    return sc
+
+
+def _put_problems(form: Any, problems: list[tuple[str, str]]) -> None:
+    fields = {"pathway_shares": "share_0", "nctr_probability": "nctr_0"}
+    for field, message in problems:
+        name = fields.get(field, field)
+        form.add_error(name if name in form.fields else None, message)
+
+
+def index(request: HttpRequest) -> HttpResponse:
+    everything = can(request.user, Permission.VIEW_WINTER)
+    return render(
+        request,
+        "winter/index.jinja",
+        {"plans": queries.plans(published_only=not everything), "everything": everything},
+    )
+
+
+def _save_plan(request: HttpRequest, plan: WinterPlan | None) -> HttpResponse:
+    initial = (
+        {
+            f: getattr(plan, f)
+            for f in ("name", "description", "start", "days", "peak", "runs", "seed")
+        }
+        if plan
+        else {}
+    )
+    form = PlanForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            plan = services.save_plan(plan=plan, by=request.user, **form.cleaned_data)
+        except services.InputError as exc:
+            _put_problems(form, exc.problems)
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            return redirect(plan)
+    return render(request, "winter/plan_form.jinja", {"form": form, "plan": plan})
+
+
+@programme_office_only
+def plan_new(request: HttpRequest) -> HttpResponse:
+    return _save_plan(request, None)
+
+
+@programme_office_only
+def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    return _save_plan(request, _plan_or_404(pk))
+
+
+def _pct(x: float) -> str:
+    return f"{x:.0%}"
+
+
+def comparison(plan: WinterPlan, provider: str) -> dict[str, Any]:
+    """The plan's scenarios side by side for one provider: a row each across the winter,
+    week by week, and day by day for the fan chart."""
+    scs = queries.scenarios(plan)
+    runs = {sc.pk: queries.latest_run(sc) for sc in scs}
+    ran = [(sc, r) for sc in scs if (r := runs[sc.pk]) is not None]
+    providers = sorted(
+        {pair for _, r in ran for pair in queries.result_providers(r)},
+        key=lambda p: p[1].casefold(),
+    )
+    codes = [c for c, _ in providers]
+    provider = provider if provider in codes else (codes[0] if codes else "")
+    summary, by_week, fan = [], {}, []
+    for sc, r in ran:
+        weeks = queries.weeks(r, provider)
+        n = max(len(weeks), 1)
+        summary.append(
+            {
+                "scenario": sc,
+                "run": r,
+                "p92": sum(w.p_over_92 * w.days for w in weeks)
+                / max(sum(w.days for w in weeks), 1),
+                "p100": sum(w.p_over_100 * w.days for w in weeks)
+                / max(sum(w.days for w in weeks), 1),
+                "weeks_at_risk": sum(1 for w in weeks if w.p_over_100 >= AT_RISK),
+                "nctr": sum(w.nctr for w in weeks) / n,
+                "nctr_by_pathway": [
+                    sum(getattr(w, f"nctr_{j}") for w in weeks) / n for j in range(4)
+                ],
+                "bed_days_lost": sum(w.bed_days_lost for w in weeks),
+                "worst": sorted((w for w in weeks if w.risk_rank), key=lambda w: w.risk_rank),
+            }
+        )
+        for w in weeks:
+            by_week.setdefault((w.week, w.starts), {})[sc.pk] = w
+        for d in queries.days(r, provider):
+            fan.append(
+                {
+                    "day": d.day.isoformat(),
+                    "date": d.day,
+                    "scenario": sc.name,
+                    "p10": d.p10,
+                    "p50": d.p50,
+                    "p90": d.p90,
+                    "beds": d.open_beds,
+                }
+            )
+    name = dict(providers).get(provider, provider)
+    return {
+        "scenarios": scs,
+        "ran": [sc for sc, _ in ran],
+        "providers": providers,
+        "provider": provider,
+        "provider_name": name,
+        "summary": summary,
+        "weeks": sorted(by_week.items()),
+        "fan": fan,
+        "fan_chart": charts.occupancy_fan(
+            [{k: v for k, v in f.items() if k != "date"} for f in fan],
+            f"Beds occupied at midnight, {name}: median and 80 % range",
+        )
+        if fan
+        else None,
+    }
+
+
+def plan(request: HttpRequest, pk: int) -> HttpResponse:
+    p = _plan_or_404(pk)
+    if refused := _viewable(request, p):
+        return refused
+    context = comparison(p, request.GET.get("provider", ""))
+    change = can(request.user, Permission.CHANGE_WINTER, p)
+    return render(
+        request,
+        "winter/plan.jinja",
+        {
+            "plan": p,
+            **context,
+            "status": {sc.pk: _status(sc) for sc in context["scenarios"]},
+            "may_change": change,
+            "may_publish": can(request.user, Permission.PUBLISH_WINTER, p),
+            "pathways": PATHWAY_NAMES,
+            "at_risk": AT_RISK,
+            "pct": _pct,
+        },
+    )
+
+
+def _status(sc: Scenario) -> str:
+    latest = queries.latest_job_run(sc)
+    if latest is None:
+        return "Not run yet"
+    if latest.status in (WinterRun.Status.QUEUED, WinterRun.Status.RUNNING):
+        return "Running"
+    if latest.status == WinterRun.Status.FAILED:
+        return "The last run failed"
+    return "Run as it stands" if services.is_current(sc) else "Changed since its last run"
+
+
+def _export_rows(p: WinterPlan) -> tuple[list[str], list[list[Any]]]:
+    header = [
+        "scenario",
+        "provider",
+        "provider_name",
+        "week",
+        "week_starting",
+        "days",
+        "p_occupancy_over_92pc",
+        "p_occupancy_over_100pc",
+        "nctr_pathway_0",
+        "nctr_pathway_1",
+        "nctr_pathway_2",
+        "nctr_pathway_3",
+        "bed_days_lost",
+        "risk_rank",
+        "run",
+    ]
+    rows = []
+    for sc in queries.scenarios(p):
+        r = queries.latest_run(sc)
+        if r is None:
+            continue
+        for w in queries.weeks(r):
+            rows.append(
+                [
+                    sc.name,
+                    w.provider,
+                    w.provider_name,
+                    w.week,
+                    w.starts,
+                    w.days,
+                    round(w.p_over_92, 4),
+                    round(w.p_over_100, 4),
+                    round(w.nctr_0, 2),
+                    round(w.nctr_1, 2),
+                    round(w.nctr_2, 2),
+                    round(w.nctr_3, 2),
+                    round(w.bed_days_lost, 1),
+                    w.risk_rank,
+                    r.pk,
+                ]
+            )
+    return header, rows
+
+
+def plan_csv(request: HttpRequest, pk: int) -> HttpResponse:
+    p = _plan_or_404(pk)
+    if refused := _viewable(request, p):
+        return refused
+    header, rows = _export_rows(p)
+    return csv_response(f"winter-plan-{p.pk}-weeks.csv", header, rows)
+
+
+def plan_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
+    p = _plan_or_404(pk)
+    if refused := _viewable(request, p):
+        return refused
+    header, rows = _export_rows(p)
+    return xlsx_response(f"winter-plan-{p.pk}-weeks.xlsx", header, rows, sheet="Weeks")
+
+
+@require_POST
+@programme_office_only
+def plan_publish(request: HttpRequest, pk: int) -> HttpResponse:
+    p = _plan_or_404(pk)
+    try:
+        services.publish(plan=p, by=request.user, now=timezone.now())
+    except services.InputError as exc:
+        for line in exc.lines:
+            messages.error(request, line)
+    else:
+        messages.success(request, f"{p.name} is published to the boards: everyone may read it")
+    return redirect(p)
+
+
+@require_POST
+@programme_office_only
+def plan_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    p = _plan_or_404(pk)
+    services.withdraw(plan=p, by=request.user)
+    messages.success(request, f"{p.name} is a draft again: only partners may read it")
+    return redirect(p)
+
+
+@require_POST
+@programme_office_only
+def plan_run(request: HttpRequest, pk: int) -> HttpResponse:
+    """Run every scenario of the plan that is not run as it stands."""
+    p = _plan_or_404(pk)
+    started = 0
+    for sc in queries.scenarios(p):
+        if _status(sc) in ("Running", "Run as it stands"):
+            continue
+        try:
+            services.start_run(scenario=sc, by=request.user, enqueue=run_scenario.enqueue)
+            started += 1
+        except services.InputError as exc:
+            for line in exc.lines:
+                messages.error(request, f"{sc.name}: {line}")
+    if started:
+        messages.success(request, f"Started {started} run{'s' if started != 1 else ''}")
+    return redirect(p)
+
+
+def _save_scenario(request: HttpRequest, p: WinterPlan, sc: Scenario | None) -> HttpResponse:
+    initial = {"name": sc.name, "description": sc.description} if sc else {}
+    form = ScenarioForm(request.POST or None, initial=initial, plan=p, new=sc is None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            sc = services.save_scenario(
+                plan=p,
+                scenario=sc,
+                by=request.user,
+                name=form.cleaned_data["name"],
+                description=form.cleaned_data["description"],
+                copy_from=form.cleaned_data.get("copy_from"),
+            )
+        except services.InputError as exc:
+            _put_problems(form, exc.problems)
+        except ValidationError:
+            form.add_error("name", f"{p.name} already has a scenario of that name")
+        else:
+            return redirect(sc)
+    return render(request, "winter/scenario_form.jinja", {"form": form, "plan": p, "scenario": sc})
+
+
+@programme_office_only
+def scenario_new(request: HttpRequest, pk: int) -> HttpResponse:
+    return _save_scenario(request, _plan_or_404(pk), None)
+
+
+@programme_office_only
+def scenario_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    sc = _scenario_or_404(pk)
+    return _save_scenario(request, sc.plan, sc)
+
+
+def scenario(request: HttpRequest, pk: int) -> HttpResponse:
+    sc = _scenario_or_404(pk)
+    if refused := _viewable(request, sc.plan):
+        return refused
+    may_change = can(request.user, Permission.CHANGE_WINTER, sc.plan)
+    runs = queries.demand_runs() if may_change else []
+    return render(
+        request,
+        "winter/scenario.jinja",
+        {
+            "scenario": sc,
+            "plan": sc.plan,
+            "inputs": queries.inputs(sc),
+            "latest": queries.latest_job_run(sc),
+            "status": _status(sc),
+            "may_change": may_change,
+            "demand_form": DemandForm(runs=runs, initial={"year": sc.plan.start.year})
+            if runs
+            else None,
+            "pathways": PATHWAY_NAMES,
+        },
+    )
+
+
+@programme_office_only
+def inputs_edit(request: HttpRequest, pk: int, ods_code: str) -> HttpResponse:
+    sc = _scenario_or_404(pk)
+    pi = queries.provider_inputs(sc, ods_code)
+    if pi is None:
+        raise Http404("No such provider in this scenario")
+    base = queries.values_of(pi)
+    form = InputsForm(request.POST or None, initial=InputsForm.initial_from(base))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.save_inputs(
+                scenario=sc, organisation=pi.organisation, by=request.user, values=form.values(base)
+            )
+        except services.InputError as exc:
+            _put_problems(form, exc.problems)
+        else:
+            messages.success(request, f"Saved {pi.organisation.name}'s inputs")
+            return redirect(sc)
+    return render(
+        request,
+        "winter/inputs_form.jinja",
+        {"form": form, "scenario": sc, "plan": sc.plan, "inputs": pi},
+        status=400 if form.errors else 200,
+    )
+
+
+@require_POST
+@programme_office_only
+def scenario_demand(request: HttpRequest, pk: int) -> HttpResponse:
+    sc = _scenario_or_404(pk)
+    form = DemandForm(request.POST, runs=queries.demand_runs())
+    if not form.is_valid():
+        messages.error(request, "Choose a demand scenario and a year")
+        return redirect(sc)
+    dr = queries.demand_run(int(form.cleaned_data["demand_run"]))
+    if dr is None:
+        raise Http404("No such demand run")
+    try:
+        changed = services.admissions_from_demand(
+            scenario=sc, by=request.user, demand_run=dr, year=form.cleaned_data["year"]
+        )
+    except services.InputError as exc:
+        for line in exc.lines:
+            messages.error(request, line)
+    else:
+        messages.success(
+            request, f"Took the admissions of {', '.join(changed)} from {dr.scenario.name}"
+        )
+    return redirect(sc)
+
+
+@require_POST
+@programme_office_only
+def scenario_run(request: HttpRequest, pk: int) -> HttpResponse:
+    sc = _scenario_or_404(pk)
+    try:
+        r = services.start_run(scenario=sc, by=request.user, enqueue=run_scenario.enqueue)
+    except services.InputError as exc:
+        for line in exc.lines:
+            messages.error(request, line)
+        return redirect(sc)
+    return redirect(r)
+
+
+def run(request: HttpRequest, pk: int) -> HttpResponse:
+    r = queries.run(pk)
+    if r is None:
+        raise Http404("No such run")
+    if refused := _viewable(request, r.scenario.plan):
+        return refused
+    finished = r.status == WinterRun.Status.FAILED or (r.job is not None and r.job.finished)
+    if r.status != WinterRun.Status.SUCCEEDED and request.headers.get("HX-Request") and finished:
+        response = HttpResponse(status=204)
+        response["HX-Refresh"] = "true"
+        return response
+    providers = queries.result_providers(r) if r.status == WinterRun.Status.SUCCEEDED else []
+    return render(
+        request,
+        "winter/run.jinja",
+        {
+            "run": r,
+            "scenario": r.scenario,
+            "plan": r.scenario.plan,
+            "providers": [(name, queries.weeks(r, code)) for code, name in providers],
+            "pct": _pct,
+            "started": dt.datetime.fromisoformat(r.inputs["start"]).date()
+            if "start" in r.inputs
+            else None,
+        },
+    )

@@ -1,0 +1,164 @@
+"""Who may see winter plans and who may change them, as stories.
+
+Partners read every plan, draft or published; the programme office builds plans and
+scenarios, runs them and publishes them to the boards. The public, and anyone signed in who
+is not a partner, sees a plan only once it is published, and never a draft. The services
+refuse a caller who may not act, whoever calls them.
+"""
+
+import datetime as dt
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.urls import reverse
+
+from footprint.core.models import AuditEvent
+from footprint.partnership.models import Organisation
+from footprint.winter import queries, services
+from footprint.winter.models import ProviderInputs, Scenario, WinterPlan, WinterRun
+from tests.conftest import CAST, PARTNERS, assert_may_see
+
+NOT_THE_PROGRAMME_OFFICE = ["editor_a", "editor_b", "viewer", "stranger", "public"]
+NOW = dt.datetime(2026, 11, 30, 12, tzinfo=dt.UTC)
+
+
+@pytest.fixture
+def ran(cast):
+    plan = services.save_plan(
+        by=cast["pmo"],
+        name="Winter 2026/27",
+        start=dt.date(2026, 12, 1),
+        days=14,
+        peak=dt.date(2027, 1, 5),
+        runs=20,
+    )
+    sc = services.save_scenario(plan=plan, by=cast["pmo"], name="Do nothing")
+    run = services.start_run(scenario=sc, by=cast["pmo"], enqueue=lambda pk: None)
+    services.run_simulation(run=run, by=cast["pmo"])
+    return run
+
+
+# (url name, args from the fixtures, who may see a draft plan's page). Everyone else: log-in
+# redirect (public) or 403.
+PAGES = [
+    ("winter:index", [], set(CAST)),  # the public sees only published plans in it
+    ("winter:plan", ["plan"], PARTNERS),
+    ("winter:plan_csv", ["plan"], PARTNERS),
+    ("winter:plan_xlsx", ["plan"], PARTNERS),
+    ("winter:scenario", ["scenario"], PARTNERS),
+    ("winter:run", ["run"], PARTNERS),
+    ("winter:plan_new", [], {"pmo"}),
+    ("winter:plan_edit", ["plan"], {"pmo"}),
+    ("winter:scenario_new", ["plan"], {"pmo"}),
+    ("winter:scenario_edit", ["scenario"], {"pmo"}),
+    ("winter:inputs_edit", ["scenario", "RA1"], {"pmo"}),
+]
+PUBLISHED = {"winter:plan", "winter:plan_csv", "winter:plan_xlsx", "winter:scenario", "winter:run"}
+
+
+def _url(name, args, run):
+    keys = {"plan": run.scenario.plan.pk, "scenario": run.scenario.pk, "run": run.pk}
+    return reverse(name, args=[keys.get(a, a) for a in args])
+
+
+@pytest.mark.parametrize("who", CAST)
+@pytest.mark.parametrize(("name", "args", "allowed"), PAGES, ids=lambda v: str(v))
+def test_page_permission_matrix_for_a_draft_plan(client_for, ran, who, name, args, allowed):
+    assert_may_see(client_for(who), who, _url(name, args, ran), allowed)
+
+
+@pytest.mark.parametrize("who", CAST)
+@pytest.mark.parametrize(("name", "args", "allowed"), PAGES, ids=lambda v: str(v))
+def test_page_permission_matrix_for_a_published_plan(
+    client_for, cast, ran, who, name, args, allowed
+):
+    services.publish(plan=ran.scenario.plan, by=cast["pmo"], now=NOW)
+    everyone = set(CAST) if name in PUBLISHED else allowed
+    assert_may_see(client_for(who), who, _url(name, args, ran), everyone)
+
+
+def test_the_public_finds_a_plan_only_once_published(client_for, cast, ran):
+    plan = ran.scenario.plan
+    listing = client_for("public").get(reverse("winter:index")).content.decode()
+    assert "Winter 2026/27" not in listing and "No winter plan has been published" in listing
+    services.publish(plan=plan, by=cast["pmo"], now=NOW)
+    listing = client_for("public").get(reverse("winter:index")).content.decode()
+    assert "Winter 2026/27" in listing
+    page = client_for("public").get(plan.get_absolute_url()).content.decode()
+    assert "Scenarios side by side" in page and "Publish to the boards" not in page
+    assert "Run every scenario" not in page and "New scenario" not in page
+    services.withdraw(plan=plan, by=cast["pmo"])
+    assert client_for("public").get(plan.get_absolute_url()).status_code == 302
+
+
+def test_partners_read_and_the_programme_office_may_change(client_for, ran):
+    plan = ran.scenario.plan
+    read = client_for("viewer").get(plan.get_absolute_url()).content.decode()
+    assert "Do nothing" in read and "New scenario" not in read and "Publish" not in read
+    scenario = client_for("viewer").get(ran.scenario.get_absolute_url()).content.decode()
+    assert "Trust A Hospitals" in scenario and "Run this scenario" not in scenario
+    changes = client_for("pmo").get(plan.get_absolute_url()).content.decode()
+    assert "New scenario" in changes and "Publish to the boards" in changes
+
+
+# The POST-only actions: refused to everyone but the programme office at the door.
+ACTIONS = [
+    ("winter:plan_publish", ["plan"]),
+    ("winter:plan_withdraw", ["plan"]),
+    ("winter:plan_run", ["plan"]),
+    ("winter:scenario_run", ["scenario"]),
+    ("winter:scenario_demand", ["scenario"]),
+]
+
+
+@pytest.mark.parametrize("who", NOT_THE_PROGRAMME_OFFICE)
+@pytest.mark.parametrize(("name", "args"), ACTIONS, ids=lambda v: str(v))
+def test_actions_are_refused_to_all_but_the_programme_office(client_for, ran, who, name, args):
+    before = (WinterRun.objects.count(), AuditEvent.objects.count())
+    response = client_for(who).post(_url(name, args, ran))
+    assert response.status_code == (302 if who == "public" else 403)
+    if who == "public":
+        assert response["Location"].startswith(reverse("core:login"))
+    assert (WinterRun.objects.count(), AuditEvent.objects.count()) == before
+    assert not WinterPlan.objects.get().published
+
+
+def test_the_programme_office_publishes_at_the_door(client_for, ran):
+    response = client_for("pmo").post(_url("winter:plan_publish", ["plan"], ran))
+    assert response.status_code == 302 and WinterPlan.objects.get().published
+
+
+# The services refuse, whoever calls them.
+
+
+def nothing_audited_since(count) -> bool:
+    return AuditEvent.objects.filter(action__startswith="winter.").count() == count
+
+
+@pytest.mark.parametrize("who", NOT_THE_PROGRAMME_OFFICE)
+def test_only_the_programme_office_changes_a_plan(cast, ran, who):
+    plan, sc = ran.scenario.plan, ran.scenario
+    audited = AuditEvent.objects.filter(action__startswith="winter.").count()
+    pi = queries.inputs(sc)[0]
+    attempts = [
+        lambda: services.save_plan(
+            by=cast[who], name="Mine", start=plan.start, days=14, peak=plan.peak, runs=10
+        ),
+        lambda: services.save_scenario(plan=plan, by=cast[who], name="Mine", copy_from=sc),
+        lambda: services.save_inputs(
+            scenario=sc,
+            organisation=Organisation.objects.get(ods_code="RA1"),
+            by=cast[who],
+            values={**queries.values_of(pi), "beds": 1},
+        ),
+        lambda: services.start_run(scenario=sc, by=cast[who], enqueue=lambda pk: None),
+        lambda: services.run_simulation(run=ran, by=cast[who]),
+        lambda: services.publish(plan=plan, by=cast[who], now=NOW),
+        lambda: services.withdraw(plan=plan, by=cast[who]),
+    ]
+    for attempt in attempts:
+        with pytest.raises(PermissionDenied):
+            attempt()
+    assert WinterPlan.objects.count() == 1 and Scenario.objects.count() == 1
+    assert ProviderInputs.objects.get(pk=pi.pk).beds == pi.beds
+    assert WinterRun.objects.count() == 1 and nothing_audited_since(audited)
