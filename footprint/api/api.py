@@ -19,6 +19,7 @@ from footprint.api.decisions import router as decisions_router
 from footprint.api.demand import router as demand_router
 from footprint.api.engagement import router as engagement_router
 from footprint.api.finance import router as finance_router
+from footprint.api.flow import router as flow_router
 from footprint.api.inequalities import router as inequalities_router
 from footprint.api.jobs import router as jobs_router
 from footprint.api.partnership import router as partnership_router
@@ -52,6 +53,7 @@ api.add_router("/", plans_router)
 api.add_router("/", decisions_router)
 api.add_router("/", demand_router)
 api.add_router("/", finance_router)
+api.add_router("/", flow_router)
 api.add_router("/", workforce_router)
 api.add_router("/", engagement_router)
 api.add_router("/", jobs_router)

@@ -187,3 +187,15 @@ def level_changes(limit: int = 20) -> QuerySet[LevelChange]:
 
 def aid_log() -> QuerySet[AidRequest]:
     return AidRequest.objects.select_related("from_organisation", "to_organisation", "created_by")
+
+
+def provider_scores(day: dt.date) -> list[tuple[ReturnKind, float]]:
+    """Each provider's stored OPEL score on ``day`` with its kind of return."""
+    out = []
+    for lvl in OpelLevel.objects.filter(date=day, organisation__isnull=False).select_related(
+        "organisation"
+    ):
+        kind = return_kind(lvl.organisation)
+        if kind is not None:
+            out.append((kind, lvl.score))
+    return out

@@ -1,5 +1,12 @@
-from django.urls import path  # noqa: F401  (routes are added as the pages are built)
+from django.urls import path
+
+from footprint.flow import views
 
 app_name = "flow"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("workspace/flow/", views.index, name="index"),
+    path("workspace/flow/submit/", views.submit, name="submit"),
+    path("workspace/flow/import/", views.import_returns, name="import"),
+    path("workspace/flow/returns/", views.returns, name="returns"),
+]

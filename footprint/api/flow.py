@@ -1,0 +1,198 @@
+"""Urgent-care flow in the JSON API, for partners with a token: daily returns, the day's OPEL
+levels and who has not submitted; and submitting a return, through the same service, rules and
+checks as the page (an organisation's staff for its own return, the programme office for any).
+A return without an organisation is for the one organisation whose figures the token's owner
+keeps."""
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest
+from django.utils import timezone
+from ninja import Field, Query, Router, Schema, Status
+
+from footprint.api.auth import TokenAuth
+from footprint.api.errors import Body, Day, Error, Text
+from footprint.core.permissions import can
+from footprint.flow import queries, services
+from footprint.flow.models import Measure, return_kind
+from footprint.flow.rules import Permission, submitting_organisations
+
+router = Router(tags=["flow"], auth=TokenAuth())
+
+PARTNERS_ONLY = "Partners only"
+MOST_DAYS = 366  # a request reads at most a year of returns
+
+
+class ReturnOut(Schema):
+    organisation: str = Field(description="ODS code")
+    organisation_name: str
+    date: dt.date
+    figures: dict[str, float] = Field(description="By measure (see docs/flow.md)")
+
+
+@router.get("/flow/returns", response={200: list[ReturnOut], 403: Error, 422: Error})
+def returns(
+    request: HttpRequest,
+    date_from: Day,
+    date_to: Day,
+    organisation: str = Query("", max_length=6, description="An ODS code"),
+) -> Any:
+    """Daily returns from ``date_from`` to ``date_to`` (at most a year), by organisation and
+    day, each with its figures by measure (partners only)."""
+    if not can(request.user, Permission.VIEW_FLOW):
+        return Status(403, {"detail": PARTNERS_ONLY})
+    if date_to < date_from or (date_to - date_from).days >= MOST_DAYS:
+        return Status(422, {"detail": "date_to must be on or after date_from, within a year"})
+    orgs = list(queries.reporting_organisations())
+    if organisation:
+        orgs = [o for o in orgs if o.ods_code == organisation.upper()]
+    by_pk = {o.pk: o for o in orgs}
+    rows = queries.returns_between(date_from, date_to, orgs)
+    return Status(
+        200,
+        [
+            {
+                "organisation": by_pk[org].ods_code,
+                "organisation_name": by_pk[org].name,
+                "date": day,
+                "figures": figures,
+            }
+            for (org, day), figures in sorted(
+                rows.items(), key=lambda kv: (kv[0][1], by_pk[kv[0][0]].name)
+            )
+        ],
+    )
+
+
+class LevelOut(Schema):
+    organisation: str | None = Field(description="ODS code; null for the overall ICS level")
+    organisation_name: str
+    score: float = Field(description="0–100")
+    level: int = Field(description="OPEL 1–4")
+
+
+class DayOut(Schema):
+    date: dt.date
+    levels: list[LevelOut]
+    missing: list[str] = Field(description="ODS codes of organisations with no return")
+
+
+@router.get("/flow/day", response={200: DayOut, 403: Error})
+def day(request: HttpRequest, date: Day) -> Any:
+    """A day's OPEL levels (the system's first) and who has not submitted (partners only)."""
+    if not can(request.user, Permission.VIEW_FLOW):
+        return Status(403, {"detail": PARTNERS_ONLY})
+    levels = sorted(
+        queries.opel_levels(date, date),
+        key=lambda lvl: (lvl.organisation is not None, lvl.organisation and lvl.organisation.name),
+    )
+    return Status(
+        200,
+        {
+            "date": date,
+            "levels": [
+                {
+                    "organisation": lvl.organisation.ods_code if lvl.organisation else None,
+                    "organisation_name": lvl.organisation.name if lvl.organisation else "ICS",
+                    "score": lvl.score,
+                    "level": lvl.level,
+                }
+                for lvl in levels
+            ],
+            "missing": [o.ods_code for o in queries.missing_returns(date)],
+        },
+    )
+
+
+class ReturnIn(Body):
+    organisation: Text | None = Field(
+        None,
+        max_length=6,
+        description="ODS code; leave out for the one organisation whose figures you keep",
+    )
+    date: dt.date = Field(..., description="The day the figures are for: not in the future")
+    figures: dict[str, float | None] = Field(
+        ..., description=f"By measure, one of: {', '.join(Measure.values)}"
+    )
+
+
+def _in_words(exc: ValidationError) -> str:
+    """The service's problems, each placed in the request: 'figures.ga_beds_occupied: …'."""
+    if not hasattr(exc, "error_dict"):
+        return " ".join(exc.messages)
+    parts = []
+    for key, errors in exc.error_dict.items():
+        where = key if key in ("date", "__all__") else f"figures.{key}"
+        parts.append(f"{where}: {' '.join(ValidationError(errors).messages)}")
+    return "; ".join(parts)
+
+
+class SubmittedOut(Schema):
+    organisation: str
+    date: dt.date
+    figures: int = Field(description="How many figures were saved")
+    level: int | None = Field(description="The organisation's OPEL level that day, if it has one")
+    system_level: int | None = Field(description="The overall ICS level that day")
+    changes: list[str] = Field(description="Changes of level this return made, in words")
+
+
+@router.post("/flow/returns", response={200: SubmittedOut, 403: Error, 404: Error, 422: Error})
+def submit(request: HttpRequest, body: ReturnIn) -> Any:
+    """Submit (or replace) a day's return: the same checks as the page (no negative count,
+    no more beds occupied than open, no day in the future or before 2000) and the same rule
+    (an organisation's own staff, or the programme office)."""
+    if body.organisation:
+        orgs = queries.organisations_by_code([body.organisation.upper()])
+        organisation = orgs.get(body.organisation.upper())
+        if organisation is None:
+            return Status(404, {"detail": f"No organisation has the ODS code {body.organisation}"})
+    else:
+        mine = [
+            o
+            for o in queries.reporting_organisations()
+            if o.pk in submitting_organisations(request.user)
+        ]
+        if len(mine) != 1:
+            return Status(
+                422,
+                {
+                    "detail": "Name the organisation: you keep the figures of "
+                    f"{len(mine)} organisations that make a return"
+                },
+            )
+        organisation = mine[0]
+    if not can(request.user, Permission.SUBMIT_RETURN, organisation):
+        raise PermissionDenied(
+            f"You may not submit {organisation.name}'s return: only its own staff may"
+        )
+    if return_kind(organisation) is None:
+        return Status(422, {"detail": f"{organisation.name} does not make a daily return"})
+    try:
+        saved = services.submit_return(
+            organisation=organisation,
+            day=body.date,
+            figures=dict(body.figures),
+            by=request.user,
+            now=timezone.now(),
+        )
+    except ValidationError as exc:
+        return Status(422, {"detail": _in_words(exc)})
+    lvl = queries.opel_level(organisation, body.date)
+    system = queries.opel_level(None, body.date)
+    return Status(
+        200,
+        {
+            "organisation": organisation.ods_code,
+            "date": body.date,
+            "figures": saved.daily_return.values.count(),
+            "level": lvl.level if lvl else None,
+            "system_level": system.level if system else None,
+            "changes": [
+                f"{c.organisation.name if c.organisation else 'ICS'}: OPEL "
+                f"{c.from_level or '–'} → {c.to_level}"
+                for c in saved.changes
+            ],
+        },
+    )

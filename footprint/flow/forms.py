@@ -1,0 +1,125 @@
+"""Forms for the flow pages. The return form has a field for each figure its organisation's
+kind reports; the service checks the figures (the form only reads them)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any
+
+from django import forms
+
+from footprint.core.imports import TABLE
+from footprint.flow.models import MEASURES_BY_KIND, AidKind, AidOutcome, Measure, ReturnKind
+from footprint.partnership.models import Organisation
+
+
+def _shown(value: float | None) -> str:
+    if value is None:
+        return "not reported"
+    return f"{value:,.0f}" if value == int(value) else f"{value:,.1f}"
+
+
+class ReturnForm(forms.Form):
+    def __init__(
+        self,
+        *args: Any,
+        kind: ReturnKind,
+        yesterday: Mapping[str, float] | None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        for measure in MEASURES_BY_KIND[kind]:
+            before = (yesterday or {}).get(measure)
+            self.fields[measure] = forms.CharField(
+                label=Measure(measure).label,
+                required=False,
+                help_text=f"Yesterday: {_shown(before)}",
+                widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+            )
+
+    def figures(self) -> dict[str, str]:
+        return {k: v for k, v in self.cleaned_data.items() if v}
+
+
+class DayForm(forms.Form):
+    """The organisation and day a return page is for, chosen explicitly."""
+
+    organisation = forms.ModelChoiceField(
+        queryset=Organisation.objects.none(), label="Organisation", to_field_name="ods_code"
+    )
+    date = forms.DateField(label="Day", help_text="For example, 2026-11-30")
+
+    def __init__(self, *args: Any, organisations: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = organisations  # type: ignore[attr-defined]
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label="CSV file",
+        help_text=f"Save spreadsheets as CSV UTF-8; at most {TABLE.rows:,} rows",
+    )
+
+
+class ActionForm(forms.Form):
+    level = forms.TypedChoiceField(
+        label="OPEL level", choices=[(i, f"OPEL {i}") for i in range(1, 5)], coerce=int
+    )
+    text = forms.CharField(label="Action", max_length=500)
+    owner = forms.CharField(label="Who takes it", max_length=200, required=False)
+    order = forms.IntegerField(
+        label="Order within the level", min_value=0, max_value=999, initial=0
+    )
+
+
+class ContactForm(forms.Form):
+    name = forms.CharField(label="Name", max_length=200)
+    email = forms.EmailField(label="Email address")
+    organisation = forms.ModelChoiceField(
+        queryset=Organisation.objects.all(),
+        required=False,
+        label="Organisation",
+        empty_label="The system: told of every change",
+    )
+
+
+class AidForm(forms.Form):
+    is_offer = forms.TypedChoiceField(
+        label="Request or offer",
+        choices=[("0", "A request for aid"), ("1", "An offer of aid")],
+        coerce=lambda v: v == "1",
+        widget=forms.RadioSelect,
+        initial="0",
+    )
+    from_organisation = forms.ModelChoiceField(queryset=Organisation.objects.none(), label="From")
+    to_organisation = forms.ModelChoiceField(
+        queryset=Organisation.objects.none(),
+        required=False,
+        label="To",
+        empty_label="Any partner",
+    )
+    kind = forms.ChoiceField(label="What", choices=AidKind.choices)
+    quantity = forms.IntegerField(label="How many", min_value=1, max_value=10_000)
+    date = forms.DateField(label="For the day", help_text="For example, 2026-11-30")
+    details = forms.CharField(label="Details", required=False, widget=forms.Textarea)
+
+    def __init__(self, *args: Any, senders: Any, partners: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["from_organisation"].queryset = senders  # type: ignore[attr-defined]
+        self.fields["to_organisation"].queryset = partners  # type: ignore[attr-defined]
+
+
+class OutcomeForm(forms.Form):
+    outcome = forms.ChoiceField(label="Outcome", choices=AidOutcome.choices)
+    note = forms.CharField(label="Note", required=False, max_length=1000)
+
+
+def parse_day(text: str | None, default: dt.date) -> dt.date:
+    """A day from a query string (YYYY-MM-DD), or ``default``."""
+    if not text:
+        return default
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        return default

@@ -1,0 +1,542 @@
+"""Writes of the urgent-care flow: daily returns (from the page, a CSV or the API), the OPEL
+levels they give, the escalation plan and on-call contacts, and the mutual-aid log. Each
+service refuses a caller who may not act, then writes in one transaction with its audit record
+inside: all or nothing.
+
+A return saved recomputes its organisation's OPEL level for the day and the overall ICS level;
+when either differs from the level before it, the change is recorded and, for a recent day (the
+explicit today or the day before), the on-call contacts are emailed once the transaction
+commits, with the partnership's actions for the new level."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mass_mail
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from footprint.core import audit
+from footprint.core.imports import EARLIEST_YEAR, RowError, raise_if_any
+from footprint.core.permissions import can, require
+from footprint.flow import compute, queries
+from footprint.flow.importers import ReturnRow
+from footprint.flow.models import (
+    MEASURES_BY_KIND,
+    NCTR_PATHWAYS,
+    NCTR_REASONS,
+    SPECS,
+    AidKind,
+    AidOutcome,
+    AidRequest,
+    DailyReturn,
+    EscalationAction,
+    LevelChange,
+    Measure,
+    OnCallContact,
+    OpelLevel,
+    ReturnKind,
+    ReturnValue,
+    return_kind,
+)
+from footprint.flow.rules import Permission
+from footprint.partnership.models import Organisation
+
+
+class AuditAction(StrEnum):
+    """What the audit trail records this app's services doing."""
+
+    SUBMIT_RETURN = "submit_return"
+    IMPORT_RETURNS = "import_returns"
+    SAVE_ESCALATION_ACTION = "save_escalation_action"
+    REMOVE_ESCALATION_ACTION = "remove_escalation_action"
+    SAVE_ON_CALL_CONTACT = "save_on_call_contact"
+    REMOVE_ON_CALL_CONTACT = "remove_on_call_contact"
+    LOG_AID = "log_aid"
+    RECORD_AID_OUTCOME = "record_aid_outcome"
+    OPEL_LEVEL_CHANGED = "opel_level_changed"
+
+
+# ---------------------------------------------------------------------------------------------
+# Checking a return's figures
+
+
+def date_problem(day: dt.date, today: dt.date) -> str | None:
+    """Why a return cannot be for ``day``, or None: not in the future, not before 2000."""
+    if day > today:
+        return f"{day:%-d %B %Y} is in the future: a return is for a day that has begun"
+    if day.year < EARLIEST_YEAR:
+        return f"{day:%-d %B %Y} is before {EARLIEST_YEAR}: is the year right?"
+    return None
+
+
+def _number(raw: object, spec_unit: str, most: float) -> tuple[float | None, str | None]:
+    if isinstance(raw, bool):
+        return None, "is not a number"
+    if isinstance(raw, int | float):
+        number = float(raw)
+        shown = f"{raw}"
+    else:
+        shown = str(raw).strip()
+        try:
+            number = float(shown.replace(",", ""))
+        except ValueError:
+            return None, f"'{shown}' is not a number"
+    if not math.isfinite(number):
+        return None, f"'{shown}' is not a number"
+    if number < 0:
+        return None, f"'{shown}' is negative: a count cannot be"
+    if spec_unit == "count" and number != int(number):
+        return None, f"'{shown}' is not a whole number"
+    if number > most:
+        return None, f"'{shown}' is more than {most:,g}: is it right?"
+    return number, None
+
+
+def check_figures(
+    kind: ReturnKind, raw: Mapping[str, object]
+) -> tuple[dict[str, float], dict[str, str]]:
+    """Parse and check a return's figures for an organisation of ``kind``: (figures by
+    measure, problems by measure). Blank values are figures not reported."""
+    allowed = set(MEASURES_BY_KIND[kind])
+    figures: dict[str, float] = {}
+    problems: dict[str, str] = {}
+    for measure, value in raw.items():
+        if value is None or (isinstance(value, str) and not value.strip()):
+            continue
+        if measure not in allowed:
+            known = measure in Measure.values
+            problems[measure] = (
+                f"is not a figure a {kind.label.lower()} reports"
+                if known
+                else "is not a measure Footprint knows"
+            )
+            continue
+        spec = SPECS[measure]
+        number, problem = _number(value, spec.unit, spec.most)
+        if problem:
+            problems[measure] = problem
+        elif number is not None:
+            figures[measure] = number
+    _cross_checks(figures, problems)
+    return figures, problems
+
+
+def _label(measure: str) -> str:
+    return Measure(measure).label
+
+
+def _at_most(
+    figures: Mapping[str, float], problems: dict[str, str], part: str, whole: str, what: str
+) -> None:
+    if part in figures and whole in figures and figures[part] > figures[whole]:
+        problems.setdefault(
+            part,
+            f"{figures[part]:,g} is more than the {figures[whole]:,g} {what}: is it right?",
+        )
+
+
+def _cross_checks(figures: dict[str, float], problems: dict[str, str]) -> None:
+    """Figures that cannot be true together: more beds occupied than open, more handovers
+    over an hour than handovers, more patients without criteria to reside than in beds."""
+    _at_most(figures, problems, Measure.GA_BEDS_OCCUPIED, Measure.GA_BEDS_OPEN, "beds open")
+    _at_most(figures, problems, Measure.ESCALATION_BEDS, Measure.GA_BEDS_OPEN, "beds open")
+    _at_most(figures, problems, Measure.HANDOVERS_OVER_60, Measure.HANDOVERS, "handovers")
+    _at_most(figures, problems, Measure.WAITS_OVER_12_HOURS, Measure.ED_ATTENDANCES, "attendances")
+    _at_most(
+        figures,
+        problems,
+        Measure.COMMUNITY_BEDS_OCCUPIED,
+        Measure.COMMUNITY_BEDS_OPEN,
+        "beds open",
+    )
+    _at_most(
+        figures, problems, Measure.COMMUNITY_NCTR, Measure.COMMUNITY_BEDS_OCCUPIED, "beds occupied"
+    )
+    _at_most(
+        figures,
+        problems,
+        Measure.VIRTUAL_WARD_OCCUPIED,
+        Measure.VIRTUAL_WARD_CAPACITY,
+        "virtual-ward places",
+    )
+    _at_most(figures, problems, Measure.UCR_WITHIN_2_HOURS, Measure.UCR_REFERRALS, "referrals")
+    # Mental health wards may run over 100 % (patients on leave keep their bed), not over 150 %.
+    mh_occupied, mh_open = figures.get(Measure.MH_BEDS_OCCUPIED), figures.get(Measure.MH_BEDS_OPEN)
+    if mh_occupied is not None and mh_open is not None and mh_occupied > 1.5 * mh_open:
+        problems.setdefault(
+            Measure.MH_BEDS_OCCUPIED,
+            f"{mh_occupied:,g} is more than one and a half times the {mh_open:,g} beds open: "
+            "is it right?",
+        )
+    occupied = figures.get(Measure.GA_BEDS_OCCUPIED)
+    for group, what in ((NCTR_PATHWAYS, "by pathway"), (NCTR_REASONS, "by reason")):
+        total = sum(figures.get(m, 0.0) for m in group)
+        if occupied is not None and total > occupied:
+            problems.setdefault(
+                group[0],
+                f"the patients without criteria to reside {what} add up to {total:,g}, more "
+                f"than the {occupied:,g} beds occupied",
+            )
+
+
+# ---------------------------------------------------------------------------------------------
+# Submitting returns
+
+
+@dataclass(frozen=True)
+class Saved:
+    daily_return: DailyReturn
+    changes: list[LevelChange]
+
+
+def submit_return(
+    *,
+    organisation: Organisation,
+    day: dt.date,
+    figures: Mapping[str, object],
+    by: Any,
+    now: dt.datetime,
+) -> Saved:
+    """Save ``organisation``'s return for ``day`` (replacing one already made), from the
+    page or the API. ``ValidationError`` by measure (or ``date``) names every problem."""
+    require(by, Permission.SUBMIT_RETURN, organisation)
+    kind = return_kind(organisation)
+    if kind is None:
+        raise ValidationError(
+            f"{organisation.name} is not an organisation that makes a daily return"
+        )
+    today = timezone.localtime(now).date()
+    parsed, problems = check_figures(kind, figures)
+    if problem := date_problem(day, today):
+        problems["date"] = problem
+    if not parsed and not problems:
+        problems["__all__"] = "the return has no figures"
+    if problems:
+        raise ValidationError({k: [v] for k, v in problems.items()})
+    with transaction.atomic():
+        ret = _save(organisation, kind, day, parsed, by, now)
+        audit.record(
+            actor=by,
+            action=AuditAction.SUBMIT_RETURN,
+            summary=f"Daily return for {organisation.name}, {day:%-d %B %Y}",
+            organisation=organisation.ods_code,
+            date=day.isoformat(),
+            figures=parsed,
+        )
+        changes = refresh_levels([(organisation, kind, day)], today=today, now=now)
+    return Saved(ret, changes)
+
+
+def _save(
+    organisation: Organisation,
+    kind: ReturnKind,
+    day: dt.date,
+    figures: Mapping[str, float],
+    by: Any,
+    now: dt.datetime,
+) -> DailyReturn:
+    ret, _ = DailyReturn.objects.update_or_create(
+        organisation=organisation,
+        date=day,
+        defaults={
+            "kind": kind.value,
+            "submitted_at": now,
+            "submitted_by": by if getattr(by, "is_authenticated", False) else None,
+        },
+    )
+    ret.values.all().delete()
+    ReturnValue.objects.bulk_create(
+        ReturnValue(daily_return=ret, measure=m, value=v) for m, v in figures.items()
+    )
+    return ret
+
+
+def import_returns(
+    *, rows: Sequence[ReturnRow], filename: str, by: Any, now: dt.datetime
+) -> dict[str, int]:
+    """Save the returns of a CSV (see ``importers.read_returns``): every row or none.
+    ``ImportRejected`` names the file, row and column of each problem: an organisation
+    unknown or not the caller's, a date in the future or before 2000, a negative count, beds
+    occupied beyond beds open."""
+    require(by, Permission.SUBMIT_RETURN)
+    today = timezone.localtime(now).date()
+    orgs = queries.organisations_by_code(r.ods_code for r in rows)
+    errors: list[RowError] = []
+    checked: list[tuple[Organisation, ReturnKind, dt.date, dict[str, float]]] = []
+    for r in rows:
+        org = orgs.get(r.ods_code)
+        if org is None:
+            errors.append(
+                RowError(r.row, "ODS code", f"no organisation has the ODS code '{r.ods_code}'")
+            )
+            continue
+        if not can(by, Permission.SUBMIT_RETURN, org):
+            errors.append(
+                RowError(
+                    r.row,
+                    "ODS code",
+                    f"you may not submit {org.name}'s return: only its own staff may",
+                )
+            )
+            continue
+        kind = return_kind(org)
+        if kind is None:
+            errors.append(RowError(r.row, "ODS code", f"{org.name} does not make a daily return"))
+            continue
+        if problem := date_problem(r.date, today):
+            errors.append(RowError(r.row, "Date", problem))
+        parsed, problems = check_figures(kind, r.figures)
+        errors += [RowError(r.row, m, p) for m, p in problems.items()]
+        if not parsed and not problems:
+            errors.append(RowError(r.row, "", "the row has no figures"))
+        checked.append((org, kind, r.date, parsed))
+    raise_if_any(filename, errors)
+    with transaction.atomic():
+        for org, kind, day, parsed in checked:
+            _save(org, kind, day, parsed, by, now)
+        audit.record(
+            actor=by,
+            action=AuditAction.IMPORT_RETURNS,
+            summary=f"Imported {len(checked)} daily returns from {filename}",
+            filename=filename,
+            returns=len(checked),
+        )
+        changes = refresh_levels([(o, k, d) for o, k, d, _ in checked], today=today, now=now)
+    return {"returns": len(checked), "level_changes": len(changes)}
+
+
+# ---------------------------------------------------------------------------------------------
+# OPEL levels and their changes
+
+
+def refresh_levels(
+    touched: Iterable[tuple[Organisation, ReturnKind, dt.date]], *, today: dt.date, now: dt.datetime
+) -> list[LevelChange]:
+    """Recompute the OPEL level of each (organisation, day) touched and the ICS level of each
+    day touched; record each change of level, and tell the on-call contacts of a recent one.
+    Call inside the transaction that saved the returns."""
+    touched = list(touched)
+    changes: list[LevelChange] = []
+    days = sorted({d for _, _, d in touched})
+    for org, kind, day in sorted(touched, key=lambda t: t[2]):
+        figures = queries.figures(org, day) or {}
+        level = compute.provider_level(kind, figures)
+        changes += _store_level(org, day, level, today=today, now=now)
+    for day in days:
+        scores = queries.provider_scores(day)
+        changes += _store_level(None, day, compute.system_level(scores), today=today, now=now)
+    return changes
+
+
+def _store_level(
+    organisation: Organisation | None,
+    day: dt.date,
+    level: compute.Level | None,
+    *,
+    today: dt.date,
+    now: dt.datetime,
+) -> list[LevelChange]:
+    if level is None:
+        OpelLevel.objects.filter(organisation=organisation, date=day).delete()
+        return []
+    old = queries.opel_level(organisation, day)
+    OpelLevel.objects.update_or_create(
+        organisation=organisation,
+        date=day,
+        defaults={
+            "score": level.score,
+            "level": level.level,
+            "points": level.points,
+            "missing": list(level.missing),
+        },
+    )
+    before = queries.previous_level(organisation, day)
+    was = before.level if before else None
+    if old is not None and old.level == level.level:
+        return []  # the day's level is unchanged by this return
+    if was == level.level:
+        return []
+    recent = day >= today - dt.timedelta(days=1)
+    contacts = queries.on_call_contacts(organisation) if recent else []
+    change = LevelChange.objects.create(
+        organisation=organisation,
+        date=day,
+        from_level=was,
+        to_level=level.level,
+        told=[c.email for c in contacts],
+        created_at=now,
+    )
+    who = organisation.name if organisation else "The system (overall ICS level)"
+    audit.record(
+        actor=None,
+        action=AuditAction.OPEL_LEVEL_CHANGED,
+        summary=f"{who}: OPEL {was or '–'} → {level.level} on {day:%-d %B %Y}",
+        organisation=organisation.ods_code if organisation else None,
+        date=day.isoformat(),
+        from_level=was,
+        to_level=level.level,
+        told=change.told,
+    )
+    if contacts:
+        _tell(change, who, contacts)
+    return [change]
+
+
+def _tell(change: LevelChange, who: str, contacts: Sequence[OnCallContact]) -> None:
+    actions = list(queries.actions(change.to_level))
+    link = settings.FOOTPRINT_SITE_URL + reverse("flow:index")
+    lines = [f"- {a.text}" + (f" ({a.owner})" if a.owner else "") for a in actions]
+    body = (
+        f"{who} is at OPEL {change.to_level} on {change.date:%-d %B %Y}"
+        + (f" (it was OPEL {change.from_level})" if change.from_level else "")
+        + ".\n\nThe partnership's actions at this level:\n\n"
+        + ("\n".join(lines) if lines else "(none are set in the escalation plan)")
+        + f"\n\nThe escalation plan and today's levels: {link}\n"
+    )
+    subject = f"OPEL {change.to_level}: {who}"
+    emails = [(subject, body, settings.DEFAULT_FROM_EMAIL, [c.email]) for c in contacts]
+    transaction.on_commit(lambda: send_mass_mail(emails, fail_silently=False))
+
+
+# ---------------------------------------------------------------------------------------------
+# The escalation plan and on-call contacts
+
+
+def save_action(
+    *,
+    by: Any,
+    level: int,
+    text: str,
+    owner: str = "",
+    order: int = 0,
+    action: EscalationAction | None = None,
+) -> EscalationAction:
+    require(by, Permission.CHANGE_ESCALATION_PLAN)
+    obj = action or EscalationAction()
+    obj.level, obj.text, obj.owner, obj.order = level, text.strip(), owner.strip(), order
+    with transaction.atomic():
+        audit.save_audited(
+            obj,
+            by=by,
+            action=AuditAction.SAVE_ESCALATION_ACTION,
+            summary=f"OPEL {level} action: {obj.text}",
+            level=level,
+        )
+    return obj
+
+
+def remove_action(*, by: Any, action: EscalationAction) -> None:
+    require(by, Permission.CHANGE_ESCALATION_PLAN)
+    with transaction.atomic():
+        audit.record(
+            actor=by,
+            action=AuditAction.REMOVE_ESCALATION_ACTION,
+            summary=f"Removed OPEL {action.level} action: {action.text}",
+        )
+        action.delete()
+
+
+def save_contact(
+    *,
+    by: Any,
+    name: str,
+    email: str,
+    organisation: Organisation | None = None,
+    contact: OnCallContact | None = None,
+) -> OnCallContact:
+    require(by, Permission.CHANGE_ESCALATION_PLAN)
+    obj = contact or OnCallContact()
+    obj.name, obj.email, obj.organisation = name.strip(), email.strip(), organisation
+    with transaction.atomic():
+        audit.save_audited(
+            obj,
+            by=by,
+            action=AuditAction.SAVE_ON_CALL_CONTACT,
+            summary=f"On-call contact {obj.name}"
+            + (f" for {organisation.name}" if organisation else " for the system"),
+        )
+    return obj
+
+
+def remove_contact(*, by: Any, contact: OnCallContact) -> None:
+    require(by, Permission.CHANGE_ESCALATION_PLAN)
+    with transaction.atomic():
+        audit.record(
+            actor=by,
+            action=AuditAction.REMOVE_ON_CALL_CONTACT,
+            summary=f"Removed on-call contact {contact.name}",
+        )
+        contact.delete()
+
+
+# ---------------------------------------------------------------------------------------------
+# Mutual aid
+
+
+def log_aid(
+    *,
+    by: Any,
+    from_organisation: Organisation,
+    to_organisation: Organisation | None,
+    is_offer: bool,
+    kind: str,
+    quantity: int,
+    day: dt.date,
+    details: str = "",
+    now: dt.datetime,
+) -> AidRequest:
+    """Log a request for mutual aid (or an offer of it) from ``from_organisation``: its staff
+    or the programme office."""
+    require(by, Permission.LOG_AID, from_organisation)
+    if to_organisation is not None and to_organisation.pk == from_organisation.pk:
+        raise ValidationError({"to_organisation": ["an organisation cannot ask itself for aid"]})
+    if kind not in AidKind.values:
+        raise ValidationError({"kind": [f"'{kind}' is not a kind of aid"]})
+    if quantity < 1 or quantity > 10_000:
+        raise ValidationError({"quantity": ["give a number from 1 to 10,000"]})
+    aid = AidRequest(
+        is_offer=is_offer,
+        from_organisation=from_organisation,
+        to_organisation=to_organisation,
+        kind=kind,
+        quantity=quantity,
+        date=day,
+        details=details.strip(),
+        created_by=by if getattr(by, "is_authenticated", False) else None,
+        created_at=now,
+    )
+    what = "offer" if is_offer else "request"
+    with transaction.atomic():
+        audit.save_audited(
+            aid,
+            by=by,
+            action=AuditAction.LOG_AID,
+            summary=f"Mutual-aid {what} from {from_organisation.name}: {quantity} "
+            f"{AidKind(kind).label.lower()}",
+        )
+    return aid
+
+
+def record_aid_outcome(*, by: Any, aid: AidRequest, outcome: str, note: str = "") -> AidRequest:
+    """Record what came of a request or offer: a party to it, or the programme office."""
+    require(by, Permission.RECORD_AID_OUTCOME, aid)
+    if outcome not in AidOutcome.values:
+        raise ValidationError({"outcome": [f"'{outcome}' is not an outcome"]})
+    aid.outcome, aid.outcome_note = outcome, note.strip()
+    with transaction.atomic():
+        audit.save_audited(
+            aid,
+            by=by,
+            action=AuditAction.RECORD_AID_OUTCOME,
+            summary=f"Mutual aid #{aid.pk}: {AidOutcome(outcome).label}",
+        )
+    return aid

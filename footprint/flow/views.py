@@ -1,0 +1,164 @@
+"""The urgent-care flow pages: today's picture, submitting a return (page and CSV), who has
+not submitted, the system page, OPEL levels and their calendar, the escalation plan and the
+mutual-aid log."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+
+from footprint.core.imports import ImportRejected
+from footprint.core.jobs import refuse_big_uploads
+from footprint.core.permissions import can, permission_required
+from footprint.flow import importers, queries, services
+from footprint.flow.forms import DayForm, ImportForm, ReturnForm, parse_day
+from footprint.flow.models import Measure, return_kind
+from footprint.flow.rules import Permission, submitting_organisations
+from footprint.partnership.models import Organisation
+from footprint.partnership.rules import is_programme_office
+
+partner_only = permission_required(Permission.VIEW_FLOW)
+
+
+def _today() -> dt.date:
+    return timezone.localdate()
+
+
+def _when(moment: dt.datetime) -> str:
+    return timezone.localtime(moment).strftime("%-d %B %Y at %H:%M")
+
+
+@partner_only
+def index(request: HttpRequest) -> HttpResponse:
+    """Today's picture: the overall ICS level, each provider's, and who has not submitted."""
+    day = parse_day(request.GET.get("date"), _today())
+    levels = {lvl.organisation_id: lvl for lvl in queries.opel_levels(day, day)}
+    rows = queries.submissions(day)
+    return render(
+        request,
+        "flow/index.jinja",
+        {
+            "day": day,
+            "system": levels.get(None),
+            "rows": [(org, ret, levels.get(org.pk)) for org, ret in rows],
+            "missing": [org for org, ret in rows if ret is None],
+            "may_submit": can(request.user, Permission.SUBMIT_RETURN),
+        },
+    )
+
+
+def _submittable(request: HttpRequest):  # type: ignore[no-untyped-def]
+    orgs = queries.reporting_organisations()
+    if is_programme_office(request.user):
+        return orgs
+    return orgs.filter(pk__in=submitting_organisations(request.user))
+
+
+@permission_required(Permission.SUBMIT_RETURN)
+def submit(request: HttpRequest) -> HttpResponse:
+    """Choose the organisation and the day, then type the figures: yesterday's beside each."""
+    orgs = _submittable(request)
+    chooser = DayForm(
+        request.GET or None,
+        organisations=orgs,
+        initial={"date": _today(), "organisation": orgs.first()},
+    )
+    if not (request.GET and chooser.is_valid()):
+        return render(request, "flow/choose.jinja", {"chooser": chooser})
+    organisation: Organisation = chooser.cleaned_data["organisation"]
+    day: dt.date = chooser.cleaned_data["date"]
+    kind = return_kind(organisation)
+    assert kind is not None  # the chooser offers only reporting organisations
+    current = queries.figures(organisation, day)
+    yesterday = queries.figures(organisation, day - dt.timedelta(days=1))
+    form = ReturnForm(
+        request.POST or None,
+        kind=kind,
+        yesterday=yesterday,
+        initial={k: f"{v:g}" for k, v in (current or {}).items()},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = services.submit_return(
+                organisation=organisation,
+                day=day,
+                figures=form.figures(),
+                by=request.user,
+                now=timezone.now(),
+            )
+        except ValidationError as exc:
+            if hasattr(exc, "error_dict") and "date" in exc.error_dict:
+                form.add_error(None, exc.error_dict.pop("date"))
+            form.add_error(None, exc)
+        else:
+            lvl = queries.opel_level(organisation, day)
+            said = f" It is at OPEL {lvl.level}." if lvl else ""
+            for change in saved.changes:
+                who = change.organisation.name if change.organisation else "The system"
+                said += f" {who} moved to OPEL {change.to_level}."
+            messages.success(
+                request, f"Saved {organisation.name}'s return for {day:%-d %B %Y}.{said}"
+            )
+            return redirect(f"{reverse('flow:index')}?date={day.isoformat()}")
+    return render(
+        request,
+        "flow/submit.jinja",
+        {
+            "form": form,
+            "organisation": organisation,
+            "kind": kind,
+            "day": day,
+            "previous": day - dt.timedelta(days=1),
+            "replacing": current is not None,
+            "measures": Measure,
+        },
+    )
+
+
+@permission_required(Permission.SUBMIT_RETURN)
+@refuse_big_uploads
+def import_returns(request: HttpRequest) -> HttpResponse:
+    """Upload a CSV of returns: all saved, or none and every problem listed."""
+    form = ImportForm(request.POST or None, request.FILES or None)
+    problems: list[str] = []
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            rows = importers.read_returns(upload.read(), upload.name)
+            result = services.import_returns(
+                rows=rows, filename=upload.name, by=request.user, now=timezone.now()
+            )
+        except ImportRejected as exc:
+            problems = exc.as_lines()
+        else:
+            messages.success(
+                request,
+                f"Imported {result['returns']:,} returns from {upload.name}"
+                f" ({result['level_changes']:,} changes of OPEL level).",
+            )
+            return redirect("flow:index")
+    return render(request, "flow/import.jinja", {"form": form, "problems": problems})
+
+
+@partner_only
+def returns(request: HttpRequest) -> HttpResponse:
+    """Who has submitted a day's return, when and by whom, and who has not."""
+    day = parse_day(request.GET.get("date"), _today())
+    return render(
+        request,
+        "flow/returns.jinja",
+        {
+            "day": day,
+            "rows": [
+                (org, ret, _when(ret.submitted_at) if ret else "")
+                for org, ret in queries.submissions(day)
+            ],
+            "missing": queries.missing_returns(day),
+        },
+    )

@@ -1,0 +1,336 @@
+"""Daily returns: submitted on the page, by CSV and through the service; the OPEL level they
+give, its change told to the on-call contacts with the actions; bad input refused whole."""
+
+import datetime as dt
+import html
+
+import pytest
+from django.core import mail
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
+from django.utils import timezone
+
+from footprint.core.imports import ImportRejected
+from footprint.core.models import AuditEvent
+from footprint.flow import importers, queries, services
+from footprint.flow.models import (
+    DailyReturn,
+    EscalationAction,
+    LevelChange,
+    OnCallContact,
+    OpelLevel,
+    ReturnValue,
+)
+
+NOW = timezone.make_aware(dt.datetime(2026, 11, 30, 9, 0))
+TODAY = dt.date(2026, 11, 30)
+
+CALM = {
+    "ga_beds_open": "500",
+    "ga_beds_occupied": "400",  # 80 %: no points
+    "handover_mean_minutes": "12",
+    "four_hour_percent": "85",
+}
+# Every parameter at its worst: score 100, OPEL 4.
+CRISIS = {
+    "ga_beds_open": "500",
+    "ga_beds_occupied": "499",
+    "handover_mean_minutes": "90",
+    "handovers": "100",
+    "handovers_over_60": "40",
+    "four_hour_percent": "50",
+    "ed_attendances": "300",
+    "waits_over_12_hours": "60",
+    "ed_occupancy_percent": "150",
+    "nctr_pathway_3": "120",
+}
+
+
+def submit(org, day, figures, by):
+    return services.submit_return(organisation=org, day=day, figures=figures, by=by, now=NOW)
+
+
+def test_a_return_is_saved_with_its_figures_and_level(cast, footprint):
+    saved = submit(footprint["trust_a"], TODAY, CALM, cast["editor_a"])
+    assert queries.figures(footprint["trust_a"], TODAY) == {
+        "ga_beds_open": 500.0,
+        "ga_beds_occupied": 400.0,
+        "handover_mean_minutes": 12.0,
+        "four_hour_percent": 85.0,
+    }
+    lvl = OpelLevel.objects.get(organisation=footprint["trust_a"], date=TODAY)
+    assert (lvl.level, lvl.score) == (1, 0.0)
+    assert OpelLevel.objects.get(organisation=None, date=TODAY).level == 1
+    # The first level of each is a change from nothing.
+    assert [(c.from_level, c.to_level) for c in saved.changes] == [(None, 1), (None, 1)]
+    assert AuditEvent.objects.filter(action="submit_return").count() == 1
+
+
+def test_submitting_again_replaces_the_return(cast, footprint):
+    submit(footprint["trust_a"], TODAY, CALM, cast["editor_a"])
+    submit(footprint["trust_a"], TODAY, {"ga_beds_open": "510"}, cast["editor_a"])
+    assert DailyReturn.objects.count() == 1
+    assert queries.figures(footprint["trust_a"], TODAY) == {"ga_beds_open": 510.0}
+
+
+def test_a_change_of_level_tells_the_on_call_contacts_with_the_actions(cast, footprint):
+    EscalationAction.objects.create(level=4, text="Open the discharge lounge", owner="COO")
+    OnCallContact.objects.create(name="Trust A on call", email="oncall@trust-a.example")
+    yesterday = TODAY - dt.timedelta(days=1)
+    submit(footprint["trust_a"], yesterday, CALM, cast["editor_a"])
+    saved = submit(footprint["trust_a"], TODAY, CRISIS, cast["editor_a"])
+    assert OpelLevel.objects.get(organisation=footprint["trust_a"], date=TODAY).level == 4
+    assert [(c.from_level, c.to_level) for c in saved.changes] == [(1, 4), (1, 4)]
+    change = LevelChange.objects.filter(organisation=footprint["trust_a"], date=TODAY).get()
+    assert change.told == ["oncall@trust-a.example"]
+
+
+def test_the_email_is_sent_when_the_return_is_saved(
+    cast, footprint, django_capture_on_commit_callbacks
+):
+    EscalationAction.objects.create(level=4, text="Open the discharge lounge", owner="COO")
+    OnCallContact.objects.create(name="System on call", email="oncall@ics.example")
+    submit(footprint["trust_a"], TODAY - dt.timedelta(days=1), CALM, cast["editor_a"])
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        submit(footprint["trust_a"], TODAY, CRISIS, cast["editor_a"])
+    subjects = sorted(m.subject for m in mail.outbox)
+    assert subjects == ["OPEL 4: The system (overall ICS level)", "OPEL 4: Trust A Hospitals"]
+    body = mail.outbox[0].body
+    assert "OPEL 4" in body and "Open the discharge lounge (COO)" in body
+    assert "it was OPEL 1" in body
+
+
+def test_an_old_days_change_is_recorded_but_not_emailed(
+    cast, footprint, django_capture_on_commit_callbacks
+):
+    OnCallContact.objects.create(name="System on call", email="oncall@ics.example")
+    with django_capture_on_commit_callbacks(execute=True):
+        submit(footprint["trust_a"], dt.date(2026, 1, 5), CRISIS, cast["editor_a"])
+    assert mail.outbox == []
+    assert LevelChange.objects.filter(date=dt.date(2026, 1, 5)).count() == 2
+
+
+@pytest.mark.parametrize(
+    ("figures", "field", "words"),
+    [
+        ({"ga_beds_open": "-3"}, "ga_beds_open", "negative"),
+        (
+            {"ga_beds_open": "10", "ga_beds_occupied": "11"},
+            "ga_beds_occupied",
+            "more than the 10 beds open",
+        ),
+        ({"ga_beds_open": "2.5"}, "ga_beds_open", "not a whole number"),
+        ({"four_hour_percent": "101"}, "four_hour_percent", "more than 100"),
+        ({"ga_beds_open": "nan"}, "ga_beds_open", "not a number"),
+        ({"home_care_packages_available": "3"}, "home_care_packages_available", "not a figure"),
+        ({"handovers": "5", "handovers_over_60": "6"}, "handovers_over_60", "more than the 5"),
+        (
+            {"ga_beds_occupied": "10", "nctr_pathway_1": "6", "nctr_pathway_3": "6"},
+            "nctr_pathway_0",
+            "add up to 12",
+        ),
+    ],
+)
+def test_implausible_figures_are_refused_by_name(cast, footprint, figures, field, words):
+    with pytest.raises(ValidationError) as caught:
+        submit(footprint["trust_a"], TODAY, figures, cast["editor_a"])
+    assert words in " ".join(caught.value.message_dict[field])
+    assert not DailyReturn.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("day", "words"),
+    [(TODAY + dt.timedelta(days=1), "in the future"), (dt.date(1999, 12, 31), "before 2000")],
+)
+def test_a_day_in_the_future_or_before_2000_is_refused(cast, footprint, day, words):
+    with pytest.raises(ValidationError) as caught:
+        submit(footprint["trust_a"], day, CALM, cast["editor_a"])
+    assert words in caught.value.message_dict["date"][0]
+
+
+def test_no_one_submits_another_organisations_return(cast, footprint):
+    with pytest.raises(PermissionDenied):
+        submit(footprint["trust_b"], TODAY, CALM, cast["editor_a"])
+    with pytest.raises(PermissionDenied):
+        submit(footprint["council"], TODAY, {"care_home_beds_available": "4"}, cast["viewer"])
+    assert not DailyReturn.objects.exists()
+
+
+def test_the_programme_office_submits_for_anyone(cast, footprint):
+    submit(footprint["council"], TODAY, {"care_home_beds_available": "4"}, cast["pmo"])
+    assert queries.figures(footprint["council"], TODAY) == {"care_home_beds_available": 4.0}
+    # A council's return has no OPEL level.
+    assert not OpelLevel.objects.filter(organisation=footprint["council"]).exists()
+
+
+def test_missing_returns_are_listed(cast, footprint):
+    submit(footprint["trust_a"], TODAY, CALM, cast["editor_a"])
+    assert [o.ods_code for o in queries.missing_returns(TODAY)] == ["LA001", "RB1"]
+
+
+def test_daily_history_gives_admissions_and_occupancy(cast, footprint):
+    submit(
+        footprint["trust_a"],
+        TODAY,
+        {**CALM, "admissions": "80", "nctr_pathway_1": "7"},
+        cast["pmo"],
+    )
+    history = queries.daily_history(TODAY - dt.timedelta(days=3), TODAY)
+    (day,) = history[footprint["trust_a"].pk]
+    assert (day.date, day.admissions, day.occupied, day.beds_open, day.nctr) == (
+        TODAY,
+        80.0,
+        400.0,
+        500.0,
+        7.0,
+    )
+
+
+# CSV ------------------------------------------------------------------------------------
+
+
+def csv_bytes(*lines: str) -> bytes:
+    return ("\n".join(lines) + "\n").encode()
+
+
+def import_csv(data: bytes, by, filename="returns.csv"):
+    rows = importers.read_returns(data, filename)
+    return services.import_returns(rows=rows, filename=filename, by=by, now=NOW)
+
+
+def test_a_csv_of_returns_is_imported(cast, footprint):
+    data = csv_bytes(
+        "ODS code,Date,ga_beds_open,General and acute beds occupied,nctr_pathway_3",
+        "RA1,2026-11-29,500,450,20",
+        "RA1,30/11/2026,500,470,",
+    )
+    assert import_csv(data, cast["editor_a"])["returns"] == 2
+    assert queries.figures(footprint["trust_a"], TODAY) == {
+        "ga_beds_open": 500.0,
+        "ga_beds_occupied": 470.0,
+    }
+    assert OpelLevel.objects.filter(organisation=None).count() == 2
+
+
+@pytest.mark.parametrize(
+    ("lines", "by", "words"),
+    [
+        (
+            ["RB1,2026-11-29,500"],
+            "editor_a",
+            "row 3, column 'ODS code': you may not submit Trust B Hospitals's return",
+        ),
+        (["RA1,2026-11-29,-1"], "editor_a", "row 3, column 'ga_beds_open': '-1' is negative"),
+        (
+            ["RA1,2026-12-01,5"],
+            "editor_a",
+            "row 3, column 'Date': 1 December 2026 is in the future",
+        ),
+        (["RA1,1999-01-01,5"], "editor_a", "row 3, column 'Date': 1 January 1999 is before 2000"),
+        (["RA1,tomorrow,5"], "editor_a", "row 3, column 'Date': 'tomorrow' is not a date"),
+        (["ZZ9,2026-11-29,5"], "pmo", "row 3, column 'ODS code': no organisation has the ODS code"),
+        (
+            ["RA1,2026-11-29,5", "RA1,2026-11-29,6"],
+            "editor_a",
+            "row 4, column 'Date': RA1 on 29 November 2026 is already on row 3",
+        ),
+    ],
+)
+def test_a_bad_csv_is_refused_whole_naming_file_row_and_field(cast, footprint, lines, by, words):
+    """A good row first, then the bad one: nothing at all is saved."""
+    data = csv_bytes("ODS code,Date,ga_beds_open", "RA1,2026-11-28,500", *lines)
+    with pytest.raises(ImportRejected) as caught:
+        import_csv(data, cast[by])
+    assert str(caught.value).startswith("returns.csv: ")
+    assert words in str(caught.value)
+    assert not DailyReturn.objects.exists() and not ReturnValue.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("lines", "words"),
+    [
+        (
+            ["ODS code,Date,ga_beds_open,ga_beds_occupied", "RA1,2026-11-29,5,6"],
+            "row 2, column 'ga_beds_occupied': 6 is more than the 5 beds open",
+        ),
+        (["ODS code,Date,beds", "RA1,2026-11-29,5"], "row 1, column 'beds': no measure"),
+        (["Date,ga_beds_open", "2026-11-29,5"], "row 1, column 'ODS code': this column is missing"),
+        (["ODS code,Date", "RA1,2026-11-29"], "no column names a measure"),
+    ],
+)
+def test_a_csv_with_bad_columns_is_refused(cast, footprint, lines, words):
+    with pytest.raises(ImportRejected) as caught:
+        import_csv(csv_bytes(*lines), cast["editor_a"])
+    assert words in str(caught.value)
+    assert not DailyReturn.objects.exists()
+
+
+# The page ---------------------------------------------------------------------------------
+
+
+def test_the_page_shows_yesterday_beside_and_saves_today(client_for, cast, footprint):
+    submit(
+        footprint["trust_a"],
+        TODAY - dt.timedelta(days=1),
+        {"ga_beds_open": "480"},
+        cast["editor_a"],
+    )
+    client = client_for("editor_a")
+    url = reverse("flow:submit") + f"?organisation=RA1&date={TODAY.isoformat()}"
+    page = client.get(url).content.decode()
+    assert "Daily return for 30 November 2026" in page
+    assert "Yesterday: 480" in page
+    response = client.post(
+        url, {"ga_beds_open": "500", "ga_beds_occupied": "499", "four_hour_percent": "50"}
+    )
+    assert response.status_code == 302
+    assert queries.figures(footprint["trust_a"], TODAY)["ga_beds_occupied"] == 499.0
+    index = html.unescape(client.get(response["Location"]).content.decode())
+    assert (
+        "Saved Trust A Hospitals’s return" in index or "Saved Trust A Hospitals's return" in index
+    )
+    assert "OPEL" in index
+
+
+def test_the_page_names_a_bad_figure(client_for, cast, footprint):
+    client = client_for("editor_a")
+    url = reverse("flow:submit") + f"?organisation=RA1&date={TODAY.isoformat()}"
+    page = client.post(url, {"ga_beds_open": "-4"}).content.decode()
+    assert "There is a problem" in page and "is negative" in page
+    assert not DailyReturn.objects.exists()
+
+
+def test_the_page_offers_only_your_own_organisation(client_for, cast, footprint):
+    client = client_for("editor_a")
+    page = client.get(reverse("flow:submit")).content.decode()
+    assert "Trust A Hospitals" in page and "Trust B Hospitals" not in page
+    # Asking for another's page by its address is refused by the chooser.
+    other = client.get(reverse("flow:submit") + f"?organisation=RB1&date={TODAY.isoformat()}")
+    assert "Choose one of the options for organisation" in other.content.decode()
+
+
+def test_the_returns_page_lists_who_has_not_submitted(client_for, cast, footprint):
+    submit(footprint["trust_a"], TODAY, CALM, cast["editor_a"])
+    page = (
+        client_for("viewer")
+        .get(reverse("flow:returns") + f"?date={TODAY.isoformat()}")
+        .content.decode()
+    )
+    missing = page[page.index('id="missing"') : page.index("</ul>", page.index('id="missing"'))]
+    assert "Trust B Hospitals" in missing and "Northshire Council" in missing
+    assert "Trust A Hospitals" not in missing
+
+
+def test_the_import_page_lists_every_problem_and_saves_nothing(client_for, cast, footprint):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client = client_for("editor_a")
+    upload = SimpleUploadedFile(
+        "mine.csv", csv_bytes("ODS code,Date,ga_beds_open", "RB1,2026-11-29,5", "RA1,2026-11-29,-2")
+    )
+    page = html.unescape(client.post(reverse("flow:import"), {"file": upload}).content.decode())
+    assert "Nothing was imported" in page
+    assert "mine.csv, row 2, column 'ODS code': you may not submit Trust B" in page
+    assert "is negative" in page
+    assert not DailyReturn.objects.exists()

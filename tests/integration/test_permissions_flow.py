@@ -1,0 +1,154 @@
+"""Who may see and do what with the urgent-care flow, read as stories: every flow page for
+every member of the cast, and every service that writes refusing a caller who may not act,
+with nothing saved. Trust A's editor keeps Trust A's figures and no one else's."""
+
+import datetime as dt
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import PermissionDenied
+from django.urls import reverse
+from django.utils import timezone
+
+from footprint.core.imports import ImportRejected
+from footprint.flow import importers, services
+from footprint.flow.models import AidRequest, DailyReturn, EscalationAction, OnCallContact
+from tests.conftest import CAST, PARTNERS, assert_may_see
+
+NOW = timezone.make_aware(dt.datetime(2026, 11, 30, 9, 0))
+TODAY = dt.date(2026, 11, 30)
+SUBMITTERS = {"pmo", "editor_a", "editor_b"}
+
+PAGES = [
+    ("flow:index", PARTNERS),
+    ("flow:returns", PARTNERS),
+    ("flow:submit", SUBMITTERS),
+    ("flow:import", SUBMITTERS),
+]
+
+
+@pytest.mark.parametrize("who", CAST)
+@pytest.mark.parametrize(("name", "allowed"), PAGES, ids=lambda v: str(v))
+def test_flow_page_permission_matrix(client_for, who, name, allowed):
+    assert_may_see(client_for(who), who, reverse(name), allowed)
+
+
+def user(cast, who):
+    return cast[who] or AnonymousUser()
+
+
+@pytest.mark.parametrize(
+    ("who", "trust_a", "trust_b", "council"),
+    [
+        ("pmo", True, True, True),
+        ("editor_a", True, False, False),
+        ("editor_b", False, True, False),
+        ("viewer", False, False, False),
+        ("stranger", False, False, False),
+        ("public", False, False, False),
+    ],
+)
+def test_each_organisation_submits_only_its_own_return(
+    cast, footprint, who, trust_a, trust_b, council
+):
+    for key, may, figures in (
+        ("trust_a", trust_a, {"ga_beds_open": "5"}),
+        ("trust_b", trust_b, {"ga_beds_open": "5"}),
+        ("council", council, {"care_home_beds_available": "5"}),
+    ):
+        org = footprint[key]
+
+        def attempt(org=org, figures=figures):
+            return services.submit_return(
+                organisation=org, day=TODAY, figures=figures, by=user(cast, who), now=NOW
+            )
+
+        if may:
+            attempt()
+            assert DailyReturn.objects.filter(organisation=org).exists()
+        else:
+            with pytest.raises(PermissionDenied):
+                attempt()
+            assert not DailyReturn.objects.filter(organisation=org).exists()
+
+
+@pytest.mark.parametrize("who", ["editor_b", "viewer", "stranger", "public"])
+def test_a_csv_for_trust_a_is_refused_to_anyone_but_its_staff(cast, footprint, who):
+    rows = importers.read_returns(b"ODS code,Date,ga_beds_open\nRA1,2026-11-29,5\n", "a.csv")
+    with pytest.raises((PermissionDenied, ImportRejected)):
+        services.import_returns(rows=rows, filename="a.csv", by=user(cast, who), now=NOW)
+    assert not DailyReturn.objects.exists()
+
+
+@pytest.mark.parametrize("who", ["editor_a", "editor_b", "viewer", "stranger", "public"])
+def test_only_the_programme_office_keeps_the_escalation_plan(cast, who):
+    with pytest.raises(PermissionDenied):
+        services.save_action(by=user(cast, who), level=3, text="Open escalation beds")
+    with pytest.raises(PermissionDenied):
+        services.save_contact(by=user(cast, who), name="On call", email="a@b.example")
+    assert not EscalationAction.objects.exists() and not OnCallContact.objects.exists()
+    services.save_action(by=cast["pmo"], level=3, text="Open escalation beds")
+    assert EscalationAction.objects.get().text == "Open escalation beds"
+
+
+@pytest.mark.parametrize(
+    ("who", "may"),
+    [
+        ("pmo", True),
+        ("editor_a", True),
+        ("editor_b", False),
+        ("viewer", False),
+        ("stranger", False),
+        ("public", False),
+    ],
+)
+def test_aid_is_asked_for_only_by_the_asking_organisations_staff(cast, footprint, who, may):
+    def ask():
+        return services.log_aid(
+            by=user(cast, who),
+            from_organisation=footprint["trust_a"],
+            to_organisation=footprint["trust_b"],
+            is_offer=False,
+            kind="beds",
+            quantity=4,
+            day=TODAY,
+            now=NOW,
+        )
+
+    if may:
+        assert ask().quantity == 4
+    else:
+        with pytest.raises(PermissionDenied):
+            ask()
+        assert not AidRequest.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("who", "may"),
+    [
+        ("pmo", True),
+        ("editor_a", True),
+        ("editor_b", True),  # asked of Trust B: its staff answer
+        ("viewer", False),
+        ("stranger", False),
+        ("public", False),
+    ],
+)
+def test_the_parties_record_the_outcome_of_aid(cast, footprint, who, may):
+    aid = services.log_aid(
+        by=cast["editor_a"],
+        from_organisation=footprint["trust_a"],
+        to_organisation=footprint["trust_b"],
+        is_offer=False,
+        kind="staff",
+        quantity=2,
+        day=TODAY,
+        now=NOW,
+    )
+    if may:
+        services.record_aid_outcome(by=user(cast, who), aid=aid, outcome="agreed")
+        assert AidRequest.objects.get().outcome == "agreed"
+    else:
+        with pytest.raises(PermissionDenied):
+            services.record_aid_outcome(by=user(cast, who), aid=aid, outcome="agreed")
+        assert AidRequest.objects.get().outcome == "open"
