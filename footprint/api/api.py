@@ -24,6 +24,7 @@ from footprint.api.inequalities import router as inequalities_router
 from footprint.api.jobs import router as jobs_router
 from footprint.api.partnership import router as partnership_router
 from footprint.api.plans import router as plans_router
+from footprint.api.winter import router as winter_router
 from footprint.api.workforce import router as workforce_router
 from footprint.core.finite import FiniteJSONRenderer
 
@@ -58,6 +59,7 @@ api.add_router("/", workforce_router)
 api.add_router("/", engagement_router)
 api.add_router("/", jobs_router)
 api.add_router("/", inequalities_router)
+api.add_router("/", winter_router)
 
 
 @api.exception_handler(PermissionDenied)
