@@ -463,6 +463,8 @@ def assessment_missing(proposal: Proposal) -> str:
     """Why the proposal may not be approved or rejected yet for want of a completed equality
     and health inequalities impact assessment, or '' (none is needed, or it is complete). A
     forum may still defer it."""
+    if proposal.status in CLOSED:
+        return ""  # decided or withdrawn: nothing waits
     threshold = queries.assessment_threshold().threshold_pence
     if threshold is None or proposal.value_pence <= threshold:
         return ""

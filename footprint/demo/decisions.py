@@ -19,6 +19,7 @@ from django.utils.text import slugify
 
 from footprint.decisions import compute, services
 from footprint.decisions.models import (
+    ASSESSED_GROUPS,
     Decision,
     DecisionType,
     Delegation,
@@ -640,7 +641,54 @@ def build_decisions(timeline: Timeline, clock: Clock) -> dict[str, int]:
         )
         made += 1
     _link_goals(pmo)
-    return {"forums": len(forums), "proposals": made}
+    # Last week the programme office set the threshold above which a proposal needs an
+    # equality and health inequalities impact assessment before it is decided: the diagnostic
+    # centre, still with the boards, now waits for one.
+    clock.go(timeline.moment(timeline.today - dt.timedelta(days=7), 10))
+    services.set_assessment_threshold(threshold_pence=THRESHOLD_POUNDS * 100, by=pmo)
+    return {"forums": len(forums), "proposals": made, "impact_assessments": len(ASSESSMENTS)}
+
+
+THRESHOLD_POUNDS = 500_000
+NEUTRAL = "No different for this group from anyone else"
+# Impact assessments the proposals' sponsors completed before the forum decided, by title:
+# (directions and notes that are not neutral, PLUS groups, evidence, mitigations).
+ASSESSMENTS: dict[str, tuple[dict[str, tuple[str, str]], list[tuple[str, str, str]], str, str]] = {
+    "Integrated discharge team contract": (
+        {
+            "age": ("positive", "Most patients waiting to go home are over 75"),
+            "disability": ("positive", "Home care and equipment arranged before discharge"),
+            "race": ("unknown", "Ethnic group is missing for a fifth of delayed discharges"),
+            "core20": (
+                "positive",
+                "Delays are longest for residents of the most deprived fifth of Wyvern's areas, "
+                "where home care is hardest to find",
+            ),
+        },
+        [
+            ("Unpaid carers", "negative", "More care falls on family in the first days home"),
+            ("People experiencing homelessness", "positive", "A housing officer in the team"),
+        ],
+        "Discharge delays by ward, age and home postcode, April to September; the carers' "
+        "forum's survey of 140 carers; Healthwatch Wyvernshire's report on leaving hospital.",
+        "Every carer is offered a carer's assessment before the patient goes home and a named "
+        "contact for the first two weeks; ethnic group recorded at admission from next month.",
+    ),
+}
+
+
+def _assess(proposal: Proposal, by: Any, on: dt.date) -> None:
+    """Complete the proposal's impact assessment as its sponsor, from ``ASSESSMENTS``."""
+    impacts, plus, evidence, mitigations = ASSESSMENTS[proposal.title]
+    services.complete_assessment(
+        proposal=proposal,
+        impacts={key: impacts.get(key, ("neutral", NEUTRAL)) for key, _ in ASSESSED_GROUPS},
+        plus_groups=plus,
+        evidence=evidence,
+        mitigations=mitigations,
+        on=on,
+        by=by,
+    )
 
 
 # The plan's goals some proposals serve, chosen as the programme office would on each goal's
@@ -721,6 +769,10 @@ def _tell(
     asked = start + dt.timedelta(days=7)
     clock.go(timeline.moment(asked, 9))
     services.ask_for_consent(proposal=proposal, by=pmo, notify=False)
+    if story.title in ASSESSMENTS:  # the sponsor assessed it while the boards considered it
+        on = asked + dt.timedelta(days=3)
+        clock.go(timeline.moment(on, 10))
+        _assess(proposal, users[story.by], on)
     _respond(proposal, story, asked, meeting_day, timeline, clock, orgs, reps)
     if story.state == "escalated" or escalated_first:
         clock.go(timeline.moment(meeting_day, 17))
