@@ -1,0 +1,228 @@
+"""Winter plans in the JSON API, read only, for anyone with a token: partners read every
+plan, draft or published; anyone else only the plans published to the boards. A plan with
+its scenarios, a scenario with each provider's inputs, a run with its progress, and a run's
+results per provider and week and per provider and day."""
+
+import datetime as dt
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Field, Path, Query, Router, Schema, Status
+from ninja.pagination import paginate
+
+from footprint.api.auth import TokenAuth
+from footprint.api.errors import Error
+from footprint.api.pagination import MAX_ID, BoundedLimitOffset
+from footprint.core.permissions import can
+from footprint.winter import queries
+from footprint.winter.models import WinterRun
+from footprint.winter.rules import Permission
+
+router = Router(tags=["winter"], auth=TokenAuth())
+NOT_FOUND = "No such winter plan, or it is not published"
+
+
+class ScenarioSummaryOut(Schema):
+    id: int
+    name: str
+    description: str
+    latest_run: int | None = Field(description="Its latest run that succeeded")
+
+
+class PlanOut(Schema):
+    id: int
+    name: str
+    description: str
+    start: dt.date
+    days: int
+    peak: dt.date
+    runs: int
+    seed: int
+    status: str = Field(description="draft or published")
+    scenarios: list[ScenarioSummaryOut]
+
+
+def _plan_out(p: Any) -> dict[str, Any]:
+    return {
+        "id": p.pk,
+        "name": p.name,
+        "description": p.description,
+        "start": p.start,
+        "days": p.days,
+        "peak": p.peak,
+        "runs": p.runs,
+        "seed": p.seed,
+        "status": p.status,
+        "scenarios": [
+            {
+                "id": sc.pk,
+                "name": sc.name,
+                "description": sc.description,
+                "latest_run": getattr(queries.latest_run(sc), "pk", None),
+            }
+            for sc in queries.scenarios(p)
+        ],
+    }
+
+
+@router.get("/winter/plans", response={200: list[PlanOut]})
+def plans(request: HttpRequest) -> Any:
+    """Winter plans, the latest winter first: every one for partners, the published ones for
+    anyone else."""
+    everything = can(request.user, Permission.VIEW_WINTER)
+    return Status(200, [_plan_out(p) for p in queries.plans(published_only=not everything)])
+
+
+@router.get("/winter/plans/{plan_id}", response={200: PlanOut, 404: Error})
+def plan(request: HttpRequest, plan_id: int = Path(..., ge=1, le=MAX_ID)) -> Any:
+    """One winter plan with its scenarios in their order."""
+    p = queries.plan(plan_id)
+    if p is None or not can(request.user, Permission.VIEW_PLAN, p):
+        return Status(404, {"detail": NOT_FOUND})
+    return Status(200, _plan_out(p))
+
+
+class InputsOut(Schema):
+    provider: str = Field(description="ODS code")
+    provider_name: str
+    beds: int
+    escalation_beds: int
+    escalation_trigger: float | None = Field(description="% of beds; null: never")
+    admissions_per_day: float
+    admissions_source: str = Field(description="entered or demand")
+    weekly: list[float] = Field(description="Monday to Sunday")
+    winter_uplift: float = Field(description="% above the year's average at the peak")
+    stay_mean: float
+    stay_sd: float
+    stay_counts: list[float] = Field(description="Past stays of 1, 2, 3 … days, if given")
+    pathway_shares: list[float] = Field(description="% of discharges on pathways 0-3")
+    nctr_probability: list[float] = Field(description="% chance of waiting, pathways 0-3")
+    home_care_packages: int
+    virtual_ward_places: int
+    step_down_beds: int
+    care_home_beds: int
+
+
+class ScenarioOut(Schema):
+    id: int
+    plan: int
+    name: str
+    description: str
+    latest_run: int | None
+    inputs: list[InputsOut]
+
+
+@router.get("/winter/scenarios/{scenario_id}", response={200: ScenarioOut, 404: Error})
+def scenario(request: HttpRequest, scenario_id: int = Path(..., ge=1, le=MAX_ID)) -> Any:
+    """A scenario with each acute trust's inputs, by the trust's name."""
+    sc = queries.scenario(scenario_id)
+    if sc is None or not can(request.user, Permission.VIEW_PLAN, sc.plan):
+        return Status(404, {"detail": NOT_FOUND})
+    return Status(
+        200,
+        {
+            "id": sc.pk,
+            "plan": sc.plan_id,
+            "name": sc.name,
+            "description": sc.description,
+            "latest_run": getattr(queries.latest_run(sc), "pk", None),
+            "inputs": [
+                {
+                    "provider": pi.organisation.ods_code,
+                    "provider_name": pi.organisation.name,
+                    **queries.values_of(pi),
+                }
+                for pi in queries.inputs(sc)
+            ],
+        },
+    )
+
+
+class RunOut(Schema):
+    id: int
+    scenario: int
+    status: str = Field(description="queued, running, succeeded or failed")
+    percent: int = Field(description="Progress, 0 to 100")
+    runs: int
+    seed: int
+    seconds: float | None
+
+
+def _visible_run(request: HttpRequest, run_id: int) -> WinterRun | None:
+    r = queries.run(run_id)
+    if r is None or not can(request.user, Permission.VIEW_PLAN, r.scenario.plan):
+        return None
+    return r
+
+
+@router.get("/winter/runs/{run_id}", response={200: RunOut, 404: Error})
+def run(request: HttpRequest, run_id: int = Path(..., ge=1, le=MAX_ID)) -> Any:
+    """A run's progress: poll until it has succeeded or failed."""
+    r = _visible_run(request, run_id)
+    if r is None:
+        return Status(404, {"detail": "No such run"})
+    percent = 100 if r.status == WinterRun.Status.SUCCEEDED else (r.job.percent if r.job else 0)
+    return Status(
+        200,
+        {
+            "id": r.pk,
+            "scenario": r.scenario_id,
+            "status": r.status,
+            "percent": percent,
+            "runs": r.inputs["runs"],
+            "seed": r.inputs["seed"],
+            "seconds": r.seconds,
+        },
+    )
+
+
+class WeekOut(Schema):
+    provider: str
+    provider_name: str
+    week: int = Field(description="1 for the plan's first week")
+    starts: dt.date
+    days: int
+    p_over_92: float = Field(description="Chance a day is over 92 % of the open beds")
+    p_over_100: float = Field(description="Chance a day is over 100 % of the open beds")
+    nctr_0: float = Field(description="Patients waiting (NCTR) on pathway 0 at midnight")
+    nctr_1: float
+    nctr_2: float
+    nctr_3: float
+    bed_days_lost: float
+    risk_rank: int | None = Field(description="1 for the provider's worst week, to 3")
+
+
+@router.get("/winter/runs/{run_id}/weeks", response=list[WeekOut])
+@paginate(BoundedLimitOffset)
+def weeks(
+    request: HttpRequest,
+    run_id: int = Path(..., ge=1, le=MAX_ID),
+    provider: str = Query("", max_length=6),
+) -> Any:
+    """A run's results per provider and week, by provider name then week; one provider's if
+    given (an empty list for a run that does not exist, is not yours to see or has none)."""
+    r = _visible_run(request, run_id)
+    return queries.weeks(r, provider) if r is not None else []
+
+
+class DayOut(Schema):
+    provider: str
+    day: dt.date
+    mean: float = Field(description="Beds occupied at midnight, mean over the runs")
+    p10: float
+    p50: float
+    p90: float
+    open_beds: float = Field(description="Beds open, with escalation beds, mean over the runs")
+
+
+@router.get("/winter/runs/{run_id}/days", response=list[DayOut])
+@paginate(BoundedLimitOffset)
+def days(
+    request: HttpRequest,
+    run_id: int = Path(..., ge=1, le=MAX_ID),
+    provider: str = Query("", max_length=6),
+) -> Any:
+    """A run's occupancy per provider and day (the fan chart's figures), by provider then
+    day; one provider's if given."""
+    r = _visible_run(request, run_id)
+    return queries.days(r, provider) if r is not None else []
