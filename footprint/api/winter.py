@@ -1,11 +1,12 @@
-"""Winter plans in the JSON API, read only, for anyone with a token: partners read every
-plan, draft or published; anyone else only the plans published to the boards. A plan with
-its scenarios, a scenario with each provider's inputs, a run with its progress, and a run's
-results per provider and week and per provider and day."""
+"""Winter plans in the JSON API, read only, for partners with a token (as demand's API; the
+public reads a published plan on its pages): every plan with its scenarios, a scenario with
+each provider's inputs, a run with its progress, and a run's results per provider and week
+and per provider and day."""
 
 import datetime as dt
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from ninja import Field, Path, Query, Router, Schema, Status
 from ninja.pagination import paginate
@@ -19,7 +20,12 @@ from footprint.winter.models import WinterRun
 from footprint.winter.rules import Permission
 
 router = Router(tags=["winter"], auth=TokenAuth())
-NOT_FOUND = "No such winter plan, or it is not published"
+PARTNERS_ONLY = "Partners only"
+
+
+def _partners_only(request: HttpRequest) -> None:
+    if not can(request.user, Permission.VIEW_WINTER):
+        raise PermissionDenied(PARTNERS_ONLY)
 
 
 class ScenarioSummaryOut(Schema):
@@ -65,20 +71,20 @@ def _plan_out(p: Any) -> dict[str, Any]:
     }
 
 
-@router.get("/winter/plans", response={200: list[PlanOut]})
+@router.get("/winter/plans", response={200: list[PlanOut], 403: Error})
 def plans(request: HttpRequest) -> Any:
-    """Winter plans, the latest winter first: every one for partners, the published ones for
-    anyone else."""
-    everything = can(request.user, Permission.VIEW_WINTER)
-    return Status(200, [_plan_out(p) for p in queries.plans(published_only=not everything)])
+    """Every winter plan, draft or published, the latest winter first."""
+    _partners_only(request)
+    return Status(200, [_plan_out(p) for p in queries.plans()])
 
 
-@router.get("/winter/plans/{plan_id}", response={200: PlanOut, 404: Error})
+@router.get("/winter/plans/{plan_id}", response={200: PlanOut, 403: Error, 404: Error})
 def plan(request: HttpRequest, plan_id: int = Path(..., ge=1, le=MAX_ID)) -> Any:
     """One winter plan with its scenarios in their order."""
+    _partners_only(request)
     p = queries.plan(plan_id)
-    if p is None or not can(request.user, Permission.VIEW_PLAN, p):
-        return Status(404, {"detail": NOT_FOUND})
+    if p is None:
+        return Status(404, {"detail": "No such winter plan"})
     return Status(200, _plan_out(p))
 
 
@@ -112,12 +118,13 @@ class ScenarioOut(Schema):
     inputs: list[InputsOut]
 
 
-@router.get("/winter/scenarios/{scenario_id}", response={200: ScenarioOut, 404: Error})
+@router.get("/winter/scenarios/{scenario_id}", response={200: ScenarioOut, 403: Error, 404: Error})
 def scenario(request: HttpRequest, scenario_id: int = Path(..., ge=1, le=MAX_ID)) -> Any:
     """A scenario with each acute trust's inputs, by the trust's name."""
+    _partners_only(request)
     sc = queries.scenario(scenario_id)
-    if sc is None or not can(request.user, Permission.VIEW_PLAN, sc.plan):
-        return Status(404, {"detail": NOT_FOUND})
+    if sc is None:
+        return Status(404, {"detail": "No such scenario"})
     return Status(
         200,
         {
@@ -149,13 +156,11 @@ class RunOut(Schema):
 
 
 def _visible_run(request: HttpRequest, run_id: int) -> WinterRun | None:
-    r = queries.run(run_id)
-    if r is None or not can(request.user, Permission.VIEW_PLAN, r.scenario.plan):
-        return None
-    return r
+    _partners_only(request)
+    return queries.run(run_id)
 
 
-@router.get("/winter/runs/{run_id}", response={200: RunOut, 404: Error})
+@router.get("/winter/runs/{run_id}", response={200: RunOut, 403: Error, 404: Error})
 def run(request: HttpRequest, run_id: int = Path(..., ge=1, le=MAX_ID)) -> Any:
     """A run's progress: poll until it has succeeded or failed."""
     r = _visible_run(request, run_id)
@@ -192,7 +197,7 @@ class WeekOut(Schema):
     risk_rank: int | None = Field(description="1 for the provider's worst week, to 3")
 
 
-@router.get("/winter/runs/{run_id}/weeks", response=list[WeekOut])
+@router.get("/winter/runs/{run_id}/weeks", response={200: list[WeekOut], 403: Error})
 @paginate(BoundedLimitOffset)
 def weeks(
     request: HttpRequest,
@@ -200,7 +205,7 @@ def weeks(
     provider: str = Query("", max_length=6),
 ) -> Any:
     """A run's results per provider and week, by provider name then week; one provider's if
-    given (an empty list for a run that does not exist, is not yours to see or has none)."""
+    given (an empty list for a run that does not exist or has none)."""
     r = _visible_run(request, run_id)
     return queries.weeks(r, provider) if r is not None else []
 
@@ -215,7 +220,7 @@ class DayOut(Schema):
     open_beds: float = Field(description="Beds open, with escalation beds, mean over the runs")
 
 
-@router.get("/winter/runs/{run_id}/days", response=list[DayOut])
+@router.get("/winter/runs/{run_id}/days", response={200: list[DayOut], 403: Error})
 @paginate(BoundedLimitOffset)
 def days(
     request: HttpRequest,

@@ -1,0 +1,65 @@
+"""Winter plans in the API: partners read a plan, its scenarios' inputs and a run's weekly
+and daily results; anyone else with a token is refused."""
+
+import datetime as dt
+
+import pytest
+
+from footprint.api.tokens import create_token
+from footprint.winter import services
+
+
+def bearer(user) -> dict[str, str]:
+    return {"Authorization": f"Bearer {create_token(user=user, name='t')[1]}"}
+
+
+@pytest.fixture
+def ran(cast):
+    plan = services.save_plan(
+        by=cast["pmo"],
+        name="Winter 2026/27",
+        start=dt.date(2026, 11, 30),
+        days=10,
+        peak=dt.date(2027, 1, 5),
+        runs=20,
+        seed=3,
+    )
+    sc = services.save_scenario(plan=plan, by=cast["pmo"], name="Do nothing")
+    run = services.start_run(scenario=sc, by=cast["pmo"], enqueue=lambda pk: None)
+    services.run_simulation(run=run, by=cast["pmo"])
+    return run
+
+
+def test_partners_read_a_plan_its_inputs_and_its_results(client, cast, ran):
+    h = bearer(cast["viewer"])
+    plans = client.get("/api/v1/winter/plans", headers=h).json()
+    assert [p["name"] for p in plans] == ["Winter 2026/27"]
+    assert plans[0]["status"] == "draft" and plans[0]["start"] == "2026-11-30"
+    assert plans[0]["scenarios"] == [
+        {"id": ran.scenario.pk, "name": "Do nothing", "description": "", "latest_run": ran.pk}
+    ]
+    sc = client.get(f"/api/v1/winter/scenarios/{ran.scenario.pk}", headers=h).json()
+    assert [i["provider_name"] for i in sc["inputs"]] == ["Trust A Hospitals", "Trust B Hospitals"]
+    assert sc["inputs"][0]["pathway_shares"] == [60.0, 25.0, 10.0, 5.0]
+    run = client.get(f"/api/v1/winter/runs/{ran.pk}", headers=h).json()
+    assert run["status"] == "succeeded" and run["percent"] == 100 and run["runs"] == 20
+    weeks = client.get(f"/api/v1/winter/runs/{ran.pk}/weeks?provider=RA1", headers=h).json()
+    assert weeks["count"] == 2  # 10 days: a week and a part-week of 3 days
+    assert [(w["week"], w["starts"], w["days"]) for w in weeks["items"]] == [
+        (1, "2026-11-30", 7),
+        (2, "2026-12-07", 3),
+    ]
+    assert all(0 <= w["p_over_92"] <= 1 for w in weeks["items"])
+    days = client.get(f"/api/v1/winter/runs/{ran.pk}/days?limit=500", headers=h).json()
+    assert days["count"] == 2 * 10
+    first = days["items"][0]
+    assert first["provider"] == "RA1" and first["day"] == "2026-11-30"
+    assert first["p10"] <= first["p50"] <= first["p90"]
+
+
+def test_no_one_but_partners_reads_winter_plans(client, cast, ran):
+    refused = client.get("/api/v1/winter/plans", headers=bearer(cast["stranger"]))
+    assert refused.status_code == 403 and refused.json()["detail"] == "Partners only"
+    assert client.get(f"/api/v1/winter/runs/{ran.pk}/weeks").status_code == 401
+    missing = client.get("/api/v1/winter/plans/999", headers=bearer(cast["viewer"]))
+    assert missing.status_code == 404 and missing.json()["detail"] == "No such winter plan"
