@@ -25,6 +25,7 @@ from footprint.engagement.models import Consultation
 from footprint.finance import services as finance
 from footprint.finance.importers import PlanFigures
 from footprint.plans import services as plans
+from footprint.winter import services as winter
 from footprint.workforce.models import WorkforceReturn
 from tests.conftest import CAST, PARTNERS
 
@@ -95,7 +96,16 @@ def world(cast, footprint, plan, forums):
         retention_until=today + dt.timedelta(days=90),
     )
     engagement.publish_report(consultation=c, by=pmo)
+    winter_plan = winter.save_plan(
+        by=pmo, name="Winter", start=dt.date(2026, 12, 1), days=7, peak=dt.date(2027, 1, 5), runs=5
+    )
+    winter_scenario = winter.save_scenario(plan=winter_plan, by=pmo, name="Do nothing")
+    winter_run = winter.start_run(scenario=winter_scenario, by=pmo, enqueue=lambda pk: None)
+    winter.run_simulation(run=winter_run, by=pmo)
     return {
+        "winter_plan": winter_plan.pk,
+        "winter_scenario": winter_scenario.pk,
+        "winter_run": winter_run.pk,
         "run": ran.pk,
         "scenario": scenario.pk,
         "job": queued.job_id,
@@ -219,6 +229,18 @@ OPERATIONS = [
         PARTNERS,
     ),
     ("get", "/jobs/{job_id}", "/jobs/{job}", None, PMO),
+    ("get", "/winter/plans", "/winter/plans", None, PARTNERS),
+    ("get", "/winter/plans/{plan_id}", "/winter/plans/{winter_plan}", None, PARTNERS),
+    (
+        "get",
+        "/winter/scenarios/{scenario_id}",
+        "/winter/scenarios/{winter_scenario}",
+        None,
+        PARTNERS,
+    ),
+    ("get", "/winter/runs/{run_id}", "/winter/runs/{winter_run}", None, PARTNERS),
+    ("get", "/winter/runs/{run_id}/weeks", "/winter/runs/{winter_run}/weeks", None, PARTNERS),
+    ("get", "/winter/runs/{run_id}/days", "/winter/runs/{winter_run}/days", None, PARTNERS),
 ]
 
 
