@@ -14,6 +14,7 @@ from ninja import Field, Router, Schema, Status
 
 from footprint.api.auth import TokenAuth
 from footprint.api.errors import Body, Error, Text
+from footprint.core import breakdowns
 from footprint.core.permissions import can
 from footprint.plans import compute, publication, queries, services
 from footprint.plans.importers import parse_period
@@ -227,3 +228,109 @@ def remove(request: HttpRequest, slug: str, subject: str, period: str, reason: s
     except ValidationError as exc:
         return Status(422, {"detail": _in_words(exc)})
     return Status(200, {"period": day, "removed": True})
+
+
+class GroupFigureOut(Schema):
+    breakdown: str = Field(description="imd_quintile, imd_decile or ethnic_group")
+    group: str = Field(description="The group's code: 1 (most deprived) …, or an ethnic group")
+    group_name: str
+    period: dt.date
+    value: float | None
+    population: float | None
+
+
+class GroupFigureIn(Body):
+    group: Text = Field(
+        ..., max_length=80, description="1 to 5 (or 10) from the most deprived, or a group"
+    )
+    value: float | None = Field(None, allow_inf_nan=False)
+    population: float | None = Field(None, allow_inf_nan=False)
+
+
+class SplitIn(Body):
+    period: Text = Field(..., max_length=20, description="A month (2025-06), quarter or year")
+    breakdown: Text = Field(..., max_length=40, description="quintile, decile or ethnic group")
+    figures: list[GroupFigureIn] = Field(..., max_length=10)
+
+
+@router.get(
+    "/metrics/{slug}/series/{subject}/groups",
+    response={200: list[GroupFigureOut], 403: Error, 404: Error},
+    auth=TokenAuth(),
+)
+def split_figures(request: HttpRequest, slug: str, subject: str) -> Any:
+    """A series' figures by deprivation quintile or decile and by ethnic group, by
+    breakdown, period and group (partners only)."""
+    if not can(request.user, Permission.VIEW_PLAN):
+        return Status(403, {"detail": "Partners only"})
+    metric = queries.metric(slug)
+    if metric is None:
+        return Status(404, {"detail": f"No metric has the code '{slug}'"})
+    return Status(
+        200,
+        [
+            {
+                "breakdown": m.breakdown,
+                "group": m.category,
+                "group_name": breakdowns.label(m.breakdown, m.category),
+                "period": m.period,
+                "value": m.value,
+                "population": m.population,
+            }
+            for m in queries.split_figures(metric, subject)
+        ],
+    )
+
+
+@router.put(
+    "/metrics/{slug}/series/{subject}/groups",
+    response={200: list[GroupFigureOut], 403: Error, 404: Error, 422: Error},
+    auth=TokenAuth(),
+)
+def record_groups(request: HttpRequest, slug: str, subject: str, body: SplitIn) -> Any:
+    """Record or correct one period's figures by deprivation quintile or decile (every one of
+    them) or by ethnic group, through the same service and checks as the import; 422 says
+    what is wrong."""
+    metric = queries.metric(slug)
+    if metric is None:
+        return Status(404, {"detail": f"No metric has the code '{slug}'"})
+    target = queries.subject_for(subject)
+    if target is None:
+        return Status(404, {"detail": f"No organisation, place or neighbourhood is '{subject}'"})
+    refused = Status(403, {"detail": "You may not change this series"})
+    if not can(
+        request.user, Permission.RECORD_MEASUREMENT, queries.SeriesRef(metric, target.subject_key)
+    ):
+        return refused
+    try:
+        period = parse_period(body.period)
+    except ValueError as exc:
+        return Status(422, {"detail": str(exc)})
+    try:
+        saved = services.record_split_figures(
+            metric=metric,
+            subject=target,
+            period=period,
+            breakdown=body.breakdown,
+            figures_by_group=[(f.group, f.value, f.population) for f in body.figures],
+            by=request.user,
+            today=timezone.localdate(),
+        )
+    except PermissionDenied:
+        return refused
+    except ValidationError as exc:
+        return Status(422, {"detail": _in_words(exc)})
+    return Status(
+        200,
+        [
+            {
+                "breakdown": m.breakdown,
+                "group": m.category,
+                "group_name": breakdowns.label(m.breakdown, m.category),
+                "period": m.period,
+                "value": m.value,
+                "population": m.population,
+            }
+            for m in saved
+        ],
+    )

@@ -979,6 +979,7 @@ def build_plan(timeline: Timeline) -> dict[str, int]:
         else:
             goal.owner = metrics[slug].owner
         goal.save()
+    split = _split_figures(timeline, metrics, priorities, first_year, rng)
     Rebase.objects.create(
         metric=metrics["ae-4-hour"],
         organisation=orgs["RW9"],
@@ -987,4 +988,127 @@ def build_plan(timeline: Timeline) -> dict[str, int]:
     )
     # What the public plan page and API show: the plan as published now, kept as published.
     services.publish_plan(plan=plan, by=get_user_model().objects.get(username="pmo"))
-    return {"metrics": len(metrics), "goals": len(GOALS), "measurements": len(measurements)}
+    return {
+        "metrics": len(metrics),
+        "goals": len(GOALS) + 2,
+        "measurements": len(measurements) + split,
+    }
+
+
+# Figures by deprivation quintile for the whole system (issue 20): NHS Health Check uptake,
+# whose gap between the most and least deprived quintile widens (the most deprived fall
+# behind), and flu vaccination at 65 and over, whose gap narrows (an outreach programme in the
+# most deprived areas), also by ethnic group. Each quintile's population is its residents of
+# the age, most of them in the deprived city.
+SPLIT_POPULATIONS = (14_000, 12_000, 10_000, 9_000, 8_000)
+SPLITS: dict[str, dict[str, tuple[float, float]]] = {
+    # metric: {group: (level at the start, change a month)}
+    "health-checks": {
+        "1": (40.0, -0.12),
+        "2": (43.0, -0.04),
+        "3": (46.0, 0.0),
+        "4": (49.0, 0.02),
+        "5": (53.0, 0.05),
+    },
+    "flu-vaccination-65": {
+        "1": (66.0, 0.16),
+        "2": (71.0, 0.08),
+        "3": (75.0, 0.03),
+        "4": (78.0, 0.0),
+        "5": (81.0, 0.0),
+    },
+}
+ETHNIC_LEVELS = {"asian": 70.0, "black": 61.0, "mixed": 67.0, "white": 78.0, "other": 65.0}
+SPLIT_GOALS = (
+    (
+        "health-checks",
+        "Prevention and healthier lives",
+        "Halve the gap in NHS Health Check uptake between the most and least deprived quintile",
+        Goal.GapMeasure.ENDS,
+    ),
+    (
+        "flu-vaccination-65",
+        "Prevention and healthier lives",
+        "Halve the slope index of inequality in flu vaccination at 65 and over",
+        Goal.GapMeasure.SII,
+    ),
+)
+
+
+def _split_figures(
+    timeline: Timeline,
+    metrics: dict[str, Metric],
+    priorities: dict[str, Priority],
+    first_year: int,
+    rng: np.random.Generator,
+) -> int:
+    """The demo's figures by quintile (and, for flu vaccination, by ethnic group) for the
+    whole system, and a gap goal on each metric; the number of figures made."""
+    made = []
+    gaps: dict[str, dict[dt.date, list[float]]] = {}
+    for slug, groups in SPLITS.items():
+        spec = next(m for m in METRICS if m.slug == slug)
+        periods = _periods(spec, timeline)
+        for i, period in enumerate(periods):
+            row = []
+            for (code, (level, drift)), people in zip(
+                groups.items(), SPLIT_POPULATIONS, strict=True
+            ):
+                value = round(float(level + drift * i + rng.normal(0, 0.5)), 1)
+                row.append(value)
+                made.append(
+                    Measurement(
+                        metric=metrics[slug],
+                        period=period,
+                        breakdown="imd_quintile",
+                        category=code,
+                        value=value,
+                        population=float(people),
+                        subject_key="system",
+                    )
+                )
+            gaps.setdefault(slug, {})[period] = row
+            if slug == "flu-vaccination-65":
+                for code, level in ETHNIC_LEVELS.items():
+                    made.append(
+                        Measurement(
+                            metric=metrics[slug],
+                            period=period,
+                            breakdown="ethnic_group",
+                            category=code,
+                            value=round(float(level + 0.05 * i + rng.normal(0, 0.7)), 1),
+                            subject_key="system",
+                        )
+                    )
+    Measurement.objects.bulk_create(made, batch_size=2_000)
+    baseline_date = dt.date(first_year, 4, 1)
+    for slug, priority, statement, measure in SPLIT_GOALS:
+        series = gaps[slug]
+        start = series.get(baseline_date) or next(iter(series.values()))
+        if measure == Goal.GapMeasure.SII:
+            # The SII of the baseline period, weighted by the quintiles' populations.
+            weights = np.array(SPLIT_POPULATIONS, dtype=float) / sum(SPLIT_POPULATIONS)
+            ranks = np.cumsum(weights) - weights / 2
+            centre = (weights * ranks).sum()
+            slope = (weights * (ranks - centre) * np.array(start)).sum() / (
+                weights * (ranks - centre) ** 2
+            ).sum()
+            baseline = round(float(slope), 1)
+        else:
+            baseline = round(start[0] - start[-1], 1)
+        Goal.objects.create(
+            priority=priorities.get(priority) or next(iter(priorities.values())),
+            metric=metrics[slug],
+            statement=statement,
+            baseline_value=baseline,
+            baseline_date=baseline_date,
+            target_value=round(baseline / 2, 1),
+            target_date=dt.date(first_year + 4, 3, 1),
+            owner=metrics[slug].owner,
+            kind=Goal.Kind.GAP,
+            gap_breakdown="imd_quintile",
+            gap_measure=measure,
+            gap_first="1" if measure == Goal.GapMeasure.ENDS else "",
+            gap_second="5" if measure == Goal.GapMeasure.ENDS else "",
+        )
+    return len(made)

@@ -267,6 +267,9 @@ class GoalForm(forms.ModelForm):
         self.fields["gap_measure"].choices = [("", "None (not a gap goal)")] + [
             (m.value, m.label) for m in Goal.GapMeasure if m
         ]  # type: ignore[attr-defined]
+        # A goal is judged on its figure unless a gap is chosen.
+        self.fields["kind"].required = False
+        self.fields["kind"].choices = list(Goal.Kind.choices)  # type: ignore[attr-defined]
         self.fields["priority"].queryset = plan.priorities.order_by("order", "title")  # type: ignore[attr-defined]
         for name in ("priority", "metric"):
             self.fields[name].empty_label = None  # type: ignore[attr-defined]
@@ -277,6 +280,9 @@ class GoalForm(forms.ModelForm):
         self.fields["metric"].label_from_instance = (  # type: ignore[attr-defined]
             lambda m: f"{m.name} ({m.unit})"
         )
+
+    def clean_kind(self) -> str:
+        return str(self.cleaned_data.get("kind") or Goal.Kind.LEVEL)
 
     def _post_clean(self) -> None:
         """The service checks the goal (the subject against the layer, the figures in the
@@ -301,6 +307,22 @@ class ServingDecisionsForm(forms.Form):
         field.label_from_instance = (  # type: ignore[attr-defined]
             lambda p: f"{p.title} ({p.get_status_display().lower()})"
         )
+
+
+class ServingSchemesForm(forms.Form):
+    """The demand schemes that serve a goal, chosen from every scenario's schemes (each
+    choice is 'scenario id:scheme key')."""
+
+    schemes = forms.MultipleChoiceField(
+        required=False,
+        label="Demand schemes that serve this goal",
+        help_text="Schemes in the demand model's scenarios",
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args: Any, choices: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["schemes"].choices = choices  # type: ignore[attr-defined]
 
 
 def drop_blank_radio_choices(form: forms.BaseForm) -> None:

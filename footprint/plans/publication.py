@@ -36,7 +36,7 @@ def goal_of(view: GoalView) -> dict[str, Any]:
         "statement": goal.statement,
         "metric": goal.metric.slug,
         "metric_name": goal.metric.name,
-        "unit": goal.metric.unit,
+        "unit": series.figure_unit,  # percentage points for a gap goal on a percentage
         "subject": goal.subject_key,
         "subject_label": goal.subject_label,
         "horizon": goal.horizon,

@@ -11,9 +11,11 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from footprint.core.models import Job
+from footprint.demand.models import Scenario
 from footprint.partnership.models import Neighbourhood, Organisation, Place
 from footprint.plans.models import (
     Goal,
+    GoalScheme,
     Measurement,
     Metric,
     Plan,
@@ -144,6 +146,40 @@ def proposal_choices() -> QuerySet[Any]:
     relation: the plan does not import decisions)."""
     model = Goal._meta.get_field("proposals").related_model
     return model.objects.order_by("-created_at")  # type: ignore[union-attr]
+
+
+@dataclass(frozen=True)
+class SchemeChoice:
+    """A demand scheme a goal may be served by: its scenario, its key there and its name."""
+
+    scenario: Scenario
+    key: str
+    name: str
+
+    @property
+    def value(self) -> str:
+        return f"{self.scenario.pk}:{self.key}"
+
+    @property
+    def label(self) -> str:
+        return f"{self.name} ({self.scenario.name})"
+
+
+def scheme_choices() -> list[SchemeChoice]:
+    """Every scheme of every demand scenario, by scenario name and the scheme's order."""
+    return [
+        SchemeChoice(sc, str(scheme["key"]), str(scheme.get("name") or scheme["key"]))
+        for sc in Scenario.objects.order_by("name")
+        for scheme in sc.parameters.get("schemes", [])
+        if scheme.get("key")
+    ]
+
+
+def serving_schemes(goal: Goal) -> list[GoalScheme]:
+    """The demand schemes chosen as serving ``goal``, by scenario and scheme name."""
+    return list(
+        goal.scheme_links.select_related("scenario").order_by("scenario__name", "scheme_name")
+    )
 
 
 def history_of(obj: Any, limit: int = 50) -> list[dict[str, Any]]:

@@ -25,6 +25,7 @@ from footprint.plans import compute, figures, publication, queries
 from footprint.plans.importers import MeasurementRow
 from footprint.plans.models import (
     Goal,
+    GoalScheme,
     Improvement,
     Measurement,
     Metric,
@@ -51,9 +52,11 @@ class AuditAction(StrEnum):
     CREATE_PLAN = "create_plan"
     CREATE_PRIORITY = "create_priority"
     LINK_GOAL_DECISIONS = "link_goal_decisions"
+    LINK_GOAL_SCHEMES = "link_goal_schemes"
     IMPORT_MEASUREMENTS = "import_measurements"
     PUBLISH_PLAN = "publish_plan"
     RECORD_MEASUREMENT = "record_measurement"
+    RECORD_SPLIT_FIGURES = "record_split_figures"
     REMOVE_MEASUREMENT = "remove_measurement"
 
 
@@ -1019,3 +1022,121 @@ def link_goal_decisions(*, goal: Goal, proposals: Sequence[Any], by: Any) -> Goa
             removed=sorted(removed),
         )
     return goal
+
+
+def link_goal_schemes(*, goal: Goal, schemes: Sequence[queries.SchemeChoice], by: Any) -> Goal:
+    """Choose the demand schemes that serve ``goal`` (as for decisions: the programme office,
+    or an editor of the organisation that owns the goal). The audit trail says which were
+    added and which taken away."""
+    require(by, Permission.LINK_GOAL_DECISIONS, goal)
+    before = {(link.scenario_id, link.scheme_key): link for link in goal.scheme_links.all()}
+    after = {(s.scenario.pk, s.key): s for s in schemes}
+    added = [after[k] for k in after.keys() - before.keys()]
+    removed = [before[k] for k in before.keys() - after.keys()]
+    if not added and not removed:
+        return goal
+    with transaction.atomic():
+        for link in removed:
+            link.delete()
+        for s in added:
+            GoalScheme.objects.create(
+                goal=goal, scenario=s.scenario, scheme_key=s.key, scheme_name=s.name
+            )
+        parts = [
+            f"served by {', '.join(sorted(s.label for s in added))}" if added else "",
+            "no longer by " + ", ".join(sorted(link.scheme_name for link in removed))
+            if removed
+            else "",
+        ]
+        audit.record(
+            actor=by,
+            action=AuditAction.LINK_GOAL_SCHEMES,
+            summary=f"Goal {goal.statement}: " + "; ".join(p for p in parts if p),
+            goal=goal.pk,
+            added=sorted(s.value for s in added),
+            removed=sorted(f"{link.scenario_id}:{link.scheme_key}" for link in removed),
+        )
+    return goal
+
+
+def record_split_figures(
+    *,
+    metric: Metric,
+    subject: Subject | SubjectRef,
+    period: dt.date,
+    breakdown: str,
+    figures_by_group: Sequence[tuple[str, float | None, float | None]],
+    by: Any,
+    today: dt.date,
+) -> list[Measurement]:
+    """Record (or correct) one period's figures of a series by deprivation quintile or decile
+    or by ethnic group: (group as written, value, population) each. Every quintile (or decile)
+    must be there, each group once; each value is checked as ``figure_problems`` checks it and
+    each population must be above 0. ``ValidationError`` naming the group and field, and
+    nothing saved, otherwise."""
+    require(by, Permission.RECORD_MEASUREMENT, SeriesRef(metric, subject.subject_key))
+    try:
+        kind = breakdowns.breakdown_of(breakdown)
+    except ValueError as exc:
+        raise ValidationError({"breakdown": _capitalised(str(exc))}) from None
+    if kind is Breakdown.NONE:
+        raise ValidationError({"breakdown": "Name the breakdown: quintile, decile or ethnic group"})
+    problems: dict[str, str] = {}
+    found: dict[str, tuple[float | None, float | None]] = {}
+    for text, value, population in figures_by_group:
+        try:
+            code = breakdowns.category_of(kind, text)
+        except ValueError as exc:
+            problems.setdefault("figures", _capitalised(str(exc)))
+            continue
+        name = breakdowns.label(kind, code)
+        if code in found:
+            problems.setdefault("figures", f"{name} is given twice")
+            continue
+        found[code] = (value, population)
+        for field, message in figure_problems(
+            metric=metric, period=period, value=value, today=today
+        ).items():
+            problems.setdefault(field, f"{name}: {message}")
+        if population is not None and not 0 < population < 1e9:
+            problems.setdefault("figures", f"{name}: a population must be above 0")
+    if kind.is_deprivation and not problems:
+        missing = [name for code, name in breakdowns.categories(kind) if code not in found]
+        if missing:
+            problems["figures"] = (
+                f"{', '.join(missing)} {'are' if len(missing) > 1 else 'is'} missing: give "
+                "every group, with no value for one that is not known"
+            )
+    _refuse(problems)
+    saved = []
+    with transaction.atomic():
+        for code, (value, population) in found.items():
+            m = Measurement.objects.filter(
+                metric=metric,
+                subject_key=subject.subject_key,
+                breakdown=kind.value,
+                category=code,
+                period=period,
+            ).first() or Measurement(
+                metric=metric,
+                organisation=subject.organisation,
+                place=subject.place,
+                neighbourhood=subject.neighbourhood,
+                period=period,
+                breakdown=kind.value,
+                category=code,
+            )
+            m.value, m.population = value, population
+            audit.save_with_history(m, by=by, validate=False)
+            saved.append(m)
+        audit.record(
+            actor=by,
+            action=AuditAction.RECORD_SPLIT_FIGURES,
+            summary=f"{metric.name}, {subject.subject_key}, {period:%b %Y}: {len(saved)} "
+            f"figures by {kind.label.lower()}",
+            metric=metric.slug,
+            subject=subject.subject_key,
+            period=period.isoformat(),
+            breakdown=kind.value,
+        )
+    return saved

@@ -28,6 +28,7 @@ urlpatterns = [
     path("workspace/plan/goals/new/", views.goal_new, name="goal_new"),
     path("workspace/plan/goals/<int:pk>/change/", views.goal_edit, name="goal_edit"),
     path("workspace/plan/goals/<int:pk>/decisions/", views.goal_decisions, name="goal_decisions"),
+    path("workspace/plan/goals/<int:pk>/schemes/", views.goal_schemes, name="goal_schemes"),
     path("workspace/plan/metrics/", views.metric_list, name="metrics"),
     path("workspace/plan/metrics/new/", views.metric_new, name="metric_new"),
     path("workspace/plan/metrics/<slug:code>/", views.metric_detail, name="metric"),

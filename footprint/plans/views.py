@@ -30,6 +30,7 @@ from footprint.plans.forms import (
     RebaseForm,
     RemoveMeasurementForm,
     ServingDecisionsForm,
+    ServingSchemesForm,
 )
 from footprint.plans.models import Goal, Metric, Plan, Priority
 from footprint.plans.rules import Permission
@@ -203,6 +204,7 @@ def _goal_page(
     rebase_form: Form | None = None,
     remove_form: Form | None = None,
     decisions_form: Form | None = None,
+    schemes_form: Form | None = None,
 ) -> HttpResponse:
     data = queries.series(goal.metric, goal.subject_key, split=True)
     may_link = can(request.user, Permission.LINK_GOAL_DECISIONS, goal)
@@ -212,6 +214,13 @@ def _goal_page(
             prefix="d",
             proposals=queries.proposal_choices(),
             initial={"proposals": [p.pk for p in serving]},
+        )
+    serving_schemes = queries.serving_schemes(goal)
+    if schemes_form is None and may_link:
+        schemes_form = ServingSchemesForm(
+            prefix="s",
+            choices=[(c.value, c.label) for c in queries.scheme_choices()],
+            initial={"schemes": [f"{x.scenario_id}:{x.scheme_key}" for x in serving_schemes]},
         )
     view = compute.judge_goal(goal, data, today=timezone.localdate())
     points = compute.chart_points(view.series)
@@ -248,6 +257,8 @@ def _goal_page(
             "serving": serving,
             "may_link": may_link,
             "decisions_form": decisions_form,
+            "serving_schemes": serving_schemes,
+            "schemes_form": schemes_form,
             "may_change_goal": can(request.user, Permission.CHANGE_GOAL, goal),
             "history": queries.history_of(goal),
             "symbols": compute.SYMBOLS,
@@ -744,3 +755,22 @@ def goal_decisions(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, "The decisions that serve this goal have been saved.")
         return redirect(goal)
     return _goal_page(request, goal, decisions_form=form)
+
+
+@require_POST
+@partner_only
+def goal_schemes(request: HttpRequest, pk: int) -> HttpResponse:
+    """Choose the demand schemes that serve a goal (as for its decisions)."""
+    goal = _goal(pk)
+    require(request.user, Permission.LINK_GOAL_DECISIONS, goal)
+    choices = {c.value: c for c in queries.scheme_choices()}
+    form = ServingSchemesForm(
+        request.POST, prefix="s", choices=[(c.value, c.label) for c in choices.values()]
+    )
+    if form.is_valid():
+        services.link_goal_schemes(
+            goal=goal, schemes=[choices[v] for v in form.cleaned_data["schemes"]], by=request.user
+        )
+        messages.success(request, "The demand schemes that serve this goal have been saved.")
+        return redirect(goal)
+    return _goal_page(request, goal, schemes_form=form)

@@ -99,3 +99,43 @@ def test_the_api_removes_a_figure_with_a_reason(client, cast, plan):
     again = client.delete(URL + query, headers=bearer(cast["editor_a"]))
     assert again.status_code == 422
     assert "There is no figure for March 2025 to remove" in again.json()["detail"]
+
+
+def test_figures_by_quintile_through_the_api(client, cast, plan):
+    url = URL + "/groups"
+    figures = [{"group": str(q), "value": 60.0 + q, "population": 1000} for q in range(1, 6)]
+    body = {"period": "2025-06", "breakdown": "quintile", "figures": figures}
+    refused = client.put(
+        url, json.dumps(body), content_type="application/json", headers=bearer(cast["editor_b"])
+    )
+    assert refused.status_code == 403
+    ok = client.put(
+        url, json.dumps(body), content_type="application/json", headers=bearer(cast["editor_a"])
+    )
+    assert ok.status_code == 200, ok.content
+    assert [(f["group"], f["value"]) for f in ok.json()] == [
+        (str(q), 60.0 + q) for q in range(1, 6)
+    ]
+    assert ok.json()[0]["group_name"] == "Quintile 1 (most deprived)"
+    missing = dict(body, figures=figures[:4])
+    bad = client.put(
+        url,
+        json.dumps(missing),
+        content_type="application/json",
+        headers=bearer(cast["editor_a"]),
+    )
+    assert bad.status_code == 422
+    assert bad.json()["detail"] == (
+        "figures: Quintile 5 (least deprived) is missing: give every group, with no value "
+        "for one that is not known"
+    )
+    unknown = dict(body, figures=[*figures[:4], {"group": "7", "value": 1.0}])
+    bad = client.put(
+        url, json.dumps(unknown), content_type="application/json", headers=bearer(cast["pmo"])
+    )
+    assert bad.status_code == 422 and "'7' is not a quintile" in bad.json()["detail"]
+    read = client.get(url, headers=bearer(cast["viewer"]))
+    assert read.status_code == 200 and len(read.json()) == 5
+    assert client.get(url).status_code == 401
+    # The whole-population series is untouched.
+    assert not Measurement.objects.filter(breakdown="", period=dt.date(2025, 6, 1)).exists()

@@ -371,10 +371,25 @@ def test_demo_plan_has_its_planted_special_causes(demo, db):
     assert len(ae.series.rebases) == 1
     assert {p.segment for p in ae.series.result.points} == {0, 1}
     assert ae.series.result.points[-1].mean > ae.series.result.points[0].mean + 4
-    for goal in Goal.objects.all():  # each goal starts from its own series
+    for goal in Goal.objects.filter(kind=Goal.Kind.LEVEL):  # each starts from its series
         assert goal.metric.measurements.filter(
             subject_key=goal.subject_key, period=goal.baseline_date, value=goal.baseline_value
         ).exists(), goal.statement
+
+
+def test_demo_plan_has_a_widening_and_a_narrowing_gap(demo, db):
+    from footprint.plans import compute, queries
+    from footprint.plans.models import Goal
+
+    trends = {}
+    for goal in Goal.objects.filter(kind=Goal.Kind.GAP):
+        view = compute.judge_goal(goal, queries.series(goal.metric, goal.subject_key, split=True))
+        assert view.series.values[0] is not None, goal.statement
+        trends[goal.metric.slug] = compute.gap_trend(view.series)
+    assert trends == {
+        "health-checks": compute.Trend.WIDENING,
+        "flu-vaccination-65": compute.Trend.NARROWING,
+    }
 
 
 def test_measures_are_reported_as_often_as_the_real_ones(demo, db):

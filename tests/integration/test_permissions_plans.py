@@ -377,3 +377,32 @@ def test_the_choose_decisions_door_refuses_those_who_may_not(client_for, plan, w
     )
     assert response.status_code == 403
     assert "permission" in response.content.decode().lower()
+
+
+@pytest.mark.parametrize("who", ["editor_b", "viewer", "stranger"])
+def test_only_the_programme_office_and_the_goals_owner_choose_its_schemes(
+    client_for, cast, plan, who
+):
+    """plans:goal_schemes: refused at its door and at its service, nothing linked."""
+    from footprint.demand.models import Scenario
+    from footprint.plans.queries import SchemeChoice
+
+    response = client_for(who).post(
+        reverse("plans:goal_schemes", args=[plan["goal"].pk]), {"s-schemes": []}
+    )
+    assert response.status_code == 403
+    assert "permission" in response.content.decode().lower()
+    choice = SchemeChoice(Scenario(name="Central"), "frailty", "Frailty hub")
+    with pytest.raises(PermissionDenied):
+        services.link_goal_schemes(goal=plan["goal"], schemes=[choice], by=cast[who])
+    assert not plan["goal"].scheme_links.exists()
+    assert not AuditEvent.objects.filter(action="link_goal_schemes").exists()
+
+
+def test_the_goals_owner_sees_the_schemes_it_may_choose(client_for, plan):
+    page = client_for("editor_a").get(reverse("plans:goal", args=[plan["goal"].pk]))
+    text = page.content.decode()
+    assert "Demand schemes that serve it" in text
+    assert "Choose the demand schemes that serve it" in text
+    viewer = client_for("viewer").get(reverse("plans:goal", args=[plan["goal"].pk]))
+    assert "Choose the demand schemes that serve it" not in viewer.content.decode()
