@@ -27,6 +27,7 @@ from footprint.demo.constants import AMBULANCE_SHARE, DEMO_PASSWORD, DEMO_PRACTI
 from footprint.demo.decisions import build_decisions
 from footprint.demo.engagement import build_engagement
 from footprint.demo.finance import build_finance
+from footprint.demo.flow import build_flow
 from footprint.demo.places import PLACES, PRACTICE_STYLES, STREETS, HoodSpec
 from footprint.demo.plan import build_plan
 from footprint.demo.timeline import Clock, Timeline, running_on
@@ -384,6 +385,7 @@ def _build(timeline: Timeline, clock: Clock) -> dict[str, int]:
     activity = build_activity(base_year, rng)
     finance = build_finance(timeline, clock)
     engagement = build_engagement(timeline, clock)
+    flow = build_flow(timeline)
     clock.go(timeline.moment(timeline.today, 7))
     audit.record(actor=None, action=AuditAction.LOAD_DEMO, summary="Loaded the demo footprint")
     return {
@@ -399,6 +401,7 @@ def _build(timeline: Timeline, clock: Clock) -> dict[str, int]:
         **activity,
         **finance,
         **engagement,
+        **flow,
     }
 
 

@@ -1,0 +1,434 @@
+"""The demo's daily situation returns: two years of them for the two acute trusts, the
+community trust and the two councils, with a believable winter each year, a norovirus week
+that closes beds at Wyvern, a week at OPEL 4 across the acute trusts, and a care-home closure in
+Wyvernshire that lengthens pathway-3 delays; the OPEL levels they give, the escalation plan,
+the on-call contacts and a few mutual-aid requests.
+
+Drawn with NumPy for every day at once and saved with ``bulk_create``; the levels are computed
+through ``flow.compute`` (the engine's OPEL scoring), as a return saved on the page would be.
+Hallowdale Council's return for today is missing (late), so the page has someone to chase.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+from django.db import connection
+
+from footprint.demo.timeline import Timeline
+from footprint.flow import compute
+from footprint.flow.models import (
+    AidRequest,
+    DailyReturn,
+    EscalationAction,
+    LevelChange,
+    Measure,
+    OnCallContact,
+    OpelLevel,
+    ReturnKind,
+    ReturnValue,
+)
+from footprint.partnership.models import Organisation
+
+DAYS = 730
+SEED = 2019
+M = Measure
+Array = npt.NDArray[np.float64]
+
+# Admissions by day of the week (Monday first): busiest on Monday, quietest on Saturday.
+WEEKLY = np.array([1.12, 1.04, 1.0, 0.99, 0.98, 0.92, 0.95])
+# Discharges by day of the week: few at weekends.
+DISCHARGING = np.array([1.05, 1.1, 1.1, 1.12, 1.18, 0.75, 0.7])
+
+ACUTE = {
+    "RW9": {"beds": 640, "admissions": 105, "ed": 380},
+    "RM9": {"beds": 420, "admissions": 70, "ed": 250},
+}
+
+ACTIONS = [
+    (1, "Daily system call at 10:00 reviews flow and the day's discharges", "System flow lead"),
+    (2, "Each trust's site team confirms its discharge plan for the next 48 hours", "Site leads"),
+    (2, "Councils bring forward home-care packages waiting to start", "Councils' brokerage"),
+    (3, "Open the planned escalation beds and the discharge lounges from 08:00", "Acute COOs"),
+    (
+        3,
+        "Twice-daily system calls; community trust takes step-down patients the same day",
+        "ICB on call",
+    ),
+    (
+        3,
+        "Offer mutual aid between the acute trusts: beds, staff and ambulance diverts",
+        "ICB on call",
+    ),
+    (
+        4,
+        "Executive incident meeting; cancel non-urgent elective surgery for 48 hours",
+        "Chief executives",
+    ),
+    (
+        4,
+        "Ask NHS England regional team for support; report hourly to the regional cell",
+        "ICB director on call",
+    ),
+]
+
+
+def build_flow(timeline: Timeline) -> dict[str, int]:
+    rng = np.random.default_rng(SEED)
+    orgs = {
+        o.ods_code: o
+        for o in Organisation.objects.filter(ods_code__in=["RW9", "RM9", "RX9", "LA901", "LA902"])
+    }
+    if len(orgs) < 5:
+        return {"daily_returns": 0}
+    end = timeline.today
+    days = [end - dt.timedelta(days=DAYS - 1 - i) for i in range(DAYS)]
+    doy = np.array([d.timetuple().tm_yday for d in days], dtype=float)
+    dow = np.array([d.weekday() for d in days])
+    # Winter: 0 in summer, 1 in mid-January.
+    winter = np.clip(np.cos(2 * np.pi * (doy - 18) / 365.25), 0, None) ** 1.5
+    januaries = sorted({d.year for d in days if d.month == 1 and d.day <= 25})
+    noro = _week(days, dt.date(januaries[0], 1, 13))
+    opel4 = _week(days, dt.date(januaries[-1], 1, 5))
+    if opel4[0] == noro[0]:
+        opel4 = noro + 14
+    closure_day = next((i for i, d in enumerate(days) if d.month == 9 and d.day == 1), DAYS // 2)
+    since_closure = np.clip((np.arange(DAYS) - closure_day) / 60, 0, 1)
+    figures: dict[str, dict[str, Array]] = {}
+    for code, size in ACUTE.items():
+        figures[code] = _acute(rng, code, size, winter, dow, noro, opel4, since_closure)
+    figures["RX9"] = _community(rng, winter, dow, opel4, since_closure)
+    for code, scale in (("LA901", 1.0), ("LA902", 0.7)):
+        figures[code] = _council(rng, scale, winter, code == "LA901", since_closure)
+
+    returns: list[DailyReturn] = []
+    kinds = {
+        "RW9": ReturnKind.ACUTE,
+        "RM9": ReturnKind.ACUTE,
+        "RX9": ReturnKind.COMMUNITY,
+        "LA901": ReturnKind.SOCIAL_CARE,
+        "LA902": ReturnKind.SOCIAL_CARE,
+    }
+    for code in figures:
+        for i, day in enumerate(days):
+            if code == "LA902" and day == end:
+                continue  # late today
+            returns.append(
+                DailyReturn(
+                    organisation=orgs[code],
+                    date=day,
+                    kind=kinds[code].value,
+                    submitted_at=timeline.moment(day, 6, 30 + (i % 25)),
+                )
+            )
+    DailyReturn.objects.bulk_create(returns, batch_size=2000)
+    saved = DailyReturn.objects.filter(date__gte=days[0]).values_list(
+        "pk", "organisation_id", "date"
+    )
+    code_of = {o.pk: c for c, o in orgs.items()}
+    index = {d: i for i, d in enumerate(days)}
+    per_day: dict[tuple[str, int], dict[str, float]] = {}
+    rows: list[tuple[int, str, float]] = []
+    for pk, org_id, day in saved:
+        code, i = code_of[org_id], index[day]
+        row = {str(m): float(a[i]) for m, a in figures[code].items()}
+        per_day[(code, i)] = row
+        rows += [(pk, m, v) for m, v in row.items()]
+    # Some 45,000 figures: straight into the table (model instances would take seconds).
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"INSERT INTO {ReturnValue._meta.db_table} (daily_return_id, measure, value) "
+            "VALUES (%s, %s, %s)",
+            rows,
+        )
+    levels = _levels(orgs, kinds, days, per_day, timeline)
+    _plan(orgs)
+    _aid(orgs, days, opel4, timeline)
+    return {"daily_returns": len(returns), "return_values": len(rows), "opel_levels": levels}
+
+
+def _week(days: list[dt.date], start: dt.date) -> npt.NDArray[np.int64]:
+    first = next((i for i, d in enumerate(days) if d >= start), 0)
+    return np.arange(first, min(first + 7, len(days)))
+
+
+def _smooth(rng: np.random.Generator, n: int, sd: float, keep: float = 0.8) -> Array:
+    """AR(1) noise: today's pressure is mostly yesterday's."""
+    shocks = rng.normal(0, sd * np.sqrt(1 - keep**2), n)
+    out = np.empty(n)
+    out[0] = rng.normal(0, sd)
+    for i in range(1, n):
+        out[i] = keep * out[i - 1] + shocks[i]
+    return out
+
+
+def _acute(
+    rng: np.random.Generator,
+    code: str,
+    size: dict[str, int],
+    winter: Array,
+    dow: npt.NDArray[np.int64],
+    noro: npt.NDArray[np.int64],
+    opel4: npt.NDArray[np.int64],
+    since_closure: Array,
+) -> dict[str, Array]:
+    n = len(winter)
+    core = size["beds"]
+    escalation = np.round(0.05 * core * winter + rng.integers(0, 3, n))
+    escalation[opel4] = np.round(0.08 * core)
+    closed = np.zeros(n)
+    if code == "RW9":
+        closed[noro] = [28, 44, 52, 52, 46, 34, 20][: len(noro)]
+    beds_open = core + escalation - closed
+    pressure = np.zeros(n)
+    pressure[opel4] = 1.0
+    if code == "RW9":
+        pressure[noro] = np.maximum(pressure[noro], 0.55)
+    rate = 0.875 + 0.075 * winter + _smooth(rng, n, 0.012) + 0.1 * pressure
+    rate -= 0.012 * (dow >= 5)
+    occupied = np.minimum(np.round(rate * beds_open), beds_open)
+    admissions = rng.poisson(size["admissions"] * WEEKLY[dow] * (1 + 0.1 * winter))
+    attendances = rng.poisson(size["ed"] * WEEKLY[dow] * (1 + 0.05 * winter))
+    strain = np.clip(winter + 2 * pressure, 0, 3)
+    four_hour = np.clip(79 - 9 * winter - 20 * pressure + rng.normal(0, 2, n), 35, 98).round(1)
+    waits_12 = rng.binomial(attendances, np.clip(0.008 + 0.035 * winter + 0.08 * pressure, 0, 0.5))
+    ed_occupancy = np.clip(78 + 45 * winter + 70 * pressure + rng.normal(0, 6, n), 30, 300).round()
+    handovers = rng.poisson(0.28 * attendances)
+    handover_mean = np.clip(13 + 16 * strain + rng.gamma(2, 2, n), 5, 600).round(1)
+    over_60 = rng.binomial(handovers, np.clip(0.005 + 0.06 * strain, 0, 0.6))
+    nctr_share = 0.12 + 0.04 * winter + 0.06 * pressure + _smooth(rng, n, 0.01)
+    nctr_total = np.round(np.clip(nctr_share, 0.02, 0.4) * occupied)
+    shares = np.array([0.08, 0.47, 0.2, 0.25])
+    split = np.array([rng.multinomial(int(t), shares) for t in nctr_total], dtype=float)
+    if code == "RW9":
+        split[:, 3] += np.round(26 * since_closure)  # the care home's residents wait longer
+    p0, p1, p2, p3 = split.T
+    care_home = np.round(0.85 * p3)
+    home_care = np.round(0.65 * p1)
+    community_bed = np.round(0.75 * p2)
+    assessment = np.round(0.3 * p1 + 0.2 * p2 + 0.1 * p3)
+    family = np.round(0.5 * p0)
+    other = np.maximum(
+        p0 + p1 + p2 + p3 - care_home - home_care - community_bed - assessment - family, 0
+    )
+    discharged = rng.poisson(admissions.mean() * DISCHARGING[dow])
+    by_pathway = np.array(
+        [rng.multinomial(int(t), [0.62, 0.25, 0.09, 0.04]) for t in discharged], dtype=float
+    )
+    return {
+        M.GA_BEDS_OPEN: beds_open,
+        M.GA_BEDS_OCCUPIED: occupied,
+        M.ESCALATION_BEDS: escalation,
+        M.ADMISSIONS: admissions.astype(float),
+        M.HANDOVERS: handovers.astype(float),
+        M.HANDOVER_MEAN_MINUTES: handover_mean,
+        M.HANDOVERS_OVER_60: over_60.astype(float),
+        M.ED_ATTENDANCES: attendances.astype(float),
+        M.FOUR_HOUR_PERCENT: four_hour,
+        M.WAITS_OVER_12_HOURS: waits_12.astype(float),
+        M.ED_OCCUPANCY_PERCENT: ed_occupancy,
+        M.NCTR_PATHWAY_0: p0,
+        M.NCTR_PATHWAY_1: p1,
+        M.NCTR_PATHWAY_2: p2,
+        M.NCTR_PATHWAY_3: p3,
+        M.NCTR_AWAITING_ASSESSMENT: assessment,
+        M.NCTR_AWAITING_HOME_CARE: home_care,
+        M.NCTR_AWAITING_COMMUNITY_BED: community_bed,
+        M.NCTR_AWAITING_CARE_HOME: care_home,
+        M.NCTR_AWAITING_FAMILY: family,
+        M.NCTR_AWAITING_OTHER: other,
+        M.DISCHARGES_PATHWAY_0: by_pathway[:, 0],
+        M.DISCHARGES_PATHWAY_1: by_pathway[:, 1],
+        M.DISCHARGES_PATHWAY_2: by_pathway[:, 2],
+        M.DISCHARGES_PATHWAY_3: by_pathway[:, 3],
+    }
+
+
+def _community(
+    rng: np.random.Generator,
+    winter: Array,
+    dow: npt.NDArray[np.int64],
+    opel4: npt.NDArray[np.int64],
+    since_closure: Array,
+) -> dict[str, Array]:
+    n = len(winter)
+    pressure = np.zeros(n)
+    pressure[opel4] = 1.0
+    beds = np.full(n, 180.0)
+    rate = 0.87 + 0.08 * winter + 0.1 * pressure + _smooth(rng, n, 0.015)
+    occupied = np.minimum(np.round(rate * beds), beds)
+    share = 0.16 + 0.04 * winter + 0.1 * pressure
+    nctr = np.minimum(np.round(occupied * share + 8 * since_closure), occupied)
+    capacity = np.where(winter > 0.3, 150.0, 120.0)
+    vw_rate = 0.68 + 0.22 * winter + 0.3 * pressure + _smooth(rng, n, 0.03)
+    vw = np.minimum(np.round(vw_rate * capacity), capacity)
+    referrals = rng.poisson(46 * WEEKLY[dow])
+    within = rng.binomial(referrals, np.clip(0.82 - 0.1 * winter - 0.3 * pressure, 0, 1))
+    return {
+        M.COMMUNITY_BEDS_OPEN: beds,
+        M.COMMUNITY_BEDS_OCCUPIED: occupied,
+        M.COMMUNITY_NCTR: nctr,
+        M.VIRTUAL_WARD_CAPACITY: capacity,
+        M.VIRTUAL_WARD_OCCUPIED: vw,
+        M.UCR_REFERRALS: referrals.astype(float),
+        M.UCR_WITHIN_2_HOURS: within.astype(float),
+    }
+
+
+def _council(
+    rng: np.random.Generator, scale: float, winter: Array, closes: bool, since_closure: Array
+) -> dict[str, Array]:
+    packages = rng.poisson(scale * np.clip(26 - 16 * winter, 2, None)).astype(float)
+    beds = rng.poisson(
+        scale * np.clip(19 - 9 * winter - (12 * since_closure if closes else 0), 1, None)
+    )
+    return {
+        M.HOME_CARE_PACKAGES_AVAILABLE: packages,
+        M.CARE_HOME_BEDS_AVAILABLE: beds.astype(float),
+    }
+
+
+def _levels(
+    orgs: dict[str, Organisation],
+    kinds: dict[str, ReturnKind],
+    days: list[dt.date],
+    per_day: dict[tuple[str, int], dict[str, float]],
+    timeline: Timeline,
+) -> int:
+    """Each provider's level and the system's, day by day, and every change of level."""
+    levels: list[OpelLevel] = []
+    changes: list[LevelChange] = []
+    last: dict[str, int | None] = {}
+    for i, day in enumerate(days):
+        scores: list[tuple[ReturnKind, float]] = []
+        for code in ("RW9", "RM9", "RX9"):
+            row = per_day.get((code, i))
+            lvl = compute.provider_level(kinds[code], row) if row else None
+            if lvl is None:
+                continue
+            scores.append((kinds[code], lvl.score))
+            levels.append(
+                OpelLevel(
+                    organisation=orgs[code],
+                    date=day,
+                    score=lvl.score,
+                    level=lvl.level,
+                    points=lvl.points,
+                    missing=list(lvl.missing),
+                )
+            )
+            if last.get(code) != lvl.level:
+                changes.append(
+                    LevelChange(
+                        organisation=orgs[code],
+                        date=day,
+                        from_level=last.get(code),
+                        to_level=lvl.level,
+                        created_at=timeline.moment(day, 7),
+                    )
+                )
+                last[code] = lvl.level
+        system = compute.system_level(scores)
+        if system is not None:
+            levels.append(
+                OpelLevel(
+                    organisation=None,
+                    date=day,
+                    score=system.score,
+                    level=system.level,
+                    points=system.points,
+                )
+            )
+            if last.get("ICS") != system.level:
+                changes.append(
+                    LevelChange(
+                        organisation=None,
+                        date=day,
+                        from_level=last.get("ICS"),
+                        to_level=system.level,
+                        created_at=timeline.moment(day, 7),
+                    )
+                )
+                last["ICS"] = system.level
+    OpelLevel.objects.bulk_create(levels, batch_size=2000)
+    LevelChange.objects.bulk_create(changes, batch_size=2000)
+    return len(levels)
+
+
+def _plan(orgs: dict[str, Organisation]) -> None:
+    EscalationAction.objects.bulk_create(
+        EscalationAction(level=level, text=text, owner=owner, order=i)
+        for i, (level, text, owner) in enumerate(ACTIONS)
+    )
+    OnCallContact.objects.bulk_create(
+        [
+            OnCallContact(
+                name="ICB director on call", email="oncall@wyvern-hallowdale-icb.example"
+            ),
+            OnCallContact(
+                organisation=orgs["RW9"],
+                name="Wyvern site manager",
+                email="site@wyvern-acute.example",
+            ),
+            OnCallContact(
+                organisation=orgs["RM9"],
+                name="Hallowdale site manager",
+                email="site@hallowdale.example",
+            ),
+        ]
+    )
+
+
+def _aid(
+    orgs: dict[str, Organisation], days: list[dt.date], opel4: Any, timeline: Timeline
+) -> None:
+    first = days[int(opel4[0])]
+    AidRequest.objects.bulk_create(
+        [
+            AidRequest(
+                from_organisation=orgs["RW9"],
+                to_organisation=orgs["RM9"],
+                kind="divert",
+                quantity=6,
+                date=first,
+                details="Divert six ambulances an hour from 14:00 while ED is full",
+                outcome="agreed",
+                outcome_note="Agreed until 22:00",
+                created_at=timeline.moment(first, 9),
+            ),
+            AidRequest(
+                from_organisation=orgs["RW9"],
+                to_organisation=orgs["RX9"],
+                kind="beds",
+                quantity=10,
+                date=first,
+                details="Step-down beds for pathway 2 patients",
+                outcome="partly",
+                outcome_note="Six beds from tomorrow",
+                created_at=timeline.moment(first, 9, 30),
+            ),
+            AidRequest(
+                is_offer=True,
+                from_organisation=orgs["LA902"],
+                to_organisation=None,
+                kind="packages",
+                quantity=8,
+                date=first,
+                details="Eight reablement packages free this week",
+                outcome="agreed",
+                created_at=timeline.moment(first, 11),
+            ),
+            AidRequest(
+                from_organisation=orgs["RM9"],
+                to_organisation=orgs["RW9"],
+                kind="staff",
+                quantity=2,
+                date=days[-1],
+                details="Two band 5 nurses for the night shift",
+                created_at=timeline.moment(days[-1], 6, 45),
+            ),
+        ]
+    )

@@ -1,0 +1,61 @@
+"""The demo's daily returns: two years for the acute, community and council members, with the
+winter, the norovirus week, the week at OPEL 4 and the care-home closure visible in them."""
+
+import datetime as dt
+import time
+
+import pytest
+
+from footprint.demo.flow import build_flow
+from footprint.demo.timeline import Timeline
+from footprint.flow import queries
+from footprint.flow.models import DailyReturn, OpelLevel
+from footprint.partnership.models import Organisation, OrganisationKind
+
+TODAY = dt.date(2026, 11, 30)
+
+
+@pytest.fixture
+def members(db):
+    k = OrganisationKind
+    for code, kind in (
+        ("RW9", k.ACUTE_TRUST),
+        ("RM9", k.ACUTE_TRUST),
+        ("RX9", k.COMMUNITY_TRUST),
+        ("LA901", k.LOCAL_AUTHORITY),
+        ("LA902", k.LOCAL_AUTHORITY),
+    ):
+        Organisation.objects.create(ods_code=code, name=f"Member {code}", kind=kind)
+
+
+def test_the_demo_draws_two_years_of_returns_with_its_stories(members):
+    started = time.perf_counter()
+    made = build_flow(Timeline(TODAY))
+    print(f"build_flow: {time.perf_counter() - started:.2f} s", made)
+    assert made["daily_returns"] == 5 * 730 - 1  # Hallowdale Council is late today
+    assert [o.ods_code for o in queries.missing_returns(TODAY)] == ["LA902"]
+    assert DailyReturn.objects.filter(date__gt=TODAY).count() == 0
+    history = queries.daily_history(TODAY - dt.timedelta(days=729), TODAY)
+    rw9 = Organisation.objects.get(ods_code="RW9")
+    days = {d.date: d for d in history[rw9.pk]}
+    # Winter fuller than summer.
+    january = [days[dt.date(2026, 1, d)] for d in range(15, 29)]
+    july = [days[dt.date(2026, 7, d)] for d in range(1, 15)]
+
+    def occupancy(ds):
+        return sum(d.occupied / d.beds_open for d in ds) / len(ds)
+
+    assert occupancy(january) > occupancy(july) + 0.04
+    # The norovirus week closes beds at Wyvern.
+    noro = days[dt.date(2025, 1, 16)].beds_open
+    assert noro < days[dt.date(2025, 1, 30)].beds_open - 30
+    # The week at OPEL 4: the system is at 4 that week.
+    week = OpelLevel.objects.filter(
+        organisation=None, date__range=(dt.date(2026, 1, 5), dt.date(2026, 1, 11))
+    )
+    assert {lvl.level for lvl in week} == {4}
+    # The care-home closure: pathway-3 delays at Wyvern longer after it.
+    figures = queries.returns_between(dt.date(2025, 7, 1), dt.date(2025, 12, 31), [rw9])
+    before = [v["nctr_pathway_3"] for (o, d), v in figures.items() if d.month in (7, 8)]
+    after = [v["nctr_pathway_3"] for (o, d), v in figures.items() if d.month in (11, 12)]
+    assert sum(after) / len(after) > sum(before) / len(before) + 20
