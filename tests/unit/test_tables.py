@@ -51,6 +51,17 @@ def test_no_rows_say_so_as_text_inset_or_a_row_that_spans_the_columns():
     row = squash(render(LEAVERS, rows=iter([]), empty="None", style="row"))
     assert "<caption" in row and "Leavers by month" in row
     assert '<td class="nhsuk-table__cell" colspan="2">None</td>' in row
+    total = squash(
+        render(
+            '{% set foot %}<tr class="nhsuk-table__row">{{ th("All") }}{{ td(9, numeric=true) }}'
+            '</tr>{% endset %}{% call(r) data_table("Sum", ["Who", "How many"], [1], foot=foot) %}'
+            "{{ th(r) }}{{ td(r, numeric=true) }}{% endcall %}"
+        )
+    )
+    assert total.endswith(
+        '<tr class="nhsuk-table__row"><th scope="row" class="nhsuk-table__header">All</th>'
+        '<td class="nhsuk-table__cell fp-numeric">9</td></tr></tbody></table></div>'
+    )
     bare = squash(render(LEAVERS, rows=[], empty=None, style="text"))
     assert '<tbody class="nhsuk-table__body"></tbody>' in bare
 
@@ -85,3 +96,27 @@ def test_sort_links_numeric_keys_hidden_headings_and_rich_cells():
     assert '<span class="nhsuk-u-visually-hidden">Change</span>' in html
     assert '<td class="nhsuk-table__cell">Nurse &lt;band 5&gt;</td>' in html
     assert '<td class="nhsuk-table__cell"><a href="/c/">Change</a></td>' in html
+
+
+def test_rows_grouped_under_a_spanning_header_and_found_by_their_data_attribute():
+    rows = [
+        {"app": "Finance", "name": "finance.view", "label": "See the plans"},
+        {"app": "Finance", "name": "finance.change", "label": "Change a plan"},
+        {"app": "Plans", "name": "plans.view", "label": "See the plan"},
+    ]
+    html = squash(
+        render(
+            '{% call(r) data_table("Who may", ["Permission", "Viewer"], rows, group_by="app",'
+            ' row_data=("permission", "name")) %}{{ th(r.label) }}{{ td("Yes") }}{% endcall %}',
+            rows=rows,
+        )
+    )
+    groups = re.findall(
+        r'<th scope="colgroup" colspan="2" class="nhsuk-table__header">(\w+)</th>', html
+    )
+    assert groups == ["Finance", "Plans"]
+    assert re.findall(r'data-permission="([\w.]+)"', html) == [
+        "finance.view",
+        "finance.change",
+        "plans.view",
+    ]
