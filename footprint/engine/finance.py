@@ -518,7 +518,9 @@ def weighted_population(counts_by_age: Sequence[int], weights_by_age: Sequence[W
     )
 
 
-def spend_per_weighted_resident(spend: Pence, weighted_residents: Weight) -> Decimal | None:
+def spend_per_weighted_resident(
+    spend: Pence | Fraction, weighted_residents: Weight
+) -> Decimal | None:
     """Pounds per weighted resident, worked exactly and then rounded to the nearest penny, a
     half penny up (``round_pence``): £1,000,000.00 over 10,000 weighted residents is exactly
     £100.00, and £2.00 over 3 is £0.67. None when there are no weighted residents."""
@@ -526,3 +528,64 @@ def spend_per_weighted_resident(spend: Pence, weighted_residents: Weight) -> Dec
     if residents <= 0:
         return None
     return Decimal(round_pence(Fraction(spend) / residents)).scaleb(-2)
+
+
+# --- By deprivation quintile (issue 20) ---------------------------------------------------
+
+G = TypeVar("G", bound="SupportsRichComparison")
+
+
+def band_weights(band_starts: Sequence[int]) -> list[Decimal]:
+    """The weight of each age band starting at ``band_starts`` (e.g. 0, 5, … 90), from
+    ``AGE_BANDS``; a band must not straddle a change of weight."""
+    weights = age_weights(max(band_starts) + 1)
+    out = []
+    for i, start in enumerate(band_starts):
+        end = band_starts[i + 1] - 1 if i + 1 < len(band_starts) else start
+        if weights[start] != weights[min(end, len(weights) - 1)]:
+            raise ValueError(f"the age band from {start} has more than one weight")
+        out.append(weights[start])
+    return out
+
+
+@dataclass(frozen=True)
+class GroupSpend:
+    """A group's (e.g. a deprivation quintile's) share of spend, exactly, its weighted
+    residents, and pounds per weighted resident rounded to the penny (None with none)."""
+
+    spend: Fraction  # pence
+    weighted_residents: Fraction
+    pounds: Decimal | None
+
+
+def spend_by_group(
+    place_spend: Mapping[K, Pence],
+    place_weighted: Mapping[K, Weight],
+    group_weighted: Mapping[K, Mapping[G, Weight]],
+) -> dict[G, GroupSpend]:
+    """Spend per weighted resident for each group of residents (a deprivation quintile, say)
+    when spend reaches residents through the places they live in: each place's spend per
+    weighted resident (``place_spend`` over ``place_weighted``) goes to each of its weighted
+    residents, whatever their group; ``group_weighted`` gives each place's weighted residents
+    in each group. A group's figure is so the average of its places' figures, weighted by how
+    many of its weighted residents live in each: it differs between groups only as far as the
+    places differ. Places with no weighted residents are left out. Worked exactly.
+
+    Two places, A spending £200 on 100 weighted residents (£2.00 each) and B £300 on 100
+    (£3.00): a group with 30 weighted residents in A and 10 in B gets 30 × 2 + 10 × 3 = £90
+    over 40, £2.25 each."""
+    spend: dict[G, Fraction] = {}
+    residents: dict[G, Fraction] = {}
+    for place, groups in group_weighted.items():
+        total = _exact(place_weighted.get(place, 0))
+        if total <= 0:
+            continue
+        rate = Fraction(place_spend.get(place, 0)) / total
+        for group, weighted in groups.items():
+            w = _exact(weighted)
+            spend[group] = spend.get(group, Fraction(0)) + rate * w
+            residents[group] = residents.get(group, Fraction(0)) + w
+    return {
+        g: GroupSpend(spend[g], residents[g], spend_per_weighted_resident(spend[g], residents[g]))
+        for g in sorted(spend)
+    }

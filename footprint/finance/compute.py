@@ -9,6 +9,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
+from typing import Any
 
 from footprint.demand import defaults
 from footprint.demand.models import Result, Run, Scenario
@@ -17,8 +18,8 @@ from footprint.engine import finance as engine
 from footprint.finance import queries
 from footprint.finance.models import FinancialPlan, RiskShareAgreement, year_label
 from footprint.partnership import compute as population
-from footprint.partnership.models import Organisation
-from footprint.partnership.queries import names_by_code
+from footprint.partnership.models import AGE_BANDS, Organisation
+from footprint.partnership.queries import names_by_code, small_area_population_years
 
 HUNDRED = Decimal(100)
 
@@ -223,29 +224,14 @@ def spend_per_head(years: Iterable[int]) -> list[SpendPerHead]:
     their weighted residents; commissioners are left out, as their spend is the providers'
     income. Worked exactly: the places' shares are rounded to whole pence together, so they add
     up to the system's spend to the penny."""
-    weights = engine.age_weights()
     places = queries.places()
     out: list[SpendPerHead] = []
     previous: dict[str, Decimal | None] = {}
     for year in sorted(years):
-        weighted: dict[int, Fraction] = {}
-        for place in places:
-            pop = population.population(year, place=place)
-            if pop is not None:
-                counts = [f + m for f, m in zip(pop.female, pop.male, strict=True)]
-                weighted[place.pk] = engine.weighted_population(counts, weights[: len(counts)])
-        if not weighted:
+        shared = _place_spend(year, places)
+        if shared is None:
             continue
-        spend: dict[int, Fraction] = dict.fromkeys(weighted, Fraction(0))
-        system_spend = 0
-        for plan in queries.provider_plans(year):
-            served = [p.pk for p in plan.organisation.places.all() if p.pk in weighted]
-            served = served or list(weighted)
-            total = sum(weighted[p] for p in served)
-            system_spend += plan.expenditure_pence
-            for p in served:
-                spend[p] += plan.expenditure_pence * weighted[p] / total
-        spend_pence = engine.largest_remainder(spend, system_spend, rotate_ties=True)
+        weighted, spend_pence, system_spend = shared
         rows = [
             (place.name, spend_pence[place.pk], weighted[place.pk])
             for place in places
@@ -258,6 +244,96 @@ def spend_per_head(years: Iterable[int]) -> list[SpendPerHead]:
             change = pounds - before if pounds is not None and before is not None else None
             out.append(SpendPerHead(year, area, pence, float(residents), pounds, change))
             previous[area] = pounds
+    return out
+
+
+def _place_spend(
+    year: int, places: list[Any]
+) -> tuple[dict[int, Fraction], dict[int, int], int] | None:
+    """Each place's weighted residents and its share of providers' planned spend in ``year``
+    (whole pence, adding up to the system's), and the system's spend; None without
+    population. A provider's spend is shared across the places it serves by their weighted
+    residents (across all places if it names none)."""
+    weights = engine.age_weights()
+    weighted: dict[int, Fraction] = {}
+    for place in places:
+        pop = population.population(year, place=place)
+        if pop is not None:
+            counts = [f + m for f, m in zip(pop.female, pop.male, strict=True)]
+            weighted[place.pk] = engine.weighted_population(counts, weights[: len(counts)])
+    if not weighted:
+        return None
+    spend: dict[int, Fraction] = dict.fromkeys(weighted, Fraction(0))
+    system_spend = 0
+    for plan in queries.provider_plans(year):
+        served = [p.pk for p in plan.organisation.places.all() if p.pk in weighted]
+        served = served or list(weighted)
+        total = sum(weighted[p] for p in served)
+        system_spend += plan.expenditure_pence
+        for p in served:
+            spend[p] += plan.expenditure_pence * weighted[p] / total
+    return weighted, engine.largest_remainder(spend, system_spend, rotate_ties=True), system_spend
+
+
+@dataclass(frozen=True)
+class QuintileSpend:
+    year: int
+    quintile: int  # 1 most deprived 20 % of areas nationally … 5 least
+    label: str
+    population_year: int  # the year of the small areas' residents
+    spend_pence: int  # rounded to the penny, for display
+    weighted_residents: float  # for display: ``pounds`` is worked from the exact figure
+    pounds: Decimal | None
+
+
+QUINTILE_LABELS = {
+    1: "1 – most deprived 20%",
+    2: "2",
+    3: "3",
+    4: "4",
+    5: "5 – least deprived 20%",
+}
+
+
+def spend_per_head_by_quintile(years: Iterable[int]) -> list[QuintileSpend]:
+    """Providers' planned spend per age-weighted resident by national deprivation quintile,
+    year on year: each place's spend per weighted resident (as ``spend_per_head``) goes to
+    each of its residents, counted by small area with the small area's quintile, so a
+    quintile's figure reflects the places its residents live in. The small areas' residents
+    are those of the same year, or of the nearest year held."""
+    held = small_area_population_years()
+    if not held:
+        return []
+    bands = [int(b.split("-")[0].rstrip("+")) for b in AGE_BANDS]
+    band_weights = engine.band_weights(bands)
+    places = queries.places()
+    out: list[QuintileSpend] = []
+    for year in sorted(years):
+        shared = _place_spend(year, places)
+        if shared is None:
+            continue
+        weighted, spend_pence, _ = shared
+        pop_year = min(held, key=lambda y: (abs(y - year), -y))
+        groups = {
+            place: {
+                q: engine.weighted_population(counts, band_weights)
+                for q, counts in by_quintile.items()
+            }
+            for place, by_quintile in queries.small_area_bands(pop_year).items()
+        }
+        result = engine.spend_by_group(spend_pence, weighted, groups)
+        for q, g in result.items():
+            out.append(
+                QuintileSpend(
+                    year,
+                    q,
+                    QUINTILE_LABELS[q],
+                    pop_year,
+                    engine.round_pence(g.spend),
+                    float(g.weighted_residents),
+                    g.pounds,
+                )
+            )
     return out
 
 

@@ -24,7 +24,12 @@ from footprint.finance.models import (
     YearPublication,
     year_label,
 )
-from footprint.partnership.models import Organisation, OrganisationKind, Place
+from footprint.partnership.models import (
+    Organisation,
+    OrganisationKind,
+    Place,
+    SmallAreaPopulation,
+)
 
 COMMISSIONING = [OrganisationKind.COMMISSIONER, OrganisationKind.LOCAL_AUTHORITY]
 
@@ -295,3 +300,21 @@ def public_summary(year: int) -> PublicSummary | None:
     first = publications(year).values_list("published_at", flat=True).first()
     assert first is not None
     return PublicSummary(latest, timezone.localtime(first).date(), publications(year).count())
+
+
+def small_area_bands(year: int) -> dict[int, dict[int, list[int]]]:
+    """Residents of the partnership's small areas in ``year`` (both sexes), by place id and
+    national deprivation quintile (1 most deprived … 5), in ``AGE_BANDS``; small areas with
+    no decile are left out."""
+    out: dict[int, dict[int, list[int]]] = {}
+    rows = (
+        SmallAreaPopulation.objects.filter(year=year, small_area__imd_decile__isnull=False)
+        .values_list("small_area__neighbourhood__place_id", "small_area__imd_decile", "bands")
+        .order_by()
+    )
+    for place_id, decile, bands in rows:
+        quintile = (decile + 1) // 2
+        held = out.setdefault(place_id, {}).setdefault(quintile, [0] * len(bands))
+        for i, n in enumerate(bands):
+            held[i] += int(n)
+    return out

@@ -102,6 +102,7 @@ def system(request: HttpRequest) -> HttpResponse:
         "published": published,
         "whole": whole,
         "per_head": [],
+        "by_quintile": [],
     }
     if year is not None:
         sy = compute.system_year(year)
@@ -115,6 +116,7 @@ def system(request: HttpRequest) -> HttpResponse:
             ]
         shown = sorted(y for y in years if sees_every_plan(request.user, y, published))
         context["per_head"] = compute.spend_per_head(shown)
+        context["by_quintile"] = compute.spend_per_head_by_quintile(shown)
     return render(request, "finance/system.jinja", context)
 
 

@@ -1,0 +1,74 @@
+"""Spend per weighted resident by national deprivation quintile, on the finance system page,
+worked by hand."""
+
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from footprint.finance import compute, services
+from footprint.partnership.models import SmallArea, SmallAreaPopulation
+
+from .test_finance import figures
+
+
+def band(index: int, people: int) -> list[int]:
+    """19 age bands (0-4 … 90+), everyone in one."""
+    return [people if i == index else 0 for i in range(19)]
+
+
+@pytest.fixture
+def deprived(footprint):
+    """Three small areas, 100 residents each in 2025: North One's in quintile 1 aged 20-24
+    (weight 0.8: 80 weighted), South One's in quintile 1 aged 20-24 (80), North Two's in
+    quintile 5 aged 70-74 (weight 2.2: 220). An area without a decile is left out."""
+    for code, hood, decile, index in (
+        ("E01000001", "N1", 1, 4),
+        ("E01000002", "S1", 2, 4),
+        ("E01000003", "N2", 10, 14),
+        ("E01000004", "N2", None, 14),
+    ):
+        area = SmallArea.objects.create(
+            code=code, neighbourhood=footprint["hoods"][hood], imd_decile=decile
+        )
+        SmallAreaPopulation.objects.create(
+            small_area=area, year=2025, sex="F", bands=band(index, 100), total=100
+        )
+    return footprint
+
+
+def test_spend_per_weighted_resident_by_quintile(deprived, cast, icb, client_for):
+    # As by place: Northshire spends £1,000 per weighted resident, Southshire £2,000.
+    # Quintile 1: 80 × £1,000 + 80 × £2,000 = £240,000 over 160 = £1,500.
+    # Quintile 5: 220 × £1,000 = £220,000 over 220 = £1,000.
+    for trust in ("trust_a", "trust_b"):
+        services.save_plan(
+            organisation=deprived[trust],
+            figures=figures(2025, pay=3, non_pay=2.9),
+            by=cast["pmo"],
+        )
+    rows = compute.spend_per_head_by_quintile([2025])
+    assert [(r.quintile, r.spend_pence, r.weighted_residents, r.pounds) for r in rows] == [
+        (1, 240_000_00, 160.0, Decimal("1500.00")),
+        (5, 220_000_00, 220.0, Decimal("1000.00")),
+    ]
+    assert {r.population_year for r in rows} == {2025}
+    body = client_for("pmo").get(reverse("finance:index") + "?year=2025").content.decode()
+    assert "Spend per weighted resident by deprivation quintile" in body
+    assert "1 – most deprived 20%" in body and "£1,500.00" in body
+
+
+def test_a_finance_year_uses_the_small_areas_of_the_nearest_year_held(deprived, cast, icb):
+    services.save_plan(
+        organisation=deprived["trust_a"], figures=figures(2026, pay=3, non_pay=2.9), by=cast["pmo"]
+    )
+    rows = compute.spend_per_head_by_quintile([2026])
+    assert rows and {r.population_year for r in rows} == {2025}
+
+
+def test_without_small_areas_there_is_no_quintile_table(footprint, cast, icb, client_for):
+    services.save_plan(organisation=footprint["trust_a"], figures=figures(2025), by=cast["pmo"])
+    assert compute.spend_per_head_by_quintile([2025]) == []
+    body = client_for("pmo").get(reverse("finance:index") + "?year=2025").content.decode()
+    assert "Spend per weighted resident</h2>" in body
+    assert "by deprivation quintile" not in body
