@@ -31,6 +31,7 @@ from footprint.demo.flow import build_flow
 from footprint.demo.places import PLACES, PRACTICE_STYLES, STREETS, HoodSpec
 from footprint.demo.plan import build_plan
 from footprint.demo.timeline import Clock, Timeline, running_on
+from footprint.demo.winter import build_winter
 from footprint.demo.workforce import build_workforce
 from footprint.engine.population import project
 from footprint.partnership.models import (
@@ -386,6 +387,7 @@ def _build(timeline: Timeline, clock: Clock) -> dict[str, int]:
     finance = build_finance(timeline, clock)
     engagement = build_engagement(timeline, clock)
     flow = build_flow(timeline)
+    winter = build_winter(timeline)
     clock.go(timeline.moment(timeline.today, 7))
     audit.record(actor=None, action=AuditAction.LOAD_DEMO, summary="Loaded the demo footprint")
     return {
@@ -401,6 +403,7 @@ def _build(timeline: Timeline, clock: Clock) -> dict[str, int]:
         **activity,
         **finance,
         **engagement,
+        **winter,
         **flow,
     }
 
