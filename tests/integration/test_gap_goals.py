@@ -119,3 +119,40 @@ def test_the_goal_page_shows_the_gap_by_quintile_and_the_sii(client_for, cast, f
     )
     assert latest is not None and latest.lower is not None and latest.upper is not None
     assert latest.lower < latest.sii < latest.upper
+
+
+def test_the_goals_owner_chooses_the_demand_schemes_that_serve_it(client_for, cast, plan):
+    from footprint.core.models import AuditEvent
+    from footprint.demand.models import Baseline, Scenario
+
+    baseline = Baseline.objects.create(name="2025/26 activity", base_year=2025)
+    scenario = Scenario.objects.create(
+        name="Central",
+        baseline=baseline,
+        parameters={
+            "schemes": [
+                {"key": "frailty-hub", "name": "Frailty hub"},
+                {"key": "virtual-ward", "name": "Virtual wards"},
+            ]
+        },
+    )
+    goal = plan["goal"]
+    url = reverse("plans:goal_schemes", args=[goal.pk])
+    response = client_for("editor_a").post(url, {"s-schemes": [f"{scenario.pk}:frailty-hub"]})
+    assert response.status_code == 302
+    # The demand side reads the goals a scheme serves through the reverse relation.
+    served = scenario.goals_served.filter(scheme_key="frailty-hub")
+    assert [link.goal for link in served] == [goal]
+    assert served.get().scheme_name == "Frailty hub"
+    page = client_for("viewer").get(reverse("plans:goal", args=[goal.pk])).content.decode()
+    assert "Frailty hub</a> (Central)" in page
+    event = AuditEvent.objects.get(action="link_goal_schemes")
+    assert event.summary == f"Goal {goal.statement}: served by Frailty hub (Central)"
+    # Choosing another instead: the first is taken away, the audit says which.
+    client_for("pmo").post(url, {"s-schemes": [f"{scenario.pk}:virtual-ward"]})
+    assert [x.scheme_key for x in goal.scheme_links.all()] == ["virtual-ward"]
+    assert "no longer by Frailty hub" in AuditEvent.objects.latest("pk").summary
+    # A scheme that is not one of the scenarios' is refused by the form.
+    bad = client_for("pmo").post(url, {"s-schemes": [f"{scenario.pk}:nowhere"]})
+    assert bad.status_code == 200 and "There is a problem" in bad.content.decode()
+    assert [x.scheme_key for x in goal.scheme_links.all()] == ["virtual-ward"]
