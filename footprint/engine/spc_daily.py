@@ -1,0 +1,102 @@
+"""Statistical process control for a daily series that has a weekly pattern (issue 19).
+
+Admissions, discharges and handovers differ by day of the week as a matter of course: Mondays
+are busy and Sundays quiet. An XmR chart of the raw days would call every quiet weekend a
+special cause (runs below the mean) and its moving ranges would be inflated by the weekly
+swing, widening the limits until a real change hid inside them. The usual remedy (e.g. NHS
+England's *Making Data Count* guidance on seasonality; Provost and Murray, *The Health Care
+Data Guide*, 2011, ch. 8) is to take out the expected day-of-week effect first:
+
+1. Each weekday's **effect** is the mean of that weekday's present values minus the mean of
+   the weekday means (so the effects sum to zero over the weekdays seen; a weekday with no
+   value has effect 0).
+2. The **adjusted** series is each value minus its weekday's effect: the weekly pattern gone,
+   the level and any change in it kept.
+3. The adjusted series is judged as any XmR chart (``spc.analyse``: mean, moving ranges, the
+   Making Data Count rules).
+4. For drawing against the real figures, each point's mean, limits and near limits are moved
+   back by its weekday's effect: the centre line and limits follow the week, and a point is a
+   special cause exactly when its adjusted value was.
+
+The effects are estimated from the whole series given (the caller passes the baseline it
+wants, e.g. the last 90 days); ``effects`` is returned so the page can say what they are.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+import numpy as np
+import numpy.typing as npt
+
+from footprint.engine import spc
+
+FloatArray = npt.NDArray[np.float64]
+
+
+@dataclass(frozen=True)
+class WeekdayResult:
+    """A judged daily series: ``result`` has the raw values with limits moved by weekday;
+    ``adjusted`` the values with the weekday effect taken out; ``effects`` the seven effects
+    (Monday first)."""
+
+    result: spc.SpcResult
+    adjusted: tuple[float | None, ...]
+    effects: tuple[float, ...]
+
+
+def weekday_effects(values: Sequence[float | None], weekdays: Sequence[int]) -> FloatArray:
+    """Each weekday's mean minus the mean of the weekday means (Monday = 0); 0 for a weekday
+    with no value."""
+    y = np.array([np.nan if v is None else float(v) for v in values], dtype=np.float64)
+    wd = np.asarray(weekdays, dtype=np.int64)
+    if y.shape != wd.shape:
+        raise ValueError("values and weekdays must be the same length")
+    if wd.size and (wd.min() < 0 or wd.max() > 6):
+        raise ValueError("weekdays run from 0 (Monday) to 6 (Sunday)")
+    present = ~np.isnan(y)
+    sums = np.bincount(wd[present], weights=y[present], minlength=7)
+    counts = np.bincount(wd[present], minlength=7)
+    seen = counts > 0
+    means = np.zeros(7)
+    means[seen] = sums[seen] / counts[seen]
+    effects = np.zeros(7)
+    if seen.any():
+        effects[seen] = means[seen] - means[seen].mean()
+    return effects
+
+
+def analyse_by_weekday(
+    values: Sequence[float | None],
+    weekdays: Sequence[int],
+    improvement: spc.Improvement | str = "neutral",
+    target: float | None = None,
+    screen_outliers: bool = True,
+) -> WeekdayResult:
+    """Judge a daily series with its day-of-week effect taken out (see the module)."""
+    effects = weekday_effects(values, weekdays)
+    wd = list(weekdays)
+    adjusted = [
+        None if v is None else float(v) - effects[w] for v, w in zip(values, wd, strict=True)
+    ]
+    judged = spc.analyse(
+        adjusted, improvement=improvement, target=target, screen_outliers=screen_outliers
+    )
+    points = tuple(
+        replace(
+            p,
+            value=None if v is None else float(v),
+            mean=p.mean + effects[w],
+            lower=p.lower + effects[w],
+            upper=p.upper + effects[w],
+            near_lower=p.near_lower + effects[w],
+            near_upper=p.near_upper + effects[w],
+        )
+        for p, v, w in zip(judged.points, values, wd, strict=True)
+    )
+    return WeekdayResult(
+        result=replace(judged, points=points),
+        adjusted=tuple(adjusted),
+        effects=tuple(float(e) for e in effects),
+    )

@@ -1,0 +1,105 @@
+"""Day-of-week-adjusted XmR charts: hand-checked effects, the weekly pattern no longer a special
+cause, a real change still one, and agreement with the slow reference on random series."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from footprint.engine import spc, spc_daily
+from footprint.engine.reference import spc_daily as ref
+
+# Four weeks of admissions: 120 on Mondays, 90 at weekends, 100 otherwise, with a little noise.
+WEEK = [120.0, 100.0, 100.0, 100.0, 100.0, 90.0, 90.0]
+NOISE = [1.0, -1.0, 0.0, 2.0, -2.0, 1.0, -1.0]
+
+
+def weeks(n: int, shift: float = 0.0) -> list[float]:
+    return [w + NOISE[(i + k) % 7] + shift for k in range(n) for i, w in enumerate(WEEK)]
+
+
+def test_the_effects_are_each_weekdays_mean_less_the_mean_of_the_weekday_means():
+    # Mean of the weekday means is 100; Monday +20, weekends −10.
+    effects = spc_daily.weekday_effects(WEEK * 2, list(range(7)) * 2)
+    assert effects.tolist() == pytest.approx([20, 0, 0, 0, 0, -10, -10])
+    assert spc_daily.weekday_effects([5.0, None], [0, 1]).tolist() == [0.0] * 7
+
+
+def test_the_weekly_pattern_no_longer_widens_the_limits():
+    """On a plain chart the weekly swing inflates the moving ranges (limits ±36 here); taken
+    out, the limits are those of the noise alone (about ±7), and nothing is flagged."""
+    values = weeks(4)
+    weekdays = [i % 7 for i in range(len(values))]
+    plain = spc.analyse(values, improvement="neutral")
+    judged = spc_daily.analyse_by_weekday(values, weekdays)
+    assert all(p.rule is None for p in judged.result.points)
+    plain_width = plain.points[0].upper - plain.points[0].mean
+    width = judged.result.points[0].upper - judged.result.points[0].mean
+    assert plain_width > 3 * width
+    # The limits follow the week: Monday's centre line is 20 above Tuesday's.
+    monday, tuesday = judged.result.points[7], judged.result.points[8]
+    assert monday.mean - tuesday.mean == pytest.approx(20, abs=1)
+    assert monday.upper - monday.mean == pytest.approx(tuesday.upper - tuesday.mean)
+
+
+def test_a_rise_is_found():
+    """Two weeks 8 higher after four: beyond the adjusted chart's limits, so the last days
+    are a concern (fewer is better)."""
+    values = weeks(4) + weeks(2, shift=8)
+    weekdays = [i % 7 for i in range(len(values))]
+    judged = spc_daily.analyse_by_weekday(values, weekdays, improvement="decrease")
+    assert judged.result.points[-1].point_type == spc.PointType.CONCERN
+    assert any(p.rule == spc.Rule.ASTRONOMICAL_HIGH for p in judged.result.points[28:])
+
+
+def test_the_values_drawn_are_the_real_figures():
+    values = weeks(2)
+    judged = spc_daily.analyse_by_weekday(values, [i % 7 for i in range(14)])
+    assert [p.value for p in judged.result.points] == values
+    assert judged.adjusted[0] == pytest.approx(values[0] - 20)
+
+
+def test_lengths_and_weekdays_are_checked():
+    with pytest.raises(ValueError, match="same length"):
+        spc_daily.weekday_effects([1.0, 2.0], [0])
+    with pytest.raises(ValueError, match="0 \\(Monday\\)"):
+        spc_daily.weekday_effects([1.0], [7])
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(
+        st.one_of(st.none(), st.floats(min_value=0, max_value=1000, allow_nan=False)),
+        min_size=14,
+        max_size=60,
+    ),
+    st.integers(min_value=0, max_value=6),
+)
+def test_the_fast_engine_agrees_with_the_slow_reference(values, start):
+    weekdays = [(start + i) % 7 for i in range(len(values))]
+    fast = spc_daily.analyse_by_weekday(values, weekdays)
+    slow = ref.analyse_by_weekday(values, weekdays)
+    assert list(fast.effects) == pytest.approx(slow["effects"], abs=1e-9)
+    assert [p.rule for p in fast.result.points] == slow["rule"]
+    for got, want in zip(fast.result.points, slow["mean"], strict=True):
+        assert got.mean == pytest.approx(want, nan_ok=True, abs=1e-9)
+    for got, want in zip(fast.result.points, slow["upper"], strict=True):
+        assert got.upper == pytest.approx(want, nan_ok=True, abs=1e-6)
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    st.lists(st.floats(min_value=0, max_value=500, allow_nan=False), min_size=21, max_size=63),
+    st.lists(st.floats(min_value=-50, max_value=50, allow_nan=False), min_size=7, max_size=7),
+)
+def test_adding_a_fixed_weekly_pattern_moves_the_adjusted_series_by_a_constant(values, pattern):
+    """Invariant: a weekly pattern added to a series is taken out again; the adjusted series
+    moves only by the pattern's mean, so its moving ranges, and the verdicts, are unchanged."""
+    weekdays = [i % 7 for i in range(len(values))]
+    base = spc_daily.analyse_by_weekday(values, weekdays)
+    patterned = [v + pattern[d] for v, d in zip(values, weekdays, strict=True)]
+    moved = spc_daily.analyse_by_weekday(patterned, weekdays)
+    shift = float(np.mean(pattern))
+    assert np.allclose(np.array(moved.adjusted) - np.array(base.adjusted), shift, atol=1e-6)
