@@ -9,6 +9,7 @@ import os
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "footprint.config.settings")
@@ -164,6 +165,52 @@ def timed(
     return seconds, plan
 
 
+def app_run(
+    records: dm.Records,
+    aggregated: list,
+    codes: list[str],
+    demography: dm.Demography,
+    scenario: dm.Scenario,
+) -> None:
+    """What an app run costs: the model alone, and the breakdowns (by place, neighbourhood,
+    sex, age band and condition group) the app stores beside it, timed in one process: as the
+    app makes them now, and as it did before, one run per breakdown."""
+    cells = dm.compress(as_records(records, aggregated, codes))
+    args = (cells, demography, scenario.age_bounds, scenario.variants, scenario.health_status)
+    strata = dm.stratify(*args)
+    plan = dm.compile_plan(scenario, strata)
+
+    def one_run_each(dims: tuple[str, ...]) -> None:
+        for by in dims:
+            source = dm.stratify(*args, by_neighbourhood=True) if by == "neighbourhood" else strata
+            dm.run(dm.compile_plan(scenario, dm.regroup(source, by)))
+
+    def best(fn: Any) -> float:
+        times = []
+        for _ in range(2):
+            start = time.perf_counter()
+            fn()
+            times.append(time.perf_counter() - start)
+        return min(times)
+
+    alone = best(lambda: dm.run(plan))
+    now = best(lambda: compute.breakdown_rows(scenario, cells, demography))
+    four = ("place", "sex", "age_band", "attribute")
+    before = best(lambda: one_run_each(four))
+    split = best(
+        lambda: dm.run_split(dm.compile_plan(scenario, dm.regroup(strata, compute.SPLIT_TOGETHER)))
+    )
+    hood = best(lambda: one_run_each(("neighbourhood",)))
+    print(
+        f"app run, demo footprint ({scenario.iterations:,} iterations, best of 2): the model "
+        f"{alone:.2f} s; its breakdowns {now:.2f} s, so the whole run {(alone + now) / alone:.1f}× "
+        f"the model alone. Place, sex, age band and condition group: one run each (before) "
+        f"{before:.2f} s ({(alone + before) / alone:.1f}× with the model), one run split four "
+        f"ways (now) {split:.2f} s ({(alone + split) / alone:.1f}×, {before / split:.1f}× "
+        f"faster); neighbourhood (its own strata) {hood:.2f} s"
+    )
+
+
 def main() -> None:
     base, codes, places, pcns, demography = footprint()
     doc = {
@@ -178,6 +225,7 @@ def main() -> None:
     rng = np.random.default_rng(1)
     records, aggregated = synthetic_records(base, codes, places, pcns, rng)
     fast, _ = timed("demo footprint", records, aggregated, codes, demography, scenario)
+    app_run(records, aggregated, codes, demography, scenario)
     big, big_aggregated = synthetic_records(base, codes, places, pcns, rng, scale=10)
     ten, _ = timed("ten times the records", big, big_aggregated, codes, demography, scenario)
     print(f"ten times the records costs {ten / fast:.2f}× the demo's run")

@@ -323,29 +323,11 @@ def project(
         plan = dm.compile_plan(scenario, strata)
     except ValueError as exc:  # a cohort that names what the activity lacks, or matches nothing
         raise ParameterError(str(exc).split("; ")) from None
-    by = [b for b in dm.BREAKDOWNS if b != "provider"]
-    parts = 1 + len(by)
-
-    def part(i: int) -> Progress:
-        return lambda done, total: progress(i * total + done, parts * total)
-
-    breakdowns: list[dict[str, Any]] = []
     with executor() as pool:
-        _, outcome = dm.run(plan, executor=pool, progress=part(0))
-        for i, dimension in enumerate(by, start=1):
-            source = strata
-            if dimension == "neighbourhood":  # strata that keep each neighbourhood apart
-                source = dm.stratify(
-                    baseline,
-                    people,
-                    scenario.age_bounds,
-                    scenario.variants,
-                    scenario.health_status,
-                    by_neighbourhood=True,
-                )
-            broken = dm.compile_plan(scenario, dm.regroup(source, dimension))
-            _, out = dm.run(broken, executor=pool, progress=part(i))
-            breakdowns += _breakdown_rows(dimension, broken, out, scenario.years)
+        _, outcome = dm.run(plan, executor=pool, progress=_part(progress, 0, 2))
+        breakdowns = breakdown_rows(
+            scenario, baseline, people, executor=pool, progress=_part(progress, 1, 2)
+        )
     flags = dm.check_schemes(scenario, scheme_library()) + dm.check_plan(
         scenario, *dm.plan_totals(plan, outcome)
     )
@@ -362,8 +344,49 @@ def project(
     )
 
 
+def _part(progress: Progress, i: int, parts: int) -> Progress:
+    """Progress of the ``i``-th of ``parts`` equal parts of a run."""
+    return lambda done, total: progress(i * total + done, parts * total)
+
+
+def breakdown_rows(
+    scenario: dm.Scenario,
+    baseline: dm.Baseline,
+    people: dm.Demography,
+    *,
+    executor: Executor | None = None,
+    progress: Progress = no_progress,
+) -> list[dict[str, Any]]:
+    """Every breakdown of a scenario's activity and bed days (by place, neighbourhood, sex,
+    age band and condition group) as rows of ``Breakdown``, from the same seed as the model:
+    one run of the strata grouped by every combination of place, sex, age band and condition
+    group, added up into each of those breakdowns chunk by chunk, and one run of the strata
+    that keep each neighbourhood apart. Each has the distributions of a run grouped that way
+    alone (:func:`footprint.engine.demand.model.run_split`)."""
+    rows: list[dict[str, Any]] = []
+    args = (baseline, people, scenario.age_bounds, scenario.variants, scenario.health_status)
+    cross = dm.compile_plan(scenario, dm.regroup(dm.stratify(*args), SPLIT_TOGETHER))
+    _, split, outcomes = dm.run_split(cross, executor=executor, progress=_part(progress, 0, 2))
+    for dimension, groups, out in zip(split.by, split.groups, outcomes, strict=True):
+        rows += _breakdown_rows(dimension, groups, cross.step_names, out, scenario.years)
+    # a place's neighbourhoods share strata otherwise: many more strata, so a run of its own
+    hoods = dm.compile_plan(
+        scenario, dm.regroup(dm.stratify(*args, by_neighbourhood=True), "neighbourhood")
+    )
+    _, out = dm.run(hoods, executor=executor, progress=_part(progress, 1, 2))
+    rows += _breakdown_rows("neighbourhood", hoods.groups, hoods.step_names, out, scenario.years)
+    return rows
+
+
+SPLIT_TOGETHER = ("place", "sex", "age_band", "attribute")
+
+
 def _breakdown_rows(
-    by: str, plan: dm.Plan, outcome: dm.Outcome, years: tuple[int, ...]
+    by: str,
+    groups: Sequence[tuple[str, str]],
+    step_names: Sequence[str],
+    outcome: dm.Outcome,
+    years: tuple[int, ...],
 ) -> list[dict[str, Any]]:
     """A breakdown's activity (and bed days where there are stays) for each value and point of
     delivery, by year, with each step's mean: the fields of ``Breakdown`` by name."""
@@ -378,7 +401,7 @@ def _breakdown_rows(
         # each step's spread over the iterations (the demographic variant, the health-status
         # share and growth are drawn per iteration, so their steps have one)
         p10_steps, p90_steps = np.percentile(drawn, [10, 90], axis=0)
-        for g, (value, code) in enumerate(plan.groups):
+        for g, (value, code) in enumerate(groups):
             if measure == "bed_days" and not BY_CODE[code].has_stay:
                 continue
             for t, year in enumerate(years):
@@ -402,7 +425,7 @@ def _breakdown_rows(
                                 "p10": float(p10_steps[t, k, g]),
                                 "p90": float(p90_steps[t, k, g]),
                             }
-                            for k, name in enumerate(plan.step_names)
+                            for k, name in enumerate(step_names)
                         ],
                     }
                 )

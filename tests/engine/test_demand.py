@@ -665,6 +665,41 @@ def test_results_by_any_breakdown_agree_with_the_reference(by: str) -> None:
         )
 
 
+def test_one_run_split_four_ways_matches_four_runs_and_the_reference() -> None:
+    """One run of the mixed plan grouped by every combination of place, sex, age band and
+    condition group, added up chunk by chunk into each: the same groups as a run grouped each
+    way alone, the same central case step by step, and the reference's distributions."""
+    sc, demography, plan = mixed_plan(iterations=300)
+    dims = ("place", "sex", "age_band", "attribute")
+    cross = dm.compile_plan(sc, dm.regroup(plan.strata, dims))
+    draws, split, outcomes = dm.run_split(cross)
+    assert split.by == dims
+    for by, groups, out in zip(split.by, split.groups, outcomes, strict=True):
+        alone = dm.compile_plan(sc, dm.regroup(plan.strata, by))
+        _, whole = dm.run(alone)
+        assert set(groups) == set(alone.groups), by
+        at = [groups.index(g) for g in alone.groups]
+        np.testing.assert_allclose(
+            out.steps_activity[0][..., at], whole.steps_activity[0], rtol=1e-9, atol=1e-9
+        )
+        np.testing.assert_allclose(
+            out.steps_bed_days[0][..., at], whole.steps_bed_days[0], rtol=1e-9, atol=1e-9
+        )
+        np.testing.assert_allclose(out.activity, out.steps_activity.sum(axis=2))
+        ref_activity, ref_bed_days = run_records(
+            records(MIXED), demography, sc, draws, range(sc.iterations + 1), seed=8, by=by
+        )
+        for g, key in enumerate(groups):
+            for name, fast, ref in (
+                ("activity", out.activity, ref_activity),
+                ("bed days", out.bed_days, ref_bed_days),
+            ):
+                theirs = ref.get(key, np.zeros((sc.iterations + 1, 3)))
+                assert_same_distribution(fast[:, :, g], theirs, f"{by} {key} {name}")
+    with pytest.raises(ValueError, match="distinct dimensions other than provider"):
+        dm.regroup(plan.strata, ("sex", "provider"))
+
+
 def test_results_by_neighbourhood_agree_with_the_reference_and_add_up_to_places() -> None:
     """Records in three neighbourhoods of two places: strata made by neighbourhood give each
     neighbourhood the reference's distributions, and in the central case a place's

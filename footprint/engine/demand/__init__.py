@@ -29,7 +29,16 @@ from footprint.engine.demand.capacity import (
     workforce,
 )
 from footprint.engine.demand.evidence import Flag, check_plan, check_schemes, plan_totals
-from footprint.engine.demand.model import Outcome, Plan, compile_plan, run, simulate
+from footprint.engine.demand.model import (
+    Outcome,
+    Plan,
+    Split,
+    compile_plan,
+    run,
+    run_split,
+    simulate,
+    split_of,
+)
 from footprint.engine.demand.params import (
     BedRule,
     Capacity,
@@ -61,6 +70,7 @@ __all__ = [
     "Records",
     "Scenario",
     "Scheme",
+    "Split",
     "Strata",
     "Summary",
     "Variant",
@@ -77,7 +87,9 @@ __all__ = [
     "plan_totals",
     "regroup",
     "run",
+    "run_split",
     "simulate",
+    "split_of",
     "stratify",
     "summarise",
     "workforce",

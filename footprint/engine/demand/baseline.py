@@ -265,13 +265,31 @@ def age_band_labels(bounds: Sequence[int]) -> tuple[str, ...]:
     )
 
 
-def regroup(strata: Strata, by: str) -> Strata:
+CROSS = "\x1f"  # joins the values of a cross grouping's dimensions in one label
+
+
+def regroup(strata: Strata, by: str | Sequence[str]) -> Strata:
     """The same strata grouped by (``by``, point of delivery) instead of (provider, point of
     delivery), for results by place, neighbourhood (strata made with ``by_neighbourhood``),
     sex, age band or attribute (condition group). Reordered so each group is contiguous; a
-    run of them samples the same distributions."""
+    run of them samples the same distributions.
+
+    ``by`` may name several dimensions: the groups are then every combination of their values
+    with activity (and point of delivery), labelled with the values joined by ``CROSS``, and
+    ``group_by`` joins the dimensions with "+"; one run of them adds up into each dimension's
+    breakdown (:func:`~footprint.engine.demand.model.split_of`)."""
+    if not isinstance(by, str):
+        return _cross(strata, tuple(by))
     if by == "provider":
         return strata
+    column, labels = _column(strata, by)
+    return _reordered(
+        strata, column * len(CODES) + strata.pod, by, tuple(label or "None" for label in labels)
+    )
+
+
+def _column(strata: Strata, by: str) -> tuple[IntArray, tuple[str, ...]]:
+    """Each stratum's value of dimension ``by`` and the values' names."""
     if by == "neighbourhood" and not strata.neighbourhoods:
         raise ValueError("a breakdown by neighbourhood needs strata made by_neighbourhood")
     columns: dict[str, tuple[IntArray, tuple[str, ...]]] = {
@@ -283,8 +301,31 @@ def regroup(strata: Strata, by: str) -> Strata:
     }
     if by not in columns:
         raise ValueError(f"unknown breakdown {by!r}; expected one of {', '.join(BREAKDOWNS)}")
-    column, labels = columns[by]
-    key = column * len(CODES) + strata.pod
+    return columns[by]
+
+
+def _cross(strata: Strata, dims: tuple[str, ...]) -> Strata:
+    """The strata grouped by every combination of the dimensions' values (see regroup)."""
+    if not dims or "provider" in dims or len(set(dims)) != len(dims):
+        raise ValueError(f"a cross grouping needs distinct dimensions other than provider: {dims}")
+    columns = [_column(strata, d) for d in dims]
+    combo = np.zeros(len(strata), dtype=np.int64)
+    for column, labels in columns:
+        combo = combo * max(1, len(labels)) + column
+    present, value = np.unique(combo, return_inverse=True)
+    names = []
+    for c in present:
+        rest, parts = int(c), []
+        for _, labels in reversed(columns):
+            rest, i = divmod(rest, max(1, len(labels)))
+            parts.append((labels[i] or "None") if labels else "None")
+        names.append(CROSS.join(reversed(parts)))
+    key = value.astype(np.int64) * len(CODES) + strata.pod
+    return _reordered(strata, key, "+".join(dims), tuple(names))
+
+
+def _reordered(strata: Strata, key: IntArray, by: str, labels: tuple[str, ...]) -> Strata:
+    """The strata in the order of ``key`` (value × pods + pod), grouped by it."""
     order = np.argsort(key, kind="stable")
     unique, group = np.unique(key[order], return_inverse=True)
     arrays = {
@@ -312,7 +353,7 @@ def regroup(strata: Strata, by: str) -> Strata:
         group=group.astype(np.int64),
         groups=tuple((int(u // len(CODES)), int(u % len(CODES))) for u in unique),
         group_by=by,
-        group_labels=tuple(label or "None" for label in labels),
+        group_labels=labels,
     )
 
 

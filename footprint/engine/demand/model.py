@@ -24,11 +24,12 @@ import os
 from collections.abc import Callable, Sequence
 from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
-from footprint.engine.demand.baseline import FloatArray, IntArray, Strata
+from footprint.engine.demand.baseline import CROSS, FloatArray, IntArray, Strata
 from footprint.engine.demand.params import Effect, Scenario, Scheme
 from footprint.engine.demand.pods import BY_CODE, CODES, IN_PACKAGES, LOS_BAND_LABELS
 
@@ -442,6 +443,68 @@ def simulate(
     return Outcome(act.sum(axis=2), bed.sum(axis=2), act, bed)
 
 
+@dataclass(frozen=True)
+class Split:
+    """How a plan grouped by several dimensions at once (``regroup`` with a tuple) adds up
+    into each dimension's own breakdown: for each, its groups (value, pod) and where each of
+    the plan's groups goes. Calling it on an outcome gives one outcome per dimension."""
+
+    by: tuple[str, ...]
+    groups: tuple[tuple[tuple[str, str], ...], ...]
+    order: tuple[IntArray, ...]  # the plan's groups sorted by their breakdown group
+    starts: tuple[IntArray, ...]  # where each breakdown group begins in that order
+
+    def __call__(self, out: Outcome) -> tuple[Outcome, ...]:
+        # groups first, so that gathering a group is copying a row; totals from the steps
+        steps = [
+            np.ascontiguousarray(np.moveaxis(x, -1, 0))
+            for x in (out.steps_activity, out.steps_bed_days)
+        ]
+        parts = []
+        for order, starts in zip(self.order, self.starts, strict=True):
+            act, bed = (
+                np.moveaxis(np.add.reduceat(x[order], starts, axis=0), 0, -1) for x in steps
+            )
+            parts.append(Outcome(act.sum(axis=2), bed.sum(axis=2), act, bed))
+        return tuple(parts)
+
+
+def split_of(plan: Plan) -> Split:
+    """The split of a plan compiled on strata regrouped by several dimensions (every group a
+    combination of their values and a point of delivery) into each dimension's breakdown,
+    groups in the order of their values' names and then of the points of delivery."""
+    by = tuple(plan.strata.group_by.split("+"))
+    groups, orders, starts = [], [], []
+    for d in range(len(by)):
+        keys = [(label.split(CROSS)[d], pod) for label, pod in plan.groups]
+        mine = sorted(set(keys), key=lambda k: (k[0], CODES.index(k[1])))
+        index = {k: i for i, k in enumerate(mine)}
+        target = np.array([index[k] for k in keys], dtype=np.int64)
+        order = np.argsort(target, kind="stable")
+        groups.append(tuple(mine))
+        orders.append(order)
+        starts.append(np.flatnonzero(np.r_[True, np.diff(target[order]) != 0]).astype(np.int64))
+    return Split(by, tuple(groups), tuple(orders), tuple(starts))
+
+
+def _simulate_split(
+    plan: Plan, draws: Draws, runs: Sequence[int], seed: np.random.SeedSequence | None, split: Split
+) -> tuple[Outcome, ...]:
+    return split(simulate(plan, draws, runs, seed))
+
+
+def run_split(
+    plan: Plan, executor: Executor | None = None, progress: Progress | None = None
+) -> tuple[Draws, Split, tuple[Outcome, ...]]:
+    """Run a plan grouped by several dimensions at once (``regroup`` with a tuple) and add
+    each chunk up into each dimension's breakdown as it finishes, so that only the breakdowns
+    are kept: one run instead of one per dimension, sampling the same distributions (a sum of
+    Poisson counts, or of binomial cuts with one probability, is one of the sum)."""
+    split = split_of(plan)
+    draws, parts = _run(plan, executor, progress, _simulate_split, split)
+    return draws, split, tuple(_concat([p[d] for p in parts]) for d in range(len(split.by)))
+
+
 def _concat(parts: Sequence[Outcome]) -> Outcome:
     return Outcome(
         *(np.concatenate([getattr(p, f) for p in parts]) for f in Outcome.__dataclass_fields__)
@@ -453,6 +516,19 @@ def run(
 ) -> tuple[Draws, Outcome]:
     """Run 0 and every iteration of the plan's scenario. Chunks go to ``executor`` (any
     ``concurrent.futures.Executor``, such as a Dask client's) or to threads in this process."""
+    draws, parts = _run(plan, executor, progress, simulate)
+    return draws, _concat(parts)
+
+
+def _run(
+    plan: Plan,
+    executor: Executor | None,
+    progress: Progress | None,
+    task: Callable[..., Any],
+    *extra: Any,
+) -> tuple[Draws, list[Any]]:
+    """Run 0 and every chunk of iterations through ``task(plan, draws, runs, seed, *extra)``,
+    in order."""
     scenario = plan.scenario
     root = np.random.SeedSequence(scenario.seed)
     chunks = [
@@ -461,12 +537,12 @@ def run(
     ]
     param_seed, *chunk_seeds = root.spawn(1 + len(chunks))
     draws = draw_parameters(scenario, param_seed)
-    parts = [simulate(plan, draws, [0], None)]
+    parts = [task(plan, draws, [0], None, *extra)]
     own = executor is None
     pool = executor or ThreadPoolExecutor(max_workers=os.cpu_count() or 1)
     try:
         futures = [
-            pool.submit(simulate, plan, draws, rows, seed)
+            pool.submit(task, plan, draws, rows, seed, *extra)
             for rows, seed in zip(chunks, chunk_seeds, strict=True)
         ]
         for done, future in enumerate(futures, start=1):
@@ -476,4 +552,4 @@ def run(
     finally:
         if own:
             pool.shutdown()
-    return draws, _concat(parts)
+    return draws, parts
