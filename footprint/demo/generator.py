@@ -28,6 +28,7 @@ from footprint.demo.decisions import build_decisions
 from footprint.demo.engagement import build_engagement
 from footprint.demo.finance import build_finance
 from footprint.demo.flow import build_flow
+from footprint.demo.inequalities import build_inequalities
 from footprint.demo.places import PLACES, PRACTICE_STYLES, STREETS, HoodSpec
 from footprint.demo.plan import build_plan
 from footprint.demo.timeline import Clock, Timeline, running_on
@@ -387,6 +388,7 @@ def _build(timeline: Timeline, clock: Clock) -> dict[str, int]:
     finance = build_finance(timeline, clock)
     engagement = build_engagement(timeline, clock)
     flow = build_flow(timeline)
+    inequalities = build_inequalities(base_year)
     winter = build_winter(timeline)
     clock.go(timeline.moment(timeline.today, 7))
     audit.record(actor=None, action=AuditAction.LOAD_DEMO, summary="Loaded the demo footprint")
@@ -405,6 +407,7 @@ def _build(timeline: Timeline, clock: Clock) -> dict[str, int]:
         **engagement,
         **winter,
         **flow,
+        **inequalities,
     }
 
 
