@@ -156,3 +156,46 @@ def test_the_goals_owner_chooses_the_demand_schemes_that_serve_it(client_for, ca
     bad = client_for("pmo").post(url, {"s-schemes": [f"{scenario.pk}:nowhere"]})
     assert bad.status_code == 200 and "There is a problem" in bad.content.decode()
     assert [x.scheme_key for x in goal.scheme_links.all()] == ["virtual-ward"]
+
+
+def test_a_gap_goal_is_set_on_the_goal_form(client_for, footprint, plan):
+    client = client_for("pmo")
+    url = reverse("plans:goal_new")
+    form = client.get(url).content.decode()
+    assert "A gap between groups" in form and "Quintile 1 (most deprived)" in form
+    data = {
+        "priority": plan["priority"].pk,
+        "statement": "Halve the gap between the most and least deprived",
+        "metric": plan["metric"].pk,
+        "layer": "system",
+        "organisation": "",
+        "place": "",
+        "neighbourhood": "",
+        "baseline_value": "-12",
+        "baseline_date": "2025-04",
+        "target_value": "-6",
+        "target_date": "2029-03",
+        "owner": footprint["trust_a"].pk,
+        "kind": "gap",
+        "gap_breakdown": "imd_quintile",
+        "gap_measure": "ends",
+        "gap_first": "1",
+        "gap_second": "1",
+    }
+    refused = client.post(url, data).content.decode()
+    assert "There is a problem" in refused
+    assert "The gap is between two different groups: both are Quintile 1 (most deprived)" in (
+        refused
+    )
+    response = client.post(url, data | {"gap_second": "5"})
+    goal = Goal.objects.get(statement="Halve the gap between the most and least deprived")
+    assert response.status_code == 302
+    assert (goal.kind, goal.gap_breakdown, goal.gap_first, goal.gap_second) == (
+        "gap",
+        "imd_quintile",
+        "1",
+        "5",
+    )
+    page = client.get(goal.get_absolute_url()).content.decode()
+    assert "-12.0 percentage points in April 2025" in page
+    assert "No measurements yet." in page or "There are no measurements yet." in page
