@@ -19,7 +19,7 @@ from footprint.core.permissions import can
 from footprint.finance import compute, publication, queries, services
 from footprint.finance.importers import PlanFigures
 from footprint.finance.models import OTHER_INCOME, FinancialPlan
-from footprint.finance.rules import Permission, may_see_plan
+from footprint.finance.rules import Permission, may_see_plan, sees_every_plan
 from footprint.partnership import queries as partnership_queries
 
 router = Router(tags=["finance"])
@@ -199,6 +199,70 @@ def plans(
         and may_see_plan(request.user, p.organisation, y, published)
     ]
     return Status(200, sorted(out, key=lambda p: (p["year"], p["organisation"])))
+
+
+class PerHeadOut(Schema):
+    year: int = Field(description="The financial year's first calendar year (2026 is 2026/27)")
+    area: str = Field(description="A place by name, or Whole system")
+    spend_pence: int
+    weighted_residents: float
+    pounds: Decimal | None = Field(description="Pounds per weighted resident, to the penny")
+
+
+class QuintileOut(Schema):
+    year: int
+    quintile: int = Field(description="1 the most deprived 20% of areas in England … 5 least")
+    population_year: int = Field(description="The year of the small areas' residents")
+    spend_pence: int
+    weighted_residents: float
+    pounds: Decimal | None = Field(description="Pounds per weighted resident, to the penny")
+
+
+class SpendPerHeadOut(Schema):
+    by_place: list[PerHeadOut]
+    by_quintile: list[QuintileOut] = Field(
+        description="Each place's spend per weighted resident counted for its residents by "
+        "small area and the area's national deprivation quintile; empty without small areas"
+    )
+
+
+@router.get(
+    "/finance/spend-per-head", response={200: SpendPerHeadOut, 403: Error}, auth=TokenAuth()
+)
+def spend_per_head(request: HttpRequest) -> Any:
+    """Providers' planned spend per age-weighted resident by place and by deprivation
+    quintile, for each year whose whole system the token's owner may see (every year for the
+    programme office; published years for other partners), as the finance page shows it."""
+    if not can(request.user, Permission.VIEW_FINANCE):
+        return Status(403, {"detail": "Partners only"})
+    published = queries.published_years()
+    years = [y for y in queries.years_with_plans() if sees_every_plan(request.user, y, published)]
+    return Status(
+        200,
+        {
+            "by_place": [
+                {
+                    "year": r.year,
+                    "area": r.area,
+                    "spend_pence": r.spend_pence,
+                    "weighted_residents": r.weighted_residents,
+                    "pounds": r.pounds,
+                }
+                for r in compute.spend_per_head(years)
+            ],
+            "by_quintile": [
+                {
+                    "year": r.year,
+                    "quintile": r.quintile,
+                    "population_year": r.population_year,
+                    "spend_pence": r.spend_pence,
+                    "weighted_residents": r.weighted_residents,
+                    "pounds": r.pounds,
+                }
+                for r in compute.spend_per_head_by_quintile(years)
+            ],
+        },
+    )
 
 
 class PlanIn(Body):

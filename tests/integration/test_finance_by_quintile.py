@@ -72,3 +72,38 @@ def test_without_small_areas_there_is_no_quintile_table(footprint, cast, icb, cl
     body = client_for("pmo").get(reverse("finance:index") + "?year=2025").content.decode()
     assert "Spend per weighted resident</h2>" in body
     assert "by deprivation quintile" not in body
+
+
+def test_partners_see_spend_per_head_by_quintile_once_the_year_is_published(
+    deprived, cast, icb, client_for, client
+):
+    """The programme office sees every year; other partners only published years, on the page
+    and in the API; the public and strangers neither."""
+    from footprint.api.tokens import create_token
+
+    for trust in ("trust_a", "trust_b"):
+        services.save_plan(
+            organisation=deprived[trust], figures=figures(2025, pay=3, non_pay=2.9), by=cast["pmo"]
+        )
+    page = reverse("finance:index") + "?year=2025"
+
+    def api(who):
+        token = create_token(user=cast[who], name="t")[1]
+        return client.get(
+            "/api/v1/finance/spend-per-head", headers={"Authorization": f"Bearer {token}"}
+        )
+
+    assert "by deprivation quintile" in client_for("pmo").get(page).content.decode()
+    assert [r["pounds"] for r in api("pmo").json()["by_quintile"]] == ["1500.00", "1000.00"]
+    assert "by deprivation quintile" not in client_for("editor_b").get(page).content.decode()
+    assert api("editor_b").json() == {"by_place": [], "by_quintile": []}
+    assert api("stranger").status_code == 403
+    assert client.get("/api/v1/finance/spend-per-head").status_code == 401
+    services.publish_year(year=2025, by=cast["pmo"])
+    assert "£1,500.00" in client_for("editor_b").get(page).content.decode()
+    body = api("editor_b").json()
+    assert [(r["quintile"], r["population_year"]) for r in body["by_quintile"]] == [
+        (1, 2025),
+        (5, 2025),
+    ]
+    assert {r["area"] for r in body["by_place"]} == {"Northshire", "Southshire", "Whole system"}
