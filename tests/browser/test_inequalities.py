@@ -1,0 +1,27 @@
+"""A member of the public reads the partnership's inequalities picture: the Core20 share, a
+chart with its table by quintile and by ethnic group, and only the PLUS groups made public."""
+
+import pytest
+from playwright.sync_api import expect
+
+from footprint.inequalities.models import PlusGroup
+from tests.browser.conftest import check_accessibility
+from tests.integration.test_small_areas import small_areas  # noqa: F401  (a fixture)
+
+pytestmark = [pytest.mark.browser, pytest.mark.public, pytest.mark.django_db(transaction=True)]
+
+
+def test_the_public_reads_the_inequalities_picture(page, small_areas):  # noqa: F811
+    PlusGroup.objects.create(name="Carers", who="Unpaid carers.", why="Survey.", public=True)
+    PlusGroup.objects.create(name="Not yet public", who="x", why="y", public=False)
+    page.goto("/inequalities/")
+    expect(page.get_by_role("heading", name="Health inequalities", level=1)).to_be_visible()
+    expect(page.get_by_text("2,639 of 4,732 residents (55.8%)")).to_be_visible()
+    # The charts are drawn (vega-embed puts an SVG or canvas in each), each beside its table.
+    for chart in ("#core20-chart", "#quintile-chart", "#ethnicity-chart"):
+        expect(page.locator(f"{chart} svg, {chart} canvas").first).to_be_attached()
+    table = page.get_by_role("table", name="Residents of Test Partnership by national")
+    expect(table.get_by_role("row", name="Quintile 1 (most deprived)")).to_contain_text("2,639")
+    expect(page.get_by_role("heading", name="Carers")).to_be_visible()
+    expect(page.get_by_text("Not yet public")).to_have_count(0)
+    check_accessibility(page)
