@@ -199,3 +199,23 @@ def test_a_gap_goal_is_set_on_the_goal_form(client_for, footprint, plan):
     page = client.get(goal.get_absolute_url()).content.decode()
     assert "-12.0 percentage points in April 2025" in page
     assert "No measurements yet." in page or "There are no measurements yet." in page
+
+
+def test_an_sii_gap_goal_is_judged_on_the_sii_of_each_month(cast, footprint, plan):
+    import_quintiles(cast)
+    goal = gap_goal(
+        plan,
+        footprint,
+        cast,
+        gap_measure=Goal.GapMeasure.SII,
+        baseline_value=24.0,
+        target_value=12.0,
+    )
+    assert (goal.gap_first, goal.gap_second) == ("", "")
+    view = compute.judge_goal(goal, queries.series(goal.metric, goal.subject_key, split=True))
+    # April 2024: 50, 60, 65, 68, 70 with equal populations, ranks 0.1 … 0.9 (mean 0.5):
+    # slope = Σ 0.2 (r − 0.5) y / Σ 0.2 (r − 0.5)² = (0.2 × 9.6) / 0.08 = 24.
+    assert view.series.values[0] == pytest.approx(24.0)
+    # May 2025: quintile 1 is 56.5, so Σ (r − 0.5) y = 9.6 − 0.4 × 6.5 = 7.0 → 0.2 × 7 / 0.08.
+    assert view.series.values[-1] == pytest.approx(17.5)
+    assert compute.gap_name(goal) == ("The slope index of inequality across deprivation quintiles")
