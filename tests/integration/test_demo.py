@@ -28,6 +28,8 @@ TODAY = dt.date(2026, 11, 30)
 # Dates that are about the future by their nature: when something is due, closes, may be
 # published, or is to be reviewed or reached. Everything else the demo dates has happened.
 FUTURE_BY_NATURE = re.compile(r"due|closes|until|publish_after|deadline|next_review|target|expir")
+# Apps whose every date is a plan for days to come: a winter plan simulates the coming winter.
+PLANS_AHEAD = {"winter"}
 
 
 def _dated_after(today: dt.date) -> list[str]:
@@ -35,7 +37,7 @@ def _dated_after(today: dt.date) -> list[str]:
     late = []
     tomorrow = timezone.make_aware(dt.datetime.combine(today + dt.timedelta(days=1), dt.time()))
     for model in apps.get_models():
-        if not model.__module__.startswith("footprint."):
+        if not model.__module__.startswith("footprint.") or model._meta.app_label in PLANS_AHEAD:
             continue
         for f in model._meta.concrete_fields:
             if not isinstance(f, models.DateField) or FUTURE_BY_NATURE.search(f.name):
