@@ -279,13 +279,9 @@ def start_run(*, scenario: Scenario, by: Any, enqueue: Callable[[int], object]) 
     ]
     if problems:
         raise InputError(problems)
-    job = create_job(kind="winter:run", title=f"Run {scenario.name}", user=by, payload={})
-    r = WinterRun.objects.create(
-        scenario=scenario,
-        job=job,
-        inputs=doc,
-        created_by=by if getattr(by, "is_authenticated", False) else None,
-    )
+    user = by if getattr(by, "is_authenticated", False) else None  # None: an operator
+    job = create_job(kind="winter:run", title=f"Run {scenario.name}", user=user, payload={})
+    r = WinterRun.objects.create(scenario=scenario, job=job, inputs=doc, created_by=user)
     audit.record(actor=by, action=AuditAction.RUN, summary=f"Ran {scenario.name}", run=r.pk)
     transaction.on_commit(lambda: enqueue(r.pk))
     return r
