@@ -4,10 +4,12 @@ database reads and no writes (services store what this returns)."""
 
 from __future__ import annotations
 
+import datetime as dt
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from footprint.engine import opel
+from footprint.engine import opel, spc, spc_daily
 from footprint.flow.models import NCTR_PATHWAYS, Measure, ReturnKind
 
 PROVIDER_TYPE = {
@@ -121,3 +123,182 @@ def parameter_labels(kind: ReturnKind) -> dict[str, str]:
 def unconfirmed() -> list[str]:
     """Every value of the framework not confirmed against the published text."""
     return opel.OPEL_2024_26.unconfirmed()
+
+
+# ---------------------------------------------------------------------------------------------
+# The system page: daily series across the providers, each judged with day-of-week SPC
+
+VERDICTS = {
+    spc.PointType.COMMON_CAUSE: "Usual variation",
+    spc.PointType.IMPROVEMENT: "Special cause: improvement",
+    spc.PointType.CONCERN: "Special cause: concern",
+    spc.PointType.NEUTRAL_HIGH: "Special cause: high",
+    spc.PointType.NEUTRAL_LOW: "Special cause: low",
+    spc.PointType.TOO_FEW_POINTS: "Too few points to judge",
+}
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+@dataclass(frozen=True)
+class SeriesDef:
+    key: str
+    title: str
+    unit: str
+    improvement: str  # "increase", "decrease" or "neutral"
+
+
+SYSTEM_SERIES = (
+    SeriesDef("ga_occupancy", "General and acute bed occupancy", "%", "decrease"),
+    SeriesDef("escalation_beds", "Escalation beds open", "beds", "neutral"),
+    SeriesDef("admissions", "Emergency admissions", "patients", "neutral"),
+    SeriesDef("nctr_total", "Patients with no criteria to reside", "patients", "decrease"),
+    SeriesDef("nctr_pathway_0", "No criteria to reside: pathway 0", "patients", "decrease"),
+    SeriesDef("nctr_pathway_1", "No criteria to reside: pathway 1", "patients", "decrease"),
+    SeriesDef("nctr_pathway_2", "No criteria to reside: pathway 2", "patients", "decrease"),
+    SeriesDef("nctr_pathway_3", "No criteria to reside: pathway 3", "patients", "decrease"),
+    SeriesDef("handover_mean", "Mean ambulance handover time", "minutes", "decrease"),
+    SeriesDef("handovers_over_60", "Ambulance handovers over 60 minutes", "handovers", "decrease"),
+)
+
+
+def total(rows: Sequence[Mapping[str, float]], measure: str) -> float | None:
+    present = [r[measure] for r in rows if measure in r]
+    return sum(present) if present else None
+
+
+def system_values(rows: Sequence[Mapping[str, float]]) -> dict[str, float | None]:
+    """One day's system figures from the acute trusts' returns of that day."""
+    occupied = total(rows, Measure.GA_BEDS_OCCUPIED)
+    beds = total(rows, Measure.GA_BEDS_OPEN)
+    pathways = [total(rows, m) for m in NCTR_PATHWAYS]
+    weighted = [
+        (r[Measure.HANDOVER_MEAN_MINUTES], r[Measure.HANDOVERS])
+        for r in rows
+        if Measure.HANDOVER_MEAN_MINUTES in r and r.get(Measure.HANDOVERS)
+    ]
+    handovers = sum(n for _, n in weighted)
+    return {
+        "ga_occupancy": _share(occupied, beds),
+        "escalation_beds": total(rows, Measure.ESCALATION_BEDS),
+        "admissions": total(rows, Measure.ADMISSIONS),
+        "nctr_total": sum(p for p in pathways if p is not None)
+        if any(p is not None for p in pathways)
+        else None,
+        **{str(m): p for m, p in zip(NCTR_PATHWAYS, pathways, strict=True)},
+        "handover_mean": sum(m * n for m, n in weighted) / handovers if handovers else None,
+        "handovers_over_60": total(rows, Measure.HANDOVERS_OVER_60),
+    }
+
+
+@dataclass(frozen=True)
+class JudgedSeries:
+    key: str
+    title: str
+    unit: str
+    points: list[dict[str, object]]  # for the chart
+    rows: list[dict[str, str]]  # for its table, newest first
+    sentence: str  # what the chosen day shows, in words
+    special: bool  # whether the chosen day is a special cause
+
+
+def _shown(value: float, unit: str) -> str:
+    text = f"{value:,.1f}" if unit in ("%", "minutes") else f"{value:,.0f}"
+    return f"{text}%" if unit == "%" else f"{text} {unit}"
+
+
+def judge_series(
+    definition: SeriesDef, days: Sequence[dt.date], values: Sequence[float | None]
+) -> JudgedSeries:
+    """Day-of-week SPC on one daily series, the last day being the day chosen."""
+    judged = spc_daily.analyse_by_weekday(
+        values, [d.weekday() for d in days], improvement=definition.improvement
+    )
+    points = [
+        {
+            "period": d.isoformat(),
+            "value": None if p.value is None else round(p.value, 2),
+            "mean": round(p.mean, 2),
+            "lower": round(p.lower, 2),
+            "upper": round(p.upper, 2),
+            "point_type": p.point_type.value,
+            "rule": p.rule.value if p.rule else None,
+            "segment": p.segment,
+        }
+        for d, p in zip(days, judged.result.points, strict=True)
+    ]
+    last = judged.result.points[-1]
+    day = days[-1]
+    weekday = WEEKDAYS[day.weekday()]
+    if last.value is None:
+        sentence = f"{definition.title}: no figures for {day:%-d %B %Y}."
+        special = False
+    elif last.point_type == spc.PointType.TOO_FEW_POINTS or not math.isfinite(last.mean):
+        sentence = (
+            f"{definition.title}: {_shown(last.value, definition.unit)}; too few days to judge."
+        )
+        special = False
+    else:
+        gap = last.value - last.mean
+        direction = "above" if gap >= 0 else "below"
+        usual = f"the usual {_shown(last.mean, definition.unit)} for a {weekday}"
+        special = last.rule is not None
+        verdict = (
+            f" — {last.rule.label.lower()}"
+            + (
+                ": a concern"
+                if last.point_type == spc.PointType.CONCERN
+                else ": an improvement"
+                if last.point_type == spc.PointType.IMPROVEMENT
+                else ""
+            )
+            if last.rule is not None
+            else ", within the usual variation"
+        )
+        sentence = (
+            f"{definition.title}: {_shown(last.value, definition.unit)}, "
+            f"{_shown(abs(gap), definition.unit)} {direction} {usual}{verdict}."
+        )
+    rows = [
+        {
+            "day": f"{d:%a %-d %B %Y}",
+            "value": "–" if p.value is None else _number(p.value, definition.unit),
+            "mean": _number(p.mean, definition.unit),
+            "lower": _number(p.lower, definition.unit),
+            "upper": _number(p.upper, definition.unit),
+            "verdict": VERDICTS[p.point_type] + (f" ({p.rule.label.lower()})" if p.rule else ""),
+        }
+        for d, p in zip(reversed(days), reversed(judged.result.points), strict=True)
+    ]
+    return JudgedSeries(
+        definition.key, definition.title, definition.unit, points, rows, sentence, special
+    )
+
+
+def _number(value: float, unit: str) -> str:
+    if not math.isfinite(value):
+        return "–"
+    return f"{value:,.1f}" if unit in ("%", "minutes") else f"{value:,.1f}".removesuffix(".0")
+
+
+def system_picture(
+    days: Sequence[dt.date], acute_rows_by_day: Mapping[dt.date, Sequence[Mapping[str, float]]]
+) -> list[JudgedSeries]:
+    """Every system series over ``days`` (the chosen day last), judged."""
+    by_day = [system_values(acute_rows_by_day.get(d, [])) for d in days]
+    return [judge_series(s, days, [v[s.key] for v in by_day]) for s in SYSTEM_SERIES]
+
+
+def what_changed(series: Sequence[JudgedSeries], day: dt.date) -> str:
+    """The plain-English line: which series the chosen day is a special cause in."""
+    special = [s for s in series if s.special]
+    if not special:
+        return (
+            f"Nothing changed beyond the usual variation on {day:%-d %B %Y}: every series is "
+            "within its limits, allowing for the day of the week."
+        )
+    names = [s.title[0].lower() + s.title[1:] for s in special]
+    listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    return (
+        f"On {day:%-d %B %Y}, allowing for the day of the week, {listed} "
+        f"{'was' if len(names) == 1 else 'were'} beyond the usual variation (details below)."
+    )

@@ -199,3 +199,12 @@ def provider_scores(day: dt.date) -> list[tuple[ReturnKind, float]]:
         if kind is not None:
             out.append((kind, lvl.score))
     return out
+
+
+def acute_figures_by_day(start: dt.date, end: dt.date) -> dict[dt.date, list[dict[str, float]]]:
+    """The acute trusts' figures from ``start`` to ``end``, by day: one dict per return."""
+    acute = [o for o in reporting_organisations() if return_kind(o) == ReturnKind.ACUTE]
+    out: dict[dt.date, list[dict[str, float]]] = defaultdict(list)
+    for (_, day), values in returns_between(start, end, acute).items():
+        out[day].append(values)
+    return dict(out)

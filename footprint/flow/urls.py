@@ -9,4 +9,5 @@ urlpatterns = [
     path("workspace/flow/submit/", views.submit, name="submit"),
     path("workspace/flow/import/", views.import_returns, name="import"),
     path("workspace/flow/returns/", views.returns, name="returns"),
+    path("workspace/flow/system/", views.system, name="system"),
 ]

@@ -5,6 +5,7 @@ mutual-aid log."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -13,12 +14,13 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
+from footprint.core import charts
 from footprint.core.imports import ImportRejected
 from footprint.core.jobs import refuse_big_uploads
 from footprint.core.permissions import can, permission_required
-from footprint.flow import importers, queries, services
+from footprint.flow import compute, importers, queries, services
 from footprint.flow.forms import DayForm, ImportForm, ReturnForm, parse_day
-from footprint.flow.models import Measure, return_kind
+from footprint.flow.models import NCTR_PATHWAYS, NCTR_REASONS, Measure, return_kind
 from footprint.flow.rules import Permission, submitting_organisations
 from footprint.partnership.models import Organisation
 from footprint.partnership.rules import is_programme_office
@@ -160,5 +162,74 @@ def returns(request: HttpRequest) -> HttpResponse:
                 for org, ret in queries.submissions(day)
             ],
             "missing": queries.missing_returns(day),
+        },
+    )
+
+
+SYSTEM_DAYS = 91  # the chosen day and the 90 before it
+
+
+def _daily(spec: Any) -> Any:
+    """A chart of months made a chart of days: the shared SPC chart draws monthly periods."""
+    if isinstance(spec, dict):
+        out = {k: _daily(v) for k, v in spec.items()}
+        if out.get("timeUnit") == "utcyearmonth":
+            out["timeUnit"] = "utcyearmonthdate"
+            if "axis" in out:
+                out["axis"] = {**out["axis"], "format": "%-d %b %Y"}
+            if "format" in out:
+                out["format"] = "%-d %B %Y"
+            if out.get("title") == "Month":
+                out["title"] = "Day"
+        return out
+    if isinstance(spec, list):
+        return [_daily(v) for v in spec]
+    return spec
+
+
+@partner_only
+def system(request: HttpRequest) -> HttpResponse:
+    """The system for a chosen day and the 90 before it: beds, NCTR by pathway and reason,
+    handovers, each daily series with day-of-week SPC, and what changed in words."""
+    day = parse_day(request.GET.get("date"), _today())
+    days = [day - dt.timedelta(days=SYSTEM_DAYS - 1 - i) for i in range(SYSTEM_DAYS)]
+    rows = queries.acute_figures_by_day(days[0], day)
+    series = compute.system_picture(days, rows)
+    week_before = day - dt.timedelta(days=7)
+
+    def totals(d: dt.date, measures: tuple[str, ...]) -> list[float | None]:
+        return [compute.total(rows.get(d, []), m) for m in measures]
+
+    nctr_table = [
+        (Measure(m).label.split(": ", 1)[1].capitalize(), now, before)
+        for m, now, before in zip(
+            NCTR_PATHWAYS + NCTR_REASONS,
+            totals(day, NCTR_PATHWAYS + NCTR_REASONS),
+            totals(week_before, NCTR_PATHWAYS + NCTR_REASONS),
+            strict=True,
+        )
+    ]
+    return render(
+        request,
+        "flow/system.jinja",
+        {
+            "day": day,
+            "first": days[0],
+            "week_before": week_before,
+            "series": [
+                (
+                    s,
+                    _daily(
+                        charts.spc_chart(
+                            s.points, f"{s.title}, by day", s.unit, None, measure=s.title
+                        )
+                    ),
+                )
+                for s in series
+            ],
+            "changed": compute.what_changed(series, day),
+            "pathways": nctr_table[:4],
+            "reasons": nctr_table[4:],
+            "returns": len(rows.get(day, [])),
         },
     )

@@ -59,3 +59,20 @@ def test_the_demo_draws_two_years_of_returns_with_its_stories(members):
     before = [v["nctr_pathway_3"] for (o, d), v in figures.items() if d.month in (7, 8)]
     after = [v["nctr_pathway_3"] for (o, d), v in figures.items() if d.month in (11, 12)]
     assert sum(after) / len(after) > sum(before) / len(before) + 20
+
+
+def test_the_system_page_says_what_changed_with_a_chart_and_table_for_each_series(
+    members, admin_client
+):
+    build_flow(Timeline(TODAY))
+    page = admin_client.get("/workspace/flow/system/?date=2026-01-07").content.decode()
+    changed = page[page.index('id="what-changed"') :].split("</p>", 1)[0]
+    # The week at OPEL 4: beds, handovers and delays all beyond the usual for a Wednesday.
+    assert "On 7 January 2026, allowing for the day of the week," in changed
+    assert "general and acute bed occupancy" in changed
+    assert "mean ambulance handover time" in changed
+    assert page.count('class="fp-chart"') == 10
+    assert page.count("The figures in this chart") == 10
+    assert "above the usual" in page and "for a Wednesday" in page
+    # The NCTR tables: by pathway and by reason, with the week before.
+    assert "Awaiting a care home" in page and "Pathway 3" in page

@@ -22,6 +22,7 @@ SUBMITTERS = {"pmo", "editor_a", "editor_b"}
 PAGES = [
     ("flow:index", PARTNERS),
     ("flow:returns", PARTNERS),
+    ("flow:system", PARTNERS),
     ("flow:submit", SUBMITTERS),
     ("flow:import", SUBMITTERS),
 ]
