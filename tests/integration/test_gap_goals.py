@@ -219,3 +219,33 @@ def test_an_sii_gap_goal_is_judged_on_the_sii_of_each_month(cast, footprint, pla
     # May 2025: quintile 1 is 56.5, so Σ (r − 0.5) y = 9.6 − 0.4 × 6.5 = 7.0 → 0.2 × 7 / 0.08.
     assert view.series.values[-1] == pytest.approx(17.5)
     assert compute.gap_name(goal) == ("The slope index of inequality across deprivation quintiles")
+
+
+def test_a_gap_between_two_ethnic_groups_and_its_table(client_for, cast, footprint, plan):
+    text = "Metric,Period,Organisation,Breakdown,Group,Value\n" + "".join(
+        f"ae-4-hour,{month:%Y-%m},RA1,ethnic group,{group},{value + 0.2 * i:.1f}\n"
+        for i, month in enumerate(MONTHS[:3])
+        for group, value in (("White", 72.0), ("Black", 64.0))
+    )
+    rows = importers.parse_measurements(text, "ethnic.csv")
+    services.import_measurements(rows=rows, filename="ethnic.csv", by=cast["pmo"], today=TODAY)
+    goal = gap_goal(
+        plan,
+        footprint,
+        cast,
+        gap_breakdown="ethnic_group",
+        gap_first="black",
+        gap_second="white",
+        baseline_value=-8.0,
+        target_value=-4.0,
+    )
+    view = compute.judge_goal(goal, queries.series(goal.metric, goal.subject_key, split=True))
+    assert view.series.values == [-8.0, -8.0, -8.0]  # both groups rise alike
+    assert compute.gap_trend(view.series) is compute.Trend.TOO_FEW_POINTS
+    page = client_for("viewer").get(goal.get_absolute_url()).content.decode()
+    assert "A&amp;E within 4 hours by ethnic group" in page
+    assert "Black, Black British, Black Welsh, Caribbean or African less White" in page
+    # Only the groups supplied are columns; no deprivation gap or SII for ethnic groups.
+    assert page.count('class="nhsuk-table__header fp-numeric">White</th>') == 1
+    assert "Mixed or Multiple ethnic groups</th>" not in page
+    assert 'id="sii-ethnic_group"' not in page
