@@ -11,6 +11,7 @@ from concurrent.futures import Executor
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from functools import lru_cache
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -552,6 +553,60 @@ def _steps(plan: dm.Plan, outcome: dm.Outcome, years: tuple[int, ...]) -> list[d
 
 
 # Imports
+
+VARIANT_BANDS = list(range(0, 91, 5))  # the multipliers' age bands: 0–4, 5–9, … 90+
+
+
+def variants_from_projections(
+    projections: Mapping[str, np.ndarray], document: Mapping[str, Any]
+) -> list[dict[str, Any]]:
+    """A parameters document's ``variants`` from an area's projections (``importers.
+    parse_variants``: each variant's residents by projection year, sex and age, the principal
+    first): each variant's multipliers are its residents over the principal's by year, sex and
+    five-year age band (1 where the principal has nobody in a band). The probabilities stay as
+    the document gives them when it has the same variants; otherwise the principal is drawn
+    half the time and the others share the other half. ParameterError names a variant, year,
+    sex and band whose multiplier is not above 0 and below 10 (the document's bounds)."""
+    names = list(projections)
+    principal = projections[names[0]]
+    edges = [*VARIANT_BANDS, 91]
+
+    def banded(x: np.ndarray) -> np.ndarray:
+        return np.stack([x[..., a:b].sum(axis=-1) for a, b in pairwise(edges)], axis=-1)
+
+    base = banded(principal)
+    current = {v["name"]: v["probability"] for v in document.get("variants", [])}
+    keep = sorted(current) == sorted(names)
+    problems, out = [], []
+    for name in names:
+        people = banded(projections[name])
+        ratio = np.divide(people, base, out=np.ones_like(people), where=base > 0)
+        for t, sex, band in zip(*np.nonzero((ratio <= 0) | (ratio >= 10)), strict=True):
+            low = VARIANT_BANDS[band]
+            ages = f"{low}+" if low == 90 else f"{low}–{low + 4}"
+            problems.append(
+                f"{name}, {document['base_year'] + 1 + int(t)}, {'FM'[int(sex)]}, ages {ages}: "
+                f"{people[t, sex, band]:,.0f} residents against the principal's "
+                f"{base[t, sex, band]:,.0f}; a variant must be above 0 and under 10 times it"
+            )
+        first = name == names[0]
+        if keep:
+            chance = current[name]
+        elif len(names) == 1:
+            chance = 1.0
+        else:
+            chance = 0.5 if first else 0.5 / (len(names) - 1)
+        out.append(
+            {
+                "name": name,
+                "probability": chance,
+                "age_bounds": VARIANT_BANDS,
+                "multipliers": [] if first else np.round(ratio, 6).tolist(),
+            }
+        )
+    if problems:
+        raise ParameterError(problems[:20])
+    return out
 
 
 def cell_rows(cells: dm.Baseline) -> list[CellRow]:

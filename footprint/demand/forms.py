@@ -86,6 +86,15 @@ class ParametersUploadForm(forms.Form):
     file = forms.FileField(label="Parameters document (JSON)")
 
 
+class VariantsUploadForm(forms.Form):
+    file = forms.FileField(
+        label="Population projection variants (CSV)",
+        help_text="Columns variant, year, sex, age, population: the Principal projection and "
+        "each variant, both sexes, ages 0 to 90, every year from the base year's next to the "
+        "horizon",
+    )
+
+
 class ActivityImportForm(forms.Form):
     name = forms.CharField(max_length=200, help_text="e.g. 'SUS and community extract 2025/26'")
     base_year = forms.IntegerField(min_value=2000, max_value=2100)

@@ -13,9 +13,10 @@ import io
 from collections.abc import Collection
 from dataclasses import dataclass
 
+import numpy as np
 import polars as pl
 
-from footprint.core.imports import ACTIVITY, ImportRejected, Limits, RowError, check_csv
+from footprint.core.imports import ACTIVITY, TABLE, ImportRejected, Limits, RowError, check_csv
 
 MAX_ERRORS = 200
 # A count, a number of units or of bed days in one row: no footprint has ten million of one
@@ -178,3 +179,117 @@ def parse(
         *[text(c).cast(pl.Int64) for c in whole],
     )
     return Activity(parsed, aggregated)
+
+
+# Population projection variants (ONS's principal and variant projections for the area)
+
+VARIANT_COLUMNS = ("variant", "year", "sex", "age", "population")
+PRINCIPAL = "Principal"
+# No area a partnership covers has a hundred million residents of one age and sex.
+MOST_PEOPLE = 100_000_000
+
+
+def parse_variants(
+    data: bytes, filename: str, *, first_year: int, last_year: int
+) -> dict[str, np.ndarray]:
+    """Read a projection file with columns ``variant, year, sex, age, population`` (age 90
+    counts 90 and over; ages above 90 are added to it) and return each variant's residents as
+    ``[year − first_year, sex (F, M), age 0–90]``, the principal first. Every variant, the
+    principal included, must give both sexes and every age in every year from ``first_year``
+    to ``last_year``; raise ImportRejected naming each problem's row and column (or the
+    variant, year and sex that lack ages)."""
+    frame = read_frame(data, filename, TABLE)
+    missing = [c for c in VARIANT_COLUMNS if c not in frame.columns]
+    if missing:
+        raise ImportRejected(filename, [RowError(1, c, "this column is missing") for c in missing])
+    if frame.height == 0:
+        raise ImportRejected(filename, [RowError(2, "", "the file has no rows")])
+    frame = frame.with_columns([pl.col(c).fill_null("").str.strip_chars() for c in VARIANT_COLUMNS])
+    errors: list[RowError] = []
+    text = pl.col
+    _check(
+        frame,
+        errors,
+        "variant",
+        (text("variant").str.len_chars() == 0) | (text("variant").str.len_chars() > 100),
+        "name the variant (up to 100 characters), e.g. Principal or High population",
+    )
+    year = text("year").cast(pl.Int64, strict=False)
+    _check(
+        frame,
+        errors,
+        "year",
+        year.is_null() | (year < 2000) | (year > 2100),
+        "must be a year from 2000 to 2100",
+    )
+    _check(
+        frame, errors, "sex", ~text("sex").str.to_uppercase().is_in(["F", "M"]), "must be F or M"
+    )
+    age = text("age").cast(pl.Int64, strict=False)
+    _check(
+        frame,
+        errors,
+        "age",
+        age.is_null() | (age < 0) | (age > 120),
+        "must be a whole number of years from 0 to 120",
+    )
+    people = text("population").cast(pl.Float64, strict=False)
+    _check(
+        frame,
+        errors,
+        "population",
+        people.is_null()
+        | people.is_nan()
+        | people.is_infinite()
+        | (people < 0)
+        | (people > MOST_PEOPLE),
+        f"must be a number of residents from 0 to {MOST_PEOPLE:,}",
+    )
+    if errors:
+        errors.sort(key=lambda e: (e.row, e.column))
+        raise ImportRejected(filename, errors[:MAX_ERRORS])
+    rows = frame.select(
+        text("row"),
+        text("variant"),
+        year.alias("year"),
+        text("sex").str.to_uppercase(),
+        age.clip(0, 90).alias("age"),
+        people.alias("population"),
+    ).filter((text("year") >= first_year) & (text("year") <= last_year))
+    years = last_year - first_year + 1
+    names = sorted(set(rows["variant"]), key=lambda n: (n.casefold() != PRINCIPAL.casefold(), n))
+    if not names or names[0].casefold() != PRINCIPAL.casefold():
+        raise ImportRejected(
+            filename,
+            [
+                RowError(
+                    0,
+                    "variant",
+                    f"the file needs the {PRINCIPAL} projection for {first_year}–{last_year}, "
+                    "which the other variants are compared with",
+                )
+            ],
+        )
+    out: dict[str, np.ndarray] = {}
+    seen: dict[str, np.ndarray] = {}
+    for name in names:
+        out[name] = np.zeros((years, 2, 91))
+        seen[name] = np.zeros((years, 2, 91), dtype=bool)
+    for _, name, y, sex, a, n in rows.iter_rows():
+        out[name][y - first_year, "FM".index(sex), a] += n
+        seen[name][y - first_year, "FM".index(sex), a] = True
+    problems = []
+    for name in names:
+        for t, s in zip(*np.nonzero(~seen[name].all(axis=2)), strict=True):
+            ages = np.flatnonzero(~seen[name][t, s])
+            shown = ", ".join(str(int(a)) for a in ages[:5]) + (" …" if len(ages) > 5 else "")
+            problems.append(
+                RowError(
+                    0,
+                    "age",
+                    f"{name}, {first_year + int(t)}, {'FM'[int(s)]}: no row for age {shown}",
+                )
+            )
+    if problems:
+        raise ImportRejected(filename, problems[:MAX_ERRORS])
+    return out

@@ -26,7 +26,7 @@ from footprint.core import audit
 from footprint.core.jobs import Progress, create_job, no_progress
 from footprint.core.models import Job
 from footprint.core.permissions import require
-from footprint.demand import compute, queries
+from footprint.demand import compute, importers, queries
 from footprint.demand.models import (
     ActivityCell,
     Baseline,
@@ -51,6 +51,7 @@ class AuditAction(StrEnum):
     REMOVE_SCHEME = "demand.remove_scheme"
     CHANGE_GROWTH = "demand.change_growth"
     CHANGE_SCHEME = "demand.change_scheme"
+    IMPORT_VARIANTS = "demand.import_variants"
     RUN = "demand.run"
     STORE_RESULTS = "demand.store_results"
 
@@ -190,6 +191,31 @@ def add_scheme(
         parameters={**scenario.parameters, "schemes": [*scenario.parameters["schemes"], scheme]},
     )
     return scheme
+
+
+@transaction.atomic
+def import_variants(*, scenario: Scenario, by: Any, data: bytes, filename: str) -> list[str]:
+    """Replace the scenario's population variants with those of an area's projection file
+    (``importers.parse_variants``: the principal and each variant by year, sex and age, for
+    every projection year of the scenario), their multipliers the variant over the principal
+    by year, sex and five-year band. Raises ImportRejected for a bad file and ParameterError
+    for multipliers out of bounds; nothing changes then. Returns the variants' names."""
+    require(by, Permission.CHANGE_DEMAND, scenario)
+    doc = scenario.parameters
+    projections = importers.parse_variants(
+        data, filename, first_year=doc["base_year"] + 1, last_year=doc["horizon"]
+    )
+    variants = compute.variants_from_projections(projections, doc)
+    names = [v["name"] for v in variants]
+    _save(
+        scenario,
+        by=by,
+        action=AuditAction.IMPORT_VARIANTS,
+        summary=f"Imported population variants for {scenario.name} from {filename}: "
+        + ", ".join(names),
+        parameters={**doc, "variants": variants},
+    )
+    return names
 
 
 @transaction.atomic

@@ -43,6 +43,11 @@ urlpatterns = [
         views.parameters_upload,
         name="parameters_upload",
     ),
+    path(
+        "workspace/demand/scenarios/<int:pk>/variants/",
+        views.variants_upload,
+        name="variants_upload",
+    ),
     path("workspace/demand/scenarios/<int:pk>/run/", views.scenario_run, name="scenario_run"),
     path("workspace/demand/runs/<int:pk>/", views.run, name="run"),
     path("workspace/demand/runs/<int:pk>/results.csv", views.run_csv, name="run_csv"),

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from footprint.core import charts
 from footprint.core.exports import csv_response, xlsx_file_response, xlsx_sheets_bytes
-from footprint.core.imports import ACTIVITY, DOCUMENT, load_json
+from footprint.core.imports import ACTIVITY, DOCUMENT, TABLE, ImportRejected, load_json
 from footprint.core.jobs import refuse_big_uploads
 from footprint.core.permissions import permission_required
 from footprint.demand import compute, queries, services
@@ -25,6 +25,7 @@ from footprint.demand.forms import (
     ScenarioForm,
     SchemeChangeForm,
     SchemeForm,
+    VariantsUploadForm,
     field_for,
 )
 from footprint.demand.models import Baseline, Breakdown, Result, Run, Scenario
@@ -149,6 +150,7 @@ def _scenario_context(sc: Scenario, form: SchemeForm) -> dict[str, Any]:
         ),
         "scheme_form": form,
         "upload_form": ParametersUploadForm(),
+        "variants_form": VariantsUploadForm(),
         "runs": queries.recent_runs(sc),
     }
 
@@ -303,6 +305,36 @@ def parameters_upload(request: HttpRequest, pk: int) -> HttpResponse:
         problems = [e for errors in form.errors.values() for e in errors]
     for line in problems:
         messages.error(request, f"{form.cleaned_data.get('file', 'The upload')}: {line}")
+    return redirect(sc)
+
+
+@require_POST
+@programme_office_only
+@refuse_big_uploads
+def variants_upload(request: HttpRequest, pk: int) -> HttpResponse:
+    """Replace the scenario's population variants with an area's projections (CSV)."""
+    sc = _scenario_or_404(pk)
+    form = VariantsUploadForm(request.POST, request.FILES)
+    problems: list[str] = []
+    if not form.is_valid():
+        problems = [e for errors in form.errors.values() for e in errors]
+    elif problem := TABLE.size_problem(form.cleaned_data["file"].size, "The file"):
+        problems = [problem]
+    else:
+        upload = form.cleaned_data["file"]
+        try:
+            names = services.import_variants(
+                scenario=sc, by=request.user, data=upload.read(), filename=upload.name
+            )
+        except ImportRejected as exc:
+            problems = exc.as_lines()
+        except ParameterError as exc:
+            problems = [f"{upload.name}: {line}" for line in exc.lines]
+        else:
+            messages.success(request, "Imported the population variants: " + ", ".join(names))
+            return redirect(sc)
+    for line in problems:
+        messages.error(request, line)
     return redirect(sc)
 
 

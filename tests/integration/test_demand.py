@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import io
 import json
 import re
@@ -13,7 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from footprint.core.models import Job
+from footprint.core.models import AuditEvent, Job
 from footprint.demand import compute, queries, services
 from footprint.demand.models import ActivityCell, Baseline, Result, Run, Scenario
 from footprint.demand.parameters import ParameterError, validate
@@ -861,3 +862,94 @@ def test_downloads_of_an_unfinished_run_are_not_found(client_for, scenario):
     for name in ("demand:run_csv", "demand:run_breakdowns_csv", "demand:run_xlsx"):
         assert viewer.get(reverse(name, args=[run.pk])).status_code == 404, name
     assert viewer.get(reverse("demand:run_xlsx", args=[999_999])).status_code == 404
+
+
+def projection_csv(rows: dict[str, float], skip: int | None = None) -> bytes:
+    lines = ["variant,year,sex,age,population"]
+    for name, people in rows.items():
+        lines += [
+            f"{name},2026,{sex},{age},{people}"
+            for sex in "FM"
+            for age in range(91)
+            if age != skip or name == "Principal"
+        ]
+    return ("\n".join(lines) + "\n").encode()
+
+
+def import_variants(client, scenario, content: bytes, name: str = "projections.csv"):
+    return client.post(
+        reverse("demand:variants_upload", args=[scenario.pk]),
+        {"file": SimpleUploadedFile(name, content)},
+        follow=True,
+    )
+
+
+def test_population_variants_imported_from_an_areas_projections(client_for, cast, scenario):
+    """The principal and two variants for 2026, by sex and age: the multipliers are each
+    variant over the principal by five-year band, the principal drawn half the time; a run
+    then draws them, and the import is audited."""
+    pmo = client_for("pmo")
+    page = import_variants(
+        pmo, scenario, projection_csv({"Principal": 100, "High": 110, "Low": 95})
+    ).content.decode()
+    assert "Imported the population variants: Principal, High, Low" in page
+    assert "differ by year, sex and age band" in page
+    scenario.refresh_from_db()
+    variants = scenario.parameters["variants"]
+    assert [(v["name"], v["probability"]) for v in variants] == [
+        ("Principal", 0.5),
+        ("High", 0.25),
+        ("Low", 0.25),
+    ]
+    assert variants[0]["multipliers"] == []
+    assert variants[1]["age_bounds"] == list(range(0, 91, 5))
+    assert variants[1]["multipliers"] == [[[1.1] * 19] * 2]
+    assert variants[2]["multipliers"] == [[[0.95] * 19] * 2]
+    event = AuditEvent.objects.get(action="demand.import_variants")
+    assert "Principal, High, Low" in event.summary and event.actor == cast["pmo"]
+    run = run_now(scenario, cast["pmo"])
+    assert run.status == Run.Status.SUCCEEDED
+    # Imported again with the same variants, the probabilities the document gives are kept.
+    scenario.parameters = {
+        **scenario.parameters,
+        "variants": [
+            {**v, "probability": p} for v, p in zip(variants, (0.6, 0.2, 0.2), strict=True)
+        ],
+    }
+    scenario.save()
+    import_variants(pmo, scenario, projection_csv({"Principal": 100, "High": 120, "Low": 95}))
+    scenario.refresh_from_db()
+    assert [v["probability"] for v in scenario.parameters["variants"]] == [0.6, 0.2, 0.2]
+    assert scenario.parameters["variants"][1]["multipliers"][0][0][0] == 1.2
+
+
+@pytest.mark.parametrize(
+    ("content", "words"),
+    [
+        (b"variant,year,sex\nPrincipal,2026,F\n", "column 'age': this column is missing"),
+        (
+            b"variant,year,sex,age,population\nPrincipal,2026,X,3,10\nPrincipal,1800,F,3,-1\n",
+            "row 2, column 'sex': must be F or M",
+        ),
+        (
+            b"variant,year,sex,age,population\nPrincipal,2026,F,3,inf\n",
+            "row 2, column 'population': must be a number of residents",
+        ),
+        (projection_csv({"High": 110}), "the file needs the Principal projection for 2026–2026"),
+        (
+            projection_csv({"Principal": 100, "High": 110}, skip=40),
+            "High, 2026, F: no row for age 40",
+        ),
+        (
+            projection_csv({"Principal": 100, "High": 0}),
+            "High, 2026, F, ages 0–4: 0 residents against the principal's 500",
+        ),
+    ],
+)
+def test_a_bad_projection_file_is_refused_naming_the_problem(client_for, scenario, content, words):
+    before = scenario.parameters
+    page = html.unescape(import_variants(client_for("pmo"), scenario, content).content.decode())
+    assert "projections.csv" in page and words in page
+    scenario.refresh_from_db()
+    assert scenario.parameters == before
+    assert not AuditEvent.objects.filter(action="demand.import_variants").exists()

@@ -252,3 +252,39 @@ def test_a_run_started_by_someone_who_may_no_longer_run_it_fails_saying_why(cast
     assert run.status == Run.Status.QUEUED and not Result.objects.exists()
     assert run.job.status == Job.Status.FAILED
     assert run.job.errors == ["You do not have permission to do this (demand.change_demand)."]
+
+
+def variants_csv(high: float = 110.0) -> bytes:
+    rows = ["variant,year,sex,age,population"]
+    for name, people in (("Principal", 100.0), ("High population", high)):
+        rows += [f"{name},2026,{sex},{age},{people}" for sex in "FM" for age in range(91)]
+    return ("\n".join(rows) + "\n").encode()
+
+
+@pytest.mark.parametrize("who", CAST)
+def test_only_the_programme_office_imports_population_variants(client_for, cast, scenario, who):
+    """The door ("demand:variants_upload") as each of the cast, and the service as each
+    wrong caller: only the programme office changes the variants."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    before = scenario.parameters["variants"]
+    url = reverse("demand:variants_upload", args=[scenario.pk])
+    response = client_for(who).post(url, {"file": SimpleUploadedFile("v.csv", variants_csv())})
+    scenario.refresh_from_db()
+    if who == "pmo":
+        assert response.status_code == 302
+        assert [v["name"] for v in scenario.parameters["variants"]] == [
+            "Principal",
+            "High population",
+        ]
+        return
+    assert response.status_code in (302, 403) and scenario.parameters["variants"] == before
+    if who != "public":
+        assert response.status_code == 403
+        with pytest.raises(PermissionDenied):
+            services.import_variants(
+                scenario=scenario, by=cast[who], data=variants_csv(), filename="v.csv"
+            )
+        scenario.refresh_from_db()
+        assert scenario.parameters["variants"] == before
+        assert not AuditEvent.objects.filter(action="demand.import_variants").exists()
