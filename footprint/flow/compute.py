@@ -302,3 +302,8 @@ def what_changed(series: Sequence[JudgedSeries], day: dt.date) -> str:
         f"On {day:%-d %B %Y}, allowing for the day of the week, {listed} "
         f"{'was' if len(names) == 1 else 'were'} beyond the usual variation (details below)."
     )
+
+
+def has_opel(kind: ReturnKind | None) -> bool:
+    """Whether a provider of ``kind`` has an OPEL level (councils and care providers do not)."""
+    return kind in PROVIDER_TYPE

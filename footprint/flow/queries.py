@@ -208,3 +208,9 @@ def acute_figures_by_day(start: dt.date, end: dt.date) -> dict[dt.date, list[dic
     for (_, day), values in returns_between(start, end, acute).items():
         out[day].append(values)
     return dict(out)
+
+
+def all_contacts() -> QuerySet[OnCallContact]:
+    return OnCallContact.objects.select_related("organisation").order_by(
+        "organisation__name", "name"
+    )

@@ -393,7 +393,7 @@ def _store_level(
 
 def _tell(change: LevelChange, who: str, contacts: Sequence[OnCallContact]) -> None:
     actions = list(queries.actions(change.to_level))
-    link = settings.FOOTPRINT_SITE_URL + reverse("flow:index")
+    link = settings.FOOTPRINT_SITE_URL + reverse("flow:escalation")
     lines = [f"- {a.text}" + (f" ({a.owner})" if a.owner else "") for a in actions]
     body = (
         f"{who} is at OPEL {change.to_level} on {change.date:%-d %B %Y}"

@@ -10,4 +10,20 @@ urlpatterns = [
     path("workspace/flow/import/", views.import_returns, name="import"),
     path("workspace/flow/returns/", views.returns, name="returns"),
     path("workspace/flow/system/", views.system, name="system"),
+    path("workspace/flow/calendar/", views.calendar, name="calendar"),
+    path("workspace/flow/escalation/", views.escalation, name="escalation"),
+    path("workspace/flow/escalation/actions/add/", views.action_add, name="action_add"),
+    path(
+        "workspace/flow/escalation/actions/<int:pk>/remove/",
+        views.action_remove,
+        name="action_remove",
+    ),
+    path("workspace/flow/escalation/contacts/add/", views.contact_add, name="contact_add"),
+    path(
+        "workspace/flow/escalation/contacts/<int:pk>/remove/",
+        views.contact_remove,
+        name="contact_remove",
+    ),
+    path("workspace/flow/aid/", views.aid, name="aid"),
+    path("workspace/flow/aid/<int:pk>/outcome/", views.aid_outcome, name="aid_outcome"),
 ]

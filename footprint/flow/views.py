@@ -10,17 +10,36 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.http import require_POST
 
 from footprint.core import charts
 from footprint.core.imports import ImportRejected
 from footprint.core.jobs import refuse_big_uploads
 from footprint.core.permissions import can, permission_required
 from footprint.flow import compute, importers, queries, services
-from footprint.flow.forms import DayForm, ImportForm, ReturnForm, parse_day
-from footprint.flow.models import NCTR_PATHWAYS, NCTR_REASONS, Measure, return_kind
+from footprint.flow.forms import (
+    ActionForm,
+    AidForm,
+    ContactForm,
+    DayForm,
+    ImportForm,
+    OutcomeForm,
+    ReturnForm,
+    parse_day,
+)
+from footprint.flow.models import (
+    NCTR_PATHWAYS,
+    NCTR_REASONS,
+    AidOutcome,
+    AidRequest,
+    EscalationAction,
+    Measure,
+    OnCallContact,
+    return_kind,
+)
 from footprint.flow.rules import Permission, submitting_organisations
 from footprint.partnership.models import Organisation
 from footprint.partnership.rules import is_programme_office
@@ -233,3 +252,168 @@ def system(request: HttpRequest) -> HttpResponse:
             "returns": len(rows.get(day, [])),
         },
     )
+
+
+@partner_only
+def calendar(request: HttpRequest) -> HttpResponse:
+    """A month's OPEL levels, day by day: the system's and each provider's."""
+    month = request.GET.get("month")
+    first = parse_day(f"{month}-01" if month else None, _today()).replace(day=1)
+    nxt = (first + dt.timedelta(days=32)).replace(day=1)
+    last = nxt - dt.timedelta(days=1)
+    levels = queries.opel_levels(first, last)
+    by = {(lvl.organisation_id, lvl.date): lvl for lvl in levels}
+    providers = [o for o in queries.reporting_organisations() if compute.has_opel(return_kind(o))]
+    days = [first + dt.timedelta(days=i) for i in range((last - first).days + 1)]
+    return render(
+        request,
+        "flow/calendar.jinja",
+        {
+            "first": first,
+            "previous": (first - dt.timedelta(days=1)).replace(day=1),
+            "next": nxt,
+            "providers": providers,
+            "rows": [
+                (d, [by.get((None, d))] + [by.get((o.pk, d)) for o in providers]) for d in days
+            ],
+            "counts": {
+                level: sum(
+                    1 for lvl in levels if lvl.organisation_id is None and lvl.level == level
+                )
+                for level in range(1, 5)
+            },
+        },
+    )
+
+
+@partner_only
+def escalation(request: HttpRequest) -> HttpResponse:
+    """The escalation plan: the actions at each level, the on-call contacts, and the latest
+    changes of level with the actions they call for."""
+    actions = list(queries.actions())
+    return render(
+        request,
+        "flow/escalation.jinja",
+        {
+            "levels": [(lvl, [a for a in actions if a.level == lvl]) for lvl in range(1, 5)],
+            "contacts": queries.all_contacts(),
+            "changes": [(c, _when(c.created_at)) for c in queries.level_changes(limit=15)],
+            "may_change": can(request.user, Permission.CHANGE_ESCALATION_PLAN),
+            "action_form": ActionForm(),
+            "contact_form": ContactForm(),
+        },
+    )
+
+
+@require_POST
+@permission_required(Permission.CHANGE_ESCALATION_PLAN)
+def action_add(request: HttpRequest) -> HttpResponse:
+    form = ActionForm(request.POST)
+    if form.is_valid():
+        services.save_action(by=request.user, **form.cleaned_data)
+        messages.success(request, f"Added an action at OPEL {form.cleaned_data['level']}.")
+    else:
+        messages.error(request, "The action was not added: " + _errors(form))
+    return redirect("flow:escalation")
+
+
+@require_POST
+@permission_required(Permission.CHANGE_ESCALATION_PLAN)
+def action_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    action = get_object_or_404(EscalationAction, pk=pk)
+    services.remove_action(by=request.user, action=action)
+    messages.success(request, f"Removed the OPEL {action.level} action: {action.text}")
+    return redirect("flow:escalation")
+
+
+@require_POST
+@permission_required(Permission.CHANGE_ESCALATION_PLAN)
+def contact_add(request: HttpRequest) -> HttpResponse:
+    form = ContactForm(request.POST)
+    if form.is_valid():
+        services.save_contact(by=request.user, **form.cleaned_data)
+        messages.success(request, f"Added {form.cleaned_data['name']} to the on-call contacts.")
+    else:
+        messages.error(request, "The contact was not added: " + _errors(form))
+    return redirect("flow:escalation")
+
+
+@require_POST
+@permission_required(Permission.CHANGE_ESCALATION_PLAN)
+def contact_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    contact = get_object_or_404(OnCallContact, pk=pk)
+    services.remove_contact(by=request.user, contact=contact)
+    messages.success(request, f"Removed {contact.name} from the on-call contacts.")
+    return redirect("flow:escalation")
+
+
+def _errors(form: Any) -> str:
+    return "; ".join(
+        f"{form.fields[f].label if f in form.fields else 'the form'}: {' '.join(e)}"
+        for f, e in form.errors.items()
+    )
+
+
+@partner_only
+def aid(request: HttpRequest) -> HttpResponse:
+    """The mutual-aid log, and a form to ask for or offer aid from your organisation."""
+    senders = queries.reporting_organisations().filter(pk__in=[o.pk for o in _senders(request)])
+    form = AidForm(
+        request.POST or None,
+        senders=senders,
+        partners=queries.reporting_organisations(),
+        initial={"date": _today()},
+    )
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            services.log_aid(
+                by=request.user,
+                from_organisation=d["from_organisation"],
+                to_organisation=d["to_organisation"],
+                is_offer=d["is_offer"],
+                kind=d["kind"],
+                quantity=d["quantity"],
+                day=d["date"],
+                details=d["details"],
+                now=timezone.now(),
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, "Logged in the mutual-aid log.")
+            return redirect("flow:aid")
+    entries = list(queries.aid_log()[:100])
+    return render(
+        request,
+        "flow/aid.jinja",
+        {
+            "form": form if senders.exists() else None,
+            "entries": [(a, can(request.user, Permission.RECORD_AID_OUTCOME, a)) for a in entries],
+            "outcomes": AidOutcome.choices,
+        },
+    )
+
+
+def _senders(request: HttpRequest) -> list[Organisation]:
+    return [
+        o for o in queries.reporting_organisations() if can(request.user, Permission.LOG_AID, o)
+    ]
+
+
+@require_POST
+@permission_required(Permission.VIEW_FLOW)
+def aid_outcome(request: HttpRequest, pk: int) -> HttpResponse:
+    entry = get_object_or_404(AidRequest, pk=pk)
+    form = OutcomeForm(request.POST)
+    if form.is_valid():
+        services.record_aid_outcome(
+            by=request.user,
+            aid=entry,
+            outcome=form.cleaned_data["outcome"],
+            note=form.cleaned_data["note"],
+        )
+        messages.success(request, f"Recorded the outcome: {AidOutcome(entry.outcome).label}.")
+    else:
+        messages.error(request, "The outcome was not recorded: " + _errors(form))
+    return redirect("flow:aid")

@@ -14,6 +14,7 @@ from footprint.core.imports import ImportRejected
 from footprint.core.models import AuditEvent
 from footprint.flow import importers, queries, services
 from footprint.flow.models import (
+    AidRequest,
     DailyReturn,
     EscalationAction,
     LevelChange,
@@ -334,3 +335,73 @@ def test_the_import_page_lists_every_problem_and_saves_nothing(client_for, cast,
     assert "mine.csv, row 2, column 'ODS code': you may not submit Trust B" in page
     assert "is negative" in page
     assert not DailyReturn.objects.exists()
+
+
+# Escalation, the calendar and mutual aid ----------------------------------------------------
+
+
+def test_the_escalation_page_shows_actions_contacts_and_changes(client_for, cast, footprint):
+    client = client_for("pmo")
+    client.post(
+        reverse("flow:action_add"), {"level": "4", "text": "Cancel electives", "order": "1"}
+    )
+    client.post(
+        reverse("flow:contact_add"),
+        {"name": "ICB on call", "email": "icb@example.org", "organisation": ""},
+    )
+    submit(footprint["trust_a"], TODAY - dt.timedelta(days=1), CALM, cast["editor_a"])
+    submit(footprint["trust_a"], TODAY, CRISIS, cast["editor_a"])
+    page = html.unescape(client_for("viewer").get(reverse("flow:escalation")).content.decode())
+    assert "Cancel electives" in page
+    assert "ICB on call (icb@example.org), for the system: told of every change" in page
+    assert "OPEL 1 to" in page and "icb@example.org" in page
+    assert AuditEvent.objects.filter(action="save_escalation_action").count() == 1
+
+
+def test_the_calendar_shows_each_days_levels(client_for, cast, footprint):
+    submit(footprint["trust_a"], dt.date(2026, 11, 2), CALM, cast["editor_a"])
+    submit(footprint["trust_a"], dt.date(2026, 11, 3), CRISIS, cast["editor_a"])
+    page = client_for("viewer").get(reverse("flow:calendar") + "?month=2026-11").content.decode()
+    assert "OPEL levels in November 2026" in page
+    assert "OPEL 1 on 1 day, OPEL 2 on 0, OPEL 3 on 0 and OPEL 4 on 1." in page
+    assert "<strong>OPEL 4</strong>" in page
+    assert "Northshire Council" not in page  # a council has no OPEL level
+
+
+def test_aid_is_logged_and_its_outcome_recorded(client_for, cast, footprint):
+    client = client_for("editor_a")
+    response = client.post(
+        reverse("flow:aid"),
+        {
+            "is_offer": "0",
+            "from_organisation": footprint["trust_a"].pk,
+            "to_organisation": footprint["trust_b"].pk,
+            "kind": "beds",
+            "quantity": "6",
+            "date": "2026-11-30",
+            "details": "Six medical beds tonight",
+        },
+    )
+    assert response.status_code == 302
+    entry = AidRequest.objects.get()
+    assert (entry.quantity, entry.kind, entry.outcome) == (6, "beds", "open")
+    client_for("editor_b").post(
+        reverse("flow:aid_outcome", args=[entry.pk]), {"outcome": "partly", "note": "Four beds"}
+    )
+    page = html.unescape(client.get(reverse("flow:aid")).content.decode())
+    assert "Request: 6 × beds" in page and "Partly met: Four beds" in page
+    assert AuditEvent.objects.filter(action__in=["log_aid", "record_aid_outcome"]).count() == 2
+
+
+def test_aid_is_not_asked_of_oneself(cast, footprint):
+    with pytest.raises(ValidationError):
+        services.log_aid(
+            by=cast["editor_a"],
+            from_organisation=footprint["trust_a"],
+            to_organisation=footprint["trust_a"],
+            is_offer=False,
+            kind="staff",
+            quantity=1,
+            day=TODAY,
+            now=NOW,
+        )

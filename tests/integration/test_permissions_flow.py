@@ -23,6 +23,9 @@ PAGES = [
     ("flow:index", PARTNERS),
     ("flow:returns", PARTNERS),
     ("flow:system", PARTNERS),
+    ("flow:calendar", PARTNERS),
+    ("flow:escalation", PARTNERS),
+    ("flow:aid", PARTNERS),
     ("flow:submit", SUBMITTERS),
     ("flow:import", SUBMITTERS),
 ]
@@ -153,3 +156,65 @@ def test_the_parties_record_the_outcome_of_aid(cast, footprint, who, may):
         with pytest.raises(PermissionDenied):
             services.record_aid_outcome(by=user(cast, who), aid=aid, outcome="agreed")
         assert AidRequest.objects.get().outcome == "open"
+
+
+# POST-only actions: the programme office keeps the plan; a party to aid records its outcome.
+@pytest.mark.parametrize("who", CAST)
+def test_the_escalation_plan_actions_by_post(client_for, cast, who):
+    client = client_for(who)
+    action = EscalationAction.objects.create(level=2, text="Call the site leads")
+    contact = OnCallContact.objects.create(name="On call", email="on.call@example.org")
+    posts = [
+        ("flow:action_add", [], {"level": "3", "text": "Open the lounge", "order": "0"}),
+        ("flow:action_remove", [action.pk], {}),
+        ("flow:contact_add", [], {"name": "Site", "email": "site@example.org"}),
+        ("flow:contact_remove", [contact.pk], {}),
+    ]
+    for name, args, data in posts:
+        response = client.post(reverse(name, args=args), data)
+        if who == "pmo":
+            assert response.status_code == 302 and response["Location"].endswith("/escalation/")
+        elif who == "public":
+            assert response.status_code == 302 and "/login/" in response["Location"]
+        else:
+            assert response.status_code == 403
+    if who == "pmo":
+        assert list(EscalationAction.objects.values_list("text", flat=True)) == ["Open the lounge"]
+        assert list(OnCallContact.objects.values_list("name", flat=True)) == ["Site"]
+    else:
+        assert list(EscalationAction.objects.values_list("text", flat=True)) == [
+            "Call the site leads"
+        ]
+
+
+@pytest.mark.parametrize(
+    ("who", "may"),
+    [
+        ("pmo", True),
+        ("editor_a", True),
+        ("editor_b", False),
+        ("viewer", False),
+        ("stranger", False),
+        ("public", False),
+    ],
+)
+def test_the_aid_outcome_by_post(client_for, cast, footprint, who, may):
+    entry = services.log_aid(
+        by=cast["pmo"],
+        from_organisation=footprint["trust_a"],
+        to_organisation=None,
+        is_offer=True,
+        kind="packages",
+        quantity=3,
+        day=TODAY,
+        now=NOW,
+    )
+    response = client_for(who).post(
+        reverse("flow:aid_outcome", args=[entry.pk]), {"outcome": "declined", "note": ""}
+    )
+    entry.refresh_from_db()
+    assert entry.outcome == ("declined" if may else "open")
+    if who == "public":
+        assert "/login/" in response["Location"]
+    elif not may:
+        assert response.status_code == 403
