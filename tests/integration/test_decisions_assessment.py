@@ -39,12 +39,16 @@ def decide(proposal, forums, cast, outcome="approved"):
     )
 
 
-def test_a_decision_above_the_threshold_waits_for_a_completed_assessment(forums, cast, footprint):
+def test_a_decision_above_the_threshold_waits_for_a_completed_assessment(
+    forums, cast, footprint, client_for
+):
     services.set_assessment_threshold(threshold_pence=100_000 * 100, by=cast["pmo"])
     proposal = propose(forums, cast, 250_000)
     services.ask_for_consent(proposal=proposal, by=cast["pmo"], notify=False)
     consent_all(proposal, footprint, cast)
     words = "£250,000 at stake, more than the partnership's threshold of £100,000"
+    page = client_for("pmo").get(reverse("decisions:proposal", args=[proposal.pk]))
+    assert "Approval or rejection waits for the" in page.content.decode()
     with pytest.raises(ValidationError, match=words):
         decide(proposal, forums, cast)
     with pytest.raises(ValidationError, match="impact assessment"):
@@ -169,6 +173,7 @@ def test_the_assessment_page_completes_it_and_the_proposal_page_shows_it(forums,
     client = client_for("pmo")
     page = unescape(client.get(reverse("decisions:proposal", args=[proposal.pk])).content.decode())
     assert "Assessment needed" in page
+    assert 'id="decide-waits"' not in page  # not yet open for a decision
     assert "more than the partnership's threshold of £100,000" in page
     url = reverse("decisions:proposal_assessment", args=[proposal.pk])
     assert f'href="{url}"' in page
