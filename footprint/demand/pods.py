@@ -33,6 +33,39 @@ POD_CHOICES: list[tuple[str, str]] = [
     ("sc_care_home", "Care home placements"),
 ]
 CODES: tuple[str, ...] = tuple(code for code, _ in POD_CHOICES)
+# where each point of delivery is provided, for grouping them on pages (the engine's settings)
+SETTINGS: dict[str, str] = {
+    "ae": "Urgent and emergency care",
+    "ip_emergency": "Acute hospital",
+    "ip_daycase": "Acute hospital",
+    "ip_elective": "Acute hospital",
+    "op_first": "Outpatients",
+    "op_first_remote": "Outpatients",
+    "op_followup": "Outpatients",
+    "op_followup_remote": "Outpatients",
+    "amb_hear_treat": "Ambulance",
+    "amb_see_treat": "Ambulance",
+    "amb_conveyed": "Ambulance",
+    "cs_nursing": "Community",
+    "cs_therapy": "Community",
+    "cs_beds": "Community",
+    "mh_contacts": "Mental health",
+    "mh_beds": "Mental health",
+    "gp_appointments": "Primary care",
+    "sc_home_care": "Social care",
+    "sc_care_home": "Social care",
+}
+
+
+def by_setting(codes: list[str]) -> list[tuple[str, list[str]]]:
+    """Points of delivery grouped by setting, settings in the order of their first point of
+    delivery, each group in the order given."""
+    groups: dict[str, list[str]] = {}
+    for code in codes:
+        groups.setdefault(SETTINGS.get(code, "Other"), []).append(code)
+    return list(groups.items())
+
+
 # points of delivery whose activity comes in packages (each cell's bed days are its hours)
 IN_PACKAGES: frozenset[str] = frozenset({"sc_home_care"})
 NAMES: dict[str, str] = dict(POD_CHOICES)

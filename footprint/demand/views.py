@@ -30,7 +30,7 @@ from footprint.demand.forms import (
 )
 from footprint.demand.models import Baseline, Breakdown, Result, Run, Scenario
 from footprint.demand.parameters import ParameterError, schema
-from footprint.demand.pods import ALL, CODES, item_name, pod_name
+from footprint.demand.pods import ALL, CODES, by_setting, item_name, pod_name
 from footprint.demand.rules import Permission
 from footprint.demand.tasks import import_activity, run_scenario
 
@@ -226,10 +226,19 @@ def growth_edit(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, "Saved the growth rates")
             return redirect(sc)
+    names = dict(pods)
+    settings = [
+        {
+            "name": setting,
+            "pods": [(c, names[c]) for c in codes],
+            "open": any(f"{c}_{end}" in form.errors for c in codes for end in ("low", "high")),
+        }
+        for setting, codes in by_setting([c for c, _ in pods])
+    ]
     return render(
         request,
         "demand/growth_form.jinja",
-        {"form": form, "scenario": sc, "pods": pods},
+        {"form": form, "scenario": sc, "settings": settings, "growth": growth},
         status=400 if form.errors else 200,
     )
 

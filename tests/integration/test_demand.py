@@ -18,7 +18,7 @@ from footprint.core.models import AuditEvent, Job
 from footprint.demand import compute, queries, services
 from footprint.demand.models import ActivityCell, Baseline, Result, Run, Scenario
 from footprint.demand.parameters import ParameterError, validate
-from footprint.demand.pods import ALL, IN_PACKAGES, POD_CHOICES
+from footprint.demand.pods import ALL, IN_PACKAGES, POD_CHOICES, SETTINGS
 
 RECORDS = (
     "provider,pod,neighbourhood,sex,age,attribute,los\n"
@@ -588,6 +588,7 @@ def test_the_apps_points_of_delivery_are_the_engines():
     from footprint.engine.demand.pods import POINTS_OF_DELIVERY
 
     assert [(p.code, p.name) for p in POINTS_OF_DELIVERY] == POD_CHOICES
+    assert {p.code: p.setting for p in POINTS_OF_DELIVERY} == SETTINGS
     assert {p.code for p in POINTS_OF_DELIVERY if p.package} == IN_PACKAGES
 
 
@@ -671,6 +672,12 @@ def test_growth_is_changed_on_its_page(client_for, scenario):
     url = reverse("demand:growth_edit", args=[scenario.pk])
     assert f'href="{url}"' in client.get(scenario.get_absolute_url()).content.decode()
     assert 'name="ip_emergency_low"' in page and 'value="2.0"' in page  # the current values
+    # 19 points of delivery in disclosures by setting, closed until opened
+    settings = re.findall(r'<details class="nhsuk-details" id="setting-\d+"( open)?>', page)
+    assert len(settings) == 8 and not any(settings)
+    summaries = re.findall(r'summary-text">([^<]*)</span>', page)
+    assert summaries[1].startswith("Acute hospital: 3 points of delivery (Emergency admissions ")
+    assert any(s.startswith("Outpatients: 4 points of delivery") for s in summaries)
     response = client.post(
         reverse("demand:growth_edit", args=[scenario.pk]),
         growth_post(scenario, ip_emergency_low=1.5, ip_emergency_high=3.5),
@@ -703,6 +710,8 @@ def test_bad_growth_is_refused_naming_the_field(client_for, scenario, changes, w
     assert response.status_code == 400
     page = response.content.decode()
     assert "There is a problem" in page and words in page
+    # the setting holding the problem is open; the others stay closed
+    assert re.findall(r'id="setting-(\d+)" open', page) == ["1"]  # A&E's
     scenario.refresh_from_db()
     assert scenario.parameters == before
 
