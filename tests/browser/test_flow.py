@@ -1,0 +1,47 @@
+"""Submitting a daily return and watching the level change: Trust A's editor types today's
+figures beside yesterday's, and the landing page shows Trust A and the system moved from OPEL 1
+to OPEL 4."""
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from footprint.flow import services
+from tests.browser.conftest import check_accessibility
+from tests.browser.test_journey import log_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_an_editor_submits_a_return_and_sees_the_level_change(page, cast, footprint):
+    today = timezone.localdate()
+    yesterday = today - dt.timedelta(days=1)
+    services.submit_return(
+        organisation=footprint["trust_a"],
+        day=yesterday,
+        figures={"ga_beds_open": "500", "ga_beds_occupied": "400", "four_hour_percent": "85"},
+        by=cast["editor_a"],
+        now=timezone.now(),
+    )
+    log_in(page, "editor_a")
+    page.goto(f"/workspace/flow/?date={yesterday.isoformat()}")
+    expect(page.locator("#system-level")).to_contain_text("OPEL 1")
+    page.get_by_role("link", name="Submit a return").click()
+    check_accessibility(page)
+    page.get_by_label("Day").fill(today.isoformat())
+    page.get_by_role("button", name="Continue").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Daily return for")
+    expect(page.get_by_text("Yesterday: 400").first).to_be_visible()
+    check_accessibility(page)
+    page.get_by_label("General and acute beds open").fill("500")
+    page.get_by_label("General and acute beds occupied").fill("499")
+    page.get_by_label("Seen within 4 hours in ED (%)").fill("50")
+    page.get_by_label("Mean ambulance handover time (minutes)").fill("95")
+    page.get_by_role("button", name="Save the return").click()
+    expect(page.get_by_text("Saved Trust A Hospitals's return")).to_be_visible()
+    expect(page.get_by_text("The system moved to OPEL 4")).to_be_visible()
+    expect(page.locator("#system-level")).to_contain_text("OPEL 4")
+    expect(page.locator("#levels")).to_contain_text("Trust A Hospitals")
+    check_accessibility(page)
