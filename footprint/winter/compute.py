@@ -356,3 +356,40 @@ def parse_numbers(text: str, name: str, count: int | None = None) -> tuple[list[
 
 def numbers_text(values: Sequence[float]) -> str:
     return ", ".join(f"{v:g}" for v in values)
+
+
+def fit_history(
+    days: Sequence[tuple[dt.date, float | None, float | None]], peak: dt.date
+) -> tuple[dict[str, Any], str]:
+    """Admissions a day, the weekly pattern, the winter uplift and the beds from a provider's
+    daily returns ``(date, admissions, beds open)``: the mean admissions a day; each
+    weekday's mean over the overall mean; with 300 days or more, the uplift by least squares
+    of the weekday-adjusted admissions on cos(2π × days from ``peak`` / 365) (the same shape
+    the simulation uses); the median beds open. Returns the inputs fitted (only those the
+    history supports) and a problem ("" when it fits): fewer than 28 days with admissions
+    cannot be fitted."""
+    seen = [(d, float(a)) for d, a, _ in days if a is not None and math.isfinite(a) and a >= 0]
+    if len(seen) < 28:
+        return {}, f"{len(seen)} days with admissions reported; at least 28 are needed"
+    x = np.array([a for _, a in seen])
+    mean = float(x.mean())
+    if mean <= 0:
+        return {}, "no admissions reported"
+    weekday = np.array([d.weekday() for d, _ in seen])
+    weekly = [
+        float(np.clip(x[weekday == w].mean() / mean, 0.2, 3)) if (weekday == w).any() else 1.0
+        for w in range(7)
+    ]
+    fitted: dict[str, Any] = {
+        "admissions_per_day": round(mean, 2),
+        "weekly": [round(w, 3) for w in weekly],
+    }
+    if (seen[-1][0] - seen[0][0]).days >= 300:
+        shape = np.cos(2 * np.pi * np.array([(d - peak).days for d, _ in seen]) / 365)
+        y = x / (mean * np.array(weekly)[weekday]) - 1
+        uplift = 100 * float((shape * y).sum() / (shape * shape).sum())
+        fitted["winter_uplift"] = round(float(np.clip(uplift, -50, 100)), 1)
+    beds = [float(b) for _, _, b in days if b is not None and math.isfinite(b) and b > 0]
+    if beds:
+        fitted["beds"] = round(float(np.median(beds)))
+    return fitted, ""

@@ -158,3 +158,8 @@ class DemandForm(forms.Form):
             (str(r.pk), f"{r.scenario.name} (run {r.pk}, to {r.parameters['horizon']})")
             for r in runs
         ]
+
+
+class HistoryForm(forms.Form):
+    first = _date("First day of the returns")
+    last = _date("Last day of the returns")

@@ -97,6 +97,7 @@ class ProviderInputs(models.Model):
     class AdmissionsSource(models.TextChoices):
         ENTERED = "entered", "Entered"
         DEMAND = "demand", "A demand scenario's projection"
+        HISTORY = "history", "The daily returns"
 
     scenario = models.ForeignKey(Scenario, on_delete=models.CASCADE, related_name="providers")
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")

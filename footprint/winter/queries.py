@@ -5,6 +5,7 @@ trusts a scenario covers; and a demand scenario's projected emergency admissions
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.db.models import QuerySet
@@ -12,6 +13,7 @@ from django.db.models import QuerySet
 from footprint.core.models import Job
 from footprint.demand import queries as demand_queries
 from footprint.demand.models import Run as DemandRun
+from footprint.flow import queries as flow_queries
 from footprint.partnership.models import Organisation, OrganisationKind
 from footprint.winter.models import (
     DayResult,
@@ -166,3 +168,14 @@ def projected_admissions(r: DemandRun, year: int) -> dict[str, float]:
     """A demand run's mean emergency admissions in ``year``, by provider ODS code."""
     rows = demand_queries.results_where(r.pk, measure="activity", item="ip_emergency", year=year)
     return {x.provider: x.mean for x in rows}
+
+
+# The daily returns (the flow app)
+
+
+def daily_history(
+    first: dt.date, last: dt.date, organisations: list[Organisation]
+) -> dict[int, list[Any]]:
+    """The organisations' daily admissions and beds from their returns, by organisation key,
+    days in order (``flow.queries.daily_history``)."""
+    return flow_queries.daily_history(first, last, organisations)

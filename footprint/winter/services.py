@@ -47,6 +47,7 @@ class AuditAction(StrEnum):
     SAVE_SCENARIO = "winter.save_scenario"
     SAVE_INPUTS = "winter.save_inputs"
     ADMISSIONS_FROM_DEMAND = "winter.admissions_from_demand"
+    INPUTS_FROM_HISTORY = "winter.inputs_from_history"
     RUN = "winter.run"
     STORE_RESULTS = "winter.store_results"
 
@@ -262,6 +263,43 @@ def admissions_from_demand(
         summary=f"Took {scenario.name}'s admissions from {demand_run.scenario.name}, {year}",
         scenario=scenario.pk,
         demand_run=demand_run.pk,
+    )
+    return changed
+
+
+@transaction.atomic
+def inputs_from_history(*, scenario: Scenario, by: Any, first: dt.date, last: dt.date) -> list[str]:
+    """Fit each provider's admissions a day, weekly pattern, winter uplift (with 300 days or
+    more) and beds from its daily returns from ``first`` to ``last`` (``compute.fit_history``).
+    Returns the names of the providers fitted; refused, changing nothing, if none can be."""
+    require(by, Permission.CHANGE_WINTER, scenario.plan)
+    if not 0 <= (last - first).days <= 731:
+        raise InputError([("first", "Give a first day before the last, at most two years apart")])
+    pis = queries.inputs(scenario)
+    history = queries.daily_history(first, last, [pi.organisation for pi in pis])
+    changed, problems = [], []
+    for pi in pis:
+        days = [(h.date, h.admissions, h.beds_open) for h in history.get(pi.organisation.pk, [])]
+        fitted, problem = compute.fit_history(days, scenario.plan.peak)
+        if problem:
+            problems.append(("first", f"{pi.organisation.name}: {problem}"))
+            continue
+        values = {
+            **queries.values_of(pi),
+            **fitted,
+            "admissions_source": ProviderInputs.AdmissionsSource.HISTORY,
+            "admissions_note": f"daily returns {first.isoformat()} to {last.isoformat()}",
+        }
+        _put_inputs(scenario, pi.organisation, values, by)
+        changed.append(pi.organisation.name)
+    if not changed:
+        raise InputError(problems)
+    audit.record(
+        actor=by,
+        action=AuditAction.INPUTS_FROM_HISTORY,
+        summary=f"Fitted {scenario.name}'s admissions and beds to the daily returns "
+        f"from {first.isoformat()} to {last.isoformat()}",
+        scenario=scenario.pk,
     )
     return changed
 

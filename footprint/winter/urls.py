@@ -23,6 +23,7 @@ urlpatterns = [
         name="inputs_edit",
     ),
     path("winter/scenarios/<int:pk>/demand/", views.scenario_demand, name="scenario_demand"),
+    path("winter/scenarios/<int:pk>/history/", views.scenario_history, name="scenario_history"),
     path("winter/scenarios/<int:pk>/run/", views.scenario_run, name="scenario_run"),
     path("winter/runs/<int:pk>/", views.run, name="run"),
 ]

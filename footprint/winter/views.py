@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from footprint.core.exports import csv_response, xlsx_response
 from footprint.core.permissions import can, permission_required, require
 from footprint.winter import charts, queries, services
-from footprint.winter.forms import DemandForm, InputsForm, PlanForm, ScenarioForm
+from footprint.winter.forms import DemandForm, HistoryForm, InputsForm, PlanForm, ScenarioForm
 from footprint.winter.models import PATHWAY_NAMES, Scenario, WinterPlan, WinterRun
 from footprint.winter.rules import Permission
 from footprint.winter.tasks import run_scenario
@@ -361,9 +361,40 @@ def scenario(request: HttpRequest, pk: int) -> HttpResponse:
             "demand_form": DemandForm(runs=runs, initial={"year": sc.plan.start.year})
             if runs
             else None,
+            "history_form": HistoryForm(
+                initial={
+                    "first": sc.plan.start - dt.timedelta(days=365),
+                    "last": sc.plan.start - dt.timedelta(days=1),
+                }
+            )
+            if may_change
+            else None,
             "pathways": PATHWAY_NAMES,
         },
     )
+
+
+@require_POST
+@programme_office_only
+def scenario_history(request: HttpRequest, pk: int) -> HttpResponse:
+    sc = _scenario_or_404(pk)
+    form = HistoryForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Give the first and last days of the returns to fit")
+        return redirect(sc)
+    try:
+        changed = services.inputs_from_history(
+            scenario=sc,
+            by=request.user,
+            first=form.cleaned_data["first"],
+            last=form.cleaned_data["last"],
+        )
+    except services.InputError as exc:
+        for line in exc.lines:
+            messages.error(request, line)
+    else:
+        messages.success(request, f"Fitted {', '.join(changed)} to the daily returns")
+    return redirect(sc)
 
 
 @programme_office_only

@@ -108,6 +108,7 @@ ACTIONS = [
     ("winter:plan_run", ["plan"]),
     ("winter:scenario_run", ["scenario"]),
     ("winter:scenario_demand", ["scenario"]),
+    ("winter:scenario_history", ["scenario"]),
 ]
 
 

@@ -2,6 +2,7 @@
 with numbers a reader can check by hand."""
 
 import datetime as dt
+import math
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -287,3 +288,61 @@ def test_the_plan_page_and_its_exports_put_scenarios_side_by_side(client_for, ca
     assert lines[1].startswith("Do nothing,RA1,Trust A Hospitals,1,2026-11-30,7,")
     xlsx = client_for("viewer").get(reverse("winter:plan_xlsx", args=[plan.pk]))
     assert xlsx["Content-Type"].startswith("application/vnd.openxmlformats")
+
+
+def test_a_year_of_daily_returns_gives_back_the_pattern_it_was_drawn_from():
+    # 100 a day on average, Mondays 20 % busier and Sundays 20 % quieter, 10 % up at the peak
+    peak = dt.date(2026, 1, 5)
+    weekly = [1.2, 1, 1, 1, 1, 1, 0.8]
+    days = []
+    for n in range(364):
+        d = dt.date(2025, 6, 1) + dt.timedelta(days=n)
+        season = 1 + 0.10 * math.cos(2 * math.pi * (d - peak).days / 365)
+        days.append((d, 100 * weekly[d.weekday()] * season, 640.0 if n % 2 else 660.0))
+    fitted, problem = compute.fit_history(days, peak)
+    assert problem == ""
+    assert fitted["admissions_per_day"] == pytest.approx(100, abs=1)
+    assert fitted["weekly"] == pytest.approx(weekly, abs=0.01)
+    assert fitted["winter_uplift"] == pytest.approx(10, abs=0.5)
+    assert fitted["beds"] == 650
+    few, problem = compute.fit_history(days[:20], peak)
+    assert few == {} and problem == "20 days with admissions reported; at least 28 are needed"
+    short, _ = compute.fit_history(days[:60], peak)
+    assert "winter_uplift" not in short  # two months cannot tell the season
+
+
+def test_admissions_and_beds_can_be_fitted_to_the_daily_returns(cast, scenario):
+    # Trust A returns five weeks: 130 admissions on Mondays, 100 on other days, 700 beds open
+    from footprint.flow import services as flow_services
+
+    trust_a = Organisation.objects.get(ods_code="RA1")
+    first = dt.date(2026, 10, 5)  # a Monday
+    for n in range(35):
+        day = first + dt.timedelta(days=n)
+        flow_services.submit_return(
+            organisation=trust_a,
+            day=day,
+            figures={"admissions": 130 if day.weekday() == 0 else 100, "ga_beds_open": 700},
+            by=cast["pmo"],
+            now=dt.datetime(2026, 11, 30, 12, tzinfo=dt.UTC),
+        )
+    before_b = queries.values_of(queries.provider_inputs(scenario, "RB1"))
+    changed = services.inputs_from_history(
+        scenario=scenario, by=cast["pmo"], first=first, last=first + dt.timedelta(days=34)
+    )
+    assert changed == ["Trust A Hospitals"]  # Trust B made no returns and keeps its inputs
+    pi = queries.provider_inputs(scenario, "RA1")
+    assert pi.admissions_per_day == pytest.approx(730 / 7, abs=0.01)
+    assert pi.weekly[0] == pytest.approx(130 / (730 / 7), abs=0.001)
+    assert pi.weekly[1] == pytest.approx(100 / (730 / 7), abs=0.001)
+    assert pi.beds == 700 and pi.admissions_source == "history"
+    assert pi.winter_uplift == 8.0  # five weeks cannot tell the season: kept
+    assert queries.values_of(queries.provider_inputs(scenario, "RB1")) == before_b
+    with pytest.raises(services.InputError) as refused:
+        services.inputs_from_history(
+            scenario=scenario, by=cast["pmo"], first=dt.date(2025, 1, 1), last=dt.date(2025, 3, 1)
+        )
+    assert refused.value.lines == [
+        "Trust A Hospitals: 0 days with admissions reported; at least 28 are needed",
+        "Trust B Hospitals: 0 days with admissions reported; at least 28 are needed",
+    ]
