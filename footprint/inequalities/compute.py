@@ -4,13 +4,15 @@ partnership's residents in each."""
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from footprint.engine import inequalities as engine
 
-# Figures by quintile arrive without their standard errors: the SII is then exact for the
-# figures given and its simulated interval collapses to it, which the page says.
-REPETITIONS = engine.MIN_REPETITIONS
+# A percentage with its denominators gets Wilson limits, and so standard errors on the logit
+# scale and a simulated interval for its SII (as phe_sii does). Other figures by quintile
+# arrive without standard errors: the SII is exact for the figures given, with no interval.
+REPETITIONS = engine.DEFAULT_REPETITIONS
 SEED = 20  # issue 20: the simulation is seeded, so the page says the same each time
 
 
@@ -19,7 +21,7 @@ class Gradient:
     """A clinical area's figures by quintile (1 most deprived) with their SII, RII and gap."""
 
     values: dict[int, float]
-    populations: dict[int, int]
+    populations: dict[int, float]  # the weights used: denominators, or residents
     sii: float
     rii: float | None
     gap: float
@@ -28,30 +30,45 @@ class Gradient:
 
 def gradient(
     values: dict[int, float],
-    populations: dict[int, int],
-    standard_errors: dict[int, float] | None = None,
+    populations: dict[int, float],
+    *,
+    unit: str = "",
+    denominators: dict[int, float] | None = None,
 ) -> Gradient | None:
-    """The SII across quintiles 1 … 5 of ``values``, each weighted by its residents; None when
-    a quintile has no figure or no residents (the SII needs all five)."""
+    """The SII across quintiles 1 … 5 of ``values``, each weighted by its figure's
+    ``denominators`` where all five are given, else by ``populations`` (the partnership's
+    residents in each); None when a quintile has no figure or no people (the SII needs all
+    five). A percentage with denominators gets a 95 % interval from Wilson limits."""
     quintiles = [1, 2, 3, 4, 5]
-    if any(q not in values or populations.get(q, 0) <= 0 for q in quintiles):
+    weights = denominators or populations
+    if any(q not in values or weights.get(q, 0) <= 0 for q in quintiles):
         return None
-    ses = standard_errors or {}
+    y = [values[q] for q in quintiles]
+    w = [float(weights[q]) for q in quintiles]
+    scale, kind, ses = 1.0, engine.ValueType.NORMAL, [0.0] * 5
+    with_interval = bool(denominators) and unit.strip() == "%" and all(0 < v < 100 for v in y)
+    if with_interval:
+        scale, kind = 100.0, engine.ValueType.PROPORTION
+        y = [v / scale for v in y]
+        est = engine.proportion([v * n for v, n in zip(y, w, strict=True)], w)
+        ses = engine.standard_errors_from_limits(est.lower, est.upper, kind).tolist()
     found = engine.sii(
-        [values[q] for q in quintiles],
-        [float(populations[q]) for q in quintiles],
-        [ses.get(q, 0.0) for q in quintiles],
+        y,
+        w,
+        ses,
         quantiles=quintiles,
+        value_type=kind,
         confidence=(0.95,),
         repetitions=REPETITIONS,
         seed=SEED,
     )
-    rii = found.rii if found.rii == found.rii and abs(found.rii) != float("inf") else None
+    rii = found.rii if math.isfinite(found.rii) else None
+    lower, upper = found.sii_limits[0.95]
     return Gradient(
         values=values,
-        populations=populations,
-        sii=found.sii,
+        populations={q: weights[q] for q in quintiles},
+        sii=found.sii * scale,
         rii=rii,
-        gap=found.gap,
-        interval=found.sii_limits[0.95] if standard_errors else None,
+        gap=found.gap * scale,
+        interval=(lower * scale, upper * scale) if with_interval else None,
     )

@@ -83,6 +83,7 @@ class QuintileFigures:
 
     period: dt.date
     values: dict[int, float]
+    populations: dict[int, float] | None  # each figure's denominator, where all five have one
 
 
 def quintile_figures(metric: Metric) -> QuintileFigures | None:
@@ -92,15 +93,23 @@ def quintile_figures(metric: Metric) -> QuintileFigures | None:
     if split is None:  # the plan holds no split figures yet
         return None
     by_period: dict[dt.date, dict[int, float]] = {}
+    denominators: dict[dt.date, dict[int, float]] = {}
     for m in split(metric, SYSTEM):
         if m.breakdown != Breakdown.QUINTILE or m.value is None:
             continue
         by_period.setdefault(m.period, {})[int(m.category)] = float(m.value)
+        if getattr(m, "population", None):
+            denominators.setdefault(m.period, {})[int(m.category)] = float(m.population)
     complete = [p for p, v in by_period.items() if set(v) == {1, 2, 3, 4, 5}]
     if not complete:
         return None
     latest = max(complete)
-    return QuintileFigures(latest, dict(sorted(by_period[latest].items())))
+    people = denominators.get(latest, {})
+    return QuintileFigures(
+        latest,
+        dict(sorted(by_period[latest].items())),
+        dict(sorted(people.items())) if set(people) == {1, 2, 3, 4, 5} else None,
+    )
 
 
 @dataclass(frozen=True)

@@ -59,7 +59,7 @@ def overview(request: HttpRequest) -> HttpResponse:
 
 
 def _area_rows(whole_quintiles: list[Share]) -> dict[str, list[dict[str, Any]]]:
-    populations = {int(q.key): q.residents for q in whole_quintiles}
+    populations = {int(q.key): float(q.residents) for q in whole_quintiles}
     rows: dict[str, list[dict[str, Any]]] = {ADULTS: [], CHILDREN: []}
     for area, metric in queries.areas_with_metrics():
         figures = queries.quintile_figures(metric) if metric else None
@@ -68,7 +68,14 @@ def _area_rows(whole_quintiles: list[Share]) -> dict[str, list[dict[str, Any]]]:
                 "area": area,
                 "metric": metric,
                 "figures": figures,
-                "gradient": compute.gradient(figures.values, populations) if figures else None,
+                "gradient": compute.gradient(
+                    figures.values,
+                    populations,
+                    unit=metric.unit if metric else "",
+                    denominators=figures.populations,
+                )
+                if figures
+                else None,
             }
         )
     return rows

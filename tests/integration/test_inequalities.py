@@ -59,3 +59,54 @@ def test_the_sii_of_a_straight_line_is_its_slope_across_the_range():
     assert g.rii == pytest.approx(1.4) and g.interval is None
     assert compute.gradient({1: 52, 2: 56, 3: 60, 4: 64}, {q: 1000 for q in range(1, 6)}) is None
     assert compute.gradient({q: 1.0 for q in range(1, 6)}, {1: 0, 2: 1, 3: 1, 4: 1, 5: 1}) is None
+
+
+def test_a_percentage_with_its_denominators_gets_an_interval():
+    g = compute.gradient(
+        {1: 52, 2: 56, 3: 60, 4: 64, 5: 68},
+        {q: 1 for q in range(1, 6)},
+        unit="%",
+        denominators={q: 1000.0 for q in range(1, 6)},
+    )
+    assert g is not None and g.sii == pytest.approx(20) and g.gap == pytest.approx(-16)
+    assert g.interval is not None
+    lower, upper = g.interval
+    # By hand, near enough: each quintile's standard error is √(p(1−p)/1000), about 1.5
+    # points; the slope weights them by cᵢ = (bᵢ − 0.5) / 0.08 (ranks bᵢ 0.1 … 0.9), so the
+    # SII's standard error is √Σcᵢ²seᵢ² = 2.42 points and its 95 % interval 20 ± 4.75. The
+    # simulation on the logit scale agrees to a few hundredths.
+    assert lower == pytest.approx(20 - 4.75, abs=0.3) and upper == pytest.approx(20 + 4.75, abs=0.3)
+    assert g.populations == {q: 1000.0 for q in range(1, 6)}
+
+
+def test_a_clinical_areas_figures_by_quintile_and_sii_on_the_page(client_for, cast, footprint):
+    from footprint.plans.models import Measurement
+
+    metric = Metric.objects.create(
+        name="Flu vaccination, aged 65 and over",
+        slug="flu",
+        unit="%",
+        improvement="up",
+        definition="x",
+        data_source="ImmForm",
+        owner=footprint["trust_a"],
+        next_review="2027-06-01",
+    )
+    for period, shift in (("2026-09-01", 0), ("2026-10-01", 1)):
+        for q, v in enumerate([52, 56, 60, 64, 68], start=1):
+            Measurement.objects.create(
+                metric=metric,
+                period=period,
+                breakdown="imd_quintile",
+                category=str(q),
+                value=v + shift,
+                population=1000,
+            )
+    services.choose_metric(area="respiratory", metric=metric, by=cast["pmo"])
+    page = client_for("viewer").get(reverse("inequalities:core20plus5")).content.decode()
+    assert "by deprivation quintile, 1 October 2026" in page
+    assert "Slope index of inequality: <strong>20.0</strong> (%)" in page
+    assert "the least deprived end stands 20.0 above the most deprived" in page
+    assert "The most deprived quintile less the least deprived: -16.0" in page
+    assert "95 % interval of the slope index" in page
+    assert page.count("No figures by quintile supplied yet") == 9
