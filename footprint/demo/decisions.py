@@ -654,25 +654,33 @@ NEUTRAL = "No different for this group from anyone else"
 # Impact assessments the proposals' sponsors completed before the forum decided, by title:
 # (directions and notes that are not neutral, PLUS groups, evidence, mitigations).
 ASSESSMENTS: dict[str, tuple[dict[str, tuple[str, str]], list[tuple[str, str, str]], str, str]] = {
-    "Integrated discharge team contract": (
+    "Closing the minor injuries unit at Hawkesmere": (
         {
-            "age": ("positive", "Most patients waiting to go home are over 75"),
-            "disability": ("positive", "Home care and equipment arranged before discharge"),
-            "race": ("unknown", "Ethnic group is missing for a fifth of delayed discharges"),
+            "age": (
+                "negative",
+                "Over-75s are a third of the unit's patients and the least likely to drive",
+            ),
+            "disability": (
+                "negative",
+                "Patients who cannot drive face a 40-minute journey to the urgent treatment centre",
+            ),
+            "race": ("unknown", "Ethnic group is missing for a quarter of the unit's attendances"),
             "core20": (
-                "positive",
-                "Delays are longest for residents of the most deprived fifth of Wyvern's areas, "
-                "where home care is hardest to find",
+                "neutral",
+                "Hawkesmere's small areas are in the two least deprived quintiles; no Core20 "
+                "area relies on the unit",
             ),
         },
         [
-            ("Unpaid carers", "negative", "More care falls on family in the first days home"),
-            ("People experiencing homelessness", "positive", "A housing officer in the team"),
+            ("People without a car", "negative", "One household in five in Hawkesmere has none"),
+            ("Unpaid carers", "neutral", "Same-day appointments close to home keep their time"),
         ],
-        "Discharge delays by ward, age and home postcode, April to September; the carers' "
-        "forum's survey of 140 carers; Healthwatch Wyvernshire's report on leaving hospital.",
-        "Every carer is offered a carer's assessment before the patient goes home and a named "
-        "contact for the first two weeks; ethnic group recorded at admission from next month.",
+        "Attendances at the unit by age, home postcode and time of day over two years; "
+        "Healthwatch Wyvernshire's survey of the unit's patients (212 responses); bus "
+        "timetables and car ownership from the Census 2021.",
+        "Community transport to the urgent treatment centre (volunteer drivers and a minibus), "
+        "free for over-75s and disabled people; same-day appointments at Hawkesmere's GP "
+        "surgery; ethnic group recorded at every attendance from April.",
     ),
 }
 

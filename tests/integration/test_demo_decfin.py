@@ -38,13 +38,28 @@ def test_demo_has_a_proposal_decided_with_its_assessment_and_one_waiting_for_one
     assert assessed.completed_by == proposal.created_by  # its sponsor completed it
     first = proposal.decisions.get()
     assert assessed.completed_on < first.decided_on
-    assert [r["direction"] for r in assessed.rows()].count("negative") == 1
+    assert [r["direction"] for r in assessed.rows()].count("negative") == 3
     waiting = Proposal.objects.get(title="Community diagnostic centre at Orrisford")
     assert waiting.status == "seeking_consent"
     assert "needs a completed equality and health inequalities impact assessment" in (
         services.assessment_missing(waiting)
     )
     register = unescape(
-        client.get(reverse("decisions:register"), {"q": "discharge team"}).content.decode()
+        client.get(reverse("decisions:register"), {"q": "minor injuries"}).content.decode()
     )
-    assert "Negative for PLUS: Unpaid carers; mitigations: Every carer is offered" in register
+    assert (
+        "Negative for Age, Disability, PLUS: People without a car; mitigations: Community transport"
+        in register
+    )
+
+
+def test_demo_spend_per_weighted_resident_by_place_and_quintile(demo, db):
+    from footprint.finance import compute, queries
+
+    year = queries.years_with_plans()[0]
+    places = [r for r in compute.spend_per_head([year]) if r.area != "Whole system"]
+    quintiles = compute.spend_per_head_by_quintile([year])
+    assert len(places) >= 2 and [q.quintile for q in quintiles] == [1, 2, 3, 4, 5]
+    low = min(p.pounds for p in places)
+    high = max(p.pounds for p in places)
+    assert all(low <= q.pounds <= high for q in quintiles)
