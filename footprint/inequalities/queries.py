@@ -89,16 +89,13 @@ class QuintileFigures:
 def quintile_figures(metric: Metric) -> QuintileFigures | None:
     """The latest period for which the plan holds all five quintiles' figures of ``metric``
     for the whole partnership, or None (none supplied, or none complete)."""
-    split = getattr(plans, "split_figures", None)
-    if split is None:  # the plan holds no split figures yet
-        return None
     by_period: dict[dt.date, dict[int, float]] = {}
     denominators: dict[dt.date, dict[int, float]] = {}
-    for m in split(metric, SYSTEM):
+    for m in plans.split_figures(metric, SYSTEM):
         if m.breakdown != Breakdown.QUINTILE or m.value is None:
             continue
         by_period.setdefault(m.period, {})[int(m.category)] = float(m.value)
-        if getattr(m, "population", None):
+        if m.population:
             denominators.setdefault(m.period, {})[int(m.category)] = float(m.population)
     complete = [p for p, v in by_period.items() if set(v) == {1, 2, 3, 4, 5}]
     if not complete:
@@ -119,7 +116,7 @@ class PublishedGoal:
     statement: str
     unit: str
     latest_value: float | None
-    latest_period: str | None
+    latest_period: dt.date | None
 
 
 def published_goals_by_metric() -> dict[str, list[PublishedGoal]]:
@@ -133,7 +130,10 @@ def published_goals_by_metric() -> dict[str, list[PublishedGoal]]:
         for goal in priority.get("goals", []):
             found.setdefault(goal["metric"], []).append(
                 PublishedGoal(
-                    goal["statement"], goal["unit"], goal["latest_value"], goal["latest_period"]
+                    goal["statement"],
+                    goal["unit"],
+                    goal["latest_value"],
+                    dt.date.fromisoformat(goal["latest_period"]) if goal["latest_period"] else None,
                 )
             )
     return found

@@ -74,3 +74,18 @@ def test_the_public_sees_only_the_plus_groups_made_public(client_for, cast, grou
     services.change_plus_group(group=group, data={"public": True}, by=cast["pmo"])
     shown = client_for("public").get(reverse("inequalities:public")).content.decode()
     assert "People experiencing homelessness" in shown and "Why: Emergency admissions" in shown
+
+
+def test_the_public_page_shows_the_plan_only_as_published(client_for, cast, plan):
+    from footprint.plans import services as plan_services
+
+    services.choose_metric(area="cyp_mental_health", metric=plan["metric"], by=cast["pmo"])
+    before = client_for("public").get(reverse("inequalities:public")).content.decode()
+    assert "Four in five seen within four hours" not in before  # the plan is a draft
+    plan_services.publish_plan(plan=plan["plan"], by=cast["pmo"])
+    plan["goal"].statement = "A changed goal, not yet published"
+    plan["goal"].save()
+    shown = client_for("public").get(reverse("inequalities:public")).content.decode()
+    assert "Our plan: Four in five seen within four hours at Trust A." in shown
+    assert "The latest figure, for " in shown and ": 66.0%." in shown
+    assert "A changed goal, not yet published" not in shown
