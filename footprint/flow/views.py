@@ -242,7 +242,9 @@ def system(request: HttpRequest) -> HttpResponse:
                         charts.spc_chart(
                             s.points, f"{s.title}, by day", s.unit, None, measure=s.title
                         )
-                    ),
+                    )
+                    if any(p["value"] is not None for p in s.points)
+                    else None,
                 )
                 for s in series
             ],

@@ -45,3 +45,50 @@ def test_an_editor_submits_a_return_and_sees_the_level_change(page, cast, footpr
     expect(page.locator("#system-level")).to_contain_text("OPEL 4")
     expect(page.locator("#levels")).to_contain_text("Trust A Hospitals")
     check_accessibility(page)
+
+
+def test_every_flow_page_passes_axe(page, cast, footprint):
+    today = timezone.localdate()
+    for back in range(20):
+        services.submit_return(
+            organisation=footprint["trust_a"],
+            day=today - dt.timedelta(days=back),
+            figures={
+                "ga_beds_open": "500",
+                "ga_beds_occupied": str(400 + 3 * back),
+                "handovers": "80",
+                "handover_mean_minutes": str(20 + back),
+                "nctr_pathway_3": str(10 + back % 7),
+                "nctr_awaiting_care_home": str(8 + back % 5),
+            },
+            by=cast["pmo"],
+            now=timezone.now(),
+        )
+    services.save_action(by=cast["pmo"], level=3, text="Open the discharge lounge")
+    services.save_contact(by=cast["pmo"], name="ICB on call", email="icb@example.org")
+    services.log_aid(
+        by=cast["pmo"],
+        from_organisation=footprint["trust_a"],
+        to_organisation=footprint["trust_b"],
+        is_offer=False,
+        kind="beds",
+        quantity=4,
+        day=today,
+        now=timezone.now(),
+    )
+    log_in(page, "pmo")
+    for path, heading in [
+        ("/workspace/flow/", "Urgent-care flow"),
+        ("/workspace/flow/system/", "The system on"),
+        ("/workspace/flow/calendar/", "OPEL levels in"),
+        ("/workspace/flow/escalation/", "The escalation plan"),
+        ("/workspace/flow/aid/", "Mutual aid"),
+        ("/workspace/flow/returns/", "Returns for"),
+        ("/workspace/flow/import/", "Import daily returns"),
+        ("/workspace/flow/submit/", "Submit a daily return"),
+    ]:
+        page.goto(path)
+        expect(page.get_by_role("heading", level=1)).to_contain_text(heading)
+        if path.endswith("/system/"):
+            page.wait_for_selector("#chart-ga_occupancy[data-chart-ready]")
+        check_accessibility(page)
