@@ -1,0 +1,86 @@
+"""The flow app's compute: a day's figures turned into the OPEL framework's parameters (by
+hand), each kind's level, the system's, and the day-of-week SPC sentence."""
+
+import datetime as dt
+
+import pytest
+
+from footprint.flow import compute
+from footprint.flow.models import ReturnKind
+
+
+def test_acute_figures_become_the_frameworks_parameters():
+    figures = {
+        "ga_beds_open": 500.0,
+        "ga_beds_occupied": 475.0,  # 95 %
+        "handovers": 80.0,
+        "handovers_over_60": 8.0,  # 10 %
+        "ed_attendances": 400.0,
+        "waits_over_12_hours": 20.0,  # 5 %
+        "nctr_pathway_1": 50.0,
+        "nctr_pathway_3": 45.0,  # 95 of 475 occupied: 20 %
+        "four_hour_percent": 72.0,
+    }
+    assert compute.opel_parameters(ReturnKind.ACUTE, figures) == pytest.approx(
+        {
+            "ga_occupancy": 95.0,
+            "handover_60": 10.0,
+            "ed_12_hours": 5.0,
+            "nctr_share": 20.0,
+            "four_hour": 72.0,
+        }
+    )
+    # Points (placeholders): occupancy 2, handovers 2, 12 hours 2, NCTR 3, 4 hours 1 = 10 of 15.
+    level = compute.provider_level(ReturnKind.ACUTE, figures)
+    assert level is not None
+    assert level.score == pytest.approx(100 * 10 / 15)
+    assert level.level == 3
+
+
+def test_a_share_of_nothing_is_left_out():
+    assert (
+        compute.opel_parameters(ReturnKind.ACUTE, {"handovers": 0.0, "handovers_over_60": 0.0})
+        == {}
+    )
+    assert compute.provider_level(ReturnKind.ACUTE, {"admissions": 40.0}) is None
+
+
+def test_mental_health_and_community_levels():
+    mh = compute.provider_level(
+        ReturnKind.MENTAL_HEALTH,
+        {"mh_beds_open": 100.0, "mh_beds_occupied": 106.0, "out_of_area": 12.0, "section_136": 0.0},
+    )
+    assert mh is not None and mh.points == {"bed_occupancy": 3, "out_of_area": 3, "section_136": 0}
+    assert mh.level == 3  # 6 of 9 points: 66.7
+    community = compute.provider_level(
+        ReturnKind.COMMUNITY, {"ucr_referrals": 40.0, "ucr_within_2_hours": 34.0}
+    )
+    assert community is not None and community.level == 1  # 85 % within 2 hours
+    assert compute.provider_level(ReturnKind.SOCIAL_CARE, {"care_home_beds_available": 3}) is None
+
+
+def test_the_system_is_the_mean_of_its_pillars():
+    system = compute.system_level(
+        [(ReturnKind.ACUTE, 100.0), (ReturnKind.ACUTE, 50.0), (ReturnKind.COMMUNITY, 25.0)]
+    )
+    assert system is not None
+    assert system.score == pytest.approx((75 + 25) / 2)
+    assert system.level == 3
+    assert system.points == {"acute": 4, "community": 2}
+    assert compute.system_level([]) is None
+
+
+def test_the_sentence_says_how_far_from_the_usual_for_the_weekday():
+    days = [dt.date(2026, 11, 2) + dt.timedelta(days=i) for i in range(28)]  # Mondays first
+    values = [20.0 if d.weekday() == 0 else 10.0 for d in days]
+    values[-1] = 40.0  # a Sunday far above the usual 10
+    series = compute.judge_series(
+        compute.SeriesDef("x", "Delays", "patients", "decrease"), days, values
+    )
+    assert series.special
+    assert series.sentence.startswith("Delays: 40 patients, ")
+    assert "above the usual" in series.sentence and "for a Sunday" in series.sentence
+    assert "a concern" in series.sentence
+    assert compute.what_changed([series], days[-1]).startswith(
+        "On 29 November 2026, allowing for the day of the week, delays was beyond"
+    )
