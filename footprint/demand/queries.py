@@ -342,3 +342,16 @@ def breakdowns_where(
 def all_steps(run: Run) -> QuerySet[Any]:
     """Every step of a run (system-wide, by point of delivery), in the model's order."""
     return run.steps.order_by("measure", "pod", "year", "order")
+
+
+def goals_served(sc: Scenario) -> dict[str, list[tuple[str, str]]]:
+    """The plan goals each of a scenario's schemes serves, by scheme key: each goal's
+    statement and address, in the plan's order. Read through the plan's link to the scenario
+    (``goals_served``, defined by the plans app, which demand does not import)."""
+    served: dict[str, list[tuple[str, str]]] = {}
+    for link in sc.goals_served.select_related("goal").order_by(
+        "goal__priority__order", "goal__statement"
+    ):
+        goal = link.goal
+        served.setdefault(link.scheme_key, []).append((goal.statement, goal.get_absolute_url()))
+    return served

@@ -151,6 +151,7 @@ def _scenario_context(sc: Scenario, form: SchemeForm) -> dict[str, Any]:
         "scheme_form": form,
         "upload_form": ParametersUploadForm(),
         "variants_form": VariantsUploadForm(),
+        "goals": queries.goals_served(sc),
         "runs": queries.recent_runs(sc),
     }
 
@@ -273,7 +274,13 @@ def scheme_edit(request: HttpRequest, pk: int, key: str) -> HttpResponse:
     return render(
         request,
         "demand/scheme_form.jinja",
-        {"form": form, "scenario": sc, "scheme": scheme, "pod": pod_name(scheme["pod"])},
+        {
+            "form": form,
+            "scenario": sc,
+            "scheme": scheme,
+            "pod": pod_name(scheme["pod"]),
+            "goals": queries.goals_served(sc).get(key, []),
+        },
         status=400 if form.errors else 200,
     )
 

@@ -962,3 +962,28 @@ def test_a_bad_projection_file_is_refused_naming_the_problem(client_for, scenari
     scenario.refresh_from_db()
     assert scenario.parameters == before
     assert not AuditEvent.objects.filter(action="demand.import_variants").exists()
+
+
+def test_the_scenario_and_scheme_pages_show_the_plan_goals_a_scheme_serves(
+    client_for, cast, with_schemes, plan
+):
+    """A goal chooses a scheme on the plan's side; the scenario page names the goal beside
+    that scheme, linked, and the scheme's own page lists it; a scheme no goal names says so."""
+    from footprint.plans import queries as plan_queries
+    from footprint.plans import services as plan_services
+
+    goal = plan["goal"]
+    choice = plan_queries.SchemeChoice(with_schemes, "pifu", "PIFU")
+    plan_services.link_goal_schemes(goal=goal, schemes=[choice], by=cast["pmo"])
+    link = f'<a href="{goal.get_absolute_url()}">{html.escape(goal.statement)}</a>'
+    page = client_for("viewer").get(with_schemes.get_absolute_url()).content.decode()
+    row = next(r for r in page.split("<tr") if "Serves" in r)
+    assert link in row and html.escape(compute.scheme_library()["pifu"].name) in row
+    assert page.count("Serves ") == 1 and link in page
+    pmo = client_for("pmo")
+    scheme = pmo.get(reverse("demand:scheme_edit", args=[with_schemes.pk, "pifu"])).content.decode()
+    assert "Plan goals it serves" in scheme and link in scheme.split('id="goals-served"')[1]
+    other = pmo.get(
+        reverse("demand:scheme_edit", args=[with_schemes.pk, "virtual_ward_frailty"])
+    ).content.decode()
+    assert "No plan goal names this scheme yet" in other and link not in other
