@@ -1,0 +1,73 @@
+"""Comparing winter scenarios: the programme office runs a plan's scenarios and reads them
+side by side; a what-if's inputs are changed on their form."""
+
+import datetime as dt
+
+import pytest
+from playwright.sync_api import expect
+
+from footprint.winter import queries, services
+from tests.browser.conftest import check_accessibility
+from tests.browser.test_journey import log_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def plan(cast):
+    pmo = cast["pmo"]
+    p = services.save_plan(
+        by=pmo,
+        name="Winter 2026/27",
+        start=dt.date(2026, 12, 1),
+        days=28,
+        peak=dt.date(2027, 1, 5),
+        runs=50,
+    )
+    do_nothing = services.save_scenario(plan=p, by=pmo, name="Do nothing")
+    services.save_scenario(plan=p, by=pmo, name="More step-down beds", copy_from=do_nothing)
+    return p
+
+
+def test_the_programme_office_compares_winter_scenarios(page, plan):
+    log_in(page, "pmo")
+    page.goto(plan.get_absolute_url())
+    expect(page.get_by_text("Run the scenarios to compare them.")).to_be_visible()
+    check_accessibility(page)
+
+    # the what-if gets ten more step-down beds a day at Trust A
+    page.get_by_role("link", name="More step-down beds").click()
+    page.get_by_role("link", name="Change Trust A Hospitals's inputs").click()
+    check_accessibility(page)
+    page.get_by_label("Step-down beds a day (pathway 2)").fill("20")
+    page.get_by_role("button", name="Save inputs").click()
+    expect(page.get_by_text("Saved Trust A Hospitals's inputs")).to_be_visible()
+    expect(page.locator("#inputs")).to_contain_text("20 step-down beds")
+
+    page.goto(plan.get_absolute_url())
+    page.get_by_role("button", name="Run every scenario not run as it stands").click()
+    expect(page.get_by_text("Started 2 runs")).to_be_visible()
+    expect(page.locator("#scenarios")).to_contain_text("Run as it stands")
+    summary = page.locator("#summary")
+    expect(summary).to_contain_text("Trust A Hospitals across the winter, by scenario")
+    rows = summary.locator("tbody tr")
+    expect(rows.nth(0)).to_contain_text("Do nothing")
+    expect(rows.nth(1)).to_contain_text("More step-down beds")
+    page.wait_for_selector("#fan[data-chart-ready]")
+    expect(page.locator("#weeks")).to_contain_text("More step-down beds: over 100 %")
+    check_accessibility(page)
+
+    # the what-if loses fewer bed days than doing nothing at Trust A
+    sc = {s.name: s for s in queries.scenarios(plan)}
+    lost = {
+        name: sum(w.bed_days_lost for w in queries.weeks(queries.latest_run(s), "RA1"))
+        for name, s in sc.items()
+    }
+    assert lost["More step-down beds"] < lost["Do nothing"]
+
+    page.get_by_label("Provider").select_option("RB1")
+    page.get_by_role("button", name="Show").click()
+    expect(summary).to_contain_text("Trust B Hospitals across the winter, by scenario")
+    page.get_by_role("button", name="Publish to the boards").click()
+    expect(page.get_by_text("is published to the boards")).to_be_visible()
+    check_accessibility(page)
