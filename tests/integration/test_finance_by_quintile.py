@@ -19,6 +19,10 @@ def band(index: int, people: int) -> list[int]:
 
 @pytest.fixture
 def deprived(footprint):
+    return add_small_areas(footprint)
+
+
+def add_small_areas(footprint):
     """Three small areas, 100 residents each in 2025: North One's in quintile 1 aged 20-24
     (weight 0.8: 80 weighted), South One's in quintile 1 aged 20-24 (80), North Two's in
     quintile 5 aged 70-74 (weight 2.2: 220). An area without a decile is left out."""

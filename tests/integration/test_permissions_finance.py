@@ -26,6 +26,7 @@ from footprint.finance.models import (
 )
 from tests.conftest import CAST, PARTNERS, assert_may_see
 from tests.integration.test_finance import GOOD, figures, workbook_bytes
+from tests.integration.test_finance_by_quintile import add_small_areas
 
 AGREEMENT = "agreement"  # stands for the pk of the ``agreement`` fixture's agreement
 CONTRACT = "contract"  # and the ``contract`` fixture's contract
@@ -301,3 +302,25 @@ def test_only_the_programme_office_removes_a_contract_on_its_page(client_for, co
     response = client_for(who).post(reverse("finance:contract_remove", args=[contract.pk]))
     assert Contract.objects.exists() is (who != "pmo")
     assert response.status_code == (302 if who in ("pmo", "public") else 403)
+
+
+@pytest.mark.parametrize("who", CAST)
+def test_spend_by_deprivation_quintile_is_shown_to_whoever_sees_the_whole_year(
+    client_for, cast, footprint, icb, who
+):
+    """Before the year is published only the programme office sees spend per weighted
+    resident by quintile (it is worked from every plan); once published, every partner; the
+    public and strangers never reach the page."""
+    deprived = add_small_areas(footprint)
+    for trust in ("trust_a", "trust_b"):
+        services.save_plan(
+            organisation=deprived[trust], figures=figures(2025, pay=3, non_pay=2.9), by=cast["pmo"]
+        )
+    path = reverse("finance:index") + "?year=2025"
+    client = client_for(who)
+    assert_may_see(client, who, path, PARTNERS)
+    if who in PARTNERS:
+        shown = "by deprivation quintile" in client.get(path).content.decode()
+        assert shown == (who == "pmo")
+        services.publish_year(year=2025, by=cast["pmo"])
+        assert "by deprivation quintile" in client.get(path).content.decode()
