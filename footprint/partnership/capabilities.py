@@ -94,8 +94,28 @@ def answer(perm: str, user: Any) -> str:
     if True in own:
         return OWN if False in other else EVERYWHERE
     if None in own or None in other or general is None:
+        if not user.is_authenticated and _never_for_the_public(perm, user):
+            return NO
         return DEPENDS
     return NO
+
+
+def _never_for_the_public(perm: str, user: Any) -> bool:
+    """Whether a rule about items of another kind (a proposal, a message) never lets the public
+    change anything. The public has no seat, role or record of its own, so nothing ties an item
+    to them: a rule that refuses them a blank item of every kind in its app (and is not about
+    reading, where an item's own state, published or open, may let anyone see it) refuses them
+    every item."""
+    action = perm.split(".", 1)[1]
+    if action.startswith("view_"):
+        return False
+    label = perm.split(".", 1)[0]
+    try:
+        models = apps.get_app_config(label).get_models()
+    except LookupError:
+        return False
+    said = [_ask(perm, user, model()) for model in models]
+    return False in said and True not in said
 
 
 def _label(perm: str) -> str:

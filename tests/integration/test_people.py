@@ -477,3 +477,21 @@ def test_an_email_that_cannot_be_sent_undoes_the_invitation(client_for, cast, fo
     assert "There is a problem" in text and "could not be sent" in text
     assert not get_user_model().objects.filter(email="nobody@example.org").exists()
     assert not Invitation.objects.exists() and not AuditEvent.objects.exists()
+
+
+def test_the_public_may_never_act_on_a_proposal_or_a_message(db):
+    """The public has no seat and no role: deciding, consenting, escalating and the rest are
+    "No" for them, not "Depends on the item"; reading a consultation still depends on it."""
+    table = answers()
+    for name in (
+        "decisions.decide_proposal",
+        "decisions.ask_for_consent",
+        "decisions.escalate_proposal",
+        "decisions.record_consent",
+        "decisions.complete_action",
+        "engagement.send_message",
+    ):
+        assert table[name]["public"] == "No", name
+    assert table["decisions.record_consent"]["board_member"] == "Depends on the item"
+    assert table["engagement.view_consultation"]["public"] == "Depends on the item"
+    assert table["engagement.take_part_consultation"]["public"] == "Depends on the item"
