@@ -51,6 +51,15 @@ def _today() -> dt.date:
     return timezone.localdate()
 
 
+# A return is late when it arrives after noon on its day (the figures are at 8 am).
+LATE_AFTER = dt.time(12, 0)
+
+
+def _late(ret: Any) -> bool:
+    deadline = timezone.make_aware(dt.datetime.combine(ret.date, LATE_AFTER))
+    return bool(ret.submitted_at > deadline)
+
+
 def _when(moment: dt.datetime) -> str:
     return timezone.localtime(moment).strftime("%-d %B %Y at %H:%M")
 
@@ -177,9 +186,10 @@ def returns(request: HttpRequest) -> HttpResponse:
         {
             "day": day,
             "rows": [
-                (org, ret, _when(ret.submitted_at) if ret else "")
+                (org, ret, _when(ret.submitted_at) if ret else "", ret and _late(ret))
                 for org, ret in queries.submissions(day)
             ],
+            "deadline": LATE_AFTER,
             "missing": queries.missing_returns(day),
         },
     )

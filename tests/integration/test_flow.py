@@ -405,3 +405,16 @@ def test_aid_is_not_asked_of_oneself(cast, footprint):
             day=TODAY,
             now=NOW,
         )
+
+
+def test_a_return_after_noon_is_marked_late(client_for, cast, footprint):
+    late = timezone.make_aware(dt.datetime(2026, 11, 29, 15, 5))
+    services.submit_return(
+        organisation=footprint["trust_a"],
+        day=dt.date(2026, 11, 29),
+        figures=CALM,
+        by=cast["editor_a"],
+        now=late,
+    )
+    page = client_for("pmo").get(reverse("flow:returns") + "?date=2026-11-29").content.decode()
+    assert "29 November 2026 at 15:05 <strong>(late)</strong>" in page
