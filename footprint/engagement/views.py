@@ -131,6 +131,20 @@ def _may_join(request: HttpRequest, *, ticket: bool) -> str:
     return ""
 
 
+# The largest id the database holds (a 64-bit integer); anything else sent as an id is junk.
+LARGEST_ID = 2**63 - 1
+
+
+def _id(value: object) -> int | None:
+    """``value`` (an id sent in a form or address) as a whole number the database can hold,
+    or None for anything else: "abc", "", "1e309", "NaN", a huge number, a negative one."""
+    text = str(value or "").strip()
+    if not (text.isascii() and text.isdigit()):
+        return None
+    n = int(text)
+    return n if 0 < n <= LARGEST_ID else None
+
+
 def _consultation(request: HttpRequest, slug: str) -> Consultation:
     """The consultation, if this person may read it (partners' consultations are not found
     for the public)."""
@@ -215,7 +229,12 @@ def vote(request: HttpRequest, slug: str) -> HttpResponse:
     if _limited(request, "vote"):
         messages.error(request, "You are voting very fast. Please wait a minute and try again.")
         return redirect(c)
-    statement = get_object_or_404(Statement, pk=request.POST.get("statement", 0), consultation=c)
+    statement = Statement.objects.filter(
+        pk=_id(request.POST.get("statement")), consultation=c
+    ).first()
+    if statement is None:
+        messages.error(request, "There is no such statement to vote on. Please choose again.")
+        return redirect(f"{c.get_absolute_url()}#vote")
     try:
         value = int(request.POST.get("value", ""))
     except ValueError:
@@ -641,7 +660,10 @@ def message_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def adopt_message(request: HttpRequest, pk: int) -> HttpResponse:
     """Put one's organisation's name to a message too: it becomes a common message."""
     message = get_object_or_404(Message, pk=pk)
-    organisation = get_object_or_404(Organisation, pk=request.POST.get("organisation", 0))
+    organisation = Organisation.objects.filter(pk=_id(request.POST.get("organisation"))).first()
+    if organisation is None:
+        messages.error(request, "Choose one of your organisations to adopt the message.")
+        return redirect(message)
     services.adopt(message=message, organisation=organisation, by=request.user)
     messages.success(request, f"{organisation.name} has adopted this message.")
     return redirect(message)
