@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.db.models.functions import Lower
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
@@ -56,7 +57,7 @@ class Place(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["name"]
+        ordering = [Lower("name")]  # "Ashenby and …" before "Ashenby Medical …"
 
     def __str__(self) -> str:
         return self.name
@@ -131,7 +132,7 @@ class Organisation(models.Model):
     history = HistoricalRecords(m2m_fields=[places])
 
     class Meta:
-        ordering = ["name"]
+        ordering = [Lower("name")]  # "Wyvern and …" before "Wyvern South …"
         indexes = [models.Index(fields=["kind", "name"])]
 
     def __str__(self) -> str:

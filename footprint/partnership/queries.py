@@ -10,6 +10,7 @@ from typing import Any
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, F, Prefetch, Q, QuerySet, Sum
 
+from footprint.core import listing
 from footprint.core.breakdowns import ETHNIC_GROUPS, Breakdown, label
 from footprint.core.models import AuditEvent, Job
 from footprint.partnership.models import (
@@ -57,7 +58,7 @@ def organisations(
         qs = qs.filter(kind=kind)
     if place:
         qs = qs.filter(Q(places__slug=place) | Q(neighbourhood__place__slug=place)).distinct()
-    return qs.order_by(ORGANISATION_SORTS.get(sort, "name"), "ods_code")
+    return qs.order_by(listing.by(ORGANISATION_SORTS.get(sort, "name")), "ods_code")
 
 
 def organisation(ods_code: str) -> Organisation | None:
@@ -70,7 +71,7 @@ def organisation(ods_code: str) -> Organisation | None:
 
 
 def places_served_by(org: Organisation) -> QuerySet[Place]:
-    return org.places.order_by("name")
+    return org.places.order_by(listing.by("name"))
 
 
 def memberships_of(org: Organisation) -> QuerySet[Membership]:
@@ -84,7 +85,7 @@ def members() -> QuerySet[Organisation]:
     return (
         Organisation.objects.exclude(kind__in=[OrganisationKind.GP_PRACTICE])
         .prefetch_related("places")
-        .order_by("kind", "name")
+        .order_by("kind", listing.by("name"))
     )
 
 
@@ -114,7 +115,7 @@ def page_of(qs: QuerySet[Any], number: str | int | None, per_page: int = 25) -> 
 
 
 def places() -> QuerySet[Place]:
-    return Place.objects.order_by("name")
+    return Place.objects.order_by(listing.by("name"))
 
 
 def place(slug: str) -> Place | None:
@@ -123,7 +124,7 @@ def place(slug: str) -> Place | None:
 
 def providers_in(place: Place) -> QuerySet[Organisation]:
     """The organisations that serve a place, by kind then name."""
-    return place.organisations.order_by("kind", "name")
+    return place.organisations.order_by("kind", listing.by("name"))
 
 
 def neighbourhoods(place_slug: str = "") -> QuerySet[Neighbourhood]:
@@ -137,7 +138,7 @@ def neighbourhood(slug: str) -> Neighbourhood | None:
 
 
 def practices_in(hood: Neighbourhood) -> QuerySet[Organisation]:
-    return hood.organisations.order_by("name")
+    return hood.organisations.order_by(listing.by("name"))
 
 
 def area(slug: str) -> tuple[Place | None, Neighbourhood | None]:
@@ -151,7 +152,7 @@ def area(slug: str) -> tuple[Place | None, Neighbourhood | None]:
 def places_with_counts() -> QuerySet[Place]:
     return Place.objects.annotate(
         neighbourhood_count=Count("neighbourhoods", distinct=True)
-    ).order_by("name")
+    ).order_by(listing.by("name"))
 
 
 def neighbourhoods_with_counts(place: Place | None = None) -> QuerySet[Neighbourhood]:
@@ -252,7 +253,10 @@ def code_checks() -> tuple[list[CodeCheck], list[CodeCheck]]:
             by_hood.setdefault(hood_id, set()).add(year)
         else:
             by_place.setdefault(place_id, set()).add(year)
-    places = [CodeCheck(p, sorted(by_place.get(p.pk, ()))) for p in Place.objects.order_by("name")]
+    places = [
+        CodeCheck(p, sorted(by_place.get(p.pk, ())))
+        for p in Place.objects.order_by(listing.by("name"))
+    ]
     hoods = [
         CodeCheck(h, sorted(by_hood.get(h.pk, ())))
         for h in Neighbourhood.objects.select_related("place")
@@ -396,7 +400,7 @@ def invitation_by_digest(digest: str) -> Invitation | None:
 
 
 def organisations_by_pk(pks: Iterable[int]) -> QuerySet[Organisation]:
-    return Organisation.objects.filter(pk__in=list(pks)).order_by("name")
+    return Organisation.objects.filter(pk__in=list(pks)).order_by(listing.by("name"))
 
 
 # --- Small areas and deprivation profiles (issue 20) ------------------------------------------
