@@ -188,6 +188,8 @@ LOGIN_REDIRECT_URL = "partnership:workspace"
 LOGOUT_REDIRECT_URL = "partnership:home"
 
 # Login throttling: five failures for a username from one address locks it for an hour.
+# A link to reset a forgotten password works for a day (footprint.core.passwords).
+PASSWORD_RESET_TIMEOUT = 24 * 3600
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = 1
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
