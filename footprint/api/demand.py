@@ -223,7 +223,7 @@ def breakdowns(request: HttpRequest, run_id: int = Path(..., ge=1, le=MAX_ID)) -
     return Status(200, {"run": r.pk, "years": queries.result_years(r), "measures": measures})
 
 
-By = Literal["place", "neighbourhood", "sex", "age_band", "attribute"]
+By = Literal["place", "neighbourhood", "sex", "age_band", "attribute", "quintile"]
 
 
 class StepPartOut(Schema):
@@ -234,7 +234,7 @@ class StepPartOut(Schema):
 
 
 class SplitOut(Schema):
-    by: str = Field(description="place, neighbourhood, sex, age_band or attribute")
+    by: str = Field(description="place, neighbourhood, sex, age_band, attribute or quintile")
     value: str = Field(
         description="A place's or neighbourhood's code, F or M, an age band, or a condition group"
     )

@@ -9,7 +9,7 @@ import json
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Executor
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from functools import lru_cache
 from itertools import pairwise
 from pathlib import Path
@@ -309,10 +309,12 @@ def project(
     places_of: Sequence[tuple[str, str]],
     population: Iterable[tuple[int, str, str, Sequence[int]]],
     progress: Progress = no_progress,
+    quintiles: Mapping[str, int] | None = None,
 ) -> Projection:
     """Run the model for a parameters document on a baseline's cells, with the footprint's
     neighbourhoods (code and place, in the footprint's order) and their population from the
-    base year to the horizon."""
+    base year to the horizon, and each neighbourhood's deprivation quintile where known (for
+    results by quintile)."""
     scenario, capacity = to_engine(document)
     hoods = tuple(sorted(code for code, _ in places_of))
     baseline = baseline_arrays(cells, hoods)
@@ -327,7 +329,12 @@ def project(
     with executor() as pool:
         _, outcome = dm.run(plan, executor=pool, progress=_part(progress, 0, 2))
         breakdowns = breakdown_rows(
-            scenario, baseline, people, executor=pool, progress=_part(progress, 1, 2)
+            scenario,
+            baseline,
+            people,
+            executor=pool,
+            progress=_part(progress, 1, 2),
+            quintiles=quintiles,
         )
     flags = dm.check_schemes(scenario, scheme_library()) + dm.check_plan(
         scenario, *dm.plan_totals(plan, outcome)
@@ -357,6 +364,7 @@ def breakdown_rows(
     *,
     executor: Executor | None = None,
     progress: Progress = no_progress,
+    quintiles: Mapping[str, int] | None = None,
 ) -> list[dict[str, Any]]:
     """Every breakdown of a scenario's activity and bed days (by place, neighbourhood, sex,
     age band and condition group) as rows of ``Breakdown``, from the same seed as the model:
@@ -370,12 +378,19 @@ def breakdown_rows(
     _, split, outcomes = dm.run_split(cross, executor=executor, progress=_part(progress, 0, 2))
     for dimension, groups, out in zip(split.by, split.groups, outcomes, strict=True):
         rows += _breakdown_rows(dimension, groups, cross.step_names, out, scenario.years)
-    # a place's neighbourhoods share strata otherwise: many more strata, so a run of its own
-    hoods = dm.compile_plan(
-        scenario, dm.regroup(dm.stratify(*args, by_neighbourhood=True), "neighbourhood")
-    )
-    _, out = dm.run(hoods, executor=executor, progress=_part(progress, 1, 2))
-    rows += _breakdown_rows("neighbourhood", hoods.groups, hoods.step_names, out, scenario.years)
+    # a place's neighbourhoods share strata otherwise: many more strata, so a run of its own,
+    # split by deprivation quintile too when ``quintiles`` gives neighbourhoods theirs
+    # (neighbourhood code → 1 most deprived … 5; 0 or missing: not known)
+    strata = dm.stratify(*args, by_neighbourhood=True)
+    dims: tuple[str, ...] = ("neighbourhood",)
+    if quintiles:
+        known = np.array([quintiles.get(code, 0) for code in strata.neighbourhoods])
+        strata = replace(strata, neighbourhood_quintile=known.astype(np.int64))
+        dims = ("neighbourhood", "quintile")
+    hoods = dm.compile_plan(scenario, dm.regroup(strata, dims))
+    _, split, outcomes = dm.run_split(hoods, executor=executor, progress=_part(progress, 1, 2))
+    for dimension, groups, out in zip(split.by, split.groups, outcomes, strict=True):
+        rows += _breakdown_rows(dimension, groups, hoods.step_names, out, scenario.years)
     return rows
 
 

@@ -182,6 +182,7 @@ class Breakdown(models.Model):
         SEX = "sex", "Sex"
         AGE_BAND = "age_band", "Age band"
         ATTRIBUTE = "attribute", "Condition group"
+        QUINTILE = "quintile", "Deprivation quintile"
 
     run = models.ForeignKey(Run, on_delete=models.CASCADE, related_name="breakdowns")
     by = models.CharField(max_length=20, choices=By.choices)

@@ -9,6 +9,8 @@ from typing import Any
 
 from django.db.models import QuerySet, Sum
 
+from footprint.core.breakdowns import Breakdown as Breakdown_
+from footprint.core.breakdowns import label
 from footprint.core.models import Job
 from footprint.demand.models import (
     ActivityCell,
@@ -21,7 +23,7 @@ from footprint.demand.models import (
 )
 from footprint.demand.pods import ALL, CODES, IN_PACKAGES, SCHEMES, item_name
 from footprint.partnership.models import Neighbourhood, Organisation, Place, Population
-from footprint.partnership.queries import names_by_code
+from footprint.partnership.queries import deprivation_profile, names_by_code
 
 MEASURES = [m.value for m in Result.Measure]
 
@@ -291,6 +293,8 @@ def breakdown_values(run: Run, by: str, measure: str) -> list[tuple[str, str]]:
     )
     names = breakdown_names(by)
     named = [(v, names.get(v, v)) for v in values]
+    if by == "quintile":  # most deprived first, not known last
+        return sorted(named, key=lambda x: (x[0] == "Unknown", x[0]))
     if by == "age_band":  # youngest first: "5–9" before "10–14"
         return sorted(named, key=lambda x: int(x[0].split("–")[0].rstrip("+")))
     return sorted(named, key=lambda x: x[1].casefold())
@@ -316,6 +320,9 @@ def breakdown_names(by: str) -> dict[str, str]:
         return dict(Place.objects.values_list("code", "name"))
     if by == "neighbourhood":
         return dict(Neighbourhood.objects.values_list("code", "name"))
+    if by == "quintile":
+        names = {v: label(Breakdown_.QUINTILE, v) for v in ("1", "2", "3", "4", "5")}
+        return {**names, "Unknown": "Quintile not known"}
     return SEX_NAMES if by == "sex" else {}
 
 
@@ -355,3 +362,17 @@ def goals_served(sc: Scenario) -> dict[str, list[tuple[str, str]]]:
         goal = link.goal
         served.setdefault(link.scheme_key, []).append((goal.statement, goal.get_absolute_url()))
     return served
+
+
+def neighbourhood_quintiles() -> dict[str, int]:
+    """Each neighbourhood's deprivation quintile (1 most deprived … 5): the national quintile
+    most of its residents live in, from its small areas' deciles (the partnership's
+    deprivation profile). Neighbourhoods with no small-area figures are left out."""
+    out = {}
+    for hood in Neighbourhood.objects.all():
+        profile = deprivation_profile(hood=hood)
+        counts = [(q.residents, -int(q.key)) for q in profile.quintiles]
+        most, key = max(counts)
+        if most > 0:
+            out[hood.code] = -key
+    return out

@@ -352,6 +352,7 @@ def run_model(*, run: Run, by: Any, progress: Progress = no_progress) -> str:
             places_of=queries.neighbourhood_places(),
             population=queries.neighbourhood_population(doc["base_year"], doc["horizon"]),
             progress=progress,
+            quintiles=queries.neighbourhood_quintiles(),
         )
         seconds = round(time.perf_counter() - started, 2)
         store_results(run=run, projection=projection, seconds=seconds, by=by)

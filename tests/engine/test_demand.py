@@ -9,6 +9,7 @@ demography +100, other growth +22, the scheme −112.2.
 
 from __future__ import annotations
 
+import dataclasses
 from concurrent.futures import Executor, Future
 from typing import Any
 
@@ -748,6 +749,23 @@ def test_results_by_neighbourhood_agree_with_the_reference_and_add_up_to_places(
             by_place.steps_activity[0][..., g],
             rtol=1e-9,
         )
+    # By deprivation quintile (N1 and N3 in quintile 1, N2 not known): one run split two ways,
+    # the quintiles adding up their neighbourhoods exactly, iteration by iteration.
+    quintiles = dataclasses.replace(by_hood, neighbourhood_quintile=np.array([1, 0, 1]))
+    both = dm.compile_plan(sc, dm.regroup(quintiles, ("neighbourhood", "quintile")))
+    _, split, (hood_out, quintile_out) = dm.run_split(both)
+    assert {v for v, _ in split.groups[1]} == {"1", "Unknown"}
+    for q, members in (("1", ("N1", "N3")), ("Unknown", ("N2",))):
+        for code in {pod for _, pod in split.groups[1]}:
+            g = split.groups[1].index((q, code))
+            parts = [
+                i for i, (h, pod) in enumerate(split.groups[0]) if h in members and pod == code
+            ]
+            np.testing.assert_allclose(
+                quintile_out.steps_activity[..., g], hood_out.steps_activity[..., parts].sum(-1)
+            )
+    with pytest.raises(ValueError, match="needs each neighbourhood's quintile"):
+        dm.regroup(by_hood, "quintile")
     with pytest.raises(ValueError, match="by neighbourhood needs strata made by_neighbourhood"):
         dm.regroup(dm.stratify(baseline, demography, sc.age_bounds), "neighbourhood")
 

@@ -480,7 +480,7 @@ def test_results_by_place_sex_age_band_and_condition_group(client_for, cast, sce
         .get(run.get_absolute_url() + "?by=sex&value=F&by_pod=ip_emergency")
         .content.decode()
     )
-    assert "By place, neighbourhood, sex, age band or condition group" in page
+    assert "By place, neighbourhood, sex, age band, condition group or deprivation" in page
     assert "Emergency admissions, Women; base year 2025: 120" in page
     assert 'id="by-steps"' in page and "Other growth" in page
     page = client_for("viewer").get(run.get_absolute_url() + "?by=place").content.decode()
@@ -987,3 +987,60 @@ def test_the_scenario_and_scheme_pages_show_the_plan_goals_a_scheme_serves(
         reverse("demand:scheme_edit", args=[with_schemes.pk, "virtual_ward_frailty"])
     ).content.decode()
     assert "No plan goal names this scheme yet" in other and link not in other
+
+
+def test_a_run_by_deprivation_quintile_and_what_each_scheme_does_to_each(
+    client_for, cast, scenario
+):
+    """Each neighbourhood takes the quintile most of its residents live in (its small areas'
+    deciles): North One's two small areas, mostly decile 1, put it in quintile 1; South One's
+    in quintile 5; North Two has no small areas. The run's activity splits by quintile, each
+    adding up its neighbourhoods, each step (every scheme) with its part."""
+    from footprint.api.tokens import create_token
+    from footprint.partnership.models import Neighbourhood, SmallArea, SmallAreaPopulation
+
+    def area(code: str, hood: str, decile: int, people: int) -> None:
+        a = SmallArea.objects.create(
+            code=code, neighbourhood=Neighbourhood.objects.get(code=hood), imd_decile=decile
+        )
+        for sex in "FM":
+            SmallAreaPopulation.objects.create(
+                small_area=a, year=2025, sex=sex, bands=[people] + [0] * 18, total=people
+            )
+
+    area("E01000001", "N1", 1, 300)
+    area("E01000002", "N1", 4, 100)
+    area("E01000003", "S1", 9, 200)
+    assert queries.neighbourhood_quintiles() == {"N1": 1, "S1": 5}
+    ward = compute.scheme_from_library(
+        "virtual_ward_frailty", start_year=2026, cohort={"age_low": 75}
+    )
+    services.save_scenario(
+        scenario=scenario, parameters={**scenario.parameters, "schemes": [ward]}, by=cast["pmo"]
+    )
+    run = run_now(scenario, cast["pmo"])
+    quintiles = run.breakdowns.filter(by="quintile", measure="activity", year=2026)
+    assert {(b.value, b.pod) for b in quintiles} >= {("1", "ip_emergency"), ("5", "ae")}
+    for q, hood, pod in (("1", "N1", "ip_emergency"), ("5", "S1", "ae")):
+        mine = quintiles.get(value=q, pod=pod)
+        theirs = run.breakdowns.get(
+            by="neighbourhood", value=hood, measure="activity", pod=pod, year=2026
+        )
+        assert (mine.central, mine.mean, mine.p10, mine.p90) == pytest.approx(
+            (theirs.central, theirs.mean, theirs.p10, theirs.p90)
+        )
+    steps = quintiles.get(value="1", pod="ip_emergency").steps
+    assert [s["name"] for s in steps][:2] == ["Baseline", "Demography"]
+    [scheme] = [s for s in steps if s["name"] == ward["name"]]  # what the scheme does here
+    assert scheme["p10"] <= scheme["mean"] < 0
+    viewer = client_for("viewer")
+    page = viewer.get(
+        run.get_absolute_url() + "?by=quintile&value=1&by_pod=ip_emergency"
+    ).content.decode()
+    assert "Quintile 1 (most deprived)" in page and 'id="by-steps"' in page
+    api = viewer.get(
+        f"/api/v1/demand/runs/{run.pk}/split",
+        {"by": "quintile", "value": "5", "measure": "activity"},
+        headers={"Authorization": f"Bearer {create_token(user=cast['viewer'], name='t')[1]}"},
+    ).json()
+    assert {x["value_name"] for x in api["items"]} == {"Quintile 5 (least deprived)"}

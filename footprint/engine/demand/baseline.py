@@ -244,6 +244,9 @@ class Strata:
     # into ``neighbourhoods`` (otherwise both empty: strata then mix a place's neighbourhoods)
     neighbourhoods: tuple[str, ...] = ()
     neighbourhood: IntArray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    # each neighbourhood's deprivation quintile (1 most deprived … 5; 0 not known), set with
+    # ``dataclasses.replace`` on strata made by neighbourhood, for results by quintile
+    neighbourhood_quintile: IntArray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
 
     def __len__(self) -> int:
         return len(self.base)
@@ -255,6 +258,8 @@ class Strata:
 
 
 BREAKDOWNS = ("provider", "place", "neighbourhood", "sex", "age_band", "attribute")
+# the values of a breakdown by deprivation quintile: 0 for a neighbourhood whose is not known
+QUINTILES = ("Unknown", "1", "2", "3", "4", "5")
 
 
 def age_band_labels(bounds: Sequence[int]) -> tuple[str, ...]:
@@ -290,8 +295,12 @@ def regroup(strata: Strata, by: str | Sequence[str]) -> Strata:
 
 def _column(strata: Strata, by: str) -> tuple[IntArray, tuple[str, ...]]:
     """Each stratum's value of dimension ``by`` and the values' names."""
-    if by == "neighbourhood" and not strata.neighbourhoods:
-        raise ValueError("a breakdown by neighbourhood needs strata made by_neighbourhood")
+    if by in ("neighbourhood", "quintile") and not strata.neighbourhoods:
+        raise ValueError(f"a breakdown by {by} needs strata made by_neighbourhood")
+    if by == "quintile":
+        if len(strata.neighbourhood_quintile) != len(strata.neighbourhoods):
+            raise ValueError("a breakdown by quintile needs each neighbourhood's quintile")
+        return strata.neighbourhood_quintile[strata.neighbourhood], QUINTILES
     columns: dict[str, tuple[IntArray, tuple[str, ...]]] = {
         "place": (strata.place, strata.places),
         "neighbourhood": (strata.neighbourhood, strata.neighbourhoods),
