@@ -57,3 +57,22 @@ def test_import_build_run_and_read_a_scenario(page, cast, tmp_path):
     expect(page.locator("#by-table")).to_contain_text("Emergency admissions, Women")
     page.wait_for_selector("#by-waterfall[data-chart-ready]")
     check_accessibility(page)
+
+    # the main waterfall's interval lines, and the page at a phone's width
+    expect(page.locator("#steps")).to_contain_text("10th to 90th percentile")
+    page.set_viewport_size({"width": 390, "height": 800})
+    page.goto(page.url.split("?")[0] + "?pod=ip_emergency&by=neighbourhood")
+    page.wait_for_selector("#waterfall[data-chart-ready]")
+    check_accessibility(page)
+    page.set_viewport_size({"width": 1024, "height": 800})
+
+    # growth by setting, each a disclosure
+    page.locator(".nhsuk-breadcrumb").get_by_role("link", name="Virtual wards plan").click()
+    page.locator("#change-growth").click()
+    expect(page.get_by_role("heading", name="Change growth: Virtual wards plan")).to_be_visible()
+    expect(page.get_by_label("Emergency admissions, low (% a year)")).to_be_hidden()
+    page.get_by_text("Acute hospital: 3 points of delivery").click()
+    page.get_by_label("Emergency admissions, low (% a year)").fill("1")
+    check_accessibility(page)
+    page.get_by_role("button", name="Save growth").click()
+    expect(page.get_by_text("Saved the growth rates")).to_be_visible()
