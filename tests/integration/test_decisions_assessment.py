@@ -157,7 +157,9 @@ def test_an_incomplete_assessment_is_refused_naming_each_field(forums, cast):
     assert not ImpactAssessment.objects.exists()
 
 
-def test_a_decided_proposal_keeps_the_assessment_it_was_decided_on(forums, cast, footprint):
+def test_a_decided_proposal_keeps_the_assessment_it_was_decided_on(
+    forums, cast, footprint, client_for
+):
     proposal = propose(forums, cast)
     assess(proposal, cast["pmo"])
     services.ask_for_consent(proposal=proposal, by=cast["pmo"], notify=False)
@@ -165,6 +167,14 @@ def test_a_decided_proposal_keeps_the_assessment_it_was_decided_on(forums, cast,
     decide(proposal, forums, cast)
     with pytest.raises(ValidationError, match="decided: its assessment can no longer be changed"):
         assess(proposal, cast["pmo"], evidence="changed after")
+    url = reverse("decisions:proposal_assessment", args=[proposal.pk])
+    page = unescape(client_for("pmo").get(url).content.decode())
+    assert "the assessment it was decided on stays as it is" in page
+    assert "Older people seen sooner" in page and '<form method="post" novalidate>' not in page
+    detail = unescape(
+        client_for("pmo").get(reverse("decisions:proposal", args=[proposal.pk])).content.decode()
+    )
+    assert "Revise the assessment" not in detail
 
 
 def test_the_assessment_page_completes_it_and_the_proposal_page_shows_it(forums, cast, client_for):
