@@ -1,16 +1,20 @@
-"""Pages every app shares: log in, log out, errors, and the progress of a background job."""
+"""Pages every app shares: log in, log out, resetting a forgotten password, errors, and the
+progress of a background job."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
 
+from footprint.core import passwords, ratelimit
 from footprint.core.jobs import job_for
 
 
@@ -49,6 +53,50 @@ class LoginView(auth_views.LoginView):
 
 class LogoutView(auth_views.LogoutView):
     pass
+
+
+class PasswordResetForm(forms.Form):
+    email = forms.EmailField(
+        label="Email address",
+        max_length=254,
+        error_messages={
+            "required": "Enter your email address",
+            "invalid": "Enter an email address, like name@example.nhs.uk",
+        },
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
+    )
+
+
+def password_reset(request: HttpRequest) -> HttpResponse:
+    """Ask for a link to choose a new password. Whatever the address, the next page says the
+    same: an email is on its way if an account has it."""
+    form = PasswordResetForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if not passwords.ask_for_link(form.cleaned_data["email"], client=ratelimit.who(request)):
+            return render(request, "core/password_reset_too_many.jinja", {"days": 0}, status=429)
+        return redirect("core:password_reset_sent")
+    return render(request, "core/password_reset.jinja", {"form": form})
+
+
+def password_reset_sent(request: HttpRequest) -> HttpResponse:
+    return render(request, "core/password_reset_sent.jinja", {"days": passwords.link_days()})
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """Choose a new password through the emailed link (Django's view: the token leaves the
+    address for the session before the form is shown, and works once)."""
+
+    template_name = "core/password_reset_confirm.jinja"
+    success_url = reverse_lazy("core:password_reset_complete")
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        response = super().form_valid(form)
+        passwords.reset_done(form.user)
+        return response
+
+
+def password_reset_complete(request: HttpRequest) -> HttpResponse:
+    return render(request, "core/password_reset_complete.jinja", {})
 
 
 @login_required

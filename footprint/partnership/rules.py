@@ -151,6 +151,8 @@ class Permission(StrEnum):
     VIEW_PERSON = "partnership.view_person"
     GRANT_PARTNERSHIP_ROLE = "partnership.grant_partnership_role"
     DEACTIVATE_PERSON = "partnership.deactivate_person"
+    # On a person: email them a link to choose a new password.
+    SEND_PASSWORD_RESET = "partnership.send_password_reset"
 
 
 # Reading. Organisations, places, neighbourhoods and population are published for everyone.
@@ -181,3 +183,4 @@ rules.add_perm(Permission.MANAGE_MEMBERS, is_programme_office | is_lead_of)
 rules.add_perm(Permission.VIEW_PERSON, is_programme_office | leads_an_organisation_of)
 rules.add_perm(Permission.GRANT_PARTNERSHIP_ROLE, is_programme_office)
 rules.add_perm(Permission.DEACTIVATE_PERSON, is_programme_office)
+rules.add_perm(Permission.SEND_PASSWORD_RESET, is_programme_office)

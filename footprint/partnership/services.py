@@ -25,7 +25,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
-from footprint.core import audit
+from footprint.core import audit, passwords
 from footprint.core.imports import RowError, raise_if_any
 from footprint.core.jobs import Progress, no_progress
 from footprint.core.permissions import can
@@ -1001,6 +1001,31 @@ def deactivate_person(*, person: Any, by: Any, now: dt.datetime) -> None:
             summary=f"Deactivated {_person_name(person)}: they can no longer sign in",
             person=person.pk,
         )
+
+
+def send_password_reset(*, person: Any, by: Any) -> None:
+    """Email ``person`` a link to choose a new password (it works once, for a day), audited.
+    The programme office only; an account that is deactivated, has no email address or has
+    never had a password (an invitation not yet accepted: resend that) gets none."""
+    _refuse_unless(
+        by,
+        Permission.SEND_PASSWORD_RESET,
+        person,
+        "Only the programme office sends password reset links.",
+    )
+    if not passwords.may_reset(person):
+        raise ValidationError(
+            f"{_person_name(person)} cannot be sent a link: their account is deactivated, has "
+            "no email address, or has no password yet (resend their invitation instead)."
+        )
+    with transaction.atomic():
+        audit.record(
+            actor=by,
+            action=passwords.AuditAction.SEND_PASSWORD_RESET,
+            summary=f"Sent {_person_name(person)} a link to reset their password",
+            person=person.pk,
+        )
+        passwords.send_link(person, sent_by=_person_name(by))
 
 
 def reactivate_person(*, person: Any, by: Any) -> None:

@@ -59,6 +59,11 @@ urlpatterns = [
     path(f"{person}deactivate/", views.person_deactivate, name="person_deactivate"),
     path(f"{person}reactivate/", views.person_reactivate, name="person_reactivate"),
     path(
+        f"{person}password-reset/",
+        views.person_send_password_reset,
+        name="person_send_password_reset",
+    ),
+    path(
         "workspace/invitations/<int:pk>/resend/", views.invitation_resend, name="invitation_resend"
     ),
     path(

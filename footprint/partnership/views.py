@@ -16,7 +16,7 @@ from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from footprint.core import charts
+from footprint.core import charts, passwords
 from footprint.core.exports import csv_response
 from footprint.core.jobs import refuse_big_uploads, start_upload
 from footprint.core.permissions import can, permission_required, require
@@ -577,6 +577,8 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "may_grant_partnership": can(request.user, Permission.GRANT_PARTNERSHIP_ROLE),
             "may_deactivate": can(request.user, Permission.DEACTIVATE_PERSON, person)
             and person.pk != request.user.pk,
+            "may_send_reset": can(request.user, Permission.SEND_PASSWORD_RESET, person)
+            and passwords.may_reset(person),
             **WHEN,
         },
     )
@@ -687,6 +689,20 @@ def person_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
         pk,
         lambda: services.deactivate_person(person=person, by=request.user, now=timezone.now()),
         f"{person.get_full_name()} has been deactivated: they can no longer sign in.",
+    )
+
+
+@require_POST
+@permission_required(Permission.SEND_PASSWORD_RESET)
+def person_send_password_reset(request: HttpRequest, pk: int) -> HttpResponse:
+    person = _person(request, pk)
+    return _do(
+        request,
+        pk,
+        lambda: services.send_password_reset(person=person, by=request.user),
+        f"{person.get_full_name() or person.email} has been emailed a link to choose a new "
+        f"password (it works for {passwords.link_days()} day"
+        f"{'s' if passwords.link_days() != 1 else ''}).",
     )
 
 

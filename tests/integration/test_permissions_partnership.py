@@ -9,6 +9,7 @@ import json
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.core import mail
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
@@ -454,6 +455,7 @@ def _posts(cast, footprint):
         ("partnership:person_remove_partnership_role", [cast["pmo"].pk, "programme_office"], {}),
         ("partnership:person_deactivate", [editor_a.pk], {}),
         ("partnership:person_reactivate", [editor_a.pk], {}),
+        ("partnership:person_send_password_reset", [editor_a.pk], {}),
         ("partnership:invitation_resend", [invitation.pk], {}),
         ("partnership:invitation_revoke", [invitation.pk], {}),
     ]
@@ -472,6 +474,7 @@ def test_the_people_actions_refuse_everyone_but_those_who_manage_people(
             assert response.status_code == 403, name
     assert not AuditEvent.objects.exists()
     assert Membership.objects.filter(user=cast["editor_a"]).count() == 1
+    assert not [m for m in mail.outbox if "password" in m.subject.lower()]
 
 
 def test_the_invitation_link_is_open_to_anyone_holding_it(client, footprint):

@@ -1,0 +1,135 @@
+"""Resetting a forgotten password: a link by email that works once, for a day.
+
+Anyone may ask for a link for an email address; the answer is the same whether or not an
+account has that address, so the page tells nobody who has an account. Asking is rate-limited
+by the client's address, by the address asked about and by the account, counted in the database
+(``footprint.core.ratelimit``), so the form cannot be used to flood someone's inbox. The link
+carries Django's password-reset token, which stops working after ``PASSWORD_RESET_TIMEOUT``
+(one day), once the password is changed, or once the person signs in again. Setting a new
+password through it ends a log-in lockout (django-axes) for that account: following the link
+proves the person holds the mailbox, which is what the lockout asks the programme office to
+check. The programme office can send a person the link from their page (audited, by the
+partnership service that checks who may).
+"""
+
+from __future__ import annotations
+
+import smtplib
+from enum import StrEnum
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.tokens import default_token_generator
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.urls import reverse
+from django.utils.crypto import salted_hmac
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+
+from footprint.core import audit, ratelimit
+
+HOUR = 3600
+# Asks from one client address, links to one email address and to one account, an hour.
+MOST_FROM_CLIENT = 10
+MOST_TO_ADDRESS = 3
+MOST_TO_ACCOUNT = 3
+
+
+class AuditAction(StrEnum):
+    ASK_PASSWORD_RESET = "ask_password_reset"
+    SEND_PASSWORD_RESET = "send_password_reset"
+    RESET_PASSWORD = "reset_password"
+
+
+def link_days() -> int:
+    """How many days a link works (``PASSWORD_RESET_TIMEOUT``, rounded down, at least 1)."""
+    return max(1, int(settings.PASSWORD_RESET_TIMEOUT) // 86400)
+
+
+def may_reset(user: Any) -> bool:
+    """Whether ``user`` can be sent a link: an active account with a password and an email
+    address (someone invited who never chose a password uses their invitation instead)."""
+    return bool(user.is_active and user.email and user.has_usable_password())
+
+
+def link_for(user: Any) -> str:
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    token = default_token_generator.make_token(user)
+    return settings.FOOTPRINT_SITE_URL + reverse("core:password_reset_confirm", args=[uid, token])
+
+
+def send_link(user: Any, *, sent_by: str = "") -> None:
+    """Email ``user`` a link to choose a new password. The token is in the email and nowhere
+    else (not the audit trail nor the logs). A failure to send is a ``ValidationError``."""
+    days = link_days()
+    asked = (
+        f"{sent_by} has asked for this link to be sent to you."
+        if sent_by
+        else "Someone, we hope you, asked to reset the password of your Footprint account."
+    )
+    body = (
+        f"Dear {user.first_name or user.email},\n\n{asked}\n\n"
+        f"Follow this link to choose a new password. It works once, for "
+        f"{days} day{'s' if days != 1 else ''}:\n\n{link_for(user)}\n\n"
+        f"Sign in afterwards with your email address or username, {user.get_username()}.\n\n"
+        "If you did not ask for this, you can ignore this email: your password stays as it is.\n"
+    )
+    try:
+        send_mail("Reset your Footprint password", body, settings.DEFAULT_FROM_EMAIL, [user.email])
+    except (OSError, smtplib.SMTPException) as exc:
+        raise ValidationError(
+            f"The email to {user.email} could not be sent ({exc.__class__.__name__}). Try again "
+            "later, or ask whoever runs Footprint to check its email settings."
+        ) from exc
+
+
+def _key(text: str) -> str:
+    return salted_hmac("footprint.core.passwords", text.strip().lower()).hexdigest()[:32]
+
+
+def ask_for_link(email: str, *, client: str) -> bool:
+    """Someone at ``client`` (``ratelimit.who``) asks for a link for ``email``. Sends one to each
+    account with that address that may reset, within the limits; says False only when
+    ``client`` has asked too often (which reveals nothing about any account). A limit on the
+    address or the account is passed over silently: the page must look the same."""
+    if not ratelimit.allow("password-reset:client", client, most=MOST_FROM_CLIENT, seconds=HOUR):
+        return False
+    email = email.strip()
+    if not ratelimit.allow(
+        "password-reset:address", _key(email), most=MOST_TO_ADDRESS, seconds=HOUR
+    ):
+        return True
+    for user in get_user_model()._default_manager.filter(email__iexact=email):
+        if not may_reset(user):
+            continue
+        if not ratelimit.allow(
+            "password-reset:account", str(user.pk), most=MOST_TO_ACCOUNT, seconds=HOUR
+        ):
+            continue
+        try:
+            send_link(user)
+        except ValidationError:
+            continue  # the page says the same: the audit trail records no link sent
+        audit.record(
+            actor=None,
+            action=AuditAction.ASK_PASSWORD_RESET,
+            summary=f"A password reset link was sent to {user.get_username()} at their request",
+            person=user.pk,
+        )
+    return True
+
+
+def reset_done(user: Any) -> None:
+    """After ``user`` chose a new password through a link: end any log-in lockout of theirs
+    and record it."""
+    from axes.utils import reset as axes_reset
+
+    axes_reset(username=user.get_username())
+    audit.record(
+        actor=user,
+        action=AuditAction.RESET_PASSWORD,
+        summary=f"{user.get_username()} chose a new password through a reset link",
+        person=user.pk,
+    )
