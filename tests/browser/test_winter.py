@@ -71,3 +71,12 @@ def test_the_programme_office_compares_winter_scenarios(page, plan):
     page.get_by_role("button", name="Publish to the boards").click()
     expect(page.get_by_text("is published to the boards")).to_be_visible()
     check_accessibility(page)
+
+    # a run's own page: each provider week by week
+    summary.get_by_role("link", name="More step-down beds").click()
+    expect(page.get_by_role("heading", name="Trust A Hospitals")).to_be_visible()
+    expect(page.get_by_text("50 runs of 28 days from 1 December 2026")).to_be_visible()
+    check_accessibility(page)
+    page.goto("/winter/")
+    expect(page.locator("#plans")).to_contain_text("Published to boards")
+    check_accessibility(page)
