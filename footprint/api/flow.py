@@ -25,26 +25,29 @@ PARTNERS_ONLY = "Partners only"
 MOST_DAYS = 366  # a request reads at most a year of returns
 
 
-class ReturnOut(Schema):
+class FlowReturnOut(Schema):
     organisation: str = Field(description="ODS code")
     organisation_name: str
     date: dt.date
     figures: dict[str, float] = Field(description="By measure (see docs/flow.md)")
 
 
-@router.get("/flow/returns", response={200: list[ReturnOut], 403: Error, 422: Error})
+@router.get("/flow/returns", response={200: list[FlowReturnOut], 403: Error, 422: Error})
 def returns(
     request: HttpRequest,
     date_from: Day,
     date_to: Day,
     organisation: str = Query("", max_length=6, description="An ODS code"),
 ) -> Any:
-    """Daily returns from ``date_from`` to ``date_to`` (at most a year), by organisation and
-    day, each with its figures by measure (partners only)."""
+    """Daily returns from ``date_from`` to ``date_to``, by organisation and day, each with its
+    figures by measure (partners only). At most a year a request: a longer range gives the
+    year ending ``date_to``; a range that ends before it starts gives none."""
     if not can(request.user, Permission.VIEW_FLOW):
         return Status(403, {"detail": PARTNERS_ONLY})
-    if date_to < date_from or (date_to - date_from).days >= MOST_DAYS:
-        return Status(422, {"detail": "date_to must be on or after date_from, within a year"})
+    if date_to < date_from:
+        return Status(200, [])
+    # At most a year a request: the year ending ``date_to``.
+    date_from = max(date_from, date_to - dt.timedelta(days=MOST_DAYS - 1))
     orgs = list(queries.reporting_organisations())
     if organisation:
         orgs = [o for o in orgs if o.ods_code == organisation.upper()]
@@ -66,20 +69,20 @@ def returns(
     )
 
 
-class LevelOut(Schema):
+class FlowLevelOut(Schema):
     organisation: str | None = Field(description="ODS code; null for the overall ICS level")
     organisation_name: str
     score: float = Field(description="0–100")
     level: int = Field(description="OPEL 1–4")
 
 
-class DayOut(Schema):
+class FlowDayOut(Schema):
     date: dt.date
-    levels: list[LevelOut]
+    levels: list[FlowLevelOut]
     missing: list[str] = Field(description="ODS codes of organisations with no return")
 
 
-@router.get("/flow/day", response={200: DayOut, 403: Error})
+@router.get("/flow/day", response={200: FlowDayOut, 403: Error})
 def day(request: HttpRequest, date: Day) -> Any:
     """A day's OPEL levels (the system's first) and who has not submitted (partners only)."""
     if not can(request.user, Permission.VIEW_FLOW):
@@ -106,7 +109,7 @@ def day(request: HttpRequest, date: Day) -> Any:
     )
 
 
-class ReturnIn(Body):
+class FlowReturnIn(Body):
     organisation: Text | None = Field(
         None,
         max_length=6,
@@ -129,7 +132,7 @@ def _in_words(exc: ValidationError) -> str:
     return "; ".join(parts)
 
 
-class SubmittedOut(Schema):
+class FlowSubmittedOut(Schema):
     organisation: str
     date: dt.date
     figures: int = Field(description="How many figures were saved")
@@ -138,8 +141,8 @@ class SubmittedOut(Schema):
     changes: list[str] = Field(description="Changes of level this return made, in words")
 
 
-@router.post("/flow/returns", response={200: SubmittedOut, 403: Error, 404: Error, 422: Error})
-def submit(request: HttpRequest, body: ReturnIn) -> Any:
+@router.post("/flow/returns", response={200: FlowSubmittedOut, 403: Error, 404: Error, 422: Error})
+def submit(request: HttpRequest, body: FlowReturnIn) -> Any:
     """Submit (or replace) a day's return: the same checks as the page (no negative count,
     no more beds occupied than open, no day in the future or before 2000) and the same rule
     (an organisation's own staff, or the programme office)."""
