@@ -110,3 +110,31 @@ def test_a_clinical_areas_figures_by_quintile_and_sii_on_the_page(client_for, ca
     assert "The most deprived quintile less the least deprived: -16.0" in page
     assert "95 % interval of the slope index" in page
     assert page.count("No figures by quintile supplied yet") == 9
+
+
+def test_the_programme_office_adds_and_changes_a_plus_group_on_its_pages(client_for, footprint):
+    from footprint.inequalities.models import PlusGroup
+
+    client = client_for("pmo")
+    add = reverse("inequalities:plus_group_add")
+    refused = client.post(add, {"name": "", "who": "x", "why": "y", "order": "1"})
+    assert "Enter" in refused.content.decode() or "required" in refused.content.decode()
+    assert not PlusGroup.objects.exists()
+    client.post(add, {"name": "Carers", "who": "Unpaid carers.", "why": "Survey.", "order": "1"})
+    group = PlusGroup.objects.get()
+    assert (group.name, group.public) == ("Carers", False)
+    edit = reverse("inequalities:plus_group_edit", args=[group.pk])
+    client.post(
+        edit,
+        {
+            "name": "Young carers",
+            "who": "Under 18.",
+            "why": "Survey.",
+            "order": "1",
+            "public": "on",
+        },
+    )
+    group.refresh_from_db()
+    assert (group.name, group.public) == ("Young carers", True)
+    page = client.get(reverse("inequalities:core20plus5")).content.decode()
+    assert "Young carers" in page and "Under 18." in page
