@@ -237,6 +237,7 @@ def spend_per_head(request: HttpRequest) -> Any:
         return Status(403, {"detail": "Partners only"})
     published = queries.published_years()
     years = [y for y in queries.years_with_plans() if sees_every_plan(request.user, y, published)]
+    spends = compute.place_spends(years)
     return Status(
         200,
         {
@@ -248,7 +249,7 @@ def spend_per_head(request: HttpRequest) -> Any:
                     "weighted_residents": r.weighted_residents,
                     "pounds": r.pounds,
                 }
-                for r in compute.spend_per_head(years)
+                for r in compute.spend_per_head(years, spends)
             ],
             "by_quintile": [
                 {
@@ -259,7 +260,7 @@ def spend_per_head(request: HttpRequest) -> Any:
                     "weighted_residents": r.weighted_residents,
                     "pounds": r.pounds,
                 }
-                for r in compute.spend_per_head_by_quintile(years)
+                for r in compute.spend_per_head_by_quintile(years, spends)
             ],
         },
     )

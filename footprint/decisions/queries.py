@@ -559,3 +559,16 @@ def register_assessments(decisions: Iterable[Decision]) -> dict[int, ImpactAsses
     public may see), by proposal id."""
     ids = {d.proposal_id for d in decisions}
     return {a.proposal_id: a for a in ImpactAssessment.objects.filter(proposal_id__in=ids)}
+
+
+def awaiting_assessment_ids() -> set[int]:
+    """The proposals not yet decided or withdrawn whose money at stake is above the
+    partnership's threshold and that have no completed impact assessment."""
+    threshold = assessment_threshold().threshold_pence
+    if threshold is None:
+        return set()
+    return set(
+        Proposal.objects.filter(value_pence__gt=threshold, assessment__isnull=True)
+        .exclude(status__in=[Proposal.Status.DECIDED, Proposal.Status.WITHDRAWN])
+        .values_list("pk", flat=True)
+    )

@@ -58,6 +58,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "statuses": Proposal.Status.choices,
             "overdue": list(queries.overdue_actions(dt.date.today())),
             "may_propose": can(request.user, Permission.ADD_PROPOSAL),
+            "awaiting_assessment": queries.awaiting_assessment_ids(),
         },
     )
 

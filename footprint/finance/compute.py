@@ -208,6 +208,10 @@ def organisation_waterfall(row: OrgYear) -> list[tuple[str, float]]:
 # --- Spend per weighted resident ----------------------------------------------------------
 
 
+# Each place's weighted residents, its share of spend in whole pence, and the system's spend.
+PlaceSpend = tuple[dict[int, Fraction], dict[int, int], int]
+
+
 @dataclass(frozen=True)
 class SpendPerHead:
     year: int
@@ -218,20 +222,34 @@ class SpendPerHead:
     change: Decimal | None  # on the year before, in pounds
 
 
-def spend_per_head(years: Iterable[int]) -> list[SpendPerHead]:
+def place_spends(years: Iterable[int]) -> dict[int, PlaceSpend]:
+    """Each year's weighted residents and providers' spend by place (see ``_place_spend``),
+    for years with population: read once, for both tables of spend per weighted resident."""
+    places = queries.places()
+    out = {}
+    for year in sorted(years):
+        shared = _place_spend(year, places)
+        if shared is not None:
+            out[year] = shared
+    return out
+
+
+def spend_per_head(
+    years: Iterable[int], spends: dict[int, PlaceSpend] | None = None
+) -> list[SpendPerHead]:
     """Providers' planned expenditure per age-weighted resident, by place and for the system,
     year on year. A provider's spend is shared across the places it serves in proportion to
     their weighted residents; commissioners are left out, as their spend is the providers'
     income. Worked exactly: the places' shares are rounded to whole pence together, so they add
     up to the system's spend to the penny."""
     places = queries.places()
+    spends = place_spends(years) if spends is None else spends
     out: list[SpendPerHead] = []
     previous: dict[str, Decimal | None] = {}
     for year in sorted(years):
-        shared = _place_spend(year, places)
-        if shared is None:
+        if year not in spends:
             continue
-        weighted, spend_pence, system_spend = shared
+        weighted, spend_pence, system_spend = spends[year]
         rows = [
             (place.name, spend_pence[place.pk], weighted[place.pk])
             for place in places
@@ -247,9 +265,7 @@ def spend_per_head(years: Iterable[int]) -> list[SpendPerHead]:
     return out
 
 
-def _place_spend(
-    year: int, places: list[Any]
-) -> tuple[dict[int, Fraction], dict[int, int], int] | None:
+def _place_spend(year: int, places: list[Any]) -> PlaceSpend | None:
     """Each place's weighted residents and its share of providers' planned spend in ``year``
     (whole pence, adding up to the system's), and the system's spend; None without
     population. A provider's spend is shared across the places it serves by their weighted
@@ -295,7 +311,9 @@ QUINTILE_LABELS = {
 }
 
 
-def spend_per_head_by_quintile(years: Iterable[int]) -> list[QuintileSpend]:
+def spend_per_head_by_quintile(
+    years: Iterable[int], spends: dict[int, PlaceSpend] | None = None
+) -> list[QuintileSpend]:
     """Providers' planned spend per age-weighted resident by national deprivation quintile,
     year on year: each place's spend per weighted resident (as ``spend_per_head``) goes to
     each of its residents, counted by small area with the small area's quintile, so a
@@ -306,13 +324,12 @@ def spend_per_head_by_quintile(years: Iterable[int]) -> list[QuintileSpend]:
         return []
     bands = [int(b.split("-")[0].rstrip("+")) for b in AGE_BANDS]
     band_weights = engine.band_weights(bands)
-    places = queries.places()
+    spends = place_spends(years) if spends is None else spends
     out: list[QuintileSpend] = []
     for year in sorted(years):
-        shared = _place_spend(year, places)
-        if shared is None:
+        if year not in spends:
             continue
-        weighted, spend_pence, _ = shared
+        weighted, spend_pence, _ = spends[year]
         pop_year = min(held, key=lambda y: (abs(y - year), -y))
         groups = {
             place: {

@@ -115,8 +115,9 @@ def system(request: HttpRequest) -> HttpResponse:
                 r for r in sy.rows if may_see_plan(request.user, r.organisation, year, published)
             ]
         shown = sorted(y for y in years if sees_every_plan(request.user, y, published))
-        context["per_head"] = compute.spend_per_head(shown)
-        context["by_quintile"] = compute.spend_per_head_by_quintile(shown)
+        spends = compute.place_spends(shown)
+        context["per_head"] = compute.spend_per_head(shown, spends)
+        context["by_quintile"] = compute.spend_per_head_by_quintile(shown, spends)
     return render(request, "finance/system.jinja", context)
 
 

@@ -181,6 +181,8 @@ def test_the_assessment_page_completes_it_and_the_proposal_page_shows_it(forums,
     services.set_assessment_threshold(threshold_pence=100_000 * 100, by=cast["pmo"])
     proposal = propose(forums, cast)
     client = client_for("pmo")
+    home = client.get(reverse("decisions:index")).content.decode()
+    assert "Impact assessment needed" in home
     page = unescape(client.get(reverse("decisions:proposal", args=[proposal.pk])).content.decode())
     assert "Assessment needed" in page
     assert 'id="decide-waits"' not in page  # not yet open for a decision
@@ -213,6 +215,7 @@ def test_the_assessment_page_completes_it_and_the_proposal_page_shows_it(forums,
     assert "PLUS: Unpaid carers" in page and "The hub is up stairs" in page
     assert "A lift is fitted before opening" in page
     assert "Revise the assessment" in page
+    assert "Impact assessment needed" not in client.get(reverse("decisions:index")).content.decode()
 
 
 def test_the_register_summarises_the_assessment_of_published_decisions_only(
