@@ -428,6 +428,24 @@ def run(request: HttpRequest, pk: int) -> HttpResponse:
     by_pod = _choice(request, "by_pod", by_pods, by_pods[0] if by_pods else "")
     by_rows = queries.breakdown(r, by, value, step_measure, by_pod)
     by_steps = by_rows[-1].steps if by_rows else []
+    # every value side by side at the horizon, with each scheme's part in it
+    at_horizon = {
+        x.value: x
+        for x in queries.breakdowns_where(r, by=by, measure=step_measure, pod=by_pod, year=horizon)
+    }
+    scheme_names = [sc["name"] for sc in r.parameters.get("schemes", [])]
+    side_by_side = [
+        {
+            "name": name,
+            "row": at_horizon[v],
+            "schemes": [
+                next((st["mean"] for st in at_horizon[v].steps if st["name"] == sn), 0.0)
+                for sn in scheme_names
+            ],
+        }
+        for v, name in values
+        if v in at_horizon
+    ]
     return render(
         request,
         "demand/run.jinja",
@@ -479,6 +497,8 @@ def run(request: HttpRequest, pk: int) -> HttpResponse:
             "by_pod": by_pod,
             "by_rows": by_rows,
             "by_steps": by_steps,
+            "side_by_side": side_by_side,
+            "scheme_names": scheme_names,
             "by_waterfall": waterfall_with_intervals(
                 [(x["name"], x["mean"], x.get("p10"), x.get("p90")) for x in by_steps],
                 (by_rows[-1].p10, by_rows[-1].p90),

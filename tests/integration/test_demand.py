@@ -1038,6 +1038,15 @@ def test_a_run_by_deprivation_quintile_and_what_each_scheme_does_to_each(
         run.get_absolute_url() + "?by=quintile&value=1&by_pod=ip_emergency"
     ).content.decode()
     assert "Quintile 1 (most deprived)" in page and 'id="by-steps"' in page
+    # any breakdown's values side by side in 2026, with the scheme's part in each (here each
+    # point of delivery is in one quintile, so by sex: both have emergency admissions)
+    page = viewer.get(run.get_absolute_url() + "?by=sex&by_pod=ip_emergency").content.decode()
+    table = page.split('id="by-all"')[1].split("</table>")[0]
+    assert "Emergency admissions by sex side by side in 2026" in table
+    assert html.escape(ward["name"]) in table
+    rows = re.findall(r'<th scope="row" class="nhsuk-table__header">([^<]*)</th>', table)
+    assert rows == ["Men", "Women"]
+    assert table.count("−") >= 2  # the scheme removes admissions of each
     api = viewer.get(
         f"/api/v1/demand/runs/{run.pk}/split",
         {"by": "quintile", "value": "5", "measure": "activity"},
