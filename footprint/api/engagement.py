@@ -127,13 +127,14 @@ def _report(c: Consultation) -> dict[str, Any]:
         "groups": snapshot.groups if snapshot else [],
         "consensus": snapshot.consensus if snapshot else [],
         "statements": snapshot.statements if snapshot else [],
+        # As last published: later responses wait for the programme office to publish again.
         "responses": [
             {
-                "you_said": r.theme,
-                "we_did": r.response,
-                "statement": r.statement.text if r.statement else None,
-                "decision": r.decision.proposal.title if r.decision else None,
+                "you_said": r["theme"],
+                "we_did": r["response"],
+                "statement": r["statement"]["text"] if r["statement"] else None,
+                "decision": r["decision"]["proposal"]["title"] if r["decision"] else None,
             }
-            for r in queries.responses(c)
+            for r in (queries.published_document(c) or queries.report_document(c))["responses"]
         ],
     }

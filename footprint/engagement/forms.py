@@ -35,14 +35,24 @@ class Honeypot(forms.Form):
         return ""
 
 
+#: The longest statement, in characters (the page's character count shows it too).
+STATEMENT_MOST = 280
+
+
 class StatementForm(Honeypot):
     text = forms.CharField(
         label="Add your own statement",
-        max_length=280,
+        max_length=STATEMENT_MOST,
         min_length=5,
-        help_text="One short point others can agree or disagree with. It appears once a "
-        "moderator has checked it.",
+        help_text=f"One short point others can agree or disagree with, {STATEMENT_MOST} "
+        "characters at most. It appears once a moderator has checked it.",
         widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={
+            "required": "Write your statement",
+            "max_length": f"Your statement must be {STATEMENT_MOST} characters or fewer "
+            "(it has %(show_value)d)",
+            "min_length": "Your statement must be at least 5 characters",
+        },
     )
 
     def clean_text(self) -> str:

@@ -66,6 +66,9 @@ class Consultation(models.Model):
         "summary of the report", blank=True, help_text="What the partnership heard and did"
     )
     report_published_at = models.DateTimeField(null=True, blank=True)
+    # What the public report shows until the programme office publishes again: its summary and
+    # its "you said, we did" as they were (engagement.queries.report_document).
+    published_report = models.JSONField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()
 

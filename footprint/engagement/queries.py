@@ -11,6 +11,8 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Q, QuerySet
 
+from footprint.core import ratelimit
+from footprint.core.models import RateLimitCounter
 from footprint.engagement.models import (
     AgeBand,
     Answer,
@@ -28,7 +30,7 @@ from footprint.engagement.models import (
     Statement,
     Vote,
 )
-from footprint.partnership.models import Organisation, OrganisationKind, Role
+from footprint.partnership.models import Organisation, OrganisationKind, Place, Role
 from footprint.partnership.rules import roles_of
 
 STAFF_EMPLOYERS = [
@@ -73,6 +75,33 @@ def questions(consultation: Consultation) -> list[Question]:
 def responses(consultation: Consultation) -> QuerySet[Response]:
     """The partnership's "you said, we did", in order, with the statement and decision."""
     return consultation.responses.select_related("statement", "decision__proposal")
+
+
+def report_document(consultation: Consultation) -> dict[str, Any]:
+    """The report's words as they stand now: its summary and its "you said, we did", as plain
+    data (what publishing keeps, and what the page shows, with the names the page uses)."""
+    return {
+        "summary": consultation.report_summary,
+        "responses": [
+            {
+                "theme": r.theme,
+                "statement": {"text": r.statement.text} if r.statement else None,
+                "response": r.response,
+                "decision": {"proposal": {"title": r.decision.proposal.title}}
+                if r.decision
+                else None,
+            }
+            for r in responses(consultation)
+        ],
+    }
+
+
+def published_document(consultation: Consultation) -> dict[str, Any] | None:
+    """The report's words as last published (None if it is not published). A report
+    published before publications were kept shows its words as they stand."""
+    if consultation.report_published_at is None:
+        return None
+    return consultation.published_report or report_document(consultation)
 
 
 def statements_with_votes(
@@ -166,12 +195,11 @@ def reach(consultation: Consultation) -> dict[str, Any]:
     people = Participant.objects.filter(consultation=consultation)
     everyone = people.count()
     voters = people.filter(votes__isnull=False).distinct().count()
-    places = (
-        people.exclude(place=None)
-        .values_list("place__name")
-        .annotate(n=Count("pk"))
-        .order_by("place__name")
+    # Every place people could choose, as every age band, those nobody chose shown with 0.
+    chosen = dict(
+        people.exclude(place=None).values_list("place_id").annotate(n=Count("pk")).order_by()
     )
+    places = [(p.name, chosen.get(p.pk, 0)) for p in Place.objects.order_by("name")]
     ages = dict(
         people.filter(age_band__in=AgeBand.values)
         .values_list("age_band")
@@ -179,7 +207,7 @@ def reach(consultation: Consultation) -> dict[str, Any]:
         .order_by()
     )
     breakdowns = [
-        _breakdown("place", "Place", [(name, n) for name, n in places], everyone),
+        _breakdown("place", "Place", places, everyone),
         _breakdown(
             "age",
             "Age",
@@ -408,3 +436,17 @@ def free_slug(base: str, *, but: int | None = None) -> str:
         suffix = f"-{n}"
         slug = f"{base[: 80 - len(suffix)]}{suffix}"
     return slug
+
+
+def tries(wanted: dict[str, int], who: str, *, now: dt.datetime) -> dict[str, int]:
+    """How many tries of each kind in ``wanted`` (kind: its window in seconds) by ``who`` the
+    rate limit has counted in the window that ``now`` falls in: one query, counting nothing
+    (see core.ratelimit)."""
+    keys = {f"{kind}:{who}"[:200]: kind for kind in wanted}
+    found = Q(pk__in=[])
+    for key, kind in keys.items():
+        found |= Q(key=key, window_start=ratelimit.window_start(now, wanted[kind]))
+    counts = {kind: 0 for kind in wanted}
+    for key, n in RateLimitCounter.objects.filter(found).values_list("key", "count"):
+        counts[keys[key]] = int(n)
+    return counts

@@ -290,12 +290,15 @@ def add_response(*, consultation: Consultation, response: Response, by: Any) -> 
 
 
 def publish_report(*, consultation: Consultation, by: Any) -> None:
-    """Publish the "you said, we did" report of a closed consultation."""
+    """Publish the "you said, we did" report of a closed consultation: the public report shows
+    its summary and responses as they are now, until it is published again."""
     require(by, Permission.MANAGE_ENGAGEMENT)
     if consultation.status() != "closed":
         raise ValidationError("A report is published once the consultation has closed.")
     with transaction.atomic():
         consultation.report_published_at = timezone.now()
+        # What the public sees until it is published again: later responses wait for that.
+        consultation.published_report = queries.report_document(consultation)
         audit.save_audited(
             consultation,
             by=by,

@@ -13,6 +13,7 @@ import secrets
 from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.core import signing
 from django.core.exceptions import ValidationError
@@ -51,14 +52,21 @@ from footprint.engagement.rules import Permission
 from footprint.partnership.models import Organisation
 
 COOKIE = "fp_taking_part"
-LIMITS = {  # (count, seconds) from one address, counted in the database (core.ratelimit)
+# How much one address may do in one window: (count, seconds), counted in the database every
+# web process shares (core.ratelimit). Short windows with room for a crowd: many people share
+# one address (hospital and library Wi-Fi, mobile networks), so a burst is limited, not a
+# day's taking part. Settings may change any of them: FOOTPRINT_ENGAGEMENT_LIMITS = {"participant":
+# (60, 600)}. See docs/decisions.md, "Rate limits for taking part".
+DEFAULT_LIMITS = {
     "vote": (120, 60),
-    "participant": (20, 3600),  # new participants, in any consultation
-    "statement": (5, 3600),
-    "answer": (10, 3600),
-    "about": (10, 3600),
+    "participant": (40, 600),  # new participants in 10 minutes, in any consultation
+    "participant_day": (300, 24 * 3600),  # and in a day
+    "statement": (20, 600),
+    "answer": (30, 600),
+    "about": (30, 600),
     "fresh_link": (5, 3600),
 }
+LIMITS = DEFAULT_LIMITS | getattr(settings, "FOOTPRINT_ENGAGEMENT_LIMITS", {})
 # A vote from a browser that has not taken part yet counts only with a ticket from the page:
 # signed, time-stamped, good for one new participant (docs/decisions.md, "Ballot stuffing").
 TICKETS = signing.Signer(salt="footprint.engagement.taking-part-ticket")
@@ -100,6 +108,32 @@ def _limited(request: HttpRequest, kind: str) -> bool:
     return not ratelimit.allow(f"engage:{kind}", ratelimit.who(request), most=most, seconds=seconds)
 
 
+def _full(request: HttpRequest, *kinds: str) -> dict[str, bool]:
+    """Which of ``kinds`` the client's address has used up for now (a look: counts nothing)."""
+    counts = queries.tries(
+        {f"engage:{k}": LIMITS[k][1] for k in kinds}, ratelimit.who(request), now=timezone.now()
+    )
+    return {k: counts[f"engage:{k}"] >= LIMITS[k][0] for k in kinds}
+
+
+def _window(kind: str) -> str:
+    """The window of ``kind``'s limit in words: "10 minutes", "hour", "day"."""
+    seconds = LIMITS[kind][1]
+    if seconds % 86400 == 0:
+        return "day" if seconds == 86400 else f"{seconds // 86400} days"
+    if seconds % 3600 == 0:
+        return "hour" if seconds == 3600 else f"{seconds // 3600} hours"
+    return "minute" if seconds == 60 else f"{seconds // 60} minutes"
+
+
+def _crowded(kind: str) -> str:
+    return (
+        f"A lot of people have taken part from your internet connection in the last "
+        f"{_window(kind)}. Please try again later, or from another connection (mobile data "
+        "instead of Wi-Fi)."
+    )
+
+
 def _ticket() -> str:
     """A fresh ticket for the page to send back with a first vote."""
     return TICKETS.sign(f"{secrets.token_urlsafe(12)}.{int(timezone.now().timestamp())}")
@@ -123,11 +157,9 @@ def _may_join(request: HttpRequest, *, ticket: bool) -> str:
     unspent ticket from the page, and an address makes only so many participants an hour."""
     if ticket and not _ticket_used(request.POST.get("ticket", "")):
         return "We could not count that vote. Please choose again."
-    if _limited(request, "participant"):
-        return (
-            "A lot of people have taken part from your internet connection in the last hour. "
-            "Please try again later."
-        )
+    for kind in ("participant", "participant_day"):
+        if _limited(request, kind):
+            return _crowded(kind)
     return ""
 
 
@@ -168,28 +200,47 @@ def consultations(request: HttpRequest) -> HttpResponse:
     )
 
 
-def consultation(request: HttpRequest, slug: str) -> HttpResponse:
-    c = _consultation(request, slug)
+def _page(request: HttpRequest, c: Consultation, **forms: Any) -> HttpResponse:
+    """The consultation's page, with ``forms`` (a form sent back with its errors, the text
+    kept) in place of the empty ones. Each form's ids have their own prefix, so the honeypots
+    of two forms never share one."""
     key = _participant_key(request, c, create=False)
     participant = queries.participant(c, key) if key else None
+    about = (
+        {"age_band": participant.age_band, "place": participant.place_id} if participant else None
+    )
+    context = {
+        "c": c,
+        "ticket": "" if participant else _ticket(),
+        "next": queries.next_statement(c, participant.pk if participant else None),
+        "voted": participant.votes.count() if participant else 0,
+        "total": queries.approved_statements(c).count(),
+        "statement_form": StatementForm(auto_id="statement_%s"),
+        "answers_form": AnswersForm(questions=queries.questions(c), auto_id="answers_%s"),
+        "about_form": AboutYouForm(initial=about, auto_id="about_%s"),
+    } | forms
+    full = _full(request, "participant", "participant_day", "statement", "answer", "about")
+    crowded = next((k for k in ("participant", "participant_day") if full[k]), "")
+    context["crowded"] = _crowded(crowded) if crowded and participant is None else ""
+    context["full"] = full
+    context["invalid"] = next(
+        (
+            f
+            for f in (context["statement_form"], context["answers_form"], context["about_form"])
+            if f.is_bound and f.errors
+        ),
+        None,
+    )
     return render(
         request,
         "engagement/consultation.jinja",
-        {
-            "c": c,
-            "ticket": "" if participant else _ticket(),
-            "next": queries.next_statement(c, participant.pk if participant else None),
-            "voted": participant.votes.count() if participant else 0,
-            "total": queries.approved_statements(c).count(),
-            "statement_form": StatementForm(),
-            "answers_form": AnswersForm(questions=queries.questions(c)),
-            "about_form": AboutYouForm(
-                initial={"age_band": participant.age_band, "place": participant.place_id}
-                if participant
-                else None
-            ),
-        },
+        context,
+        status=400 if context["invalid"] is not None else 200,
     )
+
+
+def consultation(request: HttpRequest, slug: str) -> HttpResponse:
+    return _page(request, _consultation(request, slug))
 
 
 def _take_part(
@@ -200,13 +251,18 @@ def _take_part(
     *,
     anchor: str = "",
     ticket: bool = False,
+    name: str = "",
 ) -> HttpResponse:
     """Check a participant's form (if there is one) and save it with ``save(key)``, the
     browser's key for this consultation; ``save`` returns what to say. A browser that has not
-    taken part yet joins only if ``_may_join`` (with a ticket, if ``ticket``)."""
+    taken part yet joins only if ``_may_join`` (with a ticket, if ``ticket``). A form with
+    mistakes comes back on the page with its errors beside its fields and what was written
+    kept (a robot's filled-in honeypot is only told off)."""
     if form is not None and not form.is_valid():
-        _errors(request, form)
-        return redirect(c)
+        if "website" in form.errors:
+            _errors(request, form)
+            return redirect(c)
+        return _page(request, c, **{name: form})
     key = _participant_key(request, c, create=True)
     assert key is not None
     if queries.participant(c, key) is None and (refused := _may_join(request, ticket=ticket)):
@@ -250,7 +306,11 @@ def vote(request: HttpRequest, slug: str) -> HttpResponse:
 
 def _too_many(request: HttpRequest, c: Consultation, kind: str) -> HttpResponse | None:
     if _limited(request, kind):
-        messages.error(request, "You have sent a lot in the last hour. Please try again later.")
+        messages.error(
+            request,
+            f"A lot has been sent from your internet connection in the last {_window(kind)}. "
+            "Please try again later.",
+        )
         return redirect(c)
     return None
 
@@ -261,7 +321,7 @@ def add_statement(request: HttpRequest, slug: str) -> HttpResponse:
     c = _consultation(request, slug)
     if refused := _too_many(request, c, "statement"):
         return refused
-    form = StatementForm(request.POST)
+    form = StatementForm(request.POST, auto_id="statement_%s")
 
     def save(key: str) -> str:
         services.add_statement(
@@ -269,7 +329,7 @@ def add_statement(request: HttpRequest, slug: str) -> HttpResponse:
         )
         return "Thank you. Your statement will appear once a moderator has checked it."
 
-    return _take_part(request, c, form, save)
+    return _take_part(request, c, form, save, name="statement_form")
 
 
 @require_POST
@@ -278,13 +338,13 @@ def answer(request: HttpRequest, slug: str) -> HttpResponse:
     c = _consultation(request, slug)
     if refused := _too_many(request, c, "answer"):
         return refused
-    form = AnswersForm(request.POST, questions=queries.questions(c))
+    form = AnswersForm(request.POST, questions=queries.questions(c), auto_id="answers_%s")
 
     def save(key: str) -> str:
         saved = services.answer(consultation=c, key=key, answers=form.answers(), by=request.user)
         return "Thank you for your answers." if saved else "There was nothing to save."
 
-    return _take_part(request, c, form, save)
+    return _take_part(request, c, form, save, name="answers_form")
 
 
 @require_POST
@@ -293,7 +353,7 @@ def describe_yourself(request: HttpRequest, slug: str) -> HttpResponse:
     c = _consultation(request, slug)
     if refused := _too_many(request, c, "about"):
         return refused
-    form = AboutYouForm(request.POST)
+    form = AboutYouForm(request.POST, auto_id="about_%s")
 
     def save(key: str) -> str:
         services.describe_yourself(
@@ -305,16 +365,25 @@ def describe_yourself(request: HttpRequest, slug: str) -> HttpResponse:
         )
         return "Thank you. This helps us see who we have heard from."
 
-    return _take_part(request, c, form, save)
+    return _take_part(request, c, form, save, name="about_form")
 
 
-def _report_context(c: Consultation) -> dict[str, Any]:
+def _report_context(c: Consultation, *, published: bool) -> dict[str, Any]:
+    """The report's figures, and its words: as last ``published`` (the public report, once
+    there is one) or as they stand (the workspace, and a preview before publishing), with
+    ``changed`` when the two differ."""
     snapshot = queries.latest_snapshot(c)
+    current = queries.report_document(c)
+    kept = queries.published_document(c)
+    report = kept if published and kept is not None else current
     context: dict[str, Any] = {
         "c": c,
         "reach": queries.reach(c),
         "snapshot": snapshot,
-        "responses": queries.responses(c),
+        "report": report,
+        "responses": report["responses"],
+        "changed": kept is not None and kept != current,
+        "may_publish": False,
         "answers": queries.answers_heard(c),
     }
     if snapshot is not None and snapshot.points:
@@ -341,7 +410,11 @@ def _readable_report(request: HttpRequest, slug: str) -> Consultation:
 
 def report(request: HttpRequest, slug: str) -> HttpResponse:
     c = _readable_report(request, slug)
-    return render(request, "engagement/report.jinja", _report_context(c))
+    context = _report_context(c, published=True)
+    # Only partners are told that the words have changed since publication.
+    context["changed"] = context["changed"] and can(request.user, Permission.VIEW_ENGAGEMENT)
+    context["may_publish"] = can(request.user, Permission.MANAGE_ENGAGEMENT)
+    return render(request, "engagement/report.jinja", context)
 
 
 def report_csv(request: HttpRequest, slug: str) -> HttpResponse:
@@ -405,13 +478,14 @@ def manage(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "engagement/manage.jinja",
-        _report_context(c)
+        _report_context(c, published=False)
         | {
             "statement_form": PartnershipStatementForm(),
             "question_form": QuestionForm(),
             "document_form": DocumentForm(),
             "response_form": ResponseForm(consultation=c),
             "statements": queries.statements_with_votes(c, unmoderated_too=manager),
+            "may_publish": manager,
         },
     )
 

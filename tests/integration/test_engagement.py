@@ -27,6 +27,8 @@ from footprint.engagement.models import (
     Statement,
     Vote,
 )
+from footprint.engagement.views import LIMITS
+from footprint.partnership.models import Place
 
 PUBLIC = AnonymousUser()  # a member of the public, as the services see them
 
@@ -159,10 +161,14 @@ def test_robots_links_and_floods_are_turned_away(client, open_consultation):
     link = client.post(say, {"text": "See https://spam.example for more"}, follow=True)
     assert "Statements cannot contain links." in link.content.decode()
     assert not Statement.objects.filter(participant__isnull=False).exists()
-    for i in range(7):
+    most, _ = LIMITS["statement"]
+    for i in range(most):
         client.post(say, {"text": f"Statement number {i} here"})
-    # Five tries an hour from one address, the refused ones included: three got through.
-    assert Statement.objects.filter(participant__isnull=False).count() == 3
+    # So many tries in 10 minutes from one address, the two refused ones included.
+    assert Statement.objects.filter(participant__isnull=False).count() == most - 2
+    said = client.get(reverse("engagement:consultation", args=[c.slug])).content.decode()
+    assert "A lot of statements have been sent from your internet connection" in said
+    assert "Add my statement" not in said
 
 
 def test_a_closed_consultation_takes_no_more_votes(client, open_consultation):
@@ -266,11 +272,13 @@ def test_every_breakdown_of_who_took_part_adds_up_to_everyone(
         services.describe_yourself(
             consultation=c, key=f"person-{i}", age_band=age_band, place=place, by=PUBLIC
         )
+    # A place nobody chose is shown with 0, as an age band nobody chose is.
+    Place.objects.create(system=north.system, name="Eastshire", slug="eastshire", code="E10000903")
     c.closes_on = timezone.localdate() - dt.timedelta(days=1)
     c.save()
     services.publish_report(consultation=c, by=cast["pmo"])
     expected = {
-        "place": [("Northshire", 2), ("Southshire", 1), ("Did not say", 9)],
+        "place": [("Eastshire", 0), ("Northshire", 2), ("Southshire", 1), ("Did not say", 9)],
         "age": [
             ("Under 18", 0),
             ("18 to 34", 2),

@@ -1,0 +1,77 @@
+"""Taking part, as a person sees it: a statement with a mistake comes back with the error on
+its field and the text kept, the page has no duplicate ids, and the buttons are told apart."""
+
+import datetime as dt
+import re
+
+import pytest
+from django.core.cache import cache
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from footprint.engagement import services
+from footprint.engagement.models import Consultation, Question, Statement
+
+
+@pytest.fixture(autouse=True)
+def fresh_rate_limits():
+    cache.clear()
+
+
+@pytest.fixture
+def c(cast):
+    today = timezone.localdate()
+    consultation = Consultation.objects.create(
+        title="Dales community beds",
+        slug="dales-community-beds",
+        summary="Should the community beds move?",
+        opens_on=today - dt.timedelta(days=1),
+        closes_on=today + dt.timedelta(days=30),
+        retention_until=today + dt.timedelta(days=90),
+    )
+    services.add_partnership_statement(
+        consultation=consultation, text="Beds should stay in the Dales.", by=cast["pmo"]
+    )
+    Question.objects.create(consultation=consultation, text="What matters most to you?")
+    return consultation
+
+
+def say(c, text):
+    return Client().post(
+        reverse("engagement:consultation_add_statement", args=[c.slug]), {"text": text}
+    )
+
+
+@pytest.mark.parametrize("length", [300, 2000])
+def test_a_too_long_statement_keeps_its_text_and_says_why_on_the_field(c, length):
+    text = ("Keep the beds near home " * 100)[:length]
+    response = say(c, text)
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert "There is a problem" in body  # the error summary, linking to the field
+    assert 'href="#statement_text"' in body and 'id="statement_text"' in body
+    assert f"Your statement must be 280 characters or fewer (it has {length})" in body
+    assert 'id="statement_text-error"' in body  # the field's own error
+    assert text.rstrip() in body  # what was written is kept
+    assert "280 characters at most" in body
+    assert 'data-module="nhsuk-character-count"' in body and 'data-maxlength="280"' in body
+    assert not Statement.objects.filter(participant__isnull=False).exists()
+
+
+def test_an_empty_statement_asks_for_one_in_words(c):
+    body = say(c, "").content.decode()
+    assert "Write your statement" in body and "This field is required." not in body
+    assert 'href="#statement_text"' in body
+
+
+def test_the_hint_gives_the_limit_before_anyone_goes_over_it(c):
+    body = Client().get(reverse("engagement:consultation", args=[c.slug])).content.decode()
+    assert "280 characters at most" in body
+
+
+def test_the_consultation_page_has_no_duplicate_ids(c):
+    body = Client().get(reverse("engagement:consultation", args=[c.slug])).content.decode()
+    ids = re.findall(r'\sid="([^"]+)"', body)
+    assert ids and sorted({i for i in ids if ids.count(i) > 1}) == []
+    assert body.count('name="website"') == 2  # both honeypots are still there
