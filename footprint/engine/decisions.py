@@ -14,7 +14,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -129,6 +129,8 @@ def route(
     parents: Mapping[str, str | None],
     start: str | None = None,
     names: Mapping[str, str] | None = None,
+    members: Mapping[str, Collection[str]] | None = None,
+    paying: Collection[str] = (),
 ) -> Route:
     """The forum that may take a decision of this value, and why.
 
@@ -137,6 +139,10 @@ def route(
     the proposal was brought to) or, if it has none, at the lowest forum with a delegation,
     and goes up a layer while the value is above the limit. ``names`` gives forums' names for
     the reasons (their keys otherwise).
+
+    A forum may not commit the money of an organisation that does not sit on it: with
+    ``members`` (each forum's member organisations) and ``paying`` (the organisations whose
+    money the proposal takes), a forum missing any of them passes the decision up too.
     """
     label = (lambda f: names.get(f, f)) if names else (lambda f: f)
     limits = {d.forum: d.limit_pence for d in delegations}
@@ -148,7 +154,15 @@ def route(
     while forum is not None and forum not in seen:
         seen.add(forum)
         limit = limits.get(forum)
-        if forum in limits and (limit is None or value_pence <= limit):
+        absent = sorted(set(paying) - set(members.get(forum, ()))) if members is not None else []
+        within = forum in limits and (limit is None or value_pence <= limit)
+        if within and absent:
+            steps.append(
+                f"{label(forum)} cannot commit the money of {_and(absent)}, who "
+                f"{'does' if len(absent) == 1 else 'do'} not sit on it, so it goes to the "
+                "forum above."
+            )
+        elif within:
             steps.append(
                 f"{label(forum)} may decide it: "
                 + (
@@ -158,7 +172,7 @@ def route(
                 )
             )
             return Route(forum, tuple(steps))
-        if forum in limits:
+        elif forum in limits:
             steps.append(
                 f"£{value_pence / 100:,.0f} is above {label(forum)}'s limit of "
                 f"£{(limit or 0) / 100:,.0f}, so it goes to the forum above."
@@ -170,6 +184,11 @@ def route(
         forum = parents.get(forum)
     steps.append("No forum above can take it: it needs each member board's own decision.")
     return Route(None, tuple(steps))
+
+
+def _and(items: Sequence[str]) -> str:
+    """'A', 'A and B', 'A, B and C'."""
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
 
 
 def _lowest(limits: Mapping[str, int | None], parents: Mapping[str, str | None]) -> str:

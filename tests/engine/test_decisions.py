@@ -176,3 +176,37 @@ def test_a_decision_never_stands_without_quorum(people, rule, members, responses
     if not q.met or not routed:
         assert not verdict.may_decide
     assert q.present <= len({p.person for p in people})
+
+
+def test_a_forum_may_not_commit_the_money_of_an_organisation_that_does_not_sit_on_it():
+    members = {"place": {"QW9", "LA901", "M90001"}, "system": {"RW9", "QW9", "LA901"}}
+    r = d.route(250_000_00, INVEST, PARENTS, members=members, paying={"RW9"})
+    assert r.forum == "system"
+    assert r.steps == (
+        "place cannot commit the money of RW9, who does not sit on it, so it goes to the "
+        "forum above.",
+        "system may decide it: £250,000 is within its limit of £10,000,000.",
+    )
+    # Paid by members only: the place forum may decide it, as before.
+    assert d.route(250_000_00, INVEST, PARENTS, members=members, paying={"QW9"}).forum == "place"
+    # Nobody sits for both: each board decides for itself.
+    alone = d.route(250_000_00, INVEST, PARENTS, members=members, paying={"RW9", "M90001"})
+    assert alone.forum is None
+    assert alone.steps[1] == (
+        "system cannot commit the money of M90001, who does not sit on it, so it goes to the "
+        "forum above."
+    )
+
+
+@given(
+    value=st.integers(min_value=1, max_value=20_000_000_00),
+    paying=st.sets(st.sampled_from(["RW9", "QW9", "LA901", "M90001"]), max_size=3),
+)
+def test_the_forum_chosen_always_holds_every_organisation_that_pays(value, paying):
+    members = {"place": {"QW9", "LA901", "M90001"}, "system": {"RW9", "QW9", "LA901"}}
+    r = d.route(value, INVEST, PARENTS, members=members, paying=paying)
+    limits = {g.forum: g.limit_pence for g in INVEST}
+    if r.forum is not None:
+        assert paying <= members[r.forum] and value <= limits[r.forum]
+    else:  # no forum both holds them all and may spend this much
+        assert all(not paying <= members[f] or value > limits[f] for f in limits)
