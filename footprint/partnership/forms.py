@@ -109,6 +109,10 @@ class PlaceForm(forms.ModelForm):
             "E10000123"
         }
 
+    def clean_code(self) -> str:
+        """The code as typed, in capitals and without spaces round it (checked by the model)."""
+        return str(self.cleaned_data.get("code") or "").strip().upper()
+
 
 class NeighbourhoodForm(forms.ModelForm):
     """A neighbourhood, its place, and the geography code its population files use."""

@@ -17,6 +17,7 @@ from footprint.partnership.validators import (
     validate_name,
     validate_ods_code,
     validate_ods_code_for_kind,
+    validate_ons_code,
 )
 
 MAX_AGE = 90  # single years 0…89, then 90 and over
@@ -51,7 +52,11 @@ class Place(models.Model):
     name = models.CharField(max_length=120, unique=True, validators=[validate_name])
     slug = models.SlugField(max_length=120, unique=True)
     code = models.CharField(
-        "ONS code", max_length=12, unique=True, help_text="e.g. the council's E06/E10 code"
+        "ONS code",
+        max_length=12,
+        unique=True,
+        help_text="e.g. the council's E06/E10 code",
+        validators=[validate_ons_code],
     )
     description = models.TextField(blank=True)
     history = HistoricalRecords()

@@ -1,4 +1,5 @@
-"""Validation of Organisation Data Service (ODS) codes and of the names people type."""
+"""Validation of Organisation Data Service (ODS) codes, ONS area codes and of the names people
+type."""
 
 from __future__ import annotations
 
@@ -39,6 +40,21 @@ def validate_ods_code_for_kind(code: str, kind: str) -> None:
     if shape and not shape[0].match(code):
         raise ValidationError(
             f"An ODS code for this kind of organisation is {shape[1]}", code="ods_kind"
+        )
+
+
+# ONS (GSS) area codes: a letter for the country and eight digits, the first two the kind of
+# area (E06 a unitary authority, E10 a county, E54 an ICB), e.g. E06000047 or E54000050.
+ONS_CODE = re.compile(r"^[A-Z]\d{8}$")
+
+
+def validate_ons_code(value: str) -> None:
+    """Check that a place's code is an ONS area code (as typed, imported or sent)."""
+    if not ONS_CODE.match(value or ""):
+        raise ValidationError(
+            f"Enter an ONS area code: a letter and 8 digits, e.g. E06000047 or E54000050 "
+            f"(not {value!r})",
+            code="invalid_ons",
         )
 
 

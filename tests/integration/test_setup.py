@@ -77,10 +77,15 @@ def test_the_programme_office_adds_and_changes_places_and_neighbourhoods(client_
 def test_a_code_names_one_area_and_a_bad_form_saves_nothing(client_for, footprint):
     client = client_for("pmo")
     taken = client.post(
-        reverse("partnership:place_add"), {"name": "Copycat", "code": "n1", "description": ""}
+        reverse("partnership:neighbourhood_add"),
+        {"place": footprint["north"].pk, "name": "Copycat", "code": "e10000901", "description": ""},
     )
     text = taken.content.decode()
-    assert "There is a problem" in text and "North One already has the code N1" in text
+    assert "There is a problem" in text and "Northshire already has the code E10000901" in text
+    not_ons = client.post(
+        reverse("partnership:place_add"), {"name": "Copycat", "code": "n1", "description": ""}
+    )
+    assert "Enter an ONS area code" in not_ons.content.decode()
     same_name = client.post(
         reverse("partnership:neighbourhood_add"),
         {"place": footprint["north"].pk, "name": "North One", "code": "N9", "description": ""},
