@@ -73,6 +73,7 @@ urlpatterns = [
     ),
     # The inbox: messages to the organisations one is a member of.
     path("workspace/inbox/", views.inbox, name="inbox"),
+    path("workspace/inbox/waiting/", views.inbox_waiting, name="inbox_waiting"),
     path("workspace/inbox/<int:pk>/", views.inbox_message, name="inbox_message"),
     path(
         "workspace/inbox/<int:pk>/acknowledge/",

@@ -854,6 +854,15 @@ def inbox(request: HttpRequest) -> HttpResponse:
     )
 
 
+@permission_required(Permission.VIEW_INBOX)
+def inbox_waiting(request: HttpRequest) -> HttpResponse:
+    """How many messages to one's organisations are not yet acknowledged, for the workspace
+    home to load into its top (nothing when none are)."""
+    return render(
+        request, "engagement/_inbox_waiting.jinja", {"counts": queries.inbox_counts(request.user)}
+    )
+
+
 def _mine(request: HttpRequest, pk: int) -> Any:
     """A message in one's inbox; not found for anyone else."""
     recipient = queries.inbox_recipient(request.user, pk)

@@ -59,6 +59,7 @@ PAGES = [
     # The inbox: every member of an organisation has one (the cast's members have no messages
     # yet); the programme office, who belongs to none, is refused.
     ("engagement:inbox", [], {"editor_a", "editor_b", "viewer"}),
+    ("engagement:inbox_waiting", [], {"editor_a", "editor_b", "viewer"}),
 ]
 
 # Pages that are not found (404), rather than refused, for those who may not see them: a
