@@ -80,3 +80,27 @@ def test_the_programme_office_compares_winter_scenarios(page, plan):
     page.goto("/winter/")
     expect(page.locator("#plans")).to_contain_text("Published to boards")
     check_accessibility(page)
+
+
+WIDTH = "() => [document.documentElement.scrollWidth, window.innerWidth]"
+
+
+@pytest.mark.public
+def test_a_published_plan_fits_the_window(page, cast, plan, viewport_width):
+    """At a phone's 390 px and at desktop widths the plan page is never wider than the window:
+    its wide tables (the week-by-week one has two columns a scenario) scroll inside their own
+    region, which a keyboard user can reach and a screen reader names by the table's caption."""
+    pmo = cast["pmo"]
+    for sc in queries.scenarios(plan):
+        services.run_simulation(
+            run=services.start_run(scenario=sc, by=pmo, enqueue=lambda pk: None), by=pmo
+        )
+    services.publish(plan=plan, by=pmo, now=dt.datetime(2026, 11, 30, 9, tzinfo=dt.UTC))
+    page.goto(plan.get_absolute_url())
+    page.wait_for_selector("#fan[data-chart-ready]")
+    scroll, window = page.evaluate(WIDTH)
+    assert scroll <= window, f"the plan page is {scroll} px wide in a {window} px window"
+    weeks = page.get_by_role("region", name="Trust A Hospitals: the chance of a day over 100 %")
+    expect(weeks.locator("table#weeks")).to_contain_text("More step-down beds: over 100 %")
+    expect(weeks).to_have_attribute("tabindex", "0")
+    check_accessibility(page)
