@@ -325,19 +325,22 @@ def spend_per_head_by_quintile(
     bands = [int(b.split("-")[0].rstrip("+")) for b in AGE_BANDS]
     band_weights = engine.band_weights(bands)
     spends = place_spends(years) if spends is None else spends
+    groups_by_year: dict[int, dict[int, dict[int, Fraction]]] = {}
     out: list[QuintileSpend] = []
     for year in sorted(years):
         if year not in spends:
             continue
         weighted, spend_pence, _ = spends[year]
         pop_year = min(held, key=lambda y: (abs(y - year), -y))
-        groups = {
-            place: {
-                q: engine.weighted_population(counts, band_weights)
-                for q, counts in by_quintile.items()
+        if pop_year not in groups_by_year:  # finance years often share one population year
+            groups_by_year[pop_year] = {
+                place: {
+                    q: engine.weighted_population(counts, band_weights)
+                    for q, counts in by_quintile.items()
+                }
+                for place, by_quintile in queries.small_area_bands(pop_year).items()
             }
-            for place, by_quintile in queries.small_area_bands(pop_year).items()
-        }
+        groups = groups_by_year[pop_year]
         result = engine.spend_by_group(spend_pence, weighted, groups)
         for q, g in result.items():
             out.append(
