@@ -2,6 +2,7 @@
 and the programme office publishes the report; every engagement page fits the window."""
 
 import datetime as dt
+import itertools
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
@@ -201,3 +202,42 @@ def test_every_engagement_page_fits_the_window(page, cast, footprint):
     visit("/workspace/messages/", "#messages")
     visit("/workspace/messages/new/", "form")
     visit(reverse("engagement:message", args=[message.pk]), "#reach-by-group")
+
+
+@pytest.mark.public
+def test_the_vote_buttons_are_told_apart_and_a_long_statement_keeps_its_text(page, cast, footprint):
+    """At 390 px the three buttons stack with space between them (side by side at desktop
+    widths) and look different (Agree solid, Disagree outlined, Pass plain); a statement over
+    280 characters comes back with the error on its field, the text kept and the character
+    count saying by how much."""
+    today = timezone.localdate()
+    c = Consultation.objects.create(
+        title="Dales community beds",
+        slug="dales-community-beds",
+        summary="Should the community beds move?",
+        opens_on=today - dt.timedelta(days=3),
+        closes_on=today + dt.timedelta(days=10),
+        retention_until=today + dt.timedelta(days=100),
+    )
+    services.add_partnership_statement(
+        consultation=c, text="Beds should stay in the Dales.", by=cast["pmo"]
+    )
+    page.goto("/consultations/dales-community-beds/")
+    buttons = [
+        page.get_by_role("button", name=name, exact=True)
+        for name in ("Agree", "Disagree", "Pass or unsure")
+    ]
+    boxes = [b.bounding_box() for b in buttons]
+    for upper, lower in itertools.pairwise(boxes):
+        gap = lower["y"] - (upper["y"] + upper["height"])
+        assert gap >= 12 or lower["x"] >= upper["x"] + upper["width"] + 12, (upper, lower)
+    colours = [b.evaluate("e => getComputedStyle(e).backgroundColor") for b in buttons]
+    assert len(set(colours)) == 3, colours
+    check_accessibility(page)
+    text = "Keep the beds near home. " * 12  # 300 characters
+    page.get_by_label("Add your own statement").fill(text)
+    expect(page.get_by_text("You have 20 characters too many")).to_be_visible()
+    page.get_by_role("button", name="Add my statement").click()
+    expect(page.locator(".nhsuk-error-summary")).to_contain_text("280 characters or fewer")
+    expect(page.get_by_label("Add your own statement")).to_have_value(text)
+    check_accessibility(page)
