@@ -47,7 +47,7 @@ PAGES = {
     "/consultations/{consultation}/": (8, "public"),
     "/workspace/plan/": (10, "pmo"),
     "/workspace/finance/": (44, "pmo"),
-    "/workspace/demand/runs/{run}/": (14, "pmo"),  # with its breakdown by place
+    "/workspace/demand/runs/{run}/": (16, "pmo"),  # its breakdown by place, and at the horizon
     "/workspace/decisions/": (7, "pmo"),
     "/api/v1/plan": (6, "api"),
     "/api/v1/decisions": (5, "api"),
