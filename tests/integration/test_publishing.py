@@ -212,7 +212,7 @@ def test_the_plan_publish_change_draft_and_publish_again(client, client_for, cas
 
     plans.publish_plan(plan=plan["plan"], by=cast["pmo"], at=NOV_3)
     public = client.get(reverse("plans:public")).content.decode()
-    assert "Published on 3 Nov 2026" in public
+    assert "Published on 3 November 2026" in public
     assert "The latest figure, for March 2025, is 66.0%." in public
 
     # Trust A records April's figure and the programme office raises the target.
@@ -231,7 +231,7 @@ def test_the_plan_publish_change_draft_and_publish_again(client, client_for, cas
 
     # The public page and the API still show the plan as published, with its date.
     public = client.get(reverse("plans:public")).content.decode()
-    assert "Published on 3 Nov 2026" in public
+    assert "Published on 3 November 2026" in public
     assert "aim for 80.0% by March 2026" in public and "85.0" not in public
     assert "is 66.0%" in public and "81.0" not in public
     api = client.get("/api/v1/plan").json()
@@ -242,7 +242,7 @@ def test_the_plan_publish_change_draft_and_publish_again(client, client_for, cas
 
     # Partners see the plan as it stands, marked as a draft, with what would change.
     overview = client_for("viewer").get(reverse("plans:overview")).content.decode()
-    assert "Draft: changed since published on 3 Nov 2026" in overview
+    assert "Draft: changed since published on 3 November 2026" in overview
     assert f"{GOAL}: target: from 80.0% by March 2026 to 85.0% by March 2026" in overview
     assert f"{GOAL}: latest figure: from 66.0% for March 2025 to 81.0% for April 2025" in overview
     assert "Publish the plan as it is now" not in overview
@@ -255,7 +255,7 @@ def test_the_plan_publish_change_draft_and_publish_again(client, client_for, cas
     # Published again: the public sees the revision and what changed.
     plans.publish_plan(plan=plan["plan"], by=cast["pmo"], at=NOV_20)
     public = client.get(reverse("plans:public")).content.decode()
-    assert "Revised on 20 Nov 2026; first published on 3 Nov 2026" in public
+    assert "Revised on 20 November 2026; first published on 3 November 2026" in public
     assert "aim for 85.0% by March 2026" in public and "is 81.0%" in public
     assert f"{GOAL}: target: from 80.0% by March 2026 to 85.0% by March 2026" in public
     api = client.get("/api/v1/plan").json()
