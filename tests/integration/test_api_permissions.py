@@ -205,6 +205,7 @@ OPERATIONS = [
     ("get", "/finance/summary/{year}", "/finance/summary/2026", None, EVERYONE),
     ("get", "/finance/positions", "/finance/positions", None, PARTNERS),
     ("get", "/finance/plans", "/finance/plans", None, PARTNERS),
+    ("get", "/finance/spend-per-head", "/finance/spend-per-head", None, PARTNERS),
     ("put", "/finance/plans/{ods_code}/{year}", "/finance/plans/RA1/2027", PLAN, PMO),
     ("get", "/workforce/returns", "/workforce/returns", None, PARTNERS),
     ("post", "/workforce/returns", "/workforce/returns", {"returns": [RETURN]}, PMO),
