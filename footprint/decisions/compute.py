@@ -4,25 +4,55 @@ and the engine's answers into values; it writes nothing."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
+from django.utils import timezone
+
 from footprint.decisions import queries
 from footprint.decisions.models import Forum, Meeting, Proposal
 from footprint.engine import decisions as rules
 
 
 def route(
-    decision_type_id: int, value_pence: int, brought_to: Forum
+    decision_type_id: int,
+    value_pence: int,
+    brought_to: Forum,
+    paying: Mapping[str, str] | None = None,
 ) -> tuple[Forum | None, tuple[str, ...]]:
-    """The forum that may take this decision, and the reasons in plain words."""
+    """The forum that may take this decision, and the reasons in plain words. ``paying`` are
+    the organisations whose money it takes (names by ODS code): a forum they do not all sit
+    on passes it up."""
+    paying = paying or {}
     delegations = queries.delegations(decision_type_id)
     forums = queries.forum_tree()
+    by_pk = {f.pk: f for f in forums.values()}
     result = rules.route(
         value_pence,
         [rules.Delegation(d.forum.slug, d.limit_pence) for d in delegations],
-        {slug: (f.parent.slug if f.parent_id else None) for slug, f in forums.items()},
+        {slug: (by_pk[f.parent_id].slug if f.parent_id else None) for slug, f in forums.items()},
         start=brought_to.slug,
-        names={slug: f.name for slug, f in forums.items()},
+        names={**paying, **{slug: f.name for slug, f in forums.items()}},
+        members=queries.member_organisations(),
+        paying=set(paying),
     )
     return (forums[result.forum] if result.forum else None), result.steps
+
+
+def routing(proposal: Proposal) -> tuple[str, ...]:
+    """Who decides the proposal, and why: the scheme of delegation's steps, then each
+    escalation since, so the page never names a forum the proposal has left."""
+    _, steps = route(
+        proposal.decision_type_id,
+        proposal.value_pence,
+        proposal.brought_to,
+        queries.paying_organisations(proposal),
+    )
+    escalated = [
+        f"Escalated from {e.from_forum.name} to {e.to_forum.name} on "
+        f"{timezone.localtime(e.at):%-d %B %Y}: {e.to_forum.name} decides it now."
+        for e in queries.escalations(proposal).order_by("at", "pk")
+    ]
+    return steps + tuple(escalated)
 
 
 def quorum_rule(forum: Forum) -> rules.QuorumRule:

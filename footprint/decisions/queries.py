@@ -150,6 +150,24 @@ def forum_tree() -> dict[str, Forum]:
     return {f.slug: f for f in Forum.objects.all()}
 
 
+def member_organisations() -> dict[str, set[str]]:
+    """Each forum's member organisations (their ODS codes), by the forum's slug."""
+    seats: dict[str, set[str]] = {}
+    for slug, code in ForumMember.objects.values_list("forum__slug", "organisation__ods_code"):
+        seats.setdefault(slug, set()).add(code)
+    return seats
+
+
+def paying_organisations(proposal: Proposal) -> dict[str, str]:
+    """The organisations whose money the proposal takes (a negative money flow): their names
+    by ODS code."""
+    return dict(
+        proposal.money.filter(amount_pence__lt=0).values_list(
+            "organisation__ods_code", "organisation__name"
+        )
+    )
+
+
 def delegations(decision_type_id: int) -> list[Delegation]:
     """The scheme of delegation for one decision type: which forums, up to what limit."""
     return list(

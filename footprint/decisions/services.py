@@ -100,7 +100,8 @@ def create_proposal(
     require(by, Permission.ADD_PROPOSAL)
     if problem := recommended_option_error(options, recommended_option):
         raise ValidationError({"recommended_option": problem})
-    forum, steps = compute.route(decision_type.pk, value_pence, brought_to)
+    paying = {o.ods_code: o.name for o, pence in money if pence < 0}
+    forum, steps = compute.route(decision_type.pk, value_pence, brought_to, paying)
     with transaction.atomic():
         proposal = Proposal(
             title=title,
@@ -414,12 +415,25 @@ def decide(
     verdict = compute.verdict(proposal, meeting)
     q = compute.quorum(proposal, meeting)
     routed = proposal.forum_id == meeting.forum_id
-    if outcome == Decision.Outcome.APPROVED and not verdict.may_decide:
-        raise ValidationError(" ".join(verdict.reasons))
-    if not (q.met and routed):
-        raise ValidationError(" ".join(verdict.reasons[:1] + verdict.reasons[2:]))
     rule = compute.rule_result(proposal)
     assert rule is not None
+    problems = [q.reason] if not q.met else []
+    if outcome == Decision.Outcome.APPROVED and not rule.met:
+        objecting = [
+            c.organisation.name
+            for c in queries.consents(proposal)
+            if c.response == Consent.Response.OBJECT
+        ]
+        problems.append(
+            rule.reason + (f" {' and '.join(objecting)} objected." if objecting else "")
+        )
+    if not routed:
+        problems.append(verdict.reasons[2])
+    if problems:
+        raise ValidationError(
+            f"{proposal.title} cannot be {Decision.Outcome(outcome).label.lower()} at this "
+            "meeting: " + " ".join(problems)
+        )
     with transaction.atomic():
         decision = Decision(
             proposal=proposal,

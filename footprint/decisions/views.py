@@ -169,7 +169,6 @@ def _proposal_page(request: HttpRequest, proposal: Proposal, **bound: Any) -> Ht
         "behalf": _behalf_form(proposal),
         **bound,
     }
-    _, steps = compute.route(proposal.decision_type_id, proposal.value_pence, proposal.brought_to)
     meetings = queries.meetings_that_may_decide(proposal, 3)
     open_ = proposal.status in services.OPEN
     return render(
@@ -179,7 +178,7 @@ def _proposal_page(request: HttpRequest, proposal: Proposal, **bound: Any) -> Ht
             "proposal": proposal,
             "today": today,
             "consent_overdue": proposal.consent_overdue(today),
-            "routing": steps,
+            "routing": compute.routing(proposal),
             "forms": forms,
             "may_ask": can(user, Permission.ASK_FOR_CONSENT, proposal),
             "may_escalate": can(user, Permission.ESCALATE, proposal),

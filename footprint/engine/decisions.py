@@ -138,7 +138,7 @@ def route(
     ``parents`` gives each forum the forum above it. Routing starts at ``start`` (the forum
     the proposal was brought to) or, if it has none, at the lowest forum with a delegation,
     and goes up a layer while the value is above the limit. ``names`` gives forums' names for
-    the reasons (their keys otherwise).
+    the reasons (their keys otherwise), and organisations' names too.
 
     A forum may not commit the money of an organisation that does not sit on it: with
     ``members`` (each forum's member organisations) and ``paying`` (the organisations whose
@@ -157,8 +157,9 @@ def route(
         absent = sorted(set(paying) - set(members.get(forum, ()))) if members is not None else []
         within = forum in limits and (limit is None or value_pence <= limit)
         if within and absent:
+            who = _and([label(a) for a in absent])
             steps.append(
-                f"{label(forum)} cannot commit the money of {_and(absent)}, who "
+                f"{label(forum)} cannot commit the money of {who}, who "
                 f"{'does' if len(absent) == 1 else 'do'} not sit on it, so it goes to the "
                 "forum above."
             )

@@ -145,7 +145,7 @@ def proposal_choices() -> QuerySet[Any]:
     """Every proposal a goal may be served by, the latest first (reached through the goal's
     relation: the plan does not import decisions)."""
     model = Goal._meta.get_field("proposals").related_model
-    return model.objects.order_by("-created_at")  # type: ignore[union-attr]
+    return model.objects.order_by("-created_at", "-pk")  # type: ignore[union-attr]
 
 
 @dataclass(frozen=True)

@@ -632,3 +632,56 @@ def test_decisions_write_a_day_without_a_leading_zero(client, client_for, forums
     month += r"|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Oct|Nov|Dec)"
     for name, text in html.items():
         assert not re.search(rf"\b0\d {month}\b", text), name
+
+
+def test_a_forum_cannot_commit_the_money_of_an_organisation_that_does_not_sit_on_it(
+    client_for, forums, cast, footprint
+):
+    """Trust B sits on the board but not on the Northshire Alliance: a proposal taking its
+    money goes to the board, whatever its value, and its page says why."""
+    paid_by_b = propose(
+        forums,
+        cast,
+        money=[(footprint["trust_b"], -250_000_00), (footprint["council"], 250_000_00)],
+    )
+    assert paid_by_b.forum == forums["board"]
+    paid_by_a = propose(forums, cast, money=[(footprint["trust_a"], -250_000_00)])
+    assert paid_by_a.forum == forums["alliance"]
+    page = client_for("pmo").get(reverse("decisions:proposal", args=[paid_by_b.pk]))
+    routing = re.search(r'<ul[^>]*id="routing">(.*?)</ul>', page.content.decode(), re.S)
+    assert routing is not None
+    steps = re.findall(r"<li>(.*?)</li>", routing.group(1))
+    assert steps == [
+        "Northshire Alliance cannot commit the money of Trust B Hospitals, who does not sit on "
+        "it, so it goes to the forum above.",
+        "Board may decide it: it has no money limit.",
+    ]
+
+
+def test_after_an_escalation_the_page_names_the_forum_that_decides_now(
+    client_for, forums, cast, footprint
+):
+    proposal = propose(forums, cast)
+    services.ask_for_consent(proposal=proposal, by=cast["pmo"], notify=False)
+    respond(proposal, footprint["council"], cast["viewer"], "object", reason="Not in our budget")
+    services.escalate(proposal=proposal, reason="Hear both sides", by=cast["pmo"])
+    page = client_for("pmo").get(reverse("decisions:proposal", args=[proposal.pk]))
+    routing = re.search(r'<ul[^>]*id="routing">(.*?)</ul>', page.content.decode(), re.S)
+    assert routing is not None
+    steps = re.findall(r"<li>(.*?)</li>", routing.group(1))
+    assert steps[0].startswith("Northshire Alliance may decide it")
+    assert steps[-1].startswith("Escalated from Northshire Alliance to Board on ")
+    assert steps[-1].endswith("Board decides it now.")
+
+
+def test_a_refused_approval_says_only_what_is_missing_and_who_objected(forums, cast, footprint):
+    proposal = propose(forums, cast)
+    services.ask_for_consent(proposal=proposal, by=cast["pmo"], notify=False)
+    respond(proposal, footprint["trust_a"], cast["editor_a"])
+    respond(proposal, footprint["council"], cast["viewer"], "object", reason="Not in our budget")
+    with pytest.raises(ValidationError) as refused:
+        approve(proposal, forums["meetings"]["alliance"], cast)
+    (message,) = refused.value.messages
+    assert message.startswith("Frailty hub cannot be approved at this meeting: ")
+    assert f"{footprint['council'].name} objected." in message
+    assert "Quorate" not in message and "scheme of delegation" not in message

@@ -277,8 +277,8 @@ def test_the_programme_office_records_a_boards_response_on_its_behalf(
             )
         )
     )
-    assert rows[0][-1] == "Boards' responses"
-    assert rows[1][-1] == (
+    assert rows[0][-2:] == ["Boards' responses", "Impact assessment"]
+    assert rows[1][-2] == (
         "Northshire Council: Consent (recorded on the board's behalf by the programme office, "
         "from Cabinet minute 2025/31); Trust A Hospitals: Consent"
     )
