@@ -28,7 +28,7 @@ from footprint.plans.models import Metric
 
 SEED = 2020
 RESIDENTS_PER_SMALL_AREA = 1_600
-FIRST_CODE = 1_900_001  # E01900001 on: beyond every real LSOA code (E01000001 … E01035xxx)
+FIRST_CODE = 900_001  # E01900001 on: beyond every real LSOA code (E01000001 … E01035xxx)
 
 # Chance of each national decile (1 most deprived … 10) for a small area, by kind of place.
 DECILES = {

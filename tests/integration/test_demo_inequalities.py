@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from footprint.demo import generator
 from footprint.partnership import queries
+from footprint.partnership.importers import LSOA_CODE
 from footprint.partnership.models import (
     Neighbourhood,
     Population,
@@ -43,6 +44,9 @@ def test_every_neighbourhood_has_several_small_areas_adding_up_to_its_residents(
         parts = SmallAreaPopulation.objects.filter(small_area__neighbourhood=hood, year=year)
         assert parts.aggregate(n=Sum("total"))["n"] == whole["n"], hood.name
     assert not SmallArea.objects.filter(imd_decile__isnull=True).exists()
+    # Codes an import would accept (PostgreSQL, unlike SQLite, also enforces their length).
+    codes = list(SmallArea.objects.values_list("code", flat=True))
+    assert all(LSOA_CODE.match(code) for code in codes), codes[:3]
 
 
 def test_the_city_is_deprived_and_the_dales_are_not(demo, db):
