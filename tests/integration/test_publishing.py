@@ -51,14 +51,14 @@ def test_an_upload_after_publishing_does_not_change_the_public_page(
 def test_publish_change_draft_and_publish_again(client, client_for, cast, finance_team, plans_2026):
     services.publish_year(year=2026, by=cast["pmo"], at=NOV_3)
     public = client.get(reverse("finance:public")).content.decode()
-    assert "Published on 3 Nov 2026" in public and "Revised" not in public
+    assert "Published on 3 November 2026" in public and "Revised" not in public
 
     upload_better_plan_for_trust_a(finance_team)
 
     # The public page and the API keep the published figures and their date; nothing of the
     # new plan shows, not even as a total or a share of one.
     public = client.get(reverse("finance:public")).content.decode()
-    assert "Published on 3 Nov 2026" in public
+    assert "Published on 3 November 2026" in public
     assert "−£9.0m" in public and "−£6.0m" not in public
     assert "plans add up to <strong>−£3.0m</strong>" in public
     assert "2027/28" not in public
@@ -73,14 +73,14 @@ def test_publish_change_draft_and_publish_again(client, client_for, cast, financ
 
     # Partners see the figures as they stand, marked as a draft, with what would change.
     partner = client_for("editor_b").get(reverse("finance:index"), {"year": 2026}).content.decode()
-    assert "Draft: changed since published on 3 Nov 2026" in partner
+    assert "Draft: changed since published on 3 November 2026" in partner
     assert "Trust A Hospitals: expenditure: from £119,000,000 to £116,000,000" in partner
     assert "Planned system position: from −£3,000,000 to £0" in partner
     assert "Publish the 2026/27 figures" not in partner  # only the programme office publishes
     for code, changed in (("RA1", True), ("RB1", False)):
         url = reverse("finance:organisation", args=[code])
         page = client_for("editor_b").get(url, {"year": 2026}).content.decode()
-        assert ("Draft: changed since published on 3 Nov 2026" in page) is changed
+        assert ("Draft: changed since published on 3 November 2026" in page) is changed
     assert client_for("editor_b").post(reverse("finance:publish", args=[2026])).status_code == 403
     with pytest.raises(PermissionDenied):
         services.publish_year(year=2026, by=cast["editor_a"], at=NOV_20)
@@ -91,7 +91,7 @@ def test_publish_change_draft_and_publish_again(client, client_for, cast, financ
     # Publishing again: the public sees the new figures, revised, with what changed.
     services.publish_year(year=2026, by=cast["pmo"], at=NOV_20)
     public = client.get(reverse("finance:public")).content.decode()
-    assert "Revised on 20 Nov 2026; first published on 3 Nov 2026" in public
+    assert "Revised on 20 November 2026; first published on 3 November 2026" in public
     assert "£5.0m better" in public
     assert "Trust A Hospitals: surplus or deficit: from −£9,000,000 to −£6,000,000" in public
     assert "System against its control total: from £2,000,000 to £5,000,000" in public
@@ -103,7 +103,7 @@ def test_publish_change_draft_and_publish_again(client, client_for, cast, financ
     )
     partner = client_for("editor_b").get(reverse("finance:index"), {"year": 2026}).content.decode()
     assert "Draft" not in partner and "nothing has changed since" in partner
-    assert "Revised on 20 Nov 2026 by Pmo: 4 figures changed" in partner
+    assert "Revised on 20 November 2026 by Pmo: 4 figures changed" in partner
 
     # Every publication is kept, with who published it; the audit trail says what changed.
     first, second = YearPublication.objects.order_by("published_at")
