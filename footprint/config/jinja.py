@@ -148,6 +148,15 @@ def day_time(value: Any) -> str:
     return value.strftime("%-d %B %Y at %H:%M")
 
 
+def mid_sentence(name: str) -> str:
+    """A name as it reads inside a sentence: 'Emergency admissions' → 'emergency
+    admissions', but 'A&E attendances' and 'GP appointments' keep their capitals."""
+    first = name.split(" ", 1)[0]
+    if len(first) > 1 and first.isupper():
+        return name
+    return name[:1].lower() + name[1:]
+
+
 class StrictOutsideNhsukUndefined(ChainableUndefined):
     """Fails on a name that no one defined, as soon as a template uses it, so a misspelt name
     fails the page in the tests and in DEBUG instead of rendering blank.
@@ -222,6 +231,7 @@ def environment(**options: Any) -> Environment:
     env.filters["month"] = month
     env.filters["day"] = day
     env.filters["day_time"] = day_time
+    env.filters["mid_sentence"] = mid_sentence
     if settings.FOOTPRINT_STRICT_TEMPLATES:
         nhsuk = Environment(
             loader=PackageLoader("nhsuk_frontend_jinja"), extensions=["jinja2.ext.do"]

@@ -139,7 +139,9 @@ def quorum_words(forum: Forum) -> str:
         parts.append(f"at least {float(forum.quorum_share):.0%} of voting members")
     text = " and ".join(parts)
     if forum.quorum_groups:
-        text += ", including at least one from " + ", ".join(
-            rules.GROUP_LABELS.get(g, g) for g in forum.quorum_groups
+        groups = [rules.GROUP_LABELS.get(g, g) for g in forum.quorum_groups]
+        ones = [f"one from {g}" for g in groups]
+        text += ", including at least " + (
+            ones[0] if len(ones) == 1 else f"{', '.join(ones[:-1])} and {ones[-1]}"
         )
     return text[:1].upper() + text[1:] + "." if text else ""

@@ -361,7 +361,8 @@ def run_model(*, run: Run, by: Any, progress: Progress = no_progress) -> str:
         raise
     return (
         f"{projection.iterations:,} iterations over {projection.strata:,} strata in "
-        f"{seconds:.1f} s; {len(projection.flags)} evidence flags"
+        f"{seconds:.1f} s; {len(projection.flags)} evidence "
+        f"{'flag' if len(projection.flags) == 1 else 'flags'}"
     )
 
 

@@ -141,6 +141,7 @@ def _scenario_context(sc: Scenario, form: SchemeForm) -> dict[str, Any]:
         "scenario": sc,
         "doc": sc.parameters,
         "schemes": compute.describe_schemes(sc.parameters),
+        "provider_names": queries.names_by_code(),
         "growth": compute.growth_rows(sc.parameters),
         "problems": compute.check(
             sc.parameters,

@@ -520,7 +520,7 @@ def test_the_scenario_page_says_each_schemes_profile_eligibility_and_move(
     services.save_scenario(scenario=scenario, parameters=doc, by=cast["pmo"])
     page = client_for("viewer").get(scenario.get_absolute_url()).content.decode()
     assert "of an eligible 50–70%" in page and "(front-loaded)" in page
-    assert "Move emergency admissions to RB1" in page
+    assert "Move emergency admissions to Trust B Hospitals" in page
 
 
 def test_a_cohort_that_names_what_the_activity_lacks_is_refused_naming_it(cast, scenario):

@@ -92,3 +92,11 @@ def test_days_and_times_are_written_one_way_on_every_page():
     moment = dt.datetime(2027, 7, 1, 13, 5, tzinfo=dt.UTC)
     assert timezone.get_current_timezone_name() == "Europe/London"
     assert render("{{ t | day_time }}", t=moment) == "1 July 2027 at 14:05"
+
+
+def test_a_name_inside_a_sentence_keeps_its_acronyms():
+    assert render("{{ n | mid_sentence }}", n="Emergency admissions") == "emergency admissions"
+    assert render("{{ n | mid_sentence }}", n="A&E attendances") == "A&amp;E attendances"
+    assert render("{{ n | mid_sentence }}", n="GP practice appointments") == (
+        "GP practice appointments"
+    )
