@@ -3,6 +3,7 @@ figures beside yesterday's, and the landing page shows Trust A and the system mo
 to OPEL 4."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.utils import timezone
@@ -11,6 +12,7 @@ from playwright.sync_api import expect
 from footprint.flow import services
 from tests.browser.conftest import check_accessibility
 from tests.browser.test_journey import log_in
+from tests.browser.test_plan_phone import assert_no_sideways_scroll
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -92,3 +94,32 @@ def test_every_flow_page_passes_axe(page, cast, footprint):
         if path.endswith("/system/"):
             page.wait_for_selector("#chart-ga_occupancy[data-chart-ready]")
         check_accessibility(page)
+
+
+@pytest.mark.public
+def test_the_system_page_never_scrolls_sideways(page, cast, footprint):
+    """Marked ``public`` so it runs on a phone (390 px) too: the pathway, reason and chart
+    tables scroll inside their own regions, named by their captions, and the page does not."""
+    today = timezone.localdate()
+    for back in range(10):
+        services.submit_return(
+            organisation=footprint["trust_a"],
+            day=today - dt.timedelta(days=back),
+            figures={
+                "ga_beds_open": "500",
+                "ga_beds_occupied": str(400 + 3 * back),
+                "handovers": "80",
+                "handover_mean_minutes": str(20 + back),
+                "nctr_pathway_3": str(10 + back % 7),
+                "nctr_awaiting_care_home": str(8 + back % 5),
+            },
+            by=cast["pmo"],
+            now=timezone.now(),
+        )
+    log_in(page, "pmo")
+    page.goto("/workspace/flow/system/")
+    page.wait_for_selector("#chart-ga_occupancy[data-chart-ready]")
+    expect(page.get_by_role("region", name=re.compile("^By discharge pathway"))).to_be_attached()
+    expect(page.locator("#pathways")).to_contain_text("Pathway 3")
+    assert_no_sideways_scroll(page)
+    check_accessibility(page)
