@@ -50,7 +50,7 @@ COLOURS = (charts.NHS_MID_GREY, charts.NHS_BLUE, charts.NHS_RED, charts.NHS_PURP
 def _waterfall(steps: list[tuple[str, float]], title: str, **kwargs: Any) -> dict[str, Any]:
     """A finance waterfall: steps listed down the side with their names whole, the title in
     lines that fit a phone, and a legend that says what each colour means."""
-    return charts.waterfall(
+    spec = charts.waterfall(
         steps,
         title,
         POSITION,
@@ -60,6 +60,15 @@ def _waterfall(steps: list[tuple[str, float]], title: str, **kwargs: Any) -> dic
         wrap=36,
         **({"money": "millions"} | kwargs),
     )
+    # The legend goes under the bars, one entry a line, each label whole: at the top it was
+    # as wide as the chart's labels allowed, and cut "Raises the position (better" on a phone.
+    spec["encoding"]["color"]["legend"] |= {
+        "orient": "bottom",
+        "direction": "vertical",
+        "columns": 1,
+        "labelLimit": 0,
+    }
+    return spec
 
 
 def current_year(today: dt.date | None = None) -> int:

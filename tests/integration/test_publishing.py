@@ -60,7 +60,7 @@ def test_publish_change_draft_and_publish_again(client, client_for, cast, financ
     public = client.get(reverse("finance:public")).content.decode()
     assert "Published on 3 November 2026" in public
     assert "−£9.0m" in public and "−£6.0m" not in public
-    assert "plans add up to <strong>−£3.0m</strong>" in public
+    assert 'plans add up to <strong><span class="fp-money">−£3.0m</span></strong>' in public
     assert "2027/28" not in public
     api = client.get("/api/v1/finance/summary/2026").json()
     assert api["published_on"] == "2026-11-03" and api["revised"] is False
