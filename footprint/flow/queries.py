@@ -152,6 +152,22 @@ def submissions(day: dt.date) -> list[tuple[Organisation, DailyReturn | None]]:
     return [(o, by_org.get(o.pk)) for o in reporting_organisations()]
 
 
+def submissions_between(
+    start: dt.date, end: dt.date
+) -> list[tuple[dt.date, Organisation, DailyReturn | None]]:
+    """Each day from ``start`` to ``end`` (oldest first) and each reporting organisation, by
+    name, with its return for the day and the return's figures (None when it made none)."""
+    by_key = {
+        (r.date, r.organisation_id): r
+        for r in DailyReturn.objects.filter(date__gte=start, date__lte=end)
+        .select_related("submitted_by")
+        .prefetch_related("values")
+    }
+    orgs = list(reporting_organisations())
+    days = [start + dt.timedelta(days=i) for i in range((end - start).days + 1)]
+    return [(d, o, by_key.get((d, o.pk))) for d in days for o in orgs]
+
+
 def opel_levels(start: dt.date, end: dt.date) -> QuerySet[OpelLevel]:
     return OpelLevel.objects.filter(date__gte=start, date__lte=end).select_related("organisation")
 

@@ -9,6 +9,7 @@ urlpatterns = [
     path("workspace/flow/submit/", views.submit, name="submit"),
     path("workspace/flow/import/", views.import_returns, name="import"),
     path("workspace/flow/returns/", views.returns, name="returns"),
+    path("workspace/flow/returns/export/", views.returns_export, name="returns_export"),
     path("workspace/flow/system/", views.system, name="system"),
     path("workspace/flow/calendar/", views.calendar, name="calendar"),
     path("workspace/flow/escalation/", views.escalation, name="escalation"),

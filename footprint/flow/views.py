@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from footprint.core import charts
+from footprint.core.exports import csv_response, xlsx_response
 from footprint.core.imports import ImportRejected
 from footprint.core.jobs import refuse_big_uploads
 from footprint.core.permissions import can, permission_required
@@ -185,14 +186,69 @@ def returns(request: HttpRequest) -> HttpResponse:
         "flow/returns.jinja",
         {
             "day": day,
-            "rows": [
-                (org, ret, _when(ret.submitted_at) if ret else "", ret and _late(ret))
-                for org, ret in queries.submissions(day)
-            ],
+            "rows": [(org, *_submission(ret)) for org, ret in queries.submissions(day)],
             "deadline": LATE_AFTER,
             "missing": queries.missing_returns(day),
+            "export_start": day - dt.timedelta(days=6),
+            "most_days": EXPORT_MOST_DAYS,
         },
     )
+
+
+def _submission(ret: Any) -> tuple[Any, str, bool, str]:
+    """A return as the returns page and its export show it: the return, when it came, whether
+    late, and who made it ("" for a return not made)."""
+    if ret is None:
+        return None, "", False, ""
+    by = (
+        (ret.submitted_by.get_full_name() or ret.submitted_by.email)
+        if ret.submitted_by
+        else "Imported by the operator"
+    )
+    return ret, _when(ret.submitted_at), _late(ret), by
+
+
+EXPORT_MOST_DAYS = 366  # a year of daily returns at most in one download
+EXPORT_HEADER = ["Day", "Organisation", "ODS code", "Submitted", "Late", "By"]
+
+
+def export_rows(start: dt.date, end: dt.date) -> tuple[list[str], list[list[object]]]:
+    """The returns from ``start`` to ``end``, a row per day and reporting organisation (oldest
+    day first, organisations by name), with every figure of the return by its name."""
+    header = EXPORT_HEADER + [m.label for m in Measure]
+    rows: list[list[object]] = []
+    for day, org, ret in queries.submissions_between(start, end):
+        _, when, late, by = _submission(ret)
+        figures = {v.measure: v.value for v in ret.values.all()} if ret else {}
+        rows.append(
+            [
+                day,
+                org.name,
+                org.ods_code,
+                when or "Missing",
+                ("Yes" if late else "No") if ret else "",
+                by,
+            ]
+            + [figures.get(m.value) for m in Measure]
+        )
+    return header, rows
+
+
+@partner_only
+def returns_export(request: HttpRequest) -> HttpResponse:
+    """The daily returns for a range of days as CSV or, with ``format=xlsx``, an Excel
+    workbook: the returns page's table for each day, with the figures. A range longer than
+    ``EXPORT_MOST_DAYS`` is cut to the days that end it; a range given backwards is turned."""
+    end = parse_day(request.GET.get("end"), _today())
+    start = parse_day(request.GET.get("start"), end)
+    if start > end:
+        start, end = end, start
+    start = max(start, end - dt.timedelta(days=EXPORT_MOST_DAYS - 1))
+    header, rows = export_rows(start, end)
+    name = f"daily-returns-{start.isoformat()}-to-{end.isoformat()}"
+    if request.GET.get("format") == "xlsx":
+        return xlsx_response(f"{name}.xlsx", header, rows, sheet="Daily returns")
+    return csv_response(f"{name}.csv", header, rows)
 
 
 SYSTEM_DAYS = 91  # the chosen day and the 90 before it

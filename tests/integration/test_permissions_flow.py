@@ -22,6 +22,7 @@ SUBMITTERS = {"pmo", "editor_a", "editor_b"}
 PAGES = [
     ("flow:index", PARTNERS),
     ("flow:returns", PARTNERS),
+    ("flow:returns_export", PARTNERS),
     ("flow:system", PARTNERS),
     ("flow:calendar", PARTNERS),
     ("flow:escalation", PARTNERS),
