@@ -77,8 +77,14 @@ class ProposalForm(forms.ModelForm):
             "options": forms.Textarea(attrs={"rows": 3}),
             "publish_after": forms.DateInput(attrs={"type": "date"}),
         }
-        labels = {"brought_to": "Forum it is brought to"}
-        help_texts = {"recommended_option": "One of the options above, written the same way"}
+        labels = {"brought_to": "Forum you are bringing it to"}
+        help_texts = {
+            "recommended_option": "One of the options above, written the same way",
+            "brought_to": (
+                "Routing starts here; the scheme of delegation may send it higher, "
+                "to a forum this one reports to"
+            ),
+        }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -299,6 +305,17 @@ class RegisterFilterForm(forms.Form):
         self.fields["type"].choices = [("", "All types")] + [
             (t.slug, t.name) for t in DecisionType.objects.all()
         ]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        start, end = cleaned.get("date_from"), cleaned.get("date_to")
+        if start and end and start > end:
+            self.add_error(
+                "date_from",
+                f"The From date ({start:%-d %B %Y}) is after the To date ({end:%-d %B %Y}): "
+                "choose a From date on or before the To date",
+            )
+        return cleaned
 
 
 # --- Setting up forums, seats and the scheme of delegation ----------------------------------

@@ -412,10 +412,18 @@ def _responses_in_words(consents: list[Any]) -> str:
 
 
 def register(request: HttpRequest) -> HttpResponse:
-    """The public decision register: searchable, filterable, downloadable."""
+    """The public decision register: searchable, filterable, downloadable. Filters that do not
+    make sense (a date that is not one, From after To) are said so on their field, and no list
+    is shown until they are put right: a list that ignored them would look filtered."""
     today = dt.date.today()
     form = RegisterFilterForm(request.GET or None)
-    d = form.cleaned_data if form.is_valid() else {}
+    if form.is_bound and not form.is_valid():
+        return render(
+            request,
+            "decisions/register.jinja",
+            {"form": form, "page": None, "withheld": [], "csv_link": "", "page_link": None},
+        )
+    d = form.cleaned_data if form.is_bound else {}
     qs = queries.register(
         today=today,
         search=d.get("q", ""),
@@ -471,7 +479,8 @@ def register(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "page": page,
-            "withheld": queries.withheld(today),
+            "withheld": _withheld(today, d),
+            "withheld_unsearched": bool(d.get("q") or d.get("type")),
             "consents": queries.register_consents(page.object_list),
             "assessments": queries.register_assessments(page.object_list),
             "csv_link": reverse("decisions:register") + "?" + urlencode({**base, "format": "csv"}),
@@ -480,6 +489,23 @@ def register(request: HttpRequest) -> HttpResponse:
             ),
         },
     )
+
+
+def _withheld(today: dt.date, filters: dict[str, Any]) -> Any:
+    """The confidential decisions not yet published that the register's forum, place and date
+    filters select. Search words and the type of decision are not applied: a withheld
+    decision's words and type stay private until it is published, and a filter that matched
+    them would tell (docs/decisions.md, "The register's filters and withheld decisions")."""
+    qs = queries.withheld(today)
+    if filters.get("forum"):
+        qs = qs.filter(forum__slug=filters["forum"])
+    if filters.get("place"):
+        qs = qs.filter(forum__place__slug=filters["place"])
+    if filters.get("date_from"):
+        qs = qs.filter(decided_on__gte=filters["date_from"])
+    if filters.get("date_to"):
+        qs = qs.filter(decided_on__lte=filters["date_to"])
+    return qs
 
 
 # --- Setting up forums, seats and the scheme of delegation (the programme office) -----------

@@ -26,7 +26,7 @@ def test_draft_to_consent_to_decision_to_the_public_register(page, forums, cast)
     page.get_by_label("Options").fill("Do nothing\nOpen the hub")
     page.get_by_label("Recommended option").fill("Open a hub")  # not one of the options
     page.get_by_label("Decision type").select_option(label="Investment")
-    page.get_by_label("Forum it is brought to").select_option(label="Northshire Alliance")
+    page.get_by_label("Forum you are bringing it to").select_option(label="Northshire Alliance")
     page.get_by_label("Money at stake (£)").fill("250000")
     page.get_by_label("Money in and out per organisation (optional)").fill(
         "RA1, -250000\nLA001, 250000"

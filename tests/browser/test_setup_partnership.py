@@ -313,7 +313,7 @@ def test_a_programme_office_sets_up_a_partnership_from_nothing(open_browser):
     pmo.get_by_label("Options").fill("Do nothing\nOpen the hub")
     pmo.get_by_label("Recommended option").fill("Open the hub")
     pmo.get_by_label("Decision type").select_option(label="Investment")
-    pmo.get_by_label("Forum it is brought to").select_option(label="Vale Partnership Board")
+    pmo.get_by_label("Forum you are bringing it to").select_option(label="Vale Partnership Board")
     pmo.get_by_label("Money at stake (£)").fill("250000")
     pmo.get_by_role("button", name="Save proposal").click()
     expect(pmo.locator("#routing")).to_contain_text("Vale Partnership Board may decide it")

@@ -329,7 +329,9 @@ def test_a_proposal_brought_through_the_page_is_routed_by_the_scheme_of_delegati
 ):
     url = reverse("decisions:proposal_new")
     client = client_for("editor_a")
-    assert "Forum it is brought to" in client.get(url).content.decode()
+    form_page = client.get(url).content.decode()
+    assert "Forum you are bringing it to" in form_page
+    assert "Routing starts here; the scheme of delegation may send it higher" in form_page
     data = {
         "title": "Stroke rehab at home",
         "summary": "Rehabilitation at home after a stroke.",

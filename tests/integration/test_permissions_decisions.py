@@ -36,7 +36,7 @@ PAGES = [
     ("decisions:overdue_actions", [], PARTNERS, "Open the hub"),
     ("decisions:forum", ["alliance"], PARTNERS, "Northshire Alliance"),
     # Everyone in the cast who is a partner sits on a forum, so each may bring a proposal.
-    ("decisions:proposal_new", [], PARTNERS, "Forum it is brought to"),
+    ("decisions:proposal_new", [], PARTNERS, "Forum you are bringing it to"),
     ("decisions:proposal", [PROPOSAL], PARTNERS, "Frailty hub"),
     ("decisions:delegation", [], PARTNERS, "Northshire Alliance"),
     # Setting up forums: the programme office; a seat's own representative names deputies.
