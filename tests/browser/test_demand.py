@@ -3,9 +3,11 @@
 import pytest
 from playwright.sync_api import expect
 
+from footprint.demand import compute, services
+from footprint.demand.models import Baseline
 from tests.browser.conftest import check_accessibility
 from tests.browser.test_journey import log_in
-from tests.integration.test_demand import RECORDS
+from tests.integration.test_demand import RECORDS, run_now, upload
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -76,3 +78,42 @@ def test_import_build_run_and_read_a_scenario(page, cast, tmp_path):
     check_accessibility(page)
     page.get_by_role("button", name="Save growth").click()
     expect(page.get_by_text("Saved the growth rates")).to_be_visible()
+
+
+# How far the page itself scrolls sideways, and every table not inside a region that scrolls.
+OVERFLOW = """() => ({
+  page: document.documentElement.scrollWidth - window.innerWidth,
+  unscrolled: [...document.querySelectorAll('table')]
+    .filter((t) => {
+      const region = t.closest('.fp-table-scroll');
+      return !region || getComputedStyle(region).overflowX !== 'auto';
+    })
+    .map((t) => t.id || t.caption?.textContent),
+})"""
+
+
+@pytest.mark.public
+def test_the_run_page_never_scrolls_sideways(page, cast, client_for):
+    """Marked ``public`` so it runs at a phone's 390 px too: every table of a run (the fan's,
+    the horizon's, the beds' rule, the steps, a breakdown's and its side-by-side) scrolls in a
+    region named by its caption, and nothing pushes the page wider than the window."""
+    assert upload(client_for("pmo"), RECORDS.encode(), "records.csv").status_code == 302
+    scenario = services.save_scenario(
+        name="Plan",
+        baseline=Baseline.objects.get(),
+        parameters=compute.default_parameters(2025, 2026, iterations=100, seed=7),
+        by=cast["pmo"],
+    )
+    run = run_now(scenario, cast["pmo"])
+    log_in(page, "viewer")
+    page.goto(run.get_absolute_url() + "?measure=beds&pod=ip_emergency&by=sex&by_pod=ip_emergency")
+    for chart in ("fan", "waterfall", "by-waterfall"):
+        page.wait_for_selector(f"#{chart}[data-chart-ready]")
+    for table in ("fan-table", "overview", "beds-rule", "steps", "by-table", "by-steps", "by-all"):
+        caption = page.locator(f"#{table} caption").text_content() or ""
+        region = page.get_by_role("region", name=caption.strip(), exact=True)
+        expect(region.locator(f"#{table}")).to_be_attached()
+    found = page.evaluate(OVERFLOW)
+    assert found["page"] <= 0, f"the run page scrolls {found['page']} px sideways"
+    assert found["unscrolled"] == [], f"tables outside a scroll region: {found['unscrolled']}"
+    check_accessibility(page)
