@@ -418,10 +418,14 @@ def _scenario_years() -> list[int]:
 @partner_only
 def scenario(request: HttpRequest) -> HttpResponse:
     """Who gains and who loses: from a demand scenario, or from a move typed in."""
-    years = _scenario_years()
+    # Only the projected years some organisation has a plan for: in a year with none, income
+    # has no plan to be a share of, and every row's "% of plan" was a dash (the walk, 2031/32).
+    # With no plans at all, every projected year is offered and the page says why.
+    planned = queries.years_with_plans()
+    years = [y for y in _scenario_years() if y in planned] or _scenario_years()
     typed = "provider" in request.GET
     form = FlowsForm(None if typed else (request.GET or None), years=years)
-    move_form = MoveForm(request.GET if typed else None, years=queries.years_with_plans())
+    move_form = MoveForm(request.GET if typed else None, years=planned)
     flows = None
     if form.is_valid():
         d = form.cleaned_data
@@ -457,6 +461,7 @@ def scenario(request: HttpRequest) -> HttpResponse:
         "move_form": move_form,
         "typed": typed,
         "flows": flows,
+        "year_without_plans": flows is not None and flows.year not in planned,
     }
     if flows is not None and flows.rows and flows.complete:
         context["waterfall_chart"] = _waterfall(
