@@ -108,6 +108,26 @@ def open_section(page, name: str) -> None:
         link.click()
 
 
+# How far the page itself scrolls sideways, and every table that is wider than the region it
+# sits in while that region cannot scroll (a table that would push the page wider).
+OVERFLOW = """() => ({
+  page: document.documentElement.scrollWidth - window.innerWidth,
+  unscrolled: [...document.querySelectorAll('table')]
+    .filter((t) => {
+      const region = t.closest('.fp-table-scroll');
+      return !region || getComputedStyle(region).overflowX !== 'auto';
+    })
+    .map((t) => t.id || t.caption?.textContent),
+})"""
+
+
+def assert_no_sideways_scroll(page) -> None:
+    """The page does not scroll sideways, and every table sits in a region that scrolls."""
+    found = page.evaluate(OVERFLOW)
+    assert found["page"] <= 0, f"the page scrolls {found['page']} px sideways"
+    assert found["unscrolled"] == [], f"tables outside a scroll region: {found['unscrolled']}"
+
+
 def check_accessibility(page) -> None:
     """Run axe on the current page; fail on any finding at all."""
     # Evaluated through the DevTools protocol, which the page's content security policy

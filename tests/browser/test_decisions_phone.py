@@ -5,9 +5,8 @@ register. Marked ``public`` so it runs at 390 px as well as on the desktop."""
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import check_accessibility
+from tests.browser.conftest import assert_no_sideways_scroll, check_accessibility
 from tests.browser.test_journey import log_in
-from tests.browser.test_plan_phone import assert_no_sideways_scroll
 from tests.integration.test_decisions import decided
 
 pytestmark = [pytest.mark.browser, pytest.mark.public, pytest.mark.django_db(transaction=True)]

@@ -5,7 +5,7 @@ from playwright.sync_api import expect
 
 from footprint.demand import compute, services
 from footprint.demand.models import Baseline
-from tests.browser.conftest import check_accessibility
+from tests.browser.conftest import assert_no_sideways_scroll, check_accessibility
 from tests.browser.test_journey import log_in
 from tests.integration.test_demand import RECORDS, run_now, upload
 
@@ -80,18 +80,6 @@ def test_import_build_run_and_read_a_scenario(page, cast, tmp_path):
     expect(page.get_by_text("Saved the growth rates")).to_be_visible()
 
 
-# How far the page itself scrolls sideways, and every table not inside a region that scrolls.
-OVERFLOW = """() => ({
-  page: document.documentElement.scrollWidth - window.innerWidth,
-  unscrolled: [...document.querySelectorAll('table')]
-    .filter((t) => {
-      const region = t.closest('.fp-table-scroll');
-      return !region || getComputedStyle(region).overflowX !== 'auto';
-    })
-    .map((t) => t.id || t.caption?.textContent),
-})"""
-
-
 @pytest.mark.public
 def test_the_run_page_never_scrolls_sideways(page, cast, client_for):
     """Marked ``public`` so it runs at a phone's 390 px too: every table of a run (the fan's,
@@ -113,7 +101,5 @@ def test_the_run_page_never_scrolls_sideways(page, cast, client_for):
         caption = page.locator(f"#{table} caption").text_content() or ""
         region = page.get_by_role("region", name=caption.strip(), exact=True)
         expect(region.locator(f"#{table}")).to_be_attached()
-    found = page.evaluate(OVERFLOW)
-    assert found["page"] <= 0, f"the run page scrolls {found['page']} px sideways"
-    assert found["unscrolled"] == [], f"tables outside a scroll region: {found['unscrolled']}"
+    assert_no_sideways_scroll(page)
     check_accessibility(page)

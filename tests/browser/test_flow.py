@@ -10,9 +10,8 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from footprint.flow import services
-from tests.browser.conftest import check_accessibility
+from tests.browser.conftest import assert_no_sideways_scroll, check_accessibility
 from tests.browser.test_journey import log_in
-from tests.browser.test_plan_phone import assert_no_sideways_scroll
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -6,29 +6,11 @@ import pytest
 from playwright.sync_api import expect
 
 from footprint.plans.services import publish_plan
-from tests.browser.conftest import check_accessibility
+from tests.browser.conftest import assert_no_sideways_scroll, check_accessibility
 from tests.browser.test_journey import log_in
 from tests.integration.test_gap_goals import gap_goal, import_quintiles
 
 pytestmark = [pytest.mark.browser, pytest.mark.public, pytest.mark.django_db(transaction=True)]
-
-# How far the page itself scrolls sideways, and every table that is wider than the region it
-# sits in while that region cannot scroll (a table that would push the page wider).
-OVERFLOW = """() => ({
-  page: document.documentElement.scrollWidth - window.innerWidth,
-  unscrolled: [...document.querySelectorAll('table')]
-    .filter((t) => {
-      const region = t.closest('.fp-table-scroll');
-      return !region || getComputedStyle(region).overflowX !== 'auto';
-    })
-    .map((t) => t.id || t.caption?.textContent),
-})"""
-
-
-def assert_no_sideways_scroll(page) -> None:
-    found = page.evaluate(OVERFLOW)
-    assert found["page"] <= 0, f"the page scrolls {found['page']} px sideways"
-    assert found["unscrolled"] == [], f"tables outside a scroll region: {found['unscrolled']}"
 
 
 def test_the_plan_pages_never_scroll_sideways(page, cast, footprint, plan):
