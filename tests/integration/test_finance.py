@@ -546,6 +546,19 @@ def test_who_gains_and_who_loses_follows_the_contracts(client_for, cast, footpri
     moved = re.sub(r"<[^>]+>", " ", page.split("The activity that moved", 1)[1])
     assert "Trust A Hospitals" in moved and " RA1 " not in moved
     assert f"Activity-based: a price per unit, with {icb.name}" in moved
+    # Only the projected years some organisation has a plan for are offered: in a year with
+    # none, every "Income, % of plan" would be a dash (the walk found 2031/32 offered so).
+    # With a plan for none of them, each is offered and the page says why the column is empty.
+    assert "No organisation has a plan for" not in page
+    FinancialPlan.objects.filter(year=2026).update(year=2024)
+    page = (
+        client_for("pmo")
+        .get(reverse("finance:scenario"), {"scenario": scenario.pk, "year": 2026})
+        .content.decode()
+    )
+    choice = page.split('name="year"', 1)[1].split("</select>", 1)[0]
+    assert re.findall(r'<option value="(\d+)"', choice) == ["2026"]
+    assert "No organisation has a plan for 2026/27, so no income is shown as a share" in page
     assert client_for("stranger").get(reverse("finance:scenario")).status_code == 403
 
 
