@@ -61,7 +61,8 @@ def test_the_programme_office_sets_up_a_forum_and_its_seats_on_pages(
     assert forum.slug == "southshire-alliance" and forum.quorum_share == pytest.approx(0.5)
     assert forum.quorum_groups == ["council", "nhs_provider"] and forum.parent == forums["board"]
     assert compute.quorum_words(forum) == (
-        "At least 50% of voting members, including at least one from a council and one from an NHS provider."
+        "At least 50% of voting members, including at least one from a council and one from "
+        "an NHS provider."
     )
 
     seat_url = reverse("decisions:seat_new", args=[forum.slug])
