@@ -14,9 +14,13 @@ def test_an_unknown_sort_falls_back_and_the_search_is_trimmed_and_bounded():
 
 
 def test_descending_reverses_only_the_first_field_and_ties_keep_one_order():
-    assert listing.order_by("-size", SORTS, "name") == ["-size", "name", "pk"]
-    assert listing.order_by("size", SORTS, "name") == ["size", "name", "pk"]
-    assert listing.order_by("nonsense", SORTS, "name") == ["name", "code", "pk"]
+    by = listing.by
+    descending = listing.order_by("-size", SORTS, "name")
+    assert descending == [by("-size"), by("name"), "pk"]
+    assert [d.descending for d in descending[:2]] == [True, False]
+    assert listing.order_by("size", SORTS, "name") == [by("size"), by("name"), "pk"]
+    assert listing.order_by("nonsense", SORTS, "name") == [by("name"), by("code"), "pk"]
+    assert by("-size") != by("size") and by("name") != by("code")
 
 
 def test_the_sorted_column_links_to_its_reverse_and_says_how_it_is_sorted():
