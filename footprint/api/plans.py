@@ -139,6 +139,26 @@ def series(request: HttpRequest, slug: str, subject: str) -> Any:
     )
 
 
+def _series_to_change(request: HttpRequest, slug: str, subject: str, period_text: str) -> Any:
+    """The metric, subject and period a write names, or the answer that refuses it: 404 for
+    an unknown metric or subject, 403 when the caller may not change the series, 422 for a
+    period that is not one."""
+    metric = queries.metric(slug)
+    if metric is None:
+        return Status(404, {"detail": f"No metric has the code '{slug}'"})
+    target = queries.subject_for(subject)
+    if target is None:
+        return Status(404, {"detail": f"No organisation, place or neighbourhood is '{subject}'"})
+    if not can(
+        request.user, Permission.RECORD_MEASUREMENT, queries.SeriesRef(metric, target.subject_key)
+    ):
+        return Status(403, {"detail": "You may not change this series"})
+    try:
+        return metric, target, parse_period(period_text)
+    except ValueError as exc:
+        return Status(422, {"detail": str(exc)})
+
+
 @router.put(
     "/metrics/{slug}/series/{subject}",
     response={200: PointOut, 403: Error, 404: Error, 422: Error},
@@ -149,21 +169,11 @@ def record(request: HttpRequest, slug: str, subject: str, body: MeasurementIn) -
     the pages: a period from January 2000 to the last one that is over, and a value its unit
     allows (a percentage from 0 to 100; counts, rates and times 0 or more); 422 says what is
     wrong."""
-    metric = queries.metric(slug)
-    if metric is None:
-        return Status(404, {"detail": f"No metric has the code '{slug}'"})
-    target = queries.subject_for(subject)
-    if target is None:
-        return Status(404, {"detail": f"No organisation, place or neighbourhood is '{subject}'"})
+    found = _series_to_change(request, slug, subject, body.period)
+    if isinstance(found, Status):
+        return found
+    metric, target, period = found
     refused = Status(403, {"detail": "You may not change this series"})
-    if not can(
-        request.user, Permission.RECORD_MEASUREMENT, queries.SeriesRef(metric, target.subject_key)
-    ):
-        return refused
-    try:
-        period = parse_period(body.period)
-    except ValueError as exc:
-        return Status(422, {"detail": str(exc)})
     try:
         services.record_measurement(
             metric=metric,
@@ -291,21 +301,11 @@ def record_groups(request: HttpRequest, slug: str, subject: str, body: SplitIn) 
     """Record or correct one period's figures by deprivation quintile or decile (every one of
     them) or by ethnic group, through the same service and checks as the import; 422 says
     what is wrong."""
-    metric = queries.metric(slug)
-    if metric is None:
-        return Status(404, {"detail": f"No metric has the code '{slug}'"})
-    target = queries.subject_for(subject)
-    if target is None:
-        return Status(404, {"detail": f"No organisation, place or neighbourhood is '{subject}'"})
+    found = _series_to_change(request, slug, subject, body.period)
+    if isinstance(found, Status):
+        return found
+    metric, target, period = found
     refused = Status(403, {"detail": "You may not change this series"})
-    if not can(
-        request.user, Permission.RECORD_MEASUREMENT, queries.SeriesRef(metric, target.subject_key)
-    ):
-        return refused
-    try:
-        period = parse_period(body.period)
-    except ValueError as exc:
-        return Status(422, {"detail": str(exc)})
     try:
         saved = services.record_split_figures(
             metric=metric,
