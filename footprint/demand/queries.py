@@ -201,6 +201,20 @@ def cells(baseline: Baseline) -> list[CellRow]:
     )
 
 
+def activity_by_age(baseline: Baseline, pod: str) -> list[tuple[str, int, float]]:
+    """A baseline's activity at one point of delivery as (neighbourhood code, single year of
+    age 0 … 90 with 90 meaning 90 and over, count), both sexes together: what an
+    age-standardised rate needs (read by the inequalities app)."""
+    return [
+        (hood, int(age), float(n))
+        for hood, age, n in ActivityCell.objects.filter(baseline=baseline, pod=pod)
+        .values("neighbourhood", "age")
+        .annotate(n=Sum("count"))
+        .order_by("neighbourhood", "age")
+        .values_list("neighbourhood", "age", "n")
+    ]
+
+
 def baseline_names(baseline: Baseline) -> dict[str, set[str]]:
     """The places, providers and attributes a baseline's activity holds: what a scheme's
     cohort may name."""
