@@ -23,6 +23,21 @@ from footprint.plans.rules import Permission
 router = Router(tags=["plan"])
 
 
+class GapGroupOut(Schema):
+    code: str = Field(description="1 (most deprived) …, or an ethnic group's code")
+    name: str = Field(description="The group's name: 'Quintile 1 (most deprived)', 'White'")
+
+
+class GapOut(Schema):
+    breakdown: str = Field(description="imd_quintile, imd_decile or ethnic_group")
+    breakdown_name: str
+    measure: str = Field(description="ends: first group less second; sii: the slope index")
+    measure_name: str
+    first: GapGroupOut | None = Field(None, description="The gap is first less second (ends)")
+    second: GapGroupOut | None = None
+    name: str = Field(description="The gap in words")
+
+
 class GoalOut(Schema):
     id: int
     priority: str
@@ -40,6 +55,10 @@ class GoalOut(Schema):
     status: str
     variation: str
     assurance: str | None
+    kind: str = Field(
+        "level", description="level: judged on the figure itself; gap: on a gap between groups"
+    )
+    gap: GapOut | None = Field(None, description="For a gap goal, the gap it is judged on")
 
 
 class PlanChangeOut(Schema):

@@ -11,9 +11,11 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
-from footprint.plans.compute import Assurance, GoalView, Status, Variation
+from footprint.core import breakdowns
+from footprint.core.breakdowns import Breakdown
+from footprint.plans.compute import Assurance, GoalView, Status, Variation, gap_name
 from footprint.plans.figures import figure
-from footprint.plans.models import Plan
+from footprint.plans.models import Goal, Plan
 
 Content = dict[str, Any]
 Change = dict[str, Any]
@@ -51,6 +53,30 @@ def goal_of(view: GoalView) -> dict[str, Any]:
         "assurance": _value_of(series.result.assurance),
         "too_few_points": series.result.too_few_points,
         "reason": judgement.reason,
+        "kind": goal.kind,
+        "gap": gap_of(goal),
+    }
+
+
+def gap_of(goal: Goal) -> dict[str, Any] | None:
+    """What a gap goal's gap is (None for a goal on the figure itself): the breakdown, the
+    measure (the difference between two groups, or the SII) and, for a difference, the two
+    groups, each by code and by name, and the gap in words."""
+    if not goal.is_gap:
+        return None
+    ends = goal.gap_measure != Goal.GapMeasure.SII
+
+    def group(code: str) -> dict[str, str] | None:
+        return {"code": code, "name": breakdowns.label(goal.gap_breakdown, code)} if ends else None
+
+    return {
+        "breakdown": goal.gap_breakdown,
+        "breakdown_name": Breakdown(goal.gap_breakdown).label,
+        "measure": goal.gap_measure or Goal.GapMeasure.ENDS.value,
+        "measure_name": Goal.GapMeasure(goal.gap_measure or Goal.GapMeasure.ENDS).label,
+        "first": group(goal.gap_first),
+        "second": group(goal.gap_second),
+        "name": gap_name(goal),
     }
 
 
@@ -129,6 +155,8 @@ def _describe(goal: dict[str, Any]) -> dict[str, str]:
         "status": Status(goal["status"]).label,
         "variation": Variation(goal["variation"]).label,
         "assurance": Assurance(goal["assurance"]).short if goal["assurance"] else NO_ASSURANCE,
+        # Publications before gap goals were published have neither: a goal on its figure.
+        "judged on": goal["gap"]["name"] if goal.get("gap") else "the figure itself",
     }
 
 

@@ -139,3 +139,54 @@ def test_figures_by_quintile_through_the_api(client, cast, plan):
     assert client.get(url).status_code == 401
     # The whole-population series is untouched.
     assert not Measurement.objects.filter(breakdown="", period=dt.date(2025, 6, 1)).exists()
+
+
+def test_the_published_plan_says_what_each_goal_is_judged_on(client, cast, footprint, plan):
+    from footprint.plans.models import Goal
+
+    services.create_goal(
+        by=cast["pmo"],
+        today=dt.date(2026, 11, 30),
+        priority=plan["priority"],
+        statement="Halve the gap between the most and least deprived",
+        metric=plan["metric"],
+        layer=Goal.Layer.SYSTEM,
+        organisation=footprint["trust_a"],
+        place=None,
+        neighbourhood=None,
+        baseline_value=-20.0,
+        baseline_date=dt.date(2024, 4, 1),
+        target_value=-10.0,
+        target_date=dt.date(2027, 4, 1),
+        owner=footprint["trust_a"],
+        kind=Goal.Kind.GAP,
+        gap_breakdown="imd_quintile",
+        gap_measure=Goal.GapMeasure.ENDS,
+        gap_first="1",
+        gap_second="5",
+    )
+    services.publish_plan(plan=plan["plan"], by=cast["pmo"])
+    goals = {g["statement"]: g for g in client.get("/api/v1/plan").json()["goals"]}
+    level = goals["Four in five seen within four hours at Trust A"]
+    assert level["kind"] == "level" and level["gap"] is None
+    gap = goals["Halve the gap between the most and least deprived"]
+    assert gap["kind"] == "gap" and gap["unit"] == "percentage points"
+    assert gap["gap"] == {
+        "breakdown": "imd_quintile",
+        "breakdown_name": "Deprivation quintile",
+        "measure": "ends",
+        "measure_name": "The difference between two groups",
+        "first": {"code": "1", "name": "Quintile 1 (most deprived)"},
+        "second": {"code": "5", "name": "Quintile 5 (least deprived)"},
+        "name": "Quintile 1 (most deprived) less Quintile 5 (least deprived)",
+    }
+
+
+def test_a_publication_from_before_gap_goals_reads_as_goals_on_their_figure(client, cast, plan):
+    kept = services.publish_plan(plan=plan["plan"], by=cast["pmo"])
+    for priority in kept.content["priorities"]:
+        for goal in priority["goals"]:
+            del goal["kind"], goal["gap"]
+    kept.save()
+    goal = client.get("/api/v1/plan").json()["goals"][0]
+    assert goal["kind"] == "level" and goal["gap"] is None
