@@ -56,7 +56,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "today": timezone.localdate(),
             "status": status,
             "statuses": Proposal.Status.choices,
-            "overdue": list(queries.overdue_actions(dt.date.today())),
+            "overdue": list(queries.overdue_actions(timezone.localdate())),
             "may_propose": can(request.user, Permission.ADD_PROPOSAL),
             "awaiting_assessment": queries.awaiting_assessment_ids(),
         },
@@ -69,7 +69,7 @@ def overdue_actions(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "decisions/_overdue.jinja",
-        {"overdue": list(queries.overdue_actions(dt.date.today())), "limit": 5},
+        {"overdue": list(queries.overdue_actions(timezone.localdate())), "limit": 5},
     )
 
 
@@ -415,7 +415,7 @@ def register(request: HttpRequest) -> HttpResponse:
     """The public decision register: searchable, filterable, downloadable. Filters that do not
     make sense (a date that is not one, From after To) are said so on their field, and no list
     is shown until they are put right: a list that ignored them would look filtered."""
-    today = dt.date.today()
+    today = timezone.localdate()
     form = RegisterFilterForm(request.GET or None)
     if form.is_bound and not form.is_valid():
         return render(

@@ -71,9 +71,8 @@ def _waterfall(steps: list[tuple[str, float]], title: str, **kwargs: Any) -> dic
     return spec
 
 
-def current_year(today: dt.date | None = None) -> int:
+def current_year(today: dt.date) -> int:
     """The financial year (April to March) that ``today`` falls in."""
-    today = today or dt.date.today()
     return today.year if today.month >= 4 else today.year - 1
 
 
@@ -86,7 +85,7 @@ def _pick_year(request: HttpRequest, years: list[int]) -> int | None:
         asked = None
     if asked in years:
         return asked
-    now = current_year()
+    now = current_year(timezone.localdate())
     return now if now in years else years[-1]
 
 
@@ -162,7 +161,7 @@ def organisation(request: HttpRequest, ods_code: str) -> HttpResponse:
         "row": row,
         "year": year,
         "may_change": can(request.user, Permission.CHANGE_PLANS, org),
-        "next_year": max(visible, default=current_year() - 1) + 1,
+        "next_year": max(visible, default=current_year(timezone.localdate()) - 1) + 1,
         "history": queries.plan_history(org, visible),
         "upload": PlanUploadForm(),
         "crumbs": [{"href": reverse("finance:index"), "text": "System finance"}],
@@ -235,8 +234,9 @@ def plan_template(request: HttpRequest, ods_code: str) -> HttpResponse:
     org = get_object_or_404(Organisation, ods_code=ods_code.upper())
     _may_change_plans(request, org)
     plans = {p.year: p for p in queries.plans_of(org)}
-    first = min([*plans, current_year()])
-    years = sorted(set(plans) | set(range(current_year(), current_year() + 5)) | {first})
+    this_year = current_year(timezone.localdate())
+    first = min([*plans, this_year])
+    years = sorted(set(plans) | set(range(this_year, this_year + 5)) | {first})
     data = importers.template(org, years, queries.commissioners(org), plans)
     response = HttpResponse(
         data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

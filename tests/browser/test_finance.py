@@ -2,6 +2,7 @@
 waterfall changes."""
 
 import pytest
+from django.utils import timezone
 from openpyxl import load_workbook
 from playwright.sync_api import expect
 
@@ -17,7 +18,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def test_upload_a_plan_and_see_the_system_waterfall_change(
     page, cast, finance_team, footprint, icb, tmp_path
 ):
-    year = current_year()
+    year = current_year(timezone.localdate())
     label = f"{year}/{(year + 1) % 100:02d}"
     # Trust B's plan is in and the programme office has published the year.
     services.save_plan(
@@ -115,7 +116,7 @@ def wide_finances(cast, footprint, icb) -> int:
 
     from footprint.finance.models import Contract, ContractKind, RiskShareAgreement
 
-    year = current_year()
+    year = current_year(timezone.localdate())
     trust = footprint["trust_a"]
     trust.name = "Hallowdale Hospital NHS Foundation Trust"
     trust.save()
