@@ -7,6 +7,11 @@ cohort's activity a scheme of that kind has been reported to avoid, move or cut 
 They are starting points for a partnership's own analysts, who should read the source and
 replace a range with local evidence where they have it. Cohorts name condition groups
 (``attributes``) that records must be flagged with for a scheme to find its activity.
+
+An entry checked against its source says so: ``verified`` is the day it was checked, ``url``
+the page read and ``evidence_note`` what the source found and how the range follows from it.
+An entry whose ``verified`` is empty has not been checked (its note says what is missing) and
+should be shown as unverified.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 from importlib.resources import files
 from typing import Any
 
@@ -32,6 +38,9 @@ class Evidence:
     source: str
     convert_to: str = ""
     ratio: float = 1.0
+    url: str | None = None  # the page of the source that was read
+    verified: date | None = None  # the day the range was checked against that source
+    evidence_note: str | None = None  # what the source found, or why it is unchecked
 
 
 @dataclass(frozen=True)
@@ -106,8 +115,9 @@ TRENDS: dict[str, Trend] = {
 def parse(entries: Iterable[Mapping[str, Any]]) -> tuple[Evidence, ...]:
     """Library entries from plain data (the JSON file's objects): each needs ``key``, ``name``,
     ``pod``, ``effect``, ``share`` (``low``, ``high``) and ``source``, and may give a
-    ``cohort`` (as a scheme's), ``convert_to`` and ``ratio``. Raises ValueError naming the
-    entry and what is wrong."""
+    ``cohort`` (as a scheme's), ``convert_to``, ``ratio``, and ``url``, ``verified`` (an ISO
+    date) and ``evidence_note`` for an entry checked against its source. Raises ValueError
+    naming the entry and what is wrong."""
     out = []
     for i, entry in enumerate(entries):
         label = f"library entry {i + 1} ({entry.get('key', 'no key')})"
@@ -126,6 +136,9 @@ def parse(entries: Iterable[Mapping[str, Any]]) -> tuple[Evidence, ...]:
                 source=str(entry["source"]),
                 convert_to=str(entry.get("convert_to", "")),
                 ratio=float(entry.get("ratio", 1.0)),
+                url=_text(entry.get("url")),
+                verified=date.fromisoformat(entry["verified"]) if entry.get("verified") else None,
+                evidence_note=_text(entry.get("evidence_note")),
             )
         except KeyError as exc:
             raise ValueError(f"{label}: {exc.args[0]} is missing") from None
@@ -135,6 +148,8 @@ def parse(entries: Iterable[Mapping[str, Any]]) -> tuple[Evidence, ...]:
             raise ValueError(f"{label}: every entry cites its evidence")
         if not 0 <= evidence.share.low <= evidence.share.high <= 1:
             raise ValueError(f"{label}: the share must lie between 0 and 1")
+        if evidence.verified and not (evidence.url and evidence.evidence_note):
+            raise ValueError(f"{label}: a verified entry names the page read and what it found")
         if (evidence.effect is Effect.CONVERT) != bool(evidence.convert_to):
             raise ValueError(f"{label}: a conversion, and only a conversion, names convert_to")
         out.append(evidence)
@@ -143,6 +158,10 @@ def parse(entries: Iterable[Mapping[str, Any]]) -> tuple[Evidence, ...]:
     if repeated:
         raise ValueError(f"library keys repeated: {', '.join(repeated)}")
     return tuple(out)
+
+
+def _text(value: object) -> str | None:
+    return (str(value).strip() or None) if value is not None else None
 
 
 def extend(

@@ -1,0 +1,93 @@
+"""The scheme library's data: every entry has a cohort, a plausible range and a citation, and
+every entry marked verified names the page read and what it found (issue 17, item 15)."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from importlib.resources import files
+
+import pytest
+
+from footprint.engine.demand import library
+
+RAW = json.loads(
+    files("footprint.engine.demand").joinpath("library.json").read_text(encoding="utf-8")
+)
+CHECKED = date(2026, 11, 30)
+
+
+def test_the_library_has_at_least_forty_entries_with_unique_keys() -> None:
+    assert len(library.LIBRARY) >= 40
+    assert len({e.key for e in library.LIBRARY}) == len(library.LIBRARY) == len(RAW)
+
+
+@pytest.mark.parametrize("entry", library.LIBRARY, ids=lambda e: e.key)
+def test_every_entry_has_a_cohort_a_range_below_one_and_a_citation(
+    entry: library.Evidence,
+) -> None:
+    raw = next(r for r in RAW if r["key"] == entry.key)
+    assert "cohort" in raw  # the cohort is stated, even when it is everyone at that point
+    assert 0 <= entry.share.low <= entry.share.high < 1
+    assert len(entry.source.strip()) > 20  # a citation, not a placeholder
+    assert entry.evidence_note  # what the source found, or why the entry is unchecked
+
+
+@pytest.mark.parametrize("entry", library.LIBRARY, ids=lambda e: e.key)
+def test_every_verified_entry_names_the_page_read_and_what_it_found(
+    entry: library.Evidence,
+) -> None:
+    if entry.verified is None:
+        assert "unchecked" in (entry.evidence_note or "") or "Not yet checked" in (
+            entry.evidence_note or ""
+        )
+        return
+    assert entry.verified == CHECKED
+    assert entry.url and entry.url.startswith(("https://", "http://"))
+    assert entry.evidence_note and len(entry.evidence_note) > 40
+
+
+def test_the_checked_entries_hold_the_figures_their_sources_give() -> None:
+    by_key = library.BY_KEY
+    # Sherrington 2019: rate ratio 0.77 (95 % CI 0.71 to 0.83); the range is 1 minus the CI
+    falls = by_key["falls_prevention"]
+    assert (falls.share.low, falls.share.high) == (0.17, 0.29)
+    assert "0.71 to 0.83" in (falls.evidence_note or "")
+    # the National Elicitation Exercise: smoking related admissions p10 1.1 %, p90 40.0 %
+    smoking = by_key["smoking_cessation"]
+    assert (smoking.share.low, smoking.share.high) == (0.011, 0.40)
+    assert smoking.url and "NEE_table.csv" in smoking.url
+    # the Whole Systems Demonstrator found no effect of telecare on social care use
+    telecare = by_key["telecare"]
+    assert (telecare.share.low, telecare.share.high) == (0.0, 0.0)
+    assert "Age and Ageing 2013" in telecare.source
+
+
+def test_most_entries_are_verified_and_the_rest_are_marked_unverified() -> None:
+    verified = [e.key for e in library.LIBRARY if e.verified]
+    unverified = [e.key for e in library.LIBRARY if e.verified is None]
+    assert len(verified) >= 25
+    assert len(verified) + len(unverified) == len(library.LIBRARY)
+    assert all("verified" in r for r in RAW)  # stated for every entry, null when unchecked
+
+
+def test_a_verified_entry_without_its_page_or_note_is_refused() -> None:
+    entry = {
+        "key": "x",
+        "name": "X",
+        "pod": "ip_emergency",
+        "effect": "avoid",
+        "cohort": {},
+        "share": {"low": 0.0, "high": 0.1},
+        "source": "Someone S. Something. Somewhere, 2020",
+        "verified": "2026-11-30",
+    }
+    with pytest.raises(ValueError, match=r"library entry 1 \(x\): a verified entry names"):
+        library.parse([entry])
+    with pytest.raises(ValueError, match=r"library entry 1 \(x\): Invalid isoformat"):
+        library.parse([{**entry, "verified": "30/11/2026"}])
+    parsed = library.parse([{**entry, "url": "https://example.org/x", "evidence_note": "RR 0.9"}])
+    assert parsed[0].verified == date(2026, 11, 30)
+    # an entry without the new fields (a partnership's own file) still parses, unverified
+    plain = {k: v for k, v in entry.items() if k != "verified"}
+    assert library.parse([plain])[0].verified is None
