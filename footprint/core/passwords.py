@@ -9,11 +9,14 @@ carries Django's password-reset token, which stops working after ``PASSWORD_RESE
 password through it ends a log-in lockout (django-axes) for that account: following the link
 proves the person holds the mailbox, which is what the lockout asks the programme office to
 check. The programme office can send a person the link from their page (audited, by the
-partnership service that checks who may).
+partnership service that checks who may); those links count against the same limit per
+account as the ones asked for here, and against a limit per sender (``office_may_send``), so a
+slip or a stolen programme-office session cannot flood anyone's inbox either.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import smtplib
 from enum import StrEnum
 from typing import Any
@@ -24,6 +27,7 @@ from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
@@ -35,6 +39,8 @@ HOUR = 3600
 MOST_FROM_CLIENT = 10
 MOST_TO_ADDRESS = 3
 MOST_TO_ACCOUNT = 3
+# Links one person in the programme office sends from people's pages, an hour.
+MOST_FROM_SENDER = 10
 
 
 class AuditAction(StrEnum):
@@ -85,6 +91,36 @@ def send_link(user: Any, *, sent_by: str = "") -> None:
         ) from exc
 
 
+def _account_allows(user: Any, *, now: dt.datetime | None = None) -> bool:
+    """Count one more link to ``user``'s account, however it was asked for; whether it is
+    within the hour's ``MOST_TO_ACCOUNT``."""
+    return ratelimit.allow(
+        "password-reset:account", str(user.pk), most=MOST_TO_ACCOUNT, seconds=HOUR, now=now
+    )
+
+
+def office_may_send(user: Any, *, sender: Any, now: dt.datetime) -> None:
+    """Count one more link the programme office's ``sender`` sends ``user`` from their page,
+    against ``MOST_FROM_SENDER`` an hour per sender and the account's ``MOST_TO_ACCOUNT`` (shared
+    with the links asked for on the log-in page). A ``ValidationError`` saying when to try
+    again when either is used up."""
+    until = timezone.localtime(ratelimit.window_start(now, HOUR) + dt.timedelta(seconds=HOUR))
+    again = f"try again after {until:%H:%M}"
+    if not ratelimit.allow(
+        "password-reset:sender", str(sender.pk), most=MOST_FROM_SENDER, seconds=HOUR, now=now
+    ):
+        raise ValidationError(
+            f"No link was sent: you have sent {MOST_FROM_SENDER} password reset links this "
+            f"hour, the most one person may send; {again}."
+        )
+    if not _account_allows(user, now=now):
+        raise ValidationError(
+            f"No link was sent: {user.get_full_name() or user.email} has already been sent "
+            f"{MOST_TO_ACCOUNT} password reset links this hour, the most one account may be "
+            f"sent; {again}."
+        )
+
+
 def _key(text: str) -> str:
     return salted_hmac("footprint.core.passwords", text.strip().lower()).hexdigest()[:32]
 
@@ -104,9 +140,7 @@ def ask_for_link(email: str, *, client: str) -> bool:
     for user in get_user_model()._default_manager.filter(email__iexact=email):
         if not may_reset(user):
             continue
-        if not ratelimit.allow(
-            "password-reset:account", str(user.pk), most=MOST_TO_ACCOUNT, seconds=HOUR
-        ):
+        if not _account_allows(user):
             continue
         try:
             send_link(user)

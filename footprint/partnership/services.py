@@ -1003,10 +1003,11 @@ def deactivate_person(*, person: Any, by: Any, now: dt.datetime) -> None:
         )
 
 
-def send_password_reset(*, person: Any, by: Any) -> None:
+def send_password_reset(*, person: Any, by: Any, now: dt.datetime) -> None:
     """Email ``person`` a link to choose a new password (it works once, for a day), audited.
     The programme office only; an account that is deactivated, has no email address or has
-    never had a password (an invitation not yet accepted: resend that) gets none."""
+    never had a password (an invitation not yet accepted: resend that) gets none. Rate-limited
+    like the log-in page's links (``passwords.office_may_send``): none is sent over the limit."""
     _refuse_unless(
         by,
         Permission.SEND_PASSWORD_RESET,
@@ -1018,6 +1019,7 @@ def send_password_reset(*, person: Any, by: Any) -> None:
             f"{_person_name(person)} cannot be sent a link: their account is deactivated, has "
             "no email address, or has no password yet (resend their invitation instead)."
         )
+    passwords.office_may_send(person, sender=by, now=now)
     with transaction.atomic():
         audit.record(
             actor=by,

@@ -699,7 +699,7 @@ def person_send_password_reset(request: HttpRequest, pk: int) -> HttpResponse:
     return _do(
         request,
         pk,
-        lambda: services.send_password_reset(person=person, by=request.user),
+        lambda: services.send_password_reset(person=person, by=request.user, now=timezone.now()),
         f"{person.get_full_name() or person.email} has been emailed a link to choose a new "
         f"password (it works for {passwords.link_days()} day"
         f"{'s' if passwords.link_days() != 1 else ''}).",

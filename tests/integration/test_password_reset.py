@@ -117,3 +117,41 @@ def test_the_programme_office_sends_a_person_a_link_from_their_page(client_for, 
     event = AuditEvent.objects.get(action="send_password_reset")
     assert event.actor.username == "pmo" and event.details == {"person": viewer.pk}
     assert "a link to reset their password" in event.summary
+
+
+def test_the_programme_office_sends_at_most_three_links_an_hour_to_one_person(
+    client_for, viewer, cast
+):
+    client = client_for("pmo")
+    send = reverse("partnership:person_send_password_reset", args=[viewer.pk])
+    for _ in range(3):
+        assert "has been emailed a link" in client.post(send, follow=True).content.decode()
+    refused = client.post(send, follow=True).content.decode()
+    assert "No link was sent: Viewer has already been sent 3 password reset links this hour" in (
+        refused
+    )
+    assert "try again after" in refused and "has been emailed a link" not in refused
+    assert len(mail.outbox) == 3
+    assert AuditEvent.objects.filter(action="send_password_reset").count() == 3
+    # The log-in page's links to the account share the same limit: none more this hour.
+    assert "Check your email" in ask(client_for("public"), viewer.email).content.decode()
+    assert len(mail.outbox) == 3
+
+
+def test_one_programme_office_sender_sends_at_most_ten_links_an_hour(
+    client_for, cast, django_user_model
+):
+    people = []
+    for i in range(11):
+        person = django_user_model.objects.create_user(
+            username=f"person{i}", email=f"person{i}@example.nhs.uk", password=PASSWORD
+        )
+        people.append(person)
+    client = client_for("pmo")
+    for person in people[:10]:
+        send = reverse("partnership:person_send_password_reset", args=[person.pk])
+        assert "has been emailed a link" in client.post(send, follow=True).content.decode()
+    send = reverse("partnership:person_send_password_reset", args=[people[10].pk])
+    refused = client.post(send, follow=True).content.decode()
+    assert "No link was sent: you have sent 10 password reset links this hour" in refused
+    assert len(mail.outbox) == 10
