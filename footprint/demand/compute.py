@@ -215,7 +215,8 @@ def check(
 
 
 def baseline_arrays(rows: Sequence[CellRow], hoods: tuple[str, ...]) -> dm.Baseline:
-    """Stored cells as the engine's arrays, neighbourhoods numbered in the order of ``hoods``."""
+    """Stored cells as the engine's arrays, neighbourhoods numbered in the order of ``hoods``
+    (a row without its tenth field, the cells' own quintile, has none)."""
     providers = tuple(sorted({r[0] for r in rows}))
     attributes = tuple(sorted({r[5] for r in rows}))
     index = {
@@ -247,6 +248,7 @@ def baseline_arrays(rows: Sequence[CellRow], hoods: tuple[str, ...]) -> dm.Basel
         los_band=column(r[6] for r in rows),
         count=np.fromiter((r[7] for r in rows), dtype=np.float64, count=len(rows)),
         bed_days=np.fromiter((r[8] for r in rows), dtype=np.float64, count=len(rows)),
+        quintile=column(r[9] if len(r) > 9 else 0 for r in rows),
     )
 
 
@@ -637,8 +639,9 @@ def cell_rows(cells: dm.Baseline) -> list[CellRow]:
             int(b),
             float(c),
             float(bd),
+            int(q),
         )
-        for p, d, h, s, a, t, b, c, bd in zip(
+        for p, d, h, s, a, t, b, c, bd, q in zip(
             cells.provider,
             cells.pod,
             cells.neighbourhood,
@@ -648,6 +651,7 @@ def cell_rows(cells: dm.Baseline) -> list[CellRow]:
             cells.los_band,
             cells.count,
             cells.bed_days,
+            dm.baseline.own_quintile(cells.quintile, len(cells)),
             strict=True,
         )
     ]
@@ -673,6 +677,7 @@ def cells_from_activity(activity: Activity) -> list[CellRow]:
                 f["los_band"],
                 f["count"],
                 f["bed_days"],
+                f["quintile"],
                 strict=True,
             )
         )
@@ -691,6 +696,7 @@ def cells_from_activity(activity: Activity) -> list[CellRow]:
         attribute=attribute,
         los=f["los"].to_numpy().astype(np.int64),
         units=f["units"].to_numpy().astype(np.float64),
+        quintile=f["quintile"].to_numpy().astype(np.int64),
     )
     return cell_rows(dm.compress(records))
 

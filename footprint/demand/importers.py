@@ -3,14 +3,17 @@
 Record-level columns: ``provider, pod, neighbourhood, sex, age`` and optionally ``attribute``,
 ``los`` (length of stay in days) and ``units`` (default 1). Aggregated columns: ``provider,
 pod, neighbourhood, sex, age, count`` and optionally ``attribute``, ``los_band`` (0–6) and
-``bed_days``. Every bad value is reported with its row and column; nothing is kept unless the
-whole file is good.
+``bed_days``. Either may say where in deprivation each row's residents live: ``small_area``
+(or ``lsoa``: an LSOA code of the partnership's, in the row's neighbourhood), ``imd_decile``
+(1 most deprived … 10) or ``imd_quintile`` (1 … 5); each gives the row its national quintile,
+and a row with none counts in its neighbourhood's. Every bad value is reported with its row
+and column; nothing is kept unless the whole file is good.
 """
 
 from __future__ import annotations
 
 import io
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -28,10 +31,12 @@ AGGREGATE_COLUMNS = (*RECORD_COLUMNS, "count")
 
 @dataclass(frozen=True)
 class Activity:
-    """A checked file: one row per record or cell, values already parsed."""
+    """A checked file: one row per record or cell, values already parsed, each with its
+    deprivation ``quintile`` (0 where it gave none); ``without_deprivation`` rows gave none."""
 
     frame: pl.DataFrame
     aggregated: bool
+    without_deprivation: int = 0
 
 
 def _parquet(data: bytes, filename: str, limits: Limits) -> pl.DataFrame:
@@ -95,16 +100,28 @@ def parse(
     providers: Collection[str],
     neighbourhoods: Collection[str],
     pods: Collection[str],
+    small_areas: Mapping[str, tuple[str, int | None]] | None = None,
 ) -> Activity:
-    """Read and check an activity file; raise ImportRejected listing every problem."""
+    """Read and check an activity file; raise ImportRejected listing every problem.
+    ``small_areas`` gives each of the partnership's small areas (LSOA code) its neighbourhood
+    and national deprivation decile (None when not known)."""
     frame = read_frame(data, filename)
+    if "lsoa" in frame.columns and "small_area" not in frame.columns:
+        frame = frame.rename({"lsoa": "small_area"})
     needed = AGGREGATE_COLUMNS if aggregated else RECORD_COLUMNS
     missing = [c for c in needed if c not in frame.columns]
     if missing:
         raise ImportRejected(filename, [RowError(1, c, "this column is missing") for c in missing])
     if frame.height == 0:
         raise ImportRejected(filename, [RowError(2, "", "the file has no rows")])
-    optional = {"attribute": "", "los": "0", "units": "1", "los_band": "0", "bed_days": "0"}
+    optional = {
+        "attribute": "",
+        "los": "0",
+        "units": "1",
+        "los_band": "0",
+        "bed_days": "0",
+        **dict.fromkeys(DEPRIVATION_COLUMNS, ""),
+    }
     frame = frame.with_columns(
         [pl.lit(v).alias(c) for c, v in optional.items() if c not in frame.columns]
     ).with_columns(
@@ -164,6 +181,7 @@ def parse(
             value.is_null() | (value < 0) | (value > limit),
             f"must be a whole number from 0 to {limit}",
         )
+    frame = _deprivation(frame, errors, small_areas or {})
     if errors:
         errors.sort(key=lambda e: (e.row, e.column))
         raise ImportRejected(filename, errors[:MAX_ERRORS])
@@ -177,8 +195,86 @@ def parse(
         text("attribute"),
         *[text(c).cast(pl.Float64) for c in numbers],
         *[text(c).cast(pl.Int64) for c in whole],
+        text("quintile"),
     )
-    return Activity(parsed, aggregated)
+    return Activity(parsed, aggregated, int((parsed["quintile"] == 0).sum()))
+
+
+DEPRIVATION_COLUMNS = ("small_area", "imd_decile", "imd_quintile")
+
+
+def _deprivation(
+    frame: pl.DataFrame,
+    errors: list[RowError],
+    small_areas: Mapping[str, tuple[str, int | None]],
+) -> pl.DataFrame:
+    """Check the optional deprivation columns and add each row's ``quintile`` (0 when it
+    gave none): from its small area's national decile, else its own decile, else its own
+    quintile. A small area not the partnership's, or in another neighbourhood than the row's,
+    a decile or quintile out of range, and columns that disagree are errors."""
+    text = pl.col
+    areas = pl.DataFrame(
+        {
+            "small_area": list(small_areas),
+            "_area_hood": [hood for hood, _ in small_areas.values()],
+            "_area_decile": [decile for _, decile in small_areas.values()],
+        },
+        schema={"small_area": pl.Utf8, "_area_hood": pl.Utf8, "_area_decile": pl.Int64},
+    )
+    frame = frame.with_columns(text("small_area").str.to_uppercase()).join(
+        areas, on="small_area", how="left", maintain_order="left"
+    )
+    given = text("small_area") != ""
+    _check(
+        frame,
+        errors,
+        "small_area",
+        given & text("_area_hood").is_null(),
+        "not a small-area (LSOA 2021) code of the partnership's small areas",
+    )
+    _check(
+        frame,
+        errors,
+        "small_area",
+        given & text("_area_hood").is_not_null() & (text("_area_hood") != text("neighbourhood")),
+        "this small area lies in another neighbourhood than the row's",
+    )
+    decile = text("imd_decile").cast(pl.Int64, strict=False)
+    _check(
+        frame,
+        errors,
+        "imd_decile",
+        (text("imd_decile") != "") & (decile.is_null() | (decile < 1) | (decile > 10)),
+        "must be a whole number from 1 (the most deprived 10 % in England) to 10, or empty",
+    )
+    quintile = text("imd_quintile").cast(pl.Int64, strict=False)
+    _check(
+        frame,
+        errors,
+        "imd_quintile",
+        (text("imd_quintile") != "") & (quintile.is_null() | (quintile < 1) | (quintile > 5)),
+        "must be a whole number from 1 (the most deprived 20 % in England) to 5, or empty",
+    )
+    from_area = (text("_area_decile") + 1) // 2
+    from_decile = (decile + 1) // 2
+    _check(
+        frame,
+        errors,
+        "imd_decile",
+        from_area.is_not_null() & from_decile.is_not_null() & (from_area != from_decile),
+        "disagrees with the national decile of the row's small area",
+    )
+    _check(
+        frame,
+        errors,
+        "imd_quintile",
+        quintile.is_not_null()
+        & pl.coalesce(from_area, from_decile).is_not_null()
+        & (pl.coalesce(from_area, from_decile) != quintile),
+        "disagrees with the quintile of the row's small area or decile",
+    )
+    own = pl.coalesce(from_area, from_decile, quintile, pl.lit(0))
+    return frame.with_columns(own.clip(0, 5).cast(pl.Int64).alias("quintile"))
 
 
 # Population projection variants (ONS's principal and variant projections for the area)

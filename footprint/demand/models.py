@@ -10,8 +10,8 @@ from simple_history.models import HistoricalRecords
 from footprint.core.models import Job
 from footprint.demand.pods import POD_CHOICES
 
-# provider, pod, neighbourhood, sex, age, attribute, los_band, count, bed_days
-CellRow = tuple[str, str, str, str, int, str, int, float, float]
+# provider, pod, neighbourhood, sex, age, attribute, los_band, count, bed_days, quintile
+CellRow = tuple[str, str, str, str, int, str, int, float, float, int]
 
 
 class Baseline(models.Model):
@@ -21,6 +21,11 @@ class Baseline(models.Model):
     base_year = models.PositiveIntegerField()
     source = models.TextField(blank=True, help_text="Where the activity came from")
     records = models.PositiveIntegerField(default=0, help_text="Records read on import")
+    records_without_deprivation = models.PositiveIntegerField(
+        default=0,
+        help_text="Records read with no small area or deprivation decile of their own: they "
+        "count in their neighbourhood's quintile (the one most of its residents live in)",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
@@ -50,6 +55,12 @@ class ActivityCell(models.Model):
     los_band = models.PositiveSmallIntegerField(default=0)
     count = models.FloatField()
     bed_days = models.FloatField(default=0)
+    quintile = models.PositiveSmallIntegerField(
+        "deprivation quintile",
+        default=0,
+        help_text="The records' own national deprivation quintile (1 most deprived … 5), from "
+        "their small area or decile; 0 when they gave none (the neighbourhood's is used)",
+    )
 
     class Meta:
         indexes = [models.Index(fields=["baseline", "pod", "provider"])]

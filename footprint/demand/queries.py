@@ -22,7 +22,13 @@ from footprint.demand.models import (
     Scenario,
 )
 from footprint.demand.pods import ALL, CODES, IN_PACKAGES, SCHEMES, item_name
-from footprint.partnership.models import Neighbourhood, Organisation, Place, Population
+from footprint.partnership.models import (
+    Neighbourhood,
+    Organisation,
+    Place,
+    Population,
+    SmallArea,
+)
 from footprint.partnership.queries import deprivation_profile, names_by_code
 
 MEASURES = [m.value for m in Result.Measure]
@@ -197,8 +203,21 @@ def cells(baseline: Baseline) -> list[CellRow]:
             "los_band",
             "count",
             "bed_days",
+            "quintile",
         )
     )
+
+
+def small_area_deciles() -> dict[str, tuple[str, int | None]]:
+    """Each of the partnership's small areas (LSOA code) with its neighbourhood's code and its
+    national deprivation decile (None when not known): what an activity import checks a
+    record's small area against."""
+    return {
+        code: (hood, decile)
+        for code, hood, decile in SmallArea.objects.values_list(
+            "code", "neighbourhood__code", "imd_decile"
+        )
+    }
 
 
 def activity_by_age(baseline: Baseline, pod: str) -> list[tuple[str, int, float]]:

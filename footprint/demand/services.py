@@ -66,6 +66,7 @@ CELL_COLUMNS = (
     "los_band",
     "count",
     "bed_days",
+    "quintile",
 )
 
 
@@ -75,7 +76,8 @@ def _save_cells(baseline: Baseline, rows: Iterable[CellRow]) -> int:
     table = connection.ops.quote_name(ActivityCell._meta.db_table)
     columns = ", ".join(connection.ops.quote_name(c) for c in ("baseline_id", *CELL_COLUMNS))
     marks = ", ".join(["%s"] * (len(CELL_COLUMNS) + 1))
-    data = [(baseline.pk, *row) for row in rows]
+    # a row of nine fields (from before cells kept their quintile) has no quintile of its own
+    data = [(baseline.pk, *row, *((0,) if len(row) == 9 else ())) for row in rows]
     with connection.cursor() as cursor:
         cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", data)
     return len(data)
@@ -83,12 +85,27 @@ def _save_cells(baseline: Baseline, rows: Iterable[CellRow]) -> int:
 
 @transaction.atomic
 def create_baseline(
-    *, name: str, base_year: int, source: str, records: int, rows: Iterable[CellRow], by: Any
+    *,
+    name: str,
+    base_year: int,
+    source: str,
+    records: int,
+    rows: Iterable[CellRow],
+    by: Any,
+    records_without_deprivation: int | None = None,
 ) -> Baseline:
-    """Store a base year of activity, all or nothing."""
+    """Store a base year of activity, all or nothing. ``records_without_deprivation``: how
+    many records gave no small area or decile of their own (all of them when not said)."""
     require(by, Permission.CHANGE_DEMAND)
     baseline = Baseline.objects.create(
-        name=name, base_year=base_year, source=source, records=records, created_by=by
+        name=name,
+        base_year=base_year,
+        source=source,
+        records=records,
+        records_without_deprivation=(
+            records if records_without_deprivation is None else records_without_deprivation
+        ),
+        created_by=by,
     )
     saved = _save_cells(baseline, rows)
     audit.record(

@@ -40,6 +40,7 @@ def _import(job: Job, progress: Progress) -> str:
         providers=queries.provider_codes(),
         neighbourhoods=queries.neighbourhood_codes(),
         pods=set(CODES),
+        small_areas=queries.small_area_deciles(),
     )
     progress(1, 2)
     rows = compute.cells_from_activity(activity)
@@ -49,6 +50,7 @@ def _import(job: Job, progress: Progress) -> str:
             base_year=p["base_year"],
             source=p["source"] or p["filename"],
             records=activity.frame.height,
+            records_without_deprivation=activity.without_deprivation,
             rows=rows,
             by=job.created_by,
         )

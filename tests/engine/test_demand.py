@@ -1140,3 +1140,112 @@ def test_health_factor_invariants(shift: float, more: float, age_from: int, slop
     assert np.all((f >= 0) & (f <= 1 + 1e-12)) and np.all(g <= f + 1e-12)
     assert np.all(f[:, :age_from] == 1)
     np.testing.assert_allclose(hs.factor(rates, 0.0), 1.0)
+
+
+def test_results_by_own_quintile_agree_with_the_reference_beds_and_cost_included() -> None:
+    """Records that carry their own deprivation quintile (from their small area) in two
+    neighbourhoods, one of which (N1, quintile 3 by its residents) also holds records with
+    none: the strata keep the quintiles apart inside a neighbourhood, records without one
+    fall back to their neighbourhood's, and one run split by neighbourhood and quintile gives
+    each quintile the per-record reference's distributions of activity and bed days, and so of
+    beds (the reference's bed days through the same rule) and of cost. A scheme's part in each
+    quintile adds up to its part in the whole run."""
+    sc, _, _ = mixed_plan(iterations=200)
+    base = records(MIXED)
+    n = len(base.provider)
+    # every third record has no quintile of its own; the rest cycle through 1, 2, 5
+    own = np.array([(0, 1, 2, 0, 5, 1)[i % 6] for i in range(n)], dtype=np.int64)
+    spread = dm.Records(
+        **{
+            **base.__dict__,
+            "neighbourhoods": ("N1", "N2"),
+            "neighbourhood": np.arange(n, dtype=np.int64) % 2,
+            "quintile": own,
+        }
+    )
+    demography = dm.Demography(
+        np.stack([np.full((2, 2, 91), 1 + 0.02 * t) for t in range(4)]),
+        ("P1",),
+        np.zeros(2, dtype=np.int64),
+    )
+    hood_quintiles = np.array([3, 4], dtype=np.int64)
+    strata = dataclasses.replace(
+        dm.stratify(dm.compress(spread), demography, sc.age_bounds, by_neighbourhood=True),
+        neighbourhood_quintile=hood_quintiles,
+    )
+    assert set(strata.quintile) == {0, 1, 2, 5}
+    plan = dm.compile_plan(sc, dm.regroup(strata, ("neighbourhood", "quintile")))
+    draws, split, (_, out) = dm.run_split(plan)
+    groups = split.groups[1]
+    assert {v for v, _ in groups} == {"1", "2", "3", "4", "5"}
+    ref_activity, ref_bed_days = run_records(
+        spread,
+        demography,
+        sc,
+        draws,
+        range(sc.iterations + 1),
+        seed=21,
+        by="quintile",
+        quintiles=hood_quintiles,
+    )
+    assert set(groups) == set(ref_activity)
+    for g, key in enumerate(groups):
+        for name, fast, ref in (
+            ("activity", out.activity, ref_activity),
+            ("bed days", out.bed_days, ref_bed_days),
+        ):
+            assert_same_distribution(fast[:, :, g], ref[key], f"{key} {name}")
+    capacity = dm.Capacity(
+        occupancy={"General and acute": 0.9},
+        unit_costs={"ip_emergency": 2000.0, "cs_nursing": 60.0},
+        bed_day_costs={"ip_emergency": 300.0},
+    )
+    values = dm.by_value(groups, out, capacity)
+    assert values.values == ("1", "2", "3", "4", "5") and values.has_cost
+    settings_ = capacity.bed_settings("General and acute")
+    for v, q in enumerate(values.values):
+        ref_days = sum(
+            (
+                d
+                for (value, code), d in ref_bed_days.items()
+                if value == q and code != "sc_care_home"
+            ),
+            np.zeros((sc.iterations + 1, 3)),
+        )
+        others = [
+            (value, code) for value, code in ref_bed_days if value == q and code == "sc_care_home"
+        ]
+        ref_beds = beds_needed(ref_days, *settings_)
+        for key in others:  # care home placements are their own kind of bed
+            kind = dm.model.BY_CODE[key[1]].bed_type
+            ref_beds = ref_beds + beds_needed(ref_bed_days[key], *capacity.bed_settings(kind))
+        assert_same_distribution(values.beds[:, :, v], ref_beds, f"{q} beds")
+        ref_cost = sum(
+            (
+                ref_activity[(q, code)] * capacity.unit_costs.get(code, 0.0)
+                + ref_bed_days.get((q, code), 0.0) * capacity.bed_day_costs.get(code, 0.0)
+                for value, code in ref_activity
+                if value == q
+            ),
+            np.zeros((sc.iterations + 1, 3)),
+        )
+        assert_same_distribution(values.cost[:, :, v], ref_cost, f"{q} cost")
+    # the steps of bed days and cost add up to their totals, and a scheme's parts by quintile
+    # to its part in the whole run
+    np.testing.assert_allclose(values.steps_cost.sum(axis=2), values.cost)
+    np.testing.assert_allclose(values.steps_bed_days.sum(axis=2), values.bed_days)
+    _, whole = dm.run(
+        dm.compile_plan(sc, dm.stratify(dm.compress(spread), demography, sc.age_bounds))
+    )
+    np.testing.assert_allclose(
+        out.steps_activity[0, :, plan.first_scheme :].sum(-1),
+        whole.steps_activity[0, :, plan.first_scheme :].sum(-1),
+        rtol=1e-9,
+    )
+
+
+def test_a_quintile_must_be_0_to_5() -> None:
+    base = records([("RX1", "ip_emergency", 0, 80, "", 5)] * 3)
+    bad = dm.Records(**{**base.__dict__, "quintile": np.array([1, 6, 0])})
+    with pytest.raises(ValueError, match="quintile must be 0"):
+        dm.compress(bad)

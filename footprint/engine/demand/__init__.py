@@ -19,10 +19,12 @@ from footprint.engine.demand.baseline import (
 )
 from footprint.engine.demand.capacity import (
     BedsSetBy,
+    ByValue,
     Measure,
     Summary,
     beds,
     beds_set_by,
+    by_value,
     cost,
     daily_variation,
     summarise,
@@ -57,6 +59,7 @@ __all__ = [
     "Baseline",
     "BedRule",
     "BedsSetBy",
+    "ByValue",
     "Capacity",
     "Cohort",
     "Demography",
@@ -77,6 +80,7 @@ __all__ = [
     "WaitingList",
     "beds",
     "beds_set_by",
+    "by_value",
     "check_plan",
     "check_schemes",
     "compile_plan",

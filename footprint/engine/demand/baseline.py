@@ -57,9 +57,22 @@ class Records:
     attribute: IntArray
     los: IntArray
     units: FloatArray
+    # each record's own national deprivation quintile (1 most deprived … 5), from its small
+    # area or a decile it gave; 0 where it gave none (its neighbourhood's is used). Empty: none
+    quintile: IntArray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
 
     def __len__(self) -> int:
         return len(self.provider)
+
+
+def own_quintile(quintile: IntArray, n: int) -> IntArray:
+    """Each row's own quintile (0 not known): ``quintile``, or zeros where it is empty."""
+    if len(quintile) == 0:
+        return np.zeros(n, dtype=np.int64)
+    q = np.asarray(quintile, dtype=np.int64)
+    if len(q) != n or ((q < 0) | (q > 5)).any():
+        raise ValueError("each row's quintile must be 0 (not known) or 1 to 5")
+    return q
 
 
 @dataclass(frozen=True)
@@ -78,6 +91,8 @@ class Baseline:
     los_band: IntArray
     count: FloatArray
     bed_days: FloatArray
+    # each cell's own deprivation quintile (see :attr:`Records.quintile`); empty: none known
+    quintile: IntArray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
 
     def __len__(self) -> int:
         return len(self.provider)
@@ -116,6 +131,7 @@ def compress(records: Records) -> Baseline:
         records.provider,
         records.pod,
         records.neighbourhood,
+        own_quintile(records.quintile, len(records)),
         records.sex,
         records.age,
         records.attribute,
@@ -125,6 +141,7 @@ def compress(records: Records) -> Baseline:
         len(records.providers),
         len(CODES),
         len(records.neighbourhoods),
+        6,
         2,
         AGES,
         max(1, len(records.attributes)),
@@ -137,7 +154,7 @@ def compress(records: Records) -> Baseline:
     package = np.asarray(IN_PACKAGES)[records.pod]
     count = _sums(inverse, np.where(package, 1.0, units), len(first))
     bed_days = _sums(inverse, np.where(package, units, units * los), len(first))
-    provider, pod, neighbourhood, sex, age, attribute, _ = (k[first] for k in keys)
+    provider, pod, neighbourhood, quintile, sex, age, attribute, _ = (k[first] for k in keys)
     band = band[first]
     return Baseline(
         providers=records.providers,
@@ -152,6 +169,7 @@ def compress(records: Records) -> Baseline:
         los_band=band,
         count=count,
         bed_days=bed_days,
+        quintile=quintile,
     )
 
 
@@ -247,6 +265,9 @@ class Strata:
     # each neighbourhood's deprivation quintile (1 most deprived … 5; 0 not known), set with
     # ``dataclasses.replace`` on strata made by neighbourhood, for results by quintile
     neighbourhood_quintile: IntArray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    # with ``by_neighbourhood``: each stratum's own quintile (its records', 0 where they gave
+    # none); a breakdown by quintile falls back to the neighbourhood's only where it is 0
+    quintile: IntArray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
 
     def __len__(self) -> int:
         return len(self.base)
@@ -298,9 +319,7 @@ def _column(strata: Strata, by: str) -> tuple[IntArray, tuple[str, ...]]:
     if by in ("neighbourhood", "quintile") and not strata.neighbourhoods:
         raise ValueError(f"a breakdown by {by} needs strata made by_neighbourhood")
     if by == "quintile":
-        if len(strata.neighbourhood_quintile) != len(strata.neighbourhoods):
-            raise ValueError("a breakdown by quintile needs each neighbourhood's quintile")
-        return strata.neighbourhood_quintile[strata.neighbourhood], QUINTILES
+        return quintile_of(strata), QUINTILES
     columns: dict[str, tuple[IntArray, tuple[str, ...]]] = {
         "place": (strata.place, strata.places),
         "neighbourhood": (strata.neighbourhood, strata.neighbourhoods),
@@ -311,6 +330,19 @@ def _column(strata: Strata, by: str) -> tuple[IntArray, tuple[str, ...]]:
     if by not in columns:
         raise ValueError(f"unknown breakdown {by!r}; expected one of {', '.join(BREAKDOWNS)}")
     return columns[by]
+
+
+def quintile_of(strata: Strata) -> IntArray:
+    """Each stratum's deprivation quintile (0 not known): its records' own, or where they gave
+    none their neighbourhood's (``neighbourhood_quintile``, the quintile most of its residents
+    live in). Needs strata made by neighbourhood, and the neighbourhoods' quintiles unless
+    every stratum has its own."""
+    own = own_quintile(strata.quintile, len(strata))
+    if len(strata.neighbourhood_quintile) != len(strata.neighbourhoods):
+        if (own == 0).any():
+            raise ValueError("a breakdown by quintile needs each neighbourhood's quintile")
+        return own
+    return np.where(own > 0, own, strata.neighbourhood_quintile[strata.neighbourhood])
 
 
 def _cross(strata: Strata, dims: tuple[str, ...]) -> Strata:
@@ -354,6 +386,7 @@ def _reordered(strata: Strata, key: IntArray, by: str, labels: tuple[str, ...]) 
             "variant_scale",
             "health_scale",
             *(("neighbourhood",) if strata.neighbourhoods else ()),
+            *(("quintile",) if len(strata.quintile) else ()),
         )
     }
     return replace(
@@ -414,12 +447,15 @@ def stratify(
     bounds = tuple(sorted({0, *(int(b) for b in age_bounds if 0 < b < AGES)}))
     age_band = np.searchsorted(np.asarray(bounds), baseline.age, side="right").astype(np.int64) - 1
     place = demography.place_of[baseline.neighbourhood]
-    # a neighbourhood lies in one place, so keying by it keeps the place apart too
+    # a neighbourhood lies in one place, so keying by it keeps the place apart too; by
+    # neighbourhood, cells of different deprivation quintiles are kept apart too
     area = baseline.neighbourhood if by_neighbourhood else place
+    own = own_quintile(baseline.quintile, len(baseline))
     keys = [
         baseline.provider,
         baseline.pod,
         area,
+        own if by_neighbourhood else np.zeros(len(baseline), dtype=np.int64),
         baseline.sex,
         age_band,
         baseline.attribute,
@@ -429,6 +465,7 @@ def stratify(
         len(baseline.providers),
         len(CODES),
         len(baseline.neighbourhoods) if by_neighbourhood else len(demography.places),
+        6,
         2,
         len(bounds),
         max(1, len(baseline.attributes)),
@@ -486,7 +523,7 @@ def stratify(
                 for share in health.grid
             ]
         )
-    provider, pod, area, sex, band, attribute, los = (k[first][source] for k in keys)
+    provider, pod, area, quintile, sex, band, attribute, los = (k[first][source] for k in keys)
     place = demography.place_of[area] if by_neighbourhood else area
     unique_pairs, group = np.unique(provider * len(CODES) + pod, return_inverse=True)
     return Strata(
@@ -511,4 +548,5 @@ def stratify(
         health_scale=health_scale,
         neighbourhoods=baseline.neighbourhoods if by_neighbourhood else (),
         neighbourhood=area if by_neighbourhood else np.zeros(0, dtype=np.int64),
+        quintile=quintile if by_neighbourhood else np.zeros(0, dtype=np.int64),
     )

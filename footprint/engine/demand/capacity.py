@@ -166,6 +166,56 @@ def cost(plan: Plan, outcome: Outcome, capacity: Capacity) -> Measure:
 
 
 @dataclass(frozen=True)
+class ByValue:
+    """A breakdown's bed days, beds and cost for each of its values, every point of delivery
+    together: ``[run, year, value]``, with the bed days' and cost's part of each step
+    (``[run, year, step, value]``; both are sums over groups, so their steps add up). Beds are
+    each value's own need for its bed days (by bed type, then added), so with the peak-days
+    rule the values' beds may add up to a little more than the beds for all of them."""
+
+    values: tuple[str, ...]
+    bed_days: FloatArray
+    steps_bed_days: FloatArray
+    beds: FloatArray
+    cost: FloatArray
+    steps_cost: FloatArray
+    has_cost: bool
+
+
+def by_value(groups: tuple[tuple[str, str], ...], outcome: Outcome, capacity: Capacity) -> ByValue:
+    """Bed days, beds and the cost of activity (its unit costs and bed-day costs, not the
+    schemes' own delivery cost, which belongs to no value) for each value of a breakdown whose
+    outcome has groups ``(value, pod)``, run by run."""
+    values = tuple(sorted({v for v, _ in groups}))
+    which = np.array([values.index(v) for v, _ in groups], dtype=np.int64)
+    onto = np.zeros((len(groups), len(values)))
+    onto[np.arange(len(groups)), which] = 1.0
+    stays = np.array([BY_CODE[code].has_stay for _, code in groups], dtype=np.float64)
+    steps_bed_days = outcome.steps_bed_days @ (onto * stays[:, None])
+    per_unit = np.array([capacity.unit_costs.get(code, 0.0) for _, code in groups])
+    per_day = np.array([capacity.bed_day_costs.get(code, 0.0) for _, code in groups])
+    steps_cost = (outcome.steps_activity * per_unit + outcome.steps_bed_days * per_day) @ onto
+    beds_out = np.zeros((*outcome.bed_days.shape[:2], len(values)))
+    bed_types = sorted({BY_CODE[code].bed_type for _, code in groups if BY_CODE[code].has_stay})
+    for bed_type in bed_types:
+        mine = np.array(
+            [BY_CODE[code].has_stay and BY_CODE[code].bed_type == bed_type for _, code in groups],
+            dtype=np.float64,
+        )
+        days = outcome.bed_days @ (onto * mine[:, None])
+        beds_out += np.where(days > 0, beds_needed(days, *capacity.bed_settings(bed_type)), 0.0)
+    return ByValue(
+        values,
+        np.asarray(steps_bed_days.sum(axis=2), dtype=np.float64),
+        np.asarray(steps_bed_days, dtype=np.float64),
+        beds_out,
+        np.asarray(steps_cost.sum(axis=2), dtype=np.float64),
+        np.asarray(steps_cost, dtype=np.float64),
+        bool(per_unit.any() or per_day.any()),
+    )
+
+
+@dataclass(frozen=True)
 class Summary:
     """Distributions over the iterations (run 0, the central case, is reported separately)."""
 

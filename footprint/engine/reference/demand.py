@@ -66,8 +66,22 @@ def draws_per_iteration(records: Records, demography: Demography, scenario: Scen
     return (len(records) + touched) * len(scenario.years)
 
 
-def _labels(records: Records, demography: Demography, scenario: Scenario, by: str) -> list[str]:
-    """Each record's provider, place, neighbourhood, sex, age band or attribute, by name."""
+def _labels(
+    records: Records,
+    demography: Demography,
+    scenario: Scenario,
+    by: str,
+    quintiles: Sequence[int] = (),
+) -> list[str]:
+    """Each record's provider, place, neighbourhood, sex, age band, attribute or deprivation
+    quintile (its own, or where it has none its neighbourhood's in ``quintiles``), by name."""
+    if by == "quintile":
+        own = list(records.quintile) or [0] * len(records)
+        chosen = [
+            int(q) if q else (int(quintiles[h]) if len(quintiles) else 0)
+            for q, h in zip(own, records.neighbourhood, strict=True)
+        ]
+        return [str(q) if q else "Unknown" for q in chosen]
     if by == "provider":
         return [records.providers[p] for p in records.provider]
     if by == "neighbourhood":
@@ -95,12 +109,14 @@ def run_records(
     runs: Sequence[int],
     seed: int,
     by: str = "provider",
+    quintiles: Sequence[int] = (),
 ) -> tuple[Totals, Totals]:
     """Activity and bed days per (provider, point of delivery), run and year, or per (place,
-    neighbourhood, sex, age band or attribute, point of delivery) by ``by``. Run 0 is central
+    neighbourhood, sex, age band, attribute or quintile, point of delivery) by ``by``
+    (``quintiles``: each neighbourhood's, for records without their own). Run 0 is central
     (expected values); the others are sampled with ``numpy.random.default_rng(seed)``."""
     rng = np.random.default_rng(seed)
-    label = _labels(records, demography, scenario, by)
+    label = _labels(records, demography, scenario, by, quintiles)
     years = scenario.years
     activity: Totals = {}
     bed_days: Totals = {}
