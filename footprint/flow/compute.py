@@ -16,6 +16,7 @@ PROVIDER_TYPE = {
     ReturnKind.ACUTE: opel.ProviderType.ACUTE,
     ReturnKind.COMMUNITY: opel.ProviderType.COMMUNITY,
     ReturnKind.MENTAL_HEALTH: opel.ProviderType.MENTAL_HEALTH,
+    ReturnKind.NHS_111: opel.ProviderType.NHS_111,
 }
 
 
@@ -63,6 +64,12 @@ def opel_parameters(kind: ReturnKind, figures: Mapping[str, float]) -> dict[str,
             "out_of_area": f(Measure.OUT_OF_AREA),
             "ed_12_hours": f(Measure.MH_ED_OVER_12_HOURS),
             "section_136": f(Measure.SECTION_136),
+        }
+    elif kind == ReturnKind.NHS_111:
+        out = {
+            "abandoned": _share(f(Measure.CALLS_ABANDONED), f(Measure.CALLS_OFFERED)),
+            "answer_seconds": f(Measure.ANSWER_MEAN_SECONDS),
+            "callback_20": _share(f(Measure.CALLBACKS_WITHIN_20), f(Measure.CLINICAL_CALLBACKS)),
         }
     else:
         return {}

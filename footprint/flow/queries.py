@@ -29,6 +29,7 @@ REPORTING_KINDS = (
     OrganisationKind.ACUTE_TRUST,
     OrganisationKind.COMMUNITY_TRUST,
     OrganisationKind.MENTAL_HEALTH_TRUST,
+    OrganisationKind.AMBULANCE_TRUST,
     OrganisationKind.LOCAL_AUTHORITY,
     OrganisationKind.VOLUNTARY,
 )

@@ -115,7 +115,7 @@ def check_figures(
         if measure not in allowed:
             known = measure in Measure.values
             problems[measure] = (
-                f"is not a figure a {kind.label.lower()} reports"
+                f"is not a figure {_a(kind.label)} reports"
                 if known
                 else "is not a measure Footprint knows"
             )
@@ -128,6 +128,12 @@ def check_figures(
             figures[measure] = number
     _cross_checks(figures, problems)
     return figures, problems
+
+
+def _a(label: str) -> str:
+    """'an acute trust', 'a community services' provider, 'an NHS 111 provider'."""
+    words = label if label[:3].isupper() else label[0].lower() + label[1:]
+    return f"{'an' if words[0] in 'aeiouAEIOU' or words.startswith('NHS') else 'a'} {words}"
 
 
 def _label(measure: str) -> str:
@@ -169,6 +175,14 @@ def _cross_checks(figures: dict[str, float], problems: dict[str, str]) -> None:
         "virtual-ward places",
     )
     _at_most(figures, problems, Measure.UCR_WITHIN_2_HOURS, Measure.UCR_REFERRALS, "referrals")
+    _at_most(figures, problems, Measure.CALLS_ABANDONED, Measure.CALLS_OFFERED, "calls offered")
+    _at_most(
+        figures,
+        problems,
+        Measure.CALLBACKS_WITHIN_20,
+        Measure.CLINICAL_CALLBACKS,
+        "clinical call-backs",
+    )
     # Mental health wards may run over 100 % (patients on leave keep their bed), not over 150 %.
     mh_occupied, mh_open = figures.get(Measure.MH_BEDS_OCCUPIED), figures.get(Measure.MH_BEDS_OPEN)
     if mh_occupied is not None and mh_open is not None and mh_occupied > 1.5 * mh_open:

@@ -20,8 +20,11 @@ from footprint.flow.models import (
     LevelChange,
     OnCallContact,
     OpelLevel,
+    ReturnKind,
     ReturnValue,
+    return_kind,
 )
+from footprint.partnership.models import Organisation, OrganisationKind
 
 NOW = timezone.make_aware(dt.datetime(2026, 11, 30, 9, 0))
 TODAY = dt.date(2026, 11, 30)
@@ -126,6 +129,7 @@ def test_an_old_days_change_is_recorded_but_not_emailed(
         ({"ga_beds_open": "nan"}, "ga_beds_open", "not a number"),
         ({"home_care_packages_available": "3"}, "home_care_packages_available", "not a figure"),
         ({"handovers": "5", "handovers_over_60": "6"}, "handovers_over_60", "more than the 5"),
+        ({"calls_offered": "3"}, "calls_offered", "not a figure an acute trust reports"),
         (
             {"ga_beds_occupied": "10", "nctr_pathway_1": "6", "nctr_pathway_3": "6"},
             "nctr_pathway_0",
@@ -163,6 +167,28 @@ def test_the_programme_office_submits_for_anyone(cast, footprint):
     assert queries.figures(footprint["council"], TODAY) == {"care_home_beds_available": 4.0}
     # A council's return has no OPEL level.
     assert not OpelLevel.objects.filter(organisation=footprint["council"]).exists()
+
+
+def test_an_ambulance_trust_makes_the_nhs_111_return_with_its_level(cast, footprint):
+    ambulance = Organisation.objects.create(
+        ods_code="RZ1", name="Vales Ambulance", kind=OrganisationKind.AMBULANCE_TRUST
+    )
+    assert return_kind(ambulance) == ReturnKind.NHS_111
+    with pytest.raises(ValidationError) as caught:
+        submit(ambulance, TODAY, {"calls_offered": "100", "calls_abandoned": "101"}, cast["pmo"])
+    assert "more than the 100 calls offered" in caught.value.message_dict["calls_abandoned"][0]
+    with pytest.raises(ValidationError) as caught:
+        submit(ambulance, TODAY, {"ga_beds_open": "10"}, cast["pmo"])
+    assert (
+        "not a figure an NHS 111 provider reports" in caught.value.message_dict["ga_beds_open"][0]
+    )
+    figures = {"calls_offered": "1000", "calls_abandoned": "20", "answer_mean_seconds": "30"}
+    submit(ambulance, TODAY, figures, cast["pmo"])
+    level = OpelLevel.objects.get(organisation=ambulance, date=TODAY)
+    # 2 % abandoned and 30 seconds to answer: no points, OPEL 1 (call-backs not reported).
+    assert (level.score, level.level, level.missing) == (0.0, 1, ["callback_20"])
+    system = OpelLevel.objects.get(organisation=None, date=TODAY)
+    assert system.points == {"nhs_111": 1}
 
 
 def test_missing_returns_are_listed(cast, footprint):

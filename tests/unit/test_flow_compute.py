@@ -59,6 +59,29 @@ def test_mental_health_and_community_levels():
     assert compute.provider_level(ReturnKind.SOCIAL_CARE, {"care_home_beds_available": 3}) is None
 
 
+def test_nhs_111_figures_become_the_frameworks_parameters():
+    figures = {
+        "calls_offered": 2000.0,
+        "calls_abandoned": 120.0,  # 6 %
+        "answer_mean_seconds": 200.0,
+        "clinical_callbacks": 400.0,
+        "callbacks_within_20": 180.0,  # 45 %
+    }
+    assert compute.opel_parameters(ReturnKind.NHS_111, figures) == pytest.approx(
+        {"abandoned": 6.0, "answer_seconds": 200.0, "callback_20": 45.0}
+    )
+    level = compute.provider_level(ReturnKind.NHS_111, figures)
+    # Points (placeholders): abandoned 2 (3 and 5 % reached), answer 2 (60 and 180 s), call-backs
+    # 1 (45 % is at or below 50 but above 40): 5 of 9 = 55.6, OPEL 3.
+    assert level is not None and level.points == {
+        "abandoned": 2,
+        "answer_seconds": 2,
+        "callback_20": 1,
+    }
+    assert level.score == pytest.approx(100 * 5 / 9)
+    assert level.level == 3
+
+
 def test_the_system_is_the_mean_of_its_pillars():
     system = compute.system_level(
         [(ReturnKind.ACUTE, 100.0), (ReturnKind.ACUTE, 50.0), (ReturnKind.COMMUNITY, 25.0)]
@@ -68,6 +91,17 @@ def test_the_system_is_the_mean_of_its_pillars():
     assert system.level == 3
     assert system.points == {"acute": 4, "community": 2}
     assert compute.system_level([]) is None
+    # Every pillar: acute 75, community 25, mental health 50, NHS 111 10 -> 40, OPEL 2.
+    every = compute.system_level(
+        [
+            (ReturnKind.ACUTE, 75.0),
+            (ReturnKind.COMMUNITY, 25.0),
+            (ReturnKind.MENTAL_HEALTH, 50.0),
+            (ReturnKind.NHS_111, 10.0),
+        ]
+    )
+    assert every is not None and every.score == pytest.approx(40.0) and every.level == 2
+    assert every.points == {"acute": 4, "community": 2, "mental_health": 3, "nhs_111": 1}
 
 
 def test_the_sentence_says_how_far_from_the_usual_for_the_weekday():

@@ -32,11 +32,12 @@ __all__ = [
 
 
 class ReturnKind(StrEnum):
-    """The four kinds of daily return; an organisation's kind decides which it makes."""
+    """The five kinds of daily return; an organisation's kind decides which it makes."""
 
     ACUTE = "acute"
     COMMUNITY = "community"
     MENTAL_HEALTH = "mental_health"
+    NHS_111 = "nhs_111"
     SOCIAL_CARE = "social_care"
 
     @property
@@ -45,6 +46,7 @@ class ReturnKind(StrEnum):
             "acute": "Acute trust",
             "community": "Community services",
             "mental_health": "Mental health services",
+            "nhs_111": "NHS 111 provider",
             "social_care": "Council or care provider",
         }[self.value]
 
@@ -53,6 +55,9 @@ _KIND_OF_ORGANISATION = {
     OrganisationKind.ACUTE_TRUST: ReturnKind.ACUTE,
     OrganisationKind.COMMUNITY_TRUST: ReturnKind.COMMUNITY,
     OrganisationKind.MENTAL_HEALTH_TRUST: ReturnKind.MENTAL_HEALTH,
+    # Most NHS 111 services are run by ambulance trusts: an ambulance trust makes the NHS 111
+    # return (docs/decisions.md, 30 November 2026).
+    OrganisationKind.AMBULANCE_TRUST: ReturnKind.NHS_111,
     OrganisationKind.LOCAL_AUTHORITY: ReturnKind.SOCIAL_CARE,
     OrganisationKind.VOLUNTARY: ReturnKind.SOCIAL_CARE,
 }
@@ -109,6 +114,12 @@ class Measure(models.TextChoices):
     OUT_OF_AREA = "out_of_area", "Inappropriate out-of-area placements"
     SECTION_136 = "section_136", "People held under section 136 awaiting assessment"
     MH_ED_OVER_12_HOURS = "mh_ed_over_12_hours", "Mental health patients over 12 hours in ED"
+    # NHS 111
+    CALLS_OFFERED = "calls_offered", "NHS 111 calls offered"
+    CALLS_ABANDONED = "calls_abandoned", "NHS 111 calls abandoned"
+    ANSWER_MEAN_SECONDS = "answer_mean_seconds", "Mean time to answer (seconds)"
+    CLINICAL_CALLBACKS = "clinical_callbacks", "Calls given a clinical call-back"
+    CALLBACKS_WITHIN_20 = "callbacks_within_20", "Clinical call-backs within 20 minutes"
     # Councils and care providers
     HOME_CARE_PACKAGES_AVAILABLE = (
         "home_care_packages_available",
@@ -119,7 +130,7 @@ class Measure(models.TextChoices):
 
 @dataclass(frozen=True)
 class MeasureSpec:
-    unit: str  # "count", "percent" or "minutes"
+    unit: str  # "count", "percent", "minutes" or "seconds"
     most: float  # the most that is plausible; more is a mistake
 
 
@@ -130,6 +141,7 @@ SPECS.update(
         Measure.FOUR_HOUR_PERCENT: MeasureSpec("percent", 100),
         Measure.ED_OCCUPANCY_PERCENT: MeasureSpec("percent", 400),
         Measure.HANDOVER_MEAN_MINUTES: MeasureSpec("minutes", 24 * 60),
+        Measure.ANSWER_MEAN_SECONDS: MeasureSpec("seconds", 24 * 60 * 60),
     }
 )
 
@@ -186,6 +198,13 @@ MEASURES_BY_KIND: dict[ReturnKind, tuple[str, ...]] = {
         Measure.OUT_OF_AREA,
         Measure.SECTION_136,
         Measure.MH_ED_OVER_12_HOURS,
+    ),
+    ReturnKind.NHS_111: (
+        Measure.CALLS_OFFERED,
+        Measure.CALLS_ABANDONED,
+        Measure.ANSWER_MEAN_SECONDS,
+        Measure.CLINICAL_CALLBACKS,
+        Measure.CALLBACKS_WITHIN_20,
     ),
     ReturnKind.SOCIAL_CARE: (
         Measure.HOME_CARE_PACKAGES_AVAILABLE,
