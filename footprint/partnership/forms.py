@@ -148,7 +148,10 @@ class InviteForm(forms.Form):
     first_name = forms.CharField(label="First name", max_length=150, required=False)
     last_name = forms.CharField(label="Last name", max_length=150, required=False)
     organisation = forms.ModelChoiceField(
-        label="Organisation", queryset=Organisation.objects.none(), required=False
+        label="Organisation",
+        queryset=Organisation.objects.none(),
+        required=False,
+        error_messages={"invalid_choice": "Choose an organisation you manage from the list"},
     )
     role = forms.ChoiceField(label="Role")
 
@@ -166,6 +169,8 @@ class InviteForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         role, org = data.get("role"), data.get("organisation")
+        if "organisation" in self.errors:  # not one they may choose: that error is enough
+            return data
         if role in Role.values and org is None:
             self.add_error("organisation", "Choose the organisation they will have this role in")
         if role in PartnershipRoleKind.values and org is not None:

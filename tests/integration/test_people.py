@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
+from html import unescape
 
 import pytest
 import rules
@@ -495,3 +496,28 @@ def test_the_public_may_never_act_on_a_proposal_or_a_message(db):
     assert table["decisions.record_consent"]["board_member"] == "Depends on the item"
     assert table["engagement.view_consultation"]["public"] == "Depends on the item"
     assert table["engagement.take_part_consultation"]["public"] == "Depends on the item"
+
+
+def test_the_invite_form_says_one_thing_wrong_with_each_field(client_for, cast, footprint):
+    """An organisation that is not one to choose (gone, or not the inviter's) is one error,
+    not that and 'choose the organisation' as well; the summary lists each field once."""
+    page = unescape(
+        client_for("pmo")
+        .post(
+            reverse("partnership:invite"),
+            {
+                "email": "x" * 250 + "@example.org",
+                "first_name": "Sam",
+                "last_name": "Jones",
+                "organisation": "999999",
+                "role": "editor",
+            },
+        )
+        .content.decode()
+    )
+    assert "There is a problem" in page
+    assert page.count("Choose an organisation you manage from the list") == 2  # summary, field
+    assert "Choose the organisation they will have this role in" not in page
+    assert page.count('href="#id_organisation"') == 1
+    assert page.count('href="#id_email"') == 1
+    assert not get_user_model().objects.filter(first_name="Sam").exists()
