@@ -99,11 +99,15 @@ def _finite(x: Any) -> Any:
 
 
 def population_pyramid(rows: list[dict[str, Any]], title: str) -> dict[str, Any]:
-    """A population pyramid: ``rows`` are {"band", "female", "male"}, youngest first."""
+    """A population pyramid: ``rows`` are {"band", "female", "male"}, youngest first. Males are
+    drawn to the left (``side``, negative), but every count read out (tooltips, axis labels)
+    is the number of people, positive, with the sex named."""
     values = []
     for r in rows:
-        values.append({"band": r["band"], "sex": "Female", "people": r["female"]})
-        values.append({"band": r["band"], "sex": "Male", "people": -r["male"]})
+        values.append(
+            {"band": r["band"], "sex": "Female", "people": r["female"], "side": r["female"]}
+        )
+        values.append({"band": r["band"], "sex": "Male", "people": r["male"], "side": -r["male"]})
     order = [r["band"] for r in reversed(rows)]
     return {
         "$schema": SCHEMA,
@@ -116,7 +120,7 @@ def population_pyramid(rows: list[dict[str, Any]], title: str) -> dict[str, Any]
         "encoding": {
             "y": {"field": "band", "type": "ordinal", "sort": order, "title": "Age (years)"},
             "x": {
-                "field": "people",
+                "field": "side",
                 "type": "quantitative",
                 "title": "Residents, people (male left, female right)",
                 "scale": {"zero": True},

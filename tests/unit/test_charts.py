@@ -348,3 +348,25 @@ def test_charts_that_are_not_money_keep_their_numbers():
     spec = charts.waterfall([("Start", 10.0), ("Growth", 2.0)], "W", "Bed days")
     assert "axis" not in spec["encoding"]["y"]
     assert {"field": "amount", "title": "Change", "format": ",.0f"} in spec["encoding"]["tooltip"]
+
+
+def test_the_pyramid_draws_males_left_but_reads_out_every_count_as_people_with_the_sex():
+    spec = charts.population_pyramid(
+        [{"band": "0-4", "female": 10, "male": 11}, {"band": "5-9", "female": 12, "male": 13}],
+        "P",
+    )
+    values = spec["data"]["values"]
+    drawn = spec["encoding"]["x"]["field"]
+    assert {(v["band"], v["sex"], v[drawn]) for v in values} >= {("0-4", "Male", -11)}
+    tips = spec["encoding"]["tooltip"]
+    assert [t["title"] for t in tips] == ["Age", "Sex", "Residents"]
+    assert tips[1]["field"] == "sex"
+    counted = tips[2]["field"]
+    assert counted != drawn
+    assert sorted((v["sex"], v["band"], v[counted]) for v in values) == [
+        ("Female", "0-4", 10),
+        ("Female", "5-9", 12),
+        ("Male", "0-4", 11),
+        ("Male", "5-9", 13),
+    ]
+    assert "abs(datum.value)" in spec["encoding"]["x"]["axis"]["labelExpr"]
