@@ -338,3 +338,75 @@ def _summarise(
         bed_days_lost=lost,
         weeks_at_risk=order[:, :top_weeks].astype(np.int64),
     )
+
+
+# What a scenario costs
+
+
+@dataclass(frozen=True)
+class UnitCosts:
+    """Pounds for one place offered on a day (paid whether used or not) on each pathway, and
+    for one escalation bed open for a day."""
+
+    package: float = 0.0  # a home-care package (pathway 1)
+    virtual_ward: float = 0.0  # a virtual-ward place (pathway 1)
+    step_down: float = 0.0  # a step-down bed (pathway 2)
+    care_home: float = 0.0  # a care-home bed (pathway 3)
+    escalation_bed_day: float = 0.0
+
+
+@dataclass(frozen=True)
+class Places:
+    """One provider's places offered a day on each pathway."""
+
+    packages: float
+    virtual_ward: float
+    step_down: float
+    care_home: float
+
+
+@dataclass(frozen=True)
+class Cost:
+    """A scenario's cost over the winter, in pounds, by what pays for it."""
+
+    packages: float
+    virtual_ward: float
+    step_down: float
+    care_home: float
+    escalation: float
+    other: float
+
+    @property
+    def total(self) -> float:
+        return (
+            self.packages
+            + self.virtual_ward
+            + self.step_down
+            + self.care_home
+            + self.escalation
+            + self.other
+        )
+
+
+def winter_cost(
+    days: int,
+    places: Sequence[Places],
+    escalation_bed_days: float,
+    unit: UnitCosts,
+    other: float = 0.0,
+) -> Cost:
+    """What a scenario costs over ``days``: every provider's places a day on each pathway,
+    every day, at their unit cost; the escalation bed-days the simulation expects to open at
+    theirs; and ``other`` (fixed costs the scenario names, such as a team to run it).
+
+    10 packages a day for 100 days at £50 a package: £50,000."""
+    if days < 0 or escalation_bed_days < 0 or other < 0:
+        raise ValueError("days, escalation bed days and other costs must be at least 0")
+    return Cost(
+        packages=days * sum(p.packages for p in places) * unit.package,
+        virtual_ward=days * sum(p.virtual_ward for p in places) * unit.virtual_ward,
+        step_down=days * sum(p.step_down for p in places) * unit.step_down,
+        care_home=days * sum(p.care_home for p in places) * unit.care_home,
+        escalation=escalation_bed_days * unit.escalation_bed_day,
+        other=other,
+    )

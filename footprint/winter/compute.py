@@ -393,3 +393,109 @@ def fit_history(
     if beds:
         fitted["beds"] = round(float(np.median(beds)))
     return fitted, ""
+
+
+# What a scenario costs, and what it does
+
+
+Cost = engine.Cost
+AT_RISK = 0.25  # a week is "at risk" when a day in it has this chance or more of being over 100 %
+UNIT_COST_FIELDS = (
+    "cost_package",
+    "cost_virtual_ward",
+    "cost_step_down",
+    "cost_care_home",
+    "cost_escalation_bed_day",
+)
+
+
+def unit_costs(plan: Any) -> engine.UnitCosts:
+    """The plan's cost of a place a day on each pathway and of an escalation bed-day."""
+    return engine.UnitCosts(
+        package=plan.cost_package,
+        virtual_ward=plan.cost_virtual_ward,
+        step_down=plan.cost_step_down,
+        care_home=plan.cost_care_home,
+        escalation_bed_day=plan.cost_escalation_bed_day,
+    )
+
+
+def is_costed(plan: Any) -> bool:
+    return any(getattr(plan, f) for f in UNIT_COST_FIELDS)
+
+
+def scenario_cost(
+    plan: Any, inputs: Sequence[Mapping[str, Any]], escalation_bed_days: float, other: float
+) -> engine.Cost:
+    """A scenario's cost over the plan's winter: each provider's places a day (``inputs``,
+    one mapping each) at the plan's unit costs, the escalation bed-days its run expects, and
+    its other costs."""
+    places = [
+        engine.Places(
+            packages=p["home_care_packages"],
+            virtual_ward=p["virtual_ward_places"],
+            step_down=p["step_down_beds"],
+            care_home=p["care_home_beds"],
+        )
+        for p in inputs
+    ]
+    return engine.winter_cost(plan.days, places, escalation_bed_days, unit_costs(plan), other)
+
+
+def escalation_bed_days(providers: Sequence[tuple[float, Sequence[float]]]) -> float:
+    """Escalation bed-days over a run's days, every provider together: for each provider
+    (its general and acute beds, the beds open on average each day) the beds open beyond its
+    general and acute beds, day by day."""
+    return float(sum(max(b - beds, 0.0) for beds, opened in providers for b in opened))
+
+
+@dataclass(frozen=True)
+class Effect:
+    """What a run shows for one provider (or all together) across the winter."""
+
+    p92: float  # the chance of a day over 92 %, averaged over the days
+    p100: float
+    weeks_at_risk: int
+    bed_days_lost: float
+
+
+def effect(weeks: Sequence[Any]) -> Effect:
+    """A provider's weekly results (``WeekResult``-like) summed up across the winter."""
+    days = max(sum(w.days for w in weeks), 1)
+    return Effect(
+        p92=sum(w.p_over_92 * w.days for w in weeks) / days,
+        p100=sum(w.p_over_100 * w.days for w in weeks) / days,
+        weeks_at_risk=sum(1 for w in weeks if w.p_over_100 >= AT_RISK),
+        bed_days_lost=sum(w.bed_days_lost for w in weeks),
+    )
+
+
+def pounds(x: float) -> str:
+    return f"£{x:,.0f}"
+
+
+def scheme_summary(
+    scheme: str,
+    baseline: str,
+    effects: Sequence[tuple[str, Effect, Effect]],
+    extra_cost: float,
+    days: int,
+) -> str:
+    """Plain words for a proposal: per provider, what the scheme changes against the
+    baseline (``effects``: provider name, the baseline's effect, the scheme's)."""
+    lines = [
+        f"The winter simulation ({days} days) compares {scheme} with {baseline}. "
+        f"It costs {pounds(extra_cost)} more over the winter."
+        if extra_cost >= 0
+        else f"The winter simulation ({days} days) compares {scheme} with {baseline}. "
+        f"It costs {pounds(-extra_cost)} less over the winter."
+    ]
+    for name, base, new in effects:
+        lines.append(
+            f"{name}: weeks at risk of more patients than beds {base.weeks_at_risk} → "
+            f"{new.weeks_at_risk}; chance of a day over 92 % of the beds "
+            f"{base.p92:.0%} → {new.p92:.0%} ({(new.p92 - base.p92) * 100:+.0f} points); "
+            f"bed days lost to delayed discharge {base.bed_days_lost:,.0f} → "
+            f"{new.bed_days_lost:,.0f} ({base.bed_days_lost - new.bed_days_lost:,.0f} saved)."
+        )
+    return "\n\n".join(lines)

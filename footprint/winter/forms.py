@@ -17,6 +17,24 @@ def _date(label: str, help_text: str = "") -> forms.DateField:
     )
 
 
+class PoundsField(forms.IntegerField):
+    """Whole pounds, optional: left blank, nothing (0)."""
+
+    def clean(self, value: Any) -> int:
+        return super().clean(value) or 0
+
+
+def _pounds(label: str, help_text: str = "") -> forms.IntegerField:
+    return PoundsField(
+        label=label,
+        help_text=help_text,
+        min_value=0,
+        max_value=100_000_000,
+        initial=0,
+        required=False,
+    )
+
+
 class PlanForm(forms.Form):
     name = forms.CharField(max_length=200)
     description = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
@@ -38,6 +56,18 @@ class PlanForm(forms.Form):
         initial=1,
         help_text="Every scenario runs with this seed, so they differ only by their inputs",
     )
+    cost_package = _pounds(
+        "Cost of a home-care package (£)",
+        "Pathway 1. Each package a day a scenario offers, every day of the winter, is one "
+        "package bought, used or not",
+    )
+    cost_virtual_ward = _pounds("Cost of a virtual-ward place (£)", "Pathway 1, a whole stay")
+    cost_step_down = _pounds("Cost of a step-down bed placement (£)", "Pathway 2, a whole stay")
+    cost_care_home = _pounds("Cost of a care-home bed placement (£)", "Pathway 3, a whole stay")
+    cost_escalation_bed_day = _pounds(
+        "Cost of an escalation bed open for a day (£)",
+        "Staff and running costs; each scenario's run says how many escalation bed-days it opens",
+    )
 
 
 class ScenarioForm(forms.Form):
@@ -52,6 +82,13 @@ class ScenarioForm(forms.Form):
         required=False,
         label="Start from",
         empty_label="Typical inputs for every acute trust",
+    )
+    other_cost = _pounds(
+        "Other costs over the winter (£)",
+        "Beyond the places and escalation beds, which the plan's unit costs price",
+    )
+    cost_note = forms.CharField(
+        label="What the other costs are (optional)", max_length=300, required=False
     )
 
     def __init__(self, *args: Any, plan: Any, new: bool = True, **kwargs: Any) -> None:
@@ -163,3 +200,29 @@ class DemandForm(forms.Form):
 class HistoryForm(forms.Form):
     first = _date("First day of the returns")
     last = _date("Last day of the returns")
+
+
+class DecisionForm(forms.Form):
+    """Bring a scheme to a decision: the type of decision, the forum, and what to recommend."""
+
+    decision_type = forms.ChoiceField(label="Type of decision")
+    brought_to = forms.ChoiceField(
+        label="Forum you are bringing it to",
+        help_text="The scheme of delegation may send it higher, by the money at stake",
+    )
+    recommend = forms.ChoiceField(
+        label="Recommended option",
+        widget=forms.RadioSelect,
+        initial="scheme",
+    )
+
+    def __init__(
+        self, *args: Any, types: list[Any], forums: list[Any], scheme: str, baseline: str, **kw: Any
+    ) -> None:
+        super().__init__(*args, **kw)
+        self.fields["decision_type"].choices = [(str(t.pk), t.name) for t in types]
+        self.fields["brought_to"].choices = [(str(f.pk), f.name) for f in forums]
+        self.fields["recommend"].choices = [
+            ("scheme", f"Fund {scheme}"),
+            ("baseline", f"Stay with {baseline}"),
+        ]

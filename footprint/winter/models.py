@@ -12,6 +12,7 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from footprint.core.models import Job
+from footprint.decisions.models import Proposal
 from footprint.partnership.models import Organisation
 
 PATHWAY_NAMES = (
@@ -42,6 +43,23 @@ class WinterPlan(models.Model):
     seed = models.PositiveIntegerField(default=1)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
     published_at = models.DateTimeField(null=True, blank=True)
+    # What a place costs, in pounds, the same in every scenario (0: not costed). A scenario
+    # offers its places a day every day of the winter; each place offered is one bought.
+    cost_package = models.PositiveIntegerField(
+        "cost of a home-care package (£)", default=0, help_text="Pathway 1"
+    )
+    cost_virtual_ward = models.PositiveIntegerField(
+        "cost of a virtual-ward place (£)", default=0, help_text="Pathway 1"
+    )
+    cost_step_down = models.PositiveIntegerField(
+        "cost of a step-down bed placement (£)", default=0, help_text="Pathway 2"
+    )
+    cost_care_home = models.PositiveIntegerField(
+        "cost of a care-home bed placement (£)", default=0, help_text="Pathway 3"
+    )
+    cost_escalation_bed_day = models.PositiveIntegerField(
+        "cost of an escalation bed open for a day (£)", default=0
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     created_by = models.ForeignKey(
@@ -74,6 +92,21 @@ class Scenario(models.Model):
     name = models.CharField(max_length=200)
     description = models.TextField(blank=True)
     order = models.PositiveSmallIntegerField(default=0)
+    other_cost = models.PositiveIntegerField(
+        "other costs (£)",
+        default=0,
+        help_text="Fixed costs over the winter beyond the places and escalation beds, such as "
+        "a team to run the scheme",
+    )
+    cost_note = models.CharField("what the other costs are", max_length=300, blank=True)
+    proposal = models.ForeignKey(
+        Proposal,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="winter_scenarios",
+        help_text="The proposal this scheme was brought to a decision as",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords()

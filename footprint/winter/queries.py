@@ -1,7 +1,8 @@
 """Reads in winter: plans, scenarios and runs for pages and the API; a scenario's inputs as
 plain values and as the document a run keeps; a run's weekly and daily results; the acute
-trusts a scenario covers; and a demand scenario's projected emergency admissions (through
-``demand.queries``, the only way this app reads demand)."""
+trusts a scenario covers; a demand scenario's projected emergency admissions (through
+``demand.queries``, the only way this app reads demand); what each scenario costs; and the
+proposal a scheme was brought to a decision as (through ``decisions.queries``)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,8 @@ from typing import Any
 from django.db.models import QuerySet
 
 from footprint.core.models import Job
+from footprint.decisions import queries as decision_queries
+from footprint.decisions.models import Decision, DecisionType, Forum, Proposal
 from footprint.demand import queries as demand_queries
 from footprint.demand.models import Run as DemandRun
 from footprint.flow import queries as flow_queries
@@ -179,3 +182,49 @@ def daily_history(
     """The organisations' daily admissions and beds from their returns, by organisation key,
     days in order (``flow.queries.daily_history``)."""
     return flow_queries.daily_history(first, last, organisations)
+
+
+# What a scenario costs
+
+
+def open_beds(r: WinterRun) -> list[tuple[int, list[float]]]:
+    """For each provider in a run: its general and acute beds, and the beds open on average
+    each day (with the escalation beds the run opened)."""
+    out = []
+    for p in r.inputs["providers"]:
+        opened = r.days.filter(provider=p["code"]).order_by("day")
+        out.append((p["beds"], list(opened.values_list("open_beds", flat=True))))
+    return out
+
+
+def baseline(p: WinterPlan) -> Scenario | None:
+    """The plan's first scenario: the do-nothing case every scheme is costed and compared
+    against."""
+    return p.scenarios.order_by("order", "pk").first()
+
+
+# Bringing a scheme to a decision
+
+
+def decision_types() -> list[DecisionType]:
+    return list(decision_queries.decision_types())
+
+
+def forums() -> list[Forum]:
+    return list(decision_queries.forums())
+
+
+def decision_type(pk: int) -> DecisionType | None:
+    return DecisionType.objects.filter(pk=pk).first()
+
+
+def forum(pk: int) -> Forum | None:
+    return Forum.objects.filter(pk=pk).first()
+
+
+def decision_on(proposal: Proposal | None) -> Decision | None:
+    """The decision that settled the proposal (not a deferral), if one is taken."""
+    if proposal is None:
+        return None
+    taken = [d for d in decision_queries.decisions(proposal) if d.outcome != "deferred"]
+    return taken[-1] if taken else None

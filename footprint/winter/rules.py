@@ -5,6 +5,8 @@
   published to the boards, and never a draft.
 - The programme office builds plans and scenarios, runs them and publishes or withdraws them
   (an operator at the command line may too).
+- A partner who may bring proposals to a forum (the programme office, or a member of any
+  forum: decisions' ``ADD_PROPOSAL``) may bring a scheme to a decision from its scenario.
 """
 
 from __future__ import annotations
@@ -14,7 +16,8 @@ from typing import Any
 
 import rules
 
-from footprint.core.permissions import permissions
+from footprint.core.permissions import can, permissions
+from footprint.decisions.rules import Permission as DecisionPermission
 from footprint.partnership.rules import is_partner, is_programme_office
 
 
@@ -26,6 +29,12 @@ def is_published(user: Any, plan: Any) -> bool:
     return bool(getattr(plan, "published", False))
 
 
+@rules.predicate
+def may_bring_proposals(user: Any) -> bool:
+    """Whether ``user`` may bring a proposal to a forum (decisions' own rule)."""
+    return can(user, DecisionPermission.ADD_PROPOSAL)
+
+
 @permissions
 class Permission(StrEnum):
     """Every permission this app declares: ask for one as ``Permission.NAME``."""
@@ -34,9 +43,11 @@ class Permission(StrEnum):
     VIEW_PLAN = "winter.view_plan"  # with a plan (or scenario, or run): this one
     CHANGE_WINTER = "winter.change_winter"
     PUBLISH_WINTER = "winter.publish_winter"
+    BRING_TO_DECISION = "winter.bring_to_decision"  # with a scenario
 
 
 rules.add_perm(Permission.VIEW_WINTER, is_partner)
 rules.add_perm(Permission.VIEW_PLAN, is_partner | is_published)
 rules.add_perm(Permission.CHANGE_WINTER, is_programme_office)
 rules.add_perm(Permission.PUBLISH_WINTER, is_programme_office)
+rules.add_perm(Permission.BRING_TO_DECISION, is_partner & may_bring_proposals)

@@ -6,6 +6,9 @@ Each is a keyword-only function that refuses a caller who may not make the chang
 that transaction. Inputs that cannot run are refused with ``InputError`` naming every problem,
 and nothing is saved.
 
+Bringing a scheme to a decision creates a draft proposal through ``decisions.services``, whose
+own permission checks apply too.
+
 Starting a run queues it with the ``enqueue`` function the caller passes
 (``tasks.run_scenario.enqueue``), so this module does not import the tasks module.
 """
@@ -24,6 +27,8 @@ from django.utils import timezone
 from footprint.core import audit
 from footprint.core.jobs import Progress, create_job, no_progress
 from footprint.core.permissions import require
+from footprint.decisions import services as decision_services
+from footprint.decisions.models import DecisionType, Forum, Proposal
 from footprint.demand.models import Run as DemandRun
 from footprint.partnership.models import Organisation, OrganisationKind
 from footprint.winter import compute, queries
@@ -50,6 +55,7 @@ class AuditAction(StrEnum):
     INPUTS_FROM_HISTORY = "winter.inputs_from_history"
     RUN = "winter.run"
     STORE_RESULTS = "winter.store_results"
+    BRING_TO_DECISION = "winter.bring_to_decision"
 
 
 class InputError(Exception):
@@ -76,10 +82,24 @@ def save_plan(
     peak: dt.date,
     runs: int,
     seed: int = 1,
+    cost_package: int = 0,
+    cost_virtual_ward: int = 0,
+    cost_step_down: int = 0,
+    cost_care_home: int = 0,
+    cost_escalation_bed_day: int = 0,
 ) -> WinterPlan:
-    """Create a winter plan, or change one's name, dates, runs and seed."""
+    """Create a winter plan, or change one's name, dates, runs and seed, and what a place a
+    day on each pathway and an escalation bed-day cost (whole pounds)."""
     require(by, Permission.CHANGE_WINTER, plan)
     problems = compute.check_plan(start=start, days=days, peak=peak, runs=runs, seed=seed)
+    costs = {
+        "cost_package": cost_package,
+        "cost_virtual_ward": cost_virtual_ward,
+        "cost_step_down": cost_step_down,
+        "cost_care_home": cost_care_home,
+        "cost_escalation_bed_day": cost_escalation_bed_day,
+    }
+    problems += _cost_problems(costs)
     if problems:
         raise InputError(problems)
     verb = "Changed" if plan else "Created"
@@ -92,6 +112,7 @@ def save_plan(
         "peak": peak,
         "runs": runs,
         "seed": seed,
+        **costs,
     }.items():
         setattr(plan, field, value)
     audit.save_with_history(plan, by=by)
@@ -142,6 +163,18 @@ def withdraw(*, plan: WinterPlan, by: Any) -> WinterPlan:
     return plan
 
 
+MOST_POUNDS = 100_000_000  # £100m: a unit or other cost above this is a typing slip
+
+
+def _cost_problems(costs: Mapping[str, Any]) -> list[tuple[str, str]]:
+    return [
+        (field, f"Give a whole number of pounds from 0 to £{MOST_POUNDS:,} for the {what}")
+        for field, value in costs.items()
+        if not isinstance(value, int) or not 0 <= value <= MOST_POUNDS
+        for what in [field.removeprefix("cost_").replace("_", " ") + " cost"]
+    ]
+
+
 def _is_current(sc: Scenario) -> bool:
     """Whether the scenario's latest finished run used its inputs as they stand."""
     latest = queries.latest_run(sc)
@@ -161,14 +194,21 @@ def save_scenario(
     name: str,
     description: str = "",
     copy_from: Scenario | None = None,
+    other_cost: int = 0,
+    cost_note: str = "",
 ) -> Scenario:
     """Create a scenario, with a copy of ``copy_from``'s inputs or, with none, a typical
     acute trust's inputs for every acute trust in the partnership (to be replaced with each
-    trust's own); or change a scenario's name and description."""
+    trust's own); or change a scenario's name and description. ``other_cost`` (whole pounds)
+    is what the scheme costs beyond its places and escalation beds, ``cost_note`` what it
+    is."""
     require(by, Permission.CHANGE_WINTER, plan)
+    if problems := _cost_problems({"other_cost": other_cost}):
+        raise InputError(problems)
     new = scenario is None
     sc = scenario or Scenario(plan=plan, order=plan.scenarios.count())
     sc.name, sc.description = name, description
+    sc.other_cost, sc.cost_note = other_cost, cost_note
     audit.save_with_history(sc, by=by)
     if new:
         if copy_from is not None:
@@ -375,3 +415,105 @@ def store_results(
         run=run.pk,
     )
     return run
+
+
+# What a scheme costs, and bringing it to a decision
+
+
+def cost_of(sc: Scenario) -> tuple[compute.Cost, bool]:
+    """The scenario's cost over the winter at its plan's unit costs, and whether its escalation
+    beds are costed (they are once it has a finished run: the run says how many open)."""
+    latest = queries.latest_run(sc)
+    bed_days = compute.escalation_bed_days(queries.open_beds(latest)) if latest else 0.0
+    values = [queries.values_of(pi) for pi in queries.inputs(sc)]
+    return compute.scenario_cost(sc.plan, values, bed_days, sc.other_cost), latest is not None
+
+
+def extra_cost(sc: Scenario) -> float | None:
+    """What the scheme costs beyond the plan's do-nothing case (its first scenario); None for
+    the do-nothing case itself."""
+    base = queries.baseline(sc.plan)
+    if base is None or base.pk == sc.pk:
+        return None
+    return cost_of(sc)[0].total - cost_of(base)[0].total
+
+
+def effects(sc: Scenario, base: Scenario) -> list[tuple[str, compute.Effect, compute.Effect]]:
+    """Per provider: its name, what the baseline's latest run shows, and the scheme's."""
+    new_run, base_run = queries.latest_run(sc), queries.latest_run(base)
+    if new_run is None or base_run is None:
+        return []
+    return [
+        (
+            name,
+            compute.effect(queries.weeks(base_run, code)),
+            compute.effect(queries.weeks(new_run, code)),
+        )
+        for code, name in queries.result_providers(new_run)
+    ]
+
+
+RECOMMEND = ("scheme", "baseline")
+
+
+@transaction.atomic
+def bring_to_decision(
+    *,
+    scenario: Scenario,
+    by: Any,
+    decision_type: DecisionType,
+    brought_to: Forum,
+    recommend: str = "scheme",
+) -> Proposal:
+    """Bring a winter scheme to a decision: a draft proposal in decisions, titled with the
+    scheme, saying what the simulation shows against the plan's do-nothing case (weeks at
+    risk, the chance of a day over 92 %, bed days lost saved), with the two options (fund the
+    scheme, or stay with the do-nothing case), the one ``recommend``-ed, and the scheme's
+    extra cost as the money at stake. The scenario keeps the proposal. Refused unless both
+    scenarios have runs of their inputs as they stand, and while the scheme has a proposal
+    that is not withdrawn."""
+    require(by, Permission.BRING_TO_DECISION, scenario)
+    plan = scenario.plan
+    base = queries.baseline(plan)
+    if base is None or base.pk == scenario.pk:
+        raise InputError(
+            [("scenario", f"{scenario.name} is the case the schemes are compared with")]
+        )
+    current = scenario.proposal
+    if current is not None and current.status != Proposal.Status.WITHDRAWN:
+        raise InputError(
+            [("scenario", f"{scenario.name} is already brought to a decision: {current.title}")]
+        )
+    unrun = [sc.name for sc in (base, scenario) if not _is_current(sc)]
+    if unrun:
+        raise InputError([("scenario", f"Run {' and '.join(unrun)} as it stands first")])
+    if recommend not in RECOMMEND:
+        raise InputError([("recommend", "Recommend funding the scheme or staying as we are")])
+    extra = cost_of(scenario)[0].total - cost_of(base)[0].total
+    fund = f"Fund {scenario.name} ({compute.pounds(extra)} over the winter)"
+    stay = f"Stay with {base.name}"
+    summary = compute.scheme_summary(
+        scenario.name, base.name, effects(scenario, base), extra, plan.days
+    )
+    if scenario.description:
+        summary = f"{scenario.description}\n\n{summary}"
+    proposal = decision_services.create_proposal(
+        title=f"{plan.name}: {scenario.name}"[:200],
+        summary=summary,
+        options=f"{fund}\n{stay}",
+        recommended_option=fund if recommend == "scheme" else stay,
+        decision_type=decision_type,
+        value_pence=round(abs(extra) * 100),
+        brought_to=brought_to,
+        by=by,
+    )
+    scenario.proposal = proposal
+    audit.save_with_history(scenario, by=by)
+    audit.record(
+        actor=by,
+        action=AuditAction.BRING_TO_DECISION,
+        summary=f"Brought {scenario.name} to a decision",
+        scenario=scenario.pk,
+        proposal=proposal.pk,
+    )
+    return proposal

@@ -25,5 +25,6 @@ urlpatterns = [
     path("winter/scenarios/<int:pk>/demand/", views.scenario_demand, name="scenario_demand"),
     path("winter/scenarios/<int:pk>/history/", views.scenario_history, name="scenario_history"),
     path("winter/scenarios/<int:pk>/run/", views.scenario_run, name="scenario_run"),
+    path("winter/scenarios/<int:pk>/decision/", views.scenario_decision, name="scenario_decision"),
     path("winter/runs/<int:pk>/", views.run, name="run"),
 ]

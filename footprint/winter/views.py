@@ -17,14 +17,22 @@ from django.views.decorators.http import require_POST
 
 from footprint.core.exports import csv_response, xlsx_response
 from footprint.core.permissions import can, permission_required, require
-from footprint.winter import charts, queries, services
-from footprint.winter.forms import DemandForm, HistoryForm, InputsForm, PlanForm, ScenarioForm
+from footprint.winter import charts, compute, queries, services
+from footprint.winter.forms import (
+    DecisionForm,
+    DemandForm,
+    HistoryForm,
+    InputsForm,
+    PlanForm,
+    ScenarioForm,
+)
 from footprint.winter.models import PATHWAY_NAMES, Scenario, WinterPlan, WinterRun
 from footprint.winter.rules import Permission
 from footprint.winter.tasks import run_scenario
 
 programme_office_only = permission_required(Permission.CHANGE_WINTER)
-AT_RISK = 0.25  # a week is "at risk" when a day in it has this chance or more of being over 100 %
+AT_RISK = compute.AT_RISK
+VIEW_DECISIONS = "decisions.view_decisions"  # decisions' own: who sees a proposal's status
 
 
 def _viewable(request: HttpRequest, obj: Any) -> HttpResponse | None:
@@ -72,7 +80,16 @@ def _save_plan(request: HttpRequest, plan: WinterPlan | None) -> HttpResponse:
     initial = (
         {
             f: getattr(plan, f)
-            for f in ("name", "description", "start", "days", "peak", "runs", "seed")
+            for f in (
+                "name",
+                "description",
+                "start",
+                "days",
+                "peak",
+                "runs",
+                "seed",
+                *compute.UNIT_COST_FIELDS,
+            )
         }
         if plan
         else {}
@@ -118,6 +135,8 @@ def comparison(plan: WinterPlan, provider: str) -> dict[str, Any]:
     codes = [c for c, _ in providers]
     provider = provider if provider in codes else (codes[0] if codes else "")
     summary, by_week, fan = [], {}, []
+    costs = {sc.pk: services.cost_of(sc)[0].total for sc in scs}
+    base = queries.baseline(plan)
     for sc, r in ran:
         weeks = queries.weeks(r, provider)
         n = max(len(weeks), 1)
@@ -136,6 +155,8 @@ def comparison(plan: WinterPlan, provider: str) -> dict[str, Any]:
                 ],
                 "bed_days_lost": sum(w.bed_days_lost for w in weeks),
                 "worst": sorted((w for w in weeks if w.risk_rank), key=lambda w: w.risk_rank),
+                "cost": costs[sc.pk],
+                "extra": costs[sc.pk] - costs[base.pk] if base and base.pk != sc.pk else None,
             }
         )
         for w in weeks:
@@ -155,6 +176,8 @@ def comparison(plan: WinterPlan, provider: str) -> dict[str, Any]:
     name = dict(providers).get(provider, provider)
     return {
         "scenarios": scs,
+        "costed": compute.is_costed(plan) or any(sc.other_cost for sc in scs),
+        "baseline": base,
         "ran": [sc for sc, _ in ran],
         "providers": providers,
         "provider": provider,
@@ -310,7 +333,16 @@ def plan_run(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _save_scenario(request: HttpRequest, p: WinterPlan, sc: Scenario | None) -> HttpResponse:
-    initial = {"name": sc.name, "description": sc.description} if sc else {}
+    initial = (
+        {
+            "name": sc.name,
+            "description": sc.description,
+            "other_cost": sc.other_cost,
+            "cost_note": sc.cost_note,
+        }
+        if sc
+        else {}
+    )
     form = ScenarioForm(request.POST or None, initial=initial, plan=p, new=sc is None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -321,6 +353,8 @@ def _save_scenario(request: HttpRequest, p: WinterPlan, sc: Scenario | None) -> 
                 name=form.cleaned_data["name"],
                 description=form.cleaned_data["description"],
                 copy_from=form.cleaned_data.get("copy_from"),
+                other_cost=form.cleaned_data["other_cost"],
+                cost_note=form.cleaned_data["cost_note"],
             )
         except services.InputError as exc:
             _put_problems(form, exc.problems)
@@ -348,12 +382,24 @@ def scenario(request: HttpRequest, pk: int) -> HttpResponse:
         return refused
     may_change = can(request.user, Permission.CHANGE_WINTER, sc.plan)
     runs = queries.demand_runs() if may_change else []
+    cost, escalation_costed = services.cost_of(sc)
+    base = queries.baseline(sc.plan)
+    proposal = sc.proposal if can(request.user, VIEW_DECISIONS) else None
     return render(
         request,
         "winter/scenario.jinja",
         {
             "scenario": sc,
             "plan": sc.plan,
+            "cost": cost,
+            "costed": compute.is_costed(sc.plan) or sc.other_cost > 0,
+            "escalation_costed": escalation_costed,
+            "extra": services.extra_cost(sc),
+            "baseline": base,
+            "proposal": proposal,
+            "decision": queries.decision_on(proposal),
+            "decision_form": _decision_form(request, sc, base),
+            "pounds": compute.pounds,
             "inputs": queries.inputs(sc),
             "latest": queries.latest_job_run(sc),
             "status": _status(sc),
@@ -487,3 +533,63 @@ def run(request: HttpRequest, pk: int) -> HttpResponse:
             else None,
         },
     )
+
+
+def _decision_form(
+    request: HttpRequest, sc: Scenario, base: Scenario | None, data: Any = None
+) -> DecisionForm | None:
+    """The form that brings the scheme to a decision, for a partner who may bring proposals,
+    on a scheme (not the do-nothing case) without a live proposal."""
+    if base is None or base.pk == sc.pk:
+        return None
+    if sc.proposal is not None and sc.proposal.status != "withdrawn":
+        return None
+    if not can(request.user, Permission.BRING_TO_DECISION, sc):
+        return None
+    return DecisionForm(
+        data,
+        types=queries.decision_types(),
+        forums=queries.forums(),
+        scheme=sc.name,
+        baseline=base.name,
+    )
+
+
+@require_POST
+def scenario_decision(request: HttpRequest, pk: int) -> HttpResponse:
+    """Bring the scheme to a decision: a draft proposal with what the simulation shows."""
+    sc = _scenario_or_404(pk)
+    if not request.user.is_authenticated:
+        return redirect_to_login(sc.get_absolute_url())
+    require(request.user, Permission.BRING_TO_DECISION, sc)
+    form = _decision_form(request, sc, queries.baseline(sc.plan), request.POST)
+    if form is None:
+        messages.error(request, f"{sc.name} cannot be brought to a decision now")
+        return redirect(sc)
+    if not form.is_valid():
+        messages.error(request, "Choose the type of decision, the forum and what you recommend")
+        return redirect(sc)
+    decision_type = queries.decision_type(int(form.cleaned_data["decision_type"]))
+    forum = queries.forum(int(form.cleaned_data["brought_to"]))
+    if decision_type is None or forum is None:
+        raise Http404("No such type of decision or forum")
+    try:
+        proposal = services.bring_to_decision(
+            scenario=sc,
+            by=request.user,
+            decision_type=decision_type,
+            brought_to=forum,
+            recommend=form.cleaned_data["recommend"],
+        )
+    except services.InputError as exc:
+        for line in exc.lines:
+            messages.error(request, line)
+        return redirect(sc)
+    except ValidationError as exc:
+        for line in exc.messages:
+            messages.error(request, line)
+        return redirect(sc)
+    messages.success(
+        request, f"{sc.name} is a draft proposal: ask the boards for consent from its page"
+    )
+    return redirect(proposal)

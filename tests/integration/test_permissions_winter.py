@@ -109,6 +109,9 @@ ACTIONS = [
     ("winter:scenario_run", ["scenario"]),
     ("winter:scenario_demand", ["scenario"]),
     ("winter:scenario_history", ["scenario"]),
+    # With no forum, only the programme office may bring proposals, so only it may bring a
+    # scheme to a decision (a forum member may too: test_winter_decisions.py).
+    ("winter:scenario_decision", ["scenario"]),
 ]
 
 
@@ -163,3 +166,21 @@ def test_only_the_programme_office_changes_a_plan(cast, ran, who):
     assert WinterPlan.objects.count() == 1 and Scenario.objects.count() == 1
     assert ProviderInputs.objects.get(pk=pi.pk).beds == pi.beds
     assert WinterRun.objects.count() == 1 and nothing_audited_since(audited)
+
+
+@pytest.mark.parametrize("who", ["stranger", "public"])
+def test_only_partners_who_sit_on_a_forum_bring_a_scheme_to_a_decision(cast, forums, ran, who):
+    # Every partner in the cast sits on a forum here, and may; nobody else may, whatever
+    # decisions would allow.
+    from footprint.core.permissions import can
+    from footprint.winter.rules import Permission
+
+    sc = ran.scenario
+    assert all(can(cast[p], Permission.BRING_TO_DECISION, sc) for p in PARTNERS)
+    with pytest.raises(PermissionDenied):
+        services.bring_to_decision(
+            scenario=sc,
+            by=cast[who],
+            decision_type=forums["investment"],
+            brought_to=forums["alliance"],
+        )
