@@ -1,6 +1,8 @@
 """Reads for the inequalities pages: each place's deprivation profile (from ``partnership``),
 the PLUS groups, which plan metric tracks each clinical area, its figures by quintile (from
-``plans``) and what the published plan says of it."""
+``plans``) and what the published plan says of it; and a baseline's activity by neighbourhood
+and age with the residents by age (from ``demand`` and ``partnership``) for age-standardised
+rates."""
 
 from __future__ import annotations
 
@@ -10,10 +12,13 @@ from dataclasses import dataclass
 from django.db.models import QuerySet
 
 from footprint.core.breakdowns import Breakdown
+from footprint.demand import queries as demand
+from footprint.demand.models import Baseline
+from footprint.demand.pods import IN_PACKAGES, POD_CHOICES
 from footprint.inequalities.core20plus5 import CLINICAL_AREAS, ClinicalArea
 from footprint.inequalities.models import ClinicalAreaMetric, PlusGroup
 from footprint.partnership import queries as partnership
-from footprint.partnership.models import Place
+from footprint.partnership.models import AGE_BANDS, Place
 from footprint.partnership.queries import DeprivationProfile
 from footprint.plans import queries as plans
 from footprint.plans.models import Metric
@@ -43,6 +48,11 @@ def profiles_by_place() -> list[PlaceProfile]:
         )
     )
     return rows
+
+
+def the_system_name() -> str:
+    system = partnership.the_system()
+    return system.name if system else "The whole partnership"
 
 
 def footprint_profile() -> DeprivationProfile:
@@ -142,3 +152,68 @@ def published_goals_by_metric() -> dict[str, list[PublishedGoal]]:
 def areas_with_metrics() -> list[tuple[ClinicalArea, Metric | None]]:
     chosen = clinical_area_metrics()
     return [(a, chosen[a.code]) for a in CLINICAL_AREAS]
+
+
+# --- Age-standardised rates of a baseline's activity -----------------------------------------
+
+#: The points of delivery a rate per 100,000 residents can be of: counted in events, not hours.
+RATE_PODS: dict[str, str] = {code: name for code, name in POD_CHOICES if code not in IN_PACKAGES}
+DEFAULT_RATE_POD = "ip_emergency"
+
+
+@dataclass(frozen=True)
+class Hood:
+    code: str
+    name: str
+    place: str  # the place's name
+
+
+@dataclass(frozen=True)
+class RateInputs:
+    """What the age-standardised rates of one point of delivery need: the baseline's activity
+    by neighbourhood in ``AGE_BANDS`` (both sexes), the residents of each neighbourhood in the
+    same bands in the baseline's year (from its small areas), each neighbourhood's deprivation
+    quintile, and the footprint's neighbourhoods and places."""
+
+    baseline: Baseline
+    pod: str
+    year: int
+    activity: dict[str, list[float]]
+    population: dict[str, list[int]]
+    quintiles: dict[str, int]
+    hoods: list[Hood]  # by place, then name
+    population_years: list[int]
+
+
+def rate_baselines() -> list[Baseline]:
+    return list(demand.baselines())
+
+
+def rate_baseline(pk: int | None) -> Baseline | None:
+    """The baseline asked for, or the latest."""
+    found = demand.baselines()
+    return (found.filter(pk=pk) if pk is not None else found).first()
+
+
+def _band(age: int) -> int:
+    return min(age // 5, len(AGE_BANDS) - 1)
+
+
+def rate_inputs(baseline: Baseline, pod: str) -> RateInputs:
+    activity: dict[str, list[float]] = {}
+    for hood, age, n in demand.activity_by_age(baseline, pod):
+        activity.setdefault(hood, [0.0] * len(AGE_BANDS))[_band(age)] += n
+    hoods = sorted(
+        (Hood(h.code, h.name, h.place.name) for h in partnership.neighbourhoods()),
+        key=lambda h: (h.place.casefold(), h.name.casefold()),
+    )
+    return RateInputs(
+        baseline=baseline,
+        pod=pod,
+        year=baseline.base_year,
+        activity=activity,
+        population=partnership.population_by_band(baseline.base_year),
+        quintiles=demand.neighbourhood_quintiles(),
+        hoods=hoods,
+        population_years=partnership.small_area_population_years(),
+    )

@@ -8,6 +8,7 @@ urlpatterns = [
     path("inequalities/", views.public, name="public"),
     path("workspace/inequalities/", views.overview, name="overview"),
     path("workspace/inequalities/core20plus5/", views.core20plus5, name="core20plus5"),
+    path("workspace/inequalities/rates/", views.rates, name="rates"),
     path("workspace/inequalities/plus-groups/new/", views.plus_group_add, name="plus_group_add"),
     path(
         "workspace/inequalities/plus-groups/<int:pk>/change/",

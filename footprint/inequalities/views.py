@@ -1,5 +1,6 @@
 """The inequalities pages: the partnership's picture for partners, the Core20PLUS5 page with
-its PLUS groups and clinical areas, and the public page in plain English."""
+its PLUS groups and clinical areas, the age-standardised rates of the base year's activity,
+and the public page in plain English."""
 
 from __future__ import annotations
 
@@ -11,9 +12,9 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from footprint.core.permissions import can, permission_required, require
-from footprint.inequalities import compute, queries, services
+from footprint.inequalities import charts, compute, queries, services
 from footprint.inequalities.core20plus5 import ADULTS, BY_CODE, CHILDREN, WHO
-from footprint.inequalities.forms import ClinicalAreaMetricForm, PlusGroupForm
+from footprint.inequalities.forms import ClinicalAreaMetricForm, PlusGroupForm, RatesForm
 from footprint.inequalities.rules import Permission
 from footprint.partnership import charts as area_charts
 from footprint.partnership.queries import Share
@@ -96,6 +97,50 @@ def core20plus5(request: HttpRequest) -> HttpResponse:
             "may_change": can(request.user, Permission.CHANGE_CORE20PLUS5),
         },
     )
+
+
+@partner_only
+def rates(request: HttpRequest) -> HttpResponse:
+    """Crude and directly age-standardised rates per 100,000 of one kind of the base year's
+    activity, by deprivation quintile (with the SII), by place and by neighbourhood."""
+    form = RatesForm(request.GET or None)
+    chosen = form.cleaned_data if form.is_valid() else {}
+    pod = chosen.get("pod") or queries.DEFAULT_RATE_POD
+    baseline = queries.rate_baseline(int(chosen["baseline"]) if chosen.get("baseline") else None)
+    context: dict[str, Any] = {
+        "form": form,
+        "pod": pod,
+        "pod_name": queries.RATE_PODS[pod],
+        "baseline": baseline,
+        "inputs": None,
+        "picture": None,
+    }
+    if baseline is not None:
+        inputs = queries.rate_inputs(baseline, pod)
+        context["inputs"] = inputs
+        if inputs.activity and inputs.population:
+            system = queries.the_system_name()
+            picture = compute.rate_picture(inputs, system)
+            what = f"{queries.RATE_PODS[pod]} per 100,000 residents, {inputs.year}"
+            context["picture"] = picture
+            context["charts"] = {
+                "quintiles": charts.rates(
+                    picture.by_quintile,
+                    f"{what}, by deprivation quintile",
+                    category="Deprivation quintile",
+                )
+                if picture.by_quintile
+                else None,
+                "places": charts.rates(picture.by_place, f"{what}, by place", category="Place")
+                if picture.by_place
+                else None,
+                "hoods": charts.rates(
+                    picture.by_hood, f"{what}, by neighbourhood", category="Neighbourhood"
+                )
+                if picture.by_hood
+                else None,
+            }
+    return render(request, "inequalities/rates.jinja", context)
 
 
 def public(request: HttpRequest) -> HttpResponse:

@@ -14,6 +14,7 @@ from footprint.core import listing
 from footprint.core.breakdowns import ETHNIC_GROUPS, Breakdown, label
 from footprint.core.models import AuditEvent, Job
 from footprint.partnership.models import (
+    AGE_BANDS,
     Invitation,
     Membership,
     Neighbourhood,
@@ -525,3 +526,18 @@ def deprivation_profile(
         ],
         ethnic_total=ethnic_total,
     )
+
+
+def population_by_band(year: int) -> dict[str, list[int]]:
+    """Residents of each neighbourhood (by code) in ``year``, both sexes, in the 19 age bands
+    of ``AGE_BANDS``, added up from its small areas; neighbourhoods with no small-area
+    population that year are left out."""
+    out: dict[str, list[int]] = {}
+    rows = SmallAreaPopulation.objects.filter(year=year).values_list(
+        "small_area__neighbourhood__code", "bands"
+    )
+    for code, bands in rows:
+        total = out.setdefault(code, [0] * len(AGE_BANDS))
+        for i, n in enumerate(bands):
+            total[i] += int(n)
+    return out

@@ -72,3 +72,13 @@ def test_the_pages_draw_the_demo_picture(demo, db, client):
     public = client.get(reverse("inequalities:public")).content.decode()
     assert "People experiencing homelessness" in public
     assert "Farming households in the dales" not in public  # not made public
+
+
+def test_the_rates_page_draws_the_demo_emergency_admissions(demo, db, client):
+    pmo = get_user_model().objects.get(username="pmo")
+    client.force_login(pmo, backend="django.contrib.auth.backends.ModelBackend")
+    page = client.get(reverse("inequalities:rates")).content.decode()
+    assert "Emergency admissions per 100,000 residents by deprivation quintile" in page
+    assert "Quintile 5 (least deprived)" in page and "Slope index of inequality: <strong>" in page
+    assert "Wyvernshire" in page and "Hallowdale" in page
+    assert "Not calculated" not in page and "Left out of the rates" not in page

@@ -17,6 +17,7 @@ PAGES = [
     ("inequalities:public", [], set(CAST)),
     ("inequalities:overview", [], PARTNERS),
     ("inequalities:core20plus5", [], PARTNERS),
+    ("inequalities:rates", [], PARTNERS),
     ("inequalities:plus_group_add", [], PMO),
     ("inequalities:plus_group_edit", ["group"], PMO),
     ("inequalities:clinical_area_edit", ["hypertension"], PMO),

@@ -1,0 +1,95 @@
+"""Charts of the inequalities pages: crude and age-standardised rates side by side, each with
+its 95 % interval. Each is drawn beside a table of the same figures (``rates.jinja``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from footprint.core.charts import NHS_BLUE, NHS_MID_GREY, SCHEMA
+from footprint.inequalities.compute import Rate
+
+CRUDE = "Crude rate"
+STANDARDISED = "Age-standardised rate"
+
+
+def rates(shown: list[Rate], title: str, *, category: str) -> dict[str, Any]:
+    """A pair of horizontal bars for each group in the order given (the most deprived
+    quintile first): its crude rate and its age-standardised rate per 100,000, from zero, each
+    with a line across its 95 % interval. A group with no DSR shows its crude rate only."""
+    values: list[dict[str, Any]] = []
+    for r in shown:
+        values.append(
+            {
+                "label": r.label,
+                "measure": CRUDE,
+                "rate": r.crude,
+                "lower": r.crude_interval[0],
+                "upper": r.crude_interval[1],
+            }
+        )
+        if r.dsr is not None and r.dsr_interval is not None:
+            values.append(
+                {
+                    "label": r.label,
+                    "measure": STANDARDISED,
+                    "rate": r.dsr,
+                    "lower": r.dsr_interval[0],
+                    "upper": r.dsr_interval[1],
+                }
+            )
+    y = {
+        "field": "label",
+        "type": "ordinal",
+        "sort": [r.label for r in shown],
+        "title": category,
+        "axis": {"labelLimit": 240},
+    }
+    offset = {"field": "measure", "sort": [CRUDE, STANDARDISED]}
+    rate_title = "Per 100,000 residents"
+    return {
+        "$schema": SCHEMA,
+        "description": title,
+        "title": title,
+        "width": "container",
+        "height": 44 * len(shown) + 40,
+        "data": {"values": values},
+        "encoding": {"y": y, "yOffset": offset},
+        "layer": [
+            {
+                "mark": {"type": "bar"},
+                "encoding": {
+                    "x": {
+                        "field": "rate",
+                        "type": "quantitative",
+                        "title": rate_title,
+                        "scale": {"zero": True},
+                        "axis": {"format": ","},
+                    },
+                    "color": {
+                        "field": "measure",
+                        "type": "nominal",
+                        "title": None,
+                        "scale": {
+                            "domain": [CRUDE, STANDARDISED],
+                            "range": [NHS_MID_GREY, NHS_BLUE],
+                        },
+                        "legend": {"orient": "bottom"},
+                    },
+                    "tooltip": [
+                        {"field": "label", "title": category},
+                        {"field": "measure", "title": "Rate"},
+                        {"field": "rate", "title": rate_title, "format": ",.1f"},
+                        {"field": "lower", "title": "95 % interval from", "format": ",.1f"},
+                        {"field": "upper", "title": "95 % interval to", "format": ",.1f"},
+                    ],
+                },
+            },
+            {
+                "mark": {"type": "rule", "color": "#212b32"},
+                "encoding": {
+                    "x": {"field": "lower", "type": "quantitative"},
+                    "x2": {"field": "upper"},
+                },
+            },
+        ],
+    }

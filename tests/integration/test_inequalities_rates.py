@@ -1,0 +1,148 @@
+"""Age-standardised rates of the base year's activity (issue 20): crude and directly
+standardised rates per 100,000 by deprivation quintile, place and neighbourhood, worked by hand
+the way PHEindicatormethods' phe_dsr documents its method, and the page saying so where a rate
+cannot be given."""
+
+import pytest
+from django.urls import reverse
+
+from footprint.demand.models import ActivityCell, Baseline
+from footprint.engine import inequalities as ie
+from footprint.inequalities import compute, queries
+from tests.integration.test_small_areas import small_areas  # noqa: F401  (a fixture)
+
+URL = reverse("inequalities:rates")
+
+
+def cell(baseline, hood, age, count, pod="ip_emergency"):
+    return ActivityCell(
+        baseline=baseline, provider="RA1", pod=pod, neighbourhood=hood, sex="F", age=age,
+        count=count,
+    )  # fmt: skip
+
+
+@pytest.fixture
+def activity(small_areas):  # noqa: F811
+    """The small areas' 2025 residents (test_small_areas): N1 (quintile 1) 29 of every age,
+    so 145 in each five-year band and 29 aged 90 and over; N2 (quintile 3) 16 of every age;
+    S1 (quintile 5) 7 of every age. Emergency admissions: N1 29 babies and 29 people of 90 and
+    over; N2 none; S1 7 people of 90 and over; and 4 of a neighbourhood the footprint lacks."""
+    baseline = Baseline.objects.create(name="Activity", base_year=2025)
+    ActivityCell.objects.bulk_create(
+        [
+            cell(baseline, "N1", 2, 20),
+            cell(baseline, "N1", 3, 9),
+            cell(baseline, "N1", 90, 29),
+            cell(baseline, "S1", 90, 7),
+            cell(baseline, "X9", 40, 4),
+            cell(baseline, "N1", 50, 1000, pod="ae"),
+        ]
+    )
+    return baseline
+
+
+def test_a_neighbourhoods_rates_by_hand(activity):
+    """N1: 58 events among 2,639 residents.
+    Crude: 58 / 2,639 × 100,000 = 2,197.8; Byar's limits of 58 (44.039, 74.980) give
+    1,668.8 to 2,841.2.
+    DSR (phe_dsr: Σ wᵢxᵢ/nᵢ / Σ wᵢ): the 0-4 band's rate 29/145 = 0.2 weighted by the ESP's
+    5,000, and the 90+ band's 29/29 = 1 by its 1,000: (1,000 + 1,000) / 100,000 = 0.02, so
+    2,000.0 per 100,000. Older than the standard at 90+, so the crude rate is above it.
+    Dobson: var = Σ xᵢ(wᵢ/nᵢ)² / (Σ wᵢ)² = 29 × (5,000/145)² + 29 × (1,000/29)², over 10¹⁰,
+    = 6.8966e-6; √(var/58) = 3.4483e-4; limits 0.02 + 3.4483e-4 × (44.039 − 58) = 1,518.6
+    and 0.02 + 3.4483e-4 × (74.980 − 58) = 2,585.5 per 100,000."""
+    picture = compute.rate_picture(queries.rate_inputs(activity, "ip_emergency"), "The ICS")
+    n1 = next(r for r in picture.by_hood if r.key == "N1")
+    assert n1.label == "North One (Northshire)" and n1.events == 58 and n1.residents == 2639
+    assert n1.crude == pytest.approx(2197.80, abs=0.01)
+    assert n1.crude_interval == pytest.approx((1668.78, 2841.22), abs=0.01)
+    assert n1.dsr == pytest.approx(2000.0)
+    assert n1.dsr_interval == pytest.approx((1518.59, 2585.51), abs=0.01)
+    # Northshire adds North Two's 16 of every age: 225 in each band, 45 aged 90 and over.
+    # DSR = (5,000 × 29/225 + 1,000 × 29/45) / 100,000 = 1,288.9; crude 58/4,095 = 1,416.4.
+    north = next(r for r in picture.by_place if r.key == "Northshire")
+    assert north.dsr == pytest.approx(1288.89, abs=0.01)
+    assert north.crude == pytest.approx(1416.36, abs=0.01)
+
+
+def test_rates_below_ten_events_and_unknown_neighbourhoods_are_said_not_guessed(activity):
+    picture = compute.rate_picture(queries.rate_inputs(activity, "ip_emergency"), "The ICS")
+    s1 = next(r for r in picture.by_hood if r.key == "S1")
+    assert s1.crude == pytest.approx(7 / 637 * 100_000)  # 1,098.9
+    assert s1.dsr is None and s1.reason == "not calculated: fewer than 10 events"
+    n2 = next(r for r in picture.by_hood if r.key == "N2")
+    assert n2.events == 0 and n2.crude == 0 and n2.dsr is None
+    assert [r.label for r in picture.by_quintile] == [
+        "Quintile 1 (most deprived)",
+        "Quintile 3",
+        "Quintile 5 (least deprived)",
+    ]
+    assert picture.gradient is None  # only three quintiles hold neighbourhoods
+    assert picture.events == 58 + 7 + 4
+    assert picture.whole is not None and picture.whole.events == 65
+    assert picture.left_out == [
+        "4 events of residents of neighbourhood codes the footprint does not hold (X9)"
+    ]
+
+
+def test_an_age_band_with_no_residents_gets_no_dsr_and_says_why():
+    residents = [100] * 18 + [0]
+    rate = compute.standardised_rate("x", "X", [5.0] * 19, residents)
+    assert rate.dsr is None
+    assert rate.reason == "not calculated: no residents aged 90+, so no rate for that age band"
+    assert rate.crude == pytest.approx(95 / 1800 * 100_000)
+
+
+def test_the_sii_of_age_standardised_rates_falling_with_deprivation():
+    """Residents shaped like the ESP (ten times it: 1,000,000 in each quintile), so each DSR
+    is its crude rate: 900, 800, 700, 600 and 500 per 100,000 from the most deprived quintile.
+    Equal populations put the quintiles at ranks 0.1 … 0.9 on the line 950 − 500 × rank: the
+    SII is −500 (the least deprived end 500 per 100,000 below the most deprived), the RII
+    fitted(1)/fitted(0) = 450/950 and the gap 900 − 500 = 400."""
+    residents = [w * 10 for w in ie.ESP2013]
+    rates = {
+        q: compute.standardised_rate(str(q), f"Q{q}", [rate * w / 10_000 for w in ie.ESP2013],
+                                     residents)
+        for q, rate in zip(range(1, 6), (900, 800, 700, 600, 500), strict=True)
+    }  # fmt: skip
+    assert rates[1].dsr == pytest.approx(900) and rates[1].crude == pytest.approx(900)
+    g = compute.rate_gradient(rates)
+    assert g is not None and g.interval is not None
+    assert g.sii == pytest.approx(-500) and g.gap == pytest.approx(400)
+    assert g.rii == pytest.approx(450 / 950)
+    assert g.interval[0] < -500 < g.interval[1]
+    assert compute.rate_gradient({q: r for q, r in rates.items() if q != 3}) is None
+
+
+def test_the_page_shows_crude_beside_standardised_with_tables(client_for, activity):
+    page = client_for("viewer").get(URL).content.decode()
+    assert "Why standardise for age?" in page and "2013 European Standard Population" in page
+    assert "A deprived city full of young families" in page
+    assert "Emergency admissions per 100,000 residents by deprivation quintile, 2025" in page
+    assert '<td class="nhsuk-table__cell fp-numeric">2,000.0</td>' in page
+    assert "1,518.6 to 2,585.5" in page and "2,197.8" in page
+    assert "Not calculated: fewer than 10 events" in page
+    assert "4 events of residents of neighbourhood codes the footprint does not hold" in page
+    assert "No slope index of inequality" in page and "fall in only 3" in page
+    assert 'id="quintile-rates-chart"' in page and 'id="hood-rates"' in page
+    ae = client_for("viewer").get(URL, {"pod": "ae"}).content.decode()
+    assert "1,000 A&amp;E attendances of" in ae or "1,000 A&E attendances of" in ae
+
+
+def test_the_page_says_when_there_is_no_activity_or_no_population(client_for, activity):
+    client = client_for("viewer")
+    none = client.get(URL, {"pod": "mh_beds"}).content.decode()
+    assert "holds no mental health admissions, so there are no rates of it" in none
+    Baseline.objects.filter(pk=activity.pk).update(base_year=2024)
+    page = client.get(URL).content.decode()
+    assert "No small-area population by age for 2024 has been loaded" in page
+    assert "Small-area population is held for 2025." in page
+    assert "per 100,000 residents by deprivation quintile" not in page
+    ActivityCell.objects.all().delete()
+    Baseline.objects.all().delete()
+    assert "No activity has been imported yet" in client.get(URL).content.decode()
+
+
+def test_a_choice_that_is_not_offered_falls_back_to_emergency_admissions(client_for, activity):
+    page = client_for("viewer").get(URL, {"pod": "sc_home_care", "baseline": "x"}).content
+    assert "Emergency admissions, 2025" in page.decode()
