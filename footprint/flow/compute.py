@@ -9,8 +9,8 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from footprint.engine import opel, spc, spc_daily
-from footprint.flow.models import NCTR_PATHWAYS, Measure, ReturnKind
+from footprint.engine import flow_fit, opel, spc, spc_daily
+from footprint.flow.models import DISCHARGE_PATHWAYS, NCTR_PATHWAYS, Measure, ReturnKind
 
 PROVIDER_TYPE = {
     ReturnKind.ACUTE: opel.ProviderType.ACUTE,
@@ -314,3 +314,38 @@ def what_changed(series: Sequence[JudgedSeries], day: dt.date) -> str:
 def has_opel(kind: ReturnKind | None) -> bool:
     """Whether a provider of ``kind`` has an OPEL level (councils and care providers do not)."""
     return kind in PROVIDER_TYPE
+
+
+def _fit_day(values: Mapping[str, float]) -> flow_fit.Day:
+    return flow_fit.Day(
+        admissions=values.get(Measure.ADMISSIONS),
+        occupied=values.get(Measure.GA_BEDS_OCCUPIED),
+        discharges={p: values.get(m) for p, m in enumerate(DISCHARGE_PATHWAYS)},
+        nctr={p: values.get(m) for p, m in enumerate(NCTR_PATHWAYS)},
+    )
+
+
+def discharge_fit(
+    figures: Mapping[tuple[int, dt.date], Mapping[str, float]],
+) -> dict[int | None, flow_fit.Fit]:
+    """Length of stay, discharge pathway shares and each pathway's mean delay (Little's law,
+    ``engine.flow_fit``) from acute returns by (organisation key, day), as
+    ``queries.returns_between(start, end, queries.acute_trusts())`` gives them: one fit for
+    each organisation and, under None, one for them all added up day by day (a figure counts
+    on a day only when every organisation that made a return that day reported it)."""
+    by_org: dict[int, list[tuple[dt.date, Mapping[str, float]]]] = {}
+    by_day: dict[dt.date, list[Mapping[str, float]]] = {}
+    for (org, day), values in sorted(figures.items(), key=lambda kv: (kv[0][1], kv[0][0])):
+        by_org.setdefault(org, []).append((day, values))
+        by_day.setdefault(day, []).append(values)
+    out: dict[int | None, flow_fit.Fit] = {
+        org: flow_fit.fit([_fit_day(v) for _, v in days]) for org, days in by_org.items()
+    }
+    measures = (Measure.ADMISSIONS, Measure.GA_BEDS_OCCUPIED, *DISCHARGE_PATHWAYS, *NCTR_PATHWAYS)
+    summed = []
+    for rows in by_day.values():
+        total = {str(m): sum(r[m] for r in rows) for m in measures if all(m in r for r in rows)}
+        summed.append(_fit_day(total))
+    if summed:
+        out[None] = flow_fit.fit(summed)
+    return out

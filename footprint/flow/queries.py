@@ -218,9 +218,14 @@ def provider_scores(day: dt.date) -> list[tuple[ReturnKind, float]]:
     return out
 
 
+def acute_trusts() -> list[Organisation]:
+    """The organisations that make the acute return, by name."""
+    return [o for o in reporting_organisations() if return_kind(o) == ReturnKind.ACUTE]
+
+
 def acute_figures_by_day(start: dt.date, end: dt.date) -> dict[dt.date, list[dict[str, float]]]:
     """The acute trusts' figures from ``start`` to ``end``, by day: one dict per return."""
-    acute = [o for o in reporting_organisations() if return_kind(o) == ReturnKind.ACUTE]
+    acute = acute_trusts()
     out: dict[dt.date, list[dict[str, float]]] = defaultdict(list)
     for (_, day), values in returns_between(start, end, acute).items():
         out[day].append(values)

@@ -118,3 +118,26 @@ def test_the_sentence_says_how_far_from_the_usual_for_the_weekday():
     assert compute.what_changed([series], days[-1]).startswith(
         "On 29 November 2026, allowing for the day of the week, delays was beyond"
     )
+
+
+def test_discharge_fit_for_each_trust_and_for_them_together():
+    a_day = {"admissions": 50.0, "ga_beds_occupied": 400.0, "discharges_pathway_0": 30.0}
+    a_day |= {"discharges_pathway_1": 12.0, "discharges_pathway_2": 6.0}
+    a_day |= {"discharges_pathway_3": 2.0, "nctr_pathway_1": 36.0, "nctr_pathway_3": 22.0}
+    b_day = {"admissions": 30.0, "ga_beds_occupied": 330.0, "discharges_pathway_1": 8.0}
+    b_day |= {"nctr_pathway_1": 44.0}
+    day1, day2 = dt.date(2026, 11, 29), dt.date(2026, 11, 30)
+    fits = compute.discharge_fit(
+        {(1, day1): a_day, (1, day2): a_day, (2, day1): b_day, (2, day2): b_day}
+    )
+    a, b, both = fits[1], fits[2], fits[None]
+    assert a.length_of_stay == pytest.approx(8) and b.length_of_stay == pytest.approx(11)
+    assert [p.share for p in a.pathways] == pytest.approx([0.6, 0.24, 0.12, 0.04])
+    assert a.pathways[1].delay_days == pytest.approx(3) and a.pathways[3].delay_days == 11
+    assert b.pathways[1].delay_days == pytest.approx(5.5)
+    # Together: 730 beds ÷ 80 admissions; pathway 1: 80 waiting ÷ 20 leaving a day. Pathway 3
+    # only A reported, so the two together have no pathway-3 figure (and no shares).
+    assert both.length_of_stay == pytest.approx(730 / 80)
+    assert both.pathways[1].delay_days == pytest.approx(4)
+    assert both.pathways[3].delay_days is None and both.pathways[0].share is None
+    assert compute.discharge_fit({}) == {}
