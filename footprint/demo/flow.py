@@ -1,5 +1,6 @@
 """The demo's daily situation returns: two years of them for the two acute trusts, the
-community trust and the two councils, with a believable winter each year, a norovirus week
+community trust, the ambulance trust's NHS 111 service and the two councils, with a believable
+winter each year (NHS 111 busiest at weekends and in winter), a norovirus week
 that closes beds at Wyvern, a week at OPEL 4 across the acute trusts, and a care-home closure in
 Wyvernshire that lengthens pathway-3 delays; the OPEL levels they give, the escalation plan,
 the on-call contacts and a few mutual-aid requests.
@@ -42,6 +43,8 @@ Array = npt.NDArray[np.float64]
 WEEKLY = np.array([1.12, 1.04, 1.0, 0.99, 0.98, 0.92, 0.95])
 # Discharges by day of the week: few at weekends.
 DISCHARGING = np.array([1.05, 1.1, 1.1, 1.12, 1.18, 0.75, 0.7])
+# NHS 111 calls by day of the week: busiest at weekends, when practices are shut.
+CALLING = np.array([1.05, 0.85, 0.8, 0.8, 0.9, 1.55, 1.45])
 
 ACUTE = {
     "RW9": {"beds": 640, "admissions": 105, "ed": 380},
@@ -80,9 +83,11 @@ def build_flow(timeline: Timeline) -> dict[str, int]:
     rng = np.random.default_rng(SEED)
     orgs = {
         o.ods_code: o
-        for o in Organisation.objects.filter(ods_code__in=["RW9", "RM9", "RX9", "LA901", "LA902"])
+        for o in Organisation.objects.filter(
+            ods_code__in=["RW9", "RM9", "RX9", "RY9", "LA901", "LA902"]
+        )
     }
-    if len(orgs) < 5:
+    if not {"RW9", "RM9", "RX9", "LA901", "LA902"} <= set(orgs):
         return {"daily_returns": 0}
     end = timeline.today
     days = [end - dt.timedelta(days=DAYS - 1 - i) for i in range(DAYS)]
@@ -103,12 +108,15 @@ def build_flow(timeline: Timeline) -> dict[str, int]:
     figures["RX9"] = _community(rng, winter, dow, opel4, since_closure)
     for code, scale in (("LA901", 1.0), ("LA902", 0.7)):
         figures[code] = _council(rng, scale, winter, code == "LA901", since_closure)
+    if "RY9" in orgs:  # the ambulance trust runs NHS 111 (its own draws: the rest unchanged)
+        figures["RY9"] = _nhs_111(np.random.default_rng(SEED + 111), winter, dow, opel4)
 
     returns: list[DailyReturn] = []
     kinds = {
         "RW9": ReturnKind.ACUTE,
         "RM9": ReturnKind.ACUTE,
         "RX9": ReturnKind.COMMUNITY,
+        "RY9": ReturnKind.NHS_111,
         "LA901": ReturnKind.SOCIAL_CARE,
         "LA902": ReturnKind.SOCIAL_CARE,
     }
@@ -278,6 +286,32 @@ def _community(
     }
 
 
+def _nhs_111(
+    rng: np.random.Generator,
+    winter: Array,
+    dow: npt.NDArray[np.int64],
+    opel4: npt.NDArray[np.int64],
+) -> dict[str, Array]:
+    """A 111 service for the partnership's million people: some 800 calls a day, more in winter
+    and at weekends; slower to answer and to call back when busy, worst in the week at OPEL 4."""
+    n = len(winter)
+    pressure = np.zeros(n)
+    pressure[opel4] = 1.0
+    offered = rng.poisson(800 * CALLING[dow] * (1 + 0.3 * winter + 0.2 * pressure))
+    busy = np.clip(0.6 * winter + 0.25 * (dow >= 5) + pressure + _smooth(rng, n, 0.08), 0, 2)
+    abandoned = rng.binomial(offered, np.clip(0.025 + 0.05 * busy, 0, 0.5))
+    answer = np.clip(35 + 170 * busy + rng.gamma(2, 8, n), 5, 3600).round()
+    callbacks = rng.binomial(offered - abandoned, 0.3)
+    within = rng.binomial(callbacks, np.clip(0.6 - 0.2 * busy, 0.05, 1))
+    return {
+        M.CALLS_OFFERED: offered.astype(float),
+        M.CALLS_ABANDONED: abandoned.astype(float),
+        M.ANSWER_MEAN_SECONDS: answer,
+        M.CLINICAL_CALLBACKS: callbacks.astype(float),
+        M.CALLBACKS_WITHIN_20: within.astype(float),
+    }
+
+
 def _council(
     rng: np.random.Generator, scale: float, winter: Array, closes: bool, since_closure: Array
 ) -> dict[str, Array]:
@@ -304,7 +338,7 @@ def _levels(
     last: dict[str, int | None] = {}
     for i, day in enumerate(days):
         scores: list[tuple[ReturnKind, float]] = []
-        for code in ("RW9", "RM9", "RX9"):
+        for code in ("RW9", "RM9", "RX9", "RY9"):
             row = per_day.get((code, i))
             lvl = compute.provider_level(kinds[code], row) if row else None
             if lvl is None:

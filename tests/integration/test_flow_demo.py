@@ -1,5 +1,6 @@
-"""The demo's daily returns: two years for the acute, community and council members, with the
-winter, the norovirus week, the week at OPEL 4 and the care-home closure visible in them."""
+"""The demo's daily returns: two years for the acute, community, NHS 111 and council members,
+with the winter, the norovirus week, the week at OPEL 4 and the care-home closure visible in
+them."""
 
 import datetime as dt
 import time
@@ -8,7 +9,7 @@ import pytest
 
 from footprint.demo.flow import build_flow
 from footprint.demo.timeline import Timeline
-from footprint.flow import queries
+from footprint.flow import compute, queries
 from footprint.flow.models import DailyReturn, OpelLevel
 from footprint.partnership.models import Organisation, OrganisationKind
 
@@ -22,6 +23,7 @@ def members(db):
         ("RW9", k.ACUTE_TRUST),
         ("RM9", k.ACUTE_TRUST),
         ("RX9", k.COMMUNITY_TRUST),
+        ("RY9", k.AMBULANCE_TRUST),
         ("LA901", k.LOCAL_AUTHORITY),
         ("LA902", k.LOCAL_AUTHORITY),
     ):
@@ -32,7 +34,7 @@ def test_the_demo_draws_two_years_of_returns_with_its_stories(members):
     started = time.perf_counter()
     made = build_flow(Timeline(TODAY))
     print(f"build_flow: {time.perf_counter() - started:.2f} s", made)
-    assert made["daily_returns"] == 5 * 730 - 1  # Hallowdale Council is late today
+    assert made["daily_returns"] == 6 * 730 - 1  # Hallowdale Council is late today
     assert [o.ods_code for o in queries.missing_returns(TODAY)] == ["LA902"]
     assert DailyReturn.objects.filter(date__gt=TODAY).count() == 0
     history = queries.daily_history(TODAY - dt.timedelta(days=729), TODAY)
@@ -54,11 +56,30 @@ def test_the_demo_draws_two_years_of_returns_with_its_stories(members):
         organisation=None, date__range=(dt.date(2026, 1, 5), dt.date(2026, 1, 11))
     )
     assert {lvl.level for lvl in week} == {4}
+    # NHS 111 (the ambulance trust) is a pillar of the system's score every day: at OPEL 4 in
+    # that week, mostly at OPEL 1 in summer.
+    assert all(set(lvl.points) == {"acute", "community", "nhs_111"} for lvl in week)
+    nhs_111 = OpelLevel.objects.filter(organisation__ods_code="RY9")
+    assert {
+        lvl.level for lvl in nhs_111.filter(date__range=(dt.date(2026, 1, 5), dt.date(2026, 1, 11)))
+    } == {4}
+    summer = [
+        lvl.level for lvl in nhs_111.filter(date__range=(dt.date(2026, 7, 1), dt.date(2026, 7, 31)))
+    ]
+    assert summer.count(1) > len(summer) / 2
     # The care-home closure: pathway-3 delays at Wyvern longer after it.
     figures = queries.returns_between(dt.date(2025, 7, 1), dt.date(2025, 12, 31), [rw9])
     before = [v["nctr_pathway_3"] for (o, d), v in figures.items() if d.month in (7, 8)]
     after = [v["nctr_pathway_3"] for (o, d), v in figures.items() if d.month in (11, 12)]
     assert sum(after) / len(after) > sum(before) / len(before) + 20
+    # The discharge pathways fitted from the last year give back the shares they were drawn
+    # with, and pathway 3 (care homes) the longest delay.
+    year = queries.returns_between(TODAY - dt.timedelta(days=364), TODAY, queries.acute_trusts())
+    fit = compute.discharge_fit(year)[None]
+    assert [p.share for p in fit.pathways] == pytest.approx([0.62, 0.25, 0.09, 0.04], abs=0.01)
+    delays = [p.delay_days for p in fit.pathways]
+    assert delays[3] == max(delays) and 2 < delays[3] < 20
+    assert fit.length_of_stay is not None and 3 < fit.length_of_stay < 10
 
 
 def test_the_system_page_says_what_changed_with_a_chart_and_table_for_each_series(
