@@ -149,6 +149,19 @@ def test_deciles_outside_1_to_10_and_impossible_ranks_are_refused_by_row_and_fie
     ]
 
 
+def test_a_missing_decile_and_so_quintile_is_refused_by_row_and_field(small_areas):
+    """A small area without its decile would have no quintile: refused before anything is
+    saved, naming the file, the row and the column."""
+    text = "LSOA code,IMD rank,IMD decile\nE01000001,5,3\nE01000002,6000,\n"
+    with pytest.raises(ImportRejected) as exc:
+        importers.parse_deprivation(text, "imd.csv")
+    assert reasons(exc) == "imd.csv, row 3, column 'IMD decile': a number is needed here"
+    with pytest.raises(ImportRejected) as exc:
+        importers.parse_deprivation("LSOA code,IMD rank\nE01000001,5\n", "imd.csv")
+    assert reasons(exc) == "imd.csv, row 1, column 'IMD decile': this column is missing"
+    assert SmallArea.objects.get(code="E01000001").imd_decile == 1  # as before
+
+
 def test_deprivation_before_the_lookup_is_refused_and_saves_nothing(footprint):
     with pytest.raises(ImportRejected) as exc:
         services.import_deprivation(
