@@ -7,5 +7,11 @@ class CoreConfig(AppConfig):
     verbose_name = "Footprint core"
 
     def ready(self) -> None:
+        from django.db.backends.signals import connection_created
+
         # Production's own checks (site address), run before every command and at start.
         from footprint.core import checks  # noqa: F401
+        from footprint.core.listing import register_sqlite_functions
+
+        # Text sorts alike on SQLite and PostgreSQL: SQLite's half of the shared sort key.
+        connection_created.connect(register_sqlite_functions, dispatch_uid="footprint_fold")
