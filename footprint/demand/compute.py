@@ -31,7 +31,7 @@ from footprint.demand.parameters import (
     validate,
     validate_scheme,
 )
-from footprint.demand.pods import ALL, SCHEMES, pod_name
+from footprint.demand.pods import ALL, ALL_PODS, SCHEMES, pod_name
 from footprint.engine import demand as dm
 from footprint.engine.demand import library
 from footprint.engine.demand.pods import BY_CODE, CODES, LOS_BAND_LABELS, POINTS_OF_DELIVERY
@@ -337,6 +337,7 @@ def project(
             executor=pool,
             progress=_part(progress, 1, 2),
             quintiles=quintiles,
+            capacity=capacity,
         )
     flags = dm.check_schemes(scenario, scheme_library()) + dm.check_plan(
         scenario, *dm.plan_totals(plan, outcome)
@@ -367,6 +368,7 @@ def breakdown_rows(
     executor: Executor | None = None,
     progress: Progress = no_progress,
     quintiles: Mapping[str, int] | None = None,
+    capacity: dm.Capacity | None = None,
 ) -> list[dict[str, Any]]:
     """Every breakdown of a scenario's activity and bed days (by place, neighbourhood, sex,
     age band and condition group) as rows of ``Breakdown``, from the same seed as the model:
@@ -383,16 +385,71 @@ def breakdown_rows(
     # a place's neighbourhoods share strata otherwise: many more strata, so a run of its own,
     # split by deprivation quintile too when ``quintiles`` gives neighbourhoods theirs
     # (neighbourhood code → 1 most deprived … 5; 0 or missing: not known)
+    # (neighbourhood code → 1 most deprived … 5; 0 or missing: not known), or cells theirs
     strata = dm.stratify(*args, by_neighbourhood=True)
     dims: tuple[str, ...] = ("neighbourhood",)
-    if quintiles:
-        known = np.array([quintiles.get(code, 0) for code in strata.neighbourhoods])
+    if quintiles or strata.quintile.any():
+        known = np.array([(quintiles or {}).get(code, 0) for code in strata.neighbourhoods])
         strata = replace(strata, neighbourhood_quintile=known.astype(np.int64))
         dims = ("neighbourhood", "quintile")
     hoods = dm.compile_plan(scenario, dm.regroup(strata, dims))
     _, split, outcomes = dm.run_split(hoods, executor=executor, progress=_part(progress, 1, 2))
     for dimension, groups, out in zip(split.by, split.groups, outcomes, strict=True):
         rows += _breakdown_rows(dimension, groups, hoods.step_names, out, scenario.years)
+        if dimension == "quintile" and capacity is not None:
+            rows += _all_pods_rows(
+                dimension, dm.by_value(groups, out, capacity), hoods.step_names, scenario.years
+            )
+    return rows
+
+
+def _all_pods_rows(
+    by: str, v: dm.ByValue, step_names: Sequence[str], years: tuple[int, ...]
+) -> list[dict[str, Any]]:
+    """A breakdown's bed days, beds and (where the run prices activity) cost for each value,
+    every point of delivery together, by year: rows of ``Breakdown`` with ``pod`` "all". Bed
+    days and cost have each step's part; beds, which do not add up, have none."""
+    rows = []
+    measures: list[tuple[str, Any, Any, Any]] = [
+        ("bed_days", v.bed_days, v.steps_bed_days, v.steps_bed_days[0, 0, 0]),
+        ("beds", v.beds, None, v.base_beds),
+    ]
+    if v.has_cost:
+        measures.append(("cost", v.cost, v.steps_cost, v.steps_cost[0, 0, 0]))
+    for measure, values, steps, base in measures:
+        s = dm.summarise(values)
+        if steps is not None:
+            drawn = steps[1:] if len(steps) > 1 else steps
+            mean_steps = drawn.mean(axis=0)
+            p10_steps, p90_steps = np.percentile(drawn, [10, 90], axis=0)
+        for i, value in enumerate(v.values):
+            for t, year in enumerate(years):
+                rows.append(
+                    {
+                        "by": by,
+                        "value": value,
+                        "measure": measure,
+                        "pod": ALL_PODS,
+                        "year": year,
+                        "baseline": float(base[i]),
+                        "central": float(s.central[t, i]),
+                        "mean": float(s.mean[t, i]),
+                        "p10": float(s.p10[t, i]),
+                        "p50": float(s.p50[t, i]),
+                        "p90": float(s.p90[t, i]),
+                        "steps": []
+                        if steps is None
+                        else [
+                            {
+                                "name": name,
+                                "mean": float(mean_steps[t, k, i]),
+                                "p10": float(p10_steps[t, k, i]),
+                                "p90": float(p90_steps[t, k, i]),
+                            }
+                            for k, name in enumerate(step_names)
+                        ],
+                    }
+                )
     return rows
 
 
@@ -768,3 +825,62 @@ def growth_rows(document: dict[str, Any]) -> list[dict[str, Any]]:
         for code, g in document.get("growth", {}).items()
         if code in BY_CODE
     ]
+
+
+# Results by deprivation quintile
+
+
+def per_thousand(count: float, residents: int | None) -> float | None:
+    """``count`` per 1,000 residents; None without residents."""
+    return count / residents * 1000 if residents else None
+
+
+def gradient_sentence(
+    rows: Sequence[Mapping[str, Any]], what: str, base_year: int, horizon: int, year: int | None
+) -> str:
+    """The gap between the most and the least deprived quintile in words: the projection per
+    1,000 residents in each (residents counted in ``year``) and how many times as many, with
+    the base year's for comparison. ``rows`` have ``value`` ("1" … "5"), ``rate`` and
+    ``rate_base``; without residents in both quintiles it says what is missing."""
+    by = {r["value"]: r for r in rows}
+    most, least = by.get("1"), by.get("5")
+    if not most or not least or most["rate"] is None or least["rate"] is None:
+        return (
+            f"No rate per resident can be given for {what.lower()}: the partnership holds no "
+            "small-area population for both the most and the least deprived quintile."
+        )
+    lines = (
+        f"In {horizon} the most deprived fifth of residents (quintile 1) are projected to have "
+        f"{most['rate']:,.1f} {what.lower()} per 1,000 residents, against "
+        f"{least['rate']:,.1f} in the least deprived fifth (quintile 5)"
+    )
+    if least["rate"] > 0:
+        ratio = most["rate"] / least["rate"]
+        lines += f": {ratio:,.1f} times as many"
+    lines += (
+        f". In the base year, {base_year}, it was {most['rate_base']:,.1f} against "
+        f"{least['rate_base']:,.1f}. Residents are counted in {year}."
+    )
+    return lines
+
+
+def scheme_shares(
+    rows: Sequence[Mapping[str, Any]], schemes: Sequence[str]
+) -> list[dict[str, Any]]:
+    """Each scheme's change in each quintile (``rows[i]["schemes"][j]`` its mean) and the
+    share of its whole change that falls in the most and in the least deprived quintile (None
+    when it changes nothing)."""
+    out = []
+    for j, name in enumerate(schemes):
+        parts = {r["value"]: r["schemes"][j]["mean"] for r in rows}
+        whole = sum(parts.values())
+        out.append(
+            {
+                "index": j,
+                "name": name,
+                "whole": whole,
+                "most": parts.get("1", 0.0) / whole if whole else None,
+                "least": parts.get("5", 0.0) / whole if whole else None,
+            }
+        )
+    return out

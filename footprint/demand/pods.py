@@ -68,7 +68,8 @@ def by_setting(codes: list[str]) -> list[tuple[str, list[str]]]:
 
 # points of delivery whose activity comes in packages (each cell's bed days are its hours)
 IN_PACKAGES: frozenset[str] = frozenset({"sc_home_care"})
-NAMES: dict[str, str] = dict(POD_CHOICES)
+ALL_PODS = "all"  # the pseudo point of delivery of a breakdown's bed days, beds and cost
+NAMES: dict[str, str] = {**dict(POD_CHOICES), ALL_PODS: "All points of delivery"}
 
 ALL = "All providers"  # the pseudo provider of system totals in a run's results
 SCHEMES = "Schemes"  # the pseudo provider of the schemes' own cost

@@ -21,7 +21,7 @@ from footprint.demand.models import (
     Run,
     Scenario,
 )
-from footprint.demand.pods import ALL, CODES, IN_PACKAGES, SCHEMES, item_name
+from footprint.demand.pods import ALL, ALL_PODS, CODES, IN_PACKAGES, SCHEMES, item_name
 from footprint.partnership.models import (
     Neighbourhood,
     Organisation,
@@ -335,7 +335,7 @@ def breakdown_values(run: Run, by: str, measure: str) -> list[tuple[str, str]]:
 
 def breakdown_pods(run: Run, by: str, value: str, measure: str) -> list[str]:
     """The points of delivery a breakdown value has results for."""
-    qs = run.breakdowns.filter(by=by, value=value, measure=measure)
+    qs = run.breakdowns.filter(by=by, value=value, measure=measure).exclude(pod=ALL_PODS)
     return sorted(set(qs.values_list("pod", flat=True)), key=CODES.index)
 
 
@@ -344,6 +344,19 @@ def breakdown(run: Run, by: str, value: str, measure: str, pod: str) -> list[Bre
     return list(
         run.breakdowns.filter(by=by, value=value, measure=measure, pod=pod).order_by("year")
     )
+
+
+def quintile_pods(run: Run) -> list[str]:
+    """The points of delivery a run has results by deprivation quintile for."""
+    qs = run.breakdowns.filter(by="quintile", measure="activity").exclude(pod=ALL_PODS)
+    return sorted(set(qs.values_list("pod", flat=True)), key=CODES.index)
+
+
+def residents_by_quintile() -> tuple[int | None, dict[str, int]]:
+    """The partnership's residents in each national deprivation quintile ("1" … "5") in the
+    latest year its small areas' population is held for, and that year."""
+    profile = deprivation_profile()
+    return profile.year, {str(q.key): q.residents for q in profile.quintiles}
 
 
 def breakdown_names(by: str) -> dict[str, str]:

@@ -50,6 +50,11 @@ urlpatterns = [
     ),
     path("workspace/demand/scenarios/<int:pk>/run/", views.scenario_run, name="scenario_run"),
     path("workspace/demand/runs/<int:pk>/", views.run, name="run"),
+    path(
+        "workspace/demand/runs/<int:pk>/deprivation/",
+        views.run_deprivation,
+        name="run_deprivation",
+    ),
     path("workspace/demand/runs/<int:pk>/results.csv", views.run_csv, name="run_csv"),
     path(
         "workspace/demand/runs/<int:pk>/breakdowns.csv",

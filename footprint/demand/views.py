@@ -16,6 +16,7 @@ from footprint.core.exports import csv_response, xlsx_file_response, xlsx_sheets
 from footprint.core.imports import ACTIVITY, DOCUMENT, TABLE, ImportRejected, load_json
 from footprint.core.jobs import refuse_big_uploads
 from footprint.core.permissions import permission_required
+from footprint.demand import charts as demand_charts
 from footprint.demand import compute, queries, services
 from footprint.demand.forms import (
     ActivityImportForm,
@@ -30,7 +31,7 @@ from footprint.demand.forms import (
 )
 from footprint.demand.models import Baseline, Breakdown, Result, Run, Scenario
 from footprint.demand.parameters import ParameterError, schema
-from footprint.demand.pods import ALL, CODES, by_setting, item_name, pod_name
+from footprint.demand.pods import ALL, ALL_PODS, CODES, by_setting, item_name, pod_name
 from footprint.demand.rules import Permission
 from footprint.demand.tasks import import_activity, run_scenario
 
@@ -559,6 +560,77 @@ def waterfall_with_intervals(
         },
     }
     return {**spec, "layer": [bars, rule]}
+
+
+@partner_only
+def run_deprivation(request: HttpRequest, pk: int) -> HttpResponse:
+    """A run by national deprivation quintile, most deprived first: one point of delivery's
+    activity (and bed days) per quintile with its range, per 1,000 residents, and each
+    scheme's part in each; then bed days, beds and cost of every point of delivery together;
+    and the gap between the most and the least deprived fifth in a sentence."""
+    r = _finished_run(pk)
+    horizon, base_year = r.parameters["horizon"], r.parameters["base_year"]
+    pods = queries.quintile_pods(r)
+    default = "ip_emergency" if "ip_emergency" in pods else next(iter(pods), "")
+    pod = _choice(request, "pod", pods, default)
+    year, residents = queries.residents_by_quintile()
+    names = queries.breakdown_names("quintile")
+    scheme_names = [sc["name"] for sc in r.parameters.get("schemes", [])]
+
+    def rows(measure: str, of: str) -> list[dict[str, Any]]:
+        found = queries.breakdowns_where(r, by="quintile", measure=measure, pod=of, year=horizon)
+        ordered = sorted(found, key=lambda x: (x.value == "Unknown", x.value))
+        out = []
+        for x in ordered:
+            steps = {st["name"]: st for st in x.steps}
+            people = residents.get(x.value)
+            out.append(
+                {
+                    "value": x.value,
+                    "name": names.get(x.value, x.value),
+                    "row": x,
+                    "residents": people,
+                    "rate": compute.per_thousand(x.mean, people),
+                    "rate_base": compute.per_thousand(x.baseline, people),
+                    "schemes": [
+                        steps.get(sn, {"mean": 0.0, "p10": 0.0, "p90": 0.0}) for sn in scheme_names
+                    ],
+                }
+            )
+        return out
+
+    activity = rows("activity", pod) if pod else []
+    bed_days = rows("bed_days", pod) if pod else []
+    what = pod_name(pod)
+    chart_rows = [a for a in activity if a["rate"] is not None and a["value"] != "Unknown"]
+    chart = (
+        demand_charts.quintile_rates(chart_rows, f"{what} per 1,000 residents in {horizon}", what)
+        if chart_rows
+        else None
+    )
+    totals = {m: rows(m, ALL_PODS) for m in ("bed_days", "beds", "cost")}
+    return render(
+        request,
+        "demand/run_deprivation.jinja",
+        {
+            "run": r,
+            "baseline": r.scenario.baseline,
+            "horizon": horizon,
+            "pods": [(p, pod_name(p)) for p in pods],
+            "pod": pod,
+            "what": what,
+            "activity": activity,
+            "bed_days": bed_days,
+            "totals": totals,
+            "scheme_names": scheme_names,
+            "shares": compute.scheme_shares(activity, scheme_names),
+            "residents_year": year,
+            "sentence": compute.gradient_sentence(activity, what, base_year, horizon, year)
+            if activity
+            else "",
+            "chart_spec": chart,
+        },
+    )
 
 
 def _finished_run(pk: int) -> Run:

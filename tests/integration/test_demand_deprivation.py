@@ -3,12 +3,15 @@ run's activity, bed days, beds and cost by quintile, and each scheme's part in e
 
 from __future__ import annotations
 
+import html
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from footprint.core.models import Job
-from footprint.demand.models import ActivityCell, Baseline
+from footprint.demand import compute, queries, services
+from footprint.demand.models import ActivityCell, Baseline, Run
 from footprint.partnership.models import Neighbourhood, SmallArea, SmallAreaPopulation
 
 HEADER = "provider,pod,neighbourhood,sex,age,los,small_area,imd_decile,imd_quintile\n"
@@ -112,3 +115,71 @@ def test_aggregated_counts_may_carry_a_quintile_too(client_for, areas):
     cells = dict(ActivityCell.objects.values_list("quintile", "count"))
     assert cells == {1: 40.0, 0: 10.0}
     assert Baseline.objects.get().records_without_deprivation == 1
+
+
+def gradient_records() -> str:
+    """Emergency admissions of women aged 80 in N1: 30 from its most deprived small area and
+    10 from its least, each of 1,000 residents (a gradient inside one neighbourhood), and 5
+    with no small area (they count in N1's quintile)."""
+    return HEADER + (
+        "RA1,ip_emergency,N1,F,80,4,E01000001,,\n" * 30
+        + "RA1,ip_emergency,N1,F,80,4,E01000002,,\n" * 10
+        + "RA1,ip_emergency,N1,F,80,4,,,\n" * 5
+    )
+
+
+@pytest.fixture
+def deprived_run(client_for, cast, areas):
+    upload(client_for("pmo"), gradient_records())
+    baseline = Baseline.objects.get()
+    doc = compute.default_parameters(2025, 2026, iterations=60, seed=4)
+    doc["schemes"] = [
+        compute.scheme_from_library(
+            "virtual_ward_frailty", start_year=2026, key="vw", cohort={"age_low": 75}
+        )
+    ]
+    scenario = services.save_scenario(
+        name="By deprivation", baseline=baseline, parameters=doc, by=cast["pmo"]
+    )
+    run = Run.objects.create(
+        scenario=scenario, parameters=scenario.parameters, created_by=cast["pmo"]
+    )
+    services.run_model(run=run, by=cast["pmo"])
+    run.refresh_from_db()
+    return run
+
+
+def test_a_run_by_quintile_shows_the_gap_beds_cost_and_each_scheme(client_for, deprived_run):
+    run = deprived_run
+    # N1 counts in quintile 1 (500 of its residents are in each, the lower quintile wins):
+    # its 5 records without a small area join the 30 of quintile 1
+    rows = {
+        x.value: x
+        for x in run.breakdowns.filter(by="quintile", measure="activity", pod="ip_emergency")
+        if x.year == 2026
+    }
+    assert set(rows) == {"1", "5"}
+    assert rows["1"].baseline == pytest.approx(35) and rows["5"].baseline == pytest.approx(10)
+    for measure in ("bed_days", "beds", "cost"):
+        assert {
+            x.value for x in run.breakdowns.filter(by="quintile", measure=measure, pod="all")
+        } == {"1", "5"}, measure
+    beds = run.breakdowns.get(by="quintile", measure="bed_days", pod="all", value="5", year=2026)
+    assert beds.baseline == pytest.approx(40)
+    assert [s["name"] for s in beds.steps][-1] == run.parameters["schemes"][0]["name"]
+    page = client_for("viewer").get(reverse("demand:run_deprivation", args=[run.pk]))
+    text = html.unescape(page.content.decode())
+    names = queries.breakdown_names("quintile")
+    assert "5 of the 45 records gave no small area" in text
+    assert (
+        "In the base year, 2025, it was 35.0 against 10.0. Residents are counted in 2025." in text
+    )
+    assert "the most deprived fifth of residents (quintile 1)" in text
+    table = text[text.index('id="quintile-activity"') :]
+    assert table.index(names["1"]) < table.index(names["5"])
+    assert 'id="quintile-beds"' in text and 'id="quintile-cost"' in text
+    assert 'id="quintile-schemes"' in text
+    # the run page links to it; the breakdown by quintile's pods leave out the "all" rows
+    run_page = client_for("viewer").get(reverse("demand:run", args=[run.pk]) + "?by=quintile")
+    assert reverse("demand:run_deprivation", args=[run.pk]) in run_page.content.decode()
+    assert queries.breakdown_pods(run, "quintile", "1", "bed_days") == ["ip_emergency"]

@@ -63,6 +63,7 @@ PAGES = [
     ("demand:scenario", ["scenario"], PARTNERS),
     ("demand:parameters", ["scenario"], PARTNERS),
     ("demand:run", ["run"], PARTNERS),
+    ("demand:run_deprivation", ["run"], PARTNERS),
     ("demand:run_csv", ["run"], PARTNERS),
     ("demand:run_breakdowns_csv", ["run"], PARTNERS),
     ("demand:run_xlsx", ["run"], PARTNERS),

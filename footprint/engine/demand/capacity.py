@@ -177,6 +177,7 @@ class ByValue:
     bed_days: FloatArray
     steps_bed_days: FloatArray
     beds: FloatArray
+    base_beds: FloatArray  # [value]: the beds the base year's bed days need
     cost: FloatArray
     steps_cost: FloatArray
     has_cost: bool
@@ -196,6 +197,7 @@ def by_value(groups: tuple[tuple[str, str], ...], outcome: Outcome, capacity: Ca
     per_day = np.array([capacity.bed_day_costs.get(code, 0.0) for _, code in groups])
     steps_cost = (outcome.steps_activity * per_unit + outcome.steps_bed_days * per_day) @ onto
     beds_out = np.zeros((*outcome.bed_days.shape[:2], len(values)))
+    base_beds = np.zeros(len(values))
     bed_types = sorted({BY_CODE[code].bed_type for _, code in groups if BY_CODE[code].has_stay})
     for bed_type in bed_types:
         mine = np.array(
@@ -203,12 +205,15 @@ def by_value(groups: tuple[tuple[str, str], ...], outcome: Outcome, capacity: Ca
             dtype=np.float64,
         )
         days = outcome.bed_days @ (onto * mine[:, None])
-        beds_out += np.where(days > 0, beds_needed(days, *capacity.bed_settings(bed_type)), 0.0)
+        beds_out += beds_needed(days, *capacity.bed_settings(bed_type))
+        base_days = outcome.steps_bed_days[0, 0, 0] @ (onto * mine[:, None])
+        base_beds += beds_needed(base_days, *capacity.bed_settings(bed_type))
     return ByValue(
         values,
         np.asarray(steps_bed_days.sum(axis=2), dtype=np.float64),
         np.asarray(steps_bed_days, dtype=np.float64),
         beds_out,
+        base_beds,
         np.asarray(steps_cost.sum(axis=2), dtype=np.float64),
         np.asarray(steps_cost, dtype=np.float64),
         bool(per_unit.any() or per_day.any()),
