@@ -169,7 +169,7 @@ def test_the_programme_office_submits_for_anyone(cast, footprint):
     assert not OpelLevel.objects.filter(organisation=footprint["council"]).exists()
 
 
-def test_an_ambulance_trust_makes_the_nhs_111_return_with_its_level(cast, footprint):
+def test_an_ambulance_trust_makes_the_nhs_111_return_with_its_level(client_for, cast, footprint):
     ambulance = Organisation.objects.create(
         ods_code="RZ1", name="Vales Ambulance", kind=OrganisationKind.AMBULANCE_TRUST
     )
@@ -189,6 +189,11 @@ def test_an_ambulance_trust_makes_the_nhs_111_return_with_its_level(cast, footpr
     assert (level.score, level.level, level.missing) == (0.0, 1, ["callback_20"])
     system = OpelLevel.objects.get(organisation=None, date=TODAY)
     assert system.points == {"nhs_111": 1}
+    # The page offers the NHS 111 figures, and no acute ones.
+    url = reverse("flow:submit") + f"?organisation=RZ1&date={TODAY.isoformat()}"
+    page = client_for("pmo").get(url).content.decode()
+    assert "NHS 111 calls abandoned" in page and "Mean time to answer (seconds)" in page
+    assert "General and acute beds open" not in page
 
 
 def test_missing_returns_are_listed(cast, footprint):
