@@ -337,7 +337,7 @@ def people(
             ),
             "partnership_roles",
         )
-        .order_by(*PEOPLE_SORTS.get(sort, PEOPLE_SORTS["name"]), "pk")
+        .order_by(*(listing.by(f) for f in PEOPLE_SORTS.get(sort, PEOPLE_SORTS["name"])), "pk")
     )
 
 

@@ -521,3 +521,17 @@ def test_the_invite_form_says_one_thing_wrong_with_each_field(client_for, cast, 
     assert page.count('href="#id_organisation"') == 1
     assert page.count('href="#id_email"') == 1
     assert not get_user_model().objects.filter(first_name="Sam").exists()
+
+
+def test_people_sort_by_name_as_read_whatever_the_case_or_accents(client_for, cast, footprint):
+    for first, last in [("Ann", "Zeal"), ("Émile", "Éclair"), ("Bo", "eastwood"), ("Cy", "Ede")]:
+        person = make_user(get_user_model(), f"{first}{last}".lower(), last_name=last)
+        person.first_name = first
+        person.save()
+        Membership.objects.create(user=person, organisation=footprint["trust_a"], role=Role.VIEWER)
+    client = client_for("pmo")
+    names = ["Bo eastwood", "Émile Éclair", "Cy Ede", "Ann Zeal"]
+    page = unescape(client.get(reverse("partnership:people")).content.decode())
+    assert sorted(names, key=page.index) == names
+    page = unescape(client.get(reverse("partnership:people"), {"sort": "-name"}).content.decode())
+    assert sorted(names, key=page.index) == names[::-1]
