@@ -6,6 +6,7 @@ import base64
 import datetime as dt
 import functools
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -16,6 +17,7 @@ from django.utils import timezone
 
 from footprint.core.imports import LARGEST_UPLOAD, TABLE, ImportRejected, Limits, decode
 from footprint.core.models import Job
+from footprint.core.permissions import can
 
 # A job running longer than this is taken to have lost its worker (killed for memory, say, or
 # stopped by a deploy); one queued longer than ``NEVER_STARTED`` to have none.
@@ -46,11 +48,42 @@ def create_job(*, kind: str, title: str, user: Any, payload: dict[str, Any]) -> 
     return Job.objects.create(kind=kind, title=title, created_by=user, payload=payload)
 
 
+@dataclass(frozen=True)
+class _Watchers:
+    permission: str
+    subject: Callable[[Job], object | None]
+
+
+# Who, besides whoever started it, may watch a kind of job: those who may see its subject.
+_WATCHERS: dict[str, _Watchers] = {}
+
+
+def watched_by(kind: str, permission: str, subject: Callable[[Job], object | None]) -> None:
+    """Let whoever holds ``permission`` on a ``kind`` job's subject (``subject(job)``: the model
+    run it computes, say) watch its progress, not only whoever started it. An app calls this
+    from its ``job_watchers`` module, which core finds and imports at start."""
+    _WATCHERS[kind] = _Watchers(permission, subject)
+
+
+def may_watch(job: Job, user: Any) -> bool:
+    """Whether ``user`` may see ``job``'s progress: they started it, they are a superuser, or
+    they may see its subject (``watched_by``). A job whose subject is gone is its starter's."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if (job.created_by_id is not None and job.created_by_id == user.pk) or user.is_superuser:
+        return True
+    watchers = _WATCHERS.get(job.kind)
+    if watchers is None:
+        return False
+    subject = watchers.subject(job)
+    return subject is not None and can(user, watchers.permission, subject)
+
+
 def job_for(pk: int, user: Any) -> Job | None:
-    """The job its progress page shows ``user``: one they started (any, for a superuser);
-    None for anyone else's, as for one that does not exist."""
+    """The job its progress page shows ``user``: one they may watch (``may_watch``); None
+    for any other, as for one that does not exist."""
     job = Job.objects.filter(pk=pk).first()
-    if job is None or (job.created_by_id != user.pk and not user.is_superuser):
+    if job is None or not may_watch(job, user):
         return None
     return job
 
