@@ -449,3 +449,23 @@ def test_a_return_after_noon_is_marked_late(client_for, cast, footprint):
     )
     page = client_for("pmo").get(reverse("flow:returns") + "?date=2026-11-29").content.decode()
     assert "29 November 2026 at 15:05 <strong>(late)</strong>" in page
+
+
+def test_the_outcome_of_an_entry_with_no_author_is_recorded(client_for, cast, footprint):
+    # Demo entries, and entries whose author has left, have no created_by: recording their
+    # outcome must not fail the model's full_clean (it was a 500).
+    entry = AidRequest.objects.create(
+        from_organisation=footprint["trust_a"],
+        to_organisation=footprint["trust_b"],
+        kind="staff",
+        quantity=2,
+        date=TODAY,
+        created_by=None,
+        created_at=NOW,
+    )
+    response = client_for("pmo").post(
+        reverse("flow:aid_outcome", args=[entry.pk]), {"outcome": "agreed", "note": ""}
+    )
+    assert response.status_code == 302
+    entry.refresh_from_db()
+    assert entry.outcome == "agreed"

@@ -160,7 +160,12 @@ class AidRequest(models.Model):
     outcome = models.CharField(max_length=20, choices=AidOutcome.choices, default=AidOutcome.OPEN)
     outcome_note = models.TextField(blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Empty for an entry loaded, or whose author has left",
     )
     created_at = models.DateTimeField()
     history = HistoricalRecords()
