@@ -237,3 +237,35 @@ def project_supply(
         p(gap, 50, axis=0),
         p(gap, 90, axis=0),
     )
+
+
+# Staff for beds
+
+
+@dataclass(frozen=True)
+class BedStaffing:
+    """One staff group's cover of an open bed: patients to one member of staff by day and by
+    night, each shift ``shift_hours`` long (a day shift and a night shift cover the 24 hours)."""
+
+    staff_group: str
+    name: str
+    shift_hours: float
+    patients_per_staff_day: float
+    patients_per_staff_night: float
+
+
+def wte_for_beds(beds: float, staffing: BedStaffing, weekly_hours: float, headroom: float) -> float:
+    """The whole-time equivalents (WTE) of one staff group that ``beds`` open every day and
+    night need: hours on the ward a week, divided by a WTE's weekly hours, plus ``headroom``
+    (a share, for leave, sickness and study).
+
+    10 beds at 1 to 8 by day and by night on 12-hour shifts: 10 × (12/8 + 12/8) × 7 = 210 hours
+    a week, 5.6 WTE at 37.5 hours, 7.0 WTE with 25 % headroom."""
+    if beds < 0 or weekly_hours <= 0 or headroom < 0:
+        raise ValueError("beds and headroom must be at least 0 and weekly hours above 0")
+    if staffing.patients_per_staff_day <= 0 or staffing.patients_per_staff_night <= 0:
+        raise ValueError("patients to one member of staff must be above 0")
+    hours_a_day = staffing.shift_hours * (
+        1 / staffing.patients_per_staff_day + 1 / staffing.patients_per_staff_night
+    )
+    return beds * hours_a_day * 7 / weekly_hours * (1 + headroom)

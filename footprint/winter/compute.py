@@ -15,6 +15,7 @@ import numpy as np
 
 from footprint.core.jobs import Progress, no_progress
 from footprint.engine import winter as engine
+from footprint.workforce import compute as workforce_compute
 
 # Places a day on pathway 0 (home without new support): no limit.
 UNLIMITED = engine.UNLIMITED
@@ -499,3 +500,48 @@ def scheme_summary(
             f"{new.bed_days_lost:,.0f} ({base.bed_days_lost - new.bed_days_lost:,.0f} saved)."
         )
     return "\n\n".join(lines)
+
+
+# The staff the escalation beds need (workforce's staffing assumptions)
+
+
+@dataclass(frozen=True)
+class EscalationStaff:
+    """One provider's escalation beds in a scenario: how many, how many its run opens on an
+    average day of the winter, and the staff (WTE by staff group) for each."""
+
+    name: str
+    beds: int
+    average_open: float | None  # None: not run yet
+    need_all: list[workforce_compute.StaffNeed]
+    need_average: list[workforce_compute.StaffNeed] | None
+
+    @property
+    def wte_all(self) -> float:
+        return sum(n.wte for n in self.need_all)
+
+
+def escalation_staff(
+    providers: Sequence[tuple[str, int]], opened: Sequence[tuple[float, Sequence[float]]] | None
+) -> list[EscalationStaff]:
+    """For each provider (its name, its escalation beds), the WTE to open all its escalation
+    beds, and, with a run's ``opened`` (per provider in the same order: its general and acute
+    beds, the beds open on average each day), to open those it opens on an average day."""
+    out = []
+    for i, (name, beds) in enumerate(providers):
+        average = None
+        if opened is not None:
+            general, days = opened[i]
+            average = escalation_bed_days([(general, days)]) / max(len(days), 1)
+        out.append(
+            EscalationStaff(
+                name=name,
+                beds=beds,
+                average_open=average,
+                need_all=workforce_compute.staff_for_beds(beds),
+                need_average=workforce_compute.staff_for_beds(average)
+                if average is not None
+                else None,
+            )
+        )
+    return out

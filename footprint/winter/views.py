@@ -399,6 +399,7 @@ def scenario(request: HttpRequest, pk: int) -> HttpResponse:
             "proposal": proposal,
             "decision": queries.decision_on(proposal),
             "decision_form": _decision_form(request, sc, base),
+            "staff": _escalation_staff(sc),
             "pounds": compute.pounds,
             "inputs": queries.inputs(sc),
             "latest": queries.latest_job_run(sc),
@@ -532,6 +533,17 @@ def run(request: HttpRequest, pk: int) -> HttpResponse:
             if "start" in r.inputs
             else None,
         },
+    )
+
+
+def _escalation_staff(sc: Scenario) -> list[compute.EscalationStaff]:
+    """Each provider's escalation beds and the staff they need; with the scenario's latest
+    run if it is run as it stands, the beds it opens on an average day too."""
+    pis = queries.inputs(sc)
+    latest = queries.latest_run(sc) if services.is_current(sc) else None
+    return compute.escalation_staff(
+        [(pi.organisation.name, pi.escalation_beds) for pi in pis],
+        queries.open_beds(latest) if latest else None,
     )
 
 

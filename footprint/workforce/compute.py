@@ -4,8 +4,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import tomllib
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
 
 import numpy as np
 
@@ -269,3 +272,82 @@ def need_from_scenario(scenario: Scenario, staff_group: str) -> list[float]:
     for year, mean in queries.needed_wte(run, staff_group):
         totals[year] = totals.get(year, 0.0) + mean
     return [totals[y] for y in sorted(totals)]
+
+
+# Staff for escalation beds
+
+BED_STAFFING = Path(__file__).parent / "data" / "bed_staffing.toml"
+
+
+@dataclass(frozen=True)
+class BedStaffingAssumptions:
+    """What an open bed needs, per staff group, and how hours become WTE
+    (``data/bed_staffing.toml``, where each figure's source is given)."""
+
+    staff: tuple[wf.BedStaffing, ...]
+    weekly_hours: float
+    headroom: float
+
+
+@cache
+def bed_staffing() -> BedStaffingAssumptions:
+    data = tomllib.loads(BED_STAFFING.read_text(encoding="utf-8"))
+    return BedStaffingAssumptions(
+        staff=tuple(wf.BedStaffing(**row) for row in data["staff"]),
+        weekly_hours=float(data["weekly_hours"]),
+        headroom=float(data["headroom"]),
+    )
+
+
+@dataclass(frozen=True)
+class StaffNeed:
+    """The WTE one staff group needs to staff some beds."""
+
+    staff_group: str
+    staff_group_name: str  # the national staff group it counts in
+    name: str  # who they are on the ward
+    wte: float
+
+
+def staff_for_beds(beds: float) -> list[StaffNeed]:
+    """The WTE each staff group needs to keep ``beds`` open day and night."""
+    a = bed_staffing()
+    return [
+        StaffNeed(
+            staff_group=s.staff_group,
+            staff_group_name=StaffGroup(s.staff_group).label,
+            name=s.name,
+            wte=wf.wte_for_beds(beds, s, a.weekly_hours, a.headroom),
+        )
+        for s in a.staff
+    ]
+
+
+@dataclass(frozen=True)
+class EscalationStaffing:
+    """One trust's escalation beds open in its latest daily return, and the staff they need."""
+
+    organisation: str
+    organisation_name: str
+    day: dt.date
+    beds: float
+    need: list[StaffNeed]
+
+    @property
+    def wte(self) -> float:
+        return sum(n.wte for n in self.need)
+
+
+def escalation_staffing(today: dt.date) -> list[EscalationStaffing]:
+    """Each acute trust's escalation beds open in its latest return in the week to ``today``,
+    with the WTE by staff group they need."""
+    return [
+        EscalationStaffing(
+            organisation=org.ods_code,
+            organisation_name=org.name,
+            day=day,
+            beds=beds,
+            need=staff_for_beds(beds),
+        )
+        for org, day, beds in queries.escalation_beds_open(today)
+    ]

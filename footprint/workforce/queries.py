@@ -13,6 +13,8 @@ from django.utils import timezone
 from footprint.core import listing
 from footprint.core.models import Job
 from footprint.demand.models import Result, Run, Scenario
+from footprint.flow import queries as flow_queries
+from footprint.flow.models import Measure
 from footprint.partnership.models import Organisation, OrganisationKind
 from footprint.workforce.models import AgencyShift, RateCap, StaffGroup, WorkforceReturn
 
@@ -173,3 +175,27 @@ def returns_where(
     if month_to is not None:
         qs = qs.filter(month__lte=month_to)
     return qs.order_by("organisation__ods_code", "staff_group", "month", "pk")
+
+
+# Escalation beds open in the daily returns (through ``flow.queries``)
+
+ESCALATION_LOOKBACK = 7  # days: a trust's latest return within this many days counts as today's
+
+
+def escalation_beds_open(today: dt.date) -> list[tuple[Organisation, dt.date, float]]:
+    """Each acute trust's escalation beds open in its latest daily return in the week to
+    ``today`` (the trust, the day of that return, the beds), by the trust's name; a trust with
+    no return that week, or none giving the figure, is left out."""
+    trusts = list(Organisation.objects.filter(kind=OrganisationKind.ACUTE_TRUST).order_by("name"))
+    start = today - dt.timedelta(days=ESCALATION_LOOKBACK - 1)
+    figures = flow_queries.returns_between(start, today, trusts)
+    out = []
+    for org in trusts:
+        days = sorted(
+            (day, values[Measure.ESCALATION_BEDS])
+            for (pk, day), values in figures.items()
+            if pk == org.pk and Measure.ESCALATION_BEDS in values
+        )
+        if days:
+            out.append((org, *days[-1]))
+    return out

@@ -19,4 +19,5 @@ urlpatterns = [
     path("workspace/workforce/rate-card/<int:pk>/remove/", views.rate_remove, name="rate_remove"),
     path("workspace/workforce/import/", views.workforce_import, name="import"),
     path("workspace/workforce/supply/", views.supply, name="supply"),
+    path("workspace/workforce/escalation-beds/", views.escalation, name="escalation"),
 ]

@@ -1,5 +1,5 @@
 """Workforce pages: the system dashboard, retention early warning, agency rates, imports and
-the supply projection."""
+the supply projection, and the staff the escalation beds open today need."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from footprint.core import charts, listing
 from footprint.core.jobs import refuse_big_uploads, start_upload
 from footprint.core.permissions import can, permission_required
+from footprint.workforce import charts as workforce_charts
 from footprint.workforce import compute, queries, services
 from footprint.workforce.forms import RateCapForm, SupplyForm, WorkforceImportForm
 from footprint.workforce.models import RateCap, StaffGroup
@@ -206,5 +207,40 @@ def supply(request: HttpRequest) -> HttpResponse:
             "form": form,
             "result": result,
             "first_year": first_year,
+        },
+    )
+
+
+@partner_only
+def escalation(request: HttpRequest) -> HttpResponse:
+    """The staff (WTE by staff group) the escalation beds open in the daily returns need."""
+    today = dt.date.today()
+    rows = compute.escalation_staffing(today)
+    bars = [
+        {"who": r.organisation_name, "staff": n.name, "wte": round(n.wte, 1)}
+        for r in rows
+        for n in r.need
+    ]
+    return render(
+        request,
+        "workforce/escalation.jinja",
+        {
+            "rows": rows,
+            "today": today,
+            "lookback": queries.ESCALATION_LOOKBACK,
+            "assumptions": compute.bed_staffing(),
+            "per_bed": compute.staff_for_beds(1),
+            "ten_beds": compute.staff_for_beds(10),
+            "beds": sum(r.beds for r in rows),
+            "wte": sum(r.wte for r in rows),
+            "totals": [
+                (n.name, sum(r.need[i].wte for r in rows))
+                for i, n in enumerate(compute.staff_for_beds(0))
+            ],
+            "staff_chart": workforce_charts.staff_bars(
+                bars, "Staff the escalation beds open today need, by trust"
+            )
+            if any(r.beds for r in rows)
+            else None,
         },
     )

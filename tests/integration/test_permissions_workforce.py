@@ -32,6 +32,7 @@ PAGES = [
     ("workforce:retention_series", ["RA1", "nurses"], PARTNERS),
     ("workforce:agency", [], PARTNERS),
     ("workforce:supply", [], PARTNERS),
+    ("workforce:escalation", [], PARTNERS),  # staff for the escalation beds open today
     # No one in the standing cast is on a workforce team: only the programme office imports.
     ("workforce:import", [], {"pmo"}),
     ("workforce:rate_card", [], PARTNERS),
