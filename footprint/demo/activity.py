@@ -12,15 +12,22 @@ from __future__ import annotations
 
 import numpy as np
 from django.contrib.auth import get_user_model
+from django.db import connection
 
 from footprint.demand import compute as demand
 from footprint.demand import services
-from footprint.demand.models import Scenario
+from footprint.demand.models import ActivityCell, Baseline, Scenario
 from footprint.demand.tasks import run_scenario
 from footprint.demo.constants import PRICES
 from footprint.engine.demand import Records, compress
 from footprint.engine.demand.pods import CODES
-from footprint.partnership.models import Neighbourhood, Organisation, OrganisationKind, Population
+from footprint.partnership.models import (
+    Neighbourhood,
+    Organisation,
+    OrganisationKind,
+    Population,
+    SmallAreaPopulation,
+)
 
 # Lower ages of the bands the rates are given for.
 BANDS = np.array([0, 5, 18, 45, 65, 75, 85])
@@ -209,6 +216,9 @@ def base_population(year: int) -> tuple[np.ndarray, list[str], list[str], list[s
     )
 
 
+BASELINE_NAME = "Wyvern and Hallowdale activity"
+
+
 def build_activity(base_year: int, rng: np.random.Generator) -> dict[str, int]:
     """Store the demo baseline and its two scenarios."""
     population, codes, places, pcns = base_population(base_year)
@@ -221,7 +231,7 @@ def build_activity(base_year: int, rng: np.random.Generator) -> dict[str, int]:
         for provider, pod, hood, sex, age, count in aggregated
     ]
     baseline = services.create_baseline(
-        name="Wyvern and Hallowdale activity",
+        name=BASELINE_NAME,
         base_year=base_year,
         source="Synthetic records drawn at typical rates per 1,000 residents (the demo)",
         records=len(records) + len(aggregated),
@@ -321,3 +331,105 @@ def plan_schemes(base_year: int) -> list[dict[str, object]]:
             share={"low": 0.05, "high": 0.15},
         ),
     ]
+
+
+# How many times as much activity the most deprived tenth of small areas has as the least, at
+# the same age and sex: emergency admissions about twice (the Nuffield Trust and the Health
+# Foundation find roughly this gradient in age-standardised emergency admissions), A&E a
+# little less; the other points of delivery follow residents alone.
+GRADIENT = {"ip_emergency": 2.0, "ae": 1.6, "amb_conveyed": 1.7}
+
+
+def place_in_small_areas(base_year: int, seed: int = 20) -> dict[str, int]:
+    """Give the demo baseline's record-level activity its residents' small areas: each
+    record's cell is shared out among the national deprivation quintiles of its
+    neighbourhood's small areas, in proportion to their residents of its sex and age band
+    times the gradient (``GRADIENT``, from 1 in decile 10 up to its figure in decile 1), so
+    deprived areas have more emergency admissions than their neighbours in the same
+    neighbourhood. Whole counts are split whole (multinomially) and bed days with them, so
+    every total stays as it was. Call after the small areas exist; aggregated counts are left
+    without a quintile (they count in their neighbourhood's)."""
+    baseline = Baseline.objects.get(name=BASELINE_NAME)
+    rng = np.random.default_rng(seed)
+    hoods = sorted(Neighbourhood.objects.values_list("code", flat=True))
+    # people[hood, decile − 1, sex, age band] in the base year
+    people = np.zeros((len(hoods), 10, 2, 19))
+    rows = SmallAreaPopulation.objects.filter(
+        year=base_year, small_area__imd_decile__isnull=False
+    ).values_list("small_area__neighbourhood__code", "small_area__imd_decile", "sex", "bands")
+    for hood, decile, sex, bands in rows:
+        people[hoods.index(hood), decile - 1, "FM".index(sex)] += bands
+    cells = ActivityCell.objects.filter(baseline=baseline, pod__in=RECORD_PODS)
+    fields = CELL_FIELDS[:-1]
+    values = list(cells.values_list(*fields))
+    if not values:
+        return {"activity_cells_by_quintile": 0}
+    provider, pod, hood, sex, age, attribute, band, count, bed_days = (
+        np.array(c, dtype=object) for c in zip(*values, strict=True)
+    )
+    count, bed_days = count.astype(float), bed_days.astype(float)
+    h = np.array([hoods.index(x) for x in hood])
+    s = (sex == "M").astype(np.int64)
+    a = np.minimum(age.astype(np.int64) // 5, 18)
+    steps = (9 - np.arange(10)) / 9  # decile 1 … 10: the full gradient … none
+    lift = np.array([GRADIENT.get(p, 1.0) for p in pod])[:, None] ** steps  # [cell, decile]
+    weight = people[h, :, s, a] * lift
+    empty = weight.sum(axis=1) <= 0  # nobody of the cell's age and sex: all residents
+    weight[empty] = people[h[empty]].sum(axis=(2, 3)) * lift[empty]
+    by_quintile = weight.reshape(-1, 5, 2).sum(axis=2)
+    total = by_quintile.sum(axis=1, keepdims=True)
+    known = total[:, 0] > 0
+    chance = np.divide(by_quintile, total, out=np.zeros_like(by_quintile), where=total > 0)
+    whole = known & (count == np.rint(count))
+    shares = chance.copy()
+    drawn = rng.multinomial(np.rint(count[whole]).astype(np.int64), chance[whole])
+    shares[whole] = drawn / np.maximum(count[whole], 1)[:, None]
+    out = [
+        (
+            *(x[i] for x in (provider, pod, hood, sex)),
+            int(age[i]),
+            attribute[i],
+            int(band[i]),
+            float(count[i] * shares[i, q]),
+            float(bed_days[i] * shares[i, q]),
+            int(q) + 1,
+        )
+        for i, q in zip(*np.nonzero(shares), strict=True)
+    ]
+    out += [
+        (
+            *(x[i] for x in (provider, pod, hood, sex)),
+            int(age[i]),
+            attribute[i],
+            int(band[i]),
+            float(count[i]),
+            float(bed_days[i]),
+            0,
+        )
+        for i in np.flatnonzero(~known | (count <= 0))
+    ]
+    cells.delete()
+    table = connection.ops.quote_name(ActivityCell._meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(c) for c in ("baseline_id", *CELL_FIELDS))
+    marks = ", ".join(["%s"] * (len(CELL_FIELDS) + 1))
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"INSERT INTO {table} ({columns}) VALUES ({marks})", [(baseline.pk, *r) for r in out]
+        )
+    without = ActivityCell.objects.filter(baseline=baseline, quintile=0).count()
+    Baseline.objects.filter(pk=baseline.pk).update(records_without_deprivation=without)
+    return {"activity_cells_by_quintile": len(out)}
+
+
+CELL_FIELDS = (
+    "provider",
+    "pod",
+    "neighbourhood",
+    "sex",
+    "age",
+    "attribute",
+    "los_band",
+    "count",
+    "bed_days",
+    "quintile",
+)
