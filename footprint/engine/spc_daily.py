@@ -20,6 +20,9 @@ Data Guide*, 2011, ch. 8) is to take out the expected day-of-week effect first:
 
 The effects are estimated from the whole series given (the caller passes the baseline it
 wants, e.g. the last 90 days); ``effects`` is returned so the page can say what they are.
+
+A day marked ``excluded`` (say, a system total some providers did not report) is drawn but not
+judged: it takes no part in the effects, the mean or the limits, and has no special cause.
 """
 
 from __future__ import annotations
@@ -44,6 +47,7 @@ class WeekdayResult:
     result: spc.SpcResult
     adjusted: tuple[float | None, ...]
     effects: tuple[float, ...]
+    excluded: tuple[bool, ...] = ()
 
 
 def weekday_effects(values: Sequence[float | None], weekdays: Sequence[int]) -> FloatArray:
@@ -73,13 +77,18 @@ def analyse_by_weekday(
     improvement: spc.Improvement | str = "neutral",
     target: float | None = None,
     screen_outliers: bool = True,
+    excluded: Sequence[bool] | None = None,
 ) -> WeekdayResult:
-    """Judge a daily series with its day-of-week effect taken out (see the module)."""
-    effects = weekday_effects(values, weekdays)
+    """Judge a daily series with its day-of-week effect taken out (see the module); the days
+    ``excluded`` marks are drawn with the limits of their weekday but neither judged nor used
+    for the effects or the limits."""
+    skip = [False] * len(values) if excluded is None else [bool(x) for x in excluded]
+    if len(skip) != len(values):
+        raise ValueError("values and excluded must be the same length")
+    kept = [None if s else v for v, s in zip(values, skip, strict=True)]
+    effects = weekday_effects(kept, weekdays)
     wd = list(weekdays)
-    adjusted = [
-        None if v is None else float(v) - effects[w] for v, w in zip(values, wd, strict=True)
-    ]
+    adjusted = [None if v is None else float(v) - effects[w] for v, w in zip(kept, wd, strict=True)]
     judged = spc.analyse(
         adjusted, improvement=improvement, target=target, screen_outliers=screen_outliers
     )
@@ -99,4 +108,5 @@ def analyse_by_weekday(
         result=replace(judged, points=points),
         adjusted=tuple(adjusted),
         effects=tuple(float(e) for e in effects),
+        excluded=tuple(skip),
     )

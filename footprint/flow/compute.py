@@ -173,10 +173,32 @@ def total(rows: Sequence[Mapping[str, float]], measure: str) -> float | None:
     return sum(present) if present else None
 
 
-def system_values(rows: Sequence[Mapping[str, float]]) -> dict[str, float | None]:
-    """One day's system figures from the acute trusts' returns of that day."""
-    occupied = total(rows, Measure.GA_BEDS_OCCUPIED)
-    beds = total(rows, Measure.GA_BEDS_OPEN)
+def system_values(
+    rows: Sequence[Mapping[str, float]], expected: int | None = None
+) -> dict[str, float | None]:
+    """One day's system figures from the acute trusts' returns of that day (see
+    ``system_day``)."""
+    return system_day(rows, expected)[0]
+
+
+def system_day(
+    rows: Sequence[Mapping[str, float]], expected: int | None = None
+) -> tuple[dict[str, float | None], set[str]]:
+    """One day's system figures from the acute trusts' returns of that day, and the keys of
+    those that are incomplete.
+
+    A ratio (occupancy, the mean handover time) is taken only over the trusts that reported
+    both its parts: one trust's beds open without its beds occupied would otherwise lower the
+    occupancy. A figure is incomplete when fewer than ``expected`` trusts made a return that
+    day, or a trust that did left out a part of it: an incomplete total is shown, not judged."""
+    everyone = expected is None or len(rows) >= expected
+
+    def complete(*measures: str) -> bool:
+        return everyone and all(m in r for r in rows for m in measures)
+
+    both = [r for r in rows if Measure.GA_BEDS_OCCUPIED in r and Measure.GA_BEDS_OPEN in r]
+    occupied = total(both, Measure.GA_BEDS_OCCUPIED)
+    beds = total(both, Measure.GA_BEDS_OPEN)
     pathways = [total(rows, m) for m in NCTR_PATHWAYS]
     weighted = [
         (r[Measure.HANDOVER_MEAN_MINUTES], r[Measure.HANDOVERS])
@@ -184,7 +206,7 @@ def system_values(rows: Sequence[Mapping[str, float]]) -> dict[str, float | None
         if Measure.HANDOVER_MEAN_MINUTES in r and r.get(Measure.HANDOVERS)
     ]
     handovers = sum(n for _, n in weighted)
-    return {
+    values: dict[str, float | None] = {
         "ga_occupancy": _share(occupied, beds),
         "escalation_beds": total(rows, Measure.ESCALATION_BEDS),
         "admissions": total(rows, Measure.ADMISSIONS),
@@ -195,6 +217,19 @@ def system_values(rows: Sequence[Mapping[str, float]]) -> dict[str, float | None
         "handover_mean": sum(m * n for m, n in weighted) / handovers if handovers else None,
         "handovers_over_60": total(rows, Measure.HANDOVERS_OVER_60),
     }
+    parts: dict[str, tuple[str, ...]] = {
+        "ga_occupancy": (Measure.GA_BEDS_OCCUPIED, Measure.GA_BEDS_OPEN),
+        "escalation_beds": (Measure.ESCALATION_BEDS,),
+        "admissions": (Measure.ADMISSIONS,),
+        "nctr_total": NCTR_PATHWAYS,
+        **{str(m): (m,) for m in NCTR_PATHWAYS},
+        "handover_mean": (Measure.HANDOVER_MEAN_MINUTES, Measure.HANDOVERS),
+        "handovers_over_60": (Measure.HANDOVERS_OVER_60,),
+    }
+    incomplete = {
+        key for key, needs in parts.items() if values[key] is not None and not complete(*needs)
+    }
+    return values, incomplete
 
 
 @dataclass(frozen=True)
@@ -213,17 +248,26 @@ def _shown(value: float, unit: str) -> str:
     return f"{text}%" if unit == "%" else f"{text} {unit}"
 
 
+INCOMPLETE = "Incomplete: not judged"
+
+
 def judge_series(
-    definition: SeriesDef, days: Sequence[dt.date], values: Sequence[float | None]
+    definition: SeriesDef,
+    days: Sequence[dt.date],
+    values: Sequence[float | None],
+    incomplete: Sequence[bool] | None = None,
 ) -> JudgedSeries:
-    """Day-of-week SPC on one daily series, the last day being the day chosen."""
+    """Day-of-week SPC on one daily series, the last day being the day chosen. A day marked
+    ``incomplete`` (not every trust reported it) is listed but neither drawn, judged nor used
+    for the limits."""
+    skip = [False] * len(values) if incomplete is None else list(incomplete)
     judged = spc_daily.analyse_by_weekday(
-        values, [d.weekday() for d in days], improvement=definition.improvement
+        values, [d.weekday() for d in days], improvement=definition.improvement, excluded=skip
     )
     points = [
         {
             "period": d.isoformat(),
-            "value": None if p.value is None else round(p.value, 2),
+            "value": None if p.value is None or x else round(p.value, 2),
             "mean": round(p.mean, 2),
             "lower": round(p.lower, 2),
             "upper": round(p.upper, 2),
@@ -231,13 +275,20 @@ def judge_series(
             "rule": p.rule.value if p.rule else None,
             "segment": p.segment,
         }
-        for d, p in zip(days, judged.result.points, strict=True)
+        for d, p, x in zip(days, judged.result.points, skip, strict=True)
     ]
     last = judged.result.points[-1]
     day = days[-1]
     weekday = WEEKDAYS[day.weekday()]
     if last.value is None:
         sentence = f"{definition.title}: no figures for {day:%-d %B %Y}."
+        special = False
+    elif skip[-1]:
+        sentence = (
+            f"{definition.title}: {_shown(last.value, definition.unit)} from the returns made, "
+            "but not every acute trust reported it, so it is not judged against the usual "
+            "variation."
+        )
         special = False
     elif last.point_type == spc.PointType.TOO_FEW_POINTS or not math.isfinite(last.mean):
         sentence = (
@@ -272,9 +323,13 @@ def judge_series(
             "mean": _number(p.mean, definition.unit),
             "lower": _number(p.lower, definition.unit),
             "upper": _number(p.upper, definition.unit),
-            "verdict": VERDICTS[p.point_type] + (f" ({p.rule.label.lower()})" if p.rule else ""),
+            "verdict": INCOMPLETE
+            if x and p.value is not None
+            else VERDICTS[p.point_type] + (f" ({p.rule.label.lower()})" if p.rule else ""),
         }
-        for d, p in zip(reversed(days), reversed(judged.result.points), strict=True)
+        for d, p, x in zip(
+            reversed(days), reversed(judged.result.points), reversed(skip), strict=True
+        )
     ]
     return JudgedSeries(
         definition.key, definition.title, definition.unit, points, rows, sentence, special
@@ -288,11 +343,18 @@ def _number(value: float, unit: str) -> str:
 
 
 def system_picture(
-    days: Sequence[dt.date], acute_rows_by_day: Mapping[dt.date, Sequence[Mapping[str, float]]]
+    days: Sequence[dt.date],
+    acute_rows_by_day: Mapping[dt.date, Sequence[Mapping[str, float]]],
+    expected: int | None = None,
 ) -> list[JudgedSeries]:
-    """Every system series over ``days`` (the chosen day last), judged."""
-    by_day = [system_values(acute_rows_by_day.get(d, [])) for d in days]
-    return [judge_series(s, days, [v[s.key] for v in by_day]) for s in SYSTEM_SERIES]
+    """Every system series over ``days`` (the chosen day last), judged; with ``expected``
+    acute trusts, a day on which fewer made a return, or one left a figure out, is
+    incomplete for that figure (``system_day``)."""
+    by_day = [system_day(acute_rows_by_day.get(d, []), expected) for d in days]
+    return [
+        judge_series(s, days, [v[s.key] for v, _ in by_day], [s.key in gaps for _, gaps in by_day])
+        for s in SYSTEM_SERIES
+    ]
 
 
 def what_changed(series: Sequence[JudgedSeries], day: dt.date) -> str:

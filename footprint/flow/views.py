@@ -279,7 +279,7 @@ def system(request: HttpRequest) -> HttpResponse:
     day = parse_day(request.GET.get("date"), _today())
     days = [day - dt.timedelta(days=SYSTEM_DAYS - 1 - i) for i in range(SYSTEM_DAYS)]
     rows = queries.acute_figures_by_day(days[0], day)
-    series = compute.system_picture(days, rows)
+    series = compute.system_picture(days, rows, expected=len(queries.acute_trusts()))
     week_before = day - dt.timedelta(days=7)
 
     def totals(d: dt.date, measures: tuple[str, ...]) -> list[float | None]:

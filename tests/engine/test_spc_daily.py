@@ -103,3 +103,26 @@ def test_adding_a_fixed_weekly_pattern_moves_the_adjusted_series_by_a_constant(v
     moved = spc_daily.analyse_by_weekday(patterned, weekdays)
     shift = float(np.mean(pattern))
     assert np.allclose(np.array(moved.adjusted) - np.array(base.adjusted), shift, atol=1e-6)
+
+
+def test_an_excluded_day_is_drawn_but_neither_judged_nor_used_for_the_limits():
+    """Four weeks, then a day whose total is incomplete (a provider did not report): far below
+    the rest. Excluded, it is drawn as it is, has no special cause, and the limits are those
+    of the four weeks alone; judged, it would widen them and be flagged."""
+    values = [*weeks(4), 20.0]
+    weekdays = [i % 7 for i in range(len(values))]
+    included = spc_daily.analyse_by_weekday(values, weekdays)
+    assert included.result.points[-1].rule is not None
+    excluded = [False] * 28 + [True]
+    judged = spc_daily.analyse_by_weekday(values, weekdays, excluded=excluded)
+    alone = spc_daily.analyse_by_weekday(weeks(4), weekdays[:28])
+    last = judged.result.points[-1]
+    assert last.value == 20.0 and last.rule is None
+    assert judged.excluded[-1] and not any(judged.excluded[:-1])
+    assert judged.effects == pytest.approx(alone.effects)
+    assert last.upper - last.mean == pytest.approx(
+        alone.result.points[0].upper - alone.result.points[0].mean
+    )
+    assert all(p.rule is None for p in judged.result.points)
+    with pytest.raises(ValueError):
+        spc_daily.analyse_by_weekday(values, weekdays, excluded=[True])

@@ -141,3 +141,40 @@ def test_discharge_fit_for_each_trust_and_for_them_together():
     assert both.pathways[1].delay_days == pytest.approx(4)
     assert both.pathways[3].delay_days is None and both.pathways[0].share is None
     assert compute.discharge_fit({}) == {}
+
+
+def test_a_partial_return_neither_skews_a_ratio_nor_is_judged():
+    """Trust B reports its beds open but not occupied, and no delays: occupancy is taken over
+    A alone (not 400 ÷ 1,150 = 35 %), and both figures are incomplete for the day."""
+    a = {"ga_beds_open": 500.0, "ga_beds_occupied": 450.0, "admissions": 60.0}
+    a |= {m: 10.0 for m in ("nctr_pathway_0", "nctr_pathway_1", "nctr_pathway_2")}
+    a |= {"nctr_pathway_3": 5.0}
+    b = {"ga_beds_open": 650.0, "admissions": 40.0}
+    values, incomplete = compute.system_day([a, b], expected=2)
+    assert values["ga_occupancy"] == pytest.approx(90.0)
+    assert values["admissions"] == 100.0
+    assert {"ga_occupancy", "nctr_total", "nctr_pathway_0"} <= incomplete
+    assert "admissions" not in incomplete
+    # A trust that made no return leaves every figure of the day incomplete.
+    assert "admissions" in compute.system_day([a], expected=2)[1]
+    assert compute.system_day([a, a], expected=2)[1] == set()
+
+
+def test_an_incomplete_day_is_listed_but_not_judged_nor_in_the_limits():
+    days = [dt.date(2026, 11, 2) + dt.timedelta(days=i) for i in range(28)]
+    values = [100.0 + (i % 3) for i in range(28)]
+    values[-1] = 35.0  # a total some trusts did not report: far below the usual
+    definition = compute.SeriesDef("x", "Occupancy", "%", "decrease")
+    judged = compute.judge_series(definition, days, values)
+    assert judged.special  # judged, it would be an "improvement"
+    partial = compute.judge_series(definition, days, values, [False] * 27 + [True])
+    assert not partial.special
+    assert "not every acute trust reported it" in partial.sentence
+    assert partial.rows[0]["verdict"] == "Incomplete: not judged"
+    assert partial.rows[0]["value"] == "35.0"
+    assert partial.points[-1]["value"] is None  # not drawn among the judged points
+
+    def width(s):
+        return float(s.rows[0]["upper"]) - float(s.rows[0]["lower"])
+
+    assert width(partial) < width(judged)  # the 35 % no longer widens the limits
