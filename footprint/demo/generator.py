@@ -22,7 +22,7 @@ from django.utils.text import slugify
 
 from footprint.core import audit
 from footprint.demo import population as demo_population
-from footprint.demo.activity import build_activity
+from footprint.demo.activity import build_activity, place_in_small_areas
 from footprint.demo.constants import AMBULANCE_SHARE, DEMO_PASSWORD, DEMO_PRACTICE
 from footprint.demo.decisions import build_decisions
 from footprint.demo.engagement import build_engagement
@@ -389,6 +389,7 @@ def _build(timeline: Timeline, clock: Clock) -> dict[str, int]:
     engagement = build_engagement(timeline, clock)
     flow = build_flow(timeline)
     inequalities = build_inequalities(base_year)
+    place_in_small_areas(base_year)  # after the small areas: activity by deprivation quintile
     winter = build_winter(timeline)
     clock.go(timeline.moment(timeline.today, 7))
     audit.record(actor=None, action=AuditAction.LOAD_DEMO, summary="Loaded the demo footprint")
