@@ -859,7 +859,8 @@ def gradient_sentence(
         lines += f": {ratio:,.1f} times as many"
     lines += (
         f". In the base year, {base_year}, it was {most['rate_base']:,.1f} against "
-        f"{least['rate_base']:,.1f}. Residents are counted in {year}."
+        f"{least['rate_base']:,.1f}. Residents are counted in {year}; the rates are crude "
+        "(not standardised for age)."
     )
     return lines
 
