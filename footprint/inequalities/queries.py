@@ -217,3 +217,38 @@ def rate_inputs(baseline: Baseline, pod: str) -> RateInputs:
         hoods=hoods,
         population_years=partnership.small_area_population_years(),
     )
+
+
+def _mid_sentence(name: str) -> str:
+    """'Emergency admissions' → 'emergency admissions'; 'A&E attendances' keeps its capitals
+    (as the templates' ``mid_sentence``)."""
+    first = name.split(" ", 1)[0]
+    return name if len(first) > 1 and first.isupper() else name[:1].lower() + name[1:]
+
+
+def rates_unavailable(baseline: Baseline | None, inputs: RateInputs | None, pod: str) -> str | None:
+    """Why no rate can be given, in plain English (None when rates can be given): no activity
+    at all, none of this kind, or no small-area population for the activity's year (a rate is
+    never divided by another year's residents)."""
+    if baseline is None or inputs is None:
+        return (
+            "No activity has been imported yet, so there are no rates. The programme office "
+            "imports the base year's activity on the demand pages."
+        )
+    if not inputs.activity:
+        return (
+            f"{baseline} holds no {_mid_sentence(RATE_PODS[pod])}, so there are no rates of it. "
+            "Choose another kind of activity."
+        )
+    if not inputs.population:
+        held = (
+            f"Small-area population is held for {', '.join(map(str, inputs.population_years))}."
+            if inputs.population_years
+            else "No small-area population is held for any year."
+        )
+        return (
+            f"No small-area population by age for {inputs.year} has been loaded, so no rate can "
+            f"be given: the rates need the residents of the same year as the activity "
+            f"({baseline}). {held}"
+        )
+    return None

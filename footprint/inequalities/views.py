@@ -107,39 +107,34 @@ def rates(request: HttpRequest) -> HttpResponse:
     chosen = form.cleaned_data if form.is_valid() else {}
     pod = chosen.get("pod") or queries.DEFAULT_RATE_POD
     baseline = queries.rate_baseline(int(chosen["baseline"]) if chosen.get("baseline") else None)
+    inputs = queries.rate_inputs(baseline, pod) if baseline is not None else None
+    unavailable = queries.rates_unavailable(baseline, inputs, pod)
     context: dict[str, Any] = {
         "form": form,
         "pod": pod,
         "pod_name": queries.RATE_PODS[pod],
         "baseline": baseline,
-        "inputs": None,
+        "inputs": inputs,
+        "unavailable": unavailable,
         "picture": None,
     }
-    if baseline is not None:
-        inputs = queries.rate_inputs(baseline, pod)
-        context["inputs"] = inputs
-        if inputs.activity and inputs.population:
-            system = queries.the_system_name()
-            picture = compute.rate_picture(inputs, system)
-            what = f"{queries.RATE_PODS[pod]} per 100,000 residents, {inputs.year}"
-            context["picture"] = picture
-            context["charts"] = {
-                "quintiles": charts.rates(
-                    picture.by_quintile,
-                    f"{what}, by deprivation quintile",
-                    category="Deprivation quintile",
-                )
-                if picture.by_quintile
-                else None,
-                "places": charts.rates(picture.by_place, f"{what}, by place", category="Place")
-                if picture.by_place
-                else None,
-                "hoods": charts.rates(
-                    picture.by_hood, f"{what}, by neighbourhood", category="Neighbourhood"
-                )
-                if picture.by_hood
-                else None,
-            }
+    if inputs is not None and unavailable is None:
+        picture = compute.rate_picture(inputs, queries.the_system_name())
+        what = f"{queries.RATE_PODS[pod]} per 100,000 residents, {inputs.year}"
+        context["picture"] = picture
+        context["charts"] = {
+            "quintiles": charts.rates(
+                picture.by_quintile,
+                f"{what}, by deprivation quintile",
+                category="Deprivation quintile",
+            )
+            if picture.by_quintile
+            else None,
+            "places": charts.rates(picture.by_place, f"{what}, by place", category="Place"),
+            "hoods": charts.rates(
+                picture.by_hood, f"{what}, by neighbourhood", category="Neighbourhood"
+            ),
+        }
     return render(request, "inequalities/rates.jinja", context)
 
 

@@ -250,6 +250,7 @@ OPERATIONS = [
     ),
     ("get", "/demand/runs/{run_id}/split", "/demand/runs/{run}/split", None, PARTNERS),
     ("get", "/deprivation", "/deprivation", None, EVERYONE),
+    ("get", "/inequalities/rates", "/inequalities/rates", None, PARTNERS),
     (
         "get",
         "/flow/returns",

@@ -3,9 +3,13 @@ standardised rates per 100,000 by deprivation quintile, place and neighbourhood,
 the way PHEindicatormethods' phe_dsr documents its method, and the page saying so where a rate
 cannot be given."""
 
+from typing import get_args
+
 import pytest
 from django.urls import reverse
 
+from footprint.api.inequalities import RatePod
+from footprint.api.tokens import create_token
 from footprint.demand.models import ActivityCell, Baseline
 from footprint.engine import inequalities as ie
 from footprint.inequalities import compute, queries
@@ -146,3 +150,29 @@ def test_the_page_says_when_there_is_no_activity_or_no_population(client_for, ac
 def test_a_choice_that_is_not_offered_falls_back_to_emergency_admissions(client_for, activity):
     page = client_for("viewer").get(URL, {"pod": "sc_home_care", "baseline": "x"}).content
     assert "Emergency admissions, 2025" in page.decode()
+
+
+def bearer(user):
+    return {"Authorization": f"Bearer {create_token(user=user, name='t')[1]}"}
+
+
+def test_the_api_gives_the_same_rates_to_partners_only(client, cast, activity):
+    path = "/api/v1/inequalities/rates"
+    body = client.get(path, headers=bearer(cast["viewer"])).json()
+    assert body["pod_name"] == "Emergency admissions" and body["year"] == 2025
+    n1 = next(r for r in body["by_neighbourhood"] if r["key"] == "N1")
+    assert n1["dsr"] == pytest.approx(2000.0)
+    assert (n1["dsr_lower"], n1["dsr_upper"]) == pytest.approx((1518.59, 2585.51), abs=0.01)
+    assert n1["crude"] == pytest.approx(2197.80, abs=0.01)
+    assert [r["key"] for r in body["by_quintile"]] == ["1", "3", "5"] and body["sii"] is None
+    assert body["left_out"] and body["unavailable"] is None
+    none = client.get(path + "?pod=mh_beds", headers=bearer(cast["viewer"])).json()
+    assert none["unavailable"].startswith("Activity (2025) holds no mental health admissions")
+    assert none["by_neighbourhood"] == []
+    wrong = client.get(path + "?pod=sc_home_care", headers=bearer(cast["viewer"]))
+    assert wrong.status_code == 422  # home care is hours, not events: not offered
+    assert set(get_args(RatePod)) == set(queries.RATE_PODS)
+    missing = client.get(path + "?baseline=999", headers=bearer(cast["viewer"]))
+    assert missing.status_code == 404 and missing.json()["detail"] == "There is no baseline 999"
+    assert client.get(path, headers=bearer(cast["stranger"])).status_code == 403
+    assert client.get(path).status_code == 401
