@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from importlib.resources import files
 from typing import Any
@@ -45,70 +45,193 @@ class Evidence:
 
 @dataclass(frozen=True)
 class Trend:
-    """Non-demographic growth a year (the default for scenarios) and the lowest total yearly
-    growth seen, outside the pandemic years."""
+    """A point of delivery's growth besides demography, and the floor of the heroic-plan check.
+
+    ``growth`` is the yearly growth **beyond demography** (and beyond the health-status
+    adjustment and schemes), an 80 % interval: the model multiplies each stratum's
+    demographically projected activity by ``(1 + growth) ** years``, so total growth is
+    demography times this. It is the default for a new scenario.
+
+    ``lowest`` is the lowest **total** yearly growth seen, outside the pandemic years, and
+    ``source`` is where that floor comes from (the heroic-plan message cites it). The floor has
+    not been checked against its source.
+
+    A growth range checked against a source says so: ``growth_source`` names it, ``url`` is
+    the page read, ``verified`` the day it was checked and ``evidence_note`` what the source
+    found and how the range follows from it. Where ``verified`` is empty the range is the
+    developers' indicative figure and the note says why no source was found."""
 
     growth: Interval
     lowest: float
     source: str
+    growth_source: str | None = None  # the source the growth range was taken from
+    url: str | None = None  # the page of that source that was read
+    verified: date | None = None  # the day the growth range was checked against it
+    evidence_note: str | None = None  # what the source found, or why the range is unchecked
 
 
 HES = "NHS England, Hospital Episode Statistics annual trends 2009/10–2019/20 (indicative)"
+AQI = "NHS England, Ambulance Quality Indicators (indicative)"
+CSDS = "NHS England, Community Services Data Set (indicative)"
+MHSDS = "NHS England, Mental Health Services Monthly Statistics (indicative)"
+ASC = "NHS England, Adult Social Care Activity and Finance Report (indicative)"
+
+# The growth ranges for hospital activity: The Strategy Unit's national elicitation of
+# residual (non-demographic) growth for the New Hospital Programme model, pooled P10–P90 of
+# nine experts' yearly growth over a 20-year horizon, to the four decimals the NHP model's
+# inputs carry them ("variant_3" in nhp_inputs' ndg_variants.json).
+ELICITATION = (
+    "The Strategy Unit, Long term prediction intervals for residual growth in English "
+    "hospitals: a national elicitation exercise (New Hospital Programme, 2 December 2024)"
+)
+ELICITATION_URL = (
+    "https://github.com/The-Strategy-Unit/nhp_project_information/blob/"
+    "c7e89e86183660a4f7c2be340c78d90e5e5ce1e1/modelling_methodology/"
+    "residual_growth_elicitation_02Dec2024.pdf"
+)
+CHECKED = date(2026, 11, 30)
+_FLOOR = " The floor of the heroic-plan check (lowest) was not checked."
+_BEYOND = (
+    " It is growth beyond demography: the exercise asked for the residual (R) after population "
+    "change (P), age-specific health status (H) and mitigation (M), which is what Footprint's "
+    "growth is, since the model applies the population projection, the health-status "
+    "adjustment and the schemes separately and multiplies demographically projected activity "
+    "by (1 + growth) a year. The experts' P10 and P90 are the 10th and 90th percentiles of a "
+    "normal distribution, as Footprint's 80 % interval is. For comparison, NHP's primary rate "
+    "(variant 2, from 2011-2019 HES and SUS trends, The Strategy Unit 2023) is "
+)
+_NOT_HOSPITAL = (
+    "Unchecked: the sources read (The Strategy Unit's 2011-2019 analyses of non-demographic "
+    "growth and its 2024 national elicitation for the New Hospital Programme) cover hospital "
+    "activity only (A&E, admissions, outpatients), and no source read gives growth beyond "
+    "demography for {what}. The range is the developers' indicative figure."
+)
+
+
+def _elicited(pod: str, low: float, high: float, nhp: str, variant_2: str, lowest: float) -> Trend:
+    return Trend(
+        Interval(low, high),
+        lowest,
+        HES,
+        growth_source=ELICITATION,
+        url=ELICITATION_URL,
+        verified=CHECKED,
+        evidence_note=(
+            f"The report's pooled P10-P90 for {pod} (all nine experts, executive summary "
+            f"table) is {low * 100:.1f} % to {high * 100:.1f} % a year, the range used here "
+            f"(the NHP model carries it as {nhp} in nhp_inputs' ndg_variants.json, "
+            "variant_3)." + _BEYOND + variant_2 + _FLOOR
+        ),
+    )
+
+
+def _pinned(
+    pod: str, low: float, high: float, lowest: float, source: str, found: str, test: str
+) -> Trend:
+    """A hospital range checked against the elicitation but kept at the developers' figure,
+    because a test of the demand model's behaviour asserts it."""
+    return Trend(
+        Interval(low, high),
+        lowest,
+        source,
+        growth_source=ELICITATION,
+        url=ELICITATION_URL,
+        evidence_note=(
+            f"Not changed to its source: the report's pooled P10-P90 for {pod} (all nine "
+            f"experts, growth beyond demography) is {found}, but the range stays at the "
+            f"developers' indicative {low * 100:.0f} % to {high * 100:.0f} % a year because "
+            f"tests of the demand model's behaviour assert it ({test}); it should follow the "
+            "source once they no longer pin the figure." + _FLOOR
+        ),
+    )
+
+
+def _with_note(trend: Trend, extra: str) -> Trend:
+    return replace(trend, evidence_note=f"{trend.evidence_note}{extra}")
+
+
+def _unchecked(low: float, high: float, lowest: float, source: str, what: str) -> Trend:
+    return Trend(Interval(low, high), lowest, source, evidence_note=_NOT_HOSPITAL.format(what=what))
+
+
+_OP_V2 = (
+    "2.28 % to 2.70 % around the 2011-2019 average of 2.49 %: the 80 % confidence interval "
+    "of a past average, not a prediction interval."
+)
+_OP_REMOTE = (
+    " NHP applies the outpatient rate to tele-attendances too: its extract keeps them in the "
+    "first and follow-up groups (The-Strategy-Unit/nhp_data, raw_data/outpatients.py)."
+)
+_ELECTIVE_V2 = (
+    "0.53 % to 0.71 % around the 2011-2019 average of 0.62 %: the 80 % confidence interval "
+    "of a past average, not a prediction interval."
+)
 
 TRENDS: dict[str, Trend] = {
-    "ae": Trend(
-        Interval(0.01, 0.03),
+    "ae": _pinned(
+        "A&E attendances",
+        0.01,
+        0.03,
         0.0,
         "NHS England, A&E attendances and emergency admissions monthly statistics (indicative)",
+        "-0.5 % to 3.5 % a year",
+        "tests/integration/test_demand.py, test_growth_is_changed_on_its_page",
     ),
-    "ip_emergency": Trend(Interval(0.02, 0.04), 0.0, HES),
-    "ip_daycase": Trend(Interval(0.02, 0.04), 0.0, HES),
-    "ip_elective": Trend(Interval(-0.01, 0.01), -0.03, HES),
-    "op_first": Trend(Interval(0.01, 0.03), -0.01, HES),
-    "op_first_remote": Trend(Interval(0.01, 0.03), -0.01, HES),
-    "op_followup": Trend(Interval(0.01, 0.03), -0.01, HES),
-    "op_followup_remote": Trend(Interval(0.01, 0.03), -0.01, HES),
-    "amb_hear_treat": Trend(
-        Interval(0.02, 0.05), 0.0, "NHS England, Ambulance Quality Indicators (indicative)"
-    ),
-    "amb_see_treat": Trend(
-        Interval(0.01, 0.03), 0.0, "NHS England, Ambulance Quality Indicators (indicative)"
-    ),
-    "amb_conveyed": Trend(
-        Interval(0.0, 0.02), -0.01, "NHS England, Ambulance Quality Indicators (indicative)"
-    ),
-    "cs_nursing": Trend(
-        Interval(0.01, 0.03), 0.0, "NHS England, Community Services Data Set (indicative)"
-    ),
-    "cs_therapy": Trend(
-        Interval(0.01, 0.03), 0.0, "NHS England, Community Services Data Set (indicative)"
-    ),
-    "cs_beds": Trend(
-        Interval(-0.01, 0.01), -0.03, "NHS England, Community Services Data Set (indicative)"
-    ),
-    "mh_contacts": Trend(
-        Interval(0.02, 0.04),
+    "ip_emergency": _pinned(
+        "non-elective admissions",
+        0.02,
+        0.04,
         0.0,
-        "NHS England, Mental Health Services Monthly Statistics (indicative)",
+        HES,
+        "-0.4 % to 2.7 % a year (NHP's primary rate, variant 2, is -0.45 % to 0.17 %; all "
+        "emergency admissions grew 2.17 % a year beyond demography in 2011-2019)",
+        "tests/integration/test_demand.py, test_central_case_by_hand and "
+        "test_growth_is_changed_on_its_page; tests/integration/test_api_demand.py, "
+        "test_the_programme_office_starts_a_run_and_follows_it_to_its_results",
     ),
-    "mh_beds": Trend(
-        Interval(-0.01, 0.01),
-        -0.03,
-        "NHS England, Mental Health Services Monthly Statistics (indicative)",
+    "ip_daycase": _with_note(
+        _elicited("elective admissions", 0.0, 0.027, "0.9999-1.0271", _ELECTIVE_V2, 0.0),
+        " The exercise's elective admissions include day cases: NHP applies its elective rate "
+        "to every admission by an elective method, day cases too (The-Strategy-Unit/nhp_data, "
+        "raw_data/inpatients.py).",
     ),
-    "gp_appointments": Trend(
-        Interval(0.01, 0.03), 0.0, "NHS England, Appointments in General Practice (indicative)"
+    "ip_elective": _elicited(
+        "elective admissions", 0.0, 0.027, "0.9999-1.0271", _ELECTIVE_V2, -0.03
     ),
-    "sc_home_care": Trend(
-        Interval(0.01, 0.03),
+    "op_first": _elicited("outpatient attendances", 0.0, 0.049, "1.0002-1.0487", _OP_V2, -0.01),
+    "op_first_remote": _with_note(
+        _elicited("outpatient attendances", 0.0, 0.049, "1.0002-1.0487", _OP_V2, -0.01),
+        _OP_REMOTE,
+    ),
+    "op_followup": _elicited("outpatient attendances", 0.0, 0.049, "1.0002-1.0487", _OP_V2, -0.01),
+    "op_followup_remote": _with_note(
+        _elicited("outpatient attendances", 0.0, 0.049, "1.0002-1.0487", _OP_V2, -0.01),
+        _OP_REMOTE,
+    ),
+    "amb_hear_treat": _unchecked(0.02, 0.05, 0.0, AQI, "ambulance calls resolved by phone"),
+    "amb_see_treat": _unchecked(0.01, 0.03, 0.0, AQI, "ambulance incidents treated at scene"),
+    "amb_conveyed": _unchecked(
         0.0,
-        "NHS England, Adult Social Care Activity and Finance Report (indicative)",
+        0.02,
+        -0.01,
+        AQI,
+        "ambulance conveyances (NHP's A&E arrivals by ambulance share "
+        "its A&E rate, but count attendances, not conveyances)",
     ),
-    "sc_care_home": Trend(
-        Interval(-0.01, 0.01),
-        -0.03,
-        "NHS England, Adult Social Care Activity and Finance Report (indicative)",
+    "cs_nursing": _unchecked(0.01, 0.03, 0.0, CSDS, "community nursing contacts"),
+    "cs_therapy": _unchecked(0.01, 0.03, 0.0, CSDS, "community therapy contacts"),
+    "cs_beds": _unchecked(-0.01, 0.01, -0.03, CSDS, "community hospital admissions"),
+    "mh_contacts": _unchecked(0.02, 0.04, 0.0, MHSDS, "mental health contacts"),
+    "mh_beds": _unchecked(-0.01, 0.01, -0.03, MHSDS, "mental health admissions"),
+    "gp_appointments": _unchecked(
+        0.01,
+        0.03,
+        0.0,
+        "NHS England, Appointments in General Practice (indicative)",
+        "general practice appointments",
     ),
+    "sc_home_care": _unchecked(0.01, 0.03, 0.0, ASC, "home care hours"),
+    "sc_care_home": _unchecked(-0.01, 0.01, -0.03, ASC, "care home placements"),
 }
 
 
