@@ -118,6 +118,8 @@ class GoalView:
     goal: Goal
     series: Series
     judgement: goal_engine.GoalJudgement
+    # What the goal was judged from (its figures by group are published with it).
+    data: SeriesData | None = None
 
 
 def period_end(period: dt.date, frequency: str) -> dt.date:
@@ -151,7 +153,7 @@ def judge_goal(goal: Goal, data: SeriesData, today: dt.date | None = None) -> Go
         due_day=add_months(goal.target_date, 1).toordinal(),
         latest_end_day=period_end(latest, goal.metric.frequency).toordinal() if latest else None,
     )
-    return GoalView(goal, series, judgement)
+    return GoalView(goal, series, judgement, data)
 
 
 def judge_goals(
@@ -571,3 +573,52 @@ def breakdown_views(data: SeriesData) -> list[BreakdownView]:
 def gap_trend(series: Series) -> Trend:
     """Whether a gap goal's gap is narrowing."""
     return gap_engine.trend([np.nan if v is None else v for v in series.values])
+
+
+# Metrics fed from the urgent-care daily returns
+
+
+def period_of(day: dt.date, frequency: str) -> dt.date:
+    """The period ``day`` falls in: its month, its calendar quarter (as '2024 Q1' is read), or
+    its financial year (from April)."""
+    if frequency == "quarterly":
+        return dt.date(day.year, (day.month - 1) // 3 * 3 + 1, 1)
+    if frequency == "annual":
+        return dt.date(day.year if day.month >= 4 else day.year - 1, 4, 1)
+    return day.replace(day=1)
+
+
+@dataclass(frozen=True)
+class FlowFigure:
+    """One period's figure made from the daily returns, and how many days it is made from."""
+
+    period: dt.date
+    value: float
+    days: int
+
+
+def flow_figures(
+    daily: dict[tuple[int, dt.date], float], aggregation: str, frequency: str
+) -> list[FlowFigure]:
+    """Each period's figure from the providers' daily figures (by (provider, day)), oldest
+    first: ``daily_total_mean``, each day's total over the providers that reported it,
+    averaged over the days; ``mean``, the average of every provider's daily figure;
+    ``total``, the sum of them all. Days with no figure count for nothing (a period with none
+    has no figure)."""
+    by_period: dict[dt.date, dict[dt.date, list[float]]] = {}
+    for (_, day), value in daily.items():
+        by_period.setdefault(period_of(day, frequency), {}).setdefault(day, []).append(value)
+    out = []
+    for period in sorted(by_period):
+        days = by_period[period]
+        values = [v for vs in days.values() for v in vs]
+        if aggregation == "daily_total_mean":
+            value = sum(sum(vs) for vs in days.values()) / len(days)
+        elif aggregation == "mean":
+            value = sum(values) / len(values)
+        elif aggregation == "total":
+            value = float(sum(values))
+        else:
+            raise ValueError(f"'{aggregation}' is not a way to make a figure from the days")
+        out.append(FlowFigure(period, value, len(days)))
+    return out

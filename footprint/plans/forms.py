@@ -12,8 +12,9 @@ from django.db.models import Q
 
 from footprint.core import breakdowns
 from footprint.core.breakdowns import Breakdown
+from footprint.plans import queries
 from footprint.plans.importers import parse_period
-from footprint.plans.models import Goal, Metric, Plan, Priority
+from footprint.plans.models import FlowAggregation, Goal, Metric, Plan, Priority
 
 
 class PeriodField(forms.CharField):
@@ -115,8 +116,12 @@ class MetricForm(forms.ModelForm):
             "owner",
             "reviewer",
             "next_review",
+            "flow_measure",
+            "flow_aggregation",
         ]
         labels = {
+            "flow_measure": "Made from the daily returns' figure (optional)",
+            "flow_aggregation": "How the days make each period's figure (optional)",
             "name": "Name",
             "improvement": "Direction of improvement",
             "frequency": "How often it is measured",
@@ -135,10 +140,25 @@ class MetricForm(forms.ModelForm):
             "next_review": forms.DateInput(attrs={"type": "date"}),
         }
 
+    flow_measure = forms.ChoiceField(
+        required=False,
+        label="Made from the daily returns' figure (optional)",
+        help_text="For urgent-care measures such as patients with no criteria to reside: the "
+        "whole system's figures are then written from the daily returns, not by hand",
+    )
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         choose_the_owner(self)
         drop_blank_radio_choices(self)
+        self.fields["flow_measure"].choices = [
+            ("", "Not made from the daily returns"),
+            *queries.flow_measure_choices(),
+        ]
+        self.fields["flow_aggregation"].choices = [
+            ("", "Not made from the daily returns"),
+            *[c for c in FlowAggregation.choices if c[0]],
+        ]
 
     def _post_clean(self) -> None:
         """The service checks the metric (a name another metric has, the review date);

@@ -171,6 +171,20 @@ class Frequency(models.TextChoices):
     ANNUAL = "annual", "Annual"
 
 
+class FlowAggregation(models.TextChoices):
+    """How a metric fed from the daily returns makes one period's figure from the days."""
+
+    NONE = "", "Not fed from the daily returns"
+    DAILY_TOTAL_MEAN = "daily_total_mean", "The system's daily total, averaged over the days"
+    MEAN = "mean", "The average of every provider's daily figures"
+    TOTAL = "total", "The total over the period"
+
+
+#: A daily-return measure that is not one figure of the return: the patients with no criteria
+#: to reside on every pathway (the four pathway figures added up).
+NCTR_ALL = "nctr_all_pathways"
+
+
 class Metric(models.Model):
     """A measure, as reviewed content: a definition, a source, an owner, the person who
     checks it and a review date. Its code (the ``slug`` column) is made from its name when it
@@ -204,6 +218,25 @@ class Metric(models.Model):
         help_text="The person who checks the definition and the figures at each review",
     )
     next_review = models.DateField("next review")
+    # Fed from the urgent-care daily returns: the return's measure (a ``flow`` ``Measure``, or
+    # ``NCTR_ALL``) and how the days make a period's figure; blank for a metric whose figures
+    # are recorded or imported. The system's series is then written by
+    # ``services.refresh_flow_series``, never by hand.
+    flow_measure = models.CharField(
+        "daily-return measure",
+        max_length=40,
+        blank=True,
+        default="",
+        help_text="The daily returns' figure this metric is made from (leave blank if its "
+        "figures are recorded or imported)",
+    )
+    flow_aggregation = models.CharField(
+        "made from the days as",
+        max_length=20,
+        choices=FlowAggregation.choices,
+        blank=True,
+        default="",
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -211,6 +244,10 @@ class Metric(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def is_fed_from_returns(self) -> bool:
+        return bool(self.flow_measure and self.flow_aggregation)
 
     @property
     def code(self) -> str:

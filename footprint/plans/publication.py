@@ -13,6 +13,7 @@ from typing import Any
 
 from footprint.core import breakdowns
 from footprint.core.breakdowns import Breakdown
+from footprint.plans import compute
 from footprint.plans.compute import Assurance, GoalView, Status, Variation, gap_name
 from footprint.plans.figures import figure
 from footprint.plans.models import Goal, Plan
@@ -55,7 +56,64 @@ def goal_of(view: GoalView) -> dict[str, Any]:
         "reason": judgement.reason,
         "kind": goal.kind,
         "gap": gap_of(goal),
+        "gap_series": gap_series_of(view),
+        "splits": splits_of(view),
     }
+
+
+def _number(x: float | None) -> float | None:
+    return None if x is None else float(x)
+
+
+def gap_series_of(view: GoalView) -> dict[str, Any] | None:
+    """A gap goal's gap, period by period, as it stood (None for a goal on its figure)."""
+    if not view.goal.is_gap:
+        return None
+    return {
+        "unit": view.series.figure_unit,
+        "periods": [p.isoformat() for p in view.series.periods],
+        "values": [_number(v) for v in view.series.values],
+    }
+
+
+def splits_of(view: GoalView) -> list[dict[str, Any]]:
+    """The goal's figures by deprivation quintile or decile and by ethnic group as they stood,
+    one entry per breakdown: each period's figure by group (no populations: a figure with its
+    denominator would give the count of people, which may be small), and for deprivation the
+    gap between the two ends each period, whether it is narrowing, and the latest SII with its
+    interval, exactly as the goal page shows them."""
+    if view.data is None or not view.data.split:
+        return []
+    unit = view.data.metric.unit
+    out = []
+    for b in compute.breakdown_views(view.data):
+        t = b.table
+        sii = b.sii
+        out.append(
+            {
+                "breakdown": t.breakdown.value,
+                "breakdown_name": t.label,
+                "unit": unit,
+                "gap_unit": compute.gap_unit(unit),
+                "groups": [{"code": c, "name": n} for c, n in t.groups],
+                "periods": [p.isoformat() for p in t.periods],
+                "values": [[_number(v) for v in row] for row in t.values],
+                "ends_gap": [_number(v) for v in b.ends_gap],
+                "trend": b.trend.value if b.trend else None,
+                "trend_label": b.trend.label if b.trend else None,
+                "sii": None
+                if sii is None
+                else {
+                    "period": sii.period.isoformat(),
+                    "value": float(sii.sii),
+                    "lower": _number(sii.lower),
+                    "upper": _number(sii.upper),
+                    "confidence": sii.confidence,
+                    "note": sii.note,
+                },
+            }
+        )
+    return out
 
 
 def gap_of(goal: Goal) -> dict[str, Any] | None:
@@ -157,7 +215,15 @@ def _describe(goal: dict[str, Any]) -> dict[str, str]:
         "assurance": Assurance(goal["assurance"]).short if goal["assurance"] else NO_ASSURANCE,
         # Publications before gap goals were published have neither: a goal on its figure.
         "judged on": goal["gap"]["name"] if goal.get("gap") else "the figure itself",
+        "figures by group": _splits_in_words(goal.get("splits") or []),
     }
+
+
+def _splits_in_words(splits: list[dict[str, Any]]) -> str:
+    """'Deprivation quintile to May 2025; Ethnic group to May 2025', or 'none'."""
+    return (
+        "; ".join(f"{s['breakdown_name']} to {_month(s['periods'][-1])}" for s in splits) or "none"
+    )
 
 
 def _change(figure: str, before: str | None, after: str | None) -> Change:
@@ -182,11 +248,14 @@ def changes(before: Content | None, after: Content) -> list[Change]:
             out.append(_change(f"Goal added: {goal['statement']}", None, None))
             continue
         was, now = _describe(old[goal_id]), _describe(goal)
-        out += [
+        facts = [
             _change(f"{goal['statement']}: {fact}", was[fact], now[fact])
             for fact in now
             if was[fact] != now[fact]
         ]
+        if not facts and any(old[goal_id].get(k) != goal.get(k) for k in ("splits", "gap_series")):
+            facts.append(_change(f"{goal['statement']}: figures by group corrected", None, None))
+        out += facts
     out += [
         _change(f"Goal removed: {goal['statement']}", None, None)
         for goal_id, goal in old.items()

@@ -10,10 +10,14 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from footprint.core.breakdowns import Breakdown
 from footprint.core.models import Job
 from footprint.demand.models import Scenario
+from footprint.flow import queries as flow_queries
+from footprint.flow.models import NCTR_PATHWAYS, Measure
 from footprint.partnership.models import Neighbourhood, Organisation, Place
 from footprint.plans.models import (
+    NCTR_ALL,
     Goal,
     GoalScheme,
     Measurement,
@@ -287,8 +291,8 @@ def rebase_at(metric: Metric, subject_key: str, period: dt.date) -> Rebase | Non
 
 
 def series_of_goals(goals: Iterable[Goal]) -> dict[tuple[int, str], SeriesData]:
-    """The series every goal is judged on, by (metric id, subject key), in two queries (three
-    if a goal is about a gap: its split figures too)."""
+    """The series every goal is judged on, by (metric id, subject key), with its figures by
+    group (what a gap goal is judged on, and what a publication keeps), in three queries."""
     goals = list(goals)
     metrics = {g.metric_id: g.metric for g in goals}
     keys = {(g.metric_id, g.subject_key) for g in goals}
@@ -305,16 +309,13 @@ def series_of_goals(goals: Iterable[Goal]) -> dict[tuple[int, str], SeriesData]:
     for rb in Rebase.objects.filter(metric_id__in=metrics).order_by("period"):
         if (rb.metric_id, rb.subject_key) in found:
             found[(rb.metric_id, rb.subject_key)].rebases.append(rb)
-    gap_keys = {(g.metric_id, g.subject_key) for g in goals if g.kind == Goal.Kind.GAP}
-    if gap_keys:
+    if keys:
         for m in (
-            Measurement.objects.filter(
-                metric_id__in={k[0] for k in gap_keys}, subject_key__in={k[1] for k in gap_keys}
-            )
+            Measurement.objects.filter(metric_id__in=metrics, subject_key__in={k[1] for k in keys})
             .exclude(breakdown="")
             .order_by("breakdown", "period", "category")
         ):
-            if (m.metric_id, m.subject_key) in gap_keys:
+            if (m.metric_id, m.subject_key) in found:
                 found[(m.metric_id, m.subject_key)].split.append(m)
     return found
 
@@ -411,3 +412,165 @@ def subject_for(key: str) -> SubjectRef | None:
     if kind == "hood" and (hood := Neighbourhood.objects.filter(code=code).first()):
         return SubjectRef(neighbourhood=hood)
     return None
+
+
+# --- What a publication froze of each goal's figures by group -------------------------------
+
+
+@dataclass(frozen=True)
+class PublishedSii:
+    """The slope index of inequality of the latest period with every quantile's figure, as
+    published: its value and interval (None where it has none) in the split's ``gap_unit``."""
+
+    period: dt.date
+    value: float
+    lower: float | None
+    upper: float | None
+    confidence: float
+    note: str
+
+
+@dataclass(frozen=True)
+class PublishedSplit:
+    """One breakdown of a published goal's figures, as they stood when published: each
+    period's figure by group (``values[i][k]`` for ``periods[i]`` and ``groups[k]``, None where
+    missing), groups as (code, name) in their order (quintile 1, the most deprived, first),
+    periods oldest first; for deprivation, the gap between the two ends each period, whether
+    it is narrowing (``trend``: narrowing, widening, no_clear_change, too_few_points; with
+    ``trend_label`` in words) and the latest SII. No populations are published."""
+
+    breakdown: Breakdown
+    breakdown_name: str
+    unit: str
+    gap_unit: str
+    groups: list[tuple[str, str]]
+    periods: list[dt.date]
+    values: list[list[float | None]]
+    ends_gap: list[float | None]
+    trend: str | None
+    trend_label: str | None
+    sii: PublishedSii | None
+
+    @property
+    def is_deprivation(self) -> bool:
+        return self.breakdown.is_deprivation
+
+
+@dataclass(frozen=True)
+class PublishedGoalSplits:
+    """A published goal's figures by group: what the goal is (``goal_id``, its statement,
+    priority, metric code and name, who it is about), for a gap goal its gap in words and the
+    gap series as published (``gap_periods``, ``gap_values``, in ``gap_unit``), and each
+    breakdown's figures (``splits``, in ``Breakdown`` order)."""
+
+    goal_id: int
+    statement: str
+    priority: str
+    metric: str
+    metric_name: str
+    subject: str
+    subject_label: str
+    gap_name: str | None
+    gap_unit: str | None
+    gap_periods: list[dt.date]
+    gap_values: list[float | None]
+    splits: list[PublishedSplit]
+
+
+def _day(iso: str) -> dt.date:
+    return dt.date.fromisoformat(iso)
+
+
+def _published_split(s: dict[str, Any]) -> PublishedSplit:
+    sii = s.get("sii")
+    return PublishedSplit(
+        Breakdown(s["breakdown"]),
+        s["breakdown_name"],
+        s["unit"],
+        s["gap_unit"],
+        [(g["code"], g["name"]) for g in s["groups"]],
+        [_day(p) for p in s["periods"]],
+        s["values"],
+        s["ends_gap"],
+        s["trend"],
+        s["trend_label"],
+        None
+        if not sii
+        else PublishedSii(
+            _day(sii["period"]),
+            sii["value"],
+            sii["lower"],
+            sii["upper"],
+            sii["confidence"],
+            sii["note"],
+        ),
+    )
+
+
+def published_splits(publication: PlanPublication) -> list[PublishedGoalSplits]:
+    """Each goal of ``publication`` that was published with figures by group (or a gap
+    series), in the plan's order, exactly as published: read from what the publication
+    froze, never from the figures now, so a later figure, a goal added since, or a metric no
+    published goal is on never shows. No query: it reads the publication's content.
+
+    For the public inequalities page: ``published_splits(public_plan().latest)``."""
+    out = []
+    for priority in publication.content["priorities"]:
+        for goal in priority["goals"]:
+            splits = goal.get("splits") or []
+            gap = goal.get("gap")
+            gap_series = goal.get("gap_series")
+            if not splits and not gap_series:
+                continue
+            out.append(
+                PublishedGoalSplits(
+                    goal["id"],
+                    goal["statement"],
+                    goal["priority"],
+                    goal["metric"],
+                    goal["metric_name"],
+                    goal["subject"],
+                    goal["subject_label"],
+                    gap["name"] if gap else None,
+                    gap_series["unit"] if gap_series else None,
+                    [_day(p) for p in gap_series["periods"]] if gap_series else [],
+                    list(gap_series["values"]) if gap_series else [],
+                    [_published_split(s) for s in splits],
+                )
+            )
+    return out
+
+
+# --- Metrics fed from the urgent-care daily returns ------------------------------------------
+
+
+def flow_measure_choices() -> list[tuple[str, str]]:
+    """Every daily-return figure a metric may be made from, as (code, name): the patients
+    with no criteria to reside on every pathway first, then each figure of the returns."""
+    return [(NCTR_ALL, "No criteria to reside: every pathway (patients)"), *Measure.choices]
+
+
+def flow_measure_name(code: str) -> str:
+    return dict(flow_measure_choices()).get(code, code)
+
+
+def fed_metrics() -> list[Metric]:
+    """The metrics made from the daily returns, by name."""
+    return list(
+        Metric.objects.exclude(flow_measure="").exclude(flow_aggregation="").order_by("name")
+    )
+
+
+def flow_daily_figures(
+    measure: str, start: dt.date, end: dt.date
+) -> dict[tuple[int, dt.date], float]:
+    """Each provider's daily figure of ``measure`` from ``start`` to ``end`` inclusive, by
+    (provider key, day): for ``NCTR_ALL``, the sum of the pathway figures it reported (a day
+    with none has no figure)."""
+    parts = [str(m) for m in NCTR_PATHWAYS] if measure == NCTR_ALL else [measure]
+    out = {}
+    for key, figures in flow_queries.returns_between(start, end).items():
+        found = [figures[p] for p in parts if p in figures]
+        if found:
+            out[key] = float(sum(found))
+    return out

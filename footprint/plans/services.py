@@ -24,6 +24,7 @@ from footprint.partnership.models import Neighbourhood, Organisation, Place
 from footprint.plans import compute, figures, publication, queries
 from footprint.plans.importers import MeasurementRow
 from footprint.plans.models import (
+    FlowAggregation,
     Goal,
     GoalScheme,
     Improvement,
@@ -58,6 +59,7 @@ class AuditAction(StrEnum):
     RECORD_MEASUREMENT = "record_measurement"
     RECORD_SPLIT_FIGURES = "record_split_figures"
     REMOVE_MEASUREMENT = "remove_measurement"
+    REFRESH_FLOW_SERIES = "refresh_flow_series"
 
 
 def figure_problems(
@@ -72,6 +74,18 @@ def figure_problems(
     if (problem := figures.value_problem(value, metric.unit)) is not None:
         problems["value"] = problem
     return problems
+
+
+def fed_problem(metric: Metric, subject_key: str, breakdown: str = "") -> str | None:
+    """Why a figure of this series cannot be recorded by hand, or None: the whole system's
+    figures of a metric made from the daily returns are written from them
+    (``refresh_flow_series``), never by hand."""
+    if metric.is_fed_from_returns and subject_key == "system" and not breakdown:
+        return (
+            f"The whole-system figures of {metric.name} are made from the daily returns: they are "
+            "not recorded by hand"
+        )
+    return None
 
 
 def _capitalised(message: str) -> str:
@@ -137,6 +151,9 @@ def import_measurements(
                     f"you may not change {metric.name} for {_label(org, place, hood)}",
                 )
             )
+            continue
+        if (problem := fed_problem(metric, key, r.breakdown)) is not None:
+            errors.append(RowError(r.row, "Metric", problem))
             continue
         problems = figure_problems(metric=metric, period=r.period, value=r.value, today=today)
         if problems:
@@ -212,6 +229,8 @@ def record_measurement(
     field, 'period' and 'value') and nothing is saved."""
     require(by, Permission.RECORD_MEASUREMENT, SeriesRef(metric, subject.subject_key))
     problems = figure_problems(metric=metric, period=period, value=value, today=today)
+    if (problem := fed_problem(metric, subject.subject_key)) is not None:
+        problems["value"] = problem
     if problems:
         raise ValidationError({k: _capitalised(v) for k, v in problems.items()})
     with transaction.atomic():
@@ -484,6 +503,21 @@ def metric_problems(
     return problems
 
 
+def flow_problems(flow_measure: str, flow_aggregation: str) -> dict[str, str]:
+    """What is wrong with what a metric is made from in the daily returns, by field: both
+    the figure and how the days make a period's, or neither."""
+    problems = {}
+    if flow_measure and flow_measure not in dict(queries.flow_measure_choices()):
+        problems["flow_measure"] = f"'{flow_measure}' is not a figure of the daily returns"
+    if flow_aggregation and flow_aggregation not in FlowAggregation.values:
+        problems["flow_aggregation"] = f"'{flow_aggregation}' is not a way to make a figure"
+    if flow_measure and not flow_aggregation:
+        problems["flow_aggregation"] = "choose how the days make each period's figure"
+    elif flow_aggregation and not flow_measure:
+        problems["flow_measure"] = "choose the daily returns' figure it is made from"
+    return problems
+
+
 def create_metric(
     *,
     name: str,
@@ -497,11 +531,17 @@ def create_metric(
     next_review: dt.date,
     by: Any,
     today: dt.date,
+    flow_measure: str = "",
+    flow_aggregation: str = "",
 ) -> Metric:
     """Add a metric, its code made from its name (the programme office only). A name that
-    another metric has, or a next review before ``today``, is refused by field."""
+    another metric has, or a next review before ``today``, is refused by field. A metric made
+    from the daily returns names the returns' figure and how the days make a period's."""
     require(by, Permission.ADD_METRIC)
-    _refuse(metric_problems(name=name, unit=unit, next_review=next_review, today=today))
+    _refuse(
+        metric_problems(name=name, unit=unit, next_review=next_review, today=today)
+        | flow_problems(flow_measure, flow_aggregation)
+    )
     with transaction.atomic():
         metric = Metric(
             name=name.strip(),
@@ -514,6 +554,8 @@ def create_metric(
             owner=owner,
             reviewer=reviewer,
             next_review=next_review,
+            flow_measure=flow_measure,
+            flow_aggregation=flow_aggregation,
         )
         audit.save_audited(
             metric,
@@ -539,16 +581,22 @@ def change_metric(
     next_review: dt.date,
     by: Any,
     today: dt.date,
+    flow_measure: str | None = None,
+    flow_aggregation: str | None = None,
 ) -> Metric:
     """Change a metric (the programme office, or an editor of the organisation that owns it;
     only the programme office gives it to another organisation). Its code stays as it was
     made, so files and links that use it keep working. A new unit that a recorded figure
-    cannot be in is refused."""
+    cannot be in is refused. What it is made from in the daily returns stays as it is unless
+    given."""
     require(by, Permission.CHANGE_METRIC, metric)
     if owner != metric.owner and not can(by, Permission.ADD_METRIC):
         raise PermissionDenied("Only the programme office gives a metric to another organisation")
+    flow_measure = metric.flow_measure if flow_measure is None else flow_measure
+    flow_aggregation = metric.flow_aggregation if flow_aggregation is None else flow_aggregation
     _refuse(
         metric_problems(name=name, unit=unit, next_review=next_review, today=today, metric=metric)
+        | flow_problems(flow_measure, flow_aggregation)
     )
     with transaction.atomic():
         changed = _changed(
@@ -563,6 +611,8 @@ def change_metric(
                 "owner": owner,
                 "reviewer": reviewer,
                 "next_review": next_review,
+                "flow_measure": flow_measure,
+                "flow_aggregation": flow_aggregation,
             },
         )
         audit.save_audited(
@@ -1140,3 +1190,78 @@ def record_split_figures(
             breakdown=kind.value,
         )
     return saved
+
+
+# --- Metrics fed from the urgent-care daily returns -----------------------------------------
+
+FLOW_FROM = dt.date(2000, 1, 1)
+
+
+def _write_flow_series(
+    metric: Metric, start: dt.date, end: dt.date, today: dt.date
+) -> list[Measurement]:
+    """Write the whole system's figure of every period the returns from ``start`` to ``end``
+    touch whose month, quarter or year is over on ``today`` (each made from all the period's
+    days, so a period is read whole); the period still running waits until it is over."""
+    first = compute.period_of(start, metric.frequency)
+    last = figures.add_months(
+        compute.period_of(end, metric.frequency), figures.MONTHS_IN.get(metric.frequency, 1)
+    )
+    daily = queries.flow_daily_figures(metric.flow_measure, first, last - dt.timedelta(days=1))
+    saved = []
+    for f in compute.flow_figures(daily, metric.flow_aggregation, metric.frequency):
+        if figure_problems(metric=metric, period=f.period, value=f.value, today=today):
+            continue
+        m = Measurement.objects.filter(
+            metric=metric, subject_key="system", breakdown="", period=f.period
+        ).first() or Measurement(metric=metric, period=f.period)
+        note = f"Made from {f.days} days of daily returns"
+        if m.pk and m.value == f.value and m.note == note:
+            continue
+        m.value, m.note = f.value, note
+        m.save()
+        saved.append(m)
+    return saved
+
+
+def refresh_flow_series(*, metric: Metric, by: Any, today: dt.date) -> list[Measurement]:
+    """Write ``metric``'s whole-system series again from every daily return (the programme
+    office's button on the metric's page): each period that is over, from all its days, as
+    ``metric.flow_aggregation`` says. Returns the periods whose figure changed; audited."""
+    require(by, Permission.CHANGE_PLAN)
+    if not metric.is_fed_from_returns:
+        raise ValidationError(f"{metric.name} is not made from the daily returns")
+    with transaction.atomic():
+        saved = _write_flow_series(metric, FLOW_FROM, today, today)
+        audit.record(
+            actor=by,
+            action=AuditAction.REFRESH_FLOW_SERIES,
+            summary=f"{metric.name}: made again from the daily returns, "
+            f"{len(saved)} periods changed",
+            metric=metric.slug,
+            periods=[m.period.isoformat() for m in saved],
+        )
+    return saved
+
+
+def refresh_after_return(*, day: dt.date, today: dt.date) -> list[Measurement]:
+    """After a daily return for ``day`` is saved (``apps.py`` connects this to the flow app's
+    returns, once they are committed): write again the period ``day`` falls in of every metric
+    made from the returns, if that period is over on ``today``. The return's own permission
+    was checked when it was saved; this is the system's write, audited without a person."""
+    out = []
+    with transaction.atomic():
+        for metric in queries.fed_metrics():
+            saved = _write_flow_series(metric, day, day, today)
+            if saved:
+                audit.record(
+                    actor=None,
+                    action=AuditAction.REFRESH_FLOW_SERIES,
+                    summary=f"{metric.name}: {saved[0].period:%B %Y} made again from the "
+                    f"daily returns after the return for {day:%-d %B %Y}",
+                    metric=metric.slug,
+                    periods=[m.period.isoformat() for m in saved],
+                    day=day.isoformat(),
+                )
+            out += saved
+    return out

@@ -34,6 +34,11 @@ urlpatterns = [
     path("workspace/plan/metrics/<slug:code>/", views.metric_detail, name="metric"),
     path("workspace/plan/metrics/<slug:code>/change/", views.metric_edit, name="metric_edit"),
     path(
+        "workspace/plan/metrics/<slug:code>/from-returns/",
+        views.metric_refresh_flow,
+        name="metric_refresh_flow",
+    ),
+    path(
         "workspace/plan/metrics/<slug:code>/<str:subject_key>/",
         views.metric_series,
         name="metric_series",

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from footprint.core import charts
+from footprint.core.breakdowns import Breakdown
 from footprint.core.jobs import refuse_big_uploads, start_upload
 from footprint.core.permissions import can, permission_required, require
 from footprint.plans import compute, publication, queries, services
@@ -73,13 +74,26 @@ def _spc_chart(
 
 def _group_chart(table: compute.GroupFigures, metric: Metric) -> dict[str, Any]:
     """A line per group of a breakdown over time (its table is on the page beside it)."""
+    return _lines_by_group(table, metric.name, metric.unit)
+
+
+def _lines_by_group(
+    table: compute.GroupFigures | queries.PublishedSplit,
+    name: str,
+    unit: str,
+    label: str | None = None,
+) -> dict[str, Any]:
+    """A line per group over time, the groups in their order (quintile 1, the most deprived,
+    first), named, never coded."""
+    if label is None:
+        label = table.label if isinstance(table, compute.GroupFigures) else table.breakdown_name
     rows = [
-        {"period": p.isoformat(), "group": name, "order": k, "value": v}
+        {"period": p.isoformat(), "group": group, "order": k, "value": v}
         for p, values in zip(table.periods, table.values, strict=True)
-        for k, ((_, name), v) in enumerate(zip(table.groups, values, strict=True))
+        for k, ((_, group), v) in enumerate(zip(table.groups, values, strict=True))
         if v is not None
     ]
-    title = f"{metric.name} by {table.label.lower()}"
+    title = f"{name} by {label.lower()}"
     return {
         "$schema": charts.SCHEMA,
         "description": title,
@@ -96,12 +110,12 @@ def _group_chart(table: compute.GroupFigures, metric: Metric) -> dict[str, Any]:
                 "title": "Month",
                 "axis": {"format": "%b %Y", "labelOverlap": "greedy"},
             },
-            "y": {"field": "value", "type": "quantitative", "title": metric.unit},
+            "y": {"field": "value", "type": "quantitative", "title": unit},
             "color": {
                 "field": "group",
                 "type": "nominal",
-                "title": table.label,
-                "sort": [name for _, name in table.groups],
+                "title": label,
+                "sort": [group for _, group in table.groups],
                 "legend": {"orient": "bottom", "columns": 2, "labelLimit": 320},
             },
             "tooltip": [
@@ -112,8 +126,8 @@ def _group_chart(table: compute.GroupFigures, metric: Metric) -> dict[str, Any]:
                     "title": "Month",
                     "format": "%B %Y",
                 },
-                {"field": "group", "title": table.label},
-                {"field": "value", "title": metric.unit, "format": ",.1f"},
+                {"field": "group", "title": label},
+                {"field": "value", "title": unit, "format": ",.1f"},
             ],
         },
     }
@@ -445,6 +459,7 @@ def public_plan(request: HttpRequest) -> HttpResponse:
     """The published plan in plain language: its goals and how each was going, exactly as
     the programme office last published them, never the plan as it stands now."""
     shown = queries.public_plan()
+    frozen = queries.published_splits(shown.latest) if shown else []
     return render(
         request,
         "plans/public.jinja",
@@ -452,8 +467,31 @@ def public_plan(request: HttpRequest) -> HttpResponse:
             "shown": shown,
             "plan": publication.for_display(shown.latest.content) if shown else None,
             "symbols": compute.SYMBOLS,
+            "splits": {
+                g.goal_id: {
+                    "goal": g,
+                    "gap_chart": _gap_chart(g) if g.gap_periods else None,
+                    "charts": [_lines_by_group(s, g.metric_name, s.unit) for s in g.splits],
+                }
+                for g in frozen
+            },
+            **FIGURES,
         },
     )
+
+
+def _gap_chart(goal: queries.PublishedGoalSplits) -> dict[str, Any]:
+    """A published gap goal's gap over time, as published (its table is beside it)."""
+    gap = compute.GroupFigures(
+        Breakdown.NONE,
+        [("gap", goal.gap_name or "The gap")],
+        goal.gap_periods,
+        [[v] for v in goal.gap_values],
+        [[None] for _ in goal.gap_values],
+    )
+    spec = _lines_by_group(gap, "The gap", goal.gap_unit or "", label="Gap")
+    spec["title"] = spec["description"] = f"The gap: {goal.gap_name}"
+    return spec
 
 
 # --- Setting up the plan: the plan, its priorities, metrics and goals -----------------------
@@ -650,9 +688,32 @@ def metric_detail(request: HttpRequest, code: str) -> HttpResponse:
             "goals": list(metric.goals.select_related("priority").order_by("statement")),
             "history": queries.history_of(metric),
             "may_change": can(request.user, Permission.CHANGE_METRIC, metric),
+            "may_refresh": metric.is_fed_from_returns and can(request.user, Permission.CHANGE_PLAN),
+            "flow_measure": queries.flow_measure_name(metric.flow_measure),
             "today": timezone.localdate(),
         },
     )
+
+
+@require_POST
+@partner_only
+def metric_refresh_flow(request: HttpRequest, code: str) -> HttpResponse:
+    """Make a metric's series again from every daily return (the programme office)."""
+    metric = _metric(code)
+    require(request.user, Permission.CHANGE_PLAN)
+    try:
+        saved = services.refresh_flow_series(
+            metric=metric, by=request.user, today=timezone.localdate()
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        periods = "period" if len(saved) == 1 else "periods"
+        messages.success(
+            request,
+            f"Made the series again from the daily returns: {len(saved)} {periods} changed.",
+        )
+    return redirect("plans:metric", code=metric.code)
 
 
 @partner_only

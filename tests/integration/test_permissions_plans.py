@@ -406,3 +406,24 @@ def test_the_goals_owner_sees_the_schemes_it_may_choose(client_for, plan):
     assert "Choose the demand schemes that serve it" in text
     viewer = client_for("viewer").get(reverse("plans:goal", args=[plan["goal"].pk]))
     assert "Choose the demand schemes that serve it" not in viewer.content.decode()
+
+
+@pytest.mark.parametrize("who", CAST)
+def test_only_the_programme_office_makes_a_series_again_from_the_returns(
+    client_for, footprint, plan, who
+):
+    """ "plans:metric_refresh_flow": the programme office's button on a metric made from the
+    daily returns; everyone else is refused (the public asked to log in) and nothing is
+    written."""
+    metric = plan["metric"]
+    metric.flow_measure, metric.flow_aggregation = "handovers_over_60", "total"
+    metric.save()
+    response = client_for(who).post(reverse("plans:metric_refresh_flow", args=[metric.code]))
+    audited = AuditEvent.objects.filter(action="refresh_flow_series").exists()
+    if who == "pmo":
+        assert response.status_code == 302 and audited
+    elif who == "public":
+        assert response.status_code == 302 and "/login/" in response["Location"]
+        assert not audited
+    else:
+        assert response.status_code == 403 and not audited
