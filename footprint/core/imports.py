@@ -305,7 +305,7 @@ def year_problem(year: int, *, today: dt.date | None, ahead: int = YEARS_AHEAD) 
     if year < EARLIEST_YEAR:
         return f"{year} is before {EARLIEST_YEAR}: is the year right?"
     if today is not None and year > today.year + ahead:
-        years = "ten years" if ahead == 10 else f"{ahead} years"
+        years = {1: "a year", 10: "ten years"}.get(ahead, f"{ahead} years")
         return f"{year} is more than {years} after {today.year}: is the year right?"
     return None
 

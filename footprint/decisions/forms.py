@@ -10,6 +10,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import Case, Q, Subquery, Value, When
 
+from footprint.core.imports import year_problem
 from footprint.decisions import compute, queries
 from footprint.decisions.models import (
     ASSESSED_GROUPS,
@@ -28,6 +29,10 @@ from footprint.decisions.models import (
     recommended_option_error,
 )
 from footprint.partnership.models import Organisation, Place
+
+# No money at stake or flow of money Footprint records comes near this (the proposal's own
+# "Money at stake" field holds less); more is a mistyped figure.
+MOST_POUNDS = 10**10
 
 
 def _lines(text: str) -> list[tuple[int, list[str]]]:
@@ -101,7 +106,14 @@ class ProposalForm(forms.ModelForm):
             try:
                 pounds = Decimal(parts[1].replace("£", ""))
             except InvalidOperation:
-                errors.append(f"Line {n}: '{parts[1]}' is not an amount of money")
+                pounds = None
+            if pounds is None or not pounds.is_finite():
+                errors.append(f"Line {n}: '{parts[1][:40]}' is not an amount of money")
+                continue
+            if abs(pounds) >= MOST_POUNDS:
+                errors.append(
+                    f"Line {n}: {parts[1][:40]} is more than £{MOST_POUNDS:,}: is it in pounds?"
+                )
                 continue
             flows.append((orgs[parts[0].upper()], int(pounds * 100)))
         if errors:
@@ -119,6 +131,10 @@ class ProposalForm(forms.ModelForm):
                 self.add_error("confidential_reason", "Say why it is confidential")
             if not data.get("publish_after"):
                 self.add_error("publish_after", "Give the date it may be published")
+        # A mistyped year (0226 for 2026) would publish a confidential item at once.
+        published = data.get("publish_after")
+        if published and (problem := year_problem(published.year, today=None)):
+            self.add_error("publish_after", f"Date it may be published: {problem}")
         return data
 
 
@@ -165,12 +181,22 @@ class MeetingForm(forms.Form):
     date = forms.DateField(
         label="Date of the meeting", widget=forms.DateInput(attrs={"type": "date"})
     )
+
+    def clean_date(self) -> dt.date:
+        date: dt.date = self.cleaned_data["date"]
+        if problem := year_problem(date.year, today=self.today, ahead=1):
+            raise forms.ValidationError(f"Date of the meeting: {problem}")
+        return date
+
     attendees = forms.MultipleChoiceField(
         label="Who attended", required=False, widget=forms.CheckboxSelectMultiple
     )
 
-    def __init__(self, *args: Any, forum: Forum, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, forum: Forum, today: dt.date | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
+        self.today = today
         choices = []
         for m in queries.seats_with_deputies(forum):
             choices.append(
@@ -209,6 +235,11 @@ class AskForm(forms.Form):
         if deadline < self.today:
             raise forms.ValidationError(
                 f"The deadline, {deadline:{DAY}}, is before today, {self.today:{DAY}}"
+            )
+        if deadline > self.today + dt.timedelta(days=366):
+            raise forms.ValidationError(
+                f"The deadline, {deadline:{DAY}}, is more than a year after today, "
+                f"{self.today:{DAY}}: is the year right?"
             )
         return deadline
 

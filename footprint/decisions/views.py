@@ -78,7 +78,7 @@ def forum_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """A forum: its members, delegations, meetings and proposals; the programme office
     records a meeting here."""
     forum = get_object_or_404(queries.forum_page(), slug=slug)
-    form = MeetingForm(request.POST or None, forum=forum)
+    form = MeetingForm(request.POST or None, forum=forum, today=timezone.localdate())
     if request.method == "POST":
         require(request.user, Permission.RECORD_MEETING, forum)
         if form.is_valid():

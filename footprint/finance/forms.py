@@ -21,6 +21,7 @@ from footprint.finance.models import (
 )
 from footprint.finance.queries import COMMISSIONING, commissioners
 from footprint.finance.rules import COMMISSIONING_KINDS, Permission
+from footprint.finance.services import MOST_UNITS
 from footprint.partnership.models import Organisation, OrganisationKind
 
 
@@ -331,7 +332,15 @@ class MoveForm(forms.Form):
         queryset=Organisation.objects.none(), label="From provider", to_field_name="ods_code"
     )
     service = forms.ChoiceField(label="Point of delivery", choices=POD_CHOICES)
-    units = forms.FloatField(label="Units a year", min_value=0.01)
+    units = forms.FloatField(
+        label="Units a year",
+        min_value=0.01,
+        max_value=MOST_UNITS,
+        error_messages={
+            "invalid": "Units a year: enter a number, e.g. 1200",
+            "max_value": f"Units a year must be {MOST_UNITS:,} or fewer: is it a year's units?",
+        },
+    )
     to_provider = forms.ModelChoiceField(
         queryset=Organisation.objects.none(),
         label="To provider",

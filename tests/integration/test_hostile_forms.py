@@ -1,0 +1,116 @@
+"""Forms of decisions and finance given what a slip or an attacker types: amounts that are not
+finite or not plausible, dates with a mistyped year. Each is refused on its field in words,
+nothing is saved, and nothing fails with a server error."""
+
+import datetime as dt
+from html import unescape
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from footprint.decisions.models import Meeting, Proposal
+from footprint.finance.forms import MoveForm
+
+pytestmark = pytest.mark.django_db
+
+
+def proposal_form(forums, **changes) -> dict:
+    return {
+        "title": "Stroke rehab at home",
+        "summary": "Rehabilitation at home after a stroke.",
+        "options": "Do nothing\nRehab at home",
+        "recommended_option": "Rehab at home",
+        "decision_type": forums["investment"].pk,
+        "brought_to": forums["alliance"].pk,
+        "value_pounds": "1000",
+        "confidentiality": "public",
+        **changes,
+    }
+
+
+@pytest.mark.parametrize(
+    ("amount", "said"),
+    [
+        ("nan", "Line 1: 'nan' is not an amount of money"),
+        ("Infinity", "Line 1: 'Infinity' is not an amount of money"),
+        ("-inf", "Line 1: '-inf' is not an amount of money"),
+        ("1e400", "Line 1: 1e400 is more than £10,000,000,000: is it in pounds?"),
+        ("-25000000000", "Line 1: -25000000000 is more than £10,000,000,000: is it in pounds?"),
+    ],
+)
+def test_money_in_and_out_must_be_a_plausible_amount(client_for, forums, amount, said):
+    page = client_for("editor_a").post(
+        reverse("decisions:proposal_new"), proposal_form(forums, money=f"RA1, {amount}")
+    )
+    assert page.status_code == 200
+    assert said in unescape(page.content.decode())
+    assert not Proposal.objects.exists()
+
+
+def test_a_plausible_amount_of_money_in_and_out_is_kept_to_the_penny(client_for, forums):
+    client_for("editor_a").post(
+        reverse("decisions:proposal_new"), proposal_form(forums, money="RA1, £-250000.50")
+    )
+    (flow,) = Proposal.objects.get().money.all()
+    assert flow.amount_pence == -25_000_050
+
+
+def test_a_confidential_item_with_a_mistyped_year_is_not_published_at_once(client_for, forums):
+    page = client_for("editor_a").post(
+        reverse("decisions:proposal_new"),
+        proposal_form(
+            forums,
+            confidentiality="confidential",
+            confidential_reason="Negotiating",
+            publish_after="0226-03-01",
+        ),
+    )
+    said = "Date it may be published: 226 is before 2000: is the year right?"
+    assert said in unescape(page.content.decode())
+    assert not Proposal.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("day", "said"),
+    [
+        ("1926-03-01", "Date of the meeting: 1926 is before 2000: is the year right?"),
+        ("2062-03-01", "Date of the meeting: 2062 is more than a year after"),
+    ],
+)
+def test_a_meeting_date_must_be_plausible(client_for, forums, day, said):
+    before = Meeting.objects.count()
+    page = client_for("pmo").post(
+        reverse("decisions:forum", args=["alliance"]), {"date": day}, follow=True
+    )
+    assert said in unescape(page.content.decode())
+    assert Meeting.objects.count() == before
+
+
+def test_a_consent_deadline_more_than_a_year_away_is_refused(client_for, forums, cast):
+    from tests.integration.test_decisions import propose
+
+    proposal = propose(forums, cast)
+    far = timezone.localdate() + dt.timedelta(days=400)
+    page = client_for("pmo").post(
+        reverse("decisions:proposal_ask_consent", args=[proposal.pk]),
+        {"a-deadline": far.isoformat()},
+        follow=True,
+    )
+    assert "is more than a year after today" in unescape(page.content.decode())
+    proposal.refresh_from_db()
+    assert proposal.status == Proposal.Status.DRAFT
+
+
+@pytest.mark.parametrize(
+    ("units", "said"),
+    [
+        ("nan", "Units a year: enter a number, e.g. 1200"),
+        ("1e400", "Units a year: enter a number, e.g. 1200"),
+        ("1e300", "Units a year must be 50,000,000 or fewer: is it a year's units?"),
+    ],
+)
+def test_a_typed_move_of_units_must_be_plausible(footprint, units, said):
+    form = MoveForm({"units": units, "service": "op", "move_year": "2026"}, years=[2026])
+    assert not form.is_valid()
+    assert form.errors["units"] == [said]
