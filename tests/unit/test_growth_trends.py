@@ -9,12 +9,12 @@ from footprint.engine.demand.library import ELICITATION_URL, TRENDS
 from footprint.engine.demand.pods import CODES
 
 
-def test_every_point_of_delivery_has_a_trend_and_nothing_else_does():
+def test_every_point_of_delivery_has_a_trend_and_nothing_else_does() -> None:
     assert set(TRENDS) == set(CODES)
 
 
 @pytest.mark.parametrize("code", sorted(TRENDS))
-def test_each_trend_is_plausible_and_says_where_it_stands(code):
+def test_each_trend_is_plausible_and_says_where_it_stands(code: str) -> None:
     trend = TRENDS[code]
     # yearly growth beyond demography: within ±10 % a year, the interval the right way round
     assert -0.1 <= trend.growth.low <= trend.growth.high <= 0.1
@@ -30,7 +30,7 @@ def test_each_trend_is_plausible_and_says_where_it_stands(code):
         assert "Unchecked" in trend.evidence_note or "Not changed" in trend.evidence_note
 
 
-def test_the_checked_ranges_are_the_elicitations_pooled_intervals():
+def test_the_checked_ranges_are_the_elicitations_pooled_intervals() -> None:
     """The report's executive summary: elective admissions 0.0–2.7 %, outpatient attendances
     0.0–4.9 % a year (pooled P10–P90, all nine experts)."""
     checked = {code: (t.growth.low, t.growth.high) for code, t in TRENDS.items() if t.verified}
@@ -50,7 +50,7 @@ def test_the_checked_ranges_are_the_elicitations_pooled_intervals():
     assert "tele-attendances" in (TRENDS["op_followup_remote"].evidence_note or "")
 
 
-def test_ranges_kept_for_the_demand_tests_say_what_the_source_gives():
+def test_ranges_kept_for_the_demand_tests_say_what_the_source_gives() -> None:
     """A&E and emergency admissions were read against the elicitation but kept at the
     developers' figures, which tests of the model's behaviour assert; unverified, with the
     source's interval in the note."""
@@ -63,11 +63,14 @@ def test_ranges_kept_for_the_demand_tests_say_what_the_source_gives():
     assert "-0.4 % to 2.7 %" in (emergency.evidence_note or "")
 
 
-def test_settings_outside_hospital_are_unchecked():
+def test_settings_outside_hospital_are_unchecked() -> None:
     outside = [c for c in TRENDS if not c.startswith(("ae", "ip_", "op_"))]
     assert len(outside) == 11
     for code in outside:
         trend = TRENDS[code]
-        assert trend.verified is None and trend.url is None and trend.growth_source is None
+        assert trend.verified is None and trend.growth_source is None
         assert "(indicative)" in trend.source
         assert (trend.evidence_note or "").startswith("Unchecked")
+    # only general practice has a page read (per-person consultation rates, no range)
+    assert [c for c in outside if TRENDS[c].url] == ["gp_appointments"]
+    assert "BMJ Open 2024" in (TRENDS["gp_appointments"].evidence_note or "")

@@ -223,12 +223,25 @@ TRENDS: dict[str, Trend] = {
     "cs_beds": _unchecked(-0.01, 0.01, -0.03, CSDS, "community hospital admissions"),
     "mh_contacts": _unchecked(0.02, 0.04, 0.0, MHSDS, "mental health contacts"),
     "mh_beds": _unchecked(-0.01, 0.01, -0.03, MHSDS, "mental health admissions"),
-    "gp_appointments": _unchecked(
-        0.01,
-        0.03,
-        0.0,
-        "NHS England, Appointments in General Practice (indicative)",
-        "general practice appointments",
+    "gp_appointments": _with_note(
+        replace(
+            _unchecked(
+                0.01,
+                0.03,
+                0.0,
+                "NHS England, Appointments in General Practice (indicative)",
+                "general practice appointments",
+            ),
+            url="https://suppr.wilddata.cn/browses/detail/pubmed/39638593",
+        ),
+        " Read, but no range follows: Wyatt, Mohammed, de Dumast and Marshall, BMJ Open "
+        "2024;14:e088845, doi:10.1136/bmjopen-2024-088845 (the abstract, on a PubMed mirror "
+        "page) give crude consultations per person-year rising "
+        "from 1995 to 2012, then falling to 2019 (CPRD Gold 5.12 to 4.59, Aurum 4.89 to 4.76, "
+        "about -1.5 % and -0.4 % a year), and from 2019 to 2021 rising in Aurum (5.40, half "
+        "of its rise a new electronic-messaging code) but falling in Gold (4.12). Those are "
+        "rates per person, net of population growth but not of ageing, and they do not "
+        "support the 1-3 % a year of the range, which should be read with care.",
     ),
     "sc_home_care": _unchecked(0.01, 0.03, 0.0, ASC, "home care hours"),
     "sc_care_home": _unchecked(-0.01, 0.01, -0.03, ASC, "care home placements"),
