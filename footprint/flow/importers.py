@@ -2,7 +2,12 @@
 
 Columns: ``ODS code``, ``Date`` (YYYY-MM-DD or DD/MM/YYYY), then any of the measures by their
 key (``ga_beds_open``) or their words ("General and acute beds open"); a blank cell is a figure
-not reported. Every problem is named by file, row and column; nothing is read half."""
+not given (a return already saved keeps its figure). Every problem is named by file, row and
+column; nothing is read half.
+
+``read_problems`` gives the rows it could read with the problems it found, so that the service
+can add its own (an organisation not the caller's, a negative count) and list every problem of
+the file at once; ``read_returns`` refuses at the first problem found here."""
 
 from __future__ import annotations
 
@@ -19,8 +24,9 @@ DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y")
 class ReturnRow:
     row: int
     ods_code: str
-    date: dt.date
+    date: dt.date | None  # None when the date could not be read (a problem already listed)
     figures: dict[str, str]  # measure → the cell as written (checked by the service)
+    usable: bool = True  # False for a row with a problem of its own: checked, never saved
 
 
 def parse_date(text: str, row: int, column: str, errors: list[RowError]) -> dt.date | None:
@@ -43,7 +49,18 @@ def _measure_columns(table: Table) -> dict[str, str]:
 
 
 def read_returns(data: bytes, filename: str) -> list[ReturnRow]:
-    """The rows of a daily-returns CSV, or ``ImportRejected`` naming every problem."""
+    """The rows of a daily-returns CSV, or ``ImportRejected`` naming every problem in the
+    file's layout and cells (not those the service finds)."""
+    rows, errors = read_problems(data, filename)
+    raise_if_any(filename, errors)
+    return rows
+
+
+def read_problems(data: bytes, filename: str) -> tuple[list[ReturnRow], list[RowError]]:
+    """The rows of a daily-returns CSV that could be read, and every problem found in them:
+    headings that name no measure, a row with more or fewer cells than the first row, an ODS
+    code missing, a date unreadable, a day twice. ``ImportRejected`` only when the file
+    cannot be read at all (no ODS code or Date column, no measure, no rows)."""
     table = Table(decode(data, filename), filename)
     errors: list[RowError] = []
     code_col = table.require(errors, "ODS code", "ODS code", "Org code", "Organisation")
@@ -54,31 +71,52 @@ def read_returns(data: bytes, filename: str) -> list[ReturnRow]:
     }
     for h in table.headers:
         if h and normalise_header(h) not in known:
-            errors.append(RowError(1, h, "no measure has this name (see docs/flow.md)"))
+            errors.append(
+                RowError(1, h, "no figure has this name: use a column name from the template")
+            )
     if not measures and not errors:
-        errors.append(RowError(1, "", "no column names a measure (see docs/flow.md)"))
-    raise_if_any(filename, errors)
+        errors.append(RowError(1, "", "no column names a figure: use the template's columns"))
+    if code_col is None or date_col is None or not measures:
+        raise_if_any(filename, errors)
     assert code_col is not None and date_col is not None
+    width = len(table.headers)
     rows = []
     seen: dict[tuple[str, dt.date], int] = {}
-    for n, cells in table.rows():
+    for n, raw in enumerate(table._rows, start=2):
+        if not any(cell.strip() for cell in raw):
+            continue
+        cells = {h: (raw[i].strip() if i < len(raw) else "") for i, h in enumerate(table.headers)}
+        usable = True
+        extra = [c for c in raw[width:] if c.strip()]
+        if len(raw) < width or extra:
+            errors.append(
+                RowError(
+                    n,
+                    "",
+                    f"the row has {len(raw)} cells but the first row has {width} headings: "
+                    "is a cell missing, or a comma in a figure?",
+                )
+            )
+            usable = False
         code = cells[code_col].strip().upper()
         if not code:
             errors.append(RowError(n, code_col, "the organisation's ODS code is needed"))
         day = parse_date(cells[date_col], n, date_col, errors)
         if not code or day is None:
-            continue
-        if (code, day) in seen:
+            usable = False
+        elif (code, day) in seen:
             errors.append(
                 RowError(
                     n, date_col, f"{code} on {day:%-d %B %Y} is already on row {seen[code, day]}"
                 )
             )
-            continue
-        seen[code, day] = n
+            usable = False
+        else:
+            seen[code, day] = n
         figures = {m: cells[h] for h, m in measures.items() if cells[h].strip()}
-        rows.append(ReturnRow(n, code, day, figures))
+        rows.append(ReturnRow(n, code, day, figures, usable))
     if not rows and not errors:
         errors.append(RowError(2, "", "the file has no returns"))
-    raise_if_any(filename, errors)
-    return rows
+    if not rows:
+        raise_if_any(filename, errors)
+    return rows, errors

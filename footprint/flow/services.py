@@ -102,10 +102,12 @@ def _number(raw: object, spec_unit: str, most: float) -> tuple[float | None, str
 
 
 def check_figures(
-    kind: ReturnKind, raw: Mapping[str, object]
+    kind: ReturnKind, raw: Mapping[str, object], before: Mapping[str, float] | None = None
 ) -> tuple[dict[str, float], dict[str, str]]:
     """Parse and check a return's figures for an organisation of ``kind``: (figures by
-    measure, problems by measure). Blank values are figures not reported."""
+    measure, problems by measure). Blank values are figures not reported. With ``before``
+    (the figures already saved, which ``raw`` updates), the checks across figures are made on
+    the two together."""
     allowed = set(MEASURES_BY_KIND[kind])
     figures: dict[str, float] = {}
     problems: dict[str, str] = {}
@@ -126,7 +128,7 @@ def check_figures(
             problems[measure] = problem
         elif number is not None:
             figures[measure] = number
-    _cross_checks(figures, problems)
+    _cross_checks({**(before or {}), **figures}, problems)
     return figures, problems
 
 
@@ -258,15 +260,21 @@ def _save(
     by: Any,
     now: dt.datetime,
 ) -> DailyReturn:
-    ret, _ = DailyReturn.objects.update_or_create(
-        organisation=organisation,
-        date=day,
-        defaults={
-            "kind": kind.value,
-            "submitted_at": now,
-            "submitted_by": by if getattr(by, "is_authenticated", False) else None,
-        },
-    )
+    """Save the return with exactly ``figures``. A return made again keeps its first
+    submission (time and author, so its lateness) and records when it was changed."""
+    author = by if getattr(by, "is_authenticated", False) else None
+    ret = DailyReturn.objects.filter(organisation=organisation, date=day).first()
+    if ret is None:
+        ret = DailyReturn.objects.create(
+            organisation=organisation,
+            date=day,
+            kind=kind.value,
+            submitted_at=now,
+            submitted_by=author,
+        )
+    else:
+        ret.kind, ret.changed_at, ret.changed_by = kind.value, now, author
+        ret.save(update_fields=["kind", "changed_at", "changed_by"])
     ret.values.all().delete()
     ReturnValue.objects.bulk_create(
         ReturnValue(daily_return=ret, measure=m, value=v) for m, v in figures.items()
@@ -275,18 +283,33 @@ def _save(
 
 
 def import_returns(
-    *, rows: Sequence[ReturnRow], filename: str, by: Any, now: dt.datetime
+    *,
+    rows: Sequence[ReturnRow],
+    filename: str,
+    by: Any,
+    now: dt.datetime,
+    problems: Sequence[RowError] = (),
 ) -> dict[str, int]:
-    """Save the returns of a CSV (see ``importers.read_returns``): every row or none.
-    ``ImportRejected`` names the file, row and column of each problem: an organisation
-    unknown or not the caller's, a date in the future or before 2000, a negative count, beds
-    occupied beyond beds open."""
+    """Save the returns of a CSV (see ``importers.read_problems``, whose ``problems`` are
+    listed with this service's own): every row or none. ``ImportRejected`` names the file,
+    row and column of every problem at once: an organisation unknown or not the caller's, a
+    date in the future or before 2000, a negative count, beds occupied beyond beds open.
+
+    A row for a day that already has a return **updates the figures it gives** and keeps the
+    rest (a blank cell is a figure not given, not a figure removed); the checks across
+    figures (beds occupied beyond beds open) are made on the return as it will be. The return
+    keeps its first submission time, so its lateness."""
     require(by, Permission.SUBMIT_RETURN)
     today = timezone.localtime(now).date()
-    orgs = queries.organisations_by_code(r.ods_code for r in rows)
-    errors: list[RowError] = []
+    orgs = queries.organisations_by_code(r.ods_code for r in rows if r.ods_code)
+    dated = [r.date for r in rows if r.date is not None]
+    saved = queries.returns_between(min(dated), max(dated), list(orgs.values())) if dated else {}
+    errors: list[RowError] = list(problems)
     checked: list[tuple[Organisation, ReturnKind, dt.date, dict[str, float]]] = []
+    updated = 0
     for r in rows:
+        if not r.ods_code:
+            continue  # already listed by the reader
         org = orgs.get(r.ods_code)
         if org is None:
             errors.append(
@@ -306,26 +329,35 @@ def import_returns(
         if kind is None:
             errors.append(RowError(r.row, "ODS code", f"{org.name} does not make a daily return"))
             continue
-        if problem := date_problem(r.date, today):
+        if r.date is not None and (problem := date_problem(r.date, today)):
             errors.append(RowError(r.row, "Date", problem))
-        parsed, problems = check_figures(kind, r.figures)
-        errors += [RowError(r.row, m, p) for m, p in problems.items()]
-        if not parsed and not problems:
+        before = saved.get((org.pk, r.date), {}) if r.date is not None else {}
+        parsed, row_problems = check_figures(kind, r.figures, before=before)
+        errors += [RowError(r.row, m, p) for m, p in row_problems.items()]
+        if not parsed and not row_problems:
             errors.append(RowError(r.row, "", "the row has no figures"))
-        checked.append((org, kind, r.date, parsed))
-    raise_if_any(filename, errors)
+        if r.usable and r.date is not None:
+            checked.append((org, kind, r.date, {**before, **parsed}))
+            updated += bool(before)
+    raise_if_any(filename, sorted(errors, key=lambda e: e.row))
     with transaction.atomic():
-        for org, kind, day, parsed in checked:
-            _save(org, kind, day, parsed, by, now)
+        for org, kind, day, figures in checked:
+            _save(org, kind, day, figures, by, now)
         audit.record(
             actor=by,
             action=AuditAction.IMPORT_RETURNS,
             summary=f"Imported {len(checked)} daily returns from {filename}",
             filename=filename,
             returns=len(checked),
+            updated=updated,
         )
         changes = refresh_levels([(o, k, d) for o, k, d, _ in checked], today=today, now=now)
-    return {"returns": len(checked), "level_changes": len(changes)}
+    return {
+        "returns": len(checked),
+        "updated": updated,
+        "new": len(checked) - updated,
+        "level_changes": len(changes),
+    }
 
 
 # ---------------------------------------------------------------------------------------------

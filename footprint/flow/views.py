@@ -161,20 +161,44 @@ def import_returns(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            rows = importers.read_returns(upload.read(), upload.name)
+            rows, found = importers.read_problems(upload.read(), upload.name)
             result = services.import_returns(
-                rows=rows, filename=upload.name, by=request.user, now=timezone.now()
+                rows=rows,
+                filename=upload.name,
+                by=request.user,
+                now=timezone.now(),
+                problems=found,
             )
         except ImportRejected as exc:
             problems = exc.as_lines()
         else:
-            messages.success(
-                request,
-                f"Imported {result['returns']:,} returns from {upload.name}"
-                f" ({result['level_changes']:,} changes of OPEL level).",
-            )
+            messages.success(request, imported_message(result, upload.name))
             return redirect("flow:index")
     return render(request, "flow/import.jinja", {"form": form, "problems": problems})
+
+
+def _count(n: int, one: str, many: str) -> str:
+    return f"{n:,} {one if n == 1 else many}"
+
+
+def imported_message(result: dict[str, int], filename: str) -> str:
+    """'Imported 3 returns from a.csv: 2 new, 1 updated (only the figures the file gives).
+    No OPEL level changed.'"""
+    parts = []
+    if result["new"]:
+        parts.append(f"{result['new']:,} new")
+    if result["updated"]:
+        parts.append(f"{result['updated']:,} updated (only the figures the file gives)")
+    changes = result["level_changes"]
+    changed = (
+        "No OPEL level changed."
+        if not changes
+        else f"{_count(changes, 'OPEL level', 'OPEL levels')} changed."
+    )
+    return (
+        f"Imported {_count(result['returns'], 'return', 'returns')} from {filename}: "
+        f"{', '.join(parts)}. {changed}"
+    )
 
 
 @partner_only
@@ -205,7 +229,8 @@ def _submission(ret: Any) -> tuple[Any, str, bool, str]:
         if ret.submitted_by
         else "Imported by the operator"
     )
-    return ret, _when(ret.submitted_at), _late(ret), by
+    changed = f"; changed {_when(ret.changed_at)}" if ret.changed_at else ""
+    return ret, _when(ret.submitted_at) + changed, _late(ret), by
 
 
 EXPORT_MOST_DAYS = 366  # a year of daily returns at most in one download

@@ -227,8 +227,8 @@ def csv_bytes(*lines: str) -> bytes:
 
 
 def import_csv(data: bytes, by, filename="returns.csv"):
-    rows = importers.read_returns(data, filename)
-    return services.import_returns(rows=rows, filename=filename, by=by, now=NOW)
+    rows, problems = importers.read_problems(data, filename)
+    return services.import_returns(rows=rows, filename=filename, by=by, now=NOW, problems=problems)
 
 
 def test_a_csv_of_returns_is_imported(cast, footprint):
@@ -286,15 +286,85 @@ def test_a_bad_csv_is_refused_whole_naming_file_row_and_field(cast, footprint, l
             ["ODS code,Date,ga_beds_open,ga_beds_occupied", "RA1,2026-11-29,5,6"],
             "row 2, column 'ga_beds_occupied': 6 is more than the 5 beds open",
         ),
-        (["ODS code,Date,beds", "RA1,2026-11-29,5"], "row 1, column 'beds': no measure"),
+        (
+            ["ODS code,Date,beds", "RA1,2026-11-29,5"],
+            "row 1, column 'beds': no figure has this name",
+        ),
         (["Date,ga_beds_open", "2026-11-29,5"], "row 1, column 'ODS code': this column is missing"),
-        (["ODS code,Date", "RA1,2026-11-29"], "no column names a measure"),
+        (["ODS code,Date", "RA1,2026-11-29"], "no column names a figure"),
     ],
 )
 def test_a_csv_with_bad_columns_is_refused(cast, footprint, lines, words):
     with pytest.raises(ImportRejected) as caught:
         import_csv(csv_bytes(*lines), cast["editor_a"])
     assert words in str(caught.value)
+    assert not DailyReturn.objects.exists()
+
+
+def test_a_row_for_a_day_already_returned_updates_only_the_figures_it_gives(cast, footprint):
+    submit(footprint["trust_a"], TODAY, CALM, cast["editor_a"])  # 09:00: on time
+    first = DailyReturn.objects.get()
+    later = timezone.make_aware(dt.datetime(2026, 11, 30, 15, 5))
+    rows, problems = importers.read_problems(
+        csv_bytes("ODS code,Date,ga_beds_open,ga_beds_occupied", "RA1,2026-11-30,,455"), "a.csv"
+    )
+    result = services.import_returns(
+        rows=rows, filename="a.csv", by=cast["editor_a"], now=later, problems=problems
+    )
+    assert (result["returns"], result["updated"], result["new"]) == (1, 1, 0)
+    assert queries.figures(footprint["trust_a"], TODAY) == {
+        "ga_beds_open": 500.0,
+        "ga_beds_occupied": 455.0,
+        "handover_mean_minutes": 12.0,
+        "four_hour_percent": 85.0,
+    }
+    ret = DailyReturn.objects.get()
+    assert ret.submitted_at == first.submitted_at == NOW  # the first submission is kept
+    assert ret.changed_at == later
+    # The checks across figures are made on the return as it will be: 600 occupied of the
+    # 500 beds already saved is refused.
+    with pytest.raises(ImportRejected, match="600 is more than the 500 beds open"):
+        import_csv(csv_bytes("ODS code,Date,ga_beds_occupied", "RA1,2026-11-30,600"), cast["pmo"])
+
+
+def test_saving_a_return_again_keeps_its_submission_time_and_lateness(client_for, cast, footprint):
+    submit(footprint["trust_a"], TODAY, CALM, cast["editor_a"])  # 09:00: on time
+    later = timezone.make_aware(dt.datetime(2026, 11, 30, 15, 5))
+    services.submit_return(
+        organisation=footprint["trust_a"], day=TODAY, figures=CRISIS, by=cast["pmo"], now=later
+    )
+    page = client_for("pmo").get(reverse("flow:returns") + "?date=2026-11-30").content.decode()
+    assert "30 November 2026 at 09:00; changed 30 November 2026 at 15:05" in page
+    assert "(late)" not in page
+
+
+@pytest.mark.parametrize(("line", "cells"), [("RA1,2026-11-29,5,6,7", 5), ("RA1,2026-11-29,5", 3)])
+def test_a_row_with_more_or_fewer_cells_than_headings_is_refused(cast, footprint, line, cells):
+    data = csv_bytes("ODS code,Date,ga_beds_open,ga_beds_occupied", "RA1,2026-11-28,5,4", line)
+    with pytest.raises(ImportRejected) as caught:
+        import_csv(data, cast["editor_a"])
+    assert f"row 3: the row has {cells} cells but the first row has 4 headings" in str(caught.value)
+    assert not DailyReturn.objects.exists()
+
+
+def test_every_problem_in_a_file_is_listed_at_once(cast, footprint):
+    data = csv_bytes(
+        "ODS code,Date,ga_beds_open,ga_beds_occupied",
+        "RA1,2026-13-01,500,400",  # 2: no such date
+        "RA1,2026-11-20,500,400",
+        "RA1,2026-11-20,500,400",  # 4: twice
+        "RB1,2026-11-21,500,400",  # 5: another organisation's
+        "RA1,2026-11-22,nan,400",  # 6
+        "RA1,2026-11-23,500,-3",  # 7
+        "RA1,1900-11-24,500,400",  # 8
+        "RA1,2200-11-25,500,400",  # 9
+        'RA1,2026-11-26,"=SUM(A1:A2)",400',  # 10
+    )
+    with pytest.raises(ImportRejected) as caught:
+        import_csv(data, cast["editor_a"])
+    rows = [e.row for e in caught.value.errors]
+    assert rows == sorted(rows)
+    assert set(rows) == {2, 4, 5, 6, 7, 8, 9, 10}
     assert not DailyReturn.objects.exists()
 
 

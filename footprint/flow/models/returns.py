@@ -221,8 +221,18 @@ class DailyReturn(models.Model):
     )
     date = models.DateField()
     kind = models.CharField(max_length=20, choices=[(k.value, k.label) for k in ReturnKind])
+    # When it was first submitted (so whether it was late), and by whom; a return made again
+    # keeps these and records when it was last changed.
     submitted_at = models.DateTimeField()
     submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    changed_at = models.DateTimeField(null=True, blank=True)
+    changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
         blank=True,
