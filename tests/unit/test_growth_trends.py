@@ -71,6 +71,10 @@ def test_settings_outside_hospital_are_unchecked() -> None:
         assert trend.verified is None and trend.growth_source is None
         assert "(indicative)" in trend.source
         assert (trend.evidence_note or "").startswith("Unchecked")
-    # only general practice has a page read (per-person consultation rates, no range)
-    assert [c for c in outside if TRENDS[c].url] == ["gp_appointments"]
+    # general practice and social care have a page read, from which no range follows
+    assert [c for c in outside if TRENDS[c].url] == [
+        "gp_appointments",
+        "sc_home_care",
+        "sc_care_home",
+    ]
     assert "BMJ Open 2024" in (TRENDS["gp_appointments"].evidence_note or "")

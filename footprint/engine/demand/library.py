@@ -167,6 +167,25 @@ _ELECTIVE_V2 = (
     "of a past average, not a prediction interval."
 )
 
+
+def _social_care(trend: Trend) -> Trend:
+    return _with_note(
+        replace(
+            trend,
+            url=(
+                "https://www.kingsfund.org.uk/insight-and-analysis/press-releases/"
+                "social-care-system-crisis-point"
+            ),
+        ),
+        " Read, but no range follows: The King's Fund's Social care 360 (press release, April "
+        "2019) gives over 1.8 million requests for adult social care, up 2 % since 2015/16, "
+        "while nearly 13,000 fewer people were receiving support and councils' real-terms "
+        "spending was £700 million below 2010/11. Those are counts of people, not hours or "
+        "placements, and not net of demography; they show provision held down by funding "
+        "rather than following need.",
+    )
+
+
 TRENDS: dict[str, Trend] = {
     "ae": _pinned(
         "A&E attendances",
@@ -243,8 +262,8 @@ TRENDS: dict[str, Trend] = {
         "rates per person, net of population growth but not of ageing, and they do not "
         "support the 1-3 % a year of the range, which should be read with care.",
     ),
-    "sc_home_care": _unchecked(0.01, 0.03, 0.0, ASC, "home care hours"),
-    "sc_care_home": _unchecked(-0.01, 0.01, -0.03, ASC, "care home placements"),
+    "sc_home_care": _social_care(_unchecked(0.01, 0.03, 0.0, ASC, "home care hours")),
+    "sc_care_home": _social_care(_unchecked(-0.01, 0.01, -0.03, ASC, "care home placements")),
 }
 
 
