@@ -1,5 +1,6 @@
 """Charts of the inequalities pages: crude and age-standardised rates side by side, each with
-its 95 % interval. Each is drawn beside a table of the same figures (``rates.jinja``)."""
+its 95 % interval (``rates.jinja``), and a published goal's figures by deprivation quintile
+(``public.jinja``). Each is drawn beside a table of the same figures."""
 
 from __future__ import annotations
 
@@ -92,4 +93,41 @@ def rates(shown: list[Rate], title: str, *, category: str) -> dict[str, Any]:
                 },
             },
         ],
+    }
+
+
+def published_by_group(
+    groups: list[tuple[str, float | None]], title: str, *, category: str, measure: str
+) -> dict[str, Any]:
+    """A horizontal bar for each group in the order given (the most deprived first), its
+    length the published figure, from zero; a group with no figure has no bar."""
+    values = [{"label": name, "value": v} for name, v in groups if v is not None]
+    return {
+        "$schema": SCHEMA,
+        "description": title,
+        "title": title,
+        "width": "container",
+        "height": 30 * len(groups) + 40,
+        "data": {"values": values},
+        "mark": {"type": "bar", "color": NHS_BLUE},
+        "encoding": {
+            "y": {
+                "field": "label",
+                "type": "ordinal",
+                "sort": [name for name, _ in groups],
+                "title": category,
+                "axis": {"labelLimit": 220},
+            },
+            "x": {
+                "field": "value",
+                "type": "quantitative",
+                "title": measure,
+                "scale": {"zero": True},
+                "axis": {"format": ","},
+            },
+            "tooltip": [
+                {"field": "label", "title": category},
+                {"field": "value", "title": measure, "format": ",.1f"},
+            ],
+        },
     }

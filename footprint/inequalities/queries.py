@@ -252,3 +252,30 @@ def rates_unavailable(baseline: Baseline | None, inputs: RateInputs | None, pod:
             f"({baseline}). {held}"
         )
     return None
+
+
+# --- The published plan's figures by deprivation ----------------------------------------------
+
+
+@dataclass(frozen=True)
+class PublishedDeprivation:
+    """A published goal with one of its deprivation breakdowns (by quintile or decile), both
+    exactly as the plan's latest publication froze them."""
+
+    goal: plans.PublishedGoalSplits
+    split: plans.PublishedSplit
+
+
+def published_deprivation() -> list[PublishedDeprivation]:
+    """Each goal of the published plan that was published with figures by deprivation
+    quintile or decile, in the plan's order, read from the latest publication alone (nothing
+    unpublished: no later figure, no goal added since)."""
+    shown = plans.public_plan()
+    if shown is None:
+        return []
+    return [
+        PublishedDeprivation(goal, split)
+        for goal in plans.published_splits(shown.latest)
+        for split in goal.splits
+        if split.is_deprivation and split.periods
+    ]

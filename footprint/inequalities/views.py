@@ -11,6 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from footprint.core.breakdowns import Breakdown
 from footprint.core.permissions import can, permission_required, require
 from footprint.inequalities import charts, compute, queries, services
 from footprint.inequalities.core20plus5 import ADULTS, BY_CODE, CHILDREN, WHO
@@ -18,6 +19,7 @@ from footprint.inequalities.forms import ClinicalAreaMetricForm, PlusGroupForm, 
 from footprint.inequalities.rules import Permission
 from footprint.partnership import charts as area_charts
 from footprint.partnership.queries import Share
+from footprint.plans.figures import figure, number
 
 partner_only = permission_required(Permission.VIEW_INEQUALITIES)
 manage_only = permission_required(Permission.CHANGE_CORE20PLUS5)
@@ -138,6 +140,55 @@ def rates(request: HttpRequest) -> HttpResponse:
     return render(request, "inequalities/rates.jinja", context)
 
 
+def _published_deprivation() -> list[dict[str, Any]]:
+    """Each published goal's figures by deprivation, as published: the latest period's
+    figures by group for a chart, up to the last four periods for its table, the gap between
+    the two ends in a sentence, and the published SII."""
+    shown = []
+    for k, found in enumerate(queries.published_deprivation()):
+        goal, split = found.goal, found.split
+        filled = [i for i, row in enumerate(split.values) if any(v is not None for v in row)]
+        if not filled:
+            continue
+        latest = filled[-1]
+        period = split.periods[latest]
+        row = split.values[latest]
+        names = [name for _, name in split.groups]
+        most, least = row[0], row[-1]
+        gap = split.ends_gap[latest] if latest < len(split.ends_gap) else None
+        word = "fifth" if split.breakdown == Breakdown.QUINTILE else "tenth"
+        gap_sentence = None
+        if most is not None and least is not None:
+            gap_sentence = (
+                f"In {period:%B %Y} the figure was {figure(most, split.unit)} for people in the "
+                f"most deprived {word} of areas in England and {figure(least, split.unit)} in "
+                f"the least deprived {word}"
+                + (f": a gap of {figure(abs(gap), split.gap_unit)}." if gap is not None else ".")
+            )
+        shown.append(
+            {
+                "id": f"published-{k}",
+                "goal": goal,
+                "split": split,
+                "period": period,
+                "gap_sentence": gap_sentence,
+                "headers": [split.breakdown_name]
+                + [{"text": f"{split.periods[i]:%b %Y}", "numeric": True} for i in filled[-4:]],
+                "rows": [
+                    (name, [split.values[i][g] for i in filled[-4:]])
+                    for g, name in enumerate(names)
+                ],
+                "chart": charts.published_by_group(
+                    list(zip(names, row, strict=True)),
+                    f"{goal.metric_name} by {split.breakdown_name.lower()}, {period:%B %Y}",
+                    category=split.breakdown_name,
+                    measure=goal.metric_name,
+                ),
+            }
+        )
+    return shown
+
+
 def public(request: HttpRequest) -> HttpResponse:
     """The public page: the partnership's inequalities picture in plain English, from open
     data and from what the partnership has published (never the plan as it stands now)."""
@@ -149,7 +200,14 @@ def public(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "inequalities/public.jinja",
-        {**_picture(public=True), "areas": areas, "who": WHO},
+        {
+            **_picture(public=True),
+            "areas": areas,
+            "who": WHO,
+            "published": _published_deprivation(),
+            "figure": figure,
+            "number": number,
+        },
     )
 
 
