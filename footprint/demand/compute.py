@@ -386,7 +386,9 @@ def breakdown_rows(
     # split by deprivation quintile too when ``quintiles`` gives neighbourhoods theirs
     # (neighbourhood code → 1 most deprived … 5; 0 or missing: not known)
     # (neighbourhood code → 1 most deprived … 5; 0 or missing: not known), or cells theirs
-    strata = dm.stratify(*args, by_neighbourhood=True)
+    # it needs none of provider, sex, age band or condition group beyond what the schemes'
+    # cohorts name, so the strata pool the rest (the same distributions, far fewer strata)
+    strata = dm.stratify(*args, by_neighbourhood=True, pool_for=scenario.schemes)
     dims: tuple[str, ...] = ("neighbourhood",)
     if quintiles or strata.quintile.any():
         known = np.array([(quintiles or {}).get(code, 0) for code in strata.neighbourhoods])

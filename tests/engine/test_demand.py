@@ -1244,6 +1244,58 @@ def test_results_by_own_quintile_agree_with_the_reference_beds_and_cost_included
     )
 
 
+def test_strata_pooled_for_the_schemes_give_the_same_breakdowns_with_fewer_strata() -> None:
+    """Strata by neighbourhood that pool what no scheme's cohort names (provider, sex, age or
+    attribute at a point of delivery no scheme there names them for): far fewer strata, the
+    same central case step by step for every neighbourhood and quintile, and the per-record
+    reference's distributions."""
+    sc, _, _ = mixed_plan(iterations=200)
+    base = records(MIXED)
+    n = len(base.provider)
+    spread = dm.Records(
+        **{
+            **base.__dict__,
+            "neighbourhoods": ("N1", "N2"),
+            "neighbourhood": np.arange(n, dtype=np.int64) % 2,
+            "quintile": np.array([(0, 1, 5)[i % 3] for i in range(n)], dtype=np.int64),
+        }
+    )
+    demography = dm.Demography(
+        np.stack([np.full((2, 2, 91), 1 + 0.02 * t) for t in range(4)]),
+        ("P1",),
+        np.zeros(2, dtype=np.int64),
+    )
+    cells = dm.compress(spread)
+    outcomes = []
+    for pool in (None, sc.schemes):
+        strata = dataclasses.replace(
+            dm.stratify(cells, demography, sc.age_bounds, by_neighbourhood=True, pool_for=pool),
+            neighbourhood_quintile=np.array([3, 4]),
+        )
+        plan = dm.compile_plan(sc, dm.regroup(strata, ("neighbourhood", "quintile")))
+        draws, split, parts = dm.run_split(plan)
+        outcomes.append((len(strata), split, parts, draws))
+    (full, split, whole, _), (pooled, pooled_split, parts, draws) = outcomes
+    assert pooled < full * 0.7, (pooled, full)
+    assert split.groups == pooled_split.groups
+    for a, b in zip(whole, parts, strict=True):
+        np.testing.assert_allclose(a.steps_activity[0], b.steps_activity[0], rtol=1e-9)
+        np.testing.assert_allclose(a.steps_bed_days[0], b.steps_bed_days[0], rtol=1e-9)
+    ref_activity, ref_bed_days = run_records(
+        spread,
+        demography,
+        sc,
+        draws,
+        range(sc.iterations + 1),
+        seed=22,
+        by="quintile",
+        quintiles=[3, 4],
+    )
+    for g, key in enumerate(pooled_split.groups[1]):
+        assert_same_distribution(parts[1].activity[:, :, g], ref_activity[key], f"{key}")
+        assert_same_distribution(parts[1].bed_days[:, :, g], ref_bed_days[key], f"{key} days")
+
+
 def test_a_quintile_must_be_0_to_5() -> None:
     base = records([("RX1", "ip_emergency", 0, 80, "", 5)] * 3)
     bad = dm.Records(**{**base.__dict__, "quintile": np.array([1, 6, 0])})

@@ -31,7 +31,7 @@ from itertools import pairwise
 import numpy as np
 import numpy.typing as npt
 
-from footprint.engine.demand.params import HealthStatus, Variant
+from footprint.engine.demand.params import HealthStatus, Scheme, Variant
 from footprint.engine.demand.pods import CODES, IN_PACKAGES, LOS_BAND_STARTS
 
 IntArray = npt.NDArray[np.int64]
@@ -399,6 +399,23 @@ def _reordered(strata: Strata, key: IntArray, by: str, labels: tuple[str, ...]) 
     )
 
 
+def _named_by(schemes: Sequence[Scheme]) -> tuple[npt.NDArray[np.bool_], ...]:
+    """For each point of delivery: whether any scheme's cohort there names providers, a sex,
+    ages or attributes (each ``[pod]``)."""
+    out = tuple(np.zeros(len(CODES), dtype=bool) for _ in range(4))
+    for s in schemes:
+        c, pod = s.cohort, CODES.index(s.pod)
+        named = (
+            bool(c.providers),
+            bool(c.sex),
+            bool(c.age_low or c.age_high is not None),
+            bool(c.attributes),
+        )
+        for flags, yes in zip(out, named, strict=True):
+            flags[pod] |= yes
+    return out
+
+
 def _two_points(
     count: FloatArray, bed_days: FloatArray, squares: FloatArray, shortest: FloatArray
 ) -> tuple[FloatArray, FloatArray, FloatArray]:
@@ -426,6 +443,7 @@ def stratify(
     health: HealthStatus | None = None,
     *,
     by_neighbourhood: bool = False,
+    pool_for: Sequence[Scheme] | None = None,
 ) -> Strata:
     """Compress fine cells into the strata a scenario can tell apart. ``age_bounds`` are the
     lower ages of the bands that schemes or outputs need (0 is always included). With
@@ -441,7 +459,14 @@ def stratify(
     Population ``variants`` and the ``health`` adjustment scale each group's expected count:
     the group's cells are grown by the variant's multipliers (or shifted in age by the
     adjustment at each share of its grid) and the group's total over its principal total is
-    the scale. The split between the two stays is the principal projection's."""
+    the scale. The split between the two stays is the principal projection's.
+
+    With ``pool_for`` (the scenario's schemes), the strata keep apart only what those schemes'
+    cohorts tell apart at each point of delivery: a point of delivery no scheme names a
+    provider, sex, age or attribute for has those pooled (their columns 0), so results by
+    neighbourhood or quintile, which need none of them, run on far fewer strata. A sum of
+    Poisson counts is Poisson and binomial cuts with one probability commute with it, so
+    activity's distribution is unchanged; bed days keep their mean and variance."""
     if len(demography.place_of) != len(baseline.neighbourhoods):
         raise ValueError("the demography must cover the baseline's neighbourhoods")
     bounds = tuple(sorted({0, *(int(b) for b in age_bounds if 0 < b < AGES)}))
@@ -461,6 +486,9 @@ def stratify(
         baseline.attribute,
         baseline.los_band,
     ]
+    if pool_for is not None:
+        for column, named in zip((0, 4, 5, 6), _named_by(pool_for), strict=True):
+            keys[column] = np.where(named[baseline.pod], keys[column], 0)
     sizes = [
         len(baseline.providers),
         len(CODES),
