@@ -102,7 +102,9 @@ class AidForm(forms.Form):
     kind = forms.ChoiceField(label="What", choices=AidKind.choices)
     quantity = forms.IntegerField(label="How many", min_value=1, max_value=10_000)
     date = forms.DateField(label="For the day", help_text="For example, 2026-11-30")
-    details = forms.CharField(label="Details", required=False, widget=forms.Textarea)
+    details = forms.CharField(
+        label="Details", required=False, max_length=2000, widget=forms.Textarea
+    )
 
     def __init__(self, *args: Any, senders: Any, partners: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

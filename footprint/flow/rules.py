@@ -4,8 +4,10 @@
   levels, the escalation plan and the mutual-aid log.
 - An organisation's staff who keep its figures (its editors and its organisation lead) submit
   its daily return, and no other organisation's; the programme office submits for anyone.
-- An organisation's staff log mutual-aid requests and offers from their organisation, and
-  record the outcome of aid their organisation asked for, offered or was asked for.
+- An organisation's staff log mutual-aid requests and offers from their organisation. The
+  organisation asked (or offered to; any partner's staff for an entry to any partner) agrees,
+  partly meets or declines; the organisation that asked or offered may only withdraw it (or
+  reopen it). The programme office may record any outcome (``aid_outcomes``).
 - The programme office keeps the escalation plan (the actions at each level) and the on-call
   contacts.
 """
@@ -18,6 +20,7 @@ from typing import Any
 import rules
 
 from footprint.core.permissions import permissions
+from footprint.flow.models import AidOutcome
 from footprint.partnership.models import Organisation, Role
 from footprint.partnership.rules import (
     is_partner,
@@ -46,15 +49,35 @@ def is_staff_of(user: Any, organisation: Organisation | None) -> bool:
     return organisation.pk in submitting_organisations(user)
 
 
+def _is_asked(mine: frozenset[int], aid: Any) -> bool:
+    if aid.to_organisation_id is None:  # asked of, or offered to, every partner
+        return bool(mine - {aid.from_organisation_id})
+    return bool(aid.to_organisation_id in mine)
+
+
 @rules.predicate
 def is_party_to_aid(user: Any, aid: Any) -> bool:
-    """Whether ``user`` keeps the figures of an organisation the aid is from or to."""
-    if aid is None:
-        return bool(submitting_organisations(user))
+    """Whether ``user`` keeps the figures of an organisation the aid is from or to (for aid
+    asked of, or offered to, any partner: of any organisation)."""
     mine = submitting_organisations(user)
-    return aid.from_organisation_id in mine or (
-        aid.to_organisation_id is not None and aid.to_organisation_id in mine
-    )
+    if aid is None:
+        return bool(mine)
+    return aid.from_organisation_id in mine or _is_asked(mine, aid)
+
+
+def aid_outcomes(user: Any, aid: Any) -> tuple[str, ...]:
+    """The outcomes ``user`` may record for ``aid``, in the usual order: the programme office
+    any; the organisation asked (or offered to) agreed, partly met or declined; the one that
+    asked (or offered) withdrawn; either may set it open again."""
+    if is_programme_office(user):
+        return tuple(AidOutcome.values)
+    mine = submitting_organisations(user)
+    allowed = set()
+    if _is_asked(mine, aid):
+        allowed |= {AidOutcome.OPEN, AidOutcome.AGREED, AidOutcome.PARTLY, AidOutcome.DECLINED}
+    if aid.from_organisation_id in mine:
+        allowed |= {AidOutcome.OPEN, AidOutcome.WITHDRAWN}
+    return tuple(o for o in AidOutcome.values if o in allowed)
 
 
 @permissions

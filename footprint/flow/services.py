@@ -18,7 +18,7 @@ from enum import StrEnum
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mass_mail
 from django.db import transaction
 from django.urls import reverse
@@ -47,7 +47,7 @@ from footprint.flow.models import (
     ReturnValue,
     return_kind,
 )
-from footprint.flow.rules import Permission
+from footprint.flow.rules import Permission, aid_outcomes
 from footprint.partnership.models import Organisation
 
 
@@ -528,6 +528,15 @@ def remove_contact(*, by: Any, contact: OnCallContact) -> None:
 # Mutual aid
 
 
+# Aid is logged for the year past (a record kept late) and the next 90 days; details are a
+# note, not a document; the same entry logged again within ten minutes is a second click.
+AID_DAYS_BEFORE = dt.timedelta(days=366)
+AID_DAYS_AHEAD = dt.timedelta(days=90)
+AID_DETAILS_MOST = 2000
+AID_NOTE_MOST = 1000
+AID_TWIN_WITHIN = dt.timedelta(minutes=10)
+
+
 def log_aid(
     *,
     by: Any,
@@ -543,12 +552,42 @@ def log_aid(
     """Log a request for mutual aid (or an offer of it) from ``from_organisation``: its staff
     or the programme office."""
     require(by, Permission.LOG_AID, from_organisation)
+    today = timezone.localtime(now).date()
+    problems: dict[str, str] = {}
     if to_organisation is not None and to_organisation.pk == from_organisation.pk:
-        raise ValidationError({"to_organisation": ["an organisation cannot ask itself for aid"]})
+        problems["to_organisation"] = "an organisation cannot ask itself for aid"
     if kind not in AidKind.values:
-        raise ValidationError({"kind": [f"'{kind}' is not a kind of aid"]})
+        problems["kind"] = f"'{kind}' is not a kind of aid"
     if quantity < 1 or quantity > 10_000:
-        raise ValidationError({"quantity": ["give a number from 1 to 10,000"]})
+        problems["quantity"] = "give a number from 1 to 10,000"
+    if not today - AID_DAYS_BEFORE <= day <= today + AID_DAYS_AHEAD:
+        problems["date"] = (
+            f"give a day from {today - AID_DAYS_BEFORE:%-d %B %Y} to "
+            f"{today + AID_DAYS_AHEAD:%-d %B %Y}: aid is logged for the year past and the "
+            f"{AID_DAYS_AHEAD.days} days ahead"
+        )
+    if len(details.strip()) > AID_DETAILS_MOST:
+        problems["details"] = (
+            f"write at most {AID_DETAILS_MOST:,} characters (this has {len(details.strip()):,})"
+        )
+    if problems:
+        raise ValidationError({k: [v] for k, v in problems.items()})
+    twin = AidRequest.objects.filter(
+        is_offer=is_offer,
+        from_organisation=from_organisation,
+        to_organisation=to_organisation,
+        kind=kind,
+        quantity=quantity,
+        date=day,
+        details=details.strip(),
+        outcome=AidOutcome.OPEN,
+        created_at__gte=now - AID_TWIN_WITHIN,
+    ).first()
+    if twin is not None:
+        raise ValidationError(
+            f"The same {'offer' if is_offer else 'request'} is already in the log (logged at "
+            f"{timezone.localtime(twin.created_at):%H:%M}): it was not logged twice."
+        )
     aid = AidRequest(
         is_offer=is_offer,
         from_organisation=from_organisation,
@@ -573,10 +612,21 @@ def log_aid(
 
 
 def record_aid_outcome(*, by: Any, aid: AidRequest, outcome: str, note: str = "") -> AidRequest:
-    """Record what came of a request or offer: a party to it, or the programme office."""
+    """Record what came of a request or offer: the organisation asked (or offered to) agrees,
+    partly meets or declines; the one that asked (or offered) withdraws; the programme office
+    records any outcome (``rules.aid_outcomes``)."""
     require(by, Permission.RECORD_AID_OUTCOME, aid)
     if outcome not in AidOutcome.values:
         raise ValidationError({"outcome": [f"'{outcome}' is not an outcome"]})
+    allowed = aid_outcomes(by, aid)
+    if outcome not in allowed:
+        who = "the organisation asked" if not aid.is_offer else "the organisation offered to"
+        raise PermissionDenied(
+            f"Only {who} may record '{AidOutcome(outcome).label}'; you may record: "
+            + ", ".join(AidOutcome(o).label for o in allowed)
+        )
+    if len(note.strip()) > AID_NOTE_MOST:
+        raise ValidationError({"note": [f"write at most {AID_NOTE_MOST:,} characters"]})
     aid.outcome, aid.outcome_note = outcome, note.strip()
     with transaction.atomic():
         audit.save_audited(

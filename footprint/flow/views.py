@@ -41,7 +41,7 @@ from footprint.flow.models import (
     OnCallContact,
     return_kind,
 )
-from footprint.flow.rules import Permission, submitting_organisations
+from footprint.flow.rules import Permission, aid_outcomes, submitting_organisations
 from footprint.partnership.models import Organisation
 from footprint.partnership.rules import is_programme_office
 
@@ -482,8 +482,15 @@ def aid(request: HttpRequest) -> HttpResponse:
         "flow/aid.jinja",
         {
             "form": form if senders.exists() else None,
-            "entries": [(a, can(request.user, Permission.RECORD_AID_OUTCOME, a)) for a in entries],
-            "outcomes": AidOutcome.choices,
+            "entries": [
+                (
+                    a,
+                    [(o, AidOutcome(o).label) for o in aid_outcomes(request.user, a)]
+                    if can(request.user, Permission.RECORD_AID_OUTCOME, a)
+                    else [],
+                )
+                for a in entries
+            ],
         },
     )
 

@@ -539,3 +539,51 @@ def test_the_outcome_of_an_entry_with_no_author_is_recorded(client_for, cast, fo
     assert response.status_code == 302
     entry.refresh_from_db()
     assert entry.outcome == "agreed"
+
+
+def aid_form(**changes):
+    return {
+        "is_offer": "0",
+        "from_organisation": "",
+        "to_organisation": "",
+        "kind": "beds",
+        "quantity": "6",
+        "date": "2026-11-30",
+        "details": "Six medical beds tonight",
+        **changes,
+    }
+
+
+def test_a_second_click_does_not_log_the_aid_twice(client_for, cast, footprint):
+    client = client_for("editor_a")
+    data = aid_form(from_organisation=footprint["trust_a"].pk)
+    assert client.post(reverse("flow:aid"), data).status_code == 302
+    page = html.unescape(client.post(reverse("flow:aid"), data).content.decode())
+    assert "already in the log" in page and "it was not logged twice" in page
+    assert AidRequest.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("changes", "words"),
+    [
+        ({"date": "1900-01-01"}, "give a day from 29 November 2025 to 28 February 2027"),
+        ({"date": "2200-01-01"}, "give a day from 29 November 2025"),
+        ({"details": "x" * 2001}, "at most 2,000 characters"),
+    ],
+)
+def test_aid_with_an_implausible_date_or_long_details_is_refused(
+    client_for, cast, footprint, changes, words
+):
+    with pytest.raises(ValidationError, match=words.replace("(", r"\(")):
+        services.log_aid(
+            by=cast["editor_a"],
+            from_organisation=footprint["trust_a"],
+            to_organisation=footprint["trust_b"],
+            is_offer=False,
+            kind="beds",
+            quantity=2,
+            day=dt.date.fromisoformat(changes.get("date", "2026-11-30")),
+            details=changes.get("details", ""),
+            now=NOW,
+        )
+    assert not AidRequest.objects.exists()

@@ -132,7 +132,7 @@ def test_aid_is_asked_for_only_by_the_asking_organisations_staff(cast, footprint
     ("who", "may"),
     [
         ("pmo", True),
-        ("editor_a", True),
+        ("editor_a", False),  # Trust A asked: it may withdraw, not agree for Trust B
         ("editor_b", True),  # asked of Trust B: its staff answer
         ("viewer", False),
         ("stranger", False),
@@ -157,6 +157,25 @@ def test_the_parties_record_the_outcome_of_aid(cast, footprint, who, may):
         with pytest.raises(PermissionDenied):
             services.record_aid_outcome(by=user(cast, who), aid=aid, outcome="agreed")
         assert AidRequest.objects.get().outcome == "open"
+
+
+def test_the_organisation_that_asked_may_withdraw_only(cast, footprint):
+    aid = services.log_aid(
+        by=cast["editor_a"],
+        from_organisation=footprint["trust_a"],
+        to_organisation=footprint["trust_b"],
+        is_offer=False,
+        kind="staff",
+        quantity=2,
+        day=TODAY,
+        now=NOW,
+    )
+    with pytest.raises(PermissionDenied, match="Only the organisation asked may record"):
+        services.record_aid_outcome(by=cast["editor_a"], aid=aid, outcome="partly")
+    services.record_aid_outcome(by=cast["editor_a"], aid=aid, outcome="withdrawn")
+    assert AidRequest.objects.get().outcome == "withdrawn"
+    with pytest.raises(PermissionDenied):  # and the one asked cannot withdraw it for them
+        services.record_aid_outcome(by=cast["editor_b"], aid=aid, outcome="withdrawn")
 
 
 # POST-only actions: the programme office keeps the plan; a party to aid records its outcome.
@@ -192,8 +211,8 @@ def test_the_escalation_plan_actions_by_post(client_for, cast, who):
     ("who", "may"),
     [
         ("pmo", True),
-        ("editor_a", True),
-        ("editor_b", False),
+        ("editor_a", False),  # Trust A offered: it may withdraw the offer, not decline it
+        ("editor_b", True),  # offered to any partner: Trust B's staff may decline it
         ("viewer", False),
         ("stranger", False),
         ("public", False),
