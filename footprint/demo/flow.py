@@ -185,7 +185,7 @@ def _acute(
 ) -> dict[str, Array]:
     n = len(winter)
     core = size["beds"]
-    escalation = np.round(0.05 * core * winter + rng.integers(0, 3, n))
+    escalation = np.round(0.05 * core * winter + rng.integers(0, 9, n))
     escalation[opel4] = np.round(0.08 * core)
     closed = np.zeros(n)
     if code == "RW9":
@@ -195,7 +195,9 @@ def _acute(
     pressure[opel4] = 1.0
     if code == "RW9":
         pressure[noro] = np.maximum(pressure[noro], 0.55)
-    rate = 0.875 + 0.075 * winter + _smooth(rng, n, 0.012) + 0.1 * pressure
+    # Day-to-day noise mostly independent (autocorrelation 0.3): with 0.8 the day-of-week SPC
+    # flagged most days of a steady stretch (tests/engine/test_spc_daily.py).
+    rate = 0.875 + 0.075 * winter + _smooth(rng, n, 0.012, keep=0.3) + 0.1 * pressure
     rate -= 0.012 * (dow >= 5)
     occupied = np.minimum(np.round(rate * beds_open), beds_open)
     admissions = rng.poisson(size["admissions"] * WEEKLY[dow] * (1 + 0.1 * winter))
@@ -207,7 +209,7 @@ def _acute(
     handovers = rng.poisson(0.28 * attendances)
     handover_mean = np.clip(13 + 16 * strain + rng.gamma(2, 2, n), 5, 600).round(1)
     over_60 = rng.binomial(handovers, np.clip(0.005 + 0.06 * strain, 0, 0.6))
-    nctr_share = 0.12 + 0.04 * winter + 0.06 * pressure + _smooth(rng, n, 0.01)
+    nctr_share = 0.12 + 0.04 * winter + 0.06 * pressure + _smooth(rng, n, 0.01, keep=0.3)
     nctr_total = np.round(np.clip(nctr_share, 0.02, 0.4) * occupied)
     shares = np.array([0.08, 0.47, 0.2, 0.25])
     split = np.array([rng.multinomial(int(t), shares) for t in nctr_total], dtype=float)

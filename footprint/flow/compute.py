@@ -251,6 +251,13 @@ def _shown(value: float, unit: str) -> str:
 INCOMPLETE = "Incomplete: not judged"
 
 
+def _difference(value: float, unit: str) -> str:
+    """A difference between two figures: of percentages, in percentage points."""
+    if unit == "%":
+        return f"{value:,.1f} percentage points"
+    return _shown(value, unit)
+
+
 def judge_series(
     definition: SeriesDef,
     days: Sequence[dt.date],
@@ -269,7 +276,8 @@ def judge_series(
             "period": d.isoformat(),
             "value": None if p.value is None or x else round(p.value, 2),
             "mean": round(p.mean, 2),
-            "lower": round(p.lower, 2),
+            # Every system figure is a count, a time or a percentage: none below 0.
+            "lower": round(max(p.lower, 0.0), 2),
             "upper": round(p.upper, 2),
             "point_type": p.point_type.value,
             "rule": p.rule.value if p.rule else None,
@@ -314,14 +322,14 @@ def judge_series(
         )
         sentence = (
             f"{definition.title}: {_shown(last.value, definition.unit)}, "
-            f"{_shown(abs(gap), definition.unit)} {direction} {usual}{verdict}."
+            f"{_difference(abs(gap), definition.unit)} {direction} {usual}{verdict}."
         )
     rows = [
         {
             "day": f"{d:%a %-d %B %Y}",
             "value": "–" if p.value is None else _number(p.value, definition.unit),
             "mean": _number(p.mean, definition.unit),
-            "lower": _number(p.lower, definition.unit),
+            "lower": _number(max(p.lower, 0.0), definition.unit),
             "upper": _number(p.upper, definition.unit),
             "verdict": INCOMPLETE
             if x and p.value is not None

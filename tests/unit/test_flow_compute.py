@@ -178,3 +178,21 @@ def test_an_incomplete_day_is_listed_but_not_judged_nor_in_the_limits():
         return float(s.rows[0]["upper"]) - float(s.rows[0]["lower"])
 
     assert width(partial) < width(judged)  # the 35 % no longer widens the limits
+
+
+def test_a_difference_of_percentages_is_in_percentage_points_and_no_limit_is_below_zero():
+    days = [dt.date(2026, 11, 2) + dt.timedelta(days=i) for i in range(28)]
+    occupancy = [88.0 + (i % 2) * 0.4 for i in range(28)]
+    occupancy[-1] = 92.2
+    judged = compute.judge_series(
+        compute.SeriesDef("x", "Occupancy", "%", "decrease"), days, occupancy
+    )
+    assert "percentage points above the usual" in judged.sentence
+    assert "% above" not in judged.sentence
+    # Few escalation beds, swinging: the lower limit would be below 0; it is shown as 0.
+    beds = [float(i % 4) for i in range(28)]
+    counts = compute.judge_series(
+        compute.SeriesDef("y", "Escalation beds", "beds", "neutral"), days, beds
+    )
+    assert all(r["lower"] == "0" for r in counts.rows)
+    assert all(p["lower"] == 0.0 for p in counts.points)
