@@ -3,12 +3,14 @@ moderation and the partnership's responses."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
 
 from footprint.decisions.models import Decision
+from footprint.decisions.queries import published_q
 from footprint.engagement import attachments
 from footprint.engagement.models import (
     AgeBand,
@@ -20,6 +22,7 @@ from footprint.engagement.models import (
     Response,
     Statement,
 )
+from footprint.engagement.services import MAY_NOT_NAME
 from footprint.partnership.models import Organisation, Place
 from footprint.partnership.staff import StaffGroup
 
@@ -166,13 +169,19 @@ class ResponseForm(forms.ModelForm):
         fields = ["theme", "statement", "response", "decision"]
         widgets = {"response": forms.Textarea(attrs={"rows": 3})}
 
-    def __init__(self, *args: Any, consultation: Consultation, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, consultation: Consultation, today: dt.date, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["statement"].queryset = Statement.objects.filter(
             consultation=consultation, status="approved"
         )
         self.fields["statement"].required = False
-        self.fields["decision"].queryset = Decision.objects.select_related("proposal")
+        # Only decisions the public may see: the report is public and names the decision.
+        self.fields["decision"].queryset = Decision.objects.filter(
+            published_q(today)
+        ).select_related("proposal")
+        self.fields["decision"].error_messages["invalid_choice"] = MAY_NOT_NAME
         self.fields["decision"].required = False
         self.fields["statement"].empty_label = "None: a theme in general"
         self.fields["decision"].empty_label = "None"

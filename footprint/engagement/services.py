@@ -30,6 +30,8 @@ from django.utils.text import slugify
 
 from footprint.core import audit
 from footprint.core.permissions import require
+from footprint.decisions.models import Decision
+from footprint.decisions.queries import published_q
 from footprint.engagement import attachments, compute, queries
 from footprint.engagement.models import (
     Answer,
@@ -273,9 +275,25 @@ def moderate(*, item: Statement | Answer, approve: bool, reason: str, by: Any) -
             tasks.request_recompute(item.consultation)  # with it, or without it
 
 
-def add_response(*, consultation: Consultation, response: Response, by: Any) -> Response:
-    """A "you said, we did" response to the consultation, after those already there."""
+# A response is shown in the public report with the decision it changed.
+MAY_NOT_NAME = (
+    "Choose a decision from the public register: the report is public, and a confidential "
+    "decision cannot be named in it before its date"
+)
+
+
+def add_response(
+    *, consultation: Consultation, response: Response, by: Any, today: dt.date | None = None
+) -> Response:
+    """A "you said, we did" response to the consultation, after those already there. The
+    decision it names, if any, must be one the public may see on ``today``: the report is
+    public."""
     require(by, Permission.MANAGE_ENGAGEMENT)
+    today = today or timezone.localdate()
+    if response.decision_id is not None and not (
+        Decision.objects.filter(published_q(today), pk=response.decision_id).exists()
+    ):
+        raise ValidationError({"decision": MAY_NOT_NAME})
     with transaction.atomic():
         response.consultation = consultation
         response.order = consultation.responses.count()

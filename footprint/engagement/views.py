@@ -483,7 +483,7 @@ def manage(request: HttpRequest, slug: str) -> HttpResponse:
             "statement_form": PartnershipStatementForm(),
             "question_form": QuestionForm(),
             "document_form": DocumentForm(),
-            "response_form": ResponseForm(consultation=c),
+            "response_form": ResponseForm(consultation=c, today=timezone.localdate()),
             "statements": queries.statements_with_votes(c, unmoderated_too=manager),
             "may_publish": manager,
         },
@@ -581,14 +581,15 @@ def add_document(request: HttpRequest, slug: str) -> HttpResponse:
 def add_response(request: HttpRequest, slug: str) -> HttpResponse:
     """A "you said, we did" response to a theme or statement."""
     c = get_object_or_404(Consultation, slug=slug)
-    form = ResponseForm(request.POST, consultation=c)
+    today = timezone.localdate()
+    form = ResponseForm(request.POST, consultation=c, today=today)
     return _added(
         request,
         c,
         form,
         "response",
         lambda: services.add_response(
-            consultation=c, response=form.save(commit=False), by=request.user
+            consultation=c, response=form.save(commit=False), by=request.user, today=today
         ),
     )
 

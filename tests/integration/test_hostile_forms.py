@@ -6,6 +6,7 @@ import datetime as dt
 from html import unescape
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
@@ -114,3 +115,48 @@ def test_a_typed_move_of_units_must_be_plausible(footprint, units, said):
     form = MoveForm({"units": units, "service": "op", "move_year": "2026"}, years=[2026])
     assert not form.is_valid()
     assert form.errors["units"] == [said]
+
+
+def test_a_you_said_we_did_response_names_only_a_decision_the_public_may_see(
+    client_for, forums, cast, footprint
+):
+    from footprint.engagement.models import Consultation, Response
+    from footprint.engagement.services import add_response
+    from tests.integration.test_decisions import decided
+
+    today = timezone.localdate()
+    c = Consultation.objects.create(
+        title="Evening GP appointments",
+        slug="evening-gp",
+        summary="Should practices open later?",
+        opens_on=today - dt.timedelta(days=30),
+        closes_on=today - dt.timedelta(days=1),
+        retention_until=today + dt.timedelta(days=90),
+    )
+    public = decided(forums, cast, footprint, title="Open evening hub")
+    secret = decided(
+        forums,
+        cast,
+        footprint,
+        title="Secret contract",
+        confidentiality="confidential",
+        confidential_reason="Negotiating",
+        publish_after=dt.date(2099, 1, 1),
+    )
+    client = client_for("pmo")
+    add = reverse("engagement:add_response", args=[c.slug])
+    form = {"theme": "Later opening", "response": "Practices open until 8pm."}
+    manage = client.get(reverse("engagement:manage", args=[c.slug])).content.decode()
+    assert "Open evening hub" in manage and "Secret contract" not in manage
+    page = client.post(add, form | {"decision": secret.pk}, follow=True).content.decode()
+    assert "Choose a decision from the public register" in unescape(page)
+    assert not Response.objects.exists()
+    with pytest.raises(ValidationError, match="Choose a decision from the public register"):
+        add_response(
+            consultation=c,
+            response=Response(theme="T", response="R", decision=secret),
+            by=cast["pmo"],
+            today=today,
+        )
+    client.post(add, form | {"decision": public.pk})
+    assert Response.objects.get().decision == public
