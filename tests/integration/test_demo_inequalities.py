@@ -72,6 +72,9 @@ def test_the_pages_draw_the_demo_picture(demo, db, client):
     public = client.get(reverse("inequalities:public")).content.decode()
     assert "People experiencing homelessness" in public
     assert "Farming households in the dales" not in public  # not made public
+    # the demo plan is published with figures by quintile: the page shows them as published
+    assert "Our goals, by how deprived people" in public and 'id="published-0-table"' in public
+    assert "for people in the most deprived fifth of areas in England" in public
 
 
 def test_the_rates_page_draws_the_demo_emergency_admissions(demo, db, client):
