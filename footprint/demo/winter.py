@@ -1,7 +1,9 @@
 """The demo's winter plan: the coming winter at the two acute trusts, with three scenarios
 (do nothing; more step-down beds and home-care packages; discharge to assess with virtual
 wards), each already run with modest runs (200) so the demo loads quickly, and published to
-the boards."""
+the boards. Places and escalation bed-days are costed (illustrative unit costs, not any
+trust's prices), and the step-down beds and packages scheme is brought to the Partnership
+Board as a draft proposal (the decisions demo, which makes the forums, runs first)."""
 
 from __future__ import annotations
 
@@ -11,10 +13,21 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 
+from footprint.decisions.models import DecisionType, Forum
 from footprint.demo.timeline import Timeline
 from footprint.winter import compute, queries, services
 
 RUNS = 200
+# Illustrative costs in pounds: a short reablement package (about 3 weeks), a virtual-ward
+# stay (about 7 days at £200), a step-down or care-home placement for discharge to assess
+# (about 2 to 3 weeks), and an escalation bed open for a day (staff, mostly bank and agency).
+UNIT_COSTS = {
+    "cost_package": 1500,
+    "cost_virtual_ward": 1400,
+    "cost_step_down": 2800,
+    "cost_care_home": 3500,
+    "cost_escalation_bed_day": 450,
+}
 # The trusts' own figures: beds, escalation beds, emergency admissions a day, mean stay
 TRUSTS = {
     "RW9": {"beds": 745, "escalation_beds": 30, "admissions_per_day": 112.0, "stay_mean": 5.7},
@@ -61,6 +74,7 @@ def build_winter(timeline: Timeline) -> dict[str, int]:
         peak=dt.date(year + 1, 1, 5),
         runs=RUNS,
         seed=2026,
+        **UNIT_COSTS,
     )
     do_nothing = services.save_scenario(
         plan=plan,
@@ -103,6 +117,8 @@ def build_winter(timeline: Timeline) -> dict[str, int]:
         description="Assess at home, not in hospital: fewer patients on pathways 1 to 3 wait, "
         "and three virtual-ward places a day take patients home with support.",
         copy_from=do_nothing,
+        other_cost=180_000,
+        cost_note="a discharge-to-assess team of therapists and social workers for the winter",
     )
     _change(
         d2a,
@@ -117,4 +133,10 @@ def build_winter(timeline: Timeline) -> dict[str, int]:
         run = services.start_run(scenario=sc, by=pmo, enqueue=lambda pk: None)
         services.run_simulation(run=run, by=pmo)
     services.publish(plan=plan, by=pmo, now=timeline.moment(timeline.today, 9))
-    return {"winter_scenarios": 3}
+    services.bring_to_decision(
+        scenario=more,
+        by=pmo,
+        decision_type=DecisionType.objects.get(name="Investment"),
+        brought_to=Forum.objects.get(slug="partnership-board"),
+    )
+    return {"winter_scenarios": 3, "winter_proposals": 1}
