@@ -105,9 +105,10 @@ class WinterInputs:
 
     - ``rates`` (P, D): expected arrivals a day (see :func:`daily_rates`);
     - ``stay_pmf`` (P, K), or (K,) for every provider: probability of a stay of 1 … K days;
-    - ``beds`` (P,): general and acute beds; ``escalation_beds`` (P,) opened on a day after
-      midnight occupancy reached ``escalation_trigger`` (P,) × beds (a trigger of ``inf``
-      never opens them);
+    - ``beds`` (P,), or (P, D) when they change over the winter (a ward closed for some
+      weeks): general and acute beds; ``escalation_beds`` (P,) opened on a day after
+      midnight occupancy reached ``escalation_trigger`` (P,) × that day's beds (a trigger of
+      ``inf`` never opens them);
     - ``pathway_share`` (P, 4): share of discharges by pathway (rows sum to 1);
       ``nctr_probability`` (P, 4): chance a discharge on that pathway waits (NCTR);
     - ``capacity`` (P, D, 4), or (P, 4) or (4,) the same every day: places a day each pathway
@@ -135,6 +136,8 @@ class WinterInputs:
         if pmf.ndim == 1:
             pmf = np.broadcast_to(pmf, (providers, pmf.size)).copy()
         beds = np.asarray(self.beds, dtype=np.int64)
+        if beds.ndim == 1 and beds.shape == (providers,):
+            beds = np.broadcast_to(beds[:, None], (providers, days)).copy()
         share = np.asarray(self.pathway_share, dtype=np.float64)
         share = np.broadcast_to(share, (providers, PATHWAYS)).copy()
         nctr = np.broadcast_to(
@@ -159,7 +162,10 @@ class WinterInputs:
             (np.isfinite(rates).all() and (rates >= 0).all(), "rates must be finite and >= 0"),
             (pmf.shape[0] == providers and pmf.shape[1] >= 1, "stay_pmf must be providers × K"),
             ((pmf >= 0).all() and np.allclose(pmf.sum(axis=1), 1), "stay_pmf rows must sum to 1"),
-            (beds.shape == (providers,) and (beds >= 0).all(), "beds must be >= 0 per provider"),
+            (
+                beds.shape == (providers, days) and (beds >= 0).all(),
+                "beds must be >= 0 per provider (and day)",
+            ),
             ((share >= 0).all() and np.allclose(share.sum(axis=1), 1), "pathway shares sum to 1"),
             (((nctr >= 0) & (nctr <= 1)).all(), "NCTR probabilities must be within 0 and 1"),
             (cap.shape == (providers, days, PATHWAYS), "capacity must be providers × days × 4"),
@@ -235,22 +241,23 @@ def simulate(inputs: WinterInputs, runs: int, seed: int, top_weeks: int = 3) -> 
     new_out = np.zeros(out_shape, dtype=np.int64)
     arrivals_out = np.zeros(out_shape, dtype=np.int64)
     admitted_out = np.zeros(out_shape, dtype=np.int64)
-    trigger_level = v.escalation_trigger * v.beds
 
     for t in range(total_days):
         day = t - warm
         if day >= 0:
             rate = v.rates[:, day]
             cap = v.capacity[:, day, :]
-        else:  # warm-up: the first week's pattern, repeated, with day 0's places
+            general = v.beds[:, day]
+        else:  # warm-up: the first week's pattern, repeated, with day 0's places and beds
             rate = week_rates[:, (day % week_rates.shape[1])]
             cap = v.capacity[:, 0, :]
+            general = v.beds[:, 0]
         ready = calendar[t]
         acute -= ready
         new = rng.multinomial(ready, wait_pmf)[:, :, :PATHWAYS]
         queue += new
         queue -= np.minimum(queue, cap[None, :, :])
-        beds_today = v.beds[None, :] + np.where(escalated, v.escalation_beds[None, :], 0)
+        beds_today = general[None, :] + np.where(escalated, v.escalation_beds[None, :], 0)
         # arrivals by length of stay are independent Poisson streams (thinning), drawn at once
         by_stay = rng.poisson(rate[None, None, :] * stay_pmf_t[:, None, :], (max_stay, *shape))
         arrivals = by_stay.sum(axis=0)
@@ -268,7 +275,7 @@ def simulate(inputs: WinterInputs, runs: int, seed: int, top_weeks: int = 3) -> 
         calendar[t + 1 : t + 1 + max_stay] += by_stay
         acute += admitted
         census = in_beds + admitted
-        escalated = census >= trigger_level[None, :]
+        escalated = census >= (v.escalation_trigger * general)[None, :]
         if day >= 0:
             occupancy[day] = census
             open_beds[day] = beds_today

@@ -133,6 +133,7 @@ def check_provider(values: Mapping[str, Any]) -> list[tuple[str, str]]:
                 "days), not all 0",
             )
         )
+    problems += check_closures(values.get("closures") or [], _number(values.get("beds")))
     if (
         not problems
         and values.get("escalation_trigger") is not None
@@ -142,6 +143,110 @@ def check_provider(values: Mapping[str, Any]) -> list[tuple[str, str]]:
             ("escalation_beds", "Escalation beds: give how many open at the trigger, or no trigger")
         )
     return problems
+
+
+def _day(value: Any) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        return None
+
+
+def check_closures(closures: Any, beds: float | None) -> list[tuple[str, str]]:
+    """Every problem with a provider's beds closed for some days (``closures``: a list of
+    {"first", "last" (ISO dates), "beds", "reason"})."""
+    if not isinstance(closures, list):
+        return [("closures", "Beds closed: give a list of closures")]
+    problems = []
+    for n, c in enumerate(closures, start=1):
+        first = _day(c.get("first")) if isinstance(c, dict) else None
+        last = _day(c.get("last")) if isinstance(c, dict) else None
+        shut = _number(c.get("beds")) if isinstance(c, dict) else None
+        if first is None or last is None or first > last:
+            problems.append(
+                ("closures", f"Beds closed, line {n}: give a first day on or before the last")
+            )
+        if shut is None or shut != int(shut) or shut < 1 or (beds is not None and shut > beds):
+            most = f"{beds:,.0f}" if beds is not None else "the beds"
+            problems.append(
+                ("closures", f"Beds closed, line {n}: give a whole number of beds from 1 to {most}")
+            )
+        if isinstance(c, dict) and len(str(c.get("reason", ""))) > 100:
+            problems.append(
+                ("closures", f"Beds closed, line {n}: keep the reason to 100 characters")
+            )
+    return problems
+
+
+def closures_outside(closures: Sequence[Mapping[str, Any]], start: dt.date, days: int) -> list[int]:
+    """The lines (from 1) of closures with no day in the winter from ``start``."""
+    end = start + dt.timedelta(days=days - 1)
+    return [
+        n
+        for n, c in enumerate(closures, start=1)
+        if dt.date.fromisoformat(c["last"]) < start or dt.date.fromisoformat(c["first"]) > end
+    ]
+
+
+def beds_by_day(
+    beds: int, closures: Sequence[Mapping[str, Any]], start: dt.date, days: int
+) -> list[int]:
+    """General and acute beds open each day of the winter: ``beds`` less those closed that
+    day (never below 0)."""
+    out = [beds] * days
+    for c in closures:
+        first = (dt.date.fromisoformat(c["first"]) - start).days
+        last = (dt.date.fromisoformat(c["last"]) - start).days
+        for d in range(max(first, 0), min(last, days - 1) + 1):
+            out[d] -= int(c["beds"])
+    return [max(b, 0) for b in out]
+
+
+def parse_closures(text: str) -> tuple[list[dict[str, Any]], list[str]]:
+    """Lines "first day, last day, beds, reason" (dates as 2027-01-04 or 4/1/2027) as
+    closures, and a problem per line that is not one."""
+    closures, problems = [], []
+    for n, line in enumerate((text or "").splitlines(), start=1):
+        if not line.strip():
+            continue
+        parts = [p.strip() for p in line.split(",", 3)]
+        first = _typed_day(parts[0]) if parts else None
+        last = _typed_day(parts[1]) if len(parts) > 1 else None
+        try:
+            shut = int(parts[2]) if len(parts) > 2 else None
+        except ValueError:
+            shut = None
+        if first is None or last is None or shut is None:
+            problems.append(
+                f"Line {n}: type the first day, the last day, the beds closed and why, "
+                "e.g. 2027-01-04, 2027-01-17, 28, norovirus"
+            )
+            continue
+        closures.append(
+            {
+                "first": first.isoformat(),
+                "last": last.isoformat(),
+                "beds": shut,
+                "reason": parts[3] if len(parts) > 3 else "",
+            }
+        )
+    return closures, problems
+
+
+def _typed_day(text: str) -> dt.date | None:
+    for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
+        try:
+            return dt.datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    return None
+
+
+def closures_text(closures: Sequence[Mapping[str, Any]]) -> str:
+    return "\n".join(
+        f"{c['first']}, {c['last']}, {c['beds']}" + (f", {c['reason']}" if c.get("reason") else "")
+        for c in closures
+    )
 
 
 def check_plan(
@@ -228,7 +333,10 @@ def engine_inputs(doc: Mapping[str, Any]) -> engine.WinterInputs:
     return engine.WinterInputs(
         rates=rates,
         stay_pmf=stay,
-        beds=np.array([p["beds"] for p in providers], dtype=np.int64),
+        beds=np.array(
+            [beds_by_day(p["beds"], p.get("closures") or [], start, days) for p in providers],
+            dtype=np.int64,
+        ),
         pathway_share=np.array([p["pathway_shares"] for p in providers]) / 100,
         nctr_probability=np.array([p["nctr_probability"] for p in providers]) / 100,
         capacity=capacity,

@@ -151,12 +151,20 @@ class InputsForm(forms.Form):
     )
     step_down_beds = forms.IntegerField(label="Step-down beds a day (pathway 2)", min_value=0)
     care_home_beds = forms.IntegerField(label="Care-home beds a day (pathway 3)", min_value=0)
+    closures = forms.CharField(
+        label="Beds closed for some days (optional)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="One closure a line: the first day, the last day, the general and acute beds "
+        "closed, and why, e.g. 2027-01-04, 2027-01-17, 28, norovirus on a ward",
+    )
 
     @classmethod
     def initial_from(cls, values: dict[str, Any]) -> dict[str, Any]:
         out = {k: v for k, v in values.items() if k in cls.base_fields}
         out["weekly"] = compute.numbers_text(values["weekly"])
         out["stay_counts"] = compute.numbers_text(values["stay_counts"] or [])
+        out["closures"] = compute.closures_text(values.get("closures") or [])
         for j in range(4):
             out[f"share_{j}"] = values["pathway_shares"][j]
             out[f"nctr_{j}"] = values["nctr_probability"][j]
@@ -172,6 +180,10 @@ class InputsForm(forms.Form):
         if problem:
             self.add_error("stay_counts", problem)
         data["stay_counts"] = counts
+        closures, problems = compute.parse_closures(data.get("closures", ""))
+        for problem in problems:
+            self.add_error("closures", problem)
+        data["closures"] = closures
         return data
 
     def values(self, base: dict[str, Any]) -> dict[str, Any]:

@@ -170,6 +170,14 @@ class ProviderInputs(models.Model):
     virtual_ward_places = models.PositiveIntegerField(
         "virtual-ward places a day", default=0, help_text="New places a day for pathway 1"
     )
+    closures = models.JSONField(
+        "beds closed for some days",
+        default=list,
+        blank=True,
+        help_text="General and acute beds closed from a first to a last day, e.g. a ward shut "
+        'by norovirus: [{"first": "2027-01-04", "last": "2027-01-17", "beds": 28, '
+        '"reason": "norovirus"}]',
+    )
     history = HistoricalRecords()
 
     class Meta:

@@ -45,6 +45,7 @@ INPUT_FIELDS = (
     "step_down_beds",
     "care_home_beds",
     "virtual_ward_places",
+    "closures",
 )
 
 
@@ -98,11 +99,17 @@ def run_document(sc: Scenario) -> dict[str, Any]:
         "peak": p.peak.isoformat(),
         "runs": p.runs,
         "seed": p.seed,
-        "providers": [
-            {"code": pi.organisation.ods_code, "name": pi.organisation.name, **values_of(pi)}
-            for pi in inputs(sc)
-        ],
+        "providers": [_provider_document(pi) for pi in inputs(sc)],
     }
+
+
+def _provider_document(pi: ProviderInputs) -> dict[str, Any]:
+    """One provider in a run's document; beds closed only when there are any, so a run made
+    before closures could be entered still counts as run as it stands."""
+    values = values_of(pi)
+    if not values["closures"]:
+        del values["closures"]
+    return {"code": pi.organisation.ods_code, "name": pi.organisation.name, **values}
 
 
 def acute_trusts() -> QuerySet[Organisation]:

@@ -400,6 +400,7 @@ def scenario(request: HttpRequest, pk: int) -> HttpResponse:
             "decision": queries.decision_on(proposal),
             "decision_form": _decision_form(request, sc, base),
             "staff": _escalation_staff(sc),
+            "as_date": dt.date.fromisoformat,
             "pounds": compute.pounds,
             "inputs": queries.inputs(sc),
             "latest": queries.latest_job_run(sc),

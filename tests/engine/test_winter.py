@@ -16,11 +16,14 @@ from footprint.engine.reference import winter as ref
 NO_DELAY = {"pathway_share": [1.0, 0.0, 0.0, 0.0], "nctr_probability": [0.0, 0.0, 0.0, 0.0]}
 
 
-def inputs(rate: float, pmf: np.ndarray, days: int, beds: int, **kw: object) -> w.WinterInputs:
+def inputs(
+    rate: float, pmf: np.ndarray, days: int, beds: int | np.ndarray, **kw: object
+) -> w.WinterInputs:
+    """One provider; ``beds`` a number, or an array of beds a day (1 × days)."""
     args: dict[str, object] = {
         "rates": np.full((1, days), rate),
         "stay_pmf": pmf,
-        "beds": np.array([beds]),
+        "beds": beds if isinstance(beds, np.ndarray) else np.array([beds]),
         "capacity": np.array([w.UNLIMITED] * 4),
         **NO_DELAY,
     }
@@ -256,3 +259,85 @@ def test_invariants(case: tuple[w.WinterInputs, np.ndarray], seed: int) -> None:
         )
         assert (more.nctr.sum(-1) <= result.nctr.sum(-1)).all()
         assert (more.expected_nctr <= result.expected_nctr + 1e-12).all()
+
+
+# Beds that change over the winter (a ward closed for some weeks)
+
+
+def closed(beds: int, days: int, first: int, last: int, shut: int) -> np.ndarray:
+    """One provider's beds a day: ``shut`` of them closed from day ``first`` to ``last``."""
+    by_day = np.full((1, days), beds)
+    by_day[0, first : last + 1] -= shut
+    return by_day
+
+
+def test_a_closed_ward_takes_its_beds_out_for_its_days_only() -> None:
+    # 20 beds, 6 closed on days 7 to 13, no escalation: exactly 14 open those days, 20 else.
+    pmf = w.stay_pmf_from_histogram([1, 1, 1])
+    result = w.simulate(inputs(4.0, pmf, days=21, beds=closed(20, 21, 7, 13, 6)), runs=5, seed=1)
+    expected = np.array([20] * 7 + [14] * 7 + [20] * 7)
+    assert (result.open_beds[:, 0, :] == expected).all()
+    with pytest.raises(ValueError, match="beds must be"):
+        w.simulate(inputs(4.0, pmf, days=21, beds=np.full((1, 20), 20)), runs=1, seed=1)
+
+
+def test_closing_beds_never_lowers_the_chance_of_running_over() -> None:
+    # Everyone is admitted, so with the same seed the patients are the same: fewer beds can
+    # only mean as many days over 92 % and 100 %, or more, and only in the closed weeks.
+    pmf = w.stay_pmf_from_histogram([2, 3, 3, 2, 1])
+    kw = {"pathway_share": [0.6, 0.2, 0.1, 0.1], "nctr_probability": [0, 0.5, 0.7, 0.9]}
+    kw["capacity"] = np.array([w.UNLIMITED, 1, 1, 0])  # type: ignore[assignment]
+    open_ = w.simulate(inputs(3.0, pmf, 28, 14, **kw), runs=200, seed=5)
+    shut = w.simulate(inputs(3.0, pmf, 28, closed(14, 28, 7, 20, 4), **kw), runs=200, seed=5)
+    assert np.array_equal(open_.occupancy, shut.occupancy)
+    assert (shut.p_over_100 >= open_.p_over_100).all()
+    assert (shut.p_over_100[0, 1:3] > open_.p_over_100[0, 1:3]).all()  # weeks 2 and 3
+    assert np.array_equal(shut.p_over_100[0, [0, 3]], open_.p_over_100[0, [0, 3]])
+
+
+def test_fast_engine_agrees_with_reference_with_a_ward_closed() -> None:
+    # Turning arrivals away when full, so the closure changes who is admitted: compare the
+    # occupancy in the closed days (10 to 19) and after, in distribution.
+    days, runs = 24, 300
+    beds = [CASE["beds"]] * 10 + [CASE["beds"] - 4] * 10 + [CASE["beds"]] * 4  # type: ignore[operator]
+    slow = [
+        ref.simulate_one(
+            [CASE["rate"]] * days,  # type: ignore[list-item]
+            CASE["pmf"],  # type: ignore[arg-type]
+            beds,
+            CASE["share"],  # type: ignore[arg-type]
+            CASE["nctr"],  # type: ignore[arg-type]
+            [CASE["places"]] * days,  # type: ignore[list-item]
+            seed=5000 + i,
+            escalation_beds=3,
+            escalation_trigger=0.9,
+            turn_away=True,
+        )
+        for i in range(runs)
+    ]
+    fast = w.simulate(
+        inputs(
+            CASE["rate"],  # type: ignore[arg-type]
+            CASE["pmf"],  # type: ignore[arg-type]
+            days,
+            np.array([beds]),
+            pathway_share=CASE["share"],
+            nctr_probability=CASE["nctr"],
+            capacity=np.array(CASE["places"]),
+            escalation_beds=np.array([3]),
+            escalation_trigger=np.array([0.9]),
+            turn_away=True,
+        ),
+        runs=1200,
+        seed=13,
+    )
+    for day in (15, 19, 23):
+        for name in ("occupancy", "open_beds"):
+            a = getattr(fast, name)[:, 0, day].astype(float)
+            b = np.array([getattr(run[day], name) for run in slow], dtype=float)
+            se = math.sqrt(a.var() / a.size + b.var() / b.size) + 1e-9
+            assert abs(a.mean() - b.mean()) < 5 * se + 0.05, (name, day)
+            for q in (10, 90):
+                assert abs(np.percentile(a, q) - np.percentile(b, q)) <= 2, (name, day, q)
+    # closing beds sends no one home: on its first day more may be in beds than are open
+    assert (fast.occupancy[:, 0, 10] > fast.open_beds[:, 0, 10]).any()

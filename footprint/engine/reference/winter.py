@@ -66,7 +66,7 @@ def draw(rng: random.Random, probabilities: Sequence[float]) -> int:
 def simulate_one(
     rates: Sequence[float],
     stay_pmf: Sequence[float],
-    beds: int,
+    beds: int | Sequence[int],
     pathway_share: Sequence[float],
     nctr_probability: Sequence[float],
     capacity: Sequence[Sequence[int]],
@@ -77,15 +77,18 @@ def simulate_one(
     warmup_days: int | None = None,
 ) -> list[Day]:
     """One provider through ``len(rates)`` days; ``capacity[d][j]`` places on pathway ``j`` on
-    day ``d``. Warm-up days repeat the first week's rates with day 0's places."""
+    day ``d``; ``beds`` the same every day, or ``beds[d]`` on day ``d`` (a ward closed for some
+    weeks). Warm-up days repeat the first week's rates with day 0's places and beds."""
     rng = random.Random(seed)
-    ward = Ward(beds, escalation_beds, escalation_trigger)
+    beds_by_day = [beds] * len(rates) if isinstance(beds, int) else list(beds)
+    ward = Ward(beds_by_day[0], escalation_beds, escalation_trigger)
     warm = len(stay_pmf) if warmup_days is None else warmup_days
     week = list(rates[:7])
     days: list[Day] = []
     for t in range(-warm, len(rates)):
         rate = rates[t] if t >= 0 else week[t % len(week)]
         places = list(capacity[t] if t >= 0 else capacity[0])
+        ward.beds = beds_by_day[t] if t >= 0 else beds_by_day[0]
         # 1. acute stays ending today: each leaves, or waits for its pathway (NCTR)
         ready = [p for p in ward.in_acute_stay if p.leaves_acute == t]
         ward.in_acute_stay = [p for p in ward.in_acute_stay if p.leaves_acute != t]
