@@ -314,7 +314,12 @@ class DecideForm(forms.Form):
 
 
 class RegisterFilterForm(forms.Form):
-    q = forms.CharField(label="Search decisions", required=False)
+    q = forms.CharField(
+        label="Search decisions",
+        required=False,
+        max_length=200,
+        error_messages={"max_length": "Search with at most 200 characters"},
+    )
     forum = forms.ChoiceField(label="Forum", required=False)
     place = forms.ChoiceField(label="Place", required=False)
     type = forms.ChoiceField(label="Type", required=False)

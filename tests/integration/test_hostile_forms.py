@@ -160,3 +160,11 @@ def test_a_you_said_we_did_response_names_only_a_decision_the_public_may_see(
         )
     client.post(add, form | {"decision": public.pk})
     assert Response.objects.get().decision == public
+
+
+def test_the_public_register_refuses_an_oversized_search_in_words(client, forums):
+    page = unescape(
+        client.get(reverse("decisions:register"), {"q": "frailty " * 5000}).content.decode()
+    )
+    assert "Search with at most 200 characters" in page
+    assert "No decisions are listed until the filters above are put right." in page
