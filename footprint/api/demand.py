@@ -27,6 +27,9 @@ router = Router(tags=["demand"], auth=TokenAuth())
 PARTNERS_ONLY = "Partners only"
 Measure = Literal["activity", "bed_days", "beds", "workforce", "cost"]
 StepMeasure = Literal["activity", "bed_days"]
+# a split by deprivation quintile also has bed days, beds and cost of every point of delivery
+# together (``pod`` "all")
+SplitMeasure = Literal["activity", "bed_days", "beds", "cost"]
 YEAR = Query(None, ge=2000, le=2100)
 
 
@@ -258,15 +261,17 @@ def split(
     request: HttpRequest,
     run_id: int = Path(..., ge=1, le=MAX_ID),
     by: By | None = None,
-    measure: StepMeasure | None = None,
+    measure: SplitMeasure | None = None,
     value: str = Query("", max_length=120),
     pod: str = Query("", max_length=30),
     year: int | None = YEAR,
 ) -> Any:
     """A run's activity and bed days for each point of delivery split by place,
-    neighbourhood, sex, age band or condition group: each value's distribution by year and
-    what each step adds to it, narrowed by any of those given (partners only; 404 for a run
-    that does not exist)."""
+    neighbourhood, sex, age band, condition group or deprivation quintile: each value's
+    distribution by year and what each step adds to it, narrowed by any of those given
+    (partners only; 404 for a run that does not exist). By quintile there are also bed days,
+    beds and cost of every point of delivery together, with ``pod`` "all" (beds without
+    steps)."""
     if not can(request.user, Permission.VIEW_DEMAND):
         raise PermissionDenied(PARTNERS_ONLY)
     r = queries.run(run_id)

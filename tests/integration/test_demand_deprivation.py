@@ -181,3 +181,21 @@ def test_a_run_by_quintile_shows_the_gap_beds_cost_and_each_scheme(client_for, d
     run_page = client_for("viewer").get(reverse("demand:run", args=[run.pk]) + "?by=quintile")
     assert reverse("demand:run_deprivation", args=[run.pk]) in run_page.content.decode()
     assert queries.breakdown_pods(run, "quintile", "1", "bed_days") == ["ip_emergency"]
+
+
+def test_the_api_gives_bed_days_beds_and_cost_by_quintile(client, cast, deprived_run):
+    from tests.integration.test_api_demand import bearer
+
+    url = f"/api/v1/demand/runs/{deprived_run.pk}/split"
+    viewer = bearer(cast["viewer"])
+    cost = client.get(
+        url, {"by": "quintile", "measure": "cost", "year": 2026}, headers=viewer
+    ).json()["items"]
+    assert {(x["value_name"], x["pod"], x["pod_name"]) for x in cost} == {
+        ("Quintile 1 (most deprived)", "all", "All points of delivery"),
+        ("Quintile 5 (least deprived)", "all", "All points of delivery"),
+    }
+    assert all(x["p10"] <= x["mean"] <= x["p90"] and x["steps"] for x in cost)
+    beds = client.get(url, {"by": "quintile", "measure": "beds"}, headers=viewer).json()
+    assert beds["count"] == 2 and all(x["steps"] == [] for x in beds["items"])
+    assert client.get(url, {"measure": "staff"}, headers=viewer).status_code == 422
