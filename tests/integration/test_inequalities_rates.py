@@ -7,6 +7,8 @@ from typing import get_args
 
 import pytest
 from django.urls import reverse
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from footprint.api.inequalities import RatePod
 from footprint.api.tokens import create_token
@@ -176,3 +178,50 @@ def test_the_api_gives_the_same_rates_to_partners_only(client, cast, activity):
     assert missing.status_code == 404 and missing.json()["detail"] == "There is no baseline 999"
     assert client.get(path, headers=bearer(cast["stranger"])).status_code == 403
     assert client.get(path).status_code == 401
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.lists(st.integers(0, 60), min_size=19, max_size=19),
+            st.lists(st.integers(1, 400), min_size=19, max_size=19),
+            st.sampled_from([1, 2, 3, 4, 5, None]),
+            st.sampled_from(["Eastplace", "Westplace"]),
+        ),
+        min_size=1,
+        max_size=6,
+    )
+)
+def test_the_parts_add_up_to_the_whole_and_each_is_phe_dsr(hoods):
+    """Random neighbourhoods: the places', and the quintiles' with those of no quintile, add
+    up to the whole in events and residents; each neighbourhood's figures are the engine's
+    crude rate and DSR of its own bands."""
+    inputs = queries.RateInputs(
+        baseline=Baseline(name="b", base_year=2025),
+        pod="ip_emergency",
+        year=2025,
+        activity={f"H{i}": [float(n) for n in h[0]] for i, h in enumerate(hoods)},
+        population={f"H{i}": h[1] for i, h in enumerate(hoods)},
+        quintiles={f"H{i}": h[2] for i, h in enumerate(hoods) if h[2] is not None},
+        hoods=[queries.Hood(f"H{i}", f"Hood {i}", h[3]) for i, h in enumerate(hoods)],
+        population_years=[2025],
+    )
+    picture = compute.rate_picture(inputs, "Whole")
+    whole = picture.whole
+    assert whole is not None
+    assert all(
+        "no deprivation decile (left out of the quintiles only)" in x for x in picture.left_out
+    )
+    for parts in (picture.by_place, picture.by_hood):
+        assert sum(r.events for r in parts) == pytest.approx(whole.events)
+        assert sum(r.residents for r in parts) == whole.residents
+    unplaced = sum(sum(h[0]) for h in hoods if h[2] is None)
+    assert sum(r.events for r in picture.by_quintile) + unplaced == pytest.approx(whole.events)
+    for (counts, people, _, _), r in zip(hoods, picture.by_hood, strict=True):
+        want = ie.dsr(counts, people)
+        assert r.crude == pytest.approx(float(ie.crude_rate(sum(counts), sum(people)).value))
+        if sum(counts) >= 10:
+            assert r.dsr == pytest.approx(float(want.value))
+        else:
+            assert r.dsr is None and r.reason == "not calculated: fewer than 10 events"
