@@ -59,7 +59,8 @@ class Trend:
     A growth range checked against a source says so: ``growth_source`` names it, ``url`` is
     the page read, ``verified`` the day it was checked and ``evidence_note`` what the source
     found and how the range follows from it. Where ``verified`` is empty the range is the
-    developers' indicative figure and the note says why no source was found."""
+    developers' indicative figure and the note says why: no source found, or a source read
+    (named by ``url``) that the range does not follow."""
 
     growth: Interval
     lowest: float
@@ -78,8 +79,8 @@ ASC = "NHS England, Adult Social Care Activity and Finance Report (indicative)"
 
 # The growth ranges for hospital activity: The Strategy Unit's national elicitation of
 # residual (non-demographic) growth for the New Hospital Programme model, pooled P10–P90 of
-# nine experts' yearly growth over a 20-year horizon, to the four decimals the NHP model's
-# inputs carry them ("variant_3" in nhp_inputs' ndg_variants.json).
+# nine experts' yearly growth over a 20-year horizon, as the report gives them (to 0.1 %; the
+# NHP model carries them to four decimals as "variant_3" in nhp_inputs' ndg_variants.json).
 ELICITATION = (
     "The Strategy Unit, Long term prediction intervals for residual growth in English "
     "hospitals: a national elicitation exercise (New Hospital Programme, 2 December 2024)"
