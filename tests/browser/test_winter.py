@@ -104,3 +104,52 @@ def test_a_published_plan_fits_the_window(page, cast, plan, viewport_width):
     expect(weeks.locator("table#weeks")).to_contain_text("More step-down beds: over 100 %")
     expect(weeks).to_have_attribute("tabindex", "0")
     check_accessibility(page)
+
+
+def test_a_forum_member_brings_a_costed_scheme_to_a_decision(page, cast, forums, plan):
+    """A scheme's page shows its cost, the staff its escalation beds need and a ward closed
+    for a week; a forum member brings it to a decision and lands on the draft proposal."""
+    pmo = cast["pmo"]
+    services.save_plan(
+        plan=plan,
+        by=pmo,
+        name=plan.name,
+        start=plan.start,
+        days=plan.days,
+        peak=plan.peak,
+        runs=plan.runs,
+        cost_package=1500,
+        cost_step_down=2800,
+        cost_escalation_bed_day=450,
+    )
+    sc = {s.name: s for s in queries.scenarios(plan)}
+    more = sc["More step-down beds"]
+    pi = queries.provider_inputs(more, "RA1")
+    closure = {"first": "2026-12-07", "last": "2026-12-13", "beds": 20, "reason": "norovirus"}
+    services.save_inputs(
+        scenario=more,
+        organisation=pi.organisation,
+        by=pmo,
+        values={**queries.values_of(pi), "step_down_beds": 20, "closures": [closure]},
+    )
+    for s in sc.values():
+        services.run_simulation(
+            run=services.start_run(scenario=s, by=pmo, enqueue=lambda pk: None), by=pmo
+        )
+    log_in(page, "editor_a")
+    page.goto(more.get_absolute_url())
+    expect(page.locator("#cost")).to_contain_text("more than Do nothing")
+    expect(page.locator("#staff")).to_contain_text("Registered nurses (WTE), all open")
+    expect(page.locator("#inputs")).to_contain_text("20 closed 7 December 2026")
+    check_accessibility(page)
+    page.get_by_label("Type of decision").select_option(label="Investment")
+    page.get_by_label("Forum you are bringing it to").select_option(label="Northshire Alliance")
+    page.get_by_role("button", name="Bring to a decision").click()
+    expect(page.get_by_role("heading", name="Winter 2026/27: More step-down beds")).to_be_visible()
+    check_accessibility(page)
+    page.goto(more.get_absolute_url())
+    expect(page.locator("#proposal")).to_contain_text("draft")
+    check_accessibility(page)
+    page.goto("/workspace/workforce/escalation-beds/")
+    expect(page.locator("#headline")).to_be_visible()
+    check_accessibility(page)
