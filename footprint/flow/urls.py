@@ -11,6 +11,7 @@ urlpatterns = [
     path("workspace/flow/returns/", views.returns, name="returns"),
     path("workspace/flow/returns/export/", views.returns_export, name="returns_export"),
     path("workspace/flow/system/", views.system, name="system"),
+    path("workspace/flow/system/export/", views.system_export, name="system_export"),
     path("workspace/flow/calendar/", views.calendar, name="calendar"),
     path("workspace/flow/escalation/", views.escalation, name="escalation"),
     path("workspace/flow/escalation/actions/add/", views.action_add, name="action_add"),

@@ -97,3 +97,19 @@ def test_the_system_page_says_what_changed_with_a_chart_and_table_for_each_serie
     assert "above the usual" in page and "for a Wednesday" in page
     # The NCTR tables: by pathway and by reason, with the week before.
     assert "Awaiting a care home" in page and "Pathway 3" in page
+
+
+def test_the_system_page_tables_a_fortnight_and_offers_every_day_as_csv(members, admin_client):
+    """The page was 1.17 MB with 932 table rows (91 days of ten series, and each chart's
+    points five times over); now each table has the latest 14 days, each chart's points are
+    given once, and every day of every series is in the CSV."""
+    build_flow(Timeline(TODAY))
+    page = admin_client.get(f"/workspace/flow/system/?date={TODAY.isoformat()}").content
+    assert page.decode().count("<tr") <= 10 * 15 + 2 * 11
+    assert len(page) < 500_000
+    assert '"datasets"' in page.decode()
+    csv = admin_client.get(f"/workspace/flow/system/export/?date={TODAY.isoformat()}")
+    lines = csv.content.decode("utf-8-sig").splitlines()
+    assert lines[0].startswith("Series,Unit,Day,Value,Usual for the weekday")
+    assert len(lines) == 1 + 10 * 91
+    assert "General and acute bed occupancy" in lines[1]

@@ -24,6 +24,7 @@ PAGES = [
     ("flow:returns", PARTNERS),
     ("flow:returns_export", PARTNERS),
     ("flow:system", PARTNERS),
+    ("flow:system_export", PARTNERS),
     ("flow:calendar", PARTNERS),
     ("flow:escalation", PARTNERS),
     ("flow:aid", PARTNERS),
