@@ -225,3 +225,22 @@ def test_the_parts_add_up_to_the_whole_and_each_is_phe_dsr(hoods):
             assert r.dsr == pytest.approx(float(want.value))
         else:
             assert r.dsr is None and r.reason == "not calculated: fewer than 10 events"
+
+
+def test_a_neighbourhood_with_no_small_area_population_is_left_out_and_named(activity):
+    from footprint.partnership.models import Neighbourhood, Place
+
+    Neighbourhood.objects.create(
+        place=Place.objects.get(slug="southshire"), name="South Two", slug="south-two", code="S2"
+    )
+    ActivityCell.objects.create(
+        baseline=activity, provider="RA1", pod="ip_emergency", neighbourhood="S2", sex="M",
+        age=70, count=12,
+    )  # fmt: skip
+    picture = compute.rate_picture(queries.rate_inputs(activity, "ip_emergency"), "The ICS")
+    assert (
+        "12 events of residents of 1 neighbourhood with no small-area population for 2025 "
+        "(South Two)"
+    ) in picture.left_out
+    assert "S2" not in {r.key for r in picture.by_hood}
+    assert picture.whole is not None and picture.whole.events == 65  # as before: S2 left out
