@@ -9,6 +9,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 
+from footprint.core.imports import year_problem
 from footprint.decisions.models import Decision
 from footprint.decisions.queries import published_q
 from footprint.engagement import attachments
@@ -95,6 +96,12 @@ class AboutYouForm(forms.Form):
     )
 
 
+# A consultation runs for at most a year, and keeps participants' personal details at most
+# three years after it closes: a later date is a mistyped year (docs/decisions.md).
+LONGEST_DAYS = 366
+KEEP_MOST_DAYS = 3 * 365 + 1
+
+
 class ConsultationForm(forms.ModelForm):
     class Meta:
         model = Consultation
@@ -117,8 +124,11 @@ class ConsultationForm(forms.ModelForm):
             "retention_until": forms.DateInput(attrs={"type": "date"}),
         }
 
-    def __init__(self, *args: Any, slug_fixed: str = "", **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, today: dt.date | None = None, slug_fixed: str = "", **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
+        self.today = today
         self.fields["proposal"].empty_label = "None"
         slug = self.fields["slug"]
         slug.label = "Web address"
@@ -141,10 +151,21 @@ class ConsultationForm(forms.ModelForm):
             data.get("closes_on"),
             data.get("retention_until"),
         )
+        if opens and (problem := year_problem(opens.year, today=self.today, ahead=2)):
+            self.add_error("opens_on", f"Opens: {problem}")
         if opens and closes and closes < opens:
             self.add_error("closes_on", "It must close after it opens")
+        elif opens and closes and closes > opens + dt.timedelta(days=LONGEST_DAYS):
+            self.add_error(
+                "closes_on", "A consultation runs for at most a year: is the year right?"
+            )
         if closes and keep and keep < closes:
             self.add_error("retention_until", "Keep personal details at least until it closes")
+        elif closes and keep and keep > closes + dt.timedelta(days=KEEP_MOST_DAYS):
+            self.add_error(
+                "retention_until",
+                "Keep personal details at most three years after it closes: is the year right?",
+            )
         return data
 
 

@@ -496,7 +496,10 @@ def edit(request: HttpRequest, slug: str | None = None) -> HttpResponse:
     c = get_object_or_404(Consultation, slug=slug) if slug else None
     today = timezone.localdate()
     form = ConsultationForm(
-        request.POST or None, instance=c, slug_fixed=queries.slug_fixed(c, today) if c else ""
+        request.POST or None,
+        instance=c,
+        today=today,
+        slug_fixed=queries.slug_fixed(c, today) if c else "",
     )
     if request.method == "POST" and form.is_valid():
         try:

@@ -168,3 +168,34 @@ def test_the_public_register_refuses_an_oversized_search_in_words(client, forums
     )
     assert "Search with at most 200 characters" in page
     assert "No decisions are listed until the filters above are put right." in page
+
+
+@pytest.mark.parametrize(
+    ("change", "field", "said"),
+    [
+        ({"opens_on": "0226-01-05"}, "opens_on", "Opens: 226 is before 2000"),
+        ({"closes_on": "2099-12-31"}, "closes_on", "A consultation runs for at most a year"),
+        (
+            {"retention_until": "9999-12-31"},
+            "retention_until",
+            "Keep personal details at most three years after it closes",
+        ),
+    ],
+)
+def test_a_consultations_dates_must_be_plausible(client_for, footprint, change, field, said):
+    from footprint.engagement.models import Consultation
+
+    today = timezone.localdate()
+    beds = {
+        "title": "Beds",
+        "slug": "beds",
+        "summary": "About beds",
+        "audience": "public",
+        "opens_on": today,
+        "closes_on": today + dt.timedelta(days=30),
+        "retention_until": today + dt.timedelta(days=90),
+    }
+    page = client_for("pmo").post(reverse("engagement:new"), beds | change).content.decode()
+    assert said in unescape(page)
+    assert f'href="#id_{field}"' in page
+    assert not Consultation.objects.exists()
