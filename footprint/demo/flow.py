@@ -457,6 +457,28 @@ def _aid(
                 outcome="agreed",
                 created_at=timeline.moment(first, 11),
             ),
+            # This week's: the log is not only last winter's story.
+            AidRequest(
+                from_organisation=orgs["RW9"],
+                to_organisation=orgs["LA901"],
+                kind="packages",
+                quantity=4,
+                date=days[-3],
+                details="Four home-care packages for patients ready to go home",
+                outcome="partly",
+                outcome_note="Two packages start tomorrow",
+                created_at=timeline.moment(days[-3], 10),
+            ),
+            AidRequest(
+                is_offer=True,
+                from_organisation=orgs["RX9"],
+                to_organisation=None,
+                kind="beds",
+                quantity=3,
+                date=days[-2],
+                details="Three community rehabilitation beds free from today",
+                created_at=timeline.moment(days[-2], 8, 15),
+            ),
             AidRequest(
                 from_organisation=orgs["RM9"],
                 to_organisation=orgs["RW9"],

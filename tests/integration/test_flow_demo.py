@@ -10,7 +10,7 @@ import pytest
 from footprint.demo.flow import build_flow
 from footprint.demo.timeline import Timeline
 from footprint.flow import compute, queries
-from footprint.flow.models import DailyReturn, OpelLevel
+from footprint.flow.models import AidRequest, DailyReturn, OpelLevel
 from footprint.partnership.models import Organisation, OrganisationKind
 
 TODAY = dt.date(2026, 11, 30)
@@ -113,3 +113,10 @@ def test_the_system_page_tables_a_fortnight_and_offers_every_day_as_csv(members,
     assert lines[0].startswith("Series,Unit,Day,Value,Usual for the weekday")
     assert len(lines) == 1 + 10 * 91
     assert "General and acute bed occupancy" in lines[1]
+
+
+def test_the_demo_mutual_aid_log_has_entries_near_its_today(members):
+    build_flow(Timeline(TODAY))
+    recent = AidRequest.objects.filter(date__gte=TODAY - dt.timedelta(days=7))
+    assert recent.count() >= 3
+    assert set(recent.values_list("outcome", flat=True)) >= {"open", "partly"}
