@@ -30,7 +30,7 @@ from footprint.demo.finance import build_finance
 from footprint.demo.flow import build_flow
 from footprint.demo.inequalities import build_inequalities
 from footprint.demo.places import PLACES, PRACTICE_STYLES, STREETS, HoodSpec
-from footprint.demo.plan import build_plan
+from footprint.demo.plan import build_flow_goals, build_plan
 from footprint.demo.timeline import Clock, Timeline, running_on
 from footprint.demo.winter import build_winter
 from footprint.demo.workforce import build_workforce
@@ -388,6 +388,7 @@ def _build(timeline: Timeline, clock: Clock) -> dict[str, int]:
     finance = build_finance(timeline, clock)
     engagement = build_engagement(timeline, clock)
     flow = build_flow(timeline)
+    flow_goals = build_flow_goals(timeline)  # after the daily returns; publishes the plan
     inequalities = build_inequalities(base_year)
     place_in_small_areas(base_year)  # after the small areas: activity by deprivation quintile
     winter = build_winter(timeline)
@@ -408,6 +409,7 @@ def _build(timeline: Timeline, clock: Clock) -> dict[str, int]:
         **engagement,
         **winter,
         **flow,
+        **flow_goals,
         **inequalities,
     }
 

@@ -26,8 +26,18 @@ from django.contrib.auth import get_user_model
 from footprint.demo.timeline import Timeline, add_months
 from footprint.engine import workforce as wf
 from footprint.partnership.models import Organisation, Place
-from footprint.plans import services
-from footprint.plans.models import Frequency, Goal, Measurement, Metric, Plan, Priority, Rebase
+from footprint.plans import queries, services
+from footprint.plans.models import (
+    NCTR_ALL,
+    FlowAggregation,
+    Frequency,
+    Goal,
+    Measurement,
+    Metric,
+    Plan,
+    Priority,
+    Rebase,
+)
 from footprint.workforce.models import WorkforceReturn
 
 MONTHS = 36
@@ -986,8 +996,8 @@ def build_plan(timeline: Timeline) -> dict[str, int]:
         period=months[sdec],
         reason="Same-day emergency care unit opened at Wyvern Royal",
     )
-    # What the public plan page and API show: the plan as published now, kept as published.
-    services.publish_plan(plan=plan, by=get_user_model().objects.get(username="pmo"))
+    # The plan is published once the goals made from the daily returns are added
+    # (``build_flow_goals``, after the urgent-care demo).
     return {
         "metrics": len(metrics),
         "goals": len(GOALS) + 2,
@@ -1112,3 +1122,72 @@ def _split_figures(
             gap_second="5" if measure == Goal.GapMeasure.ENDS else "",
         )
     return len(made)
+
+
+# Goals made from the urgent-care daily returns (issue 19): the system's patients with no
+# criteria to reside each day, and the mean ambulance handover time, each month from the
+# acute trusts' returns (the flow demo's two years of days), judged with SPC as every goal is.
+FLOW_METRICS = (
+    (
+        "No criteria to reside: patients each day, whole system",
+        NCTR_ALL,
+        FlowAggregation.DAILY_TOTAL_MEAN,
+        "patients",
+        "Patients in the acute trusts' beds who no longer meet the criteria to reside, on every "
+        "discharge pathway: each day's total across the trusts, averaged over the month.",
+        "Fewer than three in four of today's patients stuck in hospital when ready to go home",
+        0.75,
+    ),
+    (
+        "Mean ambulance handover time, whole system",
+        "handover_mean_minutes",
+        FlowAggregation.MEAN,
+        "minutes",
+        "The acute trusts' mean time from an ambulance's arrival to the handover of its "
+        "patient, averaged over every trust's days in the month.",
+        "Ambulance handovers take 15 minutes on average",
+        15.0,
+    ),
+)
+
+
+def build_flow_goals(timeline: Timeline) -> dict[str, int]:
+    """Add the goals made from the daily returns (the urgent-care demo must be loaded first)
+    and publish the plan (what the public plan page and API show, kept as published)."""
+    pmo = get_user_model().objects.get(username="pmo")
+    plan = Plan.objects.order_by("-pk").first()
+    if plan is None:
+        return {"flow_goals": 0}
+    owner = Organisation.objects.get(ods_code="QW9")
+    priority = plan.priorities.get(title="Urgent and emergency care")
+    added = 0
+    for name, measure, aggregation, unit, definition, statement, target in FLOW_METRICS:
+        metric = Metric.objects.create(
+            slug=services.code_for(name, queries.metric_codes()),
+            name=name,
+            unit=unit,
+            improvement="decrease",
+            definition=definition,
+            data_source="Daily situation reports (the urgent-care daily returns)",
+            owner=owner,
+            next_review=add_months(timeline.today, 6),
+            flow_measure=measure,
+            flow_aggregation=aggregation,
+        )
+        saved = services.refresh_flow_series(metric=metric, by=pmo, today=timeline.today)
+        if len(saved) < 2:
+            continue
+        baseline = saved[1]  # the first month the returns cover from its first day
+        Goal.objects.create(
+            priority=priority,
+            metric=metric,
+            statement=statement,
+            baseline_value=baseline.value,  # as the series has it, unrounded
+            baseline_date=baseline.period,
+            target_value=target if target > 1 else round(baseline.value * target, 1),
+            target_date=dt.date(plan.end_year + 1, 3, 1),
+            owner=owner,
+        )
+        added += 1
+    services.publish_plan(plan=plan, by=pmo)
+    return {"flow_goals": added}
