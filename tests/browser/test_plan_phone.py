@@ -38,3 +38,11 @@ def test_the_plan_pages_never_scroll_sideways(page, cast, footprint, plan):
     expect(page.get_by_role("heading", name="Test Plan")).to_be_visible()
     assert_no_sideways_scroll(page)
     check_accessibility(page)
+    # The gap goal's figures by quintile and its gap, as published, open beneath it.
+    page.locator(f"#published-splits-{goal.pk} summary").click()
+    page.wait_for_selector(f"#pub-split-chart-{goal.pk}-imd_quintile[data-chart-ready]")
+    page.wait_for_selector(f"#pub-gap-chart-{goal.pk}[data-chart-ready]")
+    expect(page.locator(f"#pub-split-table-{goal.pk}-imd_quintile tbody tr")).to_have_count(14)
+    expect(page.locator(f"#pub-gap-table-{goal.pk} tbody tr")).to_have_count(14)
+    assert_no_sideways_scroll(page)
+    check_accessibility(page)
