@@ -11,6 +11,10 @@ House rules, asserted by tests/unit/test_charts.py:
   zero (an SPC chart is about variation around its average), its subtitle says so.
 - Months are temporal fields (``utcyearmonth``, so a month never slips into the one before
   in a browser west of Greenwich) shown as "Mar 2025", under an axis titled "Month".
+- Counts read "20,000", never "2e+4": a quantitative axis given a format uses
+  ``COUNT_FORMAT`` (",~f"). A bare "," is not enough: on axis ticks Vega lets d3 choose a
+  number of significant digits for it from the tick step, and ticks 10,000 apart over
+  120,000 then read "2e+4 … 1.2e+5". With type "f" d3 chooses decimal places instead.
 - Money reads as money: axis labels and tooltips say "−£14.6m" or "£250k", never a bare
   "-14.6" or "-14563955" (``money="pounds"`` for figures in pounds, ``"millions"`` for
   figures already in £ million).
@@ -36,6 +40,7 @@ NHS_RED = "#d5281b"
 WHITE = "#ffffff"
 
 MONTH_FORMAT = "%b %Y"
+COUNT_FORMAT = ",~f"  # axis ticks of counts and rates: "20,000", "0.5"; see the house rules
 
 Money = Literal["pounds", "millions"]
 MINUS = "−"  # the minus sign, as the money filters write it

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from footprint.core.charts import NHS_BLUE, NHS_MID_GREY, SCHEMA
+from footprint.core.charts import COUNT_FORMAT, NHS_BLUE, NHS_MID_GREY, SCHEMA
 from footprint.inequalities.compute import Rate
 
 CRUDE = "Crude rate"
@@ -64,7 +64,7 @@ def rates(shown: list[Rate], title: str, *, category: str) -> dict[str, Any]:
                         "type": "quantitative",
                         "title": rate_title,
                         "scale": {"zero": True},
-                        "axis": {"format": ","},
+                        "axis": {"format": COUNT_FORMAT},
                     },
                     "color": {
                         "field": "measure",
@@ -123,7 +123,7 @@ def published_by_group(
                 "type": "quantitative",
                 "title": measure,
                 "scale": {"zero": True},
-                "axis": {"format": ","},
+                "axis": {"format": COUNT_FORMAT},
             },
             "tooltip": [
                 {"field": "label", "title": category},

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from footprint.core.charts import NHS_BLUE, SCHEMA
+from footprint.core.charts import COUNT_FORMAT, NHS_BLUE, SCHEMA
 from footprint.partnership.queries import Share
 
 
@@ -39,7 +39,7 @@ def residents_by_share(
                 "type": "quantitative",
                 "title": measure,
                 "scale": {"zero": True},
-                "axis": {"format": ","},
+                "axis": {"format": COUNT_FORMAT},
             },
             "tooltip": [
                 {"field": "label", "title": category},

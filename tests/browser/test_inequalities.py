@@ -29,6 +29,17 @@ def test_the_public_reads_the_inequalities_picture(page, small_areas):  # noqa: 
     check_accessibility(page)
 
 
+def test_a_chart_axis_reads_counts_with_commas_not_exponents(page, small_areas):  # noqa: F811
+    """The residents axis ticks every 500 up to 2,639 read "2,000", not "2e+3" (a bare ","
+    format on ticks gives d3's significant-digit precision)."""
+    page.goto("/inequalities/")
+    chart = page.locator("#quintile-chart[data-chart-ready]")
+    expect(chart).to_be_attached()
+    labels = chart.locator(".role-axis-label text").all_text_contents()
+    assert "2,000" in labels, labels
+    assert not [t for t in labels if "e+" in t], labels
+
+
 def test_the_public_reads_a_published_goal_by_quintile(page, published):  # noqa: F811
     page.goto("/inequalities/")
     section = page.locator("#published-0")
