@@ -134,6 +134,7 @@ def check_provider(values: Mapping[str, Any]) -> list[tuple[str, str]]:
             )
         )
     problems += check_closures(values.get("closures") or [], _number(values.get("beds")))
+    problems += check_place_cuts(values.get("place_cuts") or [], values)
     if (
         not problems
         and values.get("escalation_trigger") is not None
@@ -176,6 +177,103 @@ def check_closures(closures: Any, beds: float | None) -> list[tuple[str, str]]:
                 ("closures", f"Beds closed, line {n}: keep the reason to 100 characters")
             )
     return problems
+
+
+PATHWAY_PLACES = {
+    1: ("home_care_packages", "virtual_ward_places"),
+    2: ("step_down_beds",),
+    3: ("care_home_beds",),
+}
+
+
+def _places_on(values: Mapping[str, Any], pathway: int) -> float:
+    return sum(_number(values.get(f)) or 0 for f in PATHWAY_PLACES[pathway])
+
+
+def check_place_cuts(cuts: Any, values: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """Every problem with a provider's places a day lost for some days (``cuts``: a list of
+    {"first", "last" (ISO dates), "pathway" (1 to 3), "places", "reason"})."""
+    if not isinstance(cuts, list):
+        return [("place_cuts", "Places lost: give a list")]
+    problems = []
+    for n, c in enumerate(cuts, start=1):
+        c = c if isinstance(c, dict) else {}
+        first, last = _day(c.get("first")), _day(c.get("last"))
+        if first is None or last is None or first > last:
+            problems.append(
+                ("place_cuts", f"Places lost, line {n}: give a first day on or before the last")
+            )
+        pathway = c.get("pathway")
+        if pathway not in PATHWAY_PLACES:
+            problems.append(("place_cuts", f"Places lost, line {n}: give pathway 1, 2 or 3"))
+            continue
+        places, most = _number(c.get("places")), _places_on(values, pathway)
+        if places is None or places != int(places) or not 1 <= places <= most:
+            problems.append(
+                (
+                    "place_cuts",
+                    f"Places lost, line {n}: give a whole number of places a day from 1 to "
+                    f"{most:,.0f} (pathway {pathway}'s places a day)",
+                )
+            )
+        if len(str(c.get("reason", ""))) > 100:
+            problems.append(
+                ("place_cuts", f"Places lost, line {n}: keep the reason to 100 characters")
+            )
+    return problems
+
+
+def places_by_day(p: Mapping[str, Any], start: dt.date, days: int) -> list[list[int]]:
+    """One provider's places a day on pathways 0 to 3 each day of the winter: its places less
+    those lost that day (never below 0); pathway 0 has no limit."""
+    base = [UNLIMITED, *(int(_places_on(p, j)) for j in (1, 2, 3))]
+    out = [list(base) for _ in range(days)]
+    for c in p.get("place_cuts") or []:
+        first = (dt.date.fromisoformat(c["first"]) - start).days
+        last = (dt.date.fromisoformat(c["last"]) - start).days
+        for d in range(max(first, 0), min(last, days - 1) + 1):
+            out[d][c["pathway"]] = max(out[d][c["pathway"]] - int(c["places"]), 0)
+    return out
+
+
+def parse_place_cuts(text: str) -> tuple[list[dict[str, Any]], list[str]]:
+    """Lines "first day, last day, pathway, places a day, reason" as places lost, and a
+    problem per line that is not one."""
+    cuts, problems = [], []
+    for n, line in enumerate((text or "").splitlines(), start=1):
+        if not line.strip():
+            continue
+        parts = [p.strip() for p in line.split(",", 4)]
+        first = _typed_day(parts[0]) if parts else None
+        last = _typed_day(parts[1]) if len(parts) > 1 else None
+        try:
+            pathway, places = int(parts[2]), int(parts[3])
+        except (IndexError, ValueError):
+            pathway = places = None
+        if first is None or last is None or pathway is None or places is None:
+            problems.append(
+                f"Line {n}: type the first day, the last day, the pathway (1 to 3), the places "
+                "a day lost and why, e.g. 2027-01-04, 2027-01-31, 3, 1, care home closed"
+            )
+            continue
+        cuts.append(
+            {
+                "first": first.isoformat(),
+                "last": last.isoformat(),
+                "pathway": pathway,
+                "places": places,
+                "reason": parts[4] if len(parts) > 4 else "",
+            }
+        )
+    return cuts, problems
+
+
+def place_cuts_text(cuts: Sequence[Mapping[str, Any]]) -> str:
+    return "\n".join(
+        f"{c['first']}, {c['last']}, {c['pathway']}, {c['places']}"
+        + (f", {c['reason']}" if c.get("reason") else "")
+        for c in cuts
+    )
 
 
 def closures_outside(closures: Sequence[Mapping[str, Any]], start: dt.date, days: int) -> list[int]:
@@ -318,18 +416,7 @@ def engine_inputs(doc: Mapping[str, Any]) -> engine.WinterInputs:
     stay = np.zeros((len(providers), k))
     for i, x in enumerate(pmfs):
         stay[i, : x.size] = x
-    capacity = np.array(
-        [
-            [
-                UNLIMITED,
-                p["home_care_packages"] + p["virtual_ward_places"],
-                p["step_down_beds"],
-                p["care_home_beds"],
-            ]
-            for p in providers
-        ],
-        dtype=np.int64,
-    )
+    capacity = np.array([places_by_day(p, start, days) for p in providers], dtype=np.int64)
     return engine.WinterInputs(
         rates=rates,
         stay_pmf=stay,

@@ -159,12 +159,21 @@ class InputsForm(forms.Form):
         "closed, and why, e.g. 2027-01-04, 2027-01-17, 28, norovirus on a ward",
     )
 
+    place_cuts = forms.CharField(
+        label="Places a day lost for some days (optional)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="One a line: the first day, the last day, the pathway (1 to 3), the places a "
+        "day lost, and why, e.g. 2027-01-04, 2027-01-31, 3, 1, care home closed",
+    )
+
     @classmethod
     def initial_from(cls, values: dict[str, Any]) -> dict[str, Any]:
         out = {k: v for k, v in values.items() if k in cls.base_fields}
         out["weekly"] = compute.numbers_text(values["weekly"])
         out["stay_counts"] = compute.numbers_text(values["stay_counts"] or [])
         out["closures"] = compute.closures_text(values.get("closures") or [])
+        out["place_cuts"] = compute.place_cuts_text(values.get("place_cuts") or [])
         for j in range(4):
             out[f"share_{j}"] = values["pathway_shares"][j]
             out[f"nctr_{j}"] = values["nctr_probability"][j]
@@ -184,6 +193,10 @@ class InputsForm(forms.Form):
         for problem in problems:
             self.add_error("closures", problem)
         data["closures"] = closures
+        cuts, problems = compute.parse_place_cuts(data.get("place_cuts", ""))
+        for problem in problems:
+            self.add_error("place_cuts", problem)
+        data["place_cuts"] = cuts
         return data
 
     def values(self, base: dict[str, Any]) -> dict[str, Any]:

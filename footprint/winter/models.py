@@ -178,6 +178,14 @@ class ProviderInputs(models.Model):
         'by norovirus: [{"first": "2027-01-04", "last": "2027-01-17", "beds": 28, '
         '"reason": "norovirus"}]',
     )
+    place_cuts = models.JSONField(
+        "places a day lost for some days",
+        default=list,
+        blank=True,
+        help_text="Places a day a pathway (1 to 3) loses from a first to a last day, e.g. a "
+        'care home closed: [{"first": "2027-01-04", "last": "2027-01-31", "pathway": 3, '
+        '"places": 1, "reason": "care home closed"}]',
+    )
     history = HistoricalRecords()
 
     class Meta:

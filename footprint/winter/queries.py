@@ -46,6 +46,7 @@ INPUT_FIELDS = (
     "care_home_beds",
     "virtual_ward_places",
     "closures",
+    "place_cuts",
 )
 
 
@@ -107,8 +108,9 @@ def _provider_document(pi: ProviderInputs) -> dict[str, Any]:
     """One provider in a run's document; beds closed only when there are any, so a run made
     before closures could be entered still counts as run as it stands."""
     values = values_of(pi)
-    if not values["closures"]:
-        del values["closures"]
+    for changes in ("closures", "place_cuts"):
+        if not values[changes]:
+            del values[changes]
     return {"code": pi.organisation.ods_code, "name": pi.organisation.name, **values}
 
 

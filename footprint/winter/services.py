@@ -235,11 +235,10 @@ def _put_inputs(
     problems = compute.check_provider(values)
     if organisation.kind != OrganisationKind.ACUTE_TRUST:
         problems.append(("organisation", f"{organisation.name} is not an acute trust"))
-    if not problems and values.get("closures"):
-        for n in compute.closures_outside(values["closures"], sc.plan.start, sc.plan.days):
-            problems.append(
-                ("closures", f"Beds closed, line {n}: no day of it falls in the winter")
-            )
+    for field, what in (("closures", "Beds closed"), ("place_cuts", "Places lost")):
+        if not problems and values.get(field):
+            for n in compute.closures_outside(values[field], sc.plan.start, sc.plan.days):
+                problems.append((field, f"{what}, line {n}: no day of it falls in the winter"))
     if problems:
         raise InputError(problems)
     pi = sc.providers.filter(organisation=organisation).first() or ProviderInputs(

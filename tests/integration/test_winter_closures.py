@@ -108,3 +108,66 @@ def test_the_service_refuses_a_closure_of_more_beds_than_there_are(cast, scenari
     with pytest.raises(services.InputError, match="Beds closed, line 1"):
         services.save_inputs(scenario=scenario, organisation=trust_a, by=cast["pmo"], values=values)
     assert ProviderInputs.objects.get(pk=pi.pk).closures == []
+
+
+# Places a day lost for some days (a care home closed)
+
+CARE_HOME = {"first": "2026-12-07", "last": "2026-12-20", "pathway": 3, "places": 2}
+
+
+def test_places_by_day_take_out_the_places_lost_on_their_days_only():
+    # 3 packages and 1 virtual-ward place (pathway 1: 4), 2 step-down and 3 care-home beds a
+    # day; 2 care-home places lost on days 7 to 20, and 9 packages lost on day 0 (never < 0).
+    p = {
+        "home_care_packages": 3,
+        "virtual_ward_places": 1,
+        "step_down_beds": 2,
+        "care_home_beds": 3,
+        "place_cuts": [
+            CARE_HOME,
+            {"first": "2026-11-30", "last": "2026-11-30", "pathway": 1, "places": 9},
+        ],
+    }
+    places = compute.places_by_day(p, START, 22)
+    unlimited = compute.UNLIMITED
+    assert places[0] == [unlimited, 0, 2, 3] and places[1] == [unlimited, 4, 2, 3]
+    assert places[7] == places[20] == [unlimited, 4, 2, 1] and places[21] == [unlimited, 4, 2, 3]
+
+
+def test_a_care_home_closed_for_two_weeks_means_more_waiting_for_one(cast, scenario):
+    pi = queries.provider_inputs(scenario, "RA1")
+    trust_a = pi.organisation
+    before = services.start_run(scenario=scenario, by=cast["pmo"], enqueue=lambda pk: None)
+    services.run_simulation(run=before, by=cast["pmo"])
+    values = {**queries.values_of(pi), "care_home_beds": 3, "place_cuts": []}
+    services.save_inputs(scenario=scenario, organisation=trust_a, by=cast["pmo"], values=values)
+    open_ = services.start_run(scenario=scenario, by=cast["pmo"], enqueue=lambda pk: None)
+    services.run_simulation(run=open_, by=cast["pmo"])
+    values["place_cuts"] = [CARE_HOME]
+    services.save_inputs(scenario=scenario, organisation=trust_a, by=cast["pmo"], values=values)
+    shut = services.start_run(scenario=scenario, by=cast["pmo"], enqueue=lambda pk: None)
+    services.run_simulation(run=shut, by=cast["pmo"])
+    # Everyone is admitted and the seed is the same: fewer care-home places can only mean as
+    # many waiting for one, or more; in the first week, before the closure, the same.
+    a = {w.week: w.nctr_3 for w in queries.weeks(open_, "RA1")}
+    b = {w.week: w.nctr_3 for w in queries.weeks(shut, "RA1")}
+    assert a[1] == b[1] and b[3] > a[3] and all(b[k] >= a[k] for k in a)
+
+
+def test_places_lost_are_entered_on_the_page_and_bad_lines_refused(client_for, scenario):
+    pmo = client_for("pmo")
+    url = reverse("winter:inputs_edit", args=[scenario.pk, "RA1"])
+    pi = queries.provider_inputs(scenario, "RA1")
+    base = {k: v for k, v in compute_initial(pi).items() if v is not None}
+    bad = pmo.post(url, {**base, "place_cuts": "2026-12-07, 2026-12-20, 4, 1"})
+    assert bad.status_code == 400 and "Places lost, line 1: give pathway 1, 2 or 3" in (
+        bad.content.decode()
+    )
+    too_many = pmo.post(url, {**base, "place_cuts": "2026-12-07, 2026-12-20, 3, 999"})
+    assert "give a whole number of places a day from 1 to" in too_many.content.decode()
+    assert ProviderInputs.objects.get(pk=pi.pk).place_cuts == []
+    line = "2026-12-07, 2026-12-20, 3, 1, Oak House closed"
+    assert pmo.post(url, {**base, "place_cuts": line}).status_code == 302
+    page = pmo.get(scenario.get_absolute_url()).content.decode()
+    assert "1 fewer on pathway 3 7 December 2026 to 20 December 2026: Oak House closed" in page
+    assert line in pmo.get(url).content.decode()
