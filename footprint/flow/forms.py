@@ -75,7 +75,12 @@ class ActionForm(forms.Form):
 
 class ContactForm(forms.Form):
     name = forms.CharField(label="Name", max_length=200)
-    email = forms.EmailField(label="Email address")
+    email = forms.EmailField(
+        label="Email address",
+        error_messages={
+            "invalid": "Enter the email address in the right form, like name@example.nhs.uk"
+        },
+    )
     organisation = forms.ModelChoiceField(
         queryset=Organisation.objects.all(),
         required=False,

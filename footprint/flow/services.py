@@ -500,6 +500,14 @@ def save_contact(
     contact: OnCallContact | None = None,
 ) -> OnCallContact:
     require(by, Permission.CHANGE_ESCALATION_PLAN)
+    twin = OnCallContact.objects.filter(
+        organisation=organisation, email__iexact=email.strip()
+    ).exclude(pk=contact.pk if contact else None)
+    if twin.exists():
+        whose = f"{organisation.name}'s" if organisation else "the system's"
+        raise ValidationError(
+            {"email": [f"{email.strip()} is already one of {whose} on-call contacts"]}
+        )
     obj = contact or OnCallContact()
     obj.name, obj.email, obj.organisation = name.strip(), email.strip(), organisation
     with transaction.atomic():

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 
 from footprint.core import charts
 from footprint.core.exports import csv_response, xlsx_response
-from footprint.core.imports import ImportRejected
+from footprint.core.imports import EARLIEST_YEAR, ImportRejected
 from footprint.core.jobs import refuse_big_uploads
 from footprint.core.permissions import can, permission_required
 from footprint.flow import compute, importers, queries, services
@@ -406,7 +406,10 @@ def system(request: HttpRequest) -> HttpResponse:
 def calendar(request: HttpRequest) -> HttpResponse:
     """A month's OPEL levels, day by day: the system's and each provider's."""
     month = request.GET.get("month")
-    first = parse_day(f"{month}-01" if month else None, _today()).replace(day=1)
+    today = _today()
+    first = parse_day(f"{month}-01" if month else None, today).replace(day=1)
+    if first.year < EARLIEST_YEAR or first > today + dt.timedelta(days=366):
+        first = today.replace(day=1)  # no OPEL level before 2000 or over a year ahead
     nxt = (first + dt.timedelta(days=32)).replace(day=1)
     last = nxt - dt.timedelta(days=1)
     levels = queries.opel_levels(first, last)
@@ -438,7 +441,18 @@ def calendar(request: HttpRequest) -> HttpResponse:
 def escalation(request: HttpRequest) -> HttpResponse:
     """The escalation plan: the actions at each level, the on-call contacts, and the latest
     changes of level with the actions they call for."""
+    return _escalation_page(request)
+
+
+def _escalation_page(
+    request: HttpRequest,
+    action_form: ActionForm | None = None,
+    contact_form: ContactForm | None = None,
+) -> HttpResponse:
+    """The escalation page; with a form refused, that form as typed, its errors by its
+    fields and in a summary at the top (status 400)."""
     actions = list(queries.actions())
+    refused = action_form is not None or contact_form is not None
     return render(
         request,
         "flow/escalation.jinja",
@@ -447,9 +461,10 @@ def escalation(request: HttpRequest) -> HttpResponse:
             "contacts": queries.all_contacts(),
             "changes": [(c, _when(c.created_at)) for c in queries.level_changes(limit=15)],
             "may_change": can(request.user, Permission.CHANGE_ESCALATION_PLAN),
-            "action_form": ActionForm(),
-            "contact_form": ContactForm(),
+            "action_form": action_form or ActionForm(),
+            "contact_form": contact_form or ContactForm(),
         },
+        status=400 if refused else 200,
     )
 
 
@@ -460,9 +475,8 @@ def action_add(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         services.save_action(by=request.user, **form.cleaned_data)
         messages.success(request, f"Added an action at OPEL {form.cleaned_data['level']}.")
-    else:
-        messages.error(request, "The action was not added: " + _errors(form))
-    return redirect("flow:escalation")
+        return redirect("flow:escalation")
+    return _escalation_page(request, action_form=form)
 
 
 @require_POST
@@ -479,11 +493,14 @@ def action_remove(request: HttpRequest, pk: int) -> HttpResponse:
 def contact_add(request: HttpRequest) -> HttpResponse:
     form = ContactForm(request.POST)
     if form.is_valid():
-        services.save_contact(by=request.user, **form.cleaned_data)
-        messages.success(request, f"Added {form.cleaned_data['name']} to the on-call contacts.")
-    else:
-        messages.error(request, "The contact was not added: " + _errors(form))
-    return redirect("flow:escalation")
+        try:
+            services.save_contact(by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, f"Added {form.cleaned_data['name']} to the on-call contacts.")
+            return redirect("flow:escalation")
+    return _escalation_page(request, contact_form=form)
 
 
 @require_POST

@@ -587,3 +587,38 @@ def test_aid_with_an_implausible_date_or_long_details_is_refused(
             now=NOW,
         )
     assert not AidRequest.objects.exists()
+
+
+def test_a_refused_escalation_form_keeps_what_was_typed_and_links_each_error(client_for, cast):
+    response = client_for("pmo").post(
+        reverse("flow:contact_add"), {"name": "Site on call", "email": "not-an-address"}
+    )
+    assert response.status_code == 400
+    page = html.unescape(response.content.decode())
+    assert 'value="Site on call"' in page  # what was typed is kept
+    assert 'href="#id_email"' in page  # the summary links to the field
+    assert "This field" not in page and "Enter a valid" not in page
+    assert not OnCallContact.objects.exists()
+    response = client_for("pmo").post(reverse("flow:action_add"), {"level": "3", "order": "0"})
+    assert response.status_code == 400
+    assert 'href="#id_text"' in response.content.decode()
+
+
+def test_the_same_on_call_contact_is_not_added_twice(client_for, cast):
+    client = client_for("pmo")
+    data = {"name": "Site on call", "email": "site@example.org"}
+    assert client.post(reverse("flow:contact_add"), data).status_code == 302
+    response = client.post(
+        reverse("flow:contact_add"), {"name": "Site", "email": "SITE@example.org"}
+    )
+    assert response.status_code == 400
+    assert "SITE@example.org is already one of the system" in html.unescape(
+        response.content.decode()
+    )
+    assert OnCallContact.objects.count() == 1
+
+
+def test_the_calendar_does_not_go_back_before_2000(client_for, cast):
+    page = client_for("viewer").get(reverse("flow:calendar") + "?month=1900-01").content.decode()
+    assert "January 1900" not in page
+    assert "OPEL levels in" in page
