@@ -8,6 +8,7 @@ from typing import Any
 
 from footprint.core.charts import COUNT_FORMAT, NHS_BLUE, NHS_MID_GREY, SCHEMA
 from footprint.inequalities.compute import Rate
+from footprint.partnership.charts import category_axis, line_of, row_height, wrapped_title
 
 CRUDE = "Crude rate"
 STANDARDISED = "Age-standardised rate"
@@ -22,6 +23,7 @@ def rates(shown: list[Rate], title: str, *, category: str) -> dict[str, Any]:
         values.append(
             {
                 "label": r.label,
+                "line": line_of(r.label),
                 "measure": CRUDE,
                 "rate": r.crude,
                 "lower": r.crude_interval[0],
@@ -32,27 +34,23 @@ def rates(shown: list[Rate], title: str, *, category: str) -> dict[str, Any]:
             values.append(
                 {
                     "label": r.label,
+                    "line": line_of(r.label),
                     "measure": STANDARDISED,
                     "rate": r.dsr,
                     "lower": r.dsr_interval[0],
                     "upper": r.dsr_interval[1],
                 }
             )
-    y = {
-        "field": "label",
-        "type": "ordinal",
-        "sort": [r.label for r in shown],
-        "title": category,
-        "axis": {"labelLimit": 240},
-    }
+    labels = [r.label for r in shown]
+    y = category_axis(labels, category)
     offset = {"field": "measure", "sort": [CRUDE, STANDARDISED]}
     rate_title = "Per 100,000 residents"
     return {
         "$schema": SCHEMA,
         "description": title,
-        "title": title,
+        "title": wrapped_title(title),
         "width": "container",
-        "height": 44 * len(shown) + 40,
+        "height": row_height(labels, at_least=44) * len(shown) + 40,
         "data": {"values": values},
         "encoding": {"y": y, "yOffset": offset},
         "layer": [
@@ -101,23 +99,20 @@ def published_by_group(
 ) -> dict[str, Any]:
     """A horizontal bar for each group in the order given (the most deprived first), its
     length the published figure, from zero; a group with no figure has no bar."""
-    values = [{"label": name, "value": v} for name, v in groups if v is not None]
+    values = [
+        {"label": name, "line": line_of(name), "value": v} for name, v in groups if v is not None
+    ]
+    labels = [name for name, _ in groups]
     return {
         "$schema": SCHEMA,
         "description": title,
-        "title": title,
+        "title": wrapped_title(title),
         "width": "container",
-        "height": 30 * len(groups) + 40,
+        "height": row_height(labels) * len(groups) + 40,
         "data": {"values": values},
         "mark": {"type": "bar", "color": NHS_BLUE},
         "encoding": {
-            "y": {
-                "field": "label",
-                "type": "ordinal",
-                "sort": [name for name, _ in groups],
-                "title": category,
-                "axis": {"labelLimit": 220},
-            },
+            "y": category_axis(labels, category),
             "x": {
                 "field": "value",
                 "type": "quantitative",

@@ -40,6 +40,23 @@ def test_a_chart_axis_reads_counts_with_commas_not_exponents(page, small_areas):
     assert not [t for t in labels if "e+" in t], labels
 
 
+def test_the_bar_charts_draw_readable_bars_and_whole_titles(page, small_areas):  # noqa: F811
+    """At every width, a phone's 390 px too, the longest bar of the quintile and ethnic-group
+    charts takes at least two fifths of the chart's width (labels do not squeeze the plot to
+    nothing), and each chart's title lies wholly inside the chart."""
+    page.goto("/inequalities/")
+    for chart_id in ("#quintile-chart", "#ethnicity-chart"):
+        chart = page.locator(f"{chart_id}[data-chart-ready]")
+        expect(chart).to_be_attached()
+        box = chart.bounding_box()
+        bars = chart.locator(".mark-rect.role-mark path")
+        widest = max(bars.nth(i).bounding_box()["width"] for i in range(bars.count()))
+        assert widest >= 0.4 * box["width"], (chart_id, widest, box["width"])
+        for line in chart.locator(".role-title-text text, .role-title-text tspan").all():
+            t = line.bounding_box()
+            assert t["x"] >= box["x"] - 1 and t["x"] + t["width"] <= box["x"] + box["width"] + 1
+
+
 def test_the_public_reads_a_published_goal_by_quintile(page, published):  # noqa: F811
     page.goto("/inequalities/")
     section = page.locator("#published-0")
