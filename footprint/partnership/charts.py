@@ -9,7 +9,6 @@ from typing import Any
 from footprint.core.charts import COUNT_FORMAT, NHS_BLUE, SCHEMA
 from footprint.partnership.queries import Share
 
-
 # Lines of a category label and of a title, in characters: on a phone's 390 px the labels
 # keep to about 120 px and leave the bars room, and a title never runs off either side.
 LABEL_WRAP = 18
