@@ -48,7 +48,11 @@ class DayForm(forms.Form):
     organisation = forms.ModelChoiceField(
         queryset=Organisation.objects.none(), label="Organisation", to_field_name="ods_code"
     )
-    date = forms.DateField(label="Day", help_text="For example, 2026-11-30")
+    date = forms.DateField(
+        label="Day",
+        help_text="For example, 2026-11-30",
+        error_messages={"invalid": "Enter the day as a date, like 2026-11-30"},
+    )
 
     def __init__(self, *args: Any, organisations: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -106,7 +110,11 @@ class AidForm(forms.Form):
     )
     kind = forms.ChoiceField(label="What", choices=AidKind.choices)
     quantity = forms.IntegerField(label="How many", min_value=1, max_value=10_000)
-    date = forms.DateField(label="For the day", help_text="For example, 2026-11-30")
+    date = forms.DateField(
+        label="For the day",
+        help_text="For example, 2026-11-30",
+        error_messages={"invalid": "Enter the day as a date, like 2026-11-30"},
+    )
     details = forms.CharField(
         label="Details", required=False, max_length=2000, widget=forms.Textarea
     )

@@ -74,7 +74,10 @@ def date_problem(day: dt.date, today: dt.date) -> str | None:
     if day > today:
         return f"{day:%-d %B %Y} is in the future: a return is for a day that has begun"
     if day.year < EARLIEST_YEAR:
-        return f"{day:%-d %B %Y} is before {EARLIEST_YEAR}: is the year right?"
+        return (
+            f"{day:%-d %B %Y} is before {EARLIEST_YEAR}: a return is for a day from "
+            f"{EARLIEST_YEAR} on (check the year)"
+        )
     return None
 
 
@@ -93,11 +96,11 @@ def _number(raw: object, spec_unit: str, most: float) -> tuple[float | None, str
     if not math.isfinite(number):
         return None, f"'{shown}' is not a number"
     if number < 0:
-        return None, f"'{shown}' is negative: a count cannot be"
+        return None, f"'{shown}' is negative: figures cannot be below 0"
     if spec_unit == "count" and number != int(number):
         return None, f"'{shown}' is not a whole number"
     if number > most:
-        return None, f"'{shown}' is more than {most:,g}: is it right?"
+        return None, f"'{shown}' is more than {most:,g}, the most this figure can be"
     return number, None
 
 
@@ -148,7 +151,7 @@ def _at_most(
     if part in figures and whole in figures and figures[part] > figures[whole]:
         problems.setdefault(
             part,
-            f"{figures[part]:,g} is more than the {figures[whole]:,g} {what}: is it right?",
+            f"{figures[part]:,g} is more than the {figures[whole]:,g} {what}, which cannot be",
         )
 
 
@@ -190,8 +193,8 @@ def _cross_checks(figures: dict[str, float], problems: dict[str, str]) -> None:
     if mh_occupied is not None and mh_open is not None and mh_occupied > 1.5 * mh_open:
         problems.setdefault(
             Measure.MH_BEDS_OCCUPIED,
-            f"{mh_occupied:,g} is more than one and a half times the {mh_open:,g} beds open: "
-            "is it right?",
+            f"{mh_occupied:,g} is more than one and a half times the {mh_open:,g} beds open, "
+            "more than patients on leave can account for",
         )
     occupied = figures.get(Measure.GA_BEDS_OCCUPIED)
     for group, what in ((NCTR_PATHWAYS, "by pathway"), (NCTR_REASONS, "by reason")):

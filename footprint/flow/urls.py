@@ -8,6 +8,7 @@ urlpatterns = [
     path("workspace/flow/", views.index, name="index"),
     path("workspace/flow/submit/", views.submit, name="submit"),
     path("workspace/flow/import/", views.import_returns, name="import"),
+    path("workspace/flow/import/template/", views.import_template, name="import_template"),
     path("workspace/flow/returns/", views.returns, name="returns"),
     path("workspace/flow/returns/export/", views.returns_export, name="returns_export"),
     path("workspace/flow/system/", views.system, name="system"),

@@ -33,6 +33,7 @@ from footprint.flow.forms import (
     parse_day,
 )
 from footprint.flow.models import (
+    MEASURES_BY_KIND,
     NCTR_PATHWAYS,
     NCTR_REASONS,
     AidOutcome,
@@ -40,6 +41,7 @@ from footprint.flow.models import (
     EscalationAction,
     Measure,
     OnCallContact,
+    ReturnKind,
     return_kind,
 )
 from footprint.flow.rules import Permission, aid_outcomes, submitting_organisations
@@ -92,6 +94,28 @@ def _submittable(request: HttpRequest):  # type: ignore[no-untyped-def]
     return orgs.filter(pk__in=submitting_organisations(request.user))
 
 
+def _figure(value: float | None) -> float | int | None:
+    """A figure as the exports write it: a count as a whole number (430, not 430.0)."""
+    if value is not None and value == int(value):
+        return int(value)
+    return value
+
+
+@permission_required(Permission.SUBMIT_RETURN)
+def import_template(request: HttpRequest) -> HttpResponse:
+    """A CSV to fill in: the columns of the returns you make, a row for each of your
+    organisations dated today, every figure blank."""
+    orgs = list(_submittable(request))
+    kinds = {return_kind(o) for o in orgs}
+    measures = [m for m in Measure if any(m.value in MEASURES_BY_KIND[k] for k in kinds if k)]
+    header = ["ODS code", "Date", *[m.value for m in measures]]
+    today = _today().isoformat()
+    rows: list[list[object]] = [
+        [o.ods_code, today, *["" for _ in measures]] for o in orgs if return_kind(o)
+    ]
+    return csv_response("daily-returns-template.csv", header, rows)
+
+
 @permission_required(Permission.SUBMIT_RETURN)
 def submit(request: HttpRequest) -> HttpResponse:
     """Choose the organisation and the day, then type the figures: yesterday's beside each."""
@@ -127,7 +151,7 @@ def submit(request: HttpRequest) -> HttpResponse:
         except ValidationError as exc:
             if hasattr(exc, "error_dict") and "date" in exc.error_dict:
                 form.add_error(None, exc.error_dict.pop("date"))
-            form.add_error(None, exc)
+            form.add_error(None, _named(exc))
         else:
             lvl = queries.opel_level(organisation, day)
             said = f" It is at OPEL {lvl.level}." if lvl else ""
@@ -175,7 +199,19 @@ def import_returns(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, imported_message(result, upload.name))
             return redirect("flow:index")
-    return render(request, "flow/import.jinja", {"form": form, "problems": problems})
+    return render(
+        request,
+        "flow/import.jinja",
+        {
+            "form": form,
+            "problems": problems,
+            "kinds": [
+                (k.label, [Measure(m) for m in MEASURES_BY_KIND[k]])
+                for k in ReturnKind
+                if any(return_kind(o) == k for o in _submittable(request))
+            ],
+        },
+    )
 
 
 def _count(n: int, one: str, many: str) -> str:
@@ -255,7 +291,7 @@ def export_rows(start: dt.date, end: dt.date) -> tuple[list[str], list[list[obje
                 ("Yes" if late else "No") if ret else "",
                 by,
             ]
-            + [figures.get(m.value) for m in Measure]
+            + [_figure(figures.get(m.value)) for m in Measure]
         )
     return header, rows
 
@@ -510,6 +546,20 @@ def contact_remove(request: HttpRequest, pk: int) -> HttpResponse:
     services.remove_contact(by=request.user, contact=contact)
     messages.success(request, f"Removed {contact.name} from the on-call contacts.")
     return redirect("flow:escalation")
+
+
+def _named(exc: ValidationError) -> ValidationError:
+    """The service's problems by figure, each message starting with the figure's name, so the
+    error summary says which figure ("ED attendances: 'nan' is not a number")."""
+    if not hasattr(exc, "error_dict"):
+        return exc
+    named: dict[str, list[str]] = {}
+    for key, errors in exc.error_dict.items():
+        label = Measure(key).label if key in Measure.values else None
+        named[key] = [
+            f"{label}: {m}" if label else m for e in errors for m in ValidationError(e).messages
+        ]
+    return ValidationError(named)
 
 
 def _errors(form: Any) -> str:

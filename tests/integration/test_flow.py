@@ -622,3 +622,51 @@ def test_the_calendar_does_not_go_back_before_2000(client_for, cast):
     page = client_for("viewer").get(reverse("flow:calendar") + "?month=1900-01").content.decode()
     assert "January 1900" not in page
     assert "OPEL levels in" in page
+
+
+def test_the_error_summary_names_each_figure_and_hard_blocks_ask_nothing(client_for, cast):
+    client = client_for("editor_a")
+    url = reverse("flow:submit") + f"?organisation=RA1&date={TODAY.isoformat()}"
+    page = html.unescape(
+        client.post(
+            url, {"ga_beds_open": "500", "ga_beds_occupied": "600", "ed_attendances": "nan"}
+        ).content.decode()
+    )
+    summary = page[page.index("There is a problem") : page.index("</ul>", page.index("There"))]
+    assert "ED attendances: 'nan' is not a number" in summary
+    assert "General and acute beds occupied: 600 is more than the 500 beds open" in summary
+    assert "is it right" not in page
+    bad_day = client.get(reverse("flow:submit") + "?organisation=RA1&date=30-11-2026")
+    assert "Enter the day as a date, like 2026-11-30" in html.unescape(bad_day.content.decode())
+
+
+def test_the_import_page_offers_a_template_of_your_columns(client_for, cast, footprint):
+    client = client_for("editor_a")
+    page = client.get(reverse("flow:import")).content.decode()
+    assert "docs/flow.md" not in page
+    assert reverse("flow:import_template") in page and "ga_beds_open" in page
+    template = client.get(reverse("flow:import_template")).content.decode("utf-8-sig")
+    header, row = template.splitlines()[:2]
+    assert header.startswith("ODS code,Date,ga_beds_open,ga_beds_occupied")
+    assert "community_beds_open" not in header  # Trust A makes the acute return only
+    assert row.startswith("RA1,2026-")
+
+
+def test_the_import_message_counts_in_words(cast, footprint):
+    from footprint.flow.views import imported_message
+
+    one = {"returns": 1, "new": 0, "updated": 1, "level_changes": 0}
+    assert imported_message(one, "a.csv") == (
+        "Imported 1 return from a.csv: 1 updated (only the figures the file gives). "
+        "No OPEL level changed."
+    )
+
+
+def test_the_export_writes_counts_as_whole_numbers(client_for, cast, footprint):
+    submit(footprint["trust_a"], TODAY, CALM, cast["editor_a"])
+    csv_text = (
+        client_for("pmo")
+        .get(reverse("flow:returns_export") + f"?start={TODAY}&end={TODAY}")
+        .content.decode("utf-8-sig")
+    )
+    assert ",500,400," in csv_text and "500.0" not in csv_text

@@ -30,6 +30,7 @@ PAGES = [
     ("flow:aid", PARTNERS),
     ("flow:submit", SUBMITTERS),
     ("flow:import", SUBMITTERS),
+    ("flow:import_template", SUBMITTERS),
 ]
 
 
