@@ -238,7 +238,8 @@ def _goal_page(
         )
     view = compute.judge_goal(goal, data, today=timezone.localdate())
     points = compute.chart_points(view.series)
-    may_record = can(request.user, Permission.RECORD_MEASUREMENT, goal)
+    fed = services.fed_problem(goal.metric, goal.subject_key) is not None
+    may_record = not fed and can(request.user, Permission.RECORD_MEASUREMENT, goal)
     if remove_form is None and may_record:
         remove_form = _remove_form(goal, data)
     return render(
@@ -264,6 +265,7 @@ def _goal_page(
             ],
             "gap_unit": compute.gap_unit(goal.metric.unit),
             "may_record": may_record,
+            "fed_from_returns": fed,
             "may_rebase": can(request.user, Permission.ADD_REBASE, goal),
             "measurement_form": measurement_form or MeasurementForm(prefix="m"),
             "rebase_form": rebase_form or RebaseForm(prefix="r"),

@@ -224,3 +224,23 @@ def test_the_programme_office_makes_a_metric_from_the_returns_on_its_form(client
     assert metric.is_fed_from_returns and metric.flow_aggregation == "total"
     page = client.get(done.url).content.decode()
     assert "Ambulance handovers over 60 minutes: the total over the period" in page
+
+
+def test_the_goal_page_says_where_its_figures_come_from(client_for, cast, footprint, plan):
+    three_days(cast, footprint)
+    nctr = metric(footprint, NCTR_ALL, "daily_total_mean")
+    services.refresh_flow_series(metric=nctr, by=cast["pmo"], today=TODAY)
+    goal = Goal.objects.create(
+        priority=plan["priority"],
+        statement="Fewer patients with no criteria to reside",
+        metric=nctr,
+        owner=footprint["trust_a"],
+        baseline_value=14.0,
+        baseline_date=dt.date(2026, 10, 1),
+        target_value=10.0,
+        target_date=dt.date(2027, 3, 1),
+    )
+    page = client_for("pmo").get(reverse("plans:goal", args=[goal.pk])).content.decode()
+    assert "Its figures are made from the urgent-care daily returns" in page
+    assert "Record a measurement" not in page
+    assert "14 patients" in page or "14.0" in page
