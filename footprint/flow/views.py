@@ -334,6 +334,28 @@ def _daily(spec: Any) -> Any:
     return spec
 
 
+def _narrow(spec: dict[str, Any]) -> dict[str, Any]:
+    """The chart made to fit a phone (390 px): its subtitle on two lines, and its legend one
+    entry a row (three a row cut the long verdicts off)."""
+    out = dict(spec)
+    title = out.get("title")
+    if isinstance(title, dict) and isinstance(title.get("subtitle"), str):
+        first, _, rest = title["subtitle"].partition(": ")
+        out["title"] = {**title, "subtitle": [f"{first}:", rest] if rest else first}
+
+    def walk(node: Any) -> Any:
+        if isinstance(node, dict):
+            changed = {k: walk(v) for k, v in node.items()}
+            if isinstance(changed.get("legend"), dict) and "columns" in changed["legend"]:
+                changed["legend"] = {**changed["legend"], "columns": 1}
+            return changed
+        if isinstance(node, list):
+            return [walk(v) for v in node]
+        return node
+
+    return dict(walk(out))
+
+
 def _shared_data(spec: dict[str, Any]) -> dict[str, Any]:
     """The chart with each list of points given once: a layer's inline ``data`` (the SPC
     chart repeats its limits for the mean and both limits, and its values for the line and the
@@ -418,9 +440,15 @@ def system(request: HttpRequest) -> HttpResponse:
                 (
                     s,
                     _shared_data(
-                        _daily(
-                            charts.spc_chart(
-                                s.points, f"{s.title}, by day", s.unit, None, measure=s.title
+                        _narrow(
+                            _daily(
+                                charts.spc_chart(
+                                    s.points,
+                                    f"{s.title}, by day",
+                                    s.unit,
+                                    None,
+                                    measure=s.title,
+                                )
                             )
                         )
                     )

@@ -196,3 +196,23 @@ def test_a_difference_of_percentages_is_in_percentage_points_and_no_limit_is_bel
     )
     assert all(r["lower"] == "0" for r in counts.rows)
     assert all(p["lower"] == 0.0 for p in counts.points)
+
+
+def test_the_system_charts_fit_a_phone_and_give_their_points_once():
+    from footprint.core import charts
+    from footprint.flow.views import _narrow, _shared_data
+
+    points = [
+        {"period": f"2026-11-{d:02d}", "value": 1.0 * d, "mean": 5.0, "lower": 0.0}
+        | {"upper": 10.0, "point_type": "common_cause", "rule": None, "segment": 0}
+        for d in range(1, 15)
+    ]
+    spec = _shared_data(_narrow(charts.spc_chart(points, "Beds", "beds", None, measure="Beds")))
+    assert spec["title"]["subtitle"] == [
+        "Not drawn from zero:",
+        "the chart shows variation around the average.",
+    ]
+    text = str(spec)
+    assert "'columns': 3" not in text and "'columns': 1" in text
+    assert all("name" in layer["data"] for layer in spec["layer"])  # every layer names its data
+    assert len(spec["datasets"]) == 2  # the limits and the values, once each
