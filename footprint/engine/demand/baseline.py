@@ -416,6 +416,39 @@ def _named_by(schemes: Sequence[Scheme]) -> tuple[npt.NDArray[np.bool_], ...]:
     return out
 
 
+def _cohort_pattern(
+    schemes: Sequence[Scheme],
+    baseline: Baseline,
+    place: IntArray,
+    places: tuple[str, ...],
+    lows: IntArray,
+    highs: IntArray,
+) -> IntArray:
+    """Each cell's pattern of cohorts, numbered: cells share a number when the same schemes'
+    cohorts hold them, by the rule ``model.compile_plan`` selects strata with (on the cell's
+    age band's bounds)."""
+    held = np.zeros((len(baseline), len(schemes) + 1), dtype=bool)
+    for j, s in enumerate(schemes):
+        c = s.cohort
+        mask = (baseline.pod == CODES.index(s.pod)) & (lows >= c.age_low)
+        if c.age_high is not None:
+            mask &= highs <= c.age_high
+        if c.sex:
+            mask &= baseline.sex == SEXES.index(c.sex)
+        for wanted, column, names in (
+            (c.places, place, places),
+            (c.providers, baseline.provider, baseline.providers),
+            (c.attributes, baseline.attribute, baseline.attributes),
+        ):
+            if wanted:
+                mask &= np.isin(column, [names.index(v) for v in wanted if v in names])
+        if c.los_bands:
+            mask &= np.isin(baseline.los_band, list(c.los_bands))
+        held[:, j] = mask
+    _, pattern = np.unique(held, axis=0, return_inverse=True)
+    return np.asarray(pattern, dtype=np.int64).reshape(-1)
+
+
 def _two_points(
     count: FloatArray, bed_days: FloatArray, squares: FloatArray, shortest: FloatArray
 ) -> tuple[FloatArray, FloatArray, FloatArray]:
@@ -462,11 +495,13 @@ def stratify(
     the scale. The split between the two stays is the principal projection's.
 
     With ``pool_for`` (the scenario's schemes), the strata keep apart only what those schemes'
-    cohorts tell apart at each point of delivery: a point of delivery no scheme names a
-    provider, sex, age or attribute for has those pooled (their columns 0), so results by
-    neighbourhood or quintile, which need none of them, run on far fewer strata. A sum of
+    cohorts tell apart: cells of one point of delivery (and neighbourhood or place, and
+    quintile) that the same cohorts hold share strata whatever their sex, age band, condition
+    group or stay band (each stratum reports its first cell's, which the same cohorts hold),
+    and providers are pooled where no cohort there names one (the column 0). Results by
+    neighbourhood or quintile need nothing else, so they run on far fewer strata. A sum of
     Poisson counts is Poisson and binomial cuts with one probability commute with it, so
-    activity's distribution is unchanged; bed days keep their mean and variance."""
+    activity's distribution is unchanged; the two stays keep bed days' mean and variance."""
     if len(demography.place_of) != len(baseline.neighbourhoods):
         raise ValueError("the demography must cover the baseline's neighbourhoods")
     bounds = tuple(sorted({0, *(int(b) for b in age_bounds if 0 < b < AGES)}))
@@ -486,9 +521,6 @@ def stratify(
         baseline.attribute,
         baseline.los_band,
     ]
-    if pool_for is not None:
-        for column, named in zip((0, 4, 5, 6), _named_by(pool_for), strict=True):
-            keys[column] = np.where(named[baseline.pod], keys[column], 0)
     sizes = [
         len(baseline.providers),
         len(CODES),
@@ -499,6 +531,24 @@ def stratify(
         max(1, len(baseline.attributes)),
         len(LOS_BAND_STARTS),
     ]
+    values = list(keys)  # what each stratum reports (its first cell's, where pooled)
+    if pool_for is not None:
+        # only which schemes' cohorts hold a cell tells cells apart (and the provider where a
+        # cohort names one): sex, age band, attribute and stay band give way to that pattern
+        named = _named_by(pool_for)[0]
+        keys[0] = np.where(named[baseline.pod], keys[0], 0)
+        values[0] = keys[0]
+        bounds_ = np.asarray((*bounds, 1000))
+        pattern = _cohort_pattern(
+            pool_for,
+            baseline,
+            place,
+            demography.places,
+            bounds_[age_band],
+            bounds_[age_band + 1] - 1,
+        )
+        keys = [*keys[:4], pattern]
+        sizes = [*sizes[:4], int(pattern.max(initial=0)) + 1]
     first, inverse = _group(keys, sizes)  # sorted by provider then pod: the group order
     n = len(first)
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -551,7 +601,7 @@ def stratify(
                 for share in health.grid
             ]
         )
-    provider, pod, area, quintile, sex, band, attribute, los = (k[first][source] for k in keys)
+    provider, pod, area, quintile, sex, band, attribute, los = (k[first][source] for k in values)
     place = demography.place_of[area] if by_neighbourhood else area
     unique_pairs, group = np.unique(provider * len(CODES) + pod, return_inverse=True)
     return Strata(
