@@ -1,7 +1,8 @@
 """Winter plans in the JSON API, read only, for partners with a token (as demand's API; the
 public reads a published plan on its pages): every plan with its scenarios, a scenario with
-each provider's inputs, a run with its progress, and a run's results per provider and week
-and per provider and day."""
+each provider's inputs, its cost over the winter and the proposal it was brought to a
+decision as, a run with its progress, and a run's results per provider and week and per
+provider and day."""
 
 import datetime as dt
 from typing import Any
@@ -15,7 +16,7 @@ from footprint.api.auth import TokenAuth
 from footprint.api.errors import Error
 from footprint.api.pagination import MAX_ID, BoundedLimitOffset
 from footprint.core.permissions import can
-from footprint.winter import queries
+from footprint.winter import queries, services
 from footprint.winter.models import WinterRun
 from footprint.winter.rules import Permission
 
@@ -107,6 +108,12 @@ class InputsOut(Schema):
     virtual_ward_places: int
     step_down_beds: int
     care_home_beds: int
+    closures: list[dict[str, Any]] = Field(
+        description="General and acute beds closed for some days: first, last, beds, reason"
+    )
+    place_cuts: list[dict[str, Any]] = Field(
+        description="Places a day lost for some days: first, last, pathway (1-3), places, reason"
+    )
 
 
 class ScenarioOut(Schema):
@@ -115,6 +122,14 @@ class ScenarioOut(Schema):
     name: str
     description: str
     latest_run: int | None
+    cost: float = Field(
+        description="Pounds over the winter: places a day at the plan's unit costs, the "
+        "escalation bed-days its latest run opens and its other costs"
+    )
+    extra_cost: float | None = Field(
+        description="Pounds more than the plan's first scenario (negative: less); null for it"
+    )
+    proposal: int | None = Field(description="The proposal it was brought to a decision as")
     inputs: list[InputsOut]
 
 
@@ -133,6 +148,9 @@ def scenario(request: HttpRequest, scenario_id: int = Path(..., ge=1, le=MAX_ID)
             "name": sc.name,
             "description": sc.description,
             "latest_run": getattr(queries.latest_run(sc), "pk", None),
+            "cost": round(services.cost_of(sc)[0].total, 2),
+            "extra_cost": None if (extra := services.extra_cost(sc)) is None else round(extra, 2),
+            "proposal": sc.proposal_id,
             "inputs": [
                 {
                     "provider": pi.organisation.ods_code,

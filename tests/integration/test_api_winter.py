@@ -41,6 +41,9 @@ def test_partners_read_a_plan_its_inputs_and_its_results(client, cast, ran):
     sc = client.get(f"/api/v1/winter/scenarios/{ran.scenario.pk}", headers=h).json()
     assert [i["provider_name"] for i in sc["inputs"]] == ["Trust A Hospitals", "Trust B Hospitals"]
     assert sc["inputs"][0]["pathway_shares"] == [60.0, 25.0, 10.0, 5.0]
+    assert sc["inputs"][0]["closures"] == [] and sc["inputs"][0]["place_cuts"] == []
+    # not costed: the plan has no unit costs; the first scenario is the one others are against
+    assert sc["cost"] == 0 and sc["extra_cost"] is None and sc["proposal"] is None
     run = client.get(f"/api/v1/winter/runs/{ran.pk}", headers=h).json()
     assert run["status"] == "succeeded" and run["percent"] == 100 and run["runs"] == 20
     weeks = client.get(f"/api/v1/winter/runs/{ran.pk}/weeks?provider=RA1", headers=h).json()
@@ -63,3 +66,33 @@ def test_no_one_but_partners_reads_winter_plans(client, cast, ran):
     assert client.get(f"/api/v1/winter/runs/{ran.pk}/weeks").status_code == 401
     missing = client.get("/api/v1/winter/plans/999", headers=bearer(cast["viewer"]))
     assert missing.status_code == 404 and missing.json()["detail"] == "No such winter plan"
+
+
+def test_a_scenario_says_what_it_costs_beyond_the_first(client, cast, ran):
+    # 2 trusts × 10 days × 3 more care-home places a day at £100, and £500 of other costs.
+    plan, pmo = ran.scenario.plan, cast["pmo"]
+    services.save_plan(
+        plan=plan,
+        by=pmo,
+        name=plan.name,
+        start=plan.start,
+        days=plan.days,
+        peak=plan.peak,
+        runs=plan.runs,
+        cost_care_home=100,
+    )
+    more = services.save_scenario(
+        plan=plan, by=pmo, name="More care homes", copy_from=ran.scenario, other_cost=500
+    )
+    from footprint.winter import queries
+
+    for pi in queries.inputs(more):
+        v = queries.values_of(pi)
+        services.save_inputs(
+            scenario=more,
+            organisation=pi.organisation,
+            by=pmo,
+            values={**v, "care_home_beds": v["care_home_beds"] + 3},
+        )
+    sc = client.get(f"/api/v1/winter/scenarios/{more.pk}", headers=bearer(cast["viewer"])).json()
+    assert sc["extra_cost"] == 2 * 10 * 3 * 100 + 500 == 6500 and sc["proposal"] is None
