@@ -10,15 +10,25 @@ from simple_history.models import HistoricalRecords
 from footprint.inequalities.core20plus5 import CHOICES
 from footprint.partnership.validators import validate_name
 
+# A PLUS group's text is read on the public page: a few sentences, never a document.
+WHO_MAX = 500
+WHY_MAX = 1000
+
 
 class PlusGroup(models.Model):
     """A population group the partnership has chosen to focus on (the PLUS of Core20PLUS5),
     e.g. people experiencing homelessness, Gypsy, Roma and Traveller communities, carers."""
 
     name = models.CharField(max_length=120, unique=True, validators=[validate_name])
-    who = models.TextField("Who is in the group", help_text="In plain English, for the public")
-    why = models.TextField(
-        "Why the partnership chose it", help_text="The evidence: what the data or people said"
+    who = models.CharField(
+        "Who is in the group",
+        max_length=WHO_MAX,
+        help_text=f"In plain English, for the public; at most {WHO_MAX} characters",
+    )
+    why = models.CharField(
+        "Why the partnership chose it",
+        max_length=WHY_MAX,
+        help_text=f"The evidence: what the data or people said; at most {WHY_MAX:,} characters",
     )
     order = models.PositiveIntegerField(default=0)
     public = models.BooleanField(

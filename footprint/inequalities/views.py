@@ -226,6 +226,9 @@ def plus_group_add(request: HttpRequest) -> HttpResponse:
         group = services.add_plus_group(data=form.cleaned_data, by=request.user)
         messages.success(request, f"{group.name} added to the PLUS groups")
         return redirect("inequalities:core20plus5")
+    if request.method == "POST" and form.repeats():
+        # The same group sent twice (a double click): the first added it and said so.
+        return redirect("inequalities:core20plus5")
     return _form_page(request, form, title="Add a PLUS group", button="Add the group")
 
 

@@ -138,3 +138,51 @@ def test_the_programme_office_adds_and_changes_a_plus_group_on_its_pages(client_
     assert (group.name, group.public) == ("Young carers", True)
     page = client.get(reverse("inequalities:core20plus5")).content.decode()
     assert "Young carers" in page and "Under 18." in page
+
+
+def test_a_plus_groups_text_is_limited_in_the_form_and_the_service(client_for, cast, footprint):
+    from django.core.exceptions import ValidationError
+
+    from footprint.inequalities.models import PlusGroup
+
+    add = reverse("inequalities:plus_group_add")
+    long = "x" * 100_000
+    page = client_for("pmo").post(
+        add, {"name": "Carers", "who": long, "why": "Survey.", "order": "1"}
+    )
+    assert "Who is in the group must be 500 characters or fewer" in page.content.decode()
+    page = client_for("pmo").post(
+        add, {"name": "Carers", "who": "Unpaid carers.", "why": long, "order": "1"}
+    )
+    assert "Why the partnership chose it must be 1,000 characters or fewer" in (
+        page.content.decode()
+    )
+    with pytest.raises(ValidationError):
+        services.add_plus_group(
+            data={"name": "Carers", "who": "x" * 501, "why": "y", "order": 1}, by=cast["pmo"]
+        )
+    assert not PlusGroup.objects.exists()
+    services.add_plus_group(
+        data={"name": "Carers", "who": "x" * 500, "why": "y" * 1000, "order": 1}, by=cast["pmo"]
+    )
+    assert PlusGroup.objects.get().who == "x" * 500
+    PlusGroup.objects.update(public=True)
+    public = client_for("public").get(reverse("inequalities:public")).content.decode()
+    assert '<ul class="nhsuk-list nhsuk-u-text-break-word">' in public and "x" * 500 in public
+
+
+def test_a_double_submitted_plus_group_is_added_once_and_said_once(client_for, footprint):
+    from footprint.inequalities.models import PlusGroup
+
+    client = client_for("pmo")
+    add = reverse("inequalities:plus_group_add")
+    data = {"name": "Carers", "who": "Unpaid carers.", "why": "Survey.", "order": "1"}
+    client.post(add, data)
+    page = client.post(add, data, follow=True).content.decode()
+    assert PlusGroup.objects.count() == 1
+    assert page.count("Carers added to the PLUS groups") == 1
+    assert "already" not in page
+    # A different group under a name already taken is refused, saying so.
+    page = client.post(add, {**data, "who": "Someone else."}).content.decode()
+    assert "There is already a PLUS group called Carers" in page
+    assert PlusGroup.objects.count() == 1
