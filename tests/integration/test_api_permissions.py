@@ -229,7 +229,8 @@ OPERATIONS = [
         None,
         PARTNERS,
     ),
-    ("get", "/jobs/{job_id}", "/jobs/{job}", None, PMO),
+    # The world's job is a demand run: whoever may see demand may watch its progress.
+    ("get", "/jobs/{job_id}", "/jobs/{job}", None, PARTNERS),
     (
         "get",
         "/metrics/{slug}/series/{subject}/groups",
