@@ -175,9 +175,10 @@ def rate_gradient(by_quintile: dict[int, Rate]) -> Gradient | None:
 @dataclass(frozen=True)
 class RatePicture:
     """A point of delivery's rates for the whole partnership, by deprivation quintile (each
-    neighbourhood in the quintile most of its residents live in), by place and by
-    neighbourhood, with the SII across quintiles and, in plain English, every event the rates
-    leave out and why."""
+    record in its own quintile, or where it gave none its neighbourhood's: the quintile most
+    of its residents live in; each quintile's residents those of its small areas), by place
+    and by neighbourhood, with the SII across quintiles and, in plain English, every event
+    the rates leave out and why."""
 
     events: float  # every event of the point of delivery in the baseline
     whole: Rate | None
@@ -186,6 +187,8 @@ class RatePicture:
     by_place: list[Rate]
     by_hood: list[Rate]
     left_out: list[str]
+    in_quintiles: float = 0.0  # events counted in the quintiles
+    fallback: float = 0.0  # of which in their neighbourhood's quintile, having none of their own
 
 
 def _add(into: list[float], more: list[float] | list[int]) -> None:
@@ -223,25 +226,54 @@ def rate_picture(inputs: RateInputs, whole_name: str) -> RatePicture:
     places: dict[str, tuple[list[float], list[float]]] = {}
     quintiles: dict[int, tuple[list[float], list[float]]] = {}
     whole: tuple[list[float], list[float]] = ([0.0] * bands, [0.0] * bands)
-    no_quintile = 0.0
+
+    def quintile(q: int) -> tuple[list[float], list[float]]:
+        return quintiles.setdefault(q, ([0.0] * bands, [0.0] * bands))
+
     for h in with_people:
         counts = inputs.activity.get(h.code, [0.0] * bands)
         people = inputs.population[h.code]
         by_hood.append(standardised_rate(h.code, f"{h.name} ({h.place})", counts, people))
-        groups = [places.setdefault(h.place, ([0.0] * bands, [0.0] * bands)), whole]
-        q = inputs.quintiles.get(h.code)
-        if q is None:
-            no_quintile += sum(counts)
-        else:
-            groups.append(quintiles.setdefault(q, ([0.0] * bands, [0.0] * bands)))
-        for c, p in groups:
+        for c, p in (places.setdefault(h.place, ([0.0] * bands, [0.0] * bands)), whole):
             _add(c, counts)
             _add(p, people)
+        if inputs.quintile_population is None and h.code in inputs.quintiles:
+            _add(quintile(inputs.quintiles[h.code])[1], people)
+    # Each record counts in its own quintile where it gave one, else in its neighbourhood's
+    # (the one most of its residents live in), as demand runs do.
+    own = inputs.own_quintiles
+    if own is None:
+        own = {(code, 0): counts for code, counts in inputs.activity.items()}
+    counted = {h.code for h in with_people}
+    no_quintile = fallback = in_quintiles = 0.0
+    for (code, q), counts in own.items():
+        if code not in counted:
+            continue
+        used = q or inputs.quintiles.get(code)
+        if used is None:
+            no_quintile += sum(counts)
+            continue
+        fallback += 0.0 if q else sum(counts)
+        in_quintiles += sum(counts)
+        _add(quintile(used)[0], counts)
+    if inputs.quintile_population is not None:
+        for q, people in inputs.quintile_population.items():
+            _add(quintile(q)[1], people)
     if no_quintile:
         left_out.append(
             f"{no_quintile:,.0f} events of residents of neighbourhoods whose small areas have no "
             "deprivation decile (left out of the quintiles only)"
         )
+    empty = [q for q in sorted(quintiles) if sum(quintiles[q][1]) <= 0]
+    if empty:
+        lost = sum(sum(quintiles[q][0]) for q in empty)
+        in_quintiles -= lost
+        left_out.append(
+            f"{lost:,.0f} events in quintile {', '.join(map(str, empty))}, where the partnership "
+            f"has no residents in {inputs.year} (left out of the quintiles only)"
+        )
+        for q in empty:
+            del quintiles[q]
 
     def rate(key: str, label: str, group: tuple[list[float], list[float]]) -> Rate:
         return standardised_rate(key, label, group[0], [round(n) for n in group[1]])
@@ -257,4 +289,6 @@ def rate_picture(inputs: RateInputs, whole_name: str) -> RatePicture:
         by_place=[rate(name, name, places[name]) for name in sorted(places, key=str.casefold)],
         by_hood=by_hood,
         left_out=left_out,
+        in_quintiles=in_quintiles,
+        fallback=fallback,
     )

@@ -9,16 +9,16 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import QuerySet, Sum
 
 from footprint.core.breakdowns import Breakdown
 from footprint.demand import queries as demand
-from footprint.demand.models import Baseline
+from footprint.demand.models import ActivityCell, Baseline
 from footprint.demand.pods import IN_PACKAGES, POD_CHOICES
 from footprint.inequalities.core20plus5 import CLINICAL_AREAS, ClinicalArea
 from footprint.inequalities.models import ClinicalAreaMetric, PlusGroup
 from footprint.partnership import queries as partnership
-from footprint.partnership.models import AGE_BANDS, Place
+from footprint.partnership.models import AGE_BANDS, Place, SmallAreaPopulation
 from footprint.partnership.queries import DeprivationProfile
 from footprint.plans import queries as plans
 from footprint.plans.models import Metric
@@ -183,6 +183,12 @@ class RateInputs:
     quintiles: dict[str, int]
     hoods: list[Hood]  # by place, then name
     population_years: list[int]
+    # The same activity by neighbourhood and the records' own deprivation quintile (0 where
+    # they gave none), and the residents of the small areas of each quintile, in the same
+    # bands. None (inputs made by hand): every record falls back to its neighbourhood's
+    # quintile, and each quintile's residents are those of its neighbourhoods.
+    own_quintiles: dict[tuple[str, int], list[float]] | None = None
+    quintile_population: dict[int, list[int]] | None = None
 
 
 def rate_baselines() -> list[Baseline]:
@@ -199,10 +205,42 @@ def _band(age: int) -> int:
     return min(age // 5, len(AGE_BANDS) - 1)
 
 
+def _own_quintiles(baseline: Baseline, pod: str) -> dict[tuple[str, int], list[float]]:
+    """A baseline's activity at ``pod`` by neighbourhood, the records' own deprivation quintile
+    (0 where they gave none) and age band."""
+    out: dict[tuple[str, int], list[float]] = {}
+    rows = (
+        ActivityCell.objects.filter(baseline=baseline, pod=pod)
+        .values("neighbourhood", "quintile", "age")
+        .annotate(n=Sum("count"))
+        .values_list("neighbourhood", "quintile", "age", "n")
+    )
+    for hood, quintile, age, n in rows:
+        out.setdefault((hood, int(quintile)), [0.0] * len(AGE_BANDS))[_band(int(age))] += n
+    return out
+
+
+def _quintile_population(year: int) -> dict[int, list[int]]:
+    """Residents in ``year`` of the small areas in each national deprivation quintile, both
+    sexes, in ``AGE_BANDS``; small areas with no decile are in none."""
+    out: dict[int, list[int]] = {}
+    rows = SmallAreaPopulation.objects.filter(
+        year=year, small_area__imd_decile__isnull=False
+    ).values_list("small_area__imd_decile", "bands")
+    for decile, bands in rows:
+        total = out.setdefault((int(decile) + 1) // 2, [0] * len(AGE_BANDS))
+        for i, n in enumerate(bands):
+            total[i] += int(n)
+    return out
+
+
 def rate_inputs(baseline: Baseline, pod: str) -> RateInputs:
+    own = _own_quintiles(baseline, pod)
     activity: dict[str, list[float]] = {}
-    for hood, age, n in demand.activity_by_age(baseline, pod):
-        activity.setdefault(hood, [0.0] * len(AGE_BANDS))[_band(age)] += n
+    for (hood, _), counts in own.items():
+        total = activity.setdefault(hood, [0.0] * len(AGE_BANDS))
+        for i, n in enumerate(counts):
+            total[i] += n
     hoods = sorted(
         (Hood(h.code, h.name, h.place.name) for h in partnership.neighbourhoods()),
         key=lambda h: (h.place.casefold(), h.name.casefold()),
@@ -216,6 +254,8 @@ def rate_inputs(baseline: Baseline, pod: str) -> RateInputs:
         quintiles=demand.neighbourhood_quintiles(),
         hoods=hoods,
         population_years=partnership.small_area_population_years(),
+        own_quintiles=own,
+        quintile_population=_quintile_population(baseline.base_year),
     )
 
 

@@ -244,3 +244,36 @@ def test_a_neighbourhood_with_no_small_area_population_is_left_out_and_named(act
     ) in picture.left_out
     assert "S2" not in {r.key for r in picture.by_hood}
     assert picture.whole is not None and picture.whole.events == 65  # as before: S2 left out
+
+
+def test_records_count_in_their_own_quintile_and_the_fallback_is_said(client_for, small_areas):  # noqa: F811
+    """N1's small areas are all in quintile 1 (29 of every age: 2,639 residents), N2's in
+    quintile 3 (16 of every age: 1,456). 20 admissions of N1 babies gave no small area of
+    their own: they count in N1's quintile, 1. 10 admissions of N1 residents aged 90+ gave a
+    small area in quintile 3: they count there. Quintile 1: 20 / 2,639 × 100,000 = 757.9;
+    quintile 3: 10 / 1,456 × 100,000 = 686.8 (had they fallen back to N1's quintile, quintile
+    1 would hold all 30 and quintile 3 none). 20 of the 30 events used the fallback."""
+    baseline = Baseline.objects.create(name="Own quintiles", base_year=2025)
+    ActivityCell.objects.bulk_create(
+        [
+            cell(baseline, "N1", 2, 20),
+            ActivityCell(
+                baseline=baseline, provider="RA1", pod="ip_emergency", neighbourhood="N1",
+                sex="F", age=92, count=10, quintile=3,
+            ),
+        ]
+    )  # fmt: skip
+    picture = compute.rate_picture(queries.rate_inputs(baseline, "ip_emergency"), "The ICS")
+    by_key = {r.key: r for r in picture.by_quintile}
+    assert (by_key["1"].events, by_key["1"].residents) == (20, 2639)
+    assert (by_key["3"].events, by_key["3"].residents) == (10, 1456)
+    assert by_key["1"].crude == pytest.approx(757.86, abs=0.01)
+    assert by_key["3"].crude == pytest.approx(686.81, abs=0.01)
+    assert (picture.in_quintiles, picture.fallback) == (30, 20)
+    # N1's own rate is unchanged by where its records' small areas lie: 30 of 2,639.
+    assert next(r for r in picture.by_hood if r.key == "N1").events == 30
+    page = client_for("viewer").get(URL, {"baseline": baseline.pk}).content.decode()
+    assert (
+        "20 of the 30 events counted here gave no small area or deprivation decile of their "
+        "own, so they count in their neighbourhood's quintile." in page
+    )
