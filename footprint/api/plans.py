@@ -38,6 +38,43 @@ class GapOut(Schema):
     name: str = Field(description="The gap in words")
 
 
+class GroupValueOut(Schema):
+    group: str = Field(description="1 (most deprived) …, or an ethnic group's code")
+    group_name: str
+    value: float | None
+
+
+class SplitPeriodOut(Schema):
+    period: dt.date
+    figures: list[GroupValueOut]
+    gap: float | None = Field(None, description="Most less least deprived (deprivation only)")
+
+
+class SiiOut(Schema):
+    period: dt.date
+    value: float
+    lower: float | None
+    upper: float | None
+    confidence: float
+
+
+class SplitOut(Schema):
+    breakdown: str = Field(description="imd_quintile, imd_decile or ethnic_group")
+    breakdown_name: str
+    unit: str
+    gap_unit: str
+    trend: str | None = Field(
+        None, description="narrowing, widening, no_clear_change or too_few_points"
+    )
+    sii: SiiOut | None = None
+    periods: list[SplitPeriodOut]
+
+
+class GapPointOut(Schema):
+    period: dt.date
+    value: float | None
+
+
 class GoalOut(Schema):
     id: int
     priority: str
@@ -59,6 +96,14 @@ class GoalOut(Schema):
         "level", description="level: judged on the figure itself; gap: on a gap between groups"
     )
     gap: GapOut | None = Field(None, description="For a gap goal, the gap it is judged on")
+    gap_series: list[GapPointOut] = Field(
+        [], description="For a gap goal, its gap each period, as published"
+    )
+    splits: list[SplitOut] = Field(
+        [],
+        description="The figures by deprivation quintile or decile and ethnic group, as "
+        "published (no populations)",
+    )
 
 
 class PlanChangeOut(Schema):
@@ -113,19 +158,65 @@ def published_plan(request: HttpRequest) -> Any:
     if shown is None:
         return Status(404, {"detail": "The partnership has not published a plan yet"})
     content = publication.for_display(shown.latest.content)
+    frozen = {g.goal_id: g for g in queries.published_splits(shown.latest)}
     return Status(
         200,
         {
             "title": content["title"],
             "period": content["period"],
             "summary": content["summary"],
-            "goals": publication.goals(content),
+            "goals": [_with_splits(g, frozen.get(g["id"])) for g in publication.goals(content)],
             "published_on": shown.latest.published_on,
             "first_published_on": shown.first_published_on,
             "revised": shown.revised,
             "changes": shown.latest.changes if shown.revised else [],
         },
     )
+
+
+def _with_splits(
+    goal: dict[str, Any], frozen: queries.PublishedGoalSplits | None
+) -> dict[str, Any]:
+    """A published goal with its figures by group and gap series, as published."""
+    if frozen is None:
+        return {**goal, "gap_series": [], "splits": []}
+    return {
+        **goal,
+        "gap_series": [
+            {"period": p, "value": v}
+            for p, v in zip(frozen.gap_periods, frozen.gap_values, strict=True)
+        ],
+        "splits": [
+            {
+                "breakdown": s.breakdown.value,
+                "breakdown_name": s.breakdown_name,
+                "unit": s.unit,
+                "gap_unit": s.gap_unit,
+                "trend": s.trend,
+                "sii": None
+                if s.sii is None
+                else {
+                    "period": s.sii.period,
+                    "value": s.sii.value,
+                    "lower": s.sii.lower,
+                    "upper": s.sii.upper,
+                    "confidence": s.sii.confidence,
+                },
+                "periods": [
+                    {
+                        "period": p,
+                        "figures": [
+                            {"group": code, "group_name": name, "value": v}
+                            for (code, name), v in zip(s.groups, s.values[i], strict=True)
+                        ],
+                        "gap": s.ends_gap[i] if s.ends_gap else None,
+                    }
+                    for i, p in enumerate(s.periods)
+                ],
+            }
+            for s in frozen.splits
+        ],
+    }
 
 
 @router.get(

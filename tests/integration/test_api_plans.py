@@ -190,3 +190,37 @@ def test_a_publication_from_before_gap_goals_reads_as_goals_on_their_figure(clie
     kept.save()
     goal = client.get("/api/v1/plan").json()["goals"][0]
     assert goal["kind"] == "level" and goal["gap"] is None
+
+
+def test_the_published_plan_gives_each_goals_figures_by_group_as_published(
+    client, cast, footprint, plan
+):
+    def quintiles(period, first):
+        services.record_split_figures(
+            metric=plan["metric"],
+            subject=plan["goal"],
+            period=period,
+            breakdown="quintile",
+            figures_by_group=[
+                (str(q), v, 1000.0) for q, v in enumerate([first, 60, 65, 68, 70], 1)
+            ],
+            by=cast["pmo"],
+            today=dt.date(2026, 11, 30),
+        )
+
+    quintiles(dt.date(2025, 5, 1), 52.0)
+    services.publish_plan(plan=plan["plan"], by=cast["pmo"])
+    quintiles(dt.date(2025, 6, 1), 58.0)  # after publishing: not shown
+    goal = client.get("/api/v1/plan").json()["goals"][0]
+    assert goal["gap_series"] == []
+    (split,) = goal["splits"]
+    assert split["breakdown"] == "imd_quintile" and split["gap_unit"] == "percentage points"
+    (may,) = split["periods"]
+    assert may["period"] == "2025-05-01" and may["gap"] == -18.0
+    assert may["figures"][0] == {
+        "group": "1",
+        "group_name": "Quintile 1 (most deprived)",
+        "value": 52.0,
+    }
+    assert split["sii"]["period"] == "2025-05-01"
+    assert "population" not in str(goal)
