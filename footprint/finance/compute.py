@@ -317,8 +317,12 @@ def spend_per_head_by_quintile(
     """Providers' planned spend per age-weighted resident by national deprivation quintile,
     year on year: each place's spend per weighted resident (as ``spend_per_head``) goes to
     each of its residents, counted by small area with the small area's quintile, so a
-    quintile's figure reflects the places its residents live in. The small areas' residents
-    are those of the same year, or of the nearest year held."""
+    quintile's figure reflects the places its residents live in. Each place's weighted
+    residents are those of the same year as by place, shared between quintiles as its small
+    areas' weighted residents are (those of the same year, or of the nearest year held; small
+    areas with no decile are left out of the shares), so the quintiles add up to the whole
+    system, residents and spend, every year. A place with no small area of known decile is
+    left out (its spend is in no quintile)."""
     held = small_area_population_years()
     if not held:
         return []
@@ -340,7 +344,11 @@ def spend_per_head_by_quintile(
                 }
                 for place, by_quintile in queries.small_area_bands(pop_year).items()
             }
-        groups = groups_by_year[pop_year]
+        groups = {
+            place: {q: weighted[place] * w / sum(shares.values()) for q, w in shares.items()}
+            for place, shares in groups_by_year[pop_year].items()
+            if place in weighted and sum(shares.values()) > 0
+        }
         result = engine.spend_by_group(spend_pence, weighted, groups)
         for q, g in result.items():
             out.append(

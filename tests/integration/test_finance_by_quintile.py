@@ -42,9 +42,11 @@ def add_small_areas(footprint):
 
 
 def test_spend_per_weighted_resident_by_quintile(deprived, cast, icb, client_for):
-    # As by place: Northshire spends £1,000 per weighted resident, Southshire £2,000.
-    # Quintile 1: 80 × £1,000 + 80 × £2,000 = £240,000 over 160 = £1,500.
-    # Quintile 5: 220 × £1,000 = £220,000 over 220 = £1,000.
+    # As by place: Northshire spends £1,000 per weighted resident (5,900 of them), Southshire
+    # £2,000 (2,950). Each place's residents are shared as its small areas' are: Northshire's
+    # 80 : 220 between quintiles 1 and 5 (1,573⅓ and 4,326⅔), Southshire's all in quintile 1.
+    # Quintile 1: 1,573⅓ × £1,000 + 2,950 × £2,000 = £7,473,333.33 over 4,523⅓ = £1,652.17.
+    # Quintile 5: 4,326⅔ × £1,000 over 4,326⅔ = £1,000.
     for trust in ("trust_a", "trust_b"):
         services.save_plan(
             organisation=deprived[trust],
@@ -52,14 +54,15 @@ def test_spend_per_weighted_resident_by_quintile(deprived, cast, icb, client_for
             by=cast["pmo"],
         )
     rows = compute.spend_per_head_by_quintile([2025])
-    assert [(r.quintile, r.spend_pence, r.weighted_residents, r.pounds) for r in rows] == [
-        (1, 240_000_00, 160.0, Decimal("1500.00")),
-        (5, 220_000_00, 220.0, Decimal("1000.00")),
+    assert [(r.quintile, r.spend_pence, r.pounds) for r in rows] == [
+        (1, 747_333_333, Decimal("1652.17")),
+        (5, 432_666_667, Decimal("1000.00")),
     ]
+    assert [r.weighted_residents for r in rows] == pytest.approx([4523 + 1 / 3, 4326 + 2 / 3])
     assert {r.population_year for r in rows} == {2025}
     body = client_for("pmo").get(reverse("finance:index") + "?year=2025").content.decode()
     assert "Spend per weighted resident by deprivation quintile" in body
-    assert "1 – most deprived 20%" in body and "£1,500.00" in body
+    assert "1 – most deprived 20%" in body and "£1,652.17" in body
 
 
 def test_a_finance_year_uses_the_small_areas_of_the_nearest_year_held(deprived, cast, icb):
@@ -98,16 +101,39 @@ def test_partners_see_spend_per_head_by_quintile_once_the_year_is_published(
         )
 
     assert "by deprivation quintile" in client_for("pmo").get(page).content.decode()
-    assert [r["pounds"] for r in api("pmo").json()["by_quintile"]] == ["1500.00", "1000.00"]
+    assert [r["pounds"] for r in api("pmo").json()["by_quintile"]] == ["1652.17", "1000.00"]
     assert "by deprivation quintile" not in client_for("editor_b").get(page).content.decode()
     assert api("editor_b").json() == {"by_place": [], "by_quintile": []}
     assert api("stranger").status_code == 403
     assert client.get("/api/v1/finance/spend-per-head").status_code == 401
     services.publish_year(year=2025, by=cast["pmo"])
-    assert "£1,500.00" in client_for("editor_b").get(page).content.decode()
+    assert "£1,652.17" in client_for("editor_b").get(page).content.decode()
     body = api("editor_b").json()
     assert [(r["quintile"], r["population_year"]) for r in body["by_quintile"]] == [
         (1, 2025),
         (5, 2025),
     ]
     assert {r["area"] for r in body["by_place"]} == {"Northshire", "Southshire", "Whole system"}
+
+
+def test_quintile_rows_add_up_to_the_whole_system_every_year(deprived, cast, icb):
+    # Walk FN1: quintiles' residents were frozen at the small areas' year while places used
+    # each year's residents, so for later years the quintiles did not add up to the system.
+    years = [2025, 2026]  # the places' residents differ; the small areas' are of 2025
+    for year in years:
+        for trust in ("trust_a", "trust_b"):
+            services.save_plan(
+                organisation=deprived[trust],
+                figures=figures(year, pay=3, non_pay=2.9),
+                by=cast["pmo"],
+            )
+    system = {r.year: r for r in compute.spend_per_head(years) if r.area == "Whole system"}
+    rows = compute.spend_per_head_by_quintile(years)
+    assert {r.year for r in rows} == set(years)
+    for year in years:
+        mine = [r for r in rows if r.year == year]
+        assert sum(r.weighted_residents for r in mine) == pytest.approx(
+            system[year].weighted_residents
+        )
+        # Each quintile's spend is rounded to the penny on its own.
+        assert abs(sum(r.spend_pence for r in mine) - system[year].spend_pence) <= len(mine)
