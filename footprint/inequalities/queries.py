@@ -319,3 +319,17 @@ def published_deprivation() -> list[PublishedDeprivation]:
         for split in goal.splits
         if split.is_deprivation and split.periods
     ]
+
+
+def published_ethnicity() -> list[PublishedDeprivation]:
+    """Each goal of the published plan that was published with figures by ethnic group, in
+    the plan's order, read from the latest publication alone, as ``published_deprivation``."""
+    shown = plans.public_plan()
+    if shown is None:
+        return []
+    return [
+        PublishedDeprivation(goal, split)
+        for goal in plans.published_splits(shown.latest)
+        for split in goal.splits
+        if split.breakdown == Breakdown.ETHNIC_GROUP and split.periods
+    ]

@@ -189,6 +189,53 @@ def _published_deprivation() -> list[dict[str, Any]]:
     return shown
 
 
+def _published_ethnicity() -> list[dict[str, Any]]:
+    """Each published goal's figures by ethnic group, as published: the latest period's
+    figures for a chart, up to the last four periods for its table, and the lowest and the
+    highest group in a sentence (the groups have no order, so no gap between ends or SII)."""
+    shown = []
+    for k, found in enumerate(queries.published_ethnicity()):
+        goal, split = found.goal, found.split
+        filled = [i for i, row in enumerate(split.values) if any(v is not None for v in row)]
+        if not filled:
+            continue
+        latest = filled[-1]
+        period = split.periods[latest]
+        row = split.values[latest]
+        names = [name for _, name in split.groups]
+        known = [(v, name) for name, v in zip(names, row, strict=True) if v is not None]
+        sentence = None
+        if len(known) > 1:
+            (low, low_name), (high, high_name) = min(known), max(known)
+            sentence = (
+                f"In {period:%B %Y} the figure was lowest for people of the {low_name} group "
+                f"({figure(low, split.unit)}) and highest for the {high_name} group "
+                f"({figure(high, split.unit)})."
+            )
+        shown.append(
+            {
+                "id": f"published-ethnic-{k}",
+                "goal": goal,
+                "split": split,
+                "period": period,
+                "sentence": sentence,
+                "headers": [split.breakdown_name]
+                + [{"text": f"{split.periods[i]:%b %Y}", "numeric": True} for i in filled[-4:]],
+                "rows": [
+                    (name, [split.values[i][g] for i in filled[-4:]])
+                    for g, name in enumerate(names)
+                ],
+                "chart": charts.published_by_group(
+                    list(zip(names, row, strict=True)),
+                    f"{goal.metric_name} by ethnic group, {period:%B %Y}",
+                    category=split.breakdown_name,
+                    measure=goal.metric_name,
+                ),
+            }
+        )
+    return shown
+
+
 def public(request: HttpRequest) -> HttpResponse:
     """The public page: the partnership's inequalities picture in plain English, from open
     data and from what the partnership has published (never the plan as it stands now)."""
@@ -205,6 +252,7 @@ def public(request: HttpRequest) -> HttpResponse:
             "areas": areas,
             "who": WHO,
             "published": _published_deprivation(),
+            "published_ethnicity": _published_ethnicity(),
             "figure": figure,
             "number": number,
         },

@@ -71,3 +71,42 @@ def test_a_figure_recorded_after_publishing_stays_off_the_page(client, cast, pub
     services.publish_plan(plan=published["plan"], by=cast["pmo"])
     again = client.get(URL).content.decode()
     assert "In June 2025 the figure was 40.0%" in again and "a gap of 50.0 percentage" in again
+
+
+def test_the_published_figures_by_ethnic_group_as_published(client, cast, footprint, plan):
+    """May 2025 by ethnic group (Asian 61, Black 55, Mixed 64, White 70, Other 58), published:
+    the page shows them in the Census's order with the lowest and highest in a sentence; a
+    figure recorded after publishing stays off until the plan is published again."""
+    metric, org = plan["metric"], footprint["trust_a"]
+
+    def record(period, values):
+        services.record_split_figures(
+            metric=metric,
+            subject=queries.SubjectRef(organisation=org),
+            period=period,
+            breakdown="ethnic group",
+            figures_by_group=[
+                (g, v, 500.0)
+                for g, v in zip(["asian", "black", "mixed", "white", "other"], values, strict=True)
+            ],
+            by=cast["pmo"],
+            today=TODAY,
+        )
+
+    record(dt.date(2025, 5, 1), [61, 55, 64, 70, 58])
+    page = client.get(URL).content.decode()
+    assert (
+        "Our goals, by ethnic group" in page
+        and "We will publish figures for each area by ethnic" in page
+    )
+    services.publish_plan(plan=plan["plan"], by=cast["pmo"])
+    record(dt.date(2025, 6, 1), [10, 10, 10, 10, 99])
+    page = client.get(URL).content.decode()
+    assert 'id="published-ethnic-0-chart"' in page and 'id="published-ethnic-0-table"' in page
+    assert "A&amp;E within 4 hours by ethnic group, as published" in page
+    assert (
+        "In May 2025 the figure was lowest for people of the Black, Black British, Black Welsh, "
+        "Caribbean or African group (55.0%) and highest for the White group (70.0%)."
+    ) in page
+    assert "99.0%" not in page and "Jun 2025" not in page
+    assert page.index("Asian, Asian British") < page.index("Other ethnic group")
