@@ -19,6 +19,7 @@ from footprint.demand import compute, queries, services
 from footprint.demand.models import ActivityCell, Baseline, Result, Run, Scenario
 from footprint.demand.parameters import ParameterError, validate
 from footprint.demand.pods import ALL, IN_PACKAGES, POD_CHOICES, SETTINGS
+from footprint.engine.demand.library import TRENDS
 
 RECORDS = (
     "provider,pod,neighbourhood,sex,age,attribute,los\n"
@@ -173,10 +174,11 @@ def test_build_run_and_read_a_scenario(client_for, baseline, django_capture_on_c
 
 
 def test_central_case_by_hand(scenario, cast):
-    """240 emergency admissions; population ×1.1 (10 → 11 per age); growth 3 % (the middle of
-    2–4 %): 240 × 1.1 × 1.03 = 271.92 in 2026, without the health-status adjustment (the
-    central population variant is the principal projection itself)."""
-    doc = {**scenario.parameters, "health_status": None}
+    """240 emergency admissions; population ×1.1 (10 → 11 per age); growth set here to 2–4 %,
+    central 3 % (the middle): 240 × 1.1 × 1.03 = 271.92 in 2026, without the health-status
+    adjustment (the central population variant is the principal projection itself)."""
+    growth = {**scenario.parameters["growth"], "ip_emergency": {"low": 0.02, "high": 0.04}}
+    doc = {**scenario.parameters, "health_status": None, "growth": growth}
     services.save_scenario(scenario=scenario, parameters=doc, by=cast["pmo"])
     run = run_now(scenario, cast["pmo"])
     r = Result.objects.get(run=run, measure="activity", provider=ALL, item="ip_emergency")
@@ -202,7 +204,10 @@ def test_variants_and_health_status_from_the_default_document(client_for, scenar
     assert "0.1 years gained a year, 25–75 % of them in good health" in page
     run = run_now(scenario, cast["pmo"])
     r = Result.objects.get(run=run, measure="activity", provider=ALL, item="ip_emergency")
-    assert r.central < 271.92  # older residents' activity shifted to younger ages' rates
+    # without the health-status step the central case would be 240 × 1.1 × (1 + the middle of
+    # the library's growth); older residents' activity shifted to younger ages' rates is less
+    trend = TRENDS["ip_emergency"].growth
+    assert r.central < 240 * 1.1 * (1 + (trend.low + trend.high) / 2)
     page = client_for("viewer").get(run.get_absolute_url() + "?pod=ip_emergency&by=place")
     text = page.content.decode()
     assert "Principal (50 %), High population (25 %), Low population (25 %)" in text
@@ -671,7 +676,9 @@ def test_growth_is_changed_on_its_page(client_for, scenario):
     assert "Change growth: Plan" in page and "Emergency admissions, low (% a year)" in page
     url = reverse("demand:growth_edit", args=[scenario.pk])
     assert f'href="{url}"' in client.get(scenario.get_absolute_url()).content.decode()
-    assert 'name="ip_emergency_low"' in page and 'value="2.0"' in page  # the current values
+    # the current values: a new scenario's are the library's trends, in % a year
+    low = round(100 * TRENDS["ip_emergency"].growth.low, 1)
+    assert 'name="ip_emergency_low"' in page and f'value="{low}"' in page
     # 19 points of delivery in disclosures by setting, closed until opened
     settings = re.findall(r'<details class="nhsuk-details" id="setting-\d+"( open)?>', page)
     assert len(settings) == 8 and not any(settings)
@@ -685,7 +692,8 @@ def test_growth_is_changed_on_its_page(client_for, scenario):
     assert response.status_code == 302
     scenario.refresh_from_db()
     assert scenario.parameters["growth"]["ip_emergency"] == {"low": 0.015, "high": 0.035}
-    assert scenario.parameters["growth"]["ae"] == {"low": 0.01, "high": 0.03}
+    ae = TRENDS["ae"].growth  # unchanged: the library's trend, as the page showed it
+    assert scenario.parameters["growth"]["ae"] == {"low": ae.low, "high": ae.high}
     validate(scenario.parameters)  # the same schema as the JSON document's
     viewer = client_for("viewer").get(scenario.get_absolute_url()).content.decode()
     assert url not in viewer and "Change growth" not in viewer

@@ -5,7 +5,7 @@ from datetime import date
 
 import pytest
 
-from footprint.engine.demand.library import ELICITATION_URL, TRENDS
+from footprint.engine.demand.library import ELICITATION_URL, HES, TRENDS
 from footprint.engine.demand.pods import CODES
 
 
@@ -27,12 +27,13 @@ def test_each_trend_is_plausible_and_says_where_it_stands(code: str) -> None:
         assert trend.verified == date(2026, 11, 30)
         assert trend.url and trend.growth_source and "(indicative)" not in trend.growth_source
     else:
-        assert "Unchecked" in trend.evidence_note or "Not changed" in trend.evidence_note
+        assert trend.evidence_note.startswith("Unchecked")
 
 
 def test_the_checked_ranges_are_the_elicitations_pooled_intervals() -> None:
     """The report's executive summary: elective admissions 0.0–2.7 %, outpatient attendances
-    0.0–4.9 % a year (pooled P10–P90, all nine experts)."""
+    0.0–4.9 %, A&E attendances −0.5–3.5 %, non-elective admissions −0.4–2.7 % a year (pooled
+    P10–P90, all nine experts)."""
     checked = {code: (t.growth.low, t.growth.high) for code, t in TRENDS.items() if t.verified}
     assert checked == {
         "ip_elective": (0.0, 0.027),
@@ -41,6 +42,8 @@ def test_the_checked_ranges_are_the_elicitations_pooled_intervals() -> None:
         "op_first_remote": (0.0, 0.049),
         "op_followup": (0.0, 0.049),
         "op_followup_remote": (0.0, 0.049),
+        "ae": (-0.005, 0.035),
+        "ip_emergency": (-0.004, 0.027),
     }
     assert {TRENDS[c].url for c in checked} == {ELICITATION_URL}
     for code in checked:
@@ -50,17 +53,15 @@ def test_the_checked_ranges_are_the_elicitations_pooled_intervals() -> None:
     assert "tele-attendances" in (TRENDS["op_followup_remote"].evidence_note or "")
 
 
-def test_ranges_kept_for_the_demand_tests_say_what_the_source_gives() -> None:
-    """A&E and emergency admissions were read against the elicitation but kept at the
-    developers' figures, which tests of the model's behaviour assert; unverified, with the
-    source's interval in the note."""
+def test_a_and_e_and_emergency_admissions_name_their_floor_and_nhps_primary_rate() -> None:
+    """Their floors keep their own sources; the notes give the source's interval and NHP's
+    primary rate (variant 2) for comparison."""
     ae, emergency = TRENDS["ae"], TRENDS["ip_emergency"]
-    assert (ae.growth.low, ae.growth.high) == (0.01, 0.03)
-    assert (emergency.growth.low, emergency.growth.high) == (0.02, 0.04)
-    assert ae.verified is None and emergency.verified is None
-    assert ae.url == emergency.url == ELICITATION_URL
+    assert ae.source.startswith("NHS England, A&E attendances") and emergency.source == HES
     assert "-0.5 % to 3.5 %" in (ae.evidence_note or "")
+    assert "1.21 % to 1.41 %" in (ae.evidence_note or "")
     assert "-0.4 % to 2.7 %" in (emergency.evidence_note or "")
+    assert "-0.45 % to 0.17 %" in (emergency.evidence_note or "")
 
 
 def test_settings_outside_hospital_are_unchecked() -> None:

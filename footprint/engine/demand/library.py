@@ -109,11 +109,19 @@ _NOT_HOSPITAL = (
 )
 
 
-def _elicited(pod: str, low: float, high: float, nhp: str, variant_2: str, lowest: float) -> Trend:
+def _elicited(
+    pod: str,
+    low: float,
+    high: float,
+    nhp: str,
+    variant_2: str,
+    lowest: float,
+    floor_source: str = HES,
+) -> Trend:
     return Trend(
         Interval(low, high),
         lowest,
-        HES,
+        floor_source,
         growth_source=ELICITATION,
         url=ELICITATION_URL,
         verified=CHECKED,
@@ -122,27 +130,6 @@ def _elicited(pod: str, low: float, high: float, nhp: str, variant_2: str, lowes
             f"table) is {low * 100:.1f} % to {high * 100:.1f} % a year, the range used here "
             f"(the NHP model carries it as {nhp} in nhp_inputs' ndg_variants.json, "
             "variant_3)." + _BEYOND + variant_2 + _FLOOR
-        ),
-    )
-
-
-def _pinned(
-    pod: str, low: float, high: float, lowest: float, source: str, found: str, test: str
-) -> Trend:
-    """A hospital range checked against the elicitation but kept at the developers' figure,
-    because a test of the demand model's behaviour asserts it."""
-    return Trend(
-        Interval(low, high),
-        lowest,
-        source,
-        growth_source=ELICITATION,
-        url=ELICITATION_URL,
-        evidence_note=(
-            f"Not changed to its source: the report's pooled P10-P90 for {pod} (all nine "
-            f"experts, growth beyond demography) is {found}, but the range stays at the "
-            f"developers' indicative {low * 100:.0f} % to {high * 100:.0f} % a year because "
-            f"tests of the demand model's behaviour assert it ({test}); it should follow the "
-            "source once they no longer pin the figure." + _FLOOR
         ),
     )
 
@@ -162,6 +149,15 @@ _OP_V2 = (
 _OP_REMOTE = (
     " NHP applies the outpatient rate to tele-attendances too: its extract keeps them in the "
     "first and follow-up groups (The-Strategy-Unit/nhp_data, raw_data/outpatients.py)."
+)
+_AE_V2 = (
+    "1.21 % to 1.41 % around the 2011-2019 average of 1.31 %: the 80 % confidence interval "
+    "of a past average, not a prediction interval."
+)
+_EMERGENCY_V2 = (
+    "-0.45 % to 0.17 %, the 2011-2019 growth of the emergency admissions no mitigation "
+    "targets (all emergency admissions grew 2.17 % a year beyond demography, 95 % CI 1.82 % "
+    "to 2.52 %): the 80 % confidence interval of a past average, not a prediction interval."
 )
 _ELECTIVE_V2 = (
     "0.53 % to 0.71 % around the 2011-2019 average of 0.62 %: the 80 % confidence interval "
@@ -188,26 +184,17 @@ def _social_care(trend: Trend) -> Trend:
 
 
 TRENDS: dict[str, Trend] = {
-    "ae": _pinned(
+    "ae": _elicited(
         "A&E attendances",
-        0.01,
-        0.03,
+        -0.005,
+        0.035,
+        "0.9946-1.0352",
+        _AE_V2,
         0.0,
         "NHS England, A&E attendances and emergency admissions monthly statistics (indicative)",
-        "-0.5 % to 3.5 % a year",
-        "tests/integration/test_demand.py, test_growth_is_changed_on_its_page",
     ),
-    "ip_emergency": _pinned(
-        "non-elective admissions",
-        0.02,
-        0.04,
-        0.0,
-        HES,
-        "-0.4 % to 2.7 % a year (NHP's primary rate, variant 2, is -0.45 % to 0.17 %; all "
-        "emergency admissions grew 2.17 % a year beyond demography in 2011-2019)",
-        "tests/integration/test_demand.py, test_central_case_by_hand and "
-        "test_growth_is_changed_on_its_page; tests/integration/test_api_demand.py, "
-        "test_the_programme_office_starts_a_run_and_follows_it_to_its_results",
+    "ip_emergency": _elicited(
+        "non-elective admissions", -0.004, 0.027, "0.9963-1.0268", _EMERGENCY_V2, 0.0
     ),
     "ip_daycase": _with_note(
         _elicited("elective admissions", 0.0, 0.027, "0.9999-1.0271", _ELECTIVE_V2, 0.0),
