@@ -514,7 +514,10 @@ def _export_rows(rows: list[compute.OrgYear]) -> list[list[object]]:
 
 @partner_only
 def export(request: HttpRequest, fmt: str) -> HttpResponse:
-    """Every plan the person may see, each year, as CSV or Excel."""
+    """Every plan the person may see, each year, as CSV or Excel; any other format is not
+    found (``positions.pdf`` served the CSV: walk X1)."""
+    if fmt not in ("csv", "xlsx"):
+        raise Http404("Positions download as .csv or .xlsx only")
     published = queries.published_years()
     rows: list[compute.OrgYear] = []
     for year in queries.years_with_plans():

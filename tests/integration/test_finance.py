@@ -260,6 +260,14 @@ def test_exports_hold_only_what_the_person_may_see(client_for, two_plans):
     assert sorted(r[1] for r in sheet.iter_rows(min_row=2, values_only=True)) == ["RA1", "RB1"]
 
 
+def test_positions_in_any_other_format_are_not_found(client_for, two_plans):
+    # Walk X1: positions.pdf (any extension) served the CSV.
+    for fmt in ("pdf", "json", "CSV"):
+        response = client_for("pmo").get(reverse("finance:export", args=[fmt]))
+        assert response.status_code == 404
+        assert b"Financial year,ODS code" not in response.content
+
+
 def test_the_api_keeps_unpublished_plans_to_their_own_people(client, cast, two_plans):
     _, token = create_token(user=cast["editor_b"], name="t")
     auth = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
