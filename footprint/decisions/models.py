@@ -500,6 +500,22 @@ class ImpactAssessment(models.Model):
             )
         return out
 
+    def gaps(self) -> list[str]:
+        """What keeps this assessment from counting as completed (docs/decisions.md, "An
+        impact assessment is complete"): each group not judged ("Not known yet") without a
+        note saying how and when it will be found out, and every protected characteristic and
+        Core20 left not known. Empty: it is complete. Assessments saved before the rule may
+        fail it; the service refuses new ones that do."""
+        rows = self.rows()
+        out = [
+            f"{r['group']}: not known yet, with no plan to find out"
+            for r in rows
+            if r["direction"] == Direction.UNKNOWN and not r["note"].strip()
+        ]
+        if all(r["direction"] == Direction.UNKNOWN for r in rows[: len(ASSESSED_GROUPS)]):
+            out.append("Every protected characteristic and Core20 is not known yet")
+        return out
+
     def counts(self) -> dict[str, int]:
         """How many groups each direction has, in the order of ``Direction``."""
         out = {d: 0 for d in Direction.values}

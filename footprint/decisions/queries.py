@@ -581,12 +581,14 @@ def register_assessments(decisions: Iterable[Decision]) -> dict[int, ImpactAsses
 
 def awaiting_assessment_ids() -> set[int]:
     """The proposals not yet decided or withdrawn whose money at stake is above the
-    partnership's threshold and that have no completed impact assessment."""
+    partnership's threshold and that have no completed impact assessment (none, or one with
+    gaps: ``ImpactAssessment.gaps``)."""
     threshold = assessment_threshold().threshold_pence
     if threshold is None:
         return set()
-    return set(
-        Proposal.objects.filter(value_pence__gt=threshold, assessment__isnull=True)
-        .exclude(status__in=[Proposal.Status.DECIDED, Proposal.Status.WITHDRAWN])
-        .values_list("pk", flat=True)
+    above = Proposal.objects.filter(value_pence__gt=threshold).exclude(
+        status__in=[Proposal.Status.DECIDED, Proposal.Status.WITHDRAWN]
     )
+    missing = set(above.filter(assessment__isnull=True).values_list("pk", flat=True))
+    partial = ImpactAssessment.objects.filter(proposal__in=above)
+    return missing | {a.proposal_id for a in partial if a.gaps()}

@@ -482,15 +482,19 @@ def assessment_missing(proposal: Proposal) -> str:
     threshold = queries.assessment_threshold().threshold_pence
     if threshold is None or proposal.value_pence <= threshold:
         return ""
-    if queries.assessment_of(proposal) is not None:
+    assessment = queries.assessment_of(proposal)
+    if assessment is not None and not (gaps := assessment.gaps()):
         return ""
-    return (
+    words = (
         f"This proposal puts £{proposal.value_pence / 100:,.0f} at stake, more than the "
         f"partnership's threshold of £{threshold / 100:,.0f}: it needs a completed equality and "
         "health inequalities impact assessment before it is approved or rejected. Its sponsor "
         "or the programme office completes it from the proposal's page; the forum may defer "
         "the proposal meanwhile."
     )
+    if assessment is not None:
+        words += " The assessment so far is not complete: " + "; ".join(gaps) + "."
+    return words
 
 
 def complete_action(*, action: Action, by: Any) -> None:
@@ -982,14 +986,24 @@ def assessment_problems(
     evidence: str,
     mitigations: str,
 ) -> dict[str, str]:
-    """What is wrong with an assessment, by field: every group given a direction; each PLUS
-    group named once with its direction; the evidence given; mitigations for any negative
-    impact."""
+    """What is wrong with an assessment, by field: every group given a direction; "Not known
+    yet" only with a note saying how and when it will be found out, and never for every
+    protected characteristic and Core20 (docs/decisions.md, "An impact assessment is
+    complete"); each PLUS group named once with its direction; the evidence given;
+    mitigations for any negative impact."""
     problems = {}
     directions = set(Direction.values)
     for key, name in ASSESSED_GROUPS:
-        if impacts.get(key, ("", ""))[0] not in directions:
+        direction, note = impacts.get(key, ("", ""))
+        if direction not in directions:
             problems[f"{key}_direction"] = f"Choose the direction of the impact on {name.lower()}"
+        elif direction == Direction.UNKNOWN and not note.strip():
+            problems[f"{key}_note"] = _unknown_needs_plan(name.lower())
+    if all(impacts.get(key, ("", ""))[0] == Direction.UNKNOWN for key, _ in ASSESSED_GROUPS):
+        problems["__all__"] = (
+            "Every protected characteristic and Core20 is not known yet: judge the impact on "
+            "at least one before the assessment counts as completed"
+        )
     if len(plus_groups) > PLUS_ROWS:
         problems["plus_0_group"] = f"Name at most {PLUS_ROWS} PLUS groups"
     seen: set[str] = set()
@@ -1006,6 +1020,8 @@ def assessment_problems(
             problems[f"plus_{i}_direction"] = (
                 f"Choose the direction of the impact on {name or 'the PLUS group'}"
             )
+        elif direction == Direction.UNKNOWN and not note.strip():
+            problems[f"plus_{i}_note"] = _unknown_needs_plan(name or "the PLUS group")
     if not evidence.strip():
         problems["evidence"] = "Give the evidence the assessment rests on"
     negative = [d for d, _ in impacts.values()] + [d for _, d, _ in plus_groups]
@@ -1014,6 +1030,12 @@ def assessment_problems(
             "A negative impact is assessed: say how it will be mitigated, or why it cannot be"
         )
     return problems
+
+
+def _unknown_needs_plan(name: str) -> str:
+    return (
+        f"The impact on {name} is not known yet: say in the note how and when it will be found out"
+    )
 
 
 def complete_assessment(

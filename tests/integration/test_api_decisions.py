@@ -78,7 +78,7 @@ def test_the_impact_assessment_is_on_the_proposal_and_on_published_decisions_onl
     services.complete_assessment(
         proposal=waiting,
         impacts=impacts,
-        plus_groups=[("Unpaid carers", "unknown", "")],
+        plus_groups=[("Unpaid carers", "unknown", "Ask the carers' centre by March")],
         evidence="Audit",
         mitigations="",
         on=dt.date(2025, 2, 10),

@@ -21,7 +21,9 @@ NEUTRAL = {key: ("neutral", "") for key, _ in ASSESSED_GROUPS}
 def assess(proposal, by, **changes):
     fields = {
         "impacts": {**NEUTRAL, "age": ("positive", "Older people seen sooner")},
-        "plus_groups": [("People experiencing homelessness", "unknown", "")],
+        "plus_groups": [
+            ("People experiencing homelessness", "unknown", "Ask the outreach team by May")
+        ],
         "evidence": "Frailty audit 2024; Healthwatch survey",
         "mitigations": "",
     } | changes
@@ -263,3 +265,47 @@ def test_the_threshold_page_saves_and_shows_its_history(cast, client_for, forums
     assert "Now: more than £1,000,000." in page and 'id="history"' in page
     scheme = unescape(client.get(reverse("decisions:delegation")).content.decode())
     assert "more than £1,000,000 at stake needs a completed equality" in scheme
+
+
+def test_not_known_yet_needs_a_plan_and_never_for_every_group(forums, cast):
+    # Walk D1: "Not known yet" for every group counted as completed.
+    proposal = propose(forums, cast)
+    unknown = {key: ("unknown", "") for key, _ in ASSESSED_GROUPS}
+    with pytest.raises(ValidationError) as caught:
+        assess(proposal, cast["pmo"], impacts=unknown, plus_groups=[("Carers", "unknown", " ")])
+    problems = {k: v[0] for k, v in caught.value.message_dict.items()}
+    assert problems["age_note"] == (
+        "The impact on age is not known yet: say in the note how and when it will be found out"
+    )
+    assert problems["plus_0_note"].startswith("The impact on Carers is not known yet")
+    assert problems["__all__"].startswith("Every protected characteristic and Core20 is not known")
+    planned = {key: ("unknown", "Survey in March") for key, _ in ASSESSED_GROUPS}
+    with pytest.raises(ValidationError, match="Every protected characteristic"):
+        assess(proposal, cast["pmo"], impacts=planned)
+    # One judged, the rest not known with a plan: complete.
+    done = assess(proposal, cast["pmo"], impacts={**planned, "age": ("positive", "Seen sooner")})
+    assert done.gaps() == []
+
+
+def test_an_all_unknown_assessment_saved_before_the_rule_does_not_meet_the_threshold(
+    forums, cast, footprint, client_for
+):
+    services.set_assessment_threshold(threshold_pence=100_000 * 100, by=cast["pmo"])
+    proposal = propose(forums, cast, 250_000)
+    services.ask_for_consent(proposal=proposal, by=cast["pmo"], notify=False)
+    consent_all(proposal, footprint, cast)
+    ImpactAssessment.objects.create(
+        proposal=proposal,
+        impacts={key: {"direction": "unknown", "note": ""} for key, _ in ASSESSED_GROUPS},
+        evidence="None yet",
+        completed_on=dt.date(2025, 2, 10),
+    )
+    with pytest.raises(ValidationError, match="The assessment so far is not complete: Age: not"):
+        decide(proposal, forums, cast)
+    assert proposal.pk in services.queries.awaiting_assessment_ids()
+    page = unescape(
+        client_for("pmo").get(reverse("decisions:proposal", args=[proposal.pk])).content.decode()
+    )
+    assert "Saved, not complete, on 10 February 2025" in page
+    assert "<li>Age: not known yet, with no plan to find out</li>" in page
+    assert "<li>Every protected characteristic and Core20 is not known yet</li>" in page
