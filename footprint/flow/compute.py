@@ -355,9 +355,12 @@ def system_picture(
     acute_rows_by_day: Mapping[dt.date, Sequence[Mapping[str, float]]],
     expected: int | None = None,
 ) -> list[JudgedSeries]:
-    """Every system series over ``days`` (the chosen day last), judged; with ``expected``
-    acute trusts, a day on which fewer made a return, or one left a figure out, is
-    incomplete for that figure (``system_day``)."""
+    """Every system series over ``days`` (the chosen day last), judged; a day on which fewer
+    than ``expected`` acute trusts made a return, or one left a figure out, is incomplete for
+    that figure (``system_day``). ``expected`` is by default the most returns made on any of
+    the days: the trusts that report (one that never has is not waited for)."""
+    if expected is None:
+        expected = max((len(acute_rows_by_day.get(d, [])) for d in days), default=0)
     by_day = [system_day(acute_rows_by_day.get(d, []), expected) for d in days]
     return [
         judge_series(s, days, [v[s.key] for v, _ in by_day], [s.key in gaps for _, gaps in by_day])

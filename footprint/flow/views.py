@@ -390,7 +390,7 @@ SYSTEM_TABLE_DAYS = 14
 def _system_series(day: dt.date) -> tuple[list[dt.date], Any, list[compute.JudgedSeries]]:
     days = [day - dt.timedelta(days=SYSTEM_DAYS - 1 - i) for i in range(SYSTEM_DAYS)]
     rows = queries.acute_figures_by_day(days[0], day)
-    series = compute.system_picture(days, rows, expected=len(queries.acute_trusts()))
+    series = compute.system_picture(days, rows)
     return days, rows, series
 
 

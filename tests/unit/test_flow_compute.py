@@ -216,3 +216,16 @@ def test_the_system_charts_fit_a_phone_and_give_their_points_once():
     assert "'columns': 3" not in text and "'columns': 1" in text
     assert all("name" in layer["data"] for layer in spec["layer"])  # every layer names its data
     assert len(spec["datasets"]) == 2  # the limits and the values, once each
+
+
+def test_the_trusts_expected_are_those_that_report():
+    """Two trusts report on most days; on the last only one: incomplete. A trust that never
+    reports is not waited for: with one trust all along, every day is complete."""
+    days = [dt.date(2026, 11, 2) + dt.timedelta(days=i) for i in range(21)]
+    a = {"ga_beds_open": 500.0, "ga_beds_occupied": 450.0, "admissions": 60.0}
+    both = {d: [a, a] for d in days[:-1]} | {days[-1]: [a]}
+    occupancy = compute.system_picture(days, both)[0]
+    assert occupancy.rows[0]["verdict"] == "Incomplete: not judged"
+    assert occupancy.rows[1]["verdict"] != "Incomplete: not judged"
+    alone = compute.system_picture(days, {d: [a] for d in days})[0]
+    assert all(r["verdict"] != "Incomplete: not judged" for r in alone.rows)
