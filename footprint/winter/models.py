@@ -43,6 +43,14 @@ class WinterPlan(models.Model):
     seed = models.PositiveIntegerField(default=1)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
     published_at = models.DateTimeField(null=True, blank=True)
+    # What was published, frozen until it is published again: for each scenario (by its id,
+    # in the plan's order) the run whose results the boards saw and its cost over the winter
+    # then. Runs are never changed once finished, so the run keeps the figures.
+    published_runs = models.JSONField(
+        default=list,
+        blank=True,
+        help_text='[{"scenario": 3, "run": 12, "cost": 1234.0}, …] as published',
+    )
     # What a place costs, in pounds, the same in every scenario (0: not costed). A scenario
     # offers its places a day every day of the winter; each place offered is one bought.
     cost_package = models.PositiveIntegerField(

@@ -132,6 +132,18 @@ def latest_job_run(sc: Scenario) -> WinterRun | None:
     return sc.runs.select_related("job").order_by("-created_at", "-pk").first()
 
 
+def published_runs(p: WinterPlan) -> list[tuple[Scenario, WinterRun, float | None]]:
+    """What the plan was published with, frozen: each scenario (in the plan's order), the run
+    the boards saw and its cost then (None: not recorded)."""
+    frozen = {int(f["scenario"]): f for f in p.published_runs}
+    found = WinterRun.objects.in_bulk([int(f["run"]) for f in frozen.values()])
+    return [
+        (sc, found[int(f["run"])], f.get("cost"))
+        for sc in scenarios(p)
+        if (f := frozen.get(sc.pk)) is not None and int(f["run"]) in found
+    ]
+
+
 def run(pk: int) -> WinterRun | None:
     return WinterRun.objects.select_related("scenario__plan", "job").filter(pk=pk).first()
 

@@ -128,7 +128,8 @@ def save_plan(
 @transaction.atomic
 def publish(*, plan: WinterPlan, by: Any, now: dt.datetime) -> WinterPlan:
     """Publish the plan to the boards: everyone, the public too, may then read it. Refused
-    until every scenario has a finished run of its inputs as they stand."""
+    until every scenario has a finished run of its inputs as they stand. What is published is
+    frozen (each scenario's run and cost now) and shown until the plan is published again."""
     require(by, Permission.PUBLISH_WINTER, plan)
     unrun = [sc.name for sc in queries.scenarios(plan) if not _is_current(sc)]
     if not queries.scenarios(plan):
@@ -137,6 +138,12 @@ def publish(*, plan: WinterPlan, by: Any, now: dt.datetime) -> WinterPlan:
         raise InputError([("plan", f"Run {', '.join(unrun)} as it stands before publishing")])
     plan.status = WinterPlan.Status.PUBLISHED
     plan.published_at = now
+    # freeze what is published: each scenario's run and cost as they are now
+    plan.published_runs = [
+        {"scenario": sc.pk, "run": r.pk, "cost": cost_of(sc)[0].total}
+        for sc in queries.scenarios(plan)
+        if (r := queries.latest_run(sc)) is not None
+    ]
     audit.save_audited(
         plan,
         by=by,
@@ -153,6 +160,7 @@ def withdraw(*, plan: WinterPlan, by: Any) -> WinterPlan:
     require(by, Permission.PUBLISH_WINTER, plan)
     plan.status = WinterPlan.Status.DRAFT
     plan.published_at = None
+    plan.published_runs = []
     audit.save_audited(
         plan,
         by=by,

@@ -122,12 +122,23 @@ def _pct(x: float) -> str:
     return f"{x:.0%}"
 
 
-def comparison(plan: WinterPlan, provider: str) -> dict[str, Any]:
+Frozen = list[tuple[Scenario, WinterRun, float | None]]
+
+
+def comparison(plan: WinterPlan, provider: str, frozen: Frozen | None = None) -> dict[str, Any]:
     """The plan's scenarios side by side for one provider: a row each across the winter,
-    week by week, and day by day for the fan chart."""
+    week by week, and day by day for the fan chart. With ``frozen`` (what the plan was
+    published with), those runs and costs; without, each scenario's latest run and live cost."""
     scs = queries.scenarios(plan)
-    runs = {sc.pk: queries.latest_run(sc) for sc in scs}
-    ran = [(sc, r) for sc in scs if (r := runs[sc.pk]) is not None]
+    if frozen is None:
+        ran = [(sc, r) for sc in scs if (r := queries.latest_run(sc)) is not None]
+        costs = {sc.pk: services.cost_of(sc)[0].total for sc in scs}
+    else:
+        ran = [(sc, r) for sc, r, _ in frozen]
+        costs = {
+            sc.pk: cost if cost is not None else services.cost_of(sc)[0].total
+            for sc, _, cost in frozen
+        }
     providers = sorted(
         {pair for _, r in ran for pair in queries.result_providers(r)},
         key=lambda p: p[1].casefold(),
@@ -135,7 +146,6 @@ def comparison(plan: WinterPlan, provider: str) -> dict[str, Any]:
     codes = [c for c, _ in providers]
     provider = provider if provider in codes else (codes[0] if codes else "")
     summary, by_week, fan = [], {}, []
-    costs = {sc.pk: services.cost_of(sc)[0].total for sc in scs}
     base = queries.baseline(plan)
     for sc, r in ran:
         weeks = queries.weeks(r, provider)
@@ -156,7 +166,9 @@ def comparison(plan: WinterPlan, provider: str) -> dict[str, Any]:
                 "bed_days_lost": sum(w.bed_days_lost for w in weeks),
                 "worst": sorted((w for w in weeks if w.risk_rank), key=lambda w: w.risk_rank),
                 "cost": costs[sc.pk],
-                "extra": costs[sc.pk] - costs[base.pk] if base and base.pk != sc.pk else None,
+                "extra": costs[sc.pk] - costs[base.pk]
+                if base and base.pk != sc.pk and base.pk in costs
+                else None,
             }
         )
         for w in weeks:
@@ -198,7 +210,21 @@ def plan(request: HttpRequest, pk: int) -> HttpResponse:
     p = _plan_or_404(pk)
     if refused := _viewable(request, p):
         return refused
-    context = comparison(p, request.GET.get("provider", ""))
+    provider = request.GET.get("provider", "")
+    frozen = queries.published_runs(p) if p.published else None
+    context = comparison(p, provider, frozen)
+    changed: list[dict[str, Any]] = []
+    if frozen is not None and can(request.user, Permission.VIEW_WINTER):
+        # partners see, beside what was published, the live figures where they differ
+        published = {s["scenario"].pk: s for s in context["summary"]}
+        live = comparison(p, context["provider"])
+        changed = [
+            s
+            for s in live["summary"]
+            if (was := published.get(s["scenario"].pk)) is None
+            or was["run"].pk != s["run"].pk
+            or round(was["cost"]) != round(s["cost"])
+        ]
     change = can(request.user, Permission.CHANGE_WINTER, p)
     return render(
         request,
@@ -206,6 +232,7 @@ def plan(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "plan": p,
             **context,
+            "changed": changed,
             "status": {sc.pk: _status(sc) for sc in context["scenarios"]},
             "may_change": change,
             "may_publish": can(request.user, Permission.PUBLISH_WINTER, p),
@@ -246,10 +273,12 @@ def _export_rows(p: WinterPlan) -> tuple[list[str], list[list[Any]]]:
         "run",
     ]
     rows = []
-    for sc in queries.scenarios(p):
-        r = queries.latest_run(sc)
-        if r is None:
-            continue
+    ran = (
+        [(sc, r) for sc, r, _ in queries.published_runs(p)]
+        if p.published
+        else [(sc, r) for sc in queries.scenarios(p) if (r := queries.latest_run(sc)) is not None]
+    )
+    for sc, r in ran:
         for w in queries.weeks(r):
             rows.append(
                 [

@@ -191,6 +191,56 @@ def test_publishing_needs_every_scenario_run_as_it_stands(cast, plan, scenario):
     assert not services.is_current(scenario)
 
 
+def test_a_published_plan_shows_what_was_published_until_published_again(
+    client_for, cast, plan, scenario
+):
+    """Walk W1: publish, change the inputs and run again; everyone sees the figures published,
+    partners also see the live ones under "Changed since published on …"."""
+    pmo = cast["pmo"]
+    first = run_now(scenario, pmo)
+    now = dt.datetime(2026, 11, 30, 12, tzinfo=dt.UTC)
+    services.publish(plan=plan, by=pmo, now=now)
+    pi = queries.provider_inputs(scenario, "RA1")
+    services.save_inputs(
+        scenario=scenario, organisation=pi.organisation, by=pmo,
+        values={**queries.values_of(pi), "beds": 5000},
+    )  # fmt: skip
+    second = run_now(scenario, pmo)
+    assert second.pk != first.pk
+    url = plan.get_absolute_url() + "?provider=RA1"
+
+    def summary(page: str, table: str) -> str:
+        start = page.index(f'id="{table}"')
+        return page[start : page.index("</table>", start)]
+
+    def over_100(r: WinterRun) -> str:
+        weeks = queries.weeks(r, "RA1")
+        share = sum(w.p_over_100 * w.days for w in weeks) / sum(w.days for w in weeks)
+        return f">{share:.0%}</td>"  # the table cell
+
+    published_p100, live_p100 = over_100(first), over_100(second)
+    assert published_p100 != live_p100
+    for who in ("public", "stranger"):
+        page = client_for(who).get(url).content.decode()
+        table = summary(page, "summary")
+        assert first.get_absolute_url() in table and published_p100 in table
+        assert second.get_absolute_url() not in page and live_p100 not in table
+        assert "published to the boards on 30 November 2026" in page
+        assert "Changed since published" not in page
+    page = client_for("viewer").get(url).content.decode()
+    assert first.get_absolute_url() in summary(page, "summary")
+    assert "Changed since published on 30 November 2026" in page
+    changed = summary(page, "changed-summary")
+    assert second.get_absolute_url() in changed and live_p100 in changed
+    csv = client_for("public").get(reverse("winter:plan_csv", args=[plan.pk])).content.decode()
+    assert all(line.endswith(f",{first.pk}") for line in csv.strip().splitlines()[1:])
+    # publishing again publishes the live figures
+    services.publish(plan=plan, by=pmo, now=now)
+    page = client_for("public").get(url).content.decode()
+    assert second.get_absolute_url() in summary(page, "summary")
+    assert "Changed since published" not in client_for("viewer").get(url).content.decode()
+
+
 def test_seasonal_pattern_peaks_at_the_peak():
     s = compute.seasonal(dt.date(2027, 1, 4), 3, dt.date(2027, 1, 5), 10)
     assert s[1] == pytest.approx(1.10) and s[0] == s[2] < 1.10
