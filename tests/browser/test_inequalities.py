@@ -2,12 +2,17 @@
 chart with its table by quintile and by ethnic group, only the PLUS groups made public, and a
 published goal's figures by quintile with its gap and SII."""
 
+import datetime as dt
+
 import pytest
 from playwright.sync_api import expect
 
 from footprint.inequalities.models import PlusGroup
 from tests.browser.conftest import check_accessibility
-from tests.integration.test_inequalities_public_splits import published  # noqa: F401  (a fixture)
+from tests.integration.test_inequalities_public_splits import (  # noqa: F401  (a fixture)
+    TODAY,
+    published,
+)
 from tests.integration.test_small_areas import small_areas  # noqa: F401  (a fixture)
 
 pytestmark = [pytest.mark.browser, pytest.mark.public, pytest.mark.django_db(transaction=True)]
@@ -68,4 +73,36 @@ def test_the_public_reads_a_published_goal_by_quintile(page, published):  # noqa
     table = page.get_by_role("table", name="A&E within 4 hours by deprivation quintile")
     expect(table.get_by_role("row", name="Quintile 1 (most deprived)")).to_contain_text("52.0%")
     expect(section.locator(".fp-sii")).to_contain_text("22.0 percentage points")
+    check_accessibility(page)
+
+
+def test_the_public_reads_a_published_goal_by_ethnic_group(page, cast, footprint, plan):
+    from footprint.plans import queries, services
+
+    services.record_split_figures(
+        metric=plan["metric"],
+        subject=queries.SubjectRef(organisation=footprint["trust_a"]),
+        period=dt.date(2025, 5, 1),
+        breakdown="ethnic group",
+        figures_by_group=[
+            ("asian", 61.0, 500.0),
+            ("black", 55.0, 500.0),
+            ("mixed", 64.0, 500.0),
+            ("white", 70.0, 500.0),
+            ("other", 58.0, 500.0),
+        ],
+        by=cast["pmo"],
+        today=TODAY,
+    )
+    services.publish_plan(plan=plan["plan"], by=cast["pmo"])
+    page.goto("/inequalities/")
+    section = page.locator("#published-ethnic-0")
+    expect(section).to_contain_text("lowest for people of the Black, Black British")
+    chart = page.locator("#published-ethnic-0-chart[data-chart-ready]")
+    expect(chart).to_be_attached()
+    bars = chart.locator(".mark-rect.role-mark path")
+    widest = max(bars.nth(i).bounding_box()["width"] for i in range(bars.count()))
+    assert widest >= 0.4 * chart.bounding_box()["width"]
+    table = page.get_by_role("table", name="A&E within 4 hours by ethnic group, as published")
+    expect(table.get_by_role("row", name="White")).to_contain_text("70.0%")
     check_accessibility(page)
