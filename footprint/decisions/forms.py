@@ -43,8 +43,19 @@ def _lines(text: str) -> list[tuple[int, list[str]]]:
     ]
 
 
+class PoundsField(forms.DecimalField):
+    """An amount in pounds, written as people write it: "£500,000" as well as "500000" (the
+    pound sign, thousands separators and spaces are dropped before it is read, as the finance
+    forms do)."""
+
+    def to_python(self, value: Any) -> Any:
+        if isinstance(value, str):
+            value = value.replace("£", "").replace(",", "").replace(" ", "")
+        return super().to_python(value)
+
+
 class ProposalForm(forms.ModelForm):
-    value_pounds = forms.DecimalField(
+    value_pounds = PoundsField(
         label="Money at stake (£)",
         min_value=0,
         decimal_places=2,
@@ -561,7 +572,7 @@ class DelegationForm(forms.Form):
     forum = forms.ModelChoiceField(
         queryset=Forum.objects.order_by("layer", "name"), label="Forum", empty_label=None
     )
-    limit_pounds = forms.DecimalField(
+    limit_pounds = PoundsField(
         label="Up to (£) (optional)",
         required=False,
         decimal_places=2,
@@ -613,7 +624,7 @@ def drop_blank_radio_choices(form: forms.BaseForm) -> None:
 
 
 class ThresholdForm(forms.Form):
-    threshold_pounds = forms.DecimalField(
+    threshold_pounds = PoundsField(
         label="Threshold (£) (optional)",
         required=False,
         decimal_places=2,

@@ -1012,7 +1012,7 @@ def assessment_problems(
         if not (name or direction or note.strip()):
             continue  # a row left empty
         if not name:
-            problems[f"plus_{i}_group"] = "Name the PLUS group"
+            problems[f"plus_{i}_group"] = f"PLUS group {i + 1}: name the group"
         elif name.lower() in seen:
             problems[f"plus_{i}_group"] = f"{name} is named twice: name each PLUS group once"
         seen.add(name.lower())

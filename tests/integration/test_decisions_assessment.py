@@ -149,7 +149,7 @@ def test_an_incomplete_assessment_is_refused_naming_each_field(forums, cast):
     problems = {k: v[0] for k, v in caught.value.message_dict.items()}
     assert problems == {
         "race_direction": "Choose the direction of the impact on race",
-        "plus_0_group": "Name the PLUS group",
+        "plus_0_group": "PLUS group 1: name the group",  # walk D2: which row
         "plus_1_direction": "Choose the direction of the impact on Carers",
         "plus_2_group": "carers is named twice: name each PLUS group once",
         "evidence": "Give the evidence the assessment rests on",
@@ -309,3 +309,13 @@ def test_an_all_unknown_assessment_saved_before_the_rule_does_not_meet_the_thres
     assert "Saved, not complete, on 10 February 2025" in page
     assert "<li>Age: not known yet, with no plan to find out</li>" in page
     assert "<li>Every protected characteristic and Core20 is not known yet</li>" in page
+
+
+def test_the_threshold_reads_pounds_as_people_write_them(cast, forums, client_for):
+    # Walk D3: "£500,000" was refused.
+    url = reverse("decisions:assessment_threshold")
+    response = client_for("pmo").post(url, {"threshold_pounds": "£500,000"})
+    assert response.status_code == 302
+    assert services.queries.assessment_threshold().threshold_pence == 500_000 * 100
+    page = client_for("pmo").post(url, {"threshold_pounds": "£5OO"}).content.decode()
+    assert "Threshold: enter an amount in pounds" in page
