@@ -595,7 +595,7 @@ def fit_history(
 
 
 Cost = engine.Cost
-AT_RISK = 0.25  # a week is "at risk" when a day in it has this chance or more of being over 100 %
+AT_RISK = 0.25  # a week is "at risk" when its average daily chance of over 100 % is this or more
 UNIT_COST_FIELDS = (
     "cost_package",
     "cost_virtual_ward",
@@ -649,7 +649,7 @@ def escalation_bed_days(providers: Sequence[tuple[float, Sequence[float]]]) -> f
 class Effect:
     """What a run shows for one provider (or all together) across the winter."""
 
-    p92: float  # the chance of a day over 92 %, averaged over the days
+    p92: float  # the chance on a day of over 92 %, averaged over the days
     p100: float
     weeks_at_risk: int
     bed_days_lost: float
@@ -689,7 +689,7 @@ def scheme_summary(
     for name, base, new in effects:
         lines.append(
             f"{name}: weeks at risk of more patients than beds {base.weeks_at_risk} → "
-            f"{new.weeks_at_risk}; chance of a day over 92 % of the beds "
+            f"{new.weeks_at_risk}; average daily chance over 92 % of the beds "
             f"{base.p92:.0%} → {new.p92:.0%} ({(new.p92 - base.p92) * 100:+.0f} points); "
             f"bed days lost to delayed discharge {base.bed_days_lost:,.0f} → "
             f"{new.bed_days_lost:,.0f} ({base.bed_days_lost - new.bed_days_lost:,.0f} saved)."

@@ -479,7 +479,7 @@ def bring_to_decision(
 ) -> Proposal:
     """Bring a winter scheme to a decision: a draft proposal in decisions, titled with the
     scheme, saying what the simulation shows against the plan's do-nothing case (weeks at
-    risk, the chance of a day over 92 %, bed days lost saved), with the two options (fund the
+    risk, the average daily chance over 92 %, bed days lost saved), with the two options (fund the
     scheme, or stay with the do-nothing case), the one ``recommend``-ed, and the scheme's
     extra cost as the money at stake. The scenario keeps the proposal. Refused unless both
     scenarios have runs of their inputs as they stand, and while the scheme has a proposal

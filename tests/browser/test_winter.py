@@ -100,7 +100,9 @@ def test_a_published_plan_fits_the_window(page, cast, plan, viewport_width):
     page.wait_for_selector("#fan[data-chart-ready]")
     scroll, window = page.evaluate(WIDTH)
     assert scroll <= window, f"the plan page is {scroll} px wide in a {window} px window"
-    weeks = page.get_by_role("region", name="Trust A Hospitals: the chance of a day over 100 %")
+    weeks = page.get_by_role(
+        "region", name="Trust A Hospitals: the average daily chance of over 100 %"
+    )
     expect(weeks.locator("table#weeks")).to_contain_text("More step-down beds: over 100 %")
     expect(weeks).to_have_attribute("tabindex", "0")
     check_accessibility(page)

@@ -331,6 +331,10 @@ def test_the_plan_page_and_its_exports_put_scenarios_side_by_side(client_for, ca
     assert "Trust B Hospitals across the winter, by scenario" in page
     assert page.index("Do nothing") < page.index("More beds")  # in the plan's order
     assert "30 November 2026" in page and "The fan chart's figures" in page
+    # walk W2: the week's figure is the average of its days' chances, and says so
+    assert "Average daily chance over 100 %" in page and "Chance of a day" not in page
+    assert "not the chance that any day goes over" in page
+    assert "A week is at risk when that average over its days is 1 in 4 or more" in page
     csv = client_for("viewer").get(reverse("winter:plan_csv", args=[plan.pk])).content.decode()
     lines = csv.strip().splitlines()
     assert lines[0].lstrip("\ufeff").startswith("scenario,provider,provider_name,week")
