@@ -823,10 +823,17 @@ def growth_rows(document: dict[str, Any]) -> list[dict[str, Any]]:
             "low": g["low"],
             "high": g["high"],
             "lowest": library.TRENDS[code].lowest if code in library.TRENDS else None,
+            "trend": library.TRENDS.get(code),
         }
         for code, g in document.get("growth", {}).items()
         if code in BY_CODE
     ]
+
+
+def growth_trends() -> dict[str, library.Trend]:
+    """The library's growth trend of each point of delivery (the default for a new scenario),
+    each saying whether its range has been checked against a source."""
+    return dict(library.TRENDS)
 
 
 # Results by deprivation quintile

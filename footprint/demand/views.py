@@ -241,7 +241,13 @@ def growth_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "demand/growth_form.jinja",
-        {"form": form, "scenario": sc, "settings": settings, "growth": growth},
+        {
+            "form": form,
+            "scenario": sc,
+            "settings": settings,
+            "growth": growth,
+            "trends": compute.growth_trends(),
+        },
         status=400 if form.errors else 200,
     )
 
@@ -281,6 +287,7 @@ def scheme_edit(request: HttpRequest, pk: int, key: str) -> HttpResponse:
             "scenario": sc,
             "scheme": scheme,
             "pod": pod_name(scheme["pod"]),
+            "evidence": compute.scheme_library().get(scheme.get("evidence") or ""),
             "goals": queries.goals_served(sc).get(key, []),
         },
         status=400 if form.errors else 200,

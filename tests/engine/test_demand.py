@@ -896,6 +896,21 @@ def test_evidence_check_flags_only_the_heroic_scheme() -> None:
     assert "5 %–20 %" in flags[0].message and "40 %–60 %" in flags[0].message
 
 
+def test_the_evidence_check_says_when_a_range_is_unchecked() -> None:
+    """The real library: falls prevention was checked against its source (17–29 %), virtual
+    wards for frail older people were not (5–20 %); both schemes assume 40–60 %."""
+    assert library.BY_KEY["falls_prevention"].verified is not None
+    assert library.BY_KEY["virtual_ward_frailty"].verified is None
+    falls = dm.Scheme(
+        "falls", "Falls", "ip_emergency", dm.Effect.AVOID, dm.Interval(0.4, 0.6), 2026,
+        evidence="falls_prevention",
+    )  # fmt: skip
+    checked, unchecked = check_schemes(scenario((falls, HEROIC)))
+    assert checked.message.startswith("Assumes 40 %–60 % at full effect; the evidence supports ")
+    assert "17 %–29 % (" in checked.message and "unchecked" not in checked.message
+    assert "5 %–20 % (unchecked range) (" in unchecked.message
+
+
 def test_the_library_is_data_with_a_cohort_range_and_citation_for_every_entry() -> None:
     entries = library.LIBRARY
     assert len(entries) >= 40

@@ -19,7 +19,7 @@ from footprint.demand import compute, queries, services
 from footprint.demand.models import ActivityCell, Baseline, Result, Run, Scenario
 from footprint.demand.parameters import ParameterError, validate
 from footprint.demand.pods import ALL, IN_PACKAGES, POD_CHOICES, SETTINGS
-from footprint.engine.demand.library import TRENDS
+from footprint.engine.demand.library import BY_KEY, TRENDS
 
 RECORDS = (
     "provider,pod,neighbourhood,sex,age,attribute,los\n"
@@ -697,6 +697,48 @@ def test_growth_is_changed_on_its_page(client_for, scenario):
     validate(scenario.parameters)  # the same schema as the JSON document's
     viewer = client_for("viewer").get(scenario.get_absolute_url()).content.decode()
     assert url not in viewer and "Change growth" not in viewer
+
+
+def test_pages_say_whether_the_evidence_and_trends_were_checked(client_for, scenario):
+    """The real library: excess bed days were checked against their source, virtual wards for
+    frail older people were not; so were emergency admissions' trend and ambulance
+    conveyances' not."""
+    falls, wards = BY_KEY["excess_bed_days"], BY_KEY["virtual_ward_frailty"]
+    assert falls.verified and falls.url and falls.evidence_note and wards.verified is None
+    client = client_for("pmo")
+    for key in ("excess_bed_days", "virtual_ward_frailty"):
+        client.post(
+            reverse("demand:scheme_add", args=[scenario.pk]),
+            {"evidence": key, "name": "", "low": "10", "high": "15", "start_year": 2026,
+             "ramp_years": 1, "yearly_cost": 0},
+        )  # fmt: skip
+    scenario.refresh_from_db()
+    assert [s["key"] for s in scenario.parameters["schemes"]] == [falls.key, wards.key]
+    checked = f'Checked against <a href="{html.escape(falls.url)}">its source'
+    page = client_for("viewer").get(scenario.get_absolute_url()).content.decode()
+    table = page[page.index('id="schemes"') : page.index("Growth besides demography")]
+    assert checked in table and "on 30 November 2026" in table
+    assert falls.evidence_note[:40] in table  # what the source found
+    assert table.count("Not yet checked against a source") == 1  # virtual wards only
+    client = client_for("pmo")  # the scheme and growth pages are the programme office's
+    falls_page = client.get(reverse("demand:scheme_edit", args=[scenario.pk, falls.key]))
+    text = falls_page.content.decode()
+    assert checked in text and "on 30 November 2026" in text
+    assert "Not yet checked" not in text
+    wards_page = client.get(reverse("demand:scheme_edit", args=[scenario.pk, wards.key]))
+    text = wards_page.content.decode()
+    assert "Not yet checked against a source" in text and "Checked against" not in text
+    # growth: on the scenario page and the growth page, each trend says where it stands
+    growth = client.get(reverse("demand:growth_edit", args=[scenario.pk])).content.decode()
+    rows = page[page.index("Growth besides demography") :]
+    row = rows[rows.index(">Emergency admissions<") :]
+    fieldset = growth[growth.index('id="growth-ip_emergency"') :]
+    for emergency in (row[: row.index("</tr>")], fieldset[: fieldset.index("</fieldset>")]):
+        assert f'<a href="{html.escape(TRENDS["ip_emergency"].url or "")}">' in emergency
+        assert "Checked against" in emergency and "on 30 November 2026" in emergency
+    conveyed = growth[growth.index('id="trend-amb_conveyed"') :]
+    conveyed = conveyed[: conveyed.index("</fieldset>")]
+    assert "Not yet checked against a source" in conveyed and "+0.0% to +2.0% a year" in conveyed
 
 
 @pytest.mark.parametrize(

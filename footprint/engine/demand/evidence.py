@@ -26,7 +26,8 @@ def _pct(x: float) -> str:
 def check_schemes(scenario: Scenario, library: Mapping[str, Evidence] | None = None) -> list[Flag]:
     """Flag each scheme whose assumed share reaches beyond its library range, and each scheme
     that names no evidence at all. ``library`` maps keys to entries (the built-in library
-    unless given, such as one a partnership has extended)."""
+    unless given, such as one a partnership has extended). A range not yet checked against
+    its source (the entry's ``verified`` is empty) is called an "(unchecked range)"."""
     known = BY_KEY if library is None else library
     flags = []
     for s in scenario.schemes:
@@ -40,7 +41,7 @@ def check_schemes(scenario: Scenario, library: Mapping[str, Evidence] | None = N
                     "beyond evidence",
                     f"Assumes {_pct(s.share.low)}–{_pct(s.share.high)} at full effect; the "
                     f"evidence supports {_pct(evidence.share.low)}–{_pct(evidence.share.high)} "
-                    f"({evidence.source}).",
+                    f"{'' if evidence.verified else '(unchecked range) '}({evidence.source}).",
                 )
             )
     return flags
