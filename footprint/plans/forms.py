@@ -16,6 +16,9 @@ from footprint.plans import queries
 from footprint.plans.importers import parse_period
 from footprint.plans.models import FlowAggregation, Goal, Metric, Plan, Priority
 
+#: Between a breakdown and a group's code in a gap goal's choice of group ("imd_quintile:1").
+GROUP_SEPARATOR = ":"
+
 
 class PeriodField(forms.CharField):
     """A month (2024-05), a financial year (2024/25) or a quarter (2024 Q1)."""
@@ -271,8 +274,13 @@ class GoalForm(forms.ModelForm):
                 target_date=f"{instance.target_date:%Y-%m}",
             )
         super().__init__(*args, **kwargs)
+        # One flat list, each group named with its breakdown: quintile 1 and decile 1 share the
+        # code "1", so an option's value carries its breakdown too ("imd_quintile:1").
         groups = [("", "None (not a gap between two groups)")] + [
-            (b.label, [(c, name) for c, name in breakdowns.categories(b)]) for b in Breakdown if b
+            (f"{b.value}{GROUP_SEPARATOR}{code}", f"{b.label}: {name}")
+            for b in Breakdown
+            if b
+            for code, name in breakdowns.categories(b)
         ]
         for name in ("gap_first", "gap_second"):
             self.fields[name] = forms.ChoiceField(
@@ -281,6 +289,10 @@ class GoalForm(forms.ModelForm):
                 label=self.fields[name].label,
                 help_text="Quintiles and deciles count from 1, the most deprived",
             )
+            if instance is not None and instance.pk and getattr(instance, name):
+                self.initial[name] = (
+                    f"{instance.gap_breakdown}{GROUP_SEPARATOR}{getattr(instance, name)}"
+                )
         self.fields["gap_breakdown"].choices = [("", "None (not a gap goal)")] + [
             (b.value, b.label) for b in Breakdown if b
         ]  # type: ignore[attr-defined]
@@ -303,6 +315,23 @@ class GoalForm(forms.ModelForm):
 
     def clean_kind(self) -> str:
         return str(self.cleaned_data.get("kind") or Goal.Kind.LEVEL)
+
+    def clean(self) -> dict[str, Any]:
+        """Each chosen group back to its code, refused when it belongs to another breakdown
+        than the one the gap is between."""
+        data = super().clean()
+        chosen = data.get("gap_breakdown") or ""
+        for name in ("gap_first", "gap_second"):
+            value = data.get(name) or ""
+            breakdown, _, code = value.partition(GROUP_SEPARATOR)
+            if value and chosen and breakdown != chosen:
+                self.add_error(
+                    name,
+                    f"This is a group of {Breakdown(breakdown).label.lower()}s, but the gap is "
+                    f"between {Breakdown(chosen).label.lower()}s: choose one of those",
+                )
+            data[name] = code
+        return data
 
     def _post_clean(self) -> None:
         """The service checks the goal (the subject against the layer, the figures in the

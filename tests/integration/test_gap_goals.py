@@ -3,6 +3,7 @@ gap series with the plan's usual trajectory and SPC judgement, and shown on its 
 figures by quintile, the SII with its interval and whether the gap is narrowing."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -162,7 +163,11 @@ def test_a_gap_goal_is_set_on_the_goal_form(client_for, footprint, plan):
     client = client_for("pmo")
     url = reverse("plans:goal_new")
     form = client.get(url).content.decode()
-    assert "A gap between groups" in form and "Quintile 1 (most deprived)" in form
+    assert "A gap between groups" in form
+    # Each group is one option named with its breakdown (quintile 1 and decile 1 share a code).
+    assert re.search(r'value="imd_quintile:1"\s*>Deprivation quintile: Quintile 1 \(most', form)
+    assert re.search(r'value="imd_decile:1"\s*>Deprivation decile: Decile 1 \(most', form)
+    assert "[(" not in form
     data = {
         "priority": plan["priority"].pk,
         "statement": "Halve the gap between the most and least deprived",
@@ -179,15 +184,19 @@ def test_a_gap_goal_is_set_on_the_goal_form(client_for, footprint, plan):
         "kind": "gap",
         "gap_breakdown": "imd_quintile",
         "gap_measure": "ends",
-        "gap_first": "1",
-        "gap_second": "1",
+        "gap_first": "imd_quintile:1",
+        "gap_second": "imd_quintile:1",
     }
     refused = client.post(url, data).content.decode()
     assert "There is a problem" in refused
     assert "The gap is between two different groups: both are Quintile 1 (most deprived)" in (
         refused
     )
-    response = client.post(url, data | {"gap_second": "5"})
+    # A decile chosen for a gap between quintiles is refused, not read as quintile 5.
+    mixed = client.post(url, data | {"gap_second": "imd_decile:5"}).content.decode()
+    assert "This is a group of deprivation deciles, but the gap is between deprivation" in mixed
+    assert not Goal.objects.filter(statement=data["statement"]).exists()
+    response = client.post(url, data | {"gap_second": "imd_quintile:5"})
     goal = Goal.objects.get(statement="Halve the gap between the most and least deprived")
     assert response.status_code == 302
     assert (goal.kind, goal.gap_breakdown, goal.gap_first, goal.gap_second) == (
@@ -199,6 +208,17 @@ def test_a_gap_goal_is_set_on_the_goal_form(client_for, footprint, plan):
     page = client.get(goal.get_absolute_url()).content.decode()
     assert "-12.0 percentage points in April 2025" in page
     assert "No measurements yet." in page or "There are no measurements yet." in page
+
+    # The change page shows the saved groups chosen, and saving it as it stands works.
+    change = reverse("plans:goal_edit", args=[goal.pk])
+    shown = client.get(change).content.decode()
+    assert re.search(r'value="imd_quintile:1"\s+selected', shown)
+    assert re.search(r'value="imd_quintile:5"\s+selected', shown)
+    assert len(re.findall(r"\sselected", shown)) >= 2
+    edited = client.post(change, data | {"gap_second": "imd_quintile:5", "statement": "Narrow it"})
+    assert edited.status_code == 302
+    goal.refresh_from_db()
+    assert (goal.statement, goal.gap_first, goal.gap_second) == ("Narrow it", "1", "5")
 
 
 def test_an_sii_gap_goal_is_judged_on_the_sii_of_each_month(cast, footprint, plan):
