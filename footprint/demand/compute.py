@@ -377,7 +377,10 @@ def breakdown_rows(
     that keep each neighbourhood apart. Each has the distributions of a run grouped that way
     alone (:func:`footprint.engine.demand.model.run_split`)."""
     rows: list[dict[str, Any]] = []
-    args = (baseline, people, scenario.age_bounds, scenario.variants, scenario.health_status)
+    # the breakdown by age band has the usual bands besides those the schemes' cohorts need
+    # (without them a scenario with no age-specific scheme would have one band, "0+")
+    ages = tuple(sorted({*BREAKDOWN_AGE_BOUNDS, *scenario.age_bounds}))
+    args = (baseline, people, ages, scenario.variants, scenario.health_status)
     cross = dm.compile_plan(scenario, dm.regroup(dm.stratify(*args), SPLIT_TOGETHER))
     _, split, outcomes = dm.run_split(cross, executor=executor, progress=_part(progress, 0, 2))
     for dimension, groups, out in zip(split.by, split.groups, outcomes, strict=True):
@@ -456,6 +459,8 @@ def _all_pods_rows(
 
 
 SPLIT_TOGETHER = ("place", "sex", "age_band", "attribute")
+# the lower ages of the bands every breakdown by age band has: 0–17, 18–64, 65–74, 75–84, 85+
+BREAKDOWN_AGE_BOUNDS = (0, 18, 65, 75, 85)
 
 
 def _breakdown_rows(

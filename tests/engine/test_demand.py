@@ -770,6 +770,21 @@ def test_results_by_neighbourhood_agree_with_the_reference_and_add_up_to_places(
         dm.regroup(dm.stratify(baseline, demography, sc.age_bounds), "neighbourhood")
 
 
+def test_activity_with_no_condition_group_is_named_so() -> None:
+    """Records with a blank attribute (as aggregated counts have) are a condition group of their
+    own in the breakdown, named for what it is rather than "None"; every group keeps its
+    records: 2 with falls, 3 with none."""
+    rows = [("RX1", "ip_emergency", 0, 70, "Falls", 1)] * 2
+    rows += [("RX1", "ip_emergency", 0, 70, "", 1)] * 3
+    demography = dm.Demography(np.ones((2, 1, 2, 91)), ("P1",), np.zeros(1, dtype=np.int64))
+    strata = dm.regroup(dm.stratify(dm.compress(records(rows)), demography, ()), "attribute")
+    base = {
+        strata.labels[value]: float(strata.base[strata.group == g].sum())
+        for g, (value, _) in enumerate(strata.groups)
+    }
+    assert base == {"Falls": 2.0, "No condition group recorded": 3.0}
+
+
 def test_age_band_labels() -> None:
     assert dm.baseline.age_band_labels((0, 65, 75)) == ("0–64", "65–74", "75+")
     with pytest.raises(ValueError, match="unknown breakdown 'town'"):

@@ -473,6 +473,15 @@ def test_results_by_place_sex_age_band_and_condition_group(client_for, cast, sce
         parts = run.breakdowns.filter(by=by, measure="activity", pod="ip_emergency", year=2026)
         assert sum(p.central for p in parts) == pytest.approx(total.central)
         assert sum(p.baseline for p in parts) == pytest.approx(240)
+    # no scheme names an age, yet the age bands are the usual ones: 60 admissions at each of
+    # ages 30, 70, 80 and 85
+    ages = run.breakdowns.filter(by="age_band", measure="activity", pod="ip_emergency")
+    assert {a.value: a.baseline for a in ages} == {
+        "18–64": 60,
+        "65–74": 60,
+        "75–84": 60,
+        "85+": 60,
+    }
     women = run.breakdowns.get(by="sex", value="F", measure="activity", pod="ip_emergency")
     assert women.baseline == 120 and women.p10 < women.central < women.p90
     names = [s["name"] for s in women.steps]

@@ -279,6 +279,9 @@ class Strata:
 
 
 BREAKDOWNS = ("provider", "place", "neighbourhood", "sex", "age_band", "attribute")
+# the value of a breakdown by condition group for activity whose records gave none (a blank
+# attribute, as aggregated counts have)
+NO_CONDITION_GROUP = "No condition group recorded"
 # the values of a breakdown by deprivation quintile: 0 for a neighbourhood whose is not known
 QUINTILES = ("Unknown", "1", "2", "3", "4", "5")
 
@@ -325,7 +328,10 @@ def _column(strata: Strata, by: str) -> tuple[IntArray, tuple[str, ...]]:
         "neighbourhood": (strata.neighbourhood, strata.neighbourhoods),
         "sex": (strata.sex, SEXES),
         "age_band": (strata.age_band, age_band_labels(strata.age_bounds)),
-        "attribute": (strata.attribute, strata.attributes or ("",)),
+        "attribute": (
+            strata.attribute,
+            tuple(a or NO_CONDITION_GROUP for a in strata.attributes or ("",)),
+        ),
     }
     if by not in columns:
         raise ValueError(f"unknown breakdown {by!r}; expected one of {', '.join(BREAKDOWNS)}")

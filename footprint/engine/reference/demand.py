@@ -21,6 +21,7 @@ import numpy as np
 import numpy.typing as npt
 
 from footprint.engine.demand.baseline import (
+    NO_CONDITION_GROUP,
     Demography,
     FloatArray,
     Records,
@@ -98,7 +99,7 @@ def _labels(
             higher = [b for b in bounds if b > low]
             out.append(f"{low}+" if not higher else f"{low}–{higher[0] - 1}")
         return out
-    return [records.attributes[a] or "None" for a in records.attribute]
+    return [records.attributes[a] or NO_CONDITION_GROUP for a in records.attribute]
 
 
 def run_records(
