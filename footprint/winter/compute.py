@@ -358,6 +358,10 @@ def check_plan(
         problems.append(("days", "Number of days must be from 7 to 366"))
     if abs((peak - start).days) > 366:
         problems.append(("peak", "Peak of the winter must be within a year of the first day"))
+    elif peak < start:
+        problems.append(
+            ("peak", f"Peak of the winter must be on or after its first day, {start:%-d %B %Y}")
+        )
     if not 1 <= runs <= 10000:
         problems.append(("runs", "Number of runs must be from 1 to 10,000"))
     if not 0 <= seed < 2**32:

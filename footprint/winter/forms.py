@@ -71,7 +71,7 @@ class PlanForm(forms.Form):
 
 
 class ScenarioForm(forms.Form):
-    name = forms.CharField(max_length=200)
+    name = forms.CharField(max_length=100, help_text="At most 100 characters")
     description = forms.CharField(
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),

@@ -171,6 +171,7 @@ def withdraw(*, plan: WinterPlan, by: Any) -> WinterPlan:
     return plan
 
 
+NAME_LENGTH = 100  # a scenario's name: a heading, a table row and a proposal's title
 MOST_POUNDS = 100_000_000  # £100m: a unit or other cost above this is a typing slip
 
 
@@ -211,7 +212,10 @@ def save_scenario(
     is what the scheme costs beyond its places and escalation beds, ``cost_note`` what it
     is."""
     require(by, Permission.CHANGE_WINTER, plan)
-    if problems := _cost_problems({"other_cost": other_cost}):
+    problems = _cost_problems({"other_cost": other_cost})
+    if len(name) > NAME_LENGTH:
+        problems.append(("name", f"Name must be at most {NAME_LENGTH} characters"))
+    if problems:
         raise InputError(problems)
     new = scenario is None
     sc = scenario or Scenario(plan=plan, order=plan.scenarios.count())
@@ -361,6 +365,19 @@ def start_run(*, scenario: Scenario, by: Any, enqueue: Callable[[int], object]) 
     """Queue a run of the scenario as it stands: ``enqueue(run.pk)`` is called once the
     transaction commits (pass ``tasks.run_scenario.enqueue``)."""
     require(by, Permission.CHANGE_WINTER, scenario.plan)
+    # one run at a time per scenario: a second press of "Run" while one waits is refused
+    Scenario.objects.select_for_update().filter(pk=scenario.pk).first()
+    latest = queries.latest_job_run(scenario)
+    if latest is not None and latest.status in (WinterRun.Status.QUEUED, WinterRun.Status.RUNNING):
+        raise InputError(
+            [
+                (
+                    "scenario",
+                    f"{scenario.name} is already running (run {latest.pk}): wait for it to "
+                    "finish before running it again",
+                )
+            ]
+        )
     doc = queries.run_document(scenario)
     if not doc["providers"]:
         raise InputError([("scenario", f"{scenario.name} has no provider to run")])

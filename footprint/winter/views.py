@@ -5,6 +5,8 @@ that change them, runs with their progress, exports and publishing."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -13,7 +15,6 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_POST
 
 from footprint.core.exports import csv_response, xlsx_response
 from footprint.core.permissions import can, permission_required, require
@@ -31,6 +32,29 @@ from footprint.winter.rules import Permission
 from footprint.winter.tasks import run_scenario
 
 programme_office_only = permission_required(Permission.CHANGE_WINTER)
+
+
+def _post_or_back_to(
+    name: str,
+) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
+    """A view that only acts on a POST; any other request (opening its address) is sent to
+    the page with its form (``name``: the plan's or the scenario's page) instead of a blank
+    405."""
+
+    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @functools.wraps(view)
+        def wrapper(request: HttpRequest, pk: int, *args: Any, **kwargs: Any) -> HttpResponse:
+            if request.method != "POST":
+                return redirect(name, pk)
+            return view(request, pk, *args, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
+post_on_plan = _post_or_back_to("winter:plan")
+post_on_scenario = _post_or_back_to("winter:scenario")
 AT_RISK = compute.AT_RISK
 VIEW_DECISIONS = "decisions.view_decisions"  # decisions' own: who sees a proposal's status
 
@@ -318,7 +342,7 @@ def plan_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
     return xlsx_response(f"winter-plan-{p.pk}-weeks.xlsx", header, rows, sheet="Weeks")
 
 
-@require_POST
+@post_on_plan
 @programme_office_only
 def plan_publish(request: HttpRequest, pk: int) -> HttpResponse:
     p = _plan_or_404(pk)
@@ -332,7 +356,7 @@ def plan_publish(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(p)
 
 
-@require_POST
+@post_on_plan
 @programme_office_only
 def plan_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     p = _plan_or_404(pk)
@@ -341,7 +365,7 @@ def plan_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(p)
 
 
-@require_POST
+@post_on_plan
 @programme_office_only
 def plan_run(request: HttpRequest, pk: int) -> HttpResponse:
     """Run every scenario of the plan that is not run as it stands."""
@@ -451,7 +475,7 @@ def scenario(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@require_POST
+@post_on_scenario
 @programme_office_only
 def scenario_history(request: HttpRequest, pk: int) -> HttpResponse:
     sc = _scenario_or_404(pk)
@@ -500,7 +524,7 @@ def inputs_edit(request: HttpRequest, pk: int, ods_code: str) -> HttpResponse:
     )
 
 
-@require_POST
+@post_on_scenario
 @programme_office_only
 def scenario_demand(request: HttpRequest, pk: int) -> HttpResponse:
     sc = _scenario_or_404(pk)
@@ -525,7 +549,7 @@ def scenario_demand(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(sc)
 
 
-@require_POST
+@post_on_scenario
 @programme_office_only
 def scenario_run(request: HttpRequest, pk: int) -> HttpResponse:
     sc = _scenario_or_404(pk)
@@ -597,7 +621,7 @@ def _decision_form(
     )
 
 
-@require_POST
+@post_on_scenario
 def scenario_decision(request: HttpRequest, pk: int) -> HttpResponse:
     """Bring the scheme to a decision: a draft proposal with what the simulation shows."""
     sc = _scenario_or_404(pk)

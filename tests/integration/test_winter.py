@@ -400,3 +400,61 @@ def test_admissions_and_beds_can_be_fitted_to_the_daily_returns(cast, scenario):
         "Trust A Hospitals: 0 days with admissions reported; at least 28 are needed",
         "Trust B Hospitals: 0 days with admissions reported; at least 28 are needed",
     ]
+
+
+def test_a_second_run_while_one_waits_is_refused(client_for, cast, scenario):
+    """Walk W5: pressing "Run this scenario" twice makes one run, and says why."""
+    pmo = client_for("pmo")
+    url = reverse("winter:scenario_run", args=[scenario.pk])
+    assert pmo.post(url)["Location"].startswith("/winter/runs/")
+    again = pmo.post(url, follow=True).content.decode()
+    assert WinterRun.objects.filter(scenario=scenario).count() == 1
+    run = WinterRun.objects.get(scenario=scenario)
+    assert f"Do nothing is already running (run {run.pk}): wait for it to finish" in again
+    services.run_simulation(run=run, by=cast["pmo"])
+    pmo.post(url)  # once it has finished, it may run again
+    assert WinterRun.objects.filter(scenario=scenario).count() == 2
+
+
+def test_a_peak_before_the_first_day_is_refused_on_its_field(client_for, cast):
+    """Walk W6."""
+    with pytest.raises(services.InputError) as refused:
+        services.save_plan(
+            by=cast["pmo"], name="Early peak", start=START, days=30,
+            peak=dt.date(2026, 11, 1), runs=10,
+        )  # fmt: skip
+    assert refused.value.problems == [
+        ("peak", "Peak of the winter must be on or after its first day, 30 November 2026")
+    ]
+    assert not WinterPlan.objects.filter(name="Early peak").exists()
+
+
+def test_scenario_names_are_capped_and_long_words_break(client_for, cast, plan, scenario):
+    """Walk W4."""
+    long = "A" * 101
+    with pytest.raises(services.InputError, match="Name must be at most 100 characters"):
+        services.save_scenario(plan=plan, by=cast["pmo"], name=long)
+    page = client_for("pmo").post(reverse("winter:scenario_new", args=[plan.pk]), {"name": long})
+    assert "Name must be 100 characters or fewer (it has 101)" in page.content.decode()
+    assert not Scenario.objects.filter(name=long).exists()
+    text = client_for("viewer").get(scenario.get_absolute_url()).content.decode()
+    assert '<h1 style="overflow-wrap: anywhere">Do nothing</h1>' in text
+
+
+def test_opening_a_post_only_address_goes_back_to_its_page(client_for, scenario, plan):
+    """Walk W8: no blank 405 page."""
+    pmo = client_for("pmo")
+    for name in ("scenario_demand", "scenario_history", "scenario_run", "scenario_decision"):
+        response = pmo.get(reverse(f"winter:{name}", args=[scenario.pk]))
+        assert response.status_code == 302 and response["Location"] == scenario.get_absolute_url()
+    for name in ("plan_publish", "plan_withdraw", "plan_run"):
+        response = pmo.get(reverse(f"winter:{name}", args=[plan.pk]))
+        assert response.status_code == 302 and response["Location"] == plan.get_absolute_url()
+    assert not WinterRun.objects.exists()
+
+
+def test_the_index_says_how_to_read_a_plan_on_the_page(client_for, plan):
+    """Walk W7: no "a thousand times" (a plan says its runs), no pointer to a file."""
+    text = client_for("viewer").get(reverse("winter:index")).content.decode()
+    assert "a thousand" not in text and "docs/winter.md" not in text
+    assert "How to read a winter plan" in text and "the plan's number of times" in text
