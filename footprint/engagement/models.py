@@ -87,10 +87,6 @@ class Consultation(models.Model):
             return "upcoming"
         return "open" if today <= self.closes_on else "closed"
 
-    @property
-    def is_open(self) -> bool:
-        return self.status() == "open"
-
 
 class Document(models.Model):
     consultation = models.ForeignKey(

@@ -113,11 +113,13 @@ def statements_with_votes(
     return qs.annotate(voters=Count("votes")).order_by("status", "pk")
 
 
-def by_status(consultations: QuerySet[Consultation]) -> dict[str, list[Consultation]]:
-    """Consultations sorted into open, upcoming and closed."""
+def by_status(
+    consultations: QuerySet[Consultation], today: dt.date
+) -> dict[str, list[Consultation]]:
+    """Consultations sorted into open, upcoming and closed on ``today``."""
     out: dict[str, list[Consultation]] = {"open": [], "upcoming": [], "closed": []}
     for c in consultations:
-        out[c.status()].append(c)
+        out[c.status(today)].append(c)
     return out
 
 

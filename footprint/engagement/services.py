@@ -80,9 +80,9 @@ class AuditAction(StrEnum):
 # stored. The participant is made on their first vote, statement, answer or description.
 
 
-def _take_part(consultation: Consultation, by: Any) -> None:
+def _take_part(consultation: Consultation, by: Any, today: dt.date | None) -> None:
     require(by, Permission.TAKE_PART, consultation)
-    if not consultation.is_open:
+    if consultation.status(today or timezone.localdate()) != "open":
         raise ValidationError("This consultation is not open for views.")
 
 
@@ -94,10 +94,17 @@ def _participant(consultation: Consultation, key: str) -> Participant:
 
 
 def vote(
-    *, consultation: Consultation, key: str, statement: Statement, value: int, by: Any
+    *,
+    consultation: Consultation,
+    key: str,
+    statement: Statement,
+    value: int,
+    by: Any,
+    today: dt.date | None = None,
 ) -> Vote:
-    """Record (or change) the vote of the participant with ``key`` on an approved statement."""
-    _take_part(consultation, by)
+    """Record (or change) the vote of the participant with ``key`` on an approved statement,
+    while the consultation is open on ``today`` (the date today unless given)."""
+    _take_part(consultation, by, today)
     if statement.consultation_id != consultation.pk or statement.status != Moderation.APPROVED:
         raise ValidationError("There is no such statement to vote on.")
     if value not in (Vote.Value.AGREE, Vote.Value.DISAGREE, Vote.Value.PASS):
@@ -111,9 +118,11 @@ def vote(
     return saved
 
 
-def add_statement(*, consultation: Consultation, key: str, text: str, by: Any) -> Statement:
+def add_statement(
+    *, consultation: Consultation, key: str, text: str, by: Any, today: dt.date | None = None
+) -> Statement:
     """A participant's own statement: it waits for moderation before anyone sees it."""
-    _take_part(consultation, by)
+    _take_part(consultation, by, today)
     text = " ".join(text.split())
     if not 5 <= len(text) <= 280:
         raise ValidationError("A statement is between 5 and 280 characters.")
@@ -129,10 +138,11 @@ def answer(
     key: str,
     answers: Sequence[tuple[Question, str]],
     by: Any,
+    today: dt.date | None = None,
 ) -> list[Answer]:
     """Save a participant's free-text answers to the consultation's questions (each waits for
     moderation); empty ones are skipped, and with nothing to save nothing changes."""
-    _take_part(consultation, by)
+    _take_part(consultation, by, today)
     if any(q.consultation_id != consultation.pk for q, _ in answers):
         raise ValidationError("There is no such question to answer.")
     given = [(q, text.strip()[:2000]) for q, text in answers if text.strip()]
@@ -147,10 +157,16 @@ def answer(
 
 
 def describe_yourself(
-    *, consultation: Consultation, key: str, age_band: str, place: Place | None, by: Any
+    *,
+    consultation: Consultation,
+    key: str,
+    age_band: str,
+    place: Place | None,
+    by: Any,
+    today: dt.date | None = None,
 ) -> None:
     """The participant's age band and place, either of them blank if they prefer not to say."""
-    _take_part(consultation, by)
+    _take_part(consultation, by, today)
     with transaction.atomic():
         participant = _participant(consultation, key)
         participant.age_band = age_band
@@ -307,11 +323,12 @@ def add_response(
     return response
 
 
-def publish_report(*, consultation: Consultation, by: Any) -> None:
-    """Publish the "you said, we did" report of a closed consultation: the public report shows
-    its summary and responses as they are now, until it is published again."""
+def publish_report(*, consultation: Consultation, by: Any, today: dt.date | None = None) -> None:
+    """Publish the "you said, we did" report of a consultation closed by ``today`` (the date
+    today unless given): the public report shows its summary and responses as they are now,
+    until it is published again."""
     require(by, Permission.MANAGE_ENGAGEMENT)
-    if consultation.status() != "closed":
+    if consultation.status(today or timezone.localdate()) != "closed":
         raise ValidationError("A report is published once the consultation has closed.")
     with transaction.atomic():
         consultation.report_published_at = timezone.now()

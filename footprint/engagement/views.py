@@ -196,7 +196,11 @@ def consultations(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "engagement/list.jinja",
-        {"by_status": queries.by_status(queries.consultations(partners_too=partner))},
+        {
+            "by_status": queries.by_status(
+                queries.consultations(partners_too=partner), timezone.localdate()
+            )
+        },
     )
 
 

@@ -75,3 +75,26 @@ def test_the_consultation_page_has_no_duplicate_ids(c):
     ids = re.findall(r'\sid="([^"]+)"', body)
     assert ids and sorted({i for i in ids if ids.count(i) > 1}) == []
     assert body.count('name="website"') == 2  # both honeypots are still there
+
+
+def test_taking_part_and_the_report_follow_the_day_given_not_the_clock(c, cast):
+    # Left by the previous fixes: the services read the clock themselves; now they are given
+    # today (the clock only when not given).
+    from django.contrib.auth.models import AnonymousUser
+    from django.core.exceptions import ValidationError
+
+    from footprint.engagement import queries
+
+    public = AnonymousUser()
+    statement = c.statements.get()
+    last, after = c.closes_on, c.closes_on + dt.timedelta(days=1)
+    services.vote(consultation=c, key="k", statement=statement, value=1, by=public, today=last)
+    with pytest.raises(ValidationError, match="not open"):
+        services.vote(consultation=c, key="k", statement=statement, value=1, by=public, today=after)
+    with pytest.raises(ValidationError, match="once the consultation has closed"):
+        services.publish_report(consultation=c, by=cast["pmo"], today=last)
+    services.publish_report(consultation=c, by=cast["pmo"], today=after)
+    c.refresh_from_db()
+    assert c.report_published_at is not None
+    groups = queries.by_status(Consultation.objects.filter(pk=c.pk), after)
+    assert [x.title for x in groups["closed"]] == ["Dales community beds"]
