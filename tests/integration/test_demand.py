@@ -1097,6 +1097,10 @@ def test_a_run_by_deprivation_quintile_and_what_each_scheme_does_to_each(
         run.get_absolute_url() + "?by=quintile&value=1&by_pod=ip_emergency"
     ).content.decode()
     assert "Quintile 1 (most deprived)" in page and 'id="by-steps"' in page
+    # the download of every breakdown says it has the quintiles, and it has them
+    assert "every breakdown by place, neighbourhood, deprivation quintile, sex, age band" in page
+    csv = viewer.get(reverse("demand:run_breakdowns_csv", args=[run.pk])).content.decode()
+    assert "\nquintile,Deprivation quintile,1," in csv
     # any breakdown's values side by side in 2026, with the scheme's part in each (here each
     # point of delivery is in one quintile, so by sex: both have emergency admissions)
     page = viewer.get(run.get_absolute_url() + "?by=sex&by_pod=ip_emergency").content.decode()
