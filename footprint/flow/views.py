@@ -10,7 +10,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -299,8 +299,9 @@ def export_rows(start: dt.date, end: dt.date) -> tuple[list[str], list[list[obje
 @partner_only
 def returns_export(request: HttpRequest) -> HttpResponse:
     """The daily returns for a range of days as CSV or, with ``format=xlsx``, an Excel
-    workbook: the returns page's table for each day, with the figures. A range longer than
-    ``EXPORT_MOST_DAYS`` is cut to the days that end it; a range given backwards is turned."""
+    workbook (any other format is not found): the returns page's table for each day, with
+    the figures. A range longer than ``EXPORT_MOST_DAYS`` is cut to the days that end it; a
+    range given backwards is turned."""
     end = parse_day(request.GET.get("end"), _today())
     start = parse_day(request.GET.get("start"), end)
     if start > end:
@@ -308,8 +309,11 @@ def returns_export(request: HttpRequest) -> HttpResponse:
     start = max(start, end - dt.timedelta(days=EXPORT_MOST_DAYS - 1))
     header, rows = export_rows(start, end)
     name = f"daily-returns-{start.isoformat()}-to-{end.isoformat()}"
-    if request.GET.get("format") == "xlsx":
+    wanted = request.GET.get("format", "csv")
+    if wanted == "xlsx":
         return xlsx_response(f"{name}.xlsx", header, rows, sheet="Daily returns")
+    if wanted != "csv":
+        raise Http404("The daily returns download as csv or xlsx")
     return csv_response(f"{name}.csv", header, rows)
 
 

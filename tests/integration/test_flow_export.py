@@ -138,3 +138,14 @@ def test_the_returns_page_links_to_the_download(client_for):
     assert 'name="start" type="date" value="2026-11-24"' in body
     assert 'name="end" type="date" value="2026-11-30"' in body
     assert "Download Excel" in body
+
+
+def test_only_csv_and_excel_are_downloads(client_for):
+    client = client_for("viewer")
+    url = reverse("flow:returns_export")
+    assert client.get(url, {"format": "xlsx"})["Content-Type"].startswith(
+        "application/vnd.openxmlformats"
+    )
+    assert client.get(url, {"format": "csv"})["Content-Type"].startswith("text/csv")
+    # Any other format is not found, rather than a CSV under another name.
+    assert client.get(url, {"format": "pdf"}).status_code == 404
