@@ -29,7 +29,7 @@ QUARTER = re.compile(r"^(\d{4})\s*Q([1-4])$", re.IGNORECASE)
 class MeasurementRow:
     row: int
     metric: str
-    period: dt.date
+    period: dt.date | None
     value: float | None
     organisation: str
     place: str
@@ -38,6 +38,8 @@ class MeasurementRow:
     breakdown: str = ""
     category: str = ""
     population: float | None = None
+    # A row with a problem of its own: checked for its metric and subject, never saved.
+    incomplete: bool = False
 
 
 def parse_period(text: str) -> dt.date:
@@ -63,6 +65,18 @@ def parse_period(text: str) -> dt.date:
 
 
 def parse_measurements(text: str, filename: str) -> list[MeasurementRow]:
+    """The checked rows of a measurements file, or ``ImportRejected`` listing every problem
+    found in it (by row and column)."""
+    rows, errors = read_measurements(text, filename)
+    raise_if_any(filename, errors)
+    return rows
+
+
+def read_measurements(text: str, filename: str) -> tuple[list[MeasurementRow], list[RowError]]:
+    """Every row of a measurements file checked, field by field, and every problem found:
+    one bad cell does not hide another, in its row or any other. A row with a problem comes
+    back ``incomplete`` (its period or value may be missing) so that the service can still
+    check its metric and subject; it is never saved."""
     table = Table(text, filename)
     errors: list[RowError] = []
     c_metric = table.require(errors, "Metric", "Metric", "Metric code")
@@ -77,88 +91,91 @@ def parse_measurements(text: str, filename: str) -> list[MeasurementRow]:
     c_population = table.find("Population", "Denominator")
     if c_breakdown and not c_group:
         errors.append(RowError(1, c_breakdown, "a Breakdown column needs a Group column"))
-    raise_if_any(filename, errors)
-    assert c_metric and c_period and c_value
     rows: list[MeasurementRow] = []
     seen: dict[tuple[str, str, str, str, str, str, dt.date], int] = {}
+    any_row = False
     for n, rec in table.rows():
-        try:
-            period = parse_period(rec[c_period])
-        except ValueError as exc:
-            errors.append(RowError(n, c_period, str(exc)))
-            continue
-        raw = rec[c_value].replace(",", "").strip()
+        any_row = True
+        found: list[RowError] = []
+        period: dt.date | None = None
+        if c_period:
+            try:
+                period = parse_period(rec[c_period])
+            except ValueError as exc:
+                found.append(RowError(n, c_period, str(exc)))
         value: float | None = None
-        if raw:
+        if c_value and (raw := rec[c_value].replace(",", "").strip()):
             try:
                 value = float(raw.rstrip("%"))
             except ValueError:
-                errors.append(RowError(n, c_value, f"'{rec[c_value]}' is not a number"))
-                continue
+                found.append(RowError(n, c_value, f"'{rec[c_value]}' is not a number"))
         org = rec[c_org].strip().upper() if c_org else ""
         place = rec[c_place].strip() if c_place else ""
         hood = rec[c_hood].strip() if c_hood else ""
-        if sum(bool(x) for x in (org, place, hood)) > 1:
-            errors.append(
+        subject_ok = sum(bool(x) for x in (org, place, hood)) <= 1
+        if not subject_ok:
+            found.append(
                 RowError(
                     n,
-                    c_org or "",
+                    c_org or c_place or "",
                     "give one of organisation, place or "
                     "neighbourhood (or none, for the whole system)",
                 )
             )
-            continue
-        metric = rec[c_metric].strip()
-        if not metric:
-            errors.append(RowError(n, c_metric, "a metric is needed"))
-            continue
+        metric = rec[c_metric].strip() if c_metric else ""
+        if c_metric and not metric:
+            found.append(RowError(n, c_metric, "a metric is needed"))
+        kind = category = ""
         try:
             kind, category = _group(rec[c_breakdown] if c_breakdown else "", rec, c_group)
         except _GroupError as exc:
-            errors.append(RowError(n, exc.column or c_group or "", str(exc)))
-            continue
+            found.append(RowError(n, exc.column or c_group or "", str(exc)))
         population = None
         if c_population and (raw := rec[c_population].replace(",", "").strip()):
             try:
                 population = float(raw)
             except ValueError:
-                errors.append(RowError(n, c_population, f"'{raw}' is not a number of people"))
-                continue
-            if not (population > 0 and population < 1e9):
-                errors.append(
-                    RowError(
-                        n,
-                        c_population,
-                        f"a population of {raw}: give the people the figure is about, above 0",
+                found.append(RowError(n, c_population, f"'{raw}' is not a number of people"))
+            else:
+                if not (population > 0 and population < 1e9):
+                    found.append(
+                        RowError(
+                            n,
+                            c_population,
+                            f"a population of {raw}: give the people the figure is about, above 0",
+                        )
                     )
+                    population = None
+        if not found and period is not None:
+            key = (metric, org, place, hood, kind, category, period)
+            if key in seen:
+                same = "metric, subject, group and period" if kind else "metric, subject and period"
+                found.append(RowError(n, c_period or "", f"the same {same} is on row {seen[key]}"))
+            else:
+                seen[key] = n
+        errors += found
+        if metric and subject_ok:
+            rows.append(
+                MeasurementRow(
+                    n,
+                    metric,
+                    period,
+                    value,
+                    org,
+                    place,
+                    hood,
+                    rec[c_note] if c_note else "",
+                    kind,
+                    category,
+                    population,
+                    incomplete=bool(found) or period is None,
                 )
-                continue
-        key = (metric, org, place, hood, kind, category, period)
-        if key in seen:
-            same = "metric, subject, group and period" if kind else "metric, subject and period"
-            errors.append(RowError(n, c_period, f"the same {same} is on row {seen[key]}"))
-            continue
-        seen[key] = n
-        rows.append(
-            MeasurementRow(
-                n,
-                metric,
-                period,
-                value,
-                org,
-                place,
-                hood,
-                rec[c_note] if c_note else "",
-                kind,
-                category,
-                population,
             )
-        )
-    errors += missing_quantiles(rows, c_group or "Group")
-    if not rows and not errors:
+    errors += missing_quantiles([r for r in rows if not r.incomplete], c_group or "Group")
+    if not any_row:
         errors.append(RowError(2, "", "the file has headings but no measurements"))
-    raise_if_any(filename, errors)
-    return rows
+    errors.sort(key=lambda e: e.row)
+    return rows, errors
 
 
 class _GroupError(ValueError):
@@ -198,7 +215,7 @@ def missing_quantiles(rows: list[MeasurementRow], column: str) -> list[RowError]
     all: an error on its first row, naming the missing ones and the rows given."""
     groups: dict[tuple[str, str, str, str, str, dt.date], list[MeasurementRow]] = {}
     for r in rows:
-        if r.breakdown and Breakdown(r.breakdown).is_deprivation:
+        if r.period and r.breakdown and Breakdown(r.breakdown).is_deprivation:
             key = (r.metric, r.organisation, r.place, r.neighbourhood, r.breakdown, r.period)
             groups.setdefault(key, []).append(r)
     errors = []

@@ -99,18 +99,21 @@ def import_measurements(
     by: Any,
     today: dt.date,
     progress: Progress = no_progress,
+    file_errors: Sequence[RowError] = (),
 ) -> dict[str, int]:
     """Save measurements, replacing any for the same metric, subject and period: all of
     them, or none. ``by`` must be a partner, allowed to change every series in the file (a row
     of a series they may not change is an error of the file, named by row). Each figure is
     checked as ``figure_problems`` checks it on ``today``: a bad period or value is an error
-    of the file, named by row and column."""
+    of the file, named by row and column. ``file_errors`` are the problems the importer found
+    (its ``incomplete`` rows are checked for metric and subject only): they are listed with
+    these, sorted by row, so that one bad cell hides no other problem."""
     require(by, Permission.IMPORT_MEASUREMENTS)
     metrics = queries.metrics_by_code()
     orgs = partnership_queries.organisations_by_code()
     places = partnership_queries.places_by_code()
     hoods = partnership_queries.neighbourhoods_by_code()
-    errors: list[RowError] = []
+    errors: list[RowError] = list(file_errors)
     resolved = []
     allowed: dict[tuple[int, str], bool] = {}
     for r in rows:
@@ -152,6 +155,8 @@ def import_measurements(
                 )
             )
             continue
+        if r.incomplete or r.period is None:
+            continue
         if (problem := fed_problem(metric, key, r.breakdown)) is not None:
             errors.append(RowError(r.row, "Metric", problem))
             continue
@@ -161,23 +166,23 @@ def import_measurements(
                 RowError(r.row, field.capitalize(), message) for field, message in problems.items()
             ]
             continue
-        resolved.append((r, metric, org, place, hood, key))
-    raise_if_any(filename, errors)
+        resolved.append((r, metric, org, place, hood, key, r.period))
+    raise_if_any(filename, sorted(errors, key=lambda e: e.row))
     with transaction.atomic():
-        for i, (r, metric, org, place, hood, key) in enumerate(resolved, start=1):
+        for i, (r, metric, org, place, hood, key, period) in enumerate(resolved, start=1):
             m = Measurement.objects.filter(
                 metric=metric,
                 subject_key=key,
                 breakdown=r.breakdown,
                 category=r.category,
-                period=r.period,
+                period=period,
             ).first()
             m = m or Measurement(
                 metric=metric,
                 organisation=org,
                 place=place,
                 neighbourhood=hood,
-                period=r.period,
+                period=period,
                 breakdown=r.breakdown,
                 category=r.category,
             )

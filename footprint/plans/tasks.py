@@ -21,10 +21,13 @@ def _today(job: Job) -> dt.date:
 
 
 def _import(job: Job, progress: Progress) -> str:
-    rows = importers.parse_measurements(job.payload["text"], job.payload["filename"])
+    # Every problem at once: the importer's (by row and column) go to the service, which adds
+    # its own (unknown codes, periods not yet over, series the uploader may not change).
+    rows, errors = importers.read_measurements(job.payload["text"], job.payload["filename"])
     progress(1, 10)
     result = services.import_measurements(
         rows=rows,
+        file_errors=errors,
         filename=job.payload["filename"],
         by=job.created_by,
         today=_today(job),

@@ -191,6 +191,50 @@ def test_the_measurement_import_page_runs_a_job(client_for, plan):
     assert job.message == "1 measurements saved in 1 series"
 
 
+def test_an_import_lists_every_problem_in_the_file_at_once(client_for, plan):
+    """A formula in one cell hides nothing: the importer's problems (period, value, subject,
+    population) and the service's (unknown codes, an impossible percentage, a period not yet
+    over) all come in one answer, by row and column, and nothing is saved."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from footprint.core.models import Job
+
+    text = (
+        "Metric,Period,Value,Organisation,Place,Population\n"
+        'ae-4-hour,2025-06,"=HYPERLINK(""http://x"",""1"")",RA1,,\n'  # 2: a formula value
+        "ae-4-hour,June 2025,70,RA1,,\n"  # 3: a period not a period
+        "ae-4-hour,2025-07,70,RA1,E10000901,\n"  # 4: two subjects
+        "beds,2025-06,1,RA1,,\n"  # 5: no such metric
+        "ae-4-hour,2025-08,71,ZZZ,,\n"  # 6: no such organisation
+        "ae-4-hour,2025-09,250,RA1,,\n"  # 7: not a possible percentage
+        "ae-4-hour,2200-01,73,RA1,,\n"  # 8: a period long after today
+        "ae-4-hour,2025-10,lots,RA1,,-5\n"  # 9: two problems in one row
+        "ae-4-hour,2025-05,74,RA1,,\n"  # 10: fine, but nothing is saved
+    )
+    client_for("editor_a").post(
+        reverse("plans:measurement_import"),
+        {"file": SimpleUploadedFile("m.csv", text.encode())},
+    )
+    job = Job.objects.get()
+    assert job.status == Job.Status.FAILED
+    lines = job.errors
+    expected = [
+        "m.csv, row 2, column 'Value': '=HYPERLINK(\"http://x\",\"1\")' is not a number",
+        "m.csv, row 3, column 'Period': 'June 2025' is not a period",
+        "m.csv, row 4, column 'Organisation': give one of organisation, place or neighbourhood",
+        "m.csv, row 5, column 'Metric': no metric has the code 'beds'",
+        "m.csv, row 6, column 'Organisation': no organisation has the ODS code 'ZZZ'",
+        "m.csv, row 7, column 'Value': 250.0 is not possible for a percentage",
+        "m.csv, row 8, column 'Period': January 2200 is after",
+        "m.csv, row 9, column 'Value': 'lots' is not a number",
+        "m.csv, row 9, column 'Population': a population of -5",
+    ]
+    assert len(lines) == len(expected), "\n".join(lines)
+    for line, start in zip(lines, expected, strict=True):
+        assert line.startswith(start), (line, start)
+    assert not Measurement.objects.filter(period=dt.date(2025, 5, 1)).exists()
+
+
 # --- Figures that cannot be, and removing one recorded in error ---------------------------------
 
 
