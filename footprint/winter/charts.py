@@ -4,6 +4,7 @@ page shows the same figures in a table after it."""
 
 from __future__ import annotations
 
+import textwrap
 from typing import Any
 
 from footprint.core.charts import SCHEMA
@@ -12,10 +13,20 @@ from footprint.core.charts import SCHEMA
 def occupancy_fan(rows: list[dict[str, Any]], title: str) -> dict[str, Any]:
     """``rows`` are {"day" (ISO date), "scenario", "p10", "p50", "p90", "beds"}, scenarios in
     their order; the band is the 80 % range, the line the median, the dashed line the beds
-    open in the first scenario."""
+    open in the first scenario, each in the legend under the plot."""
     order = list(dict.fromkeys(r["scenario"] for r in rows))
     x = {"field": "day", "type": "temporal", "title": "Day", "axis": {"format": "%-d %b"}}
-    colour = {"field": "scenario", "type": "nominal", "title": "Scenario", "sort": order}
+    # legends under the plot, one entry a line, so a narrow screen keeps the plot's width and
+    # long scenario names are not cut short; the beds-open line has its own entry
+    legend = {"orient": "bottom", "direction": "vertical", "labelLimit": 220}
+    colour = {
+        "field": "scenario",
+        "type": "nominal",
+        "title": "Scenario",
+        "sort": order,
+        "legend": legend,
+    }
+    beds_label = f"Beds open ({order[0]})" if order else "Beds open"
     tip = [
         {"field": "day", "type": "temporal", "title": "Day", "format": "%-d %B %Y"},
         {"field": "scenario", "title": "Scenario"},
@@ -28,7 +39,8 @@ def occupancy_fan(rows: list[dict[str, Any]], title: str) -> dict[str, Any]:
     return {
         "$schema": SCHEMA,
         "description": title,
-        "title": title,
+        # wrapped, so a long provider's name never widens the chart past a phone's screen
+        "title": {"text": textwrap.wrap(title, 36), "anchor": "start"},
         "width": "container",
         "height": 280,
         "data": {"values": rows},
@@ -59,8 +71,16 @@ def occupancy_fan(rows: list[dict[str, Any]], title: str) -> dict[str, Any]:
                 "transform": [
                     {"filter": {"field": "scenario", "equal": order[0] if order else ""}}
                 ],
-                "mark": {"type": "line", "strokeDash": [4, 4], "color": "#212b32"},
-                "encoding": {"y": {"field": "beds", "type": "quantitative"}},
+                "mark": {"type": "line", "color": "#212b32"},
+                "encoding": {
+                    "y": {"field": "beds", "type": "quantitative"},
+                    "strokeDash": {
+                        "datum": beds_label,
+                        "type": "nominal",
+                        "scale": {"range": [[4, 4]]},
+                        "legend": {**legend, "title": None},
+                    },
+                },
             },
         ],
     }

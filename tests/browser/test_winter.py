@@ -54,7 +54,9 @@ def test_the_programme_office_compares_winter_scenarios(page, plan):
     expect(rows.nth(0)).to_contain_text("Do nothing")
     expect(rows.nth(1)).to_contain_text("More step-down beds")
     page.wait_for_selector("#fan[data-chart-ready]")
-    expect(page.locator("#weeks")).to_contain_text("More step-down beds: over 100 %")
+    expect(page.locator("#weeks")).to_contain_text(
+        "More step-down beds: average daily chance over 100 %"
+    )
     check_accessibility(page)
 
     # the what-if loses fewer bed days than doing nothing at Trust A
@@ -100,10 +102,19 @@ def test_a_published_plan_fits_the_window(page, cast, plan, viewport_width):
     page.wait_for_selector("#fan[data-chart-ready]")
     scroll, window = page.evaluate(WIDTH)
     assert scroll <= window, f"the plan page is {scroll} px wide in a {window} px window"
+    # walk W3: the fan's plot keeps its width (legends go under it, not beside it), every
+    # legend entry is whole, and the beds-open line has one
+    plot = page.eval_on_selector("#fan .mark-area", "e => e.getBBox().width")
+    assert plot >= 0.5 * min(window, 960), f"the fan's plot is {plot:.0f} px in {window} px"
+    labels = page.locator("#fan .role-legend-label text").all_text_contents()
+    assert "Beds open (Do nothing)" in labels and "More step-down beds" in labels
+    assert not [t for t in labels if t.endswith("…")]
     weeks = page.get_by_role(
         "region", name="Trust A Hospitals: the average daily chance of over 100 %"
     )
-    expect(weeks.locator("table#weeks")).to_contain_text("More step-down beds: over 100 %")
+    expect(weeks.locator("table#weeks")).to_contain_text(
+        "More step-down beds: average daily chance over 100 %"
+    )
     expect(weeks).to_have_attribute("tabindex", "0")
     check_accessibility(page)
 
