@@ -40,6 +40,20 @@ def test_import_build_run_and_read_a_scenario(page, cast, tmp_path):
     page.get_by_role("button", name="Add scheme").click()
     expect(page.locator("#schemes")).to_contain_text("Beyond evidence")
     check_accessibility(page)
+    expect(page.locator("#schemes")).to_contain_text("Not yet checked against a source")
+    # the scheme's page and the growth page say whether evidence and trends were checked
+    scenario_url = page.url
+    page.get_by_role("link", name="Change Virtual wards").click()
+    expect(page.locator("#evidence")).to_contain_text("Not yet checked against a source")
+    check_accessibility(page)
+    page.goto(scenario_url)
+    page.get_by_role("link", name="Change growth").click()
+    page.locator("#setting-2 > summary").click()
+    expect(page.locator("#trend-ip_emergency")).to_contain_text("Checked against its source")
+    page.locator("#trend-ip_emergency summary").click()
+    expect(page.locator("#trend-ip_emergency")).to_contain_text("pooled P10-P90")
+    check_accessibility(page)
+    page.goto(scenario_url)
 
     page.get_by_role("button", name="Run the model").click()
     expect(page.get_by_role("heading", name="Virtual wards plan: results")).to_be_visible()
