@@ -17,6 +17,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from footprint.core.exports import csv_response, xlsx_response
+from footprint.core.jobs import may_watch
 from footprint.core.permissions import can, permission_required, require
 from footprint.winter import charts, compute, queries, services
 from footprint.winter.forms import (
@@ -579,6 +580,8 @@ def run(request: HttpRequest, pk: int) -> HttpResponse:
         "winter/run.jinja",
         {
             "run": r,
+            # the progress bar: for whoever may see the plan, not only who started the run
+            "may_watch": r.job is not None and may_watch(r.job, request.user),
             "scenario": r.scenario,
             "plan": r.scenario.plan,
             "providers": [(name, queries.weeks(r, code)) for code, name in providers],

@@ -458,3 +458,13 @@ def test_the_index_says_how_to_read_a_plan_on_the_page(client_for, plan):
     text = client_for("viewer").get(reverse("winter:index")).content.decode()
     assert "a thousand" not in text and "docs/winter.md" not in text
     assert "How to read a winter plan" in text and "the plan's number of times" in text
+
+
+def test_anyone_who_may_see_the_plan_watches_a_run_move(client_for, cast, scenario):
+    """A queued run's page shows the moving progress bar to every partner (core lets them poll
+    the job), not only to whoever started it; the public sees the status in words."""
+    r = services.start_run(scenario=scenario, by=cast["pmo"], enqueue=lambda pk: None)
+    for who in ("pmo", "viewer"):
+        page = client_for(who).get(r.get_absolute_url()).content.decode()
+        assert f'hx-get="{reverse("core:job", args=[r.job.pk])}"' in page
+        assert '<progress id="job-' in page
