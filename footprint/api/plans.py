@@ -31,7 +31,12 @@ class GapGroupOut(Schema):
 class GapOut(Schema):
     breakdown: str = Field(description="imd_quintile, imd_decile or ethnic_group")
     breakdown_name: str
-    measure: str = Field(description="ends: first group less second; sii: the slope index")
+    measure: str = Field(
+        description=(
+            "ends: first group less second; sii: the slope index of inequality, the most "
+            "deprived end less the least deprived end (OHID's sign negated)"
+        )
+    )
     measure_name: str
     first: GapGroupOut | None = Field(None, description="The gap is first less second (ends)")
     second: GapGroupOut | None = None
@@ -52,7 +57,9 @@ class SplitPeriodOut(Schema):
 
 class SiiOut(Schema):
     period: dt.date
-    value: float
+    value: float = Field(
+        description="the most deprived end less the least deprived end, as every gap reads"
+    )
     lower: float | None
     upper: float | None
     confidence: float

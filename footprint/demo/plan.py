@@ -1096,14 +1096,15 @@ def _split_figures(
         series = gaps[slug]
         start = series.get(baseline_date) or next(iter(series.values()))
         if measure == Goal.GapMeasure.SII:
-            # The SII of the baseline period, weighted by the quintiles' populations.
+            # The SII of the baseline period, weighted by the quintiles' populations, read as
+            # every gap is: the most deprived end less the least deprived (OHID's sign negated).
             weights = np.array(SPLIT_POPULATIONS, dtype=float) / sum(SPLIT_POPULATIONS)
             ranks = np.cumsum(weights) - weights / 2
             centre = (weights * ranks).sum()
             slope = (weights * (ranks - centre) * np.array(start)).sum() / (
                 weights * (ranks - centre) ** 2
             ).sum()
-            baseline = round(float(slope), 1)
+            baseline = round(-float(slope), 1)
         else:
             baseline = round(start[0] - start[-1], 1)
         Goal.objects.create(

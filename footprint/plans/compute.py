@@ -425,7 +425,9 @@ def gap_values(goal: Goal, table: GroupFigures) -> list[float | None]:
     when every figure has one, else equally), or the first group less the second."""
     if goal.gap_measure == Goal.GapMeasure.SII:
         pops = table.array("populations") if table.all_populations else None
-        found = gap_engine.sii_series(table.array(), pops)
+        # Every gap reads the most deprived end less the least deprived end: the engine's
+        # SII (OHID's sign, least less most) negated.
+        found = -gap_engine.sii_series(table.array(), pops)
     else:
         first, second = table.column(goal.gap_first), table.column(goal.gap_second)
         if first is None or second is None:
@@ -464,10 +466,13 @@ def gap_series(goal: Goal, data: SeriesData) -> Series:
 
 def gap_name(goal: Goal) -> str:
     """What a gap goal's gap is, in words: 'Quintile 1 (most deprived) less Quintile 5
-    (least deprived)', or 'The slope index of inequality across deprivation quintiles'."""
+    (least deprived)', or 'The slope index of inequality across deprivation quintiles (the
+    most deprived end less the least deprived end)'."""
     if goal.gap_measure == Goal.GapMeasure.SII:
+        across = Breakdown(goal.gap_breakdown).label.lower()
         return (
-            f"The slope index of inequality across {Breakdown(goal.gap_breakdown).label.lower()}s"
+            f"The slope index of inequality across {across}s "
+            "(the most deprived end less the least deprived end)"
         )
     first = breakdowns.label(goal.gap_breakdown, goal.gap_first)
     second = breakdowns.label(goal.gap_breakdown, goal.gap_second)
@@ -493,7 +498,9 @@ SII_CONFIDENCE = 0.95
 def latest_sii(table: GroupFigures, unit: str) -> SiiView | None:
     """The SII of the latest period with every quantile's figure and population, with its
     95 % interval simulated as OHID's ``phe_sii`` does (a percentage as a proportion with
-    Wilson limits, a rate per N with Byar's); None if no period has them all."""
+    Wilson limits, a rate per N with Byar's); None if no period has them all. Its sign is
+    Footprint's for every gap, the most deprived end less the least deprived end: OHID's
+    (least less most) negated, as in ``gap_values``."""
     if not table.breakdown.is_deprivation:
         return None
     values, pops = table.array(), table.array("populations")
@@ -521,7 +528,7 @@ def latest_sii(table: GroupFigures, unit: str) -> SiiView | None:
             )
             scale, note = 1.0, "Byar's limits of each quintile's rate"
         else:
-            slope = float(gap_engine.sii_series(values[i : i + 1], pops[i : i + 1])[0])
+            slope = -float(gap_engine.sii_series(values[i : i + 1], pops[i : i + 1])[0])
             return SiiView(
                 table.periods[i],
                 slope,
@@ -531,14 +538,14 @@ def latest_sii(table: GroupFigures, unit: str) -> SiiView | None:
                 "No interval: it needs a percentage or a rate per number of people",
             )
     except ineq.InequalityInputError as exc:
-        slope = float(gap_engine.sii_series(values[i : i + 1], pops[i : i + 1])[0])
+        slope = -float(gap_engine.sii_series(values[i : i + 1], pops[i : i + 1])[0])
         return SiiView(table.periods[i], slope, None, None, SII_CONFIDENCE, f"No interval: {exc}")
     low, high = res.sii_limits[SII_CONFIDENCE]
     return SiiView(
         table.periods[i],
-        res.sii * scale,
-        low * scale,
-        high * scale,
+        -res.sii * scale,
+        -high * scale,
+        -low * scale,
         SII_CONFIDENCE,
         f"Simulated from the {note} ({res.repetitions:,} draws)",
     )

@@ -228,17 +228,31 @@ def test_an_sii_gap_goal_is_judged_on_the_sii_of_each_month(cast, footprint, pla
         footprint,
         cast,
         gap_measure=Goal.GapMeasure.SII,
-        baseline_value=24.0,
-        target_value=12.0,
+        baseline_value=-24.0,
+        target_value=-12.0,
     )
     assert (goal.gap_first, goal.gap_second) == ("", "")
     view = compute.judge_goal(goal, queries.series(goal.metric, goal.subject_key, split=True))
     # April 2024: 50, 60, 65, 68, 70 with equal populations, ranks 0.1 … 0.9 (mean 0.5):
-    # slope = Σ 0.2 (r − 0.5) y / Σ 0.2 (r − 0.5)² = (0.2 × 9.6) / 0.08 = 24.
-    assert view.series.values[0] == pytest.approx(24.0)
+    # slope = Σ 0.2 (r − 0.5) y / Σ 0.2 (r − 0.5)² = (0.2 × 9.6) / 0.08 = 24, least less most;
+    # read as every gap is, the most deprived end less the least: −24.
+    assert view.series.values[0] == pytest.approx(-24.0)
     # May 2025: quintile 1 is 56.5, so Σ (r − 0.5) y = 9.6 − 0.4 × 6.5 = 7.0 → 0.2 × 7 / 0.08.
-    assert view.series.values[-1] == pytest.approx(17.5)
-    assert compute.gap_name(goal) == ("The slope index of inequality across deprivation quintiles")
+    assert view.series.values[-1] == pytest.approx(-17.5)
+    assert compute.gap_name(goal) == (
+        "The slope index of inequality across deprivation quintiles "
+        "(the most deprived end less the least deprived end)"
+    )
+    # The same planted gap reads the same sign both ways: quintile 1 less quintile 5 is
+    # 50 − 70 = −20 in April 2024, and the SII (−24) is below 0 too, as is the goal page's.
+    ends = gap_goal(plan, footprint, cast, baseline_value=-20.0, target_value=-10.0)
+    ends_view = compute.judge_goal(ends, queries.series(ends.metric, ends.subject_key, split=True))
+    assert ends_view.series.values[0] == pytest.approx(-20.0)
+    table = compute.gap_table(goal, queries.series(goal.metric, goal.subject_key, split=True))
+    assert table is not None
+    latest = compute.latest_sii(table, goal.metric.unit)
+    assert latest is not None and latest.sii < 0
+    assert latest.lower is None or latest.lower < latest.sii < latest.upper
 
 
 def test_a_gap_between_two_ethnic_groups_and_its_table(client_for, cast, footprint, plan):
