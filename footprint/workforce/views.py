@@ -3,8 +3,6 @@ the supply projection, and the staff the escalation beds open today need."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -82,7 +80,7 @@ def retention_series(request: HttpRequest, ods_code: str, staff_group: str) -> H
 
 @partner_only
 def agency(request: HttpRequest) -> HttpResponse:
-    since = queries.agency_year_start(dt.date.today())
+    since = queries.agency_year_start(timezone.localdate())
     report = compute.agency_report(since)
     return render(
         request,
@@ -183,7 +181,7 @@ def workforce_import(request: HttpRequest) -> HttpResponse:
 def supply(request: HttpRequest) -> HttpResponse:
     form = SupplyForm(request.GET or None)
     result = None
-    first_year = dt.date.today().year
+    first_year = timezone.localdate().year
     if form.is_valid():
         d = form.cleaned_data
         need = d["need"]
@@ -214,7 +212,7 @@ def supply(request: HttpRequest) -> HttpResponse:
 @partner_only
 def escalation(request: HttpRequest) -> HttpResponse:
     """The staff (WTE by staff group) the escalation beds open in the daily returns need."""
-    today = dt.date.today()
+    today = timezone.localdate()
     rows = compute.escalation_staffing(today)
     bars = [
         {"who": r.organisation_name, "staff": n.name, "wte": round(n.wte, 1)}

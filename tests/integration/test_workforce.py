@@ -487,3 +487,12 @@ def test_the_rate_card_is_searched_and_sorted(client_for, cast, footprint):
     assert re.findall(r"£([\d,]+\.\d\d)</td>", by_cap) == ["150.00", "45.00", "40.00"]
     mine = viewer.get(reverse("workforce:rate_card"), {"q": "Trust A"}).content.decode()
     assert "1 cap matching" in mine and "Add a cap" not in mine
+
+
+def test_the_workforce_pages_take_today_from_the_projects_clock(client_for, monkeypatch):
+    """The agency report's year (with no shifts yet, the year to today) and the supply
+    projection's first year come from ``timezone.localdate()``, not the server's calendar."""
+    instant = dt.datetime(2031, 5, 1, 12, tzinfo=dt.UTC)
+    monkeypatch.setattr(timezone, "now", lambda: instant)
+    page = client_for("viewer").get(reverse("workforce:agency")).content.decode()
+    assert "agency shifts in the year from 2 May 2030" in page
