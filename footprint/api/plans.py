@@ -143,6 +143,13 @@ class PointOut(Schema):
 class SeriesOut(Schema):
     metric: str
     subject: str
+    fed_from_daily_returns: bool = Field(
+        description="whether the metric's figures are made from the urgent-care daily "
+        "returns (its whole-system series is then written from them, never by hand)"
+    )
+    daily_return_measure: str = Field(
+        description="the daily returns' figure it is made from; blank when not fed from them"
+    )
     improvement: str
     variation: str
     points: list[PointOut]
@@ -246,6 +253,8 @@ def series(request: HttpRequest, slug: str, subject: str) -> Any:
         {
             "metric": metric.slug,
             "subject": subject,
+            "fed_from_daily_returns": metric.is_fed_from_returns,
+            "daily_return_measure": metric.flow_measure if metric.is_fed_from_returns else "",
             "improvement": metric.improvement,
             "variation": s.result.variation_icon,
             "points": [

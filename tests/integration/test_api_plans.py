@@ -33,6 +33,7 @@ def test_series_need_a_partner_token(client, cast, plan):
     assert client.get(url, headers=bearer(cast["stranger"])).status_code == 403
     body = client.get(url, headers=bearer(cast["viewer"])).json()
     assert len(body["points"]) == 24
+    assert (body["fed_from_daily_returns"], body["daily_return_measure"]) == (False, "")
     assert body["points"][-1]["rule"] == "two_in_three_below"
 
 

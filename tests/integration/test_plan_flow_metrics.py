@@ -160,6 +160,21 @@ def test_a_goal_on_a_fed_metric_is_judged_with_spc(cast, footprint, plan):
     assert view.series.result.variation_icon == compute.Variation.IMPROVEMENT_LOW
 
 
+def test_the_api_says_a_metric_is_fed_from_the_daily_returns(client, cast, footprint):
+    from footprint.api.tokens import create_token
+
+    nctr = metric(footprint, NCTR_ALL, "daily_total_mean")
+    submit(cast, footprint, "trust_a", dt.date(2026, 10, 1), nctr_pathway_0=7)
+    services.refresh_flow_series(metric=nctr, by=cast["pmo"], today=TODAY)
+    token = create_token(user=cast["viewer"], name="t")[1]
+    body = client.get(
+        f"/api/v1/metrics/{nctr.slug}/series/system",
+        headers={"Authorization": f"Bearer {token}"},
+    ).json()
+    assert (body["fed_from_daily_returns"], body["daily_return_measure"]) == (True, NCTR_ALL)
+    assert [p["value"] for p in body["points"]] == [7.0]
+
+
 def test_the_button_on_the_metric_page(client_for, cast, footprint):
     three_days(cast, footprint)
     nctr = metric(footprint, NCTR_ALL, "daily_total_mean")
