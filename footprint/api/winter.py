@@ -34,6 +34,10 @@ class ScenarioSummaryOut(Schema):
     name: str
     description: str
     latest_run: int | None = Field(description="Its latest run that succeeded")
+    published_run: int | None = Field(
+        description="The run whose figures the plan was published with (frozen until it is "
+        "published again); null in a draft"
+    )
 
 
 class PlanOut(Schema):
@@ -50,6 +54,7 @@ class PlanOut(Schema):
 
 
 def _plan_out(p: Any) -> dict[str, Any]:
+    published = {sc.pk: r.pk for sc, r, _ in queries.published_runs(p)} if p.published else {}
     return {
         "id": p.pk,
         "name": p.name,
@@ -66,6 +71,7 @@ def _plan_out(p: Any) -> dict[str, Any]:
                 "name": sc.name,
                 "description": sc.description,
                 "latest_run": getattr(queries.latest_run(sc), "pk", None),
+                "published_run": published.get(sc.pk),
             }
             for sc in queries.scenarios(p)
         ],

@@ -4,6 +4,7 @@ and daily results; anyone else with a token is refused."""
 import datetime as dt
 
 import pytest
+from django.utils import timezone
 
 from footprint.api.tokens import create_token
 from footprint.winter import services
@@ -36,8 +37,20 @@ def test_partners_read_a_plan_its_inputs_and_its_results(client, cast, ran):
     assert [p["name"] for p in plans] == ["Winter 2026/27"]
     assert plans[0]["status"] == "draft" and plans[0]["start"] == "2026-11-30"
     assert plans[0]["scenarios"] == [
-        {"id": ran.scenario.pk, "name": "Do nothing", "description": "", "latest_run": ran.pk}
+        {
+            "id": ran.scenario.pk,
+            "name": "Do nothing",
+            "description": "",
+            "latest_run": ran.pk,
+            "published_run": None,
+        }
     ]
+    # published, the plan names the run it was published with, until published again
+    services.publish(plan=ran.scenario.plan, by=cast["pmo"], now=timezone.now())
+    again = services.start_run(scenario=ran.scenario, by=cast["pmo"], enqueue=lambda pk: None)
+    services.run_simulation(run=again, by=cast["pmo"])
+    [published] = client.get("/api/v1/winter/plans", headers=h).json()[0]["scenarios"]
+    assert (published["latest_run"], published["published_run"]) == (again.pk, ran.pk)
     sc = client.get(f"/api/v1/winter/scenarios/{ran.scenario.pk}", headers=h).json()
     assert [i["provider_name"] for i in sc["inputs"]] == ["Trust A Hospitals", "Trust B Hospitals"]
     assert sc["inputs"][0]["pathway_shares"] == [60.0, 25.0, 10.0, 5.0]
