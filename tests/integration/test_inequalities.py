@@ -105,7 +105,9 @@ def test_a_clinical_areas_figures_by_quintile_and_sii_on_the_page(client_for, ca
     services.choose_metric(area="respiratory", metric=metric, by=cast["pmo"])
     page = client_for("viewer").get(reverse("inequalities:core20plus5")).content.decode()
     assert "by deprivation quintile, 1 October 2026" in page
-    assert "Slope index of inequality: <strong>20.0</strong> (%)" in page
+    # OHID's SII is 20.0 (least deprived above); the page reads it as every gap in the plan
+    # is, the most deprived less the least deprived, so beside the -16.0 gap it is -20.0.
+    assert "the most deprived end less the least deprived): <strong>-20.0</strong> (%)" in page
     assert "the least deprived end stands 20.0 above the most deprived" in page
     assert "The most deprived quintile less the least deprived: -16.0" in page
     assert "95 % interval of the slope index" in page
