@@ -140,6 +140,38 @@ def rates(request: HttpRequest) -> HttpResponse:
     return render(request, "inequalities/rates.jinja", context)
 
 
+def _published_split(
+    element_id: str, goal: Any, split: Any, chart_title: str
+) -> dict[str, Any] | None:
+    """A published goal's split as a chart of its latest period and a table of up to its last
+    four, or None when no period has a figure. ``latest``, ``period`` and ``row`` are the
+    latest period's index, month and figures, for the sentences beside them."""
+    filled = [i for i, row in enumerate(split.values) if any(v is not None for v in row)]
+    if not filled:
+        return None
+    latest = filled[-1]
+    period = split.periods[latest]
+    row = split.values[latest]
+    names = [name for _, name in split.groups]
+    return {
+        "id": element_id,
+        "goal": goal,
+        "split": split,
+        "period": period,
+        "latest": latest,
+        "row": row,
+        "headers": [split.breakdown_name]
+        + [{"text": f"{split.periods[i]:%b %Y}", "numeric": True} for i in filled[-4:]],
+        "rows": [(name, [split.values[i][g] for i in filled[-4:]]) for g, name in enumerate(names)],
+        "chart": charts.published_by_group(
+            list(zip(names, row, strict=True)),
+            f"{chart_title}, {period:%B %Y}",
+            category=split.breakdown_name,
+            measure=goal.metric_name,
+        ),
+    }
+
+
 def _published_deprivation() -> list[dict[str, Any]]:
     """Each published goal's figures by deprivation, as published: the latest period's
     figures by group for a chart, up to the last four periods for its table, the gap between
@@ -147,13 +179,12 @@ def _published_deprivation() -> list[dict[str, Any]]:
     shown = []
     for k, found in enumerate(queries.published_deprivation()):
         goal, split = found.goal, found.split
-        filled = [i for i, row in enumerate(split.values) if any(v is not None for v in row)]
-        if not filled:
+        view = _published_split(
+            f"published-{k}", goal, split, f"{goal.metric_name} by {split.breakdown_name.lower()}"
+        )
+        if view is None:
             continue
-        latest = filled[-1]
-        period = split.periods[latest]
-        row = split.values[latest]
-        names = [name for _, name in split.groups]
+        latest, period, row = view["latest"], view["period"], view["row"]
         most, least = row[0], row[-1]
         gap = split.ends_gap[latest] if latest < len(split.ends_gap) else None
         word = "fifth" if split.breakdown == Breakdown.QUINTILE else "tenth"
@@ -165,27 +196,7 @@ def _published_deprivation() -> list[dict[str, Any]]:
                 f"the least deprived {word}"
                 + (f": a gap of {figure(abs(gap), split.gap_unit)}." if gap is not None else ".")
             )
-        shown.append(
-            {
-                "id": f"published-{k}",
-                "goal": goal,
-                "split": split,
-                "period": period,
-                "gap_sentence": gap_sentence,
-                "headers": [split.breakdown_name]
-                + [{"text": f"{split.periods[i]:%b %Y}", "numeric": True} for i in filled[-4:]],
-                "rows": [
-                    (name, [split.values[i][g] for i in filled[-4:]])
-                    for g, name in enumerate(names)
-                ],
-                "chart": charts.published_by_group(
-                    list(zip(names, row, strict=True)),
-                    f"{goal.metric_name} by {split.breakdown_name.lower()}, {period:%B %Y}",
-                    category=split.breakdown_name,
-                    measure=goal.metric_name,
-                ),
-            }
-        )
+        shown.append(view | {"gap_sentence": gap_sentence})
     return shown
 
 
@@ -196,12 +207,12 @@ def _published_ethnicity() -> list[dict[str, Any]]:
     shown = []
     for k, found in enumerate(queries.published_ethnicity()):
         goal, split = found.goal, found.split
-        filled = [i for i, row in enumerate(split.values) if any(v is not None for v in row)]
-        if not filled:
+        view = _published_split(
+            f"published-ethnic-{k}", goal, split, f"{goal.metric_name} by ethnic group"
+        )
+        if view is None:
             continue
-        latest = filled[-1]
-        period = split.periods[latest]
-        row = split.values[latest]
+        period, row = view["period"], view["row"]
         names = [name for _, name in split.groups]
         known = [(v, name) for name, v in zip(names, row, strict=True) if v is not None]
         sentence = None
@@ -212,27 +223,7 @@ def _published_ethnicity() -> list[dict[str, Any]]:
                 f"({figure(low, split.unit)}) and highest for the {high_name} group "
                 f"({figure(high, split.unit)})."
             )
-        shown.append(
-            {
-                "id": f"published-ethnic-{k}",
-                "goal": goal,
-                "split": split,
-                "period": period,
-                "sentence": sentence,
-                "headers": [split.breakdown_name]
-                + [{"text": f"{split.periods[i]:%b %Y}", "numeric": True} for i in filled[-4:]],
-                "rows": [
-                    (name, [split.values[i][g] for i in filled[-4:]])
-                    for g, name in enumerate(names)
-                ],
-                "chart": charts.published_by_group(
-                    list(zip(names, row, strict=True)),
-                    f"{goal.metric_name} by ethnic group, {period:%B %Y}",
-                    category=split.breakdown_name,
-                    measure=goal.metric_name,
-                ),
-            }
-        )
+        shown.append(view | {"sentence": sentence})
     return shown
 
 
