@@ -77,9 +77,16 @@ def _axe_source() -> str:
     return AXE.read_text()
 
 
-# Resolves once the header's navigation has looked the same for three animation frames.
+# Resolves once the header has been started by the page's scripts (NHS.UK marks it
+# ``data-nhsuk-header-init``; before that, on a phone, its links run off the blue bar) and its
+# navigation has then looked the same for three animation frames. A click that loads a new
+# page returns before the page's scripts have run, so the wait for the mark matters.
 SETTLED = """async () => {
   const frame = () => new Promise((resolve) => requestAnimationFrame(() => resolve()));
+  const header = () => document.querySelector('[data-module="nhsuk-header"]');
+  for (let i = 0; i < 600 && header() && !header().hasAttribute('data-nhsuk-header-init'); i++) {
+    await frame();
+  }
   const nav = () => (document.querySelector('.nhsuk-header__navigation') || {}).outerHTML;
   let last = nav(), same = 0;
   for (let i = 0; i < 120 && same < 3; i++) {
@@ -136,6 +143,7 @@ def check_accessibility(page) -> None:
         page.evaluate("(source) => { (0, eval)(source); }", _axe_source())
     # The NHS.UK header re-lays out its navigation on the animation frame after any resize
     # (moving links into or out of "More"); let it settle so axe judges the page a user sees.
+    page.wait_for_load_state("load")
     page.evaluate(SETTLED)
     result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
     bad = [
