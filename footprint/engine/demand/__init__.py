@@ -36,6 +36,7 @@ from footprint.engine.demand.model import (
     Plan,
     Split,
     compile_plan,
+    describe_cohort,
     run,
     run_split,
     simulate,
@@ -52,6 +53,7 @@ from footprint.engine.demand.params import (
     Scheme,
     Variant,
     WaitingList,
+    quintile_words,
 )
 
 __all__ = [
@@ -88,7 +90,9 @@ __all__ = [
     "cost",
     "daily_variation",
     "demography_from_counts",
+    "describe_cohort",
     "plan_totals",
+    "quintile_words",
     "regroup",
     "run",
     "run_split",

@@ -266,8 +266,14 @@ class Strata:
     # ``dataclasses.replace`` on strata made by neighbourhood, for results by quintile
     neighbourhood_quintile: IntArray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     # with ``by_neighbourhood``: each stratum's own quintile (its records', 0 where they gave
-    # none); a breakdown by quintile falls back to the neighbourhood's only where it is 0
+    # none); a breakdown by quintile falls back to the neighbourhood's only where it is 0.
+    # When ``stratify`` is given the neighbourhoods' quintiles, the fallback is already made
+    # (each stratum's quintile is the one results by quintile count it in), and for the
+    # points of delivery in ``quintile_pods`` strata keep quintiles apart without
+    # ``by_neighbourhood`` too (0 elsewhere), for schemes whose cohorts name quintiles
     quintile: IntArray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    # the points of delivery (codes) whose strata keep deprivation quintiles apart
+    quintile_pods: tuple[str, ...] = ()
 
     def __len__(self) -> int:
         return len(self.base)
@@ -336,6 +342,20 @@ def _column(strata: Strata, by: str) -> tuple[IntArray, tuple[str, ...]]:
     if by not in columns:
         raise ValueError(f"unknown breakdown {by!r}; expected one of {', '.join(BREAKDOWNS)}")
     return columns[by]
+
+
+def cell_quintile(baseline: Baseline, quintiles: IntArray | None) -> IntArray:
+    """Each cell's deprivation quintile as results by quintile count it: its records' own, or
+    where they gave none its neighbourhood's (``quintiles[neighbourhood]``, 0 not known)."""
+    own = own_quintile(baseline.quintile, len(baseline))
+    if quintiles is None or len(quintiles) == 0:
+        return own
+    if len(quintiles) != len(baseline.neighbourhoods):
+        raise ValueError("a quintile is needed for each neighbourhood (0 where not known)")
+    q = np.asarray(quintiles, dtype=np.int64)
+    if ((q < 0) | (q > 5)).any():
+        raise ValueError("a neighbourhood's quintile must be 0 (not known) or 1 to 5")
+    return np.where(own > 0, own, q[baseline.neighbourhood])
 
 
 def quintile_of(strata: Strata) -> IntArray:
@@ -429,6 +449,7 @@ def _cohort_pattern(
     places: tuple[str, ...],
     lows: IntArray,
     highs: IntArray,
+    quintile: IntArray,
 ) -> IntArray:
     """Each cell's pattern of cohorts, numbered: cells share a number when the same schemes'
     cohorts hold them, by the rule ``model.compile_plan`` selects strata with (on the cell's
@@ -450,6 +471,8 @@ def _cohort_pattern(
                 mask &= np.isin(column, [names.index(v) for v in wanted if v in names])
         if c.los_bands:
             mask &= np.isin(baseline.los_band, list(c.los_bands))
+        if c.quintiles:
+            mask &= np.isin(quintile, list(c.quintiles))
         held[:, j] = mask
     _, pattern = np.unique(held, axis=0, return_inverse=True)
     return np.asarray(pattern, dtype=np.int64).reshape(-1)
@@ -483,6 +506,8 @@ def stratify(
     *,
     by_neighbourhood: bool = False,
     pool_for: Sequence[Scheme] | None = None,
+    quintiles: IntArray | None = None,
+    quintile_pods: Sequence[str] = (),
 ) -> Strata:
     """Compress fine cells into the strata a scenario can tell apart. ``age_bounds`` are the
     lower ages of the bands that schemes or outputs need (0 is always included). With
@@ -507,7 +532,14 @@ def stratify(
     and providers are pooled where no cohort there names one (the column 0). Results by
     neighbourhood or quintile need nothing else, so they run on far fewer strata. A sum of
     Poisson counts is Poisson and binomial cuts with one probability commute with it, so
-    activity's distribution is unchanged; the two stays keep bed days' mean and variance."""
+    activity's distribution is unchanged; the two stays keep bed days' mean and variance.
+
+    ``quintiles`` gives each neighbourhood's deprivation quintile (0 not known): a cell whose
+    records gave none counts in its neighbourhood's (:func:`cell_quintile`), and each
+    stratum's ``quintile`` is the one it counts in. At the points of delivery in
+    ``quintile_pods`` (``Scenario.quintile_pods``: where a scheme's cohort names quintiles)
+    the strata keep quintiles apart even when not made by neighbourhood, so such a cohort
+    selects whole strata; elsewhere they are pooled as before."""
     if len(demography.place_of) != len(baseline.neighbourhoods):
         raise ValueError("the demography must cover the baseline's neighbourhoods")
     bounds = tuple(sorted({0, *(int(b) for b in age_bounds if 0 < b < AGES)}))
@@ -517,11 +549,15 @@ def stratify(
     # neighbourhood, cells of different deprivation quintiles are kept apart too
     area = baseline.neighbourhood if by_neighbourhood else place
     own = own_quintile(baseline.quintile, len(baseline))
+    counted = cell_quintile(baseline, quintiles)  # own, or the neighbourhood's where none
+    kept = np.zeros(len(CODES), dtype=bool)
+    kept[[CODES.index(code) for code in quintile_pods]] = True
     keys = [
         baseline.provider,
         baseline.pod,
         area,
-        own if by_neighbourhood else np.zeros(len(baseline), dtype=np.int64),
+        # by neighbourhood, the own quintile (with the neighbourhood it gives the counted one)
+        own if by_neighbourhood else np.where(kept[baseline.pod], counted, 0),
         baseline.sex,
         age_band,
         baseline.attribute,
@@ -538,6 +574,7 @@ def stratify(
         len(LOS_BAND_STARTS),
     ]
     values = list(keys)  # what each stratum reports (its first cell's, where pooled)
+    values[3] = counted if by_neighbourhood else keys[3]
     if pool_for is not None:
         # only which schemes' cohorts hold a cell tells cells apart (and the provider where a
         # cohort names one): sex, age band, attribute and stay band give way to that pattern
@@ -552,6 +589,7 @@ def stratify(
             demography.places,
             bounds_[age_band],
             bounds_[age_band + 1] - 1,
+            counted,
         )
         keys = [*keys[:4], pattern]
         sizes = [*sizes[:4], int(pattern.max(initial=0)) + 1]
@@ -632,5 +670,11 @@ def stratify(
         health_scale=health_scale,
         neighbourhoods=baseline.neighbourhoods if by_neighbourhood else (),
         neighbourhood=area if by_neighbourhood else np.zeros(0, dtype=np.int64),
-        quintile=quintile if by_neighbourhood else np.zeros(0, dtype=np.int64),
+        quintile=quintile if by_neighbourhood or quintile_pods else np.zeros(0, dtype=np.int64),
+        quintile_pods=CODES if by_neighbourhood else tuple(sorted(set(quintile_pods))),
+        neighbourhood_quintile=(
+            np.asarray(quintiles, dtype=np.int64)
+            if by_neighbourhood and quintiles is not None and len(quintiles)
+            else np.zeros(0, dtype=np.int64)
+        ),
     )

@@ -30,7 +30,7 @@ import numpy as np
 import numpy.typing as npt
 
 from footprint.engine.demand.baseline import CROSS, FloatArray, IntArray, Strata
-from footprint.engine.demand.params import Effect, Scenario, Scheme
+from footprint.engine.demand.params import Effect, Scenario, Scheme, quintile_words
 from footprint.engine.demand.pods import BY_CODE, CODES, IN_PACKAGES, LOS_BAND_LABELS
 
 CHUNK = 50  # iterations per chunk: part of the model, so results never depend on the executor
@@ -196,6 +196,8 @@ def describe_cohort(scheme: Scheme) -> str:
         parts.append(
             "stays of " + ", ".join(f"{LOS_BAND_LABELS[b]} days" for b in sorted(c.los_bands))
         )
+    if c.quintiles:
+        parts.append(f"residents of deprivation {quintile_words(c.quintiles)}")
     return ", ".join(parts)
 
 
@@ -217,6 +219,12 @@ def cohort_problems(scheme: Scheme, strata: Strata) -> list[str]:
                     f"{scheme.name}: the cohort names {label} {value!r}, which the activity "
                     f"does not hold (it holds {known})"
                 )
+    if c.quintiles and scheme.pod not in strata.quintile_pods:
+        problems.append(
+            f"{scheme.name}: its cohort names deprivation quintiles but the strata do not keep "
+            f"them apart at {scheme.pod} (pass the scenario's quintile_pods and each "
+            "neighbourhood's quintile to stratify)"
+        )
     if not problems and not len(_cohort_strata(scheme, strata)):
         problems.append(
             f"{scheme.name}: its cohort ({describe_cohort(scheme)}) matches no activity"
@@ -244,6 +252,8 @@ def _cohort_strata(scheme: Scheme, strata: Strata) -> IntArray:
             mask &= np.isin(column, wanted)
     if c.los_bands:
         mask &= np.isin(strata.los_band, list(c.los_bands))
+    if c.quintiles:  # each stratum's quintile is the one its activity counts in
+        mask &= np.isin(strata.quintile, list(c.quintiles))
     return np.flatnonzero(mask).astype(np.int64)
 
 

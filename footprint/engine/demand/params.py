@@ -55,8 +55,15 @@ class Cohort:
     providers: tuple[str, ...] = ()
     attributes: tuple[str, ...] = ()
     los_bands: tuple[int, ...] = ()
+    # national deprivation quintiles (1 most deprived … 5) of where the activity's residents
+    # live: each record's own, or its neighbourhood's where it gave none (as results by
+    # quintile count it); empty means every quintile, and activity whose quintile is not known
+    quintiles: tuple[int, ...] = ()
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "quintiles", tuple(sorted({int(q) for q in self.quintiles})))
+        if any(not 1 <= q <= 5 for q in self.quintiles):
+            raise ValueError("a deprivation quintile must be 1 (most deprived) to 5")
         if self.age_low < 0 or (self.age_high is not None and self.age_high < self.age_low):
             raise ValueError("the cohort's age range is empty")
         if self.sex not in ("", "F", "M"):
@@ -68,6 +75,27 @@ class Cohort:
     def age_bounds(self) -> tuple[int, ...]:
         """The age-band boundaries the strata need to tell this cohort apart."""
         return (self.age_low,) if self.age_high is None else (self.age_low, self.age_high + 1)
+
+
+def quintile_words(quintiles: tuple[int, ...] | list[int]) -> str:
+    """Deprivation quintiles in words: ``(1,)`` → "quintile 1 (most deprived 20 %)", ``(1, 2)``
+    → "quintiles 1–2 (most deprived 40 %)", ``(5,)`` → "quintile 5 (least deprived 20 %)",
+    ``(2, 4)`` → "quintiles 2 and 4"; empty for none."""
+    qs = sorted({int(q) for q in quintiles})
+    if not qs:
+        return ""
+    run = qs == list(range(qs[0], qs[-1] + 1))
+    if len(qs) == 1:
+        words = f"quintile {qs[0]}"
+    elif run:
+        words = f"quintiles {qs[0]}–{qs[-1]}"
+    else:
+        words = "quintiles " + ", ".join(map(str, qs[:-1])) + f" and {qs[-1]}"
+    if run and len(qs) < 5 and qs[0] == 1:
+        words += f" (most deprived {20 * len(qs)} %)"
+    elif run and len(qs) < 5 and qs[-1] == 5:
+        words += f" (least deprived {20 * len(qs)} %)"
+    return words
 
 
 class Profile(StrEnum):
@@ -356,6 +384,12 @@ class Scenario:
     @property
     def age_bounds(self) -> tuple[int, ...]:
         return tuple(sorted({b for s in self.schemes for b in s.cohort.age_bounds}))
+
+    @property
+    def quintile_pods(self) -> tuple[str, ...]:
+        """The points of delivery whose strata must keep deprivation quintiles apart: those
+        where a scheme's cohort names quintiles."""
+        return tuple(sorted({s.pod for s in self.schemes if s.cohort.quintiles}))
 
 
 class BedRule(StrEnum):

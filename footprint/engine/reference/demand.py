@@ -3,13 +3,14 @@
 Every record is grown and sampled on its own, every scheme tested against every record, with no
 strata: a record's admissions are a Poisson count, each with the record's own length of stay;
 a scheme that avoids or moves activity first finds which of the record's admissions it may
-reach (each eligible with the iteration's eligible share) and then takes a binomial share of
-those (with their stays); one that shortens stays cuts each eligible day of each stay with its
-probability. Schemes build up by their time profiles. Each record is grown by its
-neighbourhood's demography times the iteration's population variant for its sex and age, and
-by the health-status adjustment at its own age (the rate at its age less the iteration's
-shift over the rate at its age, exactly rather than on a grid). It
-shares the parameter draws (:func:`draw_parameters`) so the two differ only in how they
+reach (each eligible with the iteration's eligible share; a cohort naming deprivation
+quintiles reaches the records of those quintiles, their own or their neighbourhood's) and
+then takes a binomial share of those (with their stays); one that shortens stays cuts each
+eligible day of each stay with its probability. Schemes build up by their time profiles.
+Each record is grown by its neighbourhood's demography times the iteration's population
+variant for its sex and age, and by the health-status adjustment at its own age (the rate at
+its age less the iteration's shift over the rate at its age, exactly rather than on a grid).
+It shares the parameter draws (:func:`draw_parameters`) so the two differ only in how they
 sample, and its cost grows with the number of records.
 """
 
@@ -36,9 +37,23 @@ BoolArray = npt.NDArray[np.bool_]
 Totals = dict[tuple[str, str], FloatArray]  # (provider, pod) → [run, year]
 
 
-def cohorts(records: Records, demography: Demography, scenario: Scenario) -> list[BoolArray]:
-    """Each scheme's cohort: which records it may touch."""
+def counted_quintile(records: Records, quintiles: Sequence[int] = ()) -> list[int]:
+    """Each record's deprivation quintile: its own, or where it gave none its neighbourhood's
+    in ``quintiles`` (0 when neither is known)."""
+    own = list(records.quintile) or [0] * len(records)
+    return [
+        int(q) if q else (int(quintiles[h]) if len(quintiles) else 0)
+        for q, h in zip(own, records.neighbourhood, strict=True)
+    ]
+
+
+def cohorts(
+    records: Records, demography: Demography, scenario: Scenario, quintiles: Sequence[int] = ()
+) -> list[BoolArray]:
+    """Each scheme's cohort: which records it may touch (``quintiles``: each neighbourhood's
+    deprivation quintile, for records that gave none of their own)."""
     place = demography.place_of[records.neighbourhood]
+    quintile = np.asarray(counted_quintile(records, quintiles), dtype=np.int64)
     band = np.searchsorted(np.asarray(LOS_BAND_STARTS), records.los, side="right") - 1
     masks = []
     for s in scenario.schemes:
@@ -56,14 +71,18 @@ def cohorts(records: Records, demography: Demography, scenario: Scenario) -> lis
             mask &= np.isin([records.attributes[a] for a in records.attribute], c.attributes)
         if c.los_bands:
             mask &= np.isin(band, c.los_bands)
+        if c.quintiles:
+            mask &= np.isin(quintile, c.quintiles)
         masks.append(mask)
     return masks
 
 
-def draws_per_iteration(records: Records, demography: Demography, scenario: Scenario) -> int:
+def draws_per_iteration(
+    records: Records, demography: Demography, scenario: Scenario, quintiles: Sequence[int] = ()
+) -> int:
     """Random draws in each iteration: every year, a Poisson count per record and two binomials
     (eligible, then removed or cut) per record of each scheme's cohort."""
-    touched = 2 * sum(int(m.sum()) for m in cohorts(records, demography, scenario))
+    touched = 2 * sum(int(m.sum()) for m in cohorts(records, demography, scenario, quintiles))
     return (len(records) + touched) * len(scenario.years)
 
 
@@ -77,12 +96,7 @@ def _labels(
     """Each record's provider, place, neighbourhood, sex, age band, attribute or deprivation
     quintile (its own, or where it has none its neighbourhood's in ``quintiles``), by name."""
     if by == "quintile":
-        own = list(records.quintile) or [0] * len(records)
-        chosen = [
-            int(q) if q else (int(quintiles[h]) if len(quintiles) else 0)
-            for q, h in zip(own, records.neighbourhood, strict=True)
-        ]
-        return [str(q) if q else "Unknown" for q in chosen]
+        return [str(q) if q else "Unknown" for q in counted_quintile(records, quintiles)]
     if by == "provider":
         return [records.providers[p] for p in records.provider]
     if by == "neighbourhood":
@@ -129,7 +143,7 @@ def run_records(
     keys = sorted(set(names))
     group = np.array([keys.index(n) for n in names], dtype=np.int64)
 
-    masks = cohorts(records, demography, scenario)
+    masks = cohorts(records, demography, scenario, quintiles)
     variant_factor = [v.factor(len(years)) for v in scenario.variants]
     hs = scenario.health_status
     rates = activity_rates(compress(records), demography) if hs else np.zeros(0)
