@@ -16,7 +16,7 @@ from footprint.api.auth import TokenAuth
 from footprint.api.errors import Body, Day, Error, Text
 from footprint.core.permissions import can
 from footprint.flow import queries, services
-from footprint.flow.models import Measure, return_kind
+from footprint.flow.models import Measure
 from footprint.flow.rules import Permission, submitting_organisations
 
 router = Router(tags=["flow"], auth=TokenAuth())
@@ -170,8 +170,10 @@ def submit(request: HttpRequest, body: FlowReturnIn) -> Any:
         raise PermissionDenied(
             f"You may not submit {organisation.name}'s return: only its own staff may"
         )
-    if return_kind(organisation) is None:
-        return Status(422, {"detail": f"{organisation.name} does not make a daily return"})
+    if not queries.kinds_of(organisation):
+        return Status(
+            422, {"detail": f"{organisation.name} is not expected to make a daily return"}
+        )
     try:
         saved = services.submit_return(
             organisation=organisation,

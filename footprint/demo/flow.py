@@ -25,6 +25,7 @@ from footprint.flow.models import (
     AidRequest,
     DailyReturn,
     EscalationAction,
+    ExpectedReturn,
     LevelChange,
     Measure,
     OnCallContact,
@@ -84,7 +85,7 @@ def build_flow(timeline: Timeline) -> dict[str, int]:
     orgs = {
         o.ods_code: o
         for o in Organisation.objects.filter(
-            ods_code__in=["RW9", "RM9", "RX9", "RY9", "LA901", "LA902"]
+            ods_code__in=["RW9", "RM9", "RX9", "RY9", "LA901", "LA902", "VS901"]
         )
     }
     if not {"RW9", "RM9", "RX9", "LA901", "LA902"} <= set(orgs):
@@ -132,6 +133,7 @@ def build_flow(timeline: Timeline) -> dict[str, int]:
                     submitted_at=timeline.moment(day, 6, 30 + (i % 25)),
                 )
             )
+    _expected(orgs, timeline.moment(days[0], 9))
     DailyReturn.objects.bulk_create(returns, batch_size=2000)
     saved = DailyReturn.objects.filter(date__gte=days[0]).values_list(
         "pk", "organisation_id", "date"
@@ -392,6 +394,24 @@ def _levels(
     OpelLevel.objects.bulk_create(levels, batch_size=2000)
     LevelChange.objects.bulk_create(changes, batch_size=2000)
     return len(levels)
+
+
+# The returns each demo member is set to make, as the programme office would set them: the
+# ambulance trust runs the partnership's NHS 111 service, the voluntary sector alliance holds no
+# beds or packages of its own and makes none.
+EXPECTED = {
+    "RY9": (ReturnKind.NHS_111,),
+    "VS901": (),
+}
+
+
+def _expected(orgs: dict[str, Organisation], when: dt.datetime) -> None:
+    ExpectedReturn.objects.bulk_create(
+        ExpectedReturn(organisation=orgs[code], kind=k.value, expected=k in kinds, changed_at=when)
+        for code, kinds in EXPECTED.items()
+        if code in orgs
+        for k in ReturnKind
+    )
 
 
 def _plan(orgs: dict[str, Organisation]) -> None:

@@ -4,13 +4,20 @@ kind reports; the service checks the figures (the form only reads them)."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django import forms
 
 from footprint.core.imports import TABLE
-from footprint.flow.models import MEASURES_BY_KIND, AidKind, AidOutcome, Measure, ReturnKind
+from footprint.flow.models import (
+    MEASURES_BY_KIND,
+    AidKind,
+    AidOutcome,
+    Measure,
+    ReturnKind,
+    measures_of,
+)
 from footprint.partnership.models import Organisation
 
 
@@ -21,15 +28,18 @@ def _shown(value: float | None) -> str:
 
 
 class ReturnForm(forms.Form):
+    """A field for each figure of each section the organisation makes (``kinds``)."""
+
     def __init__(
         self,
         *args: Any,
-        kind: ReturnKind,
+        kinds: Sequence[ReturnKind],
         yesterday: Mapping[str, float] | None,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        for measure in MEASURES_BY_KIND[kind]:
+        self.kinds = tuple(kinds)
+        for measure in measures_of(self.kinds):
             before = (yesterday or {}).get(measure)
             self.fields[measure] = forms.CharField(
                 label=Measure(measure).label,
@@ -40,6 +50,10 @@ class ReturnForm(forms.Form):
 
     def figures(self) -> dict[str, str]:
         return {k: v for k, v in self.cleaned_data.items() if v}
+
+    def sections(self) -> list[tuple[ReturnKind, list[Any]]]:
+        """The fields section by section: each kind of return with its bound fields."""
+        return [(k, [self[m] for m in MEASURES_BY_KIND[k]]) for k in self.kinds]
 
 
 class DayForm(forms.Form):

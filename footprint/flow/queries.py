@@ -8,23 +8,26 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from footprint.flow.models import (
     MEASURES_BY_KIND,
     AidRequest,
     DailyReturn,
     EscalationAction,
+    ExpectedReturn,
     LevelChange,
     Measure,
     OnCallContact,
     OpelLevel,
     ReturnKind,
     ReturnValue,
-    return_kind,
+    default_kinds,
 )
 from footprint.partnership.models import Organisation, OrganisationKind
 
+# The kinds of organisation that may make a daily return: listed on the page where the
+# programme office says which returns each is expected to make.
 REPORTING_KINDS = (
     OrganisationKind.ACUTE_TRUST,
     OrganisationKind.COMMUNITY_TRUST,
@@ -35,9 +38,74 @@ REPORTING_KINDS = (
 )
 
 
+def _settings(
+    organisations: Iterable[Organisation] | None = None,
+) -> dict[int, dict[str, ExpectedReturn]]:
+    qs = ExpectedReturn.objects.all()
+    if organisations is not None:
+        qs = qs.filter(organisation__in=list(organisations))
+    out: dict[int, dict[str, ExpectedReturn]] = defaultdict(dict)
+    for row in qs:
+        out[row.organisation_id][row.kind] = row
+    return out
+
+
+def _kinds(org: Organisation, settings: dict[str, ExpectedReturn]) -> tuple[ReturnKind, ...]:
+    defaults = default_kinds(org.kind)
+    return tuple(
+        k for k in ReturnKind if (settings[k].expected if k.value in settings else k in defaults)
+    )
+
+
+def expected_kinds(organisations: Iterable[Organisation]) -> dict[int, tuple[ReturnKind, ...]]:
+    """The returns (sections of the daily return) each organisation is expected to make, by
+    its key: as the programme office set them, or by default from its kind. One query."""
+    orgs = list(organisations)
+    settings = _settings(orgs)
+    return {o.pk: _kinds(o, settings.get(o.pk, {})) for o in orgs}
+
+
+def kinds_of(organisation: Organisation) -> tuple[ReturnKind, ...]:
+    """The returns ``organisation`` is expected to make (none: it makes no daily return)."""
+    return expected_kinds([organisation])[organisation.pk]
+
+
+def _candidates() -> QuerySet[Organisation]:
+    return (
+        Organisation.objects.filter(
+            Q(kind__in=REPORTING_KINDS) | Q(expected_returns__expected=True)
+        )
+        .distinct()
+        .order_by("name")
+    )
+
+
+def expectations() -> list[tuple[Organisation, list[tuple[ReturnKind, bool, bool]]]]:
+    """Every organisation that may make a return, by name, with each kind of return: whether
+    it is expected, and whether that is its kind's default (not set by the programme
+    office)."""
+    orgs = list(_candidates())
+    settings = _settings(orgs)
+    out = []
+    for o in orgs:
+        mine = settings.get(o.pk, {})
+        kinds = _kinds(o, mine)
+        out.append((o, [(k, k in kinds, k.value not in mine) for k in ReturnKind]))
+    return out
+
+
 def reporting_organisations() -> QuerySet[Organisation]:
-    """The organisations that make a daily return (by their kind), by name."""
-    return Organisation.objects.filter(kind__in=REPORTING_KINDS).order_by("name")
+    """The organisations expected to make a daily return, by name."""
+    orgs = list(_candidates())
+    kinds = expected_kinds(orgs)
+    return Organisation.objects.filter(pk__in=[o.pk for o in orgs if kinds[o.pk]]).order_by("name")
+
+
+def organisations_making(kind: ReturnKind) -> list[Organisation]:
+    """The organisations expected to make the ``kind`` return (section), by name."""
+    orgs = list(_candidates())
+    kinds = expected_kinds(orgs)
+    return [o for o in orgs if kind in kinds[o.pk]]
 
 
 def organisations_by_code(codes: Iterable[str]) -> dict[str, Organisation]:
@@ -105,7 +173,8 @@ def daily_history(
     date order (days it made no return are absent). The winter plans fit their simulation to
     this."""
     orgs = list(organisations) if organisations is not None else list(reporting_organisations())
-    kinds = {o.pk: return_kind(o) for o in orgs}
+    expected = expected_kinds(orgs)
+    kinds = {pk: next((k for k in _BEDS if k in made), None) for pk, made in expected.items()}
     figures_by_day = returns_between(start, end, orgs)
     out: dict[int, list[DailyHistory]] = defaultdict(list)
     for (org, day), values in sorted(figures_by_day.items(), key=lambda kv: kv[0][1]):
@@ -139,18 +208,22 @@ def daily_history(
 
 
 def missing_returns(day: dt.date) -> list[Organisation]:
-    """The reporting organisations with no return for ``day``, by name."""
+    """The organisations expected to make a return with none for ``day``, by name."""
     done = DailyReturn.objects.filter(date=day).values("organisation_id")
     return list(reporting_organisations().exclude(pk__in=done))
 
 
 def submissions(day: dt.date) -> list[tuple[Organisation, DailyReturn | None]]:
-    """Each reporting organisation with its return for ``day`` (None when it made none)."""
+    """Each organisation expected to make a return, with its return for ``day`` (None when it
+    made none), and any other that made one that day (no longer expected to), by name."""
     by_org = {
         r.organisation_id: r
-        for r in DailyReturn.objects.filter(date=day).select_related("submitted_by")
+        for r in DailyReturn.objects.filter(date=day).select_related("submitted_by", "organisation")
     }
-    return [(o, by_org.get(o.pk)) for o in reporting_organisations()]
+    orgs = {o.pk: o for o in reporting_organisations()}
+    orgs.update({pk: r.organisation for pk, r in by_org.items() if pk not in orgs})
+    ordered = sorted(orgs.values(), key=lambda o: o.name)
+    return [(o, by_org.get(o.pk)) for o in ordered]
 
 
 def submissions_between(
@@ -206,13 +279,25 @@ def aid_log() -> QuerySet[AidRequest]:
     return AidRequest.objects.select_related("from_organisation", "to_organisation", "created_by")
 
 
+_OPEL_KINDS = (
+    ReturnKind.ACUTE,
+    ReturnKind.COMMUNITY,
+    ReturnKind.MENTAL_HEALTH,
+    ReturnKind.NHS_111,
+)
+
+
 def provider_scores(day: dt.date) -> list[tuple[ReturnKind, float]]:
     """Each provider's stored OPEL score on ``day`` with its kind of return."""
     out = []
-    for lvl in OpelLevel.objects.filter(date=day, organisation__isnull=False).select_related(
-        "organisation"
-    ):
-        kind = return_kind(lvl.organisation)
+    levels = list(
+        OpelLevel.objects.filter(date=day, organisation__isnull=False).select_related(
+            "organisation"
+        )
+    )
+    expected = expected_kinds([lvl.organisation for lvl in levels if lvl.organisation])
+    for lvl in levels:
+        kind = next((k for k in expected[lvl.organisation_id] if k in _OPEL_KINDS), None)
         if kind is not None:
             out.append((kind, lvl.score))
     return out
@@ -220,7 +305,7 @@ def provider_scores(day: dt.date) -> list[tuple[ReturnKind, float]]:
 
 def acute_trusts() -> list[Organisation]:
     """The organisations that make the acute return, by name."""
-    return [o for o in reporting_organisations() if return_kind(o) == ReturnKind.ACUTE]
+    return organisations_making(ReturnKind.ACUTE)
 
 
 def acute_figures_by_day(start: dt.date, end: dt.date) -> dict[dt.date, list[dict[str, float]]]:

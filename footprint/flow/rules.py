@@ -8,6 +8,8 @@
   organisation asked (or offered to; any partner's staff for an entry to any partner) agrees,
   partly meets or declines; the organisation that asked or offered may only withdraw it (or
   reopen it). The programme office may record any outcome (``aid_outcomes``).
+- The programme office says which returns each organisation is expected to make (partners
+  see it).
 - The programme office keeps the escalation plan (the actions at each level) and the on-call
   contacts.
 """
@@ -89,12 +91,15 @@ class Permission(StrEnum):
     CHANGE_ESCALATION_PLAN = "flow.change_escalation_plan"
     LOG_AID = "flow.log_aid"
     RECORD_AID_OUTCOME = "flow.record_aid_outcome"
+    SET_EXPECTED_RETURNS = "flow.set_expected_returns"
 
 
 rules.add_perm(Permission.VIEW_FLOW, is_partner)
 # The object is the organisation the return is for (none: may submit for some organisation).
 rules.add_perm(Permission.SUBMIT_RETURN, is_programme_office | is_staff_of)
 rules.add_perm(Permission.CHANGE_ESCALATION_PLAN, is_programme_office)
+# The object is the organisation whose returns are set.
+rules.add_perm(Permission.SET_EXPECTED_RETURNS, is_programme_office)
 # The object is the organisation asking or offering.
 rules.add_perm(Permission.LOG_AID, is_programme_office | is_staff_of)
 rules.add_perm(Permission.RECORD_AID_OUTCOME, is_programme_office | is_party_to_aid)

@@ -30,7 +30,6 @@ from footprint.core.permissions import can, require
 from footprint.flow import compute, queries
 from footprint.flow.importers import ReturnRow
 from footprint.flow.models import (
-    MEASURES_BY_KIND,
     NCTR_PATHWAYS,
     NCTR_REASONS,
     SPECS,
@@ -39,13 +38,15 @@ from footprint.flow.models import (
     AidRequest,
     DailyReturn,
     EscalationAction,
+    ExpectedReturn,
     LevelChange,
     Measure,
     OnCallContact,
     OpelLevel,
     ReturnKind,
     ReturnValue,
-    return_kind,
+    default_kinds,
+    measures_of,
 )
 from footprint.flow.rules import Permission, aid_outcomes
 from footprint.partnership.models import Organisation
@@ -63,6 +64,7 @@ class AuditAction(StrEnum):
     LOG_AID = "log_aid"
     RECORD_AID_OUTCOME = "record_aid_outcome"
     OPEL_LEVEL_CHANGED = "opel_level_changed"
+    SET_EXPECTED_RETURNS = "set_expected_returns"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -105,13 +107,17 @@ def _number(raw: object, spec_unit: str, most: float) -> tuple[float | None, str
 
 
 def check_figures(
-    kind: ReturnKind, raw: Mapping[str, object], before: Mapping[str, float] | None = None
+    kinds: ReturnKind | Sequence[ReturnKind],
+    raw: Mapping[str, object],
+    before: Mapping[str, float] | None = None,
 ) -> tuple[dict[str, float], dict[str, str]]:
-    """Parse and check a return's figures for an organisation of ``kind``: (figures by
-    measure, problems by measure). Blank values are figures not reported. With ``before``
-    (the figures already saved, which ``raw`` updates), the checks across figures are made on
-    the two together."""
-    allowed = set(MEASURES_BY_KIND[kind])
+    """Parse and check a return's figures for an organisation expected to make the ``kinds``
+    of return (each a section of its return): (figures by measure, problems by measure).
+    Blank values are figures not reported. With ``before`` (the figures already saved, which
+    ``raw`` updates), the checks across figures are made on the two together."""
+    kinds = (kinds,) if isinstance(kinds, ReturnKind) else tuple(kinds)
+    allowed = set(measures_of(kinds))
+    who = " or ".join(_a(k.label) for k in kinds) if kinds else "this organisation"
     figures: dict[str, float] = {}
     problems: dict[str, str] = {}
     for measure, value in raw.items():
@@ -120,9 +126,7 @@ def check_figures(
         if measure not in allowed:
             known = measure in Measure.values
             problems[measure] = (
-                f"is not a figure {_a(kind.label)} reports"
-                if known
-                else "is not a measure Footprint knows"
+                f"is not a figure {who} reports" if known else "is not a measure Footprint knows"
             )
             continue
         spec = SPECS[measure]
@@ -228,13 +232,14 @@ def submit_return(
     """Save ``organisation``'s return for ``day`` (replacing one already made), from the
     page or the API. ``ValidationError`` by measure (or ``date``) names every problem."""
     require(by, Permission.SUBMIT_RETURN, organisation)
-    kind = return_kind(organisation)
-    if kind is None:
+    kinds = queries.kinds_of(organisation)
+    if not kinds:
         raise ValidationError(
-            f"{organisation.name} is not an organisation that makes a daily return"
+            f"{organisation.name} is not expected to make a daily return (the programme "
+            "office sets which returns each organisation makes)"
         )
     today = timezone.localtime(now).date()
-    parsed, problems = check_figures(kind, figures)
+    parsed, problems = check_figures(kinds, figures)
     if problem := date_problem(day, today):
         problems["date"] = problem
     if not parsed and not problems:
@@ -242,7 +247,7 @@ def submit_return(
     if problems:
         raise ValidationError({k: [v] for k, v in problems.items()})
     with transaction.atomic():
-        ret = _save(organisation, kind, day, parsed, by, now)
+        ret = _save(organisation, kinds, day, parsed, by, now)
         audit.record(
             actor=by,
             action=AuditAction.SUBMIT_RETURN,
@@ -251,20 +256,22 @@ def submit_return(
             date=day.isoformat(),
             figures=parsed,
         )
-        changes = refresh_levels([(organisation, kind, day)], today=today, now=now)
+        changes = refresh_levels([(organisation, kinds, day)], today=today, now=now)
     return Saved(ret, changes)
 
 
 def _save(
     organisation: Organisation,
-    kind: ReturnKind,
+    kinds: Sequence[ReturnKind],
     day: dt.date,
     figures: Mapping[str, float],
     by: Any,
     now: dt.datetime,
 ) -> DailyReturn:
     """Save the return with exactly ``figures``. A return made again keeps its first
-    submission (time and author, so its lateness) and records when it was changed."""
+    submission (time and author, so its lateness) and records when it was changed. Its
+    ``kind`` is the first section it carries (an organisation may make several)."""
+    kind = kinds[0]
     author = by if getattr(by, "is_authenticated", False) else None
     ret = DailyReturn.objects.filter(organisation=organisation, date=day).first()
     if ret is None:
@@ -305,10 +312,11 @@ def import_returns(
     require(by, Permission.SUBMIT_RETURN)
     today = timezone.localtime(now).date()
     orgs = queries.organisations_by_code(r.ods_code for r in rows if r.ods_code)
+    expected = queries.expected_kinds(orgs.values())
     dated = [r.date for r in rows if r.date is not None]
     saved = queries.returns_between(min(dated), max(dated), list(orgs.values())) if dated else {}
     errors: list[RowError] = list(problems)
-    checked: list[tuple[Organisation, ReturnKind, dt.date, dict[str, float]]] = []
+    checked: list[tuple[Organisation, tuple[ReturnKind, ...], dt.date, dict[str, float]]] = []
     updated = 0
     for r in rows:
         if not r.ods_code:
@@ -328,24 +336,26 @@ def import_returns(
                 )
             )
             continue
-        kind = return_kind(org)
-        if kind is None:
-            errors.append(RowError(r.row, "ODS code", f"{org.name} does not make a daily return"))
+        kinds = expected[org.pk]
+        if not kinds:
+            errors.append(
+                RowError(r.row, "ODS code", f"{org.name} is not expected to make a daily return")
+            )
             continue
         if r.date is not None and (problem := date_problem(r.date, today)):
             errors.append(RowError(r.row, "Date", problem))
         before = saved.get((org.pk, r.date), {}) if r.date is not None else {}
-        parsed, row_problems = check_figures(kind, r.figures, before=before)
+        parsed, row_problems = check_figures(kinds, r.figures, before=before)
         errors += [RowError(r.row, m, p) for m, p in row_problems.items()]
         if not parsed and not row_problems:
             errors.append(RowError(r.row, "", "the row has no figures"))
         if r.usable and r.date is not None:
-            checked.append((org, kind, r.date, {**before, **parsed}))
+            checked.append((org, kinds, r.date, {**before, **parsed}))
             updated += bool(before)
     raise_if_any(filename, sorted(errors, key=lambda e: e.row))
     with transaction.atomic():
-        for org, kind, day, figures in checked:
-            _save(org, kind, day, figures, by, now)
+        for org, kinds, day, figures in checked:
+            _save(org, kinds, day, figures, by, now)
         audit.record(
             actor=by,
             action=AuditAction.IMPORT_RETURNS,
@@ -368,7 +378,10 @@ def import_returns(
 
 
 def refresh_levels(
-    touched: Iterable[tuple[Organisation, ReturnKind, dt.date]], *, today: dt.date, now: dt.datetime
+    touched: Iterable[tuple[Organisation, Sequence[ReturnKind], dt.date]],
+    *,
+    today: dt.date,
+    now: dt.datetime,
 ) -> list[LevelChange]:
     """Recompute the OPEL level of each (organisation, day) touched and the ICS level of each
     day touched; record each change of level, and tell the on-call contacts of a recent one.
@@ -376,8 +389,9 @@ def refresh_levels(
     touched = list(touched)
     changes: list[LevelChange] = []
     days = sorted({d for _, _, d in touched})
-    for org, kind, day in sorted(touched, key=lambda t: t[2]):
+    for org, kinds, day in sorted(touched, key=lambda t: t[2]):
         figures = queries.figures(org, day) or {}
+        kind = next((k for k in kinds if compute.has_opel(k)), kinds[0])
         level = compute.provider_level(kind, figures)
         changes += _store_level(org, day, level, today=today, now=now)
     for day in days:
@@ -454,6 +468,45 @@ def _tell(change: LevelChange, who: str, contacts: Sequence[OnCallContact]) -> N
     subject = f"OPEL {change.to_level}: {who}"
     emails = [(subject, body, settings.DEFAULT_FROM_EMAIL, [c.email]) for c in contacts]
     transaction.on_commit(lambda: send_mass_mail(emails, fail_silently=False))
+
+
+# ---------------------------------------------------------------------------------------------
+# Which returns each organisation is expected to make
+
+
+def set_expected_returns(
+    *, by: Any, organisation: Organisation, kinds: Iterable[str], now: dt.datetime
+) -> tuple[ReturnKind, ...]:
+    """Set the returns (sections of the daily return) ``organisation`` is expected to make:
+    exactly ``kinds``, none for an organisation that makes no return. Each kind is stored as
+    set (expected or not), so a later change of the defaults does not move it. The
+    programme office only."""
+    require(by, Permission.SET_EXPECTED_RETURNS, organisation)
+    wanted = list(dict.fromkeys(kinds))
+    unknown = [k for k in wanted if k not in {x.value for x in ReturnKind}]
+    if unknown:
+        raise ValidationError({"kinds": [f"'{k}' is not a kind of daily return" for k in unknown]})
+    chosen = tuple(k for k in ReturnKind if k.value in wanted)
+    before = queries.kinds_of(organisation)
+    author = by if getattr(by, "is_authenticated", False) else None
+    with transaction.atomic():
+        for kind in ReturnKind:
+            ExpectedReturn.objects.update_or_create(
+                organisation=organisation,
+                kind=kind.value,
+                defaults={"expected": kind in chosen, "changed_at": now, "changed_by": author},
+            )
+        names = ", ".join(k.label for k in chosen) or "none"
+        audit.record(
+            actor=by,
+            action=AuditAction.SET_EXPECTED_RETURNS,
+            summary=f"Returns expected of {organisation.name}: {names}",
+            organisation=organisation.ods_code,
+            before=[k.value for k in before],
+            after=[k.value for k in chosen],
+            defaults=[k.value for k in default_kinds(organisation.kind)],
+        )
+    return chosen
 
 
 # ---------------------------------------------------------------------------------------------

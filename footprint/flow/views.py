@@ -42,7 +42,6 @@ from footprint.flow.models import (
     Measure,
     OnCallContact,
     ReturnKind,
-    return_kind,
 )
 from footprint.flow.rules import Permission, aid_outcomes, submitting_organisations
 from footprint.partnership.models import Organisation
@@ -106,12 +105,13 @@ def import_template(request: HttpRequest) -> HttpResponse:
     """A CSV to fill in: the columns of the returns you make, a row for each of your
     organisations dated today, every figure blank."""
     orgs = list(_submittable(request))
-    kinds = {return_kind(o) for o in orgs}
-    measures = [m for m in Measure if any(m.value in MEASURES_BY_KIND[k] for k in kinds if k)]
+    expected = queries.expected_kinds(orgs)
+    kinds = {k for made in expected.values() for k in made}
+    measures = [m for m in Measure if any(m.value in MEASURES_BY_KIND[k] for k in kinds)]
     header = ["ODS code", "Date", *[m.value for m in measures]]
     today = _today().isoformat()
     rows: list[list[object]] = [
-        [o.ods_code, today, *["" for _ in measures]] for o in orgs if return_kind(o)
+        [o.ods_code, today, *["" for _ in measures]] for o in orgs if expected[o.pk]
     ]
     return csv_response("daily-returns-template.csv", header, rows)
 
@@ -129,13 +129,13 @@ def submit(request: HttpRequest) -> HttpResponse:
         return render(request, "flow/choose.jinja", {"chooser": chooser})
     organisation: Organisation = chooser.cleaned_data["organisation"]
     day: dt.date = chooser.cleaned_data["date"]
-    kind = return_kind(organisation)
-    assert kind is not None  # the chooser offers only reporting organisations
+    kinds = queries.kinds_of(organisation)
+    assert kinds  # the chooser offers only organisations that make a return
     current = queries.figures(organisation, day)
     yesterday = queries.figures(organisation, day - dt.timedelta(days=1))
     form = ReturnForm(
         request.POST or None,
-        kind=kind,
+        kinds=kinds,
         yesterday=yesterday,
         initial={k: f"{v:g}" for k, v in (current or {}).items()},
     )
@@ -168,7 +168,7 @@ def submit(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "organisation": organisation,
-            "kind": kind,
+            "kinds": kinds,
             "day": day,
             "previous": day - dt.timedelta(days=1),
             "replacing": current is not None,
@@ -199,6 +199,7 @@ def import_returns(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, imported_message(result, upload.name))
             return redirect("flow:index")
+    made = {k for ks in queries.expected_kinds(_submittable(request)).values() for k in ks}
     return render(
         request,
         "flow/import.jinja",
@@ -208,7 +209,7 @@ def import_returns(request: HttpRequest) -> HttpResponse:
             "kinds": [
                 (k.label, [Measure(m) for m in MEASURES_BY_KIND[k]])
                 for k in ReturnKind
-                if any(return_kind(o) == k for o in _submittable(request))
+                if k in made
             ],
         },
     )
@@ -315,6 +316,48 @@ def returns_export(request: HttpRequest) -> HttpResponse:
     if wanted != "csv":
         raise Http404("The daily returns download as csv or xlsx")
     return csv_response(f"{name}.csv", header, rows)
+
+
+@partner_only
+def expected(request: HttpRequest) -> HttpResponse:
+    """Which returns each organisation is expected to make; the programme office changes
+    them here."""
+    rows = queries.expectations()
+    return render(
+        request,
+        "flow/expected.jinja",
+        {
+            "rows": [
+                (
+                    org,
+                    [k.label for k, made, _ in kinds if made],
+                    not all(default for _, _, default in kinds),
+                )
+                for org, kinds in rows
+            ],
+            "forms": [(org, [(k, made) for k, made, _ in kinds]) for org, kinds in rows],
+            "may_change": can(request.user, Permission.SET_EXPECTED_RETURNS),
+        },
+    )
+
+
+@require_POST
+@permission_required(Permission.SET_EXPECTED_RETURNS)
+def expected_set(request: HttpRequest, pk: int) -> HttpResponse:
+    organisation = get_object_or_404(Organisation, pk=pk)
+    try:
+        kinds = services.set_expected_returns(
+            by=request.user,
+            organisation=organisation,
+            kinds=request.POST.getlist("kinds"),
+            now=timezone.now(),
+        )
+    except ValidationError as exc:
+        messages.error(request, "Nothing was changed: " + "; ".join(exc.messages))
+    else:
+        names = ", ".join(k.label for k in kinds) or "no daily return"
+        messages.success(request, f"{organisation.name} is now expected to make: {names}.")
+    return redirect("flow:expected")
 
 
 SYSTEM_DAYS = 91  # the chosen day and the 90 before it
@@ -482,7 +525,9 @@ def calendar(request: HttpRequest) -> HttpResponse:
     last = nxt - dt.timedelta(days=1)
     levels = queries.opel_levels(first, last)
     by = {(lvl.organisation_id, lvl.date): lvl for lvl in levels}
-    providers = [o for o in queries.reporting_organisations() if compute.has_opel(return_kind(o))]
+    orgs = list(queries.reporting_organisations())
+    expected = queries.expected_kinds(orgs)
+    providers = [o for o in orgs if any(compute.has_opel(k) for k in expected[o.pk])]
     days = [first + dt.timedelta(days=i) for i in range((last - first).days + 1)]
     return render(
         request,

@@ -23,10 +23,13 @@ __all__ = [
     "NCTR_REASONS",
     "SPECS",
     "DailyReturn",
+    "ExpectedReturn",
     "Measure",
     "MeasureSpec",
     "ReturnKind",
     "ReturnValue",
+    "default_kinds",
+    "measures_of",
     "return_kind",
 ]
 
@@ -59,13 +62,22 @@ _KIND_OF_ORGANISATION = {
     # return (docs/decisions.md, 30 November 2026).
     OrganisationKind.AMBULANCE_TRUST: ReturnKind.NHS_111,
     OrganisationKind.LOCAL_AUTHORITY: ReturnKind.SOCIAL_CARE,
-    OrganisationKind.VOLUNTARY: ReturnKind.SOCIAL_CARE,
+    # A voluntary organisation is expected to make no return unless the programme office says
+    # it does (one that runs care homes, say): the alliance of a partnership holds no beds.
 }
 
 
 def return_kind(organisation: Organisation) -> ReturnKind | None:
-    """The kind of daily return ``organisation`` makes, or None if it makes none."""
+    """The kind of daily return an organisation of ``organisation``'s kind makes by default,
+    or None. What it is expected to make is ``queries.expected_kinds`` (the programme office
+    may change it: ``ExpectedReturn``)."""
     return _KIND_OF_ORGANISATION.get(OrganisationKind(organisation.kind))
+
+
+def default_kinds(organisation_kind: str) -> tuple[ReturnKind, ...]:
+    """The returns an organisation of ``organisation_kind`` is expected to make by default."""
+    kind = _KIND_OF_ORGANISATION.get(OrganisationKind(organisation_kind))
+    return (kind,) if kind is not None else ()
 
 
 class Measure(models.TextChoices):
@@ -211,6 +223,41 @@ MEASURES_BY_KIND: dict[ReturnKind, tuple[str, ...]] = {
         Measure.CARE_HOME_BEDS_AVAILABLE,
     ),
 }
+
+
+def measures_of(kinds: tuple[ReturnKind, ...] | list[ReturnKind]) -> tuple[str, ...]:
+    """The figures a return carrying the sections of ``kinds`` holds, section by section."""
+    return tuple(m for k in ReturnKind if k in kinds for m in MEASURES_BY_KIND[k])
+
+
+class ExpectedReturn(models.Model):
+    """Whether an organisation is expected to make one kind (section) of the daily return, as
+    the programme office set it. With no row for a kind, the organisation's kind decides
+    (``default_kinds``): an ambulance trust that does not run NHS 111 is set not to make that
+    return, a combined community and mental health trust to make both sections."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="expected_returns"
+    )
+    kind = models.CharField(max_length=20, choices=[(k.value, k.label) for k in ReturnKind])
+    expected = models.BooleanField()
+    changed_at = models.DateTimeField()
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["organisation__name", "kind"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "kind"], name="expected_return_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation.ods_code} {self.kind}: {'yes' if self.expected else 'no'}"
 
 
 class DailyReturn(models.Model):
