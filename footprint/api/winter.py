@@ -102,7 +102,7 @@ class InputsOut(Schema):
     escalation_beds: int
     escalation_trigger: float | None = Field(description="% of beds; null: never")
     admissions_per_day: float
-    admissions_source: str = Field(description="entered or demand")
+    admissions_source: str = Field(description="entered, demand or history")
     weekly: list[float] = Field(description="Monday to Sunday")
     winter_uplift: float = Field(description="% above the year's average at the peak")
     stay_mean: float
@@ -119,6 +119,12 @@ class InputsOut(Schema):
     )
     place_cuts: list[dict[str, Any]] = Field(
         description="Places a day lost for some days: first, last, pathway (1-3), places, reason"
+    )
+    fitted: dict[str, Any] = Field(
+        description="The last fit to the daily returns: first and last days, inputs (each input "
+        "fitted: the days of returns it used), kept (each input left as it was: why) and "
+        "Little's law's figures (length_of_stay, delay, acute_stay, delays by pathway); {} "
+        "for none"
     )
 
 

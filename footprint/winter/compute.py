@@ -14,7 +14,9 @@ from typing import Any
 import numpy as np
 
 from footprint.core.jobs import Progress, no_progress
+from footprint.engine import flow_fit
 from footprint.engine import winter as engine
+from footprint.flow.models import DISCHARGE_PATHWAYS, NCTR_PATHWAYS, Measure
 from footprint.workforce import compute as workforce_compute
 
 # Places a day on pathway 0 (home without new support): no limit.
@@ -593,6 +595,263 @@ def fit_history(
     if beds:
         fitted["beds"] = round(float(np.median(beds)))
     return fitted, ""
+
+
+FIT_DAYS = 28  # days of returns a fitted figure needs
+UPLIFT_DAYS = 300  # days from the first return to the last the winter uplift needs
+FITTED_NAMES = {
+    "admissions_per_day": "emergency admissions a day",
+    "weekly": "weekly pattern",
+    "winter_uplift": "winter uplift",
+    "beds": "general and acute beds",
+    "stay_mean": "mean length of stay",
+    "stay_sd": "standard deviation of length of stay, kept in proportion to the mean",
+    "pathway_shares": "pathway shares",
+    "nctr_probability": "chances of waiting",
+    "places": "places a day",
+}
+
+
+def _stay_days(mean: float, sd: float) -> float:
+    """The mean number of midnights a stay drawn with this mean and standard deviation spends
+    in the simulation (whole days: a part day counts as a midnight)."""
+    pmf = stay_pmf({"stay_mean": mean, "stay_sd": sd, "stay_counts": []})
+    return float((pmf * np.arange(1, pmf.size + 1)).sum())
+
+
+def stay_mean_for(midnights: float, spread: float) -> float | None:
+    """The lognormal's mean (days) whose stays, in whole days, spend ``midnights`` midnights
+    on average, with the standard deviation ``spread`` × the mean; None when no mean in the
+    inputs' range does (a mean of 0.5 days already spends about a midnight)."""
+    least, most = RANGES["stay_mean"][:2]
+    low, high = least, most
+    if not _stay_days(low, spread * low) <= midnights <= _stay_days(high, spread * high):
+        return None
+    for _ in range(40):  # bisection: the midnights grow with the mean
+        middle = (low + high) / 2
+        if _stay_days(middle, spread * middle) < midnights:
+            low = middle
+        else:
+            high = middle
+    return (low + high) / 2
+
+
+def _fit_day(values: Mapping[str, float]) -> flow_fit.Day:
+    return flow_fit.Day(
+        admissions=values.get(Measure.ADMISSIONS),
+        occupied=values.get(Measure.GA_BEDS_OCCUPIED),
+        discharges={p: values.get(m) for p, m in enumerate(DISCHARGE_PATHWAYS)},
+        nctr={p: values.get(m) for p, m in enumerate(NCTR_PATHWAYS)},
+    )
+
+
+def fit_stays_and_pathways(
+    returns: Sequence[Mapping[str, float]], current: Mapping[str, Any]
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The mean length of stay and the pathway shares from an acute trust's daily returns (one
+    mapping of measure to figure a day), by Little's law (``engine.flow_fit``), for a trust
+    whose inputs are ``current``.
+
+    - **Pathway shares**: each pathway's discharges over all discharges, on the days all four
+      pathways' discharges are reported (28 or more).
+    - **Mean length of stay**: on the days admissions, beds occupied and every pathway's
+      discharges and patients waiting (NCTR) are all reported (28 or more), Little's law
+      gives the time in a bed, waiting included (mean occupied ÷ mean admissions a day), and
+      each pathway's mean delay a discharge (mean waiting ÷ mean discharges a day). The
+      simulation draws the acute stay and adds the waiting itself, so its stay is the time in
+      a bed less the pathway-weighted delay (Σ share × delay), counted in midnights; the
+      lognormal's mean is the one whose whole-day stays spend that many midnights, with the
+      standard deviation kept in proportion to the mean (the returns give no spread). Kept
+      when past stays are entered (they are used instead of a mean).
+    - The chances of waiting and the places a day are never fitted: the returns count the
+      patients waiting, not how many of those discharged had to wait, nor the places offered.
+
+    Returns the inputs fitted and a record of the fit: for each input fitted the days it
+    used, for each kept the reason, and Little's law's figures."""
+    days = [_fit_day(v) for v in returns]
+    fitted: dict[str, Any] = {}
+    used: dict[str, int] = {}
+    kept: dict[str, str] = {}
+    record: dict[str, Any] = {"inputs": used, "kept": kept}
+
+    def every(d: flow_fit.Day, which: str) -> bool:
+        figures = d.discharges if which == "discharges" else d.nctr
+        return figures is not None and all(figures.get(p) is not None for p in range(4))
+
+    by_pathway = [d for d in days if every(d, "discharges")]
+    whole = flow_fit.fit(by_pathway)
+    shares = [p.share for p in whole.pathways]
+    if len(by_pathway) < FIT_DAYS:
+        kept["pathway_shares"] = (
+            f"discharges by pathway reported on {len(by_pathway)} days; {FIT_DAYS} are needed"
+        )
+    elif any(s is None for s in shares):
+        kept["pathway_shares"] = "no discharges reported"
+    else:
+        fitted["pathway_shares"] = _percentages([s or 0.0 for s in shares])
+        used["pathway_shares"] = len(by_pathway)
+
+    complete = [
+        d
+        for d in by_pathway
+        if d.admissions is not None and d.occupied is not None and every(d, "nctr")
+    ]
+    fit = flow_fit.fit(complete)
+    delays = [p.delay_days for p in fit.pathways]
+    if len(complete) < FIT_DAYS:
+        kept["stay_mean"] = (
+            "admissions, beds occupied, and discharges and patients waiting (NCTR) on every "
+            f"pathway reported together on {len(complete)} days; {FIT_DAYS} are needed"
+        )
+        return fitted, record
+    if fit.length_of_stay is None or any(p.share is None for p in fit.pathways):
+        kept["stay_mean"] = "no admissions or no discharges reported"
+        return fitted, record
+    delay = sum((p.share or 0.0) * (p.delay_days or 0.0) for p in fit.pathways)
+    midnights = fit.length_of_stay - delay
+    record.update(
+        {
+            "occupied": round(fit.occupied_mean or 0.0, 2),
+            "admissions": round(fit.admissions_per_day or 0.0, 2),
+            "length_of_stay": round(fit.length_of_stay, 2),
+            "delays": [None if x is None else round(x, 2) for x in delays],
+            "delay": round(delay, 2),
+            "acute_stay": round(midnights, 2),
+        }
+    )
+    if current.get("stay_counts"):
+        kept["stay_mean"] = "past stays are entered, and used instead of a mean"
+        return fitted, record
+    spread = float(current["stay_sd"]) / float(current["stay_mean"])
+    mean = stay_mean_for(midnights, spread)
+    if mean is None:
+        kept["stay_mean"] = (
+            f"a stay of {midnights:.1f} days less waiting is more than the simulation can draw"
+            if midnights > 1
+            else f"a stay of {midnights:.1f} days less waiting is less than a day"
+        )
+        return fitted, record
+    fitted["stay_mean"] = round(mean, 2)
+    fitted["stay_sd"] = round(
+        min(max(spread * mean, RANGES["stay_sd"][0]), RANGES["stay_sd"][1]), 2
+    )
+    used["stay_mean"] = used["stay_sd"] = len(complete)
+    return fitted, record
+
+
+def _percentages(shares: Sequence[float]) -> list[float]:
+    """Shares (adding up to 1) as percentages to one decimal place adding up to exactly 100
+    (the largest remainders take the last tenths)."""
+    tenths = [s * 1000 for s in shares]
+    whole = [math.floor(t) for t in tenths]
+    order = sorted(range(len(shares)), key=lambda i: whole[i] - tenths[i])
+    for i in order[: 1000 - sum(whole)]:
+        whole[i] += 1
+    return [w / 10 for w in whole]
+
+
+def fit_record(
+    first: dt.date,
+    last: dt.date,
+    admissions: Mapping[str, Any],
+    admission_days: int,
+    span: int,
+    bed_days: int,
+    stays: Mapping[str, Any],
+) -> dict[str, Any]:
+    """What a fit to the daily returns from ``first`` to ``last`` set and what it kept, to show
+    beside the inputs: the inputs ``fit_history`` fitted (``admissions``, with the days with
+    admissions, the days from the first to the last and the days with beds open) merged with
+    ``fit_stays_and_pathways``' record (``stays``)."""
+    used: dict[str, int] = {"admissions_per_day": admission_days, "weekly": admission_days}
+    kept: dict[str, str] = {}
+    if "winter_uplift" in admissions:
+        used["winter_uplift"] = admission_days
+    else:
+        kept["winter_uplift"] = (
+            f"returns span {span} days from the first to the last; {UPLIFT_DAYS} are needed"
+        )
+    if "beds" in admissions:
+        used["beds"] = bed_days
+    else:
+        kept["beds"] = "beds open not reported"
+    kept["nctr_probability"] = (
+        "the returns count patients waiting, not how many of those discharged had to wait"
+    )
+    kept["places"] = "the returns do not give the places each pathway offers"
+    return {
+        **stays,
+        "first": first.isoformat(),
+        "last": last.isoformat(),
+        "inputs": {**used, **stays.get("inputs", {})},
+        "kept": {**kept, **stays.get("kept", {})},
+    }
+
+
+def fit_returns(
+    history: Sequence[tuple[dt.date, float | None, float | None]],
+    returns: Sequence[Mapping[str, float]],
+    *,
+    first: dt.date,
+    last: dt.date,
+    peak: dt.date,
+    current: Mapping[str, Any],
+) -> tuple[dict[str, Any], str]:
+    """Everything a provider's daily returns from ``first`` to ``last`` can set in its
+    inputs (``current``): admissions, weekly pattern, winter uplift and beds
+    (``fit_history``, from ``history``), mean length of stay and pathway shares
+    (``fit_stays_and_pathways``, from ``returns``, one mapping of figures a day), and under
+    ``"fitted"`` the record of the fit. Returns the inputs and a problem ("" when it fits):
+    nothing is fitted from fewer than 28 days with admissions."""
+    admissions, problem = fit_history(history, peak)
+    if problem:
+        return {}, problem
+    seen = [d for d, a, _ in history if a is not None and math.isfinite(a) and a >= 0]
+    beds = [b for _, _, b in history if b is not None and math.isfinite(b) and b > 0]
+    stays, record = fit_stays_and_pathways(returns, current)
+    return {
+        **admissions,
+        **stays,
+        "fitted": fit_record(
+            first, last, admissions, len(seen), (seen[-1] - seen[0]).days, len(beds), record
+        ),
+    }, ""
+
+
+def fitted_after_change(
+    record: Mapping[str, Any], before: Mapping[str, Any], after: Mapping[str, Any]
+) -> dict[str, Any]:
+    """A fit's record once the inputs change from ``before`` to ``after``: an input changed
+    by hand (or from a demand projection) is no longer fitted; no record once none is."""
+    if not record:
+        return {}
+    inputs = {f: n for f, n in record.get("inputs", {}).items() if before.get(f) == after.get(f)}
+    return {**record, "inputs": inputs} if inputs else {}
+
+
+def fit_lines(record: Mapping[str, Any]) -> list[str]:
+    """A fit's record in plain words: what was fitted from how many days, Little's law's
+    figures and what was left as it was, and why."""
+    if not record or not record.get("inputs"):
+        return []
+    first, last = dt.date.fromisoformat(record["first"]), dt.date.fromisoformat(record["last"])
+    fitted = "; ".join(
+        f"{FITTED_NAMES.get(f, f)} ({n:,} days)" for f, n in record["inputs"].items()
+    )
+    lines = [f"Fitted to the daily returns from {first:%-d %B %Y} to {last:%-d %B %Y}: {fitted}."]
+    if "length_of_stay" in record:
+        delays = ", ".join(f"{x:.1f}" if x is not None else "none" for x in record["delays"])
+        lines.append(
+            f"Little's law: {record['occupied']:,.1f} beds occupied ÷ "
+            f"{record['admissions']:,.1f} admissions a day = {record['length_of_stay']:.1f} "
+            f"days in a bed, of which {record['delay']:.1f} waiting (no criteria to reside; "
+            f"mean delay a discharge on pathways 0 to 3: {delays} days), so "
+            f"{record['acute_stay']:.1f} days in an acute stay."
+        )
+    kept = "; ".join(f"{FITTED_NAMES.get(f, f)} ({why})" for f, why in record["kept"].items())
+    if kept:
+        lines.append(f"Left as they were: {kept}.")
+    return lines
 
 
 # What a scenario costs, and what it does

@@ -207,6 +207,8 @@ class InputsForm(forms.Form):
         out["nctr_probability"] = [d[f"nctr_{j}"] for j in range(4)]
         if out["admissions_per_day"] != base["admissions_per_day"]:
             out["admissions_source"], out["admissions_note"] = "entered", ""
+        # an input typed differently is no longer fitted to the daily returns
+        out["fitted"] = compute.fitted_after_change(base.get("fitted") or {}, base, out)
         return out
 
 

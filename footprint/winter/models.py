@@ -194,6 +194,15 @@ class ProviderInputs(models.Model):
         'care home closed: [{"first": "2027-01-04", "last": "2027-01-31", "pathway": 3, '
         '"places": 1, "reason": "care home closed"}]',
     )
+    fitted = models.JSONField(
+        "fitted to the daily returns",
+        default=dict,
+        blank=True,
+        help_text="What the last fit to the daily returns set and kept: the returns' first and "
+        'last days, {"inputs": {input: days of returns used}, "kept": {input: why}} and Little\'s '
+        "law's figures (length_of_stay, delay, acute_stay, delays by pathway); an input "
+        "changed since is no longer listed",
+    )
     history = HistoricalRecords()
 
     class Meta:

@@ -47,6 +47,7 @@ INPUT_FIELDS = (
     "virtual_ward_places",
     "closures",
     "place_cuts",
+    "fitted",
 )
 
 
@@ -105,10 +106,11 @@ def run_document(sc: Scenario) -> dict[str, Any]:
 
 
 def _provider_document(pi: ProviderInputs) -> dict[str, Any]:
-    """One provider in a run's document; beds closed only when there are any, so a run made
-    before closures could be entered still counts as run as it stands."""
+    """One provider in a run's document; beds closed, places lost and a fit's record only when
+    there are any, so a run made before they could be entered still counts as run as it
+    stands."""
     values = values_of(pi)
-    for changes in ("closures", "place_cuts"):
+    for changes in ("closures", "place_cuts", "fitted"):
         if not values[changes]:
             del values[changes]
     return {"code": pi.organisation.ods_code, "name": pi.organisation.name, **values}
@@ -203,6 +205,18 @@ def daily_history(
     """The organisations' daily admissions and beds from their returns, by organisation key,
     days in order (``flow.queries.daily_history``)."""
     return flow_queries.daily_history(first, last, organisations)
+
+
+def daily_returns(
+    first: dt.date, last: dt.date, organisations: list[Organisation]
+) -> dict[int, list[dict[str, float]]]:
+    """The organisations' daily returns, every figure, by organisation key, days in order
+    (``flow.queries.returns_between``): what stays and discharge pathways are fitted to."""
+    out: dict[int, list[dict[str, float]]] = {}
+    found = flow_queries.returns_between(first, last, organisations)
+    for (org, _), values in sorted(found.items(), key=lambda kv: kv[0][1]):
+        out.setdefault(org, []).append(values)
+    return out
 
 
 # What a scenario costs

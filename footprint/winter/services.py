@@ -295,12 +295,14 @@ def admissions_from_demand(
         yearly = projected.get(pi.organisation.ods_code)
         if yearly is None or yearly <= 0:
             continue
+        before = queries.values_of(pi)
         values = {
-            **queries.values_of(pi),
+            **before,
             "admissions_per_day": compute.admissions_from_projection(yearly),
             "admissions_source": ProviderInputs.AdmissionsSource.DEMAND,
             "admissions_note": f"{demand_run.scenario.name}, {year} (demand run {demand_run.pk})",
         }
+        values["fitted"] = compute.fitted_after_change(before["fitted"], before, values)
         _put_inputs(scenario, pi.organisation, values, by)
         changed.append(pi.organisation.name)
     if not changed:
@@ -326,22 +328,34 @@ def admissions_from_demand(
 @transaction.atomic
 def inputs_from_history(*, scenario: Scenario, by: Any, first: dt.date, last: dt.date) -> list[str]:
     """Fit each provider's admissions a day, weekly pattern, winter uplift (with 300 days or
-    more) and beds from its daily returns from ``first`` to ``last`` (``compute.fit_history``).
-    Returns the names of the providers fitted; refused, changing nothing, if none can be."""
+    more), beds, mean length of stay and pathway shares (where the returns report them) to
+    its daily returns from ``first`` to ``last`` (``compute.fit_returns``), keeping a record
+    of what was fitted from how many days and what was kept and why. Returns the names of the
+    providers fitted; refused, changing nothing, if none can be."""
     require(by, Permission.CHANGE_WINTER, scenario.plan)
     if not 0 <= (last - first).days <= 731:
         raise InputError([("first", "Give a first day before the last, at most two years apart")])
     pis = queries.inputs(scenario)
-    history = queries.daily_history(first, last, [pi.organisation for pi in pis])
+    organisations = [pi.organisation for pi in pis]
+    history = queries.daily_history(first, last, organisations)
+    returns = queries.daily_returns(first, last, organisations)
     changed, problems = [], []
     for pi in pis:
         days = [(h.date, h.admissions, h.beds_open) for h in history.get(pi.organisation.pk, [])]
-        fitted, problem = compute.fit_history(days, scenario.plan.peak)
+        current = queries.values_of(pi)
+        fitted, problem = compute.fit_returns(
+            days,
+            returns.get(pi.organisation.pk, []),
+            first=first,
+            last=last,
+            peak=scenario.plan.peak,
+            current=current,
+        )
         if problem:
             problems.append(("first", f"{pi.organisation.name}: {problem}"))
             continue
         values = {
-            **queries.values_of(pi),
+            **current,
             **fitted,
             "admissions_source": ProviderInputs.AdmissionsSource.HISTORY,
             "admissions_note": f"daily returns {first.isoformat()} to {last.isoformat()}",
@@ -353,7 +367,7 @@ def inputs_from_history(*, scenario: Scenario, by: Any, first: dt.date, last: dt
     audit.record(
         actor=by,
         action=AuditAction.INPUTS_FROM_HISTORY,
-        summary=f"Fitted {scenario.name}'s admissions and beds to the daily returns "
+        summary=f"Fitted {scenario.name}'s inputs to the daily returns "
         f"from {first.isoformat()} to {last.isoformat()}",
         scenario=scenario.pk,
     )

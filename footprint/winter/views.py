@@ -439,6 +439,7 @@ def scenario(request: HttpRequest, pk: int) -> HttpResponse:
     cost, escalation_costed = services.cost_of(sc)
     base = queries.baseline(sc.plan)
     proposal = sc.proposal if can(request.user, VIEW_DECISIONS) else None
+    inputs = queries.inputs(sc)
     return render(
         request,
         "winter/scenario.jinja",
@@ -456,7 +457,8 @@ def scenario(request: HttpRequest, pk: int) -> HttpResponse:
             "staff": _escalation_staff(sc),
             "as_date": dt.date.fromisoformat,
             "pounds": compute.pounds,
-            "inputs": queries.inputs(sc),
+            "inputs": inputs,
+            "fits": [(pi.organisation.name, compute.fit_lines(pi.fitted)) for pi in inputs],
             "latest": queries.latest_job_run(sc),
             "status": _status(sc),
             "may_change": may_change,
