@@ -14,7 +14,7 @@ from footprint.api.auth import TokenAuth
 from footprint.api.errors import Error
 from footprint.api.pagination import MAX_ID, BoundedLimitOffset
 from footprint.core.permissions import can
-from footprint.demand import queries, services
+from footprint.demand import compute, queries, services
 from footprint.demand.models import Result, Run
 from footprint.demand.parameters import ParameterError
 from footprint.demand.pods import ALL, item_name
@@ -60,6 +60,61 @@ def scenarios(request: HttpRequest) -> Any:
                 "horizon": s.parameters["horizon"],
                 "schemes": len(s.parameters["schemes"]),
                 "latest_run": latest.pk if latest else None,
+            }
+        )
+    return Status(200, out)
+
+
+class SchemeOut(Schema):
+    key: str
+    name: str
+    pod: str = Field(description="The point of delivery it acts on (code)")
+    effect: str = Field(description="avoid, shorten, convert or move")
+    share: dict[str, float] = Field(description="Share affected at full effect: low and high")
+    start_year: int
+    ramp_years: int
+    cohort: dict[str, Any] = Field(
+        description="Its cohort as in the parameters document (ages, sex, places, providers, "
+        "attributes, length-of-stay bands, deprivation quintiles)"
+    )
+    cohort_words: str = Field(description="The cohort in words")
+    quintiles: list[int] = Field(
+        description="National deprivation quintiles its cohort names (1 most deprived); "
+        "empty: every quintile"
+    )
+    quintile_words: str = Field(description='e.g. "quintile 1 (most deprived 20 %)"')
+
+
+@router.get(
+    "/demand/scenarios/{scenario_id}/schemes",
+    response={200: list[SchemeOut], 403: Error, 404: Error},
+)
+def schemes(request: HttpRequest, scenario_id: int = Path(..., ge=1, le=MAX_ID)) -> Any:
+    """A scenario's schemes as they stand, each with its cohort as in the parameters document
+    and in words, and the deprivation quintiles it is aimed at (partners only)."""
+    if not can(request.user, Permission.VIEW_DEMAND):
+        return Status(403, {"detail": PARTNERS_ONLY})
+    scenario = queries.scenario(scenario_id)
+    if scenario is None:
+        return Status(404, {"detail": "No such scenario"})
+    words = {w["name"]: w for w in compute.scheme_cohorts(scenario.parameters)}
+    out = []
+    for s in scenario.parameters.get("schemes", []):
+        cohort = s.get("cohort", {})
+        said = words.get(s["name"], {})
+        out.append(
+            {
+                "key": s["key"],
+                "name": s["name"],
+                "pod": s["pod"],
+                "effect": s["effect"],
+                "share": s["share"],
+                "start_year": s["start_year"],
+                "ramp_years": s.get("ramp_years", 1),
+                "cohort": cohort,
+                "cohort_words": said.get("cohort", ""),
+                "quintiles": sorted(cohort.get("quintiles", [])),
+                "quintile_words": said.get("quintile_words", ""),
             }
         )
     return Status(200, out)

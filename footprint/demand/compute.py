@@ -185,13 +185,27 @@ def check(
     """Every reason the document cannot run on a baseline of ``base_year`` with neighbourhood
     population held for ``population_years``; empty if it can. ``names`` (from
     ``queries.baseline_names``) holds the places, providers and attributes the baseline's
-    activity has: a scheme's cohort that names another is refused, naming it."""
+    activity has, and the deprivation quintiles it counts in: a scheme's cohort that names
+    another is refused, naming it."""
     try:
         scenario, _ = to_engine(document)
     except ParameterError as exc:
         return exc.lines
     lines = []
     for i, scheme in enumerate(scenario.schemes):
+        counted = (names or {}).get("quintiles")
+        missing = [q for q in scheme.cohort.quintiles if str(q) not in (counted or {str(q)})]
+        if counted is not None and missing:
+            held_q = sorted(int(q) for q in counted)
+            lines.append(
+                f"schemes.{i}.cohort.quintiles: {scheme.name} names deprivation "
+                f"{dm.quintile_words(missing)}, in which none of the baseline's activity counts "
+                + (
+                    f"(it counts in {dm.quintile_words(held_q)})"
+                    if held_q
+                    else "(its records give no small area and its neighbourhoods no quintile)"
+                )
+            )
         for field in ("places", "providers", "attributes"):
             held = set((names or {}).get(field, ()))
             for value in getattr(scheme.cohort, field):
@@ -322,7 +336,13 @@ def project(
     baseline = baseline_arrays(cells, hoods)
     people = demography(scenario.base_year, scenario.horizon, hoods, places_of, population)
     strata = dm.stratify(
-        baseline, people, scenario.age_bounds, scenario.variants, scenario.health_status
+        baseline,
+        people,
+        scenario.age_bounds,
+        scenario.variants,
+        scenario.health_status,
+        quintiles=hood_quintiles(hoods, quintiles),
+        quintile_pods=scenario.quintile_pods,
     )
     try:
         plan = dm.compile_plan(scenario, strata)
@@ -355,6 +375,11 @@ def project(
     )
 
 
+def hood_quintiles(hoods: Sequence[str], quintiles: Mapping[str, int] | None) -> Any:
+    """Each neighbourhood's deprivation quintile in the order of ``hoods`` (0 not known)."""
+    return np.array([(quintiles or {}).get(code, 0) for code in hoods], dtype=np.int64)
+
+
 def _part(progress: Progress, i: int, parts: int) -> Progress:
     """Progress of the ``i``-th of ``parts`` equal parts of a run."""
     return lambda done, total: progress(i * total + done, parts * total)
@@ -381,7 +406,16 @@ def breakdown_rows(
     # (without them a scenario with no age-specific scheme would have one band, "0+")
     ages = tuple(sorted({*BREAKDOWN_AGE_BOUNDS, *scenario.age_bounds}))
     args = (baseline, people, ages, scenario.variants, scenario.health_status)
-    cross = dm.compile_plan(scenario, dm.regroup(dm.stratify(*args), SPLIT_TOGETHER))
+    # cohorts naming deprivation quintiles find them by each cell's own quintile, or its
+    # neighbourhood's where it gave none, as results by quintile count it
+    known = hood_quintiles(baseline.neighbourhoods, quintiles)
+    cross = dm.compile_plan(
+        scenario,
+        dm.regroup(
+            dm.stratify(*args, quintiles=known, quintile_pods=scenario.quintile_pods),
+            SPLIT_TOGETHER,
+        ),
+    )
     _, split, outcomes = dm.run_split(cross, executor=executor, progress=_part(progress, 0, 2))
     for dimension, groups, out in zip(split.by, split.groups, outcomes, strict=True):
         rows += _breakdown_rows(dimension, groups, cross.step_names, out, scenario.years)
@@ -391,11 +425,10 @@ def breakdown_rows(
     # (neighbourhood code → 1 most deprived … 5; 0 or missing: not known), or cells theirs
     # it needs none of provider, sex, age band or condition group beyond what the schemes'
     # cohorts name, so the strata pool the rest (the same distributions, far fewer strata)
-    strata = dm.stratify(*args, by_neighbourhood=True, pool_for=scenario.schemes)
+    strata = dm.stratify(*args, by_neighbourhood=True, pool_for=scenario.schemes, quintiles=known)
     dims: tuple[str, ...] = ("neighbourhood",)
     if quintiles or strata.quintile.any():
-        known = np.array([(quintiles or {}).get(code, 0) for code in strata.neighbourhoods])
-        strata = replace(strata, neighbourhood_quintile=known.astype(np.int64))
+        strata = replace(strata, neighbourhood_quintile=known)
         dims = ("neighbourhood", "quintile")
     hoods = dm.compile_plan(scenario, dm.regroup(strata, dims))
     _, split, outcomes = dm.run_split(hoods, executor=executor, progress=_part(progress, 1, 2))
@@ -813,6 +846,9 @@ def describe_schemes(document: dict[str, Any]) -> list[dict[str, Any]]:
                 "eligible": (s.eligible.low, s.eligible.high),
                 "moves_to": s.convert_provider if s.effect is dm.Effect.MOVE else "",
                 "yearly_cost": s.yearly_cost,
+                "cohort": dm.describe_cohort(s),
+                "quintiles": list(s.cohort.quintiles),
+                "quintile_words": dm.quintile_words(s.cohort.quintiles),
                 "evidence": evidence,
                 "flag": flag,
             }
@@ -880,15 +916,20 @@ def gradient_sentence(
 
 
 def scheme_shares(
-    rows: Sequence[Mapping[str, Any]], schemes: Sequence[str]
+    rows: Sequence[Mapping[str, Any]],
+    schemes: Sequence[str],
+    quintiles: Sequence[Sequence[int]] = (),
 ) -> list[dict[str, Any]]:
     """Each scheme's change in each quintile (``rows[i]["schemes"][j]`` its mean) and the
     share of its whole change that falls in the most and in the least deprived quintile (None
-    when it changes nothing)."""
+    when it changes nothing). ``quintiles[j]`` are the deprivation quintiles scheme ``j``'s
+    cohort names (none: everywhere): ``aimed_at`` says them in words and ``named`` is the
+    share of its change that falls in them."""
     out = []
     for j, name in enumerate(schemes):
         parts = {r["value"]: r["schemes"][j]["mean"] for r in rows}
         whole = sum(parts.values())
+        named = sorted({int(q) for q in quintiles[j]}) if j < len(quintiles) else []
         out.append(
             {
                 "index": j,
@@ -896,6 +937,28 @@ def scheme_shares(
                 "whole": whole,
                 "most": parts.get("1", 0.0) / whole if whole else None,
                 "least": parts.get("5", 0.0) / whole if whole else None,
+                "aimed_at": dm.quintile_words(named),
+                "named": (
+                    sum(parts.get(str(q), 0.0) for q in named) / whole if whole and named else None
+                ),
             }
         )
     return out
+
+
+def scheme_cohorts(document: dict[str, Any]) -> list[dict[str, str]]:
+    """Each scheme of a run's or scenario's document with its cohort in words (the
+    deprivation quintiles it names among them: "residents of deprivation quintile 1 (most
+    deprived 20 %)"); empty for a document that no longer validates."""
+    try:
+        scenario, _ = to_engine(document)
+    except ParameterError:
+        return []
+    return [
+        {
+            "name": s.name,
+            "cohort": dm.describe_cohort(s),
+            "quintile_words": dm.quintile_words(s.cohort.quintiles),
+        }
+        for s in scenario.schemes
+    ]

@@ -199,6 +199,25 @@ class SchemeChangeForm(forms.Form):
         label="Cohort: condition groups",
         help_text="None chosen: all activity",
     )
+    quintiles = forms.MultipleChoiceField(
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        choices=[
+            ("1", "Quintile 1 (most deprived 20 %)"),
+            ("2", "Quintile 2"),
+            ("3", "Quintile 3"),
+            ("4", "Quintile 4"),
+            ("5", "Quintile 5 (least deprived 20 %)"),
+        ],
+        label="Cohort: deprivation quintiles",
+        help_text="Where the activity's residents live, by national deprivation quintile (a "
+        "record's own small area, or its neighbourhood's). Core20PLUS5's Core20 is quintile 1. "
+        "None chosen: everywhere",
+        error_messages={
+            "invalid_choice": "Cohort: deprivation quintiles: %(value)s is not a quintile; "
+            "choose from 1 (most deprived) to 5 (least deprived)"
+        },
+    )
     start_year = forms.IntegerField(min_value=2000, max_value=2100)
     ramp_years = forms.IntegerField(min_value=1, max_value=20, label="Years to full effect")
     profile = forms.ChoiceField(
@@ -238,6 +257,7 @@ class SchemeChangeForm(forms.Form):
             "places": cohort.get("places", []),
             "providers": cohort.get("providers", []),
             "attributes": cohort.get("attributes", []),
+            "quintiles": [str(q) for q in cohort.get("quintiles", [])],
             "start_year": scheme["start_year"],
             "ramp_years": scheme.get("ramp_years", 1),
             "profile": scheme.get("profile", "linear"),
@@ -275,6 +295,7 @@ class SchemeChangeForm(forms.Form):
                 "places": list(d["places"]),
                 "providers": list(d["providers"]),
                 "attributes": list(d["attributes"]),
+                "quintiles": sorted(int(q) for q in d["quintiles"]),
             },
             "start_year": d["start_year"],
             "ramp_years": d["ramp_years"],
@@ -310,7 +331,8 @@ def field_for(path: str, prefix: str) -> str | None:
     if rest[0] == "cohort" and len(rest) > 1:
         return (
             rest[1]
-            if rest[1] in ("age_low", "age_high", "sex", "places", "providers", "attributes")
+            if rest[1]
+            in ("age_low", "age_high", "sex", "places", "providers", "attributes", "quintiles")
             else None
         )
     return mapping.get(rest[0])

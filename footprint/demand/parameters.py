@@ -43,6 +43,13 @@ class CohortDoc(Strict):
     providers: list[str] = Field(default_factory=list, description="Provider ODS codes")
     attributes: list[str] = Field(default_factory=list, description="e.g. condition groups")
     los_bands: list[int] = Field(default_factory=list, description="Length-of-stay bands 0–6")
+    quintiles: list[Annotated[int, Field(ge=1, le=5)]] = Field(
+        default_factory=list,
+        description=(
+            "National deprivation quintiles (1 most deprived … 5) of where the activity's "
+            "residents live: each record's own, or its neighbourhood's; empty: all"
+        ),
+    )
 
 
 class SchemeDoc(Strict):

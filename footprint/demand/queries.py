@@ -235,13 +235,20 @@ def activity_by_age(baseline: Baseline, pod: str) -> list[tuple[str, int, float]
 
 
 def baseline_names(baseline: Baseline) -> dict[str, set[str]]:
-    """The places, providers and attributes a baseline's activity holds: what a scheme's
-    cohort may name."""
+    """The places, providers and attributes a baseline's activity holds, and the deprivation
+    quintiles ("1" … "5") its activity counts in (a cell's own, or where it has none its
+    neighbourhood's): what a scheme's cohort may name."""
     cells = ActivityCell.objects.filter(baseline=baseline)
+    pairs = set(cells.values_list("neighbourhood", "quintile").distinct())
+    quintiles = {q for _, q in pairs if q}
+    if any(not q for _, q in pairs):  # cells without their own count in their neighbourhood's
+        hoods = neighbourhood_quintiles()
+        quintiles |= {hoods[h] for h, q in pairs if not q and h in hoods}
     return {
         "places": set(Neighbourhood.objects.values_list("place__code", flat=True)),
         "providers": set(cells.values_list("provider", flat=True).distinct()),
         "attributes": set(cells.values_list("attribute", flat=True).distinct()),
+        "quintiles": {str(q) for q in quintiles},
     }
 
 

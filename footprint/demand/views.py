@@ -508,6 +508,7 @@ def run(request: HttpRequest, pk: int) -> HttpResponse:
             "by_steps": by_steps,
             "side_by_side": side_by_side,
             "scheme_names": scheme_names,
+            "scheme_cohorts": compute.scheme_cohorts(r.parameters),
             "by_waterfall": waterfall_with_intervals(
                 [(x["name"], x["mean"], x.get("p10"), x.get("p90")) for x in by_steps],
                 (by_rows[-1].p10, by_rows[-1].p90),
@@ -630,7 +631,14 @@ def run_deprivation(request: HttpRequest, pk: int) -> HttpResponse:
             "bed_days": bed_days,
             "totals": totals,
             "scheme_names": scheme_names,
-            "shares": compute.scheme_shares(activity, scheme_names),
+            "shares": compute.scheme_shares(
+                activity,
+                scheme_names,
+                [
+                    sc.get("cohort", {}).get("quintiles", [])
+                    for sc in r.parameters.get("schemes", [])
+                ],
+            ),
             "residents_year": year,
             "sentence": compute.gradient_sentence(activity, what, base_year, horizon, year)
             if activity
