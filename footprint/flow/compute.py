@@ -168,68 +168,112 @@ SYSTEM_SERIES = (
 )
 
 
-def total(rows: Sequence[Mapping[str, float]], measure: str) -> float | None:
-    present = [r[measure] for r in rows if measure in r]
-    return sum(present) if present else None
+# A day's returns by provider name (the acute trusts' for the system page).
+DayReturns = Mapping[str, Mapping[str, float]]
 
 
-def system_values(
-    rows: Sequence[Mapping[str, float]], expected: int | None = None
-) -> dict[str, float | None]:
-    """One day's system figures from the acute trusts' returns of that day (see
-    ``system_day``)."""
-    return system_day(rows, expected)[0]
+def missing_from(rows: DayReturns, expected: Sequence[str], measures: Sequence[str]) -> list[str]:
+    """The providers ``expected`` to report (by name, in their order) that did not report every
+    one of ``measures`` on the day: no return, or a return without one of them."""
+    return [n for n in expected if any(m not in rows.get(n, {}) for m in measures)]
+
+
+def complete_total(
+    rows: DayReturns, expected: Sequence[str], measure: str
+) -> tuple[float | None, list[str]]:
+    """The system total of ``measure`` on a day and the providers that did not report it: the
+    total only when every provider ``expected`` reported it (a total of the returns that
+    arrived would look like an improvement), else None. None too when none is expected."""
+    missing = missing_from(rows, expected, (measure,))
+    if missing or not expected:
+        return None, missing
+    return sum(rows[n][measure] for n in expected), []
+
+
+_PARTS: dict[str, tuple[str, ...]] = {
+    "ga_occupancy": (Measure.GA_BEDS_OCCUPIED, Measure.GA_BEDS_OPEN),
+    "escalation_beds": (Measure.ESCALATION_BEDS,),
+    "admissions": (Measure.ADMISSIONS,),
+    "nctr_total": NCTR_PATHWAYS,
+    **{str(m): (m,) for m in NCTR_PATHWAYS},
+    "handover_mean": (Measure.HANDOVER_MEAN_MINUTES, Measure.HANDOVERS),
+    "handovers_over_60": (Measure.HANDOVERS_OVER_60,),
+}
 
 
 def system_day(
-    rows: Sequence[Mapping[str, float]], expected: int | None = None
-) -> tuple[dict[str, float | None], set[str]]:
-    """One day's system figures from the acute trusts' returns of that day, and the keys of
-    those that are incomplete.
+    rows: DayReturns, expected: Sequence[str]
+) -> tuple[dict[str, float | None], dict[str, list[str]]]:
+    """One day's system figures from the acute trusts' returns of that day (by trust name),
+    and for each figure the trusts ``expected`` that did not report every part of it.
 
-    A ratio (occupancy, the mean handover time) is taken only over the trusts that reported
-    both its parts: one trust's beds open without its beds occupied would otherwise lower the
-    occupancy. A figure is incomplete when fewer than ``expected`` trusts made a return that
-    day, or a trust that did left out a part of it: an incomplete total is shown, not judged."""
-    everyone = expected is None or len(rows) >= expected
+    A figure is given only when every trust expected reported every part of it (occupancy:
+    beds occupied and open; the mean handover time: the mean and the number of handovers);
+    otherwise it is None and the day is incomplete for it, naming who is missing: a total of
+    the returns that arrived would look like an improvement, and a ratio over some trusts is
+    not the system's. Occupancy is beds occupied ÷ beds open over the trusts; the mean
+    handover time is weighted by handovers."""
+    missing = {key: missing_from(rows, expected, parts) for key, parts in _PARTS.items()}
+    mine = [rows[n] for n in expected if n in rows]
 
-    def complete(*measures: str) -> bool:
-        return everyone and all(m in r for r in rows for m in measures)
+    def added(measure: str) -> float:
+        return sum(r[measure] for r in mine)
 
-    both = [r for r in rows if Measure.GA_BEDS_OCCUPIED in r and Measure.GA_BEDS_OPEN in r]
-    occupied = total(both, Measure.GA_BEDS_OCCUPIED)
-    beds = total(both, Measure.GA_BEDS_OPEN)
-    pathways = [total(rows, m) for m in NCTR_PATHWAYS]
-    weighted = [
-        (r[Measure.HANDOVER_MEAN_MINUTES], r[Measure.HANDOVERS])
-        for r in rows
-        if Measure.HANDOVER_MEAN_MINUTES in r and r.get(Measure.HANDOVERS)
-    ]
-    handovers = sum(n for _, n in weighted)
-    values: dict[str, float | None] = {
-        "ga_occupancy": _share(occupied, beds),
-        "escalation_beds": total(rows, Measure.ESCALATION_BEDS),
-        "admissions": total(rows, Measure.ADMISSIONS),
-        "nctr_total": sum(p for p in pathways if p is not None)
-        if any(p is not None for p in pathways)
-        else None,
-        **{str(m): p for m, p in zip(NCTR_PATHWAYS, pathways, strict=True)},
-        "handover_mean": sum(m * n for m, n in weighted) / handovers if handovers else None,
-        "handovers_over_60": total(rows, Measure.HANDOVERS_OVER_60),
-    }
-    parts: dict[str, tuple[str, ...]] = {
-        "ga_occupancy": (Measure.GA_BEDS_OCCUPIED, Measure.GA_BEDS_OPEN),
-        "escalation_beds": (Measure.ESCALATION_BEDS,),
-        "admissions": (Measure.ADMISSIONS,),
-        "nctr_total": NCTR_PATHWAYS,
-        **{str(m): (m,) for m in NCTR_PATHWAYS},
-        "handover_mean": (Measure.HANDOVER_MEAN_MINUTES, Measure.HANDOVERS),
-        "handovers_over_60": (Measure.HANDOVERS_OVER_60,),
-    }
-    incomplete = {
-        key for key, needs in parts.items() if values[key] is not None and not complete(*needs)
-    }
-    return values, incomplete
+    values: dict[str, float | None] = {key: None for key in _PARTS}
+    if expected:
+        if not missing["ga_occupancy"]:
+            values["ga_occupancy"] = _share(
+                added(Measure.GA_BEDS_OCCUPIED), added(Measure.GA_BEDS_OPEN)
+            )
+        for key in ("escalation_beds", "admissions", "handovers_over_60", *NCTR_PATHWAYS):
+            measure = _PARTS[str(key)][0]
+            if not missing[str(key)]:
+                values[str(key)] = added(measure)
+        if not missing["nctr_total"]:
+            values["nctr_total"] = sum(added(m) for m in NCTR_PATHWAYS)
+        if not missing["handover_mean"]:
+            handovers = added(Measure.HANDOVERS)
+            values["handover_mean"] = (
+                sum(r[Measure.HANDOVER_MEAN_MINUTES] * r[Measure.HANDOVERS] for r in mine)
+                / handovers
+                if handovers
+                else None
+            )
+    return values, missing
+
+
+def listed(names: Sequence[str]) -> str:
+    """'A', 'A and B', 'A, B and C'."""
+    names = list(names)
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+@dataclass(frozen=True)
+class TableRow:
+    """A row of a table of system totals: a figure on the day and a week before, each with the
+    providers that did not report it (the figure is then None: not given)."""
+
+    label: str
+    now: float | None
+    missing_now: list[str]
+    before: float | None
+    missing_before: list[str]
+
+
+def system_table(
+    measures: Sequence[str],
+    labels: Sequence[str],
+    now: DayReturns,
+    before: DayReturns,
+    expected: Sequence[str],
+) -> list[TableRow]:
+    """The system totals of ``measures`` on a day and a week before (``complete_total``)."""
+    out = []
+    for measure, label in zip(measures, labels, strict=True):
+        value, missing = complete_total(now, expected, measure)
+        earlier, missing_earlier = complete_total(before, expected, measure)
+        out.append(TableRow(label, value, missing, earlier, missing_earlier))
+    return out
 
 
 @dataclass(frozen=True)
@@ -248,7 +292,7 @@ def _shown(value: float, unit: str) -> str:
     return f"{text}%" if unit == "%" else f"{text} {unit}"
 
 
-INCOMPLETE = "Incomplete: not judged"
+INCOMPLETE = "Incomplete, not judged"
 
 
 def _difference(value: float, unit: str) -> str:
@@ -262,12 +306,15 @@ def judge_series(
     definition: SeriesDef,
     days: Sequence[dt.date],
     values: Sequence[float | None],
-    incomplete: Sequence[bool] | None = None,
+    missing: Sequence[Sequence[str]] | None = None,
 ) -> JudgedSeries:
-    """Day-of-week SPC on one daily series, the last day being the day chosen. A day marked
-    ``incomplete`` (not every trust reported it) is listed but neither drawn, judged nor used
-    for the limits."""
-    skip = [False] * len(values) if incomplete is None else list(incomplete)
+    """Day-of-week SPC on one daily series, the last day being the day chosen. A day with
+    providers ``missing`` (expected, they did not report the figure) is incomplete: it has no
+    system figure (any value given for it is dropped), it is listed naming who is missing,
+    and it is neither drawn, judged nor used for the limits."""
+    gaps = [list(m) for m in missing] if missing is not None else [[] for _ in values]
+    skip = [bool(g) for g in gaps]
+    values = [None if x else v for v, x in zip(values, skip, strict=True)]
     judged = spc_daily.analyse_by_weekday(
         values, [d.weekday() for d in days], improvement=definition.improvement, excluded=skip
     )
@@ -288,15 +335,15 @@ def judge_series(
     last = judged.result.points[-1]
     day = days[-1]
     weekday = WEEKDAYS[day.weekday()]
-    if last.value is None:
-        sentence = f"{definition.title}: no figures for {day:%-d %B %Y}."
-        special = False
-    elif skip[-1]:
+    if skip[-1]:
         sentence = (
-            f"{definition.title}: {_shown(last.value, definition.unit)} from the returns made, "
-            "but not every acute trust reported it, so it is not judged against the usual "
-            "variation."
+            f"{definition.title}: no system figure for {day:%-d %B %Y}, because "
+            f"{listed(gaps[-1])} did not report it (a total of the returns that arrived would "
+            "understate the system); the day is not judged."
         )
+        special = False
+    elif last.value is None:
+        sentence = f"{definition.title}: no figures for {day:%-d %B %Y}."
         special = False
     elif last.point_type == spc.PointType.TOO_FEW_POINTS or not math.isfinite(last.mean):
         sentence = (
@@ -331,12 +378,12 @@ def judge_series(
             "mean": _number(p.mean, definition.unit),
             "lower": _number(max(p.lower, 0.0), definition.unit),
             "upper": _number(p.upper, definition.unit),
-            "verdict": INCOMPLETE
-            if x and p.value is not None
+            "verdict": f"{INCOMPLETE}: no figure from {listed(g)}"
+            if g
             else VERDICTS[p.point_type] + (f" ({p.rule.label.lower()})" if p.rule else ""),
         }
-        for d, p, x in zip(
-            reversed(days), reversed(judged.result.points), reversed(skip), strict=True
+        for d, p, g in zip(
+            reversed(days), reversed(judged.result.points), reversed(gaps), strict=True
         )
     ]
     return JudgedSeries(
@@ -352,18 +399,18 @@ def _number(value: float, unit: str) -> str:
 
 def system_picture(
     days: Sequence[dt.date],
-    acute_rows_by_day: Mapping[dt.date, Sequence[Mapping[str, float]]],
-    expected: int | None = None,
+    by_day: Mapping[dt.date, DayReturns],
+    expected: Sequence[str],
 ) -> list[JudgedSeries]:
-    """Every system series over ``days`` (the chosen day last), judged; a day on which fewer
-    than ``expected`` acute trusts made a return, or one left a figure out, is incomplete for
-    that figure (``system_day``). ``expected`` is by default the most returns made on any of
-    the days: the trusts that report (one that never has is not waited for)."""
-    if expected is None:
-        expected = max((len(acute_rows_by_day.get(d, [])) for d in days), default=0)
-    by_day = [system_day(acute_rows_by_day.get(d, []), expected) for d in days]
+    """Every system series over ``days`` (the chosen day last), judged; ``by_day`` is each
+    day's acute returns by trust name and ``expected`` the trusts expected to make them. A
+    day on which an expected trust did not report a figure (or a part of it) has no system
+    figure for it and is incomplete, naming the trust (``system_day``)."""
+    judged_days = [system_day(by_day.get(d, {}), expected) for d in days]
     return [
-        judge_series(s, days, [v[s.key] for v, _ in by_day], [s.key in gaps for _, gaps in by_day])
+        judge_series(
+            s, days, [v[s.key] for v, _ in judged_days], [gaps[s.key] for _, gaps in judged_days]
+        )
         for s in SYSTEM_SERIES
     ]
 

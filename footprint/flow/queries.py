@@ -308,13 +308,17 @@ def acute_trusts() -> list[Organisation]:
     return organisations_making(ReturnKind.ACUTE)
 
 
-def acute_figures_by_day(start: dt.date, end: dt.date) -> dict[dt.date, list[dict[str, float]]]:
-    """The acute trusts' figures from ``start`` to ``end``, by day: one dict per return."""
+def acute_figures_by_day(
+    start: dt.date, end: dt.date
+) -> tuple[list[str], dict[dt.date, dict[str, dict[str, float]]]]:
+    """The acute trusts expected to make a return (their names, in order), and their figures
+    from ``start`` to ``end``, by day and then by trust name."""
     acute = acute_trusts()
-    out: dict[dt.date, list[dict[str, float]]] = defaultdict(list)
-    for (_, day), values in returns_between(start, end, acute).items():
-        out[day].append(values)
-    return dict(out)
+    names = {o.pk: o.name for o in acute}
+    out: dict[dt.date, dict[str, dict[str, float]]] = defaultdict(dict)
+    for (org, day), values in returns_between(start, end, acute).items():
+        out[day][names[org]] = values
+    return [o.name for o in acute], dict(out)
 
 
 def all_contacts() -> QuerySet[OnCallContact]:

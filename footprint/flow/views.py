@@ -434,18 +434,20 @@ def _shared_data(spec: dict[str, Any]) -> dict[str, Any]:
 SYSTEM_TABLE_DAYS = 14
 
 
-def _system_series(day: dt.date) -> tuple[list[dt.date], Any, list[compute.JudgedSeries]]:
+def _system_series(
+    day: dt.date,
+) -> tuple[list[dt.date], list[str], Any, list[compute.JudgedSeries]]:
     days = [day - dt.timedelta(days=SYSTEM_DAYS - 1 - i) for i in range(SYSTEM_DAYS)]
-    rows = queries.acute_figures_by_day(days[0], day)
-    series = compute.system_picture(days, rows)
-    return days, rows, series
+    expected, rows = queries.acute_figures_by_day(days[0], day)
+    series = compute.system_picture(days, rows, expected)
+    return days, expected, rows, series
 
 
 @partner_only
 def system_export(request: HttpRequest) -> HttpResponse:
     """Every day of every series of the system page, as CSV: the tables in full."""
     day = parse_day(request.GET.get("date"), _today())
-    _, _, series = _system_series(day)
+    _, _, _, series = _system_series(day)
     header = ["Series", "Unit", "Day", "Value", "Usual for the weekday", "Lower limit"]
     header += ["Upper limit", "Verdict"]
     rows: list[list[object]] = [
@@ -461,21 +463,17 @@ def system(request: HttpRequest) -> HttpResponse:
     """The system for a chosen day and the 90 before it: beds, NCTR by pathway and reason,
     handovers, each daily series with day-of-week SPC, and what changed in words."""
     day = parse_day(request.GET.get("date"), _today())
-    days, rows, series = _system_series(day)
+    days, expected, rows, series = _system_series(day)
     week_before = day - dt.timedelta(days=7)
-
-    def totals(d: dt.date, measures: tuple[str, ...]) -> list[float | None]:
-        return [compute.total(rows.get(d, []), m) for m in measures]
-
-    nctr_table = [
-        (Measure(m).label.split(": ", 1)[1].capitalize(), now, before)
-        for m, now, before in zip(
-            NCTR_PATHWAYS + NCTR_REASONS,
-            totals(day, NCTR_PATHWAYS + NCTR_REASONS),
-            totals(week_before, NCTR_PATHWAYS + NCTR_REASONS),
-            strict=True,
-        )
-    ]
+    measures = NCTR_PATHWAYS + NCTR_REASONS
+    nctr_table = compute.system_table(
+        measures,
+        [Measure(m).label.split(": ", 1)[1].capitalize() for m in measures],
+        rows.get(day, {}),
+        rows.get(week_before, {}),
+        expected,
+    )
+    made = rows.get(day, {})
     return render(
         request,
         "flow/system.jinja",
@@ -507,7 +505,9 @@ def system(request: HttpRequest) -> HttpResponse:
             "changed": compute.what_changed(series, day),
             "pathways": nctr_table[:4],
             "reasons": nctr_table[4:],
-            "returns": len(rows.get(day, [])),
+            "returns": len(made),
+            "expected": expected,
+            "not_made": [n for n in expected if n not in made],
             "table_days": SYSTEM_TABLE_DAYS,
         },
     )

@@ -143,21 +143,43 @@ def test_discharge_fit_for_each_trust_and_for_them_together():
     assert compute.discharge_fit({}) == {}
 
 
-def test_a_partial_return_neither_skews_a_ratio_nor_is_judged():
-    """Trust B reports its beds open but not occupied, and no delays: occupancy is taken over
-    A alone (not 400 ÷ 1,150 = 35 %), and both figures are incomplete for the day."""
+def test_a_partial_return_gives_no_system_figure_and_names_who_is_missing():
+    """Trust B reports its beds open but not occupied, and no delays: occupancy and the delays
+    have no system figure that day (not 450 ÷ 1,150, nor A's delays alone), naming B; the
+    admissions both reported are added up."""
     a = {"ga_beds_open": 500.0, "ga_beds_occupied": 450.0, "admissions": 60.0}
     a |= {m: 10.0 for m in ("nctr_pathway_0", "nctr_pathway_1", "nctr_pathway_2")}
     a |= {"nctr_pathway_3": 5.0}
     b = {"ga_beds_open": 650.0, "admissions": 40.0}
-    values, incomplete = compute.system_day([a, b], expected=2)
-    assert values["ga_occupancy"] == pytest.approx(90.0)
-    assert values["admissions"] == 100.0
-    assert {"ga_occupancy", "nctr_total", "nctr_pathway_0"} <= incomplete
-    assert "admissions" not in incomplete
-    # A trust that made no return leaves every figure of the day incomplete.
-    assert "admissions" in compute.system_day([a], expected=2)[1]
-    assert compute.system_day([a, a], expected=2)[1] == set()
+    values, missing = compute.system_day({"A": a, "B": b}, ["A", "B"])
+    assert values["ga_occupancy"] is None and values["nctr_total"] is None
+    assert values["nctr_pathway_0"] is None
+    assert missing["ga_occupancy"] == ["B"] and missing["nctr_pathway_3"] == ["B"]
+    assert values["admissions"] == 100.0 and missing["admissions"] == []
+    # A trust that made no return leaves every figure of the day without a system figure.
+    values, missing = compute.system_day({"A": a}, ["A", "B"])
+    assert all(v is None for v in values.values())
+    assert missing["admissions"] == ["B"]
+    # Both complete: occupancy over both, the delays added up.
+    values, missing = compute.system_day({"A": a, "B": a}, ["A", "B"])
+    assert missing["ga_occupancy"] == missing["nctr_total"] == []
+    assert missing["escalation_beds"] == ["A", "B"]  # neither reported it: no total
+    assert values["ga_occupancy"] == pytest.approx(90.0) and values["nctr_total"] == 70.0
+    # A trust not expected (one that makes no acute return) is neither waited for nor added.
+    values, _ = compute.system_day({"A": a, "C": a}, ["A"])
+    assert values["admissions"] == 60.0
+
+
+def test_a_day_with_one_trust_missing_is_not_an_improvement_in_the_tables():
+    """Planted: two trusts with 30 delayed patients each on pathway 1 every day; on the day
+    chosen Trust B made no return. The table gives no total for that day (not 30, which would
+    read as halving the delays) and names B; a week before, both reported: 60."""
+    full = {"nctr_pathway_1": 30.0}
+    rows = compute.system_table(
+        ["nctr_pathway_1"], ["Pathway 1"], {"A": full}, {"A": full, "B": full}, ["A", "B"]
+    )
+    assert rows == [compute.TableRow("Pathway 1", None, ["B"], 60.0, [])]
+    assert compute.complete_total({}, [], "nctr_pathway_1") == (None, [])
 
 
 def test_an_incomplete_day_is_listed_but_not_judged_nor_in_the_limits():
@@ -167,15 +189,19 @@ def test_an_incomplete_day_is_listed_but_not_judged_nor_in_the_limits():
     definition = compute.SeriesDef("x", "Occupancy", "%", "decrease")
     judged = compute.judge_series(definition, days, values)
     assert judged.special  # judged, it would be an "improvement"
-    partial = compute.judge_series(definition, days, values, [False] * 27 + [True])
+    partial = compute.judge_series(definition, days, values, [[]] * 27 + [["Trust B"]])
     assert not partial.special
-    assert "not every acute trust reported it" in partial.sentence
-    assert partial.rows[0]["verdict"] == "Incomplete: not judged"
-    assert partial.rows[0]["value"] == "35.0"
+    assert partial.sentence == (
+        "Occupancy: no system figure for 29 November 2026, because Trust B did not report it "
+        "(a total of the returns that arrived would understate the system); the day is not "
+        "judged."
+    )
+    assert partial.rows[0]["verdict"] == "Incomplete, not judged: no figure from Trust B"
+    assert partial.rows[0]["value"] == "–"  # the partial figure is not given
     assert partial.points[-1]["value"] is None  # not drawn among the judged points
 
     def width(s):
-        return float(s.rows[0]["upper"]) - float(s.rows[0]["lower"])
+        return float(s.rows[1]["upper"]) - float(s.rows[1]["lower"])
 
     assert width(partial) < width(judged)  # the 35 % no longer widens the limits
 
@@ -218,14 +244,14 @@ def test_the_system_charts_fit_a_phone_and_give_their_points_once():
     assert len(spec["datasets"]) == 2  # the limits and the values, once each
 
 
-def test_the_trusts_expected_are_those_that_report():
-    """Two trusts report on most days; on the last only one: incomplete. A trust that never
-    reports is not waited for: with one trust all along, every day is complete."""
+def test_the_trusts_expected_are_waited_for_every_day():
+    """Two trusts are expected; on the last day only one reported: that day is incomplete,
+    naming the other. With one trust expected, every day is complete."""
     days = [dt.date(2026, 11, 2) + dt.timedelta(days=i) for i in range(21)]
     a = {"ga_beds_open": 500.0, "ga_beds_occupied": 450.0, "admissions": 60.0}
-    both = {d: [a, a] for d in days[:-1]} | {days[-1]: [a]}
-    occupancy = compute.system_picture(days, both)[0]
-    assert occupancy.rows[0]["verdict"] == "Incomplete: not judged"
-    assert occupancy.rows[1]["verdict"] != "Incomplete: not judged"
-    alone = compute.system_picture(days, {d: [a] for d in days})[0]
-    assert all(r["verdict"] != "Incomplete: not judged" for r in alone.rows)
+    both = {d: {"A": a, "B": a} for d in days[:-1]} | {days[-1]: {"A": a}}
+    occupancy = compute.system_picture(days, both, ["A", "B"])[0]
+    assert occupancy.rows[0]["verdict"] == "Incomplete, not judged: no figure from B"
+    assert not occupancy.rows[1]["verdict"].startswith("Incomplete")
+    alone = compute.system_picture(days, {d: {"A": a} for d in days}, ["A"])[0]
+    assert all(not r["verdict"].startswith("Incomplete") for r in alone.rows)
