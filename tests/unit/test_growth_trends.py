@@ -72,10 +72,17 @@ def test_settings_outside_hospital_are_unchecked() -> None:
         assert trend.verified is None and trend.growth_source is None
         assert "(indicative)" in trend.source
         assert (trend.evidence_note or "").startswith("Unchecked")
-    # general practice and social care have a page read, from which no range follows
+    # ambulances, general practice and social care have a page read, from which no range
+    # follows
     assert [c for c in outside if TRENDS[c].url] == [
+        "amb_hear_treat",
+        "amb_see_treat",
+        "amb_conveyed",
         "gp_appointments",
         "sc_home_care",
         "sc_care_home",
     ]
     assert "BMJ Open 2024" in (TRENDS["gp_appointments"].evidence_note or "")
+    conveyed = TRENDS["amb_conveyed"].evidence_note or ""
+    assert "4.8 % a year (95 % CI 4.3 % to 5.3 %) beyond demographic change" in conveyed
+    assert "1.91 times" in conveyed and "no range follows" in conveyed

@@ -183,6 +183,22 @@ def _social_care(trend: Trend) -> Trend:
     )
 
 
+def _ambulance(trend: Trend) -> Trend:
+    return _with_note(
+        replace(trend, url="https://www.mja.com.au/public/issues/194_11_060611/low11437_fm.html"),
+        " Read, but no range follows: Lowthian et al., Med J Aust 2011;194(11):574-578 (the "
+        "abstract) find emergency ambulance transportations in metropolitan Melbourne grew "
+        "4.8 % a year (95 % CI 4.3 % to 5.3 %) beyond demographic change, 1994-95 to 2007-08; "
+        "Peacock et al., Emerg Med J vol. 22 no. 1 p. 56 (the abstract, "
+        "http://emj.bmj.com/content/22/1/56) find the London Ambulance Service's emergency "
+        "response rate per head 1.91 times as high in 1999 as in 1989 (95 % CI 1.85 to 1.96, "
+        "about 6.7 % a year), with no age group rising disproportionately. Both are past "
+        "averages from another country or another decade, for all responses or conveyances "
+        "together, and their intervals say how precisely the past was measured, not how far "
+        "the next years may differ. Both lie at or above the upper ends of the ranges here.",
+    )
+
+
 TRENDS: dict[str, Trend] = {
     "ae": _elicited(
         "A&E attendances",
@@ -215,15 +231,21 @@ TRENDS: dict[str, Trend] = {
         _elicited("outpatient attendances", 0.0, 0.049, "1.0002-1.0487", _OP_V2, -0.01),
         _OP_REMOTE,
     ),
-    "amb_hear_treat": _unchecked(0.02, 0.05, 0.0, AQI, "ambulance calls resolved by phone"),
-    "amb_see_treat": _unchecked(0.01, 0.03, 0.0, AQI, "ambulance incidents treated at scene"),
-    "amb_conveyed": _unchecked(
-        0.0,
-        0.02,
-        -0.01,
-        AQI,
-        "ambulance conveyances (NHP's A&E arrivals by ambulance share "
-        "its A&E rate, but count attendances, not conveyances)",
+    "amb_hear_treat": _ambulance(
+        _unchecked(0.02, 0.05, 0.0, AQI, "ambulance calls resolved by phone")
+    ),
+    "amb_see_treat": _ambulance(
+        _unchecked(0.01, 0.03, 0.0, AQI, "ambulance incidents treated at scene")
+    ),
+    "amb_conveyed": _ambulance(
+        _unchecked(
+            0.0,
+            0.02,
+            -0.01,
+            AQI,
+            "ambulance conveyances (NHP's A&E arrivals by ambulance share "
+            "its A&E rate, but count attendances, not conveyances)",
+        )
     ),
     "cs_nursing": _unchecked(0.01, 0.03, 0.0, CSDS, "community nursing contacts"),
     "cs_therapy": _unchecked(0.01, 0.03, 0.0, CSDS, "community therapy contacts"),
