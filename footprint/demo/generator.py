@@ -22,7 +22,7 @@ from django.utils.text import slugify
 
 from footprint.core import audit
 from footprint.demo import population as demo_population
-from footprint.demo.activity import build_activity, place_in_small_areas
+from footprint.demo.activity import build_activity, place_in_small_areas, start_runs
 from footprint.demo.constants import AMBULANCE_SHARE, DEMO_PASSWORD, DEMO_PRACTICE
 from footprint.demo.decisions import build_decisions
 from footprint.demo.engagement import build_engagement
@@ -391,6 +391,7 @@ def _build(timeline: Timeline, clock: Clock) -> dict[str, int]:
     flow_goals = build_flow_goals(timeline)  # after the daily returns; publishes the plan
     inequalities = build_inequalities(base_year)
     place_in_small_areas(base_year)  # after the small areas: activity by deprivation quintile
+    start_runs()  # demand runs, after the quintiles (a Core20PLUS5 scheme names quintile 1)
     winter = build_winter(timeline)
     clock.go(timeline.moment(timeline.today, 7))
     audit.record(actor=None, action=AuditAction.LOAD_DEMO, summary="Loaded the demo footprint")
