@@ -9,6 +9,7 @@ import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 
 from footprint.api.auth import TokenAuth
@@ -53,16 +54,17 @@ class ReportOut(Schema):
 @router.get("/consultations", response=list[ConsultationOut])
 def consultations(request: HttpRequest) -> Any:
     """Every public consultation: open, upcoming and closed."""
-    return [_consultation(c) for c in queries.consultations(partners_too=False)]
+    today = timezone.localdate()
+    return [_consultation(c, today) for c in queries.consultations(partners_too=False)]
 
 
-def _consultation(c: Consultation) -> dict[str, Any]:
+def _consultation(c: Consultation, today: dt.date) -> dict[str, Any]:
     return {
         "slug": c.slug,
         "title": c.title,
         "summary": c.summary,
         "audience": c.audience,
-        "status": c.status(),
+        "status": c.status(today),
         "opens_on": c.opens_on,
         "closes_on": c.closes_on,
         "report_published": c.report_published_at is not None,
@@ -89,7 +91,10 @@ def partner_consultations(request: HttpRequest) -> Any:
     and staff, each with its audience (partners only)."""
     if not can(request.user, Permission.VIEW_ENGAGEMENT):
         return Status(403, {"detail": "Partners only"})
-    return Status(200, [_consultation(c) for c in queries.consultations(partners_too=True)])
+    today = timezone.localdate()
+    return Status(
+        200, [_consultation(c, today) for c in queries.consultations(partners_too=True)]
+    )
 
 
 @router.get(

@@ -14,7 +14,6 @@ from django.db import models, transaction
 from django.db.models.signals import post_delete
 from django.dispatch import receiver
 from django.urls import reverse
-from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from footprint.decisions.models import Decision, Proposal
@@ -81,8 +80,8 @@ class Consultation(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("engagement:consultation", args=[self.slug])
 
-    def status(self, today: dt.date | None = None) -> str:
-        today = today or timezone.localdate()
+    def status(self, today: dt.date) -> str:
+        """"upcoming", "open" or "closed" on ``today``."""
         if today < self.opens_on:
             return "upcoming"
         return "open" if today <= self.closes_on else "closed"

@@ -215,6 +215,7 @@ def _page(request: HttpRequest, c: Consultation, **forms: Any) -> HttpResponse:
     )
     context = {
         "c": c,
+        "today": timezone.localdate(),
         "ticket": "" if participant else _ticket(),
         "next": queries.next_statement(c, participant.pk if participant else None),
         "voted": participant.votes.count() if participant else 0,
@@ -470,6 +471,7 @@ def workspace(request: HttpRequest) -> HttpResponse:
         "engagement/workspace.jinja",
         {
             "consultations": queries.with_counts(),
+            "today": timezone.localdate(),
             "waiting": statements.count() + answers.count(),
         },
     )
@@ -479,15 +481,17 @@ def workspace(request: HttpRequest) -> HttpResponse:
 def manage(request: HttpRequest, slug: str) -> HttpResponse:
     c = get_object_or_404(Consultation, slug=slug)
     manager = can(request.user, Permission.MANAGE_ENGAGEMENT)
+    today = timezone.localdate()
     return render(
         request,
         "engagement/manage.jinja",
         _report_context(c, published=False)
         | {
+            "today": today,
             "statement_form": PartnershipStatementForm(),
             "question_form": QuestionForm(),
             "document_form": DocumentForm(),
-            "response_form": ResponseForm(consultation=c, today=timezone.localdate()),
+            "response_form": ResponseForm(consultation=c, today=today),
             "statements": queries.statements_with_votes(c, unmoderated_too=manager),
             "may_publish": manager,
         },
