@@ -35,9 +35,11 @@ from footprint.partnership.models import Organisation, Place
 MOST_POUNDS = 10**10
 
 
-def _lines(text: str) -> list[tuple[int, list[str]]]:
+def _lines(text: str, fields: int = -1) -> list[tuple[int, list[str]]]:
+    """Each non-blank line's number and its comma-separated parts; with ``fields``, at most
+    that many parts (the last keeps any further commas, as in "RW9, -250,000")."""
     return [
-        (n, [p.strip() for p in line.split(",")])
+        (n, [p.strip() for p in line.split(",", fields - 1 if fields > 0 else -1)])
         for n, line in enumerate(text.splitlines(), start=1)
         if line.strip()
     ]
@@ -73,7 +75,7 @@ class ProposalForm(forms.ModelForm):
         label="Money in and out per organisation (optional)",
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="One per line: ODS code, pounds (negative for money out), e.g. RW9, -250000",
+        help_text="One per line: ODS code, pounds (negative for money out), e.g. RW9, -250,000",
     )
 
     class Meta:
@@ -110,12 +112,12 @@ class ProposalForm(forms.ModelForm):
     def clean_money(self) -> list[tuple[Organisation, int]]:
         orgs = {o.ods_code: o for o in Organisation.objects.all()}
         flows, errors = [], []
-        for n, parts in _lines(self.cleaned_data.get("money", "")):
+        for n, parts in _lines(self.cleaned_data.get("money", ""), fields=2):
             if len(parts) != 2 or parts[0].upper() not in orgs:
                 errors.append(f"Line {n}: give an ODS code and an amount, e.g. RW9, -250000")
                 continue
             try:
-                pounds = Decimal(parts[1].replace("£", ""))
+                pounds = Decimal(parts[1].replace("£", "").replace(",", "").replace(" ", ""))
             except InvalidOperation:
                 pounds = None
             if pounds is None or not pounds.is_finite():
