@@ -72,6 +72,11 @@ def returns(
 class FlowLevelOut(Schema):
     organisation: str | None = Field(description="ODS code; null for the overall ICS level")
     organisation_name: str
+    service: str | None = Field(
+        None,
+        description="The service the level is for (acute, community, mental_health, nhs_111); "
+        "null for the overall ICS level",
+    )
     score: float = Field(description="0–100")
     level: int = Field(description="OPEL 1–4")
 
@@ -89,7 +94,11 @@ def day(request: HttpRequest, date: Day) -> Any:
         return Status(403, {"detail": PARTNERS_ONLY})
     levels = sorted(
         queries.opel_levels(date, date),
-        key=lambda lvl: (lvl.organisation is not None, lvl.organisation and lvl.organisation.name),
+        key=lambda lvl: (
+            lvl.organisation is not None,
+            lvl.organisation.name if lvl.organisation else "",
+            lvl.kind,
+        ),
     )
     return Status(
         200,
@@ -99,6 +108,7 @@ def day(request: HttpRequest, date: Day) -> Any:
                 {
                     "organisation": lvl.organisation.ods_code if lvl.organisation else None,
                     "organisation_name": lvl.organisation.name if lvl.organisation else "ICS",
+                    "service": lvl.kind or None,
                     "score": lvl.score,
                     "level": lvl.level,
                 }
@@ -136,7 +146,14 @@ class FlowSubmittedOut(Schema):
     organisation: str
     date: dt.date
     figures: int = Field(description="How many figures were saved")
-    level: int | None = Field(description="The organisation's OPEL level that day, if it has one")
+    level: int | None = Field(
+        description="The organisation's OPEL level that day, if it has one (of its first "
+        "service, for an organisation with several)"
+    )
+    levels: dict[str, int] = Field(
+        default_factory=dict,
+        description="The organisation's OPEL level that day for each of its services",
+    )
     system_level: int | None = Field(description="The overall ICS level that day")
     changes: list[str] = Field(description="Changes of level this return made, in words")
 
@@ -184,7 +201,8 @@ def submit(request: HttpRequest, body: FlowReturnIn) -> Any:
         )
     except ValidationError as exc:
         return Status(422, {"detail": _in_words(exc)})
-    lvl = queries.opel_level(organisation, body.date)
+    levels = queries.provider_levels(organisation, body.date)
+    lvl = levels[0] if levels else None
     system = queries.opel_level(None, body.date)
     return Status(
         200,
@@ -193,6 +211,7 @@ def submit(request: HttpRequest, body: FlowReturnIn) -> Any:
             "date": body.date,
             "figures": saved.daily_return.values.count(),
             "level": lvl.level if lvl else None,
+            "levels": {x.kind: x.level for x in levels},
             "system_level": system.level if system else None,
             "changes": [
                 f"{c.organisation.name if c.organisation else 'ICS'}: OPEL "

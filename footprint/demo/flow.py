@@ -1,5 +1,6 @@
 """The demo's daily situation returns: two years of them for the two acute trusts, the
-community trust, the ambulance trust's NHS 111 service and the two councils, with a believable
+community and mental health trust (one return a day with both sections), the ambulance trust's
+NHS 111 service and the two councils, with a believable
 winter each year (NHS 111 busiest at weekends and in winter), a norovirus week
 that closes beds at Wyvern, a week at OPEL 4 across the acute trusts, and a care-home closure in
 Wyvernshire that lengthens pathway-3 delays; the OPEL levels they give, the escalation plan,
@@ -111,6 +112,9 @@ def build_flow(timeline: Timeline) -> dict[str, int]:
         figures[code] = _council(rng, scale, winter, code == "LA901", since_closure)
     if "RY9" in orgs:  # the ambulance trust runs NHS 111 (its own draws: the rest unchanged)
         figures["RY9"] = _nhs_111(np.random.default_rng(SEED + 111), winter, dow, opel4)
+    # The community trust runs the mental health services too: one return a day carries both
+    # sections (its own draws: the rest unchanged).
+    figures["RX9"] |= _mental_health(np.random.default_rng(SEED + 136), winter, dow, opel4)
 
     returns: list[DailyReturn] = []
     kinds = {
@@ -154,7 +158,7 @@ def build_flow(timeline: Timeline) -> dict[str, int]:
             "VALUES (%s, %s, %s)",
             rows,
         )
-    levels = _levels(orgs, kinds, days, per_day, timeline)
+    levels = _levels(orgs, days, per_day, timeline)
     _plan(orgs)
     _aid(orgs, days, opel4, timeline)
     return {"daily_returns": len(returns), "return_values": len(rows), "opel_levels": levels}
@@ -290,6 +294,37 @@ def _community(
     }
 
 
+def _mental_health(
+    rng: np.random.Generator,
+    winter: Array,
+    dow: npt.NDArray[np.int64],
+    opel4: npt.NDArray[np.int64],
+) -> dict[str, Array]:
+    """Adult acute mental health wards of 150 beds for the partnership's million people: about
+    94 % occupied in summer and full in winter (over 100 % with patients on leave), placements
+    out of area that build up over weeks as the wards fill, a few people held under section 136
+    (more at weekends), mental health patients waiting over 12 hours in the acute trusts' EDs
+    in winter; all at their worst in the week at OPEL 4."""
+    n = len(winter)
+    pressure = np.zeros(n)
+    pressure[opel4] = 1.0
+    beds = np.full(n, 150.0)
+    rate = 0.94 + 0.06 * winter + 0.08 * pressure + _smooth(rng, n, 0.015)
+    occupied = np.clip(np.round(rate * beds), 0, 1.5 * beds)
+    placements = 2.5 + 7 * winter + 6 * pressure + _smooth(rng, n, 1.2, keep=0.95)
+    out_of_area = np.clip(np.round(placements), 0, None)
+    weekend = (dow >= 5).astype(float)
+    section_136 = rng.poisson(1.0 + 0.8 * weekend + 1.0 * winter + 5 * pressure)
+    over_12 = rng.poisson(0.8 + 2.5 * winter + 5 * pressure)
+    return {
+        M.MH_BEDS_OPEN: beds,
+        M.MH_BEDS_OCCUPIED: occupied,
+        M.OUT_OF_AREA: out_of_area,
+        M.SECTION_136: section_136.astype(float),
+        M.MH_ED_OVER_12_HOURS: over_12.astype(float),
+    }
+
+
 def _nhs_111(
     rng: np.random.Generator,
     winter: Array,
@@ -331,26 +366,28 @@ def _council(
 
 def _levels(
     orgs: dict[str, Organisation],
-    kinds: dict[str, ReturnKind],
     days: list[dt.date],
     per_day: dict[tuple[str, int], dict[str, float]],
     timeline: Timeline,
 ) -> int:
-    """Each provider's level and the system's, day by day, and every change of level."""
+    """Each provider's level for each of its services and the system's, day by day, and every
+    change of level."""
+    services = [(code, kind) for code, made in SERVICES.items() for kind in made]
     levels: list[OpelLevel] = []
     changes: list[LevelChange] = []
-    last: dict[str, int | None] = {}
+    last: dict[tuple[str, str], int | None] = {}
     for i, day in enumerate(days):
         scores: list[tuple[ReturnKind, float]] = []
-        for code in ("RW9", "RM9", "RX9", "RY9"):
+        for code, kind in services:
             row = per_day.get((code, i))
-            lvl = compute.provider_level(kinds[code], row) if row else None
+            lvl = compute.provider_level(kind, row) if row else None
             if lvl is None:
                 continue
-            scores.append((kinds[code], lvl.score))
+            scores.append((kind, lvl.score))
             levels.append(
                 OpelLevel(
                     organisation=orgs[code],
+                    kind=kind.value,
                     date=day,
                     score=lvl.score,
                     level=lvl.level,
@@ -358,17 +395,18 @@ def _levels(
                     missing=list(lvl.missing),
                 )
             )
-            if last.get(code) != lvl.level:
+            if last.get((code, kind)) != lvl.level:
                 changes.append(
                     LevelChange(
                         organisation=orgs[code],
+                        kind=kind.value,
                         date=day,
-                        from_level=last.get(code),
+                        from_level=last.get((code, kind)),
                         to_level=lvl.level,
                         created_at=timeline.moment(day, 7),
                     )
                 )
-                last[code] = lvl.level
+                last[(code, kind)] = lvl.level
         system = compute.system_level(scores)
         if system is not None:
             levels.append(
@@ -380,26 +418,37 @@ def _levels(
                     points=system.points,
                 )
             )
-            if last.get("ICS") != system.level:
+            if last.get(("ICS", "")) != system.level:
                 changes.append(
                     LevelChange(
                         organisation=None,
                         date=day,
-                        from_level=last.get("ICS"),
+                        from_level=last.get(("ICS", "")),
                         to_level=system.level,
                         created_at=timeline.moment(day, 7),
                     )
                 )
-                last["ICS"] = system.level
+                last[("ICS", "")] = system.level
     OpelLevel.objects.bulk_create(levels, batch_size=2000)
     LevelChange.objects.bulk_create(changes, batch_size=2000)
     return len(levels)
 
 
+# The services with an OPEL level, by provider.
+SERVICES = {
+    "RW9": (ReturnKind.ACUTE,),
+    "RM9": (ReturnKind.ACUTE,),
+    "RX9": (ReturnKind.COMMUNITY, ReturnKind.MENTAL_HEALTH),
+    "RY9": (ReturnKind.NHS_111,),
+}
+
+
 # The returns each demo member is set to make, as the programme office would set them: the
-# ambulance trust runs the partnership's NHS 111 service, the voluntary sector alliance holds no
-# beds or packages of its own and makes none.
+# community trust runs the mental health services too (both sections), the ambulance trust runs
+# the partnership's NHS 111 service, and the voluntary sector alliance holds no beds or packages
+# of its own and makes none.
 EXPECTED = {
+    "RX9": (ReturnKind.COMMUNITY, ReturnKind.MENTAL_HEALTH),
     "RY9": (ReturnKind.NHS_111,),
     "VS901": (),
 }

@@ -246,14 +246,32 @@ def opel_levels(start: dt.date, end: dt.date) -> QuerySet[OpelLevel]:
     return OpelLevel.objects.filter(date__gte=start, date__lte=end).select_related("organisation")
 
 
-def opel_level(organisation: Organisation | None, day: dt.date) -> OpelLevel | None:
-    return OpelLevel.objects.filter(organisation=organisation, date=day).first()
+def opel_level(
+    organisation: Organisation | None, day: dt.date, kind: ReturnKind | None = None
+) -> OpelLevel | None:
+    """``organisation``'s level on ``day`` for the service ``kind`` (None: the system's)."""
+    return OpelLevel.objects.filter(
+        organisation=organisation, kind=kind.value if kind else "", date=day
+    ).first()
 
 
-def previous_level(organisation: Organisation | None, day: dt.date) -> OpelLevel | None:
-    """The most recent stored level before ``day``."""
+def provider_levels(organisation: Organisation, day: dt.date) -> list[OpelLevel]:
+    """``organisation``'s level for each of its services on ``day``, in the services' order."""
+    order = {k.value: i for i, k in enumerate(ReturnKind)}
+    levels = OpelLevel.objects.filter(organisation=organisation, date=day)
+    return sorted(levels, key=lambda lvl: order.get(lvl.kind, 99))
+
+
+def previous_level(
+    organisation: Organisation | None, day: dt.date, kind: ReturnKind | None = None
+) -> OpelLevel | None:
+    """The most recent stored level before ``day`` (of the service ``kind``)."""
     return (
-        OpelLevel.objects.filter(organisation=organisation, date__lt=day).order_by("-date").first()
+        OpelLevel.objects.filter(
+            organisation=organisation, kind=kind.value if kind else "", date__lt=day
+        )
+        .order_by("-date")
+        .first()
     )
 
 
@@ -279,28 +297,11 @@ def aid_log() -> QuerySet[AidRequest]:
     return AidRequest.objects.select_related("from_organisation", "to_organisation", "created_by")
 
 
-_OPEL_KINDS = (
-    ReturnKind.ACUTE,
-    ReturnKind.COMMUNITY,
-    ReturnKind.MENTAL_HEALTH,
-    ReturnKind.NHS_111,
-)
-
-
 def provider_scores(day: dt.date) -> list[tuple[ReturnKind, float]]:
-    """Each provider's stored OPEL score on ``day`` with its kind of return."""
-    out = []
-    levels = list(
-        OpelLevel.objects.filter(date=day, organisation__isnull=False).select_related(
-            "organisation"
-        )
-    )
-    expected = expected_kinds([lvl.organisation for lvl in levels if lvl.organisation])
-    for lvl in levels:
-        kind = next((k for k in expected[lvl.organisation_id] if k in _OPEL_KINDS), None)
-        if kind is not None:
-            out.append((kind, lvl.score))
-    return out
+    """Each provider's stored OPEL score for each of its services on ``day``, with the
+    service."""
+    levels = OpelLevel.objects.filter(date=day, organisation__isnull=False).exclude(kind="")
+    return [(ReturnKind(lvl.kind), lvl.score) for lvl in levels.order_by("organisation", "kind")]
 
 
 def acute_trusts() -> list[Organisation]:

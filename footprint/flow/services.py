@@ -391,29 +391,43 @@ def refresh_levels(
     days = sorted({d for _, _, d in touched})
     for org, kinds, day in sorted(touched, key=lambda t: t[2]):
         figures = queries.figures(org, day) or {}
-        kind = next((k for k in kinds if compute.has_opel(k)), kinds[0])
-        level = compute.provider_level(kind, figures)
-        changes += _store_level(org, day, level, today=today, now=now)
+        services = [k for k in kinds if compute.has_opel(k)]
+        for kind in services:
+            level = compute.provider_level(kind, figures)
+            changes += _store_level(
+                org, kind, day, level, today=today, now=now, several=len(services) > 1
+            )
+        # A service the organisation no longer provides keeps no level for the day.
+        OpelLevel.objects.filter(organisation=org, date=day).exclude(
+            kind__in=[k.value for k in services]
+        ).delete()
     for day in days:
         scores = queries.provider_scores(day)
-        changes += _store_level(None, day, compute.system_level(scores), today=today, now=now)
+        changes += _store_level(None, None, day, compute.system_level(scores), today=today, now=now)
     return changes
 
 
 def _store_level(
     organisation: Organisation | None,
+    kind: ReturnKind | None,
     day: dt.date,
     level: compute.Level | None,
     *,
     today: dt.date,
     now: dt.datetime,
+    several: bool = False,
 ) -> list[LevelChange]:
+    """Store a provider's level for one service (``kind``; None for the system), and record
+    and tell a change. ``several``: the organisation has a level for more than one service,
+    so the service is named when it is told."""
+    service = kind.value if kind else ""
     if level is None:
-        OpelLevel.objects.filter(organisation=organisation, date=day).delete()
+        OpelLevel.objects.filter(organisation=organisation, kind=service, date=day).delete()
         return []
-    old = queries.opel_level(organisation, day)
+    old = queries.opel_level(organisation, day, kind)
     OpelLevel.objects.update_or_create(
         organisation=organisation,
+        kind=service,
         date=day,
         defaults={
             "score": level.score,
@@ -422,7 +436,7 @@ def _store_level(
             "missing": list(level.missing),
         },
     )
-    before = queries.previous_level(organisation, day)
+    before = queries.previous_level(organisation, day, kind)
     was = before.level if before else None
     if old is not None and old.level == level.level:
         return []  # the day's level is unchanged by this return
@@ -432,6 +446,7 @@ def _store_level(
     contacts = queries.on_call_contacts(organisation) if recent else []
     change = LevelChange.objects.create(
         organisation=organisation,
+        kind=service,
         date=day,
         from_level=was,
         to_level=level.level,
@@ -439,11 +454,14 @@ def _store_level(
         created_at=now,
     )
     who = organisation.name if organisation else "The system (overall ICS level)"
+    if organisation is not None and kind is not None and several:
+        who += f" ({kind.label.lower()})"
     audit.record(
         actor=None,
         action=AuditAction.OPEL_LEVEL_CHANGED,
         summary=f"{who}: OPEL {was or '–'} → {level.level} on {day:%-d %B %Y}",
         organisation=organisation.ods_code if organisation else None,
+        service=service or None,
         date=day.isoformat(),
         from_level=was,
         to_level=level.level,

@@ -71,15 +71,18 @@ def _when(moment: dt.datetime) -> str:
 def index(request: HttpRequest) -> HttpResponse:
     """Today's picture: the overall ICS level, each provider's, and who has not submitted."""
     day = parse_day(request.GET.get("date"), _today())
-    levels = {lvl.organisation_id: lvl for lvl in queries.opel_levels(day, day)}
+    order = {k.value: i for i, k in enumerate(ReturnKind)}
+    levels: dict[int | None, list[Any]] = {}
+    for lvl in sorted(queries.opel_levels(day, day), key=lambda lvl: order.get(lvl.kind, 99)):
+        levels.setdefault(lvl.organisation_id, []).append(lvl)
     rows = queries.submissions(day)
     return render(
         request,
         "flow/index.jinja",
         {
             "day": day,
-            "system": levels.get(None),
-            "rows": [(org, ret, levels.get(org.pk)) for org, ret in rows],
+            "system": (levels.get(None) or [None])[0],
+            "rows": [(org, ret, levels.get(org.pk, [])) for org, ret in rows],
             "missing": [org for org, ret in rows if ret is None],
             "may_submit": can(request.user, Permission.SUBMIT_RETURN),
         },
@@ -153,8 +156,7 @@ def submit(request: HttpRequest) -> HttpResponse:
                 form.add_error(None, exc.error_dict.pop("date"))
             form.add_error(None, _named(exc))
         else:
-            lvl = queries.opel_level(organisation, day)
-            said = f" It is at OPEL {lvl.level}." if lvl else ""
+            said = _levels_said(queries.provider_levels(organisation, day))
             for change in saved.changes:
                 who = change.organisation.name if change.organisation else "The system"
                 said += f" {who} moved to OPEL {change.to_level}."
@@ -175,6 +177,17 @@ def submit(request: HttpRequest) -> HttpResponse:
             "measures": Measure,
         },
     )
+
+
+def _levels_said(levels: list[Any]) -> str:
+    """' It is at OPEL 2.' or, for an organisation with several services, ' It is at OPEL 2
+    for community services and OPEL 3 for mental health services.'"""
+    if not levels:
+        return ""
+    if len(levels) == 1:
+        return f" It is at OPEL {levels[0].level}."
+    parts = [f"OPEL {lvl.level} for {ReturnKind(lvl.kind).label.lower()}" for lvl in levels]
+    return f" It is at {compute.listed(parts)}."
 
 
 @permission_required(Permission.SUBMIT_RETURN)
@@ -524,10 +537,16 @@ def calendar(request: HttpRequest) -> HttpResponse:
     nxt = (first + dt.timedelta(days=32)).replace(day=1)
     last = nxt - dt.timedelta(days=1)
     levels = queries.opel_levels(first, last)
-    by = {(lvl.organisation_id, lvl.date): lvl for lvl in levels}
+    by = {(lvl.organisation_id, lvl.kind, lvl.date): lvl for lvl in levels}
     orgs = list(queries.reporting_organisations())
     expected = queries.expected_kinds(orgs)
-    providers = [o for o in orgs if any(compute.has_opel(k) for k in expected[o.pk])]
+    # A column for each provider's service with an OPEL level (two for a combined trust).
+    columns = [
+        (o, k, sum(compute.has_opel(x) for x in expected[o.pk]) > 1)
+        for o in orgs
+        for k in expected[o.pk]
+        if compute.has_opel(k)
+    ]
     days = [first + dt.timedelta(days=i) for i in range((last - first).days + 1)]
     return render(
         request,
@@ -536,9 +555,12 @@ def calendar(request: HttpRequest) -> HttpResponse:
             "first": first,
             "previous": (first - dt.timedelta(days=1)).replace(day=1),
             "next": nxt,
-            "providers": providers,
+            "providers": [
+                f"{o.name} ({k.label.lower()})" if several else o.name for o, k, several in columns
+            ],
             "rows": [
-                (d, [by.get((None, d))] + [by.get((o.pk, d)) for o in providers]) for d in days
+                (d, [by.get((None, "", d))] + [by.get((o.pk, k.value, d)) for o, k, _ in columns])
+                for d in days
             ],
             "counts": {
                 level: sum(

@@ -58,7 +58,9 @@ def test_the_demo_draws_two_years_of_returns_with_its_stories(members):
     assert {lvl.level for lvl in week} == {4}
     # NHS 111 (the ambulance trust) is a pillar of the system's score every day: at OPEL 4 in
     # that week, mostly at OPEL 1 in summer.
-    assert all(set(lvl.points) == {"acute", "community", "nhs_111"} for lvl in week)
+    assert all(
+        set(lvl.points) == {"acute", "community", "mental_health", "nhs_111"} for lvl in week
+    )
     nhs_111 = OpelLevel.objects.filter(organisation__ods_code="RY9")
     assert {
         lvl.level for lvl in nhs_111.filter(date__range=(dt.date(2026, 1, 5), dt.date(2026, 1, 11)))
@@ -113,6 +115,42 @@ def test_the_system_page_tables_a_fortnight_and_offers_every_day_as_csv(members,
     assert lines[0].startswith("Series,Unit,Day,Value,Usual for the weekday")
     assert len(lines) == 1 + 10 * 91
     assert "General and acute bed occupancy" in lines[1]
+
+
+def test_the_combined_trust_returns_two_years_of_mental_health_figures(members):
+    """RX9 runs community and mental health services: one return a day with both sections,
+    and an OPEL level for each. Its wards are fuller, more people are placed out of area and
+    wait in ED in winter; section 136 holds are more common at weekends; its mental health
+    level is at 4 in the week at OPEL 4 and mostly at 1 in summer."""
+    build_flow(Timeline(TODAY))
+    rx9 = Organisation.objects.get(ods_code="RX9")
+    assert set(queries.kinds_of(rx9)) == {"community", "mental_health"}
+    figures = queries.returns_between(TODAY - dt.timedelta(days=729), TODAY, [rx9])
+    assert len(figures) == 730
+    assert all("mh_beds_occupied" in v and "community_beds_open" in v for v in figures.values())
+
+    def mean(measure, months, weekdays=range(7)):
+        picked = [
+            v[measure]
+            for (_, d), v in figures.items()
+            if d.month in months and d.weekday() in weekdays
+        ]
+        return sum(picked) / len(picked)
+
+    winter, summer = (12, 1, 2), (6, 7, 8)
+    occupancy_winter = mean("mh_beds_occupied", winter) / 150
+    occupancy_summer = mean("mh_beds_occupied", summer) / 150
+    assert 0.9 < occupancy_summer < 0.97 < occupancy_winter < 1.06
+    assert mean("out_of_area", winter) > mean("out_of_area", summer) + 4
+    assert mean("mh_ed_over_12_hours", winter) > mean("mh_ed_over_12_hours", summer) + 1
+    assert mean("section_136", range(1, 13), (5, 6)) > mean("section_136", range(1, 13), (1, 2))
+    mh = OpelLevel.objects.filter(organisation=rx9, kind="mental_health")
+    community = OpelLevel.objects.filter(organisation=rx9, kind="community")
+    assert mh.count() == community.count() == 730
+    week = mh.filter(date__range=(dt.date(2026, 1, 5), dt.date(2026, 1, 11)))
+    assert {lvl.level for lvl in week} == {4}
+    july = [lvl.level for lvl in mh.filter(date__month=7)]
+    assert july.count(1) > len(july) / 2
 
 
 def test_the_demo_mutual_aid_log_has_entries_near_its_today(members):

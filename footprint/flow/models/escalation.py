@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from footprint.flow.models.returns import ReturnKind
 from footprint.partnership.models import Organisation
 
 __all__ = [
@@ -21,8 +22,10 @@ __all__ = [
 
 
 class OpelLevel(models.Model):
-    """A provider's (or, with no organisation, the system's) OPEL score and level on a day,
-    computed from the day's returns and stored so that a change of level can be noticed."""
+    """A provider's OPEL score and level for one of its services on a day (or, with no
+    organisation, the system's), computed from the day's returns and stored so that a change
+    of level can be noticed. A combined community and mental health trust has a level for
+    each service."""
 
     organisation = models.ForeignKey(
         Organisation,
@@ -32,6 +35,9 @@ class OpelLevel(models.Model):
         related_name="opel_levels",
         help_text="Empty for the overall ICS level",
     )
+    # The service (a ``ReturnKind`` value: acute, community, mental_health, nhs_111); empty
+    # for the overall ICS level.
+    kind = models.CharField(max_length=20, blank=True, default="")
     date = models.DateField()
     score = models.FloatField()
     level = models.PositiveSmallIntegerField()
@@ -43,9 +49,9 @@ class OpelLevel(models.Model):
         ordering = ["-date"]
         constraints = [
             models.UniqueConstraint(
-                fields=["organisation", "date"],
+                fields=["organisation", "kind", "date"],
                 condition=models.Q(organisation__isnull=False),
-                name="opel_level_unique_provider",
+                name="opel_level_unique_provider_service",
             ),
             models.UniqueConstraint(
                 fields=["date"],
@@ -57,7 +63,13 @@ class OpelLevel(models.Model):
 
     def __str__(self) -> str:
         who = self.organisation.ods_code if self.organisation else "ICS"
-        return f"{who} {self.date:%Y-%m-%d}: OPEL {self.level} ({self.score:.0f})"
+        service = f" {self.kind}" if self.kind else ""
+        return f"{who}{service} {self.date:%Y-%m-%d}: OPEL {self.level} ({self.score:.0f})"
+
+    @property
+    def service_label(self) -> str:
+        """The service in words ("Mental health services"); "The system" for the ICS level."""
+        return ReturnKind(self.kind).label if self.kind else "The system"
 
 
 class EscalationAction(models.Model):
@@ -107,6 +119,9 @@ class LevelChange(models.Model):
         blank=True,
         on_delete=models.CASCADE,
         related_name="opel_changes",
+    )
+    kind = models.CharField(
+        max_length=20, blank=True, default="", help_text="The service; empty for the system"
     )
     date = models.DateField()
     from_level = models.PositiveSmallIntegerField(null=True)
