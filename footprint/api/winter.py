@@ -38,6 +38,10 @@ class ScenarioSummaryOut(Schema):
         description="The run whose figures the plan was published with (frozen until it is "
         "published again); null in a draft"
     )
+    published_cost: float | None = Field(
+        description="Pounds over the winter as the plan was published (frozen until it is "
+        "published again, whatever unit costs or inputs change); null in a draft"
+    )
 
 
 class PlanOut(Schema):
@@ -54,7 +58,9 @@ class PlanOut(Schema):
 
 
 def _plan_out(p: Any) -> dict[str, Any]:
-    published = {sc.pk: r.pk for sc, r, _ in queries.published_runs(p)} if p.published else {}
+    frozen = queries.published_runs(p) if p.published else []
+    published = {sc.pk: r.pk for sc, r, _ in frozen}
+    costs = {sc.pk: None if cost is None else round(cost, 2) for sc, _, cost in frozen}
     return {
         "id": p.pk,
         "name": p.name,
@@ -72,6 +78,7 @@ def _plan_out(p: Any) -> dict[str, Any]:
                 "description": sc.description,
                 "latest_run": getattr(queries.latest_run(sc), "pk", None),
                 "published_run": published.get(sc.pk),
+                "published_cost": costs.get(sc.pk),
             }
             for sc in queries.scenarios(p)
         ],

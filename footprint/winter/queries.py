@@ -146,6 +146,19 @@ def published_runs(p: WinterPlan) -> list[tuple[Scenario, WinterRun, float | Non
     ]
 
 
+def published_cost(sc: Scenario) -> dict[str, Any] | None:
+    """What the scenario's plan was published with for it, frozen: its run, its cost over the
+    winter then (``cost``, the total; ``breakdown``, by what pays for it; ``extra``, against
+    the do-nothing case; ``cost_note``; a plan published before they were kept has only the
+    total); None in a draft or for a scenario added since."""
+    if not sc.plan.published:
+        return None
+    for f in sc.plan.published_runs:
+        if int(f["scenario"]) == sc.pk:
+            return dict(f)
+    return None
+
+
 def run(pk: int) -> WinterRun | None:
     return WinterRun.objects.select_related("scenario__plan", "job").filter(pk=pk).first()
 

@@ -15,6 +15,7 @@ Starting a run queues it with the ``enqueue`` function the caller passes
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import time
 from collections.abc import Callable, Mapping
@@ -139,11 +140,7 @@ def publish(*, plan: WinterPlan, by: Any, now: dt.datetime) -> WinterPlan:
     plan.status = WinterPlan.Status.PUBLISHED
     plan.published_at = now
     # freeze what is published: each scenario's run and cost as they are now
-    plan.published_runs = [
-        {"scenario": sc.pk, "run": r.pk, "cost": cost_of(sc)[0].total}
-        for sc in queries.scenarios(plan)
-        if (r := queries.latest_run(sc)) is not None
-    ]
+    plan.published_runs = _frozen(plan)
     audit.save_audited(
         plan,
         by=by,
@@ -152,6 +149,33 @@ def publish(*, plan: WinterPlan, by: Any, now: dt.datetime) -> WinterPlan:
         plan=plan.pk,
     )
     return plan
+
+
+def _frozen(plan: WinterPlan) -> list[dict[str, Any]]:
+    """What publishing freezes, for each scenario with a run: the run, its cost over the
+    winter (the total, what pays for it, and the extra cost against the do-nothing case) at
+    the plan's unit costs and the scenario's inputs now."""
+    base = queries.baseline(plan)
+    out = []
+    for sc in queries.scenarios(plan):
+        r = queries.latest_run(sc)
+        if r is None:
+            continue
+        cost = cost_of(sc)[0]
+        out.append(
+            {
+                "scenario": sc.pk,
+                "run": r.pk,
+                "cost": cost.total,
+                "breakdown": dataclasses.asdict(cost),
+                "cost_note": sc.cost_note,
+            }
+        )
+    totals = {f["scenario"]: f["cost"] for f in out}
+    for f in out:
+        is_base = base is None or f["scenario"] == base.pk or base.pk not in totals
+        f["extra"] = None if is_base else f["cost"] - totals[base.pk]
+    return out
 
 
 @transaction.atomic

@@ -432,11 +432,28 @@ def scenario_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 def scenario(request: HttpRequest, pk: int) -> HttpResponse:
     sc = _scenario_or_404(pk)
-    if refused := _viewable(request, sc.plan):
+    if refused := _viewable(request, sc):
         return refused
     may_change = can(request.user, Permission.CHANGE_WINTER, sc.plan)
     runs = queries.demand_runs() if may_change else []
     cost, escalation_costed = services.cost_of(sc)
+    extra = services.extra_cost(sc)
+    live = {
+        "cost": cost,
+        "total": cost.total,
+        "extra": extra,
+        "note": sc.cost_note,
+        "published": False,
+    }
+    partner = can(request.user, Permission.VIEW_WINTER)
+    shown: dict[str, Any] | None = live
+    changed = False
+    if sc.plan.published:
+        # a published plan shows the cost it was published with (frozen) to everyone;
+        # partners also see the live cost when it differs
+        frozen = queries.published_cost(sc)
+        shown = _frozen_cost(frozen) if frozen else (live if partner else None)
+        changed = bool(frozen and partner and _cost_differs(shown, live))
     base = queries.baseline(sc.plan)
     proposal = sc.proposal if can(request.user, VIEW_DECISIONS) else None
     inputs = queries.inputs(sc)
@@ -446,10 +463,13 @@ def scenario(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "scenario": sc,
             "plan": sc.plan,
-            "cost": cost,
-            "costed": compute.is_costed(sc.plan) or sc.other_cost > 0,
+            "cost": shown,
+            "live_cost": live if changed else None,
+            "extra": extra,
+            "costed": compute.is_costed(sc.plan)
+            or sc.other_cost > 0
+            or bool(shown and shown.get("published") and shown["total"]),
             "escalation_costed": escalation_costed,
-            "extra": services.extra_cost(sc),
             "baseline": base,
             "proposal": proposal,
             "decision": queries.decision_on(proposal),
@@ -475,6 +495,33 @@ def scenario(request: HttpRequest, pk: int) -> HttpResponse:
             else None,
             "pathways": PATHWAY_NAMES,
         },
+    )
+
+
+def _frozen_cost(frozen: dict[str, Any]) -> dict[str, Any]:
+    """A scenario's cost as its plan was published with (``queries.published_cost``); only
+    the total for a plan published before the breakdown was kept."""
+    breakdown = frozen.get("breakdown")
+    return {
+        "cost": compute.Cost(**breakdown) if breakdown else None,
+        "total": frozen.get("cost") or 0.0,
+        "extra": frozen.get("extra"),
+        "note": frozen.get("cost_note", ""),
+        "published": True,
+    }
+
+
+def _cost_differs(a: dict[str, Any], b: dict[str, Any]) -> bool:
+    """Whether two costs differ in whole pounds: the total, a part or the extra cost."""
+    if round(a["total"]) != round(b["total"]) or a["note"] != b["note"]:
+        return True
+    if (a["extra"] is None) != (b["extra"] is None) or (
+        a["extra"] is not None and round(a["extra"]) != round(b["extra"])
+    ):
+        return True
+    parts = ("packages", "virtual_ward", "step_down", "care_home", "escalation", "other")
+    return a["cost"] is not None and any(
+        round(getattr(a["cost"], f)) != round(getattr(b["cost"], f)) for f in parts
     )
 
 
@@ -569,7 +616,7 @@ def run(request: HttpRequest, pk: int) -> HttpResponse:
     r = queries.run(pk)
     if r is None:
         raise Http404("No such run")
-    if refused := _viewable(request, r.scenario.plan):
+    if refused := _viewable(request, r):
         return refused
     finished = r.status == WinterRun.Status.FAILED or (r.job is not None and r.job.finished)
     if r.status != WinterRun.Status.SUCCEEDED and request.headers.get("HX-Request") and finished:

@@ -43,6 +43,7 @@ def test_partners_read_a_plan_its_inputs_and_its_results(client, cast, ran):
             "description": "",
             "latest_run": ran.pk,
             "published_run": None,
+            "published_cost": None,
         }
     ]
     # published, the plan names the run it was published with, until published again
@@ -51,6 +52,7 @@ def test_partners_read_a_plan_its_inputs_and_its_results(client, cast, ran):
     services.run_simulation(run=again, by=cast["pmo"])
     [published] = client.get("/api/v1/winter/plans", headers=h).json()[0]["scenarios"]
     assert (published["latest_run"], published["published_run"]) == (again.pk, ran.pk)
+    assert published["published_cost"] == 0  # the plan has no unit costs
     sc = client.get(f"/api/v1/winter/scenarios/{ran.scenario.pk}", headers=h).json()
     assert [i["provider_name"] for i in sc["inputs"]] == ["Trust A Hospitals", "Trust B Hospitals"]
     assert sc["inputs"][0]["pathway_shares"] == [60.0, 25.0, 10.0, 5.0]
