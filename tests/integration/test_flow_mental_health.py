@@ -121,3 +121,10 @@ def test_the_pages_and_the_api_show_each_service(client, client_for, cast, combi
         f"/workspace/flow/submit/?organisation=RC1&date={TODAY.isoformat()}", BOTH, follow=True
     ).content.decode()
     assert "It is at OPEL 1 for community services and OPEL 3 for mental health services." in page
+
+
+def test_the_escalation_page_names_the_service_of_each_change(client_for, cast, combined):
+    submit(combined, BOTH, cast["pmo"])
+    page = client_for("viewer").get("/workspace/flow/escalation/").content.decode()
+    assert "Community and Mental Health (mental health services)" in page
+    assert "Community and Mental Health (community services)" in page

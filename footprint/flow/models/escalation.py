@@ -136,6 +136,11 @@ class LevelChange(models.Model):
         who = self.organisation.ods_code if self.organisation else "ICS"
         return f"{who} {self.date}: OPEL {self.from_level} → {self.to_level}"
 
+    @property
+    def service_label(self) -> str:
+        """The service in words ("Mental health services"); "The system" for the ICS level."""
+        return ReturnKind(self.kind).label if self.kind else "The system"
+
 
 class AidKind(models.TextChoices):
     BEDS = "beds", "Beds"
