@@ -342,7 +342,7 @@ def project(
         scenario.variants,
         scenario.health_status,
         quintiles=hood_quintiles(hoods, quintiles),
-        quintile_pods=scenario.quintile_pods,
+        quintile_schemes=scenario.quintile_schemes,
     )
     try:
         plan = dm.compile_plan(scenario, strata)
@@ -412,7 +412,7 @@ def breakdown_rows(
     cross = dm.compile_plan(
         scenario,
         dm.regroup(
-            dm.stratify(*args, quintiles=known, quintile_pods=scenario.quintile_pods),
+            dm.stratify(*args, quintiles=known, quintile_schemes=scenario.quintile_schemes),
             SPLIT_TOGETHER,
         ),
     )

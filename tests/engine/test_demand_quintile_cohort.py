@@ -57,13 +57,13 @@ def tiny_scenario(*schemes: dm.Scheme) -> dm.Scenario:
 
 def test_half_of_quintile_one_by_hand() -> None:
     sc = tiny_scenario(HALF_OF_Q1)
-    assert sc.quintile_pods == ("ip_emergency",)
+    assert sc.quintile_schemes == (HALF_OF_Q1,)
     strata = dm.stratify(
         tiny(),
         flat_demography(1),
         sc.age_bounds,
         quintiles=np.array([1]),
-        quintile_pods=sc.quintile_pods,
+        quintile_schemes=sc.quintile_schemes,
     )
     # the strata keep the quintiles the cohort can tell apart: 1 (own or N1's) and 3
     assert sorted(strata.quintile.tolist()) == [1, 3]
@@ -76,7 +76,9 @@ def test_half_of_quintile_one_by_hand() -> None:
     assert out.steps_bed_days[0, 0, -1, g] == pytest.approx(-350)
 
     # without N1's quintile its 40 records are not known, and only the 100 are reached
-    unknown = dm.stratify(tiny(), flat_demography(1), sc.age_bounds, quintile_pods=sc.quintile_pods)
+    unknown = dm.stratify(
+        tiny(), flat_demography(1), sc.age_bounds, quintile_schemes=sc.quintile_schemes
+    )
     _, out = dm.run(dm.compile_plan(sc, unknown))
     assert out.steps_activity[0, 0, -1, g] == pytest.approx(-50)
 
@@ -107,12 +109,35 @@ def test_only_the_named_points_of_delivery_keep_quintiles_apart() -> None:
     )
     cells = dm.compress(dataclasses.replace(rows, quintile=np.array([1, 2, 3, 4] * 2)))
     sc = tiny_scenario(dm.Scheme(**{**HALF_OF_Q1.__dict__, "cohort": dm.Cohort(quintiles=(1, 2))}))
-    strata = dm.stratify(cells, flat_demography(1), sc.age_bounds, quintile_pods=sc.quintile_pods)
+    strata = dm.stratify(
+        cells, flat_demography(1), sc.age_bounds, quintile_schemes=sc.quintile_schemes
+    )
     pods = [dm.model.CODES[p] for p in strata.pod]
     assert pods.count("ip_emergency") == 4 and pods.count("cs_nursing") == 1
     _, out = dm.run(dm.compile_plan(sc, strata))
     g = dm.compile_plan(sc, strata).groups.index(("RX1", "ip_emergency"))
     assert out.activity[0, 0, g] == pytest.approx(3)  # half of quintiles 1–2's two admissions
+
+
+def test_only_the_cells_the_rest_of_the_cohort_holds_keep_quintiles_apart() -> None:
+    """A cohort of people aged 65 and over in quintile 1: the admissions of people aged 40
+    stay in one stratum whatever their quintile; those aged 80 are split by quintile."""
+    rows = records(
+        [("RX1", "ip_emergency", 0, 40, "", 5)] * 4 + [("RX1", "ip_emergency", 0, 80, "", 5)] * 4
+    )
+    cells = dm.compress(dataclasses.replace(rows, quintile=np.array([1, 2, 3, 4] * 2)))
+    older = dm.Scheme(**{**HALF_OF_Q1.__dict__, "cohort": dm.Cohort(age_low=65, quintiles=(1,))})
+    sc = tiny_scenario(older)
+    strata = dm.stratify(
+        cells, flat_demography(1), sc.age_bounds, quintile_schemes=sc.quintile_schemes
+    )
+    bounds = np.asarray((*strata.age_bounds, 1000))
+    young = bounds[strata.age_band] < 65
+    assert strata.quintile[young].tolist() == [0]
+    assert sorted(strata.quintile[~young].tolist()) == [1, 2, 3, 4]
+    plan = dm.compile_plan(sc, strata)
+    _, out = dm.run(plan)
+    assert out.steps_activity[0, 0, -1, 0] == pytest.approx(-0.5)  # half of the one in Q1
 
 
 def test_a_cohort_naming_a_quintile_no_activity_has_is_an_error_naming_it() -> None:
@@ -123,7 +148,7 @@ def test_a_cohort_naming_a_quintile_no_activity_has_is_an_error_naming_it() -> N
         flat_demography(1),
         sc.age_bounds,
         quintiles=np.array([1]),
-        quintile_pods=sc.quintile_pods,
+        quintile_schemes=sc.quintile_schemes,
     )
     with pytest.raises(ValueError) as error:
         dm.compile_plan(sc, strata)
@@ -132,7 +157,7 @@ def test_a_cohort_naming_a_quintile_no_activity_has_is_an_error_naming_it() -> N
         "residents of deprivation quintile 5 (least deprived 20 %)) matches no activity"
     )
     # strata that were not told to keep the quintiles apart are refused, not silently wrong
-    with pytest.raises(ValueError, match="do not keep them apart at ip_emergency"):
+    with pytest.raises(ValueError, match="do not keep them apart for it"):
         dm.compile_plan(sc, dm.stratify(tiny(), flat_demography(1), sc.age_bounds))
 
 
@@ -230,7 +255,7 @@ def test_quintile_cohorts_agree_with_the_reference_by_provider_and_by_quintile()
         demography,
         sc.age_bounds,
         quintiles=hood_quintiles,
-        quintile_pods=sc.quintile_pods,
+        quintile_schemes=sc.quintile_schemes,
     )
     plan = dm.compile_plan(sc, strata)
     draws, out = dm.run(plan)

@@ -31,7 +31,7 @@ from itertools import pairwise
 import numpy as np
 import numpy.typing as npt
 
-from footprint.engine.demand.params import HealthStatus, Scheme, Variant
+from footprint.engine.demand.params import Cohort, HealthStatus, Scheme, Variant
 from footprint.engine.demand.pods import CODES, IN_PACKAGES, LOS_BAND_STARTS
 
 IntArray = npt.NDArray[np.int64]
@@ -268,12 +268,13 @@ class Strata:
     # with ``by_neighbourhood``: each stratum's own quintile (its records', 0 where they gave
     # none); a breakdown by quintile falls back to the neighbourhood's only where it is 0.
     # When ``stratify`` is given the neighbourhoods' quintiles, the fallback is already made
-    # (each stratum's quintile is the one results by quintile count it in), and for the
-    # points of delivery in ``quintile_pods`` strata keep quintiles apart without
-    # ``by_neighbourhood`` too (0 elsewhere), for schemes whose cohorts name quintiles
+    # (each stratum's quintile is the one results by quintile count it in). Without
+    # ``by_neighbourhood``, strata keep quintiles apart only in the cells that the cohorts in
+    # ``quintile_cohorts`` hold (0 elsewhere), for the schemes whose cohorts name quintiles
     quintile: IntArray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
-    # the points of delivery (codes) whose strata keep deprivation quintiles apart
-    quintile_pods: tuple[str, ...] = ()
+    quintiles_apart: bool = False  # every stratum keeps its quintile (made by neighbourhood)
+    # (point of delivery, cohort) of each scheme the strata keep quintiles apart for
+    quintile_cohorts: tuple[tuple[str, Cohort], ...] = ()
 
     def __len__(self) -> int:
         return len(self.base)
@@ -442,19 +443,19 @@ def _named_by(schemes: Sequence[Scheme]) -> tuple[npt.NDArray[np.bool_], ...]:
     return out
 
 
-def _cohort_pattern(
+def _held(
     schemes: Sequence[Scheme],
     baseline: Baseline,
     place: IntArray,
     places: tuple[str, ...],
     lows: IntArray,
     highs: IntArray,
-    quintile: IntArray,
-) -> IntArray:
-    """Each cell's pattern of cohorts, numbered: cells share a number when the same schemes'
-    cohorts hold them, by the rule ``model.compile_plan`` selects strata with (on the cell's
-    age band's bounds)."""
-    held = np.zeros((len(baseline), len(schemes) + 1), dtype=bool)
+    quintile: IntArray | None,
+) -> npt.NDArray[np.bool_]:
+    """``[cell, scheme]``: whether each scheme's cohort holds each cell, by the rule
+    ``model.compile_plan`` selects strata with (on the cell's age band's bounds); with
+    ``quintile`` None, whatever the deprivation quintiles the cohort names."""
+    held = np.zeros((len(baseline), len(schemes)), dtype=bool)
     for j, s in enumerate(schemes):
         c = s.cohort
         mask = (baseline.pod == CODES.index(s.pod)) & (lows >= c.age_low)
@@ -471,9 +472,25 @@ def _cohort_pattern(
                 mask &= np.isin(column, [names.index(v) for v in wanted if v in names])
         if c.los_bands:
             mask &= np.isin(baseline.los_band, list(c.los_bands))
-        if c.quintiles:
+        if c.quintiles and quintile is not None:
             mask &= np.isin(quintile, list(c.quintiles))
         held[:, j] = mask
+    return held
+
+
+def _cohort_pattern(
+    schemes: Sequence[Scheme],
+    baseline: Baseline,
+    place: IntArray,
+    places: tuple[str, ...],
+    lows: IntArray,
+    highs: IntArray,
+    quintile: IntArray,
+) -> IntArray:
+    """Each cell's pattern of cohorts, numbered: cells share a number when the same schemes'
+    cohorts hold them (:func:`_held`)."""
+    held = _held(schemes, baseline, place, places, lows, highs, quintile)
+    held = np.concatenate([held, np.zeros((len(baseline), 1), dtype=bool)], axis=1)
     _, pattern = np.unique(held, axis=0, return_inverse=True)
     return np.asarray(pattern, dtype=np.int64).reshape(-1)
 
@@ -507,7 +524,7 @@ def stratify(
     by_neighbourhood: bool = False,
     pool_for: Sequence[Scheme] | None = None,
     quintiles: IntArray | None = None,
-    quintile_pods: Sequence[str] = (),
+    quintile_schemes: Sequence[Scheme] = (),
 ) -> Strata:
     """Compress fine cells into the strata a scenario can tell apart. ``age_bounds`` are the
     lower ages of the bands that schemes or outputs need (0 is always included). With
@@ -536,10 +553,11 @@ def stratify(
 
     ``quintiles`` gives each neighbourhood's deprivation quintile (0 not known): a cell whose
     records gave none counts in its neighbourhood's (:func:`cell_quintile`), and each
-    stratum's ``quintile`` is the one it counts in. At the points of delivery in
-    ``quintile_pods`` (``Scenario.quintile_pods``: where a scheme's cohort names quintiles)
-    the strata keep quintiles apart even when not made by neighbourhood, so such a cohort
-    selects whole strata; elsewhere they are pooled as before."""
+    stratum's ``quintile`` is the one it counts in. For ``quintile_schemes``
+    (``Scenario.quintile_schemes``: those whose cohorts name quintiles) the strata keep
+    quintiles apart even when not made by neighbourhood, but only in the cells the rest of
+    such a cohort holds (its point of delivery, ages, sex, places, providers, condition groups
+    and stays), so the cohort selects whole strata and no other strata are split."""
     if len(demography.place_of) != len(baseline.neighbourhoods):
         raise ValueError("the demography must cover the baseline's neighbourhoods")
     bounds = tuple(sorted({0, *(int(b) for b in age_bounds if 0 < b < AGES)}))
@@ -550,14 +568,27 @@ def stratify(
     area = baseline.neighbourhood if by_neighbourhood else place
     own = own_quintile(baseline.quintile, len(baseline))
     counted = cell_quintile(baseline, quintiles)  # own, or the neighbourhood's where none
-    kept = np.zeros(len(CODES), dtype=bool)
-    kept[[CODES.index(code) for code in quintile_pods]] = True
+    kept = np.zeros(len(baseline), dtype=bool)  # cells a quintile-naming cohort may hold
+    if quintile_schemes and not by_neighbourhood:
+        edges = np.asarray((*bounds, 1000))
+        kept = np.asarray(
+            _held(
+                quintile_schemes,
+                baseline,
+                place,
+                demography.places,
+                edges[age_band],
+                edges[age_band + 1] - 1,
+                None,
+            ).any(axis=1),
+            dtype=bool,
+        )
     keys = [
         baseline.provider,
         baseline.pod,
         area,
         # by neighbourhood, the own quintile (with the neighbourhood it gives the counted one)
-        own if by_neighbourhood else np.where(kept[baseline.pod], counted, 0),
+        own if by_neighbourhood else np.where(kept, counted, 0),
         baseline.sex,
         age_band,
         baseline.attribute,
@@ -670,8 +701,11 @@ def stratify(
         health_scale=health_scale,
         neighbourhoods=baseline.neighbourhoods if by_neighbourhood else (),
         neighbourhood=area if by_neighbourhood else np.zeros(0, dtype=np.int64),
-        quintile=quintile if by_neighbourhood or quintile_pods else np.zeros(0, dtype=np.int64),
-        quintile_pods=CODES if by_neighbourhood else tuple(sorted(set(quintile_pods))),
+        quintile=(
+            quintile if by_neighbourhood or quintile_schemes else np.zeros(0, dtype=np.int64)
+        ),
+        quintiles_apart=by_neighbourhood,
+        quintile_cohorts=tuple((s.pod, s.cohort) for s in quintile_schemes),
         neighbourhood_quintile=(
             np.asarray(quintiles, dtype=np.int64)
             if by_neighbourhood and quintiles is not None and len(quintiles)

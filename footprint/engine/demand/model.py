@@ -219,10 +219,14 @@ def cohort_problems(scheme: Scheme, strata: Strata) -> list[str]:
                     f"{scheme.name}: the cohort names {label} {value!r}, which the activity "
                     f"does not hold (it holds {known})"
                 )
-    if c.quintiles and scheme.pod not in strata.quintile_pods:
+    if (
+        c.quintiles
+        and not strata.quintiles_apart
+        and (scheme.pod, c) not in strata.quintile_cohorts
+    ):
         problems.append(
             f"{scheme.name}: its cohort names deprivation quintiles but the strata do not keep "
-            f"them apart at {scheme.pod} (pass the scenario's quintile_pods and each "
+            "them apart for it (pass the scenario's quintile_schemes and each "
             "neighbourhood's quintile to stratify)"
         )
     if not problems and not len(_cohort_strata(scheme, strata)):

@@ -386,10 +386,10 @@ class Scenario:
         return tuple(sorted({b for s in self.schemes for b in s.cohort.age_bounds}))
 
     @property
-    def quintile_pods(self) -> tuple[str, ...]:
-        """The points of delivery whose strata must keep deprivation quintiles apart: those
-        where a scheme's cohort names quintiles."""
-        return tuple(sorted({s.pod for s in self.schemes if s.cohort.quintiles}))
+    def quintile_schemes(self) -> tuple[Scheme, ...]:
+        """The schemes whose cohorts name deprivation quintiles: the strata must keep
+        quintiles apart in the cells they may hold."""
+        return tuple(s for s in self.schemes if s.cohort.quintiles)
 
 
 class BedRule(StrEnum):
