@@ -199,12 +199,25 @@ NAME_LENGTH = 100  # a scenario's name: a heading, a table row and a proposal's 
 MOST_POUNDS = 100_000_000  # £100m: a unit or other cost above this is a typing slip
 
 
+COST_NAMES = {
+    "cost_package": "Cost of a home-care package",
+    "cost_virtual_ward": "Cost of a virtual-ward place",
+    "cost_step_down": "Cost of a step-down bed placement",
+    "cost_care_home": "Cost of a care-home bed placement",
+    "cost_escalation_bed_day": "Cost of an escalation bed open for a day",
+    "other_cost": "Other costs over the winter",
+}
+
+
 def _cost_problems(costs: Mapping[str, Any]) -> list[tuple[str, str]]:
     return [
-        (field, f"Give a whole number of pounds from 0 to £{MOST_POUNDS:,} for the {what}")
+        (
+            field,
+            f"{COST_NAMES.get(field, field)} must be a whole number of pounds from £0 to "
+            f"£{MOST_POUNDS:,}",
+        )
         for field, value in costs.items()
-        if not isinstance(value, int) or not 0 <= value <= MOST_POUNDS
-        for what in [field.removeprefix("cost_").replace("_", " ") + " cost"]
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MOST_POUNDS
     ]
 
 
@@ -358,7 +371,15 @@ def inputs_from_history(*, scenario: Scenario, by: Any, first: dt.date, last: dt
     providers fitted; refused, changing nothing, if none can be."""
     require(by, Permission.CHANGE_WINTER, scenario.plan)
     if not 0 <= (last - first).days <= 731:
-        raise InputError([("first", "Give a first day before the last, at most two years apart")])
+        raise InputError(
+            [
+                (
+                    "first",
+                    "First day of the returns must be on or before the last day, and at most "
+                    "two years before it",
+                )
+            ]
+        )
     pis = queries.inputs(scenario)
     organisations = [pi.organisation for pi in pis]
     history = queries.daily_history(first, last, organisations)

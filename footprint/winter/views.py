@@ -531,7 +531,8 @@ def scenario_history(request: HttpRequest, pk: int) -> HttpResponse:
     sc = _scenario_or_404(pk)
     form = HistoryForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Give the first and last days of the returns to fit")
+        for name in form.errors:
+            messages.error(request, f"{form.fields[name].label}: enter a date, like 2025-12-01")
         return redirect(sc)
     try:
         changed = services.inputs_from_history(
@@ -580,7 +581,12 @@ def scenario_demand(request: HttpRequest, pk: int) -> HttpResponse:
     sc = _scenario_or_404(pk)
     form = DemandForm(request.POST, runs=queries.demand_runs())
     if not form.is_valid():
-        messages.error(request, "Choose a demand scenario and a year")
+        if "demand_run" in form.errors:
+            messages.error(request, "Demand scenario: choose one of the demand scenarios listed")
+        if "year" in form.errors:
+            messages.error(
+                request, "Year of the projection: enter a whole number from 2000 to 2100"
+            )
         return redirect(sc)
     dr = queries.demand_run(int(form.cleaned_data["demand_run"]))
     if dr is None:

@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from footprint.winter import queries, services
-from tests.browser.conftest import check_accessibility
+from tests.browser.conftest import assert_no_sideways_scroll, check_accessibility
 from tests.browser.test_journey import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -166,3 +166,63 @@ def test_a_forum_member_brings_a_costed_scheme_to_a_decision(page, cast, forums,
     page.goto("/workspace/workforce/escalation-beds/")
     expect(page.locator("#headline")).to_be_visible()
     check_accessibility(page)
+
+
+@pytest.mark.public  # at a phone's 390 px too
+def test_the_winter_pages_fit_the_window(page, cast, plan):
+    """A partner on a phone reads every winter page without scrolling sideways: the index, a
+    scenario fitted to the daily returns (its inputs table scrolls in its own region), a
+    published scheme's frozen cost beside its live one, a run's page and the inputs form."""
+    from footprint.flow import services as flow_services
+
+    pmo = cast["pmo"]
+    sc = {s.name: s for s in queries.scenarios(plan)}
+    trust_a = queries.provider_inputs(sc["Do nothing"], "RA1").organisation
+    figures = {
+        "admissions": 10,
+        "ga_beds_open": 80,
+        "ga_beds_occupied": 70,
+        **{f"discharges_pathway_{p}": n for p, n in enumerate([6, 2, 1, 1])},
+        **{f"nctr_pathway_{p}": n for p, n in enumerate([0, 4, 3, 3])},
+    }
+    first = dt.date(2026, 10, 5)
+    for n in range(28):
+        flow_services.submit_return(
+            organisation=trust_a,
+            day=first + dt.timedelta(days=n),
+            figures=figures,
+            by=pmo,
+            now=dt.datetime(2026, 11, 30, 12, tzinfo=dt.UTC),
+        )
+    services.inputs_from_history(
+        scenario=sc["Do nothing"], by=pmo, first=first, last=first + dt.timedelta(days=27)
+    )
+    services.save_plan(
+        plan=plan, by=pmo, name=plan.name, start=plan.start, days=plan.days, peak=plan.peak,
+        runs=plan.runs, cost_package=1500, cost_step_down=2800,
+    )  # fmt: skip
+    runs = {
+        name: services.start_run(scenario=s, by=pmo, enqueue=lambda pk: None)
+        for name, s in sc.items()
+    }
+    for r in runs.values():
+        services.run_simulation(run=r, by=pmo)
+    services.publish(plan=plan, by=pmo, now=dt.datetime(2026, 11, 30, 9, tzinfo=dt.UTC))
+    more = sc["More step-down beds"]
+    pi = queries.provider_inputs(more, "RA1")
+    services.save_inputs(
+        scenario=more, organisation=pi.organisation, by=pmo,
+        values={**queries.values_of(pi), "step_down_beds": pi.step_down_beds + 5},
+    )  # fmt: skip
+    log_in(page, "pmo")
+    for url, shown in (
+        ("/winter/", "#plans"),
+        (sc["Do nothing"].get_absolute_url(), "#fitted"),
+        (more.get_absolute_url(), "#cost-live"),
+        (runs["Do nothing"].get_absolute_url(), "h1"),
+        (f"/winter/scenarios/{more.pk}/providers/RA1/", "form"),
+    ):
+        page.goto(url)
+        expect(page.locator(shown).first).to_be_visible()
+        assert_no_sideways_scroll(page)
+        check_accessibility(page)
