@@ -285,6 +285,7 @@ class JudgedSeries:
     rows: list[dict[str, str]]  # for its table, newest first
     sentence: str  # what the chosen day shows, in words
     special: bool  # whether the chosen day is a special cause
+    incomplete_days: int = 0  # days with no system figure because a provider did not report
 
 
 def _shown(value: float, unit: str) -> str:
@@ -387,7 +388,14 @@ def judge_series(
         )
     ]
     return JudgedSeries(
-        definition.key, definition.title, definition.unit, points, rows, sentence, special
+        definition.key,
+        definition.title,
+        definition.unit,
+        points,
+        rows,
+        sentence,
+        special,
+        incomplete_days=sum(skip),
     )
 
 

@@ -47,6 +47,8 @@ def test_a_day_with_a_trust_missing_is_incomplete_not_an_improvement(client_for,
     # Today: no total (not A's 30), naming B; a week before, pathway 1 in full: 60.
     assert pathways.count("Incomplete: no figure from Trust B Hospitals") == 5
     assert ">60<" in pathways and ">30<" not in pathways
+    # Escalation beds: neither trust reports them, so there is no system figure on any day.
+    assert "No system figure for this in these 91 days: on 91 of them an acute trust" in text
     reasons = text[text.index('id="reasons"') :]
     assert "Incomplete: no figure from Trust B Hospitals" in reasons
     assert (

@@ -253,5 +253,7 @@ def test_the_trusts_expected_are_waited_for_every_day():
     occupancy = compute.system_picture(days, both, ["A", "B"])[0]
     assert occupancy.rows[0]["verdict"] == "Incomplete, not judged: no figure from B"
     assert not occupancy.rows[1]["verdict"].startswith("Incomplete")
+    assert occupancy.incomplete_days == 1
     alone = compute.system_picture(days, {d: {"A": a} for d in days}, ["A"])[0]
     assert all(not r["verdict"].startswith("Incomplete") for r in alone.rows)
+    assert alone.incomplete_days == 0
