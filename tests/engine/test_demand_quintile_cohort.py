@@ -113,7 +113,9 @@ def test_only_the_named_points_of_delivery_keep_quintiles_apart() -> None:
         cells, flat_demography(1), sc.age_bounds, quintile_schemes=sc.quintile_schemes
     )
     pods = [dm.model.CODES[p] for p in strata.pod]
-    assert pods.count("ip_emergency") == 4 and pods.count("cs_nursing") == 1
+    # emergency admissions in the cohort's quintiles (1–2) and the rest (3–4): two strata
+    assert pods.count("ip_emergency") == 2 and pods.count("cs_nursing") == 1
+    assert sorted(strata.quintile[strata.pod == dm.model.CODES.index("ip_emergency")]) == [1, 3]
     _, out = dm.run(dm.compile_plan(sc, strata))
     g = dm.compile_plan(sc, strata).groups.index(("RX1", "ip_emergency"))
     assert out.activity[0, 0, g] == pytest.approx(3)  # half of quintiles 1–2's two admissions
@@ -121,7 +123,8 @@ def test_only_the_named_points_of_delivery_keep_quintiles_apart() -> None:
 
 def test_only_the_cells_the_rest_of_the_cohort_holds_keep_quintiles_apart() -> None:
     """A cohort of people aged 65 and over in quintile 1: the admissions of people aged 40
-    stay in one stratum whatever their quintile; those aged 80 are split by quintile."""
+    stay in one stratum whatever their quintile; those aged 80 are split into quintile 1 and
+    the rest."""
     rows = records(
         [("RX1", "ip_emergency", 0, 40, "", 5)] * 4 + [("RX1", "ip_emergency", 0, 80, "", 5)] * 4
     )
@@ -134,7 +137,7 @@ def test_only_the_cells_the_rest_of_the_cohort_holds_keep_quintiles_apart() -> N
     bounds = np.asarray((*strata.age_bounds, 1000))
     young = bounds[strata.age_band] < 65
     assert strata.quintile[young].tolist() == [0]
-    assert sorted(strata.quintile[~young].tolist()) == [1, 2, 3, 4]
+    assert sorted(strata.quintile[~young].tolist()) == [1, 2]  # 1, and 2–4 pooled
     plan = dm.compile_plan(sc, strata)
     _, out = dm.run(plan)
     assert out.steps_activity[0, 0, -1, 0] == pytest.approx(-0.5)  # half of the one in Q1

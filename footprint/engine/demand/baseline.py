@@ -557,7 +557,9 @@ def stratify(
     (``Scenario.quintile_schemes``: those whose cohorts name quintiles) the strata keep
     quintiles apart even when not made by neighbourhood, but only in the cells the rest of
     such a cohort holds (its point of delivery, ages, sex, places, providers, condition groups
-    and stays), so the cohort selects whole strata and no other strata are split."""
+    and stays), so the cohort selects whole strata and no other strata are split; and only as
+    far as those cohorts' quintiles tell cells apart (a cohort of quintile 1 splits its cells
+    into quintile 1 and the rest)."""
     if len(demography.place_of) != len(baseline.neighbourhoods):
         raise ValueError("the demography must cover the baseline's neighbourhoods")
     bounds = tuple(sorted({0, *(int(b) for b in age_bounds if 0 < b < AGES)}))
@@ -583,12 +585,23 @@ def stratify(
             ).any(axis=1),
             dtype=bool,
         )
+    # which quintile-naming cohorts' quintiles each cell's quintile is among: cells that agree
+    # on every one share strata, so a cohort of quintile 1 splits its cells in two, not five
+    member = np.stack(
+        [np.isin(counted, list(s.cohort.quintiles)) for s in quintile_schemes]
+        or [np.zeros(len(baseline), dtype=bool)],
+        axis=1,
+    )
+    _, membership = np.unique(member, axis=0, return_inverse=True)
+    membership = np.asarray(membership, dtype=np.int64).reshape(-1)
     keys = [
         baseline.provider,
         baseline.pod,
         area,
-        # by neighbourhood, the own quintile (with the neighbourhood it gives the counted one)
-        own if by_neighbourhood else np.where(kept, counted, 0),
+        # by neighbourhood, the own quintile (with the neighbourhood it gives the counted one);
+        # otherwise, in the cells a quintile-naming cohort may hold, the cohorts' quintiles
+        # the cell's is among
+        own if by_neighbourhood else np.where(kept, membership + 1, 0),
         baseline.sex,
         age_band,
         baseline.attribute,
@@ -598,14 +611,17 @@ def stratify(
         len(baseline.providers),
         len(CODES),
         len(baseline.neighbourhoods) if by_neighbourhood else len(demography.places),
-        6,
+        max(6, int(membership.max(initial=0)) + 2),
         2,
         len(bounds),
         max(1, len(baseline.attributes)),
         len(LOS_BAND_STARTS),
     ]
     values = list(keys)  # what each stratum reports (its first cell's, where pooled)
-    values[3] = counted if by_neighbourhood else keys[3]
+    # a stratum reports its first cell's quintile: where quintiles were pooled by membership,
+    # every cell of it is in (or out of) each cohort's quintiles alike, so the cohorts select
+    # it as they would each of its cells
+    values[3] = counted if by_neighbourhood else np.where(kept, counted, 0)
     if pool_for is not None:
         # only which schemes' cohorts hold a cell tells cells apart (and the provider where a
         # cohort names one): sex, age band, attribute and stay band give way to that pattern
