@@ -306,3 +306,24 @@ def test_quintile_cohorts_agree_with_the_reference_by_provider_and_by_quintile()
             assert (steps[..., 0] == 0).all() == (key[0] in ("4", "5")), key
             assert (days[..., 1] == 0).all() == (key[0] != "1"), key
             assert (steps[..., 3] == 0).all() == (key[0] != "1"), key
+
+
+def test_a_partnerships_library_entry_may_aim_at_quintiles() -> None:
+    """A partnership's own library entry (``FOOTPRINT_SCHEME_LIBRARY``) may name quintiles in
+    its cohort, so a Core20PLUS5 scheme can be added from the library as it is; a quintile
+    outside 1–5 is refused naming the entry."""
+    from footprint.engine.demand import library
+
+    entry = {
+        "key": "core20_hypertension",
+        "name": "Hypertension case-finding in the most deprived 20 %",
+        "pod": "ip_emergency",
+        "effect": "avoid",
+        "cohort": {"age_low": 40, "quintiles": [1]},
+        "share": {"low": 0.02, "high": 0.08},
+        "source": "Wyvern ICS evaluation, 2026",
+    }
+    (parsed,) = library.parse([entry])
+    assert parsed.cohort.quintiles == (1,)
+    with pytest.raises(ValueError, match=r"library entry 1 \(core20_hypertension\).*quintile"):
+        library.parse([{**entry, "cohort": {"quintiles": [0]}}])
