@@ -181,10 +181,13 @@ def test_the_scenario_shows_the_decision_once_taken(client_for, cast, forums, sc
     )
     page = client_for("viewer").get(more.get_absolute_url()).content.decode()
     assert "decided" in page and "Northshire Alliance approved it on 1 December 2026" in page
-    # The public reading the published plan does not see the proposal's status from here.
+    # The public reading the published plan does not see the proposal's status from it
+    # (nor, since the scenario's own page is the partners', from there).
     services.publish(plan=more.plan, by=cast["pmo"], now=NOW)
-    public = client_for("public").get(more.get_absolute_url()).content.decode()
-    assert "Cost over the winter" in public and "Brought to a decision" not in public
+    public = client_for("public")
+    side = public.get(more.plan.get_absolute_url()).content.decode()
+    assert "Cost over the winter" in side and "Brought to a decision" not in side
+    assert "Brought to a decision" not in public.get(more.get_absolute_url()).content.decode()
 
 
 def test_a_scheme_is_brought_once_and_only_when_run_as_it_stands(cast, forums, schemes):
