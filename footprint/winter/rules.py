@@ -2,7 +2,9 @@
 
 - Partners see every winter plan, draft or published, its scenarios and results.
 - The public (and anyone signed in who is not a partner) sees a plan only once it is
-  published to the boards, and never a draft.
+  published to the boards, never a draft, and of a published plan only what was published:
+  the plan's page (frozen) and the runs it was published with, never a scenario's live page
+  nor a run made since.
 - The programme office builds plans and scenarios, runs them and publishes or withdraws them
   (an operator at the command line may too).
 - A partner who may bring proposals to a forum (the programme office, or a member of any
@@ -19,14 +21,19 @@ import rules
 from footprint.core.permissions import can, permissions
 from footprint.decisions.rules import Permission as DecisionPermission
 from footprint.partnership.rules import is_partner, is_programme_office
+from footprint.winter.models import Scenario, WinterRun
 
 
 @rules.predicate
-def is_published(user: Any, plan: Any) -> bool:
-    """A published plan (the plan itself, or a scenario or run of it)."""
-    plan = getattr(plan, "plan", plan)  # a scenario's plan
-    plan = getattr(getattr(plan, "scenario", None), "plan", plan)  # a run's
-    return bool(getattr(plan, "published", False))
+def is_published(user: Any, obj: Any) -> bool:
+    """A published plan, or a run the plan was published with. Never a scenario: its inputs
+    may change after publication, while a run keeps the inputs it used; nor a later run."""
+    if isinstance(obj, Scenario):
+        return False
+    if isinstance(obj, WinterRun):
+        plan = obj.scenario.plan
+        return plan.published and obj.pk in {r.get("run") for r in plan.published_runs}
+    return bool(getattr(obj, "published", False))
 
 
 @rules.predicate

@@ -53,7 +53,9 @@ PAGES = [
     ("winter:scenario_edit", ["scenario"], {"pmo"}),
     ("winter:inputs_edit", ["scenario", "RA1"], {"pmo"}),
 ]
-PUBLISHED = {"winter:plan", "winter:plan_csv", "winter:plan_xlsx", "winter:scenario", "winter:run"}
+# Published: the plan's pages (frozen) and the run it was published with; a scenario's own
+# page stays the partners' (its inputs may change after publication).
+PUBLISHED = {"winter:plan", "winter:plan_csv", "winter:plan_xlsx", "winter:run"}
 
 
 def _url(name, args, run):
@@ -89,6 +91,32 @@ def test_the_public_finds_a_plan_only_once_published(client_for, cast, ran):
     assert "Run every scenario" not in page and "New scenario" not in page
     services.withdraw(plan=plan, by=cast["pmo"])
     assert client_for("public").get(plan.get_absolute_url()).status_code == 302
+
+
+def test_the_public_sees_only_what_was_published_of_a_published_plan(client_for, cast, ran):
+    """A run made after publication, and a scenario added since, stay the partners' until the
+    plan is published again; the run it was published with stays public."""
+    plan = ran.scenario.plan
+    services.publish(plan=plan, by=cast["pmo"], now=NOW)
+    later = services.start_run(scenario=ran.scenario, by=cast["pmo"], enqueue=lambda pk: None)
+    services.run_simulation(run=later, by=cast["pmo"])
+    added = services.save_scenario(plan=plan, by=cast["pmo"], name="Ward 9 closes")
+    public = client_for("public")
+    assert public.get(ran.get_absolute_url()).status_code == 200
+    assert public.get(later.get_absolute_url()).status_code == 302  # to the log-in page
+    assert public.get(added.get_absolute_url()).status_code == 302
+    page = public.get(plan.get_absolute_url()).content.decode()
+    assert "Ward 9 closes" not in page and ran.get_absolute_url() in page
+    assert later.get_absolute_url() not in page and added.get_absolute_url() not in page
+    run_page = public.get(ran.get_absolute_url()).content.decode()
+    assert ran.scenario.get_absolute_url() not in run_page  # no link to the partners' page
+    assert client_for("viewer").get(later.get_absolute_url()).status_code == 200
+    services.run_simulation(
+        run=services.start_run(scenario=added, by=cast["pmo"], enqueue=lambda pk: None),
+        by=cast["pmo"],
+    )
+    services.publish(plan=plan, by=cast["pmo"], now=NOW)
+    assert client_for("public").get(later.get_absolute_url()).status_code == 200
 
 
 def test_partners_read_and_the_programme_office_may_change(client_for, ran):
