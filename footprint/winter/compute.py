@@ -731,7 +731,7 @@ def fit_stays_and_pathways(
             else f"a stay of {midnights:.1f} days less waiting is less than a day"
         )
         return fitted, record
-    fitted["stay_mean"] = round(mean, 2)
+    fitted["stay_mean"] = record["stay_mean"] = round(mean, 2)
     fitted["stay_sd"] = round(
         min(max(spread * mean, RANGES["stay_sd"][0]), RANGES["stay_sd"][1]), 2
     )
@@ -846,7 +846,13 @@ def fit_lines(record: Mapping[str, Any]) -> list[str]:
             f"{record['admissions']:,.1f} admissions a day = {record['length_of_stay']:.1f} "
             f"days in a bed, of which {record['delay']:.1f} waiting (no criteria to reside; "
             f"mean delay a discharge on pathways 0 to 3: {delays} days), so "
-            f"{record['acute_stay']:.1f} days in an acute stay."
+            f"{record['acute_stay']:.1f} days in an acute stay"
+            + (
+                f": a mean length of stay of {record['stay_mean']:g} days, whose stays counted "
+                f"in whole days (a part day as a night) average {record['acute_stay']:.1f}."
+                if "stay_mean" in record and "stay_mean" in record["inputs"]
+                else "."
+            )
         )
     kept = "; ".join(f"{FITTED_NAMES.get(f, f)} ({why})" for f, why in record["kept"].items())
     if kept:

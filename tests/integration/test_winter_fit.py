@@ -143,7 +143,8 @@ def test_a_scenario_fitted_to_the_returns_says_what_was_fitted_and_what_was_kept
     assert (
         "Little's law: 70.0 beds occupied ÷ 10.0 admissions a day = 7.0 days in a bed, of "
         "which 1.0 waiting (no criteria to reside; mean delay a discharge on pathways 0 to 3: "
-        "0.0, 2.0, 3.0, 3.0 days), so 6.0 days in an acute stay." in page
+        "0.0, 2.0, 3.0, 3.0 days), so 6.0 days in an acute stay: a mean length of stay of 5.6 "
+        "days, whose stays counted in whole days (a part day as a night) average 6.0." in page
     )
     assert "chances of waiting (the returns count patients waiting" in page
     assert "winter uplift (returns span 34 days from the first to the last; 300 are needed)" in (
