@@ -5,10 +5,12 @@ partnership's "you said, we did" report."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 import secrets
 from pathlib import PurePosixPath
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
 from django.db.models.signals import post_delete
@@ -19,6 +21,19 @@ from simple_history.models import HistoricalRecords
 from footprint.decisions.models import Decision, Proposal
 from footprint.partnership.models import Neighbourhood, Organisation, Place
 from footprint.partnership.staff import StaffGroup
+
+
+CONTROL_CHARACTER = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def validate_one_line(value: str) -> None:
+    """A title is one line of plain text: it goes into email subjects (a line break there
+    would end the header) and page headings, so no control characters at all."""
+    if CONTROL_CHARACTER.search(value or ""):
+        raise ValidationError(
+            "Write the title on one line, without line breaks, tabs or other control characters",
+            code="title_control",
+        )
 
 
 class Audience(models.TextChoices):
@@ -45,7 +60,7 @@ class Moderation(models.TextChoices):
 class Consultation(models.Model):
     """A question put to people: a plan section or a proposal, with statements to vote on."""
 
-    title = models.CharField(max_length=200)
+    title = models.CharField(max_length=200, validators=[validate_one_line])
     slug = models.SlugField(max_length=80, unique=True)
     summary = models.TextField(help_text="What is proposed, in plain English")
     body = models.TextField("the proposal in full", blank=True)
@@ -81,7 +96,7 @@ class Consultation(models.Model):
         return reverse("engagement:consultation", args=[self.slug])
 
     def status(self, today: dt.date) -> str:
-        """"upcoming", "open" or "closed" on ``today``."""
+        """ "upcoming", "open" or "closed" on ``today``."""
         if today < self.opens_on:
             return "upcoming"
         return "open" if today <= self.closes_on else "closed"
@@ -91,7 +106,7 @@ class Document(models.Model):
     consultation = models.ForeignKey(
         Consultation, on_delete=models.CASCADE, related_name="documents"
     )
-    title = models.CharField(max_length=200)
+    title = models.CharField(max_length=200, validators=[validate_one_line])
     url = models.URLField()
 
     def __str__(self) -> str:
@@ -291,7 +306,7 @@ class Message(models.Model):
     """A message from the partnership, or from one organisation, that others may adopt as a
     common message; each recipient gets a personal link to read and acknowledge it."""
 
-    title = models.CharField(max_length=200)
+    title = models.CharField(max_length=200, validators=[validate_one_line])
     body = models.TextField()
     sender = models.ForeignKey(
         Organisation,

@@ -22,7 +22,7 @@ from typing import Any
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mass_mail
+from django.core.mail import BadHeaderError, EmailMessage, get_connection
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -465,7 +465,7 @@ def link_url(recipient: Recipient, *, issued_at: dt.datetime) -> str:
 
 def _email(
     message: Message, recipient: Recipient, *, issued_at: dt.datetime, subject_prefix: str = ""
-) -> tuple[str, str, str, list[str]]:
+) -> EmailMessage:
     link = link_url(recipient, issued_at=issued_at)
     expires = timezone.localdate(issued_at + dt.timedelta(days=message.link_days))
     group = f" for {message.get_staff_group_display().lower()}" if message.staff_group else ""
@@ -475,7 +475,27 @@ def _email(
         f"This link works until {expires:%-d %B %Y}.\n"
     )
     subject = f"{subject_prefix}{message.title}"
-    return subject, body, settings.DEFAULT_FROM_EMAIL, [recipient.email]
+    return EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [recipient.email])
+
+
+def _built(emails: list[EmailMessage]) -> list[EmailMessage]:
+    """``emails``, each built in full now (headers checked) so that nothing is marked sent
+    whose emails cannot go: a title with a line break is refused here, on its field, rather
+    than failing after the transaction commits."""
+    try:
+        for email in emails:
+            email.message()
+    except BadHeaderError as exc:
+        raise ValidationError(
+            {"title": "Write the title on one line, without line breaks or control characters"}
+        ) from exc
+    return emails
+
+
+def _send_on_commit(emails: list[EmailMessage]) -> None:
+    """Send ``emails`` (already built) once the transaction commits, over one connection."""
+    if emails:
+        transaction.on_commit(lambda: get_connection(fail_silently=False).send_messages(emails))
 
 
 def send_message(*, message: Message, by: Any) -> int:
@@ -496,8 +516,9 @@ def send_message(*, message: Message, by: Any) -> int:
             ]
         )
         recipients = list(message.recipients.select_related("organisation"))
-        message.sent_at = timezone.now()
-        emails = [_email(message, r, issued_at=message.sent_at) for r in recipients if r.email]
+        sent_at = timezone.now()
+        emails = _built([_email(message, r, issued_at=sent_at) for r in recipients if r.email])
+        message.sent_at = sent_at  # only now its emails are built
         message.sent_by = by if getattr(by, "is_authenticated", False) else None
         message.save(update_fields=["sent_at", "sent_by"])
         audit.record(
@@ -506,7 +527,7 @@ def send_message(*, message: Message, by: Any) -> int:
             summary=f"Sent '{message.title}' to {len(recipients)} organisations",
             message=message.pk,
         )
-        transaction.on_commit(lambda: send_mass_mail(emails, fail_silently=False))
+        _send_on_commit(emails)
     return len(recipients)
 
 
@@ -534,7 +555,9 @@ def _remind(waiting: Iterable[Recipient], *, now: dt.datetime, by: Any, of: str)
             reminders.append(r)
     if not reminders:
         return 0
-    emails = [_email(r.message, r, issued_at=now, subject_prefix="Reminder: ") for r in reminders]
+    emails = _built(
+        [_email(r.message, r, issued_at=now, subject_prefix="Reminder: ") for r in reminders]
+    )
     with transaction.atomic():
         Recipient.objects.bulk_update(reminders, ["email", "reminded_at"])
         audit.record(
@@ -543,7 +566,7 @@ def _remind(waiting: Iterable[Recipient], *, now: dt.datetime, by: Any, of: str)
             summary=f"Reminded {len(reminders)} recipients of {of}",
             recipients=[r.pk for r in reminders],
         )
-        transaction.on_commit(lambda: send_mass_mail(emails, fail_silently=False))
+        _send_on_commit(emails)
     return len(emails)
 
 
@@ -632,7 +655,9 @@ def send_fresh_link(*, key: str, now: dt.datetime) -> str:
             return "no_address"
         recipient.fresh_link_sent_at = now
         recipient.save(update_fields=["email", "fresh_link_sent_at"])
-        email = _email(recipient.message, recipient, issued_at=now, subject_prefix="New link: ")
+        email = _built(
+            [_email(recipient.message, recipient, issued_at=now, subject_prefix="New link: ")]
+        )
         audit.record(
             actor=None,
             action=AuditAction.SEND_FRESH_MESSAGE_LINK,
@@ -641,7 +666,7 @@ def send_fresh_link(*, key: str, now: dt.datetime) -> str:
             message=recipient.message_id,
             recipient=recipient.pk,
         )
-        transaction.on_commit(lambda: send_mass_mail([email], fail_silently=False))
+        _send_on_commit(email)
     return "sent"
 
 

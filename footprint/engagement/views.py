@@ -704,7 +704,10 @@ def message_new(request: HttpRequest) -> HttpResponse:
                 message=message, files=files, by=request.user
             )
         except ValidationError as exc:
-            form.add_error("attachments", exc.messages[0])
+            if hasattr(exc, "error_dict"):  # a field's problem, found as the emails were built
+                form.add_error(None, exc)
+            else:
+                form.add_error("attachments", exc.messages[0])
         else:
             n = len(files)
             attached = f" with {n} attached file{'' if n == 1 else 's'}" if n else ""

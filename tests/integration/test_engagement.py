@@ -625,3 +625,36 @@ def test_partners_see_only_approved_statements_in_the_workspace(client_for, open
     manage = reverse("engagement:manage", args=[c.slug])
     assert "Unchecked words here" not in client_for("viewer").get(manage).content.decode()
     assert "Unchecked words here" in client_for("pmo").get(manage).content.decode()
+
+
+def test_a_title_with_a_line_break_is_refused_on_its_field_and_nothing_is_sent(
+    client_for, cast, practices, mailoutbox, django_capture_on_commit_callbacks
+):
+    """Probe E1: a title with CR/LF (a header injection attempt) used to be saved and marked
+    sent, then the email hook failed with a server error and nothing went. Now the form says
+    what is wrong on the title, and nothing is saved or sent; the service refuses it too."""
+    from footprint.engagement.models import Message
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = send(
+            client_for("pmo"),
+            audience="all_practices",
+            title="Hi\r\nBcc: victim@example.org\r\nX-Injected: 1",
+        )
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "Write the title on one line, without line breaks" in body
+    assert Message.objects.count() == 0 and mailoutbox == []
+    assert not AuditEvent.objects.filter(action="send_message").exists()
+    # Straight to the service (as the API or a script would): refused, nothing half-done.
+    message = Message(title="Hi\nBcc: x@example.org", body="b", audience="all_practices")
+    with pytest.raises(Exception, match="one line"):
+        services.send_message(message=message, by=cast["pmo"])
+    assert Message.objects.count() == 0
+    # A message saved before the rule (made directly): building its emails fails before it
+    # is marked sent, so it stays unsent, with no recipients.
+    old = Message.objects.create(title="Old\r\nX: 1", body="b", audience="all_practices")
+    with pytest.raises(Exception, match="one line"):
+        services.send_message(message=old, by=cast["pmo"])
+    old.refresh_from_db()
+    assert old.sent_at is None and old.recipients.count() == 0 and mailoutbox == []
