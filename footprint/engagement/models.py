@@ -22,7 +22,6 @@ from footprint.decisions.models import Decision, Proposal
 from footprint.partnership.models import Neighbourhood, Organisation, Place
 from footprint.partnership.staff import StaffGroup
 
-
 CONTROL_CHARACTER = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
