@@ -18,13 +18,17 @@ def _date(label: str, help_text: str = "") -> forms.DateField:
 
 
 class PoundsField(forms.IntegerField):
-    """Whole pounds, optional: left blank, nothing (0)."""
+    """Whole pounds, optional: left blank, nothing (0); typed with a pound sign, commas or
+    spaces ("£1,500") as well as without."""
 
     def clean(self, value: Any) -> int:
+        if isinstance(value, str):
+            value = value.replace("£", "").replace(",", "").replace(" ", "")
         return super().clean(value) or 0
 
 
 def _pounds(label: str, help_text: str = "") -> forms.IntegerField:
+    name = label.removesuffix(" (£)")
     return PoundsField(
         label=label,
         help_text=help_text,
@@ -32,6 +36,11 @@ def _pounds(label: str, help_text: str = "") -> forms.IntegerField:
         max_value=100_000_000,
         initial=0,
         required=False,
+        error_messages={
+            "invalid": f"{name}: enter a whole number of pounds, like 1500",
+            "min_value": f"{name} must be £0 or more",
+            "max_value": f"{name} must be £100,000,000 or less",
+        },
     )
 
 

@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 
 from footprint.winter import services
+from footprint.winter.models import WinterPlan
 
 from .test_winter import START, make_plan
 
@@ -63,3 +64,26 @@ def test_a_cost_out_of_range_is_named(cast):
         "Cost of an escalation bed open for a day must be a whole number of pounds from £0 to "
         "£100,000,000",
     ]
+
+
+def test_the_plan_form_names_a_cost_out_of_range_and_takes_pounds_as_typed(client_for):
+    pmo = client_for("pmo")
+    data = {
+        "name": "Winter 2026/27",
+        "start": "2026-11-30",
+        "days": "28",
+        "peak": "2027-01-05",
+        "runs": "10",
+        "seed": "1",
+        "cost_package": "200000000",
+        "cost_step_down": "two thousand",
+        "cost_care_home": "£3,500",
+    }
+    page = html.unescape(pmo.post(reverse("winter:plan_new"), data).content.decode())
+    assert "Cost of a home-care package must be £100,000,000 or less" in page
+    assert "Cost of a step-down bed placement: enter a whole number of pounds, like 1500" in page
+    assert "Cost of a care-home bed placement: enter" not in page  # £3,500 reads
+    data.update(cost_package="£1,500", cost_step_down="2 800")
+    assert pmo.post(reverse("winter:plan_new"), data).status_code == 302
+    plan = WinterPlan.objects.get()
+    assert (plan.cost_package, plan.cost_step_down, plan.cost_care_home) == (1500, 2800, 3500)
