@@ -147,8 +147,8 @@ def decision_register(
     }
 
 
-# Proposals with their consents, for partners with a token (confidential ones included, as on
-# the proposal pages).
+# Proposals with their consents, for partners with a token (a confidential one only for those
+# who may read it, as on the proposal pages).
 
 
 class ConsentOut(Schema):
@@ -249,11 +249,15 @@ def _summary(p: Proposal) -> dict[str, Any]:
     auth=TokenAuth(),
 )
 def proposals(request: HttpRequest, status: ProposalStatus | None = None) -> Any:
-    """Every proposal, newest first, or those with one status (partners only: confidential
-    proposals included, as on the decisions pages)."""
+    """Every proposal the caller may read, newest first, or those with one status (partners
+    only; a confidential proposal only for the programme office, its forums' members, its
+    sponsor and the organisations with money in it, as on the decisions pages)."""
     if not can(request.user, Permission.VIEW_DECISIONS):
         return Status(403, {"detail": "Partners only"})
-    return Status(200, [_summary(p) for p in queries.proposals(status or "")[:500]])
+    qs = queries.proposals(status or "")
+    if not can(request.user, Permission.READ_PROPOSAL):
+        qs = qs.filter(queries.readable_q(request.user, timezone.localdate())).distinct()
+    return Status(200, [_summary(p) for p in qs[:500]])
 
 
 @router.get(
@@ -270,6 +274,14 @@ def proposal(request: HttpRequest, proposal_id: int = Path(..., ge=1, le=MAX_ID)
     p = queries.proposal_page().filter(pk=proposal_id).first()
     if p is None:
         return Status(404, {"detail": "No such proposal"})
+    if not can(request.user, Permission.READ_PROPOSAL, p):
+        return Status(
+            403,
+            {
+                "detail": "A confidential proposal: only the programme office, its forums' "
+                "members, its sponsor and the organisations with money in it may read it"
+            },
+        )
     return Status(
         200,
         _summary(p)

@@ -27,6 +27,7 @@ from footprint.decisions.models import (
     MoneyFlow,
     Proposal,
 )
+from footprint.partnership.models import Membership
 
 
 def published_q(today: dt.date) -> Q:
@@ -105,6 +106,47 @@ def withheld(today: dt.date) -> QuerySet[Decision]:
         Decision.objects.exclude(published_q(today))
         .select_related("forum")
         .order_by("proposal__publish_after")
+    )
+
+
+def confidential_readers_q(user: Any) -> Q:
+    """Confidential proposals whose content ``user`` may read (the programme office reads
+    them all; ``rules.may_read_proposal`` adds it): those brought to, or now taken by, a forum
+    on which ``user`` holds a seat (or deputises for one); those ``user`` brought; and those
+    with money in or out of an organisation ``user`` belongs to."""
+    if not getattr(user, "is_authenticated", False):
+        return Q(pk__in=[])
+    seat_forums = ForumMember.objects.filter(Q(representative=user) | Q(deputies=user)).values(
+        "forum_id"
+    )
+    own_orgs = Membership.objects.filter(user=user).values("organisation_id")
+    return (
+        Q(created_by=user)
+        | Q(brought_to_id__in=seat_forums)
+        | Q(forum_id__in=seat_forums)
+        | Q(pk__in=MoneyFlow.objects.filter(organisation_id__in=own_orgs).values("proposal_id"))
+    )
+
+
+def open_to_partners_q(today: dt.date) -> Q:
+    """Proposals every partner may read: public ones, and confidential ones whose publication
+    date has come."""
+    return Q(confidentiality=Proposal.Confidentiality.PUBLIC) | Q(publish_after__lte=today)
+
+
+def readable_q(user: Any, today: dt.date, *, everything: bool = False) -> Q:
+    """Proposals whose content ``user`` may read (``everything`` for the programme office)."""
+    if everything:
+        return Q()
+    return open_to_partners_q(today) | confidential_readers_q(user)
+
+
+def readable_ids(user: Any, today: dt.date, *, everything: bool = False) -> set[int] | None:
+    """The proposals ``user`` may read, by key; None when every one."""
+    if everything:
+        return None
+    return set(
+        Proposal.objects.filter(readable_q(user, today)).values_list("pk", flat=True).distinct()
     )
 
 

@@ -1,7 +1,12 @@
 """Who may do what with decisions.
 
-- Partners read forums, proposals (confidential ones included) and decisions, and any partner
-  may declare their own conflict of interest in a proposal.
+- Partners read forums, public proposals and decisions, and any partner may declare their own
+  conflict of interest in a proposal they may read.
+- A confidential (commercial-in-confidence) proposal is read, until its publication date, only
+  by the programme office, the members (and deputies) of the forum it is brought to or that
+  now takes it, the person who brought it, and the people of the organisations with money in
+  or out of it. Other partners see only that a confidential proposal exists, on which forum,
+  with its status and publication date: never its title or content.
 - The public reads the decision register: decisions on public proposals, and confidential ones
   once their publication date has passed.
 - The programme office records meetings; it and the members of any forum bring proposals.
@@ -24,6 +29,7 @@ from enum import StrEnum
 from typing import Any
 
 import rules
+from django.utils import timezone
 
 from footprint.core.permissions import permissions
 from footprint.decisions import queries
@@ -63,6 +69,21 @@ def brought_proposal(user: Any, proposal: Proposal | None) -> bool:
     )
 
 
+@rules.predicate
+def reads_confidential(user: Any, proposal: Proposal | None) -> bool:
+    """Whether ``user`` may read ``proposal``'s content short of being the programme office:
+    a public one (or one past its publication date) any partner; a confidential one its
+    forums' members, its sponsor and the organisations with money in it."""
+    if proposal is None:
+        return False
+    return (
+        Proposal.objects.filter(pk=proposal.pk)
+        .filter(queries.readable_q(user, timezone.localdate()))
+        .exists()
+    )
+
+
+may_read_proposal = is_programme_office | (is_partner & reads_confidential)
 manages_proposal = is_programme_office | sits_on_proposal_forum
 
 
@@ -72,6 +93,7 @@ class Permission(StrEnum):
     proposal take the proposal as their object."""
 
     VIEW_DECISIONS = "decisions.view_decisions"
+    READ_PROPOSAL = "decisions.read_proposal"
     RECORD_MEETING = "decisions.record_meeting"
     ADD_PROPOSAL = "decisions.add_proposal"
     ASK_FOR_CONSENT = "decisions.ask_for_consent"
@@ -92,7 +114,9 @@ rules.add_perm(Permission.RECORD_MEETING, is_programme_office)
 rules.add_perm(Permission.ADD_PROPOSAL, is_programme_office | sits_on_any_forum)
 rules.add_perm(Permission.ASK_FOR_CONSENT, manages_proposal)
 rules.add_perm(Permission.RECORD_CONSENT, sits_on_proposal_forum)
-rules.add_perm(Permission.DECLARE_CONFLICT, is_partner)
+# A proposal's content: every partner for a public one, the few for a confidential one.
+rules.add_perm(Permission.READ_PROPOSAL, may_read_proposal)
+rules.add_perm(Permission.DECLARE_CONFLICT, may_read_proposal)
 rules.add_perm(Permission.ESCALATE, manages_proposal)
 rules.add_perm(Permission.DECIDE, manages_proposal)
 rules.add_perm(Permission.COMPLETE_ACTION, manages_proposal)

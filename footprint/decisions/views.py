@@ -57,6 +57,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "status": status,
             "statuses": Proposal.Status.choices,
             "overdue": list(queries.overdue_actions(timezone.localdate())),
+            "readable": readable_ids(request),
             "may_propose": can(request.user, Permission.ADD_PROPOSAL),
             "awaiting_assessment": queries.awaiting_assessment_ids(),
         },
@@ -69,7 +70,11 @@ def overdue_actions(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "decisions/_overdue.jinja",
-        {"overdue": list(queries.overdue_actions(timezone.localdate())), "limit": 5},
+        {
+            "overdue": list(queries.overdue_actions(timezone.localdate())),
+            "limit": 5,
+            "readable": readable_ids(request),
+        },
     )
 
 
@@ -102,6 +107,7 @@ def forum_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "history": queries.change_history(forum),
             "meetings": queries.recent_meetings(forum, 12),
             "proposals": queries.forum_proposals(forum, 50),
+            "readable": readable_ids(request),
             "form": form,
             "may_configure": can(request.user, Permission.RECORD_MEETING, forum),
         },
@@ -237,16 +243,36 @@ def _refused_by_field(form: Any, exc: ValidationError) -> None:
         form.add_error(name if name in form.fields else None, errors)
 
 
+def _readable(request: HttpRequest, pk: int) -> Proposal:
+    """The proposal, if ``request.user`` may read it (a confidential one: only the few)."""
+    proposal = get_object_or_404(queries.proposal_page(), pk=pk)
+    require(request.user, Permission.READ_PROPOSAL, proposal)
+    return proposal
+
+
+def readable_ids(request: HttpRequest) -> set[int] | None:
+    """The proposals the user may read, by key (None: every one, for the programme office);
+    lists show the others as "A confidential proposal" without title or link."""
+    return queries.readable_ids(
+        request.user,
+        timezone.localdate(),
+        everything=can(request.user, Permission.READ_PROPOSAL),
+    )
+
+
 @partner_only
 def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    return _proposal_page(request, get_object_or_404(queries.proposal_page(), pk=pk))
+    proposal = get_object_or_404(queries.proposal_page(), pk=pk)
+    if not can(request.user, Permission.READ_PROPOSAL, proposal):
+        return render(request, "decisions/withheld.jinja", {"proposal": proposal}, status=403)
+    return _proposal_page(request, proposal)
 
 
 @require_POST
 @partner_only
 def proposal_ask_consent(request: HttpRequest, pk: int) -> HttpResponse:
     """Ask each board on the deciding forum for its consent, by a deadline."""
-    proposal = get_object_or_404(queries.proposal_page(), pk=pk)
+    proposal = _readable(request, pk)
     require(request.user, Permission.ASK_FOR_CONSENT, proposal)
     form = AskForm(request.POST, prefix="a", today=timezone.localdate())
     if form.is_valid():
@@ -268,7 +294,7 @@ def proposal_ask_consent(request: HttpRequest, pk: int) -> HttpResponse:
 @partner_only
 def proposal_respond(request: HttpRequest, pk: int) -> HttpResponse:
     """Record the response of an organisation the person represents on the forum."""
-    proposal = get_object_or_404(queries.proposal_page(), pk=pk)
+    proposal = _readable(request, pk)
     require(request.user, Permission.RECORD_CONSENT, proposal)
     form = _consent_form(request.user, proposal, request.POST)
     if form.is_valid():
@@ -295,7 +321,7 @@ def proposal_respond(request: HttpRequest, pk: int) -> HttpResponse:
 def proposal_record_on_behalf(request: HttpRequest, pk: int) -> HttpResponse:
     """Record a board's response on its behalf, from the minute of its own meeting (the
     programme office)."""
-    proposal = get_object_or_404(queries.proposal_page(), pk=pk)
+    proposal = _readable(request, pk)
     require(request.user, Permission.RECORD_CONSENT_ON_BEHALF, proposal)
     form = _behalf_form(proposal, request.POST)
     if form.is_valid():
@@ -325,7 +351,7 @@ def proposal_record_on_behalf(request: HttpRequest, pk: int) -> HttpResponse:
 @partner_only
 def conflict_declare(request: HttpRequest, pk: int) -> HttpResponse:
     """Declare one's own conflict of interest in a proposal."""
-    proposal = get_object_or_404(queries.proposal_page(), pk=pk)
+    proposal = _readable(request, pk)
     require(request.user, Permission.DECLARE_CONFLICT, proposal)
     form = ConflictForm(request.POST, prefix="x")
     if form.is_valid():
@@ -348,7 +374,7 @@ def conflict_declare(request: HttpRequest, pk: int) -> HttpResponse:
 @partner_only
 def proposal_escalate(request: HttpRequest, pk: int) -> HttpResponse:
     """Take an objection to the forum above."""
-    proposal = get_object_or_404(queries.proposal_page(), pk=pk)
+    proposal = _readable(request, pk)
     require(request.user, Permission.ESCALATE, proposal)
     form = EscalateForm(request.POST, prefix="e")
     if form.is_valid():
@@ -368,7 +394,7 @@ def proposal_escalate(request: HttpRequest, pk: int) -> HttpResponse:
 @partner_only
 def proposal_decide(request: HttpRequest, pk: int) -> HttpResponse:
     """Record the forum's decision at one of its meetings."""
-    proposal = get_object_or_404(queries.proposal_page(), pk=pk)
+    proposal = _readable(request, pk)
     require(request.user, Permission.DECIDE, proposal)
     form = DecideForm(request.POST, prefix="d", proposal=proposal)
     if form.is_valid():
@@ -780,7 +806,7 @@ def decision_type_new(request: HttpRequest) -> HttpResponse:
 def proposal_assessment(request: HttpRequest, pk: int) -> HttpResponse:
     """Complete or revise a proposal's equality and health inequalities impact assessment
     (its sponsor or the programme office)."""
-    proposal = get_object_or_404(queries.proposal_page(), pk=pk)
+    proposal = _readable(request, pk)
     require(request.user, Permission.COMPLETE_ASSESSMENT, proposal)
     assessment = queries.assessment_of(proposal)
     form = AssessmentForm(request.POST or None, instance=assessment)
