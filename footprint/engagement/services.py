@@ -28,7 +28,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
-from footprint.core import audit
+from footprint.core import audit, ratelimit
 from footprint.core.permissions import require
 from footprint.decisions.models import Decision
 from footprint.decisions.queries import published_q
@@ -498,13 +498,46 @@ def _send_on_commit(emails: list[EmailMessage]) -> None:
         transaction.on_commit(lambda: get_connection(fail_silently=False).send_messages(emails))
 
 
+# How many messages one person may send: enough for a busy programme office, too few to flood
+# every practice's inbox (probe E2). Counted in the shared database limiter (core.ratelimit),
+# per person, in fixed windows (so a burst across a window's edge may reach twice a limit).
+MESSAGES_AN_HOUR = 5
+MESSAGES_A_DAY = 20
+# A recipient is emailed about one message at most once a day: the reminder button and the
+# daily command skip anyone sent it, or reminded of it, within this.
+REMIND_EVERY = dt.timedelta(days=1)
+TOO_MANY = "too_many"
+
+
+def _within_sending_limits(by: Any, now: dt.datetime) -> None:
+    """Count one more message sent by ``by`` (a person; the site's own work is not counted)
+    and refuse it, saying why, beyond ``MESSAGES_AN_HOUR`` or ``MESSAGES_A_DAY``."""
+    pk = getattr(by, "pk", None)
+    if pk is None:
+        return
+    for most, seconds, span in (
+        (MESSAGES_AN_HOUR, 3600, "an hour"),
+        (MESSAGES_A_DAY, 86400, "a day"),
+    ):
+        if not ratelimit.allow(
+            f"engage:message:{span}", str(pk), most=most, seconds=seconds, now=now
+        ):
+            raise ValidationError(
+                f"Not sent: one person may send at most {most} messages {span}, and you have "
+                "reached that. Please try again later, or ask the programme office.",
+                code=TOO_MANY,
+            )
+
+
 def send_message(*, message: Message, by: Any) -> int:
     """Save the message if it is new and send it: a recipient for each organisation in its
     audience, emailed its personal link where it has a contact address (once the transaction
-    commits). Returns the number of recipients."""
+    commits). Returns the number of recipients. A person sends at most ``MESSAGES_AN_HOUR``
+    an hour and ``MESSAGES_A_DAY`` a day."""
     require(by, Permission.SEND_MESSAGE, message)
     if message.sent_at is not None:
         raise ValidationError("This message has already been sent.")
+    _within_sending_limits(by, timezone.now())
     with transaction.atomic():
         if message.pk is None:
             message.full_clean()
@@ -571,11 +604,12 @@ def _remind(waiting: Iterable[Recipient], *, now: dt.datetime, by: Any, of: str)
 
 
 def send_reminders(*, message: Message, now: dt.datetime, by: Any) -> int:
-    """Remind every recipient of ``message`` that has not acknowledged it, with a link freshly
-    issued at ``now`` (the sender's or the programme office's button). Returns the number of
-    emails sent."""
+    """Remind each recipient of ``message`` that has not acknowledged it, with a link freshly
+    issued at ``now`` (the sender's or the programme office's button), except those sent it or
+    reminded of it within ``REMIND_EVERY`` (a day): pressing again the same day emails nobody.
+    Returns the number of emails sent."""
     require(by, Permission.REMIND_RECIPIENTS, message)
-    waiting = queries.waiting_for_reminder(older_than=dt.timedelta(0), now=now, message=message)
+    waiting = queries.waiting_for_reminder(older_than=REMIND_EVERY, now=now, message=message)
     return _remind(waiting, now=now, by=by, of=f"'{message.title}'")
 
 

@@ -704,8 +704,8 @@ def message_new(request: HttpRequest) -> HttpResponse:
                 message=message, files=files, by=request.user
             )
         except ValidationError as exc:
-            if hasattr(exc, "error_dict"):  # a field's problem, found as the emails were built
-                form.add_error(None, exc)
+            if hasattr(exc, "error_dict") or getattr(exc, "code", None) == services.TOO_MANY:
+                form.add_error(None, exc)  # a title found bad as the emails were built; a limit
             else:
                 form.add_error("attachments", exc.messages[0])
         else:
@@ -763,8 +763,19 @@ def adopt_message(request: HttpRequest, pk: int) -> HttpResponse:
 def message_send_reminders(request: HttpRequest, pk: int) -> HttpResponse:
     """Email a reminder, with a fresh link, to each recipient that has not acknowledged."""
     message = get_object_or_404(Message, pk=pk)
-    sent = services.send_reminders(message=message, now=timezone.now(), by=request.user)
-    messages.success(request, f"{sent} reminders sent.")
+    now = timezone.now()
+    sent = services.send_reminders(message=message, now=now, by=request.user)
+    if sent:
+        messages.success(request, f"{sent} reminder{'' if sent == 1 else 's'} sent.")
+    elif queries.message_reach(message)["waiting"]:
+        messages.error(
+            request,
+            "No reminders sent: each organisation still waiting was sent this message, or "
+            "reminded of it, within the last day (or has no contact address). Reminders go at "
+            "most once a day; try again tomorrow.",
+        )
+    else:
+        messages.success(request, "No reminders needed: every organisation has acknowledged it.")
     return redirect(message)
 
 

@@ -658,3 +658,58 @@ def test_a_title_with_a_line_break_is_refused_on_its_field_and_nothing_is_sent(
         services.send_message(message=old, by=cast["pmo"])
     old.refresh_from_db()
     assert old.sent_at is None and old.recipients.count() == 0 and mailoutbox == []
+
+
+def test_one_person_cannot_flood_the_practices_with_messages(
+    client_for, cast, practices, mailoutbox, django_capture_on_commit_callbacks
+):
+    """Probe E2: an editor sent 12 messages to every practice in six seconds. Now one person
+    sends at most MESSAGES_AN_HOUR an hour (and MESSAGES_A_DAY a day), counted in the shared
+    database limiter; the next is refused with a clear message and nothing is saved or sent.
+    Someone else may still send."""
+    from footprint.engagement.models import Message
+    from footprint.partnership.models import Organisation
+
+    editor = client_for("editor_a")
+    trust_a = Organisation.objects.get(ods_code="RA1")
+    for n in range(services.MESSAGES_AN_HOUR):
+        with django_capture_on_commit_callbacks(execute=True):
+            response = send(editor, audience="all_practices", title=f"Flood {n}", sender=trust_a.pk)
+        assert response.status_code == 302, n
+    assert len(mailoutbox) == 3 * services.MESSAGES_AN_HOUR
+    with django_capture_on_commit_callbacks(execute=True):
+        refused = send(editor, audience="all_practices", title="One more", sender=trust_a.pk)
+    body = refused.content.decode()
+    assert refused.status_code == 200
+    assert f"one person may send at most {services.MESSAGES_AN_HOUR} messages an hour" in body
+    assert not Message.objects.filter(title="One more").exists()
+    assert len(mailoutbox) == 3 * services.MESSAGES_AN_HOUR
+    # The programme office is counted on its own.
+    assert send(client_for("pmo"), audience="all_practices", title="Flu").status_code == 302
+
+
+def test_reminders_go_at_most_once_a_day_however_often_the_button_is_pressed(
+    client_for, cast, practices, mailoutbox, django_capture_on_commit_callbacks
+):
+    """Probe E2: the reminder button emailed every waiting practice each time it was pressed.
+    Now a recipient is emailed about a message at most once a day: just sent, nobody is
+    reminded; two days on, the first press reminds each waiting practice and a second press the
+    same day emails nobody, saying why."""
+    from footprint.engagement.models import Message
+
+    message = Message.objects.create(title="Flu", body="Book now.", audience="all_practices")
+    services.send_message(message=message, by=cast["pmo"])
+    remind = reverse("engagement:message_send_reminders", args=[message.pk])
+    pmo = client_for("pmo")
+    with django_capture_on_commit_callbacks(execute=True):
+        page = pmo.post(remind, follow=True).content.decode()
+    assert "No reminders sent" in page and "at most once a day" in page and mailoutbox == []
+    Message.objects.filter(pk=message.pk).update(sent_at=timezone.now() - dt.timedelta(days=2))
+    with django_capture_on_commit_callbacks(execute=True):
+        page = pmo.post(remind, follow=True).content.decode()
+    assert "3 reminders sent." in page and len(mailoutbox) == 3
+    for _ in range(4):
+        with django_capture_on_commit_callbacks(execute=True):
+            page = pmo.post(remind, follow=True).content.decode()
+        assert "No reminders sent" in page
+    assert len(mailoutbox) == 3

@@ -363,6 +363,8 @@ def test_only_the_sender_and_the_programme_office_remind(
     assert not Recipient.objects.filter(reminded_at__isnull=False).exists()
     remind = reverse("engagement:message_send_reminders", args=[message.pk])
     assert client_for("editor_b").post(remind).status_code == 403
+    # Sent two days ago (a reminder goes at most once a day, the first sending included).
+    Message.objects.filter(pk=message.pk).update(sent_at=now - dt.timedelta(days=2))
     mailoutbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         page = client_for("editor_a").post(remind, follow=True)
