@@ -157,10 +157,35 @@ class PlanOut(Schema):
     control_total_pence: int
     surplus_pence: int
     variance_pence: int = Field(description=VARIANCE)
-    published: bool = Field(description="Whether the year's system summary is published")
+    published: bool = Field(
+        description="Whether the public sees this plan's position as it stands: its year's "
+        "system summary is published and the position has not changed since (false for a "
+        "draft, as the finance pages say 'Draft: changed since published')"
+    )
+    changed_since_published: bool = Field(
+        description="Its year is published but its position differs from the one published"
+    )
 
 
-def _plan_out(plan: FinancialPlan, published: frozenset[int]) -> dict[str, Any]:
+def _drafts(years: list[int], published: frozenset[int]) -> set[tuple[int, int]]:
+    """(year, organisation key) of each plan in a published year whose position has changed
+    since the year was last published, as the finance pages judge it."""
+    out = set()
+    for y in years:
+        if y not in published:
+            continue
+        latest = queries.latest_publication(y)
+        kept = latest.summary if latest else None
+        for r in compute.system_year(y).rows:
+            if publication.changed_since(publication.position_of(r), kept):
+                out.add((y, r.organisation.pk))
+    return out
+
+
+def _plan_out(
+    plan: FinancialPlan, published: frozenset[int], drafts: set[tuple[int, int]]
+) -> dict[str, Any]:
+    changed = (plan.year, plan.organisation_id) in drafts
     return {
         "ods_code": plan.organisation.ods_code,
         "organisation": plan.organisation.name,
@@ -174,7 +199,8 @@ def _plan_out(plan: FinancialPlan, published: frozenset[int]) -> dict[str, Any]:
         "control_total_pence": plan.control_total_pence,
         "surplus_pence": plan.surplus_pence,
         "variance_pence": plan.variance_pence,
-        "published": plan.year in published,
+        "published": plan.year in published and not changed,
+        "changed_since_published": changed,
     }
 
 
@@ -191,8 +217,9 @@ def plans(
         return Status(403, {"detail": "Partners only"})
     published = queries.published_years()
     years = [year] if year is not None else queries.years_with_plans()
+    drafts = _drafts(years, published)
     out = [
-        _plan_out(p, published)
+        _plan_out(p, published, drafts)
         for y in years
         for p in queries.plans_in(y)
         if (not organisation or p.organisation.ods_code == organisation.upper())
@@ -290,7 +317,7 @@ class PlanIn(Body):
 )
 def save_plan(
     request: HttpRequest,
-    body: PlanIn,
+    plan: PlanIn,
     ods_code: str = Path(..., max_length=6),
     year: int = Path(..., ge=2000, le=2100),
 ) -> Any:
@@ -301,25 +328,26 @@ def save_plan(
     org = partnership_queries.organisation(ods_code)
     if org is None:
         return Status(404, {"detail": f"No organisation has the ODS code '{ods_code}'"})
-    if body.fixed_percent + body.semi_fixed_percent > 100:
+    if plan.fixed_percent + plan.semi_fixed_percent > 100:
         return Status(422, {"detail": "Fixed and semi-fixed shares add up to more than 100%"})
     figures = PlanFigures(
         year=year,
         income={
-            k.upper() if k != OTHER_INCOME else k: v for k, v in body.income_pence.items() if v
+            k.upper() if k != OTHER_INCOME else k: v for k, v in plan.income_pence.items() if v
         },
-        pay_pence=body.pay_pence,
-        non_pay_pence=body.non_pay_pence,
-        fixed_percent=body.fixed_percent,
-        semi_fixed_percent=body.semi_fixed_percent,
-        control_total_pence=body.control_total_pence,
+        pay_pence=plan.pay_pence,
+        non_pay_pence=plan.non_pay_pence,
+        fixed_percent=plan.fixed_percent,
+        semi_fixed_percent=plan.semi_fixed_percent,
+        control_total_pence=plan.control_total_pence,
         row=0,
         column="",
     )
     try:
-        plan = services.save_plan(organisation=org, figures=figures, by=request.user)
+        saved = services.save_plan(organisation=org, figures=figures, by=request.user)
     except ValidationError as exc:
         return Status(422, {"detail": "; ".join(exc.messages)})
     except ValueError as exc:  # income from an organisation the footprint does not have
         return Status(422, {"detail": str(exc)})
-    return Status(200, _plan_out(plan, queries.published_years()))
+    published = queries.published_years()
+    return Status(200, _plan_out(saved, published, _drafts([year], published)))

@@ -75,10 +75,10 @@ def test_no_one_saves_another_organisations_plan(client, cast, icb, finance_team
         ({"fixed_percent": 80, "semi_fixed_percent": 30}, "add up to more than 100%"),
         ({"income_pence": {"ZZZ9": 5}}, "No other organisation has the ODS code ZZZ9"),
         ({"income_pence": {"RA1": 5}}, "No other organisation has the ODS code RA1"),
-        ({"fixed_percent": 33.333}, "body.body.fixed_percent"),
-        ({"pay_pence": -1}, "body.body.pay_pence"),
-        ({"control_total_pence": 10**30}, "body.body.control_total_pence"),
-        ({"fixed_percent": "NaN"}, "body.body.fixed_percent"),
+        ({"fixed_percent": 33.333}, "body.plan.fixed_percent"),
+        ({"pay_pence": -1}, "body.plan.pay_pence"),
+        ({"control_total_pence": 10**30}, "body.plan.control_total_pence"),
+        ({"fixed_percent": "NaN"}, "body.plan.fixed_percent"),
     ],
 )
 def test_impossible_plans_are_refused_and_nothing_is_saved(client, cast, icb, changes, message):
@@ -86,3 +86,27 @@ def test_impossible_plans_are_refused_and_nothing_is_saved(client, cast, icb, ch
     assert response.status_code == 422
     assert message in response.json()["detail"]
     assert not FinancialPlan.objects.exists()
+
+
+def test_a_plan_changed_since_its_year_was_published_is_not_called_published(
+    client, cast, icb, finance_team
+):
+    """Walk 8 FI2: the finance pages say "Draft: changed since published"; the API agrees."""
+    from footprint.finance import services
+
+    assert put(client, finance_team["a"]).status_code == 200
+    services.publish_year(year=2026, by=cast["pmo"])
+
+    def as_listed():
+        response = client.get("/api/v1/finance/plans", {"year": 2026}, headers=bearer(cast["pmo"]))
+        (plan,) = response.json()
+        return plan["published"], plan["changed_since_published"]
+
+    assert as_listed() == (True, False)
+    changed = put(client, finance_team["a"], PLAN | {"pay_pence": 210_000_000_00})
+    assert changed.status_code == 200
+    assert (changed.json()["published"], changed.json()["changed_since_published"]) == (
+        False,
+        True,
+    )
+    assert as_listed() == (False, True)
