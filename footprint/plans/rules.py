@@ -7,9 +7,11 @@
   editors change its definition, source, checker and review date (not who owns it).
 - The editors of the organisation that owns a goal choose the decisions that serve it, as
   the programme office does.
-- A series' measurements are changed by the programme office, by editors of the organisation
-  that owns a goal judged on that series, of the metric's owner, or of the organisation the
-  series is about. Rebases likewise.
+- A series' measurements are changed by the programme office and by editors of the
+  organisation the series is about: an organisation's own figures are its own, whoever owns
+  the metric or a goal on it. A series about the system, a place or a neighbourhood is changed
+  by editors of the metric's owner or of the organisation that owns a goal judged on it.
+  Rebases likewise.
 
 A series is anything with a ``metric`` and a ``subject_key``: a goal, or a
 ``queries.SeriesRef``. Services ask these rules before they write; views ask them only to
@@ -35,17 +37,17 @@ def editor_org_ids(user: Any) -> set[int]:
 
 @rules.predicate
 def edits_the_series(user: Any, series: Any) -> bool:
-    """Whether ``user`` edits for an organisation that owns ``series``' metric, that the
-    series is about, or that owns a goal judged on it."""
+    """Whether ``user`` edits for the organisation ``series`` is about; or, for a series not
+    about one organisation, for the owner of its metric or of a goal judged on it."""
     if series is None:
         return False
     orgs = editor_org_ids(user)
     if not orgs:
         return False
     metric, key = series.metric, series.subject_key
+    if key.startswith("org:"):  # an organisation's own figures: its editors' alone
+        return key[4:] in queries.ods_codes(orgs)
     if metric.owner_id in orgs:
-        return True
-    if key.startswith("org:") and key[4:] in queries.ods_codes(orgs):
         return True
     return queries.owns_a_goal_on(metric, key, orgs)
 

@@ -64,25 +64,43 @@ def user(cast, who):
     return cast[who] or AnonymousUser()
 
 
-# Trust A's A&E series: its metric and goal belong to Trust A, whose editors therefore change
-# every series of the metric. Trust B's editors may report only Trust B's own figures.
+# Trust A's A&E series: its metric and goal belong to Trust A. An organisation's own figures
+# are its own: Trust A's editors, owners of the metric, may not change Trust B's (probe P1),
+# only Trust B's editors and the programme office may. The system's series is changed by the
+# metric's owner.
 @pytest.mark.parametrize(
-    ("who", "trust_a", "trust_b"),
+    ("who", "trust_a", "trust_b", "system"),
     [
-        ("pmo", True, True),
-        ("editor_a", True, True),
-        ("editor_b", False, True),
-        ("viewer", False, False),
-        ("stranger", False, False),
-        ("public", False, False),
+        ("pmo", True, True, True),
+        ("editor_a", True, False, True),
+        ("editor_b", False, True, False),
+        ("viewer", False, False, False),
+        ("stranger", False, False, False),
+        ("public", False, False, False),
     ],
 )
-def test_who_may_change_a_series(cast, plan, who, trust_a, trust_b):
+def test_who_may_change_a_series(cast, plan, who, trust_a, trust_b, system):
     metric = plan["metric"]
     for perm in (Permission.RECORD_MEASUREMENT, Permission.ADD_REBASE):
         assert can(user(cast, who), perm, plan["goal"]) is trust_a
         assert can(user(cast, who), perm, SeriesRef(metric, "org:RA1")) is trust_a
         assert can(user(cast, who), perm, SeriesRef(metric, "org:RB1")) is trust_b
+        assert can(user(cast, who), perm, SeriesRef(metric, "system")) is system
+
+
+def test_the_metrics_owner_may_not_overwrite_another_organisations_figure(cast, plan):
+    """Probe P1: Trust A owns the metric, yet Trust B's figure stays Trust B's."""
+    with pytest.raises(PermissionDenied):
+        services.record_measurement(
+            metric=plan["metric"],
+            subject=SeriesRef(plan["metric"], "org:RB1"),
+            period=dt.date(2025, 6, 1),
+            value=7.0,
+            note="",
+            by=cast["editor_a"],
+            today=TODAY,
+        )
+    assert not Measurement.objects.filter(period=dt.date(2025, 6, 1)).exists()
 
 
 @pytest.mark.parametrize("who", ["editor_b", "viewer", "stranger", "public"])
