@@ -108,7 +108,9 @@ def judge(
 
     Once the target date has passed the status is final, judged on the latest value alone:
 
-    - achieved: the latest value meets the target (on time or since);
+    - achieved: the latest value meets the target (on time or since); when that value is a
+      special-cause improvement of a process whose limits do not reliably meet the target,
+      the reason says it is met in the latest period only;
     - missed: it does not, whatever the process is doing now.
 
     Before the target date:
@@ -141,17 +143,30 @@ def judge(
         return abs(value - target_value) <= abs(benchmark - target_value)
 
     met = at_least_as_good(latest_value, target_value)
+    # A target met by one unusual point of a process that does not reliably meet it: the
+    # status stands (it is judged on the latest value) and the reason says how fragile it is.
+    fragile = (
+        " It is met in the latest period only: that point is unusual (special cause) and the"
+        " process limits show the target will sometimes be met and sometimes missed."
+        if variation.is_improvement and verdict in (Assurance.INCONSISTENT, Assurance.FAIL)
+        else ""
+    )
     if past:
         before = "" if latest_end >= target_day else ", from before it,"
         if met:
-            reason = f"The target date has passed and the latest value{before} meets the target."
+            reason = (
+                f"The target date has passed and the latest value{before} meets the target."
+                + fragile
+            )
             return GoalJudgement(Status.ACHIEVED, expected, reason, past_target=True)
         reason = (
             f"The target date has passed and the latest value{before} does not meet the target."
         )
         return GoalJudgement(Status.MISSED, expected, reason, past_target=True)
     if met:
-        return GoalJudgement(Status.ACHIEVED, expected, "The latest value meets the target.")
+        return GoalJudgement(
+            Status.ACHIEVED, expected, "The latest value meets the target." + fragile
+        )
     if variation.is_concern:
         return GoalJudgement(
             Status.AT_RISK, expected, "The latest point is a special-cause concern."

@@ -198,3 +198,28 @@ def test_without_today_the_figures_alone_say_whether_the_date_has_passed():
 
 def test_no_figures_is_no_data_even_after_the_date():
     assert judge(None, today=TARGET + 400) == "no_data"
+
+
+def test_a_target_met_by_one_unusual_point_says_so():
+    """Walk PL2: 99.5 % in one month of a series that does not reliably meet its target is
+    still "Achieved" (judged on the latest value) but the reason says it is met in that
+    period only; a process that passes, or a common-cause point, reads as before."""
+    fragile = after(
+        99.5,
+        date(2026, 10, 1),
+        date(2026, 11, 30),
+        icon="improvement_high",
+        assurance="inconsistent",
+    )
+    assert fragile.status == "achieved"
+    assert fragile.reason == (
+        "The target date has passed and the latest value meets the target. It is met in the "
+        "latest period only: that point is unusual (special cause) and the process limits "
+        "show the target will sometimes be met and sometimes missed."
+    )
+    steady = after(
+        99.5, date(2026, 10, 1), date(2026, 11, 30), icon="improvement_high", assurance="pass"
+    )
+    assert steady.reason == "The target date has passed and the latest value meets the target."
+    usual = after(99.5, date(2026, 10, 1), date(2026, 11, 30), assurance="inconsistent")
+    assert "latest period only" not in usual.reason
