@@ -92,9 +92,7 @@ def partner_consultations(request: HttpRequest) -> Any:
     if not can(request.user, Permission.VIEW_ENGAGEMENT):
         return Status(403, {"detail": "Partners only"})
     today = timezone.localdate()
-    return Status(
-        200, [_consultation(c, today) for c in queries.consultations(partners_too=True)]
-    )
+    return Status(200, [_consultation(c, today) for c in queries.consultations(partners_too=True)])
 
 
 @router.get(
@@ -114,7 +112,7 @@ def partner_report(request: HttpRequest, slug: str) -> Any:
 
 
 def _report(c: Consultation) -> dict[str, Any]:
-    snapshot = queries.latest_snapshot(c)
+    snapshot = queries.published_snapshot(c)  # as published, whatever is recomputed since
     reach = queries.reach(c)
     return {
         "slug": c.slug,

@@ -246,7 +246,8 @@ def _closed(
             order=order,
         )
     c.report_published_at = timezone.now()
-    c.save(update_fields=["report_published_at"])
+    c.published_snapshot = c.snapshots.first()
+    c.save(update_fields=["report_published_at", "published_snapshot"])
     return c, len(votes)
 
 

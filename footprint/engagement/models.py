@@ -82,6 +82,16 @@ class Consultation(models.Model):
     # What the public report shows until the programme office publishes again: its summary and
     # its "you said, we did" as they were (engagement.queries.report_document).
     published_report = models.JSONField(null=True, blank=True, editable=False)
+    # The opinion groups the public report shows until it is published again: a recompute
+    # after publication is the partners' draft (engagement.queries.published_snapshot).
+    published_snapshot = models.ForeignKey(
+        "OpinionSnapshot",
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()
 

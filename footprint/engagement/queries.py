@@ -151,6 +151,21 @@ def latest_snapshot(consultation: Consultation) -> OpinionSnapshot | None:
     return consultation.snapshots.first()
 
 
+def published_snapshot(consultation: Consultation) -> OpinionSnapshot | None:
+    """The opinion groups the published report shows (None if it is not published): the ones
+    it was published with, whatever has been recomputed since. A report published before
+    they were kept shows the last found by its publication (or, failing that, the first)."""
+    if consultation.report_published_at is None:
+        return None
+    if consultation.published_snapshot_id is not None:
+        return consultation.snapshots.filter(pk=consultation.published_snapshot_id).first()
+    snapshots = consultation.snapshots.all()
+    return (
+        snapshots.filter(computed_at__lte=consultation.report_published_at).first()
+        or snapshots.order_by("computed_at", "pk").first()
+    )
+
+
 def latest_snapshot_at(consultation: Consultation) -> dt.datetime | None:
     """When the consultation's opinion groups were last found, if ever."""
     return consultation.snapshots.values_list("computed_at", flat=True).first()

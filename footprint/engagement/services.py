@@ -325,8 +325,8 @@ def add_response(
 
 def publish_report(*, consultation: Consultation, by: Any, today: dt.date | None = None) -> None:
     """Publish the "you said, we did" report of a consultation closed by ``today`` (the date
-    today unless given): the public report shows its summary and responses as they are now,
-    until it is published again."""
+    today unless given): the public report shows its summary, responses and opinion groups as
+    they are now, until it is published again."""
     require(by, Permission.MANAGE_ENGAGEMENT)
     if consultation.status(today or timezone.localdate()) != "closed":
         raise ValidationError("A report is published once the consultation has closed.")
@@ -334,6 +334,8 @@ def publish_report(*, consultation: Consultation, by: Any, today: dt.date | None
         consultation.report_published_at = timezone.now()
         # What the public sees until it is published again: later responses wait for that.
         consultation.published_report = queries.report_document(consultation)
+        # And the opinion groups as they are now: a later recompute waits for publishing again.
+        consultation.published_snapshot = queries.latest_snapshot(consultation)
         audit.save_audited(
             consultation,
             by=by,

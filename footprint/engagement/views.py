@@ -217,6 +217,7 @@ def _page(request: HttpRequest, c: Consultation, **forms: Any) -> HttpResponse:
         "c": c,
         "today": timezone.localdate(),
         "ticket": "" if participant else _ticket(),
+        "published_snapshot": queries.published_snapshot(c),
         "next": queries.next_statement(c, participant.pk if participant else None),
         "voted": participant.votes.count() if participant else 0,
         "total": queries.approved_statements(c).count(),
@@ -377,10 +378,12 @@ def _report_context(c: Consultation, *, published: bool) -> dict[str, Any]:
     """The report's figures, and its words: as last ``published`` (the public report, once
     there is one) or as they stand (the workspace, and a preview before publishing), with
     ``changed`` when the two differ."""
-    snapshot = queries.latest_snapshot(c)
+    latest = queries.latest_snapshot(c)
     current = queries.report_document(c)
     kept = queries.published_document(c)
     report = kept if published and kept is not None else current
+    kept_groups = queries.published_snapshot(c)
+    snapshot = kept_groups if published and kept is not None else latest
     context: dict[str, Any] = {
         "c": c,
         "reach": queries.reach(c),
@@ -388,6 +391,9 @@ def _report_context(c: Consultation, *, published: bool) -> dict[str, Any]:
         "report": report,
         "responses": report["responses"],
         "changed": kept is not None and kept != current,
+        # Recomputed since publication: the workspace shows the new groups, as a draft.
+        "recomputed": kept_groups is not None and latest is not None and kept_groups != latest,
+        "published": published,
         "may_publish": False,
         "answers": queries.answers_heard(c),
     }
@@ -417,14 +423,17 @@ def report(request: HttpRequest, slug: str) -> HttpResponse:
     c = _readable_report(request, slug)
     context = _report_context(c, published=True)
     # Only partners are told that the words have changed since publication.
-    context["changed"] = context["changed"] and can(request.user, Permission.VIEW_ENGAGEMENT)
+    partner = can(request.user, Permission.VIEW_ENGAGEMENT)
+    context["changed"] = context["changed"] and partner
+    context["recomputed"] = context["recomputed"] and partner
     context["may_publish"] = can(request.user, Permission.MANAGE_ENGAGEMENT)
     return render(request, "engagement/report.jinja", context)
 
 
 def report_csv(request: HttpRequest, slug: str) -> HttpResponse:
     c = _readable_report(request, slug)
-    snapshot = queries.latest_snapshot(c)
+    # The groups as published; before publication (the programme office's preview) the latest.
+    snapshot = queries.published_snapshot(c) or queries.latest_snapshot(c)
     groups = [g["label"] for g in snapshot.groups] if snapshot else []
     header = [
         "Statement",

@@ -246,6 +246,51 @@ def test_the_report_is_published_after_closing_and_only_then_public(
     assert api["reach"]["participants"] == 30 and api["responses"][0]["we_did"].startswith("Four")
 
 
+def test_a_recompute_after_publication_is_a_draft_until_published_again(
+    client_for, open_consultation, cast
+):
+    """Walk EN3: pressing Recompute on a closed, published consultation changed the public
+    report's opinion groups. The public report, its CSV, the API and the consultation's page
+    keep the groups it was published with; the workspace shows the new ones as a draft, and
+    publishing again shows them."""
+    c = open_consultation
+    vote_many(c)
+    published = services.store_opinion_groups(consultation=c, by=cast["pmo"])
+    statements = list(c.statements.filter(status=Moderation.APPROVED))
+    for i in range(30, 40):  # more votes, not yet in any groups found
+        for s in statements:
+            services.vote(
+                consultation=c, key=f"person-{i}", statement=s, value=1 if i % 2 else -1, by=PUBLIC
+            )
+    c.closes_on = timezone.localdate() - dt.timedelta(days=1)
+    c.save()
+    services.publish_report(consultation=c, by=cast["pmo"])
+    draft = services.store_opinion_groups(consultation=c, by=cast["pmo"])  # Recompute
+    assert (published.votes, draft.votes) == (60, 80)
+    report = reverse("engagement:consultation_report", args=[c.slug])
+    public = client_for("public")
+    body = public.get(report).content.decode()
+    assert "from 60 votes" in body and "from 80 votes" not in body
+    assert "recomputed-since-published" not in body  # the public is not told about drafts
+    csv = public.get(reverse("engagement:consultation_report_csv", args=[c.slug]))
+    assert "Practices should open until 8pm.,15,15,0" in csv.content.decode("utf-8-sig")
+    api = public.get(f"/api/v1/consultations/{c.slug}/report").json()
+    assert api["statements"] == published.statements and api["groups"] == published.groups
+    page_ = page(public, c)
+    assert "of the 30 who voted" in page_ and "of the 40 who voted" not in page_
+    # Partners: the report says it was recomputed; the workspace shows the draft.
+    pmo = client_for("pmo")
+    body = pmo.get(report).content.decode()
+    assert "Recomputed since published" in body and "from 60 votes" in body
+    manage = pmo.get(reverse("engagement:manage", args=[c.slug])).content.decode()
+    assert "Draft: not yet published" in manage and "from 80 votes" in manage
+    # Published again: the public report shows the new groups.
+    services.publish_report(consultation=c, by=cast["pmo"])
+    body = public.get(report).content.decode()
+    assert "from 80 votes" in body
+    assert "recomputed-since-published" not in pmo.get(report).content.decode()
+
+
 def reach_tables(body):
     """Each "who took part" table on a page, by its id: its rows as (name, people)."""
     tables = {}
