@@ -23,6 +23,7 @@ from footprint.workforce import compute as workforce_compute
 UNLIMITED = engine.UNLIMITED
 CHUNK = 250  # runs simulated at once: progress is reported after each chunk
 LONGEST_STAY = 120  # days: stays are drawn up to this; the lognormal's tail is lumped into it
+MOST_STAYS = 10_000_000  # past stays of one length: more than any trust's records hold
 DEFAULT_WEEKLY = [1.08, 1.02, 1.0, 0.99, 0.98, 0.96, 0.97]  # Monday to Sunday
 
 RANGES: dict[str, tuple[float, float, str]] = {
@@ -125,14 +126,14 @@ def check_provider(values: Mapping[str, Any]) -> list[tuple[str, str]]:
     if counts and (
         not isinstance(counts, list)
         or len(counts) > LONGEST_STAY
-        or any((x := _number(c)) is None or x < 0 for c in counts)
+        or any((x := _number(c)) is None or x != int(x) or not 0 <= x <= MOST_STAYS for c in counts)
         or sum(counts) <= 0
     ):
         problems.append(
             (
                 "stay_counts",
-                f"Past stays: give up to {LONGEST_STAY} counts of 0 or more (stays of 1, 2, 3 … "
-                "days), not all 0",
+                f"Past stays: give up to {LONGEST_STAY} whole numbers from 0 to "
+                f"{MOST_STAYS:,} (stays of 1, 2, 3 … days), not all 0",
             )
         )
     problems += check_closures(values.get("closures") or [], _number(values.get("beds")))
@@ -146,6 +147,18 @@ def check_provider(values: Mapping[str, Any]) -> list[tuple[str, str]]:
             ("escalation_beds", "Escalation beds: give how many open at the trigger, or no trigger")
         )
     return problems
+
+
+def stays_total(counts: Any) -> int | None:
+    """Past stays given, added up; None when none are given or they are not plausible counts
+    (as ``check_provider`` asks), so a page can say so rather than fail on stored nonsense."""
+    if not isinstance(counts, list) or not counts or len(counts) > LONGEST_STAY:
+        return None
+    xs = [_number(c) for c in counts]
+    if any(x is None or x != int(x) or not 0 <= x <= MOST_STAYS for x in xs):
+        return None
+    total = int(sum(int(x or 0) for x in xs))
+    return total or None
 
 
 def _day(value: Any) -> dt.date | None:

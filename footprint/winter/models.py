@@ -216,6 +216,13 @@ class ProviderInputs(models.Model):
     def __str__(self) -> str:
         return f"{self.organisation} in {self.scenario}"
 
+    @property
+    def stays_total(self) -> int | None:
+        """Past stays given, added up; None when none or not plausible counts."""
+        from footprint.winter.compute import stays_total
+
+        return stays_total(self.stay_counts)
+
 
 class WinterRun(models.Model):
     """One run of a scenario: the inputs it used (kept as they were), and its results."""
