@@ -127,7 +127,9 @@ class FlowReturnIn(Body):
     )
     date: dt.date = Field(..., description="The day the figures are for: not in the future")
     figures: dict[str, float | None] = Field(
-        ..., description=f"By measure, one of: {', '.join(Measure.values)}"
+        ...,
+        description="By measure; a measure left out keeps its saved figure, null clears it. "
+        f"One of: {', '.join(Measure.values)}",
     )
 
 
@@ -145,7 +147,7 @@ def _in_words(exc: ValidationError) -> str:
 class FlowSubmittedOut(Schema):
     organisation: str
     date: dt.date
-    figures: int = Field(description="How many figures were saved")
+    figures: int = Field(description="How many figures the day's return now holds")
     level: int | None = Field(
         description="The organisation's OPEL level that day, if it has one (of its first "
         "service, for an organisation with several)"
@@ -160,9 +162,12 @@ class FlowSubmittedOut(Schema):
 
 @router.post("/flow/returns", response={200: FlowSubmittedOut, 403: Error, 404: Error, 422: Error})
 def submit(request: HttpRequest, body: FlowReturnIn) -> Any:
-    """Submit (or replace) a day's return: the same checks as the page (no negative count,
-    no more beds occupied than open, no day in the future or before 2000) and the same rule
-    (an organisation's own staff, or the programme office)."""
+    """Submit a day's return, or update the one already made: a figure the body does not
+    name keeps its saved value, a figure given as null is cleared, the others are set; the
+    OPEL level is worked out from the return as it then stands. The same checks as the page
+    (no negative count, no more beds occupied than open, no day in the future or before 2000,
+    the patients without criteria to reside by pathway adding up to those by reason) and the
+    same rule (an organisation's own staff, or the programme office)."""
     if body.organisation:
         orgs = queries.organisations_by_code([body.organisation.upper()])
         organisation = orgs.get(body.organisation.upper())

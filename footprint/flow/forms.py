@@ -49,7 +49,8 @@ class ReturnForm(forms.Form):
             )
 
     def figures(self) -> dict[str, str]:
-        return {k: v for k, v in self.cleaned_data.items() if v}
+        """Every figure of the form: a field left empty (or emptied) clears the figure."""
+        return dict(self.cleaned_data)
 
     def sections(self) -> list[tuple[ReturnKind, list[Any]]]:
         """The fields section by section: each kind of return with its bound fields."""

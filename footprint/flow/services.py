@@ -121,7 +121,7 @@ def check_figures(
     figures: dict[str, float] = {}
     problems: dict[str, str] = {}
     for measure, value in raw.items():
-        if value is None or (isinstance(value, str) and not value.strip()):
+        if _blank(value):
             continue
         if measure not in allowed:
             known = measure in Measure.values
@@ -137,6 +137,11 @@ def check_figures(
             figures[measure] = number
     _cross_checks({**(before or {}), **figures}, problems)
     return figures, problems
+
+
+def _blank(value: object) -> bool:
+    """Whether ``value`` is no figure: None or a blank string."""
+    return value is None or (isinstance(value, str) and not value.strip())
 
 
 def _a(label: str) -> str:
@@ -229,8 +234,11 @@ def submit_return(
     by: Any,
     now: dt.datetime,
 ) -> Saved:
-    """Save ``organisation``'s return for ``day`` (replacing one already made), from the
-    page or the API. ``ValidationError`` by measure (or ``date``) names every problem."""
+    """Save ``organisation``'s return for ``day`` from the page or the API: an update of the
+    return already made, if there is one. A figure ``figures`` does not name keeps its saved
+    value; a figure named with no value (None, or blank from the page's emptied field) is
+    cleared; the others are set. The checks across figures and the OPEL level are made on the
+    return as it will be. ``ValidationError`` by measure (or ``date``) names every problem."""
     require(by, Permission.SUBMIT_RETURN, organisation)
     kinds = queries.kinds_of(organisation)
     if not kinds:
@@ -239,15 +247,19 @@ def submit_return(
             "office sets which returns each organisation makes)"
         )
     today = timezone.localtime(now).date()
-    parsed, problems = check_figures(kinds, figures)
+    cleared = {m for m, v in figures.items() if _blank(v)}
+    saved = queries.figures(organisation, day) or {}
+    kept = {m: v for m, v in saved.items() if m not in cleared}
+    parsed, problems = check_figures(kinds, figures, before=kept)
     if problem := date_problem(day, today):
         problems["date"] = problem
-    if not parsed and not problems:
+    merged = {**kept, **parsed}
+    if not merged and not problems:
         problems["__all__"] = "the return has no figures"
     if problems:
         raise ValidationError({k: [v] for k, v in problems.items()})
     with transaction.atomic():
-        ret = _save(organisation, kinds, day, parsed, by, now)
+        ret = _save(organisation, kinds, day, merged, by, now)
         audit.record(
             actor=by,
             action=AuditAction.SUBMIT_RETURN,
@@ -255,6 +267,7 @@ def submit_return(
             organisation=organisation.ods_code,
             date=day.isoformat(),
             figures=parsed,
+            cleared=sorted(cleared & set(saved)),
         )
         changes = refresh_levels([(organisation, kinds, day)], today=today, now=now)
     return Saved(ret, changes)

@@ -87,3 +87,45 @@ def test_the_public_and_strangers_may_not_read(client, cast):
     assert client.get(f"/api/v1/flow/day?date={TODAY}").status_code == 401
     stranger = client.get(f"/api/v1/flow/day?date={TODAY}", headers=bearer(cast["stranger"]))
     assert stranger.status_code == 403
+
+
+def test_a_post_for_a_day_already_returned_updates_it_and_null_clears(client, cast):
+    # Walk 8 AP1: one figure posted replaced the whole day's return and lost its level.
+    full = {
+        "ga_beds_open": 500,
+        "ga_beds_occupied": 499,
+        "handover_mean_minutes": 90,
+        "four_hour_percent": 50,
+        "escalation_beds": 20,
+    }
+    first = post(client, cast["editor_a"], {"date": YESTERDAY.isoformat(), "figures": full})
+    assert first.status_code == 200, first.content
+    level = first.json()["level"]
+    assert level is not None and level >= 3
+    one = post(
+        client, cast["editor_a"], {"date": YESTERDAY.isoformat(), "figures": {"ga_beds_open": 510}}
+    )
+    assert one.status_code == 200, one.content
+    assert (one.json()["figures"], one.json()["level"]) == (5, level)
+    read = client.get(
+        f"/api/v1/flow/returns?date_from={YESTERDAY}&date_to={YESTERDAY}",
+        headers=bearer(cast["viewer"]),
+    ).json()
+    assert read[0]["figures"] == {k: float(v) for k, v in (full | {"ga_beds_open": 510}).items()}
+    cleared = post(
+        client,
+        cast["editor_a"],
+        {"date": YESTERDAY.isoformat(), "figures": {"escalation_beds": None}},
+    )
+    assert cleared.status_code == 200, cleared.content
+    assert cleared.json()["figures"] == 4
+    ret = DailyReturn.objects.get()
+    assert sorted(v.measure for v in ret.values.all()) == sorted(set(full) - {"escalation_beds"})
+    # The checks across figures are made on the return as it will be.
+    refused = post(
+        client,
+        cast["editor_a"],
+        {"date": YESTERDAY.isoformat(), "figures": {"ga_beds_occupied": 600}},
+    )
+    assert refused.status_code == 422
+    assert "600 is more than the 510 beds open" in refused.json()["detail"]

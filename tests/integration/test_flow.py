@@ -70,11 +70,38 @@ def test_a_return_is_saved_with_its_figures_and_level(cast, footprint):
     assert AuditEvent.objects.filter(action="submit_return").count() == 1
 
 
-def test_submitting_again_replaces_the_return(cast, footprint):
-    submit(footprint["trust_a"], TODAY, CALM, cast["editor_a"])
+def test_submitting_again_updates_the_return_and_clears_only_what_is_named(cast, footprint):
+    submit(footprint["trust_a"], TODAY, CRISIS, cast["editor_a"])
+    assert OpelLevel.objects.get(organisation=footprint["trust_a"], date=TODAY).level == 4
+    # A figure not named keeps its saved value; the level is worked out from the whole return.
     submit(footprint["trust_a"], TODAY, {"ga_beds_open": "510"}, cast["editor_a"])
     assert DailyReturn.objects.count() == 1
-    assert queries.figures(footprint["trust_a"], TODAY) == {"ga_beds_open": 510.0}
+    figures = queries.figures(footprint["trust_a"], TODAY)
+    assert figures == {**{k: float(v) for k, v in CRISIS.items()}, "ga_beds_open": 510.0}
+    assert OpelLevel.objects.get(organisation=footprint["trust_a"], date=TODAY).level == 4
+    # A figure named with no value (None from the API, blank from the page) is cleared.
+    submit(
+        footprint["trust_a"], TODAY, {"nctr_pathway_3": None, "four_hour_percent": ""}, cast["pmo"]
+    )
+    figures = queries.figures(footprint["trust_a"], TODAY)
+    assert figures is not None and len(figures) == len(CRISIS) - 2
+    assert "nctr_pathway_3" not in figures and "four_hour_percent" not in figures
+    event = AuditEvent.objects.filter(action="submit_return").latest("pk")
+    assert event.details["cleared"] == ["four_hour_percent", "nctr_pathway_3"]
+
+
+def test_the_page_clears_a_figure_whose_box_is_emptied(client_for, cast, footprint):
+    submit(footprint["trust_a"], TODAY - dt.timedelta(days=1), CALM, cast["editor_a"])
+    day = TODAY - dt.timedelta(days=1)
+    url = reverse("flow:submit") + f"?organisation=RA1&date={day.isoformat()}"
+    shown = {**CALM, "four_hour_percent": ""}
+    response = client_for("editor_a").post(url, shown)
+    assert response.status_code == 302
+    assert queries.figures(footprint["trust_a"], day) == {
+        "ga_beds_open": 500.0,
+        "ga_beds_occupied": 400.0,
+        "handover_mean_minutes": 12.0,
+    }
 
 
 def test_a_change_of_level_tells_the_on_call_contacts_with_the_actions(cast, footprint):
