@@ -33,7 +33,8 @@ def _import(job: Job, progress: Progress) -> str:
         today=_today(job),
         progress=progress,
     )
-    return f"{result['measurements']} measurements saved in {result['series']} series"
+    n = result["measurements"]
+    return f"{n:,} measurement{'' if n == 1 else 's'} saved in {result['series']:,} series"
 
 
 @task()

@@ -188,7 +188,7 @@ def test_the_measurement_import_page_runs_a_job(client_for, plan):
     )
     job = Job.objects.get()
     assert job.status == Job.Status.SUCCEEDED
-    assert job.message == "1 measurements saved in 1 series"
+    assert job.message == "1 measurement saved in 1 series"
 
 
 def test_an_import_lists_every_problem_in_the_file_at_once(client_for, plan):
