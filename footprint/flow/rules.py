@@ -7,7 +7,8 @@
 - An organisation's staff log mutual-aid requests and offers from their organisation. The
   organisation asked (or offered to; any partner's staff for an entry to any partner) agrees,
   partly meets or declines; the organisation that asked or offered may only withdraw it (or
-  reopen it). The programme office may record any outcome (``aid_outcomes``).
+  reopen what it withdrew). No party but the programme office takes an answered entry back to
+  open; the programme office may record any outcome (``aid_outcomes``).
 - The programme office says which returns each organisation is expected to make (partners
   see it).
 - The programme office keeps the escalation plan (the actions at each level) and the on-call
@@ -67,18 +68,29 @@ def is_party_to_aid(user: Any, aid: Any) -> bool:
     return aid.from_organisation_id in mine or _is_asked(mine, aid)
 
 
+ANSWERS = frozenset({AidOutcome.AGREED, AidOutcome.PARTLY, AidOutcome.DECLINED})
+
+
 def aid_outcomes(user: Any, aid: Any) -> tuple[str, ...]:
-    """The outcomes ``user`` may record for ``aid``, in the usual order: the programme office
-    any; the organisation asked (or offered to) agreed, partly met or declined; the one that
-    asked (or offered) withdrawn; either may set it open again."""
+    """The outcomes ``user`` may record for ``aid``, in the usual order, always with the one
+    it has (so a party may add a note without changing it): the programme office any; the
+    organisation asked (or offered to) agreed, partly met or declined, until the entry is
+    withdrawn; the one that asked (or offered) withdrawn, and open again only from withdrawn.
+    No party but the programme office takes an answered entry (agreed, partly met, declined)
+    back to open: the other side's answer is not undone."""
     if is_programme_office(user):
         return tuple(AidOutcome.values)
     mine = submitting_organisations(user)
+    current = aid.outcome
     allowed = set()
     if _is_asked(mine, aid):
-        allowed |= {AidOutcome.OPEN, AidOutcome.AGREED, AidOutcome.PARTLY, AidOutcome.DECLINED}
+        allowed.add(current)
+        if current != AidOutcome.WITHDRAWN:
+            allowed |= ANSWERS
     if aid.from_organisation_id in mine:
-        allowed |= {AidOutcome.OPEN, AidOutcome.WITHDRAWN}
+        allowed |= {current, AidOutcome.WITHDRAWN}
+        if current in (AidOutcome.OPEN, AidOutcome.WITHDRAWN):
+            allowed.add(AidOutcome.OPEN)
     return tuple(o for o in AidOutcome.values if o in allowed)
 
 

@@ -14,6 +14,7 @@ from footprint.core.imports import ImportRejected
 from footprint.core.models import AuditEvent
 from footprint.flow import importers, queries, services
 from footprint.flow.models import (
+    AidOutcome,
     AidRequest,
     DailyReturn,
     EscalationAction,
@@ -24,6 +25,7 @@ from footprint.flow.models import (
     ReturnValue,
     return_kind,
 )
+from footprint.flow.rules import aid_outcomes
 from footprint.partnership.models import Organisation, OrganisationKind
 
 NOW = timezone.make_aware(dt.datetime(2026, 11, 30, 9, 0))
@@ -519,6 +521,46 @@ def test_aid_is_logged_and_its_outcome_recorded(client_for, cast, footprint):
     page = html.unescape(client.get(reverse("flow:aid")).content.decode())
     assert "Request: 6 × beds" in page and "Partly met: Four beds" in page
     assert AuditEvent.objects.filter(action__in=["log_aid", "record_aid_outcome"]).count() == 2
+
+
+def test_an_agreed_request_is_not_undone_by_the_one_that_asked(client_for, cast, footprint):
+    # Walk 8 FL0: the requester saw only Open/Withdrawn, Open shown; adding a note and pressing
+    # Record took the agreed request back to open.
+    entry = services.log_aid(
+        by=cast["editor_a"],
+        from_organisation=footprint["trust_a"],
+        to_organisation=footprint["trust_b"],
+        is_offer=False,
+        kind="staff",
+        quantity=3,
+        day=TODAY,
+        now=NOW,
+    )
+    services.record_aid_outcome(by=cast["editor_b"], aid=entry, outcome="agreed", note="Yes")
+    client = client_for("editor_a")
+    page = client.get(reverse("flow:aid")).content.decode()
+    select = page[page.index(f'id="outcome-{entry.pk}"') :]
+    select = select[: select.index("</select>")]
+    assert '<option value="agreed" selected>Agreed</option>' in select
+    assert 'value="withdrawn"' in select and 'value="open"' not in select
+    response = client.post(
+        reverse("flow:aid_outcome", args=[entry.pk]),
+        {"outcome": "agreed", "note": "Thanks, nurses arriving 19:00"},
+    )
+    assert response.status_code == 302
+    entry.refresh_from_db()
+    assert (entry.outcome, entry.outcome_note) == ("agreed", "Thanks, nurses arriving 19:00")
+    forged = client.post(reverse("flow:aid_outcome", args=[entry.pk]), {"outcome": "open"})
+    assert forged.status_code == 403
+    entry.refresh_from_db()
+    assert entry.outcome == "agreed"
+    # The organisation asked may change its answer, not take it back to open; once the
+    # request is withdrawn it may add a note only.
+    assert aid_outcomes(cast["editor_b"], entry) == ("agreed", "partly", "declined")
+    services.record_aid_outcome(by=cast["editor_a"], aid=entry, outcome="withdrawn")
+    assert aid_outcomes(cast["editor_b"], entry) == ("withdrawn",)
+    assert aid_outcomes(cast["editor_a"], entry) == ("open", "withdrawn")
+    assert len(aid_outcomes(cast["pmo"], entry)) == len(AidOutcome.values)
 
 
 def test_aid_is_not_asked_of_oneself(cast, footprint):
