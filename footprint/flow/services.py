@@ -166,7 +166,8 @@ def _at_most(
 
 def _cross_checks(figures: dict[str, float], problems: dict[str, str]) -> None:
     """Figures that cannot be true together: more beds occupied than open, more handovers
-    over an hour than handovers, more patients without criteria to reside than in beds."""
+    over an hour than handovers, more patients without criteria to reside than in beds, the
+    patients without criteria to reside by pathway not adding up to those by reason."""
     _at_most(figures, problems, Measure.GA_BEDS_OCCUPIED, Measure.GA_BEDS_OPEN, "beds open")
     _at_most(figures, problems, Measure.ESCALATION_BEDS, Measure.GA_BEDS_OPEN, "beds open")
     _at_most(figures, problems, Measure.HANDOVERS_OVER_60, Measure.HANDOVERS, "handovers")
@@ -205,6 +206,20 @@ def _cross_checks(figures: dict[str, float], problems: dict[str, str]) -> None:
             f"{mh_occupied:,g} is more than one and a half times the {mh_open:,g} beds open, "
             "more than patients on leave can account for",
         )
+    # The same patients counted twice: by discharge pathway and by reason for delay. When the
+    # return gives both, the two totals must agree.
+    pathways = [m for m in NCTR_PATHWAYS if m in figures]
+    reasons = [m for m in NCTR_REASONS if m in figures]
+    if pathways and reasons:
+        by_pathway = sum(figures[m] for m in pathways)
+        by_reason = sum(figures[m] for m in reasons)
+        if by_pathway != by_reason:
+            problems.setdefault(
+                Measure.NCTR_PATHWAY_0,
+                f"the patients with no criteria to reside by pathway (pathways 0 to 3) add up "
+                f"to {by_pathway:,g}, but by reason for delay (the 'Delayed: …' figures) to "
+                f"{by_reason:,g}: they count the same patients, so the two totals must be equal",
+            )
     occupied = figures.get(Measure.GA_BEDS_OCCUPIED)
     for group, what in ((NCTR_PATHWAYS, "by pathway"), (NCTR_REASONS, "by reason")):
         total = sum(figures.get(m, 0.0) for m in group)

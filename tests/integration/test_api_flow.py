@@ -129,3 +129,25 @@ def test_a_post_for_a_day_already_returned_updates_it_and_null_clears(client, ca
     )
     assert refused.status_code == 422
     assert "600 is more than the 510 beds open" in refused.json()["detail"]
+
+
+def test_pathways_and_reasons_that_disagree_are_refused(client, cast):
+    # Walk 8 FL6: 2 + 80 + 12 + 17 = 111 by pathway against 57 by reason was saved silently.
+    body = {
+        "date": YESTERDAY.isoformat(),
+        "figures": {
+            "nctr_pathway_1": 80,
+            "nctr_pathway_3": 31,
+            "nctr_awaiting_home_care": 40,
+            "nctr_awaiting_care_home": 17,
+        },
+    }
+    refused = post(client, cast["editor_a"], body)
+    assert refused.status_code == 422
+    assert (
+        "figures.nctr_pathway_0: the patients with no criteria to reside by pathway"
+        in (refused.json()["detail"])
+    )
+    assert "add up to 111, but by reason for delay" in refused.json()["detail"]
+    assert "to 57: they count the same patients" in refused.json()["detail"]
+    assert not DailyReturn.objects.exists()

@@ -164,6 +164,24 @@ def test_an_old_days_change_is_recorded_but_not_emailed(
             "nctr_pathway_0",
             "add up to 12",
         ),
+        (
+            {
+                **CALM,
+                "nctr_pathway_0": "2",
+                "nctr_pathway_1": "80",
+                "nctr_pathway_2": "12",
+                "nctr_pathway_3": "17",
+                "nctr_awaiting_assessment": "12",
+                "nctr_awaiting_home_care": "17",
+                "nctr_awaiting_community_bed": "9",
+                "nctr_awaiting_care_home": "14",
+                "nctr_awaiting_family": "1",
+                "nctr_awaiting_other": "4",
+            },
+            "nctr_pathway_0",
+            "by pathway (pathways 0 to 3) add up to 111, but by reason for delay (the "
+            "'Delayed: …' figures) to 57",
+        ),
     ],
 )
 def test_implausible_figures_are_refused_by_name(cast, footprint, figures, field, words):
@@ -739,3 +757,18 @@ def test_the_export_writes_counts_as_whole_numbers(client_for, cast, footprint):
         .content.decode("utf-8-sig")
     )
     assert ",500,400," in csv_text and "500.0" not in csv_text
+
+
+def test_a_csv_row_whose_pathways_and_reasons_disagree_is_refused(cast, footprint):
+    data = csv_bytes(
+        "ODS code,Date,nctr_pathway_1,nctr_pathway_2,nctr_awaiting_home_care,nctr_awaiting_other",
+        "RA1,2026-11-29,10,5,10,5",
+        "RA1,2026-11-30,10,5,10,4",
+    )
+    with pytest.raises(ImportRejected) as caught:
+        import_csv(data, cast["editor_a"])
+    said = str(caught.value)
+    assert "returns.csv" in said and "row 3" in said.lower() and "nctr_pathway_0" in said
+    assert "add up to 15, but by reason for delay" in said and "to 14" in said
+    assert "row 2" not in said.lower()
+    assert not DailyReturn.objects.exists()

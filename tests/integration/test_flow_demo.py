@@ -10,7 +10,7 @@ import pytest
 from footprint.demo.flow import build_flow
 from footprint.demo.timeline import Timeline
 from footprint.flow import compute, queries
-from footprint.flow.models import AidRequest, DailyReturn, OpelLevel
+from footprint.flow.models import NCTR_PATHWAYS, NCTR_REASONS, AidRequest, DailyReturn, OpelLevel
 from footprint.partnership.models import Organisation, OrganisationKind
 
 TODAY = dt.date(2026, 11, 30)
@@ -74,6 +74,15 @@ def test_the_demo_draws_two_years_of_returns_with_its_stories(members):
     before = [v["nctr_pathway_3"] for (o, d), v in figures.items() if d.month in (7, 8)]
     after = [v["nctr_pathway_3"] for (o, d), v in figures.items() if d.month in (11, 12)]
     assert sum(after) / len(after) > sum(before) / len(before) + 20
+    # Every day's patients with no criteria to reside add up the same by pathway and by reason
+    # (the returns' own check, walk 8 FL6).
+    two_years = queries.returns_between(
+        TODAY - dt.timedelta(days=729), TODAY, list(queries.acute_trusts())
+    )
+    assert two_years
+    for v in two_years.values():
+        pathways = sum(v[m] for m in NCTR_PATHWAYS if m in v)
+        assert pathways == sum(v[m] for m in NCTR_REASONS if m in v)
     # The discharge pathways fitted from the last year give back the shares they were drawn
     # with, and pathway 3 (care homes) the longest delay.
     year = queries.returns_between(TODAY - dt.timedelta(days=364), TODAY, queries.acute_trusts())

@@ -26,6 +26,8 @@ FIGURES = {
     "nctr_pathway_2": "8",
     "nctr_pathway_3": "12",
     "nctr_awaiting_home_care": "30",
+    "nctr_awaiting_care_home": "12",
+    "nctr_awaiting_other": "18",  # by reason, the same 60 patients as by pathway
 }
 
 
@@ -39,6 +41,7 @@ def test_a_day_with_a_trust_missing_is_incomplete_not_an_improvement(client_for,
         mine = dict(FIGURES)
         if back == 7:
             del mine["nctr_pathway_3"]  # a week before, B left its pathway-3 delays out
+            del mine["nctr_awaiting_care_home"]  # (and those waiting for a care home)
         services.submit_return(organisation=b, day=day, figures=mine, by=cast["pmo"], now=NOW)
     page = client_for("viewer").get(f"/workspace/flow/system/?date={TODAY.isoformat()}")
     text = page.content.decode()
