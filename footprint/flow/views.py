@@ -67,10 +67,34 @@ def _when(moment: dt.datetime) -> str:
     return timezone.localtime(moment).strftime("%-d %B %Y at %H:%M")
 
 
+def _day_shown(request: HttpRequest) -> dt.date:
+    """The day a page is for (``?date=``, today by default), kept within the days returns
+    are made for: a day in the future shows today, a day before 2000 shows 1 January 2000,
+    each saying so (a day out of that window was a 500 for some pages, probe C2/F3)."""
+    today = _today()
+    day = parse_day(request.GET.get("date"), today)
+    if day > today:
+        messages.info(
+            request,
+            f"{day:%-d %B %Y} is in the future: no return is made for it yet, so this page "
+            f"shows today, {today:%-d %B %Y}.",
+        )
+        return today
+    if day.year < EARLIEST_YEAR:
+        first = dt.date(EARLIEST_YEAR, 1, 1)
+        messages.info(
+            request,
+            f"{day:%-d %B %Y} is before {EARLIEST_YEAR}, when no returns were made: this page "
+            f"shows {first:%-d %B %Y}.",
+        )
+        return first
+    return day
+
+
 @partner_only
 def index(request: HttpRequest) -> HttpResponse:
     """Today's picture: the overall ICS level, each provider's, and who has not submitted."""
-    day = parse_day(request.GET.get("date"), _today())
+    day = _day_shown(request)
     order = {k.value: i for i, k in enumerate(ReturnKind)}
     levels: dict[int | None, list[Any]] = {}
     for lvl in sorted(queries.opel_levels(day, day), key=lambda lvl: order.get(lvl.kind, 99)):
@@ -255,7 +279,7 @@ def imported_message(result: dict[str, int], filename: str) -> str:
 @partner_only
 def returns(request: HttpRequest) -> HttpResponse:
     """Who has submitted a day's return, when and by whom, and who has not."""
-    day = parse_day(request.GET.get("date"), _today())
+    day = _day_shown(request)
     return render(
         request,
         "flow/returns.jinja",
@@ -459,7 +483,7 @@ def _system_series(
 @partner_only
 def system_export(request: HttpRequest) -> HttpResponse:
     """Every day of every series of the system page, as CSV: the tables in full."""
-    day = parse_day(request.GET.get("date"), _today())
+    day = _day_shown(request)
     _, _, _, series = _system_series(day)
     header = ["Series", "Unit", "Day", "Value", "Usual for the weekday", "Lower limit"]
     header += ["Upper limit", "Verdict"]
@@ -475,7 +499,7 @@ def system_export(request: HttpRequest) -> HttpResponse:
 def system(request: HttpRequest) -> HttpResponse:
     """The system for a chosen day and the 90 before it: beds, NCTR by pathway and reason,
     handovers, each daily series with day-of-week SPC, and what changed in words."""
-    day = parse_day(request.GET.get("date"), _today())
+    day = _day_shown(request)
     days, expected, rows, series = _system_series(day)
     week_before = day - dt.timedelta(days=7)
     measures = NCTR_PATHWAYS + NCTR_REASONS
@@ -515,7 +539,9 @@ def system(request: HttpRequest) -> HttpResponse:
                 )
                 for s in series
             ],
-            "changed": compute.what_changed(series, day),
+            "changed": compute.what_changed(series, day)
+            if made
+            else f"No returns for {day:%-d %B %Y}: there is nothing to judge for the day.",
             "pathways": nctr_table[:4],
             "reasons": nctr_table[4:],
             "returns": len(made),

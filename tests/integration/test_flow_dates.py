@@ -1,0 +1,54 @@
+"""The flow pages for a day out of the window returns are made for (probe C2/F3, walk 8 FL8):
+a day before 2000 or in the future was a 500 on the system page and listed every organisation
+as missing on the others; a day with no returns said nothing had changed."""
+
+import datetime as dt
+import html
+
+import pytest
+from django.utils import timezone
+
+from footprint.flow import services
+
+TODAY = timezone.localdate()
+
+
+@pytest.mark.parametrize("path", ["/workspace/flow/system/", "/workspace/flow/returns/"])
+@pytest.mark.parametrize(
+    ("date", "said"),
+    [
+        ("0001-01-01", "1 January 1 is before 2000, when no returns were made"),
+        ("9999-12-31", "31 December 9999 is in the future: no return is made for it yet"),
+    ],
+)
+def test_a_day_out_of_the_window_is_refused_in_words(client_for, cast, path, date, said):
+    page = client_for("viewer").get(f"{path}?date={date}")
+    assert page.status_code == 200
+    assert said in html.unescape(page.content.decode())
+
+
+def test_a_future_day_lists_no_one_as_missing(client_for, cast, footprint):
+    future = TODAY + dt.timedelta(days=30)
+    for path in ("/workspace/flow/", "/workspace/flow/returns/"):
+        text = html.unescape(client_for("viewer").get(f"{path}?date={future}").content.decode())
+        assert f"{future:%-d %B %Y} is in the future" in text
+        assert f"shows today, {TODAY:%-d %B %Y}" in text
+
+
+def test_a_day_with_no_returns_gives_no_verdict(client_for, cast, footprint):
+    services.submit_return(
+        organisation=footprint["trust_a"],
+        day=TODAY,
+        figures={"ga_beds_open": "500", "ga_beds_occupied": "400"},
+        by=cast["pmo"],
+        now=timezone.now(),
+    )
+    empty = html.unescape(
+        client_for("viewer").get("/workspace/flow/system/?date=2001-01-01").content.decode()
+    )
+    assert "No returns for 1 January 2001: there is nothing to judge for the day." in empty
+    assert "Nothing changed beyond the usual variation" not in empty
+    made = html.unescape(
+        client_for("viewer").get(f"/workspace/flow/system/?date={TODAY}").content.decode()
+    )
+    assert "No returns for" not in made
