@@ -31,6 +31,9 @@ class ConsultationOut(Schema):
     opens_on: dt.date
     closes_on: dt.date
     report_published: bool
+    draft: bool = Field(
+        description="Not yet announced: seen by partners only (never in the public list)"
+    )
 
 
 class ResponseOut(Schema):
@@ -68,6 +71,7 @@ def _consultation(c: Consultation, today: dt.date) -> dict[str, Any]:
         "opens_on": c.opens_on,
         "closes_on": c.closes_on,
         "report_published": c.report_published_at is not None,
+        "draft": c.draft,
     }
 
 

@@ -75,6 +75,15 @@ class Consultation(models.Model):
     retention_until = models.DateField(
         help_text="Participants' personal details are deleted after this date"
     )
+    # A consultation set up in the workspace is a draft, seen by partners only, until the
+    # programme office announces it (services.announce); made directly (the demo, older
+    # consultations) it is not.
+    draft = models.BooleanField(
+        default=False,
+        editable=False,
+        help_text="Seen by partners only until the programme office announces it",
+    )
+    announced_at = models.DateTimeField(null=True, blank=True, editable=False)
     report_summary = models.TextField(
         "summary of the report", blank=True, help_text="What the partnership heard and did"
     )

@@ -50,16 +50,16 @@ def key_digest(key: str) -> str:
 
 
 def consultations(*, partners_too: bool) -> QuerySet[Consultation]:
-    """Every consultation: the public ones, and (``partners_too``) those for partners,
-    practices and staff."""
+    """Every consultation: the public ones announced, and (``partners_too``) drafts and those
+    for partners, practices and staff."""
     qs = Consultation.objects.all()
-    return qs if partners_too else qs.filter(audience=Audience.PUBLIC)
+    return qs if partners_too else qs.filter(audience=Audience.PUBLIC, draft=False)
 
 
 def published_public_report(slug: str) -> Consultation | None:
     """The public consultation ``slug`` if its report is published (for the public API)."""
     return Consultation.objects.filter(
-        slug=slug, audience=Audience.PUBLIC, report_published_at__isnull=False
+        slug=slug, audience=Audience.PUBLIC, draft=False, report_published_at__isnull=False
     ).first()
 
 

@@ -1,8 +1,9 @@
 """Who may do what in engagement.
 
-- Anyone reads open, upcoming and closed public consultations and takes part in open ones,
-  without an account; partners also read and take part in the partners', practices' and
-  staff consultations. Everyone sees only approved statements and answers.
+- Anyone reads open, upcoming and closed public consultations once they are announced, and
+  takes part in open ones, without an account; a consultation not yet announced (a draft) is
+  the partners' only, and nobody takes part in it; partners also read and take part in the
+  partners', practices' and staff consultations. Everyone sees only approved statements and answers.
 - Partners see the workspace pages: participation, the opinion groups as they form, messages.
 - Only the programme office sets up consultations, moderates, writes the responses and
   publishes the report; once published, the report is readable by whoever reads the
@@ -58,7 +59,17 @@ class Permission(StrEnum):
 
 @rules.predicate
 def is_public_consultation(user: Any, consultation: Consultation | None) -> bool:
-    return consultation is not None and consultation.audience == Audience.PUBLIC
+    """A public consultation that has been announced (a draft is the partners' only)."""
+    return (
+        consultation is not None
+        and consultation.audience == Audience.PUBLIC
+        and not consultation.draft
+    )
+
+
+@rules.predicate
+def is_announced(user: Any, consultation: Consultation | None) -> bool:
+    return consultation is not None and not consultation.draft
 
 
 @rules.predicate
@@ -82,7 +93,7 @@ rules.add_perm(
 )
 
 # Taking part (an open consultation is the services' check, not a permission).
-rules.add_perm(Permission.TAKE_PART, may_read_consultation)
+rules.add_perm(Permission.TAKE_PART, may_read_consultation & is_announced)
 
 # Running consultations: setting up, statements, questions, documents, moderation, responses,
 # publishing, recomputing the opinion groups.

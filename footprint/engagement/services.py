@@ -60,6 +60,7 @@ class AuditAction(StrEnum):
     ADD_QUESTION = "add_question"
     ADD_STATEMENT = "add_statement"
     ADOPT_MESSAGE = "adopt_message"
+    ANNOUNCE_CONSULTATION = "announce_consultation"
     ATTACH_TO_MESSAGE = "attach_to_message"
     DELETE_PERSONAL_DETAILS = "delete_personal_details"
     FIND_OPINION_GROUPS = "find_opinion_groups"
@@ -82,6 +83,8 @@ class AuditAction(StrEnum):
 
 def _take_part(consultation: Consultation, by: Any, today: dt.date | None) -> None:
     require(by, Permission.TAKE_PART, consultation)
+    if consultation.draft:
+        raise ValidationError("This consultation has not been announced yet.")
     if consultation.status(today or timezone.localdate()) != "open":
         raise ValidationError("This consultation is not open for views.")
 
@@ -180,10 +183,13 @@ def describe_yourself(
 def save_consultation(
     *, consultation: Consultation, by: Any, today: dt.date | None = None
 ) -> Consultation:
-    """Save a new or changed consultation, with its history and an audit record. Its web
-    address is made from its title when it has none, and cannot change once it has opened or
-    anyone has taken part (``address_for``)."""
+    """Save a new or changed consultation, with its history and an audit record. A new one
+    is a draft, seen by partners only, until it is announced (``announce``). Its web address
+    is made from its title when it has none, and cannot change once it has opened or anyone
+    has taken part (``address_for``)."""
     require(by, Permission.MANAGE_ENGAGEMENT)
+    if consultation.pk is None:
+        consultation.draft = True
     with transaction.atomic():
         consultation.slug = address_for(consultation, today=today or timezone.localdate())
         audit.save_with_history(consultation, by=by)
@@ -194,6 +200,24 @@ def save_consultation(
             consultation=consultation.pk,  # known once saved, for a new one
         )
     return consultation
+
+
+def announce(*, consultation: Consultation, by: Any) -> None:
+    """Announce a draft consultation: from now it is seen by its audience (the public, for a
+    public one), and people may take part once it opens."""
+    require(by, Permission.MANAGE_ENGAGEMENT)
+    if not consultation.draft:
+        raise ValidationError("This consultation has already been announced.")
+    with transaction.atomic():
+        consultation.draft = False
+        consultation.announced_at = timezone.now()
+        audit.save_audited(
+            consultation,
+            by=by,
+            action=AuditAction.ANNOUNCE_CONSULTATION,
+            summary=f"Announced the consultation '{consultation.title}'",
+            consultation=consultation.pk,
+        )
 
 
 def add_partnership_statement(*, consultation: Consultation, text: str, by: Any) -> Statement:
@@ -328,6 +352,8 @@ def publish_report(*, consultation: Consultation, by: Any, today: dt.date | None
     today unless given): the public report shows its summary, responses and opinion groups as
     they are now, until it is published again."""
     require(by, Permission.MANAGE_ENGAGEMENT)
+    if consultation.draft:
+        raise ValidationError("Announce the consultation before publishing its report.")
     if consultation.status(today or timezone.localdate()) != "closed":
         raise ValidationError("A report is published once the consultation has closed.")
     with transaction.atomic():

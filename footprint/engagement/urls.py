@@ -55,6 +55,7 @@ urlpatterns = [
         "workspace/engagement/<slug:slug>/responses/add/", views.add_response, name="add_response"
     ),
     path("workspace/engagement/<slug:slug>/publish/", views.publish, name="publish"),
+    path("workspace/engagement/<slug:slug>/announce/", views.announce, name="announce"),
     path("workspace/engagement/<slug:slug>/recompute/", views.recompute, name="recompute"),
     # Messages, and the personal links recipients open.
     path("workspace/messages/", views.message_list, name="messages"),

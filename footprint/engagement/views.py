@@ -629,6 +629,20 @@ def publish(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_POST
 @manager_only
+def announce(request: HttpRequest, slug: str) -> HttpResponse:
+    """Announce a draft consultation: its audience (the public, for a public one) sees it."""
+    c = get_object_or_404(Consultation, slug=slug)
+    try:
+        services.announce(consultation=c, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
+    else:
+        messages.success(request, "Announced: its audience can now see it.")
+    return redirect("engagement:manage", c.slug)
+
+
+@require_POST
+@manager_only
 def recompute(request: HttpRequest, slug: str) -> HttpResponse:
     c = get_object_or_404(Consultation, slug=slug)
     tasks.recompute_now(c, by=request.user)

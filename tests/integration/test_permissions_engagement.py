@@ -73,6 +73,8 @@ HIDDEN = [
     ("engagement:consultation_report_csv", ["evening-gp"], {"pmo"}),
     ("engagement:consultation_reach_csv", ["evening-gp"], {"pmo"}),
     ("engagement:consultation_reach_csv", ["staff-rota"], PARTNERS),
+    # A consultation set up in the workspace is a draft, for partners only, until announced.
+    ("engagement:consultation", ["closing-unit"], PARTNERS),
 ]
 
 
@@ -109,6 +111,17 @@ def world(cast, footprint):
         Question.objects.create(consultation=made[slug], text="What would help you most?")
     for closed in ("walk-in", "staff-rota"):
         services.publish_report(consultation=made[closed], by=cast["pmo"])
+    made["closing-unit"] = services.save_consultation(
+        consultation=Consultation(
+            title="Closing unit",
+            slug="closing-unit",
+            summary="EMBARGOED: we plan to close the unit.",
+            opens_on=today + week,
+            closes_on=today + 5 * week,
+            retention_until=today + 10 * week,
+        ),
+        by=cast["pmo"],
+    )
     for o in Organisation.objects.filter(kind=OrganisationKind.GP_PRACTICE):
         o.contact_email = f"{o.ods_code.lower()}@practice.example"
         o.save()
@@ -148,7 +161,7 @@ def test_partners_consultations_are_listed_for_partners_not_for_everyone_logged_
     only the public consultations, and docs/permissions.md says so."""
     listed = client_for(who).get(reverse("engagement:consultations")).content.decode()
     assert "Evening gp" in listed and "Walk in" in listed
-    for partners_only in ("Practice hours", "Staff rota"):
+    for partners_only in ("Practice hours", "Staff rota", "Closing unit"):
         assert (partners_only in listed) == (who in PARTNERS), partners_only
     docs = (Path(__file__).resolve().parents[2] / "docs" / "permissions.md").read_text()
     paragraph = " ".join(
@@ -175,6 +188,7 @@ ACTIONS = [
     ("engagement:add_response", ["evening-gp"], {"theme": "Later", "response": "Done."}),
     ("engagement:publish", ["evening-gp"], {}),
     ("engagement:recompute", ["evening-gp"], {}),
+    ("engagement:announce", ["closing-unit"], {}),
 ]
 
 
@@ -205,6 +219,7 @@ def test_the_programme_office_runs_a_consultation(
     said = {
         "engagement:publish": "A report is published once the consultation has closed.",
         "engagement:recompute": "The opinion groups are being recomputed.",
+        "engagement:announce": "Announced: its audience can now see it.",
     }.get(name, f"Added the {name.removeprefix('engagement:add_')}.")
     assert said in body
 
@@ -282,6 +297,7 @@ def test_only_the_programme_office_changes_a_consultation(cast, world, who):
         ),
         lambda: services.moderate(item=mine, approve=True, reason="", by=by),
         lambda: services.publish_report(consultation=world["walk-in"], by=by),
+        lambda: services.announce(consultation=world["closing-unit"], by=by),
         lambda: services.store_opinion_groups(consultation=c, by=by),
         lambda: services.delete_personal_details(today=timezone.localdate(), by=by),
     ]
@@ -538,3 +554,38 @@ def test_an_attachment_through_a_personal_link_only_while_it_works(client, attac
     assert get(good, attachment.pk + 100).status_code == 404
     page = client.get(reverse("engagement:message_link", args=[good])).content.decode()
     assert "Winter poster.pdf" in page
+
+
+def test_a_consultation_set_up_in_the_workspace_is_a_draft_until_announced(client_for, cast, world):
+    """Probe C1: a public consultation was public from the moment it was saved. Now one set up
+    in the workspace is a draft: partners see it, marked as such; the public finds it nowhere
+    (page, list, API) and nobody may take part, until the programme office announces it."""
+    c = world["closing-unit"]
+    assert c.draft and c.announced_at is None
+    page = reverse("engagement:consultation", args=[c.slug])
+    public = client_for("public")
+    assert public.get(page).status_code == 404
+    assert "EMBARGOED" not in public.get(reverse("engagement:consultations")).content.decode()
+    assert "closing-unit" not in public.get("/api/v1/consultations").content.decode()
+    shown = client_for("viewer").get(page).content.decode()
+    assert "Draft: not announced" in shown and "EMBARGOED" in shown
+    # Nobody takes part in a draft, even when its dates say it is open.
+    Consultation.objects.filter(pk=c.pk).update(opens_on=timezone.localdate())
+    c.refresh_from_db()
+    statement = services.add_partnership_statement(consultation=c, text="Keep it.", by=cast["pmo"])
+    for by in (AnonymousUser(), cast["viewer"]):
+        with pytest.raises(PermissionDenied):
+            services.vote(consultation=c, key="k", statement=statement, value=1, by=by)
+    assert not Vote.objects.exists()
+    with pytest.raises(PermissionDenied):
+        services.announce(consultation=c, by=cast["editor_a"])
+    manage = client_for("pmo").get(reverse("engagement:manage", args=[c.slug])).content.decode()
+    assert "Announce the consultation" in manage
+    client_for("pmo").post(reverse("engagement:announce", args=[c.slug]))
+    c.refresh_from_db()
+    assert not c.draft and c.announced_at is not None
+    assert AuditEvent.objects.filter(action="announce_consultation").count() == 1
+    assert "EMBARGOED" in public.get(page).content.decode()
+    assert "closing-unit" in public.get("/api/v1/consultations").content.decode()
+    services.vote(consultation=c, key="k", statement=statement, value=1, by=AnonymousUser())
+    assert Vote.objects.count() == 1
