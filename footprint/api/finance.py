@@ -16,7 +16,7 @@ from ninja import Field, Path, Query, Router, Schema, Status
 from footprint.api.auth import TokenAuth
 from footprint.api.errors import Body, Error
 from footprint.core.permissions import can
-from footprint.finance import compute, publication, queries, services
+from footprint.finance import compute, plausibility, publication, queries, services
 from footprint.finance.importers import PlanFigures
 from footprint.finance.models import OTHER_INCOME, FinancialPlan
 from footprint.finance.rules import Permission, may_see_plan, sees_every_plan
@@ -308,6 +308,12 @@ class PlanIn(Body):
     control_total_pence: int = Field(
         ..., ge=-MOST_PENCE, le=MOST_PENCE, description="The agreed surplus; a deficit is negative"
     )
+    confirm_unusual: bool = Field(
+        False,
+        description="Save figures that look implausible (a deficit or surplus over a fifth of "
+        "income, or far from the plan saved before): without it they are refused with 422 "
+        "saying what looks wrong",
+    )
 
 
 @router.put(
@@ -344,7 +350,12 @@ def save_plan(
         column="",
     )
     try:
-        saved = services.save_plan(organisation=org, figures=figures, by=request.user)
+        saved = services.save_plan(
+            organisation=org, figures=figures, by=request.user, confirmed=plan.confirm_unusual
+        )
+    except plausibility.Implausible as exc:
+        said = [m for m in exc.messages if m != plausibility.CONFIRM]
+        return Status(422, {"detail": "; ".join([*said, plausibility.CONFIRM_API])})
     except ValidationError as exc:
         return Status(422, {"detail": "; ".join(exc.messages)})
     except ValueError as exc:  # income from an organisation the footprint does not have

@@ -10,6 +10,7 @@ from django import forms
 
 from footprint.core.permissions import can
 from footprint.demand.models import POD_CHOICES, Run, Scenario
+from footprint.finance import plausibility
 from footprint.finance.importers import MOST_POUNDS, PlanFigures
 from footprint.finance.models import (
     OTHER_INCOME,
@@ -76,6 +77,13 @@ class PlanForm(forms.Form):
         help_text="Costs that step with activity, such as staffed wards; the rest is variable",
     )
 
+    confirm_unusual = forms.BooleanField(
+        label=plausibility.CONFIRM_LABEL,
+        required=False,
+        help_text="Footprint asks before saving a deficit or surplus over a fifth of income, "
+        "or figures far from the plan saved before",
+    )
+
     def __init__(
         self, *args: Any, organisation: Organisation, plan: FinancialPlan | None, **kwargs: Any
     ) -> None:
@@ -137,6 +145,12 @@ class PlanUploadForm(forms.Form):
     file = forms.FileField(
         label="Plan workbook (.xlsx)",
         help_text="The template downloaded from this page, filled in",
+    )
+    confirm_unusual = forms.BooleanField(
+        label=plausibility.CONFIRM_LABEL,
+        required=False,
+        help_text="Tick only when an upload was refused as looking unusual and the figures "
+        "are right",
     )
 
     def clean_file(self) -> Any:

@@ -18,7 +18,7 @@ from django.utils import timezone
 from footprint.core import audit
 from footprint.core.imports import ImportRejected, RowError
 from footprint.core.permissions import can, require
-from footprint.finance import compute, publication, queries
+from footprint.finance import compute, plausibility, publication, queries
 from footprint.finance.importers import PlanFigures, PlanWorkbook
 from footprint.finance.models import (
     OTHER_INCOME,
@@ -32,6 +32,7 @@ from footprint.finance.models import (
 )
 from footprint.finance.rules import COMMISSIONING_KINDS, Permission
 from footprint.partnership.models import Organisation, OrganisationKind
+from footprint.partnership.rules import is_programme_office
 
 
 class AuditAction(StrEnum):
@@ -44,6 +45,7 @@ class AuditAction(StrEnum):
     SAVE_FINANCIAL_PLAN = "save_financial_plan"
     SAVE_RISK_SHARE_AGREEMENT = "save_risk_share_agreement"
     WITHDRAW_FINANCE_YEAR = "withdraw_finance_year"
+    CHANGE_OWN_CONTROL_TOTAL = "change_own_control_total"
 
 
 def _unknown_sources(organisation: Organisation, sources: Iterable[str]) -> list[str]:
@@ -66,14 +68,65 @@ def _with_figures(organisation: Organisation, figures: PlanFigures) -> Financial
     return plan
 
 
-def save_plan(*, organisation: Organisation, figures: PlanFigures, by: Any) -> FinancialPlan:
-    """Create or change ``organisation``'s plan for ``figures.year``."""
+def _figures_of(plan: FinancialPlan | None) -> plausibility.Figures | None:
+    if plan is None or plan.pk is None:
+        return None
+    return plausibility.Figures(
+        income=plan.total_income_pence,
+        expenditure=plan.expenditure_pence,
+        control_total=plan.control_total_pence,
+    )
+
+
+def _unusual(figures: PlanFigures, before: FinancialPlan | None) -> list[str]:
+    """What looks wrong in a year's new figures against the plan saved before (if any)."""
+    after = plausibility.Figures(
+        income=sum(int(v) for v in figures.income.values()),
+        expenditure=figures.pay_pence + figures.non_pay_pence,
+        control_total=figures.control_total_pence,
+    )
+    return plausibility.unusual(_figures_of(before), after, year_label(figures.year))
+
+
+def _record_own_control_total(
+    organisation: Organisation, year: int, old: int | None, new: int, by: Any
+) -> None:
+    """An organisation's own finance team moving its control total (agreed with the system):
+    recorded in the audit trail as such, and the organisation's page says who changed it."""
+    if old is None or old == new or is_programme_office(by):
+        return
+    audit.record(
+        actor=by,
+        action=AuditAction.CHANGE_OWN_CONTROL_TOTAL,
+        summary=f"{organisation.name}'s own finance team changed its control total for "
+        f"{year_label(year)} from {plausibility.pounds(old)} to {plausibility.pounds(new)}",
+        organisation=organisation.ods_code,
+        year=year,
+        before_pence=old,
+        after_pence=new,
+    )
+
+
+def save_plan(
+    *, organisation: Organisation, figures: PlanFigures, by: Any, confirmed: bool = False
+) -> FinancialPlan:
+    """Create or change ``organisation``'s plan for ``figures.year``. Figures that look
+    implausible (``plausibility``) are saved only when ``confirmed``; otherwise refused with
+    a ValidationError saying what looks wrong and how to confirm."""
     if not can(by, Permission.CHANGE_PLANS, organisation):
         raise PermissionDenied(f"You may not change {organisation.name}'s financial plans.")
     unknown = _unknown_sources(organisation, figures.income)
     if unknown:
         raise ValueError(f"No other organisation has the ODS code {', '.join(unknown)}")
+    before = queries.plan_for(organisation, figures.year)
+    problems = _unusual(figures, before)
+    if problems and not confirmed:
+        raise plausibility.Implausible([*problems, plausibility.CONFIRM])
+    old_control = before.control_total_pence if before else None
     with transaction.atomic():
+        _record_own_control_total(
+            organisation, figures.year, old_control, figures.control_total_pence, by
+        )
         plan = _with_figures(organisation, figures)
         audit.save_audited(
             plan,
@@ -86,10 +139,14 @@ def save_plan(*, organisation: Organisation, figures: PlanFigures, by: Any) -> F
     return plan
 
 
-def import_plan_workbook(*, workbook: PlanWorkbook, filename: str, by: Any) -> list[FinancialPlan]:
+def import_plan_workbook(
+    *, workbook: PlanWorkbook, filename: str, by: Any, confirmed: bool = False
+) -> list[FinancialPlan]:
     """Save every year of an uploaded plan workbook, or nothing. Someone who changes no
     organisation's plans is refused outright; a finance user of another organisation is told
-    so against the workbook's ODS code cell."""
+    so against the workbook's ODS code cell. Years that look implausible (``plausibility``)
+    are saved only when ``confirmed`` (the upload form's tick); otherwise every one is listed
+    against its year's column."""
     require(by, Permission.CHANGE_PLANS)
     organisation = Organisation.objects.filter(ods_code=workbook.organisation).first()
     if organisation is None:
@@ -111,7 +168,24 @@ def import_plan_workbook(*, workbook: PlanWorkbook, filename: str, by: Any) -> l
                 for c in unknown
             ],
         )
+    befores = {f.year: queries.plan_for(organisation, f.year) for f in workbook.years}
+    unusual = [
+        RowError(figures.row, figures.column, problem)
+        for figures in workbook.years
+        for problem in _unusual(figures, befores[figures.year])
+    ]
+    if unusual and not confirmed:
+        raise ImportRejected(filename, [*unusual, RowError(0, "A", plausibility.CONFIRM_UPLOAD)])
     with transaction.atomic():
+        for figures in workbook.years:
+            before = befores[figures.year]
+            _record_own_control_total(
+                organisation,
+                figures.year,
+                before.control_total_pence if before else None,
+                figures.control_total_pence,
+                by,
+            )
         plans = [_with_figures(organisation, figures) for figures in workbook.years]
         for plan in plans:
             audit.save_with_history(plan, by=by)

@@ -19,7 +19,10 @@ def _import(job: Job, progress: Progress) -> str:
     progress(1, 2)
     try:
         plans = services.import_plan_workbook(
-            workbook=workbook, filename=filename, by=job.created_by
+            workbook=workbook,
+            filename=filename,
+            by=job.created_by,
+            confirmed=bool(job.payload.get("confirmed", False)),
         )
     except PermissionDenied as exc:  # e.g. the uploader's finance role ended before it ran
         raise WorkRefused([str(exc)]) from None

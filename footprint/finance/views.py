@@ -34,7 +34,7 @@ from footprint.finance.rules import Permission, may_see_plan, sees_every_plan
 from footprint.finance.tasks import import_plan_workbook
 from footprint.partnership.models import Organisation
 from footprint.partnership.queries import names_by_code, organisations_by_code
-from footprint.partnership.rules import roles_of
+from footprint.partnership.rules import is_programme_office, roles_of
 
 partner_only = permission_required(Permission.VIEW_FINANCE)
 MEASURE = "£ million"
@@ -163,6 +163,7 @@ def organisation(request: HttpRequest, ods_code: str) -> HttpResponse:
         "may_change": can(request.user, Permission.CHANGE_PLANS, org),
         "next_year": max(visible, default=current_year(timezone.localdate()) - 1) + 1,
         "history": queries.plan_history(org, visible),
+        "control_changed": None,
         "upload": PlanUploadForm(),
         "crumbs": [{"href": reverse("finance:index"), "text": "System finance"}],
     }
@@ -175,7 +176,24 @@ def organisation(request: HttpRequest, ods_code: str) -> HttpResponse:
         )
         context["income"] = _income_lines(row.plan)
         context["draft_since"] = _changed_since_published(row, published)
+        context["control_changed"] = _control_total_changed_by_organisation(
+            context["history"], row.plan.year_label
+        )
     return render(request, "finance/organisation.jinja", context)
+
+
+def _control_total_changed_by_organisation(
+    history: list[dict[str, Any]], year_label: str
+) -> dict[str, Any] | None:
+    """The latest change to the year's control total, if someone other than the programme
+    office made it (the organisation's own finance team moving a total agreed with the
+    system): the page says so beside the control total."""
+    latest = next(
+        (h for h in history if h["year"] == year_label and h["figure"] == "Control total"), None
+    )
+    if latest is None or latest["who"] is None or is_programme_office(latest["who"]):
+        return None
+    return latest
 
 
 def _changed_since_published(row: compute.OrgYear, published: frozenset[int]) -> Any:
@@ -214,9 +232,19 @@ def plan_edit(request: HttpRequest, ods_code: str, year: int) -> HttpResponse:
     plan = queries.plan_for(org, year)
     form = PlanForm(request.POST or None, organisation=org, plan=plan)
     if request.method == "POST" and form.is_valid():
-        services.save_plan(organisation=org, figures=form.figures(year), by=request.user)
-        messages.success(request, f"Saved {org.name}'s plan for {year_label(year)}.")
-        return redirect(f"{reverse('finance:organisation', args=[org.ods_code])}?year={year}")
+        try:
+            services.save_plan(
+                organisation=org,
+                figures=form.figures(year),
+                by=request.user,
+                confirmed=form.cleaned_data["confirm_unusual"],
+            )
+        except ValidationError as exc:  # figures that look implausible, not yet confirmed
+            for message in exc.messages:
+                form.add_error(None, message)
+        else:
+            messages.success(request, f"Saved {org.name}'s plan for {year_label(year)}.")
+            return redirect(f"{reverse('finance:organisation', args=[org.ods_code])}?year={year}")
     return render(
         request,
         "finance/plan_form.jinja",
@@ -261,6 +289,7 @@ def plan_upload(request: HttpRequest) -> HttpResponse:
             task=import_plan_workbook,
             limits=WORKBOOK,
             binary=True,
+            confirmed=form.cleaned_data["confirm_unusual"],
         )
         if job is not None:
             return redirect("core:job", job.pk)

@@ -475,10 +475,16 @@ def test_spend_per_weighted_resident_by_place(footprint, cast, icb):
     # Southshire one (2,950). Trust A serves Northshire and spends £5.9m: £1,000 each.
     # Trust B serves Southshire and spends £5.9m: £2,000 each. The system: £11.8m / 8,850.
     services.save_plan(
-        organisation=footprint["trust_a"], figures=figures(2025, pay=3, non_pay=2.9), by=cast["pmo"]
+        organisation=footprint["trust_a"],
+        figures=figures(2025, pay=3, non_pay=2.9),
+        by=cast["pmo"],
+        confirmed=True,
     )
     services.save_plan(
-        organisation=footprint["trust_b"], figures=figures(2025, pay=3, non_pay=2.9), by=cast["pmo"]
+        organisation=footprint["trust_b"],
+        figures=figures(2025, pay=3, non_pay=2.9),
+        by=cast["pmo"],
+        confirmed=True,
     )
     rows = {r.area: r for r in compute.spend_per_head([2025])}
     assert rows["Northshire"].weighted_residents == 5_900

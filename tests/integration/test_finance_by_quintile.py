@@ -52,6 +52,7 @@ def test_spend_per_weighted_resident_by_quintile(deprived, cast, icb, client_for
             organisation=deprived[trust],
             figures=figures(2025, pay=3, non_pay=2.9),
             by=cast["pmo"],
+            confirmed=True,
         )
     rows = compute.spend_per_head_by_quintile([2025])
     assert [(r.quintile, r.spend_pence, r.pounds) for r in rows] == [
@@ -67,7 +68,10 @@ def test_spend_per_weighted_resident_by_quintile(deprived, cast, icb, client_for
 
 def test_a_finance_year_uses_the_small_areas_of_the_nearest_year_held(deprived, cast, icb):
     services.save_plan(
-        organisation=deprived["trust_a"], figures=figures(2026, pay=3, non_pay=2.9), by=cast["pmo"]
+        organisation=deprived["trust_a"],
+        figures=figures(2026, pay=3, non_pay=2.9),
+        by=cast["pmo"],
+        confirmed=True,
     )
     rows = compute.spend_per_head_by_quintile([2026])
     assert rows and {r.population_year for r in rows} == {2025}
@@ -90,7 +94,10 @@ def test_partners_see_spend_per_head_by_quintile_once_the_year_is_published(
 
     for trust in ("trust_a", "trust_b"):
         services.save_plan(
-            organisation=deprived[trust], figures=figures(2025, pay=3, non_pay=2.9), by=cast["pmo"]
+            organisation=deprived[trust],
+            figures=figures(2025, pay=3, non_pay=2.9),
+            by=cast["pmo"],
+            confirmed=True,
         )
     page = reverse("finance:index") + "?year=2025"
 
@@ -126,6 +133,7 @@ def test_quintile_rows_add_up_to_the_whole_system_every_year(deprived, cast, icb
                 organisation=deprived[trust],
                 figures=figures(year, pay=3, non_pay=2.9),
                 by=cast["pmo"],
+                confirmed=True,  # toy figures: a small spend on the fixture's income
             )
     system = {r.year: r for r in compute.spend_per_head(years) if r.area == "Whole system"}
     rows = compute.spend_per_head_by_quintile(years)

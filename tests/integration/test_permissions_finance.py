@@ -314,7 +314,10 @@ def test_spend_by_deprivation_quintile_is_shown_to_whoever_sees_the_whole_year(
     deprived = add_small_areas(footprint)
     for trust in ("trust_a", "trust_b"):
         services.save_plan(
-            organisation=deprived[trust], figures=figures(2025, pay=3, non_pay=2.9), by=cast["pmo"]
+            organisation=deprived[trust],
+            figures=figures(2025, pay=3, non_pay=2.9),
+            by=cast["pmo"],
+            confirmed=True,
         )
     path = reverse("finance:index") + "?year=2025"
     client = client_for(who)
