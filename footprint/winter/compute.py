@@ -30,7 +30,7 @@ RANGES: dict[str, tuple[float, float, str]] = {
     # field: (least, most, name in a message)
     "beds": (1, 5000, "General and acute beds"),
     "escalation_beds": (0, 1000, "Escalation beds"),
-    "escalation_trigger": (50, 150, "Escalation trigger"),
+    "escalation_trigger": (50, 100, "Escalation trigger"),  # a share of the beds occupied
     "admissions_per_day": (0.1, 2000, "Emergency admissions a day"),
     "winter_uplift": (-50, 100, "Winter uplift"),
     "stay_mean": (0.5, 60, "Mean length of stay"),
@@ -82,8 +82,16 @@ def _number(value: Any) -> float | None:
     return float(value) if math.isfinite(value) else None
 
 
-def check_provider(values: Mapping[str, Any]) -> list[tuple[str, str]]:
-    """Every problem with one provider's inputs, as (field, message); empty if they run."""
+WEEKLY_SLACK = 0.01  # how far the weekly multipliers' mean may be from 1 (typed to 2 places)
+AROUND_WINTER = dt.timedelta(days=366)  # closures and places lost: at most this either side
+
+
+def check_provider(
+    values: Mapping[str, Any], winter: tuple[dt.date, int] | None = None
+) -> list[tuple[str, str]]:
+    """Every problem with one provider's inputs, as (field, message); empty if they run.
+    ``winter`` (first day, number of days): closures and places lost must fall within a year
+    either side of it."""
     problems: list[tuple[str, str]] = []
     for field, (least, most, name) in RANGES.items():
         value = values.get(field)
@@ -104,6 +112,15 @@ def check_provider(values: Mapping[str, Any]) -> list[tuple[str, str]]:
     ):
         problems.append(
             ("weekly", "Weekly pattern: give 7 multipliers, Monday to Sunday, each from 0.2 to 3")
+        )
+    elif abs((mean := sum(weekly) / 7) - 1) > WEEKLY_SLACK:
+        problems.append(
+            (
+                "weekly",
+                "Weekly pattern: the 7 multipliers must average 1, an average day (these "
+                f"average {mean:.3g}); divide each by {mean:.3g}, as admissions a day are "
+                "the average already",
+            )
         )
     for field, name in (
         ("pathway_shares", "Pathway shares"),
@@ -136,8 +153,8 @@ def check_provider(values: Mapping[str, Any]) -> list[tuple[str, str]]:
                 f"{MOST_STAYS:,} (stays of 1, 2, 3 … days), not all 0",
             )
         )
-    problems += check_closures(values.get("closures") or [], _number(values.get("beds")))
-    problems += check_place_cuts(values.get("place_cuts") or [], values)
+    problems += check_closures(values.get("closures") or [], _number(values.get("beds")), winter)
+    problems += check_place_cuts(values.get("place_cuts") or [], values, winter)
     if (
         not problems
         and values.get("escalation_trigger") is not None
@@ -168,9 +185,29 @@ def _day(value: Any) -> dt.date | None:
         return None
 
 
-def check_closures(closures: Any, beds: float | None) -> list[tuple[str, str]]:
+def _outside_window(
+    first: dt.date | None, last: dt.date | None, winter: tuple[dt.date, int] | None, what: str
+) -> str:
+    """A problem ("" if none) when days typed fall more than a year either side of the
+    winter (``winter``: its first day and number of days)."""
+    if winter is None or first is None or last is None:
+        return ""
+    earliest = winter[0] - AROUND_WINTER
+    latest = winter[0] + dt.timedelta(days=winter[1] - 1) + AROUND_WINTER
+    if earliest <= first and last <= latest:
+        return ""
+    return (
+        f"{what}: give days from {earliest:%-d %B %Y} to {latest:%-d %B %Y}, at most a year "
+        "either side of the winter"
+    )
+
+
+def check_closures(
+    closures: Any, beds: float | None, winter: tuple[dt.date, int] | None = None
+) -> list[tuple[str, str]]:
     """Every problem with a provider's beds closed for some days (``closures``: a list of
-    {"first", "last" (ISO dates), "beds", "reason"})."""
+    {"first", "last" (ISO dates), "beds", "reason"}); with ``winter``, days more than a year
+    either side of it are refused."""
     if not isinstance(closures, list):
         return [("closures", "Beds closed: give a list of closures")]
     problems = []
@@ -182,6 +219,8 @@ def check_closures(closures: Any, beds: float | None) -> list[tuple[str, str]]:
             problems.append(
                 ("closures", f"Beds closed, line {n}: give a first day on or before the last")
             )
+        elif problem := _outside_window(first, last, winter, f"Beds closed, line {n}"):
+            problems.append(("closures", problem))
         if shut is None or shut != int(shut) or shut < 1 or (beds is not None and shut > beds):
             most = f"{beds:,.0f}" if beds is not None else "the beds"
             problems.append(
@@ -205,9 +244,12 @@ def _places_on(values: Mapping[str, Any], pathway: int) -> float:
     return sum(_number(values.get(f)) or 0 for f in PATHWAY_PLACES[pathway])
 
 
-def check_place_cuts(cuts: Any, values: Mapping[str, Any]) -> list[tuple[str, str]]:
+def check_place_cuts(
+    cuts: Any, values: Mapping[str, Any], winter: tuple[dt.date, int] | None = None
+) -> list[tuple[str, str]]:
     """Every problem with a provider's places a day lost for some days (``cuts``: a list of
-    {"first", "last" (ISO dates), "pathway" (1 to 3), "places", "reason"})."""
+    {"first", "last" (ISO dates), "pathway" (1 to 3), "places", "reason"}); with ``winter``,
+    days more than a year either side of it are refused."""
     if not isinstance(cuts, list):
         return [("place_cuts", "Places lost: give a list")]
     problems = []
@@ -218,6 +260,8 @@ def check_place_cuts(cuts: Any, values: Mapping[str, Any]) -> list[tuple[str, st
             problems.append(
                 ("place_cuts", f"Places lost, line {n}: give a first day on or before the last")
             )
+        elif problem := _outside_window(first, last, winter, f"Places lost, line {n}"):
+            problems.append(("place_cuts", problem))
         pathway = c.get("pathway")
         if pathway not in PATHWAY_PLACES:
             problems.append(("place_cuts", f"Places lost, line {n}: give pathway 1, 2 or 3"))
@@ -595,6 +639,9 @@ def fit_history(
         float(np.clip(x[weekday == w].mean() / mean, 0.2, 3)) if (weekday == w).any() else 1.0
         for w in range(7)
     ]
+    # each weekday's mean over the overall mean averages 1 only over whole weeks: scaled so it
+    # does, as the admissions a day are the average already
+    weekly = [w * 7 / sum(weekly) for w in weekly]
     fitted: dict[str, Any] = {
         "admissions_per_day": round(mean, 2),
         "weekly": [round(w, 3) for w in weekly],

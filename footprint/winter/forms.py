@@ -121,14 +121,15 @@ class InputsForm(forms.Form):
         label="Escalation trigger (%) (optional)",
         required=False,
         help_text="Escalation beds open the day after midnight occupancy reaches this share "
-        "of the beds; leave blank for never",
+        "of the beds, from 50 to 100; leave blank for never",
     )
     admissions_per_day = forms.FloatField(
         label="Emergency admissions a day", help_text="The year's average", min_value=0
     )
     weekly = forms.CharField(
         label="Weekly pattern",
-        help_text="7 multipliers, Monday to Sunday, separated by commas (1 is an average day)",
+        help_text="7 multipliers, Monday to Sunday, separated by commas, averaging 1 (an "
+        "average day)",
     )
     winter_uplift = forms.FloatField(
         label="Winter uplift (%)",

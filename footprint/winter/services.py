@@ -281,7 +281,7 @@ def save_scenario(
 def _put_inputs(
     sc: Scenario, organisation: Organisation, values: Mapping[str, Any], by: Any
 ) -> ProviderInputs:
-    problems = compute.check_provider(values)
+    problems = compute.check_provider(values, (sc.plan.start, sc.plan.days))
     if organisation.kind != OrganisationKind.ACUTE_TRUST:
         problems.append(("organisation", f"{organisation.name} is not an acute trust"))
     for field, what in (("closures", "Beds closed"), ("place_cuts", "Places lost")):
@@ -440,8 +440,11 @@ def start_run(*, scenario: Scenario, by: Any, enqueue: Callable[[int], object]) 
     doc = queries.run_document(scenario)
     if not doc["providers"]:
         raise InputError([("scenario", f"{scenario.name} has no provider to run")])
+    winter = (dt.date.fromisoformat(doc["start"]), doc["days"])
     problems = [
-        (f, f"{p['name']}: {m}") for p in doc["providers"] for f, m in compute.check_provider(p)
+        (f, f"{p['name']}: {m}")
+        for p in doc["providers"]
+        for f, m in compute.check_provider(p, winter)
     ]
     if problems:
         raise InputError(problems)

@@ -68,3 +68,51 @@ def test_the_scenario_page_shows_past_stays_stored_before_they_were_checked(
         f == "stay_counts" and "Trust A Hospitals: Past stays" in m
         for f, m in refused.value.problems
     )
+
+
+def test_a_weekly_pattern_must_average_one(client_for, cast, scenario):
+    pmo = client_for("pmo")
+    status, page = post(pmo, scenario, weekly="2, 2, 2, 2, 2, 2, 2")
+    assert status == 400
+    assert "Weekly pattern: the 7 multipliers must average 1, an average day (these average 2)" in (
+        page
+    )
+    assert queries.provider_inputs(scenario, "RA1").weekly != [2.0] * 7  # nothing saved
+    # typed to two places, a pattern may miss 1 by a rounding
+    status, _ = post(pmo, scenario, weekly="1.1, 1.1, 1, 1, 0.95, 0.92, 0.92")
+    assert status == 302
+
+
+def test_an_escalation_trigger_is_at_most_all_the_beds(client_for, scenario):
+    status, page = post(client_for("pmo"), scenario, escalation_trigger="150")
+    assert status == 400
+    assert "Escalation trigger must be a number from 50% to 100%" in page
+    assert post(client_for("pmo"), scenario, escalation_trigger="100")[0] == 302
+
+
+def test_closures_and_places_lost_fall_around_the_winter(client_for, cast, scenario):
+    # the winter runs from 30 November 2026 for 28 days, to 27 December 2026
+    pmo = client_for("pmo")
+    status, page = post(pmo, scenario, closures="1900-01-01, 2200-01-01, 28, norovirus")
+    assert status == 400
+    assert (
+        "Beds closed, line 1: give days from 29 November 2025 to 28 December 2027, at most a "
+        "year either side of the winter" in page
+    )
+    status, page = post(pmo, scenario, place_cuts="2026-12-01, 2200-01-01, 3, 1, care home")
+    assert status == 400
+    assert "Places lost, line 1: give days from 29 November 2025 to 28 December 2027" in page
+    assert queries.provider_inputs(scenario, "RA1").closures == []  # nothing saved
+    status, _ = post(pmo, scenario, closures="2026-11-01, 2026-12-10, 28, norovirus")
+    assert status == 302
+    assert queries.provider_inputs(scenario, "RA1").closures[0]["first"] == "2026-11-01"
+    # stored before the check, a closure out of the window stops a run, naming the provider
+    ProviderInputs.objects.filter(scenario=scenario, organisation__ods_code="RA1").update(
+        closures=[{"first": "1900-01-01", "last": "2200-01-01", "beds": 28, "reason": ""}]
+    )
+    with pytest.raises(services.InputError) as refused:
+        services.start_run(scenario=scenario, by=cast["pmo"], enqueue=lambda pk: None)
+    assert refused.value.lines == [
+        "Trust A Hospitals: Beds closed, line 1: give days from 29 November 2025 to 28 December "
+        "2027, at most a year either side of the winter"
+    ]
