@@ -66,6 +66,10 @@ class StatementForm(Honeypot):
         return text
 
 
+#: The longest answer to a free-text question, in characters.
+ANSWER_MOST = 2000
+
+
 class AnswersForm(Honeypot):
     """One free-text box per question; all optional."""
 
@@ -73,11 +77,17 @@ class AnswersForm(Honeypot):
         super().__init__(*args, **kwargs)
         self.questions = questions
         for q in questions:
+            asked = q.text.rstrip(" .")
             self.fields[f"q{q.pk}"] = forms.CharField(
                 label=q.text,
                 required=False,
-                max_length=2000,
+                max_length=ANSWER_MOST,
                 widget=forms.Textarea(attrs={"rows": 4}),
+                # Not "<the question> must be …": name the answer, quoting the question.
+                error_messages={
+                    "max_length": f"Your answer to ‘{asked}’ must be {ANSWER_MOST:,} "
+                    "characters or fewer (it has %(show_value)d)"
+                },
             )
 
     def answers(self) -> list[tuple[Question, str]]:

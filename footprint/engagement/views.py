@@ -218,6 +218,7 @@ def _page(request: HttpRequest, c: Consultation, **forms: Any) -> HttpResponse:
         "today": timezone.localdate(),
         "ticket": "" if participant else _ticket(),
         "published_snapshot": queries.published_snapshot(c),
+        "just_voted": request.GET.get("voted") == "1",
         "next": queries.next_statement(c, participant.pk if participant else None),
         "voted": participant.votes.count() if participant else 0,
         "total": queries.approved_statements(c).count(),
@@ -258,12 +259,14 @@ def _take_part(
     anchor: str = "",
     ticket: bool = False,
     name: str = "",
+    done: str = "",
 ) -> HttpResponse:
     """Check a participant's form (if there is one) and save it with ``save(key)``, the
     browser's key for this consultation; ``save`` returns what to say. A browser that has not
     taken part yet joins only if ``_may_join`` (with a ticket, if ``ticket``). A form with
     mistakes comes back on the page with its errors beside its fields and what was written
-    kept (a robot's filled-in honeypot is only told off)."""
+    kept (a robot's filled-in honeypot is only told off). Once saved, the page is opened with
+    ``done`` (a query) before the ``anchor``."""
     if form is not None and not form.is_valid():
         if "website" in form.errors:
             _errors(request, form)
@@ -278,10 +281,11 @@ def _take_part(
         said = save(key)
     except ValidationError as exc:
         messages.error(request, exc.messages[0])
+        done = ""
     else:
         if said:
             messages.success(request, said)
-    return _with_cookie(request, redirect(f"{c.get_absolute_url()}{anchor}"))
+    return _with_cookie(request, redirect(f"{c.get_absolute_url()}{done}{anchor}"))
 
 
 @require_POST
@@ -307,7 +311,8 @@ def vote(request: HttpRequest, slug: str) -> HttpResponse:
         tasks.request_recompute(c)
         return ""
 
-    return _take_part(request, c, None, save, anchor="#vote", ticket=True)
+    # Back at the next statement, which takes the keyboard focus, saying the vote was counted.
+    return _take_part(request, c, None, save, anchor="#vote", ticket=True, done="?voted=1")
 
 
 def _too_many(request: HttpRequest, c: Consultation, kind: str) -> HttpResponse | None:

@@ -98,3 +98,48 @@ def test_taking_part_and_the_report_follow_the_day_given_not_the_clock(c, cast):
     assert c.report_published_at is not None
     groups = queries.by_status(Consultation.objects.filter(pk=c.pk), after)
     assert [x.title for x in groups["closed"]] == ["Dales community beds"]
+
+
+def test_a_too_long_answer_names_the_answer_and_quotes_the_question(c):
+    """Walk EN1: the error used the question as the field's name ("What matters most to
+    you? must be 2000 characters or fewer"). It names the answer, quoting the question."""
+    q = c.questions.get()
+    response = Client().post(
+        reverse("engagement:consultation_answer", args=[c.slug]), {f"q{q.pk}": "a" * 2001}
+    )
+    body = response.content.decode()
+    assert response.status_code == 400
+    said = "Your answer to ‘What matters most to you?’ must be 2,000 characters or fewer"
+    assert f"{said} (it has 2001)" in body
+    assert "you? must be" not in body
+
+
+def test_after_a_vote_the_next_statement_takes_the_focus_and_says_it_was_counted(c, cast):
+    """Walk EN6: after each vote the page came back with the keyboard focus at its top. Now
+    the vote brings the page back at the next statement's panel, which takes the focus
+    (autofocus), with a status saying the view was recorded; the first visit focuses
+    nothing."""
+    services.add_partnership_statement(consultation=c, text="A second statement.", by=cast["pmo"])
+    client = Client()
+    page = reverse("engagement:consultation", args=[c.slug])
+    body = client.get(page).content.decode()
+    assert "autofocus" not in body and "Your view was recorded" not in body
+    ticket = re.search(r'name="ticket" value="([^"]+)"', body).group(1)
+    first = c.statements.order_by("pk").first()
+    response = client.post(
+        reverse("engagement:consultation_vote", args=[c.slug]),
+        {"statement": first.pk, "value": 1, "ticket": ticket},
+    )
+    assert response["Location"] == f"{page}?voted=1#vote"
+    body = client.get(response["Location"]).content.decode()
+    assert re.search(r'<div class="nhsuk-card" id="vote-panel" tabindex="-1"[^>]* autofocus>', body)
+    assert 'role="status" id="vote-recorded">Your view was recorded.' in body
+    assert "Statement 2 of 2" in body and body.count("autofocus") == 1
+    # The last vote: the thank-you panel takes the focus.
+    last = c.statements.order_by("pk").last()
+    response = client.post(
+        reverse("engagement:consultation_vote", args=[c.slug]), {"statement": last.pk, "value": 0}
+    )
+    body = client.get(response["Location"]).content.decode()
+    assert "Your view was recorded. You have given your view on all 2 statements" in body
+    assert body.count("autofocus") == 1
