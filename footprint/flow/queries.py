@@ -326,3 +326,22 @@ def all_contacts() -> QuerySet[OnCallContact]:
     return OnCallContact.objects.select_related("organisation").order_by(
         "organisation__name", "name"
     )
+
+
+def change_told_since(
+    organisation: Organisation | None,
+    service: str,
+    from_level: int | None,
+    to_level: int,
+    since: dt.datetime,
+) -> bool:
+    """Whether the same change of level (the organisation's service, or the system's, from
+    and to the same levels) was emailed to someone since ``since``."""
+    changes = LevelChange.objects.filter(
+        organisation=organisation,
+        kind=service,
+        from_level=from_level,
+        to_level=to_level,
+        created_at__gte=since,
+    ).only("told")
+    return any(c.told for c in changes)

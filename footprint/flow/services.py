@@ -435,6 +435,11 @@ def refresh_levels(
     return changes
 
 
+# A change of level (the same organisation and service, from and to the same levels) is
+# emailed at most once an hour; see docs/decisions.md.
+TELL_SAME_CHANGE_EVERY = dt.timedelta(hours=1)
+
+
 def _store_level(
     organisation: Organisation | None,
     kind: ReturnKind | None,
@@ -471,7 +476,12 @@ def _store_level(
     if was == level.level:
         return []
     recent = day >= today - dt.timedelta(days=1)
-    contacts = queries.on_call_contacts(organisation) if recent else []
+    # The same change told once within TELL_SAME_CHANGE_EVERY: levels flapping (4, 1, 4, 1…)
+    # are recorded each time but emailed once (probe F2).
+    told_already = queries.change_told_since(
+        organisation, service, was, level.level, now - TELL_SAME_CHANGE_EVERY
+    )
+    contacts = queries.on_call_contacts(organisation) if recent and not told_already else []
     change = LevelChange.objects.create(
         organisation=organisation,
         kind=service,

@@ -6,10 +6,12 @@ import datetime as dt
 import json
 
 import pytest
+from django.core import mail
 from django.utils import timezone
 
+from footprint.api import flow as api_flow
 from footprint.api.tokens import create_token
-from footprint.flow.models import DailyReturn
+from footprint.flow.models import DailyReturn, LevelChange, OnCallContact
 
 TODAY = timezone.localdate()
 YESTERDAY = TODAY - dt.timedelta(days=1)
@@ -151,3 +153,49 @@ def test_pathways_and_reasons_that_disagree_are_refused(client, cast):
     assert "add up to 111, but by reason for delay" in refused.json()["detail"]
     assert "to 57: they count the same patients" in refused.json()["detail"]
     assert not DailyReturn.objects.exists()
+
+
+CRISIS = {
+    "ga_beds_open": 500,
+    "ga_beds_occupied": 499,
+    "handover_mean_minutes": 120,
+    "four_hour_percent": 40,
+}
+CALM = {
+    "ga_beds_open": 500,
+    "ga_beds_occupied": 400,
+    "handover_mean_minutes": 10,
+    "four_hour_percent": 95,
+}
+
+
+def test_flapping_levels_email_each_change_once(client, cast, django_capture_on_commit_callbacks):
+    # Probe F2: ten posts in three seconds alternating OPEL 4 and 1 sent 25 emails.
+    OnCallContact.objects.create(name="System on call", email="oncall@ics.example")
+    with django_capture_on_commit_callbacks(execute=True):
+        for i in range(10):
+            body = {"date": TODAY.isoformat(), "figures": CRISIS if i % 2 == 0 else CALM}
+            saved = post(client, cast["editor_a"], body)
+            assert saved.status_code == 200, saved.content
+    # Every change is recorded; each (organisation or system, from, to) is emailed once.
+    assert LevelChange.objects.count() == 20
+    subjects = sorted(m.subject for m in mail.outbox)
+    assert subjects == [
+        "OPEL 1: The system (overall ICS level)",
+        "OPEL 1: Trust A Hospitals",
+        "OPEL 4: The system (overall ICS level)",
+        "OPEL 4: Trust A Hospitals",
+    ]
+
+
+def test_api_returns_for_one_organisation_are_rate_limited(client, cast, monkeypatch):
+    monkeypatch.setattr(api_flow, "RETURNS_MOST", 3)
+    body = {"date": YESTERDAY.isoformat(), "figures": {"ga_beds_open": 500}}
+    for _ in range(3):
+        assert post(client, cast["editor_a"], body).status_code == 200
+    refused = post(client, cast["editor_a"], body | {"figures": {"ga_beds_open": 501}})
+    assert refused.status_code == 429
+    assert "at most 3 returns for one organisation every 10 minutes" in refused.json()["detail"]
+    assert "Trust A Hospitals has reached that" in refused.json()["detail"]
+    ret = DailyReturn.objects.get()
+    assert [v.value for v in ret.values.all()] == [500.0]
