@@ -280,22 +280,22 @@ def _status(sc: Scenario) -> str:
 
 
 def _export_rows(p: WinterPlan) -> tuple[list[str], list[list[Any]]]:
-    header = [
-        "scenario",
-        "provider",
-        "provider_name",
-        "week",
-        "week_starting",
-        "days",
-        "p_occupancy_over_92pc",
-        "p_occupancy_over_100pc",
-        "nctr_pathway_0",
-        "nctr_pathway_1",
-        "nctr_pathway_2",
-        "nctr_pathway_3",
-        "bed_days_lost",
-        "risk_rank",
-        "run",
+    header = [  # as a reader of the plan page calls them
+        "Scenario",
+        "Provider code",
+        "Provider",
+        "Week",
+        "Week starting",
+        "Days",
+        "Average daily chance over 92 % of beds (0 to 1)",
+        "Average daily chance over 100 % of beds (0 to 1)",
+        "Patients waiting, pathway 0 (NCTR, average at midnight)",
+        "Patients waiting, pathway 1 (NCTR, average at midnight)",
+        "Patients waiting, pathway 2 (NCTR, average at midnight)",
+        "Patients waiting, pathway 3 (NCTR, average at midnight)",
+        "Bed days lost",
+        "Rank among the weeks most at risk (1 most)",
+        "Run",
     ]
     rows = []
     ran = (

@@ -2,8 +2,10 @@
 with numbers a reader can check by hand."""
 
 import datetime as dt
+import io
 import math
 
+import openpyxl
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
@@ -337,11 +339,24 @@ def test_the_plan_page_and_its_exports_put_scenarios_side_by_side(client_for, ca
     assert "A week is at risk when that average over its days is 1 in 4 or more" in page
     csv = client_for("viewer").get(reverse("winter:plan_csv", args=[plan.pk])).content.decode()
     lines = csv.strip().splitlines()
-    assert lines[0].lstrip("\ufeff").startswith("scenario,provider,provider_name,week")
+    # walk: headings in words, as the page says them, not machine names
+    heading = lines[0].lstrip("\ufeff")
+    assert heading.startswith(
+        "Scenario,Provider code,Provider,Week,Week starting,Days,"
+        "Average daily chance over 92 % of beds (0 to 1),"
+    )
+    assert "_" not in heading and "Bed days lost" in heading
     assert len(lines) == 1 + 2 * 2 * 4  # two scenarios, two providers, four weeks
     assert lines[1].startswith("Do nothing,RA1,Trust A Hospitals,1,2026-11-30,7,")
     xlsx = client_for("viewer").get(reverse("winter:plan_xlsx", args=[plan.pk]))
     assert xlsx["Content-Type"].startswith("application/vnd.openxmlformats")
+    sheet = openpyxl.load_workbook(io.BytesIO(xlsx.content)).active
+    assert [c.value for c in sheet[1]][:3] == ["Scenario", "Provider code", "Provider"]
+    assert sheet.cell(row=2, column=1).value == "Do nothing"
+    # values stay inert in Excel: a scenario named like a formula is text
+    Scenario.objects.filter(pk=more.pk).update(name="=1+1")
+    csv = client_for("viewer").get(reverse("winter:plan_csv", args=[plan.pk])).content.decode()
+    assert "\n'=1+1,RA1," in csv
 
 
 def test_a_year_of_daily_returns_gives_back_the_pattern_it_was_drawn_from():
