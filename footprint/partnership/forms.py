@@ -17,6 +17,7 @@ from footprint.partnership.models import (
     System,
 )
 from footprint.partnership.rules import STRUCTURE_FIELDS
+from footprint.partnership.services import organisation_name_problems
 
 IMPORT_KINDS = [
     ("organisations", "Organisations (CSV with ODS-style columns)"),
@@ -67,6 +68,15 @@ class OrganisationForm(forms.ModelForm):
         if not structure:
             for name in STRUCTURE_FIELDS:
                 del self.fields[name]
+
+    def clean_name(self) -> str:
+        """The service's rule for a name, told with the form's other problems."""
+        name = str(self.cleaned_data["name"])
+        if "name" in self.changed_data:
+            problems = organisation_name_problems(name)
+            if problems:  # one message: a field shows its first error only
+                raise forms.ValidationError("; ".join(problems))
+        return name
 
 
 class ImportForm(forms.Form):

@@ -390,6 +390,31 @@ def import_ethnic_groups(
     return {"small_areas": len(ours), "skipped": skipped, "missing": len(areas) - len(ours)}
 
 
+# An organisation's name as an editor may set it: NHS names (from ODS) are well under 120
+# characters, and no word of one is anywhere near 40 letters; a longer run of letters with no
+# space would not wrap on a phone and is a paste gone wrong.
+ORGANISATION_NAME_MAX = 120
+LONGEST_WORD = 40
+
+
+def organisation_name_problems(name: str) -> list[str]:
+    """What is wrong with ``name`` as an organisation's new name: too long, or a word too long
+    to wrap on a page."""
+    problems = []
+    if len(name) > ORGANISATION_NAME_MAX:
+        problems.append(
+            f"Keep the name to {ORGANISATION_NAME_MAX} characters or fewer (it has {len(name)}); "
+            "use the name the organisation is known by in the NHS directory (ODS)"
+        )
+    longest = max(name.split(), key=len, default="")
+    if len(longest) > LONGEST_WORD:
+        problems.append(
+            f"The name has a word of {len(longest)} characters with no space: keep each word "
+            f"to {LONGEST_WORD} characters or fewer"
+        )
+    return problems
+
+
 def update_organisation(*, organisation: Organisation, changes: dict[str, Any], by: Any) -> None:
     """Change an organisation's details (``changes``: field name to new value), validated
     before anything is saved. Its own editors and the programme office change its details; only
@@ -412,6 +437,9 @@ def update_organisation(*, organisation: Organisation, changes: dict[str, Any], 
             "Only the programme office changes an organisation's kind, statutory board, "
             "neighbourhood or places.",
         )
+    name_problems = organisation_name_problems(str(changes.get("name") or ""))
+    if "name" in changes and name_problems:
+        raise ValidationError({"name": name_problems})
     changes = dict(changes)
     with transaction.atomic():
         places = changes.pop("places", None)

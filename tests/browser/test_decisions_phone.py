@@ -34,3 +34,24 @@ def test_the_decisions_pages_never_scroll_sideways(page, forums, cast, footprint
     expect(page.get_by_role("region", name="Every change: who, when and what")).to_be_attached()
     assert_no_sideways_scroll(page)
     check_accessibility(page)
+
+
+def test_a_long_unbroken_name_never_pushes_a_page_sideways(page, forums, cast, footprint):
+    """Walk 8 CP4: a 199-letter name (saved before names were capped, or imported) wraps on
+    the public home page, the register, the decisions page and a proposal instead of making
+    the page scroll sideways; a table holding it scrolls in its own region."""
+    from footprint.partnership.models import Organisation
+
+    Organisation.objects.filter(pk=footprint["trust_a"].pk).update(name="M" * 199)
+    decision = decided(forums, cast, footprint, title="Frailty hub " + "H" * 150)
+    for path in ("/", "/decisions/"):
+        page.goto(path)
+        assert_no_sideways_scroll(page)
+    log_in(page, "pmo")
+    for path in (
+        "/workspace/decisions/",
+        f"/workspace/decisions/proposals/{decision.proposal_id}/",
+        "/workspace/organisations/RA1/",
+    ):
+        page.goto(path)
+        assert_no_sideways_scroll(page)
