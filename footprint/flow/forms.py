@@ -9,7 +9,7 @@ from typing import Any
 
 from django import forms
 
-from footprint.core.imports import TABLE
+from footprint.flow.importers import RETURNS_MOST
 from footprint.flow.models import (
     MEASURES_BY_KIND,
     AidKind,
@@ -77,7 +77,7 @@ class DayForm(forms.Form):
 class ImportForm(forms.Form):
     file = forms.FileField(
         label="CSV file",
-        help_text=f"Save spreadsheets as CSV UTF-8; at most {TABLE.rows:,} rows",
+        help_text=f"Save spreadsheets as CSV UTF-8; at most {RETURNS_MOST:,} returns a file",
     )
 
 

@@ -14,7 +14,14 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from footprint.core.imports import RowError, Table, decode, normalise_header, raise_if_any
+from footprint.core.imports import (
+    ImportRejected,
+    RowError,
+    Table,
+    decode,
+    normalise_header,
+    raise_if_any,
+)
 from footprint.flow.models import Measure
 
 DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y")
@@ -46,6 +53,12 @@ def _measure_columns(table: Table) -> dict[str, str]:
     return {
         h: by_name[normalise_header(h)] for h in table.headers if normalise_header(h) in by_name
     }
+
+
+# The most returns one file may hold: a year of returns for eight organisations. The import
+# runs in the web request and holds the database's write lock while it saves, so a bigger file
+# (a 9,000-row file took 380 s, probe F1) is refused before any checking: split it.
+RETURNS_MOST = 3_000
 
 
 def read_returns(data: bytes, filename: str) -> list[ReturnRow]:
@@ -85,6 +98,19 @@ def read_problems(data: bytes, filename: str) -> tuple[list[ReturnRow], list[Row
     for n, raw in enumerate(table._rows, start=2):
         if not any(cell.strip() for cell in raw):
             continue
+        if len(rows) == RETURNS_MOST:
+            raise ImportRejected(
+                filename,
+                [
+                    RowError(
+                        n,
+                        "",
+                        f"the file has more than {RETURNS_MOST:,} returns, the most one import "
+                        "takes: split it into smaller files (a few months each) and import "
+                        "them one by one",
+                    )
+                ],
+            )
         cells = {h: (raw[i].strip() if i < len(raw) else "") for i, h in enumerate(table.headers)}
         usable = True
         extra = [c for c in raw[width:] if c.strip()]

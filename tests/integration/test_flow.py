@@ -772,3 +772,15 @@ def test_a_csv_row_whose_pathways_and_reasons_disagree_is_refused(cast, footprin
     assert "add up to 15, but by reason for delay" in said and "to 14" in said
     assert "row 2" not in said.lower()
     assert not DailyReturn.objects.exists()
+
+
+def test_a_csv_of_more_returns_than_one_import_takes_is_refused_before_checking(cast, footprint):
+    # Probe F1: a 9,000-row file held the database's write lock for 380 s.
+    start = dt.date(2010, 1, 1)
+    lines = [f"RA1,{start + dt.timedelta(days=i)},500" for i in range(importers.RETURNS_MOST + 1)]
+    with pytest.raises(ImportRejected) as caught:
+        import_csv(csv_bytes("ODS code,Date,ga_beds_open", *lines), cast["editor_a"])
+    said = str(caught.value)
+    assert f"more than {importers.RETURNS_MOST:,} returns, the most one import takes" in said
+    assert "split it into smaller files" in said
+    assert not DailyReturn.objects.exists()
