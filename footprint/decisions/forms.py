@@ -646,6 +646,9 @@ class ThresholdForm(forms.Form):
 DIRECTION_CHOICES = [("", "Choose"), *Direction.choices]
 
 
+NOTE_WHEN_UNKNOWN = "(needed if the impact is not known yet)"
+
+
 class AssessmentForm(forms.Form):
     """An equality and health inequalities impact assessment: a direction and a note for each
     protected characteristic and for Core20, up to ``PLUS_ROWS`` PLUS groups, the evidence and
@@ -673,7 +676,7 @@ class AssessmentForm(forms.Form):
                 required=False,
             )
             self.fields[f"{key}_note"] = forms.CharField(
-                label=f"{name}: who is affected, and how (optional)",
+                label=f"{name}: who is affected, and how {NOTE_WHEN_UNKNOWN}",
                 required=False,
                 max_length=500,
             )
@@ -691,7 +694,7 @@ class AssessmentForm(forms.Form):
                 label=f"PLUS group {i + 1}: the impact", choices=DIRECTION_CHOICES, required=False
             )
             self.fields[f"plus_{i}_note"] = forms.CharField(
-                label=f"PLUS group {i + 1}: who is affected, and how (optional)",
+                label=f"PLUS group {i + 1}: who is affected, and how {NOTE_WHEN_UNKNOWN}",
                 required=False,
                 max_length=500,
             )

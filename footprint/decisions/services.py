@@ -996,9 +996,9 @@ def assessment_problems(
     for key, name in ASSESSED_GROUPS:
         direction, note = impacts.get(key, ("", ""))
         if direction not in directions:
-            problems[f"{key}_direction"] = f"Choose the direction of the impact on {name.lower()}"
+            problems[f"{key}_direction"] = f"Choose the direction of the impact on {_mid(name)}"
         elif direction == Direction.UNKNOWN and not note.strip():
-            problems[f"{key}_note"] = _unknown_needs_plan(name.lower())
+            problems[f"{key}_note"] = _unknown_needs_plan(_mid(name))
     if all(impacts.get(key, ("", ""))[0] == Direction.UNKNOWN for key, _ in ASSESSED_GROUPS):
         problems["__all__"] = (
             "Every protected characteristic and Core20 is not known yet: judge the impact on "
@@ -1018,10 +1018,10 @@ def assessment_problems(
         seen.add(name.lower())
         if direction not in directions:
             problems[f"plus_{i}_direction"] = (
-                f"Choose the direction of the impact on {name or 'the PLUS group'}"
+                f"Choose the direction of the impact on {name or f'PLUS group {i + 1}'}"
             )
         elif direction == Direction.UNKNOWN and not note.strip():
-            problems[f"plus_{i}_note"] = _unknown_needs_plan(name or "the PLUS group")
+            problems[f"plus_{i}_note"] = _unknown_needs_plan(name or f"PLUS group {i + 1}")
     if not evidence.strip():
         problems["evidence"] = "Give the evidence the assessment rests on"
     negative = [d for d, _ in impacts.values()] + [d for _, d, _ in plus_groups]
@@ -1030,6 +1030,11 @@ def assessment_problems(
             "A negative impact is assessed: say how it will be mitigated, or why it cannot be"
         )
     return problems
+
+
+def _mid(name: str) -> str:
+    """A group's name mid-sentence: "age", but "Core20: people in …" keeps its capital."""
+    return name if name.startswith("Core20") else name[:1].lower() + name[1:]
 
 
 def _unknown_needs_plan(name: str) -> str:

@@ -41,7 +41,9 @@ def test_the_sponsor_completes_the_impact_assessment(page, forums, cast):
     for _key, name in ASSESSED_GROUPS:
         page.get_by_label(f"{name}: the impact").select_option("neutral")
     page.get_by_label("Age: the impact").select_option("positive")
-    page.get_by_label("Age: who is affected, and how (optional)").fill("Over-65s fall less")
+    page.get_by_label("Age: who is affected, and how (needed if the impact is not known yet)").fill(
+        "Over-65s fall less"
+    )
     page.get_by_label("Disability: the impact").select_option("negative")
     page.get_by_label("PLUS group 1 (optional)").fill("Unpaid carers")
     page.get_by_label("PLUS group 1: the impact").select_option("positive")

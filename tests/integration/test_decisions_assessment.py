@@ -319,3 +319,19 @@ def test_the_threshold_reads_pounds_as_people_write_them(cast, forums, client_fo
     assert services.queries.assessment_threshold().threshold_pence == 500_000 * 100
     page = client_for("pmo").post(url, {"threshold_pounds": "£5OO"}).content.decode()
     assert "Threshold: enter an amount in pounds" in page
+
+
+def test_the_wording_names_the_row_and_keeps_core20s_capital(client_for, forums, cast):
+    """Walk 8 DC2: an unnamed PLUS row's missing direction names the row; Core20 keeps its
+    capital mid-sentence; a note's label says when it is needed."""
+    proposal = propose(forums, cast)
+    impacts = {**NEUTRAL, "core20": ("unknown", "")}
+    with pytest.raises(ValidationError) as caught:
+        assess(proposal, cast["pmo"], impacts=impacts, plus_groups=[("", "", "Some note")])
+    problems = {k: v[0] for k, v in caught.value.message_dict.items()}
+    assert problems["core20_note"].startswith("The impact on Core20: people in the most deprived")
+    assert problems["plus_0_direction"] == "Choose the direction of the impact on PLUS group 1"
+    page = client_for("pmo").get(reverse("decisions:proposal_assessment", args=[proposal.pk]))
+    text = page.content.decode()
+    assert "Age: who is affected, and how (needed if the impact is not known yet)" in text
+    assert "who is affected, and how (optional)" not in text

@@ -13,6 +13,9 @@ from tests.integration.test_small_areas import small_areas  # noqa: F401  (a fix
 def test_the_picture_shows_each_place_and_the_whole_partnership(client_for, small_areas):  # noqa: F811
     page = client_for("viewer").get(reverse("inequalities:overview")).content.decode()
     assert "2,639 of 4,732 residents (55.8%)" in page
+    # Walk 8 IN1: Core20 is counted by small area, not by Footprint's own neighbourhoods
+    assert "live in small areas (LSOAs) among the most deprived fifth of small areas" in page
+    assert "fifth of neighbourhoods" not in page
     assert "Residents by national deprivation quintile, by place, 2025" in page
     assert "Northshire" in page and "Southshire" in page and "Test Partnership" in page
 

@@ -122,6 +122,7 @@ def test_the_sii_of_age_standardised_rates_falling_with_deprivation():
 
 def test_the_page_shows_crude_beside_standardised_with_tables(client_for, activity):
     page = client_for("viewer").get(URL).content.decode()
+    assert "residents of neighbourhoods in the most deprived" not in page  # walk 8 IN1
     assert "Why standardise for age?" in page and "2013 European Standard Population" in page
     assert "A deprived city full of young families" in page
     assert "Emergency admissions per 100,000 residents by deprivation quintile, 2025" in page
