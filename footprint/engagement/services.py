@@ -34,6 +34,7 @@ from footprint.decisions.models import Decision
 from footprint.decisions.queries import published_q
 from footprint.engagement import attachments, compute, queries
 from footprint.engagement.models import (
+    CONTROL_CHARACTER,
     Answer,
     Consultation,
     Document,
@@ -502,7 +503,9 @@ def _email(
         f"{message.title}\n\nRead it and let us know it has reached you:\n{link}\n\n"
         f"This link works until {expires:%-d %B %Y}.\n"
     )
-    subject = f"{subject_prefix}{message.title}"
+    # One line whatever was stored before titles were checked, so a reminder or a fresh link
+    # for such a message still goes (a new title with a line break is refused on its field).
+    subject = " ".join(CONTROL_CHARACTER.sub(" ", f"{subject_prefix}{message.title}").split())
     return EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [recipient.email])
 
 
@@ -567,8 +570,8 @@ def send_message(*, message: Message, by: Any) -> int:
         raise ValidationError("This message has already been sent.")
     _within_sending_limits(by, timezone.now())
     with transaction.atomic():
+        message.full_clean()  # a title saved before titles were one line is refused too
         if message.pk is None:
-            message.full_clean()
             message.save()
         Recipient.objects.bulk_create(
             [

@@ -758,3 +758,23 @@ def test_reminders_go_at_most_once_a_day_however_often_the_button_is_pressed(
             page = pmo.post(remind, follow=True).content.decode()
         assert "No reminders sent" in page
     assert len(mailoutbox) == 3
+
+
+def test_a_message_sent_before_titles_were_one_line_is_still_reminded(
+    cast, practices, mailoutbox, django_capture_on_commit_callbacks
+):
+    """A message stored (and sent) with a line break in its title before the rule must not
+    stop the daily reminders for every message: its reminders go, with the title on one line
+    in the subject."""
+    from footprint.engagement.models import Message, Recipient
+
+    old = Message.objects.create(title="Flu", body="b", audience="all_practices")
+    services.send_message(message=old, by=cast["pmo"])
+    sent = timezone.now() - dt.timedelta(days=4)
+    Message.objects.filter(pk=old.pk).update(title="Flu\r\nBcc: x@example.org", sent_at=sent)
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("send_message_reminders", days=3, stdout=io.StringIO())
+    assert len(mailoutbox) == 3
+    assert {m.subject for m in mailoutbox} == {"Reminder: Flu Bcc: x@example.org"}
+    assert all(m.bcc == [] for m in mailoutbox)
+    assert Recipient.objects.filter(reminded_at__isnull=False).count() == 3
