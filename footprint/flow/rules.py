@@ -75,18 +75,16 @@ def aid_outcomes(user: Any, aid: Any) -> tuple[str, ...]:
     """The outcomes ``user`` may record for ``aid``, in the usual order, always with the one
     it has (so a party may add a note without changing it): the programme office any; the
     organisation asked (or offered to) agreed, partly met or declined, until the entry is
-    withdrawn; the one that asked (or offered) withdrawn, and open again only from withdrawn.
-    No party but the programme office takes an answered entry (agreed, partly met, declined)
-    back to open: the other side's answer is not undone."""
+    withdrawn (then nothing); the one that asked (or offered) withdrawn, and open again only
+    from withdrawn. No party but the programme office takes an answered entry (agreed, partly
+    met, declined) back to open: the other side's answer is not undone."""
     if is_programme_office(user):
         return tuple(AidOutcome.values)
     mine = submitting_organisations(user)
     current = aid.outcome
     allowed = set()
-    if _is_asked(mine, aid):
-        allowed.add(current)
-        if current != AidOutcome.WITHDRAWN:
-            allowed |= ANSWERS
+    if _is_asked(mine, aid) and current != AidOutcome.WITHDRAWN:
+        allowed |= {current} | ANSWERS
     if aid.from_organisation_id in mine:
         allowed |= {current, AidOutcome.WITHDRAWN}
         if current in (AidOutcome.OPEN, AidOutcome.WITHDRAWN):

@@ -573,10 +573,10 @@ def test_an_agreed_request_is_not_undone_by_the_one_that_asked(client_for, cast,
     entry.refresh_from_db()
     assert entry.outcome == "agreed"
     # The organisation asked may change its answer, not take it back to open; once the
-    # request is withdrawn it may add a note only.
+    # request is withdrawn it records nothing.
     assert aid_outcomes(cast["editor_b"], entry) == ("agreed", "partly", "declined")
     services.record_aid_outcome(by=cast["editor_a"], aid=entry, outcome="withdrawn")
-    assert aid_outcomes(cast["editor_b"], entry) == ("withdrawn",)
+    assert aid_outcomes(cast["editor_b"], entry) == ()
     assert aid_outcomes(cast["editor_a"], entry) == ("open", "withdrawn")
     assert len(aid_outcomes(cast["pmo"], entry)) == len(AidOutcome.values)
 
