@@ -41,6 +41,11 @@ def test_take_part_moderate_and_publish(page, cast, footprint):
     check_accessibility(page)
     page.get_by_role("button", name="Agree", exact=True).click()
     expect(page.locator("#statement-text")).to_have_text("I would use a Saturday appointment.")
+    # The next statement's panel has the keyboard focus, and says the vote was counted (EN6).
+    expect(page.locator("#vote-panel")).to_be_focused()
+    expect(page.locator("#vote-recorded")).to_have_text("Your view was recorded.")
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("button", name="Agree", exact=True)).to_be_focused()
     page.get_by_role("button", name="Disagree").click()
     expect(page.get_by_text("You have given your view on all 2 statements")).to_be_visible()
     page.get_by_label("Add your own statement").fill("Pharmacies should give more advice.")
