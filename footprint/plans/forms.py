@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
@@ -349,12 +350,19 @@ class ServingDecisionsForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
 
-    def __init__(self, *args: Any, proposals: Any, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, proposals: Any, readable: Callable[[Any], bool], **kwargs: Any
+    ) -> None:
+        """``readable(proposal)``: whether the visitor may read it; a confidential proposal
+        they may not read is offered as "A confidential proposal", without its title."""
         super().__init__(*args, **kwargs)
         field = self.fields["proposals"]
         field.queryset = proposals  # type: ignore[attr-defined]
         field.label_from_instance = (  # type: ignore[attr-defined]
-            lambda p: f"{p.title} ({p.get_status_display().lower()})"
+            lambda p: (
+                f"{p.title if readable(p) else 'A confidential proposal'}"
+                f" ({p.get_status_display().lower()})"
+            )
         )
 
 

@@ -211,6 +211,15 @@ def goal_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _goal_page(request, _goal(pk))
 
 
+READ_PROPOSAL = "decisions.read_proposal"  # decisions' own: who reads a confidential one
+
+
+def _readable(request: HttpRequest) -> Callable[[Any], bool]:
+    """Whether the visitor may read a proposal (a confidential one, until its publication
+    date, only its forum, its parties and the programme office may: decisions' rule)."""
+    return lambda proposal: can(request.user, READ_PROPOSAL, proposal)
+
+
 def _goal_page(
     request: HttpRequest,
     goal: Goal,
@@ -227,6 +236,7 @@ def _goal_page(
         decisions_form = ServingDecisionsForm(
             prefix="d",
             proposals=queries.proposal_choices(),
+            readable=_readable(request),
             initial={"proposals": [p.pk for p in serving]},
         )
     serving_schemes = queries.serving_schemes(goal)
@@ -270,7 +280,7 @@ def _goal_page(
             "measurement_form": measurement_form or MeasurementForm(prefix="m"),
             "rebase_form": rebase_form or RebaseForm(prefix="r"),
             "remove_form": remove_form,
-            "serving": serving,
+            "serving": [(p, _readable(request)(p)) for p in serving],
             "may_link": may_link,
             "decisions_form": decisions_form,
             "serving_schemes": serving_schemes,
@@ -810,7 +820,12 @@ def goal_decisions(request: HttpRequest, pk: int) -> HttpResponse:
     goal's owner)."""
     goal = _goal(pk)
     require(request.user, Permission.LINK_GOAL_DECISIONS, goal)
-    form = ServingDecisionsForm(request.POST, prefix="d", proposals=queries.proposal_choices())
+    form = ServingDecisionsForm(
+        request.POST,
+        prefix="d",
+        proposals=queries.proposal_choices(),
+        readable=_readable(request),
+    )
     if form.is_valid():
         services.link_goal_decisions(
             goal=goal, proposals=list(form.cleaned_data["proposals"]), by=request.user

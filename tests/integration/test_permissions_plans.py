@@ -25,6 +25,7 @@ from footprint.plans.models import (
 from footprint.plans.queries import SeriesRef
 from footprint.plans.rules import Permission
 from tests.conftest import CAST, PARTNERS, assert_may_see
+from tests.integration.test_permissions_decisions_confidential import TITLE, confidential
 
 TODAY = dt.date(2026, 11, 30)
 
@@ -445,3 +446,17 @@ def test_only_the_programme_office_makes_a_series_again_from_the_returns(
         assert not audited
     else:
         assert response.status_code == 403 and not audited
+
+
+def test_a_goal_never_shows_a_confidential_proposals_title_to_those_who_may_not_read_it(
+    client_for, cast, plan, forums
+):
+    """A goal served by a confidential proposal: the programme office reads its title on the
+    goal's page; Trust B's editor (not on its forum) sees only that a confidential proposal
+    serves it, in the list and in the picker."""
+    goal = plan["goal"]
+    services.link_goal_decisions(goal=goal, proposals=[confidential(forums, cast)], by=cast["pmo"])
+    url = reverse("plans:goal", args=[goal.pk])
+    assert TITLE in client_for("pmo").get(url).content.decode()
+    page = client_for("editor_b").get(url).content.decode()
+    assert TITLE not in page and "A confidential proposal" in page
