@@ -58,6 +58,7 @@ post_on_plan = _post_or_back_to("winter:plan")
 post_on_scenario = _post_or_back_to("winter:scenario")
 AT_RISK = compute.AT_RISK
 VIEW_DECISIONS = "decisions.view_decisions"  # decisions' own: who sees a proposal's status
+READ_PROPOSAL = "decisions.read_proposal"  # and who reads one (a confidential one: few)
 
 
 def _viewable(request: HttpRequest, obj: Any) -> HttpResponse | None:
@@ -456,6 +457,7 @@ def scenario(request: HttpRequest, pk: int) -> HttpResponse:
         changed = bool(frozen and partner and _cost_differs(shown, live))
     base = queries.baseline(sc.plan)
     proposal = sc.proposal if can(request.user, VIEW_DECISIONS) else None
+    readable = proposal is not None and can(request.user, READ_PROPOSAL, proposal)
     inputs = queries.inputs(sc)
     return render(
         request,
@@ -472,7 +474,8 @@ def scenario(request: HttpRequest, pk: int) -> HttpResponse:
             "escalation_costed": escalation_costed,
             "baseline": base,
             "proposal": proposal,
-            "decision": queries.decision_on(proposal),
+            "proposal_readable": readable,
+            "decision": queries.decision_on(proposal) if readable else None,
             "decision_form": _decision_form(request, sc, base),
             "staff": _escalation_staff(sc),
             "as_date": dt.date.fromisoformat,

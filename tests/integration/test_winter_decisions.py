@@ -237,3 +237,27 @@ def test_only_who_may_bring_proposals_brings_a_scheme(client_for, cast, schemes,
         )
     assert Proposal.objects.count() == 0 and AuditEvent.objects.count() == audited
     assert Scenario.objects.get(pk=more.pk).proposal is None
+
+
+def test_a_scheme_brought_as_a_confidential_proposal_hides_its_title(
+    client_for, cast, forums, schemes
+):
+    """A partner who may not read the confidential proposal a scheme became (editor_b, not on
+    its forum) reads that it was brought to a decision, never its title."""
+    _, more = schemes
+    proposal = services.bring_to_decision(
+        scenario=more,
+        by=cast["pmo"],
+        decision_type=forums["investment"],
+        brought_to=forums["alliance"],
+    )
+    Proposal.objects.filter(pk=proposal.pk).update(
+        confidentiality=Proposal.Confidentiality.CONFIDENTIAL,
+        confidential_reason="Commercial negotiation in progress",
+        publish_after=dt.date(2099, 12, 1),
+    )
+    hidden = client_for("editor_b").get(more.get_absolute_url()).content.decode()
+    assert "Brought to a decision as a confidential proposal: draft." in hidden
+    assert proposal.title not in hidden and proposal.get_absolute_url() not in hidden
+    seen = client_for("pmo").get(more.get_absolute_url()).content.decode()
+    assert proposal.title in seen
