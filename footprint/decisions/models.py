@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from footprint.core.validators import validate_one_line
 from footprint.partnership.models import Neighbourhood, Organisation, Place
 
 User = settings.AUTH_USER_MODEL
@@ -179,7 +180,7 @@ class Proposal(models.Model):
         PUBLIC = "public", "Public"
         CONFIDENTIAL = "confidential", "Confidential"
 
-    title = models.CharField(max_length=200)
+    title = models.CharField(max_length=200, validators=[validate_one_line])
     summary = models.TextField()
     options = models.TextField(help_text="The options considered, one per line")
     recommended_option = models.CharField(max_length=300)

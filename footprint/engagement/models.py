@@ -5,12 +5,10 @@ partnership's "you said, we did" report."""
 from __future__ import annotations
 
 import datetime as dt
-import re
 import secrets
 from pathlib import PurePosixPath
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
 from django.db.models.signals import post_delete
@@ -18,21 +16,10 @@ from django.dispatch import receiver
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from footprint.core.validators import validate_one_line
 from footprint.decisions.models import Decision, Proposal
 from footprint.partnership.models import Neighbourhood, Organisation, Place
 from footprint.partnership.staff import StaffGroup
-
-CONTROL_CHARACTER = re.compile(r"[\x00-\x1f\x7f-\x9f]")
-
-
-def validate_one_line(value: str) -> None:
-    """A title is one line of plain text: it goes into email subjects (a line break there
-    would end the header) and page headings, so no control characters at all."""
-    if CONTROL_CHARACTER.search(value or ""):
-        raise ValidationError(
-            "Write the title on one line, without line breaks, tabs or other control characters",
-            code="title_control",
-        )
 
 
 class Audience(models.TextChoices):

@@ -30,11 +30,11 @@ from django.utils.text import slugify
 
 from footprint.core import audit, ratelimit
 from footprint.core.permissions import require
+from footprint.core.validators import CONTROL_CHARACTER
 from footprint.decisions.models import Decision
 from footprint.decisions.queries import published_q
 from footprint.engagement import attachments, compute, queries
 from footprint.engagement.models import (
-    CONTROL_CHARACTER,
     Answer,
     Consultation,
     Document,

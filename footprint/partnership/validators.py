@@ -7,6 +7,8 @@ import re
 
 from django.core.exceptions import ValidationError
 
+from footprint.core.validators import CONTROL_CHARACTER
+
 # ODS organisation codes are 3 to 6 letters and digits. Some kinds have a fixed shape.
 ODS_CODE = re.compile(r"^[A-Z0-9]{3,6}$")
 ODS_SHAPE_BY_KIND = {
@@ -63,7 +65,6 @@ def validate_ons_code(value: str) -> None:
 # carriage returns and NULs included). Exports are inert anyway (core.exports); this keeps such
 # names out of the footprint in the first place.
 NAME_FORMULA_START = ("=", "+", "-", "@")
-CONTROL_CHARACTER = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
 def validate_name(value: str) -> None:

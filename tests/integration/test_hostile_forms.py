@@ -201,3 +201,15 @@ def test_a_consultations_dates_must_be_plausible(client_for, footprint, change, 
     assert said in unescape(page)
     assert f'href="#id_{field}"' in page
     assert not Consultation.objects.exists()
+
+
+def test_a_proposal_title_with_a_line_break_is_refused_on_its_field(client_for, forums):
+    """Probe D1: the title goes into consent emails' subjects; a line break there would end
+    the header (and the email failed with a server error), so it is refused before saving."""
+    page = client_for("editor_a").post(
+        reverse("decisions:proposal_new"),
+        proposal_form(forums, title="Stroke rehab\r\nBcc: someone@example.org"),
+    )
+    assert page.status_code == 200
+    assert "Write the title on one line" in unescape(page.content.decode())
+    assert not Proposal.objects.exists()
