@@ -165,13 +165,15 @@ class ConsultationForm(forms.ModelForm):
             self.add_error("opens_on", f"Opens: {problem}")
         if opens and closes and closes < opens:
             self.add_error("closes_on", "It must close after it opens")
-        elif opens and closes and closes > opens + dt.timedelta(days=LONGEST_DAYS):
+        elif (
+            opens and closes and (closes - opens).days > LONGEST_DAYS
+        ):  # no date arithmetic near 9999
             self.add_error(
                 "closes_on", "A consultation runs for at most a year: is the year right?"
             )
         if closes and keep and keep < closes:
             self.add_error("retention_until", "Keep personal details at least until it closes")
-        elif closes and keep and keep > closes + dt.timedelta(days=KEEP_MOST_DAYS):
+        elif closes and keep and (keep - closes).days > KEEP_MOST_DAYS:
             self.add_error(
                 "retention_until",
                 "Keep personal details at most three years after it closes: is the year right?",

@@ -182,6 +182,17 @@ def test_the_public_register_refuses_an_oversized_search_in_words(client, forums
             "retention_until",
             "Keep personal details at most three years after it closes",
         ),
+        # probe C2: the last days of the calendar answered with a server error
+        (
+            {"opens_on": "9999-12-30", "closes_on": "9999-12-31", "retention_until": "9999-12-31"},
+            "opens_on",
+            "Opens: 9999 is more than",
+        ),
+        (
+            {"opens_on": "0001-01-01", "closes_on": "9999-12-31"},
+            "closes_on",
+            "A consultation runs for at most a year",
+        ),
     ],
 )
 def test_a_consultations_dates_must_be_plausible(client_for, footprint, change, field, said):
