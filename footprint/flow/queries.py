@@ -218,7 +218,9 @@ def submissions(day: dt.date) -> list[tuple[Organisation, DailyReturn | None]]:
     made none), and any other that made one that day (no longer expected to), by name."""
     by_org = {
         r.organisation_id: r
-        for r in DailyReturn.objects.filter(date=day).select_related("submitted_by", "organisation")
+        for r in DailyReturn.objects.filter(date=day).select_related(
+            "submitted_by", "changed_by", "organisation"
+        )
     }
     orgs = {o.pk: o for o in reporting_organisations()}
     orgs.update({pk: r.organisation for pk, r in by_org.items() if pk not in orgs})
@@ -234,7 +236,7 @@ def submissions_between(
     by_key = {
         (r.date, r.organisation_id): r
         for r in DailyReturn.objects.filter(date__gte=start, date__lte=end)
-        .select_related("submitted_by")
+        .select_related("submitted_by", "changed_by")
         .prefetch_related("values")
     }
     orgs = list(reporting_organisations())

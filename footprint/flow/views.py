@@ -299,13 +299,16 @@ def _submission(ret: Any) -> tuple[Any, str, bool, str]:
     late, and who made it ("" for a return not made)."""
     if ret is None:
         return None, "", False, ""
-    by = (
-        (ret.submitted_by.get_full_name() or ret.submitted_by.email)
-        if ret.submitted_by
-        else "Imported by the operator"
-    )
+    by = _person(ret.submitted_by) or "Imported by the operator"
+    if ret.changed_at and (changer := _person(ret.changed_by)):
+        by += f"; changed by {changer}"
     changed = f"; changed {_when(ret.changed_at)}" if ret.changed_at else ""
     return ret, _when(ret.submitted_at) + changed, _late(ret), by
+
+
+def _person(user: Any) -> str:
+    """A user's name as pages give it ("" for none)."""
+    return str(user.get_full_name() or user.email) if user else ""
 
 
 EXPORT_MOST_DAYS = 366  # a year of daily returns at most in one download

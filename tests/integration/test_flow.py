@@ -383,6 +383,10 @@ def test_saving_a_return_again_keeps_its_submission_time_and_lateness(client_for
     page = client_for("pmo").get(reverse("flow:returns") + "?date=2026-11-30").content.decode()
     assert "30 November 2026 at 09:00; changed 30 November 2026 at 15:05" in page
     assert "(late)" not in page
+    # who made it and who changed it (walk 8 FL7: it named only the first)
+    made, changed = cast["editor_a"], cast["pmo"]
+    made_by = made.get_full_name() or made.email
+    assert f"{made_by}; changed by {changed.get_full_name() or changed.email}" in page
 
 
 @pytest.mark.parametrize(("line", "cells"), [("RA1,2026-11-29,5,6,7", 5), ("RA1,2026-11-29,5", 3)])
