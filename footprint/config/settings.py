@@ -107,6 +107,8 @@ MIDDLEWARE = [
     # person and the page's script nonce are known, so that its page has the usual header.
     "footprint.core.middleware.RefuseOversizedBodies",
     "footprint.core.middleware.RejectNulCharacters",
+    # A POST-only address opened in the browser: a page saying so, not an empty 405.
+    "footprint.core.middleware.ExplainFormOnlyAddresses",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

@@ -66,6 +66,29 @@ class RefuseOversizedBodies:
         return self.get_response(request)
 
 
+class ExplainFormOnlyAddresses:
+    """A page's address that only a form's button may send (POST only), opened in the browser,
+    answers 405 with a page saying so instead of Django's empty body. The API keeps its own
+    answers."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if (
+            response.status_code == 405
+            and request.method == "GET"
+            and not response.content
+            and not request.path.startswith("/api/")
+        ):
+            explained = render(request, "core/method_not_allowed.jinja", status=405)
+            if "Allow" in response:
+                explained["Allow"] = response["Allow"]
+            return explained
+        return response
+
+
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 DATABASE_WENT_AWAY = (
     "The database was unavailable for a moment (for example while it restarted). "

@@ -470,3 +470,11 @@ def test_rates_keep_their_per_1000_wording(client_for, plan, footprint):
     page = client_for("viewer").get(reverse("plans:goal", args=[goal.pk])).content.decode()
     assert "The latest figure, for January 2025, is 8.6 per 1,000." in page
     assert "7.5 per 1,000 by March 2028" in page
+
+
+@pytest.mark.parametrize("who", ["pmo", "public"])
+def test_a_form_only_address_opened_in_the_browser_says_so(client_for, plan, who):
+    """Walk CP1: publishing is a form's button; opened by address it answered an empty 405."""
+    response = client_for(who).get(reverse("plans:publish"))
+    assert response.status_code == 405 and response["Allow"] == "POST"
+    assert "This address is a form's button" in response.content.decode()
