@@ -63,6 +63,9 @@ _NO_ARTICLE = {
     "the",
 }
 _CHOOSE_WIDGETS = {"Select", "RadioSelect", "CheckboxSelectMultiple", "SelectMultiple"}
+# A label that is only a preposition ("From", "To") names the field by what it is about:
+# "Choose who it is from" (a list of organisations or people), not "Choose the from".
+_PREPOSITIONS = {"from", "to", "for", "by"}
 _DJANGO_MESSAGES: list[tuple[re.Pattern[str], str]] = [
     (
         re.compile(r"Ensure this value is greater than or equal to (?P<n>.+)\."),
@@ -114,8 +117,14 @@ def field_error(field: Any, message: str) -> str:
         if kind == "CheckboxInput":
             return f"Tick ‘{label}’ to go on"
         verb = "Choose" if kind in _CHOOSE_WIDGETS else "Enter"
+        if label_l.lower() in _PREPOSITIONS:
+            if kind in _CHOOSE_WIDGETS:  # the organisation or person it is from or to
+                return f"{verb} who it is {label_l.lower()}"
+            return f"{verb} ‘{label}’"
         first = label_l.split(" ", 1)[0].lower()
         return f"{verb} {label_l}" if first in _NO_ARTICLE else f"{verb} the {label_l}"
+    if label_l.lower() in _PREPOSITIONS:
+        label_l = f"‘{label}’"
     for pattern, words in _DJANGO_MESSAGES:
         match = pattern.fullmatch(message)
         if match:

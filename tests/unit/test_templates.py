@@ -57,6 +57,20 @@ def test_form_errors_name_their_field_in_words():
     assert field_error(blank["title"], blank.errors["title"][0]) == "Enter the title"
     assert field_error(blank["kind"], blank.errors["kind"][0]) == "Choose the decision type"
 
+    class AidForm(forms.Form):  # walk FL1, EN8: a label that is only a preposition
+        from_organisation = forms.ChoiceField(label="From", choices=[("1", "Trust A")])
+
+    aid = AidForm(data={})
+    aid.is_valid()
+    assert field_error(aid["from_organisation"], aid.errors["from_organisation"][0]) == (
+        "Choose who it is from"
+    )
+    forged = AidForm(data={"from_organisation": "99"})
+    forged.is_valid()
+    assert field_error(forged["from_organisation"], forged.errors["from_organisation"][0]) == (
+        "Choose one of the options for ‘From’"
+    )
+
     class RebaseForm(forms.Form):
         reason = forms.CharField(label="Why the process changed")
         ratified = forms.BooleanField(label="Our board has ratified this response")
