@@ -3,6 +3,19 @@ import { initAll } from "../vendor/nhsuk/nhsuk-frontend.min.js";
 
 initAll();
 
+// A page that moves the keyboard focus (a consultation's next statement after a vote) marks
+// the element autofocus; browsers skip autofocus when the address has a fragment (#vote) or
+// the window does not have the focus, so move it here too, once the page has loaded.
+function focusAutofocused() {
+  const target = document.querySelector("[autofocus]");
+  // only while nothing has the focus: never take it back from where the user moved it
+  if (target && (!document.activeElement || document.activeElement === document.body)) {
+    target.focus();
+  }
+}
+if (document.readyState === "complete") focusAutofocused();
+else window.addEventListener("load", focusAutofocused, { once: true });
+
 // NHS.UK's enhanced file upload runs the visible parts of its button together ("No file
 // chosenChoose file"), so the button's spoken name does not contain its visible text (WCAG
 // 2.5.3, axe's label-content-name-mismatch). A space between them mends both.
