@@ -367,7 +367,7 @@ def test_a_programme_office_sets_up_a_partnership_from_nothing(open_browser):
     assert consents["LV001"].recorded_by.email == "priya.okafor@example.nhs.uk"
     assert consents["LV001"].minute_reference == "Cabinet minute 2026/44"
 
-    # 11. A consultation, opened today; the public find it.
+    # 11. A consultation, opened today: a draft until announced; then the public find it.
     pmo.goto("/workspace/engagement/new/")
     check_accessibility(pmo)
     pmo.get_by_label("Title", exact=True).fill("An urgent treatment hub for Riverside")
@@ -379,7 +379,10 @@ def test_a_programme_office_sets_up_a_partnership_from_nothing(open_browser):
     pmo.get_by_label("Retention until").fill((today + dt.timedelta(days=365)).isoformat())
     pmo.get_by_role("button", name="Save").click()
     expect(pmo.get_by_role("heading", name="An urgent treatment hub for Riverside")).to_be_visible()
+    expect(pmo.locator("#draft")).to_contain_text("Draft: not announced")
     check_accessibility(pmo)
+    pmo.get_by_role("button", name="Announce the consultation").click()
+    expect(pmo.get_by_text("Announced: its audience can now see it.")).to_be_visible()
     public = open_browser()
     public.goto("/consultations/")
     public.get_by_role("link", name="An urgent treatment hub for Riverside").click()
