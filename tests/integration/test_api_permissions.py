@@ -191,6 +191,13 @@ OPERATIONS = [
     ),
     ("get", "/demand/scenarios", "/demand/scenarios", None, PARTNERS),
     (
+        "get",
+        "/demand/scenarios/{scenario_id}/schemes",
+        "/demand/scenarios/{scenario}/schemes",
+        None,
+        PARTNERS,
+    ),
+    (
         "post",
         "/demand/scenarios/{scenario_id}/runs",
         "/demand/scenarios/{scenario}/runs",
