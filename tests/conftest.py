@@ -6,9 +6,11 @@ a logged-in person with no role, and a member of the public (anonymous).
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 
 import pytest
+from django.utils import timezone
 from hypothesis import settings as hypothesis_settings
 
 from footprint.partnership.models import (
@@ -189,6 +191,18 @@ def assert_may_see(client, who: str, path: str, allowed: set[str] | frozenset[st
     else:
         assert response.status_code == 403, f"{who} should be refused {path}"
         assert "permission" in response.content.decode().lower()
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """Set the project's clock to noon (UTC) on a given day, so that a test's "today" cannot
+    change under it (a suite run across midnight saw two different days)."""
+
+    def set_to(day: dt.date) -> None:
+        instant = dt.datetime(day.year, day.month, day.day, 12, tzinfo=dt.UTC)
+        monkeypatch.setattr(timezone, "now", lambda: instant)
+
+    return set_to
 
 
 @pytest.fixture(autouse=True)

@@ -266,7 +266,9 @@ def _take_part(
     taken part yet joins only if ``_may_join`` (with a ticket, if ``ticket``). A form with
     mistakes comes back on the page with its errors beside its fields and what was written
     kept (a robot's filled-in honeypot is only told off). Once saved, the page is opened with
-    ``done`` (a query) before the ``anchor``."""
+    ``done`` (a query; the page then moves the focus itself) or else at the ``anchor``: never
+    both, as Chromium clears the focus when it reaches a fragment, even after the page or the
+    user has moved it."""
     if form is not None and not form.is_valid():
         if "website" in form.errors:
             _errors(request, form)
@@ -285,7 +287,7 @@ def _take_part(
     else:
         if said:
             messages.success(request, said)
-    return _with_cookie(request, redirect(f"{c.get_absolute_url()}{done}{anchor}"))
+    return _with_cookie(request, redirect(f"{c.get_absolute_url()}{done or anchor}"))
 
 
 @require_POST

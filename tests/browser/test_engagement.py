@@ -44,6 +44,8 @@ def test_take_part_moderate_and_publish(page, cast, footprint):
     # The next statement's panel has the keyboard focus, and says the vote was counted (EN6).
     expect(page.locator("#vote-panel")).to_be_focused()
     expect(page.locator("#vote-recorded")).to_have_text("Your view was recorded.")
+    page.wait_for_load_state("load")  # the page's script has had its chance to move the focus
+    expect(page.locator("#vote-panel")).to_be_focused()
     page.keyboard.press("Tab")
     expect(page.get_by_role("button", name="Agree", exact=True)).to_be_focused()
     page.get_by_role("button", name="Disagree").click()

@@ -7,13 +7,19 @@ import json
 
 import pytest
 from django.core import mail
-from django.utils import timezone
 
 from footprint.api import flow as api_flow
 from footprint.api.tokens import create_token
 from footprint.flow.models import DailyReturn, LevelChange, OnCallContact
 
-TODAY = timezone.localdate()
+TODAY = dt.date(2026, 11, 30)
+
+
+@pytest.fixture(autouse=True)
+def _on_a_fixed_day(clock):
+    clock(TODAY)
+
+
 YESTERDAY = TODAY - dt.timedelta(days=1)
 
 

@@ -130,7 +130,7 @@ def test_after_a_vote_the_next_statement_takes_the_focus_and_says_it_was_counted
         reverse("engagement:consultation_vote", args=[c.slug]),
         {"statement": first.pk, "value": 1, "ticket": ticket},
     )
-    assert response["Location"] == f"{page}?voted=1#vote"
+    assert response["Location"] == f"{page}?voted=1"
     body = client.get(response["Location"]).content.decode()
     assert re.search(r'<div class="nhsuk-card" id="vote-panel" tabindex="-1"[^>]* autofocus>', body)
     assert 'role="status" id="vote-recorded">Your view was recorded.' in body

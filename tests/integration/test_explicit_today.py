@@ -7,23 +7,11 @@ from html import unescape
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from footprint.decisions.models import Action
 from tests.integration.test_decisions import decided
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def clock(monkeypatch):
-    """Set the project's clock to noon (UTC) on a given day."""
-
-    def set_to(day: dt.date) -> None:
-        instant = dt.datetime(day.year, day.month, day.day, 12, tzinfo=dt.UTC)
-        monkeypatch.setattr(timezone, "now", lambda: instant)
-
-    return set_to
 
 
 def test_the_public_register_publishes_on_the_projects_today(

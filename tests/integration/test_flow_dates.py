@@ -10,7 +10,12 @@ from django.utils import timezone
 
 from footprint.flow import services
 
-TODAY = timezone.localdate()
+TODAY = dt.date(2026, 11, 30)
+
+
+@pytest.fixture(autouse=True)
+def _on_a_fixed_day(clock):
+    clock(TODAY)
 
 
 @pytest.mark.parametrize("path", ["/workspace/flow/system/", "/workspace/flow/returns/"])

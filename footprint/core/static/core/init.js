@@ -4,8 +4,9 @@ import { initAll } from "../vendor/nhsuk/nhsuk-frontend.min.js";
 initAll();
 
 // A page that moves the keyboard focus (a consultation's next statement after a vote) marks
-// the element autofocus; browsers skip autofocus when the address has a fragment (#vote) or
-// the window does not have the focus, so move it here too, once the page has loaded.
+// the element autofocus; browsers skip autofocus when the window does not have the focus, so
+// move it here too, once the page has loaded. (Such a page is opened without a fragment:
+// Chromium clears the focus when it reaches one.)
 function focusAutofocused() {
   const target = document.querySelector("[autofocus]");
   // only while nothing has the focus: never take it back from where the user moved it
