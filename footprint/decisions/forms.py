@@ -26,6 +26,7 @@ from footprint.decisions.models import (
     ImpactAssessment,
     Meeting,
     Proposal,
+    money_lines_error,
     recommended_option_error,
 )
 from footprint.partnership.models import Organisation, Place
@@ -75,7 +76,11 @@ class ProposalForm(forms.ModelForm):
         label="Money in and out per organisation (optional)",
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="One per line: ODS code, pounds (negative for money out), e.g. RW9, -250,000",
+        help_text=(
+            "One per line: ODS code, pounds (negative for money out), e.g. RW9, -250,000. "
+            "Money out may not exceed the money at stake, nor money in the money out; "
+            "the rest of the money out is paid outside the partnership"
+        ),
     )
 
     class Meta:
@@ -139,6 +144,10 @@ class ProposalForm(forms.ModelForm):
             problem = recommended_option_error(data["options"], data["recommended_option"])
             if problem:
                 self.add_error("recommended_option", problem)
+        if data.get("money") and data.get("value_pounds") is not None:
+            amounts = [pence for _, pence in data["money"]]
+            if problem := money_lines_error(int(data["value_pounds"] * 100), amounts):
+                self.add_error("money", problem)
         if data.get("confidentiality") == Proposal.Confidentiality.CONFIDENTIAL:
             if not data.get("confidential_reason"):
                 self.add_error("confidential_reason", "Say why it is confidential")

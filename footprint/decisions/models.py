@@ -167,6 +167,48 @@ def recommended_option_error(options: str, recommended: str) -> str:
     )
 
 
+def _pounds(pence: int) -> str:
+    return f"£{abs(pence) / 100:,.0f}"
+
+
+def money_lines_error(value_pence: int, amounts: list[int]) -> str:
+    """Why a proposal's money in and out per organisation cannot stand with its money at
+    stake, or ''. Money out of the organisations (the negative lines) is the money the proposal
+    commits, and routing asks whether the forum may commit each payer's money, so it may not
+    exceed the money at stake. Money into them comes out of another line: money in may not
+    exceed money out; the difference is paid outside the partnership (to a supplier, say)."""
+    out = -sum(a for a in amounts if a < 0)
+    into = sum(a for a in amounts if a > 0)
+    if out > value_pence:
+        return (
+            f"Money out of the organisations ({_pounds(out)} in all) is more than the money "
+            f"at stake ({_pounds(value_pence)}): correct a line or the money at stake"
+        )
+    if into > out:
+        return (
+            f"Money into the organisations ({_pounds(into)} in all) is more than the money out "
+            f"of them ({_pounds(out)}): give the organisation each amount comes from, with a "
+            "minus sign, or correct a line"
+        )
+    return ""
+
+
+def money_net_words(amounts: list[int]) -> str:
+    """The net of the money lines in words, as the proposal's page shows it ('' for none)."""
+    out = -sum(a for a in amounts if a < 0)
+    into = sum(a for a in amounts if a > 0)
+    if not out:
+        return ""
+    if out == into:
+        return "Net £0: the money out goes to the organisations listed."
+    if not into:
+        return f"Net −{_pounds(out)}: paid outside the partnership."
+    return (
+        f"Net −{_pounds(out - into)}: {_pounds(into)} of the {_pounds(out)} out goes to the "
+        f"organisations listed; {_pounds(out - into)} is paid outside the partnership."
+    )
+
+
 class Proposal(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"

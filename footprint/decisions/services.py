@@ -39,6 +39,7 @@ from footprint.decisions.models import (
     Meeting,
     MoneyFlow,
     Proposal,
+    money_lines_error,
     recommended_option_error,
 )
 from footprint.decisions.rules import Permission
@@ -100,6 +101,8 @@ def create_proposal(
     require(by, Permission.ADD_PROPOSAL)
     if problem := recommended_option_error(options, recommended_option):
         raise ValidationError({"recommended_option": problem})
+    if problem := money_lines_error(value_pence, [pence for _, pence in money]):
+        raise ValidationError({"money": problem})
     paying = {o.ods_code: o.name for o, pence in money if pence < 0}
     forum, steps = compute.route(decision_type.pk, value_pence, brought_to, paying)
     with transaction.atomic():

@@ -36,7 +36,7 @@ from footprint.decisions.forms import (
     SeatForm,
     ThresholdForm,
 )
-from footprint.decisions.models import DAY, Decision, Proposal
+from footprint.decisions.models import DAY, Decision, Proposal, money_net_words
 from footprint.decisions.rules import Permission
 
 partner_only = permission_required(Permission.VIEW_DECISIONS)
@@ -177,6 +177,7 @@ def _proposal_page(request: HttpRequest, proposal: Proposal, **bound: Any) -> Ht
     }
     meetings = queries.meetings_that_may_decide(proposal, 3)
     open_ = proposal.status in services.OPEN
+    money = list(queries.money(proposal))
     return render(
         request,
         "decisions/proposal.jinja",
@@ -203,7 +204,8 @@ def _proposal_page(request: HttpRequest, proposal: Proposal, **bound: Any) -> Ht
             "consents": {c.organisation.ods_code: c for c in queries.consents(proposal)},
             "rule": compute.rule_result(proposal),
             "verdicts": [(m, compute.verdict(proposal, m)) for m in meetings],
-            "money": queries.money(proposal),
+            "money": money,
+            "money_net": money_net_words([m.amount_pence for m in money]),
             "goals": list(queries.goals_served(proposal)),
             "conflicts": queries.conflicts(proposal),
             "escalations": queries.escalations(proposal),

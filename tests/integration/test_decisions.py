@@ -3,6 +3,7 @@ may do what."""
 
 import datetime as dt
 import re
+from html import unescape
 
 import pytest
 from django.core import mail
@@ -566,6 +567,57 @@ def test_money_in_and_out_is_written_in_pounds_with_its_sign(client_for, forums,
     assert "−£2,900,000" in html and "+£2,900,000" in html
     assert "-2,900,000" not in html and ">+2,900,000" not in html
     assert "£2,900,000 at stake" in html
+
+
+def test_money_lines_may_not_take_more_than_the_money_at_stake_nor_make_money(
+    client_for, forums, cast, footprint
+):
+    """Money out of the organisations is at most the money at stake, and money into them at
+    most the money out: a mistyped line is refused on its field, in words with the totals, and
+    nothing is saved (the service refuses as the form does)."""
+    url = reverse("decisions:proposal_new")
+    client = client_for("editor_a")
+    data = {
+        "title": "Stroke rehab at home",
+        "summary": "Rehabilitation at home after a stroke.",
+        "options": "Do nothing\nRehab at home",
+        "recommended_option": "Rehab at home",
+        "decision_type": forums["investment"].pk,
+        "brought_to": forums["alliance"].pk,
+        "value_pounds": "100",
+        "confidentiality": "public",
+    }
+    too_much_out = client.post(url, {**data, "money": "RA1, -150\nLA001, 150"}).content.decode()
+    assert (
+        "Money out of the organisations (£150 in all) is more than the money at stake (£100)"
+        in unescape(too_much_out)
+    )
+    made_money = client.post(url, {**data, "money": "RA1, -50\nLA001, 100"}).content.decode()
+    assert (
+        "Money into the organisations (£100 in all) is more than the money out of them (£50)"
+        in unescape(made_money)
+    )
+    assert not Proposal.objects.exists()
+    with pytest.raises(ValidationError, match=r"more than the money at stake \(£100\)"):
+        propose(forums, cast, pounds=100, money=[(footprint["trust_a"], -101_00)])
+    assert not Proposal.objects.exists()
+
+    # £100 out of RA1, £50 of it to LA001: the other £50 is paid outside the partnership, and
+    # the page says so beside the lines.
+    client.post(url, {**data, "money": "RA1, -100\nLA001, 50"})
+    proposal = Proposal.objects.get()
+    page = unescape(client.get(proposal.get_absolute_url()).content.decode())
+    assert (
+        "Net −£50: £50 of the £100 out goes to the organisations listed; £50 is paid outside "
+        "the partnership." in page
+    )
+    balanced = propose(
+        forums,
+        cast,
+        money=[(footprint["trust_a"], -250_000_00), (footprint["council"], 250_000_00)],
+    )
+    page = unescape(client.get(balanced.get_absolute_url()).content.decode())
+    assert "Net £0: the money out goes to the organisations listed." in page
 
 
 def test_the_recommended_option_must_be_one_of_the_options(client_for, forums, cast):

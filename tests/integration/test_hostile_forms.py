@@ -53,7 +53,8 @@ def test_money_in_and_out_must_be_a_plausible_amount(client_for, forums, amount,
 def test_a_plausible_amount_of_money_in_and_out_is_kept_to_the_penny(client_for, forums, written):
     """Written as people write money: with a pound sign, thousands separators or spaces."""
     client_for("editor_a").post(
-        reverse("decisions:proposal_new"), proposal_form(forums, money=f"RA1, {written}")
+        reverse("decisions:proposal_new"),
+        proposal_form(forums, value_pounds="250000.50", money=f"RA1, {written}"),
     )
     (flow,) = Proposal.objects.get().money.all()
     assert flow.amount_pence == -25_000_050
