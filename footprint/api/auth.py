@@ -12,7 +12,7 @@ from footprint.api.tokens import user_for_token
 
 class TokenAuth(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> Any | None:
-        user = user_for_token(token)
+        user = user_for_token(token, method=request.method or "GET")
         if user is not None:
             request.user = user
         return user

@@ -19,7 +19,11 @@ NOT_READABLE = (
     "The request could not be read: a body that is not JSON (a JSON error); a NUL character "
     "in the address, or a body over 2.5 MB (an HTML page, from the site's request checks)"
 )
-NO_TOKEN = "No token, or one that is not a live token of an active person"
+NO_TOKEN = (
+    "No token, or one that is not a live token of an active person (revoked, or past the day "
+    "it works until)"
+)
+READ_ONLY = "The owner may not do this, or the token is for reading only"
 INVALID = (
     "The request does not fit the schema (each problem in `errors`), or the service refused "
     "it (`detail` says why)"
@@ -104,12 +108,12 @@ def _declare_no_nul(parameter: dict[str, Any]) -> None:
 
 def declare_common_responses(schema: dict[str, Any]) -> dict[str, Any]:
     """Add what every operation may answer to the OpenAPI document: 400 and 422 for all, 401
-    for those that need a token; and, on each text parameter, that a NUL character is
-    refused."""
+    for those that need a token, 403 for those that change something with one (a read-only
+    token is refused); and, on each text parameter, that a NUL character is refused."""
     ref = {"$ref": "#/components/schemas/Error"}
     json_error = {"application/json": {"schema": ref}}
     for operations in schema.get("paths", {}).values():
-        for operation in operations.values():
+        for method, operation in operations.items():
             for parameter in operation.get("parameters", []):
                 _declare_no_nul(parameter)
             # Ninja keys the operation's own responses by number; JSON by text.
@@ -128,4 +132,6 @@ def declare_common_responses(schema: dict[str, Any]) -> dict[str, Any]:
             responses.setdefault("422", {"description": INVALID, "content": json_error})
             if operation.get("security"):
                 responses.setdefault("401", {"description": NO_TOKEN, "content": json_error})
+                if method.lower() not in ("get", "head", "options"):
+                    responses.setdefault("403", {"description": READ_ONLY, "content": json_error})
     return schema

@@ -74,7 +74,12 @@ class Job(models.Model):
 
 
 class ApiToken(models.Model):
-    """A personal API token. Only a SHA-256 digest is stored; the token is shown once."""
+    """A personal API token. Only a SHA-256 digest is stored; the token is shown once. It
+    works until it expires or is revoked, and only for reads unless made for writes too."""
+
+    class Access(models.TextChoices):
+        READ = "read", "Read only"
+        READ_WRITE = "read_write", "Read and change"
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
@@ -85,6 +90,8 @@ class ApiToken(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField()
+    access = models.CharField(max_length=10, choices=Access.choices, default=Access.READ)
 
     class Meta:
         ordering = ["-created_at"]

@@ -1,6 +1,8 @@
 """The JSON API: public reads without login, writes with a token and the pages' rules."""
 
+import datetime as dt
 import json
+from html import unescape
 
 import pytest
 
@@ -117,7 +119,9 @@ def test_tokens_are_stored_only_as_digests(cast):
 
 def test_token_page_shows_a_new_token_once(client_for):
     client = client_for("viewer")
-    first = client.post("/workspace/api-tokens/", {"name": "Notebook"}).content.decode()
+    first = client.post(
+        "/workspace/api-tokens/", {"name": "Notebook", "access": "read", "lasts_days": "90"}
+    ).content.decode()
     assert "Copy it now" in first
     token = ApiToken.objects.get(user__username="viewer")
     assert f'<code id="new-token">{token.prefix}' in first
@@ -192,3 +196,76 @@ def test_the_schema_declares_every_refusal_with_its_body(db):
                 s = parameter["schema"]
                 if s.get("type") == "string" and not ({"enum", "format"} & set(s)):
                     assert s.get("pattern"), (method, path, parameter["name"])
+
+
+def test_the_token_page_makes_a_token_for_what_and_how_long_was_chosen(client_for, clock):
+    clock(dt.date(2026, 12, 1))
+    client = client_for("viewer")
+    made = client.post(
+        "/workspace/api-tokens/",
+        {"name": "Power BI", "access": "read", "lasts_days": "30"},
+    ).content.decode()
+    assert "Copy it now" in made
+    token = ApiToken.objects.get(user__username="viewer")
+    assert token.access == "read"
+    assert token.expires_at == dt.datetime(2026, 12, 31, 12, tzinfo=dt.UTC)
+    event = AuditEvent.objects.get(action="create_api_token")
+    assert event.summary == "API token 'Power BI' made: read only, for 30 days"
+    listed = unescape(client.get("/workspace/api-tokens/").content.decode())
+    assert "Read only" in listed and "31 December 2026" in listed and "Expired" not in listed
+    clock(dt.date(2027, 1, 1))
+    client.force_login(token.user)  # a month on: the session has ended
+    listed = unescape(client.get("/workspace/api-tokens/").content.decode())
+    assert "Expired</strong> on 31 December 2026" in listed
+
+
+@pytest.mark.parametrize(
+    ("sent", "said"),
+    [
+        (
+            {"name": "x", "access": "admin", "lasts_days": "90"},
+            "Choose read only, or read and change",
+        ),
+        ({"name": "x", "access": "read", "lasts_days": "7"}, "Choose 30, 90 or 365 days"),
+        ({"name": "x", "access": "read"}, "Choose how long the token works"),
+        ({"name": "x", "lasts_days": "90"}, "Choose what the token may do"),
+        ({"name": "a\nb", "access": "read", "lasts_days": "90"}, "Write the title on one line"),
+    ],
+)
+def test_the_token_page_refuses_a_choice_it_does_not_offer(client_for, sent, said):
+    page = client_for("viewer").post("/workspace/api-tokens/", sent).content.decode()
+    assert said in unescape(page)
+    assert not ApiToken.objects.exists()
+
+
+def test_an_expired_token_stops_working(client, cast, clock):
+    clock(dt.date(2026, 12, 1))
+    _, token = create_token(user=cast["viewer"], name="old", lasts_days=30)
+    headers = {"Authorization": f"Bearer {token}"}
+    assert client.get("/api/v1/jobs/999999", headers=headers).status_code == 404
+    clock(dt.date(2026, 12, 31))  # noon: the moment it was made, 30 days on
+    assert client.get("/api/v1/jobs/999999", headers=headers).status_code == 401
+
+
+def test_a_read_only_token_reads_but_changes_nothing(client, cast, footprint):
+    _, token = create_token(user=cast["pmo"], name="report", access="read")
+    headers = {"Authorization": f"Bearer {token}"}
+    assert client.get("/api/v1/jobs/999999", headers=headers).status_code == 404
+    refused = client.patch(
+        "/api/v1/organisations/RA1",
+        json.dumps({"name": "Renamed"}),
+        content_type="application/json",
+        headers=headers,
+    )
+    assert refused.status_code == 403
+    assert refused.json()["detail"].startswith("This token is for reading only.")
+    assert Organisation.objects.get(ods_code="RA1").name == "Trust A Hospitals"
+    _, writer = create_token(user=cast["pmo"], name="script", access="read_write")
+    changed = client.patch(
+        "/api/v1/organisations/RA1",
+        json.dumps({"name": "Renamed"}),
+        content_type="application/json",
+        headers={"Authorization": f"Bearer {writer}"},
+    )
+    assert changed.status_code == 200, changed.content
+    assert Organisation.objects.get(ods_code="RA1").name == "Renamed"
