@@ -3,6 +3,12 @@
 One sheet, "Plan": the organisation's ODS code in B1, then a row of financial years and one
 row per line. Money is in pounds (to the penny), shares in per cent. A year column left empty
 is ignored; a year column partly filled is an error naming each empty cell.
+
+Every problem is found in one reading (``read_plan_workbook``): each cell is checked on its
+own, so a wrong cell never hides another, and the service adds what only it can check (the
+organisation, who may change its plans, the commissioners' codes) before anything is saved.
+A cell holding a formula is read as the value the spreadsheet saved with it; a formula with
+no saved value (a file written by a program rather than Excel) is named as a formula.
 """
 
 from __future__ import annotations
@@ -11,11 +17,11 @@ import datetime as dt
 import io
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from openpyxl import Workbook
+from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
@@ -59,8 +65,16 @@ class PlanFigures:
 
 @dataclass(frozen=True)
 class PlanWorkbook:
+    """A plan workbook as read: its organisation's code, each year whose cells are all right,
+    and every problem found in the cells (``problems``; the workbook is saved only with
+    none). ``where`` names the file and sheet; ``income_rows`` the row of each 'Income from'
+    line, so that the service can name an unknown commissioner's row."""
+
     organisation: str
     years: list[PlanFigures]
+    problems: tuple[RowError, ...] = ()
+    where: str = ""
+    income_rows: Mapping[str, int] = field(default_factory=dict)
 
 
 def template(
@@ -169,13 +183,46 @@ def _percent(value: Any) -> Decimal:
     return share.quantize(Decimal("0.01"))
 
 
-def parse_plan_workbook(
-    data: bytes, filename: str, *, today: dt.date | None = None
-) -> PlanWorkbook:
-    """Read an uploaded plan workbook, or raise ``ImportRejected`` naming every bad cell. The
-    workbook is bounded before it is read (``core.imports.WORKBOOK``: its size, expanded size,
-    rows and columns) and its sheet streamed. Each year is from 2000/01 to ten years after
-    ``today``'s (``core.imports.year_problem``; the upload's day, which the task passes)."""
+FORMULA = (
+    "holds a formula ({formula}) with no value saved with it: copy the cell and paste its "
+    "value (Paste Special, Values), or type the figure"
+)
+EMPTY = "is empty: fill every line of a year"
+
+
+def _formulas(data: bytes, where: str) -> dict[tuple[int, int], str]:
+    """The formulas in the plan sheet by (row, column), both from 1. The workbook is read a
+    second time, formulas rather than values, only once ``open_workbook`` has bounded it."""
+    wb = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+    try:
+        rows = sheet_rows(wb[SHEET], where, WORKBOOK)
+    finally:
+        wb.close()
+    return {
+        (i, j): value
+        for i, row in enumerate(rows, start=1)
+        for j, value in enumerate(row, start=1)
+        if isinstance(value, str) and value.startswith("=")
+    }
+
+
+def _share(percent: Decimal) -> str:
+    """40.00 → '40', 12.50 → '12.5'."""
+    return f"{Decimal(percent).normalize():f}"
+
+
+def _blank(value: Any) -> bool:
+    return value is None or str(value).strip() == ""
+
+
+def read_plan_workbook(data: bytes, filename: str, *, today: dt.date | None = None) -> PlanWorkbook:
+    """Read an uploaded plan workbook: its years whose cells are all right, and every problem
+    in its cells (``PlanWorkbook.problems``), each naming its row and column. Only a file that
+    cannot be read as a plan at all (not a workbook, no sheet 'Plan', no row of years) raises
+    ``ImportRejected``. The workbook is bounded before it is read (``core.imports.WORKBOOK``:
+    its size, expanded size, rows and columns) and its sheet streamed. Each year is from
+    2000/01 to ten years after ``today``'s (``core.imports.year_problem``; the upload's day,
+    which the task passes)."""
     wb = open_workbook(data, filename, WORKBOOK)
     where = f"{filename}, sheet '{SHEET}'"
     try:
@@ -222,6 +269,12 @@ def parse_plan_workbook(
     for label in (CONTROL_TOTAL, OTHER, PAY, NON_PAY, FIXED, SEMI_FIXED):
         if label not in lines:
             errors.append(RowError(0, "A", f"the line '{label}' is missing"))
+    every_row = [*lines.values(), *income_rows.values()]
+    # A cell that reads as empty may hold a formula with no saved value: read the formulas
+    # only when some cell of a year's column reads as empty.
+    formulas: dict[tuple[int, int], str] = {}
+    if any(_blank(row[j] if j < len(row) else None) for j in columns for _, row in every_row):
+        formulas = _formulas(data, where)
     years: list[PlanFigures] = []
     for j, year in columns.items():
         letter = get_column_letter(j + 1)
@@ -230,33 +283,39 @@ def parse_plan_workbook(
         cells |= {
             code_: (i, row[j] if j < len(row) else None) for code_, (i, row) in income_rows.items()
         }
-        if all(v is None or str(v).strip() == "" for _, v in cells.values()):
+        if all(_blank(v) and (i, j + 1) not in formulas for i, v in cells.values()):
             continue
+        before = len(errors)
         values: dict[str, Any] = {}
         for key, (i, value) in cells.items():
-            if value is None or str(value).strip() == "":
-                if key in income_rows:
+            if _blank(value):
+                if formula := formulas.get((i, j + 1)):
+                    errors.append(RowError(i, column, FORMULA.format(formula=formula)))
+                elif key in income_rows:
                     values[key] = 0
-                    continue
-                errors.append(RowError(i, column, "is empty: fill every line of a year"))
+                else:
+                    errors.append(RowError(i, column, EMPTY))
                 continue
             try:
                 values[key] = _percent(value) if key in (FIXED, SEMI_FIXED) else _money(value)
             except ValueError as exc:
                 errors.append(RowError(i, column, f"'{value}' {exc}"))
-        if any(key not in values for key in cells):
-            continue
-        for key in (PAY, NON_PAY, OTHER, *income_rows):
-            if values[key] < 0:
-                errors.append(RowError(cells[key][0], column, "must not be negative"))
-        if values[FIXED] + values[SEMI_FIXED] > 100:
+                continue
+            if key not in (CONTROL_TOTAL, FIXED, SEMI_FIXED) and values[key] < 0:
+                errors.append(RowError(i, column, f"'{value}' must not be negative"))
+        total = values.get(FIXED, 0) + values.get(SEMI_FIXED, 0)
+        if FIXED in values and SEMI_FIXED in values and total > 100:
             errors.append(
                 RowError(
                     lines[SEMI_FIXED][0],
                     column,
-                    "fixed and semi-fixed shares add up to more than 100%",
+                    f"fixed and semi-fixed shares add up to {_share(total)}%, more than "
+                    f"100% (fixed {_share(values[FIXED])}%, semi-fixed "
+                    f"{_share(values[SEMI_FIXED])}%)",
                 )
             )
+        if len(errors) > before or any(key not in values for key in cells):
+            continue
         income = {k: v for k, v in values.items() if k in income_rows and v}
         if values[OTHER]:
             income[OTHER_INCOME] = values[OTHER]
@@ -275,6 +334,21 @@ def parse_plan_workbook(
         )
     if not errors and not years:
         errors.append(RowError(HEADER_ROW, "", "no year has any figures"))
-    if errors:
-        raise ImportRejected(where, errors)
-    return PlanWorkbook(code, years)
+    return PlanWorkbook(
+        code,
+        years,
+        problems=tuple(errors),
+        where=where,
+        income_rows={c: i for c, (i, _) in income_rows.items()},
+    )
+
+
+def parse_plan_workbook(
+    data: bytes, filename: str, *, today: dt.date | None = None
+) -> PlanWorkbook:
+    """``read_plan_workbook``, raising ``ImportRejected`` naming every bad cell if there is
+    one (the checks of the cells alone; ``services.import_plan_workbook`` adds the rest)."""
+    workbook = read_plan_workbook(data, filename, today=today)
+    if workbook.problems:
+        raise ImportRejected(workbook.where, workbook.problems)
+    return workbook

@@ -48,10 +48,11 @@ class AuditAction(StrEnum):
     CHANGE_OWN_CONTROL_TOTAL = "change_own_control_total"
 
 
-def _unknown_sources(organisation: Organisation, sources: Iterable[str]) -> list[str]:
+def _unknown_sources(organisation: Organisation | None, sources: Iterable[str]) -> list[str]:
     codes = {s for s in sources if s != OTHER_INCOME}
     known = set(Organisation.objects.filter(ods_code__in=codes).values_list("ods_code", flat=True))
-    return sorted(c for c in codes if c not in known or c == organisation.ods_code)
+    own = organisation.ods_code if organisation is not None else None
+    return sorted(c for c in codes if c not in known or c == own)
 
 
 def _with_figures(organisation: Organisation, figures: PlanFigures) -> FinancialPlan:
@@ -139,43 +140,76 @@ def save_plan(
     return plan
 
 
+def _column_order(error: RowError) -> tuple[int, str]:
+    letters = error.column.rsplit("(", 1)[-1].rstrip(")")
+    return (len(letters), letters)
+
+
 def import_plan_workbook(
     *, workbook: PlanWorkbook, filename: str, by: Any, confirmed: bool = False
 ) -> list[FinancialPlan]:
     """Save every year of an uploaded plan workbook, or nothing. Someone who changes no
-    organisation's plans is refused outright; a finance user of another organisation is told
-    so against the workbook's ODS code cell. Years that look implausible (``plausibility``)
-    are saved only when ``confirmed`` (the upload form's tick); otherwise every one is listed
-    against its year's column."""
+    organisation's plans is refused outright. Otherwise every problem is listed at once, each
+    against its cell: those found reading the cells (``workbook.problems``), an ODS code no
+    organisation has or one whose plans ``by`` may not change, income from an unknown
+    commissioner, and (unless ``confirmed``, the upload form's tick) each year that looks
+    implausible (``plausibility``), asked about only of someone who may change the plans, as
+    it compares them with the plans saved."""
     require(by, Permission.CHANGE_PLANS)
-    organisation = Organisation.objects.filter(ods_code=workbook.organisation).first()
-    if organisation is None:
-        raise ImportRejected(
-            filename,
-            [RowError(1, "B", f"no organisation has the ODS code '{workbook.organisation}'")],
+    where = workbook.where or filename
+    problems = list(workbook.problems)
+    organisation = None
+    if workbook.organisation:
+        organisation = Organisation.objects.filter(ods_code=workbook.organisation).first()
+        if organisation is None:
+            problems.append(
+                RowError(1, "B", f"no organisation has the ODS code '{workbook.organisation}'")
+            )
+        elif not can(by, Permission.CHANGE_PLANS, organisation):
+            problems.append(
+                RowError(
+                    1,
+                    "B",
+                    f"you may not change {organisation.name}'s financial plans: give the "
+                    "ODS code of an organisation whose finance team you belong to",
+                )
+            )
+            organisation = None
+    elif not any(e.row == 1 and e.column == "B" for e in problems):
+        problems.append(RowError(1, "B", "give the organisation's ODS code"))
+    codes = set(workbook.income_rows) | {k for y in workbook.years for k in y.income}
+    for code in _unknown_sources(organisation, codes) if codes else []:
+        problems.append(
+            RowError(
+                workbook.income_rows.get(code, 0),
+                "A",
+                f"'Income from {code}': no other organisation has this ODS code",
+            )
         )
-    if not can(by, Permission.CHANGE_PLANS, organisation):
-        raise ImportRejected(
-            filename,
-            [RowError(1, "B", f"you may not change {organisation.name}'s financial plans")],
+    befores = (
+        {f.year: queries.plan_for(organisation, f.year) for f in workbook.years}
+        if organisation is not None
+        else {}
+    )
+    unusual = (
+        [
+            RowError(figures.row, figures.column, problem)
+            for figures in workbook.years
+            for problem in _unusual(figures, befores[figures.year])
+        ]
+        if organisation is not None and not confirmed
+        else []
+    )
+    if problems or unusual:
+        cells = sorted(
+            (e for e in [*problems, *unusual] if e.row),
+            key=lambda e: (e.row, _column_order(e)),
         )
-    unknown = _unknown_sources(organisation, {k for y in workbook.years for k in y.income})
-    if unknown:
-        raise ImportRejected(
-            filename,
-            [
-                RowError(0, "A", f"'Income from {c}': no other organisation has this ODS code")
-                for c in unknown
-            ],
-        )
-    befores = {f.year: queries.plan_for(organisation, f.year) for f in workbook.years}
-    unusual = [
-        RowError(figures.row, figures.column, problem)
-        for figures in workbook.years
-        for problem in _unusual(figures, befores[figures.year])
-    ]
-    if unusual and not confirmed:
-        raise ImportRejected(filename, [*unusual, RowError(0, "A", plausibility.CONFIRM_UPLOAD)])
+        rest = [e for e in problems if not e.row]
+        confirm = [RowError(0, "A", plausibility.CONFIRM_UPLOAD)] if unusual else []
+        raise ImportRejected(where, [*cells, *rest, *confirm])
+    if organisation is None:  # not reached: a workbook without problems names one
+        raise ImportRejected(where, [RowError(1, "B", "give the organisation's ODS code")])
     with transaction.atomic():
         for figures in workbook.years:
             before = befores[figures.year]

@@ -12,8 +12,10 @@ from footprint.finance import importers, services
 
 
 def _import(job: Job, progress: Progress) -> str:
+    """Read the workbook, then check and save it: every problem, in its cells or in what it
+    asks (whose plans, which commissioners), is listed at once."""
     filename = job.payload["filename"]
-    workbook = importers.parse_plan_workbook(
+    workbook = importers.read_plan_workbook(
         uploaded_bytes(job), filename, today=timezone.localdate(job.created_at)
     )
     progress(1, 2)

@@ -106,6 +106,75 @@ def test_every_bad_cell_is_named_and_nothing_is_saved(finance_team, icb):
     assert not FinancialPlan.objects.exists()
 
 
+def test_every_problem_is_listed_in_one_upload(client, finance_team, icb):
+    """Walk FI6: a workbook with seven problems lists all seven in one round, each by sheet,
+    row and column, the ODS code of a trust whose plans the uploader may not change among
+    them, and saves nothing."""
+    bad = [list(r) for r in GOOD]
+    bad[1][1] = "=1+1"  # control total, 2026/27: a formula with no saved value
+    bad[4][1] = "abc"  # pay, 2026/27
+    bad[3][2] = 10**15  # other income, 2027/28
+    bad[6][2] = "-3%"  # fixed share, 2027/28
+    bad[5][1] = -5  # non-pay, 2026/27 (the year has other problems too)
+    bad[6][1], bad[7][1] = 60, 50  # 2026/27: 110% fixed and semi-fixed
+    upload = io.BytesIO(workbook_bytes(bad, code="RB1"))
+    upload.name = "plan.xlsx"
+    client.force_login(finance_team["a"], backend="django.contrib.auth.backends.ModelBackend")
+    page = client.post(reverse("finance:upload"), {"file": upload}, follow=True).content.decode()
+    assert "7 problems in plan.xlsx" in page
+    where = "plan.xlsx, sheet &#39;Plan&#39;, row"
+    for line in [
+        f"{where} 1, column &#39;B&#39;: you may not change Trust B Hospitals&#39;s financial",
+        f"{where} 4, column &#39;2026/27 (B)&#39;: holds a formula (=1+1) with no value saved",
+        f"{where} 6, column &#39;2027/28 (C)&#39;: &#39;1000000000000000&#39; is more than",
+        f"{where} 7, column &#39;2026/27 (B)&#39;: &#39;abc&#39; is not an amount of money",
+        f"{where} 8, column &#39;2026/27 (B)&#39;: &#39;-5&#39; must not be negative",
+        f"{where} 9, column &#39;2027/28 (C)&#39;: &#39;-3%&#39; must be between 0 and 100",
+        f"{where} 10, column &#39;2026/27 (B)&#39;: fixed and semi-fixed shares add up to 110%",
+    ]:
+        assert line in page, line
+    assert page.index(f"{where} 1,") < page.index(f"{where} 4,") < page.index(f"{where} 10,")
+    assert not FinancialPlan.objects.exists()
+
+
+def test_a_formula_with_no_saved_value_is_named_as_a_formula(finance_team, icb):
+    """Walk FI7: openpyxl reads the values a spreadsheet saved with its formulas; a formula
+    written by a program saves none, and is named as a formula, not as an empty cell."""
+    bad = [list(r) for r in GOOD]
+    bad[4][2] = "=SUM(1,2)"  # pay, 2027/28
+    bad[5][2] = None  # non-pay, 2027/28: truly empty
+    with pytest.raises(ImportRejected) as caught:
+        importers.parse_plan_workbook(workbook_bytes(bad), "plan.xlsx")
+    assert caught.value.as_lines() == [
+        "plan.xlsx, sheet 'Plan', row 7, column '2027/28 (C)': holds a formula (=SUM(1,2)) "
+        "with no value saved with it: copy the cell and paste its value (Paste Special, "
+        "Values), or type the figure",
+        "plan.xlsx, sheet 'Plan', row 8, column '2027/28 (C)': is empty: fill every line of a year",
+    ]
+    # a column of formulas alone is not taken for an empty year
+    only = [list(r) for r in GOOD]
+    for row in only[1:]:
+        row[2] = "=1"
+    with pytest.raises(ImportRejected) as caught:
+        importers.parse_plan_workbook(workbook_bytes(only), "plan.xlsx")
+    assert len(caught.value.errors) == 7
+    assert all("holds a formula (=1)" in str(e) for e in caught.value.errors)
+
+
+def test_an_upload_names_unknown_commissioners_with_the_other_problems(finance_team, icb):
+    rows = [list(r) for r in GOOD]
+    rows[2][0] = "Income from QZZ9 (£)"
+    rows[4][1] = "lots"
+    book = importers.read_plan_workbook(workbook_bytes(rows), "plan.xlsx")
+    with pytest.raises(ImportRejected) as caught:
+        services.import_plan_workbook(workbook=book, filename="plan.xlsx", by=finance_team["a"])
+    assert [str(e) for e in caught.value.errors] == [
+        "row 5, column 'A': 'Income from QZZ9': no other organisation has this ODS code",
+        "row 7, column '2026/27 (B)': 'lots' is not an amount of money",
+    ]
+    assert not FinancialPlan.objects.exists()
+
+
 def test_shares_over_a_hundred_per_cent_are_refused(finance_team, icb):
     bad = [list(r) for r in GOOD]
     bad[7][1] = 70  # semi-fixed 70% + fixed 40%
