@@ -207,10 +207,10 @@ STORIES = [
         "A frailty hub in each Wyvernshire neighbourhood: a community geriatrician, nurses and "
         "therapists working with the practices to keep frail older people well at home.",
         "Investment",
-        1_500_000,
+        900_000,  # within the Wyvernshire Alliance Board's £1m: it decides it
         "wyvernshire",
         "board.community",
-        money=(("QW9", -1_500_000), ("RX9", 1_100_000), ("GPF01", 400_000)),
+        money=(("QW9", -900_000), ("RX9", 650_000), ("GPF01", 250_000)),
         state="waiting",
         meeting=10,
         waiting=("RX9", "LA901"),
@@ -706,8 +706,13 @@ SERVES = {
         "Integrated discharge team contract",
         "Virtual ward expansion to 120 beds",
     ),
-    "Fewer emergency admissions of Wyvernshire residents": ("Virtual ward expansion to 120 beds",),
-    "Fewer emergency admissions of Hallowdale residents": ("Frailty hubs in every neighbourhood",),
+    "Fewer emergency admissions of Wyvernshire residents": (
+        "Virtual ward expansion to 120 beds",
+        "Frailty hubs in every neighbourhood",
+    ),
+    "Fewer emergency admissions of Hallowdale residents": (
+        "Falls prevention service for the Dales",
+    ),
     "Four in five A&E patients at Wyvern seen within four hours": (
         "Same-day emergency care at weekends",
     ),
