@@ -13,6 +13,7 @@ from simple_history.models import HistoricalRecords
 
 from footprint.core.validators import validate_one_line
 from footprint.partnership.models import Neighbourhood, Organisation, Place
+from footprint.partnership.validators import formula_start_error
 
 User = settings.AUTH_USER_MODEL
 CONSENT_DAYS = 14  # boards are asked to respond within two weeks unless told otherwise
@@ -167,6 +168,24 @@ def recommended_option_error(options: str, recommended: str) -> str:
     )
 
 
+def validate_title_start(value: str) -> None:
+    """A proposal's title starts as a name does: never with what a spreadsheet reads as a
+    formula (the rule for organisations' and PLUS groups' names)."""
+    if problem := formula_start_error(value, "the title"):
+        raise ValidationError(problem, code="title_formula")
+
+
+def validate_options_start(value: str) -> None:
+    """Each option, one a line, starts as a name does (see ``validate_title_start``)."""
+    problems = [
+        f"{formula_start_error(option, 'each option')} (option {n}: “{option[:40]}”)"
+        for n, option in enumerate(options_of(value), start=1)
+        if formula_start_error(option)
+    ]
+    if problems:
+        raise ValidationError(problems, code="option_formula")
+
+
 def _pounds(pence: int) -> str:
     return f"£{abs(pence) / 100:,.0f}"
 
@@ -222,9 +241,11 @@ class Proposal(models.Model):
         PUBLIC = "public", "Public"
         CONFIDENTIAL = "confidential", "Confidential"
 
-    title = models.CharField(max_length=200, validators=[validate_one_line])
+    title = models.CharField(max_length=200, validators=[validate_one_line, validate_title_start])
     summary = models.TextField()
-    options = models.TextField(help_text="The options considered, one per line")
+    options = models.TextField(
+        help_text="The options considered, one per line", validators=[validate_options_start]
+    )
     recommended_option = models.CharField(max_length=300)
     decision_type = models.ForeignKey(DecisionType, on_delete=models.PROTECT)
     value_pence = models.BigIntegerField(

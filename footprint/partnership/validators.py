@@ -67,6 +67,15 @@ def validate_ons_code(value: str) -> None:
 NAME_FORMULA_START = ("=", "+", "-", "@")
 
 
+def formula_start_error(value: str, what: str = "the name") -> str:
+    """The one rule for text a spreadsheet might read as a formula, wherever people type a
+    name or a title (organisations, places, PLUS groups, proposals' titles and options): the
+    message saying to start ``what`` otherwise, or '' when it starts well."""
+    if (value or "").lstrip().startswith(NAME_FORMULA_START):
+        return f"Start {what} with a letter or a digit, not =, +, - or @"
+    return ""
+
+
 def validate_name(value: str) -> None:
     """Check a name (of an organisation, place, neighbourhood or the system) as typed, imported
     or sent to the API."""
@@ -75,8 +84,5 @@ def validate_name(value: str) -> None:
             "Enter a name without control characters (tabs, line breaks and the like)",
             code="name_control",
         )
-    stripped = (value or "").lstrip()
-    if stripped.startswith(NAME_FORMULA_START):
-        raise ValidationError(
-            "Start the name with a letter or a digit, not =, +, - or @", code="name_formula"
-        )
+    if problem := formula_start_error(value):
+        raise ValidationError(problem, code="name_formula")

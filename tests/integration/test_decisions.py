@@ -620,6 +620,34 @@ def test_money_lines_may_not_take_more_than_the_money_at_stake_nor_make_money(
     assert "Net £0: the money out goes to the organisations listed." in page
 
 
+def test_titles_and_options_refuse_a_formula_start_as_names_do(client_for, forums, cast):
+    """One rule with organisations' and PLUS groups' names: nothing a spreadsheet would read
+    as a formula, refused on its field in the same words, by the form and by the service."""
+    url = reverse("decisions:proposal_new")
+    page = client_for("editor_a").post(
+        url,
+        {
+            "title": '=HYPERLINK("x")',
+            "summary": "Rehabilitation at home after a stroke.",
+            "options": "Do nothing\n=1+1",
+            "recommended_option": "Do nothing",
+            "decision_type": forums["investment"].pk,
+            "brought_to": forums["alliance"].pk,
+            "value_pounds": "100",
+            "confidentiality": "public",
+        },
+    )
+    said = unescape(page.content.decode())
+    assert "Start the title with a letter or a digit, not =, +, - or @" in said
+    assert "Start each option with a letter or a digit, not =, +, - or @ (option 2: “=1+1”)" in said
+    assert not Proposal.objects.exists()
+    for title in ("+44 beds", " @everyone", "-1 ward"):
+        with pytest.raises(ValidationError, match="Start the title with a letter or a digit"):
+            propose(forums, cast, title=title)
+    assert not Proposal.objects.exists()
+    assert propose(forums, cast, title="2 more wards, £1m = a saving").title.startswith("2 more")
+
+
 def test_the_recommended_option_must_be_one_of_the_options(client_for, forums, cast):
     with pytest.raises(ValidationError, match="“Something not in options”, is not one of"):
         propose(forums, cast, recommended_option="Something not in options")
