@@ -10,12 +10,13 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from footprint.core.breakdowns import Breakdown
+from footprint.core.breakdowns import Breakdown, label
 from footprint.core.models import Job
 from footprint.demand.models import Scenario
 from footprint.flow import queries as flow_queries
 from footprint.flow.models import NCTR_PATHWAYS, Measure
 from footprint.partnership.models import Neighbourhood, Organisation, Place
+from footprint.plans.figures import figure as figure_text
 from footprint.plans.models import (
     NCTR_ALL,
     Goal,
@@ -210,6 +211,33 @@ def history_of(obj: Any, limit: int = 50) -> list[dict[str, Any]]:
                 "who": record.history_user,
                 "what": what,
             }
+        )
+    return out
+
+
+def figure_history(goal: Goal, limit: int = 50) -> list[dict[str, Any]]:
+    """The changes to the figures of the goal's series (its metric for its subject, by group
+    too), newest first: each figure recorded, imported, changed or removed, when, by whom, in
+    words. The goal's own history says nothing of its figures."""
+    unit = goal.metric.unit
+    records = list(
+        Measurement.history.filter(metric_id=goal.metric_id, subject_key=goal.subject_key)
+        .select_related("history_user")
+        .order_by("-history_date", "-history_id")[:limit]
+    )
+    out = []
+    for r in records:
+        month = f"{r.period:%B %Y}" + (f", {label(r.breakdown, r.category)}" if r.breakdown else "")
+        value = figure_text(r.value, unit) if r.value is not None else "missing"
+        if r.history_type == "-":
+            what = f"Removed the figure for {month}" + (
+                f": {r.history_change_reason}" if r.history_change_reason else ""
+            )
+        else:
+            verb = "Recorded" if r.history_type == "+" else "Changed"
+            what = f"{verb} {month}: {value}"
+        out.append(
+            {"when": timezone.localtime(r.history_date), "who": r.history_user, "what": what}
         )
     return out
 

@@ -287,6 +287,7 @@ def _goal_page(
             "schemes_form": schemes_form,
             "may_change_goal": can(request.user, Permission.CHANGE_GOAL, goal),
             "history": queries.history_of(goal),
+            "figure_history": queries.figure_history(goal),
             "symbols": compute.SYMBOLS,
             **FIGURES,
         },

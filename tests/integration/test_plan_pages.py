@@ -189,6 +189,10 @@ def test_the_measurement_import_page_runs_a_job(client_for, plan):
     job = Job.objects.get()
     assert job.status == Job.Status.SUCCEEDED
     assert job.message == "1 measurement saved in 1 series"
+    # The goal's page lists the imported figure among its figures' changes (walk PL3).
+    page = client.get(reverse("plans:goal", args=[plan["goal"].pk])).content.decode()
+    changes = page[page.index('id="figure-history"') :]
+    assert "Recorded June 2025: 75.0%" in changes[: changes.index("</table>")]
 
 
 def test_an_import_lists_every_problem_in_the_file_at_once(client_for, plan):
@@ -368,6 +372,10 @@ def test_a_figure_recorded_in_error_is_removed_with_its_history(client_for, cast
     assert event.actor == cast["editor_a"] and event.details["old"] == 74.5
     assert event.details["reason"] == "Recorded for June"
     assert "Jun 2025: removed the figure 74.5% (Recorded for June)" in event.summary
+    changes = page[page.index('id="figure-history"') :]
+    changes = changes[: changes.index("</table>")]
+    assert "Removed the figure for June 2025: Recorded for June" in changes
+    assert changes.index("Removed the figure") < changes.index("Recorded June 2025: 74.5%")
 
 
 def test_only_those_who_record_figures_see_the_remove_form(client_for, plan):
