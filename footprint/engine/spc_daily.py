@@ -18,8 +18,20 @@ Data Guide*, 2011, ch. 8) is to take out the expected day-of-week effect first:
    back by its weekday's effect: the centre line and limits follow the week, and a point is a
    special cause exactly when its adjusted value was.
 
-The effects are estimated from the whole series given (the caller passes the baseline it
-wants, e.g. the last 90 days); ``effects`` is returned so the page can say what they are.
+**Baseline.** Making Data Count fixes a chart's mean and limits from a stable *baseline*
+period (at least 12 points here, ``spc.MIN_BASELINE``; the guidance asks for 20 or more) and
+judges the later points against them, recalculating only at a known change. Limits computed
+over a window that holds a change (the start of winter) sit between the two levels: the early
+days then run below the mean, the late days above it, and most days are called special cause
+while the limits, from day-to-day changes only, stay narrow. ``baseline`` (a number of
+leading days) makes the effects, the mean and the limits those of the baseline alone; every
+later day is judged against them. Without it they come from the whole series given.
+
+**Shifts.** A run of ``spc.RUN`` (7) or more days on one side of the mean is one signal, a
+change of level, not that many unusual days. ``shifts`` gives each such stretch (the longest
+it runs, a missing day or a day on the mean ending it), so a page can say "above the
+baseline every day since 10 November" once instead of flagging each of those days alone.
+``effects`` is returned so the page can say what they are.
 
 A day marked ``excluded`` (say, a system total some providers did not report) is drawn but not
 judged: it takes no part in the effects, the mean or the limits, and has no special cause.
@@ -48,6 +60,21 @@ class WeekdayResult:
     adjusted: tuple[float | None, ...]
     effects: tuple[float, ...]
     excluded: tuple[bool, ...] = ()
+    baseline: int | None = None  # the leading days the effects, mean and limits come from
+    sides: tuple[int, ...] = ()  # each day above (1), below (-1) or on or without a mean (0)
+
+
+@dataclass(frozen=True)
+class Shift:
+    """A run of days (indices ``start`` to ``end``, both in) on one side of the mean."""
+
+    start: int
+    end: int
+    high: bool
+
+    @property
+    def days(self) -> int:
+        return self.end - self.start + 1
 
 
 def weekday_effects(values: Sequence[float | None], weekdays: Sequence[int]) -> FloatArray:
@@ -78,19 +105,30 @@ def analyse_by_weekday(
     target: float | None = None,
     screen_outliers: bool = True,
     excluded: Sequence[bool] | None = None,
+    baseline: int | None = None,
 ) -> WeekdayResult:
     """Judge a daily series with its day-of-week effect taken out (see the module); the days
     ``excluded`` marks are drawn with the limits of their weekday but neither judged nor used
-    for the effects or the limits."""
+    for the effects or the limits. With ``baseline``, the effects, the mean and the limits
+    come from the first ``baseline`` days alone (at least ``spc.MIN_BASELINE``)."""
     skip = [False] * len(values) if excluded is None else [bool(x) for x in excluded]
     if len(skip) != len(values):
         raise ValueError("values and excluded must be the same length")
+    if baseline is not None and baseline < spc.MIN_BASELINE:
+        raise ValueError(f"a baseline needs at least {spc.MIN_BASELINE} days")
     kept = [None if s else v for v, s in zip(values, skip, strict=True)]
-    effects = weekday_effects(kept, weekdays)
     wd = list(weekdays)
+    if baseline is None:
+        effects = weekday_effects(kept, wd)
+    else:
+        effects = weekday_effects(kept[:baseline], wd[:baseline])
     adjusted = [None if v is None else float(v) - effects[w] for v, w in zip(kept, wd, strict=True)]
     judged = spc.analyse(
-        adjusted, improvement=improvement, target=target, screen_outliers=screen_outliers
+        adjusted,
+        improvement=improvement,
+        target=target,
+        screen_outliers=screen_outliers,
+        fix_after_n_points=baseline,
     )
     points = tuple(
         replace(
@@ -109,4 +147,24 @@ def analyse_by_weekday(
         adjusted=tuple(adjusted),
         effects=tuple(float(e) for e in effects),
         excluded=tuple(skip),
+        baseline=baseline,
+        sides=tuple(
+            0 if v is None or not np.isfinite(p.mean) else int(np.sign(v - p.mean))
+            for v, p in zip(adjusted, judged.points, strict=True)
+        ),
     )
+
+
+def shifts(sides: Sequence[int]) -> list[Shift]:
+    """Every stretch of at least ``spc.RUN`` consecutive days on one side of the mean, oldest
+    first, from each day's side (``WeekdayResult.sides``: 1 above, -1 below, 0 on the mean,
+    missing, excluded or without a mean, which ends a stretch)."""
+    out: list[Shift] = []
+    start, side = 0, 0
+    for i, s in enumerate([*sides, 0]):
+        if s == side and s != 0:
+            continue
+        if side != 0 and i - start >= spc.RUN:
+            out.append(Shift(start, i - 1, side > 0))
+        start, side = i, s
+    return out

@@ -276,6 +276,11 @@ def system_table(
     return out
 
 
+# The system page's limits come from a baseline: its first six whole weeks (each weekday six
+# times; 42 days, more than the 20 points Making Data Count asks for), fixed for the rest.
+BASELINE_DAYS = 42
+
+
 @dataclass(frozen=True)
 class JudgedSeries:
     key: str
@@ -286,6 +291,9 @@ class JudgedSeries:
     sentence: str  # what the chosen day shows, in words
     special: bool  # whether the chosen day is a special cause
     incomplete_days: int = 0  # days with no system figure because a provider did not report
+    baseline: tuple[dt.date, dt.date] | None = None  # the days the limits come from
+    shifted: bool | None = None  # above (True) or below its average every day for a week or
+    # more up to the chosen day; None when not
 
 
 def _shown(value: float, unit: str) -> str:
@@ -308,17 +316,51 @@ def judge_series(
     days: Sequence[dt.date],
     values: Sequence[float | None],
     missing: Sequence[Sequence[str]] | None = None,
+    baseline: int | None = None,
 ) -> JudgedSeries:
     """Day-of-week SPC on one daily series, the last day being the day chosen. A day with
     providers ``missing`` (expected, they did not report the figure) is incomplete: it has no
     system figure (any value given for it is dropped), it is listed naming who is missing,
-    and it is neither drawn, judged nor used for the limits."""
+    and it is neither drawn, judged nor used for the limits. With ``baseline``, the weekly
+    pattern, the average and the limits are those of the first ``baseline`` days, and every
+    later day is judged against them. A run of seven or more days on one side of the
+    average is said once, as a shift, rather than as that many unusual days."""
     gaps = [list(m) for m in missing] if missing is not None else [[] for _ in values]
     skip = [bool(g) for g in gaps]
     values = [None if x else v for v, x in zip(values, skip, strict=True)]
     judged = spc_daily.analyse_by_weekday(
-        values, [d.weekday() for d in days], improvement=definition.improvement, excluded=skip
+        values,
+        [d.weekday() for d in days],
+        improvement=definition.improvement,
+        excluded=skip,
+        baseline=baseline,
     )
+    average = "the baseline average" if baseline else "the average"
+    in_shift: dict[int, spc_daily.Shift] = {
+        i: found
+        for found in spc_daily.shifts(judged.sides)
+        for i in range(found.start, found.end + 1)
+    }
+    last_index = len(days) - 1
+    ongoing = in_shift.get(last_index)
+
+    def shift_words(found: spc_daily.Shift) -> str:
+        side = "above" if found.high else "below"
+        if found.end == last_index:
+            return f"{side} {average} every day since {days[found.start]:%-d %B}"
+        return f"a run {side} {average}, {days[found.start]:%-d %B} to {days[found.end]:%-d %B}"
+
+    def verdict(i: int, p: spc.SpcPoint) -> str:
+        found = in_shift.get(i)
+        if found is None:
+            return VERDICTS[p.point_type] + (f" ({p.rule.label.lower()})" if p.rule else "")
+        words = "Part of a shift: " + shift_words(found)
+        if p.rule is not None and p.rule not in (spc.Rule.SHIFT_HIGH, spc.Rule.SHIFT_LOW):
+            return (
+                f"{VERDICTS[p.point_type]} ({p.rule.label.lower()}); {words[0].lower()}{words[1:]}"
+            )
+        return words
+
     points = [
         {
             "period": d.isoformat(),
@@ -356,22 +398,29 @@ def judge_series(
         direction = "above" if gap >= 0 else "below"
         usual = f"the usual {_shown(last.mean, definition.unit)} for a {weekday}"
         special = last.rule is not None
-        verdict = (
-            f" — {last.rule.label.lower()}"
-            + (
-                ": a concern"
-                if last.point_type == spc.PointType.CONCERN
-                else ": an improvement"
-                if last.point_type == spc.PointType.IMPROVEMENT
-                else ""
-            )
+        kind = (
+            ": a concern"
+            if last.point_type == spc.PointType.CONCERN
+            else ": an improvement"
+            if last.point_type == spc.PointType.IMPROVEMENT
+            else ""
+        )
+        run_only = last.rule in (spc.Rule.SHIFT_HIGH, spc.Rule.SHIFT_LOW)
+        said = (
+            f", part of a shift{kind}"
+            if ongoing is not None and run_only
+            else f" — {last.rule.label.lower()}{kind}"
             if last.rule is not None
             else ", within the usual variation"
         )
         sentence = (
             f"{definition.title}: {_shown(last.value, definition.unit)}, "
-            f"{_difference(abs(gap), definition.unit)} {direction} {usual}{verdict}."
+            f"{_difference(abs(gap), definition.unit)} {direction} {usual}{said}."
         )
+        if ongoing is not None:
+            sentence += " " + _shift_sentence(
+                definition, days, judged, ongoing, baseline, shift_words(ongoing)
+            )
     rows = [
         {
             "day": f"{d:%a %-d %B %Y}",
@@ -379,12 +428,11 @@ def judge_series(
             "mean": _number(p.mean, definition.unit),
             "lower": _number(max(p.lower, 0.0), definition.unit),
             "upper": _number(p.upper, definition.unit),
-            "verdict": f"{INCOMPLETE}: no figure from {listed(g)}"
-            if g
-            else VERDICTS[p.point_type] + (f" ({p.rule.label.lower()})" if p.rule else ""),
+            "verdict": f"{INCOMPLETE}: no figure from {listed(g)}" if g else verdict(i, p),
+            "baseline": "" if baseline is None else "Yes" if i < baseline else "No",
         }
-        for d, p, g in zip(
-            reversed(days), reversed(judged.result.points), reversed(gaps), strict=True
+        for i, d, p, g in reversed(
+            list(zip(range(len(days)), days, judged.result.points, gaps, strict=True))
         )
     ]
     return JudgedSeries(
@@ -396,7 +444,42 @@ def judge_series(
         sentence,
         special,
         incomplete_days=sum(skip),
+        baseline=None if baseline is None else (days[0], days[min(baseline, len(days)) - 1]),
+        shifted=None if ongoing is None else ongoing.high,
     )
+
+
+def _shift_sentence(
+    definition: SeriesDef,
+    days: Sequence[dt.date],
+    judged: spc_daily.WeekdayResult,
+    ongoing: spc_daily.Shift,
+    baseline: int | None,
+    words: str,
+) -> str:
+    """The plain-English line for a series that has been on one side of its average for a
+    week or more up to the chosen day: one change of level, with the baseline's average
+    beside the last seven days' (both a whole week's worth, so the weekly pattern cancels)."""
+    # The average day: the mean the adjusted values were judged against.
+    p, a = judged.result.points[-1], judged.adjusted[-1]
+    centre = p.mean - (p.value - a) if p.value is not None and a is not None else p.mean
+    recent = [v for v in (q.value for q in judged.result.points[-7:]) if v is not None]
+    text = (
+        f"It has been {words} ({ongoing.days} days): a change of level, not "
+        f"{ongoing.days} unusual days."
+    )
+    if baseline is not None:
+        text += (
+            f" The limits are those of the baseline, {days[0]:%-d %B} to "
+            f"{days[min(baseline, len(days)) - 1]:%-d %B %Y}, which averaged "
+            f"{_shown(centre, definition.unit)} a day"
+        )
+        if recent:
+            text += (
+                f"; the last 7 days averaged {_shown(sum(recent) / len(recent), definition.unit)}"
+            )
+        text += "."
+    return text
 
 
 def _number(value: float, unit: str) -> str:
@@ -415,28 +498,49 @@ def system_picture(
     day on which an expected trust did not report a figure (or a part of it) has no system
     figure for it and is incomplete, naming the trust (``system_day``)."""
     judged_days = [system_day(by_day.get(d, {}), expected) for d in days]
+    baseline = BASELINE_DAYS if len(days) > BASELINE_DAYS else None
     return [
         judge_series(
-            s, days, [v[s.key] for v, _ in judged_days], [gaps[s.key] for _, gaps in judged_days]
+            s,
+            days,
+            [v[s.key] for v, _ in judged_days],
+            [gaps[s.key] for _, gaps in judged_days],
+            baseline=baseline,
         )
         for s in SYSTEM_SERIES
     ]
 
 
 def what_changed(series: Sequence[JudgedSeries], day: dt.date) -> str:
-    """The plain-English line: which series the chosen day is a special cause in."""
-    special = [s for s in series if s.special]
-    if not special:
+    """The plain-English line: which series the chosen day is a special cause in, and which
+    have shifted (a week or more on one side of their average up to the day)."""
+
+    def names(chosen: Sequence[JudgedSeries]) -> str:
+        return listed([s.title[0].lower() + s.title[1:] for s in chosen])
+
+    shifted = [s for s in series if s.shifted is not None]
+    special = [s for s in series if s.special and s.shifted is None]
+    parts = []
+    if special:
+        parts.append(
+            f"On {day:%-d %B %Y}, allowing for the day of the week, {names(special)} "
+            f"{'was' if len(special) == 1 else 'were'} beyond the usual variation (details below)."
+        )
+    for high in (True, False):
+        chosen = [s for s in shifted if s.shifted is high]
+        if chosen:
+            has = "has" if len(chosen) == 1 else "have"
+            parts.append(
+                f"For a week or more up to {day:%-d %B}, {names(chosen)} {has} been "
+                f"{'above' if high else 'below'} {'its' if len(chosen) == 1 else 'their'} "
+                "average every day: a change of level rather than unusual days (details below)."
+            )
+    if not parts:
         return (
             f"Nothing changed beyond the usual variation on {day:%-d %B %Y}: every series is "
             "within its limits, allowing for the day of the week."
         )
-    names = [s.title[0].lower() + s.title[1:] for s in special]
-    listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
-    return (
-        f"On {day:%-d %B %Y}, allowing for the day of the week, {listed} "
-        f"{'was' if len(names) == 1 else 'were'} beyond the usual variation (details below)."
-    )
+    return " ".join(parts)
 
 
 def has_opel(kind: ReturnKind | None) -> bool:

@@ -470,6 +470,31 @@ def _shared_data(spec: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+def _with_baseline(
+    spec: dict[str, Any], baseline: tuple[dt.date, dt.date] | None
+) -> dict[str, Any]:
+    """The chart with its baseline shaded (the days its average and limits come from) and
+    named in its subtitle."""
+    if baseline is None:
+        return spec
+    first, last = baseline
+    named = f"Shaded: the baseline, {first:%-d %b} to {last:%-d %b %Y}, the limits' source."
+    title = dict(spec.get("title") or {})
+    subtitle = title.get("subtitle")
+    lines = subtitle if isinstance(subtitle, list) else [subtitle] if subtitle else []
+    title["subtitle"] = [*lines, named]
+    shade = {
+        "data": {"values": [{"start": first.isoformat(), "end": last.isoformat()}]},
+        "mark": {"type": "rect", "color": "#e8edee", "opacity": 0.7},
+        "encoding": {
+            "x": {"field": "start", "type": "temporal"},
+            "x2": {"field": "end"},
+            "tooltip": {"value": named},
+        },
+    }
+    return {**spec, "title": title, "layer": [shade, *spec.get("layer", [])]}
+
+
 # The system page tables the latest fortnight of each series; every day is in its CSV.
 SYSTEM_TABLE_DAYS = 14
 
@@ -483,17 +508,18 @@ def _system_series(
     return days, expected, rows, series
 
 
+COLUMNS = ("day", "value", "mean", "lower", "upper", "verdict", "baseline")
+
+
 @partner_only
 def system_export(request: HttpRequest) -> HttpResponse:
     """Every day of every series of the system page, as CSV: the tables in full."""
     day = _day_shown(request)
     _, _, _, series = _system_series(day)
     header = ["Series", "Unit", "Day", "Value", "Usual for the weekday", "Lower limit"]
-    header += ["Upper limit", "Verdict"]
+    header += ["Upper limit", "Verdict", "In the baseline"]
     rows: list[list[object]] = [
-        [s.title, s.unit, r["day"], r["value"], r["mean"], r["lower"], r["upper"], r["verdict"]]
-        for s in series
-        for r in reversed(s.rows)
+        [s.title, s.unit, *(r[k] for k in COLUMNS)] for s in series for r in reversed(s.rows)
     ]
     return csv_response(f"system-91-days-to-{day.isoformat()}.csv", header, rows)
 
@@ -520,21 +546,25 @@ def system(request: HttpRequest) -> HttpResponse:
         {
             "day": day,
             "first": days[0],
+            "baseline_end": days[min(compute.BASELINE_DAYS, len(days)) - 1],
             "week_before": week_before,
             "series": [
                 (
                     s,
                     _shared_data(
-                        _narrow(
-                            _daily(
-                                charts.spc_chart(
-                                    s.points,
-                                    f"{s.title}, by day",
-                                    s.unit,
-                                    None,
-                                    measure=s.title,
+                        _with_baseline(
+                            _narrow(
+                                _daily(
+                                    charts.spc_chart(
+                                        s.points,
+                                        f"{s.title}, by day",
+                                        s.unit,
+                                        None,
+                                        measure=s.title,
+                                    )
                                 )
-                            )
+                            ),
+                            s.baseline,
                         )
                     )
                     if any(p["value"] is not None for p in s.points)

@@ -122,6 +122,10 @@ def test_the_system_page_tables_a_fortnight_and_offers_every_day_as_csv(members,
     csv = admin_client.get(f"/workspace/flow/system/export/?date={TODAY.isoformat()}")
     lines = csv.content.decode("utf-8-sig").splitlines()
     assert lines[0].startswith("Series,Unit,Day,Value,Usual for the weekday")
+    assert lines[0].endswith(",Verdict,In the baseline")
+    # The first six weeks are the baseline the limits come from, shaded on every chart.
+    assert [line.rsplit(",", 1)[1] for line in lines[1:92]] == ["Yes"] * 42 + ["No"] * 49
+    assert page.decode().count("Shaded: the baseline,") >= 10
     assert len(lines) == 1 + 10 * 91
     assert "General and acute bed occupancy" in lines[1]
 

@@ -257,3 +257,42 @@ def test_the_trusts_expected_are_waited_for_every_day():
     alone = compute.system_picture(days, {d: {"A": a} for d in days}, ["A"])[0]
     assert all(not r["verdict"].startswith("Incomplete") for r in alone.rows)
     assert alone.incomplete_days == 0
+
+
+def test_a_change_of_level_after_the_baseline_is_said_once_as_a_shift():
+    """Six steady weeks (the baseline: 20 delayed patients, 30 on Mondays, give or take 1),
+    then two weeks 6 higher. The limits are the baseline's; the 14 later days are one shift,
+    said in the sentence with the baseline's average beside the last week's, and each of
+    those days is "part of a shift" in the table rather than a special cause of its own."""
+    days = [dt.date(2026, 9, 7) + dt.timedelta(days=i) for i in range(56)]  # Monday first
+    wiggle = [1.0, -1.0, 0.0, 1.0, -1.0, 0.0, 0.5]
+    values = [
+        (30.0 if d.weekday() == 0 else 20.0) + wiggle[i % 7] + (6.0 if i >= 42 else 0.0)
+        for i, d in enumerate(days)
+    ]
+    definition = compute.SeriesDef("x", "Delays", "patients", "decrease")
+    series = compute.judge_series(definition, days, values, baseline=42)
+    assert series.baseline == (dt.date(2026, 9, 7), dt.date(2026, 10, 18))
+    assert series.shifted is True
+    assert "It has been above the baseline average every day since 19 October (14 days)" in (
+        series.sentence
+    )
+    # Baseline: (30 + 6 × 20) / 7 + the wiggle's mean (0.5 / 7) = 21.5 a day; last week 27.5.
+    assert "which averaged 22 patients a day; the last 7 days averaged 28 patients" in (
+        series.sentence
+    )
+    newest, oldest = series.rows[0], series.rows[-1]
+    assert "above the baseline average every day since 19 October" in newest["verdict"]
+    assert not newest["verdict"].startswith("Usual")
+    assert (oldest["verdict"], oldest["baseline"], newest["baseline"]) == (
+        "Usual variation",
+        "Yes",
+        "No",
+    )
+    assert all(r["verdict"] == "Usual variation" for r in series.rows[14:])
+    changed = compute.what_changed([series], days[-1])
+    assert changed.startswith("For a week or more up to 1 November, delays has been above")
+    assert "a change of level rather than unusual days" in changed
+    # The same days without a baseline: the average sits between the levels.
+    whole = compute.judge_series(definition, days, values)
+    assert whole.baseline is None and all(r["baseline"] == "" for r in whole.rows)
