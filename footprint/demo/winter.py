@@ -3,7 +3,18 @@
 wards), each already run with modest runs (200) so the demo loads quickly, and published to
 the boards. Places and escalation bed-days are costed (illustrative unit costs, not any
 trust's prices), and the step-down beds and packages scheme is brought to the Partnership
-Board as a draft proposal (the decisions demo, which makes the forums, runs first)."""
+Board as a draft proposal (the decisions demo, which makes the forums, runs first).
+
+The do-nothing scenario is fitted to the demo's own daily returns (``demo.flow``, built
+first), as a partner would fit it on the scenario's page: beds, admissions a day, the weekly
+pattern, the winter uplift, the mean length of stay and the pathway shares all come from the
+two years of returns, so the winter plan and the flow pages describe the same hospitals. The
+returns cannot give the places each pathway offers: the demo gives each trust enough for the
+flow of patients who wait at the winter's peak, less a home-care package and a step-down bed
+a day over December and January (:data:`SHORT`, carers and community staff off sick), so
+queues build over the winter as the returns' patients waiting (NCTR) do, the risk peaks at
+the end of January and falls in February and March, and the run's beds occupied agree with
+last winter's returns (``tests/integration/test_demo_winter.py`` checks both)."""
 
 from __future__ import annotations
 
@@ -28,11 +39,18 @@ UNIT_COSTS = {
     "cost_care_home": 3500,
     "cost_escalation_bed_day": 450,
 }
-# The trusts' own figures: beds, escalation beds, emergency admissions a day, mean stay
-TRUSTS = {
-    "RW9": {"beds": 745, "escalation_beds": 30, "admissions_per_day": 112.0, "stay_mean": 5.7},
-    "RM9": {"beds": 505, "escalation_beds": 20, "admissions_per_day": 74.0, "stay_mean": 5.9},
-}
+# Escalation beds each trust opens at the winter's peak: about the mean the demo's returns
+# show open from December to March (5 % of the beds at the peak, plus a few).
+ESCALATION_BEDS = {"RW9": 30, "RM9": 20}
+# Places a day each pathway loses over December and January: (pathway, places, why). With
+# places just enough for the peak, a place or two a day short for two months builds a queue
+# that takes February and March to clear, as the returns' patients waiting do; the
+# what-ifs' extra places and fewer patients waiting make up for it.
+SHORT = (
+    (1, 1, "home-care agencies short of carers over the winter"),
+    (2, 1, "a community ward short of staff over the winter"),
+)
+YEARS_OF_RETURNS = 2  # the do-nothing scenario is fitted to this many years of daily returns
 
 
 def _change(sc: Any, by: Any, change: Any) -> None:
@@ -42,21 +60,48 @@ def _change(sc: Any, by: Any, change: Any) -> None:
         services.save_inputs(scenario=sc, organisation=pi.organisation, by=by, values=values)
 
 
-def _places(admissions: float) -> dict[str, int]:
-    """Places a day just above an average day's patients waiting on each pathway (with the
-    typical shares and chances of waiting): enough in autumn, short at the winter's peak."""
-    typical = compute.default_inputs()
+def _places(v: dict[str, Any]) -> dict[str, int]:
+    """Places a day on pathways 1 to 3 for a trust whose inputs are ``v``: enough for the
+    patients waiting for each at the winter's peak (admissions a day × the uplift × the
+    pathway's share × its chance of waiting), rounded up."""
+    peak = v["admissions_per_day"] * (1 + v["winter_uplift"] / 100)
     waiting = [
-        admissions * share / 100 * chance / 100
-        for share, chance in zip(
-            typical["pathway_shares"], typical["nctr_probability"], strict=True
-        )
+        peak * share / 100 * chance / 100
+        for share, chance in zip(v["pathway_shares"], v["nctr_probability"], strict=True)
     ]
     return {
         "home_care_packages": math.ceil(waiting[1]),
         "step_down_beds": math.ceil(waiting[2]),
         "care_home_beds": math.ceil(waiting[3]),
     }
+
+
+def _short(start: dt.date) -> list[dict[str, Any]]:
+    """The places lost over December and January of the winter starting on ``start``."""
+    last = dt.date(start.year + 1, 1, 31)
+    return [
+        {
+            "first": start.isoformat(),
+            "last": last.isoformat(),
+            "pathway": pathway,
+            "places": places,
+            "reason": why,
+        }
+        for pathway, places, why in SHORT
+    ]
+
+
+def _do_nothing(code: str, fitted: dict[str, Any], start: dt.date) -> dict[str, Any]:
+    """A trust's do-nothing inputs: those fitted to its returns, with the typical chances of
+    waiting, its escalation beds and the places a day the returns cannot give."""
+    values = {
+        **fitted,
+        "nctr_probability": compute.default_inputs()["nctr_probability"],
+        "escalation_beds": ESCALATION_BEDS[code],
+        "escalation_trigger": 96.0,
+        "virtual_ward_places": 0,
+    }
+    return {**values, **_places(values), "place_cuts": _short(start)}
 
 
 def build_winter(timeline: Timeline) -> dict[str, int]:
@@ -82,17 +127,10 @@ def build_winter(timeline: Timeline) -> dict[str, int]:
         name="Do nothing",
         description="Last winter's discharge places and escalation beds, as they are.",
     )
-    _change(
-        do_nothing,
-        pmo,
-        lambda code, v: {
-            **compute.default_inputs(),
-            **TRUSTS[code],
-            **_places(TRUSTS[code]["admissions_per_day"]),
-            "escalation_trigger": 96.0,
-            "winter_uplift": 9.0,
-        },
-    )
+    last = timeline.today
+    first = last - dt.timedelta(days=365 * YEARS_OF_RETURNS - 1)
+    services.inputs_from_history(scenario=do_nothing, by=pmo, first=first, last=last)
+    _change(do_nothing, pmo, lambda code, v: _do_nothing(code, v, plan.start))
     more = services.save_scenario(
         plan=plan,
         by=pmo,
