@@ -908,22 +908,37 @@ def test_evidence_check_flags_only_the_heroic_scheme() -> None:
         ("Virtual wards", "beyond evidence"),
         ("Avoid 10 %", "no evidence"),
     ]
-    assert "5 %–20 %" in flags[0].message and "40 %–60 %" in flags[0].message
+    # the elicitation's frail elderly admissions, 0.4 %–20.8 %, shown to the whole per cent
+    assert "0 %–21 %" in flags[0].message and "40 %–60 %" in flags[0].message
 
 
 def test_the_evidence_check_says_when_a_range_is_unchecked() -> None:
-    """The real library: falls prevention was checked against its source (17–29 %), virtual
-    wards for frail older people were not (5–20 %); both schemes assume 40–60 %."""
+    """Falls prevention was checked against its source (17–29 %); a partnership's own entry for
+    virtual wards, which names no day it was checked, was not (5–20 %). Both schemes assume
+    40–60 %. The entry is planted, so the test holds whichever library entries get checked."""
     assert library.BY_KEY["falls_prevention"].verified is not None
-    assert library.BY_KEY["virtual_ward_frailty"].verified is None
+    own = {
+        "key": "virtual_ward_frailty",
+        "name": "Virtual wards (our own estimate)",
+        "pod": "ip_emergency",
+        "effect": "avoid",
+        "cohort": {"age_low": 75, "attributes": ["Frailty"]},
+        "share": {"low": 0.05, "high": 0.2},
+        "source": "Wyvern ICS business case, 2026",
+    }
+    known = {e.key: e for e in library.extend(library.LIBRARY, [own])}
+    assert known["virtual_ward_frailty"].verified is None
     falls = dm.Scheme(
         "falls", "Falls", "ip_emergency", dm.Effect.AVOID, dm.Interval(0.4, 0.6), 2026,
         evidence="falls_prevention",
     )  # fmt: skip
-    checked, unchecked = check_schemes(scenario((falls, HEROIC)))
+    checked, unchecked = check_schemes(scenario((falls, HEROIC)), known)
     assert checked.message.startswith("Assumes 40 %–60 % at full effect; the evidence supports ")
     assert "17 %–29 % (" in checked.message and "unchecked" not in checked.message
-    assert "5 %–20 % (unchecked range) (" in unchecked.message
+    assert "5 %–20 % (unchecked range) (Wyvern ICS business case, 2026)" in unchecked.message
+    # the built-in entry for virtual wards is now checked (the elicitation's 0.4–20.8 %)
+    (built_in,) = check_schemes(scenario((HEROIC,)))
+    assert "0 %–21 % (" in built_in.message and "unchecked" not in built_in.message
 
 
 def test_the_library_is_data_with_a_cohort_range_and_citation_for_every_entry() -> None:

@@ -587,7 +587,7 @@ def test_a_partnerships_own_library_file_extends_the_library(tmp_path, settings)
     )
     settings.FOOTPRINT_SCHEME_LIBRARY = str(own)
     choices = dict(compute.library_choices())
-    assert len(choices) == 48
+    assert len(choices) == len(BY_KEY) + 1
     assert choices["care_navigators"] == "Care navigators (Emergency admissions: 0%–10%)"
     assert compute.scheme_from_library("care_navigators", start_year=2026)["evidence"] == (
         "care_navigators"
@@ -708,14 +708,25 @@ def test_growth_is_changed_on_its_page(client_for, scenario):
     assert url not in viewer and "Change growth" not in viewer
 
 
-def test_pages_say_whether_the_evidence_and_trends_were_checked(client_for, scenario):
-    """The real library: excess bed days were checked against their source, virtual wards for
-    frail older people were not; so were emergency admissions' trend and ambulance
-    conveyances' not."""
-    falls, wards = BY_KEY["excess_bed_days"], BY_KEY["virtual_ward_frailty"]
+def test_pages_say_whether_the_evidence_and_trends_were_checked(
+    client_for, scenario, tmp_path, settings
+):
+    """Excess bed days were checked against their source (the real library); a partnership's
+    own entry for virtual wards, naming no day it was checked, was not (planted, so the test
+    holds whichever library entries get checked); so were emergency admissions' trend and
+    ambulance conveyances' not."""
+    own = tmp_path / "library.json"
+    own.write_text(
+        '[{"key": "own_virtual_wards", "name": "Virtual wards (our own estimate)", '
+        '"pod": "ip_emergency", "effect": "avoid", "cohort": {"age_low": 75}, '
+        '"share": {"low": 0.05, "high": 0.2}, "source": "Wyvern ICS business case, 2026", '
+        '"evidence_note": "Not yet checked: our business case\'s figure."}]'
+    )
+    settings.FOOTPRINT_SCHEME_LIBRARY = str(own)
+    falls, wards = BY_KEY["excess_bed_days"], compute.scheme_library()["own_virtual_wards"]
     assert falls.verified and falls.url and falls.evidence_note and wards.verified is None
     client = client_for("pmo")
-    for key in ("excess_bed_days", "virtual_ward_frailty"):
+    for key in ("excess_bed_days", "own_virtual_wards"):
         client.post(
             reverse("demand:scheme_add", args=[scenario.pk]),
             {"evidence": key, "name": "", "low": "10", "high": "15", "start_year": 2026,
