@@ -49,6 +49,30 @@ class ScenarioForm(forms.ModelForm):
         return data
 
 
+def quintiles_field() -> forms.MultipleChoiceField:
+    """The deprivation quintiles a scheme's cohort is aimed at (none: everywhere), one field
+    for a scheme added from the library and a scheme changed on its own page."""
+    return forms.MultipleChoiceField(
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        choices=[
+            ("1", "Quintile 1 (most deprived 20 %)"),
+            ("2", "Quintile 2"),
+            ("3", "Quintile 3"),
+            ("4", "Quintile 4"),
+            ("5", "Quintile 5 (least deprived 20 %)"),
+        ],
+        label="Cohort: deprivation quintiles",
+        help_text="Where the activity's residents live, by national deprivation quintile (a "
+        "record's own small area, or its neighbourhood's). Core20PLUS5's Core20 is quintile 1. "
+        "None chosen: everywhere",
+        error_messages={
+            "invalid_choice": "Cohort: deprivation quintiles: %(value)s is not a quintile; "
+            "choose from 1 (most deprived) to 5 (least deprived)"
+        },
+    )
+
+
 class SchemeForm(forms.Form):
     evidence = forms.ChoiceField(label="Scheme from the library")
     name = forms.CharField(
@@ -69,6 +93,7 @@ class SchemeForm(forms.Form):
         min_value=1, max_value=20, initial=1, label="Years to full effect"
     )
     yearly_cost = forms.IntegerField(min_value=0, initial=0, label="Yearly cost to deliver (£)")
+    quintiles = quintiles_field()
 
     def __init__(self, *args: Any, choices: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -199,25 +224,7 @@ class SchemeChangeForm(forms.Form):
         label="Cohort: condition groups",
         help_text="None chosen: all activity",
     )
-    quintiles = forms.MultipleChoiceField(
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        choices=[
-            ("1", "Quintile 1 (most deprived 20 %)"),
-            ("2", "Quintile 2"),
-            ("3", "Quintile 3"),
-            ("4", "Quintile 4"),
-            ("5", "Quintile 5 (least deprived 20 %)"),
-        ],
-        label="Cohort: deprivation quintiles",
-        help_text="Where the activity's residents live, by national deprivation quintile (a "
-        "record's own small area, or its neighbourhood's). Core20PLUS5's Core20 is quintile 1. "
-        "None chosen: everywhere",
-        error_messages={
-            "invalid_choice": "Cohort: deprivation quintiles: %(value)s is not a quintile; "
-            "choose from 1 (most deprived) to 5 (least deprived)"
-        },
-    )
+    quintiles = quintiles_field()
     start_year = forms.IntegerField(min_value=2000, max_value=2100)
     ramp_years = forms.IntegerField(min_value=1, max_value=20, label="Years to full effect")
     profile = forms.ChoiceField(

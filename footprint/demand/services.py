@@ -15,7 +15,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from enum import StrEnum
 from typing import Any
 
@@ -182,24 +182,30 @@ def add_scheme(
     start_year: int,
     ramp_years: int,
     yearly_cost: float,
+    quintiles: Collection[int] = (),
 ) -> dict[str, Any]:
     """Add a scheme from the library's ``evidence`` entry to the scenario, with the share
     affected at full effect (low, high), its years and yearly cost; named as the library
-    names it unless ``name`` is given. Returns the scheme's document."""
+    names it unless ``name`` is given, and aimed at residents of the deprivation
+    ``quintiles`` (1 most deprived … 5; none: everywhere) within the library's cohort.
+    Returns the scheme's document."""
     require(by, Permission.CHANGE_DEMAND, scenario)
     existing = {s["key"] for s in scenario.parameters["schemes"]}
     key, n = evidence, 2
     while key in existing:
         key, n = f"{evidence}-{n}", n + 1
-    scheme = compute.scheme_from_library(
-        evidence,
-        key=key,
-        share={"low": share[0], "high": share[1]},
-        start_year=start_year,
-        ramp_years=ramp_years,
-        yearly_cost=yearly_cost,
+    fields: dict[str, Any] = {
+        "key": key,
+        "share": {"low": share[0], "high": share[1]},
+        "start_year": start_year,
+        "ramp_years": ramp_years,
+        "yearly_cost": yearly_cost,
         **({"name": name} if name else {}),
-    )
+    }
+    scheme = compute.scheme_from_library(evidence, **fields)
+    if quintiles:  # the library's cohort, aimed at those quintiles
+        cohort = {**scheme["cohort"], "quintiles": sorted(set(quintiles))}
+        scheme = compute.scheme_from_library(evidence, **fields, cohort=cohort)
     _save(
         scenario,
         by=by,

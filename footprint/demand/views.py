@@ -175,10 +175,10 @@ def scheme_add(request: HttpRequest, pk: int) -> HttpResponse:
                 start_year=d["start_year"],
                 ramp_years=d["ramp_years"],
                 yearly_cost=d["yearly_cost"],
+                quintiles=[int(q) for q in d["quintiles"]],
             )
-        except ParameterError as exc:
-            for line in exc.lines:
-                form.add_error(None, line)
+        except ParameterError as exc:  # the new scheme is the last: its problems on its fields
+            _put_problems(form, exc.lines, f"schemes.{len(sc.parameters['schemes'])}.")
         else:
             messages.success(request, f"Added {scheme['name']}")
             return redirect(sc)

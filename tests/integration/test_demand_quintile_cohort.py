@@ -205,3 +205,71 @@ def test_the_api_gives_each_schemes_cohort_and_quintiles(client, cast, scenario)
     assert client.get(url, headers=bearer(cast["stranger"])).status_code == 403
     missing = client.get("/api/v1/demand/scenarios/999999/schemes", headers=bearer(cast["viewer"]))
     assert missing.status_code == 404
+
+
+def add_post(**changes) -> dict:
+    """The "Add a scheme from the library" form's fields: early discharge to hospital at home
+    (emergency stays of 4 days and more of people aged 75 and over, as the records are)."""
+    return {
+        "evidence": "early_discharge_hospital_at_home",
+        "name": "",
+        "low": "10",
+        "high": "20",
+        "start_year": 2026,
+        "ramp_years": 1,
+        "yearly_cost": 0,
+        **changes,
+    }
+
+
+def test_a_scheme_added_from_the_library_may_be_aimed_at_quintiles(client_for, cast, scenario):
+    """The add form has the scheme form's own quintile field (one field, shared), checked the
+    same way: a choice outside 1-5 on the field, a quintile no activity counts in by the
+    document's check on the same field, and nothing saved either time."""
+    from footprint.demand.forms import SchemeChangeForm, SchemeForm
+
+    shared, own = SchemeForm.base_fields["quintiles"], SchemeChangeForm.base_fields["quintiles"]
+    assert (shared.label, shared.choices, shared.help_text) == (
+        own.label,
+        own.choices,
+        own.help_text,
+    )
+    client = client_for("pmo")
+    page = client.get(scenario.get_absolute_url()).content.decode()
+    form = page[page.index("Add a scheme from the library") :]
+    form = form[: form.index("</form>")]
+    assert "Cohort: deprivation quintiles" in form and 'value="5"' in form
+    url = reverse("demand:scheme_add", args=[scenario.pk])
+    bad = client.post(url, add_post(quintiles=["6"]))
+    assert bad.status_code == 400
+    assert "Cohort: deprivation quintiles: 6 is not a quintile" in html.unescape(
+        bad.content.decode()
+    )
+    none = client.post(url, add_post(quintiles=["3"]))
+    assert none.status_code == 400
+    text = html.unescape(none.content.decode())
+    assert (
+        "Cohort: deprivation quintiles: Early discharge to hospital at home names deprivation "
+        "quintile 3, in which none of the baseline's activity counts (it counts in quintiles 1 "
+        "and 5)" in text
+    )
+    scenario.refresh_from_db()
+    assert [s["key"] for s in scenario.parameters["schemes"]] == ["core20"]  # nothing saved
+    # the most deprived fifth: the library's cohort, aimed there
+    assert client.post(url, add_post(quintiles=["1"])).status_code == 302
+    # and everywhere, none ticked
+    assert client.post(url, add_post()).status_code == 302
+    scenario.refresh_from_db()
+    aimed, everywhere = scenario.parameters["schemes"][1:]
+    library_cohort = compute.scheme_from_library(
+        "early_discharge_hospital_at_home", start_year=2026
+    )["cohort"]
+    assert aimed["cohort"] == {**library_cohort, "quintiles": [1]}
+    assert everywhere["cohort"] == library_cohort and library_cohort["quintiles"] == []
+    assert (aimed["key"], everywhere["key"]) == (
+        "early_discharge_hospital_at_home",
+        "early_discharge_hospital_at_home-2",
+    )
+    # the scenario page says where the aimed scheme works
+    page = client.get(scenario.get_absolute_url()).content.decode()
+    assert page.count("quintile 1 (most deprived 20 %)") >= 2  # core20 and the new scheme
