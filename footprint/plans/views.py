@@ -3,6 +3,7 @@ public plan."""
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Callable
 from typing import Any
 
@@ -72,6 +73,9 @@ def _spc_chart(
     return spec
 
 
+TITLE_LINE = 32  # characters a line of a chart's title holds at 390 px
+
+
 def _group_chart(table: compute.GroupFigures, metric: Metric) -> dict[str, Any]:
     """A line per group of a breakdown over time (its table is on the page beside it)."""
     return _lines_by_group(table, metric.name, metric.unit)
@@ -97,7 +101,9 @@ def _lines_by_group(
     return {
         "$schema": charts.SCHEMA,
         "description": title,
-        "title": title,
+        # In lines of at most 32 characters, so that a phone (390 px) never cuts it short;
+        # the table beside the chart has it whole in its caption.
+        "title": {"text": textwrap.wrap(title, TITLE_LINE), "anchor": "start"},
         "width": "container",
         "height": 240,
         "data": {"values": rows},
@@ -503,7 +509,8 @@ def _gap_chart(goal: queries.PublishedGoalSplits) -> dict[str, Any]:
         [[None] for _ in goal.gap_values],
     )
     spec = _lines_by_group(gap, "The gap", goal.gap_unit or "", label="Gap")
-    spec["title"] = spec["description"] = f"The gap: {goal.gap_name}"
+    spec["description"] = f"The gap: {goal.gap_name}"
+    spec["title"] = {"text": textwrap.wrap(spec["description"], TITLE_LINE), "anchor": "start"}
     return spec
 
 

@@ -3,7 +3,9 @@ gap series with the plan's usual trajectory and SPC judgement, and shown on its 
 figures by quintile, the SII with its interval and whether the gap is narrowing."""
 
 import datetime as dt
+import json
 import re
+from html import unescape
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -115,6 +117,15 @@ def test_the_goal_page_shows_the_gap_by_quintile_and_the_sii(client_for, cast, f
     )
     assert "The slope index of inequality in May 2025 is" in page
     assert "95% interval" in page and "Wilson limits" in page
+    # At 390 px the chart's title is never cut short: it is in lines of at most 32 characters
+    # (walk PL4), and the table beside it has it whole.
+    spec = json.loads(
+        re.search(r'id="split-chart-imd_quintile-spec"[^>]*>(.*?)</script>', page, re.S).group(1)
+    )
+    lines = spec["title"]["text"]
+    assert len(lines) > 1 and all(len(line) <= 32 for line in lines)
+    assert " ".join(lines) == f"{goal.metric.name} by deprivation quintile"
+    assert f"{goal.metric.name} by deprivation quintile, the latest first" in unescape(page)
     latest = compute.latest_sii(
         compute.group_figures(queries.split_figures(goal.metric, goal.subject_key))[0], "%"
     )
