@@ -239,6 +239,57 @@ def project_supply(
     )
 
 
+@dataclass(frozen=True)
+class CalibratedNeed:
+    """A demand model's need for one staff group set against the staff in post.
+
+    A model that counts activity × staff minutes ÷ productive hours rarely finds the staff in
+    post in its base year: it leaves out work it does not count by activity (teaching,
+    management, cover for work it does not model) and its minutes are averages. The standard
+    workforce-planning approach takes the staff in post as the base year's need and grows it
+    as the model's need grows: ``need[y] = staff_in_post × model_need[y] ÷ model_base``, or,
+    what is the same, every minute scaled by ``factor = staff_in_post ÷ model_base``. Then the
+    base year's gap is nil and each year's gap is the change in need less the change in
+    supply."""
+
+    staff_in_post: float
+    model_base: float  # the model's own need in its base year
+    model_need: tuple[float, ...]  # the model's own need each year
+    need: tuple[float, ...]  # the calibrated need each year
+
+    @property
+    def factor(self) -> float:
+        """Staff in post ÷ the model's base-year need: above 1, the model counts fewer staff
+        than are in post (it covers ``1 ÷ factor`` of their work)."""
+        return self.staff_in_post / self.model_base
+
+    @property
+    def base_gap(self) -> float:
+        """The calibrated need less the staff in post in the base year: nil by construction."""
+        return self.model_base * self.factor - self.staff_in_post
+
+
+def calibrate_need(
+    staff_in_post: float, model_base: float, model_need: Sequence[float]
+) -> CalibratedNeed:
+    """The model's need each year scaled so that its base year needs exactly the staff in
+    post. 100 WTE in post, a model base of 80 and a model need of 88 (activity +10 %):
+    a need of 110."""
+    if not (np.isfinite(staff_in_post) and staff_in_post >= 0):
+        raise ValueError("staff in post must be a number of at least 0")
+    if not (np.isfinite(model_base) and model_base > 0):
+        raise ValueError("the model's base-year need must be above 0 to calibrate against")
+    if any(not np.isfinite(n) or n < 0 for n in model_need):
+        raise ValueError("the model's need must be numbers of at least 0")
+    factor = staff_in_post / model_base
+    return CalibratedNeed(
+        staff_in_post,
+        model_base,
+        tuple(float(n) for n in model_need),
+        tuple(float(n) * factor for n in model_need),
+    )
+
+
 # Staff for beds
 
 

@@ -234,12 +234,37 @@ def agency_report(since: dt.date) -> AgencyReport:
     )
 
 
+@dataclass(frozen=True)
+class ScenarioNeed:
+    """The WTE of a staff group a demand scenario's latest run needs at the organisations that
+    send returns: its own figures, before they are set against the staff in post."""
+
+    scenario: Scenario
+    base_year: int
+    years: tuple[int, ...]  # as the run counts them: whole years after its base year
+    model_base: float  # in the base year
+    model_need: tuple[float, ...]  # each year (the mean of the run's iterations)
+
+
+@dataclass(frozen=True)
+class SupplyResult:
+    assumptions: wf.SupplyAssumptions
+    projection: wf.SupplyProjection
+    month: dt.date  # of the latest returns: the staff in post the projection starts from
+    calibration: wf.CalibratedNeed | None  # None when the need was typed in
+    need: tuple[float, ...]  # the need the gap is taken from, each year
+
+
 def supply(
-    staff_group: str, need: list[float], training_places: float, completion: float
-) -> tuple[wf.SupplyAssumptions, wf.SupplyProjection] | None:
+    staff_group: str,
+    need: list[float] | ScenarioNeed,
+    training_places: float,
+    completion: float,
+) -> SupplyResult | None:
     """Project a staff group's supply from its latest returns: staff in post and 12-month
     turnover across the system, recruits at the last year's joiners less those from local
-    training places."""
+    training places. A scenario's need is first calibrated to the staff in post (see
+    ``wf.calibrate_need``); a need typed in is taken as it is."""
     rs = queries.returns(staff_group=staff_group)
     if not rs:
         return None
@@ -259,19 +284,48 @@ def supply(
         completion_mean=completion,
         completion_sd=0.08,
     )
-    return assumptions, wf.project_supply(assumptions, need, runs=2000, seed=2026)
+    calibration = None
+    if isinstance(need, ScenarioNeed):
+        calibration = wf.calibrate_need(last_wte, need.model_base, need.model_need)
+        needed = calibration.need
+    else:
+        needed = tuple(need)
+    return SupplyResult(
+        assumptions,
+        wf.project_supply(assumptions, needed, runs=2000, seed=2026),
+        months[-1],
+        calibration,
+        needed,
+    )
 
 
-def need_from_scenario(scenario: Scenario, staff_group: str) -> list[float]:
-    """WTE of a staff group that a demand scenario's latest run needs each year (the mean of
-    its iterations), at the organisations that send workforce returns; empty if none."""
+def need_from_scenario(scenario: Scenario, staff_group: str) -> ScenarioNeed | None:
+    """WTE of a staff group that a demand scenario's latest run needs in its base year and
+    each year after (the mean of its iterations), at the organisations that send returns;
+    None if it has no run or needs none of the group in its base year (then there is
+    nothing to set against the staff in post)."""
     run = scenario.latest_run
     if run is None:
-        return []
+        return None
+    rows = queries.needed_wte(run, staff_group)
+    if not rows:
+        return None
     totals: dict[int, float] = {}
-    for year, mean in queries.needed_wte(run, staff_group):
+    for year, _, mean in rows:
         totals[year] = totals.get(year, 0.0) + mean
-    return [totals[y] for y in sorted(totals)]
+    first = min(totals)
+    # the base year's figure is on each year's row of a provider: count one year's rows
+    model_base = sum(b or 0.0 for y, b, _ in rows if y == first)
+    if model_base <= 0:
+        return None
+    years = tuple(sorted(totals))
+    return ScenarioNeed(
+        scenario,
+        int(run.parameters["base_year"]),
+        years,
+        model_base,
+        tuple(totals[y] for y in years),
+    )
 
 
 # Staff for escalation beds
@@ -282,20 +336,28 @@ BED_STAFFING = Path(__file__).parent / "data" / "bed_staffing.toml"
 @dataclass(frozen=True)
 class BedStaffingAssumptions:
     """What an open bed needs, per staff group, and how hours become WTE
-    (``data/bed_staffing.toml``, where each figure's source is given)."""
+    (``data/bed_staffing.toml``), with where each figure comes from, in words for the page."""
 
     staff: tuple[wf.BedStaffing, ...]
     weekly_hours: float
     headroom: float
+    sources: tuple[str, ...]  # for each of ``staff``
+    weekly_hours_source: str
+    headroom_source: str
 
 
 @cache
 def bed_staffing() -> BedStaffingAssumptions:
     data = tomllib.loads(BED_STAFFING.read_text(encoding="utf-8"))
+    rows = [dict(row) for row in data["staff"]]
+    sources = tuple(str(row.pop("source", "")) for row in rows)
     return BedStaffingAssumptions(
-        staff=tuple(wf.BedStaffing(**row) for row in data["staff"]),
+        staff=tuple(wf.BedStaffing(**row) for row in rows),
         weekly_hours=float(data["weekly_hours"]),
         headroom=float(data["headroom"]),
+        sources=sources,
+        weekly_hours_source=str(data.get("weekly_hours_source", "")),
+        headroom_source=str(data.get("headroom_source", "")),
     )
 
 

@@ -29,7 +29,14 @@ row and column rather than drawn on every partner's charts:
   most ``MOST_MONEY_PENCE`` for one staff group (see their notes);
 - bank and agency spend together are no more than the pay bill, which includes them;
 - a shift is more than 0 and at most 24 hours, at an hourly rate from ``LEAST_RATE_PENCE`` to
-  ``MOST_RATE_PENCE``; text is no longer than the field that keeps it.
+  ``MOST_RATE_PENCE``; text is no longer than the field that keeps it;
+- a return's organisation, month and staff group come once in a file (a shift may come more
+  than once: two nurses from one agency on the same shift).
+
+Every problem of the file is listed at once, row by row: those of the figures, duplicates,
+and, when the caller passes ``check_organisations`` (the services' check of who may change
+which organisation's figures, which needs the database), every row whose organisation is
+unknown or is not the uploader's to change, whatever else is wrong with the row.
 """
 
 from __future__ import annotations
@@ -38,6 +45,7 @@ import calendar
 import datetime as dt
 import hashlib
 import math
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
@@ -67,6 +75,24 @@ MOST_RATE_PENCE = 500 * 100
 MOST_SHIFT_HOURS = 24
 # As long as the fields that keep them (footprint.workforce.models, partnership's ODS code).
 LONGEST = {"org": 6, "agency": 120, "grade": 40, "reason": 200}
+
+
+# Given (row, column, ODS code) for every row that names an organisation, the problems of
+# those organisations: unknown, or not the uploader's to change (``services.organisation_check``).
+OrganisationCheck = Callable[[Sequence[tuple[int, str, str]]], list[RowError]]
+
+
+def _finish(
+    filename: str,
+    errors: list[RowError],
+    named: list[tuple[int, str, str]],
+    check_organisations: OrganisationCheck | None,
+) -> None:
+    """Raise every problem at once, in the order of the rows: the figures' and, if there is a
+    check, the organisations'."""
+    if check_organisations is not None and named:
+        errors = errors + check_organisations(named)
+    raise_if_any(filename, sorted(errors, key=lambda e: e.row))
 
 
 @dataclass
@@ -352,9 +378,16 @@ def _return_checks(
         )
 
 
-def parse_returns(text: str, filename: str, *, today: dt.date) -> list[ReturnRow]:
+def parse_returns(
+    text: str,
+    filename: str,
+    *,
+    today: dt.date,
+    check_organisations: OrganisationCheck | None = None,
+) -> list[ReturnRow]:
     """Every row of a file of monthly returns, or ``ImportRejected`` naming every problem by
-    row and column. ``today`` bounds the period: up to the last complete month."""
+    row and column (see the module's note). ``today`` bounds the period: up to the last
+    complete month."""
     table = Table(text, filename)
     errors: list[RowError] = []
     c_period = table.require(errors, "Period", "Period", "Date", "Month")
@@ -369,6 +402,7 @@ def parse_returns(text: str, filename: str, *, today: dt.date) -> list[ReturnRow
     cols = {name: col or "" for name, col in {**found, **money}.items()}
     rows: list[ReturnRow] = []
     seen: dict[tuple[str, dt.date, str], int] = {}
+    named: list[tuple[int, str, str]] = []
     for n, rec in table.rows():
         before = len(errors)
         try:
@@ -377,6 +411,8 @@ def parse_returns(text: str, filename: str, *, today: dt.date) -> list[ReturnRow
             errors.append(RowError(n, c_period, str(exc)))
             month = None
         org = _text(rec, c_org, n, errors, longest=LONGEST["org"], needed="ODS code").upper()
+        if org and len(org) <= LONGEST["org"]:
+            named.append((n, c_org, org))
         group = _group(rec, c_group, n, errors)
         figures: dict[str, float] = {}
         for name in RETURN_COLUMNS:
@@ -400,25 +436,38 @@ def parse_returns(text: str, filename: str, *, today: dt.date) -> list[ReturnRow
             if pence is not None:
                 figures[name] = pence
         _return_checks(n, month, figures, cols, errors)
+        # a duplicate is one whatever else is wrong with either row
+        key = (org, month, group) if org and month and group else None
+        if key is not None and key in seen:
+            errors.append(
+                RowError(
+                    n,
+                    c_org,
+                    f"{org}, {month:%Y-%m}, {StaffGroup(group).label} is already on row "
+                    f"{seen[key]}: give each organisation's month and staff group once",
+                )
+            )
+        elif key is not None:
+            seen[key] = n
         if len(errors) > before or month is None:
             continue
-        key = (org, month, group)
-        if key in seen:
-            errors.append(
-                RowError(n, c_org, f"{org}, {month:%Y-%m}, {group} is already on row {seen[key]}")
-            )
-            continue
-        seen[key] = n
         rows.append(ReturnRow(n, org, month, group, figures))
     if not rows and not errors:
         errors.append(RowError(2, "", "the file has headings but no returns"))
-    raise_if_any(filename, errors)
+    _finish(filename, errors, named, check_organisations)
     return rows
 
 
-def parse_shifts(text: str, filename: str, *, today: dt.date) -> list[ShiftRow]:
+def parse_shifts(
+    text: str,
+    filename: str,
+    *,
+    today: dt.date,
+    check_organisations: OrganisationCheck | None = None,
+) -> list[ShiftRow]:
     """Every row of a file of agency shifts, or ``ImportRejected`` naming every problem by
-    row and column. ``today`` bounds the date: shifts already worked."""
+    row and column (see the module's note). ``today`` bounds the date: shifts already
+    worked."""
     table = Table(text, filename)
     errors: list[RowError] = []
     found = {
@@ -438,6 +487,7 @@ def parse_shifts(text: str, filename: str, *, today: dt.date) -> list[ShiftRow]:
     c = {name: col or "" for name, col in found.items()}
     rows: list[ShiftRow] = []
     alike: dict[str, int] = {}
+    named: list[tuple[int, str, str]] = []
     for n, rec in table.rows():
         before = len(errors)
         try:
@@ -446,6 +496,8 @@ def parse_shifts(text: str, filename: str, *, today: dt.date) -> list[ShiftRow]:
             errors.append(RowError(n, c["date"], str(exc)))
             day = None
         org = _text(rec, c["org"], n, errors, longest=LONGEST["org"], needed="ODS code").upper()
+        if org and len(org) <= LONGEST["org"]:
+            named.append((n, c["org"], org))
         agency = _text(rec, c["agency"], n, errors, longest=LONGEST["agency"], needed="agency")
         group = _group(rec, c["group"], n, errors)
         grade = _text(rec, c["grade"], n, errors, longest=LONGEST["grade"], needed="grade")
@@ -477,5 +529,5 @@ def parse_shifts(text: str, filename: str, *, today: dt.date) -> list[ShiftRow]:
         rows.append(shift)
     if not rows and not errors:
         errors.append(RowError(2, "", "the file has headings but no shifts"))
-    raise_if_any(filename, errors)
+    _finish(filename, errors, named, check_organisations)
     return rows

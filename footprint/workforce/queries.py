@@ -143,16 +143,17 @@ def scenarios_with_a_run() -> QuerySet[Scenario]:
     return Scenario.objects.filter(runs__status=Run.Status.SUCCEEDED).distinct()
 
 
-def needed_wte(run: Run, staff_group: str) -> list[tuple[int, float]]:
-    """(year, mean WTE) of a staff group in a demand run's results, one row per provider,
-    at the organisations that send workforce returns for that staff group."""
+def needed_wte(run: Run, staff_group: str) -> list[tuple[int, float | None, float]]:
+    """(year, base-year WTE, mean WTE) of a staff group in a demand run's results, one row
+    per provider and year, at the organisations that send workforce returns for that staff
+    group."""
     senders = WorkforceReturn.objects.filter(staff_group=staff_group).values(
         "organisation__ods_code"
     )
     return list(
         Result.objects.filter(
             run=run, measure=Result.Measure.WORKFORCE, item=staff_group, provider__in=senders
-        ).values_list("year", "mean")
+        ).values_list("year", "baseline", "mean")
     )
 
 

@@ -23,6 +23,7 @@ from footprint.workforce.importers import (
     LEAST_RATE_PENCE,
     LONGEST,
     MOST_RATE_PENCE,
+    OrganisationCheck,
     ReturnRow,
     ShiftRow,
 )
@@ -39,23 +40,43 @@ class AuditAction(StrEnum):
     SAVE_RATE_CAP = "save_rate_cap"
 
 
+def organisation_problems(
+    named: Sequence[tuple[int, str, str]], by: Any
+) -> tuple[dict[str, Organisation], list[RowError]]:
+    """The organisations ``named`` (row, column, ODS code) in a file, and a problem for each
+    row whose organisation is unknown or whose figures ``by`` may not change."""
+    orgs = queries.organisations_by_code(code for _, _, code in named)
+    errors = []
+    for row, column, code in named:
+        org = orgs.get(code)
+        if org is None:
+            errors.append(RowError(row, column, f"no organisation has the ODS code '{code}'"))
+        elif not can(by, Permission.CHANGE_WORKFORCE, org):
+            errors.append(
+                RowError(
+                    row,
+                    column,
+                    f"you may not change {org.name}'s workforce figures ({code}): only its "
+                    "workforce team or the programme office may",
+                )
+            )
+    return orgs, errors
+
+
+def organisation_check(by: Any) -> OrganisationCheck:
+    """The check the importers run on every row that names an organisation, so that a file
+    lists these problems with all its others (``importers.parse_returns``). Refuses at once
+    (``PermissionDenied``) someone who may not import workforce figures at all."""
+    require(by, Permission.IMPORT_WORKFORCE)
+    return lambda named: organisation_problems(named, by)[1]
+
+
 def _organisations(
     rows: Sequence[ReturnRow | ShiftRow], filename: str, by: Any
 ) -> dict[str, Organisation]:
-    """The organisations the rows are about, if ``by`` may change every one's figures."""
-    column = "Org code"
-    orgs = queries.organisations_by_code(r.organisation for r in rows)
-    errors = []
-    for r in rows:
-        org = orgs.get(r.organisation)
-        if org is None:
-            errors.append(
-                RowError(r.row, column, f"no organisation has the ODS code '{r.organisation}'")
-            )
-        elif not can(by, Permission.CHANGE_WORKFORCE, org):
-            errors.append(
-                RowError(r.row, column, f"you may not change {org.name}'s workforce figures")
-            )
+    """The organisations the rows are about, if ``by`` may change every one's figures: checked
+    again when the rows are saved (a role may have ended since the file was read)."""
+    orgs, errors = organisation_problems([(r.row, "Org code", r.organisation) for r in rows], by)
     raise_if_any(filename, errors)
     return orgs
 

@@ -30,16 +30,18 @@ def _today(job: Job) -> dt.date:
 
 def _save(job: Job, progress: Progress) -> str:
     text, filename, today = job.payload["text"], job.payload["filename"], _today(job)
+    # every problem of the file at once, whose figures it may change among them
+    check = services.organisation_check(job.created_by)
     if job.payload["kind"] == "returns":
         result = services.import_returns(
-            rows=importers.parse_returns(text, filename, today=today),
+            rows=importers.parse_returns(text, filename, today=today, check_organisations=check),
             filename=filename,
             by=job.created_by,
             progress=progress,
         )
         return f"{result['returns']} returns saved for {result['organisations']} organisations"
     shifts = services.import_shifts(
-        rows=importers.parse_shifts(text, filename, today=today),
+        rows=importers.parse_shifts(text, filename, today=today, check_organisations=check),
         filename=filename,
         by=job.created_by,
         progress=progress,

@@ -179,32 +179,50 @@ def workforce_import(request: HttpRequest) -> HttpResponse:
 
 @partner_only
 def supply(request: HttpRequest) -> HttpResponse:
+    """Supply against need. A scenario's need is calibrated to the staff in post; its years
+    are labelled as the demand run counts them (whole years after its base year, not
+    financial years); a need typed in is labelled by the month a year after the returns."""
     form = SupplyForm(request.GET or None)
     result = None
-    first_year = timezone.localdate().year
+    scenario_need = None
+    labels: list[str] = []
+    group = ""
     if form.is_valid():
         d = form.cleaned_data
-        need = d["need"]
+        group = StaffGroup(d["staff_group"]).label.lower()
+        need: list[float] | compute.ScenarioNeed = d["need"]
         if d["scenario"]:
-            need = compute.need_from_scenario(d["scenario"], d["staff_group"])
-            first_year = d["scenario"].parameters["base_year"] + 1
-            if not need:
+            scenario_need = compute.need_from_scenario(d["scenario"], d["staff_group"])
+            if scenario_need is None:
                 form.add_error(
                     "scenario",
-                    f"Its latest run needs no {StaffGroup(d['staff_group']).label.lower()} "
-                    "at the organisations that send returns",
+                    f"Its latest run needs no {group} "
+                    "in its base year at the organisations that send returns, so there is "
+                    "nothing to set against the staff in post",
                 )
-        if need:
+            else:
+                need = scenario_need
+        if need and not form.errors:
             result = compute.supply(
                 d["staff_group"], need, d["training_places"], d["completion"] / 100
             )
+        if result is not None:
+            if scenario_need is not None:
+                labels = [str(y) for y in scenario_need.years]
+            else:
+                labels = [
+                    f"{result.month:%b} {result.month.year + i + 1}"
+                    for i in range(result.projection.years)
+                ]
     return render(
         request,
         "workforce/supply.jinja",
         {
             "form": form,
             "result": result,
-            "first_year": first_year,
+            "scenario_need": scenario_need,
+            "labels": labels,
+            "group": group,
         },
     )
 

@@ -148,3 +148,58 @@ def test_the_early_warning_rarely_fires_on_noise_and_fires_on_a_rise():
     caught = np.isin(rise.variation_icon, (3, 4)).mean()
     assert false_alarms < 0.05
     assert caught > 0.95
+
+
+# --- The need calibrated to the staff in post (walk WF3) -------------------------------------
+
+
+def test_calibrated_need_by_hand():
+    # 100 WTE in post; the model counts 80 in the base year and 88 a year on (activity +10 %):
+    # the need is 100 × 88 ÷ 80 = 110, and the factor 100 ÷ 80 = 1.25.
+    c = wf.calibrate_need(100, 80, [88, 96])
+    assert c.factor == pytest.approx(1.25)
+    assert c.need == pytest.approx((110, 120))
+    assert c.model_need == (88, 96) and c.base_gap == pytest.approx(0)
+    # The model counting more than are in post scales it down: 100 in post, 200 counted.
+    assert wf.calibrate_need(100, 200, [220]).need == pytest.approx((110,))
+
+
+def test_the_gap_is_the_change_in_need_less_the_change_in_supply():
+    # 100 in post, no turnover, no recruits: supply stays 100; need grows 10 % → gap 10,
+    # whatever the model's own base (here it counts only 60).
+    c = wf.calibrate_need(100, 60, [66])
+    a = wf.SupplyAssumptions(100, 0.0, 0.0, 0, 0, 0.0, 0.0)
+    assert wf.project_supply(a, c.need, runs=10).gap_p50.tolist() == pytest.approx([10])
+
+
+@pytest.mark.parametrize(
+    "args",
+    [(100, 0, [1]), (100, -5, [1]), (-1, 10, [1]), (100, 10, [-1]), (float("nan"), 10, [1])],
+)
+def test_calibration_refuses_what_cannot_be_calibrated(args):
+    with pytest.raises(ValueError):
+        wf.calibrate_need(*args)
+
+
+finite = st.floats(0.01, 1e6, allow_nan=False, allow_infinity=False)
+
+
+@given(
+    st.floats(0, 1e6, allow_nan=False, allow_infinity=False),
+    finite,
+    st.lists(st.floats(0, 1e6, allow_nan=False, allow_infinity=False), min_size=1, max_size=10),
+    st.floats(0, 100, allow_nan=False, allow_infinity=False),
+)
+def test_calibration_zeroes_the_base_gap_and_scales_linearly(in_post, base, need, scale):
+    c = wf.calibrate_need(in_post, base, need)
+    # the base year needs exactly the staff in post
+    assert c.base_gap == pytest.approx(0, abs=1e-9 * max(in_post, 1))
+    # a need that grows as the model's base is the staff in post
+    assert wf.calibrate_need(in_post, base, [base]).need[0] == pytest.approx(in_post)
+    # need scales linearly with activity (the model's need) and with the staff in post
+    scaled = wf.calibrate_need(in_post, base, [n * scale for n in need]).need
+    assert scaled == pytest.approx(tuple(n * scale for n in c.need), rel=1e-9, abs=1e-9)
+    doubled = wf.calibrate_need(2 * in_post, base, need).need
+    assert doubled == pytest.approx(tuple(2 * n for n in c.need), rel=1e-9, abs=1e-9)
+    # the factor and the model's figures are kept for the page
+    assert c.factor == pytest.approx(in_post / base) and c.model_need == tuple(need)

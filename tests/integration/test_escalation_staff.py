@@ -1,6 +1,7 @@
 """The staff escalation beds need: today's open escalation beds in the daily returns on the
-workforce page, and each winter scenario's on its page, with the staffing assumptions kept in
-``footprint/workforce/data/bed_staffing.toml``. Numbers to check by hand."""
+workforce page, and each winter scenario's on its page, with the staffing assumptions (kept in
+``footprint/workforce/data/bed_staffing.toml``) and their sources in words. Numbers to check
+by hand."""
 
 import datetime as dt
 
@@ -56,6 +57,35 @@ def test_the_workforce_page_staffs_the_escalation_beds_open_in_the_latest_return
     assert ">6.1<" in page and ">5.1<" in page and ">11.3<" in page  # the table's figures
     assert "Registered nurses (WTE)</th>" in page and "All staff (WTE)</th>" in page
     assert "NICE guideline SG1" in page and '"escalation-staff"' in page  # source, chart
+    # Walk WF2: what the assumptions are, where they come from and who changes them, in words
+    # for a workforce lead, not a path in the source code.
+    assert "bed_staffing.toml" not in page and "footprint/workforce" not in page
+    assert "Registered nurses, 1 to 8 by day and 1 to 10 by night: more than 8" in page
+    assert "22 % headroom for annual leave" in page and "Developing workforce safeguards" in page
+    assert "ask the administrator who runs Footprint for your partnership" in page
+
+
+def test_the_staff_chart_wraps_long_trust_names_rather_than_cutting_them():
+    """Walk WF2: "Hallowdale Hospital NHS Foundation Trust" was cut at every width; each name
+    is now on lines of at most 22 characters, with no limit to a line's length."""
+    from footprint.workforce.charts import staff_bars
+
+    name = "Hallowdale Hospital NHS Foundation Trust"
+    spec = staff_bars(
+        [
+            {"who": name, "staff": "Registered nurses", "wte": 6.1},
+            {"who": name, "staff": "Healthcare assistants", "wte": 5.1},
+            {"who": "Trust A", "staff": "Registered nurses", "wte": 1.0},
+        ],
+        "Staff the escalation beds open today need, by trust",
+    )
+    y = spec["encoding"]["y"]
+    assert y["axis"] == {"labelLimit": 0, "labelExpr": "split(datum.label, '|')"}
+    labels = [v["label"] for v in spec["data"]["values"]]
+    assert labels[0] == "Hallowdale Hospital|NHS Foundation Trust" and labels[2] == "Trust A"
+    assert all(len(line) <= 22 for label in labels for line in label.split("|"))
+    assert y["sort"] == ["Hallowdale Hospital|NHS Foundation Trust", "Trust A"]
+    assert spec["data"]["values"][0]["who"] == name  # the tooltip names it whole
 
 
 def test_with_no_return_the_page_says_so(client_for, footprint):

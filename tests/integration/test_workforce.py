@@ -170,7 +170,9 @@ def test_a_plausible_return_and_shift_are_accepted_to_the_last_complete_month():
 )
 def test_impossible_returns_are_refused_naming_the_file_row_and_column(column, value, expected):
     good = dict(RETURN)
-    lines = rejected(importers.parse_returns, csv_of(good, {**RETURN, column: value}), "wf.csv")
+    # another staff group's row, so that it is no duplicate of the first
+    bad = {**RETURN, "Staff group": "Midwives", column: value}
+    lines = rejected(importers.parse_returns, csv_of(good, bad), "wf.csv")
     assert len(lines) == 1, lines
     assert lines[0].startswith(f"wf.csv, row 3, column '{column}': "), lines
     assert expected in lines[0]
@@ -230,7 +232,9 @@ def upload(client, user, kind, text, name="wf.csv"):
 
 def test_an_impossible_row_on_the_import_page_saves_nothing(client, workforce_user):
     good = {**RETURN, "Period": "2025-03"}
-    text = csv_of(good, {**good, "Staff group": "Doctors"}, {**good, "FTE": "99999"})
+    text = csv_of(
+        good, {**good, "Staff group": "Doctors"}, {**good, "Staff group": "AHP", "FTE": "99999"}
+    )
     job = upload(client, workforce_user, "returns", text)
     assert job.status == Job.Status.FAILED and job.message == "1 problem in wf.csv"
     assert "wf.csv, row 4, column 'FTE': 99,999 FTE is more than the headcount" in " ".join(
@@ -240,6 +244,54 @@ def test_an_impossible_row_on_the_import_page_saves_nothing(client, workforce_us
     job = upload(client, workforce_user, "shifts", shifts, name="s.csv")
     assert job.status == Job.Status.FAILED
     assert "s.csv, row 3, column 'Hours'" in " ".join(job.errors)
+    assert not WorkforceReturn.objects.exists() and not AgencyShift.objects.exists()
+    assert not AuditEvent.objects.filter(action__startswith="import_").exists()
+
+
+def test_every_problem_of_a_file_is_listed_at_once_with_whose_figures(client, workforce_user):
+    """Walk WF1: a file whose rows are bad in every way lists every problem at once, by file,
+    row and column: its figures, a duplicate (even of a row that is itself bad), another
+    organisation's row, an unknown organisation, and saves nothing. Then the other
+    organisation's row alone is refused the same way."""
+    good = {**RETURN, "Period": "2025-03"}
+    text = csv_of(
+        good,  # row 2: fine
+        {**good, "FTE": "99999"},  # 3: duplicate of row 2 and FTE over the headcount
+        {**good, "Staff group": "Doctors", "Pay bill": "-1"},  # 4: bad pay bill
+        {**good, "Staff group": "Doctors"},  # 5: duplicate of row 4, itself bad
+        {**good, "Org code": "RB1"},  # 6: Trust B's: not this lead's to change
+        {**good, "Org code": "ZZ9", "Leavers": "x"},  # 7: unknown organisation, bad leavers
+        {**good, "Staff group": "Midwives", "Period": "2200-01"},  # 8: bad period
+    )
+    job = upload(client, workforce_user, "returns", text)
+    assert job.status == Job.Status.FAILED
+    where = [line.split(": ")[0] for line in job.errors]
+    assert where == [
+        "wf.csv, row 3, column 'FTE'",
+        "wf.csv, row 3, column 'Org code'",
+        "wf.csv, row 4, column 'Pay bill'",
+        "wf.csv, row 5, column 'Org code'",
+        "wf.csv, row 6, column 'Org code'",
+        "wf.csv, row 7, column 'Leavers'",
+        "wf.csv, row 7, column 'Org code'",
+        "wf.csv, row 8, column 'Period'",
+    ], job.errors
+    joined = " | ".join(job.errors)
+    assert "RA1, 2025-03, Nurses and health visitors is already on row 2" in joined
+    assert "RA1, 2025-03, Doctors is already on row 4" in joined
+    assert "you may not change Trust B Hospitals's workforce figures (RB1)" in joined
+    assert "no organisation has the ODS code 'ZZ9'" in joined
+    assert job.message == "8 problems in wf.csv"
+    job = upload(client, workforce_user, "returns", csv_of({**good, "Org code": "RB1"}))
+    assert job.status == Job.Status.FAILED and [line.split(": ")[0] for line in job.errors] == [
+        "wf.csv, row 2, column 'Org code'"
+    ]
+    shifts = csv_of({**SHIFT, "Org code": "RB1"}, {**SHIFT, "Hours": "30"})
+    job = upload(client, workforce_user, "shifts", shifts, name="s.csv")
+    assert [line.split(": ")[0] for line in job.errors] == [
+        "s.csv, row 2, column 'Org code'",
+        "s.csv, row 3, column 'Hours'",
+    ]
     assert not WorkforceReturn.objects.exists() and not AgencyShift.objects.exists()
     assert not AuditEvent.objects.filter(action__startswith="import_").exists()
 
@@ -347,7 +399,9 @@ def test_supply_projection_page(client_for, workforce_user):
         )
         .content.decode()
     )
-    assert 'id="supply"' in page and "From 900 WTE in post" in page
+    assert 'id="supply"' in page and "From 900 WTE in post in Dec 2024" in page
+    # a need typed in is taken as it is, a year at a time from the latest returns
+    assert "Dec 2025" in page and "Dec 2027" in page and 'id="calibration"' not in page
     bad = client_for("viewer").get(
         reverse("workforce:supply"),
         {"staff_group": "nurses", "need": "lots", "training_places": "1", "completion": "1"},
@@ -363,7 +417,9 @@ def _hand_worked_growth(params: dict) -> dict:
 def test_supply_need_comes_from_a_demand_scenario(client_for, cast, workforce_user):
     """The need is the nurses' WTE the scenario's latest run needs at the organisations that
     send returns (here Trust A only): 240 emergency admissions of 2 days at 300 nurse minutes a
-    bed day in 2025, ×1.1 for population and ×1.03 for growth in 2026, ÷ 1,600 hours a WTE."""
+    bed day in 2025, ×1.1 for population and ×1.03 for growth in 2026, ÷ 1,600 hours a WTE.
+    The run counts 1.5 WTE in 2025 against 900 in post, so it is calibrated (walk WF3): the
+    need in 2026 is 900 × 1.1 × 1.03 = 1,019.7, the factor 900 ÷ 1.5 = 600."""
     services.import_returns(
         rows=importers.parse_returns(returns_csv(), "wf.csv", today=TODAY),
         filename="wf.csv",
@@ -392,8 +448,12 @@ def test_supply_need_comes_from_a_demand_scenario(client_for, cast, workforce_us
     run_model(
         run=Run.objects.create(scenario=scenario, parameters=scenario.parameters), by=cast["pmo"]
     )
-    expected = 480 * 1.1 * 1.03 * 300 / 60 / 1600
-    assert need_from_scenario(scenario, "nurses") == pytest.approx([expected])
+    base = 480 * 300 / 60 / 1600
+    expected = base * 1.1 * 1.03
+    need = need_from_scenario(scenario, "nurses")
+    assert need is not None and need.years == (2026,) and need.base_year == 2025
+    assert need.model_base == pytest.approx(base)
+    assert need.model_need == pytest.approx((expected,))
     page = (
         client_for("viewer")
         .get(
@@ -408,8 +468,15 @@ def test_supply_need_comes_from_a_demand_scenario(client_for, cast, workforce_us
         )
         .content.decode()
     )
-    assert 'id="supply"' in page and "The need is the WTE the latest run of Plan needs" in page
-    assert "2026/27" in page
+    assert 'id="supply"' in page and "The latest run of Plan counts 1.5 WTE of nurses" in page
+    assert "From 900 WTE in post in Dec 2024" in page
+    assert "× 600.00 (the calibration factor" in page
+    body = page.split('id="supply"')[1].split("<tbody")[1]
+    cells = re.findall(r"<td[^>]*>\s*(.*?)\s*</td>", body.split("</tr>")[0], re.S)
+    # 2026 (not 2026/27: the run's years are whole years), need 1,020, the run's own 1.7
+    assert cells[:3] == ["2026", "1,020", "1.7"]
+    assert "The run counts about 0.2 % of them" in page
+    assert "2026/27" not in page and "whole years after its base year, 2025" in page
 
 
 # --- The rate card on its pages --------------------------------------------------------------
