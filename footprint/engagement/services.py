@@ -221,9 +221,23 @@ def announce(*, consultation: Consultation, by: Any) -> None:
         )
 
 
-def add_partnership_statement(*, consultation: Consultation, text: str, by: Any) -> Statement:
-    """A statement written by the programme office: approved as it is written."""
+def _still_open(consultation: Consultation, what: str, today: dt.date | None) -> None:
+    """Refuse to add ``what`` to a consultation closed on ``today``: nobody could vote on or
+    answer it, and no public page shows it."""
+    if consultation.status(today or timezone.localdate()) == "closed":
+        raise ValidationError(
+            f"This consultation closed on {consultation.closes_on:%-d %B %Y}: a {what} added "
+            "now could not be voted on or answered, and no page would show it."
+        )
+
+
+def add_partnership_statement(
+    *, consultation: Consultation, text: str, by: Any, today: dt.date | None = None
+) -> Statement:
+    """A statement written by the programme office: approved as it is written; none once the
+    consultation has closed on ``today`` (the date today unless given)."""
     require(by, Permission.MANAGE_ENGAGEMENT)
+    _still_open(consultation, "statement", today)
     statement = Statement(
         consultation=consultation,
         text=" ".join(text.split()),
@@ -242,9 +256,13 @@ def add_partnership_statement(*, consultation: Consultation, text: str, by: Any)
     return statement
 
 
-def add_question(*, consultation: Consultation, text: str, by: Any) -> Question:
-    """A free-text question, asked after those already there."""
+def add_question(
+    *, consultation: Consultation, text: str, by: Any, today: dt.date | None = None
+) -> Question:
+    """A free-text question, asked after those already there; none once the consultation has
+    closed on ``today``."""
     require(by, Permission.MANAGE_ENGAGEMENT)
+    _still_open(consultation, "question", today)
     with transaction.atomic():
         question = Question(
             consultation=consultation, text=text.strip(), order=consultation.questions.count()

@@ -566,7 +566,10 @@ def add_partnership_statement(request: HttpRequest, slug: str) -> HttpResponse:
         form,
         "statement",
         lambda: services.add_partnership_statement(
-            consultation=c, text=form.cleaned_data["text"], by=request.user
+            consultation=c,
+            text=form.cleaned_data["text"],
+            by=request.user,
+            today=timezone.localdate(),
         ),
     )
 
@@ -583,7 +586,10 @@ def add_question(request: HttpRequest, slug: str) -> HttpResponse:
         form,
         "question",
         lambda: services.add_question(
-            consultation=c, text=form.cleaned_data["text"], by=request.user
+            consultation=c,
+            text=form.cleaned_data["text"],
+            by=request.user,
+            today=timezone.localdate(),
         ),
     )
 

@@ -9,6 +9,7 @@ import re
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.urls import resolve, reverse
 from django.utils import timezone
@@ -181,6 +182,36 @@ def test_a_closed_consultation_takes_no_more_votes(client, open_consultation):
     )
     assert not Vote.objects.exists()
     assert "Do you agree?" not in page(client, c)
+
+
+def test_nothing_is_added_to_vote_on_or_answer_once_a_consultation_has_closed(
+    client_for, open_consultation, cast
+):
+    """Walk EN4: a statement or question added after closing would appear nowhere public."""
+    c = open_consultation
+    pmo = client_for("pmo")
+    manage = reverse("engagement:manage", args=[c.slug])
+    assert (
+        'action="' + reverse("engagement:add_statement", args=[c.slug])
+        in pmo.get(manage).content.decode()
+    )
+    c.closes_on = timezone.localdate() - dt.timedelta(days=1)
+    c.save()
+    body = pmo.get(manage).content.decode()
+    assert 'id="closed-to-additions"' in body
+    assert reverse("engagement:add_statement", args=[c.slug]) not in body
+    assert reverse("engagement:add_question", args=[c.slug]) not in body
+    before = (c.statements.count(), c.questions.count())
+    refused = pmo.post(
+        reverse("engagement:add_statement", args=[c.slug]),
+        {"text": "Open on Sundays too."},
+        follow=True,
+    ).content.decode()
+    assert "a statement added now could not be voted on or answered" in refused
+    pmo.post(reverse("engagement:add_question", args=[c.slug]), {"text": "Anything else?"})
+    with pytest.raises(ValidationError, match="This consultation closed on"):
+        services.add_partnership_statement(consultation=c, text="Late one.", by=cast["pmo"])
+    assert (c.statements.count(), c.questions.count()) == before
 
 
 def test_partner_only_consultations_are_not_public(client_for, open_consultation):
