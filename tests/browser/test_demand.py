@@ -40,11 +40,14 @@ def test_import_build_run_and_read_a_scenario(page, cast, tmp_path):
     page.get_by_role("button", name="Add scheme").click()
     expect(page.locator("#schemes")).to_contain_text("Beyond evidence")
     check_accessibility(page)
-    expect(page.locator("#schemes")).to_contain_text("Not yet checked against a source")
+    # virtual wards' range is checked against the elicitation (0.4-20.8 %, so 40-60 % is beyond)
+    expect(page.locator("#schemes")).to_contain_text("Checked against its source")
     # the scheme's page and the growth page say whether evidence and trends were checked
     scenario_url = page.url
     page.get_by_role("link", name="Change Virtual wards").click()
-    expect(page.locator("#evidence")).to_contain_text("Not yet checked against a source")
+    expect(page.locator("#evidence")).to_contain_text("Checked against its source")
+    page.locator("#evidence summary").click()
+    expect(page.locator("#evidence")).to_contain_text("Frail elderly admissions")
     check_accessibility(page)
     page.goto(scenario_url)
     page.get_by_role("link", name="Change growth").click()
