@@ -443,6 +443,62 @@ def _narrow(spec: dict[str, Any]) -> dict[str, Any]:
     return dict(walk(out))
 
 
+def _trimmed(spec: dict[str, Any]) -> dict[str, Any]:
+    """The chart with each point carrying only the fields some layer draws (the SPC chart's
+    points also carry their point type, rule and segment, which these charts do not draw),
+    and without the segment at all when every point is in one (no rebase): the layers then
+    share one list of points, which ``_shared_data`` gives once. Drawn the same."""
+    used: set[str] = set()
+
+    def find(node: Any) -> None:
+        if isinstance(node, dict):
+            if isinstance(node.get("field"), str):
+                used.add(node["field"])
+            for value in node.values():
+                find(value)
+        elif isinstance(node, list):
+            for value in node:
+                find(value)
+
+    find(spec.get("layer", []))
+    layers = spec.get("layer", [])
+    segments = {
+        p.get("segment")
+        for layer in layers
+        for p in (layer.get("data") or {}).get("values", [])
+        if isinstance(p, dict)
+    }
+    one_segment = len(segments - {None}) <= 1
+    if one_segment:
+        used.discard("segment")
+    out = []
+    for layer in layers:
+        layer = dict(layer)
+        data = layer.get("data")
+        if isinstance(data, dict) and isinstance(data.get("values"), list):
+            layer["data"] = {
+                "values": [{k: v for k, v in p.items() if k in used} for p in data["values"]]
+            }
+        encoding = layer.get("encoding")
+        if one_segment and isinstance(encoding, dict) and "detail" in encoding:
+            layer["encoding"] = {k: v for k, v in encoding.items() if k != "detail"}
+        out.append(layer)
+    # The layers whose points are the same days with fewer fields take the fullest list.
+    lists = [(layer.get("data") or {}).get("values") for layer in out]
+    points = [v for v in lists if isinstance(v, list) and v and isinstance(v[0], dict)]
+    if points:
+        fullest = max(points, key=lambda v: len(v[0]))
+        for layer, values in zip(out, lists, strict=True):
+            if (
+                isinstance(values, list)
+                and values
+                and len(values) == len(fullest)
+                and all(a.items() <= b.items() for a, b in zip(values, fullest, strict=True))
+            ):
+                layer["data"] = {"values": fullest}
+    return {**spec, "layer": out}
+
+
 def _shared_data(spec: dict[str, Any]) -> dict[str, Any]:
     """The chart with each list of points given once: a layer's inline ``data`` (the SPC
     chart repeats its limits for the mean and both limits, and its values for the line and the
@@ -552,19 +608,21 @@ def system(request: HttpRequest) -> HttpResponse:
                 (
                     s,
                     _shared_data(
-                        _with_baseline(
-                            _narrow(
-                                _daily(
-                                    charts.spc_chart(
-                                        s.points,
-                                        f"{s.title}, by day",
-                                        s.unit,
-                                        None,
-                                        measure=s.title,
+                        _trimmed(
+                            _with_baseline(
+                                _narrow(
+                                    _daily(
+                                        charts.spc_chart(
+                                            s.points,
+                                            f"{s.title}, by day",
+                                            s.unit,
+                                            None,
+                                            measure=s.title,
+                                        )
                                     )
-                                )
-                            ),
-                            s.baseline,
+                                ),
+                                s.baseline,
+                            )
                         )
                     )
                     if any(p["value"] is not None for p in s.points)

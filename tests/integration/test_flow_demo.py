@@ -3,6 +3,7 @@ with the winter, the norovirus week, the week at OPEL 4 and the care-home closur
 them."""
 
 import datetime as dt
+import json
 import time
 
 import pytest
@@ -117,8 +118,18 @@ def test_the_system_page_tables_a_fortnight_and_offers_every_day_as_csv(members,
     build_flow(Timeline(TODAY))
     page = admin_client.get(f"/workspace/flow/system/?date={TODAY.isoformat()}").content
     assert page.decode().count("<tr") <= 10 * 15 + 2 * 11
-    assert len(page) < 500_000
+    assert len(page) < 300_000
     assert '"datasets"' in page.decode()
+    # Each chart's points carry only what it draws, once for all its layers (walk FL3).
+    specs = [
+        json.loads(part.split(">", 1)[1].split("</script>", 1)[0])
+        for part in page.decode().split('<script id="chart-')[1:]
+    ]
+    assert len(specs) == 10
+    for spec in specs:
+        points = [d for d in spec["datasets"].values() if "period" in d[0]]
+        assert len(points) == 1 and len(points[0]) == 91
+        assert set(points[0][0]) == {"period", "value", "mean", "lower", "upper", "verdict"}
     csv = admin_client.get(f"/workspace/flow/system/export/?date={TODAY.isoformat()}")
     lines = csv.content.decode("utf-8-sig").splitlines()
     assert lines[0].startswith("Series,Unit,Day,Value,Usual for the weekday")
