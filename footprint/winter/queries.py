@@ -209,6 +209,12 @@ def projected_admissions(r: DemandRun, year: int) -> dict[str, float]:
     return {x.provider: x.mean for x in rows}
 
 
+def projected_years(r: DemandRun) -> list[int]:
+    """The years a demand run projects emergency admissions for, in order."""
+    rows = demand_queries.results_where(r.pk, measure="activity", item="ip_emergency")
+    return sorted(set(rows.values_list("year", flat=True)))
+
+
 # The daily returns (the flow app)
 
 

@@ -343,12 +343,20 @@ def admissions_from_demand(
         _put_inputs(scenario, pi.organisation, values, by)
         changed.append(pi.organisation.name)
     if not changed:
+        years = queries.projected_years(demand_run)
+        projects = (
+            f"; it projects {years[0]} to {years[-1]}"
+            if len(years) > 1
+            else f"; it projects {years[0]}"
+            if years
+            else ""
+        )
         raise InputError(
             [
                 (
                     "demand_run",
                     f"{demand_run.scenario.name} projects no emergency admissions in {year} "
-                    "for the providers in this scenario",
+                    f"for the providers in this scenario{projects}",
                 )
             ]
         )

@@ -485,7 +485,7 @@ def scenario(request: HttpRequest, pk: int) -> HttpResponse:
             "latest": queries.latest_job_run(sc),
             "status": _status(sc),
             "may_change": may_change,
-            "demand_form": DemandForm(runs=runs, initial={"year": sc.plan.start.year})
+            "demand_form": DemandForm(runs=runs, initial={"year": sc.plan.peak.year})
             if runs
             else None,
             "history_form": HistoryForm(

@@ -4,6 +4,7 @@ with numbers a reader can check by hand."""
 import datetime as dt
 import io
 import math
+import re
 
 import openpyxl
 import pytest
@@ -250,7 +251,7 @@ def test_seasonal_pattern_peaks_at_the_peak():
     assert half_year == pytest.approx(0.90, abs=0.001)
 
 
-def test_admissions_can_come_from_a_demand_projection(cast, scenario):
+def test_admissions_can_come_from_a_demand_projection(cast, scenario, client_for):
     # Trust A's emergency admissions: 260 in the base year and no growth set, so 2026's
     # projection is the population's change on 260 a year, about 0.7 a day.
     cells = [
@@ -277,8 +278,21 @@ def test_admissions_can_come_from_a_demand_projection(cast, scenario):
     pi = queries.provider_inputs(scenario, "RA1")
     assert pi.admissions_per_day == pytest.approx(projected / 365, abs=0.01)
     assert pi.admissions_source == "demand" and "Central, 2026" in pi.admissions_note
-    with pytest.raises(services.InputError, match="projects no emergency admissions in 2030"):
+    with pytest.raises(services.InputError, match=r"in 2030 .*; it projects 2026$"):
         services.admissions_from_demand(scenario=scenario, by=cast["pmo"], demand_run=dr, year=2030)
+    # On the page: the year is at first that of the winter's peak (most of a winter is in
+    # it), and a year the run does not project is refused naming those it does.
+    pmo = client_for("pmo")
+    page = pmo.get(scenario.get_absolute_url()).content.decode()
+    assert re.search(r'name="year"[^>]*value="2027"', page), "the peak's year"
+    assert f"Central (run {dr.pk}, to 2026)" in page
+    page = pmo.post(
+        reverse("winter:scenario_demand", args=[scenario.pk]),
+        {"demand_run": dr.pk, "year": 2027},
+        follow=True,
+    ).content.decode()
+    assert "Central projects no emergency admissions in 2027" in page
+    assert "it projects 2026" in page
 
 
 def test_a_run_keeps_its_inputs_and_says_what_it_did(cast, scenario):
