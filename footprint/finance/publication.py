@@ -7,7 +7,7 @@ is shown and two documents compare with ``==``."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import replace
 from typing import Any
 
@@ -136,26 +136,42 @@ def changes(before: Summary | None, after: Summary) -> list[Change]:
     return out
 
 
-def flows_seen_by(flows: ScenarioFlows, may_see: Callable[[str, int], bool]) -> ScenarioFlows:
+def flows_seen_by(
+    flows: ScenarioFlows,
+    may_see: Callable[[str, int], bool],
+    with_plans: Collection[str] | None = None,
+) -> ScenarioFlows:
     """Who gains and who loses as a person sees it. ``may_see(ods_code, year)`` says whether
-    they may see that organisation's plan for that year (``rules.may_see_plan``). Income
-    changes follow the contracts and are shown to every partner; anything computed from a plan
-    they may not see is withheld, not only amounts:
+    they may see that organisation's plan for that year (``rules.may_see_plan``);
+    ``with_plans`` holds the ODS codes of the organisations with a plan for any year
+    (``queries.codes_with_plans``; None: take every organisation to have one). Income changes
+    follow the contracts and are shown to every partner, and so is a commissioner's cost (what
+    it pays under them); anything computed from a plan they may not see is withheld, not only
+    amounts:
 
     - the income change as a percentage of planned income (it gives the planned income);
     - the cost, stranded fixed cost and position of a provider costed from that plan's cost
-      shape (they give its fixed and variable shares), and of a provider with no plan (saying
-      so would tell who has one);
+      shape (they give its fixed and variable shares), and of a provider with no plan for the
+      year but one for another year (saying it has none for this year would tell who has);
     - the system's total change, the order of the rows and the chart, which would give the
       withheld positions by difference; withheld rows go last, by name.
+
+    An organisation with no plan for any year is said to have none, to everyone: which
+    organisations have a plan at all is no secret (the typed move offers only those).
     """
     year = flows.year
     rows, withheld, unplanned = [], [], []
+
+    def planless(code: str) -> bool:
+        return with_plans is not None and code not in with_plans
+
     for r in flows.rows:
         percent_ok = r.planned_income is None or may_see(r.organisation, year)
         costed_from = r.plan_year if r.plan_year is not None else year
         is_provider = r.plan_year is not None or r.organisation in flows.unplanned
-        costs_ok = not is_provider or may_see(r.organisation, costed_from)
+        costs_ok = (
+            not is_provider or planless(r.organisation) or may_see(r.organisation, costed_from)
+        )
         if not costs_ok:
             withheld.append(r.name)
         rows.append(
@@ -170,7 +186,7 @@ def flows_seen_by(flows: ScenarioFlows, may_see: Callable[[str, int], bool]) -> 
             )
         )
     for code, name in flows.unplanned.items():
-        (unplanned if may_see(code, year) else withheld).append(name)
+        (unplanned if planless(code) or may_see(code, year) else withheld).append(name)
     shown = sorted((r for r in rows if not r.costs_hidden), key=lambda r: r.position_change)
     hidden = sorted((r for r in rows if r.costs_hidden), key=lambda r: r.name.casefold())
     notes = [n for n in flows.notes if n != unplanned_note(flows.unplanned.values())]

@@ -50,6 +50,13 @@ def years_with_plans() -> list[int]:
     return sorted(set(FinancialPlan.objects.values_list("year", flat=True)))
 
 
+def codes_with_plans() -> frozenset[str]:
+    """The ODS codes of the organisations with a plan for any year."""
+    return frozenset(
+        FinancialPlan.objects.values_list("organisation__ods_code", flat=True).distinct()
+    )
+
+
 def plans_in(year: int) -> list[FinancialPlan]:
     """Every organisation's plan for ``year``, with its organisation."""
     return list(FinancialPlan.objects.filter(year=year).select_related("organisation"))

@@ -5,6 +5,7 @@ demand scenario moves activity, exports, publication and the public summary."""
 from __future__ import annotations
 
 import datetime as dt
+import textwrap
 from typing import Any
 
 from django.contrib import messages
@@ -47,6 +48,9 @@ WORSE = "Lowers the position (worse)"
 COLOURS = (charts.NHS_MID_GREY, charts.NHS_BLUE, charts.NHS_RED, charts.NHS_PURPLE)
 
 
+LABEL_WRAP = 20  # characters a line of a step's name in a waterfall
+
+
 def _waterfall(steps: list[tuple[str, float]], title: str, **kwargs: Any) -> dict[str, Any]:
     """A finance waterfall: steps listed down the side with their names whole, the title in
     lines that fit a phone, and a legend that says what each colour means."""
@@ -60,6 +64,14 @@ def _waterfall(steps: list[tuple[str, float]], title: str, **kwargs: Any) -> dic
         wrap=36,
         **({"money": "millions"} | kwargs),
     )
+    # The steps' names in lines of about 20 characters (the title keeps 36): wrapped at 36
+    # they took 200 of a phone's 358 px, left the bars 140 and pushed the legend, which
+    # starts where the bars do, off the side (walk FI1).
+    values = spec["data"]["values"]
+    for v in values:
+        v["label"] = "|".join(textwrap.wrap(v["step"], LABEL_WRAP))
+    lines = max(v["label"].count("|") + 1 for v in values)
+    spec["height"] = {"step": 12 + 13 * lines}
     # The legend goes under the bars, one entry a line, each label whole: at the top it was
     # as wide as the chart's labels allowed, and cut "Raises the position (better" on a phone.
     spec["encoding"]["color"]["legend"] |= {
@@ -484,6 +496,7 @@ def scenario(request: HttpRequest) -> HttpResponse:
             lambda code, year: (
                 code in orgs and may_see_plan(request.user, orgs[code], year, published)
             ),
+            queries.codes_with_plans(),
         )
     context: dict[str, Any] = {
         "form": form,

@@ -110,15 +110,18 @@ def test_who_gains_does_not_give_away_an_unpublished_plan(client_for, cast, foot
 
 
 def test_a_provider_without_a_plan_is_not_told_apart_from_an_unpublished_one(cast, footprint, icb):
-    """Saying "no financial plan" of a provider tells a viewer who has one: to those who may
-    not see its plan, a provider without one is withheld like one with an unpublished plan."""
-    from footprint.finance import compute, publication
+    """Saying "no financial plan" for a year of a provider with a plan for another year tells
+    a viewer which years it has plans for: to those who may not see its plan, such a provider
+    is withheld like one with an unpublished plan. (One with no plan for any year is said to
+    have none: test_permissions_finance.py.)"""
+    from footprint.finance import compute, publication, queries
     from footprint.finance import services as finance
     from footprint.finance.models import Contract, ContractKind
     from footprint.finance.rules import may_see_plan
     from tests.integration.test_finance import figures
 
     finance.save_plan(organisation=footprint["trust_a"], figures=figures(2026), by=cast["pmo"])
+    finance.save_plan(organisation=footprint["trust_b"], figures=figures(2027), by=cast["pmo"])
     for trust, price in (("trust_a", 4_000_00), ("trust_b", 3_500_00)):
         Contract.objects.create(
             commissioner=icb,
@@ -132,7 +135,9 @@ def test_a_provider_without_a_plan_is_not_told_apart_from_an_unpublished_one(cas
 
     def seen_by(who):
         return publication.flows_seen_by(
-            flows, lambda code, y: may_see_plan(cast[who], orgs[code], y, frozenset())
+            flows,
+            lambda code, y: may_see_plan(cast[who], orgs[code], y, frozenset()),
+            queries.codes_with_plans(),
         )
 
     assert flows.unplanned == {"RB1": "Trust B Hospitals"}

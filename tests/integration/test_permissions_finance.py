@@ -327,3 +327,90 @@ def test_spend_by_deprivation_quintile_is_shown_to_whoever_sees_the_whole_year(
         assert shown == (who == "pmo")
         services.publish_year(year=2025, by=cast["pmo"])
         assert "by deprivation quintile" in client.get(path).content.decode()
+
+
+def test_who_gains_says_no_plan_only_of_organisations_with_none_at_all(cast, footprint, icb):
+    """Walk FI5. A GP practice with no plan for any year is said to have none, to everyone
+    (which organisations have a plan at all is no secret: the typed move offers only those).
+    Trust B has a plan for 2027/28 only, unpublished: to those who may not see it, it is
+    withheld for 2026/27 like an unpublished plan, not said to have none for the year. The
+    ICB's row is what it pays under the contracts, which every partner sees: the same whether
+    or not it has a plan, and its plan's income is not given as a share."""
+    from dataclasses import replace
+
+    from footprint.finance import compute, publication, queries
+    from footprint.finance.rules import may_see_plan
+    from footprint.partnership.models import Organisation
+
+    practice = Organisation.objects.get(ods_code="A00001")
+    for provider, price in ((footprint["trust_b"], 3_500_00), (practice, 3_000_00)):
+        Contract.objects.create(
+            commissioner=icb,
+            provider=provider,
+            service="ip_elective",
+            kind=ContractKind.ACTIVITY,
+            price_pence=price,
+        )
+    services.save_plan(organisation=footprint["trust_b"], figures=figures(2027), by=cast["pmo"])
+    move = compute.TypedMove("RB1", "ip_elective", 100, "A00001")
+    orgs = {o.ods_code: o for o in Organisation.objects.all()}
+
+    def seen_by(who):
+        flows = compute.typed_flows(move, 2026)
+        return publication.flows_seen_by(
+            flows,
+            lambda code, y: may_see_plan(cast[who], orgs[code], y, frozenset()),
+            queries.codes_with_plans(),
+        )
+
+    practice_name = practice.name
+    for who in ("editor_a", "viewer"):
+        seen = seen_by(who)
+        assert f"No financial plan, so their costs are not estimated: {practice_name}" in (
+            seen.notes
+        ), who
+        assert seen.notes[-1] == (
+            "Costs and positions not shown until their plans for 2026/27 are published: "
+            "Trust B Hospitals"
+        )
+        assert [r.organisation for r in seen.rows if r.costs_hidden] == ["RB1"]
+    editor_b = seen_by("editor_b")  # sees its own (absent) plan for 2026/27
+    assert (
+        f"No financial plan, so their costs are not estimated: {practice_name}, Trust B Hospitals"
+        in editor_b.notes
+    )
+    assert editor_b.complete
+    # The ICB pays £50,000 less (100 admissions at £3,000 rather than £3,500), with or without
+    # a plan of its own, and that plan's income is never given away as a share.
+    before = {r.organisation: r for r in seen_by("editor_a").rows}["QA1"]
+    own = replace(figures(2026), income={"other": 110 * 100_000_000})
+    services.save_plan(organisation=icb, figures=own, by=cast["pmo"])
+    after = {r.organisation: r for r in seen_by("editor_a").rows}["QA1"]
+    assert (after.cost_change, after.position_change) == (-5_000_000, 5_000_000)
+    assert replace(after, planned_income=None) == replace(before, planned_income=None)
+    assert after.income_change_percent is None and not after.costs_hidden
+
+
+def test_an_upload_for_another_organisation_asks_nothing_about_its_saved_plans(
+    finance_team, icb, footprint, cast
+):
+    """Trust B's finance lead uploads a workbook naming Trust A: refused against B1, with the
+    workbook's own problems, and no 'unusual' question comparing it with Trust A's saved plan
+    (which would give that plan away)."""
+    services.save_plan(
+        organisation=footprint["trust_a"],
+        figures=figures(2026, pay=6, non_pay=4),
+        by=cast["pmo"],
+        confirmed=True,
+    )
+    rows = [list(r) for r in GOOD]
+    rows[5][2] = "lots"  # non-pay, 2027/28
+    book = importers.read_plan_workbook(workbook_bytes(rows), "plan.xlsx")  # RA1's
+    with pytest.raises(ImportRejected) as refused:
+        services.import_plan_workbook(workbook=book, filename="plan.xlsx", by=finance_team["b"])
+    assert [str(e) for e in refused.value.errors] == [
+        "row 1, column 'B': you may not change Trust A Hospitals's financial plans: give the "
+        "ODS code of an organisation whose finance team you belong to",
+        "row 8, column '2027/28 (C)': 'lots' is not an amount of money",
+    ]
+    assert FinancialPlan.objects.get().non_pay_pence == 4 * 100_000_000
