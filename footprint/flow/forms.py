@@ -101,11 +101,19 @@ class ContactForm(forms.Form):
         },
     )
     organisation = forms.ModelChoiceField(
-        queryset=Organisation.objects.all(),
+        queryset=Organisation.objects.none(),
         required=False,
         label="Organisation",
         empty_label="The system: told of every change",
+        help_text="The system, or an organisation that makes daily returns",
     )
+
+    def __init__(self, *args: Any, organisations: Any, **kwargs: Any) -> None:
+        """``organisations``: those a contact may be for, the ones that make daily returns
+        (``queries.reporting_organisations``), by name: a contact is told when its
+        organisation or the system changes level, so one for a GP practice would never be."""
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = organisations  # type: ignore[attr-defined]
 
 
 class AidForm(forms.Form):

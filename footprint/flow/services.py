@@ -665,6 +665,15 @@ def save_contact(
     contact: OnCallContact | None = None,
 ) -> OnCallContact:
     require(by, Permission.CHANGE_ESCALATION_PLAN)
+    if organisation is not None and not queries.kinds_of(organisation):
+        raise ValidationError(
+            {
+                "organisation": [
+                    f"{organisation.name} makes no daily return, so it has no level to be told "
+                    "of: choose the system or an organisation that makes returns"
+                ]
+            }
+        )
     twin = OnCallContact.objects.filter(
         organisation=organisation, email__iexact=email.strip()
     ).exclude(pk=contact.pk if contact else None)

@@ -714,7 +714,8 @@ def _escalation_page(
             "changes": [(c, _when(c.created_at)) for c in queries.level_changes(limit=15)],
             "may_change": can(request.user, Permission.CHANGE_ESCALATION_PLAN),
             "action_form": action_form or ActionForm(),
-            "contact_form": contact_form or ContactForm(),
+            "contact_form": contact_form
+            or ContactForm(organisations=queries.reporting_organisations()),
         },
         status=400 if refused else 200,
     )
@@ -743,7 +744,7 @@ def action_remove(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @permission_required(Permission.CHANGE_ESCALATION_PLAN)
 def contact_add(request: HttpRequest) -> HttpResponse:
-    form = ContactForm(request.POST)
+    form = ContactForm(request.POST, organisations=queries.reporting_organisations())
     if form.is_valid():
         try:
             services.save_contact(by=request.user, **form.cleaned_data)
