@@ -166,6 +166,11 @@ def test_the_public_money_page_fits_the_window(page, cast, footprint, icb, viewp
     assert svg["x"] >= chart["x"] - 1 and svg["x"] + svg["width"] <= chart["x"] + chart["width"] + 1
     texts = page.locator("#public-waterfall svg text").all_text_contents()
     assert not [t for t in texts if "…" in t], texts
+    # The steps' names leave the bars most of the width: wrapped at 36 characters they took
+    # 200 of a phone's 358 px and pushed the legend off the side (walk FI1).
+    name = page.locator("#public-waterfall svg text", has_text="System control total").first
+    names = name.bounding_box()
+    assert names["x"] + names["width"] - svg["x"] <= 0.4 * svg["width"], names
     # The legend's labels are whole and inside the chart ("Raises the position (better" was cut).
     for label in ("Raises the position (better)", "Lowers the position (worse)"):
         box = page.locator("#public-waterfall svg text", has_text=label).first.bounding_box()
