@@ -68,15 +68,26 @@ LARGEST_UPLOAD = max(TABLE.bytes, ACTIVITY.bytes, WORKBOOK.bytes, DOCUMENT.bytes
 @dataclass(frozen=True)
 class RowError:
     """One problem in an imported file. ``row`` counts the header as row 1, as a
-    spreadsheet does."""
+    spreadsheet does; row 0 is a problem of the whole file (or of a column, if named)."""
 
     row: int
     column: str
     message: str
 
+    @property
+    def where(self) -> str:
+        """'row 3, column 'Date'', 'column 'A'', or '' for the whole file."""
+        parts = ([f"row {self.row}"] if self.row > 0 else []) + (
+            [f"column '{self.column}'"] if self.column else []
+        )
+        return ", ".join(parts)
+
     def __str__(self) -> str:
-        where = f"row {self.row}" + (f", column '{self.column}'" if self.column else "")
-        return f"{where}: {self.message}"
+        return f"{self.where}: {self.message}" if self.where else self.message
+
+    def in_file(self, filename: str) -> str:
+        """The problem with the file's name: 'plan.xlsx, row 3: …' or 'plan.xlsx: …'."""
+        return f"{filename}, {self}" if self.where else f"{filename}: {self}"
 
 
 class ImportRejected(Exception):
@@ -90,7 +101,7 @@ class ImportRejected(Exception):
         super().__init__(f"{filename}: {shown}{more}")
 
     def as_lines(self) -> list[str]:
-        return [f"{self.filename}, {e}" for e in self.errors]
+        return [e.in_file(self.filename) for e in self.errors]
 
 
 def decode(data: bytes, filename: str) -> str:

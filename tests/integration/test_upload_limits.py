@@ -49,7 +49,7 @@ def test_a_table_is_refused_at_the_first_row_past_the_limit():
         "more than 10 cells" in rejected(list, imports.csv_rows("a,b,c,d\n" * 3, "t.csv", SMALL))[0]
     )
     assert rejected(imports.check_csv, b"x" * 20_000, "t.csv", SMALL) == [
-        "t.csv, row 0: t.csv is 0.02 MB, more than the 0.01 MB Footprint takes in one file: "
+        "t.csv: t.csv is 0.02 MB, more than the 0.01 MB Footprint takes in one file: "
         "split it into smaller files"
     ]
 
@@ -81,7 +81,7 @@ def test_a_zip_bomb_is_refused_before_it_is_expanded():
     assert len(data) < 200_000
     lines = rejected(imports.open_workbook, data, "plan.xlsx")
     assert lines == [
-        "plan.xlsx, row 0: the workbook expands to 30 MB, more than the 5 MB a plan workbook "
+        "plan.xlsx: the workbook expands to 30 MB, more than the 5 MB a plan workbook "
         "can need: save only the plan sheets"
     ]
 
@@ -119,7 +119,7 @@ def test_a_failed_finance_upload_lists_its_problems_on_the_job(client, finance_t
     job = Job.objects.get()
     assert job.status == Job.Status.FAILED and job.payload == {}
     assert job.errors == [
-        "plan.xlsx, row 0: the workbook expands to 30 MB, more than the 5 MB a plan workbook "
+        "plan.xlsx: the workbook expands to 30 MB, more than the 5 MB a plan workbook "
         "can need: save only the plan sheets"
     ]
     assert not FinancialPlan.objects.exists()
@@ -250,9 +250,7 @@ def test_an_activity_file_past_its_row_limit_is_refused_by_the_job(client_for, f
     buffer = io.BytesIO()
     pl.DataFrame({"provider": ["RA1"] * 10, "age": ["3"] * 10}).write_parquet(buffer)
     lines = rejected(demand_importers.read_frame, buffer.getvalue(), "a.parquet", small)
-    assert lines == [
-        "a.parquet, row 0: the file has 10 rows, more than the 5 Footprint takes in one file"
-    ]
+    assert lines == ["a.parquet: the file has 10 rows, more than the 5 Footprint takes in one file"]
 
 
 def test_an_activity_file_with_a_nul_or_too_many_columns_is_refused(client_for, footprint):
