@@ -18,6 +18,8 @@ from footprint.demand import queries as demand_queries
 from footprint.demand.models import Run as DemandRun
 from footprint.flow import queries as flow_queries
 from footprint.partnership.models import Organisation, OrganisationKind
+from footprint.plans import queries as plans_queries
+from footprint.plans.models import Goal
 from footprint.winter.models import (
     DayResult,
     ProviderInputs,
@@ -207,6 +209,23 @@ def projected_admissions(r: DemandRun, year: int) -> dict[str, float]:
     """A demand run's mean emergency admissions in ``year``, by provider ODS code."""
     rows = demand_queries.results_where(r.pk, measure="activity", item="ip_emergency", year=year)
     return {x.provider: x.mean for x in rows}
+
+
+#: Daily-return measures a winter plan acts on: patients with no criteria to reside (by
+#: pathway, by reason, or all) and ambulance handovers.
+SERVED_MEASURES = ("nctr", "handover")
+
+
+def served_goals() -> list[Goal]:
+    """The partnership plan's goals (the latest plan, published or not: partners read them)
+    measured on the daily returns' patients with no criteria to reside or ambulance
+    handovers: what a winter plan's schemes are meant to move."""
+    p = plans_queries.current_plan()
+    if p is None:
+        return []
+    return [
+        g for g in plans_queries.goals_of(p) if g.metric.flow_measure.startswith(SERVED_MEASURES)
+    ]
 
 
 def projected_years(r: DemandRun) -> list[int]:

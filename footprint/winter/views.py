@@ -259,6 +259,7 @@ def plan(request: HttpRequest, pk: int) -> HttpResponse:
             "plan": p,
             **context,
             "changed": changed,
+            "goals": queries.served_goals() if can(request.user, Permission.VIEW_WINTER) else [],
             "status": {sc.pk: _status(sc) for sc in context["scenarios"]},
             "may_change": change,
             "may_publish": can(request.user, Permission.PUBLISH_WINTER, p),
