@@ -4,6 +4,7 @@ moderation and the partnership's responses."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 from django import forms
@@ -112,7 +113,23 @@ LONGEST_DAYS = 366
 KEEP_MOST_DAYS = 3 * 365 + 1
 
 
+# A web address as its hint says: lower-case letters, numbers and hyphens, a hyphen only
+# between them (no underscores: one rule, the one the hint gives).
+WEB_ADDRESS = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
 class ConsultationForm(forms.ModelForm):
+    # A plain text field: the model's SlugField would refuse in Django's words ("Enter a valid
+    # “slug”"); ``clean_slug`` says what is wrong in the field's own words.
+    slug = forms.CharField(
+        max_length=80,
+        required=False,
+        error_messages={
+            "unique": "Another consultation already has this web address: choose another",
+            "max_length": "Web address: at most 80 characters",
+        },
+    )
+
     class Meta:
         model = Consultation
         fields = [
@@ -154,6 +171,16 @@ class ConsultationForm(forms.ModelForm):
                 "consultation opens."
             )
 
+    def clean_slug(self) -> str:
+        slug: str = self.cleaned_data.get("slug") or ""
+        slug = slug.strip().lower()  # capitals read the same in an address: kept lower-case
+        if slug and not WEB_ADDRESS.match(slug):
+            raise ValidationError(
+                "Web address: use only lower-case letters, numbers and hyphens (a hyphen "
+                "between them, no spaces or underscores), e.g. evening-gp-appointments"
+            )
+        return slug
+
     def clean(self) -> dict[str, Any]:
         data = super().clean()
         opens, closes, keep = (
@@ -161,8 +188,13 @@ class ConsultationForm(forms.ModelForm):
             data.get("closes_on"),
             data.get("retention_until"),
         )
+        # Each date on its own first, then against one another: every problem in one round.
         if opens and (problem := year_problem(opens.year, today=self.today, ahead=2)):
             self.add_error("opens_on", f"Opens: {problem}")
+        if closes and (problem := year_problem(closes.year, today=self.today, ahead=3)):
+            self.add_error("closes_on", f"Closes: {problem}")
+        if keep and (problem := year_problem(keep.year, today=self.today, ahead=6)):
+            self.add_error("retention_until", f"Personal details kept until: {problem}")
         if opens and closes and closes < opens:
             self.add_error("closes_on", "It must close after it opens")
         elif (

@@ -5,6 +5,7 @@ personal details after the retention date."""
 import datetime as dt
 import io
 import re
+from html import unescape
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
@@ -473,6 +474,46 @@ def test_personal_details_are_deleted_after_the_retention_date(open_consultation
     p.refresh_from_db()
     assert (p.key, p.age_band) == ("", "")
     assert not Answer.objects.exists() and Vote.objects.count() == 1  # the vote stays, unlinked
+
+
+def test_the_web_address_and_the_dates_are_checked_in_plain_words_in_one_round(
+    client_for, open_consultation
+):
+    """Walk EN5: a web address in use, or not as the hint says, is refused naming the field;
+    each date's year is checked on its own as well as against the others, all at once."""
+    new = reverse("engagement:new")
+    pmo = client_for("pmo")
+    today = timezone.localdate()
+    form = {
+        "title": "Beds",
+        "slug": "evening-gp",  # the open consultation's
+        "summary": "About beds",
+        "audience": "public",
+        "opens_on": today,
+        "closes_on": today + dt.timedelta(days=30),
+        "retention_until": today + dt.timedelta(days=90),
+    }
+    said = unescape(pmo.post(new, form).content.decode())
+    assert "Another consultation already has this web address: choose another" in said
+    assert "Slug" not in said
+    for bad in ("beds_winter", "beds winter", "-beds", "beds--winter", "beds!"):
+        said = unescape(pmo.post(new, form | {"slug": bad}).content.decode())
+        assert "Web address: use only lower-case letters, numbers and hyphens" in said, bad
+        assert "valid “slug”" not in said
+    said = unescape(
+        pmo.post(
+            new,
+            form
+            | {"slug": "beds", "opens_on": "1999-12-01", "closes_on": "0226-01-01"}
+            | {"retention_until": "9999-01-01"},
+        ).content.decode()
+    )
+    assert "Opens: 1999 is before 2000" in said
+    assert "Closes: 226 is before 2000" in said
+    assert "Personal details kept until: 9999 is more than 6 years after" in said
+    assert Consultation.objects.count() == 1
+    pmo.post(new, form | {"slug": "Beds-Winter-2026"})
+    assert Consultation.objects.filter(slug="beds-winter-2026").exists()
 
 
 def test_only_the_programme_office_sets_up_consultations(client_for, footprint):

@@ -105,8 +105,11 @@ def world(cast, footprint):
             closes_on=closes,
             retention_until=today + 10 * week,
         )
-        services.add_partnership_statement(
-            consultation=made[slug], text="Practices should open until 8pm.", by=cast["pmo"]
+        services.add_partnership_statement(  # written the day it opened
+            consultation=made[slug],
+            text="Practices should open until 8pm.",
+            by=cast["pmo"],
+            today=opens,
         )
         Question.objects.create(consultation=made[slug], text="What would help you most?")
     for closed in ("walk-in", "staff-rota"):
