@@ -18,6 +18,7 @@ from footprint.partnership.models import (
 )
 from footprint.partnership.rules import STRUCTURE_FIELDS
 from footprint.partnership.services import organisation_name_problems
+from footprint.partnership.validators import WEBSITE_MESSAGE, normalise_postcode
 
 IMPORT_KINDS = [
     ("organisations", "Organisations (CSV with ODS-style columns)"),
@@ -62,12 +63,17 @@ class OrganisationForm(forms.ModelForm):
             "website",
         ]
         widgets = {"places": forms.CheckboxSelectMultiple}
+        error_messages = {"website": {"invalid": WEBSITE_MESSAGE}}
 
     def __init__(self, *args: object, structure: bool = False, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         if not structure:
             for name in STRUCTURE_FIELDS:
                 del self.fields[name]
+
+    def clean_postcode(self) -> str:
+        """As written on letters ('wr12es' → 'WR1 2ES'); the model checks its shape."""
+        return normalise_postcode(str(self.cleaned_data.get("postcode") or ""))
 
     def clean_name(self) -> str:
         """The service's rule for a name, told with the form's other problems."""

@@ -32,7 +32,11 @@ from footprint.partnership.models import (
     OrganisationKind,
     Sex,
 )
-from footprint.partnership.validators import normalise_ods_code, validate_ods_code_for_kind
+from footprint.partnership.validators import (
+    normalise_ods_code,
+    normalise_postcode,
+    validate_ods_code_for_kind,
+)
 
 # England has about 750,000 people of any one year of age; an area's figure for one age and
 # sex above this is a mistake (a total in an age's column, or no number at all: 1e300).
@@ -121,7 +125,7 @@ def parse_organisations(text: str, filename: str) -> list[OrganisationRow]:
                 place_codes=[p.strip() for p in rec[c_places].split(";") if p.strip()]
                 if c_places
                 else [],
-                postcode=rec[c_post].upper() if c_post else "",
+                postcode=normalise_postcode(rec[c_post]) if c_post else "",
                 website=rec[c_web] if c_web else "",
             )
         )

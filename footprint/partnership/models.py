@@ -14,10 +14,12 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from footprint.partnership.validators import (
+    WEBSITE_MESSAGE,
     validate_name,
     validate_ods_code,
     validate_ods_code_for_kind,
     validate_ons_code,
+    validate_postcode,
 )
 
 MAX_AGE = 90  # single years 0…89, then 90 and over
@@ -129,8 +131,8 @@ class Organisation(models.Model):
     places = models.ManyToManyField(
         Place, blank=True, related_name="organisations", help_text="The places it serves"
     )
-    website = models.URLField(blank=True)
-    postcode = models.CharField(max_length=10, blank=True)
+    website = models.URLField(blank=True, error_messages={"invalid": WEBSITE_MESSAGE})
+    postcode = models.CharField(max_length=10, blank=True, validators=[validate_postcode])
     contact_email = models.EmailField(
         blank=True, help_text="Where the partnership's messages to the organisation go"
     )

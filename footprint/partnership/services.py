@@ -56,6 +56,7 @@ from footprint.partnership.models import (
     System,
 )
 from footprint.partnership.rules import STRUCTURE_FIELDS, Permission, is_programme_office
+from footprint.partnership.validators import normalise_postcode
 
 
 class AuditAction(StrEnum):
@@ -441,6 +442,8 @@ def update_organisation(*, organisation: Organisation, changes: dict[str, Any], 
     if "name" in changes and name_problems:
         raise ValidationError({"name": name_problems})
     changes = dict(changes)
+    if changes.get("postcode"):  # as written on letters, whichever way it came
+        changes["postcode"] = normalise_postcode(str(changes["postcode"]))
     with transaction.atomic():
         places = changes.pop("places", None)
         for name, value in changes.items():

@@ -86,3 +86,31 @@ def validate_name(value: str) -> None:
         )
     if problem := formula_start_error(value):
         raise ValidationError(problem, code="name_formula")
+
+
+# A UK postcode's shape: an outward code (one or two letters, a digit, then perhaps a letter or
+# digit) and an inward code (a digit and two letters), e.g. WR1 2ES, M1 1AE, SW1A 1AA; the
+# space is optional as typed. Whether it exists is not checked (that needs the ONS directory).
+UK_POSTCODE = re.compile(r"^(?:[A-Z]{1,2}[0-9][A-Z0-9]? ?[0-9][A-Z]{2}|GIR ?0AA)$")
+
+
+def normalise_postcode(value: str) -> str:
+    """A postcode as written on letters: capitals, one space before the last three
+    characters ('wr12es' → 'WR1 2ES'); anything not shaped like one is left for the check."""
+    squeezed = "".join((value or "").split()).upper()
+    if 5 <= len(squeezed) <= 7:
+        return f"{squeezed[:-3]} {squeezed[-3:]}"
+    return (value or "").strip().upper()
+
+
+def validate_postcode(value: str) -> None:
+    """Check that an organisation's postcode has the shape of a UK postcode."""
+    if value and not UK_POSTCODE.match(value.upper()):
+        raise ValidationError(
+            f"Enter a UK postcode, such as WR1 2ES (not {value[:12]!r})", code="invalid_postcode"
+        )
+
+
+WEBSITE_MESSAGE = (
+    "Enter the website's full address, starting https://, e.g. https://www.example.nhs.uk"
+)

@@ -135,7 +135,7 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
                     o.name,
                     o.get_kind_display(),
                     "yes" if o.has_statutory_board else "no",
-                    o.neighbourhood.code if o.neighbourhood else "",
+                    o.neighbourhood.name if o.neighbourhood else "",
                     o.postcode,
                     o.website,
                 ]
