@@ -161,6 +161,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         "transaction_mode": "IMMEDIATE",
+        # A writer waits up to 30 s for another's transaction (SQLite takes one writer at a
+        # time) before "database is locked", rather than Python's 5 s (probe F1b).
+        "timeout": 30,
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 
