@@ -276,8 +276,9 @@ def system_table(
     return out
 
 
-# The system page's limits come from a baseline: its first six whole weeks (each weekday six
-# times; 42 days, more than the 20 points Making Data Count asks for), fixed for the rest.
+# The system page's limits come from a baseline: the first six whole weeks with figures (each
+# weekday six times; 42 days, more than the 20 points Making Data Count asks for), fixed for
+# the days after them.
 BASELINE_DAYS = 42
 
 
@@ -322,12 +323,17 @@ def judge_series(
     providers ``missing`` (expected, they did not report the figure) is incomplete: it has no
     system figure (any value given for it is dropped), it is listed naming who is missing,
     and it is neither drawn, judged nor used for the limits. With ``baseline``, the weekly
-    pattern, the average and the limits are those of the first ``baseline`` days, and every
-    later day is judged against them. A run of seven or more days on one side of the
-    average is said once, as a shift, rather than as that many unusual days."""
+    pattern, the average and the limits are those of the ``baseline`` days from the first
+    with a figure, and every later day is judged against them; when no day is left after
+    them, there is no baseline (the limits come from every day, as without one). A run of
+    seven or more days on one side of the average is said once, as a shift, rather than as
+    that many unusual days."""
     gaps = [list(m) for m in missing] if missing is not None else [[] for _ in values]
     skip = [bool(g) for g in gaps]
     values = [None if x else v for v, x in zip(values, skip, strict=True)]
+    first = next((i for i, v in enumerate(values) if v is not None), 0)
+    if baseline is not None:
+        baseline = first + baseline if first + baseline < len(days) else None
     judged = spc_daily.analyse_by_weekday(
         values,
         [d.weekday() for d in days],
@@ -419,7 +425,7 @@ def judge_series(
         )
         if ongoing is not None:
             sentence += " " + _shift_sentence(
-                definition, days, judged, ongoing, baseline, shift_words(ongoing)
+                definition, days, judged, ongoing, baseline, first, shift_words(ongoing)
             )
     rows = [
         {
@@ -444,7 +450,7 @@ def judge_series(
         sentence,
         special,
         incomplete_days=sum(skip),
-        baseline=None if baseline is None else (days[0], days[min(baseline, len(days)) - 1]),
+        baseline=None if baseline is None else (days[first], days[baseline - 1]),
         shifted=None if ongoing is None else ongoing.high,
     )
 
@@ -455,6 +461,7 @@ def _shift_sentence(
     judged: spc_daily.WeekdayResult,
     ongoing: spc_daily.Shift,
     baseline: int | None,
+    first: int,
     words: str,
 ) -> str:
     """The plain-English line for a series that has been on one side of its average for a
@@ -470,8 +477,8 @@ def _shift_sentence(
     )
     if baseline is not None:
         text += (
-            f" The limits are those of the baseline, {days[0]:%-d %B} to "
-            f"{days[min(baseline, len(days)) - 1]:%-d %B %Y}, which averaged "
+            f" The limits are those of the baseline, {days[first]:%-d %B} to "
+            f"{days[baseline - 1]:%-d %B %Y}, which averaged "
             f"{_shown(centre, definition.unit)} a day"
         )
         if recent:
@@ -498,14 +505,13 @@ def system_picture(
     day on which an expected trust did not report a figure (or a part of it) has no system
     figure for it and is incomplete, naming the trust (``system_day``)."""
     judged_days = [system_day(by_day.get(d, {}), expected) for d in days]
-    baseline = BASELINE_DAYS if len(days) > BASELINE_DAYS else None
     return [
         judge_series(
             s,
             days,
             [v[s.key] for v, _ in judged_days],
             [gaps[s.key] for _, gaps in judged_days],
-            baseline=baseline,
+            baseline=BASELINE_DAYS,
         )
         for s in SYSTEM_SERIES
     ]

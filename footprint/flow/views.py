@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 from typing import Any
 
 from django.contrib import messages
@@ -443,11 +444,17 @@ def _narrow(spec: dict[str, Any]) -> dict[str, Any]:
     return dict(walk(out))
 
 
+def _finite_or_none(value: Any) -> Any:
+    """A number that is not finite (no average yet) as None: JSON has no NaN."""
+    return None if isinstance(value, float) and not math.isfinite(value) else value
+
+
 def _trimmed(spec: dict[str, Any]) -> dict[str, Any]:
     """The chart with each point carrying only the fields some layer draws (the SPC chart's
     points also carry their point type, rule and segment, which these charts do not draw),
     and without the segment at all when every point is in one (no rebase): the layers then
-    share one list of points, which ``_shared_data`` gives once. Drawn the same."""
+    share one list of points, which ``_shared_data`` gives once. A line with nothing to draw
+    (no average or limits: too few days to judge) is left out. Drawn the same."""
     used: set[str] = set()
 
     def find(node: Any) -> None:
@@ -475,11 +482,15 @@ def _trimmed(spec: dict[str, Any]) -> dict[str, Any]:
     for layer in layers:
         layer = dict(layer)
         data = layer.get("data")
-        if isinstance(data, dict) and isinstance(data.get("values"), list):
-            layer["data"] = {
-                "values": [{k: v for k, v in p.items() if k in used} for p in data["values"]]
-            }
         encoding = layer.get("encoding")
+        if isinstance(data, dict) and isinstance(data.get("values"), list):
+            values = [
+                {k: _finite_or_none(v) for k, v in p.items() if k in used} for p in data["values"]
+            ]
+            y = encoding.get("y", {}).get("field") if isinstance(encoding, dict) else None
+            if y is not None and all(p.get(y) is None for p in values):
+                continue  # nothing to draw: no average or limits (too few days to judge)
+            layer["data"] = {"values": values}
         if one_segment and isinstance(encoding, dict) and "detail" in encoding:
             layer["encoding"] = {k: v for k, v in encoding.items() if k != "detail"}
         out.append(layer)

@@ -296,3 +296,20 @@ def test_a_change_of_level_after_the_baseline_is_said_once_as_a_shift():
     # The same days without a baseline: the average sits between the levels.
     whole = compute.judge_series(definition, days, values)
     assert whole.baseline is None and all(r["baseline"] == "" for r in whole.rows)
+
+
+def test_the_baseline_starts_at_the_first_day_with_a_figure():
+    """Figures only for the last 20 of 91 days (a partnership that has just started): no
+    baseline of 42 days fits after the first figure, so the limits come from those 20 days, as
+    without a baseline, rather than from a baseline with no figure in it (no limits at all)."""
+    days = [dt.date(2026, 9, 1) + dt.timedelta(days=i) for i in range(91)]
+    values = [None] * 71 + [20.0 + (i % 3) for i in range(20)]
+    definition = compute.SeriesDef("x", "Delays", "patients", "decrease")
+    short = compute.judge_series(definition, days, values, baseline=42)
+    assert short.baseline is None
+    assert all(isinstance(p["mean"], float) and p["mean"] == p["mean"] for p in short.points)
+    # Figures from day 11: the baseline is days 11 to 52.
+    values = [None] * 11 + [20.0 + (i % 3) for i in range(80)]
+    later = compute.judge_series(definition, days, values, baseline=42)
+    assert later.baseline == (days[11], days[52])
+    assert [r["baseline"] for r in reversed(later.rows)] == ["Yes"] * 53 + ["No"] * 38
