@@ -26,6 +26,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
@@ -33,6 +34,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from footprint.core import audit, ratelimit
+from footprint.core.models import ApiToken
 
 HOUR = 3600
 # Asks from one client address, links to one email address and to one account, an hour.
@@ -156,14 +158,20 @@ def ask_for_link(email: str, *, client: str) -> bool:
 
 
 def reset_done(user: Any) -> None:
-    """After ``user`` chose a new password through a link: end any log-in lockout of theirs
-    and record it."""
+    """After ``user`` chose a new password through a link: end any log-in lockout of theirs,
+    revoke their API tokens (a reset follows a lost or stolen password, and a token made by
+    whoever had it would outlive the old sessions, which Django ends) and record it."""
     from axes.utils import reset as axes_reset
 
     axes_reset(username=user.get_username())
-    audit.record(
-        actor=user,
-        action=AuditAction.RESET_PASSWORD,
-        summary=f"{user.get_username()} chose a new password through a reset link",
-        person=user.pk,
-    )
+    with transaction.atomic():
+        revoked = ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(
+            revoked_at=timezone.now()
+        )
+        tokens = f"; {revoked} API token{'s' if revoked != 1 else ''} revoked" if revoked else ""
+        audit.record(
+            actor=user,
+            action=AuditAction.RESET_PASSWORD,
+            summary=f"{user.get_username()} chose a new password through a reset link{tokens}",
+            person=user.pk,
+        )

@@ -7,7 +7,8 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from footprint.core.models import AuditEvent
+from footprint.api.tokens import create_token
+from footprint.core.models import ApiToken, AuditEvent
 from tests.conftest import PASSWORD
 
 NEW = "a-brand-new-Passphrase-42"
@@ -155,3 +156,23 @@ def test_one_programme_office_sender_sends_at_most_ten_links_an_hour(
     refused = client.post(send, follow=True).content.decode()
     assert "No link was sent: you have sent 10 password reset links this hour" in refused
     assert len(mail.outbox) == 10
+
+
+def test_a_reset_revokes_the_persons_api_tokens_and_no_one_elses(client, viewer, cast):
+    """Probe T2: a token made by whoever had the old password must not outlive the reset."""
+    create_token(user=viewer, name="notebook", access="read")
+    create_token(user=viewer, name="script", access="read_write")
+    _, other = create_token(user=cast["pmo"], name="theirs")
+    ask(client, "viewer@example.nhs.uk")
+    form = client.get(link_in(mail.outbox[0]), follow=True)
+    assert "revokes your API tokens" in form.content.decode()
+    done = client.post(
+        form.redirect_chain[-1][0], {"new_password1": NEW, "new_password2": NEW}, follow=True
+    )
+    assert "Any API tokens you had were revoked" in done.content.decode()
+    assert not ApiToken.objects.filter(user=viewer, revoked_at__isnull=True).exists()
+    assert ApiToken.objects.filter(user=cast["pmo"], revoked_at__isnull=True).count() == 1
+    event = AuditEvent.objects.get(action="reset_password")
+    assert event.summary == "viewer chose a new password through a reset link; 2 API tokens revoked"
+    still = client.get("/api/v1/jobs/999999", headers={"Authorization": f"Bearer {other}"})
+    assert still.status_code == 404  # the programme office's token still works
