@@ -539,7 +539,8 @@ def what_changed(series: Sequence[JudgedSeries], day: dt.date) -> str:
             parts.append(
                 f"For a week or more up to {day:%-d %B}, {names(chosen)} {has} been "
                 f"{'above' if high else 'below'} {'its' if len(chosen) == 1 else 'their'} "
-                "average every day: a change of level rather than unusual days (details below)."
+                f"{'baseline ' if all(s.baseline for s in chosen) else ''}average every day: "
+                "a change of level rather than unusual days (details below)."
             )
     if not parts:
         return (

@@ -292,7 +292,7 @@ def test_a_change_of_level_after_the_baseline_is_said_once_as_a_shift():
     assert all(r["verdict"] == "Usual variation" for r in series.rows[14:])
     changed = compute.what_changed([series], days[-1])
     assert changed.startswith("For a week or more up to 1 November, delays has been above")
-    assert "a change of level rather than unusual days" in changed
+    assert "above its baseline average every day: a change of level rather than" in changed
     # The same days without a baseline: the average sits between the levels.
     whole = compute.judge_series(definition, days, values)
     assert whole.baseline is None and all(r["baseline"] == "" for r in whole.rows)
