@@ -81,6 +81,7 @@ AGES = {  # age band weights per group
     2: (0.02, 0.25, 0.45, 0.25, 0.03),
     3: (0.02, 0.20, 0.40, 0.30, 0.08),
 }
+OPEN_AGES = (0.01, 0.08, 0.21, 0.38, 0.32)  # who answers about community beds, by age band
 OWN_STATEMENTS = [
     (
         "A minor injuries service in the community hospital at Rookhampton would suit us.",
@@ -292,8 +293,24 @@ def _open(timeline: Timeline, clock: Clock, rng: np.random.Generator, pmo: objec
         consultation=c, text="Tell us about recovering after a hospital stay."
     )
     clock.go(timeline.days_ago(2))
+    # About two in three say their age and where they live, as in the closed consultation;
+    # beds in the Dales draw older people and Hallowdale's residents. A generator of its own
+    # keeps the votes below as they were.
+    said = np.random.default_rng(20261201)
+    places = {p.name: p for p in Place.objects.all()}
+    bands = [b for b, _ in AgeBand.choices]
     people = Participant.objects.bulk_create(
-        [Participant(consultation=c, key=_digest(f"demo-open-{i}")) for i in range(120)]
+        [
+            Participant(
+                consultation=c,
+                key=_digest(f"demo-open-{i}"),
+                age_band=str(said.choice(bands, p=OPEN_AGES)) if said.random() < 0.65 else "",
+                place=(places["Hallowdale"] if said.random() < 0.8 else places["Wyvernshire"])
+                if said.random() < 0.7
+                else None,
+            )
+            for i in range(120)
+        ]
     )
     Vote.objects.bulk_create(
         [

@@ -229,6 +229,25 @@ def test_demo_names_are_invented(demo, db):
     assert not words & REAL
 
 
+def test_demo_consultations_know_the_age_and_place_of_most_who_took_part(demo, db):
+    """Walk EN2: each consultation's "By place" and "By age" tables have believable shares,
+    not everyone as "Did not say"."""
+    from footprint.engagement.models import Participant
+
+    for slug in ("hawkesmere-minor-injuries", "dales-community-beds"):
+        people = Participant.objects.filter(consultation__slug=slug)
+        total = people.count()
+        aged = people.exclude(age_band="").count() / total
+        placed = people.exclude(place=None).count() / total
+        assert 0.5 <= aged <= 0.8 and 0.5 <= placed <= 0.9, (slug, aged, placed)
+        assert people.values("age_band").distinct().count() >= 5, slug
+    dales = Participant.objects.filter(consultation__slug="dales-community-beds")
+    assert (
+        dales.filter(place__name="Hallowdale").count()
+        > dales.filter(place__name="Wyvernshire").count()
+    )
+
+
 def test_demo_population_is_older_than_england_and_projected_five_years(demo, db):
     from footprint.partnership import compute
 
