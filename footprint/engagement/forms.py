@@ -188,13 +188,8 @@ class ConsultationForm(forms.ModelForm):
             data.get("closes_on"),
             data.get("retention_until"),
         )
-        # Each date on its own first, then against one another: every problem in one round.
         if opens and (problem := year_problem(opens.year, today=self.today, ahead=2)):
             self.add_error("opens_on", f"Opens: {problem}")
-        if closes and (problem := year_problem(closes.year, today=self.today, ahead=3)):
-            self.add_error("closes_on", f"Closes: {problem}")
-        if keep and (problem := year_problem(keep.year, today=self.today, ahead=6)):
-            self.add_error("retention_until", f"Personal details kept until: {problem}")
         if opens and closes and closes < opens:
             self.add_error("closes_on", "It must close after it opens")
         elif (
@@ -210,6 +205,14 @@ class ConsultationForm(forms.ModelForm):
                 "retention_until",
                 "Keep personal details at most three years after it closes: is the year right?",
             )
+        # A date the others could not judge (one missing or refused) is still judged on its
+        # own, so that every date's problem shows in one round.
+        closes_problem = closes and year_problem(closes.year, today=self.today, ahead=3)
+        if closes_problem and "closes_on" not in self.errors:
+            self.add_error("closes_on", f"Closes: {closes_problem}")
+        keep_problem = keep and year_problem(keep.year, today=self.today, ahead=6)
+        if keep_problem and "retention_until" not in self.errors:
+            self.add_error("retention_until", f"Personal details kept until: {keep_problem}")
         return data
 
 
