@@ -1,8 +1,9 @@
 """Winter plans in the JSON API, read only, for partners with a token (as demand's API; the
-public reads a published plan on its pages): every plan with its scenarios, a scenario with
-each provider's inputs, its cost over the winter and the proposal it was brought to a
-decision as, a run with its progress, and a run's results per provider and week and per
-provider and day."""
+public, and anyone else not a partner, reads a published plan on its pages, as published):
+every plan with its scenarios (live, with the wording published beside), a scenario with each
+provider's inputs, its cost over the winter and the proposal it was brought to a decision as,
+a run with its progress, and a run's results per provider and week and per provider and
+day."""
 
 import datetime as dt
 from typing import Any
@@ -42,6 +43,23 @@ class ScenarioSummaryOut(Schema):
         description="Pounds over the winter as the plan was published (frozen until it is "
         "published again, whatever unit costs or inputs change); null in a draft"
     )
+    published_name: str | None = Field(
+        description="Its name as the plan was published (what the public reads, until the plan "
+        "is published again); null in a draft or for a scenario added since"
+    )
+    published_description: str | None = Field(
+        description="Its description as the plan was published; null as published_name"
+    )
+
+
+class PublishedPlanOut(Schema):
+    name: str
+    description: str
+    start: dt.date
+    days: int
+    peak: dt.date
+    runs: int
+    seed: int
 
 
 class PlanOut(Schema):
@@ -54,13 +72,19 @@ class PlanOut(Schema):
     runs: int
     seed: int
     status: str = Field(description="draft or published")
+    published_as: PublishedPlanOut | None = Field(
+        description="The plan's wording and settings as published (what the public reads on its "
+        "pages until it is published again, whatever they are changed to since); null in a draft"
+    )
     scenarios: list[ScenarioSummaryOut]
 
 
 def _plan_out(p: Any) -> dict[str, Any]:
-    frozen = queries.published_runs(p) if p.published else []
+    frozen = queries.published_runs(p, as_published=True) if p.published else []
     published = {sc.pk: r.pk for sc, r, _ in frozen}
     costs = {sc.pk: None if cost is None else round(cost, 2) for sc, _, cost in frozen}
+    worded = {sc.pk: sc for sc, _, _ in frozen}
+    shown = queries.as_published(p)
     return {
         "id": p.pk,
         "name": p.name,
@@ -71,6 +95,9 @@ def _plan_out(p: Any) -> dict[str, Any]:
         "runs": p.runs,
         "seed": p.seed,
         "status": p.status,
+        "published_as": {f: getattr(shown, f) for f in queries.PLAN_WORDING}
+        if p.published
+        else None,
         "scenarios": [
             {
                 "id": sc.pk,
@@ -79,6 +106,8 @@ def _plan_out(p: Any) -> dict[str, Any]:
                 "latest_run": getattr(queries.latest_run(sc), "pk", None),
                 "published_run": published.get(sc.pk),
                 "published_cost": costs.get(sc.pk),
+                "published_name": worded[sc.pk].name if sc.pk in worded else None,
+                "published_description": worded[sc.pk].description if sc.pk in worded else None,
             }
             for sc in queries.scenarios(p)
         ],

@@ -49,7 +49,16 @@ class WinterPlan(models.Model):
     published_runs = models.JSONField(
         default=list,
         blank=True,
-        help_text='[{"scenario": 3, "run": 12, "cost": 1234.0}, …] as published',
+        help_text='[{"scenario": 3, "run": 12, "cost": 1234.0, "name": "Do nothing", '
+        '"description": ""}, …] as published',
+    )
+    # The plan's wording and settings as published, frozen the same way: what the public (and
+    # anyone not a partner) reads of a published plan, whatever the workspace says since.
+    published_as = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text='{"name": …, "description": …, "start": "2026-11-30", "days": 120, '
+        '"peak": "2027-01-05", "runs": 200, "seed": 1} as published',
     )
     # What a place costs, in pounds, the same in every scenario (0: not costed). A scenario
     # offers its places a day every day of the winter; each place offered is one bought.

@@ -136,16 +136,66 @@ def latest_job_run(sc: Scenario) -> WinterRun | None:
     return sc.runs.select_related("job").order_by("-created_at", "-pk").first()
 
 
-def published_runs(p: WinterPlan) -> list[tuple[Scenario, WinterRun, float | None]]:
+def published_runs(
+    p: WinterPlan, *, as_published: bool = False
+) -> list[tuple[Scenario, WinterRun, float | None]]:
     """What the plan was published with, frozen: each scenario (in the plan's order), the run
-    the boards saw and its cost then (None: not recorded)."""
+    the boards saw and its cost then (None: not recorded). With ``as_published``, each
+    scenario as it was worded then (``published_scenario``): what the public reads."""
     frozen = {int(f["scenario"]): f for f in p.published_runs}
     found = WinterRun.objects.in_bulk([int(f["run"]) for f in frozen.values()])
     return [
-        (sc, found[int(f["run"])], f.get("cost"))
+        (published_scenario(sc, f) if as_published else sc, found[int(f["run"])], f.get("cost"))
         for sc in scenarios(p)
         if (f := frozen.get(sc.pk)) is not None and int(f["run"]) in found
     ]
+
+
+#: What the public reads of a published plan, frozen when it is published (``published_as``).
+PLAN_WORDING = ("name", "description", "start", "days", "peak", "runs", "seed")
+
+
+def wording_of(p: WinterPlan) -> dict[str, Any]:
+    """The plan's wording and settings as they stand, as plain values (publishing keeps
+    them)."""
+    out = {f: getattr(p, f) for f in PLAN_WORDING}
+    return {**out, "start": p.start.isoformat(), "peak": p.peak.isoformat()}
+
+
+def as_published(p: WinterPlan) -> WinterPlan:
+    """A published plan as it was published: an unsaved copy (never to be saved) with the
+    name, description, dates and run settings frozen then, whatever the workspace says since;
+    a draft, or a plan published before the wording was kept, as it stands."""
+    frozen = p.published_as
+    if not p.published or not frozen:
+        return p
+    shown = WinterPlan(**{f.attname: getattr(p, f.attname) for f in p._meta.concrete_fields})
+    shown._state.adding = False
+    for f in PLAN_WORDING:
+        if f in frozen:
+            setattr(shown, f, frozen[f])
+    shown.start = dt.date.fromisoformat(str(shown.start))
+    shown.peak = dt.date.fromisoformat(str(shown.peak))
+    return shown
+
+
+def published_scenario(sc: Scenario, frozen: dict[str, Any] | None) -> Scenario:
+    """A scenario as its plan was published (``frozen``: its entry in ``published_runs``): an
+    unsaved copy (never to be saved) with the name and description then; as it stands when
+    they were not kept."""
+    if not frozen or "name" not in frozen:
+        return sc
+    shown = Scenario(**{f.attname: getattr(sc, f.attname) for f in sc._meta.concrete_fields})
+    shown._state.adding = False
+    shown.name, shown.description = frozen["name"], frozen.get("description", "")
+    return shown
+
+
+def published_scenario_of_run(r: WinterRun) -> Scenario:
+    """The scenario of a run its plan was published with, as worded then (the run's scenario
+    as it stands otherwise)."""
+    frozen = next((f for f in r.scenario.plan.published_runs if int(f.get("run", 0)) == r.pk), None)
+    return published_scenario(r.scenario, frozen)
 
 
 def published_cost(sc: Scenario) -> dict[str, Any] | None:

@@ -139,8 +139,10 @@ def publish(*, plan: WinterPlan, by: Any, now: dt.datetime) -> WinterPlan:
         raise InputError([("plan", f"Run {', '.join(unrun)} as it stands before publishing")])
     plan.status = WinterPlan.Status.PUBLISHED
     plan.published_at = now
-    # freeze what is published: each scenario's run and cost as they are now
+    # freeze what is published: each scenario's run, cost and wording as they are now, and
+    # the plan's own wording and settings (what the public reads until published again)
     plan.published_runs = _frozen(plan)
+    plan.published_as = queries.wording_of(plan)
     audit.save_audited(
         plan,
         by=by,
@@ -154,7 +156,7 @@ def publish(*, plan: WinterPlan, by: Any, now: dt.datetime) -> WinterPlan:
 def _frozen(plan: WinterPlan) -> list[dict[str, Any]]:
     """What publishing freezes, for each scenario with a run: the run, its cost over the
     winter (the total, what pays for it, and the extra cost against the do-nothing case) at
-    the plan's unit costs and the scenario's inputs now."""
+    the plan's unit costs and the scenario's inputs now, and its name and description."""
     base = queries.baseline(plan)
     out = []
     for sc in queries.scenarios(plan):
@@ -169,6 +171,8 @@ def _frozen(plan: WinterPlan) -> list[dict[str, Any]]:
                 "cost": cost.total,
                 "breakdown": dataclasses.asdict(cost),
                 "cost_note": sc.cost_note,
+                "name": sc.name,
+                "description": sc.description,
             }
         )
     totals = {f["scenario"]: f["cost"] for f in out}
@@ -185,6 +189,7 @@ def withdraw(*, plan: WinterPlan, by: Any) -> WinterPlan:
     plan.status = WinterPlan.Status.DRAFT
     plan.published_at = None
     plan.published_runs = []
+    plan.published_as = {}
     audit.save_audited(
         plan,
         by=by,

@@ -95,11 +95,10 @@ def _put_problems(form: Any, problems: list[tuple[str, str]]) -> None:
 
 def index(request: HttpRequest) -> HttpResponse:
     everything = can(request.user, Permission.VIEW_WINTER)
-    return render(
-        request,
-        "winter/index.jinja",
-        {"plans": queries.plans(published_only=not everything), "everything": everything},
-    )
+    found = queries.plans(published_only=not everything)
+    # partners read the workspace; everyone else each plan as it was published
+    shown = list(found) if everything else [queries.as_published(p) for p in found]
+    return render(request, "winter/index.jinja", {"plans": shown, "everything": everything})
 
 
 def _save_plan(request: HttpRequest, plan: WinterPlan | None) -> HttpResponse:
@@ -154,7 +153,8 @@ Frozen = list[tuple[Scenario, WinterRun, float | None]]
 def comparison(plan: WinterPlan, provider: str, frozen: Frozen | None = None) -> dict[str, Any]:
     """The plan's scenarios side by side for one provider: a row each across the winter,
     week by week, and day by day for the fan chart. With ``frozen`` (what the plan was
-    published with), those runs and costs; without, each scenario's latest run and live cost."""
+    published with), those runs and costs (and the scenarios as they are in it: as worded
+    then, for the public); without, each scenario's latest run and live cost."""
     scs = queries.scenarios(plan)
     if frozen is None:
         ran = [(sc, r) for sc in scs if (r := queries.latest_run(sc)) is not None]
@@ -173,6 +173,8 @@ def comparison(plan: WinterPlan, provider: str, frozen: Frozen | None = None) ->
     provider = provider if provider in codes else (codes[0] if codes else "")
     summary, by_week, fan = [], {}, []
     base = queries.baseline(plan)
+    if base is not None:  # named as the scenarios are (as published, for the public)
+        base = next((sc for sc, _ in ran if sc.pk == base.pk), base)
     for sc, r in ran:
         weeks = queries.weeks(r, provider)
         n = max(len(weeks), 1)
@@ -237,10 +239,15 @@ def plan(request: HttpRequest, pk: int) -> HttpResponse:
     if refused := _viewable(request, p):
         return refused
     provider = request.GET.get("provider", "")
-    frozen = queries.published_runs(p) if p.published else None
+    partner = can(request.user, Permission.VIEW_WINTER)
+    # partners read the workspace (the plan and scenarios as they stand, beside the figures
+    # published); everyone else the plan as it was published, worded as it was then
+    if not partner:
+        p = queries.as_published(p)
+    frozen = queries.published_runs(p, as_published=not partner) if p.published else None
     context = comparison(p, provider, frozen)
     changed: list[dict[str, Any]] = []
-    if frozen is not None and can(request.user, Permission.VIEW_WINTER):
+    if frozen is not None and partner:
         # partners see, beside what was published, the live figures where they differ
         published = {s["scenario"].pk: s for s in context["summary"]}
         live = comparison(p, context["provider"])
@@ -259,7 +266,7 @@ def plan(request: HttpRequest, pk: int) -> HttpResponse:
             "plan": p,
             **context,
             "changed": changed,
-            "goals": queries.served_goals() if can(request.user, Permission.VIEW_WINTER) else [],
+            "goals": queries.served_goals() if partner else [],
             "status": {sc.pk: _status(sc) for sc in context["scenarios"]},
             "may_change": change,
             "may_publish": can(request.user, Permission.PUBLISH_WINTER, p),
@@ -281,7 +288,9 @@ def _status(sc: Scenario) -> str:
     return "Run as it stands" if services.is_current(sc) else "Changed since its last run"
 
 
-def _export_rows(p: WinterPlan) -> tuple[list[str], list[list[Any]]]:
+def _export_rows(p: WinterPlan, *, as_published: bool) -> tuple[list[str], list[list[Any]]]:
+    """Every scenario's weekly results for every provider: a published plan's as published
+    (its scenarios named as they were then with ``as_published``: for all but partners)."""
     header = [  # as a reader of the plan page calls them
         "Scenario",
         "Provider code",
@@ -301,7 +310,7 @@ def _export_rows(p: WinterPlan) -> tuple[list[str], list[list[Any]]]:
     ]
     rows = []
     ran = (
-        [(sc, r) for sc, r, _ in queries.published_runs(p)]
+        [(sc, r) for sc, r, _ in queries.published_runs(p, as_published=as_published)]
         if p.published
         else [(sc, r) for sc in queries.scenarios(p) if (r := queries.latest_run(sc)) is not None]
     )
@@ -333,7 +342,7 @@ def plan_csv(request: HttpRequest, pk: int) -> HttpResponse:
     p = _plan_or_404(pk)
     if refused := _viewable(request, p):
         return refused
-    header, rows = _export_rows(p)
+    header, rows = _export_rows(p, as_published=not can(request.user, Permission.VIEW_WINTER))
     return csv_response(f"winter-plan-{p.pk}-weeks.csv", header, rows)
 
 
@@ -341,7 +350,7 @@ def plan_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
     p = _plan_or_404(pk)
     if refused := _viewable(request, p):
         return refused
-    header, rows = _export_rows(p)
+    header, rows = _export_rows(p, as_published=not can(request.user, Permission.VIEW_WINTER))
     return xlsx_response(f"winter-plan-{p.pk}-weeks.xlsx", header, rows, sheet="Weeks")
 
 
@@ -634,6 +643,10 @@ def run(request: HttpRequest, pk: int) -> HttpResponse:
         response["HX-Refresh"] = "true"
         return response
     providers = queries.result_providers(r) if r.status == WinterRun.Status.SUCCEEDED else []
+    sc, p = r.scenario, r.scenario.plan
+    if not can(request.user, Permission.VIEW_WINTER):
+        # everyone but partners sees only a run a plan was published with: worded as then
+        sc, p = queries.published_scenario_of_run(r), queries.as_published(p)
     return render(
         request,
         "winter/run.jinja",
@@ -641,8 +654,8 @@ def run(request: HttpRequest, pk: int) -> HttpResponse:
             "run": r,
             # the progress bar: for whoever may see the plan, not only who started the run
             "may_watch": r.job is not None and may_watch(r.job, request.user),
-            "scenario": r.scenario,
-            "plan": r.scenario.plan,
+            "scenario": sc,
+            "plan": p,
             "providers": [(name, queries.weeks(r, code)) for code, name in providers],
             "pct": _pct,
             "started": dt.datetime.fromisoformat(r.inputs["start"]).date()

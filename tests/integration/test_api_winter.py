@@ -44,8 +44,11 @@ def test_partners_read_a_plan_its_inputs_and_its_results(client, cast, ran):
             "latest_run": ran.pk,
             "published_run": None,
             "published_cost": None,
+            "published_name": None,
+            "published_description": None,
         }
     ]
+    assert plans[0]["published_as"] is None
     # published, the plan names the run it was published with, until published again
     services.publish(plan=ran.scenario.plan, by=cast["pmo"], now=timezone.now())
     again = services.start_run(scenario=ran.scenario, by=cast["pmo"], enqueue=lambda pk: None)
