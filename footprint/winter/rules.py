@@ -3,8 +3,8 @@
 - Partners see every winter plan, draft or published, its scenarios and results.
 - The public (and anyone signed in who is not a partner) sees a plan only once it is
   published to the boards, never a draft, and of a published plan only what was published:
-  the plan's page (frozen) and the runs it was published with, never a scenario's live page
-  nor a run made since.
+  the plan's page (frozen: its figures and its wording as published) and the runs it was
+  published with, never a scenario's live page nor a run made since.
 - The programme office builds plans and scenarios, runs them and publishes or withdraws them
   (an operator at the command line may too).
 - A partner who may bring proposals to a forum (the programme office, or a member of any

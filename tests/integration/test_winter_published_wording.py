@@ -5,7 +5,9 @@ until it is published again; partners keep reading the workspace as it stands.""
 
 import datetime as dt
 import importlib
+import io
 
+import openpyxl
 from django.urls import reverse
 
 from footprint.winter import queries, services
@@ -75,6 +77,12 @@ def pages(client, p, run_pk):
         "run": client.get(reverse("winter:run", args=[run_pk])).content.decode(),
         "csv": client.get(reverse("winter:plan_csv", args=[p.pk])).content.decode(),
         "index": client.get(reverse("winter:index")).content.decode(),
+        "xlsx": "\n".join(
+            ",".join(str(c) for c in row)
+            for row in openpyxl.load_workbook(
+                io.BytesIO(client.get(reverse("winter:plan_xlsx", args=[p.pk])).content)
+            ).active.iter_rows(values_only=True)
+        ),
     }
 
 
@@ -106,6 +114,10 @@ def test_the_public_reads_the_wording_published_until_published_again(
         assert "Do nothing: run" in seen["run"] and "Winter 2026/27" in seen["run"]
         rows = seen["csv"].splitlines()[1:]
         assert {r.split(",")[0] for r in rows} == {"Do nothing", "More packages"}
+        assert {r.split(",")[0] for r in seen["xlsx"].splitlines()[1:]} == {
+            "Do nothing",
+            "More packages",
+        }
         assert (
             "Winter 2026/27" in seen["index"]
             and "Two trusts through a fortnight" in (seen["index"])
@@ -115,7 +127,7 @@ def test_the_public_reads_the_wording_published_until_published_again(
     live = pages(client_for("viewer"), p, base_run)
     assert "SECRET plan B</h1>" in live["plan"] and "21 days from 7 December 2026" in live["plan"]
     assert f"{SECRET}: run" in live["run"]
-    assert SECRET in live["csv"] and "SECRET plan B" in live["index"]
+    assert SECRET in live["csv"] and SECRET in live["xlsx"] and "SECRET plan B" in live["index"]
     # the API is for partners: it keeps the live wording beside the wording published, and
     # refuses everyone else
     [out] = client_for("viewer").get("/api/v1/winter/plans", headers=bearer(cast["viewer"])).json()
