@@ -117,19 +117,17 @@ def partner_report(request: HttpRequest, slug: str) -> Any:
 
 def _report(c: Consultation) -> dict[str, Any]:
     snapshot = queries.published_snapshot(c)  # as published, whatever is recomputed since
-    reach = queries.reach(c)
+    reach = queries.published_reach(c)  # as published, small counts withheld
     return {
         "slug": c.slug,
         "title": c.title,
         "summary": c.report_summary,
         "reach": {
-            **{
-                k: reach[k]
-                for k in ("participants", "voters", "votes", "statements_added", "answers")
-            },
+            **{k: reach[k] for k in queries.REACH_COUNTS},
             # Each breakdown (by_place, by_age) ends with "Did not say": it adds up to
-            # the participants.
+            # the participants. A count too small to publish is null ("fewer than 5").
             **{f"by_{b.key}": dict(b.rows) for b in reach["breakdowns"]},
+            "withheld_below": queries.SMALL,
         },
         "groups": snapshot.groups if snapshot else [],
         "consensus": snapshot.consensus if snapshot else [],

@@ -80,6 +80,9 @@ class Consultation(models.Model):
     published_report = models.JSONField(null=True, blank=True, editable=False)
     # The opinion groups the public report shows until it is published again: a recompute
     # after publication is the partners' draft (engagement.queries.published_snapshot).
+    # Who took part (counts, and by place and age band with small counts withheld) as the
+    # report was first published (engagement.queries.published_reach).
+    published_reach = models.JSONField(null=True, blank=True, editable=False)
     published_snapshot = models.ForeignKey(
         "OpinionSnapshot",
         null=True,

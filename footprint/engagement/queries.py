@@ -187,32 +187,74 @@ def opinion_inputs(
 
 NOT_SAID = "Did not say"
 
+# Who took part is published by place and by age band only with small numbers withheld (the
+# NHS and ONS practice for published counts of people): a count below SMALL, 0 included, is
+# shown as "fewer than 5" (None here, null in the API), and a second count is withheld too
+# when the number who took part would give the withheld one away. docs/engagement.md.
+SMALL = 5
+WITHHELD = f"fewer than {SMALL}"
+
 
 @dataclass(frozen=True)
 class Breakdown:
     """Those who took part, by one thing they may tell us (place, age band): a row for each
-    answer and a last row of those who did not say, so the rows add up to everyone."""
+    answer and a last row of those who did not say, so the rows add up to everyone
+    (``total``). A count withheld as too small (``suppress``) is None."""
 
     key: str  # "age", "place": the API's and the CSV's name for it
     title: str  # "Age", "Place"
-    rows: list[tuple[str, int]]
+    rows: list[tuple[str, int | None]]
+    total: int
 
     @property
-    def total(self) -> int:
-        return sum(n for _, n in self.rows)
+    def withheld(self) -> bool:
+        return any(n is None for _, n in self.rows)
+
+
+def _given_away(counts: list[int], hidden: set[int]) -> bool:
+    """Whether the withheld counts could be worked out from the total and those shown: one
+    alone is the total less the rest; several, all below SMALL, are pinned down when their sum
+    leaves none of them possibly 0 (two summing to 8 are both 4). Withheld counts all 0 give
+    nobody away."""
+    withheld = [counts[i] for i in hidden]
+    if not withheld or sum(withheld) == 0:
+        return False
+    if len(withheld) == 1:
+        return True
+    return max(withheld) < SMALL and sum(withheld) > (SMALL - 1) * (len(withheld) - 1)
+
+
+def suppress(counts: list[int]) -> list[int | None]:
+    """``counts`` (a breakdown's, adding up to a published total) with every count below
+    SMALL withheld (None), then, while the total and the counts shown would give the
+    withheld ones away, the smallest count shown withheld too (secondary suppression; the
+    first of equals)."""
+    hidden = {i for i, n in enumerate(counts) if n < SMALL}
+    while _given_away(counts, hidden):
+        shown = [i for i in range(len(counts)) if i not in hidden]
+        if not shown:
+            break
+        hidden.add(min(shown, key=lambda i: counts[i]))
+    return [None if i in hidden else n for i, n in enumerate(counts)]
 
 
 def _breakdown(key: str, title: str, said: list[tuple[str, int]], everyone: int) -> Breakdown:
-    return Breakdown(key, title, [*said, (NOT_SAID, everyone - sum(n for _, n in said))])
+    rows = [*said, (NOT_SAID, everyone - sum(n for _, n in said))]
+    shown = suppress([n for _, n in rows])
+    return Breakdown(
+        key, title, [(name, n) for (name, _), n in zip(rows, shown, strict=True)], everyone
+    )
 
 
 def reach(consultation: Consultation) -> dict[str, Any]:
-    """How many took part, voted and wrote, and who they were: each breakdown (place, age
-    band) ends with those who did not say, so it adds up to the number who took part."""
+    """How many took part, voted and wrote, and who they were, as they stand now: each
+    breakdown (place, age band) ends with those who did not say, so it adds up to the number
+    who took part, and shows small counts withheld (``suppress``). Exact counts by place or
+    age band leave this function for nobody."""
     people = Participant.objects.filter(consultation=consultation)
     everyone = people.count()
     voters = people.filter(votes__isnull=False).distinct().count()
-    # Every place people could choose, as every age band, those nobody chose shown with 0.
+    # Every place people could choose, as every age band, those nobody chose counted as 0.
     chosen = dict(
         people.exclude(place=None).values_list("place_id").annotate(n=Count("pk")).order_by()
     )
@@ -241,6 +283,43 @@ def reach(consultation: Consultation) -> dict[str, Any]:
         ).count(),
         "answers": Answer.objects.filter(question__consultation=consultation).count(),
         "breakdowns": breakdowns,
+    }
+
+
+REACH_COUNTS = ("participants", "voters", "votes", "statements_added", "answers")
+
+
+def reach_document(consultation: Consultation) -> dict[str, Any]:
+    """``reach`` as plain data, small counts already withheld: what publishing keeps."""
+    now = reach(consultation)
+    return {
+        **{k: now[k] for k in REACH_COUNTS},
+        "breakdowns": [
+            {"key": b.key, "title": b.title, "rows": [[name, n] for name, n in b.rows]}
+            for b in now["breakdowns"]
+        ],
+    }
+
+
+def published_reach(consultation: Consultation) -> dict[str, Any]:
+    """Who took part as the report was first published (``reach`` with its breakdowns), so
+    nothing after publication (a late participant, personal details deleted after the
+    retention date) changes the published figures. A report published before they were kept,
+    or not yet published (the programme office's preview), gives them as they stand now."""
+    kept = consultation.published_reach
+    if consultation.report_published_at is None or kept is None:
+        return reach(consultation)
+    return {
+        **{k: kept[k] for k in REACH_COUNTS},
+        "breakdowns": [
+            Breakdown(
+                b["key"],
+                b["title"],
+                [(name, n) for name, n in b["rows"]],
+                kept["participants"],
+            )
+            for b in kept["breakdowns"]
+        ],
     }
 
 

@@ -368,12 +368,13 @@ def add_response(
 
 def publish_report(*, consultation: Consultation, by: Any, today: dt.date | None = None) -> None:
     """Publish the "you said, we did" report of a consultation closed by ``today`` (the date
-    today unless given): the public report shows its summary, responses and opinion groups as
-    they are now, until it is published again."""
+    today unless given): the public report shows its summary, responses, opinion groups and
+    who took part as they are now, until it is published again."""
     require(by, Permission.MANAGE_ENGAGEMENT)
     if consultation.draft:
         raise ValidationError("Announce the consultation before publishing its report.")
-    if consultation.status(today or timezone.localdate()) != "closed":
+    day = today or timezone.localdate()
+    if consultation.status(day) != "closed":
         raise ValidationError("A report is published once the consultation has closed.")
     with transaction.atomic():
         consultation.report_published_at = timezone.now()
@@ -381,6 +382,11 @@ def publish_report(*, consultation: Consultation, by: Any, today: dt.date | None
         consultation.published_report = queries.report_document(consultation)
         # And the opinion groups as they are now: a later recompute waits for publishing again.
         consultation.published_snapshot = queries.latest_snapshot(consultation)
+        # And who took part, small counts withheld, as now; but once the retention date has
+        # passed (participants' age bands and places deleted) publishing again keeps them as
+        # they were published.
+        if consultation.published_reach is None or day <= consultation.retention_until:
+            consultation.published_reach = queries.reach_document(consultation)
         audit.save_audited(
             consultation,
             by=by,

@@ -393,7 +393,8 @@ def _report_context(c: Consultation, *, published: bool) -> dict[str, Any]:
     snapshot = kept_groups if published and kept is not None else latest
     context: dict[str, Any] = {
         "c": c,
-        "reach": queries.reach(c),
+        # Who took part, small counts withheld: as published, or (the workspace) as now.
+        "reach": queries.published_reach(c) if published else queries.reach(c),
         "snapshot": snapshot,
         "report": report,
         "responses": report["responses"],
@@ -469,10 +470,15 @@ def report_csv(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def report_reach_csv(request: HttpRequest, slug: str) -> HttpResponse:
-    """Who took part, by place and by age band: each breakdown's rows, "Did not say" last,
-    add up to the number who took part."""
+    """Who took part, by place and by age band, as published: each breakdown's rows, "Did
+    not say" last, add up to the number who took part; a count too small to publish says
+    "fewer than 5", as on the page."""
     c = _readable_report(request, slug)
-    rows = [[b.title, name, n] for b in queries.reach(c)["breakdowns"] for name, n in b.rows]
+    rows = [
+        [b.title, name, queries.WITHHELD if n is None else n]
+        for b in queries.published_reach(c)["breakdowns"]
+        for name, n in b.rows
+    ]
     return csv_response(f"consultation-{c.slug}-who-took-part.csv", ["By", "Group", "People"], rows)
 
 

@@ -324,14 +324,16 @@ def test_a_recompute_after_publication_is_a_draft_until_published_again(
 
 
 def reach_tables(body):
-    """Each "who took part" table on a page, by its id: its rows as (name, people)."""
+    """Each "who took part" table on a page, by its id: its rows as (name, people), people
+    None where the page says "fewer than 5"."""
     tables = {}
     for key, table in re.findall(
         r'<table class="nhsuk-table" id="reach-(\w+)">(.*?)</table>', body, re.S
     ):
         cells = re.findall(r'<td class="nhsuk-table__cell[^"]*">([^<]*)</td>', table)
         tables[key] = [
-            (n, int(v.replace(",", ""))) for n, v in zip(cells[::2], cells[1::2], strict=True)
+            (n, None if v == "fewer than 5" else int(v.replace(",", "")))
+            for n, v in zip(cells[::2], cells[1::2], strict=True)
         ]
     return tables
 
@@ -354,14 +356,20 @@ def test_every_breakdown_of_who_took_part_adds_up_to_everyone(
     c.closes_on = timezone.localdate() - dt.timedelta(days=1)
     c.save()
     services.publish_report(consultation=c, by=cast["pmo"])
+    # Counts below 5 (2, 1 and 0 here) are withheld: "fewer than 5" (None).
     expected = {
-        "place": [("Eastshire", 0), ("Northshire", 2), ("Southshire", 1), ("Did not say", 9)],
+        "place": [
+            ("Eastshire", None),
+            ("Northshire", None),
+            ("Southshire", None),
+            ("Did not say", 9),
+        ],
         "age": [
-            ("Under 18", 0),
-            ("18 to 34", 2),
-            ("35 to 54", 1),
-            ("55 to 74", 0),
-            ("75 and over", 1),
+            ("Under 18", None),
+            ("18 to 34", None),
+            ("35 to 54", None),
+            ("55 to 74", None),
+            ("75 and over", None),
             ("Did not say", 8),
         ],
     }
@@ -381,12 +389,14 @@ def test_every_breakdown_of_who_took_part_adds_up_to_everyone(
     assert csv[0] == "By,Group,People"
     rows = [line.split(",") for line in csv[1:]]
     for title, key in (("Place", "place"), ("Age", "age")):
-        assert [(g, int(n)) for by, g, n in rows if by == title] == expected[key]
+        assert [
+            (g, None if n == "fewer than 5" else int(n)) for by, g, n in rows if by == title
+        ] == expected[key]
     api = public.get(f"/api/v1/consultations/{c.slug}/report").json()["reach"]
     assert api["participants"] == 12
     for key in ("place", "age"):
         assert list(api[f"by_{key}"].items()) == expected[key]
-        assert sum(api[f"by_{key}"].values()) == 12
+    assert api["withheld_below"] == 5
     # The partners' preview of an unpublished report's figures is not public.
     assert (
         client_for("public")
@@ -398,7 +408,7 @@ def test_every_breakdown_of_who_took_part_adds_up_to_everyone(
 
 def test_personal_details_deleted_count_as_did_not_say(client_for, open_consultation, cast):
     c = open_consultation
-    vote_many(c, people=4)
+    vote_many(c, people=6)
     services.describe_yourself(
         consultation=c, key="person-0", age_band="35-54", place=None, by=PUBLIC
     )
@@ -412,7 +422,7 @@ def test_personal_details_deleted_count_as_did_not_say(client_for, open_consulta
         .get(reverse("engagement:consultation_report", args=[c.slug]))
         .content.decode()
     )
-    assert reach_tables(body)["age"][-1] == ("Did not say", 4)
+    assert reach_tables(body)["age"][-1] == ("Did not say", 6)
 
 
 def test_opinion_group_shares_give_their_denominators(client_for, open_consultation, cast):
