@@ -8,7 +8,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import Max, Q, QuerySet
 
 from footprint.flow.models import (
     MEASURES_BY_KIND,
@@ -262,6 +262,49 @@ def provider_levels(organisation: Organisation, day: dt.date) -> list[OpelLevel]
     order = {k.value: i for i, k in enumerate(ReturnKind)}
     levels = OpelLevel.objects.filter(organisation=organisation, date=day)
     return sorted(levels, key=lambda lvl: order.get(lvl.kind, 99))
+
+
+def levels_to_refresh(
+    first: dt.date, last: dt.date, organisations: Iterable[Organisation]
+) -> list[OpelLevel]:
+    """What recomputing the levels of ``organisations`` and of the system on days from
+    ``first`` to ``last`` starts from: their stored levels (each service's, and the system's)
+    in that span, and the latest one of each before ``first``. Three queries, however many
+    days."""
+    mine = Q(organisation__in={o.pk for o in organisations}) | Q(organisation__isnull=True)
+    inside = list(OpelLevel.objects.filter(mine, date__range=(first, last)))
+    latest = (
+        OpelLevel.objects.filter(mine, date__lt=first)
+        .order_by()
+        .values("organisation", "kind")
+        .annotate(last=Max("date"))
+    )
+    wanted = [Q(organisation=r["organisation"], kind=r["kind"], date=r["last"]) for r in latest]
+    if not wanted:
+        return inside
+    either = wanted[0]
+    for q in wanted[1:]:
+        either |= q
+    return list(OpelLevel.objects.filter(either)) + inside
+
+
+def other_provider_scores(
+    first: dt.date, last: dt.date, organisations: Iterable[Organisation]
+) -> list[tuple[dt.date, int, ReturnKind, float]]:
+    """Every stored provider score from ``first`` to ``last`` of the organisations other than
+    ``organisations``, as (day, organisation key, service, score): one query."""
+    rows = (
+        OpelLevel.objects.filter(date__range=(first, last), organisation__isnull=False)
+        .exclude(kind="")
+        .exclude(organisation__in={o.pk for o in organisations})
+        .values_list("date", "organisation_id", "kind", "score")
+    )
+    return [(day, org, ReturnKind(kind), score) for day, org, kind, score in rows]
+
+
+def changes_since(since: dt.datetime) -> list[LevelChange]:
+    """Every change of level recorded since ``since`` (for telling a change once an hour)."""
+    return list(LevelChange.objects.filter(created_at__gte=since))
 
 
 def previous_level(

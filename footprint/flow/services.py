@@ -10,6 +10,7 @@ commits, with the partnership's actions for the new level."""
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import math
 from collections.abc import Iterable, Mapping, Sequence
@@ -26,6 +27,7 @@ from django.utils import timezone
 
 from footprint.core import audit
 from footprint.core.imports import EARLIEST_YEAR, RowError, raise_if_any
+from footprint.core.models import AuditEvent
 from footprint.core.permissions import can, require
 from footprint.flow import compute, queries
 from footprint.flow.importers import ReturnRow
@@ -354,8 +356,16 @@ def _save_many(
         else:
             ret.kind, ret.changed_at, ret.changed_by = kinds[0].value, now, author
             changed.append(ret)
-    DailyReturn.objects.bulk_update(changed, ["kind", "changed_at", "changed_by"], batch_size=500)
-    ReturnValue.objects.filter(daily_return__in=[r.pk for r in changed]).delete()
+    # One UPDATE for each kind of return (not Django's slow ``bulk_update``), by 500 keys.
+    by_kind: dict[str, list[int]] = {}
+    for r in changed:
+        by_kind.setdefault(r.kind, []).append(r.pk)
+    for kind, pks in by_kind.items():
+        for at in range(0, len(pks), 500):
+            DailyReturn.objects.filter(pk__in=pks[at : at + 500]).update(
+                kind=kind, changed_at=now, changed_by=author
+            )
+            ReturnValue.objects.filter(daily_return__in=pks[at : at + 500]).delete()
     DailyReturn.objects.bulk_create(new, batch_size=500)
     if any(r.pk is None for r in new):  # a database that does not return the new keys
         made = DailyReturn.objects.filter(
@@ -466,26 +476,47 @@ def refresh_levels(
 ) -> list[LevelChange]:
     """Recompute the OPEL level of each (organisation, day) touched and the ICS level of each
     day touched; record each change of level, and tell the on-call contacts of a recent one.
-    Call inside the transaction that saved the returns."""
-    touched = list(touched)
-    changes: list[LevelChange] = []
-    days = sorted({d for _, _, d in touched})
-    for org, kinds, day in sorted(touched, key=lambda t: t[2]):
-        figures = queries.figures(org, day) or {}
+    Call inside the transaction that saved the returns.
+
+    In bulk, so that a file of thousands of days holds the write lock for a moment (probe
+    F1c): the figures and the stored levels are read in a few queries, the levels computed in
+    memory day by day in order (each day's change is judged against the level before it, as
+    it is when the returns are made one at a time), and written with bulk operations. The
+    number of queries does not grow with the days, except for the contacts and actions of a
+    change that is told (only changes on recent days are)."""
+    latest: dict[tuple[int, dt.date], tuple[Organisation, Sequence[ReturnKind]]] = {}
+    for org, kinds, day in touched:
+        latest[org.pk, day] = (org, kinds)
+    if not latest:
+        return []
+    days = sorted({d for _, d in latest})
+    orgs = {o.pk: o for o, _ in latest.values()}
+    first, last = days[0], days[-1]
+    figures = queries.returns_between(first, last, list(orgs.values()))
+    state = _Levels(queries.levels_to_refresh(first, last, orgs.values()))
+    told = _Telling(queries.changes_since(now - TELL_SAME_CHANGE_EVERY), today=today, now=now)
+    for (pk, day), (org, kinds) in sorted(latest.items(), key=lambda kv: (kv[0][1], kv[0][0])):
         services = [k for k in kinds if compute.has_opel(k)]
         for kind in services:
-            level = compute.provider_level(kind, figures)
-            changes += _store_level(
-                org, kind, day, level, today=today, now=now, several=len(services) > 1
-            )
+            level = compute.provider_level(kind, figures.get((pk, day), {}))
+            told.judge(state.store(org, kind.value, day, level), several=len(services) > 1)
         # A service the organisation no longer provides keeps no level for the day.
-        OpelLevel.objects.filter(organisation=org, date=day).exclude(
-            kind__in=[k.value for k in services]
-        ).delete()
+        for kind in ReturnKind:
+            if kind not in services:
+                state.store(org, kind.value, day, None)
+    others: dict[dt.date, list[tuple[int, ReturnKind, float]]] = {}
+    for day, org_pk, kind, score in queries.other_provider_scores(first, last, orgs.values()):
+        others.setdefault(day, []).append((org_pk, kind, score))
     for day in days:
-        scores = queries.provider_scores(day)
-        changes += _store_level(None, None, day, compute.system_level(scores), today=today, now=now)
-    return changes
+        mine = [
+            (org_pk, ReturnKind(kind), lvl.score)
+            for (org_pk, kind), lvl in state.on(day)
+            if org_pk is not None and kind
+        ]
+        scores = [(k, score) for _, k, score in sorted([*mine, *others.get(day, [])])]
+        told.judge(state.store(None, "", day, compute.system_level(scores)))
+    state.write()
+    return told.write()
 
 
 # A change of level (the same organisation and service, from and to the same levels) is
@@ -493,74 +524,150 @@ def refresh_levels(
 TELL_SAME_CHANGE_EVERY = dt.timedelta(hours=1)
 
 
-def _store_level(
-    organisation: Organisation | None,
-    kind: ReturnKind | None,
-    day: dt.date,
-    level: compute.Level | None,
-    *,
-    today: dt.date,
-    now: dt.datetime,
-    several: bool = False,
-) -> list[LevelChange]:
-    """Store a provider's level for one service (``kind``; None for the system), and record
-    and tell a change. ``several``: the organisation has a level for more than one service,
-    so the service is named when it is told."""
-    service = kind.value if kind else ""
-    if level is None:
-        OpelLevel.objects.filter(organisation=organisation, kind=service, date=day).delete()
-        return []
-    old = queries.opel_level(organisation, day, kind)
-    OpelLevel.objects.update_or_create(
-        organisation=organisation,
-        kind=service,
-        date=day,
-        defaults={
-            "score": level.score,
-            "level": level.level,
-            "points": level.points,
-            "missing": list(level.missing),
-        },
-    )
-    before = queries.previous_level(organisation, day, kind)
-    was = before.level if before else None
-    if old is not None and old.level == level.level:
-        return []  # the day's level is unchanged by this return
-    if was == level.level:
-        return []
-    recent = day >= today - dt.timedelta(days=1)
-    # The same change told once within TELL_SAME_CHANGE_EVERY: levels flapping (4, 1, 4, 1…)
-    # are recorded each time but emailed once (probe F2).
-    told_already = queries.change_told_since(
-        organisation, service, was, level.level, now - TELL_SAME_CHANGE_EVERY
-    )
-    contacts = queries.on_call_contacts(organisation) if recent and not told_already else []
-    change = LevelChange.objects.create(
-        organisation=organisation,
-        kind=service,
-        date=day,
-        from_level=was,
-        to_level=level.level,
-        told=[c.email for c in contacts],
-        created_at=now,
-    )
-    who = organisation.name if organisation else "The system (overall ICS level)"
-    if organisation is not None and kind is not None and several:
-        who += f" ({kind.label.lower()})"
-    audit.record(
-        actor=None,
-        action=AuditAction.OPEL_LEVEL_CHANGED,
-        summary=f"{who}: OPEL {was or '–'} → {level.level} on {day:%-d %B %Y}",
-        organisation=organisation.ods_code if organisation else None,
-        service=service or None,
-        date=day.isoformat(),
-        from_level=was,
-        to_level=level.level,
-        told=change.told,
-    )
-    if contacts:
-        _tell(change, who, contacts)
-    return [change]
+@dataclass
+class _Stored:
+    """What ``_Levels.store`` did: a level stored whose change may be told."""
+
+    organisation: Organisation | None
+    kind: str
+    day: dt.date
+    was: int | None  # the level on the latest day before with a level
+    old: int | None  # the day's level before this recomputation
+    level: int
+
+
+class _Levels:
+    """The stored levels being recomputed, in memory: each (organisation key, service)'s
+    levels by day, and what is to be created, updated and deleted."""
+
+    def __init__(self, levels: Iterable[OpelLevel]) -> None:
+        self.by_key: dict[tuple[int | None, str], dict[dt.date, OpelLevel]] = {}
+        self.dates: dict[tuple[int | None, str], list[dt.date]] = {}
+        for lvl in levels:
+            self.by_key.setdefault((lvl.organisation_id, lvl.kind), {})[lvl.date] = lvl
+        for key, levels_by_day in self.by_key.items():
+            self.dates[key] = sorted(levels_by_day)
+        self.changed: dict[int, OpelLevel] = {}
+        self.deleted: list[int] = []
+
+    def store(
+        self,
+        organisation: Organisation | None,
+        kind: str,
+        day: dt.date,
+        level: compute.Level | None,
+    ) -> _Stored | None:
+        """Store ``level`` (None: no level) for the day; what was stored, to be judged."""
+        key = (organisation.pk if organisation else None, kind)
+        by_day = self.by_key.setdefault(key, {})
+        dates = self.dates.setdefault(key, [])
+        old = by_day.get(day)
+        if level is None:
+            if old is not None:
+                del by_day[day]
+                dates.remove(day)
+                if old.pk is not None:
+                    self.changed.pop(old.pk, None)
+                    self.deleted.append(old.pk)
+            return None
+        old_level = old.level if old is not None else None
+        if old is None:
+            old = OpelLevel(organisation=organisation, kind=kind, date=day)
+            by_day[day] = old
+            bisect.insort(dates, day)
+        old.score, old.level = level.score, level.level
+        old.points, old.missing = level.points, list(level.missing)
+        if old.pk is not None:
+            self.changed[old.pk] = old
+        at = bisect.bisect_left(dates, day)
+        was = by_day[dates[at - 1]].level if at else None
+        return _Stored(organisation, kind, day, was, old_level, level.level)
+
+    def on(self, day: dt.date) -> list[tuple[tuple[int | None, str], OpelLevel]]:
+        return [(key, by_day[day]) for key, by_day in self.by_key.items() if day in by_day]
+
+    def write(self) -> None:
+        """Delete the levels gone, and replace the levels changed (a delete and an insert are
+        much quicker than Django's ``bulk_update``, and nothing refers to a stored level)."""
+        replaced = list(self.changed.values())
+        gone = self.deleted + [lvl.pk for lvl in replaced]
+        for at in range(0, len(gone), 500):
+            OpelLevel.objects.filter(pk__in=gone[at : at + 500]).delete()
+        for lvl in replaced:
+            lvl.pk = None
+        new = [lvl for by_day in self.by_key.values() for lvl in by_day.values() if not lvl.pk]
+        OpelLevel.objects.bulk_create(new, batch_size=500)
+
+
+class _Telling:
+    """The changes of level found, to be recorded, audited and (for a recent day, once an
+    hour for the same change) emailed to the on-call contacts."""
+
+    def __init__(self, recent: Iterable[LevelChange], *, today: dt.date, now: dt.datetime):
+        self.today, self.now = today, now
+        self.told = {
+            (c.organisation_id, c.kind, c.from_level, c.to_level) for c in recent if c.told
+        }
+        self.changes: list[LevelChange] = []
+        self.events: list[AuditEvent] = []
+
+    def judge(self, stored: _Stored | None, *, several: bool = False) -> None:
+        if stored is None:
+            return
+        org, kind, day, was, level = (
+            stored.organisation,
+            stored.kind,
+            stored.day,
+            stored.was,
+            stored.level,
+        )
+        if stored.old == level:
+            return  # the day's level is unchanged by this return
+        if was == level:
+            return
+        recent = day >= self.today - dt.timedelta(days=1)
+        # The same change told once within TELL_SAME_CHANGE_EVERY: levels flapping
+        # (4, 1, 4, 1…) are recorded each time but emailed once (probe F2).
+        same = (org.pk if org else None, kind, was, level)
+        contacts = queries.on_call_contacts(org) if recent and same not in self.told else []
+        change = LevelChange(
+            organisation=org,
+            kind=kind,
+            date=day,
+            from_level=was,
+            to_level=level,
+            told=[c.email for c in contacts],
+            created_at=self.now,
+        )
+        if change.told:
+            self.told.add(same)
+        self.changes.append(change)
+        who = org.name if org else "The system (overall ICS level)"
+        if org is not None and kind and several:
+            who += f" ({ReturnKind(kind).label.lower()})"
+        self.events.append(
+            AuditEvent(
+                actor=None,
+                action=AuditAction.OPEL_LEVEL_CHANGED.value,
+                summary=f"{who}: OPEL {was or '–'} → {level} on {day:%-d %B %Y}",
+                details={
+                    "organisation": org.ods_code if org else None,
+                    "service": kind or None,
+                    "date": day.isoformat(),
+                    "from_level": was,
+                    "to_level": level,
+                    "told": change.told,
+                },
+            )
+        )
+        if contacts:
+            _tell(change, who, contacts)
+
+    def write(self) -> list[LevelChange]:
+        """Record the changes and their audit events (bulk); the changes, in order."""
+        LevelChange.objects.bulk_create(self.changes, batch_size=500)
+        AuditEvent.objects.bulk_create(self.events, batch_size=500)
+        return self.changes
 
 
 def _tell(change: LevelChange, who: str, contacts: Sequence[OnCallContact]) -> None:
