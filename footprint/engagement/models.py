@@ -274,6 +274,19 @@ class OpinionSnapshot(models.Model):
         return f"{self.consultation} at {self.computed_at:%Y-%m-%d %H:%M}"
 
 
+class RecomputeRequest(models.Model):
+    """A recompute of a consultation's opinion groups asked for as votes arrive and not yet
+    begun: while there is one, further votes queue no more (engagement.tasks)."""
+
+    consultation = models.OneToOneField(
+        Consultation, primary_key=True, on_delete=models.CASCADE, related_name="+"
+    )
+    requested_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"Recompute {self.consultation} (asked at {self.requested_at:%H:%M:%S})"
+
+
 class Response(models.Model):
     """'You said, we did': the partnership's response to a theme or statement."""
 

@@ -45,6 +45,7 @@ from footprint.engagement.models import (
     Participant,
     Question,
     Recipient,
+    RecomputeRequest,
     Response,
     Statement,
     Vote,
@@ -394,6 +395,38 @@ def publish_report(*, consultation: Consultation, by: Any, today: dt.date | None
             summary=f"Published the report of '{consultation.title}'",
             consultation=consultation.pk,
         )
+
+
+# A recompute asked for this long ago and not yet begun is taken as lost (its job deleted, the
+# queue cleared) and asked for again, so a lost job does not stop recomputing for good.
+LOST_AFTER = dt.timedelta(minutes=10)
+
+
+def want_recompute(consultation: Consultation, now: dt.datetime) -> bool:
+    """Note that the site wants the consultation's opinion groups found afresh (as votes
+    arrive): True if the caller should queue the recompute, False if one is already waiting
+    (asked for less than LOST_AFTER ago). Concurrent callers queue one between them."""
+    request, created = RecomputeRequest.objects.get_or_create(
+        consultation=consultation, defaults={"requested_at": now}
+    )
+    if created:
+        return True
+    if now - request.requested_at < LOST_AFTER:
+        return False
+    # Taken as lost: ask again, once, whoever updates it first.
+    return bool(
+        RecomputeRequest.objects.filter(
+            consultation=consultation, requested_at=request.requested_at
+        ).update(requested_at=now)
+    )
+
+
+def begin_recompute(consultation: Consultation, requested_at: dt.datetime) -> None:
+    """A recompute asked for at ``requested_at`` begins: forget the request (unless asked for
+    again since), so a vote from now on, which it may not see, asks afresh."""
+    RecomputeRequest.objects.filter(
+        consultation=consultation, requested_at__lte=requested_at
+    ).delete()
 
 
 def store_opinion_groups(*, consultation: Consultation, by: Any, seed: int = 0) -> OpinionSnapshot:
