@@ -17,6 +17,7 @@ from footprint.api.errors import Body, Day, Error, Text
 from footprint.core import ratelimit
 from footprint.core.permissions import can
 from footprint.flow import queries, services
+from footprint.flow.forms import day_problem
 from footprint.flow.models import Measure
 from footprint.flow.rules import Permission, submitting_organisations
 
@@ -50,6 +51,14 @@ def returns(
     year ending ``date_to``; a range that ends before it starts gives none."""
     if not can(request.user, Permission.VIEW_FLOW):
         return Status(403, {"detail": PARTNERS_ONLY})
+    today = timezone.localdate()
+    problems = [
+        problem
+        for day, name in ((date_from, "date_from"), (date_to, "date_to"))
+        if (problem := day_problem(day, today, f"{name}:"))
+    ]
+    if problems:  # a day out of the window was a 500 (probe F3b)
+        return Status(422, {"detail": "; ".join(problems)})
     if date_to < date_from:
         return Status(200, [])
     # At most a year a request: the year ending ``date_to``.
@@ -93,11 +102,15 @@ class FlowDayOut(Schema):
     missing: list[str] = Field(description="ODS codes of organisations with no return")
 
 
-@router.get("/flow/day", response={200: FlowDayOut, 403: Error})
+@router.get("/flow/day", response={200: FlowDayOut, 403: Error, 422: Error})
 def day(request: HttpRequest, date: Day) -> Any:
-    """A day's OPEL levels (the system's first) and who has not submitted (partners only)."""
+    """A day's OPEL levels (the system's first) and who has not submitted (partners only); a
+    day before 2000 or more than a year ahead is refused (422), not answered with every
+    organisation missing."""
     if not can(request.user, Permission.VIEW_FLOW):
         return Status(403, {"detail": PARTNERS_ONLY})
+    if problem := day_problem(date, timezone.localdate(), "date:"):
+        return Status(422, {"detail": problem})
     levels = sorted(
         queries.opel_levels(date, date),
         key=lambda lvl: (

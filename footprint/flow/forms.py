@@ -9,6 +9,7 @@ from typing import Any
 
 from django import forms
 
+from footprint.core.imports import EARLIEST_YEAR
 from footprint.flow.importers import RETURNS_MOST
 from footprint.flow.models import (
     MEASURES_BY_KIND,
@@ -69,9 +70,25 @@ class DayForm(forms.Form):
         error_messages={"invalid": "Enter the day as a date, like 2026-11-30"},
     )
 
-    def __init__(self, *args: Any, organisations: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, organisations: Any, today: dt.date, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["organisation"].queryset = organisations  # type: ignore[attr-defined]
+        self.today = today
+
+    def clean_date(self) -> dt.date:
+        """A day a return may be made for, as the service checks it: from 1 January
+        ``EARLIEST_YEAR`` to today (a day out of it was a 500 on the return page, probe F3b)."""
+        day: dt.date = self.cleaned_data["date"]
+        if day > self.today:
+            raise forms.ValidationError(
+                f"{day:%-d %B %Y} is in the future: a return is for a day that has begun"
+            )
+        if day.year < EARLIEST_YEAR:
+            raise forms.ValidationError(
+                f"{day:%-d %B %Y} is before {EARLIEST_YEAR}: a return is for a day from "
+                f"{EARLIEST_YEAR} on (check the year)"
+            )
+        return day
 
 
 class ImportForm(forms.Form):
@@ -161,3 +178,25 @@ def parse_day(text: str | None, default: dt.date) -> dt.date:
         return dt.date.fromisoformat(text)
     except ValueError:
         return default
+
+
+# A day asked for in a page's or the API's query is read from 1 January ``EARLIEST_YEAR`` (no
+# returns before) to a year ahead (none beyond; and near the ends of the calendar the date
+# arithmetic of a range overflowed into a 500, probe F3b).
+READ_AHEAD_DAYS = 366
+
+
+def day_problem(day: dt.date, today: dt.date, what: str = "The day") -> str | None:
+    """Why ``day`` cannot be read (it is out of the window above), in words, or None."""
+    if day.year < EARLIEST_YEAR:
+        return (
+            f"{what} {day:%-d %B %Y} is before {EARLIEST_YEAR}, when no returns were made: "
+            f"choose a day from 1 January {EARLIEST_YEAR}"
+        )
+    latest = today + dt.timedelta(days=READ_AHEAD_DAYS)
+    if day > latest:
+        return (
+            f"{what} {day:%-d %B %Y} is more than a year ahead, when no returns are made: "
+            f"choose a day up to {latest:%-d %B %Y}"
+        )
+    return None

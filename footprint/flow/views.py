@@ -11,7 +11,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -31,6 +31,7 @@ from footprint.flow.forms import (
     ImportForm,
     OutcomeForm,
     ReturnForm,
+    day_problem,
     parse_day,
 )
 from footprint.flow.models import (
@@ -151,6 +152,7 @@ def submit(request: HttpRequest) -> HttpResponse:
     chooser = DayForm(
         request.GET or None,
         organisations=orgs,
+        today=_today(),
         initial={"date": _today(), "organisation": orgs.first()},
     )
     if not (request.GET and chooser.is_valid()):
@@ -344,8 +346,22 @@ def returns_export(request: HttpRequest) -> HttpResponse:
     workbook (any other format is not found): the returns page's table for each day, with
     the figures. A range longer than ``EXPORT_MOST_DAYS`` is cut to the days that end it; a
     range given backwards is turned."""
-    end = parse_day(request.GET.get("end"), _today())
+    today = _today()
+    end = parse_day(request.GET.get("end"), today)
     start = parse_day(request.GET.get("start"), end)
+    problems = [
+        problem
+        for day, what, given in (
+            (start, "The first day", bool(request.GET.get("start"))),
+            (end, "The last day", True),
+        )
+        if given and (problem := day_problem(day, today, what))
+    ]
+    if problems:  # a day out of the window was a 500 (probe F3b)
+        return HttpResponseBadRequest(
+            "The daily returns were not downloaded. " + ". ".join(problems) + ".\n",
+            content_type="text/plain; charset=utf-8",
+        )
     if start > end:
         start, end = end, start
     start = max(start, end - dt.timedelta(days=EXPORT_MOST_DAYS - 1))
