@@ -19,7 +19,7 @@ from footprint.decisions.models import Decision, Proposal
 from footprint.demo.constants import DEMO_PRACTICE
 from footprint.demo.places import RURALITY
 from footprint.demo.timeline import Clock, Timeline, add_months
-from footprint.engagement import services
+from footprint.engagement import queries, services
 from footprint.engagement.models import (
     AgeBand,
     Answer,
@@ -248,7 +248,9 @@ def _closed(
         )
     c.report_published_at = timezone.now()
     c.published_snapshot = c.snapshots.first()
-    c.save(update_fields=["report_published_at", "published_snapshot"])
+    # Who took part, small counts withheld, kept as published (as services.publish_report does).
+    c.published_reach = queries.reach_document(c)
+    c.save(update_fields=["report_published_at", "published_snapshot", "published_reach"])
     return c, len(votes)
 
 

@@ -232,7 +232,7 @@ def test_demo_names_are_invented(demo, db):
 def test_demo_consultations_know_the_age_and_place_of_most_who_took_part(demo, db):
     """Walk EN2: each consultation's "By place" and "By age" tables have believable shares,
     not everyone as "Did not say"."""
-    from footprint.engagement.models import Participant
+    from footprint.engagement.models import Consultation, Participant
 
     for slug in ("hawkesmere-minor-injuries", "dales-community-beds"):
         people = Participant.objects.filter(consultation__slug=slug)
@@ -241,6 +241,10 @@ def test_demo_consultations_know_the_age_and_place_of_most_who_took_part(demo, d
         placed = people.exclude(place=None).count() / total
         assert 0.5 <= aged <= 0.8 and 0.5 <= placed <= 0.9, (slug, aged, placed)
         assert people.values("age_band").distinct().count() >= 5, slug
+    # The closed consultation's report keeps who took part as published, small counts withheld.
+    kept = Consultation.objects.get(slug="hawkesmere-minor-injuries").published_reach
+    ages = dict(next(b["rows"] for b in kept["breakdowns"] if b["key"] == "age"))
+    assert all(n is None or n >= 5 for n in ages.values()) and ages["75 and over"] >= 5
     dales = Participant.objects.filter(consultation__slug="dales-community-beds")
     assert (
         dales.filter(place__name="Hallowdale").count()
