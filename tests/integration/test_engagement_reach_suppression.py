@@ -153,3 +153,25 @@ def test_who_took_part_is_kept_as_published(client_for, cast, footprint):
     assert "16</strong> people took part" in manage
     services.publish_report(consultation=c, by=cast["pmo"])
     assert published(public, c)[1]["age"][0] == ("Under 18", 5)
+
+
+def test_reports_published_before_are_kept_by_the_migration(client_for, cast, footprint):
+    """A report published before who took part was kept (published_reach empty) is given its
+    figures as they stand, by the same rule, and keeps them from then on."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    from footprint.engagement.queries import reach_document
+
+    north = footprint["north"]
+    c = consultation(cast, [("35-54", north)] * 6 + [("75+", None)] * 2)
+    services.publish_report(consultation=c, by=cast["pmo"])
+    as_published = Consultation.objects.get(pk=c.pk).published_reach
+    Consultation.objects.filter(pk=c.pk).update(published_reach=None)
+    import_module("footprint.engagement.migrations.0013_fill_published_reach").fill(apps, None)
+    c.refresh_from_db()
+    assert c.published_reach == as_published == reach_document(c)
+    assert dict(c.published_reach["breakdowns"][1]["rows"])["75 and over"] is None
+    Participant.objects.create(consultation=c, age_band="75+")
+    assert published(client_for("public"), c)[4] == 8
