@@ -288,18 +288,46 @@ def levels_to_refresh(
     return list(OpelLevel.objects.filter(either)) + inside
 
 
+# Days read at once by the queries below (a file's days may be spread over years: the days
+# themselves are read, not every day between).
+DAYS_A_QUERY = 500
+
+
+def figures_on(
+    days: Sequence[dt.date], organisations: Sequence[Organisation]
+) -> dict[tuple[int, dt.date], dict[str, float]]:
+    """The figures of ``organisations`` on ``days``, by (organisation key, date), then by
+    measure: a query for each ``DAYS_A_QUERY`` days."""
+    out: dict[tuple[int, dt.date], dict[str, float]] = defaultdict(dict)
+    for at in range(0, len(days), DAYS_A_QUERY):
+        qs = ReturnValue.objects.filter(
+            daily_return__date__in=days[at : at + DAYS_A_QUERY],
+            daily_return__organisation__in=organisations,
+        ).values_list("daily_return__organisation_id", "daily_return__date", "measure", "value")
+        for org, day, measure, value in qs:
+            out[(org, day)][measure] = value
+    return dict(out)
+
+
 def other_provider_scores(
-    first: dt.date, last: dt.date, organisations: Iterable[Organisation]
+    days: Sequence[dt.date], organisations: Iterable[Organisation]
 ) -> list[tuple[dt.date, int, ReturnKind, float]]:
-    """Every stored provider score from ``first`` to ``last`` of the organisations other than
-    ``organisations``, as (day, organisation key, service, score): one query."""
-    rows = (
-        OpelLevel.objects.filter(date__range=(first, last), organisation__isnull=False)
-        .exclude(kind="")
-        .exclude(organisation__in={o.pk for o in organisations})
-        .values_list("date", "organisation_id", "kind", "score")
-    )
-    return [(day, org, ReturnKind(kind), score) for day, org, kind, score in rows]
+    """Every stored provider score on ``days`` of the organisations other than
+    ``organisations``, as (day, organisation key, service, score): a query for each
+    ``DAYS_A_QUERY`` days."""
+    pks = {o.pk for o in organisations}
+    out = []
+    for at in range(0, len(days), DAYS_A_QUERY):
+        rows = (
+            OpelLevel.objects.filter(
+                date__in=days[at : at + DAYS_A_QUERY], organisation__isnull=False
+            )
+            .exclude(kind="")
+            .exclude(organisation__in=pks)
+            .values_list("date", "organisation_id", "kind", "score")
+        )
+        out += [(day, org, ReturnKind(kind), score) for day, org, kind, score in rows]
+    return out
 
 
 def changes_since(since: dt.datetime) -> list[LevelChange]:

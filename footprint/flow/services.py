@@ -492,7 +492,7 @@ def refresh_levels(
     days = sorted({d for _, d in latest})
     orgs = {o.pk: o for o, _ in latest.values()}
     first, last = days[0], days[-1]
-    figures = queries.returns_between(first, last, list(orgs.values()))
+    figures = queries.figures_on(days, list(orgs.values()))
     state = _Levels(queries.levels_to_refresh(first, last, orgs.values()))
     told = _Telling(queries.changes_since(now - TELL_SAME_CHANGE_EVERY), today=today, now=now)
     for (pk, day), (org, kinds) in sorted(latest.items(), key=lambda kv: (kv[0][1], kv[0][0])):
@@ -505,7 +505,7 @@ def refresh_levels(
             if kind not in services:
                 state.store(org, kind.value, day, None)
     others: dict[dt.date, list[tuple[int, ReturnKind, float]]] = {}
-    for day, org_pk, kind, score in queries.other_provider_scores(first, last, orgs.values()):
+    for day, org_pk, kind, score in queries.other_provider_scores(days, orgs.values()):
         others.setdefault(day, []).append((org_pk, kind, score))
     for day in days:
         mine = [
