@@ -10,6 +10,8 @@ from django.core import mail
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from footprint.core.imports import ImportRejected
 from footprint.core.models import AuditEvent
@@ -164,3 +166,59 @@ def test_one_bad_row_among_many_saves_nothing(cast, footprint):
     assert DailyReturn.objects.count() == ReturnValue.objects.count() == 0
     assert OpelLevel.objects.count() == LevelChange.objects.count() == 0
     assert AuditEvent.objects.count() == events
+
+
+@settings(
+    max_examples=8,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["RA1", "RB1"]),
+            st.integers(min_value=0, max_value=400),  # days before today
+            st.integers(min_value=400, max_value=500),  # beds occupied of 500
+            st.integers(min_value=5, max_value=60),  # mean handover minutes
+        ),
+        min_size=1,
+        max_size=12,
+        unique_by=lambda r: (r[0], r[1]),
+    )
+)
+def test_any_file_gives_the_levels_of_its_rows_made_one_at_a_time(cast, footprint, drawn):
+    """Property: in any order and with any gaps, an imported file's levels (every provider's
+    and the system's, each day) are those of its rows submitted one at a time."""
+    rows = [
+        (
+            code,
+            TODAY - dt.timedelta(days=back),
+            {
+                "ga_beds_open": "500",
+                "ga_beds_occupied": str(occupied),
+                "handover_mean_minutes": str(handover),
+            },
+        )
+        for code, back, occupied, handover in drawn
+    ]
+    orgs = {"RA1": footprint["trust_a"], "RB1": footprint["trust_b"]}
+    for model in (DailyReturn, OpelLevel, LevelChange):
+        model.objects.all().delete()
+    import_csv(csv_of_some(rows), cast["pmo"])
+    by_import = levels()
+    for model in (DailyReturn, OpelLevel, LevelChange):
+        model.objects.all().delete()
+    for code, day, figures in sorted(rows, key=lambda r: r[1]):
+        services.submit_return(
+            organisation=orgs[code], day=day, figures=figures, by=cast["pmo"], now=NOW
+        )
+    assert levels() == by_import
+
+
+def csv_of_some(rows):
+    """A file of rows in the order given, with only the figures each row has."""
+    lines = ["ODS code,Date,ga_beds_open,ga_beds_occupied,handover_mean_minutes"] + [
+        f"{code},{day},{f['ga_beds_open']},{f['ga_beds_occupied']},{f['handover_mean_minutes']}"
+        for code, day, f in rows
+    ]
+    return ("\n".join(lines) + "\n").encode()
