@@ -109,7 +109,7 @@ def test_an_editor_corrects_their_organisation_with_clear_errors(page, cast):
     page.get_by_label("Website").fill("not a web address")
     page.get_by_role("button", name="Save changes").click()
     expect(page.get_by_role("alert").get_by_text("There is a problem")).to_be_visible()
-    expect(page.get_by_text("Enter a valid URL.").first).to_be_visible()
+    expect(page.get_by_text("Enter the website's full address").first).to_be_visible()
     check_accessibility(page)
     page.get_by_label("Website").fill("https://trust-a.example.nhs.uk")
     page.get_by_role("button", name="Save changes").click()
