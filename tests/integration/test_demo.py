@@ -71,9 +71,9 @@ def _as_on(today: dt.date) -> dict[str, object]:
             "population_years": sorted(set(Population.objects.values_list("year", flat=True))),
             "dated_after_today": _dated_after(today),
             "values": list(
-                Measurement.objects.order_by("metric__slug", "subject_key", "period").values_list(
-                    "value", flat=True
-                )
+                Measurement.objects.order_by(  # the unique key: PostgreSQL orders ties at random
+                    "metric__slug", "subject_key", "breakdown", "category", "period"
+                ).values_list("value", flat=True)
             ),
             "counts": list(
                 Population.objects.order_by("neighbourhood__code", "year", "sex").values_list(
